@@ -1,0 +1,70 @@
+// Package auth computes and represents the sender-authentication results of a
+// message: SPF (RFC 7208), DKIM (RFC 6376, RFC 8463), DMARC (RFC 7489) and ARC
+// (RFC 8617). Results come either from live DNS through a dnsx.Resolver, or
+// from Authentication-Results written by a trusted relay (see package received).
+package auth
+
+import "strings"
+
+// Result is an RFC 8601 method result: "pass", "fail", "softfail", "neutral",
+// "none", "temperror", "permerror", "policy", or a vendor extension such as
+// Microsoft's "bestguesspass". The empty Result means the method was not run.
+type Result string
+
+const (
+	None      Result = "none"
+	Pass      Result = "pass"
+	Fail      Result = "fail"
+	SoftFail  Result = "softfail"
+	Neutral   Result = "neutral"
+	TempError Result = "temperror"
+	PermError Result = "permerror"
+	Policy    Result = "policy"
+)
+
+// Norm lower-cases a result word as found in a header.
+func Norm(s string) Result { return Result(strings.ToLower(strings.TrimSpace(s))) }
+
+// DKIMResult is the outcome for one DKIM-Signature.
+type DKIMResult struct {
+	Domain   string // d=
+	Selector string // s=
+	Result   Result
+	Reason   string
+}
+
+// Results gathers what is known about a message's authentication.
+type Results struct {
+	// Source says where the results come from: "dns" when computed here,
+	// "header:<authserv-id>" when read from a trusted relay's header.
+	Source string
+
+	SPF       Result // MAIL FROM identity (or HELO when MAIL FROM is empty)
+	SPFDomain string // smtp.mailfrom domain evaluated
+	HELOSPF   Result // HELO identity, when evaluated
+
+	DKIM []DKIMResult
+
+	DMARC       Result // pass, fail, none, temperror, permerror, bestguesspass...
+	DMARCPolicy string // the published policy applied: "reject", "quarantine", "none" ("" unknown)
+	DMARCDomain string // RFC5322.From domain evaluated
+
+	ARC        Result // chain validation status (cv of the newest set): pass, fail, none
+	ARCSealers []string
+}
+
+// DKIMPass returns the domains with a passing DKIM signature.
+func (r Results) DKIMPass() []string {
+	var out []string
+	for _, d := range r.DKIM {
+		if d.Result == Pass {
+			out = append(out, strings.ToLower(d.Domain))
+		}
+	}
+	return out
+}
+
+// Known reports whether any authentication result is present.
+func (r Results) Known() bool {
+	return r.SPF != "" || len(r.DKIM) > 0 || r.DMARC != "" || r.ARC != ""
+}

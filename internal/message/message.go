@@ -1,0 +1,220 @@
+// Package message turns raw RFC 5322/MIME bytes into a Message: decoded
+// headers, text and HTML bodies in UTF-8, attachments with hashes and sniffed
+// types, and every URL the message carries. Parsing never fails: a broken
+// message yields a partial Message plus Defects that the scanner turns into
+// MALFORMED_* and OVERSIZE signals.
+package message
+
+import (
+	"strings"
+	"time"
+)
+
+// Limits bound the work done on one message. The zero value is not useful;
+// start from DefaultLimits.
+type Limits struct {
+	MaxSize        int64 // bytes of raw message read; the rest is ignored (OVERSIZE)
+	MaxHeaderBytes int   // bytes of one header block
+	MaxDepth       int   // MIME nesting depth
+	MaxParts       int   // MIME parts in all
+	MaxPartBytes   int64 // decoded bytes kept per part
+	MaxTextBytes   int   // decoded bytes of Text and of HTML kept in all
+	MaxURLs        int   // URLs kept
+}
+
+// DefaultLimits are sized for a gateway: generous for real mail, cheap for
+// hostile input.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxSize:        50 << 20,
+		MaxHeaderBytes: 1 << 20,
+		MaxDepth:       20,
+		MaxParts:       500,
+		MaxPartBytes:   25 << 20,
+		MaxTextBytes:   2 << 20,
+		MaxURLs:        1000,
+	}
+}
+
+// Field is one header field, in message order.
+type Field struct {
+	Name  string // as written (case kept)
+	Value string // unfolded and RFC 2047-decoded to UTF-8
+	Raw   string // unfolded but undecoded value, for parsers of structured fields
+}
+
+// Header is the ordered list of a header block's fields (top first).
+type Header struct {
+	Fields []Field
+}
+
+// Get returns the decoded value of the first field named name, or "".
+func (h Header) Get(name string) string {
+	for _, f := range h.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Values returns the decoded values of every field named name, top first.
+func (h Header) Values(name string) []string {
+	var out []string
+	for _, f := range h.Fields {
+		if strings.EqualFold(f.Name, name) {
+			out = append(out, f.Value)
+		}
+	}
+	return out
+}
+
+// RawValues returns the undecoded values of every field named name, top first.
+func (h Header) RawValues(name string) []string {
+	var out []string
+	for _, f := range h.Fields {
+		if strings.EqualFold(f.Name, name) {
+			out = append(out, f.Raw)
+		}
+	}
+	return out
+}
+
+// Has reports whether a field named name is present.
+func (h Header) Has(name string) bool {
+	for _, f := range h.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Address is a mailbox from an address header.
+type Address struct {
+	Name string // display name, decoded
+	Addr string // local@domain as written
+}
+
+// Domain returns the lower-cased domain part of the address, or "".
+func (a Address) Domain() string {
+	i := strings.LastIndexByte(a.Addr, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSuffix(a.Addr[i+1:], "."))
+}
+
+// Local returns the local part of the address.
+func (a Address) Local() string {
+	i := strings.LastIndexByte(a.Addr, '@')
+	if i < 0 {
+		return a.Addr
+	}
+	return a.Addr[:i]
+}
+
+// Part describes one node of the MIME tree.
+type Part struct {
+	Path        string // "1", "1.2", ... ("" for a single-part message body)
+	Depth       int
+	ContentType string // lower-cased media type, "text/plain" by default
+	Charset     string
+	Encoding    string // Content-Transfer-Encoding, lower-cased
+	Disposition string // "inline", "attachment" or ""
+	Filename    string
+	Size        int64 // decoded size
+}
+
+// Attachment is a leaf part that is not a displayed body: anything with a
+// file name, an attachment disposition, or a non-text type.
+type Attachment struct {
+	Filename     string
+	DeclaredType string // from Content-Type
+	SniffedType  string // from the first bytes: "application/zip", "application/x-msdownload", ...
+	Size         int64
+	SHA256       string // hex of the decoded bytes
+	Data         []byte // decoded bytes, at most Limits.MaxPartBytes
+	Truncated    bool   // Data is shorter than the part
+	Path         string // MIME path of the part
+}
+
+// URLSource says where a URL was found.
+type URLSource string
+
+const (
+	URLFromText       URLSource = "text"
+	URLFromHref       URLSource = "href"
+	URLFromSrc        URLSource = "src"
+	URLFromForm       URLSource = "form"
+	URLFromMeta       URLSource = "meta-refresh"
+	URLFromCSS        URLSource = "css"
+	URLFromAttachment URLSource = "attachment"
+)
+
+// URL is one link found in the message.
+type URL struct {
+	Raw    string    // as found, entity- and QP-decoded
+	Host   string    // lower-cased host, IDNA ASCII (punycode) form, no port
+	Source URLSource // where it was found
+	Text   string    // for <a href>, the visible link text (trimmed)
+	In     string    // attachment file name when Source is URLFromAttachment
+}
+
+// Defect codes, used as signal names by the scanner.
+const (
+	DefectHeader    = "MALFORMED_HEADER"     // unparsable header lines, missing colon, NUL bytes
+	DefectMIME      = "MALFORMED_MIME"       // broken boundaries, bad multipart
+	DefectEncoding  = "MALFORMED_ENCODING"   // bad base64/QP, unknown charset
+	DefectDepth     = "MALFORMED_MIME_DEPTH" // nesting beyond MaxDepth
+	DefectParts     = "MALFORMED_MIME_PARTS" // more parts than MaxParts
+	DefectOversize  = "OVERSIZE"             // raw message or a part beyond its limit
+	DefectHeaderBig = "OVERSIZE_HEADER"      // header block beyond MaxHeaderBytes
+)
+
+// Defect is something wrong with the message's form.
+type Defect struct {
+	Code   string
+	Detail string
+}
+
+// Message is a parsed message. Parse always returns one, however broken the input.
+type Message struct {
+	Header    Header
+	From      []Address
+	Sender    []Address
+	ReplyTo   []Address
+	To        []Address
+	Cc        []Address
+	Subject   string
+	MessageID string // without angle brackets
+	Date      time.Time
+
+	Text string // every text/plain body part, UTF-8, joined by "\n"
+	HTML string // every text/html body part, UTF-8, joined by "\n"
+
+	Parts       []Part
+	Attachments []Attachment
+	URLs        []URL
+	Defects     []Defect
+
+	Size int64 // raw size in bytes
+}
+
+// FromAddr returns the first From address, or the zero Address.
+func (m *Message) FromAddr() Address {
+	if len(m.From) == 0 {
+		return Address{}
+	}
+	return m.From[0]
+}
+
+// HasDefect reports whether a defect with the code was recorded.
+func (m *Message) HasDefect(code string) bool {
+	for _, d := range m.Defects {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,107 @@
+// Package scan is the one pipeline every front end calls: a parsed Message
+// and its Envelope go in, the registered checks emit named signals, the
+// policy sums their configured weights, and one Verdict comes out with the
+// action, the score, every reason in French and English, and the indicators
+// the message carries. The pipeline is a pure function of its inputs and of
+// the lookups injected into it (DNS, indicator store), so it is tested
+// without sockets.
+package scan
+
+import (
+	"net/netip"
+	"time"
+
+	"vigie.dev/vigie/internal/auth"
+)
+
+// Envelope is the SMTP transaction and connection context of a message.
+type Envelope struct {
+	ClientIP netip.Addr `json:"client_ip,omitzero"`
+	HELO     string     `json:"helo,omitempty"`
+	// RDNS is the client's forward-confirmed reverse name, "" when it has
+	// none. RDNSKnown says whether a lookup was done (or recorded) at all.
+	RDNS      string   `json:"rdns,omitempty"`
+	RDNSKnown bool     `json:"rdns_known,omitempty"`
+	MailFrom  string   `json:"mail_from,omitempty"`
+	RcptTo    []string `json:"rcpt_to,omitempty"`
+	// Authenticated is true for mail submitted by an authenticated local user.
+	Authenticated bool `json:"authenticated,omitempty"`
+}
+
+// Action is what the gateway does with a message, in increasing severity.
+type Action string
+
+const (
+	Accept     Action = "accept"
+	Tag        Action = "tag"
+	Quarantine Action = "quarantine"
+	Reject     Action = "reject"
+)
+
+// Rank orders actions: accept < tag < quarantine < reject.
+func (a Action) Rank() int {
+	switch a {
+	case Tag:
+		return 1
+	case Quarantine:
+		return 2
+	case Reject:
+		return 3
+	}
+	return 0
+}
+
+// Signal is one named reason found by a check.
+type Signal struct {
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+	Detail string  `json:"detail,omitempty"` // the value involved (a domain, a file name...)
+	FR     string  `json:"fr"`
+	EN     string  `json:"en"`
+	// Force, when set, is the minimum action this signal imposes whatever the
+	// score (a blocked indicator, say).
+	Force Action `json:"force,omitempty"`
+}
+
+// Indicators are the observables of a message, for the trace, incident
+// response and the indicator store.
+type Indicators struct {
+	ClientIP     string   `json:"client_ip,omitempty"`
+	HELO         string   `json:"helo,omitempty"`
+	Senders      []string `json:"senders,omitempty"` // From, Sender, Reply-To, envelope addresses
+	Domains      []string `json:"domains,omitempty"` // sender and URL registrable domains
+	URLs         []string `json:"urls,omitempty"`
+	Hosts        []string `json:"hosts,omitempty"` // URL hosts
+	Attachments  []string `json:"attachments_sha256,omitempty"`
+	FuzzyBody    string   `json:"fuzzy_body,omitempty"`
+	FuzzyLayout  string   `json:"fuzzy_layout,omitempty"`
+	MessageID    string   `json:"message_id,omitempty"`
+	FromAddress  string   `json:"from,omitempty"`
+	ReturnPath   string   `json:"return_path,omitempty"`
+	ReplyTo      string   `json:"reply_to,omitempty"`
+	Subject      string   `json:"subject,omitempty"`
+	AttachNames  []string `json:"attachment_names,omitempty"`
+}
+
+// Verdict is the outcome of scanning one message.
+type Verdict struct {
+	Action     Action        `json:"action"`
+	Score      float64       `json:"score"`
+	Signals    []Signal      `json:"signals"`
+	Indicators Indicators    `json:"indicators"`
+	Auth       auth.Results  `json:"auth"`
+	Envelope   Envelope      `json:"envelope"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	// Partial is true when the deadline cut some checks short.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// Has reports whether the verdict carries the named signal.
+func (v *Verdict) Has(name string) bool {
+	for _, s := range v.Signals {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
