@@ -192,6 +192,11 @@ type Message struct {
 
 	Text string // every text/plain body part, UTF-8, joined by "\n"
 	HTML string // every text/html body part, UTF-8, joined by "\n"
+	// HTMLText is the visible text of HTML: tags, scripts, styles and
+	// comments removed, entities decoded, whitespace folded.
+	HTMLText string
+	// ImageAlts are the alt texts of the HTML's images (brands hide there).
+	ImageAlts []string
 
 	Parts       []Part
 	Attachments []Attachment

@@ -66,21 +66,21 @@ type Signal struct {
 // Indicators are the observables of a message, for the trace, incident
 // response and the indicator store.
 type Indicators struct {
-	ClientIP     string   `json:"client_ip,omitempty"`
-	HELO         string   `json:"helo,omitempty"`
-	Senders      []string `json:"senders,omitempty"` // From, Sender, Reply-To, envelope addresses
-	Domains      []string `json:"domains,omitempty"` // sender and URL registrable domains
-	URLs         []string `json:"urls,omitempty"`
-	Hosts        []string `json:"hosts,omitempty"` // URL hosts
-	Attachments  []string `json:"attachments_sha256,omitempty"`
-	FuzzyBody    string   `json:"fuzzy_body,omitempty"`
-	FuzzyLayout  string   `json:"fuzzy_layout,omitempty"`
-	MessageID    string   `json:"message_id,omitempty"`
-	FromAddress  string   `json:"from,omitempty"`
-	ReturnPath   string   `json:"return_path,omitempty"`
-	ReplyTo      string   `json:"reply_to,omitempty"`
-	Subject      string   `json:"subject,omitempty"`
-	AttachNames  []string `json:"attachment_names,omitempty"`
+	ClientIP    string   `json:"client_ip,omitempty"`
+	HELO        string   `json:"helo,omitempty"`
+	Senders     []string `json:"senders,omitempty"` // From, Sender, Reply-To, envelope addresses
+	Domains     []string `json:"domains,omitempty"` // sender and URL registrable domains
+	URLs        []string `json:"urls,omitempty"`
+	Hosts       []string `json:"hosts,omitempty"` // URL hosts
+	Attachments []string `json:"attachments_sha256,omitempty"`
+	FuzzyBody   string   `json:"fuzzy_body,omitempty"`
+	FuzzyLayout string   `json:"fuzzy_layout,omitempty"`
+	MessageID   string   `json:"message_id,omitempty"`
+	FromAddress string   `json:"from,omitempty"`
+	ReturnPath  string   `json:"return_path,omitempty"`
+	ReplyTo     string   `json:"reply_to,omitempty"`
+	Subject     string   `json:"subject,omitempty"`
+	AttachNames []string `json:"attachment_names,omitempty"`
 }
 
 // Verdict is the outcome of scanning one message.
