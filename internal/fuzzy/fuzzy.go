@@ -1,0 +1,261 @@
+// Package fuzzy fingerprints a message so that near-duplicates of a reported
+// campaign can be found again: a MinHash over word shingles of the normalised
+// body text, and another over the sequence of HTML tags (the template). Two
+// messages of one campaign that differ by the recipient's name, a tracking
+// token or a number share most of their fingerprint slots; rspamd's fuzzy
+// storage works on the same idea.
+package fuzzy
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Slots is the number of MinHash values in a signature.
+const Slots = 16
+
+// Bands split a signature for locality-sensitive lookups: two signatures
+// that share any band are candidates.
+const Bands = 4
+
+// MinTokens is the least number of shingles worth fingerprinting; shorter
+// texts give "" (too little to tell campaigns apart).
+const MinTokens = 8
+
+const maxTokens = 3000
+
+// Signature is a MinHash signature written as "v1:" and 16 hex-encoded 32-bit values.
+type Signature string
+
+// Body fingerprints visible text.
+func Body(text string) Signature {
+	var s sketch
+	s.reset()
+	var w0, w1 uint64
+	n := 0
+	forEachWord(text, func(h uint64) bool {
+		// Shingles of three words: order matters, single words do not dominate.
+		if n >= 2 {
+			s.add(w0*0x9E3779B97F4A7C15 ^ w1*0xC2B2AE3D27D4EB4F ^ h)
+		}
+		w0, w1 = w1, h
+		n++
+		return n < maxTokens
+	})
+	if n-2 < MinTokens {
+		return ""
+	}
+	return s.signature()
+}
+
+// Layout fingerprints the structure of HTML: the sequence of its tag names.
+func Layout(html string) Signature {
+	var s sketch
+	s.reset()
+	var t0, t1, t2 uint64
+	n := 0
+	for i := 0; i < len(html) && n < maxTokens; i++ {
+		if html[i] != '<' {
+			continue
+		}
+		j := i + 1
+		if j < len(html) && html[j] == '/' {
+			j++
+		}
+		k := j
+		for k < len(html) && k-j < 16 && isTagByte(html[k]) {
+			k++
+		}
+		if k == j {
+			continue
+		}
+		h := fnv(strings.ToLower(html[i:k]))
+		if n >= 3 {
+			s.add(t0*0x9E3779B97F4A7C15 ^ t1*0xC2B2AE3D27D4EB4F ^ t2*0x165667B19E3779F9 ^ h)
+		}
+		t0, t1, t2 = t1, t2, h
+		n++
+		i = k - 1
+	}
+	if n-3 < MinTokens {
+		return ""
+	}
+	return s.signature()
+}
+
+func isTagByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// Similarity returns the share of equal slots of two signatures, 0 when
+// either is empty or malformed.
+func Similarity(a, b Signature) float64 {
+	va, okA := decode(a)
+	vb, okB := decode(b)
+	if !okA || !okB {
+		return 0
+	}
+	same := 0
+	for i := range va {
+		if va[i] == vb[i] {
+			same++
+		}
+	}
+	return float64(same) / Slots
+}
+
+// BandKeys returns the lookup keys of a signature's bands ("b<i>:<hex>").
+func BandKeys(s Signature) []string {
+	v, ok := decode(s)
+	if !ok {
+		return nil
+	}
+	per := Slots / Bands
+	keys := make([]string, 0, Bands)
+	for b := range Bands {
+		var buf [4 * Slots / Bands]byte
+		for i := range per {
+			x := v[b*per+i]
+			buf[4*i], buf[4*i+1], buf[4*i+2], buf[4*i+3] = byte(x>>24), byte(x>>16), byte(x>>8), byte(x)
+		}
+		keys = append(keys, fmt.Sprintf("b%d:%s", b, hex.EncodeToString(buf[:])))
+	}
+	return keys
+}
+
+// Valid reports whether s is a well-formed signature.
+func Valid(s Signature) bool { _, ok := decode(s); return ok }
+
+type sketch struct{ min [Slots]uint32 }
+
+func (s *sketch) reset() {
+	for i := range s.min {
+		s.min[i] = ^uint32(0)
+	}
+}
+
+// add folds one token hash in. This is one-permutation hashing: the mixed
+// hash picks a slot with its top bits and competes there with its low bits,
+// one multiply per token instead of one per slot.
+func (s *sketch) add(h uint64) {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 29
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 32
+	i := h >> 60
+	if v := uint32(h); v < s.min[i] {
+		s.min[i] = v
+	}
+}
+
+// densify fills empty slots from the next filled one (rotation), so that
+// short texts still give comparable signatures.
+func (s *sketch) densify() {
+	for i := range s.min {
+		if s.min[i] != ^uint32(0) {
+			continue
+		}
+		for k := 1; k < Slots; k++ {
+			if v := s.min[(i+k)%Slots]; v != ^uint32(0) {
+				s.min[i] = v ^ uint32(k)*0x9E3779B9
+				break
+			}
+		}
+	}
+}
+
+func (s *sketch) signature() Signature {
+	s.densify()
+	var buf [4 * Slots]byte
+	for i, x := range s.min {
+		buf[4*i], buf[4*i+1], buf[4*i+2], buf[4*i+3] = byte(x>>24), byte(x>>16), byte(x>>8), byte(x)
+	}
+	return Signature("v1:" + hex.EncodeToString(buf[:]))
+}
+
+func decode(s Signature) ([Slots]uint32, bool) {
+	var v [Slots]uint32
+	rest, ok := strings.CutPrefix(string(s), "v1:")
+	if !ok || len(rest) != 8*Slots {
+		return v, false
+	}
+	b, err := hex.DecodeString(rest)
+	if err != nil {
+		return v, false
+	}
+	for i := range v {
+		v[i] = uint32(b[4*i])<<24 | uint32(b[4*i+1])<<16 | uint32(b[4*i+2])<<8 | uint32(b[4*i+3])
+	}
+	return v, true
+}
+
+func fnv(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// forEachWord calls f with the hash of each normalised word: letters folded
+// to lower case; digits, URLs and e-mail addresses dropped, as they change
+// from one copy of a campaign to the next.
+func forEachWord(text string, f func(uint64) bool) {
+	i := 0
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiLetter(c) {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !unicode.IsLetter(r) {
+			i += size
+			continue
+		}
+		start := i
+		h := uint64(14695981039346656037)
+		skip := false
+		for i < len(text) {
+			if c := text[i]; asciiLetter(c) {
+				h ^= uint64(c | 0x20)
+				h *= 1099511628211
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			switch {
+			case unicode.IsLetter(r):
+				r = unicode.ToLower(r)
+				h ^= uint64(r)
+				h *= 1099511628211
+			case unicode.IsDigit(r):
+				skip = true // amounts, dates, tracking tokens
+			case r == '@' || r == ':' && strings.HasPrefix(text[i:], "://"):
+				// An address or a URL: skip it to the next blank.
+				skip = true
+				for i < len(text) && text[i] != ' ' && text[i] != '\n' && text[i] != '\t' {
+					i++
+				}
+				size = 0
+			case r == '-' || r == '_' || r == '/' || r == '\'' || r == '.' && i+1 < len(text) && unicode.IsLetter(rune(text[i+1])):
+			default:
+				goto end
+			}
+			i += size
+		}
+	end:
+		if skip || i-start < 2 {
+			continue
+		}
+		if !f(h) {
+			return
+		}
+	}
+}
+
+func asciiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

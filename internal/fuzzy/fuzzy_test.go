@@ -1,0 +1,91 @@
+package fuzzy
+
+import (
+	"strings"
+	"testing"
+)
+
+const invoice = `Bonjour Madame Martin,
+Nous vous informons qu'une facture est en attente de traitement sur votre espace Chorus Pro.
+Montant : 1 254,00 EUR. Référence : FA-2024-118.
+Merci de consulter le document et de valider le paiement avant le 12/03 afin d'éviter des pénalités de retard.
+Consultez la facture : https://chorus-pro-factures.weebly.com/doc?id=AB12
+Cordialement, Le service Chorus Pro`
+
+func TestBodyNearDuplicates(t *testing.T) {
+	variant := strings.NewReplacer("1 254,00", "9 870,50",
+		"FA-2024-118", "FA-2024-907", "AB12", "ZZ99", "12/03", "30/04").Replace(invoice)
+	renamed := strings.Replace(variant, "Madame Martin", "Monsieur Durand", 1)
+	other := `Hi all, the v6 patch series fixes the namespace label handling in the nvdimm driver.
+Please review the locking changes in region_devs.c, they replace the device lock with a
+mutex held across probe, and test on a system with at least two DIMMs. Thanks, Dan`
+	a, b, c := Body(invoice), Body(variant), Body(other)
+	if a == "" || !Valid(a) {
+		t.Fatalf("no signature for the invoice: %q", a)
+	}
+	if a != b {
+		t.Errorf("changing amounts and tokens changed the signature:\n%s\n%s", a, b)
+	}
+	if s := Similarity(a, Body(renamed)); s < 0.75 {
+		t.Errorf("another recipient's copy is only %.2f similar", s)
+	}
+	if s := Similarity(a, c); s > 0.25 {
+		t.Errorf("unrelated texts are %.2f similar", s)
+	}
+	edited := strings.Replace(invoice, "afin d'éviter des pénalités de retard", "sous peine de suspension du compte", 1)
+	if s := Similarity(a, Body(edited)); s < 0.5 {
+		t.Errorf("a lightly edited copy is only %.2f similar", s)
+	}
+	shared := 0
+	keys := map[string]bool{}
+	for _, k := range BandKeys(a) {
+		keys[k] = true
+	}
+	for _, k := range BandKeys(Body(edited)) {
+		if keys[k] {
+			shared++
+		}
+	}
+	if shared == 0 {
+		t.Errorf("edited copy shares no band with the original")
+	}
+}
+
+func TestShortTextHasNoSignature(t *testing.T) {
+	if s := Body("Merci, à demain."); s != "" {
+		t.Errorf("short text gave %q", s)
+	}
+	if s := Layout("<p>hi</p>"); s != "" {
+		t.Errorf("short layout gave %q", s)
+	}
+}
+
+func TestLayoutIgnoresText(t *testing.T) {
+	tpl := `<html><body><table><tr><td><img src="%s"></td></tr><tr><td><p>%s</p><a href="%s">%s</a></td></tr></table><div><p>x</p><p>y</p></div></body></html>`
+	a := Layout(strings.NewReplacer("%s", "one").Replace(tpl))
+	b := Layout(strings.NewReplacer("%s", "two words").Replace(tpl))
+	if a == "" || a != b {
+		t.Errorf("same template, different text: %q vs %q", a, b)
+	}
+}
+
+func FuzzBody(f *testing.F) {
+	f.Add(invoice)
+	f.Add("<a<b<c<d<e<f<g<h<i<j<k<l")
+	f.Fuzz(func(t *testing.T, s string) {
+		sig := Body(s)
+		if sig != "" && !Valid(sig) {
+			t.Fatalf("invalid signature %q", sig)
+		}
+		_ = Layout(s)
+		_ = BandKeys(sig)
+	})
+}
+
+func BenchmarkBody40KB(b *testing.B) {
+	text := strings.Repeat(invoice+"\n", 40_000/len(invoice))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Body(text)
+	}
+}

@@ -1,0 +1,112 @@
+// Package urlx holds the small URL and domain helpers every check shares:
+// registrable domains from the Public Suffix List, unwrapping of the link
+// rewriters that security gateways put in front of URLs (Outlook SafeLinks,
+// Proofpoint URL Defense, Google redirects), and host classification.
+package urlx
+
+import (
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Registrable returns the registrable domain (eTLD+1) of a host, lower-cased;
+// the host itself when it is an IP literal, a bare public suffix or malformed.
+func Registrable(host string) string {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "" || IsIP(host) {
+		return host
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// IsIP reports whether host is an IPv4 or IPv6 literal (brackets allowed).
+func IsIP(host string) bool {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	_, err := netip.ParseAddr(host)
+	return err == nil
+}
+
+// InDomain reports whether host is domain or one of its subdomains.
+func InDomain(host, domain string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+	if domain == "" {
+		return false
+	}
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}
+
+// Host returns the lower-cased host of a raw URL without port or userinfo,
+// or "" when it has none.
+func Host(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+}
+
+// Unwrap returns the destination behind a known link rewriter and the
+// rewriter's name, or raw and "" when the URL is not a rewritten one. Nested
+// rewrites are unwrapped up to a small depth.
+func Unwrap(raw string) (target, rewriter string) {
+	target = raw
+	for range 4 {
+		next, name := unwrapOnce(target)
+		if name == "" {
+			break
+		}
+		target, rewriter = next, name
+	}
+	return target, rewriter
+}
+
+func unwrapOnce(raw string) (string, string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw, ""
+	}
+	host := strings.ToLower(u.Hostname())
+	q := func(k string) string { return u.Query().Get(k) }
+	switch {
+	case strings.HasSuffix(host, ".safelinks.protection.outlook.com"):
+		if t := q("url"); t != "" {
+			return t, "safelinks"
+		}
+	case host == "urldefense.proofpoint.com":
+		// v2: u=http-3A__example.com_path ("-" stands for "%", "_" for "/").
+		if t := q("u"); t != "" {
+			t = strings.NewReplacer("-", "%", "_", "/").Replace(t)
+			if dec, err := url.PathUnescape(t); err == nil {
+				return dec, "proofpoint"
+			}
+		}
+	case host == "urldefense.com":
+		// v3: /v3/__https://example.com/path__;!!token
+		p := raw[strings.Index(raw, u.Host)+len(u.Host):]
+		if rest, ok := strings.CutPrefix(p, "/v3/__"); ok {
+			if i := strings.Index(rest, "__;"); i >= 0 {
+				rest = rest[:i]
+			}
+			return rest, "proofpoint"
+		}
+	case (host == "www.google.com" || host == "google.com") && u.Path == "/url":
+		for _, k := range []string{"q", "url"} {
+			if t := q(k); strings.HasPrefix(t, "http") {
+				return t, "google"
+			}
+		}
+	case strings.HasSuffix(host, ".mimecastprotect.com") || host == "protect-eu.mimecast.com" || host == "protect-us.mimecast.com":
+		if t := q("domain"); t != "" {
+			return "https://" + t + "/", "mimecast"
+		}
+	}
+	return raw, ""
+}
