@@ -1,0 +1,223 @@
+// Package textmatch finds phrases from a dictionary in text, whatever the
+// case, accents or punctuation: "Facture impayée", "FACTURE IMPAYEE" and
+// "facture-impayée" all match the phrase "facture impayee". Text is cut into
+// words once and phrases of up to MaxWords words are looked up by hash, so
+// the cost does not grow with the size of the dictionary.
+package textmatch
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxWords is the longest phrase, in words.
+const MaxWords = 5
+
+// Dict maps phrases to caller-chosen values (a category, a brand index...).
+type Dict[V any] struct {
+	phrases map[uint64][]V
+	lens    [MaxWords + 1]bool
+	// last is a bit filter of the phrases' last words: most words of a
+	// text end no phrase, and are passed over with one bit test.
+	last [1024]uint64
+}
+
+// New builds an empty dictionary.
+func New[V any]() *Dict[V] { return &Dict[V]{phrases: map[uint64][]V{}} }
+
+// Add registers a phrase; words beyond MaxWords are ignored. Phrases are
+// normalised the same way as text.
+func (d *Dict[V]) Add(phrase string, v V) {
+	var hs []uint64
+	words(phrase, func(h uint64) bool { hs = append(hs, h); return len(hs) < MaxWords })
+	if len(hs) == 0 {
+		return
+	}
+	k := combine(hs)
+	d.phrases[k] = append(d.phrases[k], v)
+	lw := hs[len(hs)-1] & 0xFFFF
+	d.last[lw>>6] |= 1 << (lw & 63)
+	d.lens[len(hs)] = true
+}
+
+// Find calls f for each phrase occurrence in text, in order, with the value
+// registered for it; f returns false to stop. At most maxWords words of the
+// text are read (0 means all).
+func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
+	var ring [MaxWords]uint64
+	n := 0
+	words(text, func(h uint64) bool {
+		ring[n%MaxWords] = h
+		n++
+		if lw := h & 0xFFFF; d.last[lw>>6]&(1<<(lw&63)) == 0 {
+			return maxWords == 0 || n < maxWords
+		}
+		for l := 1; l <= MaxWords && l <= n; l++ {
+			if !d.lens[l] {
+				continue
+			}
+			var hs [MaxWords]uint64
+			for i := range l {
+				hs[i] = ring[(n-l+i)%MaxWords]
+			}
+			for _, v := range d.phrases[combine(hs[:l])] {
+				if !f(v) {
+					return false
+				}
+			}
+		}
+		return maxWords == 0 || n < maxWords
+	})
+}
+
+// Contains reports whether any phrase occurs in text.
+func (d *Dict[V]) Contains(text string, maxWords int) bool {
+	found := false
+	d.Find(text, maxWords, func(V) bool { found = true; return false })
+	return found
+}
+
+func combine(hs []uint64) uint64 {
+	k := uint64(len(hs)) * 0x9E3779B97F4A7C15
+	for _, h := range hs {
+		k = (k ^ h) * 0x100000001B3
+		k ^= k >> 29
+	}
+	return k
+}
+
+// words calls f with the hash of each word of s: letters and digits, lower
+// case, accents removed; anything else separates words.
+func words(s string, f func(uint64) bool) {
+	const offset = 14695981039346656037
+	h := uint64(offset)
+	in := false
+	emit := func() bool {
+		if !in {
+			return true
+		}
+		in = false
+		v := h
+		h = offset
+		return f(v)
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			case c == '\'' && in:
+				// "l'adresse": the elision ends the word.
+				if !emit() {
+					return
+				}
+				continue
+			default:
+				if !emit() {
+					return
+				}
+				continue
+			}
+			h = (h ^ uint64(c)) * 1099511628211
+			in = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' {
+				continue // invisible characters used to break up words
+			}
+			if !emit() {
+				return
+			}
+			continue
+		}
+		for _, b := range Fold(r) {
+			h = (h ^ uint64(b)) * 1099511628211
+		}
+		in = true
+	}
+	emit()
+}
+
+// Fold maps a rune to the lower-case ASCII letters it is read as: accented
+// Latin letters to their base, common Cyrillic and Greek look-alikes to the
+// Latin letter they imitate. Other runes are lower-cased as they are.
+func Fold(r rune) string {
+	if r < utf8.RuneSelf {
+		return strings.ToLower(string(r))
+	}
+	if r < foldTableSize {
+		foldOnce.Do(buildFoldTable)
+		return foldTable[r]
+	}
+	return fold(r)
+}
+
+const foldTableSize = 0x2000
+
+var (
+	foldOnce  sync.Once
+	foldTable []string
+)
+
+func buildFoldTable() {
+	foldTable = make([]string, foldTableSize)
+	for r := rune(0); r < foldTableSize; r++ {
+		foldTable[r] = fold(r)
+	}
+}
+
+func fold(r rune) string {
+	if r < utf8.RuneSelf {
+		return strings.ToLower(string(r))
+	}
+	if s, ok := folds[r]; ok {
+		return s
+	}
+	r = unicode.ToLower(r)
+	if s, ok := folds[r]; ok {
+		return s
+	}
+	// Decompose (é = e + ´) and keep the base letter when it is ASCII; this
+	// also maps mathematical and full-width letters (𝕀, Ａ) to plain ones.
+	d := norm.NFKD.String(string(r))
+	if d != "" && d[0] < utf8.RuneSelf {
+		return strings.ToLower(d[:1])
+	}
+	return string(r)
+}
+
+var folds = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ł': "l", 'ı': "i",
+	// Cyrillic look-alikes.
+	'а': "a", 'в': "b", 'е': "e", 'ё': "e", 'к': "k", 'м': "m", 'н': "h", 'о': "o", 'р': "p",
+	'с': "c", 'т': "t", 'у': "y", 'х': "x", 'і': "i", 'ї': "i", 'ј': "j", 'ѕ': "s", 'ԁ': "d",
+	'ԛ': "q", 'ԝ': "w", 'ɡ': "g", 'һ': "h",
+	// Greek look-alikes.
+	'α': "a", 'β': "b", 'ε': "e", 'η': "n", 'ι': "i", 'κ': "k", 'ν': "v", 'ο': "o", 'ρ': "p",
+	'τ': "t", 'υ': "u", 'χ': "x", 'ω': "w",
+}
+
+// Normalize returns s folded as the matcher reads it: lower-case ASCII
+// words separated by single spaces.
+func Normalize(s string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, r := range w {
+			b.WriteString(Fold(r))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,65 @@
+package textmatch
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFind(t *testing.T) {
+	d := New[string]()
+	d.Add("facture impayée", "invoice")
+	d.Add("Chorus Pro", "brand")
+	d.Add("mot de passe", "password")
+	d.Add("RIB", "bank")
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"Votre FACTURE IMPAYEE n°42", []string{"invoice"}},
+		{"facture-impayée sur Chorus\u00a0Pro", []string{"invoice", "brand"}},
+		{"Chorus\u200bPro", nil}, // zero-width joins the words
+		{"Сhorus Pro (Cyrillic С)", []string{"brand"}},
+		{"Votre mot de passe expire", []string{"password"}},
+		{"veuillez changer de RIB.", []string{"bank"}},
+		{"ribambelle", nil},
+		{"", nil},
+	}
+	for _, c := range cases {
+		var got []string
+		d.Find(c.text, 0, func(v string) bool { got = append(got, v); return true })
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("Find(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{"Sаmsung Gаlаxy": "samsung galaxy", "𝕀𝕙𝕣": "ihr", "Crédit Agricole": "credit agricole", "ÉLÈVE": "eleve"} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	d := New[int]()
+	d.Add("a b c d e f", 1)
+	d.Add("x", 2)
+	f.Add("a b c d e x")
+	f.Fuzz(func(t *testing.T, s string) {
+		d.Find(s, 100, func(int) bool { return true })
+		_ = Normalize(s)
+	})
+}
+
+func BenchmarkFind20KB(b *testing.B) {
+	d := New[int]()
+	for i, p := range []string{"facture impayée", "mot de passe", "verify your account", "chorus pro", "microsoft", "docusign"} {
+		d.Add(p, i)
+	}
+	text := strings.Repeat("Bonjour, veuillez trouver ci-joint le document demandé pour la réunion de mardi. ", 250)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		d.Find(text, 0, func(int) bool { return true })
+	}
+}
