@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/engine"
+	"vigie.dev/vigie/internal/scan"
+)
+
+func init() {
+	register(command{Name: "scan", Summary: "scan .eml files or standard input and explain the verdicts", Run: runScan})
+	register(command{Name: "config check", Summary: "validate a configuration file", Run: runConfigCheck})
+	register(command{Name: "signals", Summary: "list every signal with its default weight and explanation", Run: runSignals})
+}
+
+// loadScanner reads the configuration and builds the scanner for offline
+// use: stored messages carry their own trace, so "dns" mode falls back to
+// the trusted relays' results unless a live resolver is wired in.
+func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := engine.New(&cfg, engine.Options{Log: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &cfg, s, nil
+}
+
+// inputs expands arguments into message files: a directory gives its .eml
+// files (sorted), "-" is standard input.
+func inputs(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if a == "-" {
+			out = append(out, a)
+			continue
+		}
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		ents, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if !e.IsDir() && (strings.HasSuffix(e.Name(), ".eml") || strings.HasSuffix(e.Name(), ".msg")) {
+				out = append(out, filepath.Join(a, e.Name()))
+			}
+		}
+	}
+	return out, nil
+}
+
+func readInput(name string, max int64) ([]byte, error) {
+	var r io.Reader = os.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	// Read one byte past the limit so the parser can tell it was cut.
+	return io.ReadAll(io.LimitReader(r, max+1))
+}
+
+type scanResult struct {
+	File string `json:"file"`
+	*scan.Verdict
+}
+
+func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "one JSON verdict per line")
+	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
+	lang := fs.String("lang", "fr", "language of explanations: fr or en")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if fs.NArg() == 0 {
+		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] FILE|DIR|-")
+	}
+	cfg, sc, err := loadScanner(*cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	files, err := inputs(fs.Args())
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	for _, f := range files {
+		raw, err := readInput(f, int64(cfg.Limits.MaxSize))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		v := sc.Scan(ctx, raw, scan.Envelope{})
+		if *asJSON {
+			if err := enc.Encode(scanResult{File: f, Verdict: v}); err != nil {
+				return err
+			}
+			continue
+		}
+		printVerdict(stdout, f, v, *lang)
+	}
+	return nil
+}
+
+func printVerdict(w io.Writer, file string, v *scan.Verdict, lang string) {
+	fmt.Fprintf(w, "== %s\n", file)
+	fmt.Fprintf(w, "action: %s   score: %.2f   (%s)\n", v.Action, v.Score, v.Elapsed.Round(1000))
+	sigs := append([]scan.Signal(nil), v.Signals...)
+	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].Weight > sigs[j].Weight })
+	if len(sigs) > 0 {
+		fmt.Fprintln(w, "signals:")
+	}
+	for _, s := range sigs {
+		text := s.FR
+		if lang == "en" {
+			text = s.EN
+		}
+		force := ""
+		if s.Force != "" {
+			force = " [" + string(s.Force) + "]"
+		}
+		fmt.Fprintf(w, "  %+6.2f  %-28s %s%s\n", s.Weight, s.Name, text, force)
+	}
+	in := v.Indicators
+	fmt.Fprintln(w, "indicators:")
+	line := func(k string, vals ...string) {
+		var keep []string
+		for _, x := range vals {
+			if x != "" {
+				keep = append(keep, x)
+			}
+		}
+		if len(keep) > 0 {
+			fmt.Fprintf(w, "  %-12s %s\n", k+":", strings.Join(keep, " "))
+		}
+	}
+	line("client", in.ClientIP, in.HELO)
+	line("from", in.FromAddress)
+	line("return-path", in.ReturnPath)
+	line("reply-to", in.ReplyTo)
+	line("senders", in.Senders...)
+	line("domains", in.Domains...)
+	for i, u := range in.URLs {
+		if i == 20 {
+			fmt.Fprintf(w, "  %-12s … %d more\n", "", len(in.URLs)-20)
+			break
+		}
+		line("url", u)
+	}
+	line("sha256", in.Attachments...)
+	line("fuzzy", in.FuzzyBody, in.FuzzyLayout)
+	fmt.Fprintln(w)
+}
+
+func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return usageErr("usage: vigie config check FILE")
+	}
+	cfg, err := config.Load(args[0])
+	if err != nil {
+		return err
+	}
+	if _, err := engine.New(&cfg, engine.Options{}); err != nil {
+		return err
+	}
+	p := cfg.Policy
+	fmt.Fprintf(stdout, "%s: ok (auth %s; thresholds tag %g, quarantine %g, reject %g; %d weight overrides)\n",
+		args[0], cfg.Auth.Mode, p.TagAt, p.QuarantineAt, p.RejectAt, len(p.Weights))
+	return nil
+}
+
+func runSignals(_ context.Context, args []string, stdout, _ io.Writer) error {
+	// Building a scanner makes sure every family has defined its signals.
+	cfg := config.Default()
+	if _, err := engine.New(&cfg, engine.Options{}); err != nil {
+		return err
+	}
+	lang := "fr"
+	if len(args) > 0 && args[0] == "--lang=en" || len(args) > 1 && args[1] == "en" {
+		lang = "en"
+	}
+	for _, d := range scan.Signals.All() {
+		text := d.FR
+		if lang == "en" {
+			text = d.EN
+		}
+		fmt.Fprintf(stdout, "%-8s %-30s %+5.1f  %s\n", d.Family, d.Name, d.Weight, text)
+	}
+	return nil
+}

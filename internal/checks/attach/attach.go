@@ -1,0 +1,259 @@
+// Package attach judges attachments: executables and scripts (also inside
+// archives, with bounded expansion), disk images, password-protected
+// archives, Office files with macros, HTML and SVG files that smuggle a
+// payload or a login form, double extensions and declared types that lie.
+package attach
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	_ "embed"
+	"path"
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+func init() { scan.Signals.DefineYAML("attach", signals) }
+
+// Limits of archive expansion: a zip bomb costs us at most this much.
+const (
+	maxArchiveEntries = 1000
+	maxNestedBytes    = 8 << 20
+	maxArchiveDepth   = 2
+)
+
+// Check is the attachment check family.
+type Check struct{}
+
+// Name implements scan.Check.
+func (Check) Name() string { return "attach" }
+
+var (
+	executableExt = set("exe", "scr", "com", "pif", "cpl", "msi", "msp", "msc", "dll", "lnk", "url", "hta", "reg", "appx", "appxbundle", "msix", "application", "gadget", "inf", "chm", "jar", "apk", "app", "dmg", "pkg", "elf", "bin", "one", "xll", "iqy", "slk", "settingcontent-ms")
+	scriptExt     = set("js", "jse", "vbs", "vbe", "wsf", "wsh", "wsc", "ps1", "psm1", "bat", "cmd", "sh", "py", "vb", "sct", "ws", "mjs")
+	diskImageExt  = set("iso", "img", "vhd", "vhdx", "udf")
+	htmlExt       = set("html", "htm", "shtml", "xhtml", "mht", "mhtml", "xht", "svg", "svgz")
+	archiveExt    = set("zip", "rar", "7z", "gz", "tgz", "tar", "cab", "ace", "arj", "lzh", "xz", "bz2", "z", "r00", "r01")
+	macroExt      = set("docm", "xlsm", "pptm", "dotm", "xltm", "potm", "ppsm", "xlam", "xlsb", "sldm")
+	docExt        = set("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf", "odt", "txt", "jpg", "jpeg", "png", "gif")
+)
+
+func set(xs ...string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+func ext(name string) string {
+	return strings.TrimPrefix(strings.ToLower(path.Ext(strings.TrimSpace(strings.TrimRight(name, ". ")))), ".")
+}
+
+// Check implements scan.Check.
+func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	for _, a := range in.Msg.Attachments {
+		if ctx.Err() != nil {
+			return
+		}
+		name := a.Filename
+		e := ext(name)
+		sniff := a.SniffedType
+		judgeName(name, out)
+		switch {
+		case executableExt[e] || sniff == "application/x-msdownload" || sniff == "application/x-executable" || sniff == "application/x-ms-shortcut" || sniff == "application/onenote":
+			out.Emit("ATTACH_EXECUTABLE", name)
+		case scriptExt[e]:
+			out.Emit("ATTACH_SCRIPT", name)
+		case diskImageExt[e] || sniff == "application/x-iso9660-image":
+			out.Emit("ATTACH_DISK_IMAGE", name)
+		case macroExt[e]:
+			out.Emit("ATTACH_MACRO", name)
+		}
+		if htmlExt[e] || sniff == "text/html" || sniff == "image/svg+xml" {
+			judgeHTML(name, a.Data, e == "svg" || e == "svgz" || sniff == "image/svg+xml", out)
+		}
+		switch sniff {
+		case "application/zip":
+			judgeZip(name, a.Data, 0, out)
+		case "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
+			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+		case "application/x-ole-storage":
+			if oleHasMacros(a.Data) {
+				out.Emit("ATTACH_MACRO", name)
+			}
+		}
+		judgeMismatch(a, e, sniff, out)
+	}
+}
+
+// judgeName flags "facture.pdf.exe" and names padded to hide the real extension.
+func judgeName(name string, out *scan.Emitter) {
+	base := strings.ToLower(strings.TrimSpace(name))
+	e := ext(base)
+	inner := ext(strings.TrimSuffix(base, "."+e))
+	if inner != "" && docExt[inner] && (executableExt[e] || scriptExt[e] || htmlExt[e] || diskImageExt[e] || archiveExt[e] && e != "gz") {
+		out.Emit("ATTACH_DOUBLE_EXT", name)
+	}
+	if strings.Contains(name, "     ") || strings.ContainsRune(name, '\u202e') {
+		out.Emit("ATTACH_DOUBLE_EXT", name)
+	}
+}
+
+// judgeHTML looks for smuggling and credential forms in an HTML or SVG file.
+func judgeHTML(name string, data []byte, svg bool, out *scan.Emitter) {
+	if len(data) > 4<<20 {
+		data = data[:4<<20]
+	}
+	lower := bytes.ToLower(data)
+	has := func(s string) bool { return bytes.Contains(lower, []byte(s)) }
+	script := has("<script") || has("javascript:") || has(" onload=") || has(" onerror=")
+	if svg {
+		if script || has("<foreignobject") {
+			out.Emit("ATTACH_SVG_ACTIVE", name)
+		}
+	} else {
+		out.Emit("ATTACH_HTML", name)
+	}
+	smuggling := 0
+	for _, s := range []string{"atob(", "new blob(", "createobjecturl", "mssaveoropenblob", "download=", "unescape(", "fromcharcode", "eval(", "document.write(", "window.location", "location.href", "location.replace", ".submit()", "crypto-js", "decodeuricomponent(escape"} {
+		if has(s) {
+			smuggling++
+		}
+	}
+	if script && smuggling >= 2 {
+		out.Emit("ATTACH_HTML_SMUGGLING", name)
+	}
+	if has("type=\"password\"") || has("type='password'") || has("type=password") {
+		out.Emit("ATTACH_HTML_CREDENTIALS", name)
+	} else if has("<form") && (has("action=\"http") || has("fetch(") || has("xmlhttprequest") || has("$.ajax") || has("$.post")) {
+		out.Emit("ATTACH_HTML_CREDENTIALS", name)
+	} else if has("<meta http-equiv=\"refresh\"") || has("<meta http-equiv=refresh") {
+		out.Emit("ATTACH_HTML_SMUGGLING", name)
+	}
+}
+
+// judgeZip lists a zip archive: encryption, executables and macro documents
+// inside, nested archives up to a small depth.
+func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if depth == 0 && !zipEncryptedLocal(data) {
+			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+		} else if zipEncryptedLocal(data) {
+			out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
+		}
+		return
+	}
+	ooxml := false
+	for i, f := range zr.File {
+		if i >= maxArchiveEntries {
+			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+			break
+		}
+		n := strings.ToLower(f.Name)
+		if n == "[content_types].xml" {
+			ooxml = true
+		}
+		if strings.HasSuffix(n, "vbaproject.bin") {
+			out.Emit("ATTACH_MACRO", name)
+		}
+		if f.Flags&1 != 0 {
+			out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
+		}
+		e := ext(n)
+		inner := name + " → " + f.Name
+		switch {
+		case executableExt[e] || scriptExt[e] || diskImageExt[e]:
+			out.Emit("ATTACH_EXECUTABLE_IN_ARCHIVE", inner)
+		case htmlExt[e] && !ooxml:
+			out.Emit("ATTACH_HTML_IN_ARCHIVE", inner)
+		case macroExt[e]:
+			out.Emit("ATTACH_MACRO", inner)
+		}
+		judgeName(f.Name, out)
+		if depth+1 < maxArchiveDepth && (e == "zip" || archiveExt[e]) && f.UncompressedSize64 <= maxNestedBytes && f.Flags&1 == 0 {
+			if b, err := readBounded(f, maxNestedBytes); err == nil {
+				judgeZip(inner, b, depth+1, out)
+			}
+		}
+	}
+}
+
+func readBounded(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(&limitedReader{r: rc, n: limit})
+	return buf.Bytes(), err
+}
+
+type limitedReader struct {
+	r interface{ Read([]byte) (int, error) }
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, errLimit
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+type limitErr struct{}
+
+func (limitErr) Error() string { return "archive member over the expansion limit" }
+
+var errLimit = limitErr{}
+
+// zipEncryptedLocal reads the first local file header's flags: a truncated
+// or damaged archive may still show it is encrypted.
+func zipEncryptedLocal(b []byte) bool {
+	return len(b) >= 8 && bytes.HasPrefix(b, []byte("PK\x03\x04")) && b[6]&1 != 0
+}
+
+// oleHasMacros looks for the VBA project storage names of an OLE2 compound
+// file (the directory entries are UTF-16LE).
+func oleHasMacros(b []byte) bool {
+	for _, n := range []string{"_VBA_PROJECT", "VBA", "Macros"} {
+		var u []byte
+		for _, c := range []byte(n) {
+			u = append(u, c, 0)
+		}
+		if bytes.Contains(b, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// judgeMismatch flags a declared type or extension that the content belies.
+func judgeMismatch(a message.Attachment, e, sniff string, out *scan.Emitter) {
+	if sniff == "" || len(a.Data) == 0 {
+		return
+	}
+	want := map[string]string{"pdf": "application/pdf", "zip": "application/zip", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
+	if w, ok := want[e]; ok && sniff != w {
+		out.Emit("ATTACH_TYPE_MISMATCH", a.Filename+" ("+sniff+")")
+		return
+	}
+	decl := strings.ToLower(a.DeclaredType)
+	dangerous := sniff == "application/x-msdownload" || sniff == "text/html" || sniff == "image/svg+xml" || sniff == "application/x-ms-shortcut"
+	if dangerous && decl != sniff && (strings.HasPrefix(decl, "image/") || decl == "application/pdf" || strings.HasPrefix(decl, "audio/")) {
+		out.Emit("ATTACH_TYPE_MISMATCH", a.Filename+" ("+decl+" → "+sniff+")")
+	}
+}

@@ -1,0 +1,123 @@
+// Package authn turns SPF, DKIM, DMARC and ARC results into signals: failures
+// raise the score, an aligned pass lowers it, and a temporary DNS failure
+// never counts against the sender (RFC 7489 §6.6.3 leaves such mail alone).
+package authn
+
+import (
+	"context"
+	_ "embed"
+	"strings"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+func init() { scan.Signals.DefineYAML("authn", signals) }
+
+// Check is the authentication check family.
+type Check struct{}
+
+// Name implements scan.Check.
+func (Check) Name() string { return "authn" }
+
+// Check implements scan.Check.
+func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	r := in.Auth
+	if !r.Known() {
+		out.Emit("AUTH_RESULTS_UNKNOWN", "")
+		return
+	}
+	switch r.SPF {
+	case auth.Fail:
+		out.Emit("AUTH_SPF_FAIL", r.SPFDomain)
+	case auth.SoftFail:
+		out.Emit("AUTH_SPF_SOFTFAIL", r.SPFDomain)
+	case auth.None, "":
+		out.Emit("AUTH_SPF_NONE", r.SPFDomain)
+	case auth.PermError:
+		out.Emit("AUTH_SPF_PERMERROR", r.SPFDomain)
+	case auth.TempError:
+		out.Emit("AUTH_TEMPERROR", "spf")
+	}
+
+	dkimPass, dkimFail := false, false
+	for _, d := range r.DKIM {
+		switch d.Result {
+		case auth.Pass:
+			dkimPass = true
+		case auth.Fail, auth.PermError:
+			dkimFail = true
+		case auth.TempError:
+			out.Emit("AUTH_TEMPERROR", "dkim")
+		}
+	}
+	switch {
+	case dkimFail && !dkimPass:
+		out.Emit("AUTH_DKIM_FAIL", dkimDomains(r, auth.Fail))
+	case !dkimPass:
+		out.Emit("AUTH_DKIM_NONE", "")
+	}
+
+	dmarc := r.DMARC
+	// Microsoft writes "bestguesspass" when the domain publishes no DMARC
+	// record but SPF or DKIM aligned: as good as a pass without policy.
+	switch {
+	case dmarc == auth.Pass:
+		out.Emit("AUTH_DMARC_PASS", r.DMARCDomain)
+	case dmarc == "bestguesspass":
+		out.Emit("AUTH_DMARC_NONE", in.FromDomain)
+		if alignedPass(in) {
+			out.Emit("AUTH_ALIGNED_PASS", in.FromDomain)
+		}
+	case dmarc == auth.Fail:
+		switch strings.ToLower(r.DMARCPolicy) {
+		case "reject":
+			out.Emit("AUTH_DMARC_FAIL_REJECT", in.FromDomain)
+		case "quarantine":
+			out.Emit("AUTH_DMARC_FAIL_QUARANTINE", in.FromDomain)
+		default:
+			out.Emit("AUTH_DMARC_FAIL", in.FromDomain)
+		}
+	case dmarc == auth.None || dmarc == "":
+		out.Emit("AUTH_DMARC_NONE", in.FromDomain)
+		if alignedPass(in) {
+			out.Emit("AUTH_ALIGNED_PASS", in.FromDomain)
+		}
+	case dmarc == auth.PermError:
+		out.Emit("AUTH_DMARC_PERMERROR", in.FromDomain)
+	case dmarc == auth.TempError:
+		out.Emit("AUTH_TEMPERROR", "dmarc")
+	}
+	if r.ARC == auth.Fail {
+		out.Emit("AUTH_ARC_FAIL", strings.Join(r.ARCSealers, ","))
+	}
+}
+
+// alignedPass reports a DKIM pass or an SPF pass in the From's organisational
+// domain, which is what DMARC would have checked had the domain published a
+// record.
+func alignedPass(in *scan.Input) bool {
+	if in.FromOrg == "" {
+		return false
+	}
+	for _, d := range in.Auth.DKIMPass() {
+		if urlx.Registrable(d) == in.FromOrg {
+			return true
+		}
+	}
+	return in.Auth.SPF == auth.Pass && urlx.Registrable(in.Auth.SPFDomain) == in.FromOrg
+}
+
+func dkimDomains(r auth.Results, res auth.Result) string {
+	var ds []string
+	for _, d := range r.DKIM {
+		if d.Result == res && d.Domain != "" {
+			ds = append(ds, d.Domain)
+		}
+	}
+	return strings.Join(ds, ",")
+}

@@ -1,0 +1,337 @@
+// Package brand finds impersonation: a brand or public body named in the
+// display name, subject or body of a message that does not come from the
+// brand's own domains, look-alike domains (typos, homoglyphs, a brand or
+// "gouv.fr" embedded in someone else's domain), the organisation's own
+// domain used from outside, and its executives' names (CEO fraud).
+package brand
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/idna"
+	"gopkg.in/yaml.v3"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+//go:embed brands.yaml
+var defaultBrands []byte
+
+func init() { scan.Signals.DefineYAML("brand", signals) }
+
+// Brand is one entry of the catalogue.
+type Brand struct {
+	Name        string   `yaml:"name"`
+	Names       []string `yaml:"names"`
+	DisplayOnly []string `yaml:"display_only"` // names too common to look for in bodies
+	Labels      []string `yaml:"labels"`
+	Domains     []string `yaml:"domains"`
+	Institution bool     `yaml:"institution"`
+}
+
+// Official reports whether host belongs to one of the brand's domains.
+func (b *Brand) Official(host string) bool {
+	for _, d := range b.Domains {
+		if urlx.InDomain(host, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Options configure the check.
+type Options struct {
+	Brands     []byte   // catalogue YAML; nil means the embedded one
+	OrgDomains []string // the organisation's own domains
+	VIPs       []string // names of people whose name is abused in CEO fraud
+}
+
+// Check is the brand-impersonation check family.
+type Check struct {
+	brands     []Brand
+	everywhere *textmatch.Dict[int] // names looked for in subject, body and alt texts
+	display    *textmatch.Dict[int] // all names, for display names and subjects
+	labels     map[string]int       // look-alike targets: label -> brand (-1 for our own domains)
+	orgDomains []string
+	vips       map[string]bool
+}
+
+// New builds the check.
+func New(o Options) (*Check, error) {
+	data := o.Brands
+	if data == nil {
+		data = defaultBrands
+	}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}}
+	if err := yaml.Unmarshal(data, &c.brands); err != nil {
+		return nil, fmt.Errorf("brand catalogue: %w", err)
+	}
+	for i, b := range c.brands {
+		if b.Name == "" || len(b.Domains) == 0 {
+			return nil, fmt.Errorf("brand catalogue: entry %d needs a name and domains", i+1)
+		}
+		only := map[string]bool{}
+		for _, n := range b.DisplayOnly {
+			only[textmatch.Normalize(n)] = true
+			c.display.Add(n, i)
+		}
+		for _, n := range b.Names {
+			c.display.Add(n, i)
+			norm := textmatch.Normalize(n)
+			if len(norm) > 4 && !only[norm] {
+				c.everywhere.Add(n, i)
+			}
+		}
+		for _, l := range b.Labels {
+			c.labels[strings.ToLower(l)] = i
+		}
+	}
+	for _, d := range o.OrgDomains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		c.orgDomains = append(c.orgDomains, d)
+		if l := firstLabel(urlx.Registrable(d)); len(l) >= 5 {
+			c.labels[l] = -1
+		}
+	}
+	for _, v := range o.VIPs {
+		c.vips[textmatch.Normalize(v)] = true
+	}
+	return c, nil
+}
+
+// Name implements scan.Check.
+func (*Check) Name() string { return "brand" }
+
+// Check implements scan.Check.
+func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	from := m.FromAddr()
+	authOK := in.SenderAuthenticated()
+
+	// Brands in the display name: the strongest lure, the reader sees it first.
+	named := map[int]bool{}
+	c.display.Find(from.Name, 50, func(i int) bool {
+		if !named[i] && !c.brands[i].Official(in.FromDomain) {
+			named[i] = true
+			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
+		}
+		return true
+	})
+	// Brands in the subject, body and image alt texts.
+	mentioned := -1
+	find := func(d *textmatch.Dict[int], text string, limit int) {
+		d.Find(text, limit, func(i int) bool {
+			if !c.brands[i].Official(in.FromDomain) {
+				mentioned = i
+				return false
+			}
+			return true
+		})
+	}
+	find(c.display, m.Subject, 100)
+	if mentioned < 0 {
+		find(c.everywhere, strings.Join(m.ImageAlts, " . "), 200)
+	}
+	if mentioned < 0 {
+		body := m.HTMLText
+		if body == "" {
+			body = m.Text
+		}
+		find(c.everywhere, body, 3000)
+	}
+	if mentioned >= 0 && len(named) == 0 && !authOK {
+		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
+	}
+	for i := range named {
+		if c.brands[i].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) {
+			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
+		}
+	}
+	if mentioned >= 0 && c.brands[mentioned].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) && len(named) == 0 {
+		out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[mentioned].Name)
+	}
+
+	// Our own domain and people, used from outside.
+	if !in.Env.Authenticated && !authOK {
+		for _, d := range c.orgDomains {
+			if urlx.InDomain(in.FromDomain, d) {
+				out.Emit("ORG_DOMAIN_SPOOF", in.FromDomain)
+				break
+			}
+		}
+	}
+	if len(c.vips) > 0 && c.vips[textmatch.Normalize(from.Name)] && !c.ours(in.FromDomain) {
+		out.Emit("VIP_NAME_SPOOF", from.Name+" <"+in.FromDomain+">")
+	}
+	if mixedScript(from.Name) {
+		out.Emit("MIXED_SCRIPT_NAME", from.Name)
+	}
+
+	// Look-alike domains: the sender's and every link's.
+	seen := map[string]bool{}
+	c.lookalike(in.FromDomain, "FROM", seen, out)
+	if in.MailFromDomain != "" {
+		c.lookalike(in.MailFromDomain, "FROM", seen, out)
+	}
+	for _, l := range in.Links {
+		c.lookalike(l.Host, "URL", seen, out)
+	}
+}
+
+func (c *Check) ours(domain string) bool {
+	for _, d := range c.orgDomains {
+		if urlx.InDomain(domain, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.PermError }
+
+// lookalike emits <where>_LOOKALIKE_DOMAIN, <where>_BRAND_IN_DOMAIN or
+// <where>_HOMOGLYPH_DOMAIN for a host imitating a brand or our own domains.
+func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Emitter) {
+	host = strings.ToLower(host)
+	if host == "" || seen[host] || urlx.IsIP(host) {
+		return
+	}
+	seen[host] = true
+	if c.ours(host) {
+		return
+	}
+	reg := urlx.Registrable(host)
+	label := firstLabel(reg)
+	official := func(i int) bool { return i >= 0 && c.brands[i].Official(host) }
+	name := func(i int) string {
+		if i < 0 {
+			return "own domain"
+		}
+		return c.brands[i].Name
+	}
+
+	// Homoglyphs: an IDN label that reads as a brand once folded.
+	if strings.Contains(reg, "xn--") {
+		if u, err := idna.ToUnicode(label); err == nil {
+			folded := strings.ReplaceAll(textmatch.Normalize(u), " ", "")
+			if i, ok := c.labels[folded]; ok && !official(i) {
+				out.Emit(where+"_HOMOGLYPH_DOMAIN", host+" ~ "+name(i))
+				return
+			}
+		}
+	}
+	// A brand's official domain written inside another host
+	// (chorus-pro.gouv.fr.example.com) or "gouv-fr" in a name.
+	for i := range c.brands {
+		if official(i) {
+			return
+		}
+	}
+	if strings.Contains(host, "gouv-fr") || strings.Contains(host, "gouvfr") || strings.Contains(host, ".gouv.fr.") || strings.Contains(host, "-gouv.") {
+		out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ gouv.fr")
+		return
+	}
+	squashed := strings.ReplaceAll(label, "-", "")
+	tokens := strings.Split(label, "-")
+	for l, i := range c.labels {
+		if len(l) >= 5 && l != squashed && strings.Contains(squashed, l) || len(l) < 5 && len(tokens) > 1 && contains(tokens, l) {
+			out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ "+name(i))
+			return
+		}
+		if len(l) >= 5 && l != squashed && close(squashed, l) {
+			out.Emit(where+"_LOOKALIKE_DOMAIN", host+" ~ "+name(i))
+			return
+		}
+	}
+	// The brand spelled in the subdomains of an unrelated registrable domain.
+	if sub := strings.TrimSuffix(host, reg); sub != "" {
+		for _, part := range strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '-' }) {
+			if i, ok := c.labels[part]; ok && len(part) >= 5 && !official(i) {
+				out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ "+name(i))
+				return
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLabel(reg string) string {
+	if i := strings.IndexByte(reg, '.'); i > 0 {
+		return reg[:i]
+	}
+	return reg
+}
+
+// close reports an edit distance of 1 (2 for long names) between a and b:
+// a typo-squatted label (micros0ft, amazom).
+func close(a, b string) bool {
+	la, lb := len(a), len(b)
+	maxD := 1
+	if lb >= 9 {
+		maxD = 2
+	}
+	if la-lb > maxD || lb-la > maxD {
+		return false
+	}
+	// Bounded Levenshtein over bytes; labels are short ASCII.
+	prev := make([]int, lb+1)
+	cur := make([]int, lb+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > maxD {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[lb] <= maxD
+}
+
+// mixedScript reports a word mixing Latin letters with Cyrillic or Greek
+// ones, the trick of "Sаmsung" with a Cyrillic "а".
+func mixedScript(s string) bool {
+	for _, w := range strings.Fields(s) {
+		latin, other := false, false
+		for _, r := range w {
+			switch {
+			case r < 0x250 && unicode.IsLetter(r):
+				latin = true
+			case unicode.In(r, unicode.Cyrillic, unicode.Greek):
+				other = true
+			}
+		}
+		if latin && other {
+			return true
+		}
+	}
+	return false
+}

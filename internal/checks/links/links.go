@@ -1,0 +1,254 @@
+// Package links judges the URLs of a message after unwrapping link
+// rewriters: anchor text showing one domain while the link goes to another,
+// IP-literal and punycode hosts, shorteners, free hosting, site builders,
+// cloud storage and form services, IPFS gateways, newly registered domains,
+// open redirects, '@' in the authority, data: URIs and deep subdomains.
+package links
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+//go:embed hosting.yaml
+var defaultHosting []byte
+
+func init() { scan.Signals.DefineYAML("links", signals) }
+
+// Options configure the check.
+type Options struct {
+	Hosting []byte // hosting catalogue YAML; nil means the embedded one
+	NRDFile string // newly registered domains, one per line ("" for none)
+}
+
+// Check is the link check family.
+type Check struct {
+	cats map[string]*hostSet // category -> hosts
+	tlds map[string]bool
+	nrd  map[string]bool
+}
+
+type hostSet struct {
+	domains map[string]bool     // matches the domain and its subdomains
+	paths   map[string][]string // host -> path prefixes
+}
+
+func (s *hostSet) match(host, path string) bool {
+	for h := host; h != ""; {
+		if s.domains[h] {
+			return true
+		}
+		for _, p := range s.paths[h] {
+			if strings.HasPrefix(path, p) {
+				return true
+			}
+		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
+	}
+	return false
+}
+
+var categorySignal = map[string]string{
+	"shortener":     "URL_SHORTENER",
+	"free_hosting":  "URL_FREE_HOSTING",
+	"cloud_storage": "URL_CLOUD_STORAGE",
+	"form_service":  "URL_FORM_SERVICE",
+	"ipfs":          "URL_IPFS",
+}
+
+// New builds the check.
+func New(o Options) (*Check, error) {
+	data := o.Hosting
+	if data == nil {
+		data = defaultHosting
+	}
+	var raw map[string][]string
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("hosting catalogue: %w", err)
+	}
+	c := &Check{cats: map[string]*hostSet{}, tlds: map[string]bool{}, nrd: map[string]bool{}}
+	for cat, entries := range raw {
+		if cat == "abused_tld" {
+			for _, t := range entries {
+				c.tlds[strings.ToLower(t)] = true
+			}
+			continue
+		}
+		if _, ok := categorySignal[cat]; !ok {
+			return nil, fmt.Errorf("hosting catalogue: unknown category %q", cat)
+		}
+		s := &hostSet{domains: map[string]bool{}, paths: map[string][]string{}}
+		for _, e := range entries {
+			e = strings.ToLower(e)
+			if h, p, ok := strings.Cut(e, "/"); ok {
+				s.paths[h] = append(s.paths[h], "/"+p)
+			} else {
+				s.domains[e] = true
+			}
+		}
+		c.cats[cat] = s
+	}
+	if o.NRDFile != "" {
+		b, err := os.ReadFile(o.NRDFile)
+		if err != nil {
+			return nil, fmt.Errorf("nrd list: %w", err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			if d := strings.ToLower(strings.TrimSpace(sc.Text())); d != "" && d[0] != '#' {
+				c.nrd[d] = true
+			}
+		}
+	}
+	return c, nil
+}
+
+// Name implements scan.Check.
+func (*Check) Name() string { return "links" }
+
+// actionable reports links a reader follows, as opposed to images and
+// style sheets that load by themselves.
+func actionable(l scan.Link) bool {
+	switch l.Source {
+	case message.URLFromHref, message.URLFromForm, message.URLFromMeta, message.URLFromText, message.URLFromAttachment:
+		return true
+	}
+	return false
+}
+
+// Check implements scan.Check.
+func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	for i, l := range in.Links {
+		if i >= 300 || ctx.Err() != nil {
+			return
+		}
+		raw := strings.TrimSpace(l.Target)
+		lower := strings.ToLower(raw)
+		if !actionable(l) {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(lower, "data:"):
+			if l.Source != message.URLFromText {
+				out.Emit("URL_DATA_URI", truncate(raw, 40))
+			}
+			continue
+		case strings.HasPrefix(lower, "javascript:"):
+			out.Emit("URL_JAVASCRIPT", truncate(raw, 40))
+			continue
+		}
+		host := l.Host
+		if host == "" {
+			continue
+		}
+		u, _ := url.Parse(raw)
+		path := ""
+		if u != nil {
+			path = u.EscapedPath()
+			if u.User != nil {
+				out.Emit("URL_AT_AUTHORITY", host)
+			}
+		}
+		if l.Source == message.URLFromHref && l.Text != "" {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) {
+				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
+			}
+		}
+		if urlx.IsIP(host) {
+			if ipHost(host) {
+				out.Emit("URL_IP_LITERAL", host)
+			}
+			continue
+		}
+		if strings.Contains(host, "xn--") {
+			out.Emit("URL_PUNYCODE", host)
+		}
+		for cat, set := range c.cats {
+			if set.match(host, path) {
+				out.Emit(categorySignal[cat], host)
+			}
+		}
+		if tld := host[strings.LastIndexByte(host, '.')+1:]; c.tlds[tld] {
+			out.Emit("URL_ABUSED_TLD", l.Domain)
+		}
+		if c.nrd[l.Domain] || c.nrd[host] {
+			out.Emit("URL_NEW_DOMAIN", l.Domain)
+		}
+		if sub := strings.TrimSuffix(strings.TrimSuffix(host, l.Domain), "."); strings.Count(sub, ".") >= 3 {
+			out.Emit("URL_MANY_SUBDOMAINS", host)
+		}
+		if u != nil && l.Rewriter == "" {
+			if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
+				out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
+			}
+		}
+	}
+}
+
+func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
+
+// shownDomain returns the registrable domain that link text displays, when
+// the text reads as a URL or a bare host name ("www.impots.gouv.fr").
+func shownDomain(text string) string {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if len(t) > 200 || strings.ContainsAny(t, " \t\n") {
+		return ""
+	}
+	if i := strings.Index(t, "://"); i >= 0 {
+		t = t[i+3:]
+	} else if !strings.HasPrefix(t, "www.") {
+		return ""
+	}
+	if i := strings.IndexAny(t, "/?#:"); i >= 0 {
+		t = t[:i]
+	}
+	if !strings.Contains(t, ".") || strings.Contains(t, "@") {
+		return ""
+	}
+	return urlx.Registrable(t)
+}
+
+// redirectTarget returns the host of a URL carried in the query of u, the
+// pattern of open redirects (…/redirect?url=https://evil.example/).
+func redirectTarget(u *url.URL) string {
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			lv := strings.ToLower(v)
+			if strings.HasPrefix(lv, "http://") || strings.HasPrefix(lv, "https://") || strings.HasPrefix(lv, "//") {
+				if h := urlx.Host(strings.TrimPrefix(v, "//")); h != "" || strings.HasPrefix(lv, "//") {
+					if h == "" {
+						h = urlx.Host("https:" + v)
+					}
+					return h
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,185 @@
+// Package lure reads what the message says and how it is laid out: the
+// themes of credential theft and fraud (unpaid invoice, account suspension,
+// password expiry, bank-detail change, shared document, prize, crypto,
+// advance fee, sextortion…) in several languages, credential forms in the
+// body, hidden text and zero-width characters, image-only bodies, and the
+// decorations of bulk fraud (look-alike Unicode letters, the recipient's
+// address in the subject).
+package lure
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+//go:embed lures.yaml
+var defaultLures []byte
+
+func init() { scan.Signals.DefineYAML("lure", signals) }
+
+// Check is the lure-and-layout check family.
+type Check struct {
+	themes []string // index -> signal name
+	dict   *textmatch.Dict[int]
+}
+
+// New builds the check from a lure catalogue (nil for the embedded one).
+func New(data []byte) (*Check, error) {
+	if data == nil {
+		data = defaultLures
+	}
+	var raw map[string][]string
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("lure catalogue: %w", err)
+	}
+	c := &Check{dict: textmatch.New[int]()}
+	names := make([]string, 0, len(raw))
+	for k := range raw {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, theme := range names {
+		sig := "LURE_" + strings.ToUpper(theme)
+		if _, ok := scan.Signals.Lookup(sig); !ok {
+			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
+		}
+		idx := len(c.themes)
+		c.themes = append(c.themes, sig)
+		for _, p := range raw[theme] {
+			c.dict.Add(p, idx)
+		}
+	}
+	return c, nil
+}
+
+// Name implements scan.Check.
+func (*Check) Name() string { return "lure" }
+
+// Check implements scan.Check.
+func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	found := map[int]bool{}
+	collect := func(text string, limit int) {
+		c.dict.Find(text, limit, func(i int) bool {
+			found[i] = true
+			return true
+		})
+	}
+	collect(m.Subject, 60)
+	collect(in.Msg.FromAddr().Name, 20)
+	body := m.HTMLText
+	if len(m.Text) > len(body) {
+		body = m.Text
+	}
+	collect(body, 3000)
+	collect(strings.Join(m.ImageAlts, " . "), 200)
+	for i := range found {
+		out.Emit(c.themes[i], "")
+	}
+	if len(found) >= 3 {
+		out.Emit("LURE_MANY_THEMES", fmt.Sprint(len(found)))
+	}
+	layout(in, body, out)
+}
+
+func layout(in *scan.Input, body string, out *scan.Emitter) {
+	m := in.Msg
+	html := strings.ToLower(m.HTML)
+	if strings.Contains(html, "type=\"password\"") || strings.Contains(html, "type='password'") || strings.Contains(html, "type=password") {
+		out.Emit("HTML_PASSWORD_FORM", "")
+	} else if strings.Contains(html, "<form") {
+		out.Emit("HTML_FORM", "")
+	}
+	if zw := countZeroWidth(m.Subject) + countZeroWidth(body); zw >= 5 {
+		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
+	}
+	if fancy(m.Subject) || fancy(m.FromAddr().Name) {
+		out.Emit("FANCY_UNICODE_TEXT", "")
+	}
+	if hasEmoji(m.FromAddr().Name) {
+		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
+	}
+	if m.HTML != "" && strings.Contains(html, "<img") && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
+		n := 0
+		for _, l := range in.Links {
+			if l.Source == "href" {
+				n++
+			}
+		}
+		if n >= 1 && n <= 3 {
+			out.Emit("IMAGE_ONLY_BODY", "")
+		}
+	}
+	subject := strings.ToLower(m.Subject)
+	for _, to := range m.To {
+		a := strings.ToLower(to.Addr)
+		local := strings.ToLower(to.Local())
+		if a != "" && strings.Contains(subject, a) || len(local) >= 5 && strings.Contains(subject, local) {
+			out.Emit("RECIPIENT_IN_SUBJECT", "")
+			break
+		}
+	}
+	if from := strings.ToLower(m.FromAddr().Addr); from != "" && len(m.To) == 1 && strings.ToLower(m.To[0].Addr) == from && !in.SenderAuthenticated() {
+		out.Emit("FROM_EQUALS_TO", "")
+	}
+	if upperShare(m.Subject) {
+		out.Emit("SUBJECT_SHOUTING", "")
+	}
+}
+
+func countZeroWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch r {
+		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u034f', '\u180e':
+			n++
+		}
+	}
+	return n
+}
+
+// fancy reports letters from the Mathematical Alphanumeric Symbols and
+// enclosed or full-width forms, used to dodge word filters (𝕀𝕙𝕣, Ｆｒｅｅ).
+func fancy(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1D400 && r <= 0x1D7FF || r >= 0x2460 && r <= 0x24FF || r >= 0xFF01 && r <= 0xFF5E || r >= 0x1F130 && r <= 0x1F189 {
+			n++
+		}
+	}
+	return n >= 3
+}
+
+func hasEmoji(s string) bool {
+	for _, r := range s {
+		if r >= 0x1F300 && r <= 0x1FAFF || r >= 0x2600 && r <= 0x27BF {
+			return true
+		}
+	}
+	return false
+}
+
+func upperShare(s string) bool {
+	up, letters := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				up++
+			}
+		}
+	}
+	return letters >= 20 && up*10 >= letters*8
+}

@@ -1,0 +1,231 @@
+// Package sender judges the sending infrastructure and the envelope: the
+// anatomy of mail sent from a compromised web server or a throw-away host
+// (www-data@ envelopes, PHP script traces, HELO names that are IP literals or
+// not fully qualified, missing or dynamic reverse DNS) and the mismatches
+// between the visible sender, the envelope sender and Reply-To.
+package sender
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	_ "embed"
+	"net/netip"
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+//go:embed freemail.txt
+var freemailList []byte
+
+func init() { scan.Signals.DefineYAML("sender", signals) }
+
+// Check is the sender-infrastructure check family.
+type Check struct {
+	freemail map[string]bool
+}
+
+// New builds the check; freemail overrides the embedded list when not nil.
+func New(freemail []byte) *Check {
+	if freemail == nil {
+		freemail = freemailList
+	}
+	return &Check{freemail: ReadList(freemail)}
+}
+
+// ReadList reads one lower-cased entry per line; '#' starts a comment.
+func ReadList(b []byte) map[string]bool {
+	out := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.ToLower(strings.TrimSpace(line)); line != "" {
+			out[line] = true
+		}
+	}
+	return out
+}
+
+// Name implements scan.Check.
+func (*Check) Name() string { return "sender" }
+
+// IsFreemail reports whether the domain is a free mailbox provider.
+func (c *Check) IsFreemail(domain string) bool {
+	return c.freemail[domain] || c.freemail[urlx.Registrable(domain)]
+}
+
+// webServerUsers are the local parts of mail sent by a web server's own
+// account: a compromised CMS or a phishing kit's mailer.
+var webServerUsers = map[string]bool{
+	"www-data": true, "apache": true, "nobody": true, "root": true, "httpd": true,
+	"nginx": true, "wwwrun": true, "www": true, "daemon": true, "php": true, "web": true,
+}
+
+// Check implements scan.Check.
+func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	from := m.FromAddr()
+	h := m.Header
+
+	if from.Addr == "" {
+		out.Emit("FROM_MISSING", "")
+	}
+	if m.MessageID == "" {
+		out.Emit("MISSING_MESSAGE_ID", "")
+	}
+	if !h.Has("Date") {
+		out.Emit("MISSING_DATE", "")
+	}
+	if len(m.To) == 0 && len(m.Cc) == 0 {
+		out.Emit("NO_VISIBLE_RECIPIENT", "")
+	}
+
+	// Envelope sender.
+	mf := strings.ToLower(strings.Trim(in.Env.MailFrom, "<> "))
+	if mf != "" {
+		local := mf
+		if i := strings.LastIndexByte(mf, '@'); i >= 0 {
+			local = mf[:i]
+		}
+		if webServerUsers[local] {
+			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
+		}
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !isList(h) {
+			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
+		}
+	}
+	if webServerUsers[strings.ToLower(from.Local())] {
+		out.Emit("ENVELOPE_WEBSERVER_USER", strings.ToLower(from.Addr))
+	}
+	if s := h.Get("X-PHP-Originating-Script"); s != "" {
+		out.Emit("PHP_SCRIPT_TRACE", firstField(s))
+	} else if s := h.Get("X-PHP-Script"); s != "" {
+		out.Emit("PHP_SCRIPT_TRACE", firstField(s))
+	}
+	if x := strings.ToLower(h.Get("X-Mailer")); strings.Contains(x, "phpmailer") {
+		out.Emit("PHPMAILER", "")
+	}
+
+	// Reply-To leading elsewhere.
+	if len(m.ReplyTo) > 0 && from.Addr != "" && !isList(h) {
+		rd := m.ReplyTo[0].Domain()
+		if rd != "" && urlx.Registrable(rd) != in.FromOrg {
+			if c.IsFreemail(rd) && !c.IsFreemail(in.FromDomain) {
+				out.Emit("REPLYTO_FREEMAIL", rd)
+			} else {
+				out.Emit("REPLYTO_OTHER_DOMAIN", rd)
+			}
+		}
+	}
+
+	// Display name that shows another address than the real one.
+	if a := addressIn(from.Name); a != "" && from.Addr != "" {
+		d := message.Address{Addr: a}.Domain()
+		if d != "" && urlx.Registrable(d) != in.FromOrg {
+			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
+		}
+	}
+	if from.Addr != "" && c.IsFreemail(in.FromDomain) {
+		out.Emit("FROM_FREEMAIL", in.FromDomain)
+	}
+
+	c.connection(in, out)
+}
+
+// connection judges HELO and reverse DNS.
+func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
+	env := in.Env
+	if env.Authenticated {
+		return
+	}
+	helo := strings.ToLower(strings.TrimSuffix(env.HELO, "."))
+	if helo != "" {
+		switch {
+		case strings.HasPrefix(helo, "[") || urlx.IsIP(helo):
+			out.Emit("HELO_IP_LITERAL", helo)
+		case !strings.Contains(helo, "."):
+			out.Emit("HELO_NOT_FQDN", helo)
+		case env.RDNS != "" && urlx.Registrable(helo) != urlx.Registrable(env.RDNS):
+			out.Emit("HELO_RDNS_MISMATCH", helo+" / "+env.RDNS)
+		}
+	}
+	if !env.ClientIP.IsValid() || !env.ClientIP.IsGlobalUnicast() || env.ClientIP.IsPrivate() {
+		return
+	}
+	switch {
+	case env.RDNSKnown && env.RDNS == "":
+		out.Emit("RDNS_NONE", env.ClientIP.String())
+	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP):
+		out.Emit("RDNS_GENERIC", env.RDNS)
+	}
+}
+
+// GenericRDNS reports reverse names of access networks and unnamed hosting:
+// names that spell the address out or carry pool words.
+func GenericRDNS(name string, ip netip.Addr) bool {
+	name = strings.ToLower(name)
+	first := strings.SplitN(name, ".", 2)[0]
+	if ip.Is4() {
+		b := ip.As4()
+		n := 0
+		for _, o := range b {
+			if strings.Contains(first, itoa(o)) {
+				n++
+			}
+		}
+		if n >= 3 {
+			return true
+		}
+	}
+	for _, w := range []string{"dynamic", "dyn-", "dsl", "dhcp", "pool", "ppp", "cable", "broadband", "dialup", "customer", "cpe-", "static-ip", "unassigned", "ip-", "host-"} {
+		if strings.Contains(first, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(b byte) string {
+	if b < 10 {
+		return string('0' + b)
+	}
+	if b < 100 {
+		return string([]byte{'0' + b/10, '0' + b%10})
+	}
+	return string([]byte{'0' + b/100, '0' + b/10%10, '0' + b%10})
+}
+
+func isList(h message.Header) bool {
+	return h.Has("List-Id") || h.Has("List-Unsubscribe") && h.Has("List-Post")
+}
+
+func firstField(s string) string {
+	if i := strings.IndexAny(s, " \t"); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// addressIn finds an e-mail address written inside a display name.
+func addressIn(name string) string {
+	i := strings.IndexByte(name, '@')
+	if i <= 0 || i == len(name)-1 {
+		return ""
+	}
+	start := strings.LastIndexAny(name[:i], " <\"'(,") + 1
+	end := i + 1 + strings.IndexAny(name[i+1:]+" ", " >\"'),")
+	a := strings.Trim(name[start:end], ".")
+	if !strings.Contains(a[strings.IndexByte(a, '@'):], ".") {
+		return ""
+	}
+	return strings.ToLower(a)
+}

@@ -1,0 +1,55 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExampleIsTheDefault(t *testing.T) {
+	c, err := Load("../../vigie.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Default()
+	if c.Policy.TagAt != d.Policy.TagAt || c.Policy.QuarantineAt != d.Policy.QuarantineAt || c.Policy.RejectAt != d.Policy.RejectAt ||
+		c.Limits != d.Limits || c.Auth.Mode != d.Auth.Mode || c.Auth.Timeout != d.Auth.Timeout || c.Scan != d.Scan || c.Policy.SubjectPrefix != d.Policy.SubjectPrefix {
+		t.Errorf("vigie.example.yaml does not match the embedded defaults:\n%+v\n%+v", c, d)
+	}
+}
+
+func TestEvalConfig(t *testing.T) {
+	c, err := Load("../../configs/eval-corpus.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Auth.Mode != "headers" || len(c.Trust.Relays) == 0 {
+		t.Errorf("eval config: %+v", c.Trust)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	cases := map[string]string{
+		"polcy:\n  tag: 3\n":                   "not found",
+		"policy:\n  tag: 10\n  quarantine: 5\n": "thresholds",
+		"auth:\n  mode: maybe\n":               "neither dns nor headers",
+		"trust:\n  networks: [nope]\n":         "trust.networks",
+		"limits:\n  max_size: lots\n":          "not a size",
+	}
+	for in, want := range cases {
+		c := Default()
+		err := Parse([]byte(in), &c)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want error containing %q", in, err, want)
+		}
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	c := Default()
+	if err := Parse([]byte("limits:\n  max_size: 512KiB\n"), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits.MaxSize != 512<<10 {
+		t.Errorf("max_size = %d", c.Limits.MaxSize)
+	}
+}

@@ -1,0 +1,132 @@
+// Package engine assembles a scan.Scanner from the configuration: the check
+// families with their data files, the scoring policy, the limits, and where
+// authentication results come from (live DNS at the gateway, or trusted
+// relays' headers for stored messages). Front ends call New and share the
+// result; it holds no per-message state.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/checks/attach"
+	"vigie.dev/vigie/internal/checks/authn"
+	"vigie.dev/vigie/internal/checks/brand"
+	"vigie.dev/vigie/internal/checks/links"
+	"vigie.dev/vigie/internal/checks/lure"
+	"vigie.dev/vigie/internal/checks/sender"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/received"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Options adds what the configuration cannot hold.
+type Options struct {
+	Log *slog.Logger
+	// Online is the live authenticator used in auth.mode "dns" (nil: the
+	// trace-only authenticator is used whatever the mode).
+	Online scan.Authenticator
+	// Extra checks appended after the built-in families (the indicator store).
+	Extra []scan.Check
+}
+
+// New builds a scanner.
+func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
+	read := func(path string) ([]byte, error) {
+		if path == "" {
+			return nil, nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		return b, nil
+	}
+	brands, err := read(cfg.Data.Brands)
+	if err != nil {
+		return nil, err
+	}
+	hosting, err := read(cfg.Data.Hosting)
+	if err != nil {
+		return nil, err
+	}
+	lures, err := read(cfg.Data.Lures)
+	if err != nil {
+		return nil, err
+	}
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs})
+	if err != nil {
+		return nil, err
+	}
+	lc, err := links.New(links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD})
+	if err != nil {
+		return nil, err
+	}
+	lu, err := lure.New(lures)
+	if err != nil {
+		return nil, err
+	}
+	trust, err := cfg.TrustRules()
+	if err != nil {
+		return nil, err
+	}
+	var authn_ scan.Authenticator = &TraceAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers}
+	if cfg.Auth.Mode == "dns" && o.Online != nil {
+		authn_ = o.Online
+	}
+	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu}
+	checks = append(checks, o.Extra...)
+	return &scan.Scanner{
+		Checks:  checks,
+		Policy:  cfg.Policy.Policy,
+		Auth:    authn_,
+		Limits:  cfg.MessageLimits(),
+		Timeout: cfg.Scan.Timeout,
+		Log:     o.Log,
+	}, nil
+}
+
+// TraceAuth reads a stored message's trace: the connection context from the
+// first hop received from an untrusted host, the envelope sender from
+// Return-Path, and the authentication results that trusted relays recorded
+// (Authentication-Results, then a trusted sealer's ARC-Authentication-Results).
+type TraceAuth struct {
+	Trust      received.Trust
+	ARCSealers []string
+}
+
+// Authenticate implements scan.Authenticator.
+func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message, env *scan.Envelope) auth.Results {
+	hops := received.Chain(m.Header)
+	c := a.Trust.Context(hops)
+	if !env.ClientIP.IsValid() && c.ClientIP.IsValid() {
+		env.ClientIP = c.ClientIP
+		if env.HELO == "" {
+			env.HELO = c.HELO
+		}
+		if env.RDNS == "" {
+			env.RDNS = c.RDNS
+		}
+	}
+	if env.MailFrom == "" {
+		if rp := m.Header.Get("Return-Path"); rp != "" {
+			env.MailFrom = strings.Trim(strings.TrimSpace(rp), "<>")
+		}
+	}
+	if r, ok := a.Trust.Results(m.Header, hops, c); ok {
+		return r
+	}
+	if len(a.ARCSealers) > 0 {
+		t := a.Trust
+		t.AuthServIDs = a.ARCSealers
+		if r, ok := t.ARCResults(m.Header); ok {
+			return r
+		}
+	}
+	return auth.Results{}
+}

@@ -1,0 +1,251 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/fuzzy"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// Check is one family of checks. It reads the input and emits signals; it
+// must return promptly once ctx is done.
+type Check interface {
+	Name() string
+	Check(ctx context.Context, in *Input, out *Emitter)
+}
+
+// Authenticator supplies the authentication results of a message: live DNS
+// at the gateway, or the headers of trusted relays for a stored message. It
+// may fill in the parts of env that the front end could not know (a stored
+// message's client IP, HELO and envelope sender come from its trace).
+type Authenticator interface {
+	Authenticate(ctx context.Context, raw []byte, m *message.Message, env *Envelope) auth.Results
+}
+
+// Link is a URL of the message after unwrapping link rewriters.
+type Link struct {
+	message.URL
+	Target   string // destination URL after unwrapping (Raw when not wrapped)
+	Host     string // host of Target
+	Domain   string // registrable domain of Host
+	Rewriter string // "safelinks", "proofpoint"... or ""
+}
+
+// Input is what every check reads. It is built once per message.
+type Input struct {
+	Raw  []byte
+	Msg  *message.Message
+	Env  Envelope
+	Auth auth.Results
+
+	FromDomain     string // RFC5322.From domain, lower-cased
+	FromOrg        string // its registrable domain
+	MailFromDomain string // envelope sender domain (Return-Path when offline)
+	Links          []Link
+	FuzzyBody      fuzzy.Signature
+	FuzzyLayout    fuzzy.Signature
+}
+
+// Emitter collects the signals of one scan.
+type Emitter struct {
+	signals []Signal
+	seen    map[string]bool
+}
+
+// Emit records a signal once per name; detail names what triggered it.
+func (e *Emitter) Emit(name, detail string) {
+	if e.seen == nil {
+		e.seen = map[string]bool{}
+	}
+	if e.seen[name] {
+		return
+	}
+	e.seen[name] = true
+	e.signals = append(e.signals, Signal{Name: name, Detail: detail})
+}
+
+// Emitted reports whether a signal was already emitted in this scan.
+func (e *Emitter) Emitted(name string) bool { return e.seen[name] }
+
+// Scanner runs the pipeline. Its fields are read-only once scanning starts;
+// to change the configuration, build a new Scanner and swap it.
+type Scanner struct {
+	Checks    []Check
+	Policy    Policy
+	Catalogue *Catalogue // nil means Signals
+	Auth      Authenticator
+	Limits    message.Limits
+	// Timeout bounds one message's scan; 0 means 10 s.
+	Timeout time.Duration
+	Log     *slog.Logger
+}
+
+// Scan parses raw and scans it.
+func (s *Scanner) Scan(ctx context.Context, raw []byte, env Envelope) *Verdict {
+	lim := s.Limits
+	if lim.MaxSize == 0 {
+		lim = message.DefaultLimits()
+	}
+	return s.ScanMessage(ctx, raw, message.Parse(raw, lim), env)
+}
+
+// ScanMessage scans an already parsed message.
+func (s *Scanner) ScanMessage(ctx context.Context, raw []byte, m *message.Message, env Envelope) *Verdict {
+	start := time.Now()
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cat := s.Catalogue
+	if cat == nil {
+		cat = Signals
+	}
+
+	in := &Input{Raw: raw, Msg: m, Env: env}
+	if s.Auth != nil {
+		in.Auth = s.Auth.Authenticate(ctx, raw, m, &in.Env)
+	}
+	prepare(in)
+
+	out := &Emitter{}
+	for _, d := range m.Defects {
+		out.Emit(d.Code, d.Detail)
+	}
+	partial := false
+	for _, c := range s.Checks {
+		if ctx.Err() != nil {
+			partial = true
+			out.Emit("SCAN_TIMEOUT", c.Name())
+			break
+		}
+		s.runCheck(ctx, c, in, out)
+	}
+	v := &Verdict{Auth: in.Auth, Envelope: in.Env, Partial: partial}
+	v.Signals, v.Score, v.Action = s.Policy.decide(cat, out.signals)
+	v.Indicators = indicators(in)
+	v.Elapsed = time.Since(start)
+	return v
+}
+
+// runCheck isolates a check: a panic on hostile input becomes a signal and
+// a log line, never a lost message.
+func (s *Scanner) runCheck(ctx context.Context, c Check, in *Input, out *Emitter) {
+	defer func() {
+		if r := recover(); r != nil {
+			out.Emit("SCAN_CHECK_ERROR", c.Name())
+			if s.Log != nil {
+				s.Log.Error("check panicked", "check", c.Name(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}
+	}()
+	c.Check(ctx, in, out)
+}
+
+func prepare(in *Input) {
+	m := in.Msg
+	in.FromDomain = m.FromAddr().Domain()
+	in.FromOrg = urlx.Registrable(in.FromDomain)
+	in.MailFromDomain = domainOf(in.Env.MailFrom)
+	in.Links = make([]Link, 0, len(m.URLs))
+	for _, u := range m.URLs {
+		l := Link{URL: u, Target: u.Raw, Host: u.Host}
+		if t, rw := urlx.Unwrap(u.Raw); rw != "" {
+			l.Target, l.Rewriter = t, rw
+			l.Host = urlx.Host(t)
+		}
+		l.Domain = urlx.Registrable(l.Host)
+		in.Links = append(in.Links, l)
+	}
+	text := m.HTMLText
+	if len(m.Text) > len(text) {
+		text = m.Text
+	}
+	in.FuzzyBody = fuzzy.Body(text)
+	in.FuzzyLayout = fuzzy.Layout(m.HTML)
+}
+
+func domainOf(addr string) string {
+	addr = strings.Trim(strings.TrimSpace(addr), "<>")
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSuffix(addr[i+1:], "."))
+}
+
+func indicators(in *Input) Indicators {
+	m := in.Msg
+	ind := Indicators{
+		HELO:        in.Env.HELO,
+		FuzzyBody:   string(in.FuzzyBody),
+		FuzzyLayout: string(in.FuzzyLayout),
+		MessageID:   m.MessageID,
+		Subject:     m.Subject,
+		FromAddress: strings.ToLower(m.FromAddr().Addr),
+		ReturnPath:  strings.ToLower(strings.Trim(in.Env.MailFrom, "<>")),
+	}
+	if in.Env.ClientIP.IsValid() {
+		ind.ClientIP = in.Env.ClientIP.String()
+	}
+	if len(m.ReplyTo) > 0 {
+		ind.ReplyTo = strings.ToLower(m.ReplyTo[0].Addr)
+	}
+	seen := map[string]bool{}
+	add := func(list *[]string, v string) {
+		if v == "" || seen[v] {
+			return
+		}
+		seen[v] = true
+		*list = append(*list, v)
+	}
+	for _, a := range [][]message.Address{m.From, m.Sender, m.ReplyTo} {
+		for _, x := range a {
+			add(&ind.Senders, strings.ToLower(x.Addr))
+			add(&ind.Domains, urlx.Registrable(x.Domain()))
+		}
+	}
+	add(&ind.Senders, ind.ReturnPath)
+	add(&ind.Domains, urlx.Registrable(in.MailFromDomain))
+	for _, l := range in.Links {
+		if l.Host == "" {
+			continue
+		}
+		add(&ind.URLs, l.Target)
+		add(&ind.Hosts, l.Host)
+		add(&ind.Domains, l.Domain)
+	}
+	for _, a := range m.Attachments {
+		add(&ind.Attachments, a.SHA256)
+		if a.Filename != "" {
+			ind.AttachNames = append(ind.AttachNames, a.Filename)
+		}
+	}
+	return ind
+}
+
+// SenderAuthenticated reports whether the visible sender's domain is
+// authenticated: DMARC pass, or (for domains without DMARC) an SPF or DKIM
+// pass in the From's organisational domain.
+func (in *Input) SenderAuthenticated() bool {
+	if in.Auth.DMARC == "pass" {
+		return true
+	}
+	if in.FromOrg == "" || in.Auth.DMARC == "fail" {
+		return false
+	}
+	for _, d := range in.Auth.DKIMPass() {
+		if urlx.Registrable(d) == in.FromOrg {
+			return true
+		}
+	}
+	return in.Auth.SPF == "pass" && urlx.Registrable(in.Auth.SPFDomain) == in.FromOrg
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole Vigie test suite, runnable on a fresh Debian 12 machine as root:
+# installs what the tests talk to (PostgreSQL, dig, ...) when missing, starts
+# a throw-away PostgreSQL cluster, then runs go vet and go test -race on
+# every package. Usage: scripts/test.sh [go test flags...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+
+need=()
+command -v dig >/dev/null || need+=(dnsutils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v gcc >/dev/null || need+=(gcc)
+if ((${#need[@]})); then
+	echo "test.sh: installing ${need[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [[ -z "${VIGIE_TEST_POSTGRES:-}" && -x scripts/pg-test-start.sh ]]; then
+	if dsn=$(scripts/pg-test-start.sh); then
+		export VIGIE_TEST_POSTGRES="$dsn"
+		echo "test.sh: PostgreSQL at $dsn" >&2
+	else
+		echo "test.sh: could not start PostgreSQL" >&2
+		exit 1
+	fi
+fi
+
+go vet ./...
+go test -race -count=1 -timeout 30m "$@" ./...
