@@ -36,7 +36,7 @@ func (Check) Name() string { return "attach" }
 
 var (
 	executableExt = set("exe", "scr", "com", "pif", "cpl", "msi", "msp", "msc", "dll", "lnk", "url", "hta", "reg", "appx", "appxbundle", "msix", "application", "gadget", "inf", "chm", "jar", "apk", "app", "dmg", "pkg", "elf", "bin", "one", "xll", "iqy", "slk", "settingcontent-ms")
-	scriptExt     = set("js", "jse", "vbs", "vbe", "wsf", "wsh", "wsc", "ps1", "psm1", "bat", "cmd", "sh", "py", "vb", "sct", "ws", "mjs")
+	scriptExt     = set("js", "jse", "vbs", "vbe", "wsf", "wsh", "wsc", "ps1", "psm1", "bat", "cmd", "vb", "sct", "ws")
 	diskImageExt  = set("iso", "img", "vhd", "vhdx", "udf")
 	htmlExt       = set("html", "htm", "shtml", "xhtml", "mht", "mhtml", "xht", "svg", "svgz")
 	archiveExt    = set("zip", "rar", "7z", "gz", "tgz", "tar", "cab", "ace", "arj", "lzh", "xz", "bz2", "z", "r00", "r01")

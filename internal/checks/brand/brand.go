@@ -147,7 +147,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if body == "" {
 			body = m.Text
 		}
-		find(c.everywhere, body, 3000)
+		find(c.everywhere, body, 400)
 	}
 	if mentioned >= 0 && len(named) == 0 && !authOK {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")

@@ -123,16 +123,26 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 		}
 	}
 	subject := strings.ToLower(m.Subject)
+	list := m.Header.Has("List-Id")
 	for _, to := range m.To {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
-		if a != "" && strings.Contains(subject, a) || len(local) >= 5 && strings.Contains(subject, local) {
+		if a != "" && strings.Contains(subject, a) || !list && len(local) >= 5 && strings.Contains(subject, local) {
 			out.Emit("RECIPIENT_IN_SUBJECT", "")
 			break
 		}
 	}
-	if from := strings.ToLower(m.FromAddr().Addr); from != "" && len(m.To) == 1 && strings.ToLower(m.To[0].Addr) == from && !in.SenderAuthenticated() {
+	if from := strings.ToLower(m.FromAddr().Addr); from != "" && !list && len(m.To) == 1 && strings.ToLower(m.To[0].Addr) == from && !in.SenderAuthenticated() {
 		out.Emit("FROM_EQUALS_TO", "")
+	}
+	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
+		out.Emit("LEET_OBFUSCATION", w)
+	}
+	if hasEmoji(m.Subject) {
+		out.Emit("SUBJECT_EMOJI", "")
+	}
+	if w := gibberish(m.Subject); w != "" {
+		out.Emit("SUBJECT_GIBBERISH", w)
 	}
 	if upperShare(m.Subject) {
 		out.Emit("SUBJECT_SHOUTING", "")
@@ -183,3 +193,72 @@ func upperShare(s string) bool {
 	}
 	return letters >= 20 && up*10 >= letters*8
 }
+
+// gibberish returns a word of the subject that reads as random letters: at
+// least eight letters with no vowel run a language would have, or case
+// flipping inside the word (pIsdlCthlCTX).
+func gibberish(subject string) string {
+	for _, w := range strings.FieldsFunc(subject, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) < 8 || len(w) > 40 {
+			continue
+		}
+		vowels, flips, maxCons, cons := 0, 0, 0, 0
+		prevUpper := false
+		ascii := true
+		for i, r := range w {
+			if r > unicode.MaxASCII {
+				ascii = false
+				break
+			}
+			lr := unicode.ToLower(r)
+			if strings.ContainsRune("aeiouy", lr) {
+				vowels++
+				cons = 0
+			} else {
+				cons++
+				maxCons = max(maxCons, cons)
+			}
+			up := unicode.IsUpper(r)
+			if i > 1 && up != prevUpper {
+				flips++
+			}
+			prevUpper = up
+		}
+		if !ascii {
+			continue
+		}
+		if maxCons >= 5 || vowels*5 < len(w) || flips >= 4 {
+			return w
+		}
+	}
+	return ""
+}
+
+// leet returns a word of s written with digits in place of letters to
+// dodge word filters (C0NTA, P4YPAL): letters on both sides of a 0, 1, 3 or 4.
+func leet(s string) string {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len(w) < 4 || len(w) > 30 {
+			continue
+		}
+		letters, digits := 0, 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			} else {
+				digits++
+			}
+		}
+		if digits == 0 || digits > 2 || letters < 3 {
+			continue
+		}
+		for i := 1; i < len(w)-1; i++ {
+			if strings.IndexByte("0134", w[i]) >= 0 && isASCIILetter(w[i-1]) && isASCIILetter(w[i+1]) {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
