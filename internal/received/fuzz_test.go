@@ -1,0 +1,63 @@
+package received
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/message"
+)
+
+func FuzzParseReceived(f *testing.F) {
+	for _, s := range []string{
+		"from mail.example.org (mail.example.org [192.0.2.10]) by mx.example.net (Postfix) with ESMTPS id 4AF for <a@example.net>; Wed,  9 Aug 2023 13:56:46 -0300 (-03)",
+		"from so1.example (198.51.100.55) by HE1.mail.protection.outlook.com (10.152.27.31) with Microsoft SMTP Server id 15.20; Thu, 27 Jul 2023 15:06:08 +0000",
+		"from [198.51.100.254] (port=52148 helo=desk) by host4.example with esmtpa (Exim 4.96) id 1q; Tue, 01 Aug 2023 23:09:38 +0700",
+		"from unknown (HELO User) (203.0.113.229) by relay.example.com with ESMTPA; 4 Jun 2023 10:24:49 -0700",
+		"from <unknown> (<unknown> []) by 47a34c698db9 with HTTP id 64c; Thu, 27 Jul 2023 15:06:03 GMT",
+		"from x ([IPv6:2001:db8::1]:25 helo=y) by z; 1 Feb 99 10:00:00.123 EST",
+		"(qmail 9656 invoked by uid 550); 3 Jun 2025 08:53:32 -0000",
+		"((\\)[<;",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		h := ParseReceived(v)
+		if h.Raw != v {
+			t.Fatal("Raw not kept")
+		}
+		tr := Trust{Hosts: []string{"*.example", "z"}}
+		tr.Context([]Hop{h, h})
+	})
+}
+
+func FuzzParseAuthResults(f *testing.F) {
+	for _, s := range []string{
+		"spf=pass (sender IP is 198.51.100.55) smtp.mailfrom=mg.example.com; dkim=pass (signature was verified) header.d=mg.example.com;dmarc=bestguesspass action=none header.from=mg.example.com;compauth=pass reason=109",
+		`lists.example.com; dkim=fail reason="signature verification failed" (1024-bit key; unprotected) header.d=example.be header.b="R2fp79iK"; dkim-atps=neutral`,
+		"mx.example.net 1; dkim/1 = pass (good (nested)) header.d = example.org ; spf=none",
+		"mx.example.net; none",
+		`a; b="\"; c=(`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		id, res, err := ParseAuthResults(v)
+		if err == nil && len(res) == 0 && id == "" {
+			t.Fatal("no error, no authserv-id and no result")
+		}
+		if len(res) > maxMethods {
+			t.Fatalf("%d results", len(res))
+		}
+		// The whole path used on every message must not panic either.
+		h := message.Header{Fields: []message.Field{
+			{Name: "Authentication-Results", Value: v, Raw: v},
+			{Name: "ARC-Authentication-Results", Value: "i=1; " + v, Raw: "i=1; " + v},
+			{Name: "ARC-Seal", Value: "i=1; cv=none; d=x", Raw: "i=1; cv=none; d=x"},
+			{Name: "Received-SPF", Value: v, Raw: v},
+			{Name: "Received", Value: "from a (a [192.0.2.1]) by mx.example; " + v, Raw: "from a (a [192.0.2.1]) by mx.example; " + v},
+		}}
+		tr := Trust{Hosts: []string{"mx.example"}, AuthServIDs: []string{"*"}, NoAuthServID: true}
+		hops := Chain(h)
+		tr.Results(h, hops, tr.Context(hops))
+		tr.ARCResults(h)
+	})
+}

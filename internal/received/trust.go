@@ -1,0 +1,143 @@
+package received
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// clientClass is what a hop's client is to the trusted side.
+type clientClass uint8
+
+const (
+	clientUntrusted clientClass = iota
+	clientInternal              // internal address or no client: ours only between trusted relays
+	clientTrusted               // listed in Trust: vouches for the hop it wrote
+)
+
+// Context returns the connection context of a message from its hops (newest
+// first, as Chain returns them). The rule is in the package documentation.
+func (t Trust) Context(hops []Hop) Context {
+	if len(hops) == 0 {
+		return Context{HopIndex: -1}
+	}
+	if len(t.Hosts) == 0 && len(t.Networks) == 0 {
+		return contextOf(hops, 0)
+	}
+	if !t.receivedByTrusted(hops[0]) {
+		return Context{HopIndex: -1}
+	}
+	for i := range hops {
+		switch t.classify(hops[i]) {
+		case clientTrusted:
+			// It wrote hop i+1: believed whatever its "by" says.
+		case clientInternal:
+			if i+1 < len(hops) && t.receivedByTrusted(hops[i+1]) {
+				continue
+			}
+			if i+1 == len(hops) {
+				c := contextOf(hops, i)
+				c.Internal = true
+				return c
+			}
+			return contextOf(hops, i)
+		default:
+			return contextOf(hops, i)
+		}
+	}
+	c := contextOf(hops, len(hops)-1)
+	c.Internal = true
+	return c
+}
+
+func contextOf(hops []Hop, i int) Context {
+	h := hops[i]
+	return Context{ClientIP: h.IP, HELO: h.HELO, RDNS: h.RDNS, HopIndex: i}
+}
+
+// receivedByTrusted reports whether the hop's "by" names a trusted relay.
+func (t Trust) receivedByTrusted(h Hop) bool {
+	if h.By == "" {
+		return false
+	}
+	if t.matchHost(h.By) {
+		return true
+	}
+	if a, ok := parseIP(h.By); ok {
+		return t.inNetworks(a)
+	}
+	return false
+}
+
+func (t Trust) classify(h Hop) clientClass {
+	if !h.Parsed {
+		return clientInternal
+	}
+	if h.IP.IsValid() {
+		switch {
+		case t.inNetworks(h.IP):
+			return clientTrusted
+		case h.RDNS != "" && t.matchHost(h.RDNS):
+			return clientTrusted
+		case isInternal(h.IP):
+			return clientInternal
+		}
+		return clientUntrusted
+	}
+	// No address recorded: only names are left.
+	switch {
+	case h.RDNS != "" && t.matchHost(h.RDNS):
+		return clientTrusted
+	case h.HELO != "" && t.matchHost(h.HELO):
+		return clientTrusted
+	case h.HELO == "" && h.RDNS == "":
+		return clientInternal // no "from" clause: local submission
+	case strings.EqualFold(h.HELO, "localhost") || strings.EqualFold(h.HELO, "localhost.localdomain"):
+		return clientInternal
+	}
+	return clientUntrusted
+}
+
+func (t Trust) inNetworks(a netip.Addr) bool {
+	for _, p := range t.Networks {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t Trust) matchHost(name string) bool {
+	return matchName(t.Hosts, name)
+}
+
+// matchName reports whether name equals one of the patterns, or is a
+// subdomain of a "*.domain" pattern; case is ignored, as is a final dot.
+func matchName(patterns []string, name string) bool {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return false
+	}
+	for _, p := range patterns {
+		if suffix, ok := strings.CutPrefix(p, "*"); ok {
+			// suffix is ".domain": name must be longer than it.
+			if len(name) > len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix) {
+				return true
+			}
+			continue
+		}
+		if strings.EqualFold(strings.TrimSuffix(p, "."), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// shared is the RFC 6598 shared address space (carrier-grade NAT), used
+// inside large providers' networks.
+var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// isInternal reports whether a is an address that only makes sense inside a
+// network: loopback, RFC 1918 and RFC 4193 private, link-local, RFC 6598.
+func isInternal(a netip.Addr) bool {
+	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified() || sharedSpace.Contains(a)
+}
