@@ -110,7 +110,7 @@ func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message
 			env.HELO = c.HELO
 		}
 		if env.RDNS == "" {
-			env.RDNS = c.RDNS
+			env.RDNS, env.RDNSKnown = c.RDNS, c.RDNSKnown
 		}
 	}
 	if env.MailFrom == "" {

@@ -285,6 +285,7 @@ func fillClient(h *Hop, name string, nameIsLit bool, info []token) {
 	}
 	h.HELO = trimHost(helo)
 	h.RDNS = trimHost(rdns)
+	h.RDNSKnown = rdnsSeen || exim && name != ""
 	if isUnknown(h.HELO) {
 		h.HELO = ""
 	}

@@ -61,16 +61,19 @@ const MaxHops = 100
 
 // Hop is one parsed Received field.
 type Hop struct {
-	HELO   string     // name the client gave ("from" clause), "" if absent
-	RDNS   string     // reverse DNS name the receiver recorded, "" if unknown
-	IP     netip.Addr // client IP, invalid if none was recorded
-	By     string     // receiving host
-	With   string     // protocol (ESMTP, ESMTPS, HTTP, ...)
-	ID     string
-	For    string
-	Time   time.Time // zero when the date is missing or unparsable
-	Raw    string
-	Parsed bool // false when the field could not be understood
+	HELO string // name the client gave ("from" clause), "" if absent
+	RDNS string // reverse DNS name the receiver recorded, "" if unknown
+	// RDNSKnown is true when the receiver recorded its reverse lookup, so
+	// that an empty RDNS means the client had none ("unknown [1.2.3.4]").
+	RDNSKnown bool
+	IP        netip.Addr // client IP, invalid if none was recorded
+	By        string     // receiving host
+	With      string     // protocol (ESMTP, ESMTPS, HTTP, ...)
+	ID        string
+	For       string
+	Time      time.Time // zero when the date is missing or unparsable
+	Raw       string
+	Parsed    bool // false when the field could not be understood
 }
 
 // Trust lists the relays whose hops and headers are believed.
@@ -85,10 +88,11 @@ type Trust struct {
 
 // Context is the connection as seen by the first trusted relay.
 type Context struct {
-	ClientIP netip.Addr
-	HELO     string
-	RDNS     string
-	HopIndex int // index in the chain (0 = newest) of the hop that gave it; -1 if none
+	ClientIP  netip.Addr
+	HELO      string
+	RDNS      string
+	RDNSKnown bool
+	HopIndex  int // index in the chain (0 = newest) of the hop that gave it; -1 if none
 	// Internal is set when every hop of the chain was trusted: the message
 	// was written on the trusted side and ClientIP is one of ours.
 	Internal bool

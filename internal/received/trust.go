@@ -51,7 +51,7 @@ func (t Trust) Context(hops []Hop) Context {
 
 func contextOf(hops []Hop, i int) Context {
 	h := hops[i]
-	return Context{ClientIP: h.IP, HELO: h.HELO, RDNS: h.RDNS, HopIndex: i}
+	return Context{ClientIP: h.IP, HELO: h.HELO, RDNS: h.RDNS, RDNSKnown: h.RDNSKnown, HopIndex: i}
 }
 
 // receivedByTrusted reports whether the hop's "by" names a trusted relay.

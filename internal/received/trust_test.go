@@ -57,7 +57,7 @@ func TestContextAndResults(t *testing.T) {
 			Context{ClientIP: netip.MustParseAddr("192.0.2.66"), HELO: "outlook.com", HopIndex: 2},
 			false, auth.Results{}, false, auth.Results{}},
 		{"list-postfix.eml", listTrust(),
-			Context{ClientIP: netip.MustParseAddr("198.51.100.112"), HELO: "sender4.mail.example", RDNS: "sender4.mail.example", HopIndex: 3},
+			Context{ClientIP: netip.MustParseAddr("198.51.100.112"), HELO: "sender4.mail.example", RDNS: "sender4.mail.example", RDNSKnown: true, HopIndex: 3},
 			true, auth.Results{Source: "header:smtp.lists.example.org", SPF: "pass", SPFDomain: "author.example",
 				DKIM:  []auth.DKIMResult{{Domain: "author.example", Result: "pass"}},
 				DMARC: "pass", DMARCPolicy: "reject", DMARCDomain: "author.example", ARC: "pass"},
@@ -67,14 +67,14 @@ func TestContextAndResults(t *testing.T) {
 				ARCSealers: []string{"lists.example.org", "mail.example"}}},
 		// A HELO naming a trusted relay does not make a public client trusted.
 		{"helo-forgery.eml", listTrust(),
-			Context{ClientIP: netip.MustParseAddr("203.0.113.66"), HELO: "smtp.lists.example.org", HopIndex: 0},
+			Context{ClientIP: netip.MustParseAddr("203.0.113.66"), HELO: "smtp.lists.example.org", RDNSKnown: true, HopIndex: 0},
 			false, auth.Results{}, false, auth.Results{}},
 		{"internal.eml", corpTrust(),
-			Context{ClientIP: netip.MustParseAddr("10.9.8.7"), HELO: "[10.9.8.7]", RDNS: "desk.corp.example", HopIndex: 1, Internal: true},
+			Context{ClientIP: netip.MustParseAddr("10.9.8.7"), HELO: "[10.9.8.7]", RDNS: "desk.corp.example", RDNSKnown: true, HopIndex: 1, Internal: true},
 			false, auth.Results{}, false, auth.Results{}},
 		// Without trust, the newest hop is the gateway's own client.
 		{"list-postfix.eml", Trust{},
-			Context{ClientIP: netip.MustParseAddr("2001:db8:c09:a7::5321"), HELO: "edge1.archive.example", RDNS: "edge1.archive.example", HopIndex: 0},
+			Context{ClientIP: netip.MustParseAddr("2001:db8:c09:a7::5321"), HELO: "edge1.archive.example", RDNS: "edge1.archive.example", RDNSKnown: true, HopIndex: 0},
 			false, auth.Results{}, false, auth.Results{}},
 		// Trusting a host that wrote no hop: no context, no results.
 		{"m365.eml", listTrust(), Context{HopIndex: -1}, false, auth.Results{}, false, auth.Results{}},
