@@ -29,11 +29,11 @@ func TestEvalConfig(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	cases := map[string]string{
-		"polcy:\n  tag: 3\n":                   "not found",
+		"polcy:\n  tag: 3\n":                    "not found",
 		"policy:\n  tag: 10\n  quarantine: 5\n": "thresholds",
-		"auth:\n  mode: maybe\n":               "neither dns nor headers",
-		"trust:\n  networks: [nope]\n":         "trust.networks",
-		"limits:\n  max_size: lots\n":          "not a size",
+		"auth:\n  mode: maybe\n":                "neither dns nor headers",
+		"trust:\n  networks: [nope]\n":          "trust.networks",
+		"limits:\n  max_size: lots\n":           "not a size",
 	}
 	for in, want := range cases {
 		c := Default()

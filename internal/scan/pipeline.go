@@ -156,13 +156,21 @@ func prepare(in *Input) {
 	in.FromOrg = urlx.Registrable(in.FromDomain)
 	in.MailFromDomain = domainOf(in.Env.MailFrom)
 	in.Links = make([]Link, 0, len(m.URLs))
+	domains := map[string]string{} // host -> registrable domain, links share hosts
 	for _, u := range m.URLs {
 		l := Link{URL: u, Target: u.Raw, Host: u.Host}
-		if t, rw := urlx.Unwrap(u.Raw); rw != "" {
+		if !urlx.MaybeWrapped(u.Host) {
+			// Most links are not rewritten: skip the URL parse.
+		} else if t, rw := urlx.Unwrap(u.Raw); rw != "" {
 			l.Target, l.Rewriter = t, rw
 			l.Host = urlx.Host(t)
 		}
-		l.Domain = urlx.Registrable(l.Host)
+		d, ok := domains[l.Host]
+		if !ok {
+			d = urlx.Registrable(l.Host)
+			domains[l.Host] = d
+		}
+		l.Domain = d
 		in.Links = append(in.Links, l)
 	}
 	text := m.HTMLText

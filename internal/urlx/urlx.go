@@ -53,6 +53,13 @@ func Host(raw string) string {
 	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 }
 
+// MaybeWrapped reports whether host is one of the link rewriters Unwrap
+// knows, so that callers can skip parsing ordinary links.
+func MaybeWrapped(host string) bool {
+	return strings.HasSuffix(host, ".safelinks.protection.outlook.com") || strings.HasPrefix(host, "urldefense.") ||
+		host == "www.google.com" || host == "google.com" || strings.Contains(host, "mimecast")
+}
+
 // Unwrap returns the destination behind a known link rewriter and the
 // rewriter's name, or raw and "" when the URL is not a rewritten one. Nested
 // rewrites are unwrapped up to a small depth.

@@ -62,6 +62,7 @@ type Check struct {
 	everywhere *textmatch.Dict[int] // names looked for in subject, body and alt texts
 	display    *textmatch.Dict[int] // all names, for display names and subjects
 	labels     map[string]int       // look-alike targets: label -> brand (-1 for our own domains)
+	official   map[string]bool      // every brand's official domains
 	orgDomains []string
 	vips       map[string]bool
 }
@@ -72,7 +73,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}}
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
 	}
@@ -91,6 +92,9 @@ func New(o Options) (*Check, error) {
 			if len(norm) > 4 && !only[norm] {
 				c.everywhere.Add(n, i)
 			}
+		}
+		for _, d := range b.Domains {
+			c.official[strings.ToLower(d)] = true
 		}
 		for _, l := range b.Labels {
 			c.labels[strings.ToLower(l)] = i
@@ -232,10 +236,15 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 	}
 	// A brand's official domain written inside another host
 	// (chorus-pro.gouv.fr.example.com) or "gouv-fr" in a name.
-	for i := range c.brands {
-		if official(i) {
+	for h := host; h != ""; {
+		if c.official[h] {
 			return
 		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
 	}
 	if strings.Contains(host, "gouv-fr") || strings.Contains(host, "gouvfr") || strings.Contains(host, ".gouv.fr.") || strings.Contains(host, "-gouv.") {
 		out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ gouv.fr")

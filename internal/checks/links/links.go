@@ -137,6 +137,7 @@ func actionable(l scan.Link) bool {
 
 // Check implements scan.Check.
 func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	hosts := map[string]bool{}
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -160,19 +161,38 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if host == "" {
 			continue
 		}
-		u, _ := url.Parse(raw)
-		path := ""
-		if u != nil {
-			path = u.EscapedPath()
-			if u.User != nil {
-				out.Emit("URL_AT_AUTHORITY", host)
-			}
-		}
 		if l.Source == message.URLFromHref && l.Text != "" {
 			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
+		// Parsing every link is costly; only those whose authority holds an
+		// "@" or whose query may carry another URL need it.
+		authority := raw
+		if i := strings.Index(authority, "://"); i >= 0 {
+			authority = authority[i+3:]
+		}
+		if j := strings.IndexAny(authority, "/?#"); j >= 0 {
+			authority = authority[:j]
+		}
+		if strings.Contains(authority, "@") {
+			out.Emit("URL_AT_AUTHORITY", host)
+		}
+		if l.Rewriter == "" && strings.Contains(raw, "?") && (strings.Contains(lower, "=http") || strings.Contains(lower, "=%2f%2f") || strings.Contains(lower, "=//")) {
+			if u, err := url.Parse(raw); err == nil {
+				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
+					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
+				}
+			}
+		}
+		path := ""
+		if rest := raw[min(len(raw), strings.Index(raw, authority)+len(authority)):]; strings.HasPrefix(rest, "/") {
+			path = rest
+		}
+		if hosts[host+path] {
+			continue
+		}
+		hosts[host+path] = true
 		if urlx.IsIP(host) {
 			if ipHost(host) {
 				out.Emit("URL_IP_LITERAL", host)
@@ -196,11 +216,6 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if sub := strings.TrimSuffix(strings.TrimSuffix(host, l.Domain), "."); strings.Count(sub, ".") >= 3 {
 			out.Emit("URL_MANY_SUBDOMAINS", host)
 		}
-		if u != nil && l.Rewriter == "" {
-			if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
-				out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
-			}
-		}
 	}
 }
 
@@ -210,13 +225,19 @@ func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
 // the text reads as a URL or a bare host name ("www.impots.gouv.fr").
 func shownDomain(text string) string {
 	t := strings.ToLower(strings.TrimSpace(text))
-	if len(t) > 200 || strings.ContainsAny(t, " \t\n") {
+	if len(t) > 300 {
 		return ""
 	}
+	// The text may say "see https://x.example/"; read the first URL-like word.
 	if i := strings.Index(t, "://"); i >= 0 {
 		t = t[i+3:]
-	} else if !strings.HasPrefix(t, "www.") {
+	} else if i := strings.Index(t, "www."); i >= 0 && (i == 0 || t[i-1] == ' ') {
+		t = t[i:]
+	} else {
 		return ""
+	}
+	if i := strings.IndexAny(t, " \t\n<>\"'"); i >= 0 {
+		t = t[:i]
 	}
 	if i := strings.IndexAny(t, "/?#:"); i >= 0 {
 		t = t[:i]

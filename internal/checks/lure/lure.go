@@ -96,10 +96,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 func layout(in *scan.Input, body string, out *scan.Emitter) {
 	m := in.Msg
-	html := strings.ToLower(m.HTML)
-	if strings.Contains(html, "type=\"password\"") || strings.Contains(html, "type='password'") || strings.Contains(html, "type=password") {
+	if passwordInput(m.HTML) {
 		out.Emit("HTML_PASSWORD_FORM", "")
-	} else if strings.Contains(html, "<form") {
+	} else if containsAnyCase(m.HTML, "<form") {
 		out.Emit("HTML_FORM", "")
 	}
 	if zw := countZeroWidth(m.Subject) + countZeroWidth(body); zw >= 5 {
@@ -111,7 +110,7 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if hasEmoji(m.FromAddr().Name) {
 		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
 	}
-	if m.HTML != "" && strings.Contains(html, "<img") && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
+	if m.HTML != "" && containsAnyCase(m.HTML, "<img") && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
 		n := 0
 		for _, l := range in.Links {
 			if l.Source == "href" {
@@ -262,3 +261,28 @@ func leet(s string) string {
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// containsAnyCase looks for an ASCII word in lower, upper or title case,
+// without lower-casing a whole HTML body.
+func containsAnyCase(s, word string) bool {
+	return strings.Contains(s, word) || strings.Contains(s, strings.ToUpper(word)) ||
+		len(word) > 1 && strings.Contains(s, word[:1]+strings.ToUpper(word[1:2])+word[2:])
+}
+
+// passwordInput reports an <input type=password> in HTML.
+func passwordInput(html string) bool {
+	for _, w := range []string{"password", "PASSWORD", "Password"} {
+		for rest := html; ; {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				break
+			}
+			before := strings.ToLower(rest[max(0, i-8):i])
+			if strings.HasSuffix(strings.TrimRight(before, "\"' "), "type=") {
+				return true
+			}
+			rest = rest[i+len(w):]
+		}
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// message40KB builds a typical HTML marketing-style message of about 40 KB:
+// nested tables, styled paragraphs, images and some forty links.
+func message40KB() []byte {
+	var b strings.Builder
+	b.WriteString("Return-Path: <bounce@news.fournisseur-exemple.fr>\r\n" +
+		"Authentication-Results: mx.example-hopital.fr; spf=pass smtp.mailfrom=news.fournisseur-exemple.fr; dkim=pass header.d=fournisseur-exemple.fr; dmarc=pass header.from=fournisseur-exemple.fr\r\n" +
+		"Received: from out.news.fournisseur-exemple.fr (out.news.fournisseur-exemple.fr [192.0.2.25])\r\n\tby mx.example-hopital.fr (Postfix) with ESMTPS id 4TqAb; Tue, 12 Mar 2024 10:00:00 +0100\r\n" +
+		"From: Fournisseur Exemple <news@fournisseur-exemple.fr>\r\nTo: marie.martin@example-hopital.fr\r\n" +
+		"Subject: =?UTF-8?Q?Nos_nouveaut=C3=A9s_de_mars?=\r\nDate: Tue, 12 Mar 2024 10:00:00 +0100\r\nMessage-ID: <n1@fournisseur-exemple.fr>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><style>p{margin:0}</style></head><body><table width=\"100%\">")
+	for i := 0; b.Len() < 40_000; i++ {
+		fmt.Fprintf(&b, `<tr><td style="padding:10px;font-family:Arial"><img src="https://cdn.fournisseur-exemple.fr/img/p%d.png" alt="Produit %d" width="120">`+
+			`<p style="color:#333">Découvrez notre gamme de fournitures médicales, livrée sous 48 heures dans tous les établissements de santé. Référence %d, conditionnement par dix.</p>`+
+			`<a href="https://www.fournisseur-exemple.fr/produits/%d?utm_source=news">Voir le produit</a></td></tr>`+"\r\n", i, i, i, i)
+	}
+	b.WriteString("</table><p>Se désabonner : <a href=\"https://news.fournisseur-exemple.fr/u?id=1\">ici</a></p></body></html>\r\n")
+	return []byte(b.String())
+}
+
+func benchScanner(b *testing.B) *scan.Scanner {
+	c := config.Default()
+	c.Auth.Mode = "headers"
+	c.Trust.Relays = []string{"mx.example-hopital.fr"}
+	c.Trust.AuthServIDs = []string{"mx.example-hopital.fr"}
+	s, err := New(&c, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkScan40KB is the hot path: parse, trace, every check, offline.
+func BenchmarkScan40KB(b *testing.B) {
+	s := benchScanner(b)
+	raw := message40KB()
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Scan(context.Background(), raw, scan.Envelope{})
+	}
+}
+
+// BenchmarkScanChorusPro scans the seed phishing message.
+func BenchmarkScanChorusPro(b *testing.B) {
+	s := benchScanner(b)
+	raw, err := os.ReadFile("testdata/chorus-pro-phish.eml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Scan(context.Background(), raw, scan.Envelope{})
+	}
+}

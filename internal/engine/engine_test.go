@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// gatewayConfig trusts the organisation's own MX, as a deployment behind
+// an existing relay would, so that its Authentication-Results are used.
+func gatewayConfig(t *testing.T) *config.Config {
+	t.Helper()
+	c := config.Default()
+	c.Auth.Mode = "headers"
+	c.Trust.Relays = []string{"mx.example-hopital.fr"}
+	c.Trust.AuthServIDs = []string{"mx.example-hopital.fr"}
+	c.Org.Domains = []string{"example-hopital.fr"}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return &c
+}
+
+func scanFile(t *testing.T, s *scan.Scanner, name string) *scan.Verdict {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Scan(context.Background(), raw, scan.Envelope{})
+}
+
+// The seed scenario of the Chorus Pro campaigns: every reason must be
+// named, in French, and the message held.
+func TestChorusProCampaignIsQuarantined(t *testing.T) {
+	s, err := New(gatewayConfig(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := scanFile(t, s, "chorus-pro-phish.eml")
+	if v.Action.Rank() < scan.Quarantine.Rank() {
+		t.Errorf("action %s (score %.1f), want quarantine or reject; signals %v", v.Action, v.Score, names(v))
+	}
+	for _, want := range []string{
+		"BRAND_DISPLAY_NAME",          // "Chorus Pro" at abatos.fr
+		"ENVELOPE_WEBSERVER_USER",     // www-data@
+		"FROM_RETURN_PATH_MISMATCH",   // abatos.fr vs the hosting box
+		"AUTH_SPF_NONE",               // spf=none
+		"AUTH_DMARC_NONE",             // dmarc=none
+		"INSTITUTION_UNAUTHENTICATED", // a public body without SPF nor DMARC
+		"RDNS_NONE",                   // unknown [203.0.113.45]
+		"URL_FREE_HOSTING",            // weebly site builder
+		"URL_TEXT_HREF_MISMATCH",      // shows chorus-pro.gouv.fr
+		"PHP_SCRIPT_TRACE",
+		"LURE_INVOICE",
+	} {
+		if !v.Has(want) {
+			t.Errorf("missing %s; got %v", want, names(v))
+		}
+	}
+	for _, sig := range v.Signals {
+		if sig.FR == "" || sig.FR == sig.Name || strings.Contains(sig.FR, "{d}") {
+			t.Errorf("%s has no proper French explanation: %q", sig.Name, sig.FR)
+		}
+	}
+	if v.Envelope.ClientIP.String() != "203.0.113.45" || v.Indicators.ReturnPath != "www-data@srv4821.hosting-ovh-example.com" {
+		t.Errorf("envelope from the trace: %+v", v.Envelope)
+	}
+}
+
+func TestOfficialChorusProIsAccepted(t *testing.T) {
+	s, err := New(gatewayConfig(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := scanFile(t, s, "chorus-pro-official.eml")
+	if v.Action != scan.Accept {
+		t.Errorf("action %s (score %.1f), want accept; signals %v", v.Action, v.Score, names(v))
+	}
+	if !v.Has("AUTH_DMARC_PASS") || v.Has("BRAND_DISPLAY_NAME") {
+		t.Errorf("signals %v", names(v))
+	}
+}
+
+// An untrusted relay's Authentication-Results are ignored (RFC 8601 §5).
+func TestForgedResultsIgnored(t *testing.T) {
+	c := gatewayConfig(t)
+	c.Trust.AuthServIDs = []string{"other.example"}
+	s, err := New(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := scanFile(t, s, "chorus-pro-official.eml")
+	if v.Auth.Known() || v.Has("AUTH_DMARC_PASS") {
+		t.Errorf("results from an untrusted authserv-id were used: %+v", v.Auth)
+	}
+}
+
+func names(v *scan.Verdict) []string {
+	var out []string
+	for _, s := range v.Signals {
+		out = append(out, s.Name)
+	}
+	return out
+}

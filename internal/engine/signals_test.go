@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// msg builds a message from header lines and a body; "\n" line ends are
+// turned into CRLF as on the wire.
+func msg(headers, body string) []byte {
+	s := strings.TrimSpace(headers) + "\n\n" + body
+	return []byte(strings.ReplaceAll(s, "\n", "\r\n"))
+}
+
+func zipWith(t *testing.T, name string, content []byte, encrypted bool) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	fh := &zip.FileHeader{Name: name, Method: zip.Store}
+	if encrypted {
+		fh.Flags |= 1
+	}
+	f, err := w.CreateHeader(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(content)
+	w.Close()
+	return base64.StdEncoding.EncodeToString(b.Bytes())
+}
+
+func attachment(name, ctype, b64 string) string {
+	return "--b1\nContent-Type: text/plain; charset=utf-8\n\nVeuillez trouver le document ci-joint.\n--b1\nContent-Type: " + ctype +
+		"; name=\"" + name + "\"\nContent-Disposition: attachment; filename=\"" + name + "\"\nContent-Transfer-Encoding: base64\n\n" + b64 + "\n--b1--\n"
+}
+
+const mixedHeaders = `From: Service Comptable <compta@fournisseur-exemple.fr>
+To: Marie Martin <marie.martin@example-hopital.fr>
+Subject: Document
+Date: Tue, 12 Mar 2024 09:14:01 +0100
+Message-ID: <a1@fournisseur-exemple.fr>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"`
+
+func TestSignals(t *testing.T) {
+	cfg := config.Default()
+	cfg.Auth.Mode = "headers"
+	cfg.Org.Domains = []string{"example-hopital.fr"}
+	cfg.Org.VIPs = []string{"Claire Dubois"}
+	s, err := New(&cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := func(from, subject, body string, extra ...string) []byte {
+		h := "From: " + from + "\nTo: marie.martin@example-hopital.fr\nSubject: " + subject +
+			"\nDate: Tue, 12 Mar 2024 09:14:01 +0100\nMessage-ID: <x1@example.net>\n"
+		for _, e := range extra {
+			h += e + "\n"
+		}
+		h += "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8"
+		return msg(h, body)
+	}
+	exe := base64.StdEncoding.EncodeToString(append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 64)...))
+	smuggle := base64.StdEncoding.EncodeToString([]byte(`<html><script>var d=atob("UEsDBA==");var b=new Blob([d]);var a=document.createElement("a");a.href=URL.createObjectURL(b);a.download="facture.zip";a.click();</script></html>`))
+	cases := []struct {
+		name string
+		raw  []byte
+		env  scan.Envelope
+		want []string
+		not  []string
+	}{
+		{"brand display name", plain(`"Microsoft 365" <no-reply@access-accsecurity.com>`, "Unusual sign-in activity", "<p>We detected something unusual.</p>"), scan.Envelope{},
+			[]string{"BRAND_DISPLAY_NAME", "LURE_ACCOUNT_SUSPENSION"}, nil},
+		{"look-alike sender domain", plain(`Support <support@micros0ft.com>`, "Notice", "<p>Hello</p>"), scan.Envelope{},
+			[]string{"FROM_LOOKALIKE_DOMAIN"}, nil},
+		{"brand in another domain", plain(`Impots <contact@impots-gouv-fr.com>`, "Remboursement", "<p>Bonjour</p>"), scan.Envelope{},
+			[]string{"FROM_BRAND_IN_DOMAIN"}, nil},
+		{"homoglyph link", plain(`A <a@b.example>`, "x", `<a href="https://xn--pypal-4ve.com/login">PayPal</a>`), scan.Envelope{},
+			[]string{"URL_HOMOGLYPH_DOMAIN", "URL_PUNYCODE"}, nil},
+		{"own domain spoofed", plain(`Direction <direction@example-hopital.fr>`, "Virement", "<p>Merci de traiter ce virement.</p>"), scan.Envelope{},
+			[]string{"ORG_DOMAIN_SPOOF"}, nil},
+		{"CEO fraud name", plain(`Claire Dubois <claire.dubois.dg@gmail.com>`, "Demande confidentielle", "<p>Êtes-vous disponible ?</p>"), scan.Envelope{},
+			[]string{"VIP_NAME_SPOOF", "FROM_FREEMAIL"}, nil},
+		{"reply-to freemail", plain(`Fournisseur <facturation@fournisseur-exemple.fr>`, "Changement de RIB", "<p>Veuillez noter nos nouvelles coordonnées bancaires.</p>", "Reply-To: fournisseur.compta@gmail.com"), scan.Envelope{},
+			[]string{"REPLYTO_FREEMAIL", "LURE_BANK_DETAILS"}, nil},
+		{"password form in body", plain(`IT <it@helpdesk-exemple.net>`, "Votre mot de passe expire", `<form action="https://x.example/p"><input type="password" name="p"></form>`), scan.Envelope{},
+			[]string{"HTML_PASSWORD_FORM", "LURE_PASSWORD_EXPIRY"}, nil},
+		{"link tricks", plain(`A <a@b.example>`, "x", `<a href="http://198.51.100.7/a">ici</a> <a href="https://bit.ly/3abc">lien</a> <a href="https://docs.google.com/forms/d/e/1FAI/viewform">form</a> <a href="https://www.paypal.com@evil.example/">paypal</a> <a href="https://x.ipfs.dweb.link/">doc</a>`), scan.Envelope{},
+			[]string{"URL_IP_LITERAL", "URL_SHORTENER", "URL_FORM_SERVICE", "URL_AT_AUTHORITY", "URL_IPFS"}, nil},
+		{"safelinks unwrapped", plain(`A <a@b.example>`, "x", `<a href="https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil-site.weebly.com%2F&data=05">voir</a>`), scan.Envelope{},
+			[]string{"URL_FREE_HOSTING"}, nil},
+		{"connection", plain(`A <a@b.example>`, "x", "<p>x</p>"), scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: "[203.0.113.9]", RDNSKnown: true, MailFrom: "apache@web01.b.example"},
+			[]string{"HELO_IP_LITERAL", "RDNS_NONE", "ENVELOPE_WEBSERVER_USER"}, nil},
+		{"dynamic rdns", plain(`A <a@b.example>`, "x", "<p>x</p>"), scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: "pc", RDNS: "203-0-113-9.dsl.isp.example", RDNSKnown: true},
+			[]string{"RDNS_GENERIC", "HELO_NOT_FQDN"}, nil},
+		{"executable", msg(mixedHeaders, attachment("facture.pdf.exe", "application/octet-stream", exe)), scan.Envelope{},
+			[]string{"ATTACH_EXECUTABLE", "ATTACH_DOUBLE_EXT"}, nil},
+		{"html smuggling", msg(mixedHeaders, attachment("facture.html", "text/html", smuggle)), scan.Envelope{},
+			[]string{"ATTACH_HTML", "ATTACH_HTML_SMUGGLING"}, nil},
+		{"encrypted zip", msg(mixedHeaders, attachment("facture.zip", "application/zip", zipWith(t, "facture.pdf", []byte("%PDF-1.4"), true))), scan.Envelope{},
+			[]string{"ATTACH_ARCHIVE_ENCRYPTED"}, nil},
+		{"script in zip", msg(mixedHeaders, attachment("docs.zip", "application/zip", zipWith(t, "scan_0312.js", []byte("WScript.Shell"), false))), scan.Envelope{},
+			[]string{"ATTACH_EXECUTABLE_IN_ARCHIVE"}, []string{"ATTACH_ARCHIVE_ENCRYPTED"}},
+		{"macro document", msg(mixedHeaders, attachment("releve.docm", "application/vnd.ms-word.document.macroEnabled.12", zipWith(t, "word/vbaProject.bin", []byte("x"), false))), scan.Envelope{},
+			[]string{"ATTACH_MACRO"}, nil},
+		{"ordinary pdf", msg(mixedHeaders, attachment("devis.pdf", "application/pdf", base64.StdEncoding.EncodeToString([]byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")))), scan.Envelope{},
+			nil, []string{"ATTACH_TYPE_MISMATCH", "ATTACH_EXECUTABLE", "ATTACH_HTML"}},
+		{"english lures", plain(`Voicemail <vm@pbx-notify.example>`, "You have a new voice message", "<p>Click here to listen. Your password will expire within 24 hours.</p>"), scan.Envelope{},
+			[]string{"LURE_VOICEMAIL", "LURE_PASSWORD_EXPIRY", "LURE_CREDENTIALS", "LURE_URGENCY", "LURE_MANY_THEMES"}, nil},
+		{"leet and gibberish", plain(`HABILITE SUA C0NTA <x@y.example>`, "pIsdlCthlCTXTgpZeWBu", "<p>x</p>"), scan.Envelope{},
+			[]string{"LEET_OBFUSCATION", "SUBJECT_GIBBERISH"}, nil},
+		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
+			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := s.Scan(context.Background(), c.raw, c.env)
+			for _, w := range c.want {
+				if !v.Has(w) {
+					t.Errorf("missing %s; got %v", w, names(v))
+				}
+			}
+			for _, n := range c.not {
+				if v.Has(n) {
+					t.Errorf("unexpected %s; got %v", n, names(v))
+				}
+			}
+		})
+	}
+}
+
+// Every signal a check can emit is in the catalogue with both languages.
+func TestCatalogueComplete(t *testing.T) {
+	cfg := config.Default()
+	if _, err := New(&cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range scan.Signals.All() {
+		if d.FR == "" || d.EN == "" || d.FR == d.EN {
+			t.Errorf("%s: explanations missing or untranslated", d.Name)
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package scan
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/message"
+)
+
+type emitCheck struct{ names []string }
+
+func (emitCheck) Name() string { return "emit" }
+func (c emitCheck) Check(_ context.Context, _ *Input, out *Emitter) {
+	for _, n := range c.names {
+		out.Emit(n, "détail")
+	}
+}
+
+type panicCheck struct{}
+
+func (panicCheck) Name() string                            { return "panics" }
+func (panicCheck) Check(context.Context, *Input, *Emitter) { panic("boom") }
+
+type slowCheck struct{}
+
+func (slowCheck) Name() string { return "slow" }
+func (slowCheck) Check(ctx context.Context, _ *Input, _ *Emitter) {
+	<-ctx.Done()
+}
+
+func testCatalogue(t *testing.T) *Catalogue {
+	t.Helper()
+	c := &Catalogue{defs: map[string]Definition{}}
+	for _, d := range []Definition{
+		{Name: "A", Weight: 3, FR: "a ({d})", EN: "a ({d})"},
+		{Name: "B", Weight: 3, FR: "b", EN: "b"},
+		{Name: "BLOCK", Weight: 0, Action: Reject, FR: "bloqué", EN: "blocked"},
+		{Name: "SCAN_TIMEOUT", FR: "délai", EN: "timeout"},
+		{Name: "SCAN_CHECK_ERROR", FR: "erreur", EN: "error"},
+	} {
+		if err := c.Define(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+func TestPolicy(t *testing.T) {
+	cat := testCatalogue(t)
+	raw := []byte("From: a@b.example\r\nSubject: x\r\n\r\nhello\r\n")
+	cases := []struct {
+		names []string
+		pol   Policy
+		want  Action
+		score float64
+	}{
+		{nil, DefaultPolicy(), Accept, 0},
+		{[]string{"A"}, DefaultPolicy(), Accept, 3},
+		{[]string{"A", "B"}, DefaultPolicy(), Tag, 6},
+		{[]string{"A", "B"}, Policy{TagAt: 1, QuarantineAt: 6, RejectAt: 10}, Quarantine, 6},
+		{[]string{"A", "A", "B"}, Policy{TagAt: 1, QuarantineAt: 2, RejectAt: 6}, Reject, 6}, // A counted once
+		{[]string{"A", "B"}, Policy{TagAt: 5, QuarantineAt: 9, Weights: map[string]float64{"A": 10}}, Quarantine, 13},
+		{[]string{"A", "B"}, Policy{TagAt: 5, QuarantineAt: 9, Disabled: []string{"B"}}, Accept, 3},
+		{[]string{"BLOCK"}, DefaultPolicy(), Reject, 0},
+		{[]string{"BLOCK"}, Policy{TagAt: 5, QuarantineAt: 9, Actions: map[string]Action{"BLOCK": Quarantine}}, Quarantine, 0},
+	}
+	for _, c := range cases {
+		s := &Scanner{Checks: []Check{emitCheck{c.names}}, Policy: c.pol, Catalogue: cat}
+		v := s.Scan(context.Background(), raw, Envelope{})
+		if v.Action != c.want || v.Score != c.score {
+			t.Errorf("%v with %+v: %s %.1f, want %s %.1f", c.names, c.pol, v.Action, v.Score, c.want, c.score)
+		}
+	}
+	s := &Scanner{Checks: []Check{emitCheck{[]string{"A"}}}, Policy: DefaultPolicy(), Catalogue: cat}
+	v := s.Scan(context.Background(), raw, Envelope{})
+	if v.Signals[0].FR != "a (détail)" {
+		t.Errorf("explanation %q", v.Signals[0].FR)
+	}
+	if err := (Policy{TagAt: 5, QuarantineAt: 3}).Validate(cat); err == nil {
+		t.Error("decreasing thresholds accepted")
+	}
+	if err := (Policy{TagAt: 5, QuarantineAt: 9, Weights: map[string]float64{"NOPE": 1}}).Validate(cat); err == nil {
+		t.Error("unknown signal accepted")
+	}
+}
+
+func TestCheckPanicIsContained(t *testing.T) {
+	s := &Scanner{Checks: []Check{panicCheck{}, emitCheck{[]string{"A"}}}, Policy: DefaultPolicy(), Catalogue: testCatalogue(t)}
+	v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{})
+	if !v.Has("SCAN_CHECK_ERROR") || !v.Has("A") {
+		t.Errorf("signals %+v", v.Signals)
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	s := &Scanner{Checks: []Check{slowCheck{}, emitCheck{[]string{"A"}}}, Policy: DefaultPolicy(), Catalogue: testCatalogue(t), Timeout: 50 * time.Millisecond}
+	start := time.Now()
+	v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{})
+	if time.Since(start) > time.Second || !v.Partial || !v.Has("SCAN_TIMEOUT") || v.Has("A") {
+		t.Errorf("partial=%v signals=%+v after %s", v.Partial, v.Signals, time.Since(start))
+	}
+}
+
+func TestIndicators(t *testing.T) {
+	raw := "From: \"Chorus Pro\" <notif@abatos.fr>\r\nReply-To: x@gmail.com\r\nSubject: Facture\r\nMessage-ID: <m1@abatos.fr>\r\nContent-Type: text/html\r\n\r\n" +
+		`<a href="https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpay.evil.example%2Fa&data=1">x</a>`
+	s := &Scanner{Policy: DefaultPolicy(), Catalogue: testCatalogue(t)}
+	v := s.Scan(context.Background(), []byte(raw), Envelope{MailFrom: "www-data@srv.example.com"})
+	in := v.Indicators
+	if in.FromAddress != "notif@abatos.fr" || in.ReplyTo != "x@gmail.com" || in.ReturnPath != "www-data@srv.example.com" || in.MessageID != "m1@abatos.fr" {
+		t.Errorf("addresses: %+v", in)
+	}
+	if strings.Join(in.URLs, " ") != "https://pay.evil.example/a" || strings.Join(in.Hosts, " ") != "pay.evil.example" {
+		t.Errorf("URLs not unwrapped: %v %v", in.URLs, in.Hosts)
+	}
+	for _, d := range []string{"abatos.fr", "gmail.com", "example.com", "evil.example"} {
+		if !strings.Contains(strings.Join(in.Domains, " "), d) {
+			t.Errorf("domain %s missing from %v", d, in.Domains)
+		}
+	}
+	_ = message.DefaultLimits()
+}
