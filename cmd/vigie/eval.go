@@ -25,6 +25,7 @@ type evalItem struct {
 	corpus  string // "phish" or "ham"
 	source  string // file-name prefix: the list or feed it came from
 	action  scan.Action
+	score   float64
 	signals []string
 	elapsed time.Duration
 }
@@ -81,6 +82,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			for i := range next {
 				v := sc.Scan(ctx, raws[i], scan.Envelope{})
 				jobs[i].action = v.Action
+				jobs[i].score = v.Score
 				jobs[i].elapsed = v.Elapsed
 				for _, s := range v.Signals {
 					jobs[i].signals = append(jobs[i].signals, s.Name)
@@ -105,7 +107,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func writeEvalList(path string, jobs []evalItem) error {
 	var b strings.Builder
 	for _, j := range jobs {
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", j.corpus, j.action, j.file, strings.Join(j.signals, ","))
+		fmt.Fprintf(&b, "%s\t%s\t%.1f\t%s\t%s\n", j.corpus, j.action, j.score, j.file, strings.Join(j.signals, ","))
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

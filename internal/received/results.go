@@ -26,7 +26,10 @@ import (
 //     above the Received field of hop ctx.HopIndex (the Microsoft 365 variant:
 //     nothing but its place tells who wrote it).
 //
-// The newest usable field picks the authserv-id; every usable field with that
+// The oldest usable field picks the authserv-id: it was written by the relay
+// nearest the untrusted client, which saw the message as it arrived; relays
+// further in (a mailing list's archiver, say) see it after a list has
+// rewritten it and break SPF and DKIM. Every usable field with that
 // authserv-id is merged, newer ones first (relays often write one field per
 // method). A Received-SPF field strictly above hop ctx.HopIndex fills the SPF
 // result when the Authentication-Results fields have none. ok is false when
@@ -47,7 +50,11 @@ func (t Trust) Results(h message.Header, hops []Hop, ctx Context) (res auth.Resu
 	}
 
 	byHost := hops[ctx.HopIndex].By
-	chosen, chosenSet := "", false
+	type usable struct {
+		id  string
+		mrs []MethodResult
+	}
+	var found []usable
 	var spfFallback *MethodResult
 	spfEnvelopeDomain := ""
 	for i, f := range h.Fields[:loose] {
@@ -64,16 +71,19 @@ func (t Trust) Results(h message.Header, hops []Hop, ctx Context) (res auth.Resu
 			} else if !matchName(t.AuthServIDs, id) || i >= strict && !strings.EqualFold(id, byHost) {
 				continue
 			}
-			if !chosenSet {
-				chosen, chosenSet = id, true
-				res.Source = "header:" + sourceName(id)
-			} else if !strings.EqualFold(id, chosen) {
-				continue
-			}
-			merge(&res, mrs)
+			found = append(found, usable{id, mrs})
 		case strings.EqualFold(f.Name, "Received-SPF") && i < strict && spfFallback == nil:
 			if r, dom, ok := parseReceivedSPF(valueOrRaw(f)); ok {
 				spfFallback, spfEnvelopeDomain = &r, dom
+			}
+		}
+	}
+	if len(found) > 0 {
+		chosen := found[len(found)-1].id
+		res.Source = "header:" + sourceName(chosen)
+		for _, u := range found {
+			if strings.EqualFold(u.id, chosen) {
+				merge(&res, u.mrs)
 			}
 		}
 	}

@@ -31,6 +31,12 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("AUTH_RESULTS_UNKNOWN", "")
 		return
 	}
+	if r.DMARC == auth.Pass {
+		// The visible sender is authenticated: an SPF failure on the way
+		// (a forwarder, a list) or a broken ARC chain says nothing more.
+		out.Emit("AUTH_DMARC_PASS", r.DMARCDomain)
+		return
+	}
 	switch r.SPF {
 	case auth.Fail:
 		out.Emit("AUTH_SPF_FAIL", r.SPFDomain)

@@ -143,6 +143,12 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if w := gibberish(m.Subject); w != "" {
 		out.Emit("SUBJECT_GIBBERISH", w)
 	}
+	if trick := hiddenContent(m.HTML); trick != "" {
+		out.Emit("HIDDEN_CONTENT", trick)
+	}
+	if len(body) > 300 && upperShareMin(body[:min(len(body), 4000)], 200, 7) {
+		out.Emit("BODY_SHOUTING", "")
+	}
 	if upperShare(m.Subject) {
 		out.Emit("SUBJECT_SHOUTING", "")
 	}
@@ -180,7 +186,11 @@ func hasEmoji(s string) bool {
 	return false
 }
 
-func upperShare(s string) bool {
+func upperShare(s string) bool { return upperShareMin(s, 20, 8) }
+
+// upperShareMin reports at least minLetters letters of which tenths/10 or
+// more are capitals.
+func upperShareMin(s string, minLetters, tenths int) bool {
 	up, letters := 0, 0
 	for _, r := range s {
 		if unicode.IsLetter(r) {
@@ -190,7 +200,40 @@ func upperShare(s string) bool {
 			}
 		}
 	}
-	return letters >= 20 && up*10 >= letters*8
+	return letters >= minLetters && up*10 >= letters*tenths
+}
+
+// hiddenContent names a styling trick that keeps text in the message but out
+// of the reader's sight: pushed off-screen by huge margins, zero font size,
+// or collapsed boxes. Hidden preheaders (display:none) are too common in
+// newsletters to count.
+func hiddenContent(html string) string {
+	if html == "" {
+		return ""
+	}
+	for _, pat := range []string{"font-size:0px", "font-size: 0px", "font-size:0;", "font-size: 0;", "font-size:0\"", "font-size:1px", "font-size: 1px"} {
+		if strings.Contains(html, pat) {
+			return "font-size"
+		}
+	}
+	for _, key := range []string{"margin-top:", "margin-left:", "text-indent:", "left:", "top:"} {
+		for rest := html; ; {
+			i := strings.Index(rest, key)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(key):]
+			v := strings.TrimLeft(rest, " -")
+			n := 0
+			for n < len(v) && v[n] >= '0' && v[n] <= '9' {
+				n++
+			}
+			if n >= 5 {
+				return key + " " + v[:n] + "px"
+			}
+		}
+	}
+	return ""
 }
 
 // gibberish returns a word of the subject that reads as random letters: at
