@@ -134,6 +134,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
 	}
+	if n := longestDigitRun(from.Name); n >= 6 {
+		out.Emit("FROM_NAME_NUMBER", from.Name)
+	}
 	if from.Addr != "" && c.IsFreemail(in.FromDomain) {
 		out.Emit("FROM_FREEMAIL", in.FromDomain)
 	}
@@ -228,4 +231,19 @@ func addressIn(name string) string {
 		return ""
 	}
 	return strings.ToLower(a)
+}
+
+// longestDigitRun returns the length of the longest run of digits in s:
+// protocol and case numbers in display names are a fraud decoration.
+func longestDigitRun(s string) int {
+	best, cur := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			cur++
+			best = max(best, cur)
+		} else {
+			cur = 0
+		}
+	}
+	return best
 }
