@@ -85,6 +85,12 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if !h.Has("Date") {
 		out.Emit("MISSING_DATE", "")
 	}
+	if isReplySubject(m.Subject) && !h.Has("In-Reply-To") && !h.Has("References") && !h.Has("Thread-Index") {
+		out.Emit("FAKE_REPLY", "")
+	}
+	if m.HTML != "" && m.Text == "" && len(m.Attachments) == 0 {
+		out.Emit("MIME_HTML_ONLY", "")
+	}
 	if len(m.To) == 0 && len(m.Cc) == 0 {
 		out.Emit("NO_VISIBLE_RECIPIENT", "")
 	}
@@ -246,4 +252,15 @@ func longestDigitRun(s string) int {
 		}
 	}
 	return best
+}
+
+// isReplySubject reports a reply or forward prefix (Re:, Fw:, Fwd:, TR:, AW:, WG:, RV:, ENC:, Réf:).
+func isReplySubject(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"re:", "re :", "fw:", "fwd:", "tr:", "tr :", "aw:", "wg:", "rv:", "enc:", "res:", "sv:", "vs:"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
