@@ -14,6 +14,7 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
+	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -27,12 +28,27 @@ func init() {
 // use: stored messages carry their own trace, so "dns" mode falls back to
 // the trusted relays' results unless a live resolver is wired in.
 func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, error) {
+	return loadScannerWith(context.Background(), path, "", stderr)
+}
+
+// loadScannerWith also consults the indicator store at dsn ("" for none).
+func loadScannerWith(ctx context.Context, path, dsn string, stderr io.Writer) (*config.Config, *scan.Scanner, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := engine.New(&cfg, engine.Options{Log: log})
+	opts := engine.Options{Log: log}
+	if dsn != "" {
+		db, err := openStore(ctx, dsn)
+		if err != nil {
+			return nil, nil, err
+		}
+		if opts.Indicators, err = ioc.Start(ctx, db, ioc.MatcherOptions{Log: log}); err != nil {
+			return nil, nil, err
+		}
+	}
+	s, err := engine.New(&cfg, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,13 +110,18 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "one JSON verdict per line")
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
 	lang := fs.String("lang", "fr", "language of explanations: fr or en")
+	storeDSN := fs.String("store", "", "consult the indicator store at this DSN (\"default\" for "+defaultStoreDSN()+")")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
 	if fs.NArg() == 0 {
 		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] FILE|DIR|-")
 	}
-	cfg, sc, err := loadScanner(*cfgPath, stderr)
+	dsn := *storeDSN
+	if dsn == "default" {
+		dsn = defaultStoreDSN()
+	}
+	cfg, sc, err := loadScannerWith(ctx, *cfgPath, dsn, stderr)
 	if err != nil {
 		return err
 	}

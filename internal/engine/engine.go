@@ -16,10 +16,12 @@ import (
 	"vigie.dev/vigie/internal/checks/attach"
 	"vigie.dev/vigie/internal/checks/authn"
 	"vigie.dev/vigie/internal/checks/brand"
+	"vigie.dev/vigie/internal/checks/ioccheck"
 	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/checks/lure"
 	"vigie.dev/vigie/internal/checks/sender"
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/received"
 	"vigie.dev/vigie/internal/scan"
@@ -31,7 +33,9 @@ type Options struct {
 	// Online is the live authenticator used in auth.mode "dns" (nil: the
 	// trace-only authenticator is used whatever the mode).
 	Online scan.Authenticator
-	// Extra checks appended after the built-in families (the indicator store).
+	// Indicators, when set, is consulted on every message (IOC_BLOCK, IOC_WATCH).
+	Indicators *ioc.Matcher
+	// Extra checks appended after the built-in families.
 	Extra []scan.Check
 }
 
@@ -80,6 +84,9 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		authn_ = o.Online
 	}
 	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu}
+	if o.Indicators != nil {
+		checks = append(checks, &ioccheck.Check{M: o.Indicators})
+	}
 	checks = append(checks, o.Extra...)
 	return &scan.Scanner{
 		Checks:  checks,

@@ -1,0 +1,114 @@
+package ioc
+
+import (
+	"bytes"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, v, err := Guess(s)
+		if err != nil {
+			return
+		}
+		// A normalised value parses to itself: one indicator, one spelling.
+		again, err := Parse(k, v)
+		if err != nil || again != v {
+			t.Fatalf("Guess(%q) = %s %q, but Parse of it = %q, %v", s, k, v, again, err)
+		}
+		for _, kind := range Kinds {
+			Parse(kind, s)
+		}
+	})
+}
+
+func FuzzNormalizeURL(f *testing.F) {
+	for _, s := range []string{"http://example.com", "HTTPS://a.example:443/./b/../c?%7e#x", "http://[::1]:80/",
+		"http://u@h.example/%zz", "ftp://h.example:021/a b", "http://bücher.example/é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := NormalizeURL(s)
+		if err != nil {
+			return
+		}
+		again, err := NormalizeURL(n)
+		if err != nil || again != n {
+			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, n, again, err)
+		}
+		if !utf8.ValidString(n) || strings.ContainsAny(n, " \t\r\n#") {
+			t.Fatalf("normalised URL %q has forbidden bytes", n)
+		}
+	})
+}
+
+// FuzzReadFeed feeds arbitrary bytes to every format: no panic, every
+// record a valid normalised indicator, line numbers within the input.
+func FuzzReadFeed(f *testing.F) {
+	for _, name := range []string{"plain.txt", "drop.txt", "ip4set.zone", "ip6trie.zone", "dnset.zone", "feed.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for i := range Formats {
+			f.Add(b, uint8(i))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, fi uint8) {
+		format := Formats[int(fi)%len(Formats)]
+		lines := bytes.Count(data, []byte("\n")) + 1
+		res, err := ReadFeed(bytes.NewReader(data), format, FeedOptions{Name: "fuzz"}, func(r Record) error {
+			if again, err := Parse(r.Kind, r.Value); err != nil || again != r.Value {
+				t.Fatalf("%s: record %s %q does not re-parse: %q %v", format, r.Kind, r.Value, again, err)
+			}
+			if r.Line < 1 || r.Line > lines+1 {
+				t.Fatalf("%s: record line %d of %d", format, r.Line, lines)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		for _, e := range res.Errors {
+			if e.Line < 1 || e.Line > lines+1 {
+				t.Fatalf("%s: error line %d of %d", format, e.Line, lines)
+			}
+		}
+	})
+}
+
+// FuzzMatch checks that arbitrary observed values never panic the matcher
+// and that a value added as an indicator is found again.
+func FuzzMatch(f *testing.F) {
+	f.Add("evil.example", "http://evil.example/a", "x@evil.example")
+	f.Fuzz(func(t *testing.T, host, url, email string) {
+		m := NewMatcher(MatcherOptions{})
+		var list []Indicator
+		if v, err := Parse(KindDomain, host); err == nil {
+			list = append(list, Indicator{ID: 1, Kind: KindDomain, Value: v, Mode: Block})
+		}
+		if v, err := Parse(KindURL, url); err == nil {
+			list = append(list, Indicator{ID: 2, Kind: KindURL, Value: v, Mode: Block})
+		}
+		m.Replace(list)
+		o := &Observables{Hosts: []string{host}, URLs: []string{url}, Emails: []string{email}, SHA256: []string{email},
+			Fuzzy: []string{host}, IPs: []netip.Addr{{}}}
+		hits := m.Match(o)
+		if len(hits) < len(list) && !strings.ContainsAny(host, "*[({") && !strings.HasPrefix(host, ".") &&
+			!strings.HasPrefix(strings.ToLower(url), "hxxp") && !strings.ContainsAny(url, "[({") &&
+			strings.TrimSpace(host) == host {
+			t.Fatalf("added %d indicators, matched %d: %+v", len(list), len(hits), hits)
+		}
+		m.LookupDomain(host)
+		m.LookupURLHash(email)
+	})
+}

@@ -1,0 +1,280 @@
+package ioc
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// MaxValueLen bounds any indicator value (URLs being the longest).
+const MaxValueLen = 4096
+
+var errEmpty = errors.New("empty value")
+
+// Parse checks value as an indicator of kind k and returns its normalised
+// spelling, the one stored and matched:
+//
+//	ip      address or CIDR; host bits masked, IPv4-mapped IPv6 unmapped,
+//	        a full-length prefix written as a plain address
+//	domain  lower-case A-labels (IDNA), no trailing dot; "*.x" and ".x" mean x
+//	host    as domain, but no wildcard
+//	url     see NormalizeURL
+//	email   lower-cased, "mailto:" and angle brackets removed, IDNA domain
+//	sha256  64 lower-case hex digits ("sha256:" prefix accepted)
+//	fuzzy   trimmed, otherwise opaque (no spaces)
+//
+// Defanged spellings common in reports ("hxxp://", "evil[.]example",
+// "user[@]example") are accepted.
+func Parse(k Kind, value string) (string, error) {
+	v := refang(strings.TrimSpace(value))
+	if v == "" {
+		return "", fmt.Errorf("ioc: %s: %w", k, errEmpty)
+	}
+	if len(v) > MaxValueLen {
+		return "", fmt.Errorf("ioc: %s value longer than %d bytes", k, MaxValueLen)
+	}
+	var out string
+	var err error
+	switch k {
+	case KindIP:
+		out, err = normalizeIP(v)
+	case KindDomain:
+		out, err = normalizeDomain(strings.TrimPrefix(strings.TrimPrefix(v, "*"), "."))
+	case KindHost:
+		out, err = normalizeDomain(v)
+	case KindURL:
+		out, err = NormalizeURL(v)
+	case KindEmail:
+		out, err = normalizeEmail(v)
+	case KindSHA256:
+		out, err = normalizeSHA256(v)
+	case KindFuzzy:
+		out, err = normalizeFuzzy(v)
+	default:
+		return "", fmt.Errorf("ioc: unknown kind %q", k)
+	}
+	if err != nil {
+		return "", fmt.Errorf("ioc: %s %q: %w", k, clip(value), err)
+	}
+	return out, nil
+}
+
+// Guess detects the kind of value and returns it with the normalised
+// value. A bare name is taken as a domain (it and its subdomains), which is
+// what blocklists of names mean; use Parse(KindHost, …) for one host.
+func Guess(value string) (Kind, string, error) {
+	v := refang(strings.TrimSpace(value))
+	k, err := guessKind(v)
+	if err != nil {
+		return "", "", fmt.Errorf("ioc: %q: %w", clip(value), err)
+	}
+	out, err := Parse(k, v)
+	return k, out, err
+}
+
+func guessKind(v string) (Kind, error) {
+	switch {
+	case v == "":
+		return "", errEmpty
+	case strings.Contains(v, "://"):
+		return KindURL, nil
+	case strings.HasPrefix(strings.ToLower(v), "sha256:") || isHex(v, 64):
+		return KindSHA256, nil
+	case strings.HasPrefix(strings.ToLower(v), "fuzzy:") || looksFuzzy(v):
+		return KindFuzzy, nil
+	case strings.ContainsRune(v, '@'):
+		return KindEmail, nil
+	}
+	if _, err := netip.ParsePrefix(v); err == nil {
+		return KindIP, nil
+	}
+	if _, err := netip.ParseAddr(v); err == nil {
+		return KindIP, nil
+	}
+	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
+		return KindDomain, nil
+	}
+	return "", errors.New("cannot tell its kind; give one")
+}
+
+// refang undoes the usual defanging of indicators in reports.
+func refang(v string) string {
+	if !strings.ContainsAny(v, "[({xX") {
+		return v
+	}
+	lower := strings.ToLower(v)
+	switch {
+	case strings.HasPrefix(lower, "hxxps"):
+		v = "https" + v[5:]
+	case strings.HasPrefix(lower, "hxxp"):
+		v = "http" + v[4:]
+	}
+	if strings.ContainsAny(v, "[({") {
+		v = defang.Replace(v)
+	}
+	return v
+}
+
+var defang = strings.NewReplacer("[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "[@]", "@", "[at]", "@",
+	"[:]", ":", "[://]", "://", "[/]", "/")
+
+func normalizeIP(v string) (string, error) {
+	if strings.ContainsRune(v, '/') {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return "", err
+		}
+		a, bits := p.Addr(), p.Bits()
+		if a.Is4In6() && bits >= 96 {
+			a, bits = a.Unmap(), bits-96
+		}
+		p = netip.PrefixFrom(a, bits).Masked()
+		if bits == a.BitLen() {
+			return p.Addr().String(), nil
+		}
+		return p.String(), nil
+	}
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return "", err
+	}
+	if a.Zone() != "" {
+		return "", errors.New("zoned address")
+	}
+	return a.Unmap().String(), nil
+}
+
+// normalizeDomain returns the canonical spelling of a host or domain name.
+func normalizeDomain(v string) (string, error) {
+	v = strings.TrimSuffix(v, ".")
+	if v == "" {
+		return "", errEmpty
+	}
+	if _, err := netip.ParseAddr(strings.Trim(v, "[]")); err == nil {
+		return "", errors.New("an IP address, not a name (use kind ip)")
+	}
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		a, err := idna.Lookup.ToASCII(v)
+		if err != nil {
+			return "", fmt.Errorf("IDNA: %w", err)
+		}
+		v = a
+	}
+	v = strings.ToLower(v)
+	if len(v) > 253 {
+		return "", errors.New("name longer than 253 bytes")
+	}
+	for label := range strings.SplitSeq(v, ".") {
+		if label == "" || len(label) > 63 {
+			return "", errors.New("empty or over-long label")
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			// RFC 1035 letters, digits and hyphen, plus the underscore real
+			// names carry (_dmarc, some CDN hosts).
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return "", fmt.Errorf("character %q not allowed in a name", c)
+			}
+		}
+	}
+	return v, nil
+}
+
+func normalizeEmail(v string) (string, error) {
+	v = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">"))
+	if len(v) > 7 && strings.EqualFold(v[:7], "mailto:") {
+		v = v[7:]
+	}
+	at := strings.LastIndexByte(v, '@')
+	if at <= 0 || at == len(v)-1 {
+		return "", errors.New("not local@domain")
+	}
+	local, domain := v[:at], v[at+1:]
+	if len(local) > 64 || strings.ContainsAny(local, " \t\r\n<>,;") {
+		return "", errors.New("bad local part")
+	}
+	d, err := normalizeDomain(domain)
+	if err != nil {
+		return "", err
+	}
+	// Local parts are case-sensitive in theory (RFC 5321 §2.4) and never in
+	// practice; attackers vary the case to slip past exact matches.
+	return strings.ToLower(local) + "@" + d, nil
+}
+
+func normalizeSHA256(v string) (string, error) {
+	if len(v) > 7 && strings.EqualFold(v[:7], "sha256:") {
+		v = v[7:]
+	}
+	if !isHex(v, 64) {
+		return "", errors.New("not 64 hex digits")
+	}
+	return strings.ToLower(v), nil
+}
+
+func normalizeFuzzy(v string) (string, error) {
+	if len(v) > 6 && strings.EqualFold(v[:6], "fuzzy:") {
+		v = v[6:]
+	}
+	if v == "" {
+		return "", errEmpty
+	}
+	if len(v) > 1024 {
+		return "", errors.New("longer than 1024 bytes")
+	}
+	if strings.ContainsAny(v, " \t\r\n") {
+		return "", errors.New("contains white space")
+	}
+	return v, nil
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// looksFuzzy recognises ssdeep ("96:abc…:def…") and TLSH ("T1" and 70 hex
+// digits) hashes.
+func looksFuzzy(v string) bool {
+	if len(v) == 72 && (v[0] == 'T' || v[0] == 't') && v[1] == '1' && isHex(v[2:], 70) {
+		return true
+	}
+	parts := strings.Split(v, ":")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+		return false
+	}
+	for _, c := range parts[0] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	for _, p := range parts[1:] {
+		for _, c := range p {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}

@@ -1,0 +1,255 @@
+package ioc
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"vigie.dev/vigie/internal/store"
+)
+
+// Replace makes list the matcher's whole content. Removed indicators are
+// left out; expired ones are kept and skipped at lookup (their expiry may
+// still be extended).
+func (m *Matcher) Replace(list []Indicator) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	entries := make([]entry, 0, len(list))
+	for i := range list {
+		if e, ok := m.entryOf(&list[i]); ok {
+			entries = append(entries, e)
+		}
+	}
+	m.install(entries, m.snap.Load().rev)
+}
+
+// Apply patches the matcher with changed indicators: a removed one stops
+// matching, any other replaces the indicator with its id (or is added).
+func (m *Matcher) Apply(changed []Indicator) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.apply(len(changed), func(i int) (*Indicator, int64) { return &changed[i], m.snap.Load().rev })
+}
+
+// install swaps in a fresh base built from entries, with an empty overlay.
+func (m *Matcher) install(entries []entry, rev int64) {
+	m.over, m.dead = map[int64]entry{}, map[int64]struct{}{}
+	m.snap.Store(&snapshot{base: buildIndex(entries), over: emptyIndex, rev: rev, size: len(entries)})
+}
+
+// compactAt is the overlay size at which the base is rebuilt: small enough
+// that copying the overlay on every change stays cheap, large enough that
+// a million-entry base is not rebuilt for every few additions.
+func compactAt(base int) int { return max(4096, base/32) }
+
+func (m *Matcher) apply(n int, get func(int) (*Indicator, int64)) {
+	cur := m.snap.Load()
+	over := maps.Clone(m.over)
+	dead := maps.Clone(m.dead)
+	rev := cur.rev
+	for i := range n {
+		in, r := get(i)
+		rev = max(rev, r)
+		dead[in.ID] = struct{}{}
+		delete(over, in.ID)
+		if in.RemovedAt.IsZero() {
+			if e, ok := m.entryOf(in); ok {
+				over[in.ID] = e
+			}
+		}
+	}
+	if len(over)+len(dead) >= compactAt(len(cur.base.entries)) {
+		now := m.now().UnixMilli()
+		entries := make([]entry, 0, len(cur.base.entries)+len(over))
+		for _, e := range cur.base.entries {
+			if _, gone := dead[e.id]; !gone && e.live(now) {
+				entries = append(entries, e)
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(over)) {
+			entries = append(entries, over[id])
+		}
+		m.install(entries, rev)
+		return
+	}
+	list := make([]entry, 0, len(over))
+	for _, id := range slices.Sorted(maps.Keys(over)) {
+		list = append(list, over[id])
+	}
+	m.over, m.dead = over, dead
+	m.snap.Store(&snapshot{base: cur.base, over: buildIndex(list), dead: dead, rev: rev,
+		size: len(cur.base.entries) - len(dead) + len(list)})
+}
+
+func (m *Matcher) entryOf(in *Indicator) (entry, bool) {
+	k, ok := codeOf(in.Kind)
+	if !ok || in.Value == "" || !in.RemovedAt.IsZero() {
+		return entry{}, false
+	}
+	md := meta{in.Source, in.Reason, in.AddedBy}
+	p := m.intern[md]
+	if p == nil {
+		p = &md
+		m.intern[md] = p
+	}
+	e := entry{id: in.ID, created: in.CreatedAt.UnixMilli(), value: in.Value, meta: p, kind: k, block: in.Mode == Block}
+	if !in.ExpiresAt.IsZero() {
+		e.expires = in.ExpiresAt.UnixMilli()
+	}
+	return e, true
+}
+
+// Sync brings the matcher up to date with the store: everything on the
+// first call, then only the rows changed since the revision last seen.
+func (m *Matcher) Sync(ctx context.Context, ix *store.Indicators) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur := m.snap.Load()
+	var changed []Indicator
+	if cur.rev == 0 && cur.size == 0 {
+		var entries []entry
+		rev, err := ix.Changes(ctx, 0, func(r *store.IndicatorRow) error {
+			if r.RemovedAt.IsZero() {
+				in := fromRow(r)
+				if e, ok := m.entryOf(&in); ok {
+					entries = append(entries, e)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("ioc: load indicators: %w", err)
+		}
+		m.install(entries, rev)
+		m.log.Info("indicators loaded", "count", len(entries), "rev", rev)
+		return nil
+	}
+	rev, err := ix.Changes(ctx, cur.rev, func(r *store.IndicatorRow) error {
+		changed = append(changed, fromRow(r))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ioc: reload indicators since %d: %w", cur.rev, err)
+	}
+	if rev == cur.rev {
+		return nil
+	}
+	m.apply(len(changed), func(i int) (*Indicator, int64) { return &changed[i], rev })
+	if len(changed) == 0 { // revision moved without rows (a no-op write)
+		s := *m.snap.Load()
+		s.rev = rev
+		m.snap.Store(&s)
+	}
+	m.log.Debug("indicators reloaded", "changed", len(changed), "rev", rev)
+	return nil
+}
+
+// RunOptions tune Run.
+type RunOptions struct {
+	// Resync is the period of a safety reload when no change notice
+	// arrives (default 30 s).
+	Resync time.Duration
+	// HitFlush is how often hit counters are written (default 5 s).
+	HitFlush time.Duration
+}
+
+// Run keeps the matcher in sync with db until ctx ends, reloading what
+// changed whenever the store reports a change (within a second across
+// processes and nodes), and writes hit counters in batches. It makes the
+// first Sync itself if none was done.
+func (m *Matcher) Run(ctx context.Context, db *store.DB, opts RunOptions) error {
+	if opts.Resync <= 0 {
+		opts.Resync = 30 * time.Second
+	}
+	if opts.HitFlush <= 0 {
+		opts.HitFlush = 5 * time.Second
+	}
+	ix := db.Indicators()
+	notices := db.Watch(ctx, store.ChannelIndicators)
+	if err := m.Sync(ctx, ix); err != nil {
+		return err
+	}
+	hits := make(chan int64, 8192)
+	m.hits.Store(&hits)
+	defer m.hits.Store(nil)
+	done := make(chan struct{})
+	go func() { defer close(done); m.recordHits(ctx, ix, hits, opts.HitFlush) }()
+	defer func() { <-done }()
+	t := time.NewTicker(opts.Resync)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case _, ok := <-notices:
+			if !ok {
+				return nil
+			}
+		case <-t.C:
+		}
+		if err := m.Sync(ctx, ix); err != nil && ctx.Err() == nil {
+			m.log.Warn("indicator reload failed", "err", err)
+		}
+	}
+}
+
+// Start loads the matcher from db and keeps it in sync in a goroutine
+// until ctx ends. Load errors are returned; later ones are logged.
+func Start(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matcher, error) {
+	m := NewMatcher(opts)
+	if err := m.Sync(ctx, db.Indicators()); err != nil {
+		return nil, err
+	}
+	go func() {
+		if err := m.Run(ctx, db, RunOptions{}); err != nil {
+			m.log.Error("indicator matcher stopped", "err", err)
+		}
+	}()
+	return m, nil
+}
+
+// DroppedHits counts hits not recorded because the recorder was behind.
+func (m *Matcher) DroppedHits() int64 { return m.dropped.Load() }
+
+func (m *Matcher) recordHits(ctx context.Context, ix *store.Indicators, hits <-chan int64, every time.Duration) {
+	pending := map[int64]int64{}
+	flush := func(c context.Context) {
+		if len(pending) == 0 {
+			return
+		}
+		if err := ix.RecordHits(c, pending, m.now()); err != nil {
+			m.log.Warn("recording indicator hits", "err", err, "indicators", len(pending))
+			return // keep them for the next attempt
+		}
+		pending = map[int64]int64{}
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case id := <-hits:
+			pending[id]++
+			if len(pending) >= 1000 {
+				flush(ctx)
+			}
+		case <-t.C:
+			flush(ctx)
+		case <-ctx.Done():
+			for {
+				select {
+				case id := <-hits:
+					pending[id]++
+					continue
+				default:
+				}
+				break
+			}
+			c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			flush(c)
+			cancel()
+			return
+		}
+	}
+}

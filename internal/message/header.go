@@ -1,0 +1,363 @@
+package message
+
+import (
+	"bytes"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// headerEnd finds where the header block of an entity ends. hdrEnd is the
+// offset just past the last header line, bodyStart the offset just past the
+// empty line that separates header and body (RFC 5322 §2.1). Lines may end in
+// CRLF or bare LF. Without an empty line the whole input is header.
+func headerEnd(raw []byte) (hdrEnd, bodyStart int) {
+	pos := 0
+	for pos < len(raw) {
+		// An empty line at pos?
+		if raw[pos] == '\n' {
+			return pos, pos + 1
+		}
+		if raw[pos] == '\r' && pos+1 < len(raw) && raw[pos+1] == '\n' {
+			return pos, pos + 2
+		}
+		nl := bytes.IndexByte(raw[pos:], '\n')
+		if nl < 0 {
+			return len(raw), len(raw)
+		}
+		pos += nl + 1
+	}
+	return len(raw), len(raw)
+}
+
+// parseHeader splits raw into its header fields and body. maxBytes bounds the
+// header block: fields beyond it are dropped with an OVERSIZE_HEADER defect,
+// but the body still starts after the empty line. where names the entity in
+// defect details ("" for the top-level header).
+func (p *parser) parseHeader(raw []byte, where string) (Header, []byte) {
+	hdrEnd, bodyStart := headerEnd(raw)
+	body := raw[bodyStart:]
+	block := raw[:hdrEnd]
+	if len(block) > p.lim.MaxHeaderBytes {
+		p.defect(DefectHeaderBig, where+"header block beyond MaxHeaderBytes")
+		block = block[:p.lim.MaxHeaderBytes]
+		// Drop the partial last line.
+		if nl := bytes.LastIndexByte(block, '\n'); nl >= 0 {
+			block = block[:nl+1]
+		}
+	}
+	if len(block) == 0 {
+		return Header{}, body
+	}
+	// One copy of the header block; field values are substrings of it.
+	hs := string(block)
+	if strings.IndexByte(hs, 0) >= 0 {
+		p.defect(DefectHeader, where+"NUL byte in header")
+		hs = strings.ReplaceAll(hs, "\x00", "")
+	}
+	return Header{Fields: p.splitFields(hs, where)}, body
+}
+
+// splitFields cuts a header block into fields: RFC 5322 §2.2, with unfolding
+// (§2.2.3) and the obsolete whitespace before the colon (§4.5).
+func (p *parser) splitFields(hs, where string) []Field {
+	fields := make([]Field, 0, 16+strings.Count(hs[:min(len(hs), 4096)], "\n"))
+	var name string
+	valStart, valEnd := -1, -1
+	folded := false
+	flush := func() {
+		if valStart < 0 {
+			return
+		}
+		v := hs[valStart:valEnd]
+		if folded {
+			v = unfold(v)
+		}
+		v = strings.TrimSpace(v)
+		fields = append(fields, Field{Name: name, Raw: v, Value: p.decodeField(v, where)})
+		valStart = -1
+		folded = false
+	}
+	if strings.HasPrefix(hs, "From ") && !strings.HasPrefix(strings.TrimLeft(hs[5:], " "), ":") {
+		// An mbox separator line ("From sender date"), not a field.
+		if nl := strings.IndexByte(hs, '\n'); nl >= 0 {
+			hs = hs[nl+1:]
+		} else {
+			hs = ""
+		}
+	}
+	pos := 0
+	for pos < len(hs) {
+		end := strings.IndexByte(hs[pos:], '\n')
+		next := len(hs)
+		if end < 0 {
+			end = len(hs)
+		} else {
+			end += pos
+			next = end + 1
+		}
+		line := hs[pos:end]
+		if line == "" {
+			pos = next
+			continue
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if valStart >= 0 {
+				valEnd = end
+				folded = true
+			} else if strings.TrimSpace(line) != "" {
+				p.defect(DefectHeader, where+"continuation line without a field")
+			}
+			pos = next
+			continue
+		}
+		flush()
+		colon := strings.IndexByte(line, ':')
+		if colon <= 0 || !validFieldName(strings.TrimRight(line[:colon], " \t")) {
+			if strings.TrimSpace(line) != "" {
+				p.defect(DefectHeader, where+"header line without a field name")
+			}
+			pos = next
+			continue
+		}
+		name = strings.TrimRight(line[:colon], " \t")
+		valStart, valEnd = pos+colon+1, end
+		pos = next
+	}
+	flush()
+	return fields
+}
+
+// validFieldName reports whether s is an RFC 5322 §3.6.8 field name:
+// printable US-ASCII except the colon.
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// unfold removes the line breaks of a folded field value, keeping the
+// whitespace that follows them (RFC 5322 §2.2.3).
+func unfold(v string) string {
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c != '\r' && c != '\n' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// decodeField decodes the encoded-words of a field value, and reads raw 8-bit
+// values that are not UTF-8 (RFC 6532) as Windows-1252.
+func (p *parser) decodeField(raw, where string) string {
+	if !strings.Contains(raw, "=?") {
+		if isASCII(raw) || utf8.ValidString(raw) {
+			return raw
+		}
+		s, _ := decodeCharset([]byte(raw), "windows-1252")
+		return s
+	}
+	s, bad := decodeHeader(raw)
+	if bad {
+		p.defect(DefectEncoding, where+"bad encoded-word in header")
+	}
+	return s
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// maxAddresses bounds each address list; a header block of 1 MB could
+// otherwise name a quarter of a million mailboxes.
+const maxAddresses = 1000
+
+// fillEnvelope fills the message's summary fields from its top-level header.
+func (p *parser) fillEnvelope(h Header) {
+	m := p.m
+	seen := map[string]bool{}
+	for _, f := range h.Fields {
+		key := envelopeField(f.Name)
+		switch key {
+		case "from", "sender", "reply-to", "subject", "message-id", "date":
+			// RFC 5322 §3.6: at most one of each. A second From is a known
+			// way to make the filter and the reader see different senders.
+			if seen[key] {
+				p.defect(DefectHeader, "duplicate "+key+" field")
+				continue
+			}
+			seen[key] = true
+		}
+		switch key {
+		case "from":
+			m.From = parseAddressList(f.Raw, maxAddresses)
+		case "sender":
+			m.Sender = parseAddressList(f.Raw, maxAddresses)
+		case "reply-to":
+			m.ReplyTo = parseAddressList(f.Raw, maxAddresses)
+		case "to":
+			m.To = append(m.To, parseAddressList(f.Raw, maxAddresses-len(m.To))...)
+		case "cc":
+			m.Cc = append(m.Cc, parseAddressList(f.Raw, maxAddresses-len(m.Cc))...)
+		case "subject":
+			m.Subject = f.Value
+		case "message-id":
+			m.MessageID = parseMessageID(f.Raw)
+		case "date":
+			t, ok := parseDate(f.Raw)
+			if !ok {
+				p.defect(DefectHeader, "unparsable Date field")
+			}
+			m.Date = t
+		}
+	}
+}
+
+// envelopeField returns the lower-case name of the fields fillEnvelope
+// reads, "" for the others, without allocating for each field.
+func envelopeField(name string) string {
+	for _, k := range [...]string{"from", "sender", "reply-to", "to", "cc", "subject", "message-id", "date"} {
+		if len(name) == len(k) && strings.EqualFold(name, k) {
+			return k
+		}
+	}
+	return ""
+}
+
+// parseMessageID returns the id-left@id-right of RFC 5322 §3.6.4, or the
+// trimmed value when it has no angle brackets.
+func parseMessageID(v string) string {
+	if i := strings.IndexByte(v, '<'); i >= 0 {
+		if j := strings.IndexByte(v[i:], '>'); j >= 0 {
+			return strings.TrimSpace(v[i+1 : i+j])
+		}
+		return strings.TrimSpace(v[i+1:])
+	}
+	return strings.TrimSpace(v)
+}
+
+// dateLayouts are the shapes of Date fields seen in the wild that
+// net/mail.ParseDate (RFC 5322 §3.3) refuses.
+var dateLayouts = [...]string{
+	"Mon, 2 Jan 2006 15:04:05 -0700 (MST)",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 2 Jan 06 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04 -0700",
+	"Mon, 2 Jan 2006 15:04:05",
+	"2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 January 2006 15:04:05 -0700",
+	"Mon Jan 2 15:04:05 2006",
+	"Mon Jan 2 15:04:05 MST 2006",
+	"Monday, 2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 -0700 -0700",
+	time.RFC3339,
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05",
+}
+
+// parseDate parses a Date field leniently; ok is false when nothing fits.
+func parseDate(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	if t, ok := parseRFC5322Date(v); ok {
+		return t, true
+	}
+	if t, err := mail.ParseDate(v); err == nil {
+		return t, true
+	}
+	s := strings.Join(strings.Fields(v), " ")
+	// Drop a trailing comment such as "(CEST)" or "(Coordinated Universal Time)".
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndexByte(s, '('); i > 0 {
+			if t, err := mail.ParseDate(strings.TrimSpace(s[:i])); err == nil {
+				return t, true
+			}
+		}
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+var monthNames = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// parseRFC5322Date reads the one form nearly every mailer writes, "Tue, 14
+// Oct 2025 09:12:41 +0200" (RFC 5322 §3.3), optionally followed by a
+// comment, without the cost of net/mail trying its layouts one by one.
+// Anything else is left to net/mail.ParseDate.
+func parseRFC5322Date(v string) (time.Time, bool) {
+	if i := strings.IndexByte(v, ','); i >= 0 && i <= 9 {
+		v = v[i+1:]
+	}
+	f := strings.Fields(v)
+	if len(f) < 5 || len(f) > 6 || len(f) == 6 && !strings.HasPrefix(f[5], "(") {
+		return time.Time{}, false
+	}
+	day, ok1 := atoiN(f[0], 1, 2)
+	year, ok2 := atoiN(f[2], 4, 4)
+	month := 0
+	for i, m := range monthNames {
+		if strings.EqualFold(f[1], m) {
+			month = i + 1
+		}
+	}
+	hms := f[3]
+	if !ok1 || !ok2 || month == 0 || len(hms) != 8 || hms[2] != ':' || hms[5] != ':' {
+		return time.Time{}, false
+	}
+	hh, ok3 := atoiN(hms[0:2], 2, 2)
+	mm, ok4 := atoiN(hms[3:5], 2, 2)
+	ss, ok5 := atoiN(hms[6:8], 2, 2)
+	z := f[4]
+	if !ok3 || !ok4 || !ok5 || len(z) != 5 || z[0] != '+' && z[0] != '-' {
+		return time.Time{}, false
+	}
+	zh, ok6 := atoiN(z[1:3], 2, 2)
+	zm, ok7 := atoiN(z[3:5], 2, 2)
+	if !ok6 || !ok7 || day > 31 || hh > 23 || mm > 59 || ss > 60 || zm > 59 {
+		return time.Time{}, false
+	}
+	off := zh*3600 + zm*60
+	if z[0] == '-' {
+		off = -off
+	}
+	t := time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.FixedZone("", off))
+	if t.Day() != day {
+		return time.Time{}, false // 31 Feb
+	}
+	return t, true
+}
+
+// atoiN parses a decimal of min to max digits.
+func atoiN(s string, minDigits, maxDigits int) (int, bool) {
+	if len(s) < minDigits || len(s) > maxDigits {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}

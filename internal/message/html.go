@@ -1,0 +1,456 @@
+package message
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// htmlScan walks one HTML (or SVG) document. In a body it collects the
+// visible text, image alt texts and links; in an attachment only links,
+// which then also come from its scripts, since a browser runs them.
+type htmlScan struct {
+	p      *parser
+	attach bool   // the document is an attachment file
+	in     string // its file name
+	base   string // <base href>, absolute
+
+	visible *textWriter // nil in attachments
+
+	anchor     bool
+	anchorHref string
+	anchorText textWriter
+
+	raw    string // the raw-text element the next text token belongs to
+	inHead bool
+}
+
+// scanHTML runs an htmlScan over doc.
+func (p *parser) scanHTML(doc string, attach bool, in string) {
+	s := &htmlScan{p: p, attach: attach, in: in}
+	if !attach {
+		s.visible = &p.htmlText
+	}
+	s.anchorText = textWriter{limit: 512}
+	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8)}
+	for {
+		switch z.next() {
+		case tokEOF:
+			s.closeAnchor()
+			return
+		case tokText:
+			s.text(z.text, z.rcdata)
+		case tokStart:
+			s.startTag(z.name, z.attrs)
+		case tokEnd:
+			s.endTag(z.name)
+		}
+	}
+}
+
+// text handles a text token; refs says it has character references to
+// decode (it is not the content of a script or style element).
+func (s *htmlScan) text(t string, refs bool) {
+	switch s.raw {
+	case "style":
+		scanCSSURLs(t, func(u string) { s.link(u, URLFromCSS, "") })
+		return
+	case "script":
+		if s.attach {
+			scanScriptURLs(t, func(u string) { s.link(u, URLFromAttachment, "") })
+			scanTextURLs(t, func(u string) { s.p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: s.in}) })
+		}
+		return
+	case "title", "noscript", "noembed", "noframes", "iframe":
+		return
+	}
+	if s.inHead {
+		return
+	}
+	if blank(t) {
+		// The whitespace between tags, most text tokens.
+		if s.anchor {
+			s.anchorText.space()
+		}
+		if s.visible != nil {
+			s.visible.space()
+		}
+		return
+	}
+	if s.anchor {
+		s.anchorText.write(t, refs)
+	} else if mayHoldURL(t) {
+		// Mail readers turn URLs written as text into links.
+		src := URLFromText
+		if s.attach {
+			src = URLFromAttachment
+		}
+		if refs {
+			t = unescapeText(t)
+			refs = false
+		}
+		scanTextURLs(t, func(u string) { s.p.urls.add(URL{Raw: u, Source: src, In: s.in}) })
+	}
+	if s.visible != nil {
+		s.visible.write(t, refs)
+	}
+}
+
+func blank(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if !isHTMLSpace(t[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayHoldURL is a quick test before scanTextURLs.
+func mayHoldURL(t string) bool {
+	return len(t) >= 7 && (strings.Contains(t, "://") || strings.Contains(t, "ww.") || strings.Contains(t, "WW."))
+}
+
+// maxAltLen bounds one ImageAlts entry.
+const maxAltLen = 1024
+
+// blockTags start a new line of visible text.
+func blockTag(name string) bool {
+	switch name {
+	case "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+		"hr", "blockquote", "pre", "section", "article", "header", "footer", "nav", "center",
+		"dd", "dt", "dl", "form", "address", "tbody", "thead", "tfoot", "body", "main", "aside",
+		"figure", "figcaption", "fieldset", "legend", "details", "summary", "caption", "option":
+		return true
+	}
+	return false
+}
+
+func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
+	if rawTextElement(name) {
+		s.raw = name
+	}
+	switch name {
+	case "head":
+		s.inHead = true
+	case "body":
+		s.inHead = false
+	case "a":
+		s.closeAnchor()
+	case "td", "th":
+		if s.visible != nil {
+			s.visible.space()
+		}
+	}
+	if blockTag(name) {
+		s.block()
+	}
+	var alt, httpEquiv, content string
+	for _, a := range attrs {
+		k, val := a.key, a.val
+		switch {
+		case k == "style":
+			if strings.IndexByte(val, '(') >= 0 {
+				scanCSSURLs(unescapeAttr(val), func(u string) { s.link(u, URLFromCSS, "") })
+			}
+		case k == "href" || k == "xlink:href":
+			switch name {
+			case "a":
+				s.anchor = true
+				s.anchorHref = unescapeAttr(val)
+				s.anchorText.reset()
+			case "area":
+				s.link(unescapeAttr(val), URLFromHref, "")
+			case "base":
+				if s.base == "" {
+					if b := cleanURL(unescapeAttr(val)); urlScheme(b) != "" {
+						s.base = b
+					}
+				}
+			case "link", "image", "use", "feimage":
+				s.link(unescapeAttr(val), URLFromSrc, "")
+			}
+		case k == "src" || k == "background" || k == "data" && name == "object" || k == "poster":
+			s.link(unescapeAttr(val), URLFromSrc, "")
+		case k == "action" || k == "formaction":
+			s.link(unescapeAttr(val), URLFromForm, "")
+		case k == "alt" && name == "img":
+			alt = unescapeAttr(val)
+		case k == "http-equiv":
+			httpEquiv = val
+		case k == "content" && name == "meta":
+			content = unescapeAttr(val)
+		}
+	}
+	if alt != "" && !s.attach {
+		if a := strings.Join(strings.Fields(truncUTF8(alt, maxAltLen)), " "); a != "" && len(s.p.m.ImageAlts) < s.p.lim.MaxURLs {
+			s.p.m.ImageAlts = append(s.p.m.ImageAlts, a)
+		}
+	}
+	if name == "meta" && strings.EqualFold(strings.TrimSpace(httpEquiv), "refresh") {
+		if u := metaRefreshURL(content); u != "" {
+			s.link(u, URLFromMeta, "")
+		}
+	}
+}
+
+func (s *htmlScan) endTag(name string) {
+	if name == s.raw {
+		s.raw = ""
+	}
+	switch name {
+	case "head":
+		s.inHead = false
+	case "a":
+		s.closeAnchor()
+	}
+	if blockTag(name) {
+		s.block()
+	}
+}
+
+func (s *htmlScan) block() {
+	if s.visible != nil {
+		s.visible.newline()
+	}
+	if s.anchor {
+		s.anchorText.space()
+	}
+}
+
+func (s *htmlScan) closeAnchor() {
+	if !s.anchor {
+		return
+	}
+	s.anchor = false
+	s.link(s.anchorHref, URLFromHref, string(s.anchorText.buf))
+}
+
+// link records a URL found in an attribute or style sheet, resolved
+// against <base href>. Relative references without a base lead nowhere
+// outside the message and are dropped, as are in-message schemes.
+func (s *htmlScan) link(ref string, src URLSource, text string) {
+	ref = cleanURL(ref)
+	if ref == "" || ref[0] == '#' {
+		return
+	}
+	switch urlScheme(ref) {
+	case "mailto", "tel", "sms", "cid", "mid", "callto", "about":
+		return
+	case "":
+		if s.base != "" {
+			b, err1 := url.Parse(s.base)
+			r, err2 := url.Parse(ref)
+			if err1 != nil || err2 != nil {
+				return
+			}
+			ref = b.ResolveReference(r).String()
+		} else if !strings.HasPrefix(ref, "//") {
+			return
+		}
+	}
+	if s.attach {
+		src = URLFromAttachment
+	}
+	s.p.urls.add(URL{Raw: ref, Source: src, Text: text, In: s.in})
+}
+
+// metaRefreshURL reads the URL of a <meta http-equiv=refresh> content
+// value: "5; url='https://…'" (HTML §4.2.5.3 shared declarative refresh).
+func metaRefreshURL(c string) string {
+	c = strings.TrimLeft(c, " \t\r\n0123456789.")
+	c = strings.TrimLeft(c, " \t\r\n;,")
+	if len(c) >= 3 && strings.EqualFold(c[:3], "url") {
+		rest := strings.TrimLeft(c[3:], " \t\r\n")
+		if strings.HasPrefix(rest, "=") {
+			c = strings.TrimLeft(rest[1:], " \t\r\n")
+		}
+	}
+	if c != "" && (c[0] == '\'' || c[0] == '"') {
+		if end := indexByteWithin(c[1:], c[0], maxURLLen); end >= 0 {
+			return c[1 : 1+end]
+		}
+		return c[1:]
+	}
+	return strings.TrimSpace(c)
+}
+
+// scanCSSURLs calls fn for each url(...) and @import string of a style
+// sheet or style attribute (CSS Syntax §4.3.6).
+func scanCSSURLs(css string, fn func(string)) {
+	for i := 0; i < len(css); {
+		k := strings.IndexByte(css[i:], '(')
+		if k < 0 {
+			break
+		}
+		at := i + k
+		i = at + 1
+		if at < 3 || !strings.EqualFold(css[at-3:at], "url") {
+			continue
+		}
+		rest := strings.TrimLeft(css[at+1:], " \t\r\n")
+		if rest != "" && (rest[0] == '"' || rest[0] == '\'') {
+			if end := indexByteWithin(rest[1:], rest[0], maxURLLen); end >= 0 {
+				fn(rest[1 : 1+end])
+			}
+			continue
+		}
+		if end := indexByteWithin(rest, ')', maxURLLen); end >= 0 {
+			fn(strings.TrimSpace(rest[:end]))
+		}
+	}
+	for i := 0; i < len(css); {
+		k := strings.Index(css[i:], "@import")
+		if k < 0 {
+			break
+		}
+		i += k + len("@import")
+		rest := strings.TrimLeft(css[i:], " \t\r\n")
+		if rest != "" && (rest[0] == '"' || rest[0] == '\'') {
+			if end := indexByteWithin(rest[1:], rest[0], maxURLLen); end >= 0 {
+				fn(rest[1 : 1+end])
+			}
+		}
+	}
+}
+
+// indexByteWithin is strings.IndexByte limited to the first n bytes of s:
+// a quote that is never closed must not make every later search scan the
+// rest of the document.
+func indexByteWithin(s string, c byte, n int) int {
+	return strings.IndexByte(s[:min(len(s), n)], c)
+}
+
+// scanScriptURLs finds the string literals a script navigates to:
+// location = '…', location.href = "…", location.replace('…'),
+// location.assign(…), window.open(…).
+func scanScriptURLs(js string, fn func(string)) {
+	for _, marker := range [...]string{"location", "window.open"} {
+		for i := 0; i < len(js); {
+			k := strings.Index(js[i:], marker)
+			if k < 0 {
+				break
+			}
+			i += k + len(marker)
+			rest := js[i:]
+			for _, prop := range [...]string{".href", ".replace", ".assign"} {
+				if strings.HasPrefix(rest, prop) {
+					rest = rest[len(prop):]
+					break
+				}
+			}
+			rest = strings.TrimLeft(rest, " \t\r\n")
+			if rest == "" || rest[0] != '=' && rest[0] != '(' || strings.HasPrefix(rest, "==") {
+				continue
+			}
+			rest = strings.TrimLeft(rest[1:], " \t\r\n")
+			if rest == "" || !strings.ContainsRune("'\"`", rune(rest[0])) {
+				continue
+			}
+			if end := indexByteWithin(rest[1:], rest[0], maxURLLen); end > 0 {
+				fn(rest[1 : 1+end])
+			}
+		}
+	}
+}
+
+// textWriter appends visible text to a builder, folding whitespace runs to
+// one space or, across block elements, one line break. Zero-width and
+// soft-hyphen characters, invisible but used to break up words that
+// filters look for, are dropped.
+type textWriter struct {
+	buf     []byte
+	limit   int
+	pending byte // 0, ' ' or '\n'
+	full    bool
+}
+
+func (w *textWriter) reset() { w.buf, w.pending, w.full = w.buf[:0], 0, false }
+
+func (w *textWriter) space() {
+	if w.pending == 0 && len(w.buf) > 0 {
+		w.pending = ' '
+	}
+}
+
+func (w *textWriter) newline() {
+	if len(w.buf) > 0 {
+		w.pending = '\n'
+	}
+}
+
+// emit writes the pending separator and p, within the limit.
+func (w *textWriter) emit(p string) {
+	if w.full {
+		return
+	}
+	n := len(p)
+	if w.pending != 0 {
+		n++
+	}
+	if len(w.buf)+n > w.limit {
+		w.full = true
+		return
+	}
+	if w.pending != 0 {
+		w.buf = append(w.buf, w.pending)
+		w.pending = 0
+	}
+	w.buf = append(w.buf, p...)
+}
+
+// write appends text, decoding character references when refs is set
+// (text outside raw-text elements).
+func (w *textWriter) write(t string, refs bool) {
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < 0x80 {
+			if c <= ' ' {
+				w.space()
+				i++
+				continue
+			}
+			if c == '&' && refs {
+				ent, n := decodeCharRef(t[i:])
+				if len(ent) == 1 && ent[0] > ' ' {
+					w.emit(ent)
+				} else {
+					w.write(ent, false)
+				}
+				i += n
+				continue
+			}
+			// A run of ASCII text, through single spaces between words.
+			j := i + 1
+			for j < len(t) {
+				if d := t[j]; d > ' ' && d < 0x80 && (d != '&' || !refs) ||
+					d == ' ' && j+1 < len(t) && t[j+1] > ' ' && t[j+1] < 0x80 && (t[j+1] != '&' || !refs) {
+					j++
+					continue
+				}
+				break
+			}
+			w.emit(t[i:j])
+			i = j
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(t[i:])
+		switch {
+		case r == 0xa0 || unicode.IsSpace(r):
+			w.space()
+		case invisibleRune(r):
+		default:
+			w.emit(t[i : i+n])
+		}
+		i += n
+	}
+}
+
+func invisibleRune(r rune) bool {
+	switch r {
+	case 0x00ad, 0x034f, 0x061c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180e, 0x200b, 0x200c, 0x200d,
+		0x200e, 0x200f, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xfeff, 0xffa0:
+		return true
+	}
+	return false
+}

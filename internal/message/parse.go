@@ -1,0 +1,453 @@
+package message
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// maxDefects bounds the defects recorded for one message.
+const maxDefects = 64
+
+// parser holds the state of one Parse call.
+type parser struct {
+	lim   Limits
+	m     *Message
+	parts int // MIME nodes visited
+
+	texts, htmls     []string
+	textLen, htmlLen int
+	htmlText         textWriter
+	urls             urlSet
+}
+
+// Parse parses a raw RFC 5322 message. It never fails and never panics: what
+// cannot be read is reported in Message.Defects and the rest is still
+// returned. Limits fields that are zero or negative take their
+// DefaultLimits value. Parse does not keep raw: the Message may be used
+// after raw is reused.
+func Parse(raw []byte, lim Limits) (m *Message) {
+	lim = lim.orDefaults()
+	m = &Message{Size: int64(len(raw))}
+	p := &parser{lim: lim, m: m}
+	p.htmlText = textWriter{limit: lim.MaxTextBytes}
+	p.urls.max = lim.MaxURLs
+	defer func() {
+		// A bug here must not take the gateway down with it; the fuzz
+		// tests make sure this stays unused.
+		if r := recover(); r != nil {
+			m.Defects = append(m.Defects, Defect{Code: DefectMIME, Detail: fmt.Sprintf("internal parser error: %v", r)})
+		}
+	}()
+	if int64(len(raw)) > lim.MaxSize {
+		p.defect(DefectOversize, "message beyond MaxSize, rest ignored")
+		raw = raw[:lim.MaxSize]
+	}
+	h, body := p.parseHeader(raw, "")
+	m.Header = h
+	p.fillEnvelope(h)
+	p.walk(h, body, "", 0, "text/plain")
+	m.Text = strings.Join(p.texts, "\n")
+	m.HTML = strings.Join(p.htmls, "\n")
+	m.HTMLText = string(p.htmlText.buf)
+	m.URLs = p.urls.list
+	return m
+}
+
+// ParseReader reads at most lim.MaxSize bytes of a message from r and parses
+// them; a longer message gets an OVERSIZE defect and its Size is then
+// MaxSize+1. A read error ends the message where it happened, with a
+// MALFORMED_MIME defect.
+func ParseReader(r io.Reader, lim Limits) *Message {
+	lim = lim.orDefaults()
+	raw, err := io.ReadAll(io.LimitReader(r, lim.MaxSize+1))
+	m := Parse(raw, lim)
+	if err != nil {
+		m.Defects = append(m.Defects, Defect{Code: DefectMIME, Detail: "message cut short: " + err.Error()})
+	}
+	return m
+}
+
+// orDefaults replaces the unset fields of l by DefaultLimits'.
+func (l Limits) orDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxSize <= 0 {
+		l.MaxSize = d.MaxSize
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxParts <= 0 {
+		l.MaxParts = d.MaxParts
+	}
+	if l.MaxPartBytes <= 0 {
+		l.MaxPartBytes = d.MaxPartBytes
+	}
+	if l.MaxTextBytes <= 0 {
+		l.MaxTextBytes = d.MaxTextBytes
+	}
+	if l.MaxURLs <= 0 {
+		l.MaxURLs = d.MaxURLs
+	}
+	return l
+}
+
+// defect records a defect once per code and detail.
+func (p *parser) defect(code, detail string) {
+	if len(p.m.Defects) >= maxDefects {
+		return
+	}
+	for _, d := range p.m.Defects {
+		if d.Code == code && d.Detail == detail {
+			return
+		}
+	}
+	p.m.Defects = append(p.m.Defects, Defect{Code: code, Detail: detail})
+}
+
+// raw returns the undecoded value of the first field named name, or "".
+func (h Header) raw(name string) string {
+	for _, f := range h.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return f.Raw
+		}
+	}
+	return ""
+}
+
+func where(path string) string {
+	if path == "" {
+		return ""
+	}
+	return "part " + path + ": "
+}
+
+func childPath(parent string, n int) string {
+	if parent == "" {
+		return fmt.Sprint(n)
+	}
+	return fmt.Sprintf("%s.%d", parent, n)
+}
+
+// entity is what walk knows of one MIME node after reading its header.
+type entity struct {
+	path, where string
+	depth       int
+	mediaType   string
+	params      map[string]string
+	cte         string
+	disposition string
+	filename    string
+	index       int // in Message.Parts
+}
+
+// walk reads one MIME entity (RFC 2045 §2.4) and, for multipart and message
+// types, the entities inside it.
+func (p *parser) walk(h Header, body []byte, path string, depth int, defaultType string) {
+	if p.parts >= p.lim.MaxParts {
+		p.defect(DefectParts, "more than MaxParts MIME parts, rest ignored")
+		return
+	}
+	p.parts++
+	e := entity{path: path, where: where(path), depth: depth}
+	ct := h.raw("Content-Type")
+	e.mediaType, e.params = parseMediaType(ct)
+	if slash := strings.IndexByte(e.mediaType, '/'); slash <= 0 || slash == len(e.mediaType)-1 {
+		if strings.TrimSpace(ct) != "" {
+			p.defect(DefectMIME, e.where+"unreadable Content-Type")
+		}
+		e.mediaType = defaultType
+	}
+	e.cte = transferEncoding(h.raw("Content-Transfer-Encoding"))
+	disp, dparams := parseMediaType(h.raw("Content-Disposition"))
+	switch disp {
+	case "inline", "attachment":
+		e.disposition = disp
+	case "":
+	default:
+		// RFC 2183 §2.8: unknown dispositions are treated as attachment.
+		e.disposition = "attachment"
+	}
+	e.filename = dparams["filename"]
+	if e.filename == "" {
+		e.filename = e.params["name"]
+	}
+	e.filename = cleanFilename(e.filename)
+	e.index = len(p.m.Parts)
+	p.m.Parts = append(p.m.Parts, Part{
+		Path:        path,
+		Depth:       depth,
+		ContentType: e.mediaType,
+		Charset:     normCharset(e.params["charset"]),
+		Encoding:    e.cte,
+		Disposition: e.disposition,
+		Filename:    e.filename,
+	})
+	switch {
+	case strings.HasPrefix(e.mediaType, "multipart/"):
+		p.multipart(&e, body)
+	case e.mediaType == "message/rfc822" || e.mediaType == "message/global":
+		p.encapsulated(&e, body)
+	default:
+		p.leaf(&e, body)
+	}
+}
+
+// multipart walks the parts of a multipart entity (RFC 2046 §5.1).
+func (p *parser) multipart(e *entity, body []byte) {
+	p.m.Parts[e.index].Size = int64(len(body))
+	if e.depth >= p.lim.MaxDepth {
+		p.defect(DefectDepth, e.where+"MIME nesting beyond MaxDepth")
+		return
+	}
+	if !isIdentityEncoding(e.cte) {
+		// RFC 2045 §6.4 forbids encoding a multipart; some mailers do.
+		p.defect(DefectMIME, e.where+"encoded multipart")
+		body = p.decoded(e, body, nil).buf
+	}
+	budget := p.lim.MaxParts - p.parts
+	boundary := e.params["boundary"]
+	parts, found, closed, more := splitMultipart(body, boundary, budget)
+	if !found {
+		if g := guessBoundary(body); g != "" && g != boundary {
+			parts, found, closed, more = splitMultipart(body, g, budget)
+			if found {
+				p.defect(DefectMIME, e.where+"multipart boundary not found, guessed one")
+			}
+		}
+	}
+	if !found {
+		p.defect(DefectMIME, e.where+"multipart without its boundary, read as text")
+		e.mediaType = "text/plain"
+		p.leaf(e, body)
+		return
+	}
+	if more {
+		p.defect(DefectParts, "more than MaxParts MIME parts, rest ignored")
+	} else if !closed {
+		p.defect(DefectMIME, e.where+"multipart without close delimiter")
+	}
+	defaultType := "text/plain"
+	if e.mediaType == "multipart/digest" {
+		defaultType = "message/rfc822" // RFC 2046 §5.1.5
+	}
+	for i, pb := range parts {
+		cp := childPath(e.path, i+1)
+		h, b := p.parsePartHeader(pb, cp)
+		p.walk(h, b, cp, e.depth+1, defaultType)
+	}
+}
+
+// parsePartHeader reads the header of a body part. A part whose first line
+// is not a header field has none (RFC 2046 §5.1.1 allows an empty one, and
+// mailers forget the empty line after it); its body starts right there.
+func (p *parser) parsePartHeader(part []byte, path string) (Header, []byte) {
+	line := part
+	if nl := bytes.IndexByte(part, '\n'); nl >= 0 {
+		line = part[:nl]
+	}
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > 0 {
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || !validFieldName(string(bytes.TrimRight(line[:colon], " \t"))) {
+			p.defect(DefectMIME, where(path)+"body part without header")
+			return Header{}, part
+		}
+	}
+	return p.parseHeader(part, where(path))
+}
+
+// encapsulated walks the message inside a message/rfc822 entity (RFC 2046
+// §5.2.1): its text and attachments count as the outer message's.
+func (p *parser) encapsulated(e *entity, body []byte) {
+	if e.depth >= p.lim.MaxDepth {
+		p.defect(DefectDepth, e.where+"MIME nesting beyond MaxDepth")
+		return
+	}
+	if !isIdentityEncoding(e.cte) {
+		body = p.decoded(e, body, nil).buf
+	}
+	p.m.Parts[e.index].Size = int64(len(body))
+	h, b := p.parseHeader(body, e.where)
+	p.walk(h, b, childPath(e.path, 1), e.depth+1, "text/plain")
+}
+
+// decoded undoes the entity's transfer encoding, keeping at most
+// MaxPartBytes, and records the defects of doing so.
+func (p *parser) decoded(e *entity, body []byte, s *sink) *sink {
+	limit := int(min(p.lim.MaxPartBytes, int64(maxInt)))
+	if s == nil {
+		s = newSink(decodedEstimate(len(body), e.cte), limit, nil)
+	}
+	cte := e.cte
+	if !knownEncoding(cte) {
+		p.defect(DefectEncoding, e.where+"unknown Content-Transfer-Encoding "+truncUTF8(cte, 40))
+		cte = ""
+	}
+	if decodeTransfer(body, cte, s) {
+		p.defect(DefectEncoding, e.where+"invalid "+cte)
+	}
+	if s.truncated() {
+		p.defect(DefectOversize, e.where+"part beyond MaxPartBytes, rest ignored")
+	}
+	return s
+}
+
+const maxInt = int(^uint(0) >> 1)
+
+// leaf handles a single-part entity: a displayed body or an attachment.
+func (p *parser) leaf(e *entity, body []byte) {
+	isBody := (e.mediaType == "text/plain" || e.mediaType == "text/html") &&
+		e.disposition != "attachment" && e.filename == ""
+	if !isBody {
+		p.attachment(e, body)
+		return
+	}
+	var data []byte
+	owned := false // data is a decoding buffer of ours, not raw
+	if isIdentityEncoding(e.cte) {
+		// No copy: the text conversion below makes one.
+		data = body
+		if int64(len(data)) > p.lim.MaxPartBytes {
+			p.defect(DefectOversize, e.where+"part beyond MaxPartBytes, rest ignored")
+			data = data[:p.lim.MaxPartBytes]
+		}
+		p.m.Parts[e.index].Size = int64(len(body))
+	} else {
+		s := p.decoded(e, body, nil)
+		data = s.buf
+		owned = true
+		p.m.Parts[e.index].Size = s.n
+	}
+	charset := e.params["charset"]
+	if charset == "" && e.mediaType == "text/html" {
+		charset = metaCharset(data)
+	}
+	// Only what fits under MaxTextBytes is converted.
+	room := p.lim.MaxTextBytes - p.textLen
+	if e.mediaType == "text/html" {
+		room = p.lim.MaxTextBytes - p.htmlLen
+	}
+	if room <= 0 {
+		p.defect(DefectOversize, "text beyond MaxTextBytes, rest ignored")
+		return
+	}
+	if len(data) > room {
+		p.defect(DefectOversize, "text beyond MaxTextBytes, rest ignored")
+		data = data[:room]
+	}
+	text, known := toUTF8(data, charset, owned)
+	if !known {
+		p.defect(DefectEncoding, e.where+"unknown charset "+truncUTF8(charset, 40))
+	}
+	if len(text) > room {
+		p.defect(DefectOversize, "text beyond MaxTextBytes, rest ignored")
+		text = truncUTF8(text, room)
+	}
+	if e.mediaType == "text/plain" {
+		if strings.IndexByte(text, '\r') >= 0 {
+			text = strings.ReplaceAll(text, "\r\n", "\n")
+		}
+		p.texts = append(p.texts, text)
+		p.textLen += len(text) + 1
+		scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromText}) })
+		return
+	}
+	p.htmls = append(p.htmls, text)
+	p.htmlLen += len(text) + 1
+	p.htmlText.newline()
+	if p.htmlText.buf == nil {
+		p.htmlText.buf = make([]byte, 0, min(len(text)/4, p.lim.MaxTextBytes))
+	}
+	p.scanHTML(text, false, "")
+}
+
+// attachment records a leaf that is not a displayed body, and the links of
+// the HTML, SVG and PDF files a reader would open.
+func (p *parser) attachment(e *entity, body []byte) {
+	h := sha256.New()
+	limit := int(min(p.lim.MaxPartBytes, int64(maxInt)))
+	s := p.decoded(e, body, newSink(decodedEstimate(len(body), e.cte), limit, h))
+	a := Attachment{
+		Filename:     e.filename,
+		DeclaredType: e.mediaType,
+		Size:         s.n,
+		SHA256:       hex.EncodeToString(h.Sum(nil)),
+		Data:         s.buf,
+		Truncated:    s.truncated(),
+		Path:         e.path,
+	}
+	a.SniffedType = Sniff(a.Data)
+	p.m.Parts[e.index].Size = s.n
+	p.m.Attachments = append(p.m.Attachments, a)
+
+	ext := strings.ToLower(path.Ext(a.Filename))
+	switch {
+	case a.SniffedType == "text/html" || a.SniffedType == "image/svg+xml" ||
+		a.DeclaredType == "text/html" || a.DeclaredType == "image/svg+xml" ||
+		ext == ".html" || ext == ".htm" || ext == ".shtml" || ext == ".xhtml" || ext == ".hta" || ext == ".svg":
+		data := a.Data[:min(len(a.Data), p.lim.MaxTextBytes)]
+		charset := e.params["charset"]
+		if charset == "" {
+			charset = metaCharset(data)
+		}
+		doc, _ := decodeCharset(data, charset)
+		p.scanHTML(doc, true, a.Filename)
+	case a.SniffedType == "application/pdf":
+		pdfURIs(a.Data, func(u string) {
+			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
+		})
+	}
+}
+
+// cleanFilename trims a file name and removes the control characters that
+// would let it break a log line or hide its extension.
+func cleanFilename(f string) string {
+	f = strings.TrimSpace(f)
+	if strings.IndexFunc(f, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+		f = strings.Map(func(r rune) rune {
+			if r < ' ' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, f)
+	}
+	return f
+}
+
+// metaCharset finds the charset an HTML document declares in its first
+// kilobytes (<meta charset=…> or http-equiv Content-Type), or "".
+func metaCharset(doc []byte) string {
+	head := doc[:min(len(doc), 4096)]
+	for i := 0; i < len(head); {
+		k := bytes.Index(head[i:], []byte("harset"))
+		if k < 0 {
+			return ""
+		}
+		at := i + k + len("harset")
+		i = at
+		if at-7 < 0 || head[at-7]|0x20 != 'c' {
+			continue
+		}
+		rest := bytes.TrimLeft(head[at:], " \t\r\n")
+		if len(rest) == 0 || rest[0] != '=' {
+			continue
+		}
+		rest = bytes.TrimLeft(rest[1:], " \t\r\n\"'")
+		end := bytes.IndexAny(rest, " \t\r\n\"';/>")
+		if end < 0 {
+			end = len(rest)
+		}
+		if end > 0 && end <= 40 {
+			return string(rest[:end])
+		}
+	}
+	return ""
+}

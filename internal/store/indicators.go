@@ -1,0 +1,379 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ChannelIndicators is the change channel of the indicators table.
+const ChannelIndicators = "indicators"
+
+// IndicatorRow is one stored indicator. The store keeps kinds and modes as
+// plain strings; their meaning (and normalisation of Value) belongs to
+// package ioc. A zero time means NULL.
+type IndicatorRow struct {
+	ID        int64
+	Kind      string
+	Value     string
+	Mode      string
+	Source    string
+	Reason    string
+	AddedBy   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	ExpiresAt time.Time
+	RemovedAt time.Time
+	RemovedBy string
+	Hits      int64
+	LastHitAt time.Time
+	Rev       int64 // revision of the last change that touched the row
+}
+
+// Indicators is the indicator repository.
+type Indicators struct{ db *DB }
+
+// Indicators returns the indicator repository of db.
+func (db *DB) Indicators() *Indicators { return &Indicators{db: db} }
+
+const indicatorCols = `id, kind, value, mode, source, reason, added_by, created_at, updated_at,
+	expires_at, removed_at, removed_by, hits, last_hit_at, rev`
+
+func scanIndicator(sc interface{ Scan(...any) error }, r *IndicatorRow) error {
+	var created, updated, expires, removed, lastHit sql.NullInt64
+	err := sc.Scan(&r.ID, &r.Kind, &r.Value, &r.Mode, &r.Source, &r.Reason, &r.AddedBy,
+		&created, &updated, &expires, &removed, &r.RemovedBy, &r.Hits, &lastHit, &r.Rev)
+	if err != nil {
+		return err
+	}
+	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
+	r.ExpiresAt, r.RemovedAt, r.LastHitAt = fromMillis(expires), fromMillis(removed), fromMillis(lastHit)
+	return nil
+}
+
+// upsertBatch bounds the rows per INSERT statement: 8 parameters a row stay
+// far below SQLite's 32766 and PostgreSQL's 65535 parameter limits, and
+// multi-row statements make bulk imports an order of magnitude faster than
+// one statement per row.
+const upsertBatch = 500
+
+// Upsert adds rows as live indicators in one transaction and returns their
+// ids in order. A row whose (kind, value) is already live is merged into
+// the existing one and never weakens it: the mode becomes block if either
+// is block, the expiry the later of the two (none beats any), the other
+// fields stay. Rows repeating a (kind, value) within the call are merged
+// the same way. CreatedAt defaults to now.
+func (r *Indicators) Upsert(ctx context.Context, rows []IndicatorRow) ([]int64, error) {
+	ids := make([]int64, len(rows))
+	if len(rows) == 0 {
+		return ids, nil
+	}
+	now := time.Now()
+	err := r.db.InTx(ctx, func(tx *Tx) error {
+		rev, err := tx.Changed(ctx, ChannelIndicators)
+		if err != nil {
+			return err
+		}
+		for start := 0; start < len(rows); start += upsertBatch {
+			end := min(start+upsertBatch, len(rows))
+			if err := upsertChunk(ctx, tx, rows[start:end], ids[start:end], rev, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: upsert %d indicators: %w", len(rows), err)
+	}
+	return ids, nil
+}
+
+type kindValue struct{ kind, value string }
+
+func upsertChunk(ctx context.Context, tx *Tx, rows []IndicatorRow, ids []int64, rev int64, now time.Time) error {
+	// PostgreSQL refuses to update one row twice in a statement: merge
+	// duplicates first, remembering which input rows share a slot.
+	slot := make(map[kindValue]int, len(rows))
+	merged := make([]IndicatorRow, 0, len(rows))
+	where := make([]int, len(rows))
+	for i, row := range rows {
+		k := kindValue{row.Kind, row.Value}
+		if j, ok := slot[k]; ok {
+			merged[j] = mergeRows(merged[j], row)
+			where[i] = j
+			continue
+		}
+		slot[k] = len(merged)
+		where[i] = len(merged)
+		merged = append(merged, row)
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO indicators (kind, value, mode, source, reason, added_by,
+		created_at, updated_at, expires_at, rev) VALUES `)
+	args := make([]any, 0, len(merged)*10)
+	for i, row := range merged {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+		created := row.CreatedAt
+		if created.IsZero() {
+			created = now
+		}
+		args = append(args, row.Kind, row.Value, row.Mode, row.Source, row.Reason, row.AddedBy,
+			created.UnixMilli(), now.UnixMilli(), millis(row.ExpiresAt), rev)
+	}
+	q.WriteString(` ON CONFLICT (kind, value) WHERE removed_at IS NULL DO UPDATE SET
+		mode = CASE WHEN indicators.mode = 'block' OR excluded.mode = 'block' THEN 'block' ELSE 'watch' END,
+		expires_at = CASE
+			WHEN indicators.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL
+			WHEN excluded.expires_at > indicators.expires_at THEN excluded.expires_at
+			ELSE indicators.expires_at END,
+		updated_at = excluded.updated_at,
+		rev = excluded.rev
+		RETURNING id, kind, value`)
+	res, err := tx.Query(ctx, q.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	got := make(map[kindValue]int64, len(merged))
+	for res.Next() {
+		var id int64
+		var k kindValue
+		if err := res.Scan(&id, &k.kind, &k.value); err != nil {
+			return err
+		}
+		got[k] = id
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for i := range rows {
+		ids[i] = got[kindValue{merged[where[i]].Kind, merged[where[i]].Value}]
+	}
+	return nil
+}
+
+// mergeRows applies the Upsert merge rule to two rows of one (kind, value).
+func mergeRows(old, add IndicatorRow) IndicatorRow {
+	if add.Mode == "block" {
+		old.Mode = "block"
+	}
+	switch {
+	case old.ExpiresAt.IsZero() || add.ExpiresAt.IsZero():
+		old.ExpiresAt = time.Time{}
+	case add.ExpiresAt.After(old.ExpiresAt):
+		old.ExpiresAt = add.ExpiresAt
+	}
+	return old
+}
+
+// Get returns the indicator with the given id, live or not.
+func (r *Indicators) Get(ctx context.Context, id int64) (IndicatorRow, error) {
+	var row IndicatorRow
+	err := scanIndicator(r.db.QueryRow(ctx, `SELECT `+indicatorCols+` FROM indicators WHERE id = ?`, id), &row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, fmt.Errorf("store: indicator %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return row, fmt.Errorf("store: get indicator %d: %w", id, err)
+	}
+	return row, nil
+}
+
+// IndicatorFilter selects indicators for List and Each. The zero value
+// selects live (not removed, not expired at Now) indicators of every kind.
+type IndicatorFilter struct {
+	Kind    string
+	Mode    string
+	Source  string
+	Value   string    // exact value
+	History bool      // include removed and expired rows
+	Now     time.Time // expiry reference; zero means time.Now()
+	AfterID int64     // keyset pagination: only ids > AfterID
+	Limit   int       // 0: no limit
+}
+
+func (f IndicatorFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Mode != "" {
+		add("mode = ?", f.Mode)
+	}
+	if f.Source != "" {
+		add("source = ?", f.Source)
+	}
+	if f.Value != "" {
+		add("value = ?", f.Value)
+	}
+	if f.AfterID > 0 {
+		add("id > ?", f.AfterID)
+	}
+	if !f.History {
+		now := f.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		add("removed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", now.UnixMilli())
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Each calls fn for every indicator matching f, in id order, streaming
+// rows without holding them all in memory. fn must not use the store.
+func (r *Indicators) Each(ctx context.Context, f IndicatorFilter, fn func(*IndicatorRow) error) error {
+	w, args := f.where()
+	q := `SELECT ` + indicatorCols + ` FROM indicators` + w + ` ORDER BY id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := r.db.Query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("store: list indicators: %w", err)
+	}
+	defer rows.Close()
+	var row IndicatorRow
+	for rows.Next() {
+		row = IndicatorRow{}
+		if err := scanIndicator(rows, &row); err != nil {
+			return fmt.Errorf("store: list indicators: %w", err)
+		}
+		if err := fn(&row); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: list indicators: %w", err)
+	}
+	return nil
+}
+
+// List returns the indicators matching f.
+func (r *Indicators) List(ctx context.Context, f IndicatorFilter) ([]IndicatorRow, error) {
+	var out []IndicatorRow
+	err := r.Each(ctx, f, func(row *IndicatorRow) error { out = append(out, *row); return nil })
+	return out, err
+}
+
+// Changes calls fn for every row changed after revision since (live,
+// expired or removed alike) in revision order, and returns the revision
+// the caller has now seen. Start from 0 to read everything.
+func (r *Indicators) Changes(ctx context.Context, since int64, fn func(*IndicatorRow) error) (int64, error) {
+	// Read the revision first: rows committed later carry a higher one and
+	// are fetched next time, rows committed before are all visible now.
+	rev, err := r.db.Revision(ctx, ChannelIndicators)
+	if err != nil {
+		return since, err
+	}
+	if rev == since {
+		return since, nil
+	}
+	rows, err := r.db.Query(ctx, `SELECT `+indicatorCols+` FROM indicators WHERE rev > ? AND rev <= ? ORDER BY rev, id`, since, rev)
+	if err != nil {
+		return since, fmt.Errorf("store: indicator changes since %d: %w", since, err)
+	}
+	defer rows.Close()
+	var row IndicatorRow
+	for rows.Next() {
+		row = IndicatorRow{}
+		if err := scanIndicator(rows, &row); err != nil {
+			return since, fmt.Errorf("store: indicator changes: %w", err)
+		}
+		if err := fn(&row); err != nil {
+			return since, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return since, fmt.Errorf("store: indicator changes: %w", err)
+	}
+	return rev, nil
+}
+
+// update runs one UPDATE on a live indicator under a new revision.
+func (r *Indicators) update(ctx context.Context, id int64, what, set string, args ...any) error {
+	err := r.db.InTx(ctx, func(tx *Tx) error {
+		rev, err := tx.Changed(ctx, ChannelIndicators)
+		if err != nil {
+			return err
+		}
+		args = append(args, time.Now().UnixMilli(), rev, id)
+		res, err := tx.Exec(ctx, `UPDATE indicators SET `+set+`, updated_at = ?, rev = ? WHERE id = ? AND removed_at IS NULL`, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: %s indicator %d: %w", what, id, err)
+	}
+	return nil
+}
+
+// Remove marks a live indicator removed; its row stays as history.
+func (r *Indicators) Remove(ctx context.Context, id int64, by string, at time.Time) error {
+	return r.update(ctx, id, "remove", "removed_at = ?, removed_by = ?", at.UnixMilli(), by)
+}
+
+// SetMode changes a live indicator's mode.
+func (r *Indicators) SetMode(ctx context.Context, id int64, mode string) error {
+	return r.update(ctx, id, "set mode of", "mode = ?", mode)
+}
+
+// SetExpiry changes a live indicator's expiry; the zero time means never.
+func (r *Indicators) SetExpiry(ctx context.Context, id int64, expires time.Time) error {
+	return r.update(ctx, id, "set expiry of", "expires_at = ?", millis(expires))
+}
+
+// RecordHits adds hit counts (indicator id -> hits) and sets the last hit
+// time. Hits do not change what matches, so they bump no revision.
+func (r *Indicators) RecordHits(ctx context.Context, hits map[int64]int64, at time.Time) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	err := r.db.InTx(ctx, func(tx *Tx) error {
+		st, err := tx.Prepare(ctx, `UPDATE indicators SET hits = hits + ?,
+			last_hit_at = CASE WHEN last_hit_at IS NULL OR last_hit_at < ? THEN ? ELSE last_hit_at END
+			WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ms := at.UnixMilli()
+		for id, n := range hits {
+			if _, err := st.ExecContext(ctx, n, ms, ms, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: record hits of %d indicators: %w", len(hits), err)
+	}
+	return nil
+}
+
+// Count returns the number of indicators matching f.
+func (r *Indicators) Count(ctx context.Context, f IndicatorFilter) (int64, error) {
+	w, args := f.where()
+	var n int64
+	if err := r.db.QueryRow(ctx, `SELECT count(*) FROM indicators`+w, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count indicators: %w", err)
+	}
+	return n, nil
+}

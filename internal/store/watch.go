@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgChannel is the one PostgreSQL NOTIFY channel; the payload names the
+// data channel ("indicators") that changed.
+const pgChannel = "vigie_changes"
+
+// pollInterval is how often an SQLite store reads its revision counters to
+// notice writes made by another process on the same file. Reading a
+// handful of rows of a tiny table four times a second costs nothing, and
+// keeps the cross-process delay well under a second.
+const pollInterval = 250 * time.Millisecond
+
+// watcher fans change notices out to subscribers. Notices are coalesced:
+// a subscriber's channel holds at most one pending notice, which means
+// "something changed since you last looked", never how many times.
+type watcher struct {
+	db  *DB
+	ctx context.Context
+
+	mu      sync.Mutex
+	subs    map[string]map[chan struct{}]struct{}
+	started bool
+}
+
+func newWatcher(db *DB, ctx context.Context) *watcher {
+	return &watcher{db: db, ctx: ctx, subs: map[string]map[chan struct{}]struct{}{}}
+}
+
+// Watch returns a channel that receives a value after data behind channel
+// ("indicators") changes, in this process or any other sharing the
+// database. It is closed when ctx ends or the store is closed. Callers
+// re-read what they need after each receive; a notice can be spurious
+// (after a lost PostgreSQL connection, every watcher is told).
+func (db *DB) Watch(ctx context.Context, channel string) <-chan struct{} {
+	return db.watch.subscribe(ctx, channel)
+}
+
+func (w *watcher) subscribe(ctx context.Context, channel string) <-chan struct{} {
+	c := make(chan struct{}, 1)
+	w.mu.Lock()
+	if w.ctx.Err() != nil {
+		w.mu.Unlock()
+		close(c)
+		return c
+	}
+	if w.subs[channel] == nil {
+		w.subs[channel] = map[chan struct{}]struct{}{}
+	}
+	w.subs[channel][c] = struct{}{}
+	if !w.started {
+		w.started = true
+		w.db.bg.Add(1)
+		go func() {
+			defer w.db.bg.Done()
+			if w.db.dialect == Postgres {
+				w.listen()
+			} else {
+				w.poll()
+			}
+		}()
+	}
+	w.mu.Unlock()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-w.ctx.Done():
+		}
+		w.mu.Lock()
+		delete(w.subs[channel], c)
+		close(c)
+		w.mu.Unlock()
+	}()
+	return c
+}
+
+func (w *watcher) broadcast(channel string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for c := range w.subs[channel] {
+		select {
+		case c <- struct{}{}:
+		default: // a notice is already pending
+		}
+	}
+}
+
+func (w *watcher) broadcastAll() {
+	w.mu.Lock()
+	names := make([]string, 0, len(w.subs))
+	for n := range w.subs {
+		names = append(names, n)
+	}
+	w.mu.Unlock()
+	for _, n := range names {
+		w.broadcast(n)
+	}
+}
+
+// poll reads the SQLite revision counters and reports those that moved.
+// Writes from this process were already broadcast at commit; telling their
+// watchers once more is harmless.
+func (w *watcher) poll() {
+	last := map[string]int64{}
+	first := true
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for {
+		rows, err := w.db.Query(w.ctx, `SELECT channel, rev FROM changes`)
+		if err == nil {
+			for rows.Next() {
+				var ch string
+				var rev int64
+				if rows.Scan(&ch, &rev) != nil {
+					continue
+				}
+				if prev, ok := last[ch]; (ok && prev != rev) || (!ok && !first) {
+					w.broadcast(ch)
+				}
+				last[ch] = rev
+			}
+			err = rows.Close()
+			first = false
+		}
+		if err != nil && w.ctx.Err() == nil {
+			w.db.log.Warn("store: poll revisions", "err", err)
+		}
+		select {
+		case <-w.ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// listen holds one PostgreSQL connection in LISTEN and reconnects with
+// backoff when it drops. Notices sent while disconnected are lost, so
+// every watcher is told after a reconnect and re-reads.
+func (w *watcher) listen() {
+	backoff := 250 * time.Millisecond
+	connected := false
+	for w.ctx.Err() == nil {
+		err := w.listenOnce(func() {
+			if connected {
+				return
+			}
+			connected = true
+			backoff = 250 * time.Millisecond
+		})
+		if w.ctx.Err() != nil {
+			return
+		}
+		if connected {
+			w.db.log.Warn("store: lost postgres LISTEN connection", "err", err)
+		} else {
+			w.db.log.Warn("store: postgres LISTEN", "err", err, "retry", backoff)
+		}
+		connected = false
+		select {
+		case <-w.ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (w *watcher) listenOnce(up func()) error {
+	conn, err := pgx.ConnectConfig(w.ctx, w.db.pgConf.Copy())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(w.ctx, "LISTEN "+pgChannel); err != nil {
+		return err
+	}
+	up()
+	w.broadcastAll() // anything may have changed while we were not listening
+	for {
+		n, err := conn.WaitForNotification(w.ctx)
+		if err != nil {
+			return err
+		}
+		w.broadcast(n.Payload)
+	}
+}
