@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestScanExplainsInFrench(t *testing.T) {
+	out, errs, code := runCmd(t, "scan", "../../internal/engine/testdata/chorus-pro-phish.eml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"action: ", "BRAND_DISPLAY_NAME", "Le nom affiché se réclame de Chorus Pro", "indicators:", "url:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestScanJSON(t *testing.T) {
+	out, errs, code := runCmd(t, "scan", "--json", "--lang", "en", "../../internal/engine/testdata/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(out, "\n"); n != 2 || !strings.Contains(out, `"action"`) {
+		t.Errorf("want two JSON lines, got:\n%s", out)
+	}
+}
+
+func TestEvalLine(t *testing.T) {
+	out, errs, code := runCmd(t, "eval", "--phish", "../../internal/engine/testdata", "--ham", "../../internal/engine/testdata")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "eval: phish=2 detected=") || !strings.Contains(last, " msgs_per_s=") || !strings.Contains(last, " p99_ms=") {
+		t.Errorf("last line %q", last)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	if _, errs, code := runCmd(t, "config", "check", "../../vigie.example.yaml"); code != 0 {
+		t.Errorf("example config rejected: %s", errs)
+	}
+	bad := t.TempDir() + "/bad.yaml"
+	os.WriteFile(bad, []byte("policy:\n  tag: 9\n  quarantine: 2\n"), 0o644)
+	if _, _, code := runCmd(t, "config", "check", bad); code == 0 {
+		t.Error("bad config accepted")
+	}
+}
+
+func TestSignalsDocIsCurrent(t *testing.T) {
+	out, _, code := runCmd(t, "signals", "--markdown")
+	if code != 0 {
+		t.Fatal("signals --markdown failed")
+	}
+	doc, err := os.ReadFile("../../docs/signals.md")
+	if err != nil || string(doc) != out {
+		t.Errorf("docs/signals.md is stale: run `go run ./cmd/vigie signals --markdown > docs/signals.md`")
+	}
+}
