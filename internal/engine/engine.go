@@ -120,6 +120,10 @@ func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message
 			env.RDNS, env.RDNSKnown = c.RDNS, c.RDNSKnown
 		}
 	}
+	if c.Internal {
+		// Every hop is ours: the message was written inside the organisation.
+		env.Authenticated = true
+	}
 	if env.MailFrom == "" {
 		if rp := m.Header.Get("Return-Path"); rp != "" {
 			env.MailFrom = strings.Trim(strings.TrimSpace(rp), "<>")

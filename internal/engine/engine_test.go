@@ -107,3 +107,25 @@ func names(v *scan.Verdict) []string {
 	}
 	return out
 }
+
+// French business mail of the kind a hospital receives every day must pass
+// untouched: supplier invoice, institutional newsletter, a real Microsoft
+// notice, a colleague's reply.
+func TestLegitimateFrenchMailIsAccepted(t *testing.T) {
+	c := gatewayConfig(t)
+	c.Trust.Networks = []string{"10.0.0.0/8"}
+	s, err := New(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := os.ReadDir("testdata/legit")
+	if len(files) < 4 {
+		t.Fatal("legit fixtures missing")
+	}
+	for _, f := range files {
+		v := scanFile(t, s, "legit/"+f.Name())
+		if v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.1f) %v", f.Name(), v.Action, v.Score, names(v))
+		}
+	}
+}
