@@ -36,12 +36,14 @@ type DKIMResult struct {
 // Results gathers what is known about a message's authentication.
 type Results struct {
 	// Source says where the results come from: "dns" when computed here,
-	// "header:<authserv-id>" when read from a trusted relay's header.
+	// "header:<authserv-id>" when read from a trusted relay's header,
+	// "arc:<sealer>" when read from a trusted ARC-Authentication-Results.
 	Source string
 
-	SPF       Result // MAIL FROM identity (or HELO when MAIL FROM is empty)
-	SPFDomain string // smtp.mailfrom domain evaluated
-	HELOSPF   Result // HELO identity, when evaluated
+	SPF        Result // MAIL FROM identity (or HELO when MAIL FROM is empty)
+	SPFDomain  string // smtp.mailfrom domain evaluated
+	HELOSPF    Result // HELO identity, when evaluated
+	HELODomain string // smtp.helo domain evaluated
 
 	DKIM []DKIMResult
 
@@ -49,7 +51,7 @@ type Results struct {
 	DMARCPolicy string // the published policy applied: "reject", "quarantine", "none" ("" unknown)
 	DMARCDomain string // RFC5322.From domain evaluated
 
-	ARC        Result // chain validation status (cv of the newest set): pass, fail, none
+	ARC        Result // chain validation status (cv of the newest set): pass, fail, none; temperror when a seal key could not be fetched
 	ARCSealers []string
 }
 
