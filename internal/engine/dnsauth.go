@@ -1,0 +1,38 @@
+package engine
+
+import (
+	"context"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/dnsx"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// DNSAuth authenticates at the door with live DNS: SPF for the client and
+// envelope, DKIM, DMARC and ARC, and the client's forward-confirmed reverse
+// DNS when the front end did not supply it. Lookups go through r, which
+// should be cached (dnsx.NewCache).
+type DNSAuth struct {
+	Checker  *auth.Checker
+	Resolver dnsx.Resolver
+}
+
+// NewDNSAuth builds the live authenticator from the auth section.
+func NewDNSAuth(cfg *config.Config) *DNSAuth {
+	r := dnsx.NewCache(dnsx.NewClient(cfg.Auth.DNSServers, cfg.Auth.Timeout), 100_000)
+	return &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: cfg.Auth.Timeout}, Resolver: r}
+}
+
+// Authenticate implements scan.Authenticator.
+func (a *DNSAuth) Authenticate(ctx context.Context, raw []byte, m *message.Message, env *scan.Envelope) auth.Results {
+	if env.ClientIP.IsValid() && !env.RDNSKnown && a.Resolver != nil {
+		// A nil error means the lookup was answered: no confirmed name is
+		// then "no reverse DNS". A temporary failure leaves it unknown.
+		if name, _, err := dnsx.ForwardConfirmed(ctx, a.Resolver, env.ClientIP); err == nil {
+			env.RDNS, env.RDNSKnown = name, true
+		}
+	}
+	return a.Checker.Check(ctx, raw, m.Header, m.FromAddr().Domain(), auth.Conn{IP: env.ClientIP, HELO: env.HELO, MailFrom: env.MailFrom})
+}
