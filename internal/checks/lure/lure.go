@@ -83,7 +83,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if len(m.Text) > len(body) {
 		body = m.Text
 	}
-	collect(body, 3000)
+	collect(body, 1500)
 	collect(strings.Join(m.ImageAlts, " . "), 200)
 	for i := range found {
 		out.Emit(c.themes[i], "")
@@ -96,9 +96,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 func layout(in *scan.Input, body string, out *scan.Emitter) {
 	m := in.Msg
-	if passwordInput(m.HTML) {
+	f := scanHTML(m.HTML)
+	if f.password {
 		out.Emit("HTML_PASSWORD_FORM", "")
-	} else if containsAnyCase(m.HTML, "<form") {
+	} else if f.form {
 		out.Emit("HTML_FORM", "")
 	}
 	if zw := countZeroWidth(m.Subject) + countZeroWidth(body); zw >= 5 {
@@ -110,7 +111,7 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if hasEmoji(m.FromAddr().Name) {
 		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
 	}
-	if m.HTML != "" && containsAnyCase(m.HTML, "<img") && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
+	if m.HTML != "" && f.img && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
 		n := 0
 		for _, l := range in.Links {
 			if l.Source == "href" {
@@ -143,7 +144,7 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if w := gibberish(m.Subject); w != "" {
 		out.Emit("SUBJECT_GIBBERISH", w)
 	}
-	if trick := hiddenContent(m.HTML); trick != "" {
+	if trick := f.hidden; trick != "" {
 		out.Emit("HIDDEN_CONTENT", trick)
 	}
 	if len(body) > 300 && upperShareMin(body[:min(len(body), 4000)], 200, 7) {
@@ -203,37 +204,70 @@ func upperShareMin(s string, minLetters, tenths int) bool {
 	return letters >= minLetters && up*10 >= letters*tenths
 }
 
-// hiddenContent names a styling trick that keeps text in the message but out
-// of the reader's sight: pushed off-screen by huge margins, zero font size,
-// or collapsed boxes. Hidden preheaders (display:none) are too common in
-// newsletters to count.
-func hiddenContent(html string) string {
-	if html == "" {
+// htmlFeatures are what the layout checks need from a body's HTML.
+type htmlFeatures struct {
+	img, form, password bool
+	hidden              string // the styling trick that hides content, if any
+}
+
+// scanHTML reads the HTML once: tags by name (<img>, <form>, <input
+// type=password>) and style values that hide text from the reader — text
+// pushed off-screen by huge offsets, or a zero or one-pixel font. Hidden
+// preheaders (display:none) are too common in newsletters to count.
+func scanHTML(html string) htmlFeatures {
+	var f htmlFeatures
+	for i := 0; i < len(html); i++ {
+		switch html[i] {
+		case '<':
+			name := tagName(html[i+1:])
+			switch name {
+			case "img":
+				f.img = true
+			case "form":
+				f.form = true
+			case "input":
+				end := strings.IndexByte(html[i:], '>')
+				if end < 0 {
+					end = len(html) - i
+				}
+				tag := strings.ToLower(html[i:i+min(end, 400)])
+				if strings.Contains(tag, "password") {
+					f.password = true
+				}
+			}
+		case 'p':
+			// "...NNNNNpx": an offset of five digits or more.
+			if f.hidden == "" && i+1 < len(html) && html[i+1] == 'x' {
+				n := 0
+				for n < i && n < 8 && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+					n++
+				}
+				if n >= 5 {
+					f.hidden = "offset " + html[i-n:i] + "px"
+				}
+			}
+		case 'f':
+			if f.hidden == "" && strings.HasPrefix(html[i:], "font-size:") {
+				v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " ")
+				if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "1px") || strings.HasPrefix(v, "0pt") {
+					f.hidden = "font-size " + v[:min(len(v), 3)]
+				}
+			}
+		}
+	}
+	return f
+}
+
+// tagName returns the lower-cased name of a tag starting at s (after "<").
+func tagName(s string) string {
+	n := 0
+	for n < len(s) && n < 8 && isASCIILetter(s[n]) {
+		n++
+	}
+	if n == 0 || n == 8 {
 		return ""
 	}
-	for _, pat := range []string{"font-size:0px", "font-size: 0px", "font-size:0;", "font-size: 0;", "font-size:0\"", "font-size:1px", "font-size: 1px"} {
-		if strings.Contains(html, pat) {
-			return "font-size"
-		}
-	}
-	for _, key := range []string{"margin-top:", "margin-left:", "text-indent:", "left:", "top:"} {
-		for rest := html; ; {
-			i := strings.Index(rest, key)
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len(key):]
-			v := strings.TrimLeft(rest, " -")
-			n := 0
-			for n < len(v) && v[n] >= '0' && v[n] <= '9' {
-				n++
-			}
-			if n >= 5 {
-				return key + " " + v[:n] + "px"
-			}
-		}
-	}
-	return ""
+	return strings.ToLower(s[:n])
 }
 
 // gibberish returns a word of the subject that reads as random letters: at
@@ -304,28 +338,3 @@ func leet(s string) string {
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-// containsAnyCase looks for an ASCII word in lower, upper or title case,
-// without lower-casing a whole HTML body.
-func containsAnyCase(s, word string) bool {
-	return strings.Contains(s, word) || strings.Contains(s, strings.ToUpper(word)) ||
-		len(word) > 1 && strings.Contains(s, word[:1]+strings.ToUpper(word[1:2])+word[2:])
-}
-
-// passwordInput reports an <input type=password> in HTML.
-func passwordInput(html string) bool {
-	for _, w := range []string{"password", "PASSWORD", "Password"} {
-		for rest := html; ; {
-			i := strings.Index(rest, w)
-			if i < 0 {
-				break
-			}
-			before := strings.ToLower(rest[max(0, i-8):i])
-			if strings.HasSuffix(strings.TrimRight(before, "\"' "), "type=") {
-				return true
-			}
-			rest = rest[i+len(w):]
-		}
-	}
-	return false
-}
