@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -200,8 +201,8 @@ func normalizeEmail(v string) (string, error) {
 	if at <= 0 || at == len(v)-1 {
 		return "", errors.New("not local@domain")
 	}
-	local, domain := v[:at], v[at+1:]
-	if len(local) > 64 || strings.ContainsAny(local, " \t\r\n<>,;") {
+	local, domain := strings.ToLower(v[:at]), v[at+1:]
+	if len(local) > 64 || !utf8.ValidString(local) || strings.ContainsAny(local, " \t\r\n<>,;") {
 		return "", errors.New("bad local part")
 	}
 	d, err := normalizeDomain(domain)
@@ -210,7 +211,7 @@ func normalizeEmail(v string) (string, error) {
 	}
 	// Local parts are case-sensitive in theory (RFC 5321 §2.4) and never in
 	// practice; attackers vary the case to slip past exact matches.
-	return strings.ToLower(local) + "@" + d, nil
+	return local + "@" + d, nil
 }
 
 func normalizeSHA256(v string) (string, error) {

@@ -99,29 +99,29 @@ func TestGuess(t *testing.T) {
 
 func TestNormalizeURL(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"http://example.com", "http://example.com/"},                                 // empty path is "/"
-		{"HTTP://EXAMPLE.COM/Path", "http://example.com/Path"},                        // path case kept
-		{"http://example.com:80/", "http://example.com/"},                             // default port
-		{"https://example.com:443/", "https://example.com/"},                          // default port
-		{"https://example.com:8443/", "https://example.com:8443/"},                    // other port kept
-		{"http://example.com:0080/", "http://example.com/"},                           // leading zeros
-		{"http://example.com./a", "http://example.com/a"},                             // trailing dot
-		{"http://example.com/a#frag", "http://example.com/a"},                         // fragment dropped
-		{"http://example.com/a?", "http://example.com/a"},                             // empty query dropped
-		{"http://example.com/a?b=1&c=%7e", "http://example.com/a?b=1&c=~"},            // unreserved decoded
-		{"http://example.com/%7Euser/%2fx", "http://example.com/~user/%2Fx"},          // hex upper-cased
-		{"http://example.com/a b", "http://example.com/a%20b"},                        // space escaped
-		{"http://example.com/100%", "http://example.com/100%25"},                      // stray percent
-		{"http://example.com/é", "http://example.com/%C3%A9"},                         // non-ASCII escaped
-		{"http://example.com/a/./b/../c", "http://example.com/a/c"},                   // dot segments
-		{"http://example.com/a/%2E%2E/c", "http://example.com/c"},                     // encoded dots
-		{"http://example.com/../../x", "http://example.com/x"},                        // above root
-		{"http://example.com/a/", "http://example.com/a/"},                            // trailing slash kept
-		{"http://example.com?q=1", "http://example.com/?q=1"},                         // query without path
-		{"http://user:pw@bank.example@evil.example/x", "http://evil.example/x"},       // userinfo dropped
-		{"http://[2001:DB8::1]:8080/x", "http://[2001:db8::1]:8080/x"},                // IPv6 literal
-		{"http://[::ffff:192.0.2.1]/", "http://192.0.2.1/"},                           // mapped IPv4
-		{"http://bücher.example/", "http://xn--bcher-kva.example/"},                   // IDN
+		{"http://example.com", "http://example.com/"},                                // empty path is "/"
+		{"HTTP://EXAMPLE.COM/Path", "http://example.com/Path"},                       // path case kept
+		{"http://example.com:80/", "http://example.com/"},                            // default port
+		{"https://example.com:443/", "https://example.com/"},                         // default port
+		{"https://example.com:8443/", "https://example.com:8443/"},                   // other port kept
+		{"http://example.com:0080/", "http://example.com/"},                          // leading zeros
+		{"http://example.com./a", "http://example.com/a"},                            // trailing dot
+		{"http://example.com/a#frag", "http://example.com/a"},                        // fragment dropped
+		{"http://example.com/a?", "http://example.com/a"},                            // empty query dropped
+		{"http://example.com/a?b=1&c=%7e", "http://example.com/a?b=1&c=~"},           // unreserved decoded
+		{"http://example.com/%7Euser/%2fx", "http://example.com/~user/%2Fx"},         // hex upper-cased
+		{"http://example.com/a b", "http://example.com/a%20b"},                       // space escaped
+		{"http://example.com/100%", "http://example.com/100%25"},                     // stray percent
+		{"http://example.com/é", "http://example.com/%C3%A9"},                        // non-ASCII escaped
+		{"http://example.com/a/./b/../c", "http://example.com/a/c"},                  // dot segments
+		{"http://example.com/a/%2E%2E/c", "http://example.com/c"},                    // encoded dots
+		{"http://example.com/../../x", "http://example.com/x"},                       // above root
+		{"http://example.com/a/", "http://example.com/a/"},                           // trailing slash kept
+		{"http://example.com?q=1", "http://example.com/?q=1"},                        // query without path
+		{"http://user:pw@bank.example@evil.example/x", "http://evil.example/x"},      // userinfo dropped
+		{"http://[2001:DB8::1]:8080/x", "http://[2001:db8::1]:8080/x"},               // IPv6 literal
+		{"http://[::ffff:192.0.2.1]/", "http://192.0.2.1/"},                          // mapped IPv4
+		{"http://bücher.example/", "http://xn--bcher-kva.example/"},                  // IDN
 		{"https://att-103056.weeblysite.com/", "https://att-103056.weeblysite.com/"}, // from a real feed
 		{"  http://example.com/x  ", "http://example.com/x"},
 	}

@@ -236,7 +236,7 @@ func TestMatcherFollowsStore(t *testing.T) {
 // store and times a matcher's full load. Set VIGIE_IOC_LOAD=1000000 to
 // check the one-million figure (about a minute on a loaded laptop).
 func TestLoadFromStore(t *testing.T) {
-	n := 100_000
+	n := 50_000
 	if testing.Short() {
 		n = 20_000
 	}
