@@ -207,11 +207,34 @@ type Message struct {
 }
 
 // FromAddr returns the first From address, or the zero Address.
+//
+// A display name cut off from its address by a stray comma
+// (`"Vinaigre@Slim.de", <x@y.example>`, a trick to show a fake address)
+// parses as two entries; they are joined back into one.
 func (m *Message) FromAddr() Address {
 	if len(m.From) == 0 {
 		return Address{}
 	}
-	return m.From[0]
+	a := m.From[0]
+	if a.Addr == "" && len(m.From) > 1 && m.From[1].Addr != "" {
+		b := m.From[1]
+		if b.Name == "" {
+			b.Name = a.Name
+		}
+		if b.Name == "" {
+			b.Name = a.Addr
+		}
+		return b
+	}
+	if a.Addr != "" && !strings.Contains(a.Addr, "@") && len(m.From) > 1 && m.From[1].Addr != "" {
+		// A bare word parsed as a local address: it was meant as a name.
+		b := m.From[1]
+		if b.Name == "" {
+			b.Name = a.Addr
+		}
+		return b
+	}
+	return a
 }
 
 // HasDefect reports whether a defect with the code was recorded.

@@ -171,7 +171,7 @@ func countZeroWidth(s string) int {
 func fancy(s string) bool {
 	n := 0
 	for _, r := range s {
-		if r >= 0x1D400 && r <= 0x1D7FF || r >= 0x2460 && r <= 0x24FF || r >= 0xFF01 && r <= 0xFF5E || r >= 0x1F130 && r <= 0x1F189 {
+		if r >= 0x1D400 && r <= 0x1D7FF || r >= 0x1D00 && r <= 0x1D2B || r == 0x0274 || r == 0x0280 || r == 0x029F || r == 0x026A || r >= 0x2460 && r <= 0x24FF || r >= 0xFF01 && r <= 0xFF5E || r >= 0x1F130 && r <= 0x1F189 {
 			n++
 		}
 	}

@@ -78,6 +78,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 	if from.Addr == "" {
 		out.Emit("FROM_MISSING", "")
+	} else if len(m.From) > 1 {
+		out.Emit("FROM_MULTIPLE", m.Header.Get("From"))
 	}
 	if m.MessageID == "" {
 		out.Emit("MISSING_MESSAGE_ID", "")
