@@ -66,6 +66,9 @@ type Matcher struct {
 	over   map[int64]entry
 	dead   map[int64]struct{}
 	intern map[meta]*meta
+	// baseIDs are the sorted ids of the base index, to count what the
+	// overlay hides.
+	baseIDs []int64
 
 	hits    atomic.Pointer[chan int64] // ids to count, drained by the recorder (Run)
 	dropped atomic.Int64

@@ -36,6 +36,11 @@ func (m *Matcher) Apply(changed []Indicator) {
 // install swaps in a fresh base built from entries, with an empty overlay.
 func (m *Matcher) install(entries []entry, rev int64) {
 	m.over, m.dead = map[int64]entry{}, map[int64]struct{}{}
+	m.baseIDs = make([]int64, len(entries))
+	for i := range entries {
+		m.baseIDs[i] = entries[i].id
+	}
+	slices.Sort(m.baseIDs)
 	m.snap.Store(&snapshot{base: buildIndex(entries), over: emptyIndex, rev: rev, size: len(entries)})
 }
 
@@ -79,8 +84,16 @@ func (m *Matcher) apply(n int, get func(int) (*Indicator, int64)) {
 		list = append(list, over[id])
 	}
 	m.over, m.dead = over, dead
+	// dead masks every id changed since the base was built, new ones too;
+	// only those in the base take an entry away from the count.
+	masked := 0
+	for id := range dead {
+		if _, ok := slices.BinarySearch(m.baseIDs, id); ok {
+			masked++
+		}
+	}
 	m.snap.Store(&snapshot{base: cur.base, over: buildIndex(list), dead: dead, rev: rev,
-		size: len(cur.base.entries) - len(dead) + len(list)})
+		size: len(cur.base.entries) - masked + len(list)})
 }
 
 func (m *Matcher) entryOf(in *Indicator) (entry, bool) {

@@ -82,7 +82,7 @@ func Observables(in *scan.Input) *ioc.Observables {
 
 // Check implements scan.Check.
 func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
-	if c.M == nil || c.M.Len() == 0 {
+	if c.M == nil {
 		return
 	}
 	var block, watch []string
