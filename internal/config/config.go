@@ -31,6 +31,7 @@ type Config struct {
 	Limits LimitsCfg `yaml:"limits"`
 	Data   DataFiles `yaml:"data"`
 	Scan   ScanCfg   `yaml:"scan"`
+	Serve  Serve     `yaml:"serve"`
 }
 
 // Org describes the protected organisation.
@@ -93,6 +94,7 @@ func Default() Config {
 		Policy:  PolicyCfg{Policy: scan.DefaultPolicy(), SubjectPrefix: "[SUSPECT]"},
 		Limits:  LimitsCfg{MaxSize: ByteSize(l.MaxSize), MaxDepth: l.MaxDepth, MaxParts: l.MaxParts},
 		Scan:    ScanCfg{Timeout: 10 * time.Second},
+		Serve:   DefaultServe(),
 	}
 }
 
@@ -137,6 +139,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxSize <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxParts <= 0 {
 		return fmt.Errorf("limits: max_size, max_depth and max_parts must be positive")
+	}
+	if err := c.Serve.Validate(); err != nil {
+		return err
 	}
 	for _, f := range []string{c.Data.Brands, c.Data.Hosting, c.Data.Lures, c.Data.NRD} {
 		if f == "" {
@@ -211,5 +216,134 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 		return fmt.Errorf("line %d: %q is not a size", n.Line, n.Value)
 	}
 	*b = ByteSize(v * mult)
+	return nil
+}
+
+// Serve configures the gateway started by `vigie serve`: its listeners,
+// where accepted mail goes, quarantine and message trace. Every listener
+// defaults to loopback, so an unconfigured gateway exposes nothing.
+type Serve struct {
+	Milter     MilterCfg     `yaml:"milter"`
+	Relay      RelayCfg      `yaml:"relay"`
+	HTTP       HTTPCfg       `yaml:"http"`
+	Quarantine QuarantineCfg `yaml:"quarantine"`
+	Trace      TraceCfg      `yaml:"trace"`
+	RBL        RBLCfg        `yaml:"rbl"`
+	// FailOpen accepts a message that could not be scanned (internal error,
+	// deadline) with an X-Vigie-Verdict: unscanned header instead of a
+	// 451 4.7.1 temporary failure.
+	FailOpen bool `yaml:"fail_open"`
+}
+
+// MilterCfg is the Postfix/Sendmail milter listener.
+type MilterCfg struct {
+	Enabled bool   `yaml:"enabled"`
+	Listen  string `yaml:"listen"` // host:port, or unix:/path/to/socket
+	// Timeout bounds the scan at end of message; past it the MTA gets a
+	// tempfail (or the message is accepted unscanned with fail_open).
+	Timeout time.Duration `yaml:"timeout"`
+	// Quarantine says what the MTA is told for a quarantined message, once
+	// our copy is stored: "hold" (Postfix hold queue) or "discard".
+	Quarantine string `yaml:"quarantine"`
+}
+
+// RelayCfg is the SMTP filtering relay (Vigie as MX in front of the mail server).
+type RelayCfg struct {
+	Enabled  bool   `yaml:"enabled"`
+	Listen   string `yaml:"listen"`
+	Hostname string `yaml:"hostname"` // greeting name; empty: the host name
+	// Domains are the recipient domains accepted; every other recipient is
+	// refused (never an open relay). Empty refuses every recipient.
+	Domains       []string      `yaml:"domains"`
+	NextHop       string        `yaml:"next_hop"` // host:port of the internal mail server
+	TLSCert       string        `yaml:"tls_cert"` // PEM files enabling STARTTLS
+	TLSKey        string        `yaml:"tls_key"`
+	MaxSize       ByteSize      `yaml:"max_size"`
+	MaxRecipients int           `yaml:"max_recipients"`
+	Timeout       time.Duration `yaml:"timeout"` // scan deadline at end of DATA
+	// Queue retries: exponential backoff from RetryMin to RetryMax; a
+	// message still undelivered after MaxAge is bounced (RFC 3464).
+	RetryMin time.Duration `yaml:"retry_min"`
+	RetryMax time.Duration `yaml:"retry_max"`
+	MaxAge   time.Duration `yaml:"max_age"`
+	Workers  int           `yaml:"workers"` // parallel deliveries to the next hop
+}
+
+// HTTPCfg is the scan API and /metrics listener.
+type HTTPCfg struct {
+	Enabled bool   `yaml:"enabled"`
+	Listen  string `yaml:"listen"`
+	// Tokens are the bearer tokens accepted by /api/v1; none disables the API.
+	Tokens []string `yaml:"tokens"`
+}
+
+// QuarantineCfg bounds the quarantine kept under data_dir/quarantine.
+type QuarantineCfg struct {
+	Retention time.Duration `yaml:"retention"`
+	MaxBytes  ByteSize      `yaml:"max_bytes"` // compressed bytes; the oldest go first
+	// ReleaseTo is the host:port a released message is re-injected to;
+	// empty means relay.next_hop.
+	ReleaseTo string `yaml:"release_to"`
+}
+
+// RBLCfg is Vigie's own DNS blocklist, served from the indicator store.
+type RBLCfg struct {
+	Enabled    bool   `yaml:"enabled"`
+	Listen     string `yaml:"listen"` // UDP and TCP
+	IPZone     string `yaml:"ip_zone"`
+	DomainZone string `yaml:"domain_zone"`
+	URLZone    string `yaml:"url_zone"`
+	// RateLimit is the answers per second allowed to one client network
+	// (a /24 or /56); 0 disables the limit.
+	RateLimit float64 `yaml:"rate_limit"`
+}
+
+// TraceCfg is the message trace retention.
+type TraceCfg struct {
+	Retention time.Duration `yaml:"retention"`
+}
+
+// DefaultServe returns the gateway defaults.
+func DefaultServe() Serve {
+	return Serve{
+		Milter: MilterCfg{Enabled: true, Listen: "127.0.0.1:7357", Timeout: 30 * time.Second, Quarantine: "hold"},
+		Relay: RelayCfg{Enabled: true, Listen: "127.0.0.1:2525", NextHop: "127.0.0.1:25",
+			MaxSize: 50 << 20, MaxRecipients: 100, Timeout: 30 * time.Second,
+			RetryMin: time.Minute, RetryMax: time.Hour, MaxAge: 5 * 24 * time.Hour, Workers: 16},
+		HTTP:       HTTPCfg{Enabled: true, Listen: "127.0.0.1:8025"},
+		Quarantine: QuarantineCfg{Retention: 30 * 24 * time.Hour, MaxBytes: 10 << 30},
+		Trace:      TraceCfg{Retention: 180 * 24 * time.Hour},
+		RBL: RBLCfg{Enabled: true, Listen: "127.0.0.1:5353", IPZone: "bl.vigie.local",
+			DomainZone: "dbl.vigie.local", URLZone: "uribl.vigie.local", RateLimit: 100},
+	}
+}
+
+// Validate checks the serve section.
+func (s *Serve) Validate() error {
+	switch s.Milter.Quarantine {
+	case "hold", "discard":
+	default:
+		return fmt.Errorf("serve.milter.quarantine: %q is neither hold nor discard", s.Milter.Quarantine)
+	}
+	if (s.Relay.TLSCert == "") != (s.Relay.TLSKey == "") {
+		return fmt.Errorf("serve.relay: tls_cert and tls_key go together")
+	}
+	if s.Relay.MaxSize <= 0 || s.Relay.MaxRecipients <= 0 || s.Relay.Workers <= 0 {
+		return fmt.Errorf("serve.relay: max_size, max_recipients and workers must be positive")
+	}
+	if s.Relay.RetryMin <= 0 || s.Relay.RetryMax < s.Relay.RetryMin || s.Relay.MaxAge <= 0 {
+		return fmt.Errorf("serve.relay: need 0 < retry_min <= retry_max and max_age > 0")
+	}
+	if s.Milter.Timeout <= 0 || s.Relay.Timeout <= 0 {
+		return fmt.Errorf("serve: milter.timeout and relay.timeout must be positive")
+	}
+	if s.RBL.Enabled && (s.RBL.IPZone == "" || s.RBL.DomainZone == "" || s.RBL.URLZone == "" || s.RBL.RateLimit < 0) {
+		return fmt.Errorf("serve.rbl: the three zones must be named and rate_limit >= 0")
+	}
+	for _, d := range s.Relay.Domains {
+		if d == "" || strings.ContainsAny(d, "@ ") {
+			return fmt.Errorf("serve.relay.domains: %q is not a domain", d)
+		}
+	}
 	return nil
 }

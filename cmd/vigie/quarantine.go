@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/gateway/nexthop"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/store"
+)
+
+func init() {
+	register(command{Name: "quarantine list", Summary: "list quarantined messages", Run: runQuarantineList})
+	register(command{Name: "quarantine show", Summary: "print a quarantined message (--meta for its metadata)", Run: runQuarantineShow})
+	register(command{Name: "quarantine release", Summary: "re-inject quarantined messages to the next hop", Run: runQuarantineRelease})
+	register(command{Name: "quarantine delete", Summary: "delete quarantined messages", Run: runQuarantineDelete})
+}
+
+// openQuarantine opens the quarantine of the configuration at path.
+func openQuarantine(ctx context.Context, path string) (*config.Config, *store.DB, *quarantine.Store, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dsn := cfg.Store
+	if dsn == "" {
+		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
+	}
+	db, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	q, err := quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), db, nil)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return &cfg, db, q, nil
+}
+
+func runQuarantineList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quarantine list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	all := fs.Bool("all", false, "include released and deleted messages")
+	limit := fs.Int("limit", 100, "at most this many")
+	asJSON := fs.Bool("json", false, "JSON output")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	_, db, q, err := openQuarantine(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	es, err := q.List(ctx, store.QuarantineFilter{All: *all, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if es == nil {
+			es = []quarantine.Entry{}
+		}
+		return enc.Encode(es)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tSCORE\tFROM\tTO\tSUBJECT\tSTATE")
+	for _, e := range es {
+		state := "held"
+		if !e.ReleasedAt.IsZero() {
+			state = "released by " + e.ReleasedBy
+		}
+		if !e.DeletedAt.IsZero() {
+			state = "deleted by " + e.DeletedBy
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\n", e.ID, e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Score,
+			e.From, strings.Join(e.RcptTo, ","), clip(e.Subject, 50), state)
+	}
+	return tw.Flush()
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func runQuarantineShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quarantine show", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	meta := fs.Bool("meta", false, "print the metadata as JSON instead of the message")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if fs.NArg() != 1 {
+		return usageErr("usage: vigie quarantine show [--meta] ID")
+	}
+	_, db, q, err := openQuarantine(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *meta {
+		e, err := q.Get(ctx, fs.Arg(0))
+		if err != nil {
+			return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(e)
+	}
+	raw, _, err := q.Raw(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(raw)
+	return err
+}
+
+// operator names who acts: --by, else the login name.
+func operator(by string) string {
+	if by != "" {
+		return by
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quarantine release", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	by := fs.String("by", "", "who releases (default: the login name)")
+	to := fs.String("to", "", "host:port to re-inject to (default: serve.quarantine.release_to, else serve.relay.next_hop)")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if fs.NArg() == 0 {
+		return usageErr("usage: vigie quarantine release [--by NAME] ID...")
+	}
+	cfg, db, q, err := openQuarantine(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	addr := *to
+	if addr == "" {
+		addr = cfg.Serve.Quarantine.ReleaseTo
+	}
+	if addr == "" {
+		addr = cfg.Serve.Relay.NextHop
+	}
+	hello, _ := os.Hostname()
+	cl := &nexthop.Client{Addr: addr, HELO: hello, MaxIdle: 1}
+	defer cl.Close()
+	failed := 0
+	for _, id := range fs.Args() {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		e, err := q.Release(rctx, id, operator(*by), nexthop.Release{Client: cl})
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", id, err)
+			failed++
+			continue
+		}
+		fmt.Fprintf(stdout, "%s released to %s via %s\n", id, strings.Join(e.RcptTo, ","), addr)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d not released", failed, fs.NArg())
+	}
+	return nil
+}
+
+func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quarantine delete", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	by := fs.String("by", "", "who deletes (default: the login name)")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if fs.NArg() == 0 {
+		return usageErr("usage: vigie quarantine delete [--by NAME] ID...")
+	}
+	_, db, q, err := openQuarantine(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	failed := 0
+	for _, id := range fs.Args() {
+		if err := q.Delete(ctx, id, operator(*by)); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", id, err)
+			failed++
+			continue
+		}
+		fmt.Fprintf(stdout, "%s deleted\n", id)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d not deleted", failed, fs.NArg())
+	}
+	return nil
+}

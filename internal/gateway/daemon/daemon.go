@@ -1,0 +1,350 @@
+// Package daemon assembles `vigie serve` from the configuration: the store,
+// the indicator matcher, the scanner, quarantine, trace, the relay's queue
+// and its next-hop client, and the enabled listeners (milter, SMTP relay,
+// HTTP API with /metrics, the DNS blocklist). It owns their lifecycle: Start,
+// Reload (rebuild the scanner from the configuration file and swap it in)
+// and Shutdown (stop listening, answer the messages under way, flush the
+// trace).
+package daemon
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/engine"
+	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/httpapi"
+	"vigie.dev/vigie/internal/gateway/milter"
+	"vigie.dev/vigie/internal/gateway/nexthop"
+	"vigie.dev/vigie/internal/gateway/queue"
+	"vigie.dev/vigie/internal/gateway/relay"
+	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/rbl"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/trace"
+)
+
+// Options add what the configuration does not hold.
+type Options struct {
+	ConfigPath string // re-read by Reload; "" reloads the defaults
+	Log        *slog.Logger
+	// Authenticator replaces the live DNS authenticator (tests).
+	Authenticator scan.Authenticator
+}
+
+// Daemon is a running gateway.
+type Daemon struct {
+	Gateway    *gateway.Gateway
+	Metrics    *gateway.Metrics
+	Quarantine *quarantine.Store
+	Trace      *trace.Log
+	Queue      *queue.Queue
+	DB         *store.DB
+	Matcher    *ioc.Matcher
+
+	// Addresses actually listened on ("" when disabled), for tests that
+	// configure port 0.
+	MilterAddr, RelayAddr, HTTPAddr, RBLAddr string
+
+	cfg     config.Config
+	o       Options
+	log     *slog.Logger
+	matcher *ioc.Matcher
+	online  scan.Authenticator
+	nexthop *nexthop.Client
+
+	milter *milter.Server
+	relay  *relay.Server
+	http   *http.Server
+
+	stopBG context.CancelFunc
+	bg     sync.WaitGroup
+	queueW sync.WaitGroup
+	stopQ  context.CancelFunc
+	errs   chan error
+}
+
+// Start opens everything and starts listening. Errors from listeners that
+// fail later arrive on Err.
+func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err error) {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := &Daemon{cfg: cfg, o: o, log: log, Metrics: gateway.NewMetrics(), errs: make(chan error, 4)}
+	defer func() {
+		if err != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			d.Shutdown(sctx)
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("serve: data dir: %w", err)
+	}
+	dsn := cfg.Store
+	if dsn == "" {
+		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
+	}
+	if d.DB, err = store.Open(ctx, dsn, log); err != nil {
+		return nil, err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	d.stopBG = stopBG
+	if d.matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log}); err != nil {
+		return nil, err
+	}
+	d.Matcher = d.matcher
+	d.online = o.Authenticator
+	if d.online == nil {
+		a := engine.NewDNSAuth(&cfg)
+		a.Checker.Logger = log
+		d.online = a
+	}
+	sc, err := d.build(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if d.Quarantine, err = quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), d.DB, log); err != nil {
+		return nil, err
+	}
+	d.Trace = trace.Open(d.DB, log)
+	d.Gateway = &gateway.Gateway{
+		Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
+		AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix, FailOpen: cfg.Serve.FailOpen,
+	}
+	d.Gateway.SetScanner(sc)
+	s := cfg.Serve
+	hostname := s.Relay.Hostname
+	if hostname == "" {
+		hostname, _ = os.Hostname()
+	}
+	d.nexthop = &nexthop.Client{Addr: s.Relay.NextHop, HELO: hostname, MaxIdle: s.Relay.Workers}
+
+	if s.Relay.Enabled {
+		if err := d.startRelay(hostname); err != nil {
+			return nil, err
+		}
+	}
+	if s.Milter.Enabled {
+		ln, err := milter.Listen(s.Milter.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("serve: milter: %w", err)
+		}
+		d.MilterAddr = ln.Addr().String()
+		d.milter = &milter.Server{Gateway: d.Gateway, Timeout: s.Milter.Timeout,
+			Discard: s.Milter.Quarantine == "discard", MaxSize: int64(cfg.Limits.MaxSize), Log: log}
+		d.serve("milter", func() error { return d.milter.Serve(ln) })
+		log.Info("milter listening", "addr", d.MilterAddr)
+	}
+	if s.HTTP.Enabled {
+		ln, err := net.Listen("tcp", s.HTTP.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("serve: http: %w", err)
+		}
+		d.HTTPAddr = ln.Addr().String()
+		h := &httpapi.Handler{Gateway: d.Gateway, Trace: d.Trace, Registry: d.Metrics.Registry,
+			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout, Log: log}
+		d.http = &http.Server{Handler: h.Routes(), ReadHeaderTimeout: 10 * time.Second}
+		d.serve("http", func() error {
+			if err := d.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+		log.Info("http listening", "addr", d.HTTPAddr)
+	}
+	if s.RBL.Enabled {
+		if err := d.startRBL(bg, s.RBL); err != nil {
+			return nil, err
+		}
+	}
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		d.purgeLoop(bg)
+	}()
+	return d, nil
+}
+
+// serve runs a listener's loop and reports its failure on Err.
+func (d *Daemon) serve(name string, run func() error) {
+	go func() {
+		if err := run(); err != nil {
+			select {
+			case d.errs <- fmt.Errorf("serve: %s: %w", name, err):
+			default:
+			}
+		}
+	}()
+}
+
+// startRelay opens the queue, starts its delivery workers and the SMTP listener.
+func (d *Daemon) startRelay(hostname string) error {
+	s := d.cfg.Serve.Relay
+	var err error
+	d.Queue, err = queue.Open(filepath.Join(d.cfg.DataDir, "queue"), queue.Options{
+		Deliverer: d.nexthop, Workers: s.Workers, RetryMin: s.RetryMin, RetryMax: s.RetryMax,
+		MaxAge: s.MaxAge, Hostname: hostname, Log: d.log,
+		OnDepth: func(n int) { d.Metrics.QueueDepth.Set(float64(n)) },
+	})
+	if err != nil {
+		return fmt.Errorf("serve: queue: %w", err)
+	}
+	qctx, stopQ := context.WithCancel(context.Background())
+	d.stopQ = stopQ
+	d.queueW.Add(1)
+	go func() {
+		defer d.queueW.Done()
+		d.Queue.Run(qctx)
+	}()
+	var tlsCfg *tls.Config
+	if s.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(s.TLSCert, s.TLSKey)
+		if err != nil {
+			return fmt.Errorf("serve: relay: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", s.Listen)
+	if err != nil {
+		return fmt.Errorf("serve: relay: %w", err)
+	}
+	d.RelayAddr = ln.Addr().String()
+	d.relay = &relay.Server{Gateway: d.Gateway, Queue: d.Queue, Domains: s.Domains, Hostname: hostname,
+		TLS: tlsCfg, MaxSize: int64(s.MaxSize), MaxRcpt: s.MaxRecipients, Timeout: s.Timeout, Log: d.log}
+	d.serve("relay", func() error { return d.relay.Serve(ln) })
+	d.log.Info("relay listening", "addr", d.RelayAddr, "domains", s.Domains, "next_hop", s.NextHop)
+	return nil
+}
+
+// startRBL serves the indicator store as a DNS blocklist on UDP and TCP.
+func (d *Daemon) startRBL(ctx context.Context, c config.RBLCfg) error {
+	pc, err := net.ListenPacket("udp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("serve: rbl: %w", err)
+	}
+	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	if err != nil {
+		pc.Close()
+		return fmt.Errorf("serve: rbl: %w", err)
+	}
+	d.RBLAddr = pc.LocalAddr().String()
+	rate := rbl.RateLimit{PerSecond: c.RateLimit}
+	if c.RateLimit == 0 {
+		rate.PerSecond = -1
+	}
+	srv := &rbl.Server{Zones: rbl.Zones{IP: c.IPZone, Domain: c.DomainZone, URL: c.URLZone},
+		RateLimit: rate, Logger: d.log, Registerer: d.Metrics.Registry}
+	if err := srv.SetSource(rbl.Indicators{M: d.matcher}); err != nil {
+		pc.Close()
+		ln.Close()
+		return fmt.Errorf("serve: rbl: %w", err)
+	}
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		if err := srv.Serve(ctx, pc, ln); err != nil && ctx.Err() == nil {
+			select {
+			case d.errs <- fmt.Errorf("serve: rbl: %w", err):
+			default:
+			}
+		}
+	}()
+	return nil
+}
+
+// purgeLoop applies the quarantine and trace retention every hour.
+func (d *Daemon) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		s := d.cfg.Serve
+		if n, err := d.Quarantine.Purge(ctx, s.Quarantine.Retention, int64(s.Quarantine.MaxBytes)); err != nil {
+			d.log.Warn("quarantine purge failed", "err", err)
+		} else if n > 0 {
+			d.log.Info("quarantine purged", "messages", n)
+		}
+		if n, err := d.Trace.Purge(ctx, s.Trace.Retention); err != nil {
+			d.log.Warn("trace purge failed", "err", err)
+		} else if n > 0 {
+			d.log.Info("trace purged", "records", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
+	return engine.New(cfg, engine.Options{Log: d.log, Online: d.online, Indicators: d.matcher})
+}
+
+// Reload re-reads the configuration file and swaps in a scanner built from
+// it. Listener addresses, the store and the queue change only on restart.
+func (d *Daemon) Reload() error {
+	cfg, err := config.Load(d.o.ConfigPath)
+	if err != nil {
+		return err
+	}
+	sc, err := d.build(&cfg)
+	if err != nil {
+		return err
+	}
+	d.Gateway.SetScanner(sc)
+	d.log.Info("configuration reloaded", "file", d.o.ConfigPath)
+	return nil
+}
+
+// Err delivers the failure of a listener after Start.
+func (d *Daemon) Err() <-chan error { return d.errs }
+
+// Shutdown stops listening, answers the messages under way, stops the queue
+// workers once their deliveries end, flushes the trace and closes the store.
+func (d *Daemon) Shutdown(ctx context.Context) error {
+	var errs []error
+	if d.milter != nil {
+		errs = append(errs, d.milter.Shutdown(ctx))
+	}
+	if d.relay != nil {
+		errs = append(errs, d.relay.Shutdown(ctx))
+	}
+	if d.http != nil {
+		errs = append(errs, d.http.Shutdown(ctx))
+	}
+	if d.Gateway != nil {
+		d.Gateway.Wait()
+	}
+	if d.stopQ != nil {
+		d.stopQ()
+		d.queueW.Wait()
+	}
+	if d.Trace != nil {
+		d.Trace.Close()
+	}
+	if d.stopBG != nil {
+		d.stopBG()
+		d.bg.Wait()
+	}
+	if d.nexthop != nil {
+		d.nexthop.Close()
+	}
+	if d.DB != nil {
+		errs = append(errs, d.DB.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,238 @@
+// Package e2e drives the gateway with real mail software: a private
+// Postfix instance (its own main.cf and master.cf in a temporary
+// directory, started with postfix -c) using Vigie as its milter, swaks as
+// the sending client and Postfix's smtp-sink as the final destination.
+//
+// The tests need root (Postfix's master runs as root), postfix, swaks and
+// smtp-sink: scripts/install-test-deps.sh installs them on Debian. Without
+// them the tests are skipped locally and fail when CI=true.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// requireTools skips (locally) or fails (CI=true) when the real parts are missing.
+func requireTools(t *testing.T) {
+	t.Helper()
+	var missing []string
+	for _, p := range []string{"/usr/sbin/postfix", "/usr/sbin/smtp-sink"} {
+		if _, err := os.Stat(p); err != nil {
+			missing = append(missing, filepath.Base(p))
+		}
+	}
+	if _, err := exec.LookPath("swaks"); err != nil {
+		missing = append(missing, "swaks")
+	}
+	if os.Geteuid() != 0 {
+		missing = append(missing, "root privileges (Postfix's master runs as root)")
+	}
+	if len(missing) == 0 {
+		return
+	}
+	msg := fmt.Sprintf("end-to-end gateway test needs %s: run scripts/install-test-deps.sh as root", strings.Join(missing, ", "))
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// worldDir makes a directory the postfix user can traverse (t.TempDir's
+// parents are 0700).
+func worldDir(t *testing.T, pattern string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// sink is a running smtp-sink dumping each message into its own file.
+type sink struct {
+	port int
+	dir  string
+	cmd  *exec.Cmd
+}
+
+func startSink(t *testing.T, port int) *sink {
+	t.Helper()
+	s := &sink{port: port, dir: worldDir(t, "vigie-sink-")}
+	exec.Command("chown", "postfix", s.dir).Run()
+	s.start(t)
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *sink) start(t *testing.T) {
+	t.Helper()
+	s.cmd = exec.Command("smtp-sink", "-u", "postfix", "-d", filepath.Join(s.dir, "%M."), fmt.Sprintf("127.0.0.1:%d", s.port), "100")
+	if err := s.cmd.Start(); err != nil {
+		t.Fatalf("smtp-sink: %v", err)
+	}
+	waitListening(t, s.port)
+}
+
+func (s *sink) stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+		s.cmd = nil
+	}
+}
+
+// messages returns the dumped messages.
+func (s *sink) messages() []string {
+	ents, _ := os.ReadDir(s.dir)
+	var out []string
+	for _, e := range ents {
+		if b, err := os.ReadFile(filepath.Join(s.dir, e.Name())); err == nil {
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+// waitMessages waits until the sink holds n messages.
+func (s *sink) waitMessages(t *testing.T, n int, within time.Duration) []string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		m := s.messages()
+		if len(m) >= n || time.Now().After(deadline) {
+			if len(m) < n {
+				t.Fatalf("smtp-sink got %d message(s), want %d", len(m), n)
+			}
+			return m
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func waitListening(t *testing.T, port int) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listening on port %d", port)
+}
+
+// swaksReply sends a message with swaks and returns the server's reply to
+// the end of DATA (or the first refusal), e.g. "250 2.0.0 Ok: queued as X".
+func swaks(t *testing.T, port int, from, to, dataFile string) string {
+	t.Helper()
+	args := []string{"--server", fmt.Sprintf("127.0.0.1:%d", port), "--from", from, "--to", to,
+		"--helo", "client.partner.test", "--timeout", "60"}
+	if dataFile != "" {
+		args = append(args, "--data", dataFile)
+	}
+	out, _ := exec.Command("swaks", args...).CombinedOutput()
+	return lastReply(string(out))
+}
+
+var replyLine = regexp.MustCompile(`(?m)^(?:<-|<\*\*)\s+(\d{3}[ -].*)$`)
+
+// lastReply picks the reply that decided the transaction: the first
+// failure, else the last reply before QUIT's 221.
+func lastReply(out string) string {
+	var last string
+	for _, m := range replyLine.FindAllStringSubmatch(out, -1) {
+		r := strings.TrimSpace(m[1])
+		if r[0] == '4' || r[0] == '5' {
+			return r
+		}
+		if !strings.HasPrefix(r, "221") && r[3] == ' ' {
+			last = r
+		}
+	}
+	if last == "" {
+		return "no reply: " + out
+	}
+	return last
+}
+
+// fakeAuth stands in for live DNS: every message passes SPF for its
+// envelope domain, so the tests do not depend on the network.
+type fakeAuth struct{ delay time.Duration }
+
+func (a fakeAuth) Authenticate(ctx context.Context, _ []byte, m *message.Message, env *scan.Envelope) auth.Results {
+	if a.delay > 0 {
+		select {
+		case <-time.After(a.delay):
+		case <-ctx.Done():
+		}
+	}
+	d := env.MailFrom[strings.LastIndexByte(env.MailFrom, '@')+1:]
+	return auth.Results{Source: "dns", SPF: auth.Pass, SPFDomain: d}
+}
+
+// startVigie runs the gateway in-process on free loopback ports.
+func startVigie(t *testing.T, edit func(*config.Config), a scan.Authenticator) *daemon.Daemon {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Serve.Milter.Listen = "127.0.0.1:0"
+	cfg.Serve.Relay.Listen = "127.0.0.1:0"
+	cfg.Serve.HTTP.Listen = "127.0.0.1:0"
+	cfg.Serve.Relay.Domains = []string{"example.test"}
+	cfg.Serve.Relay.RetryMin, cfg.Serve.Relay.RetryMax = 200*time.Millisecond, time.Second
+	if edit != nil {
+		edit(&cfg)
+	}
+	if a == nil {
+		a = fakeAuth{}
+	}
+	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: a, Log: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		d.Shutdown(ctx)
+	})
+	return d
+}
+
+func portOf(t *testing.T, addr string) int {
+	t.Helper()
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	fmt.Sscan(p, &n)
+	return n
+}

@@ -1,0 +1,296 @@
+// Package gateway is what the front ends of `vigie serve` share: it scans a
+// message under a deadline with the current scanner (swapped atomically on
+// reload), applies the verdict's side effects — quarantine copy, message
+// trace, metrics, one verdict log line — and tells the front end what to
+// answer and which header fields to add. The milter, the SMTP relay and the
+// HTTP API (subpackages) only translate their protocol to and from it.
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/trace"
+)
+
+// Tempfail is the outcome action when a message could not be scanned and
+// the gateway is not fail-open: the MTA is told to retry (451 4.7.1).
+const Tempfail scan.Action = "tempfail"
+
+// ErrDeadline is reported when a scan outlives the front end's deadline.
+var ErrDeadline = errors.New("gateway: scan deadline exceeded")
+
+// Quarantiner keeps a copy of a held message (package quarantine).
+type Quarantiner interface {
+	Put(ctx context.Context, raw []byte, m quarantine.Meta, v *scan.Verdict) (quarantine.Entry, error)
+}
+
+// Tracer records one trace record per scanned message (package trace).
+type Tracer interface {
+	Add(trace.Record)
+}
+
+// Gateway is shared by the front ends. Set the fields before use, then
+// call SetScanner; it is safe for concurrent use afterwards.
+type Gateway struct {
+	Quarantine    Quarantiner // nil: a quarantine verdict is a tempfail
+	Trace         Tracer      // nil: no trace
+	Metrics       *Metrics    // nil: none
+	Log           *slog.Logger
+	AuthServID    string // our id in Authentication-Results
+	SubjectPrefix string // added to a tagged message's Subject; "" none
+	FailOpen      bool   // accept unscanned mail instead of tempfail
+
+	scanner  atomic.Pointer[scan.Scanner]
+	inflight sync.WaitGroup
+}
+
+// SetScanner installs the scanner used by the scans that start afterwards;
+// scans under way finish with the one they started with.
+func (g *Gateway) SetScanner(s *scan.Scanner) { g.scanner.Store(s) }
+
+// Scanner returns the current scanner.
+func (g *Gateway) Scanner() *scan.Scanner { return g.scanner.Load() }
+
+// Wait blocks until every Process call under way has returned.
+func (g *Gateway) Wait() { g.inflight.Wait() }
+
+// Job is one message handed to Process.
+type Job struct {
+	Frontend string // milter, relay, api
+	QueueID  string // the MTA's or our queue id, for the log and trace
+	Raw      []byte
+	Env      scan.Envelope
+	Timeout  time.Duration // 0: no deadline beyond the scanner's own
+	// NoQuarantine skips the quarantine copy (the HTTP API only reports).
+	NoQuarantine bool
+}
+
+// Outcome tells the front end what to do.
+type Outcome struct {
+	// Action is accept, tag, quarantine, reject or Tempfail. A message
+	// accepted unscanned (fail-open) has Action accept and Verdict nil.
+	Action       scan.Action
+	Verdict      *scan.Verdict // nil when the scan failed
+	Err          error         // why the scan failed, when it did
+	QuarantineID string
+	// Fields go on top of a message passed on (accept, tag); Subject,
+	// when not empty, replaces the Subject of a tagged message.
+	Fields  []Field
+	Subject string
+}
+
+// Process scans j and performs the verdict's side effects. It always
+// returns an outcome the front end can answer with.
+func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
+	g.inflight.Add(1)
+	defer g.inflight.Done()
+	log := g.logger()
+	v, err := g.scan(ctx, j)
+	var o Outcome
+	if err != nil {
+		o = Outcome{Action: Tempfail, Err: err}
+		g.countError("scan")
+		if g.FailOpen {
+			o.Action = scan.Accept
+			o.Fields = g.fields(&o)
+		}
+		log.Warn("verdict", "frontend", j.Frontend, "queue_id", j.QueueID, "action", actionLabel(o),
+			"client_ip", addrString(j.Env), "mail_from", j.Env.MailFrom, "rcpt", j.Env.RcptTo, "err", err)
+		g.count(actionLabel(o))
+		return o
+	}
+	o = Outcome{Action: v.Action, Verdict: v}
+	switch v.Action {
+	case scan.Quarantine:
+		if j.NoQuarantine {
+			break
+		}
+		if g.Quarantine == nil {
+			o = Outcome{Action: Tempfail, Verdict: v, Err: errors.New("gateway: no quarantine configured")}
+			break
+		}
+		e, err := g.Quarantine.Put(ctx, j.Raw, quarantine.Meta{Frontend: j.Frontend, Envelope: j.Env}, v)
+		if err != nil {
+			// The message was not kept: it must not be acknowledged.
+			g.countError("quarantine")
+			o = Outcome{Action: Tempfail, Verdict: v, Err: err}
+			break
+		}
+		o.QuarantineID = e.ID
+	case scan.Accept, scan.Tag:
+		o.Fields = g.fields(&o)
+		if v.Action == scan.Tag && g.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, g.SubjectPrefix) {
+			o.Subject = encodeHeader(strings.TrimSpace(g.SubjectPrefix + " " + v.Indicators.Subject))
+		}
+	}
+	if g.Trace != nil {
+		r := trace.FromVerdict(j.Frontend, j.QueueID, v, string(o.Action))
+		r.QuarantineID = o.QuarantineID
+		g.Trace.Add(r)
+	}
+	if g.Metrics != nil {
+		g.Metrics.ScanTime.Observe(v.Elapsed.Seconds())
+	}
+	g.count(string(o.Action))
+	names := make([]string, len(v.Signals))
+	for i, s := range v.Signals {
+		names[i] = s.Name
+	}
+	attrs := []any{"frontend", j.Frontend, "queue_id", j.QueueID, "action", o.Action, "score", v.Score,
+		"signals", strings.Join(names, ","), "client_ip", addrString(j.Env), "helo", j.Env.HELO,
+		"mail_from", j.Env.MailFrom, "rcpt", j.Env.RcptTo, "from", v.Indicators.FromAddress,
+		"message_id", v.Indicators.MessageID, "size", len(j.Raw), "elapsed_ms", v.Elapsed.Milliseconds()}
+	if o.QuarantineID != "" {
+		attrs = append(attrs, "quarantine_id", o.QuarantineID)
+	}
+	if o.Err != nil {
+		attrs = append(attrs, "err", o.Err)
+	}
+	log.Info("verdict", attrs...)
+	return o
+}
+
+func (g *Gateway) logger() *slog.Logger {
+	if g.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return g.Log
+}
+
+// encodeHeader returns s as an RFC 2047 encoded-word when it is not ASCII,
+// since the next hop may not accept SMTPUTF8.
+func encodeHeader(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return mime.QEncoding.Encode("utf-8", s)
+		}
+	}
+	return s
+}
+
+func actionLabel(o Outcome) string {
+	if o.Verdict == nil && o.Action == scan.Accept {
+		return "unscanned"
+	}
+	return string(o.Action)
+}
+
+func addrString(env scan.Envelope) string {
+	if env.ClientIP.IsValid() {
+		return env.ClientIP.String()
+	}
+	return ""
+}
+
+func (g *Gateway) count(action string) {
+	if g.Metrics != nil {
+		g.Metrics.Messages.WithLabelValues(action).Inc()
+	}
+}
+
+func (g *Gateway) countError(stage string) {
+	if g.Metrics != nil {
+		g.Metrics.Errors.WithLabelValues(stage).Inc()
+	}
+}
+
+// CountError lets a front end count an error of its own stage.
+func (g *Gateway) CountError(stage string) { g.countError(stage) }
+
+// scan runs the scanner in its own goroutine so that a deadline is kept
+// even by a check that ignores its context, and a panic in the pipeline
+// becomes an error instead of a crash.
+func (g *Gateway) scan(ctx context.Context, j Job) (*scan.Verdict, error) {
+	s := g.scanner.Load()
+	if s == nil {
+		return nil, errors.New("gateway: no scanner")
+	}
+	if j.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, j.Timeout)
+		defer cancel()
+	}
+	type result struct {
+		v   *scan.Verdict
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				g.logger().Error("scan panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				ch <- result{err: fmt.Errorf("gateway: scan panicked: %v", r)}
+			}
+		}()
+		ch <- result{v: s.Scan(ctx, j.Raw, j.Env)}
+	}()
+	select {
+	case r := <-ch:
+		if r.err == nil && r.v.Partial && ctx.Err() != nil {
+			// The front end's deadline, not the scanner's own, cut it
+			// short: the verdict is not one to act on.
+			return nil, ErrDeadline
+		}
+		return r.v, r.err
+	case <-ctx.Done():
+		return nil, ErrDeadline
+	}
+}
+
+// RewriteSubject returns raw with its Subject field's value replaced by
+// subject (a Subject field is added when there is none). Only the header
+// block is touched.
+func RewriteSubject(raw []byte, subject string) []byte {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if end < 0 {
+		if end = bytes.Index(raw, []byte("\n\n")); end < 0 {
+			end = len(raw)
+		}
+	}
+	lineStart := 0
+	for lineStart < end {
+		nl := bytes.IndexByte(raw[lineStart:], '\n')
+		lineEnd := end
+		if nl >= 0 && lineStart+nl < end {
+			lineEnd = lineStart + nl + 1
+		}
+		line := raw[lineStart:lineEnd]
+		if len(line) >= 8 && strings.EqualFold(string(line[:8]), "subject:") {
+			// Extend over folded continuation lines.
+			stop := lineEnd
+			for stop < end && (raw[stop] == ' ' || raw[stop] == '\t') {
+				nl := bytes.IndexByte(raw[stop:], '\n')
+				if nl < 0 || stop+nl >= end {
+					stop = end
+					break
+				}
+				stop += nl + 1
+			}
+			eol := "\r\n"
+			if stop > 0 && raw[stop-1] == '\n' && (stop < 2 || raw[stop-2] != '\r') {
+				eol = "\n"
+			}
+			if stop == end {
+				eol = "" // the header's last line keeps its own terminator
+			}
+			out := make([]byte, 0, len(raw)+len(subject))
+			out = append(out, raw[:lineStart]...)
+			out = append(out, "Subject: "+Fold("Subject", subject, "\r\n")+eol...)
+			return append(out, raw[stop:]...)
+		}
+		lineStart = lineEnd
+	}
+	return Prepend(raw, []Field{{"Subject", subject}})
+}

@@ -1,0 +1,97 @@
+package gateway
+
+import (
+	"fmt"
+	"strings"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Field is a header field the gateway adds to a message it passes on.
+type Field struct {
+	Name, Value string
+}
+
+// Header names written by the gateway.
+const (
+	HeaderVerdict = "X-Vigie-Verdict"
+	HeaderScore   = "X-Vigie-Score"
+	HeaderSignals = "X-Vigie-Signals"
+)
+
+// maxSignalsHeader bounds the signal names listed in X-Vigie-Signals.
+const maxSignalsHeader = 20
+
+// Fields returns the header fields for a message the gateway lets through,
+// in the order they go on top of the message. Every such message carries
+// our Authentication-Results (RFC 8601) when it was authenticated here and
+// its verdict; a tagged one also lists its signals.
+func (g *Gateway) fields(o *Outcome) []Field {
+	if o.Verdict == nil {
+		return []Field{{HeaderVerdict, "unscanned"}}
+	}
+	v := o.Verdict
+	var out []Field
+	if v.Auth.Source == "dns" && g.AuthServID != "" {
+		out = append(out, Field{"Authentication-Results", auth.FormatAuthResults(g.AuthServID, v.Auth)})
+	}
+	out = append(out, Field{HeaderVerdict, string(o.Action)}, Field{HeaderScore, fmt.Sprintf("%.1f", v.Score)})
+	if o.Action != scan.Accept && len(v.Signals) > 0 {
+		names := make([]string, 0, len(v.Signals))
+		for _, s := range v.Signals {
+			if len(names) == maxSignalsHeader {
+				names = append(names, "...")
+				break
+			}
+			names = append(names, s.Name)
+		}
+		out = append(out, Field{HeaderSignals, strings.Join(names, " ")})
+	}
+	return out
+}
+
+// Fold folds a header value at "; " and ", " separators so that no line
+// exceeds 78 characters where possible (RFC 5322 §2.2.3); sep is the line
+// break to use ("\r\n" on the wire, "\n" in milter replies).
+func Fold(name, value, sep string) string {
+	if len(name)+2+len(value) <= 78 {
+		return value
+	}
+	var b strings.Builder
+	line := len(name) + 2
+	for i, tok := range splitKeep(value) {
+		if i > 0 && line+len(tok) > 78 {
+			b.WriteString(sep + "\t")
+			tok = strings.TrimLeft(tok, " ")
+			line = 8
+		}
+		b.WriteString(tok)
+		line += len(tok)
+	}
+	return b.String()
+}
+
+// splitKeep splits s after each "; " or ", " and before the blank.
+func splitKeep(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+1 < len(s); i++ {
+		if (s[i] == ';' || s[i] == ',') && s[i+1] == ' ' {
+			out = append(out, s[start:i+1])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// Prepend returns raw with fields added on top, folded and CRLF-terminated.
+func Prepend(raw []byte, fields []Field) []byte {
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(f.Name + ": " + Fold(f.Name, f.Value, "\r\n") + "\r\n")
+	}
+	out := make([]byte, 0, b.Len()+len(raw))
+	out = append(out, b.String()...)
+	return append(out, raw...)
+}

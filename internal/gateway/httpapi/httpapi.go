@@ -1,0 +1,208 @@
+// Package httpapi is the gateway's HTTP front end, for MTAs other than
+// Postfix and for scripts (the role of rspamd's /checkv2):
+//
+//	POST /api/v1/scan     raw message in the body → verdict JSON
+//	GET  /api/v1/trace    message trace search (same filters as the CLI)
+//	GET  /metrics         Prometheus metrics (no token)
+//	GET  /healthz         liveness (no token)
+//
+// /api/v1 requires "Authorization: Bearer TOKEN" with one of the configured
+// tokens; with none configured the API refuses every request.
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/trace"
+)
+
+// Searcher searches the message trace (package trace).
+type Searcher interface {
+	Search(ctx context.Context, q trace.Query) ([]trace.Record, error)
+}
+
+// Handler serves the API. Set the fields before use.
+type Handler struct {
+	Gateway  *gateway.Gateway
+	Trace    Searcher // nil: /api/v1/trace answers 404
+	Registry prometheus.Gatherer
+	Tokens   []string
+	MaxSize  int64         // request body limit; 50 MiB when zero
+	Timeout  time.Duration // scan deadline; 30 s when zero
+	Log      *slog.Logger
+}
+
+// Routes returns the API's mux.
+func (h *Handler) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/v1/scan", h.auth(http.HandlerFunc(h.scan)))
+	mux.Handle("GET /api/v1/trace", h.auth(http.HandlerFunc(h.trace)))
+	if h.Registry != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(h.Registry, promhttp.HandlerOpts{}))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	return mux
+}
+
+// auth checks the bearer token in constant time (against hashes, so the
+// comparison does not leak the tokens' lengths either).
+func (h *Handler) auth(next http.Handler) http.Handler {
+	sums := make([][32]byte, len(h.Tokens))
+	for i, t := range h.Tokens {
+		sums[i] = sha256.Sum256([]byte(t))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+		match := 0
+		for _, s := range sums {
+			match |= subtle.ConstantTimeCompare(got[:], s[:])
+		}
+		if !ok || match == 0 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ScanResult is the answer of POST /api/v1/scan.
+type ScanResult struct {
+	Action  scan.Action     `json:"action"` // accept, tag, quarantine, reject, tempfail
+	Score   float64         `json:"score"`
+	Verdict *scan.Verdict   `json:"verdict,omitempty"`
+	Headers []gateway.Field `json:"add_headers,omitempty"` // what the milter would add
+	Subject string          `json:"rewrite_subject,omitempty"`
+	Error   string          `json:"error,omitempty"`
+}
+
+func (h *Handler) scan(w http.ResponseWriter, r *http.Request) {
+	max := h.MaxSize
+	if max <= 0 {
+		max = 50 << 20
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "message too large"})
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "cannot read body"})
+		return
+	}
+	env, err := envelope(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	timeout := h.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	o := h.Gateway.Process(r.Context(), gateway.Job{
+		Frontend: "api", Raw: raw, Env: env, Timeout: timeout, NoQuarantine: true,
+	})
+	res := ScanResult{Action: o.Action, Verdict: o.Verdict, Headers: o.Fields, Subject: o.Subject}
+	if o.Verdict != nil {
+		res.Score = o.Verdict.Score
+	}
+	status := http.StatusOK
+	if o.Err != nil {
+		res.Error = "scan failed"
+		if errors.Is(o.Err, gateway.ErrDeadline) {
+			res.Error = "scan deadline exceeded"
+		}
+		if o.Verdict == nil && o.Action == gateway.Tempfail {
+			status = http.StatusServiceUnavailable
+		}
+	}
+	writeJSON(w, status, res)
+}
+
+// envelope reads the connection metadata from query parameters or, as
+// rspamd's clients send them, request headers.
+func envelope(r *http.Request) (scan.Envelope, error) {
+	get := func(q, hdr string) string {
+		if v := r.URL.Query().Get(q); v != "" {
+			return v
+		}
+		return r.Header.Get(hdr)
+	}
+	env := scan.Envelope{HELO: get("helo", "Helo"), MailFrom: strings.Trim(get("mail_from", "From"), "<>")}
+	if ip := get("ip", "IP"); ip != "" {
+		a, err := netip.ParseAddr(ip)
+		if err != nil {
+			return env, errors.New("ip: not an IP address")
+		}
+		env.ClientIP = a.Unmap()
+	}
+	rcpts := r.URL.Query()["rcpt"]
+	rcpts = append(rcpts, r.Header.Values("Rcpt")...)
+	for _, rc := range rcpts {
+		for _, one := range strings.Split(rc, ",") {
+			if one = strings.Trim(strings.TrimSpace(one), "<>"); one != "" {
+				env.RcptTo = append(env.RcptTo, one)
+			}
+		}
+	}
+	return env, nil
+}
+
+func (h *Handler) trace(w http.ResponseWriter, r *http.Request) {
+	if h.Trace == nil {
+		http.NotFound(w, r)
+		return
+	}
+	v := r.URL.Query()
+	q := trace.Query{Sender: v.Get("sender"), Rcpt: v.Get("rcpt"), Domain: v.Get("domain"), URL: v.Get("url"),
+		IP: v.Get("ip"), Hash: v.Get("hash"), MsgID: v.Get("message_id"), Action: v.Get("action")}
+	if s := v.Get("since"); s != "" {
+		d, err := trace.ParseAge(s)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		q.Since = time.Now().Add(-d)
+	}
+	if l := v.Get("limit"); l != "" {
+		q.Limit, _ = strconv.Atoi(l)
+	}
+	recs, err := h.Trace.Search(r.Context(), q)
+	if err != nil {
+		h.Gateway.CountError("api")
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "search failed"})
+		return
+	}
+	if recs == nil {
+		recs = []trace.Record{}
+	}
+	writeJSON(w, http.StatusOK, recs)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}

@@ -1,0 +1,260 @@
+// Package relay is the gateway's SMTP front end: Vigie listening as the MX
+// in front of the organisation's mail server (github.com/emersion/go-smtp).
+// It accepts mail only for the configured domains (never an open relay),
+// offers STARTTLS with the configured certificate, scans each message at
+// end of DATA and answers with the verdict. An accepted message gets its
+// 250 only once it is durably in the on-disk queue (package queue), whose
+// workers hand it to the next hop.
+package relay
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Queue stores an accepted message durably (package queue).
+type Queue interface {
+	Put(from string, to []string, raw []byte) (string, error)
+}
+
+// Server is the SMTP relay. Set the fields, then call Serve.
+type Server struct {
+	Gateway  *gateway.Gateway
+	Queue    Queue
+	Domains  []string // accepted recipient domains
+	Hostname string   // greeting and Received name
+	TLS      *tls.Config
+	MaxSize  int64 // bytes; 50 MiB when zero
+	MaxRcpt  int   // recipients per message; 100 when zero
+	Timeout  time.Duration
+	Log      *slog.Logger
+
+	mu       sync.Mutex
+	srv      *smtp.Server
+	draining bool
+	seq      atomic.Uint64
+}
+
+// Replies: short, and naming no rule, list or threshold.
+var (
+	errRelayDenied = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relaying denied"}
+	errTooManyRcpt = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3}, Message: "Too many recipients"}
+	errRejected    = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message refused: it looks like phishing or fraud"}
+	errTempfail    = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Message could not be checked now, try again later"}
+	errQueue       = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary local problem, try again later"}
+	errShutdown    = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service shutting down, try again later"}
+	errBadAddress  = &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Bad recipient address syntax"}
+)
+
+// Serve answers SMTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	srv := smtp.NewServer(s)
+	srv.Domain = s.Hostname
+	srv.TLSConfig = s.TLS
+	srv.MaxMessageBytes = s.MaxSize
+	if srv.MaxMessageBytes <= 0 {
+		srv.MaxMessageBytes = 50 << 20
+	}
+	srv.MaxRecipients = s.MaxRcpt
+	if srv.MaxRecipients <= 0 {
+		srv.MaxRecipients = 100
+	}
+	srv.ReadTimeout = 5 * time.Minute // RFC 5321 §4.5.3.2 server timeout
+	srv.WriteTimeout = 5 * time.Minute
+	srv.EnableSMTPUTF8 = true
+	srv.ErrorLog = slogLogger{s.logger()}
+	s.mu.Lock()
+	s.srv = srv
+	s.mu.Unlock()
+	err := srv.Serve(ln)
+	if errors.Is(err, smtp.ErrServerClosed) || s.isDraining() {
+		return nil
+	}
+	return fmt.Errorf("relay: serve: %w", err)
+}
+
+// Shutdown stops accepting connections and new messages and waits for the
+// sessions to end, or ctx; then it closes what is left. Messages being
+// scanned are answered first.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.draining = true
+	srv := s.srv
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	err := srv.Shutdown(ctx)
+	if err != nil {
+		srv.Close()
+	}
+	return err
+}
+
+func (s *Server) isDraining() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.draining
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// accepts reports whether rcpt's domain is one of ours. Local parts that
+// a downstream server could read as a route — "%", "!" or a quoted "@"
+// (the percent hack, UUCP bang paths; RFC 5321 §3.6.1, §7.9) — are
+// refused, so the relay is never open by way of the next hop.
+func (s *Server) accepts(rcpt string) bool {
+	i := strings.LastIndexByte(rcpt, '@')
+	if i <= 0 || strings.ContainsAny(rcpt[:i], "%!@") {
+		return false
+	}
+	d := strings.ToLower(rcpt[i+1:])
+	for _, ok := range s.Domains {
+		if d == strings.ToLower(ok) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewSession implements smtp.Backend.
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	if s.isDraining() {
+		return nil, errShutdown
+	}
+	sess := &session{srv: s, conn: c}
+	if ta, ok := c.Conn().RemoteAddr().(*net.TCPAddr); ok {
+		if a, ok := netip.AddrFromSlice(ta.IP); ok {
+			sess.ip = a.Unmap()
+		}
+	}
+	return sess, nil
+}
+
+type session struct {
+	srv  *Server
+	conn *smtp.Conn
+	ip   netip.Addr
+	from string
+	to   []string
+}
+
+func (m *session) Reset()        { m.from, m.to = "", nil }
+func (m *session) Logout() error { return nil }
+
+func (m *session) Mail(from string, opts *smtp.MailOptions) error {
+	if m.srv.isDraining() {
+		return errShutdown
+	}
+	if opts != nil && opts.Size > 0 && m.srv.MaxSize > 0 && opts.Size > m.srv.MaxSize {
+		return smtp.ErrDataTooLarge // RFC 1870 §6.1
+	}
+	m.from, m.to = from, nil
+	return nil
+}
+
+func (m *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !strings.Contains(to, "@") {
+		return errBadAddress
+	}
+	if !m.srv.accepts(to) {
+		m.srv.logger().Info("relay denied", "client_ip", m.ip.String(), "helo", m.conn.Hostname(), "mail_from", m.from, "rcpt", to)
+		return errRelayDenied
+	}
+	max := m.srv.MaxRcpt
+	if max <= 0 {
+		max = 100
+	}
+	if len(m.to) >= max {
+		return errTooManyRcpt
+	}
+	m.to = append(m.to, to)
+	return nil
+}
+
+func (m *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		// Over the size limit or a broken connection: go-smtp answers.
+		return err
+	}
+	s := m.srv
+	if mt := s.Gateway.Metrics; mt != nil {
+		start := time.Now()
+		defer func() { mt.DataTime.Observe(time.Since(start).Seconds()) }()
+	}
+	env := scan.Envelope{ClientIP: m.ip, HELO: m.conn.Hostname(), MailFrom: m.from, RcptTo: append([]string(nil), m.to...)}
+	qid := s.queueLabel()
+	o := s.Gateway.Process(context.Background(), gateway.Job{
+		Frontend: "relay", QueueID: qid, Raw: raw, Env: env, Timeout: s.Timeout,
+	})
+	switch o.Action {
+	case gateway.Tempfail:
+		return errTempfail
+	case scan.Reject:
+		return errRejected
+	case scan.Quarantine:
+		return nil // our copy is durable: the message is taken care of
+	}
+	out := raw
+	if o.Subject != "" {
+		out = gateway.RewriteSubject(out, o.Subject)
+	}
+	fields := append([]gateway.Field{{Name: "Received", Value: m.received(qid)}}, o.Fields...)
+	out = gateway.Prepend(out, fields)
+	if _, err := s.Queue.Put(m.from, env.RcptTo, out); err != nil {
+		s.Gateway.CountError("queue")
+		s.logger().Error("relay: queue write failed, message refused with 451", "queue_id", qid, "err", err)
+		return errQueue
+	}
+	return nil
+}
+
+// received is our trace field (RFC 5321 §4.4).
+func (m *session) received(id string) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "from %s ([%s]) by %s (Vigie) with ", m.conn.Hostname(), m.ip, m.srv.Hostname)
+	if _, ok := m.conn.TLSConnectionState(); ok {
+		b.WriteString("ESMTPS")
+	} else {
+		b.WriteString("ESMTP")
+	}
+	fmt.Fprintf(&b, " id %s", id)
+	if len(m.to) == 1 {
+		fmt.Fprintf(&b, " for <%s>", m.to[0])
+	}
+	fmt.Fprintf(&b, "; %s", time.Now().Format(time.RFC1123Z))
+	return b.String()
+}
+
+// queueLabel names a transaction in logs and Received fields.
+func (s *Server) queueLabel() string {
+	return fmt.Sprintf("%x%05x", time.Now().Unix(), s.seq.Add(1)&0xfffff)
+}
+
+// slogLogger adapts slog to go-smtp's error log.
+type slogLogger struct{ l *slog.Logger }
+
+func (l slogLogger) Printf(format string, v ...any) { l.l.Warn(fmt.Sprintf("smtp: "+format, v...)) }
+func (l slogLogger) Println(v ...any)               { l.l.Warn("smtp: " + fmt.Sprintln(v...)) }

@@ -1,0 +1,353 @@
+package incident
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/ir/evidence"
+	"vigie.dev/vigie/internal/ir/journal"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// MaxScannedMessage bounds the reported messages scanned for indicators;
+// larger evidence is kept but not scanned.
+const MaxScannedMessage = 64 << 20
+
+// EvidenceRequest describes a file to attach.
+type EvidenceRequest struct {
+	Name      string    // original file name
+	Content   io.Reader // read once, stored unchanged
+	MediaType string    // "": guessed (message/rfc822 for a message)
+	Note      string
+	By        string
+}
+
+// AddEvidence stores a file's original bytes, records its hash, and, when
+// it is a message and a scanner is wired, proposes the indicators it
+// carries. Both steps are journaled.
+func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) (evidence.Record, []Indicator, error) {
+	if s.evidence == nil {
+		return evidence.Record{}, nil, errors.New("incident: no evidence store configured")
+	}
+	if _, err := s.repo.Get(ctx, id); err != nil {
+		return evidence.Record{}, nil, err
+	}
+	sum, size, err := s.evidence.Put(r.Content)
+	if err != nil {
+		return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	rec := evidence.Record{IncidentID: id, SHA256: sum, Size: size, Name: filepath.Base(r.Name),
+		MediaType: r.MediaType, AddedAt: now, AddedBy: r.By, Note: r.Note}
+	var raw []byte
+	if size <= MaxScannedMessage {
+		if raw, err = s.evidence.ReadAll(sum); err != nil {
+			return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
+		}
+	}
+	if rec.MediaType == "" && raw != nil && LooksLikeMessage(raw) {
+		rec.MediaType = "message/rfc822"
+	}
+	var proposals []Indicator
+	var verdict *scan.Verdict
+	if rec.MediaType == "message/rfc822" && s.scanner != nil && raw != nil {
+		verdict = s.scanner.Scan(ctx, raw, scan.Envelope{})
+		proposals = Propose(verdict, sum)
+	}
+	var saved []Indicator
+	err = s.repo.Update(ctx, id, func(tx Tx) error {
+		var err error
+		if rec, err = tx.AddEvidence(ctx, rec); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Preuve ajoutée : %s (%d octets, SHA-256 %s)", rec.Name, rec.Size, rec.SHA256)
+		if rec.Note != "" {
+			text += " — " + rec.Note
+		}
+		if _, err := tx.Append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text + "."}, now); err != nil {
+			return err
+		}
+		if verdict == nil {
+			return nil
+		}
+		existing, err := tx.Indicators(ctx)
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, x := range existing {
+			have[x.Key()] = true
+		}
+		var fresh []string
+		for _, p := range proposals {
+			if have[p.Key()] {
+				continue
+			}
+			p.IncidentID, p.AddedAt = id, now
+			p, err := tx.SaveIndicator(ctx, p)
+			if err != nil {
+				return err
+			}
+			saved = append(saved, p)
+			fresh = append(fresh, p.Kind+" "+p.Value)
+		}
+		in := verdict.Indicators
+		text = fmt.Sprintf("Analyse du message signalé (%s, « %s », de %s) : verdict %s, score %.1f ; %d indicateur(s) proposé(s)",
+			in.MessageID, in.Subject, in.FromAddress, verdict.Action, verdict.Score, len(fresh))
+		if len(fresh) > 0 {
+			text += " : " + strings.Join(fresh, ", ")
+		}
+		_, err = tx.Append(ctx, journal.Draft{Author: "vigie", Kind: journal.Finding, Text: text + "."}, now)
+		return err
+	})
+	if err != nil {
+		return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
+	}
+	return rec, saved, nil
+}
+
+// LooksLikeMessage reports whether b starts with an RFC 5322 header block
+// carrying at least one of the headers every message has.
+func LooksLikeMessage(b []byte) bool {
+	sc := bufio.NewScanner(bytes.NewReader(b[:min(len(b), 64<<10)]))
+	sc.Buffer(make([]byte, 0, 4096), 64<<10)
+	fields, known := 0, 0
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line == "\r" {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		name, _, ok := strings.Cut(line, ":")
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return false
+		}
+		fields++
+		switch strings.ToLower(name) {
+		case "from", "received", "message-id", "return-path", "date", "subject":
+			known++
+		}
+	}
+	return fields >= 2 && known >= 1
+}
+
+// BlockRequest selects indicators to push to the indicator store.
+type BlockRequest struct {
+	Values []string      // indicator values (or "kind:value"); unknown ones are added
+	All    bool          // every proposed indicator
+	Mode   string        // block or watch; "": each indicator's suggested mode
+	TTL    time.Duration // 0: the store's default (7 days for incident blocks)
+	By     string
+}
+
+// Block pushes the selected indicators to the indicator store, so the
+// gateway applies them to the next message, and journals what it did.
+func (s *Service) Block(ctx context.Context, id int64, r BlockRequest) ([]Indicator, error) {
+	if s.sink == nil {
+		return nil, errors.New("incident: no indicator store configured")
+	}
+	if r.Mode != "" && r.Mode != "block" && r.Mode != "watch" {
+		return nil, fmt.Errorf("incident: mode %q: want block or watch", r.Mode)
+	}
+	c, err := s.repo.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Incident.Status == Closed {
+		return nil, fmt.Errorf("incident %d is closed", id)
+	}
+	byKey := map[string]Indicator{}
+	for _, ind := range c.Indicators {
+		byKey[ind.Key()] = ind
+		byKey[strings.ToLower(ind.Value)] = ind
+	}
+	var sel []Indicator
+	picked := map[string]bool{}
+	pick := func(ind Indicator) {
+		if !picked[ind.Key()] {
+			picked[ind.Key()] = true
+			sel = append(sel, ind)
+		}
+	}
+	if r.All {
+		for _, ind := range c.Indicators {
+			if ind.State == Proposed {
+				pick(ind)
+			}
+		}
+	}
+	for _, v := range r.Values {
+		kind, value := SplitIndicator(v)
+		if ind, ok := byKey[kind+" "+value]; ok {
+			pick(ind)
+		} else if ind, ok := byKey[strings.ToLower(value)]; ok && kind == GuessKind(value) {
+			pick(ind)
+		} else {
+			pick(Indicator{IncidentID: id, Kind: kind, Value: value, Origin: "manual", Suggested: "block", State: Proposed})
+		}
+	}
+	if len(sel) == 0 {
+		return nil, errors.New("incident: no indicator selected (give --indicator or --all)")
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	var done []Indicator
+	var failures []string
+	for _, ind := range sel {
+		mode := r.Mode
+		if mode == "" {
+			mode = ind.Suggested
+		}
+		if mode == "" {
+			mode = "block"
+		}
+		res, err := s.sink.AddIndicator(ctx, Push{Kind: ind.Kind, Value: ind.Value, Mode: mode, TTL: r.TTL,
+			Source: fmt.Sprintf("incident:%d", id), AddedBy: r.By,
+			Reason: fmt.Sprintf("incident %d « %s » (%s)", id, c.Incident.Title, ind.Origin)})
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("%s %s: %v", ind.Kind, ind.Value, err))
+			continue
+		}
+		ind.State, ind.Mode, ind.IOCID, ind.ExpiresAt, ind.PushedAt, ind.PushedBy = Pushed, mode, res.ID, res.ExpiresAt, now, r.By
+		if ind.AddedAt.IsZero() {
+			ind.AddedAt = now
+		}
+		done = append(done, ind)
+	}
+	var saved []Indicator
+	err = s.repo.Update(ctx, id, func(tx Tx) error {
+		var lines []string
+		for _, ind := range done {
+			ind, err := tx.SaveIndicator(ctx, ind)
+			if err != nil {
+				return err
+			}
+			saved = append(saved, ind)
+			exp := "sans expiration"
+			if !ind.ExpiresAt.IsZero() {
+				exp = "jusqu'au " + journal.FormatTime(ind.ExpiresAt)
+			}
+			lines = append(lines, fmt.Sprintf("%s %s %s (%s)", modeFR(ind.Mode), ind.Kind, ind.Value, exp))
+		}
+		text := fmt.Sprintf("Indicateurs poussés vers la liste de blocage : %s.", strings.Join(lines, " ; "))
+		if len(done) == 0 {
+			text = "Échec de l'envoi des indicateurs."
+		}
+		if len(failures) > 0 {
+			text += " Refusés : " + strings.Join(failures, " ; ") + "."
+		}
+		_, err := tx.Append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text}, now)
+		return err
+	})
+	if err != nil {
+		return saved, fmt.Errorf("incident %d: block: %w", id, err)
+	}
+	if len(failures) > 0 {
+		return saved, fmt.Errorf("incident %d: block: %d indicator(s) refused: %s", id, len(failures), strings.Join(failures, "; "))
+	}
+	return saved, nil
+}
+
+func modeFR(mode string) string {
+	if mode == "watch" {
+		return "détection"
+	}
+	return "blocage"
+}
+
+// SplitIndicator reads "kind:value" (kind among the indicator kinds) or a
+// bare value whose kind is guessed.
+func SplitIndicator(s string) (kind, value string) {
+	s = strings.TrimSpace(s)
+	if k, v, ok := strings.Cut(s, ":"); ok {
+		switch k {
+		case KindIP, KindDomain, KindHost, KindURL, KindEmail, KindSHA256, KindFuzzy:
+			return k, v
+		}
+	}
+	return GuessKind(s), s
+}
+
+// GuessKind guesses an indicator's kind from its spelling.
+func GuessKind(v string) string {
+	switch {
+	case strings.Contains(v, "://"):
+		return KindURL
+	case strings.HasPrefix(v, "v1:"):
+		return KindFuzzy
+	case strings.Contains(v, "@"):
+		return KindEmail
+	case evidence.ValidSum(strings.ToLower(v)):
+		return KindSHA256
+	}
+	if _, err := netip.ParseAddr(v); err == nil {
+		return KindIP
+	}
+	if _, err := netip.ParsePrefix(v); err == nil {
+		return KindIP
+	}
+	return KindDomain
+}
+
+// Export writes the incident's evidence, its journal and case file, and a
+// manifest of hashes to dir, after checking the journal chain; every copy
+// is re-read and checked. The export itself is journaled first, so the
+// manifest's journal head covers it.
+func (s *Service) Export(ctx context.Context, id int64, dir, by string, extra ...evidence.Attachment) (evidence.Manifest, error) {
+	if s.evidence == nil {
+		return evidence.Manifest{}, errors.New("incident: no evidence store configured")
+	}
+	if _, _, err := s.Verify(ctx, id); err != nil {
+		return evidence.Manifest{}, fmt.Errorf("incident %d: export refused: %w", id, err)
+	}
+	if _, err := s.Log(ctx, id, journal.Draft{Author: by, Kind: journal.Action,
+		Text: "Export des preuves, de la main courante et du dossier vers " + dir + "."}); err != nil {
+		return evidence.Manifest{}, err
+	}
+	c, err := s.Load(ctx, id)
+	if err != nil {
+		return evidence.Manifest{}, err
+	}
+	atts, err := caseAttachments(c)
+	if err != nil {
+		return evidence.Manifest{}, err
+	}
+	m := evidence.Manifest{IncidentID: id, ExportedAt: s.now().UTC(), ExportedBy: by,
+		JournalHead: c.Incident.Journal.Hash, JournalSeq: c.Incident.Journal.Seq}
+	m, err = s.evidence.Export(dir, m, c.Evidence, append(atts, extra...))
+	if err != nil {
+		return m, fmt.Errorf("incident %d: export: %w", id, err)
+	}
+	return m, nil
+}
+
+// EvidenceBytes returns a piece of the incident's evidence, checked
+// against its hash; sum "" picks the first reported message.
+func (s *Service) EvidenceBytes(ctx context.Context, id int64, sum string) (evidence.Record, []byte, error) {
+	if s.evidence == nil {
+		return evidence.Record{}, nil, errors.New("incident: no evidence store configured")
+	}
+	c, err := s.repo.Load(ctx, id)
+	if err != nil {
+		return evidence.Record{}, nil, err
+	}
+	for _, r := range c.Evidence {
+		if r.SHA256 == sum || (sum == "" && r.MediaType == "message/rfc822") {
+			b, err := s.evidence.ReadAll(r.SHA256)
+			return r, b, err
+		}
+	}
+	if sum == "" {
+		return evidence.Record{}, nil, fmt.Errorf("incident %d has no reported message among its evidence", id)
+	}
+	return evidence.Record{}, nil, fmt.Errorf("incident %d: evidence %s: %w", id, sum, ErrNotFound)
+}

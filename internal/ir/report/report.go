@@ -1,0 +1,135 @@
+// Package report turns an incident case into the documents incident
+// response hands out: the incident report (Markdown, and a self-contained
+// HTML page) for management and the CERT, the declarations checklist with
+// its deadlines, an ARF abuse report (RFC 5965) for the sending provider,
+// MISP and STIX 2.1 exports to share the indicators, and the French
+// warning sent to the users who received the campaign. Every function is a
+// pure rendering of an incident.Case at a given time.
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/ir/journal"
+	"vigie.dev/vigie/internal/ir/playbook"
+)
+
+// Declaration is one notification the organisation may owe, with its
+// deadline when the fiche gives one.
+type Declaration struct {
+	ID        string
+	Title     string
+	Text      string
+	Status    incident.ItemStatus
+	Applies   bool      // false when the condition does not hold (no personal data)
+	Deadline  time.Time // zero: none
+	Remaining time.Duration
+	Overdue   bool
+}
+
+// Declarations lists the incident's declarations checklist items with
+// their deadlines counted from the moment the organisation became aware.
+func Declarations(c incident.Case, now time.Time) []Declaration {
+	var out []Declaration
+	for _, it := range c.Checklist {
+		if it.Playbook != playbook.DeclarationsID {
+			continue
+		}
+		d := Declaration{ID: it.ItemID, Title: it.Def.TitleFR, Text: it.Def.TextFR, Status: it.Status, Applies: true}
+		if it.Def.Condition == "personal-data" && !c.Incident.PersonalData {
+			d.Applies = false
+		}
+		if it.Def.DeadlineHours > 0 && d.Applies {
+			d.Deadline = c.Incident.AwareAt.Add(time.Duration(it.Def.DeadlineHours) * time.Hour)
+			d.Remaining = d.Deadline.Sub(now)
+			d.Overdue = d.Remaining < 0 && !it.Status.Finished()
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// Due says how much time is left, in French.
+func (d Declaration) Due() string {
+	switch {
+	case !d.Applies:
+		return "sans objet (pas de données personnelles en cause)"
+	case d.Deadline.IsZero():
+		return "sans délai fixé"
+	case d.Status.Finished():
+		return "échéance " + journal.FormatTime(d.Deadline) + " — " + d.Status.FR()
+	case d.Overdue:
+		return fmt.Sprintf("échéance %s — DÉPASSÉE de %s", journal.FormatTime(d.Deadline), roundDur(-d.Remaining))
+	}
+	return fmt.Sprintf("échéance %s — reste %s", journal.FormatTime(d.Deadline), roundDur(d.Remaining))
+}
+
+func roundDur(d time.Duration) string {
+	h := int(d.Hours())
+	m := int(d.Minutes()) % 60
+	if h >= 24 {
+		return fmt.Sprintf("%d j %d h %02d min", h/24, h%24, m)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
+}
+
+// WriteDeclarations prints the declarations checklist.
+func WriteDeclarations(w io.Writer, c incident.Case, now time.Time) error {
+	fmt.Fprintf(w, "Déclarations — incident %d « %s » (connaissance : %s)\n\n", c.Incident.ID, c.Incident.Title,
+		journal.FormatTime(c.Incident.AwareAt))
+	for _, d := range Declarations(c, now) {
+		fmt.Fprintf(w, "[%s] %s\n    %s\n    %s\n", d.Status.FR(), d.Title, d.Due(), d.Text)
+	}
+	return nil
+}
+
+// view is what the Markdown and HTML templates read.
+type view struct {
+	C            incident.Case
+	I            incident.Incident
+	Now          time.Time
+	Declarations []Declaration
+	Counts       map[string]int
+	Pushed       int
+	ToWarn       []string
+}
+
+func newView(c incident.Case, now time.Time) view {
+	v := view{C: c, I: c.Incident, Now: now, Declarations: Declarations(c, now), Counts: map[string]int{}}
+	for _, it := range c.Checklist {
+		v.Counts[it.Status.FR()]++
+	}
+	for _, ind := range c.Indicators {
+		if ind.State == incident.Pushed {
+			v.Pushed++
+		}
+	}
+	return v
+}
+
+var funcs = template.FuncMap{
+	"t":         journal.FormatTime,
+	"join":      func(l []string) string { return strings.Join(l, ", ") },
+	"perimeter": func(l incident.Level) string { return l.Label(incident.Perimeter) },
+	"impact":    func(l incident.Level) string { return l.Label(incident.Impact) },
+	"urgency":   func(l incident.Level) string { return l.Label(incident.Urgency) },
+	"md":        mdEscape,
+	"short":     func(s string) string { return s[:min(len(s), 16)] },
+	"exp": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04Z")
+	},
+}
+
+// mdEscape keeps table cells and text from breaking the Markdown.
+func mdEscape(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+	return r.Replace(s)
+}

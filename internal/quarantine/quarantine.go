@@ -1,0 +1,266 @@
+// Package quarantine keeps the messages the gateway held back: the original
+// bytes gzip-compressed in a file under the data directory (written with
+// fsync and rename, so a message acknowledged as quarantined survives a
+// crash), their metadata in the store. An operator lists, reads, releases
+// (re-injects to the next hop, recording who) or deletes them; a purge job
+// enforces retention and a size limit.
+package quarantine
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+)
+
+// Entry is a quarantined message's metadata.
+type Entry = store.QuarantineRow
+
+// ErrNotHeld is returned when releasing an entry that was already released
+// or deleted, or does not exist.
+var ErrNotHeld = errors.New("quarantine: no such held message")
+
+// Deliverer re-injects a released message (an SMTP client to the next hop).
+type Deliverer interface {
+	Deliver(ctx context.Context, from string, to []string, raw []byte) error
+}
+
+// Store is the quarantine.
+type Store struct {
+	dir  string
+	repo *store.Quarantine
+	log  *slog.Logger
+}
+
+// Open returns the quarantine kept in dir with metadata in db. log may be nil.
+func Open(dir string, db *store.DB, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	return &Store{dir: dir, repo: db.Quarantine(), log: log}, nil
+}
+
+// Meta is what the front end knows of a message besides its verdict.
+type Meta struct {
+	Frontend string
+	Envelope scan.Envelope
+}
+
+// NewID returns a fresh entry identifier: a sortable time prefix and
+// randomness, safe in file names.
+func NewID(now time.Time) string {
+	var b [5]byte
+	rand.Read(b[:])
+	return now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// Put stores raw durably and records its metadata; only once it returns nil
+// may the front end acknowledge the message.
+func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (Entry, error) {
+	now := time.Now().UTC()
+	id := NewID(now)
+	rel := filepath.Join(now.Format("2006-01-02"), id+".eml.gz")
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return Entry{}, fmt.Errorf("quarantine: compress: %w", err)
+	}
+	if err := writeFileSync(filepath.Join(s.dir, rel), buf.Bytes()); err != nil {
+		return Entry{}, fmt.Errorf("quarantine: store %s: %w", id, err)
+	}
+	sum := sha256.Sum256(raw)
+	e := Entry{
+		ID: id, CreatedAt: now, Frontend: m.Frontend,
+		MailFrom: strings.Trim(m.Envelope.MailFrom, "<>"), RcptTo: m.Envelope.RcptTo,
+		Size: int64(len(raw)), StoredSize: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:]), Path: rel,
+	}
+	if m.Envelope.ClientIP.IsValid() {
+		e.ClientIP = m.Envelope.ClientIP.String()
+	}
+	if v != nil {
+		e.From, e.Subject, e.MessageID, e.Score = v.Indicators.FromAddress, v.Indicators.Subject, v.Indicators.MessageID, v.Score
+		for _, sg := range v.Signals {
+			e.Signals = append(e.Signals, sg.Name)
+		}
+	}
+	if err := s.repo.Insert(ctx, e); err != nil {
+		os.Remove(filepath.Join(s.dir, rel))
+		return Entry{}, fmt.Errorf("quarantine: %w", err)
+	}
+	return e, nil
+}
+
+// writeFileSync writes data to path through a temporary file, fsyncs it,
+// renames it into place and fsyncs the directory, so the file either exists
+// whole after a crash or not at all.
+func writeFileSync(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// List returns entries, newest first.
+func (s *Store) List(ctx context.Context, f store.QuarantineFilter) ([]Entry, error) {
+	return s.repo.List(ctx, f)
+}
+
+// Get returns an entry's metadata.
+func (s *Store) Get(ctx context.Context, id string) (Entry, error) {
+	return s.repo.Get(ctx, id)
+}
+
+// Raw returns an entry's original bytes.
+func (s *Store) Raw(ctx context.Context, id string) ([]byte, Entry, error) {
+	e, err := s.repo.Get(ctx, id)
+	if err != nil {
+		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
+	}
+	if !e.DeletedAt.IsZero() {
+		return nil, e, fmt.Errorf("quarantine: %s was deleted by %s", id, e.DeletedBy)
+	}
+	f, err := os.Open(filepath.Join(s.dir, filepath.Clean(e.Path)))
+	if err != nil {
+		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(zr, e.Size+1))
+	if err != nil {
+		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
+	}
+	sum := sha256.Sum256(raw)
+	if hex.EncodeToString(sum[:]) != e.SHA256 {
+		return nil, e, fmt.Errorf("quarantine: %s: stored bytes do not match their SHA-256", id)
+	}
+	return raw, e, nil
+}
+
+// Release re-injects a held message to its original recipients through d
+// and records who released it. The message stays on disk (retention
+// removes it) so a mistaken release can be investigated.
+func (s *Store) Release(ctx context.Context, id, by string, d Deliverer) (Entry, error) {
+	raw, e, err := s.Raw(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	if !e.ReleasedAt.IsZero() {
+		return e, fmt.Errorf("%w: %s was released by %s at %s", ErrNotHeld, id, e.ReleasedBy, e.ReleasedAt.Format(time.RFC3339))
+	}
+	if len(e.RcptTo) == 0 {
+		return e, fmt.Errorf("quarantine: %s has no recipients to release to", id)
+	}
+	if err := d.Deliver(ctx, e.MailFrom, e.RcptTo, raw); err != nil {
+		return e, fmt.Errorf("quarantine: release %s: %w", id, err)
+	}
+	now := time.Now().UTC()
+	if err := s.repo.MarkReleased(ctx, id, by, now); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return e, fmt.Errorf("%w: %s (released concurrently)", ErrNotHeld, id)
+		}
+		return e, fmt.Errorf("quarantine: release %s: delivered but not recorded: %w", id, err)
+	}
+	e.ReleasedAt, e.ReleasedBy = now, by
+	s.log.Info("quarantine release", "id", id, "by", by, "rcpt", e.RcptTo)
+	return e, nil
+}
+
+// Delete removes a message's bytes and records who did it.
+func (s *Store) Delete(ctx context.Context, id, by string) error {
+	e, err := s.repo.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("quarantine: %s: %w", id, err)
+	}
+	if err := s.repo.MarkDeleted(ctx, id, by, time.Now().UTC()); err != nil {
+		return fmt.Errorf("quarantine: delete %s: %w", id, err)
+	}
+	if err := os.Remove(filepath.Join(s.dir, filepath.Clean(e.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("quarantine: delete %s: %w", id, err)
+	}
+	return nil
+}
+
+// Purge deletes entries older than retention, then the oldest ones until
+// the stored bytes fit in maxBytes (0: no size limit). It returns how many
+// it deleted.
+func (s *Store) Purge(ctx context.Context, retention time.Duration, maxBytes int64) (int, error) {
+	rows, err := s.repo.Stored(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, r := range rows {
+		total += r.StoredSize
+	}
+	cutoff := time.Now().Add(-retention)
+	n := 0
+	for _, r := range rows {
+		old := retention > 0 && r.CreatedAt.Before(cutoff)
+		over := maxBytes > 0 && total > maxBytes
+		if !old && !over {
+			break // rows are oldest first
+		}
+		reason := "purge:retention"
+		if !old {
+			reason = "purge:size"
+		}
+		if err := s.Delete(ctx, r.ID, reason); err != nil {
+			return n, err
+		}
+		total -= r.StoredSize
+		n++
+	}
+	if n > 0 {
+		s.log.Info("quarantine purge", "deleted", n, "stored_bytes", total)
+	}
+	return n, nil
+}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// QuarantineRow is the metadata of one quarantined message; the bytes are
+// in a file that package quarantine owns (Path, relative to its directory).
+type QuarantineRow struct {
+	ID         string
+	CreatedAt  time.Time
+	Frontend   string // milter, relay, api
+	ClientIP   string
+	MailFrom   string
+	RcptTo     []string
+	From       string
+	Subject    string
+	MessageID  string
+	Score      float64
+	Signals    []string
+	Size       int64
+	StoredSize int64
+	SHA256     string
+	Path       string
+	ReleasedAt time.Time
+	ReleasedBy string
+	DeletedAt  time.Time
+	DeletedBy  string
+}
+
+// Quarantine is the quarantine metadata repository.
+type Quarantine struct{ db *DB }
+
+// Quarantine returns the quarantine repository of db.
+func (db *DB) Quarantine() *Quarantine { return &Quarantine{db: db} }
+
+const quarantineCols = `id, created_at, frontend, client_ip, mail_from, rcpt_to, from_addr, subject,
+	message_id, score, signals, size, stored_size, sha256, path, released_at, released_by, deleted_at, deleted_by`
+
+// Insert records a quarantined message.
+func (q *Quarantine) Insert(ctx context.Context, r QuarantineRow) error {
+	rcpt, _ := json.Marshal(nonNil(r.RcptTo))
+	_, err := q.db.Exec(ctx, `INSERT INTO quarantine (`+quarantineCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.CreatedAt.UnixMilli(), r.Frontend, r.ClientIP, r.MailFrom, string(rcpt), r.From, r.Subject,
+		r.MessageID, r.Score, strings.Join(r.Signals, " "), r.Size, r.StoredSize, r.SHA256, r.Path,
+		millis(r.ReleasedAt), r.ReleasedBy, millis(r.DeletedAt), r.DeletedBy)
+	if err != nil {
+		return fmt.Errorf("store: insert quarantine %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func scanQuarantine(sc interface{ Scan(...any) error }) (QuarantineRow, error) {
+	var (
+		r                 QuarantineRow
+		created           int64
+		rcpt, signals     string
+		released, deleted sql.NullInt64
+	)
+	err := sc.Scan(&r.ID, &created, &r.Frontend, &r.ClientIP, &r.MailFrom, &rcpt, &r.From, &r.Subject,
+		&r.MessageID, &r.Score, &signals, &r.Size, &r.StoredSize, &r.SHA256, &r.Path,
+		&released, &r.ReleasedBy, &deleted, &r.DeletedBy)
+	if err != nil {
+		return r, err
+	}
+	r.CreatedAt = time.UnixMilli(created).UTC()
+	r.ReleasedAt, r.DeletedAt = fromMillis(released), fromMillis(deleted)
+	_ = json.Unmarshal([]byte(rcpt), &r.RcptTo)
+	r.Signals = strings.Fields(signals)
+	return r, nil
+}
+
+// Get returns one entry, or ErrNotFound.
+func (q *Quarantine) Get(ctx context.Context, id string) (QuarantineRow, error) {
+	r, err := scanQuarantine(q.db.QueryRow(ctx, `SELECT `+quarantineCols+` FROM quarantine WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: get quarantine %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// QuarantineFilter selects entries for List.
+type QuarantineFilter struct {
+	Since time.Time // created at or after; zero: any
+	// All includes released and deleted entries; by default only the
+	// messages still held are listed.
+	All   bool
+	Limit int // 0: 100
+}
+
+// List returns entries, newest first.
+func (q *Quarantine) List(ctx context.Context, f QuarantineFilter) ([]QuarantineRow, error) {
+	where, args := []string{"1=1"}, []any{}
+	if !f.All {
+		where = append(where, "released_at IS NULL AND deleted_at IS NULL")
+	}
+	if !f.Since.IsZero() {
+		where = append(where, "created_at >= ?")
+		args = append(args, f.Since.UnixMilli())
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	args = append(args, limit)
+	rows, err := q.db.Query(ctx, `SELECT `+quarantineCols+` FROM quarantine WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list quarantine: %w", err)
+	}
+	defer rows.Close()
+	var out []QuarantineRow
+	for rows.Next() {
+		r, err := scanQuarantine(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list quarantine: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// MarkReleased records who released a held entry. It returns ErrNotFound
+// when the entry does not exist or is no longer held.
+func (q *Quarantine) MarkReleased(ctx context.Context, id, by string, at time.Time) error {
+	return q.mark(ctx, `UPDATE quarantine SET released_at = ?, released_by = ?
+		WHERE id = ? AND released_at IS NULL AND deleted_at IS NULL`, id, by, at)
+}
+
+// MarkDeleted records who deleted an entry (its file is gone).
+func (q *Quarantine) MarkDeleted(ctx context.Context, id, by string, at time.Time) error {
+	return q.mark(ctx, `UPDATE quarantine SET deleted_at = ?, deleted_by = ?
+		WHERE id = ? AND deleted_at IS NULL`, id, by, at)
+}
+
+func (q *Quarantine) mark(ctx context.Context, stmt, id, by string, at time.Time) error {
+	res, err := q.db.Exec(ctx, stmt, at.UnixMilli(), by, id)
+	if err != nil {
+		return fmt.Errorf("store: update quarantine %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Stored returns the entries whose file is still on disk (not deleted),
+// oldest first: the purge job walks them against retention and size limits.
+func (q *Quarantine) Stored(ctx context.Context) ([]QuarantineRow, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+quarantineCols+` FROM quarantine
+		WHERE deleted_at IS NULL ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: stored quarantine: %w", err)
+	}
+	defer rows.Close()
+	var out []QuarantineRow
+	for rows.Next() {
+		r, err := scanQuarantine(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: stored quarantine: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,360 @@
+// Package trace is the message trace: one record per message the gateway
+// scanned (who sent it, to whom, what it carried, what was decided), kept
+// for the retention the CERT recommends (180 days by default) and searched
+// by incident response to find every recipient of a campaign — by sender,
+// domain (a URL host or sender domain anywhere under it), URL, client IP or
+// attachment/fuzzy hash.
+//
+// Records are written asynchronously in batches so that tracing never holds
+// up a mail transaction; Close flushes what is pending.
+package trace
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// Record is one traced message.
+type Record struct {
+	ID           int64     `json:"id,omitempty"`
+	At           time.Time `json:"at"`
+	Frontend     string    `json:"frontend"` // milter, relay, api
+	QueueID      string    `json:"queue_id,omitempty"`
+	ClientIP     string    `json:"client_ip,omitempty"`
+	HELO         string    `json:"helo,omitempty"`
+	MailFrom     string    `json:"mail_from,omitempty"`
+	RcptTo       []string  `json:"rcpt_to,omitempty"`
+	From         string    `json:"from,omitempty"`
+	Subject      string    `json:"subject,omitempty"`
+	MessageID    string    `json:"message_id,omitempty"`
+	Action       string    `json:"action"`
+	Score        float64   `json:"score"`
+	Signals      []string  `json:"signals,omitempty"`
+	URLs         []string  `json:"urls,omitempty"`
+	Domains      []string  `json:"domains,omitempty"`
+	Attachments  []string  `json:"attachments_sha256,omitempty"`
+	Fuzzy        string    `json:"fuzzy,omitempty"`
+	QuarantineID string    `json:"quarantine_id,omitempty"`
+
+	hosts []string // URL hosts, for domain terms; not stored as a column
+}
+
+// FromVerdict builds the record of a scanned message. action may differ
+// from v.Action (a message accepted unscanned in fail-open mode).
+func FromVerdict(frontend, queueID string, v *scan.Verdict, action string) Record {
+	ind := v.Indicators
+	r := Record{
+		At:          time.Now().UTC(),
+		Frontend:    frontend,
+		QueueID:     queueID,
+		ClientIP:    ind.ClientIP,
+		HELO:        v.Envelope.HELO,
+		MailFrom:    strings.ToLower(strings.Trim(v.Envelope.MailFrom, "<>")),
+		RcptTo:      lowerAll(v.Envelope.RcptTo),
+		From:        ind.FromAddress,
+		Subject:     ind.Subject,
+		MessageID:   ind.MessageID,
+		Action:      action,
+		Score:       v.Score,
+		URLs:        ind.URLs,
+		Domains:     ind.Domains,
+		Attachments: ind.Attachments,
+		Fuzzy:       ind.FuzzyBody,
+		hosts:       ind.Hosts,
+	}
+	if r.ClientIP == "" && v.Envelope.ClientIP.IsValid() {
+		r.ClientIP = v.Envelope.ClientIP.String()
+	}
+	for _, s := range v.Signals {
+		r.Signals = append(r.Signals, s.Name)
+	}
+	// Senders named in the message but not in the envelope (Reply-To...)
+	// are searchable too.
+	for _, s := range ind.Senders {
+		if s != r.From && s != r.MailFrom {
+			r.hosts = append(r.hosts, "@"+s)
+		}
+	}
+	return r
+}
+
+func lowerAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.ToLower(strings.Trim(s, "<>"))
+	}
+	return out
+}
+
+// terms derives the searchable values of r.
+func (r *Record) terms() []store.TraceTerm {
+	seen := map[store.TraceTerm]bool{}
+	var out []store.TraceTerm
+	add := func(kind, v string) {
+		v = strings.ToLower(strings.TrimSpace(v))
+		t := store.TraceTerm{Kind: kind, Value: v}
+		if v == "" || seen[t] {
+			return
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	sender := func(a string) {
+		add("sender", a)
+		if i := strings.LastIndexByte(a, '@'); i >= 0 {
+			domainTerms(a[i+1:], func(d string) { add("domain", d) })
+		}
+	}
+	sender(r.From)
+	sender(r.MailFrom)
+	for _, h := range r.hosts {
+		if a, ok := strings.CutPrefix(h, "@"); ok {
+			sender(a)
+			continue
+		}
+		domainTerms(h, func(d string) { add("domain", d) })
+	}
+	for _, d := range r.Domains {
+		add("domain", d)
+	}
+	for _, rc := range r.RcptTo {
+		add("rcpt", rc)
+	}
+	for _, u := range r.URLs {
+		add("url", u)
+	}
+	add("ip", r.ClientIP)
+	for _, h := range r.Attachments {
+		add("hash", h)
+	}
+	add("hash", r.Fuzzy)
+	add("msgid", strings.Trim(r.MessageID, "<>"))
+	return out
+}
+
+// domainTerms calls add with host and each parent domain down to its
+// registrable domain: login.evil.example.com gives itself, evil.example.com
+// and example.com, so a search for any of them finds the record.
+func domainTerms(host string, add func(string)) {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" {
+		return
+	}
+	reg := urlx.Registrable(host)
+	for d := host; d != ""; {
+		add(d)
+		if d == reg || reg == "" {
+			return
+		}
+		_, rest, ok := strings.Cut(d, ".")
+		if !ok {
+			return
+		}
+		d = rest
+	}
+}
+
+func (r *Record) row() store.TraceRow {
+	return store.TraceRow{
+		At: r.At, Frontend: r.Frontend, QueueID: r.QueueID, ClientIP: r.ClientIP, HELO: r.HELO,
+		MailFrom: r.MailFrom, RcptTo: r.RcptTo, From: r.From, Subject: r.Subject, MessageID: r.MessageID,
+		Action: r.Action, Score: r.Score, Signals: r.Signals, URLs: r.URLs, Domains: r.Domains,
+		Attachments: r.Attachments, Fuzzy: r.Fuzzy, QuarantineID: r.QuarantineID, Terms: r.terms(),
+	}
+}
+
+func fromRow(s store.TraceRow) Record {
+	return Record{
+		ID: s.ID, At: s.At, Frontend: s.Frontend, QueueID: s.QueueID, ClientIP: s.ClientIP, HELO: s.HELO,
+		MailFrom: s.MailFrom, RcptTo: s.RcptTo, From: s.From, Subject: s.Subject, MessageID: s.MessageID,
+		Action: s.Action, Score: s.Score, Signals: s.Signals, URLs: s.URLs, Domains: s.Domains,
+		Attachments: s.Attachments, Fuzzy: s.Fuzzy, QuarantineID: s.QuarantineID,
+	}
+}
+
+// Query selects records; every set field must match.
+type Query struct {
+	Sender string // an address in MAIL FROM, From, Sender or Reply-To
+	Rcpt   string // an envelope recipient
+	Domain string // a sender domain or URL host equal to or under Domain
+	URL    string // a URL, or a prefix of one
+	IP     string // the client IP
+	Hash   string // an attachment SHA-256 or the fuzzy body hash
+	MsgID  string // the Message-ID, with or without angle brackets
+	Action string // accept, tag, quarantine, reject, tempfail
+	Since  time.Time
+	Until  time.Time
+	Limit  int // 0: 1000
+}
+
+func (q Query) filter() store.TraceFilter {
+	f := store.TraceFilter{Since: q.Since, Until: q.Until, Action: q.Action, Limit: q.Limit}
+	add := func(kind, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			if kind != "url" {
+				v = strings.ToLower(v)
+			}
+			f.Terms = append(f.Terms, store.TraceTerm{Kind: kind, Value: v})
+		}
+	}
+	add("sender", strings.Trim(q.Sender, "<>"))
+	add("rcpt", strings.Trim(q.Rcpt, "<>"))
+	add("domain", strings.TrimSuffix(q.Domain, "."))
+	add("url", q.URL)
+	add("ip", q.IP)
+	add("hash", q.Hash)
+	add("msgid", strings.Trim(q.MsgID, "<>"))
+	return f
+}
+
+// Log writes and searches the trace. Create it with Open.
+type Log struct {
+	repo *store.Trace
+	log  *slog.Logger
+
+	mu      sync.Mutex
+	pending []Record
+	wake    chan struct{}
+	done    chan struct{}
+	closed  bool
+	flushed sync.WaitGroup
+}
+
+// Open starts a trace log over db. log may be nil.
+func Open(db *store.DB, log *slog.Logger) *Log {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	l := &Log{repo: db.Trace(), log: log, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	l.flushed.Add(1)
+	go l.writer()
+	return l
+}
+
+// maxPending bounds the records waiting for the writer; past it the oldest
+// are dropped with an error log rather than growing without limit while
+// the database is unavailable.
+const maxPending = 100_000
+
+// Add queues a record for writing; it never blocks on the database.
+func (l *Log) Add(r Record) {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	if len(l.pending) >= maxPending {
+		l.pending = l.pending[1:]
+		l.log.Error("trace: backlog full, dropping oldest record")
+	}
+	l.pending = append(l.pending, r)
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (l *Log) writer() {
+	defer l.flushed.Done()
+	for {
+		select {
+		case <-l.wake:
+		case <-l.done:
+			l.flush()
+			return
+		}
+		// Let a burst accumulate into one transaction.
+		time.Sleep(50 * time.Millisecond)
+		l.flush()
+	}
+}
+
+func (l *Log) flush() {
+	for {
+		l.mu.Lock()
+		batch := l.pending
+		if len(batch) > 500 {
+			batch = batch[:500]
+		}
+		l.pending = l.pending[len(batch):]
+		l.mu.Unlock()
+		if len(batch) == 0 {
+			return
+		}
+		rows := make([]store.TraceRow, len(batch))
+		for i := range batch {
+			rows[i] = batch[i].row()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := l.repo.Insert(ctx, rows)
+		cancel()
+		if err != nil {
+			l.log.Error("trace: write failed, records lost", "records", len(rows), "err", err)
+		}
+	}
+}
+
+// Flush writes every pending record before returning.
+func (l *Log) Flush() { l.flush() }
+
+// Close writes what is pending and stops the writer.
+func (l *Log) Close() {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.closed = true
+	l.mu.Unlock()
+	close(l.done)
+	l.flushed.Wait()
+}
+
+// Search returns the records matching q, newest first.
+func (l *Log) Search(ctx context.Context, q Query) ([]Record, error) {
+	rows, err := l.repo.Search(ctx, q.filter())
+	if err != nil {
+		return nil, fmt.Errorf("trace: search: %w", err)
+	}
+	out := make([]Record, len(rows))
+	for i, r := range rows {
+		out[i] = fromRow(r)
+	}
+	return out, nil
+}
+
+// Purge deletes the records older than retention.
+func (l *Log) Purge(ctx context.Context, retention time.Duration) (int64, error) {
+	n, err := l.repo.Purge(ctx, time.Now().Add(-retention))
+	if err != nil {
+		return 0, fmt.Errorf("trace: purge: %w", err)
+	}
+	return n, nil
+}
+
+// ParseAge reads a look-back period: a Go duration ("36h") or a number of
+// days ("7d").
+func ParseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscan(d, &n); err != nil || n < 0 || n > 100_000 {
+			return 0, fmt.Errorf("trace: %q is not a number of days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("trace: %q is not a duration (7d, 36h)", s)
+	}
+	return d, nil
+}

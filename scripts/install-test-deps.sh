@@ -1,0 +1,33 @@
+#!/bin/sh
+# install-test-deps.sh installs the real mail software the gateway's end-to-end
+# tests drive: Postfix (with its smtp-sink and smtp-source test tools) and swaks.
+# Debian/Ubuntu only; run as root. Postfix is installed with debconf's
+# "No configuration": the tests write their own main.cf/master.cf in a temp
+# directory and never touch /etc/postfix.
+set -eu
+
+need=""
+command -v postfix >/dev/null 2>&1 || [ -x /usr/sbin/postfix ] || need="$need postfix"
+command -v swaks >/dev/null 2>&1 || need="$need swaks"
+if [ -z "$need" ]; then
+	echo "install-test-deps: postfix and swaks already installed"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-test-deps: need root to apt-get install:$need" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+echo "postfix postfix/mailname string vigie.test" | debconf-set-selections
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need
+# The Debian package may start the system instance; the tests run private
+# instances on high ports and do not need it.
+if command -v postfix >/dev/null 2>&1; then
+	postfix stop >/dev/null 2>&1 || true
+fi
+echo "install-test-deps: installed$need"
