@@ -142,6 +142,12 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
 	}
+	if strings.TrimSpace(m.Subject) == "" {
+		out.Emit("EMPTY_SUBJECT", "")
+	}
+	if numberedLocal(from.Local()) {
+		out.Emit("FROM_LOCAL_NUMBERED", from.Addr)
+	}
 	if n := longestDigitRun(from.Name); n >= 6 {
 		out.Emit("FROM_NAME_NUMBER", from.Name)
 	}
@@ -265,4 +271,16 @@ func isReplySubject(s string) bool {
 		}
 	}
 	return false
+}
+
+// numberedLocal reports local parts generated in bulk: words joined by "_"
+// or "-" and ending in a serial number of four digits or more
+// (Weaver_Erich_85918, NEW_OFFRE_7_53920, department-client-n18610).
+func numberedLocal(local string) bool {
+	parts := strings.FieldsFunc(local, func(r rune) bool { return r == '_' || r == '-' })
+	if len(parts) < 3 {
+		return false
+	}
+	last := strings.TrimLeft(parts[len(parts)-1], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	return len(last) >= 4 && longestDigitRun(last) == len(last)
 }
