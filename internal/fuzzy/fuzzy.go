@@ -58,9 +58,11 @@ func Layout(html string) Signature {
 	var t0, t1, t2 uint64
 	n := 0
 	for i := 0; i < len(html) && n < maxTokens; i++ {
-		if html[i] != '<' {
-			continue
+		lt := strings.IndexByte(html[i:], '<')
+		if lt < 0 {
+			break
 		}
+		i += lt
 		j := i + 1
 		if j < len(html) && html[j] == '/' {
 			j++

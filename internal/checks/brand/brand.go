@@ -301,8 +301,11 @@ func close(a, b string) bool {
 		return false
 	}
 	// Bounded Levenshtein over bytes; labels are short ASCII.
-	prev := make([]int, lb+1)
-	cur := make([]int, lb+1)
+	if lb >= 63 {
+		return false
+	}
+	var rowA, rowB [64]int
+	prev, cur := rowA[:lb+1], rowB[:lb+1]
 	for j := range prev {
 		prev[j] = j
 	}

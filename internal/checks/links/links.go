@@ -137,7 +137,8 @@ func actionable(l scan.Link) bool {
 
 // Check implements scan.Check.
 func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
-	hosts := map[string]bool{}
+	type hostPath struct{ host, path string }
+	hosts := make(map[hostPath]bool, len(in.Links))
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -189,10 +190,10 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if rest := raw[min(len(raw), strings.Index(raw, authority)+len(authority)):]; strings.HasPrefix(rest, "/") {
 			path = rest
 		}
-		if hosts[host+path] {
+		if hosts[hostPath{host, path}] {
 			continue
 		}
-		hosts[host+path] = true
+		hosts[hostPath{host, path}] = true
 		if urlx.IsIP(host) {
 			if ipHost(host) {
 				out.Emit("URL_IP_LITERAL", host)

@@ -157,11 +157,8 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 
 func countZeroWidth(s string) int {
 	n := 0
-	for _, r := range s {
-		switch r {
-		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u034f', '\u180e':
-			n++
-		}
+	for _, zw := range []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u180e"} {
+		n += strings.Count(s, zw)
 	}
 	return n
 }
@@ -216,44 +213,56 @@ type htmlFeatures struct {
 // preheaders (display:none) are too common in newsletters to count.
 func scanHTML(html string) htmlFeatures {
 	var f htmlFeatures
-	for i := 0; i < len(html); i++ {
-		switch html[i] {
-		case '<':
-			name := tagName(html[i+1:])
-			switch name {
-			case "img":
-				f.img = true
-			case "form":
-				f.form = true
-			case "input":
-				end := strings.IndexByte(html[i:], '>')
-				if end < 0 {
-					end = len(html) - i
-				}
-				tag := strings.ToLower(html[i:i+min(end, 400)])
-				if strings.Contains(tag, "password") {
-					f.password = true
-				}
+	// Each pass jumps between occurrences with the vectorised Index functions
+	// instead of looking at every byte.
+	for rest := html; ; {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+		switch tagName(rest) {
+		case "img":
+			f.img = true
+		case "form":
+			f.form = true
+		case "input":
+			end := strings.IndexByte(rest, '>')
+			if end < 0 {
+				end = len(rest)
 			}
-		case 'p':
-			// "...NNNNNpx": an offset of five digits or more.
-			if f.hidden == "" && i+1 < len(html) && html[i+1] == 'x' {
-				n := 0
-				for n < i && n < 8 && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
-					n++
-				}
-				if n >= 5 {
-					f.hidden = "offset " + html[i-n:i] + "px"
-				}
-			}
-		case 'f':
-			if f.hidden == "" && strings.HasPrefix(html[i:], "font-size:") {
-				v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " ")
-				if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "1px") || strings.HasPrefix(v, "0pt") {
-					f.hidden = "font-size " + v[:min(len(v), 3)]
-				}
+			if strings.Contains(strings.ToLower(rest[:min(end, 400)]), "password") {
+				f.password = true
 			}
 		}
+	}
+	// "...NNNNNpx": an offset of five digits or more.
+	for off := 0; f.hidden == ""; {
+		i := strings.Index(html[off:], "px")
+		if i < 0 {
+			break
+		}
+		i += off
+		n := 0
+		for n < i && n < 8 && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+			n++
+		}
+		if n >= 5 {
+			f.hidden = "offset " + html[i-n:i] + "px"
+		}
+		off = i + 2
+	}
+	for off := 0; f.hidden == ""; {
+		i := strings.Index(html[off:], "font-size:")
+		if i < 0 {
+			break
+		}
+		i += off
+		v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " ")
+		if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "1px") || strings.HasPrefix(v, "0pt") {
+			f.hidden = "font-size " + v[:min(len(v), 3)]
+		}
+		off = i + 10
 	}
 	return f
 }
