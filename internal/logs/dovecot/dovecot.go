@@ -1,0 +1,107 @@
+// Package dovecot parses Dovecot's authentication log lines (syslog or its own
+// log_path) into sign-ins: "imap-login: Login: user=<…>, method=…, rip=…" for
+// successes, "(auth failed, N attempts …)" and the auth process's passdb errors
+// ("pam(user,ip): pam_authenticate() failed", "passwd-file(user,ip): Password
+// mismatch") for failures.
+package dovecot
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/logs"
+)
+
+// Parse reads Dovecot log lines; other programs' lines are ignored.
+func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
+	var st logs.Stats
+	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
+		if line[0] == '#' {
+			return
+		}
+		src := logs.Source{File: file, Line: n}
+		t, rest, ok := timestamp(line, opts)
+		if !ok {
+			st.Errorf(src, "no timestamp")
+			return
+		}
+		ev := parseMessage(string(rest))
+		if ev == nil {
+			return
+		}
+		ev.Src, ev.Time = src, t
+		st.Events++
+		emit(ev)
+	})
+	return st, err
+}
+
+// Parser is Parse as a logs.Parser.
+var Parser = logs.ParserFunc(Parse)
+
+func timestamp(line []byte, opts logs.Options) (time.Time, []byte, bool) {
+	// daemontools/s6 TAI64N label: "@" + 24 hex digits, seconds offset by 2^62.
+	if len(line) > 25 && line[0] == '@' {
+		if secs, err := strconv.ParseUint(string(line[1:17]), 16, 64); err == nil && secs >= 1<<62 {
+			nano, _ := strconv.ParseUint(string(line[17:25]), 16, 32)
+			// TAI is ahead of UTC by 10 s plus leap seconds (37 s since 2017).
+			return time.Unix(int64(secs-(1<<62))-10, int64(nano%1e9)).UTC(), bytes.TrimLeft(line[25:], " "), true
+		}
+	}
+	return logs.SyslogTime(line, opts)
+}
+
+func parseMessage(msg string) *logs.SignIn {
+	// Skip "host dovecot[pid]: " or "dovecot: " to the service.
+	if i := strings.Index(msg, "dovecot"); i >= 0 && i < 80 {
+		if j := strings.Index(msg[i:], ": "); j >= 0 {
+			msg = msg[i+j+2:]
+		}
+	}
+	proto := ""
+	if i := strings.Index(msg, "-login: "); i > 0 && i < 20 {
+		proto = msg[:i]
+		if k := strings.LastIndexByte(proto, ' '); k >= 0 {
+			proto = proto[k+1:]
+		}
+	}
+	switch {
+	case proto != "" && (strings.Contains(msg, "-login: Login: ") || strings.Contains(msg, "-login: Info: Login: ")):
+		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rip")), Result: logs.Success, Client: proto, App: "dovecot"}
+	case proto != "" && strings.Contains(msg, "(auth failed"):
+		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rip")), Result: logs.Failure, FailureReason: "auth failed", Client: proto, App: "dovecot"}
+	case proto != "" && strings.Contains(msg, "disallowed plaintext auth") || strings.Contains(msg, "disabled plaintext auth"):
+		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rip")), Result: logs.Failure, FailureReason: "plaintext auth refused", Client: proto, App: "dovecot"}
+	}
+	// passdb errors: "auth: pam(user,1.2.3.4): …", "auth-worker(…): Info: passwd-file(user,ip,…): …"
+	for _, db := range []string{"pam(", "passwd-file(", "sql(", "ldap(", "passwd(", "shadow(", "checkpassword("} {
+		i := strings.Index(msg, db)
+		if i < 0 {
+			continue
+		}
+		args := msg[i+len(db):]
+		j := strings.Index(args, "): ")
+		if j < 0 {
+			return nil
+		}
+		reason := args[j+3:]
+		lr := strings.ToLower(reason)
+		if !(strings.Contains(lr, "failed") || strings.Contains(lr, "mismatch") || strings.Contains(lr, "unknown user")) {
+			return nil
+		}
+		parts := strings.Split(args[:j], ",")
+		ev := &logs.SignIn{User: strings.ToLower(parts[0]), Result: logs.Failure, FailureReason: reason, App: "dovecot"}
+		if len(parts) > 1 {
+			ev.IP = logs.ParseIP(parts[1])
+		}
+		return ev
+	}
+	if strings.Contains(msg, "pam_unix(dovecot:auth): authentication failure") {
+		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rhost")), Result: logs.Failure, FailureReason: "authentication failure", App: "dovecot"}
+	}
+	return nil
+}

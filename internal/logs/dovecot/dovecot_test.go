@@ -1,0 +1,98 @@
+package dovecot
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/logs"
+	"vigie.dev/vigie/internal/logs/logstest"
+)
+
+// TestFail2banFixture: every line fail2ban's dovecot filter flags as a failed
+// login ("failJSON": match true, host) that we turn into a sign-in must be a
+// failure from that host; and most of them must be recognised.
+func TestFail2banFixture(t *testing.T) {
+	const path = "testdata/fail2ban-dovecot.log"
+	evs, st := logstest.ParseFile(t, Parser, path)
+	f, _ := os.Open(path)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var want struct {
+		Match bool   `json:"match"`
+		Host  string `json:"host"`
+	}
+	pending, n, flagged, found := false, int64(0), 0, 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if j, ok := strings.CutPrefix(line, "# failJSON:"); ok {
+			want.Match, want.Host = false, ""
+			pending = json.Unmarshal([]byte(j), &want) == nil
+			continue
+		}
+		if !pending || strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		pending = false
+		if !want.Match {
+			for _, e := range evs[n] {
+				if s := e.(*logs.SignIn); s.Result == logs.Failure && s.IP.String() == want.Host {
+					t.Errorf("line %d: failure from %s that fail2ban does not flag", n, want.Host)
+				}
+			}
+			continue
+		}
+		flagged++
+		for _, e := range evs[n] {
+			s := e.(*logs.SignIn)
+			if s.Result != logs.Failure {
+				t.Errorf("line %d: %s, want failure", n, s.Result)
+			}
+			if s.IP.IsValid() && s.IP.String() != want.Host {
+				t.Errorf("line %d: IP %s, want %s", n, s.IP, want.Host)
+			}
+			if s.Time.IsZero() {
+				t.Errorf("line %d: no time", n)
+			}
+			found++
+		}
+	}
+	if found < flagged*2/3 {
+		t.Errorf("recognised %d of %d flagged failures (errors: %v)", found, flagged, st.Sample)
+	}
+	t.Logf("%d/%d flagged failures recognised, %d events, %d bad lines", found, flagged, st.Events, st.Errors)
+}
+
+func TestLines(t *testing.T) {
+	tests := []struct {
+		line   string
+		user   string
+		ip     string
+		result logs.Result
+		client string
+	}{
+		{"Mar  3 08:12:01 mail dovecot: imap-login: Login: user=<alice@cabinet.example>, method=PLAIN, rip=192.0.2.10, lip=192.0.2.1, mpid=4242, TLS, session=<abc>", "alice@cabinet.example", "192.0.2.10", logs.Success, "imap"},
+		{"Mar  3 08:12:01 mail dovecot[241]: imap-login: Login aborted: Connection closed (auth failed, 3 attempts in 16 secs) (auth_failed): user=<test>, method=PLAIN, rip=192.0.2.241, lip=203.0.113.104, TLS", "test", "192.0.2.241", logs.Failure, "imap"},
+		{"2013-08-11 03:56:40 auth-worker(default): Info: pam(username,1.2.3.4): pam_authenticate() failed: Authentication failure (password mismatch?)", "username", "1.2.3.4", logs.Failure, ""},
+		{"@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin@waschbuesch.de>, method=CRAM-MD5, rip=80.187.101.33, lip=80.254.129.240, TLS", "martin@waschbuesch.de", "80.187.101.33", logs.Failure, "imap"},
+	}
+	for _, tc := range tests {
+		evs, st := logstest.ParseString(t, Parser, "x", tc.line)
+		if len(evs[1]) != 1 {
+			t.Errorf("%s: %d events %v", tc.line, len(evs[1]), st.Sample)
+			continue
+		}
+		s := evs[1][0].(*logs.SignIn)
+		if s.User != tc.user || s.IP.String() != tc.ip || s.Result != tc.result || s.Client != tc.client {
+			t.Errorf("%s:\n got %+v", tc.line, s)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	b, _ := os.ReadFile("testdata/fail2ban-dovecot.log")
+	logstest.Fuzz(f, Parser, string(b), "@4000000000000000ffffffff x", "Jan  1 00:00:00 h dovecot: pam(,", "")
+}

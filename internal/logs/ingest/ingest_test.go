@@ -1,0 +1,76 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/logs"
+)
+
+// TestMixedDirectory: a directory with several formats, a gzipped file, a
+// truncated file, binary junk and a hidden file gives per-file reports and the
+// events of the good lines, never a failure of the whole run.
+func TestMixedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	squid, _ := os.ReadFile("../squid/testdata/fail2ban-squid.log")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(squid)
+	zw.Close()
+	write("access.log.1.gz", gz.Bytes())
+	dove, _ := os.ReadFile("../dovecot/testdata/fail2ban-dovecot.log")
+	write("mail.log", dove[:len(dove)/2]) // cut in the middle of a line
+	write("signins.json", []byte(`[{"createdDateTime":"2025-03-20T22:42:00Z","userPrincipalName":"a@b.example","ipAddress":"203.0.113.45","status":{"errorCode":0}},{"createdDateTime":`))
+	write("junk.bin", []byte("\x00\x01\x02\xff\xfe garbage"))
+	write(".hidden", []byte("ignored"))
+	write("long.log", []byte("1735689600.123 1 10.0.0.1 TCP_MISS/200 1 GET http://a.example/"+strings.Repeat("x", logs.MaxLine+10)+" - HIER_NONE/- -\n1735689600.123 1 10.0.0.1 TCP_MISS/200 1 GET http://a.example/ - HIER_NONE/- -\n"))
+
+	counts := map[string]int{}
+	reports, err := Read(context.Background(), []string{dir}, Config{Options: logs.Options{Year: 2025}}, func(e logs.Event) {
+		counts[filepath.Base(e.Evidence().File)]++
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Report{}
+	for _, r := range reports {
+		byName[filepath.Base(r.File)] = r
+	}
+	if len(byName) != 5 {
+		t.Errorf("reports: %+v", reports)
+	}
+	if r := byName["access.log.1.gz"]; r.Format != logs.Squid || r.Events != 4 || counts["access.log.1.gz"] != 4 {
+		t.Errorf("gz: %+v", r)
+	}
+	if r := byName["mail.log"]; r.Format != logs.Dovecot || r.Events == 0 {
+		t.Errorf("truncated: %+v", r)
+	}
+	if r := byName["signins.json"]; r.Format != logs.Entra || r.Events != 1 || r.Errors != 1 {
+		t.Errorf("truncated JSON: %+v", r)
+	}
+	if r := byName["junk.bin"]; r.Err == "" || !strings.Contains(r.Err, "unrecognised") {
+		t.Errorf("junk: %+v", r)
+	}
+	if r := byName["long.log"]; r.Errors != 1 || r.Events != 1 {
+		t.Errorf("long line: %+v", r)
+	}
+}
+
+func TestStdinAndMissing(t *testing.T) {
+	in := strings.NewReader("1735689600.123 1 10.0.0.1 TCP_MISS/200 1 GET http://a.example/ - HIER_NONE/- -\n")
+	n := 0
+	reports, err := Read(context.Background(), []string{"-", "/does/not/exist"}, Config{Stdin: in}, func(logs.Event) { n++ })
+	if err != nil || n != 1 || len(reports) != 2 {
+		t.Fatalf("%v %d %+v", err, n, reports)
+	}
+}

@@ -1,0 +1,167 @@
+// Package postfix parses the Postfix maillog into sign-ins (SMTP AUTH successes
+// from smtpd "client=…, sasl_username=…" and "SASL … authentication failed"
+// warnings) and mail sent (qmgr "from=<…>, size=…, nrcpt=N (queue active)"),
+// attributing each message to the account that authenticated to submit it.
+package postfix
+
+import (
+	"context"
+	"io"
+	"net/netip"
+	"strings"
+
+	"vigie.dev/vigie/internal/logs"
+)
+
+// maxQueue bounds the queue-ID → submitter table: a message whose smtpd line is
+// older than this many messages loses its attribution, memory stays bounded.
+const maxQueue = 200_000
+
+// Parse reads Postfix log lines; other programs' lines are ignored.
+func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
+	var st logs.Stats
+	p := parser{submitter: map[string]string{}}
+	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
+		if line[0] == '#' {
+			return
+		}
+		src := logs.Source{File: file, Line: n}
+		t, rest, ok := logs.SyslogTime(line, opts)
+		if !ok {
+			st.Errorf(src, "no syslog timestamp")
+			return
+		}
+		ev := p.parse(string(rest))
+		if ev == nil {
+			return
+		}
+		switch e := ev.(type) {
+		case *logs.SignIn:
+			e.Src, e.Time = src, t
+		case *logs.MailSent:
+			e.Src, e.Time = src, t
+		}
+		st.Events++
+		emit(ev)
+	})
+	return st, err
+}
+
+// Parser is Parse as a logs.Parser.
+var Parser = logs.ParserFunc(Parse)
+
+type parser struct {
+	submitter map[string]string // queue ID → SASL user or local sender
+}
+
+func (p *parser) parse(rest string) logs.Event {
+	// "host postfix/smtpd[123]: message" (also "postfix/submission/smtpd").
+	i := strings.Index(rest, "postfix")
+	if i < 0 || i > 64 {
+		return nil
+	}
+	prog := rest[i:]
+	j := strings.Index(prog, ": ")
+	if j < 0 {
+		return nil
+	}
+	msg := prog[j+2:]
+	prog = prog[:j]
+	if k := strings.IndexByte(prog, '['); k >= 0 {
+		prog = prog[:k]
+	}
+	daemon := prog[strings.LastIndexByte(prog, '/')+1:]
+	qid, body := "", msg
+	if k := strings.Index(msg, ": "); k > 0 && k <= 20 && isQueueID(msg[:k]) {
+		qid, body = msg[:k], msg[k+2:]
+	}
+	switch daemon {
+	case "smtpd":
+		if strings.HasPrefix(body, "client=") && strings.Contains(body, "sasl_username=") {
+			user := strings.ToLower(logs.Field(body, "sasl_username"))
+			if qid != "" {
+				p.remember(qid, user)
+			}
+			return &logs.SignIn{User: user, IP: clientIP(upToComma(strings.TrimPrefix(body, "client="))), Result: logs.Success, Client: "smtp " + logs.Field(body, "sasl_method"), App: "postfix"}
+		}
+		if strings.HasPrefix(msg, "warning: ") && strings.Contains(msg, "authentication failed") {
+			// warning: unknown[1.2.3.4]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=bob
+			w := msg[len("warning: "):]
+			host := w
+			if k := strings.Index(w, ": "); k >= 0 {
+				host = w[:k]
+			}
+			reason := w
+			if k := strings.Index(w, "authentication failed"); k >= 0 {
+				reason = w[k:]
+				if c := strings.Index(reason, ","); c >= 0 {
+					reason = reason[:c]
+				}
+			}
+			return &logs.SignIn{User: strings.ToLower(logs.Field(w, "sasl_username")), IP: clientIP(host), Result: logs.Failure, FailureReason: reason, Client: "smtp", App: "postfix"}
+		}
+	case "pickup":
+		if qid != "" && strings.HasPrefix(body, "uid=") {
+			p.remember(qid, strings.ToLower(logs.Field(body, "from")))
+		}
+	case "qmgr":
+		if qid == "" {
+			return nil
+		}
+		if body == "removed" {
+			delete(p.submitter, qid)
+			return nil
+		}
+		if strings.HasPrefix(body, "from=") && strings.Contains(body, "nrcpt=") {
+			n, _ := logs.Atoi([]byte(logs.Field(body, "nrcpt")))
+			from := strings.ToLower(logs.Field(body, "from"))
+			ev := &logs.MailSent{Sender: from, Count: n, Status: "queued"}
+			if u, ok := p.submitter[qid]; ok {
+				ev.Authenticated = true
+				if u != "" {
+					ev.Sender = u
+				}
+			}
+			return ev
+		}
+	}
+	return nil
+}
+
+func (p *parser) remember(qid, user string) {
+	if len(p.submitter) >= maxQueue {
+		clear(p.submitter)
+	}
+	p.submitter[qid] = user
+}
+
+// clientIP takes the address out of "hostname[1.2.3.4]" or "hostname[1.2.3.4]:port".
+func clientIP(s string) netip.Addr {
+	i := strings.LastIndexByte(s, '[')
+	j := strings.LastIndexByte(s, ']')
+	if i < 0 || j < i {
+		return logs.ParseIP(s)
+	}
+	return logs.ParseIP(strings.TrimPrefix(s[i+1:j], "IPv6:"))
+}
+
+// isQueueID accepts short (hex) and long (base-52 style) Postfix queue IDs.
+func isQueueID(s string) bool {
+	if len(s) < 5 || len(s) > 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return s != "NOQUEUE"
+}
+
+func upToComma(s string) string {
+	if i := strings.IndexByte(s, ','); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

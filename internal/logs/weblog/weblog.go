@@ -1,0 +1,109 @@
+// Package weblog parses the nginx and Apache access logs that webmail and reverse
+// proxies write: the Common and Combined Log Formats, optionally prefixed by the
+// virtual host (Apache "vhost_combined": "%v:%p %h %l %u %t \"%r\" %>s %O …").
+package weblog
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+	"time"
+
+	"vigie.dev/vigie/internal/logs"
+)
+
+// Parse reads an access log.
+func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
+	var st logs.Stats
+	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
+		src := logs.Source{File: file, Line: n}
+		ev, ok := parseLine(line)
+		if !ok {
+			st.Errorf(src, "not a Common/Combined Log Format line")
+			return
+		}
+		ev.Src = src
+		st.Events++
+		emit(ev)
+	})
+	return st, err
+}
+
+// Parser is Parse as a logs.Parser.
+var Parser = logs.ParserFunc(Parse)
+
+func parseLine(line []byte) (*logs.WebRequest, bool) {
+	open := bytes.IndexByte(line, '[')
+	if open < 0 {
+		return nil, false
+	}
+	head := bytes.Fields(line[:open])
+	var vhost []byte
+	switch len(head) {
+	case 3: // host ident user
+	case 4: // vhost:port host ident user
+		vhost = head[0]
+		head = head[1:]
+	default:
+		return nil, false
+	}
+	closeB := bytes.IndexByte(line[open:], ']')
+	if closeB < 0 {
+		return nil, false
+	}
+	t, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(line[open+1:open+closeB]))
+	if err != nil {
+		return nil, false
+	}
+	rest := line[open+closeB+1:]
+	req, rest, ok := quoted(rest)
+	if !ok {
+		return nil, false
+	}
+	ev := &logs.WebRequest{Time: t.UTC(), ClientIP: logs.ParseIP(string(head[0]))}
+	if u := string(head[2]); u != "-" {
+		ev.User = u
+	}
+	parts := bytes.Fields(req)
+	if len(parts) >= 2 {
+		ev.Method, ev.URL = string(parts[0]), string(parts[1])
+	}
+	nums := bytes.Fields(rest)
+	if len(nums) >= 2 {
+		ev.Status, _ = logs.Atoi(nums[0])
+		ev.Bytes, _ = strconv.ParseInt(string(nums[1]), 10, 64)
+	}
+	// Combined: "referer" "user-agent"
+	if _, rest2, ok := quoted(rest); ok {
+		if ua, _, ok := quoted(rest2); ok {
+			ev.UserAgent = string(ua)
+		}
+	}
+	if len(vhost) > 0 {
+		ev.Host = logs.URLHost(string(vhost))
+	} else {
+		ev.Host = logs.URLHost(ev.URL)
+	}
+	if ev.Host != "" && len(ev.URL) > 0 && ev.URL[0] == '/' {
+		ev.URL = "https://" + ev.Host + ev.URL
+	}
+	return ev, true
+}
+
+// quoted returns the content of the next "…" field (with \" escapes) and what follows.
+func quoted(b []byte) ([]byte, []byte, bool) {
+	i := bytes.IndexByte(b, '"')
+	if i < 0 {
+		return nil, nil, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return b[i+1 : j], b[j+1:], true
+		}
+	}
+	return nil, nil, false
+}
