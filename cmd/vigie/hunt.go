@@ -13,6 +13,9 @@ import (
 
 	"vigie.dev/vigie/internal/geo"
 	"vigie.dev/vigie/internal/hunt"
+	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/ir/journal"
 	"vigie.dev/vigie/internal/logs"
 	"vigie.dev/vigie/internal/logs/ingest"
 )
@@ -47,7 +50,9 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	geoDir := fs.String("geoip", os.Getenv("VIGIE_GEOIP_DIR"), "directory of GeoIP data installed by scripts/install-geoip.sh")
 	format := fs.String("format", "", "force the log format instead of detecting it ("+formats()+")")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	incident := fs.String("incident", "", "record the findings in this incident (not yet available)")
+	incidentID := fs.Int64("incident", 0, "record the findings in this incident's main courante and add the affected users")
+	storeDSN := fs.String("store", "", "also hunt for the indicator store's live entries (\"default\" for "+defaultStoreDSN()+")")
+	cfgPath := fs.String("config", "", "configuration file (data directory and store, for --incident)")
 	baseline := fs.Duration("baseline", 14*24*time.Hour, "baseline window for new countries, networks, hours and mail volume")
 	internal := fs.String("domains", "", "comma-separated mail domains of the organisation (default: each user's own domain)")
 	verbose := fs.Bool("v", false, "log each file read")
@@ -61,9 +66,6 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return usageErr("no logs given")
-	}
-	if *incident != "" {
-		return usageErr("--incident: recording findings in an incident is not yet available; use --json and attach the output")
 	}
 	level := slog.LevelWarn
 	if *verbose {
@@ -83,9 +85,20 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stderr, "vigie hunt: %s: %d lines rejected (first: %v)\n", f, bad, first)
 		}
 	}
+	if *storeDSN != "" {
+		dsn := *storeDSN
+		if dsn == "default" {
+			dsn = defaultStoreDSN()
+		}
+		n, err := loadStoreIndicators(ctx, dsn, set)
+		if err != nil {
+			return err
+		}
+		logger.Info("indicators from the store", "count", n)
+	}
 	if *iocOnly {
 		if set.Len() == 0 {
-			return usageErr("--ioc-only needs indicators: --ioc FILE")
+			return usageErr("--ioc-only needs indicators: --ioc FILE or --store DSN")
 		}
 		return sweep(ctx, fs.Args(), set, *asJSON, stdout, stderr)
 	}
@@ -126,6 +139,11 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	findings := h.Findings()
+	if *incidentID > 0 {
+		if err := recordFindings(ctx, *cfgPath, *storeDSN, *incidentID, findings, stderr); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		return writeJSON(stdout, huntOutput{Findings: findings, Files: reports, Users: hunt.Users(findings)})
 	}
@@ -237,4 +255,67 @@ func formats() string {
 		s = append(s, string(f))
 	}
 	return strings.Join(s, ", ")
+}
+
+// loadStoreIndicators adds the store's live IP, domain, host and URL
+// indicators to set; the other kinds do not appear in logs.
+func loadStoreIndicators(ctx context.Context, dsn string, set *hunt.Set) (int, error) {
+	db, err := openStore(ctx, dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	n := 0
+	err = ioc.NewService(db, ioc.ServiceOptions{}).Each(ctx, ioc.Filter{}, func(ind *ioc.Indicator) error {
+		switch ind.Kind {
+		case ioc.KindIP, ioc.KindDomain, ioc.KindHost, ioc.KindURL:
+			if set.Add(ind.Value) == nil {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// recordFindings writes one main-courante entry per finding in the
+// incident, naming the users and evidence lines, and adds the affected
+// users to the incident's accounts.
+func recordFindings(ctx context.Context, cfgPath, dsn string, id int64, findings []hunt.Finding, stderr io.Writer) error {
+	c := newIncidentCmd("hunt", stderr)
+	c.config = cfgPath
+	if dsn != "" && dsn != "default" {
+		c.store = dsn
+	}
+	svc, done, err := c.service(ctx, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	author := operator("")
+	for _, f := range findings {
+		var ev []string
+		for i, e := range f.Evidence {
+			if i == 5 {
+				ev = append(ev, fmt.Sprintf("… %d more", len(f.Evidence)-5))
+				break
+			}
+			ev = append(ev, fmt.Sprintf("%s:%d", e.File, e.Line))
+		}
+		text := fmt.Sprintf("[vigie hunt] %s (%s) %s — %s Preuves : %s", f.ID, f.Severity, f.User, f.FR, strings.Join(ev, ", "))
+		var accounts []string
+		if f.User != "" {
+			accounts = []string{f.User}
+		}
+		if _, err := svc.Log(ctx, id, journal.Draft{Author: author, Kind: journal.Finding, Text: text, Accounts: accounts}); err != nil {
+			return fmt.Errorf("incident %d: %w", id, err)
+		}
+	}
+	if users := hunt.Users(findings); len(users) > 0 {
+		if _, err := svc.Update(ctx, id, incident.Changes{AddAccounts: users}, author); err != nil {
+			return fmt.Errorf("incident %d: %w", id, err)
+		}
+	}
+	fmt.Fprintf(stderr, "vigie hunt: %d findings recorded in incident #%d\n", len(findings), id)
+	return nil
 }
