@@ -25,16 +25,18 @@ func parseAddressList(raw string, max int) []Address {
 		if strings.TrimSpace(e) == "" {
 			continue
 		}
-		if carry >= 0 {
-			e = raw[carry:r[1]]
-		}
+		// Only the new element is tested: the carried ones hold neither
+		// '@' nor '<', and testing them again would be quadratic.
 		if topLevelIndex(e, '<') < 0 && !strings.Contains(e, "@") {
 			if carry < 0 {
 				carry = r[0]
 			}
 			continue
 		}
-		carry = -1
+		if carry >= 0 {
+			e = raw[carry:r[1]]
+			carry = -1
+		}
 		out = append(out, parseMailbox(strings.TrimSpace(e)))
 	}
 	if carry >= 0 && len(out) < max {

@@ -22,8 +22,7 @@ type htmlScan struct {
 	anchorHref string
 	anchorText textWriter
 
-	raw    string // the raw-text element the next text token belongs to
-	inHead bool
+	raw string // the raw-text element the next text token belongs to
 }
 
 // scanHTML runs an htmlScan over doc.
@@ -65,9 +64,8 @@ func (s *htmlScan) text(t string, refs bool) {
 	case "title", "noscript", "noembed", "noframes", "iframe":
 		return
 	}
-	if s.inHead {
-		return
-	}
+	// No test for <head>: its text content is in the elements above, and
+	// any other text ends the head for a browser (WHATWG §13.2.6.4.4).
 	if blank(t) {
 		// The whitespace between tags, most text tokens.
 		if s.anchor {
@@ -131,10 +129,6 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 		s.raw = name
 	}
 	switch name {
-	case "head":
-		s.inHead = true
-	case "body":
-		s.inHead = false
 	case "a":
 		s.closeAnchor()
 	case "td", "th":
@@ -198,10 +192,7 @@ func (s *htmlScan) endTag(name string) {
 	if name == s.raw {
 		s.raw = ""
 	}
-	switch name {
-	case "head":
-		s.inHead = false
-	case "a":
+	if name == "a" {
 		s.closeAnchor()
 	}
 	if blockTag(name) {
@@ -223,13 +214,18 @@ func (s *htmlScan) closeAnchor() {
 		return
 	}
 	s.anchor = false
-	s.link(s.anchorHref, URLFromHref, string(s.anchorText.buf))
+	if !s.p.urls.full() {
+		s.link(s.anchorHref, URLFromHref, string(s.anchorText.buf))
+	}
 }
 
 // link records a URL found in an attribute or style sheet, resolved
 // against <base href>. Relative references without a base lead nowhere
 // outside the message and are dropped, as are in-message schemes.
 func (s *htmlScan) link(ref string, src URLSource, text string) {
+	if s.p.urls.full() {
+		return
+	}
 	ref = cleanURL(ref)
 	if ref == "" || ref[0] == '#' {
 		return
@@ -400,51 +396,95 @@ func (w *textWriter) emit(p string) {
 }
 
 // write appends text, decoding character references when refs is set
-// (text outside raw-text elements).
+// (text outside raw-text elements). Runs of ordinary characters, single
+// spaces between words included, are copied at once.
 func (w *textWriter) write(t string, refs bool) {
+	word := &wordByte
+	if refs {
+		word = &wordByteNoRef
+	}
 	for i := 0; i < len(t); {
 		c := t[i]
-		if c < 0x80 {
-			if c <= ' ' {
-				w.space()
-				i++
-				continue
-			}
-			if c == '&' && refs {
-				ent, n := decodeCharRef(t[i:])
-				if len(ent) == 1 && ent[0] > ' ' {
-					w.emit(ent)
-				} else {
-					w.write(ent, false)
+		if c == '&' && refs {
+			ref, n := decodeCharRef(t[i:])
+			w.writeChar(ref)
+			i += n
+			continue
+		}
+		if c <= ' ' {
+			w.space()
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) {
+			b := t[j]
+			if word[b] {
+				j++
+			} else if b == ' ' && j > i && j+1 < len(t) && word[t[j+1]] {
+				j += 2
+			} else if b >= 0x80 {
+				r, n := utf8.DecodeRuneInString(t[j:])
+				if r == utf8.RuneError && n == 1 || specialRune(r) {
+					break
 				}
-				i += n
-				continue
-			}
-			// A run of ASCII text, through single spaces between words.
-			j := i + 1
-			for j < len(t) {
-				if d := t[j]; d > ' ' && d < 0x80 && (d != '&' || !refs) ||
-					d == ' ' && j+1 < len(t) && t[j+1] > ' ' && t[j+1] < 0x80 && (t[j+1] != '&' || !refs) {
-					j++
-					continue
-				}
+				j += n
+			} else {
 				break
 			}
+		}
+		if j > i {
 			w.emit(t[i:j])
 			i = j
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(t[i:])
-		switch {
-		case r == 0xa0 || unicode.IsSpace(r):
-			w.space()
-		case invisibleRune(r):
-		default:
-			w.emit(t[i : i+n])
-		}
+		// A space-like, invisible or invalid character, or DEL.
+		_, n := utf8.DecodeRuneInString(t[i:])
+		w.writeChar(t[i : i+n])
 		i += n
 	}
 }
+
+// writeChar appends one character (or the text of a character reference).
+func (w *textWriter) writeChar(ch string) {
+	r, n := utf8.DecodeRuneInString(ch)
+	switch {
+	case n != len(ch):
+		w.write(ch, false) // a reference that decodes to several characters
+	case r == utf8.RuneError && n <= 1:
+		if n == 1 {
+			w.emit("\uFFFD")
+		}
+	case r <= ' ' || r == 0xa0 || r >= 0x80 && unicode.IsSpace(r):
+		w.space()
+	case invisibleRune(r):
+	default:
+		w.emit(ch)
+	}
+}
+
+// specialRune reports the non-ASCII characters write does not copy as
+// they are: spaces and invisible characters.
+func specialRune(r rune) bool {
+	if r < 0x2000 {
+		switch r {
+		case 0x85, 0xa0, 0xad, 0x34f, 0x61c, 0x115f, 0x1160, 0x1680, 0x17b4, 0x17b5, 0x180e:
+			return true
+		}
+		return false
+	}
+	return unicode.IsSpace(r) || invisibleRune(r)
+}
+
+// wordByte marks printable ASCII other than the space: the bytes
+// textWriter copies as they are; wordByteNoRef also leaves out the '&'
+// that starts a character reference.
+var wordByte, wordByteNoRef = func() (t, u [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c], u[c] = true, c != '&'
+	}
+	return t, u
+}()
 
 func invisibleRune(r rune) bool {
 	switch r {

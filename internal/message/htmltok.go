@@ -41,9 +41,25 @@ type htmlAttr struct {
 	key, val string
 }
 
-func isHTMLSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
-}
+func isHTMLSpace(c byte) bool { return htmlClass[c]&classSpace != 0 }
+
+// Byte classes of the tokenizer's loops, one table lookup each.
+const (
+	classSpace    = 1 << iota // HTML whitespace
+	classNameEnd              // ends a tag name: whitespace, '/', '>'
+	classAttrEnd              // ends an attribute name: the above and '='
+	classValueEnd             // ends an unquoted value: whitespace, '>'
+)
+
+var htmlClass = func() (t [256]uint8) {
+	for _, c := range " \t\n\f\r" {
+		t[c] = classSpace | classNameEnd | classAttrEnd | classValueEnd
+	}
+	t['/'] = classNameEnd | classAttrEnd
+	t['>'] = classNameEnd | classAttrEnd | classValueEnd
+	t['='] = classAttrEnd
+	return t
+}()
 
 func isASCIILetter(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
@@ -167,7 +183,7 @@ func commentEnd(s string, i int) int {
 func (t *htmlTokenizer) readTag(i int, kind tokenKind) bool {
 	s := t.s
 	start := i
-	for i < len(s) && !isHTMLSpace(s[i]) && s[i] != '/' && s[i] != '>' {
+	for i < len(s) && htmlClass[s[i]]&classNameEnd == 0 {
 		i++
 	}
 	name := lowerASCII(s[start:i])
@@ -187,7 +203,7 @@ func (t *htmlTokenizer) readTag(i int, kind tokenKind) bool {
 		}
 		ks := i
 		i++ // a first '=' belongs to the name
-		for i < len(s) && !isHTMLSpace(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=' {
+		for i < len(s) && htmlClass[s[i]]&classAttrEnd == 0 {
 			i++
 		}
 		key := s[ks:i]
@@ -211,14 +227,14 @@ func (t *htmlTokenizer) readTag(i int, kind tokenKind) bool {
 				i += e + 2
 			} else {
 				vs := i
-				for i < len(s) && !isHTMLSpace(s[i]) && s[i] != '>' {
+				for i < len(s) && htmlClass[s[i]]&classValueEnd == 0 {
 					i++
 				}
 				val = s[vs:i]
 			}
 		}
 		if kind == tokStart {
-			t.addAttr(lowerASCII(key), val)
+			t.addAttr(key, val)
 		}
 	}
 	t.pos = i
@@ -229,14 +245,32 @@ func (t *htmlTokenizer) readTag(i int, kind tokenKind) bool {
 	return true
 }
 
-// addAttr keeps the first of duplicate attributes, as browsers do.
+// addAttr keeps the attributes htmlScan reads, under their lower-case
+// name, and only the first of duplicates, as browsers do. Dropping the
+// others bounds the work and memory a tag with a million attributes costs.
 func (t *htmlTokenizer) addAttr(key, val string) {
+	k := knownAttr(key)
+	if k == "" {
+		return
+	}
 	for _, a := range t.attrs {
-		if a.key == key {
+		if a.key == k {
 			return
 		}
 	}
-	t.attrs = append(t.attrs, htmlAttr{key, val})
+	t.attrs = append(t.attrs, htmlAttr{k, val})
+}
+
+// knownAttr returns the lower-case name of the attributes htmlScan reads,
+// or "".
+func knownAttr(key string) string {
+	for _, k := range [...]string{"href", "src", "style", "alt", "action", "formaction", "background",
+		"data", "poster", "xlink:href", "http-equiv", "content"} {
+		if len(key) == len(k) && strings.EqualFold(key, k) {
+			return k
+		}
+	}
+	return ""
 }
 
 // indexEndTag returns the offset in s of the end tag "</name" (any case,

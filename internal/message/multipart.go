@@ -80,11 +80,11 @@ func splitMultipart(body []byte, boundary string, max int) (parts [][]byte, foun
 
 // guessBoundary looks for the boundary a multipart body really uses when its
 // declared one is missing or never occurs: the first line that looks like a
-// delimiter and occurs again further on.
-func guessBoundary(body []byte) string {
+// delimiter and occurs again further on. Each check scans the rest of the
+// body; budget bounds the bytes all checks may scan and is decremented.
+func guessBoundary(body []byte, budget *int64) string {
 	pos := 0
-	// Each check scans the rest of the body: few of them.
-	for checks := 0; pos < len(body) && checks < 8; {
+	for checks := 0; pos < len(body) && checks < 8 && *budget > 0; {
 		k := bytes.Index(body[pos:], []byte("--"))
 		if k < 0 {
 			return ""
@@ -102,10 +102,12 @@ func guessBoundary(body []byte) string {
 		}
 		cand := bytes.TrimRight(body[at+2:end], " \t\r")
 		cand = bytes.TrimSuffix(cand, []byte("--"))
-		if len(cand) < 4 || len(cand) > maxBoundary || bytes.ContainsAny(cand, " \t\"") {
+		if len(cand) < 3 || len(cand) > maxBoundary || bytes.ContainsAny(cand, " \t\"") ||
+			len(bytes.Trim(cand, "-=_")) == 0 { // a rule line of dashes is not a boundary
 			continue
 		}
 		checks++
+		*budget -= int64(len(body) - end)
 		if bytes.Contains(body[end:], append([]byte("\n--"), cand...)) {
 			return string(cand)
 		}

@@ -13,11 +13,16 @@ import (
 // maxDefects bounds the defects recorded for one message.
 const maxDefects = 64
 
+// maxDepthCap bounds Limits.MaxDepth.
+const maxDepthCap = 1000
+
 // parser holds the state of one Parse call.
 type parser struct {
 	lim   Limits
 	m     *Message
 	parts int // MIME nodes visited
+
+	guessBudget int64 // bytes guessBoundary may still scan
 
 	texts, htmls     []string
 	textLen, htmlLen int
@@ -36,6 +41,7 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 	p := &parser{lim: lim, m: m}
 	p.htmlText = textWriter{limit: lim.MaxTextBytes}
 	p.urls.max = lim.MaxURLs
+	p.guessBudget = 4 * lim.MaxSize
 	defer func() {
 		// A bug here must not take the gateway down with it; the fuzz
 		// tests make sure this stays unused.
@@ -72,7 +78,8 @@ func ParseReader(r io.Reader, lim Limits) *Message {
 	return m
 }
 
-// orDefaults replaces the unset fields of l by DefaultLimits'.
+// orDefaults replaces the unset fields of l by DefaultLimits', and caps
+// MaxDepth at 1000.
 func (l Limits) orDefaults() Limits {
 	d := DefaultLimits()
 	if l.MaxSize <= 0 {
@@ -84,6 +91,9 @@ func (l Limits) orDefaults() Limits {
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = d.MaxDepth
 	}
+	// Each level is a few stack frames of recursion: keep it far from
+	// the goroutine stack limit whatever the caller asks.
+	l.MaxDepth = min(l.MaxDepth, maxDepthCap)
 	if l.MaxParts <= 0 {
 		l.MaxParts = d.MaxParts
 	}
@@ -122,6 +132,16 @@ func (h Header) raw(name string) string {
 	return ""
 }
 
+func (h Header) count(name string) int {
+	n := 0
+	for _, f := range h.Fields {
+		if len(f.Name) == len(name) && strings.EqualFold(f.Name, name) {
+			n++
+		}
+	}
+	return n
+}
+
 func where(path string) string {
 	if path == "" {
 		return ""
@@ -157,6 +177,11 @@ func (p *parser) walk(h Header, body []byte, path string, depth int, defaultType
 	}
 	p.parts++
 	e := entity{path: path, where: where(path), depth: depth}
+	// Two Content-Type or Content-Transfer-Encoding fields: readers
+	// disagree on which counts, a known way past filters. The first wins.
+	if h.count("Content-Type") > 1 || h.count("Content-Transfer-Encoding") > 1 {
+		p.defect(DefectMIME, e.where+"duplicate Content-Type or Content-Transfer-Encoding")
+	}
 	ct := h.raw("Content-Type")
 	e.mediaType, e.params = parseMediaType(ct)
 	if slash := strings.IndexByte(e.mediaType, '/'); slash <= 0 || slash == len(e.mediaType)-1 {
@@ -211,12 +236,13 @@ func (p *parser) multipart(e *entity, body []byte) {
 		// RFC 2045 §6.4 forbids encoding a multipart; some mailers do.
 		p.defect(DefectMIME, e.where+"encoded multipart")
 		body = p.decoded(e, body, nil).buf
+		e.cte = ""
 	}
 	budget := p.lim.MaxParts - p.parts
 	boundary := e.params["boundary"]
 	parts, found, closed, more := splitMultipart(body, boundary, budget)
 	if !found {
-		if g := guessBoundary(body); g != "" && g != boundary {
+		if g := guessBoundary(body, &p.guessBudget); g != "" && g != boundary {
 			parts, found, closed, more = splitMultipart(body, g, budget)
 			if found {
 				p.defect(DefectMIME, e.where+"multipart boundary not found, guessed one")

@@ -346,3 +346,33 @@ func TestParseDoesNotKeepRaw(t *testing.T) {
 		t.Error("Message shares memory with the raw input")
 	}
 }
+
+// TestParseConcurrent runs Parse from several goroutines: it has no shared
+// state (run with -race).
+func TestParseConcurrent(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.eml")
+	want := map[string]string{}
+	raws := map[string][]byte{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws[f] = raw
+		want[f] = Parse(raw, DefaultLimits()).HTMLText
+	}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			defer func() { done <- true }()
+			for f, raw := range raws {
+				if got := Parse(raw, DefaultLimits()).HTMLText; got != want[f] {
+					t.Errorf("%s: concurrent parse differs", f)
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

@@ -93,7 +93,7 @@ func decodeTransfer(src []byte, cte string, s *sink) (bad bool) {
 		if cte == "base64" {
 			s.buf, bad = appendBase64(s.buf, src)
 		} else {
-			s.buf, bad = appendQP(s.buf, src)
+			s.buf, bad = appendQP(s.buf, src, true)
 		}
 		s.appended(from)
 		return bad
@@ -107,9 +107,19 @@ func decodeTransfer(src []byte, cte string, s *sink) (bad bool) {
 		}
 		var b bool
 		if cte == "base64" {
-			scratch, b = d.decode(scratch[:0], src[:n], false)
+			// The fast decoder when the chunk is clean and starts a
+			// quantum, the lenient one (which carries state) otherwise.
+			m, err := 0, error(nil)
+			if d.n == 0 {
+				m, err = base64.StdEncoding.Decode(scratch[:cap(scratch)], src[:n])
+			}
+			if d.n == 0 && err == nil {
+				scratch = scratch[:m]
+			} else {
+				scratch, b = d.decode(scratch[:0], src[:n], false)
+			}
 		} else {
-			scratch, b = appendQP(scratch[:0], src[:n])
+			scratch, b = appendQP(scratch[:0], src[:n], n == len(src))
 		}
 		bad = bad || b
 		s.write(scratch)
@@ -125,18 +135,22 @@ func decodeTransfer(src []byte, cte string, s *sink) (bad bool) {
 }
 
 // chunkEnd returns where to cut a chunk of encoded input: after its last
-// line break, else before a trailing "=XX" escape or blanks, which a QP
-// decoder reads differently at the end of its input.
+// line break, else before a trailing "=", "=X" or "=" followed by blanks,
+// which a QP decoder would read differently at the end of its input.
 func chunkEnd(c []byte) int {
 	if nl := bytes.LastIndexByte(c, '\n'); nl > 0 {
 		return nl + 1
 	}
 	n := len(c)
-	if eq := bytes.LastIndexByte(c, '='); eq > 0 && eq >= n-3 {
-		n = eq
+	k := n
+	for k > 0 && n-k < 80 && (c[k-1] == ' ' || c[k-1] == '\t') {
+		k--
 	}
-	for n > 1 && (c[n-1] == ' ' || c[n-1] == '\t') {
-		n--
+	switch {
+	case k > 1 && c[k-1] == '=':
+		return k - 1
+	case k > 2 && c[k-2] == '=':
+		return k - 2
 	}
 	return n
 }
@@ -238,6 +252,8 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
+const qpLo, qpHi = 0x0101010101010101, 0x8080808080808080
+
 // qpSpecial marks the bytes appendQP must look at.
 var qpSpecial = [256]bool{'=': true, '\r': true, '\n': true}
 
@@ -246,12 +262,11 @@ var qpSpecial = [256]bool{'=': true, '\r': true, '\n': true}
 // corresponding byte of x^c zero, which (v-0x01..)&^v&0x80.. flags; the
 // lowest flag is exact, which is all that is needed here.
 func indexQPSpecial(b []byte) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		a, c, d := x^(lo*'='), x^(lo*'\r'), x^(lo*'\n')
-		if m := ((a-lo)&^a | (c-lo)&^c | (d-lo)&^d) & hi; m != 0 {
+		a, c, d := x^(qpLo*'='), x^(qpLo*'\r'), x^(qpLo*'\n')
+		if m := ((a-qpLo)&^a | (c-qpLo)&^c | (d-qpLo)&^d) & qpHi; m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
@@ -267,8 +282,9 @@ func indexQPSpecial(b []byte) int {
 // "=XX" octets (lower-case hex accepted), soft line breaks ("=" at the end
 // of a line, even followed by blanks), trailing blanks of a line removed
 // (rule 3). A "=" that starts no valid sequence is kept as it is and sets
-// bad. Line breaks are kept as written (CRLF or LF).
-func appendQP(dst, src []byte) ([]byte, bool) {
+// bad. Line breaks are kept as written (CRLF or LF). final says src ends
+// the encoding: only then are the blanks that end it padding.
+func appendQP(dst, src []byte, final bool) ([]byte, bool) {
 	bad := false
 	keep := len(dst) // blanks before keep are content, not line padding
 	trim := func() {
@@ -278,7 +294,21 @@ func appendQP(dst, src []byte) ([]byte, bool) {
 	}
 	i := 0
 	for i < len(src) {
-		j := i + indexQPSpecial(src[i:])
+		// indexQPSpecial, inlined by hand: it runs once per escape.
+		j := i
+		for j+8 <= len(src) {
+			x := binary.LittleEndian.Uint64(src[j:])
+			a, c, d := x^(qpLo*'='), x^(qpLo*'\r'), x^(qpLo*'\n')
+			if m := ((a-qpLo)&^a | (c-qpLo)&^c | (d-qpLo)&^d) & qpHi; m != 0 {
+				j += bits.TrailingZeros64(m) / 8
+				goto found
+			}
+			j += 8
+		}
+		for j < len(src) && !qpSpecial[src[j]] {
+			j++
+		}
+	found:
 		dst = append(dst, src[i:j]...)
 		if j == len(src) {
 			break
@@ -290,7 +320,7 @@ func appendQP(dst, src []byte) ([]byte, bool) {
 				k++
 			}
 			switch {
-			case k == len(src):
+			case k == len(src) && final:
 				i = k
 				trim()
 				keep = len(dst)
@@ -335,6 +365,8 @@ func appendQP(dst, src []byte) ([]byte, bool) {
 			i = j + 1
 		}
 	}
-	trim()
+	if final {
+		trim()
+	}
 	return dst, bad
 }

@@ -40,6 +40,8 @@ func sourceBit(s URLSource) uint8 {
 	return 128
 }
 
+func (s *urlSet) full() bool { return len(s.list) >= s.max }
+
 // add cleans u.Raw, computes u.Host and keeps u if it is new.
 func (s *urlSet) add(u URL) {
 	if len(s.list) >= s.max {
