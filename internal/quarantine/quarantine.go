@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/durable"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 )
@@ -107,43 +108,12 @@ func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (E
 	return e, nil
 }
 
-// writeFileSync writes data to path through a temporary file, fsyncs it,
-// renames it into place and fsyncs the directory, so the file either exists
-// whole after a crash or not at all.
+// writeFileSync writes data durably (package durable), creating the directory.
 func writeFileSync(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return durable.WriteFile(path, data)
 }
 
 // List returns entries, newest first.

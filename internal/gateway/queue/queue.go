@@ -25,6 +25,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"vigie.dev/vigie/internal/durable"
 )
 
 // Envelope is a queued message's SMTP envelope and delivery state.
@@ -222,43 +224,8 @@ func (q *Queue) depth() {
 	}
 }
 
-// writeFileSync writes parts to path via a temporary file, fsync and
-// rename, then fsyncs the directory so that the rename itself is durable.
-func writeFileSync(path string, parts ...[]byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	for _, p := range parts {
-		if _, err := f.Write(p); err != nil {
-			return fail(err)
-		}
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+// writeFileSync writes parts durably (package durable).
+func writeFileSync(path string, parts ...[]byte) error { return durable.WriteFile(path, parts...) }
 
 // Run delivers queued messages with the configured number of workers until
 // ctx is done, then waits for the deliveries under way to finish.
