@@ -206,6 +206,7 @@ func startVigie(t *testing.T, edit func(*config.Config), a scan.Authenticator) *
 	cfg.Serve.Milter.Listen = "127.0.0.1:0"
 	cfg.Serve.Relay.Listen = "127.0.0.1:0"
 	cfg.Serve.HTTP.Listen = "127.0.0.1:0"
+	cfg.Serve.RBL.Listen = "127.0.0.1:0"
 	cfg.Serve.Relay.Domains = []string{"example.test"}
 	cfg.Serve.Relay.RetryMin, cfg.Serve.Relay.RetryMax = 200*time.Millisecond, time.Second
 	if edit != nil {
