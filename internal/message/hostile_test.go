@@ -32,8 +32,11 @@ func measure(t *testing.T, raw []byte, lim Limits) (*Message, time.Duration, uin
 // quick fails the test when parsing took more than the hostile-input budget.
 func quick(t *testing.T, d time.Duration) {
 	t.Helper()
-	if d > 2*time.Second {
-		t.Errorf("took %v, budget 2s", d)
+	// The scan's per-message deadline is 10 s; parsing must leave most of
+	// it to the checks even under the race detector on a loaded machine
+	// (about 0.1 s without it).
+	if d > 5*time.Second {
+		t.Errorf("took %v, budget 5s", d)
 	}
 }
 
