@@ -59,7 +59,9 @@ func ParseAuthResults(v string) (authservID string, res []MethodResult, err erro
 			res = append(res, r)
 		}
 	}
-	if len(res) == 0 && !none {
+	if len(res) == 0 && (!none || authservID == "") {
+		// "none" says a named relay found nothing to report; without an
+		// authserv-id there is nobody saying it.
 		if authservID == "" {
 			return "", nil, ErrNoResults
 		}
