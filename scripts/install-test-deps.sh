@@ -1,6 +1,7 @@
 #!/bin/sh
-# install-test-deps.sh installs the real mail software the gateway's end-to-end
-# tests drive: Postfix (with its smtp-sink and smtp-source test tools) and swaks.
+# install-test-deps.sh installs the real software the end-to-end tests drive:
+# Postfix (with its smtp-sink and smtp-source test tools), swaks, and Debian's
+# chromium for the web console's browser tests (internal/web). Idempotent.
 # Debian/Ubuntu only; run as root. Postfix is installed with debconf's
 # "No configuration": the tests write their own main.cf/master.cf in a temp
 # directory and never touch /etc/postfix.
@@ -9,8 +10,9 @@ set -eu
 need=""
 command -v postfix >/dev/null 2>&1 || [ -x /usr/sbin/postfix ] || need="$need postfix"
 command -v swaks >/dev/null 2>&1 || need="$need swaks"
+[ -x /usr/bin/chromium ] || need="$need chromium"
 if [ -z "$need" ]; then
-	echo "install-test-deps: postfix and swaks already installed"
+	echo "install-test-deps: postfix, swaks and chromium already installed"
 	exit 0
 fi
 

@@ -34,6 +34,7 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/web"
 )
 
 // Options add what the configuration does not hold.
@@ -68,6 +69,8 @@ type Daemon struct {
 	milter *milter.Server
 	relay  *relay.Server
 	http   *http.Server
+	// Console is the web console served with the HTTP API.
+	Console *web.Server
 
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
@@ -157,7 +160,12 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		d.HTTPAddr = ln.Addr().String()
 		h := &httpapi.Handler{Gateway: d.Gateway, Trace: d.Trace, Registry: d.Metrics.Registry,
 			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout, Log: log}
-		d.http = &http.Server{Handler: h.Routes(), ReadHeaderTimeout: 10 * time.Second}
+		handler, err := d.console(bg, h)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 		d.serve("http", func() error {
 			if err := d.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
@@ -177,6 +185,28 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		d.purgeLoop(bg)
 	}()
 	return d, nil
+}
+
+// console builds the web console around the API handler h: the console's
+// pages, and its JSON API beside h's; h accepts the console's session.
+func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, error) {
+	release := d.nexthop
+	if to := d.cfg.Serve.Quarantine.ReleaseTo; to != "" {
+		release = &nexthop.Client{Addr: to, HELO: d.nexthop.HELO, MaxIdle: 1}
+	}
+	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Gateway: d.Gateway, Quarantine: d.Quarantine,
+		Trace: d.Trace, Release: nexthop.Release{Client: release}, Tokens: d.cfg.Serve.HTTP.Tokens, Log: d.log})
+	if err != nil {
+		return nil, fmt.Errorf("serve: console: %w", err)
+	}
+	d.Console = ws
+	h.Session = ws.APIAuth
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		ws.PurgeLoop(bg)
+	}()
+	return ws.Handler(h.Routes()), nil
 }
 
 // serve runs a listener's loop and reports its failure on Err.

@@ -7,7 +7,9 @@
 //	GET  /healthz         liveness (no token)
 //
 // /api/v1 requires "Authorization: Bearer TOKEN" with one of the configured
-// tokens; with none configured the API refuses every request.
+// tokens, or a web console session when Session is set (the console's
+// cookie, plus its X-CSRF-Token header on POST); with neither the API
+// refuses every request.
 package httpapi
 
 import (
@@ -43,9 +45,12 @@ type Handler struct {
 	Trace    Searcher // nil: /api/v1/trace answers 404
 	Registry prometheus.Gatherer
 	Tokens   []string
-	MaxSize  int64         // request body limit; 50 MiB when zero
-	Timeout  time.Duration // scan deadline; 30 s when zero
-	Log      *slog.Logger
+	// Session, when set, accepts a request without a bearer token that
+	// carries a console session (package web's Server.APIAuth).
+	Session func(r *http.Request) bool
+	MaxSize int64         // request body limit; 50 MiB when zero
+	Timeout time.Duration // scan deadline; 30 s when zero
+	Log     *slog.Logger
 }
 
 // Routes returns the API's mux.
@@ -75,6 +80,10 @@ func (h *Handler) auth(next http.Handler) http.Handler {
 		match := 0
 		for _, s := range sums {
 			match |= subtle.ConstantTimeCompare(got[:], s[:])
+		}
+		if !ok && h.Session != nil && h.Session(r) {
+			next.ServeHTTP(w, r)
+			return
 		}
 		if !ok || match == 0 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)

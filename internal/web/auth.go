@@ -1,0 +1,306 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/web/account"
+)
+
+const (
+	sessionCookie = "vigie_session"
+	langCookie    = "vigie_lang"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "_csrf"
+)
+
+// principal is who makes a request: a console session or an API token.
+type principal struct {
+	User string
+	Role account.Role
+	sess account.Session // zero for a token
+	ip   string
+}
+
+func (p *principal) can(perm account.Permission) bool { return p.Role.Can(perm) }
+
+func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead }
+
+func bearer(r *http.Request) (string, bool) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return strings.TrimSpace(tok), ok
+}
+
+// clientIP is the connection's address; the console is not meant to sit
+// behind a proxy that rewrites it (X-Forwarded-For is not trusted, since
+// throttling keys on it).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) fromSession(r *http.Request) (*principal, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, account.ErrNoSession
+	}
+	sess, err := s.o.Accounts.Session(r.Context(), c.Value)
+	if err != nil {
+		return nil, err
+	}
+	return &principal{User: sess.User, Role: sess.Role, sess: sess, ip: clientIP(r)}, nil
+}
+
+// authenticate finds the principal: a bearer token first, else the
+// session cookie, which needs the CSRF token on a state change.
+func (s *Server) authenticate(r *http.Request) (*principal, int, error) {
+	if _, ok := bearer(r); ok {
+		if s.token(r) {
+			return &principal{User: "api", Role: account.Admin, ip: clientIP(r)}, 0, nil
+		}
+		return nil, http.StatusUnauthorized, errors.New("unauthorized")
+	}
+	p, err := s.fromSession(r)
+	if err != nil {
+		return nil, http.StatusUnauthorized, errors.New("unauthorized")
+	}
+	if !safeMethod(r.Method) {
+		got := r.Header.Get(csrfHeader)
+		if got == "" {
+			got = formValue(r, csrfField)
+		}
+		if !p.sess.CheckCSRF(got) {
+			return nil, http.StatusForbidden, errors.New("missing or wrong CSRF token")
+		}
+	}
+	return p, 0, nil
+}
+
+// formValue reads a form field without consuming a JSON body.
+func formValue(r *http.Request, name string) string {
+	ct := r.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "multipart/form-data") {
+		if r.MultipartForm == nil {
+			r.ParseMultipartForm(maxUpload)
+		}
+		return r.FormValue(name)
+	}
+	if strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return r.PostFormValue(name)
+	}
+	return ""
+}
+
+// pageAuth serves a console page to a logged-in user, else sends the
+// browser to the log-in page.
+func (s *Server) pageAuth(h func(http.ResponseWriter, *http.Request, *principal)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.fromSession(r)
+		if err != nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		h(w, r, p)
+	})
+}
+
+// apiFunc handles an API call and returns what to answer: JSON for
+// scripts, a redirect to next for the console's forms.
+type apiFunc func(r *http.Request, p *principal) (result any, next string, err error)
+
+// apiAuth authenticates, checks the CSRF token and the permission, then
+// answers JSON, or a redirect for a browser form.
+func (s *Server) apiAuth(perm account.Permission, h apiFunc) http.Handler {
+	return s.apiAuthRaw(perm, func(w http.ResponseWriter, r *http.Request, p *principal) {
+		res, next, err := h(r, p)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if wantsHTML(r) {
+			if n := formValue(r, "_next"); n != "" {
+				next = n
+			}
+			http.Redirect(w, r, localPath(next), http.StatusSeeOther)
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
+	})
+}
+
+// apiAuthRaw is apiAuth for handlers that write their own answer (downloads).
+func (s *Server) apiAuthRaw(perm account.Permission, h func(http.ResponseWriter, *http.Request, *principal)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, code, err := s.authenticate(r)
+		if err != nil {
+			if code == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
+			}
+			s.failStatus(w, r, code, err.Error())
+			return
+		}
+		if !p.can(perm) {
+			s.failStatus(w, r, http.StatusForbidden, fmt.Sprintf("role %s may not do this", p.Role))
+			return
+		}
+		h(w, r, p)
+	})
+}
+
+// audit records a state change by p.
+func (s *Server) audit(r *http.Request, p *principal, action, target, detail string) {
+	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: p.User, Action: action, Target: target, Detail: detail, ClientIP: p.ip})
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
+	c := &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
+		Secure: s.o.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode}
+	if value == "" {
+		c.MaxAge = -1
+	} else {
+		c.Expires = expires
+	}
+	http.SetCookie(w, c)
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, nil, "login", http.StatusOK, map[string]string{"Next": localPath(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request, user, password string) (account.Session, error) {
+	sess, err := s.o.Accounts.Login(r.Context(), user, password, clientIP(r))
+	if err != nil {
+		return sess, err
+	}
+	s.setSessionCookie(w, r, sess.Token, sess.ExpiresAt)
+	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: sess.User, Action: "login", ClientIP: clientIP(r)})
+	return sess, nil
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.PostFormValue("next"))
+	_, err := s.login(w, r, r.PostFormValue("user"), r.PostFormValue("password"))
+	if err != nil {
+		status, key := http.StatusUnauthorized, "login.failed"
+		var th *account.ThrottledError
+		if errors.As(err, &th) {
+			status, key = http.StatusTooManyRequests, "login.throttled"
+			w.Header().Set("Retry-After", fmt.Sprint(int(th.RetryAfter.Seconds()+1)))
+		} else if !errors.Is(err, account.ErrBadCredentials) {
+			s.log.Error("log-in failed", "err", err)
+			status, key = http.StatusInternalServerError, "error.internal"
+		}
+		s.render(w, r, nil, "login", status, map[string]string{"Next": next, "Error": key})
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// loginAPI opens a session for a script: {"user", "password"} in, the
+// CSRF token to send back in X-CSRF-Token out, the cookie set.
+func (s *Server) loginAPI(w http.ResponseWriter, r *http.Request) {
+	in, err := readParams(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{err.Error()})
+		return
+	}
+	sess, err := s.login(w, r, in.get("user"), in.get("password"))
+	var th *account.ThrottledError
+	switch {
+	case errors.As(err, &th):
+		w.Header().Set("Retry-After", fmt.Sprint(int(th.RetryAfter.Seconds()+1)))
+		writeJSON(w, http.StatusTooManyRequests, apiError{"too many failed log-ins"})
+	case errors.Is(err, account.ErrBadCredentials):
+		writeJSON(w, http.StatusUnauthorized, apiError{"wrong user name or password"})
+	case err != nil:
+		s.log.Error("log-in failed", "err", err)
+		writeJSON(w, http.StatusInternalServerError, apiError{"internal error"})
+	default:
+		writeJSON(w, http.StatusOK, sess)
+	}
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	p, code, err := s.authenticate(r)
+	if err != nil {
+		s.failStatus(w, r, code, err.Error())
+		return
+	}
+	s.endSession(w, r, p)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) logoutAPI(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.endSession(w, r, p)
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request, p *principal) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.o.Accounts.Logout(r.Context(), c.Value)
+	}
+	s.setSessionCookie(w, r, "", time.Time{})
+	s.audit(r, p, "logout", "", "")
+}
+
+func (s *Server) me(r *http.Request, p *principal) (any, string, error) {
+	return map[string]any{"user": p.User, "role": p.Role, "csrf": p.sess.CSRF}, "/", nil
+}
+
+// setLang switches the console's language (a preference, not a state
+// change of Vigie, so a plain link).
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	l := r.PathValue("lang")
+	if _, ok := catalogue[l]; !ok {
+		http.NotFound(w, r)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.o.SecureCookies || r.TLS != nil})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+func (s *Server) userList(r *http.Request, p *principal) (any, string, error) {
+	users, err := s.o.Accounts.List(r.Context())
+	return users, "", err
+}
+
+func (s *Server) auditAPI(r *http.Request, p *principal) (any, string, error) {
+	rows, err := s.o.Accounts.AuditLog(r.Context(), 500)
+	return rows, "", err
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	if !p.can(account.Accounts) {
+		s.failStatus(w, r, http.StatusForbidden, "forbidden")
+		return
+	}
+	rows, err := s.o.Accounts.AuditLog(r.Context(), 500)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users, err := s.o.Accounts.List(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, p, "audit", http.StatusOK, map[string]any{"Audit": rows, "Users": users})
+}
+
+// localPath keeps a redirect target on this site.
+func localPath(p string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/"
+	}
+	return p
+}

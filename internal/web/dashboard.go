@@ -1,0 +1,186 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/ir/incident"
+)
+
+// Dashboard is the overview: traffic by action over time from the message
+// trace, what stood out, and what needs attention.
+type Dashboard struct {
+	Since      time.Time           `json:"since"`
+	Step       time.Duration       `json:"step_ns"`
+	Buckets    []Bucket            `json:"buckets"`
+	Totals     map[string]int      `json:"totals"` // by action
+	Messages   int                 `json:"messages"`
+	Truncated  bool                `json:"truncated,omitempty"` // more trace rows than read
+	TopSignals []Count             `json:"top_signals"`
+	TopDomains []Count             `json:"top_sender_domains"`
+	TopIPs     []Count             `json:"top_client_ips"`
+	Held       int                 `json:"quarantine_messages"`
+	HeldBytes  int64               `json:"quarantine_bytes"`
+	Incidents  []incident.Incident `json:"active_incidents"`
+	Expiring   []ioc.Indicator     `json:"blocks_expiring"` // within 7 days
+}
+
+// Bucket counts messages by action over one step.
+type Bucket struct {
+	At     time.Time      `json:"at"`
+	Counts map[string]int `json:"counts"`
+	Total  int            `json:"total"`
+}
+
+// Count is one row of a top list.
+type Count struct {
+	Name string `json:"name"`
+	N    int    `json:"n"`
+}
+
+// actions in display order (and chart colour order).
+var actions = []string{"accept", "tag", "quarantine", "reject", "tempfail"}
+
+const maxDashboardRows = 200000
+
+func (s *Server) dashboard(ctx context.Context, period string) (Dashboard, error) {
+	now := s.now()
+	d := Dashboard{Totals: map[string]int{}, Step: time.Hour}
+	n := 24
+	if period == "7d" {
+		d.Step, n = 6*time.Hour, 28
+	}
+	end := now.Truncate(d.Step).Add(d.Step)
+	d.Since = end.Add(-time.Duration(n) * d.Step)
+	for i := range n {
+		d.Buckets = append(d.Buckets, Bucket{At: d.Since.Add(time.Duration(i) * d.Step), Counts: map[string]int{}})
+	}
+	db := s.o.DB
+	// The trace's own search answers per-message queries; aggregation
+	// reads the few columns it needs directly.
+	rows, err := db.Query(ctx, `SELECT at, action, signals, from_addr, mail_from, client_ip FROM trace
+		WHERE at >= ? ORDER BY at DESC LIMIT ?`, d.Since.UnixMilli(), maxDashboardRows+1)
+	if err != nil {
+		return d, fmt.Errorf("web: dashboard: %w", err)
+	}
+	sig, dom, ip := map[string]int{}, map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var (
+			at                                  int64
+			action, signals, from, mfrom, cltIP string
+		)
+		if err := rows.Scan(&at, &action, &signals, &from, &mfrom, &cltIP); err != nil {
+			rows.Close()
+			return d, fmt.Errorf("web: dashboard: %w", err)
+		}
+		if d.Messages == maxDashboardRows {
+			d.Truncated = true
+			break
+		}
+		d.Messages++
+		d.Totals[action]++
+		if i := int(time.UnixMilli(at).Sub(d.Since) / d.Step); i >= 0 && i < n {
+			d.Buckets[i].Counts[action]++
+			d.Buckets[i].Total++
+		}
+		for _, f := range strings.Fields(signals) {
+			sig[f]++
+		}
+		addr := from
+		if addr == "" {
+			addr = mfrom
+		}
+		if at := strings.LastIndexByte(addr, '@'); at >= 0 {
+			dom[strings.ToLower(strings.Trim(addr[at+1:], ">"))]++
+		}
+		if cltIP != "" {
+			ip[cltIP]++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return d, fmt.Errorf("web: dashboard: %w", err)
+	}
+	d.TopSignals, d.TopDomains, d.TopIPs = top(sig, 10), top(dom, 10), top(ip, 10)
+	if err := db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM quarantine
+		WHERE released_at IS NULL AND deleted_at IS NULL`).Scan(&d.Held, &d.HeldBytes); err != nil {
+		return d, fmt.Errorf("web: dashboard: quarantine size: %w", err)
+	}
+	if d.Incidents, err = s.o.Incidents.List(ctx, incident.ListFilter{Status: incident.Open}); err != nil {
+		return d, err
+	}
+	soon := now.Add(7 * 24 * time.Hour)
+	err = s.o.Indicators.Each(ctx, ioc.Filter{Mode: ioc.Block}, func(i *ioc.Indicator) error {
+		if !i.ExpiresAt.IsZero() && i.ExpiresAt.After(now) && i.ExpiresAt.Before(soon) && len(d.Expiring) < 50 {
+			d.Expiring = append(d.Expiring, *i)
+		}
+		return nil
+	})
+	sort.Slice(d.Expiring, func(i, j int) bool { return d.Expiring[i].ExpiresAt.Before(d.Expiring[j].ExpiresAt) })
+	return d, err
+}
+
+func top(m map[string]int, n int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		out = append(out, Count{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out[:min(n, len(out))]
+}
+
+// bar is one segment of the chart, in SVG user units.
+type bar struct {
+	X, Y, W, H float64
+	Action     string
+	Title      string
+}
+
+// chart lays the buckets out as stacked bars in a 100×40 box.
+func chart(d Dashboard) []bar {
+	peak := 1
+	for _, b := range d.Buckets {
+		peak = max(peak, b.Total)
+	}
+	w := 100.0 / float64(max(len(d.Buckets), 1))
+	var out []bar
+	for i, b := range d.Buckets {
+		y := 40.0
+		for _, a := range actions {
+			c := b.Counts[a]
+			if c == 0 {
+				continue
+			}
+			h := 40 * float64(c) / float64(peak)
+			y -= h
+			out = append(out, bar{X: float64(i)*w + w*0.1, Y: y, W: w * 0.8, H: h, Action: a,
+				Title: fmt.Sprintf("%s %s: %d", fmtTime(b.At, "02/01 15:04"), a, c)})
+		}
+	}
+	return out
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	period := r.URL.Query().Get("period")
+	d, err := s.dashboard(r.Context(), period)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, p, "dashboard", http.StatusOK, map[string]any{"D": d, "Bars": chart(d), "Actions": actions, "Period": period})
+}
+
+func (s *Server) dashboardAPI(r *http.Request, p *principal) (any, string, error) {
+	d, err := s.dashboard(r.Context(), r.URL.Query().Get("period"))
+	return d, "", err
+}

@@ -1,0 +1,284 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/web/safehtml"
+)
+
+// QuarantineFilter is what the quarantine list can be narrowed by.
+type QuarantineFilter struct {
+	Since    string  `json:"since,omitempty"` // a date (2006-01-02) or an age (7d, 36h)
+	Rcpt     string  `json:"rcpt,omitempty"`
+	Sender   string  `json:"sender,omitempty"` // part of the From or envelope sender
+	Signal   string  `json:"signal,omitempty"`
+	MinScore float64 `json:"min_score,omitempty"`
+	MaxScore float64 `json:"max_score,omitempty"`
+	All      bool    `json:"all,omitempty"` // released and deleted too
+}
+
+func quarantineFilter(q params) (QuarantineFilter, error) {
+	f := QuarantineFilter{Since: q.get("since"), Rcpt: strings.ToLower(q.get("rcpt")), Sender: strings.ToLower(q.get("sender")),
+		Signal: strings.ToUpper(q.get("signal")), All: q.get("all") == "1" || q.get("all") == "true"}
+	for _, x := range []struct {
+		k   string
+		dst *float64
+	}{{"min_score", &f.MinScore}, {"max_score", &f.MaxScore}} {
+		if v := q.get(x.k); v != "" {
+			n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+			if err != nil {
+				return f, badf("%s: %q is not a number", x.k, v)
+			}
+			*x.dst = n
+		}
+	}
+	return f, nil
+}
+
+// since reads a date or a look-back age.
+func since(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := trace.ParseAge(s)
+	if err != nil {
+		return time.Time{}, badf("%q is neither a date (2006-01-02) nor an age (7d, 36h)", s)
+	}
+	return now.Add(-d), nil
+}
+
+const maxListed = 500
+
+func (s *Server) listQuarantine(ctx context.Context, f QuarantineFilter) ([]quarantine.Entry, error) {
+	from, err := since(f.Since, s.now())
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.o.Quarantine.List(ctx, store.QuarantineFilter{Since: from, All: f.All, Limit: 20000})
+	if err != nil {
+		return nil, err
+	}
+	out := es[:0]
+	for _, e := range es {
+		switch {
+		case f.Rcpt != "" && !slices.ContainsFunc(e.RcptTo, func(r string) bool { return strings.Contains(strings.ToLower(r), f.Rcpt) }),
+			f.Sender != "" && !strings.Contains(strings.ToLower(e.From+" "+e.MailFrom), f.Sender),
+			f.Signal != "" && !slices.Contains(e.Signals, f.Signal),
+			f.MinScore != 0 && e.Score < f.MinScore,
+			f.MaxScore != 0 && e.Score > f.MaxScore:
+			continue
+		}
+		out = append(out, e)
+		if len(out) == maxListed {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) quarantinePage(w http.ResponseWriter, r *http.Request, p *principal) {
+	q, _ := readParams(r)
+	f, err := quarantineFilter(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	es, err := s.listQuarantine(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, p, "quarantine", http.StatusOK, map[string]any{"F": f, "Entries": es, "Max": maxListed})
+}
+
+func (s *Server) quarantineList(r *http.Request, p *principal) (any, string, error) {
+	q, _ := readParams(r)
+	f, err := quarantineFilter(q)
+	if err != nil {
+		return nil, "", err
+	}
+	es, err := s.listQuarantine(r.Context(), f)
+	if es == nil {
+		es = []quarantine.Entry{}
+	}
+	return es, "", err
+}
+
+// MessageView is a quarantined message as the console shows it.
+type MessageView struct {
+	Entry       quarantine.Entry `json:"entry"`
+	Held        bool             `json:"held"`
+	Reasons     []Reason         `json:"reasons"`
+	Headers     []message.Field  `json:"headers"`
+	Text        string           `json:"text"`
+	HasHTML     bool             `json:"has_html"`
+	URLs        []string         `json:"urls"`
+	Attachments []AttachmentView `json:"attachments"`
+	SenderAddr  string           `json:"sender"`
+	Domain      string           `json:"sender_domain"`
+	Defects     []string         `json:"defects,omitempty"`
+}
+
+// Reason is one signal of the verdict, explained.
+type Reason struct {
+	Name string `json:"name"`
+	FR   string `json:"fr"`
+	EN   string `json:"en"`
+}
+
+// AttachmentView describes an attachment without its bytes.
+type AttachmentView struct {
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+func (s *Server) messageView(ctx context.Context, id string) (MessageView, *message.Message, error) {
+	raw, e, err := s.o.Quarantine.Raw(ctx, id)
+	if err != nil {
+		return MessageView{}, nil, err
+	}
+	m := message.Parse(raw, message.DefaultLimits())
+	v := MessageView{Entry: e, Held: e.ReleasedAt.IsZero() && e.DeletedAt.IsZero(), Headers: m.Header.Fields,
+		HasHTML: strings.TrimSpace(m.HTML) != ""}
+	for _, n := range e.Signals {
+		v.Reasons = append(v.Reasons, Reason{Name: n, FR: signalText("fr", n), EN: signalText("en", n)})
+	}
+	v.Text = m.Text
+	if strings.TrimSpace(v.Text) == "" {
+		v.Text = m.HTMLText
+	}
+	seen := map[string]bool{}
+	for _, u := range m.URLs {
+		if !seen[u.Raw] && len(v.URLs) < 100 {
+			seen[u.Raw] = true
+			v.URLs = append(v.URLs, u.Raw)
+		}
+	}
+	for _, a := range m.Attachments {
+		v.Attachments = append(v.Attachments, AttachmentView{Name: a.Filename, Type: a.SniffedType, Size: a.Size, SHA256: a.SHA256})
+	}
+	for _, d := range m.Defects {
+		v.Defects = append(v.Defects, d.Code)
+	}
+	v.SenderAddr = strings.ToLower(m.FromAddr().Addr)
+	if v.SenderAddr == "" {
+		v.SenderAddr = strings.ToLower(e.MailFrom)
+	}
+	if i := strings.LastIndexByte(v.SenderAddr, '@'); i >= 0 {
+		v.Domain = v.SenderAddr[i+1:]
+	}
+	return v, m, nil
+}
+
+func (s *Server) messagePage(w http.ResponseWriter, r *http.Request, p *principal) {
+	v, _, err := s.messageView(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, p, "message", http.StatusOK, v)
+}
+
+// messageBody serves the sanitised HTML for the sandboxed iframe, under
+// a policy that forbids every fetch and every script.
+func (s *Server) messageBody(w http.ResponseWriter, r *http.Request, p *principal) {
+	raw, _, err := s.o.Quarantine.Raw(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m := message.Parse(raw, message.DefaultLimits())
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "+
+		"frame-ancestors 'self'; form-action 'none'; base-uri 'none'; sandbox")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	w.Write([]byte(safehtml.Sanitize(m.HTML)))
+}
+
+func (s *Server) quarantineGet(r *http.Request, p *principal) (any, string, error) {
+	v, _, err := s.messageView(r.Context(), r.PathValue("id"))
+	return v, "", err
+}
+
+// quarantineRaw downloads the original message (as an attachment: the
+// browser never renders it).
+func (s *Server) quarantineRaw(w http.ResponseWriter, r *http.Request, p *principal) {
+	raw, e, err := s.o.Quarantine.Raw(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", e.ID+".eml"))
+	w.Write(raw)
+}
+
+func (s *Server) quarantineRelease(r *http.Request, p *principal) (any, string, error) {
+	id := r.PathValue("id")
+	if s.o.Release == nil {
+		return nil, "", fmt.Errorf("web: release %s: no next hop configured", id)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	e, err := s.o.Quarantine.Release(ctx, id, p.User, s.o.Release)
+	if err != nil {
+		return nil, "", err
+	}
+	s.audit(r, p, "quarantine.release", id, strings.Join(e.RcptTo, ","))
+	return e, "/quarantine?done=released", nil
+}
+
+func (s *Server) quarantineDelete(r *http.Request, p *principal) (any, string, error) {
+	id := r.PathValue("id")
+	if err := s.o.Quarantine.Delete(r.Context(), id, p.User); err != nil {
+		return nil, "", err
+	}
+	s.audit(r, p, "quarantine.delete", id, "")
+	return map[string]string{"deleted": id}, "/quarantine?done=deleted", nil
+}
+
+// quarantineIncident opens a phishing-campaign incident with the message
+// as its first evidence, which proposes its indicators.
+func (s *Server) quarantineIncident(r *http.Request, p *principal) (any, string, error) {
+	id := r.PathValue("id")
+	raw, e, err := s.o.Quarantine.Raw(r.Context(), id)
+	if err != nil {
+		return nil, "", err
+	}
+	title := "Hameçonnage : " + e.Subject
+	if e.Subject == "" {
+		title = "Hameçonnage : message " + id
+	}
+	inc, err := s.o.Incidents.Open(r.Context(), incident.OpenRequest{Type: incident.PhishingCampaign, Title: title,
+		Summary: fmt.Sprintf("Ouvert depuis la console à partir du message mis en quarantaine %s (de %s).", id, e.From), By: p.User})
+	if err != nil {
+		return nil, "", err
+	}
+	if _, _, err := s.o.Incidents.AddEvidence(r.Context(), inc.ID, incident.EvidenceRequest{Name: id + ".eml",
+		Content: bytes.NewReader(raw), Note: "message mis en quarantaine " + id, By: p.User}); err != nil {
+		return nil, "", err
+	}
+	s.audit(r, p, "incident.open", strconv.FormatInt(inc.ID, 10), "from quarantine "+id)
+	return inc, fmt.Sprintf("/incidents/%d?done=opened", inc.ID), nil
+}

@@ -1,0 +1,196 @@
+// Package web is Vigie's web console: server-rendered pages (html/template,
+// assets embedded, no CDN, French by default with English available) over
+// the same services the CLI uses — the quarantine, the message trace, the
+// indicator store and the incident service — and the documented JSON API
+// under /api/v1/ that both the console's forms and scripts call
+// (docs/console.md). Authentication, roles, CSRF and the audit trail are in
+// package account; this package only translates HTTP to service calls.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/web/account"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Options wire the console to the gateway's services. DB, Accounts,
+// Quarantine, Trace, Indicators and Incidents are required.
+type Options struct {
+	DB         *store.DB
+	Accounts   *account.Service
+	Quarantine *quarantine.Store
+	Release    quarantine.Deliverer // where a released message goes; nil: release fails
+	Trace      *trace.Log
+	Indicators *ioc.Service
+	Incidents  *incident.Service
+	// Tokens are the API bearer tokens (httpapi's); a token acts as an
+	// admin named "api".
+	Tokens []string
+	// SecureCookies forces the Secure flag (TLS terminated by a proxy);
+	// it is set anyway on requests that arrived over TLS.
+	SecureCookies bool
+	Now           func() time.Time
+	Log           *slog.Logger
+}
+
+// Server is the console.
+type Server struct {
+	o     Options
+	now   func() time.Time
+	log   *slog.Logger
+	pages map[string]*pageTemplate
+	sums  [][32]byte
+
+	mu    sync.Mutex
+	hunts map[int64]incident.HuntResult // last retro-hunt per incident, for the board
+}
+
+// New returns the console.
+func New(o Options) (*Server, error) {
+	s := &Server{o: o, now: o.Now, log: o.Log, hunts: map[int64]incident.HuntResult{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	for _, t := range o.Tokens {
+		s.sums = append(s.sums, sha256.Sum256([]byte(t)))
+	}
+	var err error
+	if s.pages, err = loadPages(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the console and its API; requests it does not know go
+// to fallback (the gateway's scan API, /metrics, /healthz).
+func (s *Server) Handler(fallback http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.FileServerFS(assets))
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginForm)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /lang/{lang}", s.setLang)
+
+	page := func(pattern string, h func(http.ResponseWriter, *http.Request, *principal)) {
+		mux.Handle(pattern, s.pageAuth(h))
+	}
+	page("GET /{$}", s.dashboardPage)
+	page("GET /quarantine", s.quarantinePage)
+	page("GET /quarantine/{id}", s.messagePage)
+	page("GET /trace", s.tracePage)
+	page("GET /indicators", s.indicatorsPage)
+	page("GET /incidents", s.incidentsPage)
+	page("GET /incidents/{id}", s.incidentPage)
+	page("GET /audit", s.auditPage)
+	// The message body is framed by the message page: its own strict CSP.
+	mux.Handle("GET /quarantine/{id}/body", s.pageAuth(s.messageBody))
+
+	api := func(pattern string, perm account.Permission, h apiFunc) {
+		mux.Handle(pattern, s.apiAuth(perm, h))
+	}
+	mux.Handle("POST /api/v1/session", http.HandlerFunc(s.loginAPI))
+	mux.Handle("DELETE /api/v1/session", s.apiAuthRaw(account.Read, s.logoutAPI))
+	api("GET /api/v1/me", account.Read, s.me)
+	api("GET /api/v1/dashboard", account.Read, s.dashboardAPI)
+	api("GET /api/v1/quarantine", account.Read, s.quarantineList)
+	api("GET /api/v1/quarantine/{id}", account.Read, s.quarantineGet)
+	mux.Handle("GET /api/v1/quarantine/{id}/raw", s.apiAuthRaw(account.Read, s.quarantineRaw))
+	api("POST /api/v1/quarantine/{id}/release", account.Quarantine, s.quarantineRelease)
+	api("POST /api/v1/quarantine/{id}/delete", account.Quarantine, s.quarantineDelete)
+	api("POST /api/v1/quarantine/{id}/incident", account.Incidents, s.quarantineIncident)
+	mux.Handle("GET /api/v1/trace.csv", s.apiAuthRaw(account.Read, s.traceCSV))
+	api("GET /api/v1/indicators", account.Read, s.indicatorList)
+	api("POST /api/v1/indicators", account.Indicators, s.indicatorAdd)
+	api("POST /api/v1/indicators/import", account.Indicators, s.indicatorImport)
+	api("POST /api/v1/indicators/{id}/mode", account.Indicators, s.indicatorMode)
+	api("POST /api/v1/indicators/{id}/expiry", account.Indicators, s.indicatorExpiry)
+	api("POST /api/v1/indicators/{id}/remove", account.Indicators, s.indicatorRemove)
+	api("GET /api/v1/incidents", account.Read, s.incidentList)
+	api("POST /api/v1/incidents", account.Incidents, s.incidentOpen)
+	api("GET /api/v1/incidents/{id}", account.Read, s.incidentGet)
+	api("POST /api/v1/incidents/{id}/checklist/{item}", account.Incidents, s.incidentCheck)
+	api("POST /api/v1/incidents/{id}/journal", account.Incidents, s.incidentLog)
+	api("POST /api/v1/incidents/{id}/evidence", account.Incidents, s.incidentEvidence)
+	mux.Handle("GET /api/v1/incidents/{id}/evidence/{sha256}", s.apiAuthRaw(account.Read, s.incidentEvidenceGet))
+	api("POST /api/v1/incidents/{id}/block", account.Incidents, s.incidentBlock)
+	api("POST /api/v1/incidents/{id}/hunt", account.Incidents, s.incidentHunt)
+	api("POST /api/v1/incidents/{id}/close", account.Incidents, s.incidentClose)
+	mux.Handle("POST /api/v1/incidents/{id}/report", s.apiAuthRaw(account.Incidents, s.incidentReport))
+	api("GET /api/v1/audit", account.Accounts, s.auditAPI)
+	api("GET /api/v1/users", account.Accounts, s.userList)
+	if fallback != nil {
+		mux.Handle("/", fallback)
+	}
+	return securityHeaders(mux)
+}
+
+// APIAuth tells the gateway's own API (httpapi) whether a request without
+// a bearer token carries a console session, with the CSRF header when it
+// changes state.
+func (s *Server) APIAuth(r *http.Request) bool {
+	p, _ := s.fromSession(r)
+	return p != nil && (safeMethod(r.Method) || p.sess.CheckCSRF(r.Header.Get(csrfHeader)))
+}
+
+// token reports whether r carries one of the API bearer tokens.
+func (s *Server) token(r *http.Request) bool {
+	tok, ok := bearer(r)
+	if !ok || len(s.sums) == 0 {
+		return false
+	}
+	got := sha256.Sum256([]byte(tok))
+	match := 0
+	for _, sum := range s.sums {
+		match |= subtle.ConstantTimeCompare(got[:], sum[:])
+	}
+	return match == 1
+}
+
+// PurgeLoop deletes expired sessions every hour until ctx ends.
+func (s *Server) PurgeLoop(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := s.o.Accounts.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("session purge failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// securityHeaders sets the console's defaults; the message body handler
+// overrides the CSP with a stricter one.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-src 'self'; "+
+			"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/ir/bridge"
+	"vigie.dev/vigie/internal/ir/evidence"
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/web/account"
+)
+
+// Gateway is what the console needs of a running gateway (vigie serve).
+type Gateway struct {
+	DB         *store.DB
+	DataDir    string
+	Gateway    *gateway.Gateway // its current scanner reads reported messages
+	Quarantine *quarantine.Store
+	Trace      *trace.Log
+	Release    quarantine.Deliverer
+	Tokens     []string
+	Log        *slog.Logger
+}
+
+// ForGateway wires the console to a gateway's services the way the CLI
+// wires them: the indicator service over the same store, the incident
+// service with evidence under the data directory, the gateway's scanner
+// and the message trace.
+func ForGateway(g Gateway) (*Server, error) {
+	ev, err := evidence.Open(filepath.Join(g.DataDir, "evidence"))
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	iocs := ioc.NewService(g.DB, ioc.ServiceOptions{Log: g.Log})
+	inc, err := incident.New(incident.Options{Repo: g.DB.Incidents(), Evidence: ev, Scanner: liveScanner{g.Gateway},
+		Indicators: bridge.Indicators{Service: iocs}, Trace: bridge.Trace{Log: g.Trace}, Log: g.Log})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	return New(Options{DB: g.DB, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
+		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, Log: g.Log})
+}
+
+// liveScanner follows the gateway's scanner across reloads.
+type liveScanner struct{ g *gateway.Gateway }
+
+func (s liveScanner) Scan(ctx context.Context, raw []byte, env scan.Envelope) *scan.Verdict {
+	return s.g.Scanner().Scan(ctx, raw, env)
+}
