@@ -120,18 +120,26 @@ func (s *sink) messages() []string {
 	return out
 }
 
-// waitMessages waits until the sink holds n messages.
+// waitMessages waits until the sink holds n complete messages. smtp-sink
+// creates its dump file when the transaction starts and writes it as data
+// arrives, so a dump counts once it is non-empty and unchanged over one poll.
 func (s *sink) waitMessages(t *testing.T, n int, within time.Duration) []string {
 	t.Helper()
 	deadline := time.Now().Add(within)
+	var prev []string
 	for {
 		m := s.messages()
-		if len(m) >= n || time.Now().After(deadline) {
-			if len(m) < n {
-				t.Fatalf("smtp-sink got %d message(s), want %d", len(m), n)
-			}
+		stable := len(m) >= n && len(m) == len(prev)
+		for i := 0; stable && i < len(m); i++ {
+			stable = m[i] != "" && m[i] == prev[i]
+		}
+		if stable {
 			return m
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("smtp-sink got %d complete message(s), want %d", len(m), n)
+		}
+		prev = m
 		time.Sleep(100 * time.Millisecond)
 	}
 }
