@@ -61,6 +61,15 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 				"Content-Type: application/octet-stream; name=a.bin\r\nContent-Length: 1073741824\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 				strings.Repeat("QUFB", 1000) + "\r\n")
 		}, []string{"MALFORMED_MIME", "OVERSIZE", "MALFORMED_ENCODING"}},
+		{"20,000 parts", func() []byte {
+			var b bytes.Buffer
+			b.WriteString(hdr + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n")
+			for range 20_000 {
+				b.WriteString("--p\r\nContent-Type: text/plain\r\n\r\nx\r\n")
+			}
+			b.WriteString("--p--\r\n")
+			return b.Bytes()
+		}, []string{"MALFORMED_MIME_PARTS"}},
 		{"NUL bytes", func() []byte {
 			return []byte("From: a@b.example\r\nSub\x00ject: x\x00y\r\nX-Bad\x00: 1\r\n\r\nbody\x00\x00\r\n")
 		}, []string{"MALFORMED_HEADER"}},

@@ -99,6 +99,8 @@ func TestSignals(t *testing.T) {
 			[]string{"URL_FREE_HOSTING"}, nil},
 		{"connection", plain(`A <a@b.example>`, "x", "<p>x</p>"), scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: "[203.0.113.9]", RDNSKnown: true, MailFrom: "apache@web01.b.example"},
 			[]string{"HELO_IP_LITERAL", "RDNS_NONE", "ENVELOPE_WEBSERVER_USER"}, nil},
+		{"helo and rdns disagree", plain(`A <a@b.example>`, "x", "<p>x</p>"), scan.Envelope{ClientIP: netip.MustParseAddr("198.51.100.20"), HELO: "mail.entreprise-exemple.fr", RDNS: "mx20.hebergeur-exemple.net", RDNSKnown: true},
+			[]string{"HELO_RDNS_MISMATCH"}, nil},
 		{"dynamic rdns", plain(`A <a@b.example>`, "x", "<p>x</p>"), scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: "pc", RDNS: "203-0-113-9.dsl.isp.example", RDNSKnown: true},
 			[]string{"RDNS_GENERIC", "HELO_NOT_FQDN"}, nil},
 		{"executable", msg(mixedHeaders, attachment("facture.pdf.exe", "application/octet-stream", exe)), scan.Envelope{},

@@ -82,8 +82,10 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		switch sniff {
 		case "application/zip":
 			judgeZip(name, a.Data, 0, out)
-		case "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
+		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+		case "application/x-elf", "application/x-mach-binary", "application/vnd.ms-htmlhelp", "application/x-vhdx":
+			out.Emit("ATTACH_EXECUTABLE", name)
 		case "application/x-ole-storage":
 			if oleHasMacros(a.Data) {
 				out.Emit("ATTACH_MACRO", name)

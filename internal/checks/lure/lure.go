@@ -102,7 +102,13 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	} else if f.form {
 		out.Emit("HTML_FORM", "")
 	}
-	if zw := countZeroWidth(m.Subject) + countZeroWidth(body); zw >= 5 {
+	// The parser drops invisible characters from the text it extracts; count
+	// them in the source.
+	src := body
+	if m.HTML != "" {
+		src = m.HTML
+	}
+	if zw := countZeroWidth(m.Subject) + countZeroWidth(src); zw >= 5 {
 		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
 	}
 	if fancy(m.Subject) || fancy(m.FromAddr().Name) {
