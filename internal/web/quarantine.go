@@ -3,8 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -124,6 +128,10 @@ func (s *Server) quarantineList(r *http.Request, p *principal) (any, string, err
 
 // MessageView is a quarantined message as the console shows it.
 type MessageView struct {
+	// BodyURL frames the sanitised HTML. It carries its own short-lived
+	// capability token: the sandboxed frame has an opaque origin, so the
+	// browser does not send it the SameSite=Strict session cookie.
+	BodyURL     string           `json:"body_url,omitempty"`
 	Entry       quarantine.Entry `json:"entry"`
 	Held        bool             `json:"held"`
 	Reasons     []Reason         `json:"reasons"`
@@ -163,6 +171,7 @@ func (s *Server) messageView(ctx context.Context, id string) (MessageView, *mess
 	for _, n := range e.Signals {
 		v.Reasons = append(v.Reasons, Reason{Name: n, FR: signalText("fr", n), EN: signalText("en", n)})
 	}
+	v.BodyURL = "/quarantine/" + url.PathEscape(id) + "/body?t=" + s.bodyToken(id, s.now().Add(bodyTokenTTL))
 	v.Text = m.Text
 	if strings.TrimSpace(v.Text) == "" {
 		v.Text = m.HTMLText
@@ -201,7 +210,11 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request, p *principa
 
 // messageBody serves the sanitised HTML for the sandboxed iframe, under
 // a policy that forbids every fetch and every script.
-func (s *Server) messageBody(w http.ResponseWriter, r *http.Request, p *principal) {
+func (s *Server) messageBody(w http.ResponseWriter, r *http.Request) {
+	if !s.validBodyToken(r.PathValue("id"), r.URL.Query().Get("t")) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
 	raw, _, err := s.o.Quarantine.Raw(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -281,4 +294,27 @@ func (s *Server) quarantineIncident(r *http.Request, p *principal) (any, string,
 	}
 	s.audit(r, p, "incident.open", strconv.FormatInt(inc.ID, 10), "from quarantine "+id)
 	return inc, fmt.Sprintf("/incidents/%d?done=opened", inc.ID), nil
+}
+
+// bodyTokenTTL bounds how long a framed body URL stays valid.
+const bodyTokenTTL = 10 * time.Minute
+
+// bodyToken signs a quarantine id with an expiry: "UNIX.HEXMAC".
+func (s *Server) bodyToken(id string, exp time.Time) string {
+	e := strconv.FormatInt(exp.Unix(), 10)
+	mac := hmac.New(sha256.New, s.bodyKey[:])
+	mac.Write([]byte(id + "\x00" + e))
+	return e + "." + hex.EncodeToString(mac.Sum(nil))
+}
+
+func (s *Server) validBodyToken(id, tok string) bool {
+	e, _, ok := strings.Cut(tok, ".")
+	if !ok {
+		return false
+	}
+	exp, err := strconv.ParseInt(e, 10, 64)
+	if err != nil || s.now().Unix() > exp {
+		return false
+	}
+	return hmac.Equal([]byte(tok), []byte(s.bodyToken(id, time.Unix(exp, 0))))
 }

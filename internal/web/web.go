@@ -9,9 +9,11 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -58,6 +60,8 @@ type Server struct {
 
 	mu    sync.Mutex
 	hunts map[int64]incident.HuntResult // last retro-hunt per incident, for the board
+
+	bodyKey [32]byte // signs the framed message-body URLs
 }
 
 // New returns the console.
@@ -71,6 +75,9 @@ func New(o Options) (*Server, error) {
 	}
 	for _, t := range o.Tokens {
 		s.sums = append(s.sums, sha256.Sum256([]byte(t)))
+	}
+	if _, err := rand.Read(s.bodyKey[:]); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	var err error
 	if s.pages, err = loadPages(); err != nil {
@@ -101,7 +108,7 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	page("GET /incidents/{id}", s.incidentPage)
 	page("GET /audit", s.auditPage)
 	// The message body is framed by the message page: its own strict CSP.
-	mux.Handle("GET /quarantine/{id}/body", s.pageAuth(s.messageBody))
+	mux.Handle("GET /quarantine/{id}/body", http.HandlerFunc(s.messageBody))
 
 	api := func(pattern string, perm account.Permission, h apiFunc) {
 		mux.Handle(pattern, s.apiAuth(perm, h))

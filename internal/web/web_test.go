@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -335,10 +336,30 @@ func TestPagesRender(t *testing.T) {
 func TestMessageBodyIsolated(t *testing.T) {
 	f := newFixture(t)
 	c, _ := f.session(t, "luc")
-	r := httptest.NewRequest("GET", "/quarantine/"+f.qid+"/body", nil)
+	// The page frames the body through a signed URL: the sandboxed frame
+	// gets no cookie, so the URL itself is the capability.
+	r := httptest.NewRequest("GET", "/quarantine/"+f.qid, nil)
 	r.AddCookie(c)
 	w := httptest.NewRecorder()
 	f.h.ServeHTTP(w, r)
+	m := regexp.MustCompile(`<iframe id="body-html" sandbox="" src="([^"]+)"`).FindStringSubmatch(w.Body.String())
+	if m == nil {
+		t.Fatal("no framed body on the message page")
+	}
+	bodyURL := html.UnescapeString(m[1])
+	for _, bad := range []string{"/quarantine/" + f.qid + "/body", "/quarantine/" + f.qid + "/body?t=1.00", strings.Replace(bodyURL, f.qid, "other", 1)} {
+		w = httptest.NewRecorder()
+		f.h.ServeHTTP(w, httptest.NewRequest("GET", bad, nil))
+		if w.Code != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", bad, w.Code)
+		}
+	}
+	r = httptest.NewRequest("GET", bodyURL, nil)
+	w = httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("signed body URL: status %d", w.Code)
+	}
 	csp := w.Header().Get("Content-Security-Policy")
 	for _, want := range []string{"default-src 'none'", "img-src data:", "sandbox"} {
 		if !strings.Contains(csp, want) {
