@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web/safehtml"
@@ -168,8 +169,18 @@ func (s *Server) messageView(ctx context.Context, id string) (MessageView, *mess
 	m := message.Parse(raw, message.DefaultLimits())
 	v := MessageView{Entry: e, Held: e.ReleasedAt.IsZero() && e.DeletedAt.IsZero(), Headers: m.Header.Fields,
 		HasHTML: strings.TrimSpace(m.HTML) != ""}
+	detailed := map[string]scan.Signal{}
+	if s.o.Explain != nil {
+		for _, sig := range s.o.Explain(ctx, raw, m).Signals {
+			detailed[sig.Name] = sig
+		}
+	}
 	for _, n := range e.Signals {
-		v.Reasons = append(v.Reasons, Reason{Name: n, FR: signalText("fr", n), EN: signalText("en", n)})
+		r := Reason{Name: n, FR: signalText("fr", n), EN: signalText("en", n)}
+		if d, ok := detailed[n]; ok {
+			r.FR, r.EN = d.FR, d.EN
+		}
+		v.Reasons = append(v.Reasons, r)
 	}
 	v.BodyURL = "/quarantine/" + url.PathEscape(id) + "/body?t=" + s.bodyToken(id, s.now().Add(bodyTokenTTL))
 	v.Text = m.Text

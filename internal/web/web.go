@@ -21,7 +21,9 @@ import (
 
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web/account"
@@ -40,6 +42,9 @@ type Options struct {
 	Trace      *trace.Log
 	Indicators *ioc.Service
 	Incidents  *incident.Service
+	// Explain re-reads a held message to show each reason with its detail
+	// (the quarantine keeps only signal names); nil shows names and texts.
+	Explain func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict
 	// Tokens are the API bearer tokens (httpapi's); a token acts as an
 	// admin named "api".
 	Tokens []string

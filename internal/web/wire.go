@@ -11,6 +11,7 @@ import (
 	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/evidence"
 	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
@@ -46,7 +47,14 @@ func ForGateway(g Gateway) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	return New(Options{DB: g.DB, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
-		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, Log: g.Log})
+		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, Log: g.Log,
+		Explain: func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict {
+			// The content checks again, without live DNS: the message's
+			// authentication was judged at the door.
+			sc := *g.Gateway.Scanner()
+			sc.Auth = nil
+			return sc.ScanMessage(ctx, raw, m, scan.Envelope{})
+		}})
 }
 
 // liveScanner follows the gateway's scanner across reloads.
