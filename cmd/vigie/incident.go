@@ -85,6 +85,20 @@ func (c *incidentCmd) args(args []string, n int, usage string) (int64, []string,
 
 func (c *incidentCmd) author() string { return operator(c.by) }
 
+// open parses the arguments (n positional, the first an incident number)
+// and opens the incident service: the preamble of most incident commands.
+func (c *incidentCmd) open(ctx context.Context, args []string, n int, usage string, stderr io.Writer, withScanner bool) (int64, []string, *incident.Service, func(), error) {
+	id, rest, err := c.args(args, n, usage)
+	if err != nil {
+		return 0, nil, nil, nil, err
+	}
+	svc, done, err := c.service(ctx, stderr, withScanner)
+	if err != nil {
+		return 0, nil, nil, nil, err
+	}
+	return id, rest, svc, done, nil
+}
+
 // service opens the store and wires the incident service; scanner, trace
 // and indicator store are added for the commands that use them.
 func (c *incidentCmd) service(ctx context.Context, stderr io.Writer, withScanner bool) (*incident.Service, func(), error) {
@@ -270,11 +284,7 @@ func runIncidentList(ctx context.Context, args []string, stdout, stderr io.Write
 func runIncidentShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newIncidentCmd("incident show", stderr)
 	asJSON := c.fs.Bool("json", false, "the whole case as JSON")
-	id, _, err := c.args(args, 1, "incident show ID [--json]")
-	if err != nil {
-		return err
-	}
-	svc, done, err := c.service(ctx, stderr, false)
+	id, _, svc, done, err := c.open(ctx, args, 1, "incident show ID [--json]", stderr, false)
 	if err != nil {
 		return err
 	}
@@ -349,11 +359,7 @@ func runIncidentUpdate(ctx context.Context, args []string, stdout, stderr io.Wri
 func runIncidentClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newIncidentCmd("incident close", stderr)
 	reason := c.fs.String("reason", "", "why it is closed")
-	id, _, err := c.args(args, 1, "incident close ID [--reason TEXT]")
-	if err != nil {
-		return err
-	}
-	svc, done, err := c.service(ctx, stderr, false)
+	id, _, svc, done, err := c.open(ctx, args, 1, "incident close ID [--reason TEXT]", stderr, false)
 	if err != nil {
 		return err
 	}
@@ -401,11 +407,7 @@ func runIncidentLog(ctx context.Context, args []string, stdout, stderr io.Writer
 
 func runIncidentVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newIncidentCmd("incident verify", stderr)
-	id, _, err := c.args(args, 1, "incident verify ID")
-	if err != nil {
-		return err
-	}
-	svc, done, err := c.service(ctx, stderr, false)
+	id, _, svc, done, err := c.open(ctx, args, 1, "incident verify ID", stderr, false)
 	if err != nil {
 		return err
 	}
@@ -422,11 +424,7 @@ func runIncidentChecklist(ctx context.Context, args []string, stdout, stderr io.
 	c := newIncidentCmd("incident checklist", stderr)
 	all := c.fs.Bool("all", false, "every item, not only what is next")
 	lang := c.fs.String("lang", "fr", "fr or en titles")
-	id, _, err := c.args(args, 1, "incident checklist ID [--all]")
-	if err != nil {
-		return err
-	}
-	svc, done, err := c.service(ctx, stderr, false)
+	id, _, svc, done, err := c.open(ctx, args, 1, "incident checklist ID [--all]", stderr, false)
 	if err != nil {
 		return err
 	}
@@ -562,11 +560,7 @@ func runIncidentHunt(ctx context.Context, args []string, stdout, stderr io.Write
 	c := newIncidentCmd("incident hunt", stderr)
 	days := c.fs.Int("days", 30, "how many days of trace to search")
 	format := c.fs.String("format", "table", "table, json or csv")
-	id, _, err := c.args(args, 1, "incident hunt ID [--days N] [--format table|json|csv]")
-	if err != nil {
-		return err
-	}
-	svc, done, err := c.service(ctx, stderr, false)
+	id, _, svc, done, err := c.open(ctx, args, 1, "incident hunt ID [--days N] [--format table|json|csv]", stderr, false)
 	if err != nil {
 		return err
 	}
@@ -586,11 +580,7 @@ func runIncidentHunt(ctx context.Context, args []string, stdout, stderr io.Write
 
 func runIncidentExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newIncidentCmd("incident export", stderr)
-	id, rest, err := c.args(args, 2, "incident export ID DIR")
-	if err != nil {
-		return err
-	}
-	svc, done, err := c.service(ctx, stderr, false)
+	id, rest, svc, done, err := c.open(ctx, args, 2, "incident export ID DIR", stderr, false)
 	if err != nil {
 		return err
 	}
