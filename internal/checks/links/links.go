@@ -41,6 +41,8 @@ type Check struct {
 	cats map[string]*hostSet // category -> hosts
 	tlds map[string]bool
 	nrd  map[string]bool
+	// pathHosts are the hosts that some category lists by path.
+	pathHosts map[string]bool
 }
 
 type hostSet struct {
@@ -48,11 +50,24 @@ type hostSet struct {
 	paths   map[string][]string // host -> path prefixes
 }
 
-func (s *hostSet) match(host, path string) bool {
+// matchHost reports host or a parent domain listed as a whole domain.
+func (s *hostSet) matchHost(host string) bool {
 	for h := host; h != ""; {
 		if s.domains[h] {
 			return true
 		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
+	}
+	return false
+}
+
+// matchPath reports a path rule of host (or a parent) that path starts with.
+func (s *hostSet) matchPath(host, path string) bool {
+	for h := host; h != ""; {
 		for _, p := range s.paths[h] {
 			if strings.HasPrefix(path, p) {
 				return true
@@ -65,6 +80,29 @@ func (s *hostSet) match(host, path string) bool {
 		h = h[i+1:]
 	}
 	return false
+}
+
+// hasPathRules reports whether any category has path rules for host.
+func (c *Check) hasPathRules(host string) bool {
+	for h := host; h != ""; {
+		if c.pathHosts[h] {
+			return true
+		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
+	}
+	return false
+}
+
+func (c *Check) matchPaths(host, path string, out *scan.Emitter) {
+	for cat, set := range c.cats {
+		if set.matchPath(host, path) {
+			out.Emit(categorySignal[cat], host)
+		}
+	}
 }
 
 var categorySignal = map[string]string{
@@ -85,7 +123,7 @@ func New(o Options) (*Check, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("hosting catalogue: %w", err)
 	}
-	c := &Check{cats: map[string]*hostSet{}, tlds: map[string]bool{}, nrd: map[string]bool{}}
+	c := &Check{cats: map[string]*hostSet{}, tlds: map[string]bool{}, nrd: map[string]bool{}, pathHosts: map[string]bool{}}
 	for cat, entries := range raw {
 		if cat == "abused_tld" {
 			for _, t := range entries {
@@ -101,6 +139,7 @@ func New(o Options) (*Check, error) {
 			e = strings.ToLower(e)
 			if h, p, ok := strings.Cut(e, "/"); ok {
 				s.paths[h] = append(s.paths[h], "/"+p)
+				c.pathHosts[h] = true
 			} else {
 				s.domains[e] = true
 			}
@@ -137,8 +176,10 @@ func actionable(l scan.Link) bool {
 
 // Check implements scan.Check.
 func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
-	type hostPath struct{ host, path string }
-	hosts := make(map[hostPath]bool, len(in.Links))
+	// Links share hosts: host-level judgements are made once per host;
+	// only hosts with path rules (docs.google.com/forms...) are looked at
+	// per path.
+	hostsDone := make(map[string]bool, 8)
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -190,10 +231,13 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if rest := raw[min(len(raw), strings.Index(raw, authority)+len(authority)):]; strings.HasPrefix(rest, "/") {
 			path = rest
 		}
-		if hosts[hostPath{host, path}] {
+		if hostsDone[host] {
+			if c.hasPathRules(host) {
+				c.matchPaths(host, path, out)
+			}
 			continue
 		}
-		hosts[hostPath{host, path}] = true
+		hostsDone[host] = true
 		if urlx.IsIP(host) {
 			if ipHost(host) {
 				out.Emit("URL_IP_LITERAL", host)
@@ -204,9 +248,12 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("URL_PUNYCODE", host)
 		}
 		for cat, set := range c.cats {
-			if set.match(host, path) {
+			if set.matchHost(host) {
 				out.Emit(categorySignal[cat], host)
 			}
+		}
+		if c.hasPathRules(host) {
+			c.matchPaths(host, path, out)
 		}
 		if tld := host[strings.LastIndexByte(host, '.')+1:]; c.tlds[tld] {
 			out.Emit("URL_ABUSED_TLD", l.Domain)
