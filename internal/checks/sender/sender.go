@@ -15,6 +15,7 @@ import (
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
 )
 
@@ -153,6 +154,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if from.Addr != "" && c.IsFreemail(in.FromDomain) {
 		out.Emit("FROM_FREEMAIL", in.FromDomain)
+		if serviceName.Contains(from.Name, 20) {
+			out.Emit("FREEMAIL_SERVICE_NAME", from.Name+" <"+in.FromDomain+">")
+		}
 	}
 
 	c.connection(in, out)
@@ -284,3 +288,17 @@ func numberedLocal(local string) bool {
 	last := strings.TrimLeft(parts[len(parts)-1], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 	return len(last) >= 4 && longestDigitRun(last) == len(last)
 }
+
+// serviceName holds the words of a department or service account; a real
+// one does not write from a free mailbox.
+var serviceName = func() *textmatch.Dict[bool] {
+	d := textmatch.New[bool]()
+	for _, w := range []string{"support", "service", "services", "security", "securite", "team", "equipe", "helpdesk",
+		"help desk", "admin", "administrator", "administrateur", "administration", "billing", "facturation", "accounts",
+		"notification", "notifications", "no reply", "noreply", "ne pas repondre", "customer care", "service client",
+		"webmaster", "postmaster", "it department", "service informatique", "human resources", "ressources humaines",
+		"payroll", "paie", "compliance", "kundenservice", "atendimento", "servizio clienti"} {
+		d.Add(w, true)
+	}
+	return d
+}()
