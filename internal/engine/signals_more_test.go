@@ -87,6 +87,8 @@ func TestMoreSignals(t *testing.T) {
 		{"html in zip", msg(mixedHeaders, attachment("doc.zip", "application/zip", zipWith(t, "facture.html", []byte("<html></html>"), false))), []string{"ATTACH_HTML_IN_ARCHIVE"}},
 		{"rar", msg(mixedHeaders, attachment("doc.rar", "application/x-rar", base64.StdEncoding.EncodeToString([]byte("Rar!\x1a\x07\x01\x00xxxx")))), []string{"ATTACH_ARCHIVE_OPAQUE"}},
 		{"headers", msg("From: \"Notre Dame\" <a@b.example>, \"x\" <c@d.example>\nSubject: Re: votre demande", "bonjour"), []string{"FROM_MULTIPLE", "FAKE_REPLY", "MISSING_DATE", "MISSING_MESSAGE_ID", "NO_VISIBLE_RECIPIENT"}},
+		{"base64 html", msg("From: A <a@b.example>\n"+std+"\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64",
+			base64.StdEncoding.EncodeToString([]byte("<p>Bonjour</p>"))), []string{"BASE64_HTML_BODY"}},
 		{"service on freemail", html("From: Service Informatique <helpdesk.hopital@gmail.com>\n"+std+"\nSubject: Mise à jour", "<p>x</p>"), []string{"FREEMAIL_SERVICE_NAME"}},
 		{"no from", msg("To: a@b.example\nSubject:", "x"), []string{"FROM_MISSING", "EMPTY_SUBJECT"}},
 		{"display name tricks", html(`From: "Sаmsung 🎁 service@paypal.com 2024031299" <Weaver_Erich_85918@promo-mail.example>`+"\nX-Mailer: PHPMailer 6.1.4\n"+std+"\nSubject: 𝐖𝐈𝐍𝐍𝐄𝐑 🎉 GAGNEZ UN SMARTPHONE DÈS AUJOURD'HUI", "<p>x</p>"),

@@ -150,6 +150,12 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if w := gibberish(m.Subject); w != "" {
 		out.Emit("SUBJECT_GIBBERISH", w)
 	}
+	for _, part := range m.Parts {
+		if part.ContentType == "text/html" && part.Encoding == "base64" && part.Disposition != "attachment" && part.Filename == "" {
+			out.Emit("BASE64_HTML_BODY", "")
+			break
+		}
+	}
 	if trick := f.hidden; trick != "" {
 		out.Emit("HIDDEN_CONTENT", trick)
 	}
