@@ -78,6 +78,10 @@ type DataFiles struct {
 	Hosting string `yaml:"hosting"`
 	Lures   string `yaml:"lures"`
 	NRD     string `yaml:"nrd"` // newly registered domains, one per line
+	// RDAP is the base URL of an RDAP service asked for the registration
+	// date of link domains ("" keeps it off: it tells a third party which
+	// domains Vigie sees). Answers are cached.
+	RDAP string `yaml:"rdap"`
 }
 
 // ScanCfg holds pipeline settings.

@@ -23,6 +23,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/rdap"
 	"vigie.dev/vigie/internal/received"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -67,7 +68,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	lc, err := links.New(links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD})
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD}
+	if cfg.Data.RDAP != "" {
+		lo.Registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
+	}
+	lc, err := links.New(lo)
 	if err != nil {
 		return nil, err
 	}

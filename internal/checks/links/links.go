@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -34,7 +35,18 @@ func init() { scan.Signals.DefineYAML("links", signals) }
 type Options struct {
 	Hosting []byte // hosting catalogue YAML; nil means the embedded one
 	NRDFile string // newly registered domains, one per line ("" for none)
+	// Registered, when set, asks when a link's domain was registered (RDAP);
+	// domains younger than NewDomainAge are flagged. At most rdapPerMessage
+	// domains are asked per message, each under rdapTimeout.
+	Registered   func(ctx context.Context, domain string) (time.Time, error)
+	NewDomainAge time.Duration
+	Now          func() time.Time
 }
+
+const (
+	rdapPerMessage = 3
+	rdapTimeout    = 2 * time.Second
+)
 
 // Check is the link check family.
 type Check struct {
@@ -43,6 +55,7 @@ type Check struct {
 	nrd  map[string]bool
 	// pathHosts are the hosts that some category lists by path.
 	pathHosts map[string]bool
+	o         Options
 }
 
 type hostSet struct {
@@ -123,7 +136,13 @@ func New(o Options) (*Check, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("hosting catalogue: %w", err)
 	}
-	c := &Check{cats: map[string]*hostSet{}, tlds: map[string]bool{}, nrd: map[string]bool{}, pathHosts: map[string]bool{}}
+	c := &Check{cats: map[string]*hostSet{}, tlds: map[string]bool{}, nrd: map[string]bool{}, pathHosts: map[string]bool{}, o: o}
+	if c.o.NewDomainAge == 0 {
+		c.o.NewDomainAge = 30 * 24 * time.Hour
+	}
+	if c.o.Now == nil {
+		c.o.Now = time.Now
+	}
 	for cat, entries := range raw {
 		if cat == "abused_tld" {
 			for _, t := range entries {
@@ -180,6 +199,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// only hosts with path rules (docs.google.com/forms...) are looked at
 	// per path.
 	hostsDone := make(map[string]bool, 8)
+	asked := map[string]bool{}
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -260,6 +280,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if c.nrd[l.Domain] || c.nrd[host] {
 			out.Emit("URL_NEW_DOMAIN", l.Domain)
+		} else if c.o.Registered != nil && !asked[l.Domain] && len(asked) < rdapPerMessage {
+			asked[l.Domain] = true
+			rctx, cancel := context.WithTimeout(ctx, rdapTimeout)
+			at, err := c.o.Registered(rctx, l.Domain)
+			cancel()
+			if err == nil && c.o.Now().Sub(at) < c.o.NewDomainAge {
+				out.Emit("URL_NEW_DOMAIN", l.Domain+" ("+at.Format("2006-01-02")+")")
+			}
 		}
 		if sub := strings.TrimSuffix(strings.TrimSuffix(host, l.Domain), "."); strings.Count(sub, ".") >= 3 {
 			out.Emit("URL_MANY_SUBDOMAINS", host)
