@@ -99,20 +99,33 @@ func (c *Client) fetch(ctx context.Context, domain string) (time.Time, error) {
 	if resp.StatusCode != http.StatusOK {
 		return time.Time{}, fmt.Errorf("rdap: %s: status %d", domain, resp.StatusCode)
 	}
+	at, err := parseRegistration(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return at, fmt.Errorf("rdap: %s: %w", domain, err)
+	}
+	return at, nil
+}
+
+// parseRegistration reads the registration event of an RDAP domain object
+// (RFC 9083 §4.5).
+func parseRegistration(r io.Reader) (time.Time, error) {
 	var doc struct {
 		Events []struct {
 			Action string `json:"eventAction"`
 			Date   string `json:"eventDate"`
 		} `json:"events"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(&doc); err != nil {
-		return time.Time{}, fmt.Errorf("rdap: %s: %w", domain, err)
+	if err := json.NewDecoder(r).Decode(&doc); err != nil {
+		return time.Time{}, err
 	}
 	for _, e := range doc.Events {
 		if e.Action == "registration" {
 			t, err := time.Parse(time.RFC3339, e.Date)
+			if err == nil && t.IsZero() {
+				err = errors.New("zero time")
+			}
 			if err != nil {
-				return time.Time{}, fmt.Errorf("rdap: %s: registration date %q: %w", domain, e.Date, err)
+				return time.Time{}, fmt.Errorf("registration date %q: %w", e.Date, err)
 			}
 			return t, nil
 		}

@@ -54,3 +54,15 @@ func TestRegistered(t *testing.T) {
 		t.Errorf("deadline not honoured: %v after %s", err, time.Since(start))
 	}
 }
+
+func FuzzParseRegistration(f *testing.F) {
+	f.Add(`{"events":[{"eventAction":"registration","eventDate":"2026-11-19T10:12:00Z"}]}`)
+	f.Add(`{"events":[{"eventAction":"registration","eventDate":"yesterday"}]}`)
+	f.Add(`[[[[`)
+	f.Fuzz(func(t *testing.T, s string) {
+		at, err := parseRegistration(strings.NewReader(s))
+		if err == nil && at.IsZero() {
+			t.Fatal("no error and no date")
+		}
+	})
+}
