@@ -124,16 +124,8 @@ func runIOCAdd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageErr("usage: vigie ioc add VALUE... [--kind K] [--mode block|watch] [--ttl 7d] [--reason R] [--by USER]")
 	}
 	n := ioc.NewIndicator{Reason: *reason, AddedBy: *by, Source: *source}
-	if *kind != "" {
-		if n.Kind, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
-	}
-	if n.Mode, err = ioc.ParseMode(*mode); err != nil {
-		return usageErr("%v", err)
-	}
-	if n.TTL, err = parseTTL(*ttl); err != nil {
-		return usageErr("%v", err)
+	if n.Kind, n.Mode, n.TTL, err = parseKindModeTTL(*kind, *mode, *ttl); err != nil {
+		return err
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -352,16 +344,8 @@ func runIOCImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if opts.Format, err = ioc.ParseFormat(*format); err != nil {
 		return usageErr("%v", err)
 	}
-	if *kind != "" {
-		if opts.Kind, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
-	}
-	if opts.Mode, err = ioc.ParseMode(*mode); err != nil {
-		return usageErr("%v", err)
-	}
-	if opts.TTL, err = parseTTL(*ttl); err != nil {
-		return usageErr("%v", err)
+	if opts.Kind, opts.Mode, opts.TTL, err = parseKindModeTTL(*kind, *mode, *ttl); err != nil {
+		return err
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -457,4 +441,21 @@ func runIOCExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	return err
+}
+
+// parseKindModeTTL reads the --kind (optional), --mode and --ttl flags
+// shared by add and import.
+func parseKindModeTTL(kind, mode, ttl string) (k ioc.Kind, m ioc.Mode, d time.Duration, err error) {
+	if kind != "" {
+		if k, err = ioc.ParseKind(kind); err != nil {
+			return k, m, d, usageErr("%v", err)
+		}
+	}
+	if m, err = ioc.ParseMode(mode); err != nil {
+		return k, m, d, usageErr("%v", err)
+	}
+	if d, err = parseTTL(ttl); err != nil {
+		return k, m, d, usageErr("%v", err)
+	}
+	return k, m, d, nil
 }
