@@ -122,6 +122,7 @@ func TestMoreSignals(t *testing.T) {
 		{"headers", msg("From: \"Notre Dame\" <a@b.example>, \"x\" <c@d.example>\nSubject: Re: votre demande", "bonjour"), []string{"FROM_MULTIPLE", "FAKE_REPLY", "MISSING_DATE", "MISSING_MESSAGE_ID", "NO_VISIBLE_RECIPIENT"}},
 		{"base64 html", msg("From: A <a@b.example>\n"+std+"\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64",
 			base64.StdEncoding.EncodeToString([]byte("<p>Bonjour</p>"))), []string{"BASE64_HTML_BODY"}},
+		{"random domain", html("From: Notificação <aviso@zmau42cdk83iftm.com>\n"+std+"\nSubject: Aviso", "<p>x</p>"), []string{"FROM_RANDOM_DOMAIN"}},
 		{"service on freemail", html("From: Service Informatique <helpdesk.hopital@gmail.com>\n"+std+"\nSubject: Mise à jour", "<p>x</p>"), []string{"FREEMAIL_SERVICE_NAME"}},
 		{"no from", msg("To: a@b.example\nSubject:", "x"), []string{"FROM_MISSING", "EMPTY_SUBJECT"}},
 		{"display name tricks", html(`From: "Sаmsung 🎁 service@paypal.com 2024031299" <Weaver_Erich_85918@promo-mail.example>`+"\nX-Mailer: PHPMailer 6.1.4\n"+std+"\nSubject: 𝐖𝐈𝐍𝐍𝐄𝐑 🎉 GAGNEZ UN SMARTPHONE DÈS AUJOURD'HUI", "<p>x</p>"),

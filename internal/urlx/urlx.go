@@ -117,3 +117,49 @@ func unwrapOnce(raw string) (string, string) {
 	}
 	return raw, ""
 }
+
+// RandomLabel reports a registrable domain whose name reads as generated
+// rather than chosen: long and mixing letters with several digits
+// (zmau42cdk83iftm, campanhas361269), or eight letters or more with almost no
+// vowels (crngbuhc). Throw-away sending and phishing domains look like this;
+// names people pick seldom do (a rare real word such as "strengths" does).
+func RandomLabel(registrable string) bool {
+	l := registrable
+	if i := strings.IndexByte(l, '.'); i > 0 {
+		l = l[:i]
+	}
+	letters, digits, vowels := 0, 0, 0
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'a' && c <= 'z':
+			letters++
+			if strings.IndexByte("aeiouy", c) >= 0 {
+				vowels++
+			}
+		}
+	}
+	if len(l) >= 8 && digits >= 2 && letters >= 2 && !trailingYear(l) {
+		return true
+	}
+	return letters >= 8 && vowels*5 < letters
+}
+
+// trailingYear accepts names like "ecole2024" or "club93": letters then a
+// short number, as people name things.
+func trailingYear(l string) bool {
+	i := len(l)
+	for i > 0 && l[i-1] >= '0' && l[i-1] <= '9' {
+		i--
+	}
+	if n := len(l) - i; n < 2 || n > 4 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if l[j] < 'a' || l[j] > 'z' {
+			return false
+		}
+	}
+	return true
+}

@@ -143,6 +143,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
 	}
+	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) {
+		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
+	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && urlx.RandomLabel(d) {
+		out.Emit("FROM_RANDOM_DOMAIN", d)
+	}
 	if strings.TrimSpace(m.Subject) == "" {
 		out.Emit("EMPTY_SUBJECT", "")
 	}

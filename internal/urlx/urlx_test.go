@@ -1,0 +1,33 @@
+package urlx
+
+import "testing"
+
+func TestRandomLabel(t *testing.T) {
+	for d, want := range map[string]bool{
+		"zmau42cdk83iftmucnoavnqel28t.com": true, "campanhasbradesco361269.com": true, "crngbuhc.net": true,
+		"62nwxj8mam.com": true, "hd8g42jmuq33.top": true,
+		"example-hopital.fr": false, "ecole2024.fr": false, "club93.org": false, "intel.com": false,
+		"microsoftonline.com": false, "rs6.net": false, "1drv.ms": false, "schnellstrasse.de": false,
+	} {
+		if got := RandomLabel(d); got != want {
+			t.Errorf("RandomLabel(%s) = %v, want %v", d, got, want)
+		}
+	}
+}
+
+func TestUnwrap(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2Fa&data=1": "https://evil.example/a",
+		"https://urldefense.proofpoint.com/v2/url?u=http-3A__evil.example_path&d=x":                 "http://evil.example/path",
+		"https://urldefense.com/v3/__https://evil.example/p__;!!abc":                                "https://evil.example/p",
+		"https://www.google.com/url?q=https://evil.example/&sa=D":                                   "https://evil.example/",
+		"https://example.org/page": "https://example.org/page",
+	} {
+		if got, _ := Unwrap(in); got != want {
+			t.Errorf("Unwrap(%s) = %s, want %s", in, got, want)
+		}
+	}
+	if Registrable("a.b.example.co.uk") != "example.co.uk" || !InDomain("mail.impots.gouv.fr", "gouv.fr") || InDomain("evilgouv.fr", "gouv.fr") {
+		t.Error("registrable/InDomain")
+	}
+}
