@@ -136,8 +136,8 @@ func TestMoreSignals(t *testing.T) {
 		{"links", html("From: A <a@b.example>\n"+std+"\nSubject: Documents", `<a href="data:text/html;base64,PGgxPmhpPC9oMT4=">doc</a> <a href="javascript:alert(1)">x</a>
 			<a href="https://a.b.c.d.e.host-example.top/">lien</a> <a href="https://www.linkedin.com/redir?url=https://evil-exemple.net/">profil</a>
 			<a href="https://storage.googleapis.com/bucket/index.html">fichier</a> <a href="https://paypa1.com/login">PayPal</a>
-			<a href="https://secure-docusign-review.example.net/">DocuSign</a> <a href="https://chorus-factures-paiement.fr/">facture</a>`),
-			[]string{"URL_DATA_URI", "URL_JAVASCRIPT", "URL_MANY_SUBDOMAINS", "URL_ABUSED_TLD", "URL_OPEN_REDIRECT", "URL_CLOUD_STORAGE", "URL_LOOKALIKE_DOMAIN", "URL_BRAND_IN_DOMAIN", "URL_NEW_DOMAIN"}},
+			<a href="https://secure-docusign-review.example.net/">DocuSign</a> <a href="https://chorus-factures-paiement.fr/">facture</a> <a href="https://hd8g42jmuq33.top/x">suivi</a>`),
+			[]string{"URL_DATA_URI", "URL_JAVASCRIPT", "URL_MANY_SUBDOMAINS", "URL_ABUSED_TLD", "URL_OPEN_REDIRECT", "URL_CLOUD_STORAGE", "URL_LOOKALIKE_DOMAIN", "URL_BRAND_IN_DOMAIN", "URL_NEW_DOMAIN", "URL_RANDOM_DOMAIN"}},
 		{"homoglyph sender", html("From: PayPal <service@xn--pypal-4ve.com>\n"+std+"\nSubject: Compte", "<p>x</p>"), []string{"FROM_HOMOGLYPH_DOMAIN"}},
 		{"brand mention", html("From: Support <support@helpdesk-exemple.net>\n"+std+"\nSubject: Your DocuSign envelope", "<p>Please review the document.</p>"), []string{"BRAND_MENTION_UNOFFICIAL"}},
 		{"english lures", html("From: A <a@b.example>\n"+std+"\nSubject: Notice", `<p>Dear customer, your package is on hold: pay the customs fee. You have won a gift card!

@@ -128,6 +128,8 @@ func RandomLabel(registrable string) bool {
 	if i := strings.IndexByte(l, '.'); i > 0 {
 		l = l[:i]
 	}
+	// Numbers that people do put in names.
+	l = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360", "").Replace(l)
 	letters, digits, vowels := 0, 0, 0
 	for i := 0; i < len(l); i++ {
 		switch c := l[i]; {

@@ -7,7 +7,7 @@ func TestRandomLabel(t *testing.T) {
 		"zmau42cdk83iftmucnoavnqel28t.com": true, "campanhasbradesco361269.com": true, "crngbuhc.net": true,
 		"62nwxj8mam.com": true, "hd8g42jmuq33.top": true,
 		"example-hopital.fr": false, "ecole2024.fr": false, "club93.org": false, "intel.com": false,
-		"microsoftonline.com": false, "rs6.net": false, "1drv.ms": false, "schnellstrasse.de": false,
+		"microsoftonline.com": false, "rs6.net": false, "1drv.ms": false, "schnellstrasse.de": false, "24x7serversupport.com": false, "office365.com": false,
 	} {
 		if got := RandomLabel(d); got != want {
 			t.Errorf("RandomLabel(%s) = %v, want %v", d, got, want)

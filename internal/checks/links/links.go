@@ -275,6 +275,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if c.hasPathRules(host) {
 			c.matchPaths(host, path, out)
 		}
+		if urlx.RandomLabel(l.Domain) {
+			out.Emit("URL_RANDOM_DOMAIN", l.Domain)
+		}
 		if tld := host[strings.LastIndexByte(host, '.')+1:]; c.tlds[tld] {
 			out.Emit("URL_ABUSED_TLD", l.Domain)
 		}
