@@ -145,11 +145,7 @@ func (s *Server) incidentOpen(r *http.Request, p *principal) (any, string, error
 }
 
 func (s *Server) incidentCheck(r *http.Request, p *principal) (any, string, error) {
-	id, err := incidentID(r)
-	if err != nil {
-		return nil, "", err
-	}
-	q, err := readParams(r)
+	id, q, err := incidentParams(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -179,11 +175,7 @@ func (s *Server) incidentCheck(r *http.Request, p *principal) (any, string, erro
 }
 
 func (s *Server) incidentLog(r *http.Request, p *principal) (any, string, error) {
-	id, err := incidentID(r)
-	if err != nil {
-		return nil, "", err
-	}
-	q, err := readParams(r)
+	id, q, err := incidentParams(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -204,11 +196,7 @@ func (s *Server) incidentLog(r *http.Request, p *principal) (any, string, error)
 }
 
 func (s *Server) incidentEvidence(r *http.Request, p *principal) (any, string, error) {
-	id, err := incidentID(r)
-	if err != nil {
-		return nil, "", err
-	}
-	q, err := readParams(r)
+	id, q, err := incidentParams(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -246,11 +234,7 @@ func (s *Server) incidentEvidenceGet(w http.ResponseWriter, r *http.Request, p *
 }
 
 func (s *Server) incidentBlock(r *http.Request, p *principal) (any, string, error) {
-	id, err := incidentID(r)
-	if err != nil {
-		return nil, "", err
-	}
-	q, err := readParams(r)
+	id, q, err := incidentParams(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -271,11 +255,7 @@ func (s *Server) incidentBlock(r *http.Request, p *principal) (any, string, erro
 }
 
 func (s *Server) incidentHunt(r *http.Request, p *principal) (any, string, error) {
-	id, err := incidentID(r)
-	if err != nil {
-		return nil, "", err
-	}
-	q, err := readParams(r)
+	id, q, err := incidentParams(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -297,11 +277,7 @@ func (s *Server) incidentHunt(r *http.Request, p *principal) (any, string, error
 }
 
 func (s *Server) incidentClose(r *http.Request, p *principal) (any, string, error) {
-	id, err := incidentID(r)
-	if err != nil {
-		return nil, "", err
-	}
-	q, err := readParams(r)
+	id, q, err := incidentParams(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -381,4 +357,15 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request, p *princ
 	w.Header().Set("Content-Type", rf.media)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("incident-%d.%s", id, rf.ext)))
 	w.Write(b.Bytes())
+}
+
+// incidentParams reads the incident number of the path and the request's
+// parameters: the preamble of every incident action.
+func incidentParams(r *http.Request) (int64, params, error) {
+	id, err := incidentID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	q, err := readParams(r)
+	return id, q, err
 }
