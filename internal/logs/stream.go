@@ -297,3 +297,26 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	b.n += int64(n)
 	return n, err
 }
+
+// WebLines reads a web-server or proxy log with one request per line:
+// parse turns a line into a request, or reports it as not of the format
+// (counted in st with why); lines skip accepts (comments) are passed over.
+func WebLines(ctx context.Context, r io.Reader, file, why string, skip func([]byte) bool,
+	parse func([]byte) (*WebRequest, bool), emit func(Event)) (Stats, error) {
+	var st Stats
+	err := Lines(ctx, r, file, &st, func(n int64, line []byte) {
+		if skip != nil && skip(line) {
+			return
+		}
+		src := Source{File: file, Line: n}
+		ev, ok := parse(line)
+		if !ok {
+			st.Errorf(src, "%s", why)
+			return
+		}
+		ev.Src = src
+		st.Events++
+		emit(ev)
+	})
+	return st, err
+}

@@ -17,22 +17,7 @@ import (
 
 // Parse reads a native-format access.log.
 func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
-		if line[0] == '#' {
-			return
-		}
-		src := logs.Source{File: file, Line: n}
-		ev, ok := parseLine(line)
-		if !ok {
-			st.Errorf(src, "not a Squid native access.log line")
-			return
-		}
-		ev.Src = src
-		st.Events++
-		emit(ev)
-	})
-	return st, err
+	return logs.WebLines(ctx, r, file, "not a Squid native access.log line", func(line []byte) bool { return line[0] == '#' }, parseLine, emit)
 }
 
 // Parser is Parse as a logs.Parser.

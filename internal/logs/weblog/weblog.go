@@ -15,19 +15,7 @@ import (
 
 // Parse reads an access log.
 func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
-		src := logs.Source{File: file, Line: n}
-		ev, ok := parseLine(line)
-		if !ok {
-			st.Errorf(src, "not a Common/Combined Log Format line")
-			return
-		}
-		ev.Src = src
-		st.Events++
-		emit(ev)
-	})
-	return st, err
+	return logs.WebLines(ctx, r, file, "not a Common/Combined Log Format line", nil, parseLine, emit)
 }
 
 // Parser is Parse as a logs.Parser.
