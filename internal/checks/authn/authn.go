@@ -10,7 +10,6 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/urlx"
 )
 
 //go:embed signals.yaml
@@ -76,7 +75,9 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("AUTH_DMARC_PASS", r.DMARCDomain)
 	case dmarc == "bestguesspass":
 		out.Emit("AUTH_DMARC_NONE", in.FromDomain)
-		if alignedPass(in) {
+		// DMARC neither passed nor failed here, so this is the aligned SPF
+		// or DKIM pass DMARC would have checked.
+		if in.SenderAuthenticated() {
 			out.Emit("AUTH_ALIGNED_PASS", in.FromDomain)
 		}
 	case dmarc == auth.Fail:
@@ -90,7 +91,9 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 	case dmarc == auth.None || dmarc == "":
 		out.Emit("AUTH_DMARC_NONE", in.FromDomain)
-		if alignedPass(in) {
+		// DMARC neither passed nor failed here, so this is the aligned SPF
+		// or DKIM pass DMARC would have checked.
+		if in.SenderAuthenticated() {
 			out.Emit("AUTH_ALIGNED_PASS", in.FromDomain)
 		}
 	case dmarc == auth.PermError:
@@ -101,21 +104,6 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if r.ARC == auth.Fail {
 		out.Emit("AUTH_ARC_FAIL", strings.Join(r.ARCSealers, ","))
 	}
-}
-
-// alignedPass reports a DKIM pass or an SPF pass in the From's organisational
-// domain, which is what DMARC would have checked had the domain published a
-// record.
-func alignedPass(in *scan.Input) bool {
-	if in.FromOrg == "" {
-		return false
-	}
-	for _, d := range in.Auth.DKIMPass() {
-		if urlx.Registrable(d) == in.FromOrg {
-			return true
-		}
-	}
-	return in.Auth.SPF == auth.Pass && urlx.Registrable(in.Auth.SPFDomain) == in.FromOrg
 }
 
 func dkimDomains(r auth.Results, res auth.Result) string {
