@@ -154,7 +154,7 @@ func prepare(in *Input) {
 	m := in.Msg
 	in.FromDomain = m.FromAddr().Domain()
 	in.FromOrg = urlx.Registrable(in.FromDomain)
-	in.MailFromDomain = domainOf(in.Env.MailFrom)
+	in.MailFromDomain = message.Address{Addr: strings.Trim(strings.TrimSpace(in.Env.MailFrom), "<>")}.Domain()
 	in.Links = make([]Link, 0, len(m.URLs))
 	domains := map[string]string{} // host -> registrable domain, links share hosts
 	for _, u := range m.URLs {
@@ -179,15 +179,6 @@ func prepare(in *Input) {
 	}
 	in.FuzzyBody = fuzzy.Body(text)
 	in.FuzzyLayout = fuzzy.Layout(m.HTML)
-}
-
-func domainOf(addr string) string {
-	addr = strings.Trim(strings.TrimSpace(addr), "<>")
-	i := strings.LastIndexByte(addr, '@')
-	if i < 0 {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSuffix(addr[i+1:], "."))
 }
 
 func indicators(in *Input) Indicators {
