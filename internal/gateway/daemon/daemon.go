@@ -62,7 +62,6 @@ type Daemon struct {
 	cfg     config.Config
 	o       Options
 	log     *slog.Logger
-	matcher *ioc.Matcher
 	online  scan.Authenticator
 	nexthop *nexthop.Client
 
@@ -106,10 +105,9 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	}
 	bg, stopBG := context.WithCancel(context.Background())
 	d.stopBG = stopBG
-	if d.matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log}); err != nil {
+	if d.Matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log}); err != nil {
 		return nil, err
 	}
-	d.Matcher = d.matcher
 	d.online = o.Authenticator
 	if d.online == nil {
 		a := engine.NewDNSAuth(&cfg)
@@ -278,7 +276,7 @@ func (d *Daemon) startRBL(ctx context.Context, c config.RBLCfg) error {
 	}
 	srv := &rbl.Server{Zones: rbl.Zones{IP: c.IPZone, Domain: c.DomainZone, URL: c.URLZone},
 		RateLimit: rate, Logger: d.log, Registerer: d.Metrics.Registry}
-	if err := srv.SetSource(rbl.Indicators{M: d.matcher}); err != nil {
+	if err := srv.SetSource(rbl.Indicators{M: d.Matcher}); err != nil {
 		pc.Close()
 		ln.Close()
 		return fmt.Errorf("serve: rbl: %w", err)
@@ -321,7 +319,7 @@ func (d *Daemon) purgeLoop(ctx context.Context) {
 }
 
 func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
-	return engine.New(cfg, engine.Options{Log: d.log, Online: d.online, Indicators: d.matcher})
+	return engine.New(cfg, engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher})
 }
 
 // Reload re-reads the configuration file and swaps in a scanner built from
