@@ -5,6 +5,8 @@
 package urlx
 
 import (
+	"bufio"
+	"bytes"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -164,4 +166,21 @@ func trailingYear(l string) bool {
 		}
 	}
 	return true
+}
+
+// ReadList reads a list of domains or hosts: one lower-cased entry per
+// line, '#' starting a comment (the freemail and newly-registered lists).
+func ReadList(b []byte) map[string]bool {
+	out := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.ToLower(strings.TrimSpace(line)); line != "" {
+			out[line] = true
+		}
+	}
+	return out
 }

@@ -6,8 +6,6 @@
 package links
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -170,12 +168,7 @@ func New(o Options) (*Check, error) {
 		if err != nil {
 			return nil, fmt.Errorf("nrd list: %w", err)
 		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			if d := strings.ToLower(strings.TrimSpace(sc.Text())); d != "" && d[0] != '#' {
-				c.nrd[d] = true
-			}
-		}
+		c.nrd = urlx.ReadList(b)
 	}
 	return c, nil
 }

@@ -6,8 +6,6 @@
 package sender
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	_ "embed"
 	"net/netip"
@@ -37,23 +35,7 @@ func New(freemail []byte) *Check {
 	if freemail == nil {
 		freemail = freemailList
 	}
-	return &Check{freemail: ReadList(freemail)}
-}
-
-// ReadList reads one lower-cased entry per line; '#' starts a comment.
-func ReadList(b []byte) map[string]bool {
-	out := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if line = strings.ToLower(strings.TrimSpace(line)); line != "" {
-			out[line] = true
-		}
-	}
-	return out
+	return &Check{freemail: urlx.ReadList(freemail)}
 }
 
 // Name implements scan.Check.
