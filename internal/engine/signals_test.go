@@ -119,8 +119,12 @@ func TestSignals(t *testing.T) {
 			[]string{"LURE_VOICEMAIL", "LURE_PASSWORD_EXPIRY", "LURE_CREDENTIALS", "LURE_URGENCY", "LURE_MANY_THEMES"}, nil},
 		{"leet and gibberish", plain(`HABILITE SUA C0NTA <x@y.example>`, "pIsdlCthlCTXTgpZeWBu", "<p>x</p>"), scan.Envelope{},
 			[]string{"LEET_OBFUSCATION", "SUBJECT_GIBBERISH"}, nil},
+		{"bulk footer without List-Unsubscribe", plain(`Home Insurance Team <aNiOPsklEuPFaAJ@space.offers-exemple.us>`, "Compare rates in minutes", "<p>Compare home insurance quotes.</p><p>This is an advertisement. If you no longer wish to receive these emails, <a href=\"https://space.offers-exemple.us/u\">unsubscribe here</a>.</p>"), scan.Envelope{},
+			[]string{"BULK_NO_LIST_UNSUBSCRIBE", "FROM_LOCAL_RANDOM"}, nil},
+		{"newsletter with List-Unsubscribe", plain(`ARS Île-de-France <lettre-info@ars-exemple.fr>`, "La lettre d'information de mars", "<p>Les actualités du mois.</p><p>Pour vous désabonner, suivez ce lien.</p>", "List-Unsubscribe: <https://ars-exemple.fr/desabonnement?u=42>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"), scan.Envelope{},
+			nil, []string{"BULK_NO_LIST_UNSUBSCRIBE", "FROM_LOCAL_RANDOM"}},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
-			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM"}},
+			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -29,6 +29,10 @@ var defaultLures []byte
 
 func init() { scan.Signals.DefineYAML("lure", signals) }
 
+// bulkFooter is the catalogue entry of unsubscribe phrases: not a lure but
+// the footer of bulk mail, judged against the List-Unsubscribe header.
+const bulkFooter = "unsubscribe"
+
 // Check is the lure-and-layout check family.
 type Check struct {
 	themes []string // index -> signal name
@@ -52,6 +56,9 @@ func New(data []byte) (*Check, error) {
 	sort.Strings(names)
 	for _, theme := range names {
 		sig := "LURE_" + strings.ToUpper(theme)
+		if theme == bulkFooter {
+			sig = "BULK_NO_LIST_UNSUBSCRIBE"
+		}
 		if _, ok := scan.Signals.Lookup(sig); !ok {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
 		}
@@ -84,12 +91,23 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		body = m.Text
 	}
 	collect(body, 1500)
+	if len(body) > 6000 {
+		collect(body[len(body)-3000:], 0) // footers are at the end
+	}
 	collect(strings.Join(m.ImageAlts, " . "), 200)
+	themes := 0
 	for i := range found {
+		if c.themes[i] == "BULK_NO_LIST_UNSUBSCRIBE" {
+			if !m.Header.Has("List-Unsubscribe") {
+				out.Emit(c.themes[i], "")
+			}
+			continue
+		}
+		themes++
 		out.Emit(c.themes[i], "")
 	}
-	if len(found) >= 3 {
-		out.Emit("LURE_MANY_THEMES", fmt.Sprint(len(found)))
+	if themes >= 3 {
+		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
 	}
 	layout(in, body, out)
 }

@@ -135,6 +135,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if numberedLocal(from.Local()) {
 		out.Emit("FROM_LOCAL_NUMBERED", from.Addr)
+	} else if t := generatedLocal(from.Local()); t != "" {
+		out.Emit("FROM_LOCAL_RANDOM", from.Addr)
 	}
 	if n := longestDigitRun(from.Name); n >= 6 {
 		out.Emit("FROM_NAME_NUMBER", from.Name)
@@ -289,3 +291,18 @@ var serviceName = func() *textmatch.Dict[bool] {
 	}
 	return d
 }()
+
+// generatedLocal returns the token of a local part that reads as
+// machine-generated (aNiOPsklEuPFaAJ@, zlxwgyuqyrir@): bulk senders rotate
+// such addresses to stay ahead of per-sender reputation. A +tag is ignored.
+func generatedLocal(local string) string {
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	for _, t := range strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
+		if textmatch.Generated(t, 6) {
+			return t
+		}
+	}
+	return ""
+}

@@ -1,0 +1,42 @@
+package textmatch
+
+import "testing"
+
+func TestGenerated(t *testing.T) {
+	for _, tc := range []struct {
+		w    string
+		want bool
+	}{
+		// Sender local parts and tags seen in bulk fraud.
+		{"aNiOPsklEuPFaAJ", true},
+		{"GdGiFyie", true},
+		{"MvSSrjf", true},
+		{"XhFTOvfL", true},
+		{"zlxwgyuqyrir", true},
+		{"azpkzmuobylznikotqcq", true},
+		{"kgm5xwql99vk", true},
+		{"y7pehg1z711l", true},
+		{"pIsdlCthlCTXTgpZeWBu", true},
+		// People, teams and services.
+		{"djwong", false},
+		{"gregkh", false},
+		{"deLaRochefoucauld", false},
+		{"TitanSpinsWinZone", false},
+		{"MailNFTlaunch", false},
+		{"jean", false},
+		{"notification", false},
+		{"newsletter", false},
+		{"christophermartin", false},
+		{"john2023", false},
+		{"McDonald", false},
+		{"starzhangzsd", false},
+		{"schwarzschild", false},
+		{"facture", false},
+		{"noreply", false},
+		{"été", false},
+	} {
+		if got := Generated(tc.w, 6); got != tc.want {
+			t.Errorf("Generated(%q) = %v, want %v", tc.w, got, tc.want)
+		}
+	}
+}
