@@ -123,6 +123,12 @@ func TestSignals(t *testing.T) {
 			[]string{"BULK_NO_LIST_UNSUBSCRIBE", "FROM_LOCAL_RANDOM"}, nil},
 		{"newsletter with List-Unsubscribe", plain(`ARS Île-de-France <lettre-info@ars-exemple.fr>`, "La lettre d'information de mars", "<p>Les actualités du mois.</p><p>Pour vous désabonner, suivez ce lien.</p>", "List-Unsubscribe: <https://ars-exemple.fr/desabonnement?u=42>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"), scan.Envelope{},
 			nil, []string{"BULK_NO_LIST_UNSUBSCRIBE", "FROM_LOCAL_RANDOM"}},
+		{"IDN label under a plain domain", plain(`Bezorging <newsletters@mail-serve.example>`, "U heeft een pakket dat op bezorging wacht", `<a href="http://ðkjcÿktœqrlq.avmoko.meteo-exemple.net/r.php?32=1">Bekijk</a>`), scan.Envelope{},
+			[]string{"URL_PUNYCODE", "URL_IDN_SUBDOMAIN"}, nil},
+		{"IDN registrable domain", plain(`Stadtwerke <info@stadtwerke-exemple.de>`, "Ihre Rechnung", `<a href="https://www.münchen-exemple.de/">Portal</a>`), scan.Envelope{},
+			[]string{"URL_PUNYCODE"}, []string{"URL_IDN_SUBDOMAIN"}},
+		{"dating lure in Dutch", plain(`Je vriendin <information@mail.dating-exemple.com>`, "Op zoek naar een spannende flirt?", "<p>Bij ons vind je mooie vrouwen die willen daten.</p>"), scan.Envelope{},
+			[]string{"LURE_ADULT"}, nil},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
 			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}

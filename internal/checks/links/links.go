@@ -259,6 +259,12 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if strings.Contains(host, "xn--") {
 			out.Emit("URL_PUNYCODE", host)
+			// An internationalised label under a plain ASCII domain: no
+			// one names a subdomain so, but stray letters (ð, ÿ, œ) in a
+			// host defeat filters that compare link hosts as text.
+			if sub := strings.TrimSuffix(host, l.Domain); sub != host && strings.Contains(sub, "xn--") && !strings.Contains(l.Domain, "xn--") {
+				out.Emit("URL_IDN_SUBDOMAIN", host)
+			}
 		}
 		for cat, set := range c.cats {
 			if set.matchHost(host) {
