@@ -129,6 +129,8 @@ func TestSignals(t *testing.T) {
 			[]string{"URL_PUNYCODE"}, []string{"URL_IDN_SUBDOMAIN"}},
 		{"dating lure in Dutch", plain(`Je vriendin <information@mail.dating-exemple.com>`, "Op zoek naar een spannende flirt?", "<p>Bij ons vind je mooie vrouwen die willen daten.</p>"), scan.Envelope{},
 			[]string{"LURE_ADULT"}, nil},
+		{"lead-generation advertising", plain(`Fidelity Life Offer <offers@deck.promo-exemple.com>`, "Get $1 million in term life coverage", "<p>Protect your family with term life insurance. Get your free quote, no obligation.</p>"), scan.Envelope{},
+			[]string{"LURE_ADVERTISING"}, nil},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
 			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}
