@@ -131,6 +131,10 @@ func TestSignals(t *testing.T) {
 			[]string{"LURE_ADULT"}, nil},
 		{"lead-generation advertising", plain(`Fidelity Life Offer <offers@deck.promo-exemple.com>`, "Get $1 million in term life coverage", "<p>Protect your family with term life insurance. Get your free quote, no obligation.</p>"), scan.Envelope{},
 			[]string{"LURE_ADVERTISING"}, nil},
+		{"invisible characters in the sender name", plain("\"Mi\U000E0139cr\U000E0139oso\U000E0139ft Sup\U000E0139port\" <mail.apps-ag@datamart-exemple.net>", "Unusual Two-Factor Authentication (2FA) Activity", "<p>Review the activity.</p>"), scan.Envelope{},
+			[]string{"INVISIBLE_IN_NAME", "BRAND_DISPLAY_NAME"}, nil},
+		{"emoji presentation selector", plain(`Boutique <news@boutique-exemple.fr>`, "Nouveautés ✔️ du printemps", "<p>Bonjour</p>"), scan.Envelope{},
+			nil, []string{"INVISIBLE_IN_NAME"}},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
 			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}

@@ -132,7 +132,7 @@ func words(s string, f func(uint64) bool) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			if r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' {
+			if Invisible(r) {
 				continue // invisible characters used to break up words
 			}
 			if !emit() {
@@ -224,4 +224,13 @@ func Normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// Invisible reports characters that render as nothing and are slipped into
+// words to break filters (Mi\U000E0139cro\U000E0139soft): format
+// characters (soft hyphen, zero-width space and joiners, bidi marks, tags),
+// variation selectors, combining marks and blank fillers.
+func Invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Mn, r) ||
+		r == '\u034f' || r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\u2800' || r == '\uffa0'
 }

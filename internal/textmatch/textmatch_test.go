@@ -11,6 +11,7 @@ func TestFind(t *testing.T) {
 	d.Add("Chorus Pro", "brand")
 	d.Add("mot de passe", "password")
 	d.Add("RIB", "bank")
+	d.Add("Microsoft Support", "brand")
 	cases := []struct {
 		text string
 		want []string
@@ -22,6 +23,9 @@ func TestFind(t *testing.T) {
 		{"Votre mot de passe expire", []string{"password"}},
 		{"veuillez changer de RIB.", []string{"bank"}},
 		{"ribambelle", nil},
+		{"Mi\U000E0139cr\U000E0139oso\U000E0139ft Sup\U000E0139port", []string{"brand"}}, // tag characters
+		{"Micro\u00adsoft Supp\u200eort", []string{"brand"}},                             // soft hyphen, bidi mark
+		{"Cre\u0301dit facture impaye\u0301e", []string{"invoice"}},                      // combining accents
 		{"", nil},
 	}
 	for _, c := range cases {

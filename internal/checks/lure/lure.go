@@ -129,6 +129,11 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if zw := countZeroWidth(m.Subject) + countZeroWidth(src); zw >= 5 {
 		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
 	}
+	if w := invisibleInWord(m.FromAddr().Name); w != "" {
+		out.Emit("INVISIBLE_IN_NAME", w)
+	} else if w := invisibleInWord(m.Subject); w != "" {
+		out.Emit("INVISIBLE_IN_NAME", w)
+	}
 	if fancy(m.Subject) || fancy(m.FromAddr().Name) {
 		out.Emit("FANCY_UNICODE_TEXT", "")
 	}
@@ -183,6 +188,39 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if upperShare(m.Subject) {
 		out.Emit("SUBJECT_SHOUTING", "")
 	}
+}
+
+// invisibleInWord returns the word of s (invisible characters removed)
+// that has an invisible character between two of its letters: a sender
+// name or subject broken up so that filters miss the brand it spells.
+// Emoji variation selectors follow symbols, not letters, and do not count.
+func invisibleInWord(s string) string {
+	rs := []rune(s)
+	for i := 1; i < len(rs)-1; i++ {
+		if !textmatch.Invisible(rs[i]) || !unicode.IsLetter(rs[i-1]) {
+			continue
+		}
+		j := i
+		for j < len(rs) && textmatch.Invisible(rs[j]) {
+			j++
+		}
+		if j < len(rs) && unicode.IsLetter(rs[j]) && !combining(rs[i]) {
+			start, end := i-1, j
+			for start > 0 && (unicode.IsLetter(rs[start-1]) || textmatch.Invisible(rs[start-1])) {
+				start--
+			}
+			for end < len(rs) && (unicode.IsLetter(rs[end]) || textmatch.Invisible(rs[end])) {
+				end++
+			}
+			return strings.Map(func(r rune) rune {
+				if textmatch.Invisible(r) {
+					return -1
+				}
+				return r
+			}, string(rs[start:end]))
+		}
+	}
+	return ""
 }
 
 func countZeroWidth(s string) int {
@@ -377,3 +415,9 @@ func leet(s string) string {
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// combining reports the accents of decomposed letters (e + U+0301), which
+// are invisible on their own but belong to the word.
+func combining(r rune) bool {
+	return unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Variation_Selector, r)
+}
