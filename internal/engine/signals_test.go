@@ -135,6 +135,8 @@ func TestSignals(t *testing.T) {
 			[]string{"INVISIBLE_IN_NAME", "BRAND_DISPLAY_NAME"}, nil},
 		{"emoji presentation selector", plain(`Boutique <news@boutique-exemple.fr>`, "Nouveautés ✔️ du printemps", "<p>Bonjour</p>"), scan.Envelope{},
 			nil, []string{"INVISIBLE_IN_NAME"}},
+		{"callback scam", plain(`E-Receipt Bill Team <billing72344@nt.moulds-exemple.com>`, "Your Norton Order Confirmation For Order #NP11395138351", "<p>Your plan renews today for $299.99. If you did not authorize this charge, call our billing department at +1 (818) 492-9813 to cancel.</p>"), scan.Envelope{},
+			[]string{"LURE_CALLBACK", "BRAND_MENTION_UNOFFICIAL"}, nil},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
 			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}

@@ -97,14 +97,22 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	collect(strings.Join(m.ImageAlts, " . "), 200)
 	themes := 0
 	for i := range found {
-		if c.themes[i] == "BULK_NO_LIST_UNSUBSCRIBE" {
+		switch c.themes[i] {
+		case "BULK_NO_LIST_UNSUBSCRIBE":
 			if !m.Header.Has("List-Unsubscribe") {
 				out.Emit(c.themes[i], "")
 			}
 			continue
+		case "LURE_CALLBACK":
+			n := phoneNumber(body)
+			if n == "" {
+				continue
+			}
+			out.Emit(c.themes[i], n)
+		default:
+			out.Emit(c.themes[i], "")
 		}
 		themes++
-		out.Emit(c.themes[i], "")
 	}
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
@@ -421,3 +429,61 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 func combining(r rune) bool {
 	return unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Variation_Selector, r)
 }
+
+// phoneNumber returns the first telephone number written in s: nine to
+// fifteen digits in three groups or more of at most four, separated by
+// spaces, dots, dashes or parentheses, with an optional leading +. Long
+// digit runs (order and reference numbers) and dates are not numbers to call.
+func phoneNumber(s string) string {
+	s = s[:min(len(s), 20000)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '+' || c == '(' || c >= '0' && c <= '9') || i > 0 && isDigitOrLetter(s[i-1]) {
+			continue
+		}
+		digits, groups, group, longest, j := 0, 0, 0, 0, i
+		if c == '+' || c == '(' {
+			j++
+		}
+	scan:
+		for ; j < len(s); j++ {
+			d := s[j]
+			switch {
+			case d >= '0' && d <= '9':
+				digits++
+				group++
+				longest = max(longest, group)
+			case phoneSep(d):
+				// One or two separators ("-", ") "), then a digit.
+				k := j + 1
+				if k < len(s) && phoneSep(s[k]) {
+					k++
+				}
+				if k == len(s) || s[k] < '0' || s[k] > '9' {
+					break scan
+				}
+				if group > 0 {
+					groups++
+				}
+				group = 0
+				j = k - 1
+			default:
+				break scan
+			}
+		}
+		if group > 0 {
+			groups++
+		}
+		// Numbers to call are written in groups of two to four digits
+		// (+1 818 492 9813, 01 23 45 67 89); order numbers are not.
+		if digits >= 9 && digits <= 15 && groups >= 3 && longest <= 4 && (j == len(s) || !isDigitOrLetter(s[j])) {
+			return strings.TrimSpace(s[i:j])
+		}
+		i = j
+	}
+	return ""
+}
+
+func phoneSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' }
+
+func isDigitOrLetter(c byte) bool { return c >= '0' && c <= '9' || isASCIILetter(c) }
