@@ -137,6 +137,10 @@ func TestSignals(t *testing.T) {
 			nil, []string{"INVISIBLE_IN_NAME"}},
 		{"callback scam", plain(`E-Receipt Bill Team <billing72344@nt.moulds-exemple.com>`, "Your Norton Order Confirmation For Order #NP11395138351", "<p>Your plan renews today for $299.99. If you did not authorize this charge, call our billing department at +1 (818) 492-9813 to cancel.</p>"), scan.Envelope{},
 			[]string{"LURE_CALLBACK", "BRAND_MENTION_UNOFFICIAL"}, nil},
+		{"content pushed ten screens down", plain(`Eco Wisdom <agrensophie@centro-exemple.com>`, "The startling reality", `<style>.wrapper { height: 2000vh; }</style><div class="wrapper"></div><p>Chocolate pumpkin cake recipe</p>`), scan.Envelope{},
+			[]string{"HIDDEN_CONTENT"}, nil},
+		{"crypto withdrawal", plain(`Cato <seeronero663@gmail.com>`, "Withdrawal error", "<p>You need to add a withdrawal address in your profile to withdraw funds.</p>"), scan.Envelope{},
+			[]string{"LURE_CRYPTO"}, nil},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
 			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}

@@ -285,7 +285,8 @@ type htmlFeatures struct {
 
 // scanHTML reads the HTML once: tags by name (<img>, <form>, <input
 // type=password>) and style values that hide text from the reader — text
-// pushed off-screen by huge offsets, or a zero or one-pixel font. Hidden
+// pushed off-screen by huge offsets (in pixels or screen heights), or a
+// zero or one-pixel font. Hidden
 // preheaders (display:none) are too common in newsletters to count.
 func scanHTML(html string) htmlFeatures {
 	var f htmlFeatures
@@ -325,6 +326,22 @@ func scanHTML(html string) htmlFeatures {
 		}
 		if n >= 5 {
 			f.hidden = "offset " + html[i-n:i] + "px"
+		}
+		off = i + 2
+	}
+	// "...NNNNvh": a height of ten screens or more.
+	for off := 0; f.hidden == ""; {
+		i := strings.Index(html[off:], "vh")
+		if i < 0 {
+			break
+		}
+		i += off
+		n := 0
+		for n < i && n < 6 && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+			n++
+		}
+		if n >= 4 {
+			f.hidden = "offset " + html[i-n:i] + "vh"
 		}
 		off = i + 2
 	}
