@@ -6,58 +6,60 @@ import "strings"
 // part of an address, a display-name tag) reads as machine-generated rather
 // than written by a person: letters with almost no vowels (MvSSrjf,
 // zlxwgyuqyrir), five consonants in a row, letters and digits interleaved
-// (kgm5xwql99vk), or upper and lower case flipping back and forth
-// (aNiOPsklEuPFaAJ, GdGiFyie). CamelCase words (TitanSpinsWinZone) and
-// short handles and
-// names (djwong, starzhangzsd) are not generated; a rare real word may be
-// (strengths). Tokens with other characters,
-// shorter than minLen or longer than 64 bytes are never generated.
+// (kgm5xwql99vk), or capitals where no one puts them next to consonant
+// clusters (aNiOPsklEuPFaAJ, SHTXhIWo, GdGiFyie). CamelCase and particles
+// (TitanSpinsWinZone, deLaRochefoucauld), acronyms (NFTlaunch), short
+// handles and names (djwong, starzhangzsd) are not generated; a rare real
+// word may be (strengths). Tokens with other characters, shorter than
+// minLen or longer than 64 bytes are never generated.
 func Generated(w string, minLen int) bool {
 	if len(w) < minLen || len(w) > 64 {
 		return false
 	}
 	letters, vowels, digits := 0, 0, 0
-	cons, maxCons := 0, 0
+	cons, maxCons, run, maxRun := 0, 0, 0, 0 // consonants: within one case, and across cases
 	caseFlips, digitFlips := 0, 0
 	var prev byte
 	for i := 0; i < len(w); i++ {
 		c := w[i]
-		pc := prev
 		lower := c | 0x20
 		isLetter := lower >= 'a' && lower <= 'z'
 		isDigit := c >= '0' && c <= '9'
 		if !isLetter && !isDigit {
 			return false
 		}
+		pc := prev
+		prev = c
 		if i > 0 {
-			prevDigit := prev >= '0' && prev <= '9'
+			prevDigit := pc >= '0' && pc <= '9'
 			if isDigit != prevDigit {
 				digitFlips++
 			}
-			if isLetter && !prevDigit && (c >= 'a') != (prev >= 'a') {
+			if isLetter && !prevDigit && (c >= 'a') != (pc >= 'a') {
 				caseFlips++
 				cons = 0 // an acronym ends (MailNFTlaunch)
 			}
 		}
-		prev = c
 		if isDigit {
 			digits++
-			cons = 0
+			cons, run = 0, 0
 			continue
 		}
 		letters++
 		if strings.IndexByte("aeiouy", lower) >= 0 {
 			vowels++
-			cons = 0
-		} else {
-			// Digraphs count once: pinyin and European names cluster
-			// them (zhang, schmidt).
-			pl := pc | 0x20
-			if !(lower == 'h' && strings.IndexByte("csztpgwk", pl) >= 0 || lower == 'g' && pl == 'n' || lower == 'k' && pl == 'c') {
-				cons++
-			}
-			maxCons = max(maxCons, cons)
+			cons, run = 0, 0
+			continue
 		}
+		// Digraphs count once: pinyin and European names cluster them
+		// (zhang, schmidt).
+		pl := pc | 0x20
+		if !(lower == 'h' && strings.IndexByte("csztpgwk", pl) >= 0 || lower == 'g' && pl == 'n' || lower == 'k' && pl == 'c') {
+			cons++
+			run++
+		}
+		maxCons = max(maxCons, cons)
+		maxRun = max(maxRun, run)
 	}
 	switch {
 	case digitFlips >= 4 && letters >= 3:
@@ -68,33 +70,45 @@ func Generated(w string, minLen int) bool {
 		return true
 	case letters >= 8 && maxCons >= 5:
 		return true
-	case caseFlips >= 5 && !camel(w):
+	case !naturalCase(w) && (maxRun >= 3 || caseFlips >= 4):
 		return true
 	}
 	return false
 }
 
-// camel reports a CamelCase word: each capital (or run of capitals, an
-// acronym) opens a lower-case run of at least two letters.
-func camel(w string) bool {
-	upper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
-	i := 0
-	for i < len(w) && !upper(w[i]) {
-		i++
+// naturalCase reports capitals where people put them: none, all, a first
+// capital or acronym (NFTlaunch, Jean), CamelCase words of two letters or
+// more (deLaRoche, McDonald, TitanSpins, MailNFTlaunch) and one trailing
+// initial (AnnaB).
+// Digits are ignored.
+func naturalCase(w string) bool {
+	type caseRun struct {
+		upper bool
+		n     int
 	}
-	for i < len(w) {
-		for i < len(w) && upper(w[i]) {
-			i++
+	var runs []caseRun
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= '0' && c <= '9' {
+			continue
 		}
-		n := 0
-		for i < len(w) && !upper(w[i]) {
-			i++
-			n++
+		up := c >= 'A' && c <= 'Z'
+		if len(runs) > 0 && runs[len(runs)-1].upper == up {
+			runs[len(runs)-1].n++
+			continue
 		}
-		if n < 2 && i < len(w) {
+		runs = append(runs, caseRun{up, 1})
+	}
+	for i := 1; i < len(runs); i++ {
+		r, last := runs[i], i == len(runs)-1
+		switch {
+		case r.upper && r.n > 1 && !last && runs[i+1].n < 3:
+			return false // capitals inside a word not opening one (SHTXhIWo)
+		case r.upper && r.n > 2 && last:
 			return false
-		}
-		if n == 1 {
+		case !r.upper && r.n == 1 && !last && !(i == 1 && runs[0].n == 1) && !(i >= 2 && runs[i-2].n >= 2 && runs[i-1].n == 1):
+			return false // one lower-case letter between capitals (GdGiFyie), not a particle (deLa)
+		case !r.upper && r.n == 1 && last:
 			return false
 		}
 	}
