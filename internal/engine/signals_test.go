@@ -141,6 +141,10 @@ func TestSignals(t *testing.T) {
 			[]string{"HIDDEN_CONTENT"}, nil},
 		{"crypto withdrawal", plain(`Cato <seeronero663@gmail.com>`, "Withdrawal error", "<p>You need to add a withdrawal address in your profile to withdraw funds.</p>"), scan.Envelope{},
 			[]string{"LURE_CRYPTO"}, nil},
+		{"display name is another domain", plain(`ssa.gov <SSA.gov@mg.vitumob-exemple.com>`, "Your New Social Security Statement is now available", "<p>Review your statement.</p>"), scan.Envelope{},
+			[]string{"FROM_NAME_OTHER_DOMAIN"}, nil},
+		{"display name is the sender's own domain", plain(`Blockchain.com <newsletter@email.blockchain.com>`, "Market update", "<p>News.</p>"), scan.Envelope{},
+			nil, []string{"FROM_NAME_OTHER_DOMAIN"}},
 		{"plain business mail", plain(`Service Comptable <compta@fournisseur-exemple.fr>`, "Devis pour la maintenance des chaudières", "<p>Bonjour Madame Martin,</p><p>Suite à notre échange, vous trouverez notre proposition pour la maintenance annuelle. Nous restons disponibles pour en discuter.</p><p>Bien cordialement,<br>Paul Leroy</p>"), scan.Envelope{},
 			nil, []string{"BRAND_DISPLAY_NAME", "LURE_INVOICE", "SUBJECT_GIBBERISH", "LEET_OBFUSCATION", "HTML_FORM", "FROM_LOCAL_RANDOM", "BULK_NO_LIST_UNSUBSCRIBE"}},
 	}

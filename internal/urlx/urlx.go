@@ -28,6 +28,18 @@ func Registrable(host string) string {
 	return d
 }
 
+// ICANNDomain reports whether host is a domain name under a top-level
+// domain of the ICANN section of the Public Suffix List, with a label of its
+// own: "ssa.gov" is, "Mr.Smith" and "v1.2" are not.
+func ICANNDomain(host string) bool {
+	host = strings.ToLower(host)
+	if IsIP(host) || strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
+		return false
+	}
+	suffix, icann := publicsuffix.PublicSuffix(host)
+	return icann && len(suffix) < len(host) && !strings.HasPrefix(host, ".") && !strings.Contains(host, "..")
+}
+
 // IsIP reports whether host is an IPv4 or IPv6 literal (brackets allowed).
 func IsIP(host string) bool {
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")

@@ -31,3 +31,14 @@ func TestUnwrap(t *testing.T) {
 		t.Error("registrable/InDomain")
 	}
 }
+
+func TestICANNDomain(t *testing.T) {
+	for host, want := range map[string]bool{
+		"ssa.gov": true, "bezorging-van.nl": true, "www.impots.gouv.fr": true, "easy-canvas.com": true,
+		"mr.smith": false, "v1.2": false, "gov": false, "co.uk": false, "192.0.2.1": false, "a..com": false, "": false,
+	} {
+		if got := ICANNDomain(host); got != want {
+			t.Errorf("ICANNDomain(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -124,6 +124,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if d != "" && urlx.Registrable(d) != in.FromOrg {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
+	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !isList(h) {
+		out.Emit("FROM_NAME_OTHER_DOMAIN", d)
 	}
 	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) {
 		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
@@ -238,6 +240,24 @@ func addressIn(name string) string {
 		return ""
 	}
 	return strings.ToLower(a)
+}
+
+// domainIn returns the registrable domain of a word of a display name that
+// is a domain name under a real top-level domain ("ssa.gov",
+// "Bezorging-van.NL"): a sender naming a site it does not send from.
+func domainIn(name string) string {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune(" \t\"'(),<>[]|:;!?", r) }) {
+		w = strings.Trim(strings.ToLower(w), ".-_*#")
+		i := strings.LastIndexByte(w, '.')
+		if i <= 0 || i == len(w)-1 || strings.ContainsRune(w, '@') {
+			continue
+		}
+		if !urlx.ICANNDomain(w) {
+			continue
+		}
+		return urlx.Registrable(w)
+	}
+	return ""
 }
 
 // longestDigitRun returns the length of the longest run of digits in s:
