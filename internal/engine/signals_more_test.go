@@ -130,7 +130,7 @@ func TestMoreSignals(t *testing.T) {
 		{"recipient and self", msg("From: marie.martin@example-hopital.fr\nTo: marie.martin@example-hopital.fr\nSubject: marie.martin@example-hopital.fr, votre compte\nDate: Tue, 12 Mar 2024 10:00:00 +0100\nMessage-ID: <x@y>", "J'ai piraté votre appareil et enregistré une vidéo compromettante. Envoyez 500 euros en bitcoin."),
 			[]string{"RECIPIENT_IN_SUBJECT", "FROM_EQUALS_TO", "LURE_SEXTORTION"}},
 		{"reply-to and hidden text", html("From: Compta <compta@fournisseur-exemple.fr>\nReply-To: paiements@autre-exemple.net\n"+std+"\nSubject: Règlement",
-			`<div style="margin-top:470500px">texte caché</div><p>Merci de votre`+"\u200b\u200b\u200b\u200b\u200b"+`règlement</p>`), []string{"REPLYTO_OTHER_DOMAIN", "HIDDEN_CONTENT", "ZERO_WIDTH_CHARS"}},
+			`<div style="margin-top:470500px">texte caché</div><p>Merci de votre`+"\u200b\u200b\u200b\u200b\u200b"+`règlement</p>`), []string{"REPLYTO_OTHER_DOMAIN", "HIDDEN_FAR_OFFSET", "ZERO_WIDTH_CHARS"}},
 		{"image only", html("From: Promo <p@promo.example>\n"+std+"\nSubject: Offre", `<a href="https://promo.example/go"><img src="https://promo.example/banner.png" alt=""></a>`), []string{"IMAGE_ONLY_BODY"}},
 		{"shouting body", html("From: A <a@b.example>\n"+std+"\nSubject: Aviso", "<p>"+strings.Repeat("ESTAMOS COMUNICANDO COM VOCE PORQUE O GOVERNO FEDERAL DEU OBRIGACAO. ", 6)+"</p>"), []string{"BODY_SHOUTING"}},
 		{"links", html("From: A <a@b.example>\n"+std+"\nSubject: Documents", `<a href="data:text/html;base64,PGgxPmhpPC9oMT4=">doc</a> <a href="javascript:alert(1)">x</a>

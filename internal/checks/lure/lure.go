@@ -36,8 +36,11 @@ const bulkFooter = "unsubscribe"
 // Check is the lure-and-layout check family.
 type Check struct {
 	themes []string // index -> signal name
-	dict   *textmatch.Dict[int]
+	dict   *textmatch.Dict[phrase]
 }
+
+// phrase is a catalogue entry: its theme and its number.
+type phrase struct{ theme, id int }
 
 // New builds the check from a lure catalogue (nil for the embedded one).
 func New(data []byte) (*Check, error) {
@@ -48,7 +51,7 @@ func New(data []byte) (*Check, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("lure catalogue: %w", err)
 	}
-	c := &Check{dict: textmatch.New[int]()}
+	c := &Check{dict: textmatch.New[phrase]()}
 	names := make([]string, 0, len(raw))
 	for k := range raw {
 		names = append(names, k)
@@ -64,8 +67,8 @@ func New(data []byte) (*Check, error) {
 		}
 		idx := len(c.themes)
 		c.themes = append(c.themes, sig)
-		for _, p := range raw[theme] {
-			c.dict.Add(p, idx)
+		for i, p := range raw[theme] {
+			c.dict.Add(p, phrase{idx, i})
 		}
 	}
 	return c, nil
@@ -78,9 +81,11 @@ func (*Check) Name() string { return "lure" }
 func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	m := in.Msg
 	found := map[int]bool{}
+	distinct := map[phrase]bool{}
 	collect := func(text string, limit int) {
-		c.dict.Find(text, limit, func(i int) bool {
-			found[i] = true
+		c.dict.Find(text, limit, func(p phrase) bool {
+			found[p.theme] = true
+			distinct[p] = true
 			return true
 		})
 	}
@@ -116,6 +121,21 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
+	}
+	// Three different phrases of one theme: the message is about it, it
+	// does not merely mention it.
+	perTheme := map[int]int{}
+	for p := range distinct {
+		perTheme[p.theme]++
+	}
+	dominant := -1
+	for t, n := range perTheme {
+		if n >= 3 && c.themes[t] != "BULK_NO_LIST_UNSUBSCRIBE" && (dominant < 0 || n > perTheme[dominant] || n == perTheme[dominant] && t < dominant) {
+			dominant = t
+		}
+	}
+	if dominant >= 0 {
+		out.Emit("LURE_DOMINANT", c.themes[dominant])
 	}
 	layout(in, body, out)
 }
@@ -186,6 +206,9 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 			out.Emit("BASE64_HTML_BODY", "")
 			break
 		}
+	}
+	if f.offset != "" {
+		out.Emit("HIDDEN_FAR_OFFSET", f.offset)
 	}
 	if trick := f.hidden; trick != "" {
 		out.Emit("HIDDEN_CONTENT", trick)
@@ -280,7 +303,8 @@ func upperShareMin(s string, minLetters, tenths int) bool {
 // htmlFeatures are what the layout checks need from a body's HTML.
 type htmlFeatures struct {
 	img, form, password bool
-	hidden              string // the styling trick that hides content, if any
+	hidden              string // a font too small to read, if any
+	offset              string // content pushed out of sight, if any
 }
 
 // scanHTML reads the HTML once: tags by name (<img>, <form>, <input
@@ -314,34 +338,34 @@ func scanHTML(html string) htmlFeatures {
 		}
 	}
 	// "...NNNNNpx": an offset of five digits or more.
-	for off := 0; f.hidden == ""; {
+	for off := 0; f.offset == ""; {
 		i := strings.Index(html[off:], "px")
 		if i < 0 {
 			break
 		}
 		i += off
 		n := 0
-		for n < i && n < 8 && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+		for n < i && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
 			n++
 		}
-		if n >= 5 {
-			f.hidden = "offset " + html[i-n:i] + "px"
+		if n >= 5 && n <= 8 && !fraction(html, i-n) {
+			f.offset = html[i-n:i] + "px"
 		}
 		off = i + 2
 	}
 	// "...NNNNvh": a height of ten screens or more.
-	for off := 0; f.hidden == ""; {
+	for off := 0; f.offset == ""; {
 		i := strings.Index(html[off:], "vh")
 		if i < 0 {
 			break
 		}
 		i += off
 		n := 0
-		for n < i && n < 6 && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+		for n < i && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
 			n++
 		}
-		if n >= 4 {
-			f.hidden = "offset " + html[i-n:i] + "vh"
+		if n >= 4 && n <= 6 && !fraction(html, i-n) {
+			f.offset = html[i-n:i] + "vh"
 		}
 		off = i + 2
 	}
@@ -500,6 +524,10 @@ func phoneNumber(s string) string {
 	}
 	return ""
 }
+
+// fraction reports digits at i that follow a decimal point
+// (font-size: 15.008000373840332px is a size, not an offset).
+func fraction(s string, i int) bool { return i > 0 && s[i-1] == '.' }
 
 func phoneSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' }
 
