@@ -145,6 +145,8 @@ func TestSignals(t *testing.T) {
 			[]string{"LURE_LEGAL_THREAT"}, nil},
 		{"hospital mail with medical and event words", plain(`ARS Occitanie <communication@ars-exemple.fr>`, "Rencontres régionales de santé sexuelle", "<p>Les Rencontres régionales aborderont le dépistage, la dysfonction érectile (erection) et la santé sexuelle (sex, gender) des patients.</p>"), scan.Envelope{},
 			nil, []string{"LURE_ADULT"}},
+		{"serverless app link", plain(`Banco <aviso@notifica-exemple.com.br>`, "Atualize seus dados", `<a href="https://atualiza-cadastro-8f2k1.southamerica-east1.run.app/login">Acessar</a>`), scan.Envelope{},
+			[]string{"URL_FREE_HOSTING"}, nil},
 		{"fractional font size", plain(`Ettus user <someone@gmail.com>`, "Re: B210 clock", `<span style="font-size: 15.008000373840332px">Thanks, that fixed it.</span>`), scan.Envelope{},
 			nil, []string{"HIDDEN_FAR_OFFSET", "HIDDEN_CONTENT"}},
 		{"scam theme throughout", plain(`Mrs Helen <helen@mail-exemple.net>`, "Can you help me out", "<p>I want to donate my funds to humanitarian causes. I need a trustworthy partner to receive the consignment. Please send me your next of kin details.</p>"), scan.Envelope{},
