@@ -147,6 +147,8 @@ func TestSignals(t *testing.T) {
 			nil, []string{"LURE_ADULT"}},
 		{"serverless app link", plain(`Banco <aviso@notifica-exemple.com.br>`, "Atualize seus dados", `<a href="https://atualiza-cadastro-8f2k1.southamerica-east1.run.app/login">Acessar</a>`), scan.Envelope{},
 			[]string{"URL_FREE_HOSTING"}, nil},
+		{"pseudo top-level domain", plain(`Casino <promo@quibusdam-exemple.com>`, "Bonus", `<a href="http://quibusdam.sa.com/4THGUE7346">Jetzt spielen</a>`), scan.Envelope{},
+			[]string{"URL_ABUSED_TLD"}, nil},
 		{"fractional font size", plain(`Ettus user <someone@gmail.com>`, "Re: B210 clock", `<span style="font-size: 15.008000373840332px">Thanks, that fixed it.</span>`), scan.Envelope{},
 			nil, []string{"HIDDEN_FAR_OFFSET", "HIDDEN_CONTENT"}},
 		{"scam theme throughout", plain(`Mrs Helen <helen@mail-exemple.net>`, "Can you help me out", "<p>I want to donate my funds to humanitarian causes. I need a trustworthy partner to receive the consignment. Please send me your next of kin details.</p>"), scan.Envelope{},

@@ -277,7 +277,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if urlx.RandomLabel(l.Domain) {
 			out.Emit("URL_RANDOM_DOMAIN", l.Domain)
 		}
-		if tld := host[strings.LastIndexByte(host, '.')+1:]; c.tlds[tld] {
+		if c.abusedTLD(host) {
 			out.Emit("URL_ABUSED_TLD", l.Domain)
 		}
 		if c.nrd[l.Domain] || c.nrd[host] {
@@ -350,4 +350,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// abusedTLD reports a host under a top-level domain of the abused list, or
+// under one of the second-level names sold as if they were top-level
+// domains (sa.com, uk.com).
+func (c *Check) abusedTLD(host string) bool {
+	i := strings.LastIndexByte(host, '.')
+	if c.tlds[host[i+1:]] {
+		return true
+	}
+	if i > 0 {
+		j := strings.LastIndexByte(host[:i], '.')
+		return c.tlds[host[j+1:]]
+	}
+	return false
 }
