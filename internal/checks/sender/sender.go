@@ -110,7 +110,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if len(m.ReplyTo) > 0 && from.Addr != "" && !isList(h) {
 		rd := m.ReplyTo[0].Domain()
 		if rd != "" && urlx.Registrable(rd) != in.FromOrg {
-			if c.IsFreemail(rd) && !c.IsFreemail(in.FromDomain) {
+			// A free mailbox other than the sender's own: the answer goes
+			// to an account that did not send the message.
+			if c.IsFreemail(rd) {
 				out.Emit("REPLYTO_FREEMAIL", rd)
 			} else {
 				out.Emit("REPLYTO_OTHER_DOMAIN", rd)
