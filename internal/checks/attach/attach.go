@@ -90,6 +90,12 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if oleHasMacros(a.Data) {
 				out.Emit("ATTACH_MACRO", name)
 			}
+		case "application/pdf":
+			// An /Encrypt dictionary in the trailer: the document opens
+			// only with a password, which the message gives the reader.
+			if bytes.Contains(a.Data, []byte("/Encrypt")) {
+				out.Emit("ATTACH_PDF_ENCRYPTED", name)
+			}
 		}
 		judgeMismatch(a, e, sniff, out)
 	}
