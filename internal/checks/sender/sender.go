@@ -300,15 +300,17 @@ func numberedLocal(local string) bool {
 	return len(last) >= 4 && longestDigitRun(last) == len(last)
 }
 
-// serviceName holds the words of a department or service account; a real
-// one does not write from a free mailbox.
+// serviceName holds the words of a department, a service account or an
+// authority (court, police); a real one does not write from a free mailbox.
 var serviceName = func() *textmatch.Dict[bool] {
 	d := textmatch.New[bool]()
 	for _, w := range []string{"support", "service", "services", "security", "securite", "team", "equipe", "helpdesk",
 		"help desk", "admin", "administrator", "administrateur", "administration", "billing", "facturation", "accounts",
 		"notification", "notifications", "no reply", "noreply", "ne pas repondre", "customer care", "service client",
 		"webmaster", "postmaster", "it department", "service informatique", "human resources", "ressources humaines",
-		"payroll", "paie", "compliance", "kundenservice", "atendimento", "servizio clienti"} {
+		"payroll", "paie", "compliance", "kundenservice", "atendimento", "servizio clienti",
+		"judicial", "judiciaire", "tribunal", "court", "justice", "police", "policia", "gendarmerie",
+		"service juridique", "legal department", "notificacao", "intimacao"} {
 		d.Add(w, true)
 	}
 	return d
