@@ -155,6 +155,8 @@ func TestSignals(t *testing.T) {
 			[]string{"REPLYTO_FREEMAIL", "FROM_FREEMAIL"}, []string{"REPLYTO_OTHER_DOMAIN"}},
 		{"authority on a free mailbox", plain(`NOTIFICAÇÃO JUDICIAL <refrabras@gmail.com>`, "Intimação para comparecimento em audiência", "<p>Compareça ao Tribunal da sua Região.</p>"), scan.Envelope{},
 			[]string{"FREEMAIL_SERVICE_NAME", "LURE_LEGAL_THREAT"}, nil},
+		{"quotation request with replies to a laboratory look-alike", plain(`Mike McDermott <carlpone2021@gmail.com>`, "Request for Quotation", "<p>We are pleased to invite your company to bid for our open tender for peripheral magnetic drive pumps.</p>", "Reply-To: order@pfizerservice-nv.com"), scan.Envelope{},
+			[]string{"REPLYTO_BRAND_IN_DOMAIN", "LURE_INVOICE"}, nil},
 		{"fractional font size", plain(`Ettus user <someone@gmail.com>`, "Re: B210 clock", `<span style="font-size: 15.008000373840332px">Thanks, that fixed it.</span>`), scan.Envelope{},
 			nil, []string{"HIDDEN_FAR_OFFSET", "HIDDEN_CONTENT"}},
 		{"scam theme throughout", plain(`Mrs Helen <helen@mail-exemple.net>`, "Can you help me out", "<p>I want to donate my funds to humanitarian causes. I need a trustworthy partner to receive the consignment. Please send me your next of kin details.</p>"), scan.Envelope{},

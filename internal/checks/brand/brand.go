@@ -187,6 +187,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if in.MailFromDomain != "" {
 		c.lookalike(in.MailFromDomain, "FROM", seen, out)
 	}
+	if len(m.ReplyTo) > 0 {
+		c.lookalike(m.ReplyTo[0].Domain(), "REPLYTO", seen, out)
+	}
 	for _, l := range in.Links {
 		c.lookalike(l.Host, "URL", seen, out)
 	}
