@@ -22,7 +22,7 @@ type Policy struct {
 // DefaultPolicy is the policy when the configuration sets none. The
 // thresholds are documented in vigie.example.yaml.
 func DefaultPolicy() Policy {
-	return Policy{TagAt: 5, QuarantineAt: 6.5, RejectAt: 15}
+	return Policy{TagAt: 5, QuarantineAt: 7, RejectAt: 15}
 }
 
 // Validate checks that thresholds increase and that overrides name known signals.
