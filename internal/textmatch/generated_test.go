@@ -47,3 +47,13 @@ func TestGenerated(t *testing.T) {
 		}
 	}
 }
+
+func FuzzGenerated(f *testing.F) {
+	for _, s := range []string{"aNiOPsklEuPFaAJ", "deLaRochefoucauld", "kgm5xwql99vk", "McDonald", ""} {
+		f.Add(s, 6)
+	}
+	f.Fuzz(func(t *testing.T, w string, minLen int) {
+		Generated(w, minLen) // must not panic on any input
+		naturalCase(w)
+	})
+}
