@@ -35,8 +35,9 @@ const bulkFooter = "unsubscribe"
 
 // Check is the lure-and-layout check family.
 type Check struct {
-	themes []string // index -> signal name
-	dict   *textmatch.Dict[phrase]
+	themes            []string // index -> signal name
+	dict              *textmatch.Dict[phrase]
+	billing, callback int // theme indexes, -1 when the catalogue has none
 }
 
 // phrase is a catalogue entry: its theme and its number.
@@ -51,7 +52,7 @@ func New(data []byte) (*Check, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("lure catalogue: %w", err)
 	}
-	c := &Check{dict: textmatch.New[phrase]()}
+	c := &Check{dict: textmatch.New[phrase](), billing: -1, callback: -1}
 	names := make([]string, 0, len(raw))
 	for k := range raw {
 		names = append(names, k)
@@ -67,6 +68,12 @@ func New(data []byte) (*Check, error) {
 		}
 		idx := len(c.themes)
 		c.themes = append(c.themes, sig)
+		switch theme {
+		case "billing":
+			c.billing = idx
+		case "callback":
+			c.callback = idx
+		}
 		for i, p := range raw[theme] {
 			c.dict.Add(p, phrase{idx, i})
 		}
@@ -109,15 +116,21 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 			continue
 		case "LURE_CALLBACK":
-			n := phoneNumber(body)
-			if n == "" {
-				continue
+			if n := phoneNumber(body); n != "" {
+				out.Emit(c.themes[i], n)
 			}
-			out.Emit(c.themes[i], n)
+			continue
 		default:
 			out.Emit(c.themes[i], "")
 		}
 		themes++
+	}
+	// A renewal or failed payment with a number to call is the other
+	// shape of the callback scam.
+	if c.billing >= 0 && found[c.billing] && (c.callback < 0 || !found[c.callback]) {
+		if n := phoneNumber(body); n != "" {
+			out.Emit("LURE_CALLBACK", n)
+		}
 	}
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
