@@ -529,8 +529,9 @@ func phoneNumber(s string) string {
 			groups++
 		}
 		// Numbers to call are written in groups of two to four digits
-		// (+1 818 492 9813, 01 23 45 67 89); order numbers are not.
-		if digits >= 9 && digits <= 15 && groups >= 3 && longest <= 4 && (j == len(s) || !isDigitOrLetter(s[j])) {
+		// (+1 818 492 9813, 01 23 45 67 89); order numbers are not, nor
+		// are references that open with a year (2024-03-4471).
+		if digits >= 9 && digits <= 15 && groups >= 3 && longest <= 4 && (j == len(s) || !isDigitOrLetter(s[j])) && !yearFirst(s[i:j]) {
 			return strings.TrimSpace(s[i:j])
 		}
 		i = j
@@ -541,6 +542,11 @@ func phoneNumber(s string) string {
 // fraction reports digits at i that follow a decimal point
 // (font-size: 15.008000373840332px is a size, not an offset).
 func fraction(s string, i int) bool { return i > 0 && s[i-1] == '.' }
+
+// yearFirst reports a number whose first group is a year (19xx or 20xx).
+func yearFirst(n string) bool {
+	return len(n) > 4 && (strings.HasPrefix(n, "19") || strings.HasPrefix(n, "20")) && !isDigitOrLetter(n[4]) && n[3] >= '0' && n[3] <= '9'
+}
 
 func phoneSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' }
 

@@ -15,6 +15,7 @@ func TestPhoneNumber(t *testing.T) {
 		{"Protocolo 1837601888772635536377773", ""},
 		{"Renewal date 2025-05-14, amount $299.99", ""},
 		{"Confirmation ID: 422WVZ-302DRQ-11395151", ""},
+		{"Commande n° 2024-03-4471 : si besoin, appelez le 01 84 60 12 34.", "01 84 60 12 34"},
 		{"", ""},
 	} {
 		if got := phoneNumber(tc.text); got != tc.want {
