@@ -170,3 +170,30 @@ func writeTemp(t *testing.T, name, content string) string {
 	}
 	return p
 }
+
+// An authenticated sender is not the brand its subject puts forward; the
+// brand's own domain is.
+func TestBrandInSubjectOfAuthenticatedSender(t *testing.T) {
+	for _, c := range []struct {
+		from string
+		want bool
+	}{
+		{"E-Receipt Bill Team <billing72344@nt.moulds-exemple.com>", true},
+		{"Norton <no-reply@norton.com>", false},
+	} {
+		raw := msg("From: "+c.from+"\nTo: a@example-hopital.fr\nSubject: Your Norton Order Confirmation For Order #NP11395138351\nDate: Tue, 12 Mar 2024 10:00:00 +0100\nMessage-ID: <n@x.example>\nContent-Type: text/plain; charset=utf-8",
+			"Your plan renews today.\n")
+		cfg := config.Default()
+		s, err := New(&cfg, Options{Online: fixedAuth{auth.Results{SPF: auth.Pass, DMARC: auth.Pass}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.Scan(context.Background(), raw, scan.Envelope{})
+		if v.Has("BRAND_SUBJECT_OTHER_SENDER") != c.want {
+			t.Errorf("%s: BRAND_SUBJECT_OTHER_SENDER = %v, want %v (%v)", c.from, !c.want, c.want, names(v))
+		}
+		if v.Has("BRAND_MENTION_UNOFFICIAL") {
+			t.Errorf("%s: the unauthenticated-mention signal fired for an authenticated sender", c.from)
+		}
+	}
+}

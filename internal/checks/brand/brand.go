@@ -143,6 +143,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		})
 	}
 	find(c.display, m.Subject, 100)
+	inSubject := mentioned
 	if mentioned < 0 {
 		find(c.everywhere, strings.Join(m.ImageAlts, " . "), 200)
 	}
@@ -155,6 +156,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if mentioned >= 0 && len(named) == 0 && !authOK {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
+	} else if inSubject >= 0 && len(named) == 0 {
+		// Authenticated, but for another domain than the brand's that the
+		// subject puts forward (Your Norton Order Confirmation).
+		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")
 	}
 	for i := range named {
 		if c.brands[i].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) {
