@@ -198,17 +198,16 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			return
 		}
 		raw := strings.TrimSpace(l.Target)
-		lower := strings.ToLower(raw)
 		if !actionable(l) {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(lower, "data:"):
+		case hasPrefixFold(raw, "data:"):
 			if l.Source != message.URLFromText {
 				out.Emit("URL_DATA_URI", truncate(raw, 40))
 			}
 			continue
-		case strings.HasPrefix(lower, "javascript:"):
+		case hasPrefixFold(raw, "javascript:"):
 			out.Emit("URL_JAVASCRIPT", truncate(raw, 40))
 			continue
 		}
@@ -233,7 +232,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if strings.Contains(authority, "@") {
 			out.Emit("URL_AT_AUTHORITY", host)
 		}
-		if l.Rewriter == "" && strings.Contains(raw, "?") && (strings.Contains(lower, "=http") || strings.Contains(lower, "=%2f%2f") || strings.Contains(lower, "=//")) {
+		if l.Rewriter == "" && strings.Contains(raw, "?") && carriesURL(raw) {
 			if u, err := url.Parse(raw); err == nil {
 				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
 					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
@@ -302,10 +301,11 @@ func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
 // shownDomain returns the registrable domain that link text displays, when
 // the text reads as a URL or a bare host name ("www.impots.gouv.fr").
 func shownDomain(text string) string {
-	t := strings.ToLower(strings.TrimSpace(text))
-	if len(t) > 300 {
-		return ""
+	t := strings.TrimSpace(text)
+	if len(t) > 300 || !strings.Contains(t, "://") && !strings.Contains(t, "ww.") && !strings.Contains(t, "WW.") && !strings.Contains(t, "Www.") {
+		return "" // most link texts are words; spare them the copy
 	}
+	t = strings.ToLower(t)
 	// The text may say "see https://x.example/"; read the first URL-like word.
 	if i := strings.Index(t, "://"); i >= 0 {
 		t = t[i+3:]
@@ -363,6 +363,28 @@ func (c *Check) abusedTLD(host string) bool {
 	if i > 0 {
 		j := strings.LastIndexByte(host[:i], '.')
 		return c.tlds[host[j+1:]]
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case, without a copy.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// carriesURL reports a query that holds another URL (=http, =//, =%2F%2F),
+// the shape of an open redirect.
+func carriesURL(raw string) bool {
+	for i := strings.IndexByte(raw, '='); i >= 0; {
+		rest := raw[i+1:]
+		if hasPrefixFold(rest, "http") || strings.HasPrefix(rest, "//") || hasPrefixFold(rest, "%2f%2f") {
+			return true
+		}
+		j := strings.IndexByte(rest, '=')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
 	}
 	return false
 }
