@@ -132,6 +132,9 @@ func unwrapOnce(raw string) (string, string) {
 	return raw, ""
 }
 
+// peopleNumbers are numbers that people do put in names.
+var peopleNumbers = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360", "")
+
 // RandomLabel reports a registrable domain whose name reads as generated
 // rather than chosen: long and mixing letters with several digits
 // (zmau42cdk83iftm, campanhas361269), or eight letters or more with almost no
@@ -142,8 +145,7 @@ func RandomLabel(registrable string) bool {
 	if i := strings.IndexByte(l, '.'); i > 0 {
 		l = l[:i]
 	}
-	// Numbers that people do put in names.
-	l = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360", "").Replace(l)
+	l = peopleNumbers.Replace(l)
 	letters, digits, vowels := 0, 0, 0
 	for i := 0; i < len(l); i++ {
 		switch c := l[i]; {
