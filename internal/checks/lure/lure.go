@@ -350,37 +350,10 @@ func scanHTML(html string) htmlFeatures {
 			}
 		}
 	}
-	// "...NNNNNpx": an offset of five digits or more.
-	for off := 0; f.offset == ""; {
-		i := strings.Index(html[off:], "px")
-		if i < 0 {
-			break
-		}
-		i += off
-		n := 0
-		for n < i && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
-			n++
-		}
-		if n >= 5 && n <= 8 && !fraction(html, i-n) {
-			f.offset = html[i-n:i] + "px"
-		}
-		off = i + 2
-	}
-	// "...NNNNvh": a height of ten screens or more.
-	for off := 0; f.offset == ""; {
-		i := strings.Index(html[off:], "vh")
-		if i < 0 {
-			break
-		}
-		i += off
-		n := 0
-		for n < i && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
-			n++
-		}
-		if n >= 4 && n <= 6 && !fraction(html, i-n) {
-			f.offset = html[i-n:i] + "vh"
-		}
-		off = i + 2
+	// An offset of five digits or more in pixels, or a height of ten
+	// screens or more.
+	if f.offset = bigLength(html, "px", 5, 8); f.offset == "" {
+		f.offset = bigLength(html, "vh", 4, 6)
 	}
 	for off := 0; f.hidden == ""; {
 		i := strings.Index(html[off:], "font-size:")
@@ -539,9 +512,26 @@ func phoneNumber(s string) string {
 	return ""
 }
 
-// fraction reports digits at i that follow a decimal point
-// (font-size: 15.008000373840332px is a size, not an offset).
-func fraction(s string, i int) bool { return i > 0 && s[i-1] == '.' }
+// bigLength returns the first length in unit written with minDigits to
+// maxDigits digits ("470500px"). Digits after a decimal point are a
+// fraction, not a length (font-size: 15.008000373840332px).
+func bigLength(html, unit string, minDigits, maxDigits int) string {
+	for off := 0; ; {
+		i := strings.Index(html[off:], unit)
+		if i < 0 {
+			return ""
+		}
+		i += off
+		n := 0
+		for n < i && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+			n++
+		}
+		if n >= minDigits && n <= maxDigits && (i-n == 0 || html[i-n-1] != '.') {
+			return html[i-n:i] + unit
+		}
+		off = i + len(unit)
+	}
+}
 
 // yearFirst reports a number whose first group is a year (19xx or 20xx).
 func yearFirst(n string) bool {
