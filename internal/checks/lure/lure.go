@@ -29,15 +29,12 @@ var defaultLures []byte
 
 func init() { scan.Signals.DefineYAML("lure", signals) }
 
-// bulkFooter is the catalogue entry of unsubscribe phrases: not a lure but
-// the footer of bulk mail, judged against the List-Unsubscribe header.
-const bulkFooter = "unsubscribe"
-
 // Check is the lure-and-layout check family.
 type Check struct {
-	themes            []string // index -> signal name
-	dict              *textmatch.Dict[phrase]
-	billing, callback int // theme indexes, -1 when the catalogue has none
+	themes []string // index -> signal name
+	dict   *textmatch.Dict[phrase]
+	// Theme indexes judged apart, -1 when the catalogue has none.
+	footer, billing, callback int
 }
 
 // phrase is a catalogue entry: its theme and its number.
@@ -52,28 +49,29 @@ func New(data []byte) (*Check, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("lure catalogue: %w", err)
 	}
-	c := &Check{dict: textmatch.New[phrase](), billing: -1, callback: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1}
 	names := make([]string, 0, len(raw))
 	for k := range raw {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	for _, theme := range names {
-		sig := "LURE_" + strings.ToUpper(theme)
-		if theme == bulkFooter {
-			sig = "BULK_NO_LIST_UNSUBSCRIBE"
-		}
-		if _, ok := scan.Signals.Lookup(sig); !ok {
-			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
-		}
 		idx := len(c.themes)
-		c.themes = append(c.themes, sig)
+		sig := "LURE_" + strings.ToUpper(theme)
 		switch theme {
+		case "unsubscribe":
+			// Not a lure but the footer of bulk mail, judged against the
+			// List-Unsubscribe header.
+			sig, c.footer = "BULK_NO_LIST_UNSUBSCRIBE", idx
 		case "billing":
 			c.billing = idx
 		case "callback":
 			c.callback = idx
 		}
+		if _, ok := scan.Signals.Lookup(sig); !ok {
+			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
+		}
+		c.themes = append(c.themes, sig)
 		for i, p := range raw[theme] {
 			c.dict.Add(p, phrase{idx, i})
 		}
@@ -87,11 +85,9 @@ func (*Check) Name() string { return "lure" }
 // Check implements scan.Check.
 func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	m := in.Msg
-	found := map[int]bool{}
 	distinct := map[phrase]bool{}
 	collect := func(text string, limit int) {
 		c.dict.Find(text, limit, func(p phrase) bool {
-			found[p.theme] = true
 			distinct[p] = true
 			return true
 		})
@@ -107,45 +103,42 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		collect(body[len(body)-3000:], 0) // footers are at the end
 	}
 	collect(strings.Join(m.ImageAlts, " . "), 200)
-	themes := 0
-	for i := range found {
-		switch c.themes[i] {
-		case "BULK_NO_LIST_UNSUBSCRIBE":
+	// Different phrases found per theme: a theme is found when it has one.
+	perTheme := map[int]int{}
+	for p := range distinct {
+		perTheme[p.theme]++
+	}
+	themes, dominant := 0, -1
+	for t, n := range perTheme {
+		switch t {
+		case c.footer:
 			if !m.Header.Has("List-Unsubscribe") {
-				out.Emit(c.themes[i], "")
+				out.Emit(c.themes[t], "")
 			}
 			continue
-		case "LURE_CALLBACK":
+		case c.callback:
 			if n := phoneNumber(body); n != "" {
-				out.Emit(c.themes[i], n)
+				out.Emit(c.themes[t], n)
 			}
 			continue
-		default:
-			out.Emit(c.themes[i], "")
 		}
+		out.Emit(c.themes[t], "")
 		themes++
+		// Three different phrases of one theme: the message is about it,
+		// it does not merely mention it.
+		if n >= 3 && (dominant < 0 || n > perTheme[dominant] || n == perTheme[dominant] && t < dominant) {
+			dominant = t
+		}
 	}
 	// A renewal or failed payment with a number to call is the other
 	// shape of the callback scam.
-	if c.billing >= 0 && found[c.billing] && (c.callback < 0 || !found[c.callback]) {
+	if perTheme[c.billing] > 0 && perTheme[c.callback] == 0 {
 		if n := phoneNumber(body); n != "" {
 			out.Emit("LURE_CALLBACK", n)
 		}
 	}
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
-	}
-	// Three different phrases of one theme: the message is about it, it
-	// does not merely mention it.
-	perTheme := map[int]int{}
-	for p := range distinct {
-		perTheme[p.theme]++
-	}
-	dominant := -1
-	for t, n := range perTheme {
-		if n >= 3 && c.themes[t] != "BULK_NO_LIST_UNSUBSCRIBE" && (dominant < 0 || n > perTheme[dominant] || n == perTheme[dominant] && t < dominant) {
-			dominant = t
-		}
 	}
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
