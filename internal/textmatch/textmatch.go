@@ -229,8 +229,9 @@ func Normalize(s string) string {
 // Invisible reports characters that render as nothing and are slipped into
 // words to break filters (Mi\U000E0139cro\U000E0139soft): format
 // characters (soft hyphen, zero-width space and joiners, bidi marks, tags),
-// variation selectors, combining marks and blank fillers.
+// variation selectors, combining marks (U+034F among them) and blank
+// fillers.
 func Invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Mn, r) ||
-		r == '\u034f' || r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\u2800' || r == '\uffa0'
+		r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\u2800' || r == '\uffa0'
 }

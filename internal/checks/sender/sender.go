@@ -249,15 +249,9 @@ func addressIn(name string) string {
 // "Bezorging-van.NL"): a sender naming a site it does not send from.
 func domainIn(name string) string {
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune(" \t\"'(),<>[]|:;!?", r) }) {
-		w = strings.Trim(strings.ToLower(w), ".-_*#")
-		i := strings.LastIndexByte(w, '.')
-		if i <= 0 || i == len(w)-1 || strings.ContainsRune(w, '@') {
-			continue
+		if w = strings.Trim(strings.ToLower(w), ".-_*#"); strings.Contains(w, ".") && urlx.ICANNDomain(w) {
+			return urlx.Registrable(w)
 		}
-		if !urlx.ICANNDomain(w) {
-			continue
-		}
-		return urlx.Registrable(w)
 	}
 	return ""
 }
