@@ -1,0 +1,287 @@
+// Package warninglist answers one question: is this value something that
+// must never be treated as an attacker's indicator or as a suspicious name?
+//
+// It reads MISP warning lists (github.com/MISP/misp-warninglists, CC0): top
+// sites, the big providers' domains and address ranges, CDNs, URL shorteners,
+// public resolvers, reserved networks, TLDs and second-level TLDs, hashes of
+// empty files... A copy is embedded (data/, see data/SOURCE.md) so Vigie works
+// offline; Load reads a newer copy from a directory with the same layout
+// (<name>/list.json), which is how an admin refreshes them.
+//
+// A Set is immutable once built and safe for concurrent use. Lookups are map
+// probes (a host walks up its parent labels; an address probes one map per
+// prefix length present), cheap enough for the scan hot path.
+package warninglist
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed data
+var embedded embed.FS
+
+// List describes one warning list.
+type List struct {
+	Name        string   // directory name, e.g. "tranco10k"
+	Role        Role     // what a match means for an indicator
+	Description string   // the list's own description
+	Type        string   // string, hostname, substring, cidr or regex
+	Attributes  []string // MISP attribute types the list applies to
+	Entries     int
+}
+
+// Hit is one list a value matched.
+type Hit struct {
+	List  *List
+	Entry string // the listed entry that matched, as written in the list
+	// Exact is true when the value is the entry itself (or broader than it,
+	// for a network containing a listed one), false when the value only
+	// falls under it (a subdomain of a listed domain, an address inside a
+	// listed range). Blocking an exact hit hits the listed thing itself;
+	// blocking a value under an entry may be specific enough.
+	Exact bool
+}
+
+// Set is a loaded collection of warning lists.
+type Set struct {
+	lists []*List
+
+	hostExact map[string][]int // name -> lists listing exactly that name
+	hostUnder map[string][]int // name -> lists listing that name and its subdomains
+	strExact  map[string][]int // lower-cased string entries (hashes, e-mail addresses...)
+	substr    []substrEntry
+	regexes   []regexEntry
+	nets      map[int]map[netip.Prefix][]int // prefix length -> masked prefix -> lists
+	netLens   []int                          // lengths present, ascending
+	allNets   []netEntry                     // for network-overlap queries
+}
+
+type substrEntry struct {
+	needle string
+	list   int
+}
+
+type regexEntry struct {
+	re   *regexp.Regexp
+	raw  string
+	list int
+}
+
+type netEntry struct {
+	p    netip.Prefix
+	raw  string
+	list int
+}
+
+var (
+	defaultOnce sync.Once
+	defaultSet  *Set
+	defaultErr  error
+)
+
+// Default returns the embedded lists, loaded once.
+func Default() (*Set, error) {
+	defaultOnce.Do(func() {
+		sub, err := fs.Sub(embedded, "data")
+		if err != nil {
+			defaultErr = err
+			return
+		}
+		defaultSet, defaultErr = Load(sub)
+	})
+	return defaultSet, defaultErr
+}
+
+// MustDefault is Default for callers that cannot work without the embedded
+// lists (they are part of the binary; failing to read them is a build bug).
+func MustDefault() *Set {
+	s, err := Default()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Load reads every <name>/list.json under fsys.
+func Load(fsys fs.FS) (*Set, error) {
+	ents, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("warninglist: read directory: %w", err)
+	}
+	s := &Set{
+		hostExact: map[string][]int{},
+		hostUnder: map[string][]int{},
+		strExact:  map[string][]int{},
+		nets:      map[int]map[netip.Prefix][]int{},
+	}
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, path.Join(e.Name(), "list.json"))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return nil, fmt.Errorf("warninglist: %s: %w", e.Name(), err)
+		}
+		if err := s.add(e.Name(), b); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.lists) == 0 {
+		return nil, fmt.Errorf("warninglist: no <name>/list.json found")
+	}
+	for l := range s.nets {
+		s.netLens = append(s.netLens, l)
+	}
+	sort.Ints(s.netLens)
+	return s, nil
+}
+
+type rawList struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Type        string   `json:"type"`
+	Attributes  []string `json:"matching_attributes"`
+	List        []string `json:"list"`
+}
+
+func (s *Set) add(dir string, b []byte) error {
+	var r rawList
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("warninglist: %s: %w", dir, err)
+	}
+	l := &List{Name: dir, Role: roleOf(dir), Description: r.Description, Type: r.Type, Attributes: r.Attributes, Entries: len(r.List)}
+	hostish := appliesTo(r.Attributes, "domain", "hostname", "url", "uri", "domain|ip")
+	idx := len(s.lists)
+	s.lists = append(s.lists, l)
+	for _, raw := range r.List {
+		v := strings.TrimSpace(raw)
+		if v == "" {
+			continue
+		}
+		switch r.Type {
+		case "cidr":
+			p, err := parseNet(v)
+			if err != nil {
+				continue // a stray non-network entry: skip, the rest of the list stands
+			}
+			m := s.nets[p.Bits()+bitsOffset(p)]
+			if m == nil {
+				m = map[netip.Prefix][]int{}
+				s.nets[p.Bits()+bitsOffset(p)] = m
+			}
+			m[p] = appendOnce(m[p], idx)
+			s.allNets = append(s.allNets, netEntry{p: p, raw: v, list: idx})
+		case "regex":
+			re, err := compileMISPRegex(v)
+			if err != nil {
+				continue
+			}
+			s.regexes = append(s.regexes, regexEntry{re: re, raw: v, list: idx})
+		case "substring":
+			s.substr = append(s.substr, substrEntry{needle: strings.ToLower(v), list: idx})
+			if looksLikeHost(v) {
+				h := normHost(v)
+				s.hostUnder[h] = appendOnce(s.hostUnder[h], idx)
+			}
+		case "hostname":
+			h := normHost(v)
+			s.hostUnder[h] = appendOnce(s.hostUnder[h], idx)
+		default: // string
+			lv := strings.ToLower(v)
+			if strings.HasPrefix(lv, ".") {
+				h := normHost(lv)
+				s.hostUnder[h] = appendOnce(s.hostUnder[h], idx)
+				continue
+			}
+			s.strExact[lv] = appendOnce(s.strExact[lv], idx)
+			if hostish && looksLikeHost(lv) {
+				s.hostExact[normHost(lv)] = appendOnce(s.hostExact[normHost(lv)], idx)
+			}
+		}
+	}
+	return nil
+}
+
+// bitsOffset keeps IPv4 and IPv6 prefixes of the same length apart.
+func bitsOffset(p netip.Prefix) int {
+	if p.Addr().Is4() {
+		return 0
+	}
+	return 1000
+}
+
+func parseNet(v string) (netip.Prefix, error) {
+	if strings.Contains(v, "/") {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return p, err
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// compileMISPRegex turns a PHP-style /pattern/flags entry into a Go regexp.
+func compileMISPRegex(v string) (*regexp.Regexp, error) {
+	if len(v) >= 2 && v[0] == '/' {
+		end := strings.LastIndexByte(v, '/')
+		if end > 0 {
+			pat, flags := v[1:end], v[end+1:]
+			if strings.Contains(flags, "i") {
+				pat = "(?i)" + pat
+			}
+			return regexp.Compile(pat)
+		}
+	}
+	return regexp.Compile(v)
+}
+
+func appendOnce(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func normHost(h string) string {
+	return strings.Trim(strings.ToLower(strings.TrimSpace(h)), ".")
+}
+
+// looksLikeHost accepts names made of letters, digits, hyphens and dots
+// with at least one dot or a single label (TLD lists).
+func looksLikeHost(v string) bool {
+	v = strings.Trim(v, ".")
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c == '.' || c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80) {
+			return false
+		}
+	}
+	return true
+}
+
+// Lists returns every loaded list, in load order.
+func (s *Set) Lists() []*List { return s.lists }
