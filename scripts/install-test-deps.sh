@@ -1,18 +1,25 @@
 #!/bin/sh
 # install-test-deps.sh installs the real software the end-to-end tests drive:
-# Postfix (with its smtp-sink and smtp-source test tools), swaks, and Debian's
-# chromium for the web console's browser tests (internal/web). Idempotent.
-# Debian/Ubuntu only; run as root. Postfix is installed with debconf's
-# "No configuration": the tests write their own main.cf/master.cf in a temp
-# directory and never touch /etc/postfix.
+# Postfix (with its smtp-sink and smtp-source test tools), swaks with the Perl
+# TLS modules it needs for STARTTLS (Net::SSLeay, IO::Socket::SSL: swaks only
+# recommends them, and apt-get --no-install-recommends skips recommendations),
+# and Debian's chromium for the web console's browser tests (internal/web).
+# Idempotent. Debian/Ubuntu only; run as root. Postfix is installed with
+# debconf's "No configuration": the tests write their own main.cf/master.cf
+# in a temp directory and never touch /etc/postfix.
 set -eu
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 need=""
 command -v postfix >/dev/null 2>&1 || [ -x /usr/sbin/postfix ] || need="$need postfix"
 command -v swaks >/dev/null 2>&1 || need="$need swaks"
+for pkg in libnet-ssleay-perl libio-socket-ssl-perl; do
+	installed "$pkg" || need="$need $pkg"
+done
 [ -x /usr/bin/chromium ] || need="$need chromium"
 if [ -z "$need" ]; then
-	echo "install-test-deps: postfix, swaks and chromium already installed"
+	echo "install-test-deps: postfix, swaks (with its TLS modules) and chromium already installed"
 	exit 0
 fi
 
@@ -32,4 +39,10 @@ apt-get install -y -qq --no-install-recommends $need
 if command -v postfix >/dev/null 2>&1; then
 	postfix stop >/dev/null 2>&1 || true
 fi
+# swaks reports "TLS not available: requires Net::SSLeay" when these are
+# missing; fail here rather than in TestRelaySTARTTLS.
+perl -MNet::SSLeay -MIO::Socket::SSL -e 1 || {
+	echo "install-test-deps: swaks's TLS modules do not load" >&2
+	exit 1
+}
 echo "install-test-deps: installed$need"

@@ -52,6 +52,20 @@ func requireTools(t *testing.T) {
 	t.Skip(msg)
 }
 
+// requireSwaksTLS also needs the Perl modules swaks uses for STARTTLS,
+// which apt only recommends (scripts/install-test-deps.sh installs them).
+func requireSwaksTLS(t *testing.T) {
+	t.Helper()
+	requireTools(t)
+	if err := exec.Command("perl", "-MNet::SSLeay", "-MIO::Socket::SSL", "-e", "1").Run(); err != nil {
+		msg := "swaks --tls needs libnet-ssleay-perl and libio-socket-ssl-perl: run scripts/install-test-deps.sh as root"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+}
+
 func freePort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -144,17 +158,17 @@ func (s *sink) waitMessages(t *testing.T, n int, within time.Duration) []string 
 	}
 }
 
+// waitListening waits for a server to accept connections; the deadline is
+// generous since a loaded machine can take seconds to start a process.
 func waitListening(t *testing.T, port int) {
 	t.Helper()
-	for i := 0; i < 100; i++ {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	waitFor(t, fmt.Sprintf("a listener on port %d", port), 60*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
 		if err == nil {
 			c.Close()
-			return
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("nothing listening on port %d", port)
+		return err == nil
+	})
 }
 
 // swaksReply sends a message with swaks and returns the server's reply to
@@ -228,7 +242,7 @@ func startVigie(t *testing.T, edit func(*config.Config), a scan.Authenticator) *
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		d.Shutdown(ctx)
 	})

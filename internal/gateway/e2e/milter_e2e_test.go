@@ -23,7 +23,7 @@ func TestPostfixMilter(t *testing.T) {
 		if !strings.HasPrefix(r, "250") {
 			t.Fatalf("reply %q, want 250", r)
 		}
-		msgs := sk.waitMessages(t, 1, 20*time.Second)
+		msgs := sk.waitMessages(t, 1, 60*time.Second)
 		m := msgs[0]
 		for _, want := range []string{"X-Vigie-Verdict: accept", "X-Vigie-Score:", "Authentication-Results: vigie; spf=pass smtp.mailfrom=partner.test"} {
 			if !strings.Contains(m, want) {
@@ -71,7 +71,7 @@ func TestPostfixMilter(t *testing.T) {
 	})
 
 	t.Run("Vigie stopped: tempfail, message kept by the client", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		if err := v.Shutdown(ctx); err != nil {
 			t.Fatal(err)
@@ -81,7 +81,7 @@ func TestPostfixMilter(t *testing.T) {
 		if !strings.HasPrefix(r, "4") {
 			t.Fatalf("reply %q with the milter down, want a 4xx tempfail", r)
 		}
-		time.Sleep(time.Second)
+		// Refused at end of DATA, the message is not in Postfix's queue.
 		if n := len(sk.messages()); n != before {
 			t.Errorf("a message was delivered unscanned while the milter was down")
 		}
@@ -97,7 +97,7 @@ func TestPostfixMilterQuarantineHold(t *testing.T) {
 	if !strings.HasPrefix(r, "250") {
 		t.Fatalf("reply %q, want 250 (held)", r)
 	}
-	waitFor(t, "the message in Postfix's hold queue", 10*time.Second, func() bool { return pf.held() == 1 })
+	waitFor(t, "the message in Postfix's hold queue", 60*time.Second, func() bool { return pf.held() == 1 })
 	es, err := v.Quarantine.List(context.Background(), storeFilterAll())
 	if err != nil || len(es) != 1 {
 		t.Fatalf("our quarantine: %v, %v", es, err)
@@ -124,7 +124,7 @@ func TestPostfixMilterFailOpen(t *testing.T) {
 	if !strings.HasPrefix(r, "250") {
 		t.Fatalf("reply %q, want 250 in fail-open mode", r)
 	}
-	m := sk.waitMessages(t, 1, 20*time.Second)[0]
+	m := sk.waitMessages(t, 1, 60*time.Second)[0]
 	if !strings.Contains(m, "X-Vigie-Verdict: unscanned") {
 		t.Errorf("fail-open message lacks X-Vigie-Verdict: unscanned:\n%s", m)
 	}
@@ -149,7 +149,7 @@ func TestPostfixMilterTag(t *testing.T) {
 	if r := swaks(t, pf.port, "claire.martin@partner.test", "bob@example.test", "testdata/clean.eml"); !strings.HasPrefix(r, "250") {
 		t.Fatalf("reply %q", r)
 	}
-	m := sk.waitMessages(t, 1, 20*time.Second)[0]
+	m := sk.waitMessages(t, 1, 60*time.Second)[0]
 	for _, want := range []string{"X-Vigie-Verdict: tag", "X-Vigie-Signals: ", "Subject: [SUSPECT] Compte rendu de la reunion de jeudi"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("tagged message lacks %q:\n%s", want, m)

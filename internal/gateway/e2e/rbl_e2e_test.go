@@ -45,7 +45,7 @@ func TestPostfixRejectRBLClient(t *testing.T) {
 		Reason: "campagne de test", AddedBy: "e2e"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the matcher to see the indicator", 3*time.Second, func() bool {
+	waitFor(t, "the matcher to see the indicator", 60*time.Second, func() bool {
 		_, ok := d.Matcher.LookupIP(netip.MustParseAddr("127.0.0.9"))
 		return ok
 	})

@@ -24,7 +24,7 @@ func TestRelayToSmtpSink(t *testing.T) {
 	if !strings.HasPrefix(r, "250") {
 		t.Fatalf("clean: reply %q", r)
 	}
-	m := sk.waitMessages(t, 1, 10*time.Second)[0]
+	m := sk.waitMessages(t, 1, 60*time.Second)[0]
 	for _, want := range []string{"(Vigie) with ESMTP", "X-Vigie-Verdict: accept", "Authentication-Results: vigie;", "Subject: Compte rendu"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("delivered message lacks %q:\n%s", want, m)
@@ -39,7 +39,9 @@ func TestRelayToSmtpSink(t *testing.T) {
 			t.Errorf("RCPT %s: reply %q, want a 5xx refusal", rcpt, r)
 		}
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Refused at RCPT, they never reached the queue; the one accepted
+	// message has left it.
+	waitFor(t, "an empty queue", 60*time.Second, func() bool { return v.Queue.Len() == 0 })
 	if n := len(sk.messages()); n != 1 {
 		t.Errorf("sink holds %d messages, want 1", n)
 	}
@@ -60,12 +62,12 @@ func TestRelayNextHopDown(t *testing.T) {
 			t.Fatalf("reply %q with the next hop down, want 250 (queued)", r)
 		}
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Each 250 came after its message was in the queue.
 	if n := v.Queue.Len(); n != 3 {
 		t.Fatalf("queue holds %d, want 3", n)
 	}
 	// A restart keeps the queue; the messages go once the next hop is back.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := v.Shutdown(ctx); err != nil {
 		t.Fatal(err)
@@ -75,6 +77,6 @@ func TestRelayNextHopDown(t *testing.T) {
 		t.Fatalf("queue after restart holds %d, want 3", n)
 	}
 	sk := startSink(t, sinkPort)
-	sk.waitMessages(t, 3, 15*time.Second)
-	waitFor(t, "an empty queue", 5*time.Second, func() bool { return v2.Queue.Len() == 0 })
+	sk.waitMessages(t, 3, 60*time.Second)
+	waitFor(t, "an empty queue", 60*time.Second, func() bool { return v2.Queue.Len() == 0 })
 }

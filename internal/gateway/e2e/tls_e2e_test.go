@@ -46,7 +46,7 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 // The relay offers STARTTLS with the configured certificate; a client that
 // requires TLS (swaks --tls) gets its message relayed.
 func TestRelaySTARTTLS(t *testing.T) {
-	requireTools(t)
+	requireSwaksTLS(t)
 	sinkPort := freePort(t)
 	sk := startSink(t, sinkPort)
 	cert, key := selfSigned(t, t.TempDir())
@@ -63,7 +63,7 @@ func TestRelaySTARTTLS(t *testing.T) {
 	if !strings.Contains(string(out), "<~  250 ") || strings.Contains(string(out), "<~* ") {
 		t.Fatalf("message not accepted over TLS:\n%s", out)
 	}
-	m := sk.waitMessages(t, 1, 10*time.Second)[0]
+	m := sk.waitMessages(t, 1, 60*time.Second)[0]
 	if !strings.Contains(m, "with ESMTPS") {
 		t.Errorf("Received field does not record TLS:\n%s", m[:min(len(m), 600)])
 	}
