@@ -6,24 +6,22 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"vigie.dev/vigie/internal/corpus"
 	"vigie.dev/vigie/internal/scan"
 )
 
 func init() {
-	register(command{Name: "eval", Summary: "score phishing and legitimate corpora: detection and false-positive rates", Run: runEval})
+	register(command{Name: "eval", Summary: "score phishing and legitimate corpora on the fixed training/validation split", Run: runEval})
 }
 
 type evalItem struct {
-	file    string
-	corpus  string // "phish" or "ham"
-	source  string // file-name prefix: the list or feed it came from
+	corpus.Item
 	action  scan.Action
 	score   float64
 	signals []string
@@ -33,81 +31,83 @@ type evalItem struct {
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	phish := fs.String("phish", "", "directory of phishing .eml")
-	ham := fs.String("ham", "", "directory of legitimate .eml")
+	var phish, ham multiFlag
+	fs.Var(&phish, "phish", "directory of phishing .eml (repeatable)")
+	fs.Var(&ham, "ham", "directory of legitimate .eml (repeatable)")
 	cfgPath := fs.String("config", "", "configuration file")
 	workers := fs.Int("workers", runtime.NumCPU(), "parallel scanners")
-	list := fs.String("list", "", "write one line per message (corpus, action, score signals, file) to this file")
+	list := fs.String("list", "", "write one line per message (part, corpus, action, score, file, signals) to this file")
+	top := fs.Bool("signals", false, "also list the most frequent signals per corpus")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
-	if *phish == "" && *ham == "" {
-		return usageErr("usage: vigie eval --phish DIR --ham DIR [--config F]")
+	if len(phish) == 0 && len(ham) == 0 {
+		return usageErr("usage: vigie eval --phish DIR… --ham DIR… [--config F] [--list F] [--signals]")
 	}
 	cfg, sc, err := loadScanner(*cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	var jobs []evalItem
-	for _, c := range []struct{ dir, name string }{{*phish, "phish"}, {*ham, "ham"}} {
-		if c.dir == "" {
-			continue
-		}
-		files, err := inputs([]string{c.dir})
-		if err != nil {
-			return err
-		}
-		for _, f := range files {
-			src := filepath.Base(f)
-			if i := strings.IndexByte(src, '-'); i > 0 {
-				src = src[:i]
-			}
-			jobs = append(jobs, evalItem{file: f, corpus: c.name, source: src})
-		}
+	items, err := corpus.List(phish, ham)
+	if err != nil {
+		return err
 	}
 	// Read everything first so that the timing measures scanning, not disk.
-	raws := make([][]byte, len(jobs))
-	for i, j := range jobs {
-		if raws[i], err = readInput(j.file, int64(cfg.Limits.MaxSize)); err != nil {
-			return fmt.Errorf("%s: %w", j.file, err)
+	raws := make([][]byte, len(items))
+	for i, it := range items {
+		if raws[i], err = corpus.Read(it.Path, int64(cfg.Limits.MaxSize)); err != nil {
+			return err
 		}
 	}
 	start := time.Now()
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, *workers) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				v := sc.Scan(ctx, raws[i], scan.Envelope{})
-				jobs[i].action = v.Action
-				jobs[i].score = v.Score
-				jobs[i].elapsed = v.Elapsed
-				for _, s := range v.Signals {
-					jobs[i].signals = append(jobs[i].signals, s.Name)
-				}
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	verdicts := scanAll(ctx, sc, raws, *workers)
 	wall := time.Since(start)
+	jobs := make([]evalItem, len(items))
+	for i, v := range verdicts {
+		jobs[i] = evalItem{Item: items[i], action: v.Action, score: v.Score, elapsed: v.Elapsed, signals: signalNames(v)}
+	}
 	if *list != "" {
 		if err := writeEvalList(*list, jobs); err != nil {
 			return err
 		}
 	}
-	return reportEval(stdout, jobs, wall)
+	return reportEval(stdout, jobs, wall, *top)
+}
+
+// scanAll scans every message with a pool of workers, verdicts in order.
+func scanAll(ctx context.Context, sc *scan.Scanner, raws [][]byte, workers int) []*scan.Verdict {
+	out := make([]*scan.Verdict, len(raws))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = sc.Scan(ctx, raws[i], scan.Envelope{})
+			}
+		}()
+	}
+	for i := range raws {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func signalNames(v *scan.Verdict) []string {
+	names := make([]string, len(v.Signals))
+	for i, s := range v.Signals {
+		names[i] = s.Name
+	}
+	return names
 }
 
 func writeEvalList(path string, jobs []evalItem) error {
 	var b strings.Builder
 	for _, j := range jobs {
-		fmt.Fprintf(&b, "%s\t%s\t%.1f\t%s\t%s\n", j.corpus, j.action, j.score, j.file, strings.Join(j.signals, ","))
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%.1f\t%s\t%s\n", j.Part, j.Label, j.action, j.score, j.Path, strings.Join(j.signals, ","))
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
@@ -139,6 +139,9 @@ func (t *tally) atLeast(a scan.Action) int {
 	return n
 }
 
+func (t *tally) flagged() float64     { return pct(t.atLeast(scan.Tag), t.n) }
+func (t *tally) quarantined() float64 { return pct(t.atLeast(scan.Quarantine), t.n) }
+
 func pct(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -146,62 +149,81 @@ func pct(a, b int) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
-func reportEval(w io.Writer, jobs []evalItem, wall time.Duration) error {
-	corpora := map[string]*tally{"phish": {}, "ham": {}}
-	sources := map[string]*tally{}
-	var lat []time.Duration
+// partTally is the figures of one part: per label and per source.
+type partTally struct {
+	label  map[corpus.Label]*tally
+	source map[string]*tally // "phish/phish", "ham/sahard"…
+}
+
+func tallyPart(jobs []evalItem, p corpus.Part) partTally {
+	t := partTally{label: map[corpus.Label]*tally{corpus.Phish: {}, corpus.Ham: {}}, source: map[string]*tally{}}
 	for _, j := range jobs {
-		corpora[j.corpus].add(j)
-		key := j.corpus + "/" + j.source
-		if sources[key] == nil {
-			sources[key] = &tally{}
-		}
-		sources[key].add(j)
-		lat = append(lat, j.elapsed)
-	}
-	acts := []scan.Action{scan.Accept, scan.Tag, scan.Quarantine, scan.Reject}
-	fmt.Fprintf(w, "%-22s %6s %8s %8s %11s %8s %9s %9s\n", "corpus", "msgs", "accept", "tag", "quarantine", "reject", "flagged%", "quar+rej%")
-	row := func(name string, t *tally) {
-		if t.n == 0 {
-			return
-		}
-		fmt.Fprintf(w, "%-22s %6d", name, t.n)
-		for _, a := range acts {
-			fmt.Fprintf(w, " %8d", t.actions[a])
-		}
-		fmt.Fprintf(w, " %9.1f %9.1f\n", pct(t.atLeast(scan.Tag), t.n), pct(t.atLeast(scan.Quarantine), t.n))
-	}
-	row("phish", corpora["phish"])
-	row("ham", corpora["ham"])
-	keys := make([]string, 0, len(sources))
-	for k := range sources {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		row("  "+k, sources[k])
-	}
-	for _, name := range []string{"phish", "ham"} {
-		t := corpora[name]
-		if t.n == 0 {
+		if p != "" && j.Part != p {
 			continue
 		}
-		fmt.Fprintf(w, "\ntop signals in %s:\n", name)
-		type kv struct {
-			k string
-			v int
+		t.label[j.Label].add(j)
+		k := string(j.Label) + "/" + j.Source
+		if t.source[k] == nil {
+			t.source[k] = &tally{}
 		}
-		var list []kv
-		for k, v := range t.signals {
-			list = append(list, kv{k, v})
+		t.source[k].add(j)
+	}
+	return t
+}
+
+// worstHam returns the legitimate source with the highest flagged share.
+func (t partTally) worstHam() (string, *tally) {
+	name, worst := "", (*tally)(nil)
+	for k, s := range t.source {
+		if strings.HasPrefix(k, "ham/") && (worst == nil || s.flagged() > worst.flagged() || s.flagged() == worst.flagged() && k < name) {
+			name, worst = strings.TrimPrefix(k, "ham/"), s
 		}
-		sort.Slice(list, func(i, j int) bool { return list[i].v > list[j].v || list[i].v == list[j].v && list[i].k < list[j].k })
-		for i, e := range list {
-			if i == 20 {
-				break
+	}
+	return name, worst
+}
+
+func reportEval(w io.Writer, jobs []evalItem, wall time.Duration, top bool) error {
+	parts := []struct {
+		name string
+		part corpus.Part
+	}{{"training", corpus.Train}, {"validation", corpus.Valid}, {"whole", ""}}
+	acts := []scan.Action{scan.Accept, scan.Tag, scan.Quarantine, scan.Reject}
+	// For phishing, flagged% is the detection rate; for legitimate mail,
+	// the false-positive rate.
+	fmt.Fprintf(w, "%-11s %-14s %6s %7s %6s %6s %6s %9s %9s\n", "part", "corpus", "msgs", "accept", "tag", "quar", "reject", "flagged%", "quar+rej%")
+	tallies := map[string]partTally{}
+	for _, p := range parts {
+		t := tallyPart(jobs, p.part)
+		tallies[p.name] = t
+		row := func(name string, s *tally) {
+			if s == nil || s.n == 0 {
+				return
 			}
-			fmt.Fprintf(w, "  %5d %5.1f%%  %s\n", e.v, pct(e.v, t.n), e.k)
+			fmt.Fprintf(w, "%-11s %-14s %6d", p.name, name, s.n)
+			for _, a := range acts {
+				fmt.Fprintf(w, " %6d", s.actions[a])
+			}
+			fmt.Fprintf(w, " %9.2f %9.2f\n", s.flagged(), s.quarantined())
 		}
+		row("phish", t.label[corpus.Phish])
+		row("ham", t.label[corpus.Ham])
+		keys := make([]string, 0, len(t.source))
+		for k := range t.source {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if k != "phish/phish" {
+				row("  "+k, t.source[k])
+			}
+		}
+	}
+	if top {
+		topSignals(w, tallies["whole"])
+	}
+	var lat []time.Duration
+	for _, j := range jobs {
+		lat = append(lat, j.elapsed)
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	q := func(p float64) float64 {
@@ -212,9 +234,46 @@ func reportEval(w io.Writer, jobs []evalItem, wall time.Duration) error {
 	}
 	rate := float64(len(jobs)) / wall.Seconds()
 	fmt.Fprintf(w, "\n%d messages in %s: %.0f msgs/s, latency p50 %.3f ms, p99 %.3f ms\n", len(jobs), wall.Round(time.Millisecond), rate, q(0.5), q(0.99))
-	p, h := corpora["phish"], corpora["ham"]
-	fmt.Fprintf(w, "eval: phish=%d detected=%d detected_pct=%.1f quarantined_pct=%.1f ham=%d flagged=%d flagged_pct=%.2f ham_quarantined_pct=%.2f msgs_per_s=%.0f p99_ms=%.3f\n",
-		p.n, p.atLeast(scan.Tag), pct(p.atLeast(scan.Tag), p.n), pct(p.atLeast(scan.Quarantine), p.n),
-		h.n, h.atLeast(scan.Tag), pct(h.atLeast(scan.Tag), h.n), pct(h.atLeast(scan.Quarantine), h.n), rate, q(0.99))
+	for _, p := range parts {
+		t := tallies[p.name]
+		ph, h := t.label[corpus.Phish], t.label[corpus.Ham]
+		ws, wt := t.worstHam()
+		line := fmt.Sprintf("part=%s phish=%d detected_pct=%.1f quarantined_pct=%.1f ham=%d flagged_pct=%.2f ham_quarantined_pct=%.2f",
+			p.name, ph.n, ph.flagged(), ph.quarantined(), h.n, h.flagged(), h.quarantined())
+		if wt != nil {
+			line += fmt.Sprintf(" worst_ham=%s:%.2f/%.2f", ws, wt.flagged(), wt.quarantined())
+		}
+		if p.part == corpus.Valid {
+			// The one line quoted in commit messages: validation only.
+			defer fmt.Fprintf(w, "eval: %s msgs_per_s=%.0f p99_ms=%.3f\n", line, rate, q(0.99))
+		} else {
+			fmt.Fprintf(w, "eval-%s: %s\n", p.name, line)
+		}
+	}
 	return nil
+}
+
+func topSignals(w io.Writer, t partTally) {
+	for _, name := range []corpus.Label{corpus.Phish, corpus.Ham} {
+		s := t.label[name]
+		if s.n == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\ntop signals in %s:\n", name)
+		type kv struct {
+			k string
+			v int
+		}
+		var list []kv
+		for k, v := range s.signals {
+			list = append(list, kv{k, v})
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].v > list[j].v || list[i].v == list[j].v && list[i].k < list[j].k })
+		for i, e := range list {
+			if i == 20 {
+				break
+			}
+			fmt.Fprintf(w, "  %5d %5.1f%%  %s\n", e.v, pct(e.v, s.n), e.k)
+		}
+	}
 }
