@@ -238,8 +238,8 @@ func reportEval(w io.Writer, jobs []evalItem, wall time.Duration, top bool) erro
 		t := tallies[p.name]
 		ph, h := t.label[corpus.Phish], t.label[corpus.Ham]
 		ws, wt := t.worstHam()
-		line := fmt.Sprintf("part=%s phish=%d detected_pct=%.1f quarantined_pct=%.1f ham=%d flagged_pct=%.2f ham_quarantined_pct=%.2f",
-			p.name, ph.n, ph.flagged(), ph.quarantined(), h.n, h.flagged(), h.quarantined())
+		line := fmt.Sprintf("part=%s phish=%d detected=%d detected_pct=%.1f quarantined_pct=%.1f ham=%d flagged=%d flagged_pct=%.2f ham_quarantined_pct=%.2f",
+			p.name, ph.n, ph.atLeast(scan.Tag), ph.flagged(), ph.quarantined(), h.n, h.atLeast(scan.Tag), h.flagged(), h.quarantined())
 		if wt != nil {
 			line += fmt.Sprintf(" worst_ham=%s:%.2f/%.2f", ws, wt.flagged(), wt.quarantined())
 		}

@@ -38,13 +38,18 @@ func TestScanJSON(t *testing.T) {
 }
 
 func TestEvalLine(t *testing.T) {
-	out, errs, code := runCmd(t, "eval", "--phish", "../../internal/engine/testdata", "--ham", "../../internal/engine/testdata")
+	// Repeated directories add up; the last line is the validation part.
+	out, errs, code := runCmd(t, "eval", "--phish", "../../internal/engine/testdata", "--ham", "../../internal/engine/testdata",
+		"--ham", "../../internal/engine/testdata/chorus-pro-official.eml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	last := lines[len(lines)-1]
-	if !strings.HasPrefix(last, "eval: phish=2 detected=") || !strings.Contains(last, " msgs_per_s=") || !strings.Contains(last, " p99_ms=") {
+	if !strings.Contains(out, "eval-whole: part=whole phish=2 detected=") || !strings.Contains(out, " ham=3 ") {
+		t.Errorf("whole line missing or wrong:\n%s", out)
+	}
+	if !strings.HasPrefix(last, "eval: part=validation phish=") || !strings.Contains(last, " msgs_per_s=") || !strings.Contains(last, " p99_ms=") {
 		t.Errorf("last line %q", last)
 	}
 }
