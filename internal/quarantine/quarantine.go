@@ -34,6 +34,30 @@ type Entry = store.QuarantineRow
 // or deleted, or does not exist.
 var ErrNotHeld = errors.New("quarantine: no such held message")
 
+// DeletedError is returned when reading a message whose bytes were
+// deleted (by an operator or the retention purge); the row remains.
+type DeletedError struct {
+	ID, By string
+	At     time.Time
+}
+
+func (e *DeletedError) Error() string {
+	return fmt.Sprintf("quarantine: %s was deleted by %s at %s", e.ID, e.By, e.At.Format(time.RFC3339))
+}
+
+// DeliveryError is returned by Release when the next hop did not take
+// the message: it is still held, and a later release may succeed.
+type DeliveryError struct {
+	ID  string
+	Err error
+}
+
+func (e *DeliveryError) Error() string {
+	return fmt.Sprintf("quarantine: release %s: next hop: %v (still held)", e.ID, e.Err)
+}
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
 // Deliverer re-injects a released message (an SMTP client to the next hop).
 type Deliverer interface {
 	Deliver(ctx context.Context, from string, to []string, raw []byte) error
@@ -133,7 +157,7 @@ func (s *Store) Raw(ctx context.Context, id string) ([]byte, Entry, error) {
 		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
 	}
 	if !e.DeletedAt.IsZero() {
-		return nil, e, fmt.Errorf("quarantine: %s was deleted by %s", id, e.DeletedBy)
+		return nil, e, &DeletedError{ID: id, By: e.DeletedBy, At: e.DeletedAt}
 	}
 	f, err := os.Open(filepath.Join(s.dir, filepath.Clean(e.Path)))
 	if err != nil {
@@ -170,7 +194,7 @@ func (s *Store) Release(ctx context.Context, id, by string, d Deliverer) (Entry,
 		return e, fmt.Errorf("quarantine: %s has no recipients to release to", id)
 	}
 	if err := d.Deliver(ctx, e.MailFrom, e.RcptTo, raw); err != nil {
-		return e, fmt.Errorf("quarantine: release %s: %w", id, err)
+		return e, &DeliveryError{ID: id, Err: err}
 	}
 	now := time.Now().UTC()
 	if err := s.repo.MarkReleased(ctx, id, by, now); err != nil {

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/web/account"
@@ -19,6 +21,26 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 	csrfField     = "_csrf"
 )
+
+// Refusals, with their catalogue key for people.
+var (
+	errUnauthorized = errors.New("unauthorized")
+	errCSRF         = errors.New("missing or wrong CSRF token")
+	errRole         = errors.New("your role may not do this")
+	denyKeys        = map[error]string{errUnauthorized: "err.unauthorized", errCSRF: "err.csrf", errRole: "err.role"}
+)
+
+// deny refuses a request: English for scripts, the reader's language on a page.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, code int, err error) {
+	if code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
+	}
+	if !wantsHTML(r) {
+		writeJSON(w, code, apiError{Error: err.Error(), Message: tr(lang(r), denyKeys[err])})
+		return
+	}
+	s.failStatus(w, r, code, tr(lang(r), denyKeys[err]))
+}
 
 // principal is who makes a request: a console session or an API token.
 type principal struct {
@@ -37,15 +59,68 @@ func bearer(r *http.Request) (string, bool) {
 	return strings.TrimSpace(tok), ok
 }
 
-// clientIP is the connection's address; the console is not meant to sit
-// behind a proxy that rewrites it (X-Forwarded-For is not trusted, since
-// throttling keys on it).
-func clientIP(r *http.Request) string {
+// clientIP is the address a request comes from: the connection's, or,
+// when the connection comes from a configured reverse proxy, the nearest
+// address in X-Forwarded-For that is not one of the proxies (the
+// left-most entries are the client's to write, so they are not trusted).
+// Throttling and the audit trail key on it.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := r.Header.Values("X-Forwarded-For")
+	for i := len(hops) - 1; i >= 0; i-- {
+		parts := strings.Split(hops[i], ",")
+		for j := len(parts) - 1; j >= 0; j-- {
+			a := strings.TrimSpace(parts[j])
+			if ap, err := netip.ParseAddrPort(a); err == nil {
+				a = ap.Addr().String()
+			}
+			if _, err := netip.ParseAddr(a); err != nil {
+				return host // garbage in the chain: stop at the proxy
+			}
+			if !s.trusted(a) {
+				return a
+			}
+			host = a
+		}
 	}
 	return host
+}
+
+// trusted reports whether addr is one of the configured reverse proxies.
+func (s *Server) trusted(addr string) bool {
+	if len(s.o.TrustedProxies) == 0 {
+		return false
+	}
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.o.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// overTLS reports whether the browser reached the console over HTTPS:
+// directly, or through a trusted proxy that says so in X-Forwarded-Proto.
+func (s *Server) overTLS(r *http.Request) bool {
+	if r.TLS != nil || s.o.SecureCookies {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return s.trusted(host) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
 }
 
 func (s *Server) fromSession(r *http.Request) (*principal, error) {
@@ -57,7 +132,7 @@ func (s *Server) fromSession(r *http.Request) (*principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &principal{User: sess.User, Role: sess.Role, sess: sess, ip: clientIP(r)}, nil
+	return &principal{User: sess.User, Role: sess.Role, sess: sess, ip: s.clientIP(r)}, nil
 }
 
 // authenticate finds the principal: a bearer token first, else the
@@ -65,13 +140,13 @@ func (s *Server) fromSession(r *http.Request) (*principal, error) {
 func (s *Server) authenticate(r *http.Request) (*principal, int, error) {
 	if _, ok := bearer(r); ok {
 		if s.token(r) {
-			return &principal{User: "api", Role: account.Admin, ip: clientIP(r)}, 0, nil
+			return &principal{User: "api", Role: account.Admin, ip: s.clientIP(r)}, 0, nil
 		}
-		return nil, http.StatusUnauthorized, errors.New("unauthorized")
+		return nil, http.StatusUnauthorized, errUnauthorized
 	}
 	p, err := s.fromSession(r)
 	if err != nil {
-		return nil, http.StatusUnauthorized, errors.New("unauthorized")
+		return nil, http.StatusUnauthorized, errUnauthorized
 	}
 	if !safeMethod(r.Method) {
 		got := r.Header.Get(csrfHeader)
@@ -79,7 +154,7 @@ func (s *Server) authenticate(r *http.Request) (*principal, int, error) {
 			got = formValue(r, csrfField)
 		}
 		if !p.sess.CheckCSRF(got) {
-			return nil, http.StatusForbidden, errors.New("missing or wrong CSRF token")
+			return nil, http.StatusForbidden, errCSRF
 		}
 	}
 	return p, 0, nil
@@ -142,14 +217,11 @@ func (s *Server) apiAuthRaw(perm account.Permission, h func(http.ResponseWriter,
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, code, err := s.authenticate(r)
 		if err != nil {
-			if code == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
-			}
-			s.failStatus(w, r, code, err.Error())
+			s.deny(w, r, code, err)
 			return
 		}
 		if !p.can(perm) {
-			s.failStatus(w, r, http.StatusForbidden, fmt.Sprintf("role %s may not do this", p.Role))
+			s.deny(w, r, http.StatusForbidden, errRole)
 			return
 		}
 		h(w, r, p)
@@ -163,7 +235,7 @@ func (s *Server) audit(r *http.Request, p *principal, action, target, detail str
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
 	c := &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
-		Secure: s.o.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode}
+		Secure: s.overTLS(r), SameSite: http.SameSiteStrictMode}
 	if value == "" {
 		c.MaxAge = -1
 	} else {
@@ -177,13 +249,42 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request, user, password string) (account.Session, error) {
-	sess, err := s.o.Accounts.Login(r.Context(), user, password, clientIP(r))
+	ip := s.clientIP(r)
+	sess, err := s.o.Accounts.Login(r.Context(), user, password, ip)
 	if err != nil {
+		// Failed and refused log-ins go to the audit trail, not only to
+		// the server log: the admin reads attacks where they read actions.
+		var th *account.ThrottledError
+		switch {
+		case errors.As(err, &th):
+			s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: auditName(user), Action: "login.throttled", ClientIP: ip,
+				Detail: "retry in " + th.RetryAfter.Round(time.Second).String()})
+		case errors.Is(err, account.ErrBadCredentials):
+			s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: auditName(user), Action: "login.failed", ClientIP: ip})
+		}
 		return sess, err
 	}
 	s.setSessionCookie(w, r, sess.Token, sess.ExpiresAt)
-	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: sess.User, Action: "login", ClientIP: clientIP(r)})
+	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: sess.User, Action: "login", ClientIP: ip})
 	return sess, nil
+}
+
+// auditName keeps a typed user name printable and short: it is the
+// attacker's text.
+func auditName(u string) string {
+	u = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, u)
+	if len(u) > 64 {
+		u = u[:64]
+	}
+	if u == "" {
+		return "(vide)"
+	}
+	return u
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -210,20 +311,21 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginAPI(w http.ResponseWriter, r *http.Request) {
 	in, err := readParams(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{err.Error()})
+		s.fail(w, r, err)
 		return
 	}
 	sess, err := s.login(w, r, in.get("user"), in.get("password"))
+	l := lang(r)
 	var th *account.ThrottledError
 	switch {
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", fmt.Sprint(int(th.RetryAfter.Seconds()+1)))
-		writeJSON(w, http.StatusTooManyRequests, apiError{"too many failed log-ins"})
+		writeJSON(w, http.StatusTooManyRequests, apiError{"too many failed log-ins", tr(l, "login.throttled")})
 	case errors.Is(err, account.ErrBadCredentials):
-		writeJSON(w, http.StatusUnauthorized, apiError{"wrong user name or password"})
+		writeJSON(w, http.StatusUnauthorized, apiError{"wrong user name or password", tr(l, "login.failed")})
 	case err != nil:
 		s.log.Error("log-in failed", "err", err)
-		writeJSON(w, http.StatusInternalServerError, apiError{"internal error"})
+		writeJSON(w, http.StatusInternalServerError, apiError{"internal error", tr(l, "error.internal")})
 	default:
 		writeJSON(w, http.StatusOK, sess)
 	}
@@ -232,7 +334,7 @@ func (s *Server) loginAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	p, code, err := s.authenticate(r)
 	if err != nil {
-		s.failStatus(w, r, code, err.Error())
+		s.deny(w, r, code, err)
 		return
 	}
 	s.endSession(w, r, p)
@@ -265,7 +367,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.o.SecureCookies || r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
@@ -281,7 +383,7 @@ func (s *Server) auditAPI(r *http.Request, p *principal) (any, string, error) {
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p *principal) {
 	if !p.can(account.Accounts) {
-		s.failStatus(w, r, http.StatusForbidden, "forbidden")
+		s.deny(w, r, http.StatusForbidden, errRole)
 		return
 	}
 	rows, err := s.o.Accounts.AuditLog(r.Context(), 500)
@@ -297,9 +399,22 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p *principal)
 	s.render(w, r, p, "audit", http.StatusOK, map[string]any{"Audit": rows, "Users": users})
 }
 
-// localPath keeps a redirect target on this site.
+// localPath keeps a redirect target on this site: an absolute path, with
+// no scheme or host, no backslash, and no control or space character
+// (browsers drop tabs and newlines from URLs, so "/\t/evil.example"
+// would become "//evil.example", another site).
 func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	for _, c := range p {
+		if c < 0x21 || c == 0x7f || c == '\\' || unicode.IsSpace(c) || unicode.Is(unicode.Cf, c) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		strings.HasPrefix(u.Path, "//") || strings.Contains(u.Path, "\\") {
 		return "/"
 	}
 	return p

@@ -85,7 +85,7 @@ func lifetime(q params, now time.Time) (at time.Time, ttl time.Duration, err err
 		}
 		t, err := time.Parse(time.RFC3339, e)
 		if err != nil {
-			return time.Time{}, 0, badf("expires: %q is not a date", e)
+			return time.Time{}, 0, badfr("expiration : « %s » n'est pas une date", "expires: %q is not a date", e)
 		}
 		return t, 0, nil
 	}
@@ -97,7 +97,7 @@ func lifetime(q params, now time.Time) (at time.Time, ttl time.Duration, err err
 	default:
 		d, err := trace.ParseAge(t)
 		if err != nil {
-			return time.Time{}, 0, badf("ttl: %v", err)
+			return time.Time{}, 0, badfr("durée : %v", "ttl: %v", err)
 		}
 		return time.Time{}, d, nil
 	}
@@ -121,7 +121,7 @@ func (s *Server) indicatorAdd(r *http.Request, p *principal) (any, string, error
 		return nil, "", err
 	}
 	if n.Value == "" {
-		return nil, "", badf("value is required")
+		return nil, "", badfr("indiquez une valeur", "value is required")
 	}
 	ind, err := s.o.Indicators.Add(r.Context(), n)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Server) indicatorAdd(r *http.Request, p *principal) (any, string, error
 func indicatorID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return 0, badf("%q is not an indicator id", r.PathValue("id"))
+		return 0, badfr("« %s » n'est pas un numéro d'indicateur", "%q is not an indicator id", r.PathValue("id"))
 	}
 	return id, nil
 }
@@ -150,7 +150,7 @@ func (s *Server) indicatorMode(r *http.Request, p *principal) (any, string, erro
 	}
 	m, err := ioc.ParseMode(q.get("mode"))
 	if err != nil || q.get("mode") == "" {
-		return nil, "", badf("mode: want block or watch")
+		return nil, "", badfr("mode : bloquer (block) ou surveiller (watch)", "mode: want block or watch")
 	}
 	if err := s.o.Indicators.SetMode(r.Context(), id, m); err != nil {
 		return nil, "", err
@@ -179,7 +179,7 @@ func (s *Server) indicatorExpiry(r *http.Request, p *principal) (any, string, er
 	case ttl > 0:
 		at = s.now().Add(ttl)
 	case at.IsZero():
-		return nil, "", badf("give expires (a date or never) or ttl")
+		return nil, "", badfr("indiquez une expiration (une date ou « jamais ») ou une durée", "give expires (a date or never) or ttl")
 	}
 	if err := s.o.Indicators.SetExpiry(r.Context(), id, at); err != nil {
 		return nil, "", err
@@ -212,11 +212,11 @@ func (s *Server) indicatorImport(r *http.Request, p *principal) (any, string, er
 		return nil, "", err
 	}
 	if r.MultipartForm == nil {
-		return nil, "", badf("send the feed as multipart/form-data, field file")
+		return nil, "", badfr("envoyez le flux comme fichier (multipart/form-data, champ file)", "send the feed as multipart/form-data, field file")
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return nil, "", badf("file: %v", err)
+		return nil, "", badfr("fichier : %v", "file: %v", err)
 	}
 	defer f.Close()
 	o := ioc.ImportOptions{Name: hdr.Filename, Reason: q.get("reason"), AddedBy: p.User}

@@ -44,7 +44,7 @@ func quarantineFilter(q params) (QuarantineFilter, error) {
 		if v := q.get(x.k); v != "" {
 			n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
 			if err != nil {
-				return f, badf("%s: %q is not a number", x.k, v)
+				return f, badfr("%s : « %s » n'est pas un nombre", "%s: %q is not a number", x.k, v)
 			}
 			*x.dst = n
 		}
@@ -65,7 +65,7 @@ func since(s string, now time.Time) (time.Time, error) {
 	}
 	d, err := trace.ParseAge(s)
 	if err != nil {
-		return time.Time{}, badf("%q is neither a date (2006-01-02) nor an age (7d, 36h)", s)
+		return time.Time{}, badfr("« %s » n'est ni une date (2006-01-02) ni une durée (7d, 36h)", "%q is neither a date (2006-01-02) nor an age (7d, 36h)", s)
 	}
 	return now.Add(-d), nil
 }
@@ -261,7 +261,7 @@ func (s *Server) quarantineRaw(w http.ResponseWriter, r *http.Request, p *princi
 func (s *Server) quarantineRelease(r *http.Request, p *principal) (any, string, error) {
 	id := r.PathValue("id")
 	if s.o.Release == nil {
-		return nil, "", fmt.Errorf("web: release %s: no next hop configured", id)
+		return nil, "", fmt.Errorf("web: release %s: %w", id, errNoNextHop)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()

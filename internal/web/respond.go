@@ -18,8 +18,11 @@ import (
 // maxUpload bounds uploaded files (evidence, feeds).
 const maxUpload = 64 << 20
 
+// apiError is the JSON body of a failed call: error for scripts (stable,
+// English), message for people (in the caller's language).
 type apiError struct {
-	Error string `json:"error"`
+	Error   string `json:"error"`
+	Message string `json:"message,omitempty"`
 }
 
 // badRequest marks an error as the caller's.
@@ -28,7 +31,23 @@ type badRequest struct{ err error }
 func (e badRequest) Error() string { return e.err.Error() }
 func (e badRequest) Unwrap() error { return e.err }
 
+// badf is a caller's error whose text is the same in both languages
+// (service errors, identifiers).
 func badf(format string, a ...any) error { return badRequest{fmt.Errorf(format, a...)} }
+
+// frenchError carries a French wording of an English error.
+type frenchError struct {
+	err error
+	fr  string
+}
+
+func (e frenchError) Error() string { return e.err.Error() }
+func (e frenchError) Unwrap() error { return e.err }
+
+// badfr is a caller's error written for people: French, then English.
+func badfr(fr, en string, a ...any) error {
+	return badRequest{frenchError{err: fmt.Errorf(en, a...), fr: fmt.Sprintf(fr, a...)}}
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -44,34 +63,62 @@ func wantsHTML(r *http.Request) bool {
 	return strings.Contains(a, "text/html") && !strings.Contains(a, "application/json")
 }
 
-// status maps a service error to an HTTP status.
-func status(err error) int {
-	var br badRequest
+// errNoNextHop: the console was started without a way to release mail.
+var errNoNextHop = errors.New("web: no next hop configured for releases")
+
+// explain maps a service error to an HTTP status and what to tell a
+// person, in language l. Nothing of an internal error is shown.
+func explain(err error, l string) (int, string) {
+	var (
+		br  badRequest
+		del *quarantine.DeletedError
+		dlv *quarantine.DeliveryError
+	)
 	switch {
 	case errors.As(err, &br):
-		return http.StatusBadRequest
+		var fe frenchError
+		if l != "en" && errors.As(br.err, &fe) {
+			return http.StatusBadRequest, tr(l, "err.bad", fe.fr)
+		}
+		return http.StatusBadRequest, tr(l, "err.bad", br.err.Error())
+	case errors.As(err, &del):
+		return http.StatusGone, tr(l, "err.deleted", del.By, fmtTime(del.At, "02/01/2006 15:04"))
+	case errors.As(err, &dlv):
+		return http.StatusBadGateway, tr(l, "err.nexthop", dlv.Err.Error())
+	case errors.Is(err, errNoNextHop):
+		return http.StatusServiceUnavailable, tr(l, "err.nonexthop")
+	case errors.Is(err, quarantine.ErrNotHeld):
+		return http.StatusConflict, tr(l, "err.notheld")
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, incident.ErrNotFound), errors.Is(err, ioc.ErrNotFound),
 		errors.Is(err, account.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, quarantine.ErrNotHeld):
-		return http.StatusConflict
+		return http.StatusNotFound, tr(l, "err.notfound")
 	}
-	return http.StatusInternalServerError
+	return http.StatusInternalServerError, tr(l, "error.internal")
+}
+
+// status maps a service error to an HTTP status.
+func status(err error) int {
+	code, _ := explain(err, "en")
+	return code
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := status(err)
-	msg := err.Error()
-	if code == http.StatusInternalServerError {
+	code, msg := explain(err, lang(r))
+	if code == http.StatusInternalServerError || code == http.StatusBadGateway {
 		s.log.Error("console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		msg = "internal error"
+	}
+	if !wantsHTML(r) {
+		_, en := explain(err, "en")
+		writeJSON(w, code, apiError{Error: en, Message: msg})
+		return
 	}
 	s.failStatus(w, r, code, msg)
 }
 
+// failStatus answers an error already put into words for people.
 func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	if !wantsHTML(r) {
-		writeJSON(w, code, apiError{msg})
+		writeJSON(w, code, apiError{Error: msg})
 		return
 	}
 	if code == http.StatusUnauthorized {
@@ -79,7 +126,21 @@ func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, code int, ms
 		return
 	}
 	p, _ := s.fromSession(r)
-	s.render(w, r, p, "error", code, map[string]any{"Status": code, "Message": msg})
+	s.render(w, r, p, "error", code, map[string]any{"Status": code, "Message": msg, "Back": backTo(r)})
+}
+
+// backTo is the page a failed action came from, when it is a message:
+// the error page links back to it (the message is still there).
+func backTo(r *http.Request) string {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v1/quarantine/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	if id == "" || id == "bulk" {
+		return "/quarantine"
+	}
+	return "/quarantine/" + id
 }
 
 // params are a request's inputs, from a JSON object or form fields.
@@ -118,7 +179,7 @@ func readParams(r *http.Request) (params, error) {
 		var m map[string]any
 		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 		if err := dec.Decode(&m); err != nil && !errors.Is(err, io.EOF) {
-			return nil, badf("body: %v", err)
+			return nil, badfr("corps de la requête illisible : %v", "body: %v", err)
 		}
 		for k, v := range m {
 			switch x := v.(type) {
@@ -133,14 +194,14 @@ func readParams(r *http.Request) (params, error) {
 		}
 	case strings.HasPrefix(ct, "multipart/form-data"):
 		if err := r.ParseMultipartForm(maxUpload); err != nil {
-			return nil, badf("form: %v", err)
+			return nil, badfr("formulaire illisible : %v", "form: %v", err)
 		}
 		for k, v := range r.MultipartForm.Value {
 			p[k] = append(p[k], v...)
 		}
 	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
 		if err := r.ParseForm(); err != nil {
-			return nil, badf("form: %v", err)
+			return nil, badfr("formulaire illisible : %v", "form: %v", err)
 		}
 		for k, v := range r.PostForm {
 			p[k] = append(p[k], v...)

@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/csv"
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ func (s *Server) traceQuery(q params) (trace.Query, error) {
 	if u := q.get("until"); u != "" {
 		t, err := time.ParseInLocation("2006-01-02", u, time.Local)
 		if err != nil {
-			return tq, badf("until: %q is not a date (2006-01-02)", u)
+			return tq, badfr("jusqu'au : « %s » n'est pas une date (2006-01-02)", "until: %q is not a date (2006-01-02)", u)
 		}
 		tq.Until = t.Add(24 * time.Hour)
 	}
@@ -52,7 +54,21 @@ func (s *Server) tracePage(w http.ResponseWriter, r *http.Request, p *principal)
 		}
 	}
 	s.render(w, r, p, "trace", http.StatusOK, map[string]any{"Q": q, "Records": recs, "Searched": searched,
-		"Query": r.URL.RawQuery, "Actions": actions})
+		"CSV": csvLink(r.URL.Query()), "Actions": actions})
+}
+
+// csvLink is the export of the search shown: the same parameters,
+// re-encoded here (a raw query string given to the template would be
+// escaped whole into one meaningless value, and the export would ignore
+// the search).
+func csvLink(q url.Values) template.URL {
+	keep := url.Values{}
+	for _, k := range []string{"sender", "rcpt", "domain", "url", "ip", "hash", "message_id", "action", "since", "until", "limit"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	return template.URL("/api/v1/trace.csv?" + keep.Encode())
 }
 
 // traceCSV exports a search (the same parameters as GET /api/v1/trace).

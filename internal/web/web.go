@@ -14,8 +14,10 @@ import (
 	"crypto/subtle"
 	"embed"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -31,6 +33,14 @@ import (
 
 //go:embed templates static
 var assets embed.FS
+
+var staticFS = func() fs.FS {
+	sub, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}()
 
 // Options wire the console to the gateway's services. DB, Accounts,
 // Quarantine, Trace, Indicators and Incidents are required.
@@ -49,8 +59,12 @@ type Options struct {
 	// admin named "api".
 	Tokens []string
 	// SecureCookies forces the Secure flag (TLS terminated by a proxy);
-	// it is set anyway on requests that arrived over TLS.
+	// it is set anyway on requests that arrived over TLS, directly or
+	// through a trusted proxy's X-Forwarded-Proto.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from any other peer they are ignored.
+	TrustedProxies []netip.Prefix
 	Now           func() time.Time
 	Log           *slog.Logger
 }
@@ -95,7 +109,9 @@ func New(o Options) (*Server, error) {
 // to fallback (the gateway's scan API, /metrics, /healthz).
 func (s *Server) Handler(fallback http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.FileServerFS(assets))
+	// Only static/ is served: the templates beside it in the embedded
+	// tree stay out of reach whatever the path says (/static/%2e%2e/…).
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(staticFS)))
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginForm)
 	mux.HandleFunc("POST /logout", s.logout)
@@ -155,11 +171,18 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 }
 
 // APIAuth tells the gateway's own API (httpapi) whether a request without
-// a bearer token carries a console session, with the CSRF header when it
-// changes state.
+// a bearer token carries a console session allowed to make it: any role
+// may read (GET /api/v1/trace); POST /api/v1/scan writes a trace record,
+// so it needs the CSRF header and a role that may change things.
 func (s *Server) APIAuth(r *http.Request) bool {
 	p, _ := s.fromSession(r)
-	return p != nil && (safeMethod(r.Method) || p.sess.CheckCSRF(r.Header.Get(csrfHeader)))
+	if p == nil {
+		return false
+	}
+	if safeMethod(r.Method) {
+		return true
+	}
+	return p.can(account.Scan) && p.sess.CheckCSRF(r.Header.Get(csrfHeader))
 }
 
 // token reports whether r carries one of the API bearer tokens.

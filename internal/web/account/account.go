@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"regexp"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -58,6 +57,7 @@ const (
 	Indicators Permission = "indicators" // block, watch, expiry, import, remove
 	Incidents  Permission = "incidents"  // open, check, log, evidence, block, hunt, reports
 	Accounts   Permission = "accounts"   // manage accounts, read the audit trail
+	Scan       Permission = "scan"       // submit a message to the scanner (writes the trace)
 )
 
 // Can reports whether role r grants p.
@@ -127,8 +127,16 @@ type Service struct {
 	now    func() time.Time
 	cost   int
 	ttl    time.Duration
+	// Failures are counted per account and address pair (the usual
+	// allowance), per address (four times it: several users may share
+	// one), and per account from anywhere (ten times it, a distributed
+	// guess) — the last never locks out an address the account has
+	// logged in from before, so a guesser cannot lock the admin out
+	// everywhere. Nothing is global.
+	byPair *Throttle
+	byIP   *Throttle
 	byUser *Throttle
-	byIP   *Throttle // a larger allowance: several users may share an address
+	known  knownAddrs
 	log    *slog.Logger
 	dummy  []byte // a hash to compare against for unknown users
 }
@@ -149,20 +157,19 @@ func New(db *store.DB, o Options) *Service {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	o.Throttle.Now = s.now
-	s.byUser = NewThrottle(o.Throttle)
-	ipo := s.byUser.o
+	s.byPair = NewThrottle(o.Throttle)
+	ipo, uo := s.byPair.o, s.byPair.o
 	ipo.Free *= 4
-	s.byIP = NewThrottle(ipo)
+	uo.Free *= 10
+	s.byIP, s.byUser = NewThrottle(ipo), NewThrottle(uo)
+	s.known = knownAddrs{m: map[string]map[string]time.Time{}}
 	s.dummy, _ = bcrypt.GenerateFromPassword([]byte("vigie-no-such-user"), s.cost)
 	return s
 }
 
-func (s *Service) hash(password string) (string, error) {
-	if utf8.RuneCountInString(password) < MinPassword {
-		return "", fmt.Errorf("account: password shorter than %d characters", MinPassword)
-	}
-	if len(password) > 72 {
-		return "", errors.New("account: password longer than 72 bytes (bcrypt's limit)")
+func (s *Service) hash(user, password string) (string, error) {
+	if err := CheckPassword(user, password); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
 	if err != nil {
@@ -179,7 +186,7 @@ func (s *Service) Add(ctx context.Context, name string, role Role, password stri
 	if _, err := ParseRole(string(role)); err != nil {
 		return err
 	}
-	h, err := s.hash(password)
+	h, err := s.hash(name, password)
 	if err != nil {
 		return err
 	}
@@ -192,7 +199,7 @@ func (s *Service) Add(ctx context.Context, name string, role Role, password stri
 
 // SetPassword changes a password and ends the account's sessions.
 func (s *Service) SetPassword(ctx context.Context, name, password string) error {
-	h, err := s.hash(password)
+	h, err := s.hash(name, password)
 	if err != nil {
 		return err
 	}
@@ -233,10 +240,16 @@ func (s *Service) List(ctx context.Context) ([]User, error) {
 }
 
 // Login checks a password and opens a session. Failures count against
-// the user name and the client address; past the allowance Login answers
-// a *ThrottledError without looking at the password.
+// the account at this address, the address, and the account (see
+// Service); past an allowance Login answers a *ThrottledError without
+// looking at the password.
 func (s *Service) Login(ctx context.Context, name, password, clientIP string) (Session, error) {
-	if wait := max(s.byUser.Wait(name), s.byIP.Wait(clientIP)); wait > 0 {
+	pair := name + "\x00" + clientIP
+	wait := max(s.byPair.Wait(pair), s.byIP.Wait(clientIP))
+	if !s.known.has(name, clientIP, s.now()) {
+		wait = max(wait, s.byUser.Wait(name))
+	}
+	if wait > 0 {
 		return Session{}, &ThrottledError{RetryAfter: wait}
 	}
 	u, err := s.users.Get(ctx, name)
@@ -248,12 +261,14 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (S
 		hash = s.dummy // same work whether or not the account exists
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
-		s.byUser.Fail(name)
+		s.byPair.Fail(pair)
 		s.byIP.Fail(clientIP)
+		s.byUser.Fail(name)
 		s.log.Warn("console log-in failed", "user", name, "client_ip", clientIP)
 		return Session{}, ErrBadCredentials
 	}
-	s.byUser.Succeed(name)
+	s.byPair.Succeed(pair)
+	s.known.add(u.Name, clientIP, s.now())
 	tok, csrf := randomToken(), randomToken()
 	now := s.now()
 	sess := Session{Token: tok, User: u.Name, Role: Role(u.Role), CSRF: csrf, ExpiresAt: now.Add(s.ttl)}

@@ -102,3 +102,42 @@ func (t *Throttle) prune(now time.Time) {
 		}
 	}
 }
+
+// knownAddrs remembers, per account, the addresses it logged in from in
+// the last 30 days (at most 20 each), in memory.
+type knownAddrs struct {
+	mu sync.Mutex
+	m  map[string]map[string]time.Time
+}
+
+const knownFor = 30 * 24 * time.Hour
+
+func (k *knownAddrs) has(user, addr string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	at, ok := k.m[user][addr]
+	return ok && now.Sub(at) < knownFor
+}
+
+func (k *knownAddrs) add(user, addr string, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	a := k.m[user]
+	if a == nil {
+		if len(k.m) > 10000 {
+			clear(k.m)
+		}
+		a = map[string]time.Time{}
+		k.m[user] = a
+	}
+	if len(a) >= 20 {
+		oldest := ""
+		for x, t := range a {
+			if oldest == "" || t.Before(a[oldest]) {
+				oldest = x
+			}
+		}
+		delete(a, oldest)
+	}
+	a[addr] = now
+}

@@ -19,6 +19,14 @@ func TestSanitize(t *testing.T) {
 		{`<div style="color:red; background:url(http://evil.example/)">t</div>`, []string{`style="color:red"`}, []string{"url("}},
 		{`<style>body{background:url(http://x/)}</style><iframe src="http://x/"></iframe><form action="http://x/"><input name=p></form>ok`, []string{"ok"}, []string{"style", "iframe", "form", "input", "http://x/"}},
 		{`<svg><script>x()</script></svg><object data="x"></object><meta http-equiv="refresh" content="0;url=http://x/">`, nil, []string{"svg", "script", "object", "refresh"}},
+		// CSS escapes and comments are decoded before the check (issue 18).
+		{`<div style="color:red; background:\75 rl(http://evil.example/)">t</div>`, []string{`style="color:red"`}, []string{"evil.example"}},
+		{`<div style="background:u\72 l(http://evil.example/)">t</div>`, nil, []string{"evil.example"}},
+		{`<div style="background:\000075\000072\00006C(http://evil.example/)">t</div>`, nil, []string{"evil.example"}},
+		{`<div style="background:u\rl(http://evil.example/)">t</div>`, nil, []string{"evil.example"}},
+		{`<div style="background:ur/**/l(http://evil.example/)">t</div>`, nil, []string{"evil.example"}},
+		{`<div style="background:image-set(&quot;http://evil.example/&quot; 1x)">t</div>`, nil, []string{"evil.example"}},
+		{`<div style="width:calc(100% - 2px); color:rgb(1,2,3)">t</div>`, []string{"calc(100% - 2px)", "rgb(1,2,3)"}, nil},
 		{`<scr<script>ipt>alert(1)</script>`, nil, []string{"<script"}},
 	} {
 		got := Sanitize(tc.in)
