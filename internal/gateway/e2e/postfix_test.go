@@ -122,6 +122,19 @@ func (p *postfixInstance) held() int {
 	return n
 }
 
+// heldIDs returns the queue ids of the messages in the hold queue.
+func (p *postfixInstance) heldIDs(t *testing.T) []string {
+	t.Helper()
+	var ids []string
+	filepath.Walk(filepath.Join(p.dir, "spool", "hold"), func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			ids = append(ids, fi.Name())
+		}
+		return nil
+	})
+	return ids
+}
+
 // flush asks Postfix to deliver its deferred mail now.
 func (p *postfixInstance) flush() {
 	exec.Command("postqueue", "-c", p.dir, "-f").Run()

@@ -120,12 +120,18 @@ type session struct {
 	header   bytes.Buffer
 	body     bytes.Buffer
 	oversize bool
-	// ourAR lists the 1-based indexes of incoming Authentication-Results
-	// fields that claim our authserv-id: forged, they are removed
-	// (RFC 8601 §5).
-	arCount    int
-	ourAR      []int
+	// seen counts the fields of each (lower-cased) name so far, and forged
+	// lists the fields only Vigie may write (gateway.OwnField) with their
+	// 1-based index among the fields of their name: the milter protocol
+	// addresses a field by name and index. They are removed.
+	seen       map[string]int
+	forged     []fieldRef
 	hasSubject bool
+}
+
+type fieldRef struct {
+	name  string
+	index int
 }
 
 func (m *session) reset() {
@@ -134,7 +140,7 @@ func (m *session) reset() {
 	m.header.Reset()
 	m.body.Reset()
 	m.oversize = false
-	m.arCount, m.ourAR, m.hasSubject = 0, nil, false
+	m.seen, m.forged, m.hasSubject = nil, nil, false
 }
 
 func (m *session) Connect(host string, family string, port uint16, addr net.IP, _ *gomilter.Modifier) (gomilter.Response, error) {
@@ -174,12 +180,13 @@ func (m *session) RcptTo(rcpt string, _ *gomilter.Modifier) (gomilter.Response, 
 }
 
 func (m *session) Header(name, value string, _ *gomilter.Modifier) (gomilter.Response, error) {
-	if strings.EqualFold(name, "Authentication-Results") {
-		m.arCount++
-		id, _, _ := strings.Cut(value, ";")
-		if own := m.srv.Gateway.AuthServID; own != "" && strings.EqualFold(strings.TrimSpace(id), own) {
-			m.ourAR = append(m.ourAR, m.arCount)
-		}
+	if m.seen == nil {
+		m.seen = map[string]int{}
+	}
+	key := strings.ToLower(name)
+	m.seen[key]++
+	if gateway.OwnField(name, value, m.srv.Gateway.AuthServID) {
+		m.forged = append(m.forged, fieldRef{name, m.seen[key]})
 	}
 	if strings.EqualFold(name, "Subject") {
 		m.hasSubject = true
@@ -257,6 +264,11 @@ func (m *session) Body(mod *gomilter.Modifier) (gomilter.Response, error) {
 		if s.Discard {
 			return gomilter.RespDiscard, nil
 		}
+		// Postfix's held copy may be released with postsuper -H: it must
+		// not carry forged verdicts either.
+		if err := m.stripForged(mod); err != nil {
+			return nil, err
+		}
 		if err := mod.Quarantine("vigie quarantine " + o.QuarantineID); err != nil {
 			return nil, err
 		}
@@ -269,14 +281,23 @@ func (m *session) Body(mod *gomilter.Modifier) (gomilter.Response, error) {
 	return gomilter.RespAccept, nil
 }
 
-// modify removes forged Authentication-Results in our name and adds our
-// fields. Errors are write errors on the MTA connection.
-func (m *session) modify(mod *gomilter.Modifier, o gateway.Outcome) error {
-	// Delete from the last so that earlier indexes stay valid.
-	for i := len(m.ourAR) - 1; i >= 0; i-- {
-		if err := mod.ChangeHeader(m.ourAR[i], "Authentication-Results", ""); err != nil {
+// stripForged removes the incoming fields only Vigie may write, from the
+// last so that the indexes of earlier ones stay valid. Errors are write
+// errors on the MTA connection.
+func (m *session) stripForged(mod *gomilter.Modifier) error {
+	for i := len(m.forged) - 1; i >= 0; i-- {
+		if err := mod.ChangeHeader(m.forged[i].index, m.forged[i].name, ""); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// modify removes forged fields and adds ours. Errors are write errors on
+// the MTA connection.
+func (m *session) modify(mod *gomilter.Modifier, o gateway.Outcome) error {
+	if err := m.stripForged(mod); err != nil {
+		return err
 	}
 	var errs []error
 	for _, f := range o.Fields {

@@ -217,7 +217,7 @@ func (m *session) Data(r io.Reader) error {
 	case scan.Quarantine:
 		return nil // our copy is durable: the message is taken care of
 	}
-	out := raw
+	out, _ := gateway.StripOwnFields(raw, s.Gateway.AuthServID)
 	if o.Subject != "" {
 		out = gateway.RewriteSubject(out, o.Subject)
 	}
