@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/received"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/weights"
 )
 
 // Config is the whole configuration.
@@ -63,6 +64,52 @@ type Auth struct {
 type PolicyCfg struct {
 	scan.Policy   `yaml:",inline"`
 	SubjectPrefix string `yaml:"subject_prefix"`
+	// Learned is where the signal weights and the tag/quarantine/reject
+	// thresholds come from: "" for the model embedded in Vigie, the path
+	// of a file written by `vigie learn weights`, or "off" for the
+	// catalogue's expert weights and 5/7/15. Weights and thresholds set in
+	// this section always win over the model.
+	Learned string `yaml:"learned"`
+}
+
+// expertThresholds are the thresholds without a learned model.
+var expertThresholds = weights.Thresholds{Tag: 5, Quarantine: 7, Reject: 15}
+
+// learn applies the learned model named by p.Learned, keeping the
+// thresholds the file set explicitly.
+func (p *PolicyCfg) learn(explicit policyExplicit) error {
+	t, w := expertThresholds, map[string]float64(nil)
+	if p.Learned != "off" {
+		var m *weights.Model
+		var err error
+		if p.Learned == "" {
+			m, err = weights.Embedded()
+		} else {
+			m, err = weights.Load(p.Learned)
+		}
+		if err != nil {
+			return fmt.Errorf("policy.learned: %w", err)
+		}
+		t, w = m.Thresholds, m.Weights
+	}
+	p.Policy.Learned = w
+	if explicit.Tag == nil {
+		p.TagAt = t.Tag
+	}
+	if explicit.Quarantine == nil {
+		p.QuarantineAt = t.Quarantine
+	}
+	if explicit.Reject == nil {
+		p.RejectAt = t.Reject
+	}
+	return nil
+}
+
+// policyExplicit tells which thresholds a configuration file sets itself.
+type policyExplicit struct {
+	Tag        *float64 `yaml:"tag"`
+	Quarantine *float64 `yaml:"quarantine"`
+	Reject     *float64 `yaml:"reject"`
 }
 
 // LimitsCfg bounds parsing.
@@ -92,7 +139,7 @@ type ScanCfg struct {
 // Default returns the embedded defaults.
 func Default() Config {
 	l := message.DefaultLimits()
-	return Config{
+	c := Config{
 		DataDir: "vigie-data",
 		Auth:    Auth{Mode: "dns", Timeout: 5 * time.Second, AuthServID: "vigie"},
 		Policy:  PolicyCfg{Policy: scan.DefaultPolicy(), SubjectPrefix: "[SUSPECT]"},
@@ -100,6 +147,10 @@ func Default() Config {
 		Scan:    ScanCfg{Timeout: 10 * time.Second},
 		Serve:   DefaultServe(),
 	}
+	if err := c.Policy.learn(policyExplicit{}); err != nil {
+		panic(err) // the embedded model is part of the build
+	}
+	return c
 }
 
 // Load reads a file over the defaults; an empty path gives the defaults.
@@ -123,6 +174,15 @@ func Parse(b []byte, c *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && err.Error() != "EOF" {
+		return err
+	}
+	var explicit struct {
+		Policy policyExplicit `yaml:"policy"`
+	}
+	if err := yaml.Unmarshal(b, &explicit); err != nil {
+		return err
+	}
+	if err := c.Policy.learn(explicit.Policy); err != nil {
 		return err
 	}
 	return c.Validate()

@@ -11,8 +11,13 @@ type Policy struct {
 	TagAt        float64 `yaml:"tag" json:"tag"`
 	QuarantineAt float64 `yaml:"quarantine" json:"quarantine"`
 	RejectAt     float64 `yaml:"reject" json:"reject"` // 0 disables reject by score
-	// Weights overrides catalogue weights by signal name.
+	// Weights overrides catalogue and learned weights by signal name: the
+	// configuration always wins.
 	Weights map[string]float64 `yaml:"weights,omitempty" json:"weights,omitempty"`
+	// Learned holds the weights fitted by `vigie learn weights`; they
+	// replace the catalogue's expert weights (package weights, set by the
+	// configuration loader).
+	Learned map[string]float64 `yaml:"-" json:"-"`
 	// Actions overrides the least action a signal imposes ("" removes it).
 	Actions map[string]Action `yaml:"actions,omitempty" json:"actions,omitempty"`
 	// Disabled signals are not scored nor reported.
@@ -55,6 +60,23 @@ func (p Policy) Validate(c *Catalogue) error {
 	return nil
 }
 
+// Weight is the weight a signal counts for: the configuration's, else the
+// learned one, else the catalogue's.
+func (p Policy) Weight(d Definition) float64 {
+	if w, ok := p.Weights[d.Name]; ok {
+		return w
+	}
+	if w, ok := p.Learned[d.Name]; ok {
+		return w
+	}
+	return d.Weight
+}
+
+// Decide scores a set of raw signals (names and details) as a scan would.
+func (p Policy) Decide(c *Catalogue, raw []Signal) ([]Signal, float64, Action) {
+	return p.decide(c, raw)
+}
+
 func (p Policy) disabled(name string) bool {
 	for _, n := range p.Disabled {
 		if n == name {
@@ -78,10 +100,7 @@ func (p Policy) decide(c *Catalogue, raw []Signal) ([]Signal, float64, Action) {
 		if !ok {
 			d = Definition{Name: s.Name, FR: s.Name, EN: s.Name}
 		}
-		s.Weight = d.Weight
-		if w, ok := p.Weights[s.Name]; ok {
-			s.Weight = w
-		}
+		s.Weight = p.Weight(d)
 		s.Force = d.Action
 		if a, ok := p.Actions[s.Name]; ok {
 			s.Force = a

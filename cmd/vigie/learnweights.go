@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/corpus"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/weights"
+)
+
+func init() {
+	register(command{Name: "learn weights", Summary: "fit the signal weights and thresholds on the training part of labelled corpora", Run: runLearnWeights})
+}
+
+func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("learn weights", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var phish, ham multiFlag
+	fs.Var(&phish, "phish", "directory of phishing .eml (repeatable)")
+	fs.Var(&ham, "ham", "directory of legitimate .eml (repeatable)")
+	cfgPath := fs.String("config", "", "configuration file (its trust settings say whose authentication results to believe)")
+	out := fs.String("out", "learned-weights.yaml", "model file to write (internal/weights/learned.yaml is the embedded one)")
+	tagFP := fs.Float64("tag-fp", 0.01, "false-positive rate aimed at for tagging, per legitimate source")
+	quarFP := fs.Float64("quarantine-fp", 0.002, "false-positive rate aimed at for quarantine, per legitimate source")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if len(phish) == 0 || len(ham) == 0 {
+		return usageErr("usage: vigie learn weights --phish DIR… --ham DIR… [--config F] [--out FILE]")
+	}
+	cfg, sc, err := loadScanner(*cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	items, err := corpus.List(phish, ham)
+	if err != nil {
+		return err
+	}
+	raws := make([][]byte, len(items))
+	hashes := make([]string, len(items))
+	for i, it := range items {
+		if raws[i], err = corpus.Read(it.Path, int64(cfg.Limits.MaxSize)); err != nil {
+			return err
+		}
+		hashes[i] = corpus.BodyHash(raws[i])
+	}
+	verdicts := scanAll(ctx, sc, raws, runtime.NumCPU())
+
+	examples := make([]weights.Example, len(items))
+	for i, v := range verdicts {
+		examples[i] = weights.Example{Signals: signalNames(v), Phish: items[i].Label == corpus.Phish, Source: items[i].Source}
+	}
+	train, info := trainingSet(items, hashes, examples)
+	prior := map[string]float64{}
+	for _, d := range scan.Signals.All() {
+		prior[d.Name] = d.Weight
+	}
+	res, err := weights.Fit(train, prior, weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP})
+	if err != nil {
+		return err
+	}
+	m := &weights.Model{
+		Version: 1,
+		Created: time.Now().UTC().Format("2006-01-02"),
+		Method: fmt.Sprintf("logistic regression on the training part, prior centred on the catalogue weights, signs fixed, "+
+			"capped; thresholds by 5-fold cross-validation inside the training part for at most %.1f %% tagged and %.1f %% "+
+			"quarantined per legitimate source", 100**tagFP, 100**quarFP),
+		Corpus:     info,
+		Thresholds: weights.Thresholds{Tag: res.Tag, Quarantine: res.Quarantine, Reject: res.Reject},
+		CV:         res.CV,
+		Weights:    res.Weights,
+	}
+	policy := scan.Policy{TagAt: res.Tag, QuarantineAt: res.Quarantine, RejectAt: res.Reject, Learned: res.Weights}
+	m.Training = figures(policy, items, verdicts, corpus.Train)
+	m.Validation = figures(policy, items, verdicts, corpus.Valid)
+	b, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, b, 0o644); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s: %d training messages (%d after removing duplicates), thresholds tag %g quarantine %g reject %g\n",
+		*out, info.Training, info.Deduplicated, res.Tag, res.Quarantine, res.Reject)
+	show := func(name string, f weights.Figures) {
+		fmt.Fprintf(stdout, "%-16s phish detected %.1f %% quarantined %.1f %%; ham flagged %.2f %% quarantined %.2f %% (worst %s %.2f/%.2f)\n",
+			name, f.Detected, f.Quarantined, f.HamFlagged, f.HamQuarantined, f.Worst, f.WorstFlagged, f.WorstQuarant)
+	}
+	show("cross-validation", m.CV)
+	show("training", m.Training)
+	show("validation", m.Validation)
+	type change struct {
+		name        string
+		expert, fit float64
+	}
+	var moved []change
+	for n, w := range res.Weights {
+		if math.Abs(w-prior[n]) >= 0.5 {
+			moved = append(moved, change{n, prior[n], w})
+		}
+	}
+	sort.Slice(moved, func(i, j int) bool { return moved[i].name < moved[j].name })
+	for _, c := range moved {
+		fmt.Fprintf(stdout, "  %-32s %+5.1f -> %+5.2f\n", c.name, c.expert, c.fit)
+	}
+	return nil
+}
+
+// trainingSet keeps the training part, each body once: the same message
+// sent a thousand times, or an empty body repeated, counts once, and a
+// body labelled both ways is left out.
+func trainingSet(items []corpus.Item, hashes []string, ex []weights.Example) ([]weights.Example, weights.CorpusInfo) {
+	info := weights.CorpusInfo{Files: len(items), Sources: map[string]int{}}
+	lines := make([]string, len(items))
+	labels := map[string]map[corpus.Label]bool{}
+	for i, it := range items {
+		lines[i] = strings.Join([]string{string(it.Label), it.Source, filepath.Base(it.Path), hashes[i]}, "\t")
+		if it.Part == corpus.Train {
+			info.Training++
+			if labels[hashes[i]] == nil {
+				labels[hashes[i]] = map[corpus.Label]bool{}
+			}
+			labels[hashes[i]][it.Label] = true
+		}
+	}
+	sort.Strings(lines)
+	h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	info.SHA256 = hex.EncodeToString(h[:])
+	var out []weights.Example
+	seen := map[string]bool{}
+	for i, it := range items {
+		if it.Part != corpus.Train || seen[hashes[i]] || len(labels[hashes[i]]) > 1 {
+			continue
+		}
+		seen[hashes[i]] = true
+		out = append(out, ex[i])
+		info.Sources[string(it.Label)+"/"+it.Source]++
+	}
+	info.Deduplicated = len(out)
+	return out, info
+}
+
+// figures scores one part under a policy, as a scan would.
+func figures(p scan.Policy, items []corpus.Item, verdicts []*scan.Verdict, part corpus.Part) weights.Figures {
+	var ex []weights.Example
+	var scores []float64
+	for i, v := range verdicts {
+		if items[i].Part != part {
+			continue
+		}
+		raw := make([]scan.Signal, len(v.Signals))
+		for j, s := range v.Signals {
+			raw[j] = scan.Signal{Name: s.Name, Detail: s.Detail}
+		}
+		_, score, act := p.Decide(scan.Signals, raw)
+		// An action forced by a signal counts at its threshold.
+		switch act {
+		case scan.Reject, scan.Quarantine:
+			score = max(score, p.QuarantineAt)
+		case scan.Tag:
+			score = max(score, p.TagAt)
+		}
+		ex = append(ex, weights.Example{Phish: items[i].Label == corpus.Phish, Source: items[i].Source})
+		scores = append(scores, score)
+	}
+	return weights.Measure(scores, ex, p.TagAt, p.QuarantineAt)
+}

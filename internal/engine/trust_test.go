@@ -1,0 +1,29 @@
+package engine
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/weights"
+)
+
+// Only the reviewed trust signals may lower a score, in the catalogue as in
+// the learned model; a learned weight never changes a signal's sign.
+func TestOnlyReviewedSignalsLowerTheScore(t *testing.T) {
+	trust := map[string]bool{}
+	for _, n := range weights.DefaultTrust {
+		trust[n] = true
+	}
+	m, err := weights.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range scan.Signals.All() {
+		if d.Weight < 0 && !trust[d.Name] {
+			t.Errorf("%s weighs %g but is not on weights.DefaultTrust", d.Name, d.Weight)
+		}
+		if w, ok := m.Weights[d.Name]; ok && (w < 0 && !trust[d.Name] || w > 0 && d.Weight <= 0) {
+			t.Errorf("%s: learned weight %g against expert weight %g", d.Name, w, d.Weight)
+		}
+	}
+}

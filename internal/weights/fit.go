@@ -1,0 +1,344 @@
+package weights
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Example is one training message: the signals it raised and its label.
+type Example struct {
+	Signals []string
+	Phish   bool
+	Source  string // phish, nvdimm, sahard…: each source counts as much as another
+}
+
+// Options bound the fit. The zero value gives the documented defaults.
+type Options struct {
+	// Prior is the strength of the pull towards the catalogue weight, per
+	// signal: a signal seen in a handful of messages keeps about its
+	// expert weight, one seen in hundreds follows the data.
+	Prior float64
+	// Cap is the largest weight any signal may take.
+	Cap float64
+	// Trust names the signals that may weigh below zero (reviewed list);
+	// every other signal weighs zero or more.
+	Trust []string
+	// TagFP and QuarantineFP are the false-positive rates the thresholds
+	// are chosen for, per legitimate source, by cross-validation.
+	TagFP, QuarantineFP float64
+	// Folds of the cross-validation inside the training part.
+	Folds int
+	// Reject is the reject threshold; it is not fitted and stays high.
+	Reject float64
+	// MaxMessageWeight caps the influence of one message after the
+	// per-source balancing (in units of an average message).
+	MaxMessageWeight float64
+}
+
+func (o *Options) defaults() {
+	if o.Prior == 0 {
+		o.Prior = 1
+	}
+	if o.Cap == 0 {
+		o.Cap = 8
+	}
+	if o.TagFP == 0 {
+		o.TagFP = 0.01
+	}
+	if o.QuarantineFP == 0 {
+		o.QuarantineFP = 0.002
+	}
+	if o.Folds == 0 {
+		o.Folds = 5
+	}
+	if o.Reject == 0 {
+		o.Reject = 15
+	}
+	if o.MaxMessageWeight == 0 {
+		o.MaxMessageWeight = 3
+	}
+}
+
+// DefaultTrust is the reviewed list of signals that may lower a score: an
+// aligned SPF or DKIM pass of the visible sender, and a mailing list whose
+// own domain is authenticated. Everything else only ever adds suspicion.
+var DefaultTrust = []string{"AUTH_ALIGNED_PASS", "LIST_AUTHENTICATED"}
+
+// bound is the interval a signal's weight must stay in.
+type bound struct{ lo, hi float64 }
+
+// problem is the fit in index form.
+type problem struct {
+	names []string
+	prior []float64
+	box   []bound
+	x     [][]int // signal indexes per example
+	y     []float64
+	c     []float64 // example weights
+	lam   float64
+}
+
+// Result is a fitted set of weights with its thresholds.
+type Result struct {
+	Weights    map[string]float64
+	Tag        float64
+	Quarantine float64
+	Reject     float64
+	// CV holds the out-of-fold figures the thresholds were chosen on.
+	CV Figures
+}
+
+// Fit learns weights from examples. prior gives each known signal's
+// catalogue weight; a signal missing from prior is ignored (it has no
+// definition), and a signal whose prior is 0 is informational and stays 0.
+func Fit(examples []Example, prior map[string]float64, o Options) (Result, error) {
+	o.defaults()
+	if len(examples) == 0 {
+		return Result{}, fmt.Errorf("weights: no examples")
+	}
+	nPhish := 0
+	for _, e := range examples {
+		if e.Phish {
+			nPhish++
+		}
+	}
+	if nPhish == 0 || nPhish == len(examples) {
+		return Result{}, fmt.Errorf("weights: need both phishing and legitimate examples (%d of %d phishing)", nPhish, len(examples))
+	}
+	p := newProblem(examples, prior, o)
+	w, _ := p.solve(nil)
+	res := Result{Weights: map[string]float64{}, Reject: o.Reject}
+	for i, n := range p.names {
+		res.Weights[n] = round2(w[i])
+	}
+	// Thresholds by cross-validation: every training message is scored by
+	// a model that did not see it.
+	oof := make([]float64, len(examples))
+	folds := assignFolds(examples, o.Folds)
+	for f := range o.Folds {
+		train := make([]bool, len(examples))
+		for i := range examples {
+			train[i] = folds[i] != f
+		}
+		wf, _ := p.solve(train)
+		for i := range examples {
+			if !train[i] {
+				oof[i] = score(wf, p.x[i])
+			}
+		}
+	}
+	res.Tag = threshold(oof, examples, o.TagFP, 1)
+	res.Quarantine = max(res.Tag, threshold(oof, examples, o.QuarantineFP, res.Tag))
+	res.CV = Measure(oof, examples, res.Tag, res.Quarantine)
+	return res, nil
+}
+
+// assignFolds spreads each source's examples round-robin over the folds,
+// so that every fold keeps the sources' proportions.
+func assignFolds(ex []Example, k int) []int {
+	next := map[string]int{}
+	out := make([]int, len(ex))
+	for i, e := range ex {
+		out[i] = next[key(e)] % k
+		next[key(e)]++
+	}
+	return out
+}
+
+func newProblem(examples []Example, prior map[string]float64, o Options) *problem {
+	trust := map[string]bool{}
+	for _, t := range o.Trust {
+		trust[t] = true
+	}
+	if o.Trust == nil {
+		for _, t := range DefaultTrust {
+			trust[t] = true
+		}
+	}
+	p := &problem{lam: o.Prior}
+	index := map[string]int{}
+	names := make([]string, 0, len(prior))
+	for n := range prior {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w0 := prior[n]
+		// At most about twice the expert weight, and the cap; a signal the
+		// catalogue already weighs above the cap keeps its weight.
+		b := bound{0, max(w0, min(o.Cap, 2*max(w0, 0)+2))}
+		switch {
+		case w0 == 0:
+			b = bound{0, 0} // informational: says something, not how suspect
+		case trust[n]:
+			b = bound{-o.Cap / 2, 0}
+		case w0 < 0:
+			b = bound{0, 0} // negative but not reviewed as trust: not fitted
+		}
+		index[n] = len(p.names)
+		p.names = append(p.names, n)
+		p.prior = append(p.prior, min(max(w0, b.lo), b.hi))
+		p.box = append(p.box, b)
+	}
+	// Each source weighs the same within its class, and each class half:
+	// a big easy source (a mailing list) must not drown a small hard one.
+	// The evidence in all is twice the smaller class, so that a class
+	// growing alone does not weaken the prior.
+	perSource := map[string]int{}
+	sources := map[bool]map[string]bool{true: {}, false: {}}
+	nPhish := 0
+	for _, e := range examples {
+		perSource[key(e)]++
+		sources[e.Phish][e.Source] = true
+		if e.Phish {
+			nPhish++
+		}
+	}
+	total := 2 * float64(min(nPhish, len(examples)-nPhish))
+	for _, e := range examples {
+		var xi []int
+		seen := map[int]bool{}
+		for _, s := range e.Signals {
+			if j, ok := index[s]; ok && !seen[j] {
+				seen[j] = true
+				xi = append(xi, j)
+			}
+		}
+		c := total / 2 / float64(len(sources[e.Phish])) / float64(perSource[key(e)])
+		c = min(c, o.MaxMessageWeight)
+		y := 0.0
+		if e.Phish {
+			y = 1
+		}
+		p.x = append(p.x, xi)
+		p.y = append(p.y, y)
+		p.c = append(p.c, c)
+	}
+	return p
+}
+
+func key(e Example) string { return fmt.Sprint(e.Phish, "/", e.Source) }
+
+// scale turns score points into log-odds: the fitted model is
+// P(phish) = σ(scale·(score − b)).
+const scale = 1.0
+
+// solve minimises the weighted logistic loss plus the prior, within the
+// boxes, by projected gradient descent with backtracking. use selects the
+// examples (nil: all).
+func (p *problem) solve(use []bool) ([]float64, float64) {
+	n := len(p.names)
+	w := append([]float64(nil), p.prior...)
+	b := 5.0
+	grad := make([]float64, n)
+	obj := func(w []float64, b float64) float64 {
+		f := 0.0
+		for m, xi := range p.x {
+			if use != nil && !use[m] {
+				continue
+			}
+			z := scale * (score(w, xi) - b)
+			if p.y[m] == 1 {
+				f += p.c[m] * softplus(-z)
+			} else {
+				f += p.c[m] * softplus(z)
+			}
+		}
+		for i := range w {
+			d := w[i] - p.prior[i]
+			f += p.lam * d * d
+		}
+		return f
+	}
+	step := 0.05
+	cur := obj(w, b)
+	nw := make([]float64, n)
+	for iter := 0; iter < 3000; iter++ {
+		for i := range grad {
+			grad[i] = 2 * p.lam * (w[i] - p.prior[i])
+		}
+		gb := 0.0
+		for m, xi := range p.x {
+			if use != nil && !use[m] {
+				continue
+			}
+			z := scale * (score(w, xi) - b)
+			g := p.c[m] * scale * (sigmoid(z) - p.y[m])
+			for _, j := range xi {
+				grad[j] += g
+			}
+			gb -= g
+		}
+		for {
+			for i := range w {
+				nw[i] = min(max(w[i]-step*grad[i], p.box[i].lo), p.box[i].hi)
+			}
+			nb := b - step*gb
+			next := obj(nw, nb)
+			if next <= cur || step < 1e-9 {
+				moved := math.Abs(cur - next)
+				copy(w, nw)
+				b, cur = nb, next
+				step *= 1.5
+				if moved < 1e-9*max(1, cur) {
+					return w, b
+				}
+				break
+			}
+			step /= 2
+		}
+	}
+	return w, b
+}
+
+func score(w []float64, xi []int) float64 {
+	s := 0.0
+	for _, j := range xi {
+		s += w[j]
+	}
+	return s
+}
+
+func softplus(z float64) float64 {
+	if z > 30 {
+		return z
+	}
+	return math.Log1p(math.Exp(z))
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// threshold returns the lowest score, on a 0.5 grid and at least floor,
+// at which no legitimate source has more than rate of its messages at or
+// above it.
+func threshold(scores []float64, ex []Example, rate, floor float64) float64 {
+	for t := floor; t < 100; t += 0.5 {
+		if worstFP(scores, ex, t) <= rate {
+			return t
+		}
+	}
+	return 100
+}
+
+// worstFP is the highest share, over legitimate sources, of messages
+// scoring t or more.
+func worstFP(scores []float64, ex []Example, t float64) float64 {
+	n, fp := map[string]int{}, map[string]int{}
+	for i, e := range ex {
+		if e.Phish {
+			continue
+		}
+		n[e.Source]++
+		if scores[i] >= t-1e-9 {
+			fp[e.Source]++
+		}
+	}
+	worst := 0.0
+	for s, c := range n {
+		worst = max(worst, float64(fp[s])/float64(c))
+	}
+	return worst
+}

@@ -1,0 +1,160 @@
+package weights
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// synthetic builds a corpus where LURE is a good phishing signal, NOISE
+// fires on legitimate mail more than on phishing, TRUST marks legitimate
+// mail, RARE fires on two messages and INFO on everything.
+func synthetic() ([]Example, map[string]float64) {
+	var ex []Example
+	for i := range 200 {
+		s := []string{"INFO"}
+		if i%10 != 0 {
+			s = append(s, "LURE", "AUTH")
+		}
+		if i%7 == 0 {
+			s = append(s, "NOISE")
+		}
+		if i < 2 {
+			s = append(s, "RARE")
+		}
+		ex = append(ex, Example{Signals: s, Phish: true, Source: "phish"})
+	}
+	for i := range 300 {
+		s := []string{"INFO"}
+		if i%3 == 0 {
+			s = append(s, "NOISE")
+		}
+		if i%2 == 0 {
+			s = append(s, "TRUST")
+		}
+		if i%50 == 0 {
+			s = append(s, "AUTH")
+		}
+		src := "list"
+		if i%5 == 0 {
+			src = "news"
+		}
+		ex = append(ex, Example{Signals: s, Source: src})
+	}
+	prior := map[string]float64{"LURE": 3, "AUTH": 2, "NOISE": 2, "RARE": 4, "INFO": 0, "TRUST": -0.5}
+	return ex, prior
+}
+
+func TestFitKeepsSafeguards(t *testing.T) {
+	ex, prior := synthetic()
+	res, err := Fit(ex, prior, Options{Trust: []string{"TRUST"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Weights
+	if w["INFO"] != 0 {
+		t.Errorf("informational signal fitted to %g", w["INFO"])
+	}
+	if w["NOISE"] < 0 || w["NOISE"] >= prior["NOISE"] {
+		t.Errorf("NOISE, commoner in legitimate mail, should drop towards 0 but not below: %g", w["NOISE"])
+	}
+	if w["TRUST"] > 0 {
+		t.Errorf("trust signal went positive: %g", w["TRUST"])
+	}
+	if d := w["RARE"] - prior["RARE"]; d < -1 || d > 1 {
+		t.Errorf("a signal seen twice should keep about its expert weight, got %g", w["RARE"])
+	}
+	for n, v := range w {
+		if v > 8 {
+			t.Errorf("%s above the cap: %g", n, v)
+		}
+	}
+	if res.Tag <= 0 || res.Quarantine < res.Tag || res.Reject < res.Quarantine {
+		t.Errorf("thresholds %g/%g/%g", res.Tag, res.Quarantine, res.Reject)
+	}
+	if res.CV.WorstFlagged > 1 || res.CV.Detected < 80 {
+		t.Errorf("cross-validated figures %+v", res.CV)
+	}
+}
+
+// A negative expert weight that is not on the reviewed trust list is not
+// fitted below zero.
+func TestUnreviewedNegativeStaysNonNegative(t *testing.T) {
+	ex, prior := synthetic()
+	res, err := Fit(ex, prior, Options{Trust: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Weights["TRUST"] != 0 {
+		t.Errorf("TRUST = %g, want 0 when not on the trust list", res.Weights["TRUST"])
+	}
+}
+
+func TestFitNeedsBothClasses(t *testing.T) {
+	if _, err := Fit([]Example{{Signals: []string{"A"}, Phish: true, Source: "p"}}, map[string]float64{"A": 1}, Options{}); err == nil {
+		t.Error("fit with one class accepted")
+	}
+	if _, err := Fit(nil, nil, Options{}); err == nil {
+		t.Error("fit with nothing accepted")
+	}
+}
+
+// One source a hundred times bigger does not decide the fit alone.
+func TestSourcesCountEqually(t *testing.T) {
+	ex, prior := synthetic()
+	base, _ := Fit(ex, prior, Options{Trust: []string{"TRUST"}})
+	var big []Example
+	for _, e := range ex {
+		big = append(big, e)
+		if e.Source == "list" {
+			for range 20 {
+				big = append(big, e)
+			}
+		}
+	}
+	grown, _ := Fit(big, prior, Options{Trust: []string{"TRUST"}})
+	for n, w := range base.Weights {
+		if d := grown.Weights[n] - w; d > 0.5 || d < -0.5 {
+			t.Errorf("%s moved from %g to %g when one source grew", n, w, grown.Weights[n])
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	if _, err := Embedded(); err != nil {
+		t.Fatalf("embedded model: %v", err)
+	}
+	for in, want := range map[string]string{
+		"version: 1\nthresholds: {tag: 9, quarantine: 5, reject: 15}\n": "thresholds",
+		"version: 2\nthresholds: {tag: 5, quarantine: 7}\n":             "version",
+		"\x00\x01garbage: [": "weights:",
+		"version: 1\nthresholds: {tag: 5, quarantine: 7, reject: 15}\nweights: {A: .nan}\n": "not a number",
+	} {
+		_, err := Parse([]byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want %q", in, err, want)
+		}
+	}
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	m := &Model{Version: 1, Thresholds: Thresholds{Tag: 5, Quarantine: 7, Reject: 15}, Weights: map[string]float64{"A": 1.5}}
+	b, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(b)
+	if err != nil || back.Weights["A"] != 1.5 || back.Thresholds != m.Thresholds {
+		t.Errorf("round trip: %+v, %v\n%s", back, err, b)
+	}
+	if got := back.Score([]string{"A", "B"}, func(string) float64 { return 2 }); got != 3.5 {
+		t.Errorf("Score = %g", got)
+	}
+}
+
+func ExampleMeasure() {
+	ex := []Example{{Phish: true, Source: "phish"}, {Phish: true, Source: "phish"}, {Source: "list"}, {Source: "news"}}
+	f := Measure([]float64{9, 4, 1, 6}, ex, 5, 8)
+	fmt.Println(f.Detected, f.Quarantined, f.HamFlagged, f.Worst, f.WorstFlagged)
+	// Output: 50 50 50 news 100
+}
