@@ -48,6 +48,7 @@ type Input struct {
 	FromDomain     string // RFC5322.From domain, lower-cased
 	FromOrg        string // its registrable domain
 	MailFromDomain string // envelope sender domain (Return-Path when offline)
+	List           string // registrable domain of the mailing list that delivered it, "" if none
 	Links          []Link
 	FuzzyBody      fuzzy.Signature
 	FuzzyLayout    fuzzy.Signature
@@ -155,6 +156,7 @@ func prepare(in *Input) {
 	in.FromDomain = m.FromAddr().Domain()
 	in.FromOrg = urlx.Registrable(in.FromDomain)
 	in.MailFromDomain = message.Address{Addr: strings.Trim(strings.TrimSpace(in.Env.MailFrom), "<>")}.Domain()
+	in.List = listDomain(m.Header)
 	in.Links = make([]Link, 0, len(m.URLs))
 	domains := map[string]string{} // host -> registrable domain, links share hosts
 	for _, u := range m.URLs {

@@ -80,6 +80,11 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if in.SenderAuthenticated() {
 			out.Emit("AUTH_ALIGNED_PASS", in.FromDomain)
 		}
+	case dmarc == auth.Fail && in.ListAuthenticated():
+		// A list whose own domain is authenticated rewrote the message
+		// (subject tag, footer) and broke the author's signature: the
+		// usual fate of list mail, not a forgery (RFC 7960 §3.2.3).
+		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+in.List)
 	case dmarc == auth.Fail:
 		switch strings.ToLower(r.DMARCPolicy) {
 		case "reject":

@@ -219,10 +219,11 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 		return
 	}
 	seen[host] = true
-	if c.ours(host) {
+	reg := urlx.Registrable(host)
+	if c.ours(host) || scan.TopSite(reg) {
+		// A top site is itself, whatever brand its name resembles.
 		return
 	}
-	reg := urlx.Registrable(host)
 	label := firstLabel(reg)
 	official := func(i int) bool { return i >= 0 && c.brands[i].Official(host) }
 	name := func(i int) string {

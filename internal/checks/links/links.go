@@ -234,7 +234,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if l.Rewriter == "" && strings.Contains(raw, "?") && carriesURL(raw) {
 			if u, err := url.Parse(raw); err == nil {
-				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
+				// A redirect to a top site (a newsletter's click tracking
+				// on the way to a known site) leads nowhere unknown.
+				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain && !scan.TopSite(urlx.Registrable(t)) {
 					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
 				}
 			}
@@ -273,7 +275,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if c.hasPathRules(host) {
 			c.matchPaths(host, path, out)
 		}
-		if urlx.RandomLabel(l.Domain) {
+		if urlx.RandomLabel(l.Domain) && !scan.TopSite(l.Domain) {
 			out.Emit("URL_RANDOM_DOMAIN", l.Domain)
 		}
 		if c.abusedTLD(host) {

@@ -185,8 +185,8 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 			out.Emit("IMAGE_ONLY_BODY", "")
 		}
 	}
-	subject := strings.ToLower(m.Subject)
-	list := m.Header.Has("List-Id")
+	subject := strings.ToLower(in.Subject())
+	list := in.List != ""
 	for _, to := range m.To {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
@@ -204,7 +204,7 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	if hasEmoji(m.Subject) {
 		out.Emit("SUBJECT_EMOJI", "")
 	}
-	if w := gibberish(m.Subject); w != "" {
+	if w := gibberish(in.Subject()); w != "" {
 		out.Emit("SUBJECT_GIBBERISH", w)
 	}
 	for _, part := range m.Parts {

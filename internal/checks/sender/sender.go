@@ -90,7 +90,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if webServerUsers[local] {
 			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
 		}
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !isList(h) {
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && in.List == "" {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
@@ -107,7 +107,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 
 	// Reply-To leading elsewhere.
-	if len(m.ReplyTo) > 0 && from.Addr != "" && !isList(h) {
+	if len(m.ReplyTo) > 0 && from.Addr != "" && in.List == "" {
 		rd := m.ReplyTo[0].Domain()
 		if rd != "" && urlx.Registrable(rd) != in.FromOrg {
 			// A free mailbox other than the sender's own: the answer goes
@@ -126,12 +126,12 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if d != "" && urlx.Registrable(d) != in.FromOrg {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
-	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !isList(h) {
+	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && in.List == "" {
 		out.Emit("FROM_NAME_OTHER_DOMAIN", d)
 	}
-	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) {
+	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !scan.TopSite(in.FromOrg) {
 		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
-	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && urlx.RandomLabel(d) {
+	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && urlx.RandomLabel(d) && !scan.TopSite(d) {
 		out.Emit("FROM_RANDOM_DOMAIN", d)
 	}
 	if strings.TrimSpace(m.Subject) == "" {
@@ -139,7 +139,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if numberedLocal(from.Local()) {
 		out.Emit("FROM_LOCAL_NUMBERED", from.Addr)
-	} else if t := generatedLocal(from.Local()); t != "" {
+	} else if t := generatedLocal(from.Local()); t != "" && !bounceTracking(t, from.Local(), mf, in) {
 		out.Emit("FROM_LOCAL_RANDOM", from.Addr)
 	}
 	if n := longestDigitRun(from.Name); n >= 6 {
@@ -216,10 +216,6 @@ func itoa(b byte) string {
 		return string([]byte{'0' + b/10, '0' + b%10})
 	}
 	return string([]byte{'0' + b/100, '0' + b/10%10, '0' + b%10})
-}
-
-func isList(h message.Header) bool {
-	return h.Has("List-Id") || h.Has("List-Unsubscribe") && h.Has("List-Post")
 }
 
 func firstField(s string) string {
@@ -323,4 +319,19 @@ func generatedLocal(local string) string {
 		}
 	}
 	return ""
+}
+
+// bounceTracking reports a generated token that the envelope sender
+// repeats in another address of the sender's own domain: the per-recipient
+// bounce address (VERP) of a bulk sender that processes its bounces, as
+// newsletters and list servers do (Online#3.1996.2a-726zgP@news.example
+// bouncing to Online#3.1996.2a-726zgP.b@news.example). A throw-away sender
+// has no bounce processing to encode the token for.
+func bounceTracking(token, local, envelope string, in *scan.Input) bool {
+	at := strings.LastIndexByte(envelope, '@')
+	if at < 0 || urlx.Registrable(in.MailFromDomain) != in.FromOrg || in.FromOrg == "" {
+		return false
+	}
+	envLocal := envelope[:at]
+	return envLocal != strings.ToLower(local) && strings.Contains(envLocal, strings.ToLower(token))
 }

@@ -1,0 +1,85 @@
+package scan
+
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// listDomain returns the registrable domain of the mailing list that
+// delivered a message, or "" when it does not read as list traffic. Lists
+// say who they are in List-Id (RFC 2919) or List-Post (RFC 2369), older
+// list software in Mailing-List (ezmlm, Yahoo Groups) or X-Mailing-List.
+// List-Unsubscribe alone is not enough: every newsletter carries it.
+func listDomain(h message.Header) string {
+	if id := h.Get("List-Id"); id != "" {
+		// "Name <list.example.org>": the id is a host-like name.
+		if i := strings.LastIndexByte(id, '<'); i >= 0 {
+			id = strings.TrimSuffix(id[i+1:], ">")
+		}
+		if d := urlx.Registrable(strings.ToLower(strings.TrimSpace(id))); d != "" {
+			return d
+		}
+	}
+	for _, name := range []string{"List-Post", "Mailing-List", "X-Mailing-List"} {
+		v := h.Get(name)
+		if v == "" {
+			continue
+		}
+		if d := domainOfAddressIn(v); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// domainOfAddressIn returns the registrable domain of the first address
+// in a header value ("<mailto:x@example.org>", "list x@example.org; contact…").
+func domainOfAddressIn(v string) string {
+	at := strings.IndexByte(v, '@')
+	if at <= 0 {
+		return ""
+	}
+	end := at + 1
+	for end < len(v) && !strings.ContainsRune(" \t>;,?\"')", rune(v[end])) {
+		end++
+	}
+	return urlx.Registrable(strings.ToLower(v[at+1 : end]))
+}
+
+// ListAuthenticated reports whether the message comes from a mailing list
+// whose own domain is authenticated: a DKIM signature of the list's domain
+// passed, or SPF passed for an envelope sender in it. Such a list vouches
+// for what it distributes, so a DMARC failure caused by its rewriting (a
+// subject tag, a footer) is expected (RFC 7960 §3.2.3).
+func (in *Input) ListAuthenticated() bool {
+	if in.List == "" {
+		return false
+	}
+	for _, d := range in.Auth.DKIMPass() {
+		if urlx.Registrable(strings.ToLower(d)) == in.List {
+			return true
+		}
+	}
+	return in.Auth.SPF == "pass" && urlx.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.List
+}
+
+// Subject returns the subject without the tag a list puts in front of it
+// ("Re: [forteana] …" gives "Re: …"): the tag is the list's name, not
+// something the author wrote.
+func (in *Input) Subject() string {
+	s := in.Msg.Subject
+	if in.List == "" {
+		return s
+	}
+	i := strings.IndexByte(s, '[')
+	if i < 0 || i > 12 {
+		return s
+	}
+	j := strings.IndexByte(s[i:], ']')
+	if j < 0 {
+		return s
+	}
+	return s[:i] + strings.TrimLeft(s[i+j+1:], " ")
+}
