@@ -87,6 +87,9 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	var authn_ scan.Authenticator = &TraceAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers}
 	if cfg.Auth.Mode == "dns" && o.Online != nil {
 		authn_ = o.Online
+		if len(trust.Hosts) > 0 || len(trust.Networks) > 0 {
+			authn_ = &LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online}
+		}
 	}
 	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu}
 	if o.Indicators != nil {
@@ -134,15 +137,6 @@ func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message
 			env.MailFrom = strings.Trim(strings.TrimSpace(rp), "<>")
 		}
 	}
-	if r, ok := a.Trust.Results(m.Header, hops, c); ok {
-		return r
-	}
-	if len(a.ARCSealers) > 0 {
-		t := a.Trust
-		t.AuthServIDs = a.ARCSealers
-		if r, ok := t.ARCResults(m.Header); ok {
-			return r
-		}
-	}
-	return auth.Results{}
+	r, _ := trustedResults(a.Trust, a.ARCSealers, m, hops, c)
+	return r
 }

@@ -152,6 +152,11 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		"signals", strings.Join(names, ","), "client_ip", addrString(j.Env), "helo", j.Env.HELO,
 		"mail_from", j.Env.MailFrom, "rcpt", j.Env.RcptTo, "from", v.Indicators.FromAddress,
 		"message_id", v.Indicators.MessageID, "size", len(j.Raw), "elapsed_ms", v.Elapsed.Milliseconds()}
+	if v.Envelope.ClientIP != j.Env.ClientIP {
+		// A trusted relay handed the message over: the verdict is about
+		// the Internet client its trace recorded.
+		attrs = append(attrs, "origin_ip", addrString(v.Envelope), "origin_helo", v.Envelope.HELO)
+	}
 	if o.QuarantineID != "" {
 		attrs = append(attrs, "quarantine_id", o.QuarantineID)
 	}

@@ -26,6 +26,34 @@ func (t Trust) Context(hops []Hop) Context {
 	if !t.receivedByTrusted(hops[0]) {
 		return Context{HopIndex: -1}
 	}
+	return t.walk(hops)
+}
+
+// Behind returns the connection context of a message handed to a gateway
+// by a trusted relay (TrustsClient): that relay wrote hops[0], so the walk
+// starts there whatever name its "by" gives. A message that reached the
+// trusted relay without any trace, or only through trusted hops, was
+// written on the trusted side: Internal is set.
+func (t Trust) Behind(hops []Hop) Context {
+	if len(hops) == 0 {
+		return Context{HopIndex: -1, Internal: true}
+	}
+	return t.walk(hops)
+}
+
+// TrustsClient reports whether a gateway's own SMTP client is a trusted
+// relay: its address is in Networks, or its forward-confirmed reverse name
+// (rdns, "" if none) matches Hosts. The HELO name never counts.
+func (t Trust) TrustsClient(ip netip.Addr, rdns string) bool {
+	if ip.IsValid() && t.inNetworks(ip.Unmap()) {
+		return true
+	}
+	return rdns != "" && t.matchHost(rdns)
+}
+
+// walk classifies the hops from the newest, hops[0] being received by a
+// trusted relay (rule 2 of the package documentation).
+func (t Trust) walk(hops []Hop) Context {
 	for i := range hops {
 		switch t.classify(hops[i]) {
 		case clientTrusted:

@@ -160,3 +160,50 @@ func TestResultsReceivedSPF(t *testing.T) {
 		t.Errorf("SPF %q taken from below the first untrusted hop", res.SPF)
 	}
 }
+
+func TestBehindTrustedClient(t *testing.T) {
+	hop := func(raw string) Hop { return ParseReceived(raw) }
+	ght := Trust{Hosts: []string{"*.ght.example"}, Networks: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/28")}}
+	cases := []struct {
+		name string
+		hops []Hop
+		want Context
+	}{
+		{"the trusted MX received from the Internet",
+			[]Hop{hop("from mail.partner.example (mail.partner.example [198.51.100.7]) by mx1.provider.example (Postfix) with ESMTPS id 4Q; Tue, 12 Mar 2024 09:15:02 +0100")},
+			Context{ClientIP: netip.MustParseAddr("198.51.100.7"), HELO: "mail.partner.example", RDNS: "mail.partner.example", RDNSKnown: true, HopIndex: 0}},
+		{"two trusted hops, then the Internet",
+			[]Hop{
+				hop("from mx2.ght.example (mx2.ght.example [192.0.2.3]) by relay.ght.example (Postfix) with ESMTP id A; Tue, 12 Mar 2024 09:15:03 +0100"),
+				hop("from smtp.sender.example (unknown [203.0.113.40]) by mx2.ght.example (Postfix) with ESMTP id B; Tue, 12 Mar 2024 09:15:02 +0100"),
+				hop("from [10.0.0.5] by smtp.sender.example; Tue, 12 Mar 2024 09:15:01 +0100"),
+			},
+			Context{ClientIP: netip.MustParseAddr("203.0.113.40"), HELO: "smtp.sender.example", RDNSKnown: true, HopIndex: 1}},
+		{"only trusted hops: written inside",
+			[]Hop{hop("from desk (desk.ght.example [192.0.2.9]) by relay.ght.example (Postfix) with ESMTP id A; Tue, 12 Mar 2024 09:15:03 +0100")},
+			Context{ClientIP: netip.MustParseAddr("192.0.2.9"), HELO: "desk", RDNS: "desk.ght.example", RDNSKnown: true, HopIndex: 0, Internal: true}},
+		{"no trace at all", nil, Context{HopIndex: -1, Internal: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ght.Behind(c.hops); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("Behind = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+	for _, c := range []struct {
+		ip   string
+		rdns string
+		want bool
+	}{
+		{"192.0.2.3", "", true},
+		{"::ffff:192.0.2.3", "", true},
+		{"198.51.100.7", "mx9.ght.example", true},
+		{"198.51.100.7", "ght.example.attacker.example", false},
+		{"198.51.100.7", "", false},
+	} {
+		if got := ght.TrustsClient(netip.MustParseAddr(c.ip), c.rdns); got != c.want {
+			t.Errorf("TrustsClient(%s, %q) = %v", c.ip, c.rdns, got)
+		}
+	}
+}

@@ -220,6 +220,12 @@ func (a fakeAuth) Authenticate(ctx context.Context, _ []byte, m *message.Message
 	return auth.Results{Source: "dns", SPF: auth.Pass, SPFDomain: d}
 }
 
+// liveDNS asks startVigie for the real DNS authenticator (with the
+// configuration's auth.dns_servers, an in-process dnstest server).
+var liveDNS scan.Authenticator = liveMarker{}
+
+type liveMarker struct{ scan.Authenticator }
+
 // startVigie runs the gateway in-process on free loopback ports.
 func startVigie(t *testing.T, edit func(*config.Config), a scan.Authenticator) *daemon.Daemon {
 	t.Helper()
@@ -234,8 +240,11 @@ func startVigie(t *testing.T, edit func(*config.Config), a scan.Authenticator) *
 	if edit != nil {
 		edit(&cfg)
 	}
-	if a == nil {
+	switch a {
+	case nil:
 		a = fakeAuth{}
+	case liveDNS:
+		a = nil
 	}
 	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: a, Log: testLogger(t)})
 	if err != nil {

@@ -24,42 +24,65 @@ func startPostfix(t *testing.T, milterAddr string, sinkPort int) *postfixInstanc
 	return startPostfixWith(t, milterAddr, sinkPort, "", nil)
 }
 
-// startPostfixWith adds lines to main.cf and runs "postfix start" through
-// wrap (a command prefix, e.g. a mount namespace with its own resolv.conf).
+// startPostfixWith adds lines to main.cf (a parameter set there replaces
+// the default below) and runs "postfix start" through wrap (a command
+// prefix, e.g. a mount namespace with its own resolv.conf). An empty
+// milterAddr runs Postfix without a milter.
 func startPostfixWith(t *testing.T, milterAddr string, sinkPort int, extraMain string, wrap []string) *postfixInstance {
 	t.Helper()
 	p := &postfixInstance{dir: worldDir(t, "vigie-postfix-"), port: freePort(t)}
-	mainCF := fmt.Sprintf(`compatibility_level = 3.6
-queue_directory = %[1]s/spool
-data_directory = %[1]s/lib
-maillog_file = %[1]s/maillog
-maillog_file_prefixes = %[1]s
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.vigie.test
-mydomain = vigie.test
-myorigin = $myhostname
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-relay_domains = example.test
-transport_maps = inline:{ example.test=smtp:[127.0.0.1]:%[2]d }
-smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination
-smtpd_milters = inet:%[3]s
-non_smtpd_milters =
-milter_default_action = tempfail
-milter_protocol = 6
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtputf8_enable = no
-biff = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-smtp_dns_support_level = disabled
-default_process_limit = 20
-`, p.dir, sinkPort, milterAddr) + extraMain
+	milters := ""
+	if milterAddr != "" {
+		milters = "inet:" + milterAddr
+		if strings.HasPrefix(milterAddr, "/") {
+			milters = "unix:" + milterAddr
+		}
+	}
+	params := [][2]string{
+		{"compatibility_level", "3.6"},
+		{"queue_directory", p.dir + "/spool"},
+		{"data_directory", p.dir + "/lib"},
+		{"maillog_file", p.dir + "/maillog"},
+		{"maillog_file_prefixes", p.dir},
+		{"mail_owner", "postfix"},
+		{"setgid_group", "postdrop"},
+		{"myhostname", "mx.vigie.test"},
+		{"mydomain", "vigie.test"},
+		{"myorigin", "$myhostname"},
+		{"mydestination", ""},
+		{"inet_interfaces", "127.0.0.1"},
+		{"inet_protocols", "ipv4"},
+		{"mynetworks", "127.0.0.0/8"},
+		{"relay_domains", "example.test"},
+		{"transport_maps", fmt.Sprintf("inline:{ example.test=smtp:[127.0.0.1]:%d }", sinkPort)},
+		{"smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination"},
+		{"smtpd_milters", milters},
+		{"non_smtpd_milters", ""},
+		{"milter_default_action", "tempfail"},
+		{"milter_protocol", "6"},
+		{"alias_maps", ""},
+		{"alias_database", ""},
+		{"local_recipient_maps", ""},
+		{"smtputf8_enable", "no"},
+		{"biff", "no"},
+		{"smtp_tls_security_level", "none"},
+		{"smtpd_tls_security_level", "none"},
+		{"smtp_dns_support_level", "disabled"},
+		{"default_process_limit", "20"},
+	}
+	extra := map[string]bool{}
+	for _, l := range strings.Split(extraMain, "\n") {
+		if k, _, ok := strings.Cut(l, "="); ok && !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			extra[strings.TrimSpace(k)] = true
+		}
+	}
+	var mainCF strings.Builder
+	for _, kv := range params {
+		if !extra[kv[0]] {
+			fmt.Fprintf(&mainCF, "%s = %s\n", kv[0], kv[1])
+		}
+	}
+	mainCF.WriteString(extraMain)
 	masterCF := fmt.Sprintf(`127.0.0.1:%d inet n - n - - smtpd
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -83,7 +106,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 `, p.port)
-	for name, body := range map[string]string{"main.cf": mainCF, "master.cf": masterCF} {
+	for name, body := range map[string]string{"main.cf": mainCF.String(), "master.cf": masterCF} {
 		if err := os.WriteFile(filepath.Join(p.dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}

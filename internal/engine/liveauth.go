@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"context"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/received"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// LiveAuth is the gateway's authenticator when relays are trusted (the
+// SpamAssassin trusted_networks model, applied at the door). Mail straight
+// from the Internet — the gateway's SMTP client is not a trusted relay — is
+// checked live by Live. Mail handed over by a trusted relay (the
+// provider's or the GHT's MX in front of us, an internal relay) is judged
+// on the first untrusted hop its trace records: that hop's client IP, HELO
+// and reverse name replace the relay's in the envelope, and the
+// authentication results are those a trusted relay wrote
+// (Authentication-Results from trust.authserv_ids, then a trusted ARC
+// sealer's), else computed live against that client. Mail that only ever
+// crossed trusted hops was written inside the organisation.
+type LiveAuth struct {
+	Trust      received.Trust
+	ARCSealers []string
+	Live       scan.Authenticator
+}
+
+// Authenticate implements scan.Authenticator.
+func (a *LiveAuth) Authenticate(ctx context.Context, raw []byte, m *message.Message, env *scan.Envelope) auth.Results {
+	if env.Authenticated || !a.Trust.TrustsClient(env.ClientIP, env.RDNS) {
+		return a.Live.Authenticate(ctx, raw, m, env)
+	}
+	hops := received.Chain(m.Header)
+	c := a.Trust.Behind(hops)
+	if c.Internal {
+		env.Authenticated = true
+		r, _ := trustedResults(a.Trust, a.ARCSealers, m, hops, c)
+		return r
+	}
+	env.ClientIP, env.HELO, env.RDNS, env.RDNSKnown = c.ClientIP, c.HELO, c.RDNS, c.RDNSKnown
+	if r, ok := trustedResults(a.Trust, a.ARCSealers, m, hops, c); ok {
+		return r
+	}
+	return a.Live.Authenticate(ctx, raw, m, env)
+}
+
+// trustedResults returns the results a trusted relay recorded for the hop
+// of c: its Authentication-Results, else a trusted ARC sealer's.
+func trustedResults(t received.Trust, sealers []string, m *message.Message, hops []received.Hop, c received.Context) (auth.Results, bool) {
+	if r, ok := t.Results(m.Header, hops, c); ok {
+		return r, true
+	}
+	if len(sealers) > 0 {
+		t.AuthServIDs = sealers
+		if r, ok := t.ARCResults(m.Header); ok {
+			return r, true
+		}
+	}
+	return auth.Results{}, false
+}
