@@ -282,16 +282,18 @@ func loadStoreIndicators(ctx context.Context, dsn string, set *hunt.Set) (int, e
 // incident, naming the users and evidence lines, and adds the affected
 // users to the incident's accounts.
 func recordFindings(ctx context.Context, cfgPath, dsn string, id int64, findings []hunt.Finding, stderr io.Writer) error {
-	c := newIncidentCmd("hunt", stderr)
+	c := newIncidentCmd("hunt", nil, stderr)
 	c.config = cfgPath
 	if dsn != "" && dsn != "default" {
 		c.store = dsn
 	}
-	svc, done, err := c.service(ctx, stderr, false)
+	svc, err := c.service(ctx, false)
+	if c.done != nil {
+		defer c.done()
+	}
 	if err != nil {
 		return err
 	}
-	defer done()
 	author := operator("")
 	for _, f := range findings {
 		var ev []string

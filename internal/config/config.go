@@ -33,6 +33,42 @@ type Config struct {
 	Data   DataFiles `yaml:"data"`
 	Scan   ScanCfg   `yaml:"scan"`
 	Serve  Serve     `yaml:"serve"`
+
+	Incidents IncidentsCfg `yaml:"incidents"`
+}
+
+// IncidentsCfg configures incident response (internal/ir).
+type IncidentsCfg struct {
+	// JournalKey is a file sealing every main-courante entry: an HMAC
+	// secret (32 bytes or more) or an ed25519 private key (PEM, PKCS #8).
+	JournalKey string `yaml:"journal_key"`
+	// MaxEvidence bounds one piece of evidence (0: 512 MiB).
+	MaxEvidence ByteSize `yaml:"max_evidence"`
+	// Profile is what reports say about the organisation.
+	Profile IncidentProfile `yaml:"profile"`
+}
+
+// IncidentProfile is the organisation as incident reports present it.
+type IncidentProfile struct {
+	Org      string `yaml:"org"`
+	FINESS   string `yaml:"finess"` // set for a health establishment: the CERT Santé / ARS report applies
+	Region   string `yaml:"region"`
+	Reporter string `yaml:"reporter"`
+	Email    string `yaml:"email"` // the reporting mailbox (abuse desk, RSSI)
+	Phone    string `yaml:"phone"`
+	HelpDesk string `yaml:"help_desk"`
+	// Contacts replace (same role) or add to the built-in annex: roles
+	// cert-sante, ars, cnil, anssi, csirt, assureur, police, signalement.
+	Contacts []IncidentContact `yaml:"contacts"`
+}
+
+// IncidentContact is one line of the contacts annex.
+type IncidentContact struct {
+	Role  string `yaml:"role"`
+	Name  string `yaml:"name"`
+	How   string `yaml:"how"`
+	When  string `yaml:"when"`
+	Notes string `yaml:"notes"`
 }
 
 // Org describes the protected organisation.

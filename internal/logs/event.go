@@ -126,12 +126,14 @@ type WebRequest struct {
 
 // MailSent is one message accepted for delivery.
 type MailSent struct {
-	Src        Source    `json:"source"`
-	Time       time.Time `json:"time"`
-	Sender     string    `json:"sender"` // the authenticated user when known, else the envelope sender
-	Recipients []string  `json:"recipients,omitempty"`
-	Count      int       `json:"count"`
-	Status     string    `json:"status,omitempty"`
+	Src    Source    `json:"source"`
+	Time   time.Time `json:"time"`
+	Sender string    `json:"sender"` // the authenticated user when known, else the envelope sender
+	// Recipients, for Postfix, are filled in from the delivery lines that
+	// follow the submission: complete once the whole file is read.
+	Recipients []string `json:"recipients,omitempty"`
+	Count      int      `json:"count"`
+	Status     string   `json:"status,omitempty"`
 	// Authenticated is set when the sender logged in (SASL) or submitted locally:
 	// only such mail counts as sent by one of our accounts.
 	Authenticated bool `json:"authenticated"`

@@ -32,7 +32,7 @@ type querier interface {
 
 const incidentCols = `id, type, title, summary, status, perimeter, impact, urgency, severity, assignee,
 	accounts, machines, personal_data, aware_at, playbook, opened_at, opened_by, closed_at, closed_by,
-	journal_seq, journal_head`
+	journal_seq, journal_head, resolution`
 
 func scanIncident(sc interface{ Scan(...any) error }) (incident.Incident, error) {
 	var inc incident.Incident
@@ -41,7 +41,7 @@ func scanIncident(sc interface{ Scan(...any) error }) (incident.Incident, error)
 	var aware, opened, closed sql.NullInt64
 	err := sc.Scan(&inc.ID, &inc.Type, &inc.Title, &inc.Summary, &inc.Status, &inc.Perimeter, &inc.Impact,
 		&inc.Urgency, &inc.Severity, &inc.Assignee, &accounts, &machines, &personal, &aware, &inc.Playbook,
-		&opened, &inc.OpenedBy, &closed, &inc.ClosedBy, &inc.Journal.Seq, &inc.Journal.Hash)
+		&opened, &inc.OpenedBy, &closed, &inc.ClosedBy, &inc.Journal.Seq, &inc.Journal.Hash, &inc.Resolution)
 	if err != nil {
 		return inc, err
 	}
@@ -75,7 +75,7 @@ func boolInt(b bool) int {
 }
 
 // Create implements incident.Repository.
-func (r *Incidents) Create(ctx context.Context, inc incident.Incident, items []incident.ChecklistItem, first journal.Draft, now time.Time) (incident.Incident, error) {
+func (r *Incidents) Create(ctx context.Context, inc incident.Incident, items []incident.ChecklistItem, fn func(incident.Tx) error) (incident.Incident, error) {
 	err := r.db.InTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO incidents (type, title, summary, status, perimeter, impact, urgency,
 			severity, assignee, accounts, machines, personal_data, aware_at, playbook, opened_at, opened_by)
@@ -93,8 +93,8 @@ func (r *Incidents) Create(ctx context.Context, inc incident.Incident, items []i
 			}
 		}
 		t := &incidentTx{tx: tx, inc: inc}
-		e, err := t.Append(ctx, first, now)
-		inc.Journal = e.Head()
+		err = fn(t)
+		inc.Journal = t.inc.Journal
 		return err
 	})
 	if err != nil {
@@ -200,10 +200,10 @@ func (t *incidentTx) Incident() incident.Incident { return t.inc }
 func (t *incidentTx) SaveIncident(ctx context.Context, inc incident.Incident) error {
 	_, err := t.tx.Exec(ctx, `UPDATE incidents SET title = ?, summary = ?, status = ?, perimeter = ?, impact = ?,
 		urgency = ?, severity = ?, assignee = ?, accounts = ?, machines = ?, personal_data = ?, aware_at = ?,
-		closed_at = ?, closed_by = ? WHERE id = ?`,
+		closed_at = ?, closed_by = ?, resolution = ? WHERE id = ?`,
 		inc.Title, inc.Summary, inc.Status, inc.Perimeter, inc.Impact, inc.Urgency, inc.Severity, inc.Assignee,
 		toJSONList(inc.Accounts), toJSONList(inc.Machines), boolInt(inc.PersonalData), millis(inc.AwareAt),
-		millis(inc.ClosedAt), inc.ClosedBy, t.inc.ID)
+		millis(inc.ClosedAt), inc.ClosedBy, inc.Resolution, t.inc.ID)
 	if err != nil {
 		return fmt.Errorf("store: save incident %d: %w", t.inc.ID, err)
 	}
@@ -252,8 +252,10 @@ func (t *incidentTx) SaveItem(ctx context.Context, it incident.ChecklistItem) er
 func (t *incidentTx) AddEvidence(ctx context.Context, rec evidence.Record) (evidence.Record, error) {
 	rec.IncidentID = t.inc.ID
 	err := t.tx.QueryRow(ctx, `INSERT INTO incident_evidence (incident_id, sha256, size, name, media_type,
-		added_at, added_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		rec.IncidentID, rec.SHA256, rec.Size, rec.Name, rec.MediaType, millis(rec.AddedAt), rec.AddedBy, rec.Note).Scan(&rec.ID)
+		added_at, added_by, note, source, collected_by, collected_at, subject)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		rec.IncidentID, rec.SHA256, rec.Size, rec.Name, rec.MediaType, millis(rec.AddedAt), rec.AddedBy, rec.Note,
+		rec.Source, rec.CollectedBy, millis(rec.CollectedAt), rec.Subject).Scan(&rec.ID)
 	if err != nil {
 		return rec, fmt.Errorf("store: incident %d evidence: %w", t.inc.ID, err)
 	}
@@ -261,7 +263,8 @@ func (t *incidentTx) AddEvidence(ctx context.Context, rec evidence.Record) (evid
 }
 
 func evidenceRecords(ctx context.Context, q querier, id int64) ([]evidence.Record, error) {
-	rows, err := q.Query(ctx, `SELECT id, sha256, size, name, media_type, added_at, added_by, note
+	rows, err := q.Query(ctx, `SELECT id, sha256, size, name, media_type, added_at, added_by, note,
+		source, collected_by, collected_at, subject
 		FROM incident_evidence WHERE incident_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: incident %d evidence: %w", id, err)
@@ -270,11 +273,12 @@ func evidenceRecords(ctx context.Context, q querier, id int64) ([]evidence.Recor
 	var out []evidence.Record
 	for rows.Next() {
 		r := evidence.Record{IncidentID: id}
-		var added sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.SHA256, &r.Size, &r.Name, &r.MediaType, &added, &r.AddedBy, &r.Note); err != nil {
+		var added, collected sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.SHA256, &r.Size, &r.Name, &r.MediaType, &added, &r.AddedBy, &r.Note,
+			&r.Source, &r.CollectedBy, &collected, &r.Subject); err != nil {
 			return nil, fmt.Errorf("store: incident %d evidence: %w", id, err)
 		}
-		r.AddedAt = fromMillis(added)
+		r.AddedAt, r.CollectedAt = fromMillis(added), fromMillis(collected)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -325,34 +329,40 @@ func (t *incidentTx) SaveIndicator(ctx context.Context, ind incident.Indicator) 
 	return ind, nil
 }
 
-func (t *incidentTx) Append(ctx context.Context, d journal.Draft, now time.Time) (journal.Entry, error) {
-	var prev *journal.Entry
-	if t.inc.Journal.Seq > 0 {
-		es, err := queryJournal(ctx, t.tx, `WHERE incident_id = ? AND seq = ?`, t.inc.ID, t.inc.Journal.Seq)
-		if err != nil {
-			return journal.Entry{}, err
-		}
-		if len(es) != 1 {
-			return journal.Entry{}, fmt.Errorf("store: incident %d: journal entry %d (the head) is missing", t.inc.ID, t.inc.Journal.Seq)
-		}
-		prev = &es[0]
+func (t *incidentTx) Evidence(ctx context.Context) ([]evidence.Record, error) {
+	return evidenceRecords(ctx, t.tx, t.inc.ID)
+}
+
+func (t *incidentTx) Last(ctx context.Context) (*journal.Entry, error) {
+	if t.inc.Journal.Seq == 0 {
+		return nil, nil
 	}
-	e, err := journal.Seal(t.inc.ID, prev, d, now)
+	es, err := queryJournal(ctx, t.tx, `WHERE incident_id = ? AND seq = ?`, t.inc.ID, t.inc.Journal.Seq)
 	if err != nil {
-		return e, err
+		return nil, err
 	}
-	if _, err := t.tx.Exec(ctx, `INSERT INTO incident_journal (incident_id, seq, at, author, kind, text, accounts,
-		machines, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.IncidentID, e.Seq, e.At.UnixMilli(), e.Author, e.Kind, e.Text, toJSONList(e.Accounts),
-		toJSONList(e.Machines), e.Prev, e.Hash); err != nil {
-		return e, fmt.Errorf("store: incident %d journal: %w", t.inc.ID, err)
+	if len(es) != 1 {
+		return nil, fmt.Errorf("store: incident %d: journal entry %d (the head) is missing", t.inc.ID, t.inc.Journal.Seq)
+	}
+	return &es[0], nil
+}
+
+func (t *incidentTx) Append(ctx context.Context, e journal.Entry) error {
+	if e.IncidentID != t.inc.ID || e.Seq != t.inc.Journal.Seq+1 {
+		return fmt.Errorf("store: incident %d: entry %d of incident %d does not follow the head %d", t.inc.ID, e.Seq, e.IncidentID, t.inc.Journal.Seq)
+	}
+	if _, err := t.tx.Exec(ctx, `INSERT INTO incident_journal (incident_id, seq, at, event_at, author, kind, text,
+		accounts, machines, state, prev_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.IncidentID, e.Seq, e.At.UnixMilli(), millis(e.EventAt), e.Author, e.Kind, e.Text, toJSONList(e.Accounts),
+		toJSONList(e.Machines), e.State, e.Prev, e.Hash, e.Seal); err != nil {
+		return fmt.Errorf("store: incident %d journal: %w", t.inc.ID, err)
 	}
 	if _, err := t.tx.Exec(ctx, `UPDATE incidents SET journal_seq = ?, journal_head = ? WHERE id = ?`,
 		e.Seq, e.Hash, t.inc.ID); err != nil {
-		return e, fmt.Errorf("store: incident %d journal head: %w", t.inc.ID, err)
+		return fmt.Errorf("store: incident %d journal head: %w", t.inc.ID, err)
 	}
 	t.inc.Journal = e.Head()
-	return e, nil
+	return nil
 }
 
 func journalEntries(ctx context.Context, q querier, id int64) ([]journal.Entry, error) {
@@ -360,8 +370,8 @@ func journalEntries(ctx context.Context, q querier, id int64) ([]journal.Entry, 
 }
 
 func queryJournal(ctx context.Context, q querier, where string, args ...any) ([]journal.Entry, error) {
-	rows, err := q.Query(ctx, `SELECT incident_id, seq, at, author, kind, text, accounts, machines, prev_hash, hash
-		FROM incident_journal `+where+` ORDER BY seq`, args...)
+	rows, err := q.Query(ctx, `SELECT incident_id, seq, at, event_at, author, kind, text, accounts, machines, state,
+		prev_hash, hash, seal FROM incident_journal `+where+` ORDER BY seq`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: journal: %w", err)
 	}
@@ -370,12 +380,13 @@ func queryJournal(ctx context.Context, q querier, where string, args ...any) ([]
 	for rows.Next() {
 		var e journal.Entry
 		var at int64
+		var eventAt sql.NullInt64
 		var accounts, machines string
-		if err := rows.Scan(&e.IncidentID, &e.Seq, &at, &e.Author, &e.Kind, &e.Text, &accounts, &machines,
-			&e.Prev, &e.Hash); err != nil {
+		if err := rows.Scan(&e.IncidentID, &e.Seq, &at, &eventAt, &e.Author, &e.Kind, &e.Text, &accounts, &machines,
+			&e.State, &e.Prev, &e.Hash, &e.Seal); err != nil {
 			return nil, fmt.Errorf("store: journal: %w", err)
 		}
-		e.At = time.UnixMilli(at).UTC()
+		e.At, e.EventAt = time.UnixMilli(at).UTC(), fromMillis(eventAt)
 		e.Accounts, e.Machines = fromJSONList(accounts), fromJSONList(machines)
 		out = append(out, e)
 	}

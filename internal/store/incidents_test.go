@@ -64,15 +64,15 @@ func TestIncidentsRoundTrip(t *testing.T) {
 		if len(c.Journal) != 3 {
 			t.Errorf("journal has %d entries, want 3", len(c.Journal))
 		}
-		if _, err := svc.Close(ctx, inc.ID, "endigué", "alice"); err != nil {
+		if _, err := svc.Close(ctx, inc.ID, incident.CloseRequest{Resolution: incident.Resolved, Reason: "endigué", Confirm: true, By: "alice"}); err != nil {
 			t.Fatal(err)
 		}
 		open, err := svc.List(ctx, incident.ListFilter{Status: incident.Open})
 		if err != nil || len(open) != 0 {
 			t.Errorf("open incidents = %v, %v", open, err)
 		}
-		if _, n, err := svc.Verify(ctx, inc.ID); err != nil || n != 4 {
-			t.Errorf("Verify = %d, %v", n, err)
+		if res, err := svc.Verify(ctx, inc.ID, incident.VerifyRequest{}); err != nil || res.Entries != 4 {
+			t.Errorf("Verify = %+v, %v", res, err)
 		}
 		if _, err := svc.Get(ctx, 999); !errors.Is(err, incident.ErrNotFound) {
 			t.Errorf("Get(999) = %v", err)
@@ -106,13 +106,13 @@ func TestJournalTamperingDetected(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if _, _, err := svc.Verify(ctx, inc.ID); err != nil {
+				if _, err := svc.Verify(ctx, inc.ID, incident.VerifyRequest{}); err != nil {
 					t.Fatalf("intact journal: %v", err)
 				}
 				if _, err := db.Exec(ctx, tt.sql, inc.ID); err != nil {
 					t.Fatal(err)
 				}
-				_, _, err := svc.Verify(ctx, inc.ID)
+				_, err := svc.Verify(ctx, inc.ID, incident.VerifyRequest{})
 				var ce *journal.ChainError
 				if !errors.As(err, &ce) {
 					t.Fatalf("Verify after tampering = %v", err)
@@ -150,7 +150,7 @@ func TestJournalConcurrentWriters(t *testing.T) {
 				defer wg.Done()
 				for i := range each {
 					_, err := s.Log(ctx, inc.ID, journal.Draft{Author: fmt.Sprintf("w%d", w), Text: fmt.Sprintf("écriture %d", i),
-						At: time.Now()})
+						EventAt: time.Now()})
 					if err != nil {
 						errs <- err
 					}
@@ -162,10 +162,11 @@ func TestJournalConcurrentWriters(t *testing.T) {
 		for err := range errs {
 			t.Error(err)
 		}
-		head, n, err := svc.Verify(ctx, inc.ID)
+		res, err := svc.Verify(ctx, inc.ID, incident.VerifyRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		head, n := res.Head, res.Entries
 		if n != 1+writers*each || head.Seq != int64(n) {
 			t.Errorf("journal has %d entries (head %d), want %d", n, head.Seq, 1+writers*each)
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -55,6 +54,7 @@ type CaseView struct {
 	Declarations []report.Declaration     `json:"declarations"`
 	CNIL         *report.Declaration      `json:"cnil,omitempty"` // the 72-hour notification, when it applies
 	Hunt         *incident.HuntResult     `json:"last_hunt,omitempty"`
+	Formats      []incident.Format        `json:"report_formats"`
 }
 
 func (s *Server) caseView(r *http.Request, id int64) (CaseView, error) {
@@ -67,12 +67,13 @@ func (s *Server) caseView(r *http.Request, id int64) (CaseView, error) {
 		return a.Def.Priority.Rank() - b.Def.Priority.Rank()
 	})
 	v.Next = incident.Next(v.Checklist)
-	if _, _, err := s.o.Incidents.Verify(r.Context(), id); err != nil {
+	v.Formats = s.o.Incidents.ReportFormats()
+	if _, err := s.o.Incidents.Verify(r.Context(), id, incident.VerifyRequest{}); err != nil {
 		var ce *journal.ChainError
 		if !errors.As(err, &ce) {
 			return v, err
 		}
-		v.ChainOK, v.ChainError = false, ce.Error()
+		v.ChainOK, v.ChainError = false, incident.Message(err, lang(r))
 	}
 	now := s.now()
 	v.Declarations = report.Declarations(c, now)
@@ -281,7 +282,8 @@ func (s *Server) incidentClose(r *http.Request, p *principal) (any, string, erro
 	if err != nil {
 		return nil, "", err
 	}
-	inc, err := s.o.Incidents.Close(r.Context(), id, q.get("reason"), p.User)
+	inc, err := s.o.Incidents.Close(r.Context(), id, incident.CloseRequest{Resolution: incident.Resolution(q.get("resolution")),
+		Reason: q.get("reason"), Confirm: q.get("confirm") == "1" || q.get("confirm") == "true" || q.get("confirm") == "on", By: p.User})
 	if err != nil {
 		return nil, "", err
 	}
@@ -289,18 +291,9 @@ func (s *Server) incidentClose(r *http.Request, p *principal) (any, string, erro
 	return inc, fmt.Sprintf("/incidents/%d?done=closed", id), nil
 }
 
-// reportFormats are the downloads of the board: name, media type, French
-// label for the main courante.
-var reportFormats = map[string]struct{ ext, media, label string }{
-	"md":   {"md", "text/markdown; charset=utf-8", "rapport d'incident (Markdown)"},
-	"html": {"html", "text/html; charset=utf-8", "rapport d'incident (HTML)"},
-	"arf":  {"eml", "message/rfc822", "signalement d'abus ARF"},
-	"misp": {"misp.json", "application/json", "événement MISP"},
-	"stix": {"stix.json", "application/json", "bundle STIX 2.1"},
-}
-
-// incidentReport renders a report as a download and journals its
-// production, as `vigie incident report` does.
+// incidentReport renders a report through the incident service, which
+// journals its production, and sends it as a download: the console and
+// `vigie incident report` produce the same documents.
 func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request, p *principal) {
 	id, err := incidentID(r)
 	if err != nil {
@@ -312,51 +305,18 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request, p *princ
 		s.fail(w, r, err)
 		return
 	}
-	format := q.get("format")
-	rf, ok := reportFormats[format]
-	if !ok {
-		s.fail(w, r, badf("format: want md, html, arf, misp or stix"))
-		return
-	}
-	c, err := s.o.Incidents.Load(r.Context(), id)
+	doc, err := s.o.Incidents.Report(r.Context(), id, incident.ReportRequest{Format: q.get("format"), Lang: lang(r),
+		TLP: q.get("tlp"), Org: q.get("org"), From: q.get("from"), To: q.get("to"), ReportingMTA: q.get("reporting_mta"),
+		Evidence: q.get("evidence"), Indicator: q.get("url"), Account: q.get("account"), Contact: q.get("contact"),
+		Target: q.get("target"), By: p.User})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	now := s.now()
-	share := report.ShareOptions{Org: q.get("org"), Now: now, TLP: q.get("tlp")}
-	var b bytes.Buffer
-	switch format {
-	case "md":
-		err = report.Markdown(&b, c, now)
-	case "html":
-		err = report.HTML(&b, c, now)
-	case "misp":
-		err = report.MISP(&b, c, share)
-	case "stix":
-		err = report.STIX(&b, c, share)
-	case "arf":
-		rec, raw, rerr := s.o.Incidents.EvidenceBytes(r.Context(), id, q.get("evidence"))
-		if rerr != nil {
-			s.fail(w, r, badf("arf needs a reported message among the evidence: %v", rerr))
-			return
-		}
-		err = report.ARF(&b, c, raw, rec.SHA256, report.ARFOptions{From: q.get("from"), To: q.get("to"),
-			ReportingMTA: q.get("reporting_mta"), Now: now})
-	}
-	if err != nil {
-		s.fail(w, r, badRequest{err})
-		return
-	}
-	if _, err := s.o.Incidents.Log(r.Context(), id, journal.Draft{Author: p.User, Kind: journal.Communication,
-		Text: fmt.Sprintf("Production : %s (console).", rf.label)}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.audit(r, p, "incident.report", strconv.FormatInt(id, 10), format)
-	w.Header().Set("Content-Type", rf.media)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("incident-%d.%s", id, rf.ext)))
-	w.Write(b.Bytes())
+	s.audit(r, p, "incident.report", strconv.FormatInt(id, 10), doc.Format)
+	w.Header().Set("Content-Type", doc.MediaType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", doc.FileName))
+	w.Write(doc.Data)
 }
 
 // incidentParams reads the incident number of the path and the request's

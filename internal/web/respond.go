@@ -89,9 +89,18 @@ func explain(err error, l string) (int, string) {
 		return http.StatusServiceUnavailable, tr(l, "err.nonexthop")
 	case errors.Is(err, quarantine.ErrNotHeld):
 		return http.StatusConflict, tr(l, "err.notheld")
+	case errors.Is(err, incident.ErrClosed):
+		return http.StatusConflict, incident.Message(err, l)
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, incident.ErrNotFound), errors.Is(err, ioc.ErrNotFound),
 		errors.Is(err, account.ErrNotFound):
 		return http.StatusNotFound, tr(l, "err.notfound")
+	}
+	// A refusal of the incident service that explains itself (a close with
+	// open P0 actions, a date in the future, an unknown TLP…) is the
+	// caller's to fix.
+	var said interface{ FR() string }
+	if errors.As(err, &said) {
+		return http.StatusBadRequest, incident.Message(err, l)
 	}
 	return http.StatusInternalServerError, tr(l, "error.internal")
 }

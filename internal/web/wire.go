@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/bridge"
-	"vigie.dev/vigie/internal/ir/evidence"
-	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
@@ -23,6 +21,7 @@ import (
 type Gateway struct {
 	DB         *store.DB
 	DataDir    string
+	Config     config.Config    // incidents: journal key, profile, evidence cap
 	Gateway    *gateway.Gateway // its current scanner reads reported messages
 	Quarantine *quarantine.Store
 	Trace      *trace.Log
@@ -36,13 +35,14 @@ type Gateway struct {
 // service with evidence under the data directory, the gateway's scanner
 // and the message trace.
 func ForGateway(g Gateway) (*Server, error) {
-	ev, err := evidence.Open(filepath.Join(g.DataDir, "evidence"))
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
 	iocs := ioc.NewService(g.DB, ioc.ServiceOptions{Log: g.Log})
-	inc, err := incident.New(incident.Options{Repo: g.DB.Incidents(), Evidence: ev, Scanner: liveScanner{g.Gateway},
-		Indicators: bridge.Indicators{Service: iocs}, Trace: bridge.Trace{Log: g.Trace}, Log: g.Log})
+	cfg := g.Config
+	cfg.DataDir = g.DataDir
+	deps := bridge.Deps{Config: cfg, DB: g.DB, Indicators: iocs, Scanner: liveScanner{g.Gateway}, Log: g.Log}
+	if g.Trace != nil {
+		deps.Trace = g.Trace
+	}
+	inc, err := bridge.NewService(deps)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

@@ -192,7 +192,7 @@ func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, 
 	if to := d.cfg.Serve.Quarantine.ReleaseTo; to != "" {
 		release = &nexthop.Client{Addr: to, HELO: d.nexthop.HELO, MaxIdle: 1}
 	}
-	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Gateway: d.Gateway, Quarantine: d.Quarantine,
+	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Config: d.cfg, Gateway: d.Gateway, Quarantine: d.Quarantine,
 		Trace: d.Trace, Release: nexthop.Release{Client: release}, Tokens: d.cfg.Serve.HTTP.Tokens, Log: d.log})
 	if err != nil {
 		return nil, fmt.Errorf("serve: console: %w", err)

@@ -18,7 +18,10 @@ import (
 	"time"
 )
 
-// Record describes one piece of evidence attached to an incident.
+// Record describes one piece of evidence attached to an incident, with
+// its chain of custody: who collected it, from where and when (Source,
+// CollectedBy, CollectedAt), who entered it into Vigie and when (AddedBy,
+// AddedAt); exports add who handed it on.
 type Record struct {
 	ID         int64     `json:"id"`
 	IncidentID int64     `json:"incident_id"`
@@ -29,6 +32,12 @@ type Record struct {
 	AddedAt    time.Time `json:"added_at"`
 	AddedBy    string    `json:"added_by"`
 	Note       string    `json:"note,omitempty"`
+	// Source is where it was collected: a host and path, a mailbox, a URL.
+	Source      string    `json:"source,omitempty"`
+	CollectedBy string    `json:"collected_by,omitempty"`
+	CollectedAt time.Time `json:"collected_at,omitzero"`
+	// Subject is a reported message's Subject (for the user warning).
+	Subject string `json:"subject,omitempty"`
 }
 
 // ErrMismatch is returned when stored bytes no longer hash to their name.
@@ -68,9 +77,13 @@ func ValidSum(s string) bool {
 	return true
 }
 
+// ErrTooLarge is returned for content over the size limit.
+var ErrTooLarge = errors.New("evidence: too large")
+
 // Put copies r into the store and returns its SHA-256 and size. Storing the
-// same bytes twice keeps one read-only copy.
-func (s *Store) Put(r io.Reader) (sum string, size int64, err error) {
+// same bytes twice keeps one read-only copy. Content longer than max bytes
+// (max > 0) is refused and nothing is kept.
+func (s *Store) Put(r io.Reader, max int64) (sum string, size int64, err error) {
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "sha256"), ".incoming-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("evidence: %w", err)
@@ -82,9 +95,16 @@ func (s *Store) Put(r io.Reader) (sum string, size int64, err error) {
 		}
 	}()
 	h := sha256.New()
+	if max > 0 {
+		r = io.LimitReader(r, max+1)
+	}
 	size, err = io.Copy(io.MultiWriter(tmp, h), r)
 	if err != nil {
 		return "", 0, fmt.Errorf("evidence: store: %w", err)
+	}
+	if max > 0 && size > max {
+		err = fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+		return "", 0, err
 	}
 	if err = tmp.Sync(); err != nil {
 		return "", 0, fmt.Errorf("evidence: store: %w", err)
@@ -160,6 +180,62 @@ func hashReader(r io.Reader) (string, int64, error) {
 	h := sha256.New()
 	n, err := io.Copy(h, r)
 	return hex.EncodeToString(h.Sum(nil)), n, err
+}
+
+// OpenFile opens a file given as evidence without following a symbolic
+// link (a link to /etc/shadow planted where the responder looks is refused,
+// not copied as root) and only if it is a regular file (a device such as
+// /dev/zero, a FIFO or a directory is refused). The file is checked to be
+// the one inspected, so it cannot be swapped between the check and the
+// open.
+func OpenFile(path string) (*os.File, os.FileInfo, error) {
+	lst, err := os.Lstat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("evidence: %w", err)
+	}
+	if lst.Mode()&os.ModeSymlink != 0 {
+		return nil, nil, &FileError{Path: path, Reason: "symlink"}
+	}
+	if !lst.Mode().IsRegular() {
+		return nil, nil, &FileError{Path: path, Reason: "not-regular"}
+	}
+	f, err := openNoFollow(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("evidence: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil || !os.SameFile(lst, st) || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &FileError{Path: path, Reason: "swapped"}
+	}
+	return f, st, nil
+}
+
+// FileError is a file refused as evidence.
+type FileError struct {
+	Path   string
+	Reason string // symlink, not-regular, swapped
+}
+
+func (e *FileError) Error() string {
+	switch e.Reason {
+	case "symlink":
+		return "evidence: " + e.Path + " is a symbolic link: give the file it points to, after checking it"
+	case "not-regular":
+		return "evidence: " + e.Path + " is not a regular file"
+	}
+	return "evidence: " + e.Path + " changed while it was opened"
+}
+
+// FR is the message in French.
+func (e *FileError) FR() string {
+	switch e.Reason {
+	case "symlink":
+		return e.Path + " est un lien symbolique : il n'est pas suivi ; donnez le fichier visé après l'avoir vérifié"
+	case "not-regular":
+		return e.Path + " n'est pas un fichier ordinaire (périphérique, tube ou répertoire refusé)"
+	}
+	return e.Path + " a changé pendant son ouverture"
 }
 
 // SafeName reduces a file name to a portable base name for exports.

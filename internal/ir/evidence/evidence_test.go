@@ -23,7 +23,7 @@ func TestPutKeepsOriginalBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, size, err := s.Put(bytes.NewReader(raw))
+	sum, size, err := s.Put(bytes.NewReader(raw), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestPutKeepsOriginalBytes(t *testing.T) {
 		t.Errorf("stored file is writable: %v", st.Mode())
 	}
 	// Same bytes again: one copy, same answer.
-	if sum2, _, err := s.Put(bytes.NewReader(raw)); err != nil || sum2 != sum {
+	if sum2, _, err := s.Put(bytes.NewReader(raw), 0); err != nil || sum2 != sum {
 		t.Fatalf("second Put = %s, %v", sum2, err)
 	}
 	got, err := s.ReadAll(sum)
@@ -63,12 +63,12 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := Open(t.TempDir())
-	sum, size, err := s.Put(bytes.NewReader(raw))
+	sum, size, err := s.Put(bytes.NewReader(raw), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := []byte("Mar 12 09:14:02 mx postfix/smtpd[1]: connect from unknown[203.0.113.45]\n")
-	lsum, lsize, _ := s.Put(bytes.NewReader(logs))
+	lsum, lsize, _ := s.Put(bytes.NewReader(logs), 0)
 	recs := []Record{
 		{ID: 1, IncidentID: 4, SHA256: sum, Size: size, Name: "../../Facture FA-2024.eml", AddedBy: "alice", AddedAt: time.Now()},
 		{ID: 2, IncidentID: 4, SHA256: lsum, Size: lsize, Name: "maillog", AddedBy: "bob", AddedAt: time.Now()},

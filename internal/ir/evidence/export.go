@@ -31,6 +31,28 @@ type ManifestEntry struct {
 	SHA256 string  `json:"sha256"`
 	Size   int64   `json:"size"`
 	Record *Record `json:"evidence,omitempty"` // nil for attachments
+	// Custody is the chain of custody of a piece of evidence: collected,
+	// entered into Vigie, exported.
+	Custody []Custody `json:"custody,omitempty"`
+}
+
+// Custody is one hand the evidence passed through.
+type Custody struct {
+	Event string    `json:"event"` // collected, added, exported
+	By    string    `json:"by"`
+	At    time.Time `json:"at,omitzero"`
+	Where string    `json:"where,omitempty"`
+}
+
+// CustodyOf lists the hands a record passed through, ending with the
+// export being made.
+func CustodyOf(r Record, exportedBy string, exportedAt time.Time, dir string) []Custody {
+	var out []Custody
+	if r.CollectedBy != "" || r.Source != "" || !r.CollectedAt.IsZero() {
+		out = append(out, Custody{Event: "collected", By: r.CollectedBy, At: r.CollectedAt, Where: r.Source})
+	}
+	out = append(out, Custody{Event: "added", By: r.AddedBy, At: r.AddedAt, Where: "vigie"})
+	return append(out, Custody{Event: "exported", By: exportedBy, At: exportedAt, Where: dir})
 }
 
 // Manifest describes an export.
@@ -70,7 +92,8 @@ func (s *Store) Export(dir string, m Manifest, records []Record, attachments []A
 			return m, err
 		}
 		rec := r
-		m.Files = append(m.Files, ManifestEntry{Path: rel, SHA256: r.SHA256, Size: r.Size, Record: &rec})
+		m.Files = append(m.Files, ManifestEntry{Path: rel, SHA256: r.SHA256, Size: r.Size, Record: &rec,
+			Custody: CustodyOf(r, m.ExportedBy, m.ExportedAt, dir)})
 	}
 	for _, a := range attachments {
 		rel := SafeName(a.Name)

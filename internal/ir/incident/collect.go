@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -21,32 +22,84 @@ import (
 // larger evidence is kept but not scanned.
 const MaxScannedMessage = 64 << 20
 
-// EvidenceRequest describes a file to attach.
+// EvidenceRequest describes a file to attach, with its provenance.
 type EvidenceRequest struct {
 	Name      string    // original file name
 	Content   io.Reader // read once, stored unchanged
 	MediaType string    // "": guessed (message/rfc822 for a message)
 	Note      string
-	By        string
+	// Source is where it was collected (host and path, mailbox, URL);
+	// CollectedBy and CollectedAt who collected it and when (zero: By,
+	// now). CollectedAt may not lie in the future.
+	Source      string
+	CollectedBy string
+	CollectedAt time.Time
+	By          string
 }
 
-// AddEvidence stores a file's original bytes, records its hash, and, when
-// it is a message and a scanner is wired, proposes the indicators it
-// carries. Both steps are journaled.
+// AddEvidenceFile attaches a file of the local disk: a symbolic link, a
+// device or anything but a regular file is refused, and the size is
+// capped. Source defaults to the host and absolute path.
+func (s *Service) AddEvidenceFile(ctx context.Context, id int64, path string, r EvidenceRequest) (evidence.Record, []Indicator, error) {
+	f, st, err := evidence.OpenFile(path)
+	if err != nil {
+		return evidence.Record{}, nil, err
+	}
+	defer f.Close()
+	if st.Size() > s.maxEvidence {
+		return evidence.Record{}, nil, tooLarge(path, s.maxEvidence)
+	}
+	r.Content = f
+	if r.Name == "" {
+		r.Name = path
+	}
+	if r.Source == "" {
+		host, _ := os.Hostname()
+		abs, _ := filepath.Abs(path)
+		r.Source = host + ":" + abs
+	}
+	return s.AddEvidence(ctx, id, r)
+}
+
+func tooLarge(name string, max int64) error {
+	return fail(evidence.ErrTooLarge, "%s dépasse la taille maximale d'une preuve (%d octets)",
+		"%s exceeds the evidence size limit (%d bytes)", name, max)
+}
+
+// AddEvidence stores a file's original bytes (up to the size cap), records
+// its hash and provenance, and, when it is a message and a scanner is
+// wired, proposes the indicators it carries. Both steps are journaled.
 func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) (evidence.Record, []Indicator, error) {
 	if s.evidence == nil {
 		return evidence.Record{}, nil, errors.New("incident: no evidence store configured")
 	}
-	if _, err := s.repo.Get(ctx, id); err != nil {
+	now := s.Now()
+	if err := journal.CheckNotFuture("la date de collecte", r.CollectedAt, now); err != nil {
 		return evidence.Record{}, nil, err
 	}
-	sum, size, err := s.evidence.Put(r.Content)
+	inc, err := s.repo.Get(ctx, id)
+	if err != nil {
+		return evidence.Record{}, nil, err
+	}
+	if inc.Status == Closed {
+		return evidence.Record{}, nil, closedError(inc)
+	}
+	sum, size, err := s.evidence.Put(r.Content, s.maxEvidence)
+	if errors.Is(err, evidence.ErrTooLarge) {
+		return evidence.Record{}, nil, tooLarge(filepath.Base(r.Name), s.maxEvidence)
+	}
 	if err != nil {
 		return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
 	}
-	now := s.now().UTC().Truncate(time.Millisecond)
 	rec := evidence.Record{IncidentID: id, SHA256: sum, Size: size, Name: filepath.Base(r.Name),
-		MediaType: r.MediaType, AddedAt: now, AddedBy: r.By, Note: r.Note}
+		MediaType: r.MediaType, AddedAt: now, AddedBy: r.By, Note: r.Note, Source: r.Source,
+		CollectedBy: r.CollectedBy, CollectedAt: r.CollectedAt.UTC().Truncate(time.Millisecond)}
+	if rec.CollectedBy == "" {
+		rec.CollectedBy = r.By
+	}
+	if rec.CollectedAt.IsZero() {
+		rec.CollectedAt = now
+	}
 	var raw []byte
 	if size <= MaxScannedMessage {
 		if raw, err = s.evidence.ReadAll(sum); err != nil {
@@ -61,22 +114,25 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 	if rec.MediaType == "message/rfc822" && s.scanner != nil && raw != nil {
 		verdict = s.scanner.Scan(ctx, raw, scan.Envelope{})
 		proposals = Propose(verdict, sum)
+		rec.Subject = verdict.Indicators.Subject
 	}
 	var saved []Indicator
-	err = s.repo.Update(ctx, id, func(tx Tx) error {
+	err = s.change(ctx, id, false, func(tx Tx, j *journaler) error {
 		var err error
 		if rec, err = tx.AddEvidence(ctx, rec); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Preuve ajoutée : %s (%d octets, SHA-256 %s)", rec.Name, rec.Size, rec.SHA256)
+		text := fmt.Sprintf("Preuve ajoutée : %s (%d octets, SHA-256 %s) ; collectée par %s le %s", rec.Name, rec.Size,
+			rec.SHA256, rec.CollectedBy, journal.FormatTime(rec.CollectedAt))
+		if rec.Source != "" {
+			text += ", provenance " + rec.Source
+		}
 		if rec.Note != "" {
 			text += " — " + rec.Note
 		}
-		if _, err := tx.Append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text + "."}, now); err != nil {
-			return err
-		}
 		if verdict == nil {
-			return nil
+			_, err := j.append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text + "."}, now)
+			return err
 		}
 		existing, err := tx.Indicators(ctx)
 		if err != nil {
@@ -99,19 +155,39 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 			saved = append(saved, p)
 			fresh = append(fresh, p.Kind+" "+p.Value)
 		}
+		if _, err := j.append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text + "."}, now); err != nil {
+			return err
+		}
 		in := verdict.Indicators
-		text = fmt.Sprintf("Analyse du message signalé (%s, « %s », de %s) : verdict %s, score %.1f ; %d indicateur(s) proposé(s)",
-			in.MessageID, in.Subject, in.FromAddress, verdict.Action, verdict.Score, len(fresh))
+		text = fmt.Sprintf("Analyse du message signalé (%s, objet « %s », expéditeur %s) : verdict %s, score %.1f ; %d indicateur(s) proposé(s)",
+			in.MessageID, in.Subject, in.FromAddress, actionFR(string(verdict.Action)), verdict.Score, len(fresh))
 		if len(fresh) > 0 {
 			text += " : " + strings.Join(fresh, ", ")
 		}
-		_, err = tx.Append(ctx, journal.Draft{Author: "vigie", Kind: journal.Finding, Text: text + "."}, now)
+		_, err = j.append(ctx, journal.Draft{Author: "vigie", Kind: journal.Finding, Text: text + "."}, now)
 		return err
 	})
 	if err != nil {
 		return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
 	}
 	return rec, saved, nil
+}
+
+// actionFR names a gateway action in French for the journal.
+func actionFR(a string) string {
+	switch strings.ToLower(a) {
+	case "accept", "delivered":
+		return "accepté"
+	case "tag", "tagged":
+		return "marqué"
+	case "quarantine", "quarantined":
+		return "mis en quarantaine"
+	case "reject", "rejected":
+		return "rejeté"
+	case "tempfail", "deferred":
+		return "différé"
+	}
+	return a
 }
 
 // LooksLikeMessage reports whether b starts with an RFC 5322 header block
@@ -157,14 +233,14 @@ func (s *Service) Block(ctx context.Context, id int64, r BlockRequest) ([]Indica
 		return nil, errors.New("incident: no indicator store configured")
 	}
 	if r.Mode != "" && r.Mode != "block" && r.Mode != "watch" {
-		return nil, fmt.Errorf("incident: mode %q: want block or watch", r.Mode)
+		return nil, fail(nil, "mode %q : block (blocage) ou watch (détection) attendu", "mode %q: want block or watch", r.Mode)
 	}
 	c, err := s.repo.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if c.Incident.Status == Closed {
-		return nil, fmt.Errorf("incident %d is closed", id)
+		return nil, closedError(c.Incident)
 	}
 	byKey := map[string]Indicator{}
 	for _, ind := range c.Indicators {
@@ -197,9 +273,9 @@ func (s *Service) Block(ctx context.Context, id int64, r BlockRequest) ([]Indica
 		}
 	}
 	if len(sel) == 0 {
-		return nil, errors.New("incident: no indicator selected (give --indicator or --all)")
+		return nil, fail(nil, "aucun indicateur choisi (--indicator V ou --all)", "no indicator selected (give --indicator or --all)")
 	}
-	now := s.now().UTC().Truncate(time.Millisecond)
+	now := s.Now()
 	var done []Indicator
 	var failures []string
 	for _, ind := range sel {
@@ -224,7 +300,7 @@ func (s *Service) Block(ctx context.Context, id int64, r BlockRequest) ([]Indica
 		done = append(done, ind)
 	}
 	var saved []Indicator
-	err = s.repo.Update(ctx, id, func(tx Tx) error {
+	err = s.change(ctx, id, false, func(tx Tx, j *journaler) error {
 		var lines []string
 		for _, ind := range done {
 			ind, err := tx.SaveIndicator(ctx, ind)
@@ -245,14 +321,15 @@ func (s *Service) Block(ctx context.Context, id int64, r BlockRequest) ([]Indica
 		if len(failures) > 0 {
 			text += " Refusés : " + strings.Join(failures, " ; ") + "."
 		}
-		_, err := tx.Append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text}, now)
+		_, err := j.append(ctx, journal.Draft{Author: r.By, Kind: journal.Action, Text: text}, now)
 		return err
 	})
 	if err != nil {
 		return saved, fmt.Errorf("incident %d: block: %w", id, err)
 	}
 	if len(failures) > 0 {
-		return saved, fmt.Errorf("incident %d: block: %d indicator(s) refused: %s", id, len(failures), strings.Join(failures, "; "))
+		return saved, fail(nil, "%d indicateur(s) refusé(s) par la liste de blocage : %s", "%d indicator(s) refused by the indicator store: %s",
+			len(failures), strings.Join(failures, " ; "))
 	}
 	return saved, nil
 }
@@ -296,58 +373,4 @@ func GuessKind(v string) string {
 		return KindIP
 	}
 	return KindDomain
-}
-
-// Export writes the incident's evidence, its journal and case file, and a
-// manifest of hashes to dir, after checking the journal chain; every copy
-// is re-read and checked. The export itself is journaled first, so the
-// manifest's journal head covers it.
-func (s *Service) Export(ctx context.Context, id int64, dir, by string, extra ...evidence.Attachment) (evidence.Manifest, error) {
-	if s.evidence == nil {
-		return evidence.Manifest{}, errors.New("incident: no evidence store configured")
-	}
-	if _, _, err := s.Verify(ctx, id); err != nil {
-		return evidence.Manifest{}, fmt.Errorf("incident %d: export refused: %w", id, err)
-	}
-	if _, err := s.Log(ctx, id, journal.Draft{Author: by, Kind: journal.Action,
-		Text: "Export des preuves, de la main courante et du dossier vers " + dir + "."}); err != nil {
-		return evidence.Manifest{}, err
-	}
-	c, err := s.Load(ctx, id)
-	if err != nil {
-		return evidence.Manifest{}, err
-	}
-	atts, err := caseAttachments(c)
-	if err != nil {
-		return evidence.Manifest{}, err
-	}
-	m := evidence.Manifest{IncidentID: id, ExportedAt: s.now().UTC(), ExportedBy: by,
-		JournalHead: c.Incident.Journal.Hash, JournalSeq: c.Incident.Journal.Seq}
-	m, err = s.evidence.Export(dir, m, c.Evidence, append(atts, extra...))
-	if err != nil {
-		return m, fmt.Errorf("incident %d: export: %w", id, err)
-	}
-	return m, nil
-}
-
-// EvidenceBytes returns a piece of the incident's evidence, checked
-// against its hash; sum "" picks the first reported message.
-func (s *Service) EvidenceBytes(ctx context.Context, id int64, sum string) (evidence.Record, []byte, error) {
-	if s.evidence == nil {
-		return evidence.Record{}, nil, errors.New("incident: no evidence store configured")
-	}
-	c, err := s.repo.Load(ctx, id)
-	if err != nil {
-		return evidence.Record{}, nil, err
-	}
-	for _, r := range c.Evidence {
-		if r.SHA256 == sum || (sum == "" && r.MediaType == "message/rfc822") {
-			b, err := s.evidence.ReadAll(r.SHA256)
-			return r, b, err
-		}
-	}
-	if sum == "" {
-		return evidence.Record{}, nil, fmt.Errorf("incident %d has no reported message among its evidence", id)
-	}
-	return evidence.Record{}, nil, fmt.Errorf("incident %d: evidence %s: %w", id, sum, ErrNotFound)
 }

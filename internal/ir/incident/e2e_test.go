@@ -65,15 +65,11 @@ func newWorld(t *testing.T, dsn string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := evidence.Open(filepath.Join(t.TempDir(), "evidence"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	tl := trace.Open(db, nil)
 	t.Cleanup(tl.Close)
 	iocs := ioc.NewService(db, ioc.ServiceOptions{})
-	svc, err := incident.New(incident.Options{Repo: db.Incidents(), Evidence: ev, Scanner: sc,
-		Indicators: bridge.Indicators{Service: iocs}, Trace: bridge.Trace{Log: tl}})
+	cfg.DataDir = t.TempDir()
+	svc, err := bridge.NewService(bridge.Deps{Config: cfg, DB: db, Indicators: iocs, Trace: tl, Scanner: sc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +224,7 @@ func testEndToEnd(t *testing.T, dsn string) {
 			t.Errorf("journal lacks %q:\n%s", s, all)
 		}
 	}
-	if _, _, err := w.svc.Verify(ctx, inc.ID); err != nil {
+	if _, err := w.svc.Verify(ctx, inc.ID, incident.VerifyRequest{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -253,7 +249,7 @@ func testEndToEnd(t *testing.T, dsn string) {
 	if _, err := w.db.Exec(ctx, `UPDATE incident_journal SET text = 'rien' WHERE incident_id = ? AND seq = 2`, inc.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = w.svc.Verify(ctx, inc.ID)
+	_, err = w.svc.Verify(ctx, inc.ID, incident.VerifyRequest{})
 	var ce *journal.ChainError
 	if !errors.As(err, &ce) || ce.Seq != 2 {
 		t.Errorf("Verify after tampering = %v", err)

@@ -71,14 +71,18 @@ func (s *Service) Hunt(ctx context.Context, id int64, days int, by string) (Hunt
 		return HuntResult{}, errors.New("incident: no message trace configured")
 	}
 	if days <= 0 {
-		return HuntResult{}, fmt.Errorf("incident: hunt over %d days", days)
+		return HuntResult{}, fail(nil, "recherche sur %d jour(s) : un nombre positif est attendu", "hunt over %d days: want a positive number", days)
 	}
 	c, err := s.repo.Load(ctx, id)
 	if err != nil {
 		return HuntResult{}, err
 	}
+	if c.Incident.Status == Closed {
+		return HuntResult{}, closedError(c.Incident)
+	}
 	if len(c.Indicators) == 0 {
-		return HuntResult{}, fmt.Errorf("incident %d has no indicators to hunt for (add the reported message first)", id)
+		return HuntResult{}, fail(nil, "l'incident %d n'a pas d'indicateurs à rechercher (ajoutez d'abord le message signalé)",
+			"incident %d has no indicators to hunt for (add the reported message first)", id)
 	}
 	until := s.now().UTC()
 	since := until.Add(-time.Duration(days) * 24 * time.Hour)
@@ -103,9 +107,9 @@ func (s *Service) Hunt(ctx context.Context, id int64, days int, by string) (Hunt
 	slices.SortStableFunc(res.Rows, func(a, b HuntRow) int { return a.Time.Compare(b.Time) })
 	slices.Sort(res.ToWarn)
 	var parts []string
-	for _, a := range []string{"delivered", "tagged", "quarantined", "rejected"} {
+	for _, a := range []string{"delivered", "tagged", "quarantined", "rejected", "deferred"} {
 		if counts[a] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", a, counts[a]))
+			parts = append(parts, fmt.Sprintf("%s %d", actionFR(a), counts[a]))
 		}
 	}
 	text := fmt.Sprintf("Recherche rétrospective sur %d jour(s) (%d indicateurs) : %d message(s), %d destinataire(s)",
@@ -130,17 +134,31 @@ func reachedMailbox(action string) bool {
 	return false
 }
 
-// WriteTable prints the result for a terminal.
-func (r HuntResult) WriteTable(w io.Writer) error {
+// WriteTable prints the result for a terminal, in lang (fr or en); the
+// attacker's text (sender, subject) is shown neutralised.
+func (r HuntResult) WriteTable(w io.Writer, lang string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME (UTC)\tRECIPIENT\tACTION\tFROM\tSUBJECT")
+	if lang == "en" {
+		fmt.Fprintln(tw, "TIME (UTC)\tRECIPIENT\tACTION\tFROM\tSUBJECT")
+	} else {
+		fmt.Fprintln(tw, "HEURE (UTC)\tDESTINATAIRE\tACTION\tEXPÉDITEUR\tOBJET")
+	}
 	for _, row := range r.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", row.Time.Format("2006-01-02 15:04:05"), row.Recipient, row.Action, row.From, row.Subject)
+		action := row.Action
+		if lang != "en" {
+			action = actionFR(action)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", row.Time.Format("2006-01-02 15:04:05"), journal.Printable(row.Recipient),
+			action, journal.Printable(row.From), journal.Printable(row.Subject))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d message(s), %d recipient(s); to warn (%d): %s\n", r.Messages, len(r.Rows), len(r.ToWarn), strings.Join(r.ToWarn, ", "))
+	format := "\n%d message(s), %d destinataire(s) ; à prévenir (%d) : %s\n"
+	if lang == "en" {
+		format = "\n%d message(s), %d recipient(s); to warn (%d): %s\n"
+	}
+	_, err := fmt.Fprintf(w, format, r.Messages, len(r.Rows), len(r.ToWarn), journal.Printable(strings.Join(r.ToWarn, ", ")))
 	return err
 }
 

@@ -38,7 +38,19 @@ func ParseType(s string) (Type, error) {
 	case PhishingCampaign, MailboxCompromise:
 		return Type(s), nil
 	}
-	return "", fmt.Errorf("incident: unknown type %q (want phishing-campaign or mailbox-compromise)", s)
+	return "", fail(nil, "type d'incident inconnu %q (phishing-campaign ou mailbox-compromise)",
+		"unknown incident type %q (want phishing-campaign or mailbox-compromise)", s)
+}
+
+// FR names the type in French.
+func (t Type) FR() string {
+	switch t {
+	case PhishingCampaign:
+		return "campagne d'hameçonnage"
+	case MailboxCompromise:
+		return "compromission d'un compte de messagerie"
+	}
+	return string(t)
 }
 
 // Status is an incident's life-cycle state.
@@ -48,6 +60,74 @@ const (
 	Open   Status = "open"
 	Closed Status = "closed"
 )
+
+// FR names the status in French.
+func (s Status) FR() string {
+	switch s {
+	case Open:
+		return "ouvert"
+	case Closed:
+		return "clos"
+	}
+	return string(s)
+}
+
+// Label names the status in lang.
+func (s Status) Label(lang string) string {
+	if lang == "en" {
+		return string(s)
+	}
+	return s.FR()
+}
+
+// Resolution says how an incident ended.
+type Resolution string
+
+const (
+	Resolved      Resolution = "resolu"       // handled: contained and remediated
+	FalsePositive Resolution = "faux-positif" // no incident after all
+	Transferred   Resolution = "transfere"    // handed to another team (CERT, provider, police)
+	Duplicate     Resolution = "doublon"      // the same as another incident
+	Dropped       Resolution = "sans-suite"   // closed without further action
+)
+
+// Resolutions lists the resolution classes.
+var Resolutions = []Resolution{Resolved, FalsePositive, Transferred, Duplicate, Dropped}
+
+var resolutionText = map[Resolution][2]string{
+	Resolved:      {"résolu", "resolved"},
+	FalsePositive: {"faux positif", "false positive"},
+	Transferred:   {"transféré", "transferred"},
+	Duplicate:     {"doublon", "duplicate"},
+	Dropped:       {"classé sans suite", "dropped"},
+}
+
+// Label names the resolution in lang.
+func (r Resolution) Label(lang string) string {
+	t, ok := resolutionText[r]
+	if !ok {
+		return string(r)
+	}
+	if lang == "en" {
+		return t[1]
+	}
+	return t[0]
+}
+
+// ParseResolution reads a resolution class, French or English, accents
+// and spaces optional.
+func ParseResolution(s string) (Resolution, error) {
+	k := strings.NewReplacer("é", "e", " ", "-", "_", "-").Replace(strings.ToLower(strings.TrimSpace(s)))
+	for _, r := range Resolutions {
+		en := strings.ReplaceAll(resolutionText[r][1], " ", "-")
+		fr := strings.NewReplacer("é", "e", " ", "-").Replace(resolutionText[r][0])
+		if k == string(r) || k == en || k == fr {
+			return r, nil
+		}
+	}
+	return "", fail(nil, "résolution %q inconnue (resolu, faux-positif, transfere, doublon, sans-suite)",
+		"unknown resolution %q (resolu, faux-positif, transfere, doublon, sans-suite)", s)
+}
 
 // Incident is the case header.
 type Incident struct {
@@ -76,8 +156,60 @@ type Incident struct {
 	OpenedBy string    `json:"opened_by"`
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 	ClosedBy string    `json:"closed_by,omitempty"`
+	// Resolution is set when the incident is closed.
+	Resolution Resolution `json:"resolution,omitempty"`
 
 	Journal journal.Head `json:"journal_head"`
+}
+
+// CNILDeadline is when the CNIL must have been notified: 72 hours after
+// the organisation became aware, when personal data may be involved
+// (RGPD art. 33). ok is false when it does not apply.
+func (inc Incident) CNILDeadline() (deadline time.Time, ok bool) {
+	if !inc.PersonalData || inc.AwareAt.IsZero() {
+		return time.Time{}, false
+	}
+	return inc.AwareAt.Add(CNILDelay), true
+}
+
+// CNILDelay is the RGPD notification delay.
+const CNILDelay = 72 * time.Hour
+
+// CNILDue says in French (or English) where the CNIL deadline stands at
+// now: "" when it does not apply.
+func (inc Incident) CNILDue(now time.Time, notified bool, lang string) string {
+	d, ok := inc.CNILDeadline()
+	if !ok {
+		return ""
+	}
+	left := d.Sub(now)
+	switch {
+	case notified && lang == "en":
+		return "CNIL notified (deadline " + journal.FormatTime(d) + ")"
+	case notified:
+		return "CNIL notifiée (échéance " + journal.FormatTime(d) + ")"
+	case left < 0 && lang == "en":
+		return "CNIL deadline " + journal.FormatTime(d) + " — OVERDUE by " + Duration(-left, lang)
+	case left < 0:
+		return "échéance CNIL " + journal.FormatTime(d) + " — DÉPASSÉE de " + Duration(-left, lang)
+	case lang == "en":
+		return "CNIL deadline " + journal.FormatTime(d) + " — " + Duration(left, lang) + " left"
+	}
+	return "échéance CNIL " + journal.FormatTime(d) + " — reste " + Duration(left, lang)
+}
+
+// Duration rounds d to the minute for people: "1 j 3 h 05 min".
+func Duration(d time.Duration, lang string) string {
+	h := int(d.Hours())
+	m := int(d.Minutes()) % 60
+	day := "j"
+	if lang == "en" {
+		day = "d"
+	}
+	if h >= 24 {
+		return fmt.Sprintf("%d %s %d h %02d min", h/24, day, h%24, m)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
 }
 
 // ItemStatus is the state of one checklist action.
@@ -94,6 +226,14 @@ var itemStatusFR = map[ItemStatus]string{Todo: "à faire", InProgress: "en cours
 
 // FR returns the status as the French checklist shows it.
 func (s ItemStatus) FR() string { return itemStatusFR[s] }
+
+// Label returns the status in lang.
+func (s ItemStatus) Label(lang string) string {
+	if lang == "en" {
+		return string(s)
+	}
+	return s.FR()
+}
 
 // Finished reports whether nothing is left to do on the item.
 func (s ItemStatus) Finished() bool { return s == Done || s == NotApplied }
@@ -112,7 +252,8 @@ func ParseItemStatus(s string) (ItemStatus, error) {
 	case "sans-objet", "n/a", "na":
 		return NotApplied, nil
 	}
-	return "", fmt.Errorf("incident: unknown checklist status %q (à faire, en cours, fait, sans objet)", s)
+	return "", fail(nil, "statut %q inconnu (à faire, en cours, fait, sans objet)",
+		"unknown checklist status %q (todo, in-progress, done, n/a)", s)
 }
 
 // ChecklistItem is the incident's state of one playbook action.

@@ -18,9 +18,10 @@ var ErrNotFound = errors.New("incident: not found")
 // in others sharing the database) so the journal chain stays linear.
 // internal/store implements it on SQLite and PostgreSQL.
 type Repository interface {
-	// Create stores a new incident with its checklist and first journal
-	// entry, in one transaction, and returns it with its number.
-	Create(ctx context.Context, inc Incident, items []ChecklistItem, first journal.Draft, now time.Time) (Incident, error)
+	// Create stores a new incident with its checklist, then runs fn (which
+	// writes the first journal entry) in the same transaction, and returns
+	// the incident with its number.
+	Create(ctx context.Context, inc Incident, items []ChecklistItem, fn func(Tx) error) (Incident, error)
 	Get(ctx context.Context, id int64) (Incident, error)
 	List(ctx context.Context, f ListFilter) ([]Incident, error)
 	// Load reads the whole case (ChecklistItem.Def left empty).
@@ -36,13 +37,16 @@ type Tx interface {
 	SaveIncident(ctx context.Context, inc Incident) error
 	Checklist(ctx context.Context) ([]ChecklistItem, error)
 	SaveItem(ctx context.Context, it ChecklistItem) error
+	Evidence(ctx context.Context) ([]evidence.Record, error)
 	AddEvidence(ctx context.Context, r evidence.Record) (evidence.Record, error)
 	Indicators(ctx context.Context) ([]Indicator, error)
 	// SaveIndicator inserts a new (kind, value) or updates the existing one.
 	SaveIndicator(ctx context.Context, ind Indicator) (Indicator, error)
-	// Append seals d after the incident's last entry at time now and
-	// stores it; the incident's journal head moves to the new entry.
-	Append(ctx context.Context, d journal.Draft, now time.Time) (journal.Entry, error)
+	// Last returns the incident's newest journal entry (nil for none).
+	Last(ctx context.Context) (*journal.Entry, error)
+	// Append stores a sealed entry that follows Last; the incident's
+	// journal head moves to it.
+	Append(ctx context.Context, e journal.Entry) error
 }
 
 // Push asks the indicator store to add one indicator.

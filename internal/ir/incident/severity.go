@@ -1,7 +1,6 @@
 package incident
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -57,7 +56,8 @@ func ParseLevel(a Axis, s string) (Level, error) {
 			return l, nil
 		}
 	}
-	return 0, fmt.Errorf("incident: %s %q: want %s, %s or %s", a, s, levelFR[a][1], levelFR[a][2], levelFR[a][3])
+	return 0, fail(nil, "%s %q : %s, %s ou %s attendu", "%s %q: want %s, %s or %s (or low, medium, high)",
+		a, s, levelFR[a][1], levelFR[a][2], levelFR[a][3])
 }
 
 // Severity is the fiche's degree of gravity.

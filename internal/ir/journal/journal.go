@@ -6,10 +6,23 @@
 // Each entry stores the SHA-256 of the previous entry's canonical encoding
 // (Prev) and the SHA-256 of its own (Hash); the first entry's Prev is a value
 // derived from the incident number, so entries cannot be moved between
-// incidents. The incident keeps the number and hash of its last entry (the
-// Head), which catches the removal of the newest entries. Someone able to
-// rewrite the whole chain and the head in the database can still forge it:
-// publish the head (report, export manifest, ticket) to anchor it outside.
+// incidents. An entry also carries State, the digest of the whole case (the
+// incident header, checklist, evidence rows and indicators) right after the
+// change it records, so an edit of those rows behind Vigie's back no longer
+// matches the newest entry. The incident keeps the number and hash of its
+// last entry (the Head), which catches the removal of the newest entries.
+//
+// Two entry times are kept apart: At is when Vigie recorded the entry (the
+// clock, never earlier than the previous entry) and EventAt is when the
+// author says the thing happened. A wrong EventAt is only that entry's
+// claim; it never re-dates later entries.
+//
+// Someone able to rewrite the whole chain, the head and the case rows can
+// still forge it. Three things anchor it outside the database: a Sealer (an
+// HMAC key or an ed25519 key) that seals every entry's hash, a Witness file
+// beside the database that keeps every head Vigie wrote, and heads published
+// earlier (a report, an export manifest, a ticket to the CERT) that Verify
+// checks are still in the chain.
 package journal
 
 import (
@@ -35,41 +48,66 @@ const (
 // Kinds lists the valid kinds.
 var Kinds = []Kind{Action, Decision, Finding, Communication}
 
-// ParseKind validates a kind name; "" means Action.
-func ParseKind(s string) (Kind, error) {
-	if s == "" {
-		return Action, nil
+var kindFR = map[Kind]string{Action: "action", Decision: "décision", Finding: "constat", Communication: "communication"}
+
+// FR returns the kind as the French main courante names it.
+func (k Kind) FR() string {
+	if s, ok := kindFR[k]; ok {
+		return s
 	}
-	for _, k := range Kinds {
-		if string(k) == s {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("journal: unknown entry kind %q (want action, decision, finding or communication)", s)
+	return string(k)
 }
+
+// ParseKind validates a kind name, French or English; "" means Action.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "action":
+		return Action, nil
+	case "decision", "décision":
+		return Decision, nil
+	case "finding", "constat":
+		return Finding, nil
+	case "communication":
+		return Communication, nil
+	}
+	return "", fmt.Errorf("journal: unknown entry kind %q (want action, decision, constat or communication)", s)
+}
+
+// MaxSkew is how far in the future an event time may lie: the clocks of
+// the responder's laptop and of the server differ by a little, a year typo
+// does not.
+const MaxSkew = 2 * time.Minute
 
 // Draft is an entry before it is sealed into the chain.
 type Draft struct {
-	At       time.Time // zero: the time of sealing
-	Author   string    // the person (or Vigie service) responsible
+	// EventAt is when the thing happened, as the author says; zero: now.
+	// It must not lie in the future (beyond MaxSkew).
+	EventAt  time.Time
+	Author   string // the person (or Vigie service) responsible
 	Kind     Kind
 	Text     string
 	Accounts []string // accounts concerned
 	Machines []string // machines concerned
+	// State is the digest of the case after the change (set by the
+	// incident service, not by callers).
+	State string
 }
 
 // Entry is one sealed line of the main courante.
 type Entry struct {
 	IncidentID int64     `json:"incident_id"`
-	Seq        int64     `json:"seq"` // 1, 2, 3… without gaps
-	At         time.Time `json:"at"`  // UTC, millisecond precision
+	Seq        int64     `json:"seq"`               // 1, 2, 3… without gaps
+	At         time.Time `json:"at"`                // record time: UTC, millisecond precision
+	EventAt    time.Time `json:"event_at,omitzero"` // when it happened, when the author gave it
 	Author     string    `json:"author"`
 	Kind       Kind      `json:"kind"`
 	Text       string    `json:"text"`
 	Accounts   []string  `json:"accounts,omitempty"`
 	Machines   []string  `json:"machines,omitempty"`
-	Prev       string    `json:"prev"` // hex SHA-256 of the previous entry
-	Hash       string    `json:"hash"` // hex SHA-256 of this entry's canonical encoding
+	State      string    `json:"state,omitempty"` // hex SHA-256 of the case after this entry
+	Prev       string    `json:"prev"`            // hex SHA-256 of the previous entry
+	Hash       string    `json:"hash"`            // hex SHA-256 of this entry's canonical encoding
+	Seal       string    `json:"seal,omitempty"`  // keyed MAC or signature of Hash (see Sealer)
 }
 
 // Head is the last link of a chain, kept with the incident.
@@ -80,6 +118,14 @@ type Head struct {
 
 // Head returns the head of a chain ending with e.
 func (e Entry) Head() Head { return Head{Seq: e.Seq, Hash: e.Hash} }
+
+// When is the time the entry's event happened: EventAt when given, else At.
+func (e Entry) When() time.Time {
+	if e.EventAt.IsZero() {
+		return e.At
+	}
+	return e.EventAt
+}
 
 // Genesis is the Prev of an incident's first entry.
 func Genesis(incidentID int64) string {
@@ -109,7 +155,34 @@ func FormatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05Z") + " (" + Paris(t).Format("15:04 MST") + ")"
 }
 
-// Seal turns d into the entry following prev (nil for the first entry).
+// CheckNotFuture refuses a time after now (beyond MaxSkew); what names the
+// field for the message.
+func CheckNotFuture(what string, t, now time.Time) error {
+	if !t.IsZero() && t.After(now.Add(MaxSkew)) {
+		return &FutureError{What: what, At: t, Now: now}
+	}
+	return nil
+}
+
+// FutureError is a time in the future.
+type FutureError struct {
+	What    string
+	At, Now time.Time
+}
+
+func (e *FutureError) Error() string {
+	return fmt.Sprintf("journal: %s %s is in the future (now %s)", e.What, e.At.UTC().Format(time.RFC3339), e.Now.UTC().Format(time.RFC3339))
+}
+
+// FR is the message in French.
+func (e *FutureError) FR() string {
+	return fmt.Sprintf("%s %s est dans le futur (il est %s) : vérifiez l'année et le fuseau", e.What,
+		FormatTime(e.At), FormatTime(e.Now))
+}
+
+// Seal turns d into the entry following prev (nil for the first entry),
+// recorded at now. The record time never goes back: if the clock stepped
+// back, the entry takes its predecessor's time.
 func Seal(incidentID int64, prev *Entry, d Draft, now time.Time) (Entry, error) {
 	if strings.TrimSpace(d.Text) == "" {
 		return Entry{}, fmt.Errorf("journal: empty entry text")
@@ -121,29 +194,28 @@ func Seal(incidentID int64, prev *Entry, d Draft, now time.Time) (Entry, error) 
 	if err != nil {
 		return Entry{}, err
 	}
-	at := d.At
-	if at.IsZero() {
-		at = now
+	if err := CheckNotFuture("event time", d.EventAt, now); err != nil {
+		return Entry{}, err
 	}
 	e := Entry{
 		IncidentID: incidentID,
 		Seq:        1,
-		At:         at.UTC().Truncate(time.Millisecond),
+		At:         now.UTC().Truncate(time.Millisecond),
 		Author:     d.Author,
 		Kind:       k,
 		Text:       d.Text,
 		Accounts:   clean(d.Accounts),
 		Machines:   clean(d.Machines),
+		State:      d.State,
 		Prev:       Genesis(incidentID),
+	}
+	if !d.EventAt.IsZero() {
+		e.EventAt = d.EventAt.UTC().Truncate(time.Millisecond)
 	}
 	if prev != nil {
 		e.Seq = prev.Seq + 1
 		e.Prev = prev.Hash
-		// The main courante is chronological: an entry dated before its
-		// predecessor (a back-dated line, a clock step) is recorded at the
-		// predecessor's time and says so, rather than breaking the order.
 		if e.At.Before(prev.At) {
-			e.Text += fmt.Sprintf(" [horodatage demandé %s, antérieur à l'entrée %d]", e.At.Format(time.RFC3339), prev.Seq)
 			e.At = prev.At
 		}
 	}
@@ -162,8 +234,10 @@ func clean(in []string) []string {
 }
 
 // Canonical is the byte string an entry's hash covers: every field but
-// Hash, each as a length-prefixed value so no two entries share one
-// encoding. Times are Unix milliseconds, the precision the store keeps.
+// Hash and Seal, each as a length-prefixed value so no two entries share
+// one encoding. Times are Unix milliseconds, the precision the store keeps.
+// Entries written before event times and case digests existed (no EventAt,
+// no State) keep their version 1 encoding.
 func (e Entry) Canonical() []byte {
 	var b []byte
 	field := func(s string) {
@@ -178,15 +252,30 @@ func (e Entry) Canonical() []byte {
 			field(s)
 		}
 	}
-	b = append(b, "vigie-journal-v1\n"...)
+	v2 := e.State != "" || !e.EventAt.IsZero()
+	if v2 {
+		b = append(b, "vigie-journal-v2\n"...)
+	} else {
+		b = append(b, "vigie-journal-v1\n"...)
+	}
 	field(strconv.FormatInt(e.IncidentID, 10))
 	field(strconv.FormatInt(e.Seq, 10))
 	field(strconv.FormatInt(e.At.UnixMilli(), 10))
+	if v2 {
+		ev := ""
+		if !e.EventAt.IsZero() {
+			ev = strconv.FormatInt(e.EventAt.UnixMilli(), 10)
+		}
+		field(ev)
+	}
 	field(e.Author)
 	field(string(e.Kind))
 	field(e.Text)
 	list(e.Accounts)
 	list(e.Machines)
+	if v2 {
+		field(e.State)
+	}
 	field(e.Prev)
 	return b
 }
@@ -195,52 +284,4 @@ func (e Entry) Canonical() []byte {
 func (e Entry) Sum() string {
 	sum := sha256.Sum256(e.Canonical())
 	return hex.EncodeToString(sum[:])
-}
-
-// ChainError says where a chain stops being trustworthy.
-type ChainError struct {
-	IncidentID int64
-	Seq        int64 // the first entry that fails (for a missing tail: the head's number)
-	Reason     string
-}
-
-func (e *ChainError) Error() string {
-	return fmt.Sprintf("journal: incident %d: entry %d: %s", e.IncidentID, e.Seq, e.Reason)
-}
-
-// Verify checks that entries (in storage order) form an unbroken chain for
-// the incident ending at head. It returns a *ChainError naming the first
-// entry that was edited, inserted, reordered or removed.
-func Verify(incidentID int64, entries []Entry, head Head) error {
-	prevHash := Genesis(incidentID)
-	var prevAt time.Time
-	for i, e := range entries {
-		want := int64(i + 1)
-		fail := func(reason string, a ...any) error {
-			return &ChainError{IncidentID: incidentID, Seq: e.Seq, Reason: fmt.Sprintf(reason, a...)}
-		}
-		switch {
-		case e.IncidentID != incidentID:
-			return fail("belongs to incident %d", e.IncidentID)
-		case e.Seq != want:
-			return &ChainError{IncidentID: incidentID, Seq: want,
-				Reason: fmt.Sprintf("missing or out of order (found entry %d in its place)", e.Seq)}
-		case e.Prev != prevHash:
-			return fail("previous-entry hash does not match entry %d: an entry was inserted, removed or altered before it", e.Seq-1)
-		case e.Sum() != e.Hash:
-			return fail("content does not match its hash: the entry was altered")
-		case e.At.Before(prevAt):
-			return fail("dated before entry %d", e.Seq-1)
-		}
-		prevHash, prevAt = e.Hash, e.At
-	}
-	n := int64(len(entries))
-	switch {
-	case head.Seq != n:
-		return &ChainError{IncidentID: incidentID, Seq: max(n+1, 1),
-			Reason: fmt.Sprintf("journal head says %d entries, found %d: entries were removed or added outside Vigie", head.Seq, n)}
-	case n > 0 && head.Hash != prevHash:
-		return &ChainError{IncidentID: incidentID, Seq: n, Reason: "last entry does not match the journal head"}
-	}
-	return nil
 }

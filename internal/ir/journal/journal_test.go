@@ -60,7 +60,7 @@ func TestVerify(t *testing.T) {
 			es := chain(t, id, 5)
 			h := es[len(es)-1].Head()
 			es = tt.mutate(es, &h)
-			err := Verify(id, es, h)
+			err := Verify(id, es, Check{Head: h})
 			if tt.wantSeq == 0 {
 				if err != nil {
 					t.Fatalf("Verify: %v", err)
@@ -79,10 +79,10 @@ func TestVerify(t *testing.T) {
 }
 
 func TestVerifyEmpty(t *testing.T) {
-	if err := Verify(1, nil, Head{}); err != nil {
+	if err := Verify(1, nil, Check{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Verify(1, nil, Head{Seq: 2, Hash: "x"}); err == nil {
+	if err := Verify(1, nil, Check{Head: Head{Seq: 2, Hash: "x"}}); err == nil {
 		t.Fatal("empty journal with a head of 2 verified")
 	}
 }
@@ -99,12 +99,28 @@ func TestSeal(t *testing.T) {
 	if len(first.Machines) != 1 || first.Machines[0] != "pc-12" {
 		t.Errorf("machines = %q", first.Machines)
 	}
-	back, err := Seal(3, &first, Draft{Author: "bob", Text: "antidaté", At: now.Add(-time.Hour)}, now)
+	// An event dated an hour ago keeps its own time; the record time is
+	// the clock's, and the text is left as written.
+	back, err := Seal(3, &first, Draft{Author: "bob", Text: "antidaté", EventAt: now.Add(-time.Hour)}, now.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !back.At.Equal(first.At) || !strings.Contains(back.Text, "antérieur") {
+	if !back.EventAt.Equal(now.Add(-time.Hour).Truncate(time.Millisecond)) || !back.At.After(first.At) || back.Text != "antidaté" {
 		t.Errorf("back-dated entry = %+v", back)
+	}
+	// A clock that steps back does not break the order.
+	stepped, err := Seal(3, &back, Draft{Author: "bob", Text: "horloge"}, now)
+	if err != nil || !stepped.At.Equal(back.At) {
+		t.Errorf("clock step back: %+v, %v", stepped, err)
+	}
+	// A typo in the year is refused, a small skew is not.
+	if _, err := Seal(3, &first, Draft{Author: "bob", Text: "futur", EventAt: now.AddDate(1, 0, 0)}, now); err == nil {
+		t.Error("an event a year ahead was accepted")
+	} else if fe := (*FutureError)(nil); !errors.As(err, &fe) || !strings.Contains(fe.FR(), "futur") {
+		t.Errorf("future error = %v", err)
+	}
+	if _, err := Seal(3, &first, Draft{Author: "bob", Text: "décalage", EventAt: now.Add(time.Minute)}, now); err != nil {
+		t.Errorf("a one-minute clock skew was refused: %v", err)
 	}
 	for _, d := range []Draft{{Author: "bob"}, {Text: "x"}, {Author: "a", Text: "x", Kind: "rumour"}} {
 		if _, err := Seal(3, nil, d, now); err == nil {

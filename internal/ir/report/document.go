@@ -14,9 +14,9 @@ const mdSource = `# Incident {{.I.ID}} — {{md .I.Title}}
 
 | | |
 |---|---|
-| Type | {{.I.Type}} |
+| Type | {{.I.Type.FR}} |
 | Gravité | **{{.I.Severity}}** ({{.I.Severity.EN}}) — périmètre {{perimeter .I.Perimeter}}, impact {{impact .I.Impact}}, urgence {{urgency .I.Urgency}} |
-| Statut | {{.I.Status}}{{if not .I.ClosedAt.IsZero}} le {{t .I.ClosedAt}} par {{md .I.ClosedBy}}{{end}} |
+| Statut | {{.I.Status.FR}}{{if not .I.ClosedAt.IsZero}} le {{t .I.ClosedAt}} par {{md .I.ClosedBy}} ({{.I.Resolution.Label "fr"}}){{end}} |
 | Ouvert | {{t .I.OpenedAt}} par {{md .I.OpenedBy}} |
 | Responsable | {{md .I.Assignee}} |
 | Prise de connaissance | {{t .I.AwareAt}} |
@@ -56,7 +56,7 @@ const mdSource = `# Incident {{.I.ID}} — {{md .I.Title}}
 
 | # | Heure (UTC, Paris) | Auteur | Nature | Description |
 |---|---|---|---|---|
-{{range .C.Journal}}| {{.Seq}} | {{t .At}} | {{md .Author}} | {{.Kind}} | {{md .Text}}{{if .Accounts}} — comptes : {{md (join .Accounts)}}{{end}}{{if .Machines}} — machines : {{md (join .Machines)}}{{end}} |
+{{range .C.Journal}}| {{.Seq}} | {{t .At}}{{if not .EventAt.IsZero}} (survenu {{t .EventAt}}){{end}} | {{md .Author}} | {{.Kind.FR}} | {{md .Text}}{{if .Accounts}} — comptes : {{md (join .Accounts)}}{{end}}{{if .Machines}} — machines : {{md (join .Machines)}}{{end}} |
 {{end}}
 _Rapport produit par Vigie le {{t .Now}}._
 `
@@ -90,7 +90,7 @@ code{font-size:.85em;word-break:break-all}
 </style></head><body>
 <h1>Incident {{.I.ID}} — {{.I.Title}}</h1>
 <p><span class="sev sev{{printf "%d" .I.Severity}}">{{.I.Severity}}</span>
-périmètre {{perimeter .I.Perimeter}}, impact {{impact .I.Impact}}, urgence {{urgency .I.Urgency}} — {{.I.Type}}, {{.I.Status}}</p>
+périmètre {{perimeter .I.Perimeter}}, impact {{impact .I.Impact}}, urgence {{urgency .I.Urgency}} — {{.I.Type.FR}}, {{.I.Status.FR}}{{if .I.Resolution}} ({{.I.Resolution.Label "fr"}}){{end}}</p>
 <table>
 <tr><th>Ouvert</th><td>{{t .I.OpenedAt}} par {{.I.OpenedBy}}</td></tr>
 <tr><th>Responsable</th><td>{{.I.Assignee}}</td></tr>
@@ -118,7 +118,7 @@ périmètre {{perimeter .I.Perimeter}}, impact {{impact .I.Impact}}, urgence {{u
 {{end}}</table>
 <h2>Chronologie (main courante)</h2>
 <table><tr><th>#</th><th>Heure (UTC, Paris)</th><th>Auteur</th><th>Nature</th><th>Description</th><th>Empreinte</th></tr>
-{{range .C.Journal}}<tr><td>{{.Seq}}</td><td>{{t .At}}</td><td>{{.Author}}</td><td>{{.Kind}}</td>
+{{range .C.Journal}}<tr><td>{{.Seq}}</td><td>{{t .At}}{{if not .EventAt.IsZero}}<br><small>survenu {{t .EventAt}}</small>{{end}}</td><td>{{.Author}}</td><td>{{.Kind.FR}}</td>
 <td>{{.Text}}{{if .Accounts}}<br><small>comptes : {{join .Accounts}}</small>{{end}}{{if .Machines}}<br><small>machines : {{join .Machines}}</small>{{end}}</td><td><code>{{short .Hash}}</code></td></tr>
 {{end}}</table>
 <p><small>Rapport produit par Vigie le {{t .Now}}.</small></p>

@@ -130,6 +130,7 @@ var funcs = template.FuncMap{
 
 // mdEscape keeps table cells and text from breaking the Markdown.
 func mdEscape(s string) string {
+	s = journal.Printable(s)
 	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
 	return r.Replace(s)
 }

@@ -26,39 +26,58 @@ func stableUUID(parts ...string) uuid.UUID {
 	return uuid.NewSHA1(namespace, []byte(strings.Join(parts, "\x00")))
 }
 
-// ShareOptions name the organisation sharing the indicators.
+// ShareOptions name the organisation sharing the indicators and the TLP
+// level they are shared under.
 type ShareOptions struct {
 	Org string // "": "Vigie"
-	Now time.Time
-	// TLP is the Traffic Light Protocol level: clear, green, amber
-	// (default) or red.
+	// TLP is a TLP 2.0 level, English or French ("": amber); an unknown
+	// level is refused.
 	TLP string
 }
 
-func (o *ShareOptions) defaults() {
+func (o *ShareOptions) parse() (TLP, error) {
 	if o.Org == "" {
 		o.Org = "Vigie"
 	}
-	if o.Now.IsZero() {
-		o.Now = time.Now()
-	}
-	if o.TLP == "" {
-		o.TLP = "amber"
-	}
+	return ParseTLP(o.TLP)
 }
 
-// shared returns the indicators worth sharing: those pushed in block mode
-// and those still proposed (a partner may well block what we only watch,
-// but our watch list stays ours).
-func shared(c incident.Case) []incident.Indicator {
-	var out []incident.Indicator
-	for _, ind := range c.Indicators {
-		if ind.State == incident.Pushed && ind.Mode == "watch" {
-			continue
-		}
-		out = append(out, ind)
+// shared returns the indicators worth sharing: the ones blocked or
+// proposed, and the ones watched. A watched indicator (an attacker's IP
+// seen signing in, a sender domain that may also send legitimate mail) is
+// shared for correlation, marked not for blocking (MISP to_ids false, STIX
+// anomalous-activity).
+func shared(c incident.Case) []incident.Indicator { return c.Indicators }
+
+func watched(ind incident.Indicator) bool {
+	return ind.Mode == "watch" || (ind.State == incident.Proposed && ind.Suggested == "watch")
+}
+
+// modified is when an indicator last changed: proposed, then pushed.
+func modified(ind incident.Indicator, fallback time.Time) (created, mod time.Time) {
+	created = ind.AddedAt
+	if created.IsZero() {
+		created = fallback
 	}
-	return out
+	mod = created
+	if ind.PushedAt.After(mod) {
+		mod = ind.PushedAt
+	}
+	return created.UTC(), mod.UTC()
+}
+
+// caseModified is the newest change to what is shared.
+func caseModified(c incident.Case) time.Time {
+	m := c.Incident.OpenedAt
+	for _, ind := range c.Indicators {
+		if _, mod := modified(ind, c.Incident.OpenedAt); mod.After(m) {
+			m = mod
+		}
+	}
+	if c.Incident.ClosedAt.After(m) {
+		m = c.Incident.ClosedAt
+	}
+	return m.UTC()
 }
 
 var mispTypes = map[string][2]string{ // kind → category, type
@@ -72,15 +91,20 @@ var mispTypes = map[string][2]string{ // kind → category, type
 }
 
 type mispAttribute struct {
-	UUID         string `json:"uuid"`
-	EventID      string `json:"event_id"`
-	Category     string `json:"category"`
-	Type         string `json:"type"`
-	Value        string `json:"value"`
-	ToIDS        bool   `json:"to_ids"`
-	Comment      string `json:"comment"`
-	Timestamp    string `json:"timestamp"`
-	Distribution string `json:"distribution"`
+	ID             string    `json:"id"`
+	UUID           string    `json:"uuid"`
+	EventID        string    `json:"event_id"`
+	ObjectID       string    `json:"object_id"`
+	Category       string    `json:"category"`
+	Type           string    `json:"type"`
+	Value          string    `json:"value"`
+	ToIDS          bool      `json:"to_ids"`
+	Comment        string    `json:"comment"`
+	Timestamp      string    `json:"timestamp"`
+	Distribution   string    `json:"distribution"`
+	SharingGroupID string    `json:"sharing_group_id"`
+	Deleted        bool      `json:"deleted"`
+	Tag            []mispTag `json:"Tag,omitempty"`
 }
 
 type mispOrg struct {
@@ -117,11 +141,16 @@ type mispTag struct {
 
 // MISP writes the incident's indicators as a MISP event (MISP core
 // format), unpublished, to be imported and reviewed on a MISP instance.
+// Watched indicators are attributes with to_ids false. Timestamps are the
+// indicators' own, so exporting an unchanged case twice gives the same
+// event.
 func MISP(w io.Writer, c incident.Case, o ShareOptions) error {
-	o.defaults()
-	ts := strconv.FormatInt(o.Now.Unix(), 10)
+	tlp, err := o.parse()
+	if err != nil {
+		return err
+	}
 	id := strconv.FormatInt(c.Incident.ID, 10)
-	org := mispOrg{ID: "0", Name: o.Org, UUID: stableUUID("org", o.Org).String()}
+	org := mispOrg{ID: "1", Name: o.Org, UUID: stableUUID("org", o.Org).String()}
 	threat := map[incident.Severity]string{incident.Anomaly: "3", incident.Minor: "2", incident.Major: "1", incident.Crisis: "1"}[c.Incident.Severity]
 	if threat == "" {
 		threat = "4"
@@ -132,21 +161,32 @@ func MISP(w io.Writer, c incident.Case, o ShareOptions) error {
 	}
 	ev := mispEvent{
 		ID: id, UUID: stableUUID("misp-event", o.Org, id).String(),
-		Info:          fmt.Sprintf("%s: %s", c.Incident.Type, c.Incident.Title),
+		Info:          fmt.Sprintf("%s : %s", c.Incident.Type.FR(), oneLine(c.Incident.Title)),
 		Date:          c.Incident.OpenedAt.UTC().Format("2006-01-02"),
 		ThreatLevelID: threat, Analysis: analysis, Distribution: "0", SharingGroupID: "0",
-		Timestamp: ts, PublishTimestamp: "0", OrgID: "0", OrgcID: "0", Org: org, Orgc: org,
-		Tag: []mispTag{{"tlp:" + o.TLP}, {"rsit:fraud=\"phishing\""}},
+		Timestamp: strconv.FormatInt(caseModified(c).Unix(), 10), PublishTimestamp: "0",
+		OrgID: org.ID, OrgcID: org.ID, Org: org, Orgc: org,
+		Tag:       []mispTag{{"tlp:" + string(tlp)}, {`rsit:fraud="phishing"`}},
+		Attribute: []mispAttribute{},
+	}
+	if c.Incident.Type == incident.MailboxCompromise {
+		ev.Tag[1] = mispTag{`rsit:intrusions="privileged-account-compromise"`}
 	}
 	for _, ind := range shared(c) {
 		ct, ok := mispTypes[ind.Kind]
 		if !ok {
 			continue
 		}
+		_, mod := modified(ind, c.Incident.OpenedAt)
+		comment := ind.Origin
+		if watched(ind) {
+			comment += " (surveillé, ne pas bloquer sans vérification)"
+		}
 		ev.Attribute = append(ev.Attribute, mispAttribute{
-			UUID: stableUUID("misp-attr", ev.UUID, ind.Kind, ind.Value).String(), EventID: id,
-			Category: ct[0], Type: ct[1], Value: ind.Value, ToIDS: ind.Kind != incident.KindFuzzy,
-			Comment: ind.Origin, Timestamp: ts, Distribution: "5",
+			ID: strconv.FormatInt(max(ind.ID, 0), 10), UUID: stableUUID("misp-attr", ev.UUID, ind.Kind, ind.Value).String(),
+			EventID: id, ObjectID: "0", Category: ct[0], Type: ct[1], Value: ind.Value,
+			ToIDS: ind.Kind != incident.KindFuzzy && !watched(ind), Comment: comment,
+			Timestamp: strconv.FormatInt(mod.Unix(), 10), Distribution: "5", SharingGroupID: "0",
 		})
 	}
 	ev.AttributeCount = strconv.Itoa(len(ev.Attribute))
@@ -158,64 +198,74 @@ func MISP(w io.Writer, c incident.Case, o ShareOptions) error {
 	return nil
 }
 
-// STIX writes a STIX 2.1 bundle: the sharing organisation's identity, one
-// indicator per observable (the phishing URLs first among them) with a
-// STIX pattern such as [url:value = '…'], and a report grouping them.
+// stixTime formats a STIX timestamp (RFC 3339, UTC, milliseconds).
+func stixTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// identityCreated dates the sharing organisation's identity object: its
+// id derives from the name, so one fixed version keeps it stable.
+const identityCreated = "2024-01-01T00:00:00.000Z"
+
+// STIX writes a STIX 2.1 bundle: the sharing organisation's identity, the
+// TLP 2.0 marking, one indicator per observable with a STIX pattern such
+// as [url:value = '…'] (watched ones as anomalous-activity), and a report
+// grouping them. Ids are stable; created is when Vigie first saw the
+// indicator and modified moves only when it changes (pushed, closed), as
+// STIX versioning requires (§3.6).
 func STIX(w io.Writer, c incident.Case, o ShareOptions) error {
-	o.defaults()
-	ts := o.Now.UTC().Format("2006-01-02T15:04:05.000Z")
+	tlp, err := o.parse()
+	if err != nil {
+		return err
+	}
+	marking := stixTLP[tlp]
 	idn := "identity--" + stableUUID("identity", o.Org).String()
-	tlp := map[string]string{ // STIX 2.1 §7.2.1.4 predefined TLP markings
-		"clear": "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-		"green": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-		"amber": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-		"red":   "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
-	}[o.TLP]
-	objs := []map[string]any{{
-		"type": "identity", "spec_version": "2.1", "id": idn, "created": ts, "modified": ts,
-		"name": o.Org, "identity_class": "organization",
-	}}
+	incID := strconv.FormatInt(c.Incident.ID, 10)
+	objs := []map[string]any{
+		{"type": "identity", "spec_version": "2.1", "id": idn, "created": identityCreated, "modified": identityCreated,
+			"name": o.Org, "identity_class": "organization"},
+		stixMarking(tlp),
+	}
 	var refs []string
 	for _, ind := range shared(c) {
 		pattern, name := stixPattern(ind)
 		if pattern == "" {
 			continue
 		}
+		created, mod := modified(ind, c.Incident.OpenedAt)
+		types := []string{"malicious-activity"}
+		if watched(ind) {
+			types = []string{"anomalous-activity"}
+		}
 		obj := map[string]any{
 			"type": "indicator", "spec_version": "2.1",
-			"id":      "indicator--" + stableUUID("stix-indicator", o.Org, strconv.FormatInt(c.Incident.ID, 10), ind.Kind, ind.Value).String(),
-			"created": ts, "modified": ts, "created_by_ref": idn,
+			"id":      "indicator--" + stableUUID("stix-indicator", o.Org, incID, ind.Kind, ind.Value).String(),
+			"created": stixTime(created), "modified": stixTime(mod), "created_by_ref": idn,
 			"name": name, "description": fmt.Sprintf("%s (%s), incident %d", name, ind.Origin, c.Incident.ID),
-			"indicator_types": []string{"malicious-activity"},
+			"indicator_types": types,
 			"pattern":         pattern, "pattern_type": "stix", "pattern_version": "2.1",
-			"valid_from": c.Incident.OpenedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+			"valid_from":          stixTime(created),
+			"object_marking_refs": []string{marking},
 		}
-		if !ind.ExpiresAt.IsZero() {
-			obj["valid_until"] = ind.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000Z")
-		}
-		if tlp != "" {
-			obj["object_marking_refs"] = []string{tlp}
+		if !ind.ExpiresAt.IsZero() && ind.ExpiresAt.After(created) {
+			obj["valid_until"] = stixTime(ind.ExpiresAt)
 		}
 		objs = append(objs, obj)
 		refs = append(refs, obj["id"].(string))
 	}
+	mod := caseModified(c)
 	if len(refs) > 0 {
-		rep := map[string]any{
+		objs = append(objs, map[string]any{
 			"type": "report", "spec_version": "2.1",
-			"id":      "report--" + stableUUID("stix-report", o.Org, strconv.FormatInt(c.Incident.ID, 10)).String(),
-			"created": ts, "modified": ts, "created_by_ref": idn,
-			"name":         fmt.Sprintf("Incident %d: %s", c.Incident.ID, c.Incident.Title),
+			"id":      "report--" + stableUUID("stix-report", o.Org, incID).String(),
+			"created": stixTime(c.Incident.OpenedAt), "modified": stixTime(mod), "created_by_ref": idn,
+			"name":         fmt.Sprintf("Incident %d : %s", c.Incident.ID, oneLine(c.Incident.Title)),
 			"report_types": []string{"campaign", "indicator"},
-			"published":    ts, "object_refs": refs,
-		}
-		if tlp != "" {
-			rep["object_marking_refs"] = []string{tlp}
-		}
-		objs = append(objs, rep)
+			"published":    stixTime(mod), "object_refs": refs,
+			"object_marking_refs": []string{marking},
+		})
 	}
 	bundle := map[string]any{
 		"type":    "bundle",
-		"id":      "bundle--" + stableUUID("stix-bundle", o.Org, strconv.FormatInt(c.Incident.ID, 10), ts).String(),
+		"id":      "bundle--" + stableUUID("stix-bundle", o.Org, incID, stixTime(mod)).String(),
 		"objects": objs,
 	}
 	enc := json.NewEncoder(w)
@@ -238,9 +288,9 @@ func stixPattern(ind incident.Indicator) (pattern, name string) {
 		return "[email-addr:value = '" + q + "']", "Phishing sender"
 	case incident.KindIP:
 		if strings.Contains(ind.Value, ":") {
-			return "[ipv6-addr:value = '" + q + "']", "Sending IP"
+			return "[ipv6-addr:value = '" + q + "']", "Attacker IP"
 		}
-		return "[ipv4-addr:value = '" + q + "']", "Sending IP"
+		return "[ipv4-addr:value = '" + q + "']", "Attacker IP"
 	case incident.KindSHA256:
 		return "[file:hashes.'SHA-256' = '" + q + "']", "Malicious attachment"
 	}

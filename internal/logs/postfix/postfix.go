@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/logs"
@@ -20,7 +21,7 @@ const maxQueue = 200_000
 // Parse reads Postfix log lines; other programs' lines are ignored.
 func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
 	var st logs.Stats
-	p := parser{submitter: map[string]string{}}
+	p := parser{submitter: map[string]string{}, sent: map[string]*logs.MailSent{}}
 	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
 		if line[0] == '#' {
 			return
@@ -52,6 +53,9 @@ var Parser = logs.ParserFunc(Parse)
 
 type parser struct {
 	submitter map[string]string // queue ID → SASL user or local sender
+	// sent keeps the authenticated submissions still in the queue, so the
+	// delivery lines that follow ("to=<…>") add their recipients.
+	sent map[string]*logs.MailSent
 }
 
 func (p *parser) parse(rest string) logs.Event {
@@ -110,6 +114,7 @@ func (p *parser) parse(rest string) logs.Event {
 		}
 		if body == "removed" {
 			delete(p.submitter, qid)
+			delete(p.sent, qid)
 			return nil
 		}
 		if strings.HasPrefix(body, "from=") && strings.Contains(body, "nrcpt=") {
@@ -121,8 +126,21 @@ func (p *parser) parse(rest string) logs.Event {
 				if u != "" {
 					ev.Sender = u
 				}
+				if len(p.sent) >= maxQueue {
+					clear(p.sent)
+				}
+				p.sent[qid] = ev
 			}
 			return ev
+		}
+	case "smtp", "lmtp", "local", "virtual", "pipe", "error":
+		// Delivery lines name each recipient: "to=<x>, relay=…, status=sent".
+		// They come after the qmgr line, so the recipients are added to the
+		// event already emitted: a reader sees them once the file is read.
+		if ev := p.sent[qid]; ev != nil && strings.HasPrefix(body, "to=") {
+			if rcpt := strings.ToLower(logs.Field(body, "to")); rcpt != "" && !slices.Contains(ev.Recipients, rcpt) {
+				ev.Recipients = append(ev.Recipients, rcpt)
+			}
 		}
 	}
 	return nil

@@ -109,6 +109,25 @@ Mar  3 08:12:03 mx postfix/qmgr[998]: 6D0000003: from=<www-data@mx.cabinet.examp
 	}
 }
 
+// TestSubmissionRecipients follows an authenticated submission to its
+// delivery lines: the recipients of mail an account sent are what the
+// InterCERT fiche's action 4.b needs to warn.
+func TestSubmissionRecipients(t *testing.T) {
+	log := `Mar  3 08:12:01 mx postfix/submission/smtpd[2101]: 4B0000001: client=unknown[192.0.2.10], sasl_method=PLAIN, sasl_username=alice@cabinet.example
+Mar  3 08:12:01 mx postfix/qmgr[998]: 4B0000001: from=<alice@cabinet.example>, size=4001, nrcpt=3 (queue active)
+Mar  3 08:12:02 mx postfix/smtp[3001]: 4B0000001: to=<Bob@Fournisseur.example>, relay=mx.fournisseur.example[198.51.100.7]:25, delay=1, status=sent (250 ok)
+Mar  3 08:12:02 mx postfix/lmtp[3002]: 4B0000001: to=<carol@cabinet.example>, relay=imap[private/dovecot-lmtp], delay=1, status=sent (250 ok)
+Mar  3 08:12:03 mx postfix/smtp[3001]: 4B0000001: to=<dan@partenaire.example>, relay=none, delay=2, status=deferred (connect timeout)
+Mar  3 08:12:03 mx postfix/smtp[3001]: 5C0000002: to=<eve@example.net>, relay=none, status=sent (250 ok)
+Mar  3 08:12:04 mx postfix/qmgr[998]: 4B0000001: removed`
+	evs, _ := logstest.ParseString(t, Parser, "x", log)
+	m := evs[2][0].(*logs.MailSent)
+	want := []string{"bob@fournisseur.example", "carol@cabinet.example", "dan@partenaire.example"}
+	if strings.Join(m.Recipients, " ") != strings.Join(want, " ") {
+		t.Errorf("recipients = %v, want %v", m.Recipients, want)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	b, _ := os.ReadFile("testdata/fail2ban-postfix.log")
 	logstest.Fuzz(f, Parser, string(b), "Mar  3 08:12:01 mx postfix/qmgr[1]: ABCDE1: from=<, nrcpt=", "Mar  3 08:12:01 postfix/smtpd[1]: warning: [: authentication failed")
