@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -345,6 +346,23 @@ type MilterCfg struct {
 	// Quarantine says what the MTA is told for a quarantined message, once
 	// our copy is stored: "hold" (Postfix hold queue) or "discard".
 	Quarantine string `yaml:"quarantine"`
+	// SocketMode and SocketGroup apply to a unix: listener (Postfix's
+	// smtpd connects as user postfix: group postfix, mode 0660).
+	SocketMode  FileMode `yaml:"socket_mode"`
+	SocketGroup string   `yaml:"socket_group"`
+}
+
+// FileMode is a permission mode written in octal ("0660").
+type FileMode uint32
+
+// UnmarshalYAML reads an octal mode.
+func (m *FileMode) UnmarshalYAML(n *yaml.Node) error {
+	v, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(n.Value), "0o"), 8, 32)
+	if err != nil || v > 0o777 {
+		return fmt.Errorf("line %d: %q is not an octal permission mode like 0660", n.Line, n.Value)
+	}
+	*m = FileMode(v)
+	return nil
 }
 
 // RelayCfg is the SMTP filtering relay (Vigie as MX in front of the mail server).
@@ -406,7 +424,7 @@ type TraceCfg struct {
 // DefaultServe returns the gateway defaults.
 func DefaultServe() Serve {
 	return Serve{
-		Milter: MilterCfg{Enabled: true, Listen: "127.0.0.1:7357", Timeout: 30 * time.Second, Quarantine: "hold"},
+		Milter: MilterCfg{Enabled: true, Listen: "127.0.0.1:7357", Timeout: 30 * time.Second, Quarantine: "hold", SocketMode: 0o660},
 		Relay: RelayCfg{Enabled: true, Listen: "127.0.0.1:2525", NextHop: "127.0.0.1:25",
 			MaxSize: 50 << 20, MaxRecipients: 100, Timeout: 30 * time.Second,
 			RetryMin: time.Minute, RetryMax: time.Hour, MaxAge: 5 * 24 * time.Hour, Workers: 16},

@@ -140,7 +140,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		}
 	}
 	if s.Milter.Enabled {
-		ln, err := milter.Listen(s.Milter.Listen)
+		ln, err := milter.Listen(s.Milter.Listen, milter.Socket{Mode: os.FileMode(s.Milter.SocketMode), Group: s.Milter.SocketGroup})
 		if err != nil {
 			return nil, fmt.Errorf("serve: milter: %w", err)
 		}

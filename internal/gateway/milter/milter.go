@@ -16,8 +16,12 @@ import (
 	"net"
 	"net/netip"
 	"net/textproto"
+	"os"
+	"os/user"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	gomilter "github.com/emersion/go-milter"
@@ -52,12 +56,85 @@ type Server struct {
 	active   sync.WaitGroup
 }
 
-// Listen opens addr: "host:port" or "unix:/path/to/socket".
-func Listen(addr string) (net.Listener, error) {
-	if p, ok := strings.CutPrefix(addr, "unix:"); ok {
-		return net.Listen("unix", p)
+// Socket says who may use a Unix-domain milter socket.
+type Socket struct {
+	Mode  os.FileMode // permission bits; 0660 when zero
+	Group string      // group name or number owning it; "" keeps the process's
+}
+
+// Listen opens addr: "host:port" or "unix:/path/to/socket". A Unix socket
+// gets sock's mode and group (Postfix's smtpd must be able to connect:
+// group postfix, mode 0660). A socket file left by a process that died is
+// removed first; a socket some process still answers on, or a path that is
+// not a socket, is an error and is left alone.
+func Listen(addr string, sock Socket) (net.Listener, error) {
+	path, ok := strings.CutPrefix(addr, "unix:")
+	if !ok {
+		return net.Listen("tcp", addr)
 	}
-	return net.Listen("tcp", addr)
+	if err := removeStale(path); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	mode := sock.Mode
+	if mode == 0 {
+		mode = 0o660
+	}
+	if sock.Group != "" {
+		gid, err := lookupGroup(sock.Group)
+		if err == nil {
+			err = os.Chown(path, -1, gid)
+		}
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("milter: socket group %s: %w", sock.Group, err)
+		}
+	}
+	if err := os.Chmod(path, mode.Perm()); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("milter: socket mode: %w", err)
+	}
+	return ln, nil
+}
+
+// removeStale removes a Unix socket nobody listens on any more.
+func removeStale(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("milter: %w", err)
+	}
+	if fi.Mode()&os.ModeSocket == 0 {
+		return fmt.Errorf("milter: %s exists and is not a socket: not removed", path)
+	}
+	c, err := net.DialTimeout("unix", path, 2*time.Second)
+	if err == nil {
+		c.Close()
+		return fmt.Errorf("milter: %s is in use by another process (another vigie serve?)", path)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("milter: probing %s: %w", path, err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("milter: removing stale socket: %w", err)
+	}
+	return nil
+}
+
+func lookupGroup(name string) (int, error) {
+	if gid, err := strconv.Atoi(name); err == nil {
+		return gid, nil
+	}
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(g.Gid)
 }
 
 // Serve answers milter connections on ln until Shutdown.
