@@ -28,11 +28,28 @@ func TestFrenchCampaignsAreCaught(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
-		name string
-		raw  []byte
-		min  scan.Action
-	}{
+	for _, tc := range frenchCampaigns() {
+		t.Run(tc.name, func(t *testing.T) {
+			v := s.Scan(t.Context(), tc.raw, scan.Envelope{})
+			if v.Action.Rank() < tc.min.Rank() {
+				t.Errorf("%s (%.1f), want at least %s; signals %v", v.Action, v.Score, tc.min, names(v))
+			}
+		})
+	}
+}
+
+type campaignCase struct {
+	name string
+	raw  []byte
+	min  scan.Action
+}
+
+// frenchCampaigns are ten campaign families that Cybermalveillance.gouv.fr
+// has documented in its public alerts, written as they reach a hospital.
+// They are also the fixtures that exercise the lure phrases whose source
+// is those families (TestLurePhrasesHaveEvidence).
+func frenchCampaigns() []campaignCase {
+	return []campaignCase{
 		{"Ameli carte Vitale", campaign("mail.ameli-remb-exemple.com", "spf=pass smtp.mailfrom=ameli-remb-exemple.com; dkim=none; dmarc=none header.from=ameli-remb-exemple.com",
 			`From: "Assurance Maladie" <noreply@ameli-remb-exemple.com>
 Subject: Votre carte Vitale arrive à expiration`,
@@ -74,13 +91,5 @@ Subject: Vous êtes éligible à un remboursement`,
 			`From: "Mon Compte Formation" <info@cpf-droits-exemple.fr>
 Subject: Vos droits CPF expirent le 31/12`,
 			`<p>Vos droits CPF (1 250 €) expirent le 31 décembre. Utilisez-les avant qu'il ne soit trop tard.</p><p><a href="https://cpf-droits-exemple.fr/activer">Activer mes droits</a></p>`), scan.Quarantine},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			v := s.Scan(t.Context(), tc.raw, scan.Envelope{})
-			if v.Action.Rank() < tc.min.Rank() {
-				t.Errorf("%s (%.1f), want at least %s; signals %v", v.Action, v.Score, tc.min, names(v))
-			}
-		})
 	}
 }

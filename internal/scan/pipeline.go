@@ -151,6 +151,14 @@ func (s *Scanner) runCheck(ctx context.Context, c Check, in *Input, out *Emitter
 	c.Check(ctx, in, out)
 }
 
+// NewInput builds what the checks read from a parsed message, without
+// authentication: for tools that run one check family over a corpus.
+func NewInput(raw []byte, m *message.Message, env Envelope) *Input {
+	in := &Input{Raw: raw, Msg: m, Env: env}
+	prepare(in)
+	return in
+}
+
 func prepare(in *Input) {
 	m := in.Msg
 	in.FromDomain = m.FromAddr().Domain()

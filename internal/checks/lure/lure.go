@@ -31,27 +31,78 @@ func init() { scan.Signals.DefineYAML("lure", signals) }
 
 // Check is the lure-and-layout check family.
 type Check struct {
-	themes []string // index -> signal name
-	dict   *textmatch.Dict[phrase]
+	themes  []string // index -> signal name
+	entries []Entry  // phrase number -> catalogue entry
+	dict    *textmatch.Dict[phrase]
 	// Theme indexes judged apart, -1 when the catalogue has none.
 	footer, billing, callback int
 }
 
+// Entry is one phrase of the catalogue with its theme's signal and its source.
+type Entry struct {
+	Signal string
+	Theme  string
+	Source string
+	Text   string
+}
+
 // phrase is a catalogue entry: its theme and its number.
 type phrase struct{ theme, id int }
+
+// catalogue is the lure file: sources described once, then per theme the
+// phrases grouped by source.
+type catalogue struct {
+	sources map[string]string
+	themes  map[string]map[string][]string
+}
+
+func parseCatalogue(data []byte) (catalogue, error) {
+	var raw map[string]yaml.Node
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return catalogue{}, fmt.Errorf("lure catalogue: %w", err)
+	}
+	c := catalogue{sources: map[string]string{}, themes: map[string]map[string][]string{}}
+	for name, node := range raw {
+		if name == "sources" {
+			if err := node.Decode(&c.sources); err != nil {
+				return c, fmt.Errorf("lure catalogue: sources: %w", err)
+			}
+			continue
+		}
+		var grouped map[string][]string
+		if err := node.Decode(&grouped); err != nil {
+			// A plain list (a site's own file): phrases of its own.
+			var plain []string
+			if err2 := node.Decode(&plain); err2 != nil {
+				return c, fmt.Errorf("lure catalogue: theme %s: %w", name, err)
+			}
+			grouped = map[string][]string{"local": plain}
+			c.sources["local"] = "the site's own catalogue"
+		}
+		c.themes[name] = grouped
+	}
+	for theme, groups := range c.themes {
+		for src := range groups {
+			if c.sources[src] == "" {
+				return c, fmt.Errorf("lure catalogue: theme %s: source %q is not described under sources", theme, src)
+			}
+		}
+	}
+	return c, nil
+}
 
 // New builds the check from a lure catalogue (nil for the embedded one).
 func New(data []byte) (*Check, error) {
 	if data == nil {
 		data = defaultLures
 	}
-	var raw map[string][]string
-	if err := yaml.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("lure catalogue: %w", err)
+	cat, err := parseCatalogue(data)
+	if err != nil {
+		return nil, err
 	}
 	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1}
-	names := make([]string, 0, len(raw))
-	for k := range raw {
+	names := make([]string, 0, len(cat.themes))
+	for k := range cat.themes {
 		names = append(names, k)
 	}
 	sort.Strings(names)
@@ -72,18 +123,54 @@ func New(data []byte) (*Check, error) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
 		}
 		c.themes = append(c.themes, sig)
-		for i, p := range raw[theme] {
-			c.dict.Add(p, phrase{idx, i})
+		srcs := make([]string, 0, len(cat.themes[theme]))
+		for src := range cat.themes[theme] {
+			srcs = append(srcs, src)
+		}
+		sort.Strings(srcs)
+		for _, src := range srcs {
+			for _, p := range cat.themes[theme][src] {
+				c.dict.Add(p, phrase{idx, len(c.entries)})
+				c.entries = append(c.entries, Entry{Signal: sig, Theme: theme, Source: src, Text: p})
+			}
 		}
 	}
 	return c, nil
 }
 
-// Name implements scan.Check.
-func (*Check) Name() string { return "lure" }
+// Entries returns every phrase of the catalogue.
+func (c *Check) Entries() []Entry { return c.entries }
 
-// Check implements scan.Check.
-func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+// Sources describes the catalogue's sources.
+func Sources(data []byte) (map[string]string, error) {
+	if data == nil {
+		data = defaultLures
+	}
+	cat, err := parseCatalogue(data)
+	return cat.sources, err
+}
+
+// Matches returns the numbers of the distinct catalogue entries a message
+// matches, as the check reads it (subject, sender name, body, its end,
+// image alt texts).
+func (c *Check) Matches(in *scan.Input) []int {
+	var out []int
+	for p := range c.distinct(in, bodyOf(in)) {
+		out = append(out, p.id)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func bodyOf(in *scan.Input) string {
+	body := in.Msg.HTMLText
+	if len(in.Msg.Text) > len(body) {
+		body = in.Msg.Text
+	}
+	return body
+}
+
+func (c *Check) distinct(in *scan.Input, body string) map[phrase]bool {
 	m := in.Msg
 	distinct := map[phrase]bool{}
 	collect := func(text string, limit int) {
@@ -93,16 +180,23 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		})
 	}
 	collect(m.Subject, 60)
-	collect(in.Msg.FromAddr().Name, 20)
-	body := m.HTMLText
-	if len(m.Text) > len(body) {
-		body = m.Text
-	}
+	collect(m.FromAddr().Name, 20)
 	collect(body, 1500)
 	if len(body) > 6000 {
 		collect(body[len(body)-3000:], 0) // footers are at the end
 	}
 	collect(strings.Join(m.ImageAlts, " . "), 200)
+	return distinct
+}
+
+// Name implements scan.Check.
+func (*Check) Name() string { return "lure" }
+
+// Check implements scan.Check.
+func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	body := bodyOf(in)
+	distinct := c.distinct(in, body)
 	// Different phrases found per theme: a theme is found when it has one.
 	perTheme := map[int]int{}
 	for p := range distinct {
