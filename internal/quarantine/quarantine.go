@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/durable"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 )
@@ -66,8 +67,12 @@ type Deliverer interface {
 // Store is the quarantine.
 type Store struct {
 	dir  string
+	db   *store.DB
 	repo *store.Quarantine
 	log  *slog.Logger
+	// Learner, when set before use, learns the operators' decisions as
+	// they are taken (see Decide); without one they wait for Replay.
+	Learner Learner
 }
 
 // Open returns the quarantine kept in dir with metadata in db. log may be nil.
@@ -78,7 +83,7 @@ func Open(dir string, db *store.DB, log *slog.Logger) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	return &Store{dir: dir, repo: db.Quarantine(), log: log}, nil
+	return &Store{dir: dir, db: db, repo: db.Quarantine(), log: log}, nil
 }
 
 // Meta is what the front end knows of a message besides its verdict.
@@ -119,6 +124,7 @@ func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (E
 	if m.Envelope.ClientIP.IsValid() {
 		e.ClientIP = m.Envelope.ClientIP.String()
 	}
+	e.FromName = displayName(raw)
 	if v != nil {
 		e.From, e.Subject, e.MessageID, e.Score = v.Indicators.FromAddress, v.Indicators.Subject, v.Indicators.MessageID, v.Score
 		for _, sg := range v.Signals {
@@ -138,6 +144,34 @@ func writeFileSync(path string, data []byte) error {
 		return err
 	}
 	return durable.WriteFile(path, data)
+}
+
+// displayName is the From header's display name, read from the header
+// section alone with the message parser's limits.
+func displayName(raw []byte) string {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if i := bytes.Index(raw, []byte("\n\n")); i >= 0 && (end < 0 || i < end) {
+		end = i
+	}
+	if end < 0 {
+		end = len(raw)
+	}
+	m := message.Parse(raw[:end], message.DefaultLimits())
+	name := strings.TrimSpace(m.FromAddr().Name)
+	if len(name) > 200 {
+		name = strings.ToValidUTF8(name[:200], "")
+	}
+	return name
+}
+
+// Page returns a page of the list (package store's keyset paging).
+func (s *Store) Page(ctx context.Context, q store.QuarantineQuery) ([]Entry, bool, error) {
+	return s.repo.Page(ctx, q)
+}
+
+// Count counts the entries a query selects, up to max (0: all).
+func (s *Store) Count(ctx context.Context, q store.QuarantineQuery, max int) (int, error) {
+	return s.repo.Count(ctx, q, max)
 }
 
 // List returns entries, newest first.

@@ -32,6 +32,11 @@ type QuarantineRow struct {
 	ReleasedBy string
 	DeletedAt  time.Time
 	DeletedBy  string
+	FromName   string // the From header's display name
+	// Verdict is the operator's decision: "phish" or "ham" ("" none yet).
+	Verdict   string
+	VerdictBy string
+	VerdictAt time.Time
 }
 
 // Quarantine is the quarantine metadata repository.
@@ -41,16 +46,24 @@ type Quarantine struct{ db *DB }
 func (db *DB) Quarantine() *Quarantine { return &Quarantine{db: db} }
 
 const quarantineCols = `id, created_at, frontend, client_ip, mail_from, rcpt_to, from_addr, subject,
-	message_id, score, signals, size, stored_size, sha256, path, released_at, released_by, deleted_at, deleted_by`
+	message_id, score, signals, size, stored_size, sha256, path, released_at, released_by, deleted_at, deleted_by,
+	from_name, verdict, verdict_by, verdict_at`
+
+// searchText is what the search box looks in, lower-cased here (the
+// databases' lower() knows only ASCII).
+func searchText(r QuarantineRow) string {
+	return strings.ToLower(strings.Join([]string{r.Subject, r.FromName, r.From, r.MailFrom, strings.Join(r.RcptTo, " ")}, " "))
+}
 
 // Insert records a quarantined message.
 func (q *Quarantine) Insert(ctx context.Context, r QuarantineRow) error {
 	rcpt, _ := json.Marshal(nonNil(r.RcptTo))
-	_, err := q.db.Exec(ctx, `INSERT INTO quarantine (`+quarantineCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := q.db.Exec(ctx, `INSERT INTO quarantine (`+quarantineCols+`, search_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.CreatedAt.UnixMilli(), r.Frontend, r.ClientIP, r.MailFrom, string(rcpt), r.From, r.Subject,
 		r.MessageID, r.Score, strings.Join(r.Signals, " "), r.Size, r.StoredSize, r.SHA256, r.Path,
-		millis(r.ReleasedAt), r.ReleasedBy, millis(r.DeletedAt), r.DeletedBy)
+		millis(r.ReleasedAt), r.ReleasedBy, millis(r.DeletedAt), r.DeletedBy,
+		r.FromName, r.Verdict, r.VerdictBy, millis(r.VerdictAt), searchText(r))
 	if err != nil {
 		return fmt.Errorf("store: insert quarantine %s: %w", r.ID, err)
 	}
@@ -63,15 +76,16 @@ func scanQuarantine(sc interface{ Scan(...any) error }) (QuarantineRow, error) {
 		created           int64
 		rcpt, signals     string
 		released, deleted sql.NullInt64
+		verdictAt         sql.NullInt64
 	)
 	err := sc.Scan(&r.ID, &created, &r.Frontend, &r.ClientIP, &r.MailFrom, &rcpt, &r.From, &r.Subject,
 		&r.MessageID, &r.Score, &signals, &r.Size, &r.StoredSize, &r.SHA256, &r.Path,
-		&released, &r.ReleasedBy, &deleted, &r.DeletedBy)
+		&released, &r.ReleasedBy, &deleted, &r.DeletedBy, &r.FromName, &r.Verdict, &r.VerdictBy, &verdictAt)
 	if err != nil {
 		return r, err
 	}
 	r.CreatedAt = time.UnixMilli(created).UTC()
-	r.ReleasedAt, r.DeletedAt = fromMillis(released), fromMillis(deleted)
+	r.ReleasedAt, r.DeletedAt, r.VerdictAt = fromMillis(released), fromMillis(deleted), fromMillis(verdictAt)
 	_ = json.Unmarshal([]byte(rcpt), &r.RcptTo)
 	r.Signals = strings.Fields(signals)
 	return r, nil

@@ -170,9 +170,70 @@ func chart(d Dashboard) []bar {
 	return out
 }
 
+// dashboardMaxAge is how stale a dashboard may be served: its figures
+// aggregate up to a week of trace (100,000 records take a few hundred
+// milliseconds to read), so it is computed at most this often, in the
+// background once a first view exists, and every view answers at once.
+const dashboardMaxAge = 30 * time.Second
+
+type cachedDashboard struct {
+	d          Dashboard
+	at         time.Time
+	refreshing bool
+}
+
+// cachedDashboard returns the period's dashboard from the cache, starting
+// a refresh when it is older than dashboardMaxAge; the first view of a
+// period computes it.
+func (s *Server) cachedDashboard(ctx context.Context, period string) (Dashboard, error) {
+	if period != "7d" {
+		period = "24h"
+	}
+	s.mu.Lock()
+	c := s.dashboards[period]
+	if c != nil && !c.refreshing && s.now().Sub(c.at) > dashboardMaxAge {
+		c.refreshing = true
+		go func() {
+			bg, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			d, err := s.dashboard(bg, period)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			c.refreshing = false
+			if err != nil {
+				s.log.Warn("dashboard refresh failed", "err", err)
+				return
+			}
+			c.d, c.at = d, s.now()
+		}()
+	}
+	s.mu.Unlock()
+	if c != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return c.d, nil
+	}
+	d, err := s.dashboard(ctx, period)
+	if err != nil {
+		return d, err
+	}
+	s.mu.Lock()
+	s.dashboards[period] = &cachedDashboard{d: d, at: s.now()}
+	s.mu.Unlock()
+	return d, nil
+}
+
+// forgetDashboards drops the cached dashboards after a decision changed
+// what they count.
+func (s *Server) forgetDashboards() {
+	s.mu.Lock()
+	clear(s.dashboards)
+	s.mu.Unlock()
+}
+
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, p *principal) {
 	period := r.URL.Query().Get("period")
-	d, err := s.dashboard(r.Context(), period)
+	d, err := s.cachedDashboard(r.Context(), period)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -181,6 +242,6 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, p *princi
 }
 
 func (s *Server) dashboardAPI(r *http.Request, p *principal) (any, string, error) {
-	d, err := s.dashboard(r.Context(), r.URL.Query().Get("period"))
+	d, err := s.cachedDashboard(r.Context(), r.URL.Query().Get("period"))
 	return d, "", err
 }

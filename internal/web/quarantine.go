@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,35 +21,6 @@ import (
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web/safehtml"
 )
-
-// QuarantineFilter is what the quarantine list can be narrowed by.
-type QuarantineFilter struct {
-	Since    string  `json:"since,omitempty"` // a date (2006-01-02) or an age (7d, 36h)
-	Rcpt     string  `json:"rcpt,omitempty"`
-	Sender   string  `json:"sender,omitempty"` // part of the From or envelope sender
-	Signal   string  `json:"signal,omitempty"`
-	MinScore float64 `json:"min_score,omitempty"`
-	MaxScore float64 `json:"max_score,omitempty"`
-	All      bool    `json:"all,omitempty"` // released and deleted too
-}
-
-func quarantineFilter(q params) (QuarantineFilter, error) {
-	f := QuarantineFilter{Since: q.get("since"), Rcpt: strings.ToLower(q.get("rcpt")), Sender: strings.ToLower(q.get("sender")),
-		Signal: strings.ToUpper(q.get("signal")), All: q.get("all") == "1" || q.get("all") == "true"}
-	for _, x := range []struct {
-		k   string
-		dst *float64
-	}{{"min_score", &f.MinScore}, {"max_score", &f.MaxScore}} {
-		if v := q.get(x.k); v != "" {
-			n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
-			if err != nil {
-				return f, badfr("%s : « %s » n'est pas un nombre", "%s: %q is not a number", x.k, v)
-			}
-			*x.dst = n
-		}
-	}
-	return f, nil
-}
 
 // since reads a date or a look-back age.
 func since(s string, now time.Time) (time.Time, error) {
@@ -70,62 +40,8 @@ func since(s string, now time.Time) (time.Time, error) {
 	return now.Add(-d), nil
 }
 
+// maxListed bounds the lists that are not paged yet (trace, indicators).
 const maxListed = 500
-
-func (s *Server) listQuarantine(ctx context.Context, f QuarantineFilter) ([]quarantine.Entry, error) {
-	from, err := since(f.Since, s.now())
-	if err != nil {
-		return nil, err
-	}
-	es, err := s.o.Quarantine.List(ctx, store.QuarantineFilter{Since: from, All: f.All, Limit: 20000})
-	if err != nil {
-		return nil, err
-	}
-	out := es[:0]
-	for _, e := range es {
-		switch {
-		case f.Rcpt != "" && !slices.ContainsFunc(e.RcptTo, func(r string) bool { return strings.Contains(strings.ToLower(r), f.Rcpt) }),
-			f.Sender != "" && !strings.Contains(strings.ToLower(e.From+" "+e.MailFrom), f.Sender),
-			f.Signal != "" && !slices.Contains(e.Signals, f.Signal),
-			f.MinScore != 0 && e.Score < f.MinScore,
-			f.MaxScore != 0 && e.Score > f.MaxScore:
-			continue
-		}
-		out = append(out, e)
-		if len(out) == maxListed {
-			break
-		}
-	}
-	return out, nil
-}
-
-func (s *Server) quarantinePage(w http.ResponseWriter, r *http.Request, p *principal) {
-	q, _ := readParams(r)
-	f, err := quarantineFilter(q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	es, err := s.listQuarantine(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, p, "quarantine", http.StatusOK, map[string]any{"F": f, "Entries": es, "Max": maxListed})
-}
-
-func (s *Server) quarantineList(r *http.Request, p *principal) (any, string, error) {
-	q, _ := readParams(r)
-	f, err := quarantineFilter(q)
-	if err != nil {
-		return nil, "", err
-	}
-	es, err := s.listQuarantine(r.Context(), f)
-	if es == nil {
-		es = []quarantine.Entry{}
-	}
-	return es, "", err
-}
 
 // MessageView is a quarantined message as the console shows it.
 type MessageView struct {
@@ -144,6 +60,8 @@ type MessageView struct {
 	SenderAddr  string           `json:"sender"`
 	Domain      string           `json:"sender_domain"`
 	Defects     []string         `json:"defects,omitempty"`
+	// Decisions taken on the message, and whether the classifier learned them.
+	Decisions []store.Decision `json:"decisions,omitempty"`
 }
 
 // Reason is one signal of the verdict, explained.
@@ -207,6 +125,7 @@ func (s *Server) messageView(ctx context.Context, id string) (MessageView, *mess
 	if i := strings.LastIndexByte(v.SenderAddr, '@'); i >= 0 {
 		v.Domain = v.SenderAddr[i+1:]
 	}
+	v.Decisions, _ = s.o.Quarantine.Decisions(ctx, id, 0)
 	return v, m, nil
 }
 
@@ -256,30 +175,6 @@ func (s *Server) quarantineRaw(w http.ResponseWriter, r *http.Request, p *princi
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", e.ID+".eml"))
 	w.Write(raw)
-}
-
-func (s *Server) quarantineRelease(r *http.Request, p *principal) (any, string, error) {
-	id := r.PathValue("id")
-	if s.o.Release == nil {
-		return nil, "", fmt.Errorf("web: release %s: %w", id, errNoNextHop)
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
-	defer cancel()
-	e, err := s.o.Quarantine.Release(ctx, id, p.User, s.o.Release)
-	if err != nil {
-		return nil, "", err
-	}
-	s.audit(r, p, "quarantine.release", id, strings.Join(e.RcptTo, ","))
-	return e, "/quarantine?done=released", nil
-}
-
-func (s *Server) quarantineDelete(r *http.Request, p *principal) (any, string, error) {
-	id := r.PathValue("id")
-	if err := s.o.Quarantine.Delete(r.Context(), id, p.User); err != nil {
-		return nil, "", err
-	}
-	s.audit(r, p, "quarantine.delete", id, "")
-	return map[string]string{"deleted": id}, "/quarantine?done=deleted", nil
 }
 
 // quarantineIncident opens a phishing-campaign incident with the message

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"login", "error", "dashboard", "quarantine", "message", "trace", "indicators",
-	"incidents", "incident", "audit"}
+	"incidents", "incident", "audit", "confirm"}
 
 type pageTemplate struct{ t *template.Template }
 
@@ -30,8 +31,11 @@ type view struct {
 	Here string // the current page without query, for forms' _next
 	Nav  string // the active menu entry
 	Done string // the key of the last action's confirmation
-	Now  time.Time
-	Data any
+	// DoneN and DoneFailed count a bulk decision's messages.
+	DoneN, DoneFailed int
+	DoneCounts        bool
+	Now               time.Time
+	Data              any
 }
 
 // Can reports whether the user may perform perm (account.Permission names).
@@ -57,6 +61,7 @@ func loadPages() (map[string]*pageTemplate, error) {
 		"level":    func(a string, lv incident.Level) string { return lv.Label(incident.Axis(a)) },
 		"duration": fmtDuration,
 		"add":      func(a, b int) int { return a + b },
+		"neg":      func(a int) int { return -a },
 		"statuses": func() []incident.ItemStatus {
 			return []incident.ItemStatus{incident.Todo, incident.InProgress, incident.Done, incident.NotApplied}
 		},
@@ -87,6 +92,11 @@ func lang(r *http.Request) string {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, p *principal, name string, code int, data any) {
 	v := view{L: lang(r), Path: r.URL.RequestURI(), Here: r.URL.Path, Nav: name, Done: r.URL.Query().Get("done"), Now: s.now(), Data: data}
+	if strings.HasPrefix(v.Done, "bulk-") {
+		v.DoneCounts = true
+		v.DoneN, _ = strconv.Atoi(r.URL.Query().Get("n"))
+		v.DoneFailed, _ = strconv.Atoi(r.URL.Query().Get("failed"))
+	}
 	if p != nil {
 		v.User, v.Role, v.CSRF = p.User, p.Role, p.sess.CSRF
 	}

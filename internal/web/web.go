@@ -65,8 +65,8 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; from any other peer they are ignored.
 	TrustedProxies []netip.Prefix
-	Now           func() time.Time
-	Log           *slog.Logger
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // Server is the console.
@@ -79,13 +79,16 @@ type Server struct {
 
 	mu    sync.Mutex
 	hunts map[int64]incident.HuntResult // last retro-hunt per incident, for the board
+	// dashboards caches the dashboard per period (see cachedDashboard).
+	dashboards map[string]*cachedDashboard
 
 	bodyKey [32]byte // signs the framed message-body URLs
 }
 
 // New returns the console.
 func New(o Options) (*Server, error) {
-	s := &Server{o: o, now: o.Now, log: o.Log, hunts: map[int64]incident.HuntResult{}}
+	s := &Server{o: o, now: o.Now, log: o.Log, hunts: map[int64]incident.HuntResult{},
+		dashboards: map[string]*cachedDashboard{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -141,8 +144,11 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	api("GET /api/v1/quarantine", account.Read, s.quarantineList)
 	api("GET /api/v1/quarantine/{id}", account.Read, s.quarantineGet)
 	mux.Handle("GET /api/v1/quarantine/{id}/raw", s.apiAuthRaw(account.Read, s.quarantineRaw))
-	api("POST /api/v1/quarantine/{id}/release", account.Quarantine, s.quarantineRelease)
-	api("POST /api/v1/quarantine/{id}/delete", account.Quarantine, s.quarantineDelete)
+	api("POST /api/v1/quarantine/{id}/release", account.Quarantine, s.quarantineAction(quarantine.Release))
+	api("POST /api/v1/quarantine/{id}/delete", account.Quarantine, s.quarantineAction(quarantine.Delete))
+	api("POST /api/v1/quarantine/{id}/phish", account.Quarantine, s.quarantineAction(quarantine.Phish))
+	api("POST /api/v1/quarantine/{id}/not-phish", account.Quarantine, s.quarantineAction(quarantine.NotPhish))
+	mux.Handle("POST /api/v1/quarantine/bulk", s.apiAuthRaw(account.Quarantine, s.quarantineBulk))
 	api("POST /api/v1/quarantine/{id}/incident", account.Incidents, s.quarantineIncident)
 	mux.Handle("GET /api/v1/trace.csv", s.apiAuthRaw(account.Read, s.traceCSV))
 	api("GET /api/v1/indicators", account.Read, s.indicatorList)
@@ -199,8 +205,14 @@ func (s *Server) token(r *http.Request) bool {
 	return match == 1
 }
 
-// PurgeLoop deletes expired sessions every hour until ctx ends.
+// PurgeLoop deletes expired sessions every hour until ctx ends; it first
+// computes the dashboards so that the first view answers at once.
 func (s *Server) PurgeLoop(ctx context.Context) {
+	for _, p := range []string{"24h", "7d"} {
+		if _, err := s.cachedDashboard(ctx, p); err != nil && ctx.Err() == nil {
+			s.log.Warn("dashboard", "err", err)
+		}
+	}
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

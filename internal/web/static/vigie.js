@@ -19,3 +19,16 @@ function tick() {
   });
 }
 document.addEventListener("DOMContentLoaded", function () { tick(); window.setInterval(tick, 60000); });
+// Quarantine list: tick a whole page, count what is ticked.
+function countSelected() {
+  var el = document.getElementById("selected-count");
+  if (!el) { return; }
+  var n = document.querySelectorAll('#quarantine-list input[name="ids"]:checked').length;
+  el.textContent = n === 0 ? el.getAttribute("data-none") : el.getAttribute("data-some").replace("%d", n);
+}
+document.addEventListener("change", function (ev) {
+  if (ev.target.hasAttribute && ev.target.hasAttribute("data-select-all")) {
+    document.querySelectorAll('#quarantine-list input[name="ids"]').forEach(function (c) { c.checked = ev.target.checked; });
+  }
+  countSelected();
+});
