@@ -85,7 +85,9 @@ type MailLogs struct{ Log *slog.Logger }
 // SentBy implements incident.MailLogs: the messages submitted by the
 // account after authenticating (or locally), between since and until.
 func (m MailLogs) SentBy(ctx context.Context, paths []string, account string, since, until time.Time) ([]incident.SentMail, error) {
-	var out []incident.SentMail
+	// Postfix adds the recipients to an event from the delivery lines that
+	// follow it: keep the events and read them once the files are read.
+	var sent []*logs.MailSent
 	reports, err := ingest.Read(ctx, paths, ingest.Config{Logger: m.Log}, func(e logs.Event) {
 		s, ok := e.(*logs.MailSent)
 		if !ok || !s.Authenticated || !strings.EqualFold(strings.Trim(s.Sender, "<>"), account) {
@@ -94,10 +96,14 @@ func (m MailLogs) SentBy(ctx context.Context, paths []string, account string, si
 		if s.Time.Before(since) || s.Time.After(until.Add(journal.MaxSkew)) {
 			return
 		}
-		out = append(out, incident.SentMail{Time: s.Time, Sender: account, Recipients: s.Recipients, Source: s.Src.String()})
+		sent = append(sent, s)
 	})
 	if err != nil {
-		return out, err
+		return nil, err
+	}
+	var out []incident.SentMail
+	for _, s := range sent {
+		out = append(out, incident.SentMail{Time: s.Time, Sender: account, Recipients: s.Recipients, Source: s.Src.String()})
 	}
 	for _, r := range reports {
 		if r.Err != "" {

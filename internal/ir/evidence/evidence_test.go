@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,3 +165,40 @@ func TestSafeName(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenFileRefuses never follows a link nor reads a device, and Put
+// keeps nothing past the size cap.
+func TestOpenFileRefuses(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "signalement.eml")
+	os.WriteFile(ok, []byte("Subject: x\r\n\r\ny\r\n"), 0o600)
+	link := filepath.Join(dir, "lien.eml")
+	os.Symlink("/etc/shadow", link)
+	for path, reason := range map[string]string{link: "symlink", "/dev/zero": "not-regular", dir: "not-regular"} {
+		f, _, err := OpenFile(path)
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Reason != reason {
+			t.Errorf("OpenFile(%s) = %v, want %s", path, err, reason)
+		}
+		if f != nil {
+			f.Close()
+		}
+	}
+	f, st, err := OpenFile(ok)
+	if err != nil || st.Size() == 0 {
+		t.Fatalf("OpenFile(regular) = %v", err)
+	}
+	f.Close()
+	s, _ := Open(filepath.Join(dir, "store"))
+	if _, _, err := s.Put(io.LimitReader(zeros{}, 2048), 1024); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Put over the cap = %v", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "store", "sha256", "*"))
+	if len(left) != 0 {
+		t.Errorf("the refused content was kept: %v", left)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }

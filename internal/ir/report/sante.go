@@ -67,7 +67,11 @@ func Contacts(w io.Writer, p incident.Profile, lang string) error {
 	} else {
 		fmt.Fprintf(w, "Annexe Contacts — %s\n\n", orDefault(p.Org, "organisation"))
 	}
-	for _, c := range p.Contacts {
+	contacts := p.Contacts
+	if len(contacts) == 0 {
+		contacts = DefaultContacts()
+	}
+	for _, c := range contacts {
 		fmt.Fprintf(w, "%s [%s]\n    %s\n    %s\n", c.Name, c.Role, c.How, c.When)
 		if c.Notes != "" {
 			fmt.Fprintf(w, "    %s\n", c.Notes)

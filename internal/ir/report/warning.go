@@ -206,6 +206,13 @@ func CorrespondentWarning(w io.Writer, c incident.Case, account string, correspo
 // credential theft, bank-detail substitution, fake payment urgency).
 func AccountingAlert(w io.Writer, c incident.Case, now time.Time, o WarningOptions) error {
 	since := journal.Paris(c.Incident.AwareAt.AddDate(0, 0, -30)).Format("02/01/2006")
+	var hosts []string
+	for _, ind := range c.Indicators {
+		if ind.Kind == incident.KindHost && !slices.Contains(hosts, ind.Value) {
+			hosts = append(hosts, strings.ReplaceAll(ind.Value, ".", "[.]"))
+		}
+	}
+	fake := neutral(strings.Join(hosts, ", "))
 	if o.Lang == "en" {
 		fmt.Fprintf(w, `Subject: [Security alert] Fake Chorus Pro invoices — check bank details and payments
 
@@ -218,10 +225,10 @@ Please, today:
   2. check the payments made since %s to bank details changed recently, and tell us about any doubt so the bank can try to recall the transfer;
   3. reach Chorus Pro only by typing chorus-pro.gouv.fr yourself, never through a link in a message;
   4. forward any similar message to the IT department%s, without clicking.
-
+%s
 %s
 (reference %d)
-`, since, since, paren(o.Contact), signature(o, "The IT department"), c.Incident.ID)
+`, since, since, paren(o.Contact), hostsLine(fake, "This campaign's fake portal: %s (defanged).\n"), signature(o, "The IT department"), c.Incident.ID)
 		return nil
 	}
 	fmt.Fprintf(w, `Objet : [Alerte sécurité] Fausses factures Chorus Pro — vérifier RIB et paiements
@@ -235,11 +242,18 @@ Merci, dès aujourd'hui :
   2. de vérifier les paiements émis depuis le %s vers des coordonnées modifiées récemment, et de nous signaler tout doute pour que la banque tente un rappel du virement ;
   3. de n'accéder à Chorus Pro qu'en tapant vous-même chorus-pro.gouv.fr, jamais par un lien reçu ;
   4. de transférer tout message semblable au service informatique%s, sans cliquer.
-
+%s
 %s
 (référence %d)
-`, since, since, paren(o.Contact), signature(o, "Le service informatique"), c.Incident.ID)
+`, since, since, paren(o.Contact), hostsLine(fake, "Faux portail de cette campagne : %s (adresse neutralisée).\n"), signature(o, "Le service informatique"), c.Incident.ID)
 	return nil
+}
+
+func hostsLine(hosts, format string) string {
+	if hosts == "" {
+		return ""
+	}
+	return "\n" + fmt.Sprintf(format, hosts)
 }
 
 func paren(s string) string {
