@@ -58,10 +58,11 @@ func loadPages() (map[string]*pageTemplate, error) {
 			}
 			return sv.String()
 		},
-		"level":    func(a string, lv incident.Level) string { return lv.Label(incident.Axis(a)) },
-		"duration": fmtDuration,
-		"add":      func(a, b int) int { return a + b },
-		"neg":      func(a int) int { return -a },
+		"level":       func(a string, lv incident.Level) string { return lv.Label(incident.Axis(a)) },
+		"duration":    fmtDuration,
+		"add":         func(a, b int) int { return a + b },
+		"neg":         func(a int) int { return -a },
+		"resolutions": func() []incident.Resolution { return incident.Resolutions },
 		"statuses": func() []incident.ItemStatus {
 			return []incident.ItemStatus{incident.Todo, incident.InProgress, incident.Done, incident.NotApplied}
 		},

@@ -72,7 +72,7 @@ func campaignService(t *testing.T) (incident.Case, *incident.Service) {
 	clock := now.Add(-20 * time.Hour)
 	svc, err := incident.New(incident.Options{Repo: db.Incidents(), Evidence: ev, Scanner: sc, Indicators: &memSink{},
 		Renderer: report.Renderer{},
-		Now: func() time.Time { clock = clock.Add(time.Minute); return clock }})
+		Now:      func() time.Time { clock = clock.Add(time.Minute); return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}
