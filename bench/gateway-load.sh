@@ -79,7 +79,7 @@ unique_ids() { find "$WORK/sink" -type f -exec grep -h -m1 '^Message-Id:' {} + 2
 # acks counts Vigie's 250 replies to the end of DATA in smtp-source -v's
 # trace. (smtp-source -c counts a message when it is sent, before the
 # reply, so it over-counts when the server dies.)
-acks() { grep -c '<<< 250 2.0.0 OK: queued' "$1" || true; }
+acks() { grep -c '<<< 250 2.0.0 Ok: queued as ' "$1" || true; }
 drain() { # wait for the queue to empty and the sink to hold $1 messages
 	i=0
 	while :; do

@@ -13,6 +13,8 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/logging"
+	"vigie.dev/vigie/internal/sdnotify"
 )
 
 func init() {
@@ -27,7 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logFormat := fs.String("log-format", "auto", "log format: "+logging.Formats+" (auto: journal under systemd, else text)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	grace := fs.Duration("shutdown-timeout", 60*time.Second, "how long SIGTERM waits for messages under way")
 	if err := fs.Parse(args); err != nil {
@@ -36,10 +38,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usageErr("unexpected argument %q", fs.Arg(0))
 	}
-	log, err := newLogger(stderr, *logFormat, *logLevel)
+	log, err := logging.New(stderr, *logFormat, *logLevel)
 	if err != nil {
-		return usageErr("%v", err)
+		return usageErr("--log-format/--log-level: %v", err)
 	}
+	b := readBuildInfo()
+	log.Info("vigie starting", "version", b.Version, "revision", b.Revision, "config", *cfgPath)
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		return err
@@ -48,6 +52,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	notify(log, sdnotify.Ready)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -58,14 +63,17 @@ loop:
 		case <-ctx.Done(): // SIGTERM or SIGINT
 			break loop
 		case <-hup:
+			notify(log, sdnotify.Reloading)
 			if err := d.Reload(); err != nil {
 				log.Error("reload failed, previous configuration kept", "err", err)
 			}
+			notify(log, sdnotify.Ready)
 		case err := <-d.Err():
 			runErr = err
 			break loop
 		}
 	}
+	notify(log, sdnotify.Stopping)
 	log.Info("shutting down", "timeout", *grace)
 	sctx, cancel := context.WithTimeout(context.Background(), *grace)
 	defer cancel()
@@ -75,17 +83,9 @@ loop:
 	return runErr
 }
 
-func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+// notify tells systemd (Type=notify) how the daemon is doing.
+func notify(log *slog.Logger, state string) {
+	if err := sdnotify.Notify(state); err != nil {
+		log.Warn("systemd notification failed", "state", state, "err", err)
 	}
-	o := &slog.HandlerOptions{Level: lv}
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, o)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, o)), nil
-	}
-	return nil, fmt.Errorf("--log-format: %q is neither text nor json", format)
 }

@@ -42,23 +42,40 @@ type Tracer interface {
 }
 
 // Gateway is shared by the front ends. Set the fields before use, then
-// call SetScanner; it is safe for concurrent use afterwards.
+// call SetScanner and Configure; it is safe for concurrent use afterwards.
 type Gateway struct {
-	Quarantine    Quarantiner // nil: a quarantine verdict is a tempfail
-	Trace         Tracer      // nil: no trace
-	Metrics       *Metrics    // nil: none
-	Log           *slog.Logger
+	Quarantine Quarantiner // nil: a quarantine verdict is a tempfail
+	Trace      Tracer      // nil: no trace
+	Metrics    *Metrics    // nil: none
+	Log        *slog.Logger
+
+	scanner  atomic.Pointer[scan.Scanner]
+	settings atomic.Pointer[Settings]
+	inflight sync.WaitGroup
+}
+
+// Settings are what the configuration says about the verdicts' effects;
+// Configure swaps them (SIGHUP) without stopping the front ends.
+type Settings struct {
 	AuthServID    string // our id in Authentication-Results
 	SubjectPrefix string // added to a tagged message's Subject; "" none
 	FailOpen      bool   // accept unscanned mail instead of tempfail
-
-	scanner  atomic.Pointer[scan.Scanner]
-	inflight sync.WaitGroup
 }
 
 // SetScanner installs the scanner used by the scans that start afterwards;
 // scans under way finish with the one they started with.
 func (g *Gateway) SetScanner(s *scan.Scanner) { g.scanner.Store(s) }
+
+// Configure installs the settings used by the messages processed afterwards.
+func (g *Gateway) Configure(s Settings) { g.settings.Store(&s) }
+
+// Settings returns the current settings.
+func (g *Gateway) Settings() Settings {
+	if s := g.settings.Load(); s != nil {
+		return *s
+	}
+	return Settings{}
+}
 
 // Scanner returns the current scanner.
 func (g *Gateway) Scanner() *scan.Scanner { return g.scanner.Load() }
@@ -97,14 +114,15 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	g.inflight.Add(1)
 	defer g.inflight.Done()
 	log := g.logger()
+	set := g.Settings()
 	v, err := g.scan(ctx, j)
 	var o Outcome
 	if err != nil {
 		o = Outcome{Action: Tempfail, Err: err}
 		g.countError("scan")
-		if g.FailOpen {
+		if set.FailOpen {
 			o.Action = scan.Accept
-			o.Fields = g.fields(&o)
+			o.Fields = set.fields(&o)
 		}
 		log.Warn("verdict", "frontend", j.Frontend, "queue_id", j.QueueID, "action", actionLabel(o),
 			"client_ip", addrString(j.Env), "mail_from", j.Env.MailFrom, "rcpt", j.Env.RcptTo, "err", err)
@@ -130,9 +148,9 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		}
 		o.QuarantineID = e.ID
 	case scan.Accept, scan.Tag:
-		o.Fields = g.fields(&o)
-		if v.Action == scan.Tag && g.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, g.SubjectPrefix) {
-			o.Subject = encodeHeader(strings.TrimSpace(g.SubjectPrefix + " " + v.Indicators.Subject))
+		o.Fields = set.fields(&o)
+		if v.Action == scan.Tag && set.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, set.SubjectPrefix) {
+			o.Subject = encodeHeader(strings.TrimSpace(set.SubjectPrefix + " " + v.Indicators.Subject))
 		}
 	}
 	if g.Trace != nil {

@@ -27,7 +27,7 @@ const maxSignalsHeader = 20
 // in the order they go on top of the message. Every such message carries
 // our Authentication-Results (RFC 8601) when it was authenticated here and
 // its verdict; a tagged one also lists its signals.
-func (g *Gateway) fields(o *Outcome) []Field {
+func (g Settings) fields(o *Outcome) []Field {
 	if o.Verdict == nil {
 		return []Field{{HeaderVerdict, "unscanned"}}
 	}

@@ -122,11 +122,9 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		return nil, err
 	}
 	d.Trace = trace.Open(d.DB, log)
-	d.Gateway = &gateway.Gateway{
-		Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
-		AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix, FailOpen: cfg.Serve.FailOpen,
-	}
+	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log}
 	d.Gateway.SetScanner(sc)
+	d.Gateway.Configure(settings(&cfg))
 	s := cfg.Serve
 	hostname := s.Relay.Hostname
 	if hostname == "" {
@@ -334,8 +332,14 @@ func (d *Daemon) Reload() error {
 		return err
 	}
 	d.Gateway.SetScanner(sc)
-	d.log.Info("configuration reloaded", "file", d.o.ConfigPath)
+	d.Gateway.Configure(settings(&cfg))
+	d.log.Info("configuration reloaded", "file", d.o.ConfigPath, "subject_prefix", cfg.Policy.SubjectPrefix)
 	return nil
+}
+
+// settings are the parts of cfg a reload applies besides the scanner.
+func settings(cfg *config.Config) gateway.Settings {
+	return gateway.Settings{AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix, FailOpen: cfg.Serve.FailOpen}
 }
 
 // Err delivers the failure of a listener after Start.

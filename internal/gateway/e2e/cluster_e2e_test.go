@@ -29,10 +29,7 @@ func TestTwoNodesShareIndicators(t *testing.T) {
 	}
 	dsn = storetest.PostgresSchema(t, dsn)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "vigie")
-	if out, err := exec.Command("go", "build", "-o", bin, "vigie.dev/vigie/cmd/vigie").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := vigieBinary(t)
 	const token = "cluster-test-token"
 	nodes := make([]int, 2)
 	for i := range nodes {

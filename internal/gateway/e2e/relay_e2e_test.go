@@ -21,11 +21,14 @@ func TestRelayToSmtpSink(t *testing.T) {
 	port := portOf(t, v.RelayAddr)
 
 	r := swaks(t, port, "claire.martin@partner.test", "bob@example.test", "testdata/clean.eml")
-	if !strings.HasPrefix(r, "250") {
-		t.Fatalf("clean: reply %q", r)
+	// Postfix's wording, so that the client's log names our queue id, the
+	// one in our Received field and logs.
+	qid, ok := strings.CutPrefix(r, "250 2.0.0 Ok: queued as ")
+	if !ok || qid == "" {
+		t.Fatalf("clean: reply %q, want 250 2.0.0 Ok: queued as ID", r)
 	}
 	m := sk.waitMessages(t, 1, 60*time.Second)[0]
-	for _, want := range []string{"(Vigie) with ESMTP", "X-Vigie-Verdict: accept", "Authentication-Results: vigie;", "Subject: Compte rendu"} {
+	for _, want := range []string{"(Vigie) with ESMTP id " + qid, "X-Vigie-Verdict: accept", "Authentication-Results: vigie;", "Subject: Compte rendu"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("delivered message lacks %q:\n%s", want, m)
 		}

@@ -23,7 +23,8 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	m := gateway.NewMetrics()
-	g := &gateway.Gateway{Metrics: m, AuthServID: "vigie"}
+	g := &gateway.Gateway{Metrics: m}
+	g.Configure(gateway.Settings{AuthServID: "vigie"})
 	g.SetScanner(sc)
 	h := &httpapi.Handler{Gateway: g, Registry: m.Registry, Tokens: []string{"s3cret"}}
 	srv := httptest.NewServer(h.Routes())

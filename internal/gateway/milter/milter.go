@@ -262,7 +262,7 @@ func (m *session) Header(name, value string, _ *gomilter.Modifier) (gomilter.Res
 	}
 	key := strings.ToLower(name)
 	m.seen[key]++
-	if gateway.OwnField(name, value, m.srv.Gateway.AuthServID) {
+	if gateway.OwnField(name, value, m.srv.Gateway.Settings().AuthServID) {
 		m.forged = append(m.forged, fieldRef{name, m.seen[key]})
 	}
 	if strings.EqualFold(name, "Subject") {

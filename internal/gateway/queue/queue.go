@@ -15,7 +15,6 @@ import (
 	"container/heap"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -172,25 +171,42 @@ func readEnvelope(path string) (Envelope, error) {
 	return env, nil
 }
 
-func newID() string {
-	var b [8]byte
+// NewID returns a fresh queue id, sortable by time: the microseconds since
+// 1970 and 20 random bits, in upper-case hexadecimal ("queued as" replies,
+// Received fields, logs and the queue file name all use it).
+func NewID() string {
+	var b [3]byte
 	rand.Read(b[:])
-	return time.Now().UTC().Format("20060102150405") + hex.EncodeToString(b[:])
+	return fmt.Sprintf("%X%05X", time.Now().UnixMicro(), (uint32(b[0])<<16|uint32(b[1])<<8|uint32(b[2]))&0xfffff)
 }
 
-// Put stores a message durably and schedules its delivery. Only when it
-// returns nil may the message be acknowledged.
+// Put stores a message durably under a new id and schedules its delivery.
+// Only when it returns nil may the message be acknowledged.
 func (q *Queue) Put(from string, to []string, raw []byte) (string, error) {
+	id := NewID()
+	return id, q.PutID(id, from, to, raw)
+}
+
+// PutID is Put with the id chosen by the caller (NewID) and the message
+// given in parts written one after the other (header fields to prepend,
+// then the message as received), so that a large message is not copied.
+func (q *Queue) PutID(id, from string, to []string, parts ...[]byte) error {
 	if len(to) == 0 {
-		return "", errors.New("queue: no recipients")
+		return errors.New("queue: no recipients")
 	}
-	env := Envelope{ID: newID(), From: from, To: to, Created: time.Now().UTC()}
+	if id == "" || len(id) > 64 || strings.Trim(id, "0123456789ABCDEFabcdef") != "" {
+		return fmt.Errorf("queue: bad id %q", id)
+	}
+	env := Envelope{ID: id, From: from, To: to, Created: time.Now().UTC()}
 	line, err := json.Marshal(env)
 	if err != nil {
-		return "", fmt.Errorf("queue: %w", err)
+		return fmt.Errorf("queue: %w", err)
 	}
-	if err := writeFileSync(filepath.Join(q.dir, env.ID+msgExt), append(line, '\n'), raw); err != nil {
-		return "", fmt.Errorf("queue: store %s: %w", env.ID, err)
+	if _, err := os.Lstat(filepath.Join(q.dir, env.ID+msgExt)); err == nil {
+		return fmt.Errorf("queue: %s already queued", id)
+	}
+	if err := writeFileSync(filepath.Join(q.dir, env.ID+msgExt), append([][]byte{append(line, '\n')}, parts...)...); err != nil {
+		return fmt.Errorf("queue: store %s: %w", env.ID, err)
 	}
 	q.mu.Lock()
 	q.entries[env.ID] = &entry{env: env}
@@ -201,7 +217,7 @@ func (q *Queue) Put(from string, to []string, raw []byte) (string, error) {
 	if q.o.OnDepth != nil {
 		q.o.OnDepth(n)
 	}
-	return env.ID, nil
+	return nil
 }
 
 func (q *Queue) signal() {

@@ -19,18 +19,19 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
 	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/queue"
 	"vigie.dev/vigie/internal/scan"
 )
 
-// Queue stores an accepted message durably (package queue).
+// Queue stores an accepted message durably (package queue): parts are
+// written one after the other under id.
 type Queue interface {
-	Put(from string, to []string, raw []byte) (string, error)
+	PutID(id, from string, to []string, parts ...[]byte) error
 }
 
 // Server is the SMTP relay. Set the fields, then call Serve.
@@ -48,7 +49,6 @@ type Server struct {
 	mu       sync.Mutex
 	srv      *smtp.Server
 	draining bool
-	seq      atomic.Uint64
 }
 
 // Replies: short, and naming no rule, list or threshold.
@@ -205,7 +205,7 @@ func (m *session) Data(r io.Reader) error {
 		defer func() { mt.DataTime.Observe(time.Since(start).Seconds()) }()
 	}
 	env := scan.Envelope{ClientIP: m.ip, HELO: m.conn.Hostname(), MailFrom: m.from, RcptTo: append([]string(nil), m.to...)}
-	qid := s.queueLabel()
+	qid := queue.NewID()
 	o := s.Gateway.Process(context.Background(), gateway.Job{
 		Frontend: "relay", QueueID: qid, Raw: raw, Env: env, Timeout: s.Timeout,
 	})
@@ -215,20 +215,27 @@ func (m *session) Data(r io.Reader) error {
 	case scan.Reject:
 		return errRejected
 	case scan.Quarantine:
-		return nil // our copy is durable: the message is taken care of
+		return queued(qid) // our copy is durable: the message is taken care of
 	}
-	out, _ := gateway.StripOwnFields(raw, s.Gateway.AuthServID)
+	out, _ := gateway.StripOwnFields(raw, s.Gateway.Settings().AuthServID)
 	if o.Subject != "" {
 		out = gateway.RewriteSubject(out, o.Subject)
 	}
 	fields := append([]gateway.Field{{Name: "Received", Value: m.received(qid)}}, o.Fields...)
-	out = gateway.Prepend(out, fields)
-	if _, err := s.Queue.Put(m.from, env.RcptTo, out); err != nil {
+	if err := s.Queue.PutID(qid, m.from, env.RcptTo, gateway.Prepend(nil, fields), out); err != nil {
 		s.Gateway.CountError("queue")
 		s.logger().Error("relay: queue write failed, message refused with 451", "queue_id", qid, "err", err)
 		return errQueue
 	}
-	return nil
+	return queued(qid)
+}
+
+// queued is the reply to a message taken care of, as Postfix words it, so
+// that the client's log names our queue id ("status=sent (250 2.0.0 Ok:
+// queued as ...)"). go-smtp sends an *SMTPError returned by Data as is,
+// whatever its code.
+func queued(id string) error {
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Ok: queued as " + id}
 }
 
 // received is our trace field (RFC 5321 §4.4).
@@ -246,11 +253,6 @@ func (m *session) received(id string) string {
 	}
 	fmt.Fprintf(&b, "; %s", time.Now().Format(time.RFC1123Z))
 	return b.String()
-}
-
-// queueLabel names a transaction in logs and Received fields.
-func (s *Server) queueLabel() string {
-	return fmt.Sprintf("%x%05x", time.Now().Unix(), s.seq.Add(1)&0xfffff)
 }
 
 // slogLogger adapts slog to go-smtp's error log.
