@@ -34,6 +34,9 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	out := fs.String("out", "learned-weights.yaml", "model file to write (internal/weights/learned.yaml is the embedded one)")
 	tagFP := fs.Float64("tag-fp", 0.01, "false-positive rate aimed at for tagging, per legitimate source")
 	quarFP := fs.Float64("quarantine-fp", 0.002, "false-positive rate aimed at for quarantine, per legitimate source")
+	curve := fs.Bool("curve", false, "print the cross-validated rates at each threshold")
+	priorStrength := fs.Float64("prior", 0.3, "pull of each weight towards its expert weight")
+	capW := fs.Float64("cap", 8, "largest weight a signal may take")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
@@ -67,7 +70,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	for _, d := range scan.Signals.All() {
 		prior[d.Name] = d.Weight
 	}
-	res, err := weights.Fit(train, prior, weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP})
+	res, err := weights.Fit(train, prior, weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW})
 	if err != nil {
 		return err
 	}
@@ -97,6 +100,13 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	show := func(name string, f weights.Figures) {
 		fmt.Fprintf(stdout, "%-16s phish detected %.1f %% quarantined %.1f %%; ham flagged %.2f %% quarantined %.2f %% (worst %s %.2f/%.2f)\n",
 			name, f.Detected, f.Quarantined, f.HamFlagged, f.HamQuarantined, f.Worst, f.WorstFlagged, f.WorstQuarant)
+	}
+	if *curve {
+		fmt.Fprintf(stdout, "%9s %9s %9s %s\n", "threshold", "phish%", "ham%", "worst legitimate source (cross-validated)")
+		for t := 3.0; t <= 15; t += 0.5 {
+			f := weights.Measure(res.OOF, train, t, t)
+			fmt.Fprintf(stdout, "%9.1f %9.1f %9.2f %s %.2f\n", t, f.Detected, f.HamFlagged, f.Worst, f.WorstFlagged)
+		}
 	}
 	show("cross-validation", m.CV)
 	show("training", m.Training)
