@@ -157,13 +157,13 @@ func sweep(ctx context.Context, paths []string, set *hunt.Set, asJSON bool, stdo
 	out := huntOutput{Sweep: &hunt.SweepStats{}, Timing: map[string]float64{}}
 	start := time.Now()
 	for _, f := range files {
-		br, closer, _, err := ingest.Open(f, os.Stdin)
+		in, err := ingest.Open(f, os.Stdin, false)
 		if err != nil {
 			reports = append(reports, ingest.Report{File: f, Err: err.Error()})
 			continue
 		}
-		hits, st, err := hunt.Sweep(ctx, br, f, set, 0)
-		closer.Close()
+		hits, st, err := hunt.Sweep(ctx, in, f, set, 0)
+		in.Close()
 		rep := ingest.Report{File: f, Stats: logs.Stats{Lines: st.Lines, Events: st.Hits}}
 		if err != nil {
 			rep.Err = err.Error()

@@ -23,16 +23,23 @@ type Source struct {
 	// (Record is then true).
 	Line   int64 `json:"line"`
 	Record bool  `json:"record,omitempty"`
+	// Item is the 1-based rank of the record in a page of records written on
+	// one line (a compact Graph or Google API page).
+	Item int `json:"item,omitempty"`
 }
 
 func (s Source) String() string {
-	if s.Record {
+	switch {
+	case s.Record:
 		return fmt.Sprintf("%s#%d", s.File, s.Line)
+	case s.Item > 0:
+		return fmt.Sprintf("%s:%d#%d", s.File, s.Line, s.Item)
 	}
 	return fmt.Sprintf("%s:%d", s.File, s.Line)
 }
 
-// Event is one normalised log event: *SignIn, *MailboxChange, *WebRequest or *MailSent.
+// Event is one normalised log event: *SignIn, *MailboxChange, *AdminChange,
+// *MailAccess, *WebRequest or *MailSent.
 type Event interface {
 	When() time.Time
 	Evidence() Source
@@ -58,11 +65,20 @@ const (
 	MFAFailed  = "failed"  // wrong code, other errors
 )
 
-// SignIn is one authentication attempt (web, IMAP, SMTP AUTH, SSO…).
+// Principal kinds: who signs in.
+const (
+	PrincipalUser    = ""        // a person's account (the default)
+	PrincipalService = "service" // an application: Entra service principal, managed identity
+)
+
+// SignIn is one authentication attempt (web, IMAP, SMTP AUTH, SSO…). User may be
+// empty when the log does not name the account (many SMTP AUTH and IMAP
+// failures): such attempts still count, by address.
 type SignIn struct {
 	Src           Source     `json:"source"`
 	Time          time.Time  `json:"time"` // UTC
 	User          string     `json:"user"`
+	Principal     string     `json:"principal,omitempty"`
 	IP            netip.Addr `json:"ip,omitzero"`
 	Result        Result     `json:"result"`
 	FailureReason string     `json:"failure_reason,omitempty"`
@@ -70,9 +86,29 @@ type SignIn struct {
 	Client        string     `json:"client,omitempty"` // user agent, browser or protocol (imap, smtp…)
 	App           string     `json:"app,omitempty"`
 	Country       string     `json:"country,omitempty"` // ISO 3166 alpha-2 when the log gives it
+	// Legacy is set when the protocol cannot do modern authentication (Entra
+	// clientAppUsed IMAP4, POP3, Authenticated SMTP…, the ROPC flow): MFA and
+	// conditional access do not apply to it.
+	Legacy bool `json:"legacy,omitempty"`
+	// LoginType is the provider's name of the way the user authenticated
+	// (Google login_type: google_password, saml, reauth…).
+	LoginType string `json:"login_type,omitempty"`
+	// Risk is the provider's own verdict on the sign-in, when it gives one.
+	Risk *Risk `json:"risk,omitempty"`
 	// Lat and Lon come with the log when the vendor geolocated the address (Entra).
 	Lat, Lon  float64 `json:"-"`
 	HasCoords bool    `json:"-"`
+}
+
+// Risk is what the identity provider thought of a sign-in: Entra ID Protection
+// (riskLevelDuringSignIn, riskLevelAggregated, riskState, riskEventTypes) or
+// Google's suspicious-login warnings.
+type Risk struct {
+	Level  string   `json:"level,omitempty"` // low, medium, high
+	State  string   `json:"state,omitempty"` // atRisk, confirmedCompromised, dismissed, remediated…
+	Events []string `json:"events,omitempty"`
+	// Flagged is set when the provider itself raised a warning on this sign-in.
+	Flagged bool `json:"flagged,omitempty"`
 }
 
 // Mailbox change kinds.
@@ -108,6 +144,61 @@ type MailboxChange struct {
 	// Delegate is who received access (delegation) and Permissions what was granted.
 	Delegate    string `json:"delegate,omitempty"`
 	Permissions string `json:"permissions,omitempty"`
+}
+
+// Directory and tenant change kinds: the changes by which an attacker keeps
+// access or hides (the anchors: Hawk, CrowdStrike CRT, CISA Sparrow, Untitled
+// Goose Tool).
+const (
+	KindAppCredential  = "app-credential"  // a secret or certificate added to an application or service principal
+	KindAppPermission  = "app-permission"  // permissions an application requests or is granted (app roles)
+	KindFederation     = "federation"      // domain federation or authentication settings
+	KindRoleAssignment = "role-assignment" // a member added to an administrator role
+	KindMFAMethod      = "mfa-method"      // a second factor registered, changed or removed
+	KindTransportRule  = "transport-rule"  // an organisation-wide mail flow rule
+	KindAuditBypass    = "audit-bypass"    // an account exempted from mailbox auditing
+	KindAuditConfig    = "audit-config"    // mailbox or organisation audit turned off or reduced
+	KindSearch         = "ediscovery-search"
+	KindExport         = "ediscovery-export" // search results exported, downloaded or purged
+)
+
+// AdminChange is a change to the directory or the tenant's configuration.
+type AdminChange struct {
+	Src       Source     `json:"source"`
+	Time      time.Time  `json:"time"`
+	User      string     `json:"user"` // who made the change
+	IP        netip.Addr `json:"ip,omitzero"`
+	Kind      string     `json:"kind"`
+	Operation string     `json:"operation,omitempty"`
+	// Target is the object changed: application, user, domain, rule or search name.
+	Target string `json:"target,omitempty"`
+	// Detail says what changed (role name, permissions, key description, rule
+	// actions), as the log words it.
+	Detail string `json:"detail,omitempty"`
+	// Removed is set when a protection was taken away: a second factor
+	// removed, auditing turned off, a bypass enabled.
+	Removed bool `json:"removed,omitempty"`
+	// Actions are a transport rule's actions (forward-to, redirect-to, bcc, delete).
+	Actions []RuleAction `json:"actions,omitempty"`
+}
+
+// MailAccess is a read of mailbox items (Exchange MailItemsAccessed).
+type MailAccess struct {
+	Src     Source     `json:"source"`
+	Time    time.Time  `json:"time"`
+	User    string     `json:"user"`    // who read
+	Mailbox string     `json:"mailbox"` // whose mailbox
+	IP      netip.Addr `json:"ip,omitzero"`
+	// App is the client application ID when an application read the mail
+	// through an API (Graph, EWS) rather than a mail client.
+	App   string `json:"app,omitempty"`
+	API   bool   `json:"api,omitempty"`
+	Items int    `json:"items"`
+	// Sync: the client downloaded whole folders (MailAccessType Sync).
+	Sync bool `json:"sync,omitempty"`
+	// Throttled: Exchange stopped auditing this mailbox's reads for 24 hours
+	// because there were more than 1,000 in a day.
+	Throttled bool `json:"throttled,omitempty"`
 }
 
 // WebRequest is one HTTP request seen by a proxy or a web server.
@@ -158,6 +249,30 @@ func (e *WebRequest) Actor() string {
 	}
 	return ""
 }
-func (e *MailSent) When() time.Time  { return e.Time }
-func (e *MailSent) Evidence() Source { return e.Src }
-func (e *MailSent) Actor() string    { return e.Sender }
+func (e *MailSent) When() time.Time     { return e.Time }
+func (e *MailSent) Evidence() Source    { return e.Src }
+func (e *MailSent) Actor() string       { return e.Sender }
+func (e *AdminChange) When() time.Time  { return e.Time }
+func (e *AdminChange) Evidence() Source { return e.Src }
+func (e *AdminChange) Actor() string    { return e.User }
+func (e *MailAccess) When() time.Time   { return e.Time }
+func (e *MailAccess) Evidence() Source  { return e.Src }
+func (e *MailAccess) Actor() string     { return e.User }
+
+// SetSource sets the evidence of an event a parser built without it.
+func SetSource(ev Event, src Source) {
+	switch e := ev.(type) {
+	case *SignIn:
+		e.Src = src
+	case *MailboxChange:
+		e.Src = src
+	case *AdminChange:
+		e.Src = src
+	case *MailAccess:
+		e.Src = src
+	case *WebRequest:
+		e.Src = src
+	case *MailSent:
+		e.Src = src
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +32,11 @@ type Options struct {
 	ModTime time.Time
 	// Location is the zone of timestamps that carry none (syslog); nil means UTC.
 	Location *time.Location
+	// KeepWeb, when set, is asked about each web request's host and URL (as
+	// logged: absolute, CONNECT host:port, or a path) before an event is built:
+	// requests it refuses are read and counted but not emitted. Web logs are
+	// the bulk of the input and a hunt only wants the requests to indicators.
+	KeepWeb func(host, url []byte) bool
 }
 
 func (o Options) loc() *time.Location {
@@ -44,10 +48,15 @@ func (o Options) loc() *time.Location {
 
 // Stats counts what one parser made of one input.
 type Stats struct {
-	Lines  int64    `json:"lines"`
-	Events int64    `json:"events"`
-	Errors int64    `json:"errors"`
-	Sample []string `json:"error_samples,omitempty"`
+	Lines  int64 `json:"lines"`
+	Events int64 `json:"events"`
+	Errors int64 `json:"errors"`
+	// Ignored counts well-formed lines of no interest: other programs' syslog
+	// lines, comments.
+	Ignored int64 `json:"ignored,omitempty"`
+	// Formats counts the lines or records each format took.
+	Formats map[Format]int64 `json:"formats,omitempty"`
+	Sample  []string         `json:"error_samples,omitempty"`
 }
 
 // Errorf counts a bad line or record and keeps the first few messages.
@@ -69,6 +78,20 @@ type ParserFunc func(ctx context.Context, r io.Reader, file string, opts Options
 
 func (f ParserFunc) Parse(ctx context.Context, r io.Reader, file string, opts Options, emit func(Event)) (Stats, error) {
 	return f(ctx, r, file, opts, emit)
+}
+
+// ParseWith returns a Parser that reads inputs of any shape (see Read) with
+// the given dialects only.
+func ParseWith(dialects ...Dialect) Parser {
+	return ParserFunc(func(ctx context.Context, r io.Reader, file string, opts Options, emit func(Event)) (Stats, error) {
+		var st Stats
+		br, ok := r.(*bufio.Reader)
+		if !ok {
+			br = bufio.NewReaderSize(r, 64<<10)
+		}
+		err := Read(ctx, br, file, NewMux(dialects, opts, &st, emit), &st)
+		return st, err
+	})
 }
 
 // ErrLineTooLong is reported for lines over MaxLine.
@@ -124,108 +147,6 @@ func Lines(ctx context.Context, r io.Reader, file string, st *Stats, fn func(n i
 	}
 }
 
-// JSONRecords calls fn with each JSON object of r, whichever way the export wrote
-// them: one per line (NDJSON, what Entra and Defender "download as JSON" or log
-// shippers write), a top-level array, or an object wrapping the array in "value"
-// (Microsoft Graph) or "items" (Google Reports API). Records over MaxRecord or
-// nested deeper than MaxDepth are counted as errors and skipped.
-func JSONRecords(ctx context.Context, r io.Reader, file string, st *Stats, fn func(src Source, rec []byte)) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	first, err := firstNonSpace(br)
-	if err != nil {
-		return nil // empty input
-	}
-	if first == '{' {
-		// NDJSON if the first line is a whole object by itself.
-		head, _ := br.Peek(MaxLine)
-		if bytes.IndexByte(head, '\n') < 0 && len(head) < MaxLine && json.Valid(head) {
-			// One object alone: a single record.
-			st.Lines = 1
-			src := Source{File: file, Line: 1}
-			if err := checkRecord(head); err != nil {
-				st.Errorf(src, "%v", err)
-				return nil
-			}
-			fn(src, bytes.Clone(head))
-			return nil
-		}
-		if i := bytes.IndexByte(head, '\n'); i >= 0 && json.Valid(bytes.TrimSpace(head[:i])) {
-			return Lines(ctx, br, file, st, func(n int64, line []byte) {
-				line = bytes.TrimSpace(line)
-				if len(line) == 0 {
-					return
-				}
-				src := Source{File: file, Line: n}
-				if err := checkRecord(line); err != nil {
-					st.Errorf(src, "%v", err)
-					return
-				}
-				fn(src, line)
-			})
-		}
-	}
-	lr := &boundedReader{r: br, limit: MaxRecord}
-	dec := json.NewDecoder(lr)
-	tok, err := dec.Token()
-	if err != nil {
-		st.Errorf(Source{File: file, Line: 1}, "not JSON: %v", err)
-		return nil
-	}
-	if tok == json.Delim('{') {
-		// Find the array under "value" or "items"; a lone object is one record.
-		found := false
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				st.Errorf(Source{File: file, Line: 1}, "bad JSON: %v", err)
-				return nil
-			}
-			lr.limit = lr.n + MaxRecord
-			if key, _ := k.(string); key == "value" || key == "items" {
-				if t, err := dec.Token(); err == nil && t == json.Delim('[') {
-					found = true
-					break
-				}
-				st.Errorf(Source{File: file, Line: 1}, "%q is not an array", key)
-				return nil
-			}
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				st.Errorf(Source{File: file, Line: 1}, "bad JSON: %v", err)
-				return nil
-			}
-		}
-		if !found {
-			st.Errorf(Source{File: file, Line: 1}, "JSON object without a \"value\" or \"items\" array of records")
-			return nil
-		}
-	} else if tok != json.Delim('[') {
-		st.Errorf(Source{File: file, Line: 1}, "JSON export must be an array or object")
-		return nil
-	}
-	var i int64
-	for dec.More() {
-		i++
-		st.Lines = i
-		src := Source{File: file, Line: i, Record: true}
-		lr.limit = lr.n + MaxRecord + 64<<10
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			st.Errorf(src, "bad JSON record: %v", err)
-			return nil // the decoder cannot resynchronise
-		}
-		if err := checkRecord(raw); err != nil {
-			st.Errorf(src, "%v", err)
-			continue
-		}
-		fn(src, raw)
-		if i&0xff == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
 func firstNonSpace(br *bufio.Reader) (byte, error) {
 	for {
 		b, err := br.ReadByte()
@@ -278,45 +199,4 @@ func checkRecord(b []byte) error {
 		}
 	}
 	return nil
-}
-
-// boundedReader fails once more than limit bytes have been read, so that one huge
-// array element cannot make the decoder buffer the whole file.
-type boundedReader struct {
-	r        io.Reader
-	n, limit int64
-}
-
-var errRecordTooLarge = fmt.Errorf("JSON record exceeds %d bytes", MaxRecord)
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.limit > 0 && b.n >= b.limit {
-		return 0, errRecordTooLarge
-	}
-	n, err := b.r.Read(p)
-	b.n += int64(n)
-	return n, err
-}
-
-// WebLines reads a web-server or proxy log with one request per line:
-// parse turns a line into a request, or reports it as not of the format
-// (counted in st with why); lines skip accepts (comments) are passed over.
-func WebLines(ctx context.Context, r io.Reader, file, why string, skip func([]byte) bool,
-	parse func([]byte) (*WebRequest, bool), emit func(Event)) (Stats, error) {
-	var st Stats
-	err := Lines(ctx, r, file, &st, func(n int64, line []byte) {
-		if skip != nil && skip(line) {
-			return
-		}
-		src := Source{File: file, Line: n}
-		ev, ok := parse(line)
-		if !ok {
-			st.Errorf(src, "%s", why)
-			return
-		}
-		ev.Src = src
-		st.Events++
-		emit(ev)
-	})
-	return st, err
 }

@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/netip"
 	"strings"
 )
@@ -70,4 +72,86 @@ func Field(s, key string) string {
 		}
 		i = j + len(key) + 1
 	}
+}
+
+// HasKey reports whether a JSON record has a field named one of keys
+// (exactly: callers list the spellings exports use, such as
+// "createdDateTime" and "createddatetime"). It looks for the quoted name
+// followed by a colon, without decoding.
+func HasKey(rec []byte, keys ...string) bool {
+	for _, k := range keys {
+		for off := 0; ; {
+			i := bytes.Index(rec[off:], []byte(k))
+			if i < 0 {
+				break
+			}
+			i += off
+			end := i + len(k)
+			if i > 0 && rec[i-1] == '"' && end < len(rec) && rec[end] == '"' {
+				rest := bytes.TrimLeft(rec[end+1:], " \t\r\n")
+				if len(rest) > 0 && rest[0] == ':' {
+					return true
+				}
+			}
+			off = end
+		}
+	}
+	return false
+}
+
+// ContainsFold reports whether b contains s, ASCII case-insensitively.
+func ContainsFold(b []byte, s string) bool {
+	n := len(s)
+	if n == 0 {
+		return true
+	}
+	first := lowerASCII(s[0])
+	for i := 0; i+n <= len(b); i++ {
+		if lowerASCII(b[i]) != first {
+			continue
+		}
+		j := 1
+		for j < n && lowerASCII(b[i+j]) == lowerASCII(s[j]) {
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 32
+	}
+	return c
+}
+
+// UnmarshalMaybeString decodes raw into v, or the JSON held in raw when raw is
+// a string (Sentinel and PowerShell exports serialise nested objects so). A
+// malformed optional detail just leaves v as it was.
+func UnmarshalMaybeString(raw json.RawMessage, v any) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil || len(s) > MaxRecord {
+			return
+		}
+		raw = []byte(s)
+	}
+	_ = json.Unmarshal(raw, v)
+}
+
+// FirstNonEmpty returns the first non-empty string.
+func FirstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

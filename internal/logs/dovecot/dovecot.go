@@ -7,8 +7,6 @@ package dovecot
 
 import (
 	"bytes"
-	"context"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -16,32 +14,59 @@ import (
 	"vigie.dev/vigie/internal/logs"
 )
 
-// Parse reads Dovecot log lines; other programs' lines are ignored.
-func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
-		if line[0] == '#' {
-			return
-		}
-		src := logs.Source{File: file, Line: n}
-		t, rest, ok := timestamp(line, opts)
-		if !ok {
-			st.Errorf(src, "no timestamp")
-			return
-		}
-		ev := parseMessage(string(rest))
-		if ev == nil {
-			return
-		}
+// Dialect is Dovecot's log, in syslog or in its own files.
+var Dialect = logs.Dialect{Format: logs.Dovecot, Lines: func(o logs.Options) logs.LineParser { return lineParser{o} }}
+
+// Parser reads Dovecot log lines.
+var Parser = logs.ParseWith(Dialect)
+
+type lineParser struct{ opts logs.Options }
+
+// services are the Dovecot process names that start its lines, as syslog tags
+// or at the start of its own log files.
+var services = []string{"dovecot", "dovecot-auth", "imap-login", "pop3-login", "submission-login", "managesieve-login", "lmtp", "imap", "pop3", "auth", "auth-worker", "lda"}
+
+// ParseLine claims the lines of Dovecot's processes.
+func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event)) (bool, error) {
+	t, rest, ok := timestamp(line, p.opts)
+	if !ok {
+		return false, nil
+	}
+	if !isDovecot(rest) {
+		return false, nil
+	}
+	ev := parseMessage(string(rest))
+	if ev != nil {
 		ev.Src, ev.Time = src, t
-		st.Events++
 		emit(ev)
-	})
-	return st, err
+	}
+	return true, nil
 }
 
-// Parser is Parse as a logs.Parser.
-var Parser = logs.ParserFunc(Parse)
+// isDovecot: the line's program (after an optional host) is a Dovecot service.
+func isDovecot(rest []byte) bool {
+	for i := 0; i < 2; i++ {
+		w := rest
+		if j := bytes.IndexAny(rest, " "); j >= 0 {
+			w, rest = rest[:j], rest[j+1:]
+		} else {
+			rest = nil
+		}
+		name := w
+		if k := bytes.IndexAny(name, "[(:"); k >= 0 {
+			name = name[:k]
+		}
+		for _, s := range services {
+			if string(name) == s && len(w) > len(name) {
+				return true
+			}
+		}
+		if len(w) > 0 && w[len(w)-1] == ':' {
+			return false // a program, not Dovecot's
+		}
+	}
+	return false
+}
 
 func timestamp(line []byte, opts logs.Options) (time.Time, []byte, bool) {
 	// daemontools/s6 TAI64N label: "@" + 24 hex digits, seconds offset by 2^62.
@@ -56,6 +81,9 @@ func timestamp(line []byte, opts logs.Options) (time.Time, []byte, bool) {
 }
 
 func parseMessage(msg string) *logs.SignIn {
+	if strings.Contains(msg, "pam_unix(dovecot:auth): authentication failure") {
+		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rhost")), Result: logs.Failure, FailureReason: "authentication failure", App: "dovecot"}
+	}
 	// Skip "host dovecot[pid]: " or "dovecot: " to the service.
 	if i := strings.Index(msg, "dovecot"); i >= 0 && i < 80 {
 		if j := strings.Index(msg[i:], ": "); j >= 0 {
@@ -72,25 +100,30 @@ func parseMessage(msg string) *logs.SignIn {
 	switch {
 	case proto != "" && (strings.Contains(msg, "-login: Login: ") || strings.Contains(msg, "-login: Info: Login: ")):
 		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rip")), Result: logs.Success, Client: proto, App: "dovecot"}
-	case proto != "" && strings.Contains(msg, "(auth failed"):
+	case proto != "" && strings.Contains(msg, "auth failed"):
 		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rip")), Result: logs.Failure, FailureReason: "auth failed", Client: proto, App: "dovecot"}
 	case proto != "" && strings.Contains(msg, "disallowed plaintext auth") || strings.Contains(msg, "disabled plaintext auth"):
 		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rip")), Result: logs.Failure, FailureReason: "plaintext auth refused", Client: proto, App: "dovecot"}
 	}
 	// passdb errors: "auth: pam(user,1.2.3.4): …", "auth-worker(…): Info: passwd-file(user,ip,…): …"
-	for _, db := range []string{"pam(", "passwd-file(", "sql(", "ldap(", "passwd(", "shadow(", "checkpassword("} {
+	for _, db := range []string{"pam(", "passwd-file(", "sql(", "ldap(", "passwd(", "shadow(", "checkpassword(", "auth("} {
 		i := strings.Index(msg, db)
-		if i < 0 {
+		if i < 0 || db == "auth(" && i > 0 {
 			continue
 		}
 		args := msg[i+len(db):]
-		j := strings.Index(args, "): ")
-		if j < 0 {
+		j := strings.Index(args, ")")
+		if j < 0 || db == "auth(" && !strings.Contains(args[:j], ",") {
+			continue // auth(default): the process, not a user
+		}
+		k := strings.Index(args[j:], ": ")
+		if k < 0 {
 			return nil
 		}
-		reason := args[j+3:]
+		reason := args[j+k+2:]
+		reason = strings.TrimPrefix(reason, "Info: ")
 		lr := strings.ToLower(reason)
-		if !(strings.Contains(lr, "failed") || strings.Contains(lr, "mismatch") || strings.Contains(lr, "unknown user")) {
+		if !(strings.Contains(lr, "failed") || strings.Contains(lr, "mismatch") || strings.Contains(lr, "unknown user") || strings.Contains(lr, "invalid credentials")) {
 			return nil
 		}
 		parts := strings.Split(args[:j], ",")
@@ -99,9 +132,6 @@ func parseMessage(msg string) *logs.SignIn {
 			ev.IP = logs.ParseIP(parts[1])
 		}
 		return ev
-	}
-	if strings.Contains(msg, "pam_unix(dovecot:auth): authentication failure") {
-		return &logs.SignIn{User: strings.ToLower(logs.Field(msg, "user")), IP: logs.ParseIP(logs.Field(msg, "rhost")), Result: logs.Failure, FailureReason: "authentication failure", App: "dovecot"}
 	}
 	return nil
 }

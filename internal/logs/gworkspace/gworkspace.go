@@ -8,11 +8,11 @@ package gworkspace
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
+	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigie.dev/vigie/internal/logs"
 )
@@ -25,7 +25,7 @@ type param struct {
 	MultiValue []string        `json:"multiValue"`
 }
 
-type event struct {
+type gevent struct {
 	Type       string          `json:"type"`
 	Name       string          `json:"name"`
 	Parameters json.RawMessage `json:"parameters"`
@@ -42,34 +42,35 @@ type activity struct {
 	IPAddress string          `json:"ipAddress"`
 	Events    json.RawMessage `json:"events"`
 	// Some shippers flatten the single event into the activity.
-	event
+	gevent
 }
 
-// Parse reads Reports API activities.
-func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	err := logs.JSONRecords(ctx, r, file, &st, func(src logs.Source, rec []byte) {
-		evs, err := parseActivity(rec)
-		if err != nil {
-			st.Errorf(src, "%v", err)
-			return
-		}
-		for _, ev := range evs {
-			switch e := ev.(type) {
-			case *logs.SignIn:
-				e.Src = src
-			case *logs.MailboxChange:
-				e.Src = src
-			}
-			st.Events++
-			emit(ev)
-		}
-	})
-	return st, err
+// Dialect is Reports API activities.
+var Dialect = logs.Dialect{Format: logs.GWorkspace, Records: records{}}
+
+// Parser reads Reports API activities.
+var Parser = logs.ParseWith(Dialect)
+
+type records struct{}
+
+// Claims: the Reports API's kind, or an activity's application name or events.
+func (records) Claims(rec []byte) bool {
+	return bytes.Contains(rec, []byte("admin#reports#activity")) || logs.HasKey(rec, "applicationName") ||
+		logs.HasKey(rec, "actor") && logs.HasKey(rec, "events")
 }
 
-// Parser is Parse as a logs.Parser.
-var Parser = logs.ParserFunc(Parse)
+// ParseRecord reads one activity.
+func (records) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) error {
+	evs, err := parseActivity(rec)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		logs.SetSource(ev, src)
+		emit(ev)
+	}
+	return nil
+}
 
 type activityError string
 
@@ -80,75 +81,121 @@ func parseActivity(rec []byte) ([]logs.Event, error) {
 	if err := json.Unmarshal(rec, &a); err != nil {
 		return nil, activityError("bad activity: " + err.Error())
 	}
-	var events []event
+	var events []gevent
 	switch b := bytes.TrimSpace(a.Events); {
 	case len(b) > 0 && b[0] == '[':
 		if err := json.Unmarshal(b, &events); err != nil {
 			return nil, activityError("bad events: " + err.Error())
 		}
 	case len(b) > 0 && b[0] == '{':
-		var e event
+		var e gevent
 		if err := json.Unmarshal(b, &e); err != nil {
 			return nil, activityError("bad events: " + err.Error())
 		}
-		events = []event{e}
-	case a.event.Name != "":
-		events = []event{a.event}
+		events = []gevent{e}
+	case a.gevent.Name != "":
+		events = []gevent{a.gevent}
 	}
 	t, ok := logs.ParseTime(a.ID.Time)
-	if !ok && len(events) > 0 {
-		return nil, activityError("activity without a valid id.time")
+	if !ok && a.ID.Time != "" {
+		return nil, activityError("activity with a bad id.time")
 	}
+	// An activity without id.time (a forwarded alert, a test event) is still
+	// read: its findings say the time is unknown.
 	user := strings.ToLower(a.Actor.Email)
 	ip := logs.ParseIP(a.IPAddress)
 	app := a.ID.ApplicationName
 	var out []logs.Event
 	for _, e := range events {
-		p := params(e.Parameters)
-		switch e.Name {
-		case "login_success", "login_failure", "login_challenge", "login_verification":
-			if app != "" && app != "login" {
-				continue
-			}
-			ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: "Google " + firstNonEmpty(p["login_type"], "login"), Client: p["login_type"]}
-			status := strings.ToLower(p["login_challenge_status"])
-			switch e.Name {
-			case "login_failure":
-				ev.Result = logs.Failure
-				ev.FailureReason = firstNonEmpty(p["login_failure_type"], "login failure")
-			case "login_challenge", "login_verification":
-				second := p["is_second_factor"] == "true" || e.Name == "login_verification"
-				if strings.Contains(status, "fail") {
-					ev.Result = logs.Failure
-					ev.FailureReason = "challenge failed: " + p["login_challenge_method"]
-					if second {
-						ev.MFAResult = logs.MFAFailed
-					}
-				} else {
-					ev.Result = logs.Interrupted // a step of a login, whose success is logged apart
-					if second {
-						ev.MFAResult = logs.MFAPassed
-					}
-				}
-			}
-			out = append(out, ev)
-		case "suspicious_login", "suspicious_login_less_secure_app", "suspicious_programmatic_login":
-			target := firstNonEmpty(p["affected_email_address"], user)
-			out = append(out, &logs.SignIn{Time: t, User: strings.ToLower(target), IP: ip, Result: logs.Interrupted, FailureReason: "Google flagged: " + e.Name, App: "Google login"})
-		case "email_forwarding_out_of_domain":
-			ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: e.Name, Target: user}
-			ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: strings.ToLower(p["email_forwarding_destination_address"])}}
-			out = append(out, ev)
-		case "authorize":
-			if app != "" && app != "token" {
-				continue
-			}
-			ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindOAuthConsent, Operation: e.Name,
-				Target: firstNonEmpty(p["app_name"], p["client_id"]), Permissions: p["scope"]}
+		if ev := event(e, app, user, ip, t); ev != nil {
 			out = append(out, ev)
 		}
 	}
 	return out, nil
+}
+
+// legacyLoginTypes are the login_type values of protocols that bypass 2-step
+// verification: "exchange" is Google Workspace Sync for Microsoft Outlook and
+// similar Exchange-protocol clients. (login_type values: Google Admin SDK
+// Reports API, Login activity events.)
+var legacyLoginTypes = map[string]bool{"exchange": true}
+
+// event turns one event of an activity into a Vigie event, or nil.
+func event(e gevent, app, user string, ip netip.Addr, t time.Time) logs.Event {
+	p := params(e.Parameters)
+	admin := func(kind, target, detail string, removed bool) *logs.AdminChange {
+		return &logs.AdminChange{Time: t, User: user, IP: ip, Kind: kind, Operation: e.Name, Target: target, Detail: detail, Removed: removed}
+	}
+	switch e.Name {
+	case "login_success", "login_failure", "login_challenge", "login_verification":
+		if app != "" && app != "login" {
+			return nil
+		}
+		ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: "Google " + firstNonEmpty(p["login_type"], "login"),
+			Client: p["login_type"], LoginType: p["login_type"], Legacy: legacyLoginTypes[p["login_type"]]}
+		status := strings.ToLower(p["login_challenge_status"])
+		switch e.Name {
+		case "login_failure":
+			ev.Result = logs.Failure
+			ev.FailureReason = firstNonEmpty(p["login_failure_type"], "login failure")
+		case "login_challenge", "login_verification":
+			second := p["is_second_factor"] == "true" || e.Name == "login_verification"
+			if strings.Contains(status, "fail") {
+				ev.Result = logs.Failure
+				ev.FailureReason = "challenge failed: " + p["login_challenge_method"]
+				if second {
+					ev.MFAResult = logs.MFAFailed
+				}
+			} else {
+				ev.Result = logs.Interrupted // a step of a login, whose success is logged apart
+				if second {
+					ev.MFAResult = logs.MFAPassed
+				}
+			}
+		}
+		return ev
+	case "suspicious_login", "suspicious_login_less_secure_app", "suspicious_programmatic_login", "account_disabled_password_leak",
+		"account_disabled_hijacked", "gov_attack_warning":
+		// Google's own warnings (account_warning events): the account may be in
+		// someone else's hands.
+		target := strings.ToLower(firstNonEmpty(p["affected_email_address"], user))
+		return &logs.SignIn{Time: t, User: target, IP: ip, Result: logs.Interrupted, FailureReason: "Google flagged: " + e.Name, App: "Google login",
+			Legacy: e.Name == "suspicious_login_less_secure_app", Risk: &logs.Risk{Flagged: true, Events: []string{e.Name}}}
+	case "2sv_disable", "titanium_unenroll":
+		return admin(logs.KindMFAMethod, user, e.Name, true)
+	case "2sv_enroll", "recovery_email_edit", "recovery_phone_edit", "recovery_secret_qa_edit":
+		return admin(logs.KindMFAMethod, user, e.Name, false)
+	case "email_forwarding_out_of_domain":
+		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: e.Name, Target: user}
+		ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: strings.ToLower(p["email_forwarding_destination_address"])}}
+		return ev
+	case "authorize":
+		if app != "" && app != "token" {
+			return nil
+		}
+		return &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindOAuthConsent, Operation: e.Name,
+			Target: firstNonEmpty(p["app_name"], p["client_id"]), Permissions: p["scope"]}
+	// Admin console events (applicationName "admin").
+	case "ASSIGN_ROLE", "GRANT_ADMIN_PRIVILEGE", "GRANT_DELEGATED_ADMIN_PRIVILEGES":
+		return admin(logs.KindRoleAssignment, strings.ToLower(firstNonEmpty(p["USER_EMAIL"], p["GROUP_EMAIL"])), firstNonEmpty(p["ROLE_NAME"], e.Name), false)
+	case "AUTHORIZE_API_CLIENT_ACCESS":
+		// Domain-wide delegation: the client may act as any user, mail included.
+		ev := admin(logs.KindAppPermission, firstNonEmpty(p["API_CLIENT_NAME"], p["CLIENT_ID"]), p["API_SCOPES"], false)
+		return ev
+	case "CHANGE_SSO_SETTINGS", "CREATE_SSO_PROFILE", "UPDATE_SSO_PROFILE":
+		return admin(logs.KindFederation, firstNonEmpty(p["DOMAIN_NAME"], p["SSO_PROFILE_NAME"]), firstNonEmpty(p["SETTING_NAME"], e.Name), false)
+	case "CREATE_EMAIL_MONITOR":
+		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: e.Name, Target: strings.ToLower(p["USER_EMAIL"])}
+		ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: strings.ToLower(p["EMAIL_MONITOR_DEST_EMAIL"])}}
+		return ev
+	case "CREATE_GMAIL_SETTING", "CHANGE_GMAIL_SETTING":
+		if name := p["SETTING_NAME"]; strings.Contains(strings.ToUpper(name), "ROUT") || strings.Contains(strings.ToUpper(name), "COMPLIANCE") {
+			return admin(logs.KindTransportRule, firstNonEmpty(p["ORG_UNIT_NAME"], name), name+" "+p["NEW_VALUE"], false)
+		}
+	case "CUSTOMER_TAKEOUT_CREATED":
+		return admin(logs.KindExport, "whole organisation", "data export (takeout)", false)
+	}
+	return nil
 }
 
 // params flattens a parameter list (or a flattened name→value object).

@@ -2,6 +2,7 @@ package m365
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -12,18 +13,50 @@ import (
 	"vigie.dev/vigie/internal/logs"
 )
 
-func bufioReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 64<<10) }
+// IsCSV reports whether an input starts like an audit search CSV export: a
+// header naming the AuditData column, possibly after PowerShell 5's "#TYPE" line.
+func IsCSV(head []byte) bool {
+	line := firstCSVLine(head)
+	return bytes.Contains(line, []byte("AuditData")) && !bytes.HasPrefix(bytes.TrimSpace(line), []byte("{"))
+}
 
-// parseCSV reads the audit search export: a header row, then one row per record
-// with the record's JSON in the AuditData column.
-func parseCSV(ctx context.Context, r io.Reader, file string, st *logs.Stats, handle func(logs.Source, []byte)) error {
-	cr := csv.NewReader(&lineCap{r: r})
+func firstCSVLine(head []byte) []byte {
+	head = bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
+	if bytes.HasPrefix(head, []byte("#TYPE")) {
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			head = head[i+1:]
+		}
+	}
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	return head
+}
+
+// ParseCSV reads the audit search export: a header row, then one row per
+// record with the record's JSON in the AuditData column. The Purview portal
+// and PowerShell's Export-Csv write commas; Export-Csv -UseCulture on a French
+// system writes semicolons.
+func ParseCSV(ctx context.Context, br *bufio.Reader, file string, st *logs.Stats, emit func(logs.Event)) error {
+	head, _ := br.Peek(4096)
+	delim := ','
+	if h := firstCSVLine(head); bytes.Count(h, []byte(";")) > bytes.Count(h, []byte(",")) {
+		delim = ';'
+	}
+	skipped := int64(0)
+	if b, _ := br.Peek(5); string(b) == "#TYPE" {
+		br.ReadString('\n')
+		skipped = 1
+	}
+	m := logs.NewMux([]logs.Dialect{Dialect}, logs.Options{}, st, emit)
+	cr := csv.NewReader(&lineCap{r: br})
+	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		st.Errorf(logs.Source{File: file, Line: 1}, "no CSV header: %v", err)
+		st.Errorf(logs.Source{File: file, Line: 1 + skipped}, "no CSV header: %v", err)
 		return nil
 	}
 	col := -1
@@ -33,7 +66,7 @@ func parseCSV(ctx context.Context, r io.Reader, file string, st *logs.Stats, han
 		}
 	}
 	if col < 0 {
-		st.Errorf(logs.Source{File: file, Line: 1}, "CSV header has no AuditData column")
+		st.Errorf(logs.Source{File: file, Line: 1 + skipped}, "CSV header has no AuditData column")
 		return nil
 	}
 	for {
@@ -42,7 +75,7 @@ func parseCSV(ctx context.Context, r io.Reader, file string, st *logs.Stats, han
 			return nil
 		}
 		line, _ := cr.FieldPos(0)
-		src := logs.Source{File: file, Line: int64(line)}
+		src := logs.Source{File: file, Line: int64(line) + skipped}
 		st.Lines++
 		if errors.Is(err, errLineCap) {
 			st.Errorf(src, "%v", err)
@@ -51,16 +84,16 @@ func parseCSV(ctx context.Context, r io.Reader, file string, st *logs.Stats, han
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				st.Errorf(logs.Source{File: file, Line: int64(pe.Line)}, "bad CSV: %v", pe.Err)
+				st.Errorf(logs.Source{File: file, Line: int64(pe.Line) + skipped}, "bad CSV: %v", pe.Err)
 				continue
 			}
 			return fmt.Errorf("m365: read %s: %w", file, err)
 		}
-		if col >= len(rec) {
-			st.Errorf(src, "row without an AuditData column")
+		if col >= len(rec) || strings.TrimSpace(rec[col]) == "" {
+			st.Errorf(src, "row without an AuditData value")
 			continue
 		}
-		handle(src, []byte(rec[col]))
+		m.Record(src, []byte(rec[col]))
 		if st.Lines&0xff == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}

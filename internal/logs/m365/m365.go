@@ -1,74 +1,121 @@
-// Package m365 parses Microsoft 365 Unified Audit Log records into sign-ins and
-// mailbox changes. It reads the Purview "Audit → Export" CSV (the AuditData column
-// holds each record's JSON), and JSON records one per line or as an array (what
-// Search-UnifiedAuditLog | ConvertTo-Json, the Management Activity API and
-// Sentinel's OfficeActivity/AuditLogs tables give). Field names follow Microsoft's
-// "Office 365 Management Activity API schema" (common schema, Exchange admin
-// schema, Azure AD schema).
+// Package m365 parses Microsoft 365 Unified Audit Log records and Entra ID
+// directory audits into sign-ins, mailbox changes, directory changes and mail
+// reads. It reads every form an admin gets them in: the Purview "Audit →
+// Export" CSV (the AuditData column holds each record's JSON), PowerShell's
+// Search-UnifiedAuditLog results (Export-Csv, or ConvertTo-Json where AuditData
+// is a string inside each result), AuditData records one per line, in arrays
+// or pages, the Management Activity API, Sentinel's OfficeActivity and
+// AuditLogs tables, Graph's directoryAudits, and Defender's CloudAppEvents
+// (RawEventData). Field names follow Microsoft's "Office 365 Management
+// Activity API schema" (common, Exchange admin, Exchange mailbox and Azure AD
+// schemas).
 package m365
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"net/netip"
 	"strings"
+	"time"
 
 	"vigie.dev/vigie/internal/logs"
 )
 
-// Parse reads an audit export, CSV or JSON.
-func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	br := bufioReader(r)
-	head, _ := br.Peek(4096)
-	head = bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
-	handle := func(src logs.Source, rec []byte) {
-		evs, err := parseRecord(rec)
-		if err != nil {
-			st.Errorf(src, "%v", err)
-			return
-		}
-		for _, ev := range evs {
-			setSource(ev, src)
-			st.Events++
-			emit(ev)
-		}
-	}
-	if len(head) > 0 && head[0] != '{' && head[0] != '[' {
-		return st, parseCSV(ctx, br, file, &st, handle)
-	}
-	return st, logs.JSONRecords(ctx, br, file, &st, handle)
-}
+// Dialect is audit records in JSON; CSV exports are read by ParseCSV.
+var Dialect = logs.Dialect{Format: logs.M365, Records: records{}}
 
-// Parser is Parse as a logs.Parser.
+// Parser reads an audit export, CSV or JSON.
 var Parser = logs.ParserFunc(Parse)
 
-// nameValue is the {Name, Value} pair of Parameters, ExtendedProperties,
-// OperationProperties and ModifiedProperties (NewValue).
+// Parse reads an audit export, CSV or JSON in any layout.
+func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4096)
+	head = bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
+	if IsCSV(head) {
+		var st logs.Stats
+		err := ParseCSV(ctx, br, file, &st, emit)
+		return st, err
+	}
+	return logs.ParseWith(Dialect).Parse(ctx, br, file, opts, emit)
+}
+
+type records struct{}
+
+// Claims: an operation with the audit schema's time, type or user; a Graph or
+// Sentinel directory audit; a PowerShell result wrapping AuditData.
+func (records) Claims(rec []byte) bool {
+	if logs.HasKey(rec, "AuditData", "auditdata") {
+		return true
+	}
+	if logs.HasKey(rec, "createdDateTime", "createddatetime") || logs.ContainsFold(rec, `signinlogs"`) {
+		return false // a sign-in: Entra's
+	}
+	if logs.HasKey(rec, "Operation", "operation") &&
+		logs.HasKey(rec, "CreationTime", "creationtime", "RecordType", "recordtype", "Workload", "workload", "UserId", "userid", "TimeGenerated") {
+		return true
+	}
+	if logs.HasKey(rec, "activityDisplayName", "ActivityDisplayName") {
+		return true
+	}
+	return logs.HasKey(rec, "OperationName", "operationName") && logs.HasKey(rec, "TargetResources", "targetResources", "InitiatedBy", "initiatedBy")
+}
+
+// ParseRecord reads one audit record.
+func (records) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) error {
+	evs, err := parseRecord(rec)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		logs.SetSource(ev, src)
+		emit(ev)
+	}
+	return nil
+}
+
+// nameValue is the {Name, Value} pair of Parameters, ExtendedProperties and
+// OperationProperties, and the {Name, OldValue, NewValue} of ModifiedProperties
+// (displayName/oldValue/newValue in directory audits).
 type nameValue struct {
 	Name        string `json:"Name"`
 	Value       string `json:"Value"`
-	NewValue    string `json:"NewValue"`
+	NewValue    any    `json:"NewValue"`
+	OldValue    any    `json:"OldValue"`
 	DisplayName string `json:"displayName"`
+}
+
+type idType struct {
+	ID   string `json:"ID"`
+	Type any    `json:"Type"`
 }
 
 // record is the union of the audit fields hunting uses.
 type record struct {
-	CreationTime  string `json:"CreationTime"`
-	TimeGenerated string `json:"TimeGenerated"`
-	Operation     string `json:"Operation"`
-	OperationName string `json:"OperationName"` // Entra audit (Sentinel AuditLogs)
-	Activity      string `json:"activityDisplayName"`
-	ActivityTime  string `json:"activityDateTime"`
-	UserID        string `json:"UserId"`
-	ClientIP      string `json:"ClientIP"`
-	ClientIPAddr  string `json:"Client_IPAddress"` // Sentinel OfficeActivity
-	ActorIP       string `json:"ActorIpAddress"`
-	ObjectID      string `json:"ObjectId"`
-	ResultStatus  string `json:"ResultStatus"`
-	LogonError    string `json:"LogonError"`
-	Workload      string `json:"Workload"`
+	CreationTime     string `json:"CreationTime"`
+	TimeGenerated    string `json:"TimeGenerated"`
+	Operation        string `json:"Operation"`
+	OperationName    string `json:"OperationName"` // Entra audit (Sentinel AuditLogs)
+	Activity         string `json:"activityDisplayName"`
+	ActivityTime     string `json:"activityDateTime"`
+	UserID           string `json:"UserId"`
+	ClientIP         string `json:"ClientIP"`
+	ClientIPAddr     string `json:"Client_IPAddress"` // Sentinel OfficeActivity
+	ActorIP          string `json:"ActorIpAddress"`
+	ObjectID         string `json:"ObjectId"`
+	ResultStatus     string `json:"ResultStatus"`
+	Result           string `json:"Result"`
+	LogonError       string `json:"LogonError"`
+	Workload         string `json:"Workload"`
+	OrganizationName string `json:"OrganizationName"`
+	MailboxOwnerUPN  string `json:"MailboxOwnerUPN"`
+	ClientInfo       string `json:"ClientInfoString"`
+	ClientAppID      string `json:"ClientAppId"`
+	AppID            string `json:"AppId"`
+	OperationCount   int    `json:"OperationCount"`
 	// These hold either a JSON array or a string containing one (Sentinel).
 	Parameters          json.RawMessage `json:"Parameters"`
 	ExtendedProperties  json.RawMessage `json:"ExtendedProperties"`
@@ -77,229 +124,182 @@ type record struct {
 	Target              json.RawMessage `json:"Target"`
 	InitiatedBy         json.RawMessage `json:"InitiatedBy"`
 	TargetResources     json.RawMessage `json:"TargetResources"`
+	Folders             json.RawMessage `json:"Folders"`
+	// Wrappers: PowerShell's Search-UnifiedAuditLog result, Defender's CloudAppEvents.
+	AuditData    json.RawMessage `json:"AuditData"`
+	RawEventData json.RawMessage `json:"RawEventData"`
 }
 
 type recordError string
 
 func (e recordError) Error() string { return string(e) }
 
+// ctx is one record with its decoded lists, shared by the operation handlers.
+type ctx struct {
+	r      record
+	op     string // as logged, trimmed
+	lop    string // lower-cased, "–" as "-"
+	user   string
+	params map[string]string
+	mods   map[string]modProp
+}
+
+type modProp struct{ Old, New string }
+
+func (c *ctx) ip() netip.Addr {
+	if ip := logs.ParseIP(logs.FirstNonEmpty(c.r.ClientIP, c.r.ClientIPAddr, c.r.ActorIP)); ip.IsValid() {
+		return ip
+	}
+	var ib struct {
+		User struct {
+			IP string `json:"ipAddress"`
+		} `json:"user"`
+	}
+	logs.UnmarshalMaybeString(c.r.InitiatedBy, &ib)
+	return logs.ParseIP(ib.User.IP)
+}
+
 func parseRecord(rec []byte) ([]logs.Event, error) {
 	var r record
 	if err := json.Unmarshal(rec, &r); err != nil {
 		return nil, recordError("bad audit record: " + err.Error())
 	}
-	op := strings.TrimSuffix(strings.TrimSpace(firstNonEmpty(r.Operation, r.OperationName, r.Activity)), ".")
+	if inner := unwrap(r.AuditData); inner != nil {
+		return parseRecord(inner)
+	}
+	if inner := unwrap(r.RawEventData); inner != nil && bytes.Contains(inner, []byte(`"Operation"`)) {
+		return parseRecord(inner)
+	}
+	op := strings.TrimSuffix(strings.TrimSpace(logs.FirstNonEmpty(r.Operation, r.OperationName, r.Activity)), ".")
 	if op == "" {
 		return nil, recordError("audit record without Operation")
 	}
-	t, ok := logs.ParseTime(firstNonEmpty(r.CreationTime, r.ActivityTime, r.TimeGenerated))
+	t, ok := logs.ParseTime(logs.FirstNonEmpty(r.CreationTime, r.ActivityTime, r.TimeGenerated))
 	if !ok {
 		return nil, recordError("audit record without a valid CreationTime")
 	}
-	user := strings.ToLower(r.UserID)
-	ip := logs.ParseIP(firstNonEmpty(r.ClientIP, r.ClientIPAddr, r.ActorIP))
-	if user == "" && len(r.InitiatedBy) > 0 {
+	if f := strings.ToLower(logs.FirstNonEmpty(r.ResultStatus, r.Result)); (f == "failed" || f == "failure" || f == "false") && !strings.HasPrefix(strings.ToLower(op), "userlog") {
+		return nil, nil // the change was not made
+	}
+	c := &ctx{r: r, op: op, lop: strings.ReplaceAll(strings.ToLower(op), "–", "-")}
+	c.user = strings.ToLower(r.UserID)
+	if c.user == "" && len(r.InitiatedBy) > 0 {
 		var ib struct {
 			User struct {
 				UPN string `json:"userPrincipalName"`
-				IP  string `json:"ipAddress"`
 			} `json:"user"`
+			App struct {
+				Name string `json:"displayName"`
+			} `json:"app"`
 		}
-		unmarshalMaybeString(r.InitiatedBy, &ib)
-		user = strings.ToLower(ib.User.UPN)
-		if !ip.IsValid() {
-			ip = logs.ParseIP(ib.User.IP)
-		}
+		logs.UnmarshalMaybeString(r.InitiatedBy, &ib)
+		c.user = strings.ToLower(logs.FirstNonEmpty(ib.User.UPN, ib.App.Name))
 	}
-	params := pairs(r.Parameters)
-	mc := func(kind string) *logs.MailboxChange {
-		return &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: kind, Operation: op}
+	c.params = pairs(r.Parameters)
+	c.mods = modifiedProperties(r)
+	evs := mailboxEvents(c)
+	if evs == nil {
+		evs = adminEvents(c)
 	}
-	switch strings.ToLower(op) {
-	case "userloggedin", "userloginfailed":
-		ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: r.Workload}
-		ext := pairs(r.ExtendedProperties)
-		ev.Client = ext["useragent"]
-		if strings.EqualFold(op, "UserLoginFailed") {
-			ev.Result = logs.Failure
-			ev.FailureReason = firstNonEmpty(r.LogonError, ext["resultstatusdetail"], "login failed")
-		}
-		return []logs.Event{ev}, nil
-	case "new-inboxrule", "set-inboxrule", "updateinboxrules", "enable-inboxrule":
-		ev := mc(logs.KindInboxRule)
-		if strings.EqualFold(op, "UpdateInboxRules") {
-			inboxRuleFromOperationProperties(ev, pairs(r.OperationProperties))
-		} else {
-			inboxRuleFromParameters(ev, params)
-		}
-		return []logs.Event{ev}, nil
-	case "set-mailbox":
-		var evs []logs.Event
-		if fwd := firstNonEmpty(params["forwardingsmtpaddress"], params["forwardingaddress"]); fwd != "" {
-			ev := mc(logs.KindForwarding)
-			ev.Target = firstNonEmpty(params["identity"], r.ObjectID)
-			ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: stripSMTP(fwd)}}
-			if strings.EqualFold(params["delivertomailboxandforward"], "false") {
-				ev.Conditions = append(ev.Conditions, "no copy kept in the mailbox")
-			}
-			evs = append(evs, ev)
-		}
-		if d := params["grantsendonbehalfto"]; d != "" {
-			ev := mc(logs.KindDelegation)
-			ev.Target, ev.Delegate, ev.Permissions = firstNonEmpty(params["identity"], r.ObjectID), d, "SendOnBehalf"
-			evs = append(evs, ev)
-		}
-		return evs, nil
-	case "add-mailboxpermission", "add-recipientpermission", "add-mailboxfolderpermission", "addfolderpermissions", "add-adpermission":
-		ev := mc(logs.KindDelegation)
-		ev.Target = firstNonEmpty(params["identity"], r.ObjectID)
-		ev.Delegate = firstNonEmpty(params["user"], params["trustee"])
-		ev.Permissions = firstNonEmpty(params["accessrights"], params["extendedrights"])
-		return []logs.Event{ev}, nil
-	case "consent to application", "add delegated permission grant", "add app role assignment grant to user", "add oauth2permissiongrant":
-		ev := mc(logs.KindOAuthConsent)
-		oauthTarget(ev, r)
-		return []logs.Event{ev}, nil
+	for _, ev := range evs {
+		setTime(ev, t)
 	}
-	return nil, nil
+	return evs, nil
 }
 
-func inboxRuleFromParameters(ev *logs.MailboxChange, p map[string]string) {
-	ev.RuleName = firstNonEmpty(p["name"], p["identity"])
-	for _, k := range []string{"from", "fromaddresscontainswords", "subjectcontainswords", "bodycontainswords", "subjectorbodycontainswords", "sentto", "headercontainswords", "hasattachment"} {
-		if v := p[k]; v != "" {
-			ev.Conditions = append(ev.Conditions, k+"="+v)
+// unwrap returns the record held in a wrapper field, as an object or a string.
+func unwrap(raw json.RawMessage) []byte {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) < 2 {
+		return nil
+	}
+	if raw[0] == '{' {
+		return raw
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil && strings.HasPrefix(strings.TrimSpace(s), "{") {
+			return []byte(s)
 		}
 	}
-	for _, k := range []string{"forwardto", "forwardasattachmentto", "redirectto"} {
-		if v := p[k]; v != "" {
-			kind := "forward-to"
-			if k == "redirectto" {
-				kind = "redirect-to"
-			}
-			ev.Actions = append(ev.Actions, logs.RuleAction{Kind: kind, Value: stripSMTP(v)})
-		}
-	}
-	if isTrue(p["deletemessage"]) || isTrue(p["softdeletemessage"]) {
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "delete"})
-	}
-	if isTrue(p["markasread"]) {
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "mark-read"})
-	}
-	if v := p["movetofolder"]; v != "" {
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "move-to", Value: folderName(v)})
-	}
-	if isTrue(p["stopprocessingrules"]) {
-		ev.Conditions = append(ev.Conditions, "stop processing more rules")
+	return nil
+}
+
+func setTime(ev logs.Event, t time.Time) {
+	switch e := ev.(type) {
+	case *logs.SignIn:
+		e.Time = t
+	case *logs.MailboxChange:
+		e.Time = t
+	case *logs.AdminChange:
+		e.Time = t
+	case *logs.MailAccess:
+		e.Time = t
 	}
 }
 
-// inboxRuleFromOperationProperties reads the UpdateInboxRules (Outlook client)
-// form, where RuleActions is a serialized list of action types.
-func inboxRuleFromOperationProperties(ev *logs.MailboxChange, p map[string]string) {
-	ev.RuleName = p["rulename"]
-	if c := p["rulecondition"]; c != "" {
-		ev.Conditions = append(ev.Conditions, c)
-	}
-	acts := p["ruleactions"]
-	la := strings.ToLower(acts)
-	switch {
-	case strings.Contains(la, "redirect"):
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "redirect-to", Value: addresses(acts)})
-	case strings.Contains(la, "forward"):
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "forward-to", Value: addresses(acts)})
-	}
-	if strings.Contains(la, "delete") {
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "delete"})
-	}
-	if strings.Contains(la, "markasread") || strings.Contains(la, "mark as read") {
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "mark-read"})
-	}
-	if strings.Contains(la, "move") {
-		ev.Actions = append(ev.Actions, logs.RuleAction{Kind: "move-to", Value: folderName(firstNonEmpty(p["folder"], p["movetofolder"]))})
-	}
-}
-
-func oauthTarget(ev *logs.MailboxChange, r record) {
-	mods := pairs(r.ModifiedProperties)
-	ev.Permissions = firstNonEmpty(mods["delegatedpermissiongrant.scope"], mods["consentaction.permissions"])
-	var targets []struct {
-		ID          string `json:"ID"`
-		DisplayName string `json:"displayName"`
-		Modified    []struct {
-			DisplayName string `json:"displayName"`
-			NewValue    string `json:"newValue"`
-		} `json:"modifiedProperties"`
-	}
-	unmarshalMaybeString(r.TargetResources, &targets)
-	for _, t := range targets {
-		if ev.Target == "" {
-			ev.Target = t.DisplayName
-		}
-		for _, m := range t.Modified {
-			if ev.Permissions == "" && strings.EqualFold(m.DisplayName, "DelegatedPermissionGrant.Scope") {
-				ev.Permissions = strings.Trim(m.NewValue, `"`)
-			}
-		}
-	}
-	if ev.Target == "" {
-		unmarshalMaybeString(r.Target, &targets)
-		for _, t := range targets {
-			if t.ID != "" && !strings.Contains(t.ID, "-") {
-				ev.Target = t.ID // the application name, as opposed to GUIDs
-			}
-		}
-	}
-	ev.Target = firstNonEmpty(ev.Target, r.ObjectID)
-}
-
-// pairs turns a Name/Value list (or a string holding one) into a map keyed by the
-// lower-cased name.
+// pairs turns a Name/Value list (or a string holding one) into a map keyed by
+// the lower-cased name.
 func pairs(raw json.RawMessage) map[string]string {
 	var list []nameValue
-	unmarshalMaybeString(raw, &list)
+	logs.UnmarshalMaybeString(raw, &list)
 	m := make(map[string]string, len(list))
 	for _, nv := range list {
-		name := strings.ToLower(firstNonEmpty(nv.Name, nv.DisplayName))
-		m[name] = strings.Trim(firstNonEmpty(nv.Value, nv.NewValue), `"`)
+		name := strings.ToLower(logs.FirstNonEmpty(nv.Name, nv.DisplayName))
+		m[name] = strings.Trim(logs.FirstNonEmpty(nv.Value, str(nv.NewValue)), `"`)
 	}
 	return m
 }
 
-func unmarshalMaybeString(raw json.RawMessage, v any) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return
+// modifiedProperties collects old and new values from the audit log's
+// ModifiedProperties and from directory audits' targetResources.
+func modifiedProperties(r record) map[string]modProp {
+	m := map[string]modProp{}
+	var list []nameValue
+	logs.UnmarshalMaybeString(r.ModifiedProperties, &list)
+	for _, nv := range list {
+		m[strings.ToLower(logs.FirstNonEmpty(nv.Name, nv.DisplayName))] = modProp{str(nv.OldValue), str(nv.NewValue)}
 	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil || len(s) > logs.MaxRecord {
-			return
-		}
-		raw = []byte(s)
-	}
-	_ = json.Unmarshal(raw, v) // optional detail: a malformed list just gives none
-}
-
-func setSource(ev logs.Event, src logs.Source) {
-	switch e := ev.(type) {
-	case *logs.SignIn:
-		e.Src = src
-	case *logs.MailboxChange:
-		e.Src = src
-	}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
+	for _, t := range targets(r) {
+		for _, p := range t.Modified {
+			m[strings.ToLower(p.DisplayName)] = modProp{str(p.OldValue), str(p.NewValue)}
 		}
 	}
-	return ""
+	return m
 }
 
-func isTrue(s string) bool { return strings.EqualFold(s, "true") }
+type targetResource struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	Type        string `json:"type"`
+	UPN         string `json:"userPrincipalName"`
+	Modified    []struct {
+		DisplayName string `json:"displayName"`
+		OldValue    any    `json:"oldValue"`
+		NewValue    any    `json:"newValue"`
+	} `json:"modifiedProperties"`
+}
+
+func targets(r record) []targetResource {
+	var t []targetResource
+	logs.UnmarshalMaybeString(r.TargetResources, &t)
+	return t
+}
+
+// str renders a property value: strings as they are (without the quotes
+// directory audits wrap them in), anything else as JSON.
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.Trim(x, `"`)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func isTrue(s string) bool { return strings.EqualFold(s, "true") || s == "1" }
 
 func stripSMTP(s string) string {
 	var out []string
@@ -315,21 +315,28 @@ func stripSMTP(s string) string {
 	return strings.Join(out, ";")
 }
 
-// folderName keeps the last element of a folder path ("mbx:\RSS Feeds" → "RSS Feeds").
-func folderName(s string) string {
-	if i := strings.LastIndexAny(s, `\/`); i >= 0 {
-		s = s[i+1:]
-	}
-	return strings.TrimSpace(s)
+// Defender is Microsoft Defender XDR advanced hunting exports: its
+// CloudAppEvents carry the audit record in RawEventData and are read as such;
+// device and identity events (DeviceEvents, IdentityDirectoryEvents) are on-
+// premises telemetry this package does not read, and are counted as ignored.
+var Defender = logs.Dialect{Format: logs.Defender, Records: defender{}}
+
+type defender struct{}
+
+func (defender) Claims(rec []byte) bool {
+	return logs.HasKey(rec, "ActionType") && logs.HasKey(rec, "RawEventData", "DeviceId", "DeviceName", "Application")
 }
 
-// addresses pulls e-mail addresses out of free text.
-func addresses(s string) string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" ;,\"'<>[]{}():", r) }) {
-		if strings.Count(f, "@") == 1 && strings.Contains(f[strings.IndexByte(f, '@'):], ".") {
-			out = append(out, strings.ToLower(f))
-		}
+func (defender) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) error {
+	var r struct {
+		RawEventData json.RawMessage `json:"RawEventData"`
 	}
-	return strings.Join(out, ";")
+	if err := json.Unmarshal(rec, &r); err != nil {
+		return recordError("bad Defender record: " + err.Error())
+	}
+	inner := unwrap(r.RawEventData)
+	if inner == nil || !bytes.Contains(inner, []byte(`"Operation"`)) {
+		return logs.ErrNotRead
+	}
+	return records{}.ParseRecord(src, inner, emit)
 }

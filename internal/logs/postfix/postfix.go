@@ -5,8 +5,6 @@
 package postfix
 
 import (
-	"context"
-	"io"
 	"net/netip"
 	"slices"
 	"strings"
@@ -18,62 +16,45 @@ import (
 // older than this many messages loses its attribution, memory stays bounded.
 const maxQueue = 200_000
 
-// Parse reads Postfix log lines; other programs' lines are ignored.
-func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	p := parser{submitter: map[string]string{}, sent: map[string]*logs.MailSent{}}
-	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
-		if line[0] == '#' {
-			return
-		}
-		src := logs.Source{File: file, Line: n}
-		t, rest, ok := logs.SyslogTime(line, opts)
-		if !ok {
-			st.Errorf(src, "no syslog timestamp")
-			return
-		}
-		ev := p.parse(string(rest))
-		if ev == nil {
-			return
-		}
+// Dialect is the Postfix maillog.
+var Dialect = logs.Dialect{Format: logs.Postfix, Lines: func(o logs.Options) logs.LineParser {
+	return &parser{opts: o, submitter: map[string]string{}, sent: map[string]*logs.MailSent{}}
+}}
+
+// Parser reads Postfix log lines.
+var Parser = logs.ParseWith(Dialect)
+
+// ParseLine claims the lines of Postfix's daemons ("postfix/smtpd[123]:").
+func (p *parser) ParseLine(src logs.Source, line []byte, emit func(logs.Event)) (bool, error) {
+	sl, ok := logs.ParseSyslog(line, p.opts)
+	if !ok || !logs.ProgramIs(sl.Program, "postfix") {
+		return false, nil
+	}
+	ev := p.parse(string(sl.Program), string(sl.Msg))
+	if ev != nil {
+		logs.SetSource(ev, src)
 		switch e := ev.(type) {
 		case *logs.SignIn:
-			e.Src, e.Time = src, t
+			e.Time = sl.Time
 		case *logs.MailSent:
-			e.Src, e.Time = src, t
+			e.Time = sl.Time
 		}
-		st.Events++
 		emit(ev)
-	})
-	return st, err
+	}
+	return true, nil
 }
 
-// Parser is Parse as a logs.Parser.
-var Parser = logs.ParserFunc(Parse)
-
 type parser struct {
+	opts      logs.Options
 	submitter map[string]string // queue ID → SASL user or local sender
 	// sent keeps the authenticated submissions still in the queue, so the
 	// delivery lines that follow ("to=<…>") add their recipients.
 	sent map[string]*logs.MailSent
 }
 
-func (p *parser) parse(rest string) logs.Event {
-	// "host postfix/smtpd[123]: message" (also "postfix/submission/smtpd").
-	i := strings.Index(rest, "postfix")
-	if i < 0 || i > 64 {
-		return nil
-	}
-	prog := rest[i:]
-	j := strings.Index(prog, ": ")
-	if j < 0 {
-		return nil
-	}
-	msg := prog[j+2:]
-	prog = prog[:j]
-	if k := strings.IndexByte(prog, '['); k >= 0 {
-		prog = prog[:k]
-	}
+// parse reads the message of a line of prog ("postfix/smtpd", also
+// "postfix/submission/smtpd").
+func (p *parser) parse(prog, msg string) logs.Event {
 	daemon := prog[strings.LastIndexByte(prog, '/')+1:]
 	qid, body := "", msg
 	if k := strings.Index(msg, ": "); k > 0 && k <= 20 && isQueueID(msg[:k]) {

@@ -5,23 +5,42 @@ package weblog
 
 import (
 	"bytes"
-	"context"
-	"io"
+	"errors"
 	"strconv"
 	"time"
 
 	"vigie.dev/vigie/internal/logs"
 )
 
-// Parse reads an access log.
-func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	return logs.WebLines(ctx, r, file, "not a Common/Combined Log Format line", nil, parseLine, emit)
+// Dialect is the Common/Combined Log Format.
+var Dialect = logs.Dialect{Format: logs.Weblog, Lines: func(o logs.Options) logs.LineParser { return lineParser{o} }}
+
+// Parser reads an access log.
+var Parser = logs.ParseWith(Dialect)
+
+type lineParser struct{ opts logs.Options }
+
+var errLine = errors.New("not a Common/Combined Log Format line")
+
+// ParseLine claims lines with a bracketed CLF date followed by a quoted request.
+func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event)) (bool, error) {
+	open := bytes.IndexByte(line, '[')
+	if open < 0 || open > 300 || len(line) < open+29 || line[open+3] != '/' || line[open+7] != '/' || line[open+12] != ':' || bytes.IndexByte(line[open:], '"') < 0 {
+		return false, nil
+	}
+	ev, ok := parseLine(line, p.opts.KeepWeb)
+	if !ok {
+		return true, errLine
+	}
+	if ev != nil {
+		ev.Src = src
+		emit(ev)
+	}
+	return true, nil
 }
 
-// Parser is Parse as a logs.Parser.
-var Parser = logs.ParserFunc(Parse)
-
-func parseLine(line []byte) (*logs.WebRequest, bool) {
+// parseLine returns nil, true for a good line that keep refuses.
+func parseLine(line []byte, keep func(host, url []byte) bool) (*logs.WebRequest, bool) {
 	open := bytes.IndexByte(line, '[')
 	if open < 0 {
 		return nil, false
@@ -49,11 +68,24 @@ func parseLine(line []byte) (*logs.WebRequest, bool) {
 	if !ok {
 		return nil, false
 	}
+	parts := bytes.Fields(req)
+	if keep != nil {
+		var url []byte
+		if len(parts) >= 2 {
+			url = parts[1]
+		}
+		host := vhost
+		if i := bytes.LastIndexByte(host, ':'); i > 0 {
+			host = host[:i]
+		}
+		if !keep(host, url) {
+			return nil, true
+		}
+	}
 	ev := &logs.WebRequest{Time: t.UTC(), ClientIP: logs.ParseIP(string(head[0]))}
 	if u := string(head[2]); u != "-" {
 		ev.User = u
 	}
-	parts := bytes.Fields(req)
 	if len(parts) >= 2 {
 		ev.Method, ev.URL = string(parts[0]), string(parts[1])
 	}

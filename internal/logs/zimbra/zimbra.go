@@ -7,44 +7,60 @@
 package zimbra
 
 import (
-	"context"
-	"io"
+	"bytes"
 	"strings"
 
 	"vigie.dev/vigie/internal/logs"
 )
 
-// Parse reads audit.log or mailbox.log lines.
-func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
-	var st logs.Stats
-	err := logs.Lines(ctx, r, file, &st, func(n int64, line []byte) {
-		src := logs.Source{File: file, Line: n}
-		t, rest, ok := logs.SyslogTime(line, opts)
-		if !ok {
-			if line[0] == '\t' || line[0] == ' ' || strings.HasPrefix(string(line), "Caused by") {
-				return // stack trace continuation
-			}
-			st.Errorf(src, "no timestamp")
-			return
-		}
-		ev := parseMessage(string(rest))
-		if ev == nil {
-			return
-		}
-		switch e := ev.(type) {
-		case *logs.SignIn:
-			e.Src, e.Time = src, t
-		case *logs.MailboxChange:
-			e.Src, e.Time = src, t
-		}
-		st.Events++
-		emit(ev)
-	})
-	return st, err
+// Dialect is Zimbra's audit.log and mailbox.log.
+var Dialect = logs.Dialect{Format: logs.Zimbra, Lines: func(o logs.Options) logs.LineParser { return &lineParser{opts: o} }}
+
+// Parser reads audit.log or mailbox.log lines.
+var Parser = logs.ParseWith(Dialect)
+
+type lineParser struct {
+	opts logs.Options
+	seen bool // a Zimbra line was read: indented lines are its stack traces
 }
 
-// Parser is Parse as a logs.Parser.
-var Parser = logs.ParserFunc(Parse)
+var levels = [][]byte{[]byte("INFO "), []byte("WARN "), []byte("ERROR "), []byte("DEBUG "), []byte("FATAL "), []byte("TRACE ")}
+
+// ParseLine claims log4j lines "2025-03-20 23:43:01,123 INFO  [thread] …".
+func (p *lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event)) (bool, error) {
+	if line[0] == '\t' || line[0] == ' ' || bytes.HasPrefix(line, []byte("Caused by")) {
+		return p.seen, nil // stack trace continuation
+	}
+	if len(line) < 24 || line[19] != ',' || line[4] != '-' {
+		return false, nil
+	}
+	t, rest, ok := logs.SyslogTime(line, p.opts)
+	if !ok {
+		return false, nil
+	}
+	level := false
+	for _, l := range levels {
+		if bytes.HasPrefix(rest, l) {
+			level = true
+		}
+	}
+	if !level {
+		return false, nil
+	}
+	p.seen = true
+	ev := parseMessage(string(rest))
+	if ev != nil {
+		logs.SetSource(ev, src)
+		switch e := ev.(type) {
+		case *logs.SignIn:
+			e.Time = t
+		case *logs.MailboxChange:
+			e.Time = t
+		}
+		emit(ev)
+	}
+	return true, nil
+}
 
 func parseMessage(msg string) logs.Event {
 	ctx := lineContext(msg)

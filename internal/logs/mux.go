@@ -1,0 +1,271 @@
+package logs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// LineParser reads the lines of one text format. One is made per input, so it
+// may keep state between lines (Postfix queue IDs).
+type LineParser interface {
+	// ParseLine reads one line, without its ending. It returns false when the
+	// line is not of its format, leaving it to another parser, and true with an
+	// error when the line is of its format but cannot be used.
+	ParseLine(src Source, line []byte, emit func(Event)) (bool, error)
+}
+
+// RecordParser reads the JSON records of one vendor.
+type RecordParser interface {
+	// Claims reports, cheaply and without decoding, whether a record carries
+	// this vendor's field names.
+	Claims(rec []byte) bool
+	ParseRecord(src Source, rec []byte, emit func(Event)) error
+}
+
+// Dialect is one format a Mux can hand lines or records to.
+type Dialect struct {
+	Format  Format
+	Lines   func(Options) LineParser // text formats
+	Records RecordParser             // JSON formats
+}
+
+// Mux hands each line or JSON record of one input to the format it belongs to.
+// Inputs mix formats more often than not: /var/log/mail.log holds Postfix,
+// Dovecot and Roundcube lines; a Sentinel export mixes sign-ins and audit
+// records. The format that took the last line is asked first, so a file of one
+// format costs one try per line.
+type Mux struct {
+	lines   []muxLine
+	records []Dialect
+	lastL   int
+	lastR   int
+	opts    Options
+	st      *Stats
+	emit    func(Event)
+	cur     Format
+}
+
+type muxLine struct {
+	format Format
+	p      LineParser
+}
+
+// NewMux returns a Mux over dialects, counting into st and passing events to emit.
+func NewMux(dialects []Dialect, opts Options, st *Stats, emit func(Event)) *Mux {
+	m := &Mux{opts: opts, st: st}
+	for _, d := range dialects {
+		if d.Lines != nil {
+			m.lines = append(m.lines, muxLine{d.Format, d.Lines(opts)})
+		}
+		if d.Records != nil {
+			m.records = append(m.records, d)
+		}
+	}
+	m.emit = func(ev Event) {
+		st.Events++
+		emit(ev)
+	}
+	return m
+}
+
+func (m *Mux) claimed(f Format) {
+	if m.st.Formats == nil {
+		m.st.Formats = map[Format]int64{}
+	}
+	m.st.Formats[f]++
+}
+
+// Line reads one line of a line-oriented input: a JSON record (NDJSON), a page
+// of records on one line, or a text log line.
+func (m *Mux) Line(src Source, line []byte) {
+	if t := bytes.TrimLeft(line, " \t"); jsonStart(t) {
+		m.Value(src, bytes.TrimRight(t, " \t"))
+		return
+	}
+	if len(m.lines) == 0 {
+		m.st.Errorf(src, "not a JSON record")
+		return
+	}
+	for i := range m.lines {
+		k := (m.lastL + i) % len(m.lines)
+		ok, err := m.lines[k].p.ParseLine(src, line, m.emit)
+		if !ok {
+			continue
+		}
+		m.lastL = k
+		m.claimed(m.lines[k].format)
+		if err != nil {
+			m.st.Errorf(src, "%s: %v", m.lines[k].format, err)
+		}
+		return
+	}
+	if _, ok := ParseSyslog(line, m.opts); ok || line[0] == '#' {
+		m.st.Ignored++ // another program's line, or a comment
+		return
+	}
+	m.st.Errorf(src, "line of no format read here (%s)", m.lineFormats())
+}
+
+// jsonStart: an object, a quoted object, or an array of those (not a
+// bracketed date).
+func jsonStart(t []byte) bool {
+	if len(t) == 0 {
+		return false
+	}
+	switch t[0] {
+	case '{':
+		return true
+	case '"':
+		return len(t) > 1 && t[1] == '{'
+	case '[':
+		t = bytes.TrimLeft(t[1:], " \t\r\n")
+		return len(t) > 0 && (t[0] == '{' || t[0] == ']' || t[0] == '"' && len(t) > 1 && t[1] == '{')
+	}
+	return false
+}
+
+func (m *Mux) lineFormats() string {
+	var s []string
+	for _, l := range m.lines {
+		s = append(s, string(l.format))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Value reads one JSON value: a record, a quoted record (PowerShell arrays of
+// AuditData strings), or a page of records ({"value": […]}, {"items": […]},
+// {"records": […]}, or an array).
+func (m *Mux) Value(src Source, v []byte) {
+	switch {
+	case len(v) > 0 && v[0] == '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil || !strings.HasPrefix(strings.TrimSpace(s), "{") {
+			m.st.Errorf(src, "JSON string that is not a record")
+			return
+		}
+		m.Record(src, []byte(s))
+	case len(v) > 0 && v[0] == '[':
+		var list []json.RawMessage
+		if err := json.Unmarshal(v, &list); err != nil {
+			m.st.Errorf(src, "bad JSON: %v", err)
+			return
+		}
+		for i, e := range list {
+			m.element(src, i, e)
+		}
+	default:
+		if elems, ok := PageElements(v); ok {
+			for i, e := range elems {
+				m.element(src, i, e)
+			}
+			return
+		}
+		m.Record(src, v)
+	}
+}
+
+// element reads the i-th element of a page found at src: on one line, its
+// evidence is the line and the record's rank in it.
+func (m *Mux) element(src Source, i int, e json.RawMessage) {
+	e = bytes.TrimSpace(e)
+	if len(e) > 0 && e[0] == '"' {
+		m.Value(src, e)
+		return
+	}
+	if len(e) == 0 || e[0] != '{' {
+		m.st.Errorf(src, "page element %d is not a record", i+1)
+		return
+	}
+	s := src
+	if !s.Record {
+		s.Item = i + 1
+	}
+	m.Record(s, e)
+}
+
+// Record reads one JSON object.
+func (m *Mux) Record(src Source, rec []byte) {
+	if err := checkRecord(rec); err != nil {
+		m.st.Errorf(src, "%v", err)
+		return
+	}
+	for i := range m.records {
+		k := (m.lastR + i) % len(m.records)
+		d := m.records[k]
+		if !d.Records.Claims(rec) {
+			continue
+		}
+		m.lastR = k
+		m.claimed(d.Format)
+		if err := d.Records.ParseRecord(src, rec, m.emit); errors.Is(err, ErrNotRead) {
+			m.st.Ignored++
+		} else if err != nil {
+			m.st.Errorf(src, "%s: %v", d.Format, err)
+		}
+		return
+	}
+	m.st.Errorf(src, "JSON record of no format read here (fields: %s)", topKeys(rec, 6))
+}
+
+// topKeys lists the first n field names of a record, for error messages.
+func topKeys(rec []byte, n int) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(rec, &obj) != nil {
+		return "not an object"
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) > n {
+		keys = append(keys[:n], "…")
+	}
+	return strings.Join(keys, ", ")
+}
+
+// pageKeys hold the records of a page; pageMeta are the other fields a page has.
+var (
+	pageKeys = []string{"value", "items", "records", "Records"}
+	pageMeta = []string{"kind", "etag", "nextPageToken", "nextLink", "count", "Count", "total"}
+)
+
+// PageElements returns the records of a page: an object whose records are
+// under "value" (Microsoft Graph), "items" (Google Reports API) or "records"
+// (Azure Event Hubs), with nothing else but paging fields.
+func PageElements(obj []byte) ([]json.RawMessage, bool) {
+	if !bytes.Contains(obj, []byte(`"value"`)) && !bytes.Contains(obj, []byte(`"items"`)) && !bytes.Contains(obj, []byte(`ecords"`)) {
+		return nil, false
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(obj, &fields) != nil {
+		return nil, false
+	}
+	var elems []json.RawMessage
+	found := false
+	for k, v := range fields {
+		switch {
+		case slices.Contains(pageKeys, k):
+			if json.Unmarshal(v, &elems) != nil {
+				return nil, false
+			}
+			found = true
+		case strings.HasPrefix(k, "@") || slices.Contains(pageMeta, k):
+		default:
+			return nil, false
+		}
+	}
+	return elems, found
+}
+
+// ErrNotRead is what a parser returns for a record of its format that it
+// knowingly does not read (Defender device events): counted as ignored.
+var ErrNotRead = errors.New("record of a kind not read")
+
+// errBrokenJSON reports a JSON document that stops being JSON: what follows is
+// not read.
+var errBrokenJSON = errors.New("broken JSON")
