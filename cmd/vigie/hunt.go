@@ -145,7 +145,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	if *asJSON {
-		return writeJSON(stdout, huntOutput{Findings: findings, Files: reports, Users: hunt.Users(findings)})
+		return writeJSON(stdout, huntOutput{Findings: findings, Files: reports, Users: hunt.Accounts(findings)})
 	}
 	printReports(stderr, reports)
 	printFindings(stdout, findings)
@@ -313,7 +313,7 @@ func recordFindings(ctx context.Context, cfgPath, dsn string, id int64, findings
 			return fmt.Errorf("incident %d: %w", id, err)
 		}
 	}
-	if users := hunt.Users(findings); len(users) > 0 {
+	if users := hunt.Accounts(findings); len(users) > 0 {
 		if _, err := svc.Update(ctx, id, incident.Changes{AddAccounts: users}, author); err != nil {
 			return fmt.Errorf("incident %d: %w", id, err)
 		}

@@ -1,7 +1,6 @@
 package hunt
 
 import (
-	"fmt"
 	"log/slog"
 	"net/netip"
 	"slices"
@@ -29,6 +28,15 @@ type Config struct {
 	// FailBurst failures within FailWindow, then a success (defaults 5, 30 min).
 	FailBurst  int
 	FailWindow time.Duration
+	// BruteBurst failures of one account, or of one address when the log
+	// names no account, within BruteWindow (defaults 10, 1 h: Panther's
+	// "many failed sign-ins" rules).
+	BruteBurst  int
+	BruteWindow time.Duration
+	// SprayAccounts distinct accounts failing from one address within
+	// SprayWindow is a password spray (defaults 5, 1 h).
+	SprayAccounts int
+	SprayWindow   time.Duration
 	// MFABurst MFA denials or timeouts within MFAWindow (defaults 3, 30 min).
 	MFABurst  int
 	MFAWindow time.Duration
@@ -42,11 +50,22 @@ type Config struct {
 	SpikeMin    int
 	SpikeFactor float64
 	SpikeFloor  int
+	// MailBurst items of one mailbox read by one client within a day is a
+	// mass read (default 1000: above it Exchange itself throttles the audit).
+	MailBurst int
 	// InternalDomains are the organisation's mail domains; forwarding elsewhere is
-	// external. Empty: the user's own domain and its parents and subdomains.
+	// external. Empty: the domains of the accounts seen in the logs (those that
+	// signed in, made changes or sent mail), and their parents and subdomains.
 	InternalDomains []string
-	// KnownApps are OAuth application names or IDs consented to on purpose.
+	// KnownApps are OAuth application names or IDs consented to on purpose,
+	// and applications allowed to read mail through the API.
 	KnownApps []string
+	// LegacyAllowed are accounts allowed to use legacy authentication.
+	LegacyAllowed []string
+	// LoginTypes are the approved Google login types (default: Google's
+	// documented ones, google_password, saml, reauth, exchange, passkey,
+	// unknown).
+	LoginTypes []string
 	// HideFolders are folder names that rules move mail to in order to hide it.
 	HideFolders []string
 }
@@ -57,9 +76,12 @@ func (c *Config) defaults() {
 			*p = v
 		}
 	}
-	if c.Baseline == 0 {
-		c.Baseline = 14 * 24 * time.Hour
+	dur := func(p *time.Duration, v time.Duration) {
+		if *p == 0 {
+			*p = v
+		}
 	}
+	dur(&c.Baseline, 14*24*time.Hour)
 	def(&c.MinBaseline, 5)
 	if c.Location == nil {
 		if l, err := time.LoadLocation("Europe/Paris"); err == nil {
@@ -69,13 +91,13 @@ func (c *Config) defaults() {
 		}
 	}
 	def(&c.FailBurst, 5)
-	if c.FailWindow == 0 {
-		c.FailWindow = 30 * time.Minute
-	}
+	dur(&c.FailWindow, 30*time.Minute)
+	def(&c.BruteBurst, 10)
+	dur(&c.BruteWindow, time.Hour)
+	def(&c.SprayAccounts, 5)
+	dur(&c.SprayWindow, time.Hour)
 	def(&c.MFABurst, 3)
-	if c.MFAWindow == 0 {
-		c.MFAWindow = 30 * time.Minute
-	}
+	dur(&c.MFAWindow, 30*time.Minute)
 	if c.TravelKmh == 0 {
 		c.TravelKmh = 900
 	}
@@ -87,6 +109,10 @@ func (c *Config) defaults() {
 		c.SpikeFactor = 5
 	}
 	def(&c.SpikeFloor, 50)
+	def(&c.MailBurst, 1000)
+	if c.LoginTypes == nil {
+		c.LoginTypes = []string{"google_password", "saml", "reauth", "exchange", "passkey", "unknown"}
+	}
 	if c.HideFolders == nil {
 		c.HideFolders = []string{"RSS Feeds", "RSS Subscriptions", "Conversation History", "Archive", "Archives",
 			"Flux RSS", "Abonnements RSS", "Historique des conversations", "Junk Email", "Courrier indésirable", "Deleted Items", "Éléments supprimés"}
@@ -94,8 +120,10 @@ func (c *Config) defaults() {
 }
 
 // Hunter runs the detections over a stream of events: Observe each event, in any
-// order, then call Findings. Memory grows with the number of sign-ins and of
-// (account, hour) mail buckets, not with the size of web or mail logs.
+// order, then call Findings. Web requests and mail reads are reduced as they
+// come; memory grows with the number of distinct sign-ins (repeated ones from
+// the same address within an hour are counted, not kept), of (account, hour)
+// mail buckets and of directory changes, not with the size of the logs.
 type Hunter struct {
 	cfg  Config
 	ind  Indicators
@@ -103,23 +131,18 @@ type Hunter struct {
 	log  *slog.Logger
 	geoC map[netip.Addr]geo.Location
 
-	minTime time.Time
-	signins map[string][]signIn
-	mail    map[string]map[int64]*bucket
-	found   map[string]*Finding // grouped findings by key
-	order   []string
-}
-
-type signIn struct {
-	t       time.Time
-	ip      netip.Addr
-	result  logs.Result
-	mfa     string
-	loc     geo.Location
-	hasLoc  bool
-	src     logs.Source
-	ioc     bool
-	country string
+	files      []string
+	fileIdx    map[string]uint32
+	hours      map[int64]int32 // dated events per hour, for the start of the data
+	principals map[string]*principal
+	mail       map[string]map[int64]*bucket
+	reads      map[readKey]*readAgg
+	changes    []logs.Event // mailbox and directory changes, judged at the end
+	seen       map[string]bool // record IDs of changes and reads: exports overlap
+	known      map[string]bool
+	domains    map[string]bool // the organisation's, learned
+	found      map[string]*Finding
+	order      []string
 }
 
 type bucket struct {
@@ -134,18 +157,28 @@ func New(cfg Config, ind Indicators, loc geo.Locator, log *slog.Logger) *Hunter 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Hunter{cfg: cfg, ind: ind, geo: loc, log: log, geoC: map[netip.Addr]geo.Location{},
-		signins: map[string][]signIn{}, mail: map[string]map[int64]*bucket{}, found: map[string]*Finding{}}
+	h := &Hunter{cfg: cfg, ind: ind, geo: loc, log: log, geoC: map[netip.Addr]geo.Location{},
+		fileIdx: map[string]uint32{}, hours: map[int64]int32{}, principals: map[string]*principal{},
+		mail: map[string]map[int64]*bucket{}, reads: map[readKey]*readAgg{}, known: map[string]bool{},
+		domains: map[string]bool{}, found: map[string]*Finding{}, seen: map[string]bool{}}
+	for _, d := range cfg.InternalDomains {
+		h.domains[strings.ToLower(strings.TrimSpace(d))] = true
+	}
+	return h
 }
 
-func (h *Hunter) inScope(t time.Time) bool { return h.cfg.Since.IsZero() || !t.Before(h.cfg.Since) }
+// inScope: findings are reported for events from Since on; an undated event
+// (zero time) always is, its time being unknown.
+func (h *Hunter) inScope(t time.Time) bool {
+	return h.cfg.Since.IsZero() || t.IsZero() || !t.Before(h.cfg.Since)
+}
 
 // group adds evidence to the finding with this key, creating it if needed.
 func (h *Hunter) group(key string, mk func() *Finding, src logs.Source, t time.Time) *Finding {
 	if f, ok := h.found[key]; ok {
 		f.Count++
 		f.addEvidence(src)
-		if t.Before(f.Time) {
+		if !t.IsZero() && (f.Time.IsZero() || t.Before(f.Time)) {
 			f.Time = t
 		}
 		return f
@@ -158,9 +191,8 @@ func (h *Hunter) group(key string, mk func() *Finding, src logs.Source, t time.T
 
 // Observe feeds one event.
 func (h *Hunter) Observe(ev logs.Event) {
-	t := ev.When()
-	if !t.IsZero() && (h.minTime.IsZero() || t.Before(h.minTime)) {
-		h.minTime = t
+	if t := ev.When(); !t.IsZero() {
+		h.hours[t.Unix()/3600]++
 	}
 	switch e := ev.(type) {
 	case *logs.WebRequest:
@@ -168,13 +200,31 @@ func (h *Hunter) Observe(ev logs.Event) {
 	case *logs.SignIn:
 		h.signIn(e)
 	case *logs.MailboxChange:
-		if h.inScope(e.Time) {
-			h.mailbox(e)
+		if h.dup(e.ID, e.Kind) {
+			return
 		}
+		h.account(e.User)
+		h.learn(e.User)
+		h.learn(mailboxOwner(e.Target))
+		h.changes = append(h.changes, e)
+	case *logs.AdminChange:
+		if h.dup(e.ID, e.Kind) {
+			return
+		}
+		h.account(e.User)
+		h.learn(e.User)
+		h.changes = append(h.changes, e)
+	case *logs.MailAccess:
+		if h.dup(e.ID, "read") {
+			return
+		}
+		h.mailAccess(e)
 	case *logs.MailSent:
 		if !e.Authenticated || e.Sender == "" {
 			return
 		}
+		h.account(e.Sender)
+		h.learn(e.Sender)
 		m := h.mail[e.Sender]
 		if m == nil {
 			m = map[int64]*bucket{}
@@ -193,6 +243,48 @@ func (h *Hunter) Observe(ev logs.Event) {
 	}
 }
 
+// dup reports whether a record with this ID was seen already: the same audit
+// record comes in several exports (Sentinel and Defender, a table split in
+// rows per modified property).
+func (h *Hunter) dup(id, kind string) bool {
+	if id == "" {
+		return false
+	}
+	k := kind + "|" + strings.ToLower(id)
+	if h.seen[k] {
+		return true
+	}
+	h.seen[k] = true
+	return false
+}
+
+// account notes that an account exists: it signed in, changed something or
+// sent mail. Only such accounts become a finding's Account.
+func (h *Hunter) account(u string) {
+	if isAccount(u) {
+		h.known[strings.ToLower(u)] = true
+	}
+}
+
+// isAccount: a user name, not an address, a system identity or a guest.
+func isAccount(u string) bool {
+	if u == "" || logs.ParseIP(u).IsValid() || strings.Contains(u, "#ext#") || strings.Contains(u, "#EXT#") {
+		return false
+	}
+	l := strings.ToLower(u)
+	return !strings.HasPrefix(l, "nt authority") && !strings.HasPrefix(l, "serviceprincipal_") && !strings.Contains(l, "\\")
+}
+
+// learn adds an account's domain to the organisation's, unless they are given.
+func (h *Hunter) learn(u string) {
+	if len(h.cfg.InternalDomains) > 0 || !isAccount(u) {
+		return
+	}
+	if at := strings.LastIndexByte(u, '@'); at >= 0 && strings.Contains(u[at+1:], ".") {
+		h.domains[strings.ToLower(strings.Trim(u[at+1:], "."))] = true
+	}
+}
+
 func (h *Hunter) web(e *logs.WebRequest) {
 	if h.ind == nil || !h.inScope(e.Time) {
 		return
@@ -207,7 +299,7 @@ func (h *Hunter) web(e *logs.WebRequest) {
 	who := e.Actor()
 	post := strings.EqualFold(e.Method, "POST")
 	f := h.group(IOCURLClick+"|"+who+"|"+ind.Value, func() *Finding {
-		f := newFinding(IOCURLClick, Medium, who, e.Time, ind.Value, e.Src)
+		f := newFinding(IOCURLClick, Medium, who, e.Time, same(ind.Value), e.Src)
 		f.Indicator = ind.Value
 		if e.ClientIP.IsValid() {
 			f.IP = e.ClientIP.String()
@@ -216,69 +308,81 @@ func (h *Hunter) web(e *logs.WebRequest) {
 	}, e.Src, e.Time)
 	if post && f.Severity < High {
 		f.Severity = High
-		f.Detail = ind.Value + ", POST"
-		f.explain()
+		f.set(same(ind.Value + ", POST"))
 	}
-}
-
-func (h *Hunter) signIn(e *logs.SignIn) {
-	if e.User == "" {
-		return
-	}
-	s := signIn{t: e.Time, ip: e.IP, result: e.Result, mfa: e.MFAResult, src: e.Evidence(), country: e.Country}
-	if e.IP.IsValid() && h.geo != nil && geo.Public(e.IP) {
-		loc, ok := h.geoC[e.IP]
-		if !ok {
-			loc, ok = h.geo.Locate(e.IP)
-			if len(h.geoC) > 100_000 {
-				clear(h.geoC)
-			}
-			h.geoC[e.IP] = loc
-		}
-		s.loc, s.hasLoc = loc, loc.Country != "" || loc.ASN != 0 || loc.HasCoords
-	}
-	if e.HasCoords && !s.loc.HasCoords {
-		s.loc.Lat, s.loc.Lon, s.loc.HasCoords = e.Lat, e.Lon, true
-	}
-	if s.country == "" {
-		s.country = s.loc.Country
-	}
-	if h.ind != nil && e.IP.IsValid() && h.inScope(e.Time) {
-		if ind, ok := h.ind.MatchIP(e.IP); ok {
-			s.ioc = true
-			sev := Medium
-			if e.Result == logs.Success {
-				sev = High
-			}
-			h.group(SignInIOCIP+"|"+e.User+"|"+e.IP.String()+"|"+string(e.Result), func() *Finding {
-				f := newFinding(SignInIOCIP, sev, e.User, e.Time, fmt.Sprintf("%s, %s", e.IP, e.Result), e.Src)
-				f.Indicator, f.IP = ind.Value, e.IP.String()
-				return f
-			}, e.Src, e.Time)
-		}
-	}
-	h.signins[e.User] = append(h.signins[e.User], s)
 }
 
 // Findings runs the history-based detections and returns every finding, sorted.
 func (h *Hunter) Findings() []Finding {
 	baseEnd := h.cfg.Since
-	if baseEnd.IsZero() && !h.minTime.IsZero() {
-		baseEnd = h.minTime.Add(h.cfg.Baseline)
+	if baseEnd.IsZero() {
+		if start := h.dataStart(); !start.IsZero() {
+			baseEnd = start.Add(h.cfg.Baseline)
+		}
 	}
 	baseStart := baseEnd.Add(-h.cfg.Baseline)
-	for user, list := range h.signins {
-		h.analyseSignIns(user, list, baseStart, baseEnd)
+	names := make([]string, 0, len(h.principals))
+	for name := range h.principals {
+		names = append(names, name)
 	}
+	slices.Sort(names) // findings grouped in a stable order
+	for _, name := range names {
+		h.analyseSignIns(h.principals[name], baseStart, baseEnd)
+	}
+	h.spray()
 	for user, m := range h.mail {
 		h.analyseMail(user, m, baseStart, baseEnd)
 	}
+	h.analyseReads()
+	for _, ev := range h.changes {
+		switch e := ev.(type) {
+		case *logs.MailboxChange:
+			if h.inScope(e.Time) {
+				h.mailbox(e)
+			}
+		case *logs.AdminChange:
+			if h.inScope(e.Time) {
+				h.admin(e)
+			}
+		}
+	}
 	out := make([]Finding, 0, len(h.order))
 	for _, k := range h.order {
-		out = append(out, *h.found[k])
+		f := *h.found[k]
+		if f.Account == "" && h.known[strings.ToLower(f.User)] {
+			f.Account = strings.ToLower(f.User)
+		}
+		f.setKey()
+		out = append(out, f)
 	}
 	Sort(out)
 	return out
+}
+
+// dataStart is when the data begins, for the default baseline: the first
+// hour of the data, passing over isolated old events — a stray line dated
+// years back, or a December line read as the wrong year — that hold under 5 %
+// of the events and lie more than a baseline window before the rest.
+func (h *Hunter) dataStart() time.Time {
+	if len(h.hours) == 0 {
+		return time.Time{}
+	}
+	hours := make([]int64, 0, len(h.hours))
+	total := 0
+	for hr, n := range h.hours {
+		hours = append(hours, hr)
+		total += int(n)
+	}
+	slices.Sort(hours)
+	gap := int64(h.cfg.Baseline / time.Hour)
+	start, before := hours[0], 0
+	for i := 1; i < len(hours); i++ {
+		before += int(h.hours[hours[i-1]])
+		if hours[i]-hours[i-1] > gap && before*20 < total {
+			start = hours[i]
+		}
+	}
+	return time.Unix(start*3600, 0).UTC()
 }
 
 func (h *Hunter) analyseMail(user string, m map[int64]*bucket, baseStart, baseEnd time.Time) {
@@ -311,13 +415,13 @@ func (h *Hunter) analyseMail(user string, m map[int64]*bucket, baseStart, baseEn
 			cur.addEvidence(b.src...)
 		} else {
 			cur = h.group(OutboundSpike+"|"+user+"|"+t.String(), func() *Finding {
-				return newFinding(OutboundSpike, High, user, t, "", b.src...)
+				return newFinding(OutboundSpike, High, user, t, detail{}, b.src...)
 			}, logs.Source{}, t)
 			cur.Count = b.n
 		}
 		end := time.Unix((hour+1)*3600, 0).UTC()
-		cur.Detail = fmt.Sprintf("%d recipients between %s and %s UTC (busiest baseline hour: %d)", cur.Count, cur.Time.Format("2006-01-02 15:04"), end.Format("15:04"), busiest)
-		cur.explain()
+		cur.set(tr("%d destinataires entre %s et %s UTC (heure la plus chargée de la période de référence : %d)",
+			"%d recipients between %s and %s UTC (busiest baseline hour: %d)", cur.Count, cur.Time.Format("2006-01-02 15:04"), end.Format("15:04"), busiest))
 		last = hour
 	}
 }

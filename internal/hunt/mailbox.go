@@ -3,10 +3,34 @@ package hunt
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"vigie.dev/vigie/internal/logs"
 )
+
+// changeFinding raises one finding per change event (its evidence line).
+func (h *Hunter) changeFinding(id string, sev Severity, user, account string, ip string, t time.Time, d detail, src logs.Source) *Finding {
+	f := h.group(id+"|"+user+"|"+src.String(), func() *Finding {
+		f := newFinding(id, sev, user, t, d, src)
+		f.IP = ip
+		if isAccount(account) && (h.known[strings.ToLower(account)] || strings.Contains(account, "@")) {
+			f.Account = strings.ToLower(account)
+		}
+		return f
+	}, src, t)
+	if sev > f.Severity {
+		f.Severity = sev
+	}
+	return f
+}
+
+func ipString(e *logs.MailboxChange) string {
+	if e.IP.IsValid() {
+		return e.IP.String()
+	}
+	return ""
+}
 
 // mailbox checks one mailbox change: rules, forwarding, delegation, consent.
 func (h *Hunter) mailbox(e *logs.MailboxChange) {
@@ -14,15 +38,9 @@ func (h *Hunter) mailbox(e *logs.MailboxChange) {
 	if rule == "" {
 		rule = "(unnamed)"
 	}
-	add := func(id string, sev Severity, detail string) {
-		f := h.group(id+"|"+e.User+"|"+e.Src.String(), func() *Finding {
-			f := newFinding(id, sev, e.User, e.Time, detail, e.Src)
-			if e.IP.IsValid() {
-				f.IP = e.IP.String()
-			}
-			return f
-		}, e.Src, e.Time)
-		_ = f
+	owner := logs.FirstNonEmpty(mailboxOwner(e.Target), e.User)
+	add := func(id string, sev Severity, d detail) {
+		h.changeFinding(id, sev, e.User, owner, ipString(e), e.Time, d, e.Src)
 	}
 	switch e.Kind {
 	case logs.KindInboxRule:
@@ -30,16 +48,17 @@ func (h *Hunter) mailbox(e *logs.MailboxChange) {
 		for _, a := range e.Actions {
 			switch a.Kind {
 			case "forward-to", "redirect-to":
-				if ext := h.external(e.User, a.Value); len(ext) > 0 {
+				if ext := h.external(owner, a.Value); len(ext) > 0 {
 					forwards = true
-					add(InboxRuleForward, High, fmt.Sprintf("rule %q %s %s", rule, a.Kind, strings.Join(ext, ", ")))
+					verb := map[string][2]string{"forward-to": {"transfère à", "forwards to"}, "redirect-to": {"redirige vers", "redirects to"}}[a.Kind]
+					add(InboxRuleForward, High, detail{fmt.Sprintf("règle %q %s %s", rule, verb[0], strings.Join(ext, ", ")), fmt.Sprintf("rule %q %s %s", rule, verb[1], strings.Join(ext, ", "))})
 				}
 			case "move-to":
 				if h.hideFolder(a.Value) {
-					add(InboxRuleMove, Medium, fmt.Sprintf("rule %q moves to %q", rule, a.Value))
+					add(InboxRuleMove, Medium, tr("règle %q, vers %q", "rule %q moves to %q", rule, a.Value))
 				}
 			case "mark-read":
-				add(InboxRuleMarkRead, Medium, fmt.Sprintf("rule %q", rule))
+				add(InboxRuleMarkRead, Medium, tr("règle %q", "rule %q", rule))
 			}
 		}
 		for _, a := range e.Actions {
@@ -48,16 +67,16 @@ func (h *Hunter) mailbox(e *logs.MailboxChange) {
 				if forwards {
 					sev = High
 				}
-				add(InboxRuleDelete, sev, fmt.Sprintf("rule %q", rule))
+				add(InboxRuleDelete, sev, tr("règle %q", "rule %q", rule))
 			}
 		}
 		if shortName(e.RuleName) {
-			add(InboxRuleShortName, Medium, fmt.Sprintf("rule %q", e.RuleName))
+			add(InboxRuleShortName, Medium, tr("règle %q", "rule %q", e.RuleName))
 		}
 	case logs.KindForwarding:
 		for _, a := range e.Actions {
-			if ext := h.external(firstNonEmpty(mailboxOwner(e.Target), e.User), a.Value); len(ext) > 0 {
-				add(MailboxForwarding, High, fmt.Sprintf("%s → %s%s", firstNonEmpty(e.Target, e.User), strings.Join(ext, ", "), conds(e.Conditions)))
+			if ext := h.external(owner, a.Value); len(ext) > 0 {
+				add(MailboxForwarding, High, tr("%s → %s%s", "%s → %s%s", logs.FirstNonEmpty(e.Target, e.User), strings.Join(ext, ", "), conds(e.Conditions)))
 			}
 		}
 	case logs.KindDelegation:
@@ -65,24 +84,39 @@ func (h *Hunter) mailbox(e *logs.MailboxChange) {
 		if p := strings.ToLower(e.Permissions); strings.Contains(p, "fullaccess") || strings.Contains(p, "sendas") {
 			sev = High
 		}
-		add(Delegation, sev, fmt.Sprintf("%s on %s to %s", firstNonEmpty(e.Permissions, e.Operation), e.Target, e.Delegate))
+		add(Delegation, sev, tr("%s sur %s pour %s", "%s on %s to %s", logs.FirstNonEmpty(e.Permissions, e.Operation), e.Target, e.Delegate))
 	case logs.KindOAuthConsent:
 		if h.knownApp(e.Target) {
 			return
 		}
 		sev := Medium
-		if p := strings.ToLower(e.Permissions); strings.Contains(p, "mail.") || strings.Contains(p, "offline_access") ||
-			strings.Contains(p, "full_access") || strings.Contains(p, "ews.") || strings.Contains(p, "mail.google.com") || strings.Contains(p, "gmail") {
+		if mailScope(e.Permissions) {
 			sev = High
 		}
-		add(OAuthConsent, sev, fmt.Sprintf("%s: %s", firstNonEmpty(e.Target, "unknown app"), firstNonEmpty(e.Permissions, "permissions not logged")))
+		add(OAuthConsent, sev, tr("%s : %s", "%s: %s", logs.FirstNonEmpty(e.Target, "?"), logs.FirstNonEmpty(e.Permissions, "?")))
 	}
 }
 
+// mailScope: permissions that reach mail (Graph Mail.*, EWS, Gmail, offline access).
+func mailScope(p string) bool {
+	p = strings.ToLower(p)
+	for _, s := range []string{"mail.", "full_access", "ews.", "mail.google.com", "gmail", "imap", "smtp.send", "exchange.", "readwrite.all"} {
+		if strings.Contains(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // external returns the addresses in list (";"- or ","-separated) outside the
-// organisation.
-func (h *Hunter) external(user, list string) []string {
+// organisation: not in one of its domains (given, or learned from the
+// accounts seen) nor in the owner's, nor a parent or subdomain of those.
+func (h *Hunter) external(owner, list string) []string {
 	var out []string
+	own := ""
+	if u := strings.LastIndexByte(owner, '@'); u >= 0 && len(h.cfg.InternalDomains) == 0 {
+		own = strings.ToLower(owner[u+1:])
+	}
 	for _, a := range strings.FieldsFunc(list, func(r rune) bool { return r == ';' || r == ',' || r == ' ' }) {
 		a = strings.ToLower(strings.Trim(a, "<>\"'"))
 		at := strings.LastIndexByte(a, '@')
@@ -90,15 +124,12 @@ func (h *Hunter) external(user, list string) []string {
 			continue // a contact or an internal alias
 		}
 		d := a[at+1:]
-		internal := false
-		if len(h.cfg.InternalDomains) > 0 {
-			for _, id := range h.cfg.InternalDomains {
-				if sameOrg(d, strings.ToLower(id)) {
-					internal = true
-				}
+		internal := own != "" && sameOrg(d, own)
+		for id := range h.domains {
+			if sameOrg(d, id) {
+				internal = true
+				break
 			}
-		} else if u := strings.LastIndexByte(user, '@'); u >= 0 {
-			internal = sameOrg(d, user[u+1:])
 		}
 		if !internal {
 			out = append(out, a)
@@ -112,23 +143,9 @@ func sameOrg(a, b string) bool {
 	return a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a)
 }
 
-func (h *Hunter) hideFolder(f string) bool {
-	for _, x := range h.cfg.HideFolders {
-		if strings.EqualFold(strings.TrimSpace(f), x) {
-			return true
-		}
-	}
-	return false
-}
+func (h *Hunter) hideFolder(f string) bool { return contains(h.cfg.HideFolders, strings.TrimSpace(f)) }
 
-func (h *Hunter) knownApp(app string) bool {
-	for _, k := range h.cfg.KnownApps {
-		if strings.EqualFold(k, app) {
-			return true
-		}
-	}
-	return false
-}
+func (h *Hunter) knownApp(app string) bool { return app != "" && contains(h.cfg.KnownApps, app) }
 
 // shortName: one or two characters, or no letter or digit at all (".", "..", " ").
 func shortName(name string) bool {
@@ -155,13 +172,4 @@ func conds(c []string) string {
 		return ""
 	}
 	return " (" + strings.Join(c, "; ") + ")"
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

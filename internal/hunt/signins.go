@@ -3,151 +3,598 @@ package hunt
 import (
 	"fmt"
 	"math"
-	"sort"
+	"net/netip"
+	"slices"
+	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/geo"
 	"vigie.dev/vigie/internal/logs"
 )
 
-// analyseSignIns runs the per-user history detections on one user's sign-ins.
-func (h *Hunter) analyseSignIns(user string, list []signIn, baseStart, baseEnd time.Time) {
-	sort.SliceStable(list, func(i, j int) bool { return list[i].t.Before(list[j].t) })
-	c := &h.cfg
+// principal is who signs in: an account, an application (service principal),
+// or, for attempts whose log names no account, the address they came from.
+type principal struct {
+	name    string // "" when the log named no account
+	ip      netip.Addr
+	service bool
+	list    []signIn
+}
 
-	// Baseline: where and when this user usually signs in successfully.
-	countries, asns := map[string]bool{}, map[uint32]bool{}
+// subject names a principal in findings.
+func (p *principal) subject() string {
+	if p.name == "" {
+		return p.ip.String()
+	}
+	return p.name
+}
+
+// signIn is one attempt, or several identical ones folded together (n).
+type signIn struct {
+	t       int64 // Unix milliseconds; 0 when undated
+	ip      netip.Addr
+	src     srcRef
+	n       int32
+	result  uint8
+	mfa     uint8
+	country [2]byte
+	ioc     bool
+	hasLoc  bool
+	asn     uint32
+	lat     float32
+	lon     float32
+}
+
+const (
+	rSuccess uint8 = iota + 1
+	rFailure
+	rInterrupted
+)
+
+const (
+	mfaNone uint8 = iota
+	mfaPassed
+	mfaDenied
+	mfaTimeout
+	mfaFailed
+)
+
+func resultCode(r logs.Result) uint8 {
+	switch r {
+	case logs.Success:
+		return rSuccess
+	case logs.Failure:
+		return rFailure
+	}
+	return rInterrupted
+}
+
+func mfaCode(m string) uint8 {
+	switch m {
+	case logs.MFAPassed:
+		return mfaPassed
+	case logs.MFADenied:
+		return mfaDenied
+	case logs.MFATimeout:
+		return mfaTimeout
+	case logs.MFAFailed:
+		return mfaFailed
+	}
+	return mfaNone
+}
+
+func (s signIn) time() time.Time {
+	if s.t == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(s.t).UTC()
+}
+
+func (s signIn) countryString() string {
+	if s.country[0] == 0 {
+		return ""
+	}
+	return string(s.country[:])
+}
+
+// srcRef is a logs.Source with its file name interned.
+type srcRef struct {
+	file   uint32
+	item   int32
+	line   int64
+	record bool
+}
+
+func (h *Hunter) ref(s logs.Source) srcRef {
+	i, ok := h.fileIdx[s.File]
+	if !ok {
+		i = uint32(len(h.files))
+		h.files = append(h.files, s.File)
+		h.fileIdx[s.File] = i
+	}
+	return srcRef{file: i, item: int32(s.Item), line: s.Line, record: s.Record}
+}
+
+func (h *Hunter) source(r srcRef) logs.Source {
+	return logs.Source{File: h.files[r.file], Line: r.line, Record: r.record, Item: int(r.item)}
+}
+
+// signIn files one attempt and raises what one event shows by itself.
+func (h *Hunter) signIn(e *logs.SignIn) {
+	key := e.User
+	if key == "" {
+		key = "@" + e.IP.String()
+	}
+	p := h.principals[key]
+	if p == nil {
+		p = &principal{name: e.User, ip: e.IP, service: e.Principal == logs.PrincipalService}
+		h.principals[key] = p
+	}
+	if e.Result == logs.Success && !p.service {
+		h.account(e.User)
+		h.learn(e.User)
+	}
+	s := signIn{ip: e.IP, src: h.ref(e.Src), n: 1, result: resultCode(e.Result), mfa: mfaCode(e.MFAResult)}
+	if !e.Time.IsZero() {
+		s.t = e.Time.UnixMilli()
+	}
+	var loc geo.Location
+	if e.IP.IsValid() && h.geo != nil && geo.Public(e.IP) {
+		var ok bool
+		if loc, ok = h.geoC[e.IP]; !ok {
+			loc, _ = h.geo.Locate(e.IP)
+			if len(h.geoC) > 100_000 {
+				clear(h.geoC)
+			}
+			h.geoC[e.IP] = loc
+		}
+	}
+	if e.HasCoords && !loc.HasCoords {
+		loc.Lat, loc.Lon, loc.HasCoords = e.Lat, e.Lon, true
+	}
+	country := e.Country
+	if country == "" {
+		country = loc.Country
+	}
+	if len(country) == 2 {
+		s.country = [2]byte{country[0], country[1]}
+	}
+	s.asn, s.hasLoc, s.lat, s.lon = loc.ASN, loc.HasCoords, float32(loc.Lat), float32(loc.Lon)
+	subject := p.subject()
+	if h.inScope(e.Time) {
+		if h.ind != nil && e.IP.IsValid() {
+			if ind, ok := h.ind.MatchIP(e.IP); ok {
+				s.ioc = true
+				sev := Medium
+				if e.Result == logs.Success {
+					sev = High
+				}
+				h.group(SignInIOCIP+"|"+subject+"|"+e.IP.String()+"|"+string(e.Result), func() *Finding {
+					f := newFinding(SignInIOCIP, sev, subject, e.Time, detail{fmt.Sprintf("%s, connexion %s", e.IP, resultFR(e.Result)), fmt.Sprintf("%s, %s", e.IP, e.Result)}, e.Src)
+					f.Indicator, f.IP = ind.Value, e.IP.String()
+					return f
+				}, e.Src, e.Time)
+			}
+		}
+		h.signals(e, p, subject)
+	}
+	// Fold repeats: successes from the same address within the hour, failures
+	// within the minute.
+	if n := len(p.list); n > 0 {
+		last := &p.list[n-1]
+		window := int64(60_000)
+		if s.result == rSuccess {
+			window = 3_600_000
+		}
+		if last.ip == s.ip && last.result == s.result && last.mfa == s.mfa && last.ioc == s.ioc && last.country == s.country &&
+			s.t >= last.t && s.t-last.t <= window && last.n < math.MaxInt32 {
+			last.n++
+			return
+		}
+	}
+	p.list = append(p.list, s)
+}
+
+func resultFR(r logs.Result) string {
+	switch r {
+	case logs.Success:
+		return "réussie"
+	case logs.Failure:
+		return "échouée"
+	}
+	return "interrompue"
+}
+
+// signals raises what one sign-in shows by itself: the provider's risk
+// verdict, a legacy protocol, an unapproved login type.
+func (h *Hunter) signals(e *logs.SignIn, p *principal, subject string) {
+	ip := ""
+	if e.IP.IsValid() {
+		ip = e.IP.String()
+	}
+	add := func(id string, sev Severity, key string, d detail) {
+		f := h.group(id+"|"+subject+"|"+key, func() *Finding {
+			f := newFinding(id, sev, subject, e.Time, d, e.Src)
+			f.IP = ip
+			return f
+		}, e.Src, e.Time)
+		if sev > f.Severity {
+			f.Severity = sev
+		}
+	}
+	if r := e.Risk; r != nil {
+		if sev, d, ok := riskVerdict(r); ok {
+			add(RiskySignIn, sev, ip, tr("%s depuis %s", "%s from %s", d, logs.FirstNonEmpty(ip, "?")))
+		}
+	}
+	if e.Legacy && e.Result == logs.Success && !p.service && !contains(h.cfg.LegacyAllowed, e.User) {
+		client := logs.FirstNonEmpty(e.Client, e.App, "?")
+		add(LegacyAuth, Medium, client, tr("%s depuis %s", "%s from %s", client, logs.FirstNonEmpty(ip, "?")))
+	}
+	if e.LoginType != "" && e.Result == logs.Success && !contains(h.cfg.LoginTypes, e.LoginType) {
+		add(LoginType, Low, e.LoginType, same(e.LoginType))
+	}
+}
+
+// riskVerdict says whether the provider's risk is worth a finding: Google's
+// warnings; Entra's medium or high risk that was not dismissed, remediated
+// or confirmed safe.
+func riskVerdict(r *logs.Risk) (Severity, string, bool) {
+	events := strings.Join(r.Events, ", ")
+	if r.Flagged {
+		sev := Medium
+		for _, e := range r.Events {
+			if strings.Contains(e, "hijacked") || strings.Contains(e, "gov_attack") || strings.Contains(e, "password_leak") {
+				sev = High
+			}
+		}
+		return sev, events, true
+	}
+	state := strings.ToLower(r.State)
+	switch state {
+	case "dismissed", "remediated", "confirmedsafe":
+		return 0, "", false
+	}
+	sev := Medium
+	switch {
+	case state == "confirmedcompromised" || r.Level == "high":
+		sev = High
+	case r.Level == "medium":
+	default:
+		return 0, "", false
+	}
+	d := "risk " + logs.FirstNonEmpty(r.Level, "?") + ", " + logs.FirstNonEmpty(r.State, "?")
+	if events != "" {
+		d += " (" + events + ")"
+	}
+	return sev, d, true
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// analyseSignIns runs the per-principal history detections.
+func (h *Hunter) analyseSignIns(p *principal, baseStart, baseEnd time.Time) {
+	list := p.list
+	slices.SortStableFunc(list, func(a, b signIn) int { return cmpInt64(a.t, b.t) })
+	c := &h.cfg
+	user := p.subject()
+	bs, be := baseStart.UnixMilli(), baseEnd.UnixMilli()
+
+	// Baseline: where and when this account usually signs in successfully.
+	countries, asns := map[[2]byte]bool{}, map[uint32]bool{}
 	var hours [24]int
 	nBase := 0
 	for _, s := range list {
-		if s.result != logs.Success || s.t.Before(baseStart) || !s.t.Before(baseEnd) || s.ioc {
+		if s.result != rSuccess || s.t < bs || s.t >= be || s.ioc || s.t == 0 {
 			continue
 		}
-		nBase++
-		if s.country != "" {
+		nBase += int(s.n)
+		if s.country[0] != 0 {
 			countries[s.country] = true
 		}
-		if s.loc.ASN != 0 {
-			asns[s.loc.ASN] = true
+		if s.asn != 0 {
+			asns[s.asn] = true
 		}
-		hours[s.t.In(c.Location).Hour()]++
+		hours[s.time().In(c.Location).Hour()] += int(s.n)
 	}
-	afterBase := func(s signIn) bool { return !s.t.Before(baseEnd) && h.inScope(s.t) }
+	history := p.name != "" && !p.service && nBase >= c.MinBaseline
 
 	var prev *signIn
 	var fails, mfas []signIn
+	var brute *Finding
+	var bruteWin []signIn
+	var bruteLast int64
 	for i := range list {
 		s := list[i]
-		if afterBase(s) && s.result == logs.Success && nBase >= c.MinBaseline {
-			if s.country != "" && !countries[s.country] {
-				h.group(NewCountry+"|"+user+"|"+s.country, func() *Finding {
-					f := newFinding(NewCountry, Medium, user, s.t, fmt.Sprintf("%s from %s", s.country, s.ip), s.src)
-					f.IP = s.ip.String()
-					return f
-				}, s.src, s.t)
-			}
-			if s.loc.ASN != 0 && !asns[s.loc.ASN] {
-				h.group(NewASN+"|"+user+"|"+fmt.Sprint(s.loc.ASN), func() *Finding {
-					f := newFinding(NewASN, Medium, user, s.t, fmt.Sprintf("AS%d %s from %s", s.loc.ASN, s.loc.ASOrg, s.ip), s.src)
-					f.IP = s.ip.String()
-					return f
-				}, s.src, s.t)
-			}
-			hr := s.t.In(c.Location).Hour()
-			if nBase >= 2*c.MinBaseline && hours[hr] == 0 && hours[(hr+23)%24] == 0 && hours[(hr+1)%24] == 0 {
-				h.group(UnusualHour+"|"+user+"|"+s.ip.String(), func() *Finding {
-					f := newFinding(UnusualHour, Low, user, s.t, s.t.In(c.Location).Format("2006-01-02 15:04"), s.src)
-					f.IP = s.ip.String()
-					return f
-				}, s.src, s.t)
-			}
+		st := s.time()
+		src := h.source(s.src)
+		inScope := h.inScope(st)
+		if history && s.t >= be && inScope && s.result == rSuccess {
+			h.novelty(user, s, st, src, countries, asns, hours, nBase)
 		}
 
 		// Impossible travel between consecutive located successes.
-		if s.result == logs.Success && s.loc.HasCoords {
-			if prev != nil && h.inScope(s.t) && prev.ip != s.ip {
-				km := distanceKm(prev.loc.Lat, prev.loc.Lon, s.loc.Lat, s.loc.Lon)
-				hrs := s.t.Sub(prev.t).Hours()
-				if km >= c.TravelMinKm && (hrs <= 0 || km/hrs > c.TravelKmh) {
-					p := *prev
-					a, b := p.ip.String(), s.ip.String()
-					if b < a {
-						a, b = b, a
-					}
-					h.group(ImpossibleTravel+"|"+user+"|"+a+"|"+b, func() *Finding {
-						speed := "instant"
-						if hrs > 0 {
-							speed = fmt.Sprintf("%.0f km/h", km/hrs)
-						}
-						f := newFinding(ImpossibleTravel, High, user, s.t, fmt.Sprintf("%s (%s) then %s (%s), %.0f km in %s, %s",
-							p.ip, p.country, s.ip, s.country, km, s.t.Sub(p.t).Round(time.Minute), speed), p.src, s.src)
-						f.IP = s.ip.String()
-						return f
-					}, s.src, s.t)
-				}
+		if s.result == rSuccess && s.hasLoc && p.name != "" {
+			if prev != nil && inScope && prev.ip != s.ip {
+				h.travel(user, *prev, s)
 			}
 			prev = &list[i]
 		}
 
-		// Failures then success.
 		switch s.result {
-		case logs.Failure:
+		case rFailure:
 			fails = append(fails, s)
-		case logs.Success:
+			// Brute force: many failures within the window, success or not; one
+			// finding per burst, a burst ending after a quiet window.
+			bruteWin = append(trimWindow(bruteWin, s.t, c.BruteWindow), s)
+			if n := total(bruteWin); n >= c.BruteBurst && inScope {
+				if brute == nil || s.t-bruteLast > c.BruteWindow.Milliseconds() {
+					first := bruteWin[0]
+					brute = h.group(BruteForce+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
+						f := newFinding(BruteForce, Medium, user, first.time(), detail{})
+						if p.name == "" {
+							f.IP = p.ip.String()
+						}
+						return f
+					}, logs.Source{}, first.time())
+					brute.Evidence = nil
+					for _, x := range bruteWin {
+						brute.addEvidence(h.source(x.src))
+					}
+					brute.Count = n
+				} else {
+					brute.addEvidence(src)
+					brute.Count += int(s.n)
+				}
+				bruteLast = s.t
+				h.bruteDetail(brute, p, st)
+			}
+		case rSuccess:
 			fails = trimWindow(fails, s.t, c.FailWindow)
-			if len(fails) >= c.FailBurst && h.inScope(s.t) {
+			if n := total(fails); n >= c.FailBurst && inScope {
 				sev := Medium
-				if s.ioc || (nBase >= c.MinBaseline && s.country != "" && !countries[s.country]) {
+				if s.ioc || (nBase >= c.MinBaseline && s.country[0] != 0 && !countries[s.country]) {
 					sev = High
 				}
-				fs := fails
-				h.group(FailThenSuccess+"|"+user+"|"+s.t.String(), func() *Finding {
-					f := newFinding(FailThenSuccess, sev, user, fs[0].t, fmt.Sprintf("%d failures in %s then success from %s", len(fs), s.t.Sub(fs[0].t).Round(time.Minute), s.ip))
+				fs := slices.Clone(fails)
+				h.group(FailThenSuccess+"|"+user+"|"+fmt.Sprint(s.t), func() *Finding {
+					f := newFinding(FailThenSuccess, sev, user, fs[0].time(), tr("%d échecs en %s puis réussite depuis %s", "%d failures in %s then success from %s",
+						n, st.Sub(fs[0].time()).Round(time.Minute), s.ip))
 					for _, x := range fs {
-						f.addEvidence(x.src)
+						f.addEvidence(h.source(x.src))
 					}
-					f.addEvidence(s.src)
-					f.Count = len(fs) + 1
+					f.addEvidence(src)
+					f.Count = n + 1
 					f.IP = s.ip.String()
 					return f
-				}, logs.Source{}, s.t)
+				}, logs.Source{}, st)
 			}
 			fails = fails[:0]
 		}
 
 		// MFA fatigue: denials or timeouts in a row.
-		if s.mfa == logs.MFADenied || s.mfa == logs.MFATimeout {
+		if s.mfa == mfaDenied || s.mfa == mfaTimeout {
 			mfas = append(trimWindow(mfas, s.t, c.MFAWindow), s)
-			if len(mfas) >= c.MFABurst && h.inScope(s.t) {
-				ms := append([]signIn(nil), mfas...)
-				first := ms[0]
-				f := h.group(MFAFatigue+"|"+user+"|"+first.t.String(), func() *Finding {
-					f := newFinding(MFAFatigue, Medium, user, first.t, "", first.src)
-					f.Count = 0
+			if n := total(mfas); n >= c.MFABurst && inScope {
+				first := mfas[0]
+				f := h.group(MFAFatigue+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
+					f := newFinding(MFAFatigue, Medium, user, first.time(), detail{})
 					return f
-				}, logs.Source{}, first.t)
-				f.Evidence, f.Count = nil, len(ms)
-				for _, x := range ms {
-					f.addEvidence(x.src)
+				}, logs.Source{}, first.time())
+				f.Evidence, f.Count = nil, n
+				for _, x := range mfas {
+					f.addEvidence(h.source(x.src))
 				}
-				f.Detail = fmt.Sprintf("%d MFA denials or timeouts in %s", len(ms), s.t.Sub(first.t).Round(time.Minute))
-				f.explain()
+				f.set(tr("%d refus ou absences de réponse MFA en %s", "%d MFA denials or timeouts in %s", n, st.Sub(first.time()).Round(time.Minute)))
 			}
-		} else if s.result == logs.Success && len(mfas) >= c.MFABurst && s.t.Sub(mfas[len(mfas)-1].t) <= c.MFAWindow {
-			if f, ok := h.found[MFAFatigue+"|"+user+"|"+mfas[0].t.String()]; ok {
+		} else if s.result == rSuccess && total(mfas) >= c.MFABurst && s.t-mfas[len(mfas)-1].t <= c.MFAWindow.Milliseconds() {
+			if f, ok := h.found[MFAFatigue+"|"+user+"|"+fmt.Sprint(mfas[0].t)]; ok {
 				f.Severity = High
-				f.addEvidence(s.src)
-				f.Detail += fmt.Sprintf(", then a successful sign-in from %s", s.ip)
-				f.explain()
+				f.addEvidence(src)
+				f.set(detail{f.DetailFR + fmt.Sprintf(", puis une connexion réussie depuis %s", s.ip), f.Detail + fmt.Sprintf(", then a successful sign-in from %s", s.ip)})
 			}
 			mfas = mfas[:0]
 		}
 	}
 }
 
-// trimWindow drops the entries older than w before t.
-func trimWindow(list []signIn, t time.Time, w time.Duration) []signIn {
+func (h *Hunter) bruteDetail(f *Finding, p *principal, last time.Time) {
+	span := last.Sub(f.Time).Round(time.Minute)
+	if p.name == "" {
+		f.set(tr("%d échecs en %s depuis %s, sans nom de compte", "%d failures in %s from %s, no account named", f.Count, span, p.ip))
+		return
+	}
+	f.set(tr("%d échecs en %s", "%d failures in %s", f.Count, span))
+}
+
+// novelty raises a new country, network or hour for a success after the baseline.
+func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, countries map[[2]byte]bool, asns map[uint32]bool, hours [24]int, nBase int) {
+	c := &h.cfg
+	if s.country[0] != 0 && !countries[s.country] {
+		h.group(NewCountry+"|"+user+"|"+s.countryString(), func() *Finding {
+			f := newFinding(NewCountry, Medium, user, st, tr("%s depuis %s", "%s from %s", s.countryString(), s.ip), src)
+			f.IP = s.ip.String()
+			return f
+		}, src, st)
+	}
+	if s.asn != 0 && !asns[s.asn] {
+		org := ""
+		if h.geo != nil {
+			if loc, ok := h.geoC[s.ip]; ok {
+				org = loc.ASOrg
+			}
+		}
+		h.group(NewASN+"|"+user+"|"+fmt.Sprint(s.asn), func() *Finding {
+			f := newFinding(NewASN, Medium, user, st, tr("AS%d %s depuis %s", "AS%d %s from %s", s.asn, org, s.ip), src)
+			f.IP = s.ip.String()
+			return f
+		}, src, st)
+	}
+	hr := st.In(c.Location).Hour()
+	if nBase >= 2*c.MinBaseline && hours[hr] == 0 && hours[(hr+23)%24] == 0 && hours[(hr+1)%24] == 0 {
+		h.group(UnusualHour+"|"+user+"|"+s.ip.String(), func() *Finding {
+			f := newFinding(UnusualHour, Low, user, st, same(st.In(c.Location).Format("2006-01-02 15:04")), src)
+			f.IP = s.ip.String()
+			return f
+		}, src, st)
+	}
+}
+
+// travel raises impossible travel between two located successes.
+func (h *Hunter) travel(user string, p, s signIn) {
+	c := &h.cfg
+	km := distanceKm(float64(p.lat), float64(p.lon), float64(s.lat), float64(s.lon))
+	pt, st := p.time(), s.time()
+	hrs := st.Sub(pt).Hours()
+	if km < c.TravelMinKm || (hrs > 0 && km/hrs <= c.TravelKmh) {
+		return
+	}
+	a, b := p.ip.String(), s.ip.String()
+	if b < a {
+		a, b = b, a
+	}
+	h.group(ImpossibleTravel+"|"+user+"|"+a+"|"+b, func() *Finding {
+		speedFR, speedEN := "instantané", "instant"
+		if hrs > 0 {
+			speedFR, speedEN = fmt.Sprintf("%.0f km/h", km/hrs), fmt.Sprintf("%.0f km/h", km/hrs)
+		}
+		f := newFinding(ImpossibleTravel, High, user, st, detail{
+			fmt.Sprintf("%s (%s) puis %s (%s), %.0f km en %s, %s", p.ip, p.countryString(), s.ip, s.countryString(), km, st.Sub(pt).Round(time.Minute), speedFR),
+			fmt.Sprintf("%s (%s) then %s (%s), %.0f km in %s, %s", p.ip, p.countryString(), s.ip, s.countryString(), km, st.Sub(pt).Round(time.Minute), speedEN)},
+			h.source(p.src), h.source(s.src))
+		f.IP = s.ip.String()
+		return f
+	}, h.source(s.src), st)
+}
+
+// spray finds addresses that failed against many accounts within the window.
+func (h *Hunter) spray() {
+	type attempt struct {
+		t    int64
+		who  *principal
+		src  srcRef
+		succ bool
+	}
+	byIP := map[netip.Addr][]attempt{}
+	for _, p := range h.principals {
+		if p.name == "" {
+			continue
+		}
+		for _, s := range p.list {
+			if s.ip.IsValid() && (s.result == rFailure || s.result == rSuccess) {
+				byIP[s.ip] = append(byIP[s.ip], attempt{s.t, p, s.src, s.result == rSuccess})
+			}
+		}
+	}
+	c := &h.cfg
+	win := c.SprayWindow.Milliseconds()
+	sprayAccounts := map[*Finding]map[string]bool{}
+	for ip, list := range byIP {
+		slices.SortFunc(list, func(a, b attempt) int { return cmpInt64(a.t, b.t) })
+		var f *Finding
+		var burstEnd int64
+		lo := 0
+		seen := map[*principal]int{}
+		for i, a := range list {
+			if a.succ {
+				if f != nil && a.t <= burstEnd+win && seen[a.who] > 0 && !a.who.service {
+					f.Severity = High
+					f.Account = strings.ToLower(a.who.name)
+					f.addEvidence(h.source(a.src))
+					f.set(detail{f.DetailFR + ", puis connexion réussie au compte " + a.who.name, f.Detail + ", then a successful sign-in to " + a.who.name})
+				}
+				continue
+			}
+			for lo < i && a.t-list[lo].t > win {
+				if !list[lo].succ {
+					seen[list[lo].who]--
+					if seen[list[lo].who] == 0 {
+						delete(seen, list[lo].who)
+					}
+				}
+				lo++
+			}
+			seen[a.who]++
+			if len(seen) < c.SprayAccounts || !h.inScope(time.UnixMilli(a.t)) {
+				continue
+			}
+			if f == nil || a.t > burstEnd+win {
+				first := list[lo]
+				key := PasswordSpray + "|" + ip.String() + "|" + fmt.Sprint(first.t)
+				f = h.group(key, func() *Finding {
+					f := newFinding(PasswordSpray, Medium, ip.String(), time.UnixMilli(first.t).UTC(), detail{})
+					f.IP = ip.String()
+					f.Count = 0
+					return f
+				}, logs.Source{}, time.UnixMilli(first.t).UTC())
+				for _, x := range list[lo:i] {
+					if !x.succ {
+						f.addEvidence(h.source(x.src))
+					}
+				}
+				accounts := map[string]bool{}
+				f.Count = 0
+				for _, x := range list[lo : i+1] {
+					if !x.succ {
+						accounts[x.who.name] = true
+						f.Count++
+					}
+				}
+				f.Count--
+				sprayAccounts[f] = accounts
+			}
+			f.Count++
+			f.addEvidence(h.source(a.src))
+			sprayAccounts[f][a.who.name] = true
+			burstEnd = a.t
+			n := len(sprayAccounts[f])
+			f.set(tr("%d comptes visés, %d échecs depuis %s (%s)", "%d accounts targeted, %d failures from %s (%s)", n, f.Count, ip, sample(sprayAccounts[f])))
+		}
+	}
+}
+
+// sample lists up to five names.
+func sample(set map[string]bool) string {
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if len(names) > 5 {
+		return strings.Join(names[:5], ", ") + ", …"
+	}
+	return strings.Join(names, ", ")
+}
+
+func total(list []signIn) int {
+	n := 0
+	for _, s := range list {
+		n += int(s.n)
+	}
+	return n
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// trimWindow drops the entries older than w before t (Unix milliseconds).
+func trimWindow(list []signIn, t int64, w time.Duration) []signIn {
 	i := 0
-	for i < len(list) && t.Sub(list[i].t) > w {
+	for i < len(list) && t-list[i].t > w.Milliseconds() {
 		i++
 	}
 	return list[i:]

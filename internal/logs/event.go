@@ -130,6 +130,7 @@ type RuleAction struct {
 // an inbox rule, a forwarding address, a delegation or an OAuth consent.
 type MailboxChange struct {
 	Src        Source       `json:"source"`
+	ID         string       `json:"id,omitempty"` // the record's own ID, when the log gives one
 	Time       time.Time    `json:"time"`
 	User       string       `json:"user"` // who made the change
 	IP         netip.Addr   `json:"ip,omitzero"`
@@ -165,6 +166,7 @@ const (
 // AdminChange is a change to the directory or the tenant's configuration.
 type AdminChange struct {
 	Src       Source     `json:"source"`
+	ID        string     `json:"id,omitempty"` // the record's own ID, when the log gives one
 	Time      time.Time  `json:"time"`
 	User      string     `json:"user"` // who made the change
 	IP        netip.Addr `json:"ip,omitzero"`
@@ -185,6 +187,7 @@ type AdminChange struct {
 // MailAccess is a read of mailbox items (Exchange MailItemsAccessed).
 type MailAccess struct {
 	Src     Source     `json:"source"`
+	ID      string     `json:"id,omitempty"` // the record's own ID, when the log gives one
 	Time    time.Time  `json:"time"`
 	User    string     `json:"user"`    // who read
 	Mailbox string     `json:"mailbox"` // whose mailbox

@@ -13,6 +13,11 @@ type PantherCase struct {
 	Name     string
 	Expected bool
 	JSON     []byte // the event, as one JSON line
+	// Threshold is the rule's: how many matching events raise an alert.
+	Threshold int
+	// Mocks are the rule's configuration the case sets (KNOWN_EXCEPTIONS…),
+	// as JSON.
+	Mocks map[string]string
 }
 
 // PantherCases reads the Tests of a panther-analysis rule YAML file.
@@ -23,10 +28,15 @@ func PantherCases(t testing.TB, path string) []PantherCase {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Tests []struct {
+		Threshold int `yaml:"Threshold"`
+		Tests     []struct {
 			Name           string         `yaml:"Name"`
 			ExpectedResult bool           `yaml:"ExpectedResult"`
 			Log            map[string]any `yaml:"Log"`
+			Mocks          []struct {
+				Name  string `yaml:"objectName"`
+				Value string `yaml:"returnValue"`
+			} `yaml:"Mocks"`
 		} `yaml:"Tests"`
 	}
 	if err := yaml.Unmarshal(b, &doc); err != nil {
@@ -38,7 +48,11 @@ func PantherCases(t testing.TB, path string) []PantherCase {
 		if err != nil {
 			t.Fatalf("%s %s: %v", path, c.Name, err)
 		}
-		out = append(out, PantherCase{c.Name, c.ExpectedResult, j})
+		pc := PantherCase{Name: c.Name, Expected: c.ExpectedResult, JSON: j, Threshold: max(doc.Threshold, 1), Mocks: map[string]string{}}
+		for _, m := range c.Mocks {
+			pc.Mocks[m.Name] = m.Value
+		}
+		out = append(out, pc)
 	}
 	return out
 }

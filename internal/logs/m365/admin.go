@@ -215,32 +215,66 @@ func mfaRemoved(m map[string]modProp) (bool, string) {
 	return false, "methods changed"
 }
 
-// permissionChange says how many permissions an application now requests,
-// and from which APIs.
+// permissionChange says which permissions an application now requests that
+// it did not, named when they are well known, and on which APIs.
 func permissionChange(p modProp) string {
 	type access struct {
-		ResourceAppID string            `json:"ResourceAppId"`
-		Perms         []json.RawMessage `json:"RequiredAppPermissions"`
+		ResourceAppID string `json:"ResourceAppId"`
+		Perms         []struct {
+			ID string `json:"EntitlementId"`
+		} `json:"RequiredAppPermissions"`
 	}
 	var oldList, newList []access
 	json.Unmarshal([]byte(p.Old), &oldList)
 	json.Unmarshal([]byte(p.New), &newList)
-	count := func(l []access) (int, []string) {
-		n := 0
-		var apis []string
-		for _, a := range l {
-			n += len(a.Perms)
-			apis = append(apis, apiName(a.ResourceAppID))
+	had := map[string]bool{}
+	for _, a := range oldList {
+		for _, perm := range a.Perms {
+			had[strings.ToLower(perm.ID)] = true
 		}
-		sort.Strings(apis)
-		return n, apis
 	}
-	before, _ := count(oldList)
-	after, apis := count(newList)
-	if after == 0 {
+	var added, apis []string
+	n := 0
+	for _, a := range newList {
+		apis = append(apis, apiName(a.ResourceAppID))
+		for _, perm := range a.Perms {
+			n++
+			if id := strings.ToLower(perm.ID); !had[id] {
+				added = append(added, logs.FirstNonEmpty(permissionNames[id], id))
+			}
+		}
+	}
+	if n == 0 {
 		return "required permissions changed"
 	}
-	return fmt.Sprintf("%d → %d permissions requested on %s", before, after, strings.Join(apis, ", "))
+	sort.Strings(apis)
+	sort.Strings(added)
+	if len(added) == 0 {
+		return fmt.Sprintf("%d permissions requested on %s", n, strings.Join(apis, ", "))
+	}
+	return fmt.Sprintf("added %s (%d permissions requested on %s)", strings.Join(added, ", "), n, strings.Join(apis, ", "))
+}
+
+// permissionNames are the IDs of well-known Microsoft Graph and Exchange
+// permissions (Microsoft Graph permissions reference): the mail ones, the
+// sign-in basics, and those that let an application take over a tenant.
+var permissionNames = map[string]string{
+	"e1fe6dd8-ba31-4d61-89e7-88639da4683d": "User.Read",
+	"37f7f235-527c-4136-accd-4a02d197296e": "openid",
+	"14dad69e-099b-42c9-810b-d002981feec1": "profile",
+	"64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0": "email",
+	"7427e0e9-2fba-42fe-b0c0-848c9e6a8182": "offline_access",
+	"570282fd-fa5c-430d-a7fd-fc8dc98a9dca": "Mail.Read (delegated)",
+	"024d486e-b451-40bb-833d-3e66d98c5c73": "Mail.ReadWrite (delegated)",
+	"e383f46e-2787-4529-855e-0e479a3ffac0": "Mail.Send (delegated)",
+	"810c84a8-4a9e-49e6-bf7d-12d183f40d01": "Mail.Read (application)",
+	"e2a3a72e-5f79-4c64-b1b1-878b674786c9": "Mail.ReadWrite (application)",
+	"b633e1c5-b582-4048-a93e-9f11b44c7e96": "Mail.Send (application)",
+	"dc890d15-9560-4a4c-9b7f-a736ec74ec40": "full_access_as_app (Exchange, application)",
+	"1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All (application)",
+	"19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All (application)",
+	"06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All (application)",
+	"75359482-378d-4052-8f01-80520e7db3cd": "Files.ReadWrite.All (application)",
 }
 
 // apiName names Microsoft's well-known API application IDs.

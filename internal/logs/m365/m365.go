@@ -95,6 +95,8 @@ type idType struct {
 
 // record is the union of the audit fields hunting uses.
 type record struct {
+	ID               string `json:"Id"`
+	OfficeID         string `json:"OfficeId"` // Sentinel OfficeActivity
 	CreationTime     string `json:"CreationTime"`
 	TimeGenerated    string `json:"TimeGenerated"`
 	Operation        string `json:"Operation"`
@@ -201,8 +203,17 @@ func parseRecord(rec []byte) ([]logs.Event, error) {
 	if evs == nil {
 		evs = adminEvents(c)
 	}
+	id := logs.FirstNonEmpty(r.ID, r.OfficeID)
 	for _, ev := range evs {
 		setTime(ev, t)
+		switch e := ev.(type) {
+		case *logs.MailboxChange:
+			e.ID = id
+		case *logs.AdminChange:
+			e.ID = id
+		case *logs.MailAccess:
+			e.ID = id
+		}
 	}
 	return evs, nil
 }
