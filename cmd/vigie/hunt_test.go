@@ -10,7 +10,18 @@ import (
 	"testing"
 
 	"vigie.dev/vigie/internal/hunt/gen"
+	"vigie.dev/vigie/internal/ir/incident"
 )
+
+// vigieRun runs the command and checks its exit status.
+func vigieRun(t *testing.T, want int, args ...string) (string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), args, &out, &errb); code != want {
+		t.Fatalf("vigie %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, want, out.String(), errb.String())
+	}
+	return out.String(), errb.String()
+}
 
 func TestHuntCommand(t *testing.T) {
 	dir := t.TempDir()
@@ -21,12 +32,9 @@ func TestHuntCommand(t *testing.T) {
 	ioc := filepath.Join(t.TempDir(), "ioc.txt")
 	os.WriteFile(ioc, []byte("# incident 12\n"+plan.IncidentURL+"\n"+plan.AttackerIP.String()+"\n"), 0o644)
 
-	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"hunt", "--year", "2025", "--ioc", ioc, "--json", dir}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
+	out, _ := vigieRun(t, 0, "hunt", "--year", "2025", "--ioc", ioc, "--json", dir)
 	var doc huntOutput
-	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]bool{}
@@ -38,34 +46,93 @@ func TestHuntCommand(t *testing.T) {
 			t.Errorf("missing %s in %v", id, ids)
 		}
 	}
-	if len(doc.Files) != 4 || len(doc.Users) == 0 {
-		t.Errorf("files %+v users %v", doc.Files, doc.Users)
+	if len(doc.Files) != 4 || len(doc.Accounts) != 1 || doc.Accounts[0] != plan.Victim {
+		t.Errorf("files %+v accounts %v", doc.Files, doc.Accounts)
 	}
 
-	out.Reset()
-	errb.Reset()
-	if code := run(context.Background(), []string{"hunt", "--ioc-only", "--ioc", ioc, dir}, &out, &errb); code != 0 {
-		t.Fatalf("ioc-only exit %d: %s", code, errb.String())
+	// The table, in French by default, with the explanation; in English on demand.
+	out, errOut := vigieRun(t, 0, "hunt", "--year", "2025", "--ioc", ioc, dir)
+	for _, want := range []string{"GRAVITÉ", "QUE FAIRE", "haute", "Règle qui transfère", "réinitialiser le mot de passe", "preuve : "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("French table lacks %q:\n%s", want, out)
+		}
 	}
-	if !strings.Contains(out.String(), "access.log:") || !strings.Contains(errb.String(), "hits") {
-		t.Errorf("ioc-only output:\n%s\n%s", out.String(), errb.String())
+	if !strings.Contains(errOut, "squid (") || !strings.Contains(errOut, "lignes") {
+		t.Errorf("file reports: %s", errOut)
+	}
+	out, _ = vigieRun(t, 0, "hunt", "--lang", "en", "--year", "2025", "--ioc", ioc, dir)
+	if !strings.Contains(out, "SEVERITY") || !strings.Contains(out, "WHAT TO DO") || !strings.Contains(out, "Rule forwarding outside") {
+		t.Errorf("English table:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if n := len([]rune(line)); n > 140 {
+			t.Errorf("line of %d columns: %s", n, line)
+			break
+		}
 	}
 
-	for _, args := range [][]string{{"hunt"}, {"hunt", "--since", "yesterday", dir}, {"hunt", "--ioc-only", dir}} {
-		if code := run(context.Background(), args, &out, &errb); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
+	out, errOut = vigieRun(t, 0, "hunt", "--ioc-only", "--ioc", ioc, dir)
+	if !strings.Contains(out, "access.log:") || !strings.Contains(errOut, "lignes trouvées") {
+		t.Errorf("ioc-only output:\n%s\n%s", out, errOut)
+	}
+
+	for _, args := range [][]string{{"hunt"}, {"hunt", "--since", "yesterday", dir}, {"hunt", "--ioc-only", dir}, {"hunt", "--lang", "de", dir}, {"hunt", "--format", "nope", dir}} {
+		vigieRun(t, 2, args...)
+	}
+}
+
+// TestHuntEmptyAndUnreadable: with nothing to report the JSON still has its
+// findings list; with nothing readable the exit status says so.
+func TestHuntEmptyAndUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "access.log"), []byte("1735689600.123 1 10.0.0.1 TCP_MISS/200 1 GET http://a.example/ - HIER_NONE/- -\n"), 0o644)
+	out, _ := vigieRun(t, 0, "hunt", "--json", dir)
+	if !strings.Contains(out, `"findings": []`) || !strings.Contains(out, `"accounts": []`) {
+		t.Errorf("empty JSON: %s", out)
+	}
+	junk := t.TempDir()
+	os.WriteFile(filepath.Join(junk, "notes.txt"), []byte("nothing a hunt can read\n"), 0o644)
+	_, errOut := vigieRun(t, 1, "hunt", junk)
+	if !strings.Contains(errOut, "format non reconnu") || !strings.Contains(errOut, "aucun journal n'a pu être lu") {
+		t.Errorf("unreadable: %s", errOut)
+	}
+	_, errOut = vigieRun(t, 1, "hunt", "--ioc-only", "--ioc", filepath.Join(dir, "access.log"), filepath.Join(junk, "missing"))
+	if !strings.Contains(errOut, "illisible") {
+		t.Errorf("missing file: %s", errOut)
+	}
+}
+
+// TestHuntTerminalSafe: escape sequences and bidirectional overrides written
+// into logs by an attacker (in a user name, a URL) are shown, not obeyed.
+func TestHuntTerminalSafe(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 12; i++ {
+		b.WriteString(`{"createdDateTime":"2025-03-20T22:1` + string(rune('0'+i%10)) + `:00Z","userPrincipalName":"\u001b]0;pwned\u0007\u001b[2Jeve\u202e@x.example","ipAddress":"203.0.113.7","status":{"errorCode":50126}}` + "\n")
+	}
+	os.WriteFile(filepath.Join(dir, "signins.json"), []byte(b.String()), 0o644)
+	for _, args := range [][]string{{"hunt", dir}, {"hunt", "--json", dir}, {"hunt", "--lang", "en", dir}} {
+		out, errOut := vigieRun(t, 0, args...)
+		for _, bad := range []string{"\x1b", "\a", "\u202e", "\u009b"} {
+			if strings.Contains(out+errOut, bad) {
+				t.Errorf("%v: raw %q in output:\n%s", args, bad, out)
+			}
+		}
+		if !strings.Contains(out, "HUNT_BRUTE_FORCE") {
+			t.Errorf("%v: no finding:\n%s", args, out)
 		}
 	}
 }
 
-// With --incident, each finding becomes a main-courante entry and the
-// affected users join the incident's accounts; --store hunts for the
-// indicator store's entries.
+// With --incident, each finding becomes a main-courante entry with its
+// evidence (absolute path and hash of each file), the real accounts join the
+// incident's, and a second run over the same logs adds nothing. A missing
+// incident stops the run before any log is read.
 func TestHuntRecordsInIncident(t *testing.T) {
 	dir := t.TempDir()
-	logs := filepath.Join(dir, "logs")
-	os.MkdirAll(logs, 0o755)
-	plan, err := gen.Write(logs, gen.Config{Seed: 3, Attack: true})
+	logsDir := filepath.Join(dir, "logs")
+	os.MkdirAll(logsDir, 0o755)
+	plan, err := gen.Write(logsDir, gen.Config{Seed: 3, Attack: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,25 +140,50 @@ func TestHuntRecordsInIncident(t *testing.T) {
 	os.WriteFile(cfgPath, []byte("data_dir: "+dir+"\n"), 0o644)
 	t.Setenv(envStore, "")
 	dsn := "sqlite:" + filepath.Join(dir, "vigie.db")
-	vigie := func(args ...string) string {
-		t.Helper()
-		var out, errb bytes.Buffer
-		if code := run(context.Background(), args, &out, &errb); code != 0 {
-			t.Fatalf("vigie %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errb.String())
-		}
-		return out.String() + errb.String()
+	vigieRun(t, 0, "incident", "open", "--type", "mailbox-compromise", "--title", "Compte compromis", "--config", cfgPath, "--by", "alice")
+	vigieRun(t, 0, "ioc", "add", plan.IncidentURL, "--mode", "block", "--store", dsn)
+	vigieRun(t, 0, "ioc", "add", plan.AttackerIP.String(), "--mode", "watch", "--store", dsn)
+
+	_, errOut := vigieRun(t, 1, "hunt", "--year", "2025", "--store", dsn, "--incident", "7", "--config", cfgPath, logsDir)
+	if strings.Contains(errOut, "squid") || !strings.Contains(errOut, "7") {
+		t.Errorf("missing incident: logs were read, or the error does not say which: %s", errOut)
 	}
-	vigie("incident", "open", "--type", "mailbox-compromise", "--title", "Compte compromis", "--config", cfgPath, "--by", "alice")
-	vigie("ioc", "add", plan.IncidentURL, "--mode", "block", "--store", dsn)
-	vigie("ioc", "add", plan.AttackerIP.String(), "--mode", "watch", "--store", dsn)
-	vigie("hunt", "--year", "2025", "--store", dsn, "--incident", "1", "--config", cfgPath, logs)
-	out := vigie("incident", "show", "1", "--config", cfgPath)
-	for _, want := range []string{"HUNT_IOC_URL_CLICK", "HUNT_SIGNIN_IOC_IP", "[vigie hunt]"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("incident lacks %s:\n%s", want, out)
+
+	entries := func() []string {
+		out, _ := vigieRun(t, 0, "incident", "show", "1", "--config", cfgPath, "--json")
+		var c incident.Case
+		if err := json.Unmarshal([]byte(out), &c); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		var texts []string
+		for _, e := range c.Journal {
+			texts = append(texts, e.Text)
+		}
+		if len(c.Incident.Accounts) != 1 || c.Incident.Accounts[0] != plan.Victim {
+			t.Errorf("accounts %v, want only %s", c.Incident.Accounts, plan.Victim)
+		}
+		return texts
+	}
+	out, _ := vigieRun(t, 0, "hunt", "--year", "2025", "--store", dsn, "--incident", "1", "--config", cfgPath, "--json", logsDir)
+	var doc huntOutput
+	json.Unmarshal([]byte(out), &doc)
+	if doc.Recorded == nil || doc.Recorded.Findings != len(doc.Findings) || doc.Recorded.Files != 4 {
+		t.Fatalf("recorded: %+v for %d findings", doc.Recorded, len(doc.Findings))
+	}
+	first := entries()
+	all := strings.Join(first, "\n")
+	abs, _ := filepath.Abs(logsDir)
+	for _, want := range []string{"HUNT_IOC_URL_CLICK", "HUNT_SIGNIN_IOC_IP", "[vigie hunt k:", "Journal analysé", "SHA-256", abs + string(os.PathSeparator) + "access.log:"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("incident lacks %q:\n%s", want, all)
 		}
 	}
-	if v := vigie("incident", "verify", "1", "--config", cfgPath); !strings.Contains(strings.ToLower(v), "ok") && !strings.Contains(v, "intact") && !strings.Contains(v, "intègre") {
+	out, _ = vigieRun(t, 0, "hunt", "--year", "2025", "--store", dsn, "--incident", "1", "--config", cfgPath, "--json", logsDir)
+	json.Unmarshal([]byte(out), &doc)
+	if second := entries(); len(second) != len(first) || doc.Recorded.Findings != 0 || doc.Recorded.Already != len(doc.Findings) {
+		t.Errorf("second run: %d entries, then %d; %+v", len(first), len(second), doc.Recorded)
+	}
+	if v, _ := vigieRun(t, 0, "incident", "verify", "1", "--config", cfgPath); !strings.Contains(v, "intègre") {
 		t.Errorf("verify after hunt: %s", v)
 	}
 }

@@ -1,28 +1,26 @@
 package geo
 
 import (
-	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/oschwald/maxminddb-golang/v2"
 )
 
-// DB is the Locator over installed data files.
+// DB is the Locator over installed data files. The MMDB files and the ASN
+// index are memory-mapped: opening costs no parsing (but the first time the
+// ASN CSV is indexed, into the user's cache directory), and memory holds only
+// the pages that lookups touch.
 type DB struct {
 	mmdbs []*maxminddb.Reader
-	asn   asnTable
+	asn   *asnIndex
 }
 
-// Open loads every *.mmdb and asn-ipv*.csv file in dir.
+// Open maps every *.mmdb file in dir and the index of its asn-ipv*.csv files.
 func Open(dir string) (*DB, error) {
 	db := &DB{}
 	mm, _ := filepath.Glob(filepath.Join(dir, "*.mmdb"))
@@ -35,14 +33,12 @@ func Open(dir string) (*DB, error) {
 		db.mmdbs = append(db.mmdbs, r)
 	}
 	csvs, _ := filepath.Glob(filepath.Join(dir, "asn-ipv*.csv"))
-	for _, p := range csvs {
-		if err := db.asn.load(p); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("geo: %w", err)
-		}
+	var err error
+	if db.asn, err = loadASN(csvs); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("geo: %w", err)
 	}
-	sort.Slice(db.asn, func(i, j int) bool { return db.asn[i].start.Less(db.asn[j].start) })
-	if len(db.mmdbs) == 0 && len(db.asn) == 0 {
+	if len(db.mmdbs) == 0 && db.asn == nil {
 		return nil, fmt.Errorf("geo: no *.mmdb or asn-ipv*.csv in %s (run scripts/install-geoip.sh)", dir)
 	}
 	return db, nil
@@ -54,6 +50,7 @@ func (db *DB) Close() error {
 	for _, r := range db.mmdbs {
 		errs = append(errs, r.Close())
 	}
+	errs = append(errs, db.asn.close())
 	return errors.Join(errs...)
 }
 
@@ -104,72 +101,11 @@ func (db *DB) Locate(ip netip.Addr) (Location, bool) {
 		}
 	}
 	if loc.ASN == 0 {
-		if e, ok := db.asn.find(ip); ok {
-			loc.ASN, loc.ASOrg, found = e.asn, e.org, true
+		if asn, org, ok := db.asn.find(ip); ok {
+			loc.ASN, loc.ASOrg, found = asn, org, true
 		}
 	}
 	return loc, found
-}
-
-type asnRange struct {
-	start, end netip.Addr
-	asn        uint32
-	org        string
-}
-
-type asnTable []asnRange
-
-// load reads "start,end,asn,organisation" rows.
-func (t *asnTable) load(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	cr := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	orgs := map[string]string{} // intern organisation names
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		if len(rec) < 3 {
-			continue
-		}
-		s, err1 := netip.ParseAddr(rec[0])
-		e, err2 := netip.ParseAddr(rec[1])
-		n, err3 := strconv.ParseUint(rec[2], 10, 32)
-		if err1 != nil || err2 != nil || err3 != nil {
-			continue // header or bad row
-		}
-		org := ""
-		if len(rec) > 3 {
-			if o, ok := orgs[rec[3]]; ok {
-				org = o
-			} else {
-				org = strings.Clone(rec[3])
-				orgs[org] = org
-			}
-		}
-		*t = append(*t, asnRange{s, e, uint32(n), org})
-	}
-}
-
-func (t asnTable) find(ip netip.Addr) (asnRange, bool) {
-	i := sort.Search(len(t), func(i int) bool { return ip.Less(t[i].start) })
-	if i == 0 {
-		return asnRange{}, false
-	}
-	e := t[i-1]
-	if e.start.BitLen() == ip.BitLen() && !e.end.Less(ip) {
-		return e, true
-	}
-	return asnRange{}, false
 }
 
 func firstNonEmpty(s ...string) string {
@@ -192,4 +128,46 @@ func cityName(v any) string {
 		}
 	}
 	return ""
+}
+
+// Lazy is a DB opened on its first lookup: a hunt whose logs hold no public
+// address never maps the data.
+type Lazy struct {
+	dir  string
+	once sync.Once
+	db   *DB
+	err  error
+}
+
+// OpenLazy checks that dir holds data and returns a Locator that opens it
+// when first asked.
+func OpenLazy(dir string) (*Lazy, error) {
+	mm, _ := filepath.Glob(filepath.Join(dir, "*.mmdb"))
+	csvs, _ := filepath.Glob(filepath.Join(dir, "asn-ipv*.csv"))
+	if len(mm) == 0 && len(csvs) == 0 {
+		return nil, fmt.Errorf("geo: no *.mmdb or asn-ipv*.csv in %s (run scripts/install-geoip.sh)", dir)
+	}
+	return &Lazy{dir: dir}, nil
+}
+
+// Locate implements Locator; a data set that fails to open locates nothing
+// (Err says why).
+func (l *Lazy) Locate(ip netip.Addr) (Location, bool) {
+	l.once.Do(func() { l.db, l.err = Open(l.dir) })
+	if l.err != nil {
+		return Location{}, false
+	}
+	return l.db.Locate(ip)
+}
+
+// Err is why the data could not be opened, if it could not.
+func (l *Lazy) Err() error { return l.err }
+
+// Close releases the data if it was opened.
+func (l *Lazy) Close() error {
+	l.once.Do(func() {}) // no opening after Close
+	if l.db != nil {
+		return l.db.Close()
+	}
+	return nil
 }

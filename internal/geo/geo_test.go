@@ -57,3 +57,39 @@ func TestInstalledDB(t *testing.T) {
 		t.Errorf("8.8.8.8: %+v %v", loc, ok)
 	}
 }
+
+// TestASNIndex: the compact index finds what the CSV says, IPv4 and IPv6, at
+// the edges of the ranges, and survives the trip through the cache file.
+func TestASNIndex(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "asn-ipv4.csv"), []byte("1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n1.0.4.0,1.0.7.255,38803,Gtelecom Pty Ltd\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "asn-ipv6.csv"), []byte("2001:4:112::,2001:4:112:ffff:ffff:ffff:ffff:ffff,112,DNS-OARC\n"), 0o644)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	for run := 0; run < 2; run++ { // built, then mapped from the cache
+		db, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ip, want := range map[string]uint32{"1.0.0.0": 13335, "1.0.0.255": 13335, "1.0.1.0": 0, "1.0.7.255": 38803, "0.255.255.255": 0, "2001:4:112::1": 112, "2001:4:113::": 0} {
+			loc, _ := db.Locate(netip.MustParseAddr(ip))
+			if loc.ASN != want {
+				t.Errorf("run %d %s: AS%d, want AS%d", run, ip, loc.ASN, want)
+			}
+		}
+		if loc, _ := db.Locate(netip.MustParseAddr("1.0.0.1")); loc.ASOrg != "Cloudflare, Inc." {
+			t.Errorf("org %q", loc.ASOrg)
+		}
+		db.Close()
+	}
+	lazy, err := OpenLazy(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc, ok := lazy.Locate(netip.MustParseAddr("1.0.5.1")); !ok || loc.ASN != 38803 {
+		t.Errorf("lazy: %+v", loc)
+	}
+	lazy.Close()
+	if _, err := OpenLazy(t.TempDir()); err == nil {
+		t.Error("empty directory accepted")
+	}
+}

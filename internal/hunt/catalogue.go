@@ -1,6 +1,9 @@
 package hunt
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Finding IDs: stable names used in docs, config, incident journals and the UI.
 const (
@@ -41,8 +44,8 @@ const (
 	OutboundSpike      = "HUNT_OUTBOUND_SPIKE"
 )
 
-// text is a finding's short title and explanation, French then English; %s in
-// the explanation is the detail.
+// text is a finding's short title and explanation, French then English; " (%s)"
+// in the explanation is the detail, left out where the detail is shown apart.
 type text struct {
 	title [2]string
 	text  [2]string
@@ -68,8 +71,8 @@ var catalogue = map[string]text{
 		"Connexion réussie depuis un réseau (AS) jamais vu pour cet utilisateur pendant la période de référence (%s).",
 		"Successful sign-in from a network (AS) not seen for this user during the baseline (%s)."}},
 	UnusualHour: {[2]string{"Connexion à une heure inhabituelle", "Sign-in at an unusual hour"}, [2]string{
-		"Connexion réussie à une heure inhabituelle pour cet utilisateur (%s, heure de Paris).",
-		"Successful sign-in at an hour unusual for this user (%s, Paris time)."}},
+		"Connexion réussie à une heure inhabituelle pour cet utilisateur (%s).",
+		"Successful sign-in at an hour unusual for this user (%s)."}},
 	FailThenSuccess: {[2]string{"Échecs puis réussite", "Failures then success"}, [2]string{
 		"Série d'échecs d'authentification suivie d'une réussite (%s) : mot de passe deviné ou obtenu. Réinitialiser le mot de passe et révoquer les sessions.",
 		"A burst of failed sign-ins followed by a success (%s): a guessed or stolen password. Reset the password and revoke sessions."}},
@@ -164,6 +167,17 @@ func IDs() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// Advice returns a finding ID's explanation without its detail, for a
+// display that shows the detail apart: French when fr, else English.
+func Advice(id string, fr bool) string {
+	t := catalogue[id]
+	i := 1
+	if fr {
+		i = 0
+	}
+	return strings.Replace(t.text[i], " (%s)", "", 1)
 }
 
 // Titles returns a finding ID's short title in French and English.

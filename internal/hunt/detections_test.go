@@ -144,4 +144,17 @@ func TestKeysStable(t *testing.T) {
 	}
 }
 
-
+// TestCatalogue: every finding has a title and an explanation in both
+// languages that takes its detail once, so that a table can show the
+// detail apart.
+func TestCatalogue(t *testing.T) {
+	for _, id := range hunt.IDs() {
+		fr, en := hunt.Titles(id)
+		if fr == "" || en == "" || hunt.Advice(id, true) == "" || hunt.Advice(id, false) == "" {
+			t.Errorf("%s: empty text", id)
+		}
+		if strings.Contains(hunt.Advice(id, true), "%") || strings.Contains(hunt.Advice(id, false), "%") {
+			t.Errorf("%s: the detail is not written \" (%%s)\"", id)
+		}
+	}
+}

@@ -85,8 +85,8 @@ const maxEvidence = 20
 type Finding struct {
 	ID       string    `json:"id"`
 	Severity Severity  `json:"severity"`
-	User     string    `json:"user"` // who or what: an account, an application, an address
-	Time     time.Time `json:"time"` // first event, UTC; zero when the log does not say
+	User     string    `json:"user"`      // who or what: an account, an application, an address
+	Time     time.Time `json:"time"`      // first event, UTC; zero when the log does not say
 	Detail   string    `json:"detail"`    // what was seen, English
 	DetailFR string    `json:"detail_fr"` // the same, French
 	// Account is the mailbox or directory account concerned, when there is a

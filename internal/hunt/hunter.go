@@ -137,7 +137,7 @@ type Hunter struct {
 	principals map[string]*principal
 	mail       map[string]map[int64]*bucket
 	reads      map[readKey]*readAgg
-	changes    []logs.Event // mailbox and directory changes, judged at the end
+	changes    []logs.Event    // mailbox and directory changes, judged at the end
 	seen       map[string]bool // record IDs of changes and reads: exports overlap
 	known      map[string]bool
 	domains    map[string]bool // the organisation's, learned

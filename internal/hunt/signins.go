@@ -440,7 +440,8 @@ func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, c
 	hr := st.In(c.Location).Hour()
 	if nBase >= 2*c.MinBaseline && hours[hr] == 0 && hours[(hr+23)%24] == 0 && hours[(hr+1)%24] == 0 {
 		h.group(UnusualHour+"|"+user+"|"+s.ip.String(), func() *Finding {
-			f := newFinding(UnusualHour, Low, user, st, same(st.In(c.Location).Format("2006-01-02 15:04")), src)
+			at := st.In(c.Location).Format("2006-01-02 15:04")
+			f := newFinding(UnusualHour, Low, user, st, tr("%s, heure de %s", "%s, %s time", at, c.Location), src)
 			f.IP = s.ip.String()
 			return f
 		}, src, st)

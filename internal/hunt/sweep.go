@@ -459,3 +459,40 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 	a[3] = byte(n)
 	return netip.AddrFrom4(a), true
 }
+
+// WebFilter returns a test for logs.Options.KeepWeb: whether a web request, by
+// its host and URL as logged, may name an indicator of the set. It looks up
+// the same tables as the sweep, without allocating, so that a proxy log is
+// read at the sweep's pace and only the requests worth a look become events.
+// The function keeps a scratch buffer: one per reader.
+func (s *Set) WebFilter() func(host, url []byte) bool {
+	if s == nil || s.Len() == 0 {
+		return func(_, _ []byte) bool { return false }
+	}
+	sc := &scanner{set: s}
+	var buf []byte
+	return func(host, url []byte) bool {
+		if k := bytes.Index(url, []byte("://")); k > 0 {
+			_, ok := sc.url(url[k+3:])
+			return ok
+		}
+		if len(url) > 0 && url[0] == '/' {
+			if len(host) == 0 {
+				return false
+			}
+			buf = append(append(buf[:0], host...), url...) // a web server's own log: vhost + path
+			_, ok := sc.url(buf)
+			return ok
+		}
+		if len(url) > 0 { // CONNECT host:port
+			if _, ok := sc.hostOrIP(url, true); ok {
+				return true
+			}
+		}
+		if len(host) > 0 {
+			_, ok := sc.hostOrIP(host, true)
+			return ok
+		}
+		return false
+	}
+}
