@@ -176,8 +176,10 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 // actionFR names a gateway action in French for the journal.
 func actionFR(a string) string {
 	switch strings.ToLower(a) {
-	case "accept", "delivered":
+	case "accept":
 		return "accepté"
+	case "delivered":
+		return "distribué"
 	case "tag", "tagged":
 		return "marqué"
 	case "quarantine", "quarantined":

@@ -170,7 +170,7 @@ func MISP(w io.Writer, c incident.Case, o ShareOptions) error {
 		Attribute: []mispAttribute{},
 	}
 	if c.Incident.Type == incident.MailboxCompromise {
-		ev.Tag[1] = mispTag{`rsit:intrusions="privileged-account-compromise"`}
+		ev.Tag[1] = mispTag{`rsit:intrusions="unprivileged-account-compromise"`}
 	}
 	for _, ind := range shared(c) {
 		ct, ok := mispTypes[ind.Kind]
