@@ -132,8 +132,8 @@ func Fit(examples []Example, prior map[string]float64, o Options) (Result, error
 			}
 		}
 	}
-	res.Tag = threshold(oof, examples, o.TagFP, 1)
-	res.Quarantine = max(res.Tag, threshold(oof, examples, o.QuarantineFP, res.Tag))
+	res.Tag = threshold(oof, examples, o.TagFP, 1, 1)
+	res.Quarantine = max(res.Tag, threshold(oof, examples, o.QuarantineFP, res.Tag, 1))
 	res.CV = Measure(oof, examples, res.Tag, res.Quarantine)
 	res.OOF = oof
 	return res, nil
@@ -317,31 +317,37 @@ func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 // threshold returns the lowest score, on a 0.5 grid and at least floor, at
-// which every legitimate source has at most rate of its messages at or
-// above it — or one message, for a source too small to measure the rate
-// (fewer than 1/rate messages: 0.2 % of 88 newsletters is no message).
-func threshold(scores []float64, ex []Example, rate, floor float64) float64 {
+// which all legitimate mail together has at most rate of its messages at or
+// above it, and so has every source — or slack messages, for a source too
+// small to measure the rate (1 % of 88 newsletters is no message).
+func threshold(scores []float64, ex []Example, rate, floor float64, slack int) float64 {
 	for t := floor; t < 100; t += 0.5 {
-		if within(scores, ex, t, rate) {
+		if within(scores, ex, t, rate, slack) {
 			return t
 		}
 	}
 	return 100
 }
 
-func within(scores []float64, ex []Example, t, rate float64) bool {
+func within(scores []float64, ex []Example, t, rate float64, slack int) bool {
 	n, fp := map[string]int{}, map[string]int{}
+	total, totalFP := 0, 0
 	for i, e := range ex {
 		if e.Phish {
 			continue
 		}
 		n[e.Source]++
+		total++
 		if scores[i] >= t-1e-9 {
 			fp[e.Source]++
+			totalFP++
 		}
 	}
+	if totalFP > max(int(math.Floor(rate*float64(total))), slack) {
+		return false
+	}
 	for s, c := range n {
-		if allowed := max(int(math.Floor(rate*float64(c))), 1); fp[s] > allowed {
+		if allowed := max(int(math.Floor(rate*float64(c))), slack); fp[s] > allowed {
 			return false
 		}
 	}

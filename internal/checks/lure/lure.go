@@ -449,7 +449,7 @@ func scanHTML(html string) htmlFeatures {
 		}
 		i += off
 		v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " ")
-		if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "1px") || strings.HasPrefix(v, "0pt") {
+		if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "0pt") {
 			f.hidden = "font-size " + v[:min(len(v), 3)]
 		}
 		off = i + 10

@@ -90,7 +90,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if webServerUsers[local] {
 			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
 		}
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && in.List == "" {
+		// A sender authenticated by DMARC or an aligned pass may bounce to
+		// its mailing service's domain: that is how ESPs work.
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && in.List == "" && !in.SenderAuthenticated() {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
@@ -178,7 +180,9 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 	switch {
 	case env.RDNSKnown && env.RDNS == "":
 		out.Emit("RDNS_NONE", env.ClientIP.String())
-	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP):
+	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP) && !scan.TopSite(urlx.Registrable(strings.ToLower(env.RDNS))):
+		// A big provider's outbound hosts spell their address out too
+		// (mail-db8eur05on2101.outbound.protection.outlook.com).
 		out.Emit("RDNS_GENERIC", env.RDNS)
 	}
 }
