@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/nexthop"
 	"vigie.dev/vigie/internal/quarantine"
@@ -24,6 +25,7 @@ func init() {
 	register(command{Name: "quarantine show", Summary: "print a quarantined message (--meta for its metadata)", Run: runQuarantineShow})
 	register(command{Name: "quarantine release", Summary: "re-inject quarantined messages to the next hop", Run: runQuarantineRelease})
 	register(command{Name: "quarantine delete", Summary: "delete quarantined messages", Run: runQuarantineDelete})
+	register(command{Name: "quarantine confirm", Summary: "confirm held messages are phishing: the site's classifier learns them", Run: runQuarantineConfirm})
 }
 
 // openQuarantine opens the quarantine of the configuration at path.
@@ -148,6 +150,7 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 	cfgPath := fs.String("config", "", "configuration file")
 	by := fs.String("by", "", "who releases (default: the login name)")
 	to := fs.String("to", "", "host:port to re-inject to (default: serve.quarantine.release_to, else serve.relay.next_hop)")
+	noLearn := fs.Bool("no-learn", false, "do not teach the site's classifier that the message is legitimate")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
@@ -180,6 +183,9 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 			continue
 		}
 		fmt.Fprintf(stdout, "%s released to %s via %s\n", id, strings.Join(e.RcptTo, ","), addr)
+		if !*noLearn {
+			learnDecision(ctx, cfg, db, q, id, bayes.Released, operator(*by), stdout, stderr)
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d not released", failed, fs.NArg())
@@ -214,6 +220,60 @@ func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d not deleted", failed, fs.NArg())
+	}
+	return nil
+}
+
+// learnDecision teaches the site's classifier an administrator's decision
+// on a held message. A failure to learn is reported but does not undo the
+// decision: the release or confirmation stands.
+func learnDecision(ctx context.Context, cfg *config.Config, db *store.DB, q *quarantine.Store, id string, d bayes.Decision, by string, stdout, stderr io.Writer) bool {
+	if !cfg.Bayes.Enabled {
+		return false
+	}
+	raw, _, err := q.Raw(ctx, id)
+	if err == nil {
+		l := &bayes.Learner{DB: db, Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
+		var r bayes.Learned
+		if r, err = l.Feedback(ctx, raw, d, by); err == nil && r.Err != nil {
+			err = r.Err
+		}
+		if err == nil {
+			fmt.Fprintf(stdout, "%s: classifier: %s as %s\n", id, r.Outcome, d.Class())
+			return true
+		}
+	}
+	fmt.Fprintf(stderr, "%s: classifier not taught: %v\n", id, err)
+	return false
+}
+
+func runQuarantineConfirm(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quarantine confirm", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	by := fs.String("by", "", "who confirms (default: the login name)")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if fs.NArg() == 0 {
+		return usageErr("usage: vigie quarantine confirm [--by NAME] ID...")
+	}
+	cfg, db, q, err := openQuarantine(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !cfg.Bayes.Enabled {
+		return fmt.Errorf("the classifier is disabled (bayes.enabled: false): nothing to teach")
+	}
+	failed := 0
+	for _, id := range fs.Args() {
+		if !learnDecision(ctx, cfg, db, q, id, bayes.Confirmed, operator(*by), stdout, stderr) {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d not learned", failed, fs.NArg())
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ type Config struct {
 	Limits LimitsCfg `yaml:"limits"`
 	Data   DataFiles `yaml:"data"`
 	Scan   ScanCfg   `yaml:"scan"`
+	Bayes  BayesCfg  `yaml:"bayes"`
 	Serve  Serve     `yaml:"serve"`
 
 	Incidents IncidentsCfg `yaml:"incidents"`
@@ -70,6 +71,27 @@ type IncidentContact struct {
 	How   string `yaml:"how"`
 	When  string `yaml:"when"`
 	Notes string `yaml:"notes"`
+}
+
+// BayesCfg is the site's statistical classifier (docs/bayes.md). It starts
+// empty and votes only once the site has taught it MinLearned messages of
+// each kind.
+type BayesCfg struct {
+	Enabled    bool    `yaml:"enabled"`
+	MinLearned int     `yaml:"min_learned"` // messages of each class before it votes
+	PhishAt    float64 `yaml:"phish_at"`    // probability at or above which BAYES_PHISH
+	HamAt      float64 `yaml:"ham_at"`      // probability at or below which BAYES_HAM
+	MaxTokens  int     `yaml:"max_tokens"`  // features kept (store and memory)
+	Autolearn  struct {
+		// Phish: learn as phishing what the other signals alone score at
+		// least PhishScore (0 = policy.reject). Ham is off by default: a
+		// message that looks ordinary to the other signals is exactly what a
+		// phish that got through looks like.
+		Phish      bool    `yaml:"phish"`
+		PhishScore float64 `yaml:"phish_score"`
+		Ham        bool    `yaml:"ham"`
+		HamScore   float64 `yaml:"ham_score"` // learn as ham at or below this score, DMARC pass
+	} `yaml:"autolearn"`
 }
 
 // Org describes the protected organisation.
@@ -182,12 +204,21 @@ func Default() Config {
 		Policy:  PolicyCfg{Policy: scan.DefaultPolicy(), SubjectPrefix: "[SUSPECT]"},
 		Limits:  LimitsCfg{MaxSize: ByteSize(l.MaxSize), MaxDepth: l.MaxDepth, MaxParts: l.MaxParts},
 		Scan:    ScanCfg{Timeout: 10 * time.Second},
+		Bayes:   DefaultBayes(),
 		Serve:   DefaultServe(),
 	}
 	if err := c.Policy.learn(policyExplicit{}); err != nil {
 		panic(err) // the embedded model is part of the build
 	}
 	return c
+}
+
+// DefaultBayes is the classifier's default configuration.
+func DefaultBayes() BayesCfg {
+	b := BayesCfg{Enabled: true, MinLearned: 200, PhishAt: 0.95, HamAt: 0.05, MaxTokens: 1_000_000}
+	b.Autolearn.Phish = true
+	b.Autolearn.HamScore = -2
+	return b
 }
 
 // Load reads a file over the defaults; an empty path gives the defaults.
@@ -234,6 +265,10 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.TrustRules(); err != nil {
 		return err
+	}
+	if b := c.Bayes; b.MinLearned < 1 || b.MaxTokens < 1000 || !(b.HamAt >= 0 && b.HamAt < 0.5 && b.PhishAt > 0.5 && b.PhishAt <= 1) {
+		return fmt.Errorf("bayes: need min_learned >= 1, max_tokens >= 1000 and 0 <= ham_at < 0.5 < phish_at <= 1, got %d, %d, %g, %g",
+			b.MinLearned, b.MaxTokens, b.HamAt, b.PhishAt)
 	}
 	if err := c.Policy.Validate(scan.Signals); err != nil {
 		return err

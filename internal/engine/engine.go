@@ -13,8 +13,10 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/checks/attach"
 	"vigie.dev/vigie/internal/checks/authn"
+	"vigie.dev/vigie/internal/checks/bayescheck"
 	"vigie.dev/vigie/internal/checks/brand"
 	"vigie.dev/vigie/internal/checks/ioccheck"
 	"vigie.dev/vigie/internal/checks/links"
@@ -36,6 +38,10 @@ type Options struct {
 	Online scan.Authenticator
 	// Indicators, when set, is consulted on every message (IOC_BLOCK, IOC_WATCH).
 	Indicators *ioc.Matcher
+	// Bayes, when set and the configuration enables it, is the site's
+	// statistical classifier (a Live model at the gateway, a throw-away
+	// one in eval).
+	Bayes *bayes.Model
 	// Extra checks appended after the built-in families.
 	Extra []scan.Check
 }
@@ -94,6 +100,9 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu}
 	if o.Indicators != nil {
 		checks = append(checks, &ioccheck.Check{M: o.Indicators})
+	}
+	if o.Bayes != nil && cfg.Bayes.Enabled {
+		checks = append(checks, &bayescheck.Check{Model: o.Bayes, PhishAt: cfg.Bayes.PhishAt, HamAt: cfg.Bayes.HamAt})
 	}
 	checks = append(checks, o.Extra...)
 	return &scan.Scanner{

@@ -48,6 +48,11 @@ type Gateway struct {
 	Trace      Tracer      // nil: no trace
 	Metrics    *Metrics    // nil: none
 	Log        *slog.Logger
+	// Observer, when set, sees every scanned message and its verdict (the
+	// classifier's autolearn); it must not block. Set it before serving.
+	Observer interface {
+		Observe(raw []byte, v *scan.Verdict)
+	}
 
 	scanner  atomic.Pointer[scan.Scanner]
 	settings atomic.Pointer[Settings]
@@ -160,6 +165,9 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	}
 	if g.Metrics != nil {
 		g.Metrics.ScanTime.Observe(v.Elapsed.Seconds())
+	}
+	if g.Observer != nil && o.Action != Tempfail {
+		g.Observer.Observe(j.Raw, v)
 	}
 	g.count(string(o.Action))
 	names := make([]string, len(v.Signals))

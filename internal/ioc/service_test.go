@@ -19,16 +19,7 @@ import (
 // forEachStore runs fn against SQLite and, when VIGIE_TEST_POSTGRES is
 // set, PostgreSQL.
 func forEachStore(t *testing.T, fn func(t *testing.T, dsn string, db *store.DB)) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			db, err := store.Open(context.Background(), b.DSN, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			fn(t, b.DSN, db)
-		})
-	}
+	storetest.ForEach(t, fn)
 }
 
 func TestServiceAddDefaults(t *testing.T) {

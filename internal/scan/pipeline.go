@@ -165,7 +165,20 @@ func prepare(in *Input) {
 	in.FromOrg = urlx.Registrable(in.FromDomain)
 	in.MailFromDomain = message.Address{Addr: strings.Trim(strings.TrimSpace(in.Env.MailFrom), "<>")}.Domain()
 	in.List = listDomain(m.Header)
-	in.Links = make([]Link, 0, len(m.URLs))
+	in.Links = LinksOf(m)
+	text := m.HTMLText
+	if len(m.Text) > len(text) {
+		text = m.Text
+	}
+	in.FuzzyBody = fuzzy.Body(text)
+	in.FuzzyLayout = fuzzy.Layout(m.HTML)
+}
+
+// LinksOf returns the message's URLs with link rewriters unwrapped and
+// their registrable domains: what the checks see as Input.Links. Code that
+// reads a message outside a scan (learning) calls it to see the same links.
+func LinksOf(m *message.Message) []Link {
+	links := make([]Link, 0, len(m.URLs))
 	domains := map[string]string{} // host -> registrable domain, links share hosts
 	for _, u := range m.URLs {
 		l := Link{URL: u, Target: u.Raw, Host: u.Host}
@@ -181,14 +194,9 @@ func prepare(in *Input) {
 			domains[l.Host] = d
 		}
 		l.Domain = d
-		in.Links = append(in.Links, l)
+		links = append(links, l)
 	}
-	text := m.HTMLText
-	if len(m.Text) > len(text) {
-		text = m.Text
-	}
-	in.FuzzyBody = fuzzy.Body(text)
-	in.FuzzyLayout = fuzzy.Layout(m.HTML)
+	return links
 }
 
 func indicators(in *Input) Indicators {

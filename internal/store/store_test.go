@@ -14,16 +14,7 @@ import (
 
 // forEachBackend runs fn against SQLite and, when configured, PostgreSQL.
 func forEachBackend(t *testing.T, fn func(t *testing.T, dsn string, db *store.DB)) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			db, err := store.Open(context.Background(), b.DSN, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			fn(t, b.DSN, db)
-		})
-	}
+	storetest.ForEach(t, fn)
 }
 
 func TestOpenMigratesOnce(t *testing.T) {

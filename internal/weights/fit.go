@@ -64,8 +64,12 @@ func (o *Options) defaults() {
 // aligned SPF or DKIM pass of the visible sender. Everything else only ever
 // adds suspicion. (Being list traffic is not on it: every legitimate
 // message of two corpus sources is list mail and no phishing is, so a
-// fitted weight would learn the corpora's make-up, not phishing.)
-var DefaultTrust = []string{"AUTH_ALIGNED_PASS"}
+// fitted weight would learn the corpora's make-up, not phishing.) BAYES_HAM
+// is the site's own classifier recognising the site's own mail: it is
+// learned from the site's explicit training and quarantine releases, never
+// autolearned as ham by default, and votes only after 200 messages of each
+// kind (docs/bayes.md).
+var DefaultTrust = []string{"AUTH_ALIGNED_PASS", "BAYES_HAM"}
 
 // bound is the interval a signal's weight must stay in.
 type bound struct{ lo, hi float64 }

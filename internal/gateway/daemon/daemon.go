@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/gateway"
@@ -54,6 +55,10 @@ type Daemon struct {
 	Queue      *queue.Queue
 	DB         *store.DB
 	Matcher    *ioc.Matcher
+	// Bayes is the site's classifier kept in step with the store (nil when
+	// bayes.enabled is false); Learner teaches it.
+	Bayes   *bayes.Live
+	Learner *bayes.Learner
 
 	// Addresses actually listened on ("" when disabled), for tests that
 	// configure port 0.
@@ -108,6 +113,11 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if d.Matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log}); err != nil {
 		return nil, err
 	}
+	if cfg.Bayes.Enabled {
+		d.Bayes = bayes.Start(bg, d.DB, bayes.LiveOptions{Log: log,
+			Options: bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens}})
+		d.Learner = &bayes.Learner{DB: d.DB, Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens, Log: log}
+	}
 	d.online = o.Authenticator
 	if d.online == nil {
 		a := engine.NewDNSAuth(&cfg)
@@ -125,6 +135,16 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log}
 	d.Gateway.SetScanner(sc)
 	d.Gateway.Configure(settings(&cfg))
+	if d.Learner != nil {
+		if al := autolearn(&cfg, d.Learner, log); al != nil {
+			d.Gateway.Observer = al
+			d.bg.Add(1)
+			go func() {
+				defer d.bg.Done()
+				al.Run(bg)
+			}()
+		}
+	}
 	s := cfg.Serve
 	hostname := s.Relay.Hostname
 	if hostname == "" {
@@ -317,7 +337,29 @@ func (d *Daemon) purgeLoop(ctx context.Context) {
 }
 
 func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
-	return engine.New(cfg, engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher})
+	o := engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher}
+	if d.Bayes != nil {
+		o.Bayes = d.Bayes.Model
+	}
+	return engine.New(cfg, o)
+}
+
+// autolearn builds the classifier's autolearner from the configuration,
+// nil when both of its halves are off.
+func autolearn(cfg *config.Config, l *bayes.Learner, log *slog.Logger) *bayes.AutoLearn {
+	c := cfg.Bayes.Autolearn
+	if !c.Phish && !c.Ham {
+		return nil
+	}
+	a := bayes.NewAutoLearn(l, log)
+	if c.Phish {
+		a.PhishScore = c.PhishScore
+		if a.PhishScore <= 0 {
+			a.PhishScore = cfg.Policy.RejectAt
+		}
+	}
+	a.Ham, a.HamScore = c.Ham, c.HamScore
+	return a
 }
 
 // Reload re-reads the configuration file and swaps in a scanner built from

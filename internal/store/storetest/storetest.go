@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"vigie.dev/vigie/internal/store"
 )
 
 // EnvPostgres names the variable holding the PostgreSQL test DSN.
@@ -70,4 +72,20 @@ func PostgresSchema(t testing.TB, dsn string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// ForEach runs fn against a fresh, migrated store of every backend, as a
+// subtest named for the backend; dsn lets fn open a second handle (another
+// node) on the same data. The store is closed when the subtest ends.
+func ForEach(t *testing.T, fn func(t *testing.T, dsn string, db *store.DB)) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			db, err := store.Open(context.Background(), b.DSN, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			fn(t, b.DSN, db)
+		})
+	}
 }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+
+	"vigie.dev/vigie/internal/bayes"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/corpus"
+	"vigie.dev/vigie/internal/store"
+)
+
+func init() {
+	register(command{Name: "learn", Summary: "teach the site's classifier: --phish DIR, --ham DIR, --forget DIR", Run: runLearn})
+	register(command{Name: "learn status", Summary: "what the site's classifier has learned, and whether it votes", Run: runLearnStatus})
+	register(command{Name: "learn reset", Summary: "empty the site's classifier (--yes)", Run: runLearnReset})
+}
+
+// configStore opens the store of a configuration: dsn when given, else
+// the configuration's store, else the SQLite file under its data directory.
+func configStore(ctx context.Context, cfg *config.Config, dsn string) (*store.DB, error) {
+	if dsn == "" {
+		dsn = cfg.Store
+	}
+	if dsn == "" {
+		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
+	}
+	return openStore(ctx, dsn)
+}
+
+// say picks the French or English text of a message for people.
+func say(lang, fr, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return fr
+}
+
+func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("learn", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var phish, ham, forget multiFlag
+	fs.Var(&phish, "phish", "directory or .eml file of phishing to learn (repeatable)")
+	fs.Var(&ham, "ham", "directory or .eml file of the site's legitimate mail to learn (repeatable)")
+	fs.Var(&forget, "forget", "directory or .eml file of messages to forget (repeatable)")
+	cfgPath := fs.String("config", "", "configuration file")
+	dsn := fs.String("store", "", "store DSN (default: the configuration's)")
+	by := fs.String("by", "", "who teaches (default: the login name)")
+	lang := fs.String("lang", "fr", "fr or en")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if len(phish)+len(ham)+len(forget) == 0 || fs.NArg() > 0 {
+		return usageErr("usage: vigie learn [--phish DIR]… [--ham DIR]… [--forget DIR]… [--config F] [--store DSN]")
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	var items []bayes.Item
+	for _, set := range []struct {
+		dirs  []string
+		class bayes.Class
+	}{{phish, bayes.Phish}, {ham, bayes.Ham}, {forget, ""}} {
+		for _, d := range set.dirs {
+			files, err := inputs([]string{d})
+			if err != nil {
+				return err
+			}
+			for _, f := range files {
+				raw, err := corpus.Read(f, int64(cfg.Limits.MaxSize))
+				if err != nil {
+					return err
+				}
+				items = append(items, bayes.Item{Name: f, Raw: raw, Class: set.class, Source: "cli", By: operator(*by)})
+			}
+		}
+	}
+	db, err := configStore(ctx, &cfg, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l := &bayes.Learner{DB: db, Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
+	res, err := l.Learn(ctx, items)
+	if err != nil {
+		return err
+	}
+	counts := map[store.BayesOutcome]int{}
+	refused := 0
+	for _, r := range res {
+		if r.Err != nil {
+			refused++
+			fmt.Fprintf(stderr, "%s: %v\n", r.Name, r.Err)
+			continue
+		}
+		counts[r.Outcome]++
+	}
+	fmt.Fprintf(stdout, say(*lang, "%d appris, %d réappris dans l'autre classe, %d déjà appris, %d oubliés, %d inconnus, %d refusés\n",
+		"%d learned, %d relearned as the other class, %d already learned, %d forgotten, %d unknown, %d refused\n"),
+		counts[store.BayesLearned], counts[store.BayesRelearned], counts[store.BayesDuplicate],
+		counts[store.BayesForgotten], counts[store.BayesUnknown], refused)
+	return printLearnStatus(ctx, stdout, db, &cfg, *lang)
+}
+
+func printLearnStatus(ctx context.Context, w io.Writer, db *store.DB, cfg *config.Config, lang string) error {
+	st, err := db.Bayes().State(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := db.Bayes().TokenCount(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, say(lang, "modèle : %d hameçonnages, %d messages légitimes, %d caractéristiques (au plus %d)\n",
+		"model: %d phishing, %d legitimate messages, %d features (at most %d)\n"), st.Phish, st.Ham, n, cfg.Bayes.MaxTokens)
+	switch {
+	case !cfg.Bayes.Enabled:
+		fmt.Fprintln(w, say(lang, "le classifieur est désactivé (bayes.enabled: false)", "the classifier is disabled (bayes.enabled: false)"))
+	case st.Phish >= int64(cfg.Bayes.MinLearned) && st.Ham >= int64(cfg.Bayes.MinLearned):
+		fmt.Fprintln(w, say(lang, "le classifieur vote", "the classifier votes"))
+	default:
+		fmt.Fprintf(w, say(lang, "le classifieur ne vote pas encore : il lui faut %d messages de chaque sorte\n",
+			"the classifier does not vote yet: it needs %d messages of each kind\n"), cfg.Bayes.MinLearned)
+	}
+	return nil
+}
+
+func runLearnStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("learn status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	dsn := fs.String("store", "", "store DSN (default: the configuration's)")
+	lang := fs.String("lang", "fr", "fr or en")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	db, err := configStore(ctx, &cfg, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := printLearnStatus(ctx, stdout, db, &cfg, *lang); err != nil {
+		return err
+	}
+	// Who taught it what, by source.
+	rows, err := db.Query(ctx, `SELECT source, class, count(*) FROM bayes_messages GROUP BY source, class`)
+	if err != nil {
+		return fmt.Errorf("learn status: %w", err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var src, class string
+		var n int
+		if err := rows.Scan(&src, &class, &n); err != nil {
+			return fmt.Errorf("learn status: %w", err)
+		}
+		lines = append(lines, fmt.Sprintf("  %-20s %-6s %d", src, class, n))
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+	return rows.Err()
+}
+
+func runLearnReset(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("learn reset", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	dsn := fs.String("store", "", "store DSN (default: the configuration's)")
+	yes := fs.Bool("yes", false, "really empty the model")
+	lang := fs.String("lang", "fr", "fr or en")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if !*yes {
+		return usageErr("%s", say(*lang, "vider le modèle efface tout ce que le site lui a appris : relancez avec --yes",
+			"emptying the model erases all the site taught it: run again with --yes"))
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	db, err := configStore(ctx, &cfg, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Bayes().Reset(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, say(*lang, "modèle vidé", "model emptied"))
+	return nil
+}

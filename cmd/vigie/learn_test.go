@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+)
+
+func writeMessages(t *testing.T, dir, kind string, n int) {
+	t.Helper()
+	os.MkdirAll(dir, 0o755)
+	for i := range n {
+		body := fmt.Sprintf("Bonjour, voici le compte-rendu de la réunion de service numéro r%d, merci de le relire avant jeudi et de signaler les corrections", i)
+		if kind == "phish" {
+			body = fmt.Sprintf("Votre compte sera suspendu aujourd'hui, cliquez ici pour confirmer vos identifiants de messagerie, dossier d%d", i)
+		}
+		raw := fmt.Sprintf("From: a@example.net\r\nSubject: %s %d\r\n\r\n%s\r\n", kind, i, body)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.eml", kind, i)), []byte(raw), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLearnCommands(t *testing.T) {
+	dir := t.TempDir()
+	writeMessages(t, filepath.Join(dir, "p"), "phish", 3)
+	writeMessages(t, filepath.Join(dir, "h"), "ham", 4)
+	os.WriteFile(filepath.Join(dir, "h", "empty.eml"), nil, 0o644)
+	st := "--store=sqlite:" + filepath.Join(dir, "v.db")
+	code, out, errs := vigie(t, "learn", "--phish", filepath.Join(dir, "p"), "--ham", filepath.Join(dir, "h"), st)
+	if code != 0 || !strings.Contains(out, "7 appris") || !strings.Contains(out, "1 refusés") || !strings.Contains(errs, "empty.eml: bayes: refused: empty message") {
+		t.Fatalf("learn: exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "modèle : 3 hameçonnages, 4 messages légitimes") || !strings.Contains(out, "ne vote pas encore") {
+		t.Errorf("status after learning: %s", out)
+	}
+	_, out, _ = vigie(t, "learn", "--lang", "en", "--ham", filepath.Join(dir, "h"), st)
+	if !strings.Contains(out, "0 learned, 0 relearned as the other class, 4 already learned") {
+		t.Errorf("learning again: %s", out)
+	}
+	_, out, _ = vigie(t, "learn", "--ham", filepath.Join(dir, "p", "phish-0.eml"), st)
+	if !strings.Contains(out, "1 réappris") || !strings.Contains(out, "2 hameçonnages, 5 messages légitimes") {
+		t.Errorf("relearning: %s", out)
+	}
+	if _, out, _ = vigie(t, "learn", "status", st); !strings.Contains(out, "cli") {
+		t.Errorf("status: %s", out)
+	}
+	if code, _, errs := vigie(t, "learn", "reset", st); code != 2 || !strings.Contains(errs, "--yes") {
+		t.Errorf("reset without --yes: exit %d %s", code, errs)
+	}
+	if code, out, _ := vigie(t, "learn", "reset", "--yes", st); code != 0 || !strings.Contains(out, "modèle vidé") {
+		t.Errorf("reset: exit %d %s", code, out)
+	}
+	if _, out, _ = vigie(t, "learn", "status", st); !strings.Contains(out, "modèle : 0 hameçonnages, 0 messages légitimes, 0 caractéristiques") {
+		t.Errorf("status after reset: %s", out)
+	}
+}
+
+func TestQuarantineConfirmTeaches(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfg, []byte("data_dir: "+dir+"\n"), 0o644)
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "vigie.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("From: a@example.net\r\nTo: b@hopital.example\r\nSubject: Boîte pleine\r\n\r\nVotre boîte aux lettres est pleine, cliquez ici pour valider votre compte avant sa suppression définitive\r\n")
+	e, err := q.Put(ctx, raw, quarantine.Meta{Envelope: scan.Envelope{RcptTo: []string{"b@hopital.example"}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, out, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "--by", "alice", e.ID)
+	if code != 0 || !strings.Contains(out, e.ID+": classifier: learned as phish") {
+		t.Fatalf("confirm: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ = vigie(t, "learn", "status", "--config", cfg)
+	if !strings.Contains(out, "1 hameçonnages") || !strings.Contains(out, "quarantine-confirm") {
+		t.Errorf("status: %s", out)
+	}
+	if code, _, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "nope"); code != 1 || !strings.Contains(errs, "not taught") {
+		t.Errorf("unknown id: exit %d %s", code, errs)
+	}
+}

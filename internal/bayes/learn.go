@@ -1,0 +1,210 @@
+package bayes
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+)
+
+// ErrRefused is wrapped by the errors of messages not fit to learn from.
+var ErrRefused = errors.New("bayes: refused")
+
+// Learning needs text: fewer words than this, or more shapes (numbers,
+// identifiers, blobs) than words, says the input is not a message a person
+// reads, and learning it would teach noise.
+const minWords = 8
+
+// Body returns the text the classifier reads: the longer of the plain-text
+// and the HTML-derived text (most mail carries the same words in both).
+func Body(m *message.Message) string {
+	if len(m.HTMLText) > len(m.Text) {
+		return m.HTMLText
+	}
+	return m.Text
+}
+
+// Prepared is a message ready to learn: its distinct features and the
+// digest that recognises the same content learned again.
+type Prepared struct {
+	Digest string
+	Hashes []uint64
+}
+
+// Prepare parses and tokenizes a raw message for learning. Empty, garbage
+// or encoded-only input is refused with an error wrapping ErrRefused.
+func (t Tokenizer) Prepare(raw []byte, lim message.Limits) (Prepared, error) {
+	if len(raw) == 0 {
+		return Prepared{}, fmt.Errorf("%w: empty message", ErrRefused)
+	}
+	if lim.MaxSize == 0 {
+		lim = message.DefaultLimits()
+	}
+	m := message.Parse(raw, lim)
+	var f Features
+	t.Tokenize(&f, m.Subject, Body(m), scan.LinksOf(m))
+	return t.prepared(&f)
+}
+
+func (t Tokenizer) prepared(f *Features) (Prepared, error) {
+	words := f.Words - f.Shapes
+	switch {
+	case f.Junk*50 > f.Bytes:
+		return Prepared{}, fmt.Errorf("%w: binary or undecodable text (%d control or invalid bytes of %d)", ErrRefused, f.Junk, f.Bytes)
+	case words >= 300 && f.Distinct*20 > words*19:
+		return Prepared{}, fmt.Errorf("%w: random words, not language (%d distinct of %d)", ErrRefused, f.Distinct, words)
+	case words < minWords:
+		return Prepared{}, fmt.Errorf("%w: too little text to learn from (%d words)", ErrRefused, words)
+	case f.Shapes > words:
+		return Prepared{}, fmt.Errorf("%w: mostly numbers, identifiers or encoded data (%d of %d words)", ErrRefused, f.Shapes, f.Words)
+	}
+	hs := slices.Clone(f.Hashes)
+	slices.Sort(hs)
+	// The digest is over the content's features, not its bytes: the same
+	// text re-sent with other headers, another encoding or other line
+	// ends is the same message to the model.
+	d := sha256.New()
+	var b [8]byte
+	for _, h := range hs {
+		binary.LittleEndian.PutUint64(b[:], h)
+		d.Write(b[:])
+	}
+	return Prepared{Digest: hex.EncodeToString(d.Sum(nil)), Hashes: hs}, nil
+}
+
+// Learner teaches the store's model. The CLI, the quarantine and (through
+// the same methods) the console use it; every node's Live model picks the
+// change up.
+type Learner struct {
+	DB        *store.DB
+	Tokenizer Tokenizer
+	Limits    message.Limits // parsing limits; zero means message.DefaultLimits
+	// MaxTokens is the store's bound: past it, learning prunes the rarest
+	// and oldest features down to 90 % of it (default DefaultMaxTokens).
+	MaxTokens int
+	Log       *slog.Logger
+}
+
+// Item is one message to learn.
+type Item struct {
+	Name   string // for reports: a file name, a quarantine id
+	Raw    []byte
+	Class  Class // "" forgets the message
+	Source string
+	By     string
+}
+
+// Learned says what became of one Item.
+type Learned struct {
+	Name    string
+	Outcome store.BayesOutcome // "" when refused
+	Err     error              // why it was refused
+}
+
+// batch bounds the messages per store transaction.
+const batch = 200
+
+// Learn learns (or forgets) items, in transactions of a few hundred, and
+// prunes the store when it outgrew its bound. Refused items are reported
+// in their Learned and do not stop the others; an error is a store failure.
+func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
+	out := make([]Learned, len(items))
+	var samples []store.BayesSample
+	var idx []int
+	flush := func() error {
+		if len(samples) == 0 {
+			return nil
+		}
+		oc, err := l.DB.Bayes().Learn(ctx, TokenizerVersion, samples)
+		if err != nil {
+			return err
+		}
+		for i, o := range oc {
+			out[idx[i]].Outcome = o
+		}
+		samples, idx = samples[:0], idx[:0]
+		return nil
+	}
+	for i, it := range items {
+		out[i].Name = it.Name
+		if it.Class != "" && !it.Class.Valid() {
+			out[i].Err = fmt.Errorf("%w: unknown class %q", ErrRefused, it.Class)
+			continue
+		}
+		p, err := l.Tokenizer.Prepare(it.Raw, l.Limits)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		samples = append(samples, store.BayesSample{Digest: p.Digest, Class: string(it.Class), Hashes: p.Hashes,
+			Source: it.Source, By: it.By})
+		idx = append(idx, i)
+		if len(samples) == batch {
+			if err := flush(); err != nil {
+				return out, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return out, err
+	}
+	maxTok := l.MaxTokens
+	if maxTok <= 0 {
+		maxTok = DefaultMaxTokens
+	}
+	n, err := l.DB.Bayes().Prune(ctx, int64(maxTok), int64(maxTok)*9/10)
+	if err != nil {
+		return out, err
+	}
+	if n > 0 && l.Log != nil {
+		l.Log.Info("bayes: pruned the rarest and oldest features", "deleted", n, "max_tokens", maxTok)
+	}
+	return out, nil
+}
+
+// Decision is an administrator's (or a user's) judgement on a message.
+type Decision string
+
+const (
+	// Released: an administrator released it from quarantine — ham.
+	Released Decision = "quarantine-release"
+	// Confirmed: an administrator confirmed a held message is phishing.
+	Confirmed Decision = "quarantine-confirm"
+	// Reported: a user reported it as phishing.
+	Reported Decision = "user-report"
+)
+
+// Class returns what a decision teaches.
+func (d Decision) Class() Class {
+	if d == Released {
+		return Ham
+	}
+	return Phish
+}
+
+// Feedback learns from one decision on a message. The quarantine release
+// of the CLI calls it now, the console the same way. A message already
+// learned the other way is moved: the latest decision wins.
+func (l *Learner) Feedback(ctx context.Context, raw []byte, d Decision, by string) (Learned, error) {
+	switch d {
+	case Released, Confirmed, Reported:
+	default:
+		return Learned{}, fmt.Errorf("bayes: unknown decision %q", d)
+	}
+	rs, err := l.Learn(ctx, []Item{{Raw: raw, Class: d.Class(), Source: string(d), By: by}})
+	if err != nil {
+		return Learned{}, err
+	}
+	if l.Log != nil {
+		l.Log.Info("bayes: learned from a decision", "decision", d, "by", by, "outcome", rs[0].Outcome, "err", rs[0].Err)
+	}
+	return rs[0], nil
+}
