@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -174,16 +172,7 @@ func (c *incidentCmd) service(ctx context.Context, withScanner bool) (*incident.
 		return nil, err
 	}
 	c.cfg = cfg
-	dsn := c.store
-	if dsn == "" {
-		dsn = os.Getenv(envStore)
-	}
-	if dsn == "" {
-		dsn = cfg.Store
-	}
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
+	dsn := cfg.StoreDSN(c.store)
 	if c.db, err = openStore(ctx, dsn); err != nil {
 		return nil, err
 	}

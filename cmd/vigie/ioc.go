@@ -14,29 +14,52 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/ir/bridge"
 )
 
 func init() {
 	register(command{Name: "ioc add", Summary: "add an indicator (IP/CIDR, domain, host, URL, e-mail, hash)", Run: runIOCAdd})
 	register(command{Name: "ioc list", Summary: "list indicators (--all: with expired and removed)", Run: runIOCList})
 	register(command{Name: "ioc show", Summary: "show indicators by id or value", Run: runIOCShow})
-	register(command{Name: "ioc rm", Summary: "remove indicators (kept in history)", Run: runIOCRm})
-	register(command{Name: "ioc import", Summary: "import a feed: plain, csv, rbldnsd, drop, urls", Run: runIOCImport})
-	register(command{Name: "ioc export", Summary: "export indicators: rbldnsd-ip, rbldnsd-ip6, rbldnsd-dns, csv, json", Run: runIOCExport})
+	register(command{Name: "ioc rm", Summary: "remove indicators by id or value (kept in history)", Run: runIOCRm})
+	register(command{Name: "ioc check", Summary: "say whether values may be blocked (warning lists, own assets)", Run: runIOCCheck})
+	register(command{Name: "ioc journal", Summary: "who forced, removed or refused indicators, and why", Run: runIOCJournal})
 }
 
 // iocFlags are the flags every ioc command shares.
 type iocFlags struct {
-	fs    *flag.FlagSet
-	store string
+	fs     *flag.FlagSet
+	store  string
+	config string
+	lang   string
 }
 
 func newIOCFlags(name string, stderr io.Writer) *iocFlags {
 	f := &iocFlags{fs: flag.NewFlagSet("vigie "+name, flag.ContinueOnError)}
 	f.fs.SetOutput(stderr)
-	f.fs.StringVar(&f.store, "store", defaultStoreDSN(), "store DSN: sqlite:PATH or postgres://… (env "+envStore+")")
+	f.fs.StringVar(&f.store, "store", "", "store DSN: sqlite:PATH or postgres://… (default: $"+envStore+", else the configuration's store or data_dir)")
+	f.fs.StringVar(&f.config, "config", "", "configuration file: data_dir, store, the organisation's own assets")
+	f.fs.StringVar(&f.lang, "lang", "fr", "language of messages: fr or en")
 	return f
+}
+
+// tr picks the French or the English text.
+func (f *iocFlags) tr(fr, en string) string {
+	if f.lang == "en" {
+		return en
+	}
+	return fr
+}
+
+// refusal explains an error in the user's language when it is the guard's.
+func (f *iocFlags) explain(err error) string {
+	if fd, ok := ioc.Refusal(err); ok {
+		return f.tr("refusé : ", "refused: ") + fd.Message(f.lang) +
+			f.tr(" (un administrateur peut forcer avec --force --reason)", " (an admin may force it with --force --reason)")
+	}
+	return err.Error()
 }
 
 // parse accepts flags before, between and after positional arguments
@@ -62,12 +85,18 @@ func (f *iocFlags) parse(args []string) ([]string, error) {
 	}
 }
 
+// service opens the store the daemon uses (config.StoreDSN) and guards it
+// with the organisation's assets from the same configuration.
 func (f *iocFlags) service(ctx context.Context) (*ioc.Service, func(), error) {
-	db, err := openStore(ctx, f.store)
+	cfg, err := config.Load(f.config)
 	if err != nil {
 		return nil, nil, err
 	}
-	return ioc.NewService(db, ioc.ServiceOptions{}), func() { db.Close() }, nil
+	db, err := openStore(ctx, cfg.StoreDSN(f.store))
+	if err != nil {
+		return nil, nil, err
+	}
+	return bridge.IndicatorService(cfg, db, nil), func() { db.Close() }, nil
 }
 
 // parseTTL reads "90m", "12h", "7d", "2w"; "never" means no expiry and ""
@@ -110,21 +139,105 @@ func currentUser() string {
 func runIOCAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newIOCFlags("ioc add", stderr)
 	kind := f.fs.String("kind", "", "kind: ip, domain, host, url, email, sha256, fuzzy (default: guessed)")
-	mode := f.fs.String("mode", "block", "block or watch")
+	mode := f.fs.String("mode", "block", "block, watch or allow")
 	ttl := f.fs.String("ttl", "", "lifetime: 12h, 7d, 2w, never (default: 7d for incident blocks, else never)")
-	reason := f.fs.String("reason", "", "why it is listed")
+	reason := f.fs.String("reason", "", "why it is listed (required with --force)")
 	by := f.fs.String("by", currentUser(), "who adds it")
 	source := f.fs.String("source", ioc.SourceManual, "manual, incident:N or feed:NAME")
+	tags := f.fs.String("tags", "", "comma-separated tags")
+	confidence := f.fs.Int("confidence", 0, "confidence 1-100 (0: unknown)")
+	tlp := f.fs.String("tlp", "", "TLP: clear, green, amber, amber+strict, red")
+	force := f.fs.Bool("force", false, "add even what the guard refuses (admin; journaled with --by and --reason)")
 	asJSON := f.fs.Bool("json", false, "print the indicator as JSON")
 	values, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(values) == 0 {
-		return usageErr("usage: vigie ioc add VALUE... [--kind K] [--mode block|watch] [--ttl 7d] [--reason R] [--by USER]")
+		return usageErr("usage: vigie ioc add VALUE... [--kind K] [--mode block|watch|allow] [--ttl 7d] [--reason R] [--by USER] [--force]")
 	}
-	n := ioc.NewIndicator{Reason: *reason, AddedBy: *by, Source: *source}
+	n := ioc.NewIndicator{Reason: *reason, AddedBy: *by, Source: *source, Tags: ioc.NormalizeTags(*tags),
+		Confidence: *confidence, TLP: *tlp, Force: *force}
 	if n.Kind, n.Mode, n.TTL, err = parseKindModeTTL(*kind, *mode, *ttl); err != nil {
+		return err
+	}
+	if _, err := ioc.ParseTLP(*tlp); err != nil {
+		return usageErr("%v", err)
+	}
+	svc, done, err := f.service(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	failed := 0
+	for _, v := range values {
+		n.Value = v
+		in, err := svc.Add(ctx, n)
+		if err != nil {
+			// Every value gets its answer; one bad value does not hide the others.
+			failed++
+			fmt.Fprintf(stderr, "%s: %s\n", v, f.explain(err))
+			continue
+		}
+		if *asJSON {
+			json.NewEncoder(stdout).Encode(in)
+			continue
+		}
+		fmt.Fprintf(stdout, f.tr("ajouté #%d %s %s (%s%s)\n", "added #%d %s %s (%s%s)\n"), in.ID, in.Kind, in.Value, in.Mode,
+			f.expiryNote(in.ExpiresAt))
+	}
+	if failed > 0 {
+		return exitError{code: 1, err: fmt.Errorf(f.tr("%d valeur(s) sur %d non ajoutée(s)", "%d of %d values not added"), failed, len(values))}
+	}
+	return nil
+}
+
+func runIOCCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newIOCFlags("ioc check", stderr)
+	kind := f.fs.String("kind", "", "read values as this kind (default: guessed)")
+	values, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(values) == 0 {
+		return usageErr("usage: vigie ioc check VALUE...")
+	}
+	var k ioc.Kind
+	if *kind != "" {
+		if k, err = ioc.ParseKind(*kind); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	svc, done, err := f.service(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	refused := 0
+	for _, v := range values {
+		kk, norm, fd, err := svc.Check(ctx, k, v)
+		switch {
+		case err != nil:
+			refused++
+			fmt.Fprintf(stdout, "%s: %v\n", v, err)
+		case fd != nil:
+			refused++
+			fmt.Fprintf(stdout, "%s\n", fd.Message(f.lang))
+		default:
+			fmt.Fprintf(stdout, f.tr("%s %s : peut être bloqué\n", "%s %s: may be blocked\n"), kk, norm)
+		}
+	}
+	if refused > 0 {
+		return exitError{code: 1, err: fmt.Errorf(f.tr("%d valeur(s) refusée(s)", "%d values refused"), refused)}
+	}
+	return nil
+}
+
+func runIOCJournal(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newIOCFlags("ioc journal", stderr)
+	limit := f.fs.Int("limit", 100, "at most this many entries")
+	values, err := f.parse(args)
+	if err != nil {
 		return err
 	}
 	svc, done, err := f.service(ctx)
@@ -132,26 +245,36 @@ func runIOCAdd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer done()
+	if len(values) == 0 {
+		values = []string{""}
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, f.tr("DATE\tQUI\tACTION\tVALEUR\tMOTIF\tDÉTAIL", "TIME\tWHO\tACTION\tVALUE\tREASON\tDETAIL"))
 	for _, v := range values {
-		n.Value = v
-		in, err := svc.Add(ctx, n)
+		if v != "" {
+			if _, norm, err := ioc.Guess(v); err == nil {
+				v = norm
+			}
+		}
+		evs, err := svc.Journal(ctx, v, *limit)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			json.NewEncoder(stdout).Encode(in)
-			continue
+		for _, e := range evs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", fmtLocal(e.At), e.Actor, e.Action, e.Kind, e.Value,
+				oneLine(e.Reason), e.Detail)
 		}
-		fmt.Fprintf(stdout, "added #%d %s %s (%s%s)\n", in.ID, in.Kind, in.Value, in.Mode, expiryNote(in.ExpiresAt))
 	}
-	return nil
+	return tw.Flush()
 }
 
-func expiryNote(t time.Time) string {
+func expiryNote(t time.Time) string { return (&iocFlags{lang: "en"}).expiryNote(t) }
+
+func (f *iocFlags) expiryNote(t time.Time) string {
 	if t.IsZero() {
-		return ", no expiry"
+		return f.tr(", sans expiration", ", no expiry")
 	}
-	return ", expires " + t.Local().Format("2006-01-02 15:04")
+	return f.tr(", expire le ", ", expires ") + t.Local().Format("2006-01-02 15:04")
 }
 
 func runIOCList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -299,123 +422,18 @@ func fmtLocal(t time.Time) string {
 func runIOCRm(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newIOCFlags("ioc rm", stderr)
 	by := f.fs.String("by", currentUser(), "who removes it")
-	ids, err := f.parse(args)
+	kind := f.fs.String("kind", "", "read values as this kind (default: guessed)")
+	refs, err := f.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(ids) == 0 {
-		return usageErr("usage: vigie ioc rm ID... [--by USER]")
+	if len(refs) == 0 {
+		return usageErr("usage: vigie ioc rm ID|VALUE... [--by USER]")
 	}
-	svc, done, err := f.service(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
-	for _, s := range ids {
-		id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
-		if err != nil {
-			return usageErr("not an indicator id: %q", s)
-		}
-		if err := svc.Remove(ctx, id, *by); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "removed #%d\n", id)
-	}
-	return nil
-}
-
-func runIOCImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f := newIOCFlags("ioc import", stderr)
-	format := f.fs.String("format", "plain", "plain, csv, rbldnsd, drop or urls")
-	kind := f.fs.String("kind", "", "force this kind (plain, csv)")
-	mode := f.fs.String("mode", "block", "default mode: block or watch")
-	ttl := f.fs.String("ttl", "", "lifetime of imported indicators: 12h, 7d, never")
-	source := f.fs.String("source", "", "source, e.g. feed:openphish (default feed:FILENAME)")
-	reason := f.fs.String("reason", "", "default reason")
-	by := f.fs.String("by", currentUser(), "who imports")
-	files, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usageErr("usage: vigie ioc import --format plain|csv|rbldnsd|drop|urls [--mode M] [--ttl D] [--source feed:NAME] FILE...")
-	}
-	opts := ioc.ImportOptions{Source: *source, Reason: *reason, AddedBy: *by}
-	if opts.Format, err = ioc.ParseFormat(*format); err != nil {
-		return usageErr("%v", err)
-	}
-	if opts.Kind, opts.Mode, opts.TTL, err = parseKindModeTTL(*kind, *mode, *ttl); err != nil {
-		return err
-	}
-	svc, done, err := f.service(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
-	for _, file := range files {
-		var r io.Reader = os.Stdin
-		if file != "-" {
-			fh, err := os.Open(file)
-			if err != nil {
-				return err
-			}
-			defer fh.Close()
-			r = fh
-		}
-		opts.Name = file
-		start := time.Now()
-		res, err := svc.Import(ctx, r, opts)
-		for _, le := range res.Errors {
-			fmt.Fprintf(stderr, "%v (skipped)\n", &le)
-		}
-		if res.Truncated {
-			fmt.Fprintf(stderr, "%s: %d more malformed lines not shown\n", file, res.Bad-len(res.Errors))
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s: imported %d indicators, %d malformed lines skipped", file, res.Imported, res.Bad)
-		if res.Excluded > 0 {
-			fmt.Fprintf(stdout, ", %d exclusions ignored", res.Excluded)
-		}
-		fmt.Fprintf(stdout, " (%v)\n", time.Since(start).Round(time.Millisecond))
-	}
-	return nil
-}
-
-func runIOCExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f := newIOCFlags("ioc export", stderr)
-	format := f.fs.String("format", "csv", "rbldnsd-ip, rbldnsd-ip6, rbldnsd-dns, csv or json")
-	out := f.fs.String("o", "-", "output file")
-	all := f.fs.Bool("all", false, "include expired and removed indicators (csv, json)")
-	kind := f.fs.String("kind", "", "only this kind")
-	mode := f.fs.String("mode", "", "only block or watch (rbldnsd formats default to block)")
-	source := f.fs.String("source", "", "only this source")
-	if rest, err := f.parse(args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usageErr("unexpected argument %q", rest[0])
-	}
-	ef, err := ioc.ParseExportFormat(*format)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	flt := ioc.Filter{All: *all, Source: *source}
+	var k ioc.Kind
 	if *kind != "" {
-		if flt.Kind, err = ioc.ParseKind(*kind); err != nil {
+		if k, err = ioc.ParseKind(*kind); err != nil {
 			return usageErr("%v", err)
-		}
-	}
-	if *mode != "" {
-		if flt.Mode, err = ioc.ParseMode(*mode); err != nil {
-			return usageErr("%v", err)
-		}
-	}
-	if strings.HasPrefix(string(ef), "rbldnsd") {
-		// A DNSBL's clients reject what it lists: publish live blocks only.
-		flt.All = false
-		if flt.Mode == "" {
-			flt.Mode = ioc.Block
 		}
 	}
 	svc, done, err := f.service(ctx)
@@ -423,24 +441,31 @@ func runIOCExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer done()
-	w := stdout
-	var fh *os.File
-	if *out != "-" {
-		if fh, err = os.Create(*out); err != nil {
-			return err
+	failed := 0
+	for _, ref := range refs {
+		if id, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && k == "" {
+			if err := svc.Remove(ctx, id, *by); err != nil {
+				failed++
+				fmt.Fprintf(stderr, "#%d: %v\n", id, err)
+				continue
+			}
+			fmt.Fprintf(stdout, f.tr("retiré #%d\n", "removed #%d\n"), id)
+			continue
 		}
-		w = fh
+		gone, err := svc.RemoveValue(ctx, k, ref, *by)
+		if err != nil {
+			failed++
+			fmt.Fprintf(stderr, "%s: %v\n", ref, err)
+			continue
+		}
+		for _, in := range gone {
+			fmt.Fprintf(stdout, f.tr("retiré #%d %s %s\n", "removed #%d %s %s\n"), in.ID, in.Kind, in.Value)
+		}
 	}
-	n, err := svc.Export(ctx, w, ef, flt)
-	if fh != nil {
-		if cerr := fh.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			fmt.Fprintf(stderr, "exported %d indicators to %s\n", n, *out)
-		}
+	if failed > 0 {
+		return exitError{code: 1, err: fmt.Errorf(f.tr("%d sur %d non retiré(s)", "%d of %d not removed"), failed, len(refs))}
 	}
-	return err
+	return nil
 }
 
 // parseKindModeTTL reads the --kind (optional), --mode and --ttl flags

@@ -35,10 +35,10 @@ func TestIOCCommands(t *testing.T) {
 				return out
 			}
 			out := must("ioc", "add", "Evil.Example", "--mode", "watch", "--reason", "lookalike", "--by", "alice")
-			if !strings.Contains(out, "added #1 domain evil.example (watch, no expiry)") {
+			if !strings.Contains(out, "ajouté #1 domain evil.example (watch, sans expiration)") {
 				t.Errorf("add: %q", out)
 			}
-			out = must("ioc", "add", "192.0.2.7", "--ttl", "7d", "--source", "incident:12")
+			out = must("ioc", "add", "192.0.2.7", "--ttl", "7d", "--source", "incident:12", "--lang", "en")
 			if !strings.Contains(out, "ip 192.0.2.7 (block, expires") {
 				t.Errorf("add with ttl: %q", out)
 			}
@@ -51,9 +51,11 @@ func TestIOCCommands(t *testing.T) {
 
 			feed := filepath.Join(dir, "feed.txt")
 			os.WriteFile(feed, []byte("# test feed\nphish-one.example\n198.51.100.0/24 ; SBL1\nnot valid\nhttps://phish-two.example/login\n"), 0o644)
-			code, out, errs := vigie(t, "ioc", "import", "--format", "plain", "--mode", "watch", "--ttl", "2d", "--source", "feed:test", feed, st)
-			if code != 0 || !strings.Contains(out, "imported 3 indicators, 1 malformed lines skipped") ||
-				!strings.Contains(errs, feed+":4:") {
+			code, out, errs := vigie(t, "ioc", "import", "--format", "plain", "--mode", "watch", "--ttl", "2d", "--source", "feed:test", "--lang", "en", feed, st)
+			// One malformed line: reported with its number, the rest
+			// imported, and the exit status says the import was partial.
+			if code != 1 || !strings.Contains(out, "3 indicators imported, 1 malformed lines, 0 refused") ||
+				!strings.Contains(errs, feed+":4:") || !strings.Contains(errs, "imported in part") {
 				t.Errorf("import: exit %d\n%s%s", code, out, errs)
 			}
 
@@ -86,14 +88,15 @@ func TestIOCCommands(t *testing.T) {
 				t.Errorf("show removed:\n%s", out)
 			}
 
-			// Watch-mode feed entries are not published to DNSBL consumers.
+			// Watch entries are published with the watch code, which DNSBL
+			// consumers never reject on.
 			out = must("ioc", "export", "--format", "rbldnsd-ip")
-			if !strings.Contains(out, "\n192.0.2.7\n") || strings.Contains(out, "198.51.100.0/24") {
+			if !strings.Contains(out, "\n192.0.2.7\n") || !strings.Contains(out, "\n198.51.100.0/24 :127.0.0.3:SBL1\n") {
 				t.Errorf("rbldnsd-ip export:\n%s", out)
 			}
 			zone := filepath.Join(dir, "dns.zone")
 			must("ioc", "export", "--format", "rbldnsd-dns", "--mode", "watch", "-o", zone)
-			if b, _ := os.ReadFile(zone); !strings.Contains(string(b), "\n.phish-one.example\n") {
+			if b, _ := os.ReadFile(zone); !strings.Contains(string(b), "\n.phish-one.example :127.0.0.3:Listed by Vigie: $\n") {
 				t.Errorf("rbldnsd-dns export:\n%s", b)
 			}
 			csvOut := must("ioc", "export", "--format", "csv", "--all")
@@ -104,7 +107,7 @@ func TestIOCCommands(t *testing.T) {
 			csvFile := filepath.Join(dir, "all.csv")
 			os.WriteFile(csvFile, []byte(csvOut), 0o644)
 			fresh := "--store=sqlite:" + filepath.Join(dir, "fresh", "v.db")
-			if code, out, errs := vigie(t, "ioc", "import", "--format", "csv", csvFile, fresh); code != 0 || !strings.Contains(out, "imported 5 indicators") {
+			if code, out, errs := vigie(t, "ioc", "import", "--format", "csv", csvFile, fresh); code != 0 || !strings.Contains(out, "5 indicateurs importés") {
 				t.Errorf("csv re-import: %d %s %s", code, out, errs)
 			}
 		})

@@ -34,10 +34,7 @@ func openQuarantine(ctx context.Context, path string) (*config.Config, *store.DB
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	dsn := cfg.Store
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
+	dsn := cfg.StoreDSN("")
 	db, err := openStore(ctx, dsn)
 	if err != nil {
 		return nil, nil, nil, err

@@ -20,6 +20,9 @@ func TestExampleServeIsTheDefault(t *testing.T) {
 	if len(c.Serve.HTTP.Tokens) == 0 {
 		c.Serve.HTTP.Tokens = nil
 	}
+	if len(c.Serve.RBL.Exempt) == 0 {
+		c.Serve.RBL.Exempt = nil
+	}
 	if d := config.Default().Serve; !reflect.DeepEqual(c.Serve, d) {
 		t.Errorf("serve section of vigie.example.yaml:\n%+v\nembedded defaults:\n%+v", c.Serve, d)
 	}

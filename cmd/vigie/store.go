@@ -5,18 +5,19 @@ import (
 	"log/slog"
 	"os"
 
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/store"
 )
 
 // envStore names the variable holding the default store DSN.
-const envStore = "VIGIE_STORE"
+const envStore = config.EnvStore
 
-// defaultStoreDSN is $VIGIE_STORE, else an SQLite file under vigie-data/.
+// defaultStoreDSN is the store of the embedded configuration: $VIGIE_STORE,
+// else an SQLite file under vigie-data/. Commands that take --config use
+// config.StoreDSN with the file's settings instead.
 func defaultStoreDSN() string {
-	if dsn := os.Getenv(envStore); dsn != "" {
-		return dsn
-	}
-	return "sqlite:vigie-data/vigie.db"
+	c := config.Default()
+	return c.StoreDSN("")
 }
 
 // openStore opens the store named by dsn (defaultStoreDSN when empty),

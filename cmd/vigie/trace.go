@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -52,10 +51,7 @@ func runTraceSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	dsn := cfg.Store
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
+	dsn := cfg.StoreDSN("")
 	db, err := openStore(ctx, dsn)
 	if err != nil {
 		return err

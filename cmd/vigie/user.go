@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -58,13 +57,7 @@ func (c *userCmd) open(ctx context.Context) (*account.Service, *store.DB, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	dsn := c.store
-	if dsn == "" {
-		dsn = cfg.Store
-	}
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
+	dsn := cfg.StoreDSN(c.store)
 	db, err := openStore(ctx, dsn)
 	if err != nil {
 		return nil, nil, err

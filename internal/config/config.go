@@ -35,6 +35,7 @@ type Config struct {
 	Scan   ScanCfg   `yaml:"scan"`
 	Bayes  BayesCfg  `yaml:"bayes"`
 	Serve  Serve     `yaml:"serve"`
+	IOC    IOCCfg    `yaml:"ioc"`
 
 	Incidents IncidentsCfg `yaml:"incidents"`
 }
@@ -98,6 +99,11 @@ type BayesCfg struct {
 type Org struct {
 	Domains []string `yaml:"domains"` // our own mail domains (spoofing from outside is flagged)
 	VIPs    []string `yaml:"vips"`    // names whose use in a display name from outside is flagged
+	// Hosts and Networks are the organisation's other assets: its web
+	// sites and services, its address ranges. With Domains they are never
+	// blocked nor proposed as indicators.
+	Hosts    []string `yaml:"hosts"`
+	Networks []string `yaml:"networks"` // CIDRs or addresses
 }
 
 // Trust lists the relays in front of Vigie whose trace and results are believed.
@@ -206,6 +212,7 @@ func Default() Config {
 		Scan:    ScanCfg{Timeout: 10 * time.Second},
 		Bayes:   DefaultBayes(),
 		Serve:   DefaultServe(),
+		IOC:     IOCCfg{FeedTTL: 30 * 24 * time.Hour},
 	}
 	if err := c.Policy.learn(policyExplicit{}); err != nil {
 		panic(err) // the embedded model is part of the build
@@ -277,6 +284,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("limits: max_size, max_depth and max_parts must be positive")
 	}
 	if err := c.Serve.Validate(); err != nil {
+		return err
+	}
+	if err := c.validateAssets(); err != nil {
 		return err
 	}
 	for _, f := range []string{c.Data.Brands, c.Data.Hosting, c.Data.Lures, c.Data.NRD} {
@@ -449,6 +459,10 @@ type RBLCfg struct {
 	// RateLimit is the answers per second allowed to one client network
 	// (a /24 or /56); 0 disables the limit.
 	RateLimit float64 `yaml:"rate_limit"`
+	// Exempt are the clients never limited: the MTAs that query the
+	// blocklist (loopback and trust.networks are always exempt). An MTA
+	// that gets no answer treats the client as not listed.
+	Exempt []string `yaml:"exempt"`
 }
 
 // TraceCfg is the message trace retention.

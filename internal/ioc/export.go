@@ -52,18 +52,29 @@ func (s *Service) Export(ctx context.Context, w io.Writer, ef ExportFormat, f Fi
 	case ExportRbldnsdIP, ExportRbldnsdIP6, ExportRbldnsdDNS:
 		set := map[ExportFormat]string{ExportRbldnsdIP: "ip4trie", ExportRbldnsdIP6: "ip6trie", ExportRbldnsdDNS: "dnset"}[ef]
 		fmt.Fprintf(bw, "# Vigie indicators exported %s as an rbldnsd %s dataset\n", now.UTC().Format(time.RFC3339), set)
-		fmt.Fprintf(bw, ":127.0.0.2:Listed by Vigie\n")
+		fmt.Fprintf(bw, "# 127.0.0.2 block, 127.0.0.3 watch (never reject on it), 127.0.0.4 block from a feed;\n")
+		fmt.Fprintf(bw, "# '!' entries are Vigie's allow list. '$' in a text is the queried value.\n")
+		fmt.Fprintf(bw, ":127.0.0.2:Listed by Vigie: $\n")
 		write = func(in *Indicator) error {
 			entry, ok := rbldnsdEntry(ef, in)
 			if !ok {
 				return nil
 			}
 			n++
-			if in.Reason != "" {
-				_, err := fmt.Fprintf(bw, "%s :127.0.0.2:%s\n", entry, txtSafe(in.Reason))
+			if in.Mode == Allow {
+				_, err := fmt.Fprintf(bw, "!%s\n", entry)
 				return err
 			}
-			_, err := fmt.Fprintln(bw, entry)
+			code := in.AnswerCode()
+			if in.Reason == "" && code == CodeBlock {
+				_, err := fmt.Fprintln(bw, entry)
+				return err
+			}
+			reason := txtSafe(in.Reason)
+			if reason == "" {
+				reason = "Listed by Vigie: $"
+			}
+			_, err := fmt.Fprintf(bw, "%s :127.0.0.%d:%s\n", entry, code, reason)
 			return err
 		}
 	case ExportCSV:
@@ -132,14 +143,12 @@ func rbldnsdEntry(ef ExportFormat, in *Indicator) (string, bool) {
 	return "", false
 }
 
-// txtSafe keeps a reason usable as an rbldnsd TXT template: one line, no
-// '$' (rbldnsd substitutes the queried address for it), bounded length.
+// txtSafe keeps a reason usable as an rbldnsd TXT template: one line,
+// bounded length. A '$' stays: the reason is a template in Vigie's DNSBL
+// as in rbldnsd, where '$' is the queried value and "$$" a dollar sign.
 func txtSafe(s string) string {
 	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '$':
-			return 'S'
-		case r < ' ' || r == 0x7f:
+		if r < ' ' || r == 0x7f {
 			return ' '
 		}
 		return r

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Format is a feed file format.
@@ -37,12 +38,17 @@ func ParseFormat(s string) (Format, error) {
 // Record is one indicator read from a feed. Mode, Expires and Reason are
 // set only when the feed says so; the importer fills in defaults.
 type Record struct {
-	Line    int
-	Kind    Kind
-	Value   string // normalised
-	Mode    Mode
-	Expires time.Time
-	Reason  string
+	Line       int
+	Kind       Kind
+	Value      string // normalised
+	Mode       Mode
+	Expires    time.Time
+	Reason     string
+	Tags       []string
+	Confidence int
+	TLP        string
+	Source     string // the record's own source (lossless JSON), else the import's
+	Code       byte   // rbldnsd per-entry A value (last octet), 0 when none
 }
 
 // LineError reports a malformed feed line, which is skipped.
@@ -66,9 +72,10 @@ type FeedOptions struct {
 
 // FeedResult summarises a read.
 type FeedResult struct {
-	Records   int         // indicators read
+	Records   int         // indicators read and accepted
 	Bad       int         // malformed lines skipped
-	Excluded  int         // rbldnsd exclusion entries ("!…"), not imported
+	Refused   int         // well-formed entries the guard or the allow list refused
+	Excluded  int         // rbldnsd exclusion entries ("!…"), imported as allow entries
 	Errors    []LineError // the first MaxErrors malformed lines
 	Truncated bool        // more errors than kept
 }
@@ -88,6 +95,11 @@ func ReadFeed(r io.Reader, f Format, opts FeedOptions, fn func(Record) error) (F
 		opts.MaxErrors = 100
 	}
 	fr := &feedReader{opts: opts, fn: fn}
+	br := bufio.NewReaderSize(r, maxLine)
+	if err := sniffText(br); err != nil {
+		return FeedResult{}, fmt.Errorf("ioc: %s: %w", opts.Name, err)
+	}
+	r = br
 	var p lineParser
 	switch f {
 	case FormatPlain:
@@ -99,7 +111,7 @@ func ReadFeed(r io.Reader, f Format, opts FeedOptions, fn func(Record) error) (F
 	case FormatRbldnsd:
 		p = (&rbldnsdParser{fr: fr}).line
 	case FormatCSV:
-		return fr.csv(r)
+		p = (&csvParser{fr: fr}).line
 	default:
 		return FeedResult{}, fmt.Errorf("ioc: unknown feed format %q", f)
 	}
@@ -123,6 +135,10 @@ func (e errCallback) Error() string { return e.err.Error() }
 
 func (fr *feedReader) bad(line int, err error) {
 	fr.res.Bad++
+	fr.keep(line, err)
+}
+
+func (fr *feedReader) keep(line int, err error) {
 	if len(fr.res.Errors) < fr.opts.MaxErrors {
 		fr.res.Errors = append(fr.res.Errors, LineError{File: fr.opts.Name, Line: line, Err: err})
 	} else {
@@ -132,15 +148,43 @@ func (fr *feedReader) bad(line int, err error) {
 
 func (fr *feedReader) emit(rec Record) error {
 	rec.Line = fr.line
-	fr.res.Records++
 	if err := fr.fn(rec); err != nil {
+		var re *RefusedError
+		if errors.As(err, &re) {
+			fr.res.Refused++
+			fr.keep(fr.line, err)
+			return nil
+		}
 		return errCallback{err}
 	}
+	fr.res.Records++
 	return nil
 }
 
+// ErrBinary is returned for input that is not text.
+var ErrBinary = errors.New("not a text file (NUL bytes or invalid UTF-8): refused")
+
+// sniffText refuses binary input before anything is imported: a feed is
+// text, and a binary file read as lines yields garbage "indicators".
+func sniffText(br *bufio.Reader) error {
+	head, _ := br.Peek(8192)
+	if bytes.IndexByte(head, 0) >= 0 {
+		return ErrBinary
+	}
+	// The peek may cut a multi-byte character: ignore up to 3 bytes at the end.
+	for cut := 0; cut < 4 && cut <= len(head); cut++ {
+		if utf8.Valid(head[:len(head)-cut]) {
+			return nil
+		}
+	}
+	return ErrBinary
+}
+
 func (fr *feedReader) lines(r io.Reader, p lineParser) error {
-	br := bufio.NewReaderSize(r, maxLine)
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, maxLine)
+	}
 	for {
 		b, err := br.ReadSlice('\n')
 		fr.line++

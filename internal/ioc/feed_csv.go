@@ -4,76 +4,90 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// csv reads a CSV feed (RFC 4180) whose first row names the columns:
-// value (required), kind, mode, expires, reason, in any order; unknown
-// columns are ignored. A row without kind gets the forced kind or a guess;
-// expires is RFC 3339, a date (YYYY-MM-DD) or empty.
-func (fr *feedReader) csv(r io.Reader) (FeedResult, error) {
-	cr := csv.NewReader(&limitLines{r: r})
+// csvParser reads a CSV feed (RFC 4180) whose first row names the
+// columns: value (required), kind, mode, expires, reason, tags,
+// confidence, tlp, in any order; unknown columns are ignored. A row
+// without kind gets the forced kind or a guess; expires is RFC 3339, a
+// date (YYYY-MM-DD) or empty.
+//
+// Each record is one line: a quoted field may hold commas and doubled
+// quotes but no line break. That is what keeps one broken quote from
+// swallowing every following row into a single field (what a streaming
+// CSV reader does with an unterminated quote): the broken line is
+// reported with its number and the next line starts afresh.
+type csvParser struct {
+	fr   *feedReader
+	col  map[string]int
+	head bool
+}
+
+func (p *csvParser) line(line string) error {
+	if line == "" || line[0] == '#' {
+		return nil
+	}
+	cr := csv.NewReader(strings.NewReader(line))
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	cr.Comment = '#'
-	head, err := cr.Read()
-	if err == io.EOF {
-		return fr.res, nil
-	}
+	rec, err := cr.Read()
 	if err != nil {
-		fr.bad(1, fmt.Errorf("header: %w", err))
-		return fr.res, nil
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := col[h]; !dup {
-			col[h] = i
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			err = pe.Err
 		}
+		if !p.head {
+			p.head = true // a broken header still ends the header
+			return fmt.Errorf("header: %w", err)
+		}
+		return err
 	}
-	vi, ok := col["value"]
-	if !ok {
-		line, _ := cr.FieldPos(0)
-		fr.bad(line, errors.New(`header has no "value" column`))
-		return fr.res, nil
+	if !p.head {
+		p.head = true
+		p.col = map[string]int{}
+		for i, h := range rec {
+			h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+			if _, dup := p.col[h]; !dup {
+				p.col[h] = i
+			}
+		}
+		if _, ok := p.col["value"]; !ok {
+			p.col = nil
+			return errors.New(`header has no "value" column`)
+		}
+		return nil
 	}
-	field := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
+	if p.col == nil {
+		return errors.New(`skipped: the header has no "value" column`)
+	}
+	field := func(name string) string {
+		if i, ok := p.col[name]; ok && i < len(rec) {
 			return strings.TrimSpace(rec[i])
 		}
 		return ""
 	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return fr.res, nil
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			fr.bad(pe.Line, pe.Err)
-			continue
-		}
-		if err != nil {
-			return fr.res, fmt.Errorf("ioc: read %s: %w", fr.opts.Name, err)
-		}
-		fr.line, _ = cr.FieldPos(0)
-		if vi >= len(rec) || strings.TrimSpace(rec[vi]) == "" {
-			fr.bad(fr.line, errors.New("no value"))
-			continue
-		}
-		r, err := csvRecord(rec[vi], field(rec, "kind"), field(rec, "mode"), field(rec, "expires"), fr.opts.Kind)
-		if err != nil {
-			fr.bad(fr.line, err)
-			continue
-		}
-		r.Reason = field(rec, "reason")
-		if err := fr.emit(r); err != nil {
-			return fr.res, err.(errCallback).err
-		}
+	if field("value") == "" {
+		return errors.New("no value")
 	}
+	r, err := csvRecord(field("value"), field("kind"), field("mode"), field("expires"), p.fr.opts.Kind)
+	if err != nil {
+		return err
+	}
+	r.Reason = field("reason")
+	r.Tags = NormalizeTags(field("tags"))
+	if c := field("confidence"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 || n > 100 {
+			return fmt.Errorf("confidence %q is not 0-100", clip(c))
+		}
+		r.Confidence = n
+	}
+	if r.TLP, err = ParseTLP(field("tlp")); err != nil {
+		return err
+	}
+	return p.fr.emit(r)
 }
 
 func csvRecord(value, kind, mode, expires string, forced Kind) (Record, error) {
@@ -114,32 +128,4 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("bad time %q (want RFC 3339 or YYYY-MM-DD)", clip(s))
-}
-
-// limitLines cuts lines longer than maxLine so that one huge field cannot
-// make the CSV reader buffer an unbounded amount; the cut line then fails
-// to parse or to validate and is reported like any malformed line.
-type limitLines struct {
-	r   io.Reader
-	run int // bytes since the last newline
-}
-
-func (l *limitLines) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	w := 0
-	for _, c := range p[:n] {
-		if c == '\n' {
-			l.run = 0
-		} else if l.run++; l.run > maxLine {
-			if l.run == maxLine+1 {
-				p[w] = '\n' // force a break; the rest of the line follows as a bad row
-				w++
-				l.run = 1
-				continue
-			}
-		}
-		p[w] = c
-		w++
-	}
-	return w, err
 }

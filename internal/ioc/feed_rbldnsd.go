@@ -17,11 +17,14 @@ import (
 //     "$n" lines are directives (also "#$", ":$"); they carry no entry;
 //   - other lines starting with '#' or ';' are comments;
 //   - ":127.0.0.2:text" sets the default A value and TXT template for the
-//     following entries of the file; the TXT becomes the reason;
+//     following entries of the file; the TXT becomes the reason (its '$'
+//     kept: the DNSBL substitutes the queried value, as rbldnsd does) and
+//     the A value the entry's answer code (127.0.0.3 imports in watch
+//     mode);
 //   - an entry may be followed by its own value, ":A:TXT" or a bare TXT,
 //     or by a '#'/';' comment;
-//   - '!' starts an exclusion; we have no allow-list, so exclusions are
-//     counted and skipped;
+//   - '!' starts an exclusion: imported as an allow entry, which hides the
+//     feed entries that cover it, as the exclusion does in rbldnsd;
 //   - ip4set entries: "1.2.3.4", prefixes "1.2.3" (/24) and "1.2" (/16),
 //     CIDRs "1.2.3.0/24" and "127/8", ranges "1.2.3.4-1.2.3.9",
 //     "127.0.0.1-255", "127.16-31" (a one-octet end replaces the last
@@ -34,6 +37,7 @@ import (
 type rbldnsdParser struct {
 	fr     *feedReader
 	reason string // TXT of the last ':' default line
+	code   byte   // A value of the last ':' default line (last octet of 127.0.0.x)
 }
 
 func (p *rbldnsdParser) line(line string) error {
@@ -46,15 +50,22 @@ func (p *rbldnsdParser) line(line string) error {
 	case line[0] == '#' || line[0] == ';':
 		return nil
 	case line[0] == ':' && !strings.HasPrefix(line, "::"): // "::1" is an IPv6 entry
-		_, txt, err := rbldnsdValue(line)
+		a, txt, err := rbldnsdValue(line)
 		if err != nil {
+			return err
+		}
+		if p.code, err = answerCode(a); err != nil {
 			return err
 		}
 		p.reason = txt
 		return nil
-	case line[0] == '!':
-		p.fr.res.Excluded++
-		return nil
+	}
+	exclude := false
+	if line[0] == '!' {
+		exclude, line = true, strings.TrimSpace(line[1:])
+		if line == "" {
+			return errors.New("empty exclusion")
+		}
 	}
 	entry, rest := line, ""
 	seps := " \t:;#"
@@ -64,15 +75,27 @@ func (p *rbldnsdParser) line(line string) error {
 	if i := strings.IndexAny(line, seps); i > 0 {
 		entry, rest = line[:i], strings.TrimSpace(line[i:])
 	}
-	reason := p.reason
+	base := Record{Reason: p.reason, Code: p.code}
 	if rest != "" && rest[0] != '#' && rest[0] != ';' {
-		_, txt, err := rbldnsdValue(rest)
+		a, txt, err := rbldnsdValue(rest)
 		if err != nil {
 			return err
 		}
 		if txt != "" {
-			reason = txt
+			base.Reason = txt
 		}
+		if a != "" {
+			if base.Code, err = answerCode(a); err != nil {
+				return err
+			}
+		}
+	}
+	switch {
+	case exclude:
+		base.Mode, base.Code, base.Reason = Allow, 0, "rbldnsd exclusion"
+		p.fr.res.Excluded++
+	case base.Code == CodeWatch:
+		base.Mode = Watch
 	}
 	if entry == "" {
 		return errors.New("no entry")
@@ -83,20 +106,21 @@ func (p *rbldnsdParser) line(line string) error {
 		if err != nil {
 			return err
 		}
-		return p.fr.emit(Record{Kind: KindDomain, Value: v, Reason: reason})
+		base.Kind, base.Value = KindDomain, v
+		return p.fr.emit(base)
 	case strings.ContainsRune(entry, ':'):
 		pfx, err := parseRbldnsdIP6(entry)
 		if err != nil {
 			return err
 		}
-		return p.emitPrefix(pfx, reason)
+		return p.emitPrefix(pfx, base)
 	case isIP4Entry(entry):
 		pfxs, err := parseIP4Set(entry)
 		if err != nil {
 			return err
 		}
 		for _, pfx := range pfxs {
-			if err := p.emitPrefix(pfx, reason); err != nil {
+			if err := p.emitPrefix(pfx, base); err != nil {
 				return err
 			}
 		}
@@ -106,15 +130,48 @@ func (p *rbldnsdParser) line(line string) error {
 	if err != nil {
 		return err
 	}
-	return p.fr.emit(Record{Kind: KindHost, Value: v, Reason: reason})
+	base.Kind, base.Value = KindHost, v
+	return p.fr.emit(base)
 }
 
-func (p *rbldnsdParser) emitPrefix(pfx netip.Prefix, reason string) error {
+func (p *rbldnsdParser) emitPrefix(pfx netip.Prefix, base Record) error {
 	v, err := normalizeIP(pfx.String())
 	if err != nil {
 		return err
 	}
-	return p.fr.emit(Record{Kind: KindIP, Value: v, Reason: reason})
+	base.Kind, base.Value = KindIP, v
+	return p.fr.emit(base)
+}
+
+// DNSBL answer codes (the last octet of 127.0.0.x), as package rbl
+// answers them and docs/rbl.md documents them.
+const (
+	CodeBlock = 2 // block
+	CodeWatch = 3 // watch: never reject on it
+	CodeFeed  = 4 // block imported from a feed
+)
+
+// answerCode reads an rbldnsd A value ("127.0.0.3" or its short form
+// "3"); "" is no code. Vigie answers within 127.0.0.0/24 only.
+func answerCode(a string) (byte, error) {
+	if a == "" {
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(a); err == nil {
+		if n < 1 || n > 255 {
+			return 0, fmt.Errorf("A value %q out of range", clip(a))
+		}
+		return byte(n), nil
+	}
+	ip, err := netip.ParseAddr(a)
+	if err != nil || !ip.Is4() {
+		return 0, fmt.Errorf("bad A value %q", clip(a))
+	}
+	b := ip.As4()
+	if b[0] != 127 || b[1] != 0 || b[2] != 0 || b[3] == 0 {
+		return 0, fmt.Errorf("A value %s outside 127.0.0.0/24: not supported", a)
+	}
+	return b[3], nil
 }
 
 // rbldnsdValue parses ":A:TXT" or a bare TXT template.

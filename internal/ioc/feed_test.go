@@ -53,15 +53,16 @@ func TestReadFeedFixtures(t *testing.T) {
 				"ip 127.0.0.32/27", "ip 127.0.0.64/26", "ip 127.0.0.128/25",
 				// 172.16.5.4-172.16.5.11
 				"ip 172.16.5.4/30 | range with its own value", "ip 172.16.5.8/30 | range with its own value",
-				"ip 203.0.113.0/24 | Open proxy", "ip 10.1.2.3"},
+				"ip 203.0.113.0/24 | Open proxy", "ip 198.51.100.7 | rbldnsd exclusion", "ip 10.1.2.3"},
 			badLines: []int{16}, excluded: 1}},
 		{"ip6trie.zone", FormatRbldnsd, feedWant{
 			records: []string{"ip 2001:21ab:c000::/36 | Listed, see http://example.com/lookup?$",
-				"ip 2001:21ab:def7:4242::/64 | This one smells funny", "ip 2605:6001:42::/52", "ip ::1"},
+				"ip 2001:21ab:def7:4242::/64 | This one smells funny", "ip 2605:6001:42::/52", "ip ::1",
+				"ip 2605:6001:42::bead | rbldnsd exclusion"},
 			badLines: []int{7}, excluded: 1}},
 		{"dnset.zone", FormatRbldnsd, feedWant{
 			records: []string{"host exact-host.example | Phishing domain", "domain whole-domain.example",
-				"domain subs-only.example | Subdomains of a spam domain"},
+				"domain subs-only.example | Subdomains of a spam domain", "host good.whole-domain.example | rbldnsd exclusion"},
 			badLines: []int{7}, excluded: 1}},
 		{"feed.csv", FormatCSV, feedWant{
 			records: []string{"ip 198.51.100.23 | seen probing webmail", "domain evil-bank.example | lookalike of the bank",

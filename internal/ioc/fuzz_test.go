@@ -2,6 +2,7 @@ package ioc
 
 import (
 	"bytes"
+	"errors"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -75,6 +76,9 @@ func FuzzReadFeed(f *testing.F) {
 			}
 			return nil
 		})
+		if errors.Is(err, ErrBinary) {
+			return
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", format, err)
 		}

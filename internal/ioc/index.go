@@ -46,7 +46,10 @@ func codeOf(k Kind) (kcode, bool) {
 
 // meta is the part of an indicator that feeds repeat by the million;
 // entries share one interned copy.
-type meta struct{ source, reason, addedBy string }
+type meta struct {
+	source, reason, addedBy string
+	code                    int
+}
 
 type entry struct {
 	id      int64
@@ -56,17 +59,22 @@ type entry struct {
 	meta    *meta
 	kind    kcode
 	block   bool
+	allow   bool // an allow entry: never a hit, hides feed entries of what it covers
+	feed    bool // from a feed: an allow entry wins over it
 }
 
 func (e *entry) live(now int64) bool { return e.expires == 0 || now < e.expires }
 
 func (e *entry) indicator() Indicator {
 	mode := Watch
-	if e.block {
+	switch {
+	case e.block:
 		mode = Block
+	case e.allow:
+		mode = Allow
 	}
 	in := Indicator{ID: e.id, Kind: kindNames[e.kind], Value: e.value, Mode: mode,
-		Source: e.meta.source, Reason: e.meta.reason, AddedBy: e.meta.addedBy,
+		Source: e.meta.source, Reason: e.meta.reason, AddedBy: e.meta.addedBy, Code: e.meta.code,
 		CreatedAt: time.UnixMilli(e.created).UTC()}
 	if e.expires != 0 {
 		in.ExpiresAt = time.UnixMilli(e.expires).UTC()
@@ -91,6 +99,7 @@ type index struct {
 	names   [kFuzzy + 1]map[string]int32 // domain, host, url, email, fuzzy (by value)
 	sha     map[[32]byte]int32
 	urlHash map[[32]byte]int32 // SHA-256 of the normalised URL, for the DNSBL
+	allows  int                // allow entries: when none, lookups skip the allow rules
 }
 
 var emptyIndex = buildIndex(nil)
@@ -111,6 +120,9 @@ func buildIndex(entries []entry) *index {
 	for i := range entries {
 		e := &entries[i]
 		pos := int32(i)
+		if e.allow {
+			ix.allows++
+		}
 		switch e.kind {
 		case kIP:
 			p, ok := parseIPValue(e.value)

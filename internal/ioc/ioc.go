@@ -62,19 +62,64 @@ type Mode string
 const (
 	Block Mode = "block"
 	Watch Mode = "watch"
+	// Allow lists a value that must never be blocked by a feed: it wins
+	// over feed entries at import and at match time.
+	Allow Mode = "allow"
 )
 
-// ParseMode accepts "block" or "watch"; "" defaults to block.
+// ParseMode accepts "block", "watch" or "allow"; "" defaults to block.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
 	case "":
 		return Block, nil
-	case Block, Watch:
+	case Block, Watch, Allow:
 		return m, nil
 	case "detect", "detection", "monitor":
 		return Watch, nil
+	case "allowlist", "whitelist", "autoriser":
+		return Allow, nil
 	}
-	return "", fmt.Errorf("ioc: unknown mode %q (want block or watch)", s)
+	return "", fmt.Errorf("ioc: unknown mode %q (want block, watch or allow)", s)
+}
+
+// TLP markings (FIRST TLP 2.0).
+var TLPs = []string{"clear", "green", "amber", "amber+strict", "red"}
+
+// ParseTLP accepts a TLP marking, with or without "TLP:"; "white" is the
+// TLP 1.0 name of clear. "" means unmarked.
+func ParseTLP(s string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.TrimPrefix(t, "tlp:")
+	if t == "" {
+		return "", nil
+	}
+	if t == "white" {
+		t = "clear"
+	}
+	for _, known := range TLPs {
+		if t == known {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("ioc: unknown TLP %q (want clear, green, amber, amber+strict or red)", s)
+}
+
+// NormalizeTags lower-cases, trims and de-duplicates tags; commas separate
+// tags within one string.
+func NormalizeTags(in ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		for t := range strings.SplitSeq(s, ",") {
+			t = strings.ToLower(strings.TrimSpace(t))
+			if t == "" || seen[t] || len(t) > 64 {
+				continue
+			}
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Sources of indicators. Incident and feed sources carry a suffix:
@@ -106,6 +151,30 @@ type Indicator struct {
 	RemovedBy string    `json:"removed_by,omitempty"`
 	Hits      int64     `json:"hits"`
 	LastHitAt time.Time `json:"last_hit_at,omitzero"`
+	// FirstHitAt, LastHitAt and Hits are the indicator's sightings in
+	// Vigie's own traffic.
+	FirstHitAt time.Time `json:"first_hit_at,omitzero"`
+	Tags       []string  `json:"tags,omitempty"`
+	Confidence int       `json:"confidence,omitempty"` // 1-100, 0 unknown
+	TLP        string    `json:"tlp,omitempty"`
+	// Code is the DNSBL answer (127.0.0.Code) an rbldnsd zone gave the
+	// entry; 0 answers by mode and source (see package rbl).
+	Code int `json:"rbl_code,omitempty"`
+}
+
+// AnswerCode is the DNSBL answer for the indicator, the last octet of
+// 127.0.0.x: the code an rbldnsd zone gave it, else 3 for watch, 4 for a
+// block from a feed, 2 for any other block.
+func (i *Indicator) AnswerCode() int {
+	switch {
+	case i.Code != 0:
+		return i.Code
+	case i.Mode == Watch:
+		return CodeWatch
+	case strings.HasPrefix(i.Source, SourceFeed):
+		return CodeFeed
+	}
+	return CodeBlock
 }
 
 // Status of an indicator at a given time.
@@ -134,6 +203,7 @@ func fromRow(r *store.IndicatorRow) Indicator {
 		ID: r.ID, Kind: Kind(r.Kind), Value: r.Value, Mode: Mode(r.Mode), Source: r.Source,
 		Reason: r.Reason, AddedBy: r.AddedBy, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt,
 		RemovedAt: r.RemovedAt, RemovedBy: r.RemovedBy, Hits: r.Hits, LastHitAt: r.LastHitAt,
+		FirstHitAt: r.FirstHitAt, Tags: NormalizeTags(r.Tags), Confidence: r.Confidence, TLP: r.TLP, Code: r.Code,
 	}
 }
 
@@ -141,5 +211,7 @@ func toRow(i *Indicator) store.IndicatorRow {
 	return store.IndicatorRow{
 		ID: i.ID, Kind: string(i.Kind), Value: i.Value, Mode: string(i.Mode), Source: i.Source,
 		Reason: i.Reason, AddedBy: i.AddedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
+		RemovedAt: i.RemovedAt, RemovedBy: i.RemovedBy, Hits: i.Hits, LastHitAt: i.LastHitAt,
+		FirstHitAt: i.FirstHitAt, Tags: strings.Join(i.Tags, ","), Confidence: i.Confidence, TLP: i.TLP, Code: i.Code,
 	}
 }

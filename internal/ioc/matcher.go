@@ -42,6 +42,47 @@ type snapshot struct {
 	size       int
 }
 
+// hasAllow reports whether any allow entry is loaded; without one the
+// allow rules cost nothing.
+func (s *snapshot) hasAllow() bool { return s.base.allows > 0 || s.over.allows > 0 }
+
+// allowed filters the entries matched by one observed value: allow
+// entries are never hits, and they hide the feed entries they meet.
+func allowed(found []*entry) []*entry {
+	allow := false
+	for _, e := range found {
+		allow = allow || e.allow
+	}
+	if !allow {
+		return found
+	}
+	out := found[:0]
+	for _, e := range found {
+		if !e.allow && !e.feed {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// allowCovers reports whether an allow entry covers name (a host or
+// domain entry on it or a parent): a feed's URL or address under it is
+// not a hit.
+func (s *snapshot) allowCovers(name []byte, now int64) bool {
+	covered := false
+	s.eachName(name, now, func(e *entry) { covered = covered || e.allow })
+	return covered
+}
+
+// single applies the allow rules to an exact-value hit (URL, address,
+// hash): host is the name it lives under, nil for hashes.
+func (s *snapshot) single(e *entry, host []byte, now int64) bool {
+	if e.allow {
+		return false
+	}
+	return !e.feed || host == nil || !s.hasAllow() || !s.allowCovers(host, now)
+}
+
 func (s *snapshot) baseLive(e *entry, now int64) bool {
 	if !e.live(now) {
 		return false
@@ -120,7 +161,7 @@ func (m *Matcher) Match(o *Observables) []Hit {
 	for _, a := range o.IPs {
 		var found []*entry // rare: most IPs match nothing
 		s.eachIP(a, now, func(e *entry) bool { found = append(found, e); return true })
-		for _, e := range found {
+		for _, e := range allowed(found) {
 			add(e, a.String())
 		}
 	}
@@ -130,11 +171,15 @@ func (m *Matcher) Match(o *Observables) []Hit {
 		if !ok {
 			continue
 		}
-		s.eachName(name, now, func(e *entry) { add(e, h) })
+		var found []*entry
+		s.eachName(name, now, func(e *entry) { found = append(found, e) })
+		for _, e := range allowed(found) {
+			add(e, h)
+		}
 	}
 	for _, em := range o.Emails {
 		b := lowerInto(buf[:0], em)
-		if e, ok := s.nameBytes(kEmail, b, now); ok {
+		if e, ok := s.nameBytes(kEmail, b, now); ok && s.single(e, b[indexByteLast(b, '@')+1:], now) {
 			add(e, em)
 		}
 	}
@@ -144,7 +189,7 @@ func (m *Matcher) Match(o *Observables) []Hit {
 		if err != nil {
 			continue
 		}
-		if e, ok := s.nameBytes(kURL, b, now); ok {
+		if e, ok := s.nameBytes(kURL, b, now); ok && s.single(e, []byte(urlHost(string(b))), now) {
 			add(e, u)
 		}
 	}
@@ -158,12 +203,12 @@ func (m *Matcher) Match(o *Observables) []Hit {
 		if _, err := hex.Decode(sum[:], src[:]); err != nil {
 			continue
 		}
-		if e, ok := s.hash(false, &sum, now); ok {
+		if e, ok := s.hash(false, &sum, now); ok && !e.allow {
 			add(e, h)
 		}
 	}
 	for _, f := range o.Fuzzy {
-		if e, ok := s.name(kFuzzy, f, now); ok {
+		if e, ok := s.name(kFuzzy, f, now); ok && !e.allow {
 			add(e, f)
 		}
 	}
@@ -259,6 +304,12 @@ func (s *snapshot) hash(url bool, h *[32]byte, now int64) (*entry, bool) {
 // nothing; the DNSBL calls it for every query.
 func (m *Matcher) LookupIP(a netip.Addr) (Indicator, bool) {
 	s := m.snap.Load()
+	if s.hasAllow() {
+		var buf [8]*entry
+		found := buf[:0]
+		s.eachIP(a, m.now().UnixMilli(), func(e *entry) bool { found = append(found, e); return len(found) < len(buf) })
+		return pick(allowed(found))
+	}
 	var best *entry
 	s.eachIP(a, m.now().UnixMilli(), func(e *entry) bool {
 		if best == nil || e.block && !best.block {
@@ -266,6 +317,20 @@ func (m *Matcher) LookupIP(a netip.Addr) (Indicator, bool) {
 		}
 		return !best.block
 	})
+	if best == nil {
+		return Indicator{}, false
+	}
+	return best.indicator(), true
+}
+
+// pick returns the first block entry of found, else the first.
+func pick(found []*entry) (Indicator, bool) {
+	var best *entry
+	for _, e := range found {
+		if best == nil || e.block && !best.block {
+			best = e
+		}
+	}
 	if best == nil {
 		return Indicator{}, false
 	}
@@ -283,6 +348,16 @@ func (m *Matcher) LookupDomain(name string) (Indicator, bool) {
 		return Indicator{}, false
 	}
 	s := m.snap.Load()
+	if s.hasAllow() {
+		var buf [8]*entry
+		found := buf[:0]
+		s.eachName(b, m.now().UnixMilli(), func(e *entry) {
+			if len(found) < len(buf) {
+				found = append(found, e)
+			}
+		})
+		return pick(allowed(found))
+	}
 	var best *entry
 	s.eachName(b, m.now().UnixMilli(), func(e *entry) {
 		if best == nil || e.block && !best.block {
@@ -307,7 +382,8 @@ func (m *Matcher) LookupURLHash(hexSHA256 string) (Indicator, bool) {
 	if _, err := hex.Decode(sum[:], src[:]); err != nil {
 		return Indicator{}, false
 	}
-	if e, ok := m.snap.Load().hash(true, &sum, m.now().UnixMilli()); ok {
+	s, now := m.snap.Load(), m.now().UnixMilli()
+	if e, ok := s.hash(true, &sum, now); ok && s.single(e, []byte(urlHost(e.value)), now) {
 		return e.indicator(), true
 	}
 	return Indicator{}, false
@@ -347,6 +423,15 @@ func lowerInto(b []byte, s string) []byte {
 		b = append(b, lower(s[i]))
 	}
 	return b
+}
+
+func indexByteLast(b []byte, c byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 func indexByte(b []byte, c byte) int {

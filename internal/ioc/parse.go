@@ -97,6 +97,9 @@ func guessKind(v string) (Kind, error) {
 		return KindIP, nil
 	}
 	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
+		if allDigits(strings.ReplaceAll(v, ".", "")) {
+			return "", errors.New("not a valid IP address (and not a name)")
+		}
 		return KindDomain, nil
 	}
 	return "", errors.New("cannot tell its kind; give one")
@@ -175,6 +178,11 @@ func normalizeDomain(v string) (string, error) {
 	v = strings.ToLower(v)
 	if len(v) > 253 {
 		return "", errors.New("name longer than 253 bytes")
+	}
+	// A top-level label is never all digits (RFC 3696 §2): "999.1.1.1" is
+	// a mistyped address and "1.2.3" a truncated one, not names.
+	if last := v[strings.LastIndexByte(v, '.')+1:]; allDigits(last) {
+		return "", errors.New("all-numeric top-level label: not a name (a mistyped IP address?)")
 	}
 	for label := range strings.SplitSeq(v, ".") {
 		if label == "" || len(label) > 63 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"vigie.dev/vigie/internal/store"
@@ -101,13 +102,14 @@ func (m *Matcher) entryOf(in *Indicator) (entry, bool) {
 	if !ok || in.Value == "" || !in.RemovedAt.IsZero() {
 		return entry{}, false
 	}
-	md := meta{in.Source, in.Reason, in.AddedBy}
+	md := meta{in.Source, in.Reason, in.AddedBy, in.Code}
 	p := m.intern[md]
 	if p == nil {
 		p = &md
 		m.intern[md] = p
 	}
-	e := entry{id: in.ID, created: in.CreatedAt.UnixMilli(), value: in.Value, meta: p, kind: k, block: in.Mode == Block}
+	e := entry{id: in.ID, created: in.CreatedAt.UnixMilli(), value: in.Value, meta: p, kind: k, block: in.Mode == Block,
+		allow: in.Mode == Allow, feed: strings.HasPrefix(in.Source, SourceFeed)}
 	if !in.ExpiresAt.IsZero() {
 		e.expires = in.ExpiresAt.UnixMilli()
 	}

@@ -8,17 +8,18 @@ import (
 
 // Indicators serves the indicator store's live matcher: every indicator
 // added or expired is answered for at the next query, with no reload.
-// Block indicators answer 127.0.0.2, watched ones 127.0.0.3, so that a
-// Postfix `reject_rbl_client zone=127.0.0.2` rejects only what is blocked.
+// Block indicators answer 127.0.0.2, watched ones 127.0.0.3, blocks from a
+// feed 127.0.0.4, and an entry imported from an rbldnsd zone the code the
+// zone gave it (ioc.Indicator.AnswerCode), so that a Postfix
+// `reject_rbl_client zone=127.0.0.[2;4]` rejects only what is blocked.
+// Allow entries are never answered: the matcher hides them and the feed
+// entries they cover.
 type Indicators struct {
 	M *ioc.Matcher
 }
 
 func entryOf(ind ioc.Indicator) Entry {
-	e := Entry{Code: CodeBlock, Reason: ind.Reason}
-	if ind.Mode == ioc.Watch {
-		e.Code = CodeWatch
-	}
+	e := Entry{Code: byte(ind.AnswerCode()), Reason: ind.Reason}
 	if e.Reason == "" {
 		e.Reason = "Listed by Vigie: $"
 	}

@@ -31,6 +31,12 @@ type IndicatorRow struct {
 	Hits      int64
 	LastHitAt time.Time
 	Rev       int64 // revision of the last change that touched the row
+
+	Tags       string // comma-separated, lower-case
+	Confidence int    // 1-100; 0 unknown (stored NULL)
+	TLP        string // clear, green, amber, amber+strict, red; "" unmarked
+	FirstHitAt time.Time
+	Code       int // DNSBL answer 127.0.0.Code given by an rbldnsd zone; 0: by mode and source
 }
 
 // Indicators is the indicator repository.
@@ -40,21 +46,23 @@ type Indicators struct{ db *DB }
 func (db *DB) Indicators() *Indicators { return &Indicators{db: db} }
 
 const indicatorCols = `id, kind, value, mode, source, reason, added_by, created_at, updated_at,
-	expires_at, removed_at, removed_by, hits, last_hit_at, rev`
+	expires_at, removed_at, removed_by, hits, last_hit_at, rev, tags, confidence, tlp, first_hit_at, rbl_code`
 
 func scanIndicator(sc interface{ Scan(...any) error }, r *IndicatorRow) error {
-	var created, updated, expires, removed, lastHit sql.NullInt64
+	var created, updated, expires, removed, lastHit, firstHit, confidence sql.NullInt64
 	err := sc.Scan(&r.ID, &r.Kind, &r.Value, &r.Mode, &r.Source, &r.Reason, &r.AddedBy,
-		&created, &updated, &expires, &removed, &r.RemovedBy, &r.Hits, &lastHit, &r.Rev)
+		&created, &updated, &expires, &removed, &r.RemovedBy, &r.Hits, &lastHit, &r.Rev,
+		&r.Tags, &confidence, &r.TLP, &firstHit, &r.Code)
 	if err != nil {
 		return err
 	}
 	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
 	r.ExpiresAt, r.RemovedAt, r.LastHitAt = fromMillis(expires), fromMillis(removed), fromMillis(lastHit)
+	r.FirstHitAt, r.Confidence = fromMillis(firstHit), int(confidence.Int64)
 	return nil
 }
 
-// upsertBatch bounds the rows per INSERT statement: 8 parameters a row stay
+// upsertBatch bounds the rows per INSERT statement: 14 parameters a row stay
 // far below SQLite's 32766 and PostgreSQL's 65535 parameter limits, and
 // multi-row statements make bulk imports an order of magnitude faster than
 // one statement per row.
@@ -63,9 +71,12 @@ const upsertBatch = 500
 // Upsert adds rows as live indicators in one transaction and returns their
 // ids in order. A row whose (kind, value) is already live is merged into
 // the existing one and never weakens it: the mode becomes block if either
-// is block, the expiry the later of the two (none beats any), the other
-// fields stay. Rows repeating a (kind, value) within the call are merged
-// the same way. CreatedAt defaults to now.
+// is block (allow, given explicitly, wins), the expiry the later of the two
+// (none beats any); when the mode is raised (watch to block, anything to
+// allow) the row takes the new source, reason and author, since they are
+// now why it acts; given tags, confidence and TLP replace the old ones;
+// the other fields stay. Rows repeating a (kind, value) within the call
+// are merged the same way. CreatedAt defaults to now.
 func (r *Indicators) Upsert(ctx context.Context, rows []IndicatorRow) ([]int64, error) {
 	ids := make([]int64, len(rows))
 	if len(rows) == 0 {
@@ -112,22 +123,34 @@ func upsertChunk(ctx context.Context, tx *Tx, rows []IndicatorRow, ids []int64, 
 	}
 	var q strings.Builder
 	q.WriteString(`INSERT INTO indicators (kind, value, mode, source, reason, added_by,
-		created_at, updated_at, expires_at, rev) VALUES `)
-	args := make([]any, 0, len(merged)*10)
+		created_at, updated_at, expires_at, rev, tags, confidence, tlp, rbl_code) VALUES `)
+	args := make([]any, 0, len(merged)*14)
 	for i, row := range merged {
 		if i > 0 {
 			q.WriteByte(',')
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 		created := row.CreatedAt
 		if created.IsZero() {
 			created = now
 		}
+		var conf any
+		if row.Confidence > 0 {
+			conf = int64(row.Confidence)
+		}
 		args = append(args, row.Kind, row.Value, row.Mode, row.Source, row.Reason, row.AddedBy,
-			created.UnixMilli(), now.UnixMilli(), millis(row.ExpiresAt), rev)
+			created.UnixMilli(), now.UnixMilli(), millis(row.ExpiresAt), rev, row.Tags, conf, row.TLP, row.Code)
 	}
 	q.WriteString(` ON CONFLICT (kind, value) WHERE removed_at IS NULL DO UPDATE SET
-		mode = CASE WHEN indicators.mode = 'block' OR excluded.mode = 'block' THEN 'block' ELSE 'watch' END,
+		source = CASE WHEN ` + raised + ` THEN excluded.source ELSE indicators.source END,
+		reason = CASE WHEN ` + raised + ` THEN excluded.reason ELSE indicators.reason END,
+		added_by = CASE WHEN ` + raised + ` THEN excluded.added_by ELSE indicators.added_by END,
+		mode = CASE WHEN excluded.mode = 'allow' OR indicators.mode = 'allow' THEN 'allow'
+			WHEN indicators.mode = 'block' OR excluded.mode = 'block' THEN 'block' ELSE 'watch' END,
+		tags = CASE WHEN excluded.tags = '' THEN indicators.tags ELSE excluded.tags END,
+		confidence = COALESCE(excluded.confidence, indicators.confidence),
+		tlp = CASE WHEN excluded.tlp = '' THEN indicators.tlp ELSE excluded.tlp END,
+		rbl_code = CASE WHEN excluded.rbl_code = 0 THEN indicators.rbl_code ELSE excluded.rbl_code END,
 		expires_at = CASE
 			WHEN indicators.expires_at IS NULL OR excluded.expires_at IS NULL THEN NULL
 			WHEN excluded.expires_at > indicators.expires_at THEN excluded.expires_at
@@ -158,10 +181,25 @@ func upsertChunk(ctx context.Context, tx *Tx, rows []IndicatorRow, ids []int64, 
 	return nil
 }
 
+// raised is true in the upsert when the new row raises the mode.
+const raised = `(excluded.mode <> indicators.mode AND (excluded.mode = 'allow' OR excluded.mode = 'block' AND indicators.mode = 'watch'))`
+
 // mergeRows applies the Upsert merge rule to two rows of one (kind, value).
 func mergeRows(old, add IndicatorRow) IndicatorRow {
-	if add.Mode == "block" {
-		old.Mode = "block"
+	if add.Mode != old.Mode && (add.Mode == "allow" || add.Mode == "block" && old.Mode == "watch") {
+		old.Mode, old.Source, old.Reason, old.AddedBy = add.Mode, add.Source, add.Reason, add.AddedBy
+	}
+	if add.Tags != "" {
+		old.Tags = add.Tags
+	}
+	if add.Confidence > 0 {
+		old.Confidence = add.Confidence
+	}
+	if add.TLP != "" {
+		old.TLP = add.TLP
+	}
+	if add.Code != 0 {
+		old.Code = add.Code
 	}
 	switch {
 	case old.ExpiresAt.IsZero() || add.ExpiresAt.IsZero():
@@ -348,6 +386,7 @@ func (r *Indicators) RecordHits(ctx context.Context, hits map[int64]int64, at ti
 	}
 	err := r.db.InTx(ctx, func(tx *Tx) error {
 		st, err := tx.Prepare(ctx, `UPDATE indicators SET hits = hits + ?,
+			first_hit_at = COALESCE(first_hit_at, ?),
 			last_hit_at = CASE WHEN last_hit_at IS NULL OR last_hit_at < ? THEN ? ELSE last_hit_at END
 			WHERE id = ?`)
 		if err != nil {
@@ -356,7 +395,7 @@ func (r *Indicators) RecordHits(ctx context.Context, hits map[int64]int64, at ti
 		defer st.Close()
 		ms := at.UnixMilli()
 		for id, n := range hits {
-			if _, err := st.ExecContext(ctx, n, ms, ms, id); err != nil {
+			if _, err := st.ExecContext(ctx, n, ms, ms, ms, id); err != nil {
 				return err
 			}
 		}

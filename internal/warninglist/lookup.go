@@ -53,6 +53,7 @@ var roles = map[string]Role{
 	"akamai": Shared, "amazon-aws": Shared, "cloudflare": Shared, "fastly": Shared,
 	"github": Shared, "url-shortener": Shared, "dynamic-dns": Shared,
 	"link-in-bio": Shared, "disposable-email": Shared, "parking-domain": Shared,
+	"vigie-esp-assets": Shared, // Vigie's own list, see data/SOURCE.md
 
 	"eicar.com": Informative, // the test file's hashes: harmless to block
 }

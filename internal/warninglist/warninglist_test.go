@@ -1,6 +1,7 @@
 package warninglist
 
 import (
+	"encoding/json"
 	"net/netip"
 	"os"
 	"testing"
@@ -177,4 +178,30 @@ func FuzzHost(f *testing.F) {
 			s.Prefix(p)
 		}
 	})
+}
+
+// Vigie's own list says, for every entry, which provider shares the host.
+func TestESPAssetsProvenance(t *testing.T) {
+	b, err := embedded.ReadFile("data/vigie-esp-assets/list.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l struct {
+		List       []string          `json:"list"`
+		Provenance map[string]string `json:"provenance"`
+	}
+	if err := json.Unmarshal(b, &l); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.List {
+		if l.Provenance[e] == "" {
+			t.Errorf("%s has no provenance", e)
+		}
+	}
+	s := MustDefault()
+	for _, h := range []string{"media.sailthru.com", "app-rsrc.getbee.io"} {
+		if !s.HostOn(h, Shared) || s.HostOn(h, Protected) && h == "app-rsrc.getbee.io" {
+			t.Errorf("%s: not shared infrastructure", h)
+		}
+	}
 }

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/web/account"
 )
 
 var errEnough = errors.New("enough")
@@ -123,12 +125,53 @@ func (s *Server) indicatorAdd(r *http.Request, p *principal) (any, string, error
 	if n.Value == "" {
 		return nil, "", badfr("indiquez une valeur", "value is required")
 	}
+	n.Tags = ioc.NormalizeTags(q.all("tags")...)
+	n.TLP = q.get("tlp")
+	if c := q.get("confidence"); c != "" {
+		if n.Confidence, err = strconv.Atoi(c); err != nil {
+			return nil, "", badf("confidence: %q is not a number", c)
+		}
+	}
+	if q.get("force") == "1" || q.get("force") == "true" {
+		// Forcing past the guard is an admin's decision, with a reason;
+		// the service journals it and the audit trail keeps the request.
+		if p.Role != account.Admin {
+			return nil, "", forbidden{errors.New("forcing an indicator past the guard needs the admin role")}
+		}
+		n.Force = true
+	}
 	ind, err := s.o.Indicators.Add(r.Context(), n)
 	if err != nil {
-		return nil, "", badRequest{err}
+		return nil, "", inputErr(err)
 	}
-	s.audit(r, p, "indicator.add", fmt.Sprintf("%s:%s", ind.Kind, ind.Value), fmt.Sprintf("mode=%s reason=%s", ind.Mode, ind.Reason))
+	detail := fmt.Sprintf("mode=%s reason=%s", ind.Mode, ind.Reason)
+	if n.Force {
+		detail += " forced"
+	}
+	s.audit(r, p, "indicator.add", fmt.Sprintf("%s:%s", ind.Kind, ind.Value), detail)
 	return ind, "/indicators?done=added", nil
+}
+
+// inputErr marks an indicator service error as the caller's, unless the
+// database failed (503) or the guard refused (422): status tells them apart.
+func inputErr(err error) error {
+	if store.Unavailable(err) || isRefusal(err) || errors.Is(err, ioc.ErrNotFound) {
+		return err
+	}
+	return badRequest{err}
+}
+
+func isRefusal(err error) bool {
+	_, ok := ioc.Refusal(err)
+	return ok || errors.Is(err, ioc.ErrForceNeedsReason)
+}
+
+// refusalText explains a guard refusal in the console's language.
+func refusalText(f *ioc.Finding, lang string) string {
+	if lang == "en" {
+		return "refused: " + f.Message("en") + " (an admin may force it, with a reason)"
+	}
+	return "refusé : " + f.Message("fr") + " (un administrateur peut forcer, avec un motif)"
 }
 
 func indicatorID(r *http.Request) (int64, error) {
@@ -153,7 +196,7 @@ func (s *Server) indicatorMode(r *http.Request, p *principal) (any, string, erro
 		return nil, "", badfr("mode : bloquer (block) ou surveiller (watch)", "mode: want block or watch")
 	}
 	if err := s.o.Indicators.SetMode(r.Context(), id, m); err != nil {
-		return nil, "", err
+		return nil, "", inputErr(err)
 	}
 	s.audit(r, p, "indicator.mode", strconv.FormatInt(id, 10), string(m))
 	ind, err := s.o.Indicators.Get(r.Context(), id)
@@ -234,7 +277,7 @@ func (s *Server) indicatorImport(r *http.Request, p *principal) (any, string, er
 	}
 	res, err := s.o.Indicators.Import(r.Context(), f, o)
 	if err != nil {
-		return nil, "", badRequest{err}
+		return nil, "", inputErr(err)
 	}
 	s.audit(r, p, "indicator.import", hdr.Filename, fmt.Sprintf("format=%s imported=%d bad=%d", o.Format, res.Imported, res.Bad))
 	return res, fmt.Sprintf("/indicators?done=imported&n=%d", res.Imported), nil

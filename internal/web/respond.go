@@ -49,6 +49,12 @@ func badfr(fr, en string, a ...any) error {
 	return badRequest{frenchError{err: fmt.Errorf(en, a...), fr: fmt.Sprintf(fr, a...)}}
 }
 
+// forbidden marks an action the caller's role does not allow.
+type forbidden struct{ err error }
+
+func (e forbidden) Error() string { return e.err.Error() }
+func (e forbidden) Unwrap() error { return e.err }
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -75,6 +81,17 @@ func explain(err error, l string) (int, string) {
 		dlv *quarantine.DeliveryError
 	)
 	switch {
+	case errors.As(err, &dlv): // a next hop's network error is not the database's
+		return http.StatusBadGateway, tr(l, "err.nexthop", dlv.Err.Error())
+	case store.Unavailable(err):
+		return http.StatusServiceUnavailable, tr(l, "err.dbdown")
+	case isRefusal(err):
+		if f, ok := ioc.Refusal(err); ok {
+			return http.StatusUnprocessableEntity, refusalText(f, l)
+		}
+		return http.StatusUnprocessableEntity, tr(l, "err.bad", err.Error())
+	case errors.As(err, new(forbidden)):
+		return http.StatusForbidden, tr(l, "err.role")
 	case errors.As(err, &br):
 		var fe frenchError
 		if l != "en" && errors.As(br.err, &fe) {
@@ -113,6 +130,10 @@ func status(err error) int {
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := explain(err, lang(r))
+	if code == http.StatusServiceUnavailable && store.Unavailable(err) {
+		s.log.Warn("console request: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "30")
+	}
 	if code == http.StatusInternalServerError || code == http.StatusBadGateway {
 		s.log.Error("console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
-	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
@@ -35,9 +34,9 @@ type Gateway struct {
 // service with evidence under the data directory, the gateway's scanner
 // and the message trace.
 func ForGateway(g Gateway) (*Server, error) {
-	iocs := ioc.NewService(g.DB, ioc.ServiceOptions{Log: g.Log})
 	cfg := g.Config
 	cfg.DataDir = g.DataDir
+	iocs := bridge.IndicatorService(cfg, g.DB, g.Log)
 	deps := bridge.Deps{Config: cfg, DB: g.DB, Indicators: iocs, Scanner: liveScanner{g.Gateway}, Log: g.Log}
 	if g.Trace != nil {
 		deps.Trace = g.Trace

@@ -101,10 +101,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("serve: data dir: %w", err)
 	}
-	dsn := cfg.Store
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
+	dsn := cfg.StoreDSN("")
 	if d.DB, err = store.Open(ctx, dsn, log); err != nil {
 		return nil, err
 	}
@@ -288,7 +285,10 @@ func (d *Daemon) startRBL(ctx context.Context, c config.RBLCfg) error {
 		return fmt.Errorf("serve: rbl: %w", err)
 	}
 	d.RBLAddr = pc.LocalAddr().String()
-	rate := rbl.RateLimit{PerSecond: c.RateLimit}
+	// The MTAs that query the blocklist are never limited: Postfix reads
+	// a dropped or truncated answer as "not listed", and blocks would be
+	// bypassed under load. Only other clients are limited.
+	rate := rbl.RateLimit{PerSecond: c.RateLimit, Exempt: d.cfg.RBLExempt()}
 	if c.RateLimit == 0 {
 		rate.PerSecond = -1
 	}

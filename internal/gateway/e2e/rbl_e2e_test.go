@@ -41,8 +41,10 @@ func TestPostfixRejectRBLClient(t *testing.T) {
 		c.Serve.RBL.RateLimit = 0
 	}, nil)
 	svc := ioc.NewService(d.DB, ioc.ServiceOptions{})
+	// The attacker must be on loopback (tests send nowhere else), which the
+	// guard protects: the test forces it, as an admin would, with a reason.
 	if _, err := svc.Add(context.Background(), ioc.NewIndicator{Kind: ioc.KindIP, Value: "127.0.0.9", Mode: ioc.Block,
-		Reason: "campagne de test", AddedBy: "e2e"}); err != nil {
+		Reason: "campagne de test", AddedBy: "e2e", Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the matcher to see the indicator", 60*time.Second, func() bool {

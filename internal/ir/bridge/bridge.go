@@ -12,6 +12,7 @@ import (
 
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -26,10 +27,47 @@ func (b Indicators) AddIndicator(ctx context.Context, p incident.Push) (incident
 	}
 	ind, err := b.Service.Add(ctx, ioc.NewIndicator{Kind: ioc.Kind(p.Kind), Value: p.Value, Mode: mode, TTL: p.TTL,
 		Source: p.Source, Reason: p.Reason, AddedBy: p.AddedBy})
+	if f, ok := ioc.Refusal(err); ok {
+		return incident.PushResult{}, refusedFR{f: f, err: err}
+	}
 	if err != nil {
 		return incident.PushResult{}, err
 	}
 	return incident.PushResult{ID: ind.ID, Value: ind.Value, ExpiresAt: ind.ExpiresAt}, nil
+}
+
+// refusedFR says a guard refusal in French, for the incident's journal,
+// and keeps the refusal for errors.As.
+type refusedFR struct {
+	f   *ioc.Finding
+	err error
+}
+
+func (e refusedFR) Error() string { return "refusé : " + e.f.Message("fr") }
+func (e refusedFR) Unwrap() error { return e.err }
+
+// Vet implements incident.Vetter with the indicator store's guard: what
+// it refuses is dropped, shared infrastructure is demoted to watch.
+func (b Indicators) Vet(ctx context.Context, kind, value string) (string, string, error) {
+	_, _, f, err := b.Service.Check(ctx, ioc.Kind(kind), value)
+	switch {
+	case err != nil && store.Unavailable(err):
+		return "", "", err
+	case err != nil:
+		return "drop", "valeur invalide : " + err.Error(), nil
+	case f == nil:
+		return "", "", nil
+	case f.Shared:
+		return "watch", f.Message("fr"), nil
+	}
+	return "drop", f.Message("fr"), nil
+}
+
+// Exclude reports whether a value must not be shared with partners (STIX,
+// MISP): what the guard refuses or calls shared infrastructure.
+func (b Indicators) Exclude(kind, value string) bool {
+	action, _, err := b.Vet(context.Background(), kind, value)
+	return err == nil && action != ""
 }
 
 // Searcher is what Trace needs of the message trace (trace.Log).

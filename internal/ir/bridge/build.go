@@ -51,9 +51,10 @@ func NewService(d Deps) (*incident.Service, error) {
 	}
 	iocs := d.Indicators
 	if iocs == nil {
-		iocs = ioc.NewService(d.DB, ioc.ServiceOptions{Log: d.Log})
+		iocs = IndicatorService(cfg, d.DB, d.Log)
 	}
 	o.Indicators = Indicators{Service: iocs}
+	o.Renderer = report.Renderer{Exclude: o.Indicators.(Indicators).Exclude}
 	if d.Trace != nil {
 		o.Trace = Trace{Log: d.Trace}
 	}
@@ -63,6 +64,14 @@ func NewService(d Deps) (*incident.Service, error) {
 		}
 	}
 	return incident.New(o)
+}
+
+// IndicatorService is the indicator store as every front end gets it:
+// guarded by the warning lists and the organisation's own assets from the
+// configuration, feed entries living ioc.feed_ttl.
+func IndicatorService(cfg config.Config, db *store.DB, log *slog.Logger) *ioc.Service {
+	return ioc.NewService(db, ioc.ServiceOptions{Log: log, Guard: ioc.NewGuard(nil, ioc.Assets(cfg.Assets())),
+		FeedTTL: cfg.IOC.FeedTTL})
 }
 
 // Profile turns the configured profile into the reports' profile, its

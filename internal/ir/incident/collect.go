@@ -116,6 +116,10 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 		proposals = Propose(verdict, sum)
 		rec.Subject = verdict.Indicators.Subject
 	}
+	proposals, dropped, err := s.vet(ctx, proposals)
+	if err != nil {
+		return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
+	}
 	var saved []Indicator
 	err = s.change(ctx, id, false, func(tx Tx, j *journaler) error {
 		var err error
@@ -164,6 +168,9 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 		if len(fresh) > 0 {
 			text += " : " + strings.Join(fresh, ", ")
 		}
+		if len(dropped) > 0 {
+			text += fmt.Sprintf(" ; %d écarté(s) : %s", len(dropped), strings.Join(dropped, " ; "))
+		}
 		_, err = j.append(ctx, journal.Draft{Author: "vigie", Kind: journal.Finding, Text: text + "."}, now)
 		return err
 	})
@@ -190,6 +197,40 @@ func actionFR(a string) string {
 		return "différé"
 	}
 	return a
+}
+
+// Vetter judges a proposed indicator against what must never be blocked
+// (the warning lists and the organisation's own assets, known to the
+// indicator store). The sink implements it when it can.
+type Vetter interface {
+	// Vet returns "" to keep the proposal as suggested, "watch" to demote
+	// it (shared infrastructure), or "drop"; why says it in French.
+	Vet(ctx context.Context, kind, value string) (action, why string, err error)
+}
+
+// vet applies the sink's Vetter to proposals: the ones to drop are
+// returned as "kind value (why)" for the journal, the shared ones are
+// proposed in watch mode with the reason in their note.
+func (s *Service) vet(ctx context.Context, proposals []Indicator) (kept []Indicator, dropped []string, err error) {
+	v, ok := s.sink.(Vetter)
+	if !ok {
+		return proposals, nil, nil
+	}
+	for _, p := range proposals {
+		action, why, err := v.Vet(ctx, p.Kind, p.Value)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch action {
+		case "drop":
+			dropped = append(dropped, fmt.Sprintf("%s %s (%s)", p.Kind, p.Value, why))
+			continue
+		case "watch":
+			p.Suggested, p.Note = "watch", why
+		}
+		kept = append(kept, p)
+	}
+	return kept, dropped, nil
 }
 
 // LooksLikeMessage reports whether b starts with an RFC 5322 header block

@@ -51,6 +51,19 @@ type Indicator struct {
 // Key identifies an indicator within an incident.
 func (i Indicator) Key() string { return i.Kind + " " + i.Value }
 
+// webScheme reports whether u is an http, https or ftp URL.
+func webScheme(u string) bool {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return false
+	}
+	switch strings.ToLower(u[:i]) {
+	case "http", "https", "ftp":
+		return true
+	}
+	return false
+}
+
 // Propose turns a scanned message's indicators into proposals: the
 // addresses that sent it (From, envelope sender, Reply-To and other
 // senders), the domains of those addresses, the sending IP from the
@@ -59,6 +72,10 @@ func (i Indicator) Key() string { return i.Kind + " " + i.Value }
 // domain, say) are not proposed: the host is enough and the domain would
 // block innocent sites. Sender domains are proposed in watch mode, because
 // blocking a domain can hit legitimate mail (InterCERT action 7.c, IMPACT).
+// Non-web URLs and single-label hosts are never proposed. What must never
+// be blocked (warning lists, the organisation's own assets and people) is
+// the indicator store's knowledge: the service's Vetter removes it or
+// demotes it to watch before anything is saved.
 func Propose(v *scan.Verdict, evidenceSum string) []Indicator {
 	in := v.Indicators
 	var out []Indicator
@@ -101,10 +118,25 @@ func Propose(v *scan.Verdict, evidenceSum string) []Indicator {
 		add(KindIP, ip.String(), "Received (client IP)", "block", "")
 	}
 	for _, u := range in.URLs {
-		add(KindURL, u, "URL", "block", "")
+		// Only web links point at an attacker's server: chrome://,
+		// about:, file:, cid: and the like are the reader's own.
+		if webScheme(u) {
+			add(KindURL, u, "URL", "block", "")
+		}
 	}
 	for _, h := range in.Hosts {
-		add(KindHost, h, "URL host", "block", "")
+		h = strings.Trim(strings.ToLower(h), "[].")
+		if ip, err := netip.ParseAddr(h); err == nil {
+			if ip.IsGlobalUnicast() && !ip.IsPrivate() {
+				add(KindIP, ip.String(), "URL host", "block", "")
+			}
+			continue
+		}
+		// A single-label host ("intranet", "localhost") names a machine
+		// on the reader's own network, never an attacker's.
+		if strings.Contains(h, ".") {
+			add(KindHost, h, "URL host", "block", "")
+		}
 	}
 	for _, h := range in.Attachments {
 		add(KindSHA256, strings.ToLower(h), "attachment", "block", "")

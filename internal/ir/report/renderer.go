@@ -10,7 +10,11 @@ import (
 
 // Renderer produces every report format of an incident; the incident
 // service journals each production (incident.Renderer).
-type Renderer struct{}
+type Renderer struct {
+	// Exclude leaves out of MISP and STIX exports what must not be
+	// shared (see ShareOptions.Exclude); nil shares every indicator.
+	Exclude func(kind, value string) bool
+}
 
 var formats = []incident.Format{
 	{Name: "md", LabelFR: "rapport d'incident (Markdown)", LabelEN: "incident report (Markdown)"},
@@ -43,7 +47,7 @@ var fileTypes = map[string][2]string{ // format → extension, media type
 func (Renderer) Formats() []incident.Format { return formats }
 
 // Render implements incident.Renderer.
-func (Renderer) Render(in incident.ReportInput) (incident.Document, error) {
+func (rd Renderer) Render(in incident.ReportInput) (incident.Document, error) {
 	r, c := in.Request, in.Case
 	now := time.Now()
 	if in.Now != nil {
@@ -96,9 +100,9 @@ func (Renderer) Render(in incident.ReportInput) (incident.Document, error) {
 	case "phishtank":
 		err = PhishTank(&b, c, r.Target)
 	case "misp":
-		err = MISP(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP})
+		err = MISP(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude})
 	case "stix":
-		err = STIX(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP})
+		err = STIX(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude})
 	default:
 		return doc, fmt.Errorf("report: unknown format %q", r.Format)
 	}

@@ -33,6 +33,10 @@ type ShareOptions struct {
 	// TLP is a TLP 2.0 level, English or French ("": amber); an unknown
 	// level is refused.
 	TLP string
+	// Exclude, when set, leaves out what must not be shared: the values
+	// the indicator store's guard refuses or calls shared infrastructure
+	// (the same filter as extraction; bridge.Indicators.Exclude).
+	Exclude func(kind, value string) bool
 }
 
 func (o *ShareOptions) parse() (TLP, error) {
@@ -47,7 +51,21 @@ func (o *ShareOptions) parse() (TLP, error) {
 // seen signing in, a sender domain that may also send legitimate mail) is
 // shared for correlation, marked not for blocking (MISP to_ids false, STIX
 // anomalous-activity).
-func shared(c incident.Case) []incident.Indicator { return c.Indicators }
+// Values the indicator store's guard refuses or calls shared
+// infrastructure (o.Exclude) are not shared: the same filter as
+// extraction.
+func shared(c incident.Case, o ShareOptions) []incident.Indicator {
+	if o.Exclude == nil {
+		return c.Indicators
+	}
+	var out []incident.Indicator
+	for _, ind := range c.Indicators {
+		if !o.Exclude(ind.Kind, ind.Value) {
+			out = append(out, ind)
+		}
+	}
+	return out
+}
 
 func watched(ind incident.Indicator) bool {
 	return ind.Mode == "watch" || (ind.State == incident.Proposed && ind.Suggested == "watch")
@@ -172,7 +190,7 @@ func MISP(w io.Writer, c incident.Case, o ShareOptions) error {
 	if c.Incident.Type == incident.MailboxCompromise {
 		ev.Tag[1] = mispTag{`rsit:intrusions="unprivileged-account-compromise"`}
 	}
-	for _, ind := range shared(c) {
+	for _, ind := range shared(c, o) {
 		ct, ok := mispTypes[ind.Kind]
 		if !ok {
 			continue
@@ -225,7 +243,7 @@ func STIX(w io.Writer, c incident.Case, o ShareOptions) error {
 		stixMarking(tlp),
 	}
 	var refs []string
-	for _, ind := range shared(c) {
+	for _, ind := range shared(c, o) {
 		pattern, name := stixPattern(ind)
 		if pattern == "" {
 			continue
