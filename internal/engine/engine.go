@@ -28,6 +28,7 @@ import (
 	"vigie.dev/vigie/internal/rdap"
 	"vigie.dev/vigie/internal/received"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/warninglist"
 )
 
 // Options adds what the configuration cannot hold.
@@ -96,6 +97,10 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		if len(trust.Hosts) > 0 || len(trust.Networks) > 0 {
 			authn_ = &LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online}
 		}
+	}
+	// Load the warning lists now, not on the first message's clock.
+	if _, err := warninglist.Default(); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
 	}
 	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu}
 	if o.Indicators != nil {

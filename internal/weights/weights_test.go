@@ -158,3 +158,21 @@ func ExampleMeasure() {
 	fmt.Println(f.Detected, f.Quarantined, f.HamFlagged, f.Worst, f.WorstFlagged)
 	// Output: 50 50 50 news 100
 }
+
+// A model file is data an admin may point to: garbage gives an error,
+// never a panic, and whatever parses is usable.
+func FuzzParse(f *testing.F) {
+	f.Add(embedded)
+	f.Add([]byte("version: 1\nthresholds: {tag: 5, quarantine: 7, reject: 15}\nweights: {A: 1}\n"))
+	f.Add([]byte("version: 1\nthresholds: {tag: -1}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Parse(b)
+		if err != nil {
+			return
+		}
+		if m.Thresholds.Tag <= 0 || m.Thresholds.Quarantine < m.Thresholds.Tag {
+			t.Fatalf("accepted thresholds %+v", m.Thresholds)
+		}
+		_ = m.Score([]string{"A"}, nil)
+	})
+}
