@@ -88,7 +88,10 @@ func runIOCImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, f.tr("%s : %d indicateurs %s, %d lignes mal formées, %d refusées", "%s: %d indicators %s, %d malformed lines, %d refused"),
 			file, max(res.Imported, res.Records*boolInt(*dry)), verb, res.Bad, res.Refused)
 		if res.Excluded > 0 {
-			fmt.Fprintf(stdout, f.tr(", %d exclusions", ", %d exclusions"), res.Excluded)
+			fmt.Fprintf(stdout, f.tr(", %d exclusions (liste d'autorisation)", ", %d exclusions (allow list)"), res.Excluded)
+		}
+		if res.Restored > 0 {
+			fmt.Fprintf(stdout, f.tr(", %d retirés restaurés dans l'historique", ", %d removed ones restored as history"), res.Restored)
 		}
 		fmt.Fprintf(stdout, " (%v)\n", time.Since(start).Round(time.Millisecond))
 		if !res.Complete() {

@@ -20,10 +20,13 @@ const (
 	FormatRbldnsd Format = "rbldnsd" // rbldnsd ip4set/ip4trie/ip6trie/dnset data
 	FormatDROP    Format = "drop"    // Spamhaus DROP: "1.2.3.0/24 ; SBL123"
 	FormatURLs    Format = "urls"    // one URL per line (OpenPhish and the like)
+	FormatJSON    Format = "json"    // Vigie's JSON export: the lossless backup format
+	FormatSTIX    Format = "stix"    // a STIX 2.1 bundle: indicators' patterns and observables
+	FormatMISP    Format = "misp"    // a MISP event (or a list of events): its attributes
 )
 
 // Formats lists the import formats.
-var Formats = []Format{FormatPlain, FormatCSV, FormatRbldnsd, FormatDROP, FormatURLs}
+var Formats = []Format{FormatPlain, FormatCSV, FormatRbldnsd, FormatDROP, FormatURLs, FormatJSON, FormatSTIX, FormatMISP}
 
 // ParseFormat accepts an import format name.
 func ParseFormat(s string) (Format, error) {
@@ -32,7 +35,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("ioc: unknown feed format %q (want plain, csv, rbldnsd, drop or urls)", s)
+	return "", fmt.Errorf("ioc: unknown feed format %q (want plain, csv, rbldnsd, drop, urls, json, stix or misp)", s)
 }
 
 // Record is one indicator read from a feed. Mode, Expires and Reason are
@@ -49,6 +52,9 @@ type Record struct {
 	TLP        string
 	Source     string // the record's own source (lossless JSON), else the import's
 	Code       byte   // rbldnsd per-entry A value (last octet), 0 when none
+	// Full is the whole indicator of a lossless JSON backup: its author,
+	// creation time, removal and sightings are restored as they were.
+	Full *Indicator
 }
 
 // LineError reports a malformed feed line, which is skipped.
@@ -112,6 +118,12 @@ func ReadFeed(r io.Reader, f Format, opts FeedOptions, fn func(Record) error) (F
 		p = (&rbldnsdParser{fr: fr}).line
 	case FormatCSV:
 		p = (&csvParser{fr: fr}).line
+	case FormatJSON:
+		return fr.res, fr.json(r)
+	case FormatSTIX:
+		return fr.res, fr.stix(r)
+	case FormatMISP:
+		return fr.res, fr.misp(r)
 	default:
 		return FeedResult{}, fmt.Errorf("ioc: unknown feed format %q", f)
 	}

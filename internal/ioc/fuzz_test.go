@@ -76,7 +76,7 @@ func FuzzReadFeed(f *testing.F) {
 			}
 			return nil
 		})
-		if errors.Is(err, ErrBinary) {
+		if errors.Is(err, ErrBinary) || errors.Is(err, ErrBadDocument) {
 			return
 		}
 		if err != nil {

@@ -391,6 +391,7 @@ type ImportOptions struct {
 type ImportResult struct {
 	FeedResult
 	Imported int // records stored (re-imported values count once per read)
+	Restored int // removed indicators of a backup restored as history
 }
 
 // Complete reports whether every line of the feed was imported: no
@@ -415,15 +416,35 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		return res, err
 	}
 	batch := make([]store.IndicatorRow, 0, importBatch)
+	var sightings []store.Sighting // parallel to batch: what a backup says of each row's hits
+	var history []store.IndicatorRow
 	flush := func() error {
+		if len(history) > 0 {
+			n, err := s.ix.InsertHistory(ctx, history)
+			if err != nil {
+				return fmt.Errorf("ioc: import %s: %w", opts.Name, err)
+			}
+			res.Restored += n
+			history = history[:0]
+		}
 		if len(batch) == 0 {
 			return nil
 		}
-		if _, err := s.ix.Upsert(ctx, batch); err != nil {
+		ids, err := s.ix.Upsert(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("ioc: import %s: %w", opts.Name, err)
+		}
+		seen := map[int64]store.Sighting{}
+		for i, sg := range sightings {
+			if sg.Hits > 0 || !sg.First.IsZero() || !sg.Last.IsZero() {
+				seen[ids[i]] = sg
+			}
+		}
+		if err := s.ix.MergeSightings(ctx, seen); err != nil {
 			return fmt.Errorf("ioc: import %s: %w", opts.Name, err)
 		}
 		res.Imported += len(batch)
-		batch = batch[:0]
+		batch, sightings = batch[:0], sightings[:0]
 		return nil
 	}
 	fr, err := ReadFeed(r, opts.Format, FeedOptions{Name: opts.Name, Kind: opts.Kind}, func(rec Record) error {
@@ -442,16 +463,38 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		if n.TLP == "" {
 			n.TLP = opts.TLP
 		}
+		if full := rec.Full; full != nil && full.ExpiresAt.IsZero() {
+			n.TTL = Forever // a backup's entry without expiry stays without
+		}
 		row, err := s.prepare(n)
 		if err != nil {
 			return err
+		}
+		var sg store.Sighting
+		if full := rec.Full; full != nil {
+			// A backup restores who added it, when, and what became of it.
+			if !full.CreatedAt.IsZero() {
+				row.CreatedAt = full.CreatedAt
+			}
+			if full.AddedBy != "" {
+				row.AddedBy = full.AddedBy
+			}
+			if !full.RemovedAt.IsZero() {
+				row.RemovedAt, row.RemovedBy = full.RemovedAt, full.RemovedBy
+				row.Hits, row.FirstHitAt, row.LastHitAt = full.Hits, full.FirstHitAt, full.LastHitAt
+				if !opts.DryRun {
+					history = append(history, row)
+				}
+				return nil
+			}
+			sg = store.Sighting{Hits: full.Hits, First: full.FirstHitAt, Last: full.LastHitAt}
 		}
 		if Mode(row.Mode) != Allow {
 			f := s.guard.Check(Kind(row.Kind), row.Value)
 			if f == nil {
 				f = allow.check(Kind(row.Kind), row.Value)
 			}
-			if f != nil {
+			if f != nil && !(f.Shared && f.Kind == KindURL) {
 				return &RefusedError{Finding: *f}
 			}
 		} else {
@@ -461,6 +504,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 			return nil
 		}
 		batch = append(batch, row)
+		sightings = append(sightings, sg)
 		if len(batch) == importBatch {
 			return flush()
 		}
