@@ -50,3 +50,36 @@ Content-Type: text/plain; charset=utf-8`, "Votre colis est en attente.\n")
 		t.Errorf("generated sender without bounce tracking not flagged: %v", names(v))
 	}
 }
+
+// A brand's own infrastructure is never impersonation: Google Groups
+// distributes from googlegroups.com and says so, GitHub (Microsoft's)
+// writes about Microsoft accounts from github.com.
+func TestBrandInfrastructureIsTheBrand(t *testing.T) {
+	cfg := config.Default()
+	cfg.Auth.Mode = "headers"
+	s, err := New(&cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, raw := range map[string][]byte{
+		"google groups": msg(`From: "'Claire Petit' via Infirmiers hygiène" <infirmiers-hygiene@googlegroups.com>
+To: infirmiers-hygiene@googlegroups.com
+Subject: Affiches hygiène des mains
+Date: Tue, 12 Mar 2024 09:00:00 +0100
+Message-ID: <g1@mail.gmail.com>
+Content-Type: text/plain; charset=utf-8`, "Bonjour, les affiches sont dans le dossier Google Drive du groupe.\n\n--\nVous recevez ce message, car vous êtes abonné au groupe Google Groupes « Infirmiers hygiène ».\n"),
+		"github": msg(`From: GitHub <noreply@github.com>
+To: dsi@example-hopital.fr
+Subject: [GitHub] A third-party OAuth application has been added to your account
+Date: Tue, 12 Mar 2024 09:00:00 +0100
+Message-ID: <gh1@github.com>
+Content-Type: text/plain; charset=utf-8`, "The Microsoft Teams application was recently authorized to access your account.\nVisit https://github.com/settings/connections/applications for more information.\n"),
+	} {
+		v := s.Scan(context.Background(), raw, scan.Envelope{})
+		for _, n := range []string{"BRAND_MENTION_UNOFFICIAL", "BRAND_DISPLAY_NAME", "BRAND_SUBJECT_OTHER_SENDER"} {
+			if v.Has(n) {
+				t.Errorf("%s: %s %v", name, n, v.Signals)
+			}
+		}
+	}
+}

@@ -27,6 +27,9 @@ func phishFixtures(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	out["chorus-pro-phish.eml"] = b
+	for name, raw := range impersonations() {
+		out["impersonation/"+name] = raw
+	}
 	for _, c := range lureSentences {
 		for lang, text := range map[string]string{"fr": c.fr, "en": c.en} {
 			out[c.signal+"/"+lang] = msg("From: Service <service@expediteur-exemple.com>\nSubject: Information\nContent-Type: text/plain; charset=utf-8", text+"\n")
@@ -88,4 +91,68 @@ func TestLurePhrasesHaveEvidence(t *testing.T) {
 	if len(weak) > 0 {
 		t.Errorf("%d corpus-sourced phrases match fewer than three training phishing messages:\n%s", len(weak), strings.Join(weak, "\n"))
 	}
+}
+
+// Every brand of the catalogue is exercised: a fixture or a phishing
+// message of the training part raises a brand signal naming it. A brand
+// nobody imitates in any of them is an entry without evidence.
+func TestBrandEntriesAreExercised(t *testing.T) {
+	if _, err := os.Stat(sharedCorpus); err != nil {
+		t.Skip("../shared/corpus is not beside the repository (see README: tests run from a worktree beside ../shared)")
+	}
+	cfg := gatewayConfig(t)
+	s, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws [][]byte
+	for _, raw := range phishFixtures(t) {
+		raws = append(raws, raw)
+	}
+	items, err := corpus.List([]string{filepath.Join(sharedCorpus, "phish")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range corpus.Only(items, corpus.Train) {
+		raw, err := corpus.Read(it.Path, message.DefaultLimits().MaxSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	named := map[string]bool{}
+	for _, raw := range raws {
+		for _, sig := range s.Scan(t.Context(), raw, scan.Envelope{}).Signals {
+			if strings.Contains(sig.Name, "BRAND") || strings.Contains(sig.Name, "LOOKALIKE") || strings.Contains(sig.Name, "HOMOGLYPH") || strings.HasPrefix(sig.Name, "INSTITUTION") {
+				named[sig.Detail] = true
+			}
+		}
+	}
+	for _, b := range brandNames(t) {
+		found := false
+		for d := range named {
+			if strings.HasPrefix(d, b+" <") || strings.HasSuffix(d, "~ "+b) || d == b {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("brand %q: no fixture and no training phishing message exercises it", b)
+		}
+	}
+}
+
+func brandNames(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../checks/brand/brands.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if n, ok := strings.CutPrefix(l, "- name: "); ok {
+			out = append(out, strings.Trim(n, `"'`))
+		}
+	}
+	return out
 }

@@ -36,14 +36,23 @@ type Brand struct {
 	DisplayOnly []string `yaml:"display_only"` // names too common to look for in bodies
 	Labels      []string `yaml:"labels"`
 	Domains     []string `yaml:"domains"`
-	Institution bool     `yaml:"institution"`
+	// Infrastructure lists the other domains the brand itself sends from
+	// or links to: its content and image hosts, short links, groups and
+	// notification services. A brand is never impersonating itself there.
+	// Hosts where anyone can publish (a cloud bucket, a pages service)
+	// are not the brand's and are not listed.
+	Infrastructure []string `yaml:"infrastructure"`
+	Institution    bool     `yaml:"institution"`
 }
 
-// Official reports whether host belongs to one of the brand's domains.
+// Official reports whether host belongs to one of the brand's domains or
+// to its infrastructure.
 func (b *Brand) Official(host string) bool {
-	for _, d := range b.Domains {
-		if urlx.InDomain(host, d) {
-			return true
+	for _, list := range [][]string{b.Domains, b.Infrastructure} {
+		for _, d := range list {
+			if urlx.InDomain(host, d) {
+				return true
+			}
 		}
 	}
 	return false
@@ -93,7 +102,7 @@ func New(o Options) (*Check, error) {
 				c.everywhere.Add(n, i)
 			}
 		}
-		for _, d := range b.Domains {
+		for _, d := range append(append([]string(nil), b.Domains...), b.Infrastructure...) {
 			c.official[strings.ToLower(d)] = true
 		}
 		for _, l := range b.Labels {
