@@ -375,6 +375,7 @@ type Serve struct {
 	Quarantine QuarantineCfg `yaml:"quarantine"`
 	Trace      TraceCfg      `yaml:"trace"`
 	RBL        RBLCfg        `yaml:"rbl"`
+	Digest     DigestCfg     `yaml:"digest"`
 	// FailOpen accepts a message that could not be scanned (internal error,
 	// deadline) with an X-Vigie-Verdict: unscanned header instead of a
 	// 451 4.7.1 temporary failure.
@@ -432,12 +433,51 @@ type RelayCfg struct {
 	Workers  int           `yaml:"workers"` // parallel deliveries to the next hop
 }
 
-// HTTPCfg is the scan API and /metrics listener.
+// HTTPCfg is the console, scan API and /metrics listener.
 type HTTPCfg struct {
 	Enabled bool   `yaml:"enabled"`
 	Listen  string `yaml:"listen"`
 	// Tokens are the bearer tokens accepted by /api/v1; none disables the API.
 	Tokens []string `yaml:"tokens"`
+	// TLSCert and TLSKey (PEM files) serve HTTPS; SIGHUP re-reads them.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	// TrustedProxies are the reverse proxies (addresses or networks) whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// SecureCookies marks cookies Secure whatever the request says (TLS
+	// ended by a proxy that sends no X-Forwarded-Proto).
+	SecureCookies bool `yaml:"secure_cookies"`
+}
+
+// DigestCfg is the end users' daily quarantine digest.
+type DigestCfg struct {
+	Enabled bool   `yaml:"enabled"`
+	At      string `yaml:"at"`       // local time of day, "08:00"
+	BaseURL string `yaml:"base_url"` // the console as users reach it, https://vigie.example-hopital.fr
+	From    string `yaml:"from"`     // sender address of the digest
+	// LinkTTL is how long a release-request link stays valid.
+	LinkTTL time.Duration `yaml:"link_ttl"`
+	// AutoReleaseBelow releases a message at its recipient's request,
+	// without an admin, when its score is below this (0: always ask).
+	AutoReleaseBelow float64 `yaml:"auto_release_below"`
+}
+
+// Proxies parses TrustedProxies.
+func (h HTTPCfg) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, n := range h.TrustedProxies {
+		p, err := netip.ParsePrefix(n)
+		if err != nil {
+			a, err2 := netip.ParseAddr(n)
+			if err2 != nil {
+				return nil, fmt.Errorf("serve.http.trusted_proxies: %q: %w", n, err)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // QuarantineCfg bounds the quarantine kept under data_dir/quarantine.
@@ -480,6 +520,7 @@ func DefaultServe() Serve {
 		HTTP:       HTTPCfg{Enabled: true, Listen: "127.0.0.1:8025"},
 		Quarantine: QuarantineCfg{Retention: 30 * 24 * time.Hour, MaxBytes: 10 << 30},
 		Trace:      TraceCfg{Retention: 180 * 24 * time.Hour},
+		Digest:     DigestCfg{At: "08:00", LinkTTL: 7 * 24 * time.Hour},
 		RBL: RBLCfg{Enabled: true, Listen: "127.0.0.1:5353", IPZone: "bl.vigie.local",
 			DomainZone: "dbl.vigie.local", URLZone: "uribl.vigie.local", RateLimit: 100},
 	}
@@ -494,6 +535,23 @@ func (s *Serve) Validate() error {
 	}
 	if (s.Relay.TLSCert == "") != (s.Relay.TLSKey == "") {
 		return fmt.Errorf("serve.relay: tls_cert and tls_key go together")
+	}
+	if (s.HTTP.TLSCert == "") != (s.HTTP.TLSKey == "") {
+		return fmt.Errorf("serve.http: tls_cert and tls_key go together")
+	}
+	if _, err := s.HTTP.Proxies(); err != nil {
+		return err
+	}
+	if s.Digest.Enabled {
+		if _, err := time.Parse("15:04", s.Digest.At); err != nil {
+			return fmt.Errorf("serve.digest.at: %q is not a time of day like 08:00", s.Digest.At)
+		}
+		if !strings.HasPrefix(s.Digest.BaseURL, "https://") && !strings.HasPrefix(s.Digest.BaseURL, "http://") {
+			return fmt.Errorf("serve.digest.base_url: %q is not the console's http(s) address", s.Digest.BaseURL)
+		}
+		if !strings.Contains(s.Digest.From, "@") || s.Digest.LinkTTL <= 0 {
+			return fmt.Errorf("serve.digest: from must be an address and link_ttl positive")
+		}
 	}
 	if s.Relay.MaxSize <= 0 || s.Relay.MaxRecipients <= 0 || s.Relay.Workers <= 0 {
 		return fmt.Errorf("serve.relay: max_size, max_recipients and workers must be positive")

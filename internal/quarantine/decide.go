@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"fmt"
+	"strings"
 	"time"
 
 	"vigie.dev/vigie/internal/store"
@@ -40,7 +41,7 @@ func ParseAction(s string) (Action, error) {
 // Class is what the action teaches: "phish", "ham" or "" (nothing).
 func (a Action) Class() string {
 	switch a {
-	case Release, NotPhish:
+	case Release, NotPhish, requestAction:
 		return "ham"
 	case Phish:
 		return "phish"
@@ -169,3 +170,41 @@ func (s *Store) Decisions(ctx context.Context, qid string, limit int) ([]store.D
 	}
 	return s.db.Decisions().Recent(ctx, limit)
 }
+
+// ReleaseTo delivers a held message to one of its recipients only (an end
+// user's request from the digest). The message stays held for the others;
+// with a single recipient it is released. learn records the release as
+// ham, as an operator's release is (an approval; not an automatic one).
+func (s *Store) ReleaseTo(ctx context.Context, id, rcpt, by string, d Deliverer, learn bool) (Entry, error) {
+	raw, e, err := s.Raw(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	if !e.ReleasedAt.IsZero() {
+		return e, fmt.Errorf("%w: %s was released by %s", ErrNotHeld, id, e.ReleasedBy)
+	}
+	found := false
+	for _, r := range e.RcptTo {
+		found = found || strings.EqualFold(r, rcpt)
+	}
+	if !found {
+		return e, fmt.Errorf("quarantine: %s was not addressed to %s", id, rcpt)
+	}
+	if len(e.RcptTo) == 1 {
+		if e, err = s.Release(ctx, id, by, d); err != nil {
+			return e, err
+		}
+	} else {
+		if err := d.Deliver(ctx, e.MailFrom, []string{rcpt}, raw); err != nil {
+			return e, &DeliveryError{ID: id, Err: err}
+		}
+		s.log.Info("quarantine release to one recipient", "id", id, "by", by, "rcpt", rcpt)
+	}
+	if learn {
+		return e, s.learnFrom(ctx, e, requestAction, by)
+	}
+	return e, nil
+}
+
+// requestAction records a release made at a recipient's request.
+const requestAction Action = "request"

@@ -67,6 +67,18 @@ func (r *Releases) Get(ctx context.Context, id int64) (ReleaseRequest, error) {
 	return rr, nil
 }
 
+// Find returns the request for a message and recipient, or ErrNotFound.
+func (r *Releases) Find(ctx context.Context, qid, rcpt string) (ReleaseRequest, error) {
+	rr, err := scanRelease(r.db.QueryRow(ctx, `SELECT `+releaseCols+` FROM release_requests WHERE quarantine_id = ? AND rcpt = ?`, qid, rcpt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return rr, ErrNotFound
+	}
+	if err != nil {
+		return rr, fmt.Errorf("store: release request %s for %s: %w", qid, rcpt, err)
+	}
+	return rr, nil
+}
+
 // List returns the requests in a status ("" any), newest first.
 func (r *Releases) List(ctx context.Context, status string, limit int) ([]ReleaseRequest, error) {
 	if limit <= 0 {

@@ -55,6 +55,9 @@ type Options struct {
 	// Explain re-reads a held message to show each reason with its detail
 	// (the quarantine keeps only signal names); nil shows names and texts.
 	Explain func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict
+	// Digest, when set, serves the release-request links of the end
+	// users' daily digest (see DigestOptions).
+	Digest *DigestOptions
 	// Tokens are the API bearer tokens (httpapi's); a token acts as an
 	// admin named "api".
 	Tokens []string
@@ -126,6 +129,11 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	page("GET /{$}", s.dashboardPage)
 	page("GET /quarantine", s.quarantinePage)
 	page("GET /quarantine/{id}", s.messagePage)
+	page("GET /quarantine/requests", s.requestsPage)
+	// End users' links from their digest: no account, the signed link is
+	// the capability for one message.
+	mux.HandleFunc("GET /digest/release", s.requestPage)
+	mux.HandleFunc("POST /digest/release", s.requestPost)
 	page("GET /trace", s.tracePage)
 	page("GET /indicators", s.indicatorsPage)
 	page("GET /incidents", s.incidentsPage)
@@ -149,6 +157,9 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	api("POST /api/v1/quarantine/{id}/phish", account.Quarantine, s.quarantineAction(quarantine.Phish))
 	api("POST /api/v1/quarantine/{id}/not-phish", account.Quarantine, s.quarantineAction(quarantine.NotPhish))
 	mux.Handle("POST /api/v1/quarantine/bulk", s.apiAuthRaw(account.Quarantine, s.quarantineBulk))
+	api("GET /api/v1/release-requests", account.Quarantine, s.requestList)
+	api("POST /api/v1/release-requests/{id}/approve", account.Quarantine, s.requestDecide(true))
+	api("POST /api/v1/release-requests/{id}/refuse", account.Quarantine, s.requestDecide(false))
 	api("POST /api/v1/quarantine/{id}/incident", account.Incidents, s.quarantineIncident)
 	mux.Handle("GET /api/v1/trace.csv", s.apiAuthRaw(account.Read, s.traceCSV))
 	api("GET /api/v1/indicators", account.Read, s.indicatorList)

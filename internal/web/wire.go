@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
@@ -45,8 +48,23 @@ func ForGateway(g Gateway) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	h := cfg.Serve.HTTP
+	proxies, err := h.Proxies()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	var digest *DigestOptions
+	if dc := cfg.Serve.Digest; dc.Enabled {
+		key, err := loadKey(filepath.Join(g.DataDir, "digest.key"))
+		if err != nil {
+			return nil, fmt.Errorf("web: digest: %w", err)
+		}
+		digest = &DigestOptions{BaseURL: dc.BaseURL, From: dc.From, Key: key, TTL: dc.LinkTTL,
+			AutoReleaseBelow: dc.AutoReleaseBelow, Mailer: g.Release, At: dc.At}
+	}
 	return New(Options{DB: g.DB, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
 		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, Log: g.Log,
+		TrustedProxies: proxies, SecureCookies: h.SecureCookies || h.TLSCert != "", Digest: digest,
 		Explain: func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict {
 			// The content checks again, without live DNS: the message's
 			// authentication was judged at the door.
@@ -54,6 +72,21 @@ func ForGateway(g Gateway) (*Server, error) {
 			sc.Auth = nil
 			return sc.ScanMessage(ctx, raw, m, scan.Envelope{})
 		}})
+}
+
+// loadKey reads the 32-byte key at path, creating it (mode 0600) on first
+// use: the digest links stay valid across restarts.
+func loadKey(path string) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil && len(b) == 32 {
+		return b, nil
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	k := NewDigestKey()
+	if err := os.WriteFile(path, k, 0o600); err != nil {
+		return nil, err
+	}
+	return k, nil
 }
 
 // liveScanner follows the gateway's scanner across reloads.

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vigie.dev/vigie/internal/bayes"
@@ -73,6 +74,8 @@ type Daemon struct {
 	milter *milter.Server
 	relay  *relay.Server
 	http   *http.Server
+	// httpCert is the console's HTTPS certificate, reloaded on SIGHUP.
+	httpCert *certFiles
 	// Console is the web console served with the HTTP API.
 	Console *web.Server
 
@@ -179,6 +182,16 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 			return nil, err
 		}
 		d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+		if s.HTTP.TLSCert != "" {
+			// HTTPS: the certificate pair is re-read on Reload (SIGHUP), so a
+			// renewed certificate applies without a restart.
+			d.httpCert = &certFiles{cert: s.HTTP.TLSCert, key: s.HTTP.TLSKey}
+			if err := d.httpCert.load(); err != nil {
+				ln.Close()
+				return nil, fmt.Errorf("serve: http: %w", err)
+			}
+			ln = tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: d.httpCert.get})
+		}
 		d.serve("http", func() error {
 			if err := d.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
@@ -219,6 +232,13 @@ func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, 
 		defer d.bg.Done()
 		ws.PurgeLoop(bg)
 	}()
+	if d.cfg.Serve.Digest.Enabled {
+		d.bg.Add(1)
+		go func() {
+			defer d.bg.Done()
+			ws.DigestLoop(bg)
+		}()
+	}
 	return ws.Handler(h.Routes()), nil
 }
 
@@ -375,6 +395,11 @@ func (d *Daemon) Reload() error {
 	}
 	d.Gateway.SetScanner(sc)
 	d.Gateway.Configure(settings(&cfg))
+	if d.httpCert != nil {
+		if err := d.httpCert.load(); err != nil {
+			return err
+		}
+	}
 	d.log.Info("configuration reloaded", "file", d.o.ConfigPath, "subject_prefix", cfg.Policy.SubjectPrefix)
 	return nil
 }
@@ -422,3 +447,20 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// certFiles is a certificate pair read from files, swapped whole on load.
+type certFiles struct {
+	cert, key string
+	cur       atomic.Pointer[tls.Certificate]
+}
+
+func (c *certFiles) load() error {
+	pair, err := tls.LoadX509KeyPair(c.cert, c.key)
+	if err != nil {
+		return fmt.Errorf("tls certificate %s: %w", c.cert, err)
+	}
+	c.cur.Store(&pair)
+	return nil
+}
+
+func (c *certFiles) get(*tls.ClientHelloInfo) (*tls.Certificate, error) { return c.cur.Load(), nil }
