@@ -351,7 +351,10 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 	}
 
 	// The failed log-in is on the audit page.
-	if audit := func() string { run("audit", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible("table", chromedp.ByQuery)); return text("main") }(); !strings.Contains(audit, "login.failed") {
+	if audit := func() string {
+		run("audit", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible("table", chromedp.ByQuery))
+		return text("main")
+	}(); !strings.Contains(audit, "login.failed") {
 		t.Error("the failed log-in is not on the audit page")
 	}
 
@@ -424,4 +427,6 @@ func shotTo(name string) chromedp.Action {
 	})
 }
 
-func storeQuery(rcpt string) store.QuarantineQuery { return store.QuarantineQuery{Rcpt: rcpt, Limit: 1} }
+func storeQuery(rcpt string) store.QuarantineQuery {
+	return store.QuarantineQuery{Rcpt: rcpt, Limit: 1}
+}

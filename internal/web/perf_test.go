@@ -34,7 +34,7 @@ func seedQuarantineRows(t testing.TB, db *store.DB, n int) {
 			cols := []any{fmt.Sprintf("%s-%08d", at.UTC().Format("20060102T150405"), i), at.UnixMilli(),
 				fmt.Sprintf("bounce%d@sender%d.example", i, i%500), fmt.Sprintf(`["user%d@example-hopital.fr"]`, i%300),
 				fmt.Sprintf("contact@sender%d.example", i%500), fmt.Sprintf("Expéditeur %d", i%500),
-				fmt.Sprintf("Facture %d en attente de règlement", i), float64(5+i%20), "LURE_INVOICE URL_SHORTENER"}
+				fmt.Sprintf("Facture %d en attente de règlement", i), float64(5 + i%20), "LURE_INVOICE URL_SHORTENER"}
 			text := strings.ToLower(fmt.Sprint(cols[6], " ", cols[5], " ", cols[4], " ", cols[2], " ", cols[3]))
 			if _, err := st.ExecContext(ctx, append(cols, text)...); err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
@@ -19,8 +20,10 @@ import (
 // heldMessage builds a small message with a display name.
 func heldMessage(i int) []byte {
 	return fmt.Appendf(nil, "From: \"Service Paie %d\" <paie%d@abatos.fr>\r\nTo: bob@example.test\r\nSubject: Bulletin de salaire n°%d\r\n"+
-		"Message-ID: <%d@abatos.fr>\r\nDate: Mon, 1 Dec 2026 09:00:00 +0100\r\n\r\nVotre bulletin est disponible.\r\n", i, i, i, i)
+		"Message-ID: <%d@abatos.fr>\r\nDate: Mon, 1 Dec 2026 09:00:00 +0100\r\n\r\nVotre bulletin de %s est disponible.\r\n", i, i, i, i, months[i%len(months)])
 }
+
+var months = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
 
 // fill puts n messages in quarantine, one minute apart, every 7th to alice.
 func fill(t testing.TB, q *quarantine.Store, n int) {
@@ -228,5 +231,41 @@ func BenchmarkQuarantinePage(b *testing.B) {
 		if _, _, err := q.Page(ctx, store.QuarantineQuery{Limit: 50, Before: last}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDecisionsTeachTheClassifier: with the per-site classifier on, a
+// console decision goes through its Feedback method at once, and the
+// decisions taken before it was on are replayed into it.
+func TestDecisionsTeachTheClassifier(t *testing.T) {
+	f := newFixture(t)
+	fill(t, f.s.o.Quarantine, 6)
+	ctx := context.Background()
+	c, csrf := f.session(t, "anna")
+	pg := listAPI(t, f, c, "q=bulletin")
+	// Before the classifier: recorded, pending.
+	if w := f.do(t, "POST", "/api/v1/quarantine/"+pg.Entries[0].ID+"/phish", c, csrf, ""); w.Code != 200 {
+		t.Fatalf("phish: %d %s", w.Code, w.Body)
+	}
+	l := &bayes.Learner{DB: f.s.o.DB}
+	f.s.o.Quarantine.Learner = Decisions{l}
+	if n, err := f.s.o.Quarantine.Replay(ctx, f.s.o.Quarantine.Learner); n != 1 || err != nil {
+		t.Fatalf("replay: %d %v", n, err)
+	}
+	for _, e := range pg.Entries[1:3] {
+		if w := f.do(t, "POST", "/api/v1/quarantine/"+e.ID+"/release", c, csrf, ""); w.Code != 200 {
+			t.Fatalf("release: %d %s", w.Code, w.Body)
+		}
+	}
+	st, err := f.s.o.DB.Bayes().State(ctx)
+	if err != nil || st.Phish != 1 || st.Ham != 2 {
+		t.Errorf("classifier learned phish %d, ham %d (%v); want 1 and 2", st.Phish, st.Ham, err)
+	}
+	r := httptest.NewRequest("GET", "/quarantine/"+pg.Entries[1].ID, nil)
+	r.AddCookie(c)
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	if !strings.Contains(w.Body.String(), "appris comme légitime") || !strings.Contains(w.Body.String(), `badge ok">appris`) {
+		t.Errorf("the message page does not show the decision learned:\n%.3000s", w.Body)
 	}
 }

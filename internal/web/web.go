@@ -217,8 +217,16 @@ func (s *Server) token(r *http.Request) bool {
 }
 
 // PurgeLoop deletes expired sessions every hour until ctx ends; it first
-// computes the dashboards so that the first view answers at once.
+// computes the dashboards so that the first view answers at once, and
+// hands the classifier the decisions it has not learned yet.
 func (s *Server) PurgeLoop(ctx context.Context) {
+	if l := s.o.Quarantine.Learner; l != nil {
+		if n, err := s.o.Quarantine.Replay(ctx, l); err != nil && ctx.Err() == nil {
+			s.log.Warn("replaying decisions to the classifier", "learned", n, "err", err)
+		} else if n > 0 {
+			s.log.Info("decisions replayed to the classifier", "learned", n)
+		}
+	}
 	for _, p := range []string{"24h", "7d"} {
 		if _, err := s.cachedDashboard(ctx, p); err != nil && ctx.Err() == nil {
 			s.log.Warn("dashboard", "err", err)

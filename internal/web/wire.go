@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/ir/bridge"
@@ -29,7 +30,11 @@ type Gateway struct {
 	Trace      *trace.Log
 	Release    quarantine.Deliverer
 	Tokens     []string
-	Log        *slog.Logger
+	// Learner is the per-site classifier (nil when serve.bayes is off):
+	// the operators' decisions teach it, and those taken while it was off
+	// are replayed when it is on.
+	Learner *bayes.Learner
+	Log     *slog.Logger
 }
 
 // ForGateway wires the console to a gateway's services the way the CLI
@@ -47,6 +52,9 @@ func ForGateway(g Gateway) (*Server, error) {
 	inc, err := bridge.NewService(deps)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
+	}
+	if g.Learner != nil {
+		g.Quarantine.Learner = Decisions{g.Learner}
 	}
 	h := cfg.Serve.HTTP
 	proxies, err := h.Proxies()
@@ -87,6 +95,29 @@ func loadKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return k, nil
+}
+
+// Decisions teaches the classifier the operators' decisions through its
+// Feedback method: a release or "not phishing" is bayes.Released (ham), a
+// confirmation bayes.Confirmed (phish).
+type Decisions struct{ L *bayes.Learner }
+
+// LearnDecision implements quarantine.Learner. A message the classifier
+// refuses (empty, already learned the same way) counts as taken: replaying
+// it would be refused again.
+func (d Decisions) LearnDecision(ctx context.Context, raw []byte, phish bool, by string) error {
+	dec := bayes.Released
+	if phish {
+		dec = bayes.Confirmed
+	}
+	r, err := d.L.Feedback(ctx, raw, dec, by)
+	if err != nil {
+		return err
+	}
+	if r.Err != nil && d.L.Log != nil {
+		d.L.Log.Info("classifier refused a decision's message", "decision", dec, "by", by, "err", r.Err)
+	}
+	return nil
 }
 
 // liveScanner follows the gateway's scanner across reloads.

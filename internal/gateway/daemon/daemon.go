@@ -221,7 +221,7 @@ func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, 
 		release = &nexthop.Client{Addr: to, HELO: d.nexthop.HELO, MaxIdle: 1}
 	}
 	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Config: d.cfg, Gateway: d.Gateway, Quarantine: d.Quarantine,
-		Trace: d.Trace, Release: nexthop.Release{Client: release}, Tokens: d.cfg.Serve.HTTP.Tokens, Log: d.log})
+		Trace: d.Trace, Release: nexthop.Release{Client: release}, Tokens: d.cfg.Serve.HTTP.Tokens, Learner: d.Learner, Log: d.log})
 	if err != nil {
 		return nil, fmt.Errorf("serve: console: %w", err)
 	}

@@ -123,10 +123,10 @@ type Options struct {
 
 // Service manages accounts and sessions.
 type Service struct {
-	users  *store.Users
-	now    func() time.Time
-	cost   int
-	ttl    time.Duration
+	users *store.Users
+	now   func() time.Time
+	cost  int
+	ttl   time.Duration
 	// Failures are counted per account and address pair (the usual
 	// allowance), per address (four times it: several users may share
 	// one), and per account from anywhere (ten times it, a distributed

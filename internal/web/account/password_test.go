@@ -10,16 +10,16 @@ func TestCheckPassword(t *testing.T) {
 		user, pw string
 		ok       bool
 	}{
-		{"alice", "password1234", false},       // issue 18: a common password with digits
-		{"alice", "P@ssw0rd2024!", false},      // leet and a year
-		{"alice", "motdepasse123", false},      // French, in the breached list
-		{"alice", "azertyuiopqs", false},       // keyboard run
-		{"alice", "123456789012", false},       // digits only
-		{"alice", "passwordpassword", false},   // a common word repeated
-		{"alice", "abababababab", false},       // few characters
-		{"alice", "alice-est-la-2026", false},  // the user name
-		{"alice", "qwertyuiop123", false},      // in the list
-		{"alice", "court", false},              // too short
+		{"alice", "password1234", false},      // issue 18: a common password with digits
+		{"alice", "P@ssw0rd2024!", false},     // leet and a year
+		{"alice", "motdepasse123", false},     // French, in the breached list
+		{"alice", "azertyuiopqs", false},      // keyboard run
+		{"alice", "123456789012", false},      // digits only
+		{"alice", "passwordpassword", false},  // a common word repeated
+		{"alice", "abababababab", false},      // few characters
+		{"alice", "alice-est-la-2026", false}, // the user name
+		{"alice", "qwertyuiop123", false},     // in the list
+		{"alice", "court", false},             // too short
 		{"alice", "un mot de passe solide", true},
 		{"alice", "correct horse battery", true},
 		{"alice", "Brume-Tilleul-Quai-47", true},
