@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// CheckSPFRecord validates an SPF record's syntax (RFC 7208 §12), for audits
+// of a domain's own record.
+func CheckSPFRecord(rec string) error { return checkSPFRecord(rec) }
+
 // checkSPFRecord validates an SPF record against the ABNF of RFC 7208 §12.
 // The library evaluates records left to right and stops at the first match,
 // but §4.6 requires a syntax error anywhere in a record to give permerror,

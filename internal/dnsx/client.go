@@ -228,10 +228,18 @@ func (c *client) lookupIP(ctx context.Context, host string) (any, time.Duration,
 // how long they may be cached. For a negative answer the duration comes from
 // the SOA of the authority section (RFC 2308 §5), 0 if there is none.
 func (c *client) resolve(ctx context.Context, name string, qtype uint16) ([]dns.RR, time.Duration, error) {
+	rrs, ttl, _, err := c.resolveAD(ctx, name, qtype)
+	return rrs, ttl, err
+}
+
+// resolveAD is resolve that also says whether every answer on the way
+// carried the AD bit (RFC 4035 §3.2.3): a validating resolver vouched for
+// the records with DNSSEC.
+func (c *client) resolveAD(ctx context.Context, name string, qtype uint16) ([]dns.RR, time.Duration, bool, error) {
 	tname := dns.TypeToString[qtype]
 	fqdn, err := canonicalName(name)
 	if err != nil {
-		return nil, 0, &Error{Name: trimDot(name), Type: tname, Kind: KindNotFound, Err: err}
+		return nil, 0, false, &Error{Name: trimDot(name), Type: tname, Kind: KindNotFound, Err: err}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -239,12 +247,14 @@ func (c *client) resolve(ctx context.Context, name string, qtype uint16) ([]dns.
 	target := fqdn
 	seen := map[string]bool{strings.ToLower(target): true}
 	minTTL := uint32(1<<31 - 1)
+	ad := true
 	for range maxCNAMEs {
 		r, err := c.exchange(ctx, target, qtype)
 		if err != nil {
-			return nil, 0, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary, Err: err}
+			return nil, 0, false, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary, Err: err}
 		}
 		queried := target
+		ad = ad && r.AuthenticatedData
 		// Walk the answer from target: records of the type, or a CNAME to
 		// follow (the server may have included the whole chain).
 		for {
@@ -264,13 +274,13 @@ func (c *client) resolve(ctx context.Context, name string, qtype uint16) ([]dns.
 				}
 			}
 			if len(found) > 0 {
-				return found, seconds(minTTL), nil
+				return found, seconds(minTTL), ad, nil
 			}
 			if next == "" {
 				break
 			}
 			if seen[strings.ToLower(next)] || len(seen) > maxCNAMEs {
-				return nil, 0, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary, Err: errors.New("CNAME loop")}
+				return nil, 0, false, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary, Err: errors.New("CNAME loop")}
 			}
 			seen[strings.ToLower(next)] = true
 			target = next
@@ -278,17 +288,17 @@ func (c *client) resolve(ctx context.Context, name string, qtype uint16) ([]dns.
 		switch r.Rcode {
 		case dns.RcodeSuccess:
 		case dns.RcodeNameError:
-			return nil, negTTL(r), &Error{Name: trimDot(name), Type: tname, Kind: KindNotFound}
+			return nil, negTTL(r), ad, &Error{Name: trimDot(name), Type: tname, Kind: KindNotFound}
 		default:
-			return nil, 0, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary,
+			return nil, 0, false, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary,
 				Err: fmt.Errorf("rcode %s", dns.RcodeToString[r.Rcode])}
 		}
 		if target == queried {
-			return nil, negTTL(r), &Error{Name: trimDot(name), Type: tname, Kind: KindNoData}
+			return nil, negTTL(r), ad, &Error{Name: trimDot(name), Type: tname, Kind: KindNoData}
 		}
 		// The chain leaves the data the server gave: ask for its end.
 	}
-	return nil, 0, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary, Err: errors.New("CNAME chain too long")}
+	return nil, 0, false, &Error{Name: trimDot(name), Type: tname, Kind: KindTemporary, Err: errors.New("CNAME chain too long")}
 }
 
 // exchange sends one question, trying the servers in turn until one gives
@@ -297,6 +307,9 @@ func (c *client) exchange(ctx context.Context, fqdn string, qtype uint16) (*dns.
 	m := new(dns.Msg)
 	m.SetQuestion(fqdn, qtype)
 	m.RecursionDesired = true
+	// AD in a query asks the resolver to say whether it validated the
+	// answer, without the DNSSEC records DO would bring (RFC 6840 §5.7).
+	m.AuthenticatedData = true
 	m.SetEdns0(ednsSize, false)
 
 	attempts := max(2, len(c.servers))

@@ -40,6 +40,7 @@ type Server struct {
 	tcp  *dns.Server
 
 	mu      sync.RWMutex
+	secure  []string            // zones whose answers carry the AD bit
 	rrs     map[string][]dns.RR // lower-cased absolute owner name -> records
 	fail    map[failKey]Failure
 	queries map[string]int // lower-cased absolute name -> queries received
@@ -137,6 +138,24 @@ func (s *Server) AddRR(rrs ...dns.RR) {
 		name := canonical(rr.Header().Name)
 		s.rrs[name] = append(s.rrs[name], rr)
 	}
+}
+
+// Secure makes the server answer as a validating resolver would for names
+// at or under zone: with the AD bit set when the query asks for it with AD
+// or DO (RFC 6840 §5.7).
+func (s *Server) Secure(zone string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secure = append(s.secure, canonical(zone))
+}
+
+func (s *Server) validated(name string) bool {
+	for _, z := range s.secure {
+		if name == z || strings.HasSuffix(name, "."+z) {
+			return true
+		}
+	}
+	return false
 }
 
 // ServFail makes queries for name (of the given types, all if none) answer
@@ -239,6 +258,8 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		m.Rcode = dns.RcodeServerFailure
 	default:
 		s.answer(m, name, q.Qtype)
+		do := req.IsEdns0() != nil && req.IsEdns0().Do()
+		m.AuthenticatedData = (req.AuthenticatedData || do) && s.validated(name)
 	}
 
 	size := dns.MinMsgSize
