@@ -53,3 +53,30 @@ func TestByteSize(t *testing.T) {
 		t.Errorf("max_size = %d", c.Limits.MaxSize)
 	}
 }
+
+// The learned model sets weights and thresholds; the configuration wins
+// over it, and "off" returns to the expert weights with 5/7/15.
+func TestLearnedModelAndOverrides(t *testing.T) {
+	d := Default()
+	c := Default()
+	if err := Parse([]byte("policy:\n  tag: 5.25\n  weights: {LURE_INVOICE: 9}\n"), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Policy.TagAt != 5.25 || c.Policy.QuarantineAt != d.Policy.QuarantineAt {
+		t.Errorf("explicit tag lost or quarantine changed: %+v", c.Policy.Policy)
+	}
+	if w := c.Policy.Weights["LURE_INVOICE"]; w != 9 {
+		t.Errorf("weight override = %g", w)
+	}
+	off := Default()
+	if err := Parse([]byte("policy:\n  learned: \"off\"\n"), &off); err != nil {
+		t.Fatal(err)
+	}
+	if off.Policy.TagAt != 5 || off.Policy.QuarantineAt != 7 || off.Policy.RejectAt != 15 || off.Policy.Policy.Learned != nil {
+		t.Errorf("learned off: %+v", off.Policy.Policy)
+	}
+	bad := Default()
+	if err := Parse([]byte("policy:\n  learned: /nonexistent/model.yaml\n"), &bad); err == nil || !strings.Contains(err.Error(), "policy.learned") {
+		t.Errorf("missing model file: %v", err)
+	}
+}
