@@ -122,3 +122,20 @@ func TestIndicators(t *testing.T) {
 	}
 	_ = message.DefaultLimits()
 }
+
+// A weight set in the configuration wins over the learned one, which wins
+// over the catalogue's.
+func TestPolicyOverridesLearnedWeight(t *testing.T) {
+	d := Definition{Name: "X_SIGNAL", Weight: 2}
+	p := Policy{Learned: map[string]float64{"X_SIGNAL": 3}}
+	if w := p.Weight(d); w != 3 {
+		t.Errorf("learned: %g", w)
+	}
+	p.Weights = map[string]float64{"X_SIGNAL": 0.5}
+	if w := p.Weight(d); w != 0.5 {
+		t.Errorf("configured: %g", w)
+	}
+	if w := (Policy{}).Weight(d); w != 2 {
+		t.Errorf("catalogue: %g", w)
+	}
+}
