@@ -20,6 +20,9 @@ func TestExampleServeIsTheDefault(t *testing.T) {
 	if len(c.Serve.HTTP.Tokens) == 0 {
 		c.Serve.HTTP.Tokens = nil
 	}
+	if len(c.Serve.HTTP.TrustedProxies) == 0 {
+		c.Serve.HTTP.TrustedProxies = nil
+	}
 	if len(c.Serve.RBL.Exempt) == 0 {
 		c.Serve.RBL.Exempt = nil
 	}
