@@ -128,7 +128,11 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 	// The message bob will ask for from his digest.
 	convocation := put("From: \"Direction des soins\" <direction@partenaire.example>\r\nTo: bob@example-hopital.fr\r\nSubject: Convocation au comite\r\n\r\nBonjour Bob.\r\n",
 		"bob@example-hopital.fr", 6.2, "Convocation au comite", "direction@partenaire.example")
-	total := heldCount + 2
+	// A phish sent from a big provider's mailbox: blocking its domain would
+	// block everyone's mail from it.
+	gmail := put("From: \"Support RH\" <rh.support.2026@gmail.com>\r\nTo: agent2@example-hopital.fr\r\nSubject: Mise a jour de votre dossier\r\n\r\nCliquez.\r\n",
+		"agent2@example-hopital.fr", 9, "Mise a jour de votre dossier", "rh.support.2026@gmail.com")
+	total := heldCount + 3
 	t.Logf("%d messages put in quarantine in %s", total, time.Since(start).Round(time.Millisecond))
 	// Trace records for the CSV export: 10 of 40 from one sender.
 	for i := range 40 {
@@ -174,6 +178,28 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 	eval := func(js string, out any) {
 		t.Helper()
 		run("evaluate "+js, chromedp.Evaluate(js, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	}
+	// navClick clicks a link or button that loads another page and waits
+	// until that page has loaded (an element the old page also has would
+	// not tell them apart).
+	navClick := func(what, sel string) {
+		t.Helper()
+		var before string
+		run(what, chromedp.Location(&before), chromedp.Click(sel, chromedp.ByQuery), chromedp.ActionFunc(func(ctx context.Context) error {
+			for {
+				var loc, state string
+				if err := chromedp.Location(&loc).Do(ctx); err == nil && loc != before {
+					if err := chromedp.Evaluate(`document.readyState`, &state).Do(ctx); err == nil && state == "complete" {
+						return nil
+					}
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		}))
 	}
 	rowIDs := func() []string {
 		t.Helper()
@@ -233,21 +259,21 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 	if rowHeight > 30 {
 		t.Errorf("rows are %.0f px tall, want compact (≤ 30)", rowHeight)
 	}
-	if from := text(`#quarantine-list tbody tr td.from`); !strings.Contains(from, "Direction des soins") && !strings.Contains(from, "Newsletter") {
+	if from := text(`#quarantine-list tbody tr td.from`); !strings.Contains(from, "Support RH") || !strings.Contains(from, "rh.support.2026@gmail.com") {
 		t.Errorf("the sender's display name is not shown: %q", from)
 	}
-	run("page 2", chromedp.Click("#page-older", chromedp.ByID), chromedp.WaitVisible("#page-newer", chromedp.ByID))
+	navClick("page 2", "#page-older")
 	page2 := rowIDs()
-	run("page 3", chromedp.Click("#page-older", chromedp.ByID), chromedp.WaitVisible("#page-newer", chromedp.ByID))
-	run("back to page 2", chromedp.Click("#page-newer", chromedp.ByID), chromedp.WaitVisible("#page-older", chromedp.ByID))
+	navClick("page 3", "#page-older")
+	navClick("back to page 2", "#page-newer")
 	if back := rowIDs(); len(page2) != 50 || page2[0] == page1[0] || len(back) != 50 || back[0] != page2[0] || back[49] != page2[49] {
 		t.Errorf("paging: page 2 %v…, back %v…", page2[:1], back[:1])
 	}
 	run("shot", shotTo("quarantine-2000"))
 
 	// Search by subject and by the sender's display name.
-	run("search", chromedp.Navigate(base+"/quarantine"), chromedp.WaitVisible("#q", chromedp.ByID),
-		chromedp.SendKeys("#q", "n°1234", chromedp.ByID), chromedp.Click("#search-go", chromedp.ByID), chromedp.WaitVisible("#total", chromedp.ByID))
+	run("search", chromedp.Navigate(base+"/quarantine"), chromedp.WaitVisible("#q", chromedp.ByID), chromedp.SendKeys("#q", "n°1234", chromedp.ByID))
+	navClick("search go", "#search-go")
 	if ids := rowIDs(); len(ids) != 1 || !strings.Contains(text("#quarantine-list tbody"), "Service Paie 1234") {
 		t.Errorf("search n°1234: %d rows: %s", len(ids), text("#quarantine-list tbody"))
 	}
@@ -331,6 +357,16 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the message reached the network: %d request(s)", n)
 	}
+
+	// The console's block buttons go through the indicator service's guard:
+	// gmail.com is refused with the reason, the sender's address is not.
+	run("block gmail.com", chromedp.Navigate(base+"/quarantine/"+gmail.ID), chromedp.WaitVisible("#block-domain", chromedp.ByID),
+		chromedp.Click("#block-domain", chromedp.ByID), chromedp.WaitVisible("#error", chromedp.ByID))
+	if msg := text("#error"); !strings.Contains(msg, "refusé") {
+		t.Errorf("blocking gmail.com: %q", msg)
+	}
+	run("block the sender", chromedp.Navigate(base+"/quarantine/"+gmail.ID), chromedp.WaitVisible("#block-sender", chromedp.ByID),
+		chromedp.Click("#block-sender", chromedp.ByID), chromedp.WaitVisible("#flash", chromedp.ByID))
 
 	// The trace's CSV export keeps the search.
 	run("trace", chromedp.Navigate(base+"/trace?sender=paie%40abatos.fr&since=1d"), chromedp.WaitVisible("#csv", chromedp.ByID),
