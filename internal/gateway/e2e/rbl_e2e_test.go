@@ -47,15 +47,30 @@ func TestPostfixRejectRBLClient(t *testing.T) {
 		Reason: "campagne de test", AddedBy: "e2e", Force: true}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the matcher to see the indicator", 60*time.Second, func() bool {
+	// A feed's block answers 127.0.0.4, a watched entry 127.0.0.3: the
+	// documented restriction rejects the first and lets the second pass.
+	if _, err := svc.Add(context.Background(), ioc.NewIndicator{Kind: ioc.KindIP, Value: "127.0.0.10", Source: ioc.FeedSource("test"),
+		Reason: "flux", AddedBy: "e2e", Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Add(context.Background(), ioc.NewIndicator{Kind: ioc.KindIP, Value: "127.0.0.11", Mode: ioc.Watch,
+		Reason: "observation", AddedBy: "e2e", Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the matcher to see the indicators", 60*time.Second, func() bool {
 		_, ok := d.Matcher.LookupIP(netip.MustParseAddr("127.0.0.9"))
-		return ok
+		_, ok2 := d.Matcher.LookupIP(netip.MustParseAddr("127.0.0.11"))
+		_, ok3 := d.Matcher.LookupIP(netip.MustParseAddr("127.0.0.10"))
+		return ok && ok2 && ok3
 	})
 
+	if in, ok := d.Matcher.LookupIP(netip.MustParseAddr("127.0.0.10")); !ok || in.AnswerCode() != ioc.CodeFeed {
+		t.Fatalf("feed entry answers %d (%+v), want %d", in.AnswerCode(), in, ioc.CodeFeed)
+	}
 	dir := t.TempDir()
 	resolv := filepath.Join(dir, "resolv.conf")
 	os.WriteFile(resolv, []byte("nameserver 127.0.0.1\noptions timeout:2 attempts:1\n"), 0o644)
-	extra := fmt.Sprintf("smtpd_client_restrictions = reject_rbl_client %s=127.0.0.2\n", config.DefaultServe().RBL.IPZone)
+	extra := fmt.Sprintf("smtpd_client_restrictions = reject_rbl_client %s=127.0.0.[2;4]\n", config.DefaultServe().RBL.IPZone)
 	ns := filepath.Join(dir, "ns.sh")
 	os.WriteFile(ns, []byte("#!/bin/sh\nmount --bind "+resolv+" /etc/resolv.conf && exec \"$@\"\n"), 0o755)
 	wrap := []string{"unshare", "-m", "--propagation", "private", ns}
@@ -71,7 +86,12 @@ func TestPostfixRejectRBLClient(t *testing.T) {
 	if out := send("127.0.0.9"); !strings.Contains(out, "554") || !strings.Contains(out, "blocked using "+config.DefaultServe().RBL.IPZone) {
 		t.Errorf("listed client not rejected:\n%s", out)
 	}
-	if reply := lastReply(send("127.0.0.1")); !strings.HasPrefix(reply, "250") {
-		t.Errorf("unlisted client got %q", reply)
+	if out := send("127.0.0.10"); !strings.Contains(out, "554") {
+		t.Errorf("client listed by a feed (127.0.0.4) not rejected:\n%s", out)
+	}
+	for _, local := range []string{"127.0.0.1", "127.0.0.11"} {
+		if reply := lastReply(send(local)); !strings.HasPrefix(reply, "250") {
+			t.Errorf("unlisted or watched client %s got %q", local, reply)
+		}
 	}
 }
