@@ -113,6 +113,11 @@ type Matcher struct {
 
 	hits    atomic.Pointer[chan int64] // ids to count, drained by the recorder (Run)
 	dropped atomic.Int64
+
+	snapw *snapshotWriter
+	// fromSnapshot is set while the content comes from the local snapshot
+	// and the store has not been read yet.
+	fromSnapshot atomic.Bool
 }
 
 // MatcherOptions configure a Matcher. The zero value is usable.
@@ -120,12 +125,26 @@ type MatcherOptions struct {
 	// Now is the clock expiry is checked against, at every lookup.
 	Now func() time.Time
 	Log *slog.Logger
+	// Snapshot, when set, is a local file the matcher keeps its live
+	// indicators in (see WriteSnapshot), and starts from when the store
+	// cannot be read at start.
+	Snapshot string
+	// SnapshotEvery is the least time between two snapshots (default 5
+	// minutes); one is written only after the store changed.
+	SnapshotEvery time.Duration
 }
 
 // NewMatcher returns an empty matcher. Fill it with Replace/Apply, or with
 // Sync and Run from a store.
 func NewMatcher(opts MatcherOptions) *Matcher {
 	m := &Matcher{now: opts.Now, log: opts.Log, intern: map[meta]*meta{}}
+	if opts.Snapshot != "" {
+		every := opts.SnapshotEvery
+		if every <= 0 {
+			every = 5 * time.Minute
+		}
+		m.snapw = &snapshotWriter{path: opts.Snapshot, every: every}
+	}
 	if m.now == nil {
 		m.now = time.Now
 	}

@@ -138,6 +138,7 @@ func (m *Matcher) Sync(ctx context.Context, ix *store.Indicators) error {
 			return fmt.Errorf("ioc: load indicators: %w", err)
 		}
 		m.install(entries, rev)
+		m.fromSnapshot.Store(false)
 		m.log.Info("indicators loaded", "count", len(entries), "rev", rev)
 		return nil
 	}
@@ -148,6 +149,7 @@ func (m *Matcher) Sync(ctx context.Context, ix *store.Indicators) error {
 	if err != nil {
 		return fmt.Errorf("ioc: reload indicators since %d: %w", cur.rev, err)
 	}
+	m.fromSnapshot.Store(false)
 	if rev == cur.rev {
 		return nil
 	}
@@ -186,6 +188,7 @@ func (m *Matcher) Run(ctx context.Context, db *store.DB, opts RunOptions) error 
 	if err := m.Sync(ctx, ix); err != nil {
 		return err
 	}
+	m.snapw.maybe(m)
 	hits := make(chan int64, 8192)
 	m.hits.Store(&hits)
 	defer m.hits.Store(nil)
@@ -206,24 +209,50 @@ func (m *Matcher) Run(ctx context.Context, db *store.DB, opts RunOptions) error 
 		}
 		if err := m.Sync(ctx, ix); err != nil && ctx.Err() == nil {
 			m.log.Warn("indicator reload failed", "err", err)
+			continue
 		}
+		m.snapw.maybe(m)
 	}
 }
 
 // Start loads the matcher from db and keeps it in sync in a goroutine
-// until ctx ends. Load errors are returned; later ones are logged.
+// until ctx ends. When the store cannot be read and opts.Snapshot names a
+// snapshot, the matcher starts from it and keeps trying the store; without
+// one the load error is returned. Later errors are logged.
 func Start(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matcher, error) {
 	m := NewMatcher(opts)
 	if err := m.Sync(ctx, db.Indicators()); err != nil {
-		return nil, err
+		if opts.Snapshot == "" {
+			return nil, err
+		}
+		rev, written, n, serr := m.LoadSnapshot(opts.Snapshot)
+		if serr != nil {
+			return nil, fmt.Errorf("%w (and no usable snapshot: %v)", err, serr)
+		}
+		m.fromSnapshot.Store(true)
+		m.log.Warn("store unreachable: indicators loaded from the local snapshot", "count", n, "rev", rev,
+			"written", written, "age", snapshotAge(written), "err", err)
 	}
 	go func() {
-		if err := m.Run(ctx, db, RunOptions{}); err != nil {
-			m.log.Error("indicator matcher stopped", "err", err)
+		for {
+			err := m.Run(ctx, db, RunOptions{})
+			if ctx.Err() != nil {
+				return
+			}
+			m.log.Warn("indicator matcher: store unavailable, retrying", "err", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(5 * time.Second):
+			}
 		}
 	}()
 	return m, nil
 }
+
+// FromSnapshot reports whether the matcher still serves the local
+// snapshot because the store has not been readable since start.
+func (m *Matcher) FromSnapshot() bool { return m.fromSnapshot.Load() }
 
 // DroppedHits counts hits not recorded because the recorder was behind.
 func (m *Matcher) DroppedHits() int64 { return m.dropped.Load() }

@@ -53,6 +53,7 @@ type DB struct {
 	closeOnce sync.Once
 	stop      context.CancelFunc // stops background goroutines
 	bg        sync.WaitGroup
+	pending   pendingFlag // opened degraded, migrations not applied yet
 }
 
 // Open opens the store named by dsn and applies pending migrations.
@@ -128,6 +129,19 @@ func (db *DB) openSQLite(ctx context.Context, dsn string) error {
 	}
 	db.sql, db.dialect = s, SQLite
 	db.log.Debug("store opened", "dialect", SQLite, "path", path)
+	return nil
+}
+
+// openPostgresLazy prepares the connection pool without connecting.
+func (db *DB) openPostgresLazy(dsn string) error {
+	conf, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("store: parse postgres dsn: %w", err)
+	}
+	s := stdlib.OpenDB(*conf.Copy())
+	s.SetMaxOpenConns(16)
+	s.SetConnMaxIdleTime(5 * time.Minute)
+	db.sql, db.dialect, db.pgConf = s, Postgres, conf
 	return nil
 }
 

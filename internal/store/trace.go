@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -32,6 +34,9 @@ type TraceRow struct {
 	Fuzzy        string
 	QuarantineID string
 	Terms        []TraceTerm
+	// UID identifies the record across retries: a record inserted twice
+	// (replayed from the spool after a crash) is stored once. "" for none.
+	UID string
 }
 
 // TraceTerm is one searchable value of a trace record.
@@ -63,7 +68,9 @@ func jsonList(s []string) string {
 	return string(b)
 }
 
-// Insert stores records and their terms in one transaction and sets their IDs.
+// Insert stores records and their terms in one transaction and sets their
+// IDs. A record whose UID is already stored is skipped (its ID stays 0):
+// replaying a batch is harmless.
 func (t *Trace) Insert(ctx context.Context, rows []TraceRow) error {
 	if len(rows) == 0 {
 		return nil
@@ -71,12 +78,20 @@ func (t *Trace) Insert(ctx context.Context, rows []TraceRow) error {
 	return t.db.InTx(ctx, func(tx *Tx) error {
 		for i := range rows {
 			r := &rows[i]
+			var uid any
+			if r.UID != "" {
+				uid = r.UID
+			}
 			err := tx.QueryRow(ctx, `INSERT INTO trace (at, frontend, queue_id, client_ip, helo, mail_from,
 				rcpt_to, from_addr, subject, message_id, action, score, signals, urls, domains, attachments,
-				fuzzy, quarantine_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				fuzzy, quarantine_id, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (uid) WHERE uid IS NOT NULL DO NOTHING RETURNING id`,
 				r.At.UnixMilli(), r.Frontend, r.QueueID, r.ClientIP, r.HELO, r.MailFrom, jsonList(r.RcptTo),
 				r.From, r.Subject, r.MessageID, r.Action, r.Score, strings.Join(r.Signals, " "),
-				jsonList(r.URLs), jsonList(r.Domains), jsonList(r.Attachments), r.Fuzzy, r.QuarantineID).Scan(&r.ID)
+				jsonList(r.URLs), jsonList(r.Domains), jsonList(r.Attachments), r.Fuzzy, r.QuarantineID, uid).Scan(&r.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // already stored by an earlier attempt
+			}
 			if err != nil {
 				return fmt.Errorf("store: insert trace: %w", err)
 			}

@@ -11,6 +11,9 @@ package trace
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -18,6 +21,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/spool"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/urlx"
 )
@@ -43,6 +47,9 @@ type Record struct {
 	Attachments  []string  `json:"attachments_sha256,omitempty"`
 	Fuzzy        string    `json:"fuzzy,omitempty"`
 	QuarantineID string    `json:"quarantine_id,omitempty"`
+	// UID identifies the record across retries (spool replays); Add sets
+	// a random one when empty.
+	UID string `json:"uid,omitempty"`
 
 	hosts []string // URL hosts, for domain terms; not stored as a column
 }
@@ -167,7 +174,7 @@ func (r *Record) row() store.TraceRow {
 		At: r.At, Frontend: r.Frontend, QueueID: r.QueueID, ClientIP: r.ClientIP, HELO: r.HELO,
 		MailFrom: r.MailFrom, RcptTo: r.RcptTo, From: r.From, Subject: r.Subject, MessageID: r.MessageID,
 		Action: r.Action, Score: r.Score, Signals: r.Signals, URLs: r.URLs, Domains: r.Domains,
-		Attachments: r.Attachments, Fuzzy: r.Fuzzy, QuarantineID: r.QuarantineID, Terms: r.terms(),
+		Attachments: r.Attachments, Fuzzy: r.Fuzzy, QuarantineID: r.QuarantineID, Terms: r.terms(), UID: r.UID,
 	}
 }
 
@@ -216,9 +223,17 @@ func (q Query) filter() store.TraceFilter {
 }
 
 // Log writes and searches the trace. Create it with Open.
+//
+// Records are written by a background writer in batches. When the
+// database cannot take a batch and a spool is set (Options.SpoolDir),
+// the batch goes to local disk instead of being lost, and the writer
+// replays the spool, oldest first, as soon as the database answers again;
+// every record carries a unique id, so a replay repeated after a crash
+// stores nothing twice.
 type Log struct {
-	repo *store.Trace
-	log  *slog.Logger
+	repo  *store.Trace
+	log   *slog.Logger
+	spool *spool.Spool
 
 	mu      sync.Mutex
 	pending []Record
@@ -226,17 +241,62 @@ type Log struct {
 	done    chan struct{}
 	closed  bool
 	flushed sync.WaitGroup
+	retry   time.Duration
 }
 
 // Open starts a trace log over db. log may be nil.
 func Open(db *store.DB, log *slog.Logger) *Log {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	l, _ := OpenWith(db, Options{Log: log})
+	return l
+}
+
+// Options configure a trace log.
+type Options struct {
+	Log *slog.Logger
+	// SpoolDir, when set, keeps the batches the database refuses on local
+	// disk (see package spool) until it takes them.
+	SpoolDir string
+	// SpoolLimit bounds the spool's bytes (0: 1 GiB).
+	SpoolLimit int64
+	// Retry is how often the writer retries a spool while the database
+	// is down (0: 5 s).
+	Retry time.Duration
+}
+
+// OpenWith starts a trace log over db with options.
+func OpenWith(db *store.DB, o Options) (*Log, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
-	l := &Log{repo: db.Trace(), log: log, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	if o.Retry <= 0 {
+		o.Retry = 5 * time.Second
+	}
+	l := &Log{repo: db.Trace(), log: o.Log, wake: make(chan struct{}, 1), done: make(chan struct{}), retry: o.Retry}
+	if o.SpoolDir != "" {
+		sp, err := spool.Open(o.SpoolDir)
+		if err != nil {
+			return nil, fmt.Errorf("trace: %w", err)
+		}
+		sp.Limit = o.SpoolLimit
+		if sp.Limit == 0 {
+			sp.Limit = 1 << 30
+		}
+		l.spool = sp
+		if n := sp.Len(); n > 0 {
+			o.Log.Warn("trace: records spooled by an earlier run, replaying when the database answers", "records", n)
+		}
+	}
 	l.flushed.Add(1)
 	go l.writer()
-	return l
+	return l, nil
+}
+
+// Spooled returns the records waiting on local disk for the database.
+func (l *Log) Spooled() int {
+	if l.spool == nil {
+		return 0
+	}
+	return l.spool.Len()
 }
 
 // maxPending bounds the records waiting for the writer; past it the oldest
@@ -255,6 +315,9 @@ func (l *Log) Add(r Record) {
 		l.pending = l.pending[1:]
 		l.log.Error("trace: backlog full, dropping oldest record")
 	}
+	if r.UID == "" {
+		r.UID = newUID()
+	}
 	l.pending = append(l.pending, r)
 	l.mu.Unlock()
 	select {
@@ -265,20 +328,58 @@ func (l *Log) Add(r Record) {
 
 func (l *Log) writer() {
 	defer l.flushed.Done()
+	var tick <-chan time.Time
+	if l.spool != nil {
+		t := time.NewTicker(l.retry)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		select {
 		case <-l.wake:
+			// Let a burst accumulate into one transaction.
+			time.Sleep(50 * time.Millisecond)
+		case <-tick:
 		case <-l.done:
 			l.flush()
 			return
 		}
-		// Let a burst accumulate into one transaction.
-		time.Sleep(50 * time.Millisecond)
 		l.flush()
 	}
 }
 
+// replay hands the spool to the database, oldest first; it stops at the
+// first refusal (the database is still down) and reports whether the
+// spool is empty.
+func (l *Log) replay() bool {
+	if l.spool == nil || l.spool.Len() == 0 {
+		return true
+	}
+	n, err := spool.Drain(l.spool, func(rows []store.TraceRow) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return l.repo.Insert(ctx, rows)
+	}, func(file string, line int, err error) {
+		l.log.Error("trace: unreadable spooled record skipped", "file", file, "line", line, "err", err)
+	})
+	if n > 0 {
+		l.log.Info("trace: spooled records written to the database", "records", n, "left", l.spool.Len())
+	}
+	if err != nil {
+		l.log.Debug("trace: database still unavailable, spool kept", "records", l.spool.Len(), "err", err)
+	}
+	return err == nil && l.spool.Len() == 0
+}
+
+func newUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 func (l *Log) flush() {
+	// Older records first: what waits in the spool goes before the new.
+	replayed := l.replay()
 	for {
 		l.mu.Lock()
 		batch := l.pending
@@ -294,14 +395,35 @@ func (l *Log) flush() {
 		for i := range batch {
 			rows[i] = batch[i].row()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := l.repo.Insert(ctx, rows)
-		cancel()
-		if err != nil {
+		var err error
+		if replayed {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err = l.repo.Insert(ctx, rows)
+			cancel()
+		} else {
+			err = errSpoolFirst
+		}
+		if err == nil {
+			continue
+		}
+		if l.spool == nil {
 			l.log.Error("trace: write failed, records lost", "records", len(rows), "err", err)
+			continue
+		}
+		if serr := spool.Put(l.spool, rows); serr != nil {
+			l.log.Error("trace: write failed and spool refused, records lost", "records", len(rows), "err", err, "spool_err", serr)
+			continue
+		}
+		replayed = false
+		if !errors.Is(err, errSpoolFirst) {
+			l.log.Warn("trace: database unavailable, records spooled to local disk", "records", len(rows),
+				"spooled", l.spool.Len(), "err", err)
 		}
 	}
 }
+
+// errSpoolFirst keeps new records behind older spooled ones.
+var errSpoolFirst = errors.New("older records are still spooled")
 
 // Flush writes every pending record before returning.
 func (l *Log) Flush() { l.flush() }

@@ -135,3 +135,71 @@ func FuzzParseAge(f *testing.F) {
 		}
 	})
 }
+
+// A record replayed twice (a spool replay repeated after a crash) is
+// stored once, on both backends.
+func TestInsertIsIdempotent(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, b.DSN, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			r := store.TraceRow{At: time.Now(), Frontend: "relay", Action: "accept", UID: "0123456789abcdef",
+				Terms: []store.TraceTerm{{Kind: "sender", Value: "a@example.test"}}}
+			for range 2 {
+				if err := db.Trace().Insert(ctx, []store.TraceRow{r, {At: time.Now(), Frontend: "relay", Action: "accept"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, err := db.Trace().Search(ctx, store.TraceFilter{Terms: []store.TraceTerm{{Kind: "sender", Value: "a@example.test"}}})
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("%d records for one uid (%v)", len(rows), err)
+			}
+		})
+	}
+}
+
+// With a spool, records the database refuses wait on disk and are written
+// once it answers; nothing is lost, nothing doubled.
+func TestSpoolWhileDown(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.Backends(t)[0].DSN
+	db, err := store.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoolDir := t.TempDir()
+	tl, err := trace.OpenWith(db, trace.Options{SpoolDir: spoolDir, Retry: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // the database goes away
+	for _, r := range []string{"alice@example.test", "bob@example.test"} {
+		tl.Add(trace.FromVerdict("relay", "q1", campaign(r), "quarantine"))
+	}
+	tl.Close()
+	if tl.Spooled() != 2 {
+		t.Fatalf("%d records spooled, want 2", tl.Spooled())
+	}
+	db2, err := store.Open(ctx, dsn, nil) // it is back
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	tl2, err := trace.OpenWith(db2, trace.Options{SpoolDir: spoolDir, Retry: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tl2.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for tl2.Spooled() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	got, err := tl2.Search(ctx, trace.Query{Domain: "abatos.fr"})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d records after the replay (%v), want 2", len(got), err)
+	}
+}

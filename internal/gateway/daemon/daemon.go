@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -105,12 +106,15 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		return nil, fmt.Errorf("serve: data dir: %w", err)
 	}
 	dsn := cfg.StoreDSN("")
-	if d.DB, err = store.Open(ctx, dsn, log); err != nil {
+	// A node of several starts even when PostgreSQL is down: it filters
+	// with its last snapshot of the indicators and spools its trace.
+	if d.DB, _, err = store.OpenOrDegraded(ctx, dsn, log); err != nil {
 		return nil, err
 	}
 	bg, stopBG := context.WithCancel(context.Background())
 	d.stopBG = stopBG
-	if d.Matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log}); err != nil {
+	if d.Matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log,
+		Snapshot: filepath.Join(cfg.DataDir, "indicators.snapshot")}); err != nil {
 		return nil, err
 	}
 	if cfg.Bayes.Enabled {
@@ -131,7 +135,9 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if d.Quarantine, err = quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), d.DB, log); err != nil {
 		return nil, err
 	}
-	d.Trace = trace.Open(d.DB, log)
+	if d.Trace, err = trace.OpenWith(d.DB, trace.Options{Log: log, SpoolDir: filepath.Join(cfg.DataDir, "spool", "trace")}); err != nil {
+		return nil, err
+	}
 	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log}
 	d.Gateway.SetScanner(sc)
 	d.Gateway.Configure(settings(&cfg))
@@ -175,7 +181,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		}
 		d.HTTPAddr = ln.Addr().String()
 		h := &httpapi.Handler{Gateway: d.Gateway, Trace: d.Trace, Registry: d.Metrics.Registry,
-			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout, Log: log}
+			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout, Log: log, Health: d.Health}
 		handler, err := d.console(bg, h)
 		if err != nil {
 			ln.Close()
@@ -407,6 +413,25 @@ func (d *Daemon) Reload() error {
 // settings are the parts of cfg a reload applies besides the scanner.
 func settings(cfg *config.Config) gateway.Settings {
 	return gateway.Settings{AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix, FailOpen: cfg.Serve.FailOpen}
+}
+
+// Health says what is degraded, "" when nothing is: the database
+// unreachable (mail still flows: indicators from memory or the local
+// snapshot, trace records spooled to disk).
+func (d *Daemon) Health(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	var parts []string
+	if err := d.DB.Ping(ctx); err != nil {
+		parts = append(parts, "database unreachable ("+err.Error()+")")
+	}
+	if d.Matcher != nil && d.Matcher.FromSnapshot() {
+		parts = append(parts, "indicators from the local snapshot")
+	}
+	if n := d.Trace.Spooled(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d trace records spooled to local disk", n))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Err delivers the failure of a listener after Start.

@@ -51,6 +51,9 @@ type Handler struct {
 	MaxSize int64         // request body limit; 50 MiB when zero
 	Timeout time.Duration // scan deadline; 30 s when zero
 	Log     *slog.Logger
+	// Health, when set, says what is degraded ("" when nothing is):
+	// /healthz then answers 503 with the text, while mail still flows.
+	Health func(ctx context.Context) string
 }
 
 // Routes returns the API's mux.
@@ -61,7 +64,15 @@ func (h *Handler) Routes() http.Handler {
 	if h.Registry != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(h.Registry, promhttp.HandlerOpts{}))
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if h.Health != nil {
+			if degraded := h.Health(r.Context()); degraded != "" {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				io.WriteString(w, "degraded: "+degraded+"\n")
+				return
+			}
+		}
 		io.WriteString(w, "ok\n")
 	})
 	return mux
