@@ -7,11 +7,14 @@
 #    the OpenPhish feed plus synthetic ones, 200 injected hits), times grep and rg;
 # 2. adds an auth log (Dovecot + Entra NDJSON sign-ins, ~100 MB, with injected
 #    attacker IPs) and indicator IPs, and times grep/rg on it too;
-# 3. times our sweep (REPS runs, median) on both, under /usr/bin/time;
+# 3. times our sweep (REPS runs, median) on both, under /usr/bin/time, and the full
+#    hunt (every detection, the same indicators: `vigie hunt --ioc`, not --ioc-only);
 # 4. prints one line per tool: MB/s (10^6 bytes / median wall seconds), max RSS and
-#    matching lines; "vigie1" is our sweep on one core (GOMAXPROCS=1), grep and rg
-#    scan a single file on one core too. The machine may be shared: cpu_s (user+sys)
-#    and mb_per_cpu_s say what each tool costs whatever the load; loadavg is printed.
+#    matching lines (findings for the full hunt); "vigie1" is our sweep on one core
+#    (GOMAXPROCS=1), "hunt1" the full hunt on one core, grep and rg scan a single
+#    file on one core too. The machine may be shared: cpu_s (user+sys) and
+#    mb_per_cpu_s say what each tool costs whatever the load; loadavg is printed.
+#    A last line sums the full hunt over both files.
 #
 # Environment: BASE (work dir, default /tmp/anchorbench), REGEN=0 to reuse data,
 # REPS (default 3), WORKERS (GOMAXPROCS for vigie; default all cores).
@@ -76,12 +79,13 @@ timed() { # name file patterns cmd... -> "wall rss out"
 median() { sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'; }
 bench() { # label file patterns
   local label=$1 file=$2 pats=$3 bytes; bytes=$(stat -c %s "$file")
-  for tool in vigie vigie1 grep rg; do
+  for tool in vigie vigie1 hunt1 grep rg; do
     : > "$BASE/$tool.runs"
     for i in $(seq 1 "$REPS"); do
       case $tool in
-        vigie) r=$(timed env ${WORKERS:+GOMAXPROCS=$WORKERS} "$BASE/vigie" hunt --ioc-only --ioc "$pats" "$file") ;;
-        vigie1) r=$(timed env GOMAXPROCS=1 "$BASE/vigie" hunt --ioc-only --ioc "$pats" "$file") ;;
+        vigie) r=$(timed env ${WORKERS:+GOMAXPROCS=$WORKERS} "$BASE/vigie" hunt --lang en --ioc-only --ioc "$pats" "$file") ;;
+        vigie1) r=$(timed env GOMAXPROCS=1 "$BASE/vigie" hunt --lang en --ioc-only --ioc "$pats" "$file") ;;
+        hunt1) r=$(timed env GOMAXPROCS=1 "$BASE/vigie" hunt --lang en --year 2025 --ioc "$pats" "$file") ;;
         grep) r=$(timed env LC_ALL=C grep -F -c -f "$pats" "$file") ;;
         rg) r=$(timed rg -F -c -f "$pats" "$file") ;;
       esac
@@ -94,11 +98,15 @@ bench() { # label file patterns
     cpu=$(awk '{print $3+$4}' "$BASE/$tool.runs" | median)
     case $tool in
       vigie*) hits=$(head -1 "$BASE/$tool.runs" | grep -o '[0-9]* hits' | cut -d' ' -f1) ;;
+      hunt*) hits=$(head -1 "$BASE/$tool.runs" | grep -o '[0-9]* findings' | cut -d' ' -f1)
+        echo "$bytes $cpu" >> "$BASE/hunt-total.runs" ;;
       *) hits=$(head -1 "$BASE/$tool.runs" | cut -d' ' -f5) ;;
     esac
     awk -v l="$label" -v t="$tool" -v b="$bytes" -v w="$wall" -v r="$rss" -v h="$hits" -v c="$cpu" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
       'BEGIN{printf "%s %-6s bytes=%d wall_s=%.2f mb_s=%.1f cpu_s=%.2f mb_per_cpu_s=%.1f rss_mb=%.0f matching_lines=%s loadavg=%s\n", l, t, b, w, b/1e6/w, c, b/1e6/c, r/1024, h, la}'
   done
 }
+: > "$BASE/hunt-total.runs"
 bench proxy "$LOG" "$PAT"
 bench auth "$AUTH" "$PAT2"
+awk '{b+=$1; c+=$2} END{printf "total  hunt1  bytes=%d cpu_s=%.2f mb_per_cpu_s=%.1f (the full hunt over both files, one core)\n", b, c, b/1e6/c}' "$BASE/hunt-total.runs"

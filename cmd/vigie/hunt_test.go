@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,5 +187,30 @@ func TestHuntRecordsInIncident(t *testing.T) {
 	}
 	if v, _ := vigieRun(t, 0, "incident", "verify", "1", "--config", cfgPath); !strings.Contains(v, "intègre") {
 		t.Errorf("verify after hunt: %s", v)
+	}
+}
+
+// TestHuntTruncatedGzip: a .gz cut short is said to be truncated, by the
+// sweep as by the full hunt, with what was read before the cut.
+func TestHuntTruncatedGzip(t *testing.T) {
+	dir := t.TempDir()
+	var lines bytes.Buffer
+	for i := 0; i < 50000; i++ {
+		fmt.Fprintf(&lines, "1735689600.123 1 10.0.0.1 TCP_MISS/200 1 GET http://a%d.example/x - HIER_NONE/- -\n", i)
+	}
+	lines.WriteString("1735689600.123 1 10.0.0.1 TCP_MISS/200 1 GET http://evil.example/x - HIER_NONE/- -\n")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(lines.Bytes())
+	zw.Close()
+	log := filepath.Join(dir, "access.log.1.gz")
+	os.WriteFile(log, gz.Bytes()[:gz.Len()*2/3], 0o644)
+	ioc := filepath.Join(dir, "ioc.txt")
+	os.WriteFile(ioc, []byte("evil.example\n"), 0o644)
+	for _, args := range [][]string{{"hunt", "--ioc-only", "--ioc", ioc, log}, {"hunt", "--ioc", ioc, log}} {
+		_, errOut := vigieRun(t, 0, args...)
+		if !strings.Contains(errOut, "TRONQUÉ") {
+			t.Errorf("%v: truncation not said: %s", args, errOut)
+		}
 	}
 }

@@ -268,11 +268,22 @@ func (h *Hunter) account(u string) {
 
 // isAccount: a user name, not an address, a system identity or a guest.
 func isAccount(u string) bool {
-	if u == "" || logs.ParseIP(u).IsValid() || strings.Contains(u, "#ext#") || strings.Contains(u, "#EXT#") {
+	if u == "" || strings.Contains(u, "#ext#") || strings.Contains(u, "#EXT#") || looksLikeIP(u) {
 		return false
 	}
 	l := strings.ToLower(u)
 	return !strings.HasPrefix(l, "nt authority") && !strings.HasPrefix(l, "serviceprincipal_") && !strings.Contains(l, "\\")
+}
+
+// looksLikeIP: only the characters of an address, and an address.
+func looksLikeIP(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':' || c == '[' || c == ']') {
+			return false
+		}
+	}
+	return logs.ParseIP(s).IsValid()
 }
 
 // learn adds an account's domain to the organisation's, unless they are given.

@@ -18,6 +18,7 @@ type principal struct {
 	name    string // "" when the log named no account
 	ip      netip.Addr
 	service bool
+	known   bool // signed in successfully: a real account
 	list    []signIn
 }
 
@@ -29,10 +30,40 @@ func (p *principal) subject() string {
 	return p.name
 }
 
+// addr is an IP address without the pointer netip.Addr holds, so that the
+// sign-in lists hold no pointers and the garbage collector need not scan them.
+type addr struct {
+	b    [16]byte
+	kind uint8 // 0 none, 4, 6
+}
+
+func toAddr(a netip.Addr) addr {
+	switch {
+	case a.Is4():
+		return addr{a.As16(), 4}
+	case a.IsValid():
+		return addr{a.As16(), 6}
+	}
+	return addr{}
+}
+
+func (a addr) Addr() netip.Addr {
+	switch a.kind {
+	case 4:
+		return netip.AddrFrom16(a.b).Unmap()
+	case 6:
+		return netip.AddrFrom16(a.b)
+	}
+	return netip.Addr{}
+}
+
+func (a addr) IsValid() bool  { return a.kind != 0 }
+func (a addr) String() string { return a.Addr().String() }
+
 // signIn is one attempt, or several identical ones folded together (n).
 type signIn struct {
 	t       int64 // Unix milliseconds; 0 when undated
-	ip      netip.Addr
+	ip      addr
 	src     srcRef
 	n       int32
 	result  uint8
@@ -106,6 +137,9 @@ type srcRef struct {
 }
 
 func (h *Hunter) ref(s logs.Source) srcRef {
+	if n := len(h.files); n > 0 && h.files[n-1] == s.File { // events come file by file
+		return srcRef{file: uint32(n - 1), item: int32(s.Item), line: s.Line, record: s.Record}
+	}
 	i, ok := h.fileIdx[s.File]
 	if !ok {
 		i = uint32(len(h.files))
@@ -130,11 +164,12 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 		p = &principal{name: e.User, ip: e.IP, service: e.Principal == logs.PrincipalService}
 		h.principals[key] = p
 	}
-	if e.Result == logs.Success && !p.service {
+	if e.Result == logs.Success && !p.service && !p.known && e.User != "" {
+		p.known = true
 		h.account(e.User)
 		h.learn(e.User)
 	}
-	s := signIn{ip: e.IP, src: h.ref(e.Src), n: 1, result: resultCode(e.Result), mfa: mfaCode(e.MFAResult)}
+	s := signIn{ip: toAddr(e.IP), src: h.ref(e.Src), n: 1, result: resultCode(e.Result), mfa: mfaCode(e.MFAResult)}
 	if !e.Time.IsZero() {
 		s.t = e.Time.UnixMilli()
 	}
@@ -208,6 +243,9 @@ func resultFR(r logs.Result) string {
 // signals raises what one sign-in shows by itself: the provider's risk
 // verdict, a legacy protocol, an unapproved login type.
 func (h *Hunter) signals(e *logs.SignIn, p *principal, subject string) {
+	if e.Risk == nil && !e.Legacy && e.LoginType == "" {
+		return // the common case, without formatting the address
+	}
 	ip := ""
 	if e.IP.IsValid() {
 		ip = e.IP.String()
@@ -427,7 +465,7 @@ func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, c
 	if s.asn != 0 && !asns[s.asn] {
 		org := ""
 		if h.geo != nil {
-			if loc, ok := h.geoC[s.ip]; ok {
+			if loc, ok := h.geoC[s.ip.Addr()]; ok {
 				org = loc.ASOrg
 			}
 		}
@@ -483,14 +521,38 @@ func (h *Hunter) spray() {
 		src  srcRef
 		succ bool
 	}
-	byIP := map[netip.Addr][]attempt{}
+	// Addresses that failed against at least SprayAccounts accounts, then
+	// their attempts, successes included.
+	failedAt := map[addr]map[*principal]bool{}
 	for _, p := range h.principals {
 		if p.name == "" {
 			continue
 		}
 		for _, s := range p.list {
-			if s.ip.IsValid() && (s.result == rFailure || s.result == rSuccess) {
-				byIP[s.ip] = append(byIP[s.ip], attempt{s.t, p, s.src, s.result == rSuccess})
+			if s.result == rFailure && s.ip.IsValid() {
+				m := failedAt[s.ip]
+				if m == nil {
+					m = map[*principal]bool{}
+					failedAt[s.ip] = m
+				}
+				m[p] = true
+			}
+		}
+	}
+	byIP := map[addr][]attempt{}
+	for ip, who := range failedAt {
+		if len(who) < h.cfg.SprayAccounts {
+			continue
+		}
+		byIP[ip] = nil
+	}
+	for _, p := range h.principals {
+		if p.name == "" {
+			continue
+		}
+		for _, s := range p.list {
+			if list, ok := byIP[s.ip]; ok && (s.result == rFailure || s.result == rSuccess) {
+				byIP[s.ip] = append(list, attempt{s.t, p, s.src, s.result == rSuccess})
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 // an error when the input cannot be read to its end: a read error, or a JSON
 // document broken in a way that hides what follows.
 func Read(ctx context.Context, br *bufio.Reader, file string, m *Mux, st *Stats) error {
+	defer m.Finish()
 	first, err := firstNonSpace(br)
 	if err != nil {
 		return nil // empty input
@@ -147,6 +148,9 @@ func (s *jsonStream) value(max int) ([]byte, error) {
 			}
 			s.buf = append(s.buf, b)
 		}
+	}
+	if first == '}' || first == ']' || first == ',' || first == ':' {
+		return nil, fmt.Errorf("%q where a value should be", first)
 	}
 	if first != '{' && first != '[' && first != '"' {
 		// A scalar: up to the next delimiter.

@@ -41,6 +41,7 @@ type Dialect struct {
 type Mux struct {
 	lines   []muxLine
 	records []Dialect
+	nrec    []int64 // records taken, per dialect
 	lastL   int
 	lastR   int
 	opts    Options
@@ -52,6 +53,7 @@ type Mux struct {
 type muxLine struct {
 	format Format
 	p      LineParser
+	n      int64 // lines taken
 }
 
 // NewMux returns a Mux over dialects, counting into st and passing events to emit.
@@ -59,10 +61,11 @@ func NewMux(dialects []Dialect, opts Options, st *Stats, emit func(Event)) *Mux 
 	m := &Mux{opts: opts, st: st}
 	for _, d := range dialects {
 		if d.Lines != nil {
-			m.lines = append(m.lines, muxLine{d.Format, d.Lines(opts)})
+			m.lines = append(m.lines, muxLine{format: d.Format, p: d.Lines(opts)})
 		}
 		if d.Records != nil {
 			m.records = append(m.records, d)
+			m.nrec = append(m.nrec, 0)
 		}
 	}
 	m.emit = func(ev Event) {
@@ -72,11 +75,25 @@ func NewMux(dialects []Dialect, opts Options, st *Stats, emit func(Event)) *Mux 
 	return m
 }
 
-func (m *Mux) claimed(f Format) {
-	if m.st.Formats == nil {
-		m.st.Formats = map[Format]int64{}
+// Finish adds to the stats how many lines and records each format took.
+func (m *Mux) Finish() {
+	add := func(f Format, n int64) {
+		if n == 0 {
+			return
+		}
+		if m.st.Formats == nil {
+			m.st.Formats = map[Format]int64{}
+		}
+		m.st.Formats[f] += n
 	}
-	m.st.Formats[f]++
+	for i := range m.lines {
+		add(m.lines[i].format, m.lines[i].n)
+		m.lines[i].n = 0
+	}
+	for i, d := range m.records {
+		add(d.Format, m.nrec[i])
+		m.nrec[i] = 0
+	}
 }
 
 // Line reads one line of a line-oriented input: a JSON record (NDJSON), a page
@@ -97,7 +114,7 @@ func (m *Mux) Line(src Source, line []byte) {
 			continue
 		}
 		m.lastL = k
-		m.claimed(m.lines[k].format)
+		m.lines[k].n++
 		if err != nil {
 			m.st.Errorf(src, "%s: %v", m.lines[k].format, err)
 		}
@@ -189,8 +206,8 @@ func (m *Mux) element(src Source, i int, e json.RawMessage) {
 
 // Record reads one JSON object.
 func (m *Mux) Record(src Source, rec []byte) {
-	if err := checkRecord(rec); err != nil {
-		m.st.Errorf(src, "%v", err)
+	if len(rec) > MaxRecord {
+		m.st.Errorf(src, "JSON record of %d bytes exceeds %d", len(rec), MaxRecord)
 		return
 	}
 	for i := range m.records {
@@ -200,7 +217,7 @@ func (m *Mux) Record(src Source, rec []byte) {
 			continue
 		}
 		m.lastR = k
-		m.claimed(d.Format)
+		m.nrec[k]++
 		if err := d.Records.ParseRecord(src, rec, m.emit); errors.Is(err, ErrNotRead) {
 			m.st.Ignored++
 		} else if err != nil {
@@ -238,7 +255,7 @@ var (
 // under "value" (Microsoft Graph), "items" (Google Reports API) or "records"
 // (Azure Event Hubs), with nothing else but paging fields.
 func PageElements(obj []byte) ([]json.RawMessage, bool) {
-	if !bytes.Contains(obj, []byte(`"value"`)) && !bytes.Contains(obj, []byte(`"items"`)) && !bytes.Contains(obj, []byte(`ecords"`)) {
+	if !pageStart(obj) {
 		return nil, false
 	}
 	var fields map[string]json.RawMessage
@@ -265,6 +282,26 @@ func PageElements(obj []byte) ([]json.RawMessage, bool) {
 // ErrNotRead is what a parser returns for a record of its format that it
 // knowingly does not read (Defender device events): counted as ignored.
 var ErrNotRead = errors.New("record of a kind not read")
+
+// pageStart: the object's first field is one a page has (the paging
+// metadata, whichever order a writer put the fields in, or the records).
+// Records never start so, and this spares decoding every record twice.
+func pageStart(obj []byte) bool {
+	i := skipWS(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return false
+	}
+	i = skipWS(obj, i+1)
+	if i >= len(obj) || obj[i] != '"' {
+		return false
+	}
+	end := stringEnd(obj, i)
+	if end < 0 {
+		return false
+	}
+	k := string(obj[i+1 : end-1])
+	return strings.HasPrefix(k, "@") || slices.Contains(pageKeys, k) || slices.Contains(pageMeta, k)
+}
 
 // errBrokenJSON reports a JSON document that stops being JSON: what follows is
 // not read.

@@ -169,8 +169,9 @@ func firstNonSpace(br *bufio.Reader) (byte, error) {
 
 var errTooDeep = fmt.Errorf("JSON record nested deeper than %d levels", MaxDepth)
 
-// checkRecord bounds the size and nesting of one JSON record before it is decoded.
-func checkRecord(b []byte) error {
+// CheckRecord bounds the size and nesting of one JSON record before it is
+// decoded with encoding/json (EachField bounds nesting itself).
+func CheckRecord(b []byte) error {
 	if len(b) > MaxRecord {
 		return fmt.Errorf("JSON record of %d bytes exceeds %d", len(b), MaxRecord)
 	}

@@ -121,6 +121,9 @@ func ParseTime(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	if t, ok := parseISO(s); ok {
+		return t, true
+	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "1/2/2006 3:04:05 PM", "01/02/2006 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), true
@@ -133,4 +136,53 @@ func ParseTime(s string) (time.Time, bool) {
 		return time.Unix(n, 0).UTC(), true
 	}
 	return time.Time{}, false
+}
+
+// parseISO parses the common "2006-01-02T15:04:05[.fff…][Z]" (or with a
+// space) without layouts: the sign-in parsers' hot path.
+func parseISO[T string | []byte](s T) (time.Time, bool) {
+	n := len(s)
+	if n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, w int) int {
+		v := 0
+		for j := i; j < i+w; j++ {
+			c := s[j]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, hh, mm, ss := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 {
+		return time.Time{}, false
+	}
+	i, ns, scale := 19, 0, 100_000_000
+	if i < n && s[i] == '.' {
+		i++
+		for i < n && s[i] >= '0' && s[i] <= '9' {
+			ns += int(s[i]-'0') * scale
+			scale /= 10
+			i++
+		}
+	}
+	if i < n && s[i] == 'Z' {
+		i++
+	}
+	if i != n {
+		return time.Time{}, false // a zone offset: the general path
+	}
+	return time.Date(y, time.Month(mo), d, hh, mm, ss, ns, time.UTC), true
+}
+
+// ParseTimeBytes is ParseTime for a byte slice, without a copy in the
+// common case.
+func ParseTimeBytes(b []byte) (time.Time, bool) {
+	if t, ok := parseISO(b); ok {
+		return t, true
+	}
+	return ParseTime(string(b))
 }

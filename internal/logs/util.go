@@ -35,6 +35,9 @@ func URLHost(u string) string {
 // ParseIP parses an address as logs write it: bare, bracketed, with a port, or an
 // IPv4-mapped IPv6 address (which is unmapped). It returns the zero Addr if none.
 func ParseIP(s string) netip.Addr {
+	if a, ok := parseIPv4(s); ok { // the common case, without netip's generality
+		return a
+	}
 	s = strings.TrimSpace(s)
 	if a, err := netip.ParseAddr(s); err == nil {
 		return a.Unmap()
@@ -154,4 +157,48 @@ func FirstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// ParseIPBytes is ParseIP for a byte slice, without a copy for IPv4.
+func ParseIPBytes(b []byte) netip.Addr {
+	if a, ok := parseIPv4(b); ok {
+		return a
+	}
+	return ParseIP(string(b))
+}
+
+// parseIPv4 parses a plain dotted-quad address.
+func parseIPv4[T string | []byte](s T) (netip.Addr, bool) {
+	var a [4]byte
+	part, n, digits := 0, 0, 0
+	if len(s) < 7 || len(s) > 15 {
+		return netip.Addr{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if digits == 0 || part == 3 {
+				return netip.Addr{}, false
+			}
+			a[part] = byte(n)
+			part, n, digits = part+1, 0, 0
+		case c >= '0' && c <= '9':
+			if digits > 0 && n == 0 { // leading zero: let netip decide
+				return netip.Addr{}, false
+			}
+			n = n*10 + int(c-'0')
+			digits++
+			if n > 255 {
+				return netip.Addr{}, false
+			}
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if part != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	a[3] = byte(n)
+	return netip.AddrFrom4(a), true
 }

@@ -35,7 +35,10 @@ func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event
 	if !isDovecot(rest) {
 		return false, nil
 	}
-	ev := parseMessage(string(rest))
+	ev := fastLogin(rest)
+	if ev == nil {
+		ev = parseMessage(string(rest))
+	}
 	if ev != nil {
 		ev.Src, ev.Time = src, t
 		emit(ev)
@@ -78,6 +81,50 @@ func timestamp(line []byte, opts logs.Options) (time.Time, []byte, bool) {
 		}
 	}
 	return logs.SyslogTime(line, opts)
+}
+
+// fastLogin reads the most frequent line, a successful login
+// ("imap-login: Login: user=<…>, method=…, rip=…"), without copying the line.
+func fastLogin(rest []byte) *logs.SignIn {
+	i := bytes.Index(rest, []byte("-login: "))
+	if i <= 0 || i > 80 {
+		return nil
+	}
+	msg := rest[i+len("-login: "):]
+	msg = bytes.TrimPrefix(msg, []byte("Info: "))
+	if !bytes.HasPrefix(msg, []byte("Login: ")) {
+		return nil
+	}
+	proto := rest[:i]
+	if k := bytes.LastIndexByte(proto, ' '); k >= 0 {
+		proto = proto[k+1:]
+	}
+	user := fieldBytes(msg, "user=<", '>')
+	ip := fieldBytes(msg, "rip=", ',')
+	return &logs.SignIn{User: lowerString(user), IP: logs.ParseIPBytes(ip), Result: logs.Success, Client: string(proto), App: "dovecot"}
+}
+
+// fieldBytes returns what follows key up to end (or the end of the line).
+func fieldBytes(b []byte, key string, end byte) []byte {
+	i := bytes.Index(b, []byte(key))
+	if i < 0 || i > 0 && b[i-1] != ' ' && b[i-1] != ',' {
+		return nil
+	}
+	v := b[i+len(key):]
+	if j := bytes.IndexByte(v, end); j >= 0 {
+		v = v[:j]
+	}
+	return v
+}
+
+// lowerString copies b lower-cased (ASCII).
+func lowerString(b []byte) string {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(string(b))
+		}
+	}
+	return string(b)
 }
 
 func parseMessage(msg string) *logs.SignIn {

@@ -9,8 +9,6 @@
 package entra
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -35,63 +33,89 @@ func (records) Claims(rec []byte) bool {
 	return logs.ContainsFold(rec, `signinlogs"`) && (logs.HasKey(rec, "properties") || logs.HasKey(rec, "UserPrincipalName", "ServicePrincipalName", "ResultType", "resultType"))
 }
 
-// signIn holds the fields hunting uses. encoding/json matches names
-// case-insensitively, which also covers exports that lower-case every key and
-// Sentinel's capitalised columns. Nested objects are raw: Sentinel writes
-// them as strings holding JSON.
+// signIn holds the raw fields hunting uses, found in one walk over the
+// record (logs.EachField): names are matched case-insensitively, which covers
+// exports that lower-case every key and Sentinel's capitalised columns; nested
+// objects may be strings holding JSON (Sentinel).
 type signIn struct {
-	CreatedDateTime       string          `json:"createdDateTime"`
-	TimeGenerated         string          `json:"TimeGenerated"`
-	UserPrincipalName     string          `json:"userPrincipalName"`
-	ServicePrincipalName  string          `json:"servicePrincipalName"`
-	ServicePrincipalID    string          `json:"servicePrincipalId"`
-	AppDisplayName        string          `json:"appDisplayName"`
-	IPAddress             string          `json:"ipAddress"`
-	ClientAppUsed         string          `json:"clientAppUsed"`
-	UserAgent             string          `json:"userAgent"`
-	ResultType            json.RawMessage `json:"ResultType"`
-	Status                json.RawMessage `json:"status"`
-	DeviceDetail          json.RawMessage `json:"deviceDetail"`
-	Location              json.RawMessage `json:"location"`
-	LocationDetails       json.RawMessage `json:"LocationDetails"`
-	MFADetail             json.RawMessage `json:"mfaDetail"`
-	AuthenticationDetails json.RawMessage `json:"authenticationDetails"`
-	RiskLevelDuringSignIn string          `json:"riskLevelDuringSignIn"`
-	RiskLevelAggregated   string          `json:"riskLevelAggregated"`
-	RiskState             string          `json:"riskState"`
-	RiskEventTypes        json.RawMessage `json:"riskEventTypes"`
-	RiskEventTypesV2      json.RawMessage `json:"riskEventTypes_v2"`
-	Category              string          `json:"category"`
-	Type                  string          `json:"Type"`
+	createdDateTime, timeGenerated, time                   []byte
+	userPrincipalName, servicePrincipalName, servicePrinID []byte
+	appDisplayName, ipAddress, callerIP, clientAppUsed     []byte
+	userAgent, resultType, status, deviceDetail            []byte
+	location, locationDetails, mfaDetail, authDetails      []byte
+	riskDuring, riskAggregated, riskState                  []byte
+	riskEvents, riskEventsV2, category, typ, properties    []byte
+}
+
+func (s *signIn) field(k, v []byte) bool {
+	switch {
+	case logs.KeyIs(k, "createdDateTime"):
+		s.createdDateTime = v
+	case logs.KeyIs(k, "TimeGenerated"):
+		s.timeGenerated = v
+	case logs.KeyIs(k, "time"):
+		s.time = v
+	case logs.KeyIs(k, "userPrincipalName"):
+		s.userPrincipalName = v
+	case logs.KeyIs(k, "servicePrincipalName"):
+		s.servicePrincipalName = v
+	case logs.KeyIs(k, "servicePrincipalId"):
+		s.servicePrinID = v
+	case logs.KeyIs(k, "appDisplayName"):
+		s.appDisplayName = v
+	case logs.KeyIs(k, "ipAddress"):
+		s.ipAddress = v
+	case logs.KeyIs(k, "callerIpAddress"):
+		s.callerIP = v
+	case logs.KeyIs(k, "clientAppUsed"):
+		s.clientAppUsed = v
+	case logs.KeyIs(k, "userAgent"):
+		s.userAgent = v
+	case logs.KeyIs(k, "resultType"):
+		if s.resultType == nil {
+			s.resultType = v
+		}
+	case logs.KeyIs(k, "status"):
+		s.status = v
+	case logs.KeyIs(k, "deviceDetail"):
+		s.deviceDetail = v
+	case logs.KeyIs(k, "location"):
+		s.location = v
+	case logs.KeyIs(k, "LocationDetails"):
+		s.locationDetails = v
+	case logs.KeyIs(k, "mfaDetail"):
+		s.mfaDetail = v
+	case logs.KeyIs(k, "authenticationDetails"):
+		s.authDetails = v
+	case logs.KeyIs(k, "riskLevelDuringSignIn"):
+		s.riskDuring = v
+	case logs.KeyIs(k, "riskLevelAggregated"):
+		s.riskAggregated = v
+	case logs.KeyIs(k, "riskState"):
+		s.riskState = v
+	case logs.KeyIs(k, "riskEventTypes"):
+		s.riskEvents = v
+	case logs.KeyIs(k, "riskEventTypes_v2"):
+		s.riskEventsV2 = v
+	case logs.KeyIs(k, "category"):
+		s.category = v
+	case logs.KeyIs(k, "Type"):
+		s.typ = v
+	case logs.KeyIs(k, "properties"):
+		s.properties = v
+	}
+	return true
 }
 
 type status struct {
-	ErrorCode         json.RawMessage `json:"errorCode"`
-	FailureReason     string          `json:"failureReason"`
-	AdditionalDetails string          `json:"additionalDetails"`
-}
-
-type location struct {
-	CountryOrRegion string `json:"countryOrRegion"`
-	GeoCoordinates  struct {
-		Latitude  *float64 `json:"latitude"`
-		Longitude *float64 `json:"longitude"`
-	} `json:"geoCoordinates"`
+	errorCode                        []byte
+	failureReason, additionalDetails string
 }
 
 type authDetail struct {
 	AuthenticationMethod           string `json:"authenticationMethod"`
 	Succeeded                      *bool  `json:"succeeded"`
 	AuthenticationStepResultDetail string `json:"authenticationStepResultDetail"`
-}
-
-// monitor is the Azure Monitor / Log Analytics envelope.
-type monitor struct {
-	Time            string          `json:"time"`
-	Category        string          `json:"category"`
-	CallerIPAddress string          `json:"callerIpAddress"`
-	ResultType      json.RawMessage `json:"resultType"`
-	Properties      json.RawMessage `json:"properties"`
 }
 
 type recordError string
@@ -111,74 +135,87 @@ func (records) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) e
 }
 
 func parseRecord(rec []byte) (*logs.SignIn, error) {
-	var env monitor
-	if err := json.Unmarshal(rec, &env); err != nil {
+	var s signIn
+	if err := logs.EachField(rec, s.field); err != nil {
 		return nil, recordError("bad sign-in record: " + err.Error())
 	}
-	var s signIn
-	body := rec
-	if len(env.Properties) > 0 && env.Properties[0] == '{' {
-		if env.Category != "" && !strings.Contains(strings.ToLower(env.Category), "signin") {
+	category := logs.Str(s.category)
+	if props := logs.Object(s.properties); props != nil {
+		// The Azure Monitor envelope: the sign-in is in "properties".
+		if category != "" && !strings.Contains(strings.ToLower(category), "signin") {
 			return nil, nil
 		}
-		body = env.Properties
+		env := s
+		s = signIn{}
+		if err := logs.EachField(props, s.field); err != nil {
+			return nil, recordError("bad sign-in properties: " + err.Error())
+		}
+		s.time, s.callerIP = env.time, env.callerIP
+		if s.resultType == nil {
+			s.resultType = env.resultType
+		}
+		if s.category == nil {
+			s.category = env.category
+		}
 	}
-	if err := json.Unmarshal(body, &s); err != nil {
-		return nil, recordError("bad sign-in record: " + err.Error())
-	}
-	if s.Type != "" && !strings.Contains(strings.ToLower(s.Type), "signin") {
+	if typ := logs.Str(s.typ); typ != "" && !strings.Contains(strings.ToLower(typ), "signin") {
 		return nil, nil // another Sentinel table
 	}
-	t, ok := logs.ParseTime(s.CreatedDateTime)
+	t, ok := logs.ParseTimeBytes(logs.StrBytes(s.createdDateTime))
 	if !ok {
-		if t, ok = logs.ParseTime(logs.FirstNonEmpty(env.Time, s.TimeGenerated)); !ok {
+		if t, ok = logs.ParseTime(logs.FirstNonEmpty(logs.Str(s.time), logs.Str(s.timeGenerated))); !ok {
 			return nil, recordError("sign-in record without a valid createdDateTime")
 		}
 	}
-	var st status
-	logs.UnmarshalMaybeString(s.Status, &st)
-	var loc location
-	logs.UnmarshalMaybeString(s.Location, &loc)
-	if loc.CountryOrRegion == "" {
-		logs.UnmarshalMaybeString(s.LocationDetails, &loc)
+	st := parseStatus(s.status)
+	country, lat, lon, hasCoords := parseLocation(s.location)
+	if country == "" && !hasCoords {
+		country, lat, lon, hasCoords = parseLocation(s.locationDetails)
 	}
 	ev := &logs.SignIn{
 		Time:          t,
-		User:          strings.ToLower(s.UserPrincipalName),
-		IP:            logs.ParseIP(s.IPAddress),
-		App:           s.AppDisplayName,
-		Country:       strings.ToUpper(loc.CountryOrRegion),
-		FailureReason: st.FailureReason,
+		User:          strings.ToLower(logs.Str(s.userPrincipalName)),
+		IP:            logs.ParseIPBytes(logs.StrBytes(s.ipAddress)),
+		App:           logs.Str(s.appDisplayName),
+		Country:       strings.ToUpper(country),
+		FailureReason: st.failureReason,
 	}
-	category := strings.ToLower(logs.FirstNonEmpty(env.Category, s.Category, s.Type))
+	category = strings.ToLower(logs.FirstNonEmpty(category, logs.Str(s.category), logs.Str(s.typ)))
+	spn, spID := logs.Str(s.servicePrincipalName), logs.Str(s.servicePrinID)
 	if ev.User == "" || strings.Contains(category, "serviceprincipal") || strings.Contains(category, "managedidentity") {
-		if s.ServicePrincipalName != "" || s.ServicePrincipalID != "" || strings.Contains(category, "serviceprincipal") || strings.Contains(category, "managedidentity") {
+		if spn != "" || spID != "" || strings.Contains(category, "serviceprincipal") || strings.Contains(category, "managedidentity") {
 			ev.Principal = logs.PrincipalService
-			ev.User = logs.FirstNonEmpty(s.ServicePrincipalName, s.AppDisplayName, s.ServicePrincipalID)
+			ev.User = logs.FirstNonEmpty(spn, ev.App, spID)
 		}
 	}
 	if !ev.IP.IsValid() {
-		ev.IP = logs.ParseIP(env.CallerIPAddress)
+		ev.IP = logs.ParseIP(logs.Str(s.callerIP))
 	}
-	if c := loc.GeoCoordinates; c.Latitude != nil && c.Longitude != nil && (*c.Latitude != 0 || *c.Longitude != 0) {
-		ev.Lat, ev.Lon, ev.HasCoords = *c.Latitude, *c.Longitude, true
+	if hasCoords && (lat != 0 || lon != 0) {
+		ev.Lat, ev.Lon, ev.HasCoords = lat, lon, true
 	}
-	ev.Client = s.UserAgent
+	clientApp, ua := logs.Str(s.clientAppUsed), logs.Str(s.userAgent)
+	ev.Client = ua
 	if ev.Client == "" {
-		var dev struct {
-			Browser         string `json:"browser"`
-			OperatingSystem string `json:"operatingSystem"`
+		var browser, osName string
+		if dev := logs.Object(s.deviceDetail); dev != nil {
+			logs.EachField(dev, func(k, v []byte) bool {
+				switch {
+				case logs.KeyIs(k, "browser"):
+					browser = logs.Str(v)
+				case logs.KeyIs(k, "operatingSystem"):
+					osName = logs.Str(v)
+				}
+				return true
+			})
 		}
-		logs.UnmarshalMaybeString(s.DeviceDetail, &dev)
-		ev.Client = strings.TrimSpace(strings.Join([]string{s.ClientAppUsed, dev.Browser, dev.OperatingSystem}, " "))
+		ev.Client = strings.TrimSpace(strings.Join([]string{clientApp, browser, osName}, " "))
 	}
-	ev.Legacy = Legacy(s.ClientAppUsed, s.UserAgent)
+	ev.Legacy = Legacy(clientApp, ua)
 	ev.Risk = risk(s)
-	code, ok := errorCode(st.ErrorCode)
+	code, ok := logs.Int(st.errorCode)
 	if !ok {
-		if code, ok = errorCode(s.ResultType); !ok {
-			code, _ = errorCode(env.ResultType)
-		}
+		code, _ = logs.Int(s.resultType)
 	}
 	ev.Result, ev.MFAResult = classify(code, s, st)
 	if ev.Result == logs.Failure && ev.FailureReason == "" {
@@ -187,13 +224,53 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	return ev, nil
 }
 
-func errorCode(raw json.RawMessage) (int, bool) {
-	v := strings.Trim(string(bytes.TrimSpace(raw)), `"`)
-	if v == "" {
-		return 0, false
+func parseStatus(raw []byte) status {
+	var st status
+	if obj := logs.Object(raw); obj != nil {
+		logs.EachField(obj, func(k, v []byte) bool {
+			switch {
+			case logs.KeyIs(k, "errorCode"):
+				st.errorCode = v
+			case logs.KeyIs(k, "failureReason"):
+				st.failureReason = logs.Str(v)
+			case logs.KeyIs(k, "additionalDetails"):
+				st.additionalDetails = logs.Str(v)
+			}
+			return true
+		})
 	}
-	n, err := strconv.Atoi(v)
-	return n, err == nil
+	return st
+}
+
+// parseLocation reads {countryOrRegion, geoCoordinates: {latitude, longitude}}.
+func parseLocation(raw []byte) (country string, lat, lon float64, ok bool) {
+	obj := logs.Object(raw)
+	if obj == nil {
+		return "", 0, 0, false
+	}
+	var hasLat, hasLon bool
+	logs.EachField(obj, func(k, v []byte) bool {
+		switch {
+		case logs.KeyIs(k, "countryOrRegion"):
+			country = logs.Str(v)
+		case logs.KeyIs(k, "geoCoordinates"):
+			if g := logs.Object(v); g != nil {
+				logs.EachField(g, func(k, v []byte) bool {
+					f, err := strconv.ParseFloat(logs.Str(v), 64)
+					switch {
+					case err != nil:
+					case logs.KeyIs(k, "latitude"):
+						lat, hasLat = f, true
+					case logs.KeyIs(k, "longitude"):
+						lon, hasLon = f, true
+					}
+					return true
+				})
+			}
+		}
+		return true
+	})
+	return country, lat, lon, hasLat && hasLon
 }
 
 // legacyClients are the clientAppUsed values of protocols that cannot carry
@@ -220,16 +297,18 @@ func Legacy(clientApp, userAgent string) bool {
 }
 
 func risk(s signIn) *logs.Risk {
-	level := strings.ToLower(s.RiskLevelDuringSignIn)
-	if r := riskRank(strings.ToLower(s.RiskLevelAggregated)); r > riskRank(level) {
-		level = strings.ToLower(s.RiskLevelAggregated)
+	level := strings.ToLower(logs.Str(s.riskDuring))
+	if agg := strings.ToLower(logs.Str(s.riskAggregated)); riskRank(agg) > riskRank(level) {
+		level = agg
 	}
 	var events []string
-	logs.UnmarshalMaybeString(s.RiskEventTypesV2, &events)
-	if len(events) == 0 {
-		logs.UnmarshalMaybeString(s.RiskEventTypes, &events)
+	if len(s.riskEventsV2) > 2 {
+		logs.UnmarshalMaybeString(s.riskEventsV2, &events)
 	}
-	state := s.RiskState
+	if len(events) == 0 && len(s.riskEvents) > 2 {
+		logs.UnmarshalMaybeString(s.riskEvents, &events)
+	}
+	state := logs.Str(s.riskState)
 	if riskRank(level) == 0 && len(events) == 0 && (state == "" || strings.EqualFold(state, "none")) {
 		return nil
 	}
@@ -256,9 +335,11 @@ var interrupts = map[int]bool{50074: true, 50076: true, 50079: true, 50140: true
 
 func classify(code int, s signIn, st status) (logs.Result, string) {
 	mfa := ""
-	detail := strings.ToLower(st.AdditionalDetails)
+	detail := strings.ToLower(st.additionalDetails)
 	var steps []authDetail
-	logs.UnmarshalMaybeString(s.AuthenticationDetails, &steps)
+	if len(s.authDetails) > 2 {
+		logs.UnmarshalMaybeString(s.authDetails, &steps)
+	}
 	for _, d := range steps {
 		if d.AuthenticationMethod == "" || strings.EqualFold(d.AuthenticationMethod, "Password") {
 			continue
@@ -270,11 +351,16 @@ func classify(code int, s signIn, st status) (logs.Result, string) {
 			detail += " " + strings.ToLower(d.AuthenticationStepResultDetail)
 		}
 	}
-	var mfaDetail struct {
-		AuthMethod string `json:"authMethod"`
+	authMethod := ""
+	if obj := logs.Object(s.mfaDetail); obj != nil {
+		logs.EachField(obj, func(k, v []byte) bool {
+			if logs.KeyIs(k, "authMethod") {
+				authMethod = logs.Str(v)
+			}
+			return true
+		})
 	}
-	logs.UnmarshalMaybeString(s.MFADetail, &mfaDetail)
-	if mfaDetail.AuthMethod != "" && mfa == "" && code == 0 {
+	if authMethod != "" && mfa == "" && code == 0 {
 		mfa = logs.MFAPassed
 	}
 	// 500121: "Authentication failed during strong authentication request": the

@@ -61,6 +61,9 @@ func (records) Claims(rec []byte) bool {
 
 // ParseRecord reads one activity.
 func (records) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) error {
+	if err := logs.CheckRecord(rec); err != nil {
+		return err
+	}
 	evs, err := parseActivity(rec)
 	if err != nil {
 		return err
@@ -114,12 +117,6 @@ func parseActivity(rec []byte) ([]logs.Event, error) {
 	return out, nil
 }
 
-// legacyLoginTypes are the login_type values of protocols that bypass 2-step
-// verification: "exchange" is Google Workspace Sync for Microsoft Outlook and
-// similar Exchange-protocol clients. (login_type values: Google Admin SDK
-// Reports API, Login activity events.)
-var legacyLoginTypes = map[string]bool{"exchange": true}
-
 // event turns one event of an activity into a Vigie event, or nil.
 func event(e gevent, app, user string, ip netip.Addr, t time.Time) logs.Event {
 	p := params(e.Parameters)
@@ -132,7 +129,7 @@ func event(e gevent, app, user string, ip netip.Addr, t time.Time) logs.Event {
 			return nil
 		}
 		ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: "Google " + firstNonEmpty(p["login_type"], "login"),
-			Client: p["login_type"], LoginType: p["login_type"], Legacy: legacyLoginTypes[p["login_type"]]}
+			Client: p["login_type"], LoginType: p["login_type"]}
 		status := strings.ToLower(p["login_challenge_status"])
 		switch e.Name {
 		case "login_failure":

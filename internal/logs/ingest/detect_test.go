@@ -59,6 +59,9 @@ func TestDetect(t *testing.T) {
 		`1.2.3.4 - - [20/Mar/2025:23:43:10 +0100] "GET / HTTP/1.1" 200 1 "-" "ua"` + "\n":              logs.Weblog,
 		"2025-03-20 23:43:01,123 INFO  [x] [name=a;] security - cmd=Auth; account=a; protocol=soap;\n": logs.Zimbra,
 		`{"value":[{"createdDateTime":"2025-01-01T00:00:00Z","userPrincipalName":"a@b"}]}`:             logs.Entra,
+		// A service principal's sign-in names no user: it is Entra's all the same.
+		`{"time":"2023-07-26 23:00:20.889","category":"ServicePrincipalSignInLogs","operationName":"Sign-in activity","properties":{"createdDateTime":"2023-07-26 22:58:30.983201900","servicePrincipalName":"some-service-principal","ipAddress":"12.12.12.12","status":{"errorCode":7000215}}}`: logs.Entra,
+		`{"kind":"admin#reports#activities","items":[{"kind":"admin#reports#activity","id":{"time":"2025-01-01T00:00:00Z","applicationName":"login"},"actor":{"email":"a@b.example"},"events":[{"name":"login_success"}]}]}`:                                                                      logs.GWorkspace,
 		"\x00\x01binary": logs.Unknown,
 		"":               logs.Unknown,
 	} {
@@ -179,6 +182,31 @@ func TestTruncatedGzip(t *testing.T) {
 	reports, _ := Read(context.Background(), []string{dir}, Config{Hash: true}, func(logs.Event) { n++ })
 	r := reports[0]
 	if r.Problem != ProblemTruncated || n == 0 || r.SHA256 == "" || r.Bytes != int64(len(gz)/2) {
+		t.Errorf("%d events, %+v", n, r)
+	}
+}
+
+func FuzzDetect(f *testing.F) {
+	f.Add([]byte(`{"Operation":"x","CreationTime":"2025-01-01T00:00:00"}`))
+	f.Add([]byte("Jan  1 00:00:00 h postfix/smtpd[1]: x\nJan  1 00:00:00 h dovecot: imap-login: Login: user=<a>, rip=1.2.3.4"))
+	f.Add([]byte("RecordId,AuditData\n1,\"{}\""))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := Detect(b, logs.Options{Year: 2025}, "")
+		_ = d.Why()
+		_ = d.Doubts()
+	})
+}
+
+// TestGooglePage: a compact Reports API page under 64 KiB gives its
+// activities, not nothing.
+func TestGooglePage(t *testing.T) {
+	page := `{"kind":"admin#reports#activities","etag":"\"x\"","items":[` +
+		`{"kind":"admin#reports#activity","id":{"time":"2025-03-20T22:40:00Z","applicationName":"login"},"actor":{"email":"alice@cabinet.example"},"ipAddress":"203.0.113.45","events":[{"type":"login","name":"login_failure","parameters":[{"name":"login_type","value":"google_password"}]}]},` +
+		`{"kind":"admin#reports#activity","id":{"time":"2025-03-20T22:41:00Z","applicationName":"login"},"actor":{"email":"alice@cabinet.example"},"ipAddress":"203.0.113.45","events":[{"type":"login","name":"login_success","parameters":[{"name":"login_type","value":"google_password"}]}]}` +
+		`],"nextPageToken":"A:1"}`
+	n := 0
+	reports, _ := Read(context.Background(), []string{"-"}, Config{Stdin: strings.NewReader(page)}, func(logs.Event) { n++ })
+	if r := reports[0]; n != 2 || r.Format != logs.GWorkspace || r.Errors > 0 || r.Err != "" {
 		t.Errorf("%d events, %+v", n, r)
 	}
 }

@@ -74,8 +74,11 @@ type Report struct {
 	Err     string    `json:"error,omitempty"`
 }
 
-// Read reports whether anything could be read from the input.
-func (r Report) Read() bool { return r.Err == "" && r.Lines > 0 || r.Events > 0 }
+// Read reports whether anything could be read from the input (a truncated
+// file was read up to the cut).
+func (r Report) Read() bool {
+	return r.Problem != ProblemUnreadable && r.Problem != ProblemUnrecognised && (r.Lines > 0 || r.Events > 0)
+}
 
 // Config tunes Read.
 type Config struct {

@@ -49,6 +49,7 @@ func ParseCSV(ctx context.Context, br *bufio.Reader, file string, st *logs.Stats
 		skipped = 1
 	}
 	m := logs.NewMux([]logs.Dialect{Dialect}, logs.Options{}, st, emit)
+	defer m.Finish()
 	cr := csv.NewReader(&lineCap{r: br})
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1

@@ -66,6 +66,9 @@ func (records) Claims(rec []byte) bool {
 
 // ParseRecord reads one audit record.
 func (records) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) error {
+	if err := logs.CheckRecord(rec); err != nil {
+		return err
+	}
 	evs, err := parseRecord(rec)
 	if err != nil {
 		return err
@@ -339,6 +342,9 @@ func (defender) Claims(rec []byte) bool {
 }
 
 func (defender) ParseRecord(src logs.Source, rec []byte, emit func(logs.Event)) error {
+	if err := logs.CheckRecord(rec); err != nil {
+		return err
+	}
 	var r struct {
 		RawEventData json.RawMessage `json:"RawEventData"`
 	}

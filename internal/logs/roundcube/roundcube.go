@@ -65,7 +65,7 @@ func parseMessage(msg string) *logs.SignIn {
 			msg = msg[i+2:]
 		}
 	}
-	lower := strings.ToLower(msg)
+	lower := asciiLower(msg) // same length as msg: its indexes hold for msg
 	var result logs.Result
 	var rest string
 	switch {
@@ -106,4 +106,15 @@ func parseMessage(msg string) *logs.SignIn {
 		ev.FailureReason = "login failed"
 	}
 	return ev
+}
+
+// asciiLower lower-cases ASCII letters only, keeping every byte in place.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
 }

@@ -1,0 +1,198 @@
+package logs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"unicode/utf8"
+)
+
+// ErrNotObject is returned by EachField for input that is not a JSON object.
+var ErrNotObject = errors.New("not a JSON object")
+
+// EachField walks the members of a JSON object and calls fn with each key (as
+// written, without its quotes or unescaping) and raw value, without decoding
+// or allocating: the hot path of the sign-in parsers, where encoding/json's
+// reflection cost more than the rest of a hunt. fn returns false to stop. It
+// checks structure enough to walk safely; values are checked by who reads them.
+func EachField(obj []byte, fn func(key, val []byte) bool) error {
+	i := skipWS(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return ErrNotObject
+	}
+	i = skipWS(obj, i+1)
+	if i < len(obj) && obj[i] == '}' {
+		return nil
+	}
+	for i < len(obj) {
+		if obj[i] != '"' {
+			return ErrNotObject
+		}
+		end := stringEnd(obj, i)
+		if end < 0 {
+			return ErrNotObject
+		}
+		key := obj[i+1 : end-1]
+		i = skipWS(obj, end)
+		if i >= len(obj) || obj[i] != ':' {
+			return ErrNotObject
+		}
+		i = skipWS(obj, i+1)
+		vend := valueEndAt(obj, i)
+		if vend < 0 {
+			return ErrNotObject
+		}
+		if !fn(key, obj[i:vend]) {
+			return nil
+		}
+		i = skipWS(obj, vend)
+		if i >= len(obj) {
+			return ErrNotObject
+		}
+		if obj[i] == '}' {
+			return nil
+		}
+		if obj[i] != ',' {
+			return ErrNotObject
+		}
+		i = skipWS(obj, i+1)
+	}
+	return ErrNotObject
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the closing quote of the string at i.
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// valueEndAt returns the index after the JSON value at i.
+func valueEndAt(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				e := stringEnd(b, j)
+				if e < 0 {
+					return -1
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+				if depth > MaxDepth {
+					return -1
+				}
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+// KeyIs compares a JSON key with a name, ASCII case-insensitively: exports
+// lower-case or capitalise field names.
+func KeyIs(key []byte, name string) bool {
+	if len(key) != len(name) {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if lowerASCII(key[i]) != lowerASCII(name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Str returns the string a raw JSON value holds ("" for null or a non-string;
+// numbers as written).
+func Str(raw []byte) string {
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	if raw[0] != '"' {
+		if raw[0] == '{' || raw[0] == '[' {
+			return ""
+		}
+		return string(raw)
+	}
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return ""
+	}
+	in := raw[1 : len(raw)-1]
+	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		return string(in)
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// StrBytes returns the bytes of a raw JSON string without its quotes when it
+// holds no escape (no copy), else its decoded value.
+func StrBytes(raw []byte) []byte {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1]
+	}
+	return []byte(Str(raw))
+}
+
+// Object returns the object a raw value holds, or the object held in a
+// string (Sentinel serialises nested objects so); nil otherwise.
+func Object(raw []byte) []byte {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '{' {
+		return raw
+	}
+	if len(raw) > 0 && raw[0] == '"' {
+		if s := Str(raw); len(s) > 0 && s[0] == '{' {
+			return []byte(s)
+		}
+	}
+	return nil
+}
+
+// Int returns the integer a raw value holds, as a number or a string.
+func Int(raw []byte) (int, bool) {
+	s := raw
+	if len(s) > 1 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	n, err := strconv.Atoi(string(s))
+	return n, err == nil
+}
