@@ -129,7 +129,7 @@ func (s *Server) indicatorAdd(r *http.Request, p *principal) (any, string, error
 	n.TLP = q.get("tlp")
 	if c := q.get("confidence"); c != "" {
 		if n.Confidence, err = strconv.Atoi(c); err != nil {
-			return nil, "", badf("confidence: %q is not a number", c)
+			return nil, "", badfr("confiance : « %s » n'est pas un nombre", "confidence: %q is not a number", c)
 		}
 	}
 	if q.get("force") == "1" || q.get("force") == "true" {
