@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/ioc"
@@ -46,6 +47,11 @@ func loadScannerWith(ctx context.Context, path, dsn string, stderr io.Writer) (*
 		}
 		if opts.Indicators, err = ioc.Start(ctx, db, ioc.MatcherOptions{Log: log}); err != nil {
 			return nil, nil, err
+		}
+		if cfg.Bayes.Enabled {
+			// The site's classifier, as the gateway would consult it.
+			opts.Bayes = bayes.Start(ctx, db, bayes.LiveOptions{Log: log,
+				Options: bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens}}).Model
 		}
 	}
 	s, err := engine.New(&cfg, opts)
@@ -110,7 +116,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "one JSON verdict per line")
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
 	lang := fs.String("lang", "fr", "language of explanations: fr or en")
-	storeDSN := fs.String("store", "", "consult the indicator store at this DSN (\"default\" for "+defaultStoreDSN()+")")
+	storeDSN := fs.String("store", "", "consult the indicator store and the site's classifier at this DSN (\"default\" for "+defaultStoreDSN()+")")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}

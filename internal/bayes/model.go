@@ -5,8 +5,6 @@ import (
 	"math"
 	"slices"
 	"sync"
-
-	"vigie.dev/vigie/internal/scan"
 )
 
 // Class is what a message was learned as.
@@ -158,6 +156,9 @@ const (
 	minClues = 5
 )
 
+// touchAhead is how many lookups are started together (table.touch).
+const touchAhead = 32
+
 // Clue is one feature that weighed in a verdict.
 type Clue struct {
 	Hash uint64
@@ -190,7 +191,10 @@ func (m *Model) Classify(f *Features) Result {
 	}
 	nP, nH := float64(m.nPhish), float64(m.nHam)
 	clues := f.clues[:0]
-	for _, h := range f.Hashes {
+	for i, h := range f.Hashes {
+		if i%touchAhead == 0 {
+			f.sink += m.tokens.touch(f.Hashes[i:min(i+touchAhead, len(f.Hashes))])
+		}
 		t, ok := m.tokens.get(h)
 		if !ok {
 			continue
@@ -252,22 +256,20 @@ func strongest(c []Clue, k int) {
 	}
 }
 
-// sortClues orders clues strongest first (for explanations).
-func sortClues(clues []Clue) {
-	slices.SortFunc(clues, func(a, b Clue) int {
-		da, db := math.Abs(a.F-0.5), math.Abs(b.F-0.5)
-		switch {
-		case da > db:
-			return -1
-		case da < db:
-			return 1
-		case a.Hash < b.Hash:
-			return -1
-		case a.Hash > b.Hash:
-			return 1
-		}
-		return 0
-	})
+// cmpStrength orders clues strongest first, then by hash for stability.
+func cmpStrength(a, b Clue) int {
+	da, db := math.Abs(a.F-0.5), math.Abs(b.F-0.5)
+	switch {
+	case da > db:
+		return -1
+	case da < db:
+		return 1
+	case a.Hash < b.Hash:
+		return -1
+	case a.Hash > b.Hash:
+		return 1
+	}
+	return 0
 }
 
 // robinson is Robinson's f(w) for a feature seen in t.Phish of nP phishing
@@ -315,27 +317,34 @@ func chi2Q(x2 float64, v int) float64 {
 }
 
 // Explain names the strongest clues of r that pull towards phishing (or
-// towards ham), at most n, in readable form. It tokenizes the message
-// again into f (reset first; the caller's buffers are reused) keeping the
-// words of those clues, which only a voting message pays for.
-func Explain(f *Features, t Tokenizer, subject, body string, links []scan.Link, r Result, phish bool, n int) []string {
+// towards ham), at most n, in readable form. f must be the features r was
+// classified from (their origins say where each came from).
+func Explain(f *Features, r Result, phish bool, n int) []string {
 	var clues []Clue
 	for _, c := range r.Clues {
 		if (c.F > 0.5) == phish {
 			clues = append(clues, c)
 		}
 	}
-	sortClues(clues)
+	// Name the telling clues: among the strong ones (f beyond 0.95 or
+	// 0.05), those of fewest messages first. A word found in most mail of
+	// one class ("de", "pour" where the site's two kinds of mail differ by
+	// language) can be as strong, but says nothing to a reader.
+	slices.SortFunc(clues, func(a, b Clue) int {
+		sa, sb := math.Abs(a.F-0.5) >= 0.45, math.Abs(b.F-0.5) >= 0.45
+		switch {
+		case sa != sb && sa:
+			return -1
+		case sa != sb:
+			return 1
+		case a.Phish+a.Ham != b.Phish+b.Ham:
+			return int(a.Phish+a.Ham) - int(b.Phish+b.Ham)
+		}
+		return cmpStrength(a, b)
+	})
 	// A few more than n: a word and its accent-free form, or a word and a
 	// pair, may read the same.
-	clues = clues[:min(len(clues), 2*n)]
-	want := make([]uint64, len(clues))
-	for i, c := range clues {
-		want[i] = c.Hash
-	}
-	f.Reset()
-	f.explain(want)
-	t.Tokenize(f, subject, body, links)
+	clues = clues[:min(len(clues), 3*n)]
 	var out []string
 	for _, c := range clues {
 		if w := f.Text(c.Hash); w != "" && !slices.Contains(out, w) {

@@ -102,11 +102,13 @@ func TestClassifySeparates(t *testing.T) {
 func TestExplainNamesTheWords(t *testing.T) {
 	m := trained(t, Options{MinLearned: 100}, 150, 300)
 	text := "votre compte est suspendu, vérifiez vos identifiants"
-	r := classify(m, text)
+	var f Features
+	Tokenizer{}.Tokenize(&f, "", text, nil)
+	r := m.Classify(&f)
 	if r.Prob < 0.95 {
 		t.Fatalf("prob %.3f", r.Prob)
 	}
-	words := Explain(&Features{}, Tokenizer{}, "", text, nil, r, true, 5)
+	words := Explain(&f, r, true, 5)
 	if len(words) == 0 || len(words) > 5 {
 		t.Fatalf("words %q", words)
 	}

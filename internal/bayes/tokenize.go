@@ -1,6 +1,7 @@
 package bayes
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -27,11 +28,11 @@ type Limits struct {
 
 // DefaultLimits are sized so that the classifier costs a fraction of a scan
 // (each feature is one random memory access into the model): the subject
-// and the first 12 KiB of text say what a message is about. On the
-// validation part of the shared corpus, 24 KiB and 3,000 features classified
-// no better.
+// and the first 8 KiB of text say what a message is about. On the
+// validation part of the shared corpus, 12 KiB and 1,500 features, or 24 KiB
+// and 3,000, classified no better.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 12 << 10, MaxTokens: 1500, MaxLinks: 30}
+	return Limits{MaxBytes: 8 << 10, MaxTokens: 1000, MaxLinks: 30}
 }
 
 // Features are the distinct hashed features of one message. A Features is
@@ -49,36 +50,97 @@ type Features struct {
 	// Truncated is set when a limit cut the message short.
 	Truncated bool
 
-	set   []uint64 // open-addressing set over Hashes, 0 = empty
-	texts map[uint64]string
-	clues []Clue // Classify's buffer
+	set     []uint64 // open-addressing set over Hashes, 0 = empty
+	origins []origin // where each of Hashes came from, for explanations
+	// The texts read, for explanations: subject, body, links.
+	subject, body string
+	links         []scan.Link
+	clues         []Clue // Classify's buffer
+	sink          uint64 // see table.touch
 }
 
 // Reset empties f for another message.
 func (f *Features) Reset() {
 	f.Hashes = f.Hashes[:0]
+	f.origins = f.origins[:0]
+	f.subject, f.body, f.links = "", "", nil
 	f.Words, f.Shapes, f.Truncated = 0, 0, false
 	f.Distinct, f.Junk, f.Bytes = 0, 0, 0
 	clear(f.set)
-	f.texts = nil
 }
 
-// explain makes the next tokenization remember the text of the features
-// in want (and only those: building every feature's text would cost more
-// than the classification).
-func (f *Features) explain(want []uint64) {
-	f.texts = make(map[uint64]string, len(want))
-	for _, h := range want {
-		f.texts[h] = ""
+// origin says where a feature came from: which text (0 subject, 1 body,
+// 2 a link, numbered link), which bytes of it, and what kind of feature it
+// is, so that an explanation can show it without tokenizing the message
+// again.
+type origin struct {
+	kind kind
+	src  uint8
+	link uint16
+	a, b uint32
+}
+
+type kind uint8
+
+const (
+	kWord     kind = iota // a word, folded
+	kWordKept             // a word with its accents
+	kShape                // a number, identifier or blob
+	kPair                 // a sparse bigram: a..b spans both words
+	kChars                // a character pair or lone character
+	kHost
+	kDomain
+	kPath // a path segment, a..b within the link's target
+)
+
+// Text returns a feature's readable form ("" for a hash not among the
+// features).
+func (f *Features) Text(h uint64) string {
+	i := slices.Index(f.Hashes, h)
+	if i < 0 || i >= len(f.origins) {
+		return ""
 	}
+	o := f.origins[i]
+	var src string
+	switch {
+	case o.src == 0:
+		src = f.subject
+	case o.src == 1:
+		src = f.body
+	case int(o.link) < len(f.links):
+		l := f.links[o.link]
+		switch o.kind {
+		case kHost:
+			return l.Host
+		case kDomain:
+			return l.Domain
+		}
+		src = l.Target
+	}
+	if int(o.b) > len(src) || o.a > o.b {
+		return ""
+	}
+	t := src[o.a:o.b]
+	switch o.kind {
+	case kWord, kPair:
+		return readable(t, true)
+	case kWordKept, kChars:
+		return readable(t, false)
+	case kShape:
+		sh, _ := shapeOf(t)
+		return sh.String()
+	case kPath:
+		if sh, ok := shapeOf(t); ok {
+			return sh.String()
+		}
+		return "/" + strings.ToLower(t)
+	}
+	return t
 }
 
-// Text returns a feature's readable form after an explaining tokenization.
-func (f *Features) Text(h uint64) string { return f.texts[h] }
-
-// add records a feature once and reports whether it was new; text is
-// built only when explaining.
-func (f *Features) add(h uint64, lim int, text func() string) bool {
+// add records a feature once, with its origin, and reports whether it was
+// new.
+func (f *Features) add(h uint64, lim int, o origin) bool {
 	if h == 0 {
 		h = 1
 	}
@@ -100,11 +162,7 @@ func (f *Features) add(h uint64, lim int, text func() string) bool {
 		return false
 	}
 	f.Hashes = append(f.Hashes, h)
-	if f.texts != nil && text != nil {
-		if t, ok := f.texts[h]; ok && t == "" {
-			f.texts[h] = text()
-		}
-	}
+	f.origins = append(f.origins, o)
 	return true
 }
 
@@ -176,6 +234,7 @@ type wordReader struct {
 	lim  int
 	seed uint64
 	src  string
+	id   uint8 // origin.src of the text
 	// Ring of the last words' hashes and spans, for the sparse bigrams.
 	prev  [window]uint64
 	spans [window][2]int
@@ -215,9 +274,10 @@ func (t Tokenizer) Tokenize(f *Features, subject, body string, links []scan.Link
 		body = body[:lim.MaxBytes]
 		f.Truncated = true
 	}
-	w := wordReader{f: f, lim: lim.MaxTokens, seed: seedSubject, src: subject}
+	f.subject, f.body, f.links = subject, body, links
+	w := wordReader{f: f, lim: lim.MaxTokens, seed: seedSubject, src: subject, id: 0}
 	w.read()
-	w = wordReader{f: f, lim: lim.MaxTokens, seed: seedBody, src: body}
+	w = wordReader{f: f, lim: lim.MaxTokens, seed: seedBody, src: body, id: 1}
 	w.read()
 	t.links(f, lim, links)
 }
@@ -243,7 +303,7 @@ func (w *wordReader) read() {
 	}
 	endCJK := func() {
 		if cjkRun == 1 {
-			w.cjk(cjkAt, prevCJK, 0)
+			w.cjk(cjkAt, cjkAt+utf8.RuneLen(prevCJK), prevCJK, 0)
 		}
 		prevCJK, cjkRun = 0, 0
 	}
@@ -291,7 +351,7 @@ func (w *wordReader) read() {
 		case noSpaceScript(r):
 			endWord(i)
 			if cjkRun > 0 {
-				w.cjk(cjkAt, prevCJK, r)
+				w.cjk(cjkAt, i+size, prevCJK, r)
 			}
 			prevCJK, cjkAt = r, i
 			cjkRun++
@@ -341,18 +401,22 @@ func (w *wordReader) word(a, b int, kept, folded uint64, differs bool) {
 	if sh, ok := shapeOf(text); ok {
 		w.f.Shapes++
 		h := sh.hash(w.seed)
-		w.f.add(h, w.lim, sh.String)
+		w.f.add(h, w.lim, w.at(kShape, a, b))
 		w.pairs(h, a, b)
 		return
 	}
 	hf := mix(folded)
-	if w.f.add(hf, w.lim, func() string { return readable(text, true) }) {
+	if w.f.add(hf, w.lim, w.at(kWord, a, b)) {
 		w.f.Distinct++
 	}
 	if differs {
-		w.f.add(mix(kept), w.lim, func() string { return readable(text, false) })
+		w.f.add(mix(kept), w.lim, w.at(kWordKept, a, b))
 	}
 	w.pairs(hf, a, b)
+}
+
+func (w *wordReader) at(k kind, a, b int) origin {
+	return origin{kind: k, src: w.id, a: uint32(a), b: uint32(b)}
 }
 
 // pairs emits the sparse bigrams ending at the word h and pushes it.
@@ -361,9 +425,7 @@ func (w *wordReader) pairs(h uint64, a, b int) {
 		gap := k + 1
 		p := w.prev[k]
 		span := w.spans[k]
-		w.f.add(pairHash(p, h, gap), w.lim, func() string {
-			return pairText(readable(w.src[span[0]:span[1]], true), readable(w.src[a:b], true), gap)
-		})
+		w.f.add(pairHash(p, h, gap), w.lim, w.at(kPair, span[0], b))
 	}
 	copy(w.prev[1:], w.prev[:window-1])
 	copy(w.spans[1:], w.spans[:window-1])
@@ -396,7 +458,7 @@ func pairText(a, b string, gap int) string {
 
 // cjk emits a character pair (or a lone character when b is 0), which also
 // takes part in the sparse bigrams.
-func (w *wordReader) cjk(at int, a, b rune) {
+func (w *wordReader) cjk(at, end int, a, b rune) {
 	w.f.Words++
 	var buf [2 * utf8.UTFMax]byte
 	n := utf8.EncodeRune(buf[:], a)
@@ -408,8 +470,8 @@ func (w *wordReader) cjk(at int, a, b rune) {
 		h = (h ^ uint64(c)) * fnvPrime
 	}
 	h = mix(h)
-	w.f.add(h, w.lim, func() string { return string(buf[:n]) })
-	w.pairs(h, at, at+n)
+	w.f.add(h, w.lim, w.at(kChars, at, end))
+	w.pairs(h, at, end)
 }
 
 // noSpaceScript reports the scripts written without spaces between words.
@@ -482,23 +544,32 @@ func (t Tokenizer) links(f *Features, lim Limits, links []scan.Link) {
 			return
 		}
 		host := l.Host
-		f.add(hashString(seedHost, host), lim.MaxTokens, func() string { return host })
+		link := uint16(min(i, 1<<16-1))
+		f.add(hashString(seedHost, host), lim.MaxTokens, origin{kind: kHost, src: 2, link: link})
 		if d := l.Domain; d != "" && d != host {
-			f.add(hashString(seedDomain, d), lim.MaxTokens, func() string { return d })
+			f.add(hashString(seedDomain, d), lim.MaxTokens, origin{kind: kDomain, src: 2, link: link})
 		}
-		path := pathOf(l.Target)
-		for n := 0; n < 3 && path != ""; {
-			var seg string
-			seg, path, _ = strings.Cut(path, "/")
+		start, end := pathOf(l.Target)
+		for n := 0; n < 3 && start < end; {
+			a := start
+			b := strings.IndexByte(l.Target[a:end], '/')
+			if b < 0 {
+				b = end
+			} else {
+				b += a
+			}
+			start = b + 1
+			seg := l.Target[a:b]
 			if seg == "" || len(seg) > 200 {
 				continue
 			}
 			n++
+			o := origin{kind: kPath, src: 2, link: link, a: uint32(a), b: uint32(b)}
 			if sh, ok := shapeOf(seg); ok {
-				f.add(sh.hash(seedPath), lim.MaxTokens, sh.String)
+				f.add(sh.hash(seedPath), lim.MaxTokens, o)
 				continue
 			}
-			f.add(hashLower(seedPath, seg), lim.MaxTokens, func() string { return "/" + strings.ToLower(seg) })
+			f.add(hashLower(seedPath, seg), lim.MaxTokens, o)
 		}
 	}
 }
@@ -516,18 +587,21 @@ func hashLower(seed uint64, s string) uint64 {
 	return mix(h)
 }
 
-// pathOf returns a URL's path without its leading slash, query and fragment.
-func pathOf(u string) string {
+// pathOf returns where a URL's path lies in u, without its leading slash,
+// query and fragment (start == end when it has none).
+func pathOf(u string) (start, end int) {
+	rest := 0
 	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
+		rest = i + 3
 	}
-	i := strings.IndexByte(u, '/')
+	i := strings.IndexByte(u[rest:], '/')
 	if i < 0 {
-		return ""
+		return len(u), len(u)
 	}
-	u = u[i+1:]
-	if j := strings.IndexAny(u, "?#"); j >= 0 {
-		u = u[:j]
+	start = rest + i + 1
+	end = len(u)
+	if j := strings.IndexAny(u[start:], "?#"); j >= 0 {
+		end = start + j
 	}
-	return u
+	return start, end
 }

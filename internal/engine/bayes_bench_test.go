@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -11,7 +12,6 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
-
 
 // corpusModel trains a classifier on the training part of the shared
 // corpus and returns it with the validation part's raw messages.
@@ -46,14 +46,28 @@ func corpusModel(b *testing.B) (*bayes.Model, [][]byte) {
 // real scan. Run with -cpu 1 for the per-core figure.
 func BenchmarkScanCorpus(b *testing.B) {
 	m, valid := corpusModel(b)
+	benchBayes(b, m, func(c *config.Config) {}, func(n int) []byte { return valid[n%len(valid)] })
+}
+
+// BenchmarkScan40KBBayes is BenchmarkScan40KB's message scanned without and
+// with a classifier trained on the training part of the shared corpus.
+func BenchmarkScan40KBBayes(b *testing.B) {
+	m, _ := corpusModel(b)
+	raw := message40KB()
+	benchBayes(b, m, func(c *config.Config) {
+		c.Trust.Relays = []string{"mx.example-hopital.fr"}
+		c.Trust.AuthServIDs = []string{"mx.example-hopital.fr"}
+	}, func(int) []byte { return raw })
+}
+
+// benchBayes scans the messages next gives, without then with the model,
+// and reports the process CPU time per message.
+func benchBayes(b *testing.B, m *bayes.Model, configure func(*config.Config), next func(n int) []byte) {
 	for _, on := range []bool{false, true} {
-		name := "bayes=off"
-		if on {
-			name = "bayes=on"
-		}
-		b.Run(name, func(b *testing.B) {
+		b.Run(fmt.Sprintf("bayes=%v", on), func(b *testing.B) {
 			c := config.Default()
 			c.Auth.Mode = "headers"
+			configure(&c)
 			o := Options{}
 			if on {
 				o.Bayes = m
@@ -65,7 +79,7 @@ func BenchmarkScanCorpus(b *testing.B) {
 			b.ReportAllocs()
 			start, n := cpuTime(), 0
 			for b.Loop() {
-				s.Scan(context.Background(), valid[n%len(valid)], scan.Envelope{})
+				s.Scan(context.Background(), next(n), scan.Envelope{})
 				n++
 			}
 			cpu := float64((cpuTime() - start).Nanoseconds()) / float64(n)

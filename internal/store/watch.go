@@ -57,13 +57,20 @@ func (w *watcher) subscribe(ctx context.Context, channel string) <-chan struct{}
 	w.subs[channel][c] = struct{}{}
 	if !w.started {
 		w.started = true
+		// The revisions are read before Watch returns: a change committed
+		// after it, however soon, is a change to the poller (a baseline
+		// read later by the goroutine would swallow it).
+		var last map[string]int64
+		if w.db.dialect != Postgres {
+			last = w.revisions()
+		}
 		w.db.bg.Add(1)
 		go func() {
 			defer w.db.bg.Done()
 			if w.db.dialect == Postgres {
 				w.listen()
 			} else {
-				w.poll()
+				w.poll(last)
 			}
 		}()
 	}
@@ -104,12 +111,37 @@ func (w *watcher) broadcastAll() {
 	}
 }
 
-// poll reads the SQLite revision counters and reports those that moved.
-// Writes from this process were already broadcast at commit; telling their
-// watchers once more is harmless.
-func (w *watcher) poll() {
-	last := map[string]int64{}
-	first := true
+// revisions reads every channel's revision (nil on error).
+func (w *watcher) revisions() map[string]int64 {
+	rows, err := w.db.Query(w.ctx, `SELECT channel, rev FROM changes`)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	revs := map[string]int64{}
+	for rows.Next() {
+		var ch string
+		var rev int64
+		if rows.Scan(&ch, &rev) == nil {
+			revs[ch] = rev
+		}
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return revs
+}
+
+// poll reads the SQLite revision counters and reports those that moved
+// since last (the revisions when watching started; nil when they could not
+// be read, and the first poll is then the baseline). Writes from this
+// process were already broadcast at commit; telling their watchers once
+// more is harmless.
+func (w *watcher) poll(last map[string]int64) {
+	first := last == nil
+	if first {
+		last = map[string]int64{}
+	}
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {

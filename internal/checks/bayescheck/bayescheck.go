@@ -74,8 +74,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	default:
 		return
 	}
-	// Only a voting message pays for the words: tokenize again, keeping them.
-	words := bayes.Explain(f, c.Tokenizer, in.Msg.Subject, body, in.Links, r, name == "BAYES_PHISH", clueWords)
+	words := bayes.Explain(f, r, name == "BAYES_PHISH", clueWords)
 	// Rounded towards 0.5 and kept within 0.01–0.99: a statistical
 	// opinion never reads as a certainty.
 	p := min(math.Floor(r.Prob*100)/100, 0.99)
