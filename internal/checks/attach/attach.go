@@ -58,6 +58,9 @@ func ext(name string) string {
 
 // Check implements scan.Check.
 func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	if isEICARText(in.Msg.Text) {
+		out.Emit("ATTACH_EICAR_TEST", "text/plain")
+	}
 	for _, a := range in.Msg.Attachments {
 		if ctx.Err() != nil {
 			return
@@ -66,6 +69,9 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		e := ext(name)
 		sniff := a.SniffedType
 		judgeName(name, out)
+		if isEICAR(a.Data) {
+			out.Emit("ATTACH_EICAR_TEST", name)
+		}
 		switch {
 		case executableExt[e] || sniff == "application/x-msdownload" || sniff == "application/x-executable" || sniff == "application/x-ms-shortcut" || sniff == "application/onenote":
 			out.Emit("ATTACH_EXECUTABLE", name)
@@ -186,6 +192,11 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 			out.Emit("ATTACH_MACRO", inner)
 		}
 		judgeName(f.Name, out)
+		if f.Flags&1 == 0 && f.UncompressedSize64 <= 128 {
+			if b, err := readBounded(f, 128); err == nil && isEICAR(b) {
+				out.Emit("ATTACH_EICAR_TEST", inner)
+			}
+		}
 		if depth+1 < maxArchiveDepth && (e == "zip" || archiveExt[e]) && f.UncompressedSize64 <= maxNestedBytes && f.Flags&1 == 0 {
 			if b, err := readBounded(f, maxNestedBytes); err == nil {
 				judgeZip(inner, b, depth+1, out)

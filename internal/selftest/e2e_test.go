@@ -1,0 +1,115 @@
+package selftest_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/dnsx/dnstest"
+	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/postfixtest"
+	"vigie.dev/vigie/internal/selftest"
+)
+
+// zone is the DNS of the test world: the tested hospital (SPF -all, DMARC
+// reject, as mx_sec_conf's ident.md asks) and a partner whose relay, the
+// host the selftest runs on (127.0.0.1), is authorised by its SPF and has
+// a forward-confirmed reverse DNS. Attack cases come from a name that does
+// not exist, like most throw-away campaign domains.
+const zone = `
+chu-exemple.test.        MX  10 mx.chu-exemple.test.
+mx.chu-exemple.test.     A   192.0.2.25
+chu-exemple.test.        TXT "v=spf1 ip4:192.0.2.25 -all"
+_dmarc.chu-exemple.test. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@chu-exemple.test"
+partenaire.test.         TXT "v=spf1 ip4:127.0.0.1 -all"
+_dmarc.partenaire.test.  TXT "v=DMARC1; p=reject"
+relais.partenaire.test.  A   127.0.0.1
+1.0.0.127.in-addr.arpa.  PTR relais.partenaire.test.
+`
+
+// The done-when of issue 20: against the real Postfix with Vigie as its
+// milter, in Vigie's default configuration (only the organisation's
+// domain and the DNS servers set), every case of the battery is reported,
+// every attack case is refused or quarantined and every control case is
+// delivered untagged.
+func TestSelftestThroughPostfixAndMilter(t *testing.T) {
+	postfixtest.Require(t)
+	dns := dnstest.Start(t, zone)
+
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Org.Domains = []string{"chu-exemple.test"}
+	cfg.Auth.DNSServers = []string{dns.Addr()}
+	cfg.Auth.Timeout = 2 * time.Second
+	cfg.Serve.Milter.Listen = "127.0.0.1:0"
+	cfg.Serve.Relay.Listen = "127.0.0.1:0"
+	cfg.Serve.HTTP.Listen = "127.0.0.1:0"
+	cfg.Serve.RBL.Listen = "127.0.0.1:0"
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	v, err := daemon.Start(context.Background(), cfg, daemon.Options{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		v.Shutdown(ctx)
+	})
+
+	// The MX as mx_sec_conf's mta.md configures it: relay for the
+	// hospital's domain only, 10 MB size limit (Postfix's default), every
+	// message through Vigie; accepted mail is discarded at the end.
+	pf := postfixtest.Start(t, map[string]string{
+		"myhostname":               "mx.chu-exemple.test",
+		"mynetworks":               "192.0.2.250/32",
+		"relay_domains":            "chu-exemple.test",
+		"transport_maps":           "inline:{ chu-exemple.test=discard: }",
+		"smtpd_relay_restrictions": "permit_mynetworks, reject_unauth_destination",
+		"smtpd_milters":            "inet:" + v.MilterAddr,
+		// The test client is on loopback; treat it as the internet client it
+		// stands for, whose missing headers Postfix does not add.
+		"local_header_rewrite_clients": "",
+	})
+
+	cases, err := selftest.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	results, err := selftest.Run(ctx, cases, selftest.Options{Via: pf.Addr(), To: "selftest@chu-exemple.test",
+		SenderDomain: "partenaire.test", HELO: "relais.partenaire.test", Trace: v.Trace, Wait: 90 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	selftest.WriteText(&b, results, "fr")
+	t.Log("\n" + b.String())
+	if len(results) != len(cases) {
+		t.Fatalf("%d results for %d cases", len(results), len(cases))
+	}
+	for _, r := range results {
+		if !r.Pass {
+			t.Errorf("%s (%s): expected %s, got %s (%s) signals %v", r.ID, r.Category, r.Expect, r.Outcome, r.Reply, r.Signals)
+		}
+		if r.Outcome == selftest.Unknown || r.Outcome == selftest.Failed {
+			t.Errorf("%s: not reported: %s %s", r.ID, r.Outcome, r.Reply)
+		}
+	}
+	if r := find(results, "oversize"); r == nil || r.Stage == "data" && !strings.HasPrefix(r.Reply, "552") {
+		t.Errorf("oversize not refused by the MTA's size limit: %+v", r)
+	}
+}
+
+func find(rs []selftest.Result, id string) *selftest.Result {
+	for i := range rs {
+		if rs[i].ID == id {
+			return &rs[i]
+		}
+	}
+	return nil
+}
