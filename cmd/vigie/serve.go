@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -47,6 +48,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		return err
+	}
+	if lim := int64(cfg.Serve.MemoryLimit); lim > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(lim)
 	}
 	d, err := daemon.Start(ctx, cfg, daemon.Options{ConfigPath: *cfgPath, Log: log})
 	if err != nil {

@@ -380,6 +380,20 @@ type Serve struct {
 	// deadline) with an X-Vigie-Verdict: unscanned header instead of a
 	// 451 4.7.1 temporary failure.
 	FailOpen bool `yaml:"fail_open"`
+	// Oversize is what becomes of a message longer than limits.max_size:
+	// "scan" (its first max_size bytes are judged), "reject" (552 5.3.4)
+	// or "accept" (passed unscanned, marked X-Vigie-Verdict: oversize).
+	Oversize string `yaml:"oversize"`
+	// MaxInflight bounds the bytes of the messages held in memory at once
+	// (scanned, quarantined, queued); a message waits for room until its
+	// front end's timeout, then gets a temporary failure. Messages being
+	// received wait on disk (data_dir/tmp) beyond 256 KiB each.
+	MaxInflight ByteSize `yaml:"max_inflight"`
+	// MemoryLimit is the Go runtime's soft memory limit for `vigie serve`
+	// (runtime/debug.SetMemoryLimit: the collector works harder as the
+	// heap nears it); 0 leaves it unset. The GOMEMLIMIT environment
+	// variable, when set, wins.
+	MemoryLimit ByteSize `yaml:"memory_limit"`
 }
 
 // MilterCfg is the Postfix/Sendmail milter listener.
@@ -396,6 +410,16 @@ type MilterCfg struct {
 	// smtpd connects as user postfix: group postfix, mode 0660).
 	SocketMode  FileMode `yaml:"socket_mode"`
 	SocketGroup string   `yaml:"socket_group"`
+	// MaxSessions bounds the MTA connections at once (beyond, the
+	// connection is closed: milter_default_action applies); a connection
+	// silent for IdleTimeout is closed.
+	MaxSessions int           `yaml:"max_sessions"`
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// PostfixConfig is the configuration directory of the local Postfix
+	// that runs the milter ("" its default, /etc/postfix): a release of a
+	// message Postfix holds (quarantine: hold) releases Postfix's copy with
+	// postsuper -H when Postfix runs on this host.
+	PostfixConfig string `yaml:"postfix_config"`
 }
 
 // FileMode is a permission mode written in octal ("0660").
@@ -424,7 +448,8 @@ type RelayCfg struct {
 	TLSKey        string        `yaml:"tls_key"`
 	MaxSize       ByteSize      `yaml:"max_size"`
 	MaxRecipients int           `yaml:"max_recipients"`
-	Timeout       time.Duration `yaml:"timeout"` // scan deadline at end of DATA
+	MaxSessions   int           `yaml:"max_sessions"` // SMTP connections at once; 421 4.7.0 beyond
+	Timeout       time.Duration `yaml:"timeout"`      // scan deadline at end of DATA
 	// Queue retries: exponential backoff from RetryMin to RetryMax; a
 	// message still undelivered after MaxAge is bounced (RFC 3464).
 	RetryMin time.Duration `yaml:"retry_min"`
@@ -448,6 +473,10 @@ type HTTPCfg struct {
 	// SecureCookies marks cookies Secure whatever the request says (TLS
 	// ended by a proxy that sends no X-Forwarded-Proto).
 	SecureCookies bool `yaml:"secure_cookies"`
+	// MaxConnections bounds the connections at once (beyond, they are
+	// closed); BodyTimeout bounds the reading of a request body.
+	MaxConnections int           `yaml:"max_connections"`
+	BodyTimeout    time.Duration `yaml:"body_timeout"`
 }
 
 // DigestCfg is the end users' daily quarantine digest.
@@ -513,14 +542,18 @@ type TraceCfg struct {
 // DefaultServe returns the gateway defaults.
 func DefaultServe() Serve {
 	return Serve{
-		Milter: MilterCfg{Enabled: true, Listen: "127.0.0.1:7357", Timeout: 30 * time.Second, Quarantine: "hold", SocketMode: 0o660},
+		Milter: MilterCfg{Enabled: true, Listen: "127.0.0.1:7357", Timeout: 30 * time.Second, Quarantine: "hold", SocketMode: 0o660,
+			MaxSessions: 500, IdleTimeout: 10 * time.Minute},
 		Relay: RelayCfg{Enabled: true, Listen: "127.0.0.1:2525", NextHop: "127.0.0.1:25",
-			MaxSize: 50 << 20, MaxRecipients: 100, Timeout: 30 * time.Second,
+			MaxSize: 50 << 20, MaxRecipients: 100, MaxSessions: 500, Timeout: 30 * time.Second,
 			RetryMin: time.Minute, RetryMax: time.Hour, MaxAge: 5 * 24 * time.Hour, Workers: 16},
-		HTTP:       HTTPCfg{Enabled: true, Listen: "127.0.0.1:8025"},
-		Quarantine: QuarantineCfg{Retention: 30 * 24 * time.Hour, MaxBytes: 10 << 30},
-		Trace:      TraceCfg{Retention: 180 * 24 * time.Hour},
-		Digest:     DigestCfg{At: "08:00", LinkTTL: 7 * 24 * time.Hour},
+		HTTP:        HTTPCfg{Enabled: true, Listen: "127.0.0.1:8025", MaxConnections: 100, BodyTimeout: 2 * time.Minute},
+		Oversize:    "scan",
+		MaxInflight: 64 << 20,
+		MemoryLimit: 200 << 20,
+		Quarantine:  QuarantineCfg{Retention: 30 * 24 * time.Hour, MaxBytes: 10 << 30},
+		Trace:       TraceCfg{Retention: 180 * 24 * time.Hour},
+		Digest:      DigestCfg{At: "08:00", LinkTTL: 7 * 24 * time.Hour},
 		RBL: RBLCfg{Enabled: true, Listen: "127.0.0.1:5353", IPZone: "bl.vigie.local",
 			DomainZone: "dbl.vigie.local", URLZone: "uribl.vigie.local", RateLimit: 100},
 	}
@@ -561,6 +594,15 @@ func (s *Serve) Validate() error {
 	}
 	if s.Milter.Timeout <= 0 || s.Relay.Timeout <= 0 {
 		return fmt.Errorf("serve: milter.timeout and relay.timeout must be positive")
+	}
+	switch s.Oversize {
+	case "scan", "reject", "accept":
+	default:
+		return fmt.Errorf("serve.oversize: %q is none of scan, reject, accept", s.Oversize)
+	}
+	if s.MaxInflight < 0 || s.MemoryLimit < 0 || s.Milter.MaxSessions < 0 || s.Relay.MaxSessions < 0 || s.HTTP.MaxConnections < 0 ||
+		s.Milter.IdleTimeout < 0 || s.HTTP.BodyTimeout < 0 {
+		return fmt.Errorf("serve: max_inflight, max_sessions, max_connections and timeouts cannot be negative (0: no limit)")
 	}
 	if s.RBL.Enabled && (s.RBL.IPZone == "" || s.RBL.DomainZone == "" || s.RBL.URLZone == "" || s.RBL.RateLimit < 0) {
 		return fmt.Errorf("serve.rbl: the three zones must be named and rate_limit >= 0")

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -41,6 +43,18 @@ type Tracer interface {
 	Add(trace.Record)
 }
 
+// MTARecorder records what the MTA did with a quarantined message
+// (store.Gateway.PutMTA).
+type MTARecorder interface {
+	PutMTA(ctx context.Context, m store.QuarantineMTA) error
+}
+
+// ReleaseVerifier checks an X-Vigie-Release field against the body of the
+// message carrying it and returns the digest it names (release.Key).
+type ReleaseVerifier interface {
+	Verify(value string, body []byte, now time.Time) (sum string, err error)
+}
+
 // Gateway is shared by the front ends. Set the fields before use, then
 // call SetScanner and Configure; it is safe for concurrent use afterwards.
 type Gateway struct {
@@ -53,10 +67,21 @@ type Gateway struct {
 	Observer interface {
 		Observe(raw []byte, v *scan.Verdict)
 	}
+	// MTA records how the MTA keeps a quarantined message; nil: not recorded.
+	MTA MTARecorder
+	// Releases verifies X-Vigie-Release fields; nil: none is honoured.
+	Releases ReleaseVerifier
+	// Budget bounds the bytes of messages held in memory (Load); nil: no bound.
+	Budget *Budget
+	// MaxScans bounds the scans running at once (they are CPU-bound:
+	// more only take memory); 0 means twice GOMAXPROCS.
+	MaxScans int
 
-	scanner  atomic.Pointer[scan.Scanner]
-	settings atomic.Pointer[Settings]
-	inflight sync.WaitGroup
+	scanner   atomic.Pointer[scan.Scanner]
+	settings  atomic.Pointer[Settings]
+	inflight  sync.WaitGroup
+	slotsOnce sync.Once
+	slots     chan struct{}
 }
 
 // Settings are what the configuration says about the verdicts' effects;
@@ -65,7 +90,18 @@ type Settings struct {
 	AuthServID    string // our id in Authentication-Results
 	SubjectPrefix string // added to a tagged message's Subject; "" none
 	FailOpen      bool   // accept unscanned mail instead of tempfail
+	// Oversize is what becomes of a message beyond limits.max_size:
+	// OversizeScan (its first max_size bytes are judged), OversizeReject
+	// (552 5.3.4) or OversizeAccept (passed unscanned, marked oversize).
+	Oversize string
 }
+
+// What Settings.Oversize may say.
+const (
+	OversizeScan   = "scan"
+	OversizeReject = "reject"
+	OversizeAccept = "accept"
+)
 
 // SetScanner installs the scanner used by the scans that start afterwards;
 // scans under way finish with the one they started with.
@@ -97,6 +133,14 @@ type Job struct {
 	Timeout  time.Duration // 0: no deadline beyond the scanner's own
 	// NoQuarantine skips the quarantine copy (the HTTP API only reports).
 	NoQuarantine bool
+	// MTAHold says the MTA keeps its own copy of a quarantined message
+	// (the milter's hold mode); Truncated that Raw is only the first
+	// limits.max_size bytes of an oversize message; ReleaseOf is the
+	// digest an X-Vigie-Release field that did not verify claimed. All
+	// three are recorded with a quarantine entry.
+	MTAHold   bool
+	Truncated bool
+	ReleaseOf string
 }
 
 // Outcome tells the front end what to do.
@@ -152,6 +196,14 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 			break
 		}
 		o.QuarantineID = e.ID
+		if g.MTA != nil {
+			m := store.QuarantineMTA{ID: e.ID, MTAQueueID: j.QueueID, MTAHold: j.MTAHold, Truncated: j.Truncated, ReleaseOf: j.ReleaseOf}
+			if err := g.MTA.PutMTA(ctx, m); err != nil {
+				// Our copy is safe; only the release's bookkeeping lacks.
+				g.countError("quarantine")
+				log.Error("quarantine: MTA details not recorded", "quarantine_id", e.ID, "err", err)
+			}
+		}
 	case scan.Accept, scan.Tag:
 		o.Fields = set.fields(&o)
 		if v.Action == scan.Tag && set.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, set.SubjectPrefix) {
@@ -191,6 +243,33 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	}
 	log.Info("verdict", attrs...)
 	return o
+}
+
+// CheckRelease tells a front end whether a message carrying an
+// X-Vigie-Release field (value) is a release it must pass unscanned: the
+// field verifies against the message's body. If so the verdict line is
+// logged with action "released"; if not, j.ReleaseOf is set to the digest
+// it claimed and the message is to be scanned as any other.
+func (g *Gateway) CheckRelease(j *Job, value string, body []byte) bool {
+	if value == "" {
+		return false
+	}
+	log := g.logger()
+	if g.Releases == nil {
+		log.Warn("release field ignored: no release key", "frontend", j.Frontend, "queue_id", j.QueueID)
+		return false
+	}
+	sum, err := g.Releases.Verify(value, body, time.Now())
+	if err != nil {
+		j.ReleaseOf = sum
+		log.Warn("release field does not verify: message scanned", "frontend", j.Frontend, "queue_id", j.QueueID,
+			"client_ip", addrString(j.Env), "release_of", sum, "err", err)
+		return false
+	}
+	g.count("released")
+	log.Info("verdict", "frontend", j.Frontend, "queue_id", j.QueueID, "action", "released", "release_of", sum,
+		"client_ip", addrString(j.Env), "mail_from", j.Env.MailFrom, "rcpt", j.Env.RcptTo, "size", len(j.Raw))
+	return true
 }
 
 func (g *Gateway) logger() *slog.Logger {
@@ -253,12 +332,25 @@ func (g *Gateway) scan(ctx context.Context, j Job) (*scan.Verdict, error) {
 		ctx, cancel = context.WithTimeout(ctx, j.Timeout)
 		defer cancel()
 	}
+	g.slotsOnce.Do(func() {
+		n := g.MaxScans
+		if n <= 0 {
+			n = 2 * runtime.GOMAXPROCS(0)
+		}
+		g.slots = make(chan struct{}, n)
+	})
+	select {
+	case g.slots <- struct{}{}: // given back when the scan ends, not when we stop waiting
+	case <-ctx.Done():
+		return nil, ErrDeadline
+	}
 	type result struct {
 		v   *scan.Verdict
 		err error
 	}
 	ch := make(chan result, 1)
 	go func() {
+		defer func() { <-g.slots }()
 		defer func() {
 			if r := recover(); r != nil {
 				g.logger().Error("scan panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))

@@ -18,6 +18,9 @@ const (
 	HeaderVerdict = "X-Vigie-Verdict"
 	HeaderScore   = "X-Vigie-Score"
 	HeaderSignals = "X-Vigie-Signals"
+	// HeaderRelease is the signed field of a released message (package
+	// release); incoming, it is removed like every X-Vigie-* field.
+	HeaderRelease = "X-Vigie-Release"
 )
 
 // maxSignalsHeader bounds the signal names listed in X-Vigie-Signals.

@@ -31,6 +31,7 @@ import (
 	"vigie.dev/vigie/internal/gateway/nexthop"
 	"vigie.dev/vigie/internal/gateway/queue"
 	"vigie.dev/vigie/internal/gateway/relay"
+	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/rbl"
@@ -71,6 +72,8 @@ type Daemon struct {
 	log     *slog.Logger
 	online  scan.Authenticator
 	nexthop *nexthop.Client
+	// releaseKey signs releases and verifies them on the way back.
+	releaseKey release.Key
 
 	milter *milter.Server
 	relay  *relay.Server
@@ -138,7 +141,15 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if d.Trace, err = trace.OpenWith(d.DB, trace.Options{Log: log, SpoolDir: filepath.Join(cfg.DataDir, "spool", "trace")}); err != nil {
 		return nil, err
 	}
-	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log}
+	if d.releaseKey, err = release.LoadKey(ctx, d.DB); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	spool := filepath.Join(cfg.DataDir, "tmp")
+	if err := os.MkdirAll(spool, 0o700); err != nil {
+		return nil, fmt.Errorf("serve: spool dir: %w", err)
+	}
+	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
+		MTA: d.DB.Gateway(), Releases: d.releaseKey, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
 	d.Gateway.SetScanner(sc)
 	d.Gateway.Configure(settings(&cfg))
 	if d.Learner != nil {
@@ -170,7 +181,9 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		}
 		d.MilterAddr = ln.Addr().String()
 		d.milter = &milter.Server{Gateway: d.Gateway, Timeout: s.Milter.Timeout,
-			Discard: s.Milter.Quarantine == "discard", MaxSize: int64(cfg.Limits.MaxSize), Log: log}
+			Discard: s.Milter.Quarantine == "discard", MaxSize: int64(cfg.Limits.MaxSize), SpoolDir: spool,
+			Limit: gateway.Limit{Max: s.Milter.MaxSessions, IdleTimeout: s.Milter.IdleTimeout, OnRefuse: func() { d.Gateway.CountError("milter_busy") }},
+			Log:   log}
 		d.serve("milter", func() error { return d.milter.Serve(ln) })
 		log.Info("milter listening", "addr", d.MilterAddr)
 	}
@@ -181,13 +194,15 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		}
 		d.HTTPAddr = ln.Addr().String()
 		h := &httpapi.Handler{Gateway: d.Gateway, Trace: d.Trace, Registry: d.Metrics.Registry,
-			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout, Log: log, Health: d.Health}
+			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout,
+			BodyTimeout: s.HTTP.BodyTimeout, SpoolDir: spool, Log: log, Health: d.Health}
 		handler, err := d.console(bg, h)
 		if err != nil {
 			ln.Close()
 			return nil, err
 		}
-		d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+		ln = gateway.Limit{Max: s.HTTP.MaxConnections, OnRefuse: func() { d.Gateway.CountError("http_busy") }}.Listen(ln)
+		d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 		if s.HTTP.TLSCert != "" {
 			// HTTPS: the certificate pair is re-read on Reload (SIGHUP), so a
 			// renewed certificate applies without a restart.
@@ -222,12 +237,10 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 // console builds the web console around the API handler h: the console's
 // pages, and its JSON API beside h's; h accepts the console's session.
 func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, error) {
-	release := d.nexthop
-	if to := d.cfg.Serve.Quarantine.ReleaseTo; to != "" {
-		release = &nexthop.Client{Addr: to, HELO: d.nexthop.HELO, MaxIdle: 1}
-	}
+	// Releases from the console are signed, and checked not to come back.
+	rel := release.ForConfig(&d.cfg, d.DB, d.releaseKey, d.nexthop.HELO, d.log)
 	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Config: d.cfg, Gateway: d.Gateway, Quarantine: d.Quarantine,
-		Trace: d.Trace, Release: nexthop.Release{Client: release}, Tokens: d.cfg.Serve.HTTP.Tokens, Learner: d.Learner, Log: d.log})
+		Trace: d.Trace, Release: rel, Tokens: d.cfg.Serve.HTTP.Tokens, Learner: d.Learner, Log: d.log})
 	if err != nil {
 		return nil, fmt.Errorf("serve: console: %w", err)
 	}
@@ -293,7 +306,9 @@ func (d *Daemon) startRelay(hostname string) error {
 	}
 	d.RelayAddr = ln.Addr().String()
 	d.relay = &relay.Server{Gateway: d.Gateway, Queue: d.Queue, Domains: s.Domains, Hostname: hostname,
-		TLS: tlsCfg, MaxSize: int64(s.MaxSize), MaxRcpt: s.MaxRecipients, Timeout: s.Timeout, Log: d.log}
+		TLS: tlsCfg, MaxSize: int64(s.MaxSize), ScanSize: int64(d.cfg.Limits.MaxSize), MaxRcpt: s.MaxRecipients,
+		Timeout: s.Timeout, SpoolDir: filepath.Join(d.cfg.DataDir, "tmp"),
+		Limit: gateway.Limit{Max: s.MaxSessions, OnRefuse: func() { d.Gateway.CountError("relay_busy") }}, Log: d.log}
 	d.serve("relay", func() error { return d.relay.Serve(ln) })
 	d.log.Info("relay listening", "addr", d.RelayAddr, "domains", s.Domains, "next_hop", s.NextHop)
 	return nil
@@ -412,7 +427,8 @@ func (d *Daemon) Reload() error {
 
 // settings are the parts of cfg a reload applies besides the scanner.
 func settings(cfg *config.Config) gateway.Settings {
-	return gateway.Settings{AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix, FailOpen: cfg.Serve.FailOpen}
+	return gateway.Settings{AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix,
+		FailOpen: cfg.Serve.FailOpen, Oversize: cfg.Serve.Oversize}
 }
 
 // Health says what is degraded, "" when nothing is: the database

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -49,8 +50,12 @@ type Handler struct {
 	// carries a console session (package web's Server.APIAuth).
 	Session func(r *http.Request) bool
 	MaxSize int64         // request body limit; 50 MiB when zero
-	Timeout time.Duration // scan deadline; 30 s when zero
-	Log     *slog.Logger
+	Timeout time.Duration // scan deadline, waiting for memory included; 30 s when zero
+	// BodyTimeout bounds the reading of a request body (2 min when zero):
+	// a client trickling bytes does not hold a connection for ever.
+	BodyTimeout time.Duration
+	SpoolDir    string // temporary files of bodies under way
+	Log         *slog.Logger
 	// Health, when set, says what is degraded ("" when nothing is):
 	// /healthz then answers 503 with the text, while mail still flows.
 	Health func(ctx context.Context) string
@@ -116,18 +121,12 @@ type ScanResult struct {
 }
 
 func (h *Handler) scan(w http.ResponseWriter, r *http.Request) {
-	max := h.MaxSize
-	if max <= 0 {
-		max = 50 << 20
+	limit := h.MaxSize
+	if limit <= 0 {
+		limit = 50 << 20
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "message too large"})
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "cannot read body"})
+	if r.ContentLength > limit {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "message too large"})
 		return
 	}
 	env, err := envelope(r)
@@ -135,10 +134,44 @@ func (h *Handler) scan(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
+	bodyTimeout := h.BodyTimeout
+	if bodyTimeout <= 0 {
+		bodyTimeout = 2 * time.Minute
+	}
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout))
+	sp := gateway.Spool{Dir: h.SpoolDir}
+	defer sp.Reset()
+	if _, err := io.Copy(&sp, http.MaxBytesReader(w, r.Body, limit)); err != nil {
+		var mbe *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &mbe):
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "message too large"})
+		case errors.As(err, &ne) && ne.Timeout():
+			writeJSON(w, http.StatusRequestTimeout, map[string]string{"error": "body not received in time"})
+		default:
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "cannot read body"})
+		}
+		return
+	}
 	timeout := h.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
+	deadline := time.Now().Add(timeout)
+	raw, done, err := h.Gateway.Load(&sp, timeout)
+	if err != nil {
+		if errors.Is(err, gateway.ErrBusy) {
+			w.Header().Set("Retry-After", "5")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy, try again later"})
+			return
+		}
+		h.Gateway.CountError("api")
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "cannot read body"})
+		return
+	}
+	defer done()
+	timeout = max(time.Until(deadline), time.Second)
 	o := h.Gateway.Process(r.Context(), gateway.Job{
 		Frontend: "api", Raw: raw, Env: env, Timeout: timeout, NoQuarantine: true,
 	})

@@ -88,12 +88,19 @@ func (c *Client) dial(ctx context.Context) (*smtp.Client, error) {
 // message. A nil err means the server accepted the message for every
 // recipient not in failed.
 func (c *Client) Deliver(ctx context.Context, from string, to []string, raw []byte) (failed map[string]error, err error) {
+	_, failed, err = c.DeliverReply(ctx, from, to, raw)
+	return failed, err
+}
+
+// DeliverReply is Deliver that also returns the server's reply to the end
+// of DATA ("2.0.0 Ok: queued as 4QxYz": what the next hop did with it).
+func (c *Client) DeliverReply(ctx context.Context, from string, to []string, raw []byte) (reply string, failed map[string]error, err error) {
 	for try := 0; ; try++ {
 		cl, reused, err := c.get(ctx)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
-		failed, err, broken := c.send(cl, from, to, raw)
+		reply, failed, err, broken := c.send(cl, from, to, raw)
 		if broken {
 			cl.Close()
 			// An idle connection the server closed meanwhile: once more
@@ -104,7 +111,7 @@ func (c *Client) Deliver(ctx context.Context, from string, to []string, raw []by
 		} else {
 			c.put(cl)
 		}
-		return failed, err
+		return reply, failed, err
 	}
 }
 
@@ -138,27 +145,27 @@ func (c *Client) put(cl *smtp.Client) {
 }
 
 // send runs one transaction; broken says the connection is unusable.
-func (c *Client) send(cl *smtp.Client, from string, to []string, raw []byte) (map[string]error, error, bool) {
+func (c *Client) send(cl *smtp.Client, from string, to []string, raw []byte) (string, map[string]error, error, bool) {
 	var se *smtp.SMTPError
 	if err := cl.Mail(from, nil); err != nil {
 		if errors.As(err, &se) {
 			cl.Reset()
-			return nil, fmt.Errorf("nexthop: MAIL FROM: %w", err), false
+			return "", nil, fmt.Errorf("nexthop: MAIL FROM: %w", err), false
 		}
-		return nil, fmt.Errorf("nexthop: MAIL FROM: %w", err), true
+		return "", nil, fmt.Errorf("nexthop: MAIL FROM: %w", err), true
 	}
 	failed := map[string]error{}
 	for _, r := range to {
 		if err := cl.Rcpt(r, nil); err != nil {
 			if !errors.As(err, &se) {
-				return nil, fmt.Errorf("nexthop: RCPT TO: %w", err), true
+				return "", nil, fmt.Errorf("nexthop: RCPT TO: %w", err), true
 			}
 			failed[r] = err
 		}
 	}
 	if len(failed) == len(to) {
 		cl.Reset()
-		return failed, nil, false
+		return "", failed, nil, false
 	}
 	w, err := cl.Data()
 	if err != nil {
@@ -166,15 +173,16 @@ func (c *Client) send(cl *smtp.Client, from string, to []string, raw []byte) (ma
 		if !broken {
 			cl.Reset()
 		}
-		return nil, fmt.Errorf("nexthop: DATA: %w", err), broken
+		return "", nil, fmt.Errorf("nexthop: DATA: %w", err), broken
 	}
 	if _, err := w.Write(raw); err != nil {
-		return nil, errDataSent{fmt.Errorf("nexthop: DATA: %w", err)}, true
+		return "", nil, errDataSent{fmt.Errorf("nexthop: DATA: %w", err)}, true
 	}
-	if err := w.Close(); err != nil {
-		return nil, errDataSent{fmt.Errorf("nexthop: end of DATA: %w", err)}, !errors.As(err, &se)
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return "", nil, errDataSent{fmt.Errorf("nexthop: end of DATA: %w", err)}, !errors.As(err, &se)
 	}
-	return failed, nil, false
+	return resp.StatusText, failed, nil, false
 }
 
 // Close closes the idle connections.

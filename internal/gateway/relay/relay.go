@@ -25,6 +25,7 @@ import (
 
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/gateway/queue"
+	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -41,9 +42,15 @@ type Server struct {
 	Domains  []string // accepted recipient domains
 	Hostname string   // greeting and Received name
 	TLS      *tls.Config
-	MaxSize  int64 // bytes; 50 MiB when zero
-	MaxRcpt  int   // recipients per message; 100 when zero
+	MaxSize  int64 // bytes accepted (SIZE, end of DATA); 50 MiB when zero
+	// ScanSize is the scan window (limits.max_size): a longer message is
+	// judged on its first ScanSize bytes, refused or passed as
+	// gateway.Settings.Oversize says. 0: MaxSize.
+	ScanSize int64
+	MaxRcpt  int // recipients per message; 100 when zero
 	Timeout  time.Duration
+	SpoolDir string        // temporary files of messages under way
+	Limit    gateway.Limit // connections at once (421 beyond)
 	Log      *slog.Logger
 
 	mu       sync.Mutex
@@ -60,6 +67,9 @@ var (
 	errQueue       = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary local problem, try again later"}
 	errShutdown    = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service shutting down, try again later"}
 	errBadAddress  = &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Bad recipient address syntax"}
+	errOversize    = &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "Message too big for the content filter"}
+	errBusy        = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Content filter busy, try again later"}
+	replyTooMany   = "421 4.7.0 Too many connections, try again later\r\n"
 )
 
 // Serve answers SMTP on ln until Shutdown.
@@ -82,7 +92,9 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	s.srv = srv
 	s.mu.Unlock()
-	err := srv.Serve(ln)
+	limit := s.Limit
+	limit.Refuse = func(c net.Conn) { io.WriteString(c, replyTooMany) }
+	err := srv.Serve(limit.Listen(ln))
 	if errors.Is(err, smtp.ErrServerClosed) || s.isDraining() {
 		return nil
 	}
@@ -194,21 +206,62 @@ func (m *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (m *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
+	s := m.srv
+	sp := gateway.Spool{Dir: s.SpoolDir}
+	defer sp.Reset()
+	if _, err := io.Copy(&sp, r); err != nil {
 		// Over the size limit or a broken connection: go-smtp answers.
 		return err
 	}
-	s := m.srv
 	if mt := s.Gateway.Metrics; mt != nil {
 		start := time.Now()
 		defer func() { mt.DataTime.Observe(time.Since(start).Seconds()) }()
 	}
 	env := scan.Envelope{ClientIP: m.ip, HELO: m.conn.Hostname(), MailFrom: m.from, RcptTo: append([]string(nil), m.to...)}
 	qid := queue.NewID()
-	o := s.Gateway.Process(context.Background(), gateway.Job{
-		Frontend: "relay", QueueID: qid, Raw: raw, Env: env, Timeout: s.Timeout,
-	})
+	log := s.logger().With("queue_id", qid)
+	if err := sp.Err(); err != nil {
+		s.Gateway.CountError("relay")
+		log.Error("relay: spool write failed, message refused with 451", "err", err)
+		return errQueue
+	}
+	scanSize := s.ScanSize
+	if scanSize <= 0 {
+		scanSize = s.MaxSize
+	}
+	oversize := scanSize > 0 && sp.Len() > scanSize
+	policy := s.Gateway.Settings().Oversize
+	if oversize && policy == gateway.OversizeReject {
+		log.Info("message over limits.max_size refused", "size", sp.Len(), "limit", scanSize)
+		return errOversize
+	}
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	deadline := time.Now().Add(timeout)
+	raw, done, err := s.Gateway.Load(&sp, timeout)
+	if err != nil {
+		if errors.Is(err, gateway.ErrBusy) {
+			log.Warn("relay: no memory for the message in time, refused with 451", "size", sp.Len())
+			return errBusy
+		}
+		s.Gateway.CountError("relay")
+		log.Error("relay: spool read failed, message refused with 451", "err", err)
+		return errQueue
+	}
+	defer done()
+	job := gateway.Job{Frontend: "relay", QueueID: qid, Raw: raw, Env: env, Timeout: max(time.Until(deadline), time.Second)}
+	var o gateway.Outcome
+	switch {
+	case s.Gateway.CheckRelease(&job, releaseField(raw), release.BodyOf(raw)):
+		o = gateway.Outcome{Action: scan.Accept, Fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "released"}}}
+	case oversize && policy == gateway.OversizeAccept:
+		log.Warn("message over limits.max_size passed unscanned (serve.oversize: accept)", "size", len(raw), "limit", scanSize)
+		o = gateway.Outcome{Action: scan.Accept, Fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "oversize"}}}
+	default:
+		o = s.Gateway.Process(context.Background(), job)
+	}
 	switch o.Action {
 	case gateway.Tempfail:
 		return errTempfail
@@ -224,10 +277,32 @@ func (m *session) Data(r io.Reader) error {
 	fields := append([]gateway.Field{{Name: "Received", Value: m.received(qid)}}, o.Fields...)
 	if err := s.Queue.PutID(qid, m.from, env.RcptTo, gateway.Prepend(nil, fields), out); err != nil {
 		s.Gateway.CountError("queue")
-		s.logger().Error("relay: queue write failed, message refused with 451", "queue_id", qid, "err", err)
+		log.Error("relay: queue write failed, message refused with 451", "err", err)
 		return errQueue
 	}
 	return queued(qid)
+}
+
+// releaseField returns the value of the first X-Vigie-Release field of
+// raw's header, "" when there is none.
+func releaseField(raw []byte) string {
+	h := raw[:len(raw)-len(release.BodyOf(raw))]
+	var value []byte
+	in := false
+	for _, line := range bytes.SplitAfter(h, []byte("\n")) {
+		if in && len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			value = append(value, line...) // folded continuation
+			continue
+		}
+		if in {
+			break
+		}
+		name, v, ok := bytes.Cut(line, []byte(":"))
+		if ok && strings.EqualFold(string(bytes.TrimSpace(name)), release.Header) {
+			value, in = append(value, v...), true
+		}
+	}
+	return strings.Join(strings.Fields(string(value)), " ")
 }
 
 // queued is the reply to a message taken care of, as Postfix words it, so

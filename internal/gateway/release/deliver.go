@@ -1,0 +1,194 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/nexthop"
+	"vigie.dev/vigie/internal/store"
+)
+
+// How a release ended, when it did not fail.
+const (
+	Delivered       = "delivered"    // re-injected; the next hop said 250
+	FromPostfixHold = "postfix-hold" // Postfix's held copy released with postsuper -H
+)
+
+// Outcome is what a successful release did.
+type Outcome struct {
+	How   string // Delivered or FromPostfixHold
+	To    string // the next hop (Delivered)
+	Reply string // its reply to the end of DATA ("250 2.0.0 Ok: queued as 4QxYz")
+	// PostfixQueueID is Postfix's id of the message held in hold mode;
+	// PostfixStillHolds says its copy is still there (Vigie's was
+	// re-injected because postsuper could not be used from here).
+	PostfixQueueID    string
+	PostfixStillHolds bool
+}
+
+// RequarantinedError says the released copy came back into the
+// quarantine: it went through a filter that did not honour the release
+// (release_to pointing at a port whose milter has another key, say).
+type RequarantinedError struct{ IDs []string }
+
+func (e *RequarantinedError) Error() string {
+	return fmt.Sprintf("release: the released copy was quarantined again as %s", strings.Join(e.IDs, ", "))
+}
+
+// Reasons a release is refused before anything is sent.
+var (
+	// ErrPostfixCopyGone: in hold mode, Postfix's copy has left the hold
+	// queue (postsuper -H or -d): delivering Vigie's would be a second copy.
+	ErrPostfixCopyGone = errors.New("release: Postfix's held copy has left the hold queue (released with postsuper -H, or deleted): not delivered a second time")
+	// ErrTruncated: Vigie kept only the scanned part of an oversize
+	// message; only Postfix's held copy is whole.
+	ErrTruncated = errors.New("release: Vigie's copy is only the scanned part of an oversize message: release Postfix's held copy (postsuper -H)")
+)
+
+// Deliverer implements quarantine.Deliverer: it finds the entry by the
+// digest of the bytes it is given (quarantine.Store.Release passes the
+// stored bytes), then releases Postfix's held copy or re-injects Vigie's
+// signed one, and checks that it did not come back.
+type Deliverer struct {
+	DB   *store.DB
+	Key  Key
+	SMTP *nexthop.Client // release_to
+	// Postfix reaches the local Postfix's queue for entries it holds
+	// (milter hold mode); nil: not on this host.
+	Postfix *Postfix
+	// Force re-injects Vigie's copy even when Postfix's held copy has left
+	// the hold queue.
+	Force bool
+	Log   *slog.Logger
+	Now   func() time.Time
+
+	mu       sync.Mutex
+	outcomes map[string]Outcome
+}
+
+// Outcome returns what the release of the message with digest sum did.
+func (d *Deliverer) Outcome(sum string) (Outcome, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o, ok := d.outcomes[sum]
+	return o, ok
+}
+
+func (d *Deliverer) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// Deliver implements quarantine.Deliverer.
+func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw []byte) error {
+	sum := Sum(raw)
+	var mta store.QuarantineMTA
+	if e, err := d.DB.Gateway().HeldBySHA256(ctx, sum); err == nil {
+		if mta, err = d.DB.Gateway().MTA(ctx, e.ID); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	o := Outcome{PostfixQueueID: mta.MTAQueueID}
+	if mta.MTAHold && mta.MTAQueueID != "" {
+		done, err := d.fromPostfix(ctx, mta, &o)
+		if err != nil {
+			return err
+		}
+		if done {
+			d.record(sum, o)
+			return nil
+		}
+	}
+	if mta.Truncated {
+		return ErrTruncated
+	}
+	if d.SMTP == nil || d.SMTP.Addr == "" {
+		return errors.New("release: no release_to (nor relay.next_hop) to re-inject to")
+	}
+	start := d.now().Add(-time.Second)
+	signed := gateway.Prepend(raw, []gateway.Field{{Name: Header, Value: d.Key.Sign(raw, d.now())}})
+	reply, failed, err := d.SMTP.DeliverReply(ctx, from, to, signed)
+	if err != nil {
+		return err
+	}
+	for rc, e := range failed {
+		return fmt.Errorf("release: recipient %s refused: %w", rc, e)
+	}
+	// The next hop answered at the end of DATA: a milter on the way has
+	// already decided, and a quarantine it made is recorded.
+	if again, err := d.DB.Gateway().ReleasedAgain(ctx, sum, start); err != nil {
+		return err
+	} else if len(again) > 0 {
+		return &RequarantinedError{IDs: again}
+	}
+	o.How, o.To, o.Reply = Delivered, d.SMTP.Addr, "250 "+reply
+	d.record(sum, o)
+	return nil
+}
+
+// fromPostfix releases Postfix's held copy when it can; done is false
+// when Vigie's copy is to be re-injected instead.
+func (d *Deliverer) fromPostfix(ctx context.Context, mta store.QuarantineMTA, o *Outcome) (done bool, err error) {
+	if d.Postfix == nil {
+		o.PostfixStillHolds = true
+		return false, nil
+	}
+	q, err := d.Postfix.Queue(ctx, mta.MTAQueueID)
+	switch {
+	case errors.Is(err, ErrNoPostfix):
+		o.PostfixStillHolds = true
+		return false, nil
+	case err != nil:
+		return false, err
+	case q == "hold":
+		if err := d.Postfix.ReleaseHeld(ctx, mta.MTAQueueID); err != nil {
+			d.logger().Warn("release: Postfix's held copy could not be released, Vigie's is re-injected", "queue_id", mta.MTAQueueID, "err", err)
+			o.PostfixStillHolds = true
+			return false, nil
+		}
+		o.How = FromPostfixHold
+		return true, nil
+	case d.Force:
+		return false, nil
+	}
+	return false, ErrPostfixCopyGone
+}
+
+func (d *Deliverer) logger() *slog.Logger {
+	if d.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Log
+}
+
+func (d *Deliverer) record(sum string, o Outcome) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.outcomes == nil {
+		d.outcomes = map[string]Outcome{}
+	}
+	d.outcomes[sum] = o
+}
+
+// ForConfig builds the Deliverer cfg describes: re-injection to
+// serve.quarantine.release_to (else the relay's next hop), the local
+// Postfix of serve.milter.postfix_config for messages it holds.
+func ForConfig(cfg *config.Config, db *store.DB, key Key, helo string, log *slog.Logger) *Deliverer {
+	to := cfg.Serve.Quarantine.ReleaseTo
+	if to == "" {
+		to = cfg.Serve.Relay.NextHop
+	}
+	return &Deliverer{DB: db, Key: key, SMTP: &nexthop.Client{Addr: to, HELO: helo, MaxIdle: 1},
+		Postfix: &Postfix{ConfigDir: cfg.Serve.Milter.PostfixConfig}, Log: log}
+}
