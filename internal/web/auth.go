@@ -419,3 +419,36 @@ func localPath(p string) string {
 	}
 	return p
 }
+
+// accountPage lets a user change their own password.
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.render(w, r, p, "account", http.StatusOK, nil)
+}
+
+// changePassword checks the current password and sets the new one (the
+// same rule as `vigie user passwd`); the sessions end, so the browser
+// goes to the log-in page.
+func (s *Server) changePassword(r *http.Request, p *principal) (any, string, error) {
+	if p.sess.CSRF == "" {
+		return nil, "", badfr("un jeton d'API n'a pas de mot de passe", "an API token has no password")
+	}
+	q, err := readParams(r)
+	if err != nil {
+		return nil, "", err
+	}
+	if q.get("new") != q.get("confirm") {
+		return nil, "", badfr("les deux saisies du nouveau mot de passe diffèrent", "the two new passwords differ")
+	}
+	err = s.o.Accounts.ChangePassword(r.Context(), p.User, q.get("current"), q.get("new"), p.ip)
+	var pe *account.PasswordError
+	switch {
+	case errors.As(err, &pe):
+		return nil, "", badRequest{frenchError{err: errors.New(pe.EN), fr: pe.FR}}
+	case errors.Is(err, account.ErrBadCredentials):
+		return nil, "", badfr("le mot de passe actuel est incorrect", "the current password is wrong")
+	case err != nil:
+		return nil, "", err
+	}
+	s.audit(r, p, "user.passwd", p.User, "by the user")
+	return map[string]bool{"changed": true}, "/login?done=password", nil
+}

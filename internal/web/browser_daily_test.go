@@ -416,7 +416,22 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 	if status == 200 {
 		t.Error("the read-only role called POST /api/v1/scan")
 	}
-	logout()
+	// The password rule refuses a common password with digits added.
+	changePW := func(newPW string) {
+		t.Helper()
+		run("change password", chromedp.Navigate(base+"/account"), chromedp.WaitVisible("#current", chromedp.ByID),
+			chromedp.SendKeys("#current", "Brume-Tilleul-Quai-47", chromedp.ByID), chromedp.SendKeys("#new", newPW, chromedp.ByID),
+			chromedp.SendKeys("#confirm", newPW, chromedp.ByID))
+		navClick("submit the password", "#change-password")
+	}
+	changePW("password1234")
+	if msg := text("#error"); !strings.Contains(msg, "plus courants") {
+		t.Errorf("password1234: %q", msg)
+	}
+	changePW("Lune-Verger-Brique-83")
+	if msg := text("#flash"); !strings.Contains(msg, "Mot de passe changé") {
+		t.Errorf("a strong password: %q", msg)
+	}
 
 	login("alice", "Brume-Tilleul-Quai-47", "#whoami")
 	run("requests", chromedp.Navigate(base+"/quarantine"), chromedp.WaitVisible("#requests-link", chromedp.ByID),

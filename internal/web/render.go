@@ -17,7 +17,7 @@ import (
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"login", "error", "dashboard", "quarantine", "message", "trace", "indicators",
-	"incidents", "incident", "audit", "confirm", "requests", "request"}
+	"incidents", "incident", "audit", "confirm", "requests", "request", "account"}
 
 type pageTemplate struct{ t *template.Template }
 

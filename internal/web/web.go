@@ -139,6 +139,7 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	page("GET /incidents", s.incidentsPage)
 	page("GET /incidents/{id}", s.incidentPage)
 	page("GET /audit", s.auditPage)
+	page("GET /account", s.accountPage)
 	// The message body is framed by the message page: its own strict CSP.
 	mux.Handle("GET /quarantine/{id}/body", http.HandlerFunc(s.messageBody))
 
@@ -148,6 +149,7 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	mux.Handle("POST /api/v1/session", http.HandlerFunc(s.loginAPI))
 	mux.Handle("DELETE /api/v1/session", s.apiAuthRaw(account.Read, s.logoutAPI))
 	api("GET /api/v1/me", account.Read, s.me)
+	api("POST /api/v1/me/password", account.Read, s.changePassword)
 	api("GET /api/v1/dashboard", account.Read, s.dashboardAPI)
 	api("GET /api/v1/quarantine", account.Read, s.quarantineList)
 	api("GET /api/v1/quarantine/{id}", account.Read, s.quarantineGet)

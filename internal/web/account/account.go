@@ -206,6 +206,27 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) error 
 	return s.notFound(name, s.users.Update(ctx, name, "", h, s.now()))
 }
 
+// ChangePassword is a user's own change: the current password is checked
+// first (a failure counts against the account and address like a failed
+// log-in), then the new one must pass CheckPassword. The account's
+// sessions end.
+func (s *Service) ChangePassword(ctx context.Context, name, current, password, clientIP string) error {
+	pair := name + "\x00" + clientIP
+	if wait := max(s.byPair.Wait(pair), s.byIP.Wait(clientIP)); wait > 0 {
+		return &ThrottledError{RetryAfter: wait}
+	}
+	u, err := s.users.Get(ctx, name)
+	if err != nil {
+		return s.notFound(name, err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+		s.byPair.Fail(pair)
+		s.byIP.Fail(clientIP)
+		return ErrBadCredentials
+	}
+	return s.SetPassword(ctx, name, password)
+}
+
 // SetRole changes an account's role.
 func (s *Service) SetRole(ctx context.Context, name string, role Role) error {
 	if _, err := ParseRole(string(role)); err != nil {
