@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // MaxValueLen bounds any indicator value (URLs being the longest).
@@ -95,6 +96,9 @@ func guessKind(v string) (Kind, error) {
 	}
 	if _, err := netip.ParseAddr(v); err == nil {
 		return KindIP, nil
+	}
+	if ps, icann := publicsuffix.PublicSuffix(strings.ToLower(v)); icann && ps == strings.ToLower(v) {
+		return KindDomain, nil // a TLD: the guard refuses it as a public suffix, with that reason
 	}
 	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
 		if allDigits(strings.ReplaceAll(v, ".", "")) {

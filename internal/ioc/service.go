@@ -164,8 +164,10 @@ func (s *Service) Add(ctx context.Context, n NewIndicator) (Indicator, error) {
 			}
 			f = allow.check(Kind(row.Kind), row.Value)
 		}
-		if f != nil && f.Shared && f.Kind == KindURL {
-			f = nil // one file on a shared host: advice for extraction, not a refusal
+		if f != nil && f.Shared && (f.Kind == KindURL || Mode(row.Mode) == Watch) {
+			// One file on a shared host, or shared infrastructure only
+			// watched: advice for extraction, not a refusal.
+			f = nil
 		}
 		if f != nil {
 			if !n.Force {
@@ -494,7 +496,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 			if f == nil {
 				f = allow.check(Kind(row.Kind), row.Value)
 			}
-			if f != nil && !(f.Shared && f.Kind == KindURL) {
+			if f != nil && !(f.Shared && (f.Kind == KindURL || Mode(row.Mode) == Watch)) {
 				return &RefusedError{Finding: *f}
 			}
 		} else {

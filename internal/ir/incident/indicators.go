@@ -51,6 +51,28 @@ type Indicator struct {
 // Key identifies an indicator within an incident.
 func (i Indicator) Key() string { return i.Kind + " " + i.Value }
 
+// urlHostOf returns the host of an absolute URL ("" when there is none).
+func urlHostOf(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return ""
+	}
+	h := u[i+3:]
+	if j := strings.IndexAny(h, "/?#"); j >= 0 {
+		h = h[:j]
+	}
+	if j := strings.LastIndexByte(h, '@'); j >= 0 {
+		h = h[j+1:]
+	}
+	if strings.HasPrefix(h, "[") {
+		return h // an IPv6 literal: dotted enough to be someone's server
+	}
+	if j := strings.LastIndexByte(h, ':'); j >= 0 {
+		h = h[:j]
+	}
+	return strings.TrimSuffix(h, ".")
+}
+
 // webScheme reports whether u is an http, https or ftp URL.
 func webScheme(u string) bool {
 	i := strings.Index(u, "://")
@@ -118,9 +140,10 @@ func Propose(v *scan.Verdict, evidenceSum string) []Indicator {
 		add(KindIP, ip.String(), "Received (client IP)", "block", "")
 	}
 	for _, u := range in.URLs {
-		// Only web links point at an attacker's server: chrome://,
-		// about:, file:, cid: and the like are the reader's own.
-		if webScheme(u) {
+		// Only web links to a dotted host point at an attacker's server:
+		// chrome://, about:, file:, cid: and http://intranet/ are the
+		// reader's own.
+		if webScheme(u) && strings.Contains(urlHostOf(u), ".") {
 			add(KindURL, u, "URL", "block", "")
 		}
 	}
