@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
@@ -92,5 +94,55 @@ func TestQuarantineConfirmTeaches(t *testing.T) {
 	}
 	if code, _, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "nope"); code != 1 || !strings.Contains(errs, "not taught") {
 		t.Errorf("unknown id: exit %d %s", code, errs)
+	}
+}
+
+// TestQuarantineReleaseTeaches releases held messages to a real SMTP server
+// (Postfix's smtp-sink): a release teaches the classifier the message was
+// legitimate, unless --no-learn.
+func TestQuarantineReleaseTeaches(t *testing.T) {
+	postfixtest.Require(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", postfixtest.FreePort(t))
+	sink := exec.Command("smtp-sink", "-u", "postfix", addr, "100")
+	if err := sink.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Process.Kill(); sink.Wait() })
+	postfixtest.WaitListening(t, addr)
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfg, []byte("data_dir: "+dir+"\n"), 0o644)
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "vigie.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i, subject := range []string{"Commande de compresses", "Planning des gardes"} {
+		raw := fmt.Sprintf("From: a@fournisseur.example\r\nTo: b@hopital.example\r\nSubject: %s\r\n\r\n"+
+			"Bonjour, veuillez trouver ci-joint la confirmation de votre commande numéro c%d, livraison prévue mardi au service.\r\n", subject, i)
+		e, err := q.Put(ctx, []byte(raw), quarantine.Meta{Envelope: scan.Envelope{MailFrom: "a@fournisseur.example", RcptTo: []string{"b@hopital.example"}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	db.Close()
+	code, out, errs := vigie(t, "quarantine", "release", "--config", cfg, "--to", addr, "--by", "alice", ids[0])
+	if code != 0 || !strings.Contains(out, ids[0]+" released") || !strings.Contains(out, ids[0]+": classifier: learned as ham") {
+		t.Fatalf("release: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = vigie(t, "quarantine", "release", "--config", cfg, "--to", addr, "--no-learn", ids[1])
+	if code != 0 || strings.Contains(out, "classifier") {
+		t.Fatalf("release --no-learn: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ = vigie(t, "learn", "status", "--config", cfg)
+	if !strings.Contains(out, "0 hameçonnages, 1 messages légitimes") || !strings.Contains(out, "quarantine-release") {
+		t.Errorf("status: %s", out)
 	}
 }
