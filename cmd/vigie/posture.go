@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx"
 	"vigie.dev/vigie/internal/posture"
+	"vigie.dev/vigie/internal/store"
 )
 
 func init() {
@@ -36,6 +39,8 @@ func runPosture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	relay := fs.String("relay-probe", posture.DefaultRelayProbe, "outside recipient of the open-relay test (RCPT only, never DATA)")
 	noServices := fs.Bool("no-services", false, "skip the IMAP, POP, submission and webmail probes")
 	timeout := fs.Duration("timeout", 10*time.Second, "bound on each network probe")
+	record := fs.Bool("record", false, "keep the reports in Vigie's store (console, incident reports)")
+	cfgPath := fs.String("config", "", "Vigie configuration (its store, with --record)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
@@ -59,9 +64,24 @@ func runPosture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		opt.Samples = append(opt.Samples, b)
 	}
+	var runs *store.PostureRuns
+	if *record {
+		db, err := openConfigStore(ctx, *cfgPath)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		runs = db.PostureRuns()
+	}
 	var reports []*posture.Report
 	for _, d := range fs.Args() {
 		r := posture.Audit(ctx, d, opt)
+		if runs != nil {
+			body, _ := json.Marshal(r)
+			if _, err := runs.Add(ctx, store.PostureRun{Kind: "posture", Subject: r.Domain, At: r.At, Worst: string(r.Worst()), Body: body}); err != nil {
+				return err
+			}
+		}
 		r.Localize(*lang)
 		reports = append(reports, r)
 		if !*asJSON {
@@ -79,6 +99,19 @@ func runPosture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return enc.Encode(reports)
 	}
 	return nil
+}
+
+// openConfigStore opens the store the configuration names.
+func openConfigStore(ctx context.Context, cfgPath string) (*store.DB, error) {
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	dsn := cfg.Store
+	if dsn == "" {
+		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
+	}
+	return openStore(ctx, dsn)
 }
 
 // readLimited reads a file of at most max bytes.

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/selftest"
+	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -70,15 +70,12 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *helo == "" {
 		*helo, _ = os.Hostname()
 	}
+	var runs *store.PostureRuns
 	opt := selftest.Options{Via: *via, To: *to, SenderDomain: *senderDomain, AttackDomain: *attackDomain, HELO: *helo, Wait: *wait}
 	if *api != "" {
 		opt.Trace = selftest.APIClient{Base: strings.TrimRight(*api, "/"), Token: os.Getenv("VIGIE_API_TOKEN")}
 	} else {
-		dsn := cfg.Store
-		if dsn == "" {
-			dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-		}
-		db, err := openStore(ctx, dsn)
+		db, err := openConfigStore(ctx, *cfgPath)
 		if err != nil {
 			return err
 		}
@@ -86,10 +83,16 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		tl := trace.Open(db, nil)
 		defer tl.Close()
 		opt.Trace = tl
+		runs = db.PostureRuns()
 	}
 	results, err := selftest.Run(ctx, cases, opt)
 	if err != nil {
 		return err
+	}
+	if runs != nil {
+		if err := recordSelftest(ctx, runs, *via, results); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -106,6 +109,24 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	return nil
+}
+
+// recordSelftest keeps the run in the store, for the console and the
+// incident report.
+func recordSelftest(ctx context.Context, runs *store.PostureRuns, via string, results []selftest.Result) error {
+	passed := 0
+	for _, r := range results {
+		if r.Pass {
+			passed++
+		}
+	}
+	body, err := json.Marshal(map[string]any{"results": results, "summary": selftest.Summarize(results)})
+	if err != nil {
+		return err
+	}
+	_, err = runs.Add(ctx, store.PostureRun{Kind: "selftest", Subject: via, At: time.Now().UTC(),
+		Worst: fmt.Sprintf("%d/%d", passed, len(results)), Body: body})
+	return err
 }
 
 // selectCases keeps the cases named by id or category in only.

@@ -19,7 +19,10 @@ var funcs = template.FuncMap{
 	"zip":          zipFile,
 	"zipEncrypted": zipEncrypted,
 	"filler":       filler,
-	"dateOffset":   func(d string) (string, error) { dd, err := time.ParseDuration(d); return rfc5322Date(time.Now().Add(dd)), err },
+	"dateOffset": func(d string) (string, error) {
+		dd, err := time.ParseDuration(d)
+		return rfc5322Date(time.Now().Add(dd)), err
+	},
 }
 
 // eicar returns the EICAR anti-virus test file (eicar.org): an inert

@@ -38,9 +38,9 @@ type Searcher interface {
 
 // Options say where and how to send the battery.
 type Options struct {
-	Via          string // host:port of the MX or the Postfix in front of Vigie
-	To           string // the test recipient
-	Domain       string // the tested domain; default: To's domain
+	Via    string // host:port of the MX or the Postfix in front of Vigie
+	To     string // the test recipient
+	Domain string // the tested domain; default: To's domain
 	// SenderDomain is the domain the control cases come from: like a real
 	// partner's, it should authorise the sending host in its SPF, and the
 	// host should have a forward-confirmed reverse DNS; otherwise Vigie

@@ -25,7 +25,7 @@ func TestIsEICAR(t *testing.T) {
 			t.Errorf("isEICAR(%q) = %v, want %v", c.in, got, c.want)
 		}
 	}
-	if !isEICARText("\n" + e + "\n") || isEICARText("Bonjour\n"+e) {
+	if !isEICARText("\n"+e+"\n") || isEICARText("Bonjour\n"+e) {
 		t.Error("isEICARText")
 	}
 }

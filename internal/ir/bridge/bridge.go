@@ -113,7 +113,8 @@ func (b Trace) Search(ctx context.Context, q incident.TraceQuery) ([]incident.Tr
 			tr := byID[r.ID]
 			if tr == nil {
 				tr = &incident.TraceRecord{Time: r.At, MessageID: r.MessageID, From: r.From, MailFrom: r.MailFrom,
-					ClientIP: r.ClientIP, Subject: r.Subject, Recipients: r.RcptTo, Action: Action(r.Action)}
+					ClientIP: r.ClientIP, Subject: r.Subject, Recipients: r.RcptTo, Action: Action(r.Action),
+					Score: r.Score, Signals: r.Signals}
 				byID[r.ID] = tr
 				order = append(order, r.ID)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"vigie.dev/vigie/internal/ir/evidence"
 	"vigie.dev/vigie/internal/ir/journal"
+	"vigie.dev/vigie/internal/posture"
 )
 
 // Profile is what reports say about the organisation: its name, its
@@ -69,6 +70,8 @@ type ReportInput struct {
 	// Correspondents are the addresses the compromised account wrote to,
 	// from the newest search recorded in the journal.
 	Correspondents []string
+	// Passage says why the campaign got through (formats with NeedsPassage).
+	Passage *posture.Passage
 }
 
 // ReportedMessage is a reported message of the evidence.
@@ -93,6 +96,7 @@ type Format struct {
 	LabelFR       string
 	LabelEN       string
 	NeedsMessages bool
+	NeedsPassage  bool // has the "pourquoi le message est passé" section
 }
 
 // Renderer produces the reports (internal/ir/report implements it).
@@ -128,6 +132,11 @@ func (s *Service) Report(ctx context.Context, id int64, r ReportRequest) (Docume
 	in, err := s.reportInput(ctx, id, r, f.NeedsMessages)
 	if err != nil {
 		return Document{}, err
+	}
+	if f.NeedsPassage && s.passage != nil {
+		if in.Passage, err = s.passage.Explain(ctx, in.Case); err != nil {
+			return Document{}, fmt.Errorf("incident %d: %w", id, err)
+		}
 	}
 	doc, err := s.renderer.Render(in)
 	if err != nil {

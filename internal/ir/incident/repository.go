@@ -100,6 +100,8 @@ type TraceRecord struct {
 	Recipients []string  `json:"recipients"`
 	Action     string    `json:"action"`            // delivered, tagged, quarantined, rejected
 	Matched    []string  `json:"matched,omitempty"` // the observables that matched
+	Score      float64   `json:"score,omitempty"`
+	Signals    []string  `json:"signals,omitempty"` // the verdict's signals
 }
 
 // TraceSearcher searches the message trace (internal/trace).

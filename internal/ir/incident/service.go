@@ -26,6 +26,7 @@ type Service struct {
 	trace       TraceSearcher
 	mailLogs    MailLogs
 	renderer    Renderer
+	passage     PassageExplainer
 	profile     Profile
 	sealer      journal.Sealer
 	witness     *journal.Witness
@@ -48,7 +49,10 @@ type Options struct {
 	Trace       TraceSearcher
 	MailLogs    MailLogs // reads mail logs for what an account sent (fiche InterCERT 4.b)
 	Renderer    Renderer // produces the reports (internal/ir/report)
-	Profile     Profile  // the organisation and its contacts, for reports
+	// Passage says why the campaign got through, for the reports that
+	// have the section (internal/ir/bridge over internal/posture; nil: none).
+	Passage PassageExplainer
+	Profile Profile // the organisation and its contacts, for reports
 	// Sealer seals every journal entry with a key kept outside the
 	// database (nil: no seal).
 	Sealer journal.Sealer
@@ -68,7 +72,7 @@ func New(o Options) (*Service, error) {
 		return nil, errors.New("incident: no repository")
 	}
 	s := &Service{repo: o.Repo, playbooks: o.Playbooks, evidence: o.Evidence, maxEvidence: o.MaxEvidence,
-		scanner: o.Scanner, sink: o.Indicators, trace: o.Trace, mailLogs: o.MailLogs, renderer: o.Renderer,
+		scanner: o.Scanner, sink: o.Indicators, trace: o.Trace, mailLogs: o.MailLogs, renderer: o.Renderer, passage: o.Passage,
 		profile: o.Profile, sealer: o.Sealer, witness: o.Witness, now: o.Now, log: o.Log}
 	if s.playbooks == nil {
 		c, err := playbook.Load()

@@ -17,8 +17,8 @@ type Renderer struct {
 }
 
 var formats = []incident.Format{
-	{Name: "md", LabelFR: "rapport d'incident (Markdown)", LabelEN: "incident report (Markdown)"},
-	{Name: "html", LabelFR: "rapport d'incident (HTML)", LabelEN: "incident report (HTML)"},
+	{Name: "md", LabelFR: "rapport d'incident (Markdown)", LabelEN: "incident report (Markdown)", NeedsPassage: true},
+	{Name: "html", LabelFR: "rapport d'incident (HTML)", LabelEN: "incident report (HTML)", NeedsPassage: true},
 	{Name: "declarations", LabelFR: "liste des déclarations et échéances", LabelEN: "notifications and deadlines"},
 	{Name: "health-report", LabelFR: "déclaration CERT Santé / ARS pré-remplie", LabelEN: "CERT Santé / ARS report, pre-filled"},
 	{Name: "contacts", LabelFR: "annexe Contacts", LabelEN: "contacts annex"},
@@ -105,6 +105,9 @@ func (rd Renderer) Render(in incident.ReportInput) (incident.Document, error) {
 		err = STIX(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude})
 	default:
 		return doc, fmt.Errorf("report: unknown format %q", r.Format)
+	}
+	if err == nil && in.Passage != nil {
+		err = addPassage(&b, r.Format, in.Passage)
 	}
 	if err != nil {
 		return doc, err
