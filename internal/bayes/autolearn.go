@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
 )
 
 // AutoLearn learns, in the background, from the verdicts that are sure on
@@ -80,23 +81,45 @@ func (a *AutoLearn) decide(v *scan.Verdict) (Class, bool) {
 	return "", false
 }
 
-// Run learns queued messages until ctx ends.
+// Run learns queued messages until ctx ends, those waiting together in
+// one transaction (a burst of rejected phishing costs one write).
 func (a *AutoLearn) Run(ctx context.Context) {
 	q := a.queue
 	for {
+		var items []Item
 		select {
 		case <-ctx.Done():
 			return
 		case b := <-q:
-			i := slices.Index(b, 0)
-			c, raw := Class(b[:i]), b[i+1:]
-			rs, err := a.Learner.Learn(ctx, []Item{{Raw: raw, Class: c, Source: "autolearn", By: "vigie"}})
-			switch {
-			case err != nil && ctx.Err() == nil:
-				a.Log.Warn("bayes: autolearn failed", "err", err)
-			case err == nil && rs[0].Outcome == "learned":
-				a.Log.Debug("bayes: autolearned", "class", c)
+			items = append(items, autoItem(b))
+		}
+	drain:
+		for len(items) < batch {
+			select {
+			case b := <-q:
+				items = append(items, autoItem(b))
+			default:
+				break drain
 			}
 		}
+		rs, err := a.Learner.Learn(ctx, items)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.Log.Warn("bayes: autolearn failed", "err", err, "messages", len(items))
+			}
+			continue
+		}
+		n := 0
+		for _, r := range rs {
+			if r.Outcome == store.BayesLearned {
+				n++
+			}
+		}
+		a.Log.Debug("bayes: autolearned", "messages", len(items), "learned", n)
 	}
+}
+
+func autoItem(b []byte) Item {
+	i := slices.Index(b, 0)
+	return Item{Raw: b[i+1:], Class: Class(b[:i]), Source: "autolearn", By: "vigie"}
 }
