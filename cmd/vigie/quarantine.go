@@ -11,11 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/gateway/nexthop"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
 )
@@ -23,7 +21,7 @@ import (
 func init() {
 	register(command{Name: "quarantine list", Summary: "list quarantined messages", Run: runQuarantineList})
 	register(command{Name: "quarantine show", Summary: "print a quarantined message (--meta for its metadata)", Run: runQuarantineShow})
-	register(command{Name: "quarantine release", Summary: "re-inject quarantined messages to the next hop", Run: runQuarantineRelease})
+	register(command{Name: "quarantine release", Summary: "release held messages, once, without their being scanned again", Run: runQuarantineRelease})
 	register(command{Name: "quarantine delete", Summary: "delete quarantined messages", Run: runQuarantineDelete})
 	register(command{Name: "quarantine confirm", Summary: "confirm held messages are phishing: the site's classifier learns them", Run: runQuarantineConfirm})
 }
@@ -126,6 +124,8 @@ func runQuarantineShow(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	// Reading a held message is reading someone's mail: it is journaled.
+	auditCLI(ctx, db, "", "quarantine.show", fs.Arg(0), "", stderr)
 	_, err = stdout.Write(raw)
 	return err
 }
@@ -141,60 +141,12 @@ func operator(by string) string {
 	return os.Getenv("USER")
 }
 
-func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("quarantine release", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "configuration file")
-	by := fs.String("by", "", "who releases (default: the login name)")
-	to := fs.String("to", "", "host:port to re-inject to (default: serve.quarantine.release_to, else serve.relay.next_hop)")
-	noLearn := fs.Bool("no-learn", false, "do not teach the site's classifier that the message is legitimate")
-	if err := fs.Parse(args); err != nil {
-		return usageErr("%v", err)
-	}
-	if fs.NArg() == 0 {
-		return usageErr("usage: vigie quarantine release [--by NAME] ID...")
-	}
-	cfg, db, q, err := openQuarantine(ctx, *cfgPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	addr := *to
-	if addr == "" {
-		addr = cfg.Serve.Quarantine.ReleaseTo
-	}
-	if addr == "" {
-		addr = cfg.Serve.Relay.NextHop
-	}
-	hello, _ := os.Hostname()
-	cl := &nexthop.Client{Addr: addr, HELO: hello, MaxIdle: 1}
-	defer cl.Close()
-	failed := 0
-	for _, id := range fs.Args() {
-		rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		e, err := q.Release(rctx, id, operator(*by), nexthop.Release{Client: cl})
-		cancel()
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", id, err)
-			failed++
-			continue
-		}
-		fmt.Fprintf(stdout, "%s released to %s via %s\n", id, strings.Join(e.RcptTo, ","), addr)
-		if !*noLearn {
-			learnDecision(ctx, cfg, db, q, id, bayes.Released, operator(*by), stdout, stderr)
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d not released", failed, fs.NArg())
-	}
-	return nil
-}
-
 func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("quarantine delete", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration file")
 	by := fs.String("by", "", "who deletes (default: the login name)")
+	lang := fs.String("lang", "fr", "language: fr or en")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
@@ -210,13 +162,15 @@ func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.W
 	for _, id := range fs.Args() {
 		if err := q.Delete(ctx, id, operator(*by)); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", id, err)
+			auditCLI(ctx, db, *by, "quarantine.delete_failed", id, err.Error(), stderr)
 			failed++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s deleted\n", id)
+		auditCLI(ctx, db, *by, "quarantine.delete", id, "", stderr)
+		fmt.Fprintf(stdout, "%s %s\n", id, say(*lang, "supprimé", "deleted"))
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d not deleted", failed, fs.NArg())
+		return fmt.Errorf("%d/%d %s", failed, fs.NArg(), say(*lang, "non supprimés", "not deleted"))
 	}
 	return nil
 }

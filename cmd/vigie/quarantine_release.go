@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/bayes"
+	"vigie.dev/vigie/internal/gateway/release"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/store"
+)
+
+// runQuarantineRelease releases held messages and says what happened to
+// each: delivered (with the next hop's reply), released from Postfix's
+// hold queue, quarantined again, or not released and why. It exits 1
+// unless every message was released. Each outcome is in the audit trail.
+func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quarantine release", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	by := fs.String("by", "", "who releases (default: the login name)")
+	to := fs.String("to", "", "host:port to re-inject to (default: serve.quarantine.release_to, else serve.relay.next_hop)")
+	force := fs.Bool("force", false, "re-inject Vigie's copy even when Postfix's held copy has left its hold queue")
+	noLearn := fs.Bool("no-learn", false, "do not teach the site's classifier that the message is legitimate")
+	lang := fs.String("lang", "fr", "language: fr or en")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if fs.NArg() == 0 {
+		return usageErr("usage: vigie quarantine release [--by NAME] [--to HOST:PORT] [--force] ID...")
+	}
+	cfg, db, q, err := openQuarantine(ctx, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	key, err := release.LoadKey(ctx, db)
+	if err != nil {
+		return err
+	}
+	if *to != "" {
+		cfg.Serve.Quarantine.ReleaseTo = *to
+	}
+	hello, _ := os.Hostname()
+	d := release.ForConfig(cfg, db, key, hello, nil)
+	d.Force = *force
+	defer d.SMTP.Close()
+	failed := 0
+	for _, id := range fs.Args() {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		e, err := q.Release(rctx, id, operator(*by), d)
+		cancel()
+		if err != nil {
+			line := releaseFailure(*lang, id, err)
+			fmt.Fprintln(stderr, line)
+			auditCLI(ctx, db, *by, "quarantine.release_failed", id, line, stderr)
+			failed++
+			continue
+		}
+		o, _ := d.Outcome(e.SHA256)
+		line := releaseSuccess(*lang, id, e, o)
+		fmt.Fprintln(stdout, line)
+		auditCLI(ctx, db, *by, "quarantine.release", id, line, stderr)
+		if !*noLearn {
+			learnDecision(ctx, cfg, db, q, id, bayes.Released, operator(*by), stdout, stderr)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d/%d %s", failed, fs.NArg(), say(*lang, "non libérés", "not released"))
+	}
+	return nil
+}
+
+func releaseSuccess(lang, id string, e quarantine.Entry, o release.Outcome) string {
+	rcpt := strings.Join(e.RcptTo, ", ")
+	var line string
+	switch o.How {
+	case release.FromPostfixHold:
+		line = say(lang, fmt.Sprintf("%s : libéré de la file hold de Postfix (%s) pour %s", id, o.PostfixQueueID, rcpt),
+			fmt.Sprintf("%s: released from Postfix's hold queue (%s) for %s", id, o.PostfixQueueID, rcpt))
+	default:
+		line = say(lang, fmt.Sprintf("%s : remis à %s pour %s (%s)", id, o.To, rcpt, o.Reply),
+			fmt.Sprintf("%s: delivered to %s for %s (%s)", id, o.To, rcpt, o.Reply))
+	}
+	if o.PostfixStillHolds {
+		line += say(lang, fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold : supprimez-la avec « postsuper -d %s »", o.PostfixQueueID),
+			fmt.Sprintf("; Postfix still holds its own copy: delete it with \"postsuper -d %s\"", o.PostfixQueueID))
+	}
+	return line
+}
+
+func releaseFailure(lang, id string, err error) string {
+	var again *release.RequarantinedError
+	var de *quarantine.DeliveryError
+	switch {
+	case errors.As(err, &again):
+		return say(lang, fmt.Sprintf("%s : NON libéré — revenu en quarantaine sous %s (la réinjection est repassée par un filtre qui ne reconnaît pas la libération : vérifiez serve.quarantine.release_to et que tous les nœuds partagent la base)", id, strings.Join(again.IDs, ", ")),
+			fmt.Sprintf("%s: NOT released — it came back into the quarantine as %s (the re-injection went through a filter that did not honour the release: check serve.quarantine.release_to and that every node shares the database)", id, strings.Join(again.IDs, ", ")))
+	case errors.Is(err, release.ErrPostfixCopyGone):
+		return say(lang, fmt.Sprintf("%s : NON libéré — la copie de Postfix a quitté sa file hold (libérée par postsuper -H ou supprimée) ; pour remettre quand même la copie de Vigie : --force", id),
+			fmt.Sprintf("%s: NOT released — Postfix's copy left its hold queue (released with postsuper -H, or deleted); to deliver Vigie's copy anyway: --force", id))
+	case errors.Is(err, release.ErrTruncated):
+		return say(lang, fmt.Sprintf("%s : NON libéré — Vigie n'a gardé que la partie analysée de ce message trop grand ; libérez la copie de Postfix (postsuper -H)", id),
+			fmt.Sprintf("%s: NOT released — Vigie kept only the scanned part of this oversize message; release Postfix's copy (postsuper -H)", id))
+	case errors.Is(err, quarantine.ErrNotHeld):
+		return say(lang, fmt.Sprintf("%s : NON libéré — plus en quarantaine (%v)", id, err), fmt.Sprintf("%s: NOT released — no longer held (%v)", id, err))
+	case errors.As(err, &de):
+		return say(lang, fmt.Sprintf("%s : NON libéré — échec de la remise, toujours retenu : %v", id, de.Err),
+			fmt.Sprintf("%s: NOT released — delivery failed, still held: %v", id, de.Err))
+	}
+	return say(lang, fmt.Sprintf("%s : NON libéré — %v", id, err), fmt.Sprintf("%s: NOT released — %v", id, err))
+}
+
+// auditCLI records a command-line action on held mail in the audit trail
+// the console shows, with "cli" as its origin.
+func auditCLI(ctx context.Context, db *store.DB, by, action, target, detail string, stderr io.Writer) {
+	if err := db.Users().Audit(ctx, store.AuditRow{At: time.Now().UTC(), Actor: operator(by), Action: action,
+		Target: target, Detail: detail, ClientIP: "cli"}); err != nil {
+		fmt.Fprintf(stderr, "audit: %v\n", err)
+	}
+}
