@@ -17,7 +17,7 @@ import (
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"login", "error", "dashboard", "quarantine", "message", "trace", "indicators",
-	"incidents", "incident", "audit", "confirm", "requests", "request", "account"}
+	"incidents", "incident", "audit", "confirm", "requests", "request", "account", "posture"}
 
 type pageTemplate struct{ t *template.Template }
 
@@ -69,6 +69,10 @@ func loadPages() (map[string]*pageTemplate, error) {
 		"journalKinds": func() []journal.Kind { return journal.Kinds },
 		"unix":         func(t time.Time) int64 { return t.Unix() },
 		"list":         func(a ...string) []string { return a },
+		"sevBadge":     sevBadge,
+	}
+	for k, f := range postureFuncs {
+		funcs[k] = f
 	}
 	pages := map[string]*pageTemplate{}
 	for _, name := range pageNames {

@@ -139,6 +139,7 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	page("GET /incidents", s.incidentsPage)
 	page("GET /incidents/{id}", s.incidentPage)
 	page("GET /audit", s.auditPage)
+	page("GET /posture", s.posturePage)
 	page("GET /account", s.accountPage)
 	// The message body is framed by the message page: its own strict CSP.
 	mux.Handle("GET /quarantine/{id}/body", http.HandlerFunc(s.messageBody))

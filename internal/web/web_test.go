@@ -309,7 +309,7 @@ func TestPagesRender(t *testing.T) {
 	c, _ := f.session(t, "alice")
 	pages := []string{"/", "/?period=7d", "/quarantine", "/quarantine?all=1&signal=IOC_BLOCK_DOMAIN&min_score=1", "/quarantine/" + f.qid,
 		"/trace?since=7d", "/indicators", "/incidents", "/incidents?status=all", "/incidents/" + itoa(f.incID), "/audit", "/login",
-		"/quarantine/requests", "/quarantine?q=facture&state=all&since=7d", "/account"}
+		"/quarantine/requests", "/quarantine?q=facture&state=all&since=7d", "/account", "/posture"}
 	for _, l := range []string{"fr", "en"} {
 		for _, p := range pages {
 			r := httptest.NewRequest("GET", p, nil)
