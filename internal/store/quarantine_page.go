@@ -55,10 +55,24 @@ func (q QuarantineQuery) where() (string, []any, error) {
 	if !q.Until.IsZero() {
 		where, args = append(where, "created_at < ?"), append(args, q.Until.UnixMilli())
 	}
+	// Cheap comparisons first: they rule rows out before any LIKE runs.
+	if s := strings.TrimSpace(q.Signal); s != "" {
+		where = append(where, `(' ' || signals || ' ') LIKE ? ESCAPE '\'`)
+		args = append(args, "% "+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToUpper(s))+" %")
+	}
+	if q.MinScore != 0 {
+		where, args = append(where, "score >= ?"), append(args, q.MinScore)
+	}
+	if q.MaxScore != 0 {
+		where, args = append(where, "score <= ?"), append(args, q.MaxScore)
+	}
 	like := func(cols []string, v string) {
 		if v = strings.TrimSpace(v); v == "" {
 			return
 		}
+		// The one-column search text rules most rows out before the
+		// lower() of each named column is computed.
+		where, args = append(where, `search_text LIKE ? ESCAPE '\'`), append(args, likeEscape(v))
 		var or []string
 		for _, c := range cols {
 			or = append(or, "lower("+c+`) LIKE ? ESCAPE '\'`)
@@ -72,16 +86,6 @@ func (q QuarantineQuery) where() (string, []any, error) {
 	like([]string{"subject"}, q.Subject)
 	like([]string{"from_addr", "from_name", "mail_from"}, q.Sender)
 	like([]string{"rcpt_to"}, q.Rcpt)
-	if s := strings.TrimSpace(q.Signal); s != "" {
-		where = append(where, `(' ' || signals || ' ') LIKE ? ESCAPE '\'`)
-		args = append(args, "% "+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToUpper(s))+" %")
-	}
-	if q.MinScore != 0 {
-		where, args = append(where, "score >= ?"), append(args, q.MinScore)
-	}
-	if q.MaxScore != 0 {
-		where, args = append(where, "score <= ?"), append(args, q.MaxScore)
-	}
 	if len(where) == 0 {
 		return "1=1", args, nil
 	}
