@@ -405,7 +405,14 @@ func runIOCShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		row("created", fmtLocal(in.CreatedAt))
 		row("expires", fmtLocal(in.ExpiresAt))
 		row("removed", strings.TrimSpace(fmtLocal(in.RemovedAt)+" "+in.RemovedBy))
+		row("tags", strings.Join(in.Tags, ", "))
+		if in.Confidence > 0 {
+			row("confidence", strconv.Itoa(in.Confidence))
+		}
+		row("tlp", in.TLP)
+		row("dnsbl answer", "127.0.0."+strconv.Itoa(in.AnswerCode()))
 		row("hits", strconv.FormatInt(in.Hits, 10))
+		row("first hit", fmtLocal(in.FirstHitAt))
 		row("last hit", fmtLocal(in.LastHitAt))
 		tw.Flush()
 	}
