@@ -89,12 +89,18 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // scanner that consults it. Nothing is written to the store: a site's
 // classifier starts empty and learns the site's own mail.
 func evalBayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, stdout, stderr io.Writer) (*scan.Scanner, error) {
+	return bayesScanner(cfg, items, raws, func(i int) bool { return items[i].Part == corpus.Train }, stdout, stderr)
+}
+
+// bayesScanner trains a throw-away classifier on the messages include
+// selects, each body once, and returns a scanner that consults it.
+func bayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, include func(int) bool, stdout, stderr io.Writer) (*scan.Scanner, error) {
 	m := bayes.NewModel(bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens})
 	var tok bayes.Tokenizer
 	seen := map[string]bool{}
 	learned, dup, refused := 0, 0, 0
-	for i, it := range items {
-		if it.Part != corpus.Train {
+	for i := range raws {
+		if !include(i) {
 			continue
 		}
 		p, err := tok.Prepare(raws[i], cfg.MessageLimits())
@@ -107,7 +113,7 @@ func evalBayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, st
 			continue
 		}
 		seen[p.Digest] = true
-		if err := m.Learn(p.Hashes, bayes.Class(it.Label), 1); err != nil {
+		if err := m.Learn(p.Hashes, bayes.Class(items[i].Label), 1); err != nil {
 			return nil, err
 		}
 		learned++
@@ -115,9 +121,10 @@ func evalBayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, st
 	st := m.Stats()
 	fmt.Fprintf(stdout, "bayes: trained on the training part: %d phishing, %d legitimate, %d features (%d duplicates, %d refused); votes=%v\n",
 		st.Phish, st.Ham, st.Tokens, dup, refused, st.Votes)
-	cfg.Bayes.Enabled = true
+	c := *cfg
+	c.Bayes.Enabled = true
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return engine.New(cfg, engine.Options{Log: log, Bayes: m})
+	return engine.New(&c, engine.Options{Log: log, Bayes: m})
 }
 
 // scanAll scans every message with a pool of workers, verdicts in order.

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/corpus"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/weights"
@@ -37,6 +38,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	curve := fs.Bool("curve", false, "print the cross-validated rates at each threshold")
 	priorStrength := fs.Float64("prior", 0.3, "pull of each weight towards its expert weight")
 	capW := fs.Float64("cap", 8, "largest weight a signal may take")
+	withBayes := fs.Bool("bayes", false, "fit with the statistical classifier's votes: each training message is scanned by a classifier trained on the other folds of the training part, validation by one trained on all of it (for a site whose classifier votes; the embedded model is fitted without)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
@@ -60,6 +62,11 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		hashes[i] = corpus.BodyHash(raws[i])
 	}
 	verdicts := scanAll(ctx, sc, raws, runtime.NumCPU())
+	if *withBayes {
+		if verdicts, err = bayesVerdicts(ctx, cfg, items, raws, stdout, stderr); err != nil {
+			return err
+		}
+	}
 
 	examples := make([]weights.Example, len(items))
 	for i, v := range verdicts {
@@ -126,6 +133,42 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "  %-32s %+5.1f -> %+5.2f\n", c.name, c.expert, c.fit)
 	}
 	return nil
+}
+
+// bayesVerdicts scans every message with a classifier that never learned
+// it: a training message with one trained on the other four folds of the
+// training part, a validation message with one trained on all of it.
+func bayesVerdicts(ctx context.Context, cfg *config.Config, items []corpus.Item, raws [][]byte, stdout, stderr io.Writer) ([]*scan.Verdict, error) {
+	const folds = 5
+	fold := make([]int, len(items))
+	next := map[string]int{}
+	for i, it := range items {
+		k := string(it.Label) + "/" + it.Source
+		fold[i] = next[k] % folds
+		next[k]++
+	}
+	out := make([]*scan.Verdict, len(items))
+	for f := -1; f < folds; f++ {
+		sc, err := bayesScanner(cfg, items, raws, func(i int) bool { return items[i].Part == corpus.Train && (f < 0 || fold[i] != f) }, io.Discard, stderr)
+		if err != nil {
+			return nil, err
+		}
+		var idx []int
+		for i, it := range items {
+			if f < 0 && it.Part == corpus.Valid || f >= 0 && it.Part == corpus.Train && fold[i] == f {
+				idx = append(idx, i)
+			}
+		}
+		sub := make([][]byte, len(idx))
+		for j, i := range idx {
+			sub[j] = raws[i]
+		}
+		for j, v := range scanAll(ctx, sc, sub, runtime.NumCPU()) {
+			out[idx[j]] = v
+		}
+	}
+	fmt.Fprintln(stdout, "bayes: every message scanned by a classifier that did not learn it")
+	return out, nil
 }
 
 // trainingSet keeps the training part, each body once: the same message

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/corpus"
@@ -32,5 +34,34 @@ func TestTrainingSetDeduplicates(t *testing.T) {
 	}
 	if info.SHA256 == "" {
 		t.Error("no corpus hash")
+	}
+}
+
+// vigie learn weights writes a model the configuration accepts, with and
+// without the classifier's out-of-fold votes.
+func TestLearnWeightsWritesAModel(t *testing.T) {
+	for _, extra := range [][]string{nil, {"--bayes"}} {
+		out := t.TempDir() + "/model.yaml"
+		args := append([]string{"learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+			"--phish", "../../internal/engine/testdata/chorus-pro-phish.eml", "--ham", "../../internal/engine/testdata/legit", "--out", out}, extra...)
+		stdout, errs, code := runCmd(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, errs)
+		}
+		if _, err := weights.Load(out); err != nil {
+			t.Errorf("%v: model unreadable: %v\n%s", extra, err, stdout)
+		}
+		cfg := t.TempDir() + "/vigie.yaml"
+		os.WriteFile(cfg, []byte("policy:\n  learned: "+out+"\n"), 0o644)
+		if _, errs, code := runCmd(t, "config", "check", cfg); code != 0 {
+			t.Errorf("config with the learned model refused: %s", errs)
+		}
+	}
+}
+
+func TestLearnPhrasesCounts(t *testing.T) {
+	out, errs, code := runCmd(t, "learn", "phrases", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml")
+	if code != 0 || !strings.Contains(out, "phrases listed") {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
 }
