@@ -134,7 +134,7 @@ func TestQuarantineReleaseTeaches(t *testing.T) {
 	}
 	db.Close()
 	code, out, errs := vigie(t, "quarantine", "release", "--config", cfg, "--to", addr, "--by", "alice", ids[0])
-	if code != 0 || !strings.Contains(out, ids[0]+" released") || !strings.Contains(out, ids[0]+": classifier: learned as ham") {
+	if code != 0 || !strings.Contains(out, ids[0]+" : remis à "+addr) || !strings.Contains(out, ids[0]+": classifier: learned as ham") {
 		t.Fatalf("release: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = vigie(t, "quarantine", "release", "--config", cfg, "--to", addr, "--no-learn", ids[1])

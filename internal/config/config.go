@@ -442,14 +442,21 @@ type RelayCfg struct {
 	Hostname string `yaml:"hostname"` // greeting name; empty: the host name
 	// Domains are the recipient domains accepted; every other recipient is
 	// refused (never an open relay). Empty refuses every recipient.
-	Domains       []string      `yaml:"domains"`
-	NextHop       string        `yaml:"next_hop"` // host:port of the internal mail server
-	TLSCert       string        `yaml:"tls_cert"` // PEM files enabling STARTTLS
-	TLSKey        string        `yaml:"tls_key"`
-	MaxSize       ByteSize      `yaml:"max_size"`
-	MaxRecipients int           `yaml:"max_recipients"`
-	MaxSessions   int           `yaml:"max_sessions"` // SMTP connections at once; 421 4.7.0 beyond
-	Timeout       time.Duration `yaml:"timeout"`      // scan deadline at end of DATA
+	Domains       []string `yaml:"domains"`
+	NextHop       string   `yaml:"next_hop"` // host:port of the internal mail server
+	TLSCert       string   `yaml:"tls_cert"` // PEM files enabling STARTTLS
+	TLSKey        string   `yaml:"tls_key"`
+	MaxSize       ByteSize `yaml:"max_size"`
+	MaxRecipients int      `yaml:"max_recipients"`
+	MaxSessions   int      `yaml:"max_sessions"` // SMTP connections at once; 421 4.7.0 beyond
+	// VerifyRecipients asks next_hop about each recipient before accepting
+	// it (Postfix's reject_unverified_recipient): 550 5.1.1 for a recipient
+	// it refuses, 450 4.1.1 while it cannot say. Answers are cached for
+	// VerifyPositiveTTL and VerifyNegativeTTL.
+	VerifyRecipients  bool          `yaml:"verify_recipients"`
+	VerifyPositiveTTL time.Duration `yaml:"verify_positive_ttl"`
+	VerifyNegativeTTL time.Duration `yaml:"verify_negative_ttl"`
+	Timeout           time.Duration `yaml:"timeout"` // scan deadline at end of DATA
 	// Queue retries: exponential backoff from RetryMin to RetryMax; a
 	// message still undelivered after MaxAge is bounced (RFC 3464).
 	RetryMin time.Duration `yaml:"retry_min"`
@@ -546,6 +553,7 @@ func DefaultServe() Serve {
 			MaxSessions: 500, IdleTimeout: 10 * time.Minute},
 		Relay: RelayCfg{Enabled: true, Listen: "127.0.0.1:2525", NextHop: "127.0.0.1:25",
 			MaxSize: 50 << 20, MaxRecipients: 100, MaxSessions: 500, Timeout: 30 * time.Second,
+			VerifyRecipients: true, VerifyPositiveTTL: 24 * time.Hour, VerifyNegativeTTL: time.Hour,
 			RetryMin: time.Minute, RetryMax: time.Hour, MaxAge: 5 * 24 * time.Hour, Workers: 16},
 		HTTP:        HTTPCfg{Enabled: true, Listen: "127.0.0.1:8025", MaxConnections: 100, BodyTimeout: 2 * time.Minute},
 		Oversize:    "scan",

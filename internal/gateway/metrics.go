@@ -14,6 +14,9 @@ type Metrics struct {
 	DataTime   prometheus.Histogram // relay: end of DATA to the reply
 	QueueDepth prometheus.Gauge
 	Errors     *prometheus.CounterVec // by stage
+	// RcptVerify counts the relay's recipient verifications, by result
+	// (exists, refused, unknown) and whether the cache answered.
+	RcptVerify *prometheus.CounterVec
 }
 
 // NewMetrics registers the gateway metrics on a new registry, with the Go
@@ -39,7 +42,10 @@ func NewMetrics() *Metrics {
 			Name: "vigie_errors_total", Help: "Errors, by stage (scan, quarantine, queue, deliver, milter, relay, api).",
 		}, []string{"stage"}),
 	}
-	m.Registry.MustRegister(m.Messages, m.ScanTime, m.DataTime, m.QueueDepth, m.Errors,
+	m.RcptVerify = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "vigie_recipient_verify_total", Help: "Relay: recipients verified with the next hop, by result and cache use.",
+	}, []string{"result", "cached"})
+	m.Registry.MustRegister(m.Messages, m.ScanTime, m.DataTime, m.QueueDepth, m.Errors, m.RcptVerify,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

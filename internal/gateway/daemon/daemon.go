@@ -30,6 +30,7 @@ import (
 	"vigie.dev/vigie/internal/gateway/milter"
 	"vigie.dev/vigie/internal/gateway/nexthop"
 	"vigie.dev/vigie/internal/gateway/queue"
+	"vigie.dev/vigie/internal/gateway/rcptverify"
 	"vigie.dev/vigie/internal/gateway/relay"
 	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/ioc"
@@ -309,6 +310,10 @@ func (d *Daemon) startRelay(hostname string) error {
 		TLS: tlsCfg, MaxSize: int64(s.MaxSize), ScanSize: int64(d.cfg.Limits.MaxSize), MaxRcpt: s.MaxRecipients,
 		Timeout: s.Timeout, SpoolDir: filepath.Join(d.cfg.DataDir, "tmp"),
 		Limit: gateway.Limit{Max: s.MaxSessions, OnRefuse: func() { d.Gateway.CountError("relay_busy") }}, Log: d.log}
+	if s.VerifyRecipients {
+		d.relay.Verify = &rcptverify.Verifier{Addr: s.NextHop, HELO: hostname, Sender: "double-bounce@" + hostname,
+			PositiveTTL: s.VerifyPositiveTTL, NegativeTTL: s.VerifyNegativeTTL}
+	}
 	d.serve("relay", func() error { return d.relay.Serve(ln) })
 	d.log.Info("relay listening", "addr", d.RelayAddr, "domains", s.Domains, "next_hop", s.NextHop)
 	return nil

@@ -158,17 +158,23 @@ func (s *sink) waitMessages(t *testing.T, n int, within time.Duration) []string 
 	}
 }
 
+// listening reports whether something accepts connections on port.
+func listening(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+	if err == nil {
+		c.Close()
+	}
+	return err == nil
+}
+
+// runQuiet runs a command for its effect only.
+func runQuiet(name string, args ...string) { exec.Command(name, args...).Run() }
+
 // waitListening waits for a server to accept connections; the deadline is
 // generous since a loaded machine can take seconds to start a process.
 func waitListening(t *testing.T, port int) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("a listener on port %d", port), 60*time.Second, func() bool {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
+	waitFor(t, fmt.Sprintf("a listener on port %d", port), 60*time.Second, func() bool { return listening(port) })
 }
 
 // swaksReply sends a message with swaks and returns the server's reply to

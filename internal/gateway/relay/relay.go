@@ -25,6 +25,7 @@ import (
 
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/gateway/queue"
+	"vigie.dev/vigie/internal/gateway/rcptverify"
 	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -49,7 +50,10 @@ type Server struct {
 	ScanSize int64
 	MaxRcpt  int // recipients per message; 100 when zero
 	Timeout  time.Duration
-	SpoolDir string        // temporary files of messages under way
+	// Verify, when set, asks the next hop about each recipient before
+	// accepting it (package rcptverify).
+	Verify   *rcptverify.Verifier
+	SpoolDir string // temporary files of messages under way
 	Limit    gateway.Limit // connections at once (421 beyond)
 	Log      *slog.Logger
 
@@ -201,7 +205,39 @@ func (m *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if len(m.to) >= max {
 		return errTooManyRcpt
 	}
+	if err := m.srv.verify(m, to); err != nil {
+		return err
+	}
 	m.to = append(m.to, to)
+	return nil
+}
+
+// verify asks the next hop whether rcpt exists: refused there, it is
+// refused here (550 5.1.1) rather than bounced later to a sender that may
+// be forged; when the next hop cannot say, the client is asked to retry
+// (450 4.1.1), as Postfix's reject_unverified_recipient does.
+func (s *Server) verify(m *session, rcpt string) error {
+	if s.Verify == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	r := s.Verify.Verify(ctx, rcpt)
+	cancel()
+	if mt := s.Gateway.Metrics; mt != nil {
+		mt.RcptVerify.WithLabelValues(r.Status.String(), fmt.Sprint(r.Cached)).Inc()
+	}
+	switch r.Status {
+	case rcptverify.Refused:
+		s.logger().Info("recipient refused by the next hop", "client_ip", m.ip.String(), "mail_from", m.from, "rcpt", rcpt,
+			"reply", r.Reply, "cached", r.Cached)
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: fmt.Sprintf("<%s>: Recipient address rejected: User unknown", rcpt)}
+	case rcptverify.Unknown:
+		s.logger().Warn("recipient could not be verified, client asked to retry", "client_ip", m.ip.String(), "rcpt", rcpt,
+			"reply", r.Reply, "cached", r.Cached)
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 1, 1},
+			Message: fmt.Sprintf("<%s>: Recipient address rejected: unverified address, try again later", rcpt)}
+	}
 	return nil
 }
 
