@@ -72,7 +72,7 @@ func TestIOCCommands(t *testing.T) {
 			}
 
 			out = must("ioc", "show", "evil.example")
-			if !strings.Contains(out, "added by:  alice") || !strings.Contains(out, "status:    active") {
+			if !strings.Contains(out, "added by:      alice") || !strings.Contains(out, "status:        active") {
 				t.Errorf("show by value:\n%s", out)
 			}
 			must("ioc", "rm", "1", "--by", "bob")
