@@ -510,7 +510,8 @@ func gibberish(subject string) string {
 }
 
 // leet returns a word of s written with digits in place of letters to
-// dodge word filters (C0NTA, P4YPAL): letters on both sides of a 0, 1, 3 or 4.
+// dodge word filters (C0NTA, P4YPAL): letters on both sides of a 0, 1, 3 or
+// 4, in a word that is not all lower case.
 func leet(s string) string {
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if len(w) < 4 || len(w) > 30 {
@@ -525,6 +526,12 @@ func leet(s string) string {
 			}
 		}
 		if digits == 0 || digits > 2 || letters < 3 {
+			continue
+		}
+		// Lower-case tokens with a digit are names of things (log4j,
+		// ps3vram, gpt4o, h264), not words disguised to dodge filters,
+		// which are written in capitals (C0NTA, P4YPAL).
+		if strings.ToLower(w) == w {
 			continue
 		}
 		for i := 1; i < len(w)-1; i++ {
