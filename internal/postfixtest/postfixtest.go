@@ -109,6 +109,13 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 // (parameter → value), and waits until it accepts connections.
 func Start(t testing.TB, main map[string]string) *Instance {
 	t.Helper()
+	return StartWrapped(t, main, nil)
+}
+
+// StartWrapped is Start with "postfix start" run through wrap, a command
+// prefix (e.g. a mount namespace with its own resolv.conf).
+func StartWrapped(t testing.TB, main map[string]string, wrap []string) *Instance {
+	t.Helper()
 	p := &Instance{Dir: WorldDir(t, "vigie-postfix-"), Port: FreePort(t)}
 	params := defaults(p.Dir)
 	for k, v := range main {
@@ -134,7 +141,11 @@ func Start(t testing.TB, main map[string]string) *Instance {
 	os.MkdirAll(filepath.Join(p.Dir, "lib"), 0o700)
 	exec.Command("chown", "postfix", filepath.Join(p.Dir, "lib")).Run()
 	// postfix start wants a terminal-less session; script(1) gives it one.
-	if out, err := exec.Command("script", "-qec", "postfix -c "+p.Dir+" start", "/dev/null").CombinedOutput(); err != nil {
+	start := "postfix -c " + p.Dir + " start"
+	if wrap != nil {
+		start = strings.Join(wrap, " ") + " " + start
+	}
+	if out, err := exec.Command("script", "-qec", start, "/dev/null").CombinedOutput(); err != nil {
 		t.Fatalf("postfix start: %v\n%s", err, out)
 	}
 	t.Cleanup(func() {
@@ -146,6 +157,26 @@ func Start(t testing.TB, main map[string]string) *Instance {
 	})
 	WaitListening(t, p.Addr())
 	return p
+}
+
+// ParseMain reads main.cf text ("name = value" lines, continuation lines
+// starting with white space, # comments) into parameters.
+func ParseMain(text string) map[string]string {
+	out := map[string]string{}
+	last := ""
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case strings.TrimSpace(l) == "" || strings.HasPrefix(strings.TrimSpace(l), "#"):
+		case (l[0] == ' ' || l[0] == '\t') && last != "":
+			out[last] += " " + strings.TrimSpace(l)
+		default:
+			if k, v, ok := strings.Cut(l, "="); ok {
+				last = strings.TrimSpace(k)
+				out[last] = strings.TrimSpace(v)
+			}
+		}
+	}
+	return out
 }
 
 // Log returns the instance's mail log.

@@ -1,4 +1,4 @@
-package selftest
+package selftest_test
 
 import (
 	"context"
@@ -11,11 +11,16 @@ import (
 	"vigie.dev/vigie/internal/dnsx/dnstest"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/selftest"
 )
 
-// testZone is the tested organisation's DNS as a careful administrator
-// publishes it (SPF -all, DMARC reject), which is what makes spoofing of
-// its own domain detectable.
+// testZone is the DNS of the test world: the tested hospital as a careful
+// administrator publishes it (SPF -all, DMARC reject, as mx_sec_conf's
+// ident.md asks), which makes spoofing of its own domain detectable, and a
+// partner whose relay, the host the selftest runs on (127.0.0.1), is
+// authorised by its SPF and has a forward-confirmed reverse DNS. Attack
+// cases come from a name that does not exist, like most throw-away
+// campaign domains.
 const testZone = `
 chu-exemple.test.        MX  10 mx.chu-exemple.test.
 mx.chu-exemple.test.     A   192.0.2.25
@@ -45,10 +50,10 @@ func defaultScanner(t *testing.T, dns *dnstest.Server) *scan.Scanner {
 	return s
 }
 
-func testVars(c *Case, n int) Vars {
-	v := Vars{Domain: "chu-exemple.test", To: "selftest@chu-exemple.test", SenderDomain: "partenaire.test", AttackDomain: DefaultSenderDomain,
-		RunID: "0a1b2c3d", MessageID: "selftest.0a1b2c3d." + c.ID + "@" + DefaultSenderDomain,
-		Date: rfc5322Date(time.Now()), Boundary: "=_selftest_b0undary"}
+func testVars(c *selftest.Case) selftest.Vars {
+	v := selftest.Vars{Domain: "chu-exemple.test", To: "selftest@chu-exemple.test", SenderDomain: "partenaire.test", AttackDomain: selftest.DefaultSenderDomain,
+		RunID: "0a1b2c3d", MessageID: "selftest.0a1b2c3d." + c.ID + "@" + selftest.DefaultSenderDomain,
+		Date: time.Now().Format("Mon, 02 Jan 2006 15:04:05 -0700"), Boundary: "=_selftest_b0undary"}
 	d, _ := c.EnvelopeDomain(v)
 	v.MailFrom = "selftest-0a1b2c3d-" + c.ID + "@" + d
 	return v
@@ -58,7 +63,7 @@ func testVars(c *Case, n int) Vars {
 // stops each attack case (the oversize case is the MTA's: its size limit
 // refuses it before any scan) and delivers each control case untagged.
 func TestBatteryAgainstDefaultScanner(t *testing.T) {
-	cases, err := Load("")
+	cases, err := selftest.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,9 +72,9 @@ func TestBatteryAgainstDefaultScanner(t *testing.T) {
 	}
 	dns := dnstest.Start(t, testZone)
 	s := defaultScanner(t, dns)
-	for i, c := range cases {
+	for _, c := range cases {
 		t.Run(c.ID, func(t *testing.T) {
-			v := testVars(c, i)
+			v := testVars(c)
 			msg, err := c.Render(v)
 			if err != nil {
 				t.Fatal(err)
@@ -90,11 +95,11 @@ func TestBatteryAgainstDefaultScanner(t *testing.T) {
 			got := verdict.Action
 			t.Logf("%s: %s %.1f %s", c.ID, got, verdict.Score, strings.Join(names, " "))
 			switch c.Expect {
-			case Stop:
+			case selftest.Stop:
 				if got.Rank() < scan.Quarantine.Rank() {
 					t.Errorf("attack case %s: %s (score %.1f), want quarantine or reject; signals %v", c.ID, got, verdict.Score, names)
 				}
-			case Deliver:
+			case selftest.Deliver:
 				if got != scan.Accept {
 					t.Errorf("control case %s: %s (score %.1f), want accept; signals %v", c.ID, got, verdict.Score, names)
 				}

@@ -15,22 +15,6 @@ import (
 	"vigie.dev/vigie/internal/selftest"
 )
 
-// zone is the DNS of the test world: the tested hospital (SPF -all, DMARC
-// reject, as mx_sec_conf's ident.md asks) and a partner whose relay, the
-// host the selftest runs on (127.0.0.1), is authorised by its SPF and has
-// a forward-confirmed reverse DNS. Attack cases come from a name that does
-// not exist, like most throw-away campaign domains.
-const zone = `
-chu-exemple.test.        MX  10 mx.chu-exemple.test.
-mx.chu-exemple.test.     A   192.0.2.25
-chu-exemple.test.        TXT "v=spf1 ip4:192.0.2.25 -all"
-_dmarc.chu-exemple.test. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@chu-exemple.test"
-partenaire.test.         TXT "v=spf1 ip4:127.0.0.1 -all"
-_dmarc.partenaire.test.  TXT "v=DMARC1; p=reject"
-relais.partenaire.test.  A   127.0.0.1
-1.0.0.127.in-addr.arpa.  PTR relais.partenaire.test.
-`
-
 // The done-when of issue 20: against the real Postfix with Vigie as its
 // milter, in Vigie's default configuration (only the organisation's
 // domain and the DNS servers set), every case of the battery is reported,
@@ -38,7 +22,7 @@ relais.partenaire.test.  A   127.0.0.1
 // delivered untagged.
 func TestSelftestThroughPostfixAndMilter(t *testing.T) {
 	postfixtest.Require(t)
-	dns := dnstest.Start(t, zone)
+	dns := dnstest.Start(t, testZone)
 
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()

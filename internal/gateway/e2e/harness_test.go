@@ -24,6 +24,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/daemon"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -66,28 +67,10 @@ func requireSwaksTLS(t *testing.T) {
 	}
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+func freePort(t *testing.T) int { return postfixtest.FreePort(t) }
 
-// worldDir makes a directory the postfix user can traverse (t.TempDir's
-// parents are 0700).
-func worldDir(t *testing.T, pattern string) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", pattern)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
+// worldDir makes a directory the postfix user can traverse.
+func worldDir(t *testing.T, pattern string) string { return postfixtest.WorldDir(t, pattern) }
 
 // sink is a running smtp-sink dumping each message into its own file.
 type sink struct {
