@@ -96,3 +96,20 @@ func TestDigestLinks(t *testing.T) {
 		t.Errorf("expired link: %d", w.Code)
 	}
 }
+
+// FuzzReadDigestToken: no input but a link the server signed is accepted,
+// and nothing panics (the link is unauthenticated input).
+func FuzzReadDigestToken(f *testing.F) {
+	s := &Server{o: Options{Digest: &DigestOptions{Key: []byte("0123456789abcdef0123456789abcdef")}}, now: time.Now}
+	good := s.digestToken("20261201T080000-abcdef0123", "bob@example.test", time.Now().Add(time.Hour))
+	f.Add(good)
+	f.Add("")
+	f.Add(".")
+	f.Add("YQ.YQ")
+	f.Fuzz(func(t *testing.T, tok string) {
+		if _, _, err := s.readDigestToken(tok); err == nil && tok != good {
+			t.Fatalf("accepted a link the server did not sign: %q", tok)
+		}
+		parseCursor(tok)
+	})
+}
