@@ -74,10 +74,17 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	train, info := trainingSet(items, hashes, examples)
 	prior := map[string]float64{}
+	var noRaise []string
 	for _, d := range scan.Signals.All() {
 		prior[d.Name] = d.Weight
+		if d.Family == "authn" {
+			// The corpora's authentication results were recorded by
+			// different receivers in different years: their frequencies
+			// tell the corpora apart, not phishing from the rest.
+			noRaise = append(noRaise, d.Name)
+		}
 	}
-	res, err := weights.Fit(train, prior, weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW})
+	res, err := weights.Fit(train, prior, weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW, NoRaise: noRaise})
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,11 @@ type Options struct {
 	// MaxMessageWeight caps the influence of one message after the
 	// per-source balancing (in units of an average message).
 	MaxMessageWeight float64
+	// NoRaise names signals the fit may lower but never raise above their
+	// expert weight: those whose frequency in a corpus says how the corpus
+	// was collected more than what the mail is (authentication results,
+	// recorded by different receivers in different years).
+	NoRaise []string
 }
 
 func (o *Options) defaults() {
@@ -156,9 +161,12 @@ func assignFolds(ex []Example, k int) []int {
 }
 
 func newProblem(examples []Example, prior map[string]float64, o Options) *problem {
-	trust := map[string]bool{}
+	trust, noRaise := map[string]bool{}, map[string]bool{}
 	for _, t := range o.Trust {
 		trust[t] = true
+	}
+	for _, n := range o.NoRaise {
+		noRaise[n] = true
 	}
 	if o.Trust == nil {
 		for _, t := range DefaultTrust {
@@ -184,6 +192,8 @@ func newProblem(examples []Example, prior map[string]float64, o Options) *proble
 			b = bound{-o.Cap / 2, 0}
 		case w0 < 0:
 			b = bound{0, 0} // negative but not reviewed as trust: not fitted
+		case noRaise[n]:
+			b.hi = w0
 		}
 		index[n] = len(p.names)
 		p.names = append(p.names, n)

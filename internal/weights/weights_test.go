@@ -176,3 +176,17 @@ func FuzzParse(f *testing.F) {
 		_ = m.Score([]string{"A"}, nil)
 	})
 }
+
+// A signal on the no-raise list may fall but never rise above its expert
+// weight, however strongly the corpus favours it.
+func TestNoRaise(t *testing.T) {
+	ex, prior := synthetic()
+	free, _ := Fit(ex, prior, Options{Trust: []string{"TRUST"}})
+	held, _ := Fit(ex, prior, Options{Trust: []string{"TRUST"}, NoRaise: []string{"LURE"}})
+	if free.Weights["LURE"] <= prior["LURE"] {
+		t.Fatalf("LURE should rise when free: %g", free.Weights["LURE"])
+	}
+	if held.Weights["LURE"] > prior["LURE"] {
+		t.Errorf("LURE rose to %g on the no-raise list", held.Weights["LURE"])
+	}
+}
