@@ -57,7 +57,7 @@ auth:
   mode: headers   # no live DNS in a benchmark
 serve:
   milter: {listen: 127.0.0.1:$MILTER_PORT}
-  http: {listen: 127.0.0.1:$HTTP_PORT, tokens: [bench-token]}
+  http: {listen: 127.0.0.1:$HTTP_PORT, tokens: [bench-token-0123456789]}
   rbl: {enabled: false}
 ${EXTRA:-}
   relay:
@@ -102,7 +102,7 @@ for load in $LOADS; do
 		t0=$(now)
 		ok=0 pids=
 		for i in $(seq "$API_CLIENTS"); do
-			curl -sS -o "$WORK/api$i.out" -w '%{http_code}\n' -H 'Authorization: Bearer bench-token' \
+			curl -sS -o "$WORK/api$i.out" -w '%{http_code}\n' -H 'Authorization: Bearer bench-token-0123456789' \
 				--data-binary @"$WORK/big.eml" "http://127.0.0.1:$HTTP_PORT/api/v1/scan" >"$WORK/api$i.code" &
 			pids="$pids $!"
 		done

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -469,8 +470,9 @@ type RelayCfg struct {
 type HTTPCfg struct {
 	Enabled bool   `yaml:"enabled"`
 	Listen  string `yaml:"listen"`
-	// Tokens are the bearer tokens accepted by /api/v1; none disables the API.
-	Tokens []string `yaml:"tokens"`
+	// Tokens are the bearer tokens accepted by /api/v1, each with its
+	// scope; none disables token access (the console's sessions remain).
+	Tokens []APIToken `yaml:"tokens"`
 	// TLSCert and TLSKey (PEM files) serve HTTPS; SIGHUP re-reads them.
 	TLSCert string `yaml:"tls_cert"`
 	TLSKey  string `yaml:"tls_key"`
@@ -484,6 +486,81 @@ type HTTPCfg struct {
 	// closed); BodyTimeout bounds the reading of a request body.
 	MaxConnections int           `yaml:"max_connections"`
 	BodyTimeout    time.Duration `yaml:"body_timeout"`
+}
+
+// APIToken is a bearer token of the HTTP API and what it may do. A plain
+// string in the tokens list is a scan-only token.
+type APIToken struct {
+	Name  string `yaml:"name"`       // names the caller in logs and the audit trail ("api:NAME")
+	Token string `yaml:"token"`      // the secret itself...
+	File  string `yaml:"token_file"` // ...or a file holding it (first line), kept out of the configuration
+	// Scope is what the token may do: scan (POST /api/v1/scan only, the
+	// default), read (also the trace, the quarantine and incidents, read
+	// only: the console's lecture role), analyst (also release, delete,
+	// block, incidents: the analyst role) or admin (everything).
+	Scope string `yaml:"scope"`
+}
+
+// Token scopes, least to most.
+var TokenScopes = []string{"scan", "read", "analyst", "admin"}
+
+// UnmarshalYAML reads a token written as a string or as a mapping.
+func (t *APIToken) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*t = APIToken{Token: n.Value, Scope: "scan"}
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a token is a string or {name, token|token_file, scope}", n.Line)
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		switch k := n.Content[i].Value; k {
+		case "name", "token", "token_file", "scope":
+		default:
+			return fmt.Errorf("line %d: unknown token field %q", n.Content[i].Line, k)
+		}
+	}
+	type plain APIToken
+	if err := n.Decode((*plain)(t)); err != nil {
+		return err
+	}
+	if t.Scope == "" {
+		t.Scope = "scan"
+	}
+	return nil
+}
+
+// APITokens returns the tokens with those kept in files read. A token is
+// at least 16 characters; a scope is one of TokenScopes.
+func (h HTTPCfg) APITokens() ([]APIToken, error) {
+	var out []APIToken
+	for i, t := range h.Tokens {
+		if t.File != "" {
+			if t.Token != "" {
+				return nil, fmt.Errorf("serve.http.tokens[%d]: token and token_file exclude each other", i)
+			}
+			b, err := os.ReadFile(t.File)
+			if err != nil {
+				return nil, fmt.Errorf("serve.http.tokens[%d]: %w", i, err)
+			}
+			t.Token, _, _ = strings.Cut(strings.TrimSpace(string(b)), "\n")
+			t.Token = strings.TrimSpace(t.Token)
+		}
+		if t.Scope == "" {
+			t.Scope = "scan"
+		}
+		if len(t.Token) < 16 {
+			return nil, fmt.Errorf("serve.http.tokens[%d]: a token needs at least 16 characters", i)
+		}
+		if !slices.Contains(TokenScopes, t.Scope) {
+			return nil, fmt.Errorf("serve.http.tokens[%d]: scope %q is none of %s", i, t.Scope, strings.Join(TokenScopes, ", "))
+		}
+		if t.Name == "" {
+			t.Name = fmt.Sprintf("token%d", i+1)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // DigestCfg is the end users' daily quarantine digest.
@@ -602,6 +679,9 @@ func (s *Serve) Validate() error {
 	}
 	if s.Milter.Timeout <= 0 || s.Relay.Timeout <= 0 {
 		return fmt.Errorf("serve: milter.timeout and relay.timeout must be positive")
+	}
+	if _, err := s.HTTP.APITokens(); err != nil {
+		return err
 	}
 	switch s.Oversize {
 	case "scan", "reject", "accept":

@@ -139,8 +139,8 @@ func (s *Server) fromSession(r *http.Request) (*principal, error) {
 // session cookie, which needs the CSRF token on a state change.
 func (s *Server) authenticate(r *http.Request) (*principal, int, error) {
 	if _, ok := bearer(r); ok {
-		if s.token(r) {
-			return &principal{User: "api", Role: account.Admin, ip: s.clientIP(r)}, 0, nil
+		if p, ok := s.token(r); ok {
+			return p, 0, nil
 		}
 		return nil, http.StatusUnauthorized, errUnauthorized
 	}

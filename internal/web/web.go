@@ -58,9 +58,12 @@ type Options struct {
 	// Digest, when set, serves the release-request links of the end
 	// users' daily digest (see DigestOptions).
 	Digest *DigestOptions
-	// Tokens are the API bearer tokens (httpapi's); a token acts as an
-	// admin named "api".
+	// Tokens are API bearer tokens acting as an admin named "api".
 	Tokens []string
+	// APITokens are API bearer tokens with the role they act with, as
+	// "api:NAME" (the daemon passes the configured tokens of scope read,
+	// analyst or admin; a scan-only token has no access here).
+	APITokens []APIToken
 	// SecureCookies forces the Secure flag (TLS terminated by a proxy);
 	// it is set anyway on requests that arrived over TLS, directly or
 	// through a trusted proxy's X-Forwarded-Proto.
@@ -78,7 +81,7 @@ type Server struct {
 	now   func() time.Time
 	log   *slog.Logger
 	pages map[string]*pageTemplate
-	sums  [][32]byte
+	sums  []tokenSum
 
 	mu    sync.Mutex
 	hunts map[int64]incident.HuntResult // last retro-hunt per incident, for the board
@@ -99,7 +102,10 @@ func New(o Options) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	for _, t := range o.Tokens {
-		s.sums = append(s.sums, sha256.Sum256([]byte(t)))
+		s.sums = append(s.sums, tokenSum{sha256.Sum256([]byte(t)), "api", account.Admin})
+	}
+	for _, t := range o.APITokens {
+		s.sums = append(s.sums, tokenSum{sha256.Sum256([]byte(t.Token)), "api:" + t.Name, t.Role})
 	}
 	if _, err := rand.Read(s.bodyKey[:]); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -205,18 +211,33 @@ func (s *Server) APIAuth(r *http.Request) bool {
 	return p.can(account.Scan) && p.sess.CheckCSRF(r.Header.Get(csrfHeader))
 }
 
-// token reports whether r carries one of the API bearer tokens.
-func (s *Server) token(r *http.Request) bool {
+// APIToken is a bearer token of the console's API and its role.
+type APIToken struct {
+	Name, Token string
+	Role        account.Role
+}
+
+type tokenSum struct {
+	hash [32]byte
+	user string
+	role account.Role
+}
+
+// token returns the principal of the API bearer token r carries, if any.
+// Every token is compared, in constant time.
+func (s *Server) token(r *http.Request) (*principal, bool) {
 	tok, ok := bearer(r)
 	if !ok || len(s.sums) == 0 {
-		return false
+		return nil, false
 	}
 	got := sha256.Sum256([]byte(tok))
-	match := 0
+	var p *principal
 	for _, sum := range s.sums {
-		match |= subtle.ConstantTimeCompare(got[:], sum[:])
+		if subtle.ConstantTimeCompare(got[:], sum.hash[:]) == 1 {
+			p = &principal{User: sum.user, Role: sum.role, ip: s.clientIP(r)}
+		}
 	}
-	return match == 1
+	return p, p != nil
 }
 
 // PurgeLoop deletes expired sessions every hour until ctx ends; it first

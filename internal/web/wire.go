@@ -30,6 +30,7 @@ type Gateway struct {
 	Trace      *trace.Log
 	Release    quarantine.Deliverer
 	Tokens     []string
+	APITokens  []APIToken
 	// Learner is the per-site classifier (nil when serve.bayes is off):
 	// the operators' decisions teach it, and those taken while it was off
 	// are replayed when it is on.
@@ -71,7 +72,7 @@ func ForGateway(g Gateway) (*Server, error) {
 			AutoReleaseBelow: dc.AutoReleaseBelow, Mailer: g.Release, At: dc.At}
 	}
 	return New(Options{DB: g.DB, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
-		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, Log: g.Log,
+		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, APITokens: g.APITokens, Log: g.Log,
 		TrustedProxies: proxies, SecureCookies: h.SecureCookies || h.TLSCert != "", Digest: digest,
 		Explain: func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict {
 			// The content checks again, without live DNS: the message's

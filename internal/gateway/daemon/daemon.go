@@ -40,6 +40,7 @@ import (
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web"
+	"vigie.dev/vigie/internal/web/account"
 )
 
 // Options add what the configuration does not hold.
@@ -194,8 +195,18 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 			return nil, fmt.Errorf("serve: http: %w", err)
 		}
 		d.HTTPAddr = ln.Addr().String()
+		tokens, err := s.HTTP.APITokens()
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		var apiTokens []httpapi.Token
+		for _, t := range tokens {
+			apiTokens = append(apiTokens, httpapi.Token{Name: t.Name, Value: t.Token, Scope: t.Scope})
+			log.Info("api token", "name", t.Name, "scope", t.Scope)
+		}
 		h := &httpapi.Handler{Gateway: d.Gateway, Trace: d.Trace, Registry: d.Metrics.Registry,
-			Tokens: s.HTTP.Tokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout,
+			Tokens: apiTokens, MaxSize: int64(cfg.Limits.MaxSize), Timeout: s.Relay.Timeout,
 			BodyTimeout: s.HTTP.BodyTimeout, SpoolDir: spool, Log: log, Health: d.Health}
 		handler, err := d.console(bg, h)
 		if err != nil {
@@ -241,7 +252,7 @@ func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, 
 	// Releases from the console are signed, and checked not to come back.
 	rel := release.ForConfig(&d.cfg, d.DB, d.releaseKey, d.nexthop.HELO, d.log)
 	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Config: d.cfg, Gateway: d.Gateway, Quarantine: d.Quarantine,
-		Trace: d.Trace, Release: rel, Tokens: d.cfg.Serve.HTTP.Tokens, Learner: d.Learner, Log: d.log})
+		Trace: d.Trace, Release: rel, APITokens: consoleTokens(d.cfg.Serve.HTTP), Learner: d.Learner, Log: d.log})
 	if err != nil {
 		return nil, fmt.Errorf("serve: console: %w", err)
 	}
@@ -260,6 +271,20 @@ func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, 
 		}()
 	}
 	return ws.Handler(h.Routes()), nil
+}
+
+// consoleTokens are the API tokens that may use the console's API, with
+// the console role their scope stands for (scan-only tokens may not).
+func consoleTokens(h config.HTTPCfg) []web.APIToken {
+	tokens, _ := h.APITokens() // validated at load
+	roles := map[string]account.Role{"read": account.Reader, "analyst": account.Analyst, "admin": account.Admin}
+	var out []web.APIToken
+	for _, t := range tokens {
+		if r, ok := roles[t.Scope]; ok {
+			out = append(out, web.APIToken{Name: t.Name, Token: t.Token, Role: r})
+		}
+	}
+	return out
 }
 
 // serve runs a listener's loop and reports its failure on Err.

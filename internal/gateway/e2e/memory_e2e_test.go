@@ -109,7 +109,7 @@ func TestConnectionCapsAndReadTimeouts(t *testing.T) {
 	requireTools(t)
 	v := startVigie(t, func(c *config.Config) {
 		c.Serve.Relay.MaxSessions = 2
-		c.Serve.HTTP.Tokens = []string{"t0ken"}
+		c.Serve.HTTP.Tokens = []config.APIToken{{Token: "scan-only-token-0001", Scope: "scan"}}
 		c.Serve.HTTP.BodyTimeout = 2 * time.Second
 	}, nil)
 	var held []net.Conn
@@ -147,7 +147,7 @@ func TestConnectionCapsAndReadTimeouts(t *testing.T) {
 		// then nothing: the client stalls
 	}()
 	req, _ := http.NewRequest("POST", "http://"+v.HTTPAddr+"/api/v1/scan", pr)
-	req.Header.Set("Authorization", "Bearer t0ken")
+	req.Header.Set("Authorization", "Bearer scan-only-token-0001")
 	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)
 	if err == nil {

@@ -92,12 +92,12 @@ func TestPostgresDown(t *testing.T) {
 	}
 	db.Close()
 
-	const token = "pgdown-token"
+	const token = "pgdown-admin-token-0001"
 	dataDir := t.TempDir()
 	edit := func(c *config.Config) {
 		c.DataDir = dataDir
 		c.Store = dsn
-		c.Serve.HTTP.Tokens = []string{token}
+		c.Serve.HTTP.Tokens = []config.APIToken{{Name: "ops", Token: token, Scope: "admin"}}
 		c.Serve.RBL.Enabled = false
 	}
 	d := startVigie(t, edit, nil)

@@ -45,7 +45,9 @@ type Handler struct {
 	Gateway  *gateway.Gateway
 	Trace    Searcher // nil: /api/v1/trace answers 404
 	Registry prometheus.Gatherer
-	Tokens   []string
+	// Tokens are the bearer tokens; a scan-scope token may only scan, the
+	// trace needs read or more.
+	Tokens []Token
 	// Session, when set, accepts a request without a bearer token that
 	// carries a console session (package web's Server.APIAuth).
 	Session func(r *http.Request) bool
@@ -61,11 +63,31 @@ type Handler struct {
 	Health func(ctx context.Context) string
 }
 
+// Token is a bearer token and its scope (config.TokenScopes).
+type Token struct {
+	Name, Value, Scope string
+}
+
+// scopeRank orders the scopes: scan < read < analyst < admin.
+func scopeRank(s string) int {
+	switch s {
+	case "scan":
+		return 1
+	case "read":
+		return 2
+	case "analyst":
+		return 3
+	case "admin":
+		return 4
+	}
+	return 0
+}
+
 // Routes returns the API's mux.
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/v1/scan", h.auth(http.HandlerFunc(h.scan)))
-	mux.Handle("GET /api/v1/trace", h.auth(http.HandlerFunc(h.trace)))
+	mux.Handle("POST /api/v1/scan", h.auth("scan", http.HandlerFunc(h.scan)))
+	mux.Handle("GET /api/v1/trace", h.auth("read", http.HandlerFunc(h.trace)))
 	if h.Registry != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(h.Registry, promhttp.HandlerOpts{}))
 	}
@@ -84,26 +106,38 @@ func (h *Handler) Routes() http.Handler {
 }
 
 // auth checks the bearer token in constant time (against hashes, so the
-// comparison does not leak the tokens' lengths either).
-func (h *Handler) auth(next http.Handler) http.Handler {
-	sums := make([][32]byte, len(h.Tokens))
+// comparison does not leak the tokens' lengths either) and its scope: at
+// least need. Every token is compared, so the time does not tell which
+// one matched either.
+func (h *Handler) auth(need string, next http.Handler) http.Handler {
+	type sum struct {
+		hash  [32]byte
+		scope string
+	}
+	sums := make([]sum, len(h.Tokens))
 	for i, t := range h.Tokens {
-		sums[i] = sha256.Sum256([]byte(t))
+		sums[i] = sum{sha256.Sum256([]byte(t.Value)), t.Scope}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-		match := 0
+		scope := ""
 		for _, s := range sums {
-			match |= subtle.ConstantTimeCompare(got[:], s[:])
+			if subtle.ConstantTimeCompare(got[:], s.hash[:]) == 1 {
+				scope = s.scope
+			}
 		}
 		if !ok && h.Session != nil && h.Session(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if !ok || match == 0 {
+		if !ok || scope == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="vigie"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
+			return
+		}
+		if scopeRank(scope) < scopeRank(need) {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "token scope " + scope + " may not do this (needs " + need + ")"})
 			return
 		}
 		next.ServeHTTP(w, r)

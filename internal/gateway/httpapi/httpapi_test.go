@@ -26,7 +26,7 @@ func server(t *testing.T) *httptest.Server {
 	g := &gateway.Gateway{Metrics: m}
 	g.Configure(gateway.Settings{AuthServID: "vigie"})
 	g.SetScanner(sc)
-	h := &httpapi.Handler{Gateway: g, Registry: m.Registry, Tokens: []string{"s3cret"}}
+	h := &httpapi.Handler{Gateway: g, Registry: m.Registry, Tokens: []httpapi.Token{{Name: "mta", Value: "s3cret", Scope: "scan"}, {Name: "siem", Value: "r3ader", Scope: "read"}}}
 	srv := httptest.NewServer(h.Routes())
 	t.Cleanup(srv.Close)
 	return srv
@@ -62,6 +62,32 @@ func TestScanNeedsToken(t *testing.T) {
 	h.Routes().ServeHTTP(rec, req)
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("no tokens configured: status %d, want 401", rec.Code)
+	}
+}
+
+// A scan-scope token scans and nothing else; the trace needs read.
+func TestTokenScopes(t *testing.T) {
+	srv := server(t)
+	get := func(token string) int {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/trace?domain=example.test", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if c := get("s3cret"); c != http.StatusForbidden {
+		t.Errorf("scan token on the trace: %d, want 403", c)
+	}
+	if c := get("r3ader"); c == http.StatusUnauthorized || c == http.StatusForbidden {
+		t.Errorf("read token on the trace: %d", c)
+	}
+	for _, tok := range []string{"s3cret", "r3ader"} {
+		if r := post(t, srv.URL+"/api/v1/scan", tok, "Subject: x\r\n\r\nhi\r\n"); r.StatusCode != http.StatusOK {
+			t.Errorf("token %s scanning: %d", tok, r.StatusCode)
+		}
 	}
 }
 
