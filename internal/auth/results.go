@@ -53,6 +53,11 @@ type Results struct {
 
 	ARC        Result // chain validation status (cv of the newest set): pass, fail, none; temperror when a seal key could not be fetched
 	ARCSealers []string
+	// ARCVouched is the trusted sealer (a forwarder or list the site
+	// trusts) whose ARC-Authentication-Results say the message passed
+	// DMARC when it received it, in an intact chain; "" when none does.
+	// It explains a DMARC failure here by that intermediary's changes.
+	ARCVouched string
 }
 
 // DKIMPass returns the domains with a passing DKIM signature.

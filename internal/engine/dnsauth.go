@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/config"
@@ -17,12 +18,17 @@ import (
 type DNSAuth struct {
 	Checker  *auth.Checker
 	Resolver dnsx.Resolver
+	// ARCSealers are the forwarders and lists whose ARC results are
+	// believed (trust.arc_sealers): when DMARC fails here but one of them
+	// recorded a pass in an intact, verified chain, Results.ARCVouched
+	// names it.
+	ARCSealers []string
 }
 
 // NewDNSAuth builds the live authenticator from the auth section.
 func NewDNSAuth(cfg *config.Config) *DNSAuth {
 	r := dnsx.NewCache(dnsx.NewClient(cfg.Auth.DNSServers, cfg.Auth.Timeout), 100_000)
-	return &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: cfg.Auth.Timeout}, Resolver: r}
+	return &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: cfg.Auth.Timeout}, Resolver: r, ARCSealers: cfg.Trust.ARCSealers}
 }
 
 // Authenticate implements scan.Authenticator.
@@ -34,5 +40,20 @@ func (a *DNSAuth) Authenticate(ctx context.Context, raw []byte, m *message.Messa
 			env.RDNS, env.RDNSKnown = name, true
 		}
 	}
-	return a.Checker.Check(ctx, raw, m.Header, m.FromAddr().Domain(), auth.Conn{IP: env.ClientIP, HELO: env.HELO, MailFrom: env.MailFrom})
+	r := a.Checker.Check(ctx, raw, m.Header, m.FromAddr().Domain(), auth.Conn{IP: env.ClientIP, HELO: env.HELO, MailFrom: env.MailFrom})
+	r.ARCVouched = arcVouched(r, m.Header, a.ARCSealers)
+	return r
+}
+
+// arcVouched returns the trusted sealer that recorded a DMARC pass for a
+// message whose DMARC fails now, provided the chain verified here
+// (RFC 8617 §7.2: a receiver may use a trusted intermediary's results).
+func arcVouched(r auth.Results, h message.Header, sealers []string) string {
+	if r.DMARC != auth.Fail || r.ARC != auth.Pass || len(sealers) == 0 {
+		return ""
+	}
+	if ar, ok := auth.ARCResults(h, sealers); ok && ar.DMARC == auth.Pass {
+		return strings.TrimPrefix(ar.Source, "arc:")
+	}
+	return ""
 }

@@ -85,6 +85,10 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// (subject tag, footer) and broke the author's signature: the
 		// usual fate of list mail, not a forgery (RFC 7960 §3.2.3).
 		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+in.List)
+	case dmarc == auth.Fail && r.ARCVouched != "":
+		// A forwarder the site trusts saw DMARC pass before changing the
+		// message, and its ARC chain verified here (RFC 8617 §7.2).
+		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+r.ARCVouched)
 	case dmarc == auth.Fail:
 		switch strings.ToLower(r.DMARCPolicy) {
 		case "reject":
