@@ -18,8 +18,12 @@ for pkg in libnet-ssleay-perl libio-socket-ssl-perl; do
 	installed "$pkg" || need="$need $pkg"
 done
 [ -x /usr/bin/chromium ] || need="$need chromium"
+# Dovecot (IMAP and LMTP) is the test mailbox of vigie selftest's IMAP test.
+for pkg in dovecot-imapd dovecot-lmtpd; do
+	installed "$pkg" || need="$need $pkg"
+done
 if [ -z "$need" ]; then
-	echo "install-test-deps: postfix, swaks (with its TLS modules) and chromium already installed"
+	echo "install-test-deps: postfix, swaks (with its TLS modules), dovecot and chromium already installed"
 	exit 0
 fi
 
@@ -38,6 +42,10 @@ apt-get install -y -qq --no-install-recommends $need
 # instances on high ports and do not need it.
 if command -v postfix >/dev/null 2>&1; then
 	postfix stop >/dev/null 2>&1 || true
+fi
+# Likewise the system Dovecot: the tests run their own.
+if command -v doveadm >/dev/null 2>&1; then
+	doveadm stop >/dev/null 2>&1 || true
 fi
 # swaks reports "TLS not available: requires Net::SSLeay" when these are
 # missing; fail here rather than in TestRelaySTARTTLS.

@@ -32,6 +32,8 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	only := fs.String("only", "", "comma-separated case ids or categories to send (default: all)")
 	cfgPath := fs.String("config", "", "Vigie configuration whose store holds the trace")
 	api := fs.String("api", "", "read verdicts from this Vigie HTTP API (http://HOST:8025) instead of the store; token in $VIGIE_API_TOKEN")
+	imapURL := fs.String("imap", "", "also read the test mailbox: imap://HOST:143 or imaps://HOST:993[/MAILBOX]; password in $VIGIE_IMAP_PASSWORD")
+	imapUser := fs.String("imap-user", "", "IMAP login (default: the --to address)")
 	helo := fs.String("helo", "", "name announced in EHLO (default: this host's name)")
 	wait := fs.Duration("wait", 60*time.Second, "how long to wait for the verdicts")
 	lang := fs.String("lang", "fr", "language of the report: fr or en")
@@ -72,6 +74,13 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var runs *store.PostureRuns
 	opt := selftest.Options{Via: *via, To: *to, SenderDomain: *senderDomain, AttackDomain: *attackDomain, HELO: *helo, Wait: *wait}
+	if *imapURL != "" {
+		user := *imapUser
+		if user == "" {
+			user = *to
+		}
+		opt.Mailbox = &selftest.Mailbox{URL: *imapURL, User: user, Password: os.Getenv("VIGIE_IMAP_PASSWORD")}
+	}
 	if *api != "" {
 		opt.Trace = selftest.APIClient{Base: strings.TrimRight(*api, "/"), Token: os.Getenv("VIGIE_API_TOKEN")}
 	} else {

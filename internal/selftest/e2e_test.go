@@ -2,6 +2,7 @@ package selftest_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -24,25 +25,7 @@ func TestSelftestThroughPostfixAndMilter(t *testing.T) {
 	postfixtest.Require(t)
 	dns := dnstest.Start(t, testZone)
 
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Org.Domains = []string{"chu-exemple.test"}
-	cfg.Auth.DNSServers = []string{dns.Addr()}
-	cfg.Auth.Timeout = 2 * time.Second
-	cfg.Serve.Milter.Listen = "127.0.0.1:0"
-	cfg.Serve.Relay.Listen = "127.0.0.1:0"
-	cfg.Serve.HTTP.Listen = "127.0.0.1:0"
-	cfg.Serve.RBL.Listen = "127.0.0.1:0"
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	v, err := daemon.Start(context.Background(), cfg, daemon.Options{Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		v.Shutdown(ctx)
-	})
+	v := startDefaultVigie(t, dns)
 
 	// The MX as mx_sec_conf's mta.md configures it: relay for the
 	// hospital's domain only, 10 MB size limit (Postfix's default), every
@@ -87,6 +70,85 @@ func TestSelftestThroughPostfixAndMilter(t *testing.T) {
 	if r := find(results, "oversize"); r == nil || r.Stage == "data" && !strings.HasPrefix(r.Reply, "552") {
 		t.Errorf("oversize not refused by the MTA's size limit: %+v", r)
 	}
+}
+
+// The same battery read from the test recipient's real mailbox (Dovecot
+// over IMAP, fed by Postfix over LMTP) instead of Vigie's trace: what
+// reached the mailbox is delivered or tagged, what Vigie held never arrives
+// (withheld), and every attack case is still stopped.
+func TestSelftestReadsTheMailbox(t *testing.T) {
+	postfixtest.Require(t)
+	mbox := startDovecot(t, "selftest@chu-exemple.test")
+	dns := dnstest.Start(t, testZone)
+	v := startDefaultVigie(t, dns)
+	pf := postfixtest.Start(t, map[string]string{
+		"myhostname":                   "mx.chu-exemple.test",
+		"mynetworks":                   "192.0.2.250/32",
+		"relay_domains":                "chu-exemple.test",
+		"transport_maps":               fmt.Sprintf("inline:{ chu-exemple.test=lmtp:inet:127.0.0.1:%d }", mbox.LMTP),
+		"smtpd_relay_restrictions":     "permit_mynetworks, reject_unauth_destination",
+		"smtpd_milters":                "inet:" + v.MilterAddr,
+		"local_header_rewrite_clients": "",
+	})
+	cases, err := selftest.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var some []*selftest.Case
+	for _, c := range cases {
+		switch c.ID {
+		case "eicar-body", "html-smuggling", "replyto-freemail", "missing-date", "oversize", "control-plain", "control-pdf", "control-link":
+			some = append(some, c)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	results, err := selftest.Run(ctx, some, selftest.Options{Via: pf.Addr(), To: mbox.User, SenderDomain: "partenaire.test",
+		HELO: "relais.partenaire.test", Wait: 20 * time.Second,
+		Mailbox: &selftest.Mailbox{URL: fmt.Sprintf("imap://127.0.0.1:%d", mbox.IMAP), User: mbox.User, Password: mbox.Pass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	selftest.WriteText(&b, results, "fr")
+	t.Log("\n" + b.String())
+	for _, r := range results {
+		if !r.Pass {
+			t.Errorf("%s: expected %s, got %s (%s)", r.ID, r.Expect, r.Outcome, r.Reply)
+		}
+		if r.Expect == selftest.Deliver && !r.InMailbox {
+			t.Errorf("%s: control not found in the mailbox", r.ID)
+		}
+		if r.Outcome == selftest.Quarantined && r.InMailbox {
+			t.Errorf("%s: held message found in the mailbox", r.ID)
+		}
+	}
+}
+
+// startDefaultVigie runs the gateway in its default configuration, with
+// only the organisation's domain and the DNS servers set.
+func startDefaultVigie(t *testing.T, dns *dnstest.Server) *daemon.Daemon {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Org.Domains = []string{"chu-exemple.test"}
+	cfg.Auth.DNSServers = []string{dns.Addr()}
+	cfg.Auth.Timeout = 2 * time.Second
+	cfg.Serve.Milter.Listen = "127.0.0.1:0"
+	cfg.Serve.Relay.Listen = "127.0.0.1:0"
+	cfg.Serve.HTTP.Listen = "127.0.0.1:0"
+	cfg.Serve.RBL.Listen = "127.0.0.1:0"
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	v, err := daemon.Start(context.Background(), cfg, daemon.Options{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		v.Shutdown(ctx)
+	})
+	return v
 }
 
 func find(rs []selftest.Result, id string) *selftest.Result {

@@ -8,9 +8,9 @@ import (
 )
 
 var outcomeNames = map[string]map[Outcome]string{
-	"fr": {Refused: "refusé", Quarantined: "en quarantaine", Tagged: "signalé", Delivered: "distribué",
+	"fr": {Refused: "refusé", Quarantined: "en quarantaine", Withheld: "retenu (absent de la boîte)", Tagged: "signalé", Delivered: "distribué",
 		Unknown: "accepté, verdict inconnu", Failed: "non envoyé"},
-	"en": {Refused: "refused", Quarantined: "quarantined", Tagged: "tagged", Delivered: "delivered",
+	"en": {Refused: "refused", Quarantined: "quarantined", Withheld: "withheld (not in the mailbox)", Tagged: "tagged", Delivered: "delivered",
 		Unknown: "accepted, verdict unknown", Failed: "not sent"},
 }
 

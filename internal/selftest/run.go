@@ -24,12 +24,13 @@ const (
 	Quarantined Outcome = "quarantined" // held by Vigie
 	Tagged      Outcome = "tagged"      // delivered with a warning
 	Delivered   Outcome = "delivered"   // delivered as is
+	Withheld    Outcome = "withheld"    // accepted, but never reached the test mailbox
 	Unknown     Outcome = "unknown"     // accepted, but no verdict seen in time
 	Failed      Outcome = "failed"      // not sent: 4xx, network error
 )
 
 // Stopped reports whether the outcome keeps the message from the user.
-func (o Outcome) Stopped() bool { return o == Refused || o == Quarantined }
+func (o Outcome) Stopped() bool { return o == Refused || o == Quarantined || o == Withheld }
 
 // Searcher finds trace records (trace.Log, or the HTTP API through APIClient).
 type Searcher interface {
@@ -51,9 +52,13 @@ type Options struct {
 	AttackDomain string
 	HELO         string // default: "selftest.vigie.invalid"
 	Trace        Searcher
-	Wait         time.Duration // how long to wait for verdicts (default 60 s)
-	Dial         func(ctx context.Context, network, addr string) (net.Conn, error)
-	Log          *slog.Logger
+	// Mailbox, when set, is the test recipient's mailbox: what reached it
+	// is delivered (or tagged), what was accepted but never arrived is
+	// withheld.
+	Mailbox *Mailbox
+	Wait    time.Duration // how long to wait for verdicts (default 60 s)
+	Dial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	Log     *slog.Logger
 }
 
 // DefaultSenderDomain is a reserved name (RFC 6761 §6.4): it has no SPF
@@ -77,8 +82,10 @@ type Result struct {
 	Pass      bool     `json:"pass"`
 	// Stage is the SMTP step that gave the final reply: connect, mail,
 	// rcpt or data (a refusal after DATA may be Vigie's).
-	Stage  string `json:"stage"`
-	traced bool
+	Stage string `json:"stage"`
+	// InMailbox says the message was found in the test mailbox.
+	InMailbox bool `json:"in_mailbox,omitempty"`
+	traced    bool
 }
 
 // Run sends every case and waits for the verdicts. A case that cannot be
@@ -120,7 +127,11 @@ func Run(ctx context.Context, cases []*Case, opt Options) ([]Result, error) {
 		results[i] = send(ctx, c, opt, run, i)
 		opt.Log.Info("selftest sent", "case", c.ID, "reply", results[i].Reply)
 	}
-	observe(ctx, results, opt, start)
+	deadline := time.Now().Add(opt.Wait)
+	observe(ctx, results, opt, start, deadline)
+	if err := checkMailbox(ctx, results, opt, deadline); err != nil {
+		return results, err
+	}
 	for i := range results {
 		r := &results[i]
 		r.Pass = r.Outcome.Stopped() == (r.Expect == Stop) && r.Outcome != Unknown && r.Outcome != Failed &&
@@ -208,11 +219,10 @@ func submit(ctx context.Context, opt Options, from string, msg []byte) (reply st
 // observe reads from the trace the verdict of every message that reached
 // the end of DATA (accepted, or refused there, possibly by Vigie), until
 // each is found or opt.Wait has passed.
-func observe(ctx context.Context, results []Result, opt Options, since time.Time) {
+func observe(ctx context.Context, results []Result, opt Options, since, deadline time.Time) {
 	if opt.Trace == nil {
 		return
 	}
-	deadline := time.Now().Add(opt.Wait)
 	for {
 		pending := 0
 		for i := range results {
@@ -240,6 +250,57 @@ func observe(ctx context.Context, results []Result, opt Options, since time.Time
 		case <-time.After(500 * time.Millisecond):
 		case <-ctx.Done():
 			return
+		}
+	}
+}
+
+// checkMailbox looks in the test mailbox for every message accepted after
+// DATA that the trace did not show held or refused, until each is found or
+// the deadline passes; the ones never found are withheld.
+func checkMailbox(ctx context.Context, results []Result, opt Options, deadline time.Time) error {
+	if opt.Mailbox == nil {
+		return nil
+	}
+	want := func(r *Result) bool {
+		return r.Stage == "data" && !r.InMailbox && (r.Outcome == Unknown || r.Outcome == Delivered || r.Outcome == Tagged)
+	}
+	for {
+		var senders []string
+		for i := range results {
+			if want(&results[i]) {
+				senders = append(senders, results[i].MailFrom)
+			}
+		}
+		if len(senders) == 0 {
+			return nil
+		}
+		found, err := opt.Mailbox.Find(ctx, senders)
+		if err != nil {
+			return err
+		}
+		for i := range results {
+			r := &results[i]
+			if d := found[r.MailFrom]; want(r) && d.Found {
+				r.InMailbox = true
+				if r.Outcome == Unknown {
+					r.Outcome = Delivered
+					if d.Tagged {
+						r.Outcome = Tagged
+					}
+				}
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			for i := range results {
+				if r := &results[i]; want(r) && r.Outcome == Unknown {
+					r.Outcome = Withheld
+				}
+			}
+			return nil
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
 		}
 	}
 }

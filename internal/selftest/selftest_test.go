@@ -2,6 +2,7 @@ package selftest
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"io"
@@ -89,4 +90,28 @@ func FuzzParseCase(f *testing.F) {
 		}
 		c.Render(Vars{Domain: "d.test", To: "a@d.test"})
 	})
+}
+
+// The IMAP response reader, fed anything: no panic, bounded reads.
+func FuzzIMAPResponses(f *testing.F) {
+	f.Add([]byte("* SEARCH 3 7\r\nv1 OK done\r\n"))
+	f.Add([]byte("* 3 FETCH (UID 7 BODY[HEADER.FIELDS (SUBJECT)] {20}\r\nSubject: [SUSPECT] x\r\n)\r\nv1 OK\r\n"))
+	f.Add([]byte("* 1 FETCH {99999999999}\r\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c := &imapConn{r: bufio.NewReaderSize(bytes.NewReader(b), maxIMAPLine), w: io.Discard}
+		lines, _ := c.cmd("NOOP")
+		searchUIDs(lines)
+		taggedHeader(strings.Join(lines, "\n"))
+	})
+}
+
+func TestIMAPQuoteAndLiterals(t *testing.T) {
+	if got := quote("a\"b\\c\r\nd"); got != `"a\"b\\cd"` {
+		t.Errorf("quote: %s", got)
+	}
+	c := &imapConn{r: bufio.NewReader(strings.NewReader("* 1 FETCH (BODY[] {24}\r\nX-Vigie-Verdict: tag\r\n\r\n)\r\nv1 OK\r\n")), w: io.Discard}
+	lines, err := c.cmd("UID FETCH 1 (BODY[])")
+	if err != nil || len(lines) != 1 || !taggedHeader(lines[0]) || !strings.HasSuffix(lines[0], "\r\n)") {
+		t.Fatalf("literal: %q %v", lines, err)
+	}
 }
