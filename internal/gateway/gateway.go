@@ -49,6 +49,12 @@ type MTARecorder interface {
 	PutMTA(ctx context.Context, m store.QuarantineMTA) error
 }
 
+// AllowMatcher finds the operators' exception that caps the action on a
+// message (package allow).
+type AllowMatcher interface {
+	Match(env scan.Envelope, v *scan.Verdict, now time.Time) (store.AllowRule, scan.Action, bool)
+}
+
 // ReleaseVerifier checks an X-Vigie-Release field against the body of the
 // message carrying it and returns the digest it names (release.Key).
 type ReleaseVerifier interface {
@@ -69,6 +75,8 @@ type Gateway struct {
 	}
 	// MTA records how the MTA keeps a quarantined message; nil: not recorded.
 	MTA MTARecorder
+	// Allow caps the action on mail an operator made an exception for.
+	Allow AllowMatcher
 	// Releases verifies X-Vigie-Release fields; nil: none is honoured.
 	Releases ReleaseVerifier
 	// Budget bounds the bytes of messages held in memory (Load); nil: no bound.
@@ -179,7 +187,13 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		return o
 	}
 	o = Outcome{Action: v.Action, Verdict: v}
-	switch v.Action {
+	var allowed store.AllowRule
+	if g.Allow != nil && v.Action != scan.Accept {
+		if rule, capAt, ok := g.Allow.Match(j.Env, v, time.Now()); ok && capAt.Rank() < v.Action.Rank() {
+			allowed, o.Action = rule, capAt
+		}
+	}
+	switch o.Action {
 	case scan.Quarantine:
 		if j.NoQuarantine {
 			break
@@ -206,7 +220,10 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		}
 	case scan.Accept, scan.Tag:
 		o.Fields = set.fields(&o)
-		if v.Action == scan.Tag && set.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, set.SubjectPrefix) {
+		if allowed.ID != 0 {
+			o.Fields = append(o.Fields, Field{HeaderAllow, fmt.Sprint(allowed.ID)})
+		}
+		if o.Action == scan.Tag && set.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, set.SubjectPrefix) {
 			o.Subject = encodeHeader(strings.TrimSpace(set.SubjectPrefix + " " + v.Indicators.Subject))
 		}
 	}
@@ -237,6 +254,9 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	}
 	if o.QuarantineID != "" {
 		attrs = append(attrs, "quarantine_id", o.QuarantineID)
+	}
+	if allowed.ID != 0 {
+		attrs = append(attrs, "allow_rule", allowed.ID, "scanned_action", v.Action)
 	}
 	if o.Err != nil {
 		attrs = append(attrs, "err", o.Err)

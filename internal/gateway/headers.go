@@ -21,6 +21,8 @@ const (
 	// HeaderRelease is the signed field of a released message (package
 	// release); incoming, it is removed like every X-Vigie-* field.
 	HeaderRelease = "X-Vigie-Release"
+	// HeaderAllow names the allow rule that capped the action (package allow).
+	HeaderAllow = "X-Vigie-Allow"
 )
 
 // maxSignalsHeader bounds the signal names listed in X-Vigie-Signals.

@@ -26,6 +26,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/allow"
 	"vigie.dev/vigie/internal/gateway/httpapi"
 	"vigie.dev/vigie/internal/gateway/milter"
 	"vigie.dev/vigie/internal/gateway/nexthop"
@@ -60,6 +61,8 @@ type Daemon struct {
 	Queue      *queue.Queue
 	DB         *store.DB
 	Matcher    *ioc.Matcher
+	// Allow holds the operators' exceptions (reloaded every 30 s and on Reload).
+	Allow *allow.Rules
 	// Bayes is the site's classifier kept in step with the store (nil when
 	// bayes.enabled is false); Learner teaches it.
 	Bayes   *bayes.Live
@@ -150,8 +153,17 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if err := os.MkdirAll(spool, 0o700); err != nil {
 		return nil, fmt.Errorf("serve: spool dir: %w", err)
 	}
+	d.Allow = &allow.Rules{DB: d.DB, Log: log}
+	if err := d.Allow.Load(ctx); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
 	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
-		MTA: d.DB.Gateway(), Releases: d.releaseKey, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
+		MTA: d.DB.Gateway(), Releases: d.releaseKey, Allow: d.Allow, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		d.Allow.Run(bg, 30*time.Second)
+	}()
 	d.Gateway.SetScanner(sc)
 	d.Gateway.Configure(settings(&cfg))
 	if d.Learner != nil {
@@ -446,6 +458,9 @@ func (d *Daemon) Reload() error {
 	}
 	d.Gateway.SetScanner(sc)
 	d.Gateway.Configure(settings(&cfg))
+	if err := d.Allow.Load(context.Background()); err != nil {
+		d.log.Warn("allow rules not reloaded, previous ones kept", "err", err)
+	}
 	if d.httpCert != nil {
 		if err := d.httpCert.load(); err != nil {
 			return err

@@ -53,7 +53,7 @@ type Server struct {
 	// Verify, when set, asks the next hop about each recipient before
 	// accepting it (package rcptverify).
 	Verify   *rcptverify.Verifier
-	SpoolDir string // temporary files of messages under way
+	SpoolDir string        // temporary files of messages under way
 	Limit    gateway.Limit // connections at once (421 beyond)
 	Log      *slog.Logger
 

@@ -1,0 +1,189 @@
+// Package allow holds the operators' exceptions for false positives, in
+// the manner of amavis policy banks and rspamd settings: a rule names a
+// recipient (the security team's report mailbox, which must receive the
+// phishing users forward to it) or a sender (a supplier whose legitimate
+// notices look like phishing), and caps the action taken on its mail at
+// accept or tag. Rules live in the store (vigie allow add|list|rm, every
+// change in the audit trail); the gateway applies them after the scan and
+// names the rule in its verdict line and in an X-Vigie-Allow field.
+//
+// Two rules keep an exception from becoming a hole:
+//   - a recipient rule applies only when every recipient of the message
+//     is covered by one (a milter cannot split a message);
+//   - a sender rule applies only when the sender is authenticated (DMARC
+//     pass, or SPF or DKIM passing for the From domain's organisation, as
+//     SpamAssassin's whitelist_auth), and never lowers a verdict that a
+//     signal forces (a blocked indicator): the supplier may be compromised.
+package allow
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// Kinds of rule.
+const (
+	Recipient = "recipient"
+	Sender    = "sender"
+)
+
+// Normalize checks a rule's value ("user@example.org" or "@example.org")
+// and returns it lower-cased.
+func Normalize(value string) (string, error) {
+	v := strings.ToLower(strings.Trim(strings.TrimSpace(value), "<>"))
+	at := strings.LastIndexByte(v, '@')
+	if at < 0 || at == len(v)-1 || strings.ContainsAny(v, " ,;") || strings.Count(v[at+1:], ".") == 0 {
+		return "", fmt.Errorf("allow: %q is neither an address nor @domain", value)
+	}
+	return v, nil
+}
+
+// ParseMaxAction accepts accept or tag.
+func ParseMaxAction(s string) (scan.Action, error) {
+	switch a := scan.Action(strings.ToLower(s)); a {
+	case scan.Accept, scan.Tag:
+		return a, nil
+	}
+	return "", fmt.Errorf("allow: max action %q: accept or tag", s)
+}
+
+// Rules are the active rules, reloaded from the store.
+type Rules struct {
+	DB  *store.DB
+	Log *slog.Logger
+	set atomic.Pointer[[]store.AllowRule]
+}
+
+// Load re-reads the rules.
+func (r *Rules) Load(ctx context.Context) error {
+	rules, err := r.DB.Gateway().AllowRules(ctx, false)
+	if err != nil {
+		return err
+	}
+	r.set.Store(&rules)
+	return nil
+}
+
+// Run reloads the rules every interval until ctx ends.
+func (r *Rules) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := r.Load(ctx); err != nil && ctx.Err() == nil && r.Log != nil {
+				r.Log.Warn("allow rules not reloaded, previous ones kept", "err", err)
+			}
+		}
+	}
+}
+
+// Match returns the rule that caps the action on a message, if any, and
+// the action it caps it at. v is the message's verdict; env its envelope.
+func (r *Rules) Match(env scan.Envelope, v *scan.Verdict, now time.Time) (store.AllowRule, scan.Action, bool) {
+	p := r.set.Load()
+	if p == nil || v == nil {
+		return store.AllowRule{}, "", false
+	}
+	return match(*p, env, v, now)
+}
+
+func match(rules []store.AllowRule, env scan.Envelope, v *scan.Verdict, now time.Time) (store.AllowRule, scan.Action, bool) {
+	active := func(rule store.AllowRule) bool {
+		return rule.RemovedAt.IsZero() && (rule.ExpiresAt.IsZero() || now.Before(rule.ExpiresAt))
+	}
+	// Every recipient covered by a recipient rule; the strictest cap of
+	// theirs applies (tag over accept), so that no recipient gets less
+	// than its own rule says.
+	if len(env.RcptTo) > 0 {
+		var chosen store.AllowRule
+		all := true
+		for _, rc := range env.RcptTo {
+			rule, ok := find(rules, Recipient, rc, active)
+			if !ok {
+				all = false
+				break
+			}
+			if chosen.ID == 0 || scan.Action(rule.MaxAction).Rank() > scan.Action(chosen.MaxAction).Rank() {
+				chosen = rule
+			}
+		}
+		if all && chosen.ID != 0 {
+			return chosen, scan.Action(chosen.MaxAction), true
+		}
+	}
+	from := v.Indicators.FromAddress
+	if rule, ok := find(rules, Sender, from, active); ok && authenticated(from, v) && !forced(v) {
+		return rule, scan.Action(rule.MaxAction), true
+	}
+	return store.AllowRule{}, "", false
+}
+
+// find returns the active rule of kind for addr: its address, else its
+// @domain.
+func find(rules []store.AllowRule, kind, addr string, active func(store.AllowRule) bool) (store.AllowRule, bool) {
+	addr = strings.ToLower(strings.Trim(addr, "<> "))
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return store.AllowRule{}, false
+	}
+	var domain store.AllowRule
+	for _, r := range rules {
+		if r.Kind != kind || !active(r) {
+			continue
+		}
+		if r.Value == addr {
+			return r, true
+		}
+		if r.Value == addr[at:] && domain.ID == 0 {
+			domain = r
+		}
+	}
+	return domain, domain.ID != 0
+}
+
+// authenticated reports whether the From address's domain is vouched for
+// by DMARC, or by SPF or DKIM for its organisation.
+func authenticated(from string, v *scan.Verdict) bool {
+	at := strings.LastIndexByte(from, '@')
+	if at < 0 {
+		return false
+	}
+	org := urlx.Registrable(strings.ToLower(from[at+1:]))
+	if org == "" {
+		return false
+	}
+	a := v.Auth
+	if a.DMARC == "pass" && urlx.Registrable(strings.ToLower(a.DMARCDomain)) == org {
+		return true
+	}
+	if a.DMARC == "fail" {
+		return false
+	}
+	for _, d := range a.DKIMPass() {
+		if urlx.Registrable(d) == org {
+			return true
+		}
+	}
+	return a.SPF == "pass" && urlx.Registrable(strings.ToLower(a.SPFDomain)) == org
+}
+
+// forced reports whether a signal imposes the verdict's action.
+func forced(v *scan.Verdict) bool {
+	for _, s := range v.Signals {
+		if s.Force != "" && s.Force.Rank() >= v.Action.Rank() {
+			return true
+		}
+	}
+	return false
+}
