@@ -12,6 +12,7 @@ import (
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/testenv"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -79,6 +80,7 @@ func TestPagesAnswerFastAtScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 200,000 records")
 	}
+	testenv.SkipTimingUnderRace(t)
 	f := newFixture(t)
 	now := time.Now()
 	f.s.now = func() time.Time { return now }
