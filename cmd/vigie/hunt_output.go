@@ -119,11 +119,17 @@ type progress struct {
 	start time.Time
 	last  time.Time
 	shown bool
+	// after: quiet for runs shorter than this; every: between two lines.
+	after, every time.Duration
 }
 
 func newProgress(w io.Writer, force bool, l lang) *progress {
 	tty := isTerminal(w)
-	return &progress{w: w, on: tty || force, tty: tty, l: l, start: time.Now()}
+	p := &progress{w: w, on: tty || force, tty: tty, l: l, start: time.Now(), after: 2 * time.Second, every: 10 * time.Second}
+	if tty {
+		p.every = 250 * time.Millisecond
+	}
+	return p
 }
 
 func (p *progress) update(file string, done, total int64) {
@@ -131,20 +137,16 @@ func (p *progress) update(file string, done, total int64) {
 		return
 	}
 	now := time.Now()
-	every := 250 * time.Millisecond
-	if !p.tty {
-		every = 10 * time.Second
-	}
-	if now.Sub(p.start) < 2*time.Second || now.Sub(p.last) < every {
+	if now.Sub(p.start) < p.after || now.Sub(p.last) < p.every {
 		return // short runs say nothing
 	}
 	p.last = now
 	secs := now.Sub(p.start).Seconds()
-	msg := p.l.f("lu %s", "read %s", mb(done))
+	msg := p.l.f("lu %s", "read %s", p.l.size(done))
 	if total > 0 {
-		msg = p.l.f("lu %s sur %s (%d %%)", "read %s of %s (%d%%)", mb(done), mb(total), done*100/total)
+		msg = p.l.f("lu %s sur %s (%d %%)", "read %s of %s (%d%%)", p.l.size(done), p.l.size(total), done*100/total)
 	}
-	msg += fmt.Sprintf(", %.0f Mo/s — %s", float64(done)/1e6/secs, clean(file))
+	msg += p.l.f(", %.0f Mo/s — %s", ", %.0f MB/s — %s", float64(done)/1e6/secs, clean(file))
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\x1b[K%s", msg)
 		p.shown = true
@@ -159,11 +161,16 @@ func (p *progress) done() {
 	}
 }
 
-func mb(n int64) string {
+// size writes a byte count in MB or GB, with the decimal comma in French.
+func (l lang) size(n int64) string {
 	if n >= 1e9 {
-		return fmt.Sprintf("%.1f Go", float64(n)/1e9)
+		s := fmt.Sprintf("%.1f", float64(n)/1e9)
+		if l == "fr" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s + l.t(" Go", " GB")
 	}
-	return fmt.Sprintf("%.0f Mo", float64(n)/1e6)
+	return fmt.Sprintf("%.0f", float64(n)/1e6) + l.t(" Mo", " MB")
 }
 
 // printReports says, for each input, what it was taken for and why, what was

@@ -214,3 +214,20 @@ func TestHuntTruncatedGzip(t *testing.T) {
 		}
 	}
 }
+
+// TestHuntProgress: progress is said on standard error when asked, off a
+// terminal as a line at a time, with the share read and the file.
+func TestHuntProgress(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&b, true, "fr")
+	p.after, p.every = 0, 0
+	p.update("/var/log/\x1b[2Jmail.log", 512e6, 1024e6)
+	if out := b.String(); !strings.Contains(out, "lu 512 Mo sur 1,0 Go (50 %)") || strings.Contains(out, "\x1b") {
+		t.Errorf("%q", out)
+	}
+	b.Reset()
+	newProgress(&b, false, "fr").update("x", 1, 2) // neither a terminal nor asked
+	if b.Len() > 0 {
+		t.Errorf("progress unasked: %q", b.String())
+	}
+}

@@ -48,60 +48,70 @@ type signIn struct {
 }
 
 func (s *signIn) field(k, v []byte) bool {
-	switch {
-	case logs.KeyIs(k, "createdDateTime"):
+	var buf [32]byte
+	if len(k) > len(buf) {
+		return true
+	}
+	for i, c := range k {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(k)]) { // names matched whatever their case, without allocating
+	case "createddatetime":
 		s.createdDateTime = v
-	case logs.KeyIs(k, "TimeGenerated"):
+	case "timegenerated":
 		s.timeGenerated = v
-	case logs.KeyIs(k, "time"):
+	case "time":
 		s.time = v
-	case logs.KeyIs(k, "userPrincipalName"):
+	case "userprincipalname":
 		s.userPrincipalName = v
-	case logs.KeyIs(k, "servicePrincipalName"):
+	case "serviceprincipalname":
 		s.servicePrincipalName = v
-	case logs.KeyIs(k, "servicePrincipalId"):
+	case "serviceprincipalid":
 		s.servicePrinID = v
-	case logs.KeyIs(k, "appDisplayName"):
+	case "appdisplayname":
 		s.appDisplayName = v
-	case logs.KeyIs(k, "ipAddress"):
+	case "ipaddress":
 		s.ipAddress = v
-	case logs.KeyIs(k, "callerIpAddress"):
+	case "calleripaddress":
 		s.callerIP = v
-	case logs.KeyIs(k, "clientAppUsed"):
+	case "clientappused":
 		s.clientAppUsed = v
-	case logs.KeyIs(k, "userAgent"):
+	case "useragent":
 		s.userAgent = v
-	case logs.KeyIs(k, "resultType"):
+	case "resulttype":
 		if s.resultType == nil {
 			s.resultType = v
 		}
-	case logs.KeyIs(k, "status"):
+	case "status":
 		s.status = v
-	case logs.KeyIs(k, "deviceDetail"):
+	case "devicedetail":
 		s.deviceDetail = v
-	case logs.KeyIs(k, "location"):
+	case "location":
 		s.location = v
-	case logs.KeyIs(k, "LocationDetails"):
+	case "locationdetails":
 		s.locationDetails = v
-	case logs.KeyIs(k, "mfaDetail"):
+	case "mfadetail":
 		s.mfaDetail = v
-	case logs.KeyIs(k, "authenticationDetails"):
+	case "authenticationdetails":
 		s.authDetails = v
-	case logs.KeyIs(k, "riskLevelDuringSignIn"):
+	case "risklevelduringsignin":
 		s.riskDuring = v
-	case logs.KeyIs(k, "riskLevelAggregated"):
+	case "risklevelaggregated":
 		s.riskAggregated = v
-	case logs.KeyIs(k, "riskState"):
+	case "riskstate":
 		s.riskState = v
-	case logs.KeyIs(k, "riskEventTypes"):
+	case "riskeventtypes":
 		s.riskEvents = v
-	case logs.KeyIs(k, "riskEventTypes_v2"):
+	case "riskeventtypes_v2":
 		s.riskEventsV2 = v
-	case logs.KeyIs(k, "category"):
+	case "category":
 		s.category = v
-	case logs.KeyIs(k, "Type"):
+	case "type":
 		s.typ = v
-	case logs.KeyIs(k, "properties"):
+	case "properties":
 		s.properties = v
 	}
 	return true
@@ -287,10 +297,12 @@ var legacyClients = []string{
 // protocol, or the resource-owner password flow that Exchange's basic
 // authentication translates to (user agent BAV2ROPC).
 func Legacy(clientApp, userAgent string) bool {
-	c := strings.ToLower(strings.TrimSpace(clientApp))
-	for _, l := range legacyClients {
-		if c == l {
-			return true
+	c := strings.TrimSpace(clientApp)
+	if c != "" && !strings.EqualFold(c, "Browser") && !strings.EqualFold(c, "Mobile Apps and Desktop clients") { // the modern clients, most sign-ins
+		for _, l := range legacyClients {
+			if strings.EqualFold(c, l) {
+				return true
+			}
 		}
 	}
 	return strings.EqualFold(strings.TrimSpace(userAgent), "BAV2ROPC")
