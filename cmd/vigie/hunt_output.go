@@ -312,7 +312,11 @@ func printFindings(w io.Writer, l lang, fs []hunt.Finding) {
 	}
 	t.write(w)
 	accounts := hunt.Accounts(fs)
-	fmt.Fprintln(w, l.f("\n%d constats ; comptes concernés : %s", "\n%d findings; accounts concerned: %s", len(fs), clean(strings.Join(accounts, ", "))))
+	list := strings.Join(accounts, ", ")
+	if len(accounts) > 10 {
+		list = strings.Join(accounts[:10], ", ") + l.f(" et %d autres (--json les donne tous)", " and %d more (--json gives them all)", len(accounts)-10)
+	}
+	fmt.Fprintln(w, l.f("\n%d constats ; comptes concernés : %s", "\n%d findings; accounts concerned: %s", len(fs), clean(list)))
 }
 
 // table writes rows of cells that wrap within fixed column widths.

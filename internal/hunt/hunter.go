@@ -133,6 +133,8 @@ type Hunter struct {
 
 	files      []string
 	fileIdx    map[string]uint32
+	places     []place
+	placeIdx   map[place]uint32
 	hours      map[int64]int32 // dated events per hour, for the start of the data
 	principals map[string]*principal
 	mail       map[string]map[int64]*bucket
@@ -158,7 +160,7 @@ func New(cfg Config, ind Indicators, loc geo.Locator, log *slog.Logger) *Hunter 
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Hunter{cfg: cfg, ind: ind, geo: loc, log: log, geoC: map[netip.Addr]geo.Location{},
-		fileIdx: map[string]uint32{}, hours: map[int64]int32{}, principals: map[string]*principal{},
+		fileIdx: map[string]uint32{}, placeIdx: map[place]uint32{}, hours: map[int64]int32{}, principals: map[string]*principal{},
 		mail: map[string]map[int64]*bucket{}, reads: map[readKey]*readAgg{}, known: map[string]bool{},
 		domains: map[string]bool{}, found: map[string]*Finding{}, seen: map[string]bool{}}
 	for _, d := range cfg.InternalDomains {

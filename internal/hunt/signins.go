@@ -60,20 +60,57 @@ func (a addr) Addr() netip.Addr {
 func (a addr) IsValid() bool  { return a.kind != 0 }
 func (a addr) String() string { return a.Addr().String() }
 
-// signIn is one attempt, or several identical ones folded together (n).
+// signIn is one attempt, or several identical ones folded together (n):
+// 48 bytes without pointers, where it is located being an index into the
+// hunter's table of the few distinct places seen.
 type signIn struct {
-	t       int64 // Unix milliseconds; 0 when undated
-	ip      addr
-	src     srcRef
-	n       int32
-	result  uint8
-	mfa     uint8
-	country [2]byte
-	ioc     bool
-	hasLoc  bool
-	asn     uint32
-	lat     float32
-	lon     float32
+	t      int64 // Unix milliseconds; 0 when undated
+	ip     addr
+	result uint8
+	mfa    uint8
+	ioc    bool
+	loc    uint32 // Hunter.locs index; 0: unknown
+	src    srcRef
+	n      uint32
+}
+
+// place is where sign-ins come from, as far as the logs and the GeoIP data say.
+type place struct {
+	country  [2]byte
+	hasLoc   bool
+	asn      uint32
+	lat, lon float32
+}
+
+func (p place) countryString() string {
+	if p.country[0] == 0 {
+		return ""
+	}
+	return string(p.country[:])
+}
+
+// placeOf interns a place.
+func (h *Hunter) placeOf(p place) uint32 {
+	if p == (place{}) {
+		return 0
+	}
+	if i, ok := h.placeIdx[p]; ok {
+		return i
+	}
+	if len(h.places) == 0 {
+		h.places = append(h.places, place{}) // index 0: unknown
+	}
+	i := uint32(len(h.places))
+	h.places = append(h.places, p)
+	h.placeIdx[p] = i
+	return i
+}
+
+func (h *Hunter) place(s signIn) place {
+	if s.loc == 0 {
+		return place{}
+	}
+	return h.places[s.loc]
 }
 
 const (
@@ -121,24 +158,21 @@ func (s signIn) time() time.Time {
 	return time.UnixMilli(s.t).UTC()
 }
 
-func (s signIn) countryString() string {
-	if s.country[0] == 0 {
-		return ""
-	}
-	return string(s.country[:])
-}
-
 // srcRef is a logs.Source with its file name interned.
 type srcRef struct {
 	file   uint32
-	item   int32
-	line   int64
+	line   uint32 // capped: no log has four billion lines
+	item   uint16
 	record bool
+}
+
+func newRef(file uint32, s logs.Source) srcRef {
+	return srcRef{file: file, line: uint32(min(max(s.Line, 0), math.MaxUint32)), item: uint16(min(max(s.Item, 0), math.MaxUint16)), record: s.Record}
 }
 
 func (h *Hunter) ref(s logs.Source) srcRef {
 	if n := len(h.files); n > 0 && h.files[n-1] == s.File { // events come file by file
-		return srcRef{file: uint32(n - 1), item: int32(s.Item), line: s.Line, record: s.Record}
+		return newRef(uint32(n-1), s)
 	}
 	i, ok := h.fileIdx[s.File]
 	if !ok {
@@ -146,11 +180,11 @@ func (h *Hunter) ref(s logs.Source) srcRef {
 		h.files = append(h.files, s.File)
 		h.fileIdx[s.File] = i
 	}
-	return srcRef{file: i, item: int32(s.Item), line: s.Line, record: s.Record}
+	return newRef(i, s)
 }
 
 func (h *Hunter) source(r srcRef) logs.Source {
-	return logs.Source{File: h.files[r.file], Line: r.line, Record: r.record, Item: int(r.item)}
+	return logs.Source{File: h.files[r.file], Line: int64(r.line), Record: r.record, Item: int(r.item)}
 }
 
 // signIn files one attempt and raises what one event shows by itself.
@@ -191,10 +225,11 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 	if country == "" {
 		country = loc.Country
 	}
+	pl := place{asn: loc.ASN, hasLoc: loc.HasCoords, lat: float32(loc.Lat), lon: float32(loc.Lon)}
 	if len(country) == 2 {
-		s.country = [2]byte{country[0], country[1]}
+		pl.country = [2]byte{country[0], country[1]}
 	}
-	s.asn, s.hasLoc, s.lat, s.lon = loc.ASN, loc.HasCoords, float32(loc.Lat), float32(loc.Lon)
+	s.loc = h.placeOf(pl)
 	subject := p.subject()
 	if h.inScope(e.Time) {
 		if h.ind != nil && e.IP.IsValid() {
@@ -221,9 +256,11 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 		if s.result == rSuccess {
 			window = 3_600_000
 		}
-		if last.ip == s.ip && last.result == s.result && last.mfa == s.mfa && last.ioc == s.ioc && last.country == s.country &&
-			s.t >= last.t && s.t-last.t <= window && last.n < math.MaxInt32 {
-			last.n++
+		if last.ip == s.ip && last.result == s.result && last.mfa == s.mfa && last.ioc == s.ioc && last.loc == s.loc &&
+			s.t >= last.t && s.t-last.t <= window {
+			if last.n < math.MaxUint32 {
+				last.n++
+			}
 			return
 		}
 	}
@@ -334,11 +371,12 @@ func (h *Hunter) analyseSignIns(p *principal, baseStart, baseEnd time.Time) {
 			continue
 		}
 		nBase += int(s.n)
-		if s.country[0] != 0 {
-			countries[s.country] = true
+		pl := h.place(s)
+		if pl.country[0] != 0 {
+			countries[pl.country] = true
 		}
-		if s.asn != 0 {
-			asns[s.asn] = true
+		if pl.asn != 0 {
+			asns[pl.asn] = true
 		}
 		hours[s.time().In(c.Location).Hour()] += int(s.n)
 	}
@@ -359,7 +397,7 @@ func (h *Hunter) analyseSignIns(p *principal, baseStart, baseEnd time.Time) {
 		}
 
 		// Impossible travel between consecutive located successes.
-		if s.result == rSuccess && s.hasLoc && p.name != "" {
+		if s.result == rSuccess && h.place(s).hasLoc && p.name != "" {
 			if prev != nil && inScope && prev.ip != s.ip {
 				h.travel(user, *prev, s)
 			}
@@ -398,7 +436,7 @@ func (h *Hunter) analyseSignIns(p *principal, baseStart, baseEnd time.Time) {
 			fails = trimWindow(fails, s.t, c.FailWindow)
 			if n := total(fails); n >= c.FailBurst && inScope {
 				sev := Medium
-				if s.ioc || (nBase >= c.MinBaseline && s.country[0] != 0 && !countries[s.country]) {
+				if cc := h.place(s).country; s.ioc || (nBase >= c.MinBaseline && cc[0] != 0 && !countries[cc]) {
 					sev = High
 				}
 				fs := slices.Clone(fails)
@@ -455,22 +493,23 @@ func (h *Hunter) bruteDetail(f *Finding, p *principal, last time.Time) {
 // novelty raises a new country, network or hour for a success after the baseline.
 func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, countries map[[2]byte]bool, asns map[uint32]bool, hours [24]int, nBase int) {
 	c := &h.cfg
-	if s.country[0] != 0 && !countries[s.country] {
-		h.group(NewCountry+"|"+user+"|"+s.countryString(), func() *Finding {
-			f := newFinding(NewCountry, Medium, user, st, tr("%s depuis %s", "%s from %s", s.countryString(), s.ip), src)
+	pl := h.place(s)
+	if pl.country[0] != 0 && !countries[pl.country] {
+		h.group(NewCountry+"|"+user+"|"+pl.countryString(), func() *Finding {
+			f := newFinding(NewCountry, Medium, user, st, tr("%s depuis %s", "%s from %s", pl.countryString(), s.ip), src)
 			f.IP = s.ip.String()
 			return f
 		}, src, st)
 	}
-	if s.asn != 0 && !asns[s.asn] {
+	if pl.asn != 0 && !asns[pl.asn] {
 		org := ""
 		if h.geo != nil {
 			if loc, ok := h.geoC[s.ip.Addr()]; ok {
 				org = loc.ASOrg
 			}
 		}
-		h.group(NewASN+"|"+user+"|"+fmt.Sprint(s.asn), func() *Finding {
-			f := newFinding(NewASN, Medium, user, st, tr("AS%d %s depuis %s", "AS%d %s from %s", s.asn, org, s.ip), src)
+		h.group(NewASN+"|"+user+"|"+fmt.Sprint(pl.asn), func() *Finding {
+			f := newFinding(NewASN, Medium, user, st, tr("AS%d %s depuis %s", "AS%d %s from %s", pl.asn, org, s.ip), src)
 			f.IP = s.ip.String()
 			return f
 		}, src, st)
@@ -489,7 +528,8 @@ func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, c
 // travel raises impossible travel between two located successes.
 func (h *Hunter) travel(user string, p, s signIn) {
 	c := &h.cfg
-	km := distanceKm(float64(p.lat), float64(p.lon), float64(s.lat), float64(s.lon))
+	pp, sp := h.place(p), h.place(s)
+	km := distanceKm(float64(pp.lat), float64(pp.lon), float64(sp.lat), float64(sp.lon))
 	pt, st := p.time(), s.time()
 	hrs := st.Sub(pt).Hours()
 	if km < c.TravelMinKm || (hrs > 0 && km/hrs <= c.TravelKmh) {
@@ -505,8 +545,8 @@ func (h *Hunter) travel(user string, p, s signIn) {
 			speedFR, speedEN = fmt.Sprintf("%.0f km/h", km/hrs), fmt.Sprintf("%.0f km/h", km/hrs)
 		}
 		f := newFinding(ImpossibleTravel, High, user, st, detail{
-			fmt.Sprintf("%s (%s) puis %s (%s), %.0f km en %s, %s", p.ip, p.countryString(), s.ip, s.countryString(), km, st.Sub(pt).Round(time.Minute), speedFR),
-			fmt.Sprintf("%s (%s) then %s (%s), %.0f km in %s, %s", p.ip, p.countryString(), s.ip, s.countryString(), km, st.Sub(pt).Round(time.Minute), speedEN)},
+			fmt.Sprintf("%s (%s) puis %s (%s), %.0f km en %s, %s", p.ip, pp.countryString(), s.ip, sp.countryString(), km, st.Sub(pt).Round(time.Minute), speedFR),
+			fmt.Sprintf("%s (%s) then %s (%s), %.0f km in %s, %s", p.ip, pp.countryString(), s.ip, sp.countryString(), km, st.Sub(pt).Round(time.Minute), speedEN)},
 			h.source(p.src), h.source(s.src))
 		f.IP = s.ip.String()
 		return f
