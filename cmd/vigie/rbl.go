@@ -83,9 +83,10 @@ func runRBLServe(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	if os.Getenv("GOGC") == "" {
 		// Nearly all the live heap is the pointer-free index, which costs the
-		// collector nothing to scan; collecting at +25% instead of +100%
-		// keeps the resident size close to the data for little CPU.
-		debug.SetGCPercent(25)
+		// collector nothing to scan; collecting at +10% instead of +100%
+		// keeps the resident size close to the data for little CPU (the
+		// garbage is the few hundred bytes each answer allocates).
+		debug.SetGCPercent(10)
 	}
 	reg := prometheus.NewRegistry()
 	srv := &rbl.Server{
@@ -130,35 +131,20 @@ func runRBLServe(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // load reads every file into a new MemSource and swaps it in.
 func (f *rblFiles) load(srv *rbl.Server, log *slog.Logger) error {
 	start := time.Now()
-	b := rbl.NewMemBuilder()
-	// rbldnsd lines average about 14 bytes for addresses, 22 for domains.
-	b.Grow(int(totalSize(f.ip)/14), int(totalSize(f.dns)/22))
-	bad := 0
-	report := func(e *rbl.LineError) {
-		if bad++; bad <= 20 {
-			log.Warn("rbl: skipped line", "err", e)
-		}
+	if os.Getenv("GOGC") == "" {
+		// While loading, nearly everything allocated is kept or about to
+		// be freed at once: collect often, so that the peak resident size
+		// is the data's and not the collector's slack.
+		defer debug.SetGCPercent(debug.SetGCPercent(5))
 	}
-	readers := []struct {
-		files listFlag
-		read  func(*rbl.MemBuilder, io.Reader, string, func(*rbl.LineError)) (int, error)
-	}{{f.ip, rbl.ReadIPZone}, {f.dns, rbl.ReadDomainZone}, {f.url, rbl.ReadURLZone}}
-	total := 0
-	for _, r := range readers {
-		for _, name := range r.files {
-			fh, err := os.Open(name)
-			if err != nil {
-				return fmt.Errorf("rbl: %w", err)
-			}
-			n, err := r.read(b, fh, name, report)
-			fh.Close()
-			if err != nil {
-				return err
-			}
-			total += n
-		}
+	src, total, bad, err := f.build(log, true)
+	if errors.Is(err, rbl.ErrChanged) {
+		log.Warn("rbl: an address file changed while it was read; reading it again in one pass")
+		src, total, bad, err = f.build(log, false)
 	}
-	src := b.Build()
+	if err != nil {
+		return err
+	}
 	if err := srv.SetSource(src); err != nil {
 		return err
 	}
@@ -172,6 +158,72 @@ func (f *rblFiles) load(srv *rbl.Server, log *slog.Logger) error {
 		return errors.New("rbl: no valid entry in the zone files")
 	}
 	return nil
+}
+
+// build reads the files into a MemSource. Names come first: their table is
+// built as they arrive, in its final form. With twoPass the address files
+// are read twice — counted, then each address put in its final place — so
+// that a million addresses never also sit in a scratch array; the peak
+// resident size is then about the data's.
+func (f *rblFiles) build(log *slog.Logger, twoPass bool) (src *rbl.MemSource, total, bad int, err error) {
+	b := rbl.NewMemBuilder()
+	// rbldnsd lines average about 14 bytes for addresses, 22 for domains.
+	prefixes := int(totalSize(f.ip) / 14)
+	if twoPass {
+		prefixes = 0
+	}
+	b.Grow(prefixes, int(totalSize(f.dns)/18)) // names: 22 bytes a line on average, reserve for a few more
+	b.GrowNames(totalSize(f.dns))
+	report := func(e *rbl.LineError) {
+		if bad++; bad <= 20 {
+			log.Warn("rbl: skipped line", "err", e)
+		}
+	}
+	type reader func(*rbl.MemBuilder, io.Reader, string, func(*rbl.LineError)) (int, error)
+	readAll := func(files listFlag, read reader, report func(*rbl.LineError)) (int, error) {
+		n := 0
+		for _, name := range files {
+			fh, err := os.Open(name)
+			if err != nil {
+				return n, fmt.Errorf("rbl: %w", err)
+			}
+			k, err := read(b, fh, name, report)
+			fh.Close()
+			if err != nil {
+				return n, err
+			}
+			n += k
+		}
+		return n, nil
+	}
+	for _, r := range []struct {
+		files listFlag
+		read  reader
+	}{{f.dns, rbl.ReadDomainZone}, {f.url, rbl.ReadURLZone}} {
+		n, err := readAll(r.files, r.read, report)
+		if err != nil {
+			return nil, 0, bad, err
+		}
+		total += n
+	}
+	if twoPass {
+		b.CountIPv4()
+		if _, err := readAll(f.ip, rbl.ReadIPZone, nil); err != nil { // lines are reported in the second pass
+			return nil, 0, bad, err
+		}
+		b.PlaceIPv4()
+	}
+	n, err := readAll(f.ip, rbl.ReadIPZone, report)
+	if err != nil {
+		return nil, 0, bad, err
+	}
+	total += n
+	if twoPass {
+		src, err = b.BuildChecked()
+	} else {
+		src = b.Build()
+	}
+	return src, total, bad, err
 }
 
 func totalSize(files []string) int64 {

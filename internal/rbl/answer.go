@@ -166,7 +166,7 @@ func (s *Server) answer(req *dns.Msg) (resp *dns.Msg, kind, res, udpSize int) {
 		}
 		return resp, z.kind, resApex, udpSize
 	}
-	e, subject, listed := s.lookup(st.src, z.kind, sub)
+	e, subj, listed := s.lookup(st.src, z.kind, sub)
 	if !listed {
 		resp.Rcode = dns.RcodeNameError
 		resp.Ns = soa // RFC 2308 §3: SOA for negative caching
@@ -183,7 +183,7 @@ func (s *Server) answer(req *dns.Msg) (resp *dns.Msg, kind, res, udpSize int) {
 			return resp, z.kind, resNoData, udpSize
 		}
 		hdr.Rrtype = dns.TypeTXT
-		resp.Answer = []dns.RR{&dns.TXT{Hdr: hdr, Txt: txtStrings(expandReason(e.Reason, subject))}}
+		resp.Answer = []dns.RR{&dns.TXT{Hdr: hdr, Txt: txtStrings(expandReason(e.Reason, subj.String()))}}
 	default:
 		resp.Ns = soa
 		return resp, z.kind, resNoData, udpSize
@@ -214,49 +214,63 @@ var (
 	testEntry     = Entry{Code: CodeBlock, Reason: "Test entry (RFC 5782 section 5): $"}
 )
 
+// subject is what '$' in a reason stands for: the queried address or
+// name, formatted only when a TXT answer needs it.
+type subject struct {
+	ip   netip.Addr
+	name string
+}
+
+func (s subject) String() string {
+	if s.ip.IsValid() {
+		return s.ip.String()
+	}
+	return s.name
+}
+
 // lookup consults the source for the name left of the zone and returns the
 // entry, the subject ('$' in the reason) and whether it is listed.
-func (s *Server) lookup(src Source, kind int, sub string) (Entry, string, bool) {
+func (s *Server) lookup(src Source, kind int, sub string) (Entry, subject, bool) {
 	switch kind {
 	case zoneIP:
 		ip, ok := parseReversed(sub)
 		if !ok {
-			return Entry{}, "", false
+			return Entry{}, subject{}, false
 		}
 		ip = ip.Unmap() // ::FFFF:7F00:2 is the IPv6 test point, RFC 5782 §5
 		switch ip {
 		case testListed4:
-			return testEntry, ip.String(), true
+			return testEntry, subject{ip: ip}, true
 		case testUnlisted4:
-			return Entry{}, "", false
+			return Entry{}, subject{}, false
 		}
 		e, ok := src.LookupIP(ip)
 		if !ok {
-			return Entry{}, "", false
+			return Entry{}, subject{}, false
 		}
-		return e, ip.String(), true
+		return e, subject{ip: ip}, true
 	case zoneDomain:
 		name := strings.ToLower(sub)
 		if checkDomain(name) != nil {
-			return Entry{}, "", false
+			return Entry{}, subject{}, false
 		}
 		switch name { // RFC 5782 §5 for domain-based lists
 		case "test":
-			return testEntry, name, true
+			return testEntry, subject{name: name}, true
 		case "invalid":
-			return Entry{}, "", false
+			return Entry{}, subject{}, false
 		}
 		e, ok := src.LookupDomain(name)
-		return e, name, ok
+		return e, subject{name: name}, ok
 	case zoneURL:
 		h, ok := urlHashLabel(sub)
 		if !ok {
-			return Entry{}, "", false
+			return Entry{}, subject{}, false
 		}
 		e, ok := src.LookupURLHash(h)
-		return e, h, ok
+		return e, subject{name: h}, ok
 	}
-	return Entry{}, "", false
+	return Entry{}, subject{}, false
 }
 
 // urlHashLabel reads the hashed-URL zone's query form and returns the lower

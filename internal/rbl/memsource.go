@@ -24,7 +24,7 @@ const (
 // Server.SetSource to update.
 type MemSource struct {
 	entries []Entry
-	v4      prefixTable[v4key]
+	v4      v4Table
 	v6      prefixTable[u128]
 	dom     domainTable
 	urls    map[[32]byte]uint32
@@ -38,8 +38,12 @@ type MemBuilder struct {
 	last    Entry
 	lastVal uint32
 
-	v4   [33]level[v4key] // by prefix length, in insertion order
+	v4   [33]v4Builder // by prefix length, in insertion order
 	v6   [129]level[u128]
+	// Two-pass IPv4 loading (CountIPv4, PlaceIPv4): pass 1 or 2, and the
+	// large levels being placed.
+	v4pass  int
+	v4plans [33]*v4Plan
 	dom  domainBuilder
 	urls map[[32]byte]uint32
 }
@@ -70,9 +74,15 @@ func (b *MemBuilder) value(e Entry) uint32 {
 // scratch space over and over.
 func (b *MemBuilder) Grow(prefixes, domains int) {
 	lv := &b.v4[32] // address lists are mostly single addresses
-	lv.keys, lv.vals = slices.Grow(lv.keys, max(prefixes, 0)), slices.Grow(lv.vals, max(prefixes, 0))
-	b.dom.recs = slices.Grow(b.dom.recs, max(domains, 0))
+	lv.keys = slices.Grow(lv.keys, max(prefixes, 0))
+	b.dom.grow(max(domains, 0))
 	b.dom.arena = slices.Grow(b.dom.arena, 20*max(domains, 0))
+}
+
+// GrowNames reserves bytes of name storage: the size of the zone files
+// the names come from is an upper bound that is never copied.
+func (b *MemBuilder) GrowNames(bytes int64) {
+	b.dom.arena = slices.Grow(b.dom.arena, int(max(bytes, 0)))
 }
 
 // AddPrefix lists every address in p (a single address is a /32 or /128).
@@ -92,10 +102,97 @@ func (b *MemBuilder) addPrefix(p netip.Prefix, v uint32) {
 		a = p.Addr()
 	}
 	if a.Is4() {
-		b.v4[p.Bits()].add(toV4key(a), v)
+		k := toV4key(a)
+		switch b.v4pass {
+		case 1:
+			pl := b.v4plans[p.Bits()]
+			if pl == nil {
+				pl = &v4Plan{first: make([]uint32, 1<<16+1)}
+				b.v4plans[p.Bits()] = pl
+			}
+			pl.total++
+			pl.first[k.top16()+1]++
+			return
+		case 2:
+			if pl := b.v4plans[p.Bits()]; pl != nil {
+				pl.place(k, v)
+				return
+			}
+		}
+		b.v4[p.Bits()].add(k, v)
 		return
 	}
 	b.v6[p.Bits()].add(toU128(a), v)
+}
+
+// CountIPv4 starts the first of two passes over the same IPv4 data: the
+// following AddPrefix and ExcludePrefix calls for IPv4 only count (IPv6,
+// names and URL hashes are added as usual). Call PlaceIPv4 and give the
+// same data again. Values must be added in the first pass too: they are
+// interned there.
+func (b *MemBuilder) CountIPv4() { b.v4pass = 1 }
+
+// PlaceIPv4 starts the second pass: large levels get their final arrays,
+// and each IPv4 prefix now goes straight to its place.
+func (b *MemBuilder) PlaceIPv4() {
+	width := widthFor(len(b.entries))
+	for bits, pl := range b.v4plans {
+		if pl == nil {
+			continue
+		}
+		if pl.total < minIndexed {
+			b.v4plans[bits] = nil // small: collected as usual
+			continue
+		}
+		for i := 1; i < len(pl.first); i++ {
+			pl.first[i] += pl.first[i-1]
+		}
+		pl.next = slices.Clone(pl.first[:1<<16])
+		pl.low = make([]uint16, pl.total)
+		pl.vals = makePacked(width, pl.total)
+	}
+	b.v4pass = 2
+}
+
+// ErrChanged is returned by BuildChecked when the two IPv4 passes did not
+// see the same data (a file changed while being read).
+var ErrChanged = fmt.Errorf("rbl: the IPv4 data changed between the two loading passes")
+
+// BuildChecked is Build for a two-pass load: it fails with ErrChanged when
+// the passes disagree.
+func (b *MemBuilder) BuildChecked() (*MemSource, error) {
+	var planned []v4Level
+	for bits := len(b.v4plans) - 1; bits >= 0; bits-- {
+		pl := b.v4plans[bits]
+		if pl == nil {
+			continue
+		}
+		b.v4plans[bits] = nil
+		if pl.bad || pl.vals.len() > 0 && widthFor(len(b.entries)) != packedWidth(&pl.vals) {
+			return nil, ErrChanged
+		}
+		lv, ok := pl.finish(bits)
+		if !ok {
+			return nil, ErrChanged
+		}
+		planned = append(planned, lv)
+	}
+	m := b.Build()
+	if len(planned) > 0 {
+		m.v4.levels = append(m.v4.levels, planned...)
+		slices.SortFunc(m.v4.levels, func(x, y v4Level) int { return cmp.Compare(y.bits, x.bits) })
+	}
+	return m, nil
+}
+
+func packedWidth(p *packedVals) int {
+	switch {
+	case p.w8 != nil:
+		return 1
+	case p.w16 != nil:
+		return 2
+	}
+	return 4
 }
 
 // AddDomain lists name and all its subdomains.
@@ -141,9 +238,10 @@ func (b *MemBuilder) Build() *MemSource {
 	// Drop each scratch slice as soon as its table is built, so that the
 	// peak memory of a large load stays near the final size.
 	m := &MemSource{entries: slices.Clip(b.entries), urls: b.urls}
-	m.v4 = buildPrefixTable(b.v4[:])
+	width := widthFor(len(b.entries))
+	m.v4 = buildV4(b.v4[:], width)
 	m.v6 = buildPrefixTable(b.v6[:])
-	m.dom = b.dom.build()
+	m.dom = b.dom.build(width)
 	*b = MemBuilder{}
 	return m
 }
@@ -151,7 +249,7 @@ func (b *MemBuilder) Build() *MemSource {
 // Len reports the number of distinct address prefixes, domain names and URL
 // hashes.
 func (m *MemSource) Len() (prefixes, domains, urls int) {
-	return m.v4.len() + m.v6.len(), len(m.dom.recs), len(m.urls)
+	return m.v4.len() + m.v6.len(), len(m.dom.offs), len(m.urls)
 }
 
 func (m *MemSource) entry(v uint32) (Entry, bool) {
@@ -176,13 +274,17 @@ func (m *MemSource) LookupIP(ip netip.Addr) (Entry, bool) {
 // LookupDomain implements Source.
 func (m *MemSource) LookupDomain(name string) (Entry, bool) {
 	name = strings.TrimSuffix(strings.ToLower(name), ".")
-	if r := m.dom.find(name); r != nil && r.self != noValue {
-		return m.entry(r.self)
+	if r := m.dom.find(name); r >= 0 {
+		if v := m.dom.self.get(r); v != noValue {
+			return m.entry(v)
+		}
 	}
 	for i := strings.IndexByte(name, '.'); i >= 0; {
 		name = name[i+1:]
-		if r := m.dom.find(name); r != nil && r.sub != noValue {
-			return m.entry(r.sub)
+		if r := m.dom.find(name); r >= 0 {
+			if v := m.dom.sub.get(r); v != noValue {
+				return m.entry(v)
+			}
 		}
 		i = strings.IndexByte(name, '.')
 	}
@@ -408,23 +510,57 @@ func (t *prefixTable[K]) lookup(k K) uint32 {
 
 // ---- domain names
 
-// domainRec is one name in the arena with the value for the name itself and
-// the value for its subdomains.
-type domainRec struct {
-	off       uint32
-	self, sub uint32
-	n         uint8
+// domainBuilder builds the domain table as names arrive: the hash table,
+// the arena and the per-name arrays are the final ones (values held at 4
+// bytes until Build knows their width), so a load never holds the names
+// twice.
+type domainBuilder struct {
+	seed      maphash.Seed
+	arena     []byte
+	offs      []uint32
+	lens      []uint8
+	self, sub packedVals
+	slots     []uint32
 }
 
-type domainBuilder struct {
-	arena []byte
-	recs  []domainRec
+func (d *domainBuilder) grow(names int) {
+	d.offs = slices.Grow(d.offs, names)
+	d.lens = slices.Grow(d.lens, names)
+	d.self.grow(names)
+	d.sub.grow(names)
+	if 2*names > len(d.slots) {
+		d.rehash(names)
+	}
 }
+
+// rehash sizes the slots for about n names at a load of at most 1/2.
+func (d *domainBuilder) rehash(n int) {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	if d.slots == nil {
+		d.seed = maphash.MakeSeed()
+	}
+	d.slots = make([]uint32, size)
+	for j := range d.offs {
+		i := d.slot(maphash.Bytes(d.seed, d.arena[d.offs[j]:d.offs[j]+uint32(d.lens[j])]))
+		for d.slots[i] != 0 {
+			i = (i + 1) & (len(d.slots) - 1)
+		}
+		d.slots[i] = uint32(j + 1)
+	}
+}
+
+func (d *domainBuilder) slot(h uint64) int { return int(h & uint64(len(d.slots)-1)) }
 
 func (d *domainBuilder) add(name string, self, sub uint32) {
 	name = strings.TrimSuffix(name, ".")
 	if name == "" || len(name) > 253 {
 		return
+	}
+	if 2*(len(d.offs)+1) > len(d.slots) {
+		d.rehash(2 * (len(d.offs) + 1))
 	}
 	off := len(d.arena)
 	for i := 0; i < len(name); i++ {
@@ -434,63 +570,69 @@ func (d *domainBuilder) add(name string, self, sub uint32) {
 		}
 		d.arena = append(d.arena, c)
 	}
-	d.recs = append(d.recs, domainRec{off: uint32(off), n: uint8(len(name)), self: self, sub: sub})
+	lname := d.arena[off:]
+	i := d.slot(maphash.Bytes(d.seed, lname))
+	for ; d.slots[i] != 0; i = (i + 1) & (len(d.slots) - 1) {
+		j := d.slots[i] - 1
+		if string(d.arena[d.offs[j]:d.offs[j]+uint32(d.lens[j])]) == string(lname) {
+			d.arena = d.arena[:off] // a name seen before: its values are updated
+			break
+		}
+	}
+	if d.slots[i] == 0 {
+		d.offs = append(d.offs, uint32(off))
+		d.lens = append(d.lens, uint8(len(name)))
+		d.self.push(noValue)
+		d.sub.push(noValue)
+		d.slots[i] = uint32(len(d.offs))
+	}
+	j := int(d.slots[i] - 1)
+	if self != noValue {
+		d.self.update(j, self) // the last addition wins
+	}
+	if sub != noValue {
+		d.sub.update(j, sub)
+	}
 }
 
 // domainTable is an open-addressing hash table (linear probing, load ≤ 1/2)
-// whose slots hold index+1 into recs.
+// whose slots hold index+1 into the name arrays: each name's offset and
+// length in the arena, and its values for itself and for its subdomains.
 type domainTable struct {
-	seed  maphash.Seed
-	arena []byte
-	recs  []domainRec
-	slots []uint32
+	seed      maphash.Seed
+	arena     []byte
+	offs      []uint32
+	lens      []uint8
+	self, sub packedVals
+	slots     []uint32
 }
 
-func (d *domainBuilder) build() domainTable {
-	t := domainTable{seed: maphash.MakeSeed(), arena: slices.Clip(d.arena)}
-	size := 16
-	for size < 2*len(d.recs) {
-		size *= 2
+func (d *domainBuilder) build(width int) domainTable {
+	n := len(d.offs)
+	t := domainTable{seed: d.seed, arena: shrinkSlice(d.arena, len(d.arena)), offs: shrinkSlice(d.offs, n),
+		lens: shrinkSlice(d.lens, n), slots: d.slots}
+	if t.slots == nil {
+		t.slots = make([]uint32, 16)
 	}
-	t.slots = make([]uint32, size)
-	t.recs = make([]domainRec, 0, len(d.recs))
-	for _, r := range d.recs {
-		name := t.arena[r.off : r.off+uint32(r.n)]
-		i := t.slot(maphash.Bytes(t.seed, name))
-		for ; t.slots[i] != 0; i = (i + 1) & (len(t.slots) - 1) {
-			old := &t.recs[t.slots[i]-1]
-			if string(t.arena[old.off:old.off+uint32(old.n)]) == string(name) {
-				break
-			}
-		}
-		if t.slots[i] == 0 {
-			t.recs = append(t.recs, domainRec{off: r.off, n: r.n})
-			t.slots[i] = uint32(len(t.recs))
-		}
-		old := &t.recs[t.slots[i]-1]
-		if r.self != noValue {
-			old.self = r.self
-		}
-		if r.sub != noValue {
-			old.sub = r.sub
-		}
-	}
-	t.recs = slices.Clip(t.recs)
+	t.self, t.sub = d.self, d.sub
+	t.self.shrink(n)
+	t.sub.shrink(n)
 	*d = domainBuilder{}
 	return t
 }
 
 func (t *domainTable) slot(h uint64) int { return int(h & uint64(len(t.slots)-1)) }
 
-func (t *domainTable) find(name string) *domainRec {
-	if len(t.recs) == 0 {
-		return nil
+// find returns the index of name, or -1.
+func (t *domainTable) find(name string) int {
+	if len(t.offs) == 0 {
+		return -1
 	}
 	for i := t.slot(maphash.String(t.seed, name)); t.slots[i] != 0; i = (i + 1) & (len(t.slots) - 1) {
-		r := &t.recs[t.slots[i]-1]
-		if int(r.n) == len(name) && string(t.arena[r.off:r.off+uint32(r.n)]) == name {
-			return r
+		j := int(t.slots[i] - 1)
+		if int(t.lens[j]) == len(name) && string(t.arena[t.offs[j]:t.offs[j]+uint32(t.lens[j])]) == name {
+			return j
 		}
 	}
-	return nil
+	return -1
 }

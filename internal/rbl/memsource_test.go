@@ -222,10 +222,23 @@ func TestPrefixIndex(t *testing.T) {
 	if src.v4.levels[0].first == nil {
 		t.Fatal("index not built")
 	}
-	plain := prefixTable[v4key]{}
+	// The same keys as one small (unbucketed) level each.
+	plain := v4Table{}
 	for _, lv := range src.v4.levels {
-		lv.first = nil
-		plain.levels = append(plain.levels, lv)
+		small := v4Level{bits: lv.bits, vals: makePacked(4, lv.vals.len())}
+		for top := range 1 << 16 {
+			if lv.first == nil {
+				break
+			}
+			for i := lv.first[top]; i < lv.first[top+1]; i++ {
+				small.vals.set(len(small.keys), lv.vals.get(int(i)))
+				small.keys = append(small.keys, v4key(top)<<16|v4key(lv.low[i]))
+			}
+		}
+		if lv.first == nil {
+			small = lv
+		}
+		plain.levels = append(plain.levels, small)
 	}
 	for _, p := range probes {
 		k := toV4key(p)
