@@ -18,6 +18,7 @@ import (
 	"vigie.dev/vigie/internal/checks/authn"
 	"vigie.dev/vigie/internal/checks/bayescheck"
 	"vigie.dev/vigie/internal/checks/brand"
+	invoicecheck "vigie.dev/vigie/internal/checks/invoice"
 	"vigie.dev/vigie/internal/checks/ioccheck"
 	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/checks/lure"
@@ -43,6 +44,9 @@ type Options struct {
 	// statistical classifier (a Live model at the gateway, a throw-away
 	// one in eval).
 	Bayes *bayes.Model
+	// Suppliers, when set, is the supplier register the invoice checks
+	// compare bank details with (nil: only its register-free signals).
+	Suppliers invoicecheck.Books
 	// Extra checks appended after the built-in families.
 	Extra []scan.Check
 }
@@ -102,7 +106,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if _, err := warninglist.Default(); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu}
+	ic, err := invoicecheck.New(invoicecheck.Options{Books: o.Suppliers})
+	if err != nil {
+		return nil, err
+	}
+	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu, ic}
 	if o.Indicators != nil {
 		checks = append(checks, &ioccheck.Check{M: o.Indicators})
 	}

@@ -58,6 +58,23 @@ type Input struct {
 type Emitter struct {
 	signals []Signal
 	seen    map[string]bool
+	ibans   []string
+}
+
+// maxObservedIBANs bounds the IBANs one message reports.
+const maxObservedIBANs = 32
+
+// ObserveIBAN records a valid IBAN the message carries, for the verdict's
+// indicators.
+func (e *Emitter) ObserveIBAN(iban string) {
+	for _, x := range e.ibans {
+		if x == iban {
+			return
+		}
+	}
+	if len(e.ibans) < maxObservedIBANs {
+		e.ibans = append(e.ibans, iban)
+	}
 }
 
 // Emit records a signal once per name; detail names what triggered it.
@@ -133,6 +150,7 @@ func (s *Scanner) ScanMessage(ctx context.Context, raw []byte, m *message.Messag
 	v := &Verdict{Auth: in.Auth, Envelope: in.Env, Partial: partial}
 	v.Signals, v.Score, v.Action = s.Policy.decide(cat, out.signals)
 	v.Indicators = indicators(in)
+	v.Indicators.IBANs = out.ibans
 	v.Elapsed = time.Since(start)
 	return v
 }

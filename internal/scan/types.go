@@ -81,6 +81,9 @@ type Indicators struct {
 	ReplyTo     string   `json:"reply_to,omitempty"`
 	Subject     string   `json:"subject,omitempty"`
 	AttachNames []string `json:"attachment_names,omitempty"`
+	// IBANs are the valid IBANs the message carries (internal/invoice),
+	// for the supplier register and hunting.
+	IBANs []string `json:"ibans,omitempty"`
 }
 
 // Verdict is the outcome of scanning one message.

@@ -1,0 +1,308 @@
+// Package invoice is the check family of invoice and bank-detail fraud:
+// it reads the IBANs a message carries (internal/invoice) and compares
+// them with the supplier register (internal/suppliers): a known supplier's
+// IBAN never seen before, an unknown IBAN in unauthenticated mail, an IBAN
+// held abroad, a request to change bank details, a sender posing as a
+// known supplier. The register is read from a snapshot, so the check does
+// no I/O of its own per message.
+package invoice
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	docs "vigie.dev/vigie/internal/invoice"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/suppliers"
+	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+//go:embed phrases.yaml
+var defaultPhrases []byte
+
+func init() { scan.Signals.DefineYAML("invoice", signals) }
+
+// Books gives the current snapshot of the supplier register.
+type Books interface {
+	Book(ctx context.Context) *suppliers.Book
+}
+
+// Phrase is one change-request phrase and where it comes from.
+type Phrase struct {
+	Text, Lang, Source string
+}
+
+// Check is the invoice check family.
+type Check struct {
+	books   Books
+	limits  docs.Limits
+	phrases *textmatch.Dict[int]
+	entries []Phrase
+}
+
+// Options configure the check.
+type Options struct {
+	Books  Books       // nil: no register (only the register-free signals)
+	Limits docs.Limits // zero: docs.DefaultLimits
+}
+
+// New builds the check with its embedded phrases.
+func New(o Options) (*Check, error) {
+	entries, err := Phrases(defaultPhrases)
+	if err != nil {
+		return nil, err
+	}
+	c := &Check{books: o.Books, limits: o.Limits, phrases: textmatch.New[int](), entries: entries}
+	for i, p := range entries {
+		if n := len(strings.Fields(p.Text)); n > textmatch.MaxWords {
+			return nil, fmt.Errorf("invoice: phrase %q: %d words, at most %d", p.Text, n, textmatch.MaxWords)
+		}
+		c.phrases.Add(p.Text, i)
+	}
+	return c, nil
+}
+
+// Phrases parses a phrase file: sources described, then per language
+// phrases grouped by source.
+func Phrases(data []byte) ([]Phrase, error) {
+	var raw struct {
+		Sources map[string]string              `yaml:"sources"`
+		FR      map[string][]string            `yaml:"fr"`
+		EN      map[string][]string            `yaml:"en"`
+		Other   map[string]map[string][]string `yaml:",inline"`
+	}
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("invoice: phrases: %w", err)
+	}
+	if len(raw.Other) > 0 {
+		return nil, fmt.Errorf("invoice: phrases: only fr and en are read")
+	}
+	var out []Phrase
+	for _, l := range []struct {
+		lang   string
+		groups map[string][]string
+	}{{"fr", raw.FR}, {"en", raw.EN}} {
+		srcs := make([]string, 0, len(l.groups))
+		for src := range l.groups {
+			srcs = append(srcs, src)
+		}
+		sort.Strings(srcs)
+		for _, src := range srcs {
+			if raw.Sources[src] == "" {
+				return nil, fmt.Errorf("invoice: phrases: source %q is not described", src)
+			}
+			for _, p := range l.groups[src] {
+				out = append(out, Phrase{Text: p, Lang: l.lang, Source: src})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Entries returns the phrases, for the provenance test.
+func (c *Check) Entries() []Phrase { return c.entries }
+
+// Name implements scan.Check.
+func (*Check) Name() string { return "invoice" }
+
+// Request returns the change-request phrase the message's subject or text
+// carries, or -1.
+func (c *Check) Request(in *scan.Input) int {
+	found := -1
+	for _, s := range []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText} {
+		c.phrases.Find(s, 0, func(i int) bool { found = i; return false })
+		if found >= 0 {
+			break
+		}
+	}
+	return found
+}
+
+// Check implements scan.Check.
+func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	f := docs.Extract(in.Msg, c.limits)
+	for _, i := range f.IBANs {
+		out.ObserveIBAN(i.Value)
+	}
+	c.request(in, out)
+	var book *suppliers.Book
+	if c.books != nil {
+		book = c.books.Book(ctx)
+	}
+	if book == nil {
+		book = suppliers.NewBook(0, nil)
+	}
+	authed := Authenticated(in)
+	lookalike := c.lookalike(in, book, out)
+
+	// The suppliers the message speaks for: its authenticated domain's,
+	// and those its invoices or text name by SIREN/SIRET.
+	var claimed []*suppliers.Entry
+	if authed {
+		claimed = append(claimed, book.ByDomain(in.FromOrg)...)
+	}
+	for _, s := range sirens(f) {
+		for _, e := range book.BySIREN(s) {
+			if !has(claimed, e) {
+				claimed = append(claimed, e)
+			}
+		}
+	}
+	if lookalike != nil && !has(claimed, lookalike) {
+		claimed = append(claimed, lookalike)
+	}
+	for _, i := range f.IBANs {
+		iban := i.Value
+		for _, e := range claimed {
+			if e.HasKnown() && !e.Known(iban) {
+				out.Emit("IBAN_CHANGED", docs.MaskIBAN(iban)+", "+e.Name)
+			}
+		}
+		if !authed && len(book.IBANOwners(iban)) == 0 {
+			out.Emit("IBAN_FIRST_SEEN_UNAUTHENTICATED", docs.MaskIBAN(iban))
+		}
+		if want := countries(claimed, f); len(want) > 0 && !contains(want, i.Country()) {
+			out.Emit("IBAN_COUNTRY_MISMATCH", i.Country()+" ≠ "+strings.Join(want, "/"))
+		}
+	}
+}
+
+// Authenticated reports whether the From's domain is proven: DMARC pass,
+// or a DKIM signature of the From's organisational domain that verifies.
+// SPF alone does not count: it authenticates the envelope, which a
+// supplier's mail provider shares with its other customers.
+func Authenticated(in *scan.Input) bool {
+	if in.Auth.DMARC == "pass" {
+		return true
+	}
+	if in.FromOrg == "" || in.Auth.DMARC == "fail" {
+		return false
+	}
+	for _, d := range in.Auth.DKIMPass() {
+		if urlx.Registrable(d) == in.FromOrg {
+			return true
+		}
+	}
+	return false
+}
+
+// request raises BANK_DETAILS_CHANGE_REQUEST: the phrasing of a change of
+// bank details, with the new details attached or replies sent elsewhere.
+func (c *Check) request(in *scan.Input, out *scan.Emitter) {
+	i := c.Request(in)
+	if i < 0 {
+		return
+	}
+	how := ""
+	if len(in.Msg.Attachments) > 0 {
+		how = "pièce jointe " + in.Msg.Attachments[0].Filename
+	}
+	for _, r := range in.Msg.ReplyTo {
+		if d := urlx.Registrable(r.Domain()); d != "" && d != in.FromOrg {
+			how = strings.TrimPrefix(how+", réponses vers "+d, ", ")
+			break
+		}
+	}
+	if how != "" {
+		out.Emit("BANK_DETAILS_CHANGE_REQUEST", "« "+c.entries[i].Text+" », "+how)
+	}
+}
+
+// lookalike raises INVOICE_LOOKALIKE_SUPPLIER and returns the supplier
+// imitated: a domain close to a supplier's (From or Reply-To), or a
+// supplier's name as display name on another domain.
+func (c *Check) lookalike(in *scan.Input, book *suppliers.Book, out *scan.Emitter) *suppliers.Entry {
+	if book.Len() == 0 || in.FromOrg == "" || len(book.ByDomain(in.FromOrg)) > 0 {
+		return nil
+	}
+	if e := book.Lookalike(in.FromOrg); e != nil {
+		out.Emit("INVOICE_LOOKALIKE_SUPPLIER", in.FromOrg+" ~ "+e.Domain+" ("+e.Name+")")
+		return e
+	}
+	if e := book.ByName(in.Msg.FromAddr().Name); e != nil {
+		out.Emit("INVOICE_LOOKALIKE_SUPPLIER", "« "+in.Msg.FromAddr().Name+" » <"+in.FromOrg+">, "+e.Name+" <"+or(e.Domain, "?")+">")
+		return e
+	}
+	for _, r := range in.Msg.ReplyTo {
+		if e := book.Lookalike(urlx.Registrable(r.Domain())); e != nil {
+			out.Emit("INVOICE_LOOKALIKE_SUPPLIER", "Reply-To "+r.Domain()+" ~ "+e.Domain+" ("+e.Name+")")
+			return e
+		}
+	}
+	return nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// sirens are the SIRENs the message names: sellers of its structured
+// invoices, SIRET and SIREN numbers and French VAT numbers of its text.
+func sirens(f *docs.Findings) []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, inv := range f.Invoices {
+		add(inv.SellerSIREN)
+	}
+	for _, l := range [][]string{f.IDs.SIRET, f.IDs.SIREN, f.IDs.VAT} {
+		for _, id := range l {
+			add(docs.SIRENOf(id))
+		}
+	}
+	return out
+}
+
+// countries is where the IBAN is expected: the claimed suppliers'
+// countries, else the seller country of a structured invoice.
+func countries(claimed []*suppliers.Entry, f *docs.Findings) []string {
+	var out []string
+	for _, e := range claimed {
+		for _, c := range e.Countries() {
+			if !contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	if len(out) == 0 {
+		for _, inv := range f.Invoices {
+			if inv.SellerCountry != "" && !contains(out, inv.SellerCountry) {
+				out = append(out, inv.SellerCountry)
+			}
+		}
+	}
+	return out
+}
+
+func has(list []*suppliers.Entry, e *suppliers.Entry) bool {
+	for _, x := range list {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
