@@ -50,11 +50,6 @@ type ExplainInput struct {
 	SelftestRun    bool
 }
 
-// credentialSignals mark a credential-phishing message, whose damage is an
-// account used from outside.
-var credentialSignals = []string{"LURE_CREDENTIALS", "HTML_PASSWORD_FORM", "ATTACH_HTML_CREDENTIALS", "LURE_PASSWORD_EXPIRY",
-	"LURE_ACCOUNT_SUSPENSION", "LURE_VERIFY_IDENTITY", "URL_FREE_HOSTING", "URL_FORM_SERVICE"}
-
 // identityFindings weaken the protection of the organisation's own name.
 var identityFindings = []string{"SPF_NONE", "SPF_MULTIPLE", "SPF_SYNTAX", "SPF_TOO_MANY_LOOKUPS", "SPF_PLUS_ALL",
 	"SPF_NEUTRAL_ALL", "SPF_SOFTFAIL", "DMARC_NONE", "DMARC_INVALID", "DMARC_POLICY_NONE", "DMARC_PCT_PARTIAL",
@@ -103,7 +98,9 @@ func Explain(in ExplainInput) Passage {
 			relevant[id] = true
 		}
 	}
-	if has(credentialSignals...) || len(through) > 0 {
+	// Once a message reached users, a stolen password is the risk: the
+	// services it opens from the internet matter.
+	if len(through) > 0 {
 		for _, id := range exposureFindings {
 			relevant[id] = true
 		}
