@@ -17,10 +17,11 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// probeMX checks one MX host: reachability of each address, then on the
-// first that answers its banner, size limit, relaying, unknown recipients,
-// STARTTLS and certificate, and old TLS versions.
+// probeMX checks one MX host: every address must answer on port 25; on
+// the first that does, its banner, size limit, relaying, unknown
+// recipients, STARTTLS and certificate, and old TLS versions.
 func (a *auditor) probeMX(ctx context.Context, domain string, mx mxHost) {
+	probed := false
 	for _, ip := range mx.Addrs {
 		addr := hostPort(ip, 25)
 		s, err := a.openSMTP(ctx, addr)
@@ -28,16 +29,20 @@ func (a *auditor) probeMX(ctx context.Context, domain string, mx mxHost) {
 			a.find("MX_UNREACHABLE", target(mx.Name, 25), "%s: %v", addr, err)
 			continue
 		}
+		if probed {
+			s.close()
+			continue
+		}
+		probed = true
 		starttls, _ := s.c.Extension("STARTTLS")
 		a.sessionChecks(mx.Name, domain, s)
 		s.close()
 		if !starttls {
 			a.find("SMTP_NO_STARTTLS", target(mx.Name, 25), "no STARTTLS in the EHLO reply")
-			return
+			continue
 		}
 		a.tlsChecks(ctx, mx.Name, addr)
 		a.oldTLSCheck(ctx, mx.Name, addr)
-		return
 	}
 }
 
