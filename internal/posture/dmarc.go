@@ -2,7 +2,9 @@ package posture
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/emersion/go-msgauth/dmarc"
@@ -54,8 +56,15 @@ func (a *auditor) checkDMARC(ctx context.Context, domain string) dmarcState {
 	a.fact(domain, "DMARC", "_dmarc.%s: %s", at, recs[0])
 	rec, err := dmarc.Parse(recs[0])
 	if err != nil {
-		a.find("DMARC_INVALID", domain, "%v", err)
-		return dmarcState{}
+		// Receivers ignore a malformed reporting tag (fo, rf, ri) but not
+		// a bad policy: read the policy tags alone before giving up.
+		lax, laxErr := parseDMARCPolicy(recs[0])
+		if laxErr != nil {
+			a.find("DMARC_INVALID", domain, "%v", laxErr)
+			return dmarcState{}
+		}
+		a.fact(domain, "DMARC", "a tag receivers will ignore: %v", err)
+		rec = lax
 	}
 	pct := 100
 	if rec.Percent != nil {
@@ -77,6 +86,54 @@ func (a *auditor) checkDMARC(ctx context.Context, domain string) dmarcState {
 		a.checkReportDestination(ctx, at, u)
 	}
 	return dmarcState{enforced: rec.Policy != dmarc.PolicyNone && pct == 100}
+}
+
+// parseDMARCPolicy reads only what decides the policy and the reports:
+// p (required), sp, pct, rua and ruf (RFC 7489 §6.3).
+func parseDMARCPolicy(txt string) (*dmarc.Record, error) {
+	rec := &dmarc.Record{}
+	valid := func(v string) bool { return v == "none" || v == "quarantine" || v == "reject" }
+	for _, part := range strings.Split(txt, ";") {
+		name, val, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		name, val = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(val)
+		switch name {
+		case "p", "sp":
+			v := strings.ToLower(val)
+			if !valid(v) {
+				return nil, fmt.Errorf("invalid %s=%q", name, val)
+			}
+			if name == "p" {
+				rec.Policy = dmarc.Policy(v)
+			} else {
+				rec.SubdomainPolicy = dmarc.Policy(v)
+			}
+		case "pct":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 || n > 100 {
+				return nil, fmt.Errorf("invalid pct=%q", val)
+			}
+			rec.Percent = &n
+		case "rua", "ruf":
+			var uris []string
+			for _, u := range strings.Split(val, ",") {
+				if u = strings.TrimSpace(u); u != "" {
+					uris = append(uris, u)
+				}
+			}
+			if name == "rua" {
+				rec.ReportURIAggregate = uris
+			} else {
+				rec.ReportURIFailure = uris
+			}
+		}
+	}
+	if rec.Policy == "" {
+		return nil, fmt.Errorf("no p= tag")
+	}
+	return rec, nil
 }
 
 func policyRank(p dmarc.Policy) int {

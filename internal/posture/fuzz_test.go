@@ -43,3 +43,13 @@ func FuzzHeaders(f *testing.F) {
 		a.checkHeaders("example.org", b)
 	})
 }
+
+func FuzzDMARCPolicy(f *testing.F) {
+	f.Add("v=DMARC1; p=reject; sp=none; pct=50; rua=mailto:a@b.example,mailto:c@d.example; fo=9")
+	f.Add("v=DMARC1; p=bogus")
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := parseDMARCPolicy(s); err == nil && r.Policy == "" {
+			t.Fatal("accepted a record without policy")
+		}
+	})
+}

@@ -56,3 +56,17 @@ func TestExplainPicksRelevantFindings(t *testing.T) {
 		}
 	}
 }
+
+// A malformed reporting tag does not void the policy, as for receivers;
+// a bad policy does.
+func TestParseDMARCPolicy(t *testing.T) {
+	r, err := parseDMARCPolicy("v=DMARC1; p=Reject; fo=9; pct=100; rua=mailto:a@x.example, mailto:b@y.example")
+	if err != nil || r.Policy != "reject" || len(r.ReportURIAggregate) != 2 || *r.Percent != 100 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	for _, bad := range []string{"v=DMARC1; p=maybe", "v=DMARC1; rua=mailto:a@x.example", "v=DMARC1; p=none; pct=200"} {
+		if _, err := parseDMARCPolicy(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
