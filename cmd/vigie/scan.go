@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/suppliers"
 )
 
 func init() {
@@ -48,6 +49,8 @@ func loadScannerWith(ctx context.Context, path, dsn string, stderr io.Writer) (*
 		if opts.Indicators, err = ioc.Start(ctx, db, ioc.MatcherOptions{Log: log}); err != nil {
 			return nil, nil, err
 		}
+		// The supplier register, as the gateway's invoice checks read it.
+		opts.Suppliers = &suppliers.Cache{Store: db.Suppliers(), Log: log}
 		if cfg.Bayes.Enabled {
 			// The site's classifier, as the gateway would consult it.
 			opts.Bayes = bayes.Start(ctx, db, bayes.LiveOptions{Log: log,

@@ -39,6 +39,20 @@ type Config struct {
 	IOC    IOCCfg    `yaml:"ioc"`
 
 	Incidents IncidentsCfg `yaml:"incidents"`
+	Invoice   InvoiceCfg   `yaml:"invoice"`
+}
+
+// InvoiceCfg configures the supplier register and the invoice-fraud
+// alerts (docs/invoice.md).
+type InvoiceCfg struct {
+	// AccountingMailbox receives an alert, through the next hop, for every
+	// message with a changed IBAN or a bank-detail change request ("": the
+	// alert is only logged and journaled).
+	AccountingMailbox string `yaml:"accounting_mailbox"`
+	// AlertFrom is the alerts' sender (default vigie@ the first org domain).
+	AlertFrom string `yaml:"alert_from"`
+	// Learn records the bank details of authenticated mail in the register.
+	Learn bool `yaml:"learn"`
 }
 
 // IncidentsCfg configures incident response (internal/ir).
@@ -214,6 +228,7 @@ func Default() Config {
 		Bayes:   DefaultBayes(),
 		Serve:   DefaultServe(),
 		IOC:     IOCCfg{FeedTTL: 30 * 24 * time.Hour},
+		Invoice: InvoiceCfg{Learn: true},
 	}
 	if err := c.Policy.learn(policyExplicit{}); err != nil {
 		panic(err) // the embedded model is part of the build
@@ -273,6 +288,11 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.TrustRules(); err != nil {
 		return err
+	}
+	for _, a := range []string{c.Invoice.AccountingMailbox, c.Invoice.AlertFrom} {
+		if a != "" && !strings.Contains(a, "@") {
+			return fmt.Errorf("invoice: %q is not a mail address", a)
+		}
 	}
 	if b := c.Bayes; b.MinLearned < 1 || b.MaxTokens < 1000 || !(b.HamAt >= 0 && b.HamAt < 0.5 && b.PhishAt > 0.5 && b.PhishAt <= 1) {
 		return fmt.Errorf("bayes: need min_learned >= 1, max_tokens >= 1000 and 0 <= ham_at < 0.5 < phish_at <= 1, got %d, %d, %g, %g",

@@ -160,7 +160,8 @@ type Outcome struct {
 	Err          error         // why the scan failed, when it did
 	QuarantineID string
 	// Fields go on top of a message passed on (accept, tag); Subject,
-	// when not empty, replaces the Subject of a tagged message.
+	// when not empty, replaces its Subject (a tagged message's prefix, a
+	// banner's).
 	Fields  []Field
 	Subject string
 }
@@ -223,8 +224,21 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		if allowed.ID != 0 {
 			o.Fields = append(o.Fields, Field{HeaderAllow, fmt.Sprint(allowed.ID)})
 		}
-		if o.Action == scan.Tag && set.SubjectPrefix != "" && !strings.HasPrefix(v.Indicators.Subject, set.SubjectPrefix) {
-			o.Subject = encodeHeader(strings.TrimSpace(set.SubjectPrefix + " " + v.Indicators.Subject))
+		subject := v.Indicators.Subject
+		if o.Action == scan.Tag && set.SubjectPrefix != "" && !strings.HasPrefix(subject, set.SubjectPrefix) {
+			subject = strings.TrimSpace(set.SubjectPrefix + " " + subject)
+		}
+		// A warning for the recipients (a changed IBAN: accounting must
+		// check it before paying) goes into the message itself.
+		banners, prefix := v.Banners()
+		for _, b := range banners {
+			o.Fields = append(o.Fields, Field{HeaderBanner, encodeHeader(b)})
+		}
+		if prefix != "" && !strings.Contains(subject, prefix) {
+			subject = prefix + " " + subject
+		}
+		if subject != v.Indicators.Subject {
+			o.Subject = encodeHeader(strings.TrimSpace(subject))
 		}
 	}
 	if g.Trace != nil {

@@ -18,6 +18,8 @@ const (
 	HeaderVerdict = "X-Vigie-Verdict"
 	HeaderScore   = "X-Vigie-Score"
 	HeaderSignals = "X-Vigie-Signals"
+	// HeaderBanner carries a warning for the recipients (scan.Definition.Banner).
+	HeaderBanner = "X-Vigie-Banner"
 	// HeaderRelease is the signed field of a released message (package
 	// release); incoming, it is removed like every X-Vigie-* field.
 	HeaderRelease = "X-Vigie-Release"

@@ -208,3 +208,23 @@ func isRIB(name, text string) bool {
 	return strings.Contains(t, "releve d identite bancaire") || strings.Contains(t, "bank details") ||
 		strings.Contains(t, "coordonnees bancaires")
 }
+
+// SIRENs are the companies the message names: sellers of its structured
+// invoices first, then the SIRET, SIREN and French VAT numbers of its text.
+func (f *Findings) SIRENs() []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, inv := range f.Invoices {
+		add(inv.SellerSIREN)
+	}
+	for _, l := range [][]string{f.IDs.SIRET, f.IDs.SIREN, f.IDs.VAT} {
+		for _, id := range l {
+			add(SIRENOf(id))
+		}
+	}
+	return out
+}

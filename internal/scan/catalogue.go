@@ -20,6 +20,12 @@ type Definition struct {
 	Action Action `yaml:"action,omitempty"`
 	FR     string `yaml:"fr"`
 	EN     string `yaml:"en"`
+	// Banner, when set, is a warning for the people who receive the
+	// message, in French then English; the gateway writes it into the
+	// delivered message (an X-Vigie-Banner field) and puts BannerSubject
+	// before its Subject.
+	Banner        string `yaml:"banner,omitempty"`
+	BannerSubject string `yaml:"banner_subject,omitempty"`
 }
 
 // Catalogue is the set of known signals. Check families add theirs from an

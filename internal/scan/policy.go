@@ -107,6 +107,9 @@ func (p Policy) decide(c *Catalogue, raw []Signal) ([]Signal, float64, Action) {
 		}
 		s.FR = explain(d.FR, s.Detail)
 		s.EN = explain(d.EN, s.Detail)
+		if d.Banner != "" {
+			s.Banner, s.BannerSubject = explain(d.Banner, s.Detail), d.BannerSubject
+		}
 		score += s.Weight
 		if s.Force.Rank() > force.Rank() {
 			force = s.Force

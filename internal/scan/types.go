@@ -9,6 +9,7 @@ package scan
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"vigie.dev/vigie/internal/auth"
@@ -61,6 +62,10 @@ type Signal struct {
 	// Force, when set, is the minimum action this signal imposes whatever the
 	// score (a blocked indicator, say).
 	Force Action `json:"force,omitempty"`
+	// Banner is the warning the delivered message carries for its
+	// recipients, BannerSubject what goes before its Subject (catalogue).
+	Banner        string `json:"banner,omitempty"`
+	BannerSubject string `json:"banner_subject,omitempty"`
 }
 
 // Indicators are the observables of a message, for the trace, incident
@@ -97,6 +102,20 @@ type Verdict struct {
 	Elapsed    time.Duration `json:"elapsed_ns"`
 	// Partial is true when the deadline cut some checks short.
 	Partial bool `json:"partial,omitempty"`
+}
+
+// Banners returns the distinct banners of the verdict's signals and the
+// first subject prefix they ask for.
+func (v *Verdict) Banners() (texts []string, subject string) {
+	for _, s := range v.Signals {
+		if s.Banner != "" && !slices.Contains(texts, s.Banner) {
+			texts = append(texts, s.Banner)
+		}
+		if subject == "" {
+			subject = s.BannerSubject
+		}
+	}
+	return texts, subject
 }
 
 // Has reports whether the verdict carries the named signal.

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -296,3 +297,22 @@ func (c *Cache) Book(ctx context.Context) *Book {
 
 // Registrable is the organisational domain of a mail domain.
 func Registrable(domain string) string { return urlx.Registrable(strings.ToLower(domain)) }
+
+// Authenticated reports whether a From's organisational domain is proven:
+// DMARC pass, or a DKIM signature of that domain that verifies. SPF alone
+// does not count: it authenticates the envelope, which a supplier's mail
+// provider shares with its other customers.
+func Authenticated(r auth.Results, fromOrg string) bool {
+	if r.DMARC == "pass" {
+		return true
+	}
+	if fromOrg == "" || r.DMARC == "fail" {
+		return false
+	}
+	for _, d := range r.DKIMPass() {
+		if urlx.Registrable(d) == fromOrg {
+			return true
+		}
+	}
+	return false
+}

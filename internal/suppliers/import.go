@@ -259,6 +259,10 @@ func (r *Register) Import(ctx context.Context, rows []Row, file, by string) (Imp
 				}
 			}
 			b, ok, err := w.Bank(sup.ID, row.IBAN)
+			if err == nil && (!ok || b.Status != store.BankConfirmed) {
+				err = w.Event(store.SupplierEvent{At: at, SupplierID: sup.ID, Actor: by, Action: "import",
+					Detail: fmt.Sprintf("%s, %s:%d", invoice.FormatIBAN(row.IBAN), file, row.Line)})
+			}
 			switch {
 			case err != nil:
 				return err

@@ -90,7 +90,7 @@ func TestImportLearnConfirm(t *testing.T) {
 		for _, ev := range h.Events {
 			actions = append(actions, ev.Actor+":"+ev.Action)
 		}
-		if strings.Join(actions, ",") != "bob:confirm,gateway:learn-refused,gateway:iban-pending" {
+		if strings.Join(actions, ",") != "bob:confirm,gateway:learn-refused,gateway:iban-pending,alice:import" {
 			t.Errorf("events %v", actions)
 		}
 		// The cache sees the change through the revision.

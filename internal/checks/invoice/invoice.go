@@ -150,7 +150,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if authed {
 		claimed = append(claimed, book.ByDomain(in.FromOrg)...)
 	}
-	for _, s := range sirens(f) {
+	for _, s := range f.SIRENs() {
 		for _, e := range book.BySIREN(s) {
 			if !has(claimed, e) {
 				claimed = append(claimed, e)
@@ -176,24 +176,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 }
 
-// Authenticated reports whether the From's domain is proven: DMARC pass,
-// or a DKIM signature of the From's organisational domain that verifies.
-// SPF alone does not count: it authenticates the envelope, which a
-// supplier's mail provider shares with its other customers.
-func Authenticated(in *scan.Input) bool {
-	if in.Auth.DMARC == "pass" {
-		return true
-	}
-	if in.FromOrg == "" || in.Auth.DMARC == "fail" {
-		return false
-	}
-	for _, d := range in.Auth.DKIMPass() {
-		if urlx.Registrable(d) == in.FromOrg {
-			return true
-		}
-	}
-	return false
-}
+// Authenticated reports whether the From's domain is proven
+// (suppliers.Authenticated).
+func Authenticated(in *scan.Input) bool { return suppliers.Authenticated(in.Auth, in.FromOrg) }
 
 // request raises BANK_DETAILS_CHANGE_REQUEST: the phrasing of a change of
 // bank details, with the new details attached or replies sent elsewhere.
@@ -246,26 +231,6 @@ func or(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// sirens are the SIRENs the message names: sellers of its structured
-// invoices, SIRET and SIREN numbers and French VAT numbers of its text.
-func sirens(f *docs.Findings) []string {
-	var out []string
-	add := func(s string) {
-		if s != "" && !contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	for _, inv := range f.Invoices {
-		add(inv.SellerSIREN)
-	}
-	for _, l := range [][]string{f.IDs.SIRET, f.IDs.SIREN, f.IDs.VAT} {
-		for _, id := range l {
-			add(docs.SIRENOf(id))
-		}
-	}
-	return out
 }
 
 // countries is where the IBAN is expected: the claimed suppliers'

@@ -39,6 +39,7 @@ import (
 	"vigie.dev/vigie/internal/rbl"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/suppliers"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web"
 	"vigie.dev/vigie/internal/web/account"
@@ -87,6 +88,9 @@ type Daemon struct {
 	httpCert *certFiles
 	// Console is the web console served with the HTTP API.
 	Console *web.Server
+
+	// suppliers is the supplier register as the invoice checks read it.
+	suppliers *suppliers.Cache
 
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
@@ -182,6 +186,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		hostname, _ = os.Hostname()
 	}
 	d.nexthop = &nexthop.Client{Addr: s.Relay.NextHop, HELO: hostname, MaxIdle: s.Relay.Workers}
+	d.watchSuppliers(bg, &cfg)
 
 	if s.Relay.Enabled {
 		if err := d.startRelay(hostname); err != nil {
@@ -420,11 +425,47 @@ func (d *Daemon) purgeLoop(ctx context.Context) {
 }
 
 func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
-	o := engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher}
+	if d.suppliers == nil {
+		d.suppliers = &suppliers.Cache{Store: d.DB.Suppliers(), Log: d.log}
+	}
+	o := engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher, Suppliers: d.suppliers}
 	if d.Bayes != nil {
 		o.Bayes = d.Bayes.Model
 	}
 	return engine.New(cfg, o)
+}
+
+// watchSuppliers adds the supplier register's watcher to the gateway's
+// observers: it learns authenticated bank details and alerts accounting
+// (docs/invoice.md).
+func (d *Daemon) watchSuppliers(bg context.Context, cfg *config.Config) {
+	from := cfg.Invoice.AlertFrom
+	if from == "" && len(cfg.Org.Domains) > 0 {
+		from = "vigie@" + cfg.Org.Domains[0]
+	}
+	w := &suppliers.Watcher{Register: &suppliers.Register{Store: d.DB.Suppliers()}, Books: d.suppliers,
+		Mailer: nexthop.Release{Client: d.nexthop}, Mailbox: cfg.Invoice.AccountingMailbox, From: from,
+		Learn: cfg.Invoice.Learn, Limits: cfg.MessageLimits(), Log: d.log}
+	w.Start()
+	d.Gateway.Observer = observers{d.Gateway.Observer, w}
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		w.Run(bg)
+	}()
+}
+
+// observers lets several observers see every verdict.
+type observers []interface {
+	Observe(raw []byte, v *scan.Verdict)
+}
+
+func (o observers) Observe(raw []byte, v *scan.Verdict) {
+	for _, x := range o {
+		if x != nil {
+			x.Observe(raw, v)
+		}
+	}
 }
 
 // autolearn builds the classifier's autolearner from the configuration,

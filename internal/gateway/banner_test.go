@@ -1,0 +1,50 @@
+package gateway
+
+import (
+	"context"
+	"mime"
+	"strings"
+	"testing"
+
+	_ "vigie.dev/vigie/internal/checks/invoice" // defines IBAN_CHANGED and its banner
+	"vigie.dev/vigie/internal/scan"
+)
+
+type emitCheck struct{ name, detail string }
+
+func (emitCheck) Name() string { return "test" }
+func (c emitCheck) Check(_ context.Context, _ *scan.Input, out *scan.Emitter) {
+	out.Emit(c.name, c.detail)
+}
+
+// A changed IBAN is never passed on silently: the delivered message
+// carries the accounting banner and its Subject says so.
+func TestBannerInDeliveredMessage(t *testing.T) {
+	g := &Gateway{}
+	g.SetScanner(&scan.Scanner{Checks: []scan.Check{emitCheck{"IBAN_CHANGED", "FR76 … 0002, Papeterie Fictive SARL"}},
+		Policy: scan.DefaultPolicy()})
+	g.Configure(Settings{SubjectPrefix: "[SUSPECT]"})
+	raw := []byte("From: a@papeterie-fictive.example\r\nSubject: Facture FA-1\r\n\r\nbody\r\n")
+	o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw})
+	if o.Action != scan.Tag {
+		t.Fatalf("action %s", o.Action)
+	}
+	var banner string
+	for _, f := range o.Fields {
+		if f.Name == HeaderBanner {
+			banner, _ = new(mime.WordDecoder).DecodeHeader(f.Value)
+		}
+	}
+	if !strings.Contains(banner, "coordonnées bancaires jamais vues pour ce fournisseur (FR76 … 0002, Papeterie Fictive SARL)") {
+		t.Errorf("banner %q", banner)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(o.Subject)
+	if subject != "[RIB À VÉRIFIER] [SUSPECT] Facture FA-1" {
+		t.Errorf("subject %q", subject)
+	}
+	// A message without a banner keeps its subject when accepted.
+	g.SetScanner(&scan.Scanner{Policy: scan.DefaultPolicy()})
+	if o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw}); o.Subject != "" {
+		t.Errorf("subject rewritten: %q", o.Subject)
+	}
+}
