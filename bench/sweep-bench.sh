@@ -97,8 +97,8 @@ bench() { # label file patterns
     rss=$(cut -d' ' -f2 "$BASE/$tool.runs" | sort -n | tail -1)
     cpu=$(awk '{print $3+$4}' "$BASE/$tool.runs" | median)
     case $tool in
-      vigie*) hits=$(head -1 "$BASE/$tool.runs" | grep -o '[0-9]* hits' | cut -d' ' -f1) ;;
-      hunt*) hits=$(head -1 "$BASE/$tool.runs" | grep -o '[0-9]* findings' | cut -d' ' -f1)
+      vigie*) hits=$(head -1 "$BASE/$tool.runs" | grep -o '[0-9]* hits' | cut -d' ' -f1 || true) ;;
+      hunt*) hits=$(head -1 "$BASE/$tool.runs" | grep -o '[0-9]* findings' | cut -d' ' -f1 || true)
         echo "$bytes $cpu" >> "$BASE/hunt-total.runs" ;;
       *) hits=$(head -1 "$BASE/$tool.runs" | cut -d' ' -f5) ;;
     esac

@@ -316,7 +316,10 @@ func printFindings(w io.Writer, l lang, fs []hunt.Finding) {
 	if len(accounts) > 10 {
 		list = strings.Join(accounts[:10], ", ") + l.f(" et %d autres (--json les donne tous)", " and %d more (--json gives them all)", len(accounts)-10)
 	}
-	fmt.Fprintln(w, l.f("\n%d constats ; comptes concernés : %s", "\n%d findings; accounts concerned: %s", len(fs), clean(list)))
+	if list != "" {
+		fmt.Fprintln(w, l.f("\nComptes concernés : %s", "\nAccounts concerned: %s", clean(list)))
+	}
+	fmt.Fprintln(w, l.f("%d constats.", "%d findings.", len(fs)))
 }
 
 // table writes rows of cells that wrap within fixed column widths.

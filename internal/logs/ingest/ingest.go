@@ -306,8 +306,7 @@ func readOne(ctx context.Context, path string, cfg Config, pr *progress, emit fu
 		dialects = only(dialects, cfg.Format)
 	} else if rep.Format == logs.Unknown && rep.Detection.Other == 0 && (rep.Detection.Sample > 0 || rep.Detection.Shape != ShapeJSON) {
 		rep.Problem, rep.Err = ProblemUnrecognised, "unrecognised log format ("+rep.Detection.Why()+")"
-		in.Finish()
-		rep.Bytes, rep.SHA256 = in.Raw()
+		rep.Bytes, _ = in.Raw() // not read: not hashed, not recorded
 		return rep
 	} else {
 		dialects = first(dialects, rep.Format)
