@@ -135,6 +135,9 @@ type Hunter struct {
 	fileIdx    map[string]uint32
 	places     []place
 	placeIdx   map[place]uint32
+	lastPlace  uint32
+	lastHour   int64 // hours[lastHour] is behind by lastCount: events come in order
+	lastCount  int32
 	hours      map[int64]int32 // dated events per hour, for the start of the data
 	principals map[string]*principal
 	mail       map[string]map[int64]*bucket
@@ -194,7 +197,12 @@ func (h *Hunter) group(key string, mk func() *Finding, src logs.Source, t time.T
 // Observe feeds one event.
 func (h *Hunter) Observe(ev logs.Event) {
 	if t := ev.When(); !t.IsZero() {
-		h.hours[t.Unix()/3600]++
+		if hr := t.Unix() / 3600; hr == h.lastHour {
+			h.lastCount++
+		} else {
+			h.flushHour()
+			h.lastHour, h.lastCount = hr, 1
+		}
 	}
 	switch e := ev.(type) {
 	case *logs.WebRequest:
@@ -242,6 +250,13 @@ func (h *Hunter) Observe(ev logs.Event) {
 		if len(b.src) < 3 {
 			b.src = append(b.src, e.Src)
 		}
+	}
+}
+
+func (h *Hunter) flushHour() {
+	if h.lastCount > 0 {
+		h.hours[h.lastHour] += h.lastCount
+		h.lastCount = 0
 	}
 }
 
@@ -377,6 +392,7 @@ func (h *Hunter) Findings() []Finding {
 // years back, or a December line read as the wrong year — that hold under 5 %
 // of the events and lie more than a baseline window before the rest.
 func (h *Hunter) dataStart() time.Time {
+	h.flushHour()
 	if len(h.hours) == 0 {
 		return time.Time{}
 	}

@@ -94,7 +94,11 @@ func (h *Hunter) placeOf(p place) uint32 {
 	if p == (place{}) {
 		return 0
 	}
+	if h.lastPlace > 0 && h.places[h.lastPlace] == p { // sign-ins come from few places
+		return h.lastPlace
+	}
 	if i, ok := h.placeIdx[p]; ok {
+		h.lastPlace = i
 		return i
 	}
 	if len(h.places) == 0 {
@@ -103,6 +107,7 @@ func (h *Hunter) placeOf(p place) uint32 {
 	i := uint32(len(h.places))
 	h.places = append(h.places, p)
 	h.placeIdx[p] = i
+	h.lastPlace = i
 	return i
 }
 

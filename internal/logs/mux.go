@@ -99,7 +99,11 @@ func (m *Mux) Finish() {
 // Line reads one line of a line-oriented input: a JSON record (NDJSON), a page
 // of records on one line, or a text log line.
 func (m *Mux) Line(src Source, line []byte) {
-	if t := bytes.TrimLeft(line, " \t"); jsonStart(t) {
+	t := bytes.TrimLeft(line, " \t")
+	if len(t) == 0 {
+		return // a blank line
+	}
+	if jsonStart(t) {
 		m.Value(src, bytes.TrimRight(t, " \t"))
 		return
 	}
