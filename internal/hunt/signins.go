@@ -20,7 +20,38 @@ type principal struct {
 	service bool
 	known   bool // signed in successfully: a real account
 	list    []signIn
+	// base sums the successes of the baseline window that were not kept in
+	// list (with --since the window is known while reading).
+	base *baseline
 }
+
+// baseline is where and when an account usually signs in successfully.
+type baseline struct {
+	countries map[[2]byte]bool
+	asns      map[uint32]bool
+	hours     [24]int
+	n         int
+}
+
+func newBaseline() *baseline {
+	return &baseline{countries: map[[2]byte]bool{}, asns: map[uint32]bool{}}
+}
+
+func (b *baseline) add(pl place, hour, n int) {
+	b.n += n
+	if pl.country[0] != 0 {
+		b.countries[pl.country] = true
+	}
+	if pl.asn != 0 {
+		b.asns[pl.asn] = true
+	}
+	b.hours[hour] += n
+}
+
+// keepWindow is how long before --since sign-ins are kept as they are, for
+// the detections that look back (failure bursts, and impossible travel, which
+// means nothing over more than a day).
+const keepWindow = 24 * time.Hour
 
 // subject names a principal in findings.
 func (p *principal) subject() string {
@@ -253,6 +284,17 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 		}
 		h.signals(e, p, subject)
 	}
+	// With --since, what lies well before it is only baseline: summed, not
+	// kept, so memory holds the baseline and the hunted period, not the logs.
+	if since := h.cfg.Since; !since.IsZero() && s.t != 0 && s.t < since.Add(-keepWindow).UnixMilli() {
+		if s.result == rSuccess && !s.ioc && s.t >= since.Add(-h.cfg.Baseline).UnixMilli() && p.name != "" && !p.service {
+			if p.base == nil {
+				p.base = newBaseline()
+			}
+			p.base.add(h.place(s), s.time().In(h.cfg.Location).Hour(), 1)
+		}
+		return
+	}
 	// Fold repeats: successes from the same address within the hour, failures
 	// within the minute.
 	if n := len(p.list); n > 0 {
@@ -368,23 +410,17 @@ func (h *Hunter) analyseSignIns(p *principal, baseStart, baseEnd time.Time) {
 	bs, be := baseStart.UnixMilli(), baseEnd.UnixMilli()
 
 	// Baseline: where and when this account usually signs in successfully.
-	countries, asns := map[[2]byte]bool{}, map[uint32]bool{}
-	var hours [24]int
-	nBase := 0
+	base := p.base
+	if base == nil {
+		base = newBaseline()
+	}
 	for _, s := range list {
 		if s.result != rSuccess || s.t < bs || s.t >= be || s.ioc || s.t == 0 {
 			continue
 		}
-		nBase += int(s.n)
-		pl := h.place(s)
-		if pl.country[0] != 0 {
-			countries[pl.country] = true
-		}
-		if pl.asn != 0 {
-			asns[pl.asn] = true
-		}
-		hours[s.time().In(c.Location).Hour()] += int(s.n)
+		base.add(h.place(s), s.time().In(c.Location).Hour(), int(s.n))
 	}
+	countries, asns, hours, nBase := base.countries, base.asns, base.hours, base.n
 	history := p.name != "" && !p.service && nBase >= c.MinBaseline
 
 	var prev *signIn
