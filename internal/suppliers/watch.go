@@ -139,7 +139,7 @@ func (w *Watcher) Handle(ctx context.Context, raw []byte, v *scan.Verdict) {
 	} else {
 		book = NewBook(0, nil)
 	}
-	entries := concerned(book, org, from.Name, f.SIRENs())
+	entries := Concerned(book, m, f)
 	var hist []History
 	for _, e := range entries {
 		h, err := HistoryOf(ctx, w.Register.Store, e)
@@ -151,8 +151,11 @@ func (w *Watcher) Handle(ctx context.Context, raw []byte, v *scan.Verdict) {
 	w.alert(ctx, m, v, f, hist, entries)
 }
 
-// concerned are the suppliers a message speaks for or imitates.
-func concerned(b *Book, org, display string, sirens []string) []*Entry {
+// Concerned are the suppliers a message speaks for or imitates: its
+// From's domain's, a look-alike's, its display name's, and those its
+// invoices or text name by SIREN/SIRET.
+func Concerned(b *Book, m *message.Message, f *invoice.Findings) []*Entry {
+	org, display, sirens := Registrable(m.FromAddr().Domain()), m.FromAddr().Name, f.SIRENs()
 	var out []*Entry
 	add := func(e *Entry) {
 		if e != nil && !hasEntry(out, e) {
@@ -263,15 +266,10 @@ func ComposeAlert(from, to string, m *message.Message, v *scan.Verdict, f *invoi
 		w("  %s  (%s)", invoice.FormatIBAN(i.Value), where)
 	}
 	for _, h := range hist {
+		var hb strings.Builder
+		h.WriteText(&hb, "fr")
 		w("")
-		w("Historique du fournisseur %s (n° %d, SIREN %s, domaine %s) :", h.Entry.Name, h.Entry.ID, or(h.Entry.SIREN, "?"), or(h.Entry.Domain, "?"))
-		for _, k := range h.Entry.Banks {
-			w("  %s  %-9s vu %d fois (%d authentifiés), du %s au %s", invoice.FormatIBAN(k.IBAN), k.Status, k.Seen,
-				k.Authenticated, k.FirstSeen.Format("02/01/2006"), k.LastSeen.Format("02/01/2006"))
-		}
-		for _, e := range h.Events[:min(len(h.Events), 10)] {
-			w("  %s  %s  %s  %s", e.At.Format("02/01/2006 15:04"), e.Actor, e.Action, e.Detail)
-		}
+		b.WriteString(strings.ReplaceAll(hb.String(), "\n", "\r\n"))
 	}
 	w("")
 	w("À faire : vérifier aussi les changements de RIB et les paiements des 30 derniers jours pour ce fournisseur ;")

@@ -122,8 +122,8 @@ func TestWatcherLearnsAndAlerts(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"compta@example-hopital.fr", "Coordonn=C3=A9es_bancaires_=C3=A0_v=C3=A9rifier",
-			invoice.FormatIBAN(changed), "Historique du fournisseur Papeterie Fictive SARL",
-			invoice.FormatIBAN(old) + "  confirmed", "pending", "alice  import", "appel à un numéro déjà connu"} {
+			invoice.FormatIBAN(changed), "Fournisseur 1 : Papeterie Fictive SARL",
+			"confirmé", "À CONFIRMER", "alice", "import:export.csv:2", "appel à un numéro déjà connu"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("alert lacks %q:\n%s", want, got)
 			}

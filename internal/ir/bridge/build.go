@@ -58,6 +58,7 @@ func NewService(d Deps) (*incident.Service, error) {
 	if d.Trace != nil {
 		o.Trace = Trace{Log: d.Trace}
 	}
+	o.Suppliers = Suppliers{Store: d.DB.Suppliers(), Limits: cfg.MessageLimits()}
 	o.Passage = Passage{Trace: d.Trace, Runs: d.DB.PostureRuns(), OrgDomains: cfg.Org.Domains, QuarantineAt: cfg.Policy.QuarantineAt}
 	if k := cfg.Incidents.JournalKey; k != "" {
 		if o.Sealer, err = journal.LoadKey(k); err != nil {

@@ -177,6 +177,11 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 	if err != nil {
 		return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
 	}
+	if verdict != nil {
+		if err := s.attachSupplierHistory(ctx, id, raw, verdict, r.By); err != nil {
+			return rec, saved, fmt.Errorf("incident %d: supplier history: %w", id, err)
+		}
+	}
 	return rec, saved, nil
 }
 

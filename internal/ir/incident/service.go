@@ -27,6 +27,7 @@ type Service struct {
 	mailLogs    MailLogs
 	renderer    Renderer
 	passage     PassageExplainer
+	suppliers   SupplierHistory
 	profile     Profile
 	sealer      journal.Sealer
 	witness     *journal.Witness
@@ -52,6 +53,9 @@ type Options struct {
 	// Passage says why the campaign got through, for the reports that
 	// have the section (internal/ir/bridge over internal/posture; nil: none).
 	Passage PassageExplainer
+	// Suppliers gives the supplier register's history of the suppliers a
+	// reported invoice-fraud message concerns (nil: none attached).
+	Suppliers SupplierHistory
 	Profile Profile // the organisation and its contacts, for reports
 	// Sealer seals every journal entry with a key kept outside the
 	// database (nil: no seal).
@@ -72,7 +76,7 @@ func New(o Options) (*Service, error) {
 		return nil, errors.New("incident: no repository")
 	}
 	s := &Service{repo: o.Repo, playbooks: o.Playbooks, evidence: o.Evidence, maxEvidence: o.MaxEvidence,
-		scanner: o.Scanner, sink: o.Indicators, trace: o.Trace, mailLogs: o.MailLogs, renderer: o.Renderer, passage: o.Passage,
+		scanner: o.Scanner, sink: o.Indicators, trace: o.Trace, mailLogs: o.MailLogs, renderer: o.Renderer, passage: o.Passage, suppliers: o.Suppliers,
 		profile: o.Profile, sealer: o.Sealer, witness: o.Witness, now: o.Now, log: o.Log}
 	if s.playbooks == nil {
 		c, err := playbook.Load()
