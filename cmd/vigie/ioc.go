@@ -158,11 +158,8 @@ func runIOCAdd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	n := ioc.NewIndicator{Reason: *reason, AddedBy: *by, Source: *source, Tags: ioc.NormalizeTags(*tags),
 		Confidence: *confidence, TLP: *tlp, Force: *force}
-	if n.Kind, n.Mode, n.TTL, err = parseKindModeTTL(*kind, *mode, *ttl); err != nil {
+	if n.Kind, n.Mode, n.TTL, err = parseKindModeTTL(*kind, *mode, *ttl, *tlp); err != nil {
 		return err
-	}
-	if _, err := ioc.ParseTLP(*tlp); err != nil {
-		return usageErr("%v", err)
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -202,11 +199,9 @@ func runIOCCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(values) == 0 {
 		return usageErr("usage: vigie ioc check VALUE...")
 	}
-	var k ioc.Kind
-	if *kind != "" {
-		if k, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
+	k, err := optKind(*kind)
+	if err != nil {
+		return err
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -292,10 +287,8 @@ func runIOCList(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	flt := ioc.Filter{All: *all, Source: *source, Limit: *limit}
 	var err error
-	if *kind != "" {
-		if flt.Kind, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
+	if flt.Kind, err = optKind(*kind); err != nil {
+		return err
 	}
 	if *mode != "" {
 		if flt.Mode, err = ioc.ParseMode(*mode); err != nil {
@@ -348,11 +341,9 @@ func runIOCShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(refs) == 0 {
 		return usageErr("usage: vigie ioc show ID|VALUE...")
 	}
-	var k ioc.Kind
-	if *kind != "" {
-		if k, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
+	k, err := optKind(*kind)
+	if err != nil {
+		return err
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -437,11 +428,9 @@ func runIOCRm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(refs) == 0 {
 		return usageErr("usage: vigie ioc rm ID|VALUE... [--by USER]")
 	}
-	var k ioc.Kind
-	if *kind != "" {
-		if k, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
+	k, err := optKind(*kind)
+	if err != nil {
+		return err
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -475,13 +464,26 @@ func runIOCRm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// parseKindModeTTL reads the --kind (optional), --mode and --ttl flags
-// shared by add and import.
-func parseKindModeTTL(kind, mode, ttl string) (k ioc.Kind, m ioc.Mode, d time.Duration, err error) {
-	if kind != "" {
-		if k, err = ioc.ParseKind(kind); err != nil {
-			return k, m, d, usageErr("%v", err)
-		}
+// optKind reads an optional --kind flag.
+func optKind(kind string) (ioc.Kind, error) {
+	if kind == "" {
+		return "", nil
+	}
+	k, err := ioc.ParseKind(kind)
+	if err != nil {
+		return "", usageErr("%v", err)
+	}
+	return k, nil
+}
+
+// parseKindModeTTL reads the --kind (optional), --mode, --ttl and --tlp
+// flags shared by add and import.
+func parseKindModeTTL(kind, mode, ttl, tlp string) (k ioc.Kind, m ioc.Mode, d time.Duration, err error) {
+	if k, err = optKind(kind); err != nil {
+		return k, m, d, err
+	}
+	if _, err = ioc.ParseTLP(tlp); err != nil {
+		return k, m, d, usageErr("%v", err)
 	}
 	if m, err = ioc.ParseMode(mode); err != nil {
 		return k, m, d, usageErr("%v", err)

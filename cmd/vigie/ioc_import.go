@@ -42,11 +42,8 @@ func runIOCImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if opts.Format, err = ioc.ParseFormat(*format); err != nil {
 		return usageErr("%v", err)
 	}
-	if opts.Kind, opts.Mode, opts.TTL, err = parseKindModeTTL(*kind, *mode, *ttl); err != nil {
+	if opts.Kind, opts.Mode, opts.TTL, err = parseKindModeTTL(*kind, *mode, *ttl, *tlp); err != nil {
 		return err
-	}
-	if _, err := ioc.ParseTLP(*tlp); err != nil {
-		return usageErr("%v", err)
 	}
 	svc, done, err := f.service(ctx)
 	if err != nil {
@@ -130,10 +127,8 @@ func runIOCExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageErr("%v", err)
 	}
 	flt := ioc.Filter{All: *all, Source: *source}
-	if *kind != "" {
-		if flt.Kind, err = ioc.ParseKind(*kind); err != nil {
-			return usageErr("%v", err)
-		}
+	if flt.Kind, err = optKind(*kind); err != nil {
+		return err
 	}
 	if *mode != "" {
 		if flt.Mode, err = ioc.ParseMode(*mode); err != nil {
