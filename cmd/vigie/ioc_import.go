@@ -87,6 +87,9 @@ func runIOCImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if res.Excluded > 0 {
 			fmt.Fprintf(stdout, f.tr(", %d exclusions (liste d'autorisation)", ", %d exclusions (allow list)"), res.Excluded)
 		}
+		if res.Widened > 0 {
+			fmt.Fprintf(stdout, f.tr(", %d entrées « *.nom » élargies au nom lui-même", ", %d \"*.name\" entries widened to the name itself"), res.Widened)
+		}
 		if res.Restored > 0 {
 			fmt.Fprintf(stdout, f.tr(", %d retirés restaurés dans l'historique", ", %d removed ones restored as history"), res.Restored)
 		}

@@ -69,3 +69,46 @@ func TestImportsSayWhatHappened(t *testing.T) {
 		})
 	}
 }
+
+// Issue 14, point 4: `ioc export --format json --all` then `ioc import
+// --format json` into another store is a backup and a restore: the removed
+// indicator stays removed, who/why/when come back, and `ioc rm` takes a
+// value.
+func TestJSONBackupThroughTheCLI(t *testing.T) {
+	dir := t.TempDir()
+	from := "--store=sqlite:" + filepath.Join(dir, "a.db")
+	to := "--store=sqlite:" + filepath.Join(dir, "b.db")
+	run := func(want int, args ...string) string {
+		t.Helper()
+		code, out, errs := vigie(t, args...)
+		if code != want {
+			t.Fatalf("vigie %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
+		}
+		return out + errs
+	}
+	run(0, "ioc", "add", "phish-kit.example", "--reason", "kit", "--by", "alice", "--tags", "chorus,kit", "--tlp", "amber",
+		"--confidence", "70", "--mode", "watch", from)
+	run(0, "ioc", "add", "phish-kit.example", "--reason", "confirmé", "--by", "bob", "--source", "incident:3", from) // watch → block
+	run(0, "ioc", "add", "198.51.100.23", "--by", "alice", from)
+	run(0, "ioc", "rm", "198.51.100.23", "--by", "carol", from)
+	backup := filepath.Join(dir, "backup.json")
+	run(0, "ioc", "export", "--format", "json", "--all", "-o", backup, from)
+	out := run(0, "ioc", "import", "--format", "json", backup, "--lang", "en", to)
+	if !strings.Contains(out, "1 indicators imported") || !strings.Contains(out, "1 removed ones restored") {
+		t.Errorf("restore: %s", out)
+	}
+	run(0, "ioc", "import", "--format", "json", backup, to) // twice: nothing doubles
+	show := run(0, "ioc", "show", "phish-kit.example", to)
+	for _, want := range []string{"mode:          block", "source:        incident:3", "reason:        confirmé", "added by:      bob",
+		"tags:          chorus, kit", "confidence:    70", "tlp:           amber"} {
+		if !strings.Contains(show, want) {
+			t.Errorf("restored indicator lacks %q:\n%s", want, show)
+		}
+	}
+	if list := run(0, "ioc", "list", to); strings.Contains(list, "198.51.100.23") {
+		t.Errorf("the removed indicator came back live:\n%s", list)
+	}
+	if all := run(0, "ioc", "list", "--all", to); strings.Count(all, "198.51.100.23") != 1 || !strings.Contains(all, "removed") {
+		t.Errorf("history after two restores:\n%s", all)
+	}
+}

@@ -102,6 +102,9 @@ func (p *rbldnsdParser) line(line string) error {
 	}
 	switch {
 	case strings.HasPrefix(entry, "*.") || entry[0] == '.':
+		if entry[0] == '*' {
+			p.fr.res.Widened++
+		}
 		v, err := Parse(KindDomain, entry)
 		if err != nil {
 			return err
