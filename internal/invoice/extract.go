@@ -102,7 +102,14 @@ func (f *Findings) addIBAN(v, where, file string) {
 }
 
 func (f *Findings) text(s, where, file string) {
-	FindIBANs(s, func(v string) { f.addIBAN(v, where, file) })
+	found := false
+	FindIBANs(s, func(v string) { f.addIBAN(v, where, file); found = true })
+	if !found {
+		// A BIC matters beside an IBAN only, and its label search is the
+		// costly part on a long text.
+		FindIDs(s, &f.IDs)
+		return
+	}
 	FindBICs(s, func(v string) {
 		if !contains(f.BICs, v) && len(f.BICs) < maxPerKind {
 			f.BICs = append(f.BICs, v)

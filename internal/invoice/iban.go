@@ -111,7 +111,11 @@ func isAlnum(c byte) bool { return isUpper(c) || isDigit(c) || c >= 'a' && c <= 
 // pass the checksum, which leaves one false candidate in 97.
 func FindIBANs(text string, fn func(iban string)) {
 	for i := 0; i+4 <= len(text); i++ {
-		if !isDigit(text[i+2]) || !isDigit(text[i+3]) || !isAlnum(text[i]) || i > 0 && isAlnum(text[i-1]) {
+		if !isDigit(text[i+3]) {
+			i++ // nor can the next position start one: its check digits would begin here
+			continue
+		}
+		if !isDigit(text[i+2]) || !isAlnum(text[i]) || i > 0 && isAlnum(text[i-1]) {
 			continue
 		}
 		cc := [2]byte{text[i] &^ 0x20, text[i+1] &^ 0x20} // upper-cased
@@ -180,44 +184,41 @@ func ValidBIC(s string) bool {
 // within a few characters: without its label an eight-letter capitalised
 // word ("PAIEMENT") is as likely as a bank code.
 func FindBICs(text string, fn func(bic string)) {
-	upper := asciiUpper(text)
-	for _, label := range []string{"BIC", "SWIFT"} {
+	eachLabel(text, []string{"BIC", "Bic", "bic", "SWIFT", "Swift", "swift"}, func(at int) {
+		// Skip the label's tail (" code", "/SWIFT", " : ").
+		rest := text[at:min(len(text), at+40)]
+		for _, tok := range strings.FieldsFunc(rest, func(r rune) bool {
+			return r == ' ' || r == ':' || r == '/' || r == '\n' || r == '\t' || r == '(' || r == ')' || r == '.' || r == ',' || r == ';'
+		}) {
+			t := strings.ToUpper(tok)
+			if t == "CODE" || t == "SWIFT" || t == "BIC" {
+				continue
+			}
+			if ValidBIC(tok) {
+				fn(tok)
+			}
+			break
+		}
+	})
+}
+
+// eachLabel calls fn with the offset just past each occurrence of one of
+// the labels (as written: "SIRET", "Siret", "siret") that starts a word.
+// strings.Index is vectorised: a few passes over a long text cost less
+// than one byte-by-byte case-folding pass.
+func eachLabel(text string, labels []string, fn func(after int)) {
+	for _, label := range labels {
 		for i := 0; ; {
-			k := strings.Index(upper[i:], label)
+			k := strings.Index(text[i:], label)
 			if k < 0 {
 				break
 			}
-			at := i + k + len(label)
-			i = at
-			if at-len(label) > 0 && isAlnum(upper[at-len(label)-1]) {
+			at := i + k
+			i = at + len(label)
+			if at > 0 && isAlnum(text[at-1]) {
 				continue
 			}
-			// Skip the label's tail (" code", "/SWIFT", " : ").
-			rest := text[at:min(len(text), at+40)]
-			for _, tok := range strings.FieldsFunc(rest, func(r rune) bool {
-				return r == ' ' || r == ':' || r == '/' || r == '\n' || r == '\t' || r == '(' || r == ')' || r == '.' || r == ',' || r == ';'
-			}) {
-				t := strings.ToUpper(tok)
-				if t == "CODE" || t == "SWIFT" || t == "BIC" {
-					continue
-				}
-				if ValidBIC(tok) {
-					fn(tok)
-				}
-				break
-			}
+			fn(i)
 		}
 	}
-}
-
-// asciiUpper upper-cases ASCII letters only, so that byte offsets in the
-// result are those of s (strings.ToUpper may change lengths).
-func asciiUpper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
 }

@@ -117,55 +117,47 @@ func (ids *IDs) add(list *[]string, v string) {
 // bare nine-digit number is too often something else) and the French VAT
 // numbers, whose key makes them recognisable anywhere.
 func FindIDs(text string, ids *IDs) {
-	upper := asciiUpper(text)
-	for _, label := range []string{"SIRET", "SIREN"} {
-		for i := 0; ; {
-			k := strings.Index(upper[i:], label)
-			if k < 0 {
+	eachLabel(text, []string{"SIRET", "Siret", "siret", "SIREN", "Siren", "siren"}, func(i int) {
+		// The number: digits with single spaces or dots, after ":", "n°"
+		// or "no".
+		j := i
+		for j < len(text) && j < i+12 && !isDigit(text[j]) {
+			j++
+		}
+		var num []byte
+		for ; j < len(text) && len(num) < 14; j++ {
+			c := text[j]
+			if isDigit(c) {
+				num = append(num, c)
+			} else if (c == ' ' || c == '.') && j+1 < len(text) && isDigit(text[j+1]) {
+				continue
+			} else {
 				break
 			}
-			i += k + len(label)
-			// The number: digits with single spaces or dots, after ":",
-			// "n°" or "no".
-			j := i
-			for j < len(text) && j < i+12 && !isDigit(text[j]) {
-				j++
-			}
-			var num []byte
-			for ; j < len(text) && len(num) < 14; j++ {
-				c := text[j]
-				if isDigit(c) {
-					num = append(num, c)
-				} else if (c == ' ' || c == '.') && j+1 < len(text) && isDigit(text[j+1]) {
-					continue
-				} else {
-					break
-				}
-			}
-			switch s := string(num); {
-			case len(s) == 14 && ValidSIRET(s):
-				ids.add(&ids.SIRET, s)
-			case len(s) == 9 && ValidSIREN(s):
-				ids.add(&ids.SIREN, s)
-			}
 		}
-	}
+		switch s := string(num); {
+		case len(s) == 14 && ValidSIRET(s):
+			ids.add(&ids.SIRET, s)
+		case len(s) == 9 && ValidSIREN(s):
+			ids.add(&ids.SIREN, s)
+		}
+	})
 	for i := 0; ; {
-		k := strings.Index(upper[i:], "FR")
+		k := strings.Index(text[i:], "FR")
 		if k < 0 {
 			break
 		}
 		at := i + k
 		i = at + 2
-		if at > 0 && isAlnum(upper[at-1]) {
+		if at > 0 && isAlnum(text[at-1]) || at+2 >= len(text) || !isDigit(text[at+2]) && text[at+2] != ' ' {
 			continue
 		}
 		var num []byte
-		for j := at + 2; j < len(upper) && len(num) < 11; j++ {
-			c := upper[j]
+		for j := at + 2; j < len(text) && len(num) < 11; j++ {
+			c := text[j]
 			if isDigit(c) {
 				num = append(num, c)
-			} else if c != ' ' || j+1 >= len(upper) || !isDigit(upper[j+1]) {
+			} else if c != ' ' || j+1 >= len(text) || !isDigit(text[j+1]) {
 				break
 			}
 		}

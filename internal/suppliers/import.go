@@ -128,7 +128,7 @@ func ParseCSV(r io.Reader) ([]Row, error) {
 	}
 	var rows []Row
 	for {
-		line, _ := cr.FieldPos(0)
+		line := 0
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -144,7 +144,9 @@ func ParseCSV(r io.Reader) ([]Row, error) {
 			}
 			continue
 		}
-		line, _ = cr.FieldPos(0)
+		if len(rec) > 0 {
+			line, _ = cr.FieldPos(0)
+		}
 		if len(rows) >= maxImportRows {
 			errs = append(errs, LineError{Line: line, FR: "trop de lignes", EN: "too many lines"})
 			break

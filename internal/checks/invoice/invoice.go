@@ -183,10 +183,8 @@ func Authenticated(in *scan.Input) bool { return suppliers.Authenticated(in.Auth
 // request raises BANK_DETAILS_CHANGE_REQUEST: the phrasing of a change of
 // bank details, with the new details attached or replies sent elsewhere.
 func (c *Check) request(in *scan.Input, out *scan.Emitter) {
-	i := c.Request(in)
-	if i < 0 {
-		return
-	}
+	// The means first: most messages have neither, and the phrase search
+	// reads the whole text.
 	how := ""
 	if len(in.Msg.Attachments) > 0 {
 		how = "pièce jointe " + in.Msg.Attachments[0].Filename
@@ -197,7 +195,10 @@ func (c *Check) request(in *scan.Input, out *scan.Emitter) {
 			break
 		}
 	}
-	if how != "" {
+	if how == "" {
+		return
+	}
+	if i := c.Request(in); i >= 0 {
 		out.Emit("BANK_DETAILS_CHANGE_REQUEST", "« "+c.entries[i].Text+" », "+how)
 	}
 }
