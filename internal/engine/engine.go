@@ -157,6 +157,9 @@ func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message
 	if env.MailFrom == "" {
 		if rp := m.Header.Get("Return-Path"); rp != "" {
 			env.MailFrom = strings.Trim(strings.TrimSpace(rp), "<>")
+			if env.MailFrom == "" {
+				env.MailFrom = scan.NullSender // Return-Path: <>
+			}
 		}
 	}
 	r, _ := trustedResults(a.Trust, a.ARCSealers, m, hops, c)

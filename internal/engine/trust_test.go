@@ -27,3 +27,18 @@ func TestOnlyReviewedSignalsLowerTheScore(t *testing.T) {
 		}
 	}
 }
+
+// A stored message's "Return-Path: <>" is the null reverse path, not an
+// unknown envelope: the sender family judges it.
+func TestNullReturnPathIsTheNullSender(t *testing.T) {
+	s, err := New(gatewayConfig(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := msg("Return-Path: <>\nFrom: \"Total AV\" <reply@antivirus-exemple.com>\nTo: agent@example-hopital.fr\nSubject: Votre appareil est infecte\nDate: Sat, 08 Mar 2025 11:11:27 +0000\nMessage-ID: <n1@antivirus-exemple.com>\nContent-Type: text/html",
+		"<p>Renouvelez votre protection.</p>")
+	v := s.Scan(t.Context(), raw, scan.Envelope{})
+	if v.Envelope.MailFrom != scan.NullSender || !v.Has("ENVELOPE_NULL_SENDER") {
+		t.Errorf("mail from %q, signals %v", v.Envelope.MailFrom, names(v))
+	}
+}

@@ -23,11 +23,18 @@ type Envelope struct {
 	// none. RDNSKnown says whether a lookup was done (or recorded) at all.
 	RDNS      string   `json:"rdns,omitempty"`
 	RDNSKnown bool     `json:"rdns_known,omitempty"`
+	// MailFrom is the reverse path without angle brackets; NullSender
+	// ("<>") for the null reverse path of bounces and auto-replies, ""
+	// when the envelope is unknown (a stored message without Return-Path).
 	MailFrom  string   `json:"mail_from,omitempty"`
 	RcptTo    []string `json:"rcpt_to,omitempty"`
 	// Authenticated is true for mail submitted by an authenticated local user.
 	Authenticated bool `json:"authenticated,omitempty"`
 }
+
+// NullSender is Envelope.MailFrom for the null reverse path, MAIL FROM:<>
+// (RFC 5321 §4.5.5).
+const NullSender = "<>"
 
 // Action is what the gateway does with a message, in increasing severity.
 type Action string

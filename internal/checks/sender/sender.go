@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -108,17 +109,16 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("PHPMAILER", "")
 	}
 
-	// Reply-To leading elsewhere.
-	if len(m.ReplyTo) > 0 && from.Addr != "" && in.List == "" {
-		rd := m.ReplyTo[0].Domain()
-		if rd != "" && urlx.Registrable(rd) != in.FromOrg {
-			// A free mailbox other than the sender's own: the answer goes
-			// to an account that did not send the message.
-			if c.IsFreemail(rd) {
-				out.Emit("REPLYTO_FREEMAIL", rd)
-			} else {
-				out.Emit("REPLYTO_OTHER_DOMAIN", rd)
-			}
+	c.replyTo(in, out)
+	if nullSenderOutsideReports(in) {
+		out.Emit("ENVELOPE_NULL_SENDER", "")
+	}
+	for _, d := range []string{in.FromDomain, in.MailFromDomain} {
+		// A user's own subdomain of a publishing platform
+		// (x.firebaseapp.com): anyone can send from one in minutes.
+		if _, ok := links.UserSite(d); ok {
+			out.Emit("FROM_FREE_HOSTING", d)
+			break
 		}
 	}
 
@@ -338,4 +338,52 @@ func bounceTracking(token, local, envelope string, in *scan.Input) bool {
 	}
 	envLocal := envelope[:at]
 	return envLocal != strings.ToLower(local) && strings.Contains(envLocal, strings.ToLower(token))
+}
+
+// replyTo judges where answers go. A free mailbox other than the sender's
+// own address, on another provider or on the same one
+// (pr3697787@gmail.com answered at europeanbanklondom@gmail.com), sends
+// the answer to an account that did not write the message: the shape of
+// advance-fee and gift-card fraud (SpamAssassin's FREEMAIL_FORGED_REPLYTO
+// and FREEMAIL_REPLYTO). Lists set Reply-To to the list or the author and
+// are left alone.
+func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	from := m.FromAddr()
+	if len(m.ReplyTo) == 0 || from.Addr == "" || in.List != "" {
+		return
+	}
+	rt := m.ReplyTo[0]
+	rd := rt.Domain()
+	switch {
+	case rd == "":
+	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
+		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
+	case urlx.Registrable(rd) != in.FromOrg:
+		out.Emit("REPLYTO_OTHER_DOMAIN", rd)
+	case c.IsFreemail(rd) && !strings.EqualFold(rt.Addr, from.Addr):
+		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
+	}
+}
+
+// nullSenderOutsideReports reports a message sent with the null reverse
+// path (MAIL FROM:<>) that is none of the messages the null path is for:
+// delivery status notifications and read receipts (multipart/report,
+// RFC 5321 §4.5.5, RFC 3464, RFC 8098) and automatic replies (RFC 3834
+// §3.3, marked Auto-Submitted, or X-Autoreply and Precedence: auto_reply by
+// older responders). Mass mailers use it so that bounces go nowhere and
+// no return address can be reported.
+func nullSenderOutsideReports(in *scan.Input) bool {
+	if in.Env.MailFrom != "<>" {
+		return false
+	}
+	h := in.Msg.Header
+	if a := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); a != "" && a != "no" {
+		return false
+	}
+	if h.Has("X-Autoreply") || h.Has("X-Autorespond") || strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
+		return false
+	}
+	ct := strings.ToLower(h.Get("Content-Type"))
+	return !strings.HasPrefix(strings.TrimSpace(ct), "multipart/report")
 }

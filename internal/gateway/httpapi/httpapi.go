@@ -236,6 +236,9 @@ func envelope(r *http.Request) (scan.Envelope, error) {
 		return r.Header.Get(hdr)
 	}
 	env := scan.Envelope{HELO: get("helo", "Helo"), MailFrom: strings.Trim(get("mail_from", "From"), "<>")}
+	if strings.TrimSpace(get("mail_from", "From")) == scan.NullSender {
+		env.MailFrom = scan.NullSender
+	}
 	if ip := get("ip", "IP"); ip != "" {
 		a, err := netip.ParseAddr(ip)
 		if err != nil {

@@ -88,6 +88,9 @@ func (m *session) MailFrom(from string, mod *gomilter.Modifier) (gomilter.Respon
 		return gomilter.NewResponseStr(byte(gomilter.ActReplyCode), replyTempfail), nil
 	}
 	m.env.MailFrom = from
+	if from == "" {
+		m.env.MailFrom = scan.NullSender // MAIL FROM:<>, a bounce or an auto-reply
+	}
 	if mod.Macros["{auth_authen}"] != "" {
 		m.env.Authenticated = true
 	}

@@ -254,6 +254,9 @@ func (m *session) Data(r io.Reader) error {
 		defer func() { mt.DataTime.Observe(time.Since(start).Seconds()) }()
 	}
 	env := scan.Envelope{ClientIP: m.ip, HELO: m.conn.Hostname(), MailFrom: m.from, RcptTo: append([]string(nil), m.to...)}
+	if m.from == "" {
+		env.MailFrom = scan.NullSender // MAIL FROM:<>
+	}
 	qid := queue.NewID()
 	log := s.logger().With("queue_id", qid)
 	if err := sp.Err(); err != nil {

@@ -1,0 +1,90 @@
+package sender
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// emitted runs the check on a message and returns the signals it raised.
+func emitted(t *testing.T, raw string, env scan.Envelope) map[string]string {
+	t.Helper()
+	b := []byte(strings.ReplaceAll(strings.TrimLeft(raw, "\n"), "\n", "\r\n"))
+	in := scan.NewInput(b, message.Parse(b, message.DefaultLimits()), env)
+	var out scan.Emitter
+	New(nil).Check(context.Background(), in, &out)
+	got := map[string]string{}
+	for _, name := range []string{"REPLYTO_FREEMAIL", "REPLYTO_OTHER_DOMAIN", "ENVELOPE_NULL_SENDER", "FROM_FREE_HOSTING"} {
+		if out.Emitted(name) {
+			got[name] = ""
+		}
+	}
+	return got
+}
+
+const base = "To: marie.martin@example-hopital.fr\nSubject: Information\nDate: Tue, 12 Mar 2024 09:14:01 +0100\nMessage-ID: <s1@example.net>\n"
+
+func TestReplyToAndEnvelope(t *testing.T) {
+	cases := []struct {
+		name string
+		raw  string
+		env  scan.Envelope
+		want []string // among the four signals above
+	}{
+		{"reply to another mailbox of the same free provider (advance-fee fraud)",
+			"From: paul rose <pr3697787@gmail.com>\nReply-To: europeanbanklondom@gmail.com\n" + base + "\nAttention beneficiary.\n",
+			scan.Envelope{}, []string{"REPLYTO_FREEMAIL"}},
+		{"reply to a free mailbox of another provider",
+			"From: Compta <compta@fournisseur-exemple.fr>\nReply-To: compta.fournisseur@outlook.fr\n" + base + "\nNouveau RIB.\n",
+			scan.Envelope{}, []string{"REPLYTO_FREEMAIL"}},
+		{"reply to the sender's own free mailbox",
+			"From: Jeanne <jeanne.durand@gmail.com>\nReply-To: Jeanne <Jeanne.Durand@gmail.com>\n" + base + "\nBonjour.\n",
+			scan.Envelope{}, nil},
+		{"reply to another address of the sender's company",
+			"From: Service <noreply@fournisseur-exemple.fr>\nReply-To: contact@fournisseur-exemple.fr\n" + base + "\nBonjour.\n",
+			scan.Envelope{}, nil},
+		{"a list sets Reply-To to the author's free mailbox",
+			"From: list@lists.example.org\nReply-To: author@gmail.com\nList-Id: <dev.lists.example.org>\n" + base + "\nPatch.\n",
+			scan.Envelope{}, nil},
+		{"null sender on an ordinary message",
+			"From: \"Total AV\" <reply@telekom-exemple.com>\n" + base + "Content-Type: text/html\n\n<p>Votre appareil est infecté</p>\n",
+			scan.Envelope{MailFrom: scan.NullSender}, []string{"ENVELOPE_NULL_SENDER"}},
+		{"null sender on a delivery report",
+			"From: MAILER-DAEMON@mx.example.net\n" + base + "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\nUndelivered.\n--b--\n",
+			scan.Envelope{MailFrom: scan.NullSender}, nil},
+		{"null sender on an out-of-office reply",
+			"From: Dr Martin <p.martin@chu-exemple.fr>\nAuto-Submitted: auto-replied\n" + base + "\nJe suis absent jusqu'au 15 mars.\n",
+			scan.Envelope{MailFrom: scan.NullSender}, nil},
+		{"unknown envelope is not the null sender",
+			"From: Service <service@fournisseur-exemple.fr>\n" + base + "\nBonjour.\n",
+			scan.Envelope{}, nil},
+		{"sending from a Firebase project's subdomain",
+			"From: Groupe de sécurité <no-reply@rtgfyuj-13.firebaseapp.com>\n" + base + "\nVotre stockage est plein.\n",
+			scan.Envelope{MailFrom: "no-reply@rtgfyuj-13.firebaseapp.com"}, []string{"FROM_FREE_HOSTING"}},
+		{"bouncing through a Netlify site",
+			"From: Service <service@fournisseur-exemple.fr>\n" + base + "\nBonjour.\n",
+			scan.Envelope{MailFrom: "bounce@promo-x1.netlify.app"}, []string{"FROM_FREE_HOSTING"}},
+		{"the platform's own domain is not a user's site",
+			"From: Firebase <noreply@firebase.google.com>\n" + base + "\nYour project.\n",
+			scan.Envelope{MailFrom: "bounce@google.com"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := emitted(t, tc.raw, tc.env)
+			var names []string
+			for n := range got {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			if !slices.Equal(names, want) {
+				t.Errorf("got %v, want %v", names, want)
+			}
+		})
+	}
+}
