@@ -204,6 +204,10 @@ func trainingSet(items []corpus.Item, hashes []string, ex []weights.Example) ([]
 		if it.Part != corpus.Train || seen[hashes[i]] || len(labels[hashes[i]]) > 1 {
 			continue
 		}
+		if corpus.Mislabelled(hashes[i]) {
+			info.Errata++
+			continue
+		}
 		seen[hashes[i]] = true
 		out = append(out, ex[i])
 		info.Sources[string(it.Label)+"/"+it.Source]++

@@ -89,3 +89,29 @@ func TestSharedCorpusSplit(t *testing.T) {
 		}
 	}
 }
+
+// Every erratum names a file of the shared corpus, by its body hash, in
+// the source it says.
+func TestErrataNameCorpusFiles(t *testing.T) {
+	dirs := []string{"../../../shared/corpus/ham", "../../../shared/corpus/ham-business"}
+	if _, err := os.Stat(dirs[0]); err != nil {
+		t.Skip("../shared is not beside the repository")
+	}
+	items, err := List(nil, dirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, it := range items {
+		raw, err := Read(it.Path, 50<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found[BodyHash(raw)] = it.Source
+	}
+	for _, e := range Errata {
+		if src, ok := found[e.BodyHash]; !ok || src != e.Source {
+			t.Errorf("erratum %s (%s): not a %s file of the corpus", e.BodyHash, e.Reason, e.Source)
+		}
+	}
+}

@@ -22,6 +22,9 @@ func phishFixtures(t *testing.T) map[string][]byte {
 	for _, c := range frenchCampaigns() {
 		out[c.name] = c.raw
 	}
+	for _, c := range advanceFeeLetters() {
+		out["advance fee/"+c.name] = c.raw
+	}
 	b, err := os.ReadFile("testdata/chorus-pro-phish.eml")
 	if err != nil {
 		t.Fatal(err)

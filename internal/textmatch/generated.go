@@ -19,6 +19,16 @@ func Generated(w string, minLen int) bool {
 	letters, vowels, digits := 0, 0, 0
 	cons, maxCons, run, maxRun := 0, 0, 0, 0 // consonants: within one case, and across cases
 	caseFlips, digitFlips := 0, 0
+	// The longest consonant cluster that no language writes: a run of
+	// five or more that is not a syllable's coda followed by the next
+	// one's onset (armSTRong, engLBRecht).
+	strange, runStart := 0, -1
+	endRun := func(end int) {
+		if runStart >= 0 && end-runStart >= 5 && !naturalCluster(strings.ToLower(w[runStart:end])) {
+			strange = max(strange, end-runStart)
+		}
+		runStart = -1
+	}
 	var prev byte
 	for i := 0; i < len(w); i++ {
 		c := w[i]
@@ -38,18 +48,24 @@ func Generated(w string, minLen int) bool {
 			if isLetter && !prevDigit && (c >= 'a') != (pc >= 'a') {
 				caseFlips++
 				cons = 0 // an acronym ends (MailNFTlaunch)
+				endRun(i)
 			}
 		}
 		if isDigit {
 			digits++
 			cons, run = 0, 0
+			endRun(i)
 			continue
 		}
 		letters++
 		if strings.IndexByte("aeiouy", lower) >= 0 {
 			vowels++
 			cons, run = 0, 0
+			endRun(i)
 			continue
+		}
+		if runStart < 0 {
+			runStart = i
 		}
 		// Digraphs count once: pinyin and European names cluster them
 		// (zhang, schmidt).
@@ -61,6 +77,7 @@ func Generated(w string, minLen int) bool {
 		maxCons = max(maxCons, cons)
 		maxRun = max(maxRun, run)
 	}
+	endRun(len(w))
 	switch {
 	case digitFlips >= 4 && letters >= 3:
 		return true
@@ -68,7 +85,7 @@ func Generated(w string, minLen int) bool {
 		return true
 	case vowels == 0 && letters >= 9:
 		return true
-	case letters >= 8 && maxCons >= 5:
+	case letters >= 8 && maxCons >= 5 && strange > 0:
 		return true
 	case !naturalCase(w) && (maxRun >= 3 || caseFlips >= 4):
 		return true
@@ -79,12 +96,14 @@ func Generated(w string, minLen int) bool {
 // naturalCase reports capitals where people put them: none, all, a first
 // capital or acronym (NFTlaunch, Jean), CamelCase words of two letters or
 // more (deLaRoche, McDonald, TitanSpins, MailNFTlaunch) and one trailing
-// initial (AnnaB).
+// initial (AnnaB), and a closing capital word of up to six letters with a
+// vowel (FOXSportsFLASH).
 // Digits are ignored.
 func naturalCase(w string) bool {
 	type caseRun struct {
-		upper bool
-		n     int
+		upper  bool
+		n      int
+		vowels int
 	}
 	var runs []caseRun
 	for i := 0; i < len(w); i++ {
@@ -93,18 +112,25 @@ func naturalCase(w string) bool {
 			continue
 		}
 		up := c >= 'A' && c <= 'Z'
+		v := 0
+		if strings.IndexByte("aeiouy", c|0x20) >= 0 {
+			v = 1
+		}
 		if len(runs) > 0 && runs[len(runs)-1].upper == up {
 			runs[len(runs)-1].n++
+			runs[len(runs)-1].vowels += v
 			continue
 		}
-		runs = append(runs, caseRun{up, 1})
+		runs = append(runs, caseRun{up, 1, v})
 	}
 	for i := 1; i < len(runs); i++ {
 		r, last := runs[i], i == len(runs)-1
 		switch {
 		case r.upper && r.n > 1 && !last && runs[i+1].n < 3:
 			return false // capitals inside a word not opening one (SHTXhIWo)
-		case r.upper && r.n > 2 && last:
+		case r.upper && r.n > 2 && last && !(r.n <= 6 && r.vowels > 0):
+			// A closing capital word that reads as one (FOXSportsFLASH,
+			// DealsNEWS) is a brand's; a closing consonant cluster is not.
 			return false
 		case !r.upper && r.n == 1 && !last && !(i == 1 && runs[0].n == 1) && !(i >= 2 && runs[i-2].n >= 2 && runs[i-1].n == 1):
 			return false // one lower-case letter between capitals (GdGiFyie), not a particle (deLa)
@@ -113,4 +139,55 @@ func naturalCase(w string) bool {
 		}
 	}
 	return true
+}
+
+// onsets are the consonant clusters that open a syllable in the languages
+// of the mail Vigie reads (English, French, German, Dutch…).
+var onsets = func() map[string]bool {
+	m := map[string]bool{}
+	for _, o := range strings.Fields("bl br ch chr cl cr dr fl fr gl gn gr kl kn kr ph phr pl pr ps sc sch schl schm schn schr schw scr sh shr sk sl sm sn sp sph spl spr st str sw th thr tr ts tw tz vl vr wh wr zw pf") {
+		m[o] = true
+	}
+	return m
+}()
+
+// naturalCluster reports a consonant run that splits into the coda of one
+// syllable (up to three of l, m, n, r, s, t, c, k, g, d, p, b, f, h) and
+// the onset of the next (armSTRong, scHWarzschild), as names and words
+// have it; a run of that length in a random string does not split so.
+func naturalCluster(run string) bool {
+	for k := 1; k <= 3 && k < len(run); k++ {
+		coda, onset := run[:k], run[k:]
+		if strings.Trim(coda, "lmnrstckgdpbfh") != "" {
+			continue
+		}
+		if len(onset) == 1 || onsets[onset] {
+			return true
+		}
+	}
+	return false
+}
+
+// StrangeCluster reports a run of five consonants or more in an ASCII word
+// that does not split into a syllable's coda and the next one's onset
+// (hugetlbfs, zpkzm), unlike real words (passphrase, armstrong).
+func StrangeCluster(w string) bool {
+	start := -1
+	for i := 0; i <= len(w); i++ {
+		consonant := false
+		if i < len(w) {
+			c := w[i] | 0x20
+			consonant = c >= 'a' && c <= 'z' && strings.IndexByte("aeiouy", c) < 0
+		}
+		switch {
+		case consonant && start < 0:
+			start = i
+		case !consonant && start >= 0:
+			if i-start >= 5 && !naturalCluster(strings.ToLower(w[start:i])) {
+				return true
+			}
+			start = -1
+		}
+	}
+	return false
 }

@@ -36,6 +36,10 @@ func TestGenerated(t *testing.T) {
 		{"JSmith", false},
 		{"iPhone", false},
 		{"MarieClaire", false},
+		{"FOXSportsFLASH", false},
+		{"armstrong", false},
+		{"engelbrecht", false},
+		{"BestDealsUSA", false},
 		{"starzhangzsd", false},
 		{"schwarzschild", false},
 		{"facture", false},
@@ -56,4 +60,12 @@ func FuzzGenerated(f *testing.F) {
 		Generated(w, minLen) // must not panic on any input
 		naturalCase(w)
 	})
+}
+
+func TestStrangeCluster(t *testing.T) {
+	for w, want := range map[string]bool{"passphrase": false, "Armstrong": false, "hugetlbfs": true, "azpkzmuob": true, "facture": false} {
+		if got := StrangeCluster(w); got != want {
+			t.Errorf("%s: got %v", w, got)
+		}
+	}
 }

@@ -47,6 +47,7 @@ type CorpusInfo struct {
 	Files        int            `yaml:"files"`
 	Training     int            `yaml:"training"`
 	Deduplicated int            `yaml:"training_after_dedup"`
+	Errata       int            `yaml:"training_errata_left_out,omitempty"` // mislabelled files (corpus.Errata)
 	Sources      map[string]int `yaml:"training_per_source"`
 }
 

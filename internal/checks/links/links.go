@@ -193,6 +193,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// per path.
 	hostsDone := make(map[string]bool, 8)
 	asked := map[string]bool{}
+	var rcpt []recipientForm
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -234,16 +235,37 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if l.Rewriter == "" && strings.Contains(raw, "?") && carriesURL(raw) {
 			if u, err := url.Parse(raw); err == nil {
-				// A redirect to a top site (a newsletter's click tracking
-				// on the way to a known site) leads nowhere unknown.
-				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain && !scan.TopSite(urlx.Registrable(t)) {
-					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
+				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
+					// A redirect to a top site (a newsletter's click
+					// tracking on the way to a known site) leads nowhere
+					// unknown; but where it leads is judged like any link
+					// (a redirector in front of a shortener or a free
+					// host hides it from filters that read the first host).
+					if !scan.TopSite(urlx.Registrable(t)) {
+						out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
+					}
+					c.judgeHost(t, l.Domain+" → "+t, out)
 				}
 			}
 		}
 		path := ""
 		if rest := raw[min(len(raw), strings.Index(raw, authority)+len(authority)):]; strings.HasPrefix(rest, "/") {
 			path = rest
+		}
+		if p := nonStandardPort(raw, authority, host); p != "" {
+			out.Emit("URL_NONSTANDARD_PORT", host+":"+p)
+		}
+		if encodedLetters(raw) >= 3 {
+			out.Emit("URL_ENCODED_LETTERS", truncate(raw, 60))
+		}
+		if l.Domain != in.FromOrg && cmsKitPath(path) {
+			out.Emit("URL_CMS_KIT_PATH", truncate(host+path, 60))
+		}
+		if rcpt == nil {
+			rcpt = recipientForms(in)
+		}
+		if where := recipientInLink(raw, l.Domain, rcpt, in); where != "" {
+			out.Emit("URL_RECIPIENT_IN_LINK", where+": "+host)
 		}
 		if hostsDone[host] {
 			if c.hasPathRules(host) {
@@ -257,6 +279,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit("URL_IP_LITERAL", host)
 			}
 			continue
+		}
+		if hostingDefaultName(host) {
+			out.Emit("URL_HOSTING_DEFAULT_NAME", host)
 		}
 		if strings.Contains(host, "xn--") {
 			out.Emit("URL_PUNYCODE", host)
@@ -294,6 +319,25 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if sub := strings.TrimSuffix(strings.TrimSuffix(host, l.Domain), "."); strings.Count(sub, ".") >= 3 {
 			out.Emit("URL_MANY_SUBDOMAINS", host)
+		}
+	}
+}
+
+// judgeHost raises the host-list and address signals for the host a
+// redirect leads to.
+func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
+	if urlx.IsIP(host) {
+		if ipHost(host) {
+			out.Emit("URL_IP_LITERAL", detail)
+		}
+		return
+	}
+	if hostingDefaultName(host) {
+		out.Emit("URL_HOSTING_DEFAULT_NAME", detail)
+	}
+	for cat, set := range c.cats {
+		if set.matchHost(host) {
+			out.Emit(categorySignal[cat], detail)
 		}
 	}
 }

@@ -234,6 +234,15 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
 	}
+	// A fortune offered by a free mailbox, or with replies sent to one:
+	// the advance-fee letter (SpamAssassin's MONEY_FREEMAIL_REPTO). The
+	// sender family runs first in the pipeline and said whether the
+	// sender or Reply-To is a free mailbox.
+	if out.Emitted("FROM_FREEMAIL") || out.Emitted("REPLYTO_FREEMAIL") {
+		if sum := bigSum(body); sum != "" {
+			out.Emit("MONEY_FROM_FREEMAIL", sum)
+		}
+	}
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
 	}
@@ -502,7 +511,7 @@ func gibberish(subject string) string {
 		if !ascii {
 			continue
 		}
-		if maxCons >= 5 || vowels*5 < len(w) || flips >= 4 {
+		if maxCons >= 5 && textmatch.StrangeCluster(w) || vowels*5 < len(w) || flips >= 4 {
 			return w
 		}
 	}
