@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -49,6 +50,9 @@ type Options struct {
 	Suppliers invoicecheck.Books
 	// Extra checks appended after the built-in families.
 	Extra []scan.Check
+	// OnTrustedRelay is told each trusted relay that hands a message over
+	// (see LiveAuth).
+	OnTrustedRelay func(ip netip.Addr, rdns string)
 }
 
 // New builds a scanner.
@@ -99,7 +103,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if cfg.Auth.Mode == "dns" && o.Online != nil {
 		authn_ = o.Online
 		if len(trust.Hosts) > 0 || len(trust.Networks) > 0 {
-			authn_ = &LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online}
+			authn_ = &LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online, OnTrustedRelay: o.OnTrustedRelay}
 		}
 	}
 	// Load the warning lists now, not on the first message's clock.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"net/netip"
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/message"
@@ -24,12 +25,19 @@ type LiveAuth struct {
 	Trust      received.Trust
 	ARCSealers []string
 	Live       scan.Authenticator
+	// OnTrustedRelay, when set, is told the address and reverse name of
+	// each trusted relay that hands a message over: the organisation's
+	// own infrastructure, which the indicator guard learns never to block.
+	OnTrustedRelay func(ip netip.Addr, rdns string)
 }
 
 // Authenticate implements scan.Authenticator.
 func (a *LiveAuth) Authenticate(ctx context.Context, raw []byte, m *message.Message, env *scan.Envelope) auth.Results {
 	if env.Authenticated || !a.Trust.TrustsClient(env.ClientIP, env.RDNS) {
 		return a.Live.Authenticate(ctx, raw, m, env)
+	}
+	if a.OnTrustedRelay != nil && env.ClientIP.IsValid() {
+		a.OnTrustedRelay(env.ClientIP, env.RDNS)
 	}
 	hops := received.Chain(m.Header)
 	c := a.Trust.Behind(hops)

@@ -78,14 +78,14 @@ type FeedOptions struct {
 
 // FeedResult summarises a read.
 type FeedResult struct {
-	Records   int         // indicators read and accepted
-	Bad       int         // malformed lines skipped
-	Refused   int         // well-formed entries the guard or the allow list refused
-	Excluded  int         // rbldnsd exclusion entries ("!…"), imported as allow entries
+	Records  int // indicators read and accepted
+	Bad      int // malformed lines skipped
+	Refused  int // well-formed entries the guard or the allow list refused
+	Excluded int // rbldnsd exclusion entries ("!…"), imported as allow entries
 	// Widened counts rbldnsd "*.name" entries (the subdomains only),
 	// imported as the domain name and its subdomains: Vigie has no kind
 	// for "subdomains but not the name".
-	Widened int
+	Widened   int
 	Errors    []LineError // the first MaxErrors malformed lines
 	Truncated bool        // more errors than kept
 }

@@ -1,16 +1,19 @@
 package ioc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/net/publicsuffix"
 
 	"vigie.dev/vigie/internal/checks/links"
+	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/warninglist"
 )
 
@@ -117,6 +120,61 @@ type Guard struct {
 	domains map[string]bool
 	hosts   map[string]bool
 	nets    []netip.Prefix
+
+	// learned assets (LearnFrom), read again at most every refresh.
+	lmu     sync.Mutex
+	load    func(context.Context) (Assets, error)
+	refresh time.Duration
+	loaded  time.Time
+}
+
+// LearnFrom makes the guard also protect what load returns — the assets
+// Vigie learned at work, the store's own_assets — read again at most
+// every refresh, so that a relay learned by the gateway is protected in
+// the console and the CLI within that time. A failing load (the database
+// down) keeps what was known.
+func (g *Guard) LearnFrom(load func(context.Context) (Assets, error), refresh time.Duration) {
+	g.lmu.Lock()
+	g.load, g.refresh, g.loaded = load, refresh, time.Time{}
+	g.lmu.Unlock()
+}
+
+func (g *Guard) refreshLearned() {
+	g.lmu.Lock()
+	defer g.lmu.Unlock()
+	if g.load == nil || time.Since(g.loaded) < g.refresh {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	a, err := g.load(ctx)
+	g.loaded = time.Now()
+	if err == nil {
+		g.Learn(a)
+	}
+}
+
+// LearnedAssets reads the assets learned at work from the store, for
+// Guard.LearnFrom.
+func LearnedAssets(db *store.DB) func(context.Context) (Assets, error) {
+	return func(ctx context.Context) (Assets, error) {
+		rows, err := db.OwnAssets().List(ctx)
+		if err != nil {
+			return Assets{}, err
+		}
+		var a Assets
+		for _, r := range rows {
+			switch r.Kind {
+			case "ip":
+				if ip, err := netip.ParseAddr(r.Value); err == nil {
+					a.Nets = append(a.Nets, netip.PrefixFrom(ip, ip.BitLen()))
+				}
+			case "host":
+				a.Hosts = append(a.Hosts, r.Value)
+			}
+		}
+		return a, nil
+	}
 }
 
 // NewGuard returns a guard over the given warning lists (nil: the embedded
@@ -207,6 +265,7 @@ func (g *Guard) Check(k Kind, v string) *Finding {
 }
 
 func (g *Guard) check(k Kind, v string) *Finding {
+	g.refreshLearned()
 	switch k {
 	case KindIP:
 		return g.checkIP(v)

@@ -9,12 +9,15 @@ package daemon
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +27,7 @@ import (
 
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/durable"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/gateway/allow"
@@ -94,9 +98,12 @@ type Daemon struct {
 
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
-	queueW sync.WaitGroup
-	stopQ  context.CancelFunc
-	errs   chan error
+
+	relaysMu sync.Mutex
+	relays   map[netip.Addr]time.Time // trusted relays recorded, and when
+	queueW   sync.WaitGroup
+	stopQ    context.CancelFunc
+	errs     chan error
 }
 
 // Start opens everything and starts listening. Errors from listeners that
@@ -150,7 +157,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if d.Trace, err = trace.OpenWith(d.DB, trace.Options{Log: log, SpoolDir: filepath.Join(cfg.DataDir, "spool", "trace")}); err != nil {
 		return nil, err
 	}
-	if d.releaseKey, err = release.LoadKey(ctx, d.DB); err != nil {
+	if d.releaseKey, err = loadReleaseKey(ctx, d.DB, cfg.DataDir, log); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	spool := filepath.Join(cfg.DataDir, "tmp")
@@ -159,7 +166,12 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	}
 	d.Allow = &allow.Rules{DB: d.DB, Log: log}
 	if err := d.Allow.Load(ctx); err != nil {
-		return nil, fmt.Errorf("serve: %w", err)
+		if !store.Unavailable(err) {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		// A node starting while the database is down filters without the
+		// operators' exceptions until the 30-second reload reads them.
+		log.Warn("database unreachable: allow rules not loaded yet", "err", err)
 	}
 	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
 		MTA: d.DB.Gateway(), Releases: d.releaseKey, Allow: d.Allow, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
@@ -428,7 +440,8 @@ func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
 	if d.suppliers == nil {
 		d.suppliers = &suppliers.Cache{Store: d.DB.Suppliers(), Log: d.log}
 	}
-	o := engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher, Suppliers: d.suppliers}
+	o := engine.Options{Log: d.log, Online: d.online, Indicators: d.Matcher, Suppliers: d.suppliers,
+		OnTrustedRelay: d.learnRelay}
 	if d.Bayes != nil {
 		o.Bayes = d.Bayes.Model
 	}
@@ -484,6 +497,64 @@ func autolearn(cfg *config.Config, l *bayes.Learner, log *slog.Logger) *bayes.Au
 	}
 	a.Ham, a.HamScore = c.Ham, c.HamScore
 	return a
+}
+
+// loadReleaseKey reads the release key from the database and keeps a
+// copy in data_dir, so that a node started while PostgreSQL is down still
+// honours the releases signed with it.
+func loadReleaseKey(ctx context.Context, db *store.DB, dataDir string, log *slog.Logger) (release.Key, error) {
+	path := filepath.Join(dataDir, "release.key")
+	k, err := release.LoadKey(ctx, db)
+	if err == nil {
+		if b, rerr := os.ReadFile(path); rerr != nil || string(b) != hex.EncodeToString(k) {
+			if werr := durable.WriteFile(path, []byte(hex.EncodeToString(k))); werr != nil {
+				log.Warn("release key: local copy not written", "err", werr)
+			}
+			os.Chmod(path, 0o600)
+		}
+		return k, nil
+	}
+	if !store.Unavailable(err) {
+		return nil, err
+	}
+	b, rerr := os.ReadFile(path)
+	if k2, derr := hex.DecodeString(strings.TrimSpace(string(b))); rerr == nil && derr == nil && len(k2) >= 16 {
+		log.Warn("database unreachable: release key from the local copy", "err", err)
+		return k2, nil
+	}
+	// No copy yet: a key of this run only; releases signed elsewhere are
+	// not honoured until the node restarts with the database.
+	log.Warn("database unreachable and no local release key: releases signed by other nodes are not honoured", "err", err)
+	var r [32]byte
+	rand.Read(r[:])
+	return release.Key(r[:]), nil
+}
+
+// learnRelay records a trusted relay's address as the organisation's own
+// (store own_assets), at most once an hour per address, without slowing
+// the message: the indicator guard then refuses to block it.
+func (d *Daemon) learnRelay(ip netip.Addr, rdns string) {
+	ip = ip.Unmap()
+	d.relaysMu.Lock()
+	if d.relays == nil {
+		d.relays = map[netip.Addr]time.Time{}
+	}
+	if last, ok := d.relays[ip]; ok && time.Since(last) < time.Hour {
+		d.relaysMu.Unlock()
+		return
+	}
+	d.relays[ip] = time.Now()
+	d.relaysMu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := d.DB.OwnAssets().Learn(ctx, "ip", ip.String(), "trusted relay "+rdns, time.Now()); err != nil {
+			d.log.Warn("trusted relay not recorded as an own asset", "ip", ip, "err", err)
+			d.relaysMu.Lock()
+			delete(d.relays, ip) // try again with the next message
+			d.relaysMu.Unlock()
+		}
+	}()
 }
 
 // Reload re-reads the configuration file and swaps in a scanner built from

@@ -72,8 +72,9 @@ func NewService(d Deps) (*incident.Service, error) {
 // guarded by the warning lists and the organisation's own assets from the
 // configuration, feed entries living ioc.feed_ttl.
 func IndicatorService(cfg config.Config, db *store.DB, log *slog.Logger) *ioc.Service {
-	return ioc.NewService(db, ioc.ServiceOptions{Log: log, Guard: ioc.NewGuard(nil, ioc.Assets(cfg.Assets())),
-		FeedTTL: cfg.IOC.FeedTTL})
+	guard := ioc.NewGuard(nil, ioc.Assets(cfg.Assets()))
+	guard.LearnFrom(ioc.LearnedAssets(db), time.Minute) // the trusted relays the gateway saw
+	return ioc.NewService(db, ioc.ServiceOptions{Log: log, Guard: guard, FeedTTL: cfg.IOC.FeedTTL})
 }
 
 // Profile turns the configured profile into the reports' profile, its

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// OwnAsset is one asset of the organisation learned at work (see
+// migration 0047): a trusted relay's address.
+type OwnAsset struct {
+	Kind, Value, Source string
+	FirstSeen, LastSeen time.Time
+}
+
+// OwnAssets is the repository of learned own assets.
+type OwnAssets struct{ db *DB }
+
+// OwnAssets returns the learned-assets repository of db.
+func (db *DB) OwnAssets() *OwnAssets { return &OwnAssets{db: db} }
+
+// Learn records that value (of kind) was seen as the organisation's at at.
+func (r *OwnAssets) Learn(ctx context.Context, kind, value, source string, at time.Time) error {
+	ms := at.UnixMilli()
+	_, err := r.db.Exec(ctx, `INSERT INTO own_assets (kind, value, source, first_seen, last_seen) VALUES (?,?,?,?,?)
+		ON CONFLICT (kind, value) DO UPDATE SET last_seen = CASE WHEN own_assets.last_seen < excluded.last_seen
+			THEN excluded.last_seen ELSE own_assets.last_seen END`, kind, value, source, ms, ms)
+	if err != nil {
+		return fmt.Errorf("store: learn own asset %s %s: %w", kind, value, err)
+	}
+	return nil
+}
+
+// List returns every learned asset.
+func (r *OwnAssets) List(ctx context.Context) ([]OwnAsset, error) {
+	rows, err := r.db.Query(ctx, `SELECT kind, value, source, first_seen, last_seen FROM own_assets ORDER BY kind, value`)
+	if err != nil {
+		return nil, fmt.Errorf("store: own assets: %w", err)
+	}
+	defer rows.Close()
+	var out []OwnAsset
+	for rows.Next() {
+		var a OwnAsset
+		var first, last int64
+		if err := rows.Scan(&a.Kind, &a.Value, &a.Source, &first, &last); err != nil {
+			return nil, fmt.Errorf("store: own assets: %w", err)
+		}
+		a.FirstSeen, a.LastSeen = time.UnixMilli(first), time.UnixMilli(last)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
