@@ -18,8 +18,10 @@ for pkg in libnet-ssleay-perl libio-socket-ssl-perl; do
 	installed "$pkg" || need="$need $pkg"
 done
 [ -x /usr/bin/chromium ] || need="$need chromium"
-# Dovecot (IMAP and LMTP) is the test mailbox of vigie selftest's IMAP test.
-for pkg in dovecot-imapd dovecot-lmtpd; do
+# Dovecot (IMAP and LMTP) is the test mailbox of vigie selftest's IMAP test;
+# with Pigeonhole (Sieve at delivery, ManageSieve) it is the mail server the
+# mailbox remediation tests (internal/mailbox) purge, audit and sweep.
+for pkg in dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-managesieved; do
 	installed "$pkg" || need="$need $pkg"
 done
 if [ -z "$need" ]; then

@@ -1,0 +1,173 @@
+package imapbox
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigie.dev/vigie/internal/mailbox"
+	"vigie.dev/vigie/internal/mailbox/managesieve"
+	"vigie.dev/vigie/internal/mailbox/sieve"
+)
+
+// sieveState is the session's ManageSieve connection and the copies of
+// scripts it activated, so that several rules of one script are disabled
+// in the same copy.
+type sieveState struct {
+	client *managesieve.Client
+	copies map[string]string // original script → Vigie's active copy
+}
+
+func (s *session) sieveClient(ctx context.Context) (*managesieve.Client, error) {
+	if s.sieve != nil && s.sieve.client != nil {
+		return s.sieve.client, nil
+	}
+	if s.c.cfg.SieveAddr == "" {
+		return nil, fmt.Errorf("imap %s: no ManageSieve server configured: %w", s.user, mailbox.ErrUnsupported)
+	}
+	o := managesieve.Options{Timeout: s.c.cfg.Timeout, Dialer: s.c.cfg.Dial}
+	if s.c.cfg.SieveTLS != "none" {
+		o.TLS, o.StartTLS = s.c.tlsConfig(), s.c.cfg.SieveTLS == "starttls"
+	}
+	cl, err := managesieve.Dial(ctx, s.c.cfg.SieveAddr, o)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", mailbox.ErrUnreachable, err)
+	}
+	if s.c.cfg.Login == LoginSeparator {
+		err = cl.AuthenticatePlain("", s.user+s.c.cfg.Separator+s.c.cfg.Admin, s.c.cfg.Password)
+	} else {
+		err = cl.AuthenticatePlain(s.user, s.c.cfg.Admin, s.c.cfg.Password)
+	}
+	if err != nil {
+		cl.Close()
+		return nil, fmt.Errorf("managesieve %s: log in for %s: %w: %v", s.c.cfg.SieveAddr, s.user, mailbox.ErrCredentials, err)
+	}
+	s.sieve = &sieveState{client: cl, copies: map[string]string{}}
+	return cl, nil
+}
+
+// Rules implements mailbox.Session: every action of every Sieve script,
+// enabled when its script is the active one and it is not already inside
+// "if false".
+func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
+	cl, err := s.sieveClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scripts, err := cl.ListScripts()
+	if err != nil {
+		return nil, fmt.Errorf("managesieve %s: %w", s.user, err)
+	}
+	var out []mailbox.Rule
+	for _, sc := range scripts {
+		text, err := cl.GetScript(sc.Name)
+		if err != nil {
+			return out, fmt.Errorf("managesieve %s: %w", s.user, err)
+		}
+		cmds, err := sieve.Parse(text)
+		if err != nil {
+			// A script the server stored but Vigie cannot read is itself a
+			// finding: report it whole.
+			out = append(out, mailbox.Rule{ID: ruleID(sc.Name, 0), Kind: mailbox.KindFilter, Source: source(sc),
+				Name: sc.Name, Enabled: sc.Active, Effects: []string{"unreadable"}, Text: text, When: err.Error()})
+			continue
+		}
+		for _, a := range sieve.Actions(text, cmds) {
+			r := mailbox.Rule{ID: ruleID(sc.Name, a.Index), Kind: mailbox.KindFilter, Source: source(sc), Name: sc.Name,
+				Enabled: sc.Active && !a.Disabled, Targets: a.Targets, Folder: a.Folder, When: a.When, Text: a.Text,
+				Fixable: sc.Active && !a.Disabled}
+			for _, e := range a.Effects {
+				r.Effects = append(r.Effects, string(e))
+			}
+			if a.Copy {
+				r.Effects = append(r.Effects, "copy")
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func source(sc managesieve.Script) string {
+	if sc.Active {
+		return "sieve (script actif)"
+	}
+	return "sieve (script inactif)"
+}
+
+// ruleID is "sieve:SCRIPT#N".
+func ruleID(script string, index int) string { return "sieve:" + script + "#" + strconv.Itoa(index) }
+
+func parseRuleID(id string) (string, int, bool) {
+	rest, ok := strings.CutPrefix(id, "sieve:")
+	if !ok {
+		return "", 0, false
+	}
+	i := strings.LastIndexByte(rest, '#')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(rest[i+1:])
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return rest[:i], n, true
+}
+
+// Disable implements mailbox.Session: the active script is copied under a
+// new name with the rule wrapped in "if false { … }", the copy is checked
+// by the server, stored and activated. The original script is left as it
+// was (inactive): activating it again undoes the change.
+func (s *session) Disable(ctx context.Context, r mailbox.Rule) (string, error) {
+	script, index, ok := parseRuleID(r.ID)
+	if !ok {
+		return "", fmt.Errorf("imap: rule %q is not a Sieve rule of this connector", r.ID)
+	}
+	cl, err := s.sieveClient(ctx)
+	if err != nil {
+		return "", err
+	}
+	target := script
+	if cp, ok := s.sieve.copies[script]; ok {
+		target = cp
+	}
+	scripts, err := cl.ListScripts()
+	if err != nil {
+		return "", fmt.Errorf("managesieve %s: %w", s.user, err)
+	}
+	active := ""
+	for _, sc := range scripts {
+		if sc.Active {
+			active = sc.Name
+		}
+	}
+	if active != target {
+		return "", fmt.Errorf("managesieve %s: script %q is not the active one (%q): its rules do not run", s.user, target, active)
+	}
+	text, err := cl.GetScript(target)
+	if err != nil {
+		return "", fmt.Errorf("managesieve %s: %w", s.user, err)
+	}
+	edited, err := sieve.Disable(text, index)
+	if err != nil {
+		return "", err
+	}
+	name := target
+	if _, ours := s.sieve.copies[script]; !ours {
+		name = script + ".vigie-" + time.Now().UTC().Format("20060102T150405")
+	}
+	if err := cl.CheckScript(edited); err != nil {
+		return "", fmt.Errorf("managesieve %s: the edited script does not compile: %w", s.user, err)
+	}
+	if err := cl.PutScript(name, edited); err != nil {
+		return "", fmt.Errorf("managesieve %s: store %q: %w", s.user, name, err)
+	}
+	if err := cl.SetActive(name); err != nil {
+		return "", fmt.Errorf("managesieve %s: activate %q: %w", s.user, name, err)
+	}
+	s.sieve.copies[script] = name
+	return fmt.Sprintf("script Sieve « %s » : règle %d désactivée (if false) dans la copie « %s », activée ; l'original est conservé, inactif (retour arrière : l'activer)",
+		script, index, name), nil
+}
