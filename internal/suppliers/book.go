@@ -249,20 +249,24 @@ func Load(ctx context.Context, s *store.Suppliers) (*Book, error) {
 }
 
 // Cache keeps the latest Book, reloading it when the register's revision
-// moves; a store that fails keeps the last good snapshot in use.
+// moves. Only the first load is waited for: afterwards a stale snapshot is
+// refreshed in the background while scans go on with the one they have,
+// so a slow or unreachable store never holds a message up; a failed
+// refresh keeps the last good snapshot.
 type Cache struct {
 	Store *store.Suppliers
 	Log   *slog.Logger
 	// Every is how often the revision is checked (2 s when zero).
 	Every time.Duration
 
-	mu      sync.Mutex
-	book    *Book
-	checked time.Time
+	mu       sync.Mutex
+	book     *Book
+	checked  time.Time
+	updating bool
 }
 
-// Book returns the current snapshot (an empty one before the first load
-// succeeds).
+// Book returns the current snapshot (an empty one while the store cannot
+// be read).
 func (c *Cache) Book(ctx context.Context) *Book {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -270,29 +274,62 @@ func (c *Cache) Book(ctx context.Context) *Book {
 	if every <= 0 {
 		every = 2 * time.Second
 	}
-	if c.book != nil && time.Since(c.checked) < every {
+	if c.book != nil {
+		if time.Since(c.checked) >= every && !c.updating {
+			c.updating = true
+			go c.refresh()
+		}
 		return c.book
 	}
 	c.checked = time.Now()
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	rev, err := c.Store.Revision(ctx)
-	if err == nil && c.book != nil && rev == c.book.Revision {
-		return c.book
-	}
-	if err == nil {
-		var b *Book
-		if b, err = Load(ctx, c.Store); err == nil {
-			c.book = b
-		}
-	}
-	if err != nil && c.Log != nil {
-		c.Log.Warn("supplier register not reloaded", "err", err)
-	}
-	if c.book == nil {
+	b, err := Load(ctx, c.Store)
+	if err != nil {
+		c.warn(err)
 		return NewBook(0, nil)
 	}
-	return c.book
+	c.book = b
+	return b
+}
+
+// Refresh reloads the snapshot now if the register changed.
+func (c *Cache) Refresh(ctx context.Context) error {
+	c.mu.Lock()
+	old := c.book
+	c.mu.Unlock()
+	rev, err := c.Store.Revision(ctx)
+	if err != nil {
+		return err
+	}
+	if old != nil && rev == old.Revision {
+		return nil
+	}
+	b, err := Load(ctx, c.Store)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.book = b
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *Cache) refresh() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Refresh(ctx); err != nil {
+		c.warn(err)
+	}
+	c.mu.Lock()
+	c.checked, c.updating = time.Now(), false
+	c.mu.Unlock()
+}
+
+func (c *Cache) warn(err error) {
+	if c.Log != nil {
+		c.Log.Warn("supplier register not reloaded", "err", err)
+	}
 }
 
 // Registrable is the organisational domain of a mail domain.

@@ -93,10 +93,20 @@ func TestImportLearnConfirm(t *testing.T) {
 		if strings.Join(actions, ",") != "bob:confirm,gateway:learn-refused,gateway:iban-pending,alice:import" {
 			t.Errorf("events %v", actions)
 		}
-		// The cache sees the change through the revision.
+		// The cache sees a change through the revision, in the background.
 		c := &Cache{Store: db.Suppliers(), Every: time.Nanosecond}
 		if c.Book(ctx).Len() != 2 {
 			t.Error("cache")
+		}
+		if _, err := reg.Learn(ctx, Sighting{Domain: "troisieme.example", IBANs: []string{invoicetest.IBAN("BE", "999000000001")}, MessageID: "m4@x"}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for c.Book(ctx).Len() != 3 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if c.Book(ctx).Len() != 3 {
+			t.Error("cache not refreshed after a change")
 		}
 	})
 }

@@ -133,11 +133,15 @@ func (w *Watcher) Handle(ctx context.Context, raw []byte, v *scan.Verdict) {
 	if !alerting(v) {
 		return
 	}
-	var book *Book
-	if w.Books != nil {
-		book = w.Books.Book(ctx)
-	} else {
+	// The register as it is now (the learning above included): alerts are
+	// rare, the snapshot the checks read may be seconds old.
+	book, err := Load(ctx, w.Register.Store)
+	if err != nil {
+		w.Log.Warn("supplier register not read for the alert", "err", err)
 		book = NewBook(0, nil)
+		if w.Books != nil {
+			book = w.Books.Book(ctx)
+		}
 	}
 	entries := Concerned(book, m, f)
 	var hist []History
