@@ -56,7 +56,7 @@ type Options struct {
 	// Suppliers gives the supplier register's history of the suppliers a
 	// reported invoice-fraud message concerns (nil: none attached).
 	Suppliers SupplierHistory
-	Profile Profile // the organisation and its contacts, for reports
+	Profile   Profile // the organisation and its contacts, for reports
 	// Sealer seals every journal entry with a key kept outside the
 	// database (nil: no seal).
 	Sealer journal.Sealer
