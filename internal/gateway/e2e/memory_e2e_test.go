@@ -109,6 +109,7 @@ func TestConnectionCapsAndReadTimeouts(t *testing.T) {
 	requireTools(t)
 	v := startVigie(t, func(c *config.Config) {
 		c.Serve.Relay.MaxSessions = 2
+		c.Serve.Relay.VerifyRecipients = false // no next hop here
 		c.Serve.HTTP.Tokens = []config.APIToken{{Token: "scan-only-token-0001", Scope: "scan"}}
 		c.Serve.HTTP.BodyTimeout = 2 * time.Second
 	}, nil)
@@ -158,5 +159,53 @@ func TestConnectionCapsAndReadTimeouts(t *testing.T) {
 	}
 	if d := time.Since(start); d > 60*time.Second {
 		t.Errorf("stalled body held the connection %s", d)
+	}
+}
+
+// The milter's connection cap: beyond serve.milter.max_sessions Postfix
+// finds the milter unavailable and, with milter_default_action = tempfail,
+// asks the client to retry; nothing passes unscanned.
+func TestMilterSessionCap(t *testing.T) {
+	requireTools(t)
+	sk := startSink(t, freePort(t))
+	v := startVigie(t, func(c *config.Config) { c.Serve.Milter.MaxSessions = 1 }, nil)
+	pf := startPostfix(t, v.MilterAddr, sk.port)
+	// An SMTP session left open holds the one milter connection. (The
+	// connection of a session that just ended may not be closed yet on our
+	// side: until then Postfix is refused, so try until EHLO is welcome.)
+	var hold net.Conn
+	waitFor(t, "a session holding the milter", 60*time.Second, func() bool {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", pf.port))
+		if err != nil {
+			return false
+		}
+		br := bufio.NewReader(c)
+		br.ReadString('\n')
+		fmt.Fprintf(c, "EHLO holder.partner.test\r\n")
+		for {
+			l, err := br.ReadString('\n')
+			if err == nil && strings.HasPrefix(l, "250 ") {
+				hold = c
+				return true
+			}
+			if err != nil || !strings.HasPrefix(l, "250-") {
+				c.Close()
+				return false
+			}
+		}
+	})
+	if r := swaks(t, pf.port, "claire.martin@partner.test", "bob@example.test", "testdata/clean.eml"); !strings.HasPrefix(r, "4") {
+		t.Errorf("second session beyond the milter's cap: %q, want a 4xx", r)
+	}
+	if n := len(sk.messages()); n != 0 {
+		t.Errorf("%d delivered unscanned", n)
+	}
+	fmt.Fprintf(hold, "QUIT\r\n")
+	hold.Close()
+	waitFor(t, "the milter slot to free", 60*time.Second, func() bool {
+		return strings.HasPrefix(swaks(t, pf.port, "claire.martin@partner.test", "bob@example.test", "testdata/clean.eml"), "250")
+	})
+	if m := sk.waitMessages(t, 1, 60*time.Second)[0]; !strings.Contains(m, "X-Vigie-Verdict: accept") {
+		t.Errorf("delivered without our verdict")
 	}
 }
