@@ -172,7 +172,8 @@ func TestMilterSessionCap(t *testing.T) {
 	pf := startPostfix(t, v.MilterAddr, sk.port)
 	// An SMTP session left open holds the one milter connection. (The
 	// connection of a session that just ended may not be closed yet on our
-	// side: until then Postfix is refused, so try until EHLO is welcome.)
+	// side: until then Postfix is refused, and with smtpd_delay_reject it
+	// says so at RCPT: try until a recipient is welcome.)
 	var hold net.Conn
 	waitFor(t, "a session holding the milter", 60*time.Second, func() bool {
 		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", pf.port))
@@ -180,19 +181,24 @@ func TestMilterSessionCap(t *testing.T) {
 			return false
 		}
 		br := bufio.NewReader(c)
-		br.ReadString('\n')
-		fmt.Fprintf(c, "EHLO holder.partner.test\r\n")
-		for {
-			l, err := br.ReadString('\n')
-			if err == nil && strings.HasPrefix(l, "250 ") {
-				hold = c
-				return true
+		last := func() string { // the last line of a reply
+			for {
+				l, err := br.ReadString('\n')
+				if err != nil || len(l) < 4 || l[3] != '-' {
+					return l
+				}
 			}
-			if err != nil || !strings.HasPrefix(l, "250-") {
+		}
+		last()
+		for _, cmd := range []string{"EHLO holder.partner.test", "MAIL FROM:<a@partner.test>", "RCPT TO:<bob@example.test>"} {
+			fmt.Fprintf(c, "%s\r\n", cmd)
+			if !strings.HasPrefix(last(), "250") {
 				c.Close()
 				return false
 			}
 		}
+		hold = c
+		return true
 	})
 	if r := swaks(t, pf.port, "claire.martin@partner.test", "bob@example.test", "testdata/clean.eml"); !strings.HasPrefix(r, "4") {
 		t.Errorf("second session beyond the milter's cap: %q, want a 4xx", r)
