@@ -197,6 +197,18 @@ const (
 	fnvPrime  = 1099511628211
 )
 
+// asciiWord maps the ASCII letters and digits to themselves in lower case
+// and every other ASCII byte to 0.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	return t
+}()
+
 // mix is the SplitMix64 finaliser: it spreads FNV's weak low bits so that
 // hashes index the dedupe table and the model's map evenly.
 func mix(h uint64) uint64 {
@@ -314,12 +326,7 @@ func (w *wordReader) read() {
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			lower := c
-			switch {
-			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			case c >= 'A' && c <= 'Z':
-				lower = c + 'a' - 'A'
-			default:
+			if asciiWord[c] == 0 {
 				if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
 					w.f.Junk++
 				}
@@ -336,9 +343,15 @@ func (w *wordReader) read() {
 			if start < 0 {
 				start, kept, folded, differs = i, fnvOffset^w.seed, fnvOffset^w.seed, false
 			}
-			kept = (kept ^ uint64(lower)) * fnvPrime
-			folded = (folded ^ uint64(lower)) * fnvPrime
-			i++
+			// The run of ASCII letters and digits, lower-cased, is the
+			// same with and without accents.
+			k, f := kept, folded
+			for ; i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0; i++ {
+				lower := uint64(asciiWord[s[i]])
+				k = (k ^ lower) * fnvPrime
+				f = (f ^ lower) * fnvPrime
+			}
+			kept, folded = k, f
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -427,8 +440,9 @@ func (w *wordReader) pairs(h uint64, a, b int) {
 		span := w.spans[k]
 		w.f.add(pairHash(p, h, gap), w.lim, w.at(kPair, span[0], b))
 	}
-	copy(w.prev[1:], w.prev[:window-1])
-	copy(w.spans[1:], w.spans[:window-1])
+	for k := window - 1; k > 0; k-- {
+		w.prev[k], w.spans[k] = w.prev[k-1], w.spans[k-1]
+	}
 	w.prev[0], w.spans[0] = h, [2]int{a, b}
 	w.nprev = min(w.nprev+1, window)
 }

@@ -223,32 +223,41 @@ func forEachWord(text string, f func(uint64) bool) {
 		h := uint64(14695981039346656037)
 		skip := false
 		for i < len(text) {
-			if c := text[i]; asciiLetter(c) {
-				h ^= uint64(c | 0x20)
-				h *= 1099511628211
-				i++
+			c := text[i]
+			if c >= utf8.RuneSelf {
+				r, size := utf8.DecodeRuneInString(text[i:])
+				switch {
+				case unicode.IsLetter(r):
+					r = unicode.ToLower(r)
+					h ^= uint64(r)
+					h *= 1099511628211
+				case unicode.IsDigit(r):
+					skip = true
+				default:
+					goto end
+				}
+				i += size
 				continue
 			}
-			r, size := utf8.DecodeRuneInString(text[i:])
+			// ASCII, most of the text: no rune decoding.
 			switch {
-			case unicode.IsLetter(r):
-				r = unicode.ToLower(r)
-				h ^= uint64(r)
+			case asciiLetter(c):
+				h ^= uint64(c | 0x20)
 				h *= 1099511628211
-			case unicode.IsDigit(r):
+			case c >= '0' && c <= '9':
 				skip = true // amounts, dates, tracking tokens
-			case r == '@' || r == ':' && strings.HasPrefix(text[i:], "://"):
+			case c == '@' || c == ':' && strings.HasPrefix(text[i:], "://"):
 				// An address or a URL: skip it to the next blank.
 				skip = true
 				for i < len(text) && text[i] != ' ' && text[i] != '\n' && text[i] != '\t' {
 					i++
 				}
-				size = 0
-			case r == '-' || r == '_' || r == '/' || r == '\'' || r == '.' && i+1 < len(text) && unicode.IsLetter(rune(text[i+1])):
+				continue
+			case c == '-' || c == '_' || c == '/' || c == '\'' || c == '.' && i+1 < len(text) && unicode.IsLetter(rune(text[i+1])):
 			default:
 				goto end
 			}
-			i += size
+			i++
 		}
 	end:
 		if skip || i-start < 2 {

@@ -1,8 +1,11 @@
 package fuzzy
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 const invoice = `Bonjour Madame Martin,
@@ -88,4 +91,57 @@ func BenchmarkBody40KB(b *testing.B) {
 	for b.Loop() {
 		Body(text)
 	}
+}
+
+// wordsByRune is forEachWord written rune by rune, without its ASCII fast
+// path: the definition the fast path must agree with.
+func wordsByRune(text string) []uint64 {
+	var out []uint64
+	for i := 0; i < len(text); {
+		if r, size := utf8.DecodeRuneInString(text[i:]); !unicode.IsLetter(r) {
+			i += size
+			continue
+		}
+		start := i
+		h := uint64(14695981039346656037)
+		skip := false
+	word:
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			switch {
+			case unicode.IsLetter(r):
+				h ^= uint64(unicode.ToLower(r))
+				h *= 1099511628211
+			case unicode.IsDigit(r):
+				skip = true
+			case r == '@' || r == ':' && strings.HasPrefix(text[i:], "://"):
+				skip = true
+				for i < len(text) && text[i] != ' ' && text[i] != '\n' && text[i] != '\t' {
+					i++
+				}
+				size = 0
+			case r == '-' || r == '_' || r == '/' || r == '\'' || r == '.' && i+1 < len(text) && unicode.IsLetter(rune(text[i+1])):
+			default:
+				break word
+			}
+			i += size
+		}
+		if !skip && i-start >= 2 {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func FuzzForEachWord(f *testing.F) {
+	for _, s := range []string{invoice, "Ünïcödé ÉTÉ l'été a-b_c/d e.f g.é x@y.z http://a.b/c 12ab Ωμέγα 名前 \xff\xfeab"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got []uint64
+		forEachWord(s, func(h uint64) bool { got = append(got, h); return true })
+		if want := wordsByRune(s); !slices.Equal(got, want) {
+			t.Fatalf("forEachWord(%q) = %x, want %x", s, got, want)
+		}
+	})
 }

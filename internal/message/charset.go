@@ -111,8 +111,8 @@ func decodeCharset(b []byte, charset string) (s string, known bool) {
 func toUTF8(b []byte, charset string, owned bool) (s string, known bool) {
 	cs := normCharset(charset)
 	same := func() string {
-		if owned && len(b) > 0 {
-			return unsafe.String(unsafe.SliceData(b), len(b))
+		if owned {
+			return handOver(b)
 		}
 		return string(b)
 	}
@@ -149,6 +149,15 @@ func toUTF8(b []byte, charset string, owned bool) (s string, known bool) {
 		return strings.ToValidUTF8(string(out), "\uFFFD"), known
 	}
 	return string(out), known
+}
+
+// handOver returns b as a string without copying it: b must not be
+// written afterwards (a buffer of the parser's own, at the end of its use).
+func handOver(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // decodeSingleByte decodes a single-byte charset, copying ASCII runs as they

@@ -264,11 +264,42 @@ func (t *htmlTokenizer) addAttr(key, val string) {
 // knownAttr returns the lower-case name of the attributes htmlScan reads,
 // or "".
 func knownAttr(key string) string {
-	for _, k := range [...]string{"href", "src", "style", "alt", "action", "formaction", "background",
-		"data", "poster", "xlink:href", "http-equiv", "content"} {
-		if len(key) == len(k) && strings.EqualFold(key, k) {
-			return k
+	if len(key) < 3 || len(key) > len("http-equiv") {
+		return ""
+	}
+	var buf [len("http-equiv")]byte
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		buf[i] = c
+	}
+	switch k := buf[:len(key)]; string(k) {
+	case "href":
+		return "href"
+	case "src":
+		return "src"
+	case "style":
+		return "style"
+	case "alt":
+		return "alt"
+	case "action":
+		return "action"
+	case "formaction":
+		return "formaction"
+	case "background":
+		return "background"
+	case "data":
+		return "data"
+	case "poster":
+		return "poster"
+	case "xlink:href":
+		return "xlink:href"
+	case "http-equiv":
+		return "http-equiv"
+	case "content":
+		return "content"
 	}
 	return ""
 }

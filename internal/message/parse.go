@@ -59,7 +59,7 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 	p.walk(h, body, "", 0, "text/plain")
 	m.Text = strings.Join(p.texts, "\n")
 	m.HTML = strings.Join(p.htmls, "\n")
-	m.HTMLText = string(p.htmlText.buf)
+	m.HTMLText = handOver(p.htmlText.buf) // the parser is done with it
 	m.URLs = p.urls.list
 	return m
 }

@@ -18,6 +18,9 @@ type urlSet struct {
 	list []URL
 	seen map[string]uint8 // Raw -> bit set of sourceBit
 	max  int
+	// The last authority read and its host: a message's links mostly
+	// share a few hosts, often one after the other.
+	lastAuthority, lastHost string
 }
 
 func sourceBit(s URLSource) uint8 {
@@ -61,7 +64,12 @@ func (s *urlSet) add(u URL) {
 		return
 	}
 	s.seen[u.Raw] = seen | bit
-	u.Host = urlHost(u.Raw)
+	if a, ok := urlAuthority(u.Raw); ok {
+		if a != s.lastAuthority || s.lastHost == "" {
+			s.lastAuthority, s.lastHost = a, authorityHost(a)
+		}
+		u.Host = s.lastHost
+	}
 	s.list = append(s.list, u)
 }
 
@@ -69,6 +77,10 @@ func (s *urlSet) add(u URL) {
 // it as a URL: trim C0 controls and spaces, drop tabs and newlines inside.
 // It also cuts overlong values at a character boundary.
 func cleanURL(s string) string {
+	if !hasControlOrSpace(s) {
+		// Most URLs: nothing to trim or drop.
+		return truncUTF8(s, maxURLLen)
+	}
 	s = strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
 	if hasTabOrNewline(s) {
 		s = strings.Map(func(r rune) rune {
@@ -82,6 +94,17 @@ func cleanURL(s string) string {
 		s = truncUTF8(s, maxURLLen)
 	}
 	return s
+}
+
+// hasControlOrSpace reports whether s has a byte <= ' ': a C0 control or
+// a space (every other byte is, or is part of, a character above ' ').
+func hasControlOrSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' {
+			return true
+		}
+	}
+	return false
 }
 
 func hasTabOrNewline(s string) bool {
@@ -133,27 +156,43 @@ func specialScheme(s string) bool {
 // scheme-relative "//host" reference. Schemes without a host (data:,
 // javascript:, mailto:) give "".
 func urlHost(raw string) string {
+	a, ok := urlAuthority(raw)
+	if !ok {
+		return ""
+	}
+	return authorityHost(a)
+}
+
+// urlAuthority returns the authority of raw as written (userinfo and port
+// included), false for a URL that has none.
+func urlAuthority(raw string) (string, bool) {
 	rest := raw
 	if scheme := urlScheme(raw); scheme != "" {
 		rest = raw[len(scheme)+1:]
 		if specialScheme(scheme) {
-			rest = strings.TrimLeft(rest, "/\\")
+			for rest != "" && (rest[0] == '/' || rest[0] == '\\') {
+				rest = rest[1:]
+			}
 		} else if strings.HasPrefix(rest, "//") {
 			rest = rest[2:]
 		} else {
-			return ""
+			return "", false
 		}
 	} else if strings.HasPrefix(rest, "//") {
 		rest = rest[2:]
 	} else if len(rest) < 4 || !strings.EqualFold(rest[:4], "www.") {
-		return ""
+		return "", false
 	}
 	for i := 0; i < len(rest); i++ {
 		if c := rest[i]; c == '/' || c == '?' || c == '#' || c == '\\' {
-			rest = rest[:i]
-			break
+			return rest[:i], true
 		}
 	}
+	return rest, true
+}
+
+// authorityHost is urlHost's host of an authority.
+func authorityHost(rest string) string {
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
 		rest = rest[at+1:]
 	}

@@ -197,7 +197,7 @@ func prepare(in *Input) {
 // reads a message outside a scan (learning) calls it to see the same links.
 func LinksOf(m *message.Message) []Link {
 	links := make([]Link, 0, len(m.URLs))
-	domains := map[string]string{} // host -> registrable domain, links share hosts
+	domains := make(map[string]string, min(len(m.URLs), 64)) // host -> registrable domain, links share hosts
 	for _, u := range m.URLs {
 		l := Link{URL: u, Target: u.Raw, Host: u.Host}
 		if !urlx.MaybeWrapped(u.Host) {
@@ -234,7 +234,7 @@ func indicators(in *Input) Indicators {
 	if len(m.ReplyTo) > 0 {
 		ind.ReplyTo = strings.ToLower(m.ReplyTo[0].Addr)
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, 2*len(in.Links)+8)
 	add := func(list *[]string, v string) {
 		if v == "" || seen[v] {
 			return

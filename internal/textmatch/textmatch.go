@@ -48,30 +48,32 @@ func (d *Dict[V]) Add(phrase string, v V) {
 // registered for it; f returns false to stop. At most maxWords words of the
 // text are read (0 means all).
 func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
-	var ring [MaxWords]uint64
-	n := 0
-	words(text, func(h uint64) bool {
-		ring[n%MaxWords] = h
-		n++
-		if lw := h & 0xFFFF; d.last[lw>>6]&(1<<(lw&63)) == 0 {
-			return maxWords == 0 || n < maxWords
+	var ring [8]uint64 // the last words' hashes, ring[n&7] the n-th
+	sc := wordScanner{s: text}
+	for n := 0; maxWords == 0 || n < maxWords; n++ {
+		h, ok := sc.next()
+		if !ok {
+			return
 		}
-		for l := 1; l <= MaxWords && l <= n; l++ {
+		ring[n&7] = h
+		if lw := h & 0xFFFF; d.last[lw>>6]&(1<<(lw&63)) == 0 {
+			continue
+		}
+		for l := 1; l <= MaxWords && l <= n+1; l++ {
 			if !d.lens[l] {
 				continue
 			}
 			var hs [MaxWords]uint64
 			for i := range l {
-				hs[i] = ring[(n-l+i)%MaxWords]
+				hs[i] = ring[(n+1-l+i)&7]
 			}
 			for _, v := range d.phrases[combine(hs[:l])] {
 				if !f(v) {
-					return false
+					return
 				}
 			}
 		}
-		return maxWords == 0 || n < maxWords
-	})
+	}
 }
 
 // Contains reports whether any phrase occurs in text.
@@ -90,43 +92,65 @@ func combine(hs []uint64) uint64 {
 	return k
 }
 
-// words calls f with the hash of each word of s: letters and digits, lower
-// case, accents removed; anything else separates words.
+// words calls f with the hash of each word of s (see wordScanner).
 func words(s string, f func(uint64) bool) {
-	const offset = 14695981039346656037
-	h := uint64(offset)
-	in := false
-	emit := func() bool {
-		if !in {
-			return true
+	sc := wordScanner{s: s}
+	for {
+		h, ok := sc.next()
+		if !ok || !f(h) {
+			return
 		}
-		in = false
-		v := h
-		h = offset
-		return f(v)
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			case c >= 'A' && c <= 'Z':
-				c += 'a' - 'A'
-			case c == '\'' && in:
-				// "l'adresse": the elision ends the word.
-				if !emit() {
-					return
-				}
-				continue
-			default:
-				if !emit() {
-					return
-				}
-				continue
-			}
-			h = (h ^ uint64(c)) * 1099511628211
+}
+
+// wordScanner cuts text into words: letters and digits, lower case,
+// accents removed; anything else separates words, the apostrophe of an
+// elision included ("l'adresse" is "l", "adresse"), but invisible
+// characters slipped inside a word do not.
+type wordScanner struct {
+	s string
+	i int
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// asciiWord maps the ASCII letters and digits to themselves in lower case,
+// every other ASCII byte to 0 (a separator).
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	return t
+}()
+
+// next returns the FNV-1a hash of the next word's folded bytes, or false
+// at the end of the text.
+func (sc *wordScanner) next() (uint64, bool) {
+	s, i := sc.s, sc.i
+	h := uint64(fnvOffset)
+	in := false
+	for i < len(s) {
+		// A run of ASCII letters and digits, most of any text.
+		for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0 {
+			h = (h ^ uint64(asciiWord[s[i]])) * fnvPrime
 			in = true
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		if s[i] < utf8.RuneSelf {
+			i++ // a separator
+			if in {
+				sc.i = i
+				return h, true
+			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -135,17 +159,19 @@ func words(s string, f func(uint64) bool) {
 			if Invisible(r) {
 				continue // invisible characters used to break up words
 			}
-			if !emit() {
-				return
+			if in {
+				sc.i = i
+				return h, true
 			}
 			continue
 		}
-		for _, b := range Fold(r) {
-			h = (h ^ uint64(b)) * 1099511628211
+		for _, b := range []byte(Fold(r)) {
+			h = (h ^ uint64(b)) * fnvPrime
 		}
 		in = true
 	}
-	emit()
+	sc.i = i
+	return h, in
 }
 
 // Fold maps a rune to the lower-case ASCII letters it is read as: accented
