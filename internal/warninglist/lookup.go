@@ -71,8 +71,8 @@ func appliesTo(attrs []string, kinds ...string) bool {
 	return false
 }
 
-func (s *Set) hits(idx []int, entry string, exact bool, out []Hit) []Hit {
-	for _, i := range idx {
+func (s *Set) hits(id setID, entry string, exact bool, out []Hit) []Hit {
+	for _, i := range s.sets[id] {
 		out = append(out, Hit{List: s.lists[i], Entry: entry, Exact: exact})
 	}
 	return out
@@ -87,15 +87,15 @@ func (s *Set) Host(host string) []Hit {
 		return nil
 	}
 	var out []Hit
-	out = s.hits(s.hostExact[h], h, true, out)
-	out = s.hits(s.hostUnder[h], h, true, out)
+	out = s.hits(s.hostExact.get(h), h, true, out)
+	out = s.hits(s.hostUnder.get(h), h, true, out)
 	for p := h; ; {
 		i := strings.IndexByte(p, '.')
 		if i < 0 {
 			break
 		}
 		p = p[i+1:]
-		out = s.hits(s.hostUnder[p], p, false, out)
+		out = s.hits(s.hostUnder.get(p), p, false, out)
 	}
 	return out
 }
@@ -107,7 +107,7 @@ func (s *Set) HostOn(host string, min Role) bool {
 	if h == "" {
 		return false
 	}
-	if s.anyRole(s.hostExact[h], min) || s.anyRole(s.hostUnder[h], min) {
+	if s.anyRole(s.hostExact.get(h), min) || s.anyRole(s.hostUnder.get(h), min) {
 		return true
 	}
 	for p := h; ; {
@@ -116,7 +116,7 @@ func (s *Set) HostOn(host string, min Role) bool {
 			return false
 		}
 		p = p[i+1:]
-		if s.anyRole(s.hostUnder[p], min) {
+		if s.anyRole(s.hostUnder.get(p), min) {
 			return true
 		}
 	}
@@ -126,11 +126,11 @@ func (s *Set) HostOn(host string, min Role) bool {
 // with at least the given role.
 func (s *Set) HostListed(host string, min Role) bool {
 	h := normHost(host)
-	return h != "" && (s.anyRole(s.hostExact[h], min) || s.anyRole(s.hostUnder[h], min))
+	return h != "" && (s.anyRole(s.hostExact.get(h), min) || s.anyRole(s.hostUnder.get(h), min))
 }
 
-func (s *Set) anyRole(idx []int, min Role) bool {
-	for _, i := range idx {
+func (s *Set) anyRole(id setID, min Role) bool {
+	for _, i := range s.sets[id] {
 		if s.lists[i].Role >= min {
 			return true
 		}
@@ -159,8 +159,8 @@ func (s *Set) Addr(a netip.Addr) []Hit {
 		if err != nil {
 			continue
 		}
-		if idx := s.nets[l][p]; len(idx) > 0 {
-			out = s.hits(idx, p.String(), bits == a.BitLen(), out)
+		if id := s.nets[l][p.Addr().As16()]; id != 0 {
+			out = s.hits(id, p.String(), bits == a.BitLen(), out)
 		}
 	}
 	return out
@@ -175,11 +175,12 @@ func (s *Set) Prefix(p netip.Prefix) []Hit {
 	}
 	p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-unmapLoss(p)).Masked()
 	var out []Hit
-	for _, n := range s.allNets {
-		if !n.p.Overlaps(p) {
+	for i := range s.allNets {
+		n := &s.allNets[i]
+		if !n.prefix().Overlaps(p) {
 			continue
 		}
-		out = append(out, Hit{List: s.lists[n.list], Entry: n.raw, Exact: p.Bits() <= n.p.Bits()})
+		out = append(out, Hit{List: s.lists[n.list], Entry: string(s.netRaw[n.rawAt:n.rawTo]), Exact: p.Bits() <= int(n.bits)})
 	}
 	return out
 }
@@ -196,7 +197,7 @@ func unmapLoss(p netip.Prefix) int {
 func (s *Set) Email(addr string) []Hit {
 	a := strings.ToLower(strings.TrimSpace(addr))
 	var out []Hit
-	out = s.hits(s.strExact[a], a, true, out)
+	out = s.hits(s.strExact.get(a), a, true, out)
 	for _, r := range s.regexes {
 		if r.re.MatchString(a) {
 			out = append(out, Hit{List: s.lists[r.list], Entry: r.raw, Exact: true})
@@ -214,7 +215,7 @@ func (s *Set) Email(addr string) []Hit {
 // Hash returns the lists naming a file hash (hex, any case).
 func (s *Set) Hash(h string) []Hit {
 	v := strings.ToLower(strings.TrimSpace(h))
-	return s.hits(s.strExact[v], v, true, nil)
+	return s.hits(s.strExact.get(v), v, true, nil)
 }
 
 // Substring returns the substring-type entries contained in v (MISP's

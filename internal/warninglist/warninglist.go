@@ -22,6 +22,7 @@ import (
 	"net/netip"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -53,17 +54,27 @@ type Hit struct {
 }
 
 // Set is a loaded collection of warning lists.
+//
+// Its indexes hold no pointer per entry (names live in one arena, list
+// sets are interned, networks are keyed by their address bytes): the
+// garbage collector walks every pointer of the live heap at each cycle,
+// and the 400,000 small strings, slices and addresses of a plainer layout
+// made that walk the largest cost of a scan.
 type Set struct {
 	lists []*List
 
-	hostExact map[string][]int // name -> lists listing exactly that name
-	hostUnder map[string][]int // name -> lists listing that name and its subdomains
-	strExact  map[string][]int // lower-cased string entries (hashes, e-mail addresses...)
+	hostExact names // name -> lists listing exactly that name
+	hostUnder names // name -> lists listing that name and its subdomains
+	strExact  names // lower-cased string entries (hashes, e-mail addresses...)
 	substr    []substrEntry
 	regexes   []regexEntry
-	nets      map[int]map[netip.Prefix][]int // prefix length -> masked prefix -> lists
-	netLens   []int                          // lengths present, ascending
-	allNets   []netEntry                     // for network-overlap queries
+	nets      map[int]map[[16]byte]setID // prefix length -> masked address -> lists
+	netLens   []int                      // lengths present, ascending
+	allNets   []netEntry                 // for network-overlap queries
+	netRaw    []byte                     // allNets' entries as written, one after the other
+
+	sets   [][]int          // interned list sets: setID -> list indexes, in order of addition
+	setIDs map[string]setID // while loading: a set's key -> its ID
 }
 
 type substrEntry struct {
@@ -77,10 +88,22 @@ type regexEntry struct {
 	list int
 }
 
+// netEntry is a listed network: its masked address, length, list and
+// where its written form lies in netRaw.
 type netEntry struct {
-	p    netip.Prefix
-	raw  string
-	list int
+	addr         [16]byte
+	bits         int16
+	is4          bool
+	list         int32
+	rawAt, rawTo uint32
+}
+
+func (n *netEntry) prefix() netip.Prefix {
+	a := netip.AddrFrom16(n.addr)
+	if n.is4 {
+		a = a.Unmap()
+	}
+	return netip.PrefixFrom(a, int(n.bits))
 }
 
 var (
@@ -119,10 +142,9 @@ func Load(fsys fs.FS) (*Set, error) {
 		return nil, fmt.Errorf("warninglist: read directory: %w", err)
 	}
 	s := &Set{
-		hostExact: map[string][]int{},
-		hostUnder: map[string][]int{},
-		strExact:  map[string][]int{},
-		nets:      map[int]map[netip.Prefix][]int{},
+		nets:   map[int]map[[16]byte]setID{},
+		sets:   [][]int{nil}, // setID 0: no list
+		setIDs: map[string]setID{},
 	}
 	for _, e := range ents {
 		if !e.IsDir() {
@@ -146,6 +168,7 @@ func Load(fsys fs.FS) (*Set, error) {
 		s.netLens = append(s.netLens, l)
 	}
 	sort.Ints(s.netLens)
+	s.setIDs = nil
 	return s, nil
 }
 
@@ -179,11 +202,15 @@ func (s *Set) add(dir string, b []byte) error {
 			}
 			m := s.nets[p.Bits()+bitsOffset(p)]
 			if m == nil {
-				m = map[netip.Prefix][]int{}
+				m = map[[16]byte]setID{}
 				s.nets[p.Bits()+bitsOffset(p)] = m
 			}
-			m[p] = appendOnce(m[p], idx)
-			s.allNets = append(s.allNets, netEntry{p: p, raw: v, list: idx})
+			key := p.Addr().As16()
+			m[key] = s.with(m[key], idx)
+			at := uint32(len(s.netRaw))
+			s.netRaw = append(s.netRaw, v...)
+			s.allNets = append(s.allNets, netEntry{addr: key, bits: int16(p.Bits()), is4: p.Addr().Is4(),
+				list: int32(idx), rawAt: at, rawTo: uint32(len(s.netRaw))})
 		case "regex":
 			re, err := compileMISPRegex(v)
 			if err != nil {
@@ -193,22 +220,19 @@ func (s *Set) add(dir string, b []byte) error {
 		case "substring":
 			s.substr = append(s.substr, substrEntry{needle: strings.ToLower(v), list: idx})
 			if looksLikeHost(v) {
-				h := normHost(v)
-				s.hostUnder[h] = appendOnce(s.hostUnder[h], idx)
+				s.addName(&s.hostUnder, normHost(v), idx)
 			}
 		case "hostname":
-			h := normHost(v)
-			s.hostUnder[h] = appendOnce(s.hostUnder[h], idx)
+			s.addName(&s.hostUnder, normHost(v), idx)
 		default: // string
 			lv := strings.ToLower(v)
 			if strings.HasPrefix(lv, ".") {
-				h := normHost(lv)
-				s.hostUnder[h] = appendOnce(s.hostUnder[h], idx)
+				s.addName(&s.hostUnder, normHost(lv), idx)
 				continue
 			}
-			s.strExact[lv] = appendOnce(s.strExact[lv], idx)
+			s.addName(&s.strExact, lv, idx)
 			if hostish && looksLikeHost(lv) {
-				s.hostExact[normHost(lv)] = appendOnce(s.hostExact[normHost(lv)], idx)
+				s.addName(&s.hostExact, normHost(lv), idx)
 			}
 		}
 	}
@@ -254,13 +278,27 @@ func compileMISPRegex(v string) (*regexp.Regexp, error) {
 	return regexp.Compile(v)
 }
 
-func appendOnce(s []int, v int) []int {
-	for _, x := range s {
-		if x == v {
-			return s
-		}
+// addName adds list idx to name's lists in t.
+func (s *Set) addName(t *names, name string, idx int) {
+	t.put(name, s.with(t.get(name), idx))
+}
+
+// with returns the set of the lists of id and list idx (interned: sets
+// are few, 54 for the embedded lists).
+func (s *Set) with(id setID, idx int) setID {
+	cur := s.sets[id]
+	if slices.Contains(cur, idx) {
+		return id
 	}
-	return append(s, v)
+	next := append(slices.Clip(cur), idx)
+	key := fmt.Sprint(next)
+	if n, ok := s.setIDs[key]; ok {
+		return n
+	}
+	n := setID(len(s.sets))
+	s.sets = append(s.sets, next)
+	s.setIDs[key] = n
+	return n
 }
 
 func normHost(h string) string {

@@ -205,3 +205,27 @@ func TestESPAssetsProvenance(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesCollisions(t *testing.T) {
+	var n names
+	if n.get("absent") != 0 {
+		t.Fatal("empty index found a name")
+	}
+	n.put("gmail.com", 1)
+	n.put("example.org", 2)
+	n.put("gmail.com", 3) // update
+	// Two names under one hash, as a 64-bit collision would put them.
+	n.putHashed(42, "a.example", 4)
+	n.putHashed(42, "b.example", 5)
+	n.putHashed(42, "a.example", 6)
+	for name, want := range map[string]setID{"gmail.com": 3, "example.org": 2, "gmail.co": 0, "": 0} {
+		if got := n.get(name); got != want {
+			t.Errorf("get(%q) = %d, want %d", name, got, want)
+		}
+	}
+	for name, want := range map[string]setID{"a.example": 6, "b.example": 5, "c.example": 0} {
+		if got := n.getHashed(42, name); got != want {
+			t.Errorf("getHashed(42, %q) = %d, want %d", name, got, want)
+		}
+	}
+}
