@@ -162,7 +162,7 @@ func (c *Connector) dial(ctx context.Context, as string) (*imapclient.Client, in
 			conn.Close()
 			return nil, 1, fmt.Errorf("imap %s: STARTTLS: %w: %v", c.cfg.Addr, mailbox.ErrUnreachable, err)
 		}
-		n++
+		n++ // STARTTLS
 	default:
 		cl = imapclient.New(conn, opts)
 	}
@@ -172,7 +172,7 @@ func (c *Connector) dial(ctx context.Context, as string) (*imapclient.Client, in
 		cl.Close()
 		return nil, n, fmt.Errorf("imap %s: greeting: %w: %v", c.cfg.Addr, mailbox.ErrUnreachable, err)
 	}
-	n++
+	n++ // LOGIN or AUTHENTICATE
 	if c.cfg.Login == LoginSeparator && as != "" {
 		err = cl.Login(as+c.cfg.Separator+c.cfg.Admin, c.cfg.Password).Wait()
 	} else {

@@ -157,16 +157,13 @@ func (s *session) Move(ctx context.Context, refs []mailbox.Ref, dest string) ([]
 	return out, nil
 }
 
-// ensureFolder creates dest unless it is known to exist.
+// ensureFolder creates dest unless it is known to exist: one CREATE, an
+// ALREADYEXISTS answer being as good.
 func (s *session) ensureFolder(ctx context.Context, dest string) error {
 	if s.created[dest] {
 		return nil
 	}
-	folders, err := s.Folders(ctx)
-	if err != nil {
-		return err
-	}
-	for _, f := range folders {
+	for _, f := range s.folders {
 		if f.Name == dest {
 			s.created[dest] = true
 			return nil
@@ -178,8 +175,9 @@ func (s *session) ensureFolder(ctx context.Context, dest string) error {
 		if !errors.As(err, &ie) || ie.Code != imap.ResponseCodeAlreadyExists {
 			return fmt.Errorf("imap %s: create %q: %w", s.user, dest, err)
 		}
+	} else if s.folders != nil {
+		s.folders = append(s.folders, mailbox.Folder{Name: dest})
 	}
 	s.created[dest] = true
-	s.folders = append(s.folders, mailbox.Folder{Name: dest})
 	return nil
 }

@@ -67,6 +67,7 @@ type Dovecot struct {
 	IMAP, LMTP, ManageSieve int
 	mu                      sync.Mutex
 	users                   []string
+	stamp, prev             time.Time
 }
 
 // IMAPAddr, LMTPAddr and SieveAddr are host:port.
@@ -215,6 +216,13 @@ func (d *Dovecot) SetUsers(t testing.TB, users ...string) {
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Dovecot rereads the file when its mtime (in seconds) changes: move it
+	// past the previous version's second instead of waiting for the clock.
+	if d.stamp = time.Now(); !d.stamp.After(d.prev.Add(time.Second)) {
+		d.stamp = d.prev.Add(2 * time.Second)
+	}
+	d.prev = d.stamp
+	os.Chtimes(tmp, d.stamp, d.stamp)
 	if err := os.Rename(tmp, d.UsersFile()); err != nil {
 		t.Fatal(err)
 	}
@@ -317,4 +325,21 @@ func (d *Dovecot) Postfix(t testing.TB, domain string) string {
 		"smtpd_relay_restrictions": "permit_mynetworks, reject_unauth_destination",
 	})
 	return pf.Addr()
+}
+
+// Files lists a user's message files (their names carry the maildir
+// flags: a \Seen set by mistake changes a name).
+func (d *Dovecot) Files(t testing.TB, user string) []string {
+	t.Helper()
+	var out []string
+	root := d.Maildir(user)
+	filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && (strings.Contains(p, "/new/") || strings.Contains(p, "/cur/")) {
+			rel, _ := filepath.Rel(root, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out
 }

@@ -1,0 +1,203 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"vigie.dev/vigie/internal/ir/journal"
+)
+
+// Severity of an audit finding.
+type Severity string
+
+const (
+	High   Severity = "high"
+	Medium Severity = "medium"
+	Low    Severity = "low"
+)
+
+// Label names the severity in lang.
+func (s Severity) Label(lang string) string {
+	if lang == "en" {
+		return string(s)
+	}
+	return map[Severity]string{High: "élevée", Medium: "moyenne", Low: "faible"}[s]
+}
+
+// Finding is one rule or setting an audit calls out, named by a stable
+// signal like the gateway's checks.
+type Finding struct {
+	Mailbox  string   `json:"mailbox"`
+	Signal   string   `json:"signal"`
+	Severity Severity `json:"severity"`
+	FR       string   `json:"fr"`
+	EN       string   `json:"en"`
+	Rule     Rule     `json:"rule"`
+}
+
+// Audit signals (docs/mailbox.md).
+const (
+	SigForwardExternal = "MAILBOX_FORWARD_EXTERNAL"
+	SigForwardInternal = "MAILBOX_FORWARD_INTERNAL"
+	SigRuleDelete      = "MAILBOX_RULE_DELETE"
+	SigRuleMarkRead    = "MAILBOX_RULE_MARK_READ"
+	SigRuleMove        = "MAILBOX_RULE_MOVE"
+	SigRuleReject      = "MAILBOX_RULE_REJECT"
+	SigRuleUnreadable  = "MAILBOX_RULE_UNREADABLE"
+	SigDelegate        = "MAILBOX_DELEGATE"
+	SigAppPassword     = "MAILBOX_APP_PASSWORD"
+)
+
+// Assess turns a mailbox's rules into findings. Disabled rules and
+// automatic replies are left out; a forward to the organisation's own
+// domains is still reported (a hidden copy to another account is one of
+// the fiche's examples), one step lower.
+func Assess(box string, rules []Rule, ownDomains []string) []Finding {
+	var out []Finding
+	for _, r := range rules {
+		if !r.Enabled {
+			continue
+		}
+		add := func(sig string, sev Severity, fr, en string) {
+			out = append(out, Finding{Mailbox: box, Signal: sig, Severity: sev, FR: fr, EN: en, Rule: r})
+		}
+		cond := func(fr bool) string {
+			if r.When == "" {
+				if fr {
+					return "pour tout message"
+				}
+				return "for every message"
+			}
+			if fr {
+				return "si " + r.When
+			}
+			return "when " + r.When
+		}
+		switch r.Kind {
+		case KindDelegate:
+			add(SigDelegate, Medium, fmt.Sprintf("Délégation : %s a accès à la boîte (%s) — à confirmer avec son titulaire (InterCERT 2.a).", strings.Join(r.Targets, ", "), r.Name),
+				fmt.Sprintf("Delegation: %s has access to the mailbox (%s) — confirm with its owner (InterCERT 2.a).", strings.Join(r.Targets, ", "), r.Name))
+			continue
+		case KindAppPassword:
+			add(SigAppPassword, Medium, fmt.Sprintf("Mot de passe d'application « %s » : il contourne le MFA ; le révoquer s'il n'est pas reconnu (InterCERT 1.c).", r.Name),
+				fmt.Sprintf("Application password %q: it bypasses MFA; revoke it unless recognised (InterCERT 1.c).", r.Name))
+			continue
+		}
+		eff := r.Effects
+		if slices.Contains(eff, "forward") {
+			var ext, inn []string
+			for _, t := range r.Targets {
+				if len(ownDomains) > 0 && inDomains(t, ownDomains) {
+					inn = append(inn, t)
+				} else {
+					ext = append(ext, t)
+				}
+			}
+			copyFR, copyEN := "", ""
+			if slices.Contains(eff, "copy") {
+				copyFR, copyEN = " (copie silencieuse : l'utilisateur ne voit rien)", " (silent copy: the user sees nothing)"
+			}
+			if len(ext) > 0 || len(r.Targets) == 0 {
+				add(SigForwardExternal, High, fmt.Sprintf("Transfert automatique vers l'extérieur : %s, %s%s — typique d'une boîte compromise (InterCERT 2.a, CERT Santé).", strings.Join(ext, ", "), cond(true), copyFR),
+					fmt.Sprintf("Automatic forwarding outside: %s, %s%s — typical of a compromised mailbox (InterCERT 2.a, CERT Santé).", strings.Join(ext, ", "), cond(false), copyEN))
+			}
+			if len(inn) > 0 {
+				add(SigForwardInternal, Medium, fmt.Sprintf("Copie automatique vers une autre boîte interne : %s, %s%s — à confirmer (copies cachées, InterCERT 2.a).", strings.Join(inn, ", "), cond(true), copyFR),
+					fmt.Sprintf("Automatic copy to another internal mailbox: %s, %s%s — confirm it (hidden copies, InterCERT 2.a).", strings.Join(inn, ", "), cond(false), copyEN))
+			}
+		}
+		if slices.Contains(eff, "delete") {
+			add(SigRuleDelete, High, fmt.Sprintf("Règle qui supprime les messages reçus, %s — sert à cacher les réponses des personnes contactées pendant l'usurpation (InterCERT 6.a).", cond(true)),
+				fmt.Sprintf("Rule that deletes incoming mail, %s — used to hide the replies of the people contacted during the impersonation (InterCERT 6.a).", cond(false)))
+		}
+		if slices.Contains(eff, "mark-read") {
+			add(SigRuleMarkRead, Medium, fmt.Sprintf("Règle qui marque les messages comme lus, %s — l'utilisateur ne les remarque pas (InterCERT 6.a).", cond(true)),
+				fmt.Sprintf("Rule that marks mail as read, %s — the user does not notice it (InterCERT 6.a).", cond(false)))
+		}
+		if slices.Contains(eff, "move") && r.When != "" {
+			add(SigRuleMove, Low, fmt.Sprintf("Règle qui range des messages dans « %s », %s — à vérifier si elle vise des réponses (InterCERT 6.a).", r.Folder, cond(true)),
+				fmt.Sprintf("Rule that files mail into %q, %s — check whether it targets replies (InterCERT 6.a).", r.Folder, cond(false)))
+		}
+		if slices.Contains(eff, "reject") {
+			add(SigRuleReject, Medium, fmt.Sprintf("Règle qui renvoie les messages à l'expéditeur, %s.", cond(true)),
+				fmt.Sprintf("Rule that bounces mail to the sender, %s.", cond(false)))
+		}
+		if slices.Contains(eff, "unreadable") {
+			add(SigRuleUnreadable, Medium, "Script de filtrage que Vigie ne sait pas lire ("+r.When+") : à examiner à la main.",
+				"Filter script Vigie cannot read ("+r.When+"): examine it by hand.")
+		}
+	}
+	return out
+}
+
+// AuditResult is the audit of one mailbox.
+type AuditResult struct {
+	Mailbox  string    `json:"mailbox"`
+	Rules    int       `json:"rules"`
+	Findings []Finding `json:"findings"`
+	Fixed    []string  `json:"fixed,omitempty"` // what --fix did, in French
+	Err      string    `json:"error,omitempty"`
+}
+
+// AuditRequest audits mailboxes and disables the rules named in Fix.
+type AuditRequest struct {
+	Incident   int64
+	Mailboxes  []string
+	OwnDomains []string
+	Fix        []string // rule ids to disable (the admin's selection)
+	By         string
+}
+
+// Audit reads each mailbox's rules, assesses them and disables the rules
+// the admin named, journaling each change.
+func (r *Remediator) Audit(ctx context.Context, req AuditRequest) []AuditResult {
+	r.defaults()
+	run := newRun(r.Now())
+	out := make([]AuditResult, len(req.Mailboxes))
+	r.each(ctx, len(req.Mailboxes), func(i int) {
+		out[i] = r.auditOne(ctx, run, req, req.Mailboxes[i])
+	})
+	return out
+}
+
+func (r *Remediator) auditOne(ctx context.Context, run string, req AuditRequest, box string) AuditResult {
+	res := AuditResult{Mailbox: box}
+	s, err := r.Connector.Open(ctx, box)
+	if err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	defer s.Close()
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	res.Rules = len(rules)
+	res.Findings = Assess(box, rules, req.OwnDomains)
+	for _, id := range req.Fix {
+		i := slices.IndexFunc(rules, func(x Rule) bool { return x.ID == id })
+		if i < 0 {
+			continue
+		}
+		rule := rules[i]
+		if !rule.Fixable {
+			res.Fixed = append(res.Fixed, fmt.Sprintf("%s : non désactivable sans suppression (%s) — laissé en place, à traiter à la main", id, rule.Source))
+			continue
+		}
+		said, err := s.Disable(ctx, rule)
+		status, detail := StatusDone, said
+		if err != nil {
+			status, detail = StatusFailed, err.Error()
+			said = fmt.Sprintf("%s : ÉCHEC de la désactivation — %v", id, err)
+		}
+		res.Fixed = append(res.Fixed, said)
+		r.record(ctx, Action{IncidentID: req.Incident, Run: run, Actor: req.By, Kind: KindDisable, Mailbox: box,
+			Ref: id, Status: status, Detail: detail}, false)
+		r.journal(ctx, req.Incident, req.By, journal.Action, []string{box},
+			fmt.Sprintf("Audit de la boîte %s : règle %s (%s, %s) — %s.", box, id, strings.Join(rule.Effects, "+"), strings.Join(rule.Targets, ", "), said))
+	}
+	return res
+}
