@@ -19,6 +19,7 @@ import (
 	"vigie.dev/vigie/internal/checks/authn"
 	"vigie.dev/vigie/internal/checks/bayescheck"
 	"vigie.dev/vigie/internal/checks/brand"
+	"vigie.dev/vigie/internal/checks/forward"
 	invoicecheck "vigie.dev/vigie/internal/checks/invoice"
 	"vigie.dev/vigie/internal/checks/ioccheck"
 	"vigie.dev/vigie/internal/checks/links"
@@ -122,6 +123,18 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		checks = append(checks, &bayescheck.Check{Model: o.Bayes, PhishAt: cfg.Bayes.PhishAt, HamAt: cfg.Bayes.HamAt})
 	}
 	checks = append(checks, o.Extra...)
+	// A forward's original is scanned by the sender, brand, link and lure
+	// families alone: it carries no authentication of its own, and the
+	// site's indicators, classifier and supplier register judge the
+	// message that arrived.
+	inner := &scan.Scanner{
+		Checks:  []scan.Check{sender.New(nil), bc, lc, lu},
+		Policy:  cfg.Policy.Policy,
+		Limits:  cfg.MessageLimits(),
+		Timeout: cfg.Scan.Timeout,
+		Log:     o.Log,
+	}
+	checks = append(checks, &forward.Check{Inner: inner.Scan})
 	return &scan.Scanner{
 		Checks:  checks,
 		Policy:  cfg.Policy.Policy,

@@ -64,3 +64,35 @@ var lureSentences = []struct {
 	{"LURE_EASY_MONEY", "Un revenu passif et des revenus garantis chaque mois.", "Earn a passive income with guaranteed returns."},
 	{"LURE_CALLBACK", "Si vous n'êtes pas à l'origine de cette commande, appelez le 01 23 45 67 89.", "If you did not authorize this charge, call +1 818 492 9813."},
 }
+
+// moreLureSentences exercise the phrases of campaign families written in
+// more languages than French and English, or in more than one shape, as
+// the alerts describe them: parcel-fee scams in Spanish, German, Italian
+// and Dutch (the postal services' and national CERTs' warnings), and the
+// renewal and charge wording of callback scams (FTC, Proofpoint's TOAD
+// reports). They are fixtures of TestLurePhrasesHaveEvidence.
+var moreLureSentences = []struct{ signal, lang, text string }{
+	{"LURE_DELIVERY", "es", "Su paquete está retenido: confirme su envío hoy."},
+	{"LURE_DELIVERY", "de", "Ihr Paket konnte nicht zugestellt werden: Ihre Sendung wartet."},
+	{"LURE_DELIVERY", "it", "Il tuo pacco è in giacenza presso il centro di smistamento."},
+	{"LURE_DELIVERY", "nl", "Uw zending staat klaar, betaal de verzendkosten."},
+	{"LURE_CALLBACK", "en", "Your Norton plan was auto renewed and will renew automatically next year; your card will be charged $299.99. To dispute this charge or cancel this order, call +1 805 248 4054."},
+	{"LURE_CALLBACK", "en", "Your subscription was automatically renewed and your account has been charged $483.75. Call (805) 203 8709."},
+	{"LURE_CALLBACK", "fr", "Votre abonnement a été renouvelé automatiquement : 349,99 € a été débité et 12 € sera débité chaque mois. Pour annuler cette commande, appelez le 01 86 95 12 40."},
+}
+
+func TestMoreLureSentences(t *testing.T) {
+	cfg := config.Default()
+	cfg.Auth.Mode = "headers"
+	s, err := New(&cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range moreLureSentences {
+		raw := msg("From: Service <service@expediteur-exemple.com>\nTo: marie.martin@example-hopital.fr\nSubject: Information\nDate: Tue, 12 Mar 2024 09:14:01 +0100\nMessage-ID: <l2@expediteur-exemple.com>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8",
+			c.text+"\n")
+		if v := s.Scan(context.Background(), raw, scan.Envelope{}); !v.Has(c.signal) {
+			t.Errorf("%s (%s): %q gives %v", c.signal, c.lang, c.text, names(v))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,9 @@ func phishFixtures(t *testing.T) map[string][]byte {
 	out := map[string][]byte{}
 	for _, c := range frenchCampaigns() {
 		out[c.name] = c.raw
+	}
+	for i, c := range moreLureSentences {
+		out[fmt.Sprintf("%s/%s/%d", c.signal, c.lang, i)] = msg("From: Service <service@expediteur-exemple.com>\nSubject: Information\nContent-Type: text/plain; charset=utf-8", c.text+"\n")
 	}
 	for _, c := range advanceFeeLetters() {
 		out["advance fee/"+c.name] = c.raw

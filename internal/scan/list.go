@@ -11,7 +11,9 @@ import (
 // delivered a message, or "" when it does not read as list traffic. Lists
 // say who they are in List-Id (RFC 2919) or List-Post (RFC 2369), older
 // list software in Mailing-List (ezmlm, Yahoo Groups) or X-Mailing-List.
-// List-Unsubscribe alone is not enough: every newsletter carries it.
+// List-Unsubscribe alone is not enough: every newsletter carries it. Older
+// list managers are known by their administrative address in Sender or
+// Errors-To.
 func listDomain(h message.Header) string {
 	if id := h.Get("List-Id"); id != "" {
 		// "Name <list.example.org>": the id is a host-like name.
@@ -29,6 +31,23 @@ func listDomain(h message.Header) string {
 		}
 		if d := domainOfAddressIn(v); d != "" {
 			return d
+		}
+	}
+	// List managers older than RFC 2369 (Majordomo, LISTSERV, early
+	// Mailman) say so in Sender or Errors-To with the list's administrative
+	// address: owner-LIST@, LIST-owner@, LIST-request@ (RFC 2142 §4),
+	// LIST-bounces@.
+	for _, name := range []string{"Sender", "Errors-To"} {
+		v := strings.ToLower(h.Get(name))
+		at := strings.IndexByte(v, '@')
+		if at <= 0 {
+			continue
+		}
+		local := v[strings.LastIndexAny(v[:at], " <\"'")+1 : at]
+		if strings.HasPrefix(local, "owner-") || strings.HasSuffix(local, "-owner") || strings.HasSuffix(local, "-request") || strings.HasSuffix(local, "-bounces") {
+			if d := domainOfAddressIn(v); d != "" {
+				return d
+			}
 		}
 	}
 	return ""

@@ -139,3 +139,28 @@ func TestPolicyOverridesLearnedWeight(t *testing.T) {
 		t.Errorf("catalogue: %g", w)
 	}
 }
+
+func TestListDomain(t *testing.T) {
+	h := func(fields ...string) message.Header {
+		var hd message.Header
+		for i := 0; i+1 < len(fields); i += 2 {
+			hd.Fields = append(hd.Fields, message.Field{Name: fields[i], Value: fields[i+1], Raw: fields[i+1]})
+		}
+		return hd
+	}
+	for _, tc := range []struct {
+		h    message.Header
+		want string
+	}{
+		{h("List-Id", "USRP users <usrp-users.lists.ettus.com>"), "ettus.com"},
+		{h("Errors-To", "owner-quicktime_news@applenews.lists.apple.com"), "apple.com"},
+		{h("Sender", "\"Forum\" <forum-request@listes.example.fr>"), "example.fr"},
+		{h("Sender", "USRP-users <usrp-users-bounces@lists.ettus.com>"), "ettus.com"},
+		{h("Sender", "Marie Martin <marie.martin@example-hopital.fr>"), ""},
+		{h("List-Unsubscribe", "<mailto:unsub@news.example.com>"), ""},
+	} {
+		if got := listDomain(tc.h); got != tc.want {
+			t.Errorf("%v: got %q, want %q", tc.h.Fields, got, tc.want)
+		}
+	}
+}

@@ -31,6 +31,11 @@ type Options struct {
 	Folds int
 	// Reject is the reject threshold; it is not fitted and stays high.
 	Reject float64
+	// TagBand is the least distance between the tag and quarantine
+	// thresholds: borderline mail is tagged for the reader rather than
+	// held for an administrator who is often alone (docs/weights.md).
+	// Negative means none.
+	TagBand float64
 	// MaxMessageWeight caps the influence of one message after the
 	// per-source balancing (in units of an average message).
 	MaxMessageWeight float64
@@ -62,6 +67,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxMessageWeight == 0 {
 		o.MaxMessageWeight = 3
+	}
+	if o.TagBand == 0 {
+		o.TagBand = 1
 	}
 }
 
@@ -142,7 +150,7 @@ func Fit(examples []Example, prior map[string]float64, o Options) (Result, error
 		}
 	}
 	res.Tag = threshold(oof, examples, o.TagFP, 1, 1)
-	res.Quarantine = max(res.Tag, threshold(oof, examples, o.QuarantineFP, res.Tag, 1))
+	res.Quarantine = threshold(oof, examples, o.QuarantineFP, res.Tag+max(o.TagBand, 0), 1)
 	res.CV = Measure(oof, examples, res.Tag, res.Quarantine)
 	res.OOF = oof
 	return res, nil

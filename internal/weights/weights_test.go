@@ -69,8 +69,8 @@ func TestFitKeepsSafeguards(t *testing.T) {
 			t.Errorf("%s above the cap: %g", n, v)
 		}
 	}
-	if res.Tag <= 0 || res.Quarantine < res.Tag || res.Reject < res.Quarantine {
-		t.Errorf("thresholds %g/%g/%g", res.Tag, res.Quarantine, res.Reject)
+	if res.Tag <= 0 || res.Quarantine < res.Tag+1 || res.Reject < res.Quarantine {
+		t.Errorf("thresholds %g/%g/%g: quarantine must be at least a point above tag", res.Tag, res.Quarantine, res.Reject)
 	}
 	if res.CV.WorstFlagged > 1 || res.CV.Detected < 80 {
 		t.Errorf("cross-validated figures %+v", res.CV)

@@ -317,12 +317,34 @@ func generatedLocal(local string) string {
 	if i := strings.IndexByte(local, '+'); i > 0 {
 		local = local[:i]
 	}
+	if encodedLocal(local) {
+		return ""
+	}
 	for _, t := range strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
 		if textmatch.Generated(t, 6) {
 			return t
 		}
 	}
 	return ""
+}
+
+// encodedLocal reports a local part that mailing software wrote to encode
+// something (a recipient, a message number) rather than a mailbox someone
+// made up: SRS and VERP encodings use '=' and '#' (SRS0=HHH=TT=domain=local,
+// bounce-user=domain@), and list and newsletter managers number their
+// per-message addresses in several numeric fields (Online#3.21186.45-…).
+// A throw-away sender rotates plain random words instead.
+func encodedLocal(local string) bool {
+	if strings.ContainsAny(local, "#=") {
+		return true
+	}
+	numeric := 0
+	for _, t := range strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
+		if strings.Trim(t, "0123456789") == "" {
+			numeric++
+		}
+	}
+	return numeric >= 2
 }
 
 // bounceTracking reports a generated token that the envelope sender

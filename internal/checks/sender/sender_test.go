@@ -88,3 +88,17 @@ func TestReplyToAndEnvelope(t *testing.T) {
 		})
 	}
 }
+
+func TestGeneratedLocal(t *testing.T) {
+	for local, want := range map[string]bool{
+		"aNiOPsklEuPFaAJ":                      true,
+		"renew_KXjPtSDyOob":                    true,
+		"Online#3.21186.45-m2NUOKj6j6GVpsRR.1": false, // a newsletter's numbered per-message address
+		"SRS0=x9Qz=KL=example.org=bob":         false,
+		"jean.dupont":                          false,
+	} {
+		if got := generatedLocal(local) != ""; got != want {
+			t.Errorf("%s: got %v", local, got)
+		}
+	}
+}
