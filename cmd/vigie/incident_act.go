@@ -131,7 +131,8 @@ func runIncidentBlock(ctx context.Context, c *incidentCmd, args []string, stdout
 	all := c.fs.Bool("all", false, c.t("tous les indicateurs proposés", "every proposed indicator"))
 	mode := c.fs.String("mode", "", c.t("block (blocage) ou watch (détection) ; défaut : la suggestion de Vigie", "block or watch (default: Vigie's suggestion per indicator)"))
 	ttl := c.fs.String("ttl", "7d", c.t("durée : 12h, 7d, 2w, never", "how long: 12h, 7d, 2w, never"))
-	id, _, err := c.args(args, 1, "incident block ID [--indicator V …|--all] [--mode block|watch] [--ttl 7d]")
+	zap := c.fs.Bool("zap", false, c.t("retirer aussi des boîtes les copies livrées récemment (mailbox.zap_window) qui portent les indicateurs bloqués", "also pull out of the mailboxes the recent copies (mailbox.zap_window) carrying the blocked indicators"))
+	id, _, err := c.args(args, 1, "incident block ID [--indicator V …|--all] [--mode block|watch] [--ttl 7d] [--zap]")
 	if err != nil {
 		return err
 	}
@@ -145,6 +146,9 @@ func runIncidentBlock(ctx context.Context, c *incidentCmd, args []string, stdout
 	}
 	pushed, err := svc.Block(ctx, id, incident.BlockRequest{Values: values, All: *all, Mode: *mode, TTL: d, By: c.author()})
 	printIndicators(stdout, pushed, c.lang)
+	if err == nil && *zap {
+		err = c.zap(ctx, svc, id, pushed, stdout)
+	}
 	return err
 }
 

@@ -40,6 +40,7 @@ type Config struct {
 
 	Incidents IncidentsCfg `yaml:"incidents"`
 	Invoice   InvoiceCfg   `yaml:"invoice"`
+	Mailbox   MailboxCfg   `yaml:"mailbox"`
 }
 
 // InvoiceCfg configures the supplier register and the invoice-fraud

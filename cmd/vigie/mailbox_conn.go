@@ -1,0 +1,46 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/mailbox"
+	"vigie.dev/vigie/internal/mailbox/imapbox"
+)
+
+// secret reads a credential from a file, else from the environment; it is
+// never taken from the command line, where ps and shell histories show it.
+func secret(file, env, what string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s : %w", what, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	if v := os.Getenv(env); v != "" {
+		return v, nil
+	}
+	return "", fmt.Errorf("%s : ni fichier configuré ni variable $%s", what, env)
+}
+
+// mailboxConnector builds the connector the configuration names.
+func mailboxConnector(cfg config.MailboxCfg) (mailbox.Connector, error) {
+	switch cfg.Connector {
+	case "", "imap":
+		c := cfg.IMAP
+		if c.Address == "" {
+			return nil, errors.New("mailbox.imap.address n'est pas configuré (voir docs/mailbox.md)")
+		}
+		pass, err := secret(c.PasswordFile, "VIGIE_MAILBOX_PASSWORD", "mot de passe de l'administrateur IMAP")
+		if err != nil {
+			return nil, err
+		}
+		return imapbox.New(imapbox.Config{Addr: c.Address, TLS: c.TLS, Admin: c.Admin, Password: pass, Login: c.Login,
+			Separator: c.Separator, SieveAddr: c.Sieve, SieveTLS: c.SieveTLS, UsersFile: c.UsersFile})
+	}
+	return nil, fmt.Errorf("mailbox.connector %q inconnu (imap, graph ou gmail)", cfg.Connector)
+}

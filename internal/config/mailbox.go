@@ -1,0 +1,56 @@
+package config
+
+import "time"
+
+// MailboxCfg says how `vigie mailbox` reaches users' mailboxes
+// (docs/mailbox.md). Secrets are never in this file nor on the command
+// line: they are read from the files named here or from the environment
+// (VIGIE_MAILBOX_PASSWORD, VIGIE_GRAPH_CLIENT_SECRET,
+// VIGIE_GMAIL_SERVICE_ACCOUNT).
+type MailboxCfg struct {
+	Connector string `yaml:"connector"` // imap (default), graph or gmail
+	// Quarantine is the folder purged copies are moved to, in each mailbox.
+	Quarantine  string `yaml:"quarantine_folder"`
+	Concurrency int    `yaml:"concurrency"` // mailboxes at once
+	// Protected mailboxes are never purged: the abuse desk's, whose copies
+	// are evidence. The incident profile's e-mail is always protected.
+	Protected []string `yaml:"protected"`
+	// ZapWindow bounds `vigie incident block --zap`: copies delivered
+	// longer ago are left to a deliberate purge (default 48h).
+	ZapWindow time.Duration `yaml:"zap_window"`
+
+	IMAP  MailboxIMAP  `yaml:"imap"`
+	Graph MailboxGraph `yaml:"graph"`
+	Gmail MailboxGmail `yaml:"gmail"`
+}
+
+// MailboxIMAP is an IMAP server with an administrator (master user) login.
+type MailboxIMAP struct {
+	Address      string `yaml:"address"` // host:993 or host:143
+	TLS          string `yaml:"tls"`     // implicit (default), starttls, none
+	Admin        string `yaml:"admin"`
+	PasswordFile string `yaml:"password_file"` // else $VIGIE_MAILBOX_PASSWORD
+	Login        string `yaml:"login"`         // authzid (default) or separator
+	Separator    string `yaml:"separator"`     // for login: separator (default "*")
+	Sieve        string `yaml:"sieve"`         // ManageSieve host:4190, "" none
+	SieveTLS     string `yaml:"sieve_tls"`
+	UsersFile    string `yaml:"users_file"` // mailboxes for audit --all
+}
+
+// MailboxGraph is Microsoft 365 through the Graph API (application
+// permissions Mail.ReadWrite, MailboxSettings.ReadWrite, User.Read.All).
+type MailboxGraph struct {
+	Tenant     string `yaml:"tenant"`
+	ClientID   string `yaml:"client_id"`
+	SecretFile string `yaml:"client_secret_file"` // else $VIGIE_GRAPH_CLIENT_SECRET
+	BaseURL    string `yaml:"base_url"`           // default https://graph.microsoft.com/v1.0
+	TokenURL   string `yaml:"token_url"`          // default the tenant's v2.0 token endpoint
+}
+
+// MailboxGmail is Google Workspace through the Gmail API, with a service
+// account given domain-wide delegation.
+type MailboxGmail struct {
+	ServiceAccountFile string `yaml:"service_account_file"` // JSON key, else $VIGIE_GMAIL_SERVICE_ACCOUNT (a path)
+	BaseURL            string `yaml:"base_url"`             // default https://gmail.googleapis.com/gmail/v1
+	TokenURL           string `yaml:"token_url"`            // default the key file's token_uri
+}
