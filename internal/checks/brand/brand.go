@@ -271,7 +271,7 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 	squashed := strings.ReplaceAll(label, "-", "")
 	tokens := strings.Split(label, "-")
 	for l, i := range c.labels {
-		if len(l) >= 5 && l != squashed && strings.Contains(squashed, l) || len(l) < 5 && len(tokens) > 1 && contains(tokens, l) {
+		if len(l) >= 5 && l != squashed && brandWord(label, l) || len(l) < 5 && len(tokens) > 1 && contains(tokens, l) {
 			out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ "+name(i))
 			return
 		}
@@ -288,6 +288,24 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 				return
 			}
 		}
+	}
+}
+
+// brandWord reports a brand's label written as a word of a domain label:
+// opening it (paypalsecure, ledgerlive), or after a hyphen or a digit
+// (secure-paypal, my1paypal). Glued to letters on its left, it is more
+// often the end of another word (shaGMAIL, pineAPPLE) than a brand.
+func brandWord(label, brand string) bool {
+	for from := 0; ; {
+		i := strings.Index(label[from:], brand)
+		if i < 0 {
+			return false
+		}
+		i += from
+		if i == 0 || label[i-1] == '-' || label[i-1] >= '0' && label[i-1] <= '9' {
+			return true
+		}
+		from = i + 1
 	}
 }
 
