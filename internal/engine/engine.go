@@ -126,10 +126,12 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	// A forward's original is scanned by the sender, brand, link and lure
 	// families alone: it carries no authentication of its own, and the
 	// site's indicators, classifier and supplier register judge the
-	// message that arrived.
+	// message that arrived. It is judged with the catalogue's expert
+	// weights and thresholds, not the learned ones: FORWARDED_PHISH is a
+	// signal the weights are learned from, and must not depend on them.
 	inner := &scan.Scanner{
 		Checks:  []scan.Check{sender.New(nil), bc, lc, lu},
-		Policy:  cfg.Policy.Policy,
+		Policy:  scan.DefaultPolicy(),
 		Limits:  cfg.MessageLimits(),
 		Timeout: cfg.Scan.Timeout,
 		Log:     o.Log,

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/urlx"
 )
 
 // The shapes of links that phishing kits and their hosting leave, as public
@@ -177,63 +176,25 @@ func recipientForms(in *scan.Input) []recipientForm {
 	return out
 }
 
-// recipientInLink returns where a link carries the recipient's address:
-// "fragment" when it follows the '#' (read by the page's script, never
-// sent to the server: the pre-filled login page of a kit), or "query"
-// when the query of a script or a site's front page (…/login.php?email=,
-// https://host/?email=) on a domain that is neither the sender's nor the
-// list's carries it. Message-IDs in archive paths (lore.kernel.org/r/…)
-// and a newsletter's tracking servlets are not pages of that kind, and
-// unsubscribe and preference links are left out.
-func recipientInLink(raw, domain string, forms []recipientForm, in *scan.Input) string {
-	lower := strings.ToLower(raw)
-	contains := func(s, ls string, f recipientForm) bool {
-		if f.exact {
-			return strings.Contains(s, f.text)
-		}
-		return strings.Contains(ls, f.text)
+// recipientInLink returns "fragment" when the part of a link after '#'
+// carries the recipient's address: a fragment is never sent to the server
+// and only the page's own script reads it, which is how a kit's fake login
+// page shows the victim's address pre-filled. The address in a link's query
+// is no such sign: newsletters' tracking and preference links carry it just
+// as often (a 2002 newsletter's login servlet in the training part; a list
+// message and a newsletter of the validation part when the query of pages
+// and scripts counted too).
+func recipientInLink(raw string, forms []recipientForm) string {
+	i := strings.IndexByte(raw, '#')
+	if i < 0 {
+		return ""
 	}
-	frag, lfrag := "", ""
-	if i := strings.IndexByte(raw, '#'); i >= 0 {
-		frag, lfrag = raw[i+1:], lower[i+1:]
-	}
+	frag := raw[i+1:]
+	lfrag := strings.ToLower(frag)
 	for _, f := range forms {
-		if frag != "" && contains(frag, lfrag, f) {
+		if f.exact && strings.Contains(frag, f.text) || !f.exact && strings.Contains(lfrag, f.text) {
 			return "fragment"
 		}
-		q := strings.IndexByte(raw, '?')
-		if q < 0 || !contains(raw[q:], lower[q:], f) || !pageOrScript(lower[:q]) {
-			continue
-		}
-		if domain == in.FromOrg || domain == urlx.Registrable(in.MailFromDomain) || domain == in.List {
-			return ""
-		}
-		for _, w := range []string{"unsub", "optout", "opt-out", "remove", "preference", "subscri", "manage", "desinscri", "desabo"} {
-			if strings.Contains(lower, w) {
-				return ""
-			}
-		}
-		return "query"
 	}
 	return ""
-}
-
-// pageOrScript reports a URL (without its query) that names a site's
-// front page or a script or page file: https://host, https://host/,
-// …/verify.php, …/index.html.
-func pageOrScript(u string) bool {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	slash := strings.IndexByte(u, '/')
-	if slash < 0 || slash == len(u)-1 {
-		return true
-	}
-	last := u[strings.LastIndexByte(u, '/')+1:]
-	for _, ext := range []string{".php", ".html", ".htm", ".asp", ".aspx", ".jsp", ".cgi"} {
-		if strings.HasSuffix(last, ext) {
-			return true
-		}
-	}
-	return false
 }

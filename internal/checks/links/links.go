@@ -261,11 +261,13 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if l.Domain != in.FromOrg && cmsKitPath(path) {
 			out.Emit("URL_CMS_KIT_PATH", truncate(host+path, 60))
 		}
-		if rcpt == nil {
-			rcpt = recipientForms(in)
-		}
-		if where := recipientInLink(raw, l.Domain, rcpt, in); where != "" {
-			out.Emit("URL_RECIPIENT_IN_LINK", where+": "+host)
+		if strings.IndexByte(raw, '#') >= 0 {
+			if rcpt == nil {
+				rcpt = recipientForms(in)
+			}
+			if where := recipientInLink(raw, rcpt); where != "" {
+				out.Emit("URL_RECIPIENT_IN_LINK", where+": "+host)
+			}
 		}
 		if hostsDone[host] {
 			if c.hasPathRules(host) {
