@@ -3,6 +3,10 @@
 // VIGIE_TEST_POSTGRES holds a DSN (scripts/pg-test-start.sh starts a
 // throwaway cluster and prints one). Each PostgreSQL test gets its own
 // schema, so packages testing in parallel do not see each other's rows.
+//
+// Under CI=true a missing VIGIE_TEST_POSTGRES fails the test instead of
+// running SQLite alone: the PostgreSQL half of the suite is never skipped
+// silently where it is meant to run.
 package storetest
 
 import (
@@ -35,6 +39,8 @@ func Backends(t testing.TB) []Backend {
 	bs := []Backend{{Name: "sqlite", DSN: "sqlite:" + filepath.Join(t.TempDir(), "vigie.db")}}
 	if dsn := os.Getenv(EnvPostgres); dsn != "" {
 		bs = append(bs, Backend{Name: "postgres", DSN: PostgresSchema(t, dsn)})
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("storetest: CI=true but %s is empty: start PostgreSQL with scripts/pg-test-start.sh", EnvPostgres)
 	}
 	return bs
 }
