@@ -42,3 +42,26 @@ func TestNullReturnPathIsTheNullSender(t *testing.T) {
 		t.Errorf("mail from %q, signals %v", v.Envelope.MailFrom, names(v))
 	}
 }
+
+// At the gateway the recipients are the envelope's: a newsletter that
+// writes its own address in To and sends in blind copy is not "from the
+// recipient", and a bulk sender writing the real recipient into the
+// subject under "undisclosed recipients" is seen.
+func TestRecipientsAreTheEnvelopes(t *testing.T) {
+	s, err := New(gatewayConfig(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	letter := msg("From: Lettre <lettre@fournisseur-exemple.fr>\nTo: lettre@fournisseur-exemple.fr\nSubject: Nouveautés de mars\nDate: Tue, 12 Mar 2024 09:14:01 +0100\nMessage-ID: <n2@fournisseur-exemple.fr>\nContent-Type: text/plain", "Bonjour.")
+	if v := s.Scan(t.Context(), letter, scan.Envelope{RcptTo: []string{"agent@example-hopital.fr"}}); v.Has("FROM_EQUALS_TO") {
+		t.Errorf("newsletter in blind copy: %v", names(v))
+	}
+	self := msg("From: agent@example-hopital.fr\nTo: agent@example-hopital.fr\nSubject: Facture\nDate: Tue, 12 Mar 2024 09:14:01 +0100\nMessage-ID: <n3@x.example>\nContent-Type: text/plain", "Voir la facture.")
+	if v := s.Scan(t.Context(), self, scan.Envelope{RcptTo: []string{"agent@example-hopital.fr"}}); !v.Has("FROM_EQUALS_TO") {
+		t.Errorf("self-addressed: %v", names(v))
+	}
+	bcc := msg("From: Score <QTYbV@score-exemple.com>\nTo: Undisclosed recipients:;\nSubject: agent@example-hopital.fr, your credit score is updated\nDate: Mon, 03 Mar 2025 15:23:44 +0100\nMessage-ID: <n4@score-exemple.com>\nContent-Type: text/plain", "Welcome.")
+	if v := s.Scan(t.Context(), bcc, scan.Envelope{RcptTo: []string{"<agent@example-hopital.fr>"}}); !v.Has("RECIPIENT_IN_SUBJECT") {
+		t.Errorf("recipient in subject: %v", names(v))
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 )
@@ -290,7 +291,16 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 	}
 	subject := strings.ToLower(in.Subject())
 	list := in.List != ""
-	for _, to := range m.To {
+	// The recipients: those of the envelope when the gateway knows them
+	// (a bulk sender addressing To: itself or "undisclosed recipients"
+	// still writes the real recipient into the subject), else To.
+	recipients := make([]message.Address, 0, len(m.To)+len(in.Env.RcptTo))
+	for _, r := range in.Env.RcptTo {
+		recipients = append(recipients, message.Address{Addr: strings.Trim(r, "<> ")})
+	}
+	envelopeKnown := len(recipients) > 0
+	recipients = append(recipients, m.To...)
+	for _, to := range recipients {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
 		if a != "" && strings.Contains(subject, a) || !list && len(local) >= 5 && strings.Contains(subject, local) {
@@ -298,7 +308,19 @@ func layout(in *scan.Input, body string, out *scan.Emitter) {
 			break
 		}
 	}
-	if from := strings.ToLower(m.FromAddr().Addr); from != "" && !list && len(m.To) == 1 && strings.ToLower(m.To[0].Addr) == from && !in.SenderAuthenticated() {
+	// The visible sender is the recipient: when the envelope is known,
+	// the recipient is who the message is delivered to, not a To: that a
+	// newsletter sets to its own address before sending in blind copy.
+	self := len(m.To) == 1 && strings.EqualFold(m.To[0].Addr, m.FromAddr().Addr)
+	if envelopeKnown {
+		self = false
+		for _, r := range in.Env.RcptTo {
+			if strings.EqualFold(strings.Trim(r, "<> "), m.FromAddr().Addr) {
+				self = true
+			}
+		}
+	}
+	if m.FromAddr().Addr != "" && !list && self && !in.SenderAuthenticated() {
 		out.Emit("FROM_EQUALS_TO", "")
 	}
 	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
