@@ -8,6 +8,8 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/mailbox"
+	"vigie.dev/vigie/internal/mailbox/gmail"
+	"vigie.dev/vigie/internal/mailbox/graph"
 	"vigie.dev/vigie/internal/mailbox/imapbox"
 )
 
@@ -41,6 +43,27 @@ func mailboxConnector(cfg config.MailboxCfg) (mailbox.Connector, error) {
 		}
 		return imapbox.New(imapbox.Config{Addr: c.Address, TLS: c.TLS, Admin: c.Admin, Password: pass, Login: c.Login,
 			Separator: c.Separator, SieveAddr: c.Sieve, SieveTLS: c.SieveTLS, UsersFile: c.UsersFile})
+	case "graph":
+		g := cfg.Graph
+		sec, err := secret(g.SecretFile, "VIGIE_GRAPH_CLIENT_SECRET", "secret de l'application Graph")
+		if err != nil {
+			return nil, err
+		}
+		return graph.New(graph.Config{Tenant: g.Tenant, ClientID: g.ClientID, ClientSecret: sec, BaseURL: g.BaseURL, TokenURL: g.TokenURL})
+	case "gmail":
+		g := cfg.Gmail
+		path := g.ServiceAccountFile
+		if path == "" {
+			path = os.Getenv("VIGIE_GMAIL_SERVICE_ACCOUNT")
+		}
+		if path == "" {
+			return nil, errors.New("clé du compte de service Gmail : ni mailbox.gmail.service_account_file ni $VIGIE_GMAIL_SERVICE_ACCOUNT")
+		}
+		key, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("clé du compte de service Gmail : %w", err)
+		}
+		return gmail.New(gmail.Config{Key: key, BaseURL: g.BaseURL, TokenURL: g.TokenURL})
 	}
 	return nil, fmt.Errorf("mailbox.connector %q inconnu (imap, graph ou gmail)", cfg.Connector)
 }
