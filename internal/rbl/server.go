@@ -237,20 +237,30 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if addr == "" {
 		addr = ":53"
 	}
+	pc, l, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, pc, l)
+}
+
+// Listen opens addr over UDP and TCP on the same port. With port 0 the
+// kernel picks a UDP port that may already be taken over TCP (by another
+// program, or a test that reserved it): Listen then tries other ports.
+func Listen(addr string) (net.PacketConn, net.Listener, error) {
 	_, port, _ := net.SplitHostPort(addr)
 	for try := 0; ; try++ {
 		pc, err := net.ListenPacket("udp", addr)
 		if err != nil {
-			return fmt.Errorf("rbl: listen udp %s: %w", addr, err)
+			return nil, nil, fmt.Errorf("rbl: listen udp %s: %w", addr, err)
 		}
 		l, err := net.Listen("tcp", pc.LocalAddr().String())
 		if err == nil {
-			return s.Serve(ctx, pc, l)
+			return pc, l, nil
 		}
 		pc.Close()
-		// Port 0 lets the kernel pick a UDP port that may be taken over TCP.
-		if port != "0" || try == 10 {
-			return fmt.Errorf("rbl: listen tcp %s: %w", pc.LocalAddr(), err)
+		if port != "0" || try == 20 {
+			return nil, nil, fmt.Errorf("rbl: listen tcp %s: %w", pc.LocalAddr(), err)
 		}
 	}
 }

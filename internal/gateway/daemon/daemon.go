@@ -375,14 +375,9 @@ func (d *Daemon) startRelay(hostname string) error {
 
 // startRBL serves the indicator store as a DNS blocklist on UDP and TCP.
 func (d *Daemon) startRBL(ctx context.Context, c config.RBLCfg) error {
-	pc, err := net.ListenPacket("udp", c.Listen)
+	pc, ln, err := rbl.Listen(c.Listen)
 	if err != nil {
-		return fmt.Errorf("serve: rbl: %w", err)
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
-		return fmt.Errorf("serve: rbl: %w", err)
+		return fmt.Errorf("serve: %w", err)
 	}
 	d.RBLAddr = pc.LocalAddr().String()
 	// The MTAs that query the blocklist are never limited: Postfix reads
