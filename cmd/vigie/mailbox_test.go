@@ -55,7 +55,6 @@ func TestMailboxCommands(t *testing.T) {
 	}
 	vigie(0, "incident", "open", "--type", "phishing-campaign", "--title", "Chorus Pro")
 	vigie(0, "incident", "add-evidence", "1", "../../internal/engine/testdata/chorus-pro-phish.eml")
-	vigie(0, "incident", "block", "1", "--all")
 	// What the gateway wrote when it let the message through.
 	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(dir, "vigie.db"), nil)
 	if err != nil {
@@ -68,8 +67,21 @@ func TestMailboxCommands(t *testing.T) {
 	tl.Close()
 	db.Close()
 
+	// Blocking the indicators with --zap pulls the copies out at once.
 	before := d.Snapshot(t, alice)
-	out := vigie(2, "mailbox", "purge", "--incident", "1")
+	out := vigie(0, "incident", "block", "1", "--all", "--zap")
+	if !strings.Contains(out, "--zap") || !strings.Contains(out, "2 copie(s) déplacée(s)") {
+		t.Fatalf("block --zap:\n%s", out)
+	}
+	if after := d.Snapshot(t, bob); len(after["Quarantaine Vigie"]) != 1 {
+		t.Fatalf("zap did not move bob's copy: %v", after)
+	}
+	vigie(0, "mailbox", "restore", "--incident", "1", "--yes")
+	if after := d.Snapshot(t, alice); len(diff(before, after)) != 0 {
+		t.Fatalf("not restored after zap: %v", diff(before, after))
+	}
+
+	out = vigie(2, "mailbox", "purge", "--incident", "1")
 	if !strings.Contains(out, "2 copie(s) dans 2 boîte(s)") || !strings.Contains(out, "--yes") {
 		t.Fatalf("purge without --yes:\n%s", out)
 	}
