@@ -104,6 +104,20 @@ func blank(t string) bool {
 	return true
 }
 
+// singleSpaced returns the words of s separated by single spaces
+// (strings.Fields joined by " "), without a copy when s already is.
+func singleSpaced(s string) string {
+	plain := s == "" || s[0] != ' ' && s[len(s)-1] != ' '
+	for i := 0; plain && i < len(s); i++ {
+		c := s[i]
+		plain = c > ' ' && c < utf8.RuneSelf || c == ' ' && s[i+1] != ' '
+	}
+	if plain {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // mayHoldURL is a quick test before scanTextURLs.
 func mayHoldURL(t string) bool {
 	return len(t) >= 7 && (strings.Contains(t, "://") || strings.Contains(t, "ww.") || strings.Contains(t, "WW."))
@@ -177,7 +191,7 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 		}
 	}
 	if alt != "" && !s.attach {
-		if a := strings.Join(strings.Fields(truncUTF8(alt, maxAltLen)), " "); a != "" && len(s.p.m.ImageAlts) < s.p.lim.MaxURLs {
+		if a := singleSpaced(truncUTF8(alt, maxAltLen)); a != "" && len(s.p.m.ImageAlts) < s.p.lim.MaxURLs {
 			s.p.m.ImageAlts = append(s.p.m.ImageAlts, a)
 		}
 	}

@@ -18,9 +18,24 @@ type urlSet struct {
 	list []URL
 	seen map[string]uint8 // Raw -> bit set of sourceBit
 	max  int
-	// The last authority read and its host: a message's links mostly
-	// share a few hosts, often one after the other.
-	lastAuthority, lastHost string
+	// The last authorities read and their hosts: a message's links mostly
+	// share a few hosts (its site, its images, its tracker).
+	hosts    [4]struct{ authority, host string }
+	hostNext int
+}
+
+// host returns urlHost's host of an authority, from the cache when it was
+// read lately.
+func (s *urlSet) host(authority string) string {
+	for i := range s.hosts {
+		if c := &s.hosts[i]; c.authority == authority && c.host != "" {
+			return c.host
+		}
+	}
+	h := authorityHost(authority)
+	s.hosts[s.hostNext] = struct{ authority, host string }{authority, h}
+	s.hostNext = (s.hostNext + 1) % len(s.hosts)
+	return h
 }
 
 func sourceBit(s URLSource) uint8 {
@@ -65,10 +80,7 @@ func (s *urlSet) add(u URL) {
 	}
 	s.seen[u.Raw] = seen | bit
 	if a, ok := urlAuthority(u.Raw); ok {
-		if a != s.lastAuthority || s.lastHost == "" {
-			s.lastAuthority, s.lastHost = a, authorityHost(a)
-		}
-		u.Host = s.lastHost
+		u.Host = s.host(a)
 	}
 	s.list = append(s.list, u)
 }

@@ -258,6 +258,11 @@ func Normalize(s string) string {
 // variation selectors, combining marks (U+034F among them) and blank
 // fillers.
 func Invisible(r rune) bool {
+	if r < 0x300 {
+		// Below the combining marks, the soft hyphen is the only one
+		// (the accented letters of Latin scripts are all here).
+		return r == 0xad
+	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Mn, r) ||
 		r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\u2800' || r == '\uffa0'
 }

@@ -3,6 +3,7 @@ package textmatch
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestFind(t *testing.T) {
@@ -65,5 +66,14 @@ func BenchmarkFind20KB(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		d.Find(text, 0, func(int) bool { return true })
+	}
+}
+
+func TestInvisibleBelowCombiningMarks(t *testing.T) {
+	for r := rune(0); r < 0x300; r++ {
+		slow := unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Mn, r)
+		if Invisible(r) != slow {
+			t.Errorf("Invisible(%U) = %v, want %v", r, Invisible(r), slow)
+		}
 	}
 }
