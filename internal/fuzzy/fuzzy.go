@@ -74,7 +74,7 @@ func Layout(html string) Signature {
 		if k == j {
 			continue
 		}
-		h := fnv(strings.ToLower(html[i:k]))
+		h := fnvLower(html[i:k])
 		if n >= 3 {
 			s.add(t0*0x9E3779B97F4A7C15 ^ t1*0xC2B2AE3D27D4EB4F ^ t2*0x165667B19E3779F9 ^ h)
 		}
@@ -195,10 +195,16 @@ func decode(s Signature) ([Slots]uint32, bool) {
 	return v, true
 }
 
-func fnv(s string) uint64 {
+// fnvLower is FNV-1a over s with its ASCII letters lower-cased (a tag
+// name: '<', '/' and ASCII letters and digits).
+func fnvLower(s string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
 		h *= 1099511628211
 	}
 	return h

@@ -234,7 +234,7 @@ func indicators(in *Input) Indicators {
 	if len(m.ReplyTo) > 0 {
 		ind.ReplyTo = strings.ToLower(m.ReplyTo[0].Addr)
 	}
-	seen := make(map[string]bool, 2*len(in.Links)+8)
+	seen := make(map[string]bool, len(in.Links)+16)
 	add := func(list *[]string, v string) {
 		if v == "" || seen[v] {
 			return

@@ -24,6 +24,9 @@ type Dict[V any] struct {
 	// last is a bit filter of the phrases' last words: most words of a
 	// text end no phrase, and are passed over with one bit test.
 	last [1024]uint64
+	// keys is a bit filter of the phrases' keys: a common word that ends
+	// some phrase is looked up only for the lengths where one may end.
+	keys [1024]uint64
 }
 
 // New builds an empty dictionary.
@@ -41,6 +44,7 @@ func (d *Dict[V]) Add(phrase string, v V) {
 	d.phrases[k] = append(d.phrases[k], v)
 	lw := hs[len(hs)-1] & 0xFFFF
 	d.last[lw>>6] |= 1 << (lw & 63)
+	d.keys[k>>6&1023] |= 1 << (k & 63)
 	d.lens[len(hs)] = true
 }
 
@@ -67,7 +71,11 @@ func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
 			for i := range l {
 				hs[i] = ring[(n+1-l+i)&7]
 			}
-			for _, v := range d.phrases[combine(hs[:l])] {
+			k := combine(hs[:l])
+			if d.keys[k>>6&1023]&(1<<(k&63)) == 0 {
+				continue
+			}
+			for _, v := range d.phrases[k] {
 				if !f(v) {
 					return
 				}
