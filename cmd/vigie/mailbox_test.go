@@ -125,7 +125,7 @@ func TestMailboxCommands(t *testing.T) {
 		t.Fatalf("fix:\n%s", out)
 	}
 	out = vigie(0, "mailbox", "sweep", alice, "--since", "7d", "--incident", "1", "--inbox", "--evidence")
-	if !strings.Contains(out, "SWEEP_INDICATOR_MATCH") || !strings.Contains(out, "preuve de l'incident 1") {
+	if !strings.Contains(out, "SWEEP_INDICATOR_MATCH") || !strings.Contains(out, "SWEEP_PHISHING_VERDICT") || !strings.Contains(out, "preuve de l'incident 1") {
 		t.Fatalf("sweep:\n%s", out)
 	}
 	out = vigie(0, "incident", "show", "1")

@@ -452,3 +452,61 @@ func TestSweep(t *testing.T) {
 		t.Errorf("journal:\n%s", j)
 	}
 }
+
+// racing moves the copy away, as its user would, just before Vigie moves
+// it: the one race a purge cannot prevent.
+type racing struct {
+	mailbox.Connector
+	before func(user string)
+}
+
+func (r racing) Open(ctx context.Context, user string) (mailbox.Session, error) {
+	s, err := r.Connector.Open(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return racingSession{Session: s, user: user, before: r.before}, nil
+}
+
+type racingSession struct {
+	mailbox.Session
+	user   string
+	before func(string)
+}
+
+func (s racingSession) Move(ctx context.Context, refs []mailbox.Ref, dest string) ([]mailbox.Ref, error) {
+	s.before(s.user)
+	return s.Session.Move(ctx, refs, dest)
+}
+
+// A copy the user deletes between Vigie's search and its move is reported
+// as not found, in the ledger and the journal; the other mailbox is purged.
+func TestPurgeMessageGoneMidRun(t *testing.T) {
+	alice, bob := addr("alice"), addr("bob")
+	e := setup(t, alice, bob)
+	ctx := context.Background()
+	e.d.DeliverVia(t, e.smtp, "paie@evil.example", []string{alice, bob}, "<race@evil.example>",
+		plain("<race@evil.example>", "paie@evil.example", "x", "Bulletin", "http://paie-chu.evil.example/", time.Now()))
+	id := e.open(t, incident.PhishingCampaign)
+	r := e.remediator()
+	r.Connector = racing{Connector: e.conn, before: func(user string) {
+		if user == alice {
+			e.moveAs(t, alice, "race@evil.example", "INBOX", "Trash")
+		}
+	}}
+	rep := r.Purge(ctx, mailbox.PurgeRequest{Incident: id, By: "rssi", Targets: []mailbox.Target{
+		{Mailbox: alice, MessageID: "race@evil.example"}, {Mailbox: bob, MessageID: "race@evil.example"}}})
+	if rep.Moved != 1 || rep.NotFound != 1 || rep.Failed != 0 {
+		t.Fatalf("%+v", rep)
+	}
+	if snap := e.d.Snapshot(t, alice); len(snap["Trash"]) != 1 || len(snap[mailbox.DefaultQuarantine]) != 0 {
+		t.Errorf("alice: %v", snap)
+	}
+	if j := e.journalText(t, id); !strings.Contains(j, "boîte "+alice+" — 0 copie(s) déplacée(s)") || !strings.Contains(j, "<race@evil.example> introuvable") {
+		t.Errorf("journal:\n%s", j)
+	}
+	rows, _ := e.db.MailboxLedger().Actions(ctx, id, mailbox.KindPurge, mailbox.StatusNotFound)
+	if len(rows) != 1 || rows[0].Mailbox != alice {
+		t.Errorf("ledger: %+v", rows)
+	}
+}

@@ -221,6 +221,12 @@ func (r *Remediator) purgeOne(ctx context.Context, run string, req PurgeRequest,
 		}
 		if !req.DryRun {
 			dest, err := s.Move(ctx, []Ref{{Folder: c.Folder, ID: c.Ref}}, r.Quarantine)
+			if errors.Is(err, ErrNotFound) { // the user or another run moved it first
+				res.NotFound = append(res.NotFound, t)
+				r.record(ctx, Action{IncidentID: req.Incident, Run: run, Actor: req.By, Kind: KindPurge, Mailbox: box, Folder: c.Folder,
+					MessageID: c.MessageID, SHA256: c.SHA256, Status: StatusNotFound, Detail: "déplacé ou supprimé pendant l'exécution"}, false)
+				continue
+			}
 			if err != nil {
 				res.Err = err.Error()
 				r.failed(ctx, run, req.Incident, req.By, KindPurge, box, []Target{t}, err, false)
@@ -235,8 +241,8 @@ func (r *Remediator) purgeOne(ctx context.Context, run string, req PurgeRequest,
 		}
 		res.Moved = append(res.Moved, c)
 	}
-	if len(res.Moved) > 0 && !req.DryRun {
-		r.journal(ctx, req.Incident, req.By, journal.Action, []string{box}, movedText(box, res.Moved, r.Quarantine))
+	if !req.DryRun && len(res.Moved)+len(res.Already)+len(res.NotFound) > 0 {
+		r.journal(ctx, req.Incident, req.By, journal.Action, []string{box}, movedText(box, res, r.Quarantine))
 	}
 	return res
 }
@@ -424,17 +430,35 @@ func ErrorEN(err error) string {
 	return "error"
 }
 
-func movedText(box string, moved []Copy, dest string) string {
+// movedText says what a purge did and did not do in one mailbox.
+func movedText(box string, res MailboxResult, dest string) string {
 	var parts []string
-	for _, c := range moved {
+	for _, c := range res.Moved {
 		h := c.SHA256
 		if h == "" {
 			h = "non calculée (message trop volumineux)"
 		}
 		parts = append(parts, fmt.Sprintf("%s, Message-ID <%s>, trouvé par %s, sha256 %s", c.Folder, strings.Trim(c.MessageID, "<>"), c.By, h))
 	}
-	return fmt.Sprintf("Purge : boîte %s — %d copie(s) déplacée(s) vers « %s » (rien n'est supprimé) : %s.",
-		box, len(moved), dest, strings.Join(parts, " ; "))
+	s := fmt.Sprintf("Purge : boîte %s — %d copie(s) déplacée(s) vers « %s » (rien n'est supprimé)", box, len(res.Moved), dest)
+	if len(parts) > 0 {
+		s += " : " + strings.Join(parts, " ; ")
+	}
+	var not []string
+	for _, c := range res.Already {
+		not = append(not, fmt.Sprintf("<%s> déjà dans « %s »", strings.Trim(c.MessageID, "<>"), dest))
+	}
+	for _, t := range res.NotFound {
+		id := strings.Trim(t.MessageID, "<>")
+		if id == "" {
+			id = "(sans Message-ID, de " + t.From + ")"
+		}
+		not = append(not, fmt.Sprintf("<%s> introuvable (supprimé, ou déplacé par l'utilisateur pendant l'exécution)", id))
+	}
+	if len(not) > 0 {
+		s += ". Non fait : " + strings.Join(not, " ; ")
+	}
+	return s + "."
 }
 
 func purgeSummary(rep Report, dest string) string {

@@ -145,6 +145,15 @@ func (s *session) Move(ctx context.Context, refs []mailbox.Ref, dest string) ([]
 		return nil, fmt.Errorf("imap %s: move %d message(s) from %q to %q: %w", s.user, len(refs), folder, dest, err)
 	}
 	var out []mailbox.Ref
+	if data == nil || data.DestUIDs == nil {
+		// RFC 4315: a server with UIDPLUS answers a move with COPYUID; none
+		// means none of the messages was there any more (Dovecot answers
+		// OK to a UID set that matches nothing).
+		if caps.Has(imap.CapUIDPlus) || caps.Has(imap.CapIMAP4rev2) {
+			return nil, fmt.Errorf("imap %s: move from %q: %w (moved or deleted meanwhile)", s.user, folder, mailbox.ErrNotFound)
+		}
+		return nil, nil
+	}
 	if data != nil && data.DestUIDs != nil {
 		if dst, ok := data.DestUIDs.(imap.UIDSet); ok {
 			if nums, ok := dst.Nums(); ok && len(nums) == len(refs) {
