@@ -74,7 +74,7 @@ func TestQuarantineConfirmTeaches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db, nil)
+	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db.Quarantine(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestQuarantineReleaseTeaches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db, nil)
+	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db.Quarantine(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

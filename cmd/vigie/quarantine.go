@@ -37,7 +37,7 @@ func openQuarantine(ctx context.Context, path string) (*config.Config, *store.DB
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	q, err := quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), db, nil)
+	q, err := quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), db.Quarantine(), nil)
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err
@@ -60,7 +60,7 @@ func runQuarantineList(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer db.Close()
-	es, err := q.List(ctx, store.QuarantineFilter{All: *all, Limit: *limit})
+	es, err := q.List(ctx, quarantine.Filter{All: *all, Limit: *limit})
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"vigie.dev/vigie/internal/store"
 )
 
 // Action is an operator's decision on a held message. Release and the two
@@ -111,8 +109,8 @@ func (s *Store) learnFrom(ctx context.Context, e Entry, a Action, by string) err
 		return fmt.Errorf("quarantine: compress %s: %w", e.ID, err)
 	}
 	now := time.Now().UTC()
-	dec := store.Decision{At: now, Actor: by, QuarantineID: e.ID, Class: class, Action: string(a), SHA256: e.SHA256, Message: gz.Bytes()}
-	if dec.ID, err = s.db.Decisions().Add(ctx, dec); err != nil {
+	dec := Decision{At: now, Actor: by, QuarantineID: e.ID, Class: class, Action: string(a), SHA256: e.SHA256, Message: gz.Bytes()}
+	if dec.ID, err = s.repo.AddDecision(ctx, dec); err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
 	if s.Learner == nil {
@@ -122,7 +120,7 @@ func (s *Store) learnFrom(ctx context.Context, e Entry, a Action, by string) err
 		s.log.Warn("classifier did not learn the decision; it will be replayed", "id", e.ID, "class", class, "err", err)
 		return nil
 	}
-	return s.db.Decisions().MarkLearned(ctx, dec.ID, now)
+	return s.repo.MarkLearned(ctx, dec.ID, now)
 }
 
 // readRaw is Raw for an entry already read.
@@ -139,7 +137,7 @@ func (s *Store) readRaw(ctx context.Context, e Entry) ([]byte, Entry, error) {
 func (s *Store) Replay(ctx context.Context, l Learner) (int, error) {
 	n := 0
 	for {
-		pending, err := s.db.Decisions().Pending(ctx, 100)
+		pending, err := s.repo.PendingDecisions(ctx, 100)
 		if err != nil || len(pending) == 0 {
 			return n, err
 		}
@@ -155,7 +153,7 @@ func (s *Store) Replay(ctx context.Context, l Learner) (int, error) {
 			if err := l.LearnDecision(ctx, raw.Bytes(), d.Class == "phish", d.Actor); err != nil {
 				return n, fmt.Errorf("quarantine: replay decision %d: %w", d.ID, err)
 			}
-			if err := s.db.Decisions().MarkLearned(ctx, d.ID, time.Now().UTC()); err != nil {
+			if err := s.repo.MarkLearned(ctx, d.ID, time.Now().UTC()); err != nil {
 				return n, err
 			}
 			n++
@@ -164,11 +162,11 @@ func (s *Store) Replay(ctx context.Context, l Learner) (int, error) {
 }
 
 // Decisions returns the latest decisions, or those on one message.
-func (s *Store) Decisions(ctx context.Context, qid string, limit int) ([]store.Decision, error) {
+func (s *Store) Decisions(ctx context.Context, qid string, limit int) ([]Decision, error) {
 	if qid != "" {
-		return s.db.Decisions().ForMessage(ctx, qid)
+		return s.repo.DecisionsFor(ctx, qid)
 	}
-	return s.db.Decisions().Recent(ctx, limit)
+	return s.repo.RecentDecisions(ctx, limit)
 }
 
 // ReleaseTo delivers a held message to one of its recipients only (an end

@@ -22,14 +22,11 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/durable"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 )
-
-// Entry is a quarantined message's metadata.
-type Entry = store.QuarantineRow
 
 // ErrNotHeld is returned when releasing an entry that was already released
 // or deleted, or does not exist.
@@ -67,23 +64,23 @@ type Deliverer interface {
 // Store is the quarantine.
 type Store struct {
 	dir  string
-	db   *store.DB
-	repo *store.Quarantine
+	repo Repository
 	log  *slog.Logger
 	// Learner, when set before use, learns the operators' decisions as
 	// they are taken (see Decide); without one they wait for Replay.
 	Learner Learner
 }
 
-// Open returns the quarantine kept in dir with metadata in db. log may be nil.
-func Open(dir string, db *store.DB, log *slog.Logger) (*Store, error) {
+// Open returns the quarantine kept in dir with metadata in repo. log may
+// be nil.
+func Open(dir string, repo Repository, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	return &Store{dir: dir, db: db, repo: db.Quarantine(), log: log}, nil
+	return &Store{dir: dir, repo: repo, log: log}, nil
 }
 
 // Meta is what the front end knows of a message besides its verdict.
@@ -164,18 +161,21 @@ func displayName(raw []byte) string {
 	return name
 }
 
-// Page returns a page of the list (package store's keyset paging).
-func (s *Store) Page(ctx context.Context, q store.QuarantineQuery) ([]Entry, bool, error) {
+// Page returns a page of the list (keyset paging, see Query).
+func (s *Store) Page(ctx context.Context, q Query) ([]Entry, bool, error) {
 	return s.repo.Page(ctx, q)
 }
 
 // Count counts the entries a query selects, up to max (0: all).
-func (s *Store) Count(ctx context.Context, q store.QuarantineQuery, max int) (int, error) {
+func (s *Store) Count(ctx context.Context, q Query, max int) (int, error) {
 	return s.repo.Count(ctx, q, max)
 }
 
+// Held counts the messages still held and their original bytes.
+func (s *Store) Held(ctx context.Context) (int, int64, error) { return s.repo.Held(ctx) }
+
 // List returns entries, newest first.
-func (s *Store) List(ctx context.Context, f store.QuarantineFilter) ([]Entry, error) {
+func (s *Store) List(ctx context.Context, f Filter) ([]Entry, error) {
 	return s.repo.List(ctx, f)
 }
 
@@ -232,7 +232,7 @@ func (s *Store) Release(ctx context.Context, id, by string, d Deliverer) (Entry,
 	}
 	now := time.Now().UTC()
 	if err := s.repo.MarkReleased(ctx, id, by, now); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			return e, fmt.Errorf("%w: %s (released concurrently)", ErrNotHeld, id)
 		}
 		return e, fmt.Errorf("quarantine: release %s: delivered but not recorded: %w", id, err)

@@ -37,7 +37,7 @@ func open(t *testing.T, dsn string) (*quarantine.Store, string) {
 	}
 	t.Cleanup(func() { db.Close() })
 	dir := t.TempDir()
-	q, err := quarantine.Open(dir, db, nil)
+	q, err := quarantine.Open(dir, db.Quarantine(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestLifecycle(t *testing.T) {
 			if err != nil || string(got) != string(raw) || e2.MailFrom != "x@abatos.fr" || e2.Score != 9 || e2.Signals[0] != "LURE_INVOICE" {
 				t.Fatalf("Raw: %v %+v", err, e2)
 			}
-			if l, _ := q.List(ctx, store.QuarantineFilter{}); len(l) != 1 {
+			if l, _ := q.List(ctx, quarantine.Filter{}); len(l) != 1 {
 				t.Fatalf("List: %d entries", len(l))
 			}
 			// A failed re-injection leaves it held.
@@ -83,10 +83,10 @@ func TestLifecycle(t *testing.T) {
 			if _, err := q.Release(ctx, e.ID, "bob", &hop{}); !errors.Is(err, quarantine.ErrNotHeld) {
 				t.Errorf("second release: %v, want ErrNotHeld", err)
 			}
-			if l, _ := q.List(ctx, store.QuarantineFilter{}); len(l) != 0 {
+			if l, _ := q.List(ctx, quarantine.Filter{}); len(l) != 0 {
 				t.Errorf("released entry still listed as held")
 			}
-			if l, _ := q.List(ctx, store.QuarantineFilter{All: true}); len(l) != 1 || l[0].ReleasedBy != "alice.soc" {
+			if l, _ := q.List(ctx, quarantine.Filter{All: true}); len(l) != 1 || l[0].ReleasedBy != "alice.soc" {
 				t.Errorf("history: %+v", l)
 			}
 			if err := q.Delete(ctx, e.ID, "carol"); err != nil {
@@ -120,7 +120,7 @@ func TestPurge(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("Purge by size = %d, %v; want 3", n, err)
 	}
-	l, _ := q.List(ctx, store.QuarantineFilter{})
+	l, _ := q.List(ctx, quarantine.Filter{})
 	if len(l) != 2 || l[0].ID != ids[4] || l[1].ID != ids[3] {
 		t.Errorf("kept %+v, want the two newest", l)
 	}
@@ -128,7 +128,7 @@ func TestPurge(t *testing.T) {
 	if n, err := q.Purge(ctx, time.Nanosecond, 0); err != nil || n != 2 {
 		t.Errorf("Purge by age = %d, %v; want 2", n, err)
 	}
-	if l, _ := q.List(ctx, store.QuarantineFilter{All: true}); len(l) != 5 || l[0].DeletedBy != "purge:retention" {
+	if l, _ := q.List(ctx, quarantine.Filter{All: true}); len(l) != 5 || l[0].DeletedBy != "purge:retention" {
 		t.Errorf("history after purge: %+v", l)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
 )
 
@@ -18,7 +19,7 @@ func TestQuarantinePagingSearchDecisions(t *testing.T) {
 		q := db.Quarantine()
 		base := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		for i := range 120 {
-			r := store.QuarantineRow{ID: fmt.Sprintf("q%03d", i), CreatedAt: base.Add(time.Duration(i/2) * time.Minute), Frontend: "relay",
+			r := quarantine.Entry{ID: fmt.Sprintf("q%03d", i), CreatedAt: base.Add(time.Duration(i/2) * time.Minute), Frontend: "relay",
 				MailFrom: "b@x.example", RcptTo: []string{fmt.Sprintf("u%d@h.fr", i%4)}, From: fmt.Sprintf("p%d@x.example", i),
 				FromName: fmt.Sprintf("Élodie 100%% %d", i), Subject: fmt.Sprintf("Facture_%d", i), Score: float64(i % 10),
 				Signals: []string{"LURE_INVOICE", fmt.Sprintf("S%d", i%3)}, Size: 10, StoredSize: 8, SHA256: "x", Path: "x"}
@@ -27,9 +28,9 @@ func TestQuarantinePagingSearchDecisions(t *testing.T) {
 			}
 		}
 		seen := map[string]bool{}
-		var cur *store.QuarantineCursor
+		var cur *quarantine.Cursor
 		for {
-			rows, more, err := q.Page(ctx, store.QuarantineQuery{Limit: 25, Before: cur})
+			rows, more, err := q.Page(ctx, quarantine.Query{Limit: 25, Before: cur})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,37 +43,37 @@ func TestQuarantinePagingSearchDecisions(t *testing.T) {
 			if !more {
 				break
 			}
-			cur = &store.QuarantineCursor{At: rows[len(rows)-1].CreatedAt, ID: rows[len(rows)-1].ID}
+			cur = &quarantine.Cursor{At: rows[len(rows)-1].CreatedAt, ID: rows[len(rows)-1].ID}
 		}
 		if len(seen) != 120 {
 			t.Errorf("paging reached %d of 120", len(seen))
 		}
-		back, _, _ := q.Page(ctx, store.QuarantineQuery{Limit: 5, After: &store.QuarantineCursor{At: base, ID: "q000"}})
+		back, _, _ := q.Page(ctx, quarantine.Query{Limit: 5, After: &quarantine.Cursor{At: base, ID: "q000"}})
 		if len(back) != 5 || back[4].ID != "q001" || back[0].ID != "q005" {
 			t.Errorf("paging towards newer: %v", ids(back))
 		}
 		for _, tc := range []struct {
-			q    store.QuarantineQuery
+			q    quarantine.Query
 			want int
 		}{
-			{store.QuarantineQuery{Text: "élodie 100% 7"}, 11}, // 7, 70–79: the display name, Unicode, a literal %
-			{store.QuarantineQuery{Text: "FACTURE_11"}, 11},    // _ is literal: 11, 110–119
-			{store.QuarantineQuery{Subject: "facture_5"}, 11},
-			{store.QuarantineQuery{Sender: "p9@"}, 1},
-			{store.QuarantineQuery{Rcpt: "u1@"}, 30},
-			{store.QuarantineQuery{Signal: "s2"}, 40},
-			{store.QuarantineQuery{Signal: "LURE"}, 0}, // whole names only
-			{store.QuarantineQuery{MinScore: 8, MaxScore: 9}, 24},
-			{store.QuarantineQuery{Since: base.Add(50 * time.Minute)}, 20},
-			{store.QuarantineQuery{Until: base.Add(time.Minute)}, 2},
-			{store.QuarantineQuery{State: "released"}, 0},
+			{quarantine.Query{Text: "élodie 100% 7"}, 11}, // 7, 70–79: the display name, Unicode, a literal %
+			{quarantine.Query{Text: "FACTURE_11"}, 11},    // _ is literal: 11, 110–119
+			{quarantine.Query{Subject: "facture_5"}, 11},
+			{quarantine.Query{Sender: "p9@"}, 1},
+			{quarantine.Query{Rcpt: "u1@"}, 30},
+			{quarantine.Query{Signal: "s2"}, 40},
+			{quarantine.Query{Signal: "LURE"}, 0}, // whole names only
+			{quarantine.Query{MinScore: 8, MaxScore: 9}, 24},
+			{quarantine.Query{Since: base.Add(50 * time.Minute)}, 20},
+			{quarantine.Query{Until: base.Add(time.Minute)}, 2},
+			{quarantine.Query{State: "released"}, 0},
 		} {
 			n, err := q.Count(ctx, tc.q, 0)
 			if err != nil || n != tc.want {
 				t.Errorf("%+v: %d (%v), want %d", tc.q, n, err, tc.want)
 			}
 		}
-		if n, _ := q.Count(ctx, store.QuarantineQuery{}, 50); n != 51 {
+		if n, _ := q.Count(ctx, quarantine.Query{}, 50); n != 51 {
 			t.Errorf("bounded count: %d, want 51", n)
 		}
 		if err := q.MarkVerdict(ctx, "q001", "phish", "anna", base); err != nil {
@@ -81,20 +82,20 @@ func TestQuarantinePagingSearchDecisions(t *testing.T) {
 		if r, _ := q.Get(ctx, "q001"); r.Verdict != "phish" || r.VerdictBy != "anna" || r.FromName != "Élodie 100% 1" {
 			t.Errorf("verdict: %+v", r)
 		}
-		d := db.Decisions()
-		id, err := d.Add(ctx, store.Decision{At: base, Actor: "anna", QuarantineID: "q001", Class: "phish", Action: "phish", SHA256: "x", Message: []byte{1, 2, 3}})
+		d := db.Quarantine()
+		id, err := d.AddDecision(ctx, quarantine.Decision{At: base, Actor: "anna", QuarantineID: "q001", Class: "phish", Action: "phish", SHA256: "x", Message: []byte{1, 2, 3}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := d.Pending(ctx, 10)
+		p, err := d.PendingDecisions(ctx, 10)
 		if err != nil || len(p) != 1 || string(p[0].Message) != "\x01\x02\x03" {
 			t.Fatalf("pending: %+v %v", p, err)
 		}
 		d.MarkLearned(ctx, id, base)
-		if p, _ := d.Pending(ctx, 10); len(p) != 0 {
+		if p, _ := d.PendingDecisions(ctx, 10); len(p) != 0 {
 			t.Error("learned decision still pending")
 		}
-		if r, err := d.ForMessage(ctx, "q001"); err != nil || len(r) != 1 || r[0].LearnedAt.IsZero() {
+		if r, err := d.DecisionsFor(ctx, "q001"); err != nil || len(r) != 1 || r[0].LearnedAt.IsZero() {
 			t.Errorf("for message: %+v %v", r, err)
 		}
 		rel := db.Releases()
@@ -125,7 +126,7 @@ func TestQuarantinePagingSearchDecisions(t *testing.T) {
 	})
 }
 
-func ids(rs []store.QuarantineRow) []string {
+func ids(rs []quarantine.Entry) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.ID)

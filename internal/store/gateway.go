@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/quarantine"
 )
 
 // QuarantineMTA is what the gateway knows of a quarantined message beside
@@ -53,7 +55,7 @@ func (g *Gateway) MTA(ctx context.Context, id string) (QuarantineMTA, error) {
 
 // HeldBySHA256 returns the newest held entry whose bytes have that
 // SHA-256, or ErrNotFound.
-func (g *Gateway) HeldBySHA256(ctx context.Context, sum string) (QuarantineRow, error) {
+func (g *Gateway) HeldBySHA256(ctx context.Context, sum string) (quarantine.Entry, error) {
 	r, err := scanQuarantine(g.db.QueryRow(ctx, `SELECT `+quarantineCols+` FROM quarantine
 		WHERE sha256 = ? AND released_at IS NULL AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1`, sum))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
 )
 
@@ -13,7 +14,7 @@ func TestGatewayRepository(t *testing.T) {
 		ctx := context.Background()
 		g := db.Gateway()
 		now := time.Now().UTC()
-		for _, r := range []store.QuarantineRow{
+		for _, r := range []quarantine.Entry{
 			{ID: "q1", CreatedAt: now.Add(-time.Hour), Frontend: "milter", SHA256: "aa", Path: "x"},
 			{ID: "q2", CreatedAt: now, Frontend: "milter", SHA256: "bb", Path: "y"},
 		} {

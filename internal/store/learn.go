@@ -5,29 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/quarantine"
 )
 
-// Decision is an operator's decision that teaches the classifier.
-type Decision struct {
-	ID           int64     `json:"id"`
-	At           time.Time `json:"at"`
-	Actor        string    `json:"actor"`
-	QuarantineID string    `json:"quarantine_id"`
-	Class        string    `json:"class"`  // phish or ham
-	Action       string    `json:"action"` // release, phish, not-phish, request
-	SHA256       string    `json:"sha256"`
-	Message      []byte    `json:"-"` // gzip-compressed original
-	LearnedAt    time.Time `json:"learned_at,omitzero"`
-}
-
-// Decisions is the repository of learning decisions.
-type Decisions struct{ db *DB }
-
-// Decisions returns the decisions repository of db.
-func (db *DB) Decisions() *Decisions { return &Decisions{db: db} }
-
-// Add records a decision and returns its id.
-func (d *Decisions) Add(ctx context.Context, x Decision) (int64, error) {
+// AddDecision records a decision and returns its id.
+func (d *Quarantine) AddDecision(ctx context.Context, x quarantine.Decision) (int64, error) {
 	var id int64
 	err := d.db.QueryRow(ctx, `INSERT INTO learn_decisions (at, actor, quarantine_id, class, action, sha256, message, learned_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -38,23 +21,23 @@ func (d *Decisions) Add(ctx context.Context, x Decision) (int64, error) {
 	return id, nil
 }
 
-// Pending returns up to limit decisions the classifier has not learned
+// PendingDecisions returns up to limit decisions the classifier has not learned
 // yet, oldest first, with their messages.
-func (d *Decisions) Pending(ctx context.Context, limit int) ([]Decision, error) {
-	return d.list(ctx, `WHERE learned_at IS NULL ORDER BY id LIMIT ?`, true, limit)
+func (d *Quarantine) PendingDecisions(ctx context.Context, limit int) ([]quarantine.Decision, error) {
+	return d.decisions(ctx, `WHERE learned_at IS NULL ORDER BY id LIMIT ?`, true, limit)
 }
 
-// Recent returns the latest decisions, newest first, without messages.
-func (d *Decisions) Recent(ctx context.Context, limit int) ([]Decision, error) {
-	return d.list(ctx, `ORDER BY id DESC LIMIT ?`, false, limit)
+// RecentDecisions returns the latest decisions, newest first, without messages.
+func (d *Quarantine) RecentDecisions(ctx context.Context, limit int) ([]quarantine.Decision, error) {
+	return d.decisions(ctx, `ORDER BY id DESC LIMIT ?`, false, limit)
 }
 
-// ForMessage returns the decisions taken on one quarantined message.
-func (d *Decisions) ForMessage(ctx context.Context, qid string) ([]Decision, error) {
-	return d.list(ctx, `WHERE quarantine_id = ? ORDER BY id`, false, qid)
+// DecisionsFor returns the decisions taken on one quarantined message.
+func (d *Quarantine) DecisionsFor(ctx context.Context, qid string) ([]quarantine.Decision, error) {
+	return d.decisions(ctx, `WHERE quarantine_id = ? ORDER BY id`, false, qid)
 }
 
-func (d *Decisions) list(ctx context.Context, tail string, withMessage bool, arg any) ([]Decision, error) {
+func (d *Quarantine) decisions(ctx context.Context, tail string, withMessage bool, arg any) ([]quarantine.Decision, error) {
 	msg := "x''"
 	if d.db.dialect == Postgres {
 		msg = "''::bytea"
@@ -68,10 +51,10 @@ func (d *Decisions) list(ctx context.Context, tail string, withMessage bool, arg
 		return nil, fmt.Errorf("store: list decisions: %w", err)
 	}
 	defer rows.Close()
-	var out []Decision
+	var out []quarantine.Decision
 	for rows.Next() {
 		var (
-			x       Decision
+			x       quarantine.Decision
 			at      int64
 			learned sql.NullInt64
 		)
@@ -85,7 +68,7 @@ func (d *Decisions) list(ctx context.Context, tail string, withMessage bool, arg
 }
 
 // MarkLearned records that the classifier took decision id.
-func (d *Decisions) MarkLearned(ctx context.Context, id int64, at time.Time) error {
+func (d *Quarantine) MarkLearned(ctx context.Context, id int64, at time.Time) error {
 	if _, err := d.db.Exec(ctx, `UPDATE learn_decisions SET learned_at = ? WHERE id = ?`, at.UnixMilli(), id); err != nil {
 		return fmt.Errorf("store: mark decision %d learned: %w", id, err)
 	}

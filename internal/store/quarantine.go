@@ -8,36 +8,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/quarantine"
 )
 
-// QuarantineRow is the metadata of one quarantined message; the bytes are
+// quarantine.Entry is the metadata of one quarantined message; the bytes are
 // in a file that package quarantine owns (Path, relative to its directory).
-type QuarantineRow struct {
-	ID         string
-	CreatedAt  time.Time
-	Frontend   string // milter, relay, api
-	ClientIP   string
-	MailFrom   string
-	RcptTo     []string
-	From       string
-	Subject    string
-	MessageID  string
-	Score      float64
-	Signals    []string
-	Size       int64
-	StoredSize int64
-	SHA256     string
-	Path       string
-	ReleasedAt time.Time
-	ReleasedBy string
-	DeletedAt  time.Time
-	DeletedBy  string
-	FromName   string // the From header's display name
-	// Verdict is the operator's decision: "phish" or "ham" ("" none yet).
-	Verdict   string
-	VerdictBy string
-	VerdictAt time.Time
-}
 
 // Quarantine is the quarantine metadata repository.
 type Quarantine struct{ db *DB }
@@ -45,18 +21,20 @@ type Quarantine struct{ db *DB }
 // Quarantine returns the quarantine repository of db.
 func (db *DB) Quarantine() *Quarantine { return &Quarantine{db: db} }
 
+var _ quarantine.Repository = (*Quarantine)(nil)
+
 const quarantineCols = `id, created_at, frontend, client_ip, mail_from, rcpt_to, from_addr, subject,
 	message_id, score, signals, size, stored_size, sha256, path, released_at, released_by, deleted_at, deleted_by,
 	from_name, verdict, verdict_by, verdict_at`
 
 // searchText is what the search box looks in, lower-cased here (the
 // databases' lower() knows only ASCII).
-func searchText(r QuarantineRow) string {
+func searchText(r quarantine.Entry) string {
 	return strings.ToLower(strings.Join([]string{r.Subject, r.FromName, r.From, r.MailFrom, strings.Join(r.RcptTo, " ")}, " "))
 }
 
 // Insert records a quarantined message.
-func (q *Quarantine) Insert(ctx context.Context, r QuarantineRow) error {
+func (q *Quarantine) Insert(ctx context.Context, r quarantine.Entry) error {
 	rcpt, _ := json.Marshal(nonNil(r.RcptTo))
 	_, err := q.db.Exec(ctx, `INSERT INTO quarantine (`+quarantineCols+`, search_text)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -70,9 +48,9 @@ func (q *Quarantine) Insert(ctx context.Context, r QuarantineRow) error {
 	return nil
 }
 
-func scanQuarantine(sc interface{ Scan(...any) error }) (QuarantineRow, error) {
+func scanQuarantine(sc interface{ Scan(...any) error }) (quarantine.Entry, error) {
 	var (
-		r                 QuarantineRow
+		r                 quarantine.Entry
 		created           int64
 		rcpt, signals     string
 		released, deleted sql.NullInt64
@@ -92,7 +70,7 @@ func scanQuarantine(sc interface{ Scan(...any) error }) (QuarantineRow, error) {
 }
 
 // Get returns one entry, or ErrNotFound.
-func (q *Quarantine) Get(ctx context.Context, id string) (QuarantineRow, error) {
+func (q *Quarantine) Get(ctx context.Context, id string) (quarantine.Entry, error) {
 	r, err := scanQuarantine(q.db.QueryRow(ctx, `SELECT `+quarantineCols+` FROM quarantine WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
@@ -103,17 +81,8 @@ func (q *Quarantine) Get(ctx context.Context, id string) (QuarantineRow, error) 
 	return r, nil
 }
 
-// QuarantineFilter selects entries for List.
-type QuarantineFilter struct {
-	Since time.Time // created at or after; zero: any
-	// All includes released and deleted entries; by default only the
-	// messages still held are listed.
-	All   bool
-	Limit int // 0: 100
-}
-
 // List returns entries, newest first.
-func (q *Quarantine) List(ctx context.Context, f QuarantineFilter) ([]QuarantineRow, error) {
+func (q *Quarantine) List(ctx context.Context, f quarantine.Filter) ([]quarantine.Entry, error) {
 	where, args := []string{"1=1"}, []any{}
 	if !f.All {
 		where = append(where, "released_at IS NULL AND deleted_at IS NULL")
@@ -133,7 +102,7 @@ func (q *Quarantine) List(ctx context.Context, f QuarantineFilter) ([]Quarantine
 		return nil, fmt.Errorf("store: list quarantine: %w", err)
 	}
 	defer rows.Close()
-	var out []QuarantineRow
+	var out []quarantine.Entry
 	for rows.Next() {
 		r, err := scanQuarantine(rows)
 		if err != nil {
@@ -170,14 +139,14 @@ func (q *Quarantine) mark(ctx context.Context, stmt, id, by string, at time.Time
 
 // Stored returns the entries whose file is still on disk (not deleted),
 // oldest first: the purge job walks them against retention and size limits.
-func (q *Quarantine) Stored(ctx context.Context) ([]QuarantineRow, error) {
+func (q *Quarantine) Stored(ctx context.Context) ([]quarantine.Entry, error) {
 	rows, err := q.db.Query(ctx, `SELECT `+quarantineCols+` FROM quarantine
 		WHERE deleted_at IS NULL ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: stored quarantine: %w", err)
 	}
 	defer rows.Close()
-	var out []QuarantineRow
+	var out []quarantine.Entry
 	for rows.Next() {
 		r, err := scanQuarantine(rows)
 		if err != nil {
@@ -186,6 +155,16 @@ func (q *Quarantine) Stored(ctx context.Context) ([]QuarantineRow, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Held counts the messages still held and their original size.
+func (q *Quarantine) Held(ctx context.Context) (n int, bytes int64, err error) {
+	err = q.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM quarantine
+		WHERE released_at IS NULL AND deleted_at IS NULL`).Scan(&n, &bytes)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: held quarantine: %w", err)
+	}
+	return n, bytes, nil
 }
 
 func nonNil(s []string) []string {

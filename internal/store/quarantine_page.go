@@ -5,38 +5,16 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/quarantine"
 )
-
-// QuarantineQuery selects a page of the quarantine list, newest first.
-// Paging is by keyset (the created_at and id of the page's edge), so the
-// thousandth page costs what the first does.
-type QuarantineQuery struct {
-	Since, Until time.Time // created at or after Since, before Until; zero: unbounded
-	// Text is searched in the subject, the sender (address and display
-	// name, header and envelope) and the recipients; Subject, Sender and
-	// Rcpt search one of them. All are case-insensitive substrings.
-	Text, Subject, Sender, Rcpt string
-	Signal                      string  // a signal name the verdict carried
-	MinScore, MaxScore          float64 // 0: unbounded
-	State                       string  // "" or "held", "released", "deleted", "all"
-	// Before pages towards older entries, After towards newer ones; the
-	// rows come back newest first either way.
-	Before, After *QuarantineCursor
-	Limit         int // 0: 50
-}
-
-// QuarantineCursor is the edge of a page: an entry's time and id.
-type QuarantineCursor struct {
-	At time.Time
-	ID string
-}
 
 // likeEscape makes s a literal inside a LIKE pattern (escape character \).
 func likeEscape(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(s)) + "%"
 }
 
-func (q QuarantineQuery) where() (string, []any, error) {
+func quarantineWhere(q quarantine.Query) (string, []any, error) {
 	where, args := []string{}, []any{}
 	switch q.State {
 	case "", "held":
@@ -94,8 +72,8 @@ func (q QuarantineQuery) where() (string, []any, error) {
 
 // Page returns up to q.Limit entries and whether more lie beyond them in
 // the paging direction (older for Before or no cursor, newer for After).
-func (q *Quarantine) Page(ctx context.Context, qq QuarantineQuery) ([]QuarantineRow, bool, error) {
-	where, args, err := qq.where()
+func (q *Quarantine) Page(ctx context.Context, qq quarantine.Query) ([]quarantine.Entry, bool, error) {
+	where, args, err := quarantineWhere(qq)
 	if err != nil {
 		return nil, false, err
 	}
@@ -122,7 +100,7 @@ func (q *Quarantine) Page(ctx context.Context, qq QuarantineQuery) ([]Quarantine
 		return nil, false, fmt.Errorf("store: page quarantine: %w", err)
 	}
 	defer rows.Close()
-	var out []QuarantineRow
+	var out []quarantine.Entry
 	for rows.Next() {
 		r, err := scanQuarantine(rows)
 		if err != nil {
@@ -148,8 +126,8 @@ func (q *Quarantine) Page(ctx context.Context, qq QuarantineQuery) ([]Quarantine
 // Count returns how many entries match qq (its cursor and limit ignored),
 // counting no further than max (0: no bound) so that a broad search over
 // a huge quarantine stays cheap; the page says "more than max" then.
-func (q *Quarantine) Count(ctx context.Context, qq QuarantineQuery, max int) (int, error) {
-	where, args, err := qq.where()
+func (q *Quarantine) Count(ctx context.Context, qq quarantine.Query, max int) (int, error) {
+	where, args, err := quarantineWhere(qq)
 	if err != nil {
 		return 0, err
 	}

@@ -38,9 +38,6 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// ErrNotFound is returned by repositories when a row does not exist.
-var ErrNotFound = errors.New("store: not found")
-
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
 	sql     *sql.DB

@@ -9,9 +9,6 @@ import (
 	"time"
 )
 
-// ErrExists is returned when creating a row whose key is taken.
-var ErrExists = errors.New("store: already exists")
-
 // UserRow is a console account. PasswordHash is an encoded hash (bcrypt);
 // the store never sees a password.
 type UserRow struct {

@@ -29,7 +29,6 @@ import (
 	"vigie.dev/vigie/internal/gateway/daemon"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web/account"
 )
@@ -467,6 +466,6 @@ func shotTo(name string) chromedp.Action {
 	})
 }
 
-func storeQuery(rcpt string) store.QuarantineQuery {
-	return store.QuarantineQuery{Rcpt: rcpt, Limit: 1}
+func storeQuery(rcpt string) quarantine.Query {
+	return quarantine.Query{Rcpt: rcpt, Limit: 1}
 }

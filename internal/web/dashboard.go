@@ -107,9 +107,8 @@ func (s *Server) dashboard(ctx context.Context, period string) (Dashboard, error
 		return d, fmt.Errorf("web: dashboard: %w", err)
 	}
 	d.TopSignals, d.TopDomains, d.TopIPs = top(sig, 10), top(dom, 10), top(ip, 10)
-	if err := db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM quarantine
-		WHERE released_at IS NULL AND deleted_at IS NULL`).Scan(&d.Held, &d.HeldBytes); err != nil {
-		return d, fmt.Errorf("web: dashboard: quarantine size: %w", err)
+	if d.Held, d.HeldBytes, err = s.o.Quarantine.Held(ctx); err != nil {
+		return d, fmt.Errorf("web: dashboard: %w", err)
 	}
 	if d.Incidents, err = s.o.Incidents.List(ctx, incident.ListFilter{Status: incident.Open}); err != nil {
 		return d, err

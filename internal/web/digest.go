@@ -92,7 +92,7 @@ func (s *Server) SendDigests(ctx context.Context) (int, error) {
 	}
 	now := s.now()
 	byRcpt := map[string][]quarantine.Entry{}
-	q := store.QuarantineQuery{Since: now.Add(-o.TTL), Limit: maxPageSize}
+	q := quarantine.Query{Since: now.Add(-o.TTL), Limit: maxPageSize}
 	for {
 		es, more, err := s.o.Quarantine.Page(ctx, q)
 		if err != nil {
@@ -107,7 +107,7 @@ func (s *Server) SendDigests(ctx context.Context) (int, error) {
 		if !more || len(es) == 0 {
 			break
 		}
-		q.Before = &store.QuarantineCursor{At: es[len(es)-1].CreatedAt, ID: es[len(es)-1].ID}
+		q.Before = &quarantine.Cursor{At: es[len(es)-1].CreatedAt, ID: es[len(es)-1].ID}
 	}
 	rcpts := make([]string, 0, len(byRcpt))
 	for r := range byRcpt {

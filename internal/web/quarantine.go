@@ -17,7 +17,6 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web/safehtml"
 )
@@ -61,7 +60,7 @@ type MessageView struct {
 	Domain      string           `json:"sender_domain"`
 	Defects     []string         `json:"defects,omitempty"`
 	// Decisions taken on the message, and whether the classifier learned them.
-	Decisions []store.Decision `json:"decisions,omitempty"`
+	Decisions []quarantine.Decision `json:"decisions,omitempty"`
 }
 
 // Reason is one signal of the verdict, explained.

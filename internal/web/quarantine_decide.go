@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/store"
 )
 
 // What each decision is called in the audit trail and the flash message.
@@ -109,7 +108,7 @@ func (s *Server) bulkSelection(ctx context.Context, q params) ([]string, error) 
 		if !more || len(es) == 0 {
 			return ids, nil
 		}
-		sq.Before = &store.QuarantineCursor{At: es[len(es)-1].CreatedAt, ID: es[len(es)-1].ID}
+		sq.Before = &quarantine.Cursor{At: es[len(es)-1].CreatedAt, ID: es[len(es)-1].ID}
 	}
 }
 

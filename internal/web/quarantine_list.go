@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/web/account"
 )
 
@@ -78,8 +77,8 @@ func quarantineFilter(q params) (QuarantineFilter, error) {
 }
 
 // storeQuery turns the filter into the store's query.
-func (s *Server) storeQuery(f QuarantineFilter) (store.QuarantineQuery, error) {
-	q := store.QuarantineQuery{Text: f.Q, Subject: f.Subject, Sender: f.Sender, Rcpt: f.Rcpt, Signal: f.Signal,
+func (s *Server) storeQuery(f QuarantineFilter) (quarantine.Query, error) {
+	q := quarantine.Query{Text: f.Q, Subject: f.Subject, Sender: f.Sender, Rcpt: f.Rcpt, Signal: f.Signal,
 		MinScore: f.MinScore, MaxScore: f.MaxScore, State: f.State, Limit: f.Limit}
 	if q.Limit == 0 {
 		q.Limit = pageSize
@@ -109,7 +108,7 @@ func cursorOf(e quarantine.Entry) string {
 	return strconv.FormatInt(e.CreatedAt.UnixMilli(), 10) + "." + e.ID
 }
 
-func parseCursor(c string) (*store.QuarantineCursor, error) {
+func parseCursor(c string) (*quarantine.Cursor, error) {
 	if c == "" {
 		return nil, nil
 	}
@@ -118,7 +117,7 @@ func parseCursor(c string) (*store.QuarantineCursor, error) {
 	if !ok || err != nil || id == "" {
 		return nil, badfr("curseur de page « %s » illisible", "unreadable page cursor %q", c)
 	}
-	return &store.QuarantineCursor{At: time.UnixMilli(n).UTC(), ID: id}, nil
+	return &quarantine.Cursor{At: time.UnixMilli(n).UTC(), ID: id}, nil
 }
 
 // QuarantinePage is one page of the list.

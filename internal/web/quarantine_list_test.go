@@ -189,7 +189,7 @@ func TestBulkDecisionsTeach(t *testing.T) {
 	if n, _ := f.s.o.Quarantine.Replay(context.Background(), l); n != 0 {
 		t.Errorf("replayed twice: %d", n)
 	}
-	ds, _ := f.s.o.DB.Decisions().Recent(context.Background(), 100)
+	ds, _ := f.s.o.DB.Quarantine().RecentDecisions(context.Background(), 100)
 	if len(ds) != 16 || ds[0].Actor != "anna" || ds[0].LearnedAt.IsZero() {
 		t.Errorf("decisions: %d, %+v", len(ds), ds[0])
 	}
@@ -224,11 +224,11 @@ func BenchmarkQuarantinePage(b *testing.B) {
 	defer db.Close()
 	seedQuarantineRows(b, db, 100000)
 	q := db.Quarantine()
-	first, _, _ := q.Page(ctx, store.QuarantineQuery{Limit: 50})
-	last := &store.QuarantineCursor{At: time.UnixMilli(1_700_000_000_000 + 60_000*50).UTC(), ID: "x"}
+	first, _, _ := q.Page(ctx, quarantine.Query{Limit: 50})
+	last := &quarantine.Cursor{At: time.UnixMilli(1_700_000_000_000 + 60_000*50).UTC(), ID: "x"}
 	_ = first
 	for b.Loop() {
-		if _, _, err := q.Page(ctx, store.QuarantineQuery{Limit: 50, Before: last}); err != nil {
+		if _, _, err := q.Page(ctx, quarantine.Query{Limit: 50, Before: last}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -60,7 +60,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db, nil)
+	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db.Quarantine(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if err != nil {
 		return nil, err
 	}
-	if d.Quarantine, err = quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), d.DB, log); err != nil {
+	if d.Quarantine, err = quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), d.DB.Quarantine(), log); err != nil {
 		return nil, err
 	}
 	if d.Trace, err = trace.OpenWith(d.DB, trace.Options{Log: log, SpoolDir: filepath.Join(cfg.DataDir, "spool", "trace")}); err != nil {

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/quarantine"
 )
 
-func storeFilterAll() store.QuarantineFilter { return store.QuarantineFilter{All: true} }
+func storeFilterAll() quarantine.Filter { return quarantine.Filter{All: true} }
 
 func TestRelayToSmtpSink(t *testing.T) {
 	requireTools(t)

@@ -12,7 +12,7 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/daemon"
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/quarantine"
 )
 
 // holdEverything quarantines every message (the clean one scores above 0.2).
@@ -41,7 +41,7 @@ func releaseCLI(t *testing.T, dataDir, releaseTo, postfixDir string, args ...str
 
 func heldIDs(t *testing.T, v *daemon.Daemon) []string {
 	t.Helper()
-	es, err := v.Quarantine.List(context.Background(), store.QuarantineFilter{})
+	es, err := v.Quarantine.List(context.Background(), quarantine.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func New(t testing.TB, s gateway.Settings) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db, nil)
+	q, err := quarantine.Open(filepath.Join(dir, "quarantine"), db.Quarantine(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,10 @@
-package store
+// Package dberr names the failures every repository reports alike,
+// whatever database is behind it: a row not found, a row that already
+// exists, the database out of reach. The domain packages own their
+// repository interfaces (quarantine.Repository, ioc.Repository…) and
+// test errors against these without knowing package store, which
+// implements them.
+package dberr
 
 import (
 	"context"
@@ -9,6 +15,12 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
+
+// ErrNotFound is returned by repositories when a row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrExists is returned when creating a row whose key is taken.
+var ErrExists = errors.New("store: already exists")
 
 // ErrUnavailable marks a failure to reach the database, as opposed to a
 // bad request or a bug: callers answer 503 and retry later.

@@ -1,0 +1,112 @@
+package quarantine
+
+import (
+	"context"
+	"time"
+)
+
+// Entry is a quarantined message's metadata.
+type Entry struct {
+	ID         string
+	CreatedAt  time.Time
+	Frontend   string // milter, relay, api
+	ClientIP   string
+	MailFrom   string
+	RcptTo     []string
+	From       string
+	Subject    string
+	MessageID  string
+	Score      float64
+	Signals    []string
+	Size       int64
+	StoredSize int64
+	SHA256     string
+	Path       string
+	ReleasedAt time.Time
+	ReleasedBy string
+	DeletedAt  time.Time
+	DeletedBy  string
+	FromName   string // the From header's display name
+	// Verdict is the operator's decision: "phish" or "ham" ("" none yet).
+	Verdict   string
+	VerdictBy string
+	VerdictAt time.Time
+}
+
+// Filter selects entries for List.
+type Filter struct {
+	Since time.Time // created at or after; zero: any
+	// All includes released and deleted entries; by default only the
+	// messages still held are listed.
+	All   bool
+	Limit int // 0: 100
+}
+
+// Query selects a page of the quarantine list, newest first.
+// Paging is by keyset (the created_at and id of the page's edge), so the
+// thousandth page costs what the first does.
+type Query struct {
+	Since, Until time.Time // created at or after Since, before Until; zero: unbounded
+	// Text is searched in the subject, the sender (address and display
+	// name, header and envelope) and the recipients; Subject, Sender and
+	// Rcpt search one of them. All are case-insensitive substrings.
+	Text, Subject, Sender, Rcpt string
+	Signal                      string  // a signal name the verdict carried
+	MinScore, MaxScore          float64 // 0: unbounded
+	State                       string  // "" or "held", "released", "deleted", "all"
+	// Before pages towards older entries, After towards newer ones; the
+	// rows come back newest first either way.
+	Before, After *Cursor
+	Limit         int // 0: 50
+}
+
+// Cursor is the edge of a page: an entry's time and id.
+type Cursor struct {
+	At time.Time
+	ID string
+}
+
+// Decision is an operator's decision that teaches the classifier.
+type Decision struct {
+	ID           int64     `json:"id"`
+	At           time.Time `json:"at"`
+	Actor        string    `json:"actor"`
+	QuarantineID string    `json:"quarantine_id"`
+	Class        string    `json:"class"`  // phish or ham
+	Action       string    `json:"action"` // release, phish, not-phish, request
+	SHA256       string    `json:"sha256"`
+	Message      []byte    `json:"-"` // gzip-compressed original
+	LearnedAt    time.Time `json:"learned_at,omitzero"`
+}
+
+// Repository keeps the entries' metadata and the operators' decisions
+// (package store implements it over SQLite and PostgreSQL). Get and the
+// Mark methods return an error wrapping dberr.ErrNotFound when there is no
+// such entry, or none in the state the change needs.
+type Repository interface {
+	Insert(ctx context.Context, e Entry) error
+	Get(ctx context.Context, id string) (Entry, error)
+	// List returns entries, newest first.
+	List(ctx context.Context, f Filter) ([]Entry, error)
+	// Page returns a page of entries, newest first, and whether more
+	// lie beyond it; Count counts what q selects, up to max (0: all).
+	Page(ctx context.Context, q Query) ([]Entry, bool, error)
+	Count(ctx context.Context, q Query, max int) (int, error)
+	// Stored returns the entries whose bytes are still kept, oldest first.
+	Stored(ctx context.Context) ([]Entry, error)
+	// Held counts the messages still held and their original bytes.
+	Held(ctx context.Context) (n int, bytes int64, err error)
+	// MarkReleased needs a held entry; MarkDeleted one not deleted yet.
+	MarkReleased(ctx context.Context, id, by string, at time.Time) error
+	MarkDeleted(ctx context.Context, id, by string, at time.Time) error
+	MarkVerdict(ctx context.Context, id, verdict, by string, at time.Time) error
+
+	// AddDecision records a decision and returns its id; the pending
+	// ones (not learned yet) come back oldest first with their messages,
+	// the recent ones and those on one entry without.
+	AddDecision(ctx context.Context, d Decision) (int64, error)
+	PendingDecisions(ctx context.Context, limit int) ([]Decision, error)
+	RecentDecisions(ctx context.Context, limit int) ([]Decision, error)
+	DecisionsFor(ctx context.Context, id string) ([]Decision, error)
+	MarkLearned(ctx context.Context, decision int64, at time.Time) error
+}
