@@ -228,11 +228,9 @@ func (r *Remediator) sweepMessage(ctx context.Context, s Session, f Folder, m Su
 		add(sec.Kind, fmt.Sprintf("%s dans %s : %s — à considérer comme compromis, à changer.", sec.What, sec.Where, sec.Excerpt),
 			fmt.Sprintf("%s in %s: %s — assume it compromised, change it.", sec.What, sec.Where, sec.Excerpt))
 	}
-	if f.Role == Templates || f.Role == Drafts {
-		if len(msg.URLs) > 0 && len(out) == 0 && f.Role == Templates {
-			add(SigSweepTemplate, fmt.Sprintf("Modèle de message contenant %d lien(s) (premier : %s) : modèle piégé ?", len(msg.URLs), msg.URLs[0].Host),
-				fmt.Sprintf("Message template with %d link(s) (first: %s): a booby-trapped template?", len(msg.URLs), msg.URLs[0].Host))
-		}
+	if f.Role == Templates && len(msg.URLs) > 0 && len(out) == 0 {
+		add(SigSweepTemplate, fmt.Sprintf("Modèle de message contenant %d lien(s) (premier : %s) : modèle piégé ?", len(msg.URLs), msg.URLs[0].Host),
+			fmt.Sprintf("Message template with %d link(s) (first: %s): a booby-trapped template?", len(msg.URLs), msg.URLs[0].Host))
 	}
 	if len(out) > 0 && req.Evidence != nil && req.Incident != 0 {
 		name := fmt.Sprintf("%s-%s-%s.eml", req.User, strings.ReplaceAll(f.Name, "/", "_"), m.Ref.ID)
