@@ -176,7 +176,7 @@ func (c *incidentCmd) service(ctx context.Context, withScanner bool) (*incident.
 	if c.db, err = openStore(ctx, dsn); err != nil {
 		return nil, err
 	}
-	tl := trace.Open(c.db, nil)
+	tl := trace.Open(c.db.Trace(), nil)
 	c.done = func() { tl.Close(); c.db.Close() }
 	d := bridge.Deps{Config: cfg, DB: c.db, Trace: tl}
 	if withScanner {

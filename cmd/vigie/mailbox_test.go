@@ -60,7 +60,7 @@ func TestMailboxCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := trace.Open(db, nil)
+	tl := trace.Open(db.Trace(), nil)
 	tl.Add(trace.Record{At: time.Now().UTC(), Frontend: "milter", MailFrom: "www-data@srv4821.hosting-ovh-example.com",
 		RcptTo: []string{alice, bob}, From: "notification-choruspro-fr@abatos.fr", Subject: "Facture en attente",
 		MessageID: strings.Trim(msgID, "<>"), Action: "tag", URLs: []string{"https://chorus-pro-factures.weebly.com/consulter?id=88213"}})

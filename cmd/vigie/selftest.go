@@ -89,7 +89,7 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		defer db.Close()
-		tl := trace.Open(db, nil)
+		tl := trace.Open(db.Trace(), nil)
 		defer tl.Close()
 		opt.Trace = tl
 		runs = db.PostureRuns()

@@ -57,7 +57,7 @@ func runTraceSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer db.Close()
-	tl := trace.Open(db, nil)
+	tl := trace.Open(db.Trace(), nil)
 	defer tl.Close()
 	recs, err := tl.Search(ctx, q)
 	if err != nil {

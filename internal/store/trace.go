@@ -8,57 +8,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/trace"
 )
-
-// TraceRow is one message-trace record: what the gateway saw and decided
-// for one scanned message. Terms are its searchable values; package trace
-// derives them from the other fields.
-type TraceRow struct {
-	ID           int64
-	At           time.Time
-	Frontend     string
-	QueueID      string // the MTA's queue id (milter) or ours (relay)
-	ClientIP     string
-	HELO         string
-	MailFrom     string
-	RcptTo       []string
-	From         string
-	Subject      string
-	MessageID    string
-	Action       string
-	Score        float64
-	Signals      []string
-	URLs         []string
-	Domains      []string
-	Attachments  []string // SHA-256
-	Fuzzy        string
-	QuarantineID string
-	Terms        []TraceTerm
-	// UID identifies the record across retries: a record inserted twice
-	// (replayed from the spool after a crash) is stored once. "" for none.
-	UID string
-}
-
-// TraceTerm is one searchable value of a trace record.
-type TraceTerm struct {
-	Kind  string // sender, rcpt, domain, url, ip, hash
-	Value string
-}
-
-// TraceFilter selects trace records; set fields are ANDed.
-type TraceFilter struct {
-	Terms  []TraceTerm // each must match (url also matches as a prefix)
-	Since  time.Time
-	Until  time.Time
-	Action string
-	Limit  int // 0: 1000
-}
 
 // Trace is the message-trace repository.
 type Trace struct{ db *DB }
 
 // Trace returns the trace repository of db.
 func (db *DB) Trace() *Trace { return &Trace{db: db} }
+
+var _ trace.Repository = (*Trace)(nil)
 
 const traceCols = `id, at, frontend, queue_id, client_ip, helo, mail_from, rcpt_to, from_addr, subject,
 	message_id, action, score, signals, urls, domains, attachments, fuzzy, quarantine_id`
@@ -71,7 +31,7 @@ func jsonList(s []string) string {
 // Insert stores records and their terms in one transaction and sets their
 // IDs. A record whose UID is already stored is skipped (its ID stays 0):
 // replaying a batch is harmless.
-func (t *Trace) Insert(ctx context.Context, rows []TraceRow) error {
+func (t *Trace) Insert(ctx context.Context, rows []trace.Row) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -117,7 +77,7 @@ func (t *Trace) Insert(ctx context.Context, rows []TraceRow) error {
 }
 
 // Search returns the matching records, newest first, without their Terms.
-func (t *Trace) Search(ctx context.Context, f TraceFilter) ([]TraceRow, error) {
+func (t *Trace) Search(ctx context.Context, f trace.Filter) ([]trace.Row, error) {
 	where, args := []string{"1=1"}, []any{}
 	for _, term := range f.Terms {
 		if term.Kind == "url" {
@@ -155,10 +115,10 @@ func (t *Trace) Search(ctx context.Context, f TraceFilter) ([]TraceRow, error) {
 		return nil, fmt.Errorf("store: search trace: %w", err)
 	}
 	defer rows.Close()
-	var out []TraceRow
+	var out []trace.Row
 	for rows.Next() {
 		var (
-			r                                         TraceRow
+			r                                         trace.Row
 			at                                        int64
 			rcpt, signals, urls, domains, attachments string
 		)
@@ -197,4 +157,33 @@ func (t *Trace) Purge(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("store: purge trace: %w", err)
 	}
 	return n, nil
+}
+
+// Summaries implements trace.Repository: the dashboard's few columns of
+// the records since a time, newest first.
+func (t *Trace) Summaries(ctx context.Context, since time.Time, limit int, fn func(trace.Summary) bool) error {
+	rows, err := t.db.Query(ctx, `SELECT at, action, signals, from_addr, mail_from, client_ip FROM trace
+		WHERE at >= ? ORDER BY at DESC LIMIT ?`, since.UnixMilli(), limit)
+	if err != nil {
+		return fmt.Errorf("store: trace summaries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			s       trace.Summary
+			at      int64
+			signals string
+		)
+		if err := rows.Scan(&at, &s.Action, &signals, &s.From, &s.MailFrom, &s.ClientIP); err != nil {
+			return fmt.Errorf("store: trace summaries: %w", err)
+		}
+		s.At, s.Signals = time.UnixMilli(at).UTC(), strings.Fields(signals)
+		if !fn(s) {
+			return nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: trace summaries: %w", err)
+	}
+	return nil
 }

@@ -22,7 +22,6 @@ import (
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/spool"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/urlx"
 )
 
@@ -102,12 +101,12 @@ func lowerAll(in []string) []string {
 }
 
 // terms derives the searchable values of r.
-func (r *Record) terms() []store.TraceTerm {
-	seen := map[store.TraceTerm]bool{}
-	var out []store.TraceTerm
+func (r *Record) terms() []Term {
+	seen := map[Term]bool{}
+	var out []Term
 	add := func(kind, v string) {
 		v = strings.ToLower(strings.TrimSpace(v))
-		t := store.TraceTerm{Kind: kind, Value: v}
+		t := Term{Kind: kind, Value: v}
 		if v == "" || seen[t] {
 			return
 		}
@@ -169,8 +168,8 @@ func domainTerms(host string, add func(string)) {
 	}
 }
 
-func (r *Record) row() store.TraceRow {
-	return store.TraceRow{
+func (r *Record) row() Row {
+	return Row{
 		At: r.At, Frontend: r.Frontend, QueueID: r.QueueID, ClientIP: r.ClientIP, HELO: r.HELO,
 		MailFrom: r.MailFrom, RcptTo: r.RcptTo, From: r.From, Subject: r.Subject, MessageID: r.MessageID,
 		Action: r.Action, Score: r.Score, Signals: r.Signals, URLs: r.URLs, Domains: r.Domains,
@@ -178,7 +177,7 @@ func (r *Record) row() store.TraceRow {
 	}
 }
 
-func fromRow(s store.TraceRow) Record {
+func fromRow(s Row) Record {
 	return Record{
 		ID: s.ID, At: s.At, Frontend: s.Frontend, QueueID: s.QueueID, ClientIP: s.ClientIP, HELO: s.HELO,
 		MailFrom: s.MailFrom, RcptTo: s.RcptTo, From: s.From, Subject: s.Subject, MessageID: s.MessageID,
@@ -202,14 +201,14 @@ type Query struct {
 	Limit  int // 0: 1000
 }
 
-func (q Query) filter() store.TraceFilter {
-	f := store.TraceFilter{Since: q.Since, Until: q.Until, Action: q.Action, Limit: q.Limit}
+func (q Query) filter() Filter {
+	f := Filter{Since: q.Since, Until: q.Until, Action: q.Action, Limit: q.Limit}
 	add := func(kind, v string) {
 		if v = strings.TrimSpace(v); v != "" {
 			if kind != "url" {
 				v = strings.ToLower(v)
 			}
-			f.Terms = append(f.Terms, store.TraceTerm{Kind: kind, Value: v})
+			f.Terms = append(f.Terms, Term{Kind: kind, Value: v})
 		}
 	}
 	add("sender", strings.Trim(q.Sender, "<>"))
@@ -231,7 +230,7 @@ func (q Query) filter() store.TraceFilter {
 // every record carries a unique id, so a replay repeated after a crash
 // stores nothing twice.
 type Log struct {
-	repo  *store.Trace
+	repo  Repository
 	log   *slog.Logger
 	spool *spool.Spool
 
@@ -244,9 +243,9 @@ type Log struct {
 	retry   time.Duration
 }
 
-// Open starts a trace log over db. log may be nil.
-func Open(db *store.DB, log *slog.Logger) *Log {
-	l, _ := OpenWith(db, Options{Log: log})
+// Open starts a trace log over repo. log may be nil.
+func Open(repo Repository, log *slog.Logger) *Log {
+	l, _ := OpenWith(repo, Options{Log: log})
 	return l
 }
 
@@ -263,15 +262,15 @@ type Options struct {
 	Retry time.Duration
 }
 
-// OpenWith starts a trace log over db with options.
-func OpenWith(db *store.DB, o Options) (*Log, error) {
+// OpenWith starts a trace log over repo with options.
+func OpenWith(repo Repository, o Options) (*Log, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Retry <= 0 {
 		o.Retry = 5 * time.Second
 	}
-	l := &Log{repo: db.Trace(), log: o.Log, wake: make(chan struct{}, 1), done: make(chan struct{}), retry: o.Retry}
+	l := &Log{repo: repo, log: o.Log, wake: make(chan struct{}, 1), done: make(chan struct{}), retry: o.Retry}
 	if o.SpoolDir != "" {
 		sp, err := spool.Open(o.SpoolDir)
 		if err != nil {
@@ -355,7 +354,7 @@ func (l *Log) replay() bool {
 	if l.spool == nil || l.spool.Len() == 0 {
 		return true
 	}
-	n, err := spool.Drain(l.spool, func(rows []store.TraceRow) error {
+	n, err := spool.Drain(l.spool, func(rows []Row) error {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		return l.repo.Insert(ctx, rows)
@@ -391,7 +390,7 @@ func (l *Log) flush() {
 		if len(batch) == 0 {
 			return
 		}
-		rows := make([]store.TraceRow, len(batch))
+		rows := make([]Row, len(batch))
 		for i := range batch {
 			rows[i] = batch[i].row()
 		}
@@ -452,6 +451,15 @@ func (l *Log) Search(ctx context.Context, q Query) ([]Record, error) {
 		out[i] = fromRow(r)
 	}
 	return out, nil
+}
+
+// Summaries calls fn with what the dashboard counts of the records since
+// a time, newest first, at most limit of them, until fn returns false.
+func (l *Log) Summaries(ctx context.Context, since time.Time, limit int, fn func(Summary) bool) error {
+	if err := l.repo.Summaries(ctx, since, limit, fn); err != nil {
+		return fmt.Errorf("trace: %w", err)
+	}
+	return nil
 }
 
 // Purge deletes the records older than retention.

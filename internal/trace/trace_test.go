@@ -43,7 +43,7 @@ func TestSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			tl := trace.Open(db, nil)
+			tl := trace.Open(db.Trace(), nil)
 			defer tl.Close()
 			for _, r := range []string{"alice@example.test", "bob@example.test", "carol@example.test"} {
 				tl.Add(trace.FromVerdict("relay", "q1", campaign(r), "quarantine"))
@@ -147,14 +147,14 @@ func TestInsertIsIdempotent(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			r := store.TraceRow{At: time.Now(), Frontend: "relay", Action: "accept", UID: "0123456789abcdef",
-				Terms: []store.TraceTerm{{Kind: "sender", Value: "a@example.test"}}}
+			r := trace.Row{At: time.Now(), Frontend: "relay", Action: "accept", UID: "0123456789abcdef",
+				Terms: []trace.Term{{Kind: "sender", Value: "a@example.test"}}}
 			for range 2 {
-				if err := db.Trace().Insert(ctx, []store.TraceRow{r, {At: time.Now(), Frontend: "relay", Action: "accept"}}); err != nil {
+				if err := db.Trace().Insert(ctx, []trace.Row{r, {At: time.Now(), Frontend: "relay", Action: "accept"}}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			rows, err := db.Trace().Search(ctx, store.TraceFilter{Terms: []store.TraceTerm{{Kind: "sender", Value: "a@example.test"}}})
+			rows, err := db.Trace().Search(ctx, trace.Filter{Terms: []trace.Term{{Kind: "sender", Value: "a@example.test"}}})
 			if err != nil || len(rows) != 1 {
 				t.Fatalf("%d records for one uid (%v)", len(rows), err)
 			}
@@ -172,7 +172,7 @@ func TestSpoolWhileDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	spoolDir := t.TempDir()
-	tl, err := trace.OpenWith(db, trace.Options{SpoolDir: spoolDir, Retry: 50 * time.Millisecond})
+	tl, err := trace.OpenWith(db.Trace(), trace.Options{SpoolDir: spoolDir, Retry: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestSpoolWhileDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	tl2, err := trace.OpenWith(db2, trace.Options{SpoolDir: spoolDir, Retry: 50 * time.Millisecond})
+	tl2, err := trace.OpenWith(db2.Trace(), trace.Options{SpoolDir: spoolDir, Retry: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

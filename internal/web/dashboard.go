@@ -10,6 +10,7 @@ import (
 
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/trace"
 )
 
 // Dashboard is the overview: traffic by action over time from the message
@@ -60,50 +61,34 @@ func (s *Server) dashboard(ctx context.Context, period string) (Dashboard, error
 	for i := range n {
 		d.Buckets = append(d.Buckets, Bucket{At: d.Since.Add(time.Duration(i) * d.Step), Counts: map[string]int{}})
 	}
-	db := s.o.DB
-	// The trace's own search answers per-message queries; aggregation
-	// reads the few columns it needs directly.
-	rows, err := db.Query(ctx, `SELECT at, action, signals, from_addr, mail_from, client_ip FROM trace
-		WHERE at >= ? ORDER BY at DESC LIMIT ?`, d.Since.UnixMilli(), maxDashboardRows+1)
-	if err != nil {
-		return d, fmt.Errorf("web: dashboard: %w", err)
-	}
 	sig, dom, ip := map[string]int{}, map[string]int{}, map[string]int{}
-	for rows.Next() {
-		var (
-			at                                  int64
-			action, signals, from, mfrom, cltIP string
-		)
-		if err := rows.Scan(&at, &action, &signals, &from, &mfrom, &cltIP); err != nil {
-			rows.Close()
-			return d, fmt.Errorf("web: dashboard: %w", err)
-		}
+	err := s.o.Trace.Summaries(ctx, d.Since, maxDashboardRows+1, func(r trace.Summary) bool {
 		if d.Messages == maxDashboardRows {
 			d.Truncated = true
-			break
+			return false
 		}
 		d.Messages++
-		d.Totals[action]++
-		if i := int(time.UnixMilli(at).Sub(d.Since) / d.Step); i >= 0 && i < n {
-			d.Buckets[i].Counts[action]++
+		d.Totals[r.Action]++
+		if i := int(r.At.Sub(d.Since) / d.Step); i >= 0 && i < n {
+			d.Buckets[i].Counts[r.Action]++
 			d.Buckets[i].Total++
 		}
-		for _, f := range strings.Fields(signals) {
+		for _, f := range r.Signals {
 			sig[f]++
 		}
-		addr := from
+		addr := r.From
 		if addr == "" {
-			addr = mfrom
+			addr = r.MailFrom
 		}
 		if at := strings.LastIndexByte(addr, '@'); at >= 0 {
 			dom[strings.ToLower(strings.Trim(addr[at+1:], ">"))]++
 		}
-		if cltIP != "" {
-			ip[cltIP]++
+		if r.ClientIP != "" {
+			ip[r.ClientIP]++
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return true
+	})
+	if err != nil {
 		return d, fmt.Errorf("web: dashboard: %w", err)
 	}
 	d.TopSignals, d.TopDomains, d.TopIPs = top(sig, 10), top(dom, 10), top(ip, 10)

@@ -64,7 +64,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := trace.Open(db, nil)
+	tl := trace.Open(db.Trace(), nil)
 	t.Cleanup(tl.Close)
 	ev, err := evidence.Open(filepath.Join(dir, "evidence"))
 	if err != nil {

@@ -154,7 +154,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if d.Quarantine, err = quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), d.DB.Quarantine(), log); err != nil {
 		return nil, err
 	}
-	if d.Trace, err = trace.OpenWith(d.DB, trace.Options{Log: log, SpoolDir: filepath.Join(cfg.DataDir, "spool", "trace")}); err != nil {
+	if d.Trace, err = trace.OpenWith(d.DB.Trace(), trace.Options{Log: log, SpoolDir: filepath.Join(cfg.DataDir, "spool", "trace")}); err != nil {
 		return nil, err
 	}
 	if d.releaseKey, err = loadReleaseKey(ctx, d.DB, cfg.DataDir, log); err != nil {

@@ -50,7 +50,7 @@ func New(t testing.TB, s gateway.Settings) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := trace.Open(db, nil)
+	tl := trace.Open(db.Trace(), nil)
 	t.Cleanup(tl.Close)
 	g := &gateway.Gateway{Quarantine: q, Trace: tl, Metrics: gateway.NewMetrics(), MTA: db.Gateway(),
 		Log: slog.New(slog.DiscardHandler)}

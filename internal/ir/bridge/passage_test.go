@@ -29,7 +29,7 @@ func TestReportExplainsPassage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	tl := trace.Open(db, nil)
+	tl := trace.Open(db.Trace(), nil)
 	defer tl.Close()
 	tl.Add(trace.Record{At: time.Now().UTC(), Frontend: "milter", MailFrom: "finance@attaquant.example",
 		From: "finance@attaquant.example", RcptTo: []string{"alice@chu-exemple.fr"}, Subject: "Mise à jour RIB fournisseur",

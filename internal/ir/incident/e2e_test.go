@@ -65,7 +65,7 @@ func newWorld(t *testing.T, dsn string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := trace.Open(db, nil)
+	tl := trace.Open(db.Trace(), nil)
 	t.Cleanup(tl.Close)
 	iocs := ioc.NewService(db, ioc.ServiceOptions{})
 	cfg.DataDir = t.TempDir()
