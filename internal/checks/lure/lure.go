@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -420,13 +421,26 @@ func upperShare(s string) bool { return upperShareMin(s, 20, 8) }
 // more are capitals.
 func upperShareMin(s string, minLetters, tenths int) bool {
 	up, letters := 0, 0
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, most of a body: no rune decoding, no tables.
+			if lc := c | 0x20; 'a' <= lc && lc <= 'z' {
+				letters++
+				if c < 'a' {
+					up++
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsLetter(r) {
 			letters++
 			if unicode.IsUpper(r) {
 				up++
 			}
 		}
+		i += size
 	}
 	return letters >= minLetters && up*10 >= letters*tenths
 }

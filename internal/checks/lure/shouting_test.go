@@ -1,0 +1,31 @@
+package lure
+
+import (
+	"testing"
+	"unicode"
+)
+
+// FuzzUpperShare checks the ASCII fast path of upperShareMin against its
+// definition, rune by rune.
+func FuzzUpperShare(f *testing.F) {
+	for _, s := range []string{"", "URGENT: VOTRE COMPTE", "Bonjour Madame", "ÉTÉ À PARIS", "\xff\xfeAB", "ǅungla ΣΑΣ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		up, letters := 0, 0
+		for _, r := range s {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					up++
+				}
+			}
+		}
+		for _, tenths := range []int{0, 5, 7, 10} {
+			want := letters >= 1 && up*10 >= letters*tenths
+			if got := upperShareMin(s, 1, tenths); got != want {
+				t.Fatalf("upperShareMin(%q, 1, %d) = %v, want %v (%d of %d)", s, tenths, got, want, up, letters)
+			}
+		}
+	})
+}
