@@ -42,7 +42,7 @@ func mailboxConnector(cfg config.MailboxCfg) (mailbox.Connector, error) {
 			return nil, err
 		}
 		return imapbox.New(imapbox.Config{Addr: c.Address, TLS: c.TLS, Admin: c.Admin, Password: pass, Login: c.Login,
-			Separator: c.Separator, SieveAddr: c.Sieve, SieveTLS: c.SieveTLS, UsersFile: c.UsersFile})
+			Separator: c.Separator, SieveAddr: c.Sieve, SieveTLS: c.SieveTLS, UsersFile: c.UsersFile, ForwardMaps: c.ForwardMaps})
 	case "graph":
 		g := cfg.Graph
 		sec, err := secret(g.SecretFile, "VIGIE_GRAPH_CLIENT_SECRET", "secret de l'application Graph")

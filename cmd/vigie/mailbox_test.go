@@ -39,7 +39,10 @@ func TestMailboxCommands(t *testing.T) {
 	cfgPath := filepath.Join(dir, "vigie.yaml")
 	cfg := "data_dir: " + dir + "\norg:\n  domains: [chu-exemple.test]\nmailbox:\n  imap:\n    address: " + d.IMAPAddr() +
 		"\n    tls: none\n    admin: " + mailboxtest.Admin + "\n    password_file: " + pass + "\n    sieve: " + d.SieveAddr() +
-		"\n    users_file: " + d.UsersFile() + "\n"
+		"\n    users_file: " + d.UsersFile() + "\n    forward_maps: [" + filepath.Join(dir, "virtual") + "]\n"
+	// Forwarding an administrator (or an attacker with admin rights) set
+	// in Postfix, outside Sieve.
+	os.WriteFile(filepath.Join(dir, "virtual"), []byte("# virtual_alias_maps\n"+alice+"  "+alice+", archive-externe@evil.example\n"), 0o644)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +120,8 @@ func TestMailboxCommands(t *testing.T) {
 	ms.SetActive("webmail")
 	ms.Logout()
 	out = vigie(0, "mailbox", "audit", "--all", "--incident", "1")
-	if !strings.Contains(out, "MAILBOX_FORWARD_EXTERNAL sieve:webmail#1") || !strings.Contains(out, "[élevée]") {
+	if !strings.Contains(out, "MAILBOX_FORWARD_EXTERNAL sieve:webmail#1") || !strings.Contains(out, "[élevée]") ||
+		!strings.Contains(out, "MAILBOX_FORWARD_EXTERNAL postfix-map:") || !strings.Contains(out, "archive-externe@evil.example") {
 		t.Fatalf("audit:\n%s", out)
 	}
 	out = vigie(0, "mailbox", "audit", bob, "--incident", "1", "--fix", "sieve:webmail#1")

@@ -35,6 +35,9 @@ type MailboxIMAP struct {
 	Sieve        string `yaml:"sieve"`         // ManageSieve host:4190, "" none
 	SieveTLS     string `yaml:"sieve_tls"`
 	UsersFile    string `yaml:"users_file"` // mailboxes for audit --all
+	// ForwardMaps are Postfix virtual alias tables (source form) read for
+	// forwarding set on the server.
+	ForwardMaps []string `yaml:"forward_maps"`
 }
 
 // MailboxGraph is Microsoft 365 through the Graph API (application

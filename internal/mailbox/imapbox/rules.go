@@ -52,6 +52,13 @@ func (s *session) sieveClient(ctx context.Context) (*managesieve.Client, error) 
 // enabled when its script is the active one and it is not already inside
 // "if false".
 func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
+	out, err := s.serverForwards()
+	if err != nil {
+		return nil, err
+	}
+	if s.c.cfg.SieveAddr == "" && len(s.c.cfg.ForwardMaps) > 0 {
+		return out, nil
+	}
 	cl, err := s.sieveClient(ctx)
 	if err != nil {
 		return nil, err
@@ -60,12 +67,37 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("managesieve %s: %w", s.user, err)
 	}
-	var out []mailbox.Rule
+	texts := map[string]string{}
+	parsed := map[string][]sieve.Command{}
+	active := ""
 	for _, sc := range scripts {
 		text, err := cl.GetScript(sc.Name)
 		if err != nil {
 			return out, fmt.Errorf("managesieve %s: %w", s.user, err)
 		}
+		texts[sc.Name] = text
+		parsed[sc.Name], _ = sieve.Parse(text)
+		if sc.Active {
+			active = sc.Name
+		}
+	}
+	// A script included by the active one (RFC 6609) runs as well, though
+	// inactive: an attacker's redirect may hide there.
+	included := map[string]bool{}
+	var walk func(name string, depth int)
+	walk = func(name string, depth int) {
+		for _, inc := range sieve.Includes(parsed[name]) {
+			if !included[inc] && depth < sieve.MaxDepth {
+				included[inc] = true
+				walk(inc, depth+1)
+			}
+		}
+	}
+	if active != "" {
+		walk(active, 0)
+	}
+	for _, sc := range scripts {
+		text := texts[sc.Name]
 		cmds, err := sieve.Parse(text)
 		if err != nil {
 			// A script the server stored but Vigie cannot read is itself a
@@ -74,9 +106,14 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 				Name: sc.Name, Enabled: sc.Active, Effects: []string{"unreadable"}, Text: text, When: err.Error()})
 			continue
 		}
+		runs := sc.Active || included[sc.Name]
+		src := source(sc)
+		if !sc.Active && included[sc.Name] {
+			src = "sieve (script inclus par le script actif : à corriger à la main)"
+		}
 		for _, a := range sieve.Actions(text, cmds) {
-			r := mailbox.Rule{ID: ruleID(sc.Name, a.Index), Kind: mailbox.KindFilter, Source: source(sc), Name: sc.Name,
-				Enabled: sc.Active && !a.Disabled, Targets: a.Targets, Folder: a.Folder, When: a.When, Text: a.Text,
+			r := mailbox.Rule{ID: ruleID(sc.Name, a.Index), Kind: mailbox.KindFilter, Source: src, Name: sc.Name,
+				Enabled: runs && !a.Disabled, Targets: a.Targets, Folder: a.Folder, When: a.When, Text: a.Text,
 				Fixable: sc.Active && !a.Disabled}
 			for _, e := range a.Effects {
 				r.Effects = append(r.Effects, string(e))

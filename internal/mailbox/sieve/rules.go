@@ -238,3 +238,18 @@ func Disable(script string, index int) (string, error) {
 	}
 	return "", fmt.Errorf("sieve: the script has no action %d", index)
 }
+
+// Includes lists the personal scripts a script includes (RFC 6609
+// "include"; ":global" scripts are the server's, not the user's).
+func Includes(cmds []Command) []string {
+	var out []string
+	for _, c := range cmds {
+		if c.Name == "include" && !hasTag(c.Args, ":global") {
+			if s := lastString(c.Args); s != "" {
+				out = append(out, s)
+			}
+		}
+		out = append(out, Includes(c.Block)...)
+	}
+	return out
+}

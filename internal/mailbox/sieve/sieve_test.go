@@ -104,6 +104,16 @@ func TestDisableKeepsTheTextAndOnlyThatRule(t *testing.T) {
 	}
 }
 
+func TestIncludes(t *testing.T) {
+	cmds, err := Parse(`require ["include"]; include :personal "vacances"; if true { include "regles"; } include :global "spam";`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Includes(cmds); len(got) != 2 || got[0] != "vacances" || got[1] != "regles" {
+		t.Errorf("%q", got)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	for _, s := range []string{
 		`redirect "a@b.c"`,                 // no ';'
