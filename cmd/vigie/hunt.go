@@ -270,7 +270,7 @@ func loadStoreIndicators(ctx context.Context, dsn string, set *hunt.Set) (int, e
 	}
 	defer db.Close()
 	n := 0
-	err = ioc.NewService(db, ioc.ServiceOptions{}).Each(ctx, ioc.Filter{}, func(ind *ioc.Indicator) error {
+	err = ioc.NewService(db.Indicators(), ioc.ServiceOptions{}).Each(ctx, ioc.Filter{}, func(ind *ioc.Indicator) error {
 		switch ind.Kind {
 		case ioc.KindIP, ioc.KindDomain, ioc.KindHost, ioc.KindURL:
 			if set.Add(ind.Value) == nil {

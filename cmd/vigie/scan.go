@@ -46,7 +46,7 @@ func loadScannerWith(ctx context.Context, path, dsn string, stderr io.Writer) (*
 		if err != nil {
 			return nil, nil, err
 		}
-		if opts.Indicators, err = ioc.Start(ctx, db, ioc.MatcherOptions{Log: log}); err != nil {
+		if opts.Indicators, err = ioc.Start(ctx, db.Indicators(), ioc.MatcherOptions{Log: log}); err != nil {
 			return nil, nil, err
 		}
 		// The supplier register, as the gateway's invoice checks read it.

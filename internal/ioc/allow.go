@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/netip"
 	"strings"
-
-	"vigie.dev/vigie/internal/store"
 )
 
 // allowSet holds the live allow entries: values that no feed may block. It
@@ -24,7 +22,7 @@ type kindValue struct {
 
 func (s *Service) loadAllow(ctx context.Context) (*allowSet, error) {
 	a := &allowSet{exact: map[kindValue]bool{}, names: map[string]bool{}}
-	err := s.ix.Each(ctx, store.IndicatorFilter{Mode: string(Allow), Now: s.now()}, func(r *store.IndicatorRow) error {
+	err := s.ix.Each(ctx, RowFilter{Mode: string(Allow), Now: s.now()}, func(r *Row) error {
 		a.add(Kind(r.Kind), r.Value)
 		return nil
 	})

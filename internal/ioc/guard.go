@@ -13,7 +13,6 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"vigie.dev/vigie/internal/checks/links"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/warninglist"
 )
 
@@ -156,9 +155,9 @@ func (g *Guard) refreshLearned() {
 
 // LearnedAssets reads the assets learned at work from the store, for
 // Guard.LearnFrom.
-func LearnedAssets(db *store.DB) func(context.Context) (Assets, error) {
+func LearnedAssets(repo LearnedAssetLister) func(context.Context) (Assets, error) {
 	return func(ctx context.Context) (Assets, error) {
-		rows, err := db.OwnAssets().List(ctx)
+		rows, err := repo.List(ctx)
 		if err != nil {
 			return Assets{}, err
 		}

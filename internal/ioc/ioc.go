@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"vigie.dev/vigie/internal/store"
 )
 
 // Kind is the type of an indicator's value.
@@ -198,7 +196,7 @@ func (i *Indicator) Status(now time.Time) string {
 // Active reports whether the indicator matches at now.
 func (i *Indicator) Active(now time.Time) bool { return i.Status(now) == StatusActive }
 
-func fromRow(r *store.IndicatorRow) Indicator {
+func fromRow(r *Row) Indicator {
 	return Indicator{
 		ID: r.ID, Kind: Kind(r.Kind), Value: r.Value, Mode: Mode(r.Mode), Source: r.Source,
 		Reason: r.Reason, AddedBy: r.AddedBy, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt,
@@ -207,8 +205,8 @@ func fromRow(r *store.IndicatorRow) Indicator {
 	}
 }
 
-func toRow(i *Indicator) store.IndicatorRow {
-	return store.IndicatorRow{
+func toRow(i *Indicator) Row {
+	return Row{
 		ID: i.ID, Kind: string(i.Kind), Value: i.Value, Mode: string(i.Mode), Source: i.Source,
 		Reason: i.Reason, AddedBy: i.AddedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
 		RemovedAt: i.RemovedAt, RemovedBy: i.RemovedBy, Hits: i.Hits, LastHitAt: i.LastHitAt,

@@ -1,4 +1,4 @@
-package ioc
+package ioc_test
 
 import (
 	"bufio"
@@ -6,25 +6,25 @@ import (
 	"os"
 	"testing"
 
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/ioc"
 )
 
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscan(s, n) }
 
 // scaledFeedRows returns n store rows built from the shared phishing
 // domain and URL feeds, repeated under numbered prefixes to reach n.
-func scaledFeedRows(t testing.TB, n int) []store.IndicatorRow {
+func scaledFeedRows(t testing.TB, n int) []ioc.Row {
 	t.Helper()
-	var base []Record
+	var base []ioc.Record
 	for _, f := range []struct {
 		path   string
-		format Format
-	}{{"../../../shared/corpus/feeds/phishing-domains.txt", FormatPlain}, {"../../../shared/corpus/feeds/phishing-urls-2025.txt", FormatURLs}} {
+		format ioc.Format
+	}{{"../../../shared/corpus/feeds/phishing-domains.txt", ioc.FormatPlain}, {"../../../shared/corpus/feeds/phishing-urls-2025.txt", ioc.FormatURLs}} {
 		fh, err := os.Open(f.path)
 		if err != nil {
 			t.Fatalf("shared feeds missing (see ../shared/README.md): %v", err)
 		}
-		_, err = ReadFeed(bufio.NewReader(fh), f.format, FeedOptions{Name: f.path}, func(r Record) error {
+		_, err = ioc.ReadFeed(bufio.NewReader(fh), f.format, ioc.FeedOptions{Name: f.path}, func(r ioc.Record) error {
 			base = append(base, r)
 			return nil
 		})
@@ -33,7 +33,7 @@ func scaledFeedRows(t testing.TB, n int) []store.IndicatorRow {
 			t.Fatal(err)
 		}
 	}
-	rows := make([]store.IndicatorRow, 0, n)
+	rows := make([]ioc.Row, 0, n)
 	for copyN := 0; len(rows) < n; copyN++ {
 		for _, r := range base {
 			if len(rows) == n {
@@ -42,15 +42,15 @@ func scaledFeedRows(t testing.TB, n int) []store.IndicatorRow {
 			v := r.Value
 			if copyN > 0 {
 				switch r.Kind {
-				case KindURL:
+				case ioc.KindURL:
 					v = v + fmt.Sprintf("?copy=%d", copyN)
-				case KindDomain:
+				case ioc.KindDomain:
 					v = fmt.Sprintf("c%d.%s", copyN, v)
 				default:
 					continue
 				}
 			}
-			rows = append(rows, store.IndicatorRow{Kind: string(r.Kind), Value: v, Mode: "block", Source: "feed:openphish", Reason: "phishing"})
+			rows = append(rows, ioc.Row{Kind: string(r.Kind), Value: v, Mode: "block", Source: "feed:openphish", Reason: "phishing"})
 		}
 	}
 	return rows

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/dberr"
 )
 
 // DefaultIncidentBlockTTL is how long a block added from an incident lasts
@@ -21,7 +21,7 @@ const DefaultIncidentBlockTTL = 7 * 24 * time.Hour
 const Forever time.Duration = -1
 
 // ErrNotFound is returned for an unknown indicator id.
-var ErrNotFound = store.ErrNotFound
+var ErrNotFound = dberr.ErrNotFound
 
 // DefaultFeedTTL is how long an entry imported from a feed lives unless
 // the import says otherwise: feeds are refreshed, and an entry the feed
@@ -32,7 +32,7 @@ const DefaultFeedTTL = 30 * 24 * time.Hour
 // response and the web console. Every way an indicator is added goes
 // through it, and so through its Guard.
 type Service struct {
-	ix          *store.Indicators
+	ix          Repository
 	now         func() time.Time
 	log         *slog.Logger
 	incidentTTL time.Duration
@@ -53,9 +53,9 @@ type ServiceOptions struct {
 	Guard *Guard
 }
 
-// NewService returns a Service over db.
-func NewService(db *store.DB, opts ServiceOptions) *Service {
-	s := &Service{ix: db.Indicators(), now: opts.Now, log: opts.Log, incidentTTL: opts.IncidentBlockTTL,
+// NewService returns a Service over repo.
+func NewService(repo Repository, opts ServiceOptions) *Service {
+	s := &Service{ix: repo, now: opts.Now, log: opts.Log, incidentTTL: opts.IncidentBlockTTL,
 		feedTTL: opts.FeedTTL, guard: opts.Guard}
 	if s.now == nil {
 		s.now = time.Now
@@ -100,7 +100,7 @@ type NewIndicator struct {
 	Force bool
 }
 
-func (s *Service) prepare(n NewIndicator) (store.IndicatorRow, error) {
+func (s *Service) prepare(n NewIndicator) (Row, error) {
 	var err error
 	if n.Kind == "" {
 		n.Kind, n.Value, err = Guess(n.Value)
@@ -108,19 +108,19 @@ func (s *Service) prepare(n NewIndicator) (store.IndicatorRow, error) {
 		n.Value, err = Parse(n.Kind, n.Value)
 	}
 	if err != nil {
-		return store.IndicatorRow{}, err
+		return Row{}, err
 	}
 	if n.Mode, err = ParseMode(string(n.Mode)); err != nil {
-		return store.IndicatorRow{}, err
+		return Row{}, err
 	}
 	if n.Source == "" {
 		n.Source = SourceManual
 	}
 	if n.TLP, err = ParseTLP(n.TLP); err != nil {
-		return store.IndicatorRow{}, err
+		return Row{}, err
 	}
 	if n.Confidence < 0 || n.Confidence > 100 {
-		return store.IndicatorRow{}, fmt.Errorf("ioc: confidence %d is not between 0 and 100", n.Confidence)
+		return Row{}, fmt.Errorf("ioc: confidence %d is not between 0 and 100", n.Confidence)
 	}
 	now := s.now()
 	exp := n.ExpiresAt
@@ -136,7 +136,7 @@ func (s *Service) prepare(n NewIndicator) (store.IndicatorRow, error) {
 	if len(n.Reason) > 1024 {
 		n.Reason = n.Reason[:1024]
 	}
-	return store.IndicatorRow{Kind: string(n.Kind), Value: n.Value, Mode: string(n.Mode), Source: n.Source,
+	return Row{Kind: string(n.Kind), Value: n.Value, Mode: string(n.Mode), Source: n.Source,
 		Reason: n.Reason, AddedBy: n.AddedBy, CreatedAt: now, ExpiresAt: exp,
 		Tags: strings.Join(NormalizeTags(n.Tags...), ","), Confidence: n.Confidence, TLP: n.TLP, Code: n.Code}, nil
 }
@@ -148,7 +148,7 @@ var ErrForceNeedsReason = errors.New("ioc: forcing past the guard needs the admi
 // it as stored. A value the guard refuses, or that the allow list covers,
 // is refused with a *RefusedError unless n.Force (then journaled). Adding
 // a value that is already live merges into it without weakening it (see
-// store.Indicators.Upsert).
+// Repository.Upsert).
 func (s *Service) Add(ctx context.Context, n NewIndicator) (Indicator, error) {
 	row, err := s.prepare(n)
 	if err != nil {
@@ -184,12 +184,12 @@ func (s *Service) Add(ctx context.Context, n NewIndicator) (Indicator, error) {
 			}
 		}
 	}
-	ids, err := s.ix.Upsert(ctx, []store.IndicatorRow{row})
+	ids, err := s.ix.Upsert(ctx, []Row{row})
 	if err != nil {
 		return Indicator{}, fmt.Errorf("ioc: add %s %s: %w", row.Kind, row.Value, err)
 	}
 	if forced != nil {
-		err := s.ix.Journal(ctx, store.IndicatorEvent{Actor: n.AddedBy, Action: "force-add", Kind: row.Kind,
+		err := s.ix.Journal(ctx, Event{Actor: n.AddedBy, Action: "force-add", Kind: row.Kind,
 			Value: row.Value, IndicatorID: ids[0], Reason: n.Reason, Detail: forced.Message("en")})
 		if err != nil {
 			return Indicator{}, err
@@ -226,7 +226,7 @@ func (s *Service) Check(ctx context.Context, k Kind, value string) (Kind, string
 
 // retireAllow removes the live allow entries an admin forces a block over.
 func (s *Service) retireAllow(ctx context.Context, k Kind, v string, by string) error {
-	rows, err := s.ix.List(ctx, store.IndicatorFilter{Kind: string(k), Value: v, Mode: string(Allow), Now: s.now()})
+	rows, err := s.ix.List(ctx, RowFilter{Kind: string(k), Value: v, Mode: string(Allow), Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -271,7 +271,7 @@ func (s *Service) Remove(ctx context.Context, id int64, by string) error {
 	if err := s.ix.Remove(ctx, id, by, s.now()); err != nil {
 		return fmt.Errorf("ioc: %w", err)
 	}
-	if err := s.ix.Journal(ctx, store.IndicatorEvent{Actor: by, Action: "remove", Kind: row.Kind, Value: row.Value,
+	if err := s.ix.Journal(ctx, Event{Actor: by, Action: "remove", Kind: row.Kind, Value: row.Value,
 		IndicatorID: id, Detail: row.Mode + " " + row.Source}); err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (s *Service) RemoveValue(ctx context.Context, k Kind, value, by string) ([]
 
 // Journal returns the journal entries about a normalised value ("" for
 // all), newest first.
-func (s *Service) Journal(ctx context.Context, value string, limit int) ([]store.IndicatorEvent, error) {
+func (s *Service) Journal(ctx context.Context, value string, limit int) ([]Event, error) {
 	return s.ix.Events(ctx, value, limit)
 }
 
@@ -349,8 +349,8 @@ type Filter struct {
 	Limit  int
 }
 
-func (s *Service) storeFilter(f Filter) store.IndicatorFilter {
-	return store.IndicatorFilter{Kind: string(f.Kind), Mode: string(f.Mode), Source: f.Source, Value: f.Value,
+func (s *Service) storeFilter(f Filter) RowFilter {
+	return RowFilter{Kind: string(f.Kind), Mode: string(f.Mode), Source: f.Source, Value: f.Value,
 		History: f.All, Now: s.now(), Limit: f.Limit}
 }
 
@@ -363,7 +363,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Indicator, error) {
 
 // Each streams the indicators selected by f.
 func (s *Service) Each(ctx context.Context, f Filter, fn func(*Indicator) error) error {
-	err := s.ix.Each(ctx, s.storeFilter(f), func(r *store.IndicatorRow) error {
+	err := s.ix.Each(ctx, s.storeFilter(f), func(r *Row) error {
 		in := fromRow(r)
 		return fn(&in)
 	})
@@ -417,9 +417,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 	if err != nil {
 		return res, err
 	}
-	batch := make([]store.IndicatorRow, 0, importBatch)
-	var sightings []store.Sighting // parallel to batch: what a backup says of each row's hits
-	var history []store.IndicatorRow
+	batch := make([]Row, 0, importBatch)
+	var sightings []Sighting // parallel to batch: what a backup says of each row's hits
+	var history []Row
 	flush := func() error {
 		if len(history) > 0 {
 			n, err := s.ix.InsertHistory(ctx, history)
@@ -436,7 +436,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		if err != nil {
 			return fmt.Errorf("ioc: import %s: %w", opts.Name, err)
 		}
-		seen := map[int64]store.Sighting{}
+		seen := map[int64]Sighting{}
 		for i, sg := range sightings {
 			if sg.Hits > 0 || !sg.First.IsZero() || !sg.Last.IsZero() {
 				seen[ids[i]] = sg
@@ -472,7 +472,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		if err != nil {
 			return err
 		}
-		var sg store.Sighting
+		var sg Sighting
 		if full := rec.Full; full != nil {
 			// A backup restores who added it, when, and what became of it.
 			if !full.CreatedAt.IsZero() {
@@ -489,7 +489,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 				}
 				return nil
 			}
-			sg = store.Sighting{Hits: full.Hits, First: full.FirstHitAt, Last: full.LastHitAt}
+			sg = Sighting{Hits: full.Hits, First: full.FirstHitAt, Last: full.LastHitAt}
 		}
 		if Mode(row.Mode) != Allow {
 			f := s.guard.Check(Kind(row.Kind), row.Value)

@@ -1,4 +1,4 @@
-package ioc
+package ioc_test
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie.dev/vigie/internal/ioc"
 
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/store/storetest"
@@ -26,19 +28,19 @@ func TestServiceAddDefaults(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().Truncate(time.Millisecond)
-		svc := NewService(db, ServiceOptions{Now: func() time.Time { return now }})
+		svc := ioc.NewService(db.Indicators(), ioc.ServiceOptions{Now: func() time.Time { return now }})
 		tests := []struct {
-			n       NewIndicator
-			kind    Kind
+			n       ioc.NewIndicator
+			kind    ioc.Kind
 			value   string
-			mode    Mode
+			mode    ioc.Mode
 			expires time.Time
 		}{
-			{NewIndicator{Value: "Evil.Example"}, KindDomain, "evil.example", Block, time.Time{}},
-			{NewIndicator{Value: "192.0.2.9", Source: IncidentSource(42)}, KindIP, "192.0.2.9", Block, now.Add(7 * 24 * time.Hour)},
-			{NewIndicator{Value: "192.0.2.10", Source: IncidentSource(42), Mode: Watch}, KindIP, "192.0.2.10", Watch, time.Time{}},
-			{NewIndicator{Value: "192.0.2.11", Source: IncidentSource(42), TTL: Forever}, KindIP, "192.0.2.11", Block, time.Time{}},
-			{NewIndicator{Kind: KindHost, Value: "mx.evil.example", TTL: time.Hour}, KindHost, "mx.evil.example", Block, now.Add(time.Hour)},
+			{ioc.NewIndicator{Value: "Evil.Example"}, ioc.KindDomain, "evil.example", ioc.Block, time.Time{}},
+			{ioc.NewIndicator{Value: "192.0.2.9", Source: ioc.IncidentSource(42)}, ioc.KindIP, "192.0.2.9", ioc.Block, now.Add(7 * 24 * time.Hour)},
+			{ioc.NewIndicator{Value: "192.0.2.10", Source: ioc.IncidentSource(42), Mode: ioc.Watch}, ioc.KindIP, "192.0.2.10", ioc.Watch, time.Time{}},
+			{ioc.NewIndicator{Value: "192.0.2.11", Source: ioc.IncidentSource(42), TTL: ioc.Forever}, ioc.KindIP, "192.0.2.11", ioc.Block, time.Time{}},
+			{ioc.NewIndicator{Kind: ioc.KindHost, Value: "mx.evil.example", TTL: time.Hour}, ioc.KindHost, "mx.evil.example", ioc.Block, now.Add(time.Hour)},
 		}
 		for _, tt := range tests {
 			in, err := svc.Add(ctx, tt.n)
@@ -49,10 +51,10 @@ func TestServiceAddDefaults(t *testing.T) {
 				t.Errorf("Add(%+v) = %+v", tt.n, in)
 			}
 		}
-		if _, err := svc.Add(ctx, NewIndicator{Value: "not a value"}); err == nil {
+		if _, err := svc.Add(ctx, ioc.NewIndicator{Value: "not a value"}); err == nil {
 			t.Error("Add accepted garbage")
 		}
-		if _, err := svc.Get(ctx, 12345); !errors.Is(err, ErrNotFound) {
+		if _, err := svc.Get(ctx, 12345); !errors.Is(err, ioc.ErrNotFound) {
 			t.Errorf("Get(missing): %v", err)
 		}
 	})
@@ -61,30 +63,30 @@ func TestServiceAddDefaults(t *testing.T) {
 func TestServiceLifecycle(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
-		svc := NewService(db, ServiceOptions{})
-		in, err := svc.Add(ctx, NewIndicator{Value: "198.51.100.0/24", Mode: Watch, Reason: "scanner", AddedBy: "alice"})
+		svc := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
+		in, err := svc.Add(ctx, ioc.NewIndicator{Value: "198.51.100.0/24", Mode: ioc.Watch, Reason: "scanner", AddedBy: "alice"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.SetMode(ctx, in.ID, Block); err != nil {
+		if err := svc.SetMode(ctx, in.ID, ioc.Block); err != nil {
 			t.Fatal(err)
 		}
 		if err := svc.SetExpiry(ctx, in.ID, time.Now().Add(-time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		live, _ := svc.List(ctx, Filter{})
-		all, _ := svc.List(ctx, Filter{All: true})
-		if len(live) != 0 || len(all) != 1 || all[0].Status(time.Now()) != StatusExpired || all[0].Mode != Block {
+		live, _ := svc.List(ctx, ioc.Filter{})
+		all, _ := svc.List(ctx, ioc.Filter{All: true})
+		if len(live) != 0 || len(all) != 1 || all[0].Status(time.Now()) != ioc.StatusExpired || all[0].Mode != ioc.Block {
 			t.Errorf("expired: live %v all %v", live, all)
 		}
 		if err := svc.Remove(ctx, in.ID, "bob"); err != nil {
 			t.Fatal(err)
 		}
 		found, err := svc.Find(ctx, "", "198.51.100.7/24")
-		if err != nil || len(found) != 1 || found[0].Status(time.Now()) != StatusRemoved || found[0].RemovedBy != "bob" {
+		if err != nil || len(found) != 1 || found[0].Status(time.Now()) != ioc.StatusRemoved || found[0].RemovedBy != "bob" {
 			t.Errorf("Find after removal: %+v %v", found, err)
 		}
-		if err := svc.SetMode(ctx, in.ID, Watch); !errors.Is(err, ErrNotFound) {
+		if err := svc.SetMode(ctx, in.ID, ioc.Watch); !errors.Is(err, ioc.ErrNotFound) {
 			t.Errorf("SetMode on removed: %v", err)
 		}
 	})
@@ -93,17 +95,17 @@ func TestServiceLifecycle(t *testing.T) {
 func TestImportExportRoundTrip(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
-		svc := NewService(db, ServiceOptions{})
+		svc := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
 		for _, f := range []struct {
 			file   string
-			format Format
-		}{{"plain.txt", FormatPlain}, {"ip4set.zone", FormatRbldnsd}, {"ip6trie.zone", FormatRbldnsd},
-			{"dnset.zone", FormatRbldnsd}, {"feed.csv", FormatCSV}, {"drop.txt", FormatDROP}} {
+			format ioc.Format
+		}{{"plain.txt", ioc.FormatPlain}, {"ip4set.zone", ioc.FormatRbldnsd}, {"ip6trie.zone", ioc.FormatRbldnsd},
+			{"dnset.zone", ioc.FormatRbldnsd}, {"feed.csv", ioc.FormatCSV}, {"drop.txt", ioc.FormatDROP}} {
 			fh, err := os.Open(filepath.Join("testdata", f.file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := svc.Import(ctx, fh, ImportOptions{Format: f.format, Name: f.file, TTL: 24 * time.Hour})
+			res, err := svc.Import(ctx, fh, ioc.ImportOptions{Format: f.format, Name: f.file, TTL: 24 * time.Hour})
 			fh.Close()
 			if err != nil || res.Imported != res.Records || res.Imported == 0 {
 				t.Fatalf("import %s: %+v %v", f.file, res, err)
@@ -115,7 +117,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 				t.Errorf("import %s: %d refused, want %d: %+v", f.file, res.Refused, wantRefused, res.Errors)
 			}
 		}
-		list, _ := svc.List(ctx, Filter{})
+		list, _ := svc.List(ctx, ioc.Filter{})
 		if len(list) < 24 {
 			t.Fatalf("%d indicators after imports", len(list))
 		}
@@ -127,12 +129,12 @@ func TestImportExportRoundTrip(t *testing.T) {
 		}
 		// csv export re-imports to the same set.
 		var buf bytes.Buffer
-		n, err := svc.Export(ctx, &buf, ExportCSV, Filter{})
+		n, err := svc.Export(ctx, &buf, ioc.ExportCSV, ioc.Filter{})
 		if err != nil || n != len(list) {
 			t.Fatalf("export csv: %d %v", n, err)
 		}
 		var again []string
-		if _, err := ReadFeed(&buf, FormatCSV, FeedOptions{}, func(r Record) error {
+		if _, err := ioc.ReadFeed(&buf, ioc.FormatCSV, ioc.FeedOptions{}, func(r ioc.Record) error {
 			again = append(again, string(r.Kind)+" "+r.Value)
 			return nil
 		}); err != nil || len(again) != len(list) {
@@ -140,19 +142,19 @@ func TestImportExportRoundTrip(t *testing.T) {
 		}
 		// json
 		buf.Reset()
-		svc.Export(ctx, &buf, ExportJSON, Filter{Kind: KindEmail})
-		var js []Indicator
+		svc.Export(ctx, &buf, ioc.ExportJSON, ioc.Filter{Kind: ioc.KindEmail})
+		var js []ioc.Indicator
 		if err := json.Unmarshal(buf.Bytes(), &js); err != nil || len(js) != 1 || js[0].Value != "payroll@evil-invoice.example" {
 			t.Errorf("json export: %v %s", err, buf.String())
 		}
 		// rbldnsd exports read back through the rbldnsd importer.
-		for _, ef := range []ExportFormat{ExportRbldnsdIP, ExportRbldnsdIP6, ExportRbldnsdDNS} {
+		for _, ef := range []ioc.ExportFormat{ioc.ExportRbldnsdIP, ioc.ExportRbldnsdIP6, ioc.ExportRbldnsdDNS} {
 			buf.Reset()
-			n, err := svc.Export(ctx, &buf, ef, Filter{})
+			n, err := svc.Export(ctx, &buf, ef, ioc.Filter{})
 			if err != nil || n == 0 {
 				t.Fatalf("export %s: %d %v", ef, n, err)
 			}
-			res, err := ReadFeed(&buf, FormatRbldnsd, FeedOptions{Name: string(ef)}, func(r Record) error {
+			res, err := ioc.ReadFeed(&buf, ioc.FormatRbldnsd, ioc.FeedOptions{Name: string(ef)}, func(r ioc.Record) error {
 				if _, err := svc.Find(ctx, r.Kind, r.Value); err != nil {
 					t.Errorf("%s: %s %s not in store", ef, r.Kind, r.Value)
 				}
@@ -173,8 +175,8 @@ func TestMatcherFollowsStore(t *testing.T) {
 	forEachStore(t, func(t *testing.T, dsn string, db *store.DB) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		svc := NewService(db, ServiceOptions{})
-		first, err := svc.Add(ctx, NewIndicator{Value: "first.example"})
+		svc := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
+		first, err := svc.Add(ctx, ioc.NewIndicator{Value: "first.example"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,12 +185,12 @@ func TestMatcherFollowsStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer other.Close()
-		m := NewMatcher(MatcherOptions{})
+		m := ioc.NewMatcher(ioc.MatcherOptions{})
 		if err := m.Sync(ctx, other.Indicators()); err != nil {
 			t.Fatal(err)
 		}
 		runDone := make(chan error, 1)
-		go func() { runDone <- m.Run(ctx, other, RunOptions{HitFlush: 50 * time.Millisecond}) }()
+		go func() { runDone <- m.Run(ctx, other.Indicators(), ioc.RunOptions{HitFlush: 50 * time.Millisecond}) }()
 		if _, ok := m.LookupDomain("www.first.example"); !ok {
 			t.Fatal("initial load missed an indicator")
 		}
@@ -206,7 +208,7 @@ func TestMatcherFollowsStore(t *testing.T) {
 			}
 			t.Errorf("%s: not within 1s", what)
 		}
-		added, err := svc.Add(ctx, NewIndicator{Value: "203.0.113.0/24", Mode: Watch})
+		added, err := svc.Add(ctx, ioc.NewIndicator{Value: "203.0.113.0/24", Mode: ioc.Watch})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,7 +218,7 @@ func TestMatcherFollowsStore(t *testing.T) {
 		waitFor("removal seen", func() bool { _, ok := m.LookupDomain("first.example"); return !ok })
 
 		for range 3 {
-			m.Match(&Observables{IPs: []netip.Addr{ip}})
+			m.Match(&ioc.Observables{IPs: []netip.Addr{ip}})
 		}
 		waitFor("hits recorded", func() bool {
 			in, _ := svc.Get(ctx, added.ID)
@@ -257,7 +259,7 @@ func TestLoadFromStore(t *testing.T) {
 	}
 	t.Logf("stored %d indicators in %v", len(rows), time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	m := NewMatcher(MatcherOptions{})
+	m := ioc.NewMatcher(ioc.MatcherOptions{})
 	if err := m.Sync(ctx, db.Indicators()); err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"vigie.dev/vigie/internal/store"
 )
 
 // Replace makes list the matcher's whole content. Removed indicators are
@@ -118,14 +116,14 @@ func (m *Matcher) entryOf(in *Indicator) (entry, bool) {
 
 // Sync brings the matcher up to date with the store: everything on the
 // first call, then only the rows changed since the revision last seen.
-func (m *Matcher) Sync(ctx context.Context, ix *store.Indicators) error {
+func (m *Matcher) Sync(ctx context.Context, ix Repository) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cur := m.snap.Load()
 	var changed []Indicator
 	if cur.rev == 0 && cur.size == 0 {
 		var entries []entry
-		rev, err := ix.Changes(ctx, 0, func(r *store.IndicatorRow) error {
+		rev, err := ix.Changes(ctx, 0, func(r *Row) error {
 			if r.RemovedAt.IsZero() {
 				in := fromRow(r)
 				if e, ok := m.entryOf(&in); ok {
@@ -142,7 +140,7 @@ func (m *Matcher) Sync(ctx context.Context, ix *store.Indicators) error {
 		m.log.Info("indicators loaded", "count", len(entries), "rev", rev)
 		return nil
 	}
-	rev, err := ix.Changes(ctx, cur.rev, func(r *store.IndicatorRow) error {
+	rev, err := ix.Changes(ctx, cur.rev, func(r *Row) error {
 		changed = append(changed, fromRow(r))
 		return nil
 	})
@@ -172,19 +170,18 @@ type RunOptions struct {
 	HitFlush time.Duration
 }
 
-// Run keeps the matcher in sync with db until ctx ends, reloading what
+// Run keeps the matcher in sync with ix until ctx ends, reloading what
 // changed whenever the store reports a change (within a second across
 // processes and nodes), and writes hit counters in batches. It makes the
 // first Sync itself if none was done.
-func (m *Matcher) Run(ctx context.Context, db *store.DB, opts RunOptions) error {
+func (m *Matcher) Run(ctx context.Context, ix Repository, opts RunOptions) error {
 	if opts.Resync <= 0 {
 		opts.Resync = 30 * time.Second
 	}
 	if opts.HitFlush <= 0 {
 		opts.HitFlush = 5 * time.Second
 	}
-	ix := db.Indicators()
-	notices := db.Watch(ctx, store.ChannelIndicators)
+	notices := ix.Watch(ctx)
 	if err := m.Sync(ctx, ix); err != nil {
 		return err
 	}
@@ -215,13 +212,13 @@ func (m *Matcher) Run(ctx context.Context, db *store.DB, opts RunOptions) error 
 	}
 }
 
-// Start loads the matcher from db and keeps it in sync in a goroutine
+// Start loads the matcher from ix and keeps it in sync in a goroutine
 // until ctx ends. When the store cannot be read and opts.Snapshot names a
 // snapshot, the matcher starts from it and keeps trying the store; without
 // one the load error is returned. Later errors are logged.
-func Start(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matcher, error) {
+func Start(ctx context.Context, ix Repository, opts MatcherOptions) (*Matcher, error) {
 	m := NewMatcher(opts)
-	if err := m.Sync(ctx, db.Indicators()); err != nil {
+	if err := m.Sync(ctx, ix); err != nil {
 		if opts.Snapshot == "" {
 			return nil, err
 		}
@@ -235,7 +232,7 @@ func Start(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matcher, er
 	}
 	go func() {
 		for {
-			err := m.Run(ctx, db, RunOptions{})
+			err := m.Run(ctx, ix, RunOptions{})
 			if ctx.Err() != nil {
 				return
 			}
@@ -257,7 +254,7 @@ func (m *Matcher) FromSnapshot() bool { return m.fromSnapshot.Load() }
 // DroppedHits counts hits not recorded because the recorder was behind.
 func (m *Matcher) DroppedHits() int64 { return m.dropped.Load() }
 
-func (m *Matcher) recordHits(ctx context.Context, ix *store.Indicators, hits <-chan int64, every time.Duration) {
+func (m *Matcher) recordHits(ctx context.Context, ix Repository, hits <-chan int64, every time.Duration) {
 	pending := map[int64]int64{}
 	flush := func(c context.Context) {
 		if len(pending) == 0 {

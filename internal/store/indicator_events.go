@@ -5,24 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/ioc"
 )
 
-// IndicatorEvent is one entry of the indicator journal: who did what to
-// which value, and why. The journal is append-only.
-type IndicatorEvent struct {
-	ID          int64
-	At          time.Time
-	Actor       string
-	Action      string // e.g. "force-add", "remove", "refuse"
-	Kind        string
-	Value       string
-	IndicatorID int64
-	Reason      string // the person's reason
-	Detail      string // what Vigie adds (the guard's finding...)
-}
-
 // Journal appends an event; a zero At means now.
-func (r *Indicators) Journal(ctx context.Context, e IndicatorEvent) error {
+func (r *Indicators) Journal(ctx context.Context, e ioc.Event) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
@@ -40,7 +28,7 @@ func (r *Indicators) Journal(ctx context.Context, e IndicatorEvent) error {
 
 // Events returns the journal entries about value ("" for all), newest
 // first, at most limit (0: 1000).
-func (r *Indicators) Events(ctx context.Context, value string, limit int) ([]IndicatorEvent, error) {
+func (r *Indicators) Events(ctx context.Context, value string, limit int) ([]ioc.Event, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
@@ -56,9 +44,9 @@ func (r *Indicators) Events(ctx context.Context, value string, limit int) ([]Ind
 		return nil, fmt.Errorf("store: indicator journal: %w", err)
 	}
 	defer rows.Close()
-	var out []IndicatorEvent
+	var out []ioc.Event
 	for rows.Next() {
-		var e IndicatorEvent
+		var e ioc.Event
 		var at int64
 		var id sql.NullInt64
 		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Kind, &e.Value, &id, &e.Reason, &e.Detail); err != nil {

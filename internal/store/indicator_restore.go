@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/ioc"
 )
 
 // InsertHistory restores removed indicators from a backup as history
 // rows: they never match, and a row already present (same kind, value,
 // creation and removal times) is not inserted twice, so restoring the
 // same backup twice changes nothing. It returns how many rows it added.
-func (r *Indicators) InsertHistory(ctx context.Context, rows []IndicatorRow) (int, error) {
+func (r *Indicators) InsertHistory(ctx context.Context, rows []ioc.Row) (int, error) {
 	added := 0
 	err := r.db.InTx(ctx, func(tx *Tx) error {
 		rev, err := tx.Changed(ctx, ChannelIndicators)
@@ -53,17 +55,11 @@ func (r *Indicators) InsertHistory(ctx context.Context, rows []IndicatorRow) (in
 	return added, nil
 }
 
-// Sighting is what a backup says of an indicator's hits.
-type Sighting struct {
-	Hits        int64
-	First, Last time.Time
-}
-
 // MergeSightings raises live indicators' hit counts and widens their
 // first and last hit times to what a backup says; it never lowers them,
 // so restoring twice counts nothing twice. Sightings change no match, so
 // no revision is bumped.
-func (r *Indicators) MergeSightings(ctx context.Context, s map[int64]Sighting) error {
+func (r *Indicators) MergeSightings(ctx context.Context, s map[int64]ioc.Sighting) error {
 	if len(s) == 0 {
 		return nil
 	}

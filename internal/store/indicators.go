@@ -7,37 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/ioc"
 )
 
 // ChannelIndicators is the change channel of the indicators table.
 const ChannelIndicators = "indicators"
-
-// IndicatorRow is one stored indicator. The store keeps kinds and modes as
-// plain strings; their meaning (and normalisation of Value) belongs to
-// package ioc. A zero time means NULL.
-type IndicatorRow struct {
-	ID        int64
-	Kind      string
-	Value     string
-	Mode      string
-	Source    string
-	Reason    string
-	AddedBy   string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	ExpiresAt time.Time
-	RemovedAt time.Time
-	RemovedBy string
-	Hits      int64
-	LastHitAt time.Time
-	Rev       int64 // revision of the last change that touched the row
-
-	Tags       string // comma-separated, lower-case
-	Confidence int    // 1-100; 0 unknown (stored NULL)
-	TLP        string // clear, green, amber, amber+strict, red; "" unmarked
-	FirstHitAt time.Time
-	Code       int // DNSBL answer 127.0.0.Code given by an rbldnsd zone; 0: by mode and source
-}
 
 // Indicators is the indicator repository.
 type Indicators struct{ db *DB }
@@ -45,10 +20,17 @@ type Indicators struct{ db *DB }
 // Indicators returns the indicator repository of db.
 func (db *DB) Indicators() *Indicators { return &Indicators{db: db} }
 
+var _ ioc.Repository = (*Indicators)(nil)
+
+// Watch implements ioc.Repository: the indicators' change channel.
+func (r *Indicators) Watch(ctx context.Context) <-chan struct{} {
+	return r.db.Watch(ctx, ChannelIndicators)
+}
+
 const indicatorCols = `id, kind, value, mode, source, reason, added_by, created_at, updated_at,
 	expires_at, removed_at, removed_by, hits, last_hit_at, rev, tags, confidence, tlp, first_hit_at, rbl_code`
 
-func scanIndicator(sc interface{ Scan(...any) error }, r *IndicatorRow) error {
+func scanIndicator(sc interface{ Scan(...any) error }, r *ioc.Row) error {
 	var created, updated, expires, removed, lastHit, firstHit, confidence sql.NullInt64
 	err := sc.Scan(&r.ID, &r.Kind, &r.Value, &r.Mode, &r.Source, &r.Reason, &r.AddedBy,
 		&created, &updated, &expires, &removed, &r.RemovedBy, &r.Hits, &lastHit, &r.Rev,
@@ -77,7 +59,7 @@ const upsertBatch = 500
 // now why it acts; given tags, confidence and TLP replace the old ones;
 // the other fields stay. Rows repeating a (kind, value) within the call
 // are merged the same way. CreatedAt defaults to now.
-func (r *Indicators) Upsert(ctx context.Context, rows []IndicatorRow) ([]int64, error) {
+func (r *Indicators) Upsert(ctx context.Context, rows []ioc.Row) ([]int64, error) {
 	ids := make([]int64, len(rows))
 	if len(rows) == 0 {
 		return ids, nil
@@ -104,11 +86,11 @@ func (r *Indicators) Upsert(ctx context.Context, rows []IndicatorRow) ([]int64, 
 
 type kindValue struct{ kind, value string }
 
-func upsertChunk(ctx context.Context, tx *Tx, rows []IndicatorRow, ids []int64, rev int64, now time.Time) error {
+func upsertChunk(ctx context.Context, tx *Tx, rows []ioc.Row, ids []int64, rev int64, now time.Time) error {
 	// PostgreSQL refuses to update one row twice in a statement: merge
 	// duplicates first, remembering which input rows share a slot.
 	slot := make(map[kindValue]int, len(rows))
-	merged := make([]IndicatorRow, 0, len(rows))
+	merged := make([]ioc.Row, 0, len(rows))
 	where := make([]int, len(rows))
 	for i, row := range rows {
 		k := kindValue{row.Kind, row.Value}
@@ -185,7 +167,7 @@ func upsertChunk(ctx context.Context, tx *Tx, rows []IndicatorRow, ids []int64, 
 const raised = `(excluded.mode <> indicators.mode AND (excluded.mode = 'allow' OR excluded.mode = 'block' AND indicators.mode = 'watch'))`
 
 // mergeRows applies the Upsert merge rule to two rows of one (kind, value).
-func mergeRows(old, add IndicatorRow) IndicatorRow {
+func mergeRows(old, add ioc.Row) ioc.Row {
 	if add.Mode != old.Mode && (add.Mode == "allow" || add.Mode == "block" && old.Mode == "watch") {
 		old.Mode, old.Source, old.Reason, old.AddedBy = add.Mode, add.Source, add.Reason, add.AddedBy
 	}
@@ -211,8 +193,8 @@ func mergeRows(old, add IndicatorRow) IndicatorRow {
 }
 
 // Get returns the indicator with the given id, live or not.
-func (r *Indicators) Get(ctx context.Context, id int64) (IndicatorRow, error) {
-	var row IndicatorRow
+func (r *Indicators) Get(ctx context.Context, id int64) (ioc.Row, error) {
+	var row ioc.Row
 	err := scanIndicator(r.db.QueryRow(ctx, `SELECT `+indicatorCols+` FROM indicators WHERE id = ?`, id), &row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return row, fmt.Errorf("store: indicator %d: %w", id, ErrNotFound)
@@ -223,20 +205,7 @@ func (r *Indicators) Get(ctx context.Context, id int64) (IndicatorRow, error) {
 	return row, nil
 }
 
-// IndicatorFilter selects indicators for List and Each. The zero value
-// selects live (not removed, not expired at Now) indicators of every kind.
-type IndicatorFilter struct {
-	Kind    string
-	Mode    string
-	Source  string
-	Value   string    // exact value
-	History bool      // include removed and expired rows
-	Now     time.Time // expiry reference; zero means time.Now()
-	AfterID int64     // keyset pagination: only ids > AfterID
-	Limit   int       // 0: no limit
-}
-
-func (f IndicatorFilter) where() (string, []any) {
+func indicatorWhere(f ioc.RowFilter) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
@@ -270,8 +239,8 @@ func (f IndicatorFilter) where() (string, []any) {
 
 // Each calls fn for every indicator matching f, in id order, streaming
 // rows without holding them all in memory. fn must not use the store.
-func (r *Indicators) Each(ctx context.Context, f IndicatorFilter, fn func(*IndicatorRow) error) error {
-	w, args := f.where()
+func (r *Indicators) Each(ctx context.Context, f ioc.RowFilter, fn func(*ioc.Row) error) error {
+	w, args := indicatorWhere(f)
 	q := `SELECT ` + indicatorCols + ` FROM indicators` + w + ` ORDER BY id`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
@@ -281,9 +250,9 @@ func (r *Indicators) Each(ctx context.Context, f IndicatorFilter, fn func(*Indic
 		return fmt.Errorf("store: list indicators: %w", err)
 	}
 	defer rows.Close()
-	var row IndicatorRow
+	var row ioc.Row
 	for rows.Next() {
-		row = IndicatorRow{}
+		row = ioc.Row{}
 		if err := scanIndicator(rows, &row); err != nil {
 			return fmt.Errorf("store: list indicators: %w", err)
 		}
@@ -298,16 +267,16 @@ func (r *Indicators) Each(ctx context.Context, f IndicatorFilter, fn func(*Indic
 }
 
 // List returns the indicators matching f.
-func (r *Indicators) List(ctx context.Context, f IndicatorFilter) ([]IndicatorRow, error) {
-	var out []IndicatorRow
-	err := r.Each(ctx, f, func(row *IndicatorRow) error { out = append(out, *row); return nil })
+func (r *Indicators) List(ctx context.Context, f ioc.RowFilter) ([]ioc.Row, error) {
+	var out []ioc.Row
+	err := r.Each(ctx, f, func(row *ioc.Row) error { out = append(out, *row); return nil })
 	return out, err
 }
 
 // Changes calls fn for every row changed after revision since (live,
 // expired or removed alike) in revision order, and returns the revision
 // the caller has now seen. Start from 0 to read everything.
-func (r *Indicators) Changes(ctx context.Context, since int64, fn func(*IndicatorRow) error) (int64, error) {
+func (r *Indicators) Changes(ctx context.Context, since int64, fn func(*ioc.Row) error) (int64, error) {
 	// Read the revision first: rows committed later carry a higher one and
 	// are fetched next time, rows committed before are all visible now.
 	rev, err := r.db.Revision(ctx, ChannelIndicators)
@@ -322,9 +291,9 @@ func (r *Indicators) Changes(ctx context.Context, since int64, fn func(*Indicato
 		return since, fmt.Errorf("store: indicator changes since %d: %w", since, err)
 	}
 	defer rows.Close()
-	var row IndicatorRow
+	var row ioc.Row
 	for rows.Next() {
-		row = IndicatorRow{}
+		row = ioc.Row{}
 		if err := scanIndicator(rows, &row); err != nil {
 			return since, fmt.Errorf("store: indicator changes: %w", err)
 		}
@@ -408,8 +377,8 @@ func (r *Indicators) RecordHits(ctx context.Context, hits map[int64]int64, at ti
 }
 
 // Count returns the number of indicators matching f.
-func (r *Indicators) Count(ctx context.Context, f IndicatorFilter) (int64, error) {
-	w, args := f.where()
+func (r *Indicators) Count(ctx context.Context, f ioc.RowFilter) (int64, error) {
+	w, args := indicatorWhere(f)
 	var n int64
 	if err := r.db.QueryRow(ctx, `SELECT count(*) FROM indicators`+w, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count indicators: %w", err)

@@ -4,20 +4,17 @@ import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// OwnAsset is one asset of the organisation learned at work (see
-// migration 0047): a trusted relay's address.
-type OwnAsset struct {
-	Kind, Value, Source string
-	FirstSeen, LastSeen time.Time
-}
+	"vigie.dev/vigie/internal/ioc"
+)
 
 // OwnAssets is the repository of learned own assets.
 type OwnAssets struct{ db *DB }
 
 // OwnAssets returns the learned-assets repository of db.
 func (db *DB) OwnAssets() *OwnAssets { return &OwnAssets{db: db} }
+
+var _ ioc.LearnedAssetLister = (*OwnAssets)(nil)
 
 // Learn records that value (of kind) was seen as the organisation's at at.
 func (r *OwnAssets) Learn(ctx context.Context, kind, value, source string, at time.Time) error {
@@ -32,15 +29,15 @@ func (r *OwnAssets) Learn(ctx context.Context, kind, value, source string, at ti
 }
 
 // List returns every learned asset.
-func (r *OwnAssets) List(ctx context.Context) ([]OwnAsset, error) {
+func (r *OwnAssets) List(ctx context.Context) ([]ioc.LearnedAsset, error) {
 	rows, err := r.db.Query(ctx, `SELECT kind, value, source, first_seen, last_seen FROM own_assets ORDER BY kind, value`)
 	if err != nil {
 		return nil, fmt.Errorf("store: own assets: %w", err)
 	}
 	defer rows.Close()
-	var out []OwnAsset
+	var out []ioc.LearnedAsset
 	for rows.Next() {
-		var a OwnAsset
+		var a ioc.LearnedAsset
 		var first, last int64
 		if err := rows.Scan(&a.Kind, &a.Value, &a.Source, &first, &last); err != nil {
 			return nil, fmt.Errorf("store: own assets: %w", err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/store/storetest"
 )
@@ -60,8 +61,8 @@ func TestOpenDSNForms(t *testing.T) {
 	}
 }
 
-func row(kind, value, mode string) store.IndicatorRow {
-	return store.IndicatorRow{Kind: kind, Value: value, Mode: mode, Source: "manual", Reason: "test", AddedBy: "tester"}
+func row(kind, value, mode string) ioc.Row {
+	return ioc.Row{Kind: kind, Value: value, Mode: mode, Source: "manual", Reason: "test", AddedBy: "tester"}
 }
 
 func TestIndicatorsCRUD(t *testing.T) {
@@ -71,7 +72,7 @@ func TestIndicatorsCRUD(t *testing.T) {
 		exp := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 		r1 := row("ip", "192.0.2.1", "block")
 		r1.ExpiresAt = exp
-		ids, err := ix.Upsert(ctx, []store.IndicatorRow{r1, row("domain", "evil.example", "watch")})
+		ids, err := ix.Upsert(ctx, []ioc.Row{r1, row("domain", "evil.example", "watch")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestIndicatorsCRUD(t *testing.T) {
 		// Re-adding never weakens: watch stays block, expiry extends.
 		again := row("ip", "192.0.2.1", "watch")
 		again.ExpiresAt = exp.Add(time.Hour)
-		ids2, err := ix.Upsert(ctx, []store.IndicatorRow{again})
+		ids2, err := ix.Upsert(ctx, []ioc.Row{again})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestIndicatorsCRUD(t *testing.T) {
 			t.Errorf("after merge: mode %s expires %v", got.Mode, got.ExpiresAt)
 		}
 		// Same for duplicates within one call; none beats any expiry.
-		if _, err := ix.Upsert(ctx, []store.IndicatorRow{row("ip", "192.0.2.1", "watch"), row("ip", "192.0.2.1", "watch")}); err != nil {
+		if _, err := ix.Upsert(ctx, []ioc.Row{row("ip", "192.0.2.1", "watch"), row("ip", "192.0.2.1", "watch")}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = ix.Get(ctx, ids[0])
@@ -119,7 +120,7 @@ func TestIndicatorsCRUD(t *testing.T) {
 		if err := ix.SetExpiry(ctx, ids[1], time.Now().Add(-time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		live, err := ix.List(ctx, store.IndicatorFilter{})
+		live, err := ix.List(ctx, ioc.RowFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,22 +134,22 @@ func TestIndicatorsCRUD(t *testing.T) {
 		if err := ix.Remove(ctx, ids[0], "alice", time.Now()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("second Remove err = %v", err)
 		}
-		all, _ := ix.List(ctx, store.IndicatorFilter{History: true})
+		all, _ := ix.List(ctx, ioc.RowFilter{History: true})
 		if len(all) != 2 || all[0].RemovedAt.IsZero() || all[0].RemovedBy != "alice" {
 			t.Errorf("history = %+v", all)
 		}
 		// A removed value can be added again, as a new row.
-		ids3, err := ix.Upsert(ctx, []store.IndicatorRow{row("ip", "192.0.2.1", "block")})
+		ids3, err := ix.Upsert(ctx, []ioc.Row{row("ip", "192.0.2.1", "block")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ids3[0] == ids[0] {
 			t.Error("re-add after removal reused the removed row")
 		}
-		if n, _ := ix.Count(ctx, store.IndicatorFilter{History: true}); n != 3 {
+		if n, _ := ix.Count(ctx, ioc.RowFilter{History: true}); n != 3 {
 			t.Errorf("Count(history) = %d, want 3", n)
 		}
-		if n, _ := ix.Count(ctx, store.IndicatorFilter{Kind: "ip"}); n != 1 {
+		if n, _ := ix.Count(ctx, ioc.RowFilter{Kind: "ip"}); n != 1 {
 			t.Errorf("Count(ip) = %d, want 1", n)
 		}
 	})
@@ -158,12 +159,12 @@ func TestIndicatorChangesAndHits(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
 		ix := db.Indicators()
-		ids, err := ix.Upsert(ctx, []store.IndicatorRow{row("host", "a.example", "block"), row("host", "b.example", "block")})
+		ids, err := ix.Upsert(ctx, []ioc.Row{row("host", "a.example", "block"), row("host", "b.example", "block")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var seen []string
-		rev, err := ix.Changes(ctx, 0, func(r *store.IndicatorRow) error { seen = append(seen, r.Value); return nil })
+		rev, err := ix.Changes(ctx, 0, func(r *ioc.Row) error { seen = append(seen, r.Value); return nil })
 		if err != nil || len(seen) != 2 || rev == 0 {
 			t.Fatalf("Changes(0) = %v, rev %d, %v", seen, rev, err)
 		}
@@ -179,13 +180,13 @@ func TestIndicatorChangesAndHits(t *testing.T) {
 			t.Errorf("hits %d last %v", got.Hits, got.LastHitAt)
 		}
 		seen = nil
-		rev2, _ := ix.Changes(ctx, rev, func(r *store.IndicatorRow) error { seen = append(seen, r.Value); return nil })
+		rev2, _ := ix.Changes(ctx, rev, func(r *ioc.Row) error { seen = append(seen, r.Value); return nil })
 		if rev2 != rev || len(seen) != 0 {
 			t.Errorf("after hits: rev %d→%d, changes %v", rev, rev2, seen)
 		}
 		ix.Remove(ctx, ids[1], "bob", time.Now())
-		var removed *store.IndicatorRow
-		rev3, _ := ix.Changes(ctx, rev2, func(r *store.IndicatorRow) error { c := *r; removed = &c; return nil })
+		var removed *ioc.Row
+		rev3, _ := ix.Changes(ctx, rev2, func(r *ioc.Row) error { c := *r; removed = &c; return nil })
 		if rev3 <= rev2 || removed == nil || removed.ID != ids[1] || removed.RemovedAt.IsZero() {
 			t.Errorf("removal change: rev %d, row %+v", rev3, removed)
 		}
@@ -207,7 +208,7 @@ func TestConcurrentWritersKeepRevisionOrder(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := range each {
-					if _, err := ix.Upsert(ctx, []store.IndicatorRow{row("host", fmt.Sprintf("w%d-%d.example", w, i), "block")}); err != nil {
+					if _, err := ix.Upsert(ctx, []ioc.Row{row("host", fmt.Sprintf("w%d-%d.example", w, i), "block")}); err != nil {
 						errs <- err
 						return
 					}
@@ -225,7 +226,7 @@ func TestConcurrentWritersKeepRevisionOrder(t *testing.T) {
 			default:
 			}
 			var err error
-			rev, err = ix.Changes(ctx, rev, func(r *store.IndicatorRow) error { seen[r.Value] = true; return nil })
+			rev, err = ix.Changes(ctx, rev, func(r *ioc.Row) error { seen[r.Value] = true; return nil })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +259,7 @@ func TestWatchAcrossHandles(t *testing.T) {
 		drain(local)
 		drain(remote)
 		start := time.Now()
-		if _, err := db.Indicators().Upsert(ctx, []store.IndicatorRow{row("email", "x@evil.example", "block")}); err != nil {
+		if _, err := db.Indicators().Upsert(ctx, []ioc.Row{row("email", "x@evil.example", "block")}); err != nil {
 			t.Fatal(err)
 		}
 		for name, c := range map[string]<-chan struct{}{"local": local, "remote": remote} {

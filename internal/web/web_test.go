@@ -70,7 +70,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iocs := ioc.NewService(db, ioc.ServiceOptions{})
+	iocs := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
 	inc, err := incident.New(incident.Options{Repo: db.Incidents(), Evidence: ev,
 		Indicators: bridge.Indicators{Service: iocs}, Trace: bridge.Trace{Log: tl}})
 	if err != nil {

@@ -132,7 +132,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	}
 	bg, stopBG := context.WithCancel(context.Background())
 	d.stopBG = stopBG
-	if d.Matcher, err = ioc.Start(bg, d.DB, ioc.MatcherOptions{Log: log,
+	if d.Matcher, err = ioc.Start(bg, d.DB.Indicators(), ioc.MatcherOptions{Log: log,
 		Snapshot: filepath.Join(cfg.DataDir, "indicators.snapshot")}); err != nil {
 		return nil, err
 	}

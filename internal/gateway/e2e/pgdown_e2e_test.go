@@ -86,7 +86,7 @@ func TestPostgresDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ioc.NewService(db, ioc.ServiceOptions{}).Add(ctx, ioc.NewIndicator{Kind: ioc.KindHost,
+	if _, err := ioc.NewService(db.Indicators(), ioc.ServiceOptions{}).Add(ctx, ioc.NewIndicator{Kind: ioc.KindHost,
 		Value: "factures-campagne.example", Reason: "campagne", AddedBy: "e2e"}); err != nil {
 		t.Fatal(err)
 	}

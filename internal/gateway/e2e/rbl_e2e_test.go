@@ -40,7 +40,7 @@ func TestPostfixRejectRBLClient(t *testing.T) {
 		c.Serve.RBL.Listen = "127.0.0.1:53"
 		c.Serve.RBL.RateLimit = 0
 	}, nil)
-	svc := ioc.NewService(d.DB, ioc.ServiceOptions{})
+	svc := ioc.NewService(d.DB.Indicators(), ioc.ServiceOptions{})
 	// The attacker must be on loopback (tests send nowhere else), which the
 	// guard protects: the test forces it, as an admin would, with a reason.
 	if _, err := svc.Add(context.Background(), ioc.NewIndicator{Kind: ioc.KindIP, Value: "127.0.0.9", Mode: ioc.Block,

@@ -26,7 +26,7 @@ func TestRBLAnswersTheMTAUnderLoad(t *testing.T) {
 		c.Serve.RBL.RateLimit = 50 // any other client: 50 answers/s
 	}, nil)
 	ctx := context.Background()
-	svc := ioc.NewService(d.DB, ioc.ServiceOptions{})
+	svc := ioc.NewService(d.DB.Indicators(), ioc.ServiceOptions{})
 	if _, err := svc.Add(ctx, ioc.NewIndicator{Value: "127.0.0.9", Reason: "test", AddedBy: "e2e", Force: true}); err != nil {
 		t.Fatal(err)
 	}

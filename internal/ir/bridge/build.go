@@ -73,8 +73,8 @@ func NewService(d Deps) (*incident.Service, error) {
 // configuration, feed entries living ioc.feed_ttl.
 func IndicatorService(cfg config.Config, db *store.DB, log *slog.Logger) *ioc.Service {
 	guard := ioc.NewGuard(nil, ioc.Assets(cfg.Assets()))
-	guard.LearnFrom(ioc.LearnedAssets(db), time.Minute) // the trusted relays the gateway saw
-	return ioc.NewService(db, ioc.ServiceOptions{Log: log, Guard: guard, FeedTTL: cfg.IOC.FeedTTL})
+	guard.LearnFrom(ioc.LearnedAssets(db.OwnAssets()), time.Minute) // the trusted relays the gateway saw
+	return ioc.NewService(db.Indicators(), ioc.ServiceOptions{Log: log, Guard: guard, FeedTTL: cfg.IOC.FeedTTL})
 }
 
 // Profile turns the configured profile into the reports' profile, its

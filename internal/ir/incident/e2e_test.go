@@ -53,7 +53,7 @@ func newWorld(t *testing.T, dsn string) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	m, err := ioc.Start(ctx, db, ioc.MatcherOptions{})
+	m, err := ioc.Start(ctx, db.Indicators(), ioc.MatcherOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func newWorld(t *testing.T, dsn string) *world {
 	}
 	tl := trace.Open(db.Trace(), nil)
 	t.Cleanup(tl.Close)
-	iocs := ioc.NewService(db, ioc.ServiceOptions{})
+	iocs := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
 	cfg.DataDir = t.TempDir()
 	svc, err := bridge.NewService(bridge.Deps{Config: cfg, DB: db, Indicators: iocs, Trace: tl, Scanner: sc})
 	if err != nil {
