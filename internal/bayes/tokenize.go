@@ -230,7 +230,7 @@ func (w *wordReader) read() {
 			if start < 0 {
 				start, kept, folded, differs = i, fnvOffset^w.seed, fnvOffset^w.seed, false
 			}
-			lr := unicode.ToLower(r)
+			lr := textmatch.Lower(r)
 			var buf [utf8.UTFMax]byte
 			n := utf8.EncodeRune(buf[:], lr)
 			for _, b := range buf[:n] {

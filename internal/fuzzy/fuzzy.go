@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"vigie.dev/vigie/internal/textmatch"
 )
 
 // Slots is the number of MinHash values in a signature.
@@ -234,7 +236,7 @@ func forEachWord(text string, f func(uint64) bool) {
 				r, size := utf8.DecodeRuneInString(text[i:])
 				switch {
 				case unicode.IsLetter(r):
-					r = unicode.ToLower(r)
+					r = textmatch.Lower(r)
 					h ^= uint64(r)
 					h *= 1099511628211
 				case unicode.IsDigit(r):

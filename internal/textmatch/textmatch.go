@@ -245,6 +245,19 @@ var folds = map[rune]string{
 	'τ': "t", 'υ': "u", 'χ': "x", 'ω': "w",
 }
 
+// Lower is unicode.ToLower, answering Latin-1 (the accented letters of
+// French and the other Western European languages) without a search of the
+// case tables.
+func Lower(r rune) rune {
+	if r < 0x100 {
+		if 'A' <= r && r <= 'Z' || 0xC0 <= r && r <= 0xDE && r != 0xD7 {
+			return r + 0x20
+		}
+		return r
+	}
+	return unicode.ToLower(r)
+}
+
 // Normalize returns s folded as the matcher reads it: lower-case ASCII
 // words separated by single spaces.
 func Normalize(s string) string {

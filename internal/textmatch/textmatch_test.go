@@ -77,3 +77,11 @@ func TestInvisibleBelowCombiningMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestLower(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if got, want := Lower(r), unicode.ToLower(r); got != want {
+			t.Errorf("Lower(%U) = %U, want %U", r, got, want)
+		}
+	}
+}
