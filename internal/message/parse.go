@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // maxDefects bounds the defects recorded for one message.
@@ -39,7 +41,9 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 	lim = lim.orDefaults()
 	m = &Message{Size: int64(len(raw))}
 	p := &parser{lim: lim, m: m}
-	p.htmlText = textWriter{limit: lim.MaxTextBytes}
+	sc := scratchPool.Get().(*scratch)
+	p.htmlText = textWriter{limit: lim.MaxTextBytes, buf: sc.text}
+	p.urls.list, p.urls.seen = sc.urls, sc.seen
 	p.urls.max = lim.MaxURLs
 	p.guessBudget = 4 * lim.MaxSize
 	defer func() {
@@ -59,9 +63,40 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 	p.walk(h, body, "", 0, "text/plain")
 	m.Text = strings.Join(p.texts, "\n")
 	m.HTML = strings.Join(p.htmls, "\n")
-	m.HTMLText = handOver(p.htmlText.buf) // the parser is done with it
-	m.URLs = p.urls.list
+	m.HTMLText = string(p.htmlText.buf)
+	if len(p.urls.list) > 0 {
+		m.URLs = slices.Clone(p.urls.list)
+	}
+	sc.keep(p)
 	return m
+}
+
+// scratch holds the buffers a parse grows: the visible text of the HTML
+// and the URL list, which are copied out at their final size, and the set
+// of URLs seen. Reusing them from message to message spares the
+// allocations of their growth, half of what parsing a newsletter
+// allocated. A parse that panics does not give its scratch back.
+type scratch struct {
+	text []byte
+	urls []URL
+	seen map[string]uint8
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxScratch bounds the buffers kept for the next parse (bytes of text,
+// URLs): a huge message's are left to the garbage collector.
+const maxScratch = 1 << 20
+
+// keep takes p's buffers back, emptied, into the pool.
+func (sc *scratch) keep(p *parser) {
+	if cap(p.htmlText.buf) > maxScratch || cap(p.urls.list) > maxScratch/64 {
+		return
+	}
+	clear(p.urls.list) // no reference to this message's strings stays behind
+	clear(p.urls.seen)
+	sc.text, sc.urls, sc.seen = p.htmlText.buf[:0], p.urls.list[:0], p.urls.seen
+	scratchPool.Put(sc)
 }
 
 // ParseReader reads at most lim.MaxSize bytes of a message from r and parses

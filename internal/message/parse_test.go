@@ -1,6 +1,7 @@
 package message
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -374,5 +375,33 @@ func TestParseConcurrent(t *testing.T) {
 	}
 	for range 4 {
 		<-done
+	}
+}
+
+// TestParseScratchReuse parses messages one after the other, as a
+// gateway does: the buffers reused from parse to parse must leave nothing
+// of one message in the next, nor change a message already returned.
+func TestParseScratchReuse(t *testing.T) {
+	html := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString("From: a@example.org\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>")
+		for i := range n {
+			fmt.Fprintf(&b, `<a href="https://site%d.example/p/%d">lien %d</a> `, i%3, i, i)
+		}
+		return []byte(b.String())
+	}
+	big, small := html(300), html(2)
+	first := Parse(big, DefaultLimits())
+	want := fmt.Sprint(first.HTMLText, first.URLs)
+	second := Parse(small, DefaultLimits())
+	if len(second.URLs) != 2 || strings.Contains(second.HTMLText, "lien 2") {
+		t.Errorf("the second message holds the first one's text or links: %q, %d URLs", second.HTMLText, len(second.URLs))
+	}
+	Parse(big, DefaultLimits())
+	if got := fmt.Sprint(first.HTMLText, first.URLs); got != want {
+		t.Errorf("a later parse changed a returned message")
+	}
+	if empty := Parse([]byte("Subject: x\r\n\r\nplain text\r\n"), DefaultLimits()); empty.URLs != nil || empty.HTMLText != "" {
+		t.Errorf("a message without links or HTML: URLs %v, HTMLText %q", empty.URLs, empty.HTMLText)
 	}
 }

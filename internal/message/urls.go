@@ -71,6 +71,8 @@ func (s *urlSet) add(u URL) {
 	}
 	if s.seen == nil {
 		s.seen = make(map[string]uint8, 64)
+	}
+	if s.list == nil {
 		s.list = make([]URL, 0, 32)
 	}
 	bit := sourceBit(u.Source)
