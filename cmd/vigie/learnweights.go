@@ -75,7 +75,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	train, info := trainingSet(items, hashes, examples)
 	prior := map[string]float64{}
 	var noRaise []string
-	for _, d := range scan.Signals.All() {
+	for _, d := range sc.Catalogue.All() {
 		prior[d.Name] = d.Weight
 		if d.Family == "authn" {
 			// The corpora's authentication results were recorded by
@@ -100,8 +100,8 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		Weights:    res.Weights,
 	}
 	policy := scan.Policy{TagAt: res.Tag, QuarantineAt: res.Quarantine, RejectAt: res.Reject, Learned: res.Weights}
-	m.Training = figures(policy, items, verdicts, corpus.Train)
-	m.Validation = figures(policy, items, verdicts, corpus.Valid)
+	m.Training = figures(sc.Catalogue, policy, items, verdicts, corpus.Train)
+	m.Validation = figures(sc.Catalogue, policy, items, verdicts, corpus.Valid)
 	b, err := m.Marshal()
 	if err != nil {
 		return err
@@ -217,7 +217,7 @@ func trainingSet(items []corpus.Item, hashes []string, ex []weights.Example) ([]
 }
 
 // figures scores one part under a policy, as a scan would.
-func figures(p scan.Policy, items []corpus.Item, verdicts []*scan.Verdict, part corpus.Part) weights.Figures {
+func figures(cat *scan.Catalogue, p scan.Policy, items []corpus.Item, verdicts []*scan.Verdict, part corpus.Part) weights.Figures {
 	var ex []weights.Example
 	var scores []float64
 	for i, v := range verdicts {
@@ -228,7 +228,7 @@ func figures(p scan.Policy, items []corpus.Item, verdicts []*scan.Verdict, part 
 		for j, s := range v.Signals {
 			raw[j] = scan.Signal{Name: s.Name, Detail: s.Detail}
 		}
-		_, score, act := p.Decide(scan.Signals, raw)
+		_, score, act := p.Decide(cat, raw)
 		// An action forced by a signal counts at its threshold.
 		switch act {
 		case scan.Reject, scan.Quarantine:

@@ -63,6 +63,18 @@ func TestConfigCheck(t *testing.T) {
 	if _, _, code := runCmd(t, "config", "check", bad); code == 0 {
 		t.Error("bad config accepted")
 	}
+	// Signal names are those of the families' catalogue (as in package
+	// config's own tests, given a catalogue).
+	for body, ok := range map[string]bool{
+		"policy:\n  weights: {AUTH_SPF_FAIL: 4}\n":  true,
+		"policy:\n  weights: {AUTH_SPF_FAILS: 4}\n": false,
+	} {
+		f := t.TempDir() + "/weights.yaml"
+		os.WriteFile(f, []byte(body), 0o644)
+		if _, errs, code := runCmd(t, "config", "check", f); (code == 0) != ok {
+			t.Errorf("config check %q: exit %d (%s)", body, code, errs)
+		}
+	}
 }
 
 func TestSignalsDocIsCurrent(t *testing.T) {

@@ -278,7 +278,9 @@ func Parse(b []byte, c *Config) error {
 	return c.Validate()
 }
 
-// Validate checks values that YAML types cannot.
+// Validate checks values that YAML types cannot. The signal names under
+// policy are checked by ValidateSignals, against the catalogue of the
+// families a scanner is built from.
 func (c *Config) Validate() error {
 	switch c.Auth.Mode {
 	case "dns", "headers":
@@ -297,7 +299,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("bayes: need min_learned >= 1, max_tokens >= 1000 and 0 <= ham_at < 0.5 < phish_at <= 1, got %d, %d, %g, %g",
 			b.MinLearned, b.MaxTokens, b.HamAt, b.PhishAt)
 	}
-	if err := c.Policy.Validate(scan.Signals); err != nil {
+	if err := c.Policy.Validate(nil); err != nil {
 		return err
 	}
 	if c.Limits.MaxSize <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxParts <= 0 {
@@ -316,6 +318,17 @@ func (c *Config) Validate() error {
 		if _, err := os.Stat(f); err != nil {
 			return fmt.Errorf("data: %w", err)
 		}
+	}
+	return nil
+}
+
+// ValidateSignals checks that the policy's weights, actions and disabled
+// signals name signals of the catalogue: engine.New calls it with the
+// catalogue it assembles, so a configuration naming an unknown signal is
+// refused wherever a scanner is built from it.
+func (c *Config) ValidateSignals(cat *scan.Catalogue) error {
+	if err := c.Policy.Validate(cat); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	return nil
 }

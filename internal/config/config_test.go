@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"vigie.dev/vigie/internal/scan"
 )
 
 func TestExampleIsTheDefault(t *testing.T) {
@@ -75,5 +77,42 @@ func TestLearnedModelAndOverrides(t *testing.T) {
 	bad := Default()
 	if err := Parse([]byte("policy:\n  learned: /nonexistent/model.yaml\n"), &bad); err == nil || !strings.Contains(err.Error(), "policy.learned") {
 		t.Errorf("missing model file: %v", err)
+	}
+}
+
+// authFamily stands for the authentication family in the tests: config
+// does not know the families, the catalogue it is given does.
+type authFamily struct{}
+
+func (authFamily) Name() string { return "authn" }
+func (authFamily) Signals() []scan.Definition {
+	return []scan.Definition{{Name: "AUTH_SPF_FAIL", Family: "authn", Weight: 3, FR: "SPF en échec", EN: "SPF fail"}}
+}
+func (authFamily) Checks() []scan.Check { return nil }
+
+// Signal names are judged against the catalogue engine assembles, not
+// when the file is read: reading accepts any name (config knows no
+// family), ValidateSignals refuses those the catalogue does not define.
+// The same file is accepted or refused by `vigie` (engine.New calls
+// ValidateSignals: TestConfigSignalsAgainstCatalogue in engine).
+func TestValidateSignals(t *testing.T) {
+	cat := scan.MustCatalogue(authFamily{})
+	for in, want := range map[string]string{
+		"policy:\n  weights: {AUTH_SPF_FAIL: 4}\n":      "",
+		"policy:\n  actions: {AUTH_SPF_FAIL: reject}\n": "",
+		"policy:\n  disabled: [SCAN_TIMEOUT]\n":         "",
+		"policy:\n  weights: {AUTH_SPF_FAILS: 4}\n":     "unknown signal AUTH_SPF_FAILS",
+		"policy:\n  actions: {NOT_A_SIGNAL: tag}\n":     "unknown signal NOT_A_SIGNAL",
+		"policy:\n  disabled: [NOT_A_SIGNAL]\n":         "unknown disabled signal NOT_A_SIGNAL",
+	} {
+		c := Default()
+		if err := Parse([]byte(in), &c); err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
+			continue
+		}
+		err := c.ValidateSignals(cat)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("ValidateSignals(%q) = %v, want %q", in, err, want)
+		}
 	}
 }

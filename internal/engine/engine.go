@@ -49,8 +49,6 @@ type Options struct {
 	// Suppliers, when set, is the supplier register the invoice checks
 	// compare bank details with (nil: only its register-free signals).
 	Suppliers invoicecheck.Books
-	// Extra checks appended after the built-in families.
-	Extra []scan.Check
 	// OnTrustedRelay is told each trusted relay that hands a message over
 	// (see LiveAuth).
 	OnTrustedRelay func(ip netip.Addr, rdns string)
@@ -115,14 +113,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	checks := []scan.Check{authn.Check{}, sender.New(nil), bc, lc, attach.Check{}, lu, ic}
-	if o.Indicators != nil {
-		checks = append(checks, &ioccheck.Check{M: o.Indicators})
+	bayesFamily := &bayescheck.Check{PhishAt: cfg.Bayes.PhishAt, HamAt: cfg.Bayes.HamAt}
+	if cfg.Bayes.Enabled {
+		bayesFamily.Model = o.Bayes
 	}
-	if o.Bayes != nil && cfg.Bayes.Enabled {
-		checks = append(checks, &bayescheck.Check{Model: o.Bayes, PhishAt: cfg.Bayes.PhishAt, HamAt: cfg.Bayes.HamAt})
-	}
-	checks = append(checks, o.Extra...)
+	snd := sender.New(nil)
 	// A forward's original is scanned by the sender, brand, link and lure
 	// families alone: it carries no authentication of its own, and the
 	// site's indicators, classifier and supplier register judge the
@@ -130,20 +125,41 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	// weights and thresholds, not the learned ones: FORWARDED_PHISH is a
 	// signal the weights are learned from, and must not depend on them.
 	inner := &scan.Scanner{
-		Checks:  []scan.Check{sender.New(nil), bc, lc, lu},
 		Policy:  scan.DefaultPolicy(),
 		Limits:  cfg.MessageLimits(),
 		Timeout: cfg.Scan.Timeout,
 		Log:     o.Log,
 	}
-	checks = append(checks, &forward.Check{Inner: inner.Scan})
+	innerFamilies := []scan.Family{snd, bc, lc, lu}
+	// The families in pipeline order: a check may read what an earlier
+	// one emitted (lure reads sender's free-mailbox signals).
+	families := []scan.Family{authn.Check{}, snd, bc, lc, attach.Check{}, lu, ic,
+		&ioccheck.Check{M: o.Indicators}, bayesFamily}
+	fwd := &forward.Check{Inner: inner.Scan}
+	cat, err := scan.NewCatalogue(append(families, fwd)...)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	if err := cfg.ValidateSignals(cat); err != nil {
+		return nil, err
+	}
+	inner.Catalogue = cat
+	for _, f := range innerFamilies {
+		inner.Checks = append(inner.Checks, f.Checks()...)
+	}
+	var checks []scan.Check
+	for _, f := range families {
+		checks = append(checks, f.Checks()...)
+	}
+	checks = append(checks, fwd.Checks()...)
 	return &scan.Scanner{
-		Checks:  checks,
-		Policy:  cfg.Policy.Policy,
-		Auth:    authn_,
-		Limits:  cfg.MessageLimits(),
-		Timeout: cfg.Scan.Timeout,
-		Log:     o.Log,
+		Checks:    checks,
+		Policy:    cfg.Policy.Policy,
+		Catalogue: cat,
+		Auth:      authn_,
+		Limits:    cfg.MessageLimits(),
+		Timeout:   cfg.Scan.Timeout,
+		Log:       o.Log,
 	}, nil
 }
 

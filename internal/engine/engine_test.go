@@ -131,3 +131,25 @@ func TestLegitimateFrenchMailIsAccepted(t *testing.T) {
 		}
 	}
 }
+
+// A configuration is judged against the catalogue of the families the
+// scanner is built from: a weight for any family's signal is accepted —
+// for a family that is off too (the classifier) — and an unknown name is
+// refused, where config.Load alone cannot know the families.
+func TestConfigSignalsAgainstCatalogue(t *testing.T) {
+	for in, want := range map[string]string{
+		"policy:\n  weights: {AUTH_SPF_FAIL: 4, BAYES_PHISH: 3, LEET_OBFUSCATION: 1}\n": "",
+		"bayes:\n  enabled: false\npolicy:\n  weights: {BAYES_PHISH: 3}\n":              "",
+		"policy:\n  weights: {AUTH_SPF_FAILS: 4}\n":                                     "unknown signal AUTH_SPF_FAILS",
+		"policy:\n  disabled: [LURE_NOTHING]\n":                                         "unknown disabled signal LURE_NOTHING",
+	} {
+		cfg := config.Default()
+		if err := config.Parse([]byte(in), &cfg); err != nil {
+			t.Fatalf("config.Parse(%q): %v", in, err)
+		}
+		_, err := New(&cfg, Options{})
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("New with %q = %v, want %q", in, err, want)
+		}
+	}
+}

@@ -197,13 +197,20 @@ func TestSignals(t *testing.T) {
 	}
 }
 
-// Every signal a check can emit is in the catalogue with both languages.
-func TestCatalogueComplete(t *testing.T) {
+// defaultScanner is the scanner of the default configuration.
+func defaultScanner(t *testing.T) *scan.Scanner {
+	t.Helper()
 	cfg := config.Default()
-	if _, err := New(&cfg, Options{}); err != nil {
+	s, err := New(&cfg, Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range scan.Signals.All() {
+	return s
+}
+
+// Every signal a check can emit is in the catalogue with both languages.
+func TestCatalogueComplete(t *testing.T) {
+	for _, d := range defaultScanner(t).Catalogue.All() {
 		if d.FR == "" || d.EN == "" || d.FR == d.EN {
 			t.Errorf("%s: explanations missing or untranslated", d.Name)
 		}

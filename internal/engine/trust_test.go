@@ -18,7 +18,7 @@ func TestOnlyReviewedSignalsLowerTheScore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range scan.Signals.All() {
+	for _, d := range defaultScanner(t).Catalogue.All() {
 		if d.Weight < 0 && !trust[d.Name] {
 			t.Errorf("%s weighs %g but is not on weights.DefaultTrust", d.Name, d.Weight)
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	_ "vigie.dev/vigie/internal/checks/invoice" // defines IBAN_CHANGED and its banner
+	"vigie.dev/vigie/internal/checks/invoice" // defines IBAN_CHANGED and its banner
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -22,7 +22,7 @@ func (c emitCheck) Check(_ context.Context, _ *scan.Input, out *scan.Emitter) {
 func TestBannerInDeliveredMessage(t *testing.T) {
 	g := &Gateway{}
 	g.SetScanner(&scan.Scanner{Checks: []scan.Check{emitCheck{"IBAN_CHANGED", "FR76 … 0002, Papeterie Fictive SARL"}},
-		Policy: scan.DefaultPolicy()})
+		Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(&invoice.Check{})})
 	g.Configure(Settings{SubjectPrefix: "[SUSPECT]"})
 	raw := []byte("From: a@papeterie-fictive.example\r\nSubject: Facture FA-1\r\n\r\nbody\r\n")
 	o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -28,69 +27,107 @@ type Definition struct {
 	BannerSubject string `yaml:"banner_subject,omitempty"`
 }
 
-// Catalogue is the set of known signals. Check families add theirs from an
-// embedded YAML data file at init time.
-type Catalogue struct {
-	mu   sync.RWMutex
-	defs map[string]Definition
+// Family is one check family, a directory under internal/checks: the checks
+// it adds to the pipeline and the definitions of the signals they emit.
+// Nothing registers itself: internal/engine builds every family from the
+// configuration, in pipeline order, and assembles the Catalogue from them.
+type Family interface {
+	// Name is the family's name, the Family of its definitions.
+	Name() string
+	// Signals defines every signal the family's checks can emit, whatever
+	// the configuration enables: a weight set for a signal of a family
+	// that is off is still a valid setting.
+	Signals() []Definition
+	// Checks are what the family adds to the pipeline, in order; none
+	// when the configuration leaves the family off.
+	Checks() []Check
 }
 
-// Signals is the process-wide catalogue that check families define into.
-var Signals = &Catalogue{defs: map[string]Definition{}}
-
-// DefineYAML adds the definitions of a YAML list to the catalogue. It panics
-// on malformed data: the data files are embedded, so this is a build error.
-func (c *Catalogue) DefineYAML(family string, data []byte) {
+// ParseDefinitions reads a family's YAML list of definitions, checking
+// that each has an upper-case name and both explanations.
+func ParseDefinitions(family string, data []byte) ([]Definition, error) {
 	var defs []Definition
 	if err := yaml.Unmarshal(data, &defs); err != nil {
-		panic(fmt.Sprintf("scan: signals of %s: %v", family, err))
+		return nil, fmt.Errorf("scan: signals of %s: %w", family, err)
 	}
-	for _, d := range defs {
+	for i := range defs {
+		d := &defs[i]
 		d.Family = family
-		if err := c.Define(d); err != nil {
-			panic(err)
+		if d.Name == "" || d.Name != strings.ToUpper(d.Name) || d.FR == "" || d.EN == "" {
+			return nil, fmt.Errorf("scan: signals of %s: %q needs an upper-case name and both explanations", family, d.Name)
 		}
 	}
+	return defs, nil
 }
 
-// Define adds one definition.
-func (c *Catalogue) Define(d Definition) error {
-	if d.Name == "" || d.Name != strings.ToUpper(d.Name) || d.FR == "" || d.EN == "" {
-		return fmt.Errorf("scan: signal %q: needs an upper-case name and both explanations", d.Name)
+// MustDefinitions is ParseDefinitions for a data file embedded in the
+// binary: malformed data there is a build error, so it panics.
+func MustDefinitions(family string, data []byte) []Definition {
+	defs, err := ParseDefinitions(family, data)
+	if err != nil {
+		panic(err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, dup := c.defs[d.Name]; dup {
-		return fmt.Errorf("scan: signal %s defined twice", d.Name)
-	}
-	c.defs[d.Name] = d
-	return nil
+	return defs
 }
+
+// pipelineSignals are the signals the pipeline emits itself (timeouts,
+// check errors) and the message parser's defects.
+var pipelineSignals = MustDefinitions("scan", ownSignals)
+
+// Catalogue is the set of known signals: the pipeline's own and those of
+// the families it was assembled from. It does not change once built.
+type Catalogue struct {
+	defs map[string]Definition
+	all  []Definition // sorted by family then name
+}
+
+// NewCatalogue assembles the catalogue of the pipeline's own signals and
+// the families'. A name defined twice is an error.
+func NewCatalogue(families ...Family) (*Catalogue, error) {
+	c := &Catalogue{defs: map[string]Definition{}}
+	sets := [][]Definition{pipelineSignals}
+	for _, f := range families {
+		sets = append(sets, f.Signals())
+	}
+	for _, set := range sets {
+		for _, d := range set {
+			if _, dup := c.defs[d.Name]; dup {
+				return nil, fmt.Errorf("scan: signal %s defined twice", d.Name)
+			}
+			c.defs[d.Name] = d
+			c.all = append(c.all, d)
+		}
+	}
+	sort.Slice(c.all, func(i, j int) bool {
+		if c.all[i].Family != c.all[j].Family {
+			return c.all[i].Family < c.all[j].Family
+		}
+		return c.all[i].Name < c.all[j].Name
+	})
+	return c, nil
+}
+
+// MustCatalogue is NewCatalogue for families whose definitions are
+// embedded data (tests, tools): an error is a build error.
+func MustCatalogue(families ...Family) *Catalogue {
+	c, err := NewCatalogue(families...)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// pipelineOnly is the catalogue of a Scanner that names none.
+var pipelineOnly = MustCatalogue()
 
 // Lookup returns a signal's definition.
 func (c *Catalogue) Lookup(name string) (Definition, bool) {
-	c.mu.RLock()
 	d, ok := c.defs[name]
-	c.mu.RUnlock()
 	return d, ok
 }
 
 // All returns every definition sorted by family then name.
-func (c *Catalogue) All() []Definition {
-	c.mu.RLock()
-	out := make([]Definition, 0, len(c.defs))
-	for _, d := range c.defs {
-		out = append(out, d)
-	}
-	c.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Family != out[j].Family {
-			return out[i].Family < out[j].Family
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
+func (c *Catalogue) All() []Definition { return c.all }
 
 func explain(text, detail string) string {
 	if detail == "" {

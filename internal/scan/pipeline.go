@@ -95,9 +95,12 @@ func (e *Emitter) Emitted(name string) bool { return e.seen[name] }
 // Scanner runs the pipeline. Its fields are read-only once scanning starts;
 // to change the configuration, build a new Scanner and swap it.
 type Scanner struct {
-	Checks    []Check
-	Policy    Policy
-	Catalogue *Catalogue // nil means Signals
+	Checks []Check
+	Policy Policy
+	// Catalogue defines the signals the checks emit (engine assembles it
+	// from the families); nil knows the pipeline's own signals only, and a
+	// signal it does not define counts for nothing.
+	Catalogue *Catalogue
 	Auth      Authenticator
 	Limits    message.Limits
 	// Timeout bounds one message's scan; 0 means 10 s.
@@ -125,7 +128,7 @@ func (s *Scanner) ScanMessage(ctx context.Context, raw []byte, m *message.Messag
 	defer cancel()
 	cat := s.Catalogue
 	if cat == nil {
-		cat = Signals
+		cat = pipelineOnly
 	}
 
 	in := &Input{Raw: raw, Msg: m, Env: env}

@@ -30,26 +30,36 @@ func DefaultPolicy() Policy {
 	return Policy{TagAt: 5, QuarantineAt: 7, RejectAt: 15}
 }
 
-// Validate checks that thresholds increase and that overrides name known signals.
+// Validate checks that thresholds increase and, when c is not nil, that
+// the overrides name signals of the catalogue. Configuration is validated
+// without a catalogue when it is read (package config) and with the
+// assembled one when a scanner is built from it (package engine).
 func (p Policy) Validate(c *Catalogue) error {
 	if p.TagAt <= 0 || p.QuarantineAt < p.TagAt || (p.RejectAt != 0 && p.RejectAt < p.QuarantineAt) {
 		return fmt.Errorf("policy: thresholds must satisfy 0 < tag <= quarantine <= reject (reject 0 = off), got %g/%g/%g",
 			p.TagAt, p.QuarantineAt, p.RejectAt)
 	}
 	for name, w := range p.Weights {
-		if _, ok := c.Lookup(name); !ok {
-			return fmt.Errorf("policy: weight for unknown signal %s", name)
-		}
 		if math.IsNaN(w) || math.IsInf(w, 0) {
 			return fmt.Errorf("policy: weight of %s is not a number", name)
 		}
 	}
 	for name, a := range p.Actions {
-		if _, ok := c.Lookup(name); !ok {
-			return fmt.Errorf("policy: action for unknown signal %s", name)
-		}
 		if a != "" && a.Rank() == 0 && a != Accept {
 			return fmt.Errorf("policy: signal %s: unknown action %q", name, a)
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	for name := range p.Weights {
+		if _, ok := c.Lookup(name); !ok {
+			return fmt.Errorf("policy: weight for unknown signal %s", name)
+		}
+	}
+	for name := range p.Actions {
+		if _, ok := c.Lookup(name); !ok {
+			return fmt.Errorf("policy: action for unknown signal %s", name)
 		}
 	}
 	for _, name := range p.Disabled {

@@ -30,21 +30,81 @@ func (slowCheck) Check(ctx context.Context, _ *Input, _ *Emitter) {
 	<-ctx.Done()
 }
 
+// testFamily is a family of the tests' own signals.
+type testFamily []Definition
+
+func (testFamily) Name() string            { return "test" }
+func (f testFamily) Signals() []Definition { return f }
+func (testFamily) Checks() []Check         { return nil }
+
 func testCatalogue(t *testing.T) *Catalogue {
 	t.Helper()
-	c := &Catalogue{defs: map[string]Definition{}}
-	for _, d := range []Definition{
+	c, err := NewCatalogue(testFamily{
 		{Name: "A", Weight: 3, FR: "a ({d})", EN: "a ({d})"},
 		{Name: "B", Weight: 3, FR: "b", EN: "b"},
 		{Name: "BLOCK", Weight: 0, Action: Reject, FR: "bloqué", EN: "blocked"},
-		{Name: "SCAN_TIMEOUT", FR: "délai", EN: "timeout"},
-		{Name: "SCAN_CHECK_ERROR", FR: "erreur", EN: "error"},
-	} {
-		if err := c.Define(d); err != nil {
-			t.Fatal(err)
-		}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c
+}
+
+// The catalogue holds the pipeline's own signals and the families'; a name
+// defined twice, or a family's malformed data, is refused.
+func TestCatalogue(t *testing.T) {
+	c := testCatalogue(t)
+	if _, ok := c.Lookup("SCAN_TIMEOUT"); !ok {
+		t.Error("the pipeline's own signals are missing")
+	}
+	if d, ok := c.Lookup("A"); !ok || d.Weight != 3 {
+		t.Errorf("A = %+v, %v", d, ok)
+	}
+	all := c.All()
+	for i := 1; i < len(all); i++ {
+		if all[i-1].Family > all[i].Family || all[i-1].Family == all[i].Family && all[i-1].Name >= all[i].Name {
+			t.Errorf("All not sorted at %s, %s", all[i-1].Name, all[i].Name)
+		}
+	}
+	if _, err := NewCatalogue(testFamily{{Name: "A", FR: "a", EN: "a"}}, testFamily{{Name: "A", FR: "a", EN: "a"}}); err == nil {
+		t.Error("a signal defined twice was accepted")
+	}
+	for _, bad := range []string{"- name: lower\n  fr: x\n  en: y\n", "- name: NO_EN\n  fr: x\n", "{not: a list}"} {
+		if _, err := ParseDefinitions("test", []byte(bad)); err == nil {
+			t.Errorf("ParseDefinitions(%q) accepted", bad)
+		}
+	}
+	if defs, err := ParseDefinitions("test", []byte("- name: OK\n  weight: 2\n  fr: x\n  en: y\n")); err != nil || defs[0].Family != "test" || defs[0].Weight != 2 {
+		t.Errorf("ParseDefinitions = %+v, %v", defs, err)
+	}
+}
+
+// Validation without a catalogue checks the thresholds and values only;
+// with one, the names too.
+func TestPolicyValidate(t *testing.T) {
+	p := DefaultPolicy()
+	p.Weights = map[string]float64{"UNKNOWN": 1}
+	if err := p.Validate(nil); err != nil {
+		t.Errorf("without a catalogue: %v", err)
+	}
+	if err := p.Validate(testCatalogue(t)); err == nil || !strings.Contains(err.Error(), "UNKNOWN") {
+		t.Errorf("unknown weight: %v", err)
+	}
+	p.Weights = map[string]float64{"A": 2}
+	p.Actions = map[string]Action{"B": Quarantine}
+	p.Disabled = []string{"SCAN_TIMEOUT"}
+	if err := p.Validate(testCatalogue(t)); err != nil {
+		t.Errorf("known names: %v", err)
+	}
+	p.Actions = map[string]Action{"B": "drop"}
+	if err := p.Validate(nil); err == nil {
+		t.Error("unknown action accepted")
+	}
+	p = DefaultPolicy()
+	p.QuarantineAt = 1
+	if err := p.Validate(nil); err == nil {
+		t.Error("decreasing thresholds accepted")
+	}
 }
 
 func TestPolicy(t *testing.T) {

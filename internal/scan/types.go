@@ -1,5 +1,5 @@
 // Package scan is the one pipeline every front end calls: a parsed Message
-// and its Envelope go in, the registered checks emit named signals, the
+// and its Envelope go in, the check families' checks emit named signals, the
 // policy sums their configured weights, and one Verdict comes out with the
 // action, the score, every reason in French and English, and the indicators
 // the message carries. The pipeline is a pure function of its inputs and of
@@ -21,13 +21,13 @@ type Envelope struct {
 	HELO     string     `json:"helo,omitempty"`
 	// RDNS is the client's forward-confirmed reverse name, "" when it has
 	// none. RDNSKnown says whether a lookup was done (or recorded) at all.
-	RDNS      string   `json:"rdns,omitempty"`
-	RDNSKnown bool     `json:"rdns_known,omitempty"`
+	RDNS      string `json:"rdns,omitempty"`
+	RDNSKnown bool   `json:"rdns_known,omitempty"`
 	// MailFrom is the reverse path without angle brackets; NullSender
 	// ("<>") for the null reverse path of bounces and auto-replies, ""
 	// when the envelope is unknown (a stored message without Return-Path).
-	MailFrom  string   `json:"mail_from,omitempty"`
-	RcptTo    []string `json:"rcpt_to,omitempty"`
+	MailFrom string   `json:"mail_from,omitempty"`
+	RcptTo   []string `json:"rcpt_to,omitempty"`
 	// Authenticated is true for mail submitted by an authenticated local user.
 	Authenticated bool `json:"authenticated,omitempty"`
 }

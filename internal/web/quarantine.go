@@ -93,7 +93,7 @@ func (s *Server) messageView(ctx context.Context, id string) (MessageView, *mess
 		}
 	}
 	for _, n := range e.Signals {
-		r := Reason{Name: n, FR: signalText("fr", n), EN: signalText("en", n)}
+		r := Reason{Name: n, FR: signalText(s.o.Signals, "fr", n), EN: signalText(s.o.Signals, "en", n)}
 		if d, ok := detailed[n]; ok {
 			r.FR, r.EN = d.FR, d.EN
 		}

@@ -41,7 +41,7 @@ type view struct {
 // Can reports whether the user may perform perm (account.Permission names).
 func (v view) Can(perm string) bool { return v.Role.Can(account.Permission(perm)) }
 
-func loadPages() (map[string]*pageTemplate, error) {
+func loadPages(signals *scan.Catalogue) (map[string]*pageTemplate, error) {
 	funcs := template.FuncMap{
 		"t":          tr,
 		"dt":         func(t time.Time) string { return fmtTime(t, "02/01/2006 15:04") },
@@ -50,7 +50,7 @@ func loadPages() (map[string]*pageTemplate, error) {
 		"size":       humanSize,
 		"join":       strings.Join,
 		"short":      func(s string) string { return s[:min(len(s), 12)] },
-		"signal":     signalText,
+		"signal":     func(l, name string) string { return signalText(signals, l, name) },
 		"itemStatus": func(l string, st incident.ItemStatus) string { return tr(l, "status."+string(st)) },
 		"severity": func(l string, sv incident.Severity) string {
 			if l == "en" {
@@ -150,10 +150,14 @@ func humanSize(n int64) string {
 }
 
 // signalText explains a signal in the reader's language, from the
-// catalogue the checks register; the detail of the occurrence is not kept
-// with quarantined messages, so "{d}" reads as an ellipsis.
-func signalText(l, name string) string {
-	d, ok := scan.Signals.Lookup(name)
+// scanner's catalogue (its name when there is none); the detail of the
+// occurrence is not kept with quarantined messages, so "{d}" reads as an
+// ellipsis.
+func signalText(signals *scan.Catalogue, l, name string) string {
+	if signals == nil {
+		return name
+	}
+	d, ok := signals.Lookup(name)
 	if !ok {
 		return name
 	}

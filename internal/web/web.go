@@ -55,6 +55,9 @@ type Options struct {
 	// Explain re-reads a held message to show each reason with its detail
 	// (the quarantine keeps only signal names); nil shows names and texts.
 	Explain func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict
+	// Signals explains the signals held messages carry (the scanner's
+	// catalogue); nil shows their names.
+	Signals *scan.Catalogue
 	// Digest, when set, serves the release-request links of the end
 	// users' daily digest (see DigestOptions).
 	Digest *DigestOptions
@@ -111,7 +114,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	var err error
-	if s.pages, err = loadPages(); err != nil {
+	if s.pages, err = loadPages(o.Signals); err != nil {
 		return nil, err
 	}
 	return s, nil

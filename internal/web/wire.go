@@ -71,7 +71,11 @@ func ForGateway(g Gateway) (*Server, error) {
 		digest = &DigestOptions{BaseURL: dc.BaseURL, From: dc.From, Key: key, TTL: dc.LinkTTL,
 			AutoReleaseBelow: dc.AutoReleaseBelow, Mailer: g.Release, At: dc.At}
 	}
-	return New(Options{DB: g.DB, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
+	var signals *scan.Catalogue
+	if sc := g.Gateway.Scanner(); sc != nil {
+		signals = sc.Catalogue
+	}
+	return New(Options{DB: g.DB, Signals: signals, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
 		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, APITokens: g.APITokens, Log: g.Log,
 		TrustedProxies: proxies, SecureCookies: h.SecureCookies || h.TLSCert != "", Digest: digest,
 		Explain: func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict {

@@ -19,7 +19,14 @@ import (
 //go:embed signals.yaml
 var signals []byte
 
-func init() { scan.Signals.DefineYAML("attach", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("attach", signals)
+
+// Signals implements scan.Family.
+func (Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Limits of archive expansion: a zip bomb costs us at most this much.
 const (

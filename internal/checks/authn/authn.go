@@ -15,7 +15,14 @@ import (
 //go:embed signals.yaml
 var signals []byte
 
-func init() { scan.Signals.DefineYAML("authn", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("authn", signals)
+
+// Signals implements scan.Family.
+func (Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Check is the authentication check family.
 type Check struct{}

@@ -20,7 +20,20 @@ import (
 //go:embed signals.yaml
 var signals []byte
 
-func init() { scan.Signals.DefineYAML("bayes", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("bayes", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check, none without
+// a model (the classifier is off).
+func (c *Check) Checks() []scan.Check {
+	if c.Model == nil {
+		return nil
+	}
+	return []scan.Check{c}
+}
 
 // Default thresholds on the model's probability.
 const (

@@ -37,7 +37,8 @@ func model(t *testing.T, minLearned, n int) *bayes.Model {
 }
 
 func scanWith(m *bayes.Model, raw []byte) *scan.Verdict {
-	s := &scan.Scanner{Checks: []scan.Check{&bayescheck.Check{Model: m}}, Policy: scan.DefaultPolicy()}
+	c := &bayescheck.Check{Model: m}
+	s := &scan.Scanner{Checks: c.Checks(), Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c)}
 	return s.Scan(context.Background(), raw, scan.Envelope{})
 }
 

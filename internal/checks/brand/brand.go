@@ -9,6 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -27,7 +28,14 @@ var signals []byte
 //go:embed brands.yaml
 var defaultBrands []byte
 
-func init() { scan.Signals.DefineYAML("brand", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("brand", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Brand is one entry of the catalogue.
 type Brand struct {
@@ -71,6 +79,7 @@ type Check struct {
 	everywhere *textmatch.Dict[int] // names looked for in subject, body and alt texts
 	display    *textmatch.Dict[int] // all names, for display names and subjects
 	labels     map[string]int       // look-alike targets: label -> brand (-1 for our own domains)
+	labelOrder []string             // the labels in catalogue order, so that the first brand listed wins
 	official   map[string]bool      // every brand's official domains
 	orgDomains []string
 	vips       map[string]bool
@@ -106,20 +115,29 @@ func New(o Options) (*Check, error) {
 			c.official[strings.ToLower(d)] = true
 		}
 		for _, l := range b.Labels {
-			c.labels[strings.ToLower(l)] = i
+			c.addLabel(strings.ToLower(l), i)
 		}
 	}
 	for _, d := range o.OrgDomains {
 		d = strings.ToLower(strings.TrimSpace(d))
 		c.orgDomains = append(c.orgDomains, d)
 		if l := firstLabel(urlx.Registrable(d)); len(l) >= 5 {
-			c.labels[l] = -1
+			c.addLabel(l, -1)
 		}
 	}
 	for _, v := range o.VIPs {
 		c.vips[textmatch.Normalize(v)] = true
 	}
 	return c, nil
+}
+
+// addLabel makes label a look-alike target of brand i (-1: our own
+// domains); a label listed again belongs to its last entry.
+func (c *Check) addLabel(label string, i int) {
+	if _, ok := c.labels[label]; !ok {
+		c.labelOrder = append(c.labelOrder, label)
+	}
+	c.labels[label] = i
 }
 
 // Name implements scan.Check.
@@ -132,10 +150,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	authOK := in.SenderAuthenticated()
 
 	// Brands in the display name: the strongest lure, the reader sees it first.
-	named := map[int]bool{}
+	var named []int // in the order the display name shows them
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !named[i] && !c.brands[i].Official(in.FromDomain) {
-			named[i] = true
+		if !slices.Contains(named, i) && !c.brands[i].Official(in.FromDomain) {
+			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
 		return true
@@ -170,7 +188,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// subject puts forward (Your Norton Order Confirmation).
 		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")
 	}
-	for i := range named {
+	for _, i := range named {
 		if c.brands[i].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
 		}
@@ -270,7 +288,8 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 	}
 	squashed := strings.ReplaceAll(label, "-", "")
 	tokens := strings.Split(label, "-")
-	for l, i := range c.labels {
+	for _, l := range c.labelOrder {
+		i := c.labels[l]
 		if len(l) >= 5 && l != squashed && brandWord(label, l) || len(l) < 5 && len(tokens) > 1 && contains(tokens, l) {
 			out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ "+name(i))
 			return

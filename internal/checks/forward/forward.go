@@ -26,7 +26,14 @@ import (
 //go:embed signals.yaml
 var signals []byte
 
-func init() { scan.Signals.DefineYAML("forward", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("forward", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Check is the forwarded-message check family.
 type Check struct {

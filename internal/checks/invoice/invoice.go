@@ -29,7 +29,14 @@ var signals []byte
 //go:embed phrases.yaml
 var defaultPhrases []byte
 
-func init() { scan.Signals.DefineYAML("invoice", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("invoice", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Books gives the current snapshot of the supplier register.
 type Books interface {

@@ -95,7 +95,7 @@ func TestChangeRequestNeedsAttachmentOrReplyTo(t *testing.T) {
 		{"reply same org", "pay@mail.fournisseur.example", false, ""},
 	} {
 		in := input("a@fournisseur.example", tc.replyTo, text, tc.attach)
-		v := (&scan.Scanner{Checks: []scan.Check{c}, Policy: scan.DefaultPolicy()}).ScanMessage(context.Background(), nil, in.Msg, scan.Envelope{})
+		v := (&scan.Scanner{Checks: c.Checks(), Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c)}).ScanMessage(context.Background(), nil, in.Msg, scan.Envelope{})
 		got := ""
 		for _, s := range v.Signals {
 			if s.Name == "BANK_DETAILS_CHANGE_REQUEST" {

@@ -20,7 +20,20 @@ import (
 //go:embed signals.yaml
 var signals []byte
 
-func init() { scan.Signals.DefineYAML("ioc", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("ioc", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check, none without
+// an indicator store.
+func (c *Check) Checks() []scan.Check {
+	if c.M == nil {
+		return nil
+	}
+	return []scan.Check{c}
+}
 
 // Check is the indicator-store check.
 type Check struct {

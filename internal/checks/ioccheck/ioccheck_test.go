@@ -15,7 +15,8 @@ const phish = "Return-Path: <www-data@srv4821.hosting.example>\r\nFrom: \"Chorus
 func TestBlockAndWatch(t *testing.T) {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	m := ioc.NewMatcher(ioc.MatcherOptions{Now: func() time.Time { return now }})
-	s := &scan.Scanner{Checks: []scan.Check{&Check{M: m}}, Policy: scan.DefaultPolicy()}
+	c := &Check{M: m}
+	s := &scan.Scanner{Checks: c.Checks(), Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c)}
 	scanIt := func(env scan.Envelope) *scan.Verdict {
 		return s.Scan(context.Background(), []byte(phish), env)
 	}

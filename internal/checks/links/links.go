@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -27,7 +28,14 @@ var signals []byte
 //go:embed hosting.yaml
 var defaultHosting []byte
 
-func init() { scan.Signals.DefineYAML("links", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("links", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Options configure the check.
 type Options struct {
@@ -48,12 +56,28 @@ const (
 
 // Check is the link check family.
 type Check struct {
-	cats map[string]*hostSet // category -> hosts
+	cats []category // sorted by name, so that signals come out in one order
 	tlds map[string]bool
 	nrd  map[string]bool
 	// pathHosts are the hosts that some category lists by path.
 	pathHosts map[string]bool
 	o         Options
+}
+
+// category is one host list of the catalogue and the signal it raises.
+type category struct {
+	name, signal string
+	*hostSet
+}
+
+// category returns the named host list, nil when the catalogue has none.
+func (c *Check) category(name string) *hostSet {
+	for _, k := range c.cats {
+		if k.name == name {
+			return k.hostSet
+		}
+	}
+	return nil
 }
 
 type hostSet struct {
@@ -109,9 +133,9 @@ func (c *Check) hasPathRules(host string) bool {
 }
 
 func (c *Check) matchPaths(host, path string, out *scan.Emitter) {
-	for cat, set := range c.cats {
-		if set.matchPath(host, path) {
-			out.Emit(categorySignal[cat], host)
+	for _, k := range c.cats {
+		if k.matchPath(host, path) {
+			out.Emit(k.signal, host)
 		}
 	}
 }
@@ -134,7 +158,7 @@ func New(o Options) (*Check, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("hosting catalogue: %w", err)
 	}
-	c := &Check{cats: map[string]*hostSet{}, tlds: map[string]bool{}, nrd: map[string]bool{}, pathHosts: map[string]bool{}, o: o}
+	c := &Check{tlds: map[string]bool{}, nrd: map[string]bool{}, pathHosts: map[string]bool{}, o: o}
 	if c.o.NewDomainAge == 0 {
 		c.o.NewDomainAge = 30 * 24 * time.Hour
 	}
@@ -161,8 +185,9 @@ func New(o Options) (*Check, error) {
 				s.domains[e] = true
 			}
 		}
-		c.cats[cat] = s
+		c.cats = append(c.cats, category{cat, categorySignal[cat], s})
 	}
+	sort.Slice(c.cats, func(i, j int) bool { return c.cats[i].name < c.cats[j].name })
 	if o.NRDFile != "" {
 		b, err := os.ReadFile(o.NRDFile)
 		if err != nil {
@@ -294,9 +319,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit("URL_IDN_SUBDOMAIN", host)
 			}
 		}
-		for cat, set := range c.cats {
-			if set.matchHost(host) {
-				out.Emit(categorySignal[cat], host)
+		for _, k := range c.cats {
+			if k.matchHost(host) {
+				out.Emit(k.signal, host)
 			}
 		}
 		if c.hasPathRules(host) {
@@ -337,9 +362,9 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 	if hostingDefaultName(host) {
 		out.Emit("URL_HOSTING_DEFAULT_NAME", detail)
 	}
-	for cat, set := range c.cats {
-		if set.matchHost(host) {
-			out.Emit(categorySignal[cat], detail)
+	for _, k := range c.cats {
+		if k.matchHost(host) {
+			out.Emit(k.signal, detail)
 		}
 	}
 }

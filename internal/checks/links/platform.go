@@ -23,7 +23,7 @@ func UserSite(host string) (platform string, ok bool) {
 	}
 	host = strings.Trim(strings.ToLower(host), ".")
 	for _, cat := range []string{"free_hosting", "cloud_storage", "form_service"} {
-		s := platforms.cats[cat]
+		s := platforms.category(cat)
 		if s == nil {
 			continue
 		}

@@ -29,7 +29,14 @@ var signals []byte
 //go:embed lures.yaml
 var defaultLures []byte
 
-func init() { scan.Signals.DefineYAML("lure", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("lure", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Check is the lure-and-layout check family.
 type Check struct {
@@ -121,7 +128,7 @@ func New(data []byte) (*Check, error) {
 		case "callback":
 			c.callback = idx
 		}
-		if _, ok := scan.Signals.Lookup(sig); !ok {
+		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
 		}
 		c.themes = append(c.themes, sig)
@@ -138,6 +145,16 @@ func New(data []byte) (*Check, error) {
 		}
 	}
 	return c, nil
+}
+
+// defined reports whether the family defines the signal.
+func defined(name string) bool {
+	for _, d := range definitions {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Entries returns every phrase of the catalogue.
@@ -200,12 +217,16 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	body := bodyOf(in)
 	distinct := c.distinct(in, body)
 	// Different phrases found per theme: a theme is found when it has one.
-	perTheme := map[int]int{}
+	perTheme := make([]int, len(c.themes))
 	for p := range distinct {
 		perTheme[p.theme]++
 	}
 	themes, dominant := 0, -1
+	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
+		if n == 0 {
+			continue
+		}
 		switch t {
 		case c.footer:
 			if !m.Header.Has("List-Unsubscribe") {
@@ -228,7 +249,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	// A renewal or failed payment with a number to call is the other
 	// shape of the callback scam.
-	if perTheme[c.billing] > 0 && perTheme[c.callback] == 0 {
+	if c.billing >= 0 && perTheme[c.billing] > 0 && (c.callback < 0 || perTheme[c.callback] == 0) {
 		if n := phoneNumber(body); n != "" {
 			out.Emit("LURE_CALLBACK", n)
 		}

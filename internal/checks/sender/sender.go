@@ -24,7 +24,14 @@ var signals []byte
 //go:embed freemail.txt
 var freemailList []byte
 
-func init() { scan.Signals.DefineYAML("sender", signals) }
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("sender", signals)
+
+// Signals implements scan.Family.
+func (*Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 
 // Check is the sender-infrastructure check family.
 type Check struct {

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"vigie.dev/vigie/internal/checks/ioccheck"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/ioc"
@@ -61,7 +60,7 @@ func newWorld(t *testing.T, dsn string) *world {
 	// A lenient policy, so the campaign is delivered the first time, as it
 	// was at the hospital that reported it.
 	cfg.Policy.TagAt, cfg.Policy.QuarantineAt, cfg.Policy.RejectAt = 100, 200, 0
-	sc, err := engine.New(&cfg, engine.Options{Extra: []scan.Check{&ioccheck.Check{M: m}}})
+	sc, err := engine.New(&cfg, engine.Options{Indicators: m})
 	if err != nil {
 		t.Fatal(err)
 	}
