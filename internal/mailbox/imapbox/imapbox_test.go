@@ -2,6 +2,7 @@ package imapbox_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"slices"
@@ -152,6 +153,35 @@ func TestAgainstDovecot(t *testing.T) {
 		msg("<after-fix@partenaire.test>", "z@partenaire.test", alice, "RE: facture", "ok"))
 	if n := d.Snapshot(t, alice)["INBOX"]; len(n) != len(before["INBOX"])+1 {
 		t.Errorf("the reply was not kept in INBOX: %d messages", len(n))
+	}
+
+	// The same over TLS: implicit (993) and STARTTLS, ManageSieve too.
+	for name, cfg := range map[string]imapbox.Config{
+		"implicit": {Addr: d.IMAPSAddr(), TLS: "implicit", SieveAddr: d.SieveAddr()},
+		"starttls": {Addr: d.IMAPAddr(), TLS: "starttls", SieveAddr: d.SieveAddr(), SieveTLS: "starttls"},
+	} {
+		cfg.Admin, cfg.Password, cfg.TLSConfig, cfg.Timeout = mailboxtest.Admin, mailboxtest.AdminPass, d.TLSConfig(), 20*time.Second
+		tc, err := imapbox.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := tc.Open(ctx, alice)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if found, err := ts.Search(ctx, "INBOX", mailbox.Query{MessageID: "camp-1@evil.example"}); err != nil || len(found) != 1 {
+			t.Errorf("%s: search %v %v", name, found, err)
+		}
+		if rules, err := ts.Rules(ctx); err != nil || len(rules) != 4 {
+			t.Errorf("%s: rules over TLS: %v %d", name, err, len(rules))
+		}
+		ts.Close()
+	}
+	// A certificate the client does not trust is refused.
+	untrusted, _ := imapbox.New(imapbox.Config{Addr: d.IMAPSAddr(), TLS: "implicit", Admin: mailboxtest.Admin, Password: mailboxtest.AdminPass,
+		TLSConfig: &tls.Config{ServerName: "localhost"}, Timeout: 20 * time.Second})
+	if _, err := untrusted.Open(ctx, alice); !errors.Is(err, mailbox.ErrUnreachable) {
+		t.Errorf("untrusted certificate: %v", err)
 	}
 
 	users, err := c.Users(ctx)

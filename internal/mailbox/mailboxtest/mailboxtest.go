@@ -13,8 +13,16 @@ package mailboxtest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/pem"
+	"math/big"
 	"fmt"
 	"net/smtp"
 	"os"
@@ -65,9 +73,41 @@ func Require(t testing.TB) {
 type Dovecot struct {
 	Dir                     string
 	IMAP, LMTP, ManageSieve int
+	IMAPS                   int // implicit TLS; IMAP and ManageSieve offer STARTTLS
+	certPool                *x509.CertPool
 	mu                      sync.Mutex
 	users                   []string
 	stamp, prev             time.Time
+}
+
+// TLSConfig trusts the server's self-signed certificate (for "localhost").
+func (d *Dovecot) TLSConfig() *tls.Config {
+	return &tls.Config{RootCAs: d.certPool, ServerName: "localhost"}
+}
+
+// IMAPSAddr is the implicit-TLS IMAP address.
+func (d *Dovecot) IMAPSAddr() string { return fmt.Sprintf("127.0.0.1:%d", d.IMAPS) }
+
+// writeCert makes a self-signed ECDSA certificate for "localhost".
+func (d *Dovecot) writeCert(t testing.TB) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	os.WriteFile(filepath.Join(d.Dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(filepath.Join(d.Dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	d.certPool = x509.NewCertPool()
+	d.certPool.AddCert(cert)
 }
 
 // IMAPAddr, LMTPAddr and SieveAddr are host:port.
@@ -83,7 +123,9 @@ func Start(t testing.TB, users ...string) *Dovecot {
 	t.Helper()
 	Require(t)
 	dir := postfixtest.WorldDir(t, "vigie-mailbox-")
-	d := &Dovecot{Dir: dir, IMAP: postfixtest.FreePort(t), LMTP: postfixtest.FreePort(t), ManageSieve: postfixtest.FreePort(t)}
+	d := &Dovecot{Dir: dir, IMAP: postfixtest.FreePort(t), IMAPS: postfixtest.FreePort(t), LMTP: postfixtest.FreePort(t),
+		ManageSieve: postfixtest.FreePort(t)}
+	d.writeCert(t)
 	for _, sub := range []string{"run", "state", "home"} {
 		os.MkdirAll(filepath.Join(dir, sub), 0o755)
 	}
@@ -95,7 +137,9 @@ state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
 protocols = imap lmtp sieve
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <%[1]s/cert.pem
+ssl_key = <%[1]s/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_master_user_separator = *
@@ -157,7 +201,9 @@ service imap-login {
     port = %[2]d
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = %[6]d
+    ssl = yes
   }
 }
 service lmtp {
@@ -175,7 +221,7 @@ service managesieve-login {
 service anvil {
   chroot =
 }
-`, dir, d.IMAP, d.LMTP, d.ManageSieve, MailUID)
+`, dir, d.IMAP, d.LMTP, d.ManageSieve, MailUID, d.IMAPS)
 	cf := filepath.Join(dir, "dovecot.conf")
 	os.WriteFile(cf, []byte(conf), 0o644)
 	cmd := exec.Command("/usr/sbin/dovecot", "-F", "-c", cf)
@@ -199,6 +245,7 @@ service anvil {
 	postfixtest.WaitListening(t, d.IMAPAddr())
 	postfixtest.WaitListening(t, d.LMTPAddr())
 	postfixtest.WaitListening(t, d.SieveAddr())
+	postfixtest.WaitListening(t, d.IMAPSAddr())
 	return d
 }
 
