@@ -68,7 +68,7 @@ func (s *session) serverForwards() ([]mailbox.Rule, error) {
 		}
 		if len(targets) > 0 {
 			out = append(out, mailbox.Rule{ID: "postfix-map:" + path, Kind: mailbox.KindForwarding,
-				Source: "table Postfix " + path + " (redirection sur le serveur : modifier la table, postmap, postfix reload)",
+				Source:  "table Postfix " + path + " (redirection sur le serveur : modifier la table, postmap, postfix reload)",
 				Enabled: true, Effects: []string{"forward"}, Targets: targets, Text: s.user + " " + strings.Join(targets, ", ")})
 		}
 	}

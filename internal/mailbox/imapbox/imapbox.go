@@ -56,7 +56,7 @@ type Config struct {
 	// for forwarding set on the server.
 	ForwardMaps []string
 	Timeout     time.Duration // dial and per-command (0: 30 s)
-	Dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	Dial        func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Connector implements mailbox.Connector.
