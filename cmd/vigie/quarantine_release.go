@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/quarantine"
@@ -120,7 +121,7 @@ func releaseFailure(lang, id string, err error) string {
 // auditCLI records a command-line action on held mail in the audit trail
 // the console shows, with "cli" as its origin.
 func auditCLI(ctx context.Context, db *store.DB, by, action, target, detail string, stderr io.Writer) {
-	if err := db.Users().Audit(ctx, store.AuditRow{At: time.Now().UTC(), Actor: operator(by), Action: action,
+	if err := db.Users().Audit(ctx, account.AuditEntry{At: time.Now().UTC(), Actor: operator(by), Action: action,
 		Target: target, Detail: detail, ClientIP: "cli"}); err != nil {
 		fmt.Fprintf(stderr, "audit: %v\n", err)
 	}

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/store"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 func init() {
@@ -62,7 +62,7 @@ func (c *userCmd) open(ctx context.Context) (*account.Service, *store.DB, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	return account.New(db, account.Options{}), db, nil
+	return account.New(db.Users(), account.Options{}), db, nil
 }
 
 // readPassword reads one line; the password never appears in arguments
@@ -103,7 +103,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := svc.Add(ctx, pos[0], r, pw); err != nil {
 		return err
 	}
-	svc.Audit(ctx, store.AuditRow{Actor: operator(""), Action: "user.add", Target: pos[0], Detail: string(r)})
+	svc.Audit(ctx, account.AuditEntry{Actor: operator(""), Action: "user.add", Target: pos[0], Detail: string(r)})
 	fmt.Fprintf(stdout, "account %s created (%s)\n", pos[0], r)
 	return nil
 }
@@ -126,7 +126,7 @@ func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := svc.SetPassword(ctx, pos[0], pw); err != nil {
 		return err
 	}
-	svc.Audit(ctx, store.AuditRow{Actor: operator(""), Action: "user.passwd", Target: pos[0]})
+	svc.Audit(ctx, account.AuditEntry{Actor: operator(""), Action: "user.passwd", Target: pos[0]})
 	fmt.Fprintf(stdout, "password of %s changed; its sessions are closed\n", pos[0])
 	return nil
 }
@@ -145,7 +145,7 @@ func runUserRm(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := svc.Remove(ctx, pos[0]); err != nil {
 		return err
 	}
-	svc.Audit(ctx, store.AuditRow{Actor: operator(""), Action: "user.rm", Target: pos[0]})
+	svc.Audit(ctx, account.AuditEntry{Actor: operator(""), Action: "user.rm", Target: pos[0]})
 	fmt.Fprintf(stdout, "account %s deleted\n", pos[0])
 	return nil
 }

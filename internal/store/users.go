@@ -7,39 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/account"
 )
-
-// UserRow is a console account. PasswordHash is an encoded hash (bcrypt);
-// the store never sees a password.
-type UserRow struct {
-	Name         string
-	Role         string
-	PasswordHash string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	LastLoginAt  time.Time
-}
-
-// SessionRow is a console session, keyed by the SHA-256 of its cookie.
-type SessionRow struct {
-	IDHash    string
-	User      string
-	CSRF      string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	ClientIP  string
-}
-
-// AuditRow is one state-changing action: who did what to what, when.
-type AuditRow struct {
-	ID       int64     `json:"id"`
-	At       time.Time `json:"at"`
-	Actor    string    `json:"actor"`
-	Action   string    `json:"action"`
-	Target   string    `json:"target,omitempty"`
-	Detail   string    `json:"detail,omitempty"`
-	ClientIP string    `json:"client_ip,omitempty"`
-}
 
 // Users is the repository of console accounts, sessions and the audit trail.
 type Users struct{ db *DB }
@@ -47,11 +17,13 @@ type Users struct{ db *DB }
 // Users returns the account repository of db.
 func (db *DB) Users() *Users { return &Users{db: db} }
 
+var _ account.Repository = (*Users)(nil)
+
 const userCols = `name, role, password_hash, created_at, updated_at, last_login_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (UserRow, error) {
+func scanUser(sc interface{ Scan(...any) error }) (account.UserRecord, error) {
 	var (
-		u                UserRow
+		u                account.UserRecord
 		created, updated int64
 		last             sql.NullInt64
 	)
@@ -64,7 +36,7 @@ func scanUser(sc interface{ Scan(...any) error }) (UserRow, error) {
 }
 
 // Create adds an account; ErrExists when the name is taken.
-func (r *Users) Create(ctx context.Context, u UserRow) error {
+func (r *Users) Create(ctx context.Context, u account.UserRecord) error {
 	res, err := r.db.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, NULL)
 		ON CONFLICT (name) DO NOTHING`, u.Name, u.Role, u.PasswordHash, u.CreatedAt.UnixMilli(), u.CreatedAt.UnixMilli())
 	if err != nil {
@@ -77,7 +49,7 @@ func (r *Users) Create(ctx context.Context, u UserRow) error {
 }
 
 // Get returns an account, or ErrNotFound.
-func (r *Users) Get(ctx context.Context, name string) (UserRow, error) {
+func (r *Users) Get(ctx context.Context, name string) (account.UserRecord, error) {
 	u, err := scanUser(r.db.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
@@ -89,13 +61,13 @@ func (r *Users) Get(ctx context.Context, name string) (UserRow, error) {
 }
 
 // List returns every account, by name.
-func (r *Users) List(ctx context.Context) ([]UserRow, error) {
+func (r *Users) List(ctx context.Context) ([]account.UserRecord, error) {
 	rows, err := r.db.Query(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	defer rows.Close()
-	var out []UserRow
+	var out []account.UserRecord
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -147,7 +119,7 @@ func (r *Users) Delete(ctx context.Context, name string) error {
 }
 
 // CreateSession stores a new session and records the login time.
-func (r *Users) CreateSession(ctx context.Context, s SessionRow) error {
+func (r *Users) CreateSession(ctx context.Context, s account.SessionRecord) error {
 	return r.db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, user_name, csrf, created_at, expires_at, client_ip)
 			VALUES (?, ?, ?, ?, ?, ?)`, s.IDHash, s.User, s.CSRF, s.CreatedAt.UnixMilli(), s.ExpiresAt.UnixMilli(), s.ClientIP); err != nil {
@@ -162,16 +134,16 @@ func (r *Users) CreateSession(ctx context.Context, s SessionRow) error {
 
 // Session returns a live session and its account; ErrNotFound when the
 // session is unknown or expired at now.
-func (r *Users) Session(ctx context.Context, idHash string, now time.Time) (SessionRow, UserRow, error) {
+func (r *Users) Session(ctx context.Context, idHash string, now time.Time) (account.SessionRecord, account.UserRecord, error) {
 	var (
-		s                SessionRow
+		s                account.SessionRecord
 		created, expires int64
 	)
 	row := r.db.QueryRow(ctx, `SELECT s.id_hash, s.user_name, s.csrf, s.created_at, s.expires_at, s.client_ip,
 		`+prefixCols("u.", userCols)+` FROM sessions s JOIN users u ON u.name = s.user_name
 		WHERE s.id_hash = ? AND s.expires_at > ?`, idHash, now.UnixMilli())
 	var (
-		u                  UserRow
+		u                  account.UserRecord
 		ucreated, uupdated int64
 		last               sql.NullInt64
 	)
@@ -215,7 +187,7 @@ func (r *Users) PurgeSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
 // Audit records a state-changing action.
-func (r *Users) Audit(ctx context.Context, a AuditRow) error {
+func (r *Users) Audit(ctx context.Context, a account.AuditEntry) error {
 	if _, err := r.db.Exec(ctx, `INSERT INTO audit (at, actor, action, target, detail, client_ip) VALUES (?, ?, ?, ?, ?, ?)`,
 		a.At.UnixMilli(), a.Actor, a.Action, a.Target, a.Detail, a.ClientIP); err != nil {
 		return fmt.Errorf("store: audit %s by %s: %w", a.Action, a.Actor, err)
@@ -224,7 +196,7 @@ func (r *Users) Audit(ctx context.Context, a AuditRow) error {
 }
 
 // AuditLog returns the latest limit actions (0: 200), newest first.
-func (r *Users) AuditLog(ctx context.Context, limit int) ([]AuditRow, error) {
+func (r *Users) AuditLog(ctx context.Context, limit int) ([]account.AuditEntry, error) {
 	if limit <= 0 {
 		limit = 200
 	}
@@ -234,10 +206,10 @@ func (r *Users) AuditLog(ctx context.Context, limit int) ([]AuditRow, error) {
 		return nil, fmt.Errorf("store: read audit: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditRow
+	var out []account.AuditEntry
 	for rows.Next() {
 		var (
-			a  AuditRow
+			a  account.AuditEntry
 			at int64
 		)
 		if err := rows.Scan(&a.ID, &at, &a.Actor, &a.Action, &a.Target, &a.Detail, &a.ClientIP); err != nil {

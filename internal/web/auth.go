@@ -11,8 +11,7 @@ import (
 	"time"
 	"unicode"
 
-	"vigie.dev/vigie/internal/store"
-	"vigie.dev/vigie/internal/web/account"
+	"vigie.dev/vigie/internal/account"
 )
 
 const (
@@ -230,7 +229,7 @@ func (s *Server) apiAuthRaw(perm account.Permission, h func(http.ResponseWriter,
 
 // audit records a state change by p.
 func (s *Server) audit(r *http.Request, p *principal, action, target, detail string) {
-	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: p.User, Action: action, Target: target, Detail: detail, ClientIP: p.ip})
+	s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: p.User, Action: action, Target: target, Detail: detail, ClientIP: p.ip})
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
@@ -257,15 +256,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, user, password st
 		var th *account.ThrottledError
 		switch {
 		case errors.As(err, &th):
-			s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: auditName(user), Action: "login.throttled", ClientIP: ip,
+			s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: auditName(user), Action: "login.throttled", ClientIP: ip,
 				Detail: "retry in " + th.RetryAfter.Round(time.Second).String()})
 		case errors.Is(err, account.ErrBadCredentials):
-			s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: auditName(user), Action: "login.failed", ClientIP: ip})
+			s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: auditName(user), Action: "login.failed", ClientIP: ip})
 		}
 		return sess, err
 	}
 	s.setSessionCookie(w, r, sess.Token, sess.ExpiresAt)
-	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: sess.User, Action: "login", ClientIP: ip})
+	s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: sess.User, Action: "login", ClientIP: ip})
 	return sess, nil
 }
 

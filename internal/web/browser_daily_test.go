@@ -25,12 +25,12 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/daemon"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/trace"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 const heldCount = 2000
@@ -90,7 +90,7 @@ func TestConsoleDailyUseInChromium(t *testing.T) {
 		d.Shutdown(ctx)
 	})
 	ctx := context.Background()
-	acc := account.New(d.DB, account.Options{BcryptCost: 4})
+	acc := account.New(d.DB.Users(), account.Options{BcryptCost: 4})
 	for _, u := range []struct {
 		name string
 		role account.Role

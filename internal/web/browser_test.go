@@ -26,6 +26,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
@@ -33,7 +34,6 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -169,7 +169,7 @@ func TestConsoleInChromium(t *testing.T) {
 	})
 	base := "http://" + d.HTTPAddr
 	ctx := context.Background()
-	if err := account.New(d.DB, account.Options{BcryptCost: 4}).Add(ctx, "claire", account.Analyst, "un mot de passe solide"); err != nil {
+	if err := account.New(d.DB.Users(), account.Options{BcryptCost: 4}).Add(ctx, "claire", account.Analyst, "un mot de passe solide"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
 )
@@ -223,13 +224,13 @@ func (s *Server) requestPost(w http.ResponseWriter, r *http.Request) {
 		s.requestAnswer(w, r, tok, err)
 		return
 	}
-	s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: "digest:" + rcpt, Action: "quarantine.request", Target: qid, ClientIP: ip})
+	s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: "digest:" + rcpt, Action: "quarantine.request", Target: qid, ClientIP: ip})
 	e, err := s.o.Quarantine.Get(r.Context(), qid)
 	if err == nil && rr.Status == "pending" && s.o.Digest.AutoReleaseBelow > 0 && e.Score < s.o.Digest.AutoReleaseBelow && s.o.Release != nil {
 		if _, err := s.o.Quarantine.ReleaseTo(r.Context(), qid, rcpt, "digest:"+rcpt, s.o.Release, false); err != nil {
 			s.log.Warn("automatic release at the recipient's request failed", "id", qid, "err", err)
 		} else if err := s.o.DB.Releases().Decide(r.Context(), rr.ID, "released", "auto", s.now()); err == nil {
-			s.o.Accounts.Audit(r.Context(), store.AuditRow{Actor: "auto", Action: "quarantine.release.request", Target: qid,
+			s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: "auto", Action: "quarantine.release.request", Target: qid,
 				Detail: fmt.Sprintf("%s; score %.1f below %.1f", rcpt, e.Score, s.o.Digest.AutoReleaseBelow), ClientIP: ip})
 		}
 	}

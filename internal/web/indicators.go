@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 var errEnough = errors.New("enough")

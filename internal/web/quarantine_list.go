@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 // QuarantineFilter is what the quarantine list can be searched by; the

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/ir/journal"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 // pageNames are the templates under templates/, each rendered inside layout.html.

@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"strings"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 // maxUpload bounds uploaded files (evidence, feeds).

@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/daemon"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 // writeCert writes a self-signed certificate for 127.0.0.1 and returns it.
@@ -70,7 +70,7 @@ func TestConsoleOverHTTPS(t *testing.T) {
 		defer cancel()
 		d.Shutdown(ctx)
 	})
-	if err := account.New(d.DB, account.Options{BcryptCost: 4}).Add(context.Background(), "alice", account.Admin, "Brume-Tilleul-Quai-47"); err != nil {
+	if err := account.New(d.DB.Users(), account.Options{BcryptCost: 4}).Add(context.Background(), "alice", account.Admin, "Brume-Tilleul-Quai-47"); err != nil {
 		t.Fatal(err)
 	}
 	base := "https://" + d.HTTPAddr

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/message"
@@ -28,7 +29,6 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 //go:embed templates static

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/evidence"
@@ -25,7 +26,6 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 const testPassword = "correct horse battery"
@@ -76,7 +76,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc := account.New(db, account.Options{BcryptCost: 4})
+	acc := account.New(db.Users(), account.Options{BcryptCost: 4})
 	for _, u := range []struct {
 		name string
 		role account.Role

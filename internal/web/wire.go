@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
@@ -17,7 +18,6 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 // Gateway is what the console needs of a running gateway (vigie serve).
@@ -75,7 +75,7 @@ func ForGateway(g Gateway) (*Server, error) {
 	if sc := g.Gateway.Scanner(); sc != nil {
 		signals = sc.Catalogue
 	}
-	return New(Options{DB: g.DB, Signals: signals, Accounts: account.New(g.DB, account.Options{Log: g.Log}), Quarantine: g.Quarantine,
+	return New(Options{DB: g.DB, Signals: signals, Accounts: account.New(g.DB.Users(), account.Options{Log: g.Log}), Quarantine: g.Quarantine,
 		Release: g.Release, Trace: g.Trace, Indicators: iocs, Incidents: inc, Tokens: g.Tokens, APITokens: g.APITokens, Log: g.Log,
 		TrustedProxies: proxies, SecureCookies: h.SecureCookies || h.TLSCert != "", Digest: digest,
 		Explain: func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict {

@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/durable"
@@ -46,7 +47,6 @@ import (
 	"vigie.dev/vigie/internal/suppliers"
 	"vigie.dev/vigie/internal/trace"
 	"vigie.dev/vigie/internal/web"
-	"vigie.dev/vigie/internal/web/account"
 )
 
 // Options add what the configuration does not hold.

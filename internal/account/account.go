@@ -20,7 +20,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/dberr"
 )
 
 // Role is what an account may do.
@@ -123,7 +123,7 @@ type Options struct {
 
 // Service manages accounts and sessions.
 type Service struct {
-	users *store.Users
+	users Repository
 	now   func() time.Time
 	cost  int
 	ttl   time.Duration
@@ -141,9 +141,9 @@ type Service struct {
 	dummy  []byte // a hash to compare against for unknown users
 }
 
-// New returns a Service over db.
-func New(db *store.DB, o Options) *Service {
-	s := &Service{users: db.Users(), now: o.Now, cost: o.BcryptCost, ttl: o.SessionTTL, log: o.Log}
+// New returns a Service over repo.
+func New(repo Repository, o Options) *Service {
+	s := &Service{users: repo, now: o.Now, cost: o.BcryptCost, ttl: o.SessionTTL, log: o.Log}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -190,8 +190,8 @@ func (s *Service) Add(ctx context.Context, name string, role Role, password stri
 	if err != nil {
 		return err
 	}
-	err = s.users.Create(ctx, store.UserRow{Name: name, Role: string(role), PasswordHash: h, CreatedAt: s.now()})
-	if errors.Is(err, store.ErrExists) {
+	err = s.users.Create(ctx, UserRecord{Name: name, Role: string(role), PasswordHash: h, CreatedAt: s.now()})
+	if errors.Is(err, dberr.ErrExists) {
 		return fmt.Errorf("account: %s: %w", name, ErrExists)
 	}
 	return err
@@ -241,7 +241,7 @@ func (s *Service) Remove(ctx context.Context, name string) error {
 }
 
 func (s *Service) notFound(name string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return fmt.Errorf("account: %s: %w", name, ErrNotFound)
 	}
 	return err
@@ -274,7 +274,7 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (S
 		return Session{}, &ThrottledError{RetryAfter: wait}
 	}
 	u, err := s.users.Get(ctx, name)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, dberr.ErrNotFound) {
 		return Session{}, err
 	}
 	hash := []byte(u.PasswordHash)
@@ -293,7 +293,7 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (S
 	tok, csrf := randomToken(), randomToken()
 	now := s.now()
 	sess := Session{Token: tok, User: u.Name, Role: Role(u.Role), CSRF: csrf, ExpiresAt: now.Add(s.ttl)}
-	if err := s.users.CreateSession(ctx, store.SessionRow{IDHash: tokenHash(tok), User: u.Name, CSRF: csrf,
+	if err := s.users.CreateSession(ctx, SessionRecord{IDHash: tokenHash(tok), User: u.Name, CSRF: csrf,
 		CreatedAt: now, ExpiresAt: sess.ExpiresAt, ClientIP: clientIP}); err != nil {
 		return Session{}, err
 	}
@@ -306,7 +306,7 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 		return Session{}, ErrNoSession
 	}
 	row, u, err := s.users.Session(ctx, tokenHash(token), s.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, dberr.ErrNotFound) {
 		return Session{}, ErrNoSession
 	}
 	if err != nil {
@@ -326,7 +326,7 @@ func (s *Service) PurgeSessions(ctx context.Context) (int64, error) {
 }
 
 // Audit records a state-changing action; the time is filled in.
-func (s *Service) Audit(ctx context.Context, a store.AuditRow) {
+func (s *Service) Audit(ctx context.Context, a AuditEntry) {
 	if a.At.IsZero() {
 		a.At = s.now()
 	}
@@ -336,7 +336,7 @@ func (s *Service) Audit(ctx context.Context, a store.AuditRow) {
 }
 
 // AuditLog returns the latest actions, newest first.
-func (s *Service) AuditLog(ctx context.Context, limit int) ([]store.AuditRow, error) {
+func (s *Service) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	return s.users.AuditLog(ctx, limit)
 }
 
