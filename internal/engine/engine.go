@@ -22,6 +22,7 @@ import (
 	"vigie.dev/vigie/internal/checks/forward"
 	invoicecheck "vigie.dev/vigie/internal/checks/invoice"
 	"vigie.dev/vigie/internal/checks/ioccheck"
+	"vigie.dev/vigie/internal/checks/layout"
 	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/checks/lure"
 	"vigie.dev/vigie/internal/checks/sender"
@@ -118,8 +119,8 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		bayesFamily.Model = o.Bayes
 	}
 	snd := sender.New(nil)
-	// A forward's original is scanned by the sender, brand, link and lure
-	// families alone: it carries no authentication of its own, and the
+	// A forward's original is scanned by the sender, brand, link, lure and
+	// layout families alone: it carries no authentication of its own, and the
 	// site's indicators, classifier and supplier register judge the
 	// message that arrived. It is judged with the catalogue's expert
 	// weights and thresholds, not the learned ones: FORWARDED_PHISH is a
@@ -130,10 +131,10 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		Timeout: cfg.Scan.Timeout,
 		Log:     o.Log,
 	}
-	innerFamilies := []scan.Family{snd, bc, lc, lu}
+	innerFamilies := []scan.Family{snd, bc, lc, lu, layout.Check{}}
 	// The families in pipeline order: a check may read what an earlier
 	// one emitted (lure reads sender's free-mailbox signals).
-	families := []scan.Family{authn.Check{}, snd, bc, lc, attach.Check{}, lu, ic,
+	families := []scan.Family{authn.Check{}, snd, bc, lc, attach.Check{}, lu, layout.Check{}, ic,
 		&ioccheck.Check{M: o.Indicators}, bayesFamily}
 	fwd := &forward.Check{Inner: inner.Scan}
 	cat, err := scan.NewCatalogue(append(families, fwd)...)

@@ -84,6 +84,15 @@ func (in *Input) ListAuthenticated() bool {
 	return in.Auth.SPF == "pass" && urlx.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.List
 }
 
+// Body returns the message's text as the reader sees it: the plain part
+// or the HTML part's visible text, whichever is longer.
+func (in *Input) Body() string {
+	if len(in.Msg.Text) > len(in.Msg.HTMLText) {
+		return in.Msg.Text
+	}
+	return in.Msg.HTMLText
+}
+
 // Subject returns the subject without the tag a list puts in front of it
 // ("Re: [forteana] …" gives "Re: …"): the tag is the list's name, not
 // something the author wrote.

@@ -1,9 +1,22 @@
-package lure
+package layout
 
 import (
 	"testing"
 	"unicode"
 )
+
+func TestLeetSparesTechnicalNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"HABILITE SUA C0NTA":                "C0NTA",
+		"Votre compte P4YPAL":               "P4YPAL",
+		"[PATCH] ps3vram: fix the cache":    "",
+		"log4j and gpt4o in the newsletter": "",
+	} {
+		if got := leet(in); got != want {
+			t.Errorf("leet(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
 
 // FuzzUpperShare checks the ASCII fast path of upperShareMin against its
 // definition, rune by rune.

@@ -1,0 +1,93 @@
+package layout
+
+import "strings"
+
+// htmlFeatures are what the layout checks need from a body's HTML.
+type htmlFeatures struct {
+	img, form, password bool
+	hidden              string // a font too small to read, if any
+	offset              string // content pushed out of sight, if any
+}
+
+// scanHTML reads the HTML once: tags by name (<img>, <form>, <input
+// type=password>) and style values that hide text from the reader — text
+// pushed off-screen by huge offsets (in pixels or screen heights), or a
+// zero or one-pixel font. Hidden
+// preheaders (display:none) are too common in newsletters to count.
+func scanHTML(html string) htmlFeatures {
+	var f htmlFeatures
+	// Each pass jumps between occurrences with the vectorised Index functions
+	// instead of looking at every byte.
+	for rest := html; ; {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+		switch tagName(rest) {
+		case "img":
+			f.img = true
+		case "form":
+			f.form = true
+		case "input":
+			end := strings.IndexByte(rest, '>')
+			if end < 0 {
+				end = len(rest)
+			}
+			if strings.Contains(strings.ToLower(rest[:min(end, 400)]), "password") {
+				f.password = true
+			}
+		}
+	}
+	// An offset of five digits or more in pixels, or a height of ten
+	// screens or more.
+	if f.offset = bigLength(html, "px", 5, 8); f.offset == "" {
+		f.offset = bigLength(html, "vh", 4, 6)
+	}
+	for off := 0; f.hidden == ""; {
+		i := strings.Index(html[off:], "font-size:")
+		if i < 0 {
+			break
+		}
+		i += off
+		v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " ")
+		if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "0pt") {
+			f.hidden = "font-size " + v[:min(len(v), 3)]
+		}
+		off = i + 10
+	}
+	return f
+}
+
+// tagName returns the lower-cased name of a tag starting at s (after "<").
+func tagName(s string) string {
+	n := 0
+	for n < len(s) && n < 8 && isASCIILetter(s[n]) {
+		n++
+	}
+	if n == 0 || n == 8 {
+		return ""
+	}
+	return strings.ToLower(s[:n])
+}
+
+// bigLength returns the first length in unit written with minDigits to
+// maxDigits digits ("470500px"). Digits after a decimal point are a
+// fraction, not a length (font-size: 15.008000373840332px).
+func bigLength(html, unit string, minDigits, maxDigits int) string {
+	for off := 0; ; {
+		i := strings.Index(html[off:], unit)
+		if i < 0 {
+			return ""
+		}
+		i += off
+		n := 0
+		for n < i && html[i-1-n] >= '0' && html[i-1-n] <= '9' {
+			n++
+		}
+		if n >= minDigits && n <= maxDigits && (i-n == 0 || html[i-n-1] != '.') {
+			return html[i-n:i] + unit
+		}
+		off = i + len(unit)
+	}
+}

@@ -1,0 +1,141 @@
+// Package layout reads how a message is put together rather than what it
+// says: credential forms in the body, text hidden from the reader (zero or
+// one-pixel fonts, content pushed far off-screen, zero-width characters,
+// invisible characters inside words), image-only bodies, base64-encoded
+// HTML bodies, and the decorations of bulk fraud — look-alike Unicode
+// letters, digits for letters (C0NTA), emoji, gibberish or shouted
+// subjects, the recipient's address in the subject, a sender writing to
+// itself.
+package layout
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+//go:embed signals.yaml
+var signals []byte
+
+// definitions are the family's signals (signals.yaml).
+var definitions = scan.MustDefinitions("layout", signals)
+
+// Check is the layout check family. It has no data of its own.
+type Check struct{}
+
+// Name implements scan.Check.
+func (Check) Name() string { return "layout" }
+
+// Signals implements scan.Family.
+func (Check) Signals() []scan.Definition { return definitions }
+
+// Checks implements scan.Family: the family is one check.
+func (c Check) Checks() []scan.Check { return []scan.Check{c} }
+
+// Check implements scan.Check.
+func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	body := in.Body()
+	f := scanHTML(m.HTML)
+	if f.password {
+		out.Emit("HTML_PASSWORD_FORM", "")
+	} else if f.form {
+		out.Emit("HTML_FORM", "")
+	}
+	// The parser drops invisible characters from the text it extracts; count
+	// them in the source.
+	src := body
+	if m.HTML != "" {
+		src = m.HTML
+	}
+	if zw := countZeroWidth(m.Subject) + countZeroWidth(src); zw >= 5 {
+		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
+	}
+	if w := invisibleInWord(m.FromAddr().Name); w != "" {
+		out.Emit("INVISIBLE_IN_NAME", w)
+	} else if w := invisibleInWord(m.Subject); w != "" {
+		out.Emit("INVISIBLE_IN_NAME", w)
+	}
+	if fancy(m.Subject) || fancy(m.FromAddr().Name) {
+		out.Emit("FANCY_UNICODE_TEXT", "")
+	}
+	if hasEmoji(m.FromAddr().Name) {
+		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
+	}
+	if m.HTML != "" && f.img && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
+		n := 0
+		for _, l := range in.Links {
+			if l.Source == "href" {
+				n++
+			}
+		}
+		if n >= 1 && n <= 3 {
+			out.Emit("IMAGE_ONLY_BODY", "")
+		}
+	}
+	subject := strings.ToLower(in.Subject())
+	list := in.List != ""
+	// The recipients: those of the envelope when the gateway knows them
+	// (a bulk sender addressing To: itself or "undisclosed recipients"
+	// still writes the real recipient into the subject), else To.
+	recipients := make([]message.Address, 0, len(m.To)+len(in.Env.RcptTo))
+	for _, r := range in.Env.RcptTo {
+		recipients = append(recipients, message.Address{Addr: strings.Trim(r, "<> ")})
+	}
+	envelopeKnown := len(recipients) > 0
+	recipients = append(recipients, m.To...)
+	for _, to := range recipients {
+		a := strings.ToLower(to.Addr)
+		local := strings.ToLower(to.Local())
+		if a != "" && strings.Contains(subject, a) || !list && len(local) >= 5 && strings.Contains(subject, local) {
+			out.Emit("RECIPIENT_IN_SUBJECT", "")
+			break
+		}
+	}
+	// The visible sender is the recipient: when the envelope is known,
+	// the recipient is who the message is delivered to, not a To: that a
+	// newsletter sets to its own address before sending in blind copy.
+	self := len(m.To) == 1 && strings.EqualFold(m.To[0].Addr, m.FromAddr().Addr)
+	if envelopeKnown {
+		self = false
+		for _, r := range in.Env.RcptTo {
+			if strings.EqualFold(strings.Trim(r, "<> "), m.FromAddr().Addr) {
+				self = true
+			}
+		}
+	}
+	if m.FromAddr().Addr != "" && !list && self && !in.SenderAuthenticated() {
+		out.Emit("FROM_EQUALS_TO", "")
+	}
+	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
+		out.Emit("LEET_OBFUSCATION", w)
+	}
+	if hasEmoji(m.Subject) {
+		out.Emit("SUBJECT_EMOJI", "")
+	}
+	if w := gibberish(in.Subject()); w != "" {
+		out.Emit("SUBJECT_GIBBERISH", w)
+	}
+	for _, part := range m.Parts {
+		if part.ContentType == "text/html" && part.Encoding == "base64" && part.Disposition != "attachment" && part.Filename == "" {
+			out.Emit("BASE64_HTML_BODY", "")
+			break
+		}
+	}
+	if f.offset != "" {
+		out.Emit("HIDDEN_FAR_OFFSET", f.offset)
+	}
+	if trick := f.hidden; trick != "" {
+		out.Emit("HIDDEN_CONTENT", trick)
+	}
+	if len(body) > 300 && upperShareMin(body[:min(len(body), 4000)], 200, 7) {
+		out.Emit("BODY_SHOUTING", "")
+	}
+	if upperShare(m.Subject) {
+		out.Emit("SUBJECT_SHOUTING", "")
+	}
+}
