@@ -159,6 +159,8 @@ func TestAgainstDovecot(t *testing.T) {
 	for name, cfg := range map[string]imapbox.Config{
 		"implicit": {Addr: d.IMAPSAddr(), TLS: "implicit", SieveAddr: d.SieveAddr()},
 		"starttls": {Addr: d.IMAPAddr(), TLS: "starttls", SieveAddr: d.SieveAddr(), SieveTLS: "starttls"},
+		// Dovecot's "user*master" login, for IMAP and ManageSieve alike.
+		"separator": {Addr: d.IMAPSAddr(), TLS: "implicit", SieveAddr: d.SieveAddr(), SieveTLS: "starttls", Login: imapbox.LoginSeparator},
 	} {
 		cfg.Admin, cfg.Password, cfg.TLSConfig, cfg.Timeout = mailboxtest.Admin, mailboxtest.AdminPass, d.TLSConfig(), 20*time.Second
 		tc, err := imapbox.New(cfg)
