@@ -293,3 +293,47 @@ func (c *incidentCmd) zap(ctx context.Context, svc *incident.Service, id int64, 
 	fmt.Fprintf(stdout, c.t("--zap : copies livrées depuis %s portant les indicateurs bloqués.\n", "--zap: copies delivered in the last %s carrying the blocked indicators.\n"), window)
 	return c.purge(ctx, svc, id, targets, skipped, false, true, "table", stdout)
 }
+
+func init() {
+	register(incidentCommand("mailbox ledger", "ce que Vigie a fait dans les boîtes pour un incident : copies déplacées, remises, règles désactivées, échecs", runMailboxLedger))
+}
+
+// runMailboxLedger lists the ledger: what was and was not done, mailbox by
+// mailbox, as restore reads it.
+func runMailboxLedger(ctx context.Context, c *incidentCmd, args []string, stdout io.Writer) error {
+	incFlag := c.fs.String("incident", "", c.t("l'incident", "the incident"))
+	format := c.fs.String("format", "table", "table, json")
+	if _, err := c.parse(args); err != nil {
+		return err
+	}
+	id, err := c.incidentFlag(*incFlag, true)
+	if err != nil {
+		return err
+	}
+	if _, err := c.service(ctx, false); err != nil {
+		return err
+	}
+	rows, err := c.db.MailboxLedger().Actions(ctx, id, "", "")
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(stdout, rows)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, c.t("HEURE (UTC)\tACTION\tSTATUT\tBOÎTE\tDE → VERS\tMESSAGE-ID / RÈGLE\tSHA-256\tDÉTAIL",
+		"TIME (UTC)\tACTION\tSTATUS\tMAILBOX\tFROM → TO\tMESSAGE-ID / RULE\tSHA-256\tDETAIL"))
+	for _, r := range rows {
+		what := r.MessageID
+		if what == "" {
+			what = r.Ref
+		}
+		sum := r.SHA256
+		if len(sum) > 16 {
+			sum = sum[:16] + "…"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s → %s\t%s\t%s\t%s\n", r.At.Format("2006-01-02 15:04:05"), r.Kind, r.Status,
+			journal.Printable(r.Mailbox), journal.Printable(r.Folder), journal.Printable(r.Dest), journal.Printable(what), sum, journal.Printable(r.Detail))
+	}
+	return tw.Flush()
+}

@@ -102,6 +102,10 @@ func TestMailboxCommands(t *testing.T) {
 	if after := d.Snapshot(t, alice); len(after["Quarantaine Vigie"]) != 1 || len(after["INBOX"]) != len(before["INBOX"])-1 {
 		t.Fatalf("not moved: %v", after)
 	}
+	out = vigie(0, "mailbox", "ledger", "--incident", "1")
+	if strings.Count(out, "purge") < 4 || !strings.Contains(out, "restored") || !strings.Contains(out, "INBOX → Quarantaine Vigie") {
+		t.Errorf("ledger:\n%s", out)
+	}
 	out = vigie(0, "incident", "checklist", "1", "--all")
 	if !strings.Contains(out, "C.9") || !strings.Contains(out, "fait") {
 		t.Errorf("checklist:\n%s", out)

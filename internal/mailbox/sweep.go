@@ -126,6 +126,8 @@ func (r *Remediator) Sweep(ctx context.Context, req SweepRequest) (SweepReport, 
 			rep.Folders = append(rep.Folders, fc)
 			continue
 		}
+		// IMAP's SINCE has day precision: keep the period exactly.
+		found = slices.DeleteFunc(found, func(m Summary) bool { return !m.Date.IsZero() && m.Date.Before(req.Since) })
 		slices.SortFunc(found, func(a, b Summary) int { return a.Date.Compare(b.Date) })
 		if f.Role == Sent {
 			for _, it := range bursts(f, found) {
