@@ -15,3 +15,15 @@ func FuzzSingleSpaced(f *testing.F) {
 		}
 	})
 }
+
+func FuzzHasControlOrSpace(f *testing.F) {
+	for _, s := range []string{"", "https://example.org/a?b=c", "https://x.example/ a", "\x7f\x80\xff!!!!!!!!\x20", "abcdefgh\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' }) >= 0
+		if got := hasControlOrSpace(s); got != want {
+			t.Fatalf("hasControlOrSpace(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

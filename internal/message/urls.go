@@ -113,7 +113,17 @@ func cleanURL(s string) string {
 // hasControlOrSpace reports whether s has a byte <= ' ': a C0 control or
 // a space (every other byte is, or is part of, a character above ' ').
 func hasControlOrSpace(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// Eight bytes at a time: the word has a byte below 0x21 if and
+		// only if this is not zero ("haszero" for bytes < n, n <= 128).
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if (x-0x2121212121212121)&^x&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] <= ' ' {
 			return true
 		}

@@ -41,11 +41,11 @@ func scanHTML(html string) htmlFeatures {
 	}
 	// An offset of five digits or more in pixels, or a height of ten
 	// screens or more.
-	if f.offset = bigLength(html, "px", 5, 8); f.offset == "" {
-		f.offset = bigLength(html, "vh", 4, 6)
+	if f.offset = bigLength(html, "px", 1, 5, 8); f.offset == "" {
+		f.offset = bigLength(html, "vh", 0, 4, 6)
 	}
 	for off := 0; f.hidden == ""; {
-		i := strings.Index(html[off:], "font-size:")
+		i := indexByRare(html[off:], "font-size:", 7)
 		if i < 0 {
 			break
 		}
@@ -73,10 +73,11 @@ func tagName(s string) string {
 
 // bigLength returns the first length in unit written with minDigits to
 // maxDigits digits ("470500px"). Digits after a decimal point are a
-// fraction, not a length (font-size: 15.008000373840332px).
-func bigLength(html, unit string, minDigits, maxDigits int) string {
+// fraction, not a length (font-size: 15.008000373840332px). rare is the
+// byte of unit the search jumps between (see indexByRare).
+func bigLength(html, unit string, rare, minDigits, maxDigits int) string {
 	for off := 0; ; {
-		i := strings.Index(html[off:], unit)
+		i := indexByRare(html[off:], unit, rare)
 		if i < 0 {
 			return ""
 		}
@@ -90,4 +91,23 @@ func bigLength(html, unit string, minDigits, maxDigits int) string {
 		}
 		off = i + len(unit)
 	}
+}
+
+// indexByRare is strings.Index(s, needle), jumping between the occurrences
+// of needle[rare] rather than of its first byte: strings.Index stops at
+// every 'p' or 'f' of a page looking for "px" or "font-size:", and HTML
+// is full of them, while 'x' and 'z' are rare.
+func indexByRare(s, needle string, rare int) int {
+	c := needle[rare]
+	for from := rare; from < len(s); {
+		j := strings.IndexByte(s[from:], c)
+		if j < 0 {
+			return -1
+		}
+		if at := from + j - rare; strings.HasPrefix(s[at:], needle) {
+			return at
+		}
+		from += j + 1
+	}
+	return -1
 }
