@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/authsource"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx/dnstest"
 	"vigie.dev/vigie/internal/scan"
@@ -27,7 +28,7 @@ _dmarc.chorus-pro.gouv.fr.     300 IN TXT "v=DMARC1; p=reject"
 `)
 	cfg := config.Default()
 	r := srv.ResolverTimeout(time.Second)
-	a := &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: 2 * time.Second}, Resolver: r}
+	a := &authsource.DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: 2 * time.Second}, Resolver: r}
 	s, err := New(&cfg, Options{Online: a})
 	if err != nil {
 		t.Fatal(err)

@@ -1,19 +1,21 @@
-// Package engine assembles a scan.Scanner from the configuration: the check
-// families with their data files, the scoring policy, the limits, and where
-// authentication results come from (live DNS at the gateway, or trusted
-// relays' headers for stored messages). Front ends call New and share the
-// result; it holds no per-message state.
+// Package engine assembles a scan.Scanner from the configuration: it builds
+// each check family (internal/checks/*) with its data files, in pipeline
+// order, assembles the signal catalogue from the families and validates the
+// configuration's signal names against it, and picks where authentication
+// results come from (package authsource: live DNS at the gateway, trusted
+// relays' headers for stored messages). It is the one place that knows
+// every family. Front ends call New and share the result; it holds no
+// per-message state.
 package engine
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
-	"strings"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/authsource"
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/checks/attach"
 	"vigie.dev/vigie/internal/checks/authn"
@@ -27,10 +29,9 @@ import (
 	"vigie.dev/vigie/internal/checks/lure"
 	"vigie.dev/vigie/internal/checks/sender"
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/dnsx"
 	"vigie.dev/vigie/internal/ioc"
-	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/rdap"
-	"vigie.dev/vigie/internal/received"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/warninglist"
 )
@@ -51,7 +52,7 @@ type Options struct {
 	// compare bank details with (nil: only its register-free signals).
 	Suppliers invoicecheck.Books
 	// OnTrustedRelay is told each trusted relay that hands a message over
-	// (see LiveAuth).
+	// (see authsource.LiveAuth).
 	OnTrustedRelay func(ip netip.Addr, rdns string)
 }
 
@@ -99,11 +100,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	var authn_ scan.Authenticator = &TraceAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers}
+	var authn_ scan.Authenticator = &authsource.TraceAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers}
 	if cfg.Auth.Mode == "dns" && o.Online != nil {
 		authn_ = o.Online
 		if len(trust.Hosts) > 0 || len(trust.Networks) > 0 {
-			authn_ = &LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online, OnTrustedRelay: o.OnTrustedRelay}
+			authn_ = &authsource.LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online, OnTrustedRelay: o.OnTrustedRelay}
 		}
 	}
 	// Load the warning lists now, not on the first message's clock.
@@ -164,40 +165,8 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	}, nil
 }
 
-// TraceAuth reads a stored message's trace: the connection context from the
-// first hop received from an untrusted host, the envelope sender from
-// Return-Path, and the authentication results that trusted relays recorded
-// (Authentication-Results, then a trusted sealer's ARC-Authentication-Results).
-type TraceAuth struct {
-	Trust      received.Trust
-	ARCSealers []string
-}
-
-// Authenticate implements scan.Authenticator.
-func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message, env *scan.Envelope) auth.Results {
-	hops := received.Chain(m.Header)
-	c := a.Trust.Context(hops)
-	if !env.ClientIP.IsValid() && c.ClientIP.IsValid() {
-		env.ClientIP = c.ClientIP
-		if env.HELO == "" {
-			env.HELO = c.HELO
-		}
-		if env.RDNS == "" {
-			env.RDNS, env.RDNSKnown = c.RDNS, c.RDNSKnown
-		}
-	}
-	if c.Internal {
-		// Every hop is ours: the message was written inside the organisation.
-		env.Authenticated = true
-	}
-	if env.MailFrom == "" {
-		if rp := m.Header.Get("Return-Path"); rp != "" {
-			env.MailFrom = strings.Trim(strings.TrimSpace(rp), "<>")
-			if env.MailFrom == "" {
-				env.MailFrom = scan.NullSender // Return-Path: <>
-			}
-		}
-	}
-	r, _ := trustedResults(a.Trust, a.ARCSealers, m, hops, c)
-	return r
+// NewDNSAuth builds the live authenticator from the auth section.
+func NewDNSAuth(cfg *config.Config) *authsource.DNSAuth {
+	r := dnsx.NewCache(dnsx.NewClient(cfg.Auth.DNSServers, cfg.Auth.Timeout), 100_000)
+	return &authsource.DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: cfg.Auth.Timeout}, Resolver: r, ARCSealers: cfg.Trust.ARCSealers}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/authsource"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx/dnstest"
 	"vigie.dev/vigie/internal/scan"
@@ -29,7 +30,7 @@ _dmarc.chorus-pro.gouv.fr.       300 IN TXT "v=DMARC1; p=reject"
 		t.Fatal(err)
 	}
 	r := srv.ResolverTimeout(time.Second)
-	live := &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: 2 * time.Second}, Resolver: r}
+	live := &authsource.DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: 2 * time.Second}, Resolver: r}
 	peer := scan.Envelope{ClientIP: netip.MustParseAddr("192.0.2.3"), HELO: "mx.example-hopital.fr", RDNS: "mx.example-hopital.fr", RDNSKnown: true,
 		MailFrom: "bounce-20240312@notification.chorus-pro.gouv.fr", RcptTo: []string{"compta@example-hopital.fr"}}
 	cases := []struct {

@@ -1,11 +1,10 @@
-package engine
+package authsource
 
 import (
 	"context"
 	"strings"
 
 	"vigie.dev/vigie/internal/auth"
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
@@ -23,12 +22,6 @@ type DNSAuth struct {
 	// recorded a pass in an intact, verified chain, Results.ARCVouched
 	// names it.
 	ARCSealers []string
-}
-
-// NewDNSAuth builds the live authenticator from the auth section.
-func NewDNSAuth(cfg *config.Config) *DNSAuth {
-	r := dnsx.NewCache(dnsx.NewClient(cfg.Auth.DNSServers, cfg.Auth.Timeout), 100_000)
-	return &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: cfg.Auth.Timeout}, Resolver: r, ARCSealers: cfg.Trust.ARCSealers}
 }
 
 // Authenticate implements scan.Authenticator.

@@ -1,0 +1,79 @@
+package authsource
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/dnsx/dnstest"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// A forwarder the site trusts (trust.arc_sealers) recorded DMARC pass
+// before it changed the message; when the chain verified at the door, it
+// vouches for the message whose DMARC fails here (RFC 8617 §7.2).
+func TestARCVouched(t *testing.T) {
+	raw := strings.ReplaceAll(`ARC-Seal: i=1; a=rsa-sha256; d=relais.ght-exemple.fr; s=arc; cv=none; b=AAAA
+ARC-Message-Signature: i=1; a=rsa-sha256; d=relais.ght-exemple.fr; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=1; relais.ght-exemple.fr; spf=pass smtp.mailfrom=fournisseur-exemple.fr; dkim=pass header.d=fournisseur-exemple.fr; dmarc=pass header.from=fournisseur-exemple.fr
+From: Service Commandes <commandes@fournisseur-exemple.fr>
+To: achats@example-hopital.fr
+Subject: [Transféré] Confirmation de commande 24-0318
+Date: Mon, 18 Mar 2024 10:00:00 +0100
+Message-ID: <c24@fournisseur-exemple.fr>
+Content-Type: text/plain; charset=utf-8
+
+Votre commande 24-0318 est confirmée, livraison jeudi.
+`, "\n", "\r\n")
+	m := message.Parse([]byte(raw), message.DefaultLimits())
+	failed := auth.Results{SPF: auth.Fail, DMARC: auth.Fail, DMARCPolicy: "reject", ARC: auth.Pass}
+	if got := arcVouched(failed, m.Header, []string{"relais.ght-exemple.fr"}); got != "relais.ght-exemple.fr" {
+		t.Errorf("trusted sealer: vouched = %q", got)
+	}
+	if got := arcVouched(failed, m.Header, []string{"autre-relais.example"}); got != "" {
+		t.Errorf("untrusted sealer vouched: %q", got)
+	}
+	broken := failed
+	broken.ARC = auth.Fail
+	if got := arcVouched(broken, m.Header, []string{"relais.ght-exemple.fr"}); got != "" {
+		t.Errorf("chain that did not verify vouched: %q", got)
+	}
+	passed := failed
+	passed.DMARC = auth.Pass
+	if got := arcVouched(passed, m.Header, []string{"relais.ght-exemple.fr"}); got != "" {
+		t.Errorf("a DMARC pass needs no voucher: %q", got)
+	}
+}
+
+// At the door, SPF, DKIM and DMARC are checked against the client with
+// live DNS (an in-process server), and the client's reverse name is
+// looked up when the front end did not give it.
+func TestDNSAuth(t *testing.T) {
+	srv := dnstest.Start(t, `
+chorus-pro.gouv.fr.              300 IN SOA ns.gouv.fr. h.gouv.fr. 1 3600 600 86400 300
+notification.chorus-pro.gouv.fr. 300 IN TXT "v=spf1 ip4:192.0.2.80 -all"
+_dmarc.chorus-pro.gouv.fr.       300 IN TXT "v=DMARC1; p=reject"
+113.0.203.in-addr.arpa.          300 IN SOA ns.example. h.example. 1 3600 600 86400 300
+`)
+	r := srv.ResolverTimeout(time.Second)
+	a := &DNSAuth{Checker: &auth.Checker{Resolver: r, Timeout: 2 * time.Second}, Resolver: r}
+	raw := []byte("From: Chorus Pro <ne-pas-repondre@chorus-pro.gouv.fr>\r\nSubject: Facture\r\nMessage-ID: <x@y>\r\n\r\nBonjour\r\n")
+	m := message.Parse(raw, message.DefaultLimits())
+	for _, c := range []struct {
+		ip         string
+		spf, dmarc auth.Result
+	}{{"192.0.2.80", auth.Pass, auth.Pass}, {"203.0.113.45", auth.Fail, auth.Fail}} {
+		env := scan.Envelope{ClientIP: netip.MustParseAddr(c.ip), HELO: "mail.example", MailFrom: "bounce@notification.chorus-pro.gouv.fr"}
+		res := a.Authenticate(context.Background(), raw, m, &env)
+		if res.Source != "dns" || res.SPF != c.spf || res.DMARC != c.dmarc || res.DMARCPolicy != "reject" {
+			t.Errorf("%s: %+v", c.ip, res)
+		}
+		if c.ip == "203.0.113.45" && (!env.RDNSKnown || env.RDNS != "") {
+			t.Errorf("%s: reverse DNS not looked up: %+v", c.ip, env)
+		}
+	}
+}
