@@ -85,12 +85,12 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	l := &bayes.Learner{DB: db, Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
+	l := &bayes.Learner{Repo: db.Bayes(), Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
 	res, err := l.Learn(ctx, items)
 	if err != nil {
 		return err
 	}
-	counts := map[store.BayesOutcome]int{}
+	counts := map[bayes.Outcome]int{}
 	refused := 0
 	for _, r := range res {
 		if r.Err != nil {
@@ -102,8 +102,8 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, say(*lang, "%d appris, %d réappris dans l'autre classe, %d déjà appris, %d oubliés, %d inconnus, %d refusés\n",
 		"%d learned, %d relearned as the other class, %d already learned, %d forgotten, %d unknown, %d refused\n"),
-		counts[store.BayesLearned], counts[store.BayesRelearned], counts[store.BayesDuplicate],
-		counts[store.BayesForgotten], counts[store.BayesUnknown], refused)
+		counts[bayes.OutcomeLearned], counts[bayes.OutcomeRelearned], counts[bayes.OutcomeDuplicate],
+		counts[bayes.OutcomeForgotten], counts[bayes.OutcomeUnknown], refused)
 	return printLearnStatus(ctx, stdout, db, &cfg, *lang)
 }
 

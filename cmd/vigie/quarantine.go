@@ -184,7 +184,7 @@ func learnDecision(ctx context.Context, cfg *config.Config, db *store.DB, q *qua
 	}
 	raw, _, err := q.Raw(ctx, id)
 	if err == nil {
-		l := &bayes.Learner{DB: db, Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
+		l := &bayes.Learner{Repo: db.Bayes(), Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
 		var r bayes.Learned
 		if r, err = l.Feedback(ctx, raw, d, by); err == nil && r.Err != nil {
 			err = r.Err

@@ -53,7 +53,7 @@ func loadScannerWith(ctx context.Context, path, dsn string, stderr io.Writer) (*
 		opts.Suppliers = &suppliers.Cache{Store: db.Suppliers(), Log: log}
 		if cfg.Bayes.Enabled {
 			// The site's classifier, as the gateway would consult it.
-			opts.Bayes = bayes.Start(ctx, db, bayes.LiveOptions{Log: log,
+			opts.Bayes = bayes.Start(ctx, db.Bayes(), bayes.LiveOptions{Log: log,
 				Options: bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens}}).Model
 		}
 	}

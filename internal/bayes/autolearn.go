@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 )
 
 // AutoLearn learns, in the background, from the verdicts that are sure on
@@ -111,7 +110,7 @@ func (a *AutoLearn) Run(ctx context.Context) {
 		}
 		n := 0
 		for _, r := range rs {
-			if r.Outcome == store.BayesLearned {
+			if r.Outcome == OutcomeLearned {
 				n++
 			}
 		}

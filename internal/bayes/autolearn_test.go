@@ -14,7 +14,7 @@ func TestAutoLearn(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		a := bayes.NewAutoLearn(&bayes.Learner{DB: db}, nil)
+		a := bayes.NewAutoLearn(&bayes.Learner{Repo: db.Bayes()}, nil)
 		a.PhishScore = 15
 		go a.Run(ctx)
 		sig := func(name string, w float64) scan.Signal { return scan.Signal{Name: name, Weight: w} }

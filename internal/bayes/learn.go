@@ -12,7 +12,6 @@ import (
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 )
 
 // ErrRefused is wrapped by the errors of messages not fit to learn from.
@@ -84,7 +83,7 @@ func (t Tokenizer) prepared(f *Features) (Prepared, error) {
 // the same methods) the console use it; every node's Live model picks the
 // change up.
 type Learner struct {
-	DB        *store.DB
+	Repo      Repository
 	Tokenizer Tokenizer
 	Limits    message.Limits // parsing limits; zero means message.DefaultLimits
 	// MaxTokens is the store's bound: past it, learning prunes the rarest
@@ -105,8 +104,8 @@ type Item struct {
 // Learned says what became of one Item.
 type Learned struct {
 	Name    string
-	Outcome store.BayesOutcome // "" when refused
-	Err     error              // why it was refused
+	Outcome Outcome // "" when refused
+	Err     error   // why it was refused
 }
 
 // batch bounds the messages per store transaction.
@@ -117,13 +116,13 @@ const batch = 200
 // in their Learned and do not stop the others; an error is a store failure.
 func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
 	out := make([]Learned, len(items))
-	var samples []store.BayesSample
+	var samples []Sample
 	var idx []int
 	flush := func() error {
 		if len(samples) == 0 {
 			return nil
 		}
-		oc, err := l.DB.Bayes().Learn(ctx, TokenizerVersion, samples)
+		oc, err := l.Repo.Learn(ctx, TokenizerVersion, samples)
 		if err != nil {
 			return err
 		}
@@ -144,7 +143,7 @@ func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
 			out[i].Err = err
 			continue
 		}
-		samples = append(samples, store.BayesSample{Digest: p.Digest, Class: string(it.Class), Hashes: p.Hashes,
+		samples = append(samples, Sample{Digest: p.Digest, Class: string(it.Class), Hashes: p.Hashes,
 			Source: it.Source, By: it.By})
 		idx = append(idx, i)
 		if len(samples) == batch {
@@ -160,7 +159,7 @@ func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
 	if maxTok <= 0 {
 		maxTok = DefaultMaxTokens
 	}
-	n, err := l.DB.Bayes().Prune(ctx, int64(maxTok), int64(maxTok)*9/10)
+	n, err := l.Repo.Prune(ctx, int64(maxTok), int64(maxTok)*9/10)
 	if err != nil {
 		return out, err
 	}

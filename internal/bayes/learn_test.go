@@ -47,7 +47,7 @@ func learnN(t *testing.T, l *bayes.Learner, c bayes.Class, n int, text func(int)
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Err != nil || r.Outcome != store.BayesLearned {
+		if r.Err != nil || r.Outcome != bayes.OutcomeLearned {
 			t.Fatalf("%s: %v %v", r.Name, r.Outcome, r.Err)
 		}
 	}
@@ -56,7 +56,7 @@ func learnN(t *testing.T, l *bayes.Learner, c bayes.Class, n int, text func(int)
 func TestLearnDeduplicatesAndRelearns(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
-		l := &bayes.Learner{DB: db}
+		l := &bayes.Learner{Repo: db.Bayes()}
 		learnN(t, l, bayes.Phish, 20, phishText)
 		learnN(t, l, bayes.Ham, 20, hamText)
 		st, _ := db.Bayes().State(ctx)
@@ -80,7 +80,7 @@ func TestLearnDeduplicatesAndRelearns(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range res {
-			if r.Outcome != store.BayesDuplicate {
+			if r.Outcome != bayes.OutcomeDuplicate {
 				t.Fatalf("copy learned: %+v", r)
 			}
 		}
@@ -91,14 +91,14 @@ func TestLearnDeduplicatesAndRelearns(t *testing.T) {
 		}
 		// An administrator says it was legitimate after all: it moves.
 		r, err := l.Feedback(ctx, eml("x", "Objet phish", phishText(3)), bayes.Released, "alice")
-		if err != nil || r.Outcome != store.BayesRelearned {
+		if err != nil || r.Outcome != bayes.OutcomeRelearned {
 			t.Fatalf("release: %+v %v", r, err)
 		}
 		if st3, _ := db.Bayes().State(ctx); st3.Phish != 19 || st3.Ham != 21 {
 			t.Fatalf("after relearning: %+v", st3)
 		}
 		// Forgetting it takes it out; forgetting it again does nothing.
-		for _, want := range []store.BayesOutcome{store.BayesForgotten, store.BayesUnknown} {
+		for _, want := range []bayes.Outcome{bayes.OutcomeForgotten, bayes.OutcomeUnknown} {
 			res, err := l.Learn(ctx, []bayes.Item{{Raw: eml("y", "Objet phish", phishText(3))}})
 			if err != nil || res[0].Outcome != want {
 				t.Fatalf("forget: %+v %v, want %s", res, err, want)
@@ -108,7 +108,7 @@ func TestLearnDeduplicatesAndRelearns(t *testing.T) {
 			t.Fatalf("after forgetting: %+v", st4)
 		}
 		// No count goes below zero or above the messages of its class.
-		_, err = db.Bayes().Tokens(ctx, 0, func(tk store.BayesToken) error {
+		_, err = db.Bayes().Tokens(ctx, 0, func(tk bayes.TokenRow) error {
 			if tk.Phish < 0 || tk.Ham < 0 || tk.Phish > 19 || tk.Ham > 20 {
 				return fmt.Errorf("feature %x counts %d/%d", tk.Hash, tk.Phish, tk.Ham)
 			}
@@ -123,7 +123,7 @@ func TestLearnDeduplicatesAndRelearns(t *testing.T) {
 func TestLearnRefusesBadInput(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
-		l := &bayes.Learner{DB: db}
+		l := &bayes.Learner{Repo: db.Bayes()}
 		noise := make([]byte, 64<<10)
 		rand.Read(noise)
 		blob := base64.StdEncoding.EncodeToString(noise)
@@ -157,7 +157,7 @@ func TestLearnRefusesBadInput(t *testing.T) {
 		huge := eml("h", "Grand message", strings.Repeat(hamText(1)+" ", 200_000))
 		start := time.Now()
 		res, err := l.Learn(ctx, []bayes.Item{{Raw: huge, Class: bayes.Ham}})
-		if err != nil || res[0].Outcome != store.BayesLearned {
+		if err != nil || res[0].Outcome != bayes.OutcomeLearned {
 			t.Fatalf("huge: %+v %v", res, err)
 		}
 		n, _ := db.Bayes().TokenCount(ctx)
@@ -173,10 +173,10 @@ func TestLearnRefusesBadInput(t *testing.T) {
 func TestLearnRefusesAnotherTokenizer(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
-		learnN(t, &bayes.Learner{DB: db}, bayes.Phish, 2, phishText)
+		learnN(t, &bayes.Learner{Repo: db.Bayes()}, bayes.Phish, 2, phishText)
 		db.Exec(ctx, `UPDATE bayes_state SET tokenizer = 99`)
-		_, err := (&bayes.Learner{DB: db}).Learn(ctx, []bayes.Item{{Raw: eml("z", "x", hamText(5)), Class: bayes.Ham}})
-		if !errors.Is(err, store.ErrBayesTokenizer) {
+		_, err := (&bayes.Learner{Repo: db.Bayes()}).Learn(ctx, []bayes.Item{{Raw: eml("z", "x", hamText(5)), Class: bayes.Ham}})
+		if !errors.Is(err, bayes.ErrOtherTokenizer) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -185,7 +185,7 @@ func TestLearnRefusesAnotherTokenizer(t *testing.T) {
 func TestPruneKeepsTheBound(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
-		l := &bayes.Learner{DB: db, MaxTokens: 1000}
+		l := &bayes.Learner{Repo: db.Bayes(), MaxTokens: 1000}
 		learnN(t, l, bayes.Phish, 40, func(i int) string {
 			return phishText(i) + fmt.Sprintf(" rare%da rare%db rare%dc rare%dd rare%de rare%df", i, i, i, i, i, i)
 		})
@@ -195,7 +195,7 @@ func TestPruneKeepsTheBound(t *testing.T) {
 		}
 		// The features every message shares are kept.
 		var common int
-		db.Bayes().Tokens(ctx, 0, func(tk store.BayesToken) error {
+		db.Bayes().Tokens(ctx, 0, func(tk bayes.TokenRow) error {
 			if tk.Phish == 40 {
 				common++
 			}
@@ -246,12 +246,12 @@ func TestLiveModelFollowsOtherNodes(t *testing.T) {
 		}
 		defer other.Close()
 		var logs logBuffer
-		live := bayes.Start(ctx, other, bayes.LiveOptions{Options: bayes.Options{MinLearned: 10},
+		live := bayes.Start(ctx, other.Bayes(), bayes.LiveOptions{Options: bayes.Options{MinLearned: 10},
 			Log: slog.New(slog.NewTextHandler(&logs, nil)), Resync: time.Hour})
 		if live.Votes() {
 			t.Fatal("an empty model votes")
 		}
-		l := &bayes.Learner{DB: db}
+		l := &bayes.Learner{Repo: db.Bayes()}
 		learnN(t, l, bayes.Phish, 10, phishText)
 		learnN(t, l, bayes.Ham, 10, hamText)
 		// No restart, no resync tick: the change notice brings it.

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"math"
 	"time"
-
-	"vigie.dev/vigie/internal/store"
 )
 
 // syncState is what a model loaded from the store remembers of it.
@@ -29,7 +27,7 @@ func (m *Model) hardBound() int { return m.opts.MaxTokens + m.opts.MaxTokens/4 }
 // features changed since the last call. An unreadable or inconsistent
 // model makes the model unusable (Votes false) and is returned; the next
 // successful Sync makes it usable again.
-func (m *Model) Sync(ctx context.Context, repo *store.Bayes, st *syncState) error {
+func (m *Model) Sync(ctx context.Context, repo Repository, st *syncState) error {
 	err := m.sync(ctx, repo, st)
 	m.mu.Lock()
 	m.err = err
@@ -37,7 +35,7 @@ func (m *Model) Sync(ctx context.Context, repo *store.Bayes, st *syncState) erro
 	return err
 }
 
-func (m *Model) sync(ctx context.Context, repo *store.Bayes, st *syncState) error {
+func (m *Model) sync(ctx context.Context, repo Repository, st *syncState) error {
 	state, err := repo.State(ctx)
 	if err != nil {
 		return fmt.Errorf("bayes: model unreadable: %w", err)
@@ -49,7 +47,7 @@ func (m *Model) sync(ctx context.Context, repo *store.Bayes, st *syncState) erro
 	if state.Phish < 0 || state.Ham < 0 || state.Phish > math.MaxUint32 || state.Ham > math.MaxUint32 {
 		return fmt.Errorf("%w: message counts %d/%d", ErrCorrupt, state.Phish, state.Ham)
 	}
-	check := func(t store.BayesToken) error {
+	check := func(t TokenRow) error {
 		if t.Phish < 0 || t.Ham < 0 || t.Phish > math.MaxUint32 || t.Ham > math.MaxUint32 {
 			return fmt.Errorf("%w: feature %016x has counts %d/%d", ErrCorrupt, t.Hash, t.Phish, t.Ham)
 		}
@@ -59,7 +57,7 @@ func (m *Model) sync(ctx context.Context, repo *store.Bayes, st *syncState) erro
 		var tokens table
 		full := false
 		bound := m.hardBound()
-		rev, err := repo.Tokens(ctx, 0, func(t store.BayesToken) error {
+		rev, err := repo.Tokens(ctx, 0, func(t TokenRow) error {
 			if err := check(t); err != nil {
 				return err
 			}
@@ -82,8 +80,8 @@ func (m *Model) sync(ctx context.Context, repo *store.Bayes, st *syncState) erro
 		*st = syncState{rev: rev, generation: state.Generation, loaded: true}
 		return nil
 	}
-	var changed []store.BayesToken
-	rev, err := repo.Tokens(ctx, st.rev, func(t store.BayesToken) error {
+	var changed []TokenRow
+	rev, err := repo.Tokens(ctx, st.rev, func(t TokenRow) error {
 		if err := check(t); err != nil {
 			return err
 		}
@@ -128,9 +126,9 @@ func wrapLoad(err error) error {
 // SQLite revision poll), with a full re-read every Resync as a safety net.
 type Live struct {
 	*Model
-	db  *store.DB
-	log *slog.Logger
-	st  syncState
+	repo Repository
+	log  *slog.Logger
+	st   syncState
 }
 
 // LiveOptions tune Start.
@@ -142,17 +140,17 @@ type LiveOptions struct {
 	Resync time.Duration
 }
 
-// Start loads the model from db and keeps it in sync until ctx ends. A
+// Start loads the model from repo and keeps it in sync until ctx ends. A
 // model that cannot be read is logged as an error and left silent, and
 // Start still succeeds: Vigie scans with the other signals, and the next
 // successful reload brings the classifier back.
-func Start(ctx context.Context, db *store.DB, o LiveOptions) *Live {
+func Start(ctx context.Context, repo Repository, o LiveOptions) *Live {
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Live{Model: NewModel(o.Options), db: db, log: log}
-	notices := db.Watch(ctx, store.ChannelBayes)
+	l := &Live{Model: NewModel(o.Options), repo: repo, log: log}
+	notices := repo.Watch(ctx)
 	l.reload(ctx, true)
 	resync := o.Resync
 	if resync <= 0 {
@@ -179,7 +177,7 @@ func Start(ctx context.Context, db *store.DB, o LiveOptions) *Live {
 
 func (l *Live) reload(ctx context.Context, first bool) {
 	wasBroken := l.Stats().Err != nil
-	err := l.Sync(ctx, l.db.Bayes(), &l.st)
+	err := l.Sync(ctx, l.repo, &l.st)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		l.log.Error("bayes: classifier off, Vigie scans with the other signals", "err", err)

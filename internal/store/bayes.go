@@ -7,51 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/bayes"
 )
 
 // ChannelBayes is the change channel of the statistical classifier's tables.
 const ChannelBayes = "bayes"
-
-// ErrBayesTokenizer is returned when learning into a model that another
-// tokenizer version built: the two sets of hashes cannot be mixed.
-var ErrBayesTokenizer = errors.New("store: bayes model was learned with another tokenizer version")
-
-// BayesState is the classifier's totals.
-type BayesState struct {
-	Phish, Ham int64 // messages learned
-	// Generation changes when rows are deleted (pruning, reset): a reader
-	// holding a copy must then reload it all.
-	Generation int64
-	Tokenizer  int // version of the tokenizer that built the model, 0 when empty
-}
-
-// BayesToken is one feature's counts.
-type BayesToken struct {
-	Hash       uint64
-	Phish, Ham int64
-}
-
-// BayesSample is one message to learn: its digest (the same content has
-// the same digest), its class ("phish" or "ham"; "" forgets it) and its
-// distinct feature hashes.
-type BayesSample struct {
-	Digest string
-	Class  string
-	Hashes []uint64
-	Source string // "cli", "quarantine-release", "autolearn"...
-	By     string
-}
-
-// BayesOutcome says what learning one sample did.
-type BayesOutcome string
-
-const (
-	BayesLearned   BayesOutcome = "learned"
-	BayesDuplicate BayesOutcome = "duplicate" // already learned as that class
-	BayesRelearned BayesOutcome = "relearned" // was learned as the other class
-	BayesForgotten BayesOutcome = "forgotten"
-	BayesUnknown   BayesOutcome = "unknown" // forgetting a message never learned
-)
 
 // Bayes is the classifier's repository.
 type Bayes struct{ db *DB }
@@ -59,9 +20,14 @@ type Bayes struct{ db *DB }
 // Bayes returns the classifier repository of db.
 func (db *DB) Bayes() *Bayes { return &Bayes{db: db} }
 
+var _ bayes.Repository = (*Bayes)(nil)
+
+// Watch implements bayes.Repository: the classifier's change channel.
+func (b *Bayes) Watch(ctx context.Context) <-chan struct{} { return b.db.Watch(ctx, ChannelBayes) }
+
 // State returns the totals.
-func (b *Bayes) State(ctx context.Context) (BayesState, error) {
-	var s BayesState
+func (b *Bayes) State(ctx context.Context) (bayes.StoreState, error) {
+	var s bayes.StoreState
 	err := b.db.QueryRow(ctx, `SELECT phish, ham, generation, tokenizer FROM bayes_state WHERE id = 1`).
 		Scan(&s.Phish, &s.Ham, &s.Generation, &s.Tokenizer)
 	if err != nil {
@@ -82,7 +48,7 @@ func (b *Bayes) TokenCount(ctx context.Context) (int64, error) {
 // Tokens calls fn with every feature row changed after revision since (all
 // rows when since is 0) and returns the revision the caller is now up to
 // date with. Rows hold absolute counts, so reading one twice is harmless.
-func (b *Bayes) Tokens(ctx context.Context, since int64, fn func(BayesToken) error) (int64, error) {
+func (b *Bayes) Tokens(ctx context.Context, since int64, fn func(bayes.TokenRow) error) (int64, error) {
 	rev, err := b.db.Revision(ctx, ChannelBayes)
 	if err != nil {
 		return 0, err
@@ -93,7 +59,7 @@ func (b *Bayes) Tokens(ctx context.Context, since int64, fn func(BayesToken) err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t BayesToken
+		var t bayes.TokenRow
 		var h, r int64
 		if err := rows.Scan(&h, &t.Phish, &t.Ham, &r); err != nil {
 			return 0, fmt.Errorf("store: read bayes tokens: %w", err)
@@ -130,8 +96,8 @@ type delta struct{ phish, ham int64 }
 // the other class is moved (its features are taken out of the old class);
 // an empty class forgets. tokenizer is the caller's tokenizer version: an
 // empty model takes it, a model built by another version is refused.
-func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []BayesSample) ([]BayesOutcome, error) {
-	out := make([]BayesOutcome, len(samples))
+func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []bayes.Sample) ([]bayes.Outcome, error) {
+	out := make([]bayes.Outcome, len(samples))
 	now := time.Now()
 	day := now.Unix() / 86400
 	err := b.db.InTx(ctx, func(tx *Tx) error {
@@ -139,13 +105,13 @@ func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []BayesSample)
 		if err != nil {
 			return err
 		}
-		var st BayesState
+		var st bayes.StoreState
 		if err := tx.QueryRow(ctx, `SELECT phish, ham, generation, tokenizer FROM bayes_state WHERE id = 1`).
 			Scan(&st.Phish, &st.Ham, &st.Generation, &st.Tokenizer); err != nil {
 			return fmt.Errorf("store: bayes state: %w", err)
 		}
 		if st.Tokenizer != tokenizer && st.Phish+st.Ham > 0 {
-			return fmt.Errorf("%w (model %d, learner %d): reset it and learn again", ErrBayesTokenizer, st.Tokenizer, tokenizer)
+			return fmt.Errorf("%w (model %d, learner %d): reset it and learn again", bayes.ErrOtherTokenizer, st.Tokenizer, tokenizer)
 		}
 		deltas := map[uint64]delta{}
 		add := func(hs []uint64, class string, sign int64) {
@@ -181,17 +147,17 @@ func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []BayesSample)
 			}
 			switch {
 			case prev == s.Class && s.Class == "":
-				out[i] = BayesUnknown
+				out[i] = bayes.OutcomeUnknown
 				continue
 			case prev == s.Class:
-				out[i] = BayesDuplicate
+				out[i] = bayes.OutcomeDuplicate
 				continue
 			case prev != "" && s.Class == "":
-				out[i] = BayesForgotten
+				out[i] = bayes.OutcomeForgotten
 			case prev != "":
-				out[i] = BayesRelearned
+				out[i] = bayes.OutcomeRelearned
 			default:
-				out[i] = BayesLearned
+				out[i] = bayes.OutcomeLearned
 			}
 			if prev != "" {
 				add(s.Hashes, prev, -1)
@@ -224,7 +190,7 @@ func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []BayesSample)
 	return out, nil
 }
 
-func putMessage(ctx context.Context, tx *Tx, s BayesSample, prev string, now time.Time) error {
+func putMessage(ctx context.Context, tx *Tx, s bayes.Sample, prev string, now time.Time) error {
 	var err error
 	switch {
 	case s.Class == "":

@@ -247,7 +247,7 @@ func TestDecisionsTeachTheClassifier(t *testing.T) {
 	if w := f.do(t, "POST", "/api/v1/quarantine/"+pg.Entries[0].ID+"/phish", c, csrf, ""); w.Code != 200 {
 		t.Fatalf("phish: %d %s", w.Code, w.Body)
 	}
-	l := &bayes.Learner{DB: f.s.o.DB}
+	l := &bayes.Learner{Repo: f.s.o.DB.Bayes()}
 	f.s.o.Quarantine.Learner = Decisions{l}
 	if n, err := f.s.o.Quarantine.Replay(ctx, f.s.o.Quarantine.Learner); n != 1 || err != nil {
 		t.Fatalf("replay: %d %v", n, err)

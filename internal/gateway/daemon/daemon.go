@@ -137,9 +137,9 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		return nil, err
 	}
 	if cfg.Bayes.Enabled {
-		d.Bayes = bayes.Start(bg, d.DB, bayes.LiveOptions{Log: log,
+		d.Bayes = bayes.Start(bg, d.DB.Bayes(), bayes.LiveOptions{Log: log,
 			Options: bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens}})
-		d.Learner = &bayes.Learner{DB: d.DB, Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens, Log: log}
+		d.Learner = &bayes.Learner{Repo: d.DB.Bayes(), Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens, Log: log}
 	}
 	d.online = o.Authenticator
 	if d.online == nil {
