@@ -59,3 +59,16 @@ func TestDo(t *testing.T) {
 		t.Errorf("%d requests counted", c.Requests())
 	}
 }
+
+func FuzzAPIError(f *testing.F) {
+	f.Add(404, []byte(`{"error":{"code":"ErrorInvalidUser","message":"The requested user 'x' is invalid."}}`))
+	f.Add(400, []byte(`{"error":"invalid_grant","error_description":"Invalid email or User ID"}`))
+	f.Add(404, []byte(`{"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND"}}`))
+	f.Fuzz(func(t *testing.T, status int, b []byte) {
+		e := apiError(status, "https://api.example/x", b).(*Error)
+		if len(e.Msg) > 300 || e.Status != status {
+			t.Fatalf("%+v", e)
+		}
+		_ = e.Error()
+	})
+}
