@@ -82,7 +82,7 @@ func runSuppliersList(ctx context.Context, args []string, stdout, stderr io.Writ
 				last = d
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d/%d\t%s\n", e.ID, e.Name, e.Domain, e.SIREN, n[store.BankConfirmed], n[store.BankLearned], n[store.BankPending], last)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d/%d\t%s\n", e.ID, e.Name, e.Domain, e.SIREN, n[suppliers.BankConfirmed], n[suppliers.BankLearned], n[suppliers.BankPending], last)
 	}
 	if book.Len() == 0 {
 		fmt.Fprintln(tw, c.t("(registre vide : vigie suppliers import EXPORT.csv)", "(empty register: vigie suppliers import EXPORT.csv)"))

@@ -10,7 +10,6 @@ import (
 
 	"vigie.dev/vigie/internal/invoice/invoicetest"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
 )
 
@@ -28,10 +27,10 @@ var (
 	fraudIBAN       = invoicetest.IBAN("LT", "9999900000000004")
 	hopital         = invoicetest.Party{Name: "Centre hospitalier Exemple", SIRET: invoicetest.SIRET(invoicetest.SIREN("26000001"), "0001")}
 	supplierEntries = []*suppliers.Entry{
-		{Supplier: store.Supplier{ID: 1, Name: papeterie.Name, Domain: "papeterie-fictive.example", SIREN: papeterieSIREN, SIRET: papeterie.SIRET, Country: "FR"},
-			Banks: []store.BankDetail{{SupplierID: 1, IBAN: papeterieIBAN, Status: store.BankConfirmed}}},
-		{Supplier: store.Supplier{ID: 2, Name: blanchisserie.Name, Domain: "blanchisserie-imaginaire.example", SIREN: blanchSIREN, Country: "FR"},
-			Banks: []store.BankDetail{{SupplierID: 2, IBAN: blanchIBAN, Status: store.BankLearned}}},
+		{Supplier: suppliers.Supplier{ID: 1, Name: papeterie.Name, Domain: "papeterie-fictive.example", SIREN: papeterieSIREN, SIRET: papeterie.SIRET, Country: "FR"},
+			Banks: []suppliers.BankDetail{{SupplierID: 1, IBAN: papeterieIBAN, Status: suppliers.BankConfirmed}}},
+		{Supplier: suppliers.Supplier{ID: 2, Name: blanchisserie.Name, Domain: "blanchisserie-imaginaire.example", SIREN: blanchSIREN, Country: "FR"},
+			Banks: []suppliers.BankDetail{{SupplierID: 2, IBAN: blanchIBAN, Status: suppliers.BankLearned}}},
 	}
 )
 

@@ -6,57 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/suppliers"
 )
-
-// Supplier is one entry of the supplier register.
-type Supplier struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Domain    string    `json:"domain,omitempty"`
-	SIREN     string    `json:"siren,omitempty"`
-	SIRET     string    `json:"siret,omitempty"`
-	Country   string    `json:"country,omitempty"`
-	Source    string    `json:"source"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// Bank-detail statuses.
-const (
-	BankConfirmed = "confirmed" // from the accounting export, or confirmed by a person
-	BankLearned   = "learned"   // a supplier's first IBAN, from its authenticated mail
-	BankPending   = "pending"   // a new IBAN of a supplier that had one: to be confirmed
-)
-
-// BankDetail is an IBAN seen for a supplier.
-type BankDetail struct {
-	SupplierID    int64     `json:"supplier_id"`
-	IBAN          string    `json:"iban"`
-	BIC           string    `json:"bic,omitempty"`
-	Status        string    `json:"status"`
-	FirstSeen     time.Time `json:"first_seen"`
-	LastSeen      time.Time `json:"last_seen"`
-	Seen          int64     `json:"seen"`
-	Authenticated int64     `json:"authenticated"`
-	Source        string    `json:"source"`
-	ConfirmedBy   string    `json:"confirmed_by,omitempty"`
-	ConfirmedAt   time.Time `json:"confirmed_at,omitzero"`
-}
-
-// SupplierEvent is one line of the register's audit trail.
-type SupplierEvent struct {
-	ID         int64     `json:"id"`
-	At         time.Time `json:"at"`
-	SupplierID int64     `json:"supplier_id,omitempty"`
-	Actor      string    `json:"actor"`
-	Action     string    `json:"action"`
-	Detail     string    `json:"detail,omitempty"`
-}
 
 // SuppliersChannel is the revision channel bumped by every change.
 const SuppliersChannel = "suppliers"
 
 // Suppliers is the supplier register's repository.
 type Suppliers struct{ db *DB }
+
+var (
+	_ suppliers.Repository = (*Suppliers)(nil)
+	_ suppliers.Tx         = (*SupplierTx)(nil)
+)
 
 // Suppliers returns the register of db.
 func (db *DB) Suppliers() *Suppliers { return &Suppliers{db: db} }
@@ -68,8 +31,8 @@ func (s *Suppliers) Revision(ctx context.Context) (int64, error) {
 
 const supplierCols = `id, name, domain, siren, siret, country, source, created_at`
 
-func scanSupplier(r interface{ Scan(...any) error }) (Supplier, error) {
-	var s Supplier
+func scanSupplier(r interface{ Scan(...any) error }) (suppliers.Supplier, error) {
+	var s suppliers.Supplier
 	var at int64
 	err := r.Scan(&s.ID, &s.Name, &s.Domain, &s.SIREN, &s.SIRET, &s.Country, &s.Source, &at)
 	s.CreatedAt = time.UnixMilli(at).UTC()
@@ -77,13 +40,13 @@ func scanSupplier(r interface{ Scan(...any) error }) (Supplier, error) {
 }
 
 // List returns every supplier by name.
-func (s *Suppliers) List(ctx context.Context) ([]Supplier, error) {
+func (s *Suppliers) List(ctx context.Context) ([]suppliers.Supplier, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+supplierCols+` FROM suppliers ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: suppliers: %w", err)
 	}
 	defer rows.Close()
-	var out []Supplier
+	var out []suppliers.Supplier
 	for rows.Next() {
 		x, err := scanSupplier(rows)
 		if err != nil {
@@ -98,7 +61,7 @@ const bankCols = `supplier_id, iban, bic, status, first_seen, last_seen, seen, a
 
 // BankDetails returns the IBANs of one supplier (0: of every supplier),
 // oldest first.
-func (s *Suppliers) BankDetails(ctx context.Context, supplierID int64) ([]BankDetail, error) {
+func (s *Suppliers) BankDetails(ctx context.Context, supplierID int64) ([]suppliers.BankDetail, error) {
 	q := `SELECT ` + bankCols + ` FROM supplier_bank_details`
 	var args []any
 	if supplierID != 0 {
@@ -110,9 +73,9 @@ func (s *Suppliers) BankDetails(ctx context.Context, supplierID int64) ([]BankDe
 		return nil, fmt.Errorf("store: bank details: %w", err)
 	}
 	defer rows.Close()
-	var out []BankDetail
+	var out []suppliers.BankDetail
 	for rows.Next() {
-		var b BankDetail
+		var b suppliers.BankDetail
 		var first, last, conf int64
 		if err := rows.Scan(&b.SupplierID, &b.IBAN, &b.BIC, &b.Status, &first, &last, &b.Seen, &b.Authenticated,
 			&b.Source, &b.ConfirmedBy, &conf); err != nil {
@@ -129,7 +92,7 @@ func (s *Suppliers) BankDetails(ctx context.Context, supplierID int64) ([]BankDe
 
 // Events returns a supplier's audit trail (0: the whole register's),
 // newest first, at most limit lines.
-func (s *Suppliers) Events(ctx context.Context, supplierID int64, limit int) ([]SupplierEvent, error) {
+func (s *Suppliers) Events(ctx context.Context, supplierID int64, limit int) ([]suppliers.Event, error) {
 	q := `SELECT id, at, supplier_id, actor, action, detail FROM supplier_events`
 	var args []any
 	if supplierID != 0 {
@@ -141,9 +104,9 @@ func (s *Suppliers) Events(ctx context.Context, supplierID int64, limit int) ([]
 		return nil, fmt.Errorf("store: supplier events: %w", err)
 	}
 	defer rows.Close()
-	var out []SupplierEvent
+	var out []suppliers.Event
 	for rows.Next() {
-		var e SupplierEvent
+		var e suppliers.Event
 		var at int64
 		if err := rows.Scan(&e.ID, &at, &e.SupplierID, &e.Actor, &e.Action, &e.Detail); err != nil {
 			return nil, fmt.Errorf("store: supplier events: %w", err)
@@ -161,7 +124,7 @@ type SupplierTx struct {
 }
 
 // Change runs fn in a transaction and bumps the register's revision.
-func (s *Suppliers) Change(ctx context.Context, fn func(w *SupplierTx) error) error {
+func (s *Suppliers) Change(ctx context.Context, fn func(w suppliers.Tx) error) error {
 	return s.db.InTx(ctx, func(tx *Tx) error {
 		if err := fn(&SupplierTx{tx: tx, ctx: ctx}); err != nil {
 			return err
@@ -172,7 +135,7 @@ func (s *Suppliers) Change(ctx context.Context, fn func(w *SupplierTx) error) er
 }
 
 // Add inserts a supplier and returns its id.
-func (w *SupplierTx) Add(s Supplier) (int64, error) {
+func (w *SupplierTx) Add(s suppliers.Supplier) (int64, error) {
 	var id int64
 	err := w.tx.QueryRow(w.ctx, `INSERT INTO suppliers (name, domain, siren, siret, country, source, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.Name, s.Domain, s.SIREN, s.SIRET, s.Country, s.Source,
@@ -184,7 +147,7 @@ func (w *SupplierTx) Add(s Supplier) (int64, error) {
 }
 
 // Update rewrites a supplier's identity fields.
-func (w *SupplierTx) Update(s Supplier) error {
+func (w *SupplierTx) Update(s suppliers.Supplier) error {
 	_, err := w.tx.Exec(w.ctx, `UPDATE suppliers SET name = ?, domain = ?, siren = ?, siret = ?, country = ? WHERE id = ?`,
 		s.Name, s.Domain, s.SIREN, s.SIRET, s.Country, s.ID)
 	if err != nil {
@@ -195,14 +158,14 @@ func (w *SupplierTx) Update(s Supplier) error {
 
 // Find returns the suppliers with the given SIREN (when not empty) or
 // domain (when not empty).
-func (w *SupplierTx) Find(siren, domain string) ([]Supplier, error) {
+func (w *SupplierTx) Find(siren, domain string) ([]suppliers.Supplier, error) {
 	rows, err := w.tx.Query(w.ctx, `SELECT `+supplierCols+` FROM suppliers
 		WHERE (? <> '' AND siren = ?) OR (? <> '' AND domain = ?) ORDER BY id`, siren, siren, domain, domain)
 	if err != nil {
 		return nil, fmt.Errorf("store: find supplier: %w", err)
 	}
 	defer rows.Close()
-	var out []Supplier
+	var out []suppliers.Supplier
 	for rows.Next() {
 		x, err := scanSupplier(rows)
 		if err != nil {
@@ -214,8 +177,8 @@ func (w *SupplierTx) Find(siren, domain string) ([]Supplier, error) {
 }
 
 // Bank returns one bank detail, ok false when the supplier never had it.
-func (w *SupplierTx) Bank(supplierID int64, iban string) (BankDetail, bool, error) {
-	var b BankDetail
+func (w *SupplierTx) Bank(supplierID int64, iban string) (suppliers.BankDetail, bool, error) {
+	var b suppliers.BankDetail
 	var first, last int64
 	err := w.tx.QueryRow(w.ctx, `SELECT status, first_seen, last_seen, seen, authenticated FROM supplier_bank_details
 		WHERE supplier_id = ? AND iban = ?`, supplierID, iban).Scan(&b.Status, &first, &last, &b.Seen, &b.Authenticated)
@@ -241,7 +204,7 @@ func (w *SupplierTx) CountBanks(supplierID int64) (int, error) {
 }
 
 // AddBank inserts a bank detail.
-func (w *SupplierTx) AddBank(b BankDetail) error {
+func (w *SupplierTx) AddBank(b suppliers.BankDetail) error {
 	var conf int64
 	if !b.ConfirmedAt.IsZero() {
 		conf = b.ConfirmedAt.UnixMilli()
@@ -272,7 +235,7 @@ func (w *SupplierTx) SeeBank(supplierID int64, iban string, at time.Time, authen
 // Confirm marks a bank detail confirmed by a person.
 func (w *SupplierTx) Confirm(supplierID int64, iban, by string, at time.Time) (bool, error) {
 	r, err := w.tx.Exec(w.ctx, `UPDATE supplier_bank_details SET status = ?, confirmed_by = ?, confirmed_at = ?
-		WHERE supplier_id = ? AND iban = ?`, BankConfirmed, by, at.UnixMilli(), supplierID, iban)
+		WHERE supplier_id = ? AND iban = ?`, suppliers.BankConfirmed, by, at.UnixMilli(), supplierID, iban)
 	if err != nil {
 		return false, fmt.Errorf("store: confirm bank detail of %d: %w", supplierID, err)
 	}
@@ -281,7 +244,7 @@ func (w *SupplierTx) Confirm(supplierID int64, iban, by string, at time.Time) (b
 }
 
 // Event appends a line to the audit trail.
-func (w *SupplierTx) Event(e SupplierEvent) error {
+func (w *SupplierTx) Event(e suppliers.Event) error {
 	_, err := w.tx.Exec(w.ctx, `INSERT INTO supplier_events (at, supplier_id, actor, action, detail) VALUES (?, ?, ?, ?, ?)`,
 		e.At.UnixMilli(), e.SupplierID, e.Actor, e.Action, e.Detail)
 	if err != nil {
@@ -292,7 +255,7 @@ func (w *SupplierTx) Event(e SupplierEvent) error {
 
 // AddEvent appends a line to the audit trail outside a change of the
 // register (an alert sent).
-func (s *Suppliers) AddEvent(ctx context.Context, e SupplierEvent) error {
+func (s *Suppliers) AddEvent(ctx context.Context, e suppliers.Event) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO supplier_events (at, supplier_id, actor, action, detail) VALUES (?, ?, ?, ?, ?)`,
 		e.At.UnixMilli(), e.SupplierID, e.Actor, e.Action, e.Detail)
 	if err != nil {

@@ -16,25 +16,24 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/auth"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
 )
 
 // Entry is a supplier with its bank details.
 type Entry struct {
-	store.Supplier
-	Banks []store.BankDetail `json:"bank_details"`
+	Supplier
+	Banks []BankDetail `json:"bank_details"`
 }
 
 // Bank returns the supplier's bank detail for an IBAN.
-func (e *Entry) Bank(iban string) (store.BankDetail, bool) {
+func (e *Entry) Bank(iban string) (BankDetail, bool) {
 	for _, b := range e.Banks {
 		if b.IBAN == iban {
 			return b, true
 		}
 	}
-	return store.BankDetail{}, false
+	return BankDetail{}, false
 }
 
 // Known reports whether an IBAN is one the supplier is paid on: confirmed,
@@ -42,13 +41,13 @@ func (e *Entry) Bank(iban string) (store.BankDetail, bool) {
 // not known: it is the change a person has to confirm.
 func (e *Entry) Known(iban string) bool {
 	b, ok := e.Bank(iban)
-	return ok && b.Status != store.BankPending
+	return ok && b.Status != BankPending
 }
 
 // HasKnown reports whether the supplier has any known IBAN.
 func (e *Entry) HasKnown() bool {
 	for _, b := range e.Banks {
-		if b.Status != store.BankPending {
+		if b.Status != BankPending {
 			return true
 		}
 	}
@@ -63,7 +62,7 @@ func (e *Entry) Countries() []string {
 		out = append(out, e.Country)
 	}
 	for _, b := range e.Banks {
-		if b.Status != store.BankPending && !contains(out, b.IBAN[:2]) {
+		if b.Status != BankPending && !contains(out, b.IBAN[:2]) {
 			out = append(out, b.IBAN[:2])
 		}
 	}
@@ -220,7 +219,7 @@ func contains(list []string, s string) bool {
 }
 
 // Load reads the whole register.
-func Load(ctx context.Context, s *store.Suppliers) (*Book, error) {
+func Load(ctx context.Context, s Repository) (*Book, error) {
 	rev, err := s.Revision(ctx)
 	if err != nil {
 		return nil, err
@@ -254,7 +253,7 @@ func Load(ctx context.Context, s *store.Suppliers) (*Book, error) {
 // so a slow or unreachable store never holds a message up; a failed
 // refresh keeps the last good snapshot.
 type Cache struct {
-	Store *store.Suppliers
+	Store Repository
 	Log   *slog.Logger
 	// Every is how often the revision is checked (2 s when zero).
 	Every time.Duration

@@ -6,16 +6,15 @@ import (
 	"text/tabwriter"
 
 	"vigie.dev/vigie/internal/invoice"
-	"vigie.dev/vigie/internal/store"
 )
 
 func statusFR(s string) string {
 	switch s {
-	case store.BankConfirmed:
+	case BankConfirmed:
 		return "confirmé"
-	case store.BankLearned:
+	case BankLearned:
 		return "appris"
-	case store.BankPending:
+	case BankPending:
 		return "À CONFIRMER"
 	}
 	return s

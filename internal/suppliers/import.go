@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/invoice"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/textmatch"
 )
 
@@ -224,7 +223,7 @@ type ImportReport struct {
 func (r *Register) Import(ctx context.Context, rows []Row, file, by string) (ImportReport, error) {
 	rep := ImportReport{Rows: len(rows)}
 	at := r.now()
-	err := r.Store.Change(ctx, func(w *store.SupplierTx) error {
+	err := r.Store.Change(ctx, func(w Tx) error {
 		rep = ImportReport{Rows: len(rows)}
 		for _, row := range rows {
 			siren := invoice.SIRENOf(row.SIRET)
@@ -232,7 +231,7 @@ func (r *Register) Import(ctx context.Context, rows []Row, file, by string) (Imp
 			if err != nil {
 				return err
 			}
-			var sup *store.Supplier
+			var sup *Supplier
 			for i := range cands {
 				if cands[i].SIREN == siren {
 					sup = &cands[i]
@@ -240,7 +239,7 @@ func (r *Register) Import(ctx context.Context, rows []Row, file, by string) (Imp
 				}
 			}
 			if sup == nil {
-				ns := store.Supplier{Name: row.Name, Domain: row.Domain, SIREN: siren, Country: row.Country, Source: "import", CreatedAt: at}
+				ns := Supplier{Name: row.Name, Domain: row.Domain, SIREN: siren, Country: row.Country, Source: "import", CreatedAt: at}
 				if len(row.SIRET) == 14 {
 					ns.SIRET = row.SIRET
 				}
@@ -261,20 +260,20 @@ func (r *Register) Import(ctx context.Context, rows []Row, file, by string) (Imp
 				}
 			}
 			b, ok, err := w.Bank(sup.ID, row.IBAN)
-			if err == nil && (!ok || b.Status != store.BankConfirmed) {
-				err = w.Event(store.SupplierEvent{At: at, SupplierID: sup.ID, Actor: by, Action: "import",
+			if err == nil && (!ok || b.Status != BankConfirmed) {
+				err = w.Event(Event{At: at, SupplierID: sup.ID, Actor: by, Action: "import",
 					Detail: fmt.Sprintf("%s, %s:%d", invoice.FormatIBAN(row.IBAN), file, row.Line)})
 			}
 			switch {
 			case err != nil:
 				return err
 			case !ok:
-				if err := w.AddBank(store.BankDetail{SupplierID: sup.ID, IBAN: row.IBAN, BIC: row.BIC, Status: store.BankConfirmed,
+				if err := w.AddBank(BankDetail{SupplierID: sup.ID, IBAN: row.IBAN, BIC: row.BIC, Status: BankConfirmed,
 					FirstSeen: at, LastSeen: at, Source: fmt.Sprintf("import:%s:%d", file, row.Line), ConfirmedBy: by, ConfirmedAt: at}); err != nil {
 					return err
 				}
 				rep.NewIBANs++
-			case b.Status != store.BankConfirmed:
+			case b.Status != BankConfirmed:
 				if _, err := w.Confirm(sup.ID, row.IBAN, by, at); err != nil {
 					return err
 				}
@@ -283,7 +282,7 @@ func (r *Register) Import(ctx context.Context, rows []Row, file, by string) (Imp
 				rep.Unchanged++
 			}
 		}
-		return w.Event(store.SupplierEvent{At: at, Actor: by, Action: "import",
+		return w.Event(Event{At: at, Actor: by, Action: "import",
 			Detail: fmt.Sprintf("%s : %d lignes, %d fournisseurs nouveaux, %d IBAN nouveaux, %d confirmés", file, rep.Rows,
 				rep.NewSuppliers, rep.NewIBANs, rep.Confirmed)})
 	})

@@ -9,13 +9,12 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/invoice"
-	"vigie.dev/vigie/internal/store"
 )
 
 // Register changes the supplier register; every change is journaled in
 // its audit trail with who made it and why.
 type Register struct {
-	Store *store.Suppliers
+	Store Repository
 	Now   func() time.Time
 }
 
@@ -59,13 +58,13 @@ func (r *Register) Learn(ctx context.Context, s Sighting) (Outcome, error) {
 		return out, nil
 	}
 	at := r.now()
-	err := r.Store.Change(ctx, func(w *store.SupplierTx) error {
+	err := r.Store.Change(ctx, func(w Tx) error {
 		out = Outcome{}
 		cands, err := w.Find(s.SIREN, s.Domain)
 		if err != nil {
 			return err
 		}
-		var sup *store.Supplier
+		var sup *Supplier
 		for i := range cands {
 			if cands[i].Domain == s.Domain || sup == nil && (s.SIREN != "" && cands[i].SIREN == s.SIREN) {
 				sup = &cands[i]
@@ -74,14 +73,14 @@ func (r *Register) Learn(ctx context.Context, s Sighting) (Outcome, error) {
 		if sup != nil && sup.Domain != s.Domain {
 			vouched := false
 			for _, iban := range s.IBANs {
-				if b, ok, _ := w.Bank(sup.ID, iban); ok && b.Status != store.BankPending {
+				if b, ok, _ := w.Bank(sup.ID, iban); ok && b.Status != BankPending {
 					vouched = true
 				}
 			}
 			if !vouched {
 				out.SupplierID = sup.ID
 				out.Refused = "SIREN of a supplier known under another domain, without its known IBAN"
-				return w.Event(store.SupplierEvent{At: at, SupplierID: sup.ID, Actor: "gateway", Action: "learn-refused",
+				return w.Event(Event{At: at, SupplierID: sup.ID, Actor: "gateway", Action: "learn-refused",
 					Detail: fmt.Sprintf("%s (%s) : SIREN %s sans IBAN connu, message %s", s.Domain, s.Name, s.SIREN, s.MessageID)})
 			}
 			if sup.Domain == "" {
@@ -92,7 +91,7 @@ func (r *Register) Learn(ctx context.Context, s Sighting) (Outcome, error) {
 			}
 		}
 		if sup == nil {
-			ns := store.Supplier{Name: s.Name, Domain: s.Domain, SIREN: s.SIREN, SIRET: s.SIRET, Country: s.Country,
+			ns := Supplier{Name: s.Name, Domain: s.Domain, SIREN: s.SIREN, SIRET: s.SIRET, Country: s.Country,
 				Source: "mail", CreatedAt: at}
 			if ns.Name == "" {
 				ns.Name = s.Domain
@@ -103,7 +102,7 @@ func (r *Register) Learn(ctx context.Context, s Sighting) (Outcome, error) {
 			}
 			ns.ID = id
 			sup, out.Created = &ns, true
-			if err := w.Event(store.SupplierEvent{At: at, SupplierID: id, Actor: "gateway", Action: "learn-supplier",
+			if err := w.Event(Event{At: at, SupplierID: id, Actor: "gateway", Action: "learn-supplier",
 				Detail: fmt.Sprintf("%s, message %s", s.Domain, s.MessageID)}); err != nil {
 				return err
 			}
@@ -127,21 +126,21 @@ func (r *Register) Learn(ctx context.Context, s Sighting) (Outcome, error) {
 			if err != nil {
 				return err
 			}
-			status := store.BankLearned
+			status := BankLearned
 			if n > 0 {
-				status = store.BankPending
+				status = BankPending
 				out.Pending = append(out.Pending, iban)
 			}
 			bic := ""
 			if len(s.IBANs) == 1 {
 				bic = s.BIC
 			}
-			if err := w.AddBank(store.BankDetail{SupplierID: sup.ID, IBAN: iban, BIC: bic, Status: status, FirstSeen: at,
+			if err := w.AddBank(BankDetail{SupplierID: sup.ID, IBAN: iban, BIC: bic, Status: status, FirstSeen: at,
 				LastSeen: at, Seen: 1, Authenticated: 1, Source: "mail:" + s.MessageID}); err != nil {
 				return err
 			}
 			out.NewIBANs = append(out.NewIBANs, iban)
-			if err := w.Event(store.SupplierEvent{At: at, SupplierID: sup.ID, Actor: "gateway", Action: "iban-" + status,
+			if err := w.Event(Event{At: at, SupplierID: sup.ID, Actor: "gateway", Action: "iban-" + status,
 				Detail: fmt.Sprintf("%s, message %s", invoice.FormatIBAN(iban), s.MessageID)}); err != nil {
 				return err
 			}
@@ -196,7 +195,7 @@ func (r *Register) Confirm(ctx context.Context, supplierID int64, iban, by, why 
 		return errors.New("suppliers: confirm: who confirms is required")
 	}
 	at := r.now()
-	return r.Store.Change(ctx, func(w *store.SupplierTx) error {
+	return r.Store.Change(ctx, func(w Tx) error {
 		ok, err := w.Confirm(supplierID, iban, by, at)
 		if err != nil {
 			return err
@@ -204,19 +203,19 @@ func (r *Register) Confirm(ctx context.Context, supplierID int64, iban, by, why 
 		if !ok {
 			return fmt.Errorf("%w: IBAN %s of supplier %d", ErrNotFound, invoice.MaskIBAN(iban), supplierID)
 		}
-		return w.Event(store.SupplierEvent{At: at, SupplierID: supplierID, Actor: by, Action: "confirm",
+		return w.Event(Event{At: at, SupplierID: supplierID, Actor: by, Action: "confirm",
 			Detail: strings.TrimSpace(invoice.FormatIBAN(iban) + " " + why)})
 	})
 }
 
 // History is a supplier with its bank details and audit trail.
 type History struct {
-	Entry  *Entry                `json:"supplier"`
-	Events []store.SupplierEvent `json:"events"`
+	Entry  *Entry  `json:"supplier"`
+	Events []Event `json:"events"`
 }
 
 // HistoryOf returns a supplier's history.
-func HistoryOf(ctx context.Context, s *store.Suppliers, e *Entry) (History, error) {
+func HistoryOf(ctx context.Context, s Repository, e *Entry) (History, error) {
 	ev, err := s.Events(ctx, e.ID, 200)
 	return History{Entry: e, Events: ev}, err
 }

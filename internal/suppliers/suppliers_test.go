@@ -1,4 +1,4 @@
-package suppliers
+package suppliers_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigie.dev/vigie/internal/suppliers"
 
 	"vigie.dev/vigie/internal/invoice/invoicetest"
 	"vigie.dev/vigie/internal/store"
@@ -24,10 +26,10 @@ func TestImportLearnConfirm(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
-		reg := &Register{Store: db.Suppliers(), Now: func() time.Time { return now }}
+		reg := &suppliers.Register{Store: db.Suppliers(), Now: func() time.Time { return now }}
 		csv := "Fournisseur;SIRET;IBAN;Domaine\n" +
 			"Papeterie Fictive SARL;" + siret + ";" + invoicetest.IBAN("FR", "99999000010000000000001") + ";factures@papeterie-fictive.example\n"
-		rows, err := ParseCSV(strings.NewReader(csv))
+		rows, err := suppliers.ParseCSV(strings.NewReader(csv))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,21 +39,21 @@ func TestImportLearnConfirm(t *testing.T) {
 		}
 		// The same supplier's authenticated mail with a new IBAN: pending.
 		now = now.Add(time.Hour)
-		out, err := reg.Learn(ctx, Sighting{Domain: "papeterie-fictive.example", SIREN: siren, IBANs: []string{ibanOld, ibanNew}, MessageID: "m1@x"})
+		out, err := reg.Learn(ctx, suppliers.Sighting{Domain: "papeterie-fictive.example", SIREN: siren, IBANs: []string{ibanOld, ibanNew}, MessageID: "m1@x"})
 		if err != nil || out.Created || len(out.Pending) != 1 || out.Pending[0] != ibanNew {
 			t.Fatalf("learn: %+v %v", out, err)
 		}
 		// A look-alike domain claiming the SIREN without a known IBAN: refused.
-		out, err = reg.Learn(ctx, Sighting{Domain: "papeterie-fictlve.example", SIREN: siren, IBANs: []string{ibanLent}, MessageID: "m2@x"})
+		out, err = reg.Learn(ctx, suppliers.Sighting{Domain: "papeterie-fictlve.example", SIREN: siren, IBANs: []string{ibanLent}, MessageID: "m2@x"})
 		if err != nil || out.Refused == "" || len(out.NewIBANs) != 0 {
 			t.Fatalf("look-alike learned: %+v %v", out, err)
 		}
 		// A new supplier's first IBAN is learned.
-		out, err = reg.Learn(ctx, Sighting{Domain: "fournisseur-neuf.example", Name: "Fournisseur Neuf", IBANs: []string{ibanLent}, MessageID: "m3@x"})
+		out, err = reg.Learn(ctx, suppliers.Sighting{Domain: "fournisseur-neuf.example", Name: "Fournisseur Neuf", IBANs: []string{ibanLent}, MessageID: "m3@x"})
 		if err != nil || !out.Created || len(out.NewIBANs) != 1 || len(out.Pending) != 0 {
 			t.Fatalf("new supplier: %+v %v", out, err)
 		}
-		book, err := Load(ctx, db.Suppliers())
+		book, err := suppliers.Load(ctx, db.Suppliers())
 		if err != nil || book.Len() != 2 {
 			t.Fatalf("book: %v %d", err, book.Len())
 		}
@@ -59,7 +61,7 @@ func TestImportLearnConfirm(t *testing.T) {
 		if !e.Known(ibanOld) || e.Known(ibanNew) || e.Countries()[0] != "FR" {
 			t.Errorf("entry %+v", e)
 		}
-		if b, _ := e.Bank(ibanOld); b.Seen != 1 || b.Authenticated != 1 || b.Status != store.BankConfirmed {
+		if b, _ := e.Bank(ibanOld); b.Seen != 1 || b.Authenticated != 1 || b.Status != suppliers.BankConfirmed {
 			t.Errorf("old IBAN %+v", b)
 		}
 		if book.Lookalike("papeterie-fictlve.example") != e || book.Lookalike("papeterie-fictive.example") != nil ||
@@ -69,20 +71,20 @@ func TestImportLearnConfirm(t *testing.T) {
 		if book.ByName("PAPETERIE FICTIVE") != e || book.ByName("Papeterie") != nil {
 			t.Error("names")
 		}
-		if got, err := Resolve(book, siret); err != nil || got != e {
+		if got, err := suppliers.Resolve(book, siret); err != nil || got != e {
 			t.Errorf("resolve by SIRET: %v", err)
 		}
-		if _, err := Resolve(book, "personne"); !errors.Is(err, ErrNotFound) {
+		if _, err := suppliers.Resolve(book, "personne"); !errors.Is(err, suppliers.ErrNotFound) {
 			t.Errorf("resolve unknown: %v", err)
 		}
 		if err := reg.Confirm(ctx, e.ID, ibanNew, "bob", "appel au 01 02 03 04 05"); err != nil {
 			t.Fatal(err)
 		}
-		book, _ = Load(ctx, db.Suppliers())
+		book, _ = suppliers.Load(ctx, db.Suppliers())
 		if e := book.ByDomain("papeterie-fictive.example")[0]; !e.Known(ibanNew) {
 			t.Error("confirmed IBAN not known")
 		}
-		h, err := HistoryOf(ctx, db.Suppliers(), e)
+		h, err := suppliers.HistoryOf(ctx, db.Suppliers(), e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,11 +96,11 @@ func TestImportLearnConfirm(t *testing.T) {
 			t.Errorf("events %v", actions)
 		}
 		// The cache sees a change through the revision, in the background.
-		c := &Cache{Store: db.Suppliers(), Every: time.Nanosecond}
+		c := &suppliers.Cache{Store: db.Suppliers(), Every: time.Nanosecond}
 		if c.Book(ctx).Len() != 2 {
 			t.Error("cache")
 		}
-		if _, err := reg.Learn(ctx, Sighting{Domain: "troisieme.example", IBANs: []string{invoicetest.IBAN("BE", "999000000001")}, MessageID: "m4@x"}); err != nil {
+		if _, err := reg.Learn(ctx, suppliers.Sighting{Domain: "troisieme.example", IBANs: []string{invoicetest.IBAN("BE", "999000000001")}, MessageID: "m4@x"}); err != nil {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(30 * time.Second)
@@ -116,8 +118,8 @@ func TestParseCSVErrors(t *testing.T) {
 		"Papeterie Fictive," + siret + "," + ibanOld + "\n" +
 		"," + siret[:13] + string('0'+(siret[13]-'0'+1)%10) + "," + ibanOld[:len(ibanOld)-1] + "0\n" +
 		"Trop Court,123," + ibanOld[:20] + "\n"
-	_, err := ParseCSV(strings.NewReader(bad))
-	var ie *ImportError
+	_, err := suppliers.ParseCSV(strings.NewReader(bad))
+	var ie *suppliers.ImportError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err %v", err)
 	}
@@ -132,7 +134,7 @@ func TestParseCSVErrors(t *testing.T) {
 	if !strings.Contains(ie.Message("en"), "line 4: invalid IBAN (length for its country)") {
 		t.Errorf("en: %s", ie.Message("en"))
 	}
-	if _, err := ParseCSV(strings.NewReader("nom;iban\nx;y\n")); err == nil || !strings.Contains(err.(*ImportError).Message("fr"), "colonne manquante : « siret »") {
+	if _, err := suppliers.ParseCSV(strings.NewReader("nom;iban\nx;y\n")); err == nil || !strings.Contains(err.(*suppliers.ImportError).Message("fr"), "colonne manquante : « siret »") {
 		t.Errorf("missing column: %v", err)
 	}
 }
@@ -141,6 +143,6 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add("Fournisseur;SIRET;IBAN\nA;" + siret + ";" + ibanOld + "\n")
 	f.Add("supplier,siret,iban,bic\n\"a\"\"b\",1,2,3\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = ParseCSV(strings.NewReader(s))
+		_, _ = suppliers.ParseCSV(strings.NewReader(s))
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 )
 
 // Deliverer sends a message: the gateway's next hop.
@@ -196,7 +195,7 @@ func (w *Watcher) alert(ctx context.Context, m *message.Message, v *scan.Verdict
 		sid = entries[0].ID
 	}
 	record := func(action, detail string) {
-		if err := w.Register.Store.AddEvent(ctx, store.SupplierEvent{At: time.Now().UTC(), SupplierID: sid, Actor: "gateway",
+		if err := w.Register.Store.AddEvent(ctx, Event{At: time.Now().UTC(), SupplierID: sid, Actor: "gateway",
 			Action: action, Detail: detail}); err != nil {
 			w.Log.Error("supplier register: alert not recorded", "err", err)
 		}

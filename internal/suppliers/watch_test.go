@@ -102,7 +102,7 @@ func TestWatcherLearnsAndAlerts(t *testing.T) {
 		if b, _ := e.Bank(old); b.Seen != 1 || b.Authenticated != 1 {
 			t.Errorf("genuine invoice not counted: %+v", b)
 		}
-		if b, ok := e.Bank(changed); !ok || b.Status != store.BankPending {
+		if b, ok := e.Bank(changed); !ok || b.Status != suppliers.BankPending {
 			t.Errorf("changed IBAN: %+v %v", b, ok)
 		}
 		// Still flagged after learning: pending is not known.
