@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/emersion/go-msgauth/authres"
-
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // maxARCInstances is the highest instance allowed (RFC 8617 §4.2.1).
@@ -197,18 +196,20 @@ func rawHFields(fields []rawField) []hfield {
 }
 
 // ARCResults returns the authentication results that the newest trusted
-// sealer recorded in its ARC-Authentication-Results, and whether there are
-// any. A trusted sealer is a seal d= equal to an entry of trustedSealers, or
-// a subdomain of an entry written "*.example.com". Source is
-// "arc:<sealer>".
+// sealer recorded in its ARC-Authentication-Results (RFC 8617 §4.1.1), and
+// whether there are any. A trusted sealer is an ARC-Seal whose d= matches
+// an entry of trustedSealers (urlx.MatchName: a name, or "*.example.com"
+// for its subdomains). Source is "arc:<sealer>", ARCSealers the d= of every
+// seal, oldest first.
 //
 // The chain must be intact from that sealer to the newest set: every set
 // complete, instances 1..N, and every later seal cv=pass. The sealer's own
 // cv may be "fail": it then vouched for its own results while saying the
 // hops before it were broken, which is what a mailing list receiving
-// already-modified mail does. This function does no cryptography (it works
-// on a parsed header, e.g. a stored message); at the door, callers must
-// also require Checker.Check's Results.ARC to be Pass.
+// already-modified mail does. ARC is what the sealer recorded (its arc=
+// result, else its cv). This function does no cryptography: for a stored
+// message the trace is all there is; at the door, callers must also
+// require Checker.Check's Results.ARC to be Pass.
 func ARCResults(h message.Header, trustedSealers []string) (Results, bool) {
 	ch := parseARCChain(headerFields(h))
 	if !ch.complete {
@@ -217,90 +218,21 @@ func ARCResults(h message.Header, trustedSealers []string) (Results, bool) {
 	for k := len(ch.sets) - 1; k >= 0; k-- {
 		s := ch.sets[k]
 		d := strings.ToLower(strings.Trim(s.sealTags["d"], fws))
-		if !domainListed(d, trustedSealers) {
+		if !urlx.MatchName(trustedSealers, d) {
 			if s.sealTags["cv"] != "pass" {
 				return Results{}, false // broken after any trusted sealer
 			}
 			continue
 		}
-		r, ok := resultsFromAR(s.aarPayload)
-		if !ok {
-			return Results{}, false
-		}
-		r.Source = "arc:" + d
+		_, mrs, _ := ParseAuthResults(s.aarPayload)
+		r := Results{Source: "arc:" + d}
+		r.Merge(mrs)
 		if r.ARC == "" {
 			// What the sealer found before it: its cv (RFC 8617 §4.1.3).
 			r.ARC = Norm(s.sealTags["cv"])
 		}
 		r.ARCSealers = ch.sealers()
-		return r, true
+		return r, r.Known()
 	}
 	return Results{}, false
-}
-
-// domainListed reports whether d is in list, where "*.example.com" matches
-// subdomains of example.com.
-func domainListed(d string, list []string) bool {
-	d = strings.TrimSuffix(strings.ToLower(d), ".")
-	if d == "" {
-		return false
-	}
-	for _, l := range list {
-		l = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(l)), ".")
-		if rest, ok := strings.CutPrefix(l, "*."); ok {
-			if strings.HasSuffix(d, "."+rest) {
-				return true
-			}
-		} else if d == l {
-			return true
-		}
-	}
-	return false
-}
-
-// resultsFromAR reads an Authentication-Results payload ("authserv-id;
-// method=result ...", RFC 8601 §2.2) into Results. It is not Parse-safe on
-// its own input sizes; callers bound them.
-func resultsFromAR(payload string) (Results, bool) {
-	if len(payload) > 64<<10 {
-		return Results{}, false
-	}
-	_, res, err := authres.Parse(payload)
-	if err != nil && len(res) == 0 {
-		return Results{}, false
-	}
-	var r Results
-	for _, x := range res {
-		switch x := x.(type) {
-		case *authres.SPFResult:
-			if x.Helo != "" && x.From == "" {
-				r.HELOSPF = Norm(string(x.Value))
-				r.HELODomain = x.Helo
-				continue
-			}
-			r.SPF = Norm(string(x.Value))
-			r.SPFDomain = domainOf(x.From)
-		case *authres.DKIMResult:
-			d := x.Domain
-			if d == "" {
-				d = domainOf(x.Identifier)
-			}
-			r.DKIM = append(r.DKIM, DKIMResult{Domain: strings.ToLower(d), Result: Norm(string(x.Value)), Reason: x.Reason})
-		case *authres.ARCResult:
-			r.ARC = Norm(string(x.Value))
-		case *authres.DMARCResult:
-			r.DMARC = Norm(string(x.Value))
-			r.DMARCDomain = strings.ToLower(x.From)
-		}
-	}
-	return r, true
-}
-
-// domainOf returns the lower-cased domain of an address or domain.
-func domainOf(s string) string {
-	s = strings.Trim(s, "<> ")
-	if i := strings.LastIndexByte(s, '@'); i >= 0 {
-		s = s[i+1:]
-	}
-	return strings.ToLower(strings.TrimSuffix(s, "."))
 }

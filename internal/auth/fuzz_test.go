@@ -108,14 +108,38 @@ func FuzzSPFRecord(f *testing.F) {
 	})
 }
 
-// FuzzAuthResults checks reading an Authentication-Results payload and
-// that formatted results can always be read back.
+// FuzzAuthResults checks the one Authentication-Results reader: it keeps
+// its bounds, never returns nothing without an error, and what it reads
+// merges into Results that can always be written back. Received-SPF is
+// read with the same tokenizer.
 func FuzzAuthResults(f *testing.F) {
-	f.Add("mx.google.com; dkim=pass header.i=@ietf.org header.s=ietf1; spf=pass smtp.mailfrom=a@ietf.org; dmarc=fail (p=NONE) header.from=stalw.art")
-	f.Add("x; none")
+	for _, s := range []string{
+		"mx.google.com; dkim=pass header.i=@ietf.org header.s=ietf1; spf=pass smtp.mailfrom=a@ietf.org; dmarc=fail (p=NONE) header.from=stalw.art",
+		"x; none",
+		"spf=pass (sender IP is 198.51.100.55) smtp.mailfrom=mg.example.com; dkim=pass (signature was verified) header.d=mg.example.com;dmarc=bestguesspass action=none header.from=mg.example.com;compauth=pass reason=109",
+		`lists.example.com; dkim=fail reason="signature verification failed" (1024-bit key; unprotected) header.d=example.be header.b="R2fp79iK"; dkim-atps=neutral`,
+		"mx.example.net 1; dkim/1 = pass (good (nested)) header.d = example.org ; spf=none",
+		"Pass (mx: domain of a@b.example designates 192.0.2.1 as permitted sender) receiver=mx; client-ip=192.0.2.1; envelope-from=<a@b.example>; helo=b.example;",
+		`a; b="\"; c=(`,
+	} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r, _ := resultsFromAR(s)
-		FormatAuthResults(s, r)
+		id, res, err := ParseAuthResults(s)
+		if err == nil && len(res) == 0 && id == "" {
+			t.Fatal("no error, no authserv-id and no result")
+		}
+		if len(res) > maxMethods {
+			t.Fatalf("%d results", len(res))
+		}
+		var r Results
+		r.Merge(res)
+		r.Merge(res)
+		if len(r.DKIM) > maxMethods {
+			t.Fatalf("%d DKIM results kept", len(r.DKIM))
+		}
+		FormatAuthResults(id, r)
+		ParseReceivedSPF(s)
 	})
 }
 

@@ -60,8 +60,7 @@ func trustedResults(t received.Trust, sealers []string, m *message.Message, hops
 		return r, true
 	}
 	if len(sealers) > 0 {
-		t.AuthServIDs = sealers
-		if r, ok := t.ARCResults(m.Header); ok {
+		if r, ok := auth.ARCResults(m.Header, sealers); ok {
 			return r, true
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"vigie.dev/vigie/internal/received"
+	"vigie.dev/vigie/internal/auth"
 )
 
 // OwnField reports whether an incoming header field is one only Vigie may
@@ -20,7 +20,7 @@ func OwnField(name, value, authservID string) bool {
 	if authservID == "" || !strings.EqualFold(name, "Authentication-Results") {
 		return false
 	}
-	id, _, _ := received.ParseAuthResults(strings.TrimSpace(value))
+	id, _, _ := auth.ParseAuthResults(strings.TrimSpace(value))
 	return strings.EqualFold(id, authservID)
 }
 

@@ -29,35 +29,26 @@ func FuzzParseReceived(f *testing.F) {
 	})
 }
 
-func FuzzParseAuthResults(f *testing.F) {
+// FuzzResults runs what every stored message goes through — the trust
+// walk and the reading of the fields trusted relays wrote — on hostile
+// values (the reader itself is fuzzed in package auth).
+func FuzzResults(f *testing.F) {
 	for _, s := range []string{
 		"spf=pass (sender IP is 198.51.100.55) smtp.mailfrom=mg.example.com; dkim=pass (signature was verified) header.d=mg.example.com;dmarc=bestguesspass action=none header.from=mg.example.com;compauth=pass reason=109",
 		`lists.example.com; dkim=fail reason="signature verification failed" (1024-bit key; unprotected) header.d=example.be header.b="R2fp79iK"; dkim-atps=neutral`,
-		"mx.example.net 1; dkim/1 = pass (good (nested)) header.d = example.org ; spf=none",
 		"mx.example.net; none",
 		`a; b="\"; c=(`,
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		id, res, err := ParseAuthResults(v)
-		if err == nil && len(res) == 0 && id == "" {
-			t.Fatal("no error, no authserv-id and no result")
-		}
-		if len(res) > maxMethods {
-			t.Fatalf("%d results", len(res))
-		}
-		// The whole path used on every message must not panic either.
 		h := message.Header{Fields: []message.Field{
 			{Name: "Authentication-Results", Value: v, Raw: v},
-			{Name: "ARC-Authentication-Results", Value: "i=1; " + v, Raw: "i=1; " + v},
-			{Name: "ARC-Seal", Value: "i=1; cv=none; d=x", Raw: "i=1; cv=none; d=x"},
 			{Name: "Received-SPF", Value: v, Raw: v},
 			{Name: "Received", Value: "from a (a [192.0.2.1]) by mx.example; " + v, Raw: "from a (a [192.0.2.1]) by mx.example; " + v},
 		}}
 		tr := Trust{Hosts: []string{"mx.example"}, AuthServIDs: []string{"*"}, NoAuthServID: true}
 		hops := Chain(h)
 		tr.Results(h, hops, tr.Context(hops))
-		tr.ARCResults(h)
 	})
 }

@@ -3,6 +3,8 @@ package received
 import (
 	"net/netip"
 	"strings"
+
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // clientClass is what a hop's client is to the trusted side.
@@ -135,29 +137,7 @@ func (t Trust) inNetworks(a netip.Addr) bool {
 }
 
 func (t Trust) matchHost(name string) bool {
-	return matchName(t.Hosts, name)
-}
-
-// matchName reports whether name equals one of the patterns, or is a
-// subdomain of a "*.domain" pattern; case is ignored, as is a final dot.
-func matchName(patterns []string, name string) bool {
-	name = strings.TrimSuffix(name, ".")
-	if name == "" {
-		return false
-	}
-	for _, p := range patterns {
-		if suffix, ok := strings.CutPrefix(p, "*"); ok {
-			// suffix is ".domain": name must be longer than it.
-			if len(name) > len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix) {
-				return true
-			}
-			continue
-		}
-		if strings.EqualFold(strings.TrimSuffix(p, "."), name) {
-			return true
-		}
-	}
-	return false
+	return urlx.MatchName(t.Hosts, name)
 }
 
 // shared is the RFC 6598 shared address space (carrier-grade NAT), used

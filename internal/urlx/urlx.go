@@ -47,6 +47,31 @@ func IsIP(host string) bool {
 	return err == nil
 }
 
+// MatchName reports whether name equals one of the patterns, or is a
+// subdomain of a "*.domain" pattern ("*" alone matches any name); case is
+// ignored, as are a final dot and blanks around a pattern. Trusted relays,
+// authserv-ids and ARC sealers are listed so.
+func MatchName(patterns []string, name string) bool {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return false
+	}
+	for _, p := range patterns {
+		p = strings.TrimSpace(p)
+		if suffix, ok := strings.CutPrefix(p, "*"); ok {
+			// suffix is ".domain": name must be longer than it.
+			if len(name) > len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix) {
+				return true
+			}
+			continue
+		}
+		if strings.EqualFold(strings.TrimSuffix(p, "."), name) {
+			return true
+		}
+	}
+	return false
+}
+
 // InDomain reports whether host is domain or one of its subdomains.
 func InDomain(host, domain string) bool {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))

@@ -42,3 +42,25 @@ func TestICANNDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchName(t *testing.T) {
+	for _, c := range []struct {
+		patterns []string
+		name     string
+		want     bool
+	}{
+		{[]string{"*.outlook.com"}, "HE1EUR04FT028.mail.protection.OUTLOOK.COM", true},
+		{[]string{"*.outlook.com"}, "outlook.com", false},
+		{[]string{"*.outlook.com"}, "evil-outlook.com", false},
+		{[]string{"mail.example.de"}, "MAIL.example.de.", true},
+		{[]string{"mail.example.de"}, "x.mail.example.de", false},
+		{nil, "a", false},
+		{[]string{"*.a"}, "", false},
+		{[]string{"*"}, "any.example", true},
+		{[]string{" lists.example.org "}, "lists.example.org", true},
+	} {
+		if got := MatchName(c.patterns, c.name); got != c.want {
+			t.Errorf("MatchName(%q, %q) = %v", c.patterns, c.name, got)
+		}
+	}
+}

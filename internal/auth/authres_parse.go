@@ -1,4 +1,4 @@
-package received
+package auth
 
 import (
 	"errors"
@@ -7,7 +7,8 @@ import (
 )
 
 // maxAuthResLen bounds the Authentication-Results value parsed; longer values
-// are cut. maxMethods bounds the results kept from one field.
+// are cut. maxMethods bounds the results kept from one field, and the DKIM
+// results Merge keeps.
 const (
 	maxAuthResLen = 16 << 10
 	maxMethods    = 64
@@ -187,4 +188,126 @@ func (s resinfo) result() (MethodResult, bool) {
 		}
 	}
 	return r, true
+}
+
+// Merge adds the method results of an Authentication-Results field to r,
+// fields read newest first: a method r already has is kept, DKIM results
+// accumulate (up to maxMethods).
+func (r *Results) Merge(mrs []MethodResult) {
+	for _, m := range mrs {
+		switch m.Method {
+		case "spf":
+			mailfrom, hasMailfrom := m.Props["smtp.mailfrom"]
+			if _, hasHelo := m.Props["smtp.helo"]; hasHelo && !hasMailfrom {
+				if r.HELOSPF == "" {
+					r.HELOSPF = Norm(m.Result)
+				}
+				continue
+			}
+			if r.SPF == "" {
+				r.SPF = Norm(m.Result)
+				r.SPFDomain = domainOf(mailfrom)
+			}
+		case "dkim":
+			d := DKIMResult{
+				Domain:   m.Props["header.d"],
+				Selector: m.Props["header.s"],
+				Result:   Norm(m.Result),
+				Reason:   m.Reason,
+			}
+			if d.Domain == "" {
+				d.Domain = domainOf(m.Props["header.i"])
+			}
+			if len(r.DKIM) < maxMethods {
+				r.DKIM = append(r.DKIM, d)
+			}
+		case "dmarc":
+			if r.DMARC == "" {
+				r.DMARC = Norm(m.Result)
+				r.DMARCDomain = domainOf(m.Props["header.from"])
+				r.DMARCPolicy = dmarcPolicy(m)
+			}
+		case "arc":
+			if r.ARC == "" {
+				r.ARC = Norm(m.Result)
+			}
+		}
+	}
+}
+
+// dmarcPolicy finds the published policy in what real headers carry:
+// "policy.dmarc=reject" (RFC 8601 registry), "policy.published-domain-policy"
+// (OpenDMARC), a "(p=reject dis=none)" or "(policy=none)" comment (OpenDMARC,
+// rspamd, Google, Microsoft's ARC results), and Microsoft 365's action=
+// (none, quarantine, reject, oreject for an overridden reject, pct.quarantine)
+// which tells the policy only when DMARC failed.
+func dmarcPolicy(m MethodResult) string {
+	for _, k := range [...]string{"policy.dmarc", "policy.published-domain-policy", "policy.policy"} {
+		if p := normPolicy(m.Props[k]); p != "" {
+			return p
+		}
+	}
+	for w := range strings.FieldsSeq(m.Comment) {
+		k, v, ok := strings.Cut(w, "=")
+		if ok && (strings.EqualFold(k, "p") || strings.EqualFold(k, "policy")) {
+			if p := normPolicy(v); p != "" {
+				return p
+			}
+		}
+	}
+	if a, ok := m.Props["action"]; ok && m.Result == "fail" {
+		return normPolicy(a)
+	}
+	return ""
+}
+
+func normPolicy(s string) string {
+	s = strings.ToLower(strings.Trim(s, `"'.,;`))
+	switch {
+	case s == "":
+		return ""
+	case strings.Contains(s, "reject"):
+		return "reject"
+	case strings.Contains(s, "quarantine"):
+		return "quarantine"
+	case s == "none":
+		return "none"
+	}
+	return ""
+}
+
+// domainOf returns the domain of "user@domain", "<user@domain>", "@domain"
+// or "domain", lower-cased.
+func domainOf(s string) string {
+	s = strings.Trim(strings.TrimSpace(s), "<>\"")
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.ToLower(strings.TrimSuffix(s, "."))
+}
+
+// ParseReceivedSPF reads a Received-SPF value (RFC 7208 §9.1), "Pass
+// (comment) receiver=...; client-ip=...; envelope-from=...; helo=...", into
+// an spf result and the envelope-from domain; ok is false when the value
+// does not start with an SPF result.
+func ParseReceivedSPF(v string) (res MethodResult, envelopeDomain string, ok bool) {
+	if len(v) > maxAuthResLen {
+		v = v[:maxAuthResLen]
+	}
+	word, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+	r := Norm(word)
+	switch r {
+	case Pass, Fail, SoftFail, Neutral, None, TempError, PermError:
+	default:
+		return MethodResult{}, "", false
+	}
+	for _, s := range splitResinfo(rest) {
+		t := s.toks
+		for i := 0; i+2 < len(t); i++ {
+			if t[i+1].text == "=" && !t[i+1].quoted && !t[i].quoted && strings.EqualFold(t[i].text, "envelope-from") {
+				envelopeDomain = domainOf(t[i+2].text)
+			}
+		}
+	}
+	return MethodResult{Method: "spf", Result: string(r)}, envelopeDomain, true
 }
