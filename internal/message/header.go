@@ -2,9 +2,7 @@ package message
 
 import (
 	"bytes"
-	"net/mail"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -218,7 +216,7 @@ func (p *parser) fillEnvelope(h Header) {
 		case "message-id":
 			m.MessageID = parseMessageID(f.Raw)
 		case "date":
-			t, ok := parseDate(f.Raw)
+			t, ok := ParseDate(f.Raw)
 			if !ok {
 				p.defect(DefectHeader, "unparsable Date field")
 			}
@@ -248,116 +246,4 @@ func parseMessageID(v string) string {
 		return strings.TrimSpace(v[i+1:])
 	}
 	return strings.TrimSpace(v)
-}
-
-// dateLayouts are the shapes of Date fields seen in the wild that
-// net/mail.ParseDate (RFC 5322 §3.3) refuses.
-var dateLayouts = [...]string{
-	"Mon, 2 Jan 2006 15:04:05 -0700 (MST)",
-	"Mon, 2 Jan 2006 15:04:05 MST",
-	"Mon, 2 Jan 06 15:04:05 -0700",
-	"Mon, 2 Jan 2006 15:04 -0700",
-	"Mon, 2 Jan 2006 15:04:05",
-	"2 Jan 2006 15:04:05 -0700",
-	"Mon, 2 January 2006 15:04:05 -0700",
-	"Mon Jan 2 15:04:05 2006",
-	"Mon Jan 2 15:04:05 MST 2006",
-	"Monday, 2 Jan 2006 15:04:05 -0700",
-	"Mon, 2 Jan 2006 15:04:05 -0700 -0700",
-	time.RFC3339,
-	"2006-01-02 15:04:05 -0700",
-	"2006-01-02 15:04:05",
-}
-
-// parseDate parses a Date field leniently; ok is false when nothing fits.
-func parseDate(v string) (time.Time, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, false
-	}
-	if t, ok := parseRFC5322Date(v); ok {
-		return t, true
-	}
-	if t, err := mail.ParseDate(v); err == nil {
-		return t, true
-	}
-	s := strings.Join(strings.Fields(v), " ")
-	// Drop a trailing comment such as "(CEST)" or "(Coordinated Universal Time)".
-	if strings.HasSuffix(s, ")") {
-		if i := strings.LastIndexByte(s, '('); i > 0 {
-			if t, err := mail.ParseDate(strings.TrimSpace(s[:i])); err == nil {
-				return t, true
-			}
-		}
-	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-var monthNames = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-
-// parseRFC5322Date reads the one form nearly every mailer writes, "Tue, 14
-// Oct 2025 09:12:41 +0200" (RFC 5322 §3.3), optionally followed by a
-// comment, without the cost of net/mail trying its layouts one by one.
-// Anything else is left to net/mail.ParseDate.
-func parseRFC5322Date(v string) (time.Time, bool) {
-	if i := strings.IndexByte(v, ','); i >= 0 && i <= 9 {
-		v = v[i+1:]
-	}
-	f := strings.Fields(v)
-	if len(f) < 5 || len(f) > 6 || len(f) == 6 && !strings.HasPrefix(f[5], "(") {
-		return time.Time{}, false
-	}
-	day, ok1 := atoiN(f[0], 1, 2)
-	year, ok2 := atoiN(f[2], 4, 4)
-	month := 0
-	for i, m := range monthNames {
-		if strings.EqualFold(f[1], m) {
-			month = i + 1
-		}
-	}
-	hms := f[3]
-	if !ok1 || !ok2 || month == 0 || len(hms) != 8 || hms[2] != ':' || hms[5] != ':' {
-		return time.Time{}, false
-	}
-	hh, ok3 := atoiN(hms[0:2], 2, 2)
-	mm, ok4 := atoiN(hms[3:5], 2, 2)
-	ss, ok5 := atoiN(hms[6:8], 2, 2)
-	z := f[4]
-	if !ok3 || !ok4 || !ok5 || len(z) != 5 || z[0] != '+' && z[0] != '-' {
-		return time.Time{}, false
-	}
-	zh, ok6 := atoiN(z[1:3], 2, 2)
-	zm, ok7 := atoiN(z[3:5], 2, 2)
-	if !ok6 || !ok7 || day > 31 || hh > 23 || mm > 59 || ss > 60 || zm > 59 {
-		return time.Time{}, false
-	}
-	off := zh*3600 + zm*60
-	if z[0] == '-' {
-		off = -off
-	}
-	t := time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.FixedZone("", off))
-	if t.Day() != day {
-		return time.Time{}, false // 31 Feb
-	}
-	return t, true
-}
-
-// atoiN parses a decimal of min to max digits.
-func atoiN(s string, minDigits, maxDigits int) (int, bool) {
-	if len(s) < minDigits || len(s) > maxDigits {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
 }

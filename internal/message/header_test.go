@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestDecodeHeader(t *testing.T) {
@@ -105,38 +104,6 @@ func TestAddressParts(t *testing.T) {
 	a := Address{Addr: "Jean.Dupont@Example-Hopital.FR."}
 	if a.Domain() != "example-hopital.fr" || a.Local() != "Jean.Dupont" {
 		t.Errorf("Domain %q Local %q", a.Domain(), a.Local())
-	}
-}
-
-func TestParseDate(t *testing.T) {
-	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time {
-		return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
-	}
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{"Tue, 14 Oct 2025 09:12:41 +0200", utc(2025, 10, 14, 7, 12, 41), true},
-		{"14 Oct 2025 09:12:41 +0200", utc(2025, 10, 14, 7, 12, 41), true},
-		{"Tue, 4 Mar 2025 16:20:05 +0100 (CET)", utc(2025, 3, 4, 15, 20, 5), true},
-		{"Tue,  4 Mar 2025 16:20:05 -0000", utc(2025, 3, 4, 16, 20, 5), true},
-		{"Tue, 4 Mar 2025 16:20:05 GMT", utc(2025, 3, 4, 16, 20, 5), true},
-		{"Tue, 4 Mar 2025 16:20 +0000", utc(2025, 3, 4, 16, 20, 0), true},
-		{"Tue, 4 Mar 25 16:20:05 +0000", utc(2025, 3, 4, 16, 20, 5), true},
-		{"Tue Mar  4 16:20:05 2025", utc(2025, 3, 4, 16, 20, 5), true},
-		{"2025-03-04T16:20:05Z", utc(2025, 3, 4, 16, 20, 5), true},
-		{"Fri, 24 Mar 2023 16:12:26 -0700 (PDT)", utc(2023, 3, 24, 23, 12, 26), true},
-		{"Tue, 31 Feb 2025 16:20:05 +0000", time.Time{}, false},
-		{"12-04-2023", time.Time{}, false},
-		{"", time.Time{}, false},
-		{"yesterday", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseDate(tt.in)
-		if ok != tt.ok || !got.Equal(tt.want) {
-			t.Errorf("parseDate(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
 	}
 }
 

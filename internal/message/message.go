@@ -2,7 +2,8 @@
 // headers, text and HTML bodies in UTF-8, attachments with hashes and sniffed
 // types, and every URL the message carries. Parsing never fails: a broken
 // message yields a partial Message plus Defects that the scanner turns into
-// MALFORMED_* and OVERSIZE signals.
+// MALFORMED_* and OVERSIZE signals. ParseDate is the one reader of mail
+// dates (Date and Received fields).
 package message
 
 import (

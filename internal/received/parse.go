@@ -3,6 +3,8 @@ package received
 import (
 	"net/netip"
 	"strings"
+
+	"vigie.dev/vigie/internal/message"
 )
 
 // Limits of ParseReceived: real Received fields are well under 1 KB; longer
@@ -38,7 +40,7 @@ func ParseReceived(v string) Hop {
 	}
 	clauses, date := splitDate(v)
 	if date != "" {
-		h.Time = parseDate(date)
+		h.Time, _ = message.ParseDate(date)
 	}
 	var buf [32]token
 	toks := tokenize(clauses, buf[:0])
