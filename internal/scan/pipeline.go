@@ -201,13 +201,22 @@ func prepare(in *Input) {
 func LinksOf(m *message.Message) []Link {
 	links := make([]Link, 0, len(m.URLs))
 	domains := make(map[string]string, min(len(m.URLs), 64)) // host -> registrable domain, links share hosts
+	// The previous link's host when it is not a rewriter's, and its
+	// domain: links come in runs on one host.
+	var plainHost, plainDomain string
 	for _, u := range m.URLs {
 		l := Link{URL: u, Target: u.Raw, Host: u.Host}
-		if !urlx.MaybeWrapped(u.Host) {
-			// Most links are not rewritten: skip the URL parse.
-		} else if t, rw := urlx.Unwrap(u.Raw); rw != "" {
-			l.Target, l.Rewriter = t, rw
-			l.Host = urlx.Host(t)
+		if u.Host != "" && u.Host == plainHost {
+			l.Domain = plainDomain
+			links = append(links, l)
+			continue
+		}
+		wrapped := urlx.MaybeWrapped(u.Host)
+		if wrapped {
+			if t, rw := urlx.Unwrap(u.Raw); rw != "" {
+				l.Target, l.Rewriter = t, rw
+				l.Host = urlx.Host(t)
+			}
 		}
 		d, ok := domains[l.Host]
 		if !ok {
@@ -216,6 +225,10 @@ func LinksOf(m *message.Message) []Link {
 		}
 		l.Domain = d
 		links = append(links, l)
+		plainHost, plainDomain = "", ""
+		if !wrapped {
+			plainHost, plainDomain = l.Host, d
+		}
 	}
 	return links
 }
@@ -253,13 +266,21 @@ func indicators(in *Input) Indicators {
 	}
 	add(&ind.Senders, ind.ReturnPath)
 	add(&ind.Domains, urlx.Registrable(in.MailFromDomain))
+	var prevHost, prevDomain string
 	for _, l := range in.Links {
 		if l.Host == "" {
 			continue
 		}
 		add(&ind.URLs, l.Target)
-		add(&ind.Hosts, l.Host)
-		add(&ind.Domains, l.Domain)
+		// Links mostly follow each other on one host: what the previous
+		// link added is seen already.
+		if l.Host != prevHost {
+			add(&ind.Hosts, l.Host)
+		}
+		if l.Domain != prevDomain {
+			add(&ind.Domains, l.Domain)
+		}
+		prevHost, prevDomain = l.Host, l.Domain
 	}
 	for _, a := range m.Attachments {
 		add(&ind.Attachments, a.SHA256)
