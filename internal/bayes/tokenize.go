@@ -357,6 +357,9 @@ func noSpaceScript(r rune) bool {
 // teach something ("a 10-digit number") instead of filling the model with
 // features seen once.
 func shapeOf(w string) (shape, bool) {
+	if len(w) <= 12 && (len(w) < 5 || w[0] < '0' || w[0] > '9') {
+		return shape{}, false // most words: too short, or not a number
+	}
 	digits := 0
 	for i := 0; i < len(w); i++ {
 		if c := w[i]; c >= '0' && c <= '9' {

@@ -169,3 +169,32 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+func FuzzShapeOf(f *testing.F) {
+	for _, s := range []string{"", "12345", "1234", "a1234", "12345a", "abcdefghijklm1", strings.Repeat("x", 41)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		digits := 0
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		var want shape
+		ok := true
+		switch {
+		case digits == len(w) && digits > 4:
+			want = shape{'n', min(digits, 20)}
+		case digits > 0 && len(w) > 12:
+			want = shape{'i', min(len(w)/4*4, 64)}
+		case len(w) > 40:
+			want = shape{'l', min(len(w)/16*16, 128)}
+		default:
+			ok = false
+		}
+		if got, gotOK := shapeOf(w); got != want || gotOK != ok {
+			t.Fatalf("shapeOf(%q) = %v %v, want %v %v", w, got, gotOK, want, ok)
+		}
+	})
+}
