@@ -100,6 +100,13 @@ type Connector interface {
 	Open(ctx context.Context, user string) (Session, error)
 }
 
+// Writer is implemented by sessions that open folders read-only unless
+// told the caller is about to change them (IMAP's EXAMINE and SELECT): a
+// purge says so once and saves re-opening the folder before the move.
+type Writer interface {
+	ForWriting()
+}
+
 // Lister is implemented by connectors that can enumerate mailboxes (for
 // audit --all).
 type Lister interface {

@@ -188,6 +188,9 @@ func (r *Remediator) purgeOne(ctx context.Context, run string, req PurgeRequest,
 		res.Commands = s.Commands()
 		res.Elapsed = time.Since(start)
 	}()
+	if w, ok := s.(Writer); ok && !req.DryRun {
+		w.ForWriting()
+	}
 	claimed := map[Ref]bool{} // copies already taken by a target of this run
 	for _, t := range targets {
 		c, where, err := r.locate(ctx, s, t, req.Verify, claimed)

@@ -222,6 +222,7 @@ type session struct {
 	commands int
 	selected string
 	readOnly bool
+	writing  bool
 	created  map[string]bool
 	folders  []mailbox.Folder
 	sieve    *sieveState
@@ -297,8 +298,14 @@ func roleOf(name string, attrs []imap.MailboxAttr, delim rune) mailbox.Role {
 	return mailbox.RoleByName(leaf)
 }
 
-// selectFolder selects folder, read-only unless write is set.
+// ForWriting implements mailbox.Writer: folders are opened read-write
+// from now on (SELECT, not EXAMINE).
+func (s *session) ForWriting() { s.writing = true }
+
+// selectFolder selects folder, read-only unless write (or the session's
+// ForWriting) is set.
 func (s *session) selectFolder(ctx context.Context, folder string, write bool) error {
+	write = write || s.writing
 	if s.selected == folder && (!write || !s.readOnly) {
 		return nil
 	}
