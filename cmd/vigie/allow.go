@@ -61,7 +61,7 @@ func runAllowAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usageErr("%v", err)
 	}
 	now := time.Now().UTC()
-	r := store.AllowRule{Kind: kind, Value: value, MaxAction: string(act), Reason: *reason, CreatedBy: operator(*by), CreatedAt: now}
+	r := allow.Rule{Kind: kind, Value: value, MaxAction: string(act), Reason: *reason, CreatedBy: operator(*by), CreatedAt: now}
 	if *expires != "" {
 		d, err := trace.ParseAge(*expires)
 		if err != nil {
@@ -107,7 +107,7 @@ func runAllowList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if *asJSON {
 		if rules == nil {
-			rules = []store.AllowRule{}
+			rules = []allow.Rule{}
 		}
 		return writeJSON(stdout, rules)
 	}

@@ -41,7 +41,7 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 		return err
 	}
 	defer db.Close()
-	key, err := release.LoadKey(ctx, db)
+	key, err := release.LoadKey(ctx, db.Gateway())
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 		cfg.Serve.Quarantine.ReleaseTo = *to
 	}
 	hello, _ := os.Hostname()
-	d := release.ForConfig(cfg, db, key, hello, nil)
+	d := release.ForConfig(cfg, db.Gateway(), key, hello, nil)
 	d.Force = *force
 	defer d.SMTP.Close()
 	failed := 0

@@ -20,9 +20,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"vigie.dev/vigie/internal/gateway/allow"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -44,15 +44,15 @@ type Tracer interface {
 }
 
 // MTARecorder records what the MTA did with a quarantined message
-// (store.Gateway.PutMTA).
+// (package store implements it).
 type MTARecorder interface {
-	PutMTA(ctx context.Context, m store.QuarantineMTA) error
+	PutMTA(ctx context.Context, m quarantine.MTA) error
 }
 
 // AllowMatcher finds the operators' exception that caps the action on a
 // message (package allow).
 type AllowMatcher interface {
-	Match(env scan.Envelope, v *scan.Verdict, now time.Time) (store.AllowRule, scan.Action, bool)
+	Match(env scan.Envelope, v *scan.Verdict, now time.Time) (allow.Rule, scan.Action, bool)
 }
 
 // ReleaseVerifier checks an X-Vigie-Release field against the body of the
@@ -188,7 +188,7 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		return o
 	}
 	o = Outcome{Action: v.Action, Verdict: v}
-	var allowed store.AllowRule
+	var allowed allow.Rule
 	if g.Allow != nil && v.Action != scan.Accept {
 		if rule, capAt, ok := g.Allow.Match(j.Env, v, time.Now()); ok && capAt.Rank() < v.Action.Rank() {
 			allowed, o.Action = rule, capAt
@@ -212,7 +212,7 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		}
 		o.QuarantineID = e.ID
 		if g.MTA != nil {
-			m := store.QuarantineMTA{ID: e.ID, MTAQueueID: j.QueueID, MTAHold: j.MTAHold, Truncated: j.Truncated, ReleaseOf: j.ReleaseOf}
+			m := quarantine.MTA{ID: e.ID, MTAQueueID: j.QueueID, MTAHold: j.MTAHold, Truncated: j.Truncated, ReleaseOf: j.ReleaseOf}
 			if err := g.MTA.PutMTA(ctx, m); err != nil {
 				// Our copy is safe; only the release's bookkeeping lacks.
 				g.countError("quarantine")

@@ -79,6 +79,16 @@ type Decision struct {
 	LearnedAt    time.Time `json:"learned_at,omitzero"`
 }
 
+// MTA is what the gateway knows of a quarantined message beside its
+// Entry: what the MTA did with it.
+type MTA struct {
+	ID         string // the quarantine entry
+	MTAQueueID string // Postfix's queue id (milter) or the relay's
+	MTAHold    bool   // Postfix holds a copy too (postsuper -H releases it)
+	Truncated  bool   // our copy is only the scanned part of an oversize message
+	ReleaseOf  string // SHA-256 named by the X-Vigie-Release field it carried
+}
+
 // Repository keeps the entries' metadata and the operators' decisions
 // (package store implements it over SQLite and PostgreSQL). Get and the
 // Mark methods return an error wrapping dberr.ErrNotFound when there is no

@@ -5,26 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/gateway/allow"
 )
 
-// AllowRule is an operator's exception for false positives (table
-// allow_rules): mail for a recipient, or from an authenticated sender,
-// gets at most MaxAction.
-type AllowRule struct {
-	ID        int64     `json:"id"`
-	Kind      string    `json:"kind"`  // recipient or sender
-	Value     string    `json:"value"` // lower-cased address, or @domain
-	MaxAction string    `json:"max_action"`
-	Reason    string    `json:"reason"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at,omitzero"`
-	RemovedAt time.Time `json:"removed_at,omitzero"`
-	RemovedBy string    `json:"removed_by,omitempty"`
-}
+var _ allow.Repository = (*Gateway)(nil)
 
 // AddAllow records a rule and returns its id.
-func (g *Gateway) AddAllow(ctx context.Context, r AllowRule) (int64, error) {
+func (g *Gateway) AddAllow(ctx context.Context, r allow.Rule) (int64, error) {
 	var id int64
 	err := g.db.QueryRow(ctx, `INSERT INTO allow_rules (kind, value, max_action, reason, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Kind, r.Value, r.MaxAction, r.Reason, r.CreatedBy,
@@ -49,7 +37,7 @@ func (g *Gateway) RemoveAllow(ctx context.Context, id int64, by string, at time.
 }
 
 // AllowRules returns the rules not removed (all of them with all), oldest first.
-func (g *Gateway) AllowRules(ctx context.Context, all bool) ([]AllowRule, error) {
+func (g *Gateway) AllowRules(ctx context.Context, all bool) ([]allow.Rule, error) {
 	q := `SELECT id, kind, value, max_action, reason, created_by, created_at, expires_at, removed_at, removed_by FROM allow_rules`
 	if !all {
 		q += ` WHERE removed_at IS NULL`
@@ -59,10 +47,10 @@ func (g *Gateway) AllowRules(ctx context.Context, all bool) ([]AllowRule, error)
 		return nil, fmt.Errorf("store: allow rules: %w", err)
 	}
 	defer rows.Close()
-	var out []AllowRule
+	var out []allow.Rule
 	for rows.Next() {
 		var (
-			r                AllowRule
+			r                allow.Rule
 			created          int64
 			expires, removed sql.NullInt64
 		)

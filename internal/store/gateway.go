@@ -7,18 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/quarantine"
 )
-
-// QuarantineMTA is what the gateway knows of a quarantined message beside
-// its QuarantineRow: what the MTA did with it (table quarantine_mta).
-type QuarantineMTA struct {
-	ID         string // the quarantine entry
-	MTAQueueID string // Postfix's queue id (milter) or the relay's
-	MTAHold    bool   // Postfix holds a copy too (postsuper -H releases it)
-	Truncated  bool   // our copy is only the scanned part of an oversize message
-	ReleaseOf  string // SHA-256 named by the X-Vigie-Release field it carried
-}
 
 // Gateway is the gateway's repository: quarantine_mta and gateway_secrets.
 type Gateway struct{ db *DB }
@@ -26,8 +17,13 @@ type Gateway struct{ db *DB }
 // Gateway returns the gateway repository of db.
 func (db *DB) Gateway() *Gateway { return &Gateway{db: db} }
 
+var (
+	_ release.Repository = (*Gateway)(nil)
+	_ release.Secrets    = (*Gateway)(nil)
+)
+
 // PutMTA records what the MTA did with a quarantined message.
-func (g *Gateway) PutMTA(ctx context.Context, m QuarantineMTA) error {
+func (g *Gateway) PutMTA(ctx context.Context, m quarantine.MTA) error {
 	_, err := g.db.Exec(ctx, `INSERT INTO quarantine_mta (quarantine_id, mta_queue_id, mta_hold, truncated, release_of)
 		VALUES (?, ?, ?, ?, ?)`, m.ID, m.MTAQueueID, boolInt(m.MTAHold), boolInt(m.Truncated), m.ReleaseOf)
 	if err != nil {
@@ -38,8 +34,8 @@ func (g *Gateway) PutMTA(ctx context.Context, m QuarantineMTA) error {
 
 // MTA returns what was recorded for a quarantine entry; an entry without
 // a record (quarantined before, or by the API) gives the zero value.
-func (g *Gateway) MTA(ctx context.Context, id string) (QuarantineMTA, error) {
-	m := QuarantineMTA{ID: id}
+func (g *Gateway) MTA(ctx context.Context, id string) (quarantine.MTA, error) {
+	m := quarantine.MTA{ID: id}
 	var hold, trunc int
 	err := g.db.QueryRow(ctx, `SELECT mta_queue_id, mta_hold, truncated, release_of FROM quarantine_mta
 		WHERE quarantine_id = ?`, id).Scan(&m.MTAQueueID, &hold, &trunc, &m.ReleaseOf)

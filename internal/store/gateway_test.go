@@ -22,17 +22,17 @@ func TestGatewayRepository(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := g.PutMTA(ctx, store.QuarantineMTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}); err != nil {
+		if err := g.PutMTA(ctx, quarantine.MTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := g.PutMTA(ctx, store.QuarantineMTA{ID: "q2", ReleaseOf: "aa"}); err != nil {
+		if err := g.PutMTA(ctx, quarantine.MTA{ID: "q2", ReleaseOf: "aa"}); err != nil {
 			t.Fatal(err)
 		}
 		m, err := g.MTA(ctx, "q1")
-		if err != nil || m != (store.QuarantineMTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}) {
+		if err != nil || m != (quarantine.MTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}) {
 			t.Errorf("MTA(q1) = %+v, %v", m, err)
 		}
-		if m, err := g.MTA(ctx, "none"); err != nil || m != (store.QuarantineMTA{ID: "none"}) {
+		if m, err := g.MTA(ctx, "none"); err != nil || m != (quarantine.MTA{ID: "none"}) {
 			t.Errorf("MTA(none) = %+v, %v", m, err)
 		}
 		if r, err := g.HeldBySHA256(ctx, "aa"); err != nil || r.ID != "q1" {

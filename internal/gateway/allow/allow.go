@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/urlx"
 )
 
@@ -55,16 +54,41 @@ func ParseMaxAction(s string) (scan.Action, error) {
 	return "", fmt.Errorf("allow: max action %q: accept or tag", s)
 }
 
-// Rules are the active rules, reloaded from the store.
+// Rule is an operator's exception for false positives: mail for a recipient, or from an authenticated sender,
+// gets at most MaxAction.
+type Rule struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`  // recipient or sender
+	Value     string    `json:"value"` // lower-cased address, or @domain
+	MaxAction string    `json:"max_action"`
+	Reason    string    `json:"reason"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	RemovedAt time.Time `json:"removed_at,omitzero"`
+	RemovedBy string    `json:"removed_by,omitempty"`
+}
+
+// Repository keeps the rules (package store implements it). RemoveAllow
+// returns an error wrapping dberr.ErrNotFound for a rule not active.
+type Repository interface {
+	AddAllow(ctx context.Context, r Rule) (int64, error)
+	RemoveAllow(ctx context.Context, id int64, by string, at time.Time) error
+	// AllowRules returns the active rules (every rule with all), oldest
+	// first.
+	AllowRules(ctx context.Context, all bool) ([]Rule, error)
+}
+
+// Rules are the active rules, reloaded from the repository.
 type Rules struct {
-	DB  *store.DB
-	Log *slog.Logger
-	set atomic.Pointer[[]store.AllowRule]
+	Repo Repository
+	Log  *slog.Logger
+	set  atomic.Pointer[[]Rule]
 }
 
 // Load re-reads the rules.
 func (r *Rules) Load(ctx context.Context) error {
-	rules, err := r.DB.Gateway().AllowRules(ctx, false)
+	rules, err := r.Repo.AllowRules(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -90,23 +114,23 @@ func (r *Rules) Run(ctx context.Context, interval time.Duration) {
 
 // Match returns the rule that caps the action on a message, if any, and
 // the action it caps it at. v is the message's verdict; env its envelope.
-func (r *Rules) Match(env scan.Envelope, v *scan.Verdict, now time.Time) (store.AllowRule, scan.Action, bool) {
+func (r *Rules) Match(env scan.Envelope, v *scan.Verdict, now time.Time) (Rule, scan.Action, bool) {
 	p := r.set.Load()
 	if p == nil || v == nil {
-		return store.AllowRule{}, "", false
+		return Rule{}, "", false
 	}
 	return match(*p, env, v, now)
 }
 
-func match(rules []store.AllowRule, env scan.Envelope, v *scan.Verdict, now time.Time) (store.AllowRule, scan.Action, bool) {
-	active := func(rule store.AllowRule) bool {
+func match(rules []Rule, env scan.Envelope, v *scan.Verdict, now time.Time) (Rule, scan.Action, bool) {
+	active := func(rule Rule) bool {
 		return rule.RemovedAt.IsZero() && (rule.ExpiresAt.IsZero() || now.Before(rule.ExpiresAt))
 	}
 	// Every recipient covered by a recipient rule; the strictest cap of
 	// theirs applies (tag over accept), so that no recipient gets less
 	// than its own rule says.
 	if len(env.RcptTo) > 0 {
-		var chosen store.AllowRule
+		var chosen Rule
 		all := true
 		for _, rc := range env.RcptTo {
 			rule, ok := find(rules, Recipient, rc, active)
@@ -126,18 +150,18 @@ func match(rules []store.AllowRule, env scan.Envelope, v *scan.Verdict, now time
 	if rule, ok := find(rules, Sender, from, active); ok && authenticated(from, v) && !forced(v) {
 		return rule, scan.Action(rule.MaxAction), true
 	}
-	return store.AllowRule{}, "", false
+	return Rule{}, "", false
 }
 
 // find returns the active rule of kind for addr: its address, else its
 // @domain.
-func find(rules []store.AllowRule, kind, addr string, active func(store.AllowRule) bool) (store.AllowRule, bool) {
+func find(rules []Rule, kind, addr string, active func(Rule) bool) (Rule, bool) {
 	addr = strings.ToLower(strings.Trim(addr, "<> "))
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {
-		return store.AllowRule{}, false
+		return Rule{}, false
 	}
-	var domain store.AllowRule
+	var domain Rule
 	for _, r := range rules {
 		if r.Kind != kind || !active(r) {
 			continue

@@ -6,12 +6,11 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 )
 
 func TestMatch(t *testing.T) {
 	now := time.Now()
-	rules := []store.AllowRule{
+	rules := []Rule{
 		{ID: 1, Kind: Recipient, Value: "secu@example.org", MaxAction: "accept"},
 		{ID: 2, Kind: Recipient, Value: "@labo.example.org", MaxAction: "tag"},
 		{ID: 3, Kind: Sender, Value: "@chorus-pro.gouv.fr", MaxAction: "tag"},

@@ -164,7 +164,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if err := os.MkdirAll(spool, 0o700); err != nil {
 		return nil, fmt.Errorf("serve: spool dir: %w", err)
 	}
-	d.Allow = &allow.Rules{DB: d.DB, Log: log}
+	d.Allow = &allow.Rules{Repo: d.DB.Gateway(), Log: log}
 	if err := d.Allow.Load(ctx); err != nil {
 		if !store.Unavailable(err) {
 			return nil, fmt.Errorf("serve: %w", err)
@@ -279,7 +279,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 // pages, and its JSON API beside h's; h accepts the console's session.
 func (d *Daemon) console(bg context.Context, h *httpapi.Handler) (http.Handler, error) {
 	// Releases from the console are signed, and checked not to come back.
-	rel := release.ForConfig(&d.cfg, d.DB, d.releaseKey, d.nexthop.HELO, d.log)
+	rel := release.ForConfig(&d.cfg, d.DB.Gateway(), d.releaseKey, d.nexthop.HELO, d.log)
 	ws, err := web.ForGateway(web.Gateway{DB: d.DB, DataDir: d.cfg.DataDir, Config: d.cfg, Gateway: d.Gateway, Quarantine: d.Quarantine,
 		Trace: d.Trace, Release: rel, APITokens: consoleTokens(d.cfg.Serve.HTTP), Learner: d.Learner, Log: d.log})
 	if err != nil {
@@ -499,7 +499,7 @@ func autolearn(cfg *config.Config, l *bayes.Learner, log *slog.Logger) *bayes.Au
 // honours the releases signed with it.
 func loadReleaseKey(ctx context.Context, db *store.DB, dataDir string, log *slog.Logger) (release.Key, error) {
 	path := filepath.Join(dataDir, "release.key")
-	k, err := release.LoadKey(ctx, db)
+	k, err := release.LoadKey(ctx, db.Gateway())
 	if err == nil {
 		if b, rerr := os.ReadFile(path); rerr != nil || string(b) != hex.EncodeToString(k) {
 			if werr := durable.WriteFile(path, []byte(hex.EncodeToString(k))); werr != nil {

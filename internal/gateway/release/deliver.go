@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/gateway/nexthop"
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/quarantine"
 )
 
 // How a release ended, when it did not fail.
@@ -52,12 +53,23 @@ var (
 	ErrTruncated = errors.New("release: Vigie's copy is only the scanned part of an oversize message: release Postfix's held copy (postsuper -H)")
 )
 
+// Repository is what a release reads of the quarantine (package store
+// implements it). HeldBySHA256 returns an error wrapping
+// dberr.ErrNotFound when no held entry has those bytes.
+type Repository interface {
+	HeldBySHA256(ctx context.Context, sum string) (quarantine.Entry, error)
+	MTA(ctx context.Context, id string) (quarantine.MTA, error)
+	// ReleasedAgain returns the entries created since a time that
+	// carried a release of the message with that digest.
+	ReleasedAgain(ctx context.Context, sum string, since time.Time) ([]string, error)
+}
+
 // Deliverer implements quarantine.Deliverer: it finds the entry by the
 // digest of the bytes it is given (quarantine.Store.Release passes the
 // stored bytes), then releases Postfix's held copy or re-injects Vigie's
 // signed one, and checks that it did not come back.
 type Deliverer struct {
-	DB   *store.DB
+	Repo Repository
 	Key  Key
 	SMTP *nexthop.Client // release_to
 	// Postfix reaches the local Postfix's queue for entries it holds
@@ -91,12 +103,12 @@ func (d *Deliverer) now() time.Time {
 // Deliver implements quarantine.Deliverer.
 func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw []byte) error {
 	sum := Sum(raw)
-	var mta store.QuarantineMTA
-	if e, err := d.DB.Gateway().HeldBySHA256(ctx, sum); err == nil {
-		if mta, err = d.DB.Gateway().MTA(ctx, e.ID); err != nil {
+	var mta quarantine.MTA
+	if e, err := d.Repo.HeldBySHA256(ctx, sum); err == nil {
+		if mta, err = d.Repo.MTA(ctx, e.ID); err != nil {
 			return err
 		}
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return err
 	}
 	o := Outcome{PostfixQueueID: mta.MTAQueueID}
@@ -127,7 +139,7 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 	}
 	// The next hop answered at the end of DATA: a milter on the way has
 	// already decided, and a quarantine it made is recorded.
-	if again, err := d.DB.Gateway().ReleasedAgain(ctx, sum, start); err != nil {
+	if again, err := d.Repo.ReleasedAgain(ctx, sum, start); err != nil {
 		return err
 	} else if len(again) > 0 {
 		return &RequarantinedError{IDs: again}
@@ -139,7 +151,7 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 
 // fromPostfix releases Postfix's held copy when it can; done is false
 // when Vigie's copy is to be re-injected instead.
-func (d *Deliverer) fromPostfix(ctx context.Context, mta store.QuarantineMTA, o *Outcome) (done bool, err error) {
+func (d *Deliverer) fromPostfix(ctx context.Context, mta quarantine.MTA, o *Outcome) (done bool, err error) {
 	if d.Postfix == nil {
 		o.PostfixStillHolds = true
 		return false, nil
@@ -184,11 +196,11 @@ func (d *Deliverer) record(sum string, o Outcome) {
 // ForConfig builds the Deliverer cfg describes: re-injection to
 // serve.quarantine.release_to (else the relay's next hop), the local
 // Postfix of serve.milter.postfix_config for messages it holds.
-func ForConfig(cfg *config.Config, db *store.DB, key Key, helo string, log *slog.Logger) *Deliverer {
+func ForConfig(cfg *config.Config, repo Repository, key Key, helo string, log *slog.Logger) *Deliverer {
 	to := cfg.Serve.Quarantine.ReleaseTo
 	if to == "" {
 		to = cfg.Serve.Relay.NextHop
 	}
-	return &Deliverer{DB: db, Key: key, SMTP: &nexthop.Client{Addr: to, HELO: helo, MaxIdle: 1},
+	return &Deliverer{Repo: repo, Key: key, SMTP: &nexthop.Client{Addr: to, HELO: helo, MaxIdle: 1},
 		Postfix: &Postfix{ConfigDir: cfg.Serve.Milter.PostfixConfig}, Log: log}
 }

@@ -39,8 +39,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"vigie.dev/vigie/internal/store"
 )
 
 // Header is the name of the signed field.
@@ -53,9 +51,16 @@ const MaxAge = time.Hour
 // Key signs and verifies releases.
 type Key []byte
 
-// LoadKey returns the database's release key, creating it on first use.
-func LoadKey(ctx context.Context, db *store.DB) (Key, error) {
-	v, err := db.Gateway().Secret(ctx, "release-hmac", func() (string, error) {
+// Secrets keeps the secrets every node shares (package store).
+type Secrets interface {
+	// Secret returns the secret called name, storing the one generate
+	// makes when there is none yet.
+	Secret(ctx context.Context, name string, generate func() (string, error)) (string, error)
+}
+
+// LoadKey returns the shared release key, creating it on first use.
+func LoadKey(ctx context.Context, secrets Secrets) (Key, error) {
+	v, err := secrets.Secret(ctx, "release-hmac", func() (string, error) {
 		var b [32]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return "", fmt.Errorf("release: key: %w", err)
