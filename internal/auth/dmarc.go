@@ -8,29 +8,15 @@ import (
 	"strings"
 
 	"github.com/emersion/go-msgauth/dmarc"
-	"golang.org/x/net/publicsuffix"
-
 	"vigie.dev/vigie/internal/dnsx"
+	"vigie.dev/vigie/internal/urlx"
 )
-
-// OrgDomain returns the organizational domain of d (RFC 7489 §3.2): the
-// public suffix plus one label, from the Public Suffix List. A public suffix
-// itself, or a name the list cannot place, is its own organizational domain.
-func OrgDomain(d string) string {
-	d = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(d), "."))
-	if d == "" {
-		return ""
-	}
-	org, err := publicsuffix.EffectiveTLDPlusOne(d)
-	if err != nil {
-		return d
-	}
-	return org
-}
 
 // Aligned reports whether identifier domain a is aligned with From domain b
 // (RFC 7489 §3.1): equal in strict mode, same organizational domain in
-// relaxed mode. Empty domains are never aligned.
+// relaxed mode. The organizational domain (§3.2) is the registrable domain
+// of the Public Suffix List, urlx.Registrable: the one such function of
+// Vigie. Empty domains are never aligned.
 func Aligned(a, b string, strict bool) bool {
 	a = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(a), "."))
 	b = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(b), "."))
@@ -40,7 +26,7 @@ func Aligned(a, b string, strict bool) bool {
 	if strict {
 		return a == b
 	}
-	return OrgDomain(a) == OrgDomain(b)
+	return urlx.Registrable(a) == urlx.Registrable(b)
 }
 
 // dmarcLookup is the outcome of policy discovery (RFC 7489 §6.6.3).
@@ -59,7 +45,7 @@ func lookupDMARC(ctx context.Context, r dnsx.Resolver, from string) dmarcLookup 
 	if l.result != None || l.err != nil {
 		return l
 	}
-	if org := OrgDomain(from); org != from {
+	if org := urlx.Registrable(from); org != from {
 		return lookupDMARCAt(ctx, r, org)
 	}
 	return l

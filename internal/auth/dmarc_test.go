@@ -9,23 +9,7 @@ import (
 	"vigie.dev/vigie/internal/dnsx/dnstest"
 )
 
-func TestOrgDomainAndAligned(t *testing.T) {
-	for in, want := range map[string]string{
-		"example.com":         "example.com",
-		"Mail.Example.COM.":   "example.com",
-		"a.b.example.co.uk":   "example.co.uk",
-		"co.uk":               "co.uk",
-		"foo.blogspot.com":    "foo.blogspot.com", // private section of the PSL
-		"":                    "",
-		"localhost":           "localhost",
-		"bad..example.com":    "bad..example.com",
-		"xn--caf-dma.example": "xn--caf-dma.example",
-		"mail.xn--caf-dma.fr": "xn--caf-dma.fr",
-	} {
-		if got := OrgDomain(in); got != want {
-			t.Errorf("OrgDomain(%q) = %q, want %q", in, got, want)
-		}
-	}
+func TestAligned(t *testing.T) {
 	tests := []struct {
 		a, b   string
 		strict bool

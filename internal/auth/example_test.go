@@ -10,11 +10,9 @@ func ExampleAligned() {
 	// RFC 7489 §3.1: relaxed alignment compares organizational domains.
 	fmt.Println(auth.Aligned("bounces.mail.example.co.uk", "example.co.uk", false))
 	fmt.Println(auth.Aligned("bounces.mail.example.co.uk", "example.co.uk", true))
-	fmt.Println(auth.OrgDomain("bounces.mail.example.co.uk"))
 	// Output:
 	// true
 	// false
-	// example.co.uk
 }
 
 func ExampleFormatAuthResults() {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"vigie.dev/vigie/internal/checks/links"
+	"vigie.dev/vigie/internal/urlx"
 	"vigie.dev/vigie/internal/warninglist"
 )
 
@@ -395,7 +396,7 @@ func (g *Guard) checkName(name string, wholeDomain bool) *Finding {
 		return &Finding{Rule: RuleWarningList, List: h.List.Name, Entry: h.Entry}
 	}
 	for _, h := range hits {
-		if h.List.Role == warninglist.Shared && (h.Exact || !isPublicSuffix(h.Entry) && regDomain(name) == regDomain(h.Entry)) {
+		if h.List.Role == warninglist.Shared && (h.Exact || !isPublicSuffix(h.Entry) && urlx.Registrable(name) == urlx.Registrable(h.Entry)) {
 			return &Finding{Rule: RuleShared, List: h.List.Name, Entry: h.Entry, Shared: true}
 		}
 	}
@@ -475,12 +476,4 @@ func isDocumentation(p netip.Prefix) bool {
 func isPublicSuffix(name string) bool {
 	ps, _ := publicsuffix.PublicSuffix(name)
 	return ps == name
-}
-
-// regDomain is the registrable domain (eTLD+1) of name, or name itself.
-func regDomain(name string) string {
-	if d, err := publicsuffix.EffectiveTLDPlusOne(name); err == nil {
-		return d
-	}
-	return name
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/emersion/go-msgauth/dmarc"
 
-	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/dnsx"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // dmarcState is what the BIMI check needs of the DMARC policy.
@@ -36,7 +36,7 @@ func dmarcRecords(txts []string) []string {
 func (a *auditor) checkDMARC(ctx context.Context, domain string) dmarcState {
 	at := domain
 	txts, err := a.opt.Resolver.LookupTXT(ctx, "_dmarc."+domain)
-	if org := auth.OrgDomain(domain); dnsx.IsNotFound(err) && org != domain {
+	if org := urlx.Registrable(domain); dnsx.IsNotFound(err) && org != domain {
 		at = org
 		txts, err = a.opt.Resolver.LookupTXT(ctx, "_dmarc."+org)
 	}
@@ -155,7 +155,7 @@ func (a *auditor) checkReportDestination(ctx context.Context, domain, uri string
 		return
 	}
 	dest := strings.ToLower(addr[at+1:])
-	if auth.OrgDomain(dest) == auth.OrgDomain(domain) {
+	if urlx.Registrable(dest) == urlx.Registrable(domain) {
 		return
 	}
 	name := domain + "._report._dmarc." + dest

@@ -5,8 +5,8 @@ import (
 
 	"github.com/miekg/dns"
 
-	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/dnsx"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // checkDNSSEC says whether the domain is signed: a validating resolver's AD
@@ -23,7 +23,7 @@ func (a *auditor) checkDNSSEC(ctx context.Context, domain string) {
 		a.fact(domain, "DNSSEC", "signed, validated by the resolver (AD)")
 		return
 	}
-	for _, zone := range dedupe([]string{domain, auth.OrgDomain(domain)}) {
+	for _, zone := range dedupe([]string{domain, urlx.Registrable(domain)}) {
 		ds, _, err := rr.LookupRecords(ctx, zone, dns.TypeDS)
 		switch {
 		case err == nil && len(ds) > 0:

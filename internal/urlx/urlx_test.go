@@ -64,3 +64,25 @@ func TestMatchName(t *testing.T) {
 		}
 	}
 }
+
+// Registrable is the organizational domain of DMARC (RFC 7489 §3.2) as
+// well: the Public Suffix List's registrable domain, private section
+// included; a name the list cannot place is its own.
+func TestRegistrableIsTheOrganizationalDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"example.com":         "example.com",
+		"Mail.Example.COM.":   "example.com",
+		"a.b.example.co.uk":   "example.co.uk",
+		"co.uk":               "co.uk",
+		"foo.blogspot.com":    "foo.blogspot.com", // private section of the PSL
+		"":                    "",
+		"localhost":           "localhost",
+		"bad..example.com":    "bad..example.com",
+		"xn--caf-dma.example": "xn--caf-dma.example",
+		"mail.xn--caf-dma.fr": "xn--caf-dma.fr",
+	} {
+		if got := Registrable(in); got != want {
+			t.Errorf("Registrable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
