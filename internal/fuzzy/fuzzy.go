@@ -38,15 +38,17 @@ func Body(text string) Signature {
 	s.reset()
 	var w0, w1 uint64
 	n := 0
-	forEachWord(text, func(h uint64) bool {
+	for words := (wordScanner{text: text}); n < maxTokens; n++ {
+		h, ok := words.next()
+		if !ok {
+			break
+		}
 		// Shingles of three words: order matters, single words do not dominate.
 		if n >= 2 {
 			s.add(w0*0x9E3779B97F4A7C15 ^ w1*0xC2B2AE3D27D4EB4F ^ h)
 		}
 		w0, w1 = w1, h
-		n++
-		return n < maxTokens
-	})
+	}
 	if n-2 < MinTokens {
 		return ""
 	}
@@ -212,11 +214,17 @@ func fnvLower(s string) uint64 {
 	return h
 }
 
-// forEachWord calls f with the hash of each normalised word: letters folded
-// to lower case; digits, URLs and e-mail addresses dropped, as they change
+// wordScanner reads the normalised words of a text: letters folded to
+// lower case; digits, URLs and e-mail addresses dropped, as they change
 // from one copy of a campaign to the next.
-func forEachWord(text string, f func(uint64) bool) {
-	i := 0
+type wordScanner struct {
+	text string
+	i    int
+}
+
+// next returns the hash of the next word, or false at the end of the text.
+func (w *wordScanner) next() (uint64, bool) {
+	text, i := w.text, w.i
 	for i < len(text) {
 		if c := text[i]; c < utf8.RuneSelf {
 			if !asciiLetter(c) {
@@ -231,6 +239,15 @@ func forEachWord(text string, f func(uint64) bool) {
 		h := uint64(14695981039346656037)
 		skip := false
 		for i < len(text) {
+			// A run of ASCII letters, most of the text.
+			for i < len(text) && asciiLetter(text[i]) {
+				h ^= uint64(text[i] | 0x20)
+				h *= 1099511628211
+				i++
+			}
+			if i == len(text) {
+				break
+			}
 			c := text[i]
 			if c >= utf8.RuneSelf {
 				r, size := utf8.DecodeRuneInString(text[i:])
@@ -247,11 +264,7 @@ func forEachWord(text string, f func(uint64) bool) {
 				i += size
 				continue
 			}
-			// ASCII, most of the text: no rune decoding.
 			switch {
-			case asciiLetter(c):
-				h ^= uint64(c | 0x20)
-				h *= 1099511628211
 			case c >= '0' && c <= '9':
 				skip = true // amounts, dates, tracking tokens
 			case c == '@' || c == ':' && strings.HasPrefix(text[i:], "://"):
@@ -271,10 +284,11 @@ func forEachWord(text string, f func(uint64) bool) {
 		if skip || i-start < 2 {
 			continue
 		}
-		if !f(h) {
-			return
-		}
+		w.i = i
+		return h, true
 	}
+	w.i = i
+	return 0, false
 }
 
 func asciiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
