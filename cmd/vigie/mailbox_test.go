@@ -128,6 +128,10 @@ func TestMailboxCommands(t *testing.T) {
 		!strings.Contains(out, "MAILBOX_FORWARD_EXTERNAL postfix-map:") || !strings.Contains(out, "archive-externe@evil.example") {
 		t.Fatalf("audit:\n%s", out)
 	}
+	out = vigie(0, "mailbox", "audit", bob, "--lang", "en")
+	if !strings.Contains(out, "[high] MAILBOX_FORWARD_EXTERNAL") || !strings.Contains(out, "Automatic forwarding outside: relais@evil.example") {
+		t.Fatalf("audit --lang en:\n%s", out)
+	}
 	out = vigie(0, "mailbox", "audit", bob, "--incident", "1", "--fix", "sieve:webmail#1")
 	if !strings.Contains(out, "0 constat(s)") || !strings.Contains(out, "règle 1 désactivée") {
 		t.Fatalf("fix:\n%s", out)
