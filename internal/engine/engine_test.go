@@ -10,6 +10,9 @@ import (
 	"vigie.dev/vigie/internal/scan"
 )
 
+// sharedCorpus is ../shared/corpus seen from this directory.
+const sharedCorpus = "../../../shared/corpus"
+
 // gatewayConfig trusts the organisation's own MX, as a deployment behind
 // an existing relay would, so that its Authentication-Results are used.
 func gatewayConfig(t *testing.T) *config.Config {

@@ -6,6 +6,7 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -119,4 +120,11 @@ Content-Type: text/plain; charset=utf-8`, "Votre commande 24-0318 est confirmée
 			t.Errorf("vouched by %q: want %s, got %v", c.r.ARCVouched, c.want, names(v))
 		}
 	}
+}
+
+// fixedAuth stands in for live DNS with the results a test gives.
+type fixedAuth struct{ r auth.Results }
+
+func (a fixedAuth) Authenticate(context.Context, []byte, *message.Message, *scan.Envelope) auth.Results {
+	return a.r
 }

@@ -1,0 +1,14 @@
+package authn
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+)
+
+// TestGolden compares what the family emits for each testdata/NN-name.eml
+// with NN-name.signals (go test -update rewrites them). The results are
+// those the border MX recorded in Authentication-Results.
+func TestGolden(t *testing.T) {
+	checktest.Golden(t, Check{})
+}

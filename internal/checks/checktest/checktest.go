@@ -1,0 +1,158 @@
+// Package checktest runs check families over test messages the way the
+// pipeline does, for the families' own tests, and keeps their golden files
+// in the manner of chasquid's: each testdata/NN-name.eml of a family's
+// directory has beside it NN-name.signals, the signals the family emits for
+// it, one per line ("NAME<TAB>detail"), in the order they are emitted. The
+// test fails on any difference; `go test ./internal/checks/<family> -update`
+// rewrites the files from what the family emits now, for review in the
+// diff.
+//
+// A golden message is stored as the organisation's border MX,
+// mx.vigie.test, delivered it: its connection context (client address,
+// HELO, reverse name), its envelope sender (Return-Path) and its
+// authentication results (an Authentication-Results field of authserv-id
+// mx.vigie.test) are read from that trace by authsource.TraceAuth, as
+// `vigie scan` reads a stored message. A message without such a trace has
+// an unknown client and unknown authentication.
+package checktest
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/authsource"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/received"
+	"vigie.dev/vigie/internal/scan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden .signals files from what the family emits")
+
+// MX is the border relay golden messages are delivered by; its
+// Authentication-Results are believed.
+const MX = "mx.vigie.test"
+
+// Auth reads a golden message's trace as written by MX.
+var Auth = &authsource.TraceAuth{Trust: received.Trust{Hosts: []string{MX}, AuthServIDs: []string{MX}}}
+
+// Scan runs families' checks over raw, in order, with the authentication
+// and envelope of its trace, and returns the signals with their details
+// (names the catalogue of the families does not define included).
+func Scan(raw []byte, families ...scan.Family) []scan.Signal {
+	s := &scan.Scanner{Policy: scan.DefaultPolicy(), Auth: Auth, Catalogue: scan.MustCatalogue(families...)}
+	for _, f := range families {
+		s.Checks = append(s.Checks, f.Checks()...)
+	}
+	return s.Scan(context.Background(), raw, scan.Envelope{}).Signals
+}
+
+// Emitted returns what the family own emits for raw, the families before
+// running first (a family may read what an earlier one emitted, as lure
+// reads sender's free-mailbox signals).
+func Emitted(raw []byte, own scan.Family, before ...scan.Family) []scan.Signal {
+	defined := map[string]bool{}
+	for _, d := range own.Signals() {
+		defined[d.Name] = true
+	}
+	var out []scan.Signal
+	for _, s := range Scan(raw, append(before, own)...) {
+		if defined[s.Name] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Format writes signals as a .signals file.
+func Format(signals []scan.Signal) []byte {
+	var b bytes.Buffer
+	for _, s := range signals {
+		fmt.Fprintf(&b, "%s\t%s\n", s.Name, s.Detail)
+	}
+	return b.Bytes()
+}
+
+// Golden compares what the family own emits for every testdata/NN-*.eml of
+// the calling package with its .signals file (see the package
+// documentation). It fails when there is no golden message at all. It
+// returns the messages read, for tests that need them as fixtures (the
+// provenance tests of data files).
+func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "[0-9][0-9]-*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden message testdata/NN-name.eml (%v)", err)
+	}
+	msgs := map[string][]byte{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs[f] = raw
+		name := strings.TrimSuffix(filepath.Base(f), ".eml")
+		t.Run(name, func(t *testing.T) {
+			got := Format(Emitted(raw, own, before...))
+			path := strings.TrimSuffix(f, ".eml") + ".signals"
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run the test with -update to write it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s emits\n%s\nwant (%s)\n%s", name, got, path, want)
+			}
+		})
+	}
+	return msgs
+}
+
+// AllGolden returns the golden messages of every family (read from a
+// family's directory: ../*/testdata). They are the fixtures of the
+// provenance tests: a data entry is exercised when a fixture written for
+// its campaign family, whichever check family keeps it, matches it.
+func AllGolden(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "*", "testdata", "[0-9][0-9]-*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden message under ../*/testdata (%v)", err)
+	}
+	out := make(map[string][]byte, len(files))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = raw
+	}
+	return out
+}
+
+// Message builds a message from header lines and a body, "\n" line ends
+// turned into CRLF as on the wire: for the table tests of a family.
+func Message(headers, body string) []byte {
+	s := strings.TrimSpace(headers) + "\n\n" + body
+	return []byte(strings.ReplaceAll(s, "\n", "\r\n"))
+}
+
+// Input builds what the checks read from a message, authenticated from its
+// trace as a golden message is.
+func Input(raw []byte) *scan.Input {
+	m := message.Parse(raw, message.DefaultLimits())
+	var env scan.Envelope
+	r := Auth.Authenticate(context.Background(), raw, m, &env)
+	in := scan.NewInput(raw, m, env)
+	in.Auth = r
+	return in
+}

@@ -1,0 +1,30 @@
+package engine
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// A phishing message forwarded from a free mailbox carries its forwarder's
+// genuine authentication; the original, rebuilt from the forward's header
+// block, is what gets judged (internal/checks/forward).
+func TestForwardedPhishingIsJudged(t *testing.T) {
+	s, err := New(gatewayConfig(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := campaign("mail-oi1-f171.google.com", "spf=pass smtp.mailfrom=gmail.com; dkim=pass header.d=gmail.com; dmarc=pass header.from=gmail.com",
+		`From: Paul Girard <paul.girard.1962@gmail.com>
+Subject: TR: Votre mot de passe expire aujourd'hui`,
+		`<p>Regarde ce que j'ai reçu, c'est sérieux ?</p>
+<p>De : Microsoft 365 &lt;it-support@m365-securite-exemple.com&gt;<br>
+Envoyé : mardi 19 mars 2024 08:02<br>
+À : Paul Girard &lt;paul.girard.1962@gmail.com&gt;<br>
+Objet : Votre mot de passe expire aujourd'hui</p>
+<p>Le mot de passe de votre compte expire aujourd'hui. <a href="https://login-m365-portail.firebaseapp.com/">Conserver le même mot de passe</a></p>`)
+	v := s.Scan(t.Context(), raw, scan.Envelope{})
+	if !v.Has("FORWARDED_PHISH") || v.Action.Rank() < scan.Tag.Rank() {
+		t.Errorf("%s (%.1f) %v", v.Action, v.Score, names(v))
+	}
+}
