@@ -80,16 +80,25 @@ func Format(signals []scan.Signal) []byte {
 
 // Golden compares what the family own emits for every testdata/NN-*.eml of
 // the calling package with its .signals file (see the package
-// documentation). It fails when there is no golden message at all. It
-// returns the messages read, for tests that need them as fixtures (the
-// provenance tests of data files).
+// documentation), and requires every signal the family defines to be
+// emitted by at least one golden message: a signal without an example is
+// a signal nobody has seen work. It fails when there is no golden message
+// at all. It returns the messages read.
 func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]byte {
+	t.Helper()
+	return GoldenExcept(t, nil, own, before...)
+}
+
+// GoldenExcept is Golden for a family some of whose signals cannot have a
+// golden message; unexemplified maps each to the reason.
+func GoldenExcept(t *testing.T, unexemplified map[string]string, own scan.Family, before ...scan.Family) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "[0-9][0-9]-*.eml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden message testdata/NN-name.eml (%v)", err)
 	}
 	msgs := map[string][]byte{}
+	seen := map[string]bool{}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -98,7 +107,11 @@ func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]b
 		msgs[f] = raw
 		name := strings.TrimSuffix(filepath.Base(f), ".eml")
 		t.Run(name, func(t *testing.T) {
-			got := Format(Emitted(raw, own, before...))
+			emitted := Emitted(raw, own, before...)
+			for _, s := range emitted {
+				seen[s.Name] = true
+			}
+			got := Format(emitted)
 			path := strings.TrimSuffix(f, ".eml") + ".signals"
 			if *update {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -114,6 +127,11 @@ func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]b
 				t.Errorf("%s emits\n%s\nwant (%s)\n%s", name, got, path, want)
 			}
 		})
+	}
+	for _, d := range own.Signals() {
+		if _, ok := unexemplified[d.Name]; !seen[d.Name] && !ok {
+			t.Errorf("%s: no golden message emits it", d.Name)
+		}
 	}
 	return msgs
 }
