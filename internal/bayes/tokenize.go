@@ -52,18 +52,6 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// asciiWord maps the ASCII letters and digits to themselves in lower case
-// and every other ASCII byte to 0.
-var asciiWord = func() (t [utf8.RuneSelf]byte) {
-	for c := byte('0'); c <= '9'; c++ {
-		t[c] = c
-	}
-	for c := byte('a'); c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = c, c
-	}
-	return t
-}()
-
 // mix is the SplitMix64 finaliser: it spreads FNV's weak low bits so that
 // hashes index the dedupe table and the model's map evenly.
 func mix(h uint64) uint64 {
@@ -181,7 +169,7 @@ func (w *wordReader) read() {
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if asciiWord[c] == 0 {
+			if textmatch.WordByte(c) == 0 {
 				if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
 					w.f.Junk++
 				}
@@ -201,8 +189,8 @@ func (w *wordReader) read() {
 			// The run of ASCII letters and digits, lower-cased, is the
 			// same with and without accents.
 			k, f := kept, folded
-			for ; i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0; i++ {
-				lower := uint64(asciiWord[s[i]])
+			for ; i < len(s) && textmatch.WordByte(s[i]) != 0; i++ {
+				lower := uint64(textmatch.WordByte(s[i]))
 				k = (k ^ lower) * fnvPrime
 				f = (f ^ lower) * fnvPrime
 			}

@@ -125,9 +125,12 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// asciiWord maps the ASCII letters and digits to themselves in lower case,
-// every other ASCII byte to 0 (a separator).
-var asciiWord = func() (t [utf8.RuneSelf]byte) {
+// WordByte returns an ASCII letter or digit in lower case, and 0 for any
+// other byte: a separator, or part of a longer UTF-8 character.
+func WordByte(c byte) byte { return asciiWord[c] }
+
+// asciiWord is WordByte's table.
+var asciiWord = func() (t [256]byte) {
 	for c := byte('0'); c <= '9'; c++ {
 		t[c] = c
 	}
@@ -145,7 +148,7 @@ func (sc *wordScanner) next() (uint64, bool) {
 	in := false
 	for i < len(s) {
 		// A run of ASCII letters and digits, most of any text.
-		for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0 {
+		for i < len(s) && asciiWord[s[i]] != 0 {
 			h = (h ^ uint64(asciiWord[s[i]])) * fnvPrime
 			in = true
 			i++
