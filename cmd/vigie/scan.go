@@ -254,6 +254,9 @@ func signalsMarkdown(w io.Writer, cat *scan.Catalogue, p scan.Policy) error {
 		"a test keeps it in step. The expert weight is the catalogue's; the learned one is\n"+
 		"what the embedded model fitted on the training part (`docs/weights.md`) and what\n"+
 		"the default policy uses. Override either under `policy.weights`.\n"+
+		"What raises each signal, its thresholds, data sources and known false positives:\n"+
+		"`internal/checks/<family>/README.md` (the `ioc` family is `ioccheck`, `bayes` is `bayescheck`;\n"+
+		"`scan` are the pipeline's own signals and the parser's defects, `docs/message.md`).\n"+
 		"`{d}` stands for the value involved (a domain, a file name...).\n")
 	family := ""
 	for _, d := range cat.All() {

@@ -1,7 +1,11 @@
 // Package auth computes and represents the sender-authentication results of a
 // message: SPF (RFC 7208), DKIM (RFC 6376, RFC 8463), DMARC (RFC 7489) and ARC
-// (RFC 8617). Results come either from live DNS through a dnsx.Resolver, or
-// from Authentication-Results written by a trusted relay (see package received).
+// (RFC 8617), verified live through a dnsx.Resolver (Checker). It is also the
+// one reader and writer of recorded results: Authentication-Results (RFC
+// 8601: ParseAuthResults, Results.Merge, FormatAuthResults), Received-SPF,
+// and a trusted sealer's ARC-Authentication-Results (ARCResults). Which
+// recorded fields to believe is package received's trust walk; which source
+// a scan uses is package authsource's.
 package auth
 
 import "strings"

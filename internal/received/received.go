@@ -1,9 +1,11 @@
 // Package received reads the trace of a stored message: the Received chain
-// (RFC 5321 §4.4) and the Authentication-Results fields (RFC 8601). With a
-// list of trusted relays it finds the connection context a gateway would have
-// seen at the door (client IP, HELO, rDNS: the first hop received from an
-// untrusted host, as SpamAssassin's trusted_networks does) and keeps only the
-// authentication results that a trusted relay wrote.
+// (RFC 5321 §4.4) and where its Authentication-Results fields (RFC 8601)
+// sit in it. With a list of trusted relays it finds the connection context a
+// gateway would have seen at the door (client IP, HELO, rDNS: the first hop
+// received from an untrusted host, as SpamAssassin's trusted_networks does)
+// and keeps only the authentication results that a trusted relay wrote; the
+// fields themselves are read by package auth, the dates by
+// message.ParseDate.
 //
 // # The trust walk
 //

@@ -1,7 +1,9 @@
 // Package urlx holds the small URL and domain helpers every check shares:
 // registrable domains from the Public Suffix List, unwrapping of the link
 // rewriters that security gateways put in front of URLs (Outlook SafeLinks,
-// Proofpoint URL Defense, Google redirects), and host classification.
+// Proofpoint URL Defense, Google redirects), host classification, and the
+// matching of configured names ("*.example.com"). Registrable is also
+// DMARC's organizational domain: the one such function of Vigie.
 package urlx
 
 import (

@@ -9,8 +9,11 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"fmt"
 	"path"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
@@ -41,22 +44,68 @@ type Check struct{}
 // Name implements scan.Check.
 func (Check) Name() string { return "attach" }
 
+//go:embed extensions.yaml
+var extensionsYAML []byte
+
+// extensionLists are the lists of extensions.yaml, by kind.
+var extensionLists = func() map[string]map[string]bool {
+	lists, _, err := parseExtensions(extensionsYAML)
+	if err != nil {
+		panic(err) // embedded data: a build error
+	}
+	return lists
+}()
+
 var (
-	executableExt = set("exe", "scr", "com", "pif", "cpl", "msi", "msp", "msc", "dll", "lnk", "url", "hta", "reg", "appx", "appxbundle", "msix", "application", "gadget", "inf", "chm", "jar", "apk", "app", "dmg", "pkg", "elf", "bin", "one", "xll", "iqy", "slk", "settingcontent-ms")
-	scriptExt     = set("js", "jse", "vbs", "vbe", "wsf", "wsh", "wsc", "ps1", "psm1", "bat", "cmd", "vb", "sct", "ws")
-	diskImageExt  = set("iso", "img", "vhd", "vhdx", "udf")
-	htmlExt       = set("html", "htm", "shtml", "xhtml", "mht", "mhtml", "xht", "svg", "svgz")
-	archiveExt    = set("zip", "rar", "7z", "gz", "tgz", "tar", "cab", "ace", "arj", "lzh", "xz", "bz2", "z", "r00", "r01")
-	macroExt      = set("docm", "xlsm", "pptm", "dotm", "xltm", "potm", "ppsm", "xlam", "xlsb", "sldm")
-	docExt        = set("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf", "odt", "txt", "jpg", "jpeg", "png", "gif")
+	executableExt = extensionLists["executable"]
+	scriptExt     = extensionLists["script"]
+	diskImageExt  = extensionLists["disk_image"]
+	htmlExt       = extensionLists["html"]
+	archiveExt    = extensionLists["archive"]
+	macroExt      = extensionLists["macro"]
+	docExt        = extensionLists["document"]
 )
 
-func set(xs ...string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[x] = true
+// extensionKinds are the lists extensions.yaml must have.
+var extensionKinds = []string{"executable", "script", "disk_image", "html", "archive", "macro", "document"}
+
+// parseExtensions reads the extension lists, each grouped by source, and
+// the sources' descriptions.
+func parseExtensions(data []byte) (map[string]map[string]bool, map[string]string, error) {
+	var raw map[string]yaml.Node
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, nil, fmt.Errorf("attach: extensions: %w", err)
 	}
-	return m
+	var sources map[string]string
+	if n, ok := raw["sources"]; !ok {
+		return nil, nil, fmt.Errorf("attach: extensions: no sources")
+	} else if err := n.Decode(&sources); err != nil {
+		return nil, nil, fmt.Errorf("attach: extensions: sources: %w", err)
+	}
+	lists := map[string]map[string]bool{}
+	for _, kind := range extensionKinds {
+		var bySource map[string][]string
+		n, ok := raw[kind]
+		if !ok {
+			return nil, nil, fmt.Errorf("attach: extensions: no list %q", kind)
+		}
+		if err := n.Decode(&bySource); err != nil {
+			return nil, nil, fmt.Errorf("attach: extensions: %s: %w", kind, err)
+		}
+		lists[kind] = map[string]bool{}
+		for src, exts := range bySource {
+			if sources[src] == "" {
+				return nil, nil, fmt.Errorf("attach: extensions: %s: source %q is not described", kind, src)
+			}
+			for _, e := range exts {
+				lists[kind][strings.ToLower(e)] = true
+			}
+		}
+	}
+	if len(raw) != len(extensionKinds)+1 {
+		return nil, nil, fmt.Errorf("attach: extensions: %d lists, want %d", len(raw)-1, len(extensionKinds))
+	}
+	return lists, sources, nil
 }
 
 func ext(name string) string {

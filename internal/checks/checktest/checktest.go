@@ -81,8 +81,8 @@ func Format(signals []scan.Signal) []byte {
 // Golden compares what the family own emits for every testdata/NN-*.eml of
 // the calling package with its .signals file (see the package
 // documentation), and requires every signal the family defines to be
-// emitted by at least one golden message: a signal without an example is
-// a signal nobody has seen work. It fails when there is no golden message
+// emitted by at least one golden message — a signal without an example is
+// a signal nobody has seen work — and named in the family's README.md. It fails when there is no golden message
 // at all. It returns the messages read.
 func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]byte {
 	t.Helper()
@@ -128,9 +128,16 @@ func GoldenExcept(t *testing.T, unexemplified map[string]string, own scan.Family
 			}
 		})
 	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Errorf("the family has no README.md: %v", err)
+	}
 	for _, d := range own.Signals() {
 		if _, ok := unexemplified[d.Name]; !seen[d.Name] && !ok {
 			t.Errorf("%s: no golden message emits it", d.Name)
+		}
+		if !bytes.Contains(readme, []byte(d.Name)) {
+			t.Errorf("%s: README.md does not say when it is raised", d.Name)
 		}
 	}
 	return msgs
