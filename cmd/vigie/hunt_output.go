@@ -234,7 +234,7 @@ func detectionWhy(l lang, d ingest.Detection) string {
 	u := unit(l, d)
 	switch {
 	case d.Shape == ingest.ShapeCSV:
-		return "export CSV avec une colonne AuditData"
+		return csvWhyFR[d.Format]
 	case d.Forced:
 		return fmt.Sprintf("imposé ; %d des %d premières %s y correspondent", d.Counts[d.Format], d.Sample, u)
 	case d.Format == logs.Unknown && d.Sample == 0:
@@ -247,6 +247,13 @@ func detectionWhy(l lang, d ingest.Detection) string {
 		return why
 	}
 	return fmt.Sprintf("%d des %d premières %s", d.Counts[d.Format], d.Sample, u)
+}
+
+// csvWhyFR says which export a CSV header is.
+var csvWhyFR = map[logs.Format]string{
+	logs.M365:       "en-tête CSV avec une colonne AuditData (export de la recherche d'audit)",
+	logs.Entra:      "en-tête CSV du téléchargement des connexions du centre d'administration Entra (Date (UTC), Request ID, Username, IP address, Status)",
+	logs.GWorkspace: "en-tête CSV de l'export du journal d'audit des connexions de la console d'administration Google (Event name, Event description, IP address, Date)",
 }
 
 func detectionDoubts(l lang, d ingest.Detection) []string {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie.dev/vigie/internal/hunt"
 	"vigie.dev/vigie/internal/hunt/gen"
@@ -96,6 +97,36 @@ func TestPlantedCompromiseIsFound(t *testing.T) {
 	for _, f := range fs {
 		if f.ID == hunt.IOCURLClick && (f.Count != 2 || len(f.Evidence) != 2 || !strings.HasSuffix(f.Evidence[0].File, "access.log")) {
 			t.Errorf("click evidence: %+v", f)
+		}
+	}
+}
+
+// TestCSVExports: the Entra admin center's sign-in download and the Google
+// Admin console's login audit export are detected, read, and hunted like
+// their JSON.
+func TestCSVExports(t *testing.T) {
+	paths := []string{"../logs/entra/testdata/InteractiveSignIns_2025-03-14_2025-03-21.csv", "../logs/gworkspace/testdata/login-audit-export.csv"}
+	want := map[string][]string{
+		paths[0]: {hunt.FailThenSuccess, hunt.LegacyAuth, hunt.NewCountry},
+		paths[1]: {hunt.FailThenSuccess, hunt.RiskySignIn},
+	}
+	for _, path := range paths {
+		set := hunt.NewSet()
+		set.Add("203.0.113.45")
+		// The week before the attack is the baseline: alice signs in from France.
+		h := hunt.New(hunt.Config{Since: time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC)}, set, nil, nil)
+		reports, err := ingest.Read(context.Background(), []string{path}, ingest.Config{}, h.Observe)
+		if err != nil || len(reports) != 1 || reports[0].Errors > 0 || reports[0].Detection.Shape != ingest.ShapeCSV {
+			t.Fatalf("%s: %v %+v", path, err, reports)
+		}
+		got := map[string]bool{}
+		for _, f := range h.Findings() {
+			got[f.ID] = true
+		}
+		for _, id := range append(want[path], hunt.SignInIOCIP) {
+			if !got[id] {
+				t.Errorf("%s: no %s in %v", path, id, got)
+			}
 		}
 	}
 }

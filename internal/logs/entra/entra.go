@@ -9,6 +9,9 @@
 package entra
 
 import (
+	"bufio"
+	"context"
+	"io"
 	"strconv"
 	"strings"
 
@@ -18,8 +21,20 @@ import (
 // Dialect is Entra ID sign-in records.
 var Dialect = logs.Dialect{Format: logs.Entra, Records: records{}}
 
-// Parser reads Entra sign-in records.
-var Parser = logs.ParseWith(Dialect)
+// Parser reads Entra sign-in logs: JSON records in any layout, or the admin
+// center's CSV download.
+var Parser = logs.ParserFunc(Parse)
+
+// Parse reads a sign-in export, CSV or JSON.
+func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(4096); IsCSV(head) {
+		var st logs.Stats
+		err := ParseCSV(ctx, br, file, &st, emit)
+		return st, err
+	}
+	return logs.ParseWith(Dialect).Parse(ctx, br, file, opts, emit)
+}
 
 type records struct{}
 
@@ -375,6 +390,13 @@ func classify(code int, s signIn, st status) (logs.Result, string) {
 	if authMethod != "" && mfa == "" && code == 0 {
 		mfa = logs.MFAPassed
 	}
+	return verdict(code, detail, mfa)
+}
+
+// verdict is a sign-in's result from its Entra error code, and its second
+// factor's from what the log says about it (detail, lower-case) or what was
+// found already (mfa).
+func verdict(code int, detail, mfa string) (logs.Result, string) {
 	// 500121: "Authentication failed during strong authentication request": the
 	// second factor was denied, not answered or wrong.
 	if code == 500121 || strings.Contains(detail, "mfa denied") {

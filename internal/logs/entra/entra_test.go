@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie.dev/vigie/internal/logs"
 	"vigie.dev/vigie/internal/logs/logstest"
@@ -74,4 +75,45 @@ func TestHostileJSON(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	b, _ := os.ReadFile(logstest.SharedLogs + "/elastic-excerpts/entra_signinlogs.excerpt.ndjson")
 	logstest.Fuzz(f, Parser, string(b), `{"value":[{"status":{"errorCode":"x"}}]}`, `[{"properties":[]}]`, "{\n")
+}
+
+// TestCSVDownload: the admin center's CSV download, header as the portal
+// writes it, read into the same sign-ins as the JSON.
+func TestCSVDownload(t *testing.T) {
+	evs, st := logstest.ParseFile(t, Parser, "testdata/InteractiveSignIns_2025-03-14_2025-03-21.csv")
+	if st.Errors > 0 || st.Events != 15 || st.Lines != 15 {
+		t.Fatalf("%+v", st)
+	}
+	first := evs[2][0].(*logs.SignIn)
+	if first.User != "alice@cabinet.example" || first.IP.String() != "90.84.1.11" || first.Country != "FR" || first.Result != logs.Success ||
+		first.Time.Format(time.RFC3339) != "2025-03-14T08:11:11Z" || first.App != "Office 365 Exchange Online" || first.Legacy {
+		t.Errorf("line 2: %+v", first)
+	}
+	fail := evs[8][0].(*logs.SignIn)
+	if fail.Result != logs.Failure || fail.Country != "US" || !strings.Contains(fail.FailureReason, "Invalid username") || fail.Time.Nanosecond() != 123456700 {
+		t.Errorf("line 8: %+v", fail)
+	}
+	for line, want := range map[int64][2]string{13: {"success", ""}, 14: {"failure", logs.MFADenied}, 15: {"interrupted", ""}} {
+		s := evs[line][0].(*logs.SignIn)
+		if string(s.Result) != want[0] || s.MFAResult != want[1] {
+			t.Errorf("line %d: %+v", line, s)
+		}
+	}
+	if imap := evs[16][0].(*logs.SignIn); !imap.Legacy || imap.Result != logs.Success {
+		t.Errorf("line 16: %+v", imap)
+	}
+	evs, st = logstest.ParseFile(t, Parser, "testdata/ApplicationSignIns_2025-03-20_2025-03-21.csv")
+	if sp := evs[2][0].(*logs.SignIn); st.Events != 1 || sp.Principal != logs.PrincipalService || sp.User != "mail-sync-app" {
+		t.Errorf("%+v %+v", st, sp)
+	}
+	// A row without a date or a status is counted, not read.
+	_, st = logstest.ParseString(t, Parser, "x.csv", "\"Date (UTC)\",\"Request ID\",\"Username\",\"IP address\",\"Status\"\nyesterday,1,a@b.example,1.2.3.4,Success\n2025-03-20T22:40:00Z,2,a@b.example,1.2.3.4,\n")
+	if st.Errors != 2 || st.Events != 0 {
+		t.Errorf("bad rows: %+v", st)
+	}
+}
+
+func FuzzParseCSV(f *testing.F) {
+	b, _ := os.ReadFile("testdata/InteractiveSignIns_2025-03-14_2025-03-21.csv")
+	logstest.Fuzz(f, Parser, string(b), "\"Date (UTC)\",\"Request ID\",\"Username\",\"IP address\",\"Status\"\n\"", "#TYPE x\nDate;Request ID;Username;IP address;Status\n2025-01-01;1;a;[::1]:4;Failure\n")
 }

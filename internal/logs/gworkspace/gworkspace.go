@@ -7,8 +7,11 @@
 package gworkspace
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -48,8 +51,20 @@ type activity struct {
 // Dialect is Reports API activities.
 var Dialect = logs.Dialect{Format: logs.GWorkspace, Records: records{}}
 
-// Parser reads Reports API activities.
-var Parser = logs.ParseWith(Dialect)
+// Parser reads Reports API activities in any layout, or the Admin console's
+// login audit CSV export.
+var Parser = logs.ParserFunc(Parse)
+
+// Parse reads an activity export, CSV or JSON.
+func Parse(ctx context.Context, r io.Reader, file string, opts logs.Options, emit func(logs.Event)) (logs.Stats, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(4096); IsCSV(head) {
+		var st logs.Stats
+		err := ParseCSV(ctx, br, file, opts, &st, emit)
+		return st, err
+	}
+	return logs.ParseWith(Dialect).Parse(ctx, br, file, opts, emit)
+}
 
 type records struct{}
 
@@ -110,20 +125,20 @@ func parseActivity(rec []byte) ([]logs.Event, error) {
 	app := a.ID.ApplicationName
 	var out []logs.Event
 	for _, e := range events {
-		if ev := event(e, app, user, ip, t); ev != nil {
+		if ev := event(e.Name, params(e.Parameters), app, user, ip, t); ev != nil {
 			out = append(out, ev)
 		}
 	}
 	return out, nil
 }
 
-// event turns one event of an activity into a Vigie event, or nil.
-func event(e gevent, app, user string, ip netip.Addr, t time.Time) logs.Event {
-	p := params(e.Parameters)
+// event turns one event of an activity, its name and parameters, into a
+// Vigie event, or nil.
+func event(name string, p map[string]string, app, user string, ip netip.Addr, t time.Time) logs.Event {
 	admin := func(kind, target, detail string, removed bool) *logs.AdminChange {
-		return &logs.AdminChange{Time: t, User: user, IP: ip, Kind: kind, Operation: e.Name, Target: target, Detail: detail, Removed: removed}
+		return &logs.AdminChange{Time: t, User: user, IP: ip, Kind: kind, Operation: name, Target: target, Detail: detail, Removed: removed}
 	}
-	switch e.Name {
+	switch name {
 	case "login_success", "login_failure", "login_challenge", "login_verification":
 		if app != "" && app != "login" {
 			return nil
@@ -131,12 +146,12 @@ func event(e gevent, app, user string, ip netip.Addr, t time.Time) logs.Event {
 		ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: "Google " + firstNonEmpty(p["login_type"], "login"),
 			Client: p["login_type"], LoginType: p["login_type"]}
 		status := strings.ToLower(p["login_challenge_status"])
-		switch e.Name {
+		switch name {
 		case "login_failure":
 			ev.Result = logs.Failure
 			ev.FailureReason = firstNonEmpty(p["login_failure_type"], "login failure")
 		case "login_challenge", "login_verification":
-			second := p["is_second_factor"] == "true" || e.Name == "login_verification"
+			second := p["is_second_factor"] == "true" || name == "login_verification"
 			if strings.Contains(status, "fail") {
 				ev.Result = logs.Failure
 				ev.FailureReason = "challenge failed: " + p["login_challenge_method"]
@@ -156,33 +171,33 @@ func event(e gevent, app, user string, ip netip.Addr, t time.Time) logs.Event {
 		// Google's own warnings (account_warning events): the account may be in
 		// someone else's hands.
 		target := strings.ToLower(firstNonEmpty(p["affected_email_address"], user))
-		return &logs.SignIn{Time: t, User: target, IP: ip, Result: logs.Interrupted, FailureReason: "Google flagged: " + e.Name, App: "Google login",
-			Legacy: e.Name == "suspicious_login_less_secure_app", Risk: &logs.Risk{Flagged: true, Events: []string{e.Name}}}
+		return &logs.SignIn{Time: t, User: target, IP: ip, Result: logs.Interrupted, FailureReason: "Google flagged: " + name, App: "Google login",
+			Legacy: name == "suspicious_login_less_secure_app", Risk: &logs.Risk{Flagged: true, Events: []string{name}}}
 	case "2sv_disable", "titanium_unenroll":
-		return admin(logs.KindMFAMethod, user, e.Name, true)
+		return admin(logs.KindMFAMethod, user, name, true)
 	case "2sv_enroll", "recovery_email_edit", "recovery_phone_edit", "recovery_secret_qa_edit":
-		return admin(logs.KindMFAMethod, user, e.Name, false)
+		return admin(logs.KindMFAMethod, user, name, false)
 	case "email_forwarding_out_of_domain":
-		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: e.Name, Target: user}
+		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: name, Target: user}
 		ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: strings.ToLower(p["email_forwarding_destination_address"])}}
 		return ev
 	case "authorize":
 		if app != "" && app != "token" {
 			return nil
 		}
-		return &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindOAuthConsent, Operation: e.Name,
+		return &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindOAuthConsent, Operation: name,
 			Target: firstNonEmpty(p["app_name"], p["client_id"]), Permissions: p["scope"]}
 	// Admin console events (applicationName "admin").
 	case "ASSIGN_ROLE", "GRANT_ADMIN_PRIVILEGE", "GRANT_DELEGATED_ADMIN_PRIVILEGES":
-		return admin(logs.KindRoleAssignment, strings.ToLower(firstNonEmpty(p["USER_EMAIL"], p["GROUP_EMAIL"])), firstNonEmpty(p["ROLE_NAME"], e.Name), false)
+		return admin(logs.KindRoleAssignment, strings.ToLower(firstNonEmpty(p["USER_EMAIL"], p["GROUP_EMAIL"])), firstNonEmpty(p["ROLE_NAME"], name), false)
 	case "AUTHORIZE_API_CLIENT_ACCESS":
 		// Domain-wide delegation: the client may act as any user, mail included.
 		ev := admin(logs.KindAppPermission, firstNonEmpty(p["API_CLIENT_NAME"], p["CLIENT_ID"]), p["API_SCOPES"], false)
 		return ev
 	case "CHANGE_SSO_SETTINGS", "CREATE_SSO_PROFILE", "UPDATE_SSO_PROFILE":
-		return admin(logs.KindFederation, firstNonEmpty(p["DOMAIN_NAME"], p["SSO_PROFILE_NAME"]), firstNonEmpty(p["SETTING_NAME"], e.Name), false)
+		return admin(logs.KindFederation, firstNonEmpty(p["DOMAIN_NAME"], p["SSO_PROFILE_NAME"]), firstNonEmpty(p["SETTING_NAME"], name), false)
 	case "CREATE_EMAIL_MONITOR":
-		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: e.Name, Target: strings.ToLower(p["USER_EMAIL"])}
+		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: name, Target: strings.ToLower(p["USER_EMAIL"])}
 		ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: strings.ToLower(p["EMAIL_MONITOR_DEST_EMAIL"])}}
 		return ev
 	case "CREATE_GMAIL_SETTING", "CHANGE_GMAIL_SETTING":

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/logs"
+	"vigie.dev/vigie/internal/logs/entra"
+	"vigie.dev/vigie/internal/logs/gworkspace"
 	"vigie.dev/vigie/internal/logs/m365"
 )
 
@@ -16,7 +18,7 @@ import (
 const (
 	ShapeLines = "lines" // text lines, NDJSON, or both
 	ShapeJSON  = "json"  // a JSON document: array, page, pretty-printed records
-	ShapeCSV   = "csv"   // the audit search CSV export
+	ShapeCSV   = "csv"   // a CSV export: audit search, Entra sign-ins, Google login audit
 )
 
 // Detection is what the first DetectSize bytes of an input say about its
@@ -42,9 +44,9 @@ type Detection struct {
 func Detect(head []byte, opts logs.Options, forced logs.Format) Detection {
 	d := Detection{Shape: ShapeLines, Forced: forced != logs.Unknown}
 	trim := bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
-	if m365.IsCSV(trim) {
-		d.Shape, d.Format = ShapeCSV, logs.M365
-		d.Counts = map[logs.Format]int64{logs.M365: 1}
+	if f := csvFormat(trim); f != logs.Unknown && (!d.Forced || f == forced) {
+		d.Shape, d.Format = ShapeCSV, f
+		d.Counts = map[logs.Format]int64{f: 1}
 		return d
 	}
 	if logs.IsDocument(trim) {
@@ -77,6 +79,19 @@ func Detect(head []byte, opts logs.Options, forced logs.Format) Detection {
 		d.Format = dominant(d.Counts)
 	}
 	return d
+}
+
+// csvFormat names the CSV export head starts with, by its header.
+func csvFormat(head []byte) logs.Format {
+	switch {
+	case m365.IsCSV(head):
+		return logs.M365
+	case entra.IsCSV(head):
+		return logs.Entra
+	case gworkspace.IsCSV(head):
+		return logs.GWorkspace
+	}
+	return logs.Unknown
 }
 
 // Doubts lists, in English, what makes the detection uncertain: other
@@ -120,11 +135,18 @@ func (d Detection) unit() string {
 	return "records"
 }
 
+// csvWhy says which export a CSV header is, in English.
+var csvWhy = map[logs.Format]string{
+	logs.M365:       "CSV header with an AuditData column (audit search export)",
+	logs.Entra:      "CSV header of the Entra admin center's sign-in download (Date (UTC), Request ID, Username, IP address, Status)",
+	logs.GWorkspace: "CSV header of the Google Admin console's login audit export (Event name, Event description, IP address, Date)",
+}
+
 // Why says, in English, why the format was chosen or none was.
 func (d Detection) Why() string {
 	switch {
 	case d.Shape == ShapeCSV:
-		return "CSV header with an AuditData column"
+		return csvWhy[d.Format]
 	case d.Forced:
 		return fmt.Sprintf("forced; %d of the first %d %s fit", d.Counts[d.Format], d.Sample, d.unit())
 	case d.Format == logs.Unknown && d.Sample == 0:

@@ -35,6 +35,10 @@ func TestDetect(t *testing.T) {
 		{shared + "elastic-excerpts/google_workspace_login.excerpt.ndjson", logs.GWorkspace},
 		{shared + "elastic-excerpts/o365_exchange_admin.excerpt.ndjson", logs.M365},
 		{"../../hunt/testdata/otrf-goldensaml/README.md", logs.Unknown},
+		{"../entra/testdata/InteractiveSignIns_2025-03-14_2025-03-21.csv", logs.Entra},
+		{"../entra/testdata/ApplicationSignIns_2025-03-20_2025-03-21.csv", logs.Entra},
+		{"../gworkspace/testdata/login-audit-export.csv", logs.GWorkspace},
+		{"../gworkspace/testdata/user-log-events.csv", logs.GWorkspace},
 	}
 	for _, tc := range tests {
 		b, err := os.ReadFile(tc.path)
@@ -47,6 +51,16 @@ func TestDetect(t *testing.T) {
 		}
 		if d.Why() == "" {
 			t.Errorf("%s: no reason", tc.path)
+		}
+	}
+	// CSV exports say which export their header is.
+	for path, want := range map[string]string{
+		"../entra/testdata/InteractiveSignIns_2025-03-14_2025-03-21.csv": "Entra admin center's sign-in download",
+		"../gworkspace/testdata/user-log-events.csv":                     "Google Admin console's login audit export",
+	} {
+		b, _ := os.ReadFile(path)
+		if d := Detect(b, logs.Options{}, ""); d.Shape != ShapeCSV || !strings.Contains(d.Why(), want) {
+			t.Errorf("%s: %s %q", path, d.Shape, d.Why())
 		}
 	}
 	// The Exim fixture quotes no Dovecot line: no doubt about it.

@@ -316,7 +316,7 @@ func readOne(ctx context.Context, path string, cfg Config, pr *progress, emit fu
 	}
 	var st logs.Stats
 	if rep.Detection.Shape == ShapeCSV {
-		err = m365.ParseCSV(ctx, in.Reader, path, &st, emit)
+		err = parseCSV(ctx, in.Reader, path, rep.Format, opts, &st, emit)
 	} else {
 		err = logs.Read(ctx, in.Reader, path, logs.NewMux(dialects, opts, &st, emit), &st)
 	}
@@ -342,6 +342,17 @@ func readOne(ctx context.Context, path string, cfg Config, pr *progress, emit fu
 		rep.Format = dominant(st.Formats)
 	}
 	return rep
+}
+
+// parseCSV reads a CSV export of the format its header names.
+func parseCSV(ctx context.Context, br *bufio.Reader, path string, f logs.Format, opts logs.Options, st *logs.Stats, emit func(logs.Event)) error {
+	switch f {
+	case logs.Entra:
+		return entra.ParseCSV(ctx, br, path, st, emit)
+	case logs.GWorkspace:
+		return gworkspace.ParseCSV(ctx, br, path, opts, st, emit)
+	}
+	return m365.ParseCSV(ctx, br, path, st, emit)
 }
 
 func only(ds []logs.Dialect, f logs.Format) []logs.Dialect {
