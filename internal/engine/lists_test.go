@@ -91,37 +91,6 @@ Content-Type: text/plain; charset=us-ascii`, "Je peux prendre trois personnes de
 	}
 }
 
-// A forwarder the site trusts (trust.arc_sealers) saw DMARC pass before it
-// changed the message; its chain verified at the door (ARCVouched, set by
-// authsource.DNSAuth). The failure here is its doing, not a forgery.
-func TestTrustedARCSealerExplainsDMARCFailure(t *testing.T) {
-	raw := msg(`ARC-Seal: i=1; a=rsa-sha256; d=relais.ght-exemple.fr; s=arc; cv=none; b=AAAA
-ARC-Message-Signature: i=1; a=rsa-sha256; d=relais.ght-exemple.fr; s=arc; h=from:subject; bh=AAAA; b=AAAA
-ARC-Authentication-Results: i=1; relais.ght-exemple.fr; spf=pass smtp.mailfrom=fournisseur-exemple.fr; dkim=pass header.d=fournisseur-exemple.fr; dmarc=pass header.from=fournisseur-exemple.fr
-From: Service Commandes <commandes@fournisseur-exemple.fr>
-To: achats@example-hopital.fr
-Subject: [Transféré] Confirmation de commande 24-0318
-Date: Mon, 18 Mar 2024 10:00:00 +0100
-Message-ID: <c24@fournisseur-exemple.fr>
-Content-Type: text/plain; charset=utf-8`, "Votre commande 24-0318 est confirmée, livraison jeudi.\n")
-	failed := auth.Results{SPF: auth.Fail, DMARC: auth.Fail, DMARCPolicy: "reject", ARC: auth.Pass}
-	vouched := failed
-	vouched.ARCVouched = "relais.ght-exemple.fr"
-	for _, c := range []struct {
-		r    auth.Results
-		want string
-	}{{vouched, "AUTH_DMARC_FAIL_LIST"}, {failed, "AUTH_DMARC_FAIL_REJECT"}} {
-		cfg := config.Default()
-		s, err := New(&cfg, Options{Online: fixedAuth{c.r}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v := s.Scan(context.Background(), raw, scan.Envelope{}); !v.Has(c.want) {
-			t.Errorf("vouched by %q: want %s, got %v", c.r.ARCVouched, c.want, names(v))
-		}
-	}
-}
-
 // fixedAuth stands in for live DNS with the results a test gives.
 type fixedAuth struct{ r auth.Results }
 

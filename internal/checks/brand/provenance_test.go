@@ -1,43 +1,23 @@
 package brand
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/checks/checktest"
-	"vigie.dev/vigie/internal/corpus"
-	"vigie.dev/vigie/internal/message"
 )
-
-const sharedCorpus = "../../../../shared/corpus"
 
 // Every brand of the catalogue is exercised: a golden message (of any
 // check family) or a phishing message of the training part raises a brand
 // signal naming it. A brand nobody imitates in any of them is an entry
 // without evidence.
 func TestBrandEntriesAreExercised(t *testing.T) {
-	if _, err := os.Stat(sharedCorpus); err != nil {
-		t.Skip("../shared/corpus is not beside the repository (see README: tests run from a worktree beside ../shared)")
-	}
 	c, err := New(goldenOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raws [][]byte
+	raws := checktest.TrainingPhish(t)
 	for _, raw := range checktest.AllGolden(t) {
-		raws = append(raws, raw)
-	}
-	items, err := corpus.List([]string{filepath.Join(sharedCorpus, "phish")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range corpus.Only(items, corpus.Train) {
-		raw, err := corpus.Read(it.Path, message.DefaultLimits().MaxSize)
-		if err != nil {
-			t.Fatal(err)
-		}
 		raws = append(raws, raw)
 	}
 	named := map[string]bool{} // the details of the signals naming a brand

@@ -27,6 +27,7 @@ import (
 	"testing"
 
 	"vigie.dev/vigie/internal/authsource"
+	"vigie.dev/vigie/internal/corpus"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/received"
 	"vigie.dev/vigie/internal/scan"
@@ -160,6 +161,33 @@ func AllGolden(t *testing.T) map[string][]byte {
 			t.Fatal(err)
 		}
 		out[f] = raw
+	}
+	return out
+}
+
+// SharedCorpus is ../shared/corpus seen from a family's directory.
+const SharedCorpus = "../../../../shared/corpus"
+
+// TrainingPhish returns the phishing messages of the training part of
+// ../shared/corpus (docs/eval.md), the other evidence the provenance tests
+// accept. The test is skipped, saying why, when the corpus is not beside
+// the repository.
+func TrainingPhish(t *testing.T) [][]byte {
+	t.Helper()
+	if _, err := os.Stat(SharedCorpus); err != nil {
+		t.Skip("../shared/corpus is not beside the repository (see README: tests run from a worktree beside ../shared)")
+	}
+	items, err := corpus.List([]string{filepath.Join(SharedCorpus, "phish")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, it := range corpus.Only(items, corpus.Train) {
+		raw, err := corpus.Read(it.Path, message.DefaultLimits().MaxSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, raw)
 	}
 	return out
 }

@@ -7,7 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"vigie.dev/vigie/internal/corpus"
+	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/warninglist"
 )
@@ -47,17 +47,9 @@ func TestHostingEntriesHaveEvidence(t *testing.T) {
 		}
 	}
 	// Links of the training part's phishing messages count as evidence too.
-	items, err := corpus.List([]string{shared + "/corpus/phish"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lim := message.DefaultLimits()
 	linked := map[string]bool{} // host and host+path prefixes of 3 segments
-	for _, it := range corpus.Only(items, corpus.Train) {
-		raw, err := corpus.Read(it.Path, lim.MaxSize)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, raw := range checktest.TrainingPhish(t) {
 		for _, u := range message.Parse(raw, lim).URLs {
 			h := strings.ToLower(u.Host)
 			for h != "" {
