@@ -68,3 +68,15 @@ func TestParseExtensions(t *testing.T) {
 		t.Error("no sources accepted")
 	}
 }
+
+func FuzzParseExtensions(f *testing.F) {
+	f.Add(extensionsYAML)
+	f.Add([]byte("sources: {a: b}\nexecutable: {a: [exe]}\n"))
+	f.Add([]byte("sources: [x]\nscript: 3\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		lists, _, err := parseExtensions(b)
+		if err == nil && len(lists) != len(extensionKinds) {
+			t.Fatalf("%d lists without an error", len(lists))
+		}
+	})
+}
