@@ -10,9 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/app"
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/gateway/allow"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -22,12 +22,8 @@ func init() {
 	register(command{Name: "allow rm", Summary: "remove allow rules", Run: runAllowRm})
 }
 
-func openAllowStore(ctx context.Context, cfgPath, dsn string) (*store.DB, error) {
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	return openStore(ctx, cfg.StoreDSN(dsn))
+func openAllowStore(ctx context.Context, cfgPath, dsn string, stderr io.Writer) (*app.App, error) {
+	return app.Load(ctx, cfgPath, app.Options{Store: dsn, Log: cliLog(stderr)})
 }
 
 func runAllowAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,16 +65,16 @@ func runAllowAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		r.ExpiresAt = now.Add(d)
 	}
-	db, err := openAllowStore(ctx, *cfgPath, *dsn)
+	a, err := openAllowStore(ctx, *cfgPath, *dsn, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	id, err := db.Gateway().AddAllow(ctx, r)
+	defer a.Close()
+	id, err := a.AllowRules().AddAllow(ctx, r)
 	if err != nil {
 		return err
 	}
-	auditCLI(ctx, db, *by, "allow.add", fmt.Sprintf("%d %s:%s", id, kind, value), fmt.Sprintf("max=%s reason=%s", act, *reason), stderr)
+	auditCLI(ctx, a, *by, "allow.add", fmt.Sprintf("%d %s:%s", id, kind, value), fmt.Sprintf("max=%s reason=%s", act, *reason))
 	fmt.Fprintln(stdout, say(*lang,
 		fmt.Sprintf("règle %d : courrier %s %s au plus « %s » (%s) ; appliquée par vigie serve dans les 30 s", id, map[string]string{allow.Recipient: "pour", allow.Sender: "authentifié de"}[kind], value, act, *reason),
 		fmt.Sprintf("rule %d: mail %s %s at most %q (%s); vigie serve applies it within 30 s", id, map[string]string{allow.Recipient: "for", allow.Sender: "authenticated from"}[kind], value, act, *reason)))
@@ -96,12 +92,12 @@ func runAllowList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
-	db, err := openAllowStore(ctx, *cfgPath, *dsn)
+	a, err := openAllowStore(ctx, *cfgPath, *dsn, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	rules, err := db.Gateway().AllowRules(ctx, *all)
+	defer a.Close()
+	rules, err := a.AllowRules().AllowRules(ctx, *all)
 	if err != nil {
 		return err
 	}
@@ -145,27 +141,27 @@ func runAllowRm(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() == 0 {
 		return usageErr("usage: vigie allow rm [--reason TEXT] ID...")
 	}
-	db, err := openAllowStore(ctx, *cfgPath, *dsn)
+	a, err := openAllowStore(ctx, *cfgPath, *dsn, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	failed := 0
-	for _, a := range fs.Args() {
-		id, err := strconv.ParseInt(a, 10, 64)
+	for _, arg := range fs.Args() {
+		id, err := strconv.ParseInt(arg, 10, 64)
 		if err == nil {
-			err = db.Gateway().RemoveAllow(ctx, id, operator(*by), time.Now().UTC())
+			err = a.AllowRules().RemoveAllow(ctx, id, operator(*by), time.Now().UTC())
 		}
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, dberr.ErrNotFound) {
 			err = errors.New(say(*lang, "pas de règle active de ce numéro", "no active rule with that number"))
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", a, err)
+			fmt.Fprintf(stderr, "%s: %v\n", arg, err)
 			failed++
 			continue
 		}
-		auditCLI(ctx, db, *by, "allow.remove", a, *reason, stderr)
-		fmt.Fprintln(stdout, say(*lang, "règle "+a+" retirée", "rule "+a+" removed"))
+		auditCLI(ctx, a, *by, "allow.remove", arg, *reason)
+		fmt.Fprintln(stdout, say(*lang, "règle "+arg+" retirée", "rule "+arg+" removed"))
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d/%d %s", failed, fs.NArg(), say(*lang, "non retirées", "not removed"))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/geo"
 	"vigie.dev/vigie/internal/hunt"
 	"vigie.dev/vigie/internal/ioc"
@@ -78,7 +79,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&f.progress, "progress", false, "show progress on standard error even when it is not a terminal")
 	fs.Int64Var(&f.incidentID, "incident", 0, "record the findings in this incident's main courante, with the files read and their hashes, and add the affected accounts")
 	fs.BoolVar(&f.attachLogs, "attach-logs", false, "with --incident, also store each log file read as evidence")
-	fs.StringVar(&f.storeDSN, "store", "", "also hunt for the indicator store's live entries (\"default\" for "+defaultStoreDSN()+")")
+	fs.StringVar(&f.storeDSN, "store", "", "also hunt for the indicator store's live entries (\"default\": $"+envStore+", else the configuration's store or data_dir)")
 	fs.StringVar(&f.cfgPath, "config", "", "configuration file (data directory and store, for --incident)")
 	fs.StringVar(&f.by, "by", "", "who hunts, for the main courante (default: the current user)")
 	fs.DurationVar(&f.baseline, "baseline", 14*24*time.Hour, "baseline window for new countries, networks, hours and mail volume")
@@ -139,9 +140,9 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if f.storeDSN != "" {
 		dsn := f.storeDSN
 		if dsn == "default" {
-			dsn = defaultStoreDSN()
+			dsn = ""
 		}
-		n, err := loadStoreIndicators(ctx, dsn, set)
+		n, err := loadStoreIndicators(ctx, f.cfgPath, dsn, set, stderr)
 		if err != nil {
 			return err
 		}
@@ -261,16 +262,17 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time (2025-03-20, 2025-03-20T08:00:00Z) or a duration (72h)", s)
 }
 
-// loadStoreIndicators adds the store's live IP, domain, host and URL
-// indicators to set; the other kinds do not appear in logs.
-func loadStoreIndicators(ctx context.Context, dsn string, set *hunt.Set) (int, error) {
-	db, err := openStore(ctx, dsn)
+// loadStoreIndicators adds the live IP, domain, host and URL indicators of
+// the store (dsn, "" for the configuration's) to set; the other kinds do
+// not appear in logs.
+func loadStoreIndicators(ctx context.Context, cfgPath, dsn string, set *hunt.Set, stderr io.Writer) (int, error) {
+	a, err := app.Load(ctx, cfgPath, app.Options{Store: dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return 0, err
 	}
-	defer db.Close()
+	defer a.Close()
 	n := 0
-	err = ioc.NewService(db.Indicators(), ioc.ServiceOptions{}).Each(ctx, ioc.Filter{}, func(ind *ioc.Indicator) error {
+	err = a.Indicators().Each(ctx, ioc.Filter{}, func(ind *ioc.Indicator) error {
 		switch ind.Kind {
 		case ioc.KindIP, ioc.KindDomain, ioc.KindHost, ioc.KindURL:
 			if set.Add(ind.Value) == nil {

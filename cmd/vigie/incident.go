@@ -10,16 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/incident"
-	"vigie.dev/vigie/internal/store"
-	"vigie.dev/vigie/internal/trace"
 )
 
 // The incident commands speak French unless --lang en is given: help,
 // errors and output. They only translate arguments into calls of the
-// incident service (built by bridge.NewService) and its answers into text.
+// incident service (package app builds it) and its answers into text.
 func init() {
 	for _, c := range []struct {
 		name, summary string
@@ -73,7 +71,7 @@ type incidentCmd struct {
 	lang   string
 	stderr io.Writer
 	cfg    config.Config
-	db     *store.DB
+	app    *app.App
 	done   func()
 }
 
@@ -171,20 +169,20 @@ func (c *incidentCmd) service(ctx context.Context, withScanner bool) (*incident.
 	if err != nil {
 		return nil, err
 	}
-	c.cfg = cfg
-	dsn := cfg.StoreDSN(c.store)
-	if c.db, err = openStore(ctx, dsn); err != nil {
+	a, err := app.Open(ctx, cfg, app.Options{Store: c.store, Log: cliLog(c.stderr)})
+	if err != nil {
 		return nil, err
 	}
-	tl := trace.Open(c.db.Trace(), nil)
-	c.done = func() { tl.Close(); c.db.Close() }
-	d := bridge.Deps{Config: cfg, DB: c.db, Trace: tl}
-	if withScanner {
-		if _, d.Scanner, err = loadScanner(c.config, c.stderr); err != nil {
-			return nil, err
-		}
+	c.cfg, c.app = cfg, a
+	c.done = func() { a.Close() }
+	if !withScanner {
+		return a.Incidents(nil)
 	}
-	return bridge.NewService(d)
+	_, sc, err := loadScanner(c.config, c.stderr)
+	if err != nil {
+		return nil, err
+	}
+	return a.Incidents(sc)
 }
 
 // open parses the arguments and builds the service: the preamble of most

@@ -14,9 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/ioc"
-	"vigie.dev/vigie/internal/ir/bridge"
 )
 
 func init() {
@@ -31,13 +30,14 @@ func init() {
 // iocFlags are the flags every ioc command shares.
 type iocFlags struct {
 	fs     *flag.FlagSet
+	stderr io.Writer
 	store  string
 	config string
 	lang   string
 }
 
 func newIOCFlags(name string, stderr io.Writer) *iocFlags {
-	f := &iocFlags{fs: flag.NewFlagSet("vigie "+name, flag.ContinueOnError)}
+	f := &iocFlags{fs: flag.NewFlagSet("vigie "+name, flag.ContinueOnError), stderr: stderr}
 	f.fs.SetOutput(stderr)
 	f.fs.StringVar(&f.store, "store", "", "store DSN: sqlite:PATH or postgres://… (default: $"+envStore+", else the configuration's store or data_dir)")
 	f.fs.StringVar(&f.config, "config", "", "configuration file: data_dir, store, the organisation's own assets")
@@ -85,18 +85,15 @@ func (f *iocFlags) parse(args []string) ([]string, error) {
 	}
 }
 
-// service opens the store the daemon uses (config.StoreDSN) and guards it
-// with the organisation's assets from the same configuration.
+// service opens the store the daemon uses (config.StoreDSN) and the
+// indicator service guarded with the organisation's assets from the same
+// configuration.
 func (f *iocFlags) service(ctx context.Context) (*ioc.Service, func(), error) {
-	cfg, err := config.Load(f.config)
+	a, err := app.Load(ctx, f.config, app.Options{Store: f.store, Log: cliLog(f.stderr)})
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := openStore(ctx, cfg.StoreDSN(f.store))
-	if err != nil {
-		return nil, nil, err
-	}
-	return bridge.IndicatorService(cfg, db, nil), func() { db.Close() }, nil
+	return a.Indicators(), func() { a.Close() }, nil
 }
 
 // parseTTL reads "90m", "12h", "7d", "2w"; "never" means no expiry and ""

@@ -127,14 +127,3 @@ func TestParseTTL(t *testing.T) {
 		}
 	}
 }
-
-func TestDefaultStoreDSN(t *testing.T) {
-	t.Setenv(envStore, "")
-	if got := defaultStoreDSN(); got != "sqlite:vigie-data/vigie.db" {
-		t.Errorf("default = %q", got)
-	}
-	t.Setenv(envStore, "postgres://x/y")
-	if got := defaultStoreDSN(); got != "postgres://x/y" {
-		t.Errorf("from env = %q", got)
-	}
-}

@@ -5,31 +5,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/corpus"
-	"vigie.dev/vigie/internal/store"
 )
 
 func init() {
 	register(command{Name: "learn", Summary: "teach the site's classifier: --phish DIR, --ham DIR, --forget DIR", Run: runLearn})
 	register(command{Name: "learn status", Summary: "what the site's classifier has learned, and whether it votes", Run: runLearnStatus})
 	register(command{Name: "learn reset", Summary: "empty the site's classifier (--yes)", Run: runLearnReset})
-}
-
-// configStore opens the store of a configuration: dsn when given, else
-// the configuration's store, else the SQLite file under its data directory.
-func configStore(ctx context.Context, cfg *config.Config, dsn string) (*store.DB, error) {
-	if dsn == "" {
-		dsn = cfg.Store
-	}
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
-	return openStore(ctx, dsn)
 }
 
 // say picks the French or English text of a message for people.
@@ -80,12 +67,12 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	db, err := configStore(ctx, &cfg, *dsn)
+	a, err := app.Open(ctx, cfg, app.Options{Store: *dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	l := &bayes.Learner{Repo: db.Bayes(), Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
+	defer a.Close()
+	l := a.Learner()
 	res, err := l.Learn(ctx, items)
 	if err != nil {
 		return err
@@ -104,15 +91,15 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"%d learned, %d relearned as the other class, %d already learned, %d forgotten, %d unknown, %d refused\n"),
 		counts[bayes.OutcomeLearned], counts[bayes.OutcomeRelearned], counts[bayes.OutcomeDuplicate],
 		counts[bayes.OutcomeForgotten], counts[bayes.OutcomeUnknown], refused)
-	return printLearnStatus(ctx, stdout, db, &cfg, *lang)
+	return printLearnStatus(ctx, stdout, a.Bayes(), &cfg, *lang)
 }
 
-func printLearnStatus(ctx context.Context, w io.Writer, db *store.DB, cfg *config.Config, lang string) error {
-	st, err := db.Bayes().State(ctx)
+func printLearnStatus(ctx context.Context, w io.Writer, model bayes.Repository, cfg *config.Config, lang string) error {
+	st, err := model.State(ctx)
 	if err != nil {
 		return err
 	}
-	n, err := db.Bayes().TokenCount(ctx)
+	n, err := model.TokenCount(ctx)
 	if err != nil {
 		return err
 	}
@@ -143,34 +130,29 @@ func runLearnStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	db, err := configStore(ctx, &cfg, *dsn)
+	a, err := app.Open(ctx, cfg, app.Options{Store: *dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := printLearnStatus(ctx, stdout, db, &cfg, *lang); err != nil {
+	defer a.Close()
+	model := a.Bayes()
+	if err := printLearnStatus(ctx, stdout, model, &cfg, *lang); err != nil {
 		return err
 	}
 	// Who taught it what, by source.
-	rows, err := db.Query(ctx, `SELECT source, class, count(*) FROM bayes_messages GROUP BY source, class`)
+	taught, err := model.Taught(ctx)
 	if err != nil {
 		return fmt.Errorf("learn status: %w", err)
 	}
-	defer rows.Close()
 	var lines []string
-	for rows.Next() {
-		var src, class string
-		var n int
-		if err := rows.Scan(&src, &class, &n); err != nil {
-			return fmt.Errorf("learn status: %w", err)
-		}
-		lines = append(lines, fmt.Sprintf("  %-20s %-6s %d", src, class, n))
+	for _, t := range taught {
+		lines = append(lines, fmt.Sprintf("  %-20s %-6s %d", t.Source, t.Class, t.Messages))
 	}
 	sort.Strings(lines)
 	for _, l := range lines {
 		fmt.Fprintln(stdout, l)
 	}
-	return rows.Err()
+	return nil
 }
 
 func runLearnReset(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -191,12 +173,12 @@ func runLearnReset(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	db, err := configStore(ctx, &cfg, *dsn)
+	a, err := app.Open(ctx, cfg, app.Options{Store: *dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.Bayes().Reset(ctx); err != nil {
+	defer a.Close()
+	if err := a.Bayes().Reset(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, say(*lang, "modèle vidé", "model emptied"))

@@ -11,7 +11,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/ir/journal"
 	"vigie.dev/vigie/internal/mailbox"
@@ -41,7 +40,7 @@ func (c *incidentCmd) remediator(svc *incident.Service) (*mailbox.Remediator, er
 	if err != nil {
 		return nil, err
 	}
-	return &mailbox.Remediator{Connector: conn, Journal: svc, Ledger: bridge.MailboxLedger{L: c.db.MailboxLedger()},
+	return &mailbox.Remediator{Connector: conn, Journal: svc, Ledger: c.app.DB.MailboxLedger(),
 		Quarantine: c.cfg.Mailbox.Quarantine, Concurrency: c.cfg.Mailbox.Concurrency}, nil
 }
 
@@ -313,7 +312,7 @@ func runMailboxLedger(ctx context.Context, c *incidentCmd, args []string, stdout
 	if _, err := c.service(ctx, false); err != nil {
 		return err
 	}
-	rows, err := c.db.MailboxLedger().Actions(ctx, id, "", "")
+	rows, err := c.app.DB.MailboxLedger().Actions(ctx, id, "", "")
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/dnsx"
 	"vigie.dev/vigie/internal/posture"
-	"vigie.dev/vigie/internal/store"
 )
 
 func init() {
@@ -64,21 +62,21 @@ func runPosture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		opt.Samples = append(opt.Samples, b)
 	}
-	var runs *store.PostureRuns
+	var runs posture.Runs
 	if *record {
-		db, err := openConfigStore(ctx, *cfgPath)
+		a, err := app.Load(ctx, *cfgPath, app.Options{Log: cliLog(stderr)})
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		runs = db.PostureRuns()
+		defer a.Close()
+		runs = a.Audits()
 	}
 	var reports []*posture.Report
 	for _, d := range fs.Args() {
 		r := posture.Audit(ctx, d, opt)
 		if runs != nil {
 			body, _ := json.Marshal(r)
-			if _, err := runs.Add(ctx, store.PostureRun{Kind: "posture", Subject: r.Domain, At: r.At, Worst: string(r.Worst()), Body: body}); err != nil {
+			if _, err := runs.Add(ctx, posture.Run{Kind: "posture", Subject: r.Domain, At: r.At, Worst: string(r.Worst()), Body: body}); err != nil {
 				return err
 			}
 		}
@@ -99,19 +97,6 @@ func runPosture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return enc.Encode(reports)
 	}
 	return nil
-}
-
-// openConfigStore opens the store the configuration names.
-func openConfigStore(ctx context.Context, cfgPath string) (*store.DB, error) {
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	dsn := cfg.Store
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "vigie.db")
-	}
-	return openStore(ctx, dsn)
 }
 
 // readLimited reads a file of at most max bytes.

@@ -8,14 +8,12 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/bayes"
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/store"
 )
 
 func init() {
@@ -27,22 +25,17 @@ func init() {
 }
 
 // openQuarantine opens the quarantine of the configuration at path.
-func openQuarantine(ctx context.Context, path string) (*config.Config, *store.DB, *quarantine.Store, error) {
-	cfg, err := config.Load(path)
+func openQuarantine(ctx context.Context, path string, stderr io.Writer) (*app.App, *quarantine.Store, error) {
+	a, err := app.Load(ctx, path, app.Options{Log: cliLog(stderr)})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	dsn := cfg.StoreDSN("")
-	db, err := openStore(ctx, dsn)
+	q, err := a.Quarantine()
 	if err != nil {
-		return nil, nil, nil, err
+		a.Close()
+		return nil, nil, err
 	}
-	q, err := quarantine.Open(filepath.Join(cfg.DataDir, "quarantine"), db.Quarantine(), nil)
-	if err != nil {
-		db.Close()
-		return nil, nil, nil, err
-	}
-	return &cfg, db, q, nil
+	return a, q, nil
 }
 
 func runQuarantineList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,11 +48,11 @@ func runQuarantineList(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
-	_, db, q, err := openQuarantine(ctx, *cfgPath)
+	a, q, err := openQuarantine(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	es, err := q.List(ctx, quarantine.Filter{All: *all, Limit: *limit})
 	if err != nil {
 		return err
@@ -106,11 +99,11 @@ func runQuarantineShow(ctx context.Context, args []string, stdout, stderr io.Wri
 	if fs.NArg() != 1 {
 		return usageErr("usage: vigie quarantine show [--meta] ID")
 	}
-	_, db, q, err := openQuarantine(ctx, *cfgPath)
+	a, q, err := openQuarantine(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	if *meta {
 		e, err := q.Get(ctx, fs.Arg(0))
 		if err != nil {
@@ -125,7 +118,7 @@ func runQuarantineShow(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	// Reading a held message is reading someone's mail: it is journaled.
-	auditCLI(ctx, db, "", "quarantine.show", fs.Arg(0), "", stderr)
+	auditCLI(ctx, a, "", "quarantine.show", fs.Arg(0), "")
 	_, err = stdout.Write(raw)
 	return err
 }
@@ -153,20 +146,20 @@ func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.W
 	if fs.NArg() == 0 {
 		return usageErr("usage: vigie quarantine delete [--by NAME] ID...")
 	}
-	_, db, q, err := openQuarantine(ctx, *cfgPath)
+	a, q, err := openQuarantine(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	failed := 0
 	for _, id := range fs.Args() {
 		if err := q.Delete(ctx, id, operator(*by)); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", id, err)
-			auditCLI(ctx, db, *by, "quarantine.delete_failed", id, err.Error(), stderr)
+			auditCLI(ctx, a, *by, "quarantine.delete_failed", id, err.Error())
 			failed++
 			continue
 		}
-		auditCLI(ctx, db, *by, "quarantine.delete", id, "", stderr)
+		auditCLI(ctx, a, *by, "quarantine.delete", id, "")
 		fmt.Fprintf(stdout, "%s %s\n", id, say(*lang, "supprimé", "deleted"))
 	}
 	if failed > 0 {
@@ -178,13 +171,13 @@ func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.W
 // learnDecision teaches the site's classifier an administrator's decision
 // on a held message. A failure to learn is reported but does not undo the
 // decision: the release or confirmation stands.
-func learnDecision(ctx context.Context, cfg *config.Config, db *store.DB, q *quarantine.Store, id string, d bayes.Decision, by string, stdout, stderr io.Writer) bool {
-	if !cfg.Bayes.Enabled {
+func learnDecision(ctx context.Context, a *app.App, q *quarantine.Store, id string, d bayes.Decision, by string, stdout, stderr io.Writer) bool {
+	if !a.Config.Bayes.Enabled {
 		return false
 	}
 	raw, _, err := q.Raw(ctx, id)
 	if err == nil {
-		l := &bayes.Learner{Repo: db.Bayes(), Limits: cfg.MessageLimits(), MaxTokens: cfg.Bayes.MaxTokens}
+		l := a.Learner()
 		var r bayes.Learned
 		if r, err = l.Feedback(ctx, raw, d, by); err == nil && r.Err != nil {
 			err = r.Err
@@ -209,17 +202,17 @@ func runQuarantineConfirm(ctx context.Context, args []string, stdout, stderr io.
 	if fs.NArg() == 0 {
 		return usageErr("usage: vigie quarantine confirm [--by NAME] ID...")
 	}
-	cfg, db, q, err := openQuarantine(ctx, *cfgPath)
+	a, q, err := openQuarantine(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if !cfg.Bayes.Enabled {
+	defer a.Close()
+	if !a.Config.Bayes.Enabled {
 		return fmt.Errorf("the classifier is disabled (bayes.enabled: false): nothing to teach")
 	}
 	failed := 0
 	for _, id := range fs.Args() {
-		if !learnDecision(ctx, cfg, db, q, id, bayes.Confirmed, operator(*by), stdout, stderr) {
+		if !learnDecision(ctx, a, q, id, bayes.Confirmed, operator(*by), stdout, stderr) {
 			failed++
 		}
 	}

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/store"
 )
 
 // runQuarantineRelease releases held messages and says what happened to
@@ -36,20 +36,20 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 	if fs.NArg() == 0 {
 		return usageErr("usage: vigie quarantine release [--by NAME] [--to HOST:PORT] [--force] ID...")
 	}
-	cfg, db, q, err := openQuarantine(ctx, *cfgPath)
+	a, q, err := openQuarantine(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	key, err := release.LoadKey(ctx, db.Gateway())
+	defer a.Close()
+	key, err := a.ReleaseKey(ctx)
 	if err != nil {
 		return err
 	}
 	if *to != "" {
-		cfg.Serve.Quarantine.ReleaseTo = *to
+		a.Config.Serve.Quarantine.ReleaseTo = *to
 	}
 	hello, _ := os.Hostname()
-	d := release.ForConfig(cfg, db.Gateway(), key, hello, nil)
+	d := a.Releaser(key, hello)
 	d.Force = *force
 	defer d.SMTP.Close()
 	failed := 0
@@ -60,16 +60,16 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 		if err != nil {
 			line := releaseFailure(*lang, id, err)
 			fmt.Fprintln(stderr, line)
-			auditCLI(ctx, db, *by, "quarantine.release_failed", id, line, stderr)
+			auditCLI(ctx, a, *by, "quarantine.release_failed", id, line)
 			failed++
 			continue
 		}
 		o, _ := d.Outcome(e.SHA256)
 		line := releaseSuccess(*lang, id, e, o)
 		fmt.Fprintln(stdout, line)
-		auditCLI(ctx, db, *by, "quarantine.release", id, line, stderr)
+		auditCLI(ctx, a, *by, "quarantine.release", id, line)
 		if !*noLearn {
-			learnDecision(ctx, cfg, db, q, id, bayes.Released, operator(*by), stdout, stderr)
+			learnDecision(ctx, a, q, id, bayes.Released, operator(*by), stdout, stderr)
 		}
 	}
 	if failed > 0 {
@@ -119,10 +119,8 @@ func releaseFailure(lang, id string, err error) string {
 }
 
 // auditCLI records a command-line action on held mail in the audit trail
-// the console shows, with "cli" as its origin.
-func auditCLI(ctx context.Context, db *store.DB, by, action, target, detail string, stderr io.Writer) {
-	if err := db.Users().Audit(ctx, account.AuditEntry{At: time.Now().UTC(), Actor: operator(by), Action: action,
-		Target: target, Detail: detail, ClientIP: "cli"}); err != nil {
-		fmt.Fprintf(stderr, "audit: %v\n", err)
-	}
+// the console shows, with "cli" as its origin (a failure is logged).
+func auditCLI(ctx context.Context, a *app.App, by, action, target, detail string) {
+	a.Accounts().Audit(ctx, account.AuditEntry{At: time.Now().UTC(), Actor: operator(by), Action: action,
+		Target: target, Detail: detail, ClientIP: "cli"})
 }

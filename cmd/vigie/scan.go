@@ -6,16 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"vigie.dev/vigie/internal/bayes"
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
-	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/suppliers"
 )
@@ -30,38 +28,31 @@ func init() {
 // use: stored messages carry their own trace, so "dns" mode falls back to
 // the trusted relays' results unless a live resolver is wired in.
 func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, error) {
-	return loadScannerWith(context.Background(), path, "", stderr)
-}
-
-// loadScannerWith also consults the indicator store at dsn ("" for none).
-func loadScannerWith(ctx context.Context, path, dsn string, stderr io.Writer) (*config.Config, *scan.Scanner, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := engine.Options{Log: log}
-	if dsn != "" {
-		db, err := openStore(ctx, dsn)
-		if err != nil {
-			return nil, nil, err
-		}
-		if opts.Indicators, err = ioc.Start(ctx, db.Indicators(), ioc.MatcherOptions{Log: log}); err != nil {
-			return nil, nil, err
-		}
-		// The supplier register, as the gateway's invoice checks read it.
-		opts.Suppliers = &suppliers.Cache{Store: db.Suppliers(), Log: log}
-		if cfg.Bayes.Enabled {
-			// The site's classifier, as the gateway would consult it.
-			opts.Bayes = bayes.Start(ctx, db.Bayes(), bayes.LiveOptions{Log: log,
-				Options: bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens}}).Model
-		}
-	}
-	s, err := engine.New(&cfg, opts)
+	s, err := engine.New(&cfg, engine.Options{Log: cliLog(stderr)})
 	if err != nil {
 		return nil, nil, err
 	}
 	return &cfg, s, nil
+}
+
+// storeScanner builds the scanner of a's configuration consulting, as the
+// gateway does, a's indicator store, supplier register and classifier
+// (kept in step with the store until ctx ends).
+func storeScanner(ctx context.Context, a *app.App) (*scan.Scanner, error) {
+	opts := engine.Options{Log: a.Log}
+	var err error
+	if opts.Indicators, err = a.Matcher(ctx); err != nil {
+		return nil, err
+	}
+	opts.Suppliers = &suppliers.Cache{Store: a.Suppliers(), Log: a.Log}
+	if live := a.Classifier(ctx); live != nil {
+		opts.Bayes = live.Model
+	}
+	return engine.New(&a.Config, opts)
 }
 
 // inputs expands arguments into message files: a directory gives its .eml
@@ -119,18 +110,33 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "one JSON verdict per line")
 	cfgPath := fs.String("config", "", "configuration file (default: embedded defaults)")
 	lang := fs.String("lang", "fr", "language of explanations: fr or en")
-	storeDSN := fs.String("store", "", "consult the indicator store and the site's classifier at this DSN (\"default\" for "+defaultStoreDSN()+")")
+	storeDSN := fs.String("store", "", "consult the indicator store and the site's classifier at this DSN (\"default\": $"+envStore+", else the configuration's store or data_dir)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
 	if fs.NArg() == 0 {
 		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] FILE|DIR|-")
 	}
-	dsn := *storeDSN
-	if dsn == "default" {
-		dsn = defaultStoreDSN()
+	var (
+		cfg *config.Config
+		sc  *scan.Scanner
+		err error
+	)
+	if *storeDSN == "" {
+		cfg, sc, err = loadScanner(*cfgPath, stderr)
+	} else {
+		dsn := *storeDSN
+		if dsn == "default" {
+			dsn = ""
+		}
+		a, lerr := app.Load(ctx, *cfgPath, app.Options{Store: dsn, Log: cliLog(stderr)})
+		if lerr != nil {
+			return lerr
+		}
+		defer a.Close()
+		cfg = &a.Config
+		sc, err = storeScanner(ctx, a)
 	}
-	cfg, sc, err := loadScannerWith(ctx, *cfgPath, dsn, stderr)
 	if err != nil {
 		return err
 	}

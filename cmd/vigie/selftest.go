@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/selftest"
-	"vigie.dev/vigie/internal/store"
-	"vigie.dev/vigie/internal/trace"
 )
 
 func init() {
@@ -72,7 +72,7 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *helo == "" {
 		*helo, _ = os.Hostname()
 	}
-	var runs *store.PostureRuns
+	var runs posture.Runs
 	opt := selftest.Options{Via: *via, To: *to, SenderDomain: *senderDomain, AttackDomain: *attackDomain, HELO: *helo, Wait: *wait}
 	if *imapURL != "" {
 		user := *imapUser
@@ -84,15 +84,15 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *api != "" {
 		opt.Trace = selftest.APIClient{Base: strings.TrimRight(*api, "/"), Token: os.Getenv("VIGIE_API_TOKEN")}
 	} else {
-		db, err := openConfigStore(ctx, *cfgPath)
+		a, err := app.Open(ctx, cfg, app.Options{Log: cliLog(stderr)})
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		tl := trace.Open(db.Trace(), nil)
-		defer tl.Close()
-		opt.Trace = tl
-		runs = db.PostureRuns()
+		defer a.Close()
+		if opt.Trace, err = a.Trace(); err != nil {
+			return err
+		}
+		runs = a.Audits()
 	}
 	results, err := selftest.Run(ctx, cases, opt)
 	if err != nil {
@@ -122,7 +122,7 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 // recordSelftest keeps the run in the store, for the console and the
 // incident report.
-func recordSelftest(ctx context.Context, runs *store.PostureRuns, via string, results []selftest.Result) error {
+func recordSelftest(ctx context.Context, runs posture.Runs, via string, results []selftest.Result) error {
 	passed := 0
 	for _, r := range results {
 		if r.Pass {
@@ -133,7 +133,7 @@ func recordSelftest(ctx context.Context, runs *store.PostureRuns, via string, re
 	if err != nil {
 		return err
 	}
-	_, err = runs.Add(ctx, store.PostureRun{Kind: "selftest", Subject: via, At: time.Now().UTC(),
+	_, err = runs.Add(ctx, posture.Run{Kind: "selftest", Subject: via, At: time.Now().UTC(),
 		Worst: fmt.Sprintf("%d/%d", passed, len(results)), Body: body})
 	return err
 }

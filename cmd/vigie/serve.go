@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/gateway/daemon"
 	"vigie.dev/vigie/internal/logging"
 	"vigie.dev/vigie/internal/sdnotify"
 )

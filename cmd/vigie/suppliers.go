@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
-	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/invoice"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
 )
 
@@ -37,15 +36,13 @@ func suppliersCmd(ctx context.Context, name string, args []string, n int, usageF
 		return r, c.usage("usage : vigie %s", "usage: vigie %s", name+" "+c.t(usageFR, usageEN))
 	}
 	r.pos, r.json, r.reason = pos, *asJSON, *reason
-	cfg, err := config.Load(c.config)
+	a, err := app.Load(ctx, c.config, app.Options{Store: c.store, Log: cliLog(c.stderr)})
 	if err != nil {
 		return r, err
 	}
-	if r.db, err = openStore(ctx, cfg.StoreDSN(c.store)); err != nil {
-		return r, err
-	}
-	if r.book, err = suppliers.Load(ctx, r.db.Suppliers()); err != nil {
-		r.db.Close()
+	r.app = a
+	if r.book, err = suppliers.Load(ctx, a.Suppliers()); err != nil {
+		a.Close()
 		return r, err
 	}
 	return r, nil
@@ -57,7 +54,7 @@ type supplierRun struct {
 	pos    []string
 	json   bool
 	reason string
-	db     *store.DB
+	app    *app.App
 	book   *suppliers.Book
 }
 
@@ -66,7 +63,7 @@ func runSuppliersList(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.app.Close()
 	book := c.book
 	if c.json {
 		return writeJSON(stdout, book.Entries())
@@ -95,12 +92,12 @@ func runSuppliersShow(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.app.Close()
 	e, err := suppliers.Resolve(c.book, c.pos[0])
 	if err != nil {
 		return supplierErr(c.incidentCmd, err, c.pos[0])
 	}
-	h, err := suppliers.HistoryOf(ctx, c.db.Suppliers(), e)
+	h, err := suppliers.HistoryOf(ctx, c.app.Suppliers(), e)
 	if err != nil {
 		return err
 	}
@@ -130,7 +127,7 @@ func runSuppliersImport(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.app.Close()
 	f, err := os.Open(c.pos[0])
 	if err != nil {
 		return err
@@ -144,7 +141,7 @@ func runSuppliersImport(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	reg := &suppliers.Register{Store: c.db.Suppliers()}
+	reg := &suppliers.Register{Store: c.app.Suppliers()}
 	rep, err := reg.Import(ctx, rows, filepath.Base(c.pos[0]), c.author())
 	if err != nil {
 		return err
@@ -161,7 +158,7 @@ func runSuppliersConfirm(ctx context.Context, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.app.Close()
 	e, err := suppliers.Resolve(c.book, c.pos[0])
 	if err != nil {
 		return supplierErr(c.incidentCmd, err, c.pos[0])
@@ -170,7 +167,7 @@ func runSuppliersConfirm(ctx context.Context, args []string, stdout, stderr io.W
 	if !invoice.ValidIBAN(iban) {
 		return c.usage("%q n'est pas un IBAN valide", "%q is not a valid IBAN", c.pos[1])
 	}
-	reg := &suppliers.Register{Store: c.db.Suppliers()}
+	reg := &suppliers.Register{Store: c.app.Suppliers()}
 	if err := reg.Confirm(ctx, e.ID, iban, c.author(), c.reason); err != nil {
 		if errors.Is(err, suppliers.ErrNotFound) {
 			return errors.New(c.t(fmt.Sprintf("l'IBAN %s n'a jamais été vu pour %s", invoice.FormatIBAN(iban), e.Name), err.Error()))

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -47,18 +47,15 @@ func runTraceSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		q.Since = time.Now().Add(-d)
 	}
-	cfg, err := config.Load(*cfgPath)
+	a, err := app.Load(ctx, *cfgPath, app.Options{Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}
-	dsn := cfg.StoreDSN("")
-	db, err := openStore(ctx, dsn)
+	defer a.Close()
+	tl, err := a.Trace()
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	tl := trace.Open(db.Trace(), nil)
-	defer tl.Close()
 	recs, err := tl.Search(ctx, q)
 	if err != nil {
 		return err

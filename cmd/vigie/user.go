@@ -11,8 +11,7 @@ import (
 	"text/tabwriter"
 
 	"vigie.dev/vigie/internal/account"
-	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/app"
 )
 
 func init() {
@@ -29,13 +28,14 @@ func init() {
 // userCmd opens the account service over the configured store.
 type userCmd struct {
 	fs     *flag.FlagSet
+	stderr io.Writer
 	config string
 	store  string
 	stdin  io.Reader
 }
 
 func newUserCmd(name string, stderr io.Writer) *userCmd {
-	c := &userCmd{fs: flag.NewFlagSet(name, flag.ContinueOnError), stdin: os.Stdin}
+	c := &userCmd{fs: flag.NewFlagSet(name, flag.ContinueOnError), stderr: stderr, stdin: os.Stdin}
 	c.fs.SetOutput(stderr)
 	c.fs.StringVar(&c.config, "config", "", "configuration file (data directory, store)")
 	c.fs.StringVar(&c.store, "store", os.Getenv(envStore), "store DSN (default: from the configuration)")
@@ -52,17 +52,12 @@ func (c *userCmd) parse(args []string, n int, usage string) ([]string, error) {
 	return c.fs.Args(), nil
 }
 
-func (c *userCmd) open(ctx context.Context) (*account.Service, *store.DB, error) {
-	cfg, err := config.Load(c.config)
+func (c *userCmd) open(ctx context.Context) (*account.Service, *app.App, error) {
+	a, err := app.Load(ctx, c.config, app.Options{Store: c.store, Log: cliLog(c.stderr)})
 	if err != nil {
 		return nil, nil, err
 	}
-	dsn := cfg.StoreDSN(c.store)
-	db, err := openStore(ctx, dsn)
-	if err != nil {
-		return nil, nil, err
-	}
-	return account.New(db.Users(), account.Options{}), db, nil
+	return a.Accounts(), a, nil
 }
 
 // readPassword reads one line; the password never appears in arguments
@@ -95,11 +90,11 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	svc, db, err := c.open(ctx)
+	svc, a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	if err := svc.Add(ctx, pos[0], r, pw); err != nil {
 		return err
 	}
@@ -118,11 +113,11 @@ func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	svc, db, err := c.open(ctx)
+	svc, a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	if err := svc.SetPassword(ctx, pos[0], pw); err != nil {
 		return err
 	}
@@ -137,11 +132,11 @@ func runUserRm(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	svc, db, err := c.open(ctx)
+	svc, a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	if err := svc.Remove(ctx, pos[0]); err != nil {
 		return err
 	}
@@ -156,11 +151,11 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if _, err := c.parse(args, 0, "user list [--json]"); err != nil {
 		return err
 	}
-	svc, db, err := c.open(ctx)
+	svc, a, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	users, err := svc.List(ctx)
 	if err != nil {
 		return err

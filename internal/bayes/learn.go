@@ -207,3 +207,22 @@ func (l *Learner) Feedback(ctx context.Context, raw []byte, d Decision, by strin
 	}
 	return rs[0], nil
 }
+
+// LearnDecision implements quarantine.Learner: an operator's release or
+// "not phishing" is learned as ham (Released), a confirmation as phish
+// (Confirmed). A message the classifier refuses (empty, already learned
+// the same way) counts as taken: replaying it would be refused again.
+func (l *Learner) LearnDecision(ctx context.Context, raw []byte, phish bool, by string) error {
+	d := Released
+	if phish {
+		d = Confirmed
+	}
+	r, err := l.Feedback(ctx, raw, d, by)
+	if err != nil {
+		return err
+	}
+	if r.Err != nil && l.Log != nil {
+		l.Log.Info("classifier refused a decision's message", "decision", d, "by", by, "err", r.Err)
+	}
+	return nil
+}

@@ -46,6 +46,12 @@ const (
 	OutcomeUnknown   Outcome = "unknown" // forgetting a message never learned
 )
 
+// Taught counts the messages one source taught as one class.
+type Taught struct {
+	Source, Class string
+	Messages      int
+}
+
 // Repository keeps the site's model: totals, per-feature counts with the
 // revision of their last change, and the digests of the messages learned
 // (package store implements it over SQLite and PostgreSQL).
@@ -55,6 +61,8 @@ type Repository interface {
 	// Tokens calls fn with every feature changed after revision since and
 	// returns the revision reached.
 	Tokens(ctx context.Context, since int64, fn func(TokenRow) error) (int64, error)
+	// Taught counts the messages learned by source and class.
+	Taught(ctx context.Context) ([]Taught, error)
 	// Learned returns the class a message digest was learned as ("" none).
 	Learned(ctx context.Context, digest string) (string, error)
 	// Learn applies samples in one transaction and says what each did;

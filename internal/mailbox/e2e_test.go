@@ -15,8 +15,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/mailbox"
 	"vigie.dev/vigie/internal/mailbox/imapbox"
@@ -56,7 +56,7 @@ func setup(t *testing.T, users ...string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.db.Close() })
-	if e.svc, err = bridge.NewService(bridge.Deps{Config: cfg, DB: e.db}); err != nil {
+	if e.svc, err = app.With(cfg, e.db, app.Options{}).Incidents(nil); err != nil {
 		t.Fatal(err)
 	}
 	if e.conn, err = imapbox.New(imapbox.Config{Addr: e.d.IMAPAddr(), TLS: "none", Admin: mailboxtest.Admin,
@@ -67,7 +67,7 @@ func setup(t *testing.T, users ...string) *env {
 }
 
 func (e *env) remediator() *mailbox.Remediator {
-	return &mailbox.Remediator{Connector: e.conn, Journal: e.svc, Ledger: bridge.MailboxLedger{L: e.db.MailboxLedger()}}
+	return &mailbox.Remediator{Connector: e.conn, Journal: e.svc, Ledger: e.db.MailboxLedger()}
 }
 
 func (e *env) open(t *testing.T, typ incident.Type) int64 {
@@ -307,7 +307,7 @@ func TestPurgeServerErrors(t *testing.T) {
 	bad, _ := imapbox.New(imapbox.Config{Addr: e.d.IMAPAddr(), TLS: "none", Admin: mailboxtest.Admin, Password: "faux"})
 	dead, _ := imapbox.New(imapbox.Config{Addr: fmt.Sprintf("127.0.0.1:%d", postfixtest.FreePort(t)), TLS: "none", Admin: "a", Password: "b"})
 	for name, c := range map[string]mailbox.Connector{"identifiants d'administration refusés": bad, "serveur injoignable": dead} {
-		r := &mailbox.Remediator{Connector: c, Journal: e.svc, Ledger: bridge.MailboxLedger{L: e.db.MailboxLedger()}}
+		r := &mailbox.Remediator{Connector: c, Journal: e.svc, Ledger: e.db.MailboxLedger()}
 		rep := r.Purge(ctx, mailbox.PurgeRequest{Incident: id, Targets: targets, By: "rssi"})
 		if rep.Failed != 2 || rep.Moved != 0 {
 			t.Errorf("%s: %+v", name, rep)

@@ -9,21 +9,21 @@ import (
 
 // Action is one line of the ledger of what Vigie did in mailboxes.
 type Action struct {
-	ID         int64
-	IncidentID int64
-	Run        string
-	At         time.Time
-	Actor      string
-	Kind       string // purge, restore, disable
-	Connector  string
-	Mailbox    string
-	Folder     string // where the message was
-	Dest       string // where it went
-	MessageID  string
-	SHA256     string
-	Ref        string // the server's id in Dest, or the rule id
-	Status     string
-	Detail     string
+	ID         int64     `json:"id"`
+	IncidentID int64     `json:"incident_id"`
+	Run        string    `json:"run"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	Kind       string    `json:"kind"` // purge, restore, disable
+	Connector  string    `json:"connector"`
+	Mailbox    string    `json:"mailbox"`
+	Folder     string    `json:"folder,omitempty"` // where the message was
+	Dest       string    `json:"dest,omitempty"`   // where it went
+	MessageID  string    `json:"message_id,omitempty"`
+	SHA256     string    `json:"sha256,omitempty"`
+	Ref        string    `json:"ref,omitempty"` // the server's id in Dest, or the rule id
+	Status     string    `json:"status"`
+	Detail     string    `json:"detail,omitempty"`
 }
 
 // Action kinds and statuses.
@@ -39,7 +39,7 @@ const (
 	StatusAlready  = "already"   // already in the quarantine folder
 )
 
-// Ledger stores actions (internal/store.MailboxLedger).
+// Ledger stores actions (package store implements it).
 type Ledger interface {
 	Record(ctx context.Context, a Action) (int64, error)
 	Actions(ctx context.Context, incidentID int64, kind, status string) ([]Action, error)

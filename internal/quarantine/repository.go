@@ -120,3 +120,35 @@ type Repository interface {
 	DecisionsFor(ctx context.Context, id string) ([]Decision, error)
 	MarkLearned(ctx context.Context, decision int64, at time.Time) error
 }
+
+// Request is an end user's request, from their digest, to receive
+// a held message.
+type Request struct {
+	ID           int64     `json:"id"`
+	QuarantineID string    `json:"quarantine_id"`
+	Rcpt         string    `json:"rcpt"`
+	RequestedAt  time.Time `json:"requested_at"`
+	ClientIP     string    `json:"client_ip,omitempty"`
+	Status       string    `json:"status"` // pending, released, refused
+	DecidedBy    string    `json:"decided_by,omitempty"`
+	DecidedAt    time.Time `json:"decided_at,omitzero"`
+}
+
+// Requests keeps the end users' release requests and what their digests
+// listed (package store implements it). Get and Find return an error
+// wrapping dberr.ErrNotFound when there is no such request.
+type Requests interface {
+	// Request records a request, or returns the one already made for
+	// the same message and recipient (a link clicked twice is one).
+	Request(ctx context.Context, id, rcpt, clientIP string, at time.Time) (Request, error)
+	Get(ctx context.Context, request int64) (Request, error)
+	Find(ctx context.Context, id, rcpt string) (Request, error)
+	// List returns the requests in a status ("" all), newest first.
+	List(ctx context.Context, status string, limit int) ([]Request, error)
+	// Decide closes a pending request (dberr.ErrNotFound if it is not).
+	Decide(ctx context.Context, request int64, status, by string, at time.Time) error
+	// DigestListed is when a recipient's last digest listed messages up
+	// to; DigestSent records a digest sent.
+	DigestListed(ctx context.Context, rcpt string) (time.Time, error)
+	DigestSent(ctx context.Context, rcpt string, listedTo, at time.Time) error
+}

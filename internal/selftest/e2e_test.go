@@ -11,7 +11,7 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx/dnstest"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/selftest"
 )

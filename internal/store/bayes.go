@@ -323,3 +323,21 @@ func (b *Bayes) Reset(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Taught implements bayes.Repository: who taught the model what.
+func (b *Bayes) Taught(ctx context.Context) ([]bayes.Taught, error) {
+	rows, err := b.db.Query(ctx, `SELECT source, class, count(*) FROM bayes_messages GROUP BY source, class`)
+	if err != nil {
+		return nil, fmt.Errorf("store: bayes sources: %w", err)
+	}
+	defer rows.Close()
+	var out []bayes.Taught
+	for rows.Next() {
+		var t bayes.Taught
+		if err := rows.Scan(&t.Source, &t.Class, &t.Messages); err != nil {
+			return nil, fmt.Errorf("store: bayes sources: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

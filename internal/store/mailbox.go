@@ -4,36 +4,20 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"vigie.dev/vigie/internal/mailbox"
 )
 
-// MailboxAction is one line of the mailbox ledger: a message moved, a rule
-// disabled, or a mailbox that could not be treated.
-type MailboxAction struct {
-	ID         int64     `json:"id"`
-	IncidentID int64     `json:"incident_id"`
-	Run        string    `json:"run"`
-	At         time.Time `json:"at"`
-	Actor      string    `json:"actor"`
-	Kind       string    `json:"kind"`
-	Connector  string    `json:"connector"`
-	Mailbox    string    `json:"mailbox"`
-	Folder     string    `json:"folder,omitempty"`
-	Dest       string    `json:"dest,omitempty"`
-	MessageID  string    `json:"message_id,omitempty"`
-	SHA256     string    `json:"sha256,omitempty"`
-	Ref        string    `json:"ref,omitempty"`
-	Status     string    `json:"status"`
-	Detail     string    `json:"detail,omitempty"`
-}
+var _ mailbox.Ledger = (*MailboxLedger)(nil)
 
-// MailboxLedger is the repository of mailbox actions.
+// MailboxLedger is the repository of mailbox actions (mailbox.Ledger).
 type MailboxLedger struct{ db *DB }
 
 // MailboxLedger returns the ledger of db.
 func (db *DB) MailboxLedger() *MailboxLedger { return &MailboxLedger{db: db} }
 
 // Record stores an action and returns its id.
-func (l *MailboxLedger) Record(ctx context.Context, a MailboxAction) (int64, error) {
+func (l *MailboxLedger) Record(ctx context.Context, a mailbox.Action) (int64, error) {
 	var id int64
 	err := l.db.QueryRow(ctx, `INSERT INTO mailbox_actions (incident_id, run, at, actor, kind, connector, mailbox, folder,
 		dest, message_id, sha256, ref, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -47,7 +31,7 @@ func (l *MailboxLedger) Record(ctx context.Context, a MailboxAction) (int64, err
 
 // Actions returns an incident's actions of one kind ("" for all) and one
 // status ("" for all), oldest first.
-func (l *MailboxLedger) Actions(ctx context.Context, incidentID int64, kind, status string) ([]MailboxAction, error) {
+func (l *MailboxLedger) Actions(ctx context.Context, incidentID int64, kind, status string) ([]mailbox.Action, error) {
 	rows, err := l.db.Query(ctx, `SELECT id, incident_id, run, at, actor, kind, connector, mailbox, folder, dest, message_id,
 		sha256, ref, status, detail FROM mailbox_actions WHERE incident_id = ? AND (? = '' OR kind = ?) AND (? = '' OR status = ?)
 		ORDER BY id`, incidentID, kind, kind, status, status)
@@ -55,9 +39,9 @@ func (l *MailboxLedger) Actions(ctx context.Context, incidentID int64, kind, sta
 		return nil, fmt.Errorf("store: mailbox actions: %w", err)
 	}
 	defer rows.Close()
-	var out []MailboxAction
+	var out []mailbox.Action
 	for rows.Next() {
-		var a MailboxAction
+		var a mailbox.Action
 		var at int64
 		if err := rows.Scan(&a.ID, &a.IncidentID, &a.Run, &at, &a.Actor, &a.Kind, &a.Connector, &a.Mailbox, &a.Folder,
 			&a.Dest, &a.MessageID, &a.SHA256, &a.Ref, &a.Status, &a.Detail); err != nil {

@@ -4,18 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// PostureRun is one stored audit: a posture report of a domain or a
-// selftest run through a relay, as JSON.
-type PostureRun struct {
-	ID      int64     `json:"id"`
-	Kind    string    `json:"kind"` // posture, selftest
-	Subject string    `json:"subject"`
-	At      time.Time `json:"at"`
-	Worst   string    `json:"worst"`
-	Body    []byte    `json:"-"`
-}
+	"vigie.dev/vigie/internal/posture"
+)
 
 // PostureRuns is the repository of audits.
 type PostureRuns struct{ db *DB }
@@ -23,11 +14,13 @@ type PostureRuns struct{ db *DB }
 // PostureRuns returns the audit repository of db.
 func (db *DB) PostureRuns() *PostureRuns { return &PostureRuns{db: db} }
 
+var _ posture.Runs = (*PostureRuns)(nil)
+
 // maxPostureBody bounds a stored report.
 const maxPostureBody = 4 << 20
 
 // Add stores a run and returns its id.
-func (p *PostureRuns) Add(ctx context.Context, r PostureRun) (int64, error) {
+func (p *PostureRuns) Add(ctx context.Context, r posture.Run) (int64, error) {
 	if len(r.Body) > maxPostureBody {
 		return 0, fmt.Errorf("store: %s report of %s: %d bytes, over %d", r.Kind, r.Subject, len(r.Body), maxPostureBody)
 	}
@@ -41,7 +34,7 @@ func (p *PostureRuns) Add(ctx context.Context, r PostureRun) (int64, error) {
 }
 
 // Latest returns the newest run of kind for each subject, newest first.
-func (p *PostureRuns) Latest(ctx context.Context, kind string) ([]PostureRun, error) {
+func (p *PostureRuns) Latest(ctx context.Context, kind string) ([]posture.Run, error) {
 	rows, err := p.db.Query(ctx, `SELECT r.id, r.kind, r.subject, r.at, r.worst, r.body FROM posture_runs r
 		WHERE r.kind = ? AND r.id = (SELECT MAX(id) FROM posture_runs WHERE kind = r.kind AND subject = r.subject)
 		ORDER BY r.at DESC, r.id DESC LIMIT 100`, kind)
@@ -49,9 +42,9 @@ func (p *PostureRuns) Latest(ctx context.Context, kind string) ([]PostureRun, er
 		return nil, fmt.Errorf("store: latest %s reports: %w", kind, err)
 	}
 	defer rows.Close()
-	var out []PostureRun
+	var out []posture.Run
 	for rows.Next() {
-		var r PostureRun
+		var r posture.Run
 		var at int64
 		var body string
 		if err := rows.Scan(&r.ID, &r.Kind, &r.Subject, &at, &r.Worst, &body); err != nil {

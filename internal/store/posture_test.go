@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/store"
 )
 
@@ -14,7 +15,7 @@ func TestPostureRunsLatest(t *testing.T) {
 		ctx := context.Background()
 		p := db.PostureRuns()
 		base := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
-		for i, r := range []store.PostureRun{
+		for i, r := range []posture.Run{
 			{Kind: "posture", Subject: "a.fr", At: base, Worst: "high", Body: []byte(`{"v":1}`)},
 			{Kind: "posture", Subject: "a.fr", At: base.Add(time.Hour), Worst: "low", Body: []byte(`{"v":2}`)},
 			{Kind: "posture", Subject: "b.fr", At: base.Add(30 * time.Minute), Worst: "", Body: []byte(`{"v":3}`)},
@@ -32,7 +33,7 @@ func TestPostureRunsLatest(t *testing.T) {
 			!got[0].At.Equal(base.Add(time.Hour)) || got[1].Subject != "b.fr" {
 			t.Fatalf("latest: %+v", got)
 		}
-		if _, err := p.Add(ctx, store.PostureRun{Kind: "posture", Subject: "x", Body: make([]byte, 5<<20)}); err == nil {
+		if _, err := p.Add(ctx, posture.Run{Kind: "posture", Subject: "x", Body: make([]byte, 5<<20)}); err == nil {
 			t.Error("oversized report stored")
 		}
 	})

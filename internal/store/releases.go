@@ -6,20 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// ReleaseRequest is an end user's request, from their digest, to receive
-// a held message.
-type ReleaseRequest struct {
-	ID           int64     `json:"id"`
-	QuarantineID string    `json:"quarantine_id"`
-	Rcpt         string    `json:"rcpt"`
-	RequestedAt  time.Time `json:"requested_at"`
-	ClientIP     string    `json:"client_ip,omitempty"`
-	Status       string    `json:"status"` // pending, released, refused
-	DecidedBy    string    `json:"decided_by,omitempty"`
-	DecidedAt    time.Time `json:"decided_at,omitzero"`
-}
+	"vigie.dev/vigie/internal/quarantine"
+)
 
 // Releases is the repository of release requests and digest state.
 type Releases struct{ db *DB }
@@ -27,11 +16,13 @@ type Releases struct{ db *DB }
 // Releases returns the release-request repository of db.
 func (db *DB) Releases() *Releases { return &Releases{db: db} }
 
+var _ quarantine.Requests = (*Releases)(nil)
+
 const releaseCols = `id, quarantine_id, rcpt, requested_at, client_ip, status, decided_by, decided_at`
 
-func scanRelease(sc interface{ Scan(...any) error }) (ReleaseRequest, error) {
+func scanRelease(sc interface{ Scan(...any) error }) (quarantine.Request, error) {
 	var (
-		r         ReleaseRequest
+		r         quarantine.Request
 		at        int64
 		decidedAt sql.NullInt64
 	)
@@ -42,11 +33,11 @@ func scanRelease(sc interface{ Scan(...any) error }) (ReleaseRequest, error) {
 
 // Request records a request, or returns the one already made for the same
 // message and recipient (a link clicked twice is one request).
-func (r *Releases) Request(ctx context.Context, qid, rcpt, clientIP string, at time.Time) (ReleaseRequest, error) {
+func (r *Releases) Request(ctx context.Context, qid, rcpt, clientIP string, at time.Time) (quarantine.Request, error) {
 	_, err := r.db.Exec(ctx, `INSERT INTO release_requests (quarantine_id, rcpt, requested_at, client_ip, status)
 		VALUES (?, ?, ?, ?, 'pending') ON CONFLICT (quarantine_id, rcpt) DO NOTHING`, qid, rcpt, at.UnixMilli(), clientIP)
 	if err != nil {
-		return ReleaseRequest{}, fmt.Errorf("store: release request %s for %s: %w", qid, rcpt, err)
+		return quarantine.Request{}, fmt.Errorf("store: release request %s for %s: %w", qid, rcpt, err)
 	}
 	rr, err := scanRelease(r.db.QueryRow(ctx, `SELECT `+releaseCols+` FROM release_requests WHERE quarantine_id = ? AND rcpt = ?`, qid, rcpt))
 	if err != nil {
@@ -56,7 +47,7 @@ func (r *Releases) Request(ctx context.Context, qid, rcpt, clientIP string, at t
 }
 
 // Get returns one request, or ErrNotFound.
-func (r *Releases) Get(ctx context.Context, id int64) (ReleaseRequest, error) {
+func (r *Releases) Get(ctx context.Context, id int64) (quarantine.Request, error) {
 	rr, err := scanRelease(r.db.QueryRow(ctx, `SELECT `+releaseCols+` FROM release_requests WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return rr, ErrNotFound
@@ -68,7 +59,7 @@ func (r *Releases) Get(ctx context.Context, id int64) (ReleaseRequest, error) {
 }
 
 // Find returns the request for a message and recipient, or ErrNotFound.
-func (r *Releases) Find(ctx context.Context, qid, rcpt string) (ReleaseRequest, error) {
+func (r *Releases) Find(ctx context.Context, qid, rcpt string) (quarantine.Request, error) {
 	rr, err := scanRelease(r.db.QueryRow(ctx, `SELECT `+releaseCols+` FROM release_requests WHERE quarantine_id = ? AND rcpt = ?`, qid, rcpt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return rr, ErrNotFound
@@ -80,7 +71,7 @@ func (r *Releases) Find(ctx context.Context, qid, rcpt string) (ReleaseRequest, 
 }
 
 // List returns the requests in a status ("" any), newest first.
-func (r *Releases) List(ctx context.Context, status string, limit int) ([]ReleaseRequest, error) {
+func (r *Releases) List(ctx context.Context, status string, limit int) ([]quarantine.Request, error) {
 	if limit <= 0 {
 		limit = 200
 	}
@@ -93,7 +84,7 @@ func (r *Releases) List(ctx context.Context, status string, limit int) ([]Releas
 		return nil, fmt.Errorf("store: list release requests: %w", err)
 	}
 	defer rows.Close()
-	var out []ReleaseRequest
+	var out []quarantine.Request
 	for rows.Next() {
 		rr, err := scanRelease(rows)
 		if err != nil {

@@ -27,7 +27,7 @@ import (
 
 	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/trace"

@@ -30,7 +30,7 @@ import (
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"

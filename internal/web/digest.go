@@ -18,7 +18,6 @@ import (
 
 	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/store"
 )
 
 // DigestOptions configure the end users' daily digest: each recipient of
@@ -117,7 +116,7 @@ func (s *Server) SendDigests(ctx context.Context) (int, error) {
 	slices.Sort(rcpts)
 	sent := 0
 	for _, r := range rcpts {
-		from, err := s.o.DB.Releases().DigestListed(ctx, r)
+		from, err := s.o.Requests.DigestListed(ctx, r)
 		if err != nil {
 			return sent, err
 		}
@@ -137,7 +136,7 @@ func (s *Server) SendDigests(ctx context.Context) (int, error) {
 			s.log.Warn("digest not sent", "rcpt", r, "err", err)
 			continue
 		}
-		if err := s.o.DB.Releases().DigestSent(ctx, r, now, now); err != nil {
+		if err := s.o.Requests.DigestSent(ctx, r, now, now); err != nil {
 			return sent, err
 		}
 		sent++
@@ -219,7 +218,7 @@ func (s *Server) requestPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := s.clientIP(r)
-	rr, err := s.o.DB.Releases().Request(r.Context(), qid, rcpt, ip, s.now())
+	rr, err := s.o.Requests.Request(r.Context(), qid, rcpt, ip, s.now())
 	if err != nil {
 		s.requestAnswer(w, r, tok, err)
 		return
@@ -229,7 +228,7 @@ func (s *Server) requestPost(w http.ResponseWriter, r *http.Request) {
 	if err == nil && rr.Status == "pending" && s.o.Digest.AutoReleaseBelow > 0 && e.Score < s.o.Digest.AutoReleaseBelow && s.o.Release != nil {
 		if _, err := s.o.Quarantine.ReleaseTo(r.Context(), qid, rcpt, "digest:"+rcpt, s.o.Release, false); err != nil {
 			s.log.Warn("automatic release at the recipient's request failed", "id", qid, "err", err)
-		} else if err := s.o.DB.Releases().Decide(r.Context(), rr.ID, "released", "auto", s.now()); err == nil {
+		} else if err := s.o.Requests.Decide(r.Context(), rr.ID, "released", "auto", s.now()); err == nil {
 			s.o.Accounts.Audit(r.Context(), account.AuditEntry{Actor: "auto", Action: "quarantine.release.request", Target: qid,
 				Detail: fmt.Sprintf("%s; score %.1f below %.1f", rcpt, e.Score, s.o.Digest.AutoReleaseBelow), ClientIP: ip})
 		}
@@ -253,8 +252,8 @@ func (s *Server) requestAnswer(w http.ResponseWriter, r *http.Request, tok strin
 		s.render(w, r, nil, "request", http.StatusNotFound, map[string]any{"Error": msg})
 		return
 	}
-	var req *store.ReleaseRequest
-	if rr, err := s.o.DB.Releases().Find(r.Context(), qid, rcpt); err == nil {
+	var req *quarantine.Request
+	if rr, err := s.o.Requests.Find(r.Context(), qid, rcpt); err == nil {
 		req = &rr
 	}
 	s.render(w, r, nil, "request", http.StatusOK, map[string]any{"E": e, "Rcpt": rcpt, "Token": tok, "Req": req})
@@ -262,18 +261,18 @@ func (s *Server) requestAnswer(w http.ResponseWriter, r *http.Request, tok strin
 
 // RequestView is a pending release request with its message.
 type RequestView struct {
-	store.ReleaseRequest
+	quarantine.Request
 	Entry quarantine.Entry `json:"entry"`
 }
 
 func (s *Server) pendingRequests(ctx context.Context) ([]RequestView, error) {
-	rs, err := s.o.DB.Releases().List(ctx, "pending", 500)
+	rs, err := s.o.Requests.List(ctx, "pending", 500)
 	if err != nil {
 		return nil, err
 	}
 	out := []RequestView{}
 	for _, rr := range rs {
-		v := RequestView{ReleaseRequest: rr}
+		v := RequestView{Request: rr}
 		v.Entry, _ = s.o.Quarantine.Get(ctx, rr.QuarantineID)
 		out = append(out, v)
 	}
@@ -302,7 +301,7 @@ func (s *Server) requestDecide(approve bool) apiFunc {
 		if err != nil {
 			return nil, "", badfr("« %s » n'est pas un numéro de demande", "%q is not a request id", r.PathValue("id"))
 		}
-		rr, err := s.o.DB.Releases().Get(r.Context(), id)
+		rr, err := s.o.Requests.Get(r.Context(), id)
 		if err != nil {
 			return nil, "", err
 		}
@@ -319,7 +318,7 @@ func (s *Server) requestDecide(approve bool) apiFunc {
 			status = "released"
 			s.forgetDashboards()
 		}
-		if err := s.o.DB.Releases().Decide(r.Context(), id, status, p.User, s.now()); err != nil {
+		if err := s.o.Requests.Decide(r.Context(), id, status, p.User, s.now()); err != nil {
 			return nil, "", err
 		}
 		s.audit(r, p, "quarantine.request."+status, rr.QuarantineID, rr.Rcpt)

@@ -64,7 +64,7 @@ func TestDigestLinks(t *testing.T) {
 	if w := get(tok); w.Code != 200 || !strings.Contains(w.Body.String(), `id="request-release"`) {
 		t.Fatalf("link page: %d", w.Code)
 	}
-	if rs, _ := f.s.o.DB.Releases().List(context.Background(), "", 10); len(rs) != 0 {
+	if rs, _ := f.s.o.Requests.List(context.Background(), "", 10); len(rs) != 0 {
 		t.Fatal("a GET recorded a request")
 	}
 	// alice's two messages score 12 and 5: the first waits for an admin,
@@ -75,7 +75,7 @@ func TestDigestLinks(t *testing.T) {
 			t.Fatalf("request: %d %s", w.Code, w.Body)
 		}
 	}
-	rs, _ := f.s.o.DB.Releases().List(context.Background(), "", 10)
+	rs, _ := f.s.o.Requests.List(context.Background(), "", 10)
 	got := map[string]int{}
 	for _, r := range rs {
 		e, _ := f.s.o.Quarantine.Get(context.Background(), r.QuarantineID)

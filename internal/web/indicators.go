@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/ioc"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -155,7 +155,7 @@ func (s *Server) indicatorAdd(r *http.Request, p *principal) (any, string, error
 // inputErr marks an indicator service error as the caller's, unless the
 // database failed (503) or the guard refused (422): status tells them apart.
 func inputErr(err error) error {
-	if store.Unavailable(err) || isRefusal(err) || errors.Is(err, ioc.ErrNotFound) {
+	if dberr.Unavailable(err) || isRefusal(err) || errors.Is(err, ioc.ErrNotFound) {
 		return err
 	}
 	return badRequest{err}

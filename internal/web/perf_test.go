@@ -86,7 +86,7 @@ func TestPagesAnswerFastAtScale(t *testing.T) {
 	f.s.now = func() time.Time { return now }
 	start := time.Now()
 	seedTrace(t, f.s.o.Trace, 100_000, now)
-	seedQuarantineRows(t, f.s.o.DB, 100_000)
+	seedQuarantineRows(t, f.db, 100_000)
 	t.Logf("seeded 100,000 trace records and 100,000 quarantine entries in %s", time.Since(start).Round(time.Millisecond))
 	c, _ := f.session(t, "alice")
 	last := listAPI(t, f, c, "limit=50&since=2000-01-01&before="+url.QueryEscape(fmt.Sprintf("%d.z", 1_700_000_000_000+60_000*60)))

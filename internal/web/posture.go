@@ -29,7 +29,7 @@ type selftestView struct {
 
 func (s *Server) posturePage(w http.ResponseWriter, r *http.Request, p *principal) {
 	ctx, l := r.Context(), lang(r)
-	runs := s.o.DB.PostureRuns()
+	runs := s.o.Audits
 	reports, err := runs.Latest(ctx, "posture")
 	if err != nil {
 		s.fail(w, r, err)

@@ -11,7 +11,6 @@ import (
 
 	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/selftest"
-	"vigie.dev/vigie/internal/store"
 )
 
 // The posture page shows the latest audit of each domain and the latest
@@ -34,17 +33,17 @@ func TestPosturePage(t *testing.T) {
 		t.Fatal("empty page does not say how to record an audit")
 	}
 	ctx := context.Background()
-	runs := f.s.o.DB.PostureRuns()
+	runs := f.s.o.Audits
 	rep := posture.Report{Domain: "chu-exemple.fr", At: time.Now().UTC(), Findings: []posture.Finding{
 		{ID: "SMTP_OPEN_RELAY", Severity: posture.Critical, Rule: "mta.md#relai", Target: "mx.chu-exemple.fr:25", Detail: "RCPT accepted <script>"}}}
 	b, _ := json.Marshal(rep)
-	runs.Add(ctx, store.PostureRun{Kind: "posture", Subject: rep.Domain, At: rep.At, Worst: "critical", Body: b})
+	runs.Add(ctx, posture.Run{Kind: "posture", Subject: rep.Domain, At: rep.At, Worst: "critical", Body: b})
 	b, _ = json.Marshal(map[string]any{
 		"results": []selftest.Result{
 			{ID: "eicar-body", Category: "antivirus", Rule: "antivirus.md", Expect: selftest.Stop, Outcome: selftest.Delivered, Score: 3.2},
 			{ID: "control-plain", Category: "control", Expect: selftest.Deliver, Outcome: selftest.Delivered, Pass: true}},
 		"summary": []selftest.Summary{{Category: "antivirus", Rule: "antivirus.md", Passed: 0, Total: 1}, {Category: "control", Passed: 1, Total: 1}}})
-	runs.Add(ctx, store.PostureRun{Kind: "selftest", Subject: "mx.chu-exemple.fr:25", At: time.Now(), Worst: "1/2", Body: b})
+	runs.Add(ctx, posture.Run{Kind: "selftest", Subject: "mx.chu-exemple.fr:25", At: time.Now(), Worst: "1/2", Body: b})
 
 	fr := get("fr")
 	for _, want := range []string{"Relais ouvert", "mta.md#relai", "CRITIQUE", "eicar-body", "distribué", "À revoir", "Antivirus", "0/1"} {

@@ -237,7 +237,7 @@ func (s *Server) quarantinePage(w http.ResponseWriter, r *http.Request, p *princ
 		data["NewerURL"] = f.link("after", pg.Newer)
 	}
 	if p.can(account.Quarantine) {
-		if rs, err := s.o.DB.Releases().List(r.Context(), "pending", 1000); err == nil {
+		if rs, err := s.o.Requests.List(r.Context(), "pending", 1000); err == nil {
 			data["Requests"] = len(rs)
 		}
 	}

@@ -189,7 +189,7 @@ func TestBulkDecisionsTeach(t *testing.T) {
 	if n, _ := f.s.o.Quarantine.Replay(context.Background(), l); n != 0 {
 		t.Errorf("replayed twice: %d", n)
 	}
-	ds, _ := f.s.o.DB.Quarantine().RecentDecisions(context.Background(), 100)
+	ds, _ := f.db.Quarantine().RecentDecisions(context.Background(), 100)
 	if len(ds) != 16 || ds[0].Actor != "anna" || ds[0].LearnedAt.IsZero() {
 		t.Errorf("decisions: %d, %+v", len(ds), ds[0])
 	}
@@ -247,8 +247,8 @@ func TestDecisionsTeachTheClassifier(t *testing.T) {
 	if w := f.do(t, "POST", "/api/v1/quarantine/"+pg.Entries[0].ID+"/phish", c, csrf, ""); w.Code != 200 {
 		t.Fatalf("phish: %d %s", w.Code, w.Body)
 	}
-	l := &bayes.Learner{Repo: f.s.o.DB.Bayes()}
-	f.s.o.Quarantine.Learner = Decisions{l}
+	l := &bayes.Learner{Repo: f.db.Bayes()}
+	f.s.o.Quarantine.Learner = l
 	if n, err := f.s.o.Quarantine.Replay(ctx, f.s.o.Quarantine.Learner); n != 1 || err != nil {
 		t.Fatalf("replay: %d %v", n, err)
 	}
@@ -257,7 +257,7 @@ func TestDecisionsTeachTheClassifier(t *testing.T) {
 			t.Fatalf("release: %d %s", w.Code, w.Body)
 		}
 	}
-	st, err := f.s.o.DB.Bayes().State(ctx)
+	st, err := f.db.Bayes().State(ctx)
 	if err != nil || st.Phish != 1 || st.Ham != 2 {
 		t.Errorf("classifier learned phish %d, ham %d (%v); want 1 and 2", st.Phish, st.Ham, err)
 	}

@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/quarantine"
-	"vigie.dev/vigie/internal/store"
 )
 
 // maxUpload bounds uploaded files (evidence, feeds).
@@ -83,7 +83,7 @@ func explain(err error, l string) (int, string) {
 	switch {
 	case errors.As(err, &dlv): // a next hop's network error is not the database's
 		return http.StatusBadGateway, tr(l, "err.nexthop", dlv.Err.Error())
-	case store.Unavailable(err):
+	case dberr.Unavailable(err):
 		return http.StatusServiceUnavailable, tr(l, "err.dbdown")
 	case isRefusal(err):
 		if f, ok := ioc.Refusal(err); ok {
@@ -108,7 +108,7 @@ func explain(err error, l string) (int, string) {
 		return http.StatusConflict, tr(l, "err.notheld")
 	case errors.Is(err, incident.ErrClosed):
 		return http.StatusConflict, incident.Message(err, l)
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, incident.ErrNotFound), errors.Is(err, ioc.ErrNotFound),
+	case errors.Is(err, dberr.ErrNotFound), errors.Is(err, incident.ErrNotFound), errors.Is(err, ioc.ErrNotFound),
 		errors.Is(err, account.ErrNotFound):
 		return http.StatusNotFound, tr(l, "err.notfound")
 	}
@@ -130,7 +130,7 @@ func status(err error) int {
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := explain(err, lang(r))
-	if code == http.StatusServiceUnavailable && store.Unavailable(err) {
+	if code == http.StatusServiceUnavailable && dberr.Unavailable(err) {
 		s.log.Warn("console request: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "30")
 	}

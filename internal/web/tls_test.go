@@ -20,7 +20,7 @@ import (
 
 	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 )
 
 // writeCert writes a self-signed certificate for 127.0.0.1 and returns it.

@@ -25,9 +25,9 @@ import (
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -45,7 +45,10 @@ var staticFS = func() fs.FS {
 // Options wire the console to the gateway's services. DB, Accounts,
 // Quarantine, Trace, Indicators and Incidents are required.
 type Options struct {
-	DB         *store.DB
+	// Requests are the end users' release requests (from their digest).
+	Requests quarantine.Requests
+	// Audits are the stored posture reports and selftest runs.
+	Audits     posture.Runs
 	Accounts   *account.Service
 	Quarantine *quarantine.Store
 	Release    quarantine.Deliverer // where a released message goes; nil: release fails

@@ -45,6 +45,7 @@ func (f *fakeRelay) Deliver(_ context.Context, _ string, _ []string, raw []byte)
 
 type fixture struct {
 	s     *Server
+	db    *store.DB
 	h     http.Handler
 	relay *fakeRelay
 	qid   string
@@ -85,8 +86,8 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f := &fixture{relay: &fakeRelay{}}
-	f.s, err = New(Options{DB: db, Accounts: acc, Quarantine: q, Release: f.relay, Trace: tl, Indicators: iocs,
+	f := &fixture{relay: &fakeRelay{}, db: db}
+	f.s, err = New(Options{Requests: db.Releases(), Audits: db.PostureRuns(), Accounts: acc, Quarantine: q, Release: f.relay, Trace: tl, Indicators: iocs,
 		Incidents: inc, Tokens: []string{"s3cret-token"}})
 	if err != nil {
 		t.Fatal(err)

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/ioc"
-	"vigie.dev/vigie/internal/ir/bridge"
 )
 
 // The gateway learns the trusted relays that hand it mail as the
@@ -37,7 +37,7 @@ func TestTrustedRelaysAreLearned(t *testing.T) {
 		list, err := d.DB.OwnAssets().List(ctx)
 		return err == nil && len(list) == 1 && list[0].Value == "45.9.148.25"
 	})
-	svc := bridge.IndicatorService(config.Default(), d.DB, nil)
+	svc := app.With(config.Default(), d.DB, app.Options{}).Indicators()
 	_, err = svc.Add(ctx, ioc.NewIndicator{Value: "45.9.148.25", AddedBy: "e2e"})
 	if f, ok := ioc.Refusal(err); !ok || f.Rule != ioc.RuleOwnAsset {
 		t.Fatalf("blocking a learned relay: %v", err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/quarantine"
 )
 

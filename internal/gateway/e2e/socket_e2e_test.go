@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 )
 
 // Issue 13, point 5: Postfix's smtpd (user postfix) uses a Unix-socket

@@ -10,7 +10,7 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx/dnstest"
-	"vigie.dev/vigie/internal/gateway/daemon"
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/trace"
 )
 

@@ -10,9 +10,9 @@ import (
 	"slices"
 	"strings"
 
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -51,7 +51,7 @@ func (e refusedFR) Unwrap() error { return e.err }
 func (b Indicators) Vet(ctx context.Context, kind, value string) (string, string, error) {
 	_, _, f, err := b.Service.Check(ctx, ioc.Kind(kind), value)
 	switch {
-	case err != nil && store.Unavailable(err):
+	case err != nil && dberr.Unavailable(err):
 		return "", "", err
 	case err != nil:
 		return "drop", "valeur invalide : " + err.Error(), nil

@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -16,16 +17,20 @@ import (
 	"vigie.dev/vigie/internal/ir/report"
 	"vigie.dev/vigie/internal/logs"
 	"vigie.dev/vigie/internal/logs/ingest"
-	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/posture"
+	"vigie.dev/vigie/internal/suppliers"
 )
 
-// Deps are what the incident service is built from.
+// Deps are what the incident service is built from (package app gathers
+// them from the store).
 type Deps struct {
 	Config     config.Config
-	DB         *store.DB
-	Indicators *ioc.Service     // nil: built over DB
-	Trace      Searcher         // the message trace (nil: no retro-hunt)
-	Scanner    incident.Scanner // nil: reported messages are kept but not analysed
+	Incidents  incident.Repository
+	Indicators *ioc.Service         // the guarded indicator service
+	Trace      Searcher             // the message trace (nil: no retro-hunt)
+	Suppliers  suppliers.Repository // the supplier register
+	Audits     posture.Runs         // stored posture reports and selftests
+	Scanner    incident.Scanner     // nil: reported messages are kept but not analysed
 	Log        *slog.Logger
 	Now        func() time.Time
 }
@@ -37,7 +42,7 @@ const WitnessFile = "journal-witness.log"
 // repository, evidence store, indicator store, trace, mail-log reader,
 // report renderer, organisation profile, journal key and witness are put
 // together. The CLI, the console and the log hunter all get their
-// service from here.
+// service from here, through package app.
 func NewService(d Deps) (*incident.Service, error) {
 	cfg := d.Config
 	ev, err := evidence.Open(filepath.Join(cfg.DataDir, "evidence"))
@@ -45,36 +50,26 @@ func NewService(d Deps) (*incident.Service, error) {
 		return nil, err
 	}
 	o := incident.Options{
-		Repo: d.DB.Incidents(), Evidence: ev, MaxEvidence: int64(cfg.Incidents.MaxEvidence), Scanner: d.Scanner,
+		Repo: d.Incidents, Evidence: ev, MaxEvidence: int64(cfg.Incidents.MaxEvidence), Scanner: d.Scanner,
 		MailLogs: MailLogs{Log: d.Log}, Renderer: report.Renderer{}, Profile: Profile(cfg.Incidents.Profile),
 		Witness: journal.OpenWitness(filepath.Join(cfg.DataDir, WitnessFile)), Now: d.Now, Log: d.Log,
 	}
-	iocs := d.Indicators
-	if iocs == nil {
-		iocs = IndicatorService(cfg, d.DB, d.Log)
+	if d.Indicators == nil {
+		return nil, errors.New("bridge: the incident service needs the indicator service")
 	}
-	o.Indicators = Indicators{Service: iocs}
+	o.Indicators = Indicators{Service: d.Indicators}
 	o.Renderer = report.Renderer{Exclude: o.Indicators.(Indicators).Exclude}
 	if d.Trace != nil {
 		o.Trace = Trace{Log: d.Trace}
 	}
-	o.Suppliers = Suppliers{Store: d.DB.Suppliers(), Limits: cfg.MessageLimits()}
-	o.Passage = Passage{Trace: d.Trace, Runs: d.DB.PostureRuns(), OrgDomains: cfg.Org.Domains, QuarantineAt: cfg.Policy.QuarantineAt}
+	o.Suppliers = Suppliers{Store: d.Suppliers, Limits: cfg.MessageLimits()}
+	o.Passage = Passage{Trace: d.Trace, Runs: d.Audits, OrgDomains: cfg.Org.Domains, QuarantineAt: cfg.Policy.QuarantineAt}
 	if k := cfg.Incidents.JournalKey; k != "" {
 		if o.Sealer, err = journal.LoadKey(k); err != nil {
 			return nil, fmt.Errorf("incidents.journal_key: %w", err)
 		}
 	}
 	return incident.New(o)
-}
-
-// IndicatorService is the indicator store as every front end gets it:
-// guarded by the warning lists and the organisation's own assets from the
-// configuration, feed entries living ioc.feed_ttl.
-func IndicatorService(cfg config.Config, db *store.DB, log *slog.Logger) *ioc.Service {
-	guard := ioc.NewGuard(nil, ioc.Assets(cfg.Assets()))
-	guard.LearnFrom(ioc.LearnedAssets(db.OwnAssets()), time.Minute) // the trusted relays the gateway saw
-	return ioc.NewService(db.Indicators(), ioc.ServiceOptions{Log: log, Guard: guard, FeedTTL: cfg.IOC.FeedTTL})
 }
 
 // Profile turns the configured profile into the reports' profile, its

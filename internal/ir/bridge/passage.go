@@ -8,7 +8,6 @@ import (
 
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/posture"
-	"vigie.dev/vigie/internal/store"
 )
 
 // Passage adapts the trace and the stored audits to
@@ -18,7 +17,7 @@ import (
 // change.
 type Passage struct {
 	Trace        Searcher
-	Runs         *store.PostureRuns
+	Runs         posture.Runs
 	OrgDomains   []string
 	QuarantineAt float64
 	// Window is how far before the incident's opening the trace is read

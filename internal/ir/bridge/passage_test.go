@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/store"
@@ -41,11 +41,11 @@ func TestReportExplainsPassage(t *testing.T) {
 		{ID: "BANNER_VERSION", Severity: posture.Low, Rule: "header_leak.md#banner", Target: "mx.chu-exemple.fr:25"},
 	}}
 	body, _ := json.Marshal(rep)
-	db.PostureRuns().Add(ctx, store.PostureRun{Kind: "posture", Subject: rep.Domain, At: rep.At, Worst: "medium", Body: body})
-	db.PostureRuns().Add(ctx, store.PostureRun{Kind: "selftest", Subject: "mx:25", At: time.Now(), Worst: "31/32",
+	db.PostureRuns().Add(ctx, posture.Run{Kind: "posture", Subject: rep.Domain, At: rep.At, Worst: "medium", Body: body})
+	db.PostureRuns().Add(ctx, posture.Run{Kind: "selftest", Subject: "mx:25", At: time.Now(), Worst: "31/32",
 		Body: []byte(`{"summary":[{"category":"url","passed":4,"total":5},{"category":"control","passed":5,"total":5}]}`)})
 
-	svc, err := bridge.NewService(bridge.Deps{Config: cfg, DB: db, Trace: tl})
+	svc, err := app.With(cfg, db, app.Options{}).Incidents(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

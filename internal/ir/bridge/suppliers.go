@@ -9,7 +9,6 @@ import (
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
 )
 
@@ -17,7 +16,7 @@ import (
 // suppliers a reported message speaks for or imitates, each with its bank
 // details over time and its audit trail, in French.
 type Suppliers struct {
-	Store  *store.Suppliers
+	Store  suppliers.Repository
 	Limits message.Limits
 }
 

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/invoice/invoicetest"
-	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
@@ -44,7 +44,7 @@ func TestInvoiceFraudIncidentCarriesSupplierHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := bridge.NewService(bridge.Deps{Config: cfg, DB: db, Scanner: sc})
+	svc, err := app.With(cfg, db, app.Options{}).Incidents(sc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,8 @@ func newWorld(t *testing.T, dsn string) *world {
 	t.Cleanup(tl.Close)
 	iocs := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
 	cfg.DataDir = t.TempDir()
-	svc, err := bridge.NewService(bridge.Deps{Config: cfg, DB: db, Indicators: iocs, Trace: tl, Scanner: sc})
+	svc, err := bridge.NewService(bridge.Deps{Config: cfg, Incidents: db.Incidents(), Indicators: iocs, Trace: tl,
+		Suppliers: db.Suppliers(), Audits: db.PostureRuns(), Scanner: sc})
 	if err != nil {
 		t.Fatal(err)
 	}

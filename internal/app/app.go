@@ -1,0 +1,248 @@
+// Package app is Vigie's composition root: the one place that builds, from
+// the configuration, the services every front end shares — the store (one
+// DSN rule, config.StoreDSN), the indicator service and matcher, the
+// quarantine, the message trace, the incident service (bridge.NewService),
+// the classifier's learner, the supplier register, the console's accounts
+// and the console itself. `vigie serve` (package daemon) and every command
+// of cmd/vigie get their services here, so that they agree on the database,
+// the data directory and the guards; they only translate their own
+// protocol, flags or pages into calls on those services.
+//
+// Services are built on first use and kept: an App built once serves a
+// whole command, or the daemon's whole life. Close releases what was built.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/bayes"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/gateway/allow"
+	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/ir/bridge"
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/posture"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/suppliers"
+	"vigie.dev/vigie/internal/trace"
+)
+
+// Options say what the configuration does not.
+type Options struct {
+	// Store is a --store flag: "" follows config.StoreDSN ($VIGIE_STORE,
+	// the configuration's store, an SQLite file in data_dir).
+	Store string
+	// Serving is set by the gateway daemon: a PostgreSQL store that is
+	// down is opened anyway (mail flows on the indicators' snapshot and
+	// the trace spools to data_dir), and the indicator matcher keeps a
+	// snapshot there.
+	Serving bool
+	// Log receives the services' logs; nil discards them.
+	Log *slog.Logger
+}
+
+// App holds the services of one configuration.
+type App struct {
+	Config config.Config
+	DB     *store.DB
+	Log    *slog.Logger
+	// Degraded says the database could not be reached when a serving App
+	// opened it; it is being retried.
+	Degraded bool
+
+	o     Options
+	ownDB bool
+
+	mu         sync.Mutex
+	indicators *ioc.Service
+	quarantine *quarantine.Store
+	trace      *trace.Log
+	accounts   *account.Service
+}
+
+// Load reads the configuration file at path ("" for the embedded
+// defaults) and opens its store.
+func Load(ctx context.Context, path string, o Options) (*App, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return Open(ctx, cfg, o)
+}
+
+// Open opens the store of cfg (migrating it) and returns its App.
+func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
+	a := newApp(cfg, o)
+	dsn := cfg.StoreDSN(o.Store)
+	var err error
+	if o.Serving {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("app: data dir: %w", err)
+		}
+		// A node of several starts even when PostgreSQL is down: it
+		// filters with its last snapshot of the indicators and spools
+		// its trace.
+		a.DB, a.Degraded, err = store.OpenOrDegraded(ctx, dsn, a.Log)
+	} else {
+		a.DB, err = store.Open(ctx, dsn, a.Log)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.ownDB = true
+	return a, nil
+}
+
+// With returns the App of cfg over a store already open (tests, or a
+// command that opened it itself); Close leaves db open.
+func With(cfg config.Config, db *store.DB, o Options) *App {
+	a := newApp(cfg, o)
+	a.DB = db
+	return a
+}
+
+func newApp(cfg config.Config, o Options) *App {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &App{Config: cfg, Log: log, o: o}
+}
+
+// Close flushes the trace and closes the store (when Open opened it).
+func (a *App) Close() error {
+	a.mu.Lock()
+	tl := a.trace
+	a.mu.Unlock()
+	if tl != nil {
+		tl.Close()
+	}
+	if a.ownDB {
+		return a.DB.Close()
+	}
+	return nil
+}
+
+// path names a file or directory under the data directory.
+func (a *App) path(elem ...string) string {
+	return filepath.Join(append([]string{a.Config.DataDir}, elem...)...)
+}
+
+// Indicators is the indicator service every front end uses: guarded by
+// the warning lists, the organisation's own assets from the configuration
+// and those learned at work (the trusted relays the gateway saw), feed
+// entries living ioc.feed_ttl.
+func (a *App) Indicators() *ioc.Service {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.indicators == nil {
+		guard := ioc.NewGuard(nil, ioc.Assets(a.Config.Assets()))
+		guard.LearnFrom(ioc.LearnedAssets(a.DB.OwnAssets()), time.Minute)
+		a.indicators = ioc.NewService(a.DB.Indicators(), ioc.ServiceOptions{Log: a.Log, Guard: guard, FeedTTL: a.Config.IOC.FeedTTL})
+	}
+	return a.indicators
+}
+
+// Matcher loads the indicators the scanner and the DNSBL consult and keeps
+// them in step with the store until ctx ends. A serving App keeps a
+// snapshot in data_dir and starts from it when the store is down.
+func (a *App) Matcher(ctx context.Context) (*ioc.Matcher, error) {
+	o := ioc.MatcherOptions{Log: a.Log}
+	if a.o.Serving {
+		o.Snapshot = a.path("indicators.snapshot")
+	}
+	return ioc.Start(ctx, a.DB.Indicators(), o)
+}
+
+// Quarantine is the quarantine under data_dir/quarantine.
+func (a *App) Quarantine() (*quarantine.Store, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.quarantine == nil {
+		q, err := quarantine.Open(a.path("quarantine"), a.DB.Quarantine(), a.Log)
+		if err != nil {
+			return nil, err
+		}
+		a.quarantine = q
+	}
+	return a.quarantine, nil
+}
+
+// Trace is the message trace; a serving App spools what the database
+// refuses under data_dir/spool/trace.
+func (a *App) Trace() (*trace.Log, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.trace == nil {
+		o := trace.Options{Log: a.Log}
+		if a.o.Serving {
+			o.SpoolDir = a.path("spool", "trace")
+		}
+		tl, err := trace.OpenWith(a.DB.Trace(), o)
+		if err != nil {
+			return nil, err
+		}
+		a.trace = tl
+	}
+	return a.trace, nil
+}
+
+// Incidents builds the incident service (bridge.NewService) over the
+// store, the indicator service and the trace. scanner analyses reported
+// messages; nil keeps them without analysis.
+func (a *App) Incidents(scanner incident.Scanner) (*incident.Service, error) {
+	tl, err := a.Trace()
+	if err != nil {
+		return nil, err
+	}
+	return bridge.NewService(bridge.Deps{Config: a.Config, Incidents: a.DB.Incidents(), Indicators: a.Indicators(),
+		Trace: tl, Suppliers: a.DB.Suppliers(), Audits: a.DB.PostureRuns(), Scanner: scanner, Log: a.Log})
+}
+
+// Accounts are the console's accounts, sessions and audit trail.
+func (a *App) Accounts() *account.Service {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.accounts == nil {
+		a.accounts = account.New(a.DB.Users(), account.Options{Log: a.Log})
+	}
+	return a.accounts
+}
+
+// Learner teaches the site's classifier (whether or not bayes.enabled
+// lets the gateway consult it).
+func (a *App) Learner() *bayes.Learner {
+	return &bayes.Learner{Repo: a.DB.Bayes(), Limits: a.Config.MessageLimits(), MaxTokens: a.Config.Bayes.MaxTokens, Log: a.Log}
+}
+
+// Classifier is the site's model kept in step with the store until ctx
+// ends; nil when bayes.enabled is false.
+func (a *App) Classifier(ctx context.Context) *bayes.Live {
+	if !a.Config.Bayes.Enabled {
+		return nil
+	}
+	b := a.Config.Bayes
+	return bayes.Start(ctx, a.DB.Bayes(), bayes.LiveOptions{Log: a.Log,
+		Options: bayes.Options{MinLearned: b.MinLearned, MaxTokens: b.MaxTokens}})
+}
+
+// Suppliers is the supplier register's storage.
+func (a *App) Suppliers() suppliers.Repository { return a.DB.Suppliers() }
+
+// AllowRules are the operators' exceptions as stored.
+func (a *App) AllowRules() allow.Repository { return a.DB.Gateway() }
+
+// Audits are the stored posture reports and selftest runs.
+func (a *App) Audits() posture.Runs { return a.DB.PostureRuns() }
+
+// Bayes is the site's classifier as stored (what `vigie learn status`
+// shows and `vigie learn reset` empties).
+func (a *App) Bayes() bayes.Repository { return a.DB.Bayes() }
