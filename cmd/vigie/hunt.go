@@ -275,7 +275,7 @@ func loadStoreIndicators(ctx context.Context, cfgPath, dsn string, set *hunt.Set
 	err = a.Indicators().Each(ctx, ioc.Filter{}, func(ind *ioc.Indicator) error {
 		switch ind.Kind {
 		case ioc.KindIP, ioc.KindDomain, ioc.KindHost, ioc.KindURL:
-			if set.Add(ind.Value) == nil {
+			if set.AddIndicator(ind.Kind, ind.Value) == nil {
 				n++
 			}
 		}

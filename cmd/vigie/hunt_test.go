@@ -98,7 +98,9 @@ func TestHuntEmptyAndUnreadable(t *testing.T) {
 	if !strings.Contains(errOut, "format non reconnu") || !strings.Contains(errOut, "aucun journal n'a pu être lu") {
 		t.Errorf("unreadable: %s", errOut)
 	}
-	_, errOut = vigieRun(t, 1, "hunt", "--ioc-only", "--ioc", filepath.Join(dir, "access.log"), filepath.Join(junk, "missing"))
+	iocs := filepath.Join(dir, "ioc.txt")
+	os.WriteFile(iocs, []byte("a.example\n"), 0o644)
+	_, errOut = vigieRun(t, 1, "hunt", "--ioc-only", "--ioc", iocs, filepath.Join(junk, "missing"))
 	if !strings.Contains(errOut, "illisible") {
 		t.Errorf("missing file: %s", errOut)
 	}
@@ -229,5 +231,42 @@ func TestHuntProgress(t *testing.T) {
 	newProgress(&b, false, "fr").update("x", 1, 2) // neither a terminal nor asked
 	if b.Len() > 0 {
 		t.Errorf("progress unasked: %q", b.String())
+	}
+}
+
+// An indicator goes from `vigie ioc` to `vigie hunt --store` as it is: a
+// host stays one host (it used to be widened to its whole domain), a
+// domain covers its subdomains; the store is the configuration's one.
+func TestHuntStoreIndicatorsKeepTheirKind(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfgPath, []byte("data_dir: "+dir+"\n"), 0o644)
+	t.Setenv(envStore, "")
+	vigieRun(t, 0, "ioc", "add", "--kind", "host", "login.evil-portal.example", "--config", cfgPath)
+	vigieRun(t, 0, "ioc", "add", "--kind", "domain", "kit-phish.example", "--config", cfgPath)
+	log := filepath.Join(dir, "access.log")
+	os.WriteFile(log, []byte(strings.Join([]string{
+		"1735689600.123 120 10.0.0.5 TCP_TUNNEL/200 4512 CONNECT login.evil-portal.example:443 - HIER_DIRECT/192.0.2.1 -",
+		"1735689600.124 120 10.0.0.5 TCP_TUNNEL/200 4512 CONNECT www.evil-portal.example:443 - HIER_DIRECT/192.0.2.1 -",
+		"1735689600.125 120 10.0.0.5 TCP_TUNNEL/200 4512 CONNECT cdn.kit-phish.example:443 - HIER_DIRECT/192.0.2.2 -",
+	}, "\n")+"\n"), 0o644)
+	out, errOut := vigieRun(t, 0, "hunt", "--ioc-only", "--store", "default", "--config", cfgPath, "--json", log)
+	var got struct {
+		Hits []struct {
+			Line      int64
+			Indicator struct{ Kind, Value string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s %s", err, out, errOut)
+	}
+	want := map[int64]string{1: "host login.evil-portal.example", 3: "domain kit-phish.example"}
+	if len(got.Hits) != len(want) {
+		t.Fatalf("hits %+v, want lines 1 and 3", got.Hits)
+	}
+	for _, h := range got.Hits {
+		if want[h.Line] != h.Indicator.Kind+" "+h.Indicator.Value {
+			t.Errorf("line %d: %s %s, want %s", h.Line, h.Indicator.Kind, h.Indicator.Value, want[h.Line])
+		}
 	}
 }

@@ -6,25 +6,21 @@ import (
 	"io"
 	"net/netip"
 	"strings"
+
+	"vigie.dev/vigie/internal/ioc"
 )
 
-// Indicator kinds.
-const (
-	KindIP     = "ip"
-	KindCIDR   = "cidr"
-	KindDomain = "domain"
-	KindURL    = "url"
-)
-
-// Indicator is one matched entry of the indicator set.
+// Indicator is one matched entry of the indicator set, in the gateway's
+// indicator model (package ioc): kind ip (an address or a network), host
+// (exactly one name), domain (a name and its subdomains) or url.
 type Indicator struct {
-	Kind  string `json:"kind"`
-	Value string `json:"value"`
+	Kind  ioc.Kind `json:"kind"`
+	Value string   `json:"value"`
 }
 
-// Indicators is what detections ask of the indicator store (internal/ioc adapts
-// to it). Matching is exact on normalised values: a domain matches itself and its
-// subdomains, a URL matches with or without its query, whatever the scheme.
+// Indicators is what detections ask of an indicator set. Matching is exact on
+// normalised values: a host matches itself, a domain itself and its
+// subdomains, a URL with or without its query, whatever the scheme.
 type Indicators interface {
 	MatchIP(ip netip.Addr) (Indicator, bool)
 	MatchHost(host string) (Indicator, bool)
@@ -36,8 +32,9 @@ type Indicators interface {
 type Set struct {
 	ips     map[netip.Addr]struct{}
 	cidrs   map[int]map[netip.Prefix]struct{} // by prefix length
-	domains map[string]struct{}
-	urls    map[string]struct{} // normalised: lower-case host + path[?query], no scheme
+	hosts   map[string]struct{}               // exact names (kind host)
+	domains map[string]struct{}               // names and their subdomains (kind domain)
+	urls    map[string]struct{}               // normalised: lower-case host + path[?query], no scheme
 	// urlHosts lets a line that names only a host be skipped quickly for URL lookups.
 	urlHosts map[string]struct{}
 	// suffixes holds the last two labels of every domain and URL host: a host
@@ -46,8 +43,6 @@ type Set struct {
 	suffixes map[string]struct{}
 	bits     []int // prefix lengths present, longest first
 }
-
-var defang = strings.NewReplacer("[.]", ".", "(.)", ".", "[:]", ":", "hxxp", "http", "hXXp", "http")
 
 // lastTwoLabels returns "example.com" for "a.b.example.com".
 func lastTwoLabels(h string) string {
@@ -64,48 +59,62 @@ func lastTwoLabels(h string) string {
 // NewSet returns an empty set.
 func NewSet() *Set {
 	return &Set{ips: map[netip.Addr]struct{}{}, cidrs: map[int]map[netip.Prefix]struct{}{},
-		domains: map[string]struct{}{}, urls: map[string]struct{}{}, urlHosts: map[string]struct{}{}, suffixes: map[string]struct{}{}}
+		hosts: map[string]struct{}{}, domains: map[string]struct{}{}, urls: map[string]struct{}{}, urlHosts: map[string]struct{}{}, suffixes: map[string]struct{}{}}
 }
 
 func (s *Set) hasIPs() bool { return len(s.ips) > 0 || len(s.bits) > 0 }
 
 // Len is the number of indicators.
 func (s *Set) Len() int {
-	n := len(s.ips) + len(s.domains) + len(s.urls)
+	n := len(s.ips) + len(s.hosts) + len(s.domains) + len(s.urls)
 	for _, m := range s.cidrs {
 		n += len(m)
 	}
 	return n
 }
 
-// Add classifies and adds one indicator: an IP, a CIDR, a URL (with a scheme) or
-// a domain. Defanged forms (hxxp://, example[.]com) are accepted.
+// Add classifies and adds one indicator as the gateway's indicator store
+// would (ioc.Guess): an IP address or network, a URL (with a scheme) or a
+// name, which like a blocklist's means the domain and its subdomains.
+// Defanged forms (hxxp://, example[.]com) are accepted.
 func (s *Set) Add(v string) error {
-	v = strings.TrimSpace(v)
-	if strings.ContainsAny(v, "[(hX") {
-		v = defang.Replace(v)
+	k, norm, err := ioc.Guess(v)
+	if err != nil {
+		return fmt.Errorf("hunt: %w", err)
 	}
-	if v == "" {
-		return nil
+	return s.add(k, norm)
+}
+
+// AddIndicator adds an indicator of a known kind (one of the store's): a
+// host stays one host, a domain covers its subdomains. Kinds that never
+// appear in logs (e-mail addresses, hashes) are refused.
+func (s *Set) AddIndicator(k ioc.Kind, v string) error {
+	norm, err := ioc.Parse(k, v)
+	if err != nil {
+		return fmt.Errorf("hunt: %w", err)
 	}
-	maybeIP := strings.Trim(v, "0123456789./") == "" || strings.Contains(v, ":") && !strings.Contains(v, "://")
-	if ip, err := netip.ParseAddr(v); maybeIP && err == nil {
-		s.ips[ip.Unmap()] = struct{}{}
-		return nil
-	}
-	if p, err := netip.ParsePrefix(v); maybeIP && err == nil {
-		p = p.Masked()
-		if p.Addr().Is4In6() {
-			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	return s.add(k, norm)
+}
+
+// add adds a value ioc normalised.
+func (s *Set) add(k ioc.Kind, v string) error {
+	switch k {
+	case ioc.KindIP:
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			ip, err := netip.ParseAddr(v)
+			if err != nil {
+				return fmt.Errorf("hunt: bad IP indicator %q", v)
+			}
+			s.ips[ip.Unmap()] = struct{}{}
+			return nil
 		}
 		if s.cidrs[p.Bits()] == nil {
 			s.cidrs[p.Bits()] = map[netip.Prefix]struct{}{}
 			s.bits = append(s.bits, p.Bits())
 		}
 		s.cidrs[p.Bits()][p] = struct{}{}
-		return nil
-	}
-	if i := strings.Index(v, "://"); i > 0 {
+	case ioc.KindURL:
 		key, host, ok := normURL(v)
 		if !ok {
 			return fmt.Errorf("hunt: bad URL indicator %q", v)
@@ -113,14 +122,15 @@ func (s *Set) Add(v string) error {
 		s.urls[key] = struct{}{}
 		s.urlHosts[host] = struct{}{}
 		s.suffixes[lastTwoLabels(host)] = struct{}{}
-		return nil
+	case ioc.KindHost:
+		s.hosts[v] = struct{}{}
+		s.suffixes[lastTwoLabels(v)] = struct{}{}
+	case ioc.KindDomain:
+		s.domains[v] = struct{}{}
+		s.suffixes[lastTwoLabels(v)] = struct{}{}
+	default:
+		return fmt.Errorf("hunt: %s indicators do not appear in logs", k)
 	}
-	d := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(v, "*."), "."))
-	if strings.ContainsAny(d, " /\t@") || !strings.Contains(d, ".") {
-		return fmt.Errorf("hunt: not an IP, CIDR, URL or domain: %q", v)
-	}
-	s.domains[d] = struct{}{}
-	s.suffixes[lastTwoLabels(d)] = struct{}{}
 	return nil
 }
 
@@ -151,7 +161,7 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 func (s *Set) MatchIP(ip netip.Addr) (Indicator, bool) {
 	ip = ip.Unmap()
 	if _, ok := s.ips[ip]; ok {
-		return Indicator{KindIP, ip.String()}, true
+		return Indicator{ioc.KindIP, ip.String()}, true
 	}
 	for _, b := range s.bits {
 		if b > ip.BitLen() {
@@ -162,18 +172,22 @@ func (s *Set) MatchIP(ip netip.Addr) (Indicator, bool) {
 			continue
 		}
 		if _, ok := s.cidrs[b][p]; ok {
-			return Indicator{KindCIDR, p.String()}, true
+			return Indicator{ioc.KindIP, p.String()}, true
 		}
 	}
 	return Indicator{}, false
 }
 
-// MatchHost implements Indicators: the host or one of its parent domains.
+// MatchHost implements Indicators: the host itself, or one of its parent
+// domains.
 func (s *Set) MatchHost(host string) (Indicator, bool) {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if _, ok := s.hosts[host]; ok {
+		return Indicator{ioc.KindHost, host}, true
+	}
 	for h := host; ; {
 		if _, ok := s.domains[h]; ok {
-			return Indicator{KindDomain, h}, true
+			return Indicator{ioc.KindDomain, h}, true
 		}
 		i := strings.IndexByte(h, '.')
 		if i < 0 {
@@ -191,11 +205,11 @@ func (s *Set) MatchURL(raw string) (Indicator, bool) {
 		return Indicator{}, false
 	}
 	if _, ok := s.urls[key]; ok {
-		return Indicator{KindURL, key}, true
+		return Indicator{ioc.KindURL, key}, true
 	}
 	if i := strings.IndexAny(key, "?#"); i >= 0 {
 		if _, ok := s.urls[key[:i]]; ok {
-			return Indicator{KindURL, key[:i]}, true
+			return Indicator{ioc.KindURL, key[:i]}, true
 		}
 	}
 	if ind, ok := s.MatchHost(host); ok {

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"runtime"
 	"sync"
+
+	"vigie.dev/vigie/internal/ioc"
 )
 
 // Hit is one log line that names an indicator.
@@ -309,12 +311,12 @@ func (s *scanner) url(rest []byte) (Indicator, bool) {
 			}
 			if _, ok := s.set.urls[string(key)]; ok {
 				s.scratch = key
-				return Indicator{KindURL, string(key)}, true
+				return Indicator{ioc.KindURL, string(key)}, true
 			}
 			if k := bytes.IndexByte(key[hl:], '?'); k >= 0 {
 				if _, ok := s.set.urls[string(key[:hl+k])]; ok {
 					s.scratch = key
-					return Indicator{KindURL, string(key[:hl+k])}, true
+					return Indicator{ioc.KindURL, string(key[:hl+k])}, true
 				}
 			}
 		}
@@ -369,7 +371,7 @@ func (s *scanner) hostOrIP(b []byte, maybePort bool) (Indicator, bool) {
 		}
 		return Indicator{}, false
 	}
-	if len(s.set.domains) == 0 {
+	if len(s.set.domains) == 0 && len(s.set.hosts) == 0 {
 		return Indicator{}, false
 	}
 	key := append(s.scratch[:0], b...)
@@ -378,10 +380,13 @@ func (s *scanner) hostOrIP(b []byte, maybePort bool) (Indicator, bool) {
 	if !s.suffixKnown(key) {
 		return Indicator{}, false
 	}
+	if _, ok := s.set.hosts[string(key)]; ok {
+		return Indicator{ioc.KindHost, string(key)}, true
+	}
 	// The host and each parent with at least two labels.
 	for h := key; ; {
 		if _, ok := s.set.domains[string(h)]; ok {
-			return Indicator{KindDomain, string(h)}, true
+			return Indicator{ioc.KindDomain, string(h)}, true
 		}
 		k := bytes.IndexByte(h, '.')
 		if k < 0 || bytes.IndexByte(h[k+1:], '.') < 0 {

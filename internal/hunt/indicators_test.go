@@ -1,0 +1,102 @@
+package hunt
+
+import (
+	"bytes"
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/ioc"
+)
+
+// The hunt reads indicators in the gateway's model: a host indicator from
+// the store stays one host, a domain covers its subdomains, and values are
+// normalised and refanged as package ioc does (issue 15: a host used to be
+// widened to its domain on its way from `vigie ioc` to the hunt).
+func TestIndicatorKindsAsTheStoreMeansThem(t *testing.T) {
+	set := NewSet()
+	for _, in := range []struct {
+		kind  ioc.Kind
+		value string
+	}{
+		{ioc.KindHost, "Login.Evil-Portal.example."},
+		{ioc.KindDomain, "*.kit-phish.example"},
+		{ioc.KindIP, "198.51.100.7/24"},
+		{ioc.KindURL, "hxxps://Cdn.Files-Share[.]example:443/a/b?x=1#frag"},
+	} {
+		if err := set.AddIndicator(in.kind, in.value); err != nil {
+			t.Fatalf("%s %s: %v", in.kind, in.value, err)
+		}
+	}
+	for _, bad := range []struct {
+		kind  ioc.Kind
+		value string
+	}{{ioc.KindEmail, "ceo@evil.example"}, {ioc.KindSHA256, strings.Repeat("ab", 32)}, {ioc.KindHost, "not a host"}} {
+		if err := set.AddIndicator(bad.kind, bad.value); err == nil {
+			t.Errorf("%s %q accepted", bad.kind, bad.value)
+		}
+	}
+	tests := []struct {
+		host     string
+		wantKind ioc.Kind
+		want     string // "" for no match
+	}{
+		{"login.evil-portal.example", ioc.KindHost, "login.evil-portal.example"},
+		{"LOGIN.evil-portal.example.", ioc.KindHost, "login.evil-portal.example"},
+		{"sso.login.evil-portal.example", "", ""}, // a host is not a domain
+		{"evil-portal.example", "", ""},
+		{"kit-phish.example", ioc.KindDomain, "kit-phish.example"},
+		{"a.b.kit-phish.example", ioc.KindDomain, "kit-phish.example"},
+	}
+	for _, tt := range tests {
+		ind, ok := set.MatchHost(tt.host)
+		if ok != (tt.want != "") || ind.Kind != tt.wantKind || ind.Value != tt.want {
+			t.Errorf("MatchHost(%s) = %+v %v, want %s %q", tt.host, ind, ok, tt.wantKind, tt.want)
+		}
+	}
+	if ind, ok := set.MatchIP(netip.MustParseAddr("198.51.100.200")); !ok || ind.Kind != ioc.KindIP || ind.Value != "198.51.100.0/24" {
+		t.Errorf("MatchIP: %+v %v", ind, ok)
+	}
+	if ind, ok := set.MatchURL("http://cdn.files-share.example/a/b?x=1"); !ok || ind.Kind != ioc.KindURL {
+		t.Errorf("MatchURL: %+v %v", ind, ok)
+	}
+
+	// The sweep reads the same tables.
+	logs := "GET https://sso.login.evil-portal.example/ HTTP/1.1\nCONNECT login.evil-portal.example:443 HTTP/1.1\n"
+	hits, _, err := Sweep(context.Background(), bytes.NewReader([]byte(logs)), "proxy.log", set, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].Line != 2 || hits[0].Indicator.Kind != ioc.KindHost {
+		t.Errorf("sweep hits %+v, want only line 2, the host itself", hits)
+	}
+}
+
+// Add reads a list entry as the store's `vigie ioc add` would (ioc.Guess):
+// a bare name is a domain.
+func TestAddGuessesLikeTheStore(t *testing.T) {
+	for _, v := range []string{"evil[.]example", "hxxp://evil.example/x", "192.0.2.1", "2001:db8::/32", "*.evil.example"} {
+		k, want, err := ioc.Guess(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := NewSet()
+		if err := set.Add(v); err != nil {
+			t.Fatalf("Add(%q): %v", v, err)
+		}
+		if set.Len() != 1 {
+			t.Errorf("Add(%q): %d entries", v, set.Len())
+		}
+		if k == ioc.KindDomain {
+			if _, ok := set.MatchHost("www." + want); !ok {
+				t.Errorf("Add(%q): %s does not cover its subdomains", v, want)
+			}
+		}
+	}
+	for _, bad := range []string{"nodot", "user@evil.example", "", "   "} {
+		if err := NewSet().Add(bad); err == nil && strings.TrimSpace(bad) != "" {
+			t.Errorf("Add(%q) accepted", bad)
+		}
+	}
+}
