@@ -120,10 +120,12 @@ func (c *Config) defaults() {
 }
 
 // Hunter runs the detections over a stream of events: Observe each event, in any
-// order, then call Findings. Web requests and mail reads are reduced as they
-// come; memory grows with the number of distinct sign-ins (repeated ones from
-// the same address within an hour are counted, not kept), of (account, hour)
-// mail buckets and of directory changes, not with the size of the logs.
+// order, then call Findings once. Web requests and mail reads are reduced as
+// they come. Sign-ins are kept in a fixed buffer written out to temporary runs
+// (see store) and read back in time order by Findings, which keeps per account
+// its baseline and per account or address its attempts within the detection
+// windows: memory grows with the accounts, the indicators, the (account, hour)
+// mail buckets and the directory changes, not with the size of the logs.
 type Hunter struct {
 	cfg  Config
 	ind  Indicators
@@ -138,8 +140,15 @@ type Hunter struct {
 	lastPlace  uint32
 	lastHour   int64 // hours[lastHour] is behind by lastCount: events come in order
 	lastCount  int32
-	hours      map[int64]int32 // dated events per hour, for the start of the data
-	principals map[string]*principal
+	hours      map[int64]int32       // dated events per hour, for the start of the data
+	principals map[string]*principal // by account name
+	people     []*principal          // by index: signIn.who - 1
+	anon       map[addr]*signIn      // the last attempt from each address naming no account
+	signins    store
+	maxT       int64 // the newest sign-in, Unix milliseconds
+	hourKey    int64 // localHour's last hour, and its hour of day
+	hourVal    int
+	hourSet    bool
 	mail       map[string]map[int64]*bucket
 	reads      map[readKey]*readAgg
 	changes    []logs.Event    // mailbox and directory changes, judged at the end
@@ -163,7 +172,7 @@ func New(cfg Config, ind Indicators, loc geo.Locator, log *slog.Logger) *Hunter 
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Hunter{cfg: cfg, ind: ind, geo: loc, log: log, geoC: map[netip.Addr]geo.Location{},
-		fileIdx: map[string]uint32{}, placeIdx: map[place]uint32{}, hours: map[int64]int32{}, principals: map[string]*principal{},
+		fileIdx: map[string]uint32{}, placeIdx: map[place]uint32{}, hours: map[int64]int32{}, principals: map[string]*principal{}, anon: map[addr]*signIn{},
 		mail: map[string]map[int64]*bucket{}, reads: map[readKey]*readAgg{}, known: map[string]bool{},
 		domains: map[string]bool{}, found: map[string]*Finding{}, seen: map[string]bool{}}
 	for _, d := range cfg.InternalDomains {
@@ -349,15 +358,16 @@ func (h *Hunter) Findings() []Finding {
 		}
 	}
 	baseStart := baseEnd.Add(-h.cfg.Baseline)
-	names := make([]string, 0, len(h.principals))
-	for name := range h.principals {
-		names = append(names, name)
+	for _, p := range h.people {
+		if p.hasOpen {
+			h.signins.add(p.open)
+			p.hasOpen = false
+		}
 	}
-	slices.Sort(names) // findings grouped in a stable order
-	for _, name := range names {
-		h.analyseSignIns(h.principals[name], baseStart, baseEnd)
-	}
-	h.spray()
+	h.forgetAnon(0)
+	tl := newTimeline(h, baseStart, baseEnd)
+	h.signins.each(tl.step)
+	tl.finish()
 	for user, m := range h.mail {
 		h.analyseMail(user, m, baseStart, baseEnd)
 	}

@@ -10,131 +10,225 @@ import (
 	"vigie.dev/vigie/internal/logs"
 )
 
-// analyseSignIns runs the per-principal history detections.
-func (h *Hunter) analyseSignIns(p *principal, baseStart, baseEnd time.Time) {
-	list := p.list
-	slices.SortStableFunc(list, func(a, b signIn) int { return cmpInt64(a.t, b.t) })
+// track is what the time-ordered detections remember of one principal, or
+// of one address when the log names no account: its baseline, its last
+// located success, and its attempts within the detection windows.
+type track struct {
+	base        *baseline
+	last        int64 // time of its last attempt
+	prev        signIn
+	hasPrev     bool
+	fails, mfas []signIn
+	bruteWin    []signIn
+	brute       *Finding
+	bruteLast   int64
+}
+
+// timeline runs the detections that look back over sign-ins in time order,
+// keeping per principal and per address only what their windows need:
+// memory is bounded by the accounts and their baselines, not by the logs.
+type timeline struct {
+	h       *Hunter
+	bs, be  int64 // the baseline window, Unix milliseconds
+	anon    map[addr]*track
+	spray   map[addr]*sprayTrack
+	succ    []success // successes within the spray window, oldest first
+	pending []pendingSeverity
+	horizon int64 // the longest window: state idle for longer is dropped
+	steps   int
+}
+
+// pendingSeverity is a failure burst then success that lies inside the
+// baseline window: whether its country is new is known once the window is
+// complete.
+type pendingSeverity struct {
+	f  *Finding
+	tr *track
+	cc [2]byte
+}
+
+func newTimeline(h *Hunter, baseStart, baseEnd time.Time) *timeline {
 	c := &h.cfg
-	user := p.subject()
-	bs, be := baseStart.UnixMilli(), baseEnd.UnixMilli()
+	tl := &timeline{h: h, bs: baseStart.UnixMilli(), be: baseEnd.UnixMilli(), anon: map[addr]*track{}, spray: map[addr]*sprayTrack{},
+		horizon: max(c.FailWindow, c.BruteWindow, c.MFAWindow, c.SprayWindow).Milliseconds()}
+	for _, p := range h.people {
+		p.tr.base = p.base
+	}
+	return tl
+}
 
+// step reads the next sign-in in time order.
+func (tl *timeline) step(s *signIn) {
+	h := tl.h
+	var p *principal
+	var tr *track
+	if s.who > 0 {
+		p = h.people[s.who-1]
+		tr = &p.tr
+	} else if tr = tl.anon[s.ip]; tr == nil {
+		tr = &track{}
+		tl.anon[s.ip] = tr
+	}
+	tr.last = s.t
+	if tl.steps++; tl.steps&0x3fff == 0 {
+		tl.forget(s.t)
+	}
 	// Baseline: where and when this account usually signs in successfully.
-	base := p.base
-	if base == nil {
-		base = newBaseline()
+	if s.result == rSuccess && s.t >= tl.bs && s.t < tl.be && !s.ioc && s.t != 0 {
+		if tr.base == nil {
+			tr.base = newBaseline()
+		}
+		tr.base.add(h.place(*s), h.localHour(s.t), int(s.n))
 	}
-	for _, s := range list {
-		if s.result != rSuccess || s.t < bs || s.t >= be || s.ioc || s.t == 0 {
-			continue
-		}
-		base.add(h.place(s), s.time().In(c.Location).Hour(), int(s.n))
+	tl.signIn(p, tr, s)
+	if p != nil && (s.result == rFailure || s.result == rSuccess) {
+		tl.sprayStep(p, s)
 	}
-	countries, asns, hours, nBase := base.countries, base.asns, base.hours, base.n
-	history := p.name != "" && !p.service && nBase >= c.MinBaseline
+}
 
-	var prev *signIn
-	var fails, mfas []signIn
-	var brute *Finding
-	var bruteWin []signIn
-	var bruteLast int64
-	for i := range list {
-		s := list[i]
-		st := s.time()
-		src := h.source(s.src)
-		inScope := h.inScope(st)
-		if history && s.t >= be && inScope && s.result == rSuccess {
-			h.novelty(user, s, st, src, countries, asns, hours, nBase)
+// forget drops the state of addresses idle for longer than every window:
+// a later attempt would find it all expired.
+func (tl *timeline) forget(now int64) {
+	for ip, tr := range tl.anon {
+		if now-tr.last > tl.horizon {
+			delete(tl.anon, ip)
 		}
-
-		// Impossible travel between consecutive located successes.
-		if s.result == rSuccess && h.place(s).hasLoc && p.name != "" {
-			if prev != nil && inScope && prev.ip != s.ip {
-				h.travel(user, *prev, s)
-			}
-			prev = &list[i]
-		}
-
-		switch s.result {
-		case rFailure:
-			fails = append(fails, s)
-			// Brute force: many failures within the window, success or not; one
-			// finding per burst, a burst ending after a quiet window.
-			bruteWin = append(trimWindow(bruteWin, s.t, c.BruteWindow), s)
-			if n := total(bruteWin); n >= c.BruteBurst && inScope {
-				if brute == nil || s.t-bruteLast > c.BruteWindow.Milliseconds() {
-					first := bruteWin[0]
-					brute = h.group(BruteForce+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
-						f := newFinding(BruteForce, Medium, user, first.time(), detail{})
-						if p.name == "" {
-							f.IP = p.ip.String()
-						}
-						return f
-					}, logs.Source{}, first.time())
-					brute.Evidence = nil
-					for _, x := range bruteWin {
-						brute.addEvidence(h.source(x.src))
-					}
-					brute.Count = n
-				} else {
-					brute.addEvidence(src)
-					brute.Count += int(s.n)
-				}
-				bruteLast = s.t
-				h.bruteDetail(brute, p, st)
-			}
-		case rSuccess:
-			fails = trimWindow(fails, s.t, c.FailWindow)
-			if n := total(fails); n >= c.FailBurst && inScope {
-				sev := Medium
-				if cc := h.place(s).country; s.ioc || (nBase >= c.MinBaseline && cc[0] != 0 && !countries[cc]) {
-					sev = High
-				}
-				fs := slices.Clone(fails)
-				h.group(FailThenSuccess+"|"+user+"|"+fmt.Sprint(s.t), func() *Finding {
-					f := newFinding(FailThenSuccess, sev, user, fs[0].time(), tr("%d échecs en %s puis réussite depuis %s", "%d failures in %s then success from %s",
-						n, st.Sub(fs[0].time()).Round(time.Minute), s.ip))
-					for _, x := range fs {
-						f.addEvidence(h.source(x.src))
-					}
-					f.addEvidence(src)
-					f.Count = n + 1
-					f.IP = s.ip.String()
-					return f
-				}, logs.Source{}, st)
-			}
-			fails = fails[:0]
-		}
-
-		// MFA fatigue: denials or timeouts in a row.
-		if s.mfa == mfaDenied || s.mfa == mfaTimeout {
-			mfas = append(trimWindow(mfas, s.t, c.MFAWindow), s)
-			if n := total(mfas); n >= c.MFABurst && inScope {
-				first := mfas[0]
-				f := h.group(MFAFatigue+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
-					f := newFinding(MFAFatigue, Medium, user, first.time(), detail{})
-					return f
-				}, logs.Source{}, first.time())
-				f.Evidence, f.Count = nil, n
-				for _, x := range mfas {
-					f.addEvidence(h.source(x.src))
-				}
-				f.set(tr("%d refus ou absences de réponse MFA en %s", "%d MFA denials or timeouts in %s", n, st.Sub(first.time()).Round(time.Minute)))
-			}
-		} else if s.result == rSuccess && total(mfas) >= c.MFABurst && s.t-mfas[len(mfas)-1].t <= c.MFAWindow.Milliseconds() {
-			if f, ok := h.found[MFAFatigue+"|"+user+"|"+fmt.Sprint(mfas[0].t)]; ok {
-				f.Severity = High
-				f.addEvidence(src)
-				f.set(detail{f.DetailFR + fmt.Sprintf(", puis une connexion réussie depuis %s", s.ip), f.Detail + fmt.Sprintf(", then a successful sign-in from %s", s.ip)})
-			}
-			mfas = mfas[:0]
+	}
+	win := tl.h.cfg.SprayWindow.Milliseconds()
+	for ip, st := range tl.spray {
+		if now-st.last > win && (st.f == nil || now > st.burstEnd+win) {
+			delete(tl.spray, ip)
 		}
 	}
 }
 
-func (h *Hunter) bruteDetail(f *Finding, p *principal, last time.Time) {
+// finish settles what waited for the whole baseline.
+func (tl *timeline) finish() {
+	c := &tl.h.cfg
+	for _, ps := range tl.pending {
+		if b := ps.tr.base; b != nil && b.n >= c.MinBaseline && ps.cc[0] != 0 && !b.countries[ps.cc] {
+			ps.f.Severity = High
+		}
+	}
+}
+
+// signIn runs the per-principal detections on its next sign-in.
+func (tl *timeline) signIn(p *principal, tk *track, sp *signIn) {
+	h, c, s := tl.h, &tl.h.cfg, *sp
+	var user string
+	if p != nil {
+		user = p.name
+	} else {
+		user = s.ip.String()
+	}
+	var countries map[[2]byte]bool
+	var asns map[uint32]bool
+	var hours [24]int
+	nBase := 0
+	if tk.base != nil {
+		countries, asns, hours, nBase = tk.base.countries, tk.base.asns, tk.base.hours, tk.base.n
+	}
+	history := p != nil && !p.service && nBase >= c.MinBaseline
+	st := s.time()
+	src := h.source(s.src)
+	inScope := h.inScope(st)
+	if history && s.t >= tl.be && inScope && s.result == rSuccess {
+		h.novelty(user, s, st, src, countries, asns, hours, nBase)
+	}
+
+	// Impossible travel between consecutive located successes.
+	if s.result == rSuccess && h.place(s).hasLoc && p != nil {
+		if tk.hasPrev && inScope && tk.prev.ip != s.ip {
+			h.travel(user, tk.prev, s)
+		}
+		tk.prev, tk.hasPrev = s, true
+	}
+
+	switch s.result {
+	case rFailure:
+		tk.fails = append(trimWindow(tk.fails, s.t, c.FailWindow), s)
+		// Brute force: many failures within the window, success or not; one
+		// finding per burst, a burst ending after a quiet window.
+		tk.bruteWin = append(trimWindow(tk.bruteWin, s.t, c.BruteWindow), s)
+		if n := total(tk.bruteWin); n >= c.BruteBurst && inScope {
+			if tk.brute == nil || s.t-tk.bruteLast > c.BruteWindow.Milliseconds() {
+				first := tk.bruteWin[0]
+				tk.brute = h.group(BruteForce+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
+					f := newFinding(BruteForce, Medium, user, first.time(), detail{})
+					if p == nil {
+						f.IP = s.ip.String()
+					}
+					return f
+				}, logs.Source{}, first.time())
+				tk.brute.Evidence = nil
+				for _, x := range tk.bruteWin {
+					tk.brute.addEvidence(h.source(x.src))
+				}
+				tk.brute.Count = n
+			} else {
+				tk.brute.addEvidence(src)
+				tk.brute.Count += int(s.n)
+			}
+			tk.bruteLast = s.t
+			h.bruteDetail(tk.brute, p == nil, s.ip, st)
+		}
+	case rSuccess:
+		tk.fails = trimWindow(tk.fails, s.t, c.FailWindow)
+		if n := total(tk.fails); n >= c.FailBurst && inScope {
+			sev := Medium
+			cc := h.place(s).country
+			if s.ioc || (nBase >= c.MinBaseline && cc[0] != 0 && !countries[cc]) {
+				sev = High
+			}
+			fs := slices.Clone(tk.fails)
+			var created *Finding
+			h.group(FailThenSuccess+"|"+user+"|"+fmt.Sprint(s.t), func() *Finding {
+				f := newFinding(FailThenSuccess, sev, user, fs[0].time(), tr("%d échecs en %s puis réussite depuis %s", "%d failures in %s then success from %s",
+					n, st.Sub(fs[0].time()).Round(time.Minute), s.ip))
+				for _, x := range fs {
+					f.addEvidence(h.source(x.src))
+				}
+				f.addEvidence(src)
+				f.Count = n + 1
+				f.IP = s.ip.String()
+				created = f
+				return f
+			}, logs.Source{}, st)
+			if created != nil && sev < High && s.t < tl.be {
+				tl.pending = append(tl.pending, pendingSeverity{created, tk, cc})
+			}
+		}
+		tk.fails = tk.fails[:0]
+	}
+
+	// MFA fatigue: denials or timeouts in a row.
+	if s.mfa == mfaDenied || s.mfa == mfaTimeout {
+		tk.mfas = append(trimWindow(tk.mfas, s.t, c.MFAWindow), s)
+		if n := total(tk.mfas); n >= c.MFABurst && inScope {
+			first := tk.mfas[0]
+			f := h.group(MFAFatigue+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
+				return newFinding(MFAFatigue, Medium, user, first.time(), detail{})
+			}, logs.Source{}, first.time())
+			f.Evidence, f.Count = nil, n
+			for _, x := range tk.mfas {
+				f.addEvidence(h.source(x.src))
+			}
+			f.set(tr("%d refus ou absences de réponse MFA en %s", "%d MFA denials or timeouts in %s", n, st.Sub(first.time()).Round(time.Minute)))
+		}
+	} else if s.result == rSuccess && total(tk.mfas) >= c.MFABurst && s.t-tk.mfas[len(tk.mfas)-1].t <= c.MFAWindow.Milliseconds() {
+		if f, ok := h.found[MFAFatigue+"|"+user+"|"+fmt.Sprint(tk.mfas[0].t)]; ok {
+			f.Severity = High
+			f.addEvidence(src)
+			f.set(detail{f.DetailFR + fmt.Sprintf(", puis une connexion réussie depuis %s", s.ip), f.Detail + fmt.Sprintf(", then a successful sign-in from %s", s.ip)})
+		}
+		tk.mfas = tk.mfas[:0]
+	}
+}
+
+func (h *Hunter) bruteDetail(f *Finding, anonymous bool, ip addr, last time.Time) {
 	span := last.Sub(f.Time).Round(time.Minute)
-	if p.name == "" {
-		f.set(tr("%d échecs en %s depuis %s, sans nom de compte", "%d failures in %s from %s, no account named", f.Count, span, p.ip))
+	if anonymous {
+		f.set(tr("%d échecs en %s depuis %s, sans nom de compte", "%d failures in %s from %s, no account named", f.Count, span, ip))
 		return
 	}
 	f.set(tr("%d échecs en %s", "%d failures in %s", f.Count, span))
@@ -203,114 +297,102 @@ func (h *Hunter) travel(user string, p, s signIn) {
 	}, h.source(s.src), st)
 }
 
-// spray finds addresses that failed against many accounts within the window.
-func (h *Hunter) spray() {
-	type attempt struct {
-		t    int64
-		who  *principal
-		src  srcRef
-		succ bool
-	}
-	// Addresses that failed against at least SprayAccounts accounts, then
-	// their attempts, successes included.
-	failedAt := map[addr]map[*principal]bool{}
-	for _, p := range h.principals {
-		if p.name == "" {
-			continue
-		}
-		for _, s := range p.list {
-			if s.result == rFailure && s.ip.IsValid() {
-				m := failedAt[s.ip]
-				if m == nil {
-					m = map[*principal]bool{}
-					failedAt[s.ip] = m
-				}
-				m[p] = true
-			}
-		}
-	}
-	byIP := map[addr][]attempt{}
-	for ip, who := range failedAt {
-		if len(who) < h.cfg.SprayAccounts {
-			continue
-		}
-		byIP[ip] = nil
-	}
-	for _, p := range h.principals {
-		if p.name == "" {
-			continue
-		}
-		for _, s := range p.list {
-			if list, ok := byIP[s.ip]; ok && (s.result == rFailure || s.result == rSuccess) {
-				byIP[s.ip] = append(list, attempt{s.t, p, s.src, s.result == rSuccess})
-			}
-		}
-	}
-	c := &h.cfg
+// sprayTrack is one address's recent attempts against named accounts.
+type sprayTrack struct {
+	last     int64
+	fails    []signIn // the failures within the window
+	seen     map[uint32]int
+	f        *Finding
+	burstEnd int64
+	accounts map[string]bool
+}
+
+// sprayStep follows one address failing against many accounts within the
+// window, and the account that then lets it in.
+func (tl *timeline) sprayStep(p *principal, s *signIn) {
+	h, c := tl.h, &tl.h.cfg
 	win := c.SprayWindow.Milliseconds()
-	sprayAccounts := map[*Finding]map[string]bool{}
-	for ip, list := range byIP {
-		slices.SortFunc(list, func(a, b attempt) int { return cmpInt64(a.t, b.t) })
-		var f *Finding
-		var burstEnd int64
-		lo := 0
-		seen := map[*principal]int{}
-		for i, a := range list {
-			if a.succ {
-				if f != nil && a.t <= burstEnd+win && seen[a.who] > 0 && !a.who.service {
-					f.Severity = High
-					f.Account = strings.ToLower(a.who.name)
-					f.addEvidence(h.source(a.src))
-					f.set(detail{f.DetailFR + ", puis connexion réussie au compte " + a.who.name, f.Detail + ", then a successful sign-in to " + a.who.name})
-				}
-				continue
-			}
-			for lo < i && a.t-list[lo].t > win {
-				if !list[lo].succ {
-					seen[list[lo].who]--
-					if seen[list[lo].who] == 0 {
-						delete(seen, list[lo].who)
-					}
-				}
-				lo++
-			}
-			seen[a.who]++
-			if len(seen) < c.SprayAccounts || !h.inScope(time.UnixMilli(a.t)) {
-				continue
-			}
-			if f == nil || a.t > burstEnd+win {
-				first := list[lo]
-				key := PasswordSpray + "|" + ip.String() + "|" + fmt.Sprint(first.t)
-				f = h.group(key, func() *Finding {
-					f := newFinding(PasswordSpray, Medium, ip.String(), time.UnixMilli(first.t).UTC(), detail{})
-					f.IP = ip.String()
-					f.Count = 0
-					return f
-				}, logs.Source{}, time.UnixMilli(first.t).UTC())
-				for _, x := range list[lo:i] {
-					if !x.succ {
-						f.addEvidence(h.source(x.src))
-					}
-				}
-				accounts := map[string]bool{}
-				f.Count = 0
-				for _, x := range list[lo : i+1] {
-					if !x.succ {
-						accounts[x.who.name] = true
-						f.Count++
-					}
-				}
-				f.Count--
-				sprayAccounts[f] = accounts
-			}
-			f.Count++
-			f.addEvidence(h.source(a.src))
-			sprayAccounts[f][a.who.name] = true
-			burstEnd = a.t
-			n := len(sprayAccounts[f])
-			f.set(tr("%d comptes visés, %d échecs depuis %s (%s)", "%d accounts targeted, %d failures from %s (%s)", n, f.Count, ip, sample(sprayAccounts[f])))
+	st := tl.spray[s.ip]
+	if s.result == rSuccess {
+		// Successes matter to an address already failing, and as the start
+		// of a window: kept, for a while, apart.
+		tl.succ = append(trimSucc(tl.succ, s.t, win), success{s.t, s.ip})
+		if st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen[s.who] > 0 && !p.service {
+			f := st.f
+			f.Severity = High
+			f.Account = strings.ToLower(p.name)
+			f.addEvidence(h.source(s.src))
+			f.set(detail{f.DetailFR + ", puis connexion réussie au compte " + p.name, f.Detail + ", then a successful sign-in to " + p.name})
 		}
+		return
 	}
+	if st == nil {
+		st = &sprayTrack{seen: map[uint32]int{}}
+		tl.spray[s.ip] = st
+	}
+	st.last = s.t
+	i := 0
+	for i < len(st.fails) && s.t-st.fails[i].t > win {
+		w := st.fails[i].who
+		if st.seen[w]--; st.seen[w] == 0 {
+			delete(st.seen, w)
+		}
+		i++
+	}
+	st.fails = append(st.fails[i:], *s)
+	st.seen[s.who]++
+	if len(st.seen) < c.SprayAccounts || !h.inScope(time.UnixMilli(s.t)) {
+		return
+	}
+	ip := s.ip.String()
+	name := func(x signIn) string { return h.people[x.who-1].name }
+	if st.f == nil || s.t > st.burstEnd+win {
+		// The window starts at its first attempt, success or failure.
+		first := st.fails[0].t
+		tl.succ = trimSucc(tl.succ, s.t, win)
+		for _, x := range tl.succ {
+			if x.ip == s.ip {
+				first = min(first, x.t)
+				break
+			}
+		}
+		st.f = h.group(PasswordSpray+"|"+ip+"|"+fmt.Sprint(first), func() *Finding {
+			f := newFinding(PasswordSpray, Medium, ip, time.UnixMilli(first).UTC(), detail{})
+			f.IP = ip
+			return f
+		}, logs.Source{}, time.UnixMilli(first).UTC())
+		for _, x := range st.fails[:len(st.fails)-1] {
+			st.f.addEvidence(h.source(x.src))
+		}
+		st.accounts = map[string]bool{}
+		st.f.Count = 0
+		for _, x := range st.fails {
+			st.accounts[name(x)] = true
+			st.f.Count++
+		}
+		st.f.Count--
+	}
+	f := st.f
+	f.Count++
+	f.addEvidence(h.source(s.src))
+	st.accounts[p.name] = true
+	st.burstEnd = s.t
+	f.set(tr("%d comptes visés, %d échecs depuis %s (%s)", "%d accounts targeted, %d failures from %s (%s)", len(st.accounts), f.Count, ip, sample(st.accounts)))
+}
+
+// success is a successful sign-in to a named account, for the spray's window.
+type success struct {
+	t  int64
+	ip addr
+}
+
+// trimSucc drops the successes older than w before t.
+func trimSucc(list []success, t, w int64) []success {
+	i := 0
+	for i < len(list) && t-list[i].t > w {
+		i++
+	}
+	return list[i:]
 }
 
 // sample lists up to five names.

@@ -11,17 +11,21 @@ import (
 	"vigie.dev/vigie/internal/logs"
 )
 
-// principal is who signs in: an account, an application (service principal),
-// or, for attempts whose log names no account, the address they came from.
+// principal is who signs in: an account or an application (service
+// principal). Attempts whose log names no account are counted by address and
+// have no principal.
 type principal struct {
-	name    string // "" when the log named no account
-	ip      netip.Addr
+	name    string
+	who     uint32 // 1-based index in Hunter.people
 	service bool
 	known   bool // signed in successfully: a real account
-	list    []signIn
-	// base sums the successes of the baseline window that were not kept in
-	// list (with --since the window is known while reading).
+	// open is the last sign-in, still taking repeats (folded into its n).
+	open    signIn
+	hasOpen bool
+	// base sums the successes of the baseline window that were not kept
+	// (with --since the window is known while reading), then those that were.
 	base *baseline
+	tr   track // what the time-ordered detections remember of it
 }
 
 // baseline is where and when an account usually signs in successfully.
@@ -51,14 +55,6 @@ func (b *baseline) add(pl place, hour, n int) {
 // the detections that look back (failure bursts, and impossible travel, which
 // means nothing over more than a day).
 const keepWindow = 24 * time.Hour
-
-// subject names a principal in findings.
-func (p *principal) subject() string {
-	if p.name == "" {
-		return p.ip.String()
-	}
-	return p.name
-}
 
 // addr is an IP address without the pointer netip.Addr holds, so that the
 // sign-in lists hold no pointers and the garbage collector need not scan them.
@@ -91,17 +87,19 @@ func (a addr) IsValid() bool  { return a.kind != 0 }
 func (a addr) String() string { return a.Addr().String() }
 
 // signIn is one attempt, or several identical ones folded together (n):
-// 48 bytes without pointers, where it is located being an index into the
+// 56 bytes without pointers, where it is located being an index into the
 // hunter's table of the few distinct places seen.
 type signIn struct {
 	t      int64 // Unix milliseconds; 0 when undated
+	src    srcRef
+	who    uint32 // Hunter.people index + 1; 0: no account named (the address stands for it)
+	loc    uint32 // Hunter.places index; 0: unknown
+	n      uint32
+	seq    uint32 // rank in the store's buffer, for a stable order
 	ip     addr
 	result uint8
 	mfa    uint8
 	ioc    bool
-	loc    uint32 // Hunter.locs index; 0: unknown
-	src    srcRef
-	n      uint32
 }
 
 // place is where sign-ins come from, as far as the logs and the GeoIP data say.
@@ -224,23 +222,29 @@ func (h *Hunter) source(r srcRef) logs.Source {
 
 // signIn files one attempt and raises what one event shows by itself.
 func (h *Hunter) signIn(e *logs.SignIn) {
-	key := e.User
-	if key == "" {
-		key = "@" + e.IP.String()
-	}
-	p := h.principals[key]
-	if p == nil {
-		p = &principal{name: e.User, ip: e.IP, service: e.Principal == logs.PrincipalService}
-		h.principals[key] = p
-	}
-	if e.Result == logs.Success && !p.service && !p.known && e.User != "" {
-		p.known = true
-		h.account(e.User)
-		h.learn(e.User)
+	var p *principal
+	subject := e.User
+	if e.User != "" {
+		if p = h.principals[e.User]; p == nil {
+			p = &principal{name: e.User, who: uint32(len(h.people) + 1), service: e.Principal == logs.PrincipalService}
+			h.principals[e.User] = p
+			h.people = append(h.people, p)
+		}
+		if e.Result == logs.Success && !p.service && !p.known {
+			p.known = true
+			h.account(e.User)
+			h.learn(e.User)
+		}
+	} else {
+		subject = e.IP.String()
 	}
 	s := signIn{ip: toAddr(e.IP), src: h.ref(e.Src), n: 1, result: resultCode(e.Result), mfa: mfaCode(e.MFAResult)}
+	if p != nil {
+		s.who = p.who
+	}
 	if !e.Time.IsZero() {
 		s.t = e.Time.UnixMilli()
+		h.maxT = max(h.maxT, s.t)
 	}
 	var loc geo.Location
 	if e.IP.IsValid() && h.geo != nil && geo.Public(e.IP) {
@@ -265,7 +269,6 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 		pl.country = [2]byte{country[0], country[1]}
 	}
 	s.loc = h.placeOf(pl)
-	subject := p.subject()
 	if h.inScope(e.Time) {
 		if h.ind != nil && e.IP.IsValid() {
 			if ind, ok := h.ind.MatchIP(e.IP); ok {
@@ -286,31 +289,80 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 	// With --since, what lies well before it is only baseline: summed, not
 	// kept, so memory holds the baseline and the hunted period, not the logs.
 	if since := h.cfg.Since; !since.IsZero() && s.t != 0 && s.t < since.Add(-keepWindow).UnixMilli() {
-		if s.result == rSuccess && !s.ioc && s.t >= since.Add(-h.cfg.Baseline).UnixMilli() && p.name != "" && !p.service {
+		if s.result == rSuccess && !s.ioc && s.t >= since.Add(-h.cfg.Baseline).UnixMilli() && p != nil && !p.service {
 			if p.base == nil {
 				p.base = newBaseline()
 			}
-			p.base.add(h.place(s), s.time().In(h.cfg.Location).Hour(), 1)
+			p.base.add(h.place(s), h.localHour(s.t), 1)
 		}
 		return
 	}
-	// Fold repeats: successes from the same address within the hour, failures
-	// within the minute.
-	if n := len(p.list); n > 0 {
-		last := &p.list[n-1]
+	h.keep(p, s)
+}
+
+// keep files a sign-in, folding repeats into the principal's last one:
+// successes from the same address within the hour, failures within the
+// minute. Attempts without an account fold by address, their last ones held
+// in a table that forgets those over an hour older than the newest.
+func (h *Hunter) keep(p *principal, s signIn) {
+	var open *signIn
+	if p != nil {
+		if p.hasOpen {
+			open = &p.open
+		}
+	} else if o, ok := h.anon[s.ip]; ok {
+		open = o
+	}
+	if open != nil {
 		window := int64(60_000)
 		if s.result == rSuccess {
 			window = 3_600_000
 		}
-		if last.ip == s.ip && last.result == s.result && last.mfa == s.mfa && last.ioc == s.ioc && last.loc == s.loc &&
-			s.t >= last.t && s.t-last.t <= window {
-			if last.n < math.MaxUint32 {
-				last.n++
+		if open.ip == s.ip && open.result == s.result && open.mfa == s.mfa && open.ioc == s.ioc && open.loc == s.loc &&
+			s.t >= open.t && s.t-open.t <= window {
+			if open.n < math.MaxUint32 {
+				open.n++
 			}
 			return
 		}
+		h.signins.add(*open)
+		*open = s
+		return
 	}
-	p.list = append(p.list, s)
+	if p != nil {
+		p.open, p.hasOpen = s, true
+		return
+	}
+	if len(h.anon) >= anonFold {
+		h.forgetAnon(h.maxT - 3_600_000)
+	}
+	o := new(signIn)
+	*o = s
+	h.anon[s.ip] = o
+}
+
+// anonFold bounds the table of the last attempts without an account.
+const anonFold = 1 << 16
+
+// forgetAnon files the last attempts without an account that are older than
+// before (or all when before is 0): no later attempt folds into them.
+func (h *Hunter) forgetAnon(before int64) {
+	for ip, o := range h.anon {
+		if before == 0 || o.t < before {
+			h.signins.add(*o)
+			delete(h.anon, ip)
+		}
+	}
+}
+
+// localHour is the hour of day of t (Unix milliseconds) in the hunt's
+// zone, remembered per hour: sign-ins come in order.
+func (h *Hunter) localHour(t int64) int {
+	if hr := t / 3_600_000; hr != h.hourKey || !h.hourSet {
+		h.hourKey, h.hourSet = hr, true
+		h.hourVal = time.UnixMilli(t).In(h.cfg.Location).Hour()
+	}
+	return h.hourVal
 }
 
 func resultFR(r logs.Result) string {
@@ -326,6 +378,7 @@ func resultFR(r logs.Result) string {
 // signals raises what one sign-in shows by itself: the provider's risk
 // verdict, a legacy protocol, an unapproved login type.
 func (h *Hunter) signals(e *logs.SignIn, p *principal, subject string) {
+	service := p != nil && p.service
 	if e.Risk == nil && !e.Legacy && e.LoginType == "" {
 		return // the common case, without formatting the address
 	}
@@ -348,7 +401,7 @@ func (h *Hunter) signals(e *logs.SignIn, p *principal, subject string) {
 			add(RiskySignIn, sev, ip, tr("%s depuis %s", "%s from %s", d, logs.FirstNonEmpty(ip, "?")))
 		}
 	}
-	if e.Legacy && e.Result == logs.Success && !p.service && !contains(h.cfg.LegacyAllowed, e.User) {
+	if e.Legacy && e.Result == logs.Success && !service && !contains(h.cfg.LegacyAllowed, e.User) {
 		client := logs.FirstNonEmpty(e.Client, e.App, "?")
 		add(LegacyAuth, Medium, client, tr("%s depuis %s", "%s from %s", client, logs.FirstNonEmpty(ip, "?")))
 	}

@@ -1,0 +1,244 @@
+package hunt
+
+import (
+	"bufio"
+	"encoding/binary"
+	"io"
+	"os"
+	"slices"
+)
+
+// Sign-ins are kept until the end, when the detections that look back in
+// time (baseline, failure bursts, travel, spray) run over them in time
+// order. They are kept in a buffer of fixed size; a full buffer is sorted
+// and written to a temporary file as a run, and the runs are merged at the
+// end. Memory holds the buffer, not the log: a hunt over 100 MB or 10 GB of
+// sign-ins costs the same, plus 51 bytes of temporary disk a sign-in.
+
+// spillAt is how many sign-ins the buffer holds before it is written out
+// (56 bytes each: 7 MB).
+var spillAt = 1 << 17
+
+// recSize is a sign-in's size on disk.
+const recSize = 51
+
+type runRef struct{ off, n int64 }
+
+// store keeps sign-ins: a buffer, and runs in a temporary file.
+type store struct {
+	buf    []signIn
+	spare  []signIn // the buffer's twin, for sorting
+	file   *os.File
+	runs   []runRef
+	size   int64
+	path   string // to remove at the end, where an open file cannot be removed
+	failed bool   // the temporary file could not be written: everything stays in memory
+	kept   int64
+	spills int // runs written, for tests
+}
+
+func (st *store) add(s signIn) {
+	s.seq = uint32(len(st.buf))
+	st.buf = append(st.buf, s)
+	st.kept++
+	if len(st.buf) >= spillAt && !st.failed {
+		if err := st.spill(); err != nil {
+			st.failed = true // keep going in memory
+		}
+	}
+}
+
+func cmpSignIn(a, b signIn) int {
+	switch {
+	case a.t < b.t:
+		return -1
+	case a.t > b.t:
+		return 1
+	}
+	return int(a.seq) - int(b.seq)
+}
+
+// spill writes the buffer, sorted, as a run.
+func (st *store) spill() error {
+	if st.file == nil {
+		f, err := os.CreateTemp("", "vigie-hunt-*.signins")
+		if err != nil {
+			return err
+		}
+		if os.Remove(f.Name()) != nil { // on Unix, gone with the process; elsewhere removed at the end
+			st.path = f.Name()
+		}
+		st.file = f
+	}
+	st.sortBuf()
+	w := bufio.NewWriterSize(io.NewOffsetWriter(st.file, st.size), 64<<10)
+	var b [recSize]byte
+	for i := range st.buf {
+		encodeSignIn(b[:], &st.buf[i])
+		if _, err := w.Write(b[:]); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	n := int64(len(st.buf))
+	st.runs = append(st.runs, runRef{st.size, n})
+	st.spills++
+	st.size += n * recSize
+	st.buf = st.buf[:0]
+	return nil
+}
+
+func encodeSignIn(b []byte, s *signIn) {
+	le := binary.LittleEndian
+	le.PutUint64(b[0:], uint64(s.t))
+	copy(b[8:24], s.ip.b[:])
+	b[24] = s.ip.kind
+	le.PutUint32(b[25:], s.who)
+	le.PutUint32(b[29:], s.loc)
+	le.PutUint32(b[33:], s.n)
+	le.PutUint32(b[37:], s.src.file)
+	le.PutUint32(b[41:], s.src.line)
+	le.PutUint16(b[45:], s.src.item)
+	b[47] = s.result
+	b[48] = s.mfa
+	b[49] = boolByte(s.ioc) | boolByte(s.src.record)<<1
+	b[50] = 0
+}
+
+func decodeSignIn(b []byte, s *signIn) {
+	le := binary.LittleEndian
+	s.t = int64(le.Uint64(b[0:]))
+	copy(s.ip.b[:], b[8:24])
+	s.ip.kind = b[24]
+	s.who = le.Uint32(b[25:])
+	s.loc = le.Uint32(b[29:])
+	s.n = le.Uint32(b[33:])
+	s.src.file = le.Uint32(b[37:])
+	s.src.line = le.Uint32(b[41:])
+	s.src.item = le.Uint16(b[45:])
+	s.result, s.mfa = b[47], b[48]
+	s.ioc, s.src.record = b[49]&1 != 0, b[49]&2 != 0
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sortBuf sorts the buffer by time, ties in the order kept. It sorts
+// 16-byte keys and then moves each record once: records are 56 bytes, and
+// the buffer is nearly in order, a few folded sign-ins filed late.
+func (st *store) sortBuf() {
+	type key struct {
+		t   int64
+		seq uint32
+	}
+	keys := make([]key, len(st.buf))
+	for i := range st.buf {
+		keys[i] = key{st.buf[i].t, st.buf[i].seq}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.t < b.t:
+			return -1
+		case a.t > b.t:
+			return 1
+		}
+		return int(a.seq) - int(b.seq)
+	})
+	if cap(st.spare) < len(st.buf) {
+		st.spare = make([]signIn, 0, cap(st.buf))
+	}
+	sorted := st.spare[:len(st.buf)]
+	for i, k := range keys {
+		sorted[i] = st.buf[k.seq]
+	}
+	st.buf, st.spare = sorted, st.buf[:0]
+}
+
+// each calls fn with every sign-in kept, in time order (ties in the order
+// they were kept), then releases the store.
+func (st *store) each(fn func(s *signIn)) {
+	st.sortBuf()
+	if len(st.runs) == 0 {
+		for i := range st.buf {
+			fn(&st.buf[i])
+		}
+		st.buf, st.spare = nil, nil
+		return
+	}
+	// A k-way merge: one cursor per run, the buffer last; ties go to the
+	// earlier run, which was kept first.
+	type cursor struct {
+		r   *bufio.Reader
+		cur signIn
+		mem []signIn
+		run int
+	}
+	var cs []*cursor
+	next := func(c *cursor) bool {
+		if c.r == nil {
+			if len(c.mem) == 0 {
+				return false
+			}
+			c.cur, c.mem = c.mem[0], c.mem[1:]
+			return true
+		}
+		var b [recSize]byte
+		if _, err := io.ReadFull(c.r, b[:]); err != nil {
+			return false
+		}
+		decodeSignIn(b[:], &c.cur)
+		return true
+	}
+	for i, r := range st.runs {
+		c := &cursor{r: bufio.NewReaderSize(io.NewSectionReader(st.file, r.off, r.n*recSize), 16<<10), run: i}
+		if next(c) {
+			cs = append(cs, c)
+		}
+	}
+	if c := (&cursor{mem: st.buf, run: len(st.runs)}); next(c) {
+		cs = append(cs, c)
+	}
+	less := func(a, b *cursor) bool {
+		return a.cur.t < b.cur.t || a.cur.t == b.cur.t && a.run < b.run
+	}
+	// A binary min-heap of cursors.
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(cs) && less(cs[l], cs[m]) {
+				m = l
+			}
+			if r := l + 1; r < len(cs) && less(cs[r], cs[m]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			cs[i], cs[m] = cs[m], cs[i]
+			i = m
+		}
+	}
+	for i := len(cs)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(cs) > 0 {
+		s := cs[0].cur
+		fn(&s)
+		if !next(cs[0]) {
+			cs[0] = cs[len(cs)-1]
+			cs = cs[:len(cs)-1]
+		}
+		down(0)
+	}
+	st.file.Close()
+	if st.path != "" {
+		os.Remove(st.path)
+	}
+	st.file, st.runs, st.buf, st.spare = nil, nil, nil, nil
+}
