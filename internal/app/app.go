@@ -23,6 +23,7 @@ import (
 
 	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/bayes"
+	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway/allow"
 	"vigie.dev/vigie/internal/ioc"
@@ -145,6 +146,7 @@ func (a *App) Indicators() *ioc.Service {
 	defer a.mu.Unlock()
 	if a.indicators == nil {
 		guard := ioc.NewGuard(nil, ioc.Assets(a.Config.Assets()))
+		guard.UserSite = links.UserSite
 		guard.LearnFrom(ioc.LearnedAssets(a.DB.OwnAssets()), time.Minute)
 		a.indicators = ioc.NewService(a.DB.Indicators(), ioc.ServiceOptions{Log: a.Log, Guard: guard, FeedTTL: a.Config.IOC.FeedTTL})
 	}

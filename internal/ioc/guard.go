@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/urlx"
 	"vigie.dev/vigie/internal/warninglist"
 )
@@ -115,6 +114,12 @@ type Guard struct {
 	given *warninglist.Set
 	once  sync.Once
 	set   *warninglist.Set
+
+	// UserSite, when set, reports whether a name is one user's site on a
+	// publishing platform (the links check family's catalogue: weebly.com,
+	// firebaseapp.com): such a site under a protected entry may be blocked.
+	// Set it before use; package app passes links.UserSite.
+	UserSite func(host string) (platform string, ok bool)
 
 	mu      sync.RWMutex
 	domains map[string]bool
@@ -390,8 +395,10 @@ func (g *Guard) checkName(name string, wholeDomain bool) *Finding {
 		if !h.Exact && isPublicSuffix(h.Entry) {
 			continue
 		}
-		if _, ok := links.UserSite(name); ok && !h.Exact {
-			continue
+		if g.UserSite != nil && !h.Exact {
+			if _, ok := g.UserSite(name); ok {
+				continue
+			}
 		}
 		return &Finding{Rule: RuleWarningList, List: h.List.Name, Entry: h.Entry}
 	}

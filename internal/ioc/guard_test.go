@@ -3,6 +3,8 @@ package ioc
 import (
 	"net/netip"
 	"testing"
+
+	"vigie.dev/vigie/internal/checks/links"
 )
 
 // The catastrophic blocks of issue 14, each refused with its rule.
@@ -63,9 +65,11 @@ func TestGuardRefuses(t *testing.T) {
 	}
 }
 
-// What is specific to an attacker passes.
+// What is specific to an attacker passes (a user's site on a publishing
+// platform too, with the links family's catalogue the gateway gives it).
 func TestGuardAccepts(t *testing.T) {
 	g := NewGuard(nil, Assets{Domains: []string{"chu-exemple.fr"}})
+	g.UserSite = links.UserSite
 	for _, c := range []struct {
 		kind  Kind
 		value string
