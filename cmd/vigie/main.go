@@ -1,5 +1,6 @@
-// Command vigie is the one Vigie binary: a table of subcommands over the
-// internal packages, and nothing else.
+// Command vigie is the one Vigie binary: a table of subcommands that
+// translate flags and arguments into calls on the services package app
+// builds (`vigie serve` runs package daemon), and nothing else.
 package main
 
 import (

@@ -6,7 +6,8 @@
 // counts how many learned phishing and legitimate messages held each
 // feature and combines a message's strongest clues with Robinson's f(w) and
 // Fisher's chi-square method into a probability it can explain. The model
-// lives in the store, shared by every node (Live follows its changes), is
+// lives in a Repository (package store), shared by every node (Live follows
+// its changes), is
 // taught through Learner (the CLI, quarantine decisions, autolearn) and
 // votes only once it has learned MinLearned messages of each class. Every
 // input is bounded: bytes read and features per message, features held in

@@ -2,9 +2,10 @@
 // addresses and networks, domains, host names, URLs, e-mail addresses,
 // attachment hashes, body fuzzy hashes), how their values are normalised so
 // that one indicator has one spelling, the Service that adds, removes and
-// lists them over the store, the feed formats they are imported from and
-// exported to, and the Matcher the scanner and the DNSBL consult on every
-// message and query.
+// lists them over a Repository (package store implements it), the feed
+// formats they are imported from and exported to, and the Matcher the
+// scanner and the DNSBL consult on every message and query. Log hunting
+// reads indicators in the same model (package hunt).
 //
 // An indicator is in mode block (a strong signal: reject or quarantine) or
 // watch (a zero-weight signal that is only recorded, to learn what else an

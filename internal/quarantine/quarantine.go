@@ -1,7 +1,8 @@
 // Package quarantine keeps the messages the gateway held back: the original
 // bytes gzip-compressed in a file under the data directory (written with
 // fsync and rename, so a message acknowledged as quarantined survives a
-// crash), their metadata in the store. An operator lists, reads, releases
+// crash), their metadata in a Repository (package store implements it),
+// with the end users' release requests. An operator lists, reads, releases
 // (re-injects to the next hop, recording who) or deletes them; a purge job
 // enforces retention and a size limit.
 package quarantine

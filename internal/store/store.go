@@ -2,8 +2,13 @@
 // whether it talks to an embedded SQLite file (the default, one node) or to
 // PostgreSQL (several gateway nodes sharing one database), applies the
 // embedded SQL migrations, tells interested readers when a domain's data
-// changed, and carries the per-domain repositories (indicators first;
-// quarantine metadata, message trace and incidents join later).
+// changed, and implements the repository interfaces the domain packages
+// own (ioc.Repository, quarantine.Repository, trace.Repository,
+// incident.Repository, account.Repository, bayes.Repository,
+// suppliers.Repository…). Dependencies run one way: store imports the
+// domains' types, no domain imports store; package app hands each service
+// its repository. The conformance suite in this package's tests drives
+// every interface on both engines.
 //
 // Queries are written once, with '?' placeholders, in the SQL subset both
 // engines accept (ON CONFLICT upserts, RETURNING, partial indexes); the

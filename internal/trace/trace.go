@@ -5,8 +5,9 @@
 // domain (a URL host or sender domain anywhere under it), URL, client IP or
 // attachment/fuzzy hash.
 //
-// Records are written asynchronously in batches so that tracing never holds
-// up a mail transaction; Close flushes what is pending.
+// Records are written asynchronously in batches, to a Repository (package
+// store implements it), so that tracing never holds up a mail transaction;
+// Close flushes what is pending.
 package trace
 
 import (

@@ -1,7 +1,8 @@
 // Package web is Vigie's web console: server-rendered pages (html/template,
 // assets embedded, no CDN, French by default with English available) over
 // the same services the CLI uses — the quarantine, the message trace, the
-// indicator store and the incident service — and the documented JSON API
+// indicator store and the incident service, which package app builds and
+// hands it (Options) — and the documented JSON API
 // under /api/v1/ that both the console's forms and scripts call
 // (docs/console.md). Authentication, roles, CSRF and the audit trail are in
 // package account; this package only translates HTTP to service calls.

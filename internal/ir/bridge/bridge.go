@@ -1,7 +1,9 @@
 // Package bridge connects the incident service to the rest of Vigie: the
-// indicator store the gateway reads (internal/ioc) and the message trace
-// it writes (internal/trace). It is the only place where incident response
-// knows those packages, which keeps package incident free of storage.
+// indicator service the gateway reads (internal/ioc), the message trace it
+// writes (internal/trace), the supplier register, the stored posture audits
+// and the mail servers' logs. It is the only place where incident response
+// knows those packages, which keeps package incident free of them and of
+// storage; package app builds the service with NewService.
 package bridge
 
 import (
