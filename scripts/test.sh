@@ -43,6 +43,13 @@ if [[ -z "${VIGIE_TEST_POSTGRES:-}" && -x scripts/pg-test-start.sh ]]; then
 fi
 
 go vet ./...
+# Formatting is part of the review: a file gofmt would rewrite fails the run.
+unformatted=$(gofmt -l cmd internal)
+if [[ -n "$unformatted" ]]; then
+	echo "test.sh: gofmt would rewrite:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
 go test -race -count=1 -timeout 30m "$@" ./...
 # Timing budgets mean nothing under the race detector (internal/testenv):
 # run those tests again, without it.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx/dnstest"
-	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/selftest"
 )

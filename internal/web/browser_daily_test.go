@@ -26,8 +26,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigie.dev/vigie/internal/account"
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/app/daemon"
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/trace"

@@ -27,10 +27,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
-	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"

@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/account"
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/app/daemon"
+	"vigie.dev/vigie/internal/config"
 )
 
 // writeCert writes a self-signed certificate for 127.0.0.1 and returns it.

@@ -20,9 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/scan"

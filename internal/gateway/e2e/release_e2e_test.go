@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/app/daemon"
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/quarantine"
 )
 

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/app/daemon"
+	"vigie.dev/vigie/internal/config"
 )
 
 // Issue 13, point 5: Postfix's smtpd (user postfix) uses a Unix-socket

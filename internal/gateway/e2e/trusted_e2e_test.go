@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/dnsx/dnstest"
-	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/trace"
 )
 
