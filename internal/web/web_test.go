@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/evidence"
@@ -71,7 +72,9 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iocs := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
+	guard := ioc.NewGuard(nil, ioc.Assets{}) // as package app gives it
+	guard.UserSite = links.UserSite
+	iocs := ioc.NewService(db.Indicators(), ioc.ServiceOptions{Guard: guard})
 	inc, err := incident.New(incident.Options{Repo: db.Incidents(), Evidence: ev,
 		Indicators: bridge.Indicators{Service: iocs}, Trace: bridge.Trace{Log: tl}})
 	if err != nil {

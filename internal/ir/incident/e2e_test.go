@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/ioc"
@@ -66,8 +67,8 @@ func newWorld(t *testing.T, dsn string) *world {
 	}
 	tl := trace.Open(db.Trace(), nil)
 	t.Cleanup(tl.Close)
-	iocs := ioc.NewService(db.Indicators(), ioc.ServiceOptions{})
 	cfg.DataDir = t.TempDir()
+	iocs := app.With(cfg, db, app.Options{}).Indicators() // guarded as in production
 	svc, err := bridge.NewService(bridge.Deps{Config: cfg, Incidents: db.Incidents(), Indicators: iocs, Trace: tl,
 		Suppliers: db.Suppliers(), Audits: db.PostureRuns(), Scanner: sc})
 	if err != nil {
