@@ -164,12 +164,24 @@ func (a *App) Matcher(ctx context.Context) (*ioc.Matcher, error) {
 	return ioc.Start(ctx, a.DB.Indicators(), o)
 }
 
-// Quarantine is the quarantine under data_dir/quarantine.
+// Quarantine is the quarantine: its metadata in the store, the messages'
+// bytes in files under data_dir/quarantine with SQLite (one node) and in
+// the database itself with PostgreSQL (several nodes: any node reads,
+// releases and deletes any held message, docs/cluster.md). A serving App
+// spools under data_dir/spool/quarantine the copies the database cannot
+// take while it is down.
 func (a *App) Quarantine() (*quarantine.Store, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.quarantine == nil {
-		q, err := quarantine.Open(a.path("quarantine"), a.DB.Quarantine(), a.Log)
+		o := quarantine.Options{Log: a.Log}
+		if a.DB.Dialect() == store.Postgres {
+			o.Bodies = a.DB.Quarantine()
+			if a.o.Serving {
+				o.SpoolDir = a.path("spool", "quarantine")
+			}
+		}
+		q, err := quarantine.OpenWith(a.path("quarantine"), a.DB.Quarantine(), o)
 		if err != nil {
 			return nil, err
 		}

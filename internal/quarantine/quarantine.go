@@ -1,8 +1,11 @@
 // Package quarantine keeps the messages the gateway held back: the original
-// bytes gzip-compressed in a file under the data directory (written with
+// bytes gzip-compressed, in a file under the data directory (written with
 // fsync and rename, so a message acknowledged as quarantined survives a
-// crash), their metadata in a Repository (package store implements it),
-// with the end users' release requests. An operator lists, reads, releases
+// crash) or, when several nodes share a PostgreSQL store, in the database
+// with their metadata (Bodies: any node reads, releases or deletes any
+// held message; copies made while the database is down wait in a local
+// spool, see spool.go), their metadata in a Repository (package store
+// implements it), with the end users' release requests. An operator lists, reads, releases
 // (re-injects to the next hop, recording who) or deletes them; a purge job
 // enforces retention and a size limit.
 package quarantine
@@ -64,9 +67,11 @@ type Deliverer interface {
 
 // Store is the quarantine.
 type Store struct {
-	dir  string
-	repo Repository
-	log  *slog.Logger
+	dir    string
+	repo   Repository
+	bodies Bodies
+	log    *slog.Logger
+	spool  *outageSpool
 	// Learner, when set before use, learns the operators' decisions as
 	// they are taken (see Decide); without one they wait for Replay.
 	Learner Learner
@@ -75,13 +80,43 @@ type Store struct {
 // Open returns the quarantine kept in dir with metadata in repo. log may
 // be nil.
 func Open(dir string, repo Repository, log *slog.Logger) (*Store, error) {
+	return OpenWith(dir, repo, Options{Log: log})
+}
+
+// Options tune OpenWith.
+type Options struct {
+	// Bodies, when set, keeps new messages' bytes in the database
+	// (several nodes sharing one store); dir then holds only the files of
+	// older entries and the copies spooled while the database is down.
+	Bodies Bodies
+	// SpoolDir, with Bodies, is where the copies the database could not
+	// take wait (durably) until it can; empty: such a message is refused
+	// with a temporary failure.
+	SpoolDir string
+	Log      *slog.Logger
+}
+
+// OpenWith returns the quarantine kept in dir with metadata in repo.
+func OpenWith(dir string, repo Repository, o Options) (*Store, error) {
+	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	return &Store{dir: dir, repo: repo, log: log}, nil
+	s := &Store{dir: dir, repo: repo, bodies: o.Bodies, log: log}
+	if o.Bodies != nil && o.SpoolDir != "" {
+		sp, err := openOutageSpool(o.SpoolDir)
+		if err != nil {
+			return nil, err
+		}
+		s.spool = sp
+		if n := sp.Len(); n > 0 {
+			log.Warn("quarantine: copies spooled by an earlier run, replaying when the database answers", "messages", n)
+		}
+	}
+	return s, nil
 }
 
 // Meta is what the front end knows of a message besides its verdict.
@@ -103,21 +138,15 @@ func NewID(now time.Time) string {
 func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (Entry, error) {
 	now := time.Now().UTC()
 	id := NewID(now)
-	rel := filepath.Join(now.Format("2006-01-02"), id+".eml.gz")
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	zw.Write(raw)
-	if err := zw.Close(); err != nil {
-		return Entry{}, fmt.Errorf("quarantine: compress: %w", err)
-	}
-	if err := writeFileSync(filepath.Join(s.dir, rel), buf.Bytes()); err != nil {
-		return Entry{}, fmt.Errorf("quarantine: store %s: %w", id, err)
+	gz, err := compress(raw)
+	if err != nil {
+		return Entry{}, err
 	}
 	sum := sha256.Sum256(raw)
 	e := Entry{
 		ID: id, CreatedAt: now, Frontend: m.Frontend,
 		MailFrom: strings.Trim(m.Envelope.MailFrom, "<>"), RcptTo: m.Envelope.RcptTo,
-		Size: int64(len(raw)), StoredSize: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:]), Path: rel,
+		Size: int64(len(raw)), StoredSize: int64(len(gz)), SHA256: hex.EncodeToString(sum[:]),
 	}
 	if m.Envelope.ClientIP.IsValid() {
 		e.ClientIP = m.Envelope.ClientIP.String()
@@ -129,11 +158,41 @@ func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (E
 			e.Signals = append(e.Signals, sg.Name)
 		}
 	}
+	if s.bodies != nil {
+		err := s.bodies.InsertWithBody(ctx, e, gz)
+		if err == nil {
+			return e, nil
+		}
+		if s.spool == nil || !dberr.Unavailable(err) {
+			return Entry{}, fmt.Errorf("quarantine: %w", err)
+		}
+		return s.putSpooled(e, gz, err)
+	}
+	e.Path = s.fileOf(e)
+	if err := writeFileSync(filepath.Join(s.dir, e.Path), gz); err != nil {
+		return Entry{}, fmt.Errorf("quarantine: store %s: %w", id, err)
+	}
 	if err := s.repo.Insert(ctx, e); err != nil {
-		os.Remove(filepath.Join(s.dir, rel))
+		os.Remove(filepath.Join(s.dir, e.Path))
 		return Entry{}, fmt.Errorf("quarantine: %w", err)
 	}
 	return e, nil
+}
+
+// fileOf is where e's bytes go when kept in a file, relative to the
+// quarantine's directory.
+func (s *Store) fileOf(e Entry) string {
+	return filepath.Join(e.CreatedAt.Format("2006-01-02"), e.ID+".eml.gz")
+}
+
+func compress(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("quarantine: compress: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // writeFileSync writes data durably (package durable), creating the directory.
@@ -194,12 +253,11 @@ func (s *Store) Raw(ctx context.Context, id string) ([]byte, Entry, error) {
 	if !e.DeletedAt.IsZero() {
 		return nil, e, &DeletedError{ID: id, By: e.DeletedBy, At: e.DeletedAt}
 	}
-	f, err := os.Open(filepath.Join(s.dir, filepath.Clean(e.Path)))
+	gz, err := s.stored(ctx, e)
 	if err != nil {
 		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, e, fmt.Errorf("quarantine: %s: %w", id, err)
 	}
@@ -212,6 +270,21 @@ func (s *Store) Raw(ctx context.Context, id string) ([]byte, Entry, error) {
 		return nil, e, fmt.Errorf("quarantine: %s: stored bytes do not match their SHA-256", id)
 	}
 	return raw, e, nil
+}
+
+// stored returns e's compressed bytes, from the database or from its file.
+func (s *Store) stored(ctx context.Context, e Entry) ([]byte, error) {
+	if e.Path == "" {
+		if s.bodies == nil {
+			return nil, errors.New("its bytes are kept in the database and this quarantine does not read them there")
+		}
+		return s.bodies.Body(ctx, e.ID)
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, filepath.Clean(e.Path)))
+	if errors.Is(err, os.ErrNotExist) && s.bodies != nil {
+		return nil, fmt.Errorf("%w (a file of the node that held it, before its bytes were kept in the database)", err)
+	}
+	return b, err
 }
 
 // Release re-injects a held message to its original recipients through d
@@ -252,6 +325,9 @@ func (s *Store) Delete(ctx context.Context, id, by string) error {
 	if err := s.repo.MarkDeleted(ctx, id, by, time.Now().UTC()); err != nil {
 		return fmt.Errorf("quarantine: delete %s: %w", id, err)
 	}
+	if e.Path == "" {
+		return nil // the database dropped the bytes with MarkDeleted
+	}
 	if err := os.Remove(filepath.Join(s.dir, filepath.Clean(e.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("quarantine: delete %s: %w", id, err)
 	}
@@ -283,7 +359,12 @@ func (s *Store) Purge(ctx context.Context, retention time.Duration, maxBytes int
 			reason = "purge:size"
 		}
 		if err := s.Delete(ctx, r.ID, reason); err != nil {
-			return n, err
+			if !errors.Is(err, dberr.ErrNotFound) {
+				return n, err
+			}
+			// Another node's purge deleted it first.
+			total -= r.StoredSize
+			continue
 		}
 		total -= r.StoredSize
 		n++

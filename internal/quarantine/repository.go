@@ -152,3 +152,17 @@ type Requests interface {
 	DigestListed(ctx context.Context, rcpt string) (time.Time, error)
 	DigestSent(ctx context.Context, rcpt string, listedTo, at time.Time) error
 }
+
+// Bodies keeps the held messages' compressed bytes in the database itself
+// (package store implements it), for a store several gateway nodes share:
+// any node then reads, releases and deletes any held message, and a lost
+// node loses none. An entry whose bytes are there has an empty Path.
+// Repository.MarkDeleted drops the bytes with the entry's state.
+type Bodies interface {
+	// InsertWithBody records e and its gzip-compressed bytes in one
+	// transaction; an entry already recorded under e.ID is left as it is
+	// (a copy spooled during an outage may be replayed twice).
+	InsertWithBody(ctx context.Context, e Entry, gz []byte) error
+	// Body returns the compressed bytes (dberr.ErrNotFound: none kept).
+	Body(ctx context.Context, id string) ([]byte, error)
+}

@@ -80,6 +80,47 @@ func TestConformanceQuarantine(t *testing.T) {
 	})
 }
 
+// quarantine.Bodies: the bytes with the entry in one transaction, a
+// replayed insert ignored, a delete dropping the bytes.
+func TestConformanceQuarantineBodies(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ string, db *store.DB) {
+		ctx := context.Background()
+		var repo quarantine.Repository = db.Quarantine()
+		var bodies quarantine.Bodies = db.Quarantine()
+		at := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+		e := quarantine.Entry{ID: "b1", CreatedAt: at, Frontend: "relay", RcptTo: []string{"a@h.fr"}, Size: 10, StoredSize: 3, SHA256: "s"}
+		if err := bodies.InsertWithBody(ctx, e, []byte{1, 2, 3}); err != nil {
+			t.Fatal(err)
+		}
+		e2 := e
+		e2.Subject = "replayed"
+		if err := bodies.InsertWithBody(ctx, e2, []byte{9}); err != nil {
+			t.Fatalf("second insert of one id: %v, want it ignored", err)
+		}
+		if b, err := bodies.Body(ctx, "b1"); err != nil || string(b) != "\x01\x02\x03" {
+			t.Errorf("Body = %v, %v; want the first insert's bytes", b, err)
+		}
+		if got, _ := repo.Get(ctx, "b1"); got.Subject != "" || got.Path != "" {
+			t.Errorf("entry after a replayed insert: %+v", got)
+		}
+		if n, _ := repo.Count(ctx, quarantine.Query{State: "all"}, 0); n != 1 {
+			t.Errorf("%d entries, want 1", n)
+		}
+		if _, err := bodies.Body(ctx, "nope"); !errors.Is(err, dberr.ErrNotFound) {
+			t.Errorf("Body(missing): %v, want dberr.ErrNotFound", err)
+		}
+		if err := repo.MarkDeleted(ctx, "b1", "alice", at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bodies.Body(ctx, "b1"); !errors.Is(err, dberr.ErrNotFound) {
+			t.Errorf("Body after delete: %v, want dberr.ErrNotFound", err)
+		}
+		if err := repo.MarkDeleted(ctx, "b1", "bob", at); !errors.Is(err, dberr.ErrNotFound) {
+			t.Errorf("second delete: %v, want dberr.ErrNotFound", err)
+		}
+	})
+}
+
 func TestConformanceTrace(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()

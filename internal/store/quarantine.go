@@ -13,7 +13,8 @@ import (
 )
 
 // quarantine.Entry is the metadata of one quarantined message; the bytes are
-// in a file that package quarantine owns (Path, relative to its directory).
+// in a file that package quarantine owns (Path, relative to its directory)
+// or, for a store several nodes share, in quarantine_body (quarantine.Bodies).
 
 // Quarantine is the quarantine metadata repository.
 type Quarantine struct{ db *DB }
@@ -35,17 +36,58 @@ func searchText(r quarantine.Entry) string {
 
 // Insert records a quarantined message.
 func (q *Quarantine) Insert(ctx context.Context, r quarantine.Entry) error {
+	if _, err := q.db.Exec(ctx, insertQuarantine, insertArgs(r)...); err != nil {
+		return fmt.Errorf("store: insert quarantine %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+const insertQuarantine = `INSERT INTO quarantine (` + quarantineCols + `, search_text)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func insertArgs(r quarantine.Entry) []any {
 	rcpt, _ := json.Marshal(nonNil(r.RcptTo))
-	_, err := q.db.Exec(ctx, `INSERT INTO quarantine (`+quarantineCols+`, search_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.CreatedAt.UnixMilli(), r.Frontend, r.ClientIP, r.MailFrom, string(rcpt), r.From, r.Subject,
+	return []any{r.ID, r.CreatedAt.UnixMilli(), r.Frontend, r.ClientIP, r.MailFrom, string(rcpt), r.From, r.Subject,
 		r.MessageID, r.Score, strings.Join(r.Signals, " "), r.Size, r.StoredSize, r.SHA256, r.Path,
 		millis(r.ReleasedAt), r.ReleasedBy, millis(r.DeletedAt), r.DeletedBy,
-		r.FromName, r.Verdict, r.VerdictBy, millis(r.VerdictAt), searchText(r))
+		r.FromName, r.Verdict, r.VerdictBy, millis(r.VerdictAt), searchText(r)}
+}
+
+var _ quarantine.Bodies = (*Quarantine)(nil)
+
+// InsertWithBody records a quarantined message and its compressed bytes
+// in one transaction. An entry already recorded under the same id (a
+// spooled copy replayed twice) is left as it is.
+func (q *Quarantine) InsertWithBody(ctx context.Context, r quarantine.Entry, body []byte) error {
+	err := q.db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, insertQuarantine+` ON CONFLICT (id) DO NOTHING`, insertArgs(r)...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO quarantine_body (id, body) VALUES (?, ?)`, r.ID, body)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: insert quarantine %s: %w", r.ID, err)
 	}
 	return nil
+}
+
+// Body returns the compressed bytes kept in the database for an entry,
+// or ErrNotFound (deleted, or kept in a file).
+func (q *Quarantine) Body(ctx context.Context, id string) ([]byte, error) {
+	var b []byte
+	err := q.db.QueryRow(ctx, `SELECT body FROM quarantine_body WHERE id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: quarantine body %s: %w", id, err)
+	}
+	return b, nil
 }
 
 func scanQuarantine(sc interface{ Scan(...any) error }) (quarantine.Entry, error) {
@@ -120,10 +162,23 @@ func (q *Quarantine) MarkReleased(ctx context.Context, id, by string, at time.Ti
 		WHERE id = ? AND released_at IS NULL AND deleted_at IS NULL`, id, by, at)
 }
 
-// MarkDeleted records who deleted an entry (its file is gone).
+// MarkDeleted records who deleted an entry and drops its bytes when the
+// database keeps them (a file is package quarantine's to remove).
 func (q *Quarantine) MarkDeleted(ctx context.Context, id, by string, at time.Time) error {
-	return q.mark(ctx, `UPDATE quarantine SET deleted_at = ?, deleted_by = ?
-		WHERE id = ? AND deleted_at IS NULL`, id, by, at)
+	return q.db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE quarantine SET deleted_at = ?, deleted_by = ?
+			WHERE id = ? AND deleted_at IS NULL`, at.UnixMilli(), by, id)
+		if err != nil {
+			return fmt.Errorf("store: update quarantine %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM quarantine_body WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("store: delete quarantine body %s: %w", id, err)
+		}
+		return nil
+	})
 }
 
 func (q *Quarantine) mark(ctx context.Context, stmt, id, by string, at time.Time) error {

@@ -145,6 +145,11 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if d.Trace, err = d.App.Trace(); err != nil {
 		return nil, err
 	}
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		d.Quarantine.RunReplay(bg, 2*time.Second)
+	}()
 	if d.releaseKey, err = d.App.ReleaseKey(ctx); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
@@ -249,7 +254,7 @@ func settings(cfg *config.Config) gateway.Settings {
 
 // Health says what is degraded, "" when nothing is: the database
 // unreachable (mail still flows: indicators from memory or the local
-// snapshot, trace records spooled to disk).
+// snapshot, trace records and held messages spooled to disk).
 func (d *Daemon) Health(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -262,6 +267,9 @@ func (d *Daemon) Health(ctx context.Context) string {
 	}
 	if n := d.Trace.Spooled(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d trace records spooled to local disk", n))
+	}
+	if n := d.Quarantine.Spooled(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d held messages spooled to local disk", n))
 	}
 	return strings.Join(parts, "; ")
 }

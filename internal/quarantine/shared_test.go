@@ -1,0 +1,188 @@
+package quarantine_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"vigie.dev/vigie/internal/dberr"
+	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/store/storetest"
+)
+
+// node opens a quarantine as one gateway node of several sharing dsn: its
+// own directory and database handle, the bytes in the database.
+func node(t *testing.T, dsn string, bodies func(*store.DB) quarantine.Bodies) (*quarantine.Store, string) {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	dir := t.TempDir()
+	b := quarantine.Bodies(db.Quarantine())
+	if bodies != nil {
+		b = bodies(db)
+	}
+	q, err := quarantine.OpenWith(filepath.Join(dir, "quarantine"), db.Quarantine(),
+		quarantine.Options{Bodies: b, SpoolDir: filepath.Join(dir, "spool")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, dir
+}
+
+func fixture(t *testing.T) ([]byte, quarantine.Meta, *scan.Verdict) {
+	raw, err := os.ReadFile("../engine/testdata/chorus-pro-phish.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &scan.Verdict{Action: scan.Quarantine, Score: 9, Signals: []scan.Signal{{Name: "LURE_INVOICE"}},
+		Indicators: scan.Indicators{FromAddress: "notification-choruspro-fr@abatos.fr", Subject: "Facture"}}
+	meta := quarantine.Meta{Frontend: "relay", Envelope: scan.Envelope{MailFrom: "<x@abatos.fr>", RcptTo: []string{"bob@example.test"}}}
+	return raw, meta, v
+}
+
+// A message held by one node is read, released and deleted by another;
+// no file is left on either node; two purges at once agree.
+func TestSharedBodies(t *testing.T) {
+	raw, meta, v := fixture(t)
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			q1, dir1 := node(t, b.DSN, nil)
+			q2, _ := node(t, b.DSN, nil)
+			e, err := q1.Put(ctx, raw, meta, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Path != "" {
+				t.Errorf("Path %q: the bytes should be in the database", e.Path)
+			}
+			files, _ := filepath.Glob(filepath.Join(dir1, "quarantine", "*", "*"))
+			if len(files) != 0 {
+				t.Errorf("files written on the holding node: %v", files)
+			}
+			got, _, err := q2.Raw(ctx, e.ID)
+			if err != nil || string(got) != string(raw) {
+				t.Fatalf("Raw from the other node: %v", err)
+			}
+			h := &hop{}
+			if _, err := q2.Release(ctx, e.ID, "alice", h); err != nil || string(h.raw) != string(raw) {
+				t.Fatalf("Release from the other node: %v", err)
+			}
+			if _, err := q1.Release(ctx, e.ID, "bob", &hop{}); !errors.Is(err, quarantine.ErrNotHeld) {
+				t.Errorf("release again from the holding node: %v, want ErrNotHeld", err)
+			}
+			if err := q2.Delete(ctx, e.ID, "carol"); err != nil {
+				t.Fatal(err)
+			}
+			var de *quarantine.DeletedError
+			if _, _, err := q1.Raw(ctx, e.ID); !errors.As(err, &de) || de.By != "carol" {
+				t.Errorf("Raw after delete: %v", err)
+			}
+
+			for range 6 {
+				if _, err := q1.Put(ctx, raw, meta, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var wg sync.WaitGroup
+			var purged atomic.Int64
+			for _, q := range []*quarantine.Store{q1, q2} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					n, err := q.Purge(ctx, 0, 1) // a size limit nothing fits in
+					if err != nil {
+						t.Errorf("purge: %v", err)
+					}
+					purged.Add(int64(n))
+				}()
+			}
+			wg.Wait()
+			if held, _, _ := q1.Held(ctx); held != 0 || purged.Load() != 6 {
+				t.Errorf("after two concurrent purges: %d held, %d purged; want 0 and 6", held, purged.Load())
+			}
+		})
+	}
+}
+
+// flaky stands for a database that can be switched off: its Bodies fail
+// as an unreachable server does.
+type flaky struct {
+	quarantine.Bodies
+	down atomic.Bool
+}
+
+func (f *flaky) InsertWithBody(ctx context.Context, e quarantine.Entry, gz []byte) error {
+	if f.down.Load() {
+		return dberr.ErrUnavailable
+	}
+	return f.Bodies.InsertWithBody(ctx, e, gz)
+}
+
+// While the database is down a held message is kept on local disk and
+// acknowledged; it reaches the database, once, when it answers.
+func TestOutageSpool(t *testing.T) {
+	raw, meta, v := fixture(t)
+	b := storetest.Backends(t)[0]
+	ctx := context.Background()
+	var f *flaky
+	q1, dir1 := node(t, b.DSN, func(db *store.DB) quarantine.Bodies { f = &flaky{Bodies: db.Quarantine()}; return f })
+	q2, _ := node(t, b.DSN, nil)
+	f.down.Store(true)
+	var ids []string
+	var spooled []quarantine.Entry
+	for range 3 {
+		e, err := q1.Put(ctx, raw, meta, v)
+		if err != nil {
+			t.Fatalf("Put with the database down: %v", err)
+		}
+		ids, spooled = append(ids, e.ID), append(spooled, e)
+		if _, err := os.Stat(filepath.Join(dir1, "quarantine", e.Path)); err != nil {
+			t.Fatalf("local copy: %v", err)
+		}
+	}
+	if q1.Spooled() != 3 {
+		t.Errorf("Spooled = %d, want 3", q1.Spooled())
+	}
+	if _, err := q1.ReplaySpool(ctx); !dberr.Unavailable(err) || q1.Spooled() != 3 {
+		t.Errorf("replay with the database down: %v, %d left", err, q1.Spooled())
+	}
+	f.down.Store(false)
+	// A crash after the first copy was stored but before the spool forgot
+	// it: the replay stores it again, which changes nothing.
+	gz, err := os.ReadFile(filepath.Join(dir1, "quarantine", spooled[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := spooled[0]
+	stored.Path = ""
+	if err := f.Bodies.InsertWithBody(ctx, stored, gz); err != nil {
+		t.Fatal(err)
+	}
+	n, err := q1.ReplaySpool(ctx)
+	if err != nil || n != 3 || q1.Spooled() != 0 {
+		t.Fatalf("replay = %d, %v, %d left", n, err, q1.Spooled())
+	}
+	for _, id := range ids {
+		got, e, err := q2.Raw(ctx, id)
+		if err != nil || string(got) != string(raw) || e.Path != "" {
+			t.Errorf("%s from the other node after the replay: %v %+v", id, err, e)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir1, "quarantine", "*", "*"))
+	if len(files) != 0 {
+		t.Errorf("local copies left after the replay: %v", files)
+	}
+	if c, _ := q2.Count(ctx, quarantine.Query{State: "all"}, 0); c != 3 {
+		t.Errorf("%d entries, want 3", c)
+	}
+}
