@@ -238,14 +238,18 @@ func (a *App) Learner() *bayes.Learner {
 }
 
 // Classifier is the site's model kept in step with the store until ctx
-// ends; nil when bayes.enabled is false.
+// ends; nil when bayes.enabled is false. A serving App keeps a copy in
+// data_dir and starts from it when the store is down.
 func (a *App) Classifier(ctx context.Context) *bayes.Live {
 	if !a.Config.Bayes.Enabled {
 		return nil
 	}
 	b := a.Config.Bayes
-	return bayes.Start(ctx, a.DB.Bayes(), bayes.LiveOptions{Log: a.Log,
-		Options: bayes.Options{MinLearned: b.MinLearned, MaxTokens: b.MaxTokens}})
+	o := bayes.LiveOptions{Log: a.Log, Options: bayes.Options{MinLearned: b.MinLearned, MaxTokens: b.MaxTokens}}
+	if a.o.Serving {
+		o.Snapshot = a.path("bayes.snapshot")
+	}
+	return bayes.Start(ctx, a.DB.Bayes(), o)
 }
 
 // Suppliers is the supplier register's storage.

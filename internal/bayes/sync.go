@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync/atomic"
 	"time"
+
+	"vigie.dev/vigie/internal/dberr"
 )
 
 // syncState is what a model loaded from the store remembers of it.
@@ -14,6 +17,9 @@ type syncState struct {
 	rev        int64
 	generation int64
 	loaded     bool
+	// kept is set once the model holds a usable copy (read from the store
+	// or a local snapshot): a database out of reach then leaves it in use.
+	kept bool
 }
 
 // hardBound is how far past MaxTokens a model loaded from the store may
@@ -27,8 +33,16 @@ func (m *Model) hardBound() int { return m.opts.MaxTokens + m.opts.MaxTokens/4 }
 // features changed since the last call. An unreadable or inconsistent
 // model makes the model unusable (Votes false) and is returned; the next
 // successful Sync makes it usable again.
+// A database out of reach (dberr.Unavailable) is returned too but leaves a
+// model already loaded in use: the gateway classifies with the last model
+// it read while the database is down.
 func (m *Model) Sync(ctx context.Context, repo Repository, st *syncState) error {
 	err := m.sync(ctx, repo, st)
+	if err == nil {
+		st.kept = true
+	} else if st.kept && dberr.Unavailable(err) {
+		return err
+	}
 	m.mu.Lock()
 	m.err = err
 	m.mu.Unlock()
@@ -77,7 +91,7 @@ func (m *Model) sync(ctx context.Context, repo Repository, st *syncState) error 
 		m.mu.Lock()
 		m.tokens, m.nPhish, m.nHam, m.full = tokens, uint32(state.Phish), uint32(state.Ham), full
 		m.mu.Unlock()
-		*st = syncState{rev: rev, generation: state.Generation, loaded: true}
+		*st = syncState{rev: rev, generation: state.Generation, loaded: true, kept: true}
 		return nil
 	}
 	var changed []TokenRow
@@ -129,6 +143,11 @@ type Live struct {
 	repo Repository
 	log  *slog.Logger
 	st   syncState
+
+	snapshot     string
+	snapEvery    time.Duration
+	lastSnap     time.Time
+	fromSnapshot atomic.Bool
 }
 
 // LiveOptions tune Start.
@@ -138,6 +157,11 @@ type LiveOptions struct {
 	// Resync is the period of a safety reload when no change notice
 	// arrives (default 60 s).
 	Resync time.Duration
+	// Snapshot, when set, is a local file the model is copied to after
+	// it is read from the store (at most every SnapshotEvery, default 5
+	// minutes), and read from when the store cannot be reached at start.
+	Snapshot      string
+	SnapshotEvery time.Duration
 }
 
 // Start loads the model from repo and keeps it in sync until ctx ends. A
@@ -149,7 +173,10 @@ func Start(ctx context.Context, repo Repository, o LiveOptions) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Live{Model: NewModel(o.Options), repo: repo, log: log}
+	l := &Live{Model: NewModel(o.Options), repo: repo, log: log, snapshot: o.Snapshot, snapEvery: o.SnapshotEvery}
+	if l.snapEvery <= 0 {
+		l.snapEvery = 5 * time.Minute
+	}
 	notices := repo.Watch(ctx)
 	l.reload(ctx, true)
 	resync := o.Resync
@@ -175,13 +202,32 @@ func Start(ctx context.Context, repo Repository, o LiveOptions) *Live {
 	return l
 }
 
+// FromSnapshot reports whether the model in use was read from the local
+// snapshot, the store being out of reach since the node started.
+func (l *Live) FromSnapshot() bool { return l.fromSnapshot.Load() }
+
 func (l *Live) reload(ctx context.Context, first bool) {
 	wasBroken := l.Stats().Err != nil
 	err := l.Sync(ctx, l.repo, &l.st)
 	switch {
+	case err != nil && first && l.snapshot != "" && dberr.Unavailable(err):
+		if serr := l.ReadSnapshot(l.snapshot); serr != nil {
+			l.log.Error("bayes: database unreachable and no usable local snapshot, classifier off until it answers", "err", err, "snapshot_err", serr)
+			return
+		}
+		l.st.kept = true
+		l.fromSnapshot.Store(true)
+		s := l.Stats()
+		l.log.Warn("bayes: database unreachable, model from the local snapshot", "snapshot", l.snapshot,
+			"phish", s.Phish, "ham", s.Ham, "tokens", s.Tokens, "err", err)
+		return
+	case err != nil && l.st.kept && dberr.Unavailable(err):
+		l.log.Debug("bayes: database unreachable, the last model read stays in use", "err", err)
+		return
 	case err != nil && ctx.Err() == nil:
 		l.log.Error("bayes: classifier off, Vigie scans with the other signals", "err", err)
-	case err == nil && (first || wasBroken):
+	case err == nil && (first || wasBroken || l.fromSnapshot.Load()):
+		l.fromSnapshot.Store(false)
 		s := l.Stats()
 		l.log.Info("bayes model loaded", "phish", s.Phish, "ham", s.Ham, "tokens", s.Tokens,
 			"min_learned", s.MinLearned, "votes", s.Votes, "memory_bound_mib", l.opts.MemoryBound()>>20)
@@ -189,5 +235,11 @@ func (l *Live) reload(ctx context.Context, first bool) {
 	if err == nil && l.Stats().Full {
 		l.log.Warn("bayes: the stored model holds more features than max_tokens allows; the rarest are not loaded",
 			"max_tokens", l.opts.MaxTokens)
+	}
+	if err == nil && l.snapshot != "" && time.Since(l.lastSnap) >= l.snapEvery {
+		if werr := l.WriteSnapshot(l.snapshot); werr != nil {
+			l.log.Warn("bayes: local snapshot not written", "err", werr)
+		}
+		l.lastSnap = time.Now()
 	}
 }

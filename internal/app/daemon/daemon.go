@@ -265,6 +265,9 @@ func (d *Daemon) Health(ctx context.Context) string {
 	if d.Matcher != nil && d.Matcher.FromSnapshot() {
 		parts = append(parts, "indicators from the local snapshot")
 	}
+	if d.Bayes != nil && d.Bayes.FromSnapshot() {
+		parts = append(parts, "classifier from the local snapshot")
+	}
 	if n := d.Trace.Spooled(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d trace records spooled to local disk", n))
 	}
