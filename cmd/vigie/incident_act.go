@@ -319,7 +319,7 @@ func runIncidentReport(ctx context.Context, c *incidentCmd, args []string, stdou
 	if err := os.WriteFile(*out, doc.Data, 0o640); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, c.t("%s → %s (%d octets)\n", "%s → %s (%d bytes)\n"), doc.LabelFR, *out, len(doc.Data))
+	fmt.Fprintf(c.stderr, c.t("%s → %s (%d octets)\n", "%s → %s (%d bytes)\n"), doc.Label, *out, len(doc.Data))
 	return nil
 }
 

@@ -87,6 +87,14 @@ func TestIncidentCommands(t *testing.T) {
 			t.Errorf("report %s: %q", f, out)
 		}
 	}
+	// --lang en: the same documents from the same service, in English.
+	for f, want := range map[string]string{"md": "| Severity | **major incident**", "html": `<html lang="en">`,
+		"declarations": "Notify the CNIL", "health-report": "HEALTH ESTABLISHMENT", "contacts": "Personal-data breach",
+		"accounting-alert": "check bank details and payments", "warning": "[Security alert]"} {
+		if out := vigie(0, "incident", "report", "1", "--format", f, "--lang", "en"); !strings.Contains(out, want) {
+			t.Errorf("report %s --lang en lacks %q:\n%s", f, want, out)
+		}
+	}
 	out = vigie(0, "incident", "report", "1", "--format", "arf", "--from", "abuse@example-hopital.fr", "--to", "abuse@ovh.example")
 	if !strings.Contains(out, "multipart/report") || !strings.Contains(out, "Feedback-Type: fraud") {
 		t.Errorf("arf:\n%s", out)

@@ -53,6 +53,20 @@ func (t Type) FR() string {
 	return string(t)
 }
 
+// Label names the type in lang.
+func (t Type) Label(lang string) string {
+	if lang != "en" {
+		return t.FR()
+	}
+	switch t {
+	case PhishingCampaign:
+		return "phishing campaign"
+	case MailboxCompromise:
+		return "mailbox compromise"
+	}
+	return string(t)
+}
+
 // Status is an incident's life-cycle state.
 type Status string
 

@@ -84,6 +84,7 @@ type ReportedMessage struct {
 type Document struct {
 	Format    string
 	LabelFR   string // for the main courante: "bundle STIX 2.1"
+	Label     string // in the request's language, for the person who asked
 	MediaType string
 	FileName  string
 	Recipient string // who it is for, when it names one

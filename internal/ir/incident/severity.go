@@ -30,12 +30,32 @@ var levelFR = map[Axis][4]string{
 	Urgency:   {"", "faible", "modérée", "forte"},
 }
 
+var levelEN = map[Axis][4]string{
+	Perimeter: {"", "limited", "partial", "extended"},
+	Impact:    {"", "low", "moderate", "high"},
+	Urgency:   {"", "low", "moderate", "high"},
+}
+
 // Label returns the French label of l on axis a.
-func (l Level) Label(a Axis) string {
+func (l Level) Label(a Axis) string { return l.In(a, "fr") }
+
+// In returns the label of l on axis a in lang.
+func (l Level) In(a Axis, lang string) string {
 	if l < Low || l > High {
 		return "?"
 	}
+	if lang == "en" {
+		return levelEN[a][l]
+	}
 	return levelFR[a][l]
+}
+
+// AxisLabel names an axis in lang.
+func AxisLabel(a Axis, lang string) string {
+	if lang != "en" {
+		return map[Axis]string{Perimeter: "périmètre", Impact: "impact", Urgency: "urgence"}[a]
+	}
+	return map[Axis]string{Perimeter: "perimeter", Impact: "impact", Urgency: "urgency"}[a]
 }
 
 // ParseLevel reads a level on an axis: its French label (accents
@@ -79,6 +99,14 @@ func (s Severity) String() string {
 		return "non qualifié"
 	}
 	return severityFR[s]
+}
+
+// Label names the severity in lang.
+func (s Severity) Label(lang string) string {
+	if lang == "en" {
+		return s.EN()
+	}
+	return s.String()
 }
 
 // EN returns the English name.

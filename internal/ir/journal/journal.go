@@ -58,6 +58,14 @@ func (k Kind) FR() string {
 	return string(k)
 }
 
+// Label returns the kind in lang.
+func (k Kind) Label(lang string) string {
+	if lang == "en" {
+		return string(k)
+	}
+	return k.FR()
+}
+
 // ParseKind validates a kind name, French or English; "" means Action.
 func ParseKind(s string) (Kind, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {

@@ -46,7 +46,8 @@ type Item struct {
 	TitleFR  string   `yaml:"title_fr" json:"title_fr"`
 	TitleEN  string   `yaml:"title_en" json:"title_en"`
 	TextFR   string   `yaml:"text_fr" json:"text_fr"`
-	Tool     string   `yaml:"tool,omitempty" json:"tool,omitempty"` // the Vigie command that helps
+	TextEN   string   `yaml:"text_en,omitempty" json:"text_en,omitempty"` // the declarations have it, for the reports in English
+	Tool     string   `yaml:"tool,omitempty" json:"tool,omitempty"`       // the Vigie command that helps
 	Notes    []Note   `yaml:"notes,omitempty" json:"notes,omitempty"`
 	// DeadlineHours, for a declaration, counts from awareness of the incident.
 	DeadlineHours int `yaml:"deadline_hours,omitempty" json:"deadline_hours,omitempty"`

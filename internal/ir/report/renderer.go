@@ -62,13 +62,13 @@ func (rd Renderer) Render(in incident.ReportInput) (incident.Document, error) {
 	}
 	switch r.Format {
 	case "md":
-		err = Markdown(&b, c, now)
+		err = Markdown(&b, c, now, r.Lang)
 	case "html":
-		err = HTML(&b, c, now)
+		err = HTML(&b, c, now, r.Lang)
 	case "declarations":
-		err = WriteDeclarations(&b, c, now)
+		err = WriteDeclarations(&b, c, now, r.Lang)
 	case "health-report":
-		err = HealthReport(&b, c, in.Profile, now)
+		err = HealthReport(&b, c, in.Profile, now, r.Lang)
 		doc.Recipient = "le CERT Santé et l'ARS"
 	case "contacts":
 		err = Contacts(&b, in.Profile, r.Lang)
@@ -107,14 +107,14 @@ func (rd Renderer) Render(in incident.ReportInput) (incident.Document, error) {
 		return doc, fmt.Errorf("report: unknown format %q", r.Format)
 	}
 	if err == nil && in.Passage != nil {
-		err = addPassage(&b, r.Format, in.Passage)
+		err = addPassage(&b, r.Format, in.Passage, r.Lang)
 	}
 	if err != nil {
 		return doc, err
 	}
 	for _, f := range formats {
 		if f.Name == r.Format {
-			doc.LabelFR = f.LabelFR
+			doc.LabelFR, doc.Label = f.LabelFR, pickLang(r.Lang, f.LabelFR, f.LabelEN)
 		}
 	}
 	ft := fileTypes[r.Format]

@@ -25,6 +25,8 @@ type Declaration struct {
 	ID        string
 	Title     string
 	Text      string
+	TitleEN   string `json:"title_en"`
+	TextEN    string `json:"text_en,omitempty"`
 	Status    incident.ItemStatus
 	Applies   bool      // false when the condition does not hold (no personal data)
 	Deadline  time.Time // zero: none
@@ -40,7 +42,8 @@ func Declarations(c incident.Case, now time.Time) []Declaration {
 		if it.Playbook != playbook.DeclarationsID {
 			continue
 		}
-		d := Declaration{ID: it.ItemID, Title: it.Def.TitleFR, Text: it.Def.TextFR, Status: it.Status, Applies: true}
+		d := Declaration{ID: it.ItemID, Title: it.Def.TitleFR, Text: it.Def.TextFR,
+			TitleEN: it.Def.TitleEN, TextEN: it.Def.TextEN, Status: it.Status, Applies: true}
 		if it.Def.Condition == "personal-data" && !c.Incident.PersonalData {
 			d.Applies = false
 		}
@@ -55,35 +58,44 @@ func Declarations(c incident.Case, now time.Time) []Declaration {
 }
 
 // Due says how much time is left, in French.
-func (d Declaration) Due() string {
+func (d Declaration) Due() string { return d.DueIn("fr") }
+
+// DueIn says how much time is left, in lang.
+func (d Declaration) DueIn(lang string) string {
+	w := wordsFor(lang)
 	switch {
 	case !d.Applies:
-		return "sans objet (pas de données personnelles en cause)"
+		return w.t("sans objet (pas de données personnelles en cause)")
 	case d.Deadline.IsZero():
-		return "sans délai fixé"
+		return w.t("sans délai fixé")
 	case d.Status.Finished():
-		return "échéance " + journal.FormatTime(d.Deadline) + " — " + d.Status.FR()
+		return w.t("échéance") + " " + journal.FormatTime(d.Deadline) + " — " + d.Status.Label(lang)
 	case d.Overdue:
-		return fmt.Sprintf("échéance %s — DÉPASSÉE de %s", journal.FormatTime(d.Deadline), roundDur(-d.Remaining))
+		return fmt.Sprintf("%s %s — %s %s", w.t("échéance"), journal.FormatTime(d.Deadline), w.t("DÉPASSÉE de"), incident.Duration(-d.Remaining, lang))
 	}
-	return fmt.Sprintf("échéance %s — reste %s", journal.FormatTime(d.Deadline), roundDur(d.Remaining))
+	return fmt.Sprintf("%s %s — %s %s", w.t("échéance"), journal.FormatTime(d.Deadline), w.t("reste"), incident.Duration(d.Remaining, lang))
 }
 
-func roundDur(d time.Duration) string {
-	h := int(d.Hours())
-	m := int(d.Minutes()) % 60
-	if h >= 24 {
-		return fmt.Sprintf("%d j %d h %02d min", h/24, h%24, m)
+// TitleIn gives the declaration's title in lang.
+func (d Declaration) TitleIn(lang string) string { return pickLang(lang, d.Title, d.TitleEN) }
+
+// TextIn gives the declaration's text in lang.
+func (d Declaration) TextIn(lang string) string { return pickLang(lang, d.Text, d.TextEN) }
+
+func pickLang(lang, fr, en string) string {
+	if lang == "en" && en != "" {
+		return en
 	}
-	return fmt.Sprintf("%d h %02d min", h, m)
+	return fr
 }
 
-// WriteDeclarations prints the declarations checklist.
-func WriteDeclarations(w io.Writer, c incident.Case, now time.Time) error {
-	fmt.Fprintf(w, "Déclarations — incident %d « %s » (connaissance : %s)\n\n", c.Incident.ID, c.Incident.Title,
-		journal.FormatTime(c.Incident.AwareAt))
+// WriteDeclarations prints the declarations checklist in lang.
+func WriteDeclarations(w io.Writer, c incident.Case, now time.Time, lang string) error {
+	tr := wordsFor(lang)
+	fmt.Fprintf(w, "%s %d « %s » (%s%s%s)\n\n", tr.t("Déclarations — incident"), c.Incident.ID, journal.Printable(c.Incident.Title),
+		tr.t("connaissance"), tr.t(" : "), journal.FormatTime(c.Incident.AwareAt))
 	for _, d := range Declarations(c, now) {
-		fmt.Fprintf(w, "[%s] %s\n    %s\n    %s\n", d.Status.FR(), d.Title, d.Due(), d.Text)
+		fmt.Fprintf(w, "[%s] %s\n    %s\n    %s\n", d.Status.Label(lang), d.TitleIn(lang), d.DueIn(lang), d.TextIn(lang))
 	}
 	return nil
 }
@@ -97,12 +109,14 @@ type view struct {
 	Counts       map[string]int
 	Pushed       int
 	ToWarn       []string
+	Lang         string
 }
 
-func newView(c incident.Case, now time.Time) view {
-	v := view{C: c, I: c.Incident, Now: now, Declarations: Declarations(c, now), Counts: map[string]int{}}
+func newView(c incident.Case, now time.Time, lang string) view {
+	lang = string(wordsFor(lang))
+	v := view{C: c, I: c.Incident, Now: now, Declarations: Declarations(c, now), Counts: map[string]int{}, Lang: lang}
 	for _, it := range c.Checklist {
-		v.Counts[it.Status.FR()]++
+		v.Counts[it.Status.Label(lang)]++
 	}
 	for _, ind := range c.Indicators {
 		if ind.State == incident.Pushed {

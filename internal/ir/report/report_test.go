@@ -173,10 +173,10 @@ func TestARFParsesAsFeedbackReport(t *testing.T) {
 func TestMarkdownAndHTML(t *testing.T) {
 	c, _ := campaignCase(t)
 	var md, html bytes.Buffer
-	if err := report.Markdown(&md, c, now); err != nil {
+	if err := report.Markdown(&md, c, now, "fr"); err != nil {
 		t.Fatal(err)
 	}
-	if err := report.HTML(&html, c, now); err != nil {
+	if err := report.HTML(&html, c, now, "fr"); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"# Incident 1", "incident majeur", "## Chronologie", "| P0 | C.1 |", "| C.4 |",
@@ -229,7 +229,7 @@ func TestDeclarations(t *testing.T) {
 		t.Errorf("CNIL without personal data: %+v", d)
 	}
 	var out bytes.Buffer
-	report.WriteDeclarations(&out, c, aware)
+	report.WriteDeclarations(&out, c, aware, "fr")
 	for _, want := range []string{"ANSSI", "plainte", "assureur", "CNIL"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("declarations lack %s:\n%s", want, out.String())

@@ -72,12 +72,46 @@ func Contacts(w io.Writer, p incident.Profile, lang string) error {
 		contacts = DefaultContacts()
 	}
 	for _, c := range contacts {
+		if lang == "en" {
+			c = englishContact(c)
+		}
 		fmt.Fprintf(w, "%s [%s]\n    %s\n    %s\n", c.Name, c.Role, c.How, c.When)
 		if c.Notes != "" {
 			fmt.Fprintf(w, "    %s\n", c.Notes)
 		}
 	}
 	return nil
+}
+
+// defaultContactsEN is DefaultContacts in English, by role.
+var defaultContactsEN = map[string][3]string{ // name, how, when
+	"cert-sante": {"CERT Santé (French digital health agency)", "https://esante.gouv.fr/produits-services/cert-sante ; report: " + HealthPortal,
+		"Health establishment: mandatory report of the information system security incident; help with the analysis (workstation, mail server, VPN)"},
+	"ars": {"The region's ARS (to be filled in)", "receives the report made on " + HealthPortal,
+		"Health establishment: the same report; also tell the ARS contact if patient care is affected"},
+	"cnil":     {"CNIL", "", "Personal-data breach: notification within 72 h of becoming aware (GDPR art. 33), initial then completed"},
+	"anssi":    {"ANSSI (CERT-FR)", "", "Public administrations, operators of vital importance and of essential services, classified information"},
+	"csirt":    {"Regional CSIRT", "", "Local authorities, small and mid-sized businesses, associations: incident response support"},
+	"assureur": {"Cyber insurer (to be filled in: policy, emergency line)", "to be filled in", "As soon as the incident is qualified: opens the claim and gives access to the insurer's responders"},
+	"police":   {"Police or gendarmerie (complaint)", "", "Starts the investigation; attach the evidence export (vigie incident export) and the incident log"},
+	"signalement": {"Signal Spam, PhishTank, the host's abuse desk", "https://www.signal-spam.fr ; https://phishtank.org ; abuse address of the sending domain",
+		"Alerting third parties (CERT Santé fiche): signal-spam, phishtank, arf, xarf exports"},
+}
+
+// englishContact gives a default contact in English; the organisation's
+// own entries are shown as written.
+func englishContact(c incident.Contact) incident.Contact {
+	for _, d := range DefaultContacts() {
+		if d.Role != c.Role || d.Name != c.Name || d.When != c.When {
+			continue
+		}
+		en := defaultContactsEN[c.Role]
+		c.Name, c.When = en[0], en[2]
+		if en[1] != "" {
+			c.How = en[1]
+		}
+	}
+	return c
 }
 
 func orDefault(s, def string) string {
@@ -89,50 +123,48 @@ func orDefault(s, def string) string {
 
 // HealthReport writes the CERT Santé / ARS report of a health
 // establishment pre-filled from the case, field by field as the portal
-// asks for them, with "à renseigner" where the case cannot know.
-func HealthReport(w io.Writer, c incident.Case, p incident.Profile, now time.Time) error {
+// asks for them, with "à renseigner" where the case cannot know; in lang
+// (the portal is French: the English version is for a reader who is not).
+func HealthReport(w io.Writer, c incident.Case, p incident.Profile, now time.Time, lang string) error {
 	inc := c.Incident
-	todo := "à renseigner"
+	tr := wordsFor(lang)
 	f := func(k, v string) {
 		if strings.TrimSpace(v) == "" {
-			v = todo
+			v = tr.t("à renseigner")
 		}
-		fmt.Fprintf(w, "%-42s %s\n", k+" :", journal.Printable(v))
+		fmt.Fprintf(w, "%-42s %s\n", tr.t(k)+strings.TrimRight(tr.t(" : "), " "), journal.Printable(v))
 	}
-	fmt.Fprintf(w, "DÉCLARATION D'INCIDENT DE SÉCURITÉ DES SYSTÈMES D'INFORMATION — ÉTABLISSEMENT DE SANTÉ\n")
-	fmt.Fprintf(w, "(art. L.1111-8-2 du code de la santé publique ; à saisir sur %s ; transmise à l'ARS et au CERT Santé)\n\n", HealthPortal)
+	fmt.Fprintln(w, tr.t("DÉCLARATION D'INCIDENT DE SÉCURITÉ DES SYSTÈMES D'INFORMATION — ÉTABLISSEMENT DE SANTÉ"))
+	fmt.Fprintf(w, tr.t("(art. L.1111-8-2 du code de la santé publique ; à saisir sur %s ; transmise à l'ARS et au CERT Santé)")+"\n\n", HealthPortal)
 	if !p.Health() {
-		fmt.Fprintf(w, "NB : aucun numéro FINESS n'est configuré (incidents.profile.finess) ; cette déclaration ne concerne que les établissements de santé.\n\n")
+		fmt.Fprintf(w, "%s\n\n", tr.t("NB : aucun numéro FINESS n'est configuré (incidents.profile.finess) ; cette déclaration ne concerne que les établissements de santé."))
 	}
-	fmt.Fprintln(w, "1. Établissement et déclarant")
+	fmt.Fprintln(w, tr.t("1. Établissement et déclarant"))
 	f("Établissement", p.Org)
 	f("N° FINESS", p.FINESS)
 	f("Région (ARS)", p.Region)
 	f("Déclarant", p.Reporter)
 	f("Courriel", p.Email)
 	f("Téléphone", p.Phone)
-	fmt.Fprintln(w, "\n2. Incident")
-	f("Référence interne", fmt.Sprintf("incident %d", inc.ID))
-	f("Nature", inc.Type.FR())
+	fmt.Fprintln(w, "\n"+tr.t("2. Incident"))
+	f("Référence interne", fmt.Sprintf(tr.t("incident %d"), inc.ID))
+	f("Nature", inc.Type.Label(lang))
 	f("Date de détection (prise de connaissance)", journal.FormatTime(inc.AwareAt))
 	f("Date de la déclaration", journal.FormatTime(now))
-	f("Gravité (grille InterCERT)", fmt.Sprintf("%s (périmètre %s, impact %s, urgence %s)", inc.Severity,
-		inc.Perimeter.Label(incident.Perimeter), inc.Impact.Label(incident.Impact), inc.Urgency.Label(incident.Urgency)))
+	f("Gravité (grille InterCERT)", fmt.Sprintf("%s (%s %s, %s %s, %s %s)", inc.Severity.Label(lang),
+		tr.t("périmètre"), inc.Perimeter.In(incident.Perimeter, lang), tr.t("impact"), inc.Impact.In(incident.Impact, lang),
+		tr.t("urgence"), inc.Urgency.In(incident.Urgency, lang)))
 	f("Description", inc.Summary)
 	f("Comptes concernés", strings.Join(inc.Accounts, ", "))
 	f("Machines concernées", strings.Join(inc.Machines, ", "))
 	f("Impact sur la prise en charge des patients", "")
 	f("Activités ou services perturbés", "")
-	personal := "non établie à ce stade"
+	personal := tr.t("non établie à ce stade")
 	if d, ok := inc.CNILDeadline(); ok {
-		personal = "possible — notification CNIL avant le " + journal.FormatTime(d)
+		personal = tr.t("possible — notification CNIL avant le") + " " + journal.FormatTime(d)
 	}
 	f("Atteinte à des données de santé ou personnelles", personal)
-	fmt.Fprintln(w, "\n3. Éléments techniques")
-	counts := map[string]int{}
-	for _, ind := range c.Indicators {
-		counts[ind.Kind]++
-	}
+	fmt.Fprintln(w, "\n"+tr.t("3. Éléments techniques"))
 	var urls, ips, senders []string
 	for _, ind := range c.Indicators {
 		switch ind.Kind {
@@ -147,20 +179,21 @@ func HealthReport(w io.Writer, c incident.Case, p incident.Profile, now time.Tim
 	f("URL malveillantes (neutralisées)", strings.Join(urls, " ; "))
 	f("Adresses IP", strings.Join(ips, ", "))
 	f("Expéditeurs", strings.Join(senders, ", "))
-	f("Preuves conservées", fmt.Sprintf("%d fichier(s), empreintes SHA-256 dans l'export", len(c.Evidence)))
-	fmt.Fprintln(w, "\n4. Mesures")
+	f("Preuves conservées", fmt.Sprintf(tr.t("%d fichier(s), empreintes SHA-256 dans l'export"), len(c.Evidence)))
+	fmt.Fprintln(w, "\n"+tr.t("4. Mesures"))
 	var done, doing []string
 	for _, it := range c.Checklist {
+		title := it.ItemID + " " + pickLang(lang, it.Def.TitleFR, it.Def.TitleEN)
 		switch it.Status {
 		case incident.Done:
-			done = append(done, it.ItemID+" "+it.Def.TitleFR)
+			done = append(done, title)
 		case incident.InProgress:
-			doing = append(doing, it.ItemID+" "+it.Def.TitleFR)
+			doing = append(doing, title)
 		}
 	}
 	f("Mesures prises", strings.Join(done, " ; "))
 	f("Mesures en cours", strings.Join(doing, " ; "))
 	f("Demande d'appui du CERT Santé", "")
-	fmt.Fprintf(w, "\nMain courante : %d entrées, tête sha256 %s (à citer pour authentifier ce dossier).\n", inc.Journal.Seq, inc.Journal.Hash)
+	fmt.Fprintf(w, "\n"+tr.t("Main courante : %d entrées, tête sha256 %s (à citer pour authentifier ce dossier).")+"\n", inc.Journal.Seq, inc.Journal.Hash)
 	return nil
 }
