@@ -182,16 +182,6 @@ func runIncidentCorrespondents(ctx context.Context, c *incidentCmd, args []strin
 	if err != nil {
 		return err
 	}
-	if *account == "" {
-		inc, err := svc.Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if len(inc.Accounts) != 1 {
-			return c.usage("indiquez le compte compromis (--account) : l'incident en a %d", "give the compromised account (--account): the incident has %d", len(inc.Accounts))
-		}
-		*account = inc.Accounts[0]
-	}
 	res, err := svc.SentBy(ctx, id, incident.SentByRequest{Account: *account, Days: *days, Logs: logs, By: c.author()})
 	if err != nil {
 		return err

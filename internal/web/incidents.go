@@ -54,7 +54,12 @@ type CaseView struct {
 	Declarations []report.Declaration     `json:"declarations"`
 	CNIL         *report.Declaration      `json:"cnil,omitempty"` // the 72-hour notification, when it applies
 	Hunt         *incident.HuntResult     `json:"last_hunt,omitempty"`
-	Formats      []incident.Format        `json:"report_formats"`
+	// Sent is the last correspondents search of this run of the
+	// service; Correspondents the newest one the journal records.
+	Sent           *incident.SentByResult `json:"last_correspondents_search,omitempty"`
+	Correspondents []string               `json:"correspondents,omitempty"`
+	Verified       *VerifyView            `json:"last_verification,omitempty"`
+	Formats        []incident.Format      `json:"report_formats"`
 }
 
 func (s *Server) caseView(r *http.Request, id int64) (CaseView, error) {
@@ -67,6 +72,7 @@ func (s *Server) caseView(r *http.Request, id int64) (CaseView, error) {
 		return a.Def.Priority.Rank() - b.Def.Priority.Rank()
 	})
 	v.Next = incident.Next(v.Checklist)
+	v.Correspondents = incident.Correspondents(c.Journal, "")
 	v.Formats = s.o.Incidents.ReportFormats()
 	if _, err := s.o.Incidents.Verify(r.Context(), id, incident.VerifyRequest{}); err != nil {
 		var ce *journal.ChainError
@@ -85,6 +91,12 @@ func (s *Server) caseView(r *http.Request, id int64) (CaseView, error) {
 	s.mu.Lock()
 	if h, ok := s.hunts[id]; ok {
 		v.Hunt = &h
+	}
+	if r, ok := s.sent[id]; ok {
+		v.Sent = &r
+	}
+	if r, ok := s.verified[id]; ok {
+		v.Verified = &r
 	}
 	s.mu.Unlock()
 	return v, nil

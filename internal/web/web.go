@@ -92,6 +92,10 @@ type Server struct {
 
 	mu    sync.Mutex
 	hunts map[int64]incident.HuntResult // last retro-hunt per incident, for the board
+	// sent and verified are the last correspondents search and journal
+	// check per incident, for the board (the journal keeps both).
+	sent     map[int64]incident.SentByResult
+	verified map[int64]VerifyView
 	// dashboards caches the dashboard per period (see cachedDashboard).
 	dashboards map[string]*cachedDashboard
 
@@ -101,6 +105,7 @@ type Server struct {
 // New returns the console.
 func New(o Options) (*Server, error) {
 	s := &Server{o: o, now: o.Now, log: o.Log, hunts: map[int64]incident.HuntResult{},
+		sent: map[int64]incident.SentByResult{}, verified: map[int64]VerifyView{},
 		dashboards: map[string]*cachedDashboard{}}
 	if s.now == nil {
 		s.now = time.Now
@@ -194,6 +199,9 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	api("POST /api/v1/incidents/{id}/block", account.Incidents, s.incidentBlock)
 	api("POST /api/v1/incidents/{id}/hunt", account.Incidents, s.incidentHunt)
 	api("POST /api/v1/incidents/{id}/close", account.Incidents, s.incidentClose)
+	api("POST /api/v1/incidents/{id}/reopen", account.Incidents, s.incidentReopen)
+	api("POST /api/v1/incidents/{id}/correspondents", account.Incidents, s.incidentCorrespondents)
+	api("POST /api/v1/incidents/{id}/verify", account.Read, s.incidentVerify)
 	mux.Handle("POST /api/v1/incidents/{id}/report", s.apiAuthRaw(account.Incidents, s.incidentReport))
 	api("GET /api/v1/audit", account.Accounts, s.auditAPI)
 	api("GET /api/v1/users", account.Accounts, s.userList)

@@ -57,10 +57,6 @@ const correspondentsPrefix = "Correspondants du compte compromis "
 // InterCERT fiche, action 4.b. Inbound copies of a phishing campaign are
 // not counted: only what the account sent.
 func (s *Service) SentBy(ctx context.Context, id int64, r SentByRequest) (SentByResult, error) {
-	acct := strings.ToLower(strings.Trim(strings.TrimSpace(r.Account), "<>"))
-	if acct == "" {
-		return SentByResult{}, fail(nil, "indiquez le compte compromis (--account)", "give the compromised account (--account)")
-	}
 	if s.trace == nil && (s.mailLogs == nil || len(r.Logs) == 0) {
 		return SentByResult{}, errors.New("incident: neither a message trace nor mail logs to search")
 	}
@@ -70,6 +66,13 @@ func (s *Service) SentBy(ctx context.Context, id int64, r SentByRequest) (SentBy
 	}
 	if inc.Status == Closed {
 		return SentByResult{}, closedError(inc)
+	}
+	acct := strings.ToLower(strings.Trim(strings.TrimSpace(r.Account), "<>"))
+	if acct == "" && len(inc.Accounts) == 1 { // the incident's one compromised account
+		acct = strings.ToLower(inc.Accounts[0])
+	}
+	if acct == "" {
+		return SentByResult{}, fail(nil, "indiquez le compte compromis (--account) : l'incident en a %d", "give the compromised account (--account): the incident has %d", len(inc.Accounts))
 	}
 	days := r.Days
 	if days <= 0 {

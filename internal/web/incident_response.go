@@ -1,0 +1,110 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/ir/journal"
+)
+
+// The incident actions that come after the first response: reopening a
+// closed case, finding whom a compromised account wrote to (InterCERT
+// fiche, action 4.b) and checking the main courante against a head
+// published earlier. Each goes through the incident service, as `vigie
+// incident reopen|correspondents|verify` do, and is written in the
+// console's audit trail with who asked and why.
+
+func (s *Server) incidentReopen(r *http.Request, p *principal) (any, string, error) {
+	id, q, err := incidentParams(r)
+	if err != nil {
+		return nil, "", err
+	}
+	// The service refuses an empty reason and journals it with the user.
+	inc, err := s.o.Incidents.Reopen(r.Context(), id, q.get("reason"), p.User)
+	if err != nil {
+		return nil, "", err
+	}
+	s.audit(r, p, "incident.reopen", strconv.FormatInt(id, 10), q.get("reason"))
+	return inc, fmt.Sprintf("/incidents/%d?done=reopened", id), nil
+}
+
+// incidentCorrespondents searches the trace for the mail the account sent
+// (the console reads no log file of the server: `vigie incident
+// correspondents --log` does). The service journals the search and its
+// correspondents; the warning-correspondents report uses them.
+func (s *Server) incidentCorrespondents(r *http.Request, p *principal) (any, string, error) {
+	id, q, err := incidentParams(r)
+	if err != nil {
+		return nil, "", err
+	}
+	days := 30
+	if d := q.get("days"); d != "" {
+		if days, err = strconv.Atoi(d); err != nil || days <= 0 || days > 366 {
+			return nil, "", badf("days: want a number from 1 to 366")
+		}
+	}
+	res, err := s.o.Incidents.SentBy(r.Context(), id, incident.SentByRequest{Account: q.get("account"), Days: days, By: p.User})
+	if err != nil {
+		return nil, "", err
+	}
+	s.mu.Lock()
+	s.sent[id] = res
+	s.mu.Unlock()
+	s.audit(r, p, "incident.correspondents", strconv.FormatInt(id, 10),
+		fmt.Sprintf("%s, %d days: %d message(s), %d correspondent(s)", res.Account, days, len(res.Messages), len(res.Correspondents)))
+	return res, fmt.Sprintf("/incidents/%d?done=correspondents#correspondents", id), nil
+}
+
+// VerifyView is the answer of a verification: a broken chain or a
+// missing published head is an answer, not a failed request.
+type VerifyView struct {
+	OK      bool                  `json:"ok"`
+	Error   string                `json:"error,omitempty"`
+	Result  incident.VerifyResult `json:"result"`
+	Against []string              `json:"against,omitempty"` // the published heads checked
+	By      string                `json:"by"`
+}
+
+// incidentVerify checks the hash chain, the case digest and the seals, and
+// that each head given (one per line: HASH or SEQ:HASH, as printed in a
+// report, a manifest or sent to the CERT) is still in the chain. Any role
+// that reads incidents may check them; the check is audited.
+func (s *Server) incidentVerify(r *http.Request, p *principal) (any, string, error) {
+	id, q, err := incidentParams(r)
+	if err != nil {
+		return nil, "", err
+	}
+	var req incident.VerifyRequest
+	v := VerifyView{By: p.User}
+	for _, line := range strings.FieldsFunc(strings.Join(q.all("head"), "\n"), func(r rune) bool { return r == '\n' || r == ',' || r == ' ' }) {
+		a, err := incident.ParseAnchor(line)
+		if err != nil {
+			return nil, "", badRequest{err}
+		}
+		a.From = "la console"
+		req.Anchors = append(req.Anchors, a)
+		v.Against = append(v.Against, line)
+	}
+	v.Result, err = s.o.Incidents.Verify(r.Context(), id, req)
+	v.OK = err == nil
+	if err != nil {
+		var ce *journal.ChainError
+		if !errors.As(err, &ce) {
+			return nil, "", err
+		}
+		v.Error = incident.Message(err, lang(r))
+	}
+	s.mu.Lock()
+	s.verified[id] = v
+	s.mu.Unlock()
+	detail := "intact"
+	if !v.OK {
+		detail = "NOT intact: " + incident.Message(err, "en")
+	}
+	s.audit(r, p, "incident.verify", strconv.FormatInt(id, 10), fmt.Sprintf("%s; %d published head(s)", detail, len(req.Anchors)))
+	return v, fmt.Sprintf("/incidents/%d?done=verified#verify", id), nil
+}
