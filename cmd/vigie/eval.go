@@ -1,13 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -157,9 +160,17 @@ func signalNames(v *scan.Verdict) []string {
 	return names
 }
 
+// writeEvalList writes one line per message, sorted by part, label and
+// file name (then path), so that two runs over the same corpora give the
+// same bytes whatever the order the directories were given or listed in.
 func writeEvalList(path string, jobs []evalItem) error {
+	sorted := slices.Clone(jobs)
+	slices.SortStableFunc(sorted, func(a, b evalItem) int {
+		return cmp.Or(cmp.Compare(a.Part, b.Part), cmp.Compare(a.Label, b.Label),
+			cmp.Compare(filepath.Base(a.Path), filepath.Base(b.Path)), cmp.Compare(a.Path, b.Path))
+	})
 	var b strings.Builder
-	for _, j := range jobs {
+	for _, j := range sorted {
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%.1f\t%s\t%s\n", j.Part, j.Label, j.action, j.score, j.Path, strings.Join(j.signals, ","))
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)

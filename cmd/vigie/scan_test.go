@@ -54,6 +54,35 @@ func TestEvalLine(t *testing.T) {
 	}
 }
 
+// --list is sorted by part, label and file name: the directories given in
+// another order write the same bytes.
+func TestEvalListIsSorted(t *testing.T) {
+	dir := t.TempDir()
+	lists := [2]string{dir + "/a.list", dir + "/b.list"}
+	for i, args := range [2][]string{
+		{"--phish", "../../internal/engine/testdata/chorus-pro-phish.eml", "--ham", "../../internal/engine/testdata/legit", "--ham", "../../internal/engine/testdata/chorus-pro-official.eml"},
+		{"--ham", "../../internal/engine/testdata/chorus-pro-official.eml", "--ham", "../../internal/engine/testdata/legit", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml"},
+	} {
+		if _, errs, code := runCmd(t, append([]string{"eval", "--workers", "3", "--list", lists[i]}, args...)...); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	}
+	a, _ := os.ReadFile(lists[0])
+	b, _ := os.ReadFile(lists[1])
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Fatalf("lists differ:\n%s\n---\n%s", a, b)
+	}
+	var prev [3]string
+	for _, line := range strings.Split(strings.TrimSpace(string(a)), "\n") {
+		f := strings.Split(line, "\t")
+		cur := [3]string{f[0], f[1], f[4][strings.LastIndexByte(f[4], '/')+1:]}
+		if strings.Join(cur[:], "\x00") < strings.Join(prev[:], "\x00") {
+			t.Errorf("%q comes after %q", cur, prev)
+		}
+		prev = cur
+	}
+}
+
 func TestConfigCheck(t *testing.T) {
 	if _, errs, code := runCmd(t, "config", "check", "../../vigie.example.yaml"); code != 0 {
 		t.Errorf("example config rejected: %s", errs)
