@@ -77,10 +77,11 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	var noRaise []string
 	for _, d := range sc.Catalogue.All() {
 		prior[d.Name] = d.Weight
-		if d.Family == "authn" {
+		if d.Family == "authn" || d.Fit == scan.FitLower {
 			// The corpora's authentication results were recorded by
 			// different receivers in different years: their frequencies
-			// tell the corpora apart, not phishing from the rest.
+			// tell the corpora apart, not phishing from the rest. A
+			// signal marked "fit: lower" says the same of itself.
 			noRaise = append(noRaise, d.Name)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/message"
@@ -49,10 +50,27 @@ func TestTraceAuth(t *testing.T) {
 	if env.ClientIP.String() != "192.0.2.80" || env.HELO != "smtp-out.chorus-pro.gouv.fr" || env.MailFrom != "bounce-20240312@notification.chorus-pro.gouv.fr" || env.Authenticated {
 		t.Errorf("envelope %+v", env)
 	}
+	// The arrival is the time the trusted MX wrote, not the scanner's clock;
+	// a gateway's own stamp is kept.
+	if want := time.Date(2024, 3, 12, 9, 2, 11, 0, time.UTC); !env.Arrival.Equal(want) {
+		t.Errorf("arrival %v, want %v", env.Arrival, want)
+	}
+	stamped := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	env = scan.Envelope{Arrival: stamped}
+	(&TraceAuth{Trust: hospitalMX}).Authenticate(context.Background(), raw, m, &env)
+	if !env.Arrival.Equal(stamped) {
+		t.Errorf("gateway's arrival replaced by %v", env.Arrival)
+	}
 	// Not trusting the MX, its results are not believed.
 	env = scan.Envelope{}
 	if r := (&TraceAuth{}).Authenticate(context.Background(), raw, m, &env); r.Known() {
 		t.Errorf("untrusted relay's results believed: %+v", r)
+	}
+	// A trace no trusted relay wrote gives no arrival either.
+	env = scan.Envelope{}
+	(&TraceAuth{Trust: received.Trust{Hosts: []string{"mx.other.example"}}}).Authenticate(context.Background(), raw, m, &env)
+	if !env.Arrival.IsZero() {
+		t.Errorf("arrival %v from an untrusted trace", env.Arrival)
 	}
 	// "Return-Path: <>" is the null reverse path.
 	raw, m = parse(strings.Replace(relayed, "<bounce-20240312@notification.chorus-pro.gouv.fr>", "<>", 1))

@@ -18,8 +18,9 @@ import (
 	"vigie.dev/vigie/internal/scan"
 )
 
-// TraceAuth reads a stored message's trace: the connection context from the
-// first hop received from an untrusted host, the envelope sender from
+// TraceAuth reads a stored message's trace: the connection context and the
+// arrival time from the first hop received from an untrusted host (the
+// time its trusted receiver wrote), the envelope sender from
 // Return-Path, and the authentication results that trusted relays recorded
 // (Authentication-Results, then a trusted sealer's ARC-Authentication-Results).
 type TraceAuth struct {
@@ -43,6 +44,10 @@ func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message
 	if c.Internal {
 		// Every hop is ours: the message was written inside the organisation.
 		env.Authenticated = true
+	}
+	if env.Arrival.IsZero() && c.HopIndex >= 0 {
+		// When the trusted relay received it: the message's "now".
+		env.Arrival = hops[c.HopIndex].Time
 	}
 	if env.MailFrom == "" {
 		if rp := m.Header.Get("Return-Path"); rp != "" {

@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/authsource"
 	"vigie.dev/vigie/internal/bayes"
+	"vigie.dev/vigie/internal/checks/anomaly"
 	"vigie.dev/vigie/internal/checks/attach"
 	"vigie.dev/vigie/internal/checks/authn"
 	"vigie.dev/vigie/internal/checks/bayescheck"
@@ -135,7 +136,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	innerFamilies := []scan.Family{snd, bc, lc, lu, layout.Check{}}
 	// The families in pipeline order: a check may read what an earlier
 	// one emitted (lure reads sender's free-mailbox signals).
-	families := []scan.Family{authn.Check{}, snd, bc, lc, attach.Check{}, lu, layout.Check{}, ic,
+	families := []scan.Family{authn.Check{}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, layout.Check{}, ic,
 		&ioccheck.Check{M: o.Indicators}, bayesFamily}
 	fwd := &forward.Check{Inner: inner.Scan}
 	cat, err := scan.NewCatalogue(append(families, fwd)...)

@@ -173,6 +173,10 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	defer g.inflight.Done()
 	log := g.logger()
 	set := g.Settings()
+	if j.Env.Arrival.IsZero() {
+		// The message is here now: the "now" of its date checks.
+		j.Env.Arrival = time.Now()
+	}
 	v, err := g.scan(ctx, j)
 	var o Outcome
 	if err != nil {

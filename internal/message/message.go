@@ -125,6 +125,10 @@ type Part struct {
 	Disposition string // "inline", "attachment" or ""
 	Filename    string
 	Size        int64 // decoded size
+	// Raw8Bit is set for a displayed text body sent without a transfer
+	// encoding (7bit, 8bit, binary or none) whose bytes go above 127:
+	// whether that is allowed depends on Encoding (RFC 2045 §2.7, §6.2).
+	Raw8Bit bool
 }
 
 // Attachment is a leaf part that is not a displayed body: anything with a

@@ -210,3 +210,28 @@ func TestDecodeCharset(t *testing.T) {
 		}
 	}
 }
+
+// Raw8Bit says whether a displayed text body sent as it is (no transfer
+// encoding to undo) holds bytes above 127; encoded bodies leave it unset,
+// whatever they decode to.
+func TestRaw8Bit(t *testing.T) {
+	for _, c := range []struct {
+		cte, body string
+		want      bool
+	}{
+		{"", "caf\xc3\xa9", true},
+		{"7bit", "cafe", false},
+		{"8bit", "caf\xe9", true},
+		{"base64", b64encode("caf\xc3\xa9"), false},
+		{"quoted-printable", "caf=C3=A9", false},
+	} {
+		raw := "From: a@a.example\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		if c.cte != "" {
+			raw += "Content-Transfer-Encoding: " + c.cte + "\r\n"
+		}
+		m := Parse([]byte(raw+"\r\n"+c.body+"\r\n"), DefaultLimits())
+		if len(m.Parts) != 1 || m.Parts[0].Raw8Bit != c.want {
+			t.Errorf("%q %q: parts %+v, want Raw8Bit %v", c.cte, c.body, m.Parts, c.want)
+		}
+	}
+}

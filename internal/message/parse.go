@@ -381,6 +381,7 @@ func (p *parser) leaf(e *entity, body []byte) {
 			data = data[:p.lim.MaxPartBytes]
 		}
 		p.m.Parts[e.index].Size = int64(len(body))
+		p.m.Parts[e.index].Raw8Bit = !isASCIIBytes(data)
 	} else {
 		s := p.decoded(e, body, nil)
 		data = s.buf

@@ -17,8 +17,13 @@ type Definition struct {
 	Weight float64 `yaml:"weight"`
 	// Action, when set, is the least action the signal imposes on its own.
 	Action Action `yaml:"action,omitempty"`
-	FR     string `yaml:"fr"`
-	EN     string `yaml:"en"`
+	// Fit is how `vigie learn weights` may move the weight: "" within the
+	// usual bounds, FitLower never above the expert weight (for signals
+	// whose frequency in the corpora says how they were collected more
+	// than what the mail is, docs/weights.md).
+	Fit string `yaml:"fit,omitempty"`
+	FR  string `yaml:"fr"`
+	EN  string `yaml:"en"`
 	// Banner, when set, is a warning for the people who receive the
 	// message, in French then English; the gateway writes it into the
 	// delivered message (an X-Vigie-Banner field) and puts BannerSubject
@@ -26,6 +31,9 @@ type Definition struct {
 	Banner        string `yaml:"banner,omitempty"`
 	BannerSubject string `yaml:"banner_subject,omitempty"`
 }
+
+// FitLower is Definition.Fit for a weight the fit may lower but not raise.
+const FitLower = "lower"
 
 // Family is one check family, a directory under internal/checks: the checks
 // it adds to the pipeline and the definitions of the signals they emit.
@@ -55,6 +63,9 @@ func ParseDefinitions(family string, data []byte) ([]Definition, error) {
 		d.Family = family
 		if d.Name == "" || d.Name != strings.ToUpper(d.Name) || d.FR == "" || d.EN == "" {
 			return nil, fmt.Errorf("scan: signals of %s: %q needs an upper-case name and both explanations", family, d.Name)
+		}
+		if d.Fit != "" && d.Fit != FitLower {
+			return nil, fmt.Errorf("scan: signals of %s: %s: unknown fit %q", family, d.Name, d.Fit)
 		}
 	}
 	return defs, nil

@@ -69,13 +69,16 @@ func TestCatalogue(t *testing.T) {
 	if _, err := NewCatalogue(testFamily{{Name: "A", FR: "a", EN: "a"}}, testFamily{{Name: "A", FR: "a", EN: "a"}}); err == nil {
 		t.Error("a signal defined twice was accepted")
 	}
-	for _, bad := range []string{"- name: lower\n  fr: x\n  en: y\n", "- name: NO_EN\n  fr: x\n", "{not: a list}"} {
+	for _, bad := range []string{"- name: lower\n  fr: x\n  en: y\n", "- name: NO_EN\n  fr: x\n", "{not: a list}", "- name: UP\n  fit: higher\n  fr: x\n  en: y\n"} {
 		if _, err := ParseDefinitions("test", []byte(bad)); err == nil {
 			t.Errorf("ParseDefinitions(%q) accepted", bad)
 		}
 	}
 	if defs, err := ParseDefinitions("test", []byte("- name: OK\n  weight: 2\n  fr: x\n  en: y\n")); err != nil || defs[0].Family != "test" || defs[0].Weight != 2 {
 		t.Errorf("ParseDefinitions = %+v, %v", defs, err)
+	}
+	if defs, err := ParseDefinitions("test", []byte("- name: OK\n  weight: 2\n  fit: lower\n  fr: x\n  en: y\n")); err != nil || defs[0].Fit != FitLower {
+		t.Errorf("fit: lower = %+v, %v", defs, err)
 	}
 }
 

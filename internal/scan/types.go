@@ -30,6 +30,13 @@ type Envelope struct {
 	RcptTo   []string `json:"rcpt_to,omitempty"`
 	// Authenticated is true for mail submitted by an authenticated local user.
 	Authenticated bool `json:"authenticated,omitempty"`
+	// Arrival is when the message reached the organisation: stamped by
+	// the gateway as it receives it, or, for a stored message, the time
+	// the trusted relay that took it from outside wrote in its Received
+	// field (authsource.TraceAuth). Zero when unknown. It is the "now" of
+	// every check that compares a message's own dates with time: the
+	// clock of whoever scans the message later says nothing about it.
+	Arrival time.Time `json:"arrival,omitzero"`
 }
 
 // NullSender is Envelope.MailFrom for the null reverse path, MAIL FROM:<>

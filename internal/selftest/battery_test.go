@@ -85,8 +85,9 @@ func TestBatteryAgainstDefaultScanner(t *testing.T) {
 				}
 				return
 			}
+			// As the gateway receives it: it stamps the arrival.
 			env := scan.Envelope{ClientIP: netip.MustParseAddr("127.0.0.1"), HELO: "relais.partenaire.test",
-				MailFrom: v.MailFrom, RcptTo: []string{v.To}}
+				MailFrom: v.MailFrom, RcptTo: []string{v.To}, Arrival: time.Now()}
 			verdict := s.Scan(context.Background(), msg, env)
 			var names []string
 			for _, sg := range verdict.Signals {

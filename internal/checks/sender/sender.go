@@ -72,12 +72,6 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	} else if len(m.From) > 1 {
 		out.Emit("FROM_MULTIPLE", m.Header.Get("From"))
 	}
-	if m.MessageID == "" {
-		out.Emit("MISSING_MESSAGE_ID", "")
-	}
-	if !h.Has("Date") {
-		out.Emit("MISSING_DATE", "")
-	}
 	if isReplySubject(m.Subject) && !h.Has("In-Reply-To") && !h.Has("References") && !h.Has("Thread-Index") {
 		out.Emit("FAKE_REPLY", "")
 	}
