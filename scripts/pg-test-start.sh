@@ -8,7 +8,8 @@
 # It installs PostgreSQL from Debian when missing, runs the cluster as the
 # postgres user in a temporary directory on 127.0.0.1:${PGPORT:-55432}, and
 # creates the database vigie_test. A cluster already listening on that port
-# is reused. Stop it with: scripts/pg-test-start.sh stop
+# is reused. Commits are not durable (fsync and synchronous_commit off)
+# unless VIGIE_PG_DURABLE=1. Stop it with: scripts/pg-test-start.sh stop
 set -eu
 
 PORT="${PGPORT:-55432}"
@@ -50,8 +51,12 @@ if ! "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
 		[ "$(id -u)" = 0 ] && chown postgres "$DIR"
 		as_pg "'$BIN/initdb' -D '$DIR' -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8" >/dev/null
 	fi
-	# fsync off: the data is thrown away, and the tests run faster.
-	as_pg "'$BIN/pg_ctl' -D '$DIR' -l '$DIR/server.log' -w -o \"-h 127.0.0.1 -p $PORT -k '$DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >&2
+	# fsync off: the data is thrown away, and the tests run faster. A test
+	# that crashes the server and counts what survived (VIGIE_PG_DURABLE=1)
+	# needs a commit to be durable when it returns, as in production.
+	FAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	[ "${VIGIE_PG_DURABLE:-}" = 1 ] && FAST=""
+	as_pg "'$BIN/pg_ctl' -D '$DIR' -l '$DIR/server.log' -w -o \"-h 127.0.0.1 -p $PORT -k '$DIR' $FAST\" start" >&2
 fi
 
 if ! "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='vigie_test'" | grep -q 1; then

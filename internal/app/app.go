@@ -174,7 +174,7 @@ func (a *App) Quarantine() (*quarantine.Store, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.quarantine == nil {
-		o := quarantine.Options{Log: a.Log}
+		o := quarantine.Options{Log: a.Log, MTA: a.DB.Gateway()}
 		if a.DB.Dialect() == store.Postgres {
 			o.Bodies = a.DB.Quarantine()
 			if a.o.Serving {

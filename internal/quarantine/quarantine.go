@@ -70,6 +70,7 @@ type Store struct {
 	dir    string
 	repo   Repository
 	bodies Bodies
+	mta    MTARepository
 	log    *slog.Logger
 	spool  *outageSpool
 	// Learner, when set before use, learns the operators' decisions as
@@ -93,7 +94,9 @@ type Options struct {
 	// take wait (durably) until it can; empty: such a message is refused
 	// with a temporary failure.
 	SpoolDir string
-	Log      *slog.Logger
+	// MTA records what the MTA did with each held message (PutMTA).
+	MTA MTARepository
+	Log *slog.Logger
 }
 
 // OpenWith returns the quarantine kept in dir with metadata in repo.
@@ -105,7 +108,7 @@ func OpenWith(dir string, repo Repository, o Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	s := &Store{dir: dir, repo: repo, bodies: o.Bodies, log: log}
+	s := &Store{dir: dir, repo: repo, bodies: o.Bodies, mta: o.MTA, log: log}
 	if o.Bodies != nil && o.SpoolDir != "" {
 		sp, err := openOutageSpool(o.SpoolDir)
 		if err != nil {

@@ -89,6 +89,12 @@ type MTA struct {
 	ReleaseOf  string // SHA-256 named by the X-Vigie-Release field it carried
 }
 
+// MTARepository records what the MTA did with held messages (package
+// store implements it); a second record for one entry changes nothing.
+type MTARepository interface {
+	PutMTA(ctx context.Context, m MTA) error
+}
+
 // Repository keeps the entries' metadata and the operators' decisions
 // (package store implements it over SQLite and PostgreSQL). Get and the
 // Mark methods return an error wrapping dberr.ErrNotFound when there is no

@@ -31,7 +31,7 @@ func node(t *testing.T, dsn string, bodies func(*store.DB) quarantine.Bodies) (*
 		b = bodies(db)
 	}
 	q, err := quarantine.OpenWith(filepath.Join(dir, "quarantine"), db.Quarantine(),
-		quarantine.Options{Bodies: b, SpoolDir: filepath.Join(dir, "spool")})
+		quarantine.Options{Bodies: b, SpoolDir: filepath.Join(dir, "spool"), MTA: db.Gateway()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +146,17 @@ func TestOutageSpool(t *testing.T) {
 			t.Fatalf("Put with the database down: %v", err)
 		}
 		ids, spooled = append(ids, e.ID), append(spooled, e)
+		if err := q1.PutMTA(ctx, quarantine.MTA{ID: e.ID, MTAQueueID: "Q" + e.ID}); err != nil {
+			t.Fatalf("PutMTA of a spooled entry: %v", err)
+		}
 		if _, err := os.Stat(filepath.Join(dir1, "quarantine", e.Path)); err != nil {
 			t.Fatalf("local copy: %v", err)
 		}
 	}
-	if q1.Spooled() != 3 {
-		t.Errorf("Spooled = %d, want 3", q1.Spooled())
+	if q1.Spooled() != 6 {
+		t.Errorf("Spooled = %d, want 3 entries and their 3 MTA records", q1.Spooled())
 	}
-	if _, err := q1.ReplaySpool(ctx); !dberr.Unavailable(err) || q1.Spooled() != 3 {
+	if _, err := q1.ReplaySpool(ctx); !dberr.Unavailable(err) || q1.Spooled() != 6 {
 		t.Errorf("replay with the database down: %v, %d left", err, q1.Spooled())
 	}
 	f.down.Store(false)
@@ -169,7 +172,7 @@ func TestOutageSpool(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err := q1.ReplaySpool(ctx)
-	if err != nil || n != 3 || q1.Spooled() != 0 {
+	if err != nil || n != 6 || q1.Spooled() != 0 {
 		t.Fatalf("replay = %d, %v, %d left", n, err, q1.Spooled())
 	}
 	for _, id := range ids {
@@ -184,5 +187,15 @@ func TestOutageSpool(t *testing.T) {
 	}
 	if c, _ := q2.Count(ctx, quarantine.Query{State: "all"}, 0); c != 3 {
 		t.Errorf("%d entries, want 3", c)
+	}
+	db, err := store.Open(ctx, b.DSN, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, id := range ids {
+		if m, err := db.Gateway().MTA(ctx, id); err != nil || m.MTAQueueID != "Q"+id {
+			t.Errorf("MTA record of %s after the replay: %+v, %v", id, m, err)
+		}
 	}
 }

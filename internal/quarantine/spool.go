@@ -27,6 +27,32 @@ import (
 type outageSpool struct {
 	*spool.Spool
 	replay sync.Mutex
+
+	mu      sync.Mutex
+	pending map[string]bool // entries spooled by this process, not replayed yet
+}
+
+// spooled is one line of the spool: an entry and where its copy is, or
+// what the MTA did with an entry (Store.PutMTA) recorded after it.
+type spooled struct {
+	Entry *Entry `json:"entry,omitempty"`
+	MTA   *MTA   `json:"mta,omitempty"`
+}
+
+func (o *outageSpool) mark(id string, on bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if on {
+		o.pending[id] = true
+	} else {
+		delete(o.pending, id)
+	}
+}
+
+func (o *outageSpool) has(id string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.pending[id]
 }
 
 func openOutageSpool(dir string) (*outageSpool, error) {
@@ -34,7 +60,7 @@ func openOutageSpool(dir string) (*outageSpool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	return &outageSpool{Spool: sp}, nil
+	return &outageSpool{Spool: sp, pending: map[string]bool{}}, nil
 }
 
 // putSpooled keeps e's copy on local disk while the database is down
@@ -45,13 +71,38 @@ func (s *Store) putSpooled(e Entry, gz []byte, cause error) (Entry, error) {
 	if err := writeFileSync(filepath.Join(s.dir, e.Path), gz); err != nil {
 		return Entry{}, fmt.Errorf("quarantine: database unavailable (%v) and local copy of %s not written: %w", cause, e.ID, err)
 	}
-	if err := spool.Put(s.spool.Spool, []Entry{e}); err != nil {
+	if err := spool.Put(s.spool.Spool, []spooled{{Entry: &e}}); err != nil {
 		os.Remove(filepath.Join(s.dir, e.Path))
 		return Entry{}, fmt.Errorf("quarantine: database unavailable (%v) and %s not spooled: %w", cause, e.ID, err)
 	}
+	s.spool.mark(e.ID, true)
 	s.log.Warn("quarantine: database unavailable, copy kept on local disk until it answers",
 		"quarantine_id", e.ID, "spooled", s.spool.Len(), "err", cause)
 	return e, nil
+}
+
+// PutMTA records what the MTA did with a held message (package gateway
+// calls it after Put). While the database is down, or while the entry
+// itself waits in the spool, the record is spooled behind it.
+func (s *Store) PutMTA(ctx context.Context, m MTA) error {
+	if s.mta == nil {
+		return errors.New("quarantine: no repository for the MTA's records")
+	}
+	if s.spool != nil && s.spool.has(m.ID) {
+		return s.spoolMTA(m)
+	}
+	err := s.mta.PutMTA(ctx, m)
+	if err != nil && s.spool != nil && dberr.Unavailable(err) {
+		return s.spoolMTA(m)
+	}
+	return err
+}
+
+func (s *Store) spoolMTA(m MTA) error {
+	if err := spool.Put(s.spool.Spool, []spooled{{MTA: &m}}); err != nil {
+		return fmt.Errorf("quarantine: MTA record of %s not spooled: %w", m.ID, err)
+	}
+	return nil
 }
 
 // Spooled returns how many held messages wait on local disk for the
@@ -72,9 +123,18 @@ func (s *Store) ReplaySpool(ctx context.Context) (int, error) {
 	}
 	s.spool.replay.Lock()
 	defer s.spool.replay.Unlock()
-	n, err := spool.Drain(s.spool.Spool, func(es []Entry) error {
-		for _, e := range es {
-			if err := s.replayOne(ctx, e); err != nil {
+	n, err := spool.Drain(s.spool.Spool, func(rs []spooled) error {
+		for _, r := range rs {
+			var err error
+			switch {
+			case r.Entry != nil:
+				if err = s.replayOne(ctx, *r.Entry); err == nil {
+					s.spool.mark(r.Entry.ID, false)
+				}
+			case r.MTA != nil && s.mta != nil:
+				err = s.mta.PutMTA(ctx, *r.MTA)
+			}
+			if err != nil {
 				return err
 			}
 		}

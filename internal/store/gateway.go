@@ -22,10 +22,11 @@ var (
 	_ release.Secrets    = (*Gateway)(nil)
 )
 
-// PutMTA records what the MTA did with a quarantined message.
+// PutMTA records what the MTA did with a quarantined message; a second
+// record for one entry (a spooled record replayed) changes nothing.
 func (g *Gateway) PutMTA(ctx context.Context, m quarantine.MTA) error {
 	_, err := g.db.Exec(ctx, `INSERT INTO quarantine_mta (quarantine_id, mta_queue_id, mta_hold, truncated, release_of)
-		VALUES (?, ?, ?, ?, ?)`, m.ID, m.MTAQueueID, boolInt(m.MTAHold), boolInt(m.Truncated), m.ReleaseOf)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarantine_id) DO NOTHING`, m.ID, m.MTAQueueID, boolInt(m.MTAHold), boolInt(m.Truncated), m.ReleaseOf)
 	if err != nil {
 		return fmt.Errorf("store: quarantine_mta %s: %w", m.ID, err)
 	}

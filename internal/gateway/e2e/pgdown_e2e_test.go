@@ -42,7 +42,9 @@ func privatePostgres(t *testing.T) (dsn string, stop, start func()) {
 	os.Chmod(dir, 0o755)
 	port := freePort(t)
 	script, _ := filepath.Abs("../../../scripts/pg-test-start.sh")
-	env := append(os.Environ(), fmt.Sprintf("PGPORT=%d", port), "VIGIE_PG_DIR="+filepath.Join(dir, "data"))
+	// Durable commits: the server is crashed (pg_ctl -m immediate) and
+	// what it acknowledged must survive, as in production.
+	env := append(os.Environ(), fmt.Sprintf("PGPORT=%d", port), "VIGIE_PG_DIR="+filepath.Join(dir, "data"), "VIGIE_PG_DURABLE=1")
 	run := func(args ...string) string {
 		cmd := exec.Command(script, args...)
 		cmd.Env = env
