@@ -1,14 +1,24 @@
-// Package fuzzy fingerprints a message so that near-duplicates of a reported
-// campaign can be found again: a MinHash over word shingles of the normalised
-// body text, and another over the sequence of HTML tags (the template). Two
-// messages of one campaign that differ by the recipient's name, a tracking
-// token or a number share most of their fingerprint slots; rspamd's fuzzy
-// storage works on the same idea.
+// Package fuzzy fingerprints a message body so that copies of a reported
+// campaign can be told apart from unrelated mail: a MinHash of 16 slots
+// over three-word shingles of the normalised text (letters folded to lower
+// case; digits, URLs and e-mail addresses dropped), and one over the
+// sequence of HTML tags (the template). Similarity gives the share of
+// equal slots.
+//
+// What production does with them: the scan puts both signatures in the
+// verdict (scan.Input.FuzzyBody/FuzzyLayout) and the trace keeps the
+// body's. The gateway's indicator matcher (package ioc, kind fuzzy) and
+// the trace search match a body signature as an exact string: at the
+// gateway only a copy whose normalised text gives the same 16 slots is
+// caught (the same words with other amounts, references, links or
+// addresses). Near-duplicate matching, Similarity at least
+// mailbox.MinFuzzySimilarity, is done when a purge confirms the copies it
+// found in the mailboxes (mailbox.ContentVerifier). The layout signature
+// is shown, never matched.
 package fuzzy
 
 import (
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,10 +28,6 @@ import (
 
 // Slots is the number of MinHash values in a signature.
 const Slots = 16
-
-// Bands split a signature for locality-sensitive lookups: two signatures
-// that share any band are candidates.
-const Bands = 4
 
 // MinTokens is the least number of shingles worth fingerprinting; shorter
 // texts give "" (too little to tell campaigns apart).
@@ -111,25 +117,6 @@ func Similarity(a, b Signature) float64 {
 		}
 	}
 	return float64(same) / Slots
-}
-
-// BandKeys returns the lookup keys of a signature's bands ("b<i>:<hex>").
-func BandKeys(s Signature) []string {
-	v, ok := decode(s)
-	if !ok {
-		return nil
-	}
-	per := Slots / Bands
-	keys := make([]string, 0, Bands)
-	for b := range Bands {
-		var buf [4 * Slots / Bands]byte
-		for i := range per {
-			x := v[b*per+i]
-			buf[4*i], buf[4*i+1], buf[4*i+2], buf[4*i+3] = byte(x>>24), byte(x>>16), byte(x>>8), byte(x)
-		}
-		keys = append(keys, fmt.Sprintf("b%d:%s", b, hex.EncodeToString(buf[:])))
-	}
-	return keys
 }
 
 // Valid reports whether s is a well-formed signature.

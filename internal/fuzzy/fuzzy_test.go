@@ -39,19 +39,6 @@ mutex held across probe, and test on a system with at least two DIMMs. Thanks, D
 	if s := Similarity(a, Body(edited)); s < 0.5 {
 		t.Errorf("a lightly edited copy is only %.2f similar", s)
 	}
-	shared := 0
-	keys := map[string]bool{}
-	for _, k := range BandKeys(a) {
-		keys[k] = true
-	}
-	for _, k := range BandKeys(Body(edited)) {
-		if keys[k] {
-			shared++
-		}
-	}
-	if shared == 0 {
-		t.Errorf("edited copy shares no band with the original")
-	}
 }
 
 func TestShortTextHasNoSignature(t *testing.T) {
@@ -81,7 +68,6 @@ func FuzzBody(f *testing.F) {
 			t.Fatalf("invalid signature %q", sig)
 		}
 		_ = Layout(s)
-		_ = BandKeys(sig)
 	})
 }
 
