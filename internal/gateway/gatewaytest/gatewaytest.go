@@ -2,8 +2,11 @@
 // relay, next hop) what they run against: a gateway over a real SQLite
 // store, quarantine and trace whose scanner decides by a test header, and
 // an SMTP server (go-smtp's own) standing for the next hop, recording what
-// it is given. Tests talk to the front ends with go-milter's and go-smtp's
-// clients; the real-Postfix tests in package e2e stay beside them.
+// it is given; the relay wired in front of such a gateway, a go-milter
+// client session as Postfix opens one, and an authenticator that needs no
+// DNS, for the tests of releases and of the daemon. Tests talk to the
+// front ends with go-milter's and go-smtp's clients; the real-Postfix
+// tests in package e2e stay beside them.
 package gatewaytest
 
 import (
@@ -15,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
@@ -138,4 +143,14 @@ func ClosedAddr(t testing.TB) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+// PassSPF stands in for live DNS authentication (scan.Authenticator):
+// every message passes SPF for its envelope domain.
+type PassSPF struct{}
+
+// Authenticate implements scan.Authenticator.
+func (PassSPF) Authenticate(_ context.Context, _ []byte, _ *message.Message, env *scan.Envelope) auth.Results {
+	d := env.MailFrom[strings.LastIndexByte(env.MailFrom, '@')+1:]
+	return auth.Results{Source: "dns", SPF: auth.Pass, SPFDomain: d}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/gateway/gatewaytest"
-	"vigie.dev/vigie/internal/gateway/nexthop"
 	"vigie.dev/vigie/internal/gateway/queue"
 	"vigie.dev/vigie/internal/gateway/rcptverify"
 	"vigie.dev/vigie/internal/gateway/relay"
@@ -33,22 +31,11 @@ func start(t *testing.T, set gateway.Settings, configure func(*relay.Server, *ga
 	env := gatewaytest.New(t, set)
 	sink := gatewaytest.NewSink(t, gatewaytest.SinkOptions{Refuse: map[string]*smtp.SMTPError{
 		"nobody@example.test": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown"}}})
-	hop := &nexthop.Client{Addr: sink.Addr, HELO: "relay.test"}
-	t.Cleanup(hop.Close)
-	q, err := queue.Open(filepath.Join(env.DataDir, "queue"), queue.Options{Deliverer: hop, RetryMin: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	qctx, stopQ := context.WithCancel(context.Background())
-	qdone := make(chan struct{})
-	go func() { q.Run(qctx); close(qdone) }()
-	srv := &relay.Server{Gateway: env.Gateway, Queue: q, Domains: []string{"example.test"}, Hostname: "relay.test",
-		Timeout: 10 * time.Second, SpoolDir: t.TempDir()}
-	if configure != nil {
-		configure(srv, sink)
-	}
-	t.Cleanup(func() { stopQ(); <-qdone }) // after the server's shutdown (cleanups run last first)
-	addr := gatewaytest.Serve(t, srv.Serve, srv.Shutdown, func(err error) bool { return errors.Is(err, smtp.ErrServerClosed) })
+	srv, addr := env.Relay(t, sink.Addr, func(s *relay.Server) {
+		if configure != nil {
+			configure(s, sink)
+		}
+	})
 	return &harness{env: env, srv: srv, sink: sink, addr: addr}
 }
 
