@@ -32,7 +32,7 @@ type timeline struct {
 	bs, be  int64 // the baseline window, Unix milliseconds
 	anon    map[addr]*track
 	spray   map[addr]*sprayTrack
-	succ    []success // successes within the spray window, oldest first
+	succ    successes // successes within the spray window, oldest first
 	pending []pendingSeverity
 	horizon int64 // the longest window: state idle for longer is dropped
 	steps   int
@@ -316,7 +316,8 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 	if s.result == rSuccess {
 		// Successes matter to an address already failing, and as the start
 		// of a window: kept, for a while, apart.
-		tl.succ = append(trimSucc(tl.succ, s.t, win), success{s.t, s.ip})
+		tl.succ.trim(s.t, win)
+		tl.succ.buf = append(tl.succ.buf, success{s.t, s.ip})
 		if st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen[s.who] > 0 && !p.service {
 			f := st.f
 			f.Severity = High
@@ -349,8 +350,8 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 	if st.f == nil || s.t > st.burstEnd+win {
 		// The window starts at its first attempt, success or failure.
 		first := st.fails[0].t
-		tl.succ = trimSucc(tl.succ, s.t, win)
-		for _, x := range tl.succ {
+		tl.succ.trim(s.t, win)
+		for _, x := range tl.succ.live() {
 			if x.ip == s.ip {
 				first = min(first, x.t)
 				break
@@ -386,13 +387,26 @@ type success struct {
 	ip addr
 }
 
-// trimSucc drops the successes older than w before t.
-func trimSucc(list []success, t, w int64) []success {
-	i := 0
-	for i < len(list) && t-list[i].t > w {
-		i++
+// successes is a window of successes, oldest first: those from head on are
+// live. The dead ones are dropped by moving the live ones to the front once
+// they are no more than the dead, so that the window is not reallocated at
+// every success (each success is moved at most once on average).
+type successes struct {
+	buf  []success
+	head int
+}
+
+func (w *successes) live() []success { return w.buf[w.head:] }
+
+// trim drops the successes older than win before t.
+func (w *successes) trim(t, win int64) {
+	for w.head < len(w.buf) && t-w.buf[w.head].t > win {
+		w.head++
 	}
-	return list[i:]
+	if w.head > 0 && w.head >= len(w.buf)-w.head {
+		n := copy(w.buf, w.buf[w.head:])
+		w.buf, w.head = w.buf[:n], 0
+	}
 }
 
 // sample lists up to five names.

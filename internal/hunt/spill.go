@@ -129,33 +129,54 @@ func boolByte(b bool) byte {
 	return 0
 }
 
-// sortBuf sorts the buffer by time, ties in the order kept. It sorts
-// 16-byte keys and then moves each record once: records are 56 bytes, and
-// the buffer is nearly in order, a few folded sign-ins filed late.
+// sortBuf sorts the buffer by time, ties in the order kept. It sorts keys
+// and then moves each record once: records are 56 bytes, and the buffer is
+// nearly in order, a few folded sign-ins filed late. When the buffer's times
+// span less than 2^43 ms (278 years) the key is one integer, time above rank,
+// which sorts without a comparison function; otherwise (undated sign-ins
+// among dated ones) a key of both.
 func (st *store) sortBuf() {
-	type key struct {
-		t   int64
-		seq uint32
+	if len(st.buf) == 0 {
+		return
 	}
-	keys := make([]key, len(st.buf))
-	for i := range st.buf {
-		keys[i] = key{st.buf[i].t, st.buf[i].seq}
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		}
-		return int(a.seq) - int(b.seq)
-	})
 	if cap(st.spare) < len(st.buf) {
 		st.spare = make([]signIn, 0, cap(st.buf))
 	}
 	sorted := st.spare[:len(st.buf)]
-	for i, k := range keys {
-		sorted[i] = st.buf[k.seq]
+	lo, hi := st.buf[0].t, st.buf[0].t
+	for i := range st.buf {
+		lo, hi = min(lo, st.buf[i].t), max(hi, st.buf[i].t)
+	}
+	if uint64(hi-lo) < 1<<43 && len(st.buf) <= 1<<21 {
+		keys := make([]uint64, len(st.buf))
+		for i := range st.buf {
+			keys[i] = uint64(st.buf[i].t-lo)<<21 | uint64(st.buf[i].seq)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			sorted[i] = st.buf[k&(1<<21-1)]
+		}
+	} else {
+		type key struct {
+			t   int64
+			seq uint32
+		}
+		keys := make([]key, len(st.buf))
+		for i := range st.buf {
+			keys[i] = key{st.buf[i].t, st.buf[i].seq}
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			switch {
+			case a.t < b.t:
+				return -1
+			case a.t > b.t:
+				return 1
+			}
+			return int(a.seq) - int(b.seq)
+		})
+		for i, k := range keys {
+			sorted[i] = st.buf[k.seq]
+		}
 	}
 	st.buf, st.spare = sorted, st.buf[:0]
 }
@@ -178,6 +199,7 @@ func (st *store) each(fn func(s *signIn)) {
 		cur signIn
 		mem []signIn
 		run int
+		b   [recSize]byte
 	}
 	var cs []*cursor
 	next := func(c *cursor) bool {
@@ -188,11 +210,10 @@ func (st *store) each(fn func(s *signIn)) {
 			c.cur, c.mem = c.mem[0], c.mem[1:]
 			return true
 		}
-		var b [recSize]byte
-		if _, err := io.ReadFull(c.r, b[:]); err != nil {
+		if _, err := io.ReadFull(c.r, c.b[:]); err != nil {
 			return false
 		}
-		decodeSignIn(b[:], &c.cur)
+		decodeSignIn(c.b[:], &c.cur)
 		return true
 	}
 	for i, r := range st.runs {
@@ -227,8 +248,9 @@ func (st *store) each(fn func(s *signIn)) {
 	for i := len(cs)/2 - 1; i >= 0; i-- {
 		down(i)
 	}
+	var s signIn // one copy handed to fn, not one allocated per sign-in
 	for len(cs) > 0 {
-		s := cs[0].cur
+		s = cs[0].cur
 		fn(&s)
 		if !next(cs[0]) {
 			cs[0] = cs[len(cs)-1]

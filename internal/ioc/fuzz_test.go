@@ -13,10 +13,20 @@ import (
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
-		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120"} {
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		// The shortcut that skips parsing names as addresses never skips
+		// an address or a prefix.
+		if !mayBeAddr(s) {
+			if _, err := netip.ParseAddr(s); err == nil {
+				t.Fatalf("mayBeAddr(%q) = false for an address", s)
+			}
+			if _, err := netip.ParsePrefix(s); err == nil {
+				t.Fatalf("mayBeAddr(%q) = false for a prefix", s)
+			}
+		}
 		k, v, err := Guess(s)
 		if err != nil {
 			return

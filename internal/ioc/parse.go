@@ -91,13 +91,15 @@ func guessKind(v string) (Kind, error) {
 	case strings.ContainsRune(v, '@'):
 		return KindEmail, nil
 	}
-	if _, err := netip.ParsePrefix(v); err == nil {
-		return KindIP, nil
+	if mayBeAddr(v) {
+		if _, err := netip.ParsePrefix(v); err == nil {
+			return KindIP, nil
+		}
+		if _, err := netip.ParseAddr(v); err == nil {
+			return KindIP, nil
+		}
 	}
-	if _, err := netip.ParseAddr(v); err == nil {
-		return KindIP, nil
-	}
-	if ps, icann := publicsuffix.PublicSuffix(strings.ToLower(v)); icann && ps == strings.ToLower(v) {
+	if lv := strings.ToLower(v); publicSuffixItself(lv) {
 		return KindDomain, nil // a TLD: the guard refuses it as a public suffix, with that reason
 	}
 	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
@@ -107,6 +109,31 @@ func guessKind(v string) (Kind, error) {
 		return KindDomain, nil
 	}
 	return "", errors.New("cannot tell its kind; give one")
+}
+
+// mayBeAddr is false for a value netip cannot parse as an address or a
+// prefix, told without parsing it: before a zone ("%eth0"), addresses and
+// prefixes hold only hexadecimal digits, dots, colons and one slash. Most
+// indicators are names, and a failed netip parse allocates its error.
+func mayBeAddr(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F', c == '.', c == ':', c == '/':
+		case c == '%':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// publicSuffixItself: lv (lower case) is a public suffix of the ICANN
+// section itself ("fr", "co.uk"), not a name under one.
+func publicSuffixItself(lv string) bool {
+	ps, icann := publicsuffix.PublicSuffix(lv)
+	return icann && ps == lv
 }
 
 // refang undoes the usual defanging of indicators in reports.
@@ -162,8 +189,10 @@ func normalizeDomain(v string) (string, error) {
 	if v == "" {
 		return "", errEmpty
 	}
-	if _, err := netip.ParseAddr(strings.Trim(v, "[]")); err == nil {
-		return "", errors.New("an IP address, not a name (use kind ip)")
+	if a := strings.Trim(v, "[]"); mayBeAddr(a) {
+		if _, err := netip.ParseAddr(a); err == nil {
+			return "", errors.New("an IP address, not a name (use kind ip)")
+		}
 	}
 	ascii := true
 	for i := 0; i < len(v); i++ {

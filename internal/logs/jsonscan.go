@@ -69,14 +69,23 @@ func skipWS(b []byte, i int) int {
 }
 
 // stringEnd returns the index after the closing quote of the string at i.
+// It looks for the next quote (bytes.IndexByte: a word at a time) and counts
+// the backslashes before it: an odd run escapes it.
 func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
+	for j := i + 1; j < len(b); {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return -1
 		}
+		q += j
+		k := q - 1
+		for k > i && b[k] == '\\' {
+			k--
+		}
+		if (q-1-k)%2 == 0 {
+			return q + 1
+		}
+		j = q + 1
 	}
 	return -1
 }
@@ -163,11 +172,14 @@ func Str(raw []byte) string {
 	return s
 }
 
-// StrBytes returns the bytes of a raw JSON string without its quotes when it
-// holds no escape (no copy), else its decoded value.
+// StrBytes returns the bytes of Str(raw): those of the raw JSON string
+// without its quotes when it holds no escape and is valid UTF-8 (no copy),
+// else a copy of its decoded value.
 func StrBytes(raw []byte) []byte {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		return raw[1 : len(raw)-1]
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if in := raw[1 : len(raw)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+			return in
+		}
 	}
 	return []byte(Str(raw))
 }

@@ -99,12 +99,12 @@ func (m *Mux) Finish() {
 // Line reads one line of a line-oriented input: a JSON record (NDJSON), a page
 // of records on one line, or a text log line.
 func (m *Mux) Line(src Source, line []byte) {
-	t := bytes.TrimLeft(line, " \t")
+	t := trimBlanksLeft(line)
 	if len(t) == 0 {
 		return // a blank line
 	}
 	if jsonStart(t) {
-		m.Value(src, bytes.TrimRight(t, " \t"))
+		m.Value(src, trimBlanksRight(t))
 		return
 	}
 	if len(m.lines) == 0 {
@@ -129,6 +129,23 @@ func (m *Mux) Line(src Source, line []byte) {
 		return
 	}
 	m.st.Errorf(src, "line of no format read here (%s)", m.lineFormats())
+}
+
+// trimBlanksLeft is bytes.TrimLeft(b, " \t") without building its set of
+// bytes at each line.
+func trimBlanksLeft(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
+
+// trimBlanksRight is bytes.TrimRight(b, " \t").
+func trimBlanksRight(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // jsonStart: an object, a quoted object, or an array of those (not a
@@ -259,7 +276,7 @@ var (
 // under "value" (Microsoft Graph), "items" (Google Reports API) or "records"
 // (Azure Event Hubs), with nothing else but paging fields.
 func PageElements(obj []byte) ([]json.RawMessage, bool) {
-	if !pageStart(obj) {
+	if !pageStart(obj) || otherKey(obj) {
 		return nil, false
 	}
 	var fields map[string]json.RawMessage
@@ -305,6 +322,36 @@ func pageStart(obj []byte) bool {
 	}
 	k := string(obj[i+1 : end-1])
 	return strings.HasPrefix(k, "@") || slices.Contains(pageKeys, k) || slices.Contains(pageMeta, k)
+}
+
+// otherKey: the object has a field a page has not, told without decoding
+// it. Records of some vendors start with a paging field (Google's "kind"),
+// and decoding each of them as a page cost more than reading it. A key
+// written with escapes is left to the decoder.
+func otherKey(obj []byte) bool {
+	other := false
+	EachField(obj, func(k, _ []byte) bool {
+		if bytes.IndexByte(k, '\\') >= 0 {
+			return false
+		}
+		if len(k) > 0 && k[0] == '@' || isPageField(k) {
+			return true
+		}
+		other = true
+		return false
+	})
+	return other
+}
+
+func isPageField(k []byte) bool {
+	for _, list := range [][]string{pageKeys, pageMeta} {
+		for _, p := range list {
+			if string(k) == p {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // errBrokenJSON reports a JSON document that stops being JSON: what follows is

@@ -127,7 +127,9 @@ func Lines(ctx context.Context, r io.Reader, file string, st *Stats, fn func(n i
 			if tooLong || len(line) > MaxLine {
 				st.Errorf(Source{File: file, Line: n}, "%v", ErrLineTooLong)
 			} else {
-				line = bytes.TrimRight(line, "\r\n")
+				for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+					line = line[:len(line)-1]
+				}
 				if len(line) > 0 {
 					fn(n, line)
 				}

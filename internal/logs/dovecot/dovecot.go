@@ -50,14 +50,17 @@ func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event
 func isDovecot(rest []byte) bool {
 	for i := 0; i < 2; i++ {
 		w := rest
-		if j := bytes.IndexAny(rest, " "); j >= 0 {
+		if j := bytes.IndexByte(rest, ' '); j >= 0 {
 			w, rest = rest[:j], rest[j+1:]
 		} else {
 			rest = nil
 		}
 		name := w
-		if k := bytes.IndexAny(name, "[(:"); k >= 0 {
-			name = name[:k]
+		for k, c := range name {
+			if c == '[' || c == '(' || c == ':' {
+				name = name[:k]
+				break
+			}
 		}
 		for _, s := range services {
 			if string(name) == s && len(w) > len(name) {
@@ -101,7 +104,7 @@ func fastLogin(rest []byte) *logs.SignIn {
 	}
 	user := fieldBytes(msg, "user=<", '>')
 	ip := fieldBytes(msg, "rip=", ',')
-	return &logs.SignIn{User: lowerString(user), IP: logs.ParseIPBytes(ip), Result: logs.Success, Client: string(proto), App: "dovecot"}
+	return &logs.SignIn{User: logs.LowerString(user), IP: logs.ParseIPBytes(ip), Result: logs.Success, Client: string(proto), App: "dovecot"}
 }
 
 // fieldBytes returns what follows key up to end (or the end of the line).
@@ -115,16 +118,6 @@ func fieldBytes(b []byte, key string, end byte) []byte {
 		v = v[:j]
 	}
 	return v
-}
-
-// lowerString copies b lower-cased (ASCII).
-func lowerString(b []byte) string {
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' || c >= 0x80 {
-			return strings.ToLower(string(b))
-		}
-	}
-	return string(b)
 }
 
 func parseMessage(msg string) *logs.SignIn {

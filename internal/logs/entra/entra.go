@@ -10,6 +10,7 @@ package entra
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"strconv"
@@ -194,15 +195,15 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	}
 	st := parseStatus(s.status)
 	country, lat, lon, hasCoords := parseLocation(s.location)
-	if country == "" && !hasCoords {
+	if len(country) == 0 && !hasCoords {
 		country, lat, lon, hasCoords = parseLocation(s.locationDetails)
 	}
 	ev := &logs.SignIn{
 		Time:          t,
-		User:          strings.ToLower(logs.Str(s.userPrincipalName)),
+		User:          logs.LowerString(logs.StrBytes(s.userPrincipalName)),
 		IP:            logs.ParseIPBytes(logs.StrBytes(s.ipAddress)),
 		App:           logs.Str(s.appDisplayName),
-		Country:       strings.ToUpper(country),
+		Country:       logs.UpperString(country),
 		FailureReason: st.failureReason,
 	}
 	category = strings.ToLower(logs.FirstNonEmpty(category, logs.Str(s.category), logs.Str(s.typ)))
@@ -222,27 +223,27 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	clientApp, ua := logs.Str(s.clientAppUsed), logs.Str(s.userAgent)
 	ev.Client = ua
 	if ev.Client == "" {
-		var browser, osName string
+		var browser, osName []byte
 		if dev := logs.Object(s.deviceDetail); dev != nil {
 			logs.EachField(dev, func(k, v []byte) bool {
 				switch {
 				case logs.KeyIs(k, "browser"):
-					browser = logs.Str(v)
+					browser = logs.StrBytes(v)
 				case logs.KeyIs(k, "operatingSystem"):
-					osName = logs.Str(v)
+					osName = logs.StrBytes(v)
 				}
 				return true
 			})
 		}
-		ev.Client = strings.TrimSpace(strings.Join([]string{clientApp, browser, osName}, " "))
+		ev.Client = clientString(clientApp, browser, osName)
 	}
 	ev.Legacy = Legacy(clientApp, ua)
-	ev.Risk = risk(s)
+	ev.Risk = risk(&s)
 	code, ok := logs.Int(st.errorCode)
 	if !ok {
 		code, _ = logs.Int(s.resultType)
 	}
-	ev.Result, ev.MFAResult = classify(code, s, st)
+	ev.Result, ev.MFAResult = classify(code, &s, &st)
 	if ev.Result == logs.Failure && ev.FailureReason == "" {
 		ev.FailureReason = "error " + strconv.Itoa(code)
 	}
@@ -268,16 +269,16 @@ func parseStatus(raw []byte) status {
 }
 
 // parseLocation reads {countryOrRegion, geoCoordinates: {latitude, longitude}}.
-func parseLocation(raw []byte) (country string, lat, lon float64, ok bool) {
+func parseLocation(raw []byte) (country []byte, lat, lon float64, ok bool) {
 	obj := logs.Object(raw)
 	if obj == nil {
-		return "", 0, 0, false
+		return nil, 0, 0, false
 	}
 	var hasLat, hasLon bool
 	logs.EachField(obj, func(k, v []byte) bool {
 		switch {
 		case logs.KeyIs(k, "countryOrRegion"):
-			country = logs.Str(v)
+			country = logs.StrBytes(v)
 		case logs.KeyIs(k, "geoCoordinates"):
 			if g := logs.Object(v); g != nil {
 				logs.EachField(g, func(k, v []byte) bool {
@@ -296,6 +297,17 @@ func parseLocation(raw []byte) (country string, lat, lon float64, ok bool) {
 		return true
 	})
 	return country, lat, lon, hasLat && hasLon
+}
+
+// clientString is the client app, browser and system joined by spaces and
+// trimmed (strings.TrimSpace).
+func clientString(app string, browser, osName []byte) string {
+	if len(browser) == 0 && len(osName) == 0 {
+		return strings.TrimSpace(app)
+	}
+	var buf [128]byte
+	b := append(append(append(append(append(buf[:0], app...), ' '), browser...), ' '), osName...)
+	return string(bytes.TrimSpace(b))
 }
 
 // legacyClients are the clientAppUsed values of protocols that cannot carry
@@ -323,7 +335,7 @@ func Legacy(clientApp, userAgent string) bool {
 	return strings.EqualFold(strings.TrimSpace(userAgent), "BAV2ROPC")
 }
 
-func risk(s signIn) *logs.Risk {
+func risk(s *signIn) *logs.Risk {
 	level := strings.ToLower(logs.Str(s.riskDuring))
 	if agg := strings.ToLower(logs.Str(s.riskAggregated)); riskRank(agg) > riskRank(level) {
 		level = agg
@@ -360,7 +372,7 @@ func riskRank(l string) int {
 // device or consent prompts (50072, 50097, 50125, 50129, 65001).
 var interrupts = map[int]bool{50074: true, 50076: true, 50079: true, 50140: true, 50072: true, 50097: true, 50125: true, 50129: true, 65001: true}
 
-func classify(code int, s signIn, st status) (logs.Result, string) {
+func classify(code int, s *signIn, st *status) (logs.Result, string) {
 	mfa := ""
 	detail := strings.ToLower(st.additionalDetails)
 	var steps []authDetail

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	_ "time/tzdata" // fail2ban labels are in Central European time
@@ -166,4 +167,40 @@ func sameTime(label string, t time.Time) bool {
 		}
 	}
 	return false
+}
+
+// Repeat returns head followed by body as many times as it takes to reach
+// size bytes: a benchmark's input (a CSV header and its rows, or lines).
+func Repeat(head, body string, size int) []byte {
+	b := []byte(head)
+	for len(b) < size {
+		b = append(b, body...)
+	}
+	return b
+}
+
+// Bench measures p on in: bytes per second and, since the machine may be
+// shared, megabytes per CPU second (user + system time of the process),
+// with the events of a run checked non-zero.
+func Bench(b *testing.B, p logs.Parser, in []byte) {
+	b.Helper()
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		n := 0
+		st, err := p.Parse(context.Background(), bytes.NewReader(in), "bench", Opts, func(logs.Event) { n++ })
+		if err != nil || n == 0 {
+			b.Fatalf("%d events, %v (%+v)", n, err, st.Sample)
+		}
+	}
+	if secs := cpuTime() - cpu0; secs > 0 {
+		b.ReportMetric(float64(len(in))*float64(b.N)/1e6/secs, "MB/cpu-s")
+	}
+}
+
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

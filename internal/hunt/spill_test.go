@@ -1,0 +1,46 @@
+package hunt
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestStoreOrder: sign-ins come back by time, ties in the order kept,
+// whether the buffer's times fit the one-integer key or not (undated
+// sign-ins among dated ones), spilled or in memory.
+func TestStoreOrder(t *testing.T) {
+	defer func(n int) { spillAt = n }(spillAt)
+	for _, tc := range []struct {
+		name    string
+		spill   int
+		undated bool
+	}{{"memory", 1 << 20, false}, {"spilled", 97, false}, {"memory undated", 1 << 20, true}, {"spilled undated", 97, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			spillAt = tc.spill
+			r := rand.New(rand.NewPCG(5, 6))
+			var st store
+			var kept []signIn
+			for i := 0; i < 5000; i++ {
+				s := signIn{t: 1735689600000 + int64(r.IntN(600))*1000, who: uint32(i + 1), n: 1}
+				if tc.undated && r.IntN(10) == 0 {
+					s.t = 0
+				}
+				st.add(s)
+				kept = append(kept, s)
+			}
+			// The expected order: by time, then by rank kept (who).
+			slices.SortStableFunc(kept, func(a, b signIn) int { return cmpInt64(a.t, b.t) })
+			var got []uint32
+			st.each(func(s *signIn) { got = append(got, s.who) })
+			if len(got) != len(kept) {
+				t.Fatalf("%d sign-ins back of %d", len(got), len(kept))
+			}
+			for i := range kept {
+				if got[i] != kept[i].who {
+					t.Fatalf("position %d: sign-in %d, want %d", i, got[i], kept[i].who)
+				}
+			}
+		})
+	}
+}
