@@ -164,6 +164,10 @@ type Outcome struct {
 	// banner's).
 	Fields  []Field
 	Subject string
+	// Body, when set, puts the verdict's banners in front of the
+	// message's content as a text part (BodyBanner); never set for a
+	// message the gateway saw only the start of.
+	Body *BodyBanner
 }
 
 // Process scans j and performs the verdict's side effects. It always
@@ -237,6 +241,13 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		banners, prefix := v.Banners()
 		for _, b := range banners {
 			o.Fields = append(o.Fields, Field{HeaderBanner, encodeHeader(b)})
+		}
+		if len(banners) > 0 && !j.Truncated {
+			if bb, err := WrapBody(j.Raw, bodyBannerText(banners)); err == nil {
+				o.Body = &bb
+			} else {
+				log.Warn("body banner not added, the header banner stays", "queue_id", j.QueueID, "err", err)
+			}
 		}
 		if prefix != "" && !strings.Contains(subject, prefix) {
 			subject = prefix + " " + subject

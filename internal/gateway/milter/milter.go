@@ -148,7 +148,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	ln = s.Limit.Listen(ln)
 	srv := &gomilter.Server{
 		NewMilter: func() gomilter.Milter { return s.newSession() },
-		Actions:   gomilter.OptAddHeader | gomilter.OptChangeHeader | gomilter.OptQuarantine,
+		Actions:   gomilter.OptAddHeader | gomilter.OptChangeHeader | gomilter.OptChangeBody | gomilter.OptQuarantine,
 		Protocol:  gomilter.OptNoUnknown | gomilter.OptNoData,
 	}
 	err := srv.Serve(ln)

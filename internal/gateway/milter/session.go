@@ -1,6 +1,7 @@
 package milter
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -267,5 +268,48 @@ func (m *session) modify(mod *gomilter.Modifier, o gateway.Outcome) error {
 			errs = append(errs, mod.AddHeader("Subject", o.Subject))
 		}
 	}
+	if o.Body != nil {
+		errs = append(errs, m.replaceBody(mod, o.Body))
+	}
 	return errors.Join(errs...)
+}
+
+// replaceBodyChunk is the most a milter reply carries (libmilter's
+// MILTER_CHUNK_SIZE): a longer body goes in several replies, cut at line
+// ends, which the MTA appends to one another.
+const replaceBodyChunk = 65535
+
+// replaceBody makes the MTA deliver b's body: the content fields move
+// into the wrapped part, the header gets the new Content-Type.
+func (m *session) replaceBody(mod *gomilter.Modifier, b *gateway.BodyBanner) error {
+	for _, name := range b.Moved {
+		for i := m.seen[strings.ToLower(name)]; i >= 1; i-- {
+			if err := mod.ChangeHeader(i, name, ""); err != nil {
+				return err
+			}
+		}
+	}
+	if b.AddMIMEVersion {
+		if err := mod.AddHeader("MIME-Version", "1.0"); err != nil {
+			return err
+		}
+	}
+	if err := mod.AddHeader("Content-Type", gateway.Fold("Content-Type", b.ContentType, "\n")); err != nil {
+		return err
+	}
+	body := b.Body
+	for len(body) > 0 {
+		n := len(body)
+		if n > replaceBodyChunk {
+			n = replaceBodyChunk
+			if nl := bytes.LastIndexByte(body[:n], '\n'); nl > 0 {
+				n = nl + 1
+			}
+		}
+		if err := mod.ReplaceBody(body[:n]); err != nil {
+			return err
+		}
+		body = body[n:]
+	}
+	return nil
 }

@@ -313,6 +313,9 @@ func (m *session) Data(r io.Reader) error {
 	if o.Subject != "" {
 		out = gateway.RewriteSubject(out, o.Subject)
 	}
+	if o.Body != nil {
+		out = o.Body.Apply(out)
+	}
 	fields := append([]gateway.Field{{Name: "Received", Value: m.received(qid)}}, o.Fields...)
 	if err := s.Queue.PutID(qid, m.from, env.RcptTo, gateway.Prepend(nil, fields), out); err != nil {
 		s.Gateway.CountError("queue")
