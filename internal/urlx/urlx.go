@@ -97,7 +97,7 @@ func Host(raw string) string {
 // MaybeWrapped reports whether host is one of the link rewriters Unwrap
 // knows, so that callers can skip parsing ordinary links.
 func MaybeWrapped(host string) bool {
-	return strings.HasSuffix(host, ".safelinks.protection.outlook.com") || strings.HasPrefix(host, "urldefense.") ||
+	return safeLinks(host) || strings.HasPrefix(host, "urldefense.") ||
 		host == "www.google.com" || host == "google.com" || strings.Contains(host, "mimecast")
 }
 
@@ -116,6 +116,15 @@ func Unwrap(raw string) (target, rewriter string) {
 	return target, rewriter
 }
 
+// safeLinks reports a host of Microsoft Defender's Safe Links rewriter:
+// eur01.safelinks.protection.outlook.com in the commercial cloud,
+// usg02.safelinks.protection.office365.us in the US government clouds
+// (GCC High, DoD), which rewrite to the same ?url= form.
+func safeLinks(host string) bool {
+	return strings.HasSuffix(host, ".safelinks.protection.outlook.com") ||
+		strings.HasSuffix(host, ".safelinks.protection.office365.us")
+}
+
 func unwrapOnce(raw string) (string, string) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -124,7 +133,7 @@ func unwrapOnce(raw string) (string, string) {
 	host := strings.ToLower(u.Hostname())
 	q := func(k string) string { return u.Query().Get(k) }
 	switch {
-	case strings.HasSuffix(host, ".safelinks.protection.outlook.com"):
+	case safeLinks(host):
 		if t := q("url"); t != "" {
 			return t, "safelinks"
 		}

@@ -18,6 +18,8 @@ func TestRandomLabel(t *testing.T) {
 func TestUnwrap(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2Fa&data=1": "https://evil.example/a",
+		"https://usg02.safelinks.protection.office365.us/?url=https%3A%2F%2Fgithub.com%2Fa&data=05": "https://github.com/a",
+		"https://safelinks.protection.office365.us.evil.example/?url=https%3A%2F%2Fgithub.com%2F":   "https://safelinks.protection.office365.us.evil.example/?url=https%3A%2F%2Fgithub.com%2F",
 		"https://urldefense.proofpoint.com/v2/url?u=http-3A__evil.example_path&d=x":                 "http://evil.example/path",
 		"https://urldefense.com/v3/__https://evil.example/p__;!!abc":                                "https://evil.example/p",
 		"https://www.google.com/url?q=https://evil.example/&sa=D":                                   "https://evil.example/",
