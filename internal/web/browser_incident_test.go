@@ -200,4 +200,3 @@ func downloaded(dir string, want ...string) bool {
 	}
 	return false
 }
-
