@@ -105,8 +105,8 @@ func (s *Store) spoolMTA(m MTA) error {
 	return nil
 }
 
-// Spooled returns how many held messages wait on local disk for the
-// database.
+// Spooled returns how many records (held messages, and what the MTA did
+// with them) wait on local disk for the database.
 func (s *Store) Spooled() int {
 	if s.spool == nil {
 		return 0

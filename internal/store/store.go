@@ -136,9 +136,9 @@ func (db *DB) openSQLite(ctx context.Context, dsn string) error {
 
 // openPostgresLazy prepares the connection pool without connecting.
 func (db *DB) openPostgresLazy(dsn string) error {
-	conf, err := pgx.ParseConfig(dsn)
+	conf, err := parsePostgres(dsn)
 	if err != nil {
-		return fmt.Errorf("store: parse postgres dsn: %w", err)
+		return err
 	}
 	s := stdlib.OpenDB(*conf.Copy())
 	s.SetMaxOpenConns(16)
@@ -147,10 +147,29 @@ func (db *DB) openPostgresLazy(dsn string) error {
 	return nil
 }
 
-func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+// parsePostgres reads a PostgreSQL DSN. Unless the DSN says otherwise,
+// every statement is planned with its parameters' values
+// (plan_cache_mode=force_custom_plan, PostgreSQL 12 and later): pgx
+// prepares statements, and the generic plan PostgreSQL falls back to
+// after five executions cannot see that a LIKE '%…%' pattern is selective
+// enough for the trigram index, and scans the whole quarantine instead
+// (the console's search over 100,000 held messages: 4 ms planned with the
+// values, 100–180 ms generic).
+func parsePostgres(dsn string) (*pgx.ConnConfig, error) {
 	conf, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return fmt.Errorf("store: parse postgres dsn: %w", err)
+		return nil, fmt.Errorf("store: parse postgres dsn: %w", err)
+	}
+	if _, ok := conf.RuntimeParams["plan_cache_mode"]; !ok {
+		conf.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	return conf, nil
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	conf, err := parsePostgres(dsn)
+	if err != nil {
+		return err
 	}
 	s := stdlib.OpenDB(*conf.Copy())
 	s.SetMaxOpenConns(16)

@@ -272,7 +272,7 @@ func (d *Daemon) Health(ctx context.Context) string {
 		parts = append(parts, fmt.Sprintf("%d trace records spooled to local disk", n))
 	}
 	if n := d.Quarantine.Spooled(); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d held messages spooled to local disk", n))
+		parts = append(parts, fmt.Sprintf("%d quarantine records spooled to local disk", n))
 	}
 	return strings.Join(parts, "; ")
 }

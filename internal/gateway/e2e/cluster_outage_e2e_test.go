@@ -81,7 +81,7 @@ func TestClusterPostgresOutage(t *testing.T) {
 		return time.Since(down) >= outage
 	})
 	pgStart()
-	t.Logf("PostgreSQL down %s while %d messages were sent; %d held messages and %d trace records spooled on the nodes' disks",
+	t.Logf("PostgreSQL down %s while %d messages were sent; %d quarantine records (entries and MTA records) and %d trace records spooled on the nodes' disks",
 		time.Since(down).Round(time.Second), sent.Load()-before, spooledQ, spooledT)
 	wg.Wait()
 	elapsed := time.Since(start)
