@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/message"
 )
 
 // ARFOptions address an abuse report.
@@ -106,10 +107,8 @@ func ARF(w io.Writer, c incident.Case, original []byte, evidenceSum string, o AR
 			h("Original-Rcpt-To", "<"+rcpt+">")
 		}
 	}
-	if d := headerOf(original, "Date"); d != "" {
-		if t, err := mailDate(d); err == nil {
-			h("Arrival-Date", t.Format(time.RFC1123Z))
-		}
+	if t, ok := dateOf(original); ok {
+		h("Arrival-Date", t.Format(time.RFC1123Z))
 	}
 	if o.ReportingMTA != "" {
 		h("Reporting-MTA", "dns; "+o.ReportingMTA)
@@ -160,14 +159,8 @@ func headerOf(raw []byte, name string) string {
 	return v
 }
 
-func mailDate(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(strings.SplitN(s, "(", 2)[0])); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("report: unparsed date %q", s)
-}
+// dateOf reads a raw message's Date field with Vigie's one date parser.
+func dateOf(raw []byte) (time.Time, bool) { return message.ParseDate(headerOf(raw, "Date")) }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 

@@ -20,10 +20,8 @@ func SignalSpam(w io.Writer, msgs []incident.ReportedMessage) error {
 	var b bytes.Buffer
 	for _, m := range msgs {
 		at := m.Record.AddedAt
-		if d := headerOf(m.Raw, "Date"); d != "" {
-			if t, err := mailDate(d); err == nil {
-				at = t
-			}
+		if t, ok := dateOf(m.Raw); ok {
+			at = t
 		}
 		sender := "MAILER-DAEMON"
 		if rp := strings.Trim(headerOf(m.Raw, "Return-Path"), "<> "); rp != "" && !strings.ContainsAny(rp, " \t") {

@@ -56,10 +56,8 @@ func XARF(w io.Writer, c incident.Case, msgs []incident.ReportedMessage, o XARFO
 		if target.Evidence != "" && m.Record.SHA256 != target.Evidence {
 			continue
 		}
-		if d := headerOf(m.Raw, "Date"); d != "" {
-			if t, err := mailDate(d); err == nil {
-				seen = t
-			}
+		if t, ok := dateOf(m.Raw); ok {
+			seen = t
 		}
 		evidence = append(evidence, map[string]any{
 			"content_type": "message/rfc822",
