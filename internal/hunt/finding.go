@@ -12,7 +12,8 @@
 // "compromission de messagerie" fiche. Each finding has a stable ID, a
 // severity, the account, the evidence lines and an explanation in French and
 // English. The package also holds the fast indicator sweep over raw log files
-// (Sweep).
+// (Sweep); ForIncident hands a hunt's results to the incident service, which
+// writes them into the main courante.
 package hunt
 
 import (

@@ -7,7 +7,10 @@
 // which every one of those actions is written.
 //
 // Service is the one way to change an incident; the CLI, the HTTP API and
-// the web console are thin layers over it. Storage, the indicator store, the
+// the web console are thin layers over it. It also writes the texts they
+// all show: every report format (Report, rendered by package report
+// through the Renderer interface, journaled once) and what a hunt through
+// the logs found (RecordLogHunt). Storage, the indicator store, the
 // message trace and the scanner are behind interfaces (Repository,
 // IndicatorSink, TraceSearcher, Scanner) so the package is tested with the
 // real SQLite store or with in-memory fakes.
