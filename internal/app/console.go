@@ -68,7 +68,7 @@ func (a *App) Console(c Console) (*web.Server, error) {
 		signals = sc.Catalogue
 	}
 	return web.New(web.Options{Signals: signals, Accounts: a.Accounts(), Quarantine: q, Requests: a.DB.Releases(),
-		Audits: a.Audits(), Release: c.Release, Trace: tl, Indicators: a.Indicators(), Incidents: inc,
+		Audits: a.Audits(), Suppliers: a.Suppliers(), Release: c.Release, Trace: tl, Indicators: a.Indicators(), Incidents: inc,
 		APITokens: consoleTokens(h), Log: a.Log, TrustedProxies: proxies, SecureCookies: h.SecureCookies || h.TLSCert != "",
 		Digest: digest,
 		Explain: func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/account"
+	"vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/ir/journal"
 	"vigie.dev/vigie/internal/scan"
@@ -17,7 +18,7 @@ import (
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"login", "error", "dashboard", "quarantine", "message", "trace", "indicators",
-	"incidents", "incident", "audit", "confirm", "requests", "request", "account", "posture"}
+	"incidents", "incident", "suppliers", "supplier", "audit", "confirm", "requests", "request", "account", "posture"}
 
 type pageTemplate struct{ t *template.Template }
 
@@ -70,6 +71,7 @@ func loadPages(signals *scan.Catalogue) (map[string]*pageTemplate, error) {
 		"unix":         func(t time.Time) int64 { return t.Unix() },
 		"list":         func(a ...string) []string { return a },
 		"sevBadge":     sevBadge,
+		"iban":         invoice.FormatIBAN,
 	}
 	for k, f := range postureFuncs {
 		funcs[k] = f

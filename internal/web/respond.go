@@ -13,6 +13,7 @@ import (
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/quarantine"
+	"vigie.dev/vigie/internal/suppliers"
 )
 
 // maxUpload bounds uploaded files (evidence, feeds).
@@ -109,7 +110,7 @@ func explain(err error, l string) (int, string) {
 	case errors.Is(err, incident.ErrClosed):
 		return http.StatusConflict, incident.Message(err, l)
 	case errors.Is(err, dberr.ErrNotFound), errors.Is(err, incident.ErrNotFound), errors.Is(err, ioc.ErrNotFound),
-		errors.Is(err, account.ErrNotFound):
+		errors.Is(err, account.ErrNotFound), errors.Is(err, suppliers.ErrNotFound):
 		return http.StatusNotFound, tr(l, "err.notfound")
 	}
 	// A refusal of the incident service that explains itself (a close with

@@ -29,6 +29,7 @@ import (
 	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/suppliers"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -56,6 +57,9 @@ type Options struct {
 	Trace      *trace.Log
 	Indicators *ioc.Service
 	Incidents  *incident.Service
+	// Suppliers is the supplier register (docs/invoice.md); nil leaves
+	// its pages out.
+	Suppliers suppliers.Repository
 	// Explain re-reads a held message to show each reason with its detail
 	// (the quarantine keeps only signal names); nil shows names and texts.
 	Explain func(ctx context.Context, raw []byte, m *message.Message) *scan.Verdict
@@ -156,6 +160,8 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	page("GET /indicators", s.indicatorsPage)
 	page("GET /incidents", s.incidentsPage)
 	page("GET /incidents/{id}", s.incidentPage)
+	page("GET /suppliers", s.suppliersPage)
+	page("GET /suppliers/{id}", s.supplierPage)
 	page("GET /audit", s.auditPage)
 	page("GET /posture", s.posturePage)
 	page("GET /account", s.accountPage)
@@ -203,6 +209,9 @@ func (s *Server) Handler(fallback http.Handler) http.Handler {
 	api("POST /api/v1/incidents/{id}/correspondents", account.Incidents, s.incidentCorrespondents)
 	api("POST /api/v1/incidents/{id}/verify", account.Read, s.incidentVerify)
 	mux.Handle("POST /api/v1/incidents/{id}/report", s.apiAuthRaw(account.Incidents, s.incidentReport))
+	api("GET /api/v1/suppliers", account.Read, s.supplierList)
+	api("GET /api/v1/suppliers/{id}", account.Read, s.supplierGet)
+	api("POST /api/v1/suppliers/{id}/confirm", account.Indicators, s.supplierConfirm)
 	api("GET /api/v1/audit", account.Accounts, s.auditAPI)
 	api("GET /api/v1/users", account.Accounts, s.userList)
 	if fallback != nil {
