@@ -119,26 +119,7 @@ func (c *incidentCmd) usage(fr, en string, a ...any) error {
 }
 
 // parse accepts flags before, between and after positional arguments.
-func (c *incidentCmd) parse(args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := c.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitError{code: 0, err: err}
-			}
-			return nil, usageErr("%v", err)
-		}
-		args = c.fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
+func (c *incidentCmd) parse(args []string) ([]string, error) { return parseMixed(c.fs, args) }
 
 // args parses the arguments: n positional ones, the first an incident
 // number when n > 0.

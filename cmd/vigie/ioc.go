@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -62,28 +61,8 @@ func (f *iocFlags) explain(err error) string {
 	return err.Error()
 }
 
-// parse accepts flags before, between and after positional arguments
-// ("ioc add evil.example --mode watch").
-func (f *iocFlags) parse(args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := f.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitError{code: 0, err: err}
-			}
-			return nil, usageErr("%v", err)
-		}
-		args = f.fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
+// parse accepts flags before, between and after positional arguments.
+func (f *iocFlags) parse(args []string) ([]string, error) { return parseMixed(f.fs, args) }
 
 // service opens the store the daemon uses (config.StoreDSN) and the
 // indicator service guarded with the organisation's assets from the same
