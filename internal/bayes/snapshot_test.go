@@ -1,0 +1,70 @@
+package bayes
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	m := NewModel(Options{MinLearned: 1})
+	m.mu.Lock()
+	for h := uint64(1); h <= 5000; h++ {
+		m.tokens.put(h*0x9e3779b97f4a7c15, Counts{uint32(h % 7), uint32(h % 11)})
+	}
+	m.nPhish, m.nHam = 40, 60
+	m.mu.Unlock()
+	path := filepath.Join(t.TempDir(), "bayes.snapshot")
+	if err := m.WriteSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	got := NewModel(Options{MinLearned: 1})
+	if err := got.ReadSnapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	if got.Stats().Tokens != m.Stats().Tokens || got.nPhish != 40 || got.nHam != 60 {
+		t.Fatalf("read back %+v, wrote %+v", got.Stats(), m.Stats())
+	}
+	for _, s := range m.tokens.slots {
+		if c, ok := got.tokens.get(s.h); s.h != 0 && (!ok || c != s.c) {
+			t.Fatalf("feature %x: %v %v, want %v", s.h, c, ok, s.c)
+		}
+	}
+	// Whatever the bytes, a torn or foreign file is refused and leaves
+	// the model as it was.
+	b, _ := os.ReadFile(path)
+	for _, bad := range [][]byte{nil, b[:len(b)-3], append([]byte("X"), b[1:]...), b[:len(snapshotMagic)+20]} {
+		os.WriteFile(path, bad, 0o600)
+		before := got.Stats()
+		if err := got.ReadSnapshot(path); err == nil {
+			t.Errorf("snapshot of %d bytes accepted", len(bad))
+		}
+		if got.Stats() != before {
+			t.Errorf("a refused snapshot changed the model")
+		}
+	}
+}
+
+// FuzzReadSnapshot: any file in place of the snapshot is read or refused
+// with an error, within the model's memory bound, never a crash.
+func FuzzReadSnapshot(f *testing.F) {
+	m := NewModel(Options{})
+	m.mu.Lock()
+	m.tokens.put(42, Counts{1, 2})
+	m.nPhish = 3
+	m.mu.Unlock()
+	f.Add(m.snapshotBytes())
+	f.Add([]byte("VIGIEBAYES\x00\x01"))
+	f.Add([]byte{})
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(dir, "s")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Skip()
+		}
+		got := NewModel(Options{MaxTokens: 1000})
+		if err := got.ReadSnapshot(path); err == nil && got.Stats().Tokens > got.hardBound() {
+			t.Fatalf("%d features read past the bound %d", got.Stats().Tokens, got.hardBound())
+		}
+	})
+}
