@@ -99,7 +99,11 @@ func releaseSuccess(lang, id string, e quarantine.Entry, o release.Outcome) stri
 func releaseFailure(lang, id string, err error) string {
 	var again *release.RequarantinedError
 	var de *quarantine.DeliveryError
+	var busy *quarantine.BusyError
 	switch {
+	case errors.As(err, &busy):
+		return say(lang, fmt.Sprintf("%s : NON libéré — en cours de libération par %s (autre console ou autre nœud) ; toujours retenu tant qu'elle n'aboutit pas", id, busy.By),
+			fmt.Sprintf("%s: NOT released — being released by %s (another console or node); still held until that succeeds", id, busy.By))
 	case errors.As(err, &again):
 		return say(lang, fmt.Sprintf("%s : NON libéré — revenu en quarantaine sous %s (la réinjection est repassée par un filtre qui ne reconnaît pas la libération : vérifiez serve.quarantine.release_to et que tous les nœuds partagent la base)", id, strings.Join(again.IDs, ", ")),
 			fmt.Sprintf("%s: NOT released — it came back into the quarantine as %s (the re-injection went through a filter that did not honour the release: check serve.quarantine.release_to and that every node shares the database)", id, strings.Join(again.IDs, ", ")))

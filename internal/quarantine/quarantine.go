@@ -47,6 +47,21 @@ func (e *DeletedError) Error() string {
 	return fmt.Sprintf("quarantine: %s was deleted by %s at %s", e.ID, e.By, e.At.Format(time.RFC3339))
 }
 
+// BusyError is returned by Release when another release of the message
+// is under way (another console or node); it is still held.
+type BusyError struct {
+	ID, By string
+	Until  time.Time
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("quarantine: %s is being released by %s (until %s at the latest)", e.ID, e.By, e.Until.Format(time.RFC3339))
+}
+
+// claimFor is how long a release may take before another may try: past
+// it, the node that claimed the message is taken for dead.
+const claimFor = 10 * time.Minute
+
 // DeliveryError is returned by Release when the next hop did not take
 // the message: it is still held, and a later release may succeed.
 type DeliveryError struct {
@@ -304,10 +319,20 @@ func (s *Store) Release(ctx context.Context, id, by string, d Deliverer) (Entry,
 	if len(e.RcptTo) == 0 {
 		return e, fmt.Errorf("quarantine: %s has no recipients to release to", id)
 	}
+	now := time.Now().UTC()
+	if err := s.repo.Claim(ctx, id, by, now, now.Add(claimFor)); err != nil {
+		if errors.Is(err, dberr.ErrNotFound) {
+			return e, fmt.Errorf("%w: %s (released or deleted meanwhile)", ErrNotHeld, id)
+		}
+		return e, err
+	}
 	if err := d.Deliver(ctx, e.MailFrom, e.RcptTo, raw); err != nil {
+		if uerr := s.repo.Unclaim(context.WithoutCancel(ctx), id, by); uerr != nil {
+			s.log.Warn("quarantine: release claim not ended, it expires by itself", "id", id, "err", uerr)
+		}
 		return e, &DeliveryError{ID: id, Err: err}
 	}
-	now := time.Now().UTC()
+	now = time.Now().UTC()
 	if err := s.repo.MarkReleased(ctx, id, by, now); err != nil {
 		if errors.Is(err, dberr.ErrNotFound) {
 			return e, fmt.Errorf("%w: %s (released concurrently)", ErrNotHeld, id)

@@ -114,6 +114,12 @@ type Repository interface {
 	Held(ctx context.Context) (n int, bytes int64, err error)
 	// MarkReleased needs a held entry; MarkDeleted one not deleted yet.
 	MarkReleased(ctx context.Context, id, by string, at time.Time) error
+	// Claim marks a held entry as being released by `by` until `until`
+	// (several consoles or nodes may try at once): a *BusyError when
+	// another claim on it has not expired at now, dberr.ErrNotFound when
+	// it is not held. Unclaim ends by's claim (a failed delivery).
+	Claim(ctx context.Context, id, by string, now, until time.Time) error
+	Unclaim(ctx context.Context, id, by string) error
 	MarkDeleted(ctx context.Context, id, by string, at time.Time) error
 	MarkVerdict(ctx context.Context, id, verdict, by string, at time.Time) error
 

@@ -114,6 +114,60 @@ func TestSharedBodies(t *testing.T) {
 	}
 }
 
+// slowHop delivers after the test says so.
+type slowHop struct {
+	started chan struct{}
+	proceed chan struct{}
+	n       atomic.Int32
+}
+
+func (h *slowHop) Deliver(ctx context.Context, _ string, _ []string, _ []byte) error {
+	h.n.Add(1)
+	close(h.started)
+	<-h.proceed
+	return nil
+}
+
+// Two operators release one message from two nodes at once: it is
+// delivered once, the second is told who is releasing it; a release whose
+// delivery failed leaves the message free for the next.
+func TestConcurrentReleases(t *testing.T) {
+	raw, meta, v := fixture(t)
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			q1, _ := node(t, b.DSN, nil)
+			q2, _ := node(t, b.DSN, nil)
+			e, err := q1.Put(ctx, raw, meta, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := q2.Release(ctx, e.ID, "bob", &hop{err: errors.New("next hop down")}); err == nil {
+				t.Fatal("release through a failing next hop succeeded")
+			}
+			h := &slowHop{started: make(chan struct{}), proceed: make(chan struct{})}
+			done := make(chan error)
+			go func() {
+				_, err := q1.Release(ctx, e.ID, "alice", h)
+				done <- err
+			}()
+			<-h.started
+			var busy *quarantine.BusyError
+			other := &hop{}
+			if _, err := q2.Release(ctx, e.ID, "bob", other); !errors.As(err, &busy) || busy.By != "alice" || other.raw != nil {
+				t.Errorf("release from node 2 during node 1's: %v (delivered %v)", err, other.raw != nil)
+			}
+			close(h.proceed)
+			if err := <-done; err != nil || h.n.Load() != 1 {
+				t.Fatalf("node 1's release: %v, %d deliveries", err, h.n.Load())
+			}
+			if _, err := q2.Release(ctx, e.ID, "bob", other); !errors.Is(err, quarantine.ErrNotHeld) {
+				t.Errorf("release after it succeeded: %v, want ErrNotHeld", err)
+			}
+		})
+	}
+}
+
 // flaky stands for a database that can be switched off: its Bodies fail
 // as an unreachable server does.
 type flaky struct {

@@ -106,6 +106,27 @@ func TestConformanceQuarantineBodies(t *testing.T) {
 		if n, _ := repo.Count(ctx, quarantine.Query{State: "all"}, 0); n != 1 {
 			t.Errorf("%d entries, want 1", n)
 		}
+		// One release at a time: a claim that has not expired keeps others
+		// out, an expired or ended one does not.
+		if err := repo.Claim(ctx, "b1", "alice", at, at.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		var busy *quarantine.BusyError
+		if err := repo.Claim(ctx, "b1", "bob", at.Add(time.Second), at.Add(time.Minute)); !errors.As(err, &busy) || busy.By != "alice" {
+			t.Errorf("second claim: %v, want a BusyError naming alice", err)
+		}
+		if err := repo.Claim(ctx, "b1", "bob", at.Add(2*time.Minute), at.Add(3*time.Minute)); err != nil {
+			t.Errorf("claim after the first expired: %v", err)
+		}
+		if err := repo.Unclaim(ctx, "b1", "bob"); err != nil {
+			t.Fatal(err)
+		}
+		if err := repo.Claim(ctx, "b1", "carol", at.Add(2*time.Minute), at.Add(3*time.Minute)); err != nil {
+			t.Errorf("claim after an unclaim: %v", err)
+		}
+		if err := repo.Claim(ctx, "nope", "carol", at, at); !errors.Is(err, dberr.ErrNotFound) {
+			t.Errorf("claim of a missing entry: %v, want dberr.ErrNotFound", err)
+		}
 		if _, err := bodies.Body(ctx, "nope"); !errors.Is(err, dberr.ErrNotFound) {
 			t.Errorf("Body(missing): %v, want dberr.ErrNotFound", err)
 		}

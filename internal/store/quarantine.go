@@ -162,6 +162,39 @@ func (q *Quarantine) MarkReleased(ctx context.Context, id, by string, at time.Ti
 		WHERE id = ? AND released_at IS NULL AND deleted_at IS NULL`, id, by, at)
 }
 
+// Claim marks a held entry as being released (quarantine.Repository).
+func (q *Quarantine) Claim(ctx context.Context, id, by string, now, until time.Time) error {
+	res, err := q.db.Exec(ctx, `UPDATE quarantine SET releasing_by = ?, releasing_until = ?
+		WHERE id = ? AND released_at IS NULL AND deleted_at IS NULL
+		AND (releasing_until IS NULL OR releasing_until < ?)`, by, until.UnixMilli(), id, now.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("store: claim quarantine %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	var holder string
+	var till sql.NullInt64
+	err = q.db.QueryRow(ctx, `SELECT releasing_by, releasing_until FROM quarantine
+		WHERE id = ? AND released_at IS NULL AND deleted_at IS NULL`, id).Scan(&holder, &till)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store: claim quarantine %s: %w", id, err)
+	}
+	return &quarantine.BusyError{ID: id, By: holder, Until: fromMillis(till)}
+}
+
+// Unclaim ends by's claim on an entry.
+func (q *Quarantine) Unclaim(ctx context.Context, id, by string) error {
+	if _, err := q.db.Exec(ctx, `UPDATE quarantine SET releasing_by = '', releasing_until = NULL
+		WHERE id = ? AND releasing_by = ?`, id, by); err != nil {
+		return fmt.Errorf("store: unclaim quarantine %s: %w", id, err)
+	}
+	return nil
+}
+
 // MarkDeleted records who deleted an entry and drops its bytes when the
 // database keeps them (a file is package quarantine's to remove).
 func (q *Quarantine) MarkDeleted(ctx context.Context, id, by string, at time.Time) error {

@@ -80,6 +80,7 @@ func explain(err error, l string) (int, string) {
 		br  badRequest
 		del *quarantine.DeletedError
 		dlv *quarantine.DeliveryError
+		bsy *quarantine.BusyError
 	)
 	switch {
 	case errors.As(err, &dlv): // a next hop's network error is not the database's
@@ -107,6 +108,8 @@ func explain(err error, l string) (int, string) {
 		return http.StatusServiceUnavailable, tr(l, "err.nonexthop")
 	case errors.Is(err, quarantine.ErrNotHeld):
 		return http.StatusConflict, tr(l, "err.notheld")
+	case errors.As(err, &bsy):
+		return http.StatusConflict, tr(l, "err.busy", bsy.By)
 	case errors.Is(err, incident.ErrClosed):
 		return http.StatusConflict, incident.Message(err, l)
 	case errors.Is(err, dberr.ErrNotFound), errors.Is(err, incident.ErrNotFound), errors.Is(err, ioc.ErrNotFound),
