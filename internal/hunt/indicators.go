@@ -135,8 +135,16 @@ func (s *Set) add(k ioc.Kind, v string) error {
 }
 
 // ReadList adds one indicator per line ("#" comments allowed) and returns how many
-// lines were rejected, with the first error.
+// lines were rejected, with the first error. The lines are classified
+// first, so that a fresh set's tables are made at their size instead of
+// growing a hundred thousand times.
 func (s *Set) ReadList(r io.Reader) (bad int, first error) {
+	type guessed struct {
+		kind ioc.Kind
+		norm string
+		err  error
+	}
+	var list []guessed
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
 	for sc.Scan() {
@@ -144,7 +152,29 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		if err := s.Add(line); err != nil {
+		k, norm, err := ioc.Guess(line)
+		list = append(list, guessed{k, norm, err})
+	}
+	if s.Len() == 0 {
+		n := map[ioc.Kind]int{}
+		for _, g := range list {
+			n[g.kind]++
+		}
+		s.ips = make(map[netip.Addr]struct{}, n[ioc.KindIP])
+		s.hosts = make(map[string]struct{}, n[ioc.KindHost])
+		s.domains = make(map[string]struct{}, n[ioc.KindDomain])
+		s.urls = make(map[string]struct{}, n[ioc.KindURL])
+		s.urlHosts = make(map[string]struct{}, n[ioc.KindURL]/4)
+		s.suffixes = make(map[string]struct{}, (n[ioc.KindURL]+n[ioc.KindHost]+n[ioc.KindDomain])/2)
+	}
+	for _, g := range list {
+		err := g.err
+		if err == nil {
+			err = s.add(g.kind, g.norm)
+		} else {
+			err = fmt.Errorf("hunt: %w", err)
+		}
+		if err != nil {
 			bad++
 			if first == nil {
 				first = err

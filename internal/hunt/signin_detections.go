@@ -301,7 +301,7 @@ func (h *Hunter) travel(user string, p, s signIn) {
 type sprayTrack struct {
 	last     int64
 	fails    []signIn // the failures within the window
-	seen     map[uint32]int
+	seen     accountCounts
 	f        *Finding
 	burstEnd int64
 	accounts map[string]bool
@@ -318,7 +318,7 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 		// of a window: kept, for a while, apart.
 		tl.succ.trim(s.t, win)
 		tl.succ.buf = append(tl.succ.buf, success{s.t, s.ip})
-		if st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen[s.who] > 0 && !p.service {
+		if st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen.get(s.who) > 0 && !p.service {
 			f := st.f
 			f.Severity = High
 			f.Account = strings.ToLower(p.name)
@@ -328,21 +328,19 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 		return
 	}
 	if st == nil {
-		st = &sprayTrack{seen: map[uint32]int{}}
+		st = &sprayTrack{}
 		tl.spray[s.ip] = st
 	}
 	st.last = s.t
 	i := 0
 	for i < len(st.fails) && s.t-st.fails[i].t > win {
 		w := st.fails[i].who
-		if st.seen[w]--; st.seen[w] == 0 {
-			delete(st.seen, w)
-		}
+		st.seen.dec(w)
 		i++
 	}
 	st.fails = append(st.fails[i:], *s)
-	st.seen[s.who]++
-	if len(st.seen) < c.SprayAccounts || !h.inScope(time.UnixMilli(s.t)) {
+	st.seen.inc(s.who)
+	if st.seen.distinct() < c.SprayAccounts || !h.inScope(time.UnixMilli(s.t)) {
 		return
 	}
 	ip := s.ip.String()
@@ -379,6 +377,80 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 	st.accounts[p.name] = true
 	st.burstEnd = s.t
 	f.set(tr("%d comptes visés, %d échecs depuis %s (%s)", "%d accounts targeted, %d failures from %s (%s)", len(st.accounts), f.Count, ip, sample(st.accounts)))
+}
+
+// accountCounts counts an address's failures per account within the spray
+// window. Most addresses fail against one or two accounts: those are
+// counted in place, a map is made from the third on.
+type accountCounts struct {
+	few [2]struct {
+		who uint32
+		n   int
+	}
+	nFew int
+	many map[uint32]int
+}
+
+func (a *accountCounts) get(who uint32) int {
+	if a.many != nil {
+		return a.many[who]
+	}
+	for i := range a.nFew {
+		if a.few[i].who == who {
+			return a.few[i].n
+		}
+	}
+	return 0
+}
+
+func (a *accountCounts) inc(who uint32) {
+	if a.many != nil {
+		a.many[who]++
+		return
+	}
+	for i := range a.nFew {
+		if a.few[i].who == who {
+			a.few[i].n++
+			return
+		}
+	}
+	if a.nFew < len(a.few) {
+		a.few[a.nFew].who, a.few[a.nFew].n = who, 1
+		a.nFew++
+		return
+	}
+	a.many = map[uint32]int{who: 1}
+	for _, f := range a.few {
+		a.many[f.who] = f.n
+	}
+	a.nFew = 0
+}
+
+// dec undoes one inc; an account whose count falls to zero is forgotten.
+func (a *accountCounts) dec(who uint32) {
+	if a.many != nil {
+		if a.many[who]--; a.many[who] == 0 {
+			delete(a.many, who)
+		}
+		return
+	}
+	for i := range a.nFew {
+		if a.few[i].who == who {
+			if a.few[i].n--; a.few[i].n == 0 {
+				a.nFew--
+				a.few[i] = a.few[a.nFew]
+			}
+			return
+		}
+	}
+}
+
+// distinct is how many accounts have failures counted.
+func (a *accountCounts) distinct() int {
+	if a.many != nil {
+		return len(a.many)
+	}
+	return a.nFew
 }
 
 // success is a successful sign-in to a named account, for the spray's window.

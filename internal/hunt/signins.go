@@ -34,6 +34,10 @@ type baseline struct {
 	asns      map[uint32]bool
 	hours     [24]int
 	n         int
+	// The last country and network added: an account's successes mostly
+	// come from the same, already in the maps.
+	lastCountry [2]byte
+	lastASN     uint32
 }
 
 func newBaseline() *baseline {
@@ -42,11 +46,13 @@ func newBaseline() *baseline {
 
 func (b *baseline) add(pl place, hour, n int) {
 	b.n += n
-	if pl.country[0] != 0 {
+	if pl.country[0] != 0 && pl.country != b.lastCountry {
 		b.countries[pl.country] = true
+		b.lastCountry = pl.country
 	}
-	if pl.asn != 0 {
+	if pl.asn != 0 && pl.asn != b.lastASN {
 		b.asns[pl.asn] = true
+		b.lastASN = pl.asn
 	}
 	b.hours[hour] += n
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"io"
+	"math/bits"
 	"os"
 	"slices"
 )
@@ -152,7 +153,7 @@ func (st *store) sortBuf() {
 		for i := range st.buf {
 			keys[i] = uint64(st.buf[i].t-lo)<<21 | uint64(st.buf[i].seq)
 		}
-		slices.Sort(keys)
+		radixSort(keys, 21, bits.Len64(uint64(hi-lo)))
 		for i, k := range keys {
 			sorted[i] = st.buf[k&(1<<21-1)]
 		}
@@ -179,6 +180,37 @@ func (st *store) sortBuf() {
 		}
 	}
 	st.buf, st.spare = sorted, st.buf[:0]
+}
+
+// radixSort sorts keys by their bits from shift to shift+width, stably: an
+// LSD radix sort, 11 bits a pass. Keys made in rank order (the rank in the
+// low bits) come out by time, ties by rank, in a few linear passes where a
+// comparison sort took most of the spill's time.
+func radixSort(keys []uint64, shift, width int) {
+	const digit = 11
+	tmp := make([]uint64, len(keys))
+	src, dst := keys, tmp
+	for done := 0; done < width; done += digit {
+		var count [1 << digit]int
+		sh := uint(shift + done)
+		for _, k := range src {
+			count[(k>>sh)&(1<<digit-1)]++
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, k := range src {
+			d := (k >> sh) & (1<<digit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
 }
 
 // each calls fn with every sign-in kept, in time order (ties in the order

@@ -8,21 +8,24 @@ import (
 
 // TestStoreOrder: sign-ins come back by time, ties in the order kept,
 // whether the buffer's times fit the one-integer key or not (undated
-// sign-ins among dated ones), spilled or in memory.
+// sign-ins among dated ones), over a few or many radix passes, spilled or
+// in memory.
 func TestStoreOrder(t *testing.T) {
 	defer func(n int) { spillAt = n }(spillAt)
 	for _, tc := range []struct {
 		name    string
 		spill   int
 		undated bool
-	}{{"memory", 1 << 20, false}, {"spilled", 97, false}, {"memory undated", 1 << 20, true}, {"spilled undated", 97, true}} {
+		span    int64 // seconds
+	}{{"memory", 1 << 20, false, 600}, {"spilled", 97, false, 600}, {"memory undated", 1 << 20, true, 600}, {"spilled undated", 97, true, 600},
+		{"ten years", 1 << 20, false, 10 * 365 * 86400}, {"one instant", 1 << 20, false, 1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			spillAt = tc.spill
 			r := rand.New(rand.NewPCG(5, 6))
 			var st store
 			var kept []signIn
 			for i := 0; i < 5000; i++ {
-				s := signIn{t: 1735689600000 + int64(r.IntN(600))*1000, who: uint32(i + 1), n: 1}
+				s := signIn{t: 1735689600000 + r.Int64N(tc.span)*1000, who: uint32(i + 1), n: 1}
 				if tc.undated && r.IntN(10) == 0 {
 					s.t = 0
 				}

@@ -13,7 +13,7 @@ import (
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
-		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]"} {
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "..."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -26,6 +26,16 @@ func FuzzParse(f *testing.F) {
 			if _, err := netip.ParsePrefix(s); err == nil {
 				t.Fatalf("mayBeAddr(%q) = false for a prefix", s)
 			}
+		}
+		// The shortcuts of guessKind and refang say what the copies they
+		// replace said.
+		for _, p := range []string{"sha256:", "fuzzy:"} {
+			if hasPrefixFold(s, p) != strings.HasPrefix(strings.ToLower(s), p) {
+				t.Fatalf("hasPrefixFold(%q, %q)", s, p)
+			}
+		}
+		if digitsAndDots(s) != allDigits(strings.ReplaceAll(s, ".", "")) || defanged(s) != strings.ContainsAny(s, "[({xX") {
+			t.Fatalf("digitsAndDots or defanged(%q)", s)
 		}
 		k, v, err := Guess(s)
 		if err != nil {

@@ -84,9 +84,9 @@ func guessKind(v string) (Kind, error) {
 		return "", errEmpty
 	case strings.Contains(v, "://"):
 		return KindURL, nil
-	case strings.HasPrefix(strings.ToLower(v), "sha256:") || isHex(v, 64):
+	case hasPrefixFold(v, "sha256:") || isHex(v, 64):
 		return KindSHA256, nil
-	case strings.HasPrefix(strings.ToLower(v), "fuzzy:") || looksFuzzy(v):
+	case hasPrefixFold(v, "fuzzy:") || looksFuzzy(v):
 		return KindFuzzy, nil
 	case strings.ContainsRune(v, '@'):
 		return KindEmail, nil
@@ -103,12 +103,58 @@ func guessKind(v string) (Kind, error) {
 		return KindDomain, nil // a TLD: the guard refuses it as a public suffix, with that reason
 	}
 	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
-		if allDigits(strings.ReplaceAll(v, ".", "")) {
+		if digitsAndDots(v) {
 			return "", errors.New("not a valid IP address (and not a name)")
 		}
 		return KindDomain, nil
 	}
 	return "", errors.New("cannot tell its kind; give one")
+}
+
+// defanged is strings.ContainsAny(v, "[({xX") without building the set at
+// each call.
+func defanged(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '[', '(', '{', 'x', 'X':
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix(strings.ToLower(v), p) for a prefix p of
+// lower-case ASCII letters, digits and punctuation, without lower-casing v:
+// the only other characters that lower-case to ASCII are the Kelvin sign
+// and the dotted capital I (to k and i), and no prefix asked for has those.
+func hasPrefixFold(v, p string) bool {
+	if len(v) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// digitsAndDots is allDigits(strings.ReplaceAll(v, ".", "")) without the copy.
+func digitsAndDots(v string) bool {
+	digit := false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c != '.':
+			return false
+		}
+	}
+	return digit
 }
 
 // mayBeAddr is false for a value netip cannot parse as an address or a
@@ -138,7 +184,7 @@ func publicSuffixItself(lv string) bool {
 
 // refang undoes the usual defanging of indicators in reports.
 func refang(v string) string {
-	if !strings.ContainsAny(v, "[({xX") {
+	if !defanged(v) {
 		return v
 	}
 	lower := strings.ToLower(v)
@@ -294,6 +340,9 @@ func isHex(s string, n int) bool {
 func looksFuzzy(v string) bool {
 	if len(v) == 72 && (v[0] == 'T' || v[0] == 't') && v[1] == '1' && isHex(v[2:], 70) {
 		return true
+	}
+	if strings.Count(v, ":") != 2 {
+		return false // spares splitting every name
 	}
 	parts := strings.Split(v, ":")
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {

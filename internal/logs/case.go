@@ -46,3 +46,24 @@ func mapCase(b []byte, lo, hi byte, delta int) string {
 	}
 	return out.String()
 }
+
+// countries holds the strings of the 676 two-letter codes, so that the
+// country of each sign-in is not a new copy of "FR".
+var countries = func() (t [26 * 26]string) {
+	for i := range t {
+		t[i] = string([]byte{'A' + byte(i/26), 'A' + byte(i%26)})
+	}
+	return t
+}()
+
+// CountryString is UpperString(b), without a copy for two ASCII letters
+// (ISO 3166 alpha-2 codes).
+func CountryString(b []byte) string {
+	if len(b) == 2 {
+		c0, c1 := b[0]&^0x20, b[1]&^0x20 // upper case, for letters
+		if c0 >= 'A' && c0 <= 'Z' && c1 >= 'A' && c1 <= 'Z' {
+			return countries[int(c0-'A')*26+int(c1-'A')]
+		}
+	}
+	return UpperString(b)
+}

@@ -6,12 +6,15 @@ import (
 )
 
 func TestCase(t *testing.T) {
-	for _, s := range []string{"", "user0001@corp.example", "Alice@Cabinet.Example", "ÉLODIE@exemple.fr", "fr", "FR", "a\xffB", "İstanbul"} {
+	for _, s := range []string{"", "user0001@corp.example", "Alice@Cabinet.Example", "ÉLODIE@exemple.fr", "fr", "FR", "a\xffB", "İstanbul", "fR", "zz", "Z@", "[a", "{a", "`a", "a1", "é"} {
 		if got, want := LowerString([]byte(s)), strings.ToLower(s); got != want {
 			t.Errorf("LowerString(%q) = %q, want %q", s, got, want)
 		}
 		if got, want := UpperString([]byte(s)), strings.ToUpper(s); got != want {
 			t.Errorf("UpperString(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := CountryString([]byte(s)), strings.ToUpper(s); got != want {
+			t.Errorf("CountryString(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -20,7 +23,7 @@ func TestCase(t *testing.T) {
 func FuzzCase(f *testing.F) {
 	f.Add("Alice@Cabinet.Example")
 	f.Fuzz(func(t *testing.T, s string) {
-		if LowerString([]byte(s)) != strings.ToLower(s) || UpperString([]byte(s)) != strings.ToUpper(s) {
+		if LowerString([]byte(s)) != strings.ToLower(s) || UpperString([]byte(s)) != strings.ToUpper(s) || CountryString([]byte(s)) != strings.ToUpper(s) {
 			t.Fatalf("%q", s)
 		}
 	})

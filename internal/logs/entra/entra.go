@@ -203,7 +203,7 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 		User:          logs.LowerString(logs.StrBytes(s.userPrincipalName)),
 		IP:            logs.ParseIPBytes(logs.StrBytes(s.ipAddress)),
 		App:           logs.Str(s.appDisplayName),
-		Country:       logs.UpperString(country),
+		Country:       logs.CountryString(country),
 		FailureReason: st.failureReason,
 	}
 	category = strings.ToLower(logs.FirstNonEmpty(category, logs.Str(s.category), logs.Str(s.typ)))
@@ -340,18 +340,26 @@ func risk(s *signIn) *logs.Risk {
 	if agg := strings.ToLower(logs.Str(s.riskAggregated)); riskRank(agg) > riskRank(level) {
 		level = agg
 	}
-	var events []string
-	if len(s.riskEventsV2) > 2 {
-		logs.UnmarshalMaybeString(s.riskEventsV2, &events)
-	}
-	if len(events) == 0 && len(s.riskEvents) > 2 {
-		logs.UnmarshalMaybeString(s.riskEvents, &events)
+	events := stringList(s.riskEventsV2)
+	if len(events) == 0 {
+		events = stringList(s.riskEvents)
 	}
 	state := logs.Str(s.riskState)
 	if riskRank(level) == 0 && len(events) == 0 && (state == "" || strings.EqualFold(state, "none")) {
 		return nil
 	}
 	return &logs.Risk{Level: level, State: state, Events: events}
+}
+
+// stringList decodes a list of strings, maybe written as a string holding
+// JSON; nothing is allocated for an absent or empty one (most sign-ins).
+func stringList(raw []byte) []string {
+	if len(raw) <= 2 {
+		return nil
+	}
+	var l []string
+	logs.UnmarshalMaybeString(raw, &l)
+	return l
 }
 
 // riskRank orders Entra risk levels; none, hidden and unknownFutureValue rank 0.
@@ -375,11 +383,7 @@ var interrupts = map[int]bool{50074: true, 50076: true, 50079: true, 50140: true
 func classify(code int, s *signIn, st *status) (logs.Result, string) {
 	mfa := ""
 	detail := strings.ToLower(st.additionalDetails)
-	var steps []authDetail
-	if len(s.authDetails) > 2 {
-		logs.UnmarshalMaybeString(s.authDetails, &steps)
-	}
-	for _, d := range steps {
+	for _, d := range authDetails(s.authDetails) {
 		if d.AuthenticationMethod == "" || strings.EqualFold(d.AuthenticationMethod, "Password") {
 			continue
 		}
@@ -403,6 +407,17 @@ func classify(code int, s *signIn, st *status) (logs.Result, string) {
 		mfa = logs.MFAPassed
 	}
 	return verdict(code, detail, mfa)
+}
+
+// authDetails decodes authenticationDetails, allocating only when there
+// are some.
+func authDetails(raw []byte) []authDetail {
+	if len(raw) <= 2 {
+		return nil
+	}
+	var steps []authDetail
+	logs.UnmarshalMaybeString(raw, &steps)
+	return steps
 }
 
 // verdict is a sign-in's result from its Entra error code, and its second
