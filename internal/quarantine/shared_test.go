@@ -225,6 +225,18 @@ func TestOutageSpool(t *testing.T) {
 	if err := f.Bodies.InsertWithBody(ctx, stored, gz); err != nil {
 		t.Fatal(err)
 	}
+	// The node restarts (a crash, an upgrade) before the replay: what it
+	// spooled is found on its disk.
+	db1, err := store.Open(ctx, b.DSN, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db1.Close()
+	q1, err = quarantine.OpenWith(filepath.Join(dir1, "quarantine"), db1.Quarantine(),
+		quarantine.Options{Bodies: db1.Quarantine(), SpoolDir: filepath.Join(dir1, "spool"), MTA: db1.Gateway()})
+	if err != nil || q1.Spooled() != 6 {
+		t.Fatalf("restarted node: %v, %d spooled, want 6", err, q1.Spooled())
+	}
 	n, err := q1.ReplaySpool(ctx)
 	if err != nil || n != 6 || q1.Spooled() != 0 {
 		t.Fatalf("replay = %d, %v, %d left", n, err, q1.Spooled())

@@ -19,15 +19,7 @@ import (
 // added through one node applies to the next message scanned by the other
 // without a restart (LISTEN/NOTIFY; the delay is logged).
 func TestTwoNodesShareIndicators(t *testing.T) {
-	dsn := os.Getenv(storetest.EnvPostgres)
-	if dsn == "" {
-		msg := "needs PostgreSQL: set " + storetest.EnvPostgres + " (scripts/test.sh does)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dsn = storetest.PostgresSchema(t, dsn)
+	dsn := storetest.PostgresSchema(t, requirePostgres(t))
 	dir := t.TempDir()
 	bin := vigieBinary(t)
 	const token = "cluster-test-token"

@@ -16,7 +16,6 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/store"
-	"vigie.dev/vigie/internal/store/storetest"
 )
 
 // privatePostgres starts a PostgreSQL cluster of the test's own (the
@@ -25,13 +24,7 @@ import (
 // and restart it with its data.
 func privatePostgres(t *testing.T) (dsn string, stop, start func()) {
 	t.Helper()
-	if os.Getenv(storetest.EnvPostgres) == "" {
-		msg := "needs PostgreSQL: set " + storetest.EnvPostgres + " (scripts/test.sh does)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	requirePostgres(t)
 	if os.Geteuid() != 0 {
 		t.Skip("stopping a private PostgreSQL cluster runs pg_ctl as the postgres user: run as root (scripts/test.sh does)")
 	}
