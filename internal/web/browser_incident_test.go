@@ -10,12 +10,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"vigie.dev/vigie/internal/account"
-	"vigie.dev/vigie/internal/app/daemon"
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/scan"
@@ -32,28 +29,8 @@ import (
 // user who did it.
 func TestIncidentFollowUpInChromium(t *testing.T) {
 	requireBrowser(t)
-	sinkAddr, _ := startSink(t)
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Serve.Milter.Enabled, cfg.Serve.RBL.Enabled = false, false
-	cfg.Serve.Relay.Listen, cfg.Serve.HTTP.Listen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.Serve.Relay.Domains = []string{"example-hopital.fr"}
-	cfg.Serve.Relay.NextHop = sinkAddr
-	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: fakeAuth{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		d.Shutdown(ctx)
-	})
-	base := "http://" + d.HTTPAddr
+	d, base, acc := consoleDaemon(t, map[string]account.Role{"claire": account.Analyst})
 	ctx := context.Background()
-	acc := account.New(d.DB.Users(), account.Options{BcryptCost: 4})
-	if err := acc.Add(ctx, "claire", account.Analyst, "un mot de passe solide"); err != nil {
-		t.Fatal(err)
-	}
 
 	// The compromised account wrote to two people; a phish it received
 	// (an inbound copy naming it) must not make its sender a correspondent.
@@ -92,22 +69,9 @@ func TestIncidentFollowUpInChromium(t *testing.T) {
 	incURL := base + "/incidents/" + strconv.FormatInt(inc.ID, 10)
 
 	downloads := t.TempDir()
-	bctx := startChromium(t, ctx, 2*time.Minute)
-	chromedp.ListenTarget(bctx, func(ev any) {
-		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-			go chromedp.Run(bctx, page.HandleJavaScriptDialog(true))
-		}
-	})
-	run := func(what string, acts ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(bctx, acts...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	run("log in", browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllowAndName).WithDownloadPath(downloads).WithEventsEnabled(true),
-		chromedp.Navigate(base+"/"), chromedp.WaitVisible("#user", chromedp.ByID),
-		chromedp.SendKeys("#user", "claire", chromedp.ByID), chromedp.SendKeys("#password", "un mot de passe solide", chromedp.ByID),
-		chromedp.Click("#login", chromedp.ByID), chromedp.WaitVisible("#whoami", chromedp.ByID))
+	bs := newBrowserSession(t, base, 2*time.Minute)
+	run := bs.run
+	bs.login("claire", browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllowAndName).WithDownloadPath(downloads).WithEventsEnabled(true))
 
 	// Fiche 4.b: the account is filled in (the incident has one), the
 	// search finds the two people it wrote to and not the phish's sender.

@@ -7,14 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"vigie.dev/vigie/internal/account"
-	"vigie.dev/vigie/internal/app/daemon"
-	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/invoice/invoicetest"
 	"vigie.dev/vigie/internal/suppliers"
@@ -27,30 +23,8 @@ import (
 // register's trail and the console's audit trail with who and why.
 func TestSuppliersInChromium(t *testing.T) {
 	requireBrowser(t)
-	sinkAddr, _ := startSink(t)
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Serve.Milter.Enabled, cfg.Serve.RBL.Enabled = false, false
-	cfg.Serve.Relay.Listen, cfg.Serve.HTTP.Listen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.Serve.Relay.Domains = []string{"example-hopital.fr"}
-	cfg.Serve.Relay.NextHop = sinkAddr
-	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: fakeAuth{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		d.Shutdown(ctx)
-	})
-	base := "http://" + d.HTTPAddr
+	d, base, acc := consoleDaemon(t, map[string]account.Role{"claire": account.Analyst, "luc": account.Reader})
 	ctx := context.Background()
-	acc := account.New(d.DB.Users(), account.Options{BcryptCost: 4})
-	for name, role := range map[string]account.Role{"claire": account.Analyst, "luc": account.Reader} {
-		if err := acc.Add(ctx, name, role, "un mot de passe solide"); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// The accounting export knows one IBAN; the supplier's authenticated
 	// mail then brings another one.
 	old, changed := invoicetest.IBAN("FR", "99999000010000000000001"), invoicetest.IBAN("FR", "99999000020000000000002")
@@ -79,24 +53,8 @@ func TestSuppliersInChromium(t *testing.T) {
 		return b.Status
 	}
 
-	bctx := startChromium(t, ctx, 2*time.Minute)
-	chromedp.ListenTarget(bctx, func(ev any) {
-		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-			go chromedp.Run(bctx, page.HandleJavaScriptDialog(true))
-		}
-	})
-	run := func(what string, acts ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(bctx, acts...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	login := func(user string) {
-		t.Helper()
-		run("log in "+user, network.ClearBrowserCookies(), chromedp.Navigate(base+"/login"), chromedp.WaitVisible("#user", chromedp.ByID),
-			chromedp.SendKeys("#user", user, chromedp.ByID), chromedp.SendKeys("#password", "un mot de passe solide", chromedp.ByID),
-			chromedp.Click("#login", chromedp.ByID), chromedp.WaitVisible("#whoami", chromedp.ByID))
-	}
+	bs := newBrowserSession(t, base, 2*time.Minute)
+	run, login := bs.run, func(user string) { bs.login(user) }
 	// postConfirm sends the page's confirm form with the reason given, as
 	// a script would, and returns the HTTP status.
 	postConfirm := func(reason string) int {

@@ -138,6 +138,7 @@ var consoleStrings = map[string]map[string]string{
 		"sup.confirm":              "Confirmer",
 		"sup.confirm.ask":          "Confirmer cet IBAN ? Vigie ne signalera plus les factures qui le portent.",
 		"done.iban-confirmed":      "IBAN confirmé (inscrit au journal du registre avec votre nom et le motif).",
+		"inc.measure":              "mesure",
 	},
 	"en": {
 		"err.bad":                  "Request refused: %s",
@@ -272,6 +273,7 @@ var consoleStrings = map[string]map[string]string{
 		"sup.confirm":              "Confirm",
 		"sup.confirm.ask":          "Confirm this IBAN? Vigie will no longer flag invoices carrying it.",
 		"done.iban-confirmed":      "IBAN confirmed (written in the register's trail with your name and the reason).",
+		"inc.measure":              "measure",
 	},
 }
 

@@ -91,7 +91,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{relay: &fakeRelay{}, db: db}
 	f.s, err = New(Options{Requests: db.Releases(), Audits: db.PostureRuns(), Accounts: acc, Quarantine: q, Release: f.relay, Trace: tl, Indicators: iocs,
-		Incidents: inc, Tokens: []string{"s3cret-token"}})
+		Incidents: inc, Suppliers: db.Suppliers(), Tokens: []string{"s3cret-token"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestPagesRender(t *testing.T) {
 	c, _ := f.session(t, "alice")
 	pages := []string{"/", "/?period=7d", "/quarantine", "/quarantine?all=1&signal=IOC_BLOCK_DOMAIN&min_score=1", "/quarantine/" + f.qid,
 		"/trace?since=7d", "/indicators", "/incidents", "/incidents?status=all", "/incidents/" + itoa(f.incID), "/audit", "/login",
-		"/quarantine/requests", "/quarantine?q=facture&state=all&since=7d", "/account", "/posture"}
+		"/quarantine/requests", "/quarantine?q=facture&state=all&since=7d", "/account", "/posture", "/suppliers"}
 	for _, l := range []string{"fr", "en"} {
 		for _, p := range pages {
 			r := httptest.NewRequest("GET", p, nil)

@@ -48,14 +48,7 @@ func TestChangedIBANThroughTheRelay(t *testing.T) {
 	}, dmarcAuth{})
 	old := invoicetest.IBAN("FR", "99999000010000000000001")
 	changed := invoicetest.IBAN("FR", "99999000020000000000002")
-	siret := invoicetest.SIRET(invoicetest.SIREN("90000001"), "0001")
-	rows, err := suppliers.ParseCSV(strings.NewReader("Fournisseur;SIRET;IBAN;Domaine\nPapeterie Fictive SARL;" + siret + ";" + old + ";papeterie-fictive.test\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&suppliers.Register{Store: v.DB.Suppliers()}).Import(context.Background(), rows, "export.csv", "compta"); err != nil {
-		t.Fatal(err)
-	}
+	importSupplier(t, v, old)
 	eml := filepath.Join(t.TempDir(), "facture.eml")
 	os.WriteFile(eml, []byte(strings.ReplaceAll(`From: Papeterie Fictive <factures@papeterie-fictive.test>
 To: bob@example.test
