@@ -18,11 +18,13 @@ import (
 // the model fails as with a server out of reach.
 type unreachable struct {
 	bayes.Repository
-	down atomic.Bool
+	down    atomic.Bool
+	refused atomic.Int64 // reads refused while down
 }
 
 func (u *unreachable) State(ctx context.Context) (bayes.StoreState, error) {
 	if u.down.Load() {
+		u.refused.Add(1)
 		return bayes.StoreState{}, dberr.ErrUnavailable
 	}
 	return u.Repository.State(ctx)
@@ -64,7 +66,7 @@ func TestLiveModelOutlivesTheDatabase(t *testing.T) {
 	tokens := live.Stats().Tokens
 
 	repo.down.Store(true)
-	time.Sleep(200 * time.Millisecond) // ten resyncs fail meanwhile
+	waitFor(t, "ten resyncs refused", func() bool { return repo.refused.Load() >= 10 })
 	if s := live.Stats(); !s.Votes || s.Err != nil || s.Tokens != tokens {
 		t.Errorf("running node with the database down: %+v, want the last model in use", s)
 	}
@@ -79,8 +81,11 @@ func TestLiveModelOutlivesTheDatabase(t *testing.T) {
 		return !restarted.FromSnapshot() && restarted.Stats().Ham == 11
 	})
 
-	os.WriteFile(snap, []byte("VIGIEBAYES\x00\x01 truncated"), 0o600)
+	// A snapshot file of its own: the running nodes rewrite theirs.
+	torn := filepath.Join(t.TempDir(), "torn.snapshot")
+	os.WriteFile(torn, []byte("VIGIEBAYES\x00\x01 truncated"), 0o600)
 	repo.down.Store(true)
+	o.Snapshot = torn
 	if s := bayes.Start(ctx, repo, o).Stats(); s.Votes || s.Err == nil {
 		t.Errorf("started on a torn snapshot with the database down: %+v, want the classifier off", s)
 	}

@@ -45,8 +45,8 @@ func startServer(t *testing.T, s *Server) string {
 			if err != nil {
 				t.Errorf("Serve: %v", err)
 			}
-		case <-time.After(5 * time.Second):
-			t.Error("Serve did not return after shutdown")
+		case <-time.After(30 * time.Second):
+			t.Error("Serve did not return within 30 s of shutdown")
 		}
 	})
 	return pc.LocalAddr().String()

@@ -28,11 +28,16 @@ type watcher struct {
 	mu      sync.Mutex
 	subs    map[string]map[chan struct{}]struct{}
 	started bool
+
+	ready     chan struct{} // closed once other processes' writes are seen
+	readyOnce sync.Once
 }
 
 func newWatcher(db *DB, ctx context.Context) *watcher {
-	return &watcher{db: db, ctx: ctx, subs: map[string]map[chan struct{}]struct{}{}}
+	return &watcher{db: db, ctx: ctx, subs: map[string]map[chan struct{}]struct{}{}, ready: make(chan struct{})}
 }
+
+func (w *watcher) markReady() { w.readyOnce.Do(func() { close(w.ready) }) }
 
 // Watch returns a channel that receives a value after data behind channel
 // ("indicators") changes, in this process or any other sharing the
@@ -42,6 +47,14 @@ func newWatcher(db *DB, ctx context.Context) *watcher {
 func (db *DB) Watch(ctx context.Context, channel string) <-chan struct{} {
 	return db.watch.subscribe(ctx, channel)
 }
+
+// WatchReady returns a channel closed once the watchers of db are told of
+// writes made by other processes: on SQLite when the revision baseline is
+// read (normally within Watch), on PostgreSQL when LISTEN is in place. A
+// write committed before that may be missed by a watcher, as at any
+// reconnection, and watchers re-read on their next notice. It is never
+// closed before the first Watch.
+func (db *DB) WatchReady() <-chan struct{} { return db.watch.ready }
 
 func (w *watcher) subscribe(ctx context.Context, channel string) <-chan struct{} {
 	c := make(chan struct{}, 1)
@@ -62,7 +75,9 @@ func (w *watcher) subscribe(ctx context.Context, channel string) <-chan struct{}
 		// read later by the goroutine would swallow it).
 		var last map[string]int64
 		if w.db.dialect != Postgres {
-			last = w.revisions()
+			if last = w.revisions(); last != nil {
+				w.markReady()
+			}
 		}
 		w.db.bg.Add(1)
 		go func() {
@@ -159,6 +174,9 @@ func (w *watcher) poll(last map[string]int64) {
 				last[ch] = rev
 			}
 			err = rows.Close()
+			if err == nil && first {
+				w.markReady()
+			}
 			first = false
 		}
 		if err != nil && w.ctx.Err() == nil {
@@ -215,6 +233,7 @@ func (w *watcher) listenOnce(up func()) error {
 	}
 	up()
 	w.broadcastAll() // anything may have changed while we were not listening
+	w.markReady()    // after the broadcast: a watcher that drains once ready sees only later writes
 	for {
 		n, err := conn.WaitForNotification(w.ctx)
 		if err != nil {

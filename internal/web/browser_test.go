@@ -253,9 +253,13 @@ func TestConsoleInChromium(t *testing.T) {
 	mu.Lock()
 	requests = nil
 	mu.Unlock()
+	// The page's load event waits for its frames (HTML's "delay the load
+	// event"): once the document is complete, the body frame has loaded and
+	// made every request its content would.
 	var reasons, title string
 	run("message page", chromedp.Navigate(base+"/quarantine/"+phishID), chromedp.WaitVisible("#body-html", chromedp.ByID),
-		chromedp.Sleep(1500*time.Millisecond), chromedp.Text("#reasons", &reasons, chromedp.ByID), chromedp.Title(&title), shot("message"),
+		chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingInterval(50*time.Millisecond)),
+		chromedp.Text("#reasons", &reasons, chromedp.ByID), chromedp.Title(&title), shot("message"),
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			// The full-page capture leaves out-of-process (sandboxed) frames
 			// blank; an element capture shows the rendered body.

@@ -75,13 +75,13 @@ func run(t *testing.T, q *Queue) func() {
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for i := 0; i < 200; i++ {
-		if cond() {
-			return
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 const msg = "From: a@partner.test\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nbody\r\n"

@@ -264,7 +264,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out waiting for the indicator matcher to sync")
