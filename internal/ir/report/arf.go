@@ -22,6 +22,9 @@ type ARFOptions struct {
 	To           string // the provider's abuse address
 	ReportingMTA string // our gateway's host name
 	UserAgent    string // "": "Vigie/1"
+	// Lang "en" writes the explanation in English only; by default it is
+	// in French, then English (an abuse desk may be anywhere).
+	Lang string
 	Now          time.Time
 }
 
@@ -67,7 +70,11 @@ func ARF(w io.Writer, c incident.Case, original []byte, evidenceSum string, o AR
 	h("From", o.From)
 	h("To", o.To)
 	h("Date", o.Now.Format(time.RFC1123Z))
-	h("Subject", mime.QEncoding.Encode("utf-8", fmt.Sprintf("Signalement d'abus / Abuse report: %s", oneLine(subject))))
+	prefix := "Signalement d'abus / Abuse report: "
+	if o.Lang == "en" {
+		prefix = "Abuse report: "
+	}
+	h("Subject", mime.QEncoding.Encode("utf-8", prefix+oneLine(subject)))
 	h("Message-ID", fmt.Sprintf("<arf-%d-%s@%s>", c.Incident.ID, hex.EncodeToString(sum[12:20]), hostOr(o.ReportingMTA)))
 	h("MIME-Version", "1.0")
 	h("Content-Type", fmt.Sprintf("multipart/report; report-type=feedback-report; boundary=%q", boundary))
@@ -76,9 +83,11 @@ func ARF(w io.Writer, c incident.Case, original []byte, evidenceSum string, o AR
 	// Part 1: for the human at the abuse desk.
 	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", boundary)
 	var text strings.Builder
-	fmt.Fprintf(&text, "Bonjour,\n\nLe message ci-joint, reçu par notre organisation, fait partie d'une campagne d'hameçonnage "+
-		"(incident %d). Il semble émis depuis votre réseau ou votre service. Merci de faire cesser ces envois et de "+
-		"désactiver les contenus frauduleux.\n\n", c.Incident.ID)
+	if o.Lang != "en" {
+		fmt.Fprintf(&text, "Bonjour,\n\nLe message ci-joint, reçu par notre organisation, fait partie d'une campagne d'hameçonnage "+
+			"(incident %d). Il semble émis depuis votre réseau ou votre service. Merci de faire cesser ces envois et de "+
+			"désactiver les contenus frauduleux.\n\n", c.Incident.ID)
+	}
 	fmt.Fprintf(&text, "Hello,\n\nThe attached message, received by our organisation, belongs to a phishing campaign "+
 		"(incident %d). It appears to come from your network or service. Please stop these messages and take the "+
 		"fraudulent content down.\n\n", c.Incident.ID)

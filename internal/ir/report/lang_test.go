@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"mime"
 	"strings"
 	"testing"
 
@@ -125,6 +126,51 @@ func TestPassageInEnglish(t *testing.T) {
 		for _, s := range want {
 			if !strings.Contains(string(doc.Data), s) {
 				t.Errorf("lang %q lacks %q:\n%s", lang, s, doc.Data)
+			}
+		}
+	}
+}
+
+// TestAbuseReportsAndSharingInEnglish: the abuse reports explain in
+// French then English by default (an abuse desk may be anywhere), in
+// English only with Lang "en"; the shared events' comments follow Lang.
+func TestAbuseReportsAndSharingInEnglish(t *testing.T) {
+	c, svc := watchedCase(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		format, lang string
+		want, not    []string
+	}{
+		{"arf", "", []string{"Subject: Signalement d'abus / Abuse report: ", "Le message ci-joint", "Hello,"}, nil},
+		{"arf", "en", []string{"Subject: Abuse report: ", "Hello,"}, []string{"Le message ci-joint", "Signalement"}},
+		{"xarf", "", []string{"Message d'hameçonnage signalé"}, nil},
+		{"xarf", "en", []string{`"reported phishing message, full headers"`}, []string{"hameçonnage"}},
+		{"misp", "", []string{"surveillé, ne pas bloquer sans vérification"}, nil},
+		{"misp", "en", []string{"watched, do not block without checking"}, []string{"surveillé"}},
+		{"stix", "en", []string{`"Incident 1: `}, []string{`"Incident 1 : `}},
+	} {
+		doc, err := svc.Report(ctx, c.Incident.ID, incident.ReportRequest{Format: tc.format, Lang: tc.lang, By: "alice",
+			From: "abuse@example-hopital.fr", To: "abuse@hosting.example", Org: "Hôpital exemple"})
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.format, tc.lang, err)
+		}
+		s := string(doc.Data)
+		if tc.format == "arf" { // the explanation is quoted-printable
+			s = strings.NewReplacer("=\r\n", "", "=C3=A7", "ç", "=C3=A9", "é").Replace(s)
+			if i := strings.Index(s, "Subject: "); i >= 0 {
+				line, _, _ := strings.Cut(s[i+len("Subject: "):], "\r\n")
+				subject, _ := new(mime.WordDecoder).DecodeHeader(line)
+				s += "\nSubject: " + subject
+			}
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(s, w) {
+				t.Errorf("%s %q lacks %q", tc.format, tc.lang, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(s, w) {
+				t.Errorf("%s %q contains %q", tc.format, tc.lang, w)
 			}
 		}
 	}

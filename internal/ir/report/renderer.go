@@ -86,23 +86,23 @@ func (rd Renderer) Render(in incident.ReportInput) (incident.Document, error) {
 		if from == "" {
 			from = in.Profile.Email
 		}
-		err = ARF(&b, c, m.Raw, m.Record.SHA256, ARFOptions{From: from, To: r.To, ReportingMTA: r.ReportingMTA, Now: now})
+		err = ARF(&b, c, m.Raw, m.Record.SHA256, ARFOptions{From: from, To: r.To, ReportingMTA: r.ReportingMTA, Now: now, Lang: r.Lang})
 		doc.Recipient = r.To
 	case "xarf":
 		contact := r.From
 		if contact == "" {
 			contact = in.Profile.Email
 		}
-		err = XARF(&b, c, in.Messages, XARFOptions{Org: r.Org, Contact: contact, URL: r.Indicator, Now: now})
+		err = XARF(&b, c, in.Messages, XARFOptions{Org: r.Org, Contact: contact, URL: r.Indicator, Now: now, Lang: r.Lang})
 		doc.Recipient = r.To
 	case "signal-spam":
 		err = SignalSpam(&b, in.Messages)
 	case "phishtank":
 		err = PhishTank(&b, c, r.Target)
 	case "misp":
-		err = MISP(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude})
+		err = MISP(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude, Lang: r.Lang})
 	case "stix":
-		err = STIX(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude})
+		err = STIX(&b, c, ShareOptions{Org: r.Org, TLP: r.TLP, Exclude: rd.Exclude, Lang: r.Lang})
 	default:
 		return doc, fmt.Errorf("report: unknown format %q", r.Format)
 	}

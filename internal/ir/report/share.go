@@ -37,6 +37,8 @@ type ShareOptions struct {
 	// the indicator store's guard refuses or calls shared infrastructure
 	// (the same filter as extraction; bridge.Indicators.Exclude).
 	Exclude func(kind, value string) bool
+	// Lang "en" writes the comments for people in English (default French).
+	Lang string
 }
 
 func (o *ShareOptions) parse() (TLP, error) {
@@ -198,7 +200,7 @@ func MISP(w io.Writer, c incident.Case, o ShareOptions) error {
 		_, mod := modified(ind, c.Incident.OpenedAt)
 		comment := ind.Origin
 		if watched(ind) {
-			comment += " (surveillé, ne pas bloquer sans vérification)"
+			comment += pickLang(o.Lang, " (surveillé, ne pas bloquer sans vérification)", " (watched, do not block without checking)")
 		}
 		ev.Attribute = append(ev.Attribute, mispAttribute{
 			ID: strconv.FormatInt(max(ind.ID, 0), 10), UUID: stableUUID("misp-attr", ev.UUID, ind.Kind, ind.Value).String(),
@@ -275,7 +277,7 @@ func STIX(w io.Writer, c incident.Case, o ShareOptions) error {
 			"type": "report", "spec_version": "2.1",
 			"id":      "report--" + stableUUID("stix-report", o.Org, incID).String(),
 			"created": stixTime(c.Incident.OpenedAt), "modified": stixTime(mod), "created_by_ref": idn,
-			"name":         fmt.Sprintf("Incident %d : %s", c.Incident.ID, oneLine(c.Incident.Title)),
+			"name":         fmt.Sprintf(pickLang(o.Lang, "Incident %d : %s", "Incident %d: %s"), c.Incident.ID, oneLine(c.Incident.Title)),
 			"report_types": []string{"campaign", "indicator"},
 			"published":    stixTime(mod), "object_refs": refs,
 			"object_marking_refs": []string{marking},

@@ -17,6 +17,7 @@ type XARFOptions struct {
 	Org     string // the reporting organisation
 	Contact string // its abuse mailbox (an e-mail address)
 	URL     string // the phishing URL to report ("": the first one of the case)
+	Lang    string // "en": the evidence described in English only (default: French, then English)
 	Now     time.Time
 }
 
@@ -61,7 +62,7 @@ func XARF(w io.Writer, c incident.Case, msgs []incident.ReportedMessage, o XARFO
 		}
 		evidence = append(evidence, map[string]any{
 			"content_type": "message/rfc822",
-			"description":  "Message d'hameçonnage signalé, en-têtes complets / reported phishing message, full headers",
+			"description":  pickLang(o.Lang, "Message d'hameçonnage signalé, en-têtes complets / reported phishing message, full headers", "reported phishing message, full headers"),
 			"payload":      base64.StdEncoding.EncodeToString(m.Raw),
 			"hash":         "sha256:" + m.Record.SHA256,
 		})
