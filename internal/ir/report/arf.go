@@ -25,7 +25,7 @@ type ARFOptions struct {
 	// Lang "en" writes the explanation in English only; by default it is
 	// in French, then English (an abuse desk may be anywhere).
 	Lang string
-	Now          time.Time
+	Now  time.Time
 }
 
 // ARF writes an abuse report in the Abuse Reporting Format (RFC 5965): a
