@@ -1,10 +1,15 @@
 // Package report turns an incident case into the documents incident
-// response hands out: the incident report (Markdown, and a self-contained
-// HTML page) for management and the CERT, the declarations checklist with
-// its deadlines, an ARF abuse report (RFC 5965) for the sending provider,
-// MISP and STIX 2.1 exports to share the indicators, and the French
-// warning sent to the users who received the campaign. Every function is a
-// pure rendering of an incident.Case at a given time.
+// response hands out (Renderer.Formats lists them): the incident report
+// (Markdown, and a self-contained HTML page) for management and the CERT,
+// the declarations checklist with its deadlines, the pre-filled CERT Santé
+// / ARS report and the contacts annex, the warnings to the campaign's
+// recipients and to a compromised account's correspondents, the alert to
+// accounting, abuse reports for the sending provider (ARF, RFC 5965, and
+// X-ARF), the messages for Signal Spam and the URLs for PhishTank, and
+// MISP and STIX 2.1 exports to share the indicators. The documents written
+// for people are in French, or in English on request. Every function is a
+// pure rendering of an incident.Case at a given time; package incident's
+// Service calls the Renderer and journals what it produced.
 package report
 
 import (
