@@ -151,13 +151,7 @@ func (c *incidentCmd) purge(ctx context.Context, svc *incident.Service, id int64
 			len(targets), len(boxes), q)
 	}
 	rep := r.Purge(ctx, mailbox.PurgeRequest{Incident: id, Targets: targets, Verify: c.verifier(ctx, svc, id), DryRun: dry, By: c.author()})
-	if !dry {
-		status, note := incident.Done, fmt.Sprintf("purge %s : %d copie(s) déplacée(s), %d déjà en quarantaine", rep.Run, rep.Moved, rep.Already)
-		if rep.Failed > 0 || rep.NotFound > 0 {
-			status, note = incident.InProgress, note+fmt.Sprintf(", %d introuvable(s), %d boîte(s) non traitée(s)", rep.NotFound, rep.Failed)
-		}
-		c.checkItems(ctx, svc, id, []string{"C.9"}, status, note)
-	}
+	c.checkItems(ctx, svc, id, mailbox.PurgeChecklist(rep))
 	if format == "json" {
 		return writeJSON(stdout, rep)
 	}
@@ -177,13 +171,15 @@ func (c *incidentCmd) verifier(ctx context.Context, svc *incident.Service, id in
 	return mailbox.ContentVerifier(cs.Indicators)
 }
 
-// checkItems sets the status of the checklist items the incident has
-// among ids (a playbook's items differ by incident type).
-func (c *incidentCmd) checkItems(ctx context.Context, svc *incident.Service, id int64, ids []string, status incident.ItemStatus, note string) {
-	for _, item := range ids {
-		_, err := svc.Check(ctx, id, item, incident.ItemChange{Status: &status, Note: &note}, c.author())
-		if err != nil && !errors.Is(err, incident.ErrNotFound) {
-			fmt.Fprintf(c.stderr, "vigie: %s %s : %v\n", c.t("action", "item"), item, incident.Message(err, c.lang))
+// checkItems marks what an operation did in the incident's checklist,
+// for the items the incident's playbook has (they differ by incident type).
+func (c *incidentCmd) checkItems(ctx context.Context, svc *incident.Service, id int64, marks []mailbox.Checklist) {
+	for _, m := range marks {
+		for _, item := range m.Items {
+			_, err := svc.Check(ctx, id, item, incident.ItemChange{Status: &m.Status, Note: &m.Note}, c.author())
+			if err != nil && !errors.Is(err, incident.ErrNotFound) {
+				fmt.Fprintf(c.stderr, "vigie: %s %s : %v\n", c.t("action", "item"), item, incident.Message(err, c.lang))
+			}
 		}
 	}
 }
@@ -238,9 +234,7 @@ func runMailboxRestore(ctx context.Context, c *incidentCmd, args []string, stdou
 	if err != nil {
 		return err
 	}
-	if !*dry && rep.Moved > 0 {
-		c.checkItems(ctx, svc, id, []string{"C.9"}, incident.InProgress, fmt.Sprintf("restauration %s : %d copie(s) remise(s) en place", rep.Run, rep.Moved))
-	}
+	c.checkItems(ctx, svc, id, mailbox.RestoreChecklist(rep))
 	if *format == "json" {
 		return writeJSON(stdout, rep)
 	}

@@ -13,7 +13,6 @@ import (
 	"vigie.dev/vigie/internal/ir/incident"
 	"vigie.dev/vigie/internal/ir/journal"
 	"vigie.dev/vigie/internal/mailbox"
-	"vigie.dev/vigie/internal/mailbox/secrets"
 )
 
 func runMailboxAudit(ctx context.Context, c *incidentCmd, args []string, stdout io.Writer) error {
@@ -71,15 +70,11 @@ func runMailboxAudit(ctx context.Context, c *incidentCmd, args []string, stdout 
 		}
 	}
 	if id != 0 {
-		text := fmt.Sprintf("Audit des règles, transferts et délégations de %d boîte(s) : %d constat(s) restant(s), %d boîte(s) non lue(s).", len(res), findings, failed)
-		if _, err := svc.Log(ctx, id, journal.Draft{Author: c.author(), Kind: journal.Finding, Accounts: users, Text: text}); err != nil {
+		d, marks := mailbox.AuditRecord(res, c.author())
+		if _, err := svc.Log(ctx, id, d); err != nil {
 			return err
 		}
-		status := incident.Done
-		if findings > 0 || failed > 0 {
-			status = incident.InProgress
-		}
-		c.checkItems(ctx, svc, id, []string{"2.a", "R.1"}, status, text)
+		c.checkItems(ctx, svc, id, marks)
 	}
 	if *format == "json" {
 		return writeJSON(stdout, res)
@@ -182,35 +177,13 @@ func runMailboxSweep(ctx context.Context, c *incidentCmd, args []string, stdout 
 		return err
 	}
 	if id != 0 {
-		c.recordSweep(ctx, svc, id, rep)
+		c.checkItems(ctx, svc, id, rep.Checklist())
 	}
 	if *format == "json" {
 		return writeJSON(stdout, rep)
 	}
 	c.writeSweep(stdout, rep)
 	return nil
-}
-
-// recordSweep sets 6.a (and 6.b, C.7 when secrets or sensitive files
-// turned up) in the incident's checklist.
-func (c *incidentCmd) recordSweep(ctx context.Context, svc *incident.Service, id int64, rep mailbox.SweepReport) {
-	secretsFound := 0
-	for _, it := range rep.Items {
-		if strings.HasPrefix(it.Signal, "SWEEP_SECRET_") || it.Signal == secrets.SensitiveFile || it.Signal == secrets.QRCode {
-			secretsFound++
-		}
-	}
-	note := fmt.Sprintf("examen de %s depuis le %s : %d constat(s), main courante n° %d", rep.User, journal.FormatTime(rep.Since), len(rep.Items), rep.Journal)
-	status := incident.Done
-	if len(rep.Items) > 0 || len(rep.Errors) > 0 || rep.Truncated {
-		status = incident.InProgress
-	}
-	c.checkItems(ctx, svc, id, []string{"6.a"}, status, note)
-	s := incident.Done
-	if secretsFound > 0 {
-		s = incident.InProgress
-	}
-	c.checkItems(ctx, svc, id, []string{"6.b", "C.7"}, s, fmt.Sprintf("%s ; %d secret(s) ou fichier(s) sensible(s) à changer", note, secretsFound))
 }
 
 func (c *incidentCmd) writeSweep(w io.Writer, rep mailbox.SweepReport) {

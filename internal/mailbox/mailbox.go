@@ -11,7 +11,10 @@
 // (internal/mailbox/gmail). Nothing here ever deletes a message or a rule:
 // messages are moved, rules disabled, and every change is written to the
 // incident's journal with the mailbox and the message's hash, and to a
-// ledger from which it is undone.
+// ledger from which it is undone. What each operation carries out of the
+// playbook checklist, and the note saying so, is decided here too
+// (PurgeChecklist, RestoreChecklist, AuditRecord, SweepReport.Checklist):
+// the front ends only hand it to the incident service.
 package mailbox
 
 import (
