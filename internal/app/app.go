@@ -34,6 +34,7 @@ import (
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
 	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/weights"
 )
 
 // Options say what the configuration does not.
@@ -251,6 +252,10 @@ func (a *App) Classifier(ctx context.Context) *bayes.Live {
 	}
 	return bayes.Start(ctx, a.DB.Bayes(), o)
 }
+
+// LearnedWeights are the learned models saved in the store, which nodes
+// with policy.learned: store score with.
+func (a *App) LearnedWeights() weights.Repository { return a.DB.Weights() }
 
 // Suppliers is the supplier register's storage.
 func (a *App) Suppliers() suppliers.Repository { return a.DB.Suppliers() }

@@ -147,41 +147,60 @@ type PolicyCfg struct {
 	// thresholds come from: "" for the model embedded in Vigie, the path
 	// of a file written by `vigie learn weights`, or "off" for the
 	// catalogue's expert weights and 5/7/15. Weights and thresholds set in
-	// this section always win over the model.
+	// this section always win over the model. "store": the model saved
+	// in the database, shared by every node (LearnedFromStore).
 	Learned string `yaml:"learned"`
+	// explicit are the thresholds the file sets itself.
+	explicit policyExplicit
 }
 
 // expertThresholds are the thresholds without a learned model.
 var expertThresholds = weights.Thresholds{Tag: 5, Quarantine: 7, Reject: 15}
 
 // learn applies the learned model named by p.Learned, keeping the
-// thresholds the file set explicitly.
+// thresholds the file set explicitly. "store" starts from the embedded
+// model until the gateway reads the database's (UseModel).
 func (p *PolicyCfg) learn(explicit policyExplicit) error {
-	t, w := expertThresholds, map[string]float64(nil)
-	if p.Learned != "off" {
-		var m *weights.Model
-		var err error
-		if p.Learned == "" {
-			m, err = weights.Embedded()
-		} else {
-			m, err = weights.Load(p.Learned)
-		}
-		if err != nil {
-			return fmt.Errorf("policy.learned: %w", err)
-		}
-		t, w = m.Thresholds, m.Weights
+	p.explicit = explicit
+	if p.Learned == "off" {
+		p.use(expertThresholds, nil)
+		return nil
 	}
+	var m *weights.Model
+	var err error
+	if p.Learned == "" || p.Learned == LearnedFromStore {
+		m, err = weights.Embedded()
+	} else {
+		m, err = weights.Load(p.Learned)
+	}
+	if err != nil {
+		return fmt.Errorf("policy.learned: %w", err)
+	}
+	p.UseModel(m)
+	return nil
+}
+
+// LearnedFromStore as policy.learned takes the weights and thresholds
+// from the model saved in the database (`vigie learn weights --save`), so
+// that every node of several scores alike and a new model reaches them
+// without a restart (docs/cluster.md).
+const LearnedFromStore = "store"
+
+// UseModel applies a learned model's weights and the thresholds the
+// configuration file does not set itself.
+func (p *PolicyCfg) UseModel(m *weights.Model) { p.use(m.Thresholds, m.Weights) }
+
+func (p *PolicyCfg) use(t weights.Thresholds, w map[string]float64) {
 	p.Policy.Learned = w
-	if explicit.Tag == nil {
+	if p.explicit.Tag == nil {
 		p.TagAt = t.Tag
 	}
-	if explicit.Quarantine == nil {
+	if p.explicit.Quarantine == nil {
 		p.QuarantineAt = t.Quarantine
 	}
-	if explicit.Reject == nil {
+	if p.explicit.Reject == nil {
 		p.RejectAt = t.Reject
 	}
-	return nil
 }
 
 // policyExplicit tells which thresholds a configuration file sets itself.

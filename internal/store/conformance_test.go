@@ -15,6 +15,7 @@ import (
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
 	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/weights"
 )
 
 // The conformance suite: each domain's repository interface, as the
@@ -138,6 +139,37 @@ func TestConformanceQuarantineBodies(t *testing.T) {
 		}
 		if err := repo.MarkDeleted(ctx, "b1", "bob", at); !errors.Is(err, dberr.ErrNotFound) {
 			t.Errorf("second delete: %v, want dberr.ErrNotFound", err)
+		}
+	})
+}
+
+// weights.Repository: the latest model saved is the current one, and
+// saving it is a change notice.
+func TestConformanceLearnedWeights(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ string, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var repo weights.Repository = db.Weights()
+		if raw, id, err := repo.CurrentModel(ctx); err != nil || id != 0 || raw != nil {
+			t.Errorf("CurrentModel of an empty store = %q, %d, %v", raw, id, err)
+		}
+		notices := repo.Watch(ctx)
+		at := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+		first, err := repo.SaveModel(ctx, []byte("version: 1\n# a\n"), "alice", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := repo.SaveModel(ctx, []byte("version: 1\n# b\n"), "bob", at)
+		if err != nil || second <= first {
+			t.Fatalf("second save: %d, %v (first %d)", second, err, first)
+		}
+		if raw, id, err := repo.CurrentModel(ctx); err != nil || id != second || string(raw) != "version: 1\n# b\n" {
+			t.Errorf("CurrentModel = %q, %d, %v; want the second", raw, id, err)
+		}
+		select {
+		case <-notices:
+		case <-time.After(30 * time.Second):
+			t.Error("no change notice after a save")
 		}
 	})
 }

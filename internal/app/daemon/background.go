@@ -39,6 +39,7 @@ func (d *Daemon) purgeLoop(ctx context.Context) {
 }
 
 func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
+	cfg = d.withLearned(cfg)
 	if d.suppliers == nil {
 		d.suppliers = &suppliers.Cache{Store: d.App.Suppliers(), Log: d.log}
 	}

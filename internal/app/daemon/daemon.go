@@ -73,6 +73,7 @@ type Daemon struct {
 	MilterAddr, RelayAddr, HTTPAddr, RBLAddr string
 
 	cfg     config.Config
+	learned learned
 	o       Options
 	log     *slog.Logger
 	online  scan.Authenticator
@@ -135,9 +136,21 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		a.Checker.Logger = log
 		d.online = a
 	}
+	var learnedNotices <-chan struct{}
+	if cfg.Policy.Learned == config.LearnedFromStore {
+		learnedNotices = d.App.LearnedWeights().Watch(bg)
+		d.loadLearned(ctx)
+	}
 	sc, err := d.build(&cfg)
 	if err != nil {
 		return nil, err
+	}
+	if learnedNotices != nil {
+		d.bg.Add(1)
+		go func() {
+			defer d.bg.Done()
+			d.followLearned(bg, learnedNotices)
+		}()
 	}
 	if d.Quarantine, err = d.App.Quarantine(); err != nil {
 		return nil, err
@@ -264,6 +277,9 @@ func (d *Daemon) Health(ctx context.Context) string {
 	}
 	if d.Matcher != nil && d.Matcher.FromSnapshot() {
 		parts = append(parts, "indicators from the local snapshot")
+	}
+	if d.LearnedFromCopy() {
+		parts = append(parts, "learned weights from the local copy")
 	}
 	if d.Bayes != nil && d.Bayes.FromSnapshot() {
 		parts = append(parts, "classifier from the local snapshot")
