@@ -9,11 +9,13 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
-		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "..."} {
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -36,6 +38,12 @@ func FuzzParse(f *testing.F) {
 		}
 		if digitsAndDots(s) != allDigits(strings.ReplaceAll(s, ".", "")) || defanged(s) != strings.ContainsAny(s, "[({xX") {
 			t.Fatalf("digitsAndDots or defanged(%q)", s)
+		}
+		if k, err := guessKind(s); true {
+			rk, rerr := guessKindReference(s)
+			if k != rk || (err == nil) != (rerr == nil) || err != nil && err.Error() != rerr.Error() {
+				t.Fatalf("guessKind(%q) = %s, %v; the reference says %s, %v", s, k, err, rk, rerr)
+			}
 		}
 		k, v, err := Guess(s)
 		if err != nil {
@@ -135,4 +143,39 @@ func FuzzMatch(f *testing.F) {
 		m.LookupDomain(host)
 		m.LookupURLHash(email)
 	})
+}
+
+// guessKindReference is guessKind as written before its shortcuts (no
+// lower-casing or splitting of every value, the public suffix list asked
+// only when the name's shape does not settle it): they must not change a
+// verdict.
+func guessKindReference(v string) (Kind, error) {
+	switch {
+	case v == "":
+		return "", errEmpty
+	case strings.Contains(v, "://"):
+		return KindURL, nil
+	case strings.HasPrefix(strings.ToLower(v), "sha256:") || isHex(v, 64):
+		return KindSHA256, nil
+	case strings.HasPrefix(strings.ToLower(v), "fuzzy:") || looksFuzzy(v):
+		return KindFuzzy, nil
+	case strings.ContainsRune(v, '@'):
+		return KindEmail, nil
+	}
+	if _, err := netip.ParsePrefix(v); err == nil {
+		return KindIP, nil
+	}
+	if _, err := netip.ParseAddr(v); err == nil {
+		return KindIP, nil
+	}
+	if ps, icann := publicsuffix.PublicSuffix(strings.ToLower(v)); icann && ps == strings.ToLower(v) {
+		return KindDomain, nil
+	}
+	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
+		if allDigits(strings.ReplaceAll(v, ".", "")) {
+			return "", errors.New("not a valid IP address (and not a name)")
+		}
+		return KindDomain, nil
+	}
+	return "", errors.New("cannot tell its kind; give one")
 }

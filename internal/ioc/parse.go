@@ -99,14 +99,15 @@ func guessKind(v string) (Kind, error) {
 			return KindIP, nil
 		}
 	}
+	nameLike := strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t")
+	if nameLike && !digitsAndDots(v) {
+		return KindDomain, nil // whether or not it is a public suffix itself
+	}
 	if lv := strings.ToLower(v); publicSuffixItself(lv) {
 		return KindDomain, nil // a TLD: the guard refuses it as a public suffix, with that reason
 	}
-	if strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t") {
-		if digitsAndDots(v) {
-			return "", errors.New("not a valid IP address (and not a name)")
-		}
-		return KindDomain, nil
+	if nameLike {
+		return "", errors.New("not a valid IP address (and not a name)")
 	}
 	return "", errors.New("cannot tell its kind; give one")
 }

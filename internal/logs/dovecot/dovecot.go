@@ -104,7 +104,24 @@ func fastLogin(rest []byte) *logs.SignIn {
 	}
 	user := fieldBytes(msg, "user=<", '>')
 	ip := fieldBytes(msg, "rip=", ',')
-	return &logs.SignIn{User: logs.LowerString(user), IP: logs.ParseIPBytes(ip), Result: logs.Success, Client: string(proto), App: "dovecot"}
+	ev := logs.NewSignIn()
+	ev.User, ev.IP, ev.Result, ev.Client, ev.App = logs.LowerString(user), logs.ParseIPBytes(ip), logs.Success, protoString(proto), "dovecot"
+	return ev
+}
+
+// protoString is string(p), without a copy for the protocols Dovecot has.
+func protoString(p []byte) string {
+	switch string(p) {
+	case "imap":
+		return "imap"
+	case "pop3":
+		return "pop3"
+	case "submission":
+		return "submission"
+	case "managesieve":
+		return "managesieve"
+	}
+	return string(p)
 }
 
 // fieldBytes returns what follows key up to end (or the end of the line).

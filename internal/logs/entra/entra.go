@@ -198,14 +198,13 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	if len(country) == 0 && !hasCoords {
 		country, lat, lon, hasCoords = parseLocation(s.locationDetails)
 	}
-	ev := &logs.SignIn{
-		Time:          t,
-		User:          logs.LowerString(logs.StrBytes(s.userPrincipalName)),
-		IP:            logs.ParseIPBytes(logs.StrBytes(s.ipAddress)),
-		App:           logs.Str(s.appDisplayName),
-		Country:       logs.CountryString(country),
-		FailureReason: st.failureReason,
-	}
+	ev := logs.NewSignIn()
+	ev.Time = t
+	ev.User = logs.LowerString(logs.StrBytes(s.userPrincipalName))
+	ev.IP = logs.ParseIPBytes(logs.StrBytes(s.ipAddress))
+	ev.App = logs.Str(s.appDisplayName)
+	ev.Country = logs.CountryString(country)
+	ev.FailureReason = st.failureReason
 	category = strings.ToLower(logs.FirstNonEmpty(category, logs.Str(s.category), logs.Str(s.typ)))
 	spn, spID := logs.Str(s.servicePrincipalName), logs.Str(s.servicePrinID)
 	if ev.User == "" || strings.Contains(category, "serviceprincipal") || strings.Contains(category, "managedidentity") {
