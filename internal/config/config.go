@@ -52,6 +52,12 @@ type InvoiceCfg struct {
 	AlertFrom string `yaml:"alert_from"`
 	// Learn records the bank details of authenticated mail in the register.
 	Learn bool `yaml:"learn"`
+	// BodyBanner puts the warning of a suspect invoice (a changed IBAN, a
+	// bank-detail change request) in front of the message's content as a
+	// text part of its own, besides the X-Vigie-Banner field and the
+	// Subject prefix. The sender's DKIM signature then no longer matches:
+	// turn it off when a server after Vigie checks DKIM or DMARC again.
+	BodyBanner bool `yaml:"body_banner"`
 }
 
 // IncidentsCfg configures incident response (internal/ir).
@@ -246,7 +252,7 @@ func Default() Config {
 		Bayes:   DefaultBayes(),
 		Serve:   DefaultServe(),
 		IOC:     IOCCfg{FeedTTL: 30 * 24 * time.Hour},
-		Invoice: InvoiceCfg{Learn: true},
+		Invoice: InvoiceCfg{Learn: true, BodyBanner: true},
 	}
 	if err := c.Policy.learn(policyExplicit{}); err != nil {
 		panic(err) // the embedded model is part of the build

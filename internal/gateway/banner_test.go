@@ -23,7 +23,7 @@ func TestBannerInDeliveredMessage(t *testing.T) {
 	g := &Gateway{}
 	g.SetScanner(&scan.Scanner{Checks: []scan.Check{emitCheck{"IBAN_CHANGED", "FR76 … 0002, Papeterie Fictive SARL"}},
 		Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(&invoice.Check{})})
-	g.Configure(Settings{SubjectPrefix: "[SUSPECT]"})
+	g.Configure(Settings{SubjectPrefix: "[SUSPECT]", BodyBanner: true})
 	raw := []byte("From: a@papeterie-fictive.example\r\nSubject: Facture FA-1\r\n\r\nbody\r\n")
 	o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw})
 	if o.Action != scan.Tag {
@@ -41,6 +41,18 @@ func TestBannerInDeliveredMessage(t *testing.T) {
 	subject, _ := new(mime.WordDecoder).DecodeHeader(o.Subject)
 	if subject != "[RIB À VÉRIFIER] [SUSPECT] Facture FA-1" {
 		t.Errorf("subject %q", subject)
+	}
+	// The warning is also a text part in front of the content, unless the
+	// configuration leaves the body alone or only the message's start was seen.
+	if o.Body == nil || !strings.Contains(string(o.Body.Body), "coordonn=C3=A9es bancaires jamais vues") {
+		t.Errorf("no body banner: %+v", o.Body)
+	}
+	if o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw, Truncated: true}); o.Body != nil {
+		t.Error("the body of a message seen in part was replaced")
+	}
+	g.Configure(Settings{SubjectPrefix: "[SUSPECT]", BodyBanner: false})
+	if o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw}); o.Body != nil || o.Subject == "" {
+		t.Errorf("body_banner off: body %v, subject %q", o.Body != nil, o.Subject)
 	}
 	// A message without a banner keeps its subject when accepted.
 	g.SetScanner(&scan.Scanner{Policy: scan.DefaultPolicy()})

@@ -102,6 +102,9 @@ type Settings struct {
 	// OversizeScan (its first max_size bytes are judged), OversizeReject
 	// (552 5.3.4) or OversizeAccept (passed unscanned, marked oversize).
 	Oversize string
+	// BodyBanner puts a verdict's banners in front of the content as a
+	// text part (Outcome.Body), besides the header field and the Subject.
+	BodyBanner bool
 }
 
 // What Settings.Oversize may say.
@@ -242,7 +245,7 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		for _, b := range banners {
 			o.Fields = append(o.Fields, Field{HeaderBanner, encodeHeader(b)})
 		}
-		if len(banners) > 0 && !j.Truncated {
+		if len(banners) > 0 && set.BodyBanner && !j.Truncated {
 			if bb, err := WrapBody(j.Raw, bodyBannerText(banners)); err == nil {
 				o.Body = &bb
 			} else {

@@ -262,7 +262,7 @@ func (d *Daemon) Reload() error {
 // settings are the parts of cfg a reload applies besides the scanner.
 func settings(cfg *config.Config) gateway.Settings {
 	return gateway.Settings{AuthServID: cfg.Auth.AuthServID, SubjectPrefix: cfg.Policy.SubjectPrefix,
-		FailOpen: cfg.Serve.FailOpen, Oversize: cfg.Serve.Oversize}
+		FailOpen: cfg.Serve.FailOpen, Oversize: cfg.Serve.Oversize, BodyBanner: cfg.Invoice.BodyBanner}
 }
 
 // Health says what is degraded, "" when nothing is: the database
