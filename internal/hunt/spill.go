@@ -39,6 +39,14 @@ type store struct {
 }
 
 func (st *store) add(s signIn) {
+	if n := cap(st.buf); len(st.buf) == n && n < spillAt {
+		// Grown in two steps, not by doubling: to a small buffer, then once
+		// past it to the spill size, so that a long hunt does not copy and
+		// reallocate 7 MB on its way there.
+		b := make([]signIn, len(st.buf), min(spillAt, max(4096, n*64)))
+		copy(b, st.buf)
+		st.buf = b
+	}
 	s.seq = uint32(len(st.buf))
 	st.buf = append(st.buf, s)
 	st.kept++

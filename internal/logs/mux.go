@@ -320,8 +320,8 @@ func pageStart(obj []byte) bool {
 	if end < 0 {
 		return false
 	}
-	k := string(obj[i+1 : end-1])
-	return strings.HasPrefix(k, "@") || slices.Contains(pageKeys, k) || slices.Contains(pageMeta, k)
+	k := obj[i+1 : end-1]
+	return len(k) > 0 && k[0] == '@' || isPageField(k)
 }
 
 // otherKey: the object has a field a page has not, told without decoding
