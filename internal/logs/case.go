@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,6 +21,9 @@ func UpperString(b []byte) string {
 // bytes than ASCII go through strings.ToLower or ToUpper, whose Unicode
 // rules are theirs.
 func mapCase(b []byte, lo, hi byte, delta int) string {
+	if plainASCII(b, lo, hi) {
+		return string(b)
+	}
 	n := -1 // the first byte to change
 	for i, c := range b {
 		if c >= utf8.RuneSelf {
@@ -45,6 +49,29 @@ func mapCase(b []byte, lo, hi byte, delta int) string {
 		out.WriteByte(c)
 	}
 	return out.String()
+}
+
+// plainASCII: b is ASCII without a letter from lo to hi, told eight bytes
+// at a time (a byte x < 0x80 is in [lo, hi] when x+0x80-lo has its high bit
+// set and x+0x7f-hi has not; neither sum carries into the next byte).
+func plainASCII(b []byte, lo, hi byte) bool {
+	const ones = 0x0101010101010101
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if w&(0x80*ones) != 0 {
+			return false
+		}
+		if (w+(0x80-uint64(lo))*ones)&^(w+(0x7f-uint64(hi))*ones)&(0x80*ones) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf || c >= lo && c <= hi {
+			return false
+		}
+	}
+	return true
 }
 
 // countries holds the strings of the 676 two-letter codes, so that the

@@ -22,9 +22,15 @@ var Parser = logs.ParseWith(Dialect)
 
 type lineParser struct{ opts logs.Options }
 
-// services are the Dovecot process names that start its lines, as syslog tags
-// or at the start of its own log files.
-var services = []string{"dovecot", "dovecot-auth", "imap-login", "pop3-login", "submission-login", "managesieve-login", "lmtp", "imap", "pop3", "auth", "auth-worker", "lda"}
+// isService: name is one of the Dovecot process names that start its lines,
+// as syslog tags or at the start of its own log files.
+func isService(name []byte) bool {
+	switch string(name) {
+	case "dovecot", "dovecot-auth", "imap-login", "pop3-login", "submission-login", "managesieve-login", "lmtp", "imap", "pop3", "auth", "auth-worker", "lda":
+		return true
+	}
+	return false
+}
 
 // ParseLine claims the lines of Dovecot's processes.
 func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event)) (bool, error) {
@@ -62,10 +68,8 @@ func isDovecot(rest []byte) bool {
 				break
 			}
 		}
-		for _, s := range services {
-			if string(name) == s && len(w) > len(name) {
-				return true
-			}
+		if len(w) > len(name) && isService(name) {
+			return true
 		}
 		if len(w) > 0 && w[len(w)-1] == ':' {
 			return false // a program, not Dovecot's
