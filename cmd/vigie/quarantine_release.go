@@ -97,22 +97,18 @@ func releaseSuccess(lang, id string, e quarantine.Entry, o release.Outcome) stri
 }
 
 func releaseFailure(lang, id string, err error) string {
-	var again *release.RequarantinedError
 	var de *quarantine.DeliveryError
 	var busy *quarantine.BusyError
+	refusal, refused := quarantine.ReleaseRefusal(lang, err)
 	switch {
 	case errors.As(err, &busy):
 		return say(lang, fmt.Sprintf("%s : NON libéré — en cours de libération par %s (autre console ou autre nœud) ; toujours retenu tant qu'elle n'aboutit pas", id, busy.By),
 			fmt.Sprintf("%s: NOT released — being released by %s (another console or node); still held until that succeeds", id, busy.By))
-	case errors.As(err, &again):
-		return say(lang, fmt.Sprintf("%s : NON libéré — revenu en quarantaine sous %s (la réinjection est repassée par un filtre qui ne reconnaît pas la libération : vérifiez serve.quarantine.release_to et que tous les nœuds partagent la base)", id, strings.Join(again.IDs, ", ")),
-			fmt.Sprintf("%s: NOT released — it came back into the quarantine as %s (the re-injection went through a filter that did not honour the release: check serve.quarantine.release_to and that every node shares the database)", id, strings.Join(again.IDs, ", ")))
-	case errors.Is(err, release.ErrPostfixCopyGone):
-		return say(lang, fmt.Sprintf("%s : NON libéré — la copie de Postfix a quitté sa file hold (libérée par postsuper -H ou supprimée) ; pour remettre quand même la copie de Vigie : --force", id),
-			fmt.Sprintf("%s: NOT released — Postfix's copy left its hold queue (released with postsuper -H, or deleted); to deliver Vigie's copy anyway: --force", id))
-	case errors.Is(err, release.ErrTruncated):
-		return say(lang, fmt.Sprintf("%s : NON libéré — Vigie n'a gardé que la partie analysée de ce message trop grand ; libérez la copie de Postfix (postsuper -H)", id),
-			fmt.Sprintf("%s: NOT released — Vigie kept only the scanned part of this oversize message; release Postfix's copy (postsuper -H)", id))
+	case refused:
+		if errors.Is(err, quarantine.ErrPostfixCopyGone) {
+			refusal += say(lang, " ; pour remettre quand même la copie de Vigie : --force", "; to deliver Vigie's copy anyway: --force")
+		}
+		return say(lang, id+" : NON libéré — ", id+": NOT released — ") + refusal
 	case errors.Is(err, quarantine.ErrNotHeld):
 		return say(lang, fmt.Sprintf("%s : NON libéré — plus en quarantaine (%v)", id, err), fmt.Sprintf("%s: NOT released — no longer held (%v)", id, err))
 	case errors.As(err, &de):

@@ -82,6 +82,12 @@ func explain(err error, l string) (int, string) {
 		dlv *quarantine.DeliveryError
 		bsy *quarantine.BusyError
 	)
+	// A release the deliverer refused or that looped back into the
+	// quarantine is said as the command line says it, not as a next hop's
+	// failure to retry.
+	if why, ok := quarantine.ReleaseRefusal(l, err); ok {
+		return http.StatusConflict, tr(l, "err.release", why)
+	}
 	switch {
 	case errors.As(err, &dlv): // a next hop's network error is not the database's
 		return http.StatusBadGateway, tr(l, "err.nexthop", dlv.Err.Error())

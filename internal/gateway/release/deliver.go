@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -34,23 +33,14 @@ type Outcome struct {
 	PostfixStillHolds bool
 }
 
-// RequarantinedError says the released copy came back into the
-// quarantine: it went through a filter that did not honour the release
-// (release_to pointing at a port whose milter has another key, say).
-type RequarantinedError struct{ IDs []string }
+// The deliverer's refusals; package quarantine defines them so that the
+// command line and the console explain them alike
+// (quarantine.ReleaseRefusal).
+type RequarantinedError = quarantine.RequarantinedError
 
-func (e *RequarantinedError) Error() string {
-	return fmt.Sprintf("release: the released copy was quarantined again as %s", strings.Join(e.IDs, ", "))
-}
-
-// Reasons a release is refused before anything is sent.
 var (
-	// ErrPostfixCopyGone: in hold mode, Postfix's copy has left the hold
-	// queue (postsuper -H or -d): delivering Vigie's would be a second copy.
-	ErrPostfixCopyGone = errors.New("release: Postfix's held copy has left the hold queue (released with postsuper -H, or deleted): not delivered a second time")
-	// ErrTruncated: Vigie kept only the scanned part of an oversize
-	// message; only Postfix's held copy is whole.
-	ErrTruncated = errors.New("release: Vigie's copy is only the scanned part of an oversize message: release Postfix's held copy (postsuper -H)")
+	ErrPostfixCopyGone = quarantine.ErrPostfixCopyGone
+	ErrTruncated       = quarantine.ErrTruncated
 )
 
 // Repository is what a release reads of the quarantine (package store

@@ -1,0 +1,55 @@
+package quarantine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The deliverer's refusals (package release implements Deliverer for the
+// gateway). They are defined here, beside the quarantine's own release
+// errors, so that the command line and the console explain them in the
+// same words (ReleaseRefusal).
+var (
+	// ErrPostfixCopyGone: in hold mode, Postfix's copy has left the hold
+	// queue (postsuper -H or -d): delivering Vigie's would be a second copy.
+	ErrPostfixCopyGone = errors.New("release: Postfix's held copy has left the hold queue (released with postsuper -H, or deleted): not delivered a second time")
+	// ErrTruncated: Vigie kept only the scanned part of an oversize
+	// message; only Postfix's held copy is whole.
+	ErrTruncated = errors.New("release: Vigie's copy is only the scanned part of an oversize message: release Postfix's held copy (postsuper -H)")
+)
+
+// RequarantinedError says the released copy came back into the
+// quarantine: it went through a filter that did not honour the release
+// (release_to pointing at a port whose milter has another key, say).
+type RequarantinedError struct{ IDs []string }
+
+func (e *RequarantinedError) Error() string {
+	return fmt.Sprintf("release: the released copy was quarantined again as %s", strings.Join(e.IDs, ", "))
+}
+
+// ReleaseRefusal says why a release did not happen when err is one of the
+// deliverer's refusals above, and what to do about it, in French or, for
+// lang "en", in English; ok is false for any other error.
+func ReleaseRefusal(lang string, err error) (text string, ok bool) {
+	say := func(fr, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return fr
+	}
+	var again *RequarantinedError
+	switch {
+	case errors.As(err, &again):
+		ids := strings.Join(again.IDs, ", ")
+		return say("revenu en quarantaine sous "+ids+" (la réinjection est repassée par un filtre qui ne reconnaît pas la libération : vérifiez serve.quarantine.release_to et que tous les nœuds partagent la base)",
+			"it came back into the quarantine as "+ids+" (the re-injection went through a filter that did not honour the release: check serve.quarantine.release_to and that every node shares the database)"), true
+	case errors.Is(err, ErrPostfixCopyGone):
+		return say("la copie de Postfix a quitté sa file hold (libérée par postsuper -H ou supprimée)",
+			"Postfix's copy left its hold queue (released with postsuper -H, or deleted)"), true
+	case errors.Is(err, ErrTruncated):
+		return say("Vigie n'a gardé que la partie analysée de ce message trop grand ; libérez la copie de Postfix (postsuper -H)",
+			"Vigie kept only the scanned part of this oversize message; release Postfix's copy (postsuper -H)"), true
+	}
+	return "", false
+}
