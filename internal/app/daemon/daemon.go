@@ -170,14 +170,19 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if err := os.MkdirAll(spool, 0o700); err != nil {
 		return nil, fmt.Errorf("serve: spool dir: %w", err)
 	}
-	d.Allow = &allow.Rules{Repo: d.App.AllowRules(), Log: log}
+	d.Allow = &allow.Rules{Repo: d.App.AllowRules(), Log: log, Snapshot: filepath.Join(cfg.DataDir, "allow-rules.json")}
 	if err := d.Allow.Load(ctx); err != nil {
 		if !dberr.Unavailable(err) {
 			return nil, fmt.Errorf("serve: %w", err)
 		}
-		// A node starting while the database is down filters without the
-		// operators' exceptions until the 30-second reload reads them.
-		log.Warn("database unreachable: allow rules not loaded yet", "err", err)
+		// A node starting while the database is down applies the
+		// operators' exceptions of its local copy until the 30-second
+		// reload reads them.
+		if serr := d.Allow.LoadSnapshot(); serr != nil {
+			log.Warn("database unreachable and no local copy: allow rules not loaded yet", "err", err, "copy_err", serr)
+		} else {
+			log.Warn("database unreachable: allow rules from the local copy", "err", err)
+		}
 	}
 	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
 		MTA: d.Quarantine, Releases: d.releaseKey, Allow: d.Allow, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
@@ -277,6 +282,9 @@ func (d *Daemon) Health(ctx context.Context) string {
 	}
 	if d.Matcher != nil && d.Matcher.FromSnapshot() {
 		parts = append(parts, "indicators from the local snapshot")
+	}
+	if d.Allow != nil && d.Allow.FromSnapshot() {
+		parts = append(parts, "allow rules from the local copy")
 	}
 	if d.LearnedFromCopy() {
 		parts = append(parts, "learned weights from the local copy")

@@ -17,13 +17,18 @@
 package allow
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"vigie.dev/vigie/internal/durable"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/urlx"
 )
@@ -83,7 +88,15 @@ type Repository interface {
 type Rules struct {
 	Repo Repository
 	Log  *slog.Logger
-	set  atomic.Pointer[[]Rule]
+	// Snapshot, when set, is a local file the rules are copied to when a
+	// load changes them, which LoadSnapshot reads: a gateway node started
+	// while the database is down applies the operators' exceptions.
+	Snapshot string
+	set      atomic.Pointer[[]Rule]
+	fromCopy atomic.Bool
+
+	mu    sync.Mutex
+	saved []byte // what Snapshot holds
 }
 
 // Load re-reads the rules.
@@ -93,8 +106,50 @@ func (r *Rules) Load(ctx context.Context) error {
 		return err
 	}
 	r.set.Store(&rules)
+	r.fromCopy.Store(false)
+	if r.Snapshot != "" {
+		r.save(rules)
+	}
 	return nil
 }
+
+func (r *Rules) save(rules []Rule) {
+	b, err := json.Marshal(rules)
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if bytes.Equal(b, r.saved) {
+		return
+	}
+	if err := durable.WriteFile(r.Snapshot, b); err != nil {
+		if r.Log != nil {
+			r.Log.Warn("allow rules: local copy not written", "err", err)
+		}
+		return
+	}
+	r.saved = b
+}
+
+// LoadSnapshot applies the rules of the local copy (the database being
+// out of reach); Load replaces them once it answers.
+func (r *Rules) LoadSnapshot() error {
+	b, err := os.ReadFile(r.Snapshot)
+	if err != nil {
+		return fmt.Errorf("allow: local copy: %w", err)
+	}
+	var rules []Rule
+	if err := json.Unmarshal(b, &rules); err != nil {
+		return fmt.Errorf("allow: local copy %s: %w", r.Snapshot, err)
+	}
+	r.set.Store(&rules)
+	r.fromCopy.Store(true)
+	return nil
+}
+
+// FromSnapshot reports whether the rules in use come from the local copy.
+func (r *Rules) FromSnapshot() bool { return r.fromCopy.Load() }
 
 // Run reloads the rules every interval until ctx ends.
 func (r *Rules) Run(ctx context.Context, interval time.Duration) {

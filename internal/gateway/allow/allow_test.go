@@ -1,6 +1,10 @@
 package allow
 
 import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -58,5 +62,55 @@ func TestNormalize(t *testing.T) {
 		if (err != nil) != (want == "") || got != want {
 			t.Errorf("Normalize(%q) = %q, %v", in, got, err)
 		}
+	}
+}
+
+// repo is a Repository whose database may be out of reach.
+type repo struct {
+	rules []Rule
+	down  bool
+}
+
+func (r *repo) AddAllow(context.Context, Rule) (int64, error)               { return 0, nil }
+func (r *repo) RemoveAllow(context.Context, int64, string, time.Time) error { return nil }
+func (r *repo) AllowRules(context.Context, bool) ([]Rule, error) {
+	if r.down {
+		return nil, errors.New("connection refused")
+	}
+	return r.rules, nil
+}
+
+// A node started while the database is down applies the rules of its
+// local copy, and the database's again once it answers.
+func TestSnapshot(t *testing.T) {
+	ctx := context.Background()
+	snap := filepath.Join(t.TempDir(), "allow-rules.json")
+	db := &repo{rules: []Rule{{ID: 1, Kind: Recipient, Value: "secu@example.org", MaxAction: "accept"}}}
+	first := &Rules{Repo: db, Snapshot: snap}
+	if err := first.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.down = true
+	restarted := &Rules{Repo: db, Snapshot: snap}
+	if err := restarted.Load(ctx); err == nil {
+		t.Fatal("Load with the database down succeeded")
+	}
+	if err := restarted.LoadSnapshot(); err != nil || !restarted.FromSnapshot() {
+		t.Fatalf("LoadSnapshot: %v, from snapshot %v", err, restarted.FromSnapshot())
+	}
+	v := &scan.Verdict{Action: scan.Quarantine}
+	if r, capAt, ok := restarted.Match(scan.Envelope{RcptTo: []string{"secu@example.org"}}, v, time.Now()); !ok || r.ID != 1 || capAt != scan.Accept {
+		t.Errorf("rule of the local copy not applied: %+v %v %v", r, capAt, ok)
+	}
+	db.down, db.rules = false, nil
+	if err := restarted.Load(ctx); err != nil || restarted.FromSnapshot() {
+		t.Fatalf("Load once the database answers: %v", err)
+	}
+	if _, _, ok := restarted.Match(scan.Envelope{RcptTo: []string{"secu@example.org"}}, v, time.Now()); ok {
+		t.Error("a rule removed in the database still applies")
+	}
+	os.WriteFile(snap, []byte("[{"), 0o600)
+	if err := (&Rules{Repo: db, Snapshot: snap}).LoadSnapshot(); err == nil {
+		t.Error("a torn local copy was accepted")
 	}
 }

@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/gateway/allow"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/weights"
 )
 
 // privatePostgres starts a PostgreSQL cluster of the test's own (the
@@ -71,9 +73,10 @@ func mustGlobLast(t *testing.T, pattern string) string {
 
 // PostgreSQL goes down under a running node, and a node starts while it is
 // down (issue 14, point 7): mail is still scanned with the indicators in
-// memory or in the local snapshot, /healthz says degraded, the indicator
-// API answers 503, trace records are spooled to disk and replayed, once
-// each, when the database is back.
+// memory or in the local snapshot (and, issue 22, with the allow rules,
+// learned weights and classifier of their local copies), /healthz says
+// degraded, the indicator API answers 503, trace records are spooled to
+// disk and replayed, once each, when the database is back.
 func TestPostgresDown(t *testing.T) {
 	dsn, pgStop, pgStart := privatePostgres(t)
 	ctx := context.Background()
@@ -85,6 +88,19 @@ func TestPostgresDown(t *testing.T) {
 		Value: "factures-campagne.example", Reason: "campagne", AddedBy: "e2e"}); err != nil {
 		t.Fatal(err)
 	}
+	// What a node starting during the outage takes from its local copies.
+	if _, err := db.Gateway().AddAllow(ctx, allow.Rule{Kind: allow.Recipient, Value: "secu@example.test", MaxAction: "accept",
+		Reason: "report mailbox", CreatedBy: "e2e", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := weights.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, _ := m.Marshal()
+	if _, err := db.Weights().SaveModel(ctx, model, "e2e", time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 
 	const token = "pgdown-admin-token-0001"
@@ -94,6 +110,7 @@ func TestPostgresDown(t *testing.T) {
 		c.Store = dsn
 		c.Serve.HTTP.Tokens = []config.APIToken{{Name: "ops", Token: token, Scope: "admin"}}
 		c.Serve.RBL.Enabled = false
+		c.Policy.Learned = config.LearnedFromStore
 	}
 	d := startVigie(t, edit, nil)
 	snap := filepath.Join(dataDir, "indicators.snapshot")
@@ -151,15 +168,18 @@ func TestPostgresDown(t *testing.T) {
 	d.Shutdown(sctx)
 	cancel()
 	d2 := startVigie(t, edit, nil)
-	if !d2.Matcher.FromSnapshot() {
-		t.Error("restarted node does not say it runs from the snapshot")
+	if !d2.Matcher.FromSnapshot() || !d2.Allow.FromSnapshot() || !d2.LearnedFromCopy() || d2.Bayes == nil || !d2.Bayes.FromSnapshot() {
+		t.Errorf("restarted node from its local copies: indicators %v, allow rules %v, learned weights %v, classifier %v",
+			d2.Matcher.FromSnapshot(), d2.Allow.FromSnapshot(), d2.LearnedFromCopy(), d2.Bayes != nil && d2.Bayes.FromSnapshot())
 	}
 	if body := scan(d2.HTTPAddr); !strings.Contains(body, "IOC_") {
 		t.Errorf("indicator from the snapshot did not match: %s", body)
 	}
 	waitFor(t, "records spooled by the new node", 30*time.Second, func() bool { return d2.Trace.Spooled() >= 3 })
-	if code, body := api(d2.HTTPAddr, "GET", "/healthz", ""); code != 503 || !strings.Contains(body, "snapshot") {
-		t.Errorf("healthz of a node started from its snapshot: %d %s", code, body)
+	if code, body := api(d2.HTTPAddr, "GET", "/healthz", ""); code != 503 || !strings.Contains(body, "indicators from the local snapshot") ||
+		!strings.Contains(body, "allow rules from the local copy") || !strings.Contains(body, "learned weights from the local copy") ||
+		!strings.Contains(body, "classifier from the local snapshot") {
+		t.Errorf("healthz of a node started from its snapshots: %d %s", code, body)
 	}
 
 	pgStart()
