@@ -116,6 +116,19 @@ func TestIncidentFollowUpInChromium(t *testing.T) {
 		t.Errorf("verify against a head never published: %q", result)
 	}
 
+	// The head an export recorded in its manifest.json, sent to the CERT,
+	// is checked by uploading the manifest.
+	exportDir := filepath.Join(t.TempDir(), "export")
+	if _, err := svc.Export(ctx, inc.ID, exportDir, "claire"); err != nil {
+		t.Fatal(err)
+	}
+	run("verify manifest", chromedp.Navigate(incURL), chromedp.SetUploadFiles("#verify-manifest", []string{filepath.Join(exportDir, "manifest.json")}, chromedp.ByID),
+		chromedp.Click("#verify-run", chromedp.ByID), chromedp.WaitVisible("#flash", chromedp.ByID),
+		chromedp.Text("#verify-result", &result, chromedp.ByID))
+	if !strings.Contains(result, "Main courante intègre") || !strings.Contains(result, "têtes publiées retrouvées : 1") {
+		t.Errorf("verify against the export's manifest: %q", result)
+	}
+
 	// Close (the P0 actions are open: confirmed), then reopen with a reason.
 	run("close", chromedp.Navigate(incURL), chromedp.SetValue(`select[name="resolution"]`, "resolu", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="reason"]`, "compte sécurisé", chromedp.ByQuery),

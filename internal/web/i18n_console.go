@@ -140,6 +140,7 @@ var consoleStrings = map[string]map[string]string{
 		"sup.confirm.ask":          "Confirmer cet IBAN ? Vigie ne signalera plus les factures qui le portent.",
 		"done.iban-confirmed":      "IBAN confirmé (inscrit au journal du registre avec votre nom et le motif).",
 		"inc.measure":              "mesure",
+		"inc.verify.manifest":      "ou le manifest.json d'un export (vigie incident export)",
 	},
 	"en": {
 		"err.bad":                  "Request refused: %s",
@@ -276,6 +277,7 @@ var consoleStrings = map[string]map[string]string{
 		"sup.confirm.ask":          "Confirm this IBAN? Vigie will no longer flag invoices carrying it.",
 		"done.iban-confirmed":      "IBAN confirmed (written in the register's trail with your name and the reason).",
 		"inc.measure":              "measure",
+		"inc.verify.manifest":      "or the manifest.json of an export (vigie incident export)",
 	},
 }
 

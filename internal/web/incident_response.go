@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,7 +72,8 @@ type VerifyView struct {
 
 // incidentVerify checks the hash chain, the case digest and the seals, and
 // that each head given (one per line: HASH or SEQ:HASH, as printed in a
-// report, a manifest or sent to the CERT) is still in the chain. Any role
+// report, a manifest or sent to the CERT) and the head of an export's
+// manifest.json sent with it are still in the chain. Any role
 // that reads incidents may check them; the check is audited.
 func (s *Server) incidentVerify(r *http.Request, p *principal) (any, string, error) {
 	id, q, err := incidentParams(r)
@@ -88,6 +90,12 @@ func (s *Server) incidentVerify(r *http.Request, p *principal) (any, string, err
 		a.From = "la console"
 		req.Anchors = append(req.Anchors, a)
 		v.Against = append(v.Against, line)
+	}
+	if a, ok, err := uploadedManifest(r, id); err != nil {
+		return nil, "", err
+	} else if ok {
+		req.Anchors = append(req.Anchors, a)
+		v.Against = append(v.Against, a.From)
 	}
 	v.Result, err = s.o.Incidents.Verify(r.Context(), id, req)
 	v.OK = err == nil
@@ -107,4 +115,33 @@ func (s *Server) incidentVerify(r *http.Request, p *principal) (any, string, err
 	}
 	s.audit(r, p, "incident.verify", strconv.FormatInt(id, 10), fmt.Sprintf("%s; %d published head(s)", detail, len(req.Anchors)))
 	return v, fmt.Sprintf("/incidents/%d?done=verified#verify", id), nil
+}
+
+// uploadedManifest reads the manifest.json of an export sent with the
+// verification (field manifest), when there is one: its journal head must
+// still be in the chain.
+func uploadedManifest(r *http.Request, id int64) (journal.Anchor, bool, error) {
+	if r.MultipartForm == nil {
+		return journal.Anchor{}, false, nil
+	}
+	f, hdr, err := r.FormFile("manifest")
+	if errors.Is(err, http.ErrMissingFile) {
+		return journal.Anchor{}, false, nil
+	}
+	if err != nil {
+		return journal.Anchor{}, false, badf("manifest: %v", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return journal.Anchor{}, false, badf("manifest: %v", err)
+	}
+	a, of, err := incident.AnchorFromManifest(b, hdr.Filename)
+	if err != nil {
+		return journal.Anchor{}, false, badRequest{err}
+	}
+	if of != id {
+		return journal.Anchor{}, false, badfr("%s est le manifeste de l'incident %d, pas du %d", "%s is the manifest of incident %d, not %d", hdr.Filename, of, id)
+	}
+	return a, true, nil
 }

@@ -179,11 +179,19 @@ func AnchorFromExport(path string) (journal.Anchor, int64, error) {
 	if err != nil {
 		return journal.Anchor{}, 0, fail(err, "lecture de %s", "read %s", file)
 	}
+	return AnchorFromManifest(b, file)
+}
+
+// AnchorFromManifest reads the journal head an export's manifest.json
+// recorded (b, read from name) and the incident it belongs to. Unlike
+// AnchorFromExport it has only the manifest: the exported files are not
+// checked.
+func AnchorFromManifest(b []byte, name string) (journal.Anchor, int64, error) {
 	var m evidence.Manifest
 	if err := json.Unmarshal(b, &m); err != nil || m.JournalHead == "" {
-		return journal.Anchor{}, 0, fail(err, "%s n'est pas un manifeste d'export Vigie", "%s is not a Vigie export manifest", file)
+		return journal.Anchor{}, 0, fail(err, "%s n'est pas un manifeste d'export Vigie", "%s is not a Vigie export manifest", name)
 	}
-	return journal.Anchor{Head: journal.Head{Seq: m.JournalSeq, Hash: m.JournalHead}, From: file}, m.IncidentID, nil
+	return journal.Anchor{Head: journal.Head{Seq: m.JournalSeq, Hash: m.JournalHead}, From: name}, m.IncidentID, nil
 }
 
 // ParseAnchor reads a head given by hand: "HASH" or "SEQ:HASH".
