@@ -68,6 +68,14 @@ type App struct {
 	quarantine *quarantine.Store
 	trace      *trace.Log
 	accounts   *account.Service
+	// matchers are the matchers Matcher started, stopped and waited for
+	// by Close.
+	matchers []startedMatcher
+}
+
+type startedMatcher struct {
+	m    *ioc.Matcher
+	stop context.CancelFunc
 }
 
 // Load reads the configuration file at path ("" for the embedded
@@ -119,11 +127,17 @@ func newApp(cfg config.Config, o Options) *App {
 	return &App{Config: cfg, Log: log, o: o}
 }
 
-// Close flushes the trace and closes the store (when Open opened it).
+// Close stops the matchers it started (waiting for a snapshot being
+// written), flushes the trace and closes the store (when Open opened it).
 func (a *App) Close() error {
 	a.mu.Lock()
-	tl := a.trace
+	tl, ms := a.trace, a.matchers
+	a.matchers = nil
 	a.mu.Unlock()
+	for _, sm := range ms {
+		sm.stop()
+		sm.m.Wait()
+	}
 	if tl != nil {
 		tl.Close()
 	}
@@ -155,14 +169,23 @@ func (a *App) Indicators() *ioc.Service {
 }
 
 // Matcher loads the indicators the scanner and the DNSBL consult and keeps
-// them in step with the store until ctx ends. A serving App keeps a
+// them in step with the store until ctx ends or the App is closed. A serving App keeps a
 // snapshot in data_dir and starts from it when the store is down.
 func (a *App) Matcher(ctx context.Context) (*ioc.Matcher, error) {
 	o := ioc.MatcherOptions{Log: a.Log}
 	if a.o.Serving {
 		o.Snapshot = a.path("indicators.snapshot")
 	}
-	return ioc.Start(ctx, a.DB.Indicators(), o)
+	ctx, stop := context.WithCancel(ctx)
+	m, err := ioc.Start(ctx, a.DB.Indicators(), o)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	a.mu.Lock()
+	a.matchers = append(a.matchers, startedMatcher{m: m, stop: stop})
+	a.mu.Unlock()
+	return m, nil
 }
 
 // Quarantine is the quarantine: its metadata in the store, the messages'

@@ -115,6 +115,9 @@ type Matcher struct {
 	dropped atomic.Int64
 
 	snapw *snapshotWriter
+	// bg counts the goroutines working for the matcher (Start's sync
+	// loop, snapshot writes); Wait waits for them.
+	bg sync.WaitGroup
 	// fromSnapshot is set while the content comes from the local snapshot
 	// and the store has not been read yet.
 	fromSnapshot atomic.Bool

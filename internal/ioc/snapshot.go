@@ -175,7 +175,9 @@ func (w *snapshotWriter) maybe(m *Matcher) {
 	}
 	w.busy = true
 	w.mu.Unlock()
+	m.bg.Add(1)
 	go func() {
+		defer m.bg.Done()
 		start := time.Now()
 		err := m.WriteSnapshot(w.path)
 		w.mu.Lock()

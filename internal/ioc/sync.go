@@ -230,7 +230,9 @@ func Start(ctx context.Context, ix Repository, opts MatcherOptions) (*Matcher, e
 		m.log.Warn("store unreachable: indicators loaded from the local snapshot", "count", n, "rev", rev,
 			"written", written, "age", snapshotAge(written), "err", err)
 	}
+	m.bg.Add(1)
 	go func() {
+		defer m.bg.Done()
 		for {
 			err := m.Run(ctx, ix, RunOptions{})
 			if ctx.Err() != nil {
@@ -246,6 +248,11 @@ func Start(ctx context.Context, ix Repository, opts MatcherOptions) (*Matcher, e
 	}()
 	return m, nil
 }
+
+// Wait returns once the matcher's background work has stopped: Start's
+// sync loop (after its context ended) and any snapshot being written, so
+// that the store can be closed and the data directory left alone.
+func (m *Matcher) Wait() { m.bg.Wait() }
 
 // FromSnapshot reports whether the matcher still serves the local
 // snapshot because the store has not been readable since start.
