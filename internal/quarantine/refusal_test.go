@@ -11,7 +11,9 @@ import (
 // The deliverer's refusals are explained in both languages, also when the
 // quarantine wraps them; any other error is not one.
 func TestReleaseRefusal(t *testing.T) {
-	wrap := func(err error) error { return &quarantine.DeliveryError{ID: "q1", Err: fmt.Errorf("next hop: %w", err)} }
+	wrap := func(err error) error {
+		return &quarantine.DeliveryError{ID: "q1", Err: fmt.Errorf("next hop: %w", err)}
+	}
 	tests := []struct {
 		err    error
 		lang   string
