@@ -144,7 +144,9 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 		norm string
 		err  error
 	}
-	var list []guessed
+	// In blocks, not one slice grown by copying.
+	var list [][]guessed
+	n := map[ioc.Kind]int{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
 	for sc.Scan() {
@@ -153,13 +155,13 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 			continue
 		}
 		k, norm, err := ioc.Guess(line)
-		list = append(list, guessed{k, norm, err})
+		if len(list) == 0 || len(list[len(list)-1]) == cap(list[len(list)-1]) {
+			list = append(list, make([]guessed, 0, 4096))
+		}
+		list[len(list)-1] = append(list[len(list)-1], guessed{k, norm, err})
+		n[k]++
 	}
 	if s.Len() == 0 {
-		n := map[ioc.Kind]int{}
-		for _, g := range list {
-			n[g.kind]++
-		}
 		s.ips = make(map[netip.Addr]struct{}, n[ioc.KindIP])
 		s.hosts = make(map[string]struct{}, n[ioc.KindHost])
 		s.domains = make(map[string]struct{}, n[ioc.KindDomain])
@@ -167,17 +169,19 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 		s.urlHosts = make(map[string]struct{}, n[ioc.KindURL]/4)
 		s.suffixes = make(map[string]struct{}, (n[ioc.KindURL]+n[ioc.KindHost]+n[ioc.KindDomain])/2)
 	}
-	for _, g := range list {
-		err := g.err
-		if err == nil {
-			err = s.add(g.kind, g.norm)
-		} else {
-			err = fmt.Errorf("hunt: %w", err)
-		}
-		if err != nil {
-			bad++
-			if first == nil {
-				first = err
+	for _, b := range list {
+		for _, g := range b {
+			err := g.err
+			if err == nil {
+				err = s.add(g.kind, g.norm)
+			} else {
+				err = fmt.Errorf("hunt: %w", err)
+			}
+			if err != nil {
+				bad++
+				if first == nil {
+					first = err
+				}
 			}
 		}
 	}

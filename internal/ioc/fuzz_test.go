@@ -15,7 +15,7 @@ import (
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
-		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr"} {
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr", "HXXPS://evil[.]example/x", "hXxp://a(.)b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -31,7 +31,10 @@ func FuzzParse(f *testing.F) {
 		}
 		// The shortcuts of guessKind and refang say what the copies they
 		// replace said.
-		for _, p := range []string{"sha256:", "fuzzy:"} {
+		if refang(s) != refangReference(s) {
+			t.Fatalf("refang(%q) = %q, the reference says %q", s, refang(s), refangReference(s))
+		}
+		for _, p := range []string{"sha256:", "fuzzy:", "hxxp", "hxxps"} {
 			if hasPrefixFold(s, p) != strings.HasPrefix(strings.ToLower(s), p) {
 				t.Fatalf("hasPrefixFold(%q, %q)", s, p)
 			}
@@ -178,4 +181,22 @@ func guessKindReference(v string) (Kind, error) {
 		return KindDomain, nil
 	}
 	return "", errors.New("cannot tell its kind; give one")
+}
+
+// refangReference is refang before its shortcuts.
+func refangReference(v string) string {
+	if !strings.ContainsAny(v, "[({xX") {
+		return v
+	}
+	lower := strings.ToLower(v)
+	switch {
+	case strings.HasPrefix(lower, "hxxps"):
+		v = "https" + v[5:]
+	case strings.HasPrefix(lower, "hxxp"):
+		v = "http" + v[4:]
+	}
+	if strings.ContainsAny(v, "[({") {
+		v = defang.Replace(v)
+	}
+	return v
 }

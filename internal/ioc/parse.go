@@ -127,7 +127,8 @@ func defanged(v string) bool {
 // hasPrefixFold is strings.HasPrefix(strings.ToLower(v), p) for a prefix p of
 // lower-case ASCII letters, digits and punctuation, without lower-casing v:
 // the only other characters that lower-case to ASCII are the Kelvin sign
-// and the dotted capital I (to k and i), and no prefix asked for has those.
+// and the dotted capital I (to k and i), and no prefix asked for ("sha256:",
+// "fuzzy:", "hxxp", "hxxps") has those.
 func hasPrefixFold(v, p string) bool {
 	if len(v) < len(p) {
 		return false
@@ -188,14 +189,13 @@ func refang(v string) string {
 	if !defanged(v) {
 		return v
 	}
-	lower := strings.ToLower(v)
 	switch {
-	case strings.HasPrefix(lower, "hxxps"):
+	case hasPrefixFold(v, "hxxps"):
 		v = "https" + v[5:]
-	case strings.HasPrefix(lower, "hxxp"):
+	case hasPrefixFold(v, "hxxp"):
 		v = "http" + v[4:]
 	}
-	if strings.ContainsAny(v, "[({") {
+	if strings.IndexByte(v, '[') >= 0 || strings.IndexByte(v, '(') >= 0 || strings.IndexByte(v, '{') >= 0 {
 		v = defang.Replace(v)
 	}
 	return v
