@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"unicode/utf16"
+
+	"vigie.dev/vigie/internal/pdfstr"
 )
 
 // A minimal PDF reader (ISO 32000-1) for what an invoice check needs: the
@@ -310,7 +311,7 @@ func (l *pdfLexer) value(depth int) (pdfValue, error) {
 		return pdfValue{kind: 'n', name: string(l.b[s:l.i])}, nil
 	case c == '(':
 		l.i++
-		s, n := pdfLiteral(l.b[l.i:])
+		s, n := pdfstr.Literal(l.b[l.i:], 0)
 		l.i += n
 		return pdfValue{kind: 's', str: s}, nil
 	case c == '<' && l.i+1 < len(l.b) && l.b[l.i+1] == '<':
@@ -344,7 +345,7 @@ func (l *pdfLexer) value(depth int) (pdfValue, error) {
 		if e < 0 {
 			return pdfValue{}, errPDFSyntax
 		}
-		s := pdfHex(l.b[l.i : l.i+e])
+		s := pdfstr.Hex(l.b[l.i:l.i+e], 0)
 		l.i += e + 1
 		return pdfValue{kind: 's', str: s}, nil
 	case c == '[':
@@ -400,100 +401,11 @@ func (l *pdfLexer) value(depth int) (pdfValue, error) {
 	}
 }
 
-// pdfLiteral decodes a literal string whose "(" was consumed (§7.3.4.2)
-// and returns it with the bytes read.
-func pdfLiteral(b []byte) ([]byte, int) {
-	var out []byte
-	depth := 0
-	i := 0
-	for ; i < len(b); i++ {
-		c := b[i]
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			if depth == 0 {
-				return out, i + 1
-			}
-			depth--
-		case '\\':
-			i++
-			if i >= len(b) {
-				return out, i
-			}
-			switch e := b[i]; e {
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			case 'b':
-				c = '\b'
-			case 'f':
-				c = '\f'
-			case '\r', '\n':
-				if e == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-					i++
-				}
-				continue
-			default:
-				if '0' <= e && e <= '7' {
-					v, j := 0, 0
-					for ; j < 3 && i+j < len(b) && '0' <= b[i+j] && b[i+j] <= '7'; j++ {
-						v = v*8 + int(b[i+j]-'0')
-					}
-					i += j - 1
-					c = byte(v)
-				} else {
-					c = e
-				}
-			}
-		}
-		out = append(out, c)
-	}
-	return out, i
-}
-
-// pdfHex decodes the inside of a hexadecimal string (§7.3.4.3).
-func pdfHex(b []byte) []byte {
-	out := make([]byte, 0, len(b)/2)
-	var hi byte
-	half := false
-	for _, c := range b {
-		var v byte
-		switch {
-		case c >= '0' && c <= '9':
-			v = c - '0'
-		case c >= 'a' && c <= 'f':
-			v = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			v = c - 'A' + 10
-		default:
-			continue
-		}
-		if half {
-			out = append(out, hi<<4|v)
-		} else {
-			hi = v
-		}
-		half = !half
-	}
-	if half {
-		out = append(out, hi<<4)
-	}
-	return out
-}
-
 // pdfTextString reads a text string (§7.9.2.2): UTF-16BE with a byte-order
 // mark, else PDFDocEncoding, which is Latin-1 for what file names use.
 func pdfTextString(s []byte) string {
-	if len(s) >= 2 && s[0] == 0xfe && s[1] == 0xff {
-		u := make([]uint16, 0, len(s)/2)
-		for i := 2; i+1 < len(s); i += 2 {
-			u = append(u, uint16(s[i])<<8|uint16(s[i+1]))
-		}
-		return string(utf16.Decode(u))
+	if t, ok := pdfstr.UTF16(s); ok {
+		return t
 	}
 	r := make([]rune, len(s))
 	for i, c := range s {

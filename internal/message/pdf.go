@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"compress/zlib"
 	"io"
-	"unicode/utf16"
+
+	"vigie.dev/vigie/internal/pdfstr"
 )
 
 // Bounds on the PDF streams inflated in search of links: a PDF is an
@@ -80,10 +81,10 @@ func scanPDFURIs(data []byte, fn func(string)) {
 		var s []byte
 		switch rest[0] {
 		case '(':
-			s = pdfLiteral(rest[1:])
+			s, _ = pdfstr.Literal(rest[1:], maxURLLen)
 		case '<':
 			if len(rest) > 1 && rest[1] != '<' {
-				s = pdfHex(rest[1:])
+				s = pdfstr.Hex(rest[1:], maxURLLen)
 			}
 		}
 		if len(s) == 0 {
@@ -93,97 +94,11 @@ func scanPDFURIs(data []byte, fn func(string)) {
 	}
 }
 
-// pdfLiteral decodes a literal string (ISO 32000-1 §7.3.4.2) whose opening
-// parenthesis has been consumed: balanced parentheses, backslash escapes.
-func pdfLiteral(b []byte) []byte {
-	var out []byte
-	depth := 0
-	for i := 0; i < len(b) && i < 4*maxURLLen && len(out) < maxURLLen; i++ {
-		c := b[i]
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			if depth == 0 {
-				return out
-			}
-			depth--
-		case '\\':
-			i++
-			if i >= len(b) {
-				return out
-			}
-			switch e := b[i]; e {
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			case 'b':
-				c = '\b'
-			case 'f':
-				c = '\f'
-			case '\r', '\n':
-				if e == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-					i++
-				}
-				continue
-			default:
-				if '0' <= e && e <= '7' {
-					v := 0
-					j := 0
-					for ; j < 3 && i+j < len(b) && '0' <= b[i+j] && b[i+j] <= '7'; j++ {
-						v = v*8 + int(b[i+j]-'0')
-					}
-					i += j - 1
-					c = byte(v)
-				} else {
-					c = e
-				}
-			}
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// pdfHex decodes a hexadecimal string (ISO 32000-1 §7.3.4.3) whose "<" has
-// been consumed.
-func pdfHex(b []byte) []byte {
-	var out []byte
-	var hi byte
-	half := false
-	for _, c := range b[:min(len(b), 4*maxURLLen)] {
-		if c == '>' || len(out) >= maxURLLen {
-			break
-		}
-		v, ok := unhex(c)
-		if !ok {
-			continue
-		}
-		if half {
-			out = append(out, hi<<4|v)
-		} else {
-			hi = v
-		}
-		half = !half
-	}
-	if half {
-		out = append(out, hi<<4)
-	}
-	return out
-}
-
 // pdfText reads a PDF string as text: UTF-16BE with a byte-order mark, else
 // bytes (URIs are 7-bit ASCII by the specification, §12.6.4.7).
 func pdfText(s []byte) string {
-	if len(s) >= 2 && s[0] == 0xfe && s[1] == 0xff {
-		u := make([]uint16, 0, len(s)/2)
-		for i := 2; i+1 < len(s); i += 2 {
-			u = append(u, uint16(s[i])<<8|uint16(s[i+1]))
-		}
-		return string(utf16.Decode(u))
+	if t, ok := pdfstr.UTF16(s); ok {
+		return t
 	}
 	t, _ := decodeCharset(s, "")
 	return t
