@@ -89,7 +89,10 @@ func releaseSuccess(lang, id string, e quarantine.Entry, o release.Outcome) stri
 		line = say(lang, fmt.Sprintf("%s : remis à %s pour %s (%s)", id, o.To, rcpt, o.Reply),
 			fmt.Sprintf("%s: delivered to %s for %s (%s)", id, o.To, rcpt, o.Reply))
 	}
-	if o.PostfixStillHolds {
+	if o.PostfixNode != "" {
+		line += say(lang, fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold sur %s, qui a reçu le message : supprimez-la là-bas avec « postsuper -d %s »", o.PostfixNode, o.PostfixQueueID),
+			fmt.Sprintf("; Postfix on %s, which received the message, still holds its own copy: delete it there with \"postsuper -d %s\"", o.PostfixNode, o.PostfixQueueID))
+	} else if o.PostfixStillHolds {
 		line += say(lang, fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold : supprimez-la avec « postsuper -d %s »", o.PostfixQueueID),
 			fmt.Sprintf("; Postfix still holds its own copy: delete it with \"postsuper -d %s\"", o.PostfixQueueID))
 	}

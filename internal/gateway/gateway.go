@@ -75,6 +75,10 @@ type Gateway struct {
 	}
 	// MTA records how the MTA keeps a quarantined message; nil: not recorded.
 	MTA MTARecorder
+	// Node names this gateway node in what it records of a held message
+	// (release.NodeName): a release from another node knows that
+	// Postfix's held copy is not within its reach.
+	Node string
 	// Allow caps the action on mail an operator made an exception for.
 	Allow AllowMatcher
 	// Releases verifies X-Vigie-Release fields; nil: none is honoured.
@@ -223,7 +227,7 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		}
 		o.QuarantineID = e.ID
 		if g.MTA != nil {
-			m := quarantine.MTA{ID: e.ID, MTAQueueID: j.QueueID, MTAHold: j.MTAHold, Truncated: j.Truncated, ReleaseOf: j.ReleaseOf}
+			m := quarantine.MTA{ID: e.ID, MTAQueueID: j.QueueID, MTAHold: j.MTAHold, Truncated: j.Truncated, ReleaseOf: j.ReleaseOf, Node: g.Node}
 			if err := g.MTA.PutMTA(ctx, m); err != nil {
 				// Our copy is safe; only the release's bookkeeping lacks.
 				g.countError("quarantine")

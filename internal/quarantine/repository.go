@@ -87,6 +87,9 @@ type MTA struct {
 	MTAHold    bool   // Postfix holds a copy too (postsuper -H releases it)
 	Truncated  bool   // our copy is only the scanned part of an oversize message
 	ReleaseOf  string // SHA-256 named by the X-Vigie-Release field it carried
+	// Node is the gateway node that received it (whose Postfix holds the
+	// copy in hold mode); "" when recorded before nodes were named.
+	Node string
 }
 
 // MTARepository records what the MTA did with held messages (package

@@ -25,8 +25,8 @@ var (
 // PutMTA records what the MTA did with a quarantined message; a second
 // record for one entry (a spooled record replayed) changes nothing.
 func (g *Gateway) PutMTA(ctx context.Context, m quarantine.MTA) error {
-	_, err := g.db.Exec(ctx, `INSERT INTO quarantine_mta (quarantine_id, mta_queue_id, mta_hold, truncated, release_of)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (quarantine_id) DO NOTHING`, m.ID, m.MTAQueueID, boolInt(m.MTAHold), boolInt(m.Truncated), m.ReleaseOf)
+	_, err := g.db.Exec(ctx, `INSERT INTO quarantine_mta (quarantine_id, mta_queue_id, mta_hold, truncated, release_of, node)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (quarantine_id) DO NOTHING`, m.ID, m.MTAQueueID, boolInt(m.MTAHold), boolInt(m.Truncated), m.ReleaseOf, m.Node)
 	if err != nil {
 		return fmt.Errorf("store: quarantine_mta %s: %w", m.ID, err)
 	}
@@ -38,8 +38,8 @@ func (g *Gateway) PutMTA(ctx context.Context, m quarantine.MTA) error {
 func (g *Gateway) MTA(ctx context.Context, id string) (quarantine.MTA, error) {
 	m := quarantine.MTA{ID: id}
 	var hold, trunc int
-	err := g.db.QueryRow(ctx, `SELECT mta_queue_id, mta_hold, truncated, release_of FROM quarantine_mta
-		WHERE quarantine_id = ?`, id).Scan(&m.MTAQueueID, &hold, &trunc, &m.ReleaseOf)
+	err := g.db.QueryRow(ctx, `SELECT mta_queue_id, mta_hold, truncated, release_of, node FROM quarantine_mta
+		WHERE quarantine_id = ?`, id).Scan(&m.MTAQueueID, &hold, &trunc, &m.ReleaseOf, &m.Node)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, nil
 	}

@@ -22,14 +22,14 @@ func TestGatewayRepository(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := g.PutMTA(ctx, quarantine.MTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}); err != nil {
+		if err := g.PutMTA(ctx, quarantine.MTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true, Node: "mx1"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := g.PutMTA(ctx, quarantine.MTA{ID: "q2", ReleaseOf: "aa"}); err != nil {
 			t.Fatal(err)
 		}
 		m, err := g.MTA(ctx, "q1")
-		if err != nil || m != (quarantine.MTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}) {
+		if err != nil || m != (quarantine.MTA{ID: "q1", MTAQueueID: "4QxYz", MTAHold: true, Truncated: true, Node: "mx1"}) {
 			t.Errorf("MTA(q1) = %+v, %v", m, err)
 		}
 		if m, err := g.MTA(ctx, "none"); err != nil || m != (quarantine.MTA{ID: "none"}) {

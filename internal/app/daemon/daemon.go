@@ -185,7 +185,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		}
 	}
 	d.Gateway = &gateway.Gateway{Quarantine: d.Quarantine, Trace: d.Trace, Metrics: d.Metrics, Log: log,
-		MTA: d.Quarantine, Releases: d.releaseKey, Allow: d.Allow, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
+		MTA: d.Quarantine, Node: release.NodeName(&cfg), Releases: d.releaseKey, Allow: d.Allow, Budget: gateway.NewBudget(int64(cfg.Serve.MaxInflight))}
 	d.bg.Add(1)
 	go func() {
 		defer d.bg.Done()

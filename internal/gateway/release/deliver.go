@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type Outcome struct {
 	// re-injected because postsuper could not be used from here).
 	PostfixQueueID    string
 	PostfixStillHolds bool
+	// PostfixNode is the node whose Postfix still holds its copy, when
+	// the release was made from another node.
+	PostfixNode string
 }
 
 // The deliverer's refusals; package quarantine defines them so that the
@@ -68,8 +72,11 @@ type Deliverer struct {
 	// Force re-injects Vigie's copy even when Postfix's held copy has left
 	// the hold queue.
 	Force bool
-	Log   *slog.Logger
-	Now   func() time.Time
+	// Node is this gateway node's name (NodeName): Postfix's held copy of
+	// a message another node received is out of this node's reach.
+	Node string
+	Log  *slog.Logger
+	Now  func() time.Time
 
 	mu       sync.Mutex
 	outcomes map[string]Outcome
@@ -102,7 +109,13 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 		return err
 	}
 	o := Outcome{PostfixQueueID: mta.MTAQueueID}
-	if mta.MTAHold && mta.MTAQueueID != "" {
+	switch {
+	case mta.MTAHold && mta.MTAQueueID != "" && mta.Node != "" && d.Node != "" && mta.Node != d.Node:
+		// Postfix's copy is in the hold queue of the node that received
+		// the message: Vigie's copy goes, and the outcome says where
+		// Postfix's remains.
+		o.PostfixStillHolds, o.PostfixNode = true, mta.Node
+	case mta.MTAHold && mta.MTAQueueID != "":
 		done, err := d.fromPostfix(ctx, mta, &o)
 		if err != nil {
 			return err
@@ -192,5 +205,15 @@ func ForConfig(cfg *config.Config, repo Repository, key Key, helo string, log *s
 		to = cfg.Serve.Relay.NextHop
 	}
 	return &Deliverer{Repo: repo, Key: key, SMTP: &nexthop.Client{Addr: to, HELO: helo, MaxIdle: 1},
-		Postfix: &Postfix{ConfigDir: cfg.Serve.Milter.PostfixConfig}, Log: log}
+		Postfix: &Postfix{ConfigDir: cfg.Serve.Milter.PostfixConfig}, Node: NodeName(cfg), Log: log}
+}
+
+// NodeName is this gateway node's name among several: the relay's
+// greeting name when set, else the host name.
+func NodeName(cfg *config.Config) string {
+	if cfg.Serve.Relay.Hostname != "" {
+		return cfg.Serve.Relay.Hostname
+	}
+	h, _ := os.Hostname()
+	return h
 }
