@@ -21,8 +21,8 @@ import (
 
 // start runs the daemon in process, every listener on a free loopback
 // port, the relay's next hop a go-smtp sink, with the configuration file
-// cfgFile (re-read by Reload) and no live DNS.
-func start(t *testing.T, cfgFile string) (*daemon.Daemon, *gatewaytest.Sink) {
+// cfgFile (re-read by Reload) changed by edit, and no live DNS.
+func start(t *testing.T, cfgFile string, edit func(*config.Config)) (*daemon.Daemon, *gatewaytest.Sink) {
 	t.Helper()
 	sink := gatewaytest.NewSink(t, gatewaytest.SinkOptions{})
 	cfg, err := config.Load(cfgFile)
@@ -37,6 +37,9 @@ func start(t *testing.T, cfgFile string) (*daemon.Daemon, *gatewaytest.Sink) {
 	cfg.Serve.Relay.Domains = []string{"example.test"}
 	cfg.Serve.Relay.NextHop = sink.Addr
 	cfg.Serve.Relay.RetryMin, cfg.Serve.Relay.RetryMax = 100*time.Millisecond, time.Second
+	if edit != nil {
+		edit(&cfg)
+	}
 	d, err := daemon.Start(context.Background(), cfg, daemon.Options{ConfigPath: cfgFile, Authenticator: gatewaytest.PassSPF{}})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +62,7 @@ func TestServe(t *testing.T) {
 	if err := os.WriteFile(file, []byte("policy:\n  subject_prefix: \"[SUSPECT]\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, sink := start(t, file)
+	d, sink := start(t, file, nil)
 	// A plain message, dated now: the real scanner accepts it.
 	msg := gatewaytest.Message("", "Date: "+time.Now().Format(time.RFC1123Z))
 	if d.MilterAddr == "" || d.RelayAddr == "" || d.HTTPAddr == "" || d.RBLAddr == "" {
@@ -148,7 +151,7 @@ func TestServe(t *testing.T) {
 // A listener that cannot listen stops Start with its name, and what was
 // opened before it is closed again.
 func TestStartFails(t *testing.T) {
-	d, _ := start(t, "")
+	d, _ := start(t, "", nil)
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.Serve.Milter.Listen = d.MilterAddr // taken
@@ -156,6 +159,40 @@ func TestStartFails(t *testing.T) {
 	cfg.Serve.HTTP.Enabled, cfg.Serve.RBL.Enabled = false, false
 	if _, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: gatewaytest.PassSPF{}}); err == nil || !strings.Contains(err.Error(), "milter") {
 		t.Fatalf("Start on a taken milter address: %v", err)
+	}
+}
+
+// A trusted relay that hands a message over is recorded as one of the
+// organisation's own assets (the indicator guard then refuses to block
+// it), and the message goes on to the next hop.
+func TestTrustedRelayLearned(t *testing.T) {
+	d, sink := start(t, "", func(c *config.Config) { c.Trust.Networks = []string{"127.0.0.0/8"} })
+	msg := "Received: from mx.partner.example (mx.partner.example [198.51.100.7]) by mx1.example.test with ESMTP id 4QxYz; " +
+		time.Now().Format(time.RFC1123Z) + "\r\n" + gatewaytest.Message("", "Date: "+time.Now().Format(time.RFC1123Z))
+	c, err := smtp.Dial(d.RelayAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SendMail("alice@sender.example", []string{"bob@example.test"}, strings.NewReader(msg)); err != nil {
+		t.Fatalf("relay: %v", err)
+	}
+	sink.Wait(t, 1, 60*time.Second)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		assets, err := d.DB.OwnAssets().List(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range assets {
+			if a.Kind == "ip" && a.Value == "127.0.0.1" && strings.HasPrefix(a.Source, "trusted relay") {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("own assets %+v: the trusted relay 127.0.0.1 is not among them", assets)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
