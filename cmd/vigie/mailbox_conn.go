@@ -63,7 +63,7 @@ func mailboxConnector(cfg config.MailboxCfg) (mailbox.Connector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("clé du compte de service Gmail : %w", err)
 		}
-		return gmail.New(gmail.Config{Key: key, BaseURL: g.BaseURL, TokenURL: g.TokenURL})
+		return gmail.New(gmail.Config{Key: key, BaseURL: g.BaseURL, TokenURL: g.TokenURL, Admin: g.Admin, DirectoryURL: g.DirectoryURL})
 	}
 	return nil, fmt.Errorf("mailbox.connector %q inconnu (imap, graph ou gmail)", cfg.Connector)
 }

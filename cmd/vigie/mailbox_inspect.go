@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -49,11 +50,20 @@ func runMailboxAudit(ctx context.Context, c *incidentCmd, args []string, stdout 
 		if !ok {
 			return fmt.Errorf("%s", c.t("ce connecteur ne sait pas lister les boîtes", "this connector cannot list mailboxes"))
 		}
-		if users, err = l.Users(ctx); err != nil {
+		if users, err = l.Users(ctx); errors.Is(err, mailbox.ErrUnsupported) {
+			return fmt.Errorf("%s (%w)", c.t("ce connecteur ne sait pas lister les boîtes : avec Gmail, renseigner mailbox.gmail.admin (docs/mailbox.md)",
+				"this connector cannot list mailboxes: with Gmail, set mailbox.gmail.admin (docs/mailbox.md)"), err)
+		} else if err != nil {
 			return err
 		}
 	}
-	req := mailbox.AuditRequest{Incident: id, Mailboxes: users, OwnDomains: c.cfg.Org.Domains, Fix: fix, By: c.author()}
+	req := mailbox.AuditRequest{Incident: id, Mailboxes: users, OwnDomains: c.cfg.Org.Domains, Fix: fix, By: c.author(),
+		Keep: func(ctx context.Context, name string, data []byte) (string, error) {
+			rec, _, err := svc.AddEvidence(ctx, id, incident.EvidenceRequest{Name: name, Content: bytes.NewReader(data),
+				MediaType: "application/json", Source: r.Connector.Name() + " : définition exportée par vigie mailbox audit --fix",
+				Note: "règle non désactivable sans suppression, laissée en place : sa définition pour la personne qui la traite", By: c.author()})
+			return rec.SHA256, err
+		}}
 	res := r.Audit(ctx, req)
 	if len(fix) > 0 { // what is left once the selection is disabled
 		req.Fix = nil

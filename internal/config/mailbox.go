@@ -56,4 +56,10 @@ type MailboxGmail struct {
 	ServiceAccountFile string `yaml:"service_account_file"` // JSON key, else $VIGIE_GMAIL_SERVICE_ACCOUNT (a path)
 	BaseURL            string `yaml:"base_url"`             // default https://gmail.googleapis.com/gmail/v1
 	TokenURL           string `yaml:"token_url"`            // default the key file's token_uri
+	// Admin is the Workspace administrator the service account acts as
+	// in the Admin SDK Directory API (scopes admin.directory.user.readonly
+	// and admin.directory.user.security): audit --all and application
+	// passwords. "": neither.
+	Admin        string `yaml:"admin"`
+	DirectoryURL string `yaml:"directory_url"` // default https://admin.googleapis.com/admin/directory/v1
 }

@@ -2,9 +2,11 @@ package mailbox
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"vigie.dev/vigie/internal/ir/journal"
 )
@@ -48,6 +50,7 @@ const (
 	SigRuleUnreadable  = "MAILBOX_RULE_UNREADABLE"
 	SigDelegate        = "MAILBOX_DELEGATE"
 	SigAppPassword     = "MAILBOX_APP_PASSWORD"
+	SigForwardAddress  = "MAILBOX_FORWARD_ADDRESS"
 )
 
 // Assess turns a mailbox's rules into findings. Disabled rules and
@@ -61,6 +64,11 @@ func Assess(box string, rules []Rule, ownDomains []string) []Finding {
 			continue
 		}
 		add := func(sig string, sev Severity, fr, en string) {
+			if !r.Fixable {
+				nfr, nen := r.NoFix()
+				fr += " Non désactivable : " + nfr + " ; Vigie ne supprime rien, à traiter à la main."
+				en += " Cannot be disabled: " + nen + "; Vigie deletes nothing, handle it by hand."
+			}
 			out = append(out, Finding{Mailbox: box, Signal: sig, Severity: sev, FR: fr, EN: en, Rule: r})
 		}
 		cond := func(fr bool) string {
@@ -80,9 +88,21 @@ func Assess(box string, rules []Rule, ownDomains []string) []Finding {
 			add(SigDelegate, Medium, fmt.Sprintf("Délégation : %s a accès à la boîte (%s) — à confirmer avec son titulaire (InterCERT 2.a).", strings.Join(r.Targets, ", "), r.Name),
 				fmt.Sprintf("Delegation: %s has access to the mailbox (%s) — confirm with its owner (InterCERT 2.a).", strings.Join(r.Targets, ", "), r.Name))
 			continue
+		case KindForwardAddress:
+			sev := Medium
+			if len(ownDomains) > 0 && len(r.Targets) > 0 && inDomains(r.Targets[0], ownDomains) {
+				sev = Low
+			}
+			add(SigForwardAddress, sev, fmt.Sprintf("Adresse de transfert enregistrée et vérifiée : %s — aucun filtre ni transfert ne s'en sert pour l'instant, mais elle est prête à servir ; à confirmer avec le titulaire (InterCERT 2.a).", strings.Join(r.Targets, ", ")),
+				fmt.Sprintf("Forwarding address registered and verified: %s — no filter or forwarding uses it yet, but it is ready to; confirm with the owner (InterCERT 2.a).", strings.Join(r.Targets, ", ")))
+			continue
 		case KindAppPassword:
-			add(SigAppPassword, Medium, fmt.Sprintf("Mot de passe d'application « %s » : il contourne le MFA ; le révoquer s'il n'est pas reconnu (InterCERT 1.c).", r.Name),
-				fmt.Sprintf("Application password %q: it bypasses MFA; revoke it unless recognised (InterCERT 1.c).", r.Name))
+			whenFR, whenEN := "", ""
+			if r.When != "" { // "creation → last use", ISO dates
+				whenFR, whenEN = " (créé → dernier usage : "+r.When+")", " (created → last used: "+r.When+")"
+			}
+			add(SigAppPassword, Medium, fmt.Sprintf("Mot de passe d'application « %s »%s : il contourne le MFA ; le révoquer s'il n'est pas reconnu (InterCERT 1.c).", r.Name, whenFR),
+				fmt.Sprintf("Application password %q%s: it bypasses MFA; revoke it unless recognised (InterCERT 1.c).", r.Name, whenEN))
 			continue
 		}
 		eff := r.Effects
@@ -148,7 +168,16 @@ type AuditRequest struct {
 	OwnDomains []string
 	Fix        []string // rule ids to disable (the admin's selection)
 	By         string
+	// Keep stores a selected rule that cannot be disabled in the
+	// incident (its evidence) and returns the stored file's SHA-256:
+	// the definition the admin needs to handle it by hand, and to put it
+	// back if a person deletes it wrongly. nil: kept in the journal only.
+	Keep func(ctx context.Context, name string, data []byte) (string, error)
 }
+
+// MaxJournalDefinition bounds a rule's definition quoted in the journal
+// (the whole of it goes to the incident's evidence).
+const MaxJournalDefinition = 2000
 
 // Audit reads each mailbox's rules, assesses them and disables the rules
 // the admin named, journaling each change.
@@ -183,8 +212,12 @@ func (r *Remediator) auditOne(ctx context.Context, run string, req AuditRequest,
 			continue
 		}
 		rule := rules[i]
+		if !rule.Enabled {
+			res.Fixed = append(res.Fixed, fmt.Sprintf("%s : inactive (désactivée ou non vérifiée) — rien à faire", id))
+			continue
+		}
 		if !rule.Fixable {
-			res.Fixed = append(res.Fixed, fmt.Sprintf("%s : non désactivable sans suppression (%s) — laissé en place, à traiter à la main", id, rule.Source))
+			res.Fixed = append(res.Fixed, r.leave(ctx, run, req, box, rule))
 			continue
 		}
 		said, err := s.Disable(ctx, rule)
@@ -200,4 +233,55 @@ func (r *Remediator) auditOne(ctx context.Context, run string, req AuditRequest,
 			fmt.Sprintf("Audit de la boîte %s : règle %s (%s, %s) — %s.", box, id, strings.Join(rule.Effects, "+"), strings.Join(rule.Targets, ", "), said))
 	}
 	return res
+}
+
+// leave records a selected rule Vigie does not disable because the system
+// can only delete it: the ledger and the journal say so and why, and the
+// rule's definition is kept in the incident for the person who handles it.
+func (r *Remediator) leave(ctx context.Context, run string, req AuditRequest, box string, rule Rule) string {
+	why, _ := rule.NoFix()
+	said := fmt.Sprintf("%s : non désactivable sans suppression (%s) — laissé en place, à traiter à la main ; Vigie ne supprime rien", rule.ID, why)
+	kept := ""
+	if req.Keep != nil && req.Incident != 0 {
+		export, _ := json.MarshalIndent(struct {
+			Mailbox   string    `json:"mailbox"`
+			Connector string    `json:"connector"`
+			Exported  time.Time `json:"exported_at"`
+			Rule      Rule      `json:"rule"`
+		}{box, r.Connector.Name(), r.Now().UTC(), rule}, "", "  ")
+		sum, err := req.Keep(ctx, "regle-"+fileSafe(box)+"-"+fileSafe(rule.ID)+".json", export)
+		if err != nil {
+			kept = fmt.Sprintf(" ; définition NON gardée dans les preuves : %v", err)
+		} else {
+			kept = " ; définition gardée dans les preuves de l'incident (sha256 " + sum + ")"
+		}
+	}
+	said += kept
+	r.record(ctx, Action{IncidentID: req.Incident, Run: run, Actor: req.By, Kind: KindDisable, Mailbox: box,
+		Ref: rule.ID, Status: StatusManual, Detail: said}, false)
+	def := strings.Join(strings.Fields(rule.Text), " ")
+	if len(def) > MaxJournalDefinition {
+		def = def[:MaxJournalDefinition] + "…"
+	}
+	if def == "" {
+		def = strings.Join(rule.Targets, ", ")
+	}
+	r.journal(ctx, req.Incident, req.By, journal.Decision, []string{box},
+		fmt.Sprintf("Audit de la boîte %s : règle %s (%s) sélectionnée pour désactivation mais laissée en place — %s%s. Définition : %s",
+			box, rule.ID, rule.Source, why, kept, def))
+	return said
+}
+
+// fileSafe keeps the letters, digits and -._@ of s for a file name.
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._@", c) >= 0) {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 80 {
+		b = b[:80]
+	}
+	return string(b)
 }

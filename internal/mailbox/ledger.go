@@ -37,6 +37,7 @@ const (
 	StatusFailed   = "failed"    // the mailbox or message could not be treated
 	StatusNotFound = "not-found" // no copy left where it was expected
 	StatusAlready  = "already"   // already in the quarantine folder
+	StatusManual   = "manual"    // selected to disable, left to a person: the system can only delete it
 )
 
 // Ledger stores actions (package store implements it).

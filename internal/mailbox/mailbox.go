@@ -137,6 +137,10 @@ const (
 	KindForwarding  RuleKind = "forwarding"   // a mailbox-wide forwarding setting
 	KindDelegate    RuleKind = "delegate"     // someone else given access
 	KindAppPassword RuleKind = "app-password" // a password that bypasses MFA
+	// KindForwardAddress is an address registered and verified for
+	// forwarding (Gmail's forwardingAddresses) that no filter or
+	// forwarding setting uses yet: ready for one.
+	KindForwardAddress RuleKind = "forwarding-address"
 )
 
 // Rule is one rule or setting of a mailbox as a connector reads it.
@@ -157,6 +161,23 @@ type Rule struct {
 	// Fixable is false when the system can only delete the rule (Gmail
 	// filters and delegates): Vigie then reports and never touches it.
 	Fixable bool `json:"fixable"`
+	// NoFixFR and NoFixEN say why a rule is not fixable and how a person
+	// handles it ("" : a generic sentence).
+	NoFixFR string `json:"no_fix_fr,omitempty"`
+	NoFixEN string `json:"no_fix_en,omitempty"`
+}
+
+// NoFix says, in French then English, why Vigie leaves the rule to a
+// person.
+func (r Rule) NoFix() (fr, en string) {
+	fr, en = r.NoFixFR, r.NoFixEN
+	if fr == "" {
+		fr = "Vigie ne sait pas la désactiver sans la supprimer (" + r.Source + ")"
+	}
+	if en == "" {
+		en = "Vigie cannot disable it without deleting it"
+	}
+	return fr, en
 }
 
 // RoleByName guesses a folder's role from its name, in the English and

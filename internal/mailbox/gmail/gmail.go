@@ -3,9 +3,13 @@
 // signs a JWT for each user (RFC 7523 bearer grant, the account's RSA key),
 // finds messages with the rfc822msgid: search operator, "moves" them by
 // labels (the quarantine label added, the folder's label removed), and
-// reads filters, automatic forwarding and delegates. Gmail can only delete
-// a filter or a delegate, never disable one: those are reported and left
-// alone; automatic forwarding is disabled (updateAutoForwarding).
+// reads filters, automatic forwarding, forwarding addresses and delegates.
+// Gmail can only delete a filter, a forwarding address or a delegate,
+// never disable one: those are reported and left alone (their definition
+// kept in the incident when the admin selects them); automatic forwarding
+// is disabled (updateAutoForwarding). With an administrator configured,
+// the Admin SDK Directory API lists the domain's users and each user's
+// application-specific passwords (read only: revoking deletes them).
 package gmail
 
 import (
@@ -44,16 +48,22 @@ type Config struct {
 	Key      []byte // the service account's JSON key
 	BaseURL  string // default https://gmail.googleapis.com/gmail/v1
 	TokenURL string // default the key's token_uri
-	HTTP     *http.Client
-	Now      func() time.Time
+	// Admin is the Workspace administrator the service account acts as in
+	// the Admin SDK Directory API (AdminScopes); "": no user list, no
+	// application passwords.
+	Admin        string
+	DirectoryURL string // default https://admin.googleapis.com/admin/directory/v1
+	HTTP         *http.Client
+	Now          func() time.Time
 }
 
 // Connector implements mailbox.Connector.
 type Connector struct {
-	cfg  Config
-	key  *rsa.PrivateKey
-	acct Key
-	api  *restapi.Client
+	cfg   Config
+	key   *rsa.PrivateKey
+	acct  Key
+	api   *restapi.Client
+	admin *restapi.Client // the Admin SDK's, nil without cfg.Admin
 }
 
 // New reads the key and returns a connector.
@@ -92,9 +102,15 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.DirectoryURL == "" {
+		cfg.DirectoryURL = "https://admin.googleapis.com/admin/directory/v1"
+	}
 	c := &Connector{cfg: cfg, key: rk, acct: k}
+	if cfg.Admin != "" {
+		c.admin = c.adminClient()
+	}
 	tc := &restapi.TokenCache{Now: cfg.Now, Fetch: func(ctx context.Context, user string) (string, time.Duration, error) {
-		assertion, err := c.assertion(user)
+		assertion, err := c.assertion(user, Scopes)
 		if err != nil {
 			return "", 0, err
 		}
@@ -110,16 +126,16 @@ func New(cfg Config) (*Connector, error) {
 	return c, nil
 }
 
-// assertion signs the JWT that asks for a token acting as user (RFC 7523
-// §2.1, RS256).
-func (c *Connector) assertion(user string) (string, error) {
+// assertion signs the JWT that asks for a token acting as user with scope
+// (RFC 7523 §2.1, RS256).
+func (c *Connector) assertion(user, scope string) (string, error) {
 	now := c.cfg.Now().Unix()
 	enc := func(v any) string {
 		b, _ := json.Marshal(v)
 		return base64.RawURLEncoding.EncodeToString(b)
 	}
 	head := enc(map[string]string{"alg": "RS256", "typ": "JWT"})
-	claims := enc(map[string]any{"iss": c.acct.ClientEmail, "sub": user, "scope": Scopes, "aud": c.cfg.TokenURL,
+	claims := enc(map[string]any{"iss": c.acct.ClientEmail, "sub": user, "scope": scope, "aud": c.cfg.TokenURL,
 		"iat": now, "exp": now + 3600})
 	sum := sha256.Sum256([]byte(head + "." + claims))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, c.key, crypto.SHA256, sum[:])

@@ -35,6 +35,7 @@ type fakeGmail struct {
 	users   map[string]*gUser
 	nextID  int
 	baseURL string
+	admin   string // the Workspace administrator the Admin SDK answers
 }
 
 type gUser struct {
@@ -43,6 +44,9 @@ type gUser struct {
 	filters   []map[string]any
 	autoFwd   map[string]any
 	delegates []map[string]any
+	fwdAddrs  []map[string]any
+	asps      []map[string]any
+	suspended bool
 }
 
 type gMsg struct {
@@ -99,13 +103,17 @@ func (f *fakeGmail) token(w http.ResponseWriter, r *http.Request) {
 		reply(w, 400, map[string]any{"error": "invalid_grant", "error_description": "Invalid email or User ID"})
 		return
 	}
-	if claims.Scope != gmail.Scopes || claims.Aud != f.baseURL+"/token" {
-		reply(w, 400, map[string]any{"error": "unauthorized_client"})
+	admin := claims.Scope == gmail.AdminScopes && claims.Sub == f.admin
+	if claims.Scope != gmail.Scopes && !admin || claims.Aud != f.baseURL+"/token" {
+		reply(w, 400, map[string]any{"error": "unauthorized_client", "error_description": "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."})
 		return
 	}
 	f.nextID++
 	tok := fmt.Sprintf("ya29.fake%d", f.nextID)
 	f.tokens[tok] = claims.Sub
+	if admin {
+		f.tokens[tok] = "admin:" + claims.Sub
+	}
 	reply(w, 200, map[string]any{"access_token": tok, "expires_in": 3599, "token_type": "Bearer"})
 }
 
@@ -114,6 +122,10 @@ func (f *fakeGmail) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	if r.URL.Path == "/token" {
 		f.token(w, r)
+		return
+	}
+	if dir, ok := strings.CutPrefix(r.URL.Path, "/admin/directory/v1/users"); ok {
+		f.directory(w, r, dir)
 		return
 	}
 	p := strings.Split(strings.TrimPrefix(r.URL.Path, "/gmail/v1/users/"), "/")
@@ -184,9 +196,38 @@ func (f *fakeGmail) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, u.autoFwd)
 	case p[1] == "settings" && p[2] == "delegates":
 		reply(w, 200, map[string]any{"delegates": u.delegates})
+	case p[1] == "settings" && p[2] == "forwardingAddresses" && r.Method == http.MethodGet:
+		reply(w, 200, map[string]any{"forwardingAddresses": u.fwdAddrs})
 	default:
 		gerr(w, 400, "INVALID_ARGUMENT", "unsupported "+r.URL.Path)
 	}
+}
+
+// directory answers the Admin SDK Directory API's users.list and
+// asps.list to the administrator's token only.
+func (f *fakeGmail) directory(w http.ResponseWriter, r *http.Request, path string) {
+	if f.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] != "admin:"+f.admin {
+		gerr(w, 403, "PERMISSION_DENIED", "Not Authorized to access this resource/api")
+		return
+	}
+	if path == "" {
+		if r.URL.Query().Get("customer") != "my_customer" {
+			gerr(w, 400, "INVALID_ARGUMENT", "Bad Request")
+			return
+		}
+		var us []map[string]any
+		for name, u := range f.users {
+			us = append(us, map[string]any{"kind": "admin#directory#user", "id": "1049", "primaryEmail": name, "suspended": u.suspended, "archived": false})
+		}
+		reply(w, 200, map[string]any{"kind": "admin#directory#users", "users": us})
+		return
+	}
+	user, ok := strings.CutSuffix(strings.TrimPrefix(path, "/"), "/asps")
+	if u := f.users[user]; ok && u != nil {
+		reply(w, 200, map[string]any{"kind": "admin#directory#asps", "etag": `"x"`, "items": u.asps})
+		return
+	}
+	gerr(w, 404, "NOT_FOUND", "Resource Not Found: userKey")
 }
 
 func TestGmail(t *testing.T) {
@@ -226,17 +267,80 @@ func TestGmail(t *testing.T) {
 	if back, err := r.Restore(ctx, mailbox.RestoreRequest{Incident: 1}); err != nil || back.Moved != 1 {
 		t.Fatalf("restore: %v %+v", err, back)
 	}
-	res := r.Audit(ctx, mailbox.AuditRequest{Mailboxes: []string{alice}, OwnDomains: []string{"chu-exemple.test"},
-		Fix: []string{"gmail-autoforward", "gmail-filter:ANe1Bmj"}})
+	admin := "admin@chu-exemple.test"
+	f.admin = admin
+	f.addUser(admin)
+	f.addUser("parti@chu-exemple.test").suspended = true
+	a.fwdAddrs = []map[string]any{{"forwardingEmail": "copie@evil.example", "verificationStatus": "accepted"},
+		{"forwardingEmail": "Boite@Partenaire.test", "verificationStatus": "accepted"},
+		{"forwardingEmail": "essai@evil.example", "verificationStatus": "pending"}}
+	a.asps = []map[string]any{{"kind": "admin#directory#asp", "etag": `"e"`, "codeId": 12, "name": "Thunderbird",
+		"creationTime": "1764547200000", "lastTimeUsed": "1764806400000", "userKey": "1049"}}
+	if _, err := c.Users(ctx); !errors.Is(err, mailbox.ErrUnsupported) {
+		t.Errorf("users without an administrator: %v", err)
+	}
+	c, err = gmail.New(gmail.Config{Key: keyJSON, BaseURL: srv.URL + "/gmail/v1", DirectoryURL: srv.URL + "/admin/directory/v1",
+		Admin: admin, HTTP: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := c.Users(ctx)
+	slices.Sort(users)
+	if err != nil || !slices.Equal(users, []string{admin, alice}) {
+		t.Errorf("users: %v %v", users, err)
+	}
+	jr, ledger := &mailboxtest.Journal{}, &mailboxtest.Ledger{}
+	kept := map[string]string{}
+	r = &mailbox.Remediator{Connector: c, Ledger: ledger, Journal: jr}
+	fix := []string{"gmail-autoforward", "gmail-filter:ANe1Bmj", "gmail-forwarding-address:boite@partenaire.test", "gmail-asp:12"}
+	res := r.Audit(ctx, mailbox.AuditRequest{Incident: 3, Mailboxes: []string{alice}, OwnDomains: []string{"chu-exemple.test"}, Fix: fix, By: "rssi",
+		Keep: func(_ context.Context, name string, data []byte) (string, error) {
+			kept[name] = string(data)
+			return fmt.Sprintf("%x", sha256.Sum256(data)), nil
+		}})
 	sigs := map[string]int{}
+	text := map[string]string{}
 	for _, x := range res[0].Findings {
 		sigs[x.Signal]++
+		text[x.Rule.ID] = x.FR + " | " + x.EN
 	}
-	if sigs[mailbox.SigForwardExternal] != 2 || sigs[mailbox.SigRuleDelete] != 1 || sigs[mailbox.SigRuleMarkRead] != 1 || sigs[mailbox.SigDelegate] != 1 {
+	if sigs[mailbox.SigForwardExternal] != 2 || sigs[mailbox.SigRuleDelete] != 1 || sigs[mailbox.SigRuleMarkRead] != 1 || sigs[mailbox.SigDelegate] != 1 ||
+		sigs[mailbox.SigForwardAddress] != 1 || sigs[mailbox.SigAppPassword] != 1 || len(res[0].Findings) != 7 {
 		t.Errorf("findings %v", sigs)
 	}
-	if a.autoFwd["enabled"] != false || !strings.Contains(res[0].Fixed[1], "non désactivable") || len(a.filters) != 1 {
-		t.Errorf("fix: %v %v", a.autoFwd, res[0].Fixed)
+	for id, want := range map[string]string{"gmail-filter:ANe1Bmj": "l'API Gmail ne peut que supprimer un filtre",
+		"gmail-asp:12": "(créé → dernier usage : 2025-12-01 → 2025-12-04)", "gmail-forwarding-address:boite@partenaire.test": "Gmail's API can only delete a forwarding address"} {
+		if !strings.Contains(text[id], want) {
+			t.Errorf("%s: %q lacks %q", id, text[id], want)
+		}
+	}
+	if strings.Contains(text["gmail-autoforward"], "Non désactivable") {
+		t.Errorf("auto-forwarding can be disabled: %s", text["gmail-autoforward"])
+	}
+	// Only the automatic forwarding is turned off; the rest is left
+	// exactly as it was, its definition kept in the incident.
+	if a.autoFwd["enabled"] != false || len(a.filters) != 1 || len(a.fwdAddrs) != 3 || len(a.asps) != 1 || len(a.delegates) != 1 {
+		t.Errorf("fix touched more than the forwarding: %v %v", a.autoFwd, a.filters)
+	}
+	if len(res[0].Fixed) != 4 || !strings.Contains(res[0].Fixed[0], "désactivé") || !strings.Contains(res[0].Fixed[1], "non désactivable") {
+		t.Errorf("fixed: %q", res[0].Fixed)
+	}
+	if len(kept) != 3 || !strings.Contains(kept["regle-alice@chu-exemple.test-gmail-filter_ANe1Bmj.json"], `relais@evil.example`) ||
+		!strings.Contains(kept["regle-alice@chu-exemple.test-gmail-asp_12.json"], `Thunderbird`) {
+		t.Errorf("kept: %v", kept)
+	}
+	acts, _ := ledger.Actions(ctx, 3, mailbox.KindDisable, "")
+	var statuses []string
+	for _, x := range acts {
+		statuses = append(statuses, x.Ref+"="+x.Status)
+	}
+	if !slices.Equal(statuses, []string{"gmail-autoforward=done", "gmail-filter:ANe1Bmj=manual", "gmail-forwarding-address:boite@partenaire.test=manual", "gmail-asp:12=manual"}) {
+		t.Errorf("ledger: %v", statuses)
+	}
+	texts := jr.Texts()
+	if len(texts) != 4 || !strings.Contains(texts[1], "laissée en place") || !strings.Contains(texts[1], "relais@evil.example") ||
+		!strings.Contains(texts[1], "preuves de l'incident (sha256 ") || !strings.Contains(texts[0], "copie@evil.example") {
+		t.Errorf("journal: %q", texts)
 	}
 	bad, _ := rsa.GenerateKey(rand.Reader, 2048)
 	der2, _ := x509.MarshalPKCS8PrivateKey(bad)
@@ -259,5 +363,23 @@ func FuzzFilterRule(f *testing.F) {
 			t.Fatalf("%+v", r)
 		}
 		mailbox.Assess("u@x", []mailbox.Rule{r}, nil)
+	})
+}
+
+func FuzzASPRule(f *testing.F) {
+	f.Add([]byte(`{"kind":"admin#directory#asp","codeId":12,"name":"Thunderbird","creationTime":"1764547200000","lastTimeUsed":"0","userKey":"1049"}`))
+	f.Add([]byte(`{"codeId":-1,"creationTime":99999999999999999999,"lastTimeUsed":null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var x gmail.ASPJSON
+		if json.Unmarshal(b, &x) != nil {
+			return
+		}
+		r := gmail.ASPRule(x)
+		if r.Fixable || r.Kind != mailbox.KindAppPassword {
+			t.Fatalf("%+v", r)
+		}
+		if fs := mailbox.Assess("u@x", []mailbox.Rule{r}, nil); len(fs) != 1 || fs[0].Signal != mailbox.SigAppPassword {
+			t.Fatalf("%+v", fs)
+		}
 	})
 }

@@ -32,8 +32,9 @@ type FilterJSON struct {
 // FilterRule turns a filter into a mailbox.Rule: Gmail filters cannot be
 // disabled, only deleted, so none is fixable.
 func FilterRule(f FilterJSON) mailbox.Rule {
-	r := mailbox.Rule{ID: "gmail-filter:" + f.ID, Kind: mailbox.KindFilter, Source: "filtre Gmail (ne se désactive pas : suppression seulement)",
-		Enabled: true}
+	r := mailbox.Rule{ID: "gmail-filter:" + f.ID, Kind: mailbox.KindFilter, Source: "filtre Gmail", Enabled: true,
+		NoFixFR: "l'API Gmail ne peut que supprimer un filtre, pas le désactiver ; le supprimer dans Gmail après avoir gardé sa définition",
+		NoFixEN: "Gmail's API can only delete a filter, not disable it; delete it in Gmail once its definition is kept"}
 	a := f.Action
 	if a.Forward != "" {
 		r.Effects = append(r.Effects, "forward")
@@ -80,16 +81,17 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 	}
 	var af struct {
 		Enabled      bool   `json:"enabled"`
-		EmailAddress string `json:"emailAddress"`
-		Disposition  string `json:"disposition"`
+		EmailAddress string `json:"emailAddress,omitempty"`
+		Disposition  string `json:"disposition,omitempty"`
 	}
 	if err := s.do(ctx, http.MethodGet, s.url("/settings/autoForwarding"), nil, &af); err != nil {
 		return out, fmt.Errorf("gmail %s: auto-forwarding: %w", s.user, err)
 	}
 	if af.Enabled {
+		def, _ := json.Marshal(af)
 		r := mailbox.Rule{ID: "gmail-autoforward", Kind: mailbox.KindForwarding, Source: "transfert automatique Gmail",
 			Enabled: true, Effects: []string{"forward"}, Targets: []string{strings.ToLower(af.EmailAddress)}, Fixable: true,
-			Text: "disposition " + af.Disposition}
+			Text: string(def)}
 		if af.Disposition == "trash" {
 			r.Effects = append(r.Effects, "delete")
 		}
@@ -110,7 +112,51 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 	for _, d := range dl.Delegates {
 		out = append(out, mailbox.Rule{ID: "gmail-delegate:" + d.DelegateEmail, Kind: mailbox.KindDelegate,
 			Source: "délégué Gmail", Name: d.VerificationStatus, Enabled: d.VerificationStatus == "accepted",
-			Targets: []string{strings.ToLower(d.DelegateEmail)}})
+			Targets: []string{strings.ToLower(d.DelegateEmail)},
+			NoFixFR: "l'API Gmail ne peut que retirer un délégué ; le retirer dans Gmail ou la console d'administration",
+			NoFixEN: "Gmail's API can only remove a delegate; remove it in Gmail or the admin console"})
+	}
+	fwd, err := s.forwardingAddresses(ctx, out)
+	if err != nil {
+		return out, err
+	}
+	out = append(out, fwd...)
+	asps, err := s.appPasswords(ctx)
+	if err != nil {
+		return out, err
+	}
+	return append(out, asps...), nil
+}
+
+// ForwardingAddressJSON is a users.settings.forwardingAddresses resource.
+type ForwardingAddressJSON struct {
+	ForwardingEmail    string `json:"forwardingEmail"`
+	VerificationStatus string `json:"verificationStatus"` // accepted, pending
+}
+
+// forwardingAddresses lists the addresses registered for forwarding that
+// none of used (the filters and automatic forwarding already read) sends
+// to: verified ones are ready for an attacker's filter; pending ones are
+// listed, disabled, as someone asked for them.
+func (s *session) forwardingAddresses(ctx context.Context, used []mailbox.Rule) ([]mailbox.Rule, error) {
+	var fa struct {
+		ForwardingAddresses []ForwardingAddressJSON `json:"forwardingAddresses"`
+	}
+	if err := s.do(ctx, http.MethodGet, s.url("/settings/forwardingAddresses"), nil, &fa); err != nil {
+		return nil, fmt.Errorf("gmail %s: forwarding addresses: %w", s.user, err)
+	}
+	var out []mailbox.Rule
+	for _, a := range fa.ForwardingAddresses {
+		addr := strings.ToLower(a.ForwardingEmail)
+		if slices.ContainsFunc(used, func(r mailbox.Rule) bool { return r.Enabled && slices.Contains(r.Targets, addr) }) {
+			continue
+		}
+		b, _ := json.Marshal(a)
+		out = append(out, mailbox.Rule{ID: "gmail-forwarding-address:" + addr, Kind: mailbox.KindForwardAddress,
+			Source: "adresse de transfert Gmail", Name: a.VerificationStatus, Enabled: a.VerificationStatus == "accepted",
+			Targets: []string{addr}, Text: string(b),
+			NoFixFR: "l'API Gmail ne peut que supprimer une adresse de transfert, pas la désactiver ; la supprimer dans Gmail après avoir gardé sa définition",
+			NoFixEN: "Gmail's API can only delete a forwarding address, not disable it; delete it in Gmail once its definition is kept"})
 	}
 	return out, nil
 }

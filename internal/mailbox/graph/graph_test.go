@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -313,4 +314,41 @@ func FuzzRuleOf(f *testing.F) {
 		}
 		mailbox.Assess("u@x", []mailbox.Rule{out}, []string{"x"})
 	})
+}
+
+// TestRuleOfForwarding: each of messageRule's three ways of sending mail
+// on (forwardTo, forwardAsAttachmentTo, redirectTo), in Graph's JSON, is
+// read as forwarding to its addresses; a disabled rule is reported
+// disabled and not fixable.
+func TestRuleOfForwarding(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		targets    []string
+		effects    []string
+		enabled    bool
+	}{
+		{"forwardTo", `{"id":"AQAAAJ5dZqB=","displayName":"Copie","sequence":2,"isEnabled":true,"conditions":{"fromAddresses":[{"emailAddress":{"name":"Paie","address":"paie@chu-exemple.test"}}]},"actions":{"forwardTo":[{"emailAddress":{"name":"Relais","address":"Relais@Evil.example"}}],"stopProcessingRules":true}}`,
+			[]string{"relais@evil.example"}, []string{"forward"}, true},
+		{"forwardAsAttachmentTo", `{"id":"AQAAAJ5dZqC=","displayName":"Archive","sequence":3,"isEnabled":true,"conditions":{"hasAttachments":true},"actions":{"forwardAsAttachmentTo":[{"emailAddress":{"name":"","address":"boite@evil.example"}}],"markAsRead":true}}`,
+			[]string{"boite@evil.example"}, []string{"forward", "mark-read"}, true},
+		{"redirectTo", `{"id":"AQAAAJ5dZqD=","displayName":"Absence","sequence":4,"isEnabled":true,"conditions":{},"actions":{"redirectTo":[{"emailAddress":{"address":"a@evil.example"}},{"emailAddress":{"address":"b@chu-exemple.test"}}]}}`,
+			[]string{"a@evil.example", "b@chu-exemple.test"}, []string{"forward"}, true},
+		{"disabled", `{"id":"AQAAAJ5dZqE=","displayName":"Ancienne","sequence":5,"isEnabled":false,"actions":{"redirectTo":[{"emailAddress":{"address":"a@evil.example"}}]}}`,
+			[]string{"a@evil.example"}, []string{"forward"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var x graph.RuleJSON
+			if err := json.Unmarshal([]byte(tc.json), &x); err != nil {
+				t.Fatal(err)
+			}
+			r := graph.RuleOf(x, nil)
+			if !slices.Equal(r.Targets, tc.targets) || !slices.Equal(r.Effects, tc.effects) || r.Enabled != tc.enabled || r.Fixable != tc.enabled {
+				t.Errorf("%+v", r)
+			}
+			fs := mailbox.Assess("alice@chu-exemple.test", []mailbox.Rule{r}, []string{"chu-exemple.test"})
+			if tc.enabled != slices.ContainsFunc(fs, func(f mailbox.Finding) bool { return f.Signal == mailbox.SigForwardExternal }) {
+				t.Errorf("findings %+v", fs)
+			}
+		})
+	}
 }

@@ -111,9 +111,12 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 	}
 	for _, x := range p.Value {
 		if strings.HasPrefix(x.Role, "delegate") {
+			def, _ := json.Marshal(x)
 			out = append(out, mailbox.Rule{ID: "graph-delegate:" + x.ID, Kind: mailbox.KindDelegate,
 				Source: "délégué de l'agenda (Graph)", Name: x.Role, Enabled: true,
-				Targets: []string{strings.ToLower(x.EmailAddress.Address)}})
+				Targets: []string{strings.ToLower(x.EmailAddress.Address)}, Text: string(def),
+				NoFixFR: "Graph ne peut que retirer une permission d'agenda, pas la suspendre ; la retirer dans Outlook ou le centre d'administration Exchange",
+				NoFixEN: "Graph can only remove a calendar permission, not suspend it; remove it in Outlook or the Exchange admin center"})
 		}
 	}
 	return out, nil

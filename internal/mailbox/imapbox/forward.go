@@ -69,7 +69,9 @@ func (s *session) serverForwards() ([]mailbox.Rule, error) {
 		if len(targets) > 0 {
 			out = append(out, mailbox.Rule{ID: "postfix-map:" + path, Kind: mailbox.KindForwarding,
 				Source:  "table Postfix " + path + " (redirection sur le serveur : modifier la table, postmap, postfix reload)",
-				Enabled: true, Effects: []string{"forward"}, Targets: targets, Text: s.user + " " + strings.Join(targets, ", ")})
+				Enabled: true, Effects: []string{"forward"}, Targets: targets, Text: s.user + " " + strings.Join(targets, ", "),
+				NoFixFR: "redirection dans une table Postfix, que Vigie ne modifie pas : corriger la table, puis postmap et postfix reload",
+				NoFixEN: "forwarding in a Postfix table, which Vigie does not edit: change the table, then postmap and postfix reload"})
 		}
 	}
 	return out, nil

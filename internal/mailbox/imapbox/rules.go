@@ -103,7 +103,9 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 			// A script the server stored but Vigie cannot read is itself a
 			// finding: report it whole.
 			out = append(out, mailbox.Rule{ID: ruleID(sc.Name, 0), Kind: mailbox.KindFilter, Source: source(sc),
-				Name: sc.Name, Enabled: sc.Active, Effects: []string{"unreadable"}, Text: text, When: err.Error()})
+				Name: sc.Name, Enabled: sc.Active, Effects: []string{"unreadable"}, Text: text, When: err.Error(),
+				NoFixFR: "Vigie ne sait pas lire ce script, donc ne le modifie pas ; le corriger avec le client de filtrage ou sur le serveur",
+				NoFixEN: "Vigie cannot read this script, so it does not edit it; fix it with the filter client or on the server"})
 			continue
 		}
 		runs := sc.Active || included[sc.Name]
@@ -115,6 +117,10 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 			r := mailbox.Rule{ID: ruleID(sc.Name, a.Index), Kind: mailbox.KindFilter, Source: src, Name: sc.Name,
 				Enabled: runs && !a.Disabled, Targets: a.Targets, Folder: a.Folder, When: a.When, Text: a.Text,
 				Fixable: sc.Active && !a.Disabled}
+			if !sc.Active && included[sc.Name] {
+				r.NoFixFR = "script inclus par le script actif ; Vigie ne modifie que le script actif : retirer l'inclusion ou corriger ce script à la main"
+				r.NoFixEN = "a script the active one includes; Vigie only edits the active script: remove the include or fix this script by hand"
+			}
 			for _, e := range a.Effects {
 				r.Effects = append(r.Effects, string(e))
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"vigie.dev/vigie/internal/ir/journal"
 	"vigie.dev/vigie/internal/mailbox"
 )
 
@@ -44,4 +45,29 @@ func (l *Ledger) SetStatus(_ context.Context, id int64, status, detail string) e
 		l.rows[id-1].Status, l.rows[id-1].Detail = status, detail
 	}
 	return nil
+}
+
+// Journal is an in-memory mailbox.Journal: the drafts written, in order.
+type Journal struct {
+	mu     sync.Mutex
+	Drafts []journal.Draft
+}
+
+// Log implements mailbox.Journal.
+func (j *Journal) Log(_ context.Context, _ int64, d journal.Draft) (journal.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.Drafts = append(j.Drafts, d)
+	return journal.Entry{}, nil
+}
+
+// Texts returns the drafts' texts.
+func (j *Journal) Texts() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]string, len(j.Drafts))
+	for i, d := range j.Drafts {
+		out[i] = d.Text
+	}
+	return out
 }
