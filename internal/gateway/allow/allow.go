@@ -151,15 +151,19 @@ func (r *Rules) LoadSnapshot() error {
 // FromSnapshot reports whether the rules in use come from the local copy.
 func (r *Rules) FromSnapshot() bool { return r.fromCopy.Load() }
 
-// Run reloads the rules every interval until ctx ends.
+// Run reloads the rules every interval until ctx ends; every 2 seconds
+// while they come from the local copy, so that the database's replace
+// them as soon as it answers.
 func (r *Rules) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
 	for {
+		wait := interval
+		if r.FromSnapshot() {
+			wait = min(wait, 2*time.Second)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 			if err := r.Load(ctx); err != nil && ctx.Err() == nil && r.Log != nil {
 				r.Log.Warn("allow rules not reloaded, previous ones kept", "err", err)
 			}
