@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/bayes"
@@ -56,12 +57,14 @@ func (a *App) Console(c Console) (*web.Server, error) {
 	}
 	var digest *web.DigestOptions
 	if dc := cfg.Serve.Digest; dc.Enabled {
-		key, err := loadKey(a.path("digest.key"))
+		kctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		key, err := a.digestKey(kctx)
+		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("app: console: digest: %w", err)
 		}
 		digest = &web.DigestOptions{BaseURL: dc.BaseURL, From: dc.From, Key: key, TTL: dc.LinkTTL,
-			AutoReleaseBelow: dc.AutoReleaseBelow, Mailer: c.Release, At: dc.At}
+			AutoReleaseBelow: dc.AutoReleaseBelow, Mailer: c.Release, At: dc.At, Once: a.digestOnce()}
 	}
 	var signals *scan.Catalogue
 	if sc := c.Scanner(); sc != nil {

@@ -32,6 +32,9 @@ type DigestOptions struct {
 	AutoReleaseBelow float64
 	Mailer           quarantine.Deliverer // sends the digests (the next hop)
 	At               string               // local time of day, "08:00"
+	// Once, when set, says whether this node sends the digests of a day
+	// (several nodes: the first to claim it); nil sends them.
+	Once func(ctx context.Context, day string) (bool, error)
 }
 
 // digestToken signs (message, recipient, expiry): the link is the
@@ -195,6 +198,13 @@ func (s *Server) DigestLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-time.After(next.Sub(now)):
+		}
+		if o := s.o.Digest.Once; o != nil {
+			mine, err := o(ctx, next.Format("2006-01-02"))
+			if err != nil || !mine {
+				s.log.Info("digests of the day left to another node", "day", next.Format("2006-01-02"), "err", err)
+				continue
+			}
 		}
 		if _, err := s.SendDigests(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("digest failed", "err", err)
