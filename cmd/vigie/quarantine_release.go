@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"vigie.dev/vigie/internal/account"
 	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/bayes"
-	"vigie.dev/vigie/internal/gateway/release"
 	"vigie.dev/vigie/internal/quarantine"
 )
 
@@ -64,8 +62,8 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 			failed++
 			continue
 		}
-		o, _ := d.Outcome(e.SHA256)
-		line := releaseSuccess(*lang, id, e, o)
+		note, _ := d.ReleaseNote(*lang, e)
+		line := say(*lang, id+" : ", id+": ") + note
 		fmt.Fprintln(stdout, line)
 		auditCLI(ctx, a, *by, "quarantine.release", id, line)
 		if !*noLearn {
@@ -76,27 +74,6 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 		return fmt.Errorf("%d/%d %s", failed, fs.NArg(), say(*lang, "non libérés", "not released"))
 	}
 	return nil
-}
-
-func releaseSuccess(lang, id string, e quarantine.Entry, o release.Outcome) string {
-	rcpt := strings.Join(e.RcptTo, ", ")
-	var line string
-	switch o.How {
-	case release.FromPostfixHold:
-		line = say(lang, fmt.Sprintf("%s : libéré de la file hold de Postfix (%s) pour %s", id, o.PostfixQueueID, rcpt),
-			fmt.Sprintf("%s: released from Postfix's hold queue (%s) for %s", id, o.PostfixQueueID, rcpt))
-	default:
-		line = say(lang, fmt.Sprintf("%s : remis à %s pour %s (%s)", id, o.To, rcpt, o.Reply),
-			fmt.Sprintf("%s: delivered to %s for %s (%s)", id, o.To, rcpt, o.Reply))
-	}
-	if o.PostfixNode != "" {
-		line += say(lang, fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold sur %s, qui a reçu le message : supprimez-la là-bas avec « postsuper -d %s »", o.PostfixNode, o.PostfixQueueID),
-			fmt.Sprintf("; Postfix on %s, which received the message, still holds its own copy: delete it there with \"postsuper -d %s\"", o.PostfixNode, o.PostfixQueueID))
-	} else if o.PostfixStillHolds {
-		line += say(lang, fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold : supprimez-la avec « postsuper -d %s »", o.PostfixQueueID),
-			fmt.Sprintf("; Postfix still holds its own copy: delete it with \"postsuper -d %s\"", o.PostfixQueueID))
-	}
-	return line
 }
 
 func releaseFailure(lang, id string, err error) string {

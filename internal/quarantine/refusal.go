@@ -53,3 +53,13 @@ func ReleaseRefusal(lang string, err error) (text string, ok bool) {
 	}
 	return "", false
 }
+
+// ReleaseNoter is implemented by a Deliverer that keeps what each release
+// did (package release): the sentence telling whoever released entry e
+// where it went, in French or, for lang "en", in English, and whether
+// something is left to do by hand — Postfix still holding its own copy in
+// its hold queue, which would reach the mailboxes a second time if it were
+// released too.
+type ReleaseNoter interface {
+	ReleaseNote(lang string, e Entry) (note string, todo bool)
+}

@@ -29,12 +29,27 @@ func (s *Server) decide(ctx context.Context, r *http.Request, p *principal, id s
 	detail := ""
 	if a == quarantine.Release {
 		detail = strings.Join(e.RcptTo, ",")
+		if note, _, ok := s.releaseNote(r, e); ok {
+			detail = note // what the command line says and audits too
+		}
 	}
 	if c := a.Class(); c != "" {
 		detail = strings.TrimPrefix(detail+"; learned as "+c, "; ")
 	}
 	s.audit(r, p, "quarantine."+string(a), id, detail)
 	return e, nil
+}
+
+// releaseNote is what the deliverer says of the release of e, when it
+// keeps that (quarantine.ReleaseNoter), and whether Postfix still holds
+// its own copy to delete.
+func (s *Server) releaseNote(r *http.Request, e quarantine.Entry) (note string, todo, ok bool) {
+	n, ok := s.o.Release.(quarantine.ReleaseNoter)
+	if !ok {
+		return "", false, false
+	}
+	note, todo = n.ReleaseNote(lang(r), e)
+	return note, todo, true
 }
 
 // quarantineAction serves POST /api/v1/quarantine/{id}/{release,delete,phish,not-phish}.
@@ -50,6 +65,9 @@ func (s *Server) quarantineAction(a quarantine.Action) apiFunc {
 		next := "/quarantine?done=" + actionDone[a]
 		if a == quarantine.NotPhish {
 			next = "/quarantine/" + id + "?done=" + actionDone[a]
+		}
+		if _, todo, _ := s.releaseNote(r, e); a == quarantine.Release && todo {
+			next = "/quarantine?done=released-held"
 		}
 		return e, next, nil
 	}

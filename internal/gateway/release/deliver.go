@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,6 +89,34 @@ func (d *Deliverer) Outcome(sum string) (Outcome, bool) {
 	defer d.mu.Unlock()
 	o, ok := d.outcomes[sum]
 	return o, ok
+}
+
+// ReleaseNote implements quarantine.ReleaseNoter: where the release of e
+// went (the next hop and its reply, or Postfix's hold queue) and, when
+// Postfix still holds its own copy, the command that deletes it.
+func (d *Deliverer) ReleaseNote(lang string, e quarantine.Entry) (string, bool) {
+	say := func(fr, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return fr
+	}
+	o, _ := d.Outcome(e.SHA256)
+	rcpt := strings.Join(e.RcptTo, ", ")
+	var note string
+	switch o.How {
+	case FromPostfixHold:
+		note = say(fmt.Sprintf("libéré de la file hold de Postfix (%s) pour %s", o.PostfixQueueID, rcpt),
+			fmt.Sprintf("released from Postfix's hold queue (%s) for %s", o.PostfixQueueID, rcpt))
+	default:
+		note = say(fmt.Sprintf("remis à %s pour %s (%s)", o.To, rcpt, o.Reply),
+			fmt.Sprintf("delivered to %s for %s (%s)", o.To, rcpt, o.Reply))
+	}
+	if o.PostfixStillHolds {
+		note += say(fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold : supprimez-la avec « postsuper -d %s »", o.PostfixQueueID),
+			fmt.Sprintf("; Postfix still holds its own copy: delete it with \"postsuper -d %s\"", o.PostfixQueueID))
+	}
+	return note, o.PostfixStillHolds
 }
 
 func (d *Deliverer) now() time.Time {

@@ -90,6 +90,14 @@ func TestReleaseThroughTheRelay(t *testing.T) {
 		o.PostfixQueueID != "4QxYz" || !o.PostfixStillHolds {
 		t.Errorf("outcome %+v %v", o, ok)
 	}
+	e, err := w.env.Quarantine.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note, todo := d.ReleaseNote("en", e); !todo || note != "delivered to "+w.relay+" for bob@example.test ("+o.Reply+
+		"); Postfix still holds its own copy: delete it with \"postsuper -d 4QxYz\"" {
+		t.Errorf("ReleaseNote: %q %v", note, todo)
+	}
 	if _, err := w.env.Quarantine.Release(ctx, id, "rssi", d); !errors.Is(err, quarantine.ErrNotHeld) {
 		t.Errorf("second release: %v, want ErrNotHeld", err)
 	}
