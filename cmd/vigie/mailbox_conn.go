@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"vigie.dev/vigie/internal/mailbox/gmail"
 	"vigie.dev/vigie/internal/mailbox/graph"
 	"vigie.dev/vigie/internal/mailbox/imapbox"
+	"vigie.dev/vigie/internal/mailbox/zimbra"
 )
 
 // secret reads a credential from a file, else from the environment; it is
@@ -41,8 +43,22 @@ func mailboxConnector(cfg config.MailboxCfg) (mailbox.Connector, error) {
 		if err != nil {
 			return nil, err
 		}
-		return imapbox.New(imapbox.Config{Addr: c.Address, TLS: c.TLS, Admin: c.Admin, Password: pass, Login: c.Login,
-			Separator: c.Separator, SieveAddr: c.Sieve, SieveTLS: c.SieveTLS, UsersFile: c.UsersFile, ForwardMaps: c.ForwardMaps})
+		cfg := imapbox.Config{Addr: c.Address, TLS: c.TLS, Admin: c.Admin, Password: pass, Login: c.Login,
+			Separator: c.Separator, SieveAddr: c.Sieve, SieveTLS: c.SieveTLS, UsersFile: c.UsersFile, ForwardMaps: c.ForwardMaps}
+		if z := c.Zimbra; z.AdminURL != "" {
+			admin, zpass := cmp.Or(z.Admin, c.Admin), pass
+			if z.PasswordFile != "" || os.Getenv("VIGIE_ZIMBRA_PASSWORD") != "" {
+				if zpass, err = secret(z.PasswordFile, "VIGIE_ZIMBRA_PASSWORD", "mot de passe de l'administrateur Zimbra"); err != nil {
+					return nil, err
+				}
+			}
+			zc, err := zimbra.New(zimbra.Config{URL: z.AdminURL, Admin: admin, Password: zpass})
+			if err != nil {
+				return nil, err
+			}
+			cfg.Forwards = zc
+		}
+		return imapbox.New(cfg)
 	case "graph":
 		g := cfg.Graph
 		sec, err := secret(g.SecretFile, "VIGIE_GRAPH_CLIENT_SECRET", "secret de l'application Graph")

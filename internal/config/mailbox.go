@@ -5,7 +5,7 @@ import "time"
 // MailboxCfg says how `vigie mailbox` reaches users' mailboxes
 // (docs/mailbox.md). Secrets are never in this file nor on the command
 // line: they are read from the files named here or from the environment
-// (VIGIE_MAILBOX_PASSWORD, VIGIE_GRAPH_CLIENT_SECRET,
+// (VIGIE_MAILBOX_PASSWORD, VIGIE_ZIMBRA_PASSWORD, VIGIE_GRAPH_CLIENT_SECRET,
 // VIGIE_GMAIL_SERVICE_ACCOUNT).
 type MailboxCfg struct {
 	Connector string `yaml:"connector"` // imap (default), graph or gmail
@@ -38,6 +38,16 @@ type MailboxIMAP struct {
 	// ForwardMaps are Postfix virtual alias tables (source form) read for
 	// forwarding set on the server.
 	ForwardMaps []string `yaml:"forward_maps"`
+	// Zimbra is Zimbra's admin SOAP API, read for the forwarding an
+	// account has outside Sieve (docs/mailbox.md).
+	Zimbra MailboxZimbra `yaml:"zimbra"`
+}
+
+// MailboxZimbra is Zimbra's admin SOAP API, read only.
+type MailboxZimbra struct {
+	AdminURL     string `yaml:"admin_url"`     // https://zimbra.example.fr:7071/service/admin/soap; "": not used
+	Admin        string `yaml:"admin"`         // default the IMAP admin
+	PasswordFile string `yaml:"password_file"` // else $VIGIE_ZIMBRA_PASSWORD, else the IMAP admin's password
 }
 
 // MailboxGraph is Microsoft 365 through the Graph API (application

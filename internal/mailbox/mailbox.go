@@ -6,7 +6,8 @@
 // what the InterCERT fiche lists (measures 2.a, 6.a, 6.b).
 //
 // Servers are reached through one Connector interface: IMAP with an
-// administrator login plus ManageSieve (internal/mailbox/imapbox), the
+// administrator login plus ManageSieve (internal/mailbox/imapbox; on
+// Zimbra, its admin API for forwarding: internal/mailbox/zimbra), the
 // Microsoft Graph API (internal/mailbox/graph) and the Gmail API
 // (internal/mailbox/gmail). Nothing here ever deletes a message or a rule:
 // messages are moved, rules disabled, and every change is written to the

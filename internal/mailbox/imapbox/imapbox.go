@@ -55,8 +55,18 @@ type Config struct {
 	// ForwardMaps are Postfix virtual(5) alias tables in source form, read
 	// for forwarding set on the server.
 	ForwardMaps []string
-	Timeout     time.Duration // dial and per-command (0: 30 s)
-	Dial        func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Forwards reads forwarding the server keeps outside Sieve and the
+	// maps, per user (Zimbra's admin API, internal/mailbox/zimbra); nil:
+	// none.
+	Forwards ForwardSource
+	Timeout  time.Duration // dial and per-command (0: 30 s)
+	Dial     func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// ForwardSource reads a user's forwarding from the mail server's own
+// administration interface, as rules.
+type ForwardSource interface {
+	Forwards(ctx context.Context, user string) ([]mailbox.Rule, error)
 }
 
 // Connector implements mailbox.Connector.

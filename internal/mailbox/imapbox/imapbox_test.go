@@ -14,6 +14,7 @@ import (
 	"vigie.dev/vigie/internal/mailbox/imapbox"
 	"vigie.dev/vigie/internal/mailbox/mailboxtest"
 	"vigie.dev/vigie/internal/mailbox/managesieve"
+	"vigie.dev/vigie/internal/mailbox/zimbra"
 	"vigie.dev/vigie/internal/postfixtest"
 )
 
@@ -200,5 +201,50 @@ func TestAgainstDovecot(t *testing.T) {
 		Admin: "a", Password: "b", Timeout: 5 * time.Second})
 	if _, err := dead.Open(ctx, bob); !errors.Is(err, mailbox.ErrUnreachable) {
 		t.Errorf("dead server: %v", err)
+	}
+}
+
+// A Zimbra-like server: mail and Sieve over IMAP and ManageSieve (a real
+// Dovecot), the account's forwarding over the admin SOAP API (an
+// in-process stand-in). The audit reads both; --fix leaves the Zimbra
+// forwarding in place, says why and keeps its definition.
+func TestZimbraForwardingSource(t *testing.T) {
+	alice := "alice@chu-exemple.test"
+	d := mailboxtest.Start(t, alice)
+	z := mailboxtest.StartZimbra(t, "admin@chu-exemple.test", "zs3cret")
+	z.SetAccount(alice, map[string][]string{zimbra.AttrPrefForward: {"relais@evil.example"}, zimbra.AttrLocalDisabled: {"TRUE"}})
+	zc, err := zimbra.New(zimbra.Config{URL: z.URL, Admin: "admin@chu-exemple.test", Password: "zs3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := imapbox.New(imapbox.Config{Addr: d.IMAPAddr(), TLS: "none", Admin: mailboxtest.Admin, Password: mailboxtest.AdminPass,
+		SieveAddr: d.SieveAddr(), Forwards: zc, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	jr, ledger := &mailboxtest.Journal{}, &mailboxtest.Ledger{}
+	kept := 0
+	r := &mailbox.Remediator{Connector: c, Journal: jr, Ledger: ledger}
+	res := r.Audit(ctx, mailbox.AuditRequest{Incident: 4, Mailboxes: []string{alice}, OwnDomains: []string{"chu-exemple.test"},
+		Fix: []string{"zimbra:" + zimbra.AttrPrefForward}, By: "rssi",
+		Keep: func(context.Context, string, []byte) (string, error) { kept++; return "ab12", nil }})
+	if res[0].Err != "" || len(res[0].Findings) != 1 || res[0].Findings[0].Signal != mailbox.SigForwardExternal {
+		t.Fatalf("audit %+v", res[0])
+	}
+	if len(res[0].Fixed) != 1 || !strings.Contains(res[0].Fixed[0], "laissé en place") || kept != 1 {
+		t.Errorf("fix %q, kept %d", res[0].Fixed, kept)
+	}
+	if texts := jr.Texts(); len(texts) != 1 || !strings.Contains(texts[0], "zimbraPrefMailForwardingAddress: relais@evil.example") {
+		t.Errorf("journal %q", texts)
+	}
+	// The admin API down: the mailbox is reported as not read, not as
+	// forwarding nothing.
+	down, _ := zimbra.New(zimbra.Config{URL: "http://127.0.0.1:1/service/admin/soap", Admin: "a", Password: "b"})
+	c2, _ := imapbox.New(imapbox.Config{Addr: d.IMAPAddr(), TLS: "none", Admin: mailboxtest.Admin, Password: mailboxtest.AdminPass,
+		SieveAddr: d.SieveAddr(), Forwards: down, Timeout: 20 * time.Second})
+	res = (&mailbox.Remediator{Connector: c2}).Audit(ctx, mailbox.AuditRequest{Mailboxes: []string{alice}})
+	if !strings.Contains(res[0].Err, "unreachable") {
+		t.Errorf("admin API down: %+v", res[0])
 	}
 }

@@ -56,7 +56,14 @@ func (s *session) Rules(ctx context.Context) ([]mailbox.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.c.cfg.SieveAddr == "" && len(s.c.cfg.ForwardMaps) > 0 {
+	if f := s.c.cfg.Forwards; f != nil {
+		more, err := f.Forwards(ctx, s.user)
+		if err != nil {
+			return nil, fmt.Errorf("imap %s: server forwarding: %w", s.user, err)
+		}
+		out = append(out, more...)
+	}
+	if s.c.cfg.SieveAddr == "" && (len(s.c.cfg.ForwardMaps) > 0 || s.c.cfg.Forwards != nil) {
 		return out, nil
 	}
 	cl, err := s.sieveClient(ctx)
