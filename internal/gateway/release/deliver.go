@@ -93,7 +93,8 @@ func (d *Deliverer) Outcome(sum string) (Outcome, bool) {
 
 // ReleaseNote implements quarantine.ReleaseNoter: where the release of e
 // went (the next hop and its reply, or Postfix's hold queue) and, when
-// Postfix still holds its own copy, the command that deletes it.
+// Postfix still holds its own copy, the command that deletes it and on
+// which node.
 func (d *Deliverer) ReleaseNote(lang string, e quarantine.Entry) (string, bool) {
 	say := func(fr, en string) string {
 		if lang == "en" {
@@ -112,7 +113,10 @@ func (d *Deliverer) ReleaseNote(lang string, e quarantine.Entry) (string, bool) 
 		note = say(fmt.Sprintf("remis à %s pour %s (%s)", o.To, rcpt, o.Reply),
 			fmt.Sprintf("delivered to %s for %s (%s)", o.To, rcpt, o.Reply))
 	}
-	if o.PostfixStillHolds {
+	if o.PostfixNode != "" {
+		note += say(fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold sur %s, qui a reçu le message : supprimez-la là-bas avec « postsuper -d %s »", o.PostfixNode, o.PostfixQueueID),
+			fmt.Sprintf("; Postfix on %s, which received the message, still holds its own copy: delete it there with \"postsuper -d %s\"", o.PostfixNode, o.PostfixQueueID))
+	} else if o.PostfixStillHolds {
 		note += say(fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold : supprimez-la avec « postsuper -d %s »", o.PostfixQueueID),
 			fmt.Sprintf("; Postfix still holds its own copy: delete it with \"postsuper -d %s\"", o.PostfixQueueID))
 	}

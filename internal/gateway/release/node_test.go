@@ -2,6 +2,7 @@ package release_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,5 +43,10 @@ func TestReleaseFromAnotherNode(t *testing.T) {
 	o, ok := d.Outcome(release.Sum(raw))
 	if !ok || o.How != release.Delivered || !o.PostfixStillHolds || o.PostfixNode != "mx1" || o.PostfixQueueID != "4QxYz" {
 		t.Errorf("outcome %+v, want Vigie's copy delivered and Postfix's named on mx1", o)
+	}
+	// The command line and the console say it with the same note.
+	note, todo := d.ReleaseNote("fr", quarantine.Entry{SHA256: release.Sum(raw), RcptTo: []string{"bob@example.test"}})
+	if want := " ; Postfix garde aussi sa copie en file hold sur mx1, qui a reçu le message : supprimez-la là-bas avec « postsuper -d 4QxYz »"; !todo || !strings.HasSuffix(note, want) {
+		t.Errorf("ReleaseNote: %q %v, want it to end with %q", note, todo, want)
 	}
 }
