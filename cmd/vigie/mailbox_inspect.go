@@ -95,12 +95,8 @@ func runMailboxAudit(ctx context.Context, c *incidentCmd, args []string, stdout 
 			continue
 		}
 		fmt.Fprintf(stdout, c.t("%s : %d règle(s), %d constat(s)\n", "%s: %d rules, %d findings\n"), journal.Printable(a.Mailbox), a.Rules, len(a.Findings))
-		for _, f := range a.Findings {
-			fix := ""
-			if !f.Rule.Fixable {
-				fix = c.t(" (non désactivable sans suppression : à traiter à la main)", " (cannot be disabled without deleting it: handle by hand)")
-			}
-			fmt.Fprintf(stdout, "  [%s] %s %s%s\n      %s\n", f.Severity.Label(c.lang), f.Signal, journal.Printable(f.Rule.ID), fix, journal.Printable(c.t(f.FR, f.EN)))
+		for _, f := range a.Findings { // the text says when the rule cannot be disabled, and why
+			fmt.Fprintf(stdout, "  [%s] %s %s\n      %s\n", f.Severity.Label(c.lang), f.Signal, journal.Printable(f.Rule.ID), journal.Printable(c.t(f.FR, f.EN)))
 			if f.Rule.Text != "" {
 				fmt.Fprintf(stdout, "      %s\n", journal.Printable(strings.Join(strings.Fields(f.Rule.Text), " ")))
 			}

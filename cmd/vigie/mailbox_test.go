@@ -136,6 +136,25 @@ func TestMailboxCommands(t *testing.T) {
 	if !strings.Contains(out, "0 constat(s)") || !strings.Contains(out, "règle 1 désactivée") {
 		t.Fatalf("fix:\n%s", out)
 	}
+	// The Postfix forwarding cannot be disabled by Vigie: selected, it is
+	// left as it is, said and journaled, its definition in the evidence.
+	virtual := filepath.Join(dir, "virtual")
+	mapBefore, _ := os.ReadFile(virtual)
+	out = vigie(0, "mailbox", "audit", alice, "--incident", "1", "--fix", "postfix-map:"+virtual)
+	if !strings.Contains(out, "Non désactivable par Vigie (redirection dans une table Postfix") || !strings.Contains(out, "laissé en place") ||
+		!strings.Contains(out, "définition gardée dans les preuves de l'incident (sha256 ") {
+		t.Fatalf("fix of a Postfix map:\n%s", out)
+	}
+	if mapAfter, _ := os.ReadFile(virtual); !bytes.Equal(mapBefore, mapAfter) {
+		t.Errorf("the Postfix map was changed:\n%s", mapAfter)
+	}
+	if out = vigie(0, "mailbox", "ledger", "--incident", "1"); !strings.Contains(out, "manual") {
+		t.Errorf("ledger without the rule left to a person:\n%s", out)
+	}
+	if out = vigie(0, "incident", "show", "1"); !strings.Contains(out, "regle-alice@chu-exemple.test-postfix-map") ||
+		!strings.Contains(out, "laissée en place") {
+		t.Errorf("incident without the kept definition or the decision:\n%s", out)
+	}
 	out = vigie(0, "mailbox", "sweep", alice, "--since", "7d", "--incident", "1", "--inbox", "--evidence")
 	if !strings.Contains(out, "SWEEP_INDICATOR_MATCH") || !strings.Contains(out, "SWEEP_PHISHING_VERDICT") || !strings.Contains(out, "preuve de l'incident 1") {
 		t.Fatalf("sweep:\n%s", out)

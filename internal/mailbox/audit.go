@@ -66,8 +66,8 @@ func Assess(box string, rules []Rule, ownDomains []string) []Finding {
 		add := func(sig string, sev Severity, fr, en string) {
 			if !r.Fixable {
 				nfr, nen := r.NoFix()
-				fr += " Non désactivable : " + nfr + " ; Vigie ne supprime rien, à traiter à la main."
-				en += " Cannot be disabled: " + nen + "; Vigie deletes nothing, handle it by hand."
+				fr += " Non désactivable par Vigie (" + nfr + ") : à traiter à la main, Vigie ne supprime rien."
+				en += " Vigie cannot disable it (" + nen + "): handle it by hand, Vigie deletes nothing."
 			}
 			out = append(out, Finding{Mailbox: box, Signal: sig, Severity: sev, FR: fr, EN: en, Rule: r})
 		}
@@ -240,7 +240,7 @@ func (r *Remediator) auditOne(ctx context.Context, run string, req AuditRequest,
 // rule's definition is kept in the incident for the person who handles it.
 func (r *Remediator) leave(ctx context.Context, run string, req AuditRequest, box string, rule Rule) string {
 	why, _ := rule.NoFix()
-	said := fmt.Sprintf("%s : non désactivable sans suppression (%s) — laissé en place, à traiter à la main ; Vigie ne supprime rien", rule.ID, why)
+	said := fmt.Sprintf("%s : non désactivable par Vigie (%s) — laissé en place, à traiter à la main ; Vigie ne supprime rien", rule.ID, why)
 	kept := ""
 	if req.Keep != nil && req.Incident != 0 {
 		export, _ := json.MarshalIndent(struct {

@@ -173,10 +173,10 @@ type Rule struct {
 func (r Rule) NoFix() (fr, en string) {
 	fr, en = r.NoFixFR, r.NoFixEN
 	if fr == "" {
-		fr = "Vigie ne sait pas la désactiver sans la supprimer (" + r.Source + ")"
+		fr = r.Source + " : ne se désactive pas sans suppression"
 	}
 	if en == "" {
-		en = "Vigie cannot disable it without deleting it"
+		en = "it cannot be disabled without deleting it"
 	}
 	return fr, en
 }
