@@ -11,14 +11,18 @@ package postfixtest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Require skips (locally) or fails (CI=true) when Postfix cannot run.
@@ -197,8 +201,72 @@ func (p *Instance) WriteFile(t testing.TB, name string, data []byte) string {
 	return path
 }
 
-// FreePort returns a loopback port free at the time of the call.
+// FreePort returns a loopback port, reserved for the test's lifetime, for
+// a server the test starts in another process (Postfix, smtp-sink,
+// Dovecot) or names by number in a configuration. A port the kernel hands
+// out for ":0" and takes back when closed can be handed to another
+// process's ":0" before the server binds it — on a loaded machine running
+// many test processes, now and then another test's listener took it
+// ("address already in use"). The port comes from below the kernel's
+// ephemeral range instead, which it hands out to no one, and a lock file
+// held until the test ends keeps the other test processes off it; a port
+// something already listens on is skipped.
 func FreePort(t testing.TB) int {
+	t.Helper()
+	low, high := portPoolLow, ephemeralLow()
+	if high-low < 1000 {
+		return kernelPort(t) // an unusual range: no room below it
+	}
+	dir := filepath.Join(os.TempDir(), "vigie-test-ports")
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		t.Fatalf("port locks: %v", err)
+	}
+	for range 1000 {
+		port := low + rand.IntN(high-low)
+		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(port)), os.O_CREATE|os.O_RDWR, 0o666)
+		if err != nil {
+			t.Fatalf("port lock: %v", err)
+		}
+		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+			f.Close() // another test holds it
+			continue
+		}
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			f.Close() // something else listens there
+			continue
+		}
+		ln.Close()
+		t.Cleanup(func() { f.Close() }) // releases the lock
+		return port
+	}
+	t.Fatalf("no free port in %d–%d after 1000 tries", low, high-1)
+	return 0
+}
+
+// portPoolLow is the lowest port FreePort hands out, well above the ports
+// services listen on by default (PostgreSQL's 5432 among them).
+const portPoolLow = 20000
+
+// ephemeralLow is the first port of the kernel's ephemeral range.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 32768
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 32768
+	}
+	return n
+}
+
+// kernelPort is a port the kernel had free at the time of the call.
+func kernelPort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

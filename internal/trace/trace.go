@@ -237,11 +237,15 @@ type Log struct {
 
 	mu      sync.Mutex
 	pending []Record
-	wake    chan struct{}
-	done    chan struct{}
-	closed  bool
-	flushed sync.WaitGroup
-	retry   time.Duration
+	// flushing is held by one flush at a time: a Flush called while the
+	// writer is storing the batch it took returns once that batch is
+	// stored, and the spool is replayed by one of them only.
+	flushing sync.Mutex
+	wake     chan struct{}
+	done     chan struct{}
+	closed   bool
+	flushed  sync.WaitGroup
+	retry    time.Duration
 }
 
 // Open starts a trace log over repo. log may be nil.
@@ -378,6 +382,8 @@ func newUID() string {
 }
 
 func (l *Log) flush() {
+	l.flushing.Lock()
+	defer l.flushing.Unlock()
 	// Older records first: what waits in the spool goes before the new.
 	replayed := l.replay()
 	for {

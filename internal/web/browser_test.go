@@ -32,6 +32,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -67,15 +68,8 @@ func (fakeAuth) Authenticate(_ context.Context, _ []byte, _ *message.Message, en
 	return auth.Results{Source: "dns", SPF: auth.Pass, SPFDomain: d}
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+// freePort is a port reserved for the test (see postfixtest.FreePort).
+func freePort(t *testing.T) int { return postfixtest.FreePort(t) }
 
 // startSink runs smtp-sink writing each message to its own file.
 func startSink(t *testing.T) (addr, dir string) {
