@@ -114,3 +114,24 @@ func TestSnapshot(t *testing.T) {
 		t.Error("a torn local copy was accepted")
 	}
 }
+
+// FuzzLoadSnapshot: whatever the local copy holds, it is read or refused
+// with an error, and the rules it gives are matched without a crash.
+func FuzzLoadSnapshot(f *testing.F) {
+	f.Add([]byte(`[{"id":1,"kind":"recipient","value":"secu@example.org","max_action":"accept"}]`))
+	f.Add([]byte(`[{"kind":"sender","value":"@x.test","max_action":"nonsense","expires_at":"2020-01-01T00:00:00Z"}]`))
+	f.Add([]byte(`null`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(dir, "allow-rules.json")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Skip()
+		}
+		r := &Rules{Snapshot: path}
+		if err := r.LoadSnapshot(); err != nil {
+			return
+		}
+		r.Match(scan.Envelope{RcptTo: []string{"secu@example.org"}}, &scan.Verdict{Action: scan.Quarantine,
+			Indicators: scan.Indicators{FromAddress: "a@x.test"}}, time.Now())
+	})
+}
