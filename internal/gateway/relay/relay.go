@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -60,6 +61,9 @@ type Server struct {
 	mu       sync.Mutex
 	srv      *smtp.Server
 	draining bool
+	// sessions are the open SMTP sessions, so that Shutdown can end the
+	// idle ones instead of waiting for their clients to leave.
+	sessions map[*session]struct{}
 }
 
 // Replies: short, and naming no rule, list or threshold.
@@ -107,7 +111,10 @@ func (s *Server) Serve(ln net.Listener) error {
 
 // Shutdown stops accepting connections and new messages and waits for the
 // sessions to end, or ctx; then it closes what is left. Messages being
-// scanned are answered first.
+// received or scanned are answered first; a session between transactions
+// (a client keeping its connection open, as Postfix's connection cache
+// does) is told 421 and closed at once rather than holding the stop until
+// ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.draining = true
@@ -116,11 +123,37 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if srv == nil {
 		return nil
 	}
+	done := make(chan struct{})
+	defer close(done)
+	go s.endIdleSessions(done)
 	err := srv.Shutdown(ctx)
 	if err != nil {
 		srv.Close()
 	}
 	return err
+}
+
+// endIdleSessions wakes the sessions waiting for a command outside a mail
+// transaction until done: their read deadline is moved to now, so go-smtp
+// answers 421 4.4.2 and closes the connection. A session reading its next
+// command re-arms its deadline, hence the repeat.
+func (s *Server) endIdleSessions(done <-chan struct{}) {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		for m := range s.sessions {
+			if !m.busy.Load() {
+				m.conn.Conn().SetReadDeadline(time.Now())
+			}
+		}
+		s.mu.Unlock()
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (s *Server) isDraining() bool {
@@ -160,6 +193,12 @@ func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 		return nil, errShutdown
 	}
 	sess := &session{srv: s, conn: c}
+	s.mu.Lock()
+	if s.sessions == nil {
+		s.sessions = map[*session]struct{}{}
+	}
+	s.sessions[sess] = struct{}{}
+	s.mu.Unlock()
 	if ta, ok := c.Conn().RemoteAddr().(*net.TCPAddr); ok {
 		if a, ok := netip.AddrFromSlice(ta.IP); ok {
 			sess.ip = a.Unmap()
@@ -174,10 +213,19 @@ type session struct {
 	ip   netip.Addr
 	from string
 	to   []string
+	// busy is set from MAIL FROM to the end of the transaction: Shutdown
+	// lets such a session finish.
+	busy atomic.Bool
 }
 
-func (m *session) Reset()        { m.from, m.to = "", nil }
-func (m *session) Logout() error { return nil }
+func (m *session) Reset() { m.from, m.to = "", nil; m.busy.Store(false) }
+
+func (m *session) Logout() error {
+	m.srv.mu.Lock()
+	delete(m.srv.sessions, m)
+	m.srv.mu.Unlock()
+	return nil
+}
 
 func (m *session) Mail(from string, opts *smtp.MailOptions) error {
 	if m.srv.isDraining() {
@@ -187,6 +235,7 @@ func (m *session) Mail(from string, opts *smtp.MailOptions) error {
 		return smtp.ErrDataTooLarge // RFC 1870 §6.1
 	}
 	m.from, m.to = from, nil
+	m.busy.Store(true)
 	return nil
 }
 

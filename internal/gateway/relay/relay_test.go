@@ -1,9 +1,12 @@
 package relay_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -266,4 +269,75 @@ func TestShutdown(t *testing.T) {
 			t.Error("a new session was greeted during shutdown")
 		}
 	}
+}
+
+// A client that keeps its connection open between messages, as Postfix's
+// connection cache does, does not hold the stop: it is told 421 and the
+// relay stops at once, while a client in the middle of a transaction may
+// finish it.
+func TestShutdownEndsIdleSessions(t *testing.T) {
+	h := start(t, gateway.Settings{}, nil)
+	idle, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	lines := bufio.NewReader(idle)
+	readReply := func() string {
+		t.Helper()
+		idle.SetReadDeadline(time.Now().Add(30 * time.Second))
+		var all string
+		for {
+			l, err := lines.ReadString('\n')
+			if err != nil {
+				t.Fatalf("idle client: %v after %q", err, all)
+			}
+			all += l
+			if len(l) < 4 || l[3] != '-' {
+				return all
+			}
+		}
+	}
+	readReply() // greeting
+	io.WriteString(idle, "EHLO mx.sender.example\r\n")
+	readReply()
+	busy := h.client(t)
+	defer busy.Close()
+	if err := busy.Mail("alice@sender.example", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := busy.Rcpt("bob@example.test", nil); err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		stopped <- h.srv.Shutdown(ctx)
+	}()
+	// The idle session is told 421 by the relay without saying anything.
+	if r := readReply(); !strings.HasPrefix(r, "421 ") {
+		t.Fatalf("idle session told %q, want 421", r)
+	}
+	// The session in a transaction finishes its message.
+	w, err := busy.Data()
+	if err != nil {
+		t.Fatalf("DATA during shutdown: %v", err)
+	}
+	if _, err := io.WriteString(w, gatewaytest.Message("accept")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("message in flight refused during shutdown: %v", err)
+	}
+	busy.Quit()
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("shutdown still waiting 30 s after the last session ended")
+	}
+	h.sink.Wait(t, 1, 30*time.Second)
 }
