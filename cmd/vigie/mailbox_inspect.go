@@ -91,8 +91,14 @@ func runMailboxAudit(ctx context.Context, c *incidentCmd, args []string, stdout 
 	}
 	for _, a := range res {
 		if a.Err != "" {
-			fmt.Fprintf(stdout, "%s : %s — %s\n", journal.Printable(a.Mailbox), c.t("NON LUE", "NOT READ"), journal.Printable(a.Err))
-			continue
+			what := c.t("NON LUE", "NOT READ")
+			if a.Rules > 0 {
+				what = c.t("LUE EN PARTIE", "PARTLY READ")
+			}
+			fmt.Fprintf(stdout, "%s : %s — %s\n", journal.Printable(a.Mailbox), what, journal.Printable(a.Err))
+			if a.Rules == 0 {
+				continue
+			}
 		}
 		fmt.Fprintf(stdout, c.t("%s : %d règle(s), %d constat(s)\n", "%s: %d rules, %d findings\n"), journal.Printable(a.Mailbox), a.Rules, len(a.Findings))
 		for _, f := range a.Findings { // the text says when the rule cannot be disabled, and why

@@ -158,7 +158,7 @@ type AuditResult struct {
 	Rules    int       `json:"rules"`
 	Findings []Finding `json:"findings"`
 	Fixed    []string  `json:"fixed,omitempty"` // what --fix did, in French
-	Err      string    `json:"error,omitempty"`
+	Err      string    `json:"error,omitempty"` // not read, or not wholly when Rules > 0
 }
 
 // AuditRequest audits mailboxes and disables the rules named in Fix.
@@ -201,8 +201,13 @@ func (r *Remediator) auditOne(ctx context.Context, run string, req AuditRequest,
 	defer s.Close()
 	rules, err := s.Rules(ctx)
 	if err != nil {
+		// What was read before the error is still assessed (Gmail's
+		// filters when the Admin SDK refuses), the mailbox reported as
+		// not wholly read.
 		res.Err = err.Error()
-		return res
+		if len(rules) == 0 {
+			return res
+		}
 	}
 	res.Rules = len(rules)
 	res.Findings = Assess(box, rules, req.OwnDomains)

@@ -342,6 +342,15 @@ func TestGmail(t *testing.T) {
 		!strings.Contains(texts[1], "preuves de l'incident (sha256 ") || !strings.Contains(texts[0], "copie@evil.example") {
 		t.Errorf("journal: %q", texts)
 	}
+	// An administrator the domain-wide delegation does not cover: the
+	// Admin SDK refuses, what the Gmail API gave is still assessed.
+	c3, _ := gmail.New(gmail.Config{Key: keyJSON, BaseURL: srv.URL + "/gmail/v1", DirectoryURL: srv.URL + "/admin/directory/v1",
+		Admin: alice, HTTP: srv.Client()})
+	part := (&mailbox.Remediator{Connector: c3}).Audit(ctx, mailbox.AuditRequest{Mailboxes: []string{alice}})
+	if !strings.Contains(part[0].Err, "application passwords (Admin SDK)") ||
+		len(part[0].Findings) < 5 || part[0].Rules < 4 {
+		t.Errorf("partial audit: %+v", part[0])
+	}
 	bad, _ := rsa.GenerateKey(rand.Reader, 2048)
 	der2, _ := x509.MarshalPKCS8PrivateKey(bad)
 	keyJSON2, _ := json.Marshal(gmail.Key{Type: "service_account", ClientEmail: "x@y", PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der2})), TokenURI: srv.URL + "/token"})

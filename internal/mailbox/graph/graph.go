@@ -8,7 +8,9 @@
 // What Graph v1.0 does not show is said, not guessed: the mailbox-level
 // forwarding an administrator or attacker sets with Set-Mailbox
 // -ForwardingSmtpAddress, and FullAccess/SendAs permissions, are Exchange
-// Online properties only its PowerShell module reads (docs/mailbox.md).
+// Online properties only its PowerShell module reads; mailboxSettings has
+// no forwarding property; and no Graph API lists a user's app passwords
+// (docs/mailbox.md).
 package graph
 
 import (
