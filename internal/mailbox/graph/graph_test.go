@@ -282,10 +282,20 @@ func TestGraphPurgeAuditRestore(t *testing.T) {
 			t.Errorf("audit lacks %s: %+v", s, res[0].Findings)
 		}
 	}
-	fixed := r.Audit(ctx, mailbox.AuditRequest{Mailboxes: []string{alice}, Fix: []string{"graph-rule:AQAAAJ5dZqA=", "graph-delegate:RGVsZWdhdGU="}})
+	jr := &mailboxtest.Journal{}
+	r.Journal = jr
+	fixed := r.Audit(ctx, mailbox.AuditRequest{Incident: 7, Mailboxes: []string{alice}, By: "rssi",
+		Fix: []string{"graph-rule:AQAAAJ5dZqA=", "graph-delegate:RGVsZWdhdGU="}})
 	if rule["isEnabled"] != false || len(fixed[0].Fixed) != 2 || !strings.Contains(fixed[0].Fixed[1], "non désactivable") {
 		t.Errorf("fix: %v %+v", rule["isEnabled"], fixed[0].Fixed)
 	}
+	// Both journaled: the rule disabled (how to undo it), the delegate
+	// left with its definition.
+	if texts := jr.Texts(); len(texts) != 2 || !strings.Contains(texts[0], "isEnabled false") ||
+		!strings.Contains(texts[1], "laissée en place") || !strings.Contains(texts[1], "mallory@chu-exemple.test") {
+		t.Errorf("journal %q", texts)
+	}
+	r.Journal = nil
 
 	sweep, err := r.Sweep(ctx, mailbox.SweepRequest{User: alice, Since: time.Now().Add(-time.Hour), Inbox: true})
 	if err != nil || len(sweep.Folders) < 5 {
