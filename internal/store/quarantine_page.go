@@ -14,8 +14,12 @@ func likeEscape(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(s)) + "%"
 }
 
-func quarantineWhere(q quarantine.Query) (string, []any, error) {
-	where, args := []string{}, []any{}
+// quarantineWhere turns a query into a WHERE clause. Substring searches
+// are LIKEs on search_text and the named columns, the same on both
+// databases; match is the same texts as a query of SQLite's trigram index
+// ("" when there are none it can look for), which (*Quarantine).where
+// uses to narrow the rows the LIKEs are tried on.
+func quarantineWhere(q quarantine.Query) (where []string, args []any, match string, err error) {
 	switch q.State {
 	case "", "held":
 		where = append(where, "released_at IS NULL AND deleted_at IS NULL")
@@ -25,7 +29,7 @@ func quarantineWhere(q quarantine.Query) (string, []any, error) {
 		where = append(where, "deleted_at IS NOT NULL")
 	case "all":
 	default:
-		return "", nil, fmt.Errorf("store: quarantine state %q (held, released, deleted, all)", q.State)
+		return nil, nil, "", fmt.Errorf("store: quarantine state %q (held, released, deleted, all)", q.State)
 	}
 	if !q.Since.IsZero() {
 		where, args = append(where, "created_at >= ?"), append(args, q.Since.UnixMilli())
@@ -44,9 +48,13 @@ func quarantineWhere(q quarantine.Query) (string, []any, error) {
 	if q.MaxScore != 0 {
 		where, args = append(where, "score <= ?"), append(args, q.MaxScore)
 	}
+	var phrases []string
 	like := func(cols []string, v string) {
 		if v = strings.TrimSpace(v); v == "" {
 			return
+		}
+		if p := trigramPhrase(strings.ToLower(v)); p != "" {
+			phrases = append(phrases, p)
 		}
 		// The one-column search text rules most rows out before the
 		// lower() of each named column is computed.
@@ -59,21 +67,21 @@ func quarantineWhere(q quarantine.Query) (string, []any, error) {
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	if v := strings.TrimSpace(q.Text); v != "" {
+		if p := trigramPhrase(strings.ToLower(v)); p != "" {
+			phrases = append(phrases, p)
+		}
 		where, args = append(where, `search_text LIKE ? ESCAPE '\'`), append(args, likeEscape(v))
 	}
 	like([]string{"subject"}, q.Subject)
 	like([]string{"from_addr", "from_name", "mail_from"}, q.Sender)
 	like([]string{"rcpt_to"}, q.Rcpt)
-	if len(where) == 0 {
-		return "1=1", args, nil
-	}
-	return strings.Join(where, " AND "), args, nil
+	return where, args, strings.Join(phrases, " AND "), nil
 }
 
 // Page returns up to q.Limit entries and whether more lie beyond them in
 // the paging direction (older for Before or no cursor, newer for After).
 func (q *Quarantine) Page(ctx context.Context, qq quarantine.Query) ([]quarantine.Entry, bool, error) {
-	where, args, err := quarantineWhere(qq)
+	where, args, err := q.where(ctx, qq)
 	if err != nil {
 		return nil, false, err
 	}
@@ -127,7 +135,7 @@ func (q *Quarantine) Page(ctx context.Context, qq quarantine.Query) ([]quarantin
 // counting no further than max (0: no bound) so that a broad search over
 // a huge quarantine stays cheap; the page says "more than max" then.
 func (q *Quarantine) Count(ctx context.Context, qq quarantine.Query, max int) (int, error) {
-	where, args, err := quarantineWhere(qq)
+	where, args, err := q.where(ctx, qq)
 	if err != nil {
 		return 0, err
 	}
