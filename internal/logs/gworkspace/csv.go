@@ -119,11 +119,40 @@ func ParseCSV(ctx context.Context, br *bufio.Reader, file string, opts logs.Opti
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 
 // emailIn finds the account in a description ("alice@cabinet.example logged in").
+// A match holds an "@" with its local part just before it, and no match
+// can start before the run of local-part characters that ends at the first
+// "@" (the characters before that run cannot reach an "@" without crossing
+// one that is not a local-part character): the expression is run from there.
 func emailIn(s string) string {
-	return strings.ToLower(emailRE.FindString(s))
+	at := strings.IndexByte(s, '@')
+	if at < 0 {
+		return ""
+	}
+	start := at
+	for start > 0 && localPart(s[start-1]) {
+		start--
+	}
+	return strings.ToLower(emailRE.FindString(s[start:]))
+}
+
+// localPart: c is in emailRE's local part class.
+func localPart(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._%+'-", c) >= 0
 }
 
 var gmtOffset = regexp.MustCompile(`\s*(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$`)
+
+// offsetFrom is where a gmtOffset match may start: its zone, sign and
+// digits are at most 9 bytes and end the value, and the blanks before them
+// (RE2's \s) are taken back. Matching the whole date tried the expression
+// at every byte.
+func offsetFrom(s string) int {
+	k := max(len(s)-9, 0)
+	for k > 0 && strings.IndexByte("\t\n\f\r ", s[k-1]) >= 0 {
+		k--
+	}
+	return k
+}
 
 // consoleTime reads the export's dates: ISO 8601 with or without a zone,
 // or as the console writes them ("Mar 20, 2025, 11:40:00 PM GMT+1");
@@ -135,7 +164,7 @@ func consoleTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UTC(), nil
 	}
-	if m := gmtOffset.FindStringSubmatch(s); m != nil {
+	if m := gmtOffset.FindStringSubmatch(s[offsetFrom(s):]); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mins, _ := strconv.Atoi(m[3])
 		off := h*3600 + mins*60
