@@ -86,15 +86,8 @@ func startSink(t *testing.T) (addr, dir string) {
 		t.Fatalf("smtp-sink: %v", err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for range 100 {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return addr, dir
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("smtp-sink does not listen")
-	return "", ""
+	postfixtest.WaitListening(t, addr) // 60 s: a loaded machine starts processes slowly
+	return addr, dir
 }
 
 // beacon counts requests: the hostile message points its script, image
