@@ -32,6 +32,9 @@ type timeline struct {
 	bs, be  int64 // the baseline window, Unix milliseconds
 	anon    map[addr]*track
 	spray   map[addr]*sprayTrack
+	// bursts counts the addresses of spray whose track holds a finding:
+	// while there are none, a success need not look its address up.
+	bursts int
 	succ    successes // successes within the spray window, oldest first
 	pending []pendingSeverity
 	horizon int64 // the longest window: state idle for longer is dropped
@@ -97,6 +100,9 @@ func (tl *timeline) forget(now int64) {
 	win := tl.h.cfg.SprayWindow.Milliseconds()
 	for ip, st := range tl.spray {
 		if now-st.last > win && (st.f == nil || now > st.burstEnd+win) {
+			if st.f != nil {
+				tl.bursts--
+			}
 			delete(tl.spray, ip)
 		}
 	}
@@ -312,13 +318,15 @@ type sprayTrack struct {
 func (tl *timeline) sprayStep(p *principal, s *signIn) {
 	h, c := tl.h, &tl.h.cfg
 	win := c.SprayWindow.Milliseconds()
-	st := tl.spray[s.ip]
 	if s.result == rSuccess {
 		// Successes matter to an address already failing, and as the start
 		// of a window: kept, for a while, apart.
 		tl.succ.trim(s.t, win)
 		tl.succ.buf = append(tl.succ.buf, success{s.t, s.ip})
-		if st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen.get(s.who) > 0 && !p.service {
+		if tl.bursts == 0 {
+			return // no address has a finding this success could complete
+		}
+		if st := tl.spray[s.ip]; st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen.get(s.who) > 0 && !p.service {
 			f := st.f
 			f.Severity = High
 			f.Account = strings.ToLower(p.name)
@@ -327,6 +335,7 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 		}
 		return
 	}
+	st := tl.spray[s.ip]
 	if st == nil {
 		st = &sprayTrack{}
 		tl.spray[s.ip] = st
@@ -354,6 +363,9 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 				first = min(first, x.t)
 				break
 			}
+		}
+		if st.f == nil {
+			tl.bursts++
 		}
 		st.f = h.group(PasswordSpray+"|"+ip+"|"+fmt.Sprint(first), func() *Finding {
 			f := newFinding(PasswordSpray, Medium, ip, time.UnixMilli(first).UTC(), detail{})
