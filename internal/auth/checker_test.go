@@ -143,7 +143,9 @@ func TestCheckDNSDown(t *testing.T) {
 	start := time.Now()
 	got := c.Check(context.Background(), signed, headerOf(signed), "sender.example",
 		Conn{IP: netip.MustParseAddr("203.0.113.9"), HELO: "mx.sender.example", MailFrom: "alice@sender.example"})
-	if took := time.Since(start); took > 2*time.Second {
+	// Waiting for the resolver's own 5 s would take longer than this bound,
+	// which leaves room for a loaded machine.
+	if took := time.Since(start); took > 4*time.Second {
 		t.Errorf("Check took %v with a 400ms timeout", took)
 	}
 	if got.SPF != TempError || got.HELOSPF != TempError || got.DMARC != TempError {

@@ -159,9 +159,11 @@ func TestCheckPanicIsContained(t *testing.T) {
 
 func TestDeadline(t *testing.T) {
 	s := &Scanner{Checks: []Check{slowCheck{}, emitCheck{[]string{"A"}}}, Policy: DefaultPolicy(), Catalogue: testCatalogue(t), Timeout: 50 * time.Millisecond}
+	// The slow check never returns by itself: only the deadline ends the
+	// scan (the bound is for a loaded machine).
 	start := time.Now()
 	v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{})
-	if time.Since(start) > time.Second || !v.Partial || !v.Has("SCAN_TIMEOUT") || v.Has("A") {
+	if time.Since(start) > 30*time.Second || !v.Partial || !v.Has("SCAN_TIMEOUT") || v.Has("A") {
 		t.Errorf("partial=%v signals=%+v after %s", v.Partial, v.Signals, time.Since(start))
 	}
 }
