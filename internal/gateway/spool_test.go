@@ -80,7 +80,7 @@ func TestBudget(t *testing.T) {
 		}()
 		<-ready
 		// Let the first waiter queue before the second.
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for {
 			b.mu.Lock()
 			n := len(b.waiters)

@@ -28,7 +28,7 @@ func TestNotify(t *testing.T) {
 				t.Fatal(err)
 			}
 			buf := make([]byte, 256)
-			ln.SetReadDeadline(time.Now().Add(10 * time.Second))
+			ln.SetReadDeadline(time.Now().Add(30 * time.Second))
 			n, err := ln.Read(buf)
 			if err != nil || string(buf[:n]) != want {
 				t.Errorf("%s: systemd got %q (%v), want %q", name, buf[:n], err, want)

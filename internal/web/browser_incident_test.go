@@ -52,7 +52,7 @@ func TestIncidentFollowUpInChromium(t *testing.T) {
 		}
 	}
 	d.Trace.Flush()
-	waitFor(t, "the trace to hold the sent message", 15*time.Second, func() bool {
+	waitFor(t, "the trace to hold the sent message", 60*time.Second, func() bool {
 		recs, _ := d.Trace.Search(ctx, trace.Query{Since: time.Now().Add(-time.Hour), Until: time.Now().Add(time.Minute), Sender: compromised})
 		return len(recs) > 0
 	})
@@ -96,7 +96,7 @@ func TestIncidentFollowUpInChromium(t *testing.T) {
 	}
 	// The warning to them, produced by the service (and journaled).
 	run("warning", chromedp.Click("#corr-warning", chromedp.ByID))
-	waitFor(t, "the correspondents' warning download", 15*time.Second, func() bool {
+	waitFor(t, "the correspondents' warning download", 60*time.Second, func() bool {
 		return downloaded(downloads, "Destinataires (2) : fournisseur@partenaire.example, rh@example-hopital.fr", "Le compte de messagerie "+compromised)
 	})
 

@@ -279,7 +279,7 @@ func TestConsoleInChromium(t *testing.T) {
 	// Release the false positive: it reaches the mailbox.
 	run("release", chromedp.Navigate(base+"/quarantine/"+fp.ID), chromedp.Click("#release", chromedp.ByID),
 		chromedp.WaitVisible("#flash", chromedp.ByID))
-	waitFor(t, "the released message in smtp-sink", 15*time.Second, func() bool {
+	waitFor(t, "the released message in smtp-sink", 60*time.Second, func() bool {
 		ents, _ := os.ReadDir(sinkDir)
 		for _, e := range ents {
 			if b, _ := os.ReadFile(filepath.Join(sinkDir, e.Name())); strings.Contains(string(b), "Compte rendu") {
@@ -293,7 +293,7 @@ func TestConsoleInChromium(t *testing.T) {
 	run("block domain", chromedp.Navigate(base+"/quarantine/"+phishID), chromedp.Click("#block-domain", chromedp.ByID),
 		chromedp.WaitVisible("#flash", chromedp.ByID))
 	next := []byte(strings.NewReplacer("claire.martin@partner.test", "paie@abatos.fr", "cr-reunion", "next").Replace(string(clean)))
-	waitFor(t, "the domain block to apply", 10*time.Second, func() bool {
+	waitFor(t, "the domain block to apply", 60*time.Second, func() bool {
 		o := d.Gateway.Process(ctx, gateway.Job{Frontend: "relay", Raw: next, NoQuarantine: true,
 			Env: scan.Envelope{MailFrom: "paie@abatos.fr", RcptTo: []string{"bob@example.test"}}})
 		return o.Action == scan.Quarantine || o.Action == scan.Reject
@@ -325,7 +325,7 @@ func TestConsoleInChromium(t *testing.T) {
 
 	// Download the HTML report.
 	run("report", chromedp.Click("#report-html", chromedp.ByID))
-	waitFor(t, "the report download", 15*time.Second, func() bool {
+	waitFor(t, "the report download", 60*time.Second, func() bool {
 		ents, _ := os.ReadDir(downloads)
 		for _, e := range ents {
 			b, _ := os.ReadFile(filepath.Join(downloads, e.Name()))

@@ -40,7 +40,7 @@ func TestRBLAnswersTheMTAUnderLoad(t *testing.T) {
 	if _, err := svc.Import(ctx, strings.NewReader("watch-only.example\n"), ioc.ImportOptions{Format: ioc.FormatPlain, Name: "watch.txt", Mode: ioc.Watch}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the matcher to load the feed", 5*time.Second, func() bool {
+	waitFor(t, "the matcher to load the feed", 60*time.Second, func() bool {
 		_, ok := d.Matcher.LookupDomain("watch-only.example")
 		return ok
 	})
