@@ -28,13 +28,13 @@ type track struct {
 // keeping per principal and per address only what their windows need:
 // memory is bounded by the accounts and their baselines, not by the logs.
 type timeline struct {
-	h       *Hunter
-	bs, be  int64 // the baseline window, Unix milliseconds
-	anon    map[addr]*track
-	spray   map[addr]*sprayTrack
+	h      *Hunter
+	bs, be int64 // the baseline window, Unix milliseconds
+	anon   map[addr]*track
+	spray  map[addr]*sprayTrack
 	// bursts counts the addresses of spray whose track holds a finding:
 	// while there are none, a success need not look its address up.
-	bursts int
+	bursts  int
 	succ    successes // successes within the spray window, oldest first
 	pending []pendingSeverity
 	horizon int64 // the longest window: state idle for longer is dropped
