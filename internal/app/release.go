@@ -7,9 +7,14 @@ import (
 	"os"
 	"strings"
 
+	"vigie.dev/vigie/internal/checks/invoice"
 	"vigie.dev/vigie/internal/durable"
 	"vigie.dev/vigie/internal/gateway/release"
+	docs "vigie.dev/vigie/internal/invoice"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
+	"vigie.dev/vigie/internal/suppliers"
 )
 
 // ReleaseKey returns the key that signs releases, shared by every node of
@@ -51,6 +56,24 @@ func (a *App) ReleaseKey(ctx context.Context) (release.Key, error) {
 // Releaser re-injects released messages, signed with key (package
 // release): to serve.quarantine.release_to, else the relay's next hop,
 // or from the local Postfix's hold queue; helo is our name there.
+// A suspect invoice keeps its warning for accounting (releaseWarner).
 func (a *App) Releaser(key release.Key, helo string) *release.Deliverer {
-	return release.ForConfig(&a.Config, a.DB.Gateway(), key, helo, a.Log)
+	d := release.ForConfig(&a.Config, a.DB.Gateway(), key, helo, a.Log)
+	d.Warn = &releaseWarner{books: &suppliers.Cache{Store: a.Suppliers(), Log: a.Log}, limits: a.Config.MessageLimits()}
+	return d
+}
+
+// releaseWarner gives the warnings of the invoice family a released
+// message must still carry (invoice.Released), read against the supplier
+// register as it is now: an IBAN confirmed since the quarantine lifts
+// the warning, nothing else does.
+type releaseWarner struct {
+	books  *suppliers.Cache
+	limits message.Limits
+}
+
+// Warnings implements release.Warner.
+func (w *releaseWarner) Warnings(ctx context.Context, e quarantine.Entry, raw []byte) release.Warning {
+	banners, subject := invoice.Released(w.books.Book(ctx), e.Signals, message.Parse(raw, w.limits), docs.Limits{})
+	return release.Warning{Banners: banners, Subject: subject}
 }

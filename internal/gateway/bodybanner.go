@@ -165,9 +165,9 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// bodyBannerText lays the banners out for the text part, one paragraph
+// BodyBannerText lays the banners out for the text part, one paragraph
 // each, after a title that says who wrote them.
-func bodyBannerText(banners []string) string {
+func BodyBannerText(banners []string) string {
 	var b strings.Builder
 	b.WriteString("*** Avertissement de Vigie, passerelle de messagerie / Warning from Vigie, the mail gateway ***\n")
 	for _, t := range banners {

@@ -28,13 +28,35 @@ func OwnField(name, value, authservID string) bool {
 // (folded lines included), and how many it removed. The body and every
 // other field are left byte for byte; raw itself is not modified.
 func StripOwnFields(raw []byte, authservID string) ([]byte, int) {
+	return stripFields(raw, func(name, value string) bool { return OwnField(name, value, authservID) })
+}
+
+// StripReleased is StripOwnFields for a release that verified (package
+// release): the X-Vigie-Banner fields stay, since the releasing side
+// removed the quarantined copy's and wrote its own (a suspect invoice's
+// warning for accounting).
+func StripReleased(raw []byte, authservID string) ([]byte, int) {
+	return stripFields(raw, func(name, value string) bool {
+		return OwnField(name, value, authservID) && !strings.EqualFold(name, HeaderBanner)
+	})
+}
+
+// StripBanners returns raw without its X-Vigie-Banner fields.
+func StripBanners(raw []byte) []byte {
+	out, _ := stripFields(raw, func(name, _ string) bool { return strings.EqualFold(name, HeaderBanner) })
+	return out
+}
+
+// stripFields returns raw without the header fields drop names (folded
+// lines included), and how many it removed.
+func stripFields(raw []byte, drop func(name, value string) bool) ([]byte, int) {
 	end := headerEnd(raw)
 	var out []byte
 	removed, kept := 0, 0 // kept: raw[:kept] is already in out (or untouched)
 	for start := 0; start < end; {
 		stop := fieldEnd(raw, start, end)
 		name, value, ok := bytes.Cut(raw[start:stop], []byte(":"))
-		if ok && OwnField(string(bytes.TrimSpace(name)), unfold(value), authservID) {
+		if ok && drop(string(bytes.TrimSpace(name)), unfold(value)) {
 			if out == nil {
 				out = make([]byte, 0, len(raw))
 			}

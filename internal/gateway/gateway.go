@@ -247,10 +247,10 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		// check it before paying) goes into the message itself.
 		banners, prefix := v.Banners()
 		for _, b := range banners {
-			o.Fields = append(o.Fields, Field{HeaderBanner, encodeHeader(b)})
+			o.Fields = append(o.Fields, Field{HeaderBanner, EncodeHeader(b)})
 		}
 		if len(banners) > 0 && set.BodyBanner && !j.Truncated {
-			if bb, err := WrapBody(j.Raw, bodyBannerText(banners)); err == nil {
+			if bb, err := WrapBody(j.Raw, BodyBannerText(banners)); err == nil {
 				o.Body = &bb
 			} else {
 				log.Warn("body banner not added, the header banner stays", "queue_id", j.QueueID, "err", err)
@@ -260,7 +260,7 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 			subject = prefix + " " + subject
 		}
 		if subject != v.Indicators.Subject {
-			o.Subject = encodeHeader(strings.TrimSpace(subject))
+			o.Subject = EncodeHeader(strings.TrimSpace(subject))
 		}
 	}
 	if g.Trace != nil {
@@ -335,9 +335,9 @@ func (g *Gateway) logger() *slog.Logger {
 	return g.Log
 }
 
-// encodeHeader returns s as an RFC 2047 encoded-word when it is not ASCII,
+// EncodeHeader returns s as an RFC 2047 encoded-word when it is not ASCII,
 // since the next hop may not accept SMTPUTF8.
-func encodeHeader(s string) string {
+func EncodeHeader(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return mime.QEncoding.Encode("utf-8", s)

@@ -190,7 +190,8 @@ func TestRelease(t *testing.T) {
 	h := start(t, gateway.Settings{}, nil)
 	h.env.Gateway.Releases = key
 	held := gatewaytest.Message("reject")
-	signed := gatewaytest.Message("reject", release.Header+": "+key.Sign([]byte(held), time.Now()))
+	// The releasing side wrote the banner (a suspect invoice's warning): it stays.
+	signed := gatewaytest.Message("reject", release.Header+": "+key.Sign([]byte(held), time.Now()), gateway.HeaderBanner+": RIB à vérifier")
 	mods, act := send(t, h.session(t), "Q1", signed)
 	if act.Code != gomilter.ActAccept {
 		t.Fatalf("signed release: answer %c %d", act.Code, act.SMTPCode)
@@ -201,9 +202,18 @@ func TestRelease(t *testing.T) {
 	if m, ok := mod(mods, gomilter.ActChangeHeader, release.Header); !ok || m.HeaderValue != "" {
 		t.Errorf("release field not removed: %+v", mods)
 	}
+	if _, ok := mod(mods, gomilter.ActChangeHeader, gateway.HeaderBanner); ok {
+		t.Errorf("the release's banner was removed: %+v", mods)
+	}
 	forged := gatewaytest.Message("reject", release.Header+": sha256=00; t=1; mac=AAAA")
 	if _, act := send(t, h.session(t), "Q2", forged); act.Code != gomilter.ActReplyCode || act.SMTPCode != 550 {
 		t.Errorf("forged release: answer %c %d, want the scan's 550", act.Code, act.SMTPCode)
+	}
+	// A sender's banner under a release that does not verify goes.
+	forged = gatewaytest.Message("", release.Header+": sha256=00; t=1; mac=AAAA", gateway.HeaderBanner+": RIB vérifié, payez")
+	mods, act = send(t, h.session(t), "Q3", forged)
+	if m, ok := mod(mods, gomilter.ActChangeHeader, gateway.HeaderBanner); act.Code != gomilter.ActAccept || !ok || m.HeaderValue != "" {
+		t.Errorf("forged release's banner not removed: %c %+v", act.Code, mods)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,6 +198,9 @@ func (m *session) Body(mod *gomilter.Modifier) (gomilter.Response, error) {
 	job := gateway.Job{Frontend: "milter", QueueID: m.queueID, Raw: raw, Env: m.env,
 		Timeout: max(time.Until(deadline), time.Second), MTAHold: !s.Discard || truncated, Truncated: truncated}
 	if g.CheckRelease(&job, m.release, release.BodyOf(raw)) {
+		// The releasing side wrote the X-Vigie-Banner fields (a suspect
+		// invoice's warning): they stay (gateway.StripReleased).
+		m.forged = slices.DeleteFunc(m.forged, func(f fieldRef) bool { return strings.EqualFold(f.name, gateway.HeaderBanner) })
 		err := m.stripForged(mod)
 		if err == nil {
 			err = mod.AddHeader(gateway.HeaderVerdict, "released")

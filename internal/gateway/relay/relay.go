@@ -341,8 +341,9 @@ func (m *session) Data(r io.Reader) error {
 	defer done()
 	job := gateway.Job{Frontend: "relay", QueueID: qid, Raw: raw, Env: env, Timeout: max(time.Until(deadline), time.Second)}
 	var o gateway.Outcome
+	released := s.Gateway.CheckRelease(&job, releaseField(raw), release.BodyOf(raw))
 	switch {
-	case s.Gateway.CheckRelease(&job, releaseField(raw), release.BodyOf(raw)):
+	case released:
 		o = gateway.Outcome{Action: scan.Accept, Fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "released"}}}
 	case oversize && policy == gateway.OversizeAccept:
 		log.Warn("message over limits.max_size passed unscanned (serve.oversize: accept)", "size", len(raw), "limit", scanSize)
@@ -358,7 +359,11 @@ func (m *session) Data(r io.Reader) error {
 	case scan.Quarantine:
 		return queued(qid) // our copy is durable: the message is taken care of
 	}
-	out, _ := gateway.StripOwnFields(raw, s.Gateway.Settings().AuthServID)
+	strip := gateway.StripOwnFields
+	if released {
+		strip = gateway.StripReleased
+	}
+	out, _ := strip(raw, s.Gateway.Settings().AuthServID)
 	if o.Subject != "" {
 		out = gateway.RewriteSubject(out, o.Subject)
 	}

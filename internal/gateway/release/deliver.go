@@ -76,11 +76,34 @@ type Deliverer struct {
 	// Node is this gateway node's name (NodeName): Postfix's held copy of
 	// a message another node received is out of this node's reach.
 	Node string
-	Log  *slog.Logger
-	Now  func() time.Time
+	// Warn, when set, gives the warnings a released message must still
+	// carry (a suspect invoice: accounting must check the bank details
+	// before paying); BodyBanner also puts them in front of the content
+	// as a text part (setting invoice.body_banner), as Process does.
+	Warn       Warner
+	BodyBanner bool
+	Log        *slog.Logger
+	Now        func() time.Time
 
 	mu       sync.Mutex
 	outcomes map[string]Outcome
+}
+
+// Warning is what a released message must still tell its recipients:
+// the banners of its signals (X-Vigie-Banner fields, a text part) and
+// its Subject with their prefix ("" leaves the Subject as it is).
+type Warning struct {
+	Banners []string
+	Subject string
+}
+
+// Warner says which warnings the released message raw of entry e must
+// carry. An admin's release says the message may go, not that what it
+// warned about was checked: an invoice's changed bank details keep their
+// warning until someone confirmed them in the supplier register. A
+// Warner that cannot tell keeps the warnings.
+type Warner interface {
+	Warnings(ctx context.Context, e quarantine.Entry, raw []byte) Warning
 }
 
 // Outcome returns what the release of the message with digest sum did.
@@ -133,16 +156,31 @@ func (d *Deliverer) now() time.Time {
 // Deliver implements quarantine.Deliverer.
 func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw []byte) error {
 	sum := Sum(raw)
-	var mta quarantine.MTA
+	var (
+		mta  quarantine.MTA
+		warn Warning
+	)
 	if e, err := d.Repo.HeldBySHA256(ctx, sum); err == nil {
 		if mta, err = d.Repo.MTA(ctx, e.ID); err != nil {
 			return err
+		}
+		if d.Warn != nil {
+			warn = d.Warn.Warnings(ctx, e, raw)
 		}
 	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return err
 	}
 	o := Outcome{PostfixQueueID: mta.MTAQueueID}
+	warned := len(warn.Banners) > 0 || warn.Subject != ""
 	switch {
+	case warned && mta.MTAHold && mta.MTAQueueID != "" && !mta.Truncated:
+		// Postfix's held copy would leave without the warning (postsuper
+		// -H does not run the milter again): Vigie's warned copy goes and
+		// Postfix's stays held, for the operator to delete.
+		o.PostfixStillHolds = true
+		if mta.Node != "" && d.Node != "" && mta.Node != d.Node {
+			o.PostfixNode = mta.Node
+		}
 	case mta.MTAHold && mta.MTAQueueID != "" && mta.Node != "" && d.Node != "" && mta.Node != d.Node:
 		// Postfix's copy is in the hold queue of the node that received
 		// the message: Vigie's copy goes, and the outcome says where
@@ -165,7 +203,15 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 		return errors.New("release: no release_to (nor relay.next_hop) to re-inject to")
 	}
 	start := d.now().Add(-time.Second)
-	signed := gateway.Prepend(raw, []gateway.Field{{Name: Header, Value: d.Key.Sign(raw, d.now())}})
+	// Banners the quarantined copy carried are the sender's: the front
+	// ends keep those of a release, so only ours may be there.
+	out := gateway.StripBanners(raw)
+	if warned {
+		out = d.warned(out, warn)
+	}
+	// The field names the quarantined bytes' digest, so that a warned copy
+	// that came back is still recognised.
+	signed := gateway.Prepend(out, []gateway.Field{{Name: Header, Value: d.Key.signAs(sum, out, d.now())}})
 	reply, failed, err := d.SMTP.DeliverReply(ctx, from, to, signed)
 	if err != nil {
 		return err
@@ -183,6 +229,28 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 	o.How, o.To, o.Reply = Delivered, d.SMTP.Addr, "250 "+reply
 	d.record(sum, o)
 	return nil
+}
+
+// warned returns raw with the warning: X-Vigie-Banner fields, the
+// Subject with its prefix and, with BodyBanner, the text part in front of
+// the content.
+func (d *Deliverer) warned(raw []byte, w Warning) []byte {
+	out := raw
+	if w.Subject != "" {
+		out = gateway.RewriteSubject(out, gateway.EncodeHeader(w.Subject))
+	}
+	if d.BodyBanner && len(w.Banners) > 0 {
+		if bb, err := gateway.WrapBody(out, gateway.BodyBannerText(w.Banners)); err == nil {
+			out = bb.Apply(out)
+		} else {
+			d.logger().Warn("release: body banner not added, the header banner stays", "err", err)
+		}
+	}
+	fields := make([]gateway.Field, 0, len(w.Banners))
+	for _, b := range w.Banners {
+		fields = append(fields, gateway.Field{Name: gateway.HeaderBanner, Value: gateway.EncodeHeader(b)})
+	}
+	return gateway.Prepend(out, fields)
 }
 
 // fromPostfix releases Postfix's held copy when it can; done is false
@@ -238,7 +306,7 @@ func ForConfig(cfg *config.Config, repo Repository, key Key, helo string, log *s
 		to = cfg.Serve.Relay.NextHop
 	}
 	return &Deliverer{Repo: repo, Key: key, SMTP: &nexthop.Client{Addr: to, HELO: helo, MaxIdle: 1},
-		Postfix: &Postfix{ConfigDir: cfg.Serve.Milter.PostfixConfig}, Node: NodeName(cfg), Log: log}
+		Postfix: &Postfix{ConfigDir: cfg.Serve.Milter.PostfixConfig}, Node: NodeName(cfg), BodyBanner: cfg.Invoice.BodyBanner, Log: log}
 }
 
 // NodeName is this gateway node's name among several: the relay's

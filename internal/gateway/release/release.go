@@ -86,8 +86,12 @@ func Sum(raw []byte) string {
 
 // Sign returns the X-Vigie-Release value for the quarantined bytes raw,
 // re-injected as they are below the field.
-func (k Key) Sign(raw []byte, now time.Time) string {
-	sum := Sum(raw)
+func (k Key) Sign(raw []byte, now time.Time) string { return k.signAs(Sum(raw), raw, now) }
+
+// signAs signs raw, re-injected as it is below the field, as the release
+// of the quarantined message whose digest is sum (raw carries a warning
+// the quarantined bytes did not).
+func (k Key) signAs(sum string, raw []byte, now time.Time) string {
 	t := now.Unix()
 	return fmt.Sprintf("sha256=%s; t=%d; mac=%s", sum, t, k.mac(sum, t, bodyOf(raw)))
 }
