@@ -15,7 +15,7 @@ func MilterSession(t testing.TB, addr string) *gomilter.ClientSession {
 	t.Helper()
 	c := gomilter.NewClientWithOptions("tcp", addr, gomilter.ClientOptions{
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
-		ActionMask: gomilter.OptAddHeader | gomilter.OptChangeHeader | gomilter.OptQuarantine,
+		ActionMask: gomilter.OptAddHeader | gomilter.OptChangeHeader | gomilter.OptChangeBody | gomilter.OptQuarantine,
 	})
 	s, err := c.Session()
 	if err != nil {
@@ -55,8 +55,13 @@ func MilterSend(t testing.TB, s *gomilter.ClientSession, queueID, raw string) ([
 	if _, err := s.HeaderEnd(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.BodyChunk([]byte(body)); err != nil {
-		t.Fatal(err)
+	// In chunks of at most 64 KB, as the MTA sends them.
+	for b := []byte(body); len(b) > 0; {
+		n := min(len(b), 65535)
+		if _, err := s.BodyChunk(b[:n]); err != nil {
+			t.Fatal(err)
+		}
+		b = b[n:]
 	}
 	if err := s.Macros(gomilter.CodeEOB, "i", queueID); err != nil {
 		t.Fatal(err)
