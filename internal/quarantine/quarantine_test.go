@@ -112,7 +112,11 @@ func TestPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids = append(ids, e.ID)
-		time.Sleep(2 * time.Millisecond)
+		// The next entry is created in a later millisecond (the stored
+		// resolution), so that "oldest" means one entry.
+		for time.Now().UnixMilli() <= e.CreatedAt.UnixMilli() {
+			time.Sleep(100 * time.Microsecond)
+		}
 	}
 	e, _ := q.Get(ctx, ids[0])
 	// Size limit: room for two entries; the oldest go.
