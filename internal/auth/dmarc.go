@@ -91,6 +91,15 @@ func isDMARCRecord(t string) bool {
 // (rf, ri, fo, ruf) does not void it. Tag values are case-insensitive. A
 // record with a missing or invalid p= but a rua= is read as p=none
 // (§6.6.3 step 6).
+//
+// It is lenient on purpose, as a receiver must be: a sender's mistake
+// (an invalid sp=, an unusable pct=, a repeated tag: the first wins) must
+// not cost its mail the policy it meant. Package posture reads the
+// organisation's own record with parseDMARCPolicy, strictly, because
+// there every such mistake is a finding the admin has to fix. The two
+// disagree on what to do with the same defects, and a strict/lenient
+// switch in one parser would be a branch on almost every tag, so each
+// package keeps its own.
 func parseDMARC(txt string) (*dmarc.Record, error) {
 	if len(txt) > 4096 {
 		return nil, errors.New("record too long")

@@ -380,7 +380,7 @@ func (g *Guard) checkName(name string, wholeDomain bool) *Finding {
 			return &Finding{Rule: RuleOwnAsset, Entry: own}
 		}
 	}
-	if !strings.Contains(name, ".") || isPublicSuffix(name) {
+	if !strings.Contains(name, ".") || isPublicSuffix(name, false) {
 		return &Finding{Rule: RulePublicSuffix}
 	}
 	hits := g.Lists().Host(name)
@@ -392,7 +392,7 @@ func (g *Guard) checkName(name string, wholeDomain bool) *Finding {
 		// (blogspot.com, github.io) or a publishing platform of the links
 		// catalogue (weebly.com, firebaseapp.com) is one user's site: it
 		// may be blocked.
-		if !h.Exact && isPublicSuffix(h.Entry) {
+		if !h.Exact && isPublicSuffix(h.Entry, false) {
 			continue
 		}
 		if g.UserSite != nil && !h.Exact {
@@ -403,7 +403,7 @@ func (g *Guard) checkName(name string, wholeDomain bool) *Finding {
 		return &Finding{Rule: RuleWarningList, List: h.List.Name, Entry: h.Entry}
 	}
 	for _, h := range hits {
-		if h.List.Role == warninglist.Shared && (h.Exact || !isPublicSuffix(h.Entry) && urlx.Registrable(name) == urlx.Registrable(h.Entry)) {
+		if h.List.Role == warninglist.Shared && (h.Exact || !isPublicSuffix(h.Entry, false) && urlx.Registrable(name) == urlx.Registrable(h.Entry)) {
 			return &Finding{Rule: RuleShared, List: h.List.Name, Entry: h.Entry, Shared: true}
 		}
 	}
@@ -478,9 +478,13 @@ func isDocumentation(p netip.Prefix) bool {
 	return false
 }
 
-// isPublicSuffix reports whether name is a public suffix, ICANN or private
-// (com, gouv.fr, github.io, blogspot.com).
-func isPublicSuffix(name string) bool {
-	ps, _ := publicsuffix.PublicSuffix(name)
-	return ps == name
+// isPublicSuffix reports whether name (lower case) is a public suffix
+// itself, not a name under one: of either section of the list (com,
+// gouv.fr, and the private github.io, blogspot.com: the guard refuses to
+// block any of them), or with icannOnly of the ICANN section alone (fr,
+// co.uk: how ParseKind tells a bare TLD is a domain). A name the list
+// does not know is its own suffix by the default rule, in neither section.
+func isPublicSuffix(name string, icannOnly bool) bool {
+	ps, icann := publicsuffix.PublicSuffix(name)
+	return ps == name && (icann || !icannOnly)
 }

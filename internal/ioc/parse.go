@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 )
 
 // MaxValueLen bounds any indicator value (URLs being the longest).
@@ -103,7 +102,7 @@ func guessKind(v string) (Kind, error) {
 	if nameLike && !digitsAndDots(v) {
 		return KindDomain, nil // whether or not it is a public suffix itself
 	}
-	if lv := strings.ToLower(v); publicSuffixItself(lv) {
+	if lv := strings.ToLower(v); isPublicSuffix(lv, true) {
 		return KindDomain, nil // a TLD: the guard refuses it as a public suffix, with that reason
 	}
 	if nameLike {
@@ -175,13 +174,6 @@ func mayBeAddr(v string) bool {
 		}
 	}
 	return true
-}
-
-// publicSuffixItself: lv (lower case) is a public suffix of the ICANN
-// section itself ("fr", "co.uk"), not a name under one.
-func publicSuffixItself(lv string) bool {
-	ps, icann := publicsuffix.PublicSuffix(lv)
-	return icann && ps == lv
 }
 
 // refang undoes the usual defanging of indicators in reports.

@@ -151,3 +151,31 @@ func TestNormalizeURLAllocs(t *testing.T) {
 		t.Errorf("appendURL allocates %v times", n)
 	}
 }
+
+// One public-suffix test for the guard (either section) and ParseKind
+// (the ICANN section only).
+func TestIsPublicSuffix(t *testing.T) {
+	tests := []struct {
+		name          string
+		either, icann bool
+	}{
+		{"com", true, true},
+		{"fr", true, true},
+		{"gouv.fr", true, true},
+		{"co.uk", true, true},
+		{"github.io", true, false},    // private section
+		{"blogspot.com", true, false}, // private section
+		{"localhost", true, false},    // unknown: its own suffix by the default rule
+		{"example.com", false, false},
+		{"user.github.io", false, false},
+		{"ameli.fr", false, false},
+	}
+	for _, tt := range tests {
+		if got := isPublicSuffix(tt.name, false); got != tt.either {
+			t.Errorf("isPublicSuffix(%q, false) = %v, want %v", tt.name, got, tt.either)
+		}
+		if got := isPublicSuffix(tt.name, true); got != tt.icann {
+			t.Errorf("isPublicSuffix(%q, true) = %v, want %v", tt.name, got, tt.icann)
+		}
+	}
+}

@@ -90,6 +90,14 @@ func (a *auditor) checkDMARC(ctx context.Context, domain string) dmarcState {
 
 // parseDMARCPolicy reads only what decides the policy and the reports:
 // p (required), sp, pct, rua and ruf (RFC 7489 §6.3).
+//
+// It is strict on purpose: an invalid sp= or pct= is an error, which the
+// audit reports, since the organisation's own record is being checked and
+// a receiver may read it otherwise than meant. The gateway's
+// auth.parseDMARC reads other domains' records leniently, as RFC 7489
+// §6.6.3 asks of a receiver (an invalid p= with a rua= is p=none, an
+// unusable pct= is ignored, the first of repeated tags wins); the two
+// handle the same defects in opposite ways, so they stay two parsers.
 func parseDMARCPolicy(txt string) (*dmarc.Record, error) {
 	rec := &dmarc.Record{}
 	valid := func(v string) bool { return v == "none" || v == "quarantine" || v == "reject" }
