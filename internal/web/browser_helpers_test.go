@@ -21,6 +21,12 @@ const consolePassword = "un mot de passe solide"
 // mail going to smtp-sink, with the accounts given; it stops with the test.
 func consoleDaemon(t *testing.T, users map[string]account.Role) (d *daemon.Daemon, base string, acc *account.Service) {
 	t.Helper()
+	return consoleDaemonWith(t, users, nil)
+}
+
+// consoleDaemonWith is consoleDaemon with the configuration changed by edit.
+func consoleDaemonWith(t *testing.T, users map[string]account.Role, edit func(*config.Config)) (d *daemon.Daemon, base string, acc *account.Service) {
+	t.Helper()
 	sinkAddr, _ := startSink(t)
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
@@ -28,6 +34,9 @@ func consoleDaemon(t *testing.T, users map[string]account.Role) (d *daemon.Daemo
 	cfg.Serve.Relay.Listen, cfg.Serve.HTTP.Listen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Serve.Relay.Domains = []string{"example-hopital.fr"}
 	cfg.Serve.Relay.NextHop = sinkAddr
+	if edit != nil {
+		edit(&cfg)
+	}
 	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: fakeAuth{}})
 	if err != nil {
 		t.Fatal(err)

@@ -141,6 +141,9 @@ var consoleStrings = map[string]map[string]string{
 		"done.iban-confirmed":      "IBAN confirmé (inscrit au journal du registre avec votre nom et le motif).",
 		"inc.measure":              "mesure",
 		"inc.verify.manifest":      "ou le manifest.json d'un export (vigie incident export)",
+		"inc.verify.pubkey":        "Clé publique ed25519 des sceaux (PEM, facultatif ; sinon la clé du service)",
+		"inc.verify.pubkey.file":   "ou son fichier (.pem)",
+		"inc.verify.withkey":       "Sceaux vérifiés avec la clé publique fournie %s.",
 	},
 	"en": {
 		"err.bad":                  "Request refused: %s",
@@ -278,6 +281,9 @@ var consoleStrings = map[string]map[string]string{
 		"done.iban-confirmed":      "IBAN confirmed (written in the register's trail with your name and the reason).",
 		"inc.measure":              "measure",
 		"inc.verify.manifest":      "or the manifest.json of an export (vigie incident export)",
+		"inc.verify.pubkey":        "Ed25519 public key of the seals (PEM, optional; otherwise the service's key)",
+		"inc.verify.pubkey.file":   "or its file (.pem)",
+		"inc.verify.withkey":       "Seals checked with the public key given %s.",
 	},
 }
 

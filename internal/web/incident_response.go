@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -67,7 +68,10 @@ type VerifyView struct {
 	Error   string                `json:"error,omitempty"`
 	Result  incident.VerifyResult `json:"result"`
 	Against []string              `json:"against,omitempty"` // the published heads checked
-	By      string                `json:"by"`
+	// Key is the public key the seals were checked with, when one was
+	// given instead of the service's own (its SHA-256, short).
+	Key string `json:"key,omitempty"`
+	By  string `json:"by"`
 }
 
 // incidentVerify checks the hash chain, the case digest and the seals, and
@@ -97,6 +101,12 @@ func (s *Server) incidentVerify(r *http.Request, p *principal) (any, string, err
 		req.Anchors = append(req.Anchors, a)
 		v.Against = append(v.Against, a.From)
 	}
+	if k, ok, err := givenPublicKey(r, q.get("pubkey")); err != nil {
+		return nil, "", err
+	} else if ok {
+		req.Key = k
+		v.Key = k.Fingerprint()
+	}
 	v.Result, err = s.o.Incidents.Verify(r.Context(), id, req)
 	v.OK = err == nil
 	if err != nil {
@@ -113,8 +123,52 @@ func (s *Server) incidentVerify(r *http.Request, p *principal) (any, string, err
 	if !v.OK {
 		detail = "NOT intact: " + incident.Message(err, "en")
 	}
+	if v.Key != "" {
+		detail += "; seals checked with the public key " + v.Key
+	}
 	s.audit(r, p, "incident.verify", strconv.FormatInt(id, 10), fmt.Sprintf("%s; %d published head(s)", detail, len(req.Anchors)))
 	return v, fmt.Sprintf("/incidents/%d?done=verified#verify", id), nil
+}
+
+// givenPublicKey reads the ed25519 public key the seals are to be checked
+// with, as `vigie incident verify --key` does: pasted (field pubkey) or
+// sent as a file (field pubkey_file). Only a public key is taken: a
+// secret or a private key has no business in a browser form.
+func givenPublicKey(r *http.Request, pasted string) (*journal.Ed25519, bool, error) {
+	name, b := "", []byte(strings.TrimSpace(pasted))
+	if r.MultipartForm != nil {
+		f, hdr, err := r.FormFile("pubkey_file")
+		switch {
+		case errors.Is(err, http.ErrMissingFile):
+		case err != nil:
+			return nil, false, badf("pubkey_file: %v", err)
+		default:
+			defer f.Close()
+			fb, err := io.ReadAll(io.LimitReader(f, 64<<10+1))
+			if err != nil {
+				return nil, false, badf("pubkey_file: %v", err)
+			}
+			if len(bytes.TrimSpace(fb)) > 0 {
+				if len(b) > 0 {
+					return nil, false, badfr("une seule clé publique : collée ou envoyée en fichier, pas les deux",
+						"one public key: pasted or sent as a file, not both")
+				}
+				name, b = hdr.Filename, fb
+			}
+		}
+	}
+	if len(b) == 0 {
+		return nil, false, nil
+	}
+	if name == "" {
+		name = "collée"
+	}
+	k, err := journal.ParsePublicKey(b, name)
+	if err != nil {
+		return nil, false, badfr("clé publique refusée : %v (attendu : une clé publique ed25519 PEM, celle de vigie incident export)",
+			"public key refused: %v (expected: an ed25519 public key in PEM, as vigie incident export gives)", err)
+	}
+	return k, true, nil
 }
 
 // uploadedManifest reads the manifest.json of an export sent with the

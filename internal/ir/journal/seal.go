@@ -110,6 +110,36 @@ func (s *Ed25519) Public() ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 }
 
+// ParsePublicKey reads an ed25519 public key in PEM ("PUBLIC KEY", as
+// Public writes it), which checks seals and cannot make them: what a CERT
+// or the console is given; name says where it came from, for errors.
+// Anything else, a secret or a private key included, is refused.
+func ParsePublicKey(b []byte, name string) (*Ed25519, error) {
+	if len(b) > maxKeyFile {
+		return nil, fmt.Errorf("journal: key %s: larger than %d bytes", name, maxKeyFile)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil || blk.Type != "PUBLIC KEY" {
+		return nil, fmt.Errorf("journal: key %s: not a PEM public key (-----BEGIN PUBLIC KEY-----)", name)
+	}
+	k, err := x509.ParsePKIXPublicKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("journal: key %s: %w", name, err)
+	}
+	pub, ok := k.(ed25519.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("journal: key %s: not an ed25519 key", name)
+	}
+	return &Ed25519{pub: pub}, nil
+}
+
+// Fingerprint names the public key: the first 16 hex digits of the
+// SHA-256 of its raw bytes.
+func (s *Ed25519) Fingerprint() string {
+	sum := sha256.Sum256(s.pub)
+	return "sha256:" + hex.EncodeToString(sum[:8])
+}
+
 // NewEd25519 returns a sealer from a private key.
 func NewEd25519(priv ed25519.PrivateKey) *Ed25519 {
 	return &Ed25519{priv: priv, pub: priv.Public().(ed25519.PublicKey)}
@@ -147,15 +177,7 @@ func LoadKey(path string) (Sealer, error) {
 			}
 			return NewEd25519(priv), nil
 		case "PUBLIC KEY":
-			k, err := x509.ParsePKIXPublicKey(blk.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("journal: key %s: %w", path, err)
-			}
-			pub, ok := k.(ed25519.PublicKey)
-			if !ok {
-				return nil, fmt.Errorf("journal: key %s: not an ed25519 key", path)
-			}
-			return &Ed25519{pub: pub}, nil
+			return ParsePublicKey(b, path)
 		}
 		return nil, fmt.Errorf("journal: key %s: PEM block %q (want PRIVATE KEY or PUBLIC KEY)", path, blk.Type)
 	}

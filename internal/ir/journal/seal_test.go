@@ -191,3 +191,47 @@ func FuzzPrintable(f *testing.F) {
 		}
 	})
 }
+
+// ParsePublicKey takes what Public writes and refuses anything that is
+// not an ed25519 public key (the console's verify form takes it).
+func TestParsePublicKey(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewEd25519(priv)
+	pub, err := s.Public()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ParsePublicKey(pub, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := Head{Seq: 1, Hash: strings.Repeat("ab", 32)}
+	seal, err := s.Seal(7, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Check(7, h, seal); err != nil {
+		t.Errorf("the public key does not check its private half's seal: %v", err)
+	}
+	if _, err := k.Seal(7, h); err == nil {
+		t.Error("a public key sealed")
+	}
+	if k.Fingerprint() != s.Fingerprint() || !strings.HasPrefix(k.Fingerprint(), "sha256:") || len(k.Fingerprint()) != 23 {
+		t.Errorf("fingerprints %q %q", k.Fingerprint(), s.Fingerprint())
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(priv)
+	for name, b := range map[string][]byte{
+		"private key": pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}),
+		"HMAC secret": []byte(strings.Repeat("s", 40)),
+		"bad DER":     pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte("junk")}),
+		"too large":   []byte(strings.Repeat("x", maxKeyFile+1)),
+		"empty":       nil,
+	} {
+		if _, err := ParsePublicKey(b, name); err == nil {
+			t.Errorf("%s accepted as a public key", name)
+		}
+	}
+}
