@@ -176,10 +176,22 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 	case warned && mta.MTAHold && mta.MTAQueueID != "" && !mta.Truncated:
 		// Postfix's held copy would leave without the warning (postsuper
 		// -H does not run the milter again): Vigie's warned copy goes and
-		// Postfix's stays held, for the operator to delete.
+		// Postfix's stays held, for the operator to delete; unless it has
+		// already left the hold queue (a second copy is not sent).
 		o.PostfixStillHolds = true
 		if mta.Node != "" && d.Node != "" && mta.Node != d.Node {
 			o.PostfixNode = mta.Node
+		} else if d.Postfix != nil {
+			q, err := d.Postfix.Queue(ctx, mta.MTAQueueID)
+			switch {
+			case errors.Is(err, ErrNoPostfix):
+			case err != nil:
+				return err
+			case q != "hold" && !d.Force:
+				return ErrPostfixCopyGone
+			case q != "hold":
+				o.PostfixStillHolds = false
+			}
 		}
 	case mta.MTAHold && mta.MTAQueueID != "" && mta.Node != "" && d.Node != "" && mta.Node != d.Node:
 		// Postfix's copy is in the hold queue of the node that received
