@@ -71,20 +71,18 @@ func TestIncidentVerifyPublicKeyInChromium(t *testing.T) {
 	bs := newBrowserSession(t, base, 2*time.Minute)
 	bs.login("claire")
 
-	verify := func(what string, fill chromedp.Action) string {
-		var result string
+	// submit fills the form, checks, waits for wait (only on the page the
+	// check leads to) and returns the text of sel: the verification's
+	// result, or the error page's message.
+	submit := func(what, wait, sel string, fill chromedp.Action) string {
+		var text string
 		bs.run(what, chromedp.Navigate(incURL), chromedp.WaitVisible("#verify-pubkey", chromedp.ByID), fill,
-			chromedp.Click("#verify-run", chromedp.ByID), chromedp.WaitVisible("#flash", chromedp.ByID),
-			chromedp.Text("#verify-result", &result, chromedp.ByID))
-		return result
+			chromedp.Click("#verify-run", chromedp.ByID), chromedp.WaitVisible(wait, chromedp.ByQuery),
+			chromedp.Text(sel, &text, chromedp.ByQuery))
+		return text
 	}
-	refused := func(what string, fill chromedp.Action) string {
-		var msg string
-		bs.run(what, chromedp.Navigate(incURL), chromedp.WaitVisible("#verify-pubkey", chromedp.ByID), fill,
-			chromedp.Click("#verify-run", chromedp.ByID), chromedp.WaitVisible("#error", chromedp.ByID),
-			chromedp.Text("#error", &msg, chromedp.ByID))
-		return msg
-	}
+	verify := func(what string, fill chromedp.Action) string { return submit(what, "#flash", "#verify-result", fill) }
+	refused := func(what string, fill chromedp.Action) string { return submit(what, "#error", "#error", fill) }
 	if r := verify("pasted public key", chromedp.SetValue("#verify-pubkey", pub, chromedp.ByID)); !strings.Contains(r, "Main courante intègre") ||
 		!strings.Contains(r, "scellée (ed25519)") || !strings.Contains(r, "clé publique fournie sha256:") {
 		t.Errorf("verify with the sealing key's public half: %q", r)
