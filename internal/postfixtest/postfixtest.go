@@ -23,28 +23,14 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"vigie.dev/vigie/internal/testenv"
 )
 
 // Require skips (locally) or fails (CI=true) when Postfix cannot run.
 func Require(t testing.TB) {
 	t.Helper()
-	var missing []string
-	for _, p := range []string{"/usr/sbin/postfix", "/usr/sbin/smtp-sink"} {
-		if _, err := os.Stat(p); err != nil {
-			missing = append(missing, filepath.Base(p))
-		}
-	}
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root privileges (Postfix's master runs as root)")
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "test needs " + strings.Join(missing, ", ") + ": run scripts/install-test-deps.sh as root"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.RequireFiles(t, "test", "root privileges (Postfix's master runs as root)", "/usr/sbin/postfix", "/usr/sbin/smtp-sink")
 }
 
 // Instance is a running Postfix.

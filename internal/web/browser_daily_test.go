@@ -30,6 +30,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/testenv"
 	"vigie.dev/vigie/internal/trace"
 )
 
@@ -61,12 +62,7 @@ func sinkHas(t *testing.T, dir string, within time.Duration, want ...string) str
 
 func TestConsoleDailyUseInChromium(t *testing.T) {
 	requireBrowser(t)
-	if _, err := os.Stat("/usr/sbin/postfix"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("postfix missing: run scripts/install-test-deps.sh")
-		}
-		t.Skip("postfix missing: run scripts/install-test-deps.sh")
-	}
+	testenv.RequireFiles(t, "the daily-use test", "", "/usr/sbin/postfix")
 	sinkAddr, sinkDir := startSink(t)
 	pf := startPostfix(t, sinkAddr)
 	beaconURL, hits := beacon(t)

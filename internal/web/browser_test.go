@@ -35,29 +35,14 @@ import (
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/testenv"
 )
 
 const chromiumPath = "/usr/bin/chromium"
 
 func requireBrowser(t *testing.T) {
 	t.Helper()
-	var missing []string
-	for _, p := range []string{chromiumPath, "/usr/sbin/smtp-sink"} {
-		if _, err := os.Stat(p); err != nil {
-			missing = append(missing, filepath.Base(p))
-		}
-	}
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root (smtp-sink drops privileges to postfix)")
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := fmt.Sprintf("browser end-to-end test needs %s: run scripts/install-test-deps.sh as root", strings.Join(missing, ", "))
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.RequireFiles(t, "browser end-to-end test", "root (smtp-sink drops privileges to postfix)", chromiumPath, "/usr/sbin/smtp-sink")
 }
 
 // fakeAuth passes SPF for every envelope domain: no live DNS.

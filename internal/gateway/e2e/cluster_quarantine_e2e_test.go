@@ -20,6 +20,7 @@ import (
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/store/storetest"
+	"vigie.dev/vigie/internal/testenv"
 )
 
 // requirePostgres returns the test cluster's DSN, skipping (failing under
@@ -28,11 +29,7 @@ func requirePostgres(t *testing.T) string {
 	t.Helper()
 	dsn := os.Getenv(storetest.EnvPostgres)
 	if dsn == "" {
-		msg := "needs PostgreSQL: set " + storetest.EnvPostgres + " (scripts/test.sh does)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Unavailable(t, "needs PostgreSQL: set "+storetest.EnvPostgres+" (scripts/test.sh does)")
 	}
 	return dsn
 }

@@ -26,31 +26,18 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/testenv"
 )
 
 // requireTools skips (locally) or fails (CI=true) when the real parts are missing.
 func requireTools(t *testing.T) {
 	t.Helper()
-	var missing []string
-	for _, p := range []string{"/usr/sbin/postfix", "/usr/sbin/smtp-sink"} {
-		if _, err := os.Stat(p); err != nil {
-			missing = append(missing, filepath.Base(p))
-		}
+	swaks, err := exec.LookPath("swaks")
+	if err != nil {
+		swaks = "swaks" // reported missing by name
 	}
-	if _, err := exec.LookPath("swaks"); err != nil {
-		missing = append(missing, "swaks")
-	}
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root privileges (Postfix's master runs as root)")
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := fmt.Sprintf("end-to-end gateway test needs %s: run scripts/install-test-deps.sh as root", strings.Join(missing, ", "))
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.RequireFiles(t, "end-to-end gateway test", "root privileges (Postfix's master runs as root)",
+		"/usr/sbin/postfix", "/usr/sbin/smtp-sink", swaks)
 }
 
 // requireSwaksTLS also needs the Perl modules swaks uses for STARTTLS,
@@ -59,11 +46,7 @@ func requireSwaksTLS(t *testing.T) {
 	t.Helper()
 	requireTools(t)
 	if err := exec.Command("perl", "-MNet::SSLeay", "-MIO::Socket::SSL", "-e", "1").Run(); err != nil {
-		msg := "swaks --tls needs libnet-ssleay-perl and libio-socket-ssl-perl: run scripts/install-test-deps.sh as root"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Unavailable(t, "swaks --tls needs libnet-ssleay-perl and libio-socket-ssl-perl: run scripts/install-test-deps.sh as root")
 	}
 }
 

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/postfixtest"
+	"vigie.dev/vigie/internal/testenv"
 )
 
 // Admin and AdminPass are the master user's credentials.
@@ -50,23 +51,8 @@ const (
 // cannot run here.
 func Require(t testing.TB) {
 	t.Helper()
-	var missing []string
-	for _, p := range []string{"/usr/sbin/dovecot", "/usr/lib/dovecot/managesieve", "/usr/lib/dovecot/modules/lib90_sieve_plugin.so", "/usr/lib/dovecot/lmtp"} {
-		if _, err := os.Stat(p); err != nil {
-			missing = append(missing, filepath.Base(p))
-		}
-	}
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root privileges")
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "test needs " + strings.Join(missing, ", ") + ": run scripts/install-test-deps.sh as root"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.RequireFiles(t, "test", "root privileges", "/usr/sbin/dovecot", "/usr/lib/dovecot/managesieve",
+		"/usr/lib/dovecot/modules/lib90_sieve_plugin.so", "/usr/lib/dovecot/lmtp")
 }
 
 // Dovecot is a running server.
