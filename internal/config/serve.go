@@ -213,7 +213,7 @@ func (h HTTPCfg) APITokens() ([]APIToken, error) {
 type DigestCfg struct {
 	Enabled bool   `yaml:"enabled"`
 	At      string `yaml:"at"`       // local time of day, "08:00"
-	BaseURL string `yaml:"base_url"` // the console as users reach it, https://vigie.example-hopital.fr
+	BaseURL string `yaml:"base_url"` // the console as users reach it, https://vigie.chu-exemple.fr
 	From    string `yaml:"from"`     // sender address of the digest
 	// LinkTTL is how long a release-request link stays valid.
 	LinkTTL time.Duration `yaml:"link_ttl"`
