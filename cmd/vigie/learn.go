@@ -126,17 +126,13 @@ func runLearnStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
-	cfg, err := config.Load(*cfgPath)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg, app.Options{Store: *dsn, Log: cliLog(stderr)})
+	a, err := app.Load(ctx, *cfgPath, app.Options{Store: *dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	model := a.Bayes()
-	if err := printLearnStatus(ctx, stdout, model, &cfg, *lang); err != nil {
+	if err := printLearnStatus(ctx, stdout, model, &a.Config, *lang); err != nil {
 		return err
 	}
 	// Who taught it what, by source.
@@ -169,11 +165,7 @@ func runLearnReset(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return usageErr("%s", say(*lang, "vider le modèle efface tout ce que le site lui a appris : relancez avec --yes",
 			"emptying the model erases all the site taught it: run again with --yes"))
 	}
-	cfg, err := config.Load(*cfgPath)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg, app.Options{Store: *dsn, Log: cliLog(stderr)})
+	a, err := app.Load(ctx, *cfgPath, app.Options{Store: *dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}

@@ -41,11 +41,7 @@ func runLearnWeightsSave(ctx context.Context, args []string, stdout, stderr io.W
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	cfg, err := config.Load(*cfgPath)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg, app.Options{Store: *dsn, Log: cliLog(stderr)})
+	a, err := app.Load(ctx, *cfgPath, app.Options{Store: *dsn, Log: cliLog(stderr)})
 	if err != nil {
 		return err
 	}
@@ -59,7 +55,7 @@ func runLearnWeightsSave(ctx context.Context, args []string, stdout, stderr io.W
 	fmt.Fprintln(stdout, say(*lang,
 		fmt.Sprintf("modèle %d enregistré (seuils %g/%g/%g) : les nœuds avec policy.learned: store l'appliquent sans redémarrage", id, t.Tag, t.Quarantine, t.Reject),
 		fmt.Sprintf("model %d saved (thresholds %g/%g/%g): nodes with policy.learned: store apply it without restart", id, t.Tag, t.Quarantine, t.Reject)))
-	if cfg.Policy.Learned != config.LearnedFromStore {
+	if a.Config.Policy.Learned != config.LearnedFromStore {
 		fmt.Fprintln(stderr, say(*lang, "attention : cette configuration n'a pas policy.learned: store, elle ne lit pas ce modèle",
 			"warning: this configuration does not set policy.learned: store and does not read this model"))
 	}
