@@ -96,7 +96,7 @@ func startChromium(t *testing.T, ctx context.Context, within time.Duration) cont
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profileDir(t)),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1366, 900),
 	}
@@ -105,6 +105,34 @@ func startChromium(t *testing.T, ctx context.Context, within time.Duration) cont
 	bctx, cancelT := context.WithTimeout(bctx, within)
 	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
 	return bctx
+}
+
+// profileDir is Chromium's profile directory for the test. Stopping the
+// browser waits for its main process only; a helper process it started
+// may still be writing the profile for a moment, so the directory is
+// removed once nothing writes in it any more (t.TempDir's removal fails
+// the test on the first "directory not empty").
+func profileDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "vigie-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("chromium profile: %v", err)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }
 
 func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
