@@ -5,15 +5,15 @@ import "strings"
 // htmlFeatures are what the layout checks need from a body's HTML.
 type htmlFeatures struct {
 	img, form, password bool
-	hidden              string // a font too small to read, if any
+	hidden              string // text drawn in a zero font size, if any
 	offset              string // content pushed out of sight, if any
 }
 
 // scanHTML reads the HTML once: tags by name (<img>, <form>, <input
 // type=password>) and style values that hide text from the reader — text
-// pushed off-screen by huge offsets (in pixels or screen heights), or a
-// zero or one-pixel font. Hidden
-// preheaders (display:none) are too common in newsletters to count.
+// pushed off-screen by huge offsets (in pixels or screen heights), or text
+// drawn in a zero font size (zeroFontText). Hidden preheaders
+// (display:none) are too common in newsletters to count.
 func scanHTML(html string) htmlFeatures {
 	var f htmlFeatures
 	// Each pass jumps between occurrences with the vectorised Index functions
@@ -44,15 +44,16 @@ func scanHTML(html string) htmlFeatures {
 	if f.offset = bigLength(html, "px", 1, 5, 8); f.offset == "" {
 		f.offset = bigLength(html, "vh", 0, 4, 6)
 	}
-	for off := 0; f.hidden == ""; {
+	// A zero font size written anywhere: then read which text it hides.
+	for off := 0; ; {
 		i := indexByRare(html[off:], "font-size:", 7)
 		if i < 0 {
 			break
 		}
 		i += off
-		v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " ")
-		if strings.HasPrefix(v, "0px") || strings.HasPrefix(v, "0;") || strings.HasPrefix(v, "0\"") || strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "0pt") {
-			f.hidden = "font-size " + v[:min(len(v), 3)]
+		if v := strings.TrimLeft(html[i+10:min(len(html), i+20)], " "); strings.HasPrefix(v, "0") && !strings.HasPrefix(v, "0.") {
+			f.hidden = zeroFontText(html)
+			break
 		}
 		off = i + 10
 	}

@@ -52,7 +52,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if m.HTML != "" {
 		src = m.HTML
 	}
-	if zw := countZeroWidth(m.Subject) + countZeroWidth(src); zw >= 5 {
+	if zw := zeroWidthInWords(m.Subject) + zeroWidthInWords(src); zw >= 5 {
 		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
 	}
 	if w := invisibleInWord(m.FromAddr().Name); w != "" {

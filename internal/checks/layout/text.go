@@ -41,14 +41,6 @@ func invisibleInWord(s string) string {
 	return ""
 }
 
-func countZeroWidth(s string) int {
-	n := 0
-	for _, zw := range []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u180e"} {
-		n += strings.Count(s, zw)
-	}
-	return n
-}
-
 // fancy reports letters from the Mathematical Alphanumeric Symbols and
 // enclosed or full-width forms, used to dodge word filters (𝕀𝕙𝕣, Ｆｒｅｅ).
 func fancy(s string) bool {
