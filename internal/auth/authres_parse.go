@@ -71,10 +71,13 @@ func ParseAuthResults(v string) (authservID string, res []MethodResult, err erro
 	return authservID, res, nil
 }
 
-// arToken is a word, a quoted string (unquoted, quoted set) or "=".
+// arToken is a word, a quoted string (unquoted, quoted set) or "=";
+// glued when nothing (no space, no comment) separates it from the token
+// before it.
 type arToken struct {
 	text   string
 	quoted bool
+	glued  bool
 }
 
 type resinfo struct {
@@ -87,6 +90,12 @@ type resinfo struct {
 func splitResinfo(v string) []resinfo {
 	var segs []resinfo
 	cur := resinfo{}
+	gap := true // before the next token: a space, a comment or the start
+	add := func(t arToken) {
+		t.glued = !gap
+		cur.toks = append(cur.toks, t)
+		gap = false
+	}
 	flush := func() {
 		if len(cur.toks) > 0 || len(cur.comments) > 0 {
 			segs = append(segs, cur)
@@ -98,8 +107,10 @@ func splitResinfo(v string) []resinfo {
 		switch {
 		case c == ';':
 			flush()
+			gap = true
 			i++
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			gap = true
 			i++
 		case c == '(':
 			depth, j := 0, i
@@ -121,6 +132,7 @@ func splitResinfo(v string) []resinfo {
 				cur.comments = append(cur.comments, strings.TrimSpace(v[i+1:end]))
 			}
 			i = end + 1
+			gap = true
 		case c == '"':
 			var b strings.Builder
 			j := i + 1
@@ -130,17 +142,17 @@ func splitResinfo(v string) []resinfo {
 				}
 				b.WriteByte(v[j])
 			}
-			cur.toks = append(cur.toks, arToken{text: b.String(), quoted: true})
+			add(arToken{text: b.String(), quoted: true})
 			i = j + 1
 		case c == '=':
-			cur.toks = append(cur.toks, arToken{text: "="})
+			add(arToken{text: "="})
 			i++
 		default:
 			j := i
 			for j < len(v) && !strings.ContainsRune(" \t\r\n;=(\"", rune(v[j])) {
 				j++
 			}
-			cur.toks = append(cur.toks, arToken{text: v[i:j]})
+			add(arToken{text: v[i:j]})
 			i = j
 		}
 		if len(segs) > maxMethods*2 {
@@ -175,6 +187,19 @@ func (s resinfo) result() (MethodResult, bool) {
 			i += 2
 		} else {
 			i += 3
+			// A local-part may hold "=" (RFC 5322 atext): a VERP or SRS
+			// address, "list-bounces+user=example.org@lists.example",
+			// is one value (RFC 8601 §2.2 pvalue), not three tokens; so
+			// is an unquoted base64 signature ending in "==".
+			for i < len(t) && t[i].text == "=" && !t[i].quoted && t[i].glued {
+				if i+1 < len(t) && t[i+1].glued && t[i+1].text != "=" {
+					val += "=" + t[i+1].text
+					i += 2
+					continue
+				}
+				val += "="
+				i++
+			}
 		}
 		if key == "reason" {
 			r.Reason = val

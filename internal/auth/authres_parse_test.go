@@ -48,6 +48,13 @@ func TestParseAuthResults(t *testing.T) {
 				{Method: "dkim", Result: "pass", Props: map[string]string{"header.d": "example.org"}, Comment: "good"},
 				{Method: "spf", Result: "none"},
 			}},
+		{"VERP and SRS addresses and base64 keep their '='",
+			"mx.example.net; spf=pass smtp.mailfrom=list-bounces+jo=example.net@lists.example.org; spf=pass smtp.mailfrom=SRS0=x7Gq=TB=example.com=alice@fwd.example; dkim=pass header.d=example.org header.b=AbC1== header.s=s1",
+			"mx.example.net", []MethodResult{
+				{Method: "spf", Result: "pass", Props: map[string]string{"smtp.mailfrom": "list-bounces+jo=example.net@lists.example.org"}},
+				{Method: "spf", Result: "pass", Props: map[string]string{"smtp.mailfrom": "SRS0=x7Gq=TB=example.com=alice@fwd.example"}},
+				{Method: "dkim", Result: "pass", Props: map[string]string{"header.d": "example.org", "header.b": "AbC1==", "header.s": "s1"}},
+			}},
 		{"no-result", "mx.example.net; none", "mx.example.net", nil},
 		{"comment before authserv-id", "(the relay) mx.example.net; auth=pass smtp.auth=alice@example.net", "mx.example.net", []MethodResult{
 			{Method: "auth", Result: "pass", Props: map[string]string{"smtp.auth": "alice@example.net"}},
