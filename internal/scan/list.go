@@ -10,7 +10,9 @@ import (
 // listDomain returns the registrable domain of the mailing list that
 // delivered a message, or "" when it does not read as list traffic. Lists
 // say who they are in List-Id (RFC 2919) or List-Post (RFC 2369), older
-// list software in Mailing-List (ezmlm, Yahoo Groups) or X-Mailing-List.
+// list software in Mailing-List (ezmlm, Yahoo Groups) or X-Mailing-List;
+// LISTSERV writes neither List-Id nor List-Post but the other RFC 2369
+// fields of a list manager (List-Owner, List-Subscribe, List-Help).
 // List-Unsubscribe alone is not enough: every newsletter carries it. Older
 // list managers are known by their administrative address in Sender or
 // Errors-To.
@@ -24,7 +26,7 @@ func listDomain(h message.Header) string {
 			return d
 		}
 	}
-	for _, name := range []string{"List-Post", "Mailing-List", "X-Mailing-List"} {
+	for _, name := range []string{"List-Post", "Mailing-List", "X-Mailing-List", "List-Owner", "List-Subscribe", "List-Help"} {
 		v := h.Get(name)
 		if v == "" {
 			continue
@@ -82,6 +84,17 @@ func (in *Input) ListAuthenticated() bool {
 		}
 	}
 	return in.Auth.SPF == "pass" && urlx.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.List
+}
+
+// ListRewroteFrom reports a From in the own, authenticated domain of the
+// list that delivered the message: list software that rewrites From for
+// authors whose domain publishes p=reject or p=quarantine (RFC 7960
+// §4.1.3) mints the address and display name itself — Mailman's and
+// Sympa's "Author via list", LISTSERV's hex-token-dmarc-request address,
+// groups.io's author=domain — so their shape says nothing about a
+// throw-away sender.
+func (in *Input) ListRewroteFrom() bool {
+	return in.FromOrg != "" && in.FromOrg == in.List && in.ListAuthenticated()
 }
 
 // Body returns the message's text as the reader sees it: the plain part

@@ -223,6 +223,11 @@ func TestListDomain(t *testing.T) {
 		{h("Sender", "USRP-users <usrp-users-bounces@lists.ettus.com>"), "ettus.com"},
 		{h("Sender", "Marie Martin <marie.martin@example-hopital.fr>"), ""},
 		{h("List-Unsubscribe", "<mailto:unsub@news.example.com>"), ""},
+		// LISTSERV: no List-Id nor List-Post, the list itself in Sender.
+		{h("Sender", "Discussion <PHARMA-L@LISTSERV.UNIV.EXAMPLE.FR>",
+			"List-Help", "<https://listserv.univ.example.fr/cgi-bin/wa?LIST=PHARMA-L>, <mailto:LISTSERV@LISTSERV.UNIV.EXAMPLE.FR>",
+			"List-Unsubscribe", "<mailto:PHARMA-L-unsubscribe-request@LISTSERV.UNIV.EXAMPLE.FR>",
+			"List-Owner", "<mailto:PHARMA-L-request@LISTSERV.UNIV.EXAMPLE.FR>"), "example.fr"},
 	} {
 		if got := listDomain(tc.h); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.h.Fields, got, tc.want)

@@ -126,7 +126,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// Display name that shows another address than the real one.
 	if a := addressIn(from.Name); a != "" && from.Addr != "" {
 		d := message.Address{Addr: a}.Domain()
-		if d != "" && urlx.Registrable(d) != in.FromOrg {
+		if d != "" && urlx.Registrable(d) != in.FromOrg && !in.ListRewroteFrom() {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
 	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && in.List == "" {
@@ -142,7 +142,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if numberedLocal(from.Local()) {
 		out.Emit("FROM_LOCAL_NUMBERED", from.Addr)
-	} else if t := generatedLocal(from.Local()); t != "" && !bounceTracking(t, from.Local(), mf, in) {
+	} else if t := generatedLocal(from.Local()); t != "" && !bounceTracking(t, from.Local(), mf, in) && !in.ListRewroteFrom() {
 		out.Emit("FROM_LOCAL_RANDOM", from.Addr)
 	}
 	if n := longestDigitRun(from.Name); n >= 6 {
