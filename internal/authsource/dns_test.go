@@ -77,3 +77,41 @@ _dmarc.chorus-pro.gouv.fr.       300 IN TXT "v=DMARC1; p=reject"
 		}
 	}
 }
+
+// For a stored message the trusted relay's arc=pass stands for the
+// verification: a trusted sealer's recorded DMARC pass explains the
+// failure the relay found, as at the door; an untrusted sealer, or a
+// chain the relay found broken, explains nothing.
+func TestTraceARCVouched(t *testing.T) {
+	const stored = `Authentication-Results: mx.example-hopital.fr; spf=pass smtp.mailfrom=liste-owner@listes.ght-exemple.fr; dmarc=fail (p=reject) header.from=fournisseur-exemple.fr; arc=pass
+Received: from listes.ght-exemple.fr (listes.ght-exemple.fr [192.0.2.90])
+	by mx.example-hopital.fr (Postfix) with ESMTPS id 4Tq9Ab2CdEz7rQ
+	for <achats@example-hopital.fr>; Mon, 18 Mar 2024 10:00:05 +0100 (CET)
+ARC-Seal: i=1; a=rsa-sha256; d=listes.ght-exemple.fr; s=arc; cv=none; b=AAAA
+ARC-Message-Signature: i=1; a=rsa-sha256; d=listes.ght-exemple.fr; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=1; listes.ght-exemple.fr; spf=pass smtp.mailfrom=fournisseur-exemple.fr; dkim=pass header.d=fournisseur-exemple.fr; dmarc=pass header.from=fournisseur-exemple.fr
+From: Service Commandes <commandes@fournisseur-exemple.fr>
+To: achats@listes.ght-exemple.fr
+Subject: [achats] Confirmation de commande 24-0318
+Message-ID: <c24@fournisseur-exemple.fr>
+
+Votre commande 24-0318 est confirmée.
+`
+	for _, c := range []struct {
+		name    string
+		raw     string
+		sealers []string
+		want    string
+	}{
+		{"trusted sealer", stored, []string{"listes.ght-exemple.fr"}, "listes.ght-exemple.fr"},
+		{"untrusted sealer", stored, []string{"google.com"}, ""},
+		{"chain broken at the relay", strings.Replace(stored, "arc=pass", "arc=fail", 1), []string{"listes.ght-exemple.fr"}, ""},
+	} {
+		raw, m := parse(c.raw)
+		var env scan.Envelope
+		r := (&TraceAuth{Trust: hospitalMX, ARCSealers: c.sealers}).Authenticate(context.Background(), raw, m, &env)
+		if r.DMARC != auth.Fail || r.ARCVouched != c.want {
+			t.Errorf("%s: DMARC %s, vouched %q, want %q", c.name, r.DMARC, r.ARCVouched, c.want)
+		}
+	}
+}

@@ -54,9 +54,14 @@ func (a *LiveAuth) Authenticate(ctx context.Context, raw []byte, m *message.Mess
 }
 
 // trustedResults returns the results a trusted relay recorded for the hop
-// of c: its Authentication-Results, else a trusted ARC sealer's.
+// of c: its Authentication-Results (with Results.ARCVouched when its ARC
+// verdict and a trusted sealer's results explain a DMARC failure), else a
+// trusted ARC sealer's.
 func trustedResults(t received.Trust, sealers []string, m *message.Message, hops []received.Hop, c received.Context) (auth.Results, bool) {
 	if r, ok := t.Results(m.Header, hops, c); ok {
+		// The relay verified the ARC chain (arc=pass): a trusted
+		// sealer's DMARC pass explains a failure there, as at the door.
+		r.ARCVouched = arcVouched(r, m.Header, sealers)
 		return r, true
 	}
 	if len(sealers) > 0 {

@@ -87,15 +87,21 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if in.SenderAuthenticated() {
 			out.Emit("AUTH_ALIGNED_PASS", in.FromDomain)
 		}
-	case dmarc == auth.Fail && in.ListAuthenticated():
-		// A list whose own domain is authenticated rewrote the message
-		// (subject tag, footer) and broke the author's signature: the
-		// usual fate of list mail, not a forgery (RFC 7960 §3.2.3).
-		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+in.List)
 	case dmarc == auth.Fail && r.ARCVouched != "":
 		// A forwarder the site trusts saw DMARC pass before changing the
 		// message, and its ARC chain verified here (RFC 8617 §7.2).
 		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+r.ARCVouched)
+	case dmarc == auth.Fail && in.ListAuthenticated() && !strictPolicy(r.DMARCPolicy):
+		// A list whose own domain is authenticated rewrote the message
+		// (subject tag, footer) and broke the signature of an author
+		// whose domain asks for nothing: the usual fate of list mail,
+		// not a forgery (RFC 7960 §3.2.3). For p=quarantine and p=reject
+		// authors, list software rewrites From to its own domain
+		// (Mailman, Sympa, LISTSERV, Google Groups, groups.io; RFC 7960
+		// §4.1.3), so an author's From that still fails is explained
+		// only by a trusted sealer above: anyone can add List-Id to a
+		// message from a domain of their own.
+		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+in.List)
 	case dmarc == auth.Fail:
 		switch strings.ToLower(r.DMARCPolicy) {
 		case "reject":
@@ -120,6 +126,13 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if r.ARC == auth.Fail {
 		out.Emit("AUTH_ARC_FAIL", strings.Join(r.ARCSealers, ","))
 	}
+}
+
+// strictPolicy reports a DMARC policy that asks receivers to act on a
+// failure (RFC 7489 §6.3).
+func strictPolicy(p string) bool {
+	p = strings.ToLower(p)
+	return p == "reject" || p == "quarantine"
 }
 
 func dkimDomains(r auth.Results, res auth.Result) string {
