@@ -38,6 +38,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	curve := fs.Bool("curve", false, "print the cross-validated rates at each threshold")
 	priorStrength := fs.Float64("prior", 0.3, "pull of each weight towards its expert weight")
 	capW := fs.Float64("cap", 8, "largest weight a signal may take")
+	unseen := fs.Bool("unseen-sources", false, "also fit once without each legitimate source and score that source with the result: what a kind of legitimate mail the corpus lacks would see")
 	withBayes := fs.Bool("bayes", false, "fit with the statistical classifier's votes: each training message is scanned by a classifier trained on the other folds of the training part, validation by one trained on all of it (for a site whose classifier votes; the embedded model is fitted without)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
@@ -85,7 +86,8 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 			noRaise = append(noRaise, d.Name)
 		}
 	}
-	res, err := weights.Fit(train, prior, weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW, NoRaise: noRaise})
+	opts := weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW, NoRaise: noRaise}
+	res, err := weights.Fit(train, prior, opts)
 	if err != nil {
 		return err
 	}
@@ -139,6 +141,9 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	sort.Slice(moved, func(i, j int) bool { return moved[i].name < moved[j].name })
 	for _, c := range moved {
 		fmt.Fprintf(stdout, "  %-32s %+5.1f -> %+5.2f\n", c.name, c.expert, c.fit)
+	}
+	if *unseen {
+		return unseenSources(stdout, sc.Catalogue, items, verdicts, train, prior, opts, res.Tag, res.Quarantine)
 	}
 	return nil
 }
@@ -219,10 +224,15 @@ func trainingSet(items []corpus.Item, hashes []string, ex []weights.Example) ([]
 
 // figures scores one part under a policy, as a scan would.
 func figures(cat *scan.Catalogue, p scan.Policy, items []corpus.Item, verdicts []*scan.Verdict, part corpus.Part) weights.Figures {
+	return scoreItems(cat, p, items, verdicts, func(i int) bool { return items[i].Part == part })
+}
+
+// scoreItems scores the items keep selects under a policy, as a scan would.
+func scoreItems(cat *scan.Catalogue, p scan.Policy, items []corpus.Item, verdicts []*scan.Verdict, keep func(int) bool) weights.Figures {
 	var ex []weights.Example
 	var scores []float64
 	for i, v := range verdicts {
-		if items[i].Part != part {
+		if !keep(i) {
 			continue
 		}
 		raw := make([]scan.Signal, len(v.Signals))

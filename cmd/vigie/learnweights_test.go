@@ -65,3 +65,23 @@ func TestLearnPhrasesCounts(t *testing.T) {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
 }
+
+// --unseen-sources fits once more without each legitimate source and
+// scores that source with the result: one line per source.
+func TestLearnWeightsUnseenSources(t *testing.T) {
+	out := t.TempDir() + "/model.yaml"
+	stdout, errs, code := runCmd(t, "learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+		"--ham", "../../internal/engine/testdata/legit", "--out", out, "--unseen-sources")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, table, ok := strings.Cut(stdout, "fitted without one legitimate source")
+	if !ok {
+		t.Fatalf("no unseen-source table:\n%s", stdout)
+	}
+	for _, src := range []string{"ameli", "facture", "newsletter"} {
+		if !strings.Contains(table, "\n"+src+" ") {
+			t.Errorf("no line for source %s:\n%s", src, table)
+		}
+	}
+}
