@@ -193,7 +193,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
 		}
 	}
-	if mentioned >= 0 && c.brands[mentioned].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) && len(named) == 0 {
+	// A mention alone says the mail presents itself as the institution only
+	// when it comes from outside: a colleague writing from inside the
+	// organisation about an ANTAI notice or an URSSAF deadline presents
+	// nothing (what the message itself does is judged by the other checks).
+	if mentioned >= 0 && c.brands[mentioned].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) && len(named) == 0 && !in.Env.Authenticated {
 		out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[mentioned].Name)
 	}
 
