@@ -40,6 +40,10 @@ type Check struct {
 	themes  []string // index -> signal name
 	entries []Entry  // phrase number -> catalogue entry
 	dict    *textmatch.Dict[phrase]
+	// within lists, per phrase number, the longer phrases of its theme
+	// that contain it ("mot de passe expire" in "votre mot de passe
+	// expire"): one sentence is one phrase, not two.
+	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
 	footer, billing, callback int
 }
@@ -141,6 +145,14 @@ func New(data []byte) (*Check, error) {
 			}
 		}
 	}
+	c.within = make([][]int, len(c.entries))
+	for i, e := range c.entries {
+		for j, o := range c.entries {
+			if i != j && e.Theme == o.Theme && len(o.Text) > len(e.Text) && strings.Contains(" "+o.Text+" ", " "+e.Text+" ") {
+				c.within[i] = append(c.within[i], j)
+			}
+		}
+	}
 	return c, nil
 }
 
@@ -214,9 +226,12 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	body := in.Body()
 	distinct := c.distinct(in, body)
 	// Different phrases found per theme: a theme is found when it has one.
+	// A phrase found inside a longer one of its theme is that phrase.
 	perTheme := make([]int, len(c.themes))
 	for p := range distinct {
-		perTheme[p.theme]++
+		if !c.nested(p, distinct) {
+			perTheme[p.theme]++
+		}
 	}
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
@@ -266,6 +281,16 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
 	}
+}
+
+// nested reports that a longer phrase of p's theme containing p was found too.
+func (c *Check) nested(p phrase, found map[phrase]bool) bool {
+	for _, j := range c.within[p.id] {
+		if found[phrase{p.theme, j}] {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
