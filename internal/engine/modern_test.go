@@ -36,7 +36,11 @@ func modernConfig(t *testing.T) *scan.Scanner {
 // addresses at the ESP, emoji subjects), SaaS and brand notifications from
 // the brands' own domains, genuine security notices, mail from Outlook,
 // Gmail, Apple Mail and Thunderbird, an out-of-office reply, a read
-// receipt, an internal mass mail in Bcc, a calendar invitation. Each must be
+// receipt, an internal mass mail in Bcc, a calendar invitation; and the
+// English (German, Spanish, Dutch) account and business mail that uses the
+// words phishing copies from it: receipts and failed payments, "new
+// sign-in" alerts, "action required", "your package is on its way",
+// "limited time", "urgent" from IT or a colleague. Each must be
 // accepted under the default policy with the learned weights; the log shows
 // every file's score and signals, so the margin below the tag threshold is
 // visible (go test -v -run TestModernLegitimateMailIsAccepted).
