@@ -246,7 +246,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 			continue
 		case c.callback:
-			if n := phoneNumber(body); n != "" {
+			if n := phoneNumber(body); n != "" && posing(in, out) {
 				out.Emit(c.themes[t], n)
 			}
 			continue
@@ -262,7 +262,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// A renewal or failed payment with a number to call is the other
 	// shape of the callback scam.
 	if c.billing >= 0 && perTheme[c.billing] > 0 && (c.callback < 0 || perTheme[c.callback] == 0) {
-		if n := phoneNumber(body); n != "" {
+		if n := phoneNumber(body); n != "" && posing(in, out) {
 			out.Emit("LURE_CALLBACK", n)
 		}
 	}
@@ -281,6 +281,19 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
 	}
+}
+
+// posing reports a sender that is not who its notice says: unauthenticated,
+// a free mailbox (as sender or for replies), or one putting forward a brand
+// that is not its own — the earlier families said so. A call-this-number
+// notice from a sender authenticated for its own domain (a supplier's order
+// confirmation with its customer-service number, a renewal reminder) is the
+// genuine notice the callback scam copies; the scam comes from a free
+// mailbox or in a brand's name (the FTC's and Cybermalveillance.gouv.fr's
+// descriptions of fake renewal and refund calls).
+func posing(in *scan.Input, out *scan.Emitter) bool {
+	return !in.SenderAuthenticated() || out.Emitted("FROM_FREEMAIL") || out.Emitted("REPLYTO_FREEMAIL") ||
+		out.Emitted("BRAND_DISPLAY_NAME") || out.Emitted("BRAND_SUBJECT_OTHER_SENDER") || out.Emitted("BRAND_MENTION_UNOFFICIAL")
 }
 
 // nested reports that a longer phrase of p's theme containing p was found too.
