@@ -155,8 +155,8 @@ func applyStyle(zero, hidden *bool, style string) {
 			if val == "none" {
 				*hidden = true
 			}
-		case "max-height", "height":
-			if size, ok := cssNumber(val); ok && size == 0 && prop == "max-height" {
+		case "max-height":
+			if size, ok := cssNumber(val); ok && size == 0 {
 				*hidden = true
 			}
 		case "mso-hide":
@@ -265,7 +265,9 @@ func zeroWidthInWords(s string) int {
 }
 
 // hasSplitter reports a splitter in s, written as a character or as a
-// character reference. It looks at bytes: most bodies have none.
+// character reference. It looks at bytes: most bodies have none, and the
+// common references of HTML mail (&#8217;, &nbsp;) are not splitters, so
+// they cost no tag stripping.
 func hasSplitter(s string) bool {
 	if strings.Contains(s, "\u034f") || strings.Contains(s, "\ufeff") || strings.Contains(s, "\u180e") {
 		return true
@@ -280,12 +282,39 @@ func hasSplitter(s string) bool {
 		}
 		rest = rest[i+1:]
 	}
-	for _, ref := range []string{"&#82", "&#x20", "&#X20", "&zw", "&lrm", "&rlm", "&#6527", "&#xfeff", "&#xFEFF"} {
-		if strings.Contains(s, ref) {
+	for rest := s; ; {
+		i := strings.IndexByte(rest, '&')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		if splitterRef(rest[:min(len(rest), 10)]) {
 			return true
 		}
 	}
-	return false
+}
+
+// splitterRef reports a character reference to a splitter at the start of
+// s (what follows "&"): &zwj; &zwnj; &lrm; &rlm; or a numeric one.
+func splitterRef(s string) bool {
+	for _, name := range []string{"zwj;", "zwnj;", "lrm;", "rlm;"} {
+		if strings.HasPrefix(s, name) {
+			return true
+		}
+	}
+	if !strings.HasPrefix(s, "#") {
+		return false
+	}
+	digits, base := s[1:], 10
+	if strings.HasPrefix(digits, "x") || strings.HasPrefix(digits, "X") {
+		digits, base = digits[1:], 16
+	}
+	end := 0 // the semicolon may be missing (HTML5 reads "&#8203" too)
+	for end < len(digits) && (digits[end] >= '0' && digits[end] <= '9' || base == 16 && strings.IndexByte("abcdefABCDEF", digits[end]) >= 0) {
+		end++
+	}
+	n, err := strconv.ParseUint(digits[:end], base, 32)
+	return err == nil && splitter(rune(n))
 }
 
 // stripTags removes the tags of an HTML source and keeps the text between

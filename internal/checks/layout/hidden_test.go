@@ -102,3 +102,21 @@ func TestZeroFontTextLimits(t *testing.T) {
 		t.Error("a long hidden body is still reported")
 	}
 }
+
+// Only references to splitters make a body worth stripping and decoding.
+func TestSplitterReferences(t *testing.T) {
+	for s, want := range map[string]bool{
+		"l&#8217;hôpital &nbsp; &amp;": false,
+		"&#x2019; &#X201C;":            false,
+		"Pay&#8203;Pal":                true,
+		"Pay&#8203Pal":                 true,
+		"Pay&#x200B;Pal":               true,
+		"A&zwnj;B":                     true,
+		"&#65279;Bonjour":              true,
+		"&#99999999999999999999;":      false,
+	} {
+		if got := hasSplitter(s); got != want {
+			t.Errorf("hasSplitter(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
