@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/dberr"
+	"vigie.dev/vigie/internal/follow"
 )
 
 // syncState is what a model loaded from the store remembers of it.
@@ -183,22 +184,7 @@ func Start(ctx context.Context, repo Repository, o LiveOptions) *Live {
 	if resync <= 0 {
 		resync = time.Minute
 	}
-	go func() {
-		t := time.NewTicker(resync)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case _, ok := <-notices:
-				if !ok {
-					return
-				}
-			case <-t.C:
-			}
-			l.reload(ctx, false)
-		}
-	}()
+	go follow.Changes(ctx, notices, resync, func() { l.reload(ctx, false) })
 	return l
 }
 

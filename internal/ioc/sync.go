@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vigie.dev/vigie/internal/follow"
 )
 
 // Replace makes list the matcher's whole content. Removed indicators are
@@ -192,24 +194,14 @@ func (m *Matcher) Run(ctx context.Context, ix Repository, opts RunOptions) error
 	done := make(chan struct{})
 	go func() { defer close(done); m.recordHits(ctx, ix, hits, opts.HitFlush) }()
 	defer func() { <-done }()
-	t := time.NewTicker(opts.Resync)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case _, ok := <-notices:
-			if !ok {
-				return nil
-			}
-		case <-t.C:
-		}
+	follow.Changes(ctx, notices, opts.Resync, func() {
 		if err := m.Sync(ctx, ix); err != nil && ctx.Err() == nil {
 			m.log.Warn("indicator reload failed", "err", err)
-			continue
+			return
 		}
 		m.snapw.maybe(m)
-	}
+	})
+	return nil
 }
 
 // Start loads the matcher from ix and keeps it in sync in a goroutine

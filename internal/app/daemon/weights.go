@@ -9,6 +9,7 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/durable"
+	"vigie.dev/vigie/internal/follow"
 	"vigie.dev/vigie/internal/weights"
 )
 
@@ -87,20 +88,9 @@ func (d *Daemon) loadLearned(ctx context.Context) bool {
 // followLearned rebuilds the scanner whenever the stored model changes
 // (notices from the store, and a re-read every minute), until ctx ends.
 func (d *Daemon) followLearned(ctx context.Context, notices <-chan struct{}) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case _, ok := <-notices:
-			if !ok {
-				return
-			}
-		case <-t.C:
-		}
+	follow.Changes(ctx, notices, time.Minute, func() {
 		if !d.loadLearned(ctx) {
-			continue
+			return
 		}
 		d.learned.mu.Lock()
 		cfg := d.learned.cfg
@@ -108,10 +98,10 @@ func (d *Daemon) followLearned(ctx context.Context, notices <-chan struct{}) {
 		sc, err := d.build(&cfg)
 		if err != nil {
 			d.log.Error("learned weights: scanner not rebuilt, the previous one is kept", "err", err)
-			continue
+			return
 		}
 		d.Gateway.SetScanner(sc)
-	}
+	})
 }
 
 // LearnedFromCopy reports whether the scanner scores with the local copy
