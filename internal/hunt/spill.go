@@ -2,6 +2,7 @@ package hunt
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"io"
 	"math/bits"
@@ -57,14 +58,11 @@ func (st *store) add(s signIn) {
 	}
 }
 
-func cmpSignIn(a, b signIn) int {
-	switch {
-	case a.t < b.t:
-		return -1
-	case a.t > b.t:
-		return 1
-	}
-	return int(a.seq) - int(b.seq)
+func cmpSignIn(a, b signIn) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) }
+
+// cmpTimeSeq orders by time, then by rank in the buffer (a stable order).
+func cmpTimeSeq(at int64, aseq uint32, bt int64, bseq uint32) int {
+	return cmp.Or(cmp.Compare(at, bt), cmp.Compare(aseq, bseq))
 }
 
 // spill writes the buffer, sorted, as a run.
@@ -174,15 +172,7 @@ func (st *store) sortBuf() {
 		for i := range st.buf {
 			keys[i] = key{st.buf[i].t, st.buf[i].seq}
 		}
-		slices.SortFunc(keys, func(a, b key) int {
-			switch {
-			case a.t < b.t:
-				return -1
-			case a.t > b.t:
-				return 1
-			}
-			return int(a.seq) - int(b.seq)
-		})
+		slices.SortFunc(keys, func(a, b key) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) })
 		for i, k := range keys {
 			sorted[i] = st.buf[k.seq]
 		}
