@@ -11,6 +11,9 @@ import (
 // ErrNotObject is returned by EachField for input that is not a JSON object.
 var ErrNotObject = errors.New("not a JSON object")
 
+// ErrNotArray is returned by EachElement for input that is not a JSON array.
+var ErrNotArray = errors.New("not a JSON array")
+
 // EachField walks the members of a JSON object and calls fn with each key (as
 // written, without its quotes or unescaping) and raw value, without decoding
 // or allocating: the hot path of the sign-in parsers, where encoding/json's
@@ -59,6 +62,40 @@ func EachField(obj []byte, fn func(key, val []byte) bool) error {
 		i = skipWS(obj, i+1)
 	}
 	return ErrNotObject
+}
+
+// EachElement walks the elements of a JSON array and calls fn with each raw
+// value, as EachField does for an object's members. fn returns false to stop.
+func EachElement(arr []byte, fn func(val []byte) bool) error {
+	i := skipWS(arr, 0)
+	if i >= len(arr) || arr[i] != '[' {
+		return ErrNotArray
+	}
+	i = skipWS(arr, i+1)
+	if i < len(arr) && arr[i] == ']' {
+		return nil
+	}
+	for i < len(arr) {
+		end := valueEndAt(arr, i)
+		if end < 0 {
+			return ErrNotArray
+		}
+		if !fn(arr[i:end]) {
+			return nil
+		}
+		i = skipWS(arr, end)
+		if i >= len(arr) {
+			return ErrNotArray
+		}
+		if arr[i] == ']' {
+			return nil
+		}
+		if arr[i] != ',' {
+			return ErrNotArray
+		}
+		i = skipWS(arr, i+1)
+	}
+	return ErrNotArray
 }
 
 func skipWS(b []byte, i int) int {

@@ -1,6 +1,9 @@
 package logs
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // stringEndByByte is the byte-at-a-time scan stringEnd replaced: the
 // reference it must agree with.
@@ -29,5 +32,41 @@ func FuzzStringEnd(f *testing.F) {
 				t.Fatalf("stringEnd(%q, %d) = %d, want %d", b, i, got, want)
 			}
 		}
+	})
+}
+
+func TestEachElement(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{`[]`, nil, false},
+		{` [ 1 , "a,b" ,{"x":[1,2]}, [3], null ] `, []string{`1`, `"a,b"`, `{"x":[1,2]}`, `[3]`, `null`}, false},
+		{`["a\"]b"]`, []string{`"a\"]b"`}, false},
+		{`{"a":1}`, nil, true},
+		{`[1,`, []string{`1`}, true},
+		{`[1 2]`, []string{`1`}, true},
+		{`["open]`, nil, true},
+	} {
+		var got []string
+		err := EachElement([]byte(c.in), func(v []byte) bool { got = append(got, string(v)); return true })
+		if (err != nil) != c.err || strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("EachElement(%s) = %q, %v; want %q, error %v", c.in, got, err, c.want, c.err)
+		}
+	}
+}
+
+func FuzzEachElement(f *testing.F) {
+	for _, s := range []string{`[]`, `[1,"a",{"b":[2]}]`, `[1,`, `["\"]`, `[[[[`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		EachElement(b, func(v []byte) bool {
+			if len(v) == 0 || len(v) > len(b) {
+				t.Fatalf("element %q of %q", v, b)
+			}
+			return true
+		})
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -116,43 +115,117 @@ func ParseCSV(ctx context.Context, br *bufio.Reader, file string, opts logs.Opti
 	})
 }
 
-var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
-
-// emailIn finds the account in a description ("alice@cabinet.example logged in").
-// A match holds an "@" with its local part just before it, and no match
-// can start before the run of local-part characters that ends at the first
-// "@" (the characters before that run cannot reach an "@" without crossing
-// one that is not a local-part character): the expression is run from there.
+// emailIn finds the account in a description ("alice@cabinet.example
+// logged in"): the first local part, "@" and domain ending in a dot and two
+// letters or more, as the expression [A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}
+// finds it (the test holds it to that expression), without running one.
+// A match's local part is the run of local-part characters just before an
+// "@"; its domain is the longest run of domain characters after it that
+// ends in a dot and letters.
 func emailIn(s string) string {
-	at := strings.IndexByte(s, '@')
-	if at < 0 {
-		return ""
+	for from := 0; ; {
+		i := strings.IndexByte(s[from:], '@')
+		if i < 0 {
+			return ""
+		}
+		at := from + i
+		from = at + 1
+		start := at
+		for start > 0 && localPart(s[start-1]) {
+			start--
+		}
+		if start == at {
+			continue
+		}
+		end := at + 1
+		for end < len(s) && domainPart(s[end]) {
+			end++
+		}
+		// The last dot of the domain run that two letters follow; the
+		// letters run on as far as they go.
+		for dot := end - 1; dot > at+1; dot-- {
+			if s[dot] != '.' || dot+2 >= end || !letter(s[dot+1]) || !letter(s[dot+2]) {
+				continue
+			}
+			stop := dot + 1
+			for stop < len(s) && letter(s[stop]) {
+				stop++
+			}
+			return strings.ToLower(s[start:stop])
+		}
 	}
-	start := at
-	for start > 0 && localPart(s[start-1]) {
-		start--
-	}
-	return strings.ToLower(emailRE.FindString(s[start:]))
 }
 
-// localPart: c is in emailRE's local part class.
+// localPart: c may be in a description's address before the "@".
 func localPart(c byte) bool {
-	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._%+'-", c) >= 0
+	return letter(c) || c >= '0' && c <= '9' || strings.IndexByte("._%+'-", c) >= 0
 }
 
-var gmtOffset = regexp.MustCompile(`\s*(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$`)
+// domainPart: c may be in a description's address after the "@".
+func domainPart(c byte) bool {
+	return letter(c) || c >= '0' && c <= '9' || c == '.' || c == '-'
+}
 
-// offsetFrom is where a gmtOffset match may start: its zone, sign and
-// digits are at most 9 bytes and end the value, and the blanks before them
-// (RE2's \s) are taken back. Matching the whole date tried the expression
-// at every byte.
-func offsetFrom(s string) int {
-	k := max(len(s)-9, 0)
+func letter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+
+// zoneSuffix reads the zone the console appends to a date ("… GMT+1",
+// "UTC-03:30", "GMT+0530"): blanks, GMT or UTC, a sign, one or two digits
+// of hours and optionally two of minutes (after a colon or not). It
+// returns the offset in seconds and the date before the blanks.
+func zoneSuffix(s string) (off int, rest string, ok bool) {
+	digits := func(t string) bool {
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	k := len(s)
+	for k > 0 && (s[k-1] >= '0' && s[k-1] <= '9' || s[k-1] == ':') {
+		k--
+	}
+	num := s[k:]
+	var h, m string
+	if c := strings.IndexByte(num, ':'); c >= 0 {
+		h, m = num[:c], num[c+1:]
+		if len(m) != 2 || !digits(h) || !digits(m) {
+			return 0, s, false
+		}
+	} else {
+		switch len(num) {
+		case 1, 2:
+			h = num
+		case 3, 4:
+			h, m = num[:len(num)-2], num[len(num)-2:]
+		default:
+			return 0, s, false
+		}
+	}
+	if len(h) < 1 || len(h) > 2 || k < 4 {
+		return 0, s, false
+	}
+	sign := s[k-1]
+	if sign != '+' && sign != '-' || s[k-4:k-1] != "GMT" && s[k-4:k-1] != "UTC" {
+		return 0, s, false
+	}
+	hh, _ := strconv.Atoi(h)
+	mm, _ := strconv.Atoi(m)
+	off = hh*3600 + mm*60
+	if sign == '-' {
+		off = -off
+	}
+	k -= 4
 	for k > 0 && strings.IndexByte("\t\n\f\r ", s[k-1]) >= 0 {
 		k--
 	}
-	return k
+	return off, s[:k], true
 }
+
+var (
+	isoLayouts     = []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02 15:04"}
+	consoleLayouts = []string{"Jan 2, 2006, 3:04:05 PM", "Jan 2, 2006 3:04:05 PM", "Jan 2, 2006, 15:04:05"}
+)
 
 // consoleTime reads the export's dates: ISO 8601 with or without a zone,
 // or as the console writes them ("Mar 20, 2025, 11:40:00 PM GMT+1");
@@ -161,21 +234,24 @@ func consoleTime(s string, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, errors.New("row without a date")
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	if m := gmtOffset.FindStringSubmatch(s[offsetFrom(s):]); m != nil {
-		h, _ := strconv.Atoi(m[2])
-		mins, _ := strconv.Atoi(m[3])
-		off := h*3600 + mins*60
-		if m[1] == "-" {
-			off = -off
+	iso := s[0] >= '0' && s[0] <= '9'
+	if iso {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t.UTC(), nil
 		}
-		loc, s = time.FixedZone("", off), s[:len(s)-len(m[0])]
+	}
+	if off, rest, ok := zoneSuffix(s); ok {
+		loc, s = time.FixedZone("", off), rest
 	} else if strings.HasSuffix(s, " UTC") || strings.HasSuffix(s, " GMT") || strings.HasSuffix(s, "Z") {
 		loc, s = time.UTC, strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "Z"), " UTC"), " GMT")
 	}
-	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "Jan 2, 2006, 3:04:05 PM", "Jan 2, 2006 3:04:05 PM", "Jan 2, 2006, 15:04:05", "2006-01-02 15:04"} {
+	// ISO dates start with the year, the console's with the month: only
+	// the layouts of the family can parse (a failed parse costs an error).
+	layouts := consoleLayouts
+	if iso {
+		layouts = isoLayouts
+	}
+	for _, layout := range layouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t.UTC(), nil
 		}

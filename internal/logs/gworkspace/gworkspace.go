@@ -10,43 +10,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"io"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
 	"vigie.dev/vigie/internal/logs"
 )
-
-type param struct {
-	Name       string          `json:"name"`
-	Value      json.RawMessage `json:"value"`
-	BoolValue  *bool           `json:"boolValue"`
-	IntValue   json.RawMessage `json:"intValue"`
-	MultiValue []string        `json:"multiValue"`
-}
-
-type gevent struct {
-	Type       string          `json:"type"`
-	Name       string          `json:"name"`
-	Parameters json.RawMessage `json:"parameters"`
-}
-
-type activity struct {
-	ID struct {
-		Time            string `json:"time"`
-		ApplicationName string `json:"applicationName"`
-	} `json:"id"`
-	Actor struct {
-		Email string `json:"email"`
-	} `json:"actor"`
-	IPAddress string          `json:"ipAddress"`
-	Events    json.RawMessage `json:"events"`
-	// Some shippers flatten the single event into the activity.
-	gevent
-}
 
 // Dialect is Reports API activities.
 var Dialect = logs.Dialect{Format: logs.GWorkspace, Records: records{}}
@@ -94,42 +65,123 @@ type activityError string
 
 func (e activityError) Error() string { return string(e) }
 
+// activity is what Vigie reads of a Reports API activity: raw JSON values
+// found by a walk of the record (logs.EachField), decoded only where read.
+// Field names match whatever their case, as encoding/json's did.
+type activity struct {
+	time, app, email, ip []byte
+	events               []byte
+	// Some shippers flatten the single event into the activity.
+	flat gevent
+}
+
+// gevent is one event of an activity.
+type gevent struct {
+	name, parameters []byte
+}
+
+func (e *gevent) field(k, v []byte) bool {
+	switch {
+	case logs.KeyIs(k, "name"):
+		e.name = v
+	case logs.KeyIs(k, "parameters"):
+		e.parameters = v
+	}
+	return true
+}
+
 func parseActivity(rec []byte) ([]logs.Event, error) {
 	var a activity
-	if err := json.Unmarshal(rec, &a); err != nil {
+	var bad string
+	err := logs.EachField(rec, func(k, v []byte) bool {
+		switch {
+		case logs.KeyIs(k, "id"):
+			bad = sub(v, "id", func(k, v []byte) {
+				switch {
+				case logs.KeyIs(k, "time"):
+					a.time = v
+				case logs.KeyIs(k, "applicationName"):
+					a.app = v
+				}
+			})
+		case logs.KeyIs(k, "actor"):
+			bad = sub(v, "actor", func(k, v []byte) {
+				if logs.KeyIs(k, "email") {
+					a.email = v
+				}
+			})
+		case logs.KeyIs(k, "ipAddress"):
+			a.ip = v
+		case logs.KeyIs(k, "events"):
+			a.events = v
+		default:
+			a.flat.field(k, v)
+		}
+		return bad == ""
+	})
+	if err != nil {
 		return nil, activityError("bad activity: " + err.Error())
 	}
+	if bad != "" {
+		return nil, activityError("bad activity: " + bad)
+	}
 	var events []gevent
-	switch b := bytes.TrimSpace(a.Events); {
+	switch b := bytes.TrimSpace(a.events); {
 	case len(b) > 0 && b[0] == '[':
-		if err := json.Unmarshal(b, &events); err != nil {
-			return nil, activityError("bad events: " + err.Error())
+		err = logs.EachElement(b, func(v []byte) bool {
+			var e gevent
+			if bytes.Equal(v, []byte("null")) {
+				events = append(events, e)
+				return true
+			}
+			if logs.EachField(v, e.field) != nil {
+				bad = "an event is not an object"
+				return false
+			}
+			events = append(events, e)
+			return true
+		})
+		if err != nil || bad != "" {
+			return nil, activityError("bad events: " + firstNonEmpty(bad, fmt.Sprint(err)))
 		}
 	case len(b) > 0 && b[0] == '{':
 		var e gevent
-		if err := json.Unmarshal(b, &e); err != nil {
+		if err := logs.EachField(b, e.field); err != nil {
 			return nil, activityError("bad events: " + err.Error())
 		}
 		events = []gevent{e}
-	case a.gevent.Name != "":
-		events = []gevent{a.gevent}
+	case logs.Str(a.flat.name) != "":
+		events = []gevent{a.flat}
 	}
-	t, ok := logs.ParseTime(a.ID.Time)
-	if !ok && a.ID.Time != "" {
+	timeStr := logs.Str(a.time)
+	t, ok := logs.ParseTime(timeStr)
+	if !ok && timeStr != "" {
 		return nil, activityError("activity with a bad id.time")
 	}
 	// An activity without id.time (a forwarded alert, a test event) is still
 	// read: its findings say the time is unknown.
-	user := strings.ToLower(a.Actor.Email)
-	ip := logs.ParseIP(a.IPAddress)
-	app := a.ID.ApplicationName
+	user := logs.LowerString(logs.StrBytes(a.email))
+	ip := logs.ParseIPBytes(logs.StrBytes(a.ip))
+	app := logs.Str(a.app)
 	var out []logs.Event
 	for _, e := range events {
-		if ev := event(e.Name, params(e.Parameters), app, user, ip, t); ev != nil {
+		if ev := event(logs.Str(e.name), params(e.parameters), app, user, ip, t); ev != nil {
 			out = append(out, ev)
 		}
 	}
 	return out, nil
+}
+
+// sub walks a nested object (id, actor); null is an absent one. It returns
+// what is wrong with any other value.
+func sub(v []byte, name string, fn func(k, v []byte)) string {
+	if bytes.Equal(v, []byte("null")) {
+		return ""
+	}
+	if logs.EachField(v, func(k, v []byte) bool { fn(k, v); return true }) != nil {
+		return name + " is not an object"
+	}
+	return ""
 }
 
 // event turns one event of an activity, its name and parameters, into a
@@ -211,50 +263,90 @@ func event(name string, p map[string]string, app, user string, ip netip.Addr, t 
 }
 
 // params flattens a parameter list (or a flattened name→value object).
-func params(raw json.RawMessage) map[string]string {
+func params(raw []byte) map[string]string {
 	m := map[string]string{}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return m
 	}
 	if raw[0] == '{' {
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(raw, &obj) == nil {
-			for k, v := range obj {
-				m[k] = scalar(v)
+		logs.EachField(raw, func(k, v []byte) bool {
+			m[key(k)] = scalar(v)
+			return true
+		})
+		return m
+	}
+	logs.EachElement(raw, func(v []byte) bool {
+		var name, value, boolValue, intValue, multi []byte
+		if logs.EachField(v, func(k, v []byte) bool {
+			switch {
+			case logs.KeyIs(k, "name"):
+				name = v
+			case logs.KeyIs(k, "value"):
+				value = v
+			case logs.KeyIs(k, "boolValue"):
+				boolValue = v
+			case logs.KeyIs(k, "intValue"):
+				intValue = v
+			case logs.KeyIs(k, "multiValue"):
+				multi = v
+			}
+			return true
+		}) != nil {
+			return true
+		}
+		n := logs.Str(name)
+		switch {
+		case len(value) > 0:
+			m[n] = scalar(value)
+		case string(boolValue) == "true" || string(boolValue) == "false":
+			m[n] = string(boolValue)
+		case len(intValue) > 0:
+			m[n] = scalar(intValue)
+		case len(multi) > 0 && multi[0] == '[':
+			if l := joinStrings(multi); l != "" {
+				m[n] = l
 			}
 		}
-		return m
-	}
-	var list []param
-	if json.Unmarshal(raw, &list) != nil {
-		return m
-	}
-	for _, p := range list {
-		switch {
-		case len(p.Value) > 0:
-			m[p.Name] = scalar(p.Value)
-		case p.BoolValue != nil:
-			m[p.Name] = strconv.FormatBool(*p.BoolValue)
-		case len(p.IntValue) > 0:
-			m[p.Name] = scalar(p.IntValue)
-		case len(p.MultiValue) > 0:
-			m[p.Name] = strings.Join(p.MultiValue, " ")
-		}
-	}
+		return true
+	})
 	return m
 }
 
-func scalar(v json.RawMessage) string {
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s
+// key returns a member's name as text, its escapes decoded.
+func key(k []byte) string {
+	if bytes.IndexByte(k, '\\') < 0 {
+		return string(k)
 	}
-	var list []string
-	if json.Unmarshal(v, &list) == nil {
-		return strings.Join(list, " ")
+	return logs.Str(append(append([]byte{'"'}, k...), '"'))
+}
+
+// scalar returns a parameter's value as text: a string, a list of strings
+// joined by spaces, anything else as written.
+func scalar(v []byte) string {
+	switch {
+	case string(v) == "null":
+		return ""
+	case v[0] == '"':
+		return logs.Str(v)
+	case v[0] == '[':
+		return joinStrings(v)
 	}
 	return string(bytes.Trim(v, `"`))
+}
+
+// joinStrings joins the strings of a JSON list with spaces.
+func joinStrings(list []byte) string {
+	var b []byte
+	n := 0
+	logs.EachElement(list, func(v []byte) bool {
+		if n++; n > 1 {
+			b = append(b, ' ')
+		}
+		b = append(b, logs.StrBytes(v)...)
+		return true
+	})
+	return string(b)
 }
 
 func firstNonEmpty(s ...string) string {
