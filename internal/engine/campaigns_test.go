@@ -63,3 +63,40 @@ func TestCampaignsAreCaught(t *testing.T) {
 		}
 	}
 }
+
+// The genuine account notice says what its phishing copy says ("unusual
+// sign-in activity", "votre mot de passe expire"): the brand's own notice
+// from its authenticated domain and the IT department's from the
+// organisation's are accepted without any account-notice lure, while the
+// copies in a brand's name from another domain, or unauthenticated, are
+// held (TestCampaignsAreCaught: lure testdata 04, 90).
+func TestGenuineAccountNoticesAreAccepted(t *testing.T) {
+	c := gatewayConfig(t)
+	c.Trust.Relays = append(c.Trust.Relays, checktest.MX)
+	c.Trust.AuthServIDs = append(c.Trust.AuthServIDs, checktest.MX)
+	s, err := New(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../checks/lure/testdata/*-account-notice-genuine-*.eml")
+	if len(files) != 2 {
+		t.Fatalf("%d genuine account notices, want 2", len(files))
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.Scan(t.Context(), raw, scan.Envelope{})
+		t.Logf("%5.2f %-7s %s %s", v.Score, v.Action, filepath.Base(f), weighted(v))
+		if v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", filepath.Base(f), v.Action, v.Score, weighted(v))
+		}
+		for _, sig := range v.Signals {
+			switch sig.Name {
+			case "LURE_ACCOUNT_SUSPENSION", "LURE_VERIFY_IDENTITY", "LURE_PASSWORD_EXPIRY":
+				t.Errorf("%s: %s from the sender's own authenticated domain", filepath.Base(f), sig.Name)
+			}
+		}
+	}
+}

@@ -46,7 +46,21 @@ type Check struct {
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
 	footer, billing, callback int
+	// notice marks the account-notice themes (accountNotices): counted
+	// only from a sender that is posing.
+	notice []bool
 }
+
+// accountNotices are the themes of the account notice that phishing copies
+// word for word: suspicious activity and suspension, identity to verify,
+// password expiry and a full mailbox. The genuine notice (Microsoft's
+// "unusual sign-in activity" from accountprotection.microsoft.com, a
+// bank's from its own domain, the IT department's password expiry) says
+// the same words; what tells them apart is who sends it, as for
+// LURE_CALLBACK. Calls to action (credentials) are not among them: the
+// training part's phishing uses them from authenticated senders of its
+// own as often as not, and no genuine notice is told apart by them.
+var accountNotices = map[string]bool{"account_suspension": true, "verify_identity": true, "password_expiry": true}
 
 // Entry is one phrase of the catalogue with its theme's signal and its source.
 type Entry struct {
@@ -133,6 +147,7 @@ func New(data []byte) (*Check, error) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
 		}
 		c.themes = append(c.themes, sig)
+		c.notice = append(c.notice, accountNotices[theme])
 		srcs := make([]string, 0, len(cat.themes[theme]))
 		for src := range cat.themes[theme] {
 			srcs = append(srcs, src)
@@ -236,7 +251,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
-		if n == 0 {
+		if n == 0 || c.notice[t] && !posing(in, out) {
 			continue
 		}
 		switch t {
@@ -284,16 +299,38 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 }
 
 // posing reports a sender that is not who its notice says: unauthenticated,
-// a free mailbox (as sender or for replies), or one putting forward a brand
-// that is not its own — the earlier families said so. A call-this-number
+// a free mailbox (as sender or for replies) or a free hosting platform's
+// subdomain (where anyone sends in any name), a domain made to look like a
+// brand's, or one putting forward a brand that is not its own — the
+// earlier families said so (posingSignals). A call-this-number
 // notice from a sender authenticated for its own domain (a supplier's order
 // confirmation with its customer-service number, a renewal reminder) is the
 // genuine notice the callback scam copies; the scam comes from a free
 // mailbox or in a brand's name (the FTC's and Cybermalveillance.gouv.fr's
-// descriptions of fake renewal and refund calls).
+// descriptions of fake renewal and refund calls). The same holds for the
+// account notices (accountNotices): Microsoft and Google tell their users
+// that their genuine security mail comes from their own domains only.
 func posing(in *scan.Input, out *scan.Emitter) bool {
-	return !in.SenderAuthenticated() || out.Emitted("FROM_FREEMAIL") || out.Emitted("REPLYTO_FREEMAIL") ||
-		out.Emitted("BRAND_DISPLAY_NAME") || out.Emitted("BRAND_SUBJECT_OTHER_SENDER") || out.Emitted("BRAND_MENTION_UNOFFICIAL")
+	if !in.SenderAuthenticated() {
+		return true
+	}
+	for _, name := range posingSignals {
+		if out.Emitted(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// posingSignals are the sender and brand families' signals that say the
+// sender is not who it claims to be, authenticated or not. A brand's name
+// in the sender's own domain (FROM_BRAND_IN_DOMAIN) is not among them: an
+// organisation's works council writes from a domain that contains the
+// organisation's name.
+var posingSignals = []string{
+	"FROM_FREEMAIL", "REPLYTO_FREEMAIL", "FROM_FREE_HOSTING",
+	"BRAND_DISPLAY_NAME", "BRAND_SUBJECT_OTHER_SENDER", "BRAND_MENTION_UNOFFICIAL",
+	"FROM_LOOKALIKE_DOMAIN", "FROM_HOMOGLYPH_DOMAIN",
 }
 
 // nested reports that a longer phrase of p's theme containing p was found too.
