@@ -43,7 +43,7 @@ func TestCampaignsAreCaught(t *testing.T) {
 		min     scan.Action
 		n       int
 	}{
-		{"../checks/lure/testdata/*-campaign-*.eml", scan.Quarantine, 10},
+		{"../checks/lure/testdata/*-campaign-*.eml", scan.Quarantine, 14},
 		{"../checks/lure/testdata/*-chorus-pro-campaign.eml", scan.Quarantine, 1},
 		{"../checks/lure/testdata/*-advancefee-*.eml", scan.Tag, 4},
 	} {
@@ -65,11 +65,12 @@ func TestCampaignsAreCaught(t *testing.T) {
 }
 
 // The genuine account notice says what its phishing copy says ("unusual
-// sign-in activity", "votre mot de passe expire"): the brand's own notice
-// from its authenticated domain and the IT department's from the
-// organisation's are accepted without any account-notice lure, while the
-// copies in a brand's name from another domain, or unauthenticated, are
-// held (TestCampaignsAreCaught: lure testdata 04, 90).
+// sign-in activity", "confirm your identity", "votre mot de passe a
+// expiré", "quota de messagerie"): the brand's own notice from its
+// authenticated domain and the IT department's from the organisation's
+// are accepted without any account-notice lure, while the copies in a
+// brand's name from another domain, or from a free mailbox, are held
+// (TestCampaignsAreCaught: lure testdata 92, 93, 96, 97).
 func TestGenuineAccountNoticesAreAccepted(t *testing.T) {
 	c := gatewayConfig(t)
 	c.Trust.Relays = append(c.Trust.Relays, checktest.MX)
