@@ -91,8 +91,10 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	for _, to := range recipients {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
-		if a != "" && strings.Contains(subject, a) || !list && len(local) >= 5 && strings.Contains(subject, local) {
-			out.Emit("RECIPIENT_IN_SUBJECT", "")
+		if a != "" && strings.Contains(subject, a) || !list && personalLocal(local) && strings.Contains(subject, local) {
+			if !invitation(in) {
+				out.Emit("RECIPIENT_IN_SUBJECT", "")
+			}
 			break
 		}
 	}
@@ -138,6 +140,35 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if upperShare(m.Subject) {
 		out.Emit("SUBJECT_SHOUTING", "")
 	}
+}
+
+// personalLocal reports a local part that names a person or an account
+// rather than a role: "jean.dupont", "j_dupont", "jdupont76" — what a bulk
+// mailer pastes into the subject. A role mailbox is named by one word
+// (achats, pharmacie, communication, direction) that a subject about the
+// role's business contains naturally ("Comité achats", "Plan de
+// communication"); only its full address in the subject counts.
+func personalLocal(local string) bool {
+	return len(local) >= 5 && strings.ContainsFunc(local, func(r rune) bool {
+		return r == '.' || r == '_' || r == '-' || r == '+' || r >= '0' && r <= '9'
+	})
+}
+
+// invitation reports a calendar invitation (a text/calendar or
+// application/ics part, RFC 5545/6047) from an authenticated sender.
+// Calendar software writes the invitee into the subject — Google
+// Calendar's "Invitation: <title> @ <date> (<invitee's address>)" — so
+// there the recipient's address is the format, not a bulk-sending trick.
+func invitation(in *scan.Input) bool {
+	if !in.SenderAuthenticated() {
+		return false
+	}
+	for _, p := range in.Msg.Parts {
+		if p.ContentType == "text/calendar" || p.ContentType == "application/ics" {
+			return true
+		}
+	}
+	return false
 }
 
 // oneClickMailing reports a bulk mailing that meets RFC 8058: an HTTPS
