@@ -42,6 +42,22 @@ func ICANNDomain(host string) bool {
 	return icann && len(suffix) < len(host) && !strings.HasPrefix(host, ".") && !strings.Contains(host, "..")
 }
 
+// PublicName reports whether host ends in a top-level domain of the Public
+// Suffix List (its ICANN or its private section): a name someone can
+// register or publish under on the Internet. Names under a suffix nobody
+// delegates — .local (RFC 6762), .internal, .lan, .corp, where an
+// organisation's own network names its hosts — are not.
+func PublicName(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "" || IsIP(host) {
+		return false
+	}
+	suffix, icann := publicsuffix.PublicSuffix(host)
+	// An unlisted top-level domain comes back as the last label alone,
+	// outside the ICANN section; every private-section entry has a dot.
+	return icann || strings.Contains(suffix, ".")
+}
+
 // IsIP reports whether host is an IPv4 or IPv6 literal (brackets allowed).
 func IsIP(host string) bool {
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")

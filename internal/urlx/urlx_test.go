@@ -45,6 +45,18 @@ func TestICANNDomain(t *testing.T) {
 	}
 }
 
+func TestPublicName(t *testing.T) {
+	for host, want := range map[string]bool{
+		"impots.gouv.fr": true, "paypal-secure.com": true, "victim.github.io": true, "x.blogspot.com": true,
+		"mediboard.chu-exemple.local": false, "dc01.hopital.lan": false, "intranet.corp": false,
+		"app.example.internal": false, "192.0.2.1": false, "": false,
+	} {
+		if got := PublicName(host); got != want {
+			t.Errorf("PublicName(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
 func TestMatchName(t *testing.T) {
 	for _, c := range []struct {
 		patterns []string

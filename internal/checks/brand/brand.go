@@ -251,8 +251,11 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 	}
 	seen[host] = true
 	reg := urlx.Registrable(host)
-	if c.ours(host) || scan.TopSite(reg) {
-		// A top site is itself, whatever brand its name resembles.
+	if c.ours(host) || scan.TopSite(reg) || where == "URL" && !urlx.PublicName(host) {
+		// A top site is itself, whatever brand its name resembles; a
+		// link under a suffix nobody delegates (mediboard.chu-exemple.local,
+		// the organisation's intranet) leads to no one's registered site.
+		// A sender's address there is still judged: it is forged.
 		return
 	}
 	label := firstLabel(reg)
