@@ -47,7 +47,7 @@ const hospitalMargin = 3.5
 func TestHospitalInboxIsAccepted(t *testing.T) {
 	s := hospitalConfig(t)
 	files, err := filepath.Glob("testdata/hospital/*.eml")
-	if err != nil || len(files) < 30 {
+	if err != nil || len(files) < 45 {
 		t.Fatalf("hospital fixtures missing: %d, %v", len(files), err)
 	}
 	for _, f := range files {
