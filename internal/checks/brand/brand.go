@@ -219,15 +219,25 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 	// Look-alike domains: the sender's and every link's.
 	seen := map[string]bool{}
-	c.lookalike(in.FromDomain, "FROM", seen, out)
+	imitates := func(host, where string) {
+		if kind, detail := c.lookalike(host, seen); kind != "" {
+			out.Emit(where+"_"+kind, detail)
+		}
+	}
+	imitates(in.FromDomain, "FROM")
 	if in.MailFromDomain != "" {
-		c.lookalike(in.MailFromDomain, "FROM", seen, out)
+		imitates(in.MailFromDomain, "FROM")
 	}
 	if len(m.ReplyTo) > 0 {
-		c.lookalike(m.ReplyTo[0].Domain(), "REPLYTO", seen, out)
+		imitates(m.ReplyTo[0].Domain(), "REPLYTO")
 	}
 	for _, l := range in.Links {
-		c.lookalike(l.Host, "URL", seen, out)
+		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
+		// the organisation's intranet) leads to no one's registered site;
+		// a sender's address there is still judged: it is forged.
+		if kind, detail := c.lookalike(l.Host, seen); kind != "" && urlx.PublicName(l.Host) {
+			out.Emit("URL_"+kind, detail)
+		}
 	}
 }
 
@@ -242,21 +252,20 @@ func (c *Check) ours(domain string) bool {
 
 func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.PermError }
 
-// lookalike emits <where>_LOOKALIKE_DOMAIN, <where>_BRAND_IN_DOMAIN or
-// <where>_HOMOGLYPH_DOMAIN for a host imitating a brand or our own domains.
-func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Emitter) {
+// lookalike returns LOOKALIKE_DOMAIN, BRAND_IN_DOMAIN or HOMOGLYPH_DOMAIN
+// and what is imitated for a host imitating a brand or our own domains
+// (the caller prefixes where it was found), "" for any other host or one
+// already seen.
+func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail string) {
 	host = strings.ToLower(host)
 	if host == "" || seen[host] || urlx.IsIP(host) {
-		return
+		return "", ""
 	}
 	seen[host] = true
 	reg := urlx.Registrable(host)
-	if c.ours(host) || scan.TopSite(reg) || where == "URL" && !urlx.PublicName(host) {
-		// A top site is itself, whatever brand its name resembles; a
-		// link under a suffix nobody delegates (mediboard.chu-exemple.local,
-		// the organisation's intranet) leads to no one's registered site.
-		// A sender's address there is still judged: it is forged.
-		return
+	if c.ours(host) || scan.TopSite(reg) {
+		// A top site is itself, whatever brand its name resembles.
+		return "", ""
 	}
 	label := firstLabel(reg)
 	official := func(i int) bool { return i >= 0 && c.brands[i].Official(host) }
@@ -272,8 +281,7 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 		if u, err := idna.ToUnicode(label); err == nil {
 			folded := strings.ReplaceAll(textmatch.Normalize(u), " ", "")
 			if i, ok := c.labels[folded]; ok && !official(i) {
-				out.Emit(where+"_HOMOGLYPH_DOMAIN", host+" ~ "+name(i))
-				return
+				return "HOMOGLYPH_DOMAIN", host + " ~ " + name(i)
 			}
 		}
 	}
@@ -281,7 +289,7 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 	// (chorus-pro.gouv.fr.example.com) or "gouv-fr" in a name.
 	for h := host; h != ""; {
 		if c.official[h] {
-			return
+			return "", ""
 		}
 		i := strings.IndexByte(h, '.')
 		if i < 0 {
@@ -290,31 +298,28 @@ func (c *Check) lookalike(host, where string, seen map[string]bool, out *scan.Em
 		h = h[i+1:]
 	}
 	if strings.Contains(host, "gouv-fr") || strings.Contains(host, "gouvfr") || strings.Contains(host, ".gouv.fr.") || strings.Contains(host, "-gouv.") {
-		out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ gouv.fr")
-		return
+		return "BRAND_IN_DOMAIN", host + " ~ gouv.fr"
 	}
 	squashed := strings.ReplaceAll(label, "-", "")
 	tokens := strings.Split(label, "-")
 	for _, l := range c.labelOrder {
 		i := c.labels[l]
 		if len(l) >= 5 && l != squashed && brandWord(label, l) || len(l) < 5 && len(tokens) > 1 && contains(tokens, l) {
-			out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ "+name(i))
-			return
+			return "BRAND_IN_DOMAIN", host + " ~ " + name(i)
 		}
 		if len(l) >= 5 && l != squashed && close(squashed, l) {
-			out.Emit(where+"_LOOKALIKE_DOMAIN", host+" ~ "+name(i))
-			return
+			return "LOOKALIKE_DOMAIN", host + " ~ " + name(i)
 		}
 	}
 	// The brand spelled in the subdomains of an unrelated registrable domain.
 	if sub := strings.TrimSuffix(host, reg); sub != "" {
 		for _, part := range strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '-' }) {
 			if i, ok := c.labels[part]; ok && len(part) >= 5 && !official(i) {
-				out.Emit(where+"_BRAND_IN_DOMAIN", host+" ~ "+name(i))
-				return
+				return "BRAND_IN_DOMAIN", host + " ~ " + name(i)
 			}
 		}
 	}
+	return "", ""
 }
 
 // brandWord reports a brand's label written as a word of a domain label:
