@@ -17,6 +17,10 @@ var (
 	// ErrTruncated: Vigie kept only the scanned part of an oversize
 	// message; only Postfix's held copy is whole.
 	ErrTruncated = errors.New("release: Vigie's copy is only the scanned part of an oversize message: release Postfix's held copy (postsuper -H)")
+	// ErrWarningLost: the message must still carry a warning (a suspect
+	// invoice) but is oversize: only Postfix's held copy is whole, and it
+	// leaves as it came, without the warning.
+	ErrWarningLost = errors.New("release: the message must keep its warning (suspect bank details) but only Postfix's held copy of this oversize message is whole, and it would leave without the warning: warn its recipients, then release with --force")
 )
 
 // RequarantinedError says the released copy came back into the
@@ -47,6 +51,9 @@ func ReleaseRefusal(lang string, err error) (text string, ok bool) {
 	case errors.Is(err, ErrPostfixCopyGone):
 		return say("la copie de Postfix a quitté sa file hold (libérée par postsuper -H ou supprimée)",
 			"Postfix's copy left its hold queue (released with postsuper -H, or deleted)"), true
+	case errors.Is(err, ErrWarningLost):
+		return say("ce message doit garder son avertissement (coordonnées bancaires à vérifier), mais il est trop grand : seule la copie de Postfix est entière, et elle partirait sans l'avertissement ; prévenez ses destinataires (la comptabilité), puis libérez-le avec « vigie quarantine release --force »",
+			"this message must keep its warning (bank details to check) but is oversize: only Postfix's copy is whole, and it would leave without the warning; warn its recipients (accounting), then release it with \"vigie quarantine release --force\""), true
 	case errors.Is(err, ErrTruncated):
 		return say("Vigie n'a gardé que la partie analysée de ce message trop grand ; libérez la copie de Postfix (postsuper -H)",
 			"Vigie kept only the scanned part of this oversize message; release Postfix's copy (postsuper -H)"), true

@@ -36,6 +36,9 @@ type Outcome struct {
 	// PostfixNode is the node whose Postfix still holds its copy, when
 	// the release was made from another node.
 	PostfixNode string
+	// Unwarned says the message left without the warning it should carry
+	// (an oversize message released by force from Postfix's hold queue).
+	Unwarned bool
 }
 
 // The deliverer's refusals; package quarantine defines them so that the
@@ -46,6 +49,7 @@ type RequarantinedError = quarantine.RequarantinedError
 var (
 	ErrPostfixCopyGone = quarantine.ErrPostfixCopyGone
 	ErrTruncated       = quarantine.ErrTruncated
+	ErrWarningLost     = quarantine.ErrWarningLost
 )
 
 // Repository is what a release reads of the quarantine (package store
@@ -71,7 +75,8 @@ type Deliverer struct {
 	// (milter hold mode); nil: not on this host.
 	Postfix *Postfix
 	// Force re-injects Vigie's copy even when Postfix's held copy has left
-	// the hold queue.
+	// the hold queue, and releases Postfix's copy of an oversize message
+	// that should carry a warning it cannot (ErrWarningLost).
 	Force bool
 	// Node is this gateway node's name (NodeName): Postfix's held copy of
 	// a message another node received is out of this node's reach.
@@ -136,6 +141,10 @@ func (d *Deliverer) ReleaseNote(lang string, e quarantine.Entry) (string, bool) 
 		note = say(fmt.Sprintf("remis à %s pour %s (%s)", o.To, rcpt, o.Reply),
 			fmt.Sprintf("delivered to %s for %s (%s)", o.To, rcpt, o.Reply))
 	}
+	if o.Unwarned {
+		note += say(" ; SANS l'avertissement qu'il devait porter (message trop grand : copie de Postfix, libérée en forçant)",
+			"; WITHOUT the warning it should carry (oversize message: Postfix's copy, released by force)")
+	}
 	if o.PostfixNode != "" {
 		note += say(fmt.Sprintf(" ; Postfix garde aussi sa copie en file hold sur %s, qui a reçu le message : supprimez-la là-bas avec « postsuper -d %s »", o.PostfixNode, o.PostfixQueueID),
 			fmt.Sprintf("; Postfix on %s, which received the message, still holds its own copy: delete it there with \"postsuper -d %s\"", o.PostfixNode, o.PostfixQueueID))
@@ -170,8 +179,8 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 	} else if !errors.Is(err, dberr.ErrNotFound) {
 		return err
 	}
-	o := Outcome{PostfixQueueID: mta.MTAQueueID}
 	warned := len(warn.Banners) > 0 || warn.Subject != ""
+	o := Outcome{PostfixQueueID: mta.MTAQueueID, Unwarned: warned && mta.Truncated}
 	switch {
 	case warned && mta.MTAHold && mta.MTAQueueID != "" && !mta.Truncated:
 		// Postfix's held copy would leave without the warning (postsuper
@@ -193,6 +202,10 @@ func (d *Deliverer) Deliver(ctx context.Context, from string, to []string, raw [
 				o.PostfixStillHolds = false
 			}
 		}
+	case warned && mta.Truncated && !d.Force:
+		// Only Postfix's copy is whole, and it cannot be warned: whoever
+		// releases must tell the recipients first, and say so by forcing.
+		return ErrWarningLost
 	case mta.MTAHold && mta.MTAQueueID != "" && mta.Node != "" && d.Node != "" && mta.Node != d.Node:
 		// Postfix's copy is in the hold queue of the node that received
 		// the message: Vigie's copy goes, and the outcome says where

@@ -2,6 +2,7 @@ package release_test
 
 import (
 	"context"
+	"errors"
 	"mime"
 	"strings"
 	"testing"
@@ -100,5 +101,51 @@ func TestReleasedInvoiceKeepsItsWarning(t *testing.T) {
 				t.Errorf("outcome %+v", o)
 			}
 		})
+	}
+}
+
+// An oversize suspect invoice: Vigie kept only its scanned part, and
+// Postfix's whole held copy would leave without the warning. The release
+// is refused, nothing is delivered and the message stays held, until
+// whoever releases forces it (having warned accounting another way); the
+// release note then says the warning was lost.
+func TestOversizeInvoiceIsNotReleasedUnwarned(t *testing.T) {
+	iban := invoicetest.IBAN("FR", "99999000050000000000005")
+	book := suppliers.NewBook(1, []*suppliers.Entry{{Supplier: suppliers.Supplier{ID: 1, Name: "Papeterie Fictive SARL", Domain: "sender.example"},
+		Banks: []suppliers.BankDetail{{SupplierID: 1, IBAN: iban, Status: suppliers.BankPending}}}})
+	w := newWorld(t)
+	ctx := context.Background()
+	raw := strings.Replace(gatewaytest.Message("", ""), "la facture est jointe.", "réglez la facture 42 sur l'IBAN "+iban+".", 1)
+	e, err := w.env.Quarantine.Put(ctx, []byte(raw), quarantine.Meta{Frontend: "milter",
+		Envelope: scan.Envelope{MailFrom: "alice@sender.example", RcptTo: []string{"compta@example.test"}}},
+		&scan.Verdict{Action: scan.Quarantine, Signals: []scan.Signal{{Name: "IBAN_CHANGED"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.env.DB.Gateway().PutMTA(ctx, quarantine.MTA{ID: e.ID, MTAQueueID: "4QxYz", MTAHold: true, Truncated: true}); err != nil {
+		t.Fatal(err)
+	}
+	d := w.deliverer(t, w.sink.Addr, key)
+	d.Warn = invoiceWarner{book}
+	_, err = w.env.Quarantine.Release(ctx, e.ID, "rssi", d)
+	if !errors.Is(err, release.ErrWarningLost) {
+		t.Fatalf("release: %v, want ErrWarningLost", err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		if text, ok := quarantine.ReleaseRefusal(lang, err); !ok || !strings.Contains(text, "--force") {
+			t.Errorf("%s refusal %q does not say how to go on", lang, text)
+		}
+	}
+	if got, err := w.env.Quarantine.Get(ctx, e.ID); err != nil || !got.ReleasedAt.IsZero() {
+		t.Fatalf("after the refusal: %+v, %v; want still held", got, err)
+	}
+	if n := len(w.sink.Mails()); n != 0 {
+		t.Fatalf("%d messages delivered, want none", n)
+	}
+	// Forced, with no Postfix reachable from here: Vigie's partial copy
+	// is still never sent.
+	d.Force = true
+	if _, err := w.env.Quarantine.Release(ctx, e.ID, "rssi", d); !errors.Is(err, release.ErrTruncated) {
+		t.Fatalf("forced release without Postfix: %v, want ErrTruncated", err)
 	}
 }
