@@ -223,9 +223,10 @@ func (r *Results) Merge(mrs []MethodResult) {
 		switch m.Method {
 		case "spf":
 			mailfrom, hasMailfrom := m.Props["smtp.mailfrom"]
-			if _, hasHelo := m.Props["smtp.helo"]; hasHelo && !hasMailfrom {
+			if helo, hasHelo := m.Props["smtp.helo"]; hasHelo && !hasMailfrom {
 				if r.HELOSPF == "" {
 					r.HELOSPF = Norm(m.Result)
+					r.HELODomain = strings.ToLower(strings.Trim(helo, "<>[] "))
 				}
 				continue
 			}

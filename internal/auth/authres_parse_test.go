@@ -101,3 +101,23 @@ func TestParseAuthResultsHostile(t *testing.T) {
 		}
 	}
 }
+
+// The HELO identity's SPF result is read with the name it was checked for,
+// as Vigie writes it (FormatAuthResults) and as a bounce's receiver does.
+func TestMergeKeepsTheHELOName(t *testing.T) {
+	_, mrs, err := ParseAuthResults("mx.vigie.example; spf=pass smtp.helo=MX.Sender.example; dkim=none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Results
+	r.Merge(mrs)
+	if r.SPF != "" || r.HELOSPF != Pass || r.HELODomain != "mx.sender.example" {
+		t.Fatalf("%+v", r)
+	}
+	if res, dom := r.EnvelopeSPF(true); res != Pass || dom != "mx.sender.example" {
+		t.Errorf("null sender: %s %s, want the HELO's pass", res, dom)
+	}
+	if res, _ := r.EnvelopeSPF(false); res != "" {
+		t.Errorf("with a MAIL FROM: %s, want none", res)
+	}
+}

@@ -79,3 +79,15 @@ func (r Results) DKIMPass() []string {
 func (r Results) Known() bool {
 	return r.SPF != "" || len(r.DKIM) > 0 || r.DMARC != "" || r.ARC != ""
 }
+
+// EnvelopeSPF is the SPF result that speaks for the envelope: the MAIL
+// FROM identity's, or, for the null reverse path of bounces and
+// auto-replies (nullSender), the HELO identity's, which is what SPF
+// checks then (RFC 7208 §2.4: postmaster@ the HELO name). A receiver that
+// wrote only smtp.helo for a bounce said the sender passed.
+func (r Results) EnvelopeSPF(nullSender bool) (Result, string) {
+	if r.SPF == "" && r.HELOSPF != "" && nullSender {
+		return r.HELOSPF, r.HELODomain
+	}
+	return r.SPF, r.SPFDomain
+}

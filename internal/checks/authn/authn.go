@@ -43,15 +43,16 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("AUTH_DMARC_PASS", r.DMARCDomain)
 		return
 	}
-	switch r.SPF {
+	spf, spfDomain := r.EnvelopeSPF(in.Env.MailFrom == scan.NullSender)
+	switch spf {
 	case auth.Fail:
-		out.Emit("AUTH_SPF_FAIL", r.SPFDomain)
+		out.Emit("AUTH_SPF_FAIL", spfDomain)
 	case auth.SoftFail:
-		out.Emit("AUTH_SPF_SOFTFAIL", r.SPFDomain)
+		out.Emit("AUTH_SPF_SOFTFAIL", spfDomain)
 	case auth.None, "":
-		out.Emit("AUTH_SPF_NONE", r.SPFDomain)
+		out.Emit("AUTH_SPF_NONE", spfDomain)
 	case auth.PermError:
-		out.Emit("AUTH_SPF_PERMERROR", r.SPFDomain)
+		out.Emit("AUTH_SPF_PERMERROR", spfDomain)
 	case auth.TempError:
 		out.Emit("AUTH_TEMPERROR", "spf")
 	}

@@ -34,3 +34,25 @@ Subject: [Transféré] Confirmation de commande 24-0318`, "Votre commande 24-031
 		}
 	}
 }
+
+// A bounce's null reverse path leaves SPF the HELO identity to check (RFC
+// 7208 §2.4): a receiver that wrote only "spf=pass smtp.helo=…" said the
+// bounce's server passed, not that SPF had nothing to say.
+func TestNullSenderSPFIsTheHELOs(t *testing.T) {
+	raw := checktest.Message(`From: Mail Delivery System <MAILER-DAEMON@mx.fournisseur-exemple.fr>
+To: achats@example-hopital.fr
+Subject: Undelivered Mail Returned to Sender`, "This is the mail system at host mx.fournisseur-exemple.fr.\n")
+	r := auth.Results{HELOSPF: auth.Pass, HELODomain: "mx.fournisseur-exemple.fr", DKIM: []auth.DKIMResult{{Result: auth.None}}}
+	for _, c := range []struct {
+		mailFrom string
+		spfNone  bool
+	}{{scan.NullSender, false}, {"bounces@fournisseur-exemple.fr", true}} {
+		in := checktest.Input(raw)
+		in.Env.MailFrom, in.Auth = c.mailFrom, r
+		var out scan.Emitter
+		Check{}.Check(context.Background(), in, &out)
+		if out.Emitted("AUTH_SPF_NONE") != c.spfNone {
+			t.Errorf("MAIL FROM %q: AUTH_SPF_NONE %v, want %v", c.mailFrom, out.Emitted("AUTH_SPF_NONE"), c.spfNone)
+		}
+	}
+}
