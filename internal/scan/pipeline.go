@@ -308,3 +308,16 @@ func (in *Input) SenderAuthenticated() bool {
 	}
 	return in.Auth.SPF == "pass" && urlx.Registrable(in.Auth.SPFDomain) == in.FromOrg
 }
+
+// DeliveryReport reports a delivery status notification as mail systems
+// write them: the null reverse path and a multipart/report body (RFC 3462,
+// RFC 3464). It says what the message claims to be; a forger can write
+// both, so it only ever excuses what a genuine report is named or sent
+// from, never a link or a lure.
+func (in *Input) DeliveryReport() bool {
+	if in.Env.MailFrom != NullSender {
+		return false
+	}
+	ct := strings.TrimSpace(strings.ToLower(in.Msg.Header.Get("Content-Type")))
+	return strings.HasPrefix(ct, "multipart/report")
+}

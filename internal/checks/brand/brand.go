@@ -50,7 +50,29 @@ type Brand struct {
 	// Hosts where anyone can publish (a cloud bucket, a pages service)
 	// are not the brand's and are not listed.
 	Infrastructure []string `yaml:"infrastructure"`
-	Institution    bool     `yaml:"institution"`
+	// Tenants lists domains under which the brand's customers name their
+	// own subdomains (a Microsoft 365 tenant's initial domain,
+	// name.onmicrosoft.com): mail from one is the customer's, not the
+	// brand's — anyone can open a tenant in minutes and call it after the
+	// brand. Only the platform's own delivery reports from a tenant (an
+	// Exchange Online non-delivery report signed "Microsoft Outlook") carry
+	// the brand's name there of right.
+	Tenants     []string `yaml:"tenants"`
+	Institution bool     `yaml:"institution"`
+}
+
+// tenantReport reports a delivery report the brand's platform wrote for
+// one of its tenants (Tenants): the report, not the tenant, names the brand.
+func (b *Brand) tenantReport(in *scan.Input) bool {
+	if !in.DeliveryReport() {
+		return false
+	}
+	for _, d := range b.Tenants {
+		if urlx.InDomain(in.FromDomain, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // Official reports whether host belongs to one of the brand's domains or
@@ -152,7 +174,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !c.brands[i].Official(in.FromDomain) {
+		if !slices.Contains(named, i) && !c.brands[i].Official(in.FromDomain) && !c.brands[i].tenantReport(in) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
