@@ -126,9 +126,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	// site's indicators, classifier and supplier register judge the
 	// message that arrived. It is judged with the catalogue's expert
 	// weights and thresholds, not the learned ones: FORWARDED_PHISH is a
-	// signal the weights are learned from, and must not depend on them.
+	// signal the weights are learned from, and must not depend on them;
+	// the signals a rebuilt original raises by construction are off
+	// (forward.InnerPolicy).
 	inner := &scan.Scanner{
-		Policy:  scan.DefaultPolicy(),
+		Policy:  forward.InnerPolicy(),
 		Limits:  cfg.MessageLimits(),
 		Timeout: cfg.Scan.Timeout,
 		Log:     o.Log,

@@ -30,7 +30,7 @@ func innerScanner(t *testing.T) *scan.Scanner {
 		t.Fatal(err)
 	}
 	families := []scan.Family{sender.New(nil), bc, lc, lu, layout.Check{}}
-	s := &scan.Scanner{Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(families...)}
+	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...)}
 	for _, f := range families {
 		s.Checks = append(s.Checks, f.Checks()...)
 	}
