@@ -94,7 +94,7 @@ func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]b
 // golden message; unexemplified maps each to the reason.
 func GoldenExcept(t *testing.T, unexemplified map[string]string, own scan.Family, before ...scan.Family) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "[0-9][0-9]-*.eml"))
+	files, err := goldenFiles("testdata")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden message testdata/NN-name.eml (%v)", err)
 	}
@@ -144,13 +144,24 @@ func GoldenExcept(t *testing.T, unexemplified map[string]string, own scan.Family
 	return msgs
 }
 
+// goldenFiles lists the golden messages under dir (a glob): NN-name.eml,
+// and NNN-name.eml once a family has more than 99.
+func goldenFiles(dir string) ([]string, error) {
+	two, err := filepath.Glob(filepath.Join(dir, "[0-9][0-9]-*.eml"))
+	if err != nil {
+		return nil, err
+	}
+	three, err := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9]-*.eml"))
+	return append(two, three...), err
+}
+
 // AllGolden returns the golden messages of every family (read from a
 // family's directory: ../*/testdata). They are the fixtures of the
 // provenance tests: a data entry is exercised when a fixture written for
 // its campaign family, whichever check family keeps it, matches it.
 func AllGolden(t *testing.T) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "*", "testdata", "[0-9][0-9]-*.eml"))
+	files, err := goldenFiles(filepath.Join("..", "*", "testdata"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden message under ../*/testdata (%v)", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 )
@@ -45,9 +46,10 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback int
-	// notice marks the account-notice themes (accountNotices): counted
-	// only from a sender that is posing.
+	footer, billing, callback, bec int
+	// notice marks the account-notice themes (accountNotices) and the
+	// opener of CEO fraud (bec_opener): counted only from a sender that
+	// is posing.
 	notice []bool
 }
 
@@ -124,7 +126,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -142,12 +144,14 @@ func New(data []byte) (*Check, error) {
 			c.billing = idx
 		case "callback":
 			c.callback = idx
+		case "bec_opener":
+			c.bec = idx
 		}
 		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
 		}
 		c.themes = append(c.themes, sig)
-		c.notice = append(c.notice, accountNotices[theme])
+		c.notice = append(c.notice, accountNotices[theme] || theme == "bec_opener")
 		srcs := make([]string, 0, len(cat.themes[theme]))
 		for src := range cat.themes[theme] {
 			srcs = append(srcs, src)
@@ -251,7 +255,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
-		if n == 0 || c.notice[t] && !posing(in, out) {
+		if n == 0 || c.notice[t] && !c.posingFor(t, in, out) {
 			continue
 		}
 		switch t {
@@ -265,6 +269,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit(c.themes[t], n)
 			}
 			continue
+		case c.bec:
+			if !opener(m, body) {
+				continue
+			}
 		}
 		out.Emit(c.themes[t], "")
 		themes++
@@ -300,7 +308,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 // posing reports a sender that is not who its notice says: unauthenticated,
 // a free mailbox (as sender or for replies) or a free hosting platform's
-// subdomain (where anyone sends in any name), a domain made to look like a
+// subdomain (where anyone sends in any name), a VIP's name on an address
+// that is not the organisation's, a domain made to look like a
 // brand's, or one putting forward a brand that is not its own — the
 // earlier families said so (posingSignals). A call-this-number
 // notice from a sender authenticated for its own domain (a supplier's order
@@ -322,15 +331,51 @@ func posing(in *scan.Input, out *scan.Emitter) bool {
 	return false
 }
 
+// posingFor is posing, and for the CEO-fraud opener also replies sent to
+// another domain (opener).
+func (c *Check) posingFor(theme int, in *scan.Input, out *scan.Emitter) bool {
+	return posing(in, out) || theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+}
+
 // posingSignals are the sender and brand families' signals that say the
 // sender is not who it claims to be, authenticated or not. A brand's name
 // in the sender's own domain (FROM_BRAND_IN_DOMAIN) is not among them: an
 // organisation's works council writes from a domain that contains the
-// organisation's name.
+// organisation's name. A configured VIP's name on an address outside the
+// organisation (VIP_NAME_SPOOF) is: it is the CEO fraud's disguise.
 var posingSignals = []string{
 	"FROM_FREEMAIL", "REPLYTO_FREEMAIL", "FROM_FREE_HOSTING",
+	"VIP_NAME_SPOOF",
 	"BRAND_DISPLAY_NAME", "BRAND_SUBJECT_OTHER_SENDER", "BRAND_MENTION_UNOFFICIAL",
 	"FROM_LOOKALIKE_DOMAIN", "FROM_HOMOGLYPH_DOMAIN",
+}
+
+// openerWords is the length of the first message of CEO fraud: a few
+// lines and a signature. The colleague's and supplier's mail that says
+// "are you available" or "êtes-vous disponible" does so inside a longer
+// message (an agenda, a quotation, a list thread).
+const openerWords = 120
+
+// opener reports a message shaped as the first contact of CEO and
+// gift-card fraud: a few lines, no link and no attachment — the fraud
+// wants an answer, not a click (FBI IC3 and Cybermalveillance.gouv.fr
+// describe it so). For the opener, a Reply-To on another domain counts as
+// posing too (the Check loop): the platforms that legitimately answer to
+// their customer's domain — e-signature, file transfer, hosted invoices,
+// SharePoint — always carry their link, so they are never an opener, while
+// REPLYTO_OTHER_DOMAIN is not posing for the account notices and the
+// callback scam, which such platforms' notices resemble.
+func opener(m *message.Message, body string) bool {
+	if len(m.URLs) > 0 || len(m.Attachments) > 0 {
+		return false
+	}
+	words := 0
+	for range strings.FieldsSeq(body) {
+		if words++; words > openerWords {
+			return false
+		}
+	}
+	return true
 }
 
 // nested reports that a longer phrase of p's theme containing p was found too.
