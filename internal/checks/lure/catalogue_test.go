@@ -27,6 +27,11 @@ func TestCatalogueSources(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not described") {
 		t.Errorf("undescribed source accepted: %v", err)
 	}
+	// A phrase longer than the matcher reads would match its first words.
+	_, err = New([]byte("callback:\n  - si vous n etes pas a l origine\n"))
+	if err == nil || !strings.Contains(err.Error(), "at most 5") {
+		t.Errorf("a phrase of 8 words accepted: %v", err)
+	}
 }
 
 func FuzzNew(f *testing.F) {

@@ -159,6 +159,12 @@ func New(data []byte) (*Check, error) {
 		sort.Strings(srcs)
 		for _, src := range srcs {
 			for _, p := range cat.themes[theme][src] {
+				// The matcher reads at most MaxWords words of a phrase:
+				// a longer one would match its first words alone ("si
+				// vous n etes pas" of every confidentiality footer).
+				if n := len(strings.Fields(textmatch.Normalize(p))); n > textmatch.MaxWords {
+					return nil, fmt.Errorf("lure catalogue: theme %s: phrase %q has %d words, at most %d are matched", theme, p, n, textmatch.MaxWords)
+				}
 				c.dict.Add(p, phrase{idx, len(c.entries)})
 				c.entries = append(c.entries, Entry{Signal: sig, Theme: theme, Source: src, Text: p})
 			}
