@@ -8,7 +8,8 @@
 // of its own (its sender and subject, its own body cut after the block,
 // the forward's attachments) and scans it without authentication; a
 // forward whose original would itself be tagged or held raises
-// FORWARDED_PHISH. A forward is recognised by its subject prefix, or by
+// FORWARDED_PHISH, and FORWARDED_PHISH_HELD as well when the original
+// would be held. A forward is recognised by its subject prefix, or by
 // the marker line a client writes above the block.
 //
 // Users forwarding suspect mail to the security team write from inside
@@ -103,6 +104,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		who = from.name
 	}
 	out.Emit("FORWARDED_PHISH", fmt.Sprintf("%s: %s", clip(who, 80), strings.Join(why, ", ")))
+	if v.Action.Rank() >= scan.Quarantine.Rank() {
+		out.Emit("FORWARDED_PHISH_HELD", fmt.Sprintf("%.1f", v.Score))
+	}
 }
 
 // forwardSubject reports a forward's subject prefix in the languages of
