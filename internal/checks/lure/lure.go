@@ -4,7 +4,9 @@
 // sextortion…) in several languages from a catalogue of phrases with their
 // sources (lures.yaml), a number to call in a callback scam, a fortune
 // offered from a free mailbox, and the footer of bulk mail sent without
-// List-Unsubscribe. How the message is laid out is package layout's.
+// List-Unsubscribe. Lure words inside a disclaimer (a confidentiality
+// notice, an anti-phishing reminder, an RGPD notice) do not count
+// (disclaimer.go). How the message is laid out is package layout's.
 package lure
 
 import (
@@ -51,6 +53,9 @@ type Check struct {
 	// opener of CEO fraud (bec_opener): counted only from a sender that
 	// is posing.
 	notice []bool
+	// disclaimable marks the themes a disclaimer speaks of
+	// (disclaimerThemes): their phrases inside one do not count.
+	disclaimable []bool
 }
 
 // accountNotices are the themes of the account notice that phishing copies
@@ -152,6 +157,7 @@ func New(data []byte) (*Check, error) {
 		}
 		c.themes = append(c.themes, sig)
 		c.notice = append(c.notice, accountNotices[theme] || theme == "bec_opener")
+		c.disclaimable = append(c.disclaimable, disclaimerThemes[theme])
 		srcs := make([]string, 0, len(cat.themes[theme]))
 		for src := range cat.themes[theme] {
 			srcs = append(srcs, src)
@@ -232,14 +238,47 @@ func (c *Check) distinct(in *scan.Input, body string) map[phrase]bool {
 			return true
 		})
 	}
+	c.collectBody(in, body, distinct)
 	collect(m.Subject, 60)
 	collect(m.FromAddr().Name, 20)
-	collect(body, 1500)
-	if len(body) > 6000 {
-		collect(body[len(body)-3000:], 0) // footers are at the end
-	}
 	collect(strings.Join(m.ImageAlts, " . "), 200)
 	return distinct
+}
+
+// collectBody adds the phrases of the body: its first 1,500 words, and its
+// last 3,000 bytes when it is long (footers are at the end). A phrase
+// of a theme disclaimers speak of (disclaimerThemes) does not count inside
+// a disclaimer (disclaimer.go). distinct is empty: the body is read first.
+func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]bool) {
+	disclaimable := false
+	read := func(text string, only bool) {
+		f := func(p phrase) bool {
+			if !only || c.disclaimable[p.theme] {
+				distinct[p] = true
+				disclaimable = disclaimable || c.disclaimable[p.theme]
+			}
+			return true
+		}
+		c.dict.Find(text, 1500, f)
+		if len(text) > 6000 {
+			c.dict.Find(text[len(text)-3000:], 0, f)
+		}
+	}
+	read(body, false)
+	if !disclaimable {
+		return
+	}
+	html := len(in.Msg.Text) <= len(in.Msg.HTMLText)
+	kept, cut := withoutDisclaimers(body, html, in.Msg.URLs)
+	if !cut {
+		return
+	}
+	for p := range distinct {
+		if c.disclaimable[p.theme] {
+			delete(distinct, p)
+		}
+	}
+	read(kept, true)
 }
 
 // Name implements scan.Check.

@@ -1,0 +1,127 @@
+package lure
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/message"
+)
+
+func TestWithoutDisclaimers(t *testing.T) {
+	link := []message.URL{{Raw: "https://portail-exemple.com/login", Host: "portail-exemple.com", Text: "Mon espace sécurisé"}}
+	filler := strings.Repeat("Le compte rendu de la réunion est joint au message. ", 3) + "\n\n"
+	tests := []struct {
+		name  string
+		body  string
+		html  bool
+		links []message.URL
+		cut   string // the sentence cut out, "" for none
+	}{
+		{"confidentiality notice, French", filler + "Ce message et ses pièces jointes sont confidentiels.\n\nSi vous l'avez reçu par erreur, merci d'en avertir immédiatement l'expéditeur et de le détruire.", false, nil,
+			"Si vous l'avez reçu par erreur, merci d'en avertir immédiatement l'expéditeur et de le détruire."},
+		{"confidentiality notice, English", filler + "If you have received this email in error, please notify the sender immediately and delete it.", false, nil,
+			"If you have received this email in error, please notify the sender immediately and delete it."},
+		{"confidentiality notice, German", filler + "Wenn Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender.", false, nil,
+			"Wenn Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender."},
+		{"anti-phishing reminder, negated click", filler + "Nous ne vous demanderons jamais de cliquer sur un lien pour vous connecter.", false, nil,
+			"Nous ne vous demanderons jamais de cliquer sur un lien pour vous connecter."},
+		{"anti-phishing reminder, English", filler + "We will never ask you to click the link in an e-mail to access your account.", false, nil,
+			"We will never ask you to click the link in an e-mail to access your account."},
+		{"anti-phishing reminder, Spanish", filler + "Nunca le pediremos sus claves por correo ni que haga clic en un enlace.", false, nil,
+			"Nunca le pediremos sus claves por correo ni que haga clic en un enlace."},
+		{"RGPD notice", filler + "Conformément au RGPD, vous disposez d'un droit d'accès, de rectification et d'opposition sur vos données.", false, nil,
+			"Conformément au RGPD, vous disposez d'un droit d'accès, de rectification et d'opposition sur vos données."},
+		{"HTML: a line is a block", filler + "Ce message est confidentiel et destiné à son seul destinataire\nMerci de votre confiance", true, nil,
+			"Ce message est confidentiel et destiné à son seul destinataire"},
+		// What a phisher could try.
+		{"fake footer with a web address", filler + "Ce message est confidentiel : connectez-vous immédiatement sur https://portail-exemple.com/login.", false, nil, ""},
+		{"fake footer with a www address", filler + "This email and any attachments are confidential, sign in now at www.portail-exemple.com today.", false, nil, ""},
+		{"fake footer holding an HTML link's text", filler + "Ce message est confidentiel, mon espace Sécurisé vous attend immédiatement\n", true, link, ""},
+		{"fake footer inside an HTML link's text", filler + "Ce message est confidentiel", true, []message.URL{{Raw: "https://x.example/", Host: "x.example", Text: "Important : Ce message est confidentiel"}}, ""},
+		{"call to action in the footer", filler + "Ce message est confidentiel, cliquez ici immédiatement pour le lire.", false, nil, ""},
+		{"negation ends at the comma", filler + "We will never ask for your password, click here to sign in now.", false, nil, ""},
+		{"negation ends at and", filler + "Nous ne vous demanderons jamais vos codes et connectez-vous immédiatement pour les confirmer.", false, nil, ""},
+		{"no disclaimer wording", filler + "Merci de répondre immédiatement à ce message.", false, nil, ""},
+		{"a long sentence is not a footer", filler + "Ce message est confidentiel " + strings.Repeat("et urgent ", 70) + ".", false, nil, ""},
+		{"early in a long text", "Ce message est confidentiel, merci de le traiter immédiatement. " + strings.Repeat("Le compte rendu de la réunion est joint. ", 100), false, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kept, cut := withoutDisclaimers(tt.body, tt.html, tt.links)
+			if tt.cut == "" {
+				if cut || kept != tt.body {
+					t.Fatalf("cut something: %q", kept)
+				}
+				return
+			}
+			if !cut || strings.Contains(kept, tt.cut) || !strings.HasPrefix(kept, filler) {
+				t.Fatalf("want %q cut, kept %q", tt.cut, kept)
+			}
+		})
+	}
+}
+
+// Disclaimers are cut at most disclaimerMaxSentences at a time, counted
+// from the end: a message made of disclaimers keeps its first sentences.
+func TestWithoutDisclaimersLimits(t *testing.T) {
+	body := strings.Repeat("Si vous avez reçu ce message par erreur, avertissez immédiatement l'expéditeur.\n\n", 20)
+	kept, cut := withoutDisclaimers(body, false, nil)
+	if !cut {
+		t.Fatal("nothing cut")
+	}
+	if n := strings.Count(kept, "immédiatement"); n != 20-disclaimerMaxSentences {
+		t.Fatalf("%d sentences kept, want %d", n, 20-disclaimerMaxSentences)
+	}
+}
+
+// The golden messages hold their lure phrases inside disclaimers: without
+// the exemption the genuine ones would raise them.
+func TestGoldenDisclaimersHoldLures(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, themes := range map[string][]string{
+		"120-hospital-mail-with-confidentiality-footer.eml": {"LURE_URGENCY"},
+		"121-bank-notice-we-will-never-ask.eml":             {"LURE_CREDENTIALS"},
+		"122-phish-fake-confidential-footer-with-link.eml":  {"LURE_CREDENTIALS", "LURE_URGENCY"},
+	} {
+		raw, err := os.ReadFile("testdata/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := message.Parse(raw, message.DefaultLimits())
+		found := map[string]bool{}
+		c.dict.Find(m.Text, 0, func(p phrase) bool { found[c.themes[p.theme]] = true; return true })
+		for _, th := range themes {
+			if !found[th] {
+				t.Errorf("%s: the body holds no phrase of %s", file, th)
+			}
+		}
+	}
+}
+
+func FuzzWithoutDisclaimers(f *testing.F) {
+	f.Add("Bonjour.\n\nCe message et ses pièces jointes sont confidentiels. Si vous l'avez reçu par erreur, avertissez immédiatement l'expéditeur.", false)
+	f.Add("We will never ask for your password, click here… https://x.example", true)
+	f.Add("\n\n\n…….!?\xe2\x80", true)
+	links := []message.URL{{Raw: "https://x.example/a", Host: "x.example", Text: "ici"}}
+	f.Fuzz(func(t *testing.T, body string, html bool) {
+		start := time.Now()
+		kept, cut := withoutDisclaimers(body, html, links)
+		if !cut && kept != body {
+			t.Fatal("changed the text without cutting")
+		}
+		if len(kept) > len(body) {
+			t.Fatalf("grew: %d > %d", len(kept), len(body))
+		}
+		if cut && len(body)-len(kept) > disclaimerMaxBytes {
+			t.Fatalf("cut %d bytes", len(body)-len(kept))
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("took %v", d)
+		}
+	})
+}
