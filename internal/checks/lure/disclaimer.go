@@ -34,43 +34,66 @@ import (
 // phish keeps its links and its other sentences, which the other families
 // read.
 
-// disclaimerThemes are the themes whose words a disclaimer uses: the
-// notice to act at once ("avertir immédiatement l'expéditeur", "sofort"),
-// the request it says will never come (credentials, an account or an
-// identity to verify, a password, bank details), the legal consequences of
-// misuse ("poursuites judiciaires"). A crypto wallet's "we will never ask
-// for your recovery phrase" is the wallet's own wording and its phishing's
-// alike: the other themes always count, as does the unsubscribe footer,
-// which is judged for what it is.
-var disclaimerThemes = map[string]bool{
-	"urgency": true, "credentials": true, "verify_identity": true, "password_expiry": true,
-	"account_suspension": true, "bank_details": true, "legal_threat": true,
+// disclaimerKind is a set of kinds of disclaimer block.
+type disclaimerKind uint8
+
+const (
+	kindConfidential disclaimerKind = 1 << iota // the message is confidential
+	kindError                                   // received in error: tell the sender
+	kindAntiPhishing                            // we will never ask
+	kindLegal                                   // the RGPD information notice
+	kindAll          = kindConfidential | kindError | kindAntiPhishing | kindLegal
+)
+
+// disclaimerSpares says, per theme, the kinds of disclaimer whose wording
+// uses its words: the notice to the wrong addressee to act at once
+// ("avertir immédiatement l'expéditeur", "sofort"), the requests the
+// anti-phishing reminder says will never come (credentials, an account or
+// an identity to verify, a password, bank details), the legal
+// consequences of misuse ("poursuites judiciaires"). A phrase of the
+// theme inside a sentence of another kind counts ("ce message est
+// confidentiel et urgent" is no notice to a wrong addressee), and the
+// other themes always count: a crypto wallet's "we will never ask for your
+// recovery phrase" is the wallet's own wording and its phishing's alike
+// (a training phishing message says it), and the unsubscribe footer is
+// judged for what it is. No catalogue phrase is RGPD wording today: the
+// legal notice spares the legal theme only.
+var disclaimerSpares = map[string]disclaimerKind{
+	"urgency":            kindError,
+	"legal_threat":       kindConfidential | kindError | kindLegal,
+	"credentials":        kindAntiPhishing,
+	"verify_identity":    kindAntiPhishing,
+	"password_expiry":    kindAntiPhishing,
+	"account_suspension": kindAntiPhishing,
+	"bank_details":       kindAntiPhishing,
 }
 
-// disclaimerMarkers are the fixed wordings, grouped by kind of block for
-// the reader: every kind is treated alike.
-var disclaimerMarkers = map[string][]string{
+// disclaimerMarkers are the fixed wordings of each kind of block.
+var disclaimerMarkers = map[disclaimerKind][]string{
 	// The confidentiality notice: the message and its attachments are
-	// confidential, intended for their addressees; received in error,
-	// tell the sender and delete it.
-	"confidentiality": {
+	// confidential, intended for their addressees.
+	kindConfidential: {
 		"ce message et ses pieces", "ce courriel et ses pieces", "ce message et toutes",
 		"ce message est confidentiel", "ce courriel est confidentiel", "sont confidentiels et",
+		"a l usage exclusif", "this email and any attachments", "this e mail and any",
+		"this message and any attachments", "intended solely for the", "may contain confidential",
+		"is confidential and", "are confidential and", "enthalt vertrauliche",
+		"este mensaje y sus anexos", "mensagem e confidencial", "dit bericht is vertrouwelijk",
+	},
+	// Received in error, or not the addressee: tell the sender, delete it.
+	kindError: {
 		"recu ce message par erreur", "recu ce courriel par erreur", "recu par erreur",
-		"n etes pas le destinataire", "n etes pas destinataire", "a l usage exclusif",
-		"this email and any attachments", "this e mail and any", "this message and any attachments",
+		"n etes pas le destinataire", "n etes pas destinataire",
 		"received this email in error", "received this e mail in", "received this message in error",
-		"received this in error", "not the intended recipient", "intended solely for the",
-		"may contain confidential", "is confidential and", "are confidential and",
-		"irrtumlich erhalten", "nicht der richtige adressat", "enthalt vertrauliche",
-		"este mensaje y sus anexos", "recibido este mensaje por error", "recibido por error",
-		"no es el destinatario", "mensagem e confidencial", "recebeu esta mensagem por engano",
-		"recebido por engano", "nao e o destinatario", "dit bericht is vertrouwelijk",
+		"received this in error", "not the intended recipient",
+		"irrtumlich erhalten", "nicht der richtige adressat",
+		"recibido este mensaje por error", "recibido por error", "no es el destinatario",
+		"recebeu esta mensagem por engano", "recebido por engano", "nao e o destinatario",
 		"niet de geadresseerde", "ten onrechte ontvangen", "per abuis ontvangen",
 	},
 	// The anti-phishing reminder: a negated request ("ne … jamais",
 	// "never", "nie", "nunca", "nooit").
-	"antiphishing": {
+	kindAntiPhishing: {
 		"ne vous demandera jamais", "ne vous demanderons jamais", "ne vous demandons jamais",
 		"ne vous demande jamais", "ne demandera jamais", "ne demandent jamais",
 		"ne vous sollicitera jamais", "ne communiquez jamais", "ne transmettez jamais",
@@ -83,7 +106,7 @@ var disclaimerMarkers = map[string][]string{
 		"zal nooit", "vragen nooit", "deel nooit",
 	},
 	// The legal footer: the RGPD information notice and its rights.
-	"legal": {
+	kindLegal: {
 		"vous disposez d un droit", "droit d acces de rectification", "droit d acces et de",
 		"protection des donnees", "loi informatique et libertes", "rgpd",
 		"general data protection regulation", "gdpr", "data protection officer",
@@ -100,11 +123,11 @@ const (
 	disclaimerMaxLinks     = 100  // links compared with a sentence
 )
 
-var disclaimerDict = func() *textmatch.Dict[struct{}] {
-	d := textmatch.New[struct{}]()
-	for _, ms := range disclaimerMarkers {
+var disclaimerDict = func() *textmatch.Dict[disclaimerKind] {
+	d := textmatch.New[disclaimerKind]()
+	for kind, ms := range disclaimerMarkers {
 		for _, m := range ms {
-			d.Add(m, struct{}{})
+			d.Add(m, kind)
 		}
 	}
 	return d
@@ -115,12 +138,18 @@ var disclaimerDict = func() *textmatch.Dict[struct{}] {
 // headers of Outlook and Thunderbird, a quoted line.
 var afterSignature = []string{"\n-- \n", "\n--\n", "-----Original Message-----", "\nDe :", "\nDe:", "\nFrom:", "\n> ", "\n____"}
 
-// withoutDisclaimers returns body with its disclaimer sentences cut out
-// (replaced by a line break), and whether it cut any. lineBreaks says a
-// line break ends a sentence (the visible text of HTML, where it stands
-// for a block element); in plain text only a blank line does. links are
-// the message's links, to refuse a sentence that holds one.
-func withoutDisclaimers(body string, lineBreaks bool, links []message.URL) (string, bool) {
+// disclaimer is a sentence of a disclaimer: where it is, of which kinds.
+type disclaimer struct {
+	start, end int
+	kinds      disclaimerKind
+}
+
+// disclaimers finds the disclaimer sentences of body, last first.
+// lineBreaks says a line break ends a sentence (the visible text of HTML,
+// where it stands for a block element); in plain text only a blank line
+// does. links are the message's links, to refuse a sentence that holds
+// one.
+func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer {
 	// Only sentences near the end or after a signature are read: the
 	// text is cut into sentences from there (the sentence that straddles
 	// that point is not one of them).
@@ -134,37 +163,60 @@ func withoutDisclaimers(body string, lineBreaks bool, links []message.URL) (stri
 	if from > 0 && len(spans) > 0 {
 		spans = spans[1:]
 	}
-	var cut [][2]int
+	var found []disclaimer
 	total := 0
-	for i := len(spans) - 1; i >= 0 && len(cut) < disclaimerMaxSentences; i-- {
+	for i := len(spans) - 1; i >= 0 && len(found) < disclaimerMaxSentences; i-- {
 		s, e := from+spans[i][0], from+spans[i][1]
 		if e-s > disclaimerMaxSentence || total+e-s > disclaimerMaxBytes {
 			continue
 		}
-		if isDisclaimer(body[s:e], links) {
-			cut = append(cut, [2]int{s, e})
+		if kinds := disclaimerKinds(body[s:e], links); kinds != 0 {
+			found = append(found, disclaimer{s, e, kinds})
 			total += e - s
 		}
 	}
-	if len(cut) == 0 {
-		return body, false
-	}
+	return found
+}
+
+// without returns body without the disclaimer sentences of one of the
+// kinds (each replaced by a line break), and whether it cut any.
+func without(body string, found []disclaimer, kinds disclaimerKind) (string, bool) {
 	var b strings.Builder
-	b.Grow(len(body))
 	at := 0
-	for i := len(cut) - 1; i >= 0; i-- {
-		b.WriteString(body[at:cut[i][0]])
+	for i := len(found) - 1; i >= 0; i-- {
+		if found[i].kinds&kinds == 0 {
+			continue
+		}
+		if at == 0 {
+			b.Grow(len(body))
+		}
+		b.WriteString(body[at:found[i].start])
 		b.WriteByte('\n')
-		at = cut[i][1]
+		at = found[i].end
+	}
+	if at == 0 {
+		return body, false
 	}
 	b.WriteString(body[at:])
 	return b.String(), true
 }
 
-// isDisclaimer reports a sentence in a disclaimer's wording with neither a
-// link nor a call to action outside a negation.
-func isDisclaimer(s string, links []message.URL) bool {
-	return disclaimerDict.Contains(s, 0) && !holdsLink(s, links) && !callToAction(s)
+// withoutDisclaimers returns body without its disclaimer sentences of any
+// kind, and whether it cut any.
+func withoutDisclaimers(body string, lineBreaks bool, links []message.URL) (string, bool) {
+	return without(body, disclaimers(body, lineBreaks, links), kindAll)
+}
+
+// disclaimerKinds returns the kinds of disclaimer whose wording a sentence
+// holds, none when it also holds a link or a call to action outside a
+// negation.
+func disclaimerKinds(s string, links []message.URL) disclaimerKind {
+	var kinds disclaimerKind
+	disclaimerDict.Find(s, 0, func(k disclaimerKind) bool { kinds |= k; return true })
+	if kinds == 0 || holdsLink(s, links) || callToAction(s) {
+		return 0
+	}
+	return kinds
 }
 
 // sentenceSpans cuts text into sentences: after ".", "!", "?" or "…"

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/message"
 )
 
@@ -124,4 +125,43 @@ func FuzzWithoutDisclaimers(f *testing.F) {
 			t.Fatalf("took %v", d)
 		}
 	})
+}
+
+// A disclaimer spares the themes its kind speaks of, and only those: the
+// notice to a wrong addressee its "immédiatement", the anti-phishing
+// reminder the requests it says will never come.
+func TestDisclaimerSparesItsThemesOnly(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro := "Bonjour,\n\nLe compte rendu de la réunion de jeudi est joint, avec le planning.\n\n"
+	tests := []struct {
+		name, body string
+		want       []string // the themes found
+	}{
+		{"received in error spares urgency", intro + "Si vous avez reçu ce message par erreur, avertissez immédiatement l'expéditeur.", nil},
+		{"confidential alone does not spare urgency", intro + "Ce message est confidentiel et à traiter immédiatement.", []string{"LURE_URGENCY"}},
+		{"the reminder spares credentials", intro + "We will never ask you to click the link in an e-mail to access your account.", nil},
+		{"the reminder does not spare urgency", intro + "Nous ne vous demanderons jamais vos codes, répondez immédiatement.", []string{"LURE_URGENCY"}},
+		{"received in error does not spare credentials", intro + "If you received this email in error, access your account to report it.", []string{"LURE_CREDENTIALS"}},
+		{"a wallet's reminder spares no crypto", intro + "We will never ask for your recovery phrase.", []string{"LURE_CRYPTO"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: Compte rendu", tt.body)
+			got := map[string]bool{}
+			for _, id := range c.Matches(checktest.Input(raw)) {
+				got[c.Entries()[id].Signal] = true
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("themes %v, want %v", got, tt.want)
+			}
+			for _, w := range tt.want {
+				if !got[w] {
+					t.Fatalf("themes %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,9 +54,9 @@ type Check struct {
 	// opener of CEO fraud (bec_opener): counted only from a sender that
 	// is posing.
 	notice []bool
-	// disclaimable marks the themes a disclaimer speaks of
-	// (disclaimerThemes): their phrases inside one do not count.
-	disclaimable []bool
+	// spared are, per theme, the kinds of disclaimer whose wording uses
+	// its words (disclaimerSpares): its phrases inside one do not count.
+	spared []disclaimerKind
 }
 
 // accountNotices are the themes of the account notice that phishing copies
@@ -157,7 +158,7 @@ func New(data []byte) (*Check, error) {
 		}
 		c.themes = append(c.themes, sig)
 		c.notice = append(c.notice, accountNotices[theme] || theme == "bec_opener")
-		c.disclaimable = append(c.disclaimable, disclaimerThemes[theme])
+		c.spared = append(c.spared, disclaimerSpares[theme])
 		srcs := make([]string, 0, len(cat.themes[theme]))
 		for src := range cat.themes[theme] {
 			srcs = append(srcs, src)
@@ -247,15 +248,16 @@ func (c *Check) distinct(in *scan.Input, body string) map[phrase]bool {
 
 // collectBody adds the phrases of the body: its first 1,500 words, and its
 // last 3,000 bytes when it is long (footers are at the end). A phrase
-// of a theme disclaimers speak of (disclaimerThemes) does not count inside
-// a disclaimer (disclaimer.go). distinct is empty: the body is read first.
+// inside a disclaimer whose kind uses its theme's words does not count
+// (disclaimerSpares, disclaimer.go). distinct is empty: the body is read
+// first.
 func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]bool) {
-	disclaimable := false
-	read := func(text string, only bool) {
+	var spared disclaimerKind // the kinds that would spare a phrase found
+	read := func(text string, only disclaimerKind) {
 		f := func(p phrase) bool {
-			if !only || c.disclaimable[p.theme] {
+			if only == 0 || c.spared[p.theme] == only {
 				distinct[p] = true
-				disclaimable = disclaimable || c.disclaimable[p.theme]
+				spared |= c.spared[p.theme]
 			}
 			return true
 		}
@@ -264,21 +266,35 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]boo
 			c.dict.Find(text[len(text)-3000:], 0, f)
 		}
 	}
-	read(body, false)
-	if !disclaimable {
+	read(body, 0)
+	if spared == 0 {
 		return
 	}
 	html := len(in.Msg.Text) <= len(in.Msg.HTMLText)
-	kept, cut := withoutDisclaimers(body, html, in.Msg.URLs)
-	if !cut {
+	found := disclaimers(body, html, in.Msg.URLs)
+	if len(found) == 0 {
 		return
 	}
+	// Themes spared by the same kinds are read again together, without
+	// the sentences of those kinds.
+	var masks []disclaimerKind
 	for p := range distinct {
-		if c.disclaimable[p.theme] {
-			delete(distinct, p)
+		if m := c.spared[p.theme]; m != 0 && !slices.Contains(masks, m) {
+			masks = append(masks, m)
 		}
 	}
-	read(kept, true)
+	for _, m := range masks {
+		kept, cut := without(body, found, m)
+		if !cut {
+			continue
+		}
+		for p := range distinct {
+			if c.spared[p.theme] == m {
+				delete(distinct, p)
+			}
+		}
+		read(kept, m)
+	}
 }
 
 // Name implements scan.Check.
