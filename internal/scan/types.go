@@ -30,6 +30,12 @@ type Envelope struct {
 	RcptTo   []string `json:"rcpt_to,omitempty"`
 	// Authenticated is true for mail submitted by an authenticated local user.
 	Authenticated bool `json:"authenticated,omitempty"`
+	// Rebuilt is true for a message Vigie rebuilt from the text that
+	// quoted it (the original a forward carries, internal/checks/forward):
+	// whether its sender was authenticated cannot be known, and the checks
+	// that fire on a sender's lack of authentication stay silent. Never
+	// read from outside (no JSON): only the forward family sets it.
+	Rebuilt bool `json:"-"`
 	// Arrival is when the message reached the organisation: stamped by
 	// the gateway as it receives it, or, for a stored message, the time
 	// the trusted relay that took it from outside wrote in its Received

@@ -49,11 +49,10 @@ type Check struct {
 // by anything its sender did. A block shows no List-Unsubscribe, no
 // In-Reply-To, only a name when the client knew the sender, and the
 // rebuilt body's MIME shape and encoding are this package's. Nor does it
-// show whether the original was authenticated: the signals that say it
-// was not (a brand or public body mentioned by a sender without SPF or
-// DMARC) would say it of every original, the genuine ones included.
-var artefacts = []string{"BULK_NO_LIST_UNSUBSCRIBE", "FAKE_REPLY", "FROM_MISSING", "MIME_HTML_ONLY", "BASE64_HTML_BODY",
-	"BRAND_MENTION_UNOFFICIAL", "INSTITUTION_UNAUTHENTICATED"}
+// show whether the original was authenticated: the original is scanned as
+// scan.Envelope.Rebuilt, for which the checks that fire on a lack of
+// authentication stay silent.
+var artefacts = []string{"BULK_NO_LIST_UNSUBSCRIBE", "FAKE_REPLY", "FROM_MISSING", "MIME_HTML_ONLY", "BASE64_HTML_BODY"}
 
 // InnerPolicy is the policy a forward's original is judged with: the
 // catalogue's expert weights and the default thresholds, without the
@@ -86,7 +85,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		return
 	}
 	raw := original(in, f)
-	v := c.Inner(ctx, raw, scan.Envelope{})
+	v := c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
 	// The original has no authentication results to add suspicion: being
 	// tagged on its own is enough.
 	if v == nil || v.Action.Rank() < scan.Tag.Rank() {

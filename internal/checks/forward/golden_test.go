@@ -42,3 +42,26 @@ func innerScanner(t *testing.T) *scan.Scanner {
 func TestGolden(t *testing.T) {
 	checktest.Golden(t, &Check{Inner: innerScanner(t).Scan})
 }
+
+// A rebuilt original has no authentication to judge: the checks that fire
+// on a sender's lack of it (a public body or brand mentioned, an account
+// notice counted only from a sender posing as someone, a message sent to
+// its own sender) stay silent for it, and judge the same message when it
+// is simply unauthenticated.
+func TestRebuiltOriginalHasNoAuthenticationToJudge(t *testing.T) {
+	raw := []byte("From: Service <notices@service-exemple.fr>\r\nTo: notices@service-exemple.fr\r\nSubject: Activité inhabituelle\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nNous avons détecté une activité inhabituelle sur votre compte ; " +
+		"nous vous demanderons de vérifier votre identité. Munissez-vous de votre carte Vitale.\r\n")
+	s := innerScanner(t)
+	silent := []string{"BRAND_MENTION_UNOFFICIAL", "INSTITUTION_UNAUTHENTICATED", "LURE_ACCOUNT_SUSPENSION", "LURE_VERIFY_IDENTITY", "FROM_EQUALS_TO"}
+	plain := s.Scan(t.Context(), raw, scan.Envelope{})
+	rebuilt := s.Scan(t.Context(), raw, scan.Envelope{Rebuilt: true})
+	for _, name := range silent {
+		if !plain.Has(name) {
+			t.Errorf("%s: not raised for the unauthenticated message", name)
+		}
+		if rebuilt.Has(name) {
+			t.Errorf("%s: raised for the rebuilt original", name)
+		}
+	}
+}
