@@ -13,7 +13,9 @@ import (
 // FuzzScan runs the whole pipeline — parser, trace, every check — on
 // arbitrary bytes: it must always return a verdict, quickly.
 func FuzzScan(f *testing.F) {
-	for _, name := range []string{"chorus-pro-phish.eml", "chorus-pro-official.eml"} {
+	// A forward, so that the forward family's block search and rebuilt
+	// original are fuzzed through the pipeline too.
+	for _, name := range []string{"chorus-pro-phish.eml", "chorus-pro-official.eml", "modern/transfert-outlook-facture-pdf.eml"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
