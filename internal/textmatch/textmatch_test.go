@@ -28,6 +28,17 @@ func TestFind(t *testing.T) {
 		{"Micro\u00adsoft Supp\u200eort", []string{"brand"}},                             // soft hyphen, bidi mark
 		{"Cre\u0301dit facture impaye\u0301e", []string{"invoice"}},                      // combining accents
 		{"", nil},
+		// Shapes spam uses against phrase matching. Underscores, dots and
+		// dashes between words separate them, as a mail client shows
+		// "_Your_Reward_Worth_" ("your reward worth").
+		{"_Facture_Impayée_", []string{"invoice"}},
+		{"mot.de.passe", []string{"password"}},
+		{"Chorus--Pro__", []string{"brand"}},
+		// Letters spaced out or dotted are single letters, not joined:
+		// such runs are rarer in the training phishing than in the
+		// legitimate mail ("S.a.r.l", "M E D I A", docs/eval.md).
+		{"R.I.B", nil},
+		{"R I B", nil},
 	}
 	for _, c := range cases {
 		var got []string
