@@ -121,6 +121,7 @@ const (
 	disclaimerMaxBytes     = 2400 // exempt bytes in all
 	disclaimerTail         = 2500 // bytes from the end that count as near it
 	disclaimerMaxLinks     = 100  // links compared with a sentence
+	disclaimerMaxTried     = 24   // sentences with the wording compared with the links
 )
 
 var disclaimerDict = func() *textmatch.Dict[disclaimerKind] {
@@ -164,16 +165,26 @@ func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer
 		spans = spans[1:]
 	}
 	var found []disclaimer
-	total := 0
-	for i := len(spans) - 1; i >= 0 && len(found) < disclaimerMaxSentences; i-- {
+	total, tried := 0, 0
+	for i := len(spans) - 1; i >= 0 && len(found) < disclaimerMaxSentences && tried < disclaimerMaxTried; i-- {
 		s, e := from+spans[i][0], from+spans[i][1]
 		if e-s > disclaimerMaxSentence || total+e-s > disclaimerMaxBytes {
 			continue
 		}
-		if kinds := disclaimerKinds(body[s:e], links); kinds != 0 {
-			found = append(found, disclaimer{s, e, kinds})
-			total += e - s
+		kinds := disclaimerWording(body[s:e])
+		if kinds == 0 {
+			continue
 		}
+		// Each sentence with the wording is compared with every link: a
+		// text of thousands of such sentences, each refused for a link
+		// (a signature's or a quotation's mark near the top opens the
+		// whole body to the search), must not cost sentences × links.
+		tried++
+		if holdsLink(body[s:e], links) || callToAction(body[s:e]) {
+			continue
+		}
+		found = append(found, disclaimer{s, e, kinds})
+		total += e - s
 	}
 	return found
 }
@@ -207,15 +218,12 @@ func withoutDisclaimers(body string, lineBreaks bool, links []message.URL) (stri
 	return without(body, disclaimers(body, lineBreaks, links), kindAll)
 }
 
-// disclaimerKinds returns the kinds of disclaimer whose wording a sentence
-// holds, none when it also holds a link or a call to action outside a
-// negation.
-func disclaimerKinds(s string, links []message.URL) disclaimerKind {
+// disclaimerWording returns the kinds of disclaimer whose wording a
+// sentence holds. The sentence is one only when it holds no link and no
+// call to action outside a negation (holdsLink, callToAction).
+func disclaimerWording(s string) disclaimerKind {
 	var kinds disclaimerKind
 	disclaimerDict.Find(s, 0, func(k disclaimerKind) bool { kinds |= k; return true })
-	if kinds == 0 || holdsLink(s, links) || callToAction(s) {
-		return 0
-	}
 	return kinds
 }
 

@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -74,6 +75,28 @@ func TestWithoutDisclaimersLimits(t *testing.T) {
 	}
 	if n := strings.Count(kept, "immédiatement"); n != 20-disclaimerMaxSentences {
 		t.Fatalf("%d sentences kept, want %d", n, 20-disclaimerMaxSentences)
+	}
+}
+
+// A text of thousands of sentences with a disclaimer's wording, each
+// refused for holding a link's text, behind a quotation mark that opens
+// the whole body to the search: only disclaimerMaxTried of them are
+// compared with the message's links (it took seconds per message before).
+func TestWithoutDisclaimersManyRefusedSentences(t *testing.T) {
+	var links []message.URL
+	for i := range disclaimerMaxLinks {
+		links = append(links, message.URL{Raw: fmt.Sprintf("https://h%d.example/x", i), Host: fmt.Sprintf("h%d.example", i),
+			Text: fmt.Sprintf("lien numéro %d vers le site de la société", i)})
+	}
+	sentence := fmt.Sprintf("Ce message est confidentiel, %s.\n", links[len(links)-1].Text)
+	body := "Bonjour\n> cité\n" + strings.Repeat(sentence, (2<<20)/len(sentence))
+	start := time.Now()
+	kept, cut := withoutDisclaimers(body, true, links)
+	if cut || kept != body {
+		t.Fatal("cut a sentence that holds a link's text")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("%v for %d bytes", d, len(body))
 	}
 }
 
