@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,6 +22,22 @@ func campaign(client, authres, headers, body string) []byte {
 	return msg(h, body)
 }
 
+// campaignScanner is the hospital's scanner as the lure golden messages
+// reach it: their VIP is Claire Dubois, and they were delivered by the
+// checks' test MX.
+func campaignScanner(t *testing.T) *scan.Scanner {
+	t.Helper()
+	c := gatewayConfig(t)
+	c.Org.VIPs = []string{"Claire Dubois"}
+	c.Trust.Relays = append(c.Trust.Relays, checktest.MX)
+	c.Trust.AuthServIDs = append(c.Trust.AuthServIDs, checktest.MX)
+	s, err := New(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // The campaigns of the last years, written as they arrive (not taken from
 // the evaluation corpus) and kept as golden messages of the check families
 // that read them: the French campaign families that
@@ -30,15 +45,7 @@ func campaign(client, authres, headers, body string) []byte {
 // fiche are held in quarantine or refused, the advance-fee letters from
 // free mailboxes at least tagged.
 func TestCampaignsAreCaught(t *testing.T) {
-	c := gatewayConfig(t)
-	c.Org.VIPs = []string{"Claire Dubois"}
-	// The golden messages were delivered by the checks' test MX.
-	c.Trust.Relays = append(c.Trust.Relays, checktest.MX)
-	c.Trust.AuthServIDs = append(c.Trust.AuthServIDs, checktest.MX)
-	s, err := New(c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := campaignScanner(t)
 	for _, g := range []struct {
 		pattern string
 		min     scan.Action
@@ -60,13 +67,7 @@ func TestCampaignsAreCaught(t *testing.T) {
 			t.Fatalf("%s: %d golden messages, want %d", g.pattern, len(files), g.n)
 		}
 		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := s.Scan(t.Context(), raw, scan.Envelope{})
-			t.Logf("%5.2f %-10s %s %s", v.Score, v.Action, filepath.Base(f), weighted(v))
-			if v.Action.Rank() < g.min.Rank() {
+			if v := scanLogged(t, s, f); v.Action.Rank() < g.min.Rank() {
 				t.Errorf("%s: %s (%.1f), want at least %s; signals %v", filepath.Base(f), v.Action, v.Score, g.min, names(v))
 			}
 		}
@@ -98,25 +99,13 @@ func TestGenuineAvailabilityRequestsAreAccepted(t *testing.T) {
 // each to be accepted without any of the signals named.
 func acceptedWithout(t *testing.T, pattern string, n int, forbidden ...string) {
 	t.Helper()
-	c := gatewayConfig(t)
-	c.Org.VIPs = []string{"Claire Dubois"}
-	c.Trust.Relays = append(c.Trust.Relays, checktest.MX)
-	c.Trust.AuthServIDs = append(c.Trust.AuthServIDs, checktest.MX)
-	s, err := New(c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := campaignScanner(t)
 	files, _ := filepath.Glob(filepath.Join("../checks/lure/testdata", pattern))
 	if len(files) != n {
 		t.Fatalf("%s: %d golden messages, want %d", pattern, len(files), n)
 	}
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v := s.Scan(t.Context(), raw, scan.Envelope{})
-		t.Logf("%5.2f %-7s %s %s", v.Score, v.Action, filepath.Base(f), weighted(v))
+		v := scanLogged(t, s, f)
 		if v.Action != scan.Accept {
 			t.Errorf("%s: %s (%.2f) %s", filepath.Base(f), v.Action, v.Score, weighted(v))
 		}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,20 +12,7 @@ import (
 // Google Workspace, where the GHT's and partners' forwarding happens.
 func hospitalConfig(t *testing.T) *scan.Scanner {
 	t.Helper()
-	c := gatewayConfig(t)
-	c.Trust.Relays = []string{"mx.chu-exemple.fr"}
-	c.Trust.AuthServIDs = []string{"mx.chu-exemple.fr"}
-	c.Trust.Networks = []string{"10.0.0.0/8"}
-	c.Trust.ARCSealers = []string{"microsoft.com", "google.com"}
-	c.Org.Domains = []string{"chu-exemple.fr"}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return chuScanner(t, "microsoft.com", "google.com")
 }
 
 // hospitalMargin is the score a hospital fixture must stay under: the tag
@@ -51,13 +37,7 @@ func TestHospitalInboxIsAccepted(t *testing.T) {
 		t.Fatalf("hospital fixtures missing: %d, %v", len(files), err)
 	}
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v := s.Scan(t.Context(), raw, scan.Envelope{})
-		t.Logf("%5.2f %-7s %s %s", v.Score, v.Action, filepath.Base(f), weighted(v))
-		if v.Action != scan.Accept || v.Score > hospitalMargin {
+		if v := scanLogged(t, s, f); v.Action != scan.Accept || v.Score > hospitalMargin {
 			t.Errorf("%s: %s (%.2f) %s", filepath.Base(f), v.Action, v.Score, weighted(v))
 		}
 	}

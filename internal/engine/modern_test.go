@@ -15,10 +15,18 @@ import (
 // example-hopital.fr.
 func modernConfig(t *testing.T) *scan.Scanner {
 	t.Helper()
+	return chuScanner(t)
+}
+
+// chuScanner is the scanner of chu-exemple.fr behind its own MX, trusting
+// the ARC seals of arcSealers.
+func chuScanner(t *testing.T, arcSealers ...string) *scan.Scanner {
+	t.Helper()
 	c := gatewayConfig(t)
 	c.Trust.Relays = []string{"mx.chu-exemple.fr"}
 	c.Trust.AuthServIDs = []string{"mx.chu-exemple.fr"}
 	c.Trust.Networks = []string{"10.0.0.0/8"}
+	c.Trust.ARCSealers = arcSealers
 	c.Org.Domains = []string{"chu-exemple.fr"}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
@@ -51,17 +59,23 @@ func TestModernLegitimateMailIsAccepted(t *testing.T) {
 		t.Fatalf("modern fixtures missing: %d, %v", len(files), err)
 	}
 	for _, f := range files {
-		name := strings.TrimPrefix(f, "testdata/")
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v := s.Scan(t.Context(), raw, scan.Envelope{})
-		t.Logf("%5.2f %-7s %s %s", v.Score, v.Action, filepath.Base(name), weighted(v))
-		if v.Action != scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", filepath.Base(name), v.Action, v.Score, weighted(v))
+		if v := scanLogged(t, s, f); v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", filepath.Base(f), v.Action, v.Score, weighted(v))
 		}
 	}
+}
+
+// scanLogged scans the message in the file at path as it arrived, and
+// logs its score, action and weighted signals.
+func scanLogged(t *testing.T, s *scan.Scanner, path string) *scan.Verdict {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Scan(t.Context(), raw, scan.Envelope{})
+	t.Logf("%5.2f %-10s %s %s", v.Score, v.Action, filepath.Base(path), weighted(v))
+	return v
 }
 
 // weighted lists a verdict's signals with their weights and details.
