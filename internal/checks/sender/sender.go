@@ -397,7 +397,7 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 // older responders). Mass mailers use it so that bounces go nowhere and
 // no return address can be reported.
 func nullSenderOutsideReports(in *scan.Input) bool {
-	if in.Env.MailFrom != "<>" {
+	if in.Env.MailFrom != scan.NullSender {
 		return false
 	}
 	h := in.Msg.Header
@@ -407,6 +407,5 @@ func nullSenderOutsideReports(in *scan.Input) bool {
 	if h.Has("X-Autoreply") || h.Has("X-Autorespond") || strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
 		return false
 	}
-	ct := strings.ToLower(h.Get("Content-Type"))
-	return !strings.HasPrefix(strings.TrimSpace(ct), "multipart/report")
+	return !in.DeliveryReport()
 }
