@@ -101,7 +101,7 @@ type Check struct {
 	everywhere *textmatch.Dict[int] // names looked for in subject, body and alt texts
 	display    *textmatch.Dict[int] // all names, for display names and subjects
 	labels     map[string]int       // look-alike targets: label -> brand (-1 for our own domains)
-	labelOrder []string             // the labels in catalogue order, so that the first brand listed wins
+	targets    []target             // the labels in catalogue order, so that the first brand listed wins
 	official   map[string]bool      // every brand's official domains
 	orgDomains []string
 	vips       map[string]bool
@@ -150,14 +150,25 @@ func New(o Options) (*Check, error) {
 	for _, v := range o.VIPs {
 		c.vips[textmatch.Normalize(v)] = true
 	}
+	for k, t := range c.targets {
+		c.targets[k].brand = c.labels[t.label]
+	}
 	return c, nil
+}
+
+// target is a look-alike target: a label and its brand (-1 for our own
+// domains), kept in a slice so that every host compared with every label
+// costs no map lookup.
+type target struct {
+	label string
+	brand int
 }
 
 // addLabel makes label a look-alike target of brand i (-1: our own
 // domains); a label listed again belongs to its last entry.
 func (c *Check) addLabel(label string, i int) {
 	if _, ok := c.labels[label]; !ok {
-		c.labelOrder = append(c.labelOrder, label)
+		c.targets = append(c.targets, target{label: label})
 	}
 	c.labels[label] = i
 }
@@ -323,14 +334,25 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 		return "BRAND_IN_DOMAIN", host + " ~ gouv.fr"
 	}
 	squashed := strings.ReplaceAll(label, "-", "")
-	tokens := strings.Split(label, "-")
-	for _, l := range c.labelOrder {
-		i := c.labels[l]
-		if len(l) >= 5 && l != squashed && brandWord(label, l) || len(l) < 5 && len(tokens) > 1 && contains(tokens, l) {
-			return "BRAND_IN_DOMAIN", host + " ~ " + name(i)
+	hyphenated := len(squashed) < len(label)
+	for _, t := range c.targets {
+		l := t.label
+		if len(l) < 5 {
+			// A short label counts only as a whole word of a
+			// hyphenated one (secure-sfr).
+			if hyphenated && hasToken(label, l) {
+				return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand)
+			}
+			continue
 		}
-		if len(l) >= 5 && l != squashed && close(squashed, l) {
-			return "LOOKALIKE_DOMAIN", host + " ~ " + name(i)
+		if l == squashed {
+			continue
+		}
+		if brandWord(label, l) {
+			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand)
+		}
+		if close(squashed, l) {
+			return "LOOKALIKE_DOMAIN", host + " ~ " + name(t.brand)
 		}
 	}
 	// The brand spelled in the subdomains of an unrelated registrable domain.
@@ -362,9 +384,10 @@ func brandWord(label, brand string) bool {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
+// hasToken reports s as one of label's hyphen-separated words.
+func hasToken(label, s string) bool {
+	for tok := range strings.SplitSeq(label, "-") {
+		if tok == s {
 			return true
 		}
 	}
@@ -382,27 +405,28 @@ func firstLabel(reg string) string {
 // a typo-squatted label (micros0ft, amazom).
 func close(a, b string) bool {
 	la, lb := len(a), len(b)
-	maxD := 1
+	maxD := uint8(1)
 	if lb >= 9 {
 		maxD = 2
 	}
-	if la-lb > maxD || lb-la > maxD {
+	if la-lb > int(maxD) || lb-la > int(maxD) {
 		return false
 	}
-	// Bounded Levenshtein over bytes; labels are short ASCII.
+	// Bounded Levenshtein over bytes; labels are short ASCII. Bytes, not
+	// ints: the rows are cleared on every call, for every target.
 	if lb >= 63 {
 		return false
 	}
-	var rowA, rowB [64]int
+	var rowA, rowB [64]uint8
 	prev, cur := rowA[:lb+1], rowB[:lb+1]
 	for j := range prev {
-		prev[j] = j
+		prev[j] = uint8(j)
 	}
 	for i := 1; i <= la; i++ {
-		cur[0] = i
+		cur[0] = uint8(i)
 		best := cur[0]
 		for j := 1; j <= lb; j++ {
-			cost := 1
+			cost := uint8(1)
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
