@@ -212,12 +212,6 @@ func without(body string, found []disclaimer, kinds disclaimerKind) (string, boo
 	return b.String(), true
 }
 
-// withoutDisclaimers returns body without its disclaimer sentences of any
-// kind, and whether it cut any.
-func withoutDisclaimers(body string, lineBreaks bool, links []message.URL) (string, bool) {
-	return without(body, disclaimers(body, lineBreaks, links), kindAll)
-}
-
 // disclaimerWording returns the kinds of disclaimer whose wording a
 // sentence holds. The sentence is one only when it holds no link and no
 // call to action outside a negation (holdsLink, callToAction).

@@ -11,6 +11,12 @@ import (
 	"vigie.dev/vigie/internal/message"
 )
 
+// withoutDisclaimers returns body without its disclaimer sentences of any
+// kind, and whether it cut any.
+func withoutDisclaimers(body string, lineBreaks bool, links []message.URL) (string, bool) {
+	return without(body, disclaimers(body, lineBreaks, links), kindAll)
+}
+
 func TestWithoutDisclaimers(t *testing.T) {
 	link := []message.URL{{Raw: "https://portail-exemple.com/login", Host: "portail-exemple.com", Text: "Mon espace sécurisé"}}
 	filler := strings.Repeat("Le compte rendu de la réunion est joint au message. ", 3) + "\n\n"
