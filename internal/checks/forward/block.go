@@ -284,25 +284,55 @@ var markers = map[string]bool{
 // one of the markers: a cheap test, before looking for a block, that a
 // message whose subject says nothing of a forward may be one. Marker lines
 // are short and open with dashes (Gmail, Thunderbird, Outlook) or end with
-// a colon (Apple Mail).
+// a colon (Apple Mail), so only the lines holding "---" or a colon are
+// read, found with the vectorised Index functions: most mail is no
+// forward, and this runs on every message.
 func hasMarker(text string) bool {
 	text = text[:min(len(text), window)]
-	for text != "" {
-		line := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
+	// The next "---" and ":" at or after off (len(text) when there is
+	// none), each searched again only once passed: bounded work.
+	dash, colon := -1, -1
+	for off := 0; off < len(text); {
+		if dash < off {
+			if dash = strings.Index(text[off:], "---"); dash >= 0 {
+				dash += off
+			} else {
+				dash = len(text)
+			}
+		}
+		if colon < off {
+			if colon = strings.IndexByte(text[off:], ':'); colon >= 0 {
+				colon += off
+			} else {
+				colon = len(text)
+			}
+		}
+		i := min(dash, colon)
+		if i == len(text) {
+			return false
+		}
+		start := strings.LastIndexByte(text[:i], '\n') + 1
+		end := strings.IndexByte(text[i:], '\n')
+		if end < 0 {
+			end = len(text)
 		} else {
-			text = ""
+			end += i
 		}
-		line = strings.Trim(line, " \t\r>*\u00a0")
-		if len(line) < 10 || len(line) > 60 || !strings.HasPrefix(line, "---") && !strings.HasSuffix(line, ":") {
-			continue
-		}
-		if markers[strings.ToLower(strings.Trim(line, " \t\r>*_-:\u00a0"))] {
+		if markerLine(text[start:end]) {
 			return true
 		}
+		off = end + 1
 	}
 	return false
+}
+
+// markerLine reports a line that is one of the markers.
+func markerLine(line string) bool {
+	line = strings.Trim(line, " \t\r>*\u00a0")
+	if len(line) < 10 || len(line) > 60 || !strings.HasPrefix(line, "---") && !strings.HasSuffix(line, ":") {
+		return false
+	}
+	return markers[strings.ToLower(strings.Trim(line, " \t\r>*_-:\u00a0"))]
 }
 
 // markerBefore reports one of the markers on the last line that is not

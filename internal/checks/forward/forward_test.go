@@ -2,6 +2,8 @@ package forward
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -286,6 +288,62 @@ func FuzzFindBlock(f *testing.F) {
 			t.Errorf("%q: address %q", s, from.addr)
 		}
 	})
+}
+
+// hasMarker reads only the lines holding "---" or a colon: it answers as
+// reading every line does.
+func FuzzHasMarker(f *testing.F) {
+	for _, s := range []string{"---------- Forwarded message ---------\nFrom: a", "x: y\n\nBegin forwarded message:\n", "---\n:\n-----Original Message-----",
+		"a:b:c\n> Début du message réexpédié :\u00a0\n", strings.Repeat(":\n", 1600), strings.Repeat("---", 1100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasMarker(s), markerEveryLine(s); got != want {
+			t.Errorf("%q: %v, every line says %v", s, got, want)
+		}
+	})
+}
+
+// markerEveryLine is hasMarker reading every line, as it did first.
+func markerEveryLine(text string) bool {
+	text = text[:min(len(text), window)]
+	for line := range strings.SplitSeq(text, "\n") {
+		if markerLine(line) {
+			return true
+		}
+	}
+	return false
+}
+
+// BenchmarkHasMarker runs the test on the bodies of the shared corpus's
+// legitimate mail, none of them a forward: every message pays for it.
+// every-line is the test reading every line, for comparison.
+func BenchmarkHasMarker(b *testing.B) {
+	files, _ := filepath.Glob("../../../../shared/corpus/ham/*.eml")
+	if len(files) == 0 {
+		b.Skip("no shared corpus")
+	}
+	var texts []string
+	for _, name := range files[:min(len(files), 300)] {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := message.Parse(raw, message.DefaultLimits())
+		texts = append(texts, m.Text, m.HTMLText)
+	}
+	for _, bc := range []struct {
+		name string
+		f    func(string) bool
+	}{{"lines", hasMarker}, {"every-line", markerEveryLine}} {
+		b.Run(bc.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				bc.f(texts[n%len(texts)])
+				n++
+			}
+		})
+	}
 }
 
 // Any HTML gives lines tied to offsets inside it, and any forward gives a
