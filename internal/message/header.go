@@ -29,6 +29,14 @@ func headerEnd(raw []byte) (hdrEnd, bodyStart int) {
 	return len(raw), len(raw)
 }
 
+// BodyStart returns the offset of the body of the message in raw: just
+// past the empty line that ends its header block, whether lines end in
+// CRLF or bare LF (len(raw) without one), as Parse reads it.
+func BodyStart(raw []byte) int {
+	_, body := headerEnd(raw)
+	return body
+}
+
 // parseHeader splits raw into its header fields and body. maxBytes bounds the
 // header block: fields beyond it are dropped with an OVERSIZE_HEADER defect,
 // but the body still starts after the empty line. where names the entity in

@@ -382,3 +382,22 @@ func TestClipKeepsCharacters(t *testing.T) {
 		t.Errorf("short value changed: %q", got)
 	}
 }
+
+// A forward whose block cannot be cut carries its whole body into the
+// rebuilt original: the body starts at the first empty line, whatever
+// line ends come after it (a bare-LF message holding a CRLF blank line
+// further down lost everything above it).
+func TestOriginalBodyStartsAfterTheHeader(t *testing.T) {
+	raw := []byte("From: Jean <jean@example.org>\nSubject: Fw: facture\nContent-Type: text/plain; charset=utf-8\n\n" +
+		"De: Service <s@fournisseur-exemple.fr> Envoyé: lundi Objet: Facture impayée réglez immédiatement\n" +
+		"la suite\r\n\r\nsignature\n")
+	in := scan.NewInput(raw, message.Parse(raw, message.DefaultLimits()), scan.Envelope{})
+	fd, ok := find(in.Msg)
+	if !ok || fd.kind != "" {
+		t.Fatalf("block %+v %v, want one that cannot be cut", fd, ok)
+	}
+	m := message.Parse(original(in, fd), message.DefaultLimits())
+	if !strings.Contains(m.Text, "Facture impayée") || !strings.Contains(m.Text, "signature") {
+		t.Errorf("rebuilt body %q", m.Text)
+	}
+}

@@ -106,14 +106,8 @@ func original(in *scan.Input, f found) []byte {
 			field(name, vs[0])
 		}
 	}
-	body := in.Raw
-	if i := bytes.Index(body, []byte("\r\n\r\n")); i >= 0 {
-		body = body[i+4:]
-	} else if i := bytes.Index(body, []byte("\n\n")); i >= 0 {
-		body = body[i+2:]
-	}
 	h.WriteString("\r\n")
-	h.Write(body)
+	h.Write(in.Raw[message.BodyStart(in.Raw):])
 	return h.Bytes()
 }
 
