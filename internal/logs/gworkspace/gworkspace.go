@@ -142,7 +142,7 @@ func parseActivity(rec []byte) ([]logs.Event, error) {
 			return true
 		})
 		if err != nil || bad != "" {
-			return nil, activityError("bad events: " + firstNonEmpty(bad, fmt.Sprint(err)))
+			return nil, activityError("bad events: " + logs.FirstNonEmpty(bad, fmt.Sprint(err)))
 		}
 	case len(b) > 0 && b[0] == '{':
 		var e gevent
@@ -195,13 +195,13 @@ func event(name string, p map[string]string, app, user string, ip netip.Addr, t 
 		if app != "" && app != "login" {
 			return nil
 		}
-		ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: "Google " + firstNonEmpty(p["login_type"], "login"),
+		ev := &logs.SignIn{Time: t, User: user, IP: ip, Result: logs.Success, App: "Google " + logs.FirstNonEmpty(p["login_type"], "login"),
 			Client: p["login_type"], LoginType: p["login_type"]}
 		status := strings.ToLower(p["login_challenge_status"])
 		switch name {
 		case "login_failure":
 			ev.Result = logs.Failure
-			ev.FailureReason = firstNonEmpty(p["login_failure_type"], "login failure")
+			ev.FailureReason = logs.FirstNonEmpty(p["login_failure_type"], "login failure")
 		case "login_challenge", "login_verification":
 			second := p["is_second_factor"] == "true" || name == "login_verification"
 			if strings.Contains(status, "fail") {
@@ -222,7 +222,7 @@ func event(name string, p map[string]string, app, user string, ip netip.Addr, t 
 		"account_disabled_hijacked", "gov_attack_warning":
 		// Google's own warnings (account_warning events): the account may be in
 		// someone else's hands.
-		target := strings.ToLower(firstNonEmpty(p["affected_email_address"], user))
+		target := strings.ToLower(logs.FirstNonEmpty(p["affected_email_address"], user))
 		return &logs.SignIn{Time: t, User: target, IP: ip, Result: logs.Interrupted, FailureReason: "Google flagged: " + name, App: "Google login",
 			Legacy: name == "suspicious_login_less_secure_app", Risk: &logs.Risk{Flagged: true, Events: []string{name}}}
 	case "2sv_disable", "titanium_unenroll":
@@ -238,23 +238,23 @@ func event(name string, p map[string]string, app, user string, ip netip.Addr, t 
 			return nil
 		}
 		return &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindOAuthConsent, Operation: name,
-			Target: firstNonEmpty(p["app_name"], p["client_id"]), Permissions: p["scope"]}
+			Target: logs.FirstNonEmpty(p["app_name"], p["client_id"]), Permissions: p["scope"]}
 	// Admin console events (applicationName "admin").
 	case "ASSIGN_ROLE", "GRANT_ADMIN_PRIVILEGE", "GRANT_DELEGATED_ADMIN_PRIVILEGES":
-		return admin(logs.KindRoleAssignment, strings.ToLower(firstNonEmpty(p["USER_EMAIL"], p["GROUP_EMAIL"])), firstNonEmpty(p["ROLE_NAME"], name), false)
+		return admin(logs.KindRoleAssignment, strings.ToLower(logs.FirstNonEmpty(p["USER_EMAIL"], p["GROUP_EMAIL"])), logs.FirstNonEmpty(p["ROLE_NAME"], name), false)
 	case "AUTHORIZE_API_CLIENT_ACCESS":
 		// Domain-wide delegation: the client may act as any user, mail included.
-		ev := admin(logs.KindAppPermission, firstNonEmpty(p["API_CLIENT_NAME"], p["CLIENT_ID"]), p["API_SCOPES"], false)
+		ev := admin(logs.KindAppPermission, logs.FirstNonEmpty(p["API_CLIENT_NAME"], p["CLIENT_ID"]), p["API_SCOPES"], false)
 		return ev
 	case "CHANGE_SSO_SETTINGS", "CREATE_SSO_PROFILE", "UPDATE_SSO_PROFILE":
-		return admin(logs.KindFederation, firstNonEmpty(p["DOMAIN_NAME"], p["SSO_PROFILE_NAME"]), firstNonEmpty(p["SETTING_NAME"], name), false)
+		return admin(logs.KindFederation, logs.FirstNonEmpty(p["DOMAIN_NAME"], p["SSO_PROFILE_NAME"]), logs.FirstNonEmpty(p["SETTING_NAME"], name), false)
 	case "CREATE_EMAIL_MONITOR":
 		ev := &logs.MailboxChange{Time: t, User: user, IP: ip, Kind: logs.KindForwarding, Operation: name, Target: strings.ToLower(p["USER_EMAIL"])}
 		ev.Actions = []logs.RuleAction{{Kind: "forward-to", Value: strings.ToLower(p["EMAIL_MONITOR_DEST_EMAIL"])}}
 		return ev
 	case "CREATE_GMAIL_SETTING", "CHANGE_GMAIL_SETTING":
 		if name := p["SETTING_NAME"]; strings.Contains(strings.ToUpper(name), "ROUT") || strings.Contains(strings.ToUpper(name), "COMPLIANCE") {
-			return admin(logs.KindTransportRule, firstNonEmpty(p["ORG_UNIT_NAME"], name), name+" "+p["NEW_VALUE"], false)
+			return admin(logs.KindTransportRule, logs.FirstNonEmpty(p["ORG_UNIT_NAME"], name), name+" "+p["NEW_VALUE"], false)
 		}
 	case "CUSTOMER_TAKEOUT_CREATED":
 		return admin(logs.KindExport, "whole organisation", "data export (takeout)", false)
@@ -347,13 +347,4 @@ func joinStrings(list []byte) string {
 		return true
 	})
 	return string(b)
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
