@@ -121,6 +121,7 @@ func TestHTMLLines(t *testing.T) {
 		{"Thunderbird", `-------- Forwarded Message --------<table class="moz-email-headers-table"><tr><th>Subject: </th><td>Test</td></tr><tr><th>From: </th><td>A <a class="x" href="mailto:a@x.example">&lt;a@x.example&gt;</a></td></tr></table>`,
 			"-------- Forwarded Message --------\nSubject: Test \nFrom: A <a@x.example> \n"},
 		{"broken markup", `<p>a<b c="x>y`, "a"},
+		{"comments that end as browsers end them", `<!-->De: a<br><!--->Objet: b<!-- x --!>c<!-- y --->d`, "De: a\nObjet: bcd"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

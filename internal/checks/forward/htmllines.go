@@ -92,11 +92,31 @@ func readTag(doc string, i int) (name string, closing bool, end int) {
 	rest := doc[i+1:]
 	switch {
 	case strings.HasPrefix(rest, "!--"):
-		j := strings.Index(rest[3:], "-->")
-		if j < 0 {
-			return "", false, -1
+		// A comment ends at "-->" or "--!>", and "<!-->" and "<!--->" are
+		// whole comments (WHATWG HTML §13.2.5.43–52, as browsers and
+		// package message read them).
+		body := rest[3:]
+		switch {
+		case strings.HasPrefix(body, ">"):
+			return "", false, i + 1 + 3 + 1
+		case strings.HasPrefix(body, "->"):
+			return "", false, i + 1 + 3 + 2
 		}
-		return "", false, i + 1 + 3 + j + 3
+		for j := 0; j < len(body); {
+			k := strings.Index(body[j:], "--")
+			if k < 0 {
+				break
+			}
+			j += k + 2
+			if strings.HasPrefix(body[j:], ">") {
+				return "", false, i + 1 + 3 + j + 1
+			}
+			if strings.HasPrefix(body[j:], "!>") {
+				return "", false, i + 1 + 3 + j + 2
+			}
+			j-- // "--->" ends at its last two dashes
+		}
+		return "", false, -1
 	case strings.HasPrefix(rest, "!") || strings.HasPrefix(rest, "?"):
 		j := strings.IndexByte(rest, '>')
 		if j < 0 {
