@@ -9,6 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -152,16 +153,30 @@ func New(o Options) (*Check, error) {
 	}
 	for k, t := range c.targets {
 		c.targets[k].brand = c.labels[t.label]
+		c.targets[k].bytes = byteSet(t.label)
 	}
 	return c, nil
 }
 
 // target is a look-alike target: a label and its brand (-1 for our own
 // domains), kept in a slice so that every host compared with every label
-// costs no map lookup.
+// costs no map lookup, and the set of its bytes (byteSet).
 type target struct {
 	label string
 	brand int
+	bytes uint64
+}
+
+// byteSet returns the set of bytes of s, each byte as bit b%64: for a
+// cheap test before close(). An edit adds at most one byte value that the
+// other string lacks, and removes at most one: two strings at distance d
+// differ by at most d bits each way (fewer when bytes share a bit).
+func byteSet(s string) uint64 {
+	var set uint64
+	for i := 0; i < len(s); i++ {
+		set |= 1 << (s[i] & 63)
+	}
+	return set
 }
 
 // addLabel makes label a look-alike target of brand i (-1: our own
@@ -335,6 +350,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 	}
 	squashed := strings.ReplaceAll(label, "-", "")
 	hyphenated := len(squashed) < len(label)
+	set := byteSet(squashed)
 	for _, t := range c.targets {
 		l := t.label
 		if len(l) < 5 {
@@ -351,7 +367,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 		if brandWord(label, l) {
 			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand)
 		}
-		if close(squashed, l) {
+		if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {
 			return "LOOKALIKE_DOMAIN", host + " ~ " + name(t.brand)
 		}
 	}
@@ -401,14 +417,20 @@ func firstLabel(reg string) string {
 	return reg
 }
 
+// closeDistance is the edit distance at which a label is close to a
+// brand's: 1, and 2 for long names.
+func closeDistance(brand string) int {
+	if len(brand) >= 9 {
+		return 2
+	}
+	return 1
+}
+
 // close reports an edit distance of 1 (2 for long names) between a and b:
 // a typo-squatted label (micros0ft, amazom).
 func close(a, b string) bool {
 	la, lb := len(a), len(b)
-	maxD := uint8(1)
-	if lb >= 9 {
-		maxD = 2
-	}
+	maxD := uint8(closeDistance(b))
 	if la-lb > int(maxD) || lb-la > int(maxD) {
 		return false
 	}
