@@ -350,7 +350,9 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 	}
 	squashed := strings.ReplaceAll(label, "-", "")
 	hyphenated := len(squashed) < len(label)
-	set := byteSet(squashed)
+	// A brand written inside the label has all its bytes in it; one
+	// close to it nearly shares its bytes (byteSet).
+	labelSet, set := byteSet(label), byteSet(squashed)
 	for _, t := range c.targets {
 		l := t.label
 		if len(l) < 5 {
@@ -364,7 +366,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 		if l == squashed {
 			continue
 		}
-		if brandWord(label, l) {
+		if t.bytes&^labelSet == 0 && brandWord(label, l) {
 			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand)
 		}
 		if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {

@@ -43,3 +43,15 @@ func FuzzCloseByteSets(f *testing.F) {
 		}
 	})
 }
+
+// The byte sets never refuse a label brandWord() finds a brand in.
+func FuzzBrandWordByteSets(f *testing.F) {
+	for _, s := range [][2]string{{"secure-paypal", "paypal"}, {"my1paypal", "paypal"}, {"ledgerlive", "ledger"}, {"shagmail", "gmail"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, label, brand string) {
+		if brandWord(label, brand) && byteSet(brand)&^byteSet(label) != 0 {
+			t.Errorf("brandWord(%q, %q) but a byte of the brand is not in the label's set", label, brand)
+		}
+	})
+}
