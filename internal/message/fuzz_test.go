@@ -147,3 +147,22 @@ func FuzzExtractURLs(f *testing.F) {
 		}
 	})
 }
+
+// unfold copies runs between line ends: it removes every CR and LF, as a
+// byte-by-byte filter does.
+func FuzzUnfold(f *testing.F) {
+	for _, s := range []string{"a\r\n b", "from x\r\n\tby y\r\n\t(z)", "\r\r\n\n", "no break", "\n", "a\rb\nc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []byte
+		for i := 0; i < len(s); i++ {
+			if s[i] != '\r' && s[i] != '\n' {
+				want = append(want, s[i])
+			}
+		}
+		if got := unfold(s); got != string(want) {
+			t.Errorf("unfold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -151,15 +151,28 @@ func validFieldName(s string) bool {
 
 // unfold removes the line breaks of a folded field value, keeping the
 // whitespace that follows them (RFC 5322 §2.2.3).
+// The runs between line ends are copied whole (folded values are the long
+// ones: Received, DKIM-Signature, ARC), found with the vectorised IndexByte.
 func unfold(v string) string {
-	var b strings.Builder
-	b.Grow(len(v))
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c != '\r' && c != '\n' {
-			b.WriteByte(c)
+	b := make([]byte, 0, len(v))
+	for v != "" {
+		line := v
+		if i := strings.IndexByte(v, '\n'); i >= 0 {
+			line, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		for {
+			j := strings.IndexByte(line, '\r')
+			if j < 0 {
+				b = append(b, line...)
+				break
+			}
+			b = append(b, line[:j]...)
+			line = line[j+1:]
 		}
 	}
-	return b.String()
+	return handOver(b)
 }
 
 // decodeField decodes the encoded-words of a field value, and reads raw 8-bit
