@@ -1,6 +1,10 @@
 package forward
 
-import "strings"
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/textmatch"
+)
 
 // block is the header block a mail client writes above a forwarded
 // original: the original's sender, recipients and subject as text.
@@ -257,7 +261,7 @@ func value(s, lower string) string {
 // cleanValue trims a value, the asterisks of a bold label ("*From:* x")
 // included, and bounds its length.
 func cleanValue(s string) string {
-	return clip(strings.Trim(s, " \t\r*\u00a0"), 200)
+	return textmatch.Clip(strings.Trim(s, " \t\r*\u00a0"), 200)
 }
 
 // Lines some mail clients write above the block of a forwarded original,

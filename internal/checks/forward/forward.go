@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
 )
 
 //go:embed signals.yaml
@@ -102,7 +103,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if from.addr == "" {
 		who = from.name
 	}
-	out.Emit("FORWARDED_PHISH", fmt.Sprintf("%s: %s", clip(who, 80), strings.Join(why, ", ")))
+	out.Emit("FORWARDED_PHISH", fmt.Sprintf("%s: %s", textmatch.Clip(who, 80), strings.Join(why, ", ")))
 	if v.Action.Rank() >= scan.Quarantine.Rank() {
 		out.Emit("FORWARDED_PHISH_HELD", fmt.Sprintf("%.1f", v.Score))
 	}

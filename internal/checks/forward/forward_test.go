@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
@@ -369,19 +368,6 @@ func FuzzHTMLLines(f *testing.F) {
 			message.Parse(original(in, fd), message.DefaultLimits())
 		}
 	})
-}
-
-// A value cut to its bound keeps whole characters: it goes into a header
-// and an explanation.
-func TestClipKeepsCharacters(t *testing.T) {
-	for _, n := range []int{1, 2, 3, 4, 5, 6, 7} {
-		if got := clip("Société Générale", n); !utf8.ValidString(got) || !strings.HasSuffix(got, "…") || len(got) > n+len("…") {
-			t.Errorf("clip(%d) = %q", n, got)
-		}
-	}
-	if got := clip("Société", 20); got != "Société" {
-		t.Errorf("short value changed: %q", got)
-	}
 }
 
 // A forward whose block cannot be cut carries its whole body into the

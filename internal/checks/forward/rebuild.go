@@ -6,7 +6,6 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"strings"
-	"unicode/utf8"
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
@@ -157,12 +156,3 @@ func writeBody(h *bytes.Buffer, f found, attachments []message.Attachment) {
 // clip bounds s to n bytes and marks the cut, never inside a character:
 // the values go into the rebuilt original's header and the signal's
 // explanation.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}

@@ -19,6 +19,7 @@ import (
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
 )
 
@@ -230,11 +231,11 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		switch {
 		case hasPrefixFold(raw, "data:"):
 			if l.Source != message.URLFromText {
-				out.Emit("URL_DATA_URI", truncate(raw, 40))
+				out.Emit("URL_DATA_URI", textmatch.Clip(raw, 40))
 			}
 			continue
 		case hasPrefixFold(raw, "javascript:"):
-			out.Emit("URL_JAVASCRIPT", truncate(raw, 40))
+			out.Emit("URL_JAVASCRIPT", textmatch.Clip(raw, 40))
 			continue
 		}
 		host := l.Host
@@ -281,10 +282,10 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("URL_NONSTANDARD_PORT", host+":"+p)
 		}
 		if encodedLetters(raw) >= 3 {
-			out.Emit("URL_ENCODED_LETTERS", truncate(raw, 60))
+			out.Emit("URL_ENCODED_LETTERS", textmatch.Clip(raw, 60))
 		}
 		if l.Domain != in.FromOrg && cmsKitPath(path) {
-			out.Emit("URL_CMS_KIT_PATH", truncate(host+path, 60))
+			out.Emit("URL_CMS_KIT_PATH", textmatch.Clip(host+path, 60))
 		}
 		if strings.IndexByte(raw, '#') >= 0 {
 			if rcpt == nil {
@@ -416,13 +417,6 @@ func redirectTarget(u *url.URL) string {
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // abusedTLD reports a host under a top-level domain of the abused list, or
