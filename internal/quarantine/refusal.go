@@ -17,6 +17,10 @@ var (
 	// ErrTruncated: Vigie kept only the scanned part of an oversize
 	// message; only Postfix's held copy is whole.
 	ErrTruncated = errors.New("release: Vigie's copy is only the scanned part of an oversize message: release Postfix's held copy (postsuper -H)")
+	// ErrWholeCopyGone: Vigie kept only the scanned part of an oversize
+	// message and Postfix's whole copy has left the hold queue: nothing
+	// whole is left to release, forced or not.
+	ErrWholeCopyGone = errors.New("release: Vigie's copy is only the scanned part of an oversize message and Postfix's whole copy has left the hold queue (released with postsuper -H, or deleted): no whole copy is left to release")
 	// ErrWarningLost: the message must still carry a warning (a suspect
 	// invoice) but is oversize: only Postfix's held copy is whole, and it
 	// leaves as it came, without the warning.
@@ -51,6 +55,9 @@ func ReleaseRefusal(lang string, err error) (text string, ok bool) {
 	case errors.Is(err, ErrPostfixCopyGone):
 		return say("la copie de Postfix a quitté sa file hold (libérée par postsuper -H ou supprimée)",
 			"Postfix's copy left its hold queue (released with postsuper -H, or deleted)"), true
+	case errors.Is(err, ErrWholeCopyGone):
+		return say("Vigie n'a gardé que la partie analysée de ce message trop grand, et la copie entière de Postfix a quitté sa file hold (libérée par postsuper -H ou supprimée) : il n'en reste aucune copie entière à libérer",
+			"Vigie kept only the scanned part of this oversize message, and Postfix's whole copy has left its hold queue (released with postsuper -H, or deleted): no whole copy is left to release"), true
 	case errors.Is(err, ErrWarningLost):
 		return say("ce message doit garder son avertissement (coordonnées bancaires à vérifier), mais il est trop grand : seule la copie de Postfix est entière, et elle partirait sans l'avertissement ; prévenez ses destinataires (la comptabilité), puis libérez-le avec « vigie quarantine release --force »",
 			"this message must keep its warning (bank details to check) but is oversize: only Postfix's copy is whole, and it would leave without the warning; warn its recipients (accounting), then release it with \"vigie quarantine release --force\""), true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -117,5 +118,48 @@ func TestOversizeQuarantineKeepsPostfixCopy(t *testing.T) {
 	}
 	if m := sk.waitMessages(t, 1, 60*time.Second)[0]; len(m) < 300_000 {
 		t.Errorf("released copy is %d bytes, want the whole message", len(m))
+	}
+}
+
+// When Postfix's whole copy of an oversize message has already left the
+// hold queue (someone ran postsuper -H), Vigie's partial copy is never
+// sent, forced or not, and the refusal says nothing whole is left — not
+// to run postsuper -H again.
+func TestOversizeReleaseWhenPostfixCopyIsGone(t *testing.T) {
+	requireTools(t)
+	dataDir := t.TempDir()
+	sk := startSink(t, freePort(t))
+	v := startVigie(t, func(cfg *config.Config) {
+		cfg.DataDir = dataDir
+		cfg.Limits.MaxSize = scanWindow
+		cfg.Policy.RejectAt = 0
+		cfg.Serve.Milter.Quarantine = "discard"
+	}, nil)
+	pf := startPostfixWith(t, v.MilterAddr, sk.port, "message_size_limit = 10240000\n", nil)
+	if r := swaks(t, pf.port, "notification@abatos.fr", "bob@example.test", paddedPhish(t)); !strings.HasPrefix(r, "250") {
+		t.Fatalf("reply %q", r)
+	}
+	waitFor(t, "the whole message in Postfix's hold queue", 60*time.Second, func() bool { return pf.held() == 1 })
+	ids := heldIDs(t, v)
+	if len(ids) != 1 {
+		t.Fatalf("%d held by Vigie", len(ids))
+	}
+	if out, err := exec.Command("postsuper", "-c", pf.dir, "-H", pf.heldIDs(t)[0]).CombinedOutput(); err != nil {
+		t.Fatalf("postsuper -H: %v\n%s", err, out)
+	}
+	exec.Command("postqueue", "-c", pf.dir, "-f").Run()
+	sk.waitMessages(t, 1, 60*time.Second)
+	for _, force := range []bool{false, true} {
+		args := []string{ids[0]}
+		if force {
+			args = []string{"--force", ids[0]}
+		}
+		out, code := releaseCLI(t, dataDir, fmt.Sprintf("127.0.0.1:%d", pf.port), pf.dir, args...)
+		if code != 1 || !strings.Contains(out, "aucune copie entière") || strings.Contains(out, "--force") {
+			t.Errorf("release (force %v): exit %d\n%s", force, code, out)
+		}
+	}
+	if n := len(sk.messages()); n != 1 {
+		t.Errorf("%d messages delivered, want only Postfix's one", n)
 	}
 }

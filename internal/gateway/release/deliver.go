@@ -50,6 +50,7 @@ var (
 	ErrPostfixCopyGone = quarantine.ErrPostfixCopyGone
 	ErrTruncated       = quarantine.ErrTruncated
 	ErrWarningLost     = quarantine.ErrWarningLost
+	ErrWholeCopyGone   = quarantine.ErrWholeCopyGone
 )
 
 // Repository is what a release reads of the quarantine (package store
@@ -300,6 +301,10 @@ func (d *Deliverer) fromPostfix(ctx context.Context, mta quarantine.MTA, o *Outc
 		}
 		o.How = FromPostfixHold
 		return true, nil
+	case mta.Truncated:
+		// Vigie's copy is partial and Postfix's is gone: forcing cannot
+		// help, and "deliver Vigie's copy" would be a lie.
+		return false, ErrWholeCopyGone
 	case d.Force:
 		return false, nil
 	}
