@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -64,11 +65,15 @@ func zeroFontText(src string) string {
 			if a == 0 {
 				f.name = string(name)
 			}
+			// Only a style attribute matters, and the tokenizer copies each
+			// attribute it returns: a tag whose source holds no "style"
+			// (names are lower-cased in ASCII only) is not read further.
+			hasAttr = hasAttr && mayHoldStyle(z.Raw())
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
 				if string(k) == "style" {
-					applyStyle(&f.zero, &f.hidden, string(v))
+					applyStyleBytes(&f.zero, &f.hidden, v)
 				}
 			}
 			stack = append(stack, f)
@@ -165,6 +170,98 @@ func applyStyle(zero, hidden *bool, style string) {
 			}
 		}
 	}
+}
+
+// applyStyleBytes is applyStyle on the tokenizer's bytes, without copying
+// them: a style written in ASCII, nearly all of them, is read in place.
+// Another is read by applyStyle, whose Unicode lower-casing turns some
+// letters into ASCII ones (dİsplay reads display).
+func applyStyleBytes(zero, hidden *bool, style []byte) {
+	for _, c := range style {
+		if c >= utf8.RuneSelf {
+			applyStyle(zero, hidden, string(style))
+			return
+		}
+	}
+	for rest := style; len(rest) > 0; {
+		decl := rest
+		if i := bytes.IndexByte(rest, ';'); i >= 0 {
+			decl, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		colon := bytes.IndexByte(decl, ':')
+		if colon < 0 {
+			continue
+		}
+		prop := bytes.TrimSpace(decl[:colon])
+		val := bytes.TrimSpace(decl[colon+1:])
+		val = bytes.TrimSpace(bytes.TrimSuffix(val, []byte("!important")))
+		switch {
+		case asciiFold(prop, "font-size"):
+			if size, ok := cssNumberBytes(val); ok {
+				*zero = size == 0
+			}
+		case asciiFold(prop, "display"):
+			if asciiFold(val, "none") {
+				*hidden = true
+			}
+		case asciiFold(prop, "max-height"):
+			if size, ok := cssNumberBytes(val); ok && size == 0 {
+				*hidden = true
+			}
+		case asciiFold(prop, "mso-hide"):
+			if asciiFold(val, "all") {
+				*hidden = true
+			}
+		}
+	}
+}
+
+// mayHoldStyle reports "style" in a tag's source, in any ASCII case.
+func mayHoldStyle(raw []byte) bool {
+	for len(raw) >= 5 {
+		i := bytes.IndexAny(raw, "sS")
+		if i < 0 || len(raw)-i < 5 {
+			return false
+		}
+		if asciiFold(raw[i:i+5], "style") {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+	return false
+}
+
+// asciiFold reports b equal to the lower-case ASCII word w, ignoring the
+// case of b's ASCII letters.
+func asciiFold(b []byte, w string) bool {
+	if len(b) != len(w) {
+		return false
+	}
+	for i := range len(b) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// cssNumberBytes is cssNumber on bytes.
+func cssNumberBytes(v []byte) (float64, bool) {
+	end := 0
+	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || v[end] == '.') {
+		end++
+	}
+	if end == 0 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(v[:end]), 64)
+	return f, err == nil
 }
 
 // cssNumber reads the number a CSS length starts with (0px, 0, 12.5pt, .5em).
