@@ -291,6 +291,15 @@ func indicators(in *Input) Indicators {
 	return ind
 }
 
+// NotAuthenticated reports a sender known not to be authenticated: not
+// SenderAuthenticated, and not a rebuilt original (Envelope.Rebuilt), which
+// has no authentication to judge either way. The checks that read a
+// missing authentication as suspicion ask this, so that a forward's
+// original is judged on what it says, not on what its block cannot show.
+func (in *Input) NotAuthenticated() bool {
+	return !in.Env.Rebuilt && !in.SenderAuthenticated()
+}
+
 // SenderAuthenticated reports whether the visible sender's domain is
 // authenticated: DMARC pass, or (for domains without DMARC) an SPF or DKIM
 // pass in the From's organisational domain.

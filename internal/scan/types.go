@@ -33,7 +33,8 @@ type Envelope struct {
 	// Rebuilt is true for a message Vigie rebuilt from the text that
 	// quoted it (the original a forward carries, internal/checks/forward):
 	// whether its sender was authenticated cannot be known, and the checks
-	// that fire on a sender's lack of authentication stay silent. Never
+	// that fire on a sender's lack of authentication stay silent
+	// (Input.NotAuthenticated). Never
 	// read from outside (no JSON): only the forward family sets it.
 	Rebuilt bool `json:"-"`
 	// Arrival is when the message reached the organisation: stamped by

@@ -229,15 +229,17 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		find(c.everywhere, body, 400)
 	}
-	if mentioned >= 0 && len(named) == 0 && !authOK && !in.Env.Rebuilt {
+	if mentioned >= 0 && len(named) == 0 && in.NotAuthenticated() {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
 	} else if inSubject >= 0 && len(named) == 0 {
 		// Authenticated, but for another domain than the brand's that the
 		// subject puts forward (Your Norton Order Confirmation).
 		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")
 	}
+	// No authentication at all (a rebuilt original has none to judge).
+	noAuth := weak(in.Auth.SPF) && weak(in.Auth.DMARC) && !in.Env.Rebuilt
 	for _, i := range named {
-		if c.brands[i].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) && !in.Env.Rebuilt {
+		if c.brands[i].Institution && noAuth {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
 		}
 	}
@@ -245,7 +247,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// when it comes from outside: a colleague writing from inside the
 	// organisation about an ANTAI notice or an URSSAF deadline presents
 	// nothing (what the message itself does is judged by the other checks).
-	if mentioned >= 0 && c.brands[mentioned].Institution && weak(in.Auth.SPF) && weak(in.Auth.DMARC) && len(named) == 0 && !in.Env.Authenticated && !in.Env.Rebuilt {
+	if mentioned >= 0 && c.brands[mentioned].Institution && noAuth && len(named) == 0 && !in.Env.Authenticated {
 		out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[mentioned].Name)
 	}
 

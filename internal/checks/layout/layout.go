@@ -110,7 +110,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 	}
-	if m.FromAddr().Addr != "" && !list && self && !in.SenderAuthenticated() && !in.Env.Rebuilt {
+	if m.FromAddr().Addr != "" && !list && self && in.NotAuthenticated() {
 		out.Emit("FROM_EQUALS_TO", "")
 	}
 	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {

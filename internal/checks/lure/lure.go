@@ -381,10 +381,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // account notices (accountNotices): Microsoft and Google tell their users
 // that their genuine security mail comes from their own domains only.
 //
-// A rebuilt original (scan.Envelope.Rebuilt) has no authentication to
-// judge: only the signals say whether its sender poses.
+// A rebuilt original has no authentication to judge
+// (scan.Input.NotAuthenticated): only the signals say whether its sender
+// poses.
 func posing(in *scan.Input, out *scan.Emitter) bool {
-	if !in.SenderAuthenticated() && !in.Env.Rebuilt {
+	if in.NotAuthenticated() {
 		return true
 	}
 	for _, name := range posingSignals {
