@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/app/daemon"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/trace"
 )
@@ -79,28 +80,37 @@ func TestOversizeIsNotABypass(t *testing.T) {
 	}
 }
 
-// In hold mode Vigie keeps only the scanned part of an oversize message
-// it quarantines; Postfix holds the whole, even with quarantine: discard,
-// and releasing it releases Postfix's whole copy.
-func TestOversizeQuarantineKeepsPostfixCopy(t *testing.T) {
+// holdOversize sends an oversize phishing message through real Postfix and
+// the milter in hold mode, with quarantine: discard, and waits until Postfix
+// holds the whole and Vigie its scanned part (one entry, whose id it returns).
+func holdOversize(t *testing.T) (dataDir string, sk *sink, v *daemon.Daemon, pf *postfixInstance, ids []string) {
+	t.Helper()
 	requireTools(t)
-	dataDir := t.TempDir()
-	sk := startSink(t, freePort(t))
-	v := startVigie(t, func(cfg *config.Config) {
+	dataDir = t.TempDir()
+	sk = startSink(t, freePort(t))
+	v = startVigie(t, func(cfg *config.Config) {
 		cfg.DataDir = dataDir
 		cfg.Limits.MaxSize = scanWindow
 		cfg.Policy.RejectAt = 0 // quarantine instead of refusing
 		cfg.Serve.Milter.Quarantine = "discard"
 	}, nil)
-	pf := startPostfixWith(t, v.MilterAddr, sk.port, "message_size_limit = 10240000\n", nil)
+	pf = startPostfixWith(t, v.MilterAddr, sk.port, "message_size_limit = 10240000\n", nil)
 	if r := swaks(t, pf.port, "notification@abatos.fr", "bob@example.test", paddedPhish(t)); !strings.HasPrefix(r, "250") {
 		t.Fatalf("reply %q", r)
 	}
 	waitFor(t, "the whole message in Postfix's hold queue", 60*time.Second, func() bool { return pf.held() == 1 })
-	ids := heldIDs(t, v)
+	ids = heldIDs(t, v)
 	if len(ids) != 1 {
 		t.Fatalf("%d held by Vigie", len(ids))
 	}
+	return dataDir, sk, v, pf, ids
+}
+
+// In hold mode Vigie keeps only the scanned part of an oversize message
+// it quarantines; Postfix holds the whole, even with quarantine: discard,
+// and releasing it releases Postfix's whole copy.
+func TestOversizeQuarantineKeepsPostfixCopy(t *testing.T) {
+	dataDir, sk, v, pf, ids := holdOversize(t)
 	v.Trace.Flush()
 	recs, _ := v.Trace.Search(context.Background(), trace.Query{Sender: "notification@abatos.fr"})
 	if len(recs) != 1 || !strings.Contains(strings.Join(recs[0].Signals, " "), "OVERSIZE") {
@@ -126,24 +136,7 @@ func TestOversizeQuarantineKeepsPostfixCopy(t *testing.T) {
 // sent, forced or not, and the refusal says nothing whole is left — not
 // to run postsuper -H again.
 func TestOversizeReleaseWhenPostfixCopyIsGone(t *testing.T) {
-	requireTools(t)
-	dataDir := t.TempDir()
-	sk := startSink(t, freePort(t))
-	v := startVigie(t, func(cfg *config.Config) {
-		cfg.DataDir = dataDir
-		cfg.Limits.MaxSize = scanWindow
-		cfg.Policy.RejectAt = 0
-		cfg.Serve.Milter.Quarantine = "discard"
-	}, nil)
-	pf := startPostfixWith(t, v.MilterAddr, sk.port, "message_size_limit = 10240000\n", nil)
-	if r := swaks(t, pf.port, "notification@abatos.fr", "bob@example.test", paddedPhish(t)); !strings.HasPrefix(r, "250") {
-		t.Fatalf("reply %q", r)
-	}
-	waitFor(t, "the whole message in Postfix's hold queue", 60*time.Second, func() bool { return pf.held() == 1 })
-	ids := heldIDs(t, v)
-	if len(ids) != 1 {
-		t.Fatalf("%d held by Vigie", len(ids))
-	}
+	dataDir, sk, _, pf, ids := holdOversize(t)
 	if out, err := exec.Command("postsuper", "-c", pf.dir, "-H", pf.heldIDs(t)[0]).CombinedOutput(); err != nil {
 		t.Fatalf("postsuper -H: %v\n%s", err, out)
 	}
