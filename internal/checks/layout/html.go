@@ -112,3 +112,62 @@ func indexByRare(s, needle string, rare int) int {
 	}
 	return -1
 }
+
+// mailtoLinks counts the <a> tags of html whose href is a mailto: URL,
+// up to max. It is read only for a body short enough to be image-only:
+// anchors are too common to inspect on every message.
+func mailtoLinks(html string, max int) int {
+	n := 0
+	for rest := html; n < max; {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+		if len(rest) < 2 || rest[0]|0x20 != 'a' || !isSpace(rest[1]) {
+			continue
+		}
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			end = len(rest)
+		}
+		href := hrefValue(strings.ToLower(rest[1:min(end, 2048)]))
+		if strings.HasPrefix(strings.TrimLeft(href, " \t\r\n"), "mailto:") {
+			n++
+		}
+	}
+	return n
+}
+
+// hrefValue returns the value of the href attribute in a tag's
+// lower-cased attributes, unquoted, or "".
+func hrefValue(attrs string) string {
+	for i := 0; ; {
+		k := strings.Index(attrs[i:], "href")
+		if k < 0 {
+			return ""
+		}
+		at := i + k
+		i = at + 4
+		if at > 0 && !isSpace(attrs[at-1]) {
+			continue // data-href, xhref
+		}
+		v := strings.TrimLeft(attrs[i:], " \t\r\n")
+		if !strings.HasPrefix(v, "=") {
+			continue
+		}
+		v = strings.TrimLeft(v[1:], " \t\r\n")
+		if v != "" && (v[0] == '"' || v[0] == '\'') {
+			if e := strings.IndexByte(v[1:], v[0]); e >= 0 {
+				return v[1 : 1+e]
+			}
+			return v[1:]
+		}
+		if e := strings.IndexAny(v, " \t\r\n"); e >= 0 {
+			return v[:e]
+		}
+		return v
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' }

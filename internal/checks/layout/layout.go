@@ -67,7 +67,11 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
 	}
 	if m.HTML != "" && f.img && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
-		n := 0
+		// A mailto: link is the image's link too (an image wrapped in
+		// <a href="mailto:…?subject=…"> is the whole body of advance-fee
+		// and sextortion mail); the parser keeps no mailto: URL, so that
+		// an address is never judged as a web site: count them here.
+		n := mailtoLinks(m.HTML, 4)
 		for _, l := range in.Links {
 			if l.Source == "href" {
 				n++
