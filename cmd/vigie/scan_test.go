@@ -52,6 +52,29 @@ func TestEvalLine(t *testing.T) {
 	if !strings.HasPrefix(last, "eval: part=validation phish=") || !strings.Contains(last, " msgs_per_s=") || !strings.Contains(last, " p99_ms=") {
 		t.Errorf("last line %q", last)
 	}
+	if !strings.Contains(out, "\neval-interval: part=validation 95% Wilson intervals: detected=") {
+		t.Errorf("interval line missing:\n%s", out)
+	}
+}
+
+// The Wilson score interval, checked against values computed by hand
+// (z = 1.96): it stays inside 0–100 at the ends, where the normal
+// approximation would not.
+func TestEvalInterval(t *testing.T) {
+	for _, tc := range []struct {
+		k, n int
+		want string
+	}{
+		{222, 240, "88.5-95.2"},
+		{0, 427, "0.0-0.9"},
+		{1, 427, "0.0-1.3"},
+		{10, 10, "72.2-100.0"},
+		{0, 0, "-"},
+	} {
+		if got := interval(tc.k, tc.n); got != tc.want {
+			t.Errorf("interval(%d, %d) = %s, want %s", tc.k, tc.n, got, tc.want)
+		}
+	}
 }
 
 // --list is sorted by part, label and file name: the directories given in
