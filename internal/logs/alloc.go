@@ -1,6 +1,9 @@
 package logs
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Sign-ins are the events logs hold most of (an auth log of 100 MB is half
 // a million), and the hunt keeps none of them: it copies what it needs. The
@@ -19,5 +22,30 @@ func NewSignIn() *SignIn {
 	s := &(*b)[0]
 	*b = (*b)[1:]
 	signInBlocks.Put(b)
+	return s
+}
+
+// Interner hands back one string for the short values that most records of
+// a log repeat (application names, client apps), allocating only when a
+// value differs from the one last seen in its slot. Safe for concurrent use:
+// each slot is an atomic pointer to an immutable string.
+type Interner struct{ slots [32]atomic.Pointer[string] }
+
+// Str is Str(raw), the same string, interned when raw is a plain JSON string
+// (no escape) of at most 64 bytes.
+func (in *Interner) Str(raw []byte) string {
+	n := len(raw)
+	if n < 3 || n > 66 || raw[0] != '"' || raw[n-1] != '"' {
+		return Str(raw)
+	}
+	v := raw[1 : n-1]
+	slot := &in.slots[(uint(len(v))*7+uint(v[0])*3+uint(v[len(v)-1]))%uint(len(in.slots))]
+	if p := slot.Load(); p != nil && *p == string(v) {
+		return *p // held only escape-free, valid UTF-8 strings: so is v
+	}
+	s := Str(raw)
+	if s == string(v) { // no escape to decode, valid UTF-8
+		slot.Store(&s)
+	}
 	return s
 }

@@ -2,8 +2,10 @@ package logs
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -106,10 +108,27 @@ func skipWS(b []byte, i int) int {
 }
 
 // stringEnd returns the index after the closing quote of the string at i.
-// It looks for the next quote (bytes.IndexByte: a word at a time) and counts
-// the backslashes before it: an odd run escapes it.
+// Keys and most values are short: their first 32 bytes are read eight at a
+// time, a word's quotes and backslashes found with bit arithmetic (no call,
+// no setup). Past them, it looks for the next quote (bytes.IndexByte, which
+// pays off on long values) and counts the backslashes before it: an odd run
+// escapes it.
 func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); {
+	j := i + 1
+	for end := min(len(b), j+32); j+8 <= end; {
+		x := binary.LittleEndian.Uint64(b[j:])
+		m := byteIs(x, '"') | byteIs(x, '\\')
+		if m == 0 {
+			j += 8
+			continue
+		}
+		j += bits.TrailingZeros64(m) >> 3 // the first quote or backslash
+		if b[j] == '"' {
+			return j + 1
+		}
+		j += 2 // the backslash and what it escapes
+	}
+	for j < len(b) {
 		q := bytes.IndexByte(b[j:], '"')
 		if q < 0 {
 			return -1
@@ -125,6 +144,14 @@ func stringEnd(b []byte, i int) int {
 		j = q + 1
 	}
 	return -1
+}
+
+// byteIs has the high bit set in the lowest byte of x that equals c (higher
+// bytes may be marked wrongly: only the lowest mark is exact).
+func byteIs(x uint64, c byte) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	y := x ^ (ones * uint64(c))
+	return (y - ones) &^ y & highs
 }
 
 // valueEndAt returns the index after the JSON value at i.

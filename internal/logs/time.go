@@ -61,8 +61,10 @@ func SyslogTime(line []byte, opts Options) (time.Time, []byte, bool) {
 				year--
 			}
 		}
-		t := time.Date(year, time.Month(mon), day, hh, mm, ss, ns, opts.loc())
-		return t.UTC(), bytes.TrimLeft(rest, " "), true
+		if loc := opts.loc(); loc != time.UTC {
+			return time.Date(year, time.Month(mon), day, hh, mm, ss, ns, loc).UTC(), bytes.TrimLeft(rest, " "), true
+		}
+		return dateUTC(year, mon, day, hh, mm, ss, ns), bytes.TrimLeft(rest, " "), true
 	}
 	if len(line) >= 19 && line[4] == '-' && line[7] == '-' && (line[10] == 'T' || line[10] == ' ') {
 		end := bytes.IndexByte(line[10:], ' ')
@@ -175,7 +177,33 @@ func parseISO[T string | []byte](s T) (time.Time, bool) {
 	if i != n {
 		return time.Time{}, false // a zone offset: the general path
 	}
-	return time.Date(y, time.Month(mo), d, hh, mm, ss, ns, time.UTC), true
+	return dateUTC(y, mo, d, hh, mm, ss, ns), true
+}
+
+// dateUTC is time.Date(y, time.Month(mo), d, hh, mm, ss, ns, time.UTC) for
+// what the parsers check (1 ≤ mo ≤ 12, 1 ≤ d ≤ 31, 0 ≤ hh, mm, ss, ns) by
+// counting days from the civil date, without time.Date's general
+// normalisation: a tenth of the sign-in parsers' time went to it. An
+// overflowing day (31 February) or second (60) moves on as time.Date's does,
+// the count being linear in both; years outside 1–9999 take time.Date.
+func dateUTC(y, mo, d, hh, mm, ss, ns int) time.Time {
+	if y < 1 || y > 9999 {
+		return time.Date(y, time.Month(mo), d, hh, mm, ss, ns, time.UTC)
+	}
+	// Days since 1970-01-01 of a proleptic Gregorian date, with years
+	// starting in March so that the leap day ends them.
+	if mo <= 2 {
+		y--
+		mo += 9
+	} else {
+		mo -= 3
+	}
+	era := y / 400
+	yoe := y - era*400
+	doy := (153*mo+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era*146097+doe) - 719468
+	return time.Unix(days*86400+int64(hh*3600+mm*60+ss), int64(ns)).UTC()
 }
 
 // ParseTimeBytes is ParseTime for a byte slice, without a copy in the

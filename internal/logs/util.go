@@ -91,8 +91,7 @@ func HasKey(rec []byte, keys ...string) bool {
 			i += off
 			end := i + len(k)
 			if i > 0 && rec[i-1] == '"' && end < len(rec) && rec[end] == '"' {
-				rest := bytes.TrimLeft(rec[end+1:], " \t\r\n")
-				if len(rest) > 0 && rest[0] == ':' {
+				if j := skipWS(rec, end+1); j < len(rec) && rec[j] == ':' {
 					return true
 				}
 			}

@@ -130,7 +130,7 @@ func protoString(p []byte) string {
 
 // fieldBytes returns what follows key up to end (or the end of the line).
 func fieldBytes(b []byte, key string, end byte) []byte {
-	i := bytes.Index(b, []byte(key))
+	i := indexAssign(b, key)
 	if i < 0 || i > 0 && b[i-1] != ' ' && b[i-1] != ',' {
 		return nil
 	}
@@ -139,6 +139,28 @@ func fieldBytes(b []byte, key string, end byte) []byte {
 		v = v[:j]
 	}
 	return v
+}
+
+// indexAssign is bytes.Index(b, key) for a key that holds one '=' ("rip=",
+// "user=<"): it stops at each '=' of the line, of which a login line has a
+// handful, rather than at each of its r's and u's.
+func indexAssign(b []byte, key string) int {
+	e := strings.IndexByte(key, '=')
+	if e < 0 {
+		return bytes.Index(b, []byte(key))
+	}
+	for off := e; off < len(b); {
+		p := bytes.IndexByte(b[off:], '=')
+		if p < 0 {
+			return -1
+		}
+		p += off
+		if i := p - e; i+len(key) <= len(b) && string(b[i:i+len(key)]) == key {
+			return i
+		}
+		off = p + 1
+	}
+	return -1
 }
 
 func parseMessage(msg string) *logs.SignIn {

@@ -2,6 +2,7 @@ package dovecot
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"strings"
@@ -95,4 +96,36 @@ func TestLines(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	b, _ := os.ReadFile("testdata/fail2ban-dovecot.log")
 	logstest.Fuzz(f, Parser, string(b), "@4000000000000000ffffffff x", "Jan  1 00:00:00 h dovecot: pam(,", "")
+}
+
+// TestIndexAssign: indexAssign finds what bytes.Index finds.
+func TestIndexAssign(t *testing.T) {
+	tests := []struct{ line, key string }{
+		{"Login: user=<a@b.fr>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1", "rip="},
+		{"Login: user=<a@b.fr>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1", "user=<"},
+		{"Login: user=<trip=x>, rip=192.0.2.7", "rip="}, // inside the user name, as bytes.Index
+		{"Login: user=<a>, method=PLAIN", "rip="},
+		{"rip=", "rip="},
+		{"=rip=", "rip="},
+		{"rip", "rip="},
+		{"", "user=<"},
+		{"user==<user=<", "user=<"},
+		{"a=b", "no-equals"},
+	}
+	for _, tc := range tests {
+		if got, want := indexAssign([]byte(tc.line), tc.key), bytes.Index([]byte(tc.line), []byte(tc.key)); got != want {
+			t.Errorf("indexAssign(%q, %q) = %d, want %d", tc.line, tc.key, got, want)
+		}
+	}
+}
+
+// FuzzIndexAssign holds indexAssign to bytes.Index.
+func FuzzIndexAssign(f *testing.F) {
+	f.Add([]byte("Login: user=<a@b.fr>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1"), "rip=")
+	f.Add([]byte("user==<"), "=<")
+	f.Fuzz(func(t *testing.T, line []byte, key string) {
+		if got, want := indexAssign(line, key), bytes.Index(line, []byte(key)); got != want {
+			t.Fatalf("indexAssign(%q, %q) = %d, want %d", line, key, got, want)
+		}
+	})
 }

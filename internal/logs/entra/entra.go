@@ -144,6 +144,9 @@ type authDetail struct {
 	AuthenticationStepResultDetail string `json:"authenticationStepResultDetail"`
 }
 
+// names interns the application and client names records repeat.
+var names logs.Interner
+
 type recordError string
 
 func (e recordError) Error() string { return string(e) }
@@ -202,7 +205,7 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	ev.Time = t
 	ev.User = logs.LowerString(logs.StrBytes(s.userPrincipalName))
 	ev.IP = logs.ParseIPBytes(logs.StrBytes(s.ipAddress))
-	ev.App = logs.Str(s.appDisplayName)
+	ev.App = names.Str(s.appDisplayName)
 	ev.Country = logs.CountryString(country)
 	ev.FailureReason = st.failureReason
 	category = strings.ToLower(logs.FirstNonEmpty(category, logs.Str(s.category), logs.Str(s.typ)))
@@ -219,7 +222,7 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	if hasCoords && (lat != 0 || lon != 0) {
 		ev.Lat, ev.Lon, ev.HasCoords = lat, lon, true
 	}
-	clientApp, ua := logs.Str(s.clientAppUsed), logs.Str(s.userAgent)
+	clientApp, ua := names.Str(s.clientAppUsed), logs.Str(s.userAgent)
 	ev.Client = ua
 	if ev.Client == "" {
 		var browser, osName []byte
@@ -335,6 +338,9 @@ func Legacy(clientApp, userAgent string) bool {
 }
 
 func risk(s *signIn) *logs.Risk {
+	if s.riskDuring == nil && s.riskAggregated == nil && s.riskEvents == nil && s.riskEventsV2 == nil && s.riskState == nil {
+		return nil // most sign-ins
+	}
 	level := strings.ToLower(logs.Str(s.riskDuring))
 	if agg := strings.ToLower(logs.Str(s.riskAggregated)); riskRank(agg) > riskRank(level) {
 		level = agg
@@ -380,6 +386,9 @@ func riskRank(l string) int {
 var interrupts = map[int]bool{50074: true, 50076: true, 50079: true, 50140: true, 50072: true, 50097: true, 50125: true, 50129: true, 65001: true}
 
 func classify(code int, s *signIn, st *status) (logs.Result, string) {
+	if len(s.authDetails) <= 2 && s.mfaDetail == nil { // most sign-ins
+		return verdict(code, strings.ToLower(st.additionalDetails), "")
+	}
 	mfa := ""
 	detail := strings.ToLower(st.additionalDetails)
 	for _, d := range authDetails(s.authDetails) {
