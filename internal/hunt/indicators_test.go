@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 
@@ -97,6 +98,26 @@ func TestAddGuessesLikeTheStore(t *testing.T) {
 	for _, bad := range []string{"nodot", "user@evil.example", "", "   "} {
 		if err := NewSet().Add(bad); err == nil && strings.TrimSpace(bad) != "" {
 			t.Errorf("Add(%q) accepted", bad)
+		}
+	}
+}
+
+// BenchmarkReadList loads the anchor's 100,000 indicators (VIGIE_SWEEP_IOC,
+// e.g. /tmp/anchorbench/patterns-with-ips.txt after bench/sweep-bench.sh):
+// part of what `vigie hunt --ioc` costs before the first line.
+func BenchmarkReadList(b *testing.B) {
+	path := os.Getenv("VIGIE_SWEEP_IOC")
+	if path == "" {
+		b.Skip("VIGIE_SWEEP_IOC not set")
+	}
+	list, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(list)))
+	for b.Loop() {
+		if bad, err := NewSet().ReadList(bytes.NewReader(list)); bad > 0 {
+			b.Fatal(bad, err)
 		}
 	}
 }

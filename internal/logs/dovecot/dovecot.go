@@ -106,8 +106,8 @@ func fastLogin(rest []byte) *logs.SignIn {
 	if k := bytes.LastIndexByte(proto, ' '); k >= 0 {
 		proto = proto[k+1:]
 	}
-	user := fieldBytes(msg, "user=<", '>')
-	ip := fieldBytes(msg, "rip=", ',')
+	user := fieldBytes(msg, bytes.Index(msg, []byte("user=<")), "user=<", '>') // at the start
+	ip := fieldBytes(msg, indexAssign(msg, "rip="), "rip=", ',')
 	ev := logs.NewSignIn()
 	ev.User, ev.IP, ev.Result, ev.Client, ev.App = logs.LowerString(user), logs.ParseIPBytes(ip), logs.Success, protoString(proto), "dovecot"
 	return ev
@@ -128,9 +128,9 @@ func protoString(p []byte) string {
 	return string(p)
 }
 
-// fieldBytes returns what follows key up to end (or the end of the line).
-func fieldBytes(b []byte, key string, end byte) []byte {
-	i := indexAssign(b, key)
+// fieldBytes returns what follows key, found at i, up to end (or the end of
+// the line).
+func fieldBytes(b []byte, i int, key string, end byte) []byte {
 	if i < 0 || i > 0 && b[i-1] != ' ' && b[i-1] != ',' {
 		return nil
 	}

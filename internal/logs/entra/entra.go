@@ -64,6 +64,9 @@ type signIn struct {
 }
 
 func (s *signIn) field(k, v []byte) bool {
+	if s.set(string(k), v) { // names as Graph writes them: no copy
+		return true
+	}
 	var buf [32]byte
 	if len(k) > len(buf) {
 		return true
@@ -74,54 +77,61 @@ func (s *signIn) field(k, v []byte) bool {
 		}
 		buf[i] = c
 	}
-	switch string(buf[:len(k)]) { // names matched whatever their case, without allocating
-	case "createddatetime":
+	s.set(string(buf[:len(k)]), v) // names matched whatever their case, without allocating
+	return true
+}
+
+// set files the value of a field named k (camel-case or lower-case); false
+// for another name.
+func (s *signIn) set(k string, v []byte) bool {
+	switch k {
+	case "createdDateTime", "createddatetime":
 		s.createdDateTime = v
-	case "timegenerated":
+	case "timeGenerated", "timegenerated":
 		s.timeGenerated = v
 	case "time":
 		s.time = v
-	case "userprincipalname":
+	case "userPrincipalName", "userprincipalname":
 		s.userPrincipalName = v
-	case "serviceprincipalname":
+	case "servicePrincipalName", "serviceprincipalname":
 		s.servicePrincipalName = v
-	case "serviceprincipalid":
+	case "servicePrincipalId", "serviceprincipalid":
 		s.servicePrinID = v
-	case "appdisplayname":
+	case "appDisplayName", "appdisplayname":
 		s.appDisplayName = v
-	case "ipaddress":
+	case "ipAddress", "ipaddress":
 		s.ipAddress = v
-	case "calleripaddress":
+	case "callerIpAddress", "calleripaddress":
 		s.callerIP = v
-	case "clientappused":
+	case "clientAppUsed", "clientappused":
 		s.clientAppUsed = v
-	case "useragent":
+	case "userAgent", "useragent":
 		s.userAgent = v
-	case "resulttype":
+	case "resultType", "resulttype":
 		if s.resultType == nil {
 			s.resultType = v
 		}
 	case "status":
 		s.status = v
-	case "devicedetail":
+	case "deviceDetail", "devicedetail":
 		s.deviceDetail = v
 	case "location":
 		s.location = v
-	case "locationdetails":
+	case "locationDetails", "locationdetails":
 		s.locationDetails = v
-	case "mfadetail":
+	case "mfaDetail", "mfadetail":
 		s.mfaDetail = v
-	case "authenticationdetails":
+	case "authenticationDetails", "authenticationdetails":
 		s.authDetails = v
-	case "risklevelduringsignin":
+	case "riskLevelDuringSignIn", "risklevelduringsignin":
 		s.riskDuring = v
-	case "risklevelaggregated":
+	case "riskLevelAggregated", "risklevelaggregated":
 		s.riskAggregated = v
-	case "riskstate":
+	case "riskState", "riskstate":
 		s.riskState = v
-	case "riskeventtypes":
+	case "riskEventTypes", "riskeventtypes":
 		s.riskEvents = v
-	case "riskeventtypes_v2":
+	case "riskEventTypes_v2", "riskeventtypes_v2":
 		s.riskEventsV2 = v
 	case "category":
 		s.category = v
@@ -129,6 +139,8 @@ func (s *signIn) field(k, v []byte) bool {
 		s.typ = v
 	case "properties":
 		s.properties = v
+	default:
+		return false
 	}
 	return true
 }
@@ -254,6 +266,10 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 
 func parseStatus(raw []byte) status {
 	var st status
+	if code, ok := bytes.CutPrefix(raw, []byte(`{"errorCode":`)); ok && len(code) > 1 && code[len(code)-1] == '}' && digits(code[:len(code)-1]) {
+		st.errorCode = code[:len(code)-1] // most sign-ins: what the walk below finds
+		return st
+	}
 	if obj := logs.Object(raw); obj != nil {
 		logs.EachField(obj, func(k, v []byte) bool {
 			switch {
@@ -268,6 +284,16 @@ func parseStatus(raw []byte) status {
 		})
 	}
 	return st
+}
+
+// digits: b is one or more ASCII digits.
+func digits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // parseLocation reads {countryOrRegion, geoCoordinates: {latitude, longitude}}.
