@@ -14,8 +14,9 @@ import (
 // arbitrary bytes: it must always return a verdict, quickly.
 func FuzzScan(f *testing.F) {
 	// A forward, so that the forward family's block search and rebuilt
-	// original are fuzzed through the pipeline too.
-	for _, name := range []string{"chorus-pro-phish.eml", "chorus-pro-official.eml", "modern/transfert-outlook-facture-pdf.eml"} {
+	// original are fuzzed through the pipeline too, and a forward as
+	// attachment for the attached message's scan.
+	for _, name := range []string{"chorus-pro-phish.eml", "chorus-pro-official.eml", "modern/transfert-outlook-facture-pdf.eml", "modern/transfert-piece-jointe-outlook-facture-fournisseur.eml"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

@@ -52,6 +52,13 @@ func FuzzParse(f *testing.F) {
 		if len(m.Text) > fuzzLimits.MaxTextBytes || len(m.HTML) > fuzzLimits.MaxTextBytes || len(m.HTMLText) > fuzzLimits.MaxTextBytes {
 			t.Errorf("text beyond MaxTextBytes: %d %d %d", len(m.Text), len(m.HTML), len(m.HTMLText))
 		}
+		enclosed := 0
+		for _, e := range m.Enclosed {
+			enclosed += len(e.Raw)
+		}
+		if len(m.Enclosed) > maxEnclosed || enclosed > maxEnclosedBytes {
+			t.Errorf("%d enclosed messages, %d bytes", len(m.Enclosed), enclosed)
+		}
 		if len(m.URLs) > fuzzLimits.MaxURLs || len(m.Parts) > fuzzLimits.MaxParts {
 			t.Errorf("%d URLs, %d parts", len(m.URLs), len(m.Parts))
 		}

@@ -205,8 +205,11 @@ type Message struct {
 
 	Parts       []Part
 	Attachments []Attachment
-	URLs        []URL
-	Defects     []Defect
+	// Enclosed are the messages carried whole as message/rfc822 parts,
+	// whose text and attachments are also the fields above.
+	Enclosed []Enclosed
+	URLs     []URL
+	Defects  []Defect
 
 	Size int64 // raw size in bytes
 }

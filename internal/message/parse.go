@@ -28,6 +28,7 @@ type parser struct {
 
 	texts, htmls     []string
 	textLen, htmlLen int
+	enclosedBytes    int // bytes of Message.Enclosed
 	htmlText         textWriter
 	urls             urlSet
 }
@@ -326,7 +327,8 @@ func (p *parser) parsePartHeader(part []byte, path string) (Header, []byte) {
 }
 
 // encapsulated walks the message inside a message/rfc822 entity (RFC 2046
-// §5.2.1): its text and attachments count as the outer message's.
+// §5.2.1): its text and attachments count as the outer message's, and its
+// bytes are kept in Message.Enclosed.
 func (p *parser) encapsulated(e *entity, body []byte) {
 	if e.depth >= p.lim.MaxDepth {
 		p.defect(DefectDepth, e.where+"MIME nesting beyond MaxDepth")
@@ -336,6 +338,7 @@ func (p *parser) encapsulated(e *entity, body []byte) {
 		body = p.decoded(e, body, nil).buf
 	}
 	p.m.Parts[e.index].Size = int64(len(body))
+	p.enclose(e.path, body)
 	h, b := p.parseHeader(body, e.where)
 	p.walk(h, b, childPath(e.path, 1), e.depth+1, "text/plain")
 }

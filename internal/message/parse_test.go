@@ -240,6 +240,13 @@ func TestParseFixtures(t *testing.T) {
 			if rfc822 == nil || rfc822.Filename != "original.eml" || rfc822.Path != "2" {
 				t.Errorf("message/rfc822 part = %+v", rfc822)
 			}
+			if len(m.Enclosed) != 1 || m.Enclosed[0].Path != "2" {
+				t.Fatalf("Enclosed = %+v", m.Enclosed)
+			}
+			inner := Parse(m.Enclosed[0].Raw, Limits{})
+			if inner.Subject == m.Subject || !strings.Contains(inner.HTMLText, "Votre colis est en attente.") || len(inner.Attachments) != 1 {
+				t.Errorf("enclosed message read back: Subject %q, HTMLText %q, %d attachments", inner.Subject, inner.HTMLText, len(inner.Attachments))
+			}
 		}},
 		{"bad-base64.eml", func(t *testing.T, m *Message) {
 			wantDefects(t, m, DefectEncoding)

@@ -12,6 +12,10 @@
 // would be held. A forward is recognised by its subject prefix, or by
 // the marker line a client writes above the block.
 //
+// A message carried whole — a message/rfc822 part, an attached .eml file —
+// is scanned the same way as an original of its own (attached.go), and
+// raises ATTACHED_MESSAGE_PHISH and ATTACHED_MESSAGE_PHISH_HELD.
+//
 // Users forwarding suspect mail to the security team write from inside
 // (an authenticated or internal sender) and are left alone: their report
 // must reach the team.
@@ -20,11 +24,9 @@ package forward
 import (
 	"context"
 	_ "embed"
-	"fmt"
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/textmatch"
 )
 
 //go:embed signals.yaml
@@ -36,8 +38,9 @@ var definitions = scan.MustDefinitions("forward", signals)
 // Signals implements scan.Family.
 func (*Check) Signals() []scan.Definition { return definitions }
 
-// Checks implements scan.Family: the family is one check.
-func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
+// Checks implements scan.Family: the forward's original, and the
+// messages carried as attachments.
+func (c *Check) Checks() []scan.Check { return []scan.Check{c, attached{c}} }
 
 // Check is the forwarded-message check family.
 type Check struct {
@@ -87,25 +90,13 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	raw := original(in, f)
 	v := c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
-	// The original has no authentication results to add suspicion: being
-	// tagged on its own is enough.
-	if v == nil || v.Action.Rank() < scan.Tag.Rank() {
-		return
-	}
-	var why []string
-	for _, s := range v.Signals {
-		if s.Weight >= 1 && len(why) < 4 {
-			why = append(why, s.Name)
-		}
-	}
 	from, _ := parseSender(f.from)
 	who := strings.TrimSpace(from.name + " <" + from.addr + ">")
 	if from.addr == "" {
 		who = from.name
 	}
-	out.Emit("FORWARDED_PHISH", fmt.Sprintf("%s: %s", textmatch.Clip(who, 80), strings.Join(why, ", ")))
-	if v.Action.Rank() >= scan.Quarantine.Rank() {
-		out.Emit("FORWARDED_PHISH_HELD", fmt.Sprintf("%.1f", v.Score))
+	if v != nil {
+		emitJudged(out, who, reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
 	}
 }
 

@@ -1,0 +1,167 @@
+package forward
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path"
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// Limits of the attached-message check.
+const (
+	// maxAttached is how many attached messages one message has scanned.
+	maxAttached = 4
+	// maxAttachedBytes bounds an attached message scanned; a larger one
+	// (a forward of mail with big files) is not.
+	maxAttachedBytes = 10 << 20
+	// maxAttachedLevel is the deepest attached message scanned: one
+	// attached to the message, or to a message attached to it.
+	maxAttachedLevel = 2
+)
+
+// attached judges the messages a message carries whole: a message/rfc822
+// part (a forward as attachment) or an attached .eml file. They are
+// scanned as originals of their own, as a forward's is, by the same
+// scanner and policy: a phishing message sent inside an attached .eml,
+// to be opened past the gateway's reading of the carrying message, and
+// one forwarded as attachment, are judged on what they are.
+type attached struct{ c *Check }
+
+// Name implements scan.Check.
+func (attached) Name() string { return "attached-message" }
+
+// Check implements scan.Check.
+func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	m := in.Msg
+	if a.c.Inner == nil || in.Env.Authenticated || len(m.Enclosed) == 0 && len(m.Attachments) == 0 {
+		return
+	}
+	scanned := 0
+	judge := func(where string, raw []byte) {
+		if scanned >= maxAttached || len(raw) > maxAttachedBytes || ctx.Err() != nil {
+			return
+		}
+		level, report := within(m, where)
+		if report || level > maxAttachedLevel {
+			return
+		}
+		scanned++
+		v := a.c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
+		if v == nil || v.Partial {
+			return
+		}
+		score, act, why := uncounted(v, out)
+		if act.Rank() < scan.Tag.Rank() {
+			return
+		}
+		hm := message.Parse(raw[:message.BodyStart(raw)], message.Limits{})
+		from := hm.FromAddr()
+		who := strings.TrimSpace(from.Name + " <" + from.Addr + ">")
+		if from.Addr == "" {
+			who = from.Name
+		}
+		emitJudged(out, who, why, score, act, "ATTACHED_MESSAGE_PHISH", "ATTACHED_MESSAGE_PHISH_HELD")
+	}
+	for _, e := range m.Enclosed {
+		judge(e.Path, e.Raw)
+	}
+	for _, at := range m.Attachments {
+		if !at.Truncated && (strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data)) {
+			judge(at.Path, at.Data)
+		}
+	}
+}
+
+// within says at which level the part at path p is attached (1 for a
+// part of the message itself, 2 for one inside a message attached to it:
+// one more per message/rfc822 part above it), and whether one of its
+// ancestors is a report or a digest. A report (multipart/report: a
+// bounce, a read receipt, an abuse feedback report) carries the message
+// it reports on, mostly the recipient's own mail, not one sent to be
+// read; a digest's messages are a list's posts, shown inline. Their text
+// still counts as the carrying message's.
+func within(m *message.Message, p string) (level int, report bool) {
+	level = 1
+	for _, part := range m.Parts {
+		if part.Path == p || part.Path != "" && !strings.HasPrefix(p, part.Path+".") {
+			continue
+		}
+		switch part.ContentType {
+		case "message/rfc822", "message/global":
+			level++
+		case "multipart/report", "multipart/digest":
+			report = true
+		}
+	}
+	return level, report
+}
+
+// uncounted judges an attached message's verdict without the signals the
+// carrying message raised already: the text, links and attachments of a
+// message/rfc822 part are the carrier's too (internal/message), and were
+// judged in it; counting them again through the attached message would
+// weigh the same words twice. What is left is what the attached message
+// adds: its sender, its display name, what its own header says. The
+// action is the inner policy's for the score left, or what a signal left
+// imposes.
+func uncounted(v *scan.Verdict, out *scan.Emitter) (score float64, act scan.Action, why []string) {
+	p := InnerPolicy()
+	force := scan.Accept
+	for _, s := range v.Signals {
+		if out.Emitted(s.Name) {
+			continue
+		}
+		score += s.Weight
+		if s.Force.Rank() > force.Rank() {
+			force = s.Force
+		}
+		if s.Weight >= 1 && len(why) < 4 {
+			why = append(why, s.Name)
+		}
+	}
+	score = math.Round(score*100) / 100
+	switch {
+	case p.RejectAt > 0 && score >= p.RejectAt:
+		act = scan.Reject
+	case score >= p.QuarantineAt:
+		act = scan.Quarantine
+	case score >= p.TagAt:
+		act = scan.Tag
+	default:
+		act = scan.Accept
+	}
+	if force.Rank() > act.Rank() {
+		act = force
+	}
+	return score, act, why
+}
+
+// emitJudged raises phish when an original would itself be tagged (it has
+// no authentication results to add suspicion: being tagged on its own is
+// enough), with who sent it and up to four of its signals, and held as
+// well when it would be quarantined, with its score.
+func emitJudged(out *scan.Emitter, who string, why []string, score float64, act scan.Action, phish, held string) {
+	if act.Rank() < scan.Tag.Rank() {
+		return
+	}
+	out.Emit(phish, fmt.Sprintf("%s: %s", textmatch.Clip(who, 80), strings.Join(why, ", ")))
+	if act.Rank() >= scan.Quarantine.Rank() {
+		out.Emit(held, fmt.Sprintf("%.1f", score))
+	}
+}
+
+// reasons names up to four of the signals that weigh in a verdict.
+func reasons(v *scan.Verdict) []string {
+	var why []string
+	for _, s := range v.Signals {
+		if s.Weight >= 1 && len(why) < 4 {
+			why = append(why, s.Name)
+		}
+	}
+	return why
+}

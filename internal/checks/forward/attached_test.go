@@ -1,0 +1,172 @@
+package forward
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/brand"
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/checks/layout"
+	"vigie.dev/vigie/internal/checks/links"
+	"vigie.dev/vigie/internal/checks/lure"
+	"vigie.dev/vigie/internal/checks/sender"
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// countingCheck is the family with an inner scanner that counts its calls.
+func countingCheck(t *testing.T) (*Check, *int) {
+	s := innerScanner(t)
+	calls := 0
+	return &Check{Inner: func(ctx context.Context, raw []byte, env scan.Envelope) *scan.Verdict {
+		calls++
+		return s.Scan(ctx, raw, env)
+	}}, &calls
+}
+
+// emitted runs the family alone over raw and names what it emits.
+func emitted(c *Check, raw []byte, env scan.Envelope) []string {
+	s := &scan.Scanner{Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c), Checks: c.Checks()}
+	var names []string
+	for _, sg := range s.Scan(context.Background(), raw, env).Signals {
+		names = append(names, sg.Name)
+	}
+	return names
+}
+
+// innerPhish is testdata/13's attached message: a SharePoint lure.
+func innerPhish(t *testing.T) []byte {
+	raw, err := os.ReadFile("testdata/13-phishing-in-an-attached-eml.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := message.Parse(raw, message.Limits{})
+	if len(m.Attachments) != 1 {
+		t.Fatalf("testdata/13: %d attachments", len(m.Attachments))
+	}
+	return m.Attachments[0].Data
+}
+
+// carrier writes a message from outside carrying parts, each a
+// Content-Type line and its body.
+func carrier(ct string, parts ...string) []byte {
+	var b strings.Builder
+	b.WriteString("From: Francis Bernard <f.bernard@transports-bernard-exemple.fr>\r\nTo: compta@chu-exemple.fr\r\nSubject: Documents\r\nMIME-Version: 1.0\r\n")
+	b.WriteString("Content-Type: " + ct + "; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nCi-joint.\r\n")
+	for _, p := range parts {
+		b.WriteString("--zz\r\n" + p + "\r\n")
+	}
+	b.WriteString("--zz--\r\n")
+	return []byte(b.String())
+}
+
+func rfc822(inner []byte) string { return "Content-Type: message/rfc822\r\n\r\n" + string(inner) }
+
+func emlFile(name string, inner []byte) string {
+	return "Content-Type: application/octet-stream; name=\"" + name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(inner)
+}
+
+func TestAttachedMessage(t *testing.T) {
+	phish := innerPhish(t)
+	nested := []byte("From: Relais <relais@exemple.net>\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"yy\"\r\n\r\n--yy\r\nContent-Type: text/plain\r\n\r\nvoir\r\n--yy\r\n" + rfc822(phish) + "\r\n--yy--\r\n")
+	nested2 := []byte("From: Relais <relais2@exemple.net>\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/plain\r\n\r\nvoir\r\n--xx\r\n" + rfc822(nested) + "\r\n--xx--\r\n")
+	big := append(bytes.Clone(phish), strings.Repeat("<p>remplissage</p>\r\n", maxAttachedBytes/20)...)
+	for _, c := range []struct {
+		name  string
+		raw   []byte
+		env   scan.Envelope
+		calls int
+		raise bool
+	}{
+		{"message/rfc822", carrier("multipart/mixed", rfc822(phish)), scan.Envelope{}, 1, true},
+		{"attached .eml", carrier("multipart/mixed", emlFile("Document.eml", phish)), scan.Envelope{}, 1, true},
+		{"message file under another name", carrier("multipart/mixed", emlFile("Document.txt", phish)), scan.Envelope{}, 1, true},
+		{"a message in an attached message", carrier("multipart/mixed", rfc822(nested)), scan.Envelope{}, 2, true},
+		// The third is not scanned on its own; its text is the second's.
+		{"three levels down", carrier("multipart/mixed", rfc822(nested2)), scan.Envelope{}, 2, true},
+		{"at most four", carrier("multipart/mixed", rfc822(phish), rfc822(phish), rfc822(phish), emlFile("a.eml", phish), emlFile("b.eml", phish), rfc822(phish)), scan.Envelope{}, maxAttached, true},
+		{"too big", carrier("multipart/mixed", rfc822(big)), scan.Envelope{}, 0, false},
+		{"internal sender", carrier("multipart/mixed", rfc822(phish)), scan.Envelope{Authenticated: true}, 0, false},
+		{"a report's returned message", carrier("multipart/report; report-type=delivery-status", rfc822(phish)), scan.Envelope{MailFrom: scan.NullSender}, 0, false},
+		{"a report, whoever sends it", carrier("multipart/report; report-type=feedback-report", rfc822(phish)), scan.Envelope{}, 0, false},
+		{"a digest's posts", carrier("multipart/digest", "\r\n"+string(phish)), scan.Envelope{}, 0, false},
+		{"no attached message", carrier("multipart/mixed", "Content-Type: application/pdf; name=a.pdf\r\n\r\n%PDF-1.4\r\n"), scan.Envelope{}, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			check, calls := countingCheck(t)
+			got := emitted(check, c.raw, c.env)
+			if *calls != c.calls {
+				t.Errorf("%d attached messages scanned, want %d", *calls, c.calls)
+			}
+			if raised := strings.Contains(strings.Join(got, " "), "ATTACHED_MESSAGE_PHISH"); raised != c.raise {
+				t.Errorf("signals %v, want ATTACHED_MESSAGE_PHISH %v", got, c.raise)
+			}
+		})
+	}
+}
+
+// A delivery report returning the organisation's own notice (testdata/16)
+// is silent; the very same message carried in a multipart/mixed is not.
+func TestReportReturnsAreNotJudged(t *testing.T) {
+	raw, err := os.ReadFile("testdata/16-delivery-report-returning-our-own-notice.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed := bytes.Replace(raw, []byte("multipart/report; report-type=delivery-status;"), []byte("multipart/mixed;"), 1)
+	for _, c := range []struct {
+		raw  []byte
+		want bool
+	}{{raw, false}, {mixed, true}} {
+		check, _ := countingCheck(t)
+		got := fmt.Sprint(emitted(check, c.raw, scan.Envelope{MailFrom: scan.NullSender}))
+		if strings.Contains(got, "ATTACHED_MESSAGE_PHISH") != c.want {
+			t.Errorf("multipart/report %v: %s", !c.want, got)
+		}
+	}
+}
+
+// The text and links of a message/rfc822 part are the carrier's too: what
+// the carrier's checks raised from them is not counted again through the
+// attached message. testdata/17's forward of a DocuSign lure is still
+// judged on its sender's display name.
+func TestAttachedMessageCountsWhatTheCarrierDidNot(t *testing.T) {
+	raw, err := os.ReadFile("testdata/17-outlook-forward-as-attachment-of-a-phish.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc, err := brand.New(brand.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc, err := links.New(links.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lu, err := lure.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := checktest.Emitted(raw, &Check{Inner: innerScanner(t).Scan}, sender.New(nil), bc, lc, lu, layout.Check{})
+	want := "ATTACHED_MESSAGE_PHISH\tDocuSign Electronic Signature <dse@docu-sign-envelope-exemple.com>: BRAND_DISPLAY_NAME\n"
+	if s := string(checktest.Format(got)); s != want {
+		t.Errorf("emitted\n%s\nwant\n%s", s, want)
+	}
+}
+
+// Most mail carries no message: the check costs it nothing, attachments
+// or not.
+func TestAttachedCheckCostsNothingWithoutAMessage(t *testing.T) {
+	check, calls := countingCheck(t)
+	raw := carrier("multipart/mixed", "Content-Type: application/pdf; name=a.pdf\r\n\r\n%PDF-1.4\r\n", "Content-Type: text/plain; name=notes.txt\r\n\r\nFrom the meeting: Subject to approval.\r\n")
+	in := scan.NewInput(raw, message.Parse(raw, message.Limits{}), scan.Envelope{})
+	out := &scan.Emitter{}
+	a := attached{check}
+	if n := testing.AllocsPerRun(100, func() { a.Check(t.Context(), in, out) }); n != 0 || *calls != 0 {
+		t.Errorf("%v allocations, %d scans", n, *calls)
+	}
+}
