@@ -32,6 +32,16 @@ if [[ -x scripts/install-geoip.sh && -z "${VIGIE_GEOIP_DIR:-}" ]]; then
 	fi
 fi
 
+# A real S3 server for the quarantine's object store (built from the Go proxy).
+if [[ -x scripts/install-s3-server.sh && -z "${VIGIE_TEST_S3_SERVER:-}" ]]; then
+	if bin=$(scripts/install-s3-server.sh); then
+		export VIGIE_TEST_S3_SERVER="$bin"
+	else
+		echo "test.sh: the S3 server could not be installed" >&2
+		exit 1
+	fi
+fi
+
 if [[ -z "${VIGIE_TEST_POSTGRES:-}" && -x scripts/pg-test-start.sh ]]; then
 	if dsn=$(scripts/pg-test-start.sh); then
 		export VIGIE_TEST_POSTGRES="$dsn"

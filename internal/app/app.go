@@ -29,6 +29,7 @@ import (
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/bridge"
 	"vigie.dev/vigie/internal/ir/incident"
+	"vigie.dev/vigie/internal/objstore"
 	"vigie.dev/vigie/internal/posture"
 	"vigie.dev/vigie/internal/quarantine"
 	"vigie.dev/vigie/internal/store"
@@ -191,9 +192,11 @@ func (a *App) Matcher(ctx context.Context) (*ioc.Matcher, error) {
 // Quarantine is the quarantine: its metadata in the store, the messages'
 // bytes in files under data_dir/quarantine with SQLite (one node) and in
 // the database itself with PostgreSQL (several nodes: any node reads,
-// releases and deletes any held message, docs/cluster.md). A serving App
-// spools under data_dir/spool/quarantine the copies the database cannot
-// take while it is down.
+// releases and deletes any held message, docs/cluster.md), or, when
+// serve.quarantine.object_store names one, in an S3-compatible bucket
+// (whose absence or refusal is an error here, at startup). A serving App
+// spools under data_dir/spool/quarantine the copies the database or the
+// object store cannot take while it is down.
 func (a *App) Quarantine() (*quarantine.Store, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -201,9 +204,16 @@ func (a *App) Quarantine() (*quarantine.Store, error) {
 		o := quarantine.Options{Log: a.Log, MTA: a.DB.Gateway()}
 		if a.DB.Dialect() == store.Postgres {
 			o.Bodies = a.DB.Quarantine()
-			if a.o.Serving {
-				o.SpoolDir = a.path("spool", "quarantine")
+		}
+		if oc := a.Config.Serve.Quarantine.ObjectStore; oc.Enabled() {
+			b, err := openObjects(oc)
+			if err != nil {
+				return nil, err
 			}
+			o.Objects, o.ObjectPrefix = b, oc.Prefix
+		}
+		if a.o.Serving && (o.Bodies != nil || o.Objects != nil) {
+			o.SpoolDir = a.path("spool", "quarantine")
 		}
 		q, err := quarantine.OpenWith(a.path("quarantine"), a.DB.Quarantine(), o)
 		if err != nil {
@@ -212,6 +222,22 @@ func (a *App) Quarantine() (*quarantine.Store, error) {
 		a.quarantine = q
 	}
 	return a.quarantine, nil
+}
+
+// openObjects opens the object store's bucket, checking it is there.
+func openObjects(oc config.ObjectStoreCfg) (*objstore.Bucket, error) {
+	secret, err := oc.SecretKey()
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b, err := objstore.Open(ctx, objstore.Config{Endpoint: oc.Endpoint, Bucket: oc.Bucket, Region: oc.Region,
+		AccessKey: oc.AccessKey, SecretKey: secret, CAFile: oc.CAFile, Timeout: oc.Timeout})
+	if err != nil {
+		return nil, fmt.Errorf("app: quarantine object store: %w", err)
+	}
+	return b, nil
 }
 
 // Trace is the message trace; a serving App spools what the database

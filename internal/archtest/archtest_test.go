@@ -37,11 +37,11 @@ var layers = []struct {
 	{"front ends and adapters", []string{
 		"internal/gateway/milter", "internal/gateway/relay", "internal/gateway/httpapi", "internal/rbl",
 		"internal/web", "internal/ir/bridge"}},
-	{"storage: the domains' repositories implemented", []string{"internal/store"}},
+	{"storage: the domains' repositories implemented", []string{"internal/store", "internal/objstore"}},
 	{"composition root", []string{"internal/app", "internal/app/daemon"}},
 	{"the binary", []string{"cmd/vigie"}},
 	{"test support (no production package imports it)", []string{
-		"internal/archtest", "internal/gateway/gatewaytest", "internal/gateway/e2e", "internal/store/storetest",
+		"internal/archtest", "internal/gateway/gatewaytest", "internal/objstore/objstoretest", "internal/gateway/e2e", "internal/store/storetest",
 		"internal/checks/checktest", "internal/mailbox/mailboxtest", "internal/postfixtest", "internal/dnsx/dnstest",
 		"internal/invoice/invoicetest", "internal/logs/logstest", "internal/testenv", "internal/hunt/gen"}},
 }

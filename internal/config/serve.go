@@ -246,6 +246,10 @@ type QuarantineCfg struct {
 	// ReleaseTo is the host:port a released message is re-injected to;
 	// empty means relay.next_hop.
 	ReleaseTo string `yaml:"release_to"`
+	// ObjectStore, when its endpoint is set, keeps the held messages'
+	// compressed bytes in an S3-compatible bucket instead of the database
+	// or data_dir (docs/cluster.md).
+	ObjectStore ObjectStoreCfg `yaml:"object_store"`
 }
 
 // RBLCfg is Vigie's own DNS blocklist, served from the indicator store.
@@ -346,5 +350,5 @@ func (s *Serve) Validate() error {
 			return fmt.Errorf("serve.relay.domains: %q is not a domain", d)
 		}
 	}
-	return nil
+	return s.Quarantine.ObjectStore.Validate()
 }

@@ -4,7 +4,8 @@
 // crash) or, when several nodes share a PostgreSQL store, in the database
 // with their metadata (Bodies: any node reads, releases or deletes any
 // held message; copies made while the database is down wait in a local
-// spool, see spool.go), their metadata in a Repository (package store
+// spool, see spool.go) or in an S3-compatible bucket (Objects, see
+// objects.go), their metadata in a Repository (package store
 // implements it), with the end users' release requests. An operator lists, reads, releases
 // (re-injects to the next hop, recording who) or deletes them; a purge job
 // enforces retention and a size limit.
@@ -85,9 +86,13 @@ type Store struct {
 	dir    string
 	repo   Repository
 	bodies Bodies
-	mta    MTARepository
-	log    *slog.Logger
-	spool  *outageSpool
+	// objects, when set, takes the bytes of new entries under objPrefix.
+	objects   Objects
+	objPrefix string
+	orphanAge time.Duration
+	mta       MTARepository
+	log       *slog.Logger
+	spool     *outageSpool
 	// Learner, when set before use, learns the operators' decisions as
 	// they are taken (see Decide); without one they wait for Replay.
 	Learner Learner
@@ -105,9 +110,17 @@ type Options struct {
 	// (several nodes sharing one store); dir then holds only the files of
 	// older entries and the copies spooled while the database is down.
 	Bodies Bodies
-	// SpoolDir, with Bodies, is where the copies the database could not
-	// take wait (durably) until it can; empty: such a message is refused
-	// with a temporary failure.
+	// Objects, when set, keeps new messages' bytes in an object store's
+	// bucket, under keys beginning with ObjectPrefix; Bodies still reads
+	// the entries recorded in the database before.
+	Objects      Objects
+	ObjectPrefix string
+	// OrphanAge is how old an object without a live entry must be before
+	// Purge removes it; 0: an hour (see orphanAge).
+	OrphanAge time.Duration
+	// SpoolDir, with Bodies or Objects, is where the copies the database
+	// or the object store could not take wait (durably) until they can;
+	// empty: such a message is refused with a temporary failure.
 	SpoolDir string
 	// MTA records what the MTA did with each held message (PutMTA).
 	MTA MTARepository
@@ -123,8 +136,12 @@ func OpenWith(dir string, repo Repository, o Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	s := &Store{dir: dir, repo: repo, bodies: o.Bodies, mta: o.MTA, log: log}
-	if o.Bodies != nil && o.SpoolDir != "" {
+	s := &Store{dir: dir, repo: repo, bodies: o.Bodies, objects: o.Objects, objPrefix: o.ObjectPrefix,
+		orphanAge: o.OrphanAge, mta: o.MTA, log: log}
+	if s.orphanAge <= 0 {
+		s.orphanAge = orphanAge
+	}
+	if (o.Bodies != nil || o.Objects != nil) && o.SpoolDir != "" {
 		sp, err := openOutageSpool(o.SpoolDir)
 		if err != nil {
 			return nil, err
@@ -176,10 +193,10 @@ func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (E
 			e.Signals = append(e.Signals, sg.Name)
 		}
 	}
-	if s.bodies != nil {
-		err := s.bodies.InsertWithBody(ctx, e, gz)
+	if s.bodies != nil || s.objects != nil {
+		kept, err := s.keep(ctx, e, gz)
 		if err == nil {
-			return e, nil
+			return kept, nil
 		}
 		if s.spool == nil || !dberr.Unavailable(err) {
 			return Entry{}, fmt.Errorf("quarantine: %w", err)
@@ -195,6 +212,15 @@ func (s *Store) Put(ctx context.Context, raw []byte, m Meta, v *scan.Verdict) (E
 		return Entry{}, fmt.Errorf("quarantine: %w", err)
 	}
 	return e, nil
+}
+
+// keep stores e and its bytes in the object store or the database, as
+// configured: only once it returns nil is the message held.
+func (s *Store) keep(ctx context.Context, e Entry, gz []byte) (Entry, error) {
+	if s.objects != nil {
+		return s.putObject(ctx, e, gz)
+	}
+	return e, s.bodies.InsertWithBody(ctx, e, gz)
 }
 
 // fileOf is where e's bytes go when kept in a file, relative to the
@@ -290,8 +316,15 @@ func (s *Store) Raw(ctx context.Context, id string) ([]byte, Entry, error) {
 	return raw, e, nil
 }
 
-// stored returns e's compressed bytes, from the database or from its file.
+// stored returns e's compressed bytes, from the object store, the
+// database or its file.
 func (s *Store) stored(ctx context.Context, e Entry) ([]byte, error) {
+	if key, ok := objectOf(e); ok {
+		if s.objects == nil {
+			return nil, errors.New("its bytes are kept in the object store and this node's configuration names none (serve.quarantine.object_store)")
+		}
+		return s.objects.Get(ctx, key)
+	}
 	if e.Path == "" {
 		if s.bodies == nil {
 			return nil, errors.New("its bytes are kept in the database and this quarantine does not read them there")
@@ -356,6 +389,16 @@ func (s *Store) Delete(ctx context.Context, id, by string) error {
 	if e.Path == "" {
 		return nil // the database dropped the bytes with MarkDeleted
 	}
+	if key, ok := objectOf(e); ok {
+		if s.objects == nil {
+			s.log.Warn("quarantine: deleted entry's object left for a node with the object store configured to purge", "id", id, "key", key)
+			return nil
+		}
+		if err := s.objects.Delete(ctx, key); err != nil {
+			return fmt.Errorf("quarantine: delete %s: entry marked deleted, its object left for the purge: %w", id, err)
+		}
+		return nil
+	}
 	if err := os.Remove(filepath.Join(s.dir, filepath.Clean(e.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("quarantine: delete %s: %w", id, err)
 	}
@@ -376,6 +419,12 @@ func (s *Store) Purge(ctx context.Context, retention time.Duration, maxBytes int
 	}
 	cutoff := time.Now().Add(-retention)
 	n := 0
+	live := map[string]bool{} // the objects of the entries kept
+	for _, r := range rows {
+		if key, ok := objectOf(r); ok {
+			live[key] = true
+		}
+	}
 	for _, r := range rows {
 		old := retention > 0 && r.CreatedAt.Before(cutoff)
 		over := maxBytes > 0 && total > maxBytes
@@ -396,9 +445,17 @@ func (s *Store) Purge(ctx context.Context, retention time.Duration, maxBytes int
 		}
 		total -= r.StoredSize
 		n++
+		if key, ok := objectOf(r); ok {
+			delete(live, key)
+		}
 	}
 	if n > 0 {
 		s.log.Info("quarantine purge", "deleted", n, "stored_bytes", total)
+	}
+	if s.objects != nil {
+		if _, err := s.sweepObjects(ctx, live); err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

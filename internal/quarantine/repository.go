@@ -21,6 +21,9 @@ type Entry struct {
 	Size       int64
 	StoredSize int64
 	SHA256     string
+	// Path says where the compressed bytes are: a file relative to the
+	// quarantine's directory, "" in the database (Bodies), "s3:" and a
+	// key in the object store (Objects).
 	Path       string
 	ReleasedAt time.Time
 	ReleasedBy string

@@ -69,14 +69,7 @@ func TestSharedBodies(t *testing.T) {
 			if len(files) != 0 {
 				t.Errorf("files written on the holding node: %v", files)
 			}
-			got, _, err := q2.Raw(ctx, e.ID)
-			if err != nil || string(got) != string(raw) {
-				t.Fatalf("Raw from the other node: %v", err)
-			}
-			h := &hop{}
-			if _, err := q2.Release(ctx, e.ID, "alice", h); err != nil || string(h.raw) != string(raw) {
-				t.Fatalf("Release from the other node: %v", err)
-			}
+			readAndRelease(t, q2, e.ID, raw)
 			if _, err := q1.Release(ctx, e.ID, "bob", &hop{}); !errors.Is(err, quarantine.ErrNotHeld) {
 				t.Errorf("release again from the holding node: %v, want ErrNotHeld", err)
 			}
@@ -93,25 +86,51 @@ func TestSharedBodies(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			var wg sync.WaitGroup
-			var purged atomic.Int64
-			for _, q := range []*quarantine.Store{q1, q2} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					n, err := q.Purge(ctx, 0, 1) // a size limit nothing fits in
-					if err != nil {
-						t.Errorf("purge: %v", err)
-					}
-					purged.Add(int64(n))
-				}()
-			}
-			wg.Wait()
-			if held, _, _ := q1.Held(ctx); held != 0 || purged.Load() != 6 {
-				t.Errorf("after two concurrent purges: %d held, %d purged; want 0 and 6", held, purged.Load())
+			if held, purged := purgeAtOnce(t, q1, q2); held != 0 || purged != 6 {
+				t.Errorf("after two concurrent purges: %d held, %d purged; want 0 and 6", held, purged)
 			}
 		})
 	}
+}
+
+// readAndRelease reads a message held by another node and releases it
+// (by alice), checking both give the original bytes.
+func readAndRelease(t *testing.T, q *quarantine.Store, id string, raw []byte) {
+	t.Helper()
+	ctx := context.Background()
+	got, _, err := q.Raw(ctx, id)
+	if err != nil || string(got) != string(raw) {
+		t.Fatalf("Raw from the other node: %v", err)
+	}
+	h := &hop{}
+	if _, err := q.Release(ctx, id, "alice", h); err != nil || string(h.raw) != string(raw) {
+		t.Fatalf("Release from the other node: %v", err)
+	}
+}
+
+// purgeAtOnce runs the purge of two nodes at once, with a size limit
+// nothing fits in, and returns how many are still held and how many the
+// purges deleted together.
+func purgeAtOnce(t *testing.T, q1, q2 *quarantine.Store) (held int, purged int64) {
+	t.Helper()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var n atomic.Int64
+	for _, q := range []*quarantine.Store{q1, q2} {
+		wg.Go(func() {
+			d, err := q.Purge(ctx, 0, 1)
+			if err != nil {
+				t.Errorf("purge: %v", err)
+			}
+			n.Add(int64(d))
+		})
+	}
+	wg.Wait()
+	held, _, err := q1.Held(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return held, n.Load()
 }
 
 // slowHop delivers after the test says so.

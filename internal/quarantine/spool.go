@@ -13,13 +13,14 @@ import (
 	"vigie.dev/vigie/internal/spool"
 )
 
-// A quarantine whose bytes live in the database (Bodies) still holds mail
-// while the database is down: the copy is written to a file under the
-// quarantine's directory, durably, its entry to a local spool (package
-// spool), and only then is the message acknowledged. ReplaySpool hands
-// them to the database once it answers; InsertWithBody ignores an entry
-// it already has, so a replay repeated after a crash stores nothing
-// twice. Until then the copy is on this node only: the console of another
+// A quarantine whose bytes live in the database (Bodies) or an object
+// store (Objects) still holds mail while either is down: the copy is
+// written to a file under the quarantine's directory, durably, its entry
+// to a local spool (package spool), and only then is the message
+// acknowledged. ReplaySpool hands them to the database (or the object
+// store, then the database) once it answers; an entry already recorded is
+// left as it is, so a replay repeated after a crash stores nothing twice.
+// Until then the copy is on this node only: the console of another
 // node does not list it.
 
 // outageSpool is the spool of entries waiting for the database, with the
@@ -69,14 +70,14 @@ func openOutageSpool(dir string) (*outageSpool, error) {
 func (s *Store) putSpooled(e Entry, gz []byte, cause error) (Entry, error) {
 	e.Path = s.fileOf(e)
 	if err := writeFileSync(filepath.Join(s.dir, e.Path), gz); err != nil {
-		return Entry{}, fmt.Errorf("quarantine: database unavailable (%v) and local copy of %s not written: %w", cause, e.ID, err)
+		return Entry{}, fmt.Errorf("quarantine: store unavailable (%v) and local copy of %s not written: %w", cause, e.ID, err)
 	}
 	if err := spool.Put(s.spool.Spool, []spooled{{Entry: &e}}); err != nil {
 		os.Remove(filepath.Join(s.dir, e.Path))
-		return Entry{}, fmt.Errorf("quarantine: database unavailable (%v) and %s not spooled: %w", cause, e.ID, err)
+		return Entry{}, fmt.Errorf("quarantine: store unavailable (%v) and %s not spooled: %w", cause, e.ID, err)
 	}
 	s.spool.mark(e.ID, true)
-	s.log.Warn("quarantine: database unavailable, copy kept on local disk until it answers",
+	s.log.Warn("quarantine: database or object store unavailable, copy kept on local disk until it answers",
 		"quarantine_id", e.ID, "spooled", s.spool.Len(), "err", cause)
 	return e, nil
 }
@@ -143,7 +144,7 @@ func (s *Store) ReplaySpool(ctx context.Context) (int, error) {
 		s.log.Error("quarantine: unreadable spooled entry skipped", "file", file, "line", line, "err", err)
 	})
 	if n > 0 {
-		s.log.Info("quarantine: spooled copies stored in the database", "messages", n, "left", s.spool.Len())
+		s.log.Info("quarantine: spooled copies stored", "messages", n, "left", s.spool.Len())
 	}
 	return n, err
 }
@@ -169,7 +170,7 @@ func (s *Store) replayOne(ctx context.Context, e Entry) error {
 		return fmt.Errorf("quarantine: spooled copy of %s: %w", e.ID, err)
 	}
 	e.Path = ""
-	if err := s.bodies.InsertWithBody(ctx, e, gz); err != nil {
+	if _, err := s.keep(ctx, e, gz); err != nil {
 		return err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -196,7 +197,7 @@ func (s *Store) RunReplay(ctx context.Context, every time.Duration) {
 		}
 		rctx, cancel := context.WithTimeout(ctx, time.Minute)
 		if _, err := s.ReplaySpool(rctx); err != nil {
-			s.log.Debug("quarantine: database still unavailable, spool kept", "messages", s.spool.Len(), "err", err)
+			s.log.Debug("quarantine: database or object store still unavailable, spool kept", "messages", s.spool.Len(), "err", err)
 		}
 		cancel()
 	}

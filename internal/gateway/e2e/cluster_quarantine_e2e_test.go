@@ -118,6 +118,13 @@ type vigieNode struct {
 // store dsn: relay to the sink, releases to the sink, an analyst token.
 func startNode(t *testing.T, dir, name, dsn string, sinkPort int) *vigieNode {
 	t.Helper()
+	return startNodeWith(t, dir, name, dsn, sinkPort, "")
+}
+
+// startNodeWith is startNode with more settings of serve.quarantine
+// (", key: value" in YAML flow style).
+func startNodeWith(t *testing.T, dir, name, dsn string, sinkPort int, quarantine string) *vigieNode {
+	t.Helper()
 	n := &vigieNode{relay: freePort(t), http: freePort(t), name: name, token: "cluster-analyst-token-" + name, logs: &lockedBuffer{}, t: t}
 	cfg := fmt.Sprintf(`data_dir: %s
 store: "%s"
@@ -128,8 +135,8 @@ serve:
   rbl: {enabled: false}
   relay: {enabled: true, listen: "127.0.0.1:%d", domains: [example.test], next_hop: "127.0.0.1:%d"}
   http: {enabled: true, listen: "127.0.0.1:%d", tokens: [{name: soc, token: "%s", scope: analyst}]}
-  quarantine: {release_to: "127.0.0.1:%d"}
-`, filepath.Join(dir, name), dsn, n.relay, sinkPort, n.http, n.token, sinkPort)
+  quarantine: {release_to: "127.0.0.1:%d"%s}
+`, filepath.Join(dir, name), dsn, n.relay, sinkPort, n.http, n.token, sinkPort, quarantine)
 	n.config = filepath.Join(dir, name+".yaml")
 	if err := os.WriteFile(n.config, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
