@@ -226,7 +226,7 @@ func Str(raw []byte) string {
 		return ""
 	}
 	in := raw[1 : len(raw)-1]
-	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+	if plainString(in) {
 		return string(in)
 	}
 	var s string
@@ -236,12 +236,32 @@ func Str(raw []byte) string {
 	return s
 }
 
+// plainString: b holds no backslash and is valid UTF-8, the contents of a
+// JSON string that decode to themselves. ASCII without backslashes, the
+// usual value, is told in one pass eight bytes at a time; anything else
+// takes the two searches.
+func plainString(b []byte) bool {
+	const highs = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if x := binary.LittleEndian.Uint64(b[i:]); x&highs != 0 || byteIs(x, '\\') != 0 {
+			return bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b)
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= utf8.RuneSelf || c == '\\' {
+			return bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b)
+		}
+	}
+	return true
+}
+
 // StrBytes returns the bytes of Str(raw): those of the raw JSON string
 // without its quotes when it holds no escape and is valid UTF-8 (no copy),
 // else a copy of its decoded value.
 func StrBytes(raw []byte) []byte {
 	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		if in := raw[1 : len(raw)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		if in := raw[1 : len(raw)-1]; plainString(in) {
 			return in
 		}
 	}

@@ -1,8 +1,10 @@
 package logs
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // stringEndByByte is the byte-at-a-time scan stringEnd replaced: the
@@ -31,6 +33,18 @@ func FuzzStringEnd(f *testing.F) {
 			if got, want := stringEnd(b, i), stringEndByByte(b, i); got != want {
 				t.Fatalf("stringEnd(%q, %d) = %d, want %d", b, i, got, want)
 			}
+		}
+	})
+}
+
+// FuzzPlainString holds plainString to its two-search definition.
+func FuzzPlainString(f *testing.F) {
+	for _, s := range []string{"", "user0001@corp.example", `a\b`, "Off\u00efce", "Offïce", "\xff\xfe", "12345678\\", "1234567\x80"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := plainString(b), bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b); got != want {
+			t.Fatalf("plainString(%q) = %v, want %v", b, got, want)
 		}
 	})
 }

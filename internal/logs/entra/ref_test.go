@@ -66,10 +66,10 @@ func sameAsReference(t *testing.T, rec []byte) {
 	}
 }
 
-// The decoder before its fast paths (field names matched as written
-// before being lower-cased, the usual status read without a walk, risk and
-// classification of sign-ins without risk or second factor, interned
-// names): the reference above.
+// The decoder before its fast paths (field names matched as written before
+// being lower-cased, the usual status and location read without a walk,
+// risk and classification of sign-ins without risk or second factor,
+// interned names): the reference above.
 func refParseRecord(rec []byte) (*logs.SignIn, error) {
 	var s signIn
 	if err := logs.EachField(rec, s.refField); err != nil {
@@ -104,9 +104,9 @@ func refParseRecord(rec []byte) (*logs.SignIn, error) {
 		}
 	}
 	st := refParseStatus(s.status)
-	country, lat, lon, hasCoords := parseLocation(s.location)
+	country, lat, lon, hasCoords := refParseLocation(s.location)
 	if len(country) == 0 && !hasCoords {
-		country, lat, lon, hasCoords = parseLocation(s.locationDetails)
+		country, lat, lon, hasCoords = refParseLocation(s.locationDetails)
 	}
 	ev := logs.NewSignIn()
 	ev.Time = t
@@ -290,4 +290,34 @@ func refParseStatus(raw []byte) status {
 		})
 	}
 	return st
+}
+
+func refParseLocation(raw []byte) (country []byte, lat, lon float64, ok bool) {
+	obj := logs.Object(raw)
+	if obj == nil {
+		return nil, 0, 0, false
+	}
+	var hasLat, hasLon bool
+	logs.EachField(obj, func(k, v []byte) bool {
+		switch {
+		case logs.KeyIs(k, "countryOrRegion"):
+			country = logs.StrBytes(v)
+		case logs.KeyIs(k, "geoCoordinates"):
+			if g := logs.Object(v); g != nil {
+				logs.EachField(g, func(k, v []byte) bool {
+					f, err := strconv.ParseFloat(logs.Str(v), 64)
+					switch {
+					case err != nil:
+					case logs.KeyIs(k, "latitude"):
+						lat, hasLat = f, true
+					case logs.KeyIs(k, "longitude"):
+						lon, hasLon = f, true
+					}
+					return true
+				})
+			}
+		}
+		return true
+	})
+	return country, lat, lon, hasLat && hasLon
 }
