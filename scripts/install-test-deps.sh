@@ -3,7 +3,8 @@
 # Postfix (with its smtp-sink and smtp-source test tools), swaks with the Perl
 # TLS modules it needs for STARTTLS (Net::SSLeay, IO::Socket::SSL: swaks only
 # recommends them, and apt-get --no-install-recommends skips recommendations),
-# and Debian's chromium for the web console's browser tests (internal/web).
+# Debian's chromium for the web console's browser tests (internal/web), and
+# SpamAssassin, a client of Vigie's DNS blocklist (internal/rbl).
 # Idempotent. Debian/Ubuntu only; run as root. Postfix is installed with
 # debconf's "No configuration": the tests write their own main.cf/master.cf
 # in a temp directory and never touch /etc/postfix.
@@ -18,6 +19,9 @@ for pkg in libnet-ssleay-perl libio-socket-ssl-perl; do
 	installed "$pkg" || need="$need $pkg"
 done
 [ -x /usr/bin/chromium ] || need="$need chromium"
+# SpamAssassin reads Vigie's DNS blocklist with the rules docs/rbl.md gives
+# (internal/rbl's interoperability test runs spamassassin -t against it).
+[ -x /usr/bin/spamassassin ] || need="$need spamassassin"
 # Dovecot (IMAP and LMTP) is the test mailbox of vigie selftest's IMAP test;
 # with Pigeonhole (Sieve at delivery, ManageSieve) it is the mail server the
 # mailbox remediation tests (internal/mailbox) purge, audit and sweep.
@@ -25,7 +29,7 @@ for pkg in dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-managesieved; do
 	installed "$pkg" || need="$need $pkg"
 done
 if [ -z "$need" ]; then
-	echo "install-test-deps: postfix, swaks (with its TLS modules), dovecot and chromium already installed"
+	echo "install-test-deps: postfix, swaks (with its TLS modules), dovecot, chromium and spamassassin already installed"
 	exit 0
 fi
 
