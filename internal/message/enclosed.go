@@ -9,8 +9,9 @@ import "bytes"
 // carrying message's — and keeps its bytes besides, so that it can be
 // judged as a message of its own.
 type Enclosed struct {
-	Path string // MIME path of the message/rfc822 part (Part.Path)
-	Raw  []byte // the enclosed message, its transfer encoding undone
+	Path    string // MIME path of the message/rfc822 part (Part.Path)
+	Raw     []byte // the enclosed message, its transfer encoding undone
+	Subject string // its Subject, decoded
 }
 
 // Bounds of the enclosed messages Parse keeps: the first maxEnclosed, in
@@ -23,12 +24,12 @@ const (
 
 // enclose keeps a copy of an enclosed message's bytes, within the bounds.
 // Most mail has none: nothing is done for it.
-func (p *parser) enclose(path string, body []byte) {
+func (p *parser) enclose(path string, body []byte, h Header) {
 	if len(p.m.Enclosed) >= maxEnclosed || p.enclosedBytes+len(body) > maxEnclosedBytes {
 		return
 	}
 	p.enclosedBytes += len(body)
-	p.m.Enclosed = append(p.m.Enclosed, Enclosed{Path: path, Raw: bytes.Clone(body)})
+	p.m.Enclosed = append(p.m.Enclosed, Enclosed{Path: path, Raw: bytes.Clone(body), Subject: h.Get("Subject")})
 }
 
 // maxMessageHead bounds the bytes LooksLikeMessage reads: a header block

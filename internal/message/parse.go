@@ -338,8 +338,8 @@ func (p *parser) encapsulated(e *entity, body []byte) {
 		body = p.decoded(e, body, nil).buf
 	}
 	p.m.Parts[e.index].Size = int64(len(body))
-	p.enclose(e.path, body)
 	h, b := p.parseHeader(body, e.where)
+	p.enclose(e.path, body, h)
 	p.walk(h, b, childPath(e.path, 1), e.depth+1, "text/plain")
 }
 

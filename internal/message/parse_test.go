@@ -240,7 +240,7 @@ func TestParseFixtures(t *testing.T) {
 			if rfc822 == nil || rfc822.Filename != "original.eml" || rfc822.Path != "2" {
 				t.Errorf("message/rfc822 part = %+v", rfc822)
 			}
-			if len(m.Enclosed) != 1 || m.Enclosed[0].Path != "2" {
+			if len(m.Enclosed) != 1 || m.Enclosed[0].Path != "2" || m.Enclosed[0].Subject == "" || m.Enclosed[0].Subject == m.Subject {
 				t.Fatalf("Enclosed = %+v", m.Enclosed)
 			}
 			inner := Parse(m.Enclosed[0].Raw, Limits{})
