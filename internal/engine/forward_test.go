@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -26,5 +27,23 @@ Objet : Votre mot de passe expire aujourd'hui</p>
 	v := s.Scan(t.Context(), raw, scan.Envelope{})
 	if !v.Has("FORWARDED_PHISH") || v.Action.Rank() < scan.Tag.Rank() {
 		t.Errorf("%s (%.1f) %v", v.Action, v.Score, names(v))
+	}
+}
+
+// A phishing message sent inside an attached .eml, and one a partner
+// forwards as attachment, are judged as messages of their own: the
+// carrier is at least tagged, whatever its sender's authentication.
+func TestAttachedPhishingIsJudged(t *testing.T) {
+	s := campaignScanner(t)
+	for _, f := range []string{"13-phishing-in-an-attached-eml.eml", "17-outlook-forward-as-attachment-of-a-phish.eml"} {
+		raw, err := os.ReadFile("../checks/forward/testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.Scan(t.Context(), raw, scan.Envelope{})
+		if !v.Has("ATTACHED_MESSAGE_PHISH") || v.Action.Rank() < scan.Tag.Rank() {
+			t.Errorf("%s: %s (%.1f) %v", f, v.Action, v.Score, names(v))
+		}
+		t.Logf("%s: %s (%.1f) %v", f, v.Action, v.Score, names(v))
 	}
 }
