@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie.dev/vigie/internal/checks/brand"
 	"vigie.dev/vigie/internal/checks/checktest"
@@ -169,4 +170,27 @@ func TestAttachedCheckCostsNothingWithoutAMessage(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { a.Check(t.Context(), in, out) }); n != 0 || *calls != 0 {
 		t.Errorf("%v allocations, %d scans", n, *calls)
 	}
+}
+
+// Whatever a carried message holds, as a message/rfc822 part or as an .eml
+// file, the check ends quickly and never fails the scan.
+func FuzzAttached(f *testing.F) {
+	f.Add([]byte("From: a@b.example\r\nSubject: x\r\n\r\nbody"))
+	f.Add([]byte("From: \"Microsoft\" <a@b.example>\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@d\r\nDate: x\r\n\r\n"))
+	f.Add([]byte("From x\nFrom: a\nReceived: b\nContent-Type: multipart/report; boundary=q\n\n--q\nContent-Type: message/rfc822\n\nFrom: e\n--q--"))
+	s := innerScanner(f)
+	c := &Check{Inner: s.Scan}
+	f.Fuzz(func(t *testing.T, inner []byte) {
+		for _, raw := range [][]byte{carrier("multipart/mixed", rfc822(inner)), carrier("multipart/mixed", emlFile("m.eml", inner))} {
+			start := time.Now()
+			for _, name := range emitted(c, raw, scan.Envelope{}) {
+				if name == "SCAN_CHECK_ERROR" {
+					t.Fatalf("check failed on %q", inner)
+				}
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("%v for %d bytes", d, len(inner))
+			}
+		}
+	})
 }

@@ -15,7 +15,7 @@ import (
 // innerScanner judges the rebuilt original as engine does: the sender,
 // brand, link, lure and layout families with their embedded data, at the
 // catalogue's expert weights.
-func innerScanner(t *testing.T) *scan.Scanner {
+func innerScanner(t testing.TB) *scan.Scanner {
 	t.Helper()
 	bc, err := brand.New(brand.Options{})
 	if err != nil {
