@@ -4,7 +4,7 @@
 # TLS modules it needs for STARTTLS (Net::SSLeay, IO::Socket::SSL: swaks only
 # recommends them, and apt-get --no-install-recommends skips recommendations),
 # Debian's chromium for the web console's browser tests (internal/web), and
-# SpamAssassin, a client of Vigie's DNS blocklist (internal/rbl).
+# SpamAssassin and rspamd, clients of Vigie's DNS blocklist (internal/rbl).
 # Idempotent. Debian/Ubuntu only; run as root. Postfix is installed with
 # debconf's "No configuration": the tests write their own main.cf/master.cf
 # in a temp directory and never touch /etc/postfix.
@@ -19,9 +19,12 @@ for pkg in libnet-ssleay-perl libio-socket-ssl-perl; do
 	installed "$pkg" || need="$need $pkg"
 done
 [ -x /usr/bin/chromium ] || need="$need chromium"
-# SpamAssassin reads Vigie's DNS blocklist with the rules docs/rbl.md gives
-# (internal/rbl's interoperability test runs spamassassin -t against it).
+# SpamAssassin and rspamd read Vigie's DNS blocklist with the rules
+# docs/rbl.md gives (internal/rbl's interoperability tests run
+# spamassassin -t, and rspamd with rspamc, against it). rspamd only
+# recommends redis-server, which the test does not use.
 [ -x /usr/bin/spamassassin ] || need="$need spamassassin"
+[ -x /usr/bin/rspamd ] || need="$need rspamd"
 # Dovecot (IMAP and LMTP) is the test mailbox of vigie selftest's IMAP test;
 # with Pigeonhole (Sieve at delivery, ManageSieve) it is the mail server the
 # mailbox remediation tests (internal/mailbox) purge, audit and sweep.
@@ -29,7 +32,7 @@ for pkg in dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-managesieved; do
 	installed "$pkg" || need="$need $pkg"
 done
 if [ -z "$need" ]; then
-	echo "install-test-deps: postfix, swaks (with its TLS modules), dovecot, chromium and spamassassin already installed"
+	echo "install-test-deps: postfix, swaks (with its TLS modules), dovecot, chromium, spamassassin and rspamd already installed"
 	exit 0
 fi
 
@@ -48,6 +51,10 @@ apt-get install -y -qq --no-install-recommends $need
 # instances on high ports and do not need it.
 if command -v postfix >/dev/null 2>&1; then
 	postfix stop >/dev/null 2>&1 || true
+fi
+# Likewise the system rspamd: the blocklist test runs its own.
+if command -v systemctl >/dev/null 2>&1; then
+	systemctl stop rspamd >/dev/null 2>&1 || true
 fi
 # Likewise the system Dovecot: the tests run their own.
 if command -v doveadm >/dev/null 2>&1; then

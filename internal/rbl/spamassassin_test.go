@@ -13,27 +13,14 @@ import (
 
 // The blocklist as the real SpamAssassin reads it, with the rules
 // docs/rbl.md tells an administrator to paste into local.cf — read from
-// the page itself, so that the page cannot drift from what works. The
-// server holds a blocked client address, a feed's range, a blocked, a
-// watched and a feed's domain; spamassassin -t scores one message per
-// case over real DNS to the server.
+// the page itself, so that the page cannot drift from what works.
+// spamassassin -t scores one message per case over real DNS to the
+// server (interopServer).
 func TestSpamAssassinUsesTheBlocklist(t *testing.T) {
 	testenv.RequireFiles(t, "the SpamAssassin interoperability test", "", "/usr/bin/spamassassin", "/etc/spamassassin/init.pre")
 	rules := docsBlock(t, "## SpamAssassin", "In `local.cf`")
 
-	b := NewMemBuilder()
-	noBad := func(e *LineError) { t.Errorf("zone line: %v", e) }
-	if _, err := ReadIPZone(b, strings.NewReader("203.0.113.50\n198.51.100.0/24 :4:Phishing feed: $\n192.0.2.77 :3:Watched: $\n"), "ip", noBad); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ReadDomainZone(b, strings.NewReader("vigie-block-test.com\nvigie-watch-test.com :3:Watched: $\nvigie-feed-test.com :4:Phishing feed: $\n"), "dns", noBad); err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Zones: DefaultZones, NS: []string{"ns1.vigie.test"}, RateLimit: RateLimit{PerSecond: -1}}
-	if err := s.SetSource(b.Build()); err != nil {
-		t.Fatal(err)
-	}
-	addr := startServer(t, s)
+	addr := startServer(t, interopServer(t))
 
 	// The stock plugin set (Debian's *.pre), the documented rules, and
 	// what a test needs: our server as the resolver, no Bayes, and the
