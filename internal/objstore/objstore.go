@@ -75,7 +75,7 @@ func Open(ctx context.Context, cfg Config) (*Bucket, error) {
 	if b.timeout <= 0 {
 		b.timeout = 30 * time.Second
 	}
-	if err := b.check(ctx); err != nil {
+	if err := b.Check(ctx); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -101,8 +101,9 @@ func transport(caFile string) (http.RoundTripper, error) {
 	return tr, nil
 }
 
-// check asks whether the bucket exists, saying plainly what is wrong.
-func (b *Bucket) check(ctx context.Context) error {
+// Check asks whether the bucket exists, saying plainly what is wrong
+// (startup, and the daemon's /healthz).
+func (b *Bucket) Check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	ok, err := b.c.BucketExists(ctx, b.bucket)

@@ -25,6 +25,16 @@ type Objects interface {
 	Delete(ctx context.Context, key string) error
 	// List calls fn for every object whose key begins with prefix.
 	List(ctx context.Context, prefix string, fn func(key string, modified time.Time) error) error
+	// Check says whether the bucket answers.
+	Check(ctx context.Context) error
+}
+
+// CheckObjects says whether the object store answers (nil without one).
+func (s *Store) CheckObjects(ctx context.Context) error {
+	if s.objects == nil {
+		return nil
+	}
+	return s.objects.Check(ctx)
 }
 
 // objectScheme begins the Path of an entry whose bytes are an object.

@@ -270,9 +270,10 @@ func settings(cfg *config.Config) gateway.Settings {
 		FailOpen: cfg.Serve.FailOpen, Oversize: cfg.Serve.Oversize, BodyBanner: cfg.Invoice.BodyBanner}
 }
 
-// Health says what is degraded, "" when nothing is: the database
-// unreachable (mail still flows: indicators from memory or the local
-// snapshot, trace records and held messages spooled to disk).
+// Health says what is degraded, "" when nothing is: the database or the
+// quarantine's object store unreachable (mail still flows: indicators
+// from memory or the local snapshot, trace records and held messages
+// spooled to disk).
 func (d *Daemon) Health(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -294,6 +295,9 @@ func (d *Daemon) Health(ctx context.Context) string {
 	}
 	if n := d.Trace.Spooled(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d trace records spooled to local disk", n))
+	}
+	if err := d.Quarantine.CheckObjects(ctx); err != nil {
+		parts = append(parts, "quarantine object store unreachable ("+err.Error()+")")
 	}
 	if n := d.Quarantine.Spooled(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d quarantine records spooled to local disk", n))

@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/gateway"
 	"vigie.dev/vigie/internal/gateway/gatewaytest"
+	"vigie.dev/vigie/internal/objstore/objstoretest"
 )
 
 // start runs the daemon in process, every listener on a free loopback
@@ -218,4 +219,44 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// With the held messages in an object store (a real S3 server), the
+// daemon refuses to start without its bucket, and /healthz reports the
+// store down and back.
+func TestObjectStoreHealth(t *testing.T) {
+	srv := objstoretest.Start(t)
+	srv.Bucket(t, "held")
+	t.Setenv(config.SecretKeyEnv, srv.SecretKey)
+	objects := config.ObjectStoreCfg{Endpoint: srv.Endpoint, Bucket: "absent", AccessKey: srv.AccessKey, Prefix: "held/", Timeout: time.Second}
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Serve.Milter.Enabled, cfg.Serve.Relay.Enabled, cfg.Serve.HTTP.Enabled, cfg.Serve.RBL.Enabled = false, false, false, false
+	cfg.Serve.Quarantine.ObjectStore = objects
+	if _, err := daemon.Start(context.Background(), cfg, daemon.Options{Authenticator: gatewaytest.PassSPF{}}); err == nil ||
+		!strings.Contains(err.Error(), `bucket "absent" does not exist`) {
+		t.Errorf("Start with a missing bucket: %v", err)
+	}
+	objects.Bucket = "held"
+	d, _ := start(t, "", func(c *config.Config) { c.Serve.Quarantine.ObjectStore = objects })
+	if h := d.Health(context.Background()); h != "" {
+		t.Errorf("Health: %q, want nothing degraded", h)
+	}
+	srv.Stop()
+	if h := d.Health(context.Background()); !strings.Contains(h, "quarantine object store unreachable") {
+		t.Errorf("Health with the store down: %q", h)
+	}
+	resp, err := http.Get("http://" + d.HTTPAddr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "object store unreachable") {
+		t.Errorf("/healthz with the store down: %d %q", resp.StatusCode, body)
+	}
+	srv.Restart(t)
+	if h := d.Health(context.Background()); h != "" {
+		t.Errorf("Health once the store is back: %q", h)
+	}
 }
