@@ -184,7 +184,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	start := time.Now()
 	h := hunt.New(cfg, ind, locator, logger)
 	reports, err := ingest.Read(ctx, fs.Args(), ingest.Config{
-		Options: logs.Options{Year: f.year, Location: loc, KeepWeb: set.WebFilter()}, Format: logs.Format(f.format),
+		Options: logs.Options{Year: f.year, Location: loc, KeepWeb: set.WebFilter(), SignInsNotKept: true}, Format: logs.Format(f.format),
 		Logger: logger, Stdin: os.Stdin, Hash: rec != nil, Progress: prog.update,
 	}, h.Observe)
 	prog.done()

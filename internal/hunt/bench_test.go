@@ -96,7 +96,7 @@ func BenchmarkHunt(b *testing.B) {
 	benchEach(b, func(b *testing.B, data []byte, set *Set) {
 		h := New(Config{}, set, nil, nil)
 		_, err := ingest.Read(context.Background(), []string{"-"}, ingest.Config{Stdin: bytes.NewReader(data),
-			Options: logs.Options{Year: 2025, KeepWeb: set.WebFilter()}}, h.Observe)
+			Options: logs.Options{Year: 2025, KeepWeb: set.WebFilter(), SignInsNotKept: true}}, h.Observe)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func BenchmarkHunt(b *testing.B) {
 func BenchmarkRead(b *testing.B) {
 	benchEach(b, func(b *testing.B, data []byte, set *Set) {
 		_, err := ingest.Read(context.Background(), []string{"-"}, ingest.Config{Stdin: bytes.NewReader(data),
-			Options: logs.Options{Year: 2025, KeepWeb: set.WebFilter()}}, func(logs.Event) {})
+			Options: logs.Options{Year: 2025, KeepWeb: set.WebFilter(), SignInsNotKept: true}}, func(logs.Event) {})
 		if err != nil {
 			b.Fatal(err)
 		}

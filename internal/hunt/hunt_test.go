@@ -3,6 +3,7 @@ package hunt_test
 import (
 	"context"
 	"net/netip"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +129,33 @@ func TestCSVExports(t *testing.T) {
 				t.Errorf("%s: no %s in %v", path, id, got)
 			}
 		}
+	}
+}
+
+// TestSignInsNotKeptSameFindings: the hunter keeps no sign-in it is handed,
+// so reading with logs.Options.SignInsNotKept (each sign-in reused for the
+// next line, as `vigie hunt` reads) finds exactly what reading without it
+// finds, on the planted compromise's mail, sign-in and proxy logs.
+func TestSignInsNotKeptSameFindings(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := gen.Write(dir, gen.Config{Seed: 42, Attack: true}); err != nil {
+		t.Fatal(err)
+	}
+	var runs [2][]hunt.Finding
+	for i, reuse := range []bool{false, true} {
+		set := hunt.NewSet()
+		for _, v := range []string{"https://m365-secure-verify.example/owa/auth.php", "203.0.113.45"} {
+			if err := set.Add(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h := hunt.New(hunt.Config{}, set, gen.Geo(), nil)
+		if _, err := ingest.Read(context.Background(), []string{dir}, ingest.Config{Options: logs.Options{Year: 2025, KeepWeb: set.WebFilter(), SignInsNotKept: reuse}}, h.Observe); err != nil {
+			t.Fatal(err)
+		}
+		runs[i] = h.Findings()
+	}
+	if len(runs[0]) == 0 || !reflect.DeepEqual(runs[0], runs[1]) {
+		t.Errorf("%d findings without reuse, %d with, or different", len(runs[0]), len(runs[1]))
 	}
 }

@@ -203,7 +203,8 @@ func (h *Hunter) group(key string, mk func() *Finding, src logs.Source, t time.T
 	return f
 }
 
-// Observe feeds one event.
+// Observe feeds one event. It keeps no *logs.SignIn once it returns, only
+// copies of what it needs: its readers may set logs.Options.SignInsNotKept.
 func (h *Hunter) Observe(ev logs.Event) {
 	if t := ev.When(); !t.IsZero() {
 		if hr := t.Unix() / 3600; hr == h.lastHour {

@@ -18,9 +18,22 @@ type signInBlockOf struct {
 	s    [signInBlock]SignIn
 }
 
-// NewSignIn returns a zeroed *SignIn carved from a block. Safe for
-// concurrent use.
+// spareSignIn is a sign-in that its consumer did not keep
+// (Options.SignInsNotKept), zeroed: the next NewSignIn takes it, so a hunt
+// reuses one sign-in from line to line.
+var spareSignIn atomic.Pointer[SignIn]
+
+func recycleSignIn(s *SignIn) {
+	*s = SignIn{}
+	spareSignIn.Store(s)
+}
+
+// NewSignIn returns a zeroed *SignIn: the spare one, or one carved from a
+// block. Safe for concurrent use.
 func NewSignIn() *SignIn {
+	if s := spareSignIn.Swap(nil); s != nil {
+		return s
+	}
 	for {
 		b := signIns.Load()
 		if b != nil {

@@ -71,6 +71,9 @@ func NewMux(dialects []Dialect, opts Options, st *Stats, emit func(Event)) *Mux 
 	m.emit = func(ev Event) {
 		st.Events++
 		emit(ev)
+		if s, ok := ev.(*SignIn); ok && opts.SignInsNotKept {
+			recycleSignIn(s)
+		}
 	}
 	return m
 }

@@ -6,10 +6,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/logs"
+	"vigie.dev/vigie/internal/logs/logstest"
 )
 
 // TestMixedDirectory: a directory with several formats, a gzipped file, a
@@ -77,4 +79,43 @@ func gzipBytes(b []byte) []byte {
 	zw.Write(b)
 	zw.Close()
 	return gz.Bytes()
+}
+
+// TestSignInsNotKept: with SignInsNotKept, a consumer that copies each
+// sign-in sees the same values as without, nothing left over from the
+// sign-in before (the reused one is zeroed), on real Dovecot and Entra
+// lines, an Entra record with risk and coordinates and a Postfix SASL failure.
+func TestSignInsNotKept(t *testing.T) {
+	var in strings.Builder
+	for _, f := range []string{logstest.SharedLogs + "/elastic-excerpts/entra_signinlogs.excerpt.ndjson", logstest.SharedLogs + "/fail2ban/dovecot", logstest.SharedLogs + "/fail2ban/postfix"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(b)
+		in.WriteByte('\n')
+	}
+	in.WriteString(`{"createdDateTime":"2025-03-20T22:42:00Z","userPrincipalName":"a@b.example","ipAddress":"192.0.2.1","riskLevelDuringSignIn":"high","riskState":"atRisk","location":{"countryOrRegion":"DE","geoCoordinates":{"latitude":52.5,"longitude":13.4}},"status":{"errorCode":50126}}` + "\n")
+	in.WriteString("Jan 14 00:00:05 mail dovecot: imap-login: Login: user=<User0001@corp.example>, method=PLAIN, rip=198.51.100.7, lip=192.0.2.10, TLS\n")
+	var runs [2][]logs.SignIn
+	seen := map[*logs.SignIn]int{}
+	for i, reuse := range []bool{false, true} {
+		_, err := Read(context.Background(), []string{"-"}, Config{Stdin: strings.NewReader(in.String()), Options: logs.Options{Year: 2025, SignInsNotKept: reuse}}, func(ev logs.Event) {
+			if s, ok := ev.(*logs.SignIn); ok {
+				runs[i] = append(runs[i], *s)
+				if reuse {
+					seen[s]++
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(runs[0]) < 10 || !reflect.DeepEqual(runs[0], runs[1]) {
+		t.Fatalf("%d sign-ins without reuse, %d with, or different", len(runs[0]), len(runs[1]))
+	}
+	if len(seen) == len(runs[1]) {
+		t.Error("no sign-in was reused")
+	}
 }
