@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -118,5 +120,33 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if _, err := objstore.Open(ctx, down); !dberr.Unavailable(err) {
 		t.Errorf("nothing listening: %v, want an unavailable error", err)
+	}
+}
+
+// An on-premises store with its own certificate authority: trusted through
+// ca_file, refused without it.
+func TestTLS(t *testing.T) {
+	s := objstoretest.StartTLS(t)
+	s.Bucket(t, "held")
+	ctx := context.Background()
+	cfg := config(s, "held")
+	if _, err := objstore.Open(ctx, cfg); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("Open without the CA: %v, want a certificate error", err)
+	}
+	cfg.CAFile = s.CAFile
+	b, err := objstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Open with ca_file: %v", err)
+	}
+	if err := b.Put(ctx, "k", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Get(ctx, "k"); err != nil || string(got) != "x" {
+		t.Errorf("Get over TLS: %q %v", got, err)
+	}
+	cfg.CAFile = filepath.Join(t.TempDir(), "empty.pem")
+	os.WriteFile(cfg.CAFile, []byte("not a certificate"), 0o600)
+	if _, err := objstore.Open(ctx, cfg); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
+		t.Errorf("Open with a CA file holding nothing: %v", err)
 	}
 }

@@ -7,15 +7,21 @@ package objstoretest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"vigie.dev/vigie/internal/gateway/gatewaytest"
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/testenv"
 )
@@ -25,10 +31,11 @@ const Env = "VIGIE_TEST_S3_SERVER"
 
 // Server is a running S3 server.
 type Server struct {
-	Endpoint             string // http://127.0.0.1:port
+	Endpoint             string // http://127.0.0.1:port, https:// with StartTLS
 	Addr                 string
 	AccessKey, SecretKey string
-	bin, dir             string
+	CAFile               string // StartTLS: the server's self-signed certificate (PEM)
+	bin, dir, keyFile    string
 	cmd                  *exec.Cmd
 	done                 chan struct{}
 }
@@ -36,6 +43,19 @@ type Server struct {
 // Start starts a server over an empty directory; it is stopped when the
 // test ends.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartTLS starts a server that answers https with a self-signed
+// certificate for 127.0.0.1 (an on-premises store with its own CA),
+// written to CAFile.
+func StartTLS(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withTLS bool) *Server {
 	t.Helper()
 	bin := os.Getenv(Env)
 	if bin == "" {
@@ -45,6 +65,10 @@ func Start(t testing.TB) *Server {
 	s := &Server{bin: bin, dir: t.TempDir(), AccessKey: "vigietestaccess", SecretKey: "vigie-test-secret-key-0123456789"}
 	s.Addr = fmt.Sprintf("127.0.0.1:%d", postfixtest.FreePort(t))
 	s.Endpoint = "http://" + s.Addr
+	if withTLS {
+		s.writeCert(t)
+		s.Endpoint = "https://" + s.Addr
+	}
 	s.Restart(t)
 	t.Cleanup(s.Stop)
 	return s
@@ -54,13 +78,36 @@ func Start(t testing.TB) *Server {
 // Stop (an outage of the object store).
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
-	s.cmd = exec.Command(s.bin, "--access", s.AccessKey, "--secret", s.SecretKey, "--port", s.Addr, "posix", s.dir)
+	args := []string{"--access", s.AccessKey, "--secret", s.SecretKey, "--port", s.Addr}
+	if s.CAFile != "" {
+		args = append(args, "--cert", s.CAFile, "--key", s.keyFile)
+	}
+	s.cmd = exec.Command(s.bin, append(args, "posix", s.dir)...)
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", s.bin, err)
 	}
 	s.done = make(chan struct{})
 	go func(c *exec.Cmd, done chan struct{}) { c.Wait(); close(done) }(s.cmd, s.done)
 	postfixtest.WaitListening(t, s.Addr)
+}
+
+// writeCert writes a self-signed certificate for 127.0.0.1 and its key
+// outside the served directory.
+func (s *Server) writeCert(t testing.TB) {
+	t.Helper()
+	c := gatewaytest.ServerTLS(t).Certificates[0]
+	kb, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s.CAFile, s.keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(s.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Stop kills the server and waits for it to exit.
@@ -77,7 +124,16 @@ func (s *Server) Stop() {
 // would look at the bucket.
 func (s *Server) Client(t testing.TB) *minio.Client {
 	t.Helper()
-	c, err := minio.New(s.Addr, &minio.Options{Creds: credentials.NewStaticV4(s.AccessKey, s.SecretKey, "")})
+	o := &minio.Options{Creds: credentials.NewStaticV4(s.AccessKey, s.SecretKey, "")}
+	if s.CAFile != "" {
+		pool := x509.NewCertPool()
+		b, err := os.ReadFile(s.CAFile)
+		if err != nil || !pool.AppendCertsFromPEM(b) {
+			t.Fatalf("the test server's certificate: %v", err)
+		}
+		o.Secure, o.Transport = true, &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	}
+	c, err := minio.New(s.Addr, o)
 	if err != nil {
 		t.Fatal(err)
 	}
