@@ -12,6 +12,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"vigie.dev/vigie/internal/dberr"
 	"vigie.dev/vigie/internal/objstore"
 	"vigie.dev/vigie/internal/objstore/objstoretest"
 	"vigie.dev/vigie/internal/quarantine"
@@ -24,7 +25,7 @@ const prefix = "vigie/held/"
 // objectNode opens a quarantine as one gateway node of several sharing
 // dsn and the bucket "held" of srv; on PostgreSQL it also reads the bytes
 // older entries keep in the database, as package app wires it.
-func objectNode(t *testing.T, dsn string, srv *objstoretest.Server, orphanAge time.Duration) (*quarantine.Store, *store.DB, string) {
+func objectNode(t testing.TB, dsn string, srv *objstoretest.Server, orphanAge time.Duration) (*quarantine.Store, *store.DB, string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, nil)
@@ -189,6 +190,14 @@ func TestObjectOrphans(t *testing.T) {
 	}
 	if got, _, err := eager.Raw(ctx, held.ID); err != nil || string(got) != string(raw) {
 		t.Errorf("the held message after the sweep: %v", err)
+	}
+	// An object lost by the store is said as such, not as a message
+	// that does not exist.
+	if err := c.RemoveObject(ctx, "held", prefix+held.ID+".eml.gz", minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := eager.Raw(ctx, held.ID); err == nil || errors.Is(err, dberr.ErrNotFound) || !strings.Contains(err.Error(), "missing from the bucket") {
+		t.Errorf("the held message with its object lost: %v", err)
 	}
 }
 

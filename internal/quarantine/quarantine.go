@@ -323,7 +323,14 @@ func (s *Store) stored(ctx context.Context, e Entry) ([]byte, error) {
 		if s.objects == nil {
 			return nil, errors.New("its bytes are kept in the object store and this node's configuration names none (serve.quarantine.object_store)")
 		}
-		return s.objects.Get(ctx, key)
+		b, err := s.objects.Get(ctx, key)
+		if errors.Is(err, dberr.ErrNotFound) {
+			// The entry is there, its bytes are not: not a missing message
+			// (404) but a store that lost one, or a bucket or endpoint
+			// changed under the configuration.
+			return nil, fmt.Errorf("its object %s is missing from the bucket (was the bucket, the endpoint or its content changed?)", key)
+		}
+		return b, err
 	}
 	if e.Path == "" {
 		if s.bodies == nil {

@@ -38,7 +38,7 @@ func node(t *testing.T, dsn string, bodies func(*store.DB) quarantine.Bodies) (*
 	return q, dir
 }
 
-func fixture(t *testing.T) ([]byte, quarantine.Meta, *scan.Verdict) {
+func fixture(t testing.TB) ([]byte, quarantine.Meta, *scan.Verdict) {
 	raw, err := os.ReadFile("../engine/testdata/chorus-pro-phish.eml")
 	if err != nil {
 		t.Fatal(err)
