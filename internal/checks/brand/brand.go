@@ -248,7 +248,12 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// when it comes from outside: a colleague writing from inside the
 	// organisation about an ANTAI notice or an URSSAF deadline presents
 	// nothing (what the message itself does is judged by the other checks).
-	if mentioned >= 0 && c.brands[mentioned].Institution && noAuth && len(named) == 0 && !in.Env.Authenticated {
+	// Nor does it when no authentication result was read (a relay whose
+	// Authentication-Results are not trusted, AUTH_RESULTS_UNKNOWN): a
+	// relative's mail that names the Assurance maladie is then not shown
+	// to lack SPF and DMARC, only not shown to have them. A display name
+	// that claims the institution still counts (above).
+	if mentioned >= 0 && c.brands[mentioned].Institution && noAuth && in.Auth.Known() && len(named) == 0 && !in.Env.Authenticated {
 		out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[mentioned].Name)
 	}
 
