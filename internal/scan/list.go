@@ -92,9 +92,12 @@ func (in *Input) ListAuthenticated() bool {
 // §4.1.3) mints the address and display name itself — Mailman's and
 // Sympa's "Author via list", LISTSERV's hex-token-dmarc-request address,
 // groups.io's author=domain — so their shape says nothing about a
-// throw-away sender.
+// throw-away sender. Where no authentication result was read at all (a
+// relay whose Authentication-Results are not trusted), the list is not
+// shown to be unauthenticated either, and its rewriting is taken for what
+// its headers say; a list whose domain failed SPF and DKIM is not.
 func (in *Input) ListRewroteFrom() bool {
-	return in.FromOrg != "" && in.FromOrg == in.List && in.ListAuthenticated()
+	return in.FromOrg != "" && in.FromOrg == in.List && (in.ListAuthenticated() || !in.Auth.Known())
 }
 
 // Body returns the message's text as the reader sees it: the plain part
