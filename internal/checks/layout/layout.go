@@ -91,7 +91,17 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		recipients = append(recipients, message.Address{Addr: strings.Trim(r, "<> ")})
 	}
 	envelopeKnown := len(recipients) > 0
-	recipients = append(recipients, m.To...)
+	for _, to := range m.To {
+		// A list's own address in To is where the list posts, not a
+		// reader's address: a digest names it in its subject ("Digest for
+		// group@googlegroups.com", "Hygiene-hosp Digest, Vol 58"). It is
+		// the list's when List-Id names it (RFC 2919 §2: the list's address
+		// with "." for "@", as Mailman, Sympa, Google Groups and groups.io
+		// build it). The envelope's recipients are judged all the same.
+		if !listPostingAddress(m.Header.Get("List-Id"), to.Addr) {
+			recipients = append(recipients, to)
+		}
+	}
 	for _, to := range recipients {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
@@ -173,6 +183,17 @@ func invitation(in *scan.Input) bool {
 		}
 	}
 	return false
+}
+
+// listPostingAddress reports whether addr is the posting address of the
+// list whose List-Id field is listID: "Name <local.domain>" for
+// local@domain.
+func listPostingAddress(listID, addr string) bool {
+	if i := strings.LastIndexByte(listID, '<'); i >= 0 {
+		listID = strings.TrimSuffix(strings.TrimSpace(listID[i+1:]), ">")
+	}
+	listID = strings.TrimSpace(listID)
+	return listID != "" && addr != "" && strings.EqualFold(listID, strings.Replace(addr, "@", ".", 1))
 }
 
 // oneClickMailing reports a bulk mailing that meets RFC 8058: an HTTPS
