@@ -47,14 +47,19 @@ func TestGolden(t *testing.T) {
 // on a sender's lack of it (a public body or brand mentioned, an account
 // notice counted only from a sender posing as someone, a message sent to
 // its own sender) stay silent for it, and judge the same message when it
-// is simply unauthenticated.
+// is simply unauthenticated (the gateway read its results: neither SPF
+// nor DMARC).
 func TestRebuiltOriginalHasNoAuthenticationToJudge(t *testing.T) {
-	raw := []byte("From: Service <notices@service-exemple.fr>\r\nTo: notices@service-exemple.fr\r\nSubject: Activité inhabituelle\r\n" +
+	raw := []byte("Authentication-Results: " + checktest.MX + "; spf=none smtp.mailfrom=service-exemple.fr; dkim=none; dmarc=none header.from=service-exemple.fr\r\n" +
+		"Received: from mail.service-exemple.fr (mail.service-exemple.fr [198.51.100.40])\r\n\tby " + checktest.MX + " (Postfix) with ESMTP id 4Xf1; Tue, 12 Mar 2024 10:00:02 +0100 (CET)\r\n" +
+		"From: Service <notices@service-exemple.fr>\r\nTo: notices@service-exemple.fr\r\nSubject: Activité inhabituelle\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nNous avons détecté une activité inhabituelle sur votre compte ; " +
 		"nous vous demanderons de vérifier votre identité. Munissez-vous de votre carte Vitale.\r\n")
 	s := innerScanner(t)
 	silent := []string{"BRAND_MENTION_UNOFFICIAL", "INSTITUTION_UNAUTHENTICATED", "LURE_ACCOUNT_SUSPENSION", "LURE_VERIFY_IDENTITY", "FROM_EQUALS_TO"}
-	plain := s.Scan(t.Context(), raw, scan.Envelope{})
+	read := innerScanner(t)
+	read.Auth = checktest.Auth
+	plain := read.Scan(t.Context(), raw, scan.Envelope{})
 	rebuilt := s.Scan(t.Context(), raw, scan.Envelope{Rebuilt: true})
 	for _, name := range silent {
 		if !plain.Has(name) {
