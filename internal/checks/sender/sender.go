@@ -272,10 +272,15 @@ func longestDigitRun(s string) int {
 	return best
 }
 
-// isReplySubject reports a reply or forward prefix (Re:, Fw:, Fwd:, TR:, AW:, WG:, RV:, ENC:, Réf:).
+// isReplySubject reports a reply prefix (Re:, AW:, SV:, VS:, RES:). A
+// forward's (Fw:, Fwd:, TR:, WG:, RV:, ENC:) is not one: a forward starts
+// a new message, and In-Reply-To and References are a reply's (RFC 5322
+// §3.6.4); Thunderbird, Gmail and Apple Mail thread forwards with them,
+// mutt (forward_references off by default) and other clients do not.
+// What a forward carries is judged by the forward family.
 func isReplySubject(s string) bool {
 	s = strings.ToLower(strings.TrimSpace(s))
-	for _, p := range []string{"re:", "re :", "fw:", "fwd:", "tr:", "tr :", "aw:", "wg:", "rv:", "enc:", "res:", "sv:", "vs:"} {
+	for _, p := range []string{"re:", "re :", "aw:", "res:", "sv:", "vs:"} {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
