@@ -83,9 +83,11 @@ var disclaimerMarkers = map[disclaimerKind][]string{
 	// Received in error, or not the addressee: tell the sender, delete it.
 	kindError: {
 		"recu ce message par erreur", "recu ce courriel par erreur", "recu par erreur",
+		"recevez ce message par erreur", "recevez ce courriel par erreur", "recevez ce mail par erreur",
 		"n etes pas le destinataire", "n etes pas destinataire",
 		"received this email in error", "received this e mail in", "received this message in error",
 		"received this in error", "not the intended recipient",
+		"receive this email in error", "receive this message in error",
 		"irrtumlich erhalten", "nicht der richtige adressat",
 		"recibido este mensaje por error", "recibido por error", "no es el destinatario",
 		"recebeu esta mensagem por engano", "recebido por engano", "nao e o destinatario",

@@ -170,6 +170,8 @@ func TestDisclaimerSparesItsThemesOnly(t *testing.T) {
 		want       []string // the themes found
 	}{
 		{"received in error spares urgency", intro + "Si vous avez reçu ce message par erreur, avertissez immédiatement l'expéditeur.", nil},
+		{"received in error, present tense", intro + "Si vous recevez ce message par erreur, merci de le détruire et d'en avertir immédiatement l'expéditeur.", nil},
+		{"received in error, present tense, English", intro + "If you receive this email in error, please notify the sender immediately.", nil},
 		{"confidential alone does not spare urgency", intro + "Ce message est confidentiel et à traiter immédiatement.", []string{"LURE_URGENCY"}},
 		{"the reminder spares credentials", intro + "We will never ask you to click the link in an e-mail to access your account.", nil},
 		{"the reminder does not spare urgency", intro + "Nous ne vous demanderons jamais vos codes, répondez immédiatement.", []string{"LURE_URGENCY"}},
