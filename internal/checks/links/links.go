@@ -83,11 +83,25 @@ func (c *Check) category(name string) *hostSet {
 
 type hostSet struct {
 	domains map[string]bool     // matches the domain and its subdomains
+	exact   map[string]bool     // matches the host itself and its www.
 	paths   map[string][]string // host -> path prefixes
 }
 
-// matchHost reports host or a parent domain listed as a whole domain.
+// exactHosts are the categories whose entries match the listed host only
+// (and its www.), not its subdomains. A shortener redirects at its own
+// host; a subdomain of its domain is another service of its owner: the
+// links Google Maps and Google Photos share (maps.app.goo.gl,
+// photos.app.goo.gl), which Google keeps working after retiring the goo.gl
+// shortener and which lead to its own apps only, a shortener's preview or
+// account pages.
+var exactHosts = map[string]bool{"shortener": true}
+
+// matchHost reports host or a parent domain listed as a whole domain, or
+// host listed as a host.
 func (s *hostSet) matchHost(host string) bool {
+	if s.exact[host] || s.exact[strings.TrimPrefix(host, "www.")] {
+		return true
+	}
 	for h := host; h != ""; {
 		if s.domains[h] {
 			return true
@@ -176,12 +190,14 @@ func New(o Options) (*Check, error) {
 		if _, ok := categorySignal[cat]; !ok {
 			return nil, fmt.Errorf("hosting catalogue: unknown category %q", cat)
 		}
-		s := &hostSet{domains: map[string]bool{}, paths: map[string][]string{}}
+		s := &hostSet{domains: map[string]bool{}, exact: map[string]bool{}, paths: map[string][]string{}}
 		for _, e := range entries {
 			e = strings.ToLower(e)
 			if h, p, ok := strings.Cut(e, "/"); ok {
 				s.paths[h] = append(s.paths[h], "/"+p)
 				c.pathHosts[h] = true
+			} else if exactHosts[cat] {
+				s.exact[e] = true
 			} else {
 				s.domains[e] = true
 			}
