@@ -32,21 +32,7 @@ func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event
 		return false, nil
 	}
 	var f [8][]byte
-	n := 0
-	for i := 0; i < len(line) && n < len(f); {
-		for i < len(line) && line[i] == ' ' {
-			i++
-		}
-		j := i
-		for j < len(line) && line[j] != ' ' {
-			j++
-		}
-		if j > i {
-			f[n] = line[i:j]
-			n++
-		}
-		i = j
-	}
+	n := splitBlanks(line, &f)
 	if n < 7 {
 		return true, errLine
 	}
@@ -82,6 +68,28 @@ func (p lineParser) ParseLine(src logs.Source, line []byte, emit func(logs.Event
 	}
 	emit(ev)
 	return true, nil
+}
+
+// splitBlanks puts the first len(f) fields of line, separated by runs of
+// blanks, in f and returns how many. A field ends at the next blank, found
+// a word at a time: URLs are long.
+func splitBlanks(line []byte, f *[8][]byte) int {
+	n := 0
+	for i := 0; i < len(line) && n < len(f); {
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		j := len(line)
+		if k := bytes.IndexByte(line[i:], ' '); k >= 0 {
+			j = i + k
+		}
+		if j > i {
+			f[n] = line[i:j]
+			n++
+		}
+		i = j
+	}
+	return n
 }
 
 // looksLikeSquid: 9 to 11 digits, a dot, 3 digits, a blank.

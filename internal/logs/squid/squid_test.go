@@ -35,3 +35,48 @@ func FuzzParse(f *testing.F) {
 	b, _ := os.ReadFile("testdata/fail2ban-squid.log")
 	logstest.Fuzz(f, Parser, string(b), "1e300 1 a b/c 1 GET x", "99999999999.999 1 1.2.3.4 TCP/200 1 GET http://[::1]:80/")
 }
+
+// splitByByte is the byte-at-a-time field split splitBlanks replaced: the
+// reference it must agree with.
+func splitByByte(line []byte, f *[8][]byte) int {
+	n := 0
+	for i := 0; i < len(line) && n < len(f); {
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(line) && line[j] != ' ' {
+			j++
+		}
+		if j > i {
+			f[n] = line[i:j]
+			n++
+		}
+		i = j
+	}
+	return n
+}
+
+// FuzzSplitBlanks holds splitBlanks to splitByByte.
+func FuzzSplitBlanks(f *testing.F) {
+	f.Add([]byte("1735689600.123    120 10.0.0.5 TCP_MISS/200 4512 GET http://a.example/x - HIER_DIRECT/93.184.216.34 text/html"))
+	f.Add([]byte("  a  b "))
+	f.Add([]byte("1 2 3 4 5 6 7 8 9 10"))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var got, want [8][]byte
+		n, m := splitBlanks(line, &got), splitByByte(line, &want)
+		if n != m || !sameFields(got[:n], want[:m]) {
+			t.Fatalf("%q: %d %q, want %d %q", line, n, got[:n], m, want[:m])
+		}
+	})
+}
+
+// sameFields: the same slices of the line (same bytes, same place).
+func sameFields(a, b [][]byte) bool {
+	for i := range a {
+		if string(a[i]) != string(b[i]) || &a[i][0] != &b[i][0] {
+			return false
+		}
+	}
+	return true
+}
