@@ -64,22 +64,30 @@ type signIn struct {
 }
 
 func (s *signIn) field(k, v []byte) bool {
+	if len(k) >= 32 || fieldLengths&(1<<len(k)) == 0 {
+		return true // no field read here is named so long
+	}
 	if s.set(string(k), v) { // names as Graph writes them: no copy
 		return true
 	}
 	var buf [32]byte
-	if len(k) > len(buf) {
-		return true
-	}
+	upper := false
 	for i, c := range k {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
+			upper = true
 		}
 		buf[i] = c
 	}
-	s.set(string(buf[:len(k)]), v) // names matched whatever their case, without allocating
+	if upper { // a lower-case name was in the switch already
+		s.set(string(buf[:len(k)]), v) // names matched whatever their case, without allocating
+	}
 	return true
 }
+
+// fieldLengths has bit n set when a field set reads is n bytes long: a name
+// added to set needs its length here (TestFieldLengths checks the names).
+const fieldLengths = 1<<4 | 1<<6 | 1<<8 | 1<<9 | 1<<10 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<17 | 1<<18 | 1<<19 | 1<<20 | 1<<21
 
 // set files the value of a field named k (camel-case or lower-case); false
 // for another name.

@@ -55,6 +55,25 @@ func FuzzParseRecordAsReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rec []byte) { sameAsReference(t, rec) })
 }
 
+// TestFieldLengths: every field the reference reads, in its Graph, lower-case
+// and capitalised spellings, is read through fieldLengths' filter.
+func TestFieldLengths(t *testing.T) {
+	v := []byte(`"x"`)
+	for _, name := range []string{"createdDateTime", "timeGenerated", "time", "userPrincipalName", "servicePrincipalName", "servicePrincipalId",
+		"appDisplayName", "ipAddress", "callerIpAddress", "clientAppUsed", "userAgent", "resultType", "status", "deviceDetail", "location",
+		"locationDetails", "mfaDetail", "authenticationDetails", "riskLevelDuringSignIn", "riskLevelAggregated", "riskState",
+		"riskEventTypes", "riskEventTypes_v2", "category", "type", "properties"} {
+		for _, k := range []string{name, strings.ToLower(name), strings.ToUpper(name[:1]) + name[1:]} {
+			var got, want signIn
+			got.field([]byte(k), v)
+			want.refField([]byte(k), v)
+			if reflect.DeepEqual(want, signIn{}) || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: read as %+v, want %+v", k, got, want)
+			}
+		}
+	}
+}
+
 func sameAsReference(t *testing.T, rec []byte) {
 	t.Helper()
 	for range 2 { // the second time, interned names come from their slots
