@@ -10,12 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"vigie.dev/vigie/internal/checks/brand"
 	"vigie.dev/vigie/internal/checks/checktest"
-	"vigie.dev/vigie/internal/checks/layout"
-	"vigie.dev/vigie/internal/checks/links"
-	"vigie.dev/vigie/internal/checks/lure"
-	"vigie.dev/vigie/internal/checks/sender"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -140,19 +135,7 @@ func TestAttachedMessageCountsWhatTheCarrierDidNot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bc, err := brand.New(brand.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lc, err := links.New(links.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lu, err := lure.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := checktest.Emitted(raw, &Check{Inner: innerScanner(t).Scan}, sender.New(nil), bc, lc, lu, layout.Check{})
+	got := checktest.Emitted(raw, &Check{Inner: innerScanner(t).Scan}, contentFamilies(t)...)
 	want := "ATTACHED_MESSAGE_PHISH\tDocuSign Electronic Signature <dse@docu-sign-envelope-exemple.com>: BRAND_DISPLAY_NAME\n"
 	if s := string(checktest.Format(got)); s != want {
 		t.Errorf("emitted\n%s\nwant\n%s", s, want)

@@ -17,19 +17,7 @@ import (
 // catalogue's expert weights.
 func innerScanner(t testing.TB) *scan.Scanner {
 	t.Helper()
-	bc, err := brand.New(brand.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lc, err := links.New(links.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lu, err := lure.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	families := []scan.Family{sender.New(nil), bc, lc, lu, layout.Check{}}
+	families := contentFamilies(t)
 	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...)}
 	for _, f := range families {
 		s.Checks = append(s.Checks, f.Checks()...)
@@ -69,4 +57,23 @@ func TestRebuiltOriginalHasNoAuthenticationToJudge(t *testing.T) {
 			t.Errorf("%s: raised for the rebuilt original", name)
 		}
 	}
+}
+
+// contentFamilies are the families a forward's original is judged by:
+// sender, brand, link, lure and layout, with their embedded data.
+func contentFamilies(t testing.TB) []scan.Family {
+	t.Helper()
+	bc, err := brand.New(brand.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc, err := links.New(links.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lu, err := lure.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []scan.Family{sender.New(nil), bc, lc, lu, layout.Check{}}
 }
