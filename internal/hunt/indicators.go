@@ -169,7 +169,7 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 	}
 	// In blocks, not one slice grown by copying.
 	var list [][]guessed
-	n := map[ioc.Kind]int{}
+	var n struct{ ip, host, domain, url int }
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
 	for sc.Scan() {
@@ -182,15 +182,24 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 			list = append(list, make([]guessed, 0, 4096))
 		}
 		list[len(list)-1] = append(list[len(list)-1], guessed{k, norm, err})
-		n[k]++
+		switch k {
+		case ioc.KindIP:
+			n.ip++
+		case ioc.KindHost:
+			n.host++
+		case ioc.KindDomain:
+			n.domain++
+		case ioc.KindURL:
+			n.url++
+		}
 	}
 	if s.Len() == 0 {
-		s.ips = make(map[netip.Addr]struct{}, n[ioc.KindIP])
-		s.hosts = make(map[string]struct{}, n[ioc.KindHost])
-		s.domains = make(map[string]struct{}, n[ioc.KindDomain])
-		s.urls = make(map[string]struct{}, n[ioc.KindURL])
-		s.urlHosts = make(map[string]struct{}, n[ioc.KindURL]/4)
-		s.suffixes = make(map[string]struct{}, (n[ioc.KindURL]+n[ioc.KindHost]+n[ioc.KindDomain])/2)
+		s.ips = make(map[netip.Addr]struct{}, n.ip)
+		s.hosts = make(map[string]struct{}, n.host)
+		s.domains = make(map[string]struct{}, n.domain)
+		s.urls = make(map[string]struct{}, n.url)
+		s.urlHosts = make(map[string]struct{}, n.url) // at most one host per URL
+		s.suffixes = make(map[string]struct{}, (n.url+n.host+n.domain)/2)
 	}
 	for _, b := range list {
 		for _, g := range b {
@@ -292,16 +301,22 @@ func normURL(raw string) (key, host string, ok bool) {
 	rest := raw[i+3:]
 	j := strings.IndexAny(rest, "/?#")
 	auth, path := rest, "/"
+	// inPlace: host + path is rest's beginning, so the key needs no copy
+	// (the usual case: a normalised URL with a path).
+	inPlace := j >= 0
 	if j >= 0 {
 		auth, path = rest[:j], rest[j:]
 		if path[0] != '/' {
 			path = "/" + path
+			inPlace = false
 		}
 	}
 	if k := strings.LastIndexByte(auth, '@'); k >= 0 {
 		auth = auth[k+1:]
+		inPlace = false
 	}
 	host = strings.ToLower(auth)
+	inPlace = inPlace && host == auth
 	if strings.HasSuffix(host, ":80") || strings.HasSuffix(host, ":443") {
 		host = host[:strings.LastIndexByte(host, ':')]
 	}
@@ -311,6 +326,9 @@ func normURL(raw string) (key, host string, ok bool) {
 	}
 	if host == "" {
 		return "", "", false
+	}
+	if inPlace && len(host) == len(auth) {
+		return rest[:len(host)+len(path)], host, true
 	}
 	return host + path, host, true
 }

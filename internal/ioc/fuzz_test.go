@@ -3,6 +3,7 @@ package ioc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
-		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr", "HXXPS://evil[.]example/x", "hXxp://a(.)b"} {
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr", "HXXPS://evil[.]example/x", "hXxp://a(.)b", "[[.].]example.com", "evil[.]example.com.  ", "box.example", "xn--bcher-kva.example", "hxxp:/(x)", "a{.}b{.}c.example"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -39,8 +40,17 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("hasPrefixFold(%q, %q)", s, p)
 			}
 		}
-		if digitsAndDots(s) != allDigits(strings.ReplaceAll(s, ".", "")) || defanged(s) != strings.ContainsAny(s, "[({xX") {
-			t.Fatalf("digitsAndDots or defanged(%q)", s)
+		if digitsAndDots(s) != allDigits(strings.ReplaceAll(s, ".", "")) || hasOpening(s) != strings.ContainsAny(s, "[({") ||
+			blankSlashColon(s) != strings.ContainsAny(s, " /:\t") {
+			t.Fatalf("digitsAndDots, hasOpening or blankSlashColon(%q)", s)
+		}
+		// Guess, which refangs once when there is nothing to refang,
+		// answers as it did when it always refanged twice.
+		if k, v, err := Guess(s); true {
+			rk, rv, rerr := guessReference(s)
+			if k != rk || v != rv || (err == nil) != (rerr == nil) || err != nil && err.Error() != rerr.Error() {
+				t.Fatalf("Guess(%q) = %s %q %v; the reference says %s %q %v", s, k, v, err, rk, rv, rerr)
+			}
 		}
 		if k, err := guessKind(s); true {
 			rk, rerr := guessKindReference(s)
@@ -181,6 +191,17 @@ func guessKindReference(v string) (Kind, error) {
 		return KindDomain, nil
 	}
 	return "", errors.New("cannot tell its kind; give one")
+}
+
+// guessReference is Guess before it skipped Parse's second refang.
+func guessReference(value string) (Kind, string, error) {
+	v := refang(strings.TrimSpace(value))
+	k, err := guessKind(v)
+	if err != nil {
+		return "", "", fmt.Errorf("ioc: %q: %w", clip(value), err)
+	}
+	out, err := Parse(k, v)
+	return k, out, err
 }
 
 // refangReference is refang before its shortcuts.

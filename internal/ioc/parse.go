@@ -31,7 +31,11 @@ var errEmpty = errors.New("empty value")
 // Defanged spellings common in reports ("hxxp://", "evil[.]example",
 // "user[@]example") are accepted.
 func Parse(k Kind, value string) (string, error) {
-	v := refang(strings.TrimSpace(value))
+	return parse(k, value, refang(strings.TrimSpace(value)))
+}
+
+// parse is Parse of value once trimmed and refanged into v.
+func parse(k Kind, value, v string) (string, error) {
 	if v == "" {
 		return "", fmt.Errorf("ioc: %s: %w", k, errEmpty)
 	}
@@ -68,12 +72,20 @@ func Parse(k Kind, value string) (string, error) {
 // value. A bare name is taken as a domain (it and its subdomains), which is
 // what blocklists of names mean; use Parse(KindHost, …) for one host.
 func Guess(value string) (Kind, string, error) {
-	v := refang(strings.TrimSpace(value))
+	t := strings.TrimSpace(value)
+	v := refang(t)
 	k, err := guessKind(v)
 	if err != nil {
 		return "", "", fmt.Errorf("ioc: %q: %w", clip(value), err)
 	}
-	out, err := Parse(k, v)
+	if v != t {
+		// Defanged: Parse refangs it once more, as it always did
+		// ("[[.].]" gives "[.]", then ".").
+		out, err := Parse(k, v)
+		return k, out, err
+	}
+	// Nothing to refang: Parse(k, v) would trim and refang v to itself.
+	out, err := parse(k, v, v)
 	return k, out, err
 }
 
@@ -98,7 +110,7 @@ func guessKind(v string) (Kind, error) {
 			return KindIP, nil
 		}
 	}
-	nameLike := strings.ContainsRune(v, '.') && !strings.ContainsAny(v, " /:\t")
+	nameLike := strings.ContainsRune(v, '.') && !blankSlashColon(v)
 	if nameLike && !digitsAndDots(v) {
 		return KindDomain, nil // whether or not it is a public suffix itself
 	}
@@ -111,12 +123,43 @@ func guessKind(v string) (Kind, error) {
 	return "", errors.New("cannot tell its kind; give one")
 }
 
-// defanged is strings.ContainsAny(v, "[({xX") without building the set at
-// each call.
-func defanged(v string) bool {
+// blankSlashColon is strings.ContainsAny(v, " /:\t") without building the
+// set at each call.
+func blankSlashColon(v string) bool {
 	for i := 0; i < len(v); i++ {
 		switch v[i] {
-		case '[', '(', '{', 'x', 'X':
+		case ' ', '/', ':', '\t':
+			return true
+		}
+	}
+	return false
+}
+
+// defanged is false for a value refang leaves as it is: one that neither
+// starts with "hxxp" nor holds '[', '(' or '{'. (It was
+// strings.ContainsAny(v, "[({xX"), true for any URL with an x.)
+func defanged(v string) bool {
+	return hasPrefixFold(v, "hxxp") || hasOpening(v)
+}
+
+// hasOpening is strings.ContainsAny(v, "[({"), eight bytes at a time: a
+// byte b of the word w is '[' or '{' when b|0x20 is '{', and '(' when b is;
+// a zero byte of w|0x20…^'{'… or w^'('… is found by the usual borrow test.
+func hasOpening(v string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		w := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+		a := w | 0x20*lo ^ '{'*lo
+		b := w ^ '('*lo
+		if (a-lo)&^a&hi|(b-lo)&^b&hi != 0 {
+			return true
+		}
+	}
+	for ; i < len(v); i++ {
+		switch v[i] {
+		case '[', '(', '{':
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -176,6 +177,25 @@ func TestIsPublicSuffix(t *testing.T) {
 		}
 		if got := isPublicSuffix(tt.name, true); got != tt.icann {
 			t.Errorf("isPublicSuffix(%q, true) = %v, want %v", tt.name, got, tt.icann)
+		}
+	}
+}
+
+// TestHasOpening puts every byte at every place of words and tails, among
+// neighbours of each kind, and holds the word-at-a-time test to
+// strings.ContainsAny.
+func TestHasOpening(t *testing.T) {
+	for _, fill := range []byte{'a', 'z', 0, 0xff, 'Z', '{' ^ 0x20 ^ 0x01} {
+		for n := 0; n <= 19; n++ {
+			for at := 0; at < n; at++ {
+				for c := 0; c < 256; c++ {
+					b := bytes.Repeat([]byte{fill}, n)
+					b[at] = byte(c)
+					if got, want := hasOpening(string(b)), strings.ContainsAny(string(b), "[({"); got != want {
+						t.Fatalf("hasOpening(%q) = %v, want %v", b, got, want)
+					}
+				}
+			}
 		}
 	}
 }
