@@ -30,6 +30,34 @@ Objet : Votre mot de passe expire aujourd'hui</p>
 	}
 }
 
+// A phisher on a free mailbox can type a forward's header block naming any
+// sender ("De : Doctolib <no-reply@doctolib.fr>") under "TR:": the outer
+// message's lure checks then read only the words above the block, and
+// the original must be judged on its own — its links lead away from the
+// sender it names, so its account notice counts — and hold the forward.
+// A relative's forward of the genuine notice, whose link is Doctolib's
+// own, is accepted.
+func TestFakeForwardIsJudgedByItsOriginal(t *testing.T) {
+	s := campaignScanner(t)
+	for f, held := range map[string]bool{
+		"18-fake-forward-of-a-credential-phish-from-a-free-mailbox.eml": true,
+		"19-relative-forward-of-a-genuine-doctolib-notice.eml":          false,
+	} {
+		raw, err := os.ReadFile("../checks/forward/testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.Scan(t.Context(), raw, scan.Envelope{})
+		t.Logf("%s: %s (%.2f) %v", f, v.Action, v.Score, names(v))
+		if got := v.Has("FORWARDED_PHISH") && v.Action.Rank() >= scan.Quarantine.Rank(); got != held {
+			t.Errorf("%s: %s (%.2f) %v, want held %v", f, v.Action, v.Score, names(v), held)
+		}
+		if !held && v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.2f) %v", f, v.Action, v.Score, names(v))
+		}
+	}
+}
+
 // A phishing message sent inside an attached .eml, and one a partner
 // forwards as attachment, are judged as messages of their own: the
 // carrier is at least tagged, whatever its sender's authentication.

@@ -109,6 +109,24 @@ func (in *Input) Body() string {
 	return in.Msg.HTMLText
 }
 
+// OwnBody returns what the sender wrote as the reader sees it: Body, or
+// for a forward (Forward) only the forwarder's words above the
+// original's header block — the original's are the original's sender's,
+// judged in its own scan (internal/checks/forward).
+func (in *Input) OwnBody() string {
+	if in.Forward != nil {
+		return in.Forward.Own
+	}
+	return in.Body()
+}
+
+// CarriedSubject reports a forward whose subject is the original's, a
+// forward's prefix aside (fwdblock.Found.CarriesSubject): its words are
+// the original's sender's, not the forwarder's.
+func (in *Input) CarriedSubject() bool {
+	return in.Forward != nil && in.Forward.CarriesSubject(in.Subject())
+}
+
 // Subject returns the subject without the tag a list puts in front of it
 // ("Re: [forteana] …" gives "Re: …"): the tag is the list's name, not
 // something the author wrote.

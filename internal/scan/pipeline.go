@@ -10,6 +10,7 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/fuzzy"
+	"vigie.dev/vigie/internal/fwdblock"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/urlx"
 )
@@ -50,8 +51,16 @@ type Input struct {
 	MailFromDomain string // envelope sender domain (Return-Path when offline)
 	List           string // registrable domain of the mailing list that delivered it, "" if none
 	Links          []Link
-	FuzzyBody      fuzzy.Signature
-	FuzzyLayout    fuzzy.Signature
+	// Forward is the original the message forwards in its body, nil when
+	// it is no forward (internal/fwdblock): its header block, its body,
+	// and the forwarder's own words above it. The forward family judges
+	// the original; the content families read the forwarder's words
+	// (OwnBody), and its subject only when it is not the original's
+	// (CarriedSubject), so that the original's words are not counted
+	// twice, once as the forwarder's.
+	Forward     *fwdblock.Found
+	FuzzyBody   fuzzy.Signature
+	FuzzyLayout fuzzy.Signature
 }
 
 // Emitter collects the signals of one scan.
@@ -187,6 +196,9 @@ func prepare(in *Input) {
 	in.MailFromDomain = message.Address{Addr: strings.Trim(strings.TrimSpace(in.Env.MailFrom), "<>")}.Domain()
 	in.List = listDomain(m.Header)
 	in.Links = LinksOf(m)
+	if f, ok := fwdblock.Recognise(in.Subject(), m); ok {
+		in.Forward = &f
+	}
 	text := m.HTMLText
 	if len(m.Text) > len(text) {
 		text = m.Text

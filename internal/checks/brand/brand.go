@@ -18,7 +18,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigie.dev/vigie/internal/auth"
-	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -232,7 +231,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if mentioned >= 0 && len(named) == 0 && in.NotAuthenticated() {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
-	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(m) {
+	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) {
 		// Authenticated, but for another domain than the brand's that the
 		// subject puts forward (Your Norton Order Confirmation).
 		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")
@@ -493,14 +492,20 @@ func mixedScript(s string) bool {
 	return false
 }
 
-// carriedSubject reports a subject that is the one of a message carried as
-// attachment, a forward prefix aside ("TR: Microsoft account unusual
-// sign-in activity" over the notice forwarded as attachment): the brand it
-// names is the attached message's claim, judged in its own scan
-// (ATTACHED_MESSAGE_PHISH, internal/checks/forward), not the forwarder's.
-func carriedSubject(m *message.Message) bool {
-	subject := strings.TrimSpace(m.Subject)
-	for _, e := range m.Enclosed {
+// carriedSubject reports a subject that is the one of a message the
+// message carries, a forward prefix aside: a message attached whole
+// ("TR: Microsoft account unusual sign-in activity" over the notice
+// forwarded as attachment), or the original a forward writes out in its
+// body under its header block (scan.Input.CarriedSubject). The brand it
+// names is the carried message's claim, judged in its own scan with its
+// own sender (ATTACHED_MESSAGE_PHISH, FORWARDED_PHISH:
+// internal/checks/forward), not the forwarder's.
+func carriedSubject(in *scan.Input) bool {
+	if in.CarriedSubject() {
+		return true
+	}
+	subject := strings.TrimSpace(in.Msg.Subject)
+	for _, e := range in.Msg.Enclosed {
 		es := strings.TrimSpace(e.Subject)
 		if es != "" && len(es) <= len(subject) && strings.EqualFold(subject[len(subject)-len(es):], es) {
 			return true

@@ -10,7 +10,8 @@
 // forward whose original would itself be tagged or held raises
 // FORWARDED_PHISH, and FORWARDED_PHISH_HELD as well when the original
 // would be held. A forward is recognised by its subject prefix, or by
-// the marker line a client writes above the block.
+// the marker line a client writes above the block (internal/fwdblock,
+// read once per message as scan.Input.Forward).
 //
 // A message carried whole — a message/rfc822 part, an attached .eml file —
 // is scanned the same way as an original of its own (attached.go), and
@@ -72,25 +73,13 @@ func (*Check) Name() string { return "forward" }
 
 // Check implements scan.Check.
 func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
-	if c.Inner == nil || in.Env.Authenticated {
+	f := in.Forward
+	if c.Inner == nil || in.Env.Authenticated || f == nil {
 		return
 	}
-	subject := in.Subject()
-	prefixed := forwardSubject(subject)
-	if !prefixed && replySubject(subject) {
-		return
-	}
-	if !prefixed && !hasMarker(in.Msg.Text) && !hasMarker(in.Msg.HTMLText) {
-		// Most mail: neither a forward's subject nor its marker line.
-		return
-	}
-	f, ok := find(in.Msg)
-	if !ok || !prefixed && !f.marked {
-		return
-	}
-	raw := original(in, f)
+	raw := original(in, *f)
 	v := c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
-	from, _ := parseSender(f.from)
+	from, _ := parseSender(f.From)
 	who := strings.TrimSpace(from.name + " <" + from.addr + ">")
 	if from.addr == "" {
 		who = from.name
@@ -98,27 +87,4 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if v != nil {
 		emitJudged(out, who, reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
 	}
-}
-
-// forwardSubject reports a forward's subject prefix in the languages of
-// the mail clients people use (Fw:, Fwd:, TR:, ENC:, WG:, RV:, I:, Doorst:).
-func forwardSubject(s string) bool {
-	return hasPrefix(s, "fw:", "fwd:", "fw :", "fwd :", "tr:", "tr :", "enc:", "wg:", "rv:", "i:", "doorst:", "vs:", "fs:")
-}
-
-// replySubject reports a reply's subject prefix (Re:, AW:, SV:, Antw:,
-// Rif:, Res:): a reply quotes the message it answers under the same
-// markers as a forward, and is not one.
-func replySubject(s string) bool {
-	return hasPrefix(s, "re:", "re :", "aw:", "sv:", "antw:", "rif:", "res:")
-}
-
-func hasPrefix(s string, prefixes ...string) bool {
-	s = strings.TrimSpace(s)
-	for _, p := range prefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return true
-		}
-	}
-	return false
 }

@@ -7,57 +7,10 @@ import (
 	"mime/quotedprintable"
 	"strings"
 
+	"vigie.dev/vigie/internal/fwdblock"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
-
-// found is a forward's block and the original's body cut from the forward.
-type found struct {
-	block
-	// body is the original's text after the block, of type kind
-	// ("text/html" or "text/plain"); "" when it could not be cut cleanly.
-	body, kind string
-	// marked says a forward marker line ("---------- Forwarded message
-	// ---------") stands right above the block.
-	marked bool
-}
-
-// find looks for the block in the forward's plain text, then in its HTML,
-// and cuts the original's body after it: from the HTML when it can (a
-// forward's plain part is the forwarding client's rendering of the HTML,
-// image links written out as text), else from the plain text.
-func find(m *message.Message) (found, bool) {
-	var f found
-	ok := false
-	if b, tok := findBlock(m.Text); tok {
-		f.block, f.marked, ok = b, markerBefore(m.Text, b.start), true
-		if b.end > 0 {
-			f.body, f.kind = m.Text[b.end:], "text/plain"
-		}
-	}
-	if m.HTML != "" {
-		text, at := htmlLines(m.HTML, window)
-		if b, hok := findBlock(text); hok {
-			if !ok {
-				f.block, ok = b, true
-			}
-			f.marked = f.marked || markerBefore(text, b.start)
-			if b.end > 0 {
-				// The line break after the block is the markup that
-				// follows it: the original starts there.
-				f.body, f.kind = m.HTML[at[b.end-1]:], "text/html"
-			}
-		}
-	}
-	if !ok && m.HTMLText != "" {
-		// The visible text the parser made of the HTML, for markup too
-		// odd for htmlLines: the block is read, the body is not cut.
-		if b, hok := findBlock(m.HTMLText); hok {
-			f.block, ok = b, true
-		}
-	}
-	return f, ok
-}
 
 // maxAttachBytes bounds the attachments a rebuilt original carries.
 const maxAttachBytes = 8 << 20
@@ -66,7 +19,7 @@ const maxAttachBytes = 8 << 20
 // recipients and subject, the forward's date, and the original's body
 // when it could be cut from the forward with the forward's attachments
 // (a forward carries the original's), else the forward's whole body.
-func original(in *scan.Input, f found) []byte {
+func original(in *scan.Input, f fwdblock.Found) []byte {
 	var h bytes.Buffer
 	field := func(name, v string) {
 		v = strings.Map(func(r rune) rune {
@@ -79,23 +32,23 @@ func original(in *scan.Input, f found) []byte {
 			h.WriteString(name + ": " + v + "\r\n")
 		}
 	}
-	from, sender := parseSender(f.from)
+	from, sender := parseSender(f.From)
 	field("From", from.String())
 	if sender != "" {
 		field("Sender", "<"+sender+">")
 	}
-	field("To", parseList(f.to, 50))
-	field("Cc", parseList(f.cc, 50))
-	if r := parseMailbox(f.replyTo); r.addr != "" {
+	field("To", parseList(f.To, 50))
+	field("Cc", parseList(f.Cc, 50))
+	if r := parseMailbox(f.ReplyTo); r.addr != "" {
 		field("Reply-To", r.String())
 	}
-	field("Subject", f.subject)
+	field("Subject", f.Subject)
 	m := in.Msg
 	field("Date", m.Header.Get("Date"))
 	if m.MessageID != "" {
 		field("Message-ID", "<"+m.MessageID+">")
 	}
-	if f.kind != "" {
+	if f.Kind != "" {
 		field("MIME-Version", "1.0")
 		writeBody(&h, f, m.Attachments)
 		return h.Bytes()
@@ -113,11 +66,11 @@ func original(in *scan.Input, f found) []byte {
 // writeBody writes the Content-Type and body of a rebuilt original: its
 // text, quoted-printable, and the attachments after it in a
 // multipart/mixed.
-func writeBody(h *bytes.Buffer, f found, attachments []message.Attachment) {
+func writeBody(h *bytes.Buffer, f fwdblock.Found, attachments []message.Attachment) {
 	text := func() {
-		h.WriteString("Content-Type: " + f.kind + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+		h.WriteString("Content-Type: " + f.Kind + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
 		w := quotedprintable.NewWriter(h)
-		w.Write([]byte(f.body))
+		w.Write([]byte(f.Body))
 		w.Close()
 		h.WriteString("\r\n")
 	}

@@ -211,11 +211,12 @@ func Sources(data []byte) (map[string]string, error) {
 }
 
 // Matches returns the numbers of the distinct catalogue entries a message
-// matches, as the check reads it (subject, sender name, body, its end,
-// image alt texts).
+// matches (subject, sender name, body, its end, image alt texts): all of
+// its text, a forwarded original's included, which the check reads in the
+// original's own scan.
 func (c *Check) Matches(in *scan.Input) []int {
 	var out []int
-	for p := range c.distinct(in, in.Body()) {
+	for p := range c.distinct(in, in.Body(), in.Msg.Subject) {
 		out = append(out, p.id)
 	}
 	sort.Ints(out)
@@ -230,7 +231,9 @@ func bodyOf(in *scan.Input) string {
 	return body
 }
 
-func (c *Check) distinct(in *scan.Input, body string) map[phrase]bool {
+// distinct returns the phrases found in body, subject, the sender's
+// display name and the image alt texts.
+func (c *Check) distinct(in *scan.Input, body, subject string) map[phrase]bool {
 	m := in.Msg
 	distinct := map[phrase]bool{}
 	collect := func(text string, limit int) {
@@ -240,7 +243,7 @@ func (c *Check) distinct(in *scan.Input, body string) map[phrase]bool {
 		})
 	}
 	c.collectBody(in, body, distinct)
-	collect(m.Subject, 60)
+	collect(subject, 60)
 	collect(m.FromAddr().Name, 20)
 	collect(strings.Join(m.ImageAlts, " . "), 200)
 	return distinct
@@ -300,11 +303,21 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]boo
 // Name implements scan.Check.
 func (*Check) Name() string { return "lure" }
 
-// Check implements scan.Check.
+// Check implements scan.Check. Of a forward it reads the forwarder's own
+// words and sender: the text above the original's header block, and the
+// subject unless it is the original's (scan.Input.OwnBody,
+// CarriedSubject). The original is judged in its own scan, with its own
+// sender (internal/checks/forward): read here too, its account notice
+// would count as the forwarder's — a relative on a free mailbox
+// forwarding a genuine Doctolib or Microsoft notice would be posing.
 func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	m := in.Msg
-	body := in.Body()
-	distinct := c.distinct(in, body)
+	body := in.OwnBody()
+	subject := m.Subject
+	if in.CarriedSubject() {
+		subject = ""
+	}
+	distinct := c.distinct(in, body, subject)
 	// Different phrases found per theme: a theme is found when it has one.
 	// A phrase found inside a longer one of its theme is that phrase.
 	perTheme := make([]int, len(c.themes))
@@ -382,10 +395,12 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // that their genuine security mail comes from their own domains only.
 //
 // A rebuilt original has no authentication to judge
-// (scan.Input.NotAuthenticated): only the signals say whether its sender
-// poses.
+// (scan.Input.NotAuthenticated): its sender is only text the forwarder's
+// message shows, which anyone can write. The signals say whether that
+// sender poses, and so does where the original sends its reader
+// (leadsElsewhere): the genuine notice links to its sender's own site.
 func posing(in *scan.Input, out *scan.Emitter) bool {
-	if in.NotAuthenticated() {
+	if in.NotAuthenticated() || in.Env.Rebuilt && leadsElsewhere(in, out) {
 		return true
 	}
 	for _, name := range posingSignals {
@@ -395,6 +410,34 @@ func posing(in *scan.Input, out *scan.Emitter) bool {
 	}
 	return false
 }
+
+// leadsElsewhere reports a message with a link away from the sender it
+// shows: to a registrable domain that is neither the sender's
+// organisation nor a top site (MISP's warning lists: a brand's other
+// sites, account.live.com for microsoft.com), or through a shortener, a
+// form service or an IP address, which hide whose site it is. Asked of a
+// rebuilt original only: a forward's text can name any sender
+// ("De : Doctolib <no-reply@doctolib.fr>" typed by a phisher on a free
+// mailbox under "TR:"), but the genuine notice it copies sends its reader
+// to that sender's own site — Microsoft, Google and the Assurance maladie
+// tell their users so — and the copy to the phisher's.
+func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
+	for _, name := range hidingLinks {
+		if out.Emitted(name) {
+			return true
+		}
+	}
+	for _, l := range in.Links {
+		if l.Domain != "" && l.Domain != in.FromOrg && !scan.TopSite(l.Domain) {
+			return true
+		}
+	}
+	return false
+}
+
+// hidingLinks are the link family's signals of a link that hides whose
+// site it leads to, a top site's though it may be.
+var hidingLinks = []string{"URL_SHORTENER", "URL_FORM_SERVICE", "URL_IP_LITERAL"}
 
 // posingFor is posing, and for the CEO-fraud opener also replies sent to
 // another domain (opener).

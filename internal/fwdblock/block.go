@@ -1,4 +1,4 @@
-package forward
+package fwdblock
 
 import (
 	"strings"
@@ -6,16 +6,17 @@ import (
 	"vigie.dev/vigie/internal/textmatch"
 )
 
-// block is the header block a mail client writes above a forwarded
-// original: the original's sender, recipients and subject as text.
-type block struct {
-	from, to, cc, replyTo, subject string
-	// start is the offset of the block's first field in the text it was
-	// found in. end is where the original's body begins: just after the
+// Block is the header block a mail client writes above a forwarded
+// original: the original's sender, recipients and subject as text, each
+// value as written (at most 200 bytes).
+type Block struct {
+	From, To, Cc, ReplyTo, Subject string
+	// Start is the offset of the block's first field in the text it was
+	// found in. End is where the original's body begins: just after the
 	// block's last field line; -1 when the block is not on lines of its
 	// own (the text of HTML flattened into one line, a window cut inside
 	// it) and the original cannot be cut from the forward.
-	start, end int
+	Start, End int
 }
 
 // Labels of the fields a forward's header block shows, as Outlook, Gmail,
@@ -47,9 +48,9 @@ const (
 
 var fieldLabels = [][]string{fromLabels, dateLabels, toLabels, ccLabels, subjectLabels, replyToLabels, otherLabels}
 
-// window is how much of a body is searched: a block further down is a
+// Window is how much of a body is searched: a block further down is a
 // quotation at the end of a thread, not the message being forwarded.
-const window = 3000
+const Window = 3000
 
 // maxBlockLines bounds the lines of one block (Outlook's seven fields and
 // Apple Mail's five, with room for a Cc and a Reply-To).
@@ -63,13 +64,13 @@ const maxCandidates = 32
 // findBlock finds the header block of a forwarded original near the top of
 // a body: a sender label, a date and a subject label within a few lines.
 // Only the first 3,000 bytes are read.
-func findBlock(text string) (block, bool) {
-	text = text[:min(len(text), window)]
+func findBlock(text string) (Block, bool) {
+	text = text[:min(len(text), Window)]
 	lower := lowerASCII(text)
 	for off, n := 0, 0; off < len(text) && n < maxCandidates; n++ {
 		i, ln := nextLabel(lower, off, fromLabels)
 		if i < 0 {
-			return block{}, false
+			return Block{}, false
 		}
 		if b, ok := lineBlock(text, lower, i); ok {
 			return b, true
@@ -79,17 +80,17 @@ func findBlock(text string) (block, bool) {
 		}
 		off = i + ln
 	}
-	return block{}, false
+	return Block{}, false
 }
 
 // lineBlock reads a block whose fields are lines of their own around the
 // sender's line at i: the usual shape, which lets the original's body be
 // cut after the last one. Thunderbird writes the subject and date above
 // the sender, the others below it.
-func lineBlock(text, lower string, i int) (block, bool) {
+func lineBlock(text, lower string, i int) (Block, bool) {
 	ls := lineStart(text, i)
 	if strings.TrimLeft(text[ls:i], " \t*>") != "" {
-		return block{}, false
+		return Block{}, false
 	}
 	start := ls
 	for n := 0; n < maxBlockLines && start > 0; n++ {
@@ -100,7 +101,7 @@ func lineBlock(text, lower string, i int) (block, bool) {
 		}
 		start = ps
 	}
-	b := block{start: start, end: -1}
+	b := Block{Start: start, End: -1}
 	var seen [fieldOther + 1]bool
 	froms := 0
 	for pos, n := start, 0; pos < len(text) && n < maxBlockLines; n++ {
@@ -121,27 +122,27 @@ func lineBlock(text, lower string, i int) (block, bool) {
 			seen[k] = true
 			switch k {
 			case fieldFrom:
-				b.from = v
+				b.From = v
 			case fieldTo:
-				b.to = v
+				b.To = v
 			case fieldCc:
-				b.cc = v
+				b.Cc = v
 			case fieldSubject:
-				b.subject = v
+				b.Subject = v
 			case fieldReplyTo:
-				b.replyTo = v
+				b.ReplyTo = v
 			}
 		}
 		if le == len(text) {
 			// The window ends inside the block's last line.
-			b.end = -1
+			b.End = -1
 			break
 		}
 		pos = le + 1
-		b.end = pos
+		b.End = pos
 	}
-	if b.from == "" || !seen[fieldSubject] || !seen[fieldDate] {
-		return block{}, false
+	if b.From == "" || !seen[fieldSubject] || !seen[fieldDate] {
+		return Block{}, false
 	}
 	return b, true
 }
@@ -161,7 +162,7 @@ func fieldLine(line, lower string) (kind int, v string, ok bool) {
 
 // flatBlock reads a block flattened into one line, as the visible text of
 // an HTML part may be: the sender's value runs to the next label.
-func flatBlock(text, lower string, i, n int) (block, bool) {
+func flatBlock(text, lower string, i, n int) (Block, bool) {
 	end := i + n + 900
 	if nl := strings.IndexByte(text[i:min(len(text), end)], '\n'); nl >= 0 {
 		end = i + nl
@@ -171,14 +172,14 @@ func flatBlock(text, lower string, i, n int) (block, bool) {
 	s, sn := nextLabel(lrest, 0, subjectLabels)
 	d, _ := nextLabel(lrest, 0, dateLabels)
 	if s < 0 || d < 0 {
-		return block{}, false
+		return Block{}, false
 	}
-	b := block{start: i, end: -1, from: value(rest, lrest), subject: value(rest[s+sn:], lrest[s+sn:])}
+	b := Block{Start: i, End: -1, From: value(rest, lrest), Subject: value(rest[s+sn:], lrest[s+sn:])}
 	if t, tn := nextLabel(lrest, 0, toLabels); t >= 0 {
-		b.to = value(rest[t+tn:], lrest[t+tn:])
+		b.To = value(rest[t+tn:], lrest[t+tn:])
 	}
-	if b.from == "" {
-		return block{}, false
+	if b.From == "" {
+		return Block{}, false
 	}
 	return b, true
 }
@@ -292,7 +293,7 @@ var markers = map[string]bool{
 // read, found with the vectorised Index functions: most mail is no
 // forward, and this runs on every message.
 func hasMarker(text string) bool {
-	text = text[:min(len(text), window)]
+	text = text[:min(len(text), Window)]
 	// The next "---" and ":" at or after off (len(text) when there is
 	// none), each searched again only once passed: bounded work.
 	dash, colon := -1, -1
