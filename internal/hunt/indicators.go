@@ -2,6 +2,7 @@ package hunt
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -170,29 +171,48 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 	// In blocks, not one slice grown by copying.
 	var list [][]guessed
 	var n struct{ ip, host, domain, url int }
+	// The lines are gathered in blocks of 64 KiB, each made one string
+	// that the values (and the tables' keys) are cut from, rather than one
+	// string a line.
+	block := make([]byte, 0, 64<<10)
+	var ends []int
+	guess := func() {
+		all := string(block)
+		start := 0
+		for _, end := range ends {
+			k, norm, err := ioc.Guess(all[start:end])
+			start = end
+			if len(list) == 0 || len(list[len(list)-1]) == cap(list[len(list)-1]) {
+				list = append(list, make([]guessed, 0, 4096))
+			}
+			list[len(list)-1] = append(list[len(list)-1], guessed{k, norm, err})
+			switch k {
+			case ioc.KindIP:
+				n.ip++
+			case ioc.KindHost:
+				n.host++
+			case ioc.KindDomain:
+				n.domain++
+			case ioc.KindURL:
+				n.url++
+			}
+		}
+		block, ends = block[:0], ends[:0]
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
 	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		k, norm, err := ioc.Guess(line)
-		if len(list) == 0 || len(list[len(list)-1]) == cap(list[len(list)-1]) {
-			list = append(list, make([]guessed, 0, 4096))
+		if len(block)+len(line) > cap(block) {
+			guess() // a line fits in an empty block: the scanner's are shorter
 		}
-		list[len(list)-1] = append(list[len(list)-1], guessed{k, norm, err})
-		switch k {
-		case ioc.KindIP:
-			n.ip++
-		case ioc.KindHost:
-			n.host++
-		case ioc.KindDomain:
-			n.domain++
-		case ioc.KindURL:
-			n.url++
-		}
+		block = append(block, line...)
+		ends = append(ends, len(block))
 	}
+	guess()
 	if s.Len() == 0 {
 		s.ips = make(map[netip.Addr]struct{}, n.ip)
 		s.hosts = make(map[string]struct{}, n.host)

@@ -3,9 +3,11 @@ package hunt
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -229,4 +231,57 @@ func FuzzNormURL(f *testing.F) {
 			t.Fatalf("normURL(%q) = %q %q %v; the reference says %q %q %v", s, k, h, ok, rk, rh, rok)
 		}
 	})
+}
+
+// TestReadListBlocks: values cut from the 64 KiB blocks of ReadList are the
+// set Add builds line by line, across block edges, with defanged values,
+// comments, blank lines and bad lines counted as Add refuses them.
+func TestReadListBlocks(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var list strings.Builder
+	want := NewSet()
+	wantBad := 0
+	for i := 0; i < 20_000; i++ {
+		var v string
+		switch r.IntN(8) {
+		case 0:
+			v = fmt.Sprintf("192.0.%d.%d", r.IntN(256), r.IntN(256))
+		case 1:
+			v = fmt.Sprintf("198.18.%d.0/24", r.IntN(256))
+		case 2:
+			v = fmt.Sprintf("hxxps://Evil%d[.]example/p/%d?q=%d", r.IntN(500), i, r.IntN(9))
+		case 3:
+			v = fmt.Sprintf("http://u@evil%d.example:80/%s", r.IntN(500), strings.Repeat("a", r.IntN(300)))
+		case 4:
+			v = fmt.Sprintf("  sub%d.Phish%d.example.  ", i, r.IntN(300))
+		case 5:
+			v = "# comment " + strings.Repeat("x", r.IntN(100))
+		case 6:
+			v = "nodot" // refused
+		default:
+			v = fmt.Sprintf("phish%d[.]example", i)
+		}
+		list.WriteString(v + "\r\n")
+		if v := strings.TrimSpace(v); v == "" || v[0] == '#' {
+			continue
+		}
+		if want.Add(v) != nil {
+			wantBad++
+		}
+	}
+	got := NewSet()
+	bad, _ := got.ReadList(strings.NewReader(list.String()))
+	if bad != wantBad {
+		t.Errorf("ReadList: %d bad lines, Add refused %d", bad, wantBad)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ReadList's set differs from Add's (%d and %d indicators)", got.Len(), want.Len())
+	}
+	// A line longer than the scanner takes stops the list with its error,
+	// after the lines before it.
+	long := "a.example\n" + strings.Repeat("b", 70<<10) + ".example\nc.example\n"
+	s := NewSet()
+	if _, err := s.ReadList(strings.NewReader(long)); err == nil || s.Len() != 1 {
+		t.Errorf("over-long line: err %v, %d indicators, want an error and 1", err, s.Len())
+	}
 }

@@ -11,12 +11,13 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"192.0.2.1", "2001:db8::/32", "*.evil.example", "hxxp://evil[.]example/a",
-		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr", "HXXPS://evil[.]example/x", "hXxp://a(.)b", "[[.].]example.com", "evil[.]example.com.  ", "box.example", "xn--bcher-kva.example", "hxxp:/(x)", "a{.}b{.}c.example"} {
+		"a@b.example", "sha256:" + strings.Repeat("a", 64), "3:abc:def", "bücher.example", "::ffff:1.2.3.4/120", "fe80::1%eth0", "co.uk", "[::1]", "SHA256:x", "\u212Auzzy:1:a:b", "1.2.3", "...", "co.uk", "1.ck", "com", "fr", "a b.fr", "HXXPS://evil[.]example/x", "hXxp://a(.)b", "[[.].]example.com", "evil[.]example.com.  ", "box.example", "xn--bcher-kva.example", "hxxp:/(x)", "a{.}b{.}c.example", "a..b", "a.b.", "a.b..", ".a", "a!b.c", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.fr", "a.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy!.fr", "ab!zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.fr", "_dmarc.Example.FR"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -43,6 +44,13 @@ func FuzzParse(f *testing.F) {
 		if digitsAndDots(s) != allDigits(strings.ReplaceAll(s, ".", "")) || hasOpening(s) != strings.ContainsAny(s, "[({") ||
 			blankSlashColon(s) != strings.ContainsAny(s, " /:\t") {
 			t.Fatalf("digitsAndDots, hasOpening or blankSlashColon(%q)", s)
+		}
+		// The one-pass label check answers as the label-by-label one did.
+		if v, err := normalizeDomain(s); true {
+			rv, rerr := normalizeDomainReference(s)
+			if v != rv || (err == nil) != (rerr == nil) || err != nil && err.Error() != rerr.Error() {
+				t.Fatalf("normalizeDomain(%q) = %q %v; the reference says %q %v", s, v, err, rv, rerr)
+			}
 		}
 		// Guess, which refangs once when there is nothing to refang,
 		// answers as it did when it always refanged twice.
@@ -191,6 +199,53 @@ func guessKindReference(v string) (Kind, error) {
 		return KindDomain, nil
 	}
 	return "", errors.New("cannot tell its kind; give one")
+}
+
+// normalizeDomainReference is normalizeDomain before it checked the labels
+// in one pass.
+func normalizeDomainReference(v string) (string, error) {
+	v = strings.TrimSuffix(v, ".")
+	if v == "" {
+		return "", errEmpty
+	}
+	if a := strings.Trim(v, "[]"); mayBeAddr(a) {
+		if _, err := netip.ParseAddr(a); err == nil {
+			return "", errors.New("an IP address, not a name (use kind ip)")
+		}
+	}
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		a, err := idna.Lookup.ToASCII(v)
+		if err != nil {
+			return "", fmt.Errorf("IDNA: %w", err)
+		}
+		v = a
+	}
+	v = strings.ToLower(v)
+	if len(v) > 253 {
+		return "", errors.New("name longer than 253 bytes")
+	}
+	if last := v[strings.LastIndexByte(v, '.')+1:]; allDigits(last) {
+		return "", errors.New("all-numeric top-level label: not a name (a mistyped IP address?)")
+	}
+	for label := range strings.SplitSeq(v, ".") {
+		if label == "" || len(label) > 63 {
+			return "", errors.New("empty or over-long label")
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return "", fmt.Errorf("character %q not allowed in a name", c)
+			}
+		}
+	}
+	return v, nil
 }
 
 // guessReference is Guess before it skipped Parse's second refang.

@@ -299,21 +299,39 @@ func normalizeDomain(v string) (string, error) {
 	if last := v[strings.LastIndexByte(v, '.')+1:]; allDigits(last) {
 		return "", errors.New("all-numeric top-level label: not a name (a mistyped IP address?)")
 	}
-	for label := range strings.SplitSeq(v, ".") {
-		if label == "" || len(label) > 63 {
-			return "", errors.New("empty or over-long label")
+	// Labels in one pass; the errors are those of a label-by-label check,
+	// the length of a label before its characters.
+	start := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		// RFC 1035 letters, digits and hyphen, plus the underscore real
+		// names carry (_dmarc, some CDN hosts).
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
+			continue
 		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			// RFC 1035 letters, digits and hyphen, plus the underscore real
-			// names carry (_dmarc, some CDN hosts).
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return "", fmt.Errorf("character %q not allowed in a name", c)
+		if c == '.' {
+			if i == start || i-start > 63 {
+				return "", errLabel
 			}
+			start = i + 1
+			continue
 		}
+		end := strings.IndexByte(v[i:], '.')
+		if end < 0 {
+			end = len(v) - i
+		}
+		if i+end-start > 63 {
+			return "", errLabel
+		}
+		return "", fmt.Errorf("character %q not allowed in a name", c)
+	}
+	if start == len(v) || len(v)-start > 63 {
+		return "", errLabel
 	}
 	return v, nil
 }
+
+var errLabel = errors.New("empty or over-long label")
 
 func normalizeEmail(v string) (string, error) {
 	v = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">"))
