@@ -18,14 +18,20 @@ func TestStoreOrder(t *testing.T) {
 		undated bool
 		span    int64 // seconds
 	}{{"memory", 1 << 20, false, 600}, {"spilled", 97, false, 600}, {"memory undated", 1 << 20, true, 600}, {"spilled undated", 97, true, 600},
-		{"ten years", 1 << 20, false, 10 * 365 * 86400}, {"one instant", 1 << 20, false, 1}} {
+		{"ten years", 1 << 20, false, 10 * 365 * 86400}, {"one instant", 1 << 20, false, 1},
+		{"nearly in order", 1 << 20, false, -1}, {"nearly in order, spilled", 97, false, -1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			spillAt = tc.spill
 			r := rand.New(rand.NewPCG(5, 6))
 			var st store
 			var kept []signIn
 			for i := 0; i < 5000; i++ {
-				s := signIn{t: 1735689600000 + r.Int64N(tc.span)*1000, who: uint32(i + 1), n: 1}
+				var s signIn
+				if tc.span < 0 { // in order but for one in ten, filed up to a minute late
+					s = signIn{t: 1735689600000 + int64(i)*1000 - int64(r.IntN(10)/9)*r.Int64N(60_000), who: uint32(i + 1), n: 1}
+				} else {
+					s = signIn{t: 1735689600000 + r.Int64N(tc.span)*1000, who: uint32(i + 1), n: 1}
+				}
 				if tc.undated && r.IntN(10) == 0 {
 					s.t = 0
 				}
@@ -45,5 +51,67 @@ func TestStoreOrder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPermute: the in-place cycle walk puts every record where a copy into
+// a second buffer did, for identity, reversal, one long cycle, swaps and
+// random permutations.
+func TestPermute(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range []struct {
+		name string
+		perm func(n int) []int
+	}{
+		{"identity", func(n int) []int {
+			p := make([]int, n)
+			for i := range p {
+				p[i] = i
+			}
+			return p
+		}},
+		{"reversed", func(n int) []int {
+			p := make([]int, n)
+			for i := range p {
+				p[i] = n - 1 - i
+			}
+			return p
+		}},
+		{"one cycle", func(n int) []int {
+			p := make([]int, n)
+			for i := range p {
+				p[i] = (i + 1) % n
+			}
+			return p
+		}},
+		{"swaps", func(n int) []int {
+			p := make([]int, n)
+			for i := range p {
+				p[i] = i
+			}
+			for i := 0; i+1 < n; i += 3 {
+				p[i], p[i+1] = p[i+1], p[i]
+			}
+			return p
+		}},
+		{"random", func(n int) []int { return r.Perm(n) }},
+	} {
+		for _, n := range []int{1, 2, 3, 63, 64, 65, 1000} {
+			p := tc.perm(n)
+			buf := make([]signIn, n)
+			for i := range buf {
+				buf[i] = signIn{who: uint32(i), seq: uint32(i), t: int64(i) * 7}
+			}
+			want := make([]signIn, n)
+			keys := make([]uint64, n)
+			for i, k := range p {
+				want[i] = buf[k]
+				keys[i] = uint64(r.Uint32())<<21 | uint64(k) // time bits above the rank are ignored
+			}
+			permute(buf, keys, 1<<21-1)
+			if !slices.Equal(buf, want) {
+				t.Fatalf("%s, %d records: permute differs from a copy", tc.name, n)
+			}
+		}
 	}
 }
