@@ -178,7 +178,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		locator = db
 	}
 	var ind hunt.Indicators
-	if set.Len() > 0 {
+	if !set.Empty() {
 		ind = set
 	}
 	start := time.Now()

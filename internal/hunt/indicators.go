@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/netip"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"vigie.dev/vigie/internal/ioc"
 )
@@ -48,6 +50,55 @@ type Set struct {
 	// addresses of a log are in no list, and one bit tells so for less
 	// than hashing a netip.Addr (which holds a pointer) for the map.
 	ipBits []uint64
+
+	// names holds the host, domain and URL indicators ReadList read, checked
+	// but not yet in their tables, which are built when first needed (a
+	// name or URL lookup, a sweep, Len): a hunt of sign-in logs looks up
+	// addresses only and never pays for a hundred thousand names.
+	names   [][]guessed
+	nNames  struct{ host, domain, url int }
+	pending atomic.Bool // names is not empty
+	mu      sync.Mutex  // held while the tables are built
+}
+
+// guessed is one line of an indicator list, classified.
+type guessed struct {
+	kind ioc.Kind
+	norm string
+	err  error
+}
+
+// ensure puts the names ReadList left pending in their tables.
+func (s *Set) ensure() {
+	if !s.pending.Load() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.pending.Load() {
+		return
+	}
+	if len(s.hosts)+len(s.domains)+len(s.urls) == 0 {
+		n := s.nNames
+		s.hosts = make(map[string]struct{}, n.host)
+		s.domains = make(map[string]struct{}, n.domain)
+		s.urls = make(map[string]struct{}, n.url)
+		s.urlHosts = make(map[string]struct{}, n.url) // at most one host per URL
+		s.suffixes = make(map[string]struct{}, (n.url+n.host+n.domain)/2)
+	}
+	for _, b := range s.names {
+		for _, g := range b {
+			s.add(g.kind, g.norm) // checked by ReadList: no error
+		}
+	}
+	s.names, s.nNames = nil, struct{ host, domain, url int }{}
+	s.pending.Store(false)
+}
+
+// Empty tells whether the set has no indicator, without building the
+// tables of names.
+func (s *Set) Empty() bool {
+	return !s.pending.Load() && s.Len() == 0
 }
 
 // ipSlot is the bit of ipBits for an address: a multiplicative hash of its
@@ -84,6 +135,7 @@ func (s *Set) hasIPs() bool { return len(s.ips) > 0 || len(s.bits) > 0 }
 
 // Len is the number of indicators.
 func (s *Set) Len() int {
+	s.ensure()
 	n := len(s.ips) + len(s.hosts) + len(s.domains) + len(s.urls)
 	for _, m := range s.cidrs {
 		n += len(m)
@@ -96,6 +148,7 @@ func (s *Set) Len() int {
 // name, which like a blocklist's means the domain and its subdomains.
 // Defanged forms (hxxp://, example[.]com) are accepted.
 func (s *Set) Add(v string) error {
+	s.ensure()
 	k, norm, err := ioc.Guess(v)
 	if err != nil {
 		return fmt.Errorf("hunt: %w", err)
@@ -107,6 +160,7 @@ func (s *Set) Add(v string) error {
 // host stays one host, a domain covers its subdomains. Kinds that never
 // appear in logs (e-mail addresses, hashes) are refused.
 func (s *Set) AddIndicator(k ioc.Kind, v string) error {
+	s.ensure()
 	norm, err := ioc.Parse(k, v)
 	if err != nil {
 		return fmt.Errorf("hunt: %w", err)
@@ -163,11 +217,6 @@ func (s *Set) add(k ioc.Kind, v string) error {
 // first, so that a fresh set's tables are made at their size instead of
 // growing a hundred thousand times.
 func (s *Set) ReadList(r io.Reader) (bad int, first error) {
-	type guessed struct {
-		kind ioc.Kind
-		norm string
-		err  error
-	}
 	// In blocks, not one slice grown by copying.
 	var list [][]guessed
 	var n struct{ ip, host, domain, url int }
@@ -213,21 +262,34 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 		ends = append(ends, len(block))
 	}
 	guess()
-	if s.Len() == 0 {
+	if len(s.ips) == 0 {
 		s.ips = make(map[netip.Addr]struct{}, n.ip)
-		s.hosts = make(map[string]struct{}, n.host)
-		s.domains = make(map[string]struct{}, n.domain)
-		s.urls = make(map[string]struct{}, n.url)
-		s.urlHosts = make(map[string]struct{}, n.url) // at most one host per URL
-		s.suffixes = make(map[string]struct{}, (n.url+n.host+n.domain)/2)
 	}
+	// Addresses go in their table now; names are checked now (so that the
+	// lines refused are counted here) and put in theirs when first needed.
+	var names []guessed
 	for _, b := range list {
 		for _, g := range b {
 			err := g.err
-			if err == nil {
-				err = s.add(g.kind, g.norm)
-			} else {
+			switch {
+			case err != nil:
 				err = fmt.Errorf("hunt: %w", err)
+			case g.kind == ioc.KindHost || g.kind == ioc.KindDomain:
+			case g.kind == ioc.KindURL:
+				if _, _, ok := normURL(g.norm); !ok {
+					err = fmt.Errorf("hunt: bad URL indicator %q", g.norm)
+				}
+			default:
+				err = s.add(g.kind, g.norm)
+			}
+			if err == nil && (g.kind == ioc.KindHost || g.kind == ioc.KindDomain || g.kind == ioc.KindURL) {
+				if len(names) == cap(names) {
+					if len(names) > 0 {
+						s.names = append(s.names, names)
+					}
+					names = make([]guessed, 0, 4096)
+				}
+				names = append(names, g)
 			}
 			if err != nil {
 				bad++
@@ -236,6 +298,15 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 				}
 			}
 		}
+	}
+	if len(names) > 0 {
+		s.names = append(s.names, names)
+	}
+	if len(s.names) > 0 {
+		s.nNames.host += n.host
+		s.nNames.domain += n.domain
+		s.nNames.url += n.url
+		s.pending.Store(true)
 	}
 	if err := sc.Err(); err != nil && first == nil {
 		first = err
@@ -271,6 +342,7 @@ func (s *Set) MatchIP(ip netip.Addr) (Indicator, bool) {
 // MatchHost implements Indicators: the host itself, or one of its parent
 // domains.
 func (s *Set) MatchHost(host string) (Indicator, bool) {
+	s.ensure()
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	if _, ok := s.hosts[host]; ok {
 		return Indicator{ioc.KindHost, host}, true
@@ -290,6 +362,7 @@ func (s *Set) MatchHost(host string) (Indicator, bool) {
 // MatchURL implements Indicators: the URL's own entry, then without query and
 // fragment, then its host as a domain.
 func (s *Set) MatchURL(raw string) (Indicator, bool) {
+	s.ensure()
 	key, host, ok := normURL(raw)
 	if !ok {
 		return Indicator{}, false

@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"vigie.dev/vigie/internal/ioc"
@@ -274,6 +275,7 @@ func TestReadListBlocks(t *testing.T) {
 	if bad != wantBad {
 		t.Errorf("ReadList: %d bad lines, Add refused %d", bad, wantBad)
 	}
+	got.ensure() // the names wait for their first lookup
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ReadList's set differs from Add's (%d and %d indicators)", got.Len(), want.Len())
 	}
@@ -283,5 +285,53 @@ func TestReadListBlocks(t *testing.T) {
 	s := NewSet()
 	if _, err := s.ReadList(strings.NewReader(long)); err == nil || s.Len() != 1 {
 		t.Errorf("over-long line: err %v, %d indicators, want an error and 1", err, s.Len())
+	}
+}
+
+// TestReadListNamesOnDemand: after ReadList the addresses are looked up
+// at once while the names wait; the first name lookup, from several
+// goroutines at once, builds their tables once and finds what Add would.
+func TestReadListNamesOnDemand(t *testing.T) {
+	list := "203.0.113.7\nevil[.]example\nhttps://Phish.example/login?x=1\nhost-only.example\n198.51.100.0/24\n"
+	s := NewSet()
+	if bad, err := s.ReadList(strings.NewReader(list)); bad != 0 {
+		t.Fatal(bad, err)
+	}
+	if s.Empty() || !s.pending.Load() {
+		t.Fatal("the names should be read, and waiting")
+	}
+	if _, ok := s.MatchIP(netip.MustParseAddr("198.51.100.9")); !ok || !s.pending.Load() {
+		t.Fatalf("an address lookup: found %v, names still waiting %v; want true, true", ok, s.pending.Load())
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ind, ok := s.MatchHost("a.b.EVIL.example"); !ok || ind.Value != "evil.example" {
+				t.Errorf("MatchHost: %v %v", ind, ok)
+			}
+			if _, ok := s.MatchURL("http://phish.example/login?x=1"); !ok {
+				t.Error("MatchURL missed")
+			}
+		}()
+	}
+	wg.Wait()
+	if s.pending.Load() || s.Len() != 5 {
+		t.Errorf("after the lookups: waiting %v, %d indicators; want false, 5", s.pending.Load(), s.Len())
+	}
+	// Added later, on top of a list read before.
+	if err := s.Add("late.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.MatchHost("x.late.example"); !ok {
+		t.Error("an indicator added after the list is missed")
+	}
+	// A sweep builds the tables before its workers read them.
+	s2 := NewSet()
+	s2.ReadList(strings.NewReader("evil.example\n"))
+	hits, _, err := Sweep(context.Background(), strings.NewReader("GET http://www.evil.example/ x\n"), "t", s2, 2)
+	if err != nil || len(hits) != 1 {
+		t.Errorf("sweep over a list read: %d hits, %v; want 1", len(hits), err)
 	}
 }

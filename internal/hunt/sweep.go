@@ -42,6 +42,7 @@ const (
 // the number of indicators. Chunks of the input are scanned on workers goroutines
 // (0: GOMAXPROCS), hits are returned in input order.
 func Sweep(ctx context.Context, r io.Reader, file string, set *Set, workers int) ([]Hit, SweepStats, error) {
+	set.ensure() // before the workers read the tables
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -471,12 +472,13 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 // read at the sweep's pace and only the requests worth a look become events.
 // The function keeps a scratch buffer: one per reader.
 func (s *Set) WebFilter() func(host, url []byte) bool {
-	if s == nil || s.Len() == 0 {
+	if s == nil || s.Empty() {
 		return func(_, _ []byte) bool { return false }
 	}
 	sc := &scanner{set: s}
 	var buf []byte
 	return func(host, url []byte) bool {
+		s.ensure() // the first web request builds the tables of names
 		if k := bytes.Index(url, []byte("://")); k > 0 {
 			_, ok := sc.url(url[k+3:])
 			return ok
