@@ -146,6 +146,10 @@ func (st *store) sortBuf() {
 	if len(st.buf) == 0 {
 		return
 	}
+	if cap(st.spare) < len(st.buf) {
+		st.spare = make([]signIn, 0, cap(st.buf))
+	}
+	sorted := st.spare[:len(st.buf)]
 	lo, hi := st.buf[0].t, st.buf[0].t
 	for i := range st.buf {
 		lo, hi = min(lo, st.buf[i].t), max(hi, st.buf[i].t)
@@ -156,54 +160,24 @@ func (st *store) sortBuf() {
 			keys[i] = uint64(st.buf[i].t-lo)<<21 | uint64(st.buf[i].seq)
 		}
 		radixSort(keys, 21, bits.Len64(uint64(hi-lo)))
-		permute(st.buf, keys, 1<<21-1)
-		return
-	}
-	// Undated sign-ins among dated ones: rare, sorted into the buffer's twin.
-	if cap(st.spare) < len(st.buf) {
-		st.spare = make([]signIn, 0, cap(st.buf))
-	}
-	sorted := st.spare[:len(st.buf)]
-	type key struct {
-		t   int64
-		seq uint32
-	}
-	keys := make([]key, len(st.buf))
-	for i := range st.buf {
-		keys[i] = key{st.buf[i].t, st.buf[i].seq}
-	}
-	slices.SortFunc(keys, func(a, b key) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) })
-	for i, k := range keys {
-		sorted[i] = st.buf[k.seq]
+		for i, k := range keys {
+			sorted[i] = st.buf[k&(1<<21-1)]
+		}
+	} else {
+		type key struct {
+			t   int64
+			seq uint32
+		}
+		keys := make([]key, len(st.buf))
+		for i := range st.buf {
+			keys[i] = key{st.buf[i].t, st.buf[i].seq}
+		}
+		slices.SortFunc(keys, func(a, b key) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) })
+		for i, k := range keys {
+			sorted[i] = st.buf[k.seq]
+		}
 	}
 	st.buf, st.spare = sorted, st.buf[:0]
-}
-
-// permute moves each record of buf to its place in one pass, in place:
-// place i takes the record at index keys[i]&rank. It follows each cycle of
-// the permutation, so that the buffer needs no 7 MB twin (whose pages the
-// kernel had to fault in and clear) and each record is copied once.
-func permute(buf []signIn, keys []uint64, rank uint64) {
-	done := make([]uint64, (len(buf)+63)/64)
-	for i := range buf {
-		if done[i/64]&(1<<(i%64)) != 0 {
-			continue
-		}
-		if int(keys[i]&rank) == i {
-			continue // in place already: most of a buffer nearly in order
-		}
-		tmp := buf[i]
-		for j := i; ; {
-			done[j/64] |= 1 << (j % 64)
-			k := int(keys[j] & rank)
-			if k == i {
-				buf[j] = tmp
-				break
-			}
-			buf[j] = buf[k]
-			j = k
-		}
-	}
 }
 
 // radixSort sorts keys by their bits from shift to shift+width, stably: an
