@@ -30,6 +30,8 @@ type runRef struct{ off, n int64 }
 type store struct {
 	buf    []signIn
 	spare  []signIn // the buffer's twin, for sorting
+	keys   []uint64 // sort keys and the radix sort's scratch, kept from spill to spill
+	tmp    []uint64
 	file   *os.File
 	runs   []runRef
 	size   int64
@@ -155,11 +157,14 @@ func (st *store) sortBuf() {
 		lo, hi = min(lo, st.buf[i].t), max(hi, st.buf[i].t)
 	}
 	if uint64(hi-lo) < 1<<43 && len(st.buf) <= 1<<21 {
-		keys := make([]uint64, len(st.buf))
+		if cap(st.keys) < len(st.buf) {
+			st.keys, st.tmp = make([]uint64, cap(st.buf)), make([]uint64, cap(st.buf))
+		}
+		keys := st.keys[:len(st.buf)]
 		for i := range st.buf {
 			keys[i] = uint64(st.buf[i].t-lo)<<21 | uint64(st.buf[i].seq)
 		}
-		radixSort(keys, 21, bits.Len64(uint64(hi-lo)))
+		radixSort(keys, st.tmp[:len(keys)], 21, bits.Len64(uint64(hi-lo)))
 		for i, k := range keys {
 			sorted[i] = st.buf[k&(1<<21-1)]
 		}
@@ -180,13 +185,13 @@ func (st *store) sortBuf() {
 	st.buf, st.spare = sorted, st.buf[:0]
 }
 
-// radixSort sorts keys by their bits from shift to shift+width, stably: an
+// radixSort sorts keys by their bits from shift to shift+width, stably (tmp,
+// as long as keys, is its scratch): an
 // LSD radix sort, 11 bits a pass. Keys made in rank order (the rank in the
 // low bits) come out by time, ties by rank, in a few linear passes where a
 // comparison sort took most of the spill's time.
-func radixSort(keys []uint64, shift, width int) {
+func radixSort(keys, tmp []uint64, shift, width int) {
 	const digit = 11
-	tmp := make([]uint64, len(keys))
 	src, dst := keys, tmp
 	for done := 0; done < width; done += digit {
 		var count [1 << digit]int
@@ -219,7 +224,7 @@ func (st *store) each(fn func(s *signIn)) {
 		for i := range st.buf {
 			fn(&st.buf[i])
 		}
-		st.buf, st.spare = nil, nil
+		st.buf, st.spare, st.keys, st.tmp = nil, nil, nil, nil
 		return
 	}
 	// A k-way merge: one cursor per run, the buffer last; ties go to the
@@ -292,5 +297,5 @@ func (st *store) each(fn func(s *signIn)) {
 	if st.path != "" {
 		os.Remove(st.path)
 	}
-	st.file, st.runs, st.buf, st.spare = nil, nil, nil, nil
+	st.file, st.runs, st.buf, st.spare, st.keys, st.tmp = nil, nil, nil, nil, nil, nil
 }
