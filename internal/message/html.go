@@ -167,6 +167,9 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 				s.anchor = true
 				s.anchorHref = unescapeAttr(val)
 				s.anchorText.reset()
+				if !s.attach && urlScheme(cleanURL(s.anchorHref)) == "mailto" {
+					s.p.m.MailtoLinks++
+				}
 			case "area":
 				s.link(unescapeAttr(val), URLFromHref, "")
 			case "base":

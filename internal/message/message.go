@@ -202,6 +202,10 @@ type Message struct {
 	HTMLText string
 	// ImageAlts are the alt texts of the HTML's images (brands hide there).
 	ImageAlts []string
+	// MailtoLinks counts the body HTML's <a> anchors whose href is a
+	// mailto: URL. URLs keeps no mailto: (an address is not a web site),
+	// yet an image wrapped in one is a link to click all the same.
+	MailtoLinks int
 
 	Parts       []Part
 	Attachments []Attachment

@@ -70,8 +70,8 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// A mailto: link is the image's link too (an image wrapped in
 		// <a href="mailto:…?subject=…"> is the whole body of advance-fee
 		// and sextortion mail); the parser keeps no mailto: URL, so that
-		// an address is never judged as a web site: count them here.
-		n := mailtoLinks(m.HTML, 4)
+		// an address is never judged as a web site, and counts them.
+		n := m.MailtoLinks
 		for _, l := range in.Links {
 			if l.Source == "href" {
 				n++
