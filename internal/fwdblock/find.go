@@ -58,8 +58,15 @@ func Recognise(subject string, m *message.Message) (Found, bool) {
 // over a block saying "Alerte"). A subject the forwarder rewrote is the
 // forwarder's words.
 func (f Found) CarriesSubject(subject string) bool {
-	subject, es := strings.TrimSpace(subject), strings.TrimSpace(f.Subject)
-	return es != "" && len(es) <= len(subject) && strings.EqualFold(subject[len(subject)-len(es):], es)
+	return SubjectCarries(subject, f.Subject)
+}
+
+// SubjectCarries reports a subject that is original — the subject of a
+// message it carries, in its body or attached — a forward's prefixes
+// aside: it ends with it ("TR: Fwd: Alerte" over "Alerte"), case aside.
+func SubjectCarries(subject, original string) bool {
+	subject, original = strings.TrimSpace(subject), strings.TrimSpace(original)
+	return original != "" && len(original) <= len(subject) && strings.EqualFold(subject[len(subject)-len(original):], original)
 }
 
 // Find looks for the block in the forward's plain text, then in its HTML,

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/fwdblock"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -504,10 +505,8 @@ func carriedSubject(in *scan.Input) bool {
 	if in.CarriedSubject() {
 		return true
 	}
-	subject := strings.TrimSpace(in.Msg.Subject)
 	for _, e := range in.Msg.Enclosed {
-		es := strings.TrimSpace(e.Subject)
-		if es != "" && len(es) <= len(subject) && strings.EqualFold(subject[len(subject)-len(es):], es) {
+		if fwdblock.SubjectCarries(in.Msg.Subject, e.Subject) {
 			return true
 		}
 	}
