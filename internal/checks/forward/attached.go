@@ -61,11 +61,7 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		}
 		hm := message.Parse(raw[:message.BodyStart(raw)], message.Limits{})
 		from := hm.FromAddr()
-		who := strings.TrimSpace(from.Name + " <" + from.Addr + ">")
-		if from.Addr == "" {
-			who = from.Name
-		}
-		emitJudged(out, who, why, score, act, "ATTACHED_MESSAGE_PHISH", "ATTACHED_MESSAGE_PHISH_HELD")
+		emitJudged(out, who(from.Name, from.Addr), why, score, act, "ATTACHED_MESSAGE_PHISH", "ATTACHED_MESSAGE_PHISH_HELD")
 	}
 	for _, e := range m.Enclosed {
 		judge(e.Path, e.Raw)
@@ -153,6 +149,15 @@ func emitJudged(out *scan.Emitter, who string, why []string, score float64, act 
 	if act.Rank() >= scan.Quarantine.Rank() {
 		out.Emit(held, fmt.Sprintf("%.1f", score))
 	}
+}
+
+// who names an original's sender in a signal's detail: "Name <addr>", or
+// the name alone when the client showed no address.
+func who(name, addr string) string {
+	if addr == "" {
+		return name
+	}
+	return strings.TrimSpace(name + " <" + addr + ">")
 }
 
 // reasons names up to four of the signals that weigh in a verdict.

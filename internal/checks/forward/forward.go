@@ -25,7 +25,6 @@ package forward
 import (
 	"context"
 	_ "embed"
-	"strings"
 
 	"vigie.dev/vigie/internal/scan"
 )
@@ -79,12 +78,8 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	raw := original(in, *f)
 	v := c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
-	from, _ := parseSender(f.From)
-	who := strings.TrimSpace(from.name + " <" + from.addr + ">")
-	if from.addr == "" {
-		who = from.name
-	}
 	if v != nil {
-		emitJudged(out, who, reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
+		from, _ := parseSender(f.From)
+		emitJudged(out, who(from.name, from.addr), reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
 	}
 }
