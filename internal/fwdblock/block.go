@@ -192,7 +192,8 @@ func lineStart(text string, i int) int {
 // labels at or after off in lower, a text lower-cased by lowerASCII, that
 // opens a line or follows a space, and the length up to the value; -1
 // when there is none. Outlook's French labels hold a no-break space
-// before the colon ("De\u00a0:").
+// before the colon ("De\u00a0:"), and French typography a narrow one
+// (U+202F) as well.
 func nextLabel(lower string, off int, labels []string) (int, int) {
 	best, bestLen := -1, 0
 	lower = lower[off:]
@@ -211,8 +212,8 @@ func nextLabel(lower string, off int, labels []string) (int, int) {
 			for k < len(lower) {
 				if lower[k] == ' ' || lower[k] == '*' || lower[k] == '\t' {
 					k++
-				} else if strings.HasPrefix(lower[k:], "\u00a0") {
-					k += len("\u00a0")
+				} else if w := typographicSpace(lower[k:]); w > 0 {
+					k += w
 				} else {
 					break
 				}
@@ -262,7 +263,7 @@ func value(s, lower string) string {
 // cleanValue trims a value, the asterisks of a bold label ("*From:* x")
 // included, and bounds its length.
 func cleanValue(s string) string {
-	return textmatch.Clip(strings.Trim(s, " \t\r*\u00a0"), 200)
+	return textmatch.Clip(strings.Trim(s, " \t\r*\u00a0\u202f"), 200)
 }
 
 // Lines some mail clients write above the block of a forwarded original,
@@ -333,11 +334,11 @@ func hasMarker(text string) bool {
 
 // markerLine reports a line that is one of the markers.
 func markerLine(line string) bool {
-	line = strings.Trim(line, " \t\r>*\u00a0")
+	line = strings.Trim(line, " \t\r>*\u00a0\u202f")
 	if len(line) < 10 || len(line) > 60 || !strings.HasPrefix(line, "---") && !strings.HasSuffix(line, ":") {
 		return false
 	}
-	return markers[strings.ToLower(strings.Trim(line, " \t\r>*_-:\u00a0"))]
+	return markers[strings.ToLower(strings.Trim(line, " \t\r>*_-:\u00a0\u202f"))]
 }
 
 // markerBefore reports one of the markers on the last line that is not
@@ -345,12 +346,12 @@ func markerLine(line string) bool {
 func markerBefore(text string, start int) bool {
 	before := text[max(0, start-300):start]
 	for {
-		before = strings.TrimRight(before, " \t\r\n>\u00a0")
+		before = strings.TrimRight(before, " \t\r\n>\u00a0\u202f")
 		if before == "" {
 			return false
 		}
 		line := before[strings.LastIndexByte(before, '\n')+1:]
-		t := strings.ToLower(strings.Trim(line, " \t\r>*_-:\u00a0"))
+		t := strings.ToLower(strings.Trim(line, " \t\r>*_-:\u00a0\u202f"))
 		if t == "" {
 			// A rule of dashes or underscores: look above it.
 			before = before[:len(before)-len(line)]

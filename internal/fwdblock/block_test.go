@@ -21,6 +21,8 @@ func TestFindBlock(t *testing.T) {
 			"Facturation <facturation@fournisseur-exemple.fr>", "Facture FA-2024-01127", "Claire <c@example.fr>", "\nMadame"},
 		{"Outlook, French, no-break spaces", "De\u00a0: Facturation <f@fournisseur-exemple.fr>\nEnvoyé\u00a0: lundi 8 avril 2024\nObjet\u00a0: Facture\nMadame,",
 			"Facturation <f@fournisseur-exemple.fr>", "Facture", "", "Madame"},
+		{"French typography, narrow no-break spaces", "De\u202f: Facturation <f@fournisseur-exemple.fr>\nEnvoyé\u202f: lundi 8 avril 2024\nÀ\u202f: Claire <c@example.fr>\nObjet\u202f: Facture\u202f\nMadame,",
+			"Facturation <f@fournisseur-exemple.fr>", "Facture", "Claire <c@example.fr>", "Madame"},
 		{"Outlook, Portuguese, Cc", "________________________________\nDe: Nigel Prideaux <info@mail-exemple.com>\nEnviado: terça-feira, 14 de fevereiro de 2023 11:30\nCc: a@example.org\nAssunto: Your Urgent Notice\n\nGreet to you,",
 			"Nigel Prideaux <info@mail-exemple.com>", "Your Urgent Notice", "", "\nGreet"},
 		{"Outlook, plain text of old versions", "-----Original Message-----\nFrom: John Smith [mailto:john@fournisseur-exemple.com]\nSent: Monday, April 8, 2024 9:41 AM\nTo: Claire\nSubject: Quote 2024-118\nImportance: High\n\nHello,",
@@ -111,7 +113,7 @@ func TestHasMarker(t *testing.T) {
 func FuzzFindBlock(f *testing.F) {
 	for _, s := range []string{"From: a <a@b>\nSent: x\nSubject: y\n", "De : \nEnvoyé :\nObjet :", "from:from:subject:date:", "*From:* *Date:* *Subject:*",
 		"Subject: s\nDate: d\nFrom: x <a@b> <c@d>\nTo: e\n\nbody", "> From: a [mailto:a@b]\n> Sent: x\n> Subject: y\n>\n",
-		"From: a@b em nome de N\nDate: x\nSubject: y"} {
+		"From: a@b em nome de N\nDate: x\nSubject: y", "De\u202f: a\nDate\u00a0\u202f: x\nObjet \u202f: y\u202f\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -105,26 +105,3 @@ func Find(m *message.Message) (Found, bool) {
 	}
 	return f, ok
 }
-
-// forwardSubject reports a forward's subject prefix in the languages of
-// the mail clients people use (Fw:, Fwd:, TR:, ENC:, WG:, RV:, I:, Doorst:).
-func forwardSubject(s string) bool {
-	return hasPrefix(s, "fw:", "fwd:", "fw :", "fwd :", "tr:", "tr :", "enc:", "wg:", "rv:", "i:", "doorst:", "vs:", "fs:")
-}
-
-// replySubject reports a reply's subject prefix (Re:, AW:, SV:, Antw:,
-// Rif:, Res:): a reply quotes the message it answers under the same
-// markers as a forward, and is not one.
-func replySubject(s string) bool {
-	return hasPrefix(s, "re:", "re :", "aw:", "sv:", "antw:", "rif:", "res:")
-}
-
-func hasPrefix(s string, prefixes ...string) bool {
-	s = strings.TrimSpace(s)
-	for _, p := range prefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return true
-		}
-	}
-	return false
-}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/checks/links"
+	"vigie.dev/vigie/internal/fwdblock"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -272,21 +273,21 @@ func longestDigitRun(s string) int {
 	return best
 }
 
-// isReplySubject reports a reply prefix (Re:, AW:, SV:, VS:, RES:). A
+// isReplySubject reports a reply prefix (Re:, AW:, SV:, VS:, RES:), with
+// the spaces French typography puts before its colon ("RE :", a no-break
+// space or a narrow one: fwdblock.Prefix reads them as "RE:"). A
 // forward's (Fw:, Fwd:, TR:, WG:, RV:, ENC:) is not one: a forward starts
 // a new message, and In-Reply-To and References are a reply's (RFC 5322
 // §3.6.4); Thunderbird, Gmail and Apple Mail thread forwards with them,
 // mutt (forward_references off by default) and other clients do not.
 // What a forward carries is judged by the forward family.
 func isReplySubject(s string) bool {
-	s = strings.ToLower(strings.TrimSpace(s))
-	for _, p := range []string{"re:", "re :", "aw:", "res:", "sv:", "vs:"} {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
+	return replyPrefixes[fwdblock.Prefix(s)]
 }
+
+// replyPrefixes are the reply prefixes FAKE_REPLY reads: Re:, AW:
+// (German), Res: (Portuguese), SV: (Swedish, Danish), VS: (Finnish).
+var replyPrefixes = map[string]bool{"re": true, "aw": true, "res": true, "sv": true, "vs": true}
 
 // numberedLocal reports local parts generated in bulk: words joined by "_"
 // or "-" and ending in a serial number of four digits or more

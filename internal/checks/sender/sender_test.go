@@ -102,3 +102,31 @@ func TestGeneratedLocal(t *testing.T) {
 		}
 	}
 }
+
+// FAKE_REPLY reads a reply's prefix written with French typography's
+// space before the colon ("RE :", a no-break or a narrow no-break space)
+// as "RE:", and a forward's ("TR :") as no reply.
+func TestFakeReplyTypographicSpaces(t *testing.T) {
+	const head = "From: Direction <direction@fournisseur-exemple.fr>\nTo: marie.martin@example-hopital.fr\nDate: Tue, 12 Mar 2024 09:14:01 +0100\nMessage-ID: <s1@example.net>\n"
+	cases := []struct {
+		subject, thread string
+		want            bool
+	}{
+		{"RE: Virement urgent", "", true},
+		{"RE : Virement urgent", "", true},
+		{"=?UTF-8?Q?RE=C2=A0:_Virement_urgent?=", "", true},
+		{"=?UTF-8?Q?RE=E2=80=AF:_Virement_urgent?=", "", true},
+		{"=?UTF-8?Q?Re=E2=80=AF:_Virement_urgent?=", "In-Reply-To: <a@fournisseur-exemple.fr>\nReferences: <a@fournisseur-exemple.fr>\n", false},
+		{"=?UTF-8?Q?TR=C2=A0:_Virement_urgent?=", "", false},
+		{"=?UTF-8?Q?R=C3=A9union=C2=A0:_ordre_du_jour?=", "", false},
+	}
+	for _, tc := range cases {
+		b := []byte(strings.ReplaceAll("Subject: "+tc.subject+"\n"+tc.thread+head+"\nBonjour.\n", "\n", "\r\n"))
+		in := scan.NewInput(b, message.Parse(b, message.DefaultLimits()), scan.Envelope{})
+		var out scan.Emitter
+		New(nil).Check(context.Background(), in, &out)
+		if got := out.Emitted("FAKE_REPLY"); got != tc.want {
+			t.Errorf("%q: FAKE_REPLY %v, want %v", in.Msg.Subject, got, tc.want)
+		}
+	}
+}
