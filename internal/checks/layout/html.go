@@ -9,13 +9,29 @@ type htmlFeatures struct {
 	offset              string // content pushed out of sight, if any
 }
 
-// scanHTML reads the HTML once: tags by name (<img>, <form>, <input
-// type=password>) and style values that hide text from the reader — text
+// scanHTML reads the HTML once: tags by name (<img>, <form> and the
+// fields it asks to fill in, <input type=password>) and style values that hide text from the reader — text
 // pushed off-screen by huge offsets (in pixels or screen heights), or text
 // drawn in a zero font size (zeroFontText). Hidden preheaders
 // (display:none) are too common in newsletters to count.
 func scanHTML(html string) htmlFeatures {
 	var f htmlFeatures
+	// Fields to type in of the form being read; -1 outside a form. A
+	// form with exactly one is the search box, quote lookup or "subscribe
+	// with your address" box of a newsletter (Mailchimp's and Brevo's
+	// embedded sign-up forms ask for the address alone) and is not
+	// counted. The form phishing puts in a message asks for more (an
+	// address and a password, card details: the Anti-Phishing Working
+	// Group's and Cybermalveillance.gouv.fr's descriptions of credential
+	// forms), or for nothing: a button posing as a link, so that the
+	// address it posts to escapes link scanners.
+	fields := -1
+	closeForm := func() {
+		if fields >= 0 && fields != 1 {
+			f.form = true
+		}
+		fields = -1
+	}
 	// Each pass jumps between occurrences with the vectorised Index functions
 	// instead of looking at every byte.
 	for rest := html; ; {
@@ -24,21 +40,37 @@ func scanHTML(html string) htmlFeatures {
 			break
 		}
 		rest = rest[i+1:]
+		if strings.HasPrefix(rest, "/") {
+			if tagName(rest[1:]) == "form" {
+				closeForm()
+			}
+			continue
+		}
 		switch tagName(rest) {
 		case "img":
 			f.img = true
 		case "form":
-			f.form = true
+			closeForm()
+			fields = 0
+		case "textarea":
+			if fields >= 0 {
+				fields++
+			}
 		case "input":
 			end := strings.IndexByte(rest, '>')
 			if end < 0 {
 				end = len(rest)
 			}
-			if strings.Contains(strings.ToLower(rest[:min(end, 400)]), "password") {
+			tag := strings.ToLower(rest[:min(end, 400)])
+			if strings.Contains(tag, "password") {
 				f.password = true
+			}
+			if fields >= 0 && freeText(tag) {
+				fields++
 			}
 		}
 	}
+	closeForm()
 	// An offset of five digits or more in pixels, or a height of ten
 	// screens or more.
 	if f.offset = bigLength(html, "px", 1, 5, 8); f.offset == "" {
@@ -111,4 +143,38 @@ func indexByRare(s, needle string, rare int) int {
 		from += j + 1
 	}
 	return -1
+}
+
+// freeText reports an <input> tag (lower-cased, from after "<") whose
+// field the reader types in: no type, or a text-like type. Hidden fields,
+// buttons, choices and images are not typed in.
+func freeText(tag string) bool {
+	i := strings.Index(tag, "type")
+	for i > 0 && isASCIILetter(tag[i-1]) {
+		j := strings.Index(tag[i+4:], "type")
+		if j < 0 {
+			i = -1
+			break
+		}
+		i += 4 + j
+	}
+	if i < 0 {
+		return true
+	}
+	v := strings.TrimLeft(tag[i+4:], " \t\r\n")
+	if !strings.HasPrefix(v, "=") {
+		return true
+	}
+	v = strings.Trim(strings.TrimLeft(v[1:], " \t\r\n"), "\"'")
+	end := strings.IndexFunc(v, func(r rune) bool {
+		return r == '"' || r == '\'' || r == ' ' || r == '>' || r == '/' || r == '\t' || r == '\r' || r == '\n'
+	})
+	if end >= 0 {
+		v = v[:end]
+	}
+	switch v {
+	case "hidden", "submit", "button", "image", "reset", "checkbox", "radio", "file", "color", "range":
+		return false
+	}
+	return true
 }
