@@ -334,7 +334,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch t {
 		case c.footer:
-			if !m.Header.Has("List-Unsubscribe") {
+			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) {
 				out.Emit(c.themes[t], "")
 			}
 			continue
@@ -429,6 +429,28 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 	}
 	for _, l := range in.Links {
 		if l.Domain != "" && l.Domain != in.FromOrg && !scan.TopSite(l.Domain) {
+			return true
+		}
+	}
+	return false
+}
+
+// linksHome reports a message with a link (an anchor or a written
+// address) to its sender's own organisation. Before the bulk-sender rules
+// Gmail and Yahoo enforce since February 2024, List-Unsubscribe (RFC 2369)
+// was optional, and a sender's newsletter offered its opt-out in the
+// footer only, on its own site as CAN-SPAM and the CNIL ask of it (the
+// FTC's CAN-SPAM compliance guide; CNIL, "prospection commerciale par
+// courrier électronique"). The footer copied into bulk fraud sends its
+// reader elsewhere or nowhere. A forged From can name any organisation,
+// so this only takes back the bulk-footer signal, which says no more than
+// "no List-Unsubscribe".
+func linksHome(in *scan.Input) bool {
+	if in.FromOrg == "" {
+		return false
+	}
+	for _, l := range in.Links {
+		if l.Domain == in.FromOrg && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
 			return true
 		}
 	}
