@@ -126,6 +126,50 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if p, ok := bad7bit(m.Parts); ok {
 		out.Emit("BAD_CTE_7BIT", p.ContentType+"; charset="+p.Charset)
 	}
+	if in.Auth.DMARC != "pass" && !in.Env.Authenticated {
+		if f := priorityWithoutClient(h); f != "" {
+			out.Emit("PRIORITY_NO_CLIENT", f)
+		}
+	}
+}
+
+// clientFields are the fields a mail client writes about itself: its name
+// (X-Mailer, User-Agent), Microsoft's MIME library (X-MimeOLE) and the
+// conversation index Outlook and Exchange add to every message they
+// compose (Thread-Index, [MS-OXOMSG] §2.2.1.3).
+var clientFields = [...]string{"X-Mailer", "User-Agent", "X-MimeOLE", "Thread-Index"}
+
+// priorityWithoutClient returns the fields by which a message asks to be
+// read first — high priority (X-Priority 1 or 2, Importance: high,
+// X-MSMail-Priority: high, RFC 2156 §5.3.4 and Microsoft's fields) or a
+// follow-up flag for the recipient (X-Message-Flag) — when no mail client
+// that sets them left its name. People raise a message's priority in their
+// mail client, which names itself; the same fields written by a script are
+// bulk mail dressing itself up as urgent (rspamd's MISSING_MIMEOLE and
+// SpamAssassin's rule of that name: Microsoft's priority field without the
+// Microsoft software that writes it).
+func priorityWithoutClient(h message.Header) string {
+	var asked []string
+	if v := strings.TrimSpace(h.Get("X-Priority")); v != "" && (v[0] == '1' || v[0] == '2') && (len(v) == 1 || v[1] < '0' || v[1] > '9') {
+		asked = append(asked, "X-Priority "+v[:1])
+	}
+	for _, name := range [...]string{"Importance", "X-MSMail-Priority"} {
+		if strings.EqualFold(strings.TrimSpace(h.Get(name)), "high") {
+			asked = append(asked, name+" high")
+		}
+	}
+	if h.Has("X-Message-Flag") {
+		asked = append(asked, "X-Message-Flag")
+	}
+	if len(asked) == 0 {
+		return ""
+	}
+	for _, name := range clientFields {
+		if h.Has(name) {
+			return ""
+		}
+	}
+	return strings.Join(asked, ", ")
 }
 
 // Offset writes a date's distance from the arrival for the signal's

@@ -154,3 +154,35 @@ func TestFicheIsAccountedFor(t *testing.T) {
 		t.Error("the URL section's R_MIXED_CHARSET_URL is not accounted for")
 	}
 }
+
+// A message that asks to be read first is judged by who set the priority:
+// a mail client names itself (Outlook and Exchange by Thread-Index,
+// Thunderbird by User-Agent, Apple Mail by X-Mailer); a script that dresses
+// bulk mail up as urgent names nobody. A domain passing DMARC answers for
+// its mail, urgent or not.
+func TestPriorityWithoutClient(t *testing.T) {
+	const head = received + "From: Service <info@offres-exemple.top>\nDate: Tue, 12 Mar 2024 09:14:00 +0100\nMessage-ID: <1@offres-exemple.top>\n"
+	const dmarcPass = "Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=chu-exemple.fr; dmarc=pass header.from=chu-exemple.fr\n"
+	for _, c := range []struct {
+		headers string
+		want    []string
+	}{
+		{"X-Priority: 1\nImportance: high\nX-Message-Flag: Follow up", []string{"PRIORITY_NO_CLIENT X-Priority 1, Importance high, X-Message-Flag"}},
+		{"X-Priority: 1 (Highest)", []string{"PRIORITY_NO_CLIENT X-Priority 1"}},
+		{"X-Priority: 2", []string{"PRIORITY_NO_CLIENT X-Priority 2"}},
+		{"X-MSMail-Priority: High", []string{"PRIORITY_NO_CLIENT X-MSMail-Priority high"}},
+		{"X-Message-Flag: Follow up", []string{"PRIORITY_NO_CLIENT X-Message-Flag"}},
+		{"X-Priority: 3 (Normal)\nImportance: Normal", nil},          // ordinary priority asks nothing
+		{"X-Priority: 12", nil},                                      // not a priority of 1 or 2
+		{"Importance: high\nThread-Index: AdpzA1b2c3d4e5f6", nil},    // Outlook, Exchange
+		{"X-Priority: 1 (Highest)\nUser-Agent: Mozilla Thunderbird", nil},
+		{"X-Priority: 1\nX-Mailer: Apple Mail (2.3774.500.171.1.1)", nil},
+		{"X-MSMail-Priority: High\nX-MimeOLE: Produced By Microsoft MimeOLE V6.00.2900.5512", nil},
+		{dmarcPass + "Importance: high\nX-Priority: 1", nil}, // a domain that passes DMARC
+	} {
+		raw := checktest.Message(head+c.headers, "x")
+		if got := emitted(raw); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.headers, got, c.want)
+		}
+	}
+}
