@@ -62,6 +62,7 @@ var disclaimerSpares = map[string]disclaimerKind{
 	"urgency":            kindError,
 	"legal_threat":       kindConfidential | kindError | kindLegal,
 	"credentials":        kindAntiPhishing,
+	"click":              kindAntiPhishing,
 	"verify_identity":    kindAntiPhishing,
 	"password_expiry":    kindAntiPhishing,
 	"account_suspension": kindAntiPhishing,

@@ -49,7 +49,9 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, bec int
+	footer, billing, callback, bec, click, credentials int
+	// calls are the click theme's phrases as words (callsToSignIn).
+	calls [][]string
 	// notice marks the account-notice themes (accountNotices) and the
 	// opener of CEO fraud (bec_opener): counted only from a sender that
 	// is posing.
@@ -132,7 +134,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1, click: -1, credentials: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -146,6 +148,12 @@ func New(data []byte) (*Check, error) {
 			// Not a lure but the footer of bulk mail, judged against the
 			// List-Unsubscribe header.
 			sig, c.footer = "BULK_NO_LIST_UNSUBSCRIBE", idx
+		case "click":
+			// A call to click counts as a credential lure when it says
+			// it is one (callsToSignIn).
+			sig, c.click = "LURE_CREDENTIALS", idx
+		case "credentials":
+			c.credentials = idx
 		case "billing":
 			c.billing = idx
 		case "callback":
@@ -173,6 +181,9 @@ func New(data []byte) (*Check, error) {
 					return nil, fmt.Errorf("lure catalogue: theme %s: phrase %q has %d words, at most %d are matched", theme, p, n, textmatch.MaxWords)
 				}
 				c.dict.Add(p, phrase{idx, len(c.entries)})
+				if idx == c.click {
+					c.calls = append(c.calls, strings.Fields(textmatch.Normalize(p)))
+				}
 				c.entries = append(c.entries, Entry{Signal: sig, Theme: theme, Source: src, Text: p})
 			}
 		}
@@ -326,6 +337,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			perTheme[p.theme]++
 		}
 	}
+	c.callsFor(perTheme, in, body)
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {

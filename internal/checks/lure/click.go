@@ -1,0 +1,115 @@
+package lure
+
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// clickWindow is how many words on either side of a call to click are read
+// for what it is for: a sentence's worth ("to verify your e-mail address",
+// "pour accéder à votre compte, cliquez ici").
+const clickWindow = 8
+
+// clickPurposes are the words saying that a call to click is a call to
+// sign in: to sign in or log in, to verify, confirm, validate, activate,
+// reactivate or unlock an account or an address, to access one's account —
+// what the FTC's advice on recognising phishing ("click on a link to
+// confirm some personal information", "verify your account"),
+// Cybermalveillance.gouv.fr's hameçonnage fiche ("cliquez pour vous
+// connecter / vérifier votre compte") and Google's Gmail help (answer
+// 8253: asks you to sign in or confirm) describe, in the catalogue's
+// languages. What a newsletter asks a click for — read on, order,
+// download, see the web version, unsubscribe, forward to a friend — is
+// not among them, nor is a password noun alone: a "forgot your password?"
+// footer is no call to sign in (password expiry is its own theme).
+var clickPurposes = []string{
+	// English
+	"sign in", "signin", "log in", "login", "log on", "logon", "verify", "verification",
+	"confirm", "validate", "activate", "reactivate", "unlock", "your account",
+	// French
+	"connecter", "connectez", "connexion", "identifier", "identifiez", "verifier", "verifiez",
+	"confirmer", "confirmez", "valider", "validez", "activer", "activez", "reactiver",
+	"debloquer", "votre compte", "votre espace",
+	// German
+	"anmelden", "einloggen", "bestatigen", "verifizieren", "aktivieren", "entsperren", "ihr konto",
+	// Portuguese and Spanish
+	"acesse", "acessar", "acceder", "iniciar sesion", "confirmar", "verificar",
+	"validar", "ativar", "activar", "desbloquear", "sua conta", "su cuenta", "tu cuenta",
+	// Dutch and Italian
+	"inloggen", "bevestigen", "verifieren", "activeren", "uw account", "accedi", "verifica",
+	"conferma", "il tuo account",
+}
+
+// purposes is clickPurposes as a dictionary.
+var purposes = func() *textmatch.Dict[struct{}] {
+	d := textmatch.New[struct{}]()
+	for _, p := range clickPurposes {
+		d.Add(p, struct{}{})
+	}
+	return d
+}()
+
+// callsToSignIn reports whether one of the calls to click (the click
+// theme's phrases, as word lists) has a purpose word within clickWindow
+// words of it. Web addresses are left out first: a newsletter's tracking
+// link ("…/servlet/url?login=…") is no sentence.
+func callsToSignIn(text string, calls [][]string) bool {
+	const head, tail = 64 << 10, 8 << 10
+	if len(text) > head+tail {
+		text = text[:head] + " . " + text[len(text)-tail:]
+	}
+	var kept strings.Builder
+	for _, f := range strings.Fields(text) {
+		lf := strings.ToLower(f)
+		if strings.Contains(lf, "://") || strings.HasPrefix(lf, "www.") || strings.Contains(lf, "@") {
+			kept.WriteString(" . ")
+			continue
+		}
+		kept.WriteString(f)
+		kept.WriteByte(' ')
+	}
+	words := strings.Fields(textmatch.Normalize(kept.String()))
+	for i := range words {
+		for _, call := range calls {
+			if !hasWordsAt(words, i, call) {
+				continue
+			}
+			before := words[max(0, i-clickWindow):i]
+			after := words[i+len(call) : min(len(words), i+len(call)+clickWindow)]
+			if purposes.Contains(strings.Join(before, " "), 0) || purposes.Contains(strings.Join(after, " "), 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// callsFor counts the calls to click found (perTheme's click theme) as
+// credential lures when one of them says what for, and drops them
+// otherwise: "click here to verify your account" is a credential lure,
+// "click here to unsubscribe" or "to read on" is not.
+func (c *Check) callsFor(perTheme []int, in *scan.Input, body string) {
+	if c.click < 0 || perTheme[c.click] == 0 {
+		return
+	}
+	n := perTheme[c.click]
+	perTheme[c.click] = 0
+	if c.credentials >= 0 && (callsToSignIn(body, c.calls) || callsToSignIn(strings.Join(in.Msg.ImageAlts, " . "), c.calls)) {
+		perTheme[c.credentials] += n
+	}
+}
+
+// hasWordsAt reports whether words holds seq from i.
+func hasWordsAt(words []string, i int, seq []string) bool {
+	if i+len(seq) > len(words) {
+		return false
+	}
+	for j, w := range seq {
+		if words[i+j] != w {
+			return false
+		}
+	}
+	return true
+}
