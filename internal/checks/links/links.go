@@ -1,7 +1,8 @@
 // Package links judges the URLs of a message after unwrapping link
 // rewriters: anchor text showing one domain while the link goes to another,
 // IP-literal and punycode hosts, shorteners, free hosting, site builders,
-// cloud storage and form services, IPFS gateways, newly registered domains,
+// cloud storage and form services, IPFS gateways, pictures served by free
+// image hosts, newly registered domains,
 // open redirects, '@' in the authority, data: URIs and deep subdomains.
 package links
 
@@ -58,8 +59,11 @@ const (
 // Check is the link check family.
 type Check struct {
 	cats []category // sorted by name, so that signals come out in one order
-	tlds map[string]bool
-	nrd  map[string]bool
+	// images are the free image hosts, matched on the images a message
+	// shows rather than on its links.
+	images *hostSet
+	tlds   map[string]bool
+	nrd    map[string]bool
 	// pathHosts are the hosts that some category lists by path.
 	pathHosts map[string]bool
 	o         Options
@@ -161,6 +165,7 @@ var categorySignal = map[string]string{
 	"cloud_storage": "URL_CLOUD_STORAGE",
 	"form_service":  "URL_FORM_SERVICE",
 	"ipfs":          "URL_IPFS",
+	"image_host":    "IMAGE_FREE_HOST",
 }
 
 // New builds the check.
@@ -202,6 +207,10 @@ func New(o Options) (*Check, error) {
 				s.domains[e] = true
 			}
 		}
+		if cat == "image_host" {
+			c.images = s
+			continue
+		}
 		c.cats = append(c.cats, category{cat, categorySignal[cat], s})
 	}
 	sort.Slice(c.cats, func(i, j int) bool { return c.cats[i].name < c.cats[j].name })
@@ -235,6 +244,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// per path.
 	hostsDone := make(map[string]bool, 8)
 	asked := map[string]bool{}
+	imagesDone := false
 	var rcpt []recipientForm
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
@@ -242,6 +252,10 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		raw := strings.TrimSpace(l.Target)
 		if !actionable(l) {
+			if !imagesDone && c.freeImage(in, l) {
+				out.Emit("IMAGE_FREE_HOST", l.Host)
+				imagesDone = true
+			}
 			continue
 		}
 		switch {
@@ -365,6 +379,20 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("URL_MANY_SUBDOMAINS", host)
 		}
 	}
+}
+
+// freeImage reports an image of the message served by a free image host
+// (hosting.yaml, image_host): a picture its sender uploaded where no
+// server of theirs is named. Not for the host's own mail, nor for mail a
+// mailing list delivered (its members post pictures from anywhere).
+func (c *Check) freeImage(in *scan.Input, l scan.Link) bool {
+	if c.images == nil || l.Host == "" || in.List != "" || l.Domain == in.FromOrg {
+		return false
+	}
+	if l.Source != message.URLFromSrc && l.Source != message.URLFromCSS {
+		return false
+	}
+	return c.images.matchHost(l.Host)
 }
 
 // judgeHost raises the host-list and address signals for the host a
