@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"os"
 	"testing"
 
@@ -73,5 +74,45 @@ func TestAttachedPhishingIsJudged(t *testing.T) {
 			t.Errorf("%s: %s (%.1f) %v", f, v.Action, v.Score, names(v))
 		}
 		t.Logf("%s: %s (%.1f) %v", f, v.Action, v.Score, names(v))
+	}
+}
+
+// A phisher on a free mailbox who types a block over a weak original —
+// one credential and one document-share phrase, a link to a top site, a
+// sender name that is no service's — writes an original that would not be
+// flagged on its own (3.0 at the expert weights, under the tag
+// threshold). The forward's typed block and unthreaded free mailbox do
+// not vouch for it: FORWARDED_SUSPECT_UNVOUCHED counts it (2.5), which
+// tags the forward as soon as the forwarder's own words add a lure (a
+// subject of his own saying "URGENT"). The same original in a relative's
+// Gmail forward (its marker, References) is accepted: a genuine forward
+// of a suspect message is the relative's question.
+func TestWeakFakeForwardCounts(t *testing.T) {
+	s := campaignScanner(t)
+	read := func(f string) []byte {
+		raw, err := os.ReadFile("../checks/forward/testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	fake := read("20-typed-forward-of-a-weak-notice-from-a-free-mailbox.eml")
+	urgent := bytes.Replace(fake, []byte("Subject: TR: Votre compte sera suspendu"), []byte("Subject: TR: URGENT, action requise"), 1)
+	relative := read("21-relative-gmail-forward-of-the-same-weak-notice.eml")
+	for _, c := range []struct {
+		name    string
+		raw     []byte
+		counted bool
+		least   scan.Action
+	}{
+		{"typed fake forward", fake, true, scan.Accept},
+		{"typed fake forward, the forwarder's urgent subject", urgent, true, scan.Tag},
+		{"relative's Gmail forward", relative, false, scan.Accept},
+	} {
+		v := s.Scan(t.Context(), c.raw, scan.Envelope{})
+		t.Logf("%s: %s (%.2f) %v", c.name, v.Action, v.Score, names(v))
+		if v.Has("FORWARDED_SUSPECT_UNVOUCHED") != c.counted || v.Action.Rank() < c.least.Rank() || !c.counted && v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.2f) %v", c.name, v.Action, v.Score, names(v))
+		}
 	}
 }

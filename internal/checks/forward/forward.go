@@ -9,7 +9,11 @@
 // the forward's attachments) and scans it without authentication; a
 // forward whose original would itself be tagged or held raises
 // FORWARDED_PHISH, and FORWARDED_PHISH_HELD as well when the original
-// would be held. A forward is recognised by its subject prefix, or by
+// would be held. An original suspect but under the tag threshold raises
+// FORWARDED_SUSPECT_UNVOUCHED when the forward does not vouch for it: an
+// unauthenticated sender, a typed block rather than a mail client's, a
+// free mailbox without the client's thread headers (vouch.go). A forward
+// is recognised by its subject prefix, or by
 // the marker line a client writes above the block (internal/fwdblock,
 // read once per message as scan.Input.Forward).
 //
@@ -25,8 +29,11 @@ package forward
 import (
 	"context"
 	_ "embed"
+	"fmt"
+	"strings"
 
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
 )
 
 //go:embed signals.yaml
@@ -78,8 +85,15 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	raw := original(in, *f)
 	v := c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
-	if v != nil {
-		from, _ := parseSender(f.From)
-		emitJudged(out, who(from.name, from.addr), reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
+	if v == nil {
+		return
+	}
+	from, _ := parseSender(f.From)
+	emitJudged(out, who(from.name, from.addr), reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
+	if v.Action.Rank() < scan.Tag.Rank() && v.Score >= suspectFloor {
+		if why := unvouched(in, out); why != nil {
+			out.Emit("FORWARDED_SUSPECT_UNVOUCHED", fmt.Sprintf("%s: %.1f, %s; %s",
+				textmatch.Clip(who(from.name, from.addr), 80), v.Score, strings.Join(reasons(v), ", "), strings.Join(why, ", ")))
+		}
 	}
 }

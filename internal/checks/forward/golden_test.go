@@ -26,9 +26,11 @@ func innerScanner(t testing.TB) *scan.Scanner {
 }
 
 // TestGolden compares what the family emits for each testdata/NN-name.eml
-// with NN-name.signals (go test -update rewrites them).
+// with NN-name.signals (go test -update rewrites them). The sender family
+// runs first, as in the engine: whether a forward vouches for its
+// original reads its FROM_FREEMAIL.
 func TestGolden(t *testing.T) {
-	checktest.Golden(t, &Check{Inner: innerScanner(t).Scan})
+	checktest.Golden(t, &Check{Inner: innerScanner(t).Scan}, sender.New(nil))
 }
 
 // A rebuilt original has no authentication to judge: the checks that fire
