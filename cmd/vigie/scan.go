@@ -14,6 +14,7 @@ import (
 	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
+	"vigie.dev/vigie/internal/olemsg"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/suppliers"
 )
@@ -115,7 +116,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErr("%v", err)
 	}
 	if fs.NArg() == 0 {
-		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] FILE|DIR|-")
+		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] FILE.eml|FILE.msg|DIR|-")
 	}
 	var (
 		cfg *config.Config
@@ -147,6 +148,10 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	enc := json.NewEncoder(stdout)
 	for _, f := range files {
 		raw, err := readInput(f, int64(cfg.Limits.MaxSize))
+		if err == nil && olemsg.IsCompound(raw) {
+			// An Outlook .msg is scanned as the message it holds.
+			raw, err = olemsg.Convert(raw, olemsg.Limits{MaxBytes: int64(cfg.Limits.MaxSize)})
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}

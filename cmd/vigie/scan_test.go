@@ -139,3 +139,19 @@ func TestSignalsDocIsCurrent(t *testing.T) {
 		t.Errorf("docs/signals.md is stale: run `go run ./cmd/vigie signals --markdown > docs/signals.md`")
 	}
 }
+
+// An Outlook .msg is scanned as the message it holds.
+func TestScanOutlookMessage(t *testing.T) {
+	out, errs, code := runCmd(t, "scan", "--lang", "en", "../../internal/olemsg/testdata/01-sharepoint-credential-phish.msg")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"BRAND_DISPLAY_NAME", "LURE_CREDENTIALS", "partage-fichiers-exemple.web.app"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "action: accept") {
+		t.Errorf("the phish in a .msg is accepted:\n%s", out)
+	}
+}

@@ -18,7 +18,7 @@ var layers = []struct {
 }{
 	{"base: parsers, data and small primitives", []string{
 		"internal/durable", "internal/follow", "internal/spool", "internal/dberr", "internal/urlx", "internal/textmatch",
-		"internal/fuzzy", "internal/fwdblock", "internal/pdfstr", "internal/warninglist", "internal/geo", "internal/rdap", "internal/logging",
+		"internal/fuzzy", "internal/fwdblock", "internal/pdfstr", "internal/olemsg", "internal/warninglist", "internal/geo", "internal/rdap", "internal/logging",
 		"internal/sdnotify", "internal/corpus", "internal/weights", "internal/message", "internal/dnsx",
 		"internal/logs", "internal/logs/", "internal/invoice", "internal/ir/journal", "internal/ir/evidence",
 		"internal/ir/playbook", "internal/web/safehtml", "internal/mailbox/secrets", "internal/mailbox/sieve",

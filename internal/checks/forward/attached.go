@@ -6,8 +6,10 @@ import (
 	"math"
 	"path"
 	"strings"
+	"time"
 
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/olemsg"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 )
@@ -24,8 +26,15 @@ const (
 	maxAttachedLevel = 2
 )
 
+// msgLimits bound the reading of an attached .msg: its embedded messages
+// are read as deep as attached messages are scanned.
+var msgLimits = olemsg.Limits{MaxBytes: maxAttachedBytes, MaxDepth: maxAttachedLevel, Timeout: time.Second}
+
 // attached judges the messages a message carries whole: a message/rfc822
-// part (a forward as attachment) or an attached .eml file. They are
+// part (a forward as attachment), an attached .eml file, or an attached
+// Outlook .msg file, rebuilt as an RFC 5322 message by internal/olemsg
+// (mx_sec_conf names "courriel attaché (eml, msg)" as an evasion of
+// gateways that read only .eml). They are
 // scanned as originals of their own, as a forward's is, by the same
 // scanner and policy: a phishing message sent inside an attached .eml,
 // to be opened past the gateway's reading of the carrying message, and
@@ -67,8 +76,16 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		judge(e.Path, e.Raw)
 	}
 	for _, at := range m.Attachments {
-		if !at.Truncated && (strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data)) {
+		switch {
+		case at.Truncated:
+		case strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data):
 			judge(at.Path, at.Data)
+		case olemsg.Candidate(at.Filename, at.DeclaredType, at.Data) && scanned < maxAttached && len(at.Data) <= maxAttachedBytes:
+			// A .msg that does not read (a Word 97 document, a corrupt
+			// file) is an attachment like any other.
+			if raw, err := olemsg.Convert(at.Data, msgLimits); err == nil {
+				judge(at.Path, raw)
+			}
 		}
 	}
 }

@@ -177,3 +177,69 @@ func FuzzAttached(f *testing.F) {
 		}
 	})
 }
+
+// msgFile is one of internal/olemsg's generated .msg fixtures.
+func msgFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../olemsg/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func attachedAs(name, ct string, data []byte) string {
+	return "Content-Type: " + ct + "; name=\"" + name + "\"\r\nContent-Disposition: attachment; filename=\"" + name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(data)
+}
+
+// An Outlook .msg is judged as an attached .eml is: the credential phish
+// in one, attached to a clean carrier, is held, whatever tells it is a
+// .msg (its name, its declared type, its first bytes); a supplier's
+// genuine notice in one is not; a compound file that holds no message
+// (a Word 97 document) is not scanned.
+func TestAttachedOutlookMessage(t *testing.T) {
+	phish := msgFile(t, "01-sharepoint-credential-phish.msg")
+	notice := msgFile(t, "02-supplier-invoice-notice.msg")
+	forward := msgFile(t, "03-colleague-forwarding-the-phish-as-attachment.msg")
+	doc := append(append([]byte(nil), phish[:8]...), bytes.Repeat([]byte{0}, 1024)...)
+	for _, c := range []struct {
+		name  string
+		raw   []byte
+		env   scan.Envelope
+		calls int
+		held  bool
+	}{
+		{"a phish in a .msg", carrier("multipart/mixed", attachedAs("Bon de commande.msg", "application/octet-stream", phish)), scan.Envelope{}, 1, true},
+		{"declared as Outlook's", carrier("multipart/mixed", attachedAs("Bon de commande", "application/vnd.ms-outlook", phish)), scan.Envelope{}, 1, true},
+		{"known by its first bytes", carrier("multipart/mixed", attachedAs("document.bin", "application/octet-stream", phish)), scan.Envelope{}, 1, true},
+		{"the phish embedded in a colleague's .msg", carrier("multipart/mixed", attachedAs("TR document.msg", "application/vnd.ms-outlook", forward)), scan.Envelope{}, 1, true},
+		{"a supplier's notice in a .msg", carrier("multipart/mixed", attachedAs("Facture.msg", "application/vnd.ms-outlook", notice)), scan.Envelope{}, 1, false},
+		{"a compound file that is no message", carrier("multipart/mixed", attachedAs("rapport.doc", "application/msword", doc)), scan.Envelope{}, 0, false},
+		{"internal sender", carrier("multipart/mixed", attachedAs("Bon de commande.msg", "application/vnd.ms-outlook", phish)), scan.Envelope{Authenticated: true}, 0, false},
+		{"at most four", carrier("multipart/mixed", attachedAs("1.msg", "", phish), attachedAs("2.msg", "", phish), attachedAs("3.msg", "", phish),
+			attachedAs("4.msg", "", phish), attachedAs("5.msg", "", phish)), scan.Envelope{}, maxAttached, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			check, calls := countingCheck(t)
+			got := strings.Join(emitted(check, c.raw, c.env), " ")
+			if *calls != c.calls {
+				t.Errorf("%d attached messages scanned, want %d", *calls, c.calls)
+			}
+			if held := strings.Contains(got, "ATTACHED_MESSAGE_PHISH_HELD"); held != c.held || strings.Contains(got, "ATTACHED_MESSAGE_PHISH") != c.held {
+				t.Errorf("signals %s, want held %v", got, c.held)
+			}
+		})
+	}
+}
+
+// The phish in a .msg is named and explained as the same phish in an
+// .eml would be.
+func TestAttachedOutlookMessageDetail(t *testing.T) {
+	raw := carrier("multipart/mixed", attachedAs("Bon de commande.msg", "application/vnd.ms-outlook", msgFile(t, "01-sharepoint-credential-phish.msg")))
+	got := string(checktest.Format(checktest.Emitted(raw, &Check{Inner: innerScanner(t).Scan}, contentFamilies(t)...)))
+	want := "ATTACHED_MESSAGE_PHISH\tMicrosoft SharePoint <no-reply@sharepoint-fichiers-exemple.com>: BRAND_DISPLAY_NAME, FROM_BRAND_IN_DOMAIN, URL_FREE_HOSTING, LURE_CREDENTIALS\n" +
+		"ATTACHED_MESSAGE_PHISH_HELD\t13.5\n"
+	if got != want {
+		t.Errorf("emitted\n%s\nwant\n%s", got, want)
+	}
+}

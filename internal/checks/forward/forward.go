@@ -17,8 +17,8 @@
 // the marker line a client writes above the block (internal/fwdblock,
 // read once per message as scan.Input.Forward).
 //
-// A message carried whole — a message/rfc822 part, an attached .eml file —
-// is scanned the same way as an original of its own (attached.go), and
+// A message carried whole — a message/rfc822 part, an attached .eml file,
+// an attached Outlook .msg file (read by internal/olemsg) — is scanned the same way as an original of its own (attached.go), and
 // raises ATTACHED_MESSAGE_PHISH and ATTACHED_MESSAGE_PHISH_HELD.
 //
 // Users forwarding suspect mail to the security team write from inside

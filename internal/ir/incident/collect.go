@@ -15,6 +15,7 @@ import (
 
 	"vigie.dev/vigie/internal/ir/evidence"
 	"vigie.dev/vigie/internal/ir/journal"
+	"vigie.dev/vigie/internal/olemsg"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -106,13 +107,14 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, r EvidenceRequest) 
 			return evidence.Record{}, nil, fmt.Errorf("incident %d: add evidence: %w", id, err)
 		}
 	}
-	if rec.MediaType == "" && raw != nil && LooksLikeMessage(raw) {
-		rec.MediaType = "message/rfc822"
+	if rec.MediaType == "" && raw != nil {
+		rec.MediaType = sniffMessage(raw)
 	}
 	var proposals []Indicator
 	var verdict *scan.Verdict
-	if rec.MediaType == "message/rfc822" && s.scanner != nil && raw != nil {
-		verdict = s.scanner.Scan(ctx, raw, scan.Envelope{})
+	// A .msg declared as one that does not read is kept, not analysed.
+	if msg, err := ReportedMessageBytes(rec.MediaType, raw); IsReportedMessage(rec.MediaType) && s.scanner != nil && raw != nil && err == nil {
+		verdict = s.scanner.Scan(ctx, msg, scan.Envelope{})
 		proposals = Propose(verdict, sum)
 		rec.Subject = verdict.Indicators.Subject
 	}
@@ -236,6 +238,42 @@ func (s *Service) vet(ctx context.Context, proposals []Indicator) (kept []Indica
 		kept = append(kept, p)
 	}
 	return kept, dropped, nil
+}
+
+// sniffMessage gives the media type of evidence that is a reported
+// message: message/rfc822 for an RFC 5322 message, Outlook's for a .msg
+// file (a user reporting from Outlook drags the message out as one);
+// "" for anything else.
+func sniffMessage(raw []byte) string {
+	switch {
+	case LooksLikeMessage(raw):
+		return "message/rfc822"
+	case olemsg.IsCompound(raw):
+		if _, err := olemsg.Read(raw, olemsg.Limits{MaxBytes: MaxScannedMessage}); err == nil {
+			return olemsg.MediaType
+		}
+	}
+	return ""
+}
+
+// IsReportedMessage reports whether evidence of that media type is a
+// reported message: an RFC 5322 message, or an Outlook .msg file.
+func IsReportedMessage(mediaType string) bool {
+	return mediaType == "message/rfc822" || mediaType == olemsg.MediaType
+}
+
+// ReportedMessageBytes returns a reported message as RFC 5322 bytes: the
+// evidence itself, or a .msg rebuilt by internal/olemsg. The evidence
+// keeps the bytes the user gave, and its hash is theirs.
+func ReportedMessageBytes(mediaType string, raw []byte) ([]byte, error) {
+	if mediaType != olemsg.MediaType {
+		return raw, nil
+	}
+	msg, err := olemsg.Convert(raw, olemsg.Limits{MaxBytes: MaxScannedMessage})
+	if err != nil {
+		return nil, fail(err, "le fichier .msg ne se lit pas", "the .msg file does not read")
+	}
+	return msg, nil
 }
 
 // LooksLikeMessage reports whether b starts with an RFC 5322 header block

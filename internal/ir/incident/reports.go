@@ -64,8 +64,9 @@ type ReportInput struct {
 	Request ReportRequest
 	Profile Profile
 	Now     func() time.Time
-	// Messages are the reported messages' original bytes, for the formats
-	// that carry them (arf, signal-spam, xarf).
+	// Messages are the reported messages, for the formats that carry them
+	// (arf, signal-spam, xarf): an RFC 5322 message's original bytes, an
+	// Outlook .msg rebuilt as one (ReportedMessageBytes).
 	Messages []ReportedMessage
 	// Correspondents are the addresses the compromised account wrote to,
 	// from the newest search recorded in the journal.
@@ -169,10 +170,13 @@ func (s *Service) reportInput(ctx context.Context, id int64, r ReportRequest, me
 			return in, errors.New("incident: no evidence store configured")
 		}
 		for _, rec := range c.Evidence {
-			if rec.MediaType != "message/rfc822" || (r.Evidence != "" && rec.SHA256 != r.Evidence) {
+			if !IsReportedMessage(rec.MediaType) || (r.Evidence != "" && rec.SHA256 != r.Evidence) {
 				continue
 			}
 			raw, err := s.evidence.ReadAll(rec.SHA256)
+			if err == nil {
+				raw, err = ReportedMessageBytes(rec.MediaType, raw)
+			}
 			if err != nil {
 				return in, fmt.Errorf("incident %d: %w", id, err)
 			}
@@ -264,7 +268,7 @@ func (s *Service) EvidenceBytes(ctx context.Context, id int64, sum string) (evid
 		return evidence.Record{}, nil, err
 	}
 	for _, r := range c.Evidence {
-		if r.SHA256 == sum || (sum == "" && r.MediaType == "message/rfc822") {
+		if r.SHA256 == sum || (sum == "" && IsReportedMessage(r.MediaType)) {
 			b, err := s.evidence.ReadAll(r.SHA256)
 			return r, b, err
 		}

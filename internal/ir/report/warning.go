@@ -155,7 +155,7 @@ func Warning(w io.Writer, c incident.Case, o WarningOptions) error {
 	}
 	d.Hosts = neutral(strings.Join(hosts, ", "))
 	for _, e := range c.Evidence {
-		if e.MediaType == "message/rfc822" && e.Subject != "" {
+		if incident.IsReportedMessage(e.MediaType) && e.Subject != "" {
 			d.Subject = neutral(e.Subject)
 			break
 		}

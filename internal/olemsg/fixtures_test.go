@@ -1,0 +1,169 @@
+package olemsg
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.msg from the fixtures below")
+
+// cp1252 encodes a string in Windows-1252, as Outlook stores PT_STRING8
+// properties in western Europe.
+func cp1252(s string) string {
+	b, err := charmap.Windows1252.NewEncoder().String(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+var (
+	phishDate    = time.Date(2026, 11, 3, 8, 42, 17, 0, time.UTC)
+	supplierDate = time.Date(2026, 11, 4, 9, 15, 2, 0, time.UTC)
+)
+
+// phishSpec is a French credential phish imitating a SharePoint share,
+// saved by Outlook without its transport headers (the properties give
+// its sender, recipients, subject and date).
+var phishSpec = msgSpec{
+	props: []prop{
+		{id: propSubject, val: "Claire Moreau a partagé « Bon de commande 2026-114.pdf » avec vous"},
+		{id: propSentRepName, val: "Microsoft SharePoint"},
+		{id: propSentRepSMTPAddress, val: "no-reply@sharepoint-fichiers-exemple.com"},
+		{id: propSenderName, val: "Microsoft SharePoint"},
+		{id: propSenderSMTPAddress, val: "no-reply@sharepoint-fichiers-exemple.com"},
+		{id: propClientSubmitTime, val: phishDate},
+		{id: propDeliveryTime, val: phishDate.Add(3 * time.Second)},
+		{id: propDisplayTo, val: "Service achats"},
+		{id: propInternetMessageID, val: "<20261103084217.51QX@sharepoint-fichiers-exemple.com>"},
+		{id: propInternetCodepage, val: 65001},
+		{id: propBody, val: "Claire Moreau a partagé un fichier avec vous.\r\n\r\nBon de commande 2026-114.pdf\r\n\r\n" +
+			"Ce lien expire dans 24 heures. Connectez-vous avec votre adresse et votre mot de passe Microsoft 365 pour consulter le document.\r\n\r\n" +
+			"Ouvrir le document <https://partage-fichiers-exemple.web.app/connexion/index.html>\r\n"},
+		{id: propHTML, val: []byte(`<html><body style="font-family:Segoe UI,Arial">` +
+			`<p><img src="https://partage-fichiers-exemple.web.app/logo-ms.png" alt="Microsoft" width="108"></p>` +
+			`<p>Claire Moreau a partagé un fichier avec vous.</p><p><b>Bon de commande 2026-114.pdf</b></p>` +
+			`<p>Ce lien expire dans 24 heures. Connectez-vous avec votre adresse et votre mot de passe Microsoft 365 pour consulter le document.</p>` +
+			`<p><a href="https://partage-fichiers-exemple.web.app/connexion/index.html" style="background:#0078d4;color:#fff;padding:8px 16px">Ouvrir le document</a></p>` +
+			`<p style="font-size:11px;color:#666">Microsoft Corporation, One Microsoft Way, Redmond, WA 98052</p></body></html>`)},
+	},
+	recips: [][]prop{{
+		{id: propDisplayName, val: "Service achats"},
+		{id: propSMTPAddress, val: "achats@chu-exemple.fr"},
+		{id: propRecipientType, val: recipientTo},
+	}},
+}
+
+// supplierHeaders are the transport headers of the supplier's notice.
+const supplierHeaders = "Received: from mail.transports-bernard-exemple.fr (mail.transports-bernard-exemple.fr [198.51.100.140])\r\n" +
+	"\tby mx.chu-exemple.fr (Postfix) with ESMTPS id 4QZt1\r\n\tfor <comptabilite@chu-exemple.fr>; Wed, 4 Nov 2026 10:15:04 +0100 (CET)\r\n" +
+	"From: Transports Bernard - Facturation <facturation@transports-bernard-exemple.fr>\r\n" +
+	"To: comptabilite@chu-exemple.fr\r\n" +
+	"Subject: =?iso-8859-1?q?Facture_FA-2026-0412_-_livraison_du_28_octobre_=E0_l=27h=F4pital?=\r\n" +
+	"Date: Wed, 4 Nov 2026 10:15:02 +0100\r\n" +
+	"Message-ID: <fa-2026-0412.1730711702@transports-bernard-exemple.fr>\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/mixed; boundary=\"----=_Part_88_1\"\r\n\r\n"
+
+// supplierSpec is a genuine supplier notice with an invoice, received by
+// Outlook (its transport headers kept), its strings in Windows-1252.
+var supplierSpec = msgSpec{
+	props: []prop{
+		{id: propTransportHeaders, val: supplierHeaders},
+		{id: propSubject, typ: typeString8, val: cp1252("Facture FA-2026-0412 - livraison du 28 octobre à l'hôpital")},
+		{id: propSenderName, typ: typeString8, val: "Transports Bernard - Facturation"},
+		{id: propSenderEmail, typ: typeString8, val: "facturation@transports-bernard-exemple.fr"},
+		{id: propDeliveryTime, val: supplierDate},
+		{id: propMessageCodepage, val: 1252},
+		{id: propBody, typ: typeString8, val: cp1252("Bonjour,\r\n\r\nVeuillez trouver ci-joint notre facture FA-2026-0412 " +
+			"pour la livraison du 28 octobre au service logistique (bon de livraison BL-7781).\r\n" +
+			"Règlement à 30 jours par virement, selon les conditions du marché n° 2025-017.\r\n\r\n" +
+			"Cordialement,\r\nService facturation\r\nTransports Bernard\r\n12 rue des Entrepôts, 69007 Lyon\r\n")},
+	},
+	recips: [][]prop{{
+		{id: propDisplayName, val: "Comptabilité"},
+		{id: propEmailAddress, val: "comptabilite@chu-exemple.fr"},
+		{id: propRecipientType, val: recipientTo},
+	}},
+	attachs: []attachSpec{{props: []prop{
+		{id: propAttachLongFilename, val: "FA-2026-0412.pdf"},
+		{id: propAttachFilename, val: "FA-202~1.PDF"},
+		{id: propAttachMimeTag, val: "application/pdf"},
+		{id: propAttachData, val: []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")},
+	}}},
+}
+
+// forwardSpec is a colleague's message carrying the phish as an embedded
+// message (Outlook's "forward as attachment").
+var forwardSpec = msgSpec{
+	props: []prop{
+		{id: propSubject, val: "TR: document à signer ?"},
+		{id: propSenderName, val: "Paul Lefèvre"},
+		{id: propSenderSMTPAddress, val: "paul.lefevre@chu-exemple.fr"},
+		{id: propClientSubmitTime, val: phishDate.Add(time.Hour)},
+		{id: propBody, val: "Bonjour,\r\nj'ai reçu ceci ce matin, est-ce fiable ?\r\nPaul\r\n"},
+	},
+	attachs: []attachSpec{{
+		props:    []prop{{id: propDisplayName, val: "Claire Moreau a partagé un fichier"}, {id: 0x3705, val: 5}},
+		embedded: &phishSpec,
+	}},
+}
+
+// rtfSpec keeps its body only as compressed RTF.
+var rtfSpec = msgSpec{
+	props: []prop{
+		{id: propSubject, val: "Compte rendu de réunion"},
+		{id: propSenderName, val: "Anne Roux"},
+		{id: propSenderSMTPAddress, val: "anne.roux@chu-exemple.fr"},
+		{id: propRTFCompressed, val: append([]byte{0x20, 0, 0, 0, 0x14, 0, 0, 0, 'L', 'Z', 'F', 'u', 0, 0, 0, 0}, []byte("{\\rtf1 ...}")...)},
+	},
+}
+
+// fixtures are the generated testdata files.
+var fixtures = []struct {
+	file string
+	spec msgSpec
+}{
+	{"01-sharepoint-credential-phish.msg", phishSpec},
+	{"02-supplier-invoice-notice.msg", supplierSpec},
+	{"03-colleague-forwarding-the-phish-as-attachment.msg", forwardSpec},
+	{"04-body-only-in-compressed-rtf.msg", rtfSpec},
+}
+
+// TestFixturesUpToDate checks testdata/*.msg against the generator:
+// go test ./internal/olemsg -run TestFixturesUpToDate -update rewrites
+// them.
+func TestFixturesUpToDate(t *testing.T) {
+	for _, f := range fixtures {
+		path := filepath.Join("testdata", f.file)
+		want := writeMsg(f.spec)
+		if *update {
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not what the generator writes: run with -update", path)
+		}
+	}
+}
+
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,165 @@
+package olemsg
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Message is what a .msg holds that the scanner reads.
+type Message struct {
+	// Headers are the transport headers Outlook kept from the message as
+	// it arrived (PR_TRANSPORT_MESSAGE_HEADERS), "" for a message never
+	// received (a draft, a message composed and saved).
+	Headers string
+	// The envelope as Outlook shows it, from the properties.
+	FromName, FromAddr     string // the author (PR_SENT_REPRESENTING_*, else PR_SENDER_*)
+	SenderName, SenderAddr string // the mailbox that sent it, when not the author
+	To, Cc                 []Address
+	Subject                string
+	Date                   time.Time // submit time, else delivery time
+	MessageID              string
+	Text                   string // PR_BODY
+	HTML                   []byte // PR_HTML, in HTMLCharset
+	HTMLCharset            string
+	// RTFOnly says the body is stored only as compressed RTF
+	// (PR_RTF_COMPRESSED), which is not read: the message then has no
+	// body text for the scanner.
+	RTFOnly     bool
+	Attachments []Attachment
+	// Omitted counts attachments left out by Limits.MaxAttachments, and
+	// embedded messages by Limits.MaxDepth.
+	Omitted int
+}
+
+// Address is a recipient.
+type Address struct{ Name, Addr string }
+
+// Attachment is a file or an embedded message.
+type Attachment struct {
+	Filename  string
+	MimeType  string // PR_ATTACH_MIME_TAG, "" when Outlook stored none
+	ContentID string
+	Data      []byte
+	Message   *Message // an embedded message (PR_ATTACH_DATA_OBJ), else nil
+}
+
+// message reads the message whose streams are under prefix.
+func (r *reader) message(prefix string, header, depth int) (*Message, error) {
+	if time.Now().After(r.deadline) {
+		return nil, fmt.Errorf("olemsg: rebuilding took over %v: %w", r.lim.Timeout, ErrTooLarge)
+	}
+	o, err := r.object(prefix, header)
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{
+		Headers:   o.str(propTransportHeaders),
+		Subject:   o.str(propSubject),
+		MessageID: o.str(propInternetMessageID),
+		Text:      o.str(propBody),
+		Date:      o.time(propClientSubmitTime),
+	}
+	if m.Date.IsZero() {
+		m.Date = o.time(propDeliveryTime)
+	}
+	m.FromName, m.FromAddr = o.str(propSentRepName), smtpAddr(o.str(propSentRepSMTPAddress), o.str(propSentRepEmail))
+	m.SenderName, m.SenderAddr = o.str(propSenderName), smtpAddr(o.str(propSenderSMTPAddress), o.str(propSenderEmail))
+	if m.FromName == "" && m.FromAddr == "" || strings.EqualFold(m.FromAddr, m.SenderAddr) {
+		m.FromName, m.FromAddr = m.SenderName, m.SenderAddr
+		m.SenderName, m.SenderAddr = "", ""
+	}
+	if h, ok := o.stream(propHTML, typeBinary); ok {
+		m.HTML, m.HTMLCharset = h, charset(o.codepage)
+	} else if h := o.str(propHTML); h != "" {
+		m.HTML, m.HTMLCharset = []byte(h), "utf-8"
+	}
+	m.RTFOnly = m.Text == "" && len(m.HTML) == 0 && o.has(propRTFCompressed)
+	for _, p := range o.children("__recip_version1.0_#") {
+		rc, err := r.object(p, objectHeader)
+		if err != nil {
+			return nil, err
+		}
+		a := Address{Name: rc.str(propDisplayName), Addr: smtpAddr(rc.str(propSMTPAddress), rc.str(propEmailAddress))}
+		switch t, _ := rc.long(propRecipientType); t {
+		case recipientTo:
+			m.To = append(m.To, a)
+		case recipientCc:
+			m.Cc = append(m.Cc, a)
+		}
+	}
+	if len(m.To) == 0 {
+		m.To = names(o.str(propDisplayTo))
+	}
+	if len(m.Cc) == 0 {
+		m.Cc = names(o.str(propDisplayCc))
+	}
+	for _, p := range o.children("__attach_version1.0_#") {
+		if len(m.Attachments) >= r.lim.MaxAttachments {
+			m.Omitted++
+			continue
+		}
+		at, err := r.attachment(p, depth)
+		if err != nil {
+			return nil, err
+		}
+		if at == nil {
+			m.Omitted++
+			continue
+		}
+		m.Attachments = append(m.Attachments, *at)
+	}
+	return m, nil
+}
+
+// attachment reads the attachment storage at prefix; nil for an embedded
+// message deeper than Limits.MaxDepth.
+func (r *reader) attachment(prefix string, depth int) (*Attachment, error) {
+	o, err := r.object(prefix, objectHeader)
+	if err != nil {
+		return nil, err
+	}
+	at := &Attachment{Filename: o.str(propAttachLongFilename), MimeType: o.str(propAttachMimeTag),
+		ContentID: o.str(propAttachContentID)}
+	if at.Filename == "" {
+		at.Filename = o.str(propAttachFilename)
+	}
+	if at.Filename == "" {
+		at.Filename = o.str(propDisplayName)
+	}
+	inner := fmt.Sprintf("%s__substg1.0_%04X%04X", prefix, propAttachData, typeObject)
+	if r.streams.storages[inner] && r.streams.data[inner+"/"+propertiesStream] != nil {
+		if depth >= r.lim.MaxDepth {
+			return nil, nil
+		}
+		if at.Message, err = r.message(inner+"/", embeddedHeader, depth+1); err != nil {
+			return nil, err
+		}
+		return at, nil
+	}
+	at.Data, _ = o.stream(propAttachData, typeBinary)
+	return at, nil
+}
+
+// smtpAddr picks the SMTP address: the explicit one, else the address
+// property when it is one (not an Exchange "/O=…" distinguished name).
+func smtpAddr(smtp, addr string) string {
+	if smtp != "" {
+		return smtp
+	}
+	if strings.Contains(addr, "@") && !strings.HasPrefix(addr, "/") {
+		return addr
+	}
+	return ""
+}
+
+// names splits PR_DISPLAY_TO ("Jean Dupont; Marie Martin"): names only.
+func names(s string) []Address {
+	var out []Address
+	for _, n := range strings.Split(s, ";") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, Address{Name: n})
+		}
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+// Package olemsg reads Outlook .msg files ([MS-OXMSG]: a message stored
+// as MAPI properties in an OLE compound file, [MS-CFB]) and rebuilds them
+// as RFC 5322 messages, so that a .msg attached to a mail, reported by a
+// user or given to `vigie scan` is judged by the one message parser and
+// scanner that judge an .eml. A phishing message sent inside an attached
+// .msg is an evasion CERT Santé's mx_sec_conf names ("courriel attaché
+// (eml, msg) contenant l'élément malveillant"): a gateway that reads only
+// .eml leaves it opaque.
+//
+// What is kept is what the scanner reads: the transport headers Outlook
+// stored (PR_TRANSPORT_MESSAGE_HEADERS) when there are some, else the
+// sender, recipients, subject and date rebuilt from the properties; the
+// plain and HTML bodies; the attachments, an embedded message rebuilt in
+// turn as a message/rfc822 part. A body stored only as compressed RTF is
+// said (Message.RTFOnly), not decompressed.
+//
+// The compound file is read by github.com/richardlehane/mscfb; the
+// property streams are read here. Everything is bounded (Limits): a
+// corrupt or hostile file gives an error wrapping ErrFormat or
+// ErrTooLarge, never a panic or an unbounded allocation.
+package olemsg
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/richardlehane/mscfb"
+)
+
+// MediaType is the media type Outlook and browsers give a .msg file.
+const MediaType = "application/vnd.ms-outlook"
+
+// signature opens every compound file ([MS-CFB] 2.2, Header Signature).
+var signature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// propertiesStream is the property stream of a message, an attachment or
+// a recipient ([MS-OXMSG] 2.4); at the root, it tells a .msg from any
+// other compound file (a .doc, an .xls).
+const propertiesStream = "__properties_version1.0"
+
+var (
+	// ErrFormat is wrapped by every error about a file that is not a
+	// readable .msg.
+	ErrFormat = errors.New("olemsg: not a readable .msg file")
+	// ErrTooLarge is wrapped when a limit is reached.
+	ErrTooLarge = errors.New("olemsg: limit reached")
+)
+
+// Limits bound the reading of one file. A zero field takes its default.
+type Limits struct {
+	MaxBytes       int64         // size of the file, and of all streams read together (default 32 MiB)
+	MaxStreams     int           // directory entries (default 4096)
+	MaxAttachments int           // attachments per message; more are left out (default 64)
+	MaxDepth       int           // embedded messages within embedded messages (default 2)
+	Timeout        time.Duration // reading and rebuilding (default 2 s)
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = 32 << 20
+	}
+	if l.MaxStreams <= 0 {
+		l.MaxStreams = 4096
+	}
+	if l.MaxAttachments <= 0 {
+		l.MaxAttachments = 64
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = 2
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = 2 * time.Second
+	}
+	return l
+}
+
+// IsCompound reports whether b starts with the compound file signature.
+// Word, Excel and PowerPoint 97-2003 files do as well: Read tells a .msg.
+func IsCompound(b []byte) bool { return bytes.HasPrefix(b, signature) }
+
+// Candidate reports whether an attachment should be read as a .msg: by
+// its name, its declared type or its first bytes.
+func Candidate(filename, declaredType string, data []byte) bool {
+	return strings.EqualFold(path.Ext(filename), ".msg") ||
+		strings.EqualFold(declaredType, MediaType) || IsCompound(data)
+}
+
+// Convert reads a .msg and rebuilds it as an RFC 5322 message.
+func Convert(b []byte, lim Limits) ([]byte, error) {
+	m, err := Read(b, lim)
+	if err != nil {
+		return nil, err
+	}
+	return m.RFC822(), nil
+}
+
+// Read reads a .msg file.
+func Read(b []byte, lim Limits) (*Message, error) {
+	lim = lim.withDefaults()
+	if int64(len(b)) > lim.MaxBytes {
+		return nil, fmt.Errorf("olemsg: %d bytes, over %d: %w", len(b), lim.MaxBytes, ErrTooLarge)
+	}
+	if !IsCompound(b) {
+		return nil, fmt.Errorf("olemsg: no compound file signature: %w", ErrFormat)
+	}
+	st, err := readStreams(b, lim)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := st.data[propertiesStream]; !ok {
+		return nil, fmt.Errorf("olemsg: compound file without a message property stream (a document?): %w", ErrFormat)
+	}
+	r := &reader{streams: st, lim: lim, deadline: time.Now().Add(lim.Timeout)}
+	return r.message("", topHeader, 0)
+}
+
+// streams are a compound file's streams by path ("a/b/c"), and its
+// storages.
+type streams struct {
+	data     map[string][]byte
+	storages map[string]bool
+}
+
+// readStreams reads every stream of the compound file, within the limits:
+// a stream may not be larger than the file (a corrupt size), and the
+// streams read together may not exceed MaxBytes (a corrupt FAT can chain
+// several streams through the same sectors).
+//
+// mscfb.New bounds what it reads from the header, the FAT and the
+// directory (slices capped at 64,000 entries, sector cycles detected,
+// tree walk capped by the number of entries), and FuzzRead found no
+// panic in it (v1.0.9): there is no recover here. The scanner's pipeline
+// still recovers a failing check (SCAN_CHECK_ERROR).
+func readStreams(b []byte, lim Limits) (streams, error) {
+	var st streams
+	doc, err := mscfb.New(bytes.NewReader(b))
+	if err != nil {
+		return st, fmt.Errorf("olemsg: compound file: %v: %w", err, ErrFormat)
+	}
+	if len(doc.File) > lim.MaxStreams {
+		return st, fmt.Errorf("olemsg: %d directory entries, over %d: %w", len(doc.File), lim.MaxStreams, ErrTooLarge)
+	}
+	deadline := time.Now().Add(lim.Timeout)
+	st = streams{data: map[string][]byte{}, storages: map[string]bool{}}
+	var total int64
+	for _, f := range doc.File[1:] { // [0] is the root storage
+		name := strings.Join(append(append([]string(nil), f.Path...), f.Name), "/")
+		if f.FileInfo().IsDir() {
+			st.storages[name] = true
+			continue
+		}
+		if time.Now().After(deadline) {
+			return st, fmt.Errorf("olemsg: reading streams took over %v: %w", lim.Timeout, ErrTooLarge)
+		}
+		if f.Size > int64(len(b)) {
+			return st, fmt.Errorf("olemsg: stream %s claims %d bytes in a %d-byte file: %w", name, f.Size, len(b), ErrFormat)
+		}
+		if total += f.Size; total > lim.MaxBytes {
+			return st, fmt.Errorf("olemsg: streams over %d bytes: %w", lim.MaxBytes, ErrTooLarge)
+		}
+		buf := make([]byte, f.Size)
+		if _, err := io.ReadFull(f, buf); err != nil {
+			return st, fmt.Errorf("olemsg: stream %s: %v: %w", name, err, ErrFormat)
+		}
+		st.data[name] = buf
+	}
+	return st, nil
+}

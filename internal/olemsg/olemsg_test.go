@@ -1,0 +1,204 @@
+package olemsg
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/message"
+)
+
+func TestRead(t *testing.T) {
+	for _, c := range []struct {
+		file                 string
+		from, sender, subj   string
+		to                   []Address
+		date                 time.Time
+		headers, rtf         bool
+		text, html           string
+		attachments          []string
+		embeddedSubject      string
+		parsedFrom, parsedTo string
+		parsedURL            string
+	}{
+		{file: "01-sharepoint-credential-phish.msg",
+			from: "Microsoft SharePoint <no-reply@sharepoint-fichiers-exemple.com>",
+			subj: "Claire Moreau a partagé « Bon de commande 2026-114.pdf » avec vous",
+			to:   []Address{{"Service achats", "achats@chu-exemple.fr"}}, date: phishDate,
+			text: "mot de passe Microsoft 365", html: `href="https://partage-fichiers-exemple.web.app/connexion/index.html"`,
+			parsedFrom: "no-reply@sharepoint-fichiers-exemple.com", parsedTo: "achats@chu-exemple.fr",
+			parsedURL: "https://partage-fichiers-exemple.web.app/connexion/index.html"},
+		{file: "02-supplier-invoice-notice.msg",
+			from: "Transports Bernard - Facturation <facturation@transports-bernard-exemple.fr>",
+			subj: "Facture FA-2026-0412 - livraison du 28 octobre à l'hôpital",
+			to:   []Address{{"Comptabilité", "comptabilite@chu-exemple.fr"}}, date: supplierDate,
+			headers: true, text: "Règlement à 30 jours", attachments: []string{"FA-2026-0412.pdf"},
+			parsedFrom: "facturation@transports-bernard-exemple.fr", parsedTo: "comptabilite@chu-exemple.fr"},
+		{file: "03-colleague-forwarding-the-phish-as-attachment.msg",
+			from: "Paul Lefèvre <paul.lefevre@chu-exemple.fr>", subj: "TR: document à signer ?",
+			date: phishDate.Add(time.Hour), text: "est-ce fiable", attachments: []string{"Claire Moreau a partagé un fichier"},
+			embeddedSubject: phishSpec.props[0].val.(string), parsedFrom: "paul.lefevre@chu-exemple.fr",
+			parsedURL: "https://partage-fichiers-exemple.web.app/connexion/index.html"},
+		{file: "04-body-only-in-compressed-rtf.msg", from: "Anne Roux <anne.roux@chu-exemple.fr>",
+			subj: "Compte rendu de réunion", rtf: true, parsedFrom: "anne.roux@chu-exemple.fr"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			m, err := Read(fixture(t, c.file), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.FromName + " <" + m.FromAddr + ">"; got != c.from {
+				t.Errorf("from %q, want %q", got, c.from)
+			}
+			if m.Subject != c.subj || !m.Date.Equal(c.date) || (m.Headers != "") != c.headers || m.RTFOnly != c.rtf {
+				t.Errorf("subject %q date %v headers %v rtf %v", m.Subject, m.Date, m.Headers != "", m.RTFOnly)
+			}
+			if fmt.Sprint(m.To) != fmt.Sprint(c.to) {
+				t.Errorf("to %v, want %v", m.To, c.to)
+			}
+			if !strings.Contains(m.Text, c.text) || !strings.Contains(string(m.HTML), c.html) {
+				t.Errorf("text %q html %q", m.Text, m.HTML)
+			}
+			var names []string
+			for _, at := range m.Attachments {
+				names = append(names, at.Filename)
+			}
+			if fmt.Sprint(names) != fmt.Sprint(c.attachments) {
+				t.Errorf("attachments %v, want %v", names, c.attachments)
+			}
+			if c.embeddedSubject != "" && (m.Attachments[0].Message == nil || m.Attachments[0].Message.Subject != c.embeddedSubject) {
+				t.Errorf("embedded message %+v", m.Attachments[0].Message)
+			}
+
+			// The rebuilt message is read by the one parser.
+			raw := m.RFC822()
+			pm := message.Parse(raw, message.Limits{})
+			if pm.FromAddr().Addr != c.parsedFrom || pm.Subject != c.subj {
+				t.Errorf("parsed from %q subject %q\n%s", pm.FromAddr().Addr, pm.Subject, raw)
+			}
+			if c.parsedTo != "" && !strings.Contains(pm.Header.Get("To"), c.parsedTo) {
+				t.Errorf("parsed To %q", pm.Header.Get("To"))
+			}
+			if !strings.Contains(pm.Text+pm.HTMLText, strings.TrimSpace(c.text)) {
+				t.Errorf("parsed text lacks %q: %q", c.text, pm.Text)
+			}
+			if c.parsedURL != "" && !hasURL(pm, c.parsedURL) {
+				t.Errorf("parsed URLs lack %s", c.parsedURL)
+			}
+			for _, at := range c.attachments {
+				if c.embeddedSubject == "" && !hasAttachment(pm, at) {
+					t.Errorf("parsed attachments lack %s", at)
+				}
+			}
+		})
+	}
+}
+
+func hasURL(m *message.Message, u string) bool {
+	for _, x := range m.URLs {
+		if x.Raw == u {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAttachment(m *message.Message, name string) bool {
+	for _, a := range m.Attachments {
+		if a.Filename == name && len(a.Data) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTransportHeadersWin: a received message keeps the headers it
+// arrived with, Received lines included; its MIME fields are replaced.
+func TestTransportHeadersWin(t *testing.T) {
+	raw, err := Convert(fixture(t, "02-supplier-invoice-notice.msg"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := string(raw[:message.BodyStart(raw)])
+	if !strings.HasPrefix(head, "Received: from mail.transports-bernard-exemple.fr") ||
+		strings.Count(head, "Content-Type:") != 1 || strings.Contains(head, "Part_88") || strings.Count(head, "MIME-Version") != 1 {
+		t.Errorf("header:\n%s", head)
+	}
+}
+
+func TestRejects(t *testing.T) {
+	phish := fixture(t, "01-sharepoint-credential-phish.msg")
+	forward := fixture(t, "03-colleague-forwarding-the-phish-as-attachment.msg")
+	doc := writeCFB(stream("WordDocument", bytes.Repeat([]byte{0xEC, 0xA5}, 300)), stream("1Table", make([]byte, 40)))
+	for _, c := range []struct {
+		name string
+		b    []byte
+		lim  Limits
+		want error
+	}{
+		{"an .eml", []byte("From: a@b\r\nSubject: x\r\n\r\nhello"), Limits{}, ErrFormat},
+		{"a Word document", doc, Limits{}, ErrFormat},
+		{"truncated", phish[:700], Limits{}, ErrFormat},
+		{"signature alone", signature, Limits{}, ErrFormat},
+		{"over MaxBytes", phish, Limits{MaxBytes: 1024}, ErrTooLarge},
+		{"over MaxStreams", phish, Limits{MaxStreams: 5}, ErrTooLarge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := Read(c.b, c.lim)
+			if !errors.Is(err, c.want) || m != nil {
+				t.Errorf("Read: %v, %v; want %v", m, err, c.want)
+			}
+		})
+	}
+	t.Run("MaxDepth", func(t *testing.T) {
+		m, err := Read(forward, Limits{MaxDepth: 1})
+		if err != nil || len(m.Attachments) != 1 || m.Omitted != 0 {
+			t.Fatalf("depth 1: %v %+v", err, m)
+		}
+		twice := writeMsg(msgSpec{props: []prop{{id: propSubject, val: "TR: TR"}},
+			attachs: []attachSpec{{embedded: &forwardSpec}}})
+		if m, err = Read(twice, Limits{MaxDepth: 1}); err != nil || len(m.Attachments[0].Message.Attachments) != 0 || m.Attachments[0].Message.Omitted != 1 {
+			t.Fatalf("depth 2 over a limit of 1: %v %+v", err, m)
+		}
+	})
+	t.Run("MaxAttachments", func(t *testing.T) {
+		many := msgSpec{props: []prop{{id: propSubject, val: "pièces"}}}
+		for i := 0; i < 5; i++ {
+			many.attachs = append(many.attachs, attachSpec{props: []prop{{id: propAttachLongFilename, val: fmt.Sprintf("%d.txt", i)}, {id: propAttachData, val: []byte("x")}}})
+		}
+		m, err := Read(writeMsg(many), Limits{MaxAttachments: 3})
+		if err != nil || len(m.Attachments) != 3 || m.Omitted != 2 {
+			t.Fatalf("%v %+v", err, m)
+		}
+	})
+}
+
+// TestHeaderInjection: a property cannot open a header field of its own.
+func TestHeaderInjection(t *testing.T) {
+	b := writeMsg(msgSpec{props: []prop{
+		{id: propSubject, val: "Bonjour\r\nFrom: ceo@chu-exemple.fr"},
+		{id: propSenderName, val: "X\r\nReply-To: a@evil.example"},
+		{id: propSenderSMTPAddress, val: "x@exemple.fr"},
+	}})
+	raw, err := Convert(b, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := message.Parse(raw, message.Limits{})
+	if len(m.Header.Values("From")) != 1 || m.Header.Get("Reply-To") != "" || m.FromAddr().Addr != "x@exemple.fr" {
+		t.Errorf("injected:\n%s", raw)
+	}
+}
+
+func BenchmarkConvert(b *testing.B) {
+	raw := fixture(b, "03-colleague-forwarding-the-phish-as-attachment.msg")
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := Convert(raw, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
