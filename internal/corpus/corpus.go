@@ -22,6 +22,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"vigie.dev/vigie/internal/olemsg"
 )
 
 // Label says what a message is.
@@ -140,7 +142,9 @@ func files(path string) ([]string, error) {
 }
 
 // Read reads a message file, at most max bytes plus one so that a parser
-// can tell it was cut.
+// can tell it was cut. An Outlook .msg (a compound file: a reported
+// message saved from Outlook) is read as the RFC 5322 message it holds
+// (internal/olemsg); one over max is an error.
 func Read(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -150,6 +154,11 @@ func Read(path string, max int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("corpus: read %s: %w", path, err)
+	}
+	if olemsg.IsCompound(b) {
+		if b, err = olemsg.Convert(b, olemsg.Limits{MaxBytes: max}); err != nil {
+			return nil, fmt.Errorf("corpus: read %s: %w", path, err)
+		}
 	}
 	return b, nil
 }

@@ -1,11 +1,15 @@
 package corpus
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"vigie.dev/vigie/internal/olemsg"
 )
 
 func TestSplitIsStratifiedAndStable(t *testing.T) {
@@ -113,5 +117,23 @@ func TestErrataNameCorpusFiles(t *testing.T) {
 		if src, ok := found[e.BodyHash]; !ok || src != e.Source {
 			t.Errorf("erratum %s (%s): not a %s file of the corpus", e.BodyHash, e.Reason, e.Source)
 		}
+	}
+}
+
+// A directory of reported messages may hold Outlook .msg files: they are
+// read as the messages they hold; an .eml is read as it is.
+func TestReadOutlookMessage(t *testing.T) {
+	msg := "../olemsg/testdata/02-supplier-invoice-notice.msg"
+	raw, err := Read(msg, 1<<20)
+	if err != nil || !bytes.HasPrefix(raw, []byte("Received: from mail.transports-bernard-exemple.fr")) {
+		t.Fatalf("Read(%s) = %.80q, %v", msg, raw, err)
+	}
+	if _, err := Read(msg, 1024); !errors.Is(err, olemsg.ErrTooLarge) {
+		t.Errorf("a .msg over the limit: %v", err)
+	}
+	eml := filepath.Join(t.TempDir(), "a.eml")
+	os.WriteFile(eml, []byte("From: a@b\r\n\r\nx"), 0o644)
+	if raw, err := Read(eml, 1<<20); err != nil || string(raw) != "From: a@b\r\n\r\nx" {
+		t.Errorf("Read(.eml) = %q, %v", raw, err)
 	}
 }
