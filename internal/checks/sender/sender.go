@@ -175,6 +175,14 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 		case env.RDNS != "" && urlx.Registrable(helo) != urlx.Registrable(env.RDNS):
 			out.Emit("HELO_RDNS_MISMATCH", helo+" / "+env.RDNS)
 		}
+		// The bare name of a registered domain (no host label) other than
+		// the sender's names an organisation, not the connecting host
+		// (RFC 5321 §4.1.1.1): spam tools pick such names. A domain that
+		// passes DMARC answers for its mail whoever relays it.
+		if urlx.Registrable(helo) == helo && urlx.ICANNDomain(helo) && helo != in.FromOrg &&
+			helo != urlx.Registrable(in.MailFromDomain) && in.Auth.DMARC != "pass" {
+			out.Emit("HELO_OTHER_DOMAIN", helo)
+		}
 	}
 	if !env.ClientIP.IsValid() || !env.ClientIP.IsGlobalUnicast() || env.ClientIP.IsPrivate() {
 		return

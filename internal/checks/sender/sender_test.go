@@ -2,10 +2,12 @@ package sender
 
 import (
 	"context"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -127,6 +129,39 @@ func TestFakeReplyTypographicSpaces(t *testing.T) {
 		New(nil).Check(context.Background(), in, &out)
 		if got := out.Emitted("FAKE_REPLY"); got != tc.want {
 			t.Errorf("%q: FAKE_REPLY %v, want %v", in.Msg.Subject, got, tc.want)
+		}
+	}
+}
+
+// HELO_OTHER_DOMAIN: a server that introduces itself by the bare name of a
+// domain (no host label) other than the domains it sends for names an
+// organisation, not itself. A server named after its own domain, a host
+// name, an authenticated submission and a domain passing DMARC are left
+// alone.
+func TestHELOOtherDomain(t *testing.T) {
+	raw := []byte(strings.ReplaceAll("From: Offres <promo@offres-exemple.fr>\n"+base+"\nBonjour.\n", "\n", "\r\n"))
+	ip := netip.MustParseAddr("203.0.113.9")
+	for _, c := range []struct {
+		name, helo, mailFrom, dmarc string
+		authenticated               bool
+		want                        bool
+	}{
+		{"another domain's bare name", "jardins-exemple.co.uk", "promo@offres-exemple.fr", "none", false, true},
+		{"another domain's bare name, envelope elsewhere", "kimmy-exemple.com", "bounce@envoi-exemple.net", "", false, true},
+		{"the sender's own domain", "offres-exemple.fr", "promo@offres-exemple.fr", "none", false, false},
+		{"the envelope sender's domain", "envoi-exemple.net", "bounce@envoi-exemple.net", "none", false, false},
+		{"a host name", "mta7.envoi-exemple.net", "promo@offres-exemple.fr", "none", false, false},
+		{"a domain that passes DMARC", "agence-exemple.fr", "promo@offres-exemple.fr", "pass", false, false},
+		{"an authenticated submission", "portable-exemple.fr", "promo@offres-exemple.fr", "", true, false},
+		{"a public suffix itself", "co.uk", "promo@offres-exemple.fr", "", false, false},
+	} {
+		env := scan.Envelope{ClientIP: ip, HELO: c.helo, MailFrom: c.mailFrom, Authenticated: c.authenticated}
+		in := scan.NewInput(raw, message.Parse(raw, message.DefaultLimits()), env)
+		in.Auth.DMARC = auth.Result(c.dmarc)
+		var out scan.Emitter
+		New(nil).Check(context.Background(), in, &out)
+		if got := out.Emitted("HELO_OTHER_DOMAIN"); got != c.want {
+			t.Errorf("%s (HELO %s): HELO_OTHER_DOMAIN %v, want %v", c.name, c.helo, got, c.want)
 		}
 	}
 }
