@@ -45,7 +45,11 @@ type Brand struct {
 	Names       []string `yaml:"names"`
 	DisplayOnly []string `yaml:"display_only"` // names too common to look for in bodies
 	Labels      []string `yaml:"labels"`
-	Domains     []string `yaml:"domains"`
+	// WordLabels are the labels that are also everyday words (outlook,
+	// orange, booking): a link's host built on one is the word's more
+	// often than the brand's (comboWords).
+	WordLabels []string `yaml:"word_labels"`
+	Domains    []string `yaml:"domains"`
 	// Infrastructure lists the other domains the brand itself sends from
 	// or links to: its content and image hosts, short links, groups and
 	// notification services. A brand is never impersonating itself there.
@@ -105,6 +109,7 @@ type Check struct {
 	labels     map[string]int       // look-alike targets: label -> brand (-1 for our own domains)
 	targets    []target             // the labels in catalogue order, so that the first brand listed wins
 	official   map[string]bool      // every brand's official domains
+	words      map[string]bool      // labels that are everyday words (Brand.WordLabels)
 	orgDomains []string
 	vips       map[string]bool
 }
@@ -115,7 +120,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}}
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
 	}
@@ -140,6 +145,12 @@ func New(o Options) (*Check, error) {
 		}
 		for _, l := range b.Labels {
 			c.addLabel(strings.ToLower(l), i)
+		}
+		for _, l := range b.WordLabels {
+			if !slices.Contains(b.Labels, l) {
+				return nil, fmt.Errorf("brand catalogue: %s: word label %q is not one of its labels", b.Name, l)
+			}
+			c.words[strings.ToLower(l)] = true
 		}
 	}
 	for _, d := range o.OrgDomains {
@@ -276,7 +287,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// Look-alike domains: the sender's and every link's.
 	seen := map[string]bool{}
 	imitates := func(host, where string) {
-		if kind, detail := c.lookalike(host, seen); kind != "" {
+		if kind, detail, _ := c.lookalike(host, seen); kind != "" {
 			out.Emit(where+"_"+kind, detail)
 		}
 	}
@@ -291,7 +302,13 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
 		// the organisation's intranet) leads to no one's registered site;
 		// a sender's address there is still judged: it is forged.
-		if kind, detail := c.lookalike(l.Host, seen); kind != "" && urlx.PublicName(l.Host) {
+		kind, detail, label := c.lookalike(l.Host, seen)
+		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !comboWord(l.Host, label) {
+			// A software newsletter's link to an "outlook" add-on
+			// vendor, a county's "orange" directory: the word's.
+			continue
+		}
+		if kind != "" && urlx.PublicName(l.Host) {
 			out.Emit("URL_"+kind, detail)
 		}
 	}
@@ -311,17 +328,18 @@ func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.Pe
 // lookalike returns LOOKALIKE_DOMAIN, BRAND_IN_DOMAIN or HOMOGLYPH_DOMAIN
 // and what is imitated for a host imitating a brand or our own domains
 // (the caller prefixes where it was found), "" for any other host or one
-// already seen.
-func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail string) {
+// already seen; brandLabel is the brand label found written in the host, for
+// BRAND_IN_DOMAIN.
+func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, brandLabel string) {
 	host = strings.ToLower(host)
 	if host == "" || seen[host] || urlx.IsIP(host) {
-		return "", ""
+		return "", "", ""
 	}
 	seen[host] = true
 	reg := urlx.Registrable(host)
 	if c.ours(host) || scan.TopSite(reg) {
 		// A top site is itself, whatever brand its name resembles.
-		return "", ""
+		return "", "", ""
 	}
 	label := firstLabel(reg)
 	official := func(i int) bool { return i >= 0 && c.brands[i].Official(host) }
@@ -337,7 +355,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 		if u, err := idna.ToUnicode(label); err == nil {
 			folded := strings.ReplaceAll(textmatch.Normalize(u), " ", "")
 			if i, ok := c.labels[folded]; ok && !official(i) {
-				return "HOMOGLYPH_DOMAIN", host + " ~ " + name(i)
+				return "HOMOGLYPH_DOMAIN", host + " ~ " + name(i), ""
 			}
 		}
 	}
@@ -345,7 +363,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 	// (chorus-pro.gouv.fr.example.com) or "gouv-fr" in a name.
 	for h := host; h != ""; {
 		if c.official[h] {
-			return "", ""
+			return "", "", ""
 		}
 		i := strings.IndexByte(h, '.')
 		if i < 0 {
@@ -354,7 +372,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 		h = h[i+1:]
 	}
 	if strings.Contains(host, "gouv-fr") || strings.Contains(host, "gouvfr") || strings.Contains(host, ".gouv.fr.") || strings.Contains(host, "-gouv.") {
-		return "BRAND_IN_DOMAIN", host + " ~ gouv.fr"
+		return "BRAND_IN_DOMAIN", host + " ~ gouv.fr", "gouv"
 	}
 	squashed := strings.ReplaceAll(label, "-", "")
 	hyphenated := len(squashed) < len(label)
@@ -367,7 +385,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 			// A short label counts only as a whole word of a
 			// hyphenated one (secure-sfr).
 			if hyphenated && hasToken(label, l) {
-				return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand)
+				return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
 			}
 			continue
 		}
@@ -375,21 +393,47 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail strin
 			continue
 		}
 		if t.bytes&^labelSet == 0 && brandWord(label, l) {
-			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand)
+			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
 		}
 		if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {
-			return "LOOKALIKE_DOMAIN", host + " ~ " + name(t.brand)
+			return "LOOKALIKE_DOMAIN", host + " ~ " + name(t.brand), ""
 		}
 	}
 	// The brand spelled in the subdomains of an unrelated registrable domain.
 	if sub := strings.TrimSuffix(host, reg); sub != "" {
 		for _, part := range strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '-' }) {
 			if i, ok := c.labels[part]; ok && len(part) >= 5 && !official(i) {
-				return "BRAND_IN_DOMAIN", host + " ~ " + name(i)
+				return "BRAND_IN_DOMAIN", host + " ~ " + name(i), part
 			}
 		}
 	}
-	return "", ""
+	return "", "", ""
+}
+
+// comboWords are the account and security words that phishing domains put
+// beside a brand (paypal-secure-login, outlook-verify): the combosquatting
+// pattern measured by Kintis et al., "Hiding in Plain Sight: A
+// Longitudinal Study of Combosquatting Abuse" (ACM CCS 2017), and shown in
+// the APWG's phishing activity trends reports. A brand that is also an
+// everyday word counts in a link's host only beside one of them.
+var comboWords = []string{
+	"login", "logon", "signin", "secure", "security", "verify", "verif", "account", "compte",
+	"update", "support", "auth", "wallet", "webmail", "recovery", "unlock", "billing",
+	"payment", "paiement", "facture", "invoice", "confirm", "validation", "service", "help", "id", "mail", "online",
+}
+
+// comboWord reports a host that carries one of comboWords as a word of its
+// own, or glued to the brand's label (outlooksecure, secure-outlook,
+// ledger-mailuser).
+func comboWord(host, label string) bool {
+	for part := range strings.FieldsFuncSeq(strings.ReplaceAll(host, label, "."), func(r rune) bool { return r == '.' || r == '-' || r >= '0' && r <= '9' }) {
+		for _, w := range comboWords {
+			if part == w || len(w) >= 4 && strings.HasPrefix(part, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // brandWord reports a brand's label written as a word of a domain label:

@@ -20,3 +20,27 @@ func TestBrandWord(t *testing.T) {
 		}
 	}
 }
+
+// TestComboWord: a link's host built on a brand that is an everyday word
+// counts only with an account or security word beside the brand.
+func TestComboWord(t *testing.T) {
+	tests := []struct {
+		host, label string
+		want        bool
+	}{
+		{"outlook.4team.biz", "outlook", false},
+		{"orangecountybusinessdirectory.de", "orange", false},
+		{"www.booking-salles-exemple.fr", "booking", false},
+		{"outlooksecure.com", "outlook", true},
+		{"outlook-verify-account.example", "outlook", true},
+		{"secure-orange-espace.example", "orange", true},
+		{"ledger-mailuser.com", "ledger", true},
+		{"apple-id.example", "apple", true},
+		{"apple-pie-recipes.example", "apple", false},
+	}
+	for _, tt := range tests {
+		if got := comboWord(tt.host, tt.label); got != tt.want {
+			t.Errorf("comboWord(%q, %q) = %v, want %v", tt.host, tt.label, got, tt.want)
+		}
+	}
+}
