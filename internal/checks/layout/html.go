@@ -92,13 +92,14 @@ func scanHTML(html string) htmlFeatures {
 	return f
 }
 
-// tagName returns the lower-cased name of a tag starting at s (after "<").
+// tagName returns the lower-cased name of a tag starting at s (after "<"),
+// "" for a name longer than textarea's eight letters.
 func tagName(s string) string {
 	n := 0
-	for n < len(s) && n < 8 && isASCIILetter(s[n]) {
+	for n < len(s) && n < 9 && isASCIILetter(s[n]) {
 		n++
 	}
-	if n == 0 || n == 8 {
+	if n == 0 || n == 9 {
 		return ""
 	}
 	return strings.ToLower(s[:n])
