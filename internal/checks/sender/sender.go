@@ -172,6 +172,8 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 			out.Emit("HELO_IP_LITERAL", helo)
 		case !strings.Contains(helo, "."):
 			out.Emit("HELO_NOT_FQDN", helo)
+		case !urlx.PublicName(helo) && !privateUseName(helo):
+			out.Emit("HELO_NOT_FQDN", helo)
 		case env.RDNS != "" && urlx.Registrable(helo) != urlx.Registrable(env.RDNS):
 			out.Emit("HELO_RDNS_MISMATCH", helo+" / "+env.RDNS)
 		}
@@ -422,4 +424,21 @@ func nullSenderOutsideReports(in *scan.Input) bool {
 		return false
 	}
 	return !in.DeliveryReport()
+}
+
+// privateUseNames are the top-level names organisations use for their own
+// networks without a delegation: RFC 6761 §6 (localhost, test, invalid,
+// example, local per RFC 6762) and RFC 6762 Appendix G (intranet,
+// internal, private, corp, home, lan), with home.arpa (RFC 8375) and the
+// localdomain of many systems' defaults. A server behind a small
+// organisation's gateway says HELO so; it is misconfigured, not forged.
+var privateUseNames = map[string]bool{
+	"localhost": true, "test": true, "invalid": true, "example": true, "local": true,
+	"intranet": true, "internal": true, "private": true, "corp": true, "home": true,
+	"lan": true, "localdomain": true, "arpa": true,
+}
+
+// privateUseName reports a name under a private-use top-level name.
+func privateUseName(host string) bool {
+	return privateUseNames[host[strings.LastIndexByte(host, '.')+1:]]
 }

@@ -165,3 +165,33 @@ func TestHELOOtherDomain(t *testing.T) {
 		}
 	}
 }
+
+// HELO_NOT_FQDN: a HELO without a dot, or under a top-level domain that
+// does not exist, is no name the DNS resolves (RFC 5321 §2.3.5); the
+// private-use names small organisations give their servers are spared.
+func TestHELONotFQDN(t *testing.T) {
+	raw := []byte(strings.ReplaceAll("From: Offres <promo@offres-exemple.fr>\n"+base+"\nBonjour.\n", "\n", "\r\n"))
+	for _, c := range []struct {
+		helo string
+		want bool
+	}{
+		{"localhost", true},
+		{"egjnshh.xch", true},
+		{"ad.d1.2b.d4", true}, // an address spelled in hexadecimal labels
+		{"150-95-25-91.openstacklocal", true},
+		{"mta7.envoi-exemple.net", false},
+		{"exchange.iptronix-exemple.local", false},
+		{"srv-mail.chu-exemple.lan", false},
+		{"exch01.clinique-exemple.corp", false},
+		{"routeur.home.arpa", false},
+		{"mail.offres-exemple.fr", false},
+	} {
+		env := scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: c.helo, MailFrom: "promo@offres-exemple.fr"}
+		in := scan.NewInput(raw, message.Parse(raw, message.DefaultLimits()), env)
+		var out scan.Emitter
+		New(nil).Check(context.Background(), in, &out)
+		if got := out.Emitted("HELO_NOT_FQDN"); got != c.want {
+			t.Errorf("HELO %s: HELO_NOT_FQDN %v, want %v", c.helo, got, c.want)
+		}
+	}
+}
