@@ -115,7 +115,8 @@ var forwardSpec = msgSpec{
 	}},
 }
 
-// rtfSpec keeps its body only as compressed RTF.
+// rtfSpec keeps its body only as compressed RTF, which does not read
+// (its CRC is wrong).
 var rtfSpec = msgSpec{
 	props: []prop{
 		{id: propSubject, val: "Compte rendu de réunion"},
@@ -123,6 +124,29 @@ var rtfSpec = msgSpec{
 		{id: propSenderSMTPAddress, val: "anne.roux@chu-exemple.fr"},
 		{id: propRTFCompressed, val: append([]byte{0x20, 0, 0, 0, 0x14, 0, 0, 0, 'L', 'Z', 'F', 'u', 0, 0, 0, 0}, []byte("{\\rtf1 ...}")...)},
 	},
+}
+
+// rtfPhishHTML is the HTML of rtfPhishSpec as Outlook encapsulates it in
+// RTF ([MS-OXRTFEX]): tags in \*\htmltag groups, RTF-only formatting in
+// \htmlrtf runs, accents as \'hh in code page 1252.
+const rtfPhishHTML = `{\rtf1\ansi\ansicpg1252\fromhtml1 \fbidis \deff0{\fonttbl{\f0\fswiss Arial;}}{\colortbl\red0\green0\blue0;\red0\green0\blue255;}` + "\r\n" +
+	`{\*\htmltag19 <html>}{\*\htmltag34 <body>}\htmlrtf \f0\fs20 \htmlrtf0 {\*\htmltag64 <p>}Votre mot de passe Microsoft 365 expire aujourd'hui.{\*\htmltag72 </p>}\htmlrtf \par \htmlrtf0 ` + "\r\n" +
+	`{\*\htmltag64 <p>}Conservez votre mot de passe actuel en v\'e9rifiant votre compte\~:{\*\htmltag72 </p>}\htmlrtf \par \htmlrtf0 ` + "\r\n" +
+	`{\*\htmltag84 <a href="https://m365-verification-exemple.weebly.com/connexion">}\htmlrtf {\field{\*\fldinst{HYPERLINK "https://m365-verification-exemple.weebly.com/connexion"}}{\fldrslt\cf1\ul \htmlrtf0 Conserver mon mot de passe\htmlrtf }}\htmlrtf0 {\*\htmltag92 </a>}` + "\r\n" +
+	`{\*\htmltag58 </body>}{\*\htmltag27 </html>}}`
+
+// rtfPhishSpec is a password-expiry phish whose HTML Outlook kept only in
+// compressed RTF (no PR_HTML): the link is only there.
+var rtfPhishSpec = msgSpec{
+	props: []prop{
+		{id: propSubject, val: "Votre mot de passe expire aujourd'hui"},
+		{id: propSenderName, val: "Support Microsoft 365"},
+		{id: propSenderSMTPAddress, val: "support@microsoft365-securite-exemple.com"},
+		{id: propClientSubmitTime, val: phishDate},
+		{id: propBody, val: "Votre mot de passe Microsoft 365 expire aujourd'hui.\r\n\r\nConservez votre mot de passe actuel en vérifiant votre compte :\r\n\r\nConserver mon mot de passe\r\n"},
+		{id: propRTFCompressed, val: compressRTFLiterals([]byte(rtfPhishHTML))},
+	},
+	recips: phishSpec.recips,
 }
 
 // fixtures are the generated testdata files.
@@ -134,6 +158,7 @@ var fixtures = []struct {
 	{"02-supplier-invoice-notice.msg", supplierSpec},
 	{"03-colleague-forwarding-the-phish-as-attachment.msg", forwardSpec},
 	{"04-body-only-in-compressed-rtf.msg", rtfSpec},
+	{"05-password-phish-html-only-in-rtf.msg", rtfPhishSpec},
 }
 
 // TestFixturesUpToDate checks testdata/*.msg against the generator:

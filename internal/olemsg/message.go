@@ -1,6 +1,7 @@
 package olemsg
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -20,11 +21,12 @@ type Message struct {
 	Date                   time.Time // submit time, else delivery time
 	MessageID              string
 	Text                   string // PR_BODY
-	HTML                   []byte // PR_HTML, in HTMLCharset
+	HTML                   []byte // PR_HTML, else the HTML its compressed RTF encapsulates, in HTMLCharset
 	HTMLCharset            string
+	HTMLFromRTF            bool // HTML is read from the compressed RTF
 	// RTFOnly says the body is stored only as compressed RTF
-	// (PR_RTF_COMPRESSED), which is not read: the message then has no
-	// body text for the scanner.
+	// (PR_RTF_COMPRESSED) that could not be read: the message then has
+	// no body text for the scanner.
 	RTFOnly     bool
 	Attachments []Attachment
 	// Omitted counts attachments left out by Limits.MaxAttachments, and
@@ -74,6 +76,9 @@ func (r *reader) message(prefix string, header, depth int) (*Message, error) {
 	} else if h := o.str(propHTML); h != "" {
 		m.HTML, m.HTMLCharset = []byte(h), "utf-8"
 	}
+	if len(m.HTML) == 0 {
+		r.readRTF(o, m)
+	}
 	m.RTFOnly = m.Text == "" && len(m.HTML) == 0 && o.has(propRTFCompressed)
 	for _, p := range o.children("__recip_version1.0_#") {
 		rc, err := r.object(p, objectHeader)
@@ -110,6 +115,32 @@ func (r *reader) message(prefix string, header, depth int) (*Message, error) {
 		m.Attachments = append(m.Attachments, *at)
 	}
 	return m, nil
+}
+
+// readRTF reads the body of a message that has no PR_HTML from its
+// compressed RTF: the HTML it encapsulates, else its text when there is
+// no plain body. The RTF decompressed in one file counts against
+// Limits.MaxBytes; an RTF that does not read leaves the message as it is.
+func (r *reader) readRTF(o *object, m *Message) {
+	c, ok := o.stream(propRTFCompressed, typeBinary)
+	if !ok {
+		return
+	}
+	raw, err := decompressRTF(c, int(min(r.lim.MaxBytes-r.rtfBytes, 1<<30)))
+	if err != nil {
+		return
+	}
+	r.rtfBytes += int64(len(raw))
+	body, html, cp := rtfBody(raw)
+	if cp == 0 {
+		cp = o.codepage
+	}
+	switch {
+	case html && len(bytes.TrimSpace(body)) > 0:
+		m.HTML, m.HTMLCharset, m.HTMLFromRTF = body, charset(cp), true
+	case !html && m.Text == "":
+		m.Text = strings.TrimSpace(decode8(body, cp))
+	}
 }
 
 // attachment reads the attachment storage at prefix; nil for an embedded

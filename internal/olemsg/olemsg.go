@@ -10,9 +10,9 @@
 // What is kept is what the scanner reads: the transport headers Outlook
 // stored (PR_TRANSPORT_MESSAGE_HEADERS) when there are some, else the
 // sender, recipients, subject and date rebuilt from the properties; the
-// plain and HTML bodies; the attachments, an embedded message rebuilt in
-// turn as a message/rfc822 part. A body stored only as compressed RTF is
-// said (Message.RTFOnly), not decompressed.
+// plain and HTML bodies (the HTML from the compressed RTF when Outlook
+// kept it only there, [MS-OXRTFCP] and [MS-OXRTFEX]); the attachments, an
+// embedded message rebuilt in turn as a message/rfc822 part.
 //
 // The compound file is read by github.com/richardlehane/mscfb; the
 // property streams are read here. Everything is bounded (Limits): a

@@ -44,6 +44,11 @@ func TestRead(t *testing.T) {
 			parsedURL: "https://partage-fichiers-exemple.web.app/connexion/index.html"},
 		{file: "04-body-only-in-compressed-rtf.msg", from: "Anne Roux <anne.roux@chu-exemple.fr>",
 			subj: "Compte rendu de réunion", rtf: true, parsedFrom: "anne.roux@chu-exemple.fr"},
+		{file: "05-password-phish-html-only-in-rtf.msg", from: "Support Microsoft 365 <support@microsoft365-securite-exemple.com>",
+			subj: "Votre mot de passe expire aujourd'hui", to: []Address{{"Service achats", "achats@chu-exemple.fr"}}, date: phishDate,
+			text: "Conserver mon mot de passe", html: `<a href="https://m365-verification-exemple.weebly.com/connexion">Conserver mon mot de passe</a>`,
+			parsedFrom: "support@microsoft365-securite-exemple.com", parsedTo: "achats@chu-exemple.fr",
+			parsedURL: "https://m365-verification-exemple.weebly.com/connexion"},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			m, err := Read(fixture(t, c.file), Limits{})

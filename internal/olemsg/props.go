@@ -77,6 +77,7 @@ type reader struct {
 	streams  streams
 	lim      Limits
 	deadline time.Time
+	rtfBytes int64 // compressed RTF decompressed so far
 }
 
 // object reads the property stream under prefix ("" for the root).
