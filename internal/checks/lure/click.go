@@ -90,14 +90,22 @@ func callsToSignIn(text string, calls [][]string) bool {
 // credential lures when one of them says what for, and drops them
 // otherwise: "click here to verify your account" is a credential lure,
 // "click here to unsubscribe" or "to read on" is not.
-func (c *Check) callsFor(perTheme []int, in *scan.Input, body string) {
+// The subject, the body and the image alt texts are read apart: a call in
+// one does not take its purpose from another.
+func (c *Check) callsFor(perTheme []int, in *scan.Input, body, subject string) {
 	if c.click < 0 || perTheme[c.click] == 0 {
 		return
 	}
 	n := perTheme[c.click]
 	perTheme[c.click] = 0
-	if c.credentials >= 0 && (callsToSignIn(body, c.calls) || callsToSignIn(strings.Join(in.Msg.ImageAlts, " . "), c.calls)) {
-		perTheme[c.credentials] += n
+	if c.credentials < 0 {
+		return
+	}
+	for _, text := range []string{body, subject, strings.Join(in.Msg.ImageAlts, " . ")} {
+		if callsToSignIn(text, c.calls) {
+			perTheme[c.credentials] += n
+			return
+		}
 	}
 }
 

@@ -337,7 +337,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			perTheme[p.theme]++
 		}
 	}
-	c.callsFor(perTheme, in, body)
+	c.callsFor(perTheme, in, body, subject)
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
