@@ -72,7 +72,7 @@ func (r *reader) message(prefix string, header, depth int) (*Message, error) {
 		m.SenderName, m.SenderAddr = "", ""
 	}
 	if h, ok := o.stream(propHTML, typeBinary); ok {
-		m.HTML, m.HTMLCharset = h, charset(o.codepage)
+		m.HTML, m.HTMLCharset = h, charset(o.internetCodepage)
 	} else if h := o.str(propHTML); h != "" {
 		m.HTML, m.HTMLCharset = []byte(h), "utf-8"
 	}
@@ -133,7 +133,7 @@ func (r *reader) readRTF(o *object, m *Message) {
 	r.rtfBytes += int64(len(raw))
 	body, html, cp := rtfBody(raw)
 	if cp == 0 {
-		cp = o.codepage
+		cp = o.internetCodepage
 	}
 	switch {
 	case html && len(bytes.TrimSpace(body)) > 0:

@@ -119,6 +119,21 @@ func Read(b []byte, lim Limits) (*Message, error) {
 	return r.message("", topHeader, 0)
 }
 
+// canonicalName writes the name of a .msg stream or storage as
+// [MS-OXMSG] does, its hexadecimal part in upper case: directory names
+// compare without case ([MS-CFB] 2.6.4), and some writers use lower case.
+func canonicalName(s string) string {
+	for _, prefix := range []string{"__substg1.0_", "__attach_version1.0_#", "__recip_version1.0_#"} {
+		if len(s) > len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+			return prefix + strings.ToUpper(s[len(prefix):])
+		}
+	}
+	if strings.EqualFold(s, propertiesStream) {
+		return propertiesStream
+	}
+	return s
+}
+
 // streams are a compound file's streams by path ("a/b/c"), and its
 // storages.
 type streams struct {
@@ -149,7 +164,11 @@ func readStreams(b []byte, lim Limits) (streams, error) {
 	st = streams{data: map[string][]byte{}, storages: map[string]bool{}}
 	var total int64
 	for _, f := range doc.File[1:] { // [0] is the root storage
-		name := strings.Join(append(append([]string(nil), f.Path...), f.Name), "/")
+		parts := append(append([]string(nil), f.Path...), f.Name)
+		for i, p := range parts {
+			parts[i] = canonicalName(p)
+		}
+		name := strings.Join(parts, "/")
 		if f.FileInfo().IsDir() {
 			st.storages[name] = true
 			continue

@@ -66,10 +66,13 @@ const (
 // property values from its property stream, and its variable-length ones
 // from its __substg1.0_ streams.
 type object struct {
-	r        *reader
-	prefix   string // "" or "storage/…/"
-	fixed    map[uint16]uint64
-	codepage int
+	r      *reader
+	prefix string // "" or "storage/…/"
+	fixed  map[uint16]uint64
+	// codepage is the one of the object's 8-bit strings
+	// (PR_MESSAGE_CODEPAGE); internetCodepage the one of its HTML body as
+	// it arrived (PR_INTERNET_CPID). Each stands for the other.
+	codepage, internetCodepage int
 }
 
 // reader rebuilds messages from a file's streams.
@@ -94,12 +97,19 @@ func (r *reader) object(prefix string, header int) (*object, error) {
 			o.fixed[uint16(tag>>16)] = binary.LittleEndian.Uint64(e[8:])
 		}
 	}
-	for _, p := range []uint16{propInternetCodepage, propMessageCodepage} {
-		if cp, ok := o.fixed[p]; ok && o.codepage == 0 {
-			o.codepage = int(uint32(cp))
+	o.codepage = o.firstLong(propMessageCodepage, propInternetCodepage)
+	o.internetCodepage = o.firstLong(propInternetCodepage, propMessageCodepage)
+	return o, nil
+}
+
+// firstLong returns the first of the PT_LONG properties stored, 0 for none.
+func (o *object) firstLong(ids ...uint16) int {
+	for _, id := range ids {
+		if v, ok := o.long(id); ok && v > 0 {
+			return v
 		}
 	}
-	return o, nil
+	return 0
 }
 
 // stream returns the __substg1.0_ stream of a property.
