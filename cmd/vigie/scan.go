@@ -268,7 +268,8 @@ func signalsMarkdown(w io.Writer, cat *scan.Catalogue, p scan.Policy) error {
 		"What raises each signal, its thresholds, data sources and known false positives:\n"+
 		"`internal/checks/<family>/README.md` (the `ioc` family is `ioccheck`, `bayes` is `bayescheck`;\n"+
 		"`scan` are the pipeline's own signals and the parser's defects, `docs/message.md`).\n"+
-		"`{d}` stands for the value involved (a domain, a file name...).\n")
+		"`{d}` stands for the value involved (a domain, a file name, the phrases read...); a clause\n"+
+		"in square brackets is shown only when there is one.\n")
 	family := ""
 	for _, d := range cat.All() {
 		if d.Family != family {

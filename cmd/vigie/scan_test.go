@@ -27,6 +27,41 @@ func TestScanExplainsInFrench(t *testing.T) {
 	}
 }
 
+// Every reason says what it read, in both languages: the lure themes
+// quote the phrases, the sender's signals the header value.
+func TestScanExplainsWithDetails(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{
+			`Le message parle d'une facture à régler ("nouvelle facture", "facture en attente")`,
+			"Envoyé avec PHPMailer (PHPMailer 6.8.0",
+		}},
+		{"en", []string{
+			`The message is about an invoice to pay ("nouvelle facture", "facture en attente")`,
+			"Sent with PHPMailer (PHPMailer 6.8.0",
+		}},
+	} {
+		out, errs, code := runCmd(t, "scan", "--lang", c.lang, "../../internal/engine/testdata/chorus-pro-phish.eml")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.lang, code, errs)
+		}
+		for _, want := range c.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: output lacks %q:\n%s", c.lang, want, out)
+			}
+		}
+	}
+	out, errs, code := runCmd(t, "scan", "--json", "--lang", "en", "../../internal/engine/testdata/chorus-pro-phish.eml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"detail":"\"nouvelle facture\", \"facture en attente\""`) {
+		t.Errorf("JSON lacks the lure's detail:\n%s", out)
+	}
+}
+
 func TestScanJSON(t *testing.T) {
 	out, errs, code := runCmd(t, "scan", "--json", "--lang", "en", "../../internal/engine/testdata/")
 	if code != 0 {

@@ -60,3 +60,48 @@ func TestBannerInDeliveredMessage(t *testing.T) {
 		t.Errorf("subject rewritten: %q", o.Subject)
 	}
 }
+
+// A detail is the message's own text (a supplier's name, a file name): one
+// that is long or hostile cannot add a header field nor a line over the
+// 998 characters of RFC 5322 §2.1.1 to the message passed on, and the
+// banner still reads whole once decoded.
+func TestBannerDetailCannotBreakTheHeader(t *testing.T) {
+	for _, detail := range []string{
+		"FR76 … 0002, Papeterie\r\nBcc: victime@example.org",
+		strings.Repeat("Société générale des fournitures hospitalières ", 40),
+		strings.Repeat("x", 3000),
+		"a\x00b\x1b[2Jc\u202etxt.exe",
+	} {
+		g := &Gateway{}
+		g.SetScanner(&scan.Scanner{Checks: []scan.Check{emitCheck{"IBAN_CHANGED", detail}},
+			Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(&invoice.Check{})})
+		g.Configure(Settings{})
+		raw := []byte("From: a@papeterie-fictive.example\r\nSubject: Facture FA-1\r\n\r\nbody\r\n")
+		o := g.Process(context.Background(), Job{Frontend: "test", Raw: raw})
+		out := string(Prepend(raw, o.Fields))
+		head, _, _ := strings.Cut(out, "\r\n\r\n")
+		for _, l := range strings.Split(head, "\r\n") {
+			if len(l) > 998 || len(l) > 78 && strings.Contains(strings.TrimSpace(strings.TrimPrefix(l, HeaderBanner+": ")), " ") {
+				t.Errorf("%.30q: a line of %d characters: %q", detail, len(l), l)
+			}
+			if strings.ContainsAny(l, "\r\n\x00\x1b") {
+				t.Errorf("%.30q: a control character in %q", detail, l)
+			}
+			if strings.HasPrefix(strings.ToLower(l), "bcc:") {
+				t.Errorf("%.30q: a field was added: %q", detail, l)
+			}
+		}
+		var banner string
+		for _, f := range o.Fields {
+			if f.Name == HeaderBanner {
+				banner, _ = new(mime.WordDecoder).DecodeHeader(f.Value)
+			}
+		}
+		if !strings.Contains(banner, "Ne pas payer") || !strings.HasSuffix(banner, "before paying.") {
+			t.Errorf("%.30q: banner %q", detail, banner)
+		}
+		if line := strings.Index(head, HeaderBanner); line < 0 {
+			t.Errorf("%.30q: no banner field", detail)
+		}
+	}
+}

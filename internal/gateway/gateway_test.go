@@ -37,6 +37,52 @@ func TestFold(t *testing.T) {
 	}
 }
 
+// A text without "; " nor ", " to fold at is folded before its blanks,
+// keeping them; what has no blank stays whole.
+func TestFoldLongText(t *testing.T) {
+	for _, v := range []string{
+		strings.Repeat("=?utf-8?q?coordonn=C3=A9es_bancaires?= ", 20) + "fin",
+		"court; " + strings.Repeat("mot ", 60),
+		strings.Repeat("x", 200),
+		"a  " + strings.Repeat("b ", 100),
+	} {
+		f := Fold("X-Vigie-Banner", v, "\r\n")
+		if strings.ReplaceAll(strings.ReplaceAll(f, "\r\n\t", " "), "\r\n", "") != v {
+			t.Errorf("%.20q: unfolds to %q", v, f)
+		}
+		for _, l := range strings.Split("X-Vigie-Banner: "+f, "\r\n") {
+			if len(l) > 78 && strings.Contains(strings.TrimSpace(strings.TrimPrefix(l, "X-Vigie-Banner: ")), " ") {
+				t.Errorf("%.20q: line over 78 with a blank to fold at: %q", v, l)
+			}
+			if strings.TrimSpace(l) == "" {
+				t.Errorf("%.20q: a blank line would end the header: %q", v, f)
+			}
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	f.Add("vigie; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org")
+	f.Add(strings.Repeat("=?utf-8?q?a=C3=A9?= ", 30) + " ")
+	f.Fuzz(func(t *testing.T, v string) {
+		if strings.ContainsAny(v, "\r\n\t") {
+			return
+		}
+		folded := Fold("X-Vigie-Banner", v, "\r\n")
+		// Folding at a separator writes a tab for its blanks: the same
+		// value to every reader of a structured field (RFC 5322 §3.2.2).
+		words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+		if words(strings.ReplaceAll(folded, "\r\n", "")) != words(v) {
+			t.Fatalf("%q folds to %q", v, folded)
+		}
+		for i, l := range strings.Split(folded, "\r\n") {
+			if i > 0 && strings.Trim(l, " \t") == "" {
+				t.Fatalf("%q: a blank continuation line in %q", v, folded)
+			}
+		}
+	})
+}
+
 func FuzzRewriteSubject(f *testing.F) {
 	f.Add([]byte("Subject: a\r\n\r\nb"), "x")
 	f.Add([]byte("subject:\r\n \r\n\r\n"), "")

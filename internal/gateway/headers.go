@@ -60,7 +60,11 @@ func (g Settings) fields(o *Outcome) []Field {
 
 // Fold folds a header value at "; " and ", " separators so that no line
 // exceeds 78 characters where possible (RFC 5322 §2.2.3); sep is the line
-// break to use ("\r\n" on the wire, "\n" in milter replies).
+// break to use ("\r\n" on the wire, "\n" in milter replies). A part
+// between separators too long for a line of its own — the encoded words
+// of a banner that quotes a long detail, a long unstructured text — is
+// folded before its blanks too, the blank kept: the field unfolds to the
+// value it was.
 func Fold(name, value, sep string) string {
 	if len(name)+2+len(value) <= 78 {
 		return value
@@ -68,15 +72,40 @@ func Fold(name, value, sep string) string {
 	var b strings.Builder
 	line := len(name) + 2
 	for i, tok := range splitKeep(value) {
-		if i > 0 && line+len(tok) > 78 {
+		if i > 0 && line+len(tok) > 78 && strings.TrimLeft(tok, " ") != "" {
 			b.WriteString(sep + "\t")
 			tok = strings.TrimLeft(tok, " ")
 			line = 8
 		}
-		b.WriteString(tok)
-		line += len(tok)
+		if line+len(tok) <= 78 {
+			b.WriteString(tok)
+			line += len(tok)
+			continue
+		}
+		for j, word := range splitBlanks(tok) {
+			if j > 0 && line+len(word) > 78 && strings.TrimLeft(word, " ") != "" {
+				b.WriteString(sep)
+				line = 0
+			}
+			b.WriteString(word)
+			line += len(word)
+		}
 	}
 	return b.String()
+}
+
+// splitBlanks splits s before each blank that follows a non-blank, the
+// blank starting the next piece.
+func splitBlanks(s string) []string {
+	var out []string
+	start := 0
+	for i := 1; i < len(s); i++ {
+		if s[i] == ' ' && s[i-1] != ' ' {
+			out = append(out, s[start:i])
+			start = i
+		}
+	}
+	return append(out, s[start:])
 }
 
 // splitKeep splits s after each "; " or ", " and before the blank.

@@ -10,7 +10,8 @@ import (
 
 // Definition describes one signal: its stable name, its default weight and
 // its explanation in French and English. In the texts, "{d}" is replaced by
-// the signal's detail (a domain, a file name...).
+// the signal's detail (a domain, a file name...); " ({d})" and a clause in
+// square brackets that holds it go when the signal has none (Explain).
 type Definition struct {
 	Name   string  `yaml:"name"`
 	Family string  `yaml:"family"`
@@ -140,9 +141,36 @@ func (c *Catalogue) Lookup(name string) (Definition, bool) {
 // All returns every definition sorted by family then name.
 func (c *Catalogue) All() []Definition { return c.all }
 
-func explain(text, detail string) string {
+// Explain fills a signal's text with its detail. Without one, " ({d})"
+// goes, and so does a clause written in square brackets around "{d}"
+// ("un formulaire[, qui envoie ce qui y est tapé à {d}]"); with one, the
+// brackets go and the clause stays.
+func Explain(text, detail string) string {
+	if strings.Contains(text, "{d}]") {
+		text = optionalClause(text, detail != "")
+	}
 	if detail == "" {
 		return strings.ReplaceAll(text, " ({d})", "")
 	}
 	return strings.ReplaceAll(text, "{d}", detail)
+}
+
+// optionalClause keeps or drops the bracketed clauses of text that hold
+// "{d}", without their brackets.
+func optionalClause(text string, keep bool) string {
+	for {
+		end := strings.Index(text, "{d}]")
+		if end < 0 {
+			return text
+		}
+		start := strings.LastIndexByte(text[:end], '[')
+		if start < 0 {
+			return text
+		}
+		clause := text[start+1 : end+3]
+		if !keep {
+			clause = ""
+		}
+		text = text[:start] + clause + text[end+4:]
+	}
 }

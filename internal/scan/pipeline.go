@@ -86,7 +86,8 @@ func (e *Emitter) ObserveIBAN(iban string) {
 	}
 }
 
-// Emit records a signal once per name; detail names what triggered it.
+// Emit records a signal once per name; detail names what triggered it
+// (CleanDetail makes it safe to show).
 func (e *Emitter) Emit(name, detail string) {
 	if e.seen == nil {
 		e.seen = map[string]bool{}
@@ -95,7 +96,7 @@ func (e *Emitter) Emit(name, detail string) {
 		return
 	}
 	e.seen[name] = true
-	e.signals = append(e.signals, Signal{Name: name, Detail: detail})
+	e.signals = append(e.signals, Signal{Name: name, Detail: CleanDetail(detail)})
 }
 
 // Emitted reports whether a signal was already emitted in this scan.

@@ -115,10 +115,10 @@ func (p Policy) decide(c *Catalogue, raw []Signal) ([]Signal, float64, Action) {
 		if a, ok := p.Actions[s.Name]; ok {
 			s.Force = a
 		}
-		s.FR = explain(d.FR, s.Detail)
-		s.EN = explain(d.EN, s.Detail)
+		s.FR = Explain(d.FR, s.Detail)
+		s.EN = Explain(d.EN, s.Detail)
 		if d.Banner != "" {
-			s.Banner, s.BannerSubject = explain(d.Banner, s.Detail), d.BannerSubject
+			s.Banner, s.BannerSubject = Explain(d.Banner, s.Detail), d.BannerSubject
 		}
 		score += s.Weight
 		if s.Force.Rank() > force.Rank() {

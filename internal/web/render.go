@@ -167,5 +167,5 @@ func signalText(signals *scan.Catalogue, l, name string) string {
 	if l == "en" && d.EN != "" {
 		t = d.EN
 	}
-	return strings.ReplaceAll(t, "{d}", "…")
+	return scan.Explain(t, "…")
 }

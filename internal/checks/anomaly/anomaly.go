@@ -202,7 +202,7 @@ func fromEightBit(m *message.Message, out *scan.Emitter) {
 			return
 		}
 	}
-	out.Emit("FROM_NAME_8BIT", "")
+	out.Emit("FROM_NAME_8BIT", m.FromAddr().Name)
 }
 
 // excessFields are the fields rspamd checks for needless base64

@@ -75,7 +75,7 @@ func TestFromAndEncodedHeaders(t *testing.T) {
 		headers string
 		want    []string
 	}{
-		{"From: J\xc3\xa9r\xc3\xb4me <jerome@a.example>", []string{"FROM_NAME_8BIT "}},
+		{"From: J\xc3\xa9r\xc3\xb4me <jerome@a.example>", []string{"FROM_NAME_8BIT Jérôme"}},
 		{"From: <j\xc3\xa9r\xc3\xb4me@a.example>", []string{"INVALID_FROM_8BIT j\xc3\xa9r\xc3\xb4me@a.example"}},
 		{"From: Jerome <jerome@xn--hpital-exemple-gsb.fr>", nil},   // an IDN written in ASCII
 		{"From: =?utf-8?B?SsOpcsO0bWU=?= <jerome@a.example>", nil}, // "Jérôme": needs encoding

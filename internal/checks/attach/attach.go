@@ -125,6 +125,9 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		e := ext(name)
 		sniff := a.SniffedType
 		judgeName(name, out)
+		if name == "" {
+			name = unnamed(a)
+		}
 		if isEICAR(a.Data) {
 			out.Emit("ATTACH_EICAR_TEST", name)
 		}
@@ -161,6 +164,18 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		judgeMismatch(a, e, sniff, out)
 	}
+}
+
+// unnamed names an attachment without a file name for the details: by
+// the type it declares and where it is in the MIME tree ("text/html, part
+// 2"), so that whoever reads the verdict finds it.
+func unnamed(a message.Attachment) string {
+	typ, _, _ := strings.Cut(a.DeclaredType, ";")
+	name := strings.TrimSpace(typ)
+	if a.Path != "" {
+		name += ", part " + a.Path
+	}
+	return name
 }
 
 // judgeName flags "facture.pdf.exe" and names padded to hide the real extension.

@@ -44,6 +44,11 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		return
 	}
 	spf, spfDomain := r.EnvelopeSPF(in.Env.MailFrom == scan.NullSender)
+	if spfDomain == "" {
+		// The relay's result named no domain: the envelope's is the one
+		// it was about, for the detail.
+		spfDomain = in.MailFromDomain
+	}
 	switch spf {
 	case auth.Fail:
 		out.Emit("AUTH_SPF_FAIL", spfDomain)

@@ -6,6 +6,7 @@ import (
 
 	docs "vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/suppliers"
 )
 
@@ -23,7 +24,7 @@ func Released(book *suppliers.Book, signals []string, m *message.Message, lim do
 		if d.Banner == "" || !slices.Contains(signals, d.Name) {
 			continue
 		}
-		if b := strings.ReplaceAll(d.Banner, " ({d})", ""); !slices.Contains(banners, b) {
+		if b := scan.Explain(d.Banner, ""); !slices.Contains(banners, b) {
 			banners = append(banners, b)
 		}
 		if prefix == "" {

@@ -42,9 +42,9 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	body := in.Body()
 	f := scanHTML(m.HTML)
 	if f.password {
-		out.Emit("HTML_PASSWORD_FORM", "")
+		out.Emit("HTML_PASSWORD_FORM", formHost(m))
 	} else if f.form {
-		out.Emit("HTML_FORM", "")
+		out.Emit("HTML_FORM", formHost(m))
 	}
 	// The parser drops invisible characters from the text it extracts; count
 	// them in the source.
@@ -60,8 +60,10 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	} else if w := invisibleInWord(m.Subject); w != "" {
 		out.Emit("INVISIBLE_IN_NAME", w)
 	}
-	if fancy(m.Subject) || fancy(m.FromAddr().Name) {
-		out.Emit("FANCY_UNICODE_TEXT", "")
+	if fancy(m.Subject) {
+		out.Emit("FANCY_UNICODE_TEXT", m.Subject)
+	} else if fancy(m.FromAddr().Name) {
+		out.Emit("FANCY_UNICODE_TEXT", m.FromAddr().Name)
 	}
 	if hasEmoji(m.FromAddr().Name) {
 		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
@@ -71,14 +73,20 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// <a href="mailto:…?subject=…"> is the whole body of advance-fee
 		// and sextortion mail); the parser keeps no mailto: URL, so that
 		// an address is never judged as a web site, and counts them.
-		n := m.MailtoLinks
+		n, to := m.MailtoLinks, ""
 		for _, l := range in.Links {
 			if l.Source == "href" {
 				n++
+				if to == "" {
+					to = l.Host
+				}
 			}
 		}
 		if n >= 1 && n <= 3 {
-			out.Emit("IMAGE_ONLY_BODY", "")
+			if to == "" && m.MailtoLinks > 0 {
+				to = "mailto:"
+			}
+			out.Emit("IMAGE_ONLY_BODY", to)
 		}
 	}
 	subject := strings.ToLower(in.Subject())
@@ -107,7 +115,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		local := strings.ToLower(to.Local())
 		if a != "" && strings.Contains(subject, a) || !list && personalLocal(local) && strings.Contains(subject, local) {
 			if !invitation(in) {
-				out.Emit("RECIPIENT_IN_SUBJECT", "")
+				out.Emit("RECIPIENT_IN_SUBJECT", to.Addr)
 			}
 			break
 		}
@@ -125,13 +133,13 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 	}
 	if m.FromAddr().Addr != "" && !list && self && in.NotAuthenticated() {
-		out.Emit("FROM_EQUALS_TO", "")
+		out.Emit("FROM_EQUALS_TO", m.FromAddr().Addr)
 	}
 	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
 		out.Emit("LEET_OBFUSCATION", w)
 	}
 	if hasEmoji(m.Subject) && !oneClickMailing(in) {
-		out.Emit("SUBJECT_EMOJI", "")
+		out.Emit("SUBJECT_EMOJI", m.Subject)
 	}
 	if w := gibberish(in.Subject()); w != "" {
 		out.Emit("SUBJECT_GIBBERISH", w)
@@ -152,8 +160,20 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("BODY_SHOUTING", "")
 	}
 	if upperShare(m.Subject) {
-		out.Emit("SUBJECT_SHOUTING", "")
+		out.Emit("SUBJECT_SHOUTING", m.Subject)
 	}
+}
+
+// formHost is the host a form of the message sends what is typed into it
+// to (its action), for the detail: "" when it names none, or only a path
+// of the message's own page.
+func formHost(m *message.Message) string {
+	for _, u := range m.URLs {
+		if u.Source == message.URLFromForm && u.Host != "" {
+			return u.Host
+		}
+	}
+	return ""
 }
 
 // personalLocal reports a local part that names a person or an account

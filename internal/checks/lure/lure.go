@@ -243,13 +243,14 @@ func bodyOf(in *scan.Input) string {
 }
 
 // distinct returns the phrases found in body, subject, the sender's
-// display name and the image alt texts.
-func (c *Check) distinct(in *scan.Input, body, subject string) map[phrase]bool {
+// display name and the image alt texts, each with the order it was first
+// read in (body first), which the signals' details follow (quoted).
+func (c *Check) distinct(in *scan.Input, body, subject string) map[phrase]int {
 	m := in.Msg
-	distinct := map[phrase]bool{}
+	distinct := map[phrase]int{}
 	collect := func(text string, limit int) {
 		c.dict.Find(text, limit, func(p phrase) bool {
-			distinct[p] = true
+			found(distinct, p)
 			return true
 		})
 	}
@@ -265,12 +266,12 @@ func (c *Check) distinct(in *scan.Input, body, subject string) map[phrase]bool {
 // inside a disclaimer whose kind uses its theme's words does not count
 // (disclaimerSpares, disclaimer.go). distinct is empty: the body is read
 // first.
-func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]bool) {
+func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int) {
 	var spared disclaimerKind // the kinds that would spare a phrase found
 	read := func(text string, only disclaimerKind) {
 		f := func(p phrase) bool {
 			if only == 0 || c.spared[p.theme] == only {
-				distinct[p] = true
+				found(distinct, p)
 				spared |= c.spared[p.theme]
 			}
 			return true
@@ -347,7 +348,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		switch t {
 		case c.footer:
 			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) {
-				out.Emit(c.themes[t], "")
+				out.Emit(c.themes[t], c.quoted(t, distinct))
 			}
 			continue
 		case c.callback:
@@ -360,7 +361,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 				continue
 			}
 		}
-		out.Emit(c.themes[t], "")
+		out.Emit(c.themes[t], c.quoted(t, distinct))
 		themes++
 		// Three different phrases of one theme: the message is about it,
 		// it does not merely mention it.
@@ -521,13 +522,61 @@ func opener(m *message.Message, body string) bool {
 }
 
 // nested reports that a longer phrase of p's theme containing p was found too.
-func (c *Check) nested(p phrase, found map[phrase]bool) bool {
+func (c *Check) nested(p phrase, found map[phrase]int) bool {
 	for _, j := range c.within[p.id] {
-		if found[phrase{p.theme, j}] {
+		if found[phrase{p.theme, j}] > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// found records phrase p in distinct with the order it was first read in.
+func found(distinct map[phrase]int, p phrase) {
+	if distinct[p] == 0 {
+		distinct[p] = len(distinct) + 1
+	}
+}
+
+// quotedPhrases is how many of a theme's phrases its signal's detail quotes.
+const quotedPhrases = 2
+
+// quoted is the detail of theme t's signal: the first phrases of the theme
+// the message was read to use (a phrase inside a longer one found is that
+// one), as the catalogue writes them, quoted — what an administrator needs
+// to see why a newsletter counts as a call to sign in. The catalogue's
+// words rather than the message's: they are plain text of known length.
+func (c *Check) quoted(t int, distinct map[phrase]int) string {
+	var first [quotedPhrases]phrase
+	n := 0
+	before := func(a, b phrase) bool {
+		return distinct[a] < distinct[b] || distinct[a] == distinct[b] && a.id < b.id
+	}
+	for p := range distinct {
+		if p.theme != t || c.nested(p, distinct) {
+			continue
+		}
+		i := n
+		for i > 0 && before(p, first[i-1]) {
+			i--
+		}
+		if i == quotedPhrases {
+			continue
+		}
+		if n < quotedPhrases {
+			n++
+		}
+		copy(first[i+1:n], first[i:n-1])
+		first[i] = p
+	}
+	var b strings.Builder
+	for i, p := range first[:n] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`"` + c.entries[p.id].Text + `"`)
+	}
+	return b.String()
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

@@ -69,18 +69,18 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	h := m.Header
 
 	if from.Addr == "" {
-		out.Emit("FROM_MISSING", "")
+		out.Emit("FROM_MISSING", h.Get("From"))
 	} else if len(m.From) > 1 {
 		out.Emit("FROM_MULTIPLE", m.Header.Get("From"))
 	}
 	if isReplySubject(m.Subject) && !h.Has("In-Reply-To") && !h.Has("References") && !h.Has("Thread-Index") {
-		out.Emit("FAKE_REPLY", "")
+		out.Emit("FAKE_REPLY", m.Subject)
 	}
 	if m.HTML != "" && m.Text == "" && len(m.Attachments) == 0 {
 		out.Emit("MIME_HTML_ONLY", "")
 	}
 	if len(m.To) == 0 && len(m.Cc) == 0 {
-		out.Emit("NO_VISIBLE_RECIPIENT", "")
+		out.Emit("NO_VISIBLE_RECIPIENT", h.Get("To"))
 	}
 
 	// Envelope sender.
@@ -107,8 +107,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	} else if s := h.Get("X-PHP-Script"); s != "" {
 		out.Emit("PHP_SCRIPT_TRACE", firstField(s))
 	}
-	if x := strings.ToLower(h.Get("X-Mailer")); strings.Contains(x, "phpmailer") {
-		out.Emit("PHPMAILER", "")
+	if x := h.Get("X-Mailer"); strings.Contains(strings.ToLower(x), "phpmailer") {
+		out.Emit("PHPMAILER", x)
 	}
 
 	c.replyTo(in, out)
