@@ -149,6 +149,40 @@ var rtfPhishSpec = msgSpec{
 	recips: phishSpec.recips,
 }
 
+// signedEntity06 is the multipart/signed entity of signedSpec, as Outlook
+// keeps it in the message's one attachment; the signature is a
+// placeholder (nothing here checks it).
+const signedEntity06 = "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"----=_sig_7Q2\"\r\n\r\n" +
+	"This is a cryptographically signed message in MIME format.\r\n\r\n" +
+	"------=_sig_7Q2\r\nContent-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+	"Bonjour,\r\n\r\nLe résultat d'analyse du lot 2026-118 est disponible sur le portail du laboratoire.\r\n" +
+	"Pour toute question : biologie@laboratoire-exemple.fr\r\n\r\nLaboratoire Durand\r\n\r\n" +
+	"------=_sig_7Q2\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n" +
+	"Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQExDzANBglghkgBZQMEAgEFADCABgkqhkiG9w0BBwEAAA==\r\n\r\n" +
+	"------=_sig_7Q2--\r\n"
+
+// signedSpec is a laboratory's clear-signed notice (S/MIME), received:
+// Outlook keeps the signed MIME entity as the message's one attachment
+// ([MS-OXOSMIME]).
+var signedSpec = msgSpec{
+	props: []prop{
+		{id: propMessageClass, val: "IPM.Note.SMIME.MultipartSigned"},
+		{id: propTransportHeaders, val: "From: Laboratoire Durand <resultats@laboratoire-exemple.fr>\r\nTo: biologie@chu-exemple.fr\r\n" +
+			"Subject: =?utf-8?q?R=C3=A9sultats_du_lot_2026-118?=\r\nDate: Thu, 5 Nov 2026 14:02:11 +0100\r\n" +
+			"Message-ID: <lot-2026-118@laboratoire-exemple.fr>\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"----=_sig_7Q2\"\r\n\r\n"},
+		{id: propSubject, val: "Résultats du lot 2026-118"},
+		{id: propSenderName, val: "Laboratoire Durand"},
+		{id: propSenderSMTPAddress, val: "resultats@laboratoire-exemple.fr"},
+		{id: propBody, val: "Bonjour,\r\n\r\nLe résultat d'analyse du lot 2026-118 est disponible sur le portail du laboratoire.\r\n"},
+	},
+	attachs: []attachSpec{{props: []prop{
+		{id: propAttachFilename, val: "smime.p7m"},
+		{id: propAttachMimeTag, val: "multipart/signed"},
+		{id: propAttachData, val: []byte(signedEntity06)},
+	}}},
+}
+
 // fixtures are the generated testdata files.
 var fixtures = []struct {
 	file string
@@ -159,6 +193,7 @@ var fixtures = []struct {
 	{"03-colleague-forwarding-the-phish-as-attachment.msg", forwardSpec},
 	{"04-body-only-in-compressed-rtf.msg", rtfSpec},
 	{"05-password-phish-html-only-in-rtf.msg", rtfPhishSpec},
+	{"06-signed-laboratory-notice.msg", signedSpec},
 }
 
 // TestFixturesUpToDate checks testdata/*.msg against the generator:

@@ -29,6 +29,11 @@ type Message struct {
 	// no body text for the scanner.
 	RTFOnly     bool
 	Attachments []Attachment
+	// Signed is a clear-signed message's multipart/signed MIME entity,
+	// header included, which Outlook keeps as the message's one
+	// attachment: it is the rebuilt message's body (its text, its
+	// attachments, its signature) in place of the properties'.
+	Signed []byte
 	// Omitted counts attachments left out by Limits.MaxAttachments, and
 	// embedded messages by Limits.MaxDepth.
 	Omitted int
@@ -114,7 +119,40 @@ func (r *reader) message(prefix string, header, depth int) (*Message, error) {
 		}
 		m.Attachments = append(m.Attachments, *at)
 	}
+	// [MS-OXOSMIME] 2.1.3.1: Outlook keeps a clear-signed message as its
+	// multipart/signed MIME entity in a single attachment.
+	class := strings.ToUpper(o.str(propMessageClass))
+	if strings.HasPrefix(class, "IPM.NOTE.SMIME.MULTIPARTSIGNED") && len(m.Attachments) == 1 && m.Attachments[0].Message == nil {
+		if e := signedEntity(m.Attachments[0].Data); e != nil {
+			m.Signed, m.Attachments = e, nil
+		}
+	}
 	return m, nil
+}
+
+// signedEntity returns a multipart/signed MIME entity with its header: as
+// stored, or with a Content-Type written from its first boundary line
+// when the header was left out; nil for anything else.
+func signedEntity(data []byte) []byte {
+	head := data
+	for _, sep := range []string{"\r\n\r\n", "\n\n"} {
+		if i := bytes.Index(data, []byte(sep)); i >= 0 {
+			head = data[:i]
+			break
+		}
+	}
+	lower := strings.ToLower(string(head[:min(len(head), 4096)]))
+	if strings.Contains(lower, "content-type:") && strings.Contains(lower, "multipart/signed") {
+		return data
+	}
+	// The first boundary line, after a preamble if any.
+	for _, line := range strings.Split(string(data[:min(len(data), 4096)]), "\n") {
+		line = strings.TrimSpace(line)
+		if b, ok := strings.CutPrefix(line, "--"); ok && b != "" && len(b) <= 70 && !strings.ContainsAny(b, "\"\\") {
+			return append([]byte("Content-Type: multipart/signed; boundary=\""+b+"\"\r\n\r\n"), data...)
+		}
+	}
+	return nil
 }
 
 // readRTF reads the body of a message that has no PR_HTML from its

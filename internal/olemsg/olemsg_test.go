@@ -243,3 +243,26 @@ func TestLowerCaseNames(t *testing.T) {
 		t.Fatalf("%v %+v", err, m)
 	}
 }
+
+// A clear-signed message is rebuilt from the MIME entity Outlook kept:
+// its text and its signature part, not an opaque smime.p7m.
+func TestSignedMessage(t *testing.T) {
+	raw, err := Convert(fixture(t, "06-signed-laboratory-notice.msg"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := message.Parse(raw, message.Limits{})
+	if m.FromAddr().Addr != "resultats@laboratoire-exemple.fr" || m.Subject != "Résultats du lot 2026-118" ||
+		!strings.Contains(m.Text, "lot 2026-118 est disponible") || len(m.Attachments) != 1 || m.Attachments[0].Filename != "smime.p7s" ||
+		len(m.Header.Values("Content-Type")) != 1 || !strings.HasPrefix(m.Header.Get("Content-Type"), "multipart/signed") {
+		t.Errorf("rebuilt:\n%s", raw)
+	}
+	// Without the entity's own header, its boundary line gives it.
+	e := signedEntity([]byte(signedEntity06[strings.Index(signedEntity06, "\r\n\r\n")+4:]))
+	if !bytes.HasPrefix(e, []byte("Content-Type: multipart/signed; boundary=\"----=_sig_7Q2\"\r\n\r\nThis is")) {
+		t.Errorf("entity without header: %.80q", e)
+	}
+	if signedEntity([]byte("MIAGCSqGSIb3")) != nil {
+		t.Error("an opaque signature taken for an entity")
+	}
+}

@@ -24,6 +24,7 @@ const (
 
 // Property identifiers ([MS-OXPROPS]) read here.
 const (
+	propMessageClass         = 0x001A
 	propSubject              = 0x0037
 	propClientSubmitTime     = 0x0039
 	propSentRepName          = 0x0042

@@ -31,6 +31,10 @@ func (m *Message) RFC822() []byte {
 		m.header(&b)
 	}
 	b.WriteString("MIME-Version: 1.0\r\n")
+	if m.Signed != nil {
+		b.Write(m.Signed)
+		return b.Bytes()
+	}
 	h, content := m.body()
 	if len(m.Attachments) == 0 {
 		for _, k := range []string{"Content-Type", "Content-Transfer-Encoding"} {
