@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 	"time"
 
@@ -82,13 +81,6 @@ func (l Limits) withDefaults() Limits {
 // IsCompound reports whether b starts with the compound file signature.
 // Word, Excel and PowerPoint 97-2003 files do as well: Read tells a .msg.
 func IsCompound(b []byte) bool { return bytes.HasPrefix(b, signature) }
-
-// Candidate reports whether an attachment should be read as a .msg: by
-// its name, its declared type or its first bytes.
-func Candidate(filename, declaredType string, data []byte) bool {
-	return strings.EqualFold(path.Ext(filename), ".msg") ||
-		strings.EqualFold(declaredType, MediaType) || IsCompound(data)
-}
 
 // Convert reads a .msg and rebuilds it as an RFC 5322 message.
 func Convert(b []byte, lim Limits) ([]byte, error) {

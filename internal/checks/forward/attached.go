@@ -78,14 +78,19 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 	for _, at := range m.Attachments {
 		switch {
 		case at.Truncated:
+		case olemsg.IsCompound(at.Data):
+			// An Outlook .msg, whatever its name or declared type (a
+			// .msg named .eml as well): the bytes decide, and a name or
+			// type without them is no .msg. One that does not read (a
+			// Word 97 document, a corrupt file) is an attachment like
+			// any other.
+			if scanned < maxAttached && len(at.Data) <= maxAttachedBytes {
+				if raw, err := olemsg.Convert(at.Data, msgLimits); err == nil {
+					judge(at.Path, raw)
+				}
+			}
 		case strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data):
 			judge(at.Path, at.Data)
-		case olemsg.Candidate(at.Filename, at.DeclaredType, at.Data) && scanned < maxAttached && len(at.Data) <= maxAttachedBytes:
-			// A .msg that does not read (a Word 97 document, a corrupt
-			// file) is an attachment like any other.
-			if raw, err := olemsg.Convert(at.Data, msgLimits); err == nil {
-				judge(at.Path, raw)
-			}
 		}
 	}
 }

@@ -219,6 +219,7 @@ func TestAttachedOutlookMessage(t *testing.T) {
 	}{
 		{"a phish in a .msg", carrier("multipart/mixed", attachedAs("Bon de commande.msg", "application/octet-stream", phish)), scan.Envelope{}, 1, true},
 		{"declared as Outlook's", carrier("multipart/mixed", attachedAs("Bon de commande", "application/vnd.ms-outlook", phish)), scan.Envelope{}, 1, true},
+		{"named .eml", carrier("multipart/mixed", attachedAs("Bon de commande.eml", "application/octet-stream", phish)), scan.Envelope{}, 1, true},
 		{"known by its first bytes", carrier("multipart/mixed", attachedAs("document.bin", "application/octet-stream", phish)), scan.Envelope{}, 1, true},
 		{"the phish embedded in a colleague's .msg", carrier("multipart/mixed", attachedAs("TR document.msg", "application/vnd.ms-outlook", forward)), scan.Envelope{}, 1, true},
 		{"HTML only in the compressed RTF", carrier("multipart/mixed", attachedAs("Mot de passe.msg", "application/vnd.ms-outlook", msgFile(t, "05-password-phish-html-only-in-rtf.msg"))), scan.Envelope{}, 1, true},
