@@ -77,7 +77,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	case dkimFail && !dkimPass:
 		out.Emit("AUTH_DKIM_FAIL", dkimDomains(r, auth.Fail))
 	case !dkimPass:
-		out.Emit("AUTH_DKIM_NONE", "")
+		out.Emit("AUTH_DKIM_NONE", dkimUnverified(r))
 	}
 
 	dmarc := r.DMARC
@@ -139,6 +139,19 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 func strictPolicy(p string) bool {
 	p = strings.ToLower(p)
 	return p == "reject" || p == "quarantine"
+}
+
+// dkimUnverified names the signatures that were found but not verified,
+// with their result ("timeout kernel.org"), for AUTH_DKIM_NONE's detail:
+// "" when the relay found none (dkim=none, written without a domain).
+func dkimUnverified(r auth.Results) string {
+	var ds []string
+	for _, d := range r.DKIM {
+		if d.Domain != "" && d.Domain != "none" && d.Result != "" {
+			ds = append(ds, string(d.Result)+" "+d.Domain)
+		}
+	}
+	return strings.Join(ds, ", ")
 }
 
 func dkimDomains(r auth.Results, res auth.Result) string {

@@ -83,8 +83,10 @@ func Format(signals []scan.Signal) []byte {
 // the calling package with its .signals file (see the package
 // documentation), and requires every signal the family defines to be
 // emitted by at least one golden message — a signal without an example is
-// a signal nobody has seen work — and named in the family's README.md. It fails when there is no golden message
-// at all. It returns the messages read.
+// a signal nobody has seen work — and named in the family's README.md;
+// a signal emitted with a detail must quote it ("{d}" in its French and
+// English reasons). It fails when there is no golden message at all. It
+// returns the messages read.
 func Golden(t *testing.T, own scan.Family, before ...scan.Family) map[string][]byte {
 	t.Helper()
 	return GoldenExcept(t, nil, own, before...)
@@ -100,6 +102,10 @@ func GoldenExcept(t *testing.T, unexemplified map[string]string, own scan.Family
 	}
 	msgs := map[string][]byte{}
 	seen := map[string]bool{}
+	defs := map[string]scan.Definition{}
+	for _, d := range own.Signals() {
+		defs[d.Name] = d
+	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -111,6 +117,11 @@ func GoldenExcept(t *testing.T, unexemplified map[string]string, own scan.Family
 			emitted := Emitted(raw, own, before...)
 			for _, s := range emitted {
 				seen[s.Name] = true
+				// A detail the reasons do not quote is lost to whoever
+				// reads the verdict.
+				if d := defs[s.Name]; s.Detail != "" && (!strings.Contains(d.FR, "{d}") || !strings.Contains(d.EN, "{d}")) {
+					t.Errorf("%s has the detail %q, which its reasons do not show: put {d} in its fr and en", s.Name, s.Detail)
+				}
 			}
 			got := Format(emitted)
 			path := strings.TrimSuffix(f, ".eml") + ".signals"
