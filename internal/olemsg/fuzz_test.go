@@ -16,6 +16,7 @@ import (
 // cut and with their header, FAT and directory sectors flipped.
 func FuzzRead(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.msg")
+	files = append(files, "testdata/mscfb-test.xls")
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {

@@ -266,3 +266,30 @@ func TestSignedMessage(t *testing.T) {
 		t.Error("an opaque signature taken for an entity")
 	}
 }
+
+// A .msg Outlook wrote (mscfb's test vector, testdata/README.md): the
+// reader agrees with Outlook's output, not only with this package's
+// writer — its HTML is only in the compressed RTF, with a real CRC.
+func TestOutlookWrittenFile(t *testing.T) {
+	m, err := Read(fixture(t, "mscfb-test.msg"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atts []string
+	for _, a := range m.Attachments {
+		atts = append(atts, a.Filename+" "+a.MimeType+" "+a.ContentID+" "+fmt.Sprint(len(a.Data)))
+	}
+	if m.Subject != "test" || m.FromAddr != "Richard.Lehane@records.nsw.gov.au" || !strings.HasPrefix(m.Headers, "Received: from EXCHANGE") ||
+		!m.HTMLFromRTF || !bytes.HasPrefix(m.HTML, []byte("<html")) || m.RTFOnly ||
+		fmt.Sprint(atts) != "[test.doc   12288 image001.gif image/gif image001.gif@01CEE437.D50CE790 2864]" {
+		t.Errorf("read %q from %q headers %.30q html from RTF %v %.20q; attachments %v", m.Subject, m.FromAddr, m.Headers, m.HTMLFromRTF, m.HTML, atts)
+	}
+	pm := message.Parse(m.RFC822(), message.Limits{})
+	if !hasURL(pm, "http://www.records.nsw.gov.au") || !hasAttachment(pm, "test.doc") || !hasAttachment(pm, "image001.gif") ||
+		!strings.Contains(pm.Header.Get("Received"), "EXCHANGE.records.nsw.gov.au") {
+		t.Errorf("parsed: URLs %v, %d attachments, Received %q", pm.URLs, len(pm.Attachments), pm.Header.Get("Received"))
+	}
+	if _, err := Read(fixture(t, "mscfb-test.xls"), Limits{}); !errors.Is(err, ErrFormat) {
+		t.Errorf("an Excel workbook: %v", err)
+	}
+}

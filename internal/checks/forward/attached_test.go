@@ -226,6 +226,8 @@ func TestAttachedOutlookMessage(t *testing.T) {
 		// The relay's message and, one level down, the .msg it carries.
 		{"a .msg in a forwarded message", carrier("multipart/mixed", rfc822(relay)), scan.Envelope{}, 2, true},
 		{"a laboratory's signed notice in a .msg", carrier("multipart/mixed", attachedAs("Résultats.msg", "application/vnd.ms-outlook", msgFile(t, "06-signed-laboratory-notice.msg"))), scan.Envelope{}, 1, false},
+		{"a message Outlook wrote", carrier("multipart/mixed", attachedAs("test.msg", "application/vnd.ms-outlook", msgFile(t, "mscfb-test.msg"))), scan.Envelope{}, 1, false},
+		{"an Excel 97 workbook", carrier("multipart/mixed", attachedAs("budget.xls", "application/vnd.ms-excel", msgFile(t, "mscfb-test.xls"))), scan.Envelope{}, 0, false},
 		{"a supplier's notice in a .msg", carrier("multipart/mixed", attachedAs("Facture.msg", "application/vnd.ms-outlook", notice)), scan.Envelope{}, 1, false},
 		{"a compound file that is no message", carrier("multipart/mixed", attachedAs("rapport.doc", "application/msword", doc)), scan.Envelope{}, 0, false},
 		{"internal sender", carrier("multipart/mixed", attachedAs("Bon de commande.msg", "application/vnd.ms-outlook", phish)), scan.Envelope{Authenticated: true}, 0, false},
