@@ -157,11 +157,33 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("HIDDEN_CONTENT", trick)
 	}
 	if len(body) > 300 && upperShareMin(body[:min(len(body), 4000)], 200, 7) {
-		out.Emit("BODY_SHOUTING", "")
+		out.Emit("BODY_SHOUTING", opening(body))
 	}
 	if upperShare(m.Subject) {
 		out.Emit("SUBJECT_SHOUTING", m.Subject)
 	}
+}
+
+// openingWords is how many of a text's first words a detail quotes.
+const openingWords = 8
+
+// opening quotes the first words of a text, for a detail that shows how
+// it reads ("WINNER CLAIM YOUR PRIZE NOW …").
+func opening(text string) string {
+	var b strings.Builder
+	n := 0
+	for w := range strings.FieldsSeq(text) {
+		if n == openingWords {
+			b.WriteString(" …")
+			break
+		}
+		if n > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+		n++
+	}
+	return b.String()
 }
 
 // formHost is the host a form of the message sends what is typed into it

@@ -338,7 +338,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			perTheme[p.theme]++
 		}
 	}
+	credentials := perTheme[max(c.credentials, 0)]
 	c.callsFor(perTheme, in, body, subject)
+	// The calls to click counted as credential lures are quoted with them.
+	clicks := c.credentials >= 0 && perTheme[c.credentials] > credentials
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
@@ -348,7 +351,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		switch t {
 		case c.footer:
 			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) {
-				out.Emit(c.themes[t], c.quoted(t, distinct))
+				out.Emit(c.themes[t], c.quoted(distinct, t))
 			}
 			continue
 		case c.callback:
@@ -361,7 +364,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 				continue
 			}
 		}
-		out.Emit(c.themes[t], c.quoted(t, distinct))
+		if t == c.credentials && clicks {
+			out.Emit(c.themes[t], c.quoted(distinct, t, c.click))
+		} else {
+			out.Emit(c.themes[t], c.quoted(distinct, t))
+		}
 		themes++
 		// Three different phrases of one theme: the message is about it,
 		// it does not merely mention it.
@@ -541,19 +548,20 @@ func found(distinct map[phrase]int, p phrase) {
 // quotedPhrases is how many of a theme's phrases its signal's detail quotes.
 const quotedPhrases = 2
 
-// quoted is the detail of theme t's signal: the first phrases of the theme
-// the message was read to use (a phrase inside a longer one found is that
-// one), as the catalogue writes them, quoted — what an administrator needs
-// to see why a newsletter counts as a call to sign in. The catalogue's
-// words rather than the message's: they are plain text of known length.
-func (c *Check) quoted(t int, distinct map[phrase]int) string {
+// quoted is the detail of a theme's signal: the first phrases of the
+// themes the message was read to use (a phrase inside a longer one found
+// is that one), as the catalogue writes them, quoted — what an
+// administrator needs to see why a newsletter counts as a call to sign
+// in. The catalogue's words rather than the message's: they are plain
+// text of known length.
+func (c *Check) quoted(distinct map[phrase]int, themes ...int) string {
 	var first [quotedPhrases]phrase
 	n := 0
 	before := func(a, b phrase) bool {
 		return distinct[a] < distinct[b] || distinct[a] == distinct[b] && a.id < b.id
 	}
 	for p := range distinct {
-		if p.theme != t || c.nested(p, distinct) {
+		if !slices.Contains(themes, p.theme) || c.nested(p, distinct) {
 			continue
 		}
 		i := n
