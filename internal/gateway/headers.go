@@ -61,10 +61,11 @@ func (g Settings) fields(o *Outcome) []Field {
 // Fold folds a header value at "; " and ", " separators so that no line
 // exceeds 78 characters where possible (RFC 5322 §2.2.3); sep is the line
 // break to use ("\r\n" on the wire, "\n" in milter replies). A part
-// between separators too long for a line of its own — the encoded words
-// of a banner that quotes a long detail, a long unstructured text — is
-// folded before its blanks too, the blank kept: the field unfolds to the
-// value it was.
+// between separators too long for a line of its own made of RFC 2047
+// encoded words — a banner that quotes a long detail — is folded between
+// the words too (RFC 2047 §2), the blank kept: the field unfolds to the
+// value it was. Other blanks are left alone: a Received field's clauses
+// stay on the line the readers of our trace expect.
 func Fold(name, value, sep string) string {
 	if len(name)+2+len(value) <= 78 {
 		return value
@@ -82,7 +83,7 @@ func Fold(name, value, sep string) string {
 			line += len(tok)
 			continue
 		}
-		for j, word := range splitBlanks(tok) {
+		for j, word := range splitEncodedWords(tok) {
 			if j > 0 && line+len(word) > 78 && strings.TrimLeft(word, " ") != "" {
 				b.WriteString(sep)
 				line = 0
@@ -94,13 +95,13 @@ func Fold(name, value, sep string) string {
 	return b.String()
 }
 
-// splitBlanks splits s before each blank that follows a non-blank, the
-// blank starting the next piece.
-func splitBlanks(s string) []string {
+// splitEncodedWords splits s before each blank between two encoded words
+// ("?= =?"), the blank starting the next piece.
+func splitEncodedWords(s string) []string {
 	var out []string
 	start := 0
-	for i := 1; i < len(s); i++ {
-		if s[i] == ' ' && s[i-1] != ' ' {
+	for i := 2; i+2 < len(s); i++ {
+		if s[i] == ' ' && s[i-2:i] == "?=" && s[i+1:i+3] == "=?" {
 			out = append(out, s[start:i])
 			start = i
 		}
