@@ -136,11 +136,18 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		Log:     o.Log,
 	}
 	innerFamilies := []scan.Family{snd, bc, lc, lu, layout.Check{}}
+	// A message carried as a file (an attached .eml or .msg) is scanned
+	// with the attachment family as well: mx_sec_conf's "courriel attaché
+	// (eml, msg) contenant l'élément malveillant" — the program is in the
+	// carried message, which the carrier's attachment family sees only
+	// as one file.
+	carried := *inner
+	carriedFamilies := []scan.Family{snd, bc, lc, attach.Check{}, lu, layout.Check{}}
 	// The families in pipeline order: a check may read what an earlier
 	// one emitted (lure reads sender's free-mailbox signals).
 	families := []scan.Family{authn.Check{}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, layout.Check{}, ic,
 		&ioccheck.Check{M: o.Indicators}, bayesFamily}
-	fwd := &forward.Check{Inner: inner.Scan}
+	fwd := &forward.Check{Inner: inner.Scan, InnerCarried: carried.Scan}
 	cat, err := scan.NewCatalogue(append(families, fwd)...)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -148,9 +155,12 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err := cfg.ValidateSignals(cat); err != nil {
 		return nil, err
 	}
-	inner.Catalogue = cat
+	inner.Catalogue, carried.Catalogue = cat, cat
 	for _, f := range innerFamilies {
 		inner.Checks = append(inner.Checks, f.Checks()...)
+	}
+	for _, f := range carriedFamilies {
+		carried.Checks = append(carried.Checks, f.Checks()...)
 	}
 	var checks []scan.Check
 	for _, f := range families {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"encoding/base64"
 	"os"
 	"testing"
 
@@ -113,6 +114,33 @@ func TestWeakFakeForwardCounts(t *testing.T) {
 		t.Logf("%s: %s (%.2f) %v", c.name, v.Action, v.Score, names(v))
 		if v.Has("FORWARDED_SUSPECT_UNVOUCHED") != c.counted || v.Action.Rank() < c.least.Rank() || !c.counted && v.Action != scan.Accept {
 			t.Errorf("%s: %s (%.2f) %v", c.name, v.Action, v.Score, names(v))
+		}
+	}
+}
+
+// Outlook .msg files are judged as the messages they hold (internal/olemsg),
+// and what a message carried as a file carries is judged too: a
+// credential phish in a .msg and a program disguised as a PDF inside an
+// attached .msg tag the carrier; a supplier's notice in one does not.
+func TestAttachedOutlookMessagesAreJudged(t *testing.T) {
+	s := campaignScanner(t)
+	for f, flagged := range map[string]bool{
+		"01-sharepoint-credential-phish.msg":      true,
+		"07-invoice-with-a-disguised-program.msg": true,
+		"02-supplier-invoice-notice.msg":          false,
+	} {
+		msg, err := os.ReadFile("../olemsg/testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := "From: Francis Bernard <f.bernard@transports-bernard-exemple.fr>\r\nTo: compta@chu-exemple.fr\r\nSubject: Documents\r\n" +
+			"Date: Mon, 12 Oct 2026 10:14:50 +0200\r\nMessage-ID: <c1@transports-bernard-exemple.fr>\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nCi-joint.\r\n--zz\r\n" +
+			"Content-Type: application/vnd.ms-outlook; name=\"" + f + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64.StdEncoding.EncodeToString(msg) + "\r\n--zz--\r\n"
+		v := s.Scan(t.Context(), []byte(raw), scan.Envelope{})
+		if got := v.Has("ATTACHED_MESSAGE_PHISH") && v.Action.Rank() >= scan.Tag.Rank(); got != flagged || !flagged && v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.1f) %v, want flagged %v", f, v.Action, v.Score, names(v), flagged)
 		}
 	}
 }

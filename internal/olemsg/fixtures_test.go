@@ -183,6 +183,25 @@ var signedSpec = msgSpec{
 	}}},
 }
 
+// exeSpec is an "invoice" whose attachment is a program disguised by a
+// double extension (a few bytes of text starting with MZ, as the
+// selftest's): the malicious element mx_sec_conf says is sent inside an
+// attached message.
+var exeSpec = msgSpec{
+	props: []prop{
+		{id: propSubject, val: "Facture 2026-1187"},
+		{id: propSenderName, val: "Service facturation"},
+		{id: propSenderSMTPAddress, val: "facturation@fournisseur-exemple.fr"},
+		{id: propClientSubmitTime, val: supplierDate},
+		{id: propBody, val: "Bonjour, ci-joint la facture 2026-1187.\r\n"},
+	},
+	recips: supplierSpec.recips,
+	attachs: []attachSpec{{props: []prop{
+		{id: propAttachLongFilename, val: "facture_2026-1187.pdf.exe"},
+		{id: propAttachData, val: []byte("MZ selftest: not a real program")},
+	}}},
+}
+
 // fixtures are the generated testdata files.
 var fixtures = []struct {
 	file string
@@ -194,6 +213,7 @@ var fixtures = []struct {
 	{"04-body-only-in-compressed-rtf.msg", rtfSpec},
 	{"05-password-phish-html-only-in-rtf.msg", rtfPhishSpec},
 	{"06-signed-laboratory-notice.msg", signedSpec},
+	{"07-invoice-with-a-disguised-program.msg", exeSpec},
 }
 
 // TestFixturesUpToDate checks testdata/*.msg against the generator:

@@ -51,7 +51,7 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		return
 	}
 	scanned := 0
-	judge := func(where string, raw []byte) {
+	judge := func(where string, raw []byte, file bool) {
 		if scanned >= maxAttached || len(raw) > maxAttachedBytes || ctx.Err() != nil {
 			return
 		}
@@ -60,7 +60,11 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 			return
 		}
 		scanned++
-		v := a.c.Inner(ctx, raw, scan.Envelope{Rebuilt: true})
+		inner := a.c.Inner
+		if file && a.c.InnerCarried != nil {
+			inner = a.c.InnerCarried
+		}
+		v := inner(ctx, raw, scan.Envelope{Rebuilt: true})
 		if v == nil || v.Partial {
 			return
 		}
@@ -73,7 +77,7 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		emitJudged(out, who(from.Name, from.Addr), why, score, act, "ATTACHED_MESSAGE_PHISH", "ATTACHED_MESSAGE_PHISH_HELD")
 	}
 	for _, e := range m.Enclosed {
-		judge(e.Path, e.Raw)
+		judge(e.Path, e.Raw, false)
 	}
 	for _, at := range m.Attachments {
 		switch {
@@ -86,11 +90,11 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 			// any other.
 			if scanned < maxAttached && len(at.Data) <= maxAttachedBytes {
 				if raw, err := olemsg.Convert(at.Data, msgLimits); err == nil {
-					judge(at.Path, raw)
+					judge(at.Path, raw, true)
 				}
 			}
 		case strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data):
-			judge(at.Path, at.Data)
+			judge(at.Path, at.Data, true)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/checks/attach"
 	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
@@ -256,5 +257,53 @@ func TestAttachedOutlookMessageDetail(t *testing.T) {
 		"ATTACHED_MESSAGE_PHISH_HELD\t13.5\n"
 	if got != want {
 		t.Errorf("emitted\n%s\nwant\n%s", got, want)
+	}
+}
+
+// carriedScanner is the engine's scanner of messages carried as files:
+// the inner scanner's families and the attachment family.
+func carriedScanner(t testing.TB) *scan.Scanner {
+	t.Helper()
+	families := append(contentFamilies(t), attach.Check{})
+	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...)}
+	for _, f := range families {
+		s.Checks = append(s.Checks, f.Checks()...)
+	}
+	return s
+}
+
+// The malicious element mx_sec_conf says is sent inside an attached
+// message — here a program disguised as a PDF — is judged in an attached
+// .msg or .eml file, which the carrier's attachment family sees only as
+// one file. In a message/rfc822 part the carrier's attachment family sees
+// it itself, and it is not counted a second time.
+func TestCarriedMessageAttachments(t *testing.T) {
+	msg := msgFile(t, "07-invoice-with-a-disguised-program.msg")
+	eml := []byte("From: Service facturation <facturation@fournisseur-exemple.fr>\r\nTo: compta@chu-exemple.fr\r\nSubject: Facture 2026-1187\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\nContent-Type: text/plain\r\n\r\nBonjour, ci-joint la facture 2026-1187.\r\n--q\r\n" +
+		attachedAs("facture_2026-1187.pdf.exe", "application/octet-stream", []byte("MZ selftest: not a real program")) + "\r\n--q--\r\n")
+	c := &Check{Inner: innerScanner(t).Scan, InnerCarried: carriedScanner(t).Scan}
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"in a .msg", carrier("multipart/mixed", attachedAs("Facture.msg", "application/vnd.ms-outlook", msg)), "ATTACHED_MESSAGE_PHISH_HELD"},
+		{"in an .eml file", carrier("multipart/mixed", emlFile("Facture.eml", eml)), "ATTACHED_MESSAGE_PHISH_HELD"},
+		{"in a message/rfc822 part", carrier("multipart/mixed", rfc822(eml)), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(checktest.Format(checktest.Emitted(tc.raw, c, append(contentFamilies(t), attach.Check{})...)))
+			if !strings.Contains(got, tc.want) || tc.want != "" && !strings.Contains(got, "ATTACH_DOUBLE_EXT") ||
+				tc.want == "" && strings.Contains(got, "ATTACHED_MESSAGE") {
+				t.Errorf("emitted\n%s", got)
+			}
+		})
+	}
+	// Without a scanner for carried files, Inner judges them: the program
+	// is not seen.
+	got := emitted(&Check{Inner: innerScanner(t).Scan}, carrier("multipart/mixed", attachedAs("Facture.msg", "", msg)), scan.Envelope{})
+	if strings.Contains(strings.Join(got, " "), "ATTACHED_MESSAGE") {
+		t.Errorf("Inner alone: %v", got)
 	}
 }

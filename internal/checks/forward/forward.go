@@ -54,6 +54,12 @@ type Check struct {
 	// Inner scans the rebuilt original: the other content and sender
 	// families, without authentication and without this check.
 	Inner func(ctx context.Context, raw []byte, env scan.Envelope) *scan.Verdict
+	// InnerCarried scans a message carried as a file — an attached .eml
+	// or .msg — with Inner's families and the attachment family: the
+	// carrier's attachment family saw the file, not the attachments of
+	// the message in it (a message/rfc822 part's it saw, and Inner is
+	// enough). nil: Inner.
+	InnerCarried func(ctx context.Context, raw []byte, env scan.Envelope) *scan.Verdict
 }
 
 // artefacts are the signals a rebuilt original raises by construction, not
