@@ -166,7 +166,7 @@ func FuzzAttached(f *testing.F) {
 	f.Add([]byte("From: \"Microsoft\" <a@b.example>\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@d\r\nDate: x\r\n\r\n"))
 	f.Add([]byte("From x\nFrom: a\nReceived: b\nContent-Type: multipart/report; boundary=q\n\n--q\nContent-Type: message/rfc822\n\nFrom: e\n--q--"))
 	s := innerScanner(f)
-	c := &Check{Inner: s.Scan}
+	c := &Check{Inner: s.Scan, InnerCarried: carriedScanner(f).Scan}
 	// Warm up: what the scanners load on their first phish is not timed.
 	emitted(c, carrier("multipart/mixed", rfc822(innerPhish(f))), scan.Envelope{})
 	f.Fuzz(func(t *testing.T, inner []byte) {
