@@ -145,7 +145,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	carriedFamilies := []scan.Family{snd, bc, lc, attach.Check{}, lu, layout.Check{}}
 	// The families in pipeline order: a check may read what an earlier
 	// one emitted (lure reads sender's free-mailbox signals).
-	families := []scan.Family{authn.Check{}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, layout.Check{}, ic,
+	families := []scan.Family{authn.Check{}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, lure.NewNotice(), layout.Check{}, ic,
 		&ioccheck.Check{M: o.Indicators}, bayesFamily}
 	fwd := &forward.Check{Inner: inner.Scan, InnerCarried: carried.Scan}
 	cat, err := scan.NewCatalogue(append(families, fwd)...)

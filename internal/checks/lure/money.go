@@ -10,7 +10,11 @@ import (
 // dangle a personal fortune of that size (SpamAssassin's LOTS_OF_MONEY and
 // US_DOLLARS rules); sums of a billion and more are news about companies
 // and states, not offers, and are left out.
-func bigSum(s string) string {
+func bigSum(s string) string { return sumBetween(s, 1e6, 1e9) }
+
+// sumBetween returns the first sum of money of at least lo and under hi
+// written with its currency in s, or "".
+func sumBetween(s string, lo, hi float64) string {
 	s = s[:min(len(s), 20000)]
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' || i > 0 && (s[i-1] >= '0' && s[i-1] <= '9' || s[i-1] == '.' || s[i-1] == ',') {
@@ -22,7 +26,7 @@ func bigSum(s string) string {
 			continue
 		}
 		v, end := parseAmount(s, i)
-		if v < 1e6 || v >= 1e9 {
+		if v < lo || v >= hi {
 			i = end
 			continue
 		}
