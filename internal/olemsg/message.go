@@ -56,10 +56,7 @@ func (r *reader) message(prefix string, header, depth int) (*Message, error) {
 	if time.Now().After(r.deadline) {
 		return nil, fmt.Errorf("olemsg: rebuilding took over %v: %w", r.lim.Timeout, ErrTooLarge)
 	}
-	o, err := r.object(prefix, header)
-	if err != nil {
-		return nil, err
-	}
+	o := r.object(prefix, header)
 	m := &Message{
 		Headers:   o.str(propTransportHeaders),
 		Subject:   o.str(propSubject),
@@ -86,15 +83,13 @@ func (r *reader) message(prefix string, header, depth int) (*Message, error) {
 	}
 	m.RTFOnly = m.Text == "" && len(m.HTML) == 0 && o.has(propRTFCompressed)
 	for _, p := range o.children("__recip_version1.0_#") {
-		rc, err := r.object(p, objectHeader)
-		if err != nil {
-			return nil, err
-		}
+		rc := r.object(p, objectHeader)
 		a := Address{Name: rc.str(propDisplayName), Addr: smtpAddr(rc.str(propSMTPAddress), rc.str(propEmailAddress))}
-		switch t, _ := rc.long(propRecipientType); t {
-		case recipientTo:
+		// A recipient whose type is not stored is a To, MAPI's default.
+		switch t, ok := rc.long(propRecipientType); {
+		case !ok || t == recipientTo:
 			m.To = append(m.To, a)
-		case recipientCc:
+		case t == recipientCc:
 			m.Cc = append(m.Cc, a)
 		}
 	}
@@ -184,10 +179,7 @@ func (r *reader) readRTF(o *object, m *Message) {
 // attachment reads the attachment storage at prefix; nil for an embedded
 // message deeper than Limits.MaxDepth.
 func (r *reader) attachment(prefix string, depth int) (*Attachment, error) {
-	o, err := r.object(prefix, objectHeader)
-	if err != nil {
-		return nil, err
-	}
+	o := r.object(prefix, objectHeader)
 	at := &Attachment{Filename: o.str(propAttachLongFilename), MimeType: o.str(propAttachMimeTag),
 		ContentID: o.str(propAttachContentID)}
 	if at.Filename == "" {
@@ -201,6 +193,7 @@ func (r *reader) attachment(prefix string, depth int) (*Attachment, error) {
 		if depth >= r.lim.MaxDepth {
 			return nil, nil
 		}
+		var err error
 		if at.Message, err = r.message(inner+"/", embeddedHeader, depth+1); err != nil {
 			return nil, err
 		}

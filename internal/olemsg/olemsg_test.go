@@ -293,3 +293,27 @@ func TestOutlookWrittenFile(t *testing.T) {
 		t.Errorf("an Excel workbook: %v", err)
 	}
 }
+
+// A damaged recipient or attachment property stream does not hide the
+// rest of the message: what their own streams hold is still read.
+func TestDamagedObjectsStillRead(t *testing.T) {
+	entries := supplierSpec.entries(topHeader)
+	for _, e := range entries {
+		if e.storage {
+			for _, c := range e.children {
+				if c.name == propertiesStream {
+					c.data = c.data[:3]
+				}
+			}
+		}
+	}
+	m, err := Read(writeCFB(entries...), Limits{})
+	if err != nil || !strings.HasPrefix(m.Subject, "Facture FA-2026-0412") || len(m.Attachments) != 1 ||
+		m.Attachments[0].Filename != "FA-2026-0412.pdf" || len(m.Attachments[0].Data) == 0 {
+		t.Fatalf("%v %+v", err, m)
+	}
+	// The recipient's type was in its property stream: without it, a To.
+	if fmt.Sprint(m.To) != "[{Comptabilité comptabilite@chu-exemple.fr}]" {
+		t.Errorf("To %v", m.To)
+	}
+}

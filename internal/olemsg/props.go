@@ -84,12 +84,17 @@ type reader struct {
 	rtfBytes int64 // compressed RTF decompressed so far
 }
 
-// object reads the property stream under prefix ("" for the root).
-func (r *reader) object(prefix string, header int) (*object, error) {
+// object reads the property stream under prefix ("" for the root). A
+// stream missing or shorter than its header gives no fixed-size property:
+// the object's strings, bodies and attachments are still read from their
+// own streams, so that a damaged recipient or attachment does not hide
+// the rest of the message.
+func (r *reader) object(prefix string, header int) *object {
 	o := &object{r: r, prefix: prefix, fixed: map[uint16]uint64{}}
 	ps := r.streams.data[prefix+propertiesStream]
 	if len(ps) < header {
-		return o, fmt.Errorf("olemsg: %sproperty stream of %d bytes, under its %d-byte header: %w", prefix, len(ps), header, ErrFormat)
+		ps = ps[:0]
+		header = 0
 	}
 	for e := ps[header:]; len(e) >= 16; e = e[16:] {
 		tag := binary.LittleEndian.Uint32(e)
@@ -100,7 +105,7 @@ func (r *reader) object(prefix string, header int) (*object, error) {
 	}
 	o.codepage = o.firstLong(propMessageCodepage, propInternetCodepage)
 	o.internetCodepage = o.firstLong(propInternetCodepage, propMessageCodepage)
-	return o, nil
+	return o
 }
 
 // firstLong returns the first of the PT_LONG properties stored, 0 for none.
