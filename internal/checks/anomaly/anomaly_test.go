@@ -172,9 +172,9 @@ func TestPriorityWithoutClient(t *testing.T) {
 		{"X-Priority: 2", []string{"PRIORITY_NO_CLIENT X-Priority 2"}},
 		{"X-MSMail-Priority: High", []string{"PRIORITY_NO_CLIENT X-MSMail-Priority high"}},
 		{"X-Message-Flag: Follow up", []string{"PRIORITY_NO_CLIENT X-Message-Flag"}},
-		{"X-Priority: 3 (Normal)\nImportance: Normal", nil},          // ordinary priority asks nothing
-		{"X-Priority: 12", nil},                                      // not a priority of 1 or 2
-		{"Importance: high\nThread-Index: AdpzA1b2c3d4e5f6", nil},    // Outlook, Exchange
+		{"X-Priority: 3 (Normal)\nImportance: Normal", nil}, // ordinary priority asks nothing
+		{"X-Priority: 12", nil},                                   // not a priority of 1 or 2
+		{"Importance: high\nThread-Index: AdpzA1b2c3d4e5f6", nil}, // Outlook, Exchange
 		{"X-Priority: 1 (Highest)\nUser-Agent: Mozilla Thunderbird", nil},
 		{"X-Priority: 1\nX-Mailer: Apple Mail (2.3774.500.171.1.1)", nil},
 		{"X-MSMail-Priority: High\nX-MimeOLE: Produced By Microsoft MimeOLE V6.00.2900.5512", nil},
