@@ -63,8 +63,9 @@ func (g Settings) fields(o *Outcome) []Field {
 // break to use ("\r\n" on the wire, "\n" in milter replies). A part
 // between separators too long for a line of its own made of RFC 2047
 // encoded words — a banner that quotes a long detail — is folded between
-// the words too (RFC 2047 §2), the blank kept: the field unfolds to the
-// value it was. Other blanks are left alone: a Received field's clauses
+// the words too (RFC 2047 §2), a tab for the blank as at the separators:
+// the same text to a decoder, which ignores the white space between
+// encoded words. Other blanks are left alone: a Received field's clauses
 // stay on the line the readers of our trace expect.
 func Fold(name, value, sep string) string {
 	if len(name)+2+len(value) <= 78 {
@@ -84,9 +85,10 @@ func Fold(name, value, sep string) string {
 			continue
 		}
 		for j, word := range splitEncodedWords(tok) {
-			if j > 0 && line+len(word) > 78 && strings.TrimLeft(word, " ") != "" {
-				b.WriteString(sep)
-				line = 0
+			if j > 0 && line+len(word) > 78 {
+				b.WriteString(sep + "\t")
+				word = word[1:]
+				line = 8
 			}
 			b.WriteString(word)
 			line += len(word)

@@ -74,7 +74,9 @@ IBAN : `+invoice.FormatIBAN(changed)+`
 	}
 	dec := new(mime.WordDecoder)
 	var banner, subject string
-	for _, line := range strings.Split(strings.ReplaceAll(delivered, "\r\n\t", " "), "\n") {
+	// Unfolded whatever the line ends: the banner is folded between its
+	// encoded words (gateway.Fold), and the sink writes bare LFs.
+	for _, line := range strings.Split(strings.NewReplacer("\r\n\t", " ", "\n\t", " ").Replace(delivered), "\n") {
 		line = strings.TrimRight(line, "\r")
 		if v, ok := strings.CutPrefix(line, "X-Vigie-Banner: "); ok {
 			banner, _ = dec.DecodeHeader(v)
