@@ -147,7 +147,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	// one emitted (lure reads sender's free-mailbox signals).
 	families := []scan.Family{authn.Check{}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, lure.NewNotice(), layout.Check{}, ic,
 		&ioccheck.Check{M: o.Indicators}, bayesFamily}
-	fwd := &forward.Check{Inner: inner.Scan, InnerCarried: carried.Scan}
+	raise := map[string]bool{}
+	for _, d := range (attach.Check{}).Signals() {
+		raise[d.Name] = true
+	}
+	fwd := &forward.Check{Inner: inner.Scan, InnerCarried: carried.Scan, CarriedRaise: raise}
 	cat, err := scan.NewCatalogue(append(families, fwd)...)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

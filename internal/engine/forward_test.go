@@ -120,15 +120,21 @@ func TestWeakFakeForwardCounts(t *testing.T) {
 
 // Outlook .msg files are judged as the messages they hold (internal/olemsg),
 // and what a message carried as a file carries is judged too: a
-// credential phish in a .msg and a program disguised as a PDF inside an
-// attached .msg tag the carrier; a supplier's notice in one does not.
+// credential phish in a .msg tags the carrier, a program disguised as a
+// PDF inside an attached .msg holds it as the program attached directly
+// would; a supplier's notice in one is accepted.
 func TestAttachedOutlookMessagesAreJudged(t *testing.T) {
 	s := campaignScanner(t)
-	for f, flagged := range map[string]bool{
-		"01-sharepoint-credential-phish.msg":      true,
-		"07-invoice-with-a-disguised-program.msg": true,
-		"02-supplier-invoice-notice.msg":          false,
+	for _, c := range []struct {
+		f      string
+		signal string
+		least  scan.Action
+	}{
+		{"01-sharepoint-credential-phish.msg", "ATTACHED_MESSAGE_PHISH", scan.Tag},
+		{"07-invoice-with-a-disguised-program.msg", "ATTACH_EXECUTABLE", scan.Quarantine},
+		{"02-supplier-invoice-notice.msg", "", scan.Accept},
 	} {
+		f := c.f
 		msg, err := os.ReadFile("../olemsg/testdata/" + f)
 		if err != nil {
 			t.Fatal(err)
@@ -139,8 +145,8 @@ func TestAttachedOutlookMessagesAreJudged(t *testing.T) {
 			"Content-Type: application/vnd.ms-outlook; name=\"" + f + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 			base64.StdEncoding.EncodeToString(msg) + "\r\n--zz--\r\n"
 		v := s.Scan(t.Context(), []byte(raw), scan.Envelope{})
-		if got := v.Has("ATTACHED_MESSAGE_PHISH") && v.Action.Rank() >= scan.Tag.Rank(); got != flagged || !flagged && v.Action != scan.Accept {
-			t.Errorf("%s: %s (%.1f) %v, want flagged %v", f, v.Action, v.Score, names(v), flagged)
+		if c.signal != "" && !v.Has(c.signal) || v.Action.Rank() < c.least.Rank() || c.signal == "" && v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.1f) %v, want %s and %s", f, v.Action, v.Score, names(v), c.signal, c.least)
 		}
 	}
 }

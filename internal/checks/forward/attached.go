@@ -68,6 +68,9 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		if v == nil || v.Partial {
 			return
 		}
+		if file {
+			raiseCarried(v, a.c.CarriedRaise, fileName(m, where), out)
+		}
 		score, act, why := uncounted(v, out)
 		if act.Rank() < scan.Tag.Rank() {
 			return
@@ -97,6 +100,33 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 			judge(at.Path, at.Data, true)
 		}
 	}
+}
+
+// raiseCarried raises on the carrier the carried message's signals that
+// Check.CarriedRaise names, each detailed with the file that carried it
+// ("Facture.msg: facture.pdf.exe"). uncounted then leaves them out of the
+// carried message's own score: they count once, on the carrier.
+func raiseCarried(v *scan.Verdict, names map[string]bool, file string, out *scan.Emitter) {
+	for _, s := range v.Signals {
+		if !names[s.Name] || out.Emitted(s.Name) {
+			continue
+		}
+		detail := s.Detail
+		if file != "" {
+			detail = file + ": " + detail
+		}
+		out.Emit(s.Name, detail)
+	}
+}
+
+// fileName is the name of the attachment at path p, for details.
+func fileName(m *message.Message, p string) string {
+	for _, at := range m.Attachments {
+		if at.Path == p {
+			return at.Filename
+		}
+	}
+	return ""
 }
 
 // within says at which level the part at path p is attached (1 for a

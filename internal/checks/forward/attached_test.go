@@ -282,21 +282,29 @@ func TestCarriedMessageAttachments(t *testing.T) {
 	eml := []byte("From: Service facturation <facturation@fournisseur-exemple.fr>\r\nTo: compta@chu-exemple.fr\r\nSubject: Facture 2026-1187\r\n" +
 		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\nContent-Type: text/plain\r\n\r\nBonjour, ci-joint la facture 2026-1187.\r\n--q\r\n" +
 		attachedAs("facture_2026-1187.pdf.exe", "application/octet-stream", []byte("MZ selftest: not a real program")) + "\r\n--q--\r\n")
-	c := &Check{Inner: innerScanner(t).Scan, InnerCarried: carriedScanner(t).Scan}
+	raise := map[string]bool{}
+	for _, d := range (attach.Check{}).Signals() {
+		raise[d.Name] = true
+	}
+	c := &Check{Inner: innerScanner(t).Scan, InnerCarried: carriedScanner(t).Scan, CarriedRaise: raise}
+	// The program counts on the carrier whichever way it is wrapped, as
+	// it would attached directly: a message file around it must not
+	// weaken the verdict. It counts once: the carried message's own
+	// score leaves it out.
 	for _, tc := range []struct {
 		name string
 		raw  []byte
 		want string
 	}{
-		{"in a .msg", carrier("multipart/mixed", attachedAs("Facture.msg", "application/vnd.ms-outlook", msg)), "ATTACHED_MESSAGE_PHISH_HELD"},
-		{"in an .eml file", carrier("multipart/mixed", emlFile("Facture.eml", eml)), "ATTACHED_MESSAGE_PHISH_HELD"},
-		{"in a message/rfc822 part", carrier("multipart/mixed", rfc822(eml)), ""},
+		{"in a .msg", carrier("multipart/mixed", attachedAs("Facture.msg", "application/vnd.ms-outlook", msg)), "ATTACH_EXECUTABLE\tFacture.msg: facture_2026-1187.pdf.exe"},
+		{"in an .eml file", carrier("multipart/mixed", emlFile("Facture.eml", eml)), "ATTACH_EXECUTABLE\tFacture.eml: facture_2026-1187.pdf.exe"},
+		{"in a message/rfc822 part", carrier("multipart/mixed", rfc822(eml)), "ATTACH_EXECUTABLE\tfacture_2026-1187.pdf.exe"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(checktest.Format(checktest.Emitted(tc.raw, c, append(contentFamilies(t), attach.Check{})...)))
-			if !strings.Contains(got, tc.want) || tc.want != "" && !strings.Contains(got, "ATTACH_DOUBLE_EXT") ||
-				tc.want == "" && strings.Contains(got, "ATTACHED_MESSAGE") {
-				t.Errorf("emitted\n%s", got)
+			got := string(checktest.Format(checktest.Scan(tc.raw, append(contentFamilies(t), attach.Check{}, c)...)))
+			if !strings.Contains(got, tc.want) || !strings.Contains(got, "ATTACH_DOUBLE_EXT") ||
+				strings.Contains(got, "ATTACHED_MESSAGE_PHISH_HELD") {
+				t.Errorf("emitted\n%s\nwant %q", got, tc.want)
 			}
 		})
 	}

@@ -60,6 +60,14 @@ type Check struct {
 	// the message in it (a message/rfc822 part's it saw, and Inner is
 	// enough). nil: Inner.
 	InnerCarried func(ctx context.Context, raw []byte, env scan.Envelope) *scan.Verdict
+	// CarriedRaise names the signals of a message carried as a file that
+	// are raised on the carrier itself, as they would be had the carried
+	// message's attachments been attached to it (the attachment family's:
+	// a program in an attached Facture.msg is ATTACH_EXECUTABLE for the
+	// message that carries it, as a program in an archive or in a
+	// message/rfc822 part is). Wrapping a program in a message file must
+	// not weaken its verdict. nil: none.
+	CarriedRaise map[string]bool
 }
 
 // artefacts are the signals a rebuilt original raises by construction, not
