@@ -45,6 +45,9 @@ func FuzzParse(f *testing.F) {
 			blankSlashColon(s) != strings.ContainsAny(s, " /:\t") {
 			t.Fatalf("digitsAndDots, hasOpening or blankSlashColon(%q)", s)
 		}
+		if trimBrackets(s) != strings.Trim(s, "[]") {
+			t.Fatalf("trimBrackets(%q) = %q", s, trimBrackets(s))
+		}
 		// The one-pass label check answers as the label-by-label one did.
 		if v, err := normalizeDomain(s); true {
 			rv, rerr := normalizeDomainReference(s)

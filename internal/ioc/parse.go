@@ -265,23 +265,36 @@ func normalizeIP(v string) (string, error) {
 	return a.Unmap().String(), nil
 }
 
+// trimBrackets is strings.Trim(v, "[]") without building its set of bytes
+// at each call (once per indicator read).
+func trimBrackets(v string) string {
+	for len(v) > 0 && (v[0] == '[' || v[0] == ']') {
+		v = v[1:]
+	}
+	for len(v) > 0 && (v[len(v)-1] == '[' || v[len(v)-1] == ']') {
+		v = v[:len(v)-1]
+	}
+	return v
+}
+
 // normalizeDomain returns the canonical spelling of a host or domain name.
 func normalizeDomain(v string) (string, error) {
 	v = strings.TrimSuffix(v, ".")
 	if v == "" {
 		return "", errEmpty
 	}
-	if a := strings.Trim(v, "[]"); mayBeAddr(a) {
+	if a := trimBrackets(v); mayBeAddr(a) {
 		if _, err := netip.ParseAddr(a); err == nil {
 			return "", errors.New("an IP address, not a name (use kind ip)")
 		}
 	}
-	ascii := true
+	ascii, upper := true, false
 	for i := 0; i < len(v); i++ {
 		if v[i] >= 0x80 {
 			ascii = false
 			break
 		}
+		upper = upper || v[i] >= 'A' && v[i] <= 'Z'
 	}
 	if !ascii {
 		a, err := idna.Lookup.ToASCII(v)
@@ -290,7 +303,9 @@ func normalizeDomain(v string) (string, error) {
 		}
 		v = a
 	}
-	v = strings.ToLower(v)
+	if !ascii || upper { // else already lower case: spare strings.ToLower its scan
+		v = strings.ToLower(v)
+	}
 	if len(v) > 253 {
 		return "", errors.New("name longer than 253 bytes")
 	}

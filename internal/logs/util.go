@@ -166,38 +166,47 @@ func ParseIPBytes(b []byte) netip.Addr {
 	return ParseIP(string(b))
 }
 
-// parseIPv4 parses a plain dotted-quad address.
+// parseIPv4 parses a plain dotted-quad address: four numbers of one to
+// three digits up to 255, without leading zeros (left to netip), read octet
+// by octet rather than byte by byte through a switch.
 func parseIPv4[T string | []byte](s T) (netip.Addr, bool) {
-	var a [4]byte
-	part, n, digits := 0, 0, 0
 	if len(s) < 7 || len(s) > 15 {
 		return netip.Addr{}, false
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '.':
-			if digits == 0 || part == 3 {
+	var a [4]byte
+	i := 0
+	for part := range 4 {
+		if part > 0 {
+			if s[i] != '.' {
 				return netip.Addr{}, false
 			}
-			a[part] = byte(n)
-			part, n, digits = part+1, 0, 0
-		case c >= '0' && c <= '9':
-			if digits > 0 && n == 0 { // leading zero: let netip decide
+			i++
+		}
+		if i >= len(s) || s[i]-'0' > 9 {
+			return netip.Addr{}, false
+		}
+		n := uint(s[i] - '0')
+		i++
+		if i < len(s) && s[i]-'0' <= 9 {
+			if n == 0 { // leading zero: let netip decide
 				return netip.Addr{}, false
 			}
-			n = n*10 + int(c-'0')
-			digits++
-			if n > 255 {
-				return netip.Addr{}, false
+			n = n*10 + uint(s[i]-'0')
+			i++
+			if i < len(s) && s[i]-'0' <= 9 {
+				if n = n*10 + uint(s[i]-'0'); n > 255 {
+					return netip.Addr{}, false
+				}
+				i++
 			}
-		default:
+		}
+		a[part] = byte(n)
+		if i >= len(s) && part < 3 {
 			return netip.Addr{}, false
 		}
 	}
-	if part != 3 || digits == 0 {
+	if i != len(s) {
 		return netip.Addr{}, false
 	}
-	a[3] = byte(n)
 	return netip.AddrFrom4(a), true
 }

@@ -106,7 +106,11 @@ func fastLogin(rest []byte) *logs.SignIn {
 	if k := bytes.LastIndexByte(proto, ' '); k >= 0 {
 		proto = proto[k+1:]
 	}
-	user := fieldBytes(msg, bytes.Index(msg, []byte("user=<")), "user=<", '>') // at the start
+	u := len("Login: ") // "user=<" is at the start, where the first one must be
+	if !bytes.HasPrefix(msg[u:], []byte("user=<")) {
+		u = bytes.Index(msg, []byte("user=<"))
+	}
+	user := fieldBytes(msg, u, "user=<", '>')
 	ip := fieldBytes(msg, indexAssign(msg, "rip="), "rip=", ',')
 	ev := logs.NewSignIn()
 	ev.User, ev.IP, ev.Result, ev.Client, ev.App = logs.LowerString(user), logs.ParseIPBytes(ip), logs.Success, protoString(proto), "dovecot"
@@ -155,12 +159,23 @@ func indexAssign(b []byte, key string) int {
 			return -1
 		}
 		p += off
-		if i := p - e; i+len(key) <= len(b) && string(b[i:i+len(key)]) == key {
+		if i := p - e; i+len(key) <= len(b) && sameAt(b[i:], key) {
 			return i
 		}
 		off = p + 1
 	}
 	return -1
+}
+
+// sameAt: b starts with key, compared byte by byte: keys are a few bytes,
+// shorter than a call to the runtime's comparison.
+func sameAt(b []byte, key string) bool {
+	for j := 0; j < len(key); j++ {
+		if b[j] != key[j] {
+			return false
+		}
+	}
+	return true
 }
 
 func parseMessage(msg string) *logs.SignIn {

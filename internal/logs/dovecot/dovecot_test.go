@@ -129,3 +129,37 @@ func FuzzIndexAssign(f *testing.F) {
 		}
 	})
 }
+
+// fastLoginReference is fastLogin before it looked for "user=<" at the
+// start first (3116ab3).
+func fastLoginReference(rest []byte) *logs.SignIn {
+	i := bytes.Index(rest, []byte("-login: "))
+	if i <= 0 || i > 80 {
+		return nil
+	}
+	msg := rest[i+len("-login: "):]
+	msg = bytes.TrimPrefix(msg, []byte("Info: "))
+	if !bytes.HasPrefix(msg, []byte("Login: ")) {
+		return nil
+	}
+	proto := rest[:i]
+	if k := bytes.LastIndexByte(proto, ' '); k >= 0 {
+		proto = proto[k+1:]
+	}
+	user := fieldBytes(msg, bytes.Index(msg, []byte("user=<")), "user=<", '>')
+	ip := fieldBytes(msg, bytes.Index(msg, []byte("rip=")), "rip=", ',')
+	return &logs.SignIn{User: logs.LowerString(user), IP: logs.ParseIPBytes(ip), Result: logs.Success, Client: string(proto), App: "dovecot"}
+}
+
+// FuzzFastLogin holds fastLogin to fastLoginReference.
+func FuzzFastLogin(f *testing.F) {
+	f.Add([]byte("mail dovecot: imap-login: Login: user=<A@b.fr>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1, TLS"))
+	f.Add([]byte("dovecot: pop3-login: Info: Login: xuser=<a>, user=<b>, rip=::1, rip=1.2.3.4"))
+	f.Add([]byte("imap-login: Login: user=<rip=1.2.3.4>, rip=5.6.7.8,"))
+	f.Fuzz(func(t *testing.T, rest []byte) {
+		got, want := fastLogin(rest), fastLoginReference(rest)
+		if (got == nil) != (want == nil) || got != nil && *got != *want {
+			t.Fatalf("fastLogin(%q) = %+v, want %+v", rest, got, want)
+		}
+	})
+}

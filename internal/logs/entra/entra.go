@@ -15,6 +15,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"vigie.dev/vigie/internal/logs"
 )
@@ -267,9 +268,30 @@ func parseRecord(rec []byte) (*logs.SignIn, error) {
 	}
 	ev.Result, ev.MFAResult = classify(code, &s, &st)
 	if ev.Result == logs.Failure && ev.FailureReason == "" {
-		ev.FailureReason = "error " + strconv.Itoa(code)
+		ev.FailureReason = errorReason(code)
 	}
 	return ev, nil
+}
+
+// lastError is the last failure reason made from an error code: the
+// failures of a log mostly carry the same few codes (50126, a wrong
+// password), so the string is made once per run of one code rather than
+// once per failure.
+var lastError atomic.Pointer[codeReason]
+
+type codeReason struct {
+	code   int
+	reason string
+}
+
+// errorReason is "error " + strconv.Itoa(code).
+func errorReason(code int) string {
+	if c := lastError.Load(); c != nil && c.code == code {
+		return c.reason
+	}
+	c := &codeReason{code, "error " + strconv.Itoa(code)}
+	lastError.Store(c)
+	return c.reason
 }
 
 func parseStatus(raw []byte) status {
@@ -373,6 +395,9 @@ var legacyClients = []string{
 // protocol, or the resource-owner password flow that Exchange's basic
 // authentication translates to (user agent BAV2ROPC).
 func Legacy(clientApp, userAgent string) bool {
+	if clientApp == "Browser" && userAgent == "" { // most sign-ins
+		return false
+	}
 	c := strings.TrimSpace(clientApp)
 	if c != "" && !strings.EqualFold(c, "Browser") && !strings.EqualFold(c, "Mobile Apps and Desktop clients") { // the modern clients, most sign-ins
 		for _, l := range legacyClients {

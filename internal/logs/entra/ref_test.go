@@ -165,7 +165,7 @@ func refParseRecord(rec []byte) (*logs.SignIn, error) {
 		}
 		ev.Client = clientString(clientApp, browser, osName)
 	}
-	ev.Legacy = Legacy(clientApp, ua)
+	ev.Legacy = legacyReference(clientApp, ua)
 	ev.Risk = refRisk(&s)
 	code, ok := logs.Int(st.errorCode)
 	if !ok {
@@ -339,4 +339,36 @@ func refParseLocation(raw []byte) (country []byte, lat, lon float64, ok bool) {
 		return true
 	})
 	return country, lat, lon, hasLat && hasLon
+}
+
+// legacyReference is Legacy before its fast path for a browser without a
+// user agent.
+func legacyReference(clientApp, userAgent string) bool {
+	c := strings.TrimSpace(clientApp)
+	if c != "" && !strings.EqualFold(c, "Browser") && !strings.EqualFold(c, "Mobile Apps and Desktop clients") {
+		for _, l := range legacyClients {
+			if strings.EqualFold(c, l) {
+				return true
+			}
+		}
+	}
+	return strings.EqualFold(strings.TrimSpace(userAgent), "BAV2ROPC")
+}
+
+// FuzzLegacy holds Legacy to legacyReference, and errorReason to the
+// string it spares making.
+func FuzzLegacy(f *testing.F) {
+	f.Add("Browser", "", 50126)
+	f.Add("IMAP4", "BAV2ROPC", 0)
+	f.Add(" Browser", " bav2ropc ", -1)
+	f.Fuzz(func(t *testing.T, app, ua string, code int) {
+		if got, want := Legacy(app, ua), legacyReference(app, ua); got != want {
+			t.Fatalf("Legacy(%q, %q) = %v, want %v", app, ua, got, want)
+		}
+		for range 2 {
+			if got, want := errorReason(code), "error "+strconv.Itoa(code); got != want {
+				t.Fatalf("errorReason(%d) = %q, want %q", code, got, want)
+			}
+		}
+	})
 }
