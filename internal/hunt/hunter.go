@@ -133,30 +133,31 @@ type Hunter struct {
 	log  *slog.Logger
 	geoC map[netip.Addr]geo.Location
 
-	files      []string
-	fileIdx    map[string]uint32
-	places     []place
-	placeIdx   map[place]uint32
-	lastPlace  uint32
-	lastHour   int64 // hours[lastHour] is behind by lastCount: events come in order
-	lastCount  int32
-	hours      map[int64]int32       // dated events per hour, for the start of the data
-	principals map[string]*principal // by account name
-	people     []*principal          // by index: signIn.who - 1
-	anon       map[addr]*signIn      // the last attempt from each address naming no account
-	signins    store
-	maxT       int64 // the newest sign-in, Unix milliseconds
-	hourKey    int64 // localHour's last hour, and its hour of day
-	hourVal    int
-	hourSet    bool
-	mail       map[string]map[int64]*bucket
-	reads      map[readKey]*readAgg
-	changes    []logs.Event    // mailbox and directory changes, judged at the end
-	seen       map[string]bool // record IDs of changes and reads: exports overlap
-	known      map[string]bool
-	domains    map[string]bool // the organisation's, learned
-	found      map[string]*Finding
-	order      []string
+	files     []string
+	fileIdx   map[string]uint32
+	places    []place
+	placeIdx  map[place]uint32
+	lastPlace uint32
+	lastHour  int64 // hours[lastHour] is behind by lastCount: events come in order
+	lastCount int32
+	hours     map[int64]int32  // dated events per hour, for the start of the data
+	index     accountIndex     // account numbers by name
+	people    []*principal     // by number - 1: signIn.who - 1
+	accts     []account        // the same, what is updated while reading
+	anon      map[addr]*signIn // the last attempt from each address naming no account
+	signins   store
+	maxT      int64 // the newest sign-in, Unix milliseconds
+	hourKey   int64 // localHour's last hour, and its hour of day
+	hourVal   int
+	hourSet   bool
+	mail      map[string]map[int64]*bucket
+	reads     map[readKey]*readAgg
+	changes   []logs.Event    // mailbox and directory changes, judged at the end
+	seen      map[string]bool // record IDs of changes and reads: exports overlap
+	known     map[string]bool
+	domains   map[string]bool // the organisation's, learned
+	found     map[string]*Finding
+	order     []string
 }
 
 type bucket struct {
@@ -172,7 +173,7 @@ func New(cfg Config, ind Indicators, loc geo.Locator, log *slog.Logger) *Hunter 
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Hunter{cfg: cfg, ind: ind, geo: loc, log: log, geoC: map[netip.Addr]geo.Location{},
-		fileIdx: map[string]uint32{}, placeIdx: map[place]uint32{}, hours: map[int64]int32{}, principals: map[string]*principal{}, anon: map[addr]*signIn{},
+		fileIdx: map[string]uint32{}, placeIdx: map[place]uint32{}, hours: map[int64]int32{}, anon: map[addr]*signIn{},
 		mail: map[string]map[int64]*bucket{}, reads: map[readKey]*readAgg{}, known: map[string]bool{},
 		domains: map[string]bool{}, found: map[string]*Finding{}, seen: map[string]bool{}}
 	for _, d := range cfg.InternalDomains {
@@ -359,10 +360,10 @@ func (h *Hunter) Findings() []Finding {
 		}
 	}
 	baseStart := baseEnd.Add(-h.cfg.Baseline)
-	for _, p := range h.people {
-		if p.hasOpen {
-			h.signins.add(p.open)
-			p.hasOpen = false
+	for i := range h.accts {
+		if a := &h.accts[i]; a.hasOpen {
+			h.signins.add(a.open)
+			a.hasOpen = false
 		}
 	}
 	h.forgetAnon(0)

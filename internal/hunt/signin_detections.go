@@ -14,14 +14,18 @@ import (
 // of one address when the log names no account: its baseline, its last
 // located success, and its attempts within the detection windows.
 type track struct {
-	base        *baseline
-	last        int64 // time of its last attempt
-	prev        signIn
-	hasPrev     bool
-	fails, mfas []signIn
-	bruteWin    []signIn
-	brute       *Finding
-	bruteLast   int64
+	// The principal's name and kind (named: not an address's track), so
+	// that a step reads one track and not its principal too.
+	name           string
+	named, service bool
+	base           *baseline
+	last           int64 // time of its last attempt
+	prev           signIn
+	hasPrev        bool
+	fails, mfas    []signIn
+	bruteWin       []signIn
+	brute          *Finding
+	bruteLast      int64
 }
 
 // timeline runs the detections that look back over sign-ins in time order,
@@ -29,9 +33,11 @@ type track struct {
 // memory is bounded by the accounts and their baselines, not by the logs.
 type timeline struct {
 	h      *Hunter
-	bs, be int64 // the baseline window, Unix milliseconds
+	bs, be int64   // the baseline window, Unix milliseconds
+	tracks []track // the principals', by number - 1
 	anon   map[addr]*track
 	spray  map[addr]*sprayTrack
+	free   []*sprayTrack // dropped from spray, for reuse
 	// bursts counts the addresses of spray whose track holds a finding:
 	// while there are none, a success need not look its address up.
 	bursts  int
@@ -54,8 +60,9 @@ func newTimeline(h *Hunter, baseStart, baseEnd time.Time) *timeline {
 	c := &h.cfg
 	tl := &timeline{h: h, bs: baseStart.UnixMilli(), be: baseEnd.UnixMilli(), anon: map[addr]*track{}, spray: map[addr]*sprayTrack{},
 		horizon: max(c.FailWindow, c.BruteWindow, c.MFAWindow, c.SprayWindow).Milliseconds()}
-	for _, p := range h.people {
-		p.tr.base = p.base
+	tl.tracks = make([]track, len(h.people))
+	for i, p := range h.people {
+		tl.tracks[i] = track{name: p.name, named: true, service: p.service, base: p.base}
 	}
 	return tl
 }
@@ -63,11 +70,9 @@ func newTimeline(h *Hunter, baseStart, baseEnd time.Time) *timeline {
 // step reads the next sign-in in time order.
 func (tl *timeline) step(s *signIn) {
 	h := tl.h
-	var p *principal
 	var tr *track
 	if s.who > 0 {
-		p = h.people[s.who-1]
-		tr = &p.tr
+		tr = &tl.tracks[s.who-1]
 	} else if tr = tl.anon[s.ip]; tr == nil {
 		tr = &track{}
 		tl.anon[s.ip] = tr
@@ -83,9 +88,9 @@ func (tl *timeline) step(s *signIn) {
 		}
 		tr.base.add(h.place(*s), h.localHour(s.t), int(s.n))
 	}
-	tl.signIn(p, tr, s)
-	if p != nil && (s.result == rFailure || s.result == rSuccess) {
-		tl.sprayStep(p, s)
+	tl.signIn(tr, s)
+	if tr.named && (s.result == rFailure || s.result == rSuccess) {
+		tl.sprayStep(tr, s)
 	}
 }
 
@@ -104,6 +109,7 @@ func (tl *timeline) forget(now int64) {
 				tl.bursts--
 			}
 			delete(tl.spray, ip)
+			tl.free = append(tl.free, st)
 		}
 	}
 }
@@ -119,31 +125,28 @@ func (tl *timeline) finish() {
 }
 
 // signIn runs the per-principal detections on its next sign-in.
-func (tl *timeline) signIn(p *principal, tk *track, sp *signIn) {
+func (tl *timeline) signIn(tk *track, sp *signIn) {
 	h, c, s := tl.h, &tl.h.cfg, *sp
 	var user string
-	if p != nil {
-		user = p.name
+	if tk.named {
+		user = tk.name
 	} else {
 		user = s.ip.String()
 	}
 	var countries map[[2]byte]bool
-	var asns map[uint32]bool
-	var hours [24]int
 	nBase := 0
 	if tk.base != nil {
-		countries, asns, hours, nBase = tk.base.countries, tk.base.asns, tk.base.hours, tk.base.n
+		countries, nBase = tk.base.countries, tk.base.n
 	}
-	history := p != nil && !p.service && nBase >= c.MinBaseline
+	history := tk.named && !tk.service && nBase >= c.MinBaseline
 	st := s.time()
-	src := h.source(s.src)
 	inScope := h.inScope(st)
 	if history && s.t >= tl.be && inScope && s.result == rSuccess {
-		h.novelty(user, s, st, src, countries, asns, hours, nBase)
+		h.novelty(user, s, st, h.source(s.src), tk.base)
 	}
 
 	// Impossible travel between consecutive located successes.
-	if s.result == rSuccess && h.place(s).hasLoc && p != nil {
+	if s.result == rSuccess && h.place(s).hasLoc && tk.named {
 		if tk.hasPrev && inScope && tk.prev.ip != s.ip {
 			h.travel(user, tk.prev, s)
 		}
@@ -161,7 +164,7 @@ func (tl *timeline) signIn(p *principal, tk *track, sp *signIn) {
 				first := tk.bruteWin[0]
 				tk.brute = h.group(BruteForce+"|"+user+"|"+fmt.Sprint(first.t), func() *Finding {
 					f := newFinding(BruteForce, Medium, user, first.time(), detail{})
-					if p == nil {
+					if !tk.named {
 						f.IP = s.ip.String()
 					}
 					return f
@@ -172,11 +175,11 @@ func (tl *timeline) signIn(p *principal, tk *track, sp *signIn) {
 				}
 				tk.brute.Count = n
 			} else {
-				tk.brute.addEvidence(src)
+				tk.brute.addEvidence(h.source(s.src))
 				tk.brute.Count += int(s.n)
 			}
 			tk.bruteLast = s.t
-			h.bruteDetail(tk.brute, p == nil, s.ip, st)
+			h.bruteDetail(tk.brute, !tk.named, s.ip, st)
 		}
 	case rSuccess:
 		tk.fails = trimWindow(tk.fails, s.t, c.FailWindow)
@@ -194,7 +197,7 @@ func (tl *timeline) signIn(p *principal, tk *track, sp *signIn) {
 				for _, x := range fs {
 					f.addEvidence(h.source(x.src))
 				}
-				f.addEvidence(src)
+				f.addEvidence(h.source(s.src))
 				f.Count = n + 1
 				f.IP = s.ip.String()
 				created = f
@@ -224,7 +227,7 @@ func (tl *timeline) signIn(p *principal, tk *track, sp *signIn) {
 	} else if s.result == rSuccess && total(tk.mfas) >= c.MFABurst && s.t-tk.mfas[len(tk.mfas)-1].t <= c.MFAWindow.Milliseconds() {
 		if f, ok := h.found[MFAFatigue+"|"+user+"|"+fmt.Sprint(tk.mfas[0].t)]; ok {
 			f.Severity = High
-			f.addEvidence(src)
+			f.addEvidence(h.source(s.src))
 			f.set(detail{f.DetailFR + fmt.Sprintf(", puis une connexion réussie depuis %s", s.ip), f.Detail + fmt.Sprintf(", then a successful sign-in from %s", s.ip)})
 		}
 		tk.mfas = tk.mfas[:0]
@@ -240,9 +243,11 @@ func (h *Hunter) bruteDetail(f *Finding, anonymous bool, ip addr, last time.Time
 	f.set(tr("%d échecs en %s", "%d failures in %s", f.Count, span))
 }
 
-// novelty raises a new country, network or hour for a success after the baseline.
-func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, countries map[[2]byte]bool, asns map[uint32]bool, hours [24]int, nBase int) {
+// novelty raises a new country, network or hour for a success after the
+// baseline b (which holds at least MinBaseline successes).
+func (h *Hunter) novelty(user string, s signIn, st time.Time, src logs.Source, b *baseline) {
 	c := &h.cfg
+	countries, asns, hours, nBase := b.countries, b.asns, &b.hours, b.n
 	pl := h.place(s)
 	if pl.country[0] != 0 && !countries[pl.country] {
 		h.group(NewCountry+"|"+user+"|"+pl.countryString(), func() *Finding {
@@ -313,9 +318,23 @@ type sprayTrack struct {
 	accounts map[string]bool
 }
 
+// newSprayTrack is an empty track: one that forget dropped, or a new one.
+// Most failing addresses fail once: their tracks come and go by the
+// thousand.
+func (tl *timeline) newSprayTrack() *sprayTrack {
+	n := len(tl.free)
+	if n == 0 {
+		return &sprayTrack{}
+	}
+	st := tl.free[n-1]
+	tl.free = tl.free[:n-1]
+	*st = sprayTrack{fails: st.fails[:0]}
+	return st
+}
+
 // sprayStep follows one address failing against many accounts within the
 // window, and the account that then lets it in.
-func (tl *timeline) sprayStep(p *principal, s *signIn) {
+func (tl *timeline) sprayStep(tk *track, s *signIn) {
 	h, c := tl.h, &tl.h.cfg
 	win := c.SprayWindow.Milliseconds()
 	if s.result == rSuccess {
@@ -326,18 +345,18 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 		if tl.bursts == 0 {
 			return // no address has a finding this success could complete
 		}
-		if st := tl.spray[s.ip]; st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen.get(s.who) > 0 && !p.service {
+		if st := tl.spray[s.ip]; st != nil && st.f != nil && s.t <= st.burstEnd+win && st.seen.get(s.who) > 0 && !tk.service {
 			f := st.f
 			f.Severity = High
-			f.Account = strings.ToLower(p.name)
+			f.Account = strings.ToLower(tk.name)
 			f.addEvidence(h.source(s.src))
-			f.set(detail{f.DetailFR + ", puis connexion réussie au compte " + p.name, f.Detail + ", then a successful sign-in to " + p.name})
+			f.set(detail{f.DetailFR + ", puis connexion réussie au compte " + tk.name, f.Detail + ", then a successful sign-in to " + tk.name})
 		}
 		return
 	}
 	st := tl.spray[s.ip]
 	if st == nil {
-		st = &sprayTrack{}
+		st = tl.newSprayTrack()
 		tl.spray[s.ip] = st
 	}
 	st.last = s.t
@@ -347,7 +366,12 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 		st.seen.dec(w)
 		i++
 	}
-	st.fails = append(st.fails[i:], *s)
+	if i == len(st.fails) {
+		st.fails = st.fails[:0] // as trimWindow
+	} else {
+		st.fails = st.fails[i:]
+	}
+	st.fails = append(st.fails, *s)
 	st.seen.inc(s.who)
 	if st.seen.distinct() < c.SprayAccounts || !h.inScope(time.UnixMilli(s.t)) {
 		return
@@ -386,7 +410,7 @@ func (tl *timeline) sprayStep(p *principal, s *signIn) {
 	f := st.f
 	f.Count++
 	f.addEvidence(h.source(s.src))
-	st.accounts[p.name] = true
+	st.accounts[tk.name] = true
 	st.burstEnd = s.t
 	f.set(tr("%d comptes visés, %d échecs depuis %s (%s)", "%d accounts targeted, %d failures from %s (%s)", len(st.accounts), f.Count, ip, sample(st.accounts)))
 }
@@ -525,10 +549,16 @@ func cmpInt64(a, b int64) int {
 }
 
 // trimWindow drops the entries older than w before t (Unix milliseconds).
+// A window left empty starts again at the beginning of its array, which the
+// next append fills rather than allocating (most accounts fail once in a
+// while: their windows are empty by the next failure).
 func trimWindow(list []signIn, t int64, w time.Duration) []signIn {
 	i := 0
 	for i < len(list) && t-list[i].t > w.Milliseconds() {
 		i++
+	}
+	if i == len(list) {
+		return list[:0]
 	}
 	return list[i:]
 }

@@ -14,18 +14,15 @@ import (
 // principal is who signs in: an account or an application (service
 // principal). Attempts whose log names no account are counted by address and
 // have no principal.
+// What the hunter updates while reading is in its account (Hunter.accts,
+// same index).
 type principal struct {
 	name    string
 	who     uint32 // 1-based index in Hunter.people
 	service bool
-	known   bool // signed in successfully: a real account
-	// open is the last sign-in, still taking repeats (folded into its n).
-	open    signIn
-	hasOpen bool
 	// base sums the successes of the baseline window that were not kept
 	// (with --since the window is known while reading), then those that were.
 	base *baseline
-	tr   track // what the time-ordered detections remember of it
 }
 
 // baseline is where and when an account usually signs in successfully.
@@ -228,26 +225,23 @@ func (h *Hunter) source(r srcRef) logs.Source {
 
 // signIn files one attempt and raises what one event shows by itself.
 func (h *Hunter) signIn(e *logs.SignIn) {
-	var p *principal
+	var a *account
+	var who uint32
 	subject := e.User
 	if e.User != "" {
-		if p = h.principals[e.User]; p == nil {
-			p = &principal{name: e.User, who: uint32(len(h.people) + 1), service: e.Principal == logs.PrincipalService}
-			h.principals[e.User] = p
-			h.people = append(h.people, p)
+		if who = h.findAccount(e.User); who == 0 {
+			who = h.newAccount(e.User, e.Principal == logs.PrincipalService)
 		}
-		if e.Result == logs.Success && !p.service && !p.known {
-			p.known = true
+		a = &h.accts[who-1]
+		if e.Result == logs.Success && !a.service && !a.known {
+			a.known = true
 			h.account(e.User)
 			h.learn(e.User)
 		}
 	} else {
 		subject = e.IP.String()
 	}
-	s := signIn{ip: toAddr(e.IP), src: h.ref(e.Src), n: 1, result: resultCode(e.Result), mfa: mfaCode(e.MFAResult)}
-	if p != nil {
-		s.who = p.who
-	}
+	s := signIn{ip: toAddr(e.IP), src: h.ref(e.Src), n: 1, result: resultCode(e.Result), mfa: mfaCode(e.MFAResult), who: who}
 	if !e.Time.IsZero() {
 		s.t = e.Time.UnixMilli()
 		h.maxT = max(h.maxT, s.t)
@@ -290,12 +284,13 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 				}, e.Src, e.Time)
 			}
 		}
-		h.signals(e, p, subject)
+		h.signals(e, a != nil && a.service, subject)
 	}
 	// With --since, what lies well before it is only baseline: summed, not
 	// kept, so memory holds the baseline and the hunted period, not the logs.
 	if since := h.cfg.Since; !since.IsZero() && s.t != 0 && s.t < since.Add(-keepWindow).UnixMilli() {
-		if s.result == rSuccess && !s.ioc && s.t >= since.Add(-h.cfg.Baseline).UnixMilli() && p != nil && !p.service {
+		if s.result == rSuccess && !s.ioc && s.t >= since.Add(-h.cfg.Baseline).UnixMilli() && a != nil && !a.service {
+			p := h.people[who-1]
 			if p.base == nil {
 				p.base = newBaseline()
 			}
@@ -303,18 +298,18 @@ func (h *Hunter) signIn(e *logs.SignIn) {
 		}
 		return
 	}
-	h.keep(p, s)
+	h.keep(a, s)
 }
 
 // keep files a sign-in, folding repeats into the principal's last one:
 // successes from the same address within the hour, failures within the
 // minute. Attempts without an account fold by address, their last ones held
 // in a table that forgets those over an hour older than the newest.
-func (h *Hunter) keep(p *principal, s signIn) {
+func (h *Hunter) keep(a *account, s signIn) {
 	var open *signIn
-	if p != nil {
-		if p.hasOpen {
-			open = &p.open
+	if a != nil {
+		if a.hasOpen {
+			open = &a.open
 		}
 	} else if o, ok := h.anon[s.ip]; ok {
 		open = o
@@ -335,8 +330,8 @@ func (h *Hunter) keep(p *principal, s signIn) {
 		*open = s
 		return
 	}
-	if p != nil {
-		p.open, p.hasOpen = s, true
+	if a != nil {
+		a.open, a.hasOpen = s, true
 		return
 	}
 	if len(h.anon) >= anonFold {
@@ -383,8 +378,7 @@ func resultFR(r logs.Result) string {
 
 // signals raises what one sign-in shows by itself: the provider's risk
 // verdict, a legacy protocol, an unapproved login type.
-func (h *Hunter) signals(e *logs.SignIn, p *principal, subject string) {
-	service := p != nil && p.service
+func (h *Hunter) signals(e *logs.SignIn, service bool, subject string) {
 	if e.Risk == nil && !e.Legacy && e.LoginType == "" {
 		return // the common case, without formatting the address
 	}

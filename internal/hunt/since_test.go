@@ -34,8 +34,8 @@ func TestSinceKeepsOnlyTheHunt(t *testing.T) {
 	}
 	// Sign-ins are kept as they come, or folded into the last one, or summed.
 	kept := int(h.signins.kept) + len(h.anon)
-	for _, p := range h.people {
-		if p.hasOpen {
+	for _, a := range h.accts {
+		if a.hasOpen {
 			kept++
 		}
 	}

@@ -28,17 +28,22 @@ type runRef struct{ off, n int64 }
 
 // store keeps sign-ins: a buffer, and runs in a temporary file.
 type store struct {
-	buf    []signIn
-	spare  []signIn // the buffer's twin, for sorting
-	keys   []uint64 // sort keys and the radix sort's scratch, kept from spill to spill
-	tmp    []uint64
-	file   *os.File
-	runs   []runRef
-	size   int64
-	path   string // to remove at the end, where an open file cannot be removed
-	failed bool   // the temporary file could not be written: everything stays in memory
-	kept   int64
-	spills int // runs written, for tests
+	buf   []signIn
+	spare []signIn // the buffer's twin, for the rare sort by comparison
+	keys  []uint64 // sort keys and the radix sort's scratch, kept from spill to spill
+	tmp   []uint64
+	// order, when not nil, is the buffer's time order: the low orderBits
+	// of each entry are a record's index in buf (sortBuf), so that records
+	// are written out or handed over in order without being moved first.
+	order    []uint64
+	gathered []signIn // gather's batch
+	file     *os.File
+	runs     []runRef
+	size     int64
+	path     string // to remove at the end, where an open file cannot be removed
+	failed   bool   // the temporary file could not be written: everything stays in memory
+	kept     int64
+	spills   int // runs written, for tests
 }
 
 func (st *store) add(s signIn) {
@@ -51,6 +56,7 @@ func (st *store) add(s signIn) {
 		st.buf = b
 	}
 	s.seq = uint32(len(st.buf))
+	st.order = nil
 	st.buf = append(st.buf, s)
 	st.kept++
 	if len(st.buf) >= spillAt && !st.failed {
@@ -82,11 +88,16 @@ func (st *store) spill() error {
 	st.sortBuf()
 	w := bufio.NewWriterSize(io.NewOffsetWriter(st.file, st.size), 64<<10)
 	var b [recSize]byte
-	for i := range st.buf {
-		encodeSignIn(b[:], &st.buf[i])
-		if _, err := w.Write(b[:]); err != nil {
-			return err
+	batch := st.batch()
+	for i := 0; i < len(st.buf); {
+		n := st.gather(batch, i)
+		for j := range batch[:n] {
+			encodeSignIn(b[:], &batch[j])
+			if _, err := w.Write(b[:]); err != nil {
+				return err
+			}
 		}
+		i += n
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -95,7 +106,7 @@ func (st *store) spill() error {
 	st.runs = append(st.runs, runRef{st.size, n})
 	st.spills++
 	st.size += n * recSize
-	st.buf = st.buf[:0]
+	st.buf, st.order = st.buf[:0], nil
 	return nil
 }
 
@@ -138,52 +149,84 @@ func boolByte(b bool) byte {
 	return 0
 }
 
-// sortBuf sorts the buffer by time, ties in the order kept. It sorts keys
-// and then moves each record once: records are 56 bytes, and the buffer is
-// nearly in order, a few folded sign-ins filed late. When the buffer's times
-// span less than 2^43 ms (278 years) the key is one integer, time above rank,
-// which sorts without a comparison function; otherwise (undated sign-ins
-// among dated ones) a key of both.
+// orderBits is how many low bits of an order entry hold a record's index.
+const orderBits = 21
+
+// sortBuf puts the buffer in time order, ties in the order kept. When the
+// buffer's times span less than 2^43 ms (278 years) the key is one integer,
+// time above position, which a radix sort orders without a comparison
+// function; the records stay where they are and order says which comes
+// when (gather reads them so, a batch at a time): records are 56 bytes,
+// and moving all of them into a sorted twin cost 7 MB and a pass.
+// Otherwise (undated sign-ins among dated ones) a key of both is sorted by
+// comparison and the records are moved into the buffer's twin.
 func (st *store) sortBuf() {
+	st.order = nil
 	if len(st.buf) == 0 {
+		return
+	}
+	lo, hi := st.buf[0].t, st.buf[0].t
+	for i := range st.buf {
+		lo, hi = min(lo, st.buf[i].t), max(hi, st.buf[i].t)
+	}
+	if uint64(hi-lo) < 1<<43 && len(st.buf) <= 1<<orderBits {
+		if cap(st.keys) < len(st.buf) {
+			st.keys, st.tmp = make([]uint64, cap(st.buf)), make([]uint64, cap(st.buf))
+		}
+		keys := st.keys[:len(st.buf)]
+		for i := range st.buf {
+			keys[i] = uint64(st.buf[i].t-lo)<<orderBits | uint64(i)
+		}
+		radixSort(keys, st.tmp[:len(keys)], orderBits, bits.Len64(uint64(hi-lo)))
+		st.order = keys
 		return
 	}
 	if cap(st.spare) < len(st.buf) {
 		st.spare = make([]signIn, 0, cap(st.buf))
 	}
 	sorted := st.spare[:len(st.buf)]
-	lo, hi := st.buf[0].t, st.buf[0].t
-	for i := range st.buf {
-		lo, hi = min(lo, st.buf[i].t), max(hi, st.buf[i].t)
+	type key struct {
+		t   int64
+		seq uint32
 	}
-	if uint64(hi-lo) < 1<<43 && len(st.buf) <= 1<<21 {
-		if cap(st.keys) < len(st.buf) {
-			st.keys, st.tmp = make([]uint64, cap(st.buf)), make([]uint64, cap(st.buf))
-		}
-		keys := st.keys[:len(st.buf)]
-		for i := range st.buf {
-			keys[i] = uint64(st.buf[i].t-lo)<<21 | uint64(st.buf[i].seq)
-		}
-		radixSort(keys, st.tmp[:len(keys)], 21, bits.Len64(uint64(hi-lo)))
-		for i, k := range keys {
-			sorted[i] = st.buf[k&(1<<21-1)]
-		}
-	} else {
-		type key struct {
-			t   int64
-			seq uint32
-		}
-		keys := make([]key, len(st.buf))
-		for i := range st.buf {
-			keys[i] = key{st.buf[i].t, st.buf[i].seq}
-		}
-		slices.SortFunc(keys, func(a, b key) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) })
-		for i, k := range keys {
-			sorted[i] = st.buf[k.seq]
-		}
+	keys := make([]key, len(st.buf))
+	for i := range st.buf {
+		keys[i] = key{st.buf[i].t, uint32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) })
+	for i, k := range keys {
+		sorted[i] = st.buf[k.seq]
 	}
 	st.buf, st.spare = sorted, st.buf[:0]
 }
+
+// gather copies the buffer's records in time order from the from-th on
+// into dst, once sortBuf has run (and no record was added since), and
+// returns how many it copied. Records are read where order says, all loads
+// of a batch in flight at once, before anything is done with them: read
+// one at a time between the encoding and merging of the others, the same
+// scattered loads cost more than the copies.
+func (st *store) gather(dst []signIn, from int) int {
+	n := min(len(dst), len(st.buf)-from)
+	if st.order == nil {
+		return copy(dst[:n], st.buf[from:])
+	}
+	for j, k := range st.order[from : from+n] {
+		dst[j] = st.buf[k&(1<<orderBits-1)]
+	}
+	return n
+}
+
+// batch is gather's destination, kept from spill to spill.
+func (st *store) batch() []signIn {
+	if st.gathered == nil {
+		st.gathered = make([]signIn, gatherBatch)
+	}
+	return st.gathered
+}
+
+// gatherBatch is how many records gather copies at a time (14 KB).
+const gatherBatch = 256
 
 // radixSort sorts keys by their bits from shift to shift+width, stably (tmp,
 // as long as keys, is its scratch): an
@@ -221,10 +264,15 @@ func radixSort(keys, tmp []uint64, shift, width int) {
 func (st *store) each(fn func(s *signIn)) {
 	st.sortBuf()
 	if len(st.runs) == 0 {
-		for i := range st.buf {
-			fn(&st.buf[i])
+		batch := st.batch()
+		for i := 0; i < len(st.buf); {
+			n := st.gather(batch, i)
+			for j := range batch[:n] {
+				fn(&batch[j])
+			}
+			i += n
 		}
-		st.buf, st.spare, st.keys, st.tmp = nil, nil, nil, nil
+		st.release()
 		return
 	}
 	// A k-way merge: one cursor per run, the buffer last; ties go to the
@@ -232,17 +280,27 @@ func (st *store) each(fn func(s *signIn)) {
 	type cursor struct {
 		r   *bufio.Reader
 		cur signIn
-		mem []signIn
-		run int
-		b   [recSize]byte
+		// The buffer's cursor: its records gathered in order from mem on,
+		// and the next one of them.
+		mem     int
+		batch   []signIn
+		inBatch int
+		run     int
+		b       [recSize]byte
 	}
 	var cs []*cursor
 	next := func(c *cursor) bool {
 		if c.r == nil {
-			if len(c.mem) == 0 {
-				return false
+			if c.inBatch == len(c.batch) {
+				n := st.gather(c.batch[:cap(c.batch)], c.mem)
+				if n == 0 {
+					return false
+				}
+				c.batch, c.inBatch = c.batch[:n], 0
+				c.mem += n
 			}
-			c.cur, c.mem = c.mem[0], c.mem[1:]
+			c.cur = c.batch[c.inBatch]
+			c.inBatch++
 			return true
 		}
 		if _, err := io.ReadFull(c.r, c.b[:]); err != nil {
@@ -257,7 +315,7 @@ func (st *store) each(fn func(s *signIn)) {
 			cs = append(cs, c)
 		}
 	}
-	if c := (&cursor{mem: st.buf, run: len(st.runs)}); next(c) {
+	if c := (&cursor{run: len(st.runs), batch: st.batch()[:0]}); next(c) {
 		cs = append(cs, c)
 	}
 	less := func(a, b *cursor) bool {
@@ -297,5 +355,11 @@ func (st *store) each(fn func(s *signIn)) {
 	if st.path != "" {
 		os.Remove(st.path)
 	}
-	st.file, st.runs, st.buf, st.spare, st.keys, st.tmp = nil, nil, nil, nil, nil, nil
+	st.file, st.runs = nil, nil
+	st.release()
+}
+
+// release lets the buffers go.
+func (st *store) release() {
+	st.buf, st.spare, st.keys, st.tmp, st.order, st.gathered = nil, nil, nil, nil, nil, nil
 }
