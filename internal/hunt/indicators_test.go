@@ -335,3 +335,49 @@ func TestReadListNamesOnDemand(t *testing.T) {
 		t.Errorf("sweep over a list read: %d hits, %v; want 1", len(hits), err)
 	}
 }
+
+// FuzzReadList holds ReadList, which keeps the names in the blocks they
+// were classified in, to Add line by line: the same lines refused, the
+// same set, the same answers for each line's value.
+func FuzzReadList(f *testing.F) {
+	f.Add("203.0.113.7\nevil[.]example\nhttps://Phish.example/login?x=1\nnodot\n198.51.100.0/24\n# c\n\nhxxp://a.example/b\n")
+	f.Add("a.example\nb.example\n1.2.3.4\n")
+	f.Fuzz(func(t *testing.T, list string) {
+		got, want := NewSet(), NewSet()
+		bad, _ := got.ReadList(strings.NewReader(list))
+		wantBad := 0
+		var values []string
+		for line := range strings.Lines(list) {
+			if len(line) > 60<<10 {
+				return // the scanner's limit: TestReadListBlocks
+			}
+			v := strings.TrimSpace(line)
+			if v == "" || v[0] == '#' {
+				continue
+			}
+			values = append(values, v)
+			if want.Add(v) != nil {
+				wantBad++
+			}
+		}
+		if bad != wantBad || got.Len() != want.Len() {
+			t.Fatalf("ReadList: %d refused, %d indicators; Add: %d, %d", bad, got.Len(), wantBad, want.Len())
+		}
+		for _, v := range values {
+			g1, ok1 := got.MatchHost(v)
+			w1, wok1 := want.MatchHost(v)
+			g2, ok2 := got.MatchURL(v)
+			w2, wok2 := want.MatchURL(v)
+			if g1 != w1 || ok1 != wok1 || g2 != w2 || ok2 != wok2 {
+				t.Fatalf("%q: ReadList's set answers %v %v, %v %v; Add's %v %v, %v %v", v, g1, ok1, g2, ok2, w1, wok1, w2, wok2)
+			}
+			if ip, err := netip.ParseAddr(v); err == nil {
+				g, ok := got.MatchIP(ip)
+				w, wok := want.MatchIP(ip)
+				if g != w || ok != wok {
+					t.Fatalf("%q: MatchIP %v %v, want %v %v", v, g, ok, w, wok)
+				}
+			}
+		}
+	})
+}
