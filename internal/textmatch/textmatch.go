@@ -190,7 +190,7 @@ func (sc *wordScanner) next() (uint64, bool) {
 // Latin letter they imitate. Other runes are lower-cased as they are.
 func Fold(r rune) string {
 	if r < utf8.RuneSelf {
-		return strings.ToLower(string(r))
+		return asciiFold[r]
 	}
 	if r < foldTableSize {
 		foldOnce.Do(buildFoldTable)
@@ -200,6 +200,15 @@ func Fold(r rune) string {
 }
 
 const foldTableSize = 0x2000
+
+// asciiFold is fold of each ASCII character, built once: string(r) of a
+// rune allocates, and Fold is called for every letter of a text.
+var asciiFold = func() (t [utf8.RuneSelf]string) {
+	for r := range t {
+		t[r] = strings.ToLower(string(rune(r)))
+	}
+	return t
+}()
 
 var (
 	foldOnce  sync.Once

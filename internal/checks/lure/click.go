@@ -2,6 +2,8 @@ package lure
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -60,17 +62,7 @@ func callsToSignIn(text string, calls [][]string) bool {
 	if len(text) > head+tail {
 		text = text[:head] + " . " + text[len(text)-tail:]
 	}
-	var kept strings.Builder
-	for _, f := range strings.Fields(text) {
-		lf := strings.ToLower(f)
-		if strings.Contains(lf, "://") || strings.HasPrefix(lf, "www.") || strings.Contains(lf, "@") {
-			kept.WriteString(" . ")
-			continue
-		}
-		kept.WriteString(f)
-		kept.WriteByte(' ')
-	}
-	words := strings.Fields(textmatch.Normalize(kept.String()))
+	words := clickWords(text)
 	for i := range words {
 		for _, call := range calls {
 			if !hasWordsAt(words, i, call) {
@@ -84,6 +76,89 @@ func callsToSignIn(text string, calls [][]string) bool {
 		}
 	}
 	return false
+}
+
+// clickWords returns the words of text as textmatch.Normalize reads them,
+// leaving out the blank-separated fields that are web or mail addresses
+// (holding "://" or "@", or starting with "www."). It is
+// strings.Fields(textmatch.Normalize(text without those fields)) in one
+// pass over text and one folded copy: it runs on every message that says
+// "click here", bodies of tens of kilobytes.
+func clickWords(text string) []string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for rest := text; ; {
+		var field string
+		if field, rest = nextField(rest); field == "" {
+			break
+		}
+		if strings.Contains(field, "://") || strings.Contains(field, "@") || hasPrefixFold(field, "www.") {
+			continue
+		}
+		in := false // inside a word of letters and digits
+		for i := 0; i < len(field); {
+			c := field[i]
+			if c < utf8.RuneSelf {
+				i++
+				lower := c | 0x20 // Fold of an ASCII letter
+				if 'a' <= lower && lower <= 'z' || '0' <= c && c <= '9' {
+					if !in && b.Len() > 0 {
+						b.WriteByte(' ')
+					}
+					in = true
+					if c > '9' {
+						c = lower
+					}
+					b.WriteByte(c)
+					continue
+				}
+				in = false
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(field[i:])
+			i += size
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				if !in && b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				in = true
+				b.WriteString(textmatch.Fold(r))
+				continue
+			}
+			in = false
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+// nextField returns the first field of s as strings.Fields splits (runs
+// of characters other than unicode.IsSpace) and what follows it.
+func nextField(s string) (field, rest string) {
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		space := unicode.IsSpace(r)
+		switch {
+		case start < 0 && !space:
+			start = i
+		case start >= 0 && space:
+			return s[start:i], s[i:]
+		}
+		i += size
+	}
+	if start < 0 {
+		return "", ""
+	}
+	return s[start:], ""
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII prefix
+// in any case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // callsFor counts the calls to click found (perTheme's click theme) as

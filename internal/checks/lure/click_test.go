@@ -1,6 +1,12 @@
 package lure
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/textmatch"
+)
 
 // TestCallsToSignIn: a call to click is a credential lure only when the
 // words around it say what for.
@@ -40,4 +46,58 @@ func FuzzCallsToSignIn(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		callsToSignIn(s, [][]string{{"click", "here"}, {"click"}})
 	})
+}
+
+// wordsByNormalize is what clickWords does, written the plain way: the
+// fields without the addresses, normalised, split.
+func wordsByNormalize(text string) []string {
+	var kept strings.Builder
+	for _, f := range strings.Fields(text) {
+		lf := strings.ToLower(f)
+		if strings.Contains(lf, "://") || strings.HasPrefix(lf, "www.") || strings.Contains(lf, "@") {
+			kept.WriteString(" . ")
+			continue
+		}
+		kept.WriteString(f)
+		kept.WriteByte(' ')
+	}
+	return strings.Fields(textmatch.Normalize(kept.String()))
+}
+
+var clickWordsTexts = []string{
+	"", " \t\r\n", "Click HERE to VERIFY your account: https://x.example/login",
+	"Pour accéder à votre ESPACE, cliquez ici.\u00a0Merci", "WWW.Example.com/x click",
+	"a@b.example\u2003Connectez-vous", "Straße œuvre ǅemal ͺx ½ ｆｕｌｌ 𝕀ℕ", "\xff\xfeclick\x80here",
+	"ſign in Kelvin\u212a ı İstanbul", "x\u0085y\u00a0z\u2028w", "mot-à-mot l'été 2024",
+}
+
+// TestClickWords: clickWords reads the words the plain way reads.
+func TestClickWords(t *testing.T) {
+	for _, s := range clickWordsTexts {
+		if got, want := clickWords(s), wordsByNormalize(s); !slices.Equal(got, want) {
+			t.Errorf("clickWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzClickWords: clickWords reads any text as the plain way does.
+func FuzzClickWords(f *testing.F) {
+	for _, s := range clickWordsTexts {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := clickWords(s), wordsByNormalize(s); !slices.Equal(got, want) {
+			t.Errorf("clickWords(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkCallsToSignIn(b *testing.B) {
+	text := strings.Repeat("Découvrez notre gamme de fournitures médicales, livrée sous 48 heures https://www.example.fr/p?id=1 — Click here to read more. ", 200)
+	calls := [][]string{{"click", "here"}, {"cliquez", "ici"}}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		callsToSignIn(text, calls)
+	}
 }
