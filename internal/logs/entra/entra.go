@@ -68,7 +68,7 @@ func (s *signIn) field(k, v []byte) bool {
 	if len(k) >= 32 || fieldLengths&(1<<len(k)) == 0 {
 		return true // no field read here is named so long
 	}
-	if s.set(string(k), v) { // names as Graph writes them: no copy
+	if s.set(k, v) { // names as Graph writes them
 		return true
 	}
 	var buf [32]byte
@@ -81,7 +81,7 @@ func (s *signIn) field(k, v []byte) bool {
 		buf[i] = c
 	}
 	if upper { // a lower-case name was in the switch already
-		s.set(string(buf[:len(k)]), v) // names matched whatever their case, without allocating
+		s.set(buf[:len(k)], v) // names matched whatever their case, without allocating
 	}
 	return true
 }
@@ -91,9 +91,10 @@ func (s *signIn) field(k, v []byte) bool {
 const fieldLengths = 1<<4 | 1<<6 | 1<<8 | 1<<9 | 1<<10 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<17 | 1<<18 | 1<<19 | 1<<20 | 1<<21
 
 // set files the value of a field named k (camel-case or lower-case); false
-// for another name.
-func (s *signIn) set(k string, v []byte) bool {
-	switch k {
+// for another name. k stays bytes: a switch on string(k) compares without
+// the copy that converting it for a call made.
+func (s *signIn) set(k, v []byte) bool {
+	switch string(k) {
 	case "createdDateTime", "createddatetime":
 		s.createdDateTime = v
 	case "timeGenerated", "timegenerated":
