@@ -28,7 +28,7 @@ func countingCheck(t *testing.T) (*Check, *int) {
 
 // emitted runs the family alone over raw and names what it emits.
 func emitted(c *Check, raw []byte, env scan.Envelope) []string {
-	s := &scan.Scanner{Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c), Checks: c.Checks()}
+	s := &scan.Scanner{Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c), Checks: c.Checks(), Timeout: checktest.ScanTimeout}
 	var names []string
 	for _, sg := range s.Scan(context.Background(), raw, env).Signals {
 		names = append(names, sg.Name)
@@ -265,7 +265,7 @@ func TestAttachedOutlookMessageDetail(t *testing.T) {
 func carriedScanner(t testing.TB) *scan.Scanner {
 	t.Helper()
 	families := append(contentFamilies(t), attach.Check{})
-	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...)}
+	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...), Timeout: checktest.ScanTimeout}
 	for _, f := range families {
 		s.Checks = append(s.Checks, f.Checks()...)
 	}

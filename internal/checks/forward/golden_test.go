@@ -18,7 +18,7 @@ import (
 func innerScanner(t testing.TB) *scan.Scanner {
 	t.Helper()
 	families := contentFamilies(t)
-	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...)}
+	s := &scan.Scanner{Policy: InnerPolicy(), Catalogue: scan.MustCatalogue(families...), Timeout: checktest.ScanTimeout}
 	for _, f := range families {
 		s.Checks = append(s.Checks, f.Checks()...)
 	}

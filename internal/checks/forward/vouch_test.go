@@ -80,7 +80,7 @@ func TestUnvouched(t *testing.T) {
 			b := []byte(strings.ReplaceAll(raw, "\n", "\r\n"))
 			var why []string
 			families := []scan.Family{sender.New(nil)}
-			s := &scan.Scanner{Policy: scan.DefaultPolicy(), Auth: checktest.Auth, Catalogue: scan.MustCatalogue(families...)}
+			s := &scan.Scanner{Policy: scan.DefaultPolicy(), Auth: checktest.Auth, Catalogue: scan.MustCatalogue(families...), Timeout: checktest.ScanTimeout}
 			s.Checks = append(families[0].Checks(), vouchProbe{&why})
 			s.Scan(t.Context(), b, scan.Envelope{})
 			if !slices.Equal(why, tc.want) {
