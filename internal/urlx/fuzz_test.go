@@ -1,6 +1,7 @@
 package urlx
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,20 @@ func FuzzUnwrap(f *testing.F) {
 		RandomLabel(reg)
 		MaybeWrapped(host)
 		InDomain(host, reg)
+	})
+}
+
+// FuzzIsIP: IsIP answers as netip.ParseAddr does, its shortcut for names
+// included.
+func FuzzIsIP(f *testing.F) {
+	for _, s := range []string{"", "192.0.2.1", "[2001:db8::1]", "fe80::1%eth0", "::ffff:192.0.2.1",
+		"cdn.example.fr", "deadbeef", "1.2.3", "%", "[::1", "ABCD::EF01", "mx.example-hopital.fr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
+		if got := IsIP(s); got != (err == nil) {
+			t.Errorf("IsIP(%q) = %v, netip.ParseAddr says %v", s, got, err == nil)
+		}
 	})
 }

@@ -61,8 +61,29 @@ func PublicName(host string) bool {
 // IsIP reports whether host is an IPv4 or IPv6 literal (brackets allowed).
 func IsIP(host string) bool {
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if !ipChars(host) {
+		return false // a name: netip.ParseAddr would allocate its error
+	}
 	_, err := netip.ParseAddr(host)
 	return err == nil
+}
+
+// ipChars reports whether s, up to an IPv6 zone ("%eth0"), holds only the
+// characters of an address literal: hex digits, dots and colons.
+func ipChars(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%':
+			return true
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F', c == '.', c == ':':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // MatchName reports whether name equals one of the patterns, or is a

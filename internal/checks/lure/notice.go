@@ -102,9 +102,10 @@ func (n *Notice) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if in.Forward != nil || in.Env.Rebuilt {
 		return // a forward's words are the forwarder's, not a service's
 	}
+	dkim := in.Auth.DKIMPass() // once, not once per service
 	for i := range n.services {
 		s := &n.services[i]
-		if !s.sent(in) {
+		if !s.sent(in, dkim) {
 			continue
 		}
 		if p := s.payload(in); p != "" {
@@ -118,11 +119,11 @@ func (n *Notice) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // authenticated (SPF for the envelope sender, a DKIM signature, DMARC for
 // the From), and a From that is either one of its notification addresses
 // or someone outside the service on whose behalf it wrote — not one of
-// the company's people writing as themselves.
-func (s *NoticeService) sent(in *scan.Input) bool {
+// the company's people writing as themselves. dkim is in.Auth.DKIMPass().
+func (s *NoticeService) sent(in *scan.Input, dkim []string) bool {
 	authed := in.Auth.SPF == "pass" && s.owns(in.Auth.SPFDomain) ||
 		in.Auth.DMARC == "pass" && s.owns(in.FromDomain)
-	for _, d := range in.Auth.DKIMPass() {
+	for _, d := range dkim {
 		authed = authed || s.owns(d)
 	}
 	if !authed {
