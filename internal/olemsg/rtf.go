@@ -96,6 +96,11 @@ func rtfBody(rtf []byte) (body []byte, html bool, codepage int) {
 	stack := []rtfState{{}}
 	top := func() *rtfState { return &stack[len(stack)-1] }
 	fallback := 0 // characters left of a \u's fallback (\uc1: one)
+	// deeper counts the groups opened past maxRTFDepth: they share the
+	// state of the deepest group kept, and the text in them is still read
+	// (a file that opened 257 groups first would otherwise hide its whole
+	// body from the scanner).
+	deeper := 0
 	emit := func(b ...byte) {
 		if s := top(); !s.skip && (!s.htmlrtf || s.tag) {
 			out.Write(b)
@@ -112,13 +117,16 @@ func rtfBody(rtf []byte) (body []byte, html bool, codepage int) {
 		c := rtf[i]
 		switch c {
 		case '{':
-			if len(stack) > 256 {
-				return out.Bytes(), html, codepage
+			if len(stack) > maxRTFDepth {
+				deeper++
+				break
 			}
 			stack = append(stack, *top())
 			stack[len(stack)-1].tag = false
 		case '}':
-			if len(stack) > 1 {
+			if deeper > 0 {
+				deeper--
+			} else if len(stack) > 1 {
 				stack = stack[:len(stack)-1]
 			}
 		case '\r', '\n':
@@ -175,6 +183,9 @@ func rtfBody(rtf []byte) (body []byte, html bool, codepage int) {
 	}
 	return out.Bytes(), html, codepage
 }
+
+// maxRTFDepth bounds the group states rtfBody keeps.
+const maxRTFDepth = 256
 
 // rtfState is a group's: whether its text is skipped (a destination other
 // than the body), whether it is in an \htmlrtf run (RTF-only formatting

@@ -77,7 +77,11 @@ func TestRTFBody(t *testing.T) {
 		{"plain RTF", `{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}}{\colortbl;\red0\green0\blue0;}\pard Bonjour\par \'e0 demain \u8364?\tab fin}`,
 			"Bonjour\r\n\xe0 demain \u20ac\tfin", false, 1252},
 		{"escapes", `{\rtf1 a\{b\}c\\d\~e}`, `a{b}c\de`, false, 0},
-		{"deep groups", strings.Repeat("{", 10000) + "x", "", false, 0},
+		// Groups past the depth kept are still read: 257 braces opened
+		// first do not hide the body from the scanner.
+		{"deep groups", strings.Repeat("{", 10000) + "x", "x", false, 0},
+		{"deep groups closed", strings.Repeat("{", 300) + "a" + strings.Repeat("}", 300) + "b", "ab", false, 0},
+		{"deep groups in a skipped one", `{\rtf1{\*\skipped` + strings.Repeat("{", 300) + "a" + strings.Repeat("}", 301) + "b}", "b", false, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, html, cp := rtfBody([]byte(c.rtf))
