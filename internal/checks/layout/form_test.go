@@ -22,6 +22,11 @@ func TestFormFields(t *testing.T) {
 		{"second form counts", `<form action="/s"><input name=q></form><form action="/p"><input name=u><input name=v></form>`, true, false},
 		{"password", `<form><input type="password" name="p"></form>`, false, true},
 		{"type attribute of another name", `<form><input datatype="hidden" name="a"><input data-type=x name=b></form>`, true, false},
+		// The type attribute is the one named "type", wherever it stands:
+		// neither data-type's value nor a value "type" hides it.
+		{"type after data-type", `<form action="/s"><input data-type="text" type="hidden" name=a><input name=q></form>`, false, false},
+		{"value named type", `<form action="/s"><input name="type" type=hidden><input name=q></form>`, false, false},
+		{"type after slash", `<form action="/s"><input/type=hidden name=a><input name=q></form>`, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

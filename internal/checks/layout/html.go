@@ -150,32 +150,36 @@ func indexByRare(s, needle string, rare int) int {
 // field the reader types in: no type, or a text-like type. Hidden fields,
 // buttons, choices and images are not typed in.
 func freeText(tag string) bool {
-	i := strings.Index(tag, "type")
-	for i > 0 && isASCIILetter(tag[i-1]) {
-		j := strings.Index(tag[i+4:], "type")
-		if j < 0 {
-			i = -1
-			break
-		}
-		i += 4 + j
-	}
-	if i < 0 {
-		return true
-	}
-	v := strings.TrimLeft(tag[i+4:], " \t\r\n")
-	if !strings.HasPrefix(v, "=") {
-		return true
-	}
-	v = strings.Trim(strings.TrimLeft(v[1:], " \t\r\n"), "\"'")
-	end := strings.IndexFunc(v, func(r rune) bool {
-		return r == '"' || r == '\'' || r == ' ' || r == '>' || r == '/' || r == '\t' || r == '\r' || r == '\n'
-	})
-	if end >= 0 {
-		v = v[:end]
-	}
-	switch v {
+	switch typeAttr(tag) {
 	case "hidden", "submit", "button", "image", "reset", "checkbox", "radio", "file", "color", "range":
 		return false
 	}
 	return true
+}
+
+// typeAttr returns the value of a lower-cased tag's type attribute, ""
+// for none: the first "type" that opens an attribute (after a blank or a
+// "/") and is followed by "=" — not data-type, datatype, nor a value
+// such as name="type".
+func typeAttr(tag string) string {
+	for from := 0; ; {
+		i := strings.Index(tag[from:], "type")
+		if i < 0 {
+			return ""
+		}
+		i += from
+		from = i + len("type")
+		if i == 0 || !strings.ContainsRune(" \t\r\n/", rune(tag[i-1])) {
+			continue
+		}
+		v := strings.TrimLeft(tag[from:], " \t\r\n")
+		if !strings.HasPrefix(v, "=") {
+			continue
+		}
+		v = strings.Trim(strings.TrimLeft(v[1:], " \t\r\n"), "\"'")
+		if end := strings.IndexAny(v, "\"' >/\t\r\n"); end >= 0 {
+			v = v[:end]
+		}
+		return v
+	}
 }
