@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -25,6 +26,10 @@ func gatewayConfig(t *testing.T) *config.Config {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	// A test asserts what a scan emits, not how fast: under the race
+	// detector on a loaded machine the gateway's 10 s could leave a
+	// verdict partial (checktest.ScanTimeout).
+	c.Scan.Timeout = checktest.ScanTimeout
 	return &c
 }
 

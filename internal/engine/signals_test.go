@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -19,6 +20,7 @@ func msg(headers, body string) []byte {
 func defaultScanner(t *testing.T) *scan.Scanner {
 	t.Helper()
 	cfg := config.Default()
+	cfg.Scan.Timeout = checktest.ScanTimeout // what is emitted, not how fast (gatewayConfig)
 	s, err := New(&cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
