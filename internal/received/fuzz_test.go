@@ -1,6 +1,8 @@
 package received
 
 import (
+	"net/netip"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/message"
@@ -50,5 +52,30 @@ func FuzzResults(f *testing.F) {
 		tr := Trust{Hosts: []string{"mx.example"}, AuthServIDs: []string{"*"}, NoAuthServID: true}
 		hops := Chain(h)
 		tr.Results(h, hops, tr.Context(hops))
+	})
+}
+
+// FuzzParseIP: parseIP's shortcut for names answers as netip does.
+func FuzzParseIP(f *testing.F) {
+	for _, s := range []string{"192.0.2.1", "[192.0.2.1]", "192.0.2.1:25", "[2001:db8::1]:25", "IPv6:2001:db8::1",
+		"fe80::1%eth0", "[fe80::1%eth0]:25", "mail.example.fr", "deadbeef", "unknown", "::ffff:192.0.2.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wantOK := netip.Addr{}, false
+		if len(s) >= 2 && len(s) <= 64 {
+			p := s
+			if len(p) > 5 && strings.EqualFold(p[:5], "IPv6:") {
+				p = p[5:]
+			}
+			if a, err := netip.ParseAddr(p); err == nil {
+				want, wantOK = a.WithZone("").Unmap(), true
+			} else if ap, err := netip.ParseAddrPort(p); err == nil {
+				want, wantOK = ap.Addr().WithZone("").Unmap(), true
+			}
+		}
+		if got, ok := parseIP(s); got != want || ok != wantOK {
+			t.Errorf("parseIP(%q) = %v, %v; netip says %v, %v", s, got, ok, want, wantOK)
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // Limits of ParseReceived: real Received fields are well under 1 KB; longer
@@ -301,6 +302,9 @@ func parseIP(s string) (netip.Addr, bool) {
 	}
 	if len(s) > 5 && strings.EqualFold(s[:5], "IPv6:") {
 		s = s[5:]
+	}
+	if !urlx.MayBeAddr(s) {
+		return netip.Addr{}, false // a host name, most tokens of a trace
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {

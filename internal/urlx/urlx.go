@@ -61,16 +61,19 @@ func PublicName(host string) bool {
 // IsIP reports whether host is an IPv4 or IPv6 literal (brackets allowed).
 func IsIP(host string) bool {
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if !ipChars(host) {
+	if !MayBeAddr(host) {
 		return false // a name: netip.ParseAddr would allocate its error
 	}
 	_, err := netip.ParseAddr(host)
 	return err == nil
 }
 
-// ipChars reports whether s, up to an IPv6 zone ("%eth0"), holds only the
-// characters of an address literal: hex digits, dots and colons.
-func ipChars(s string) bool {
+// MayBeAddr reports whether s, up to an IPv6 zone ("%eth0"), holds only the
+// characters of an IP address literal with or without brackets and a port
+// ("[2001:db8::1]:25"): hex digits, dots, colons and brackets. Anything
+// else is a name, which netip.ParseAddr and ParseAddrPort reject only after
+// allocating their error: a check before them on the hot path.
+func MayBeAddr(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -78,7 +81,7 @@ func ipChars(s string) bool {
 		switch c := s[i]; {
 		case c == '%':
 			return true
-		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F', c == '.', c == ':':
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F', c == '.', c == ':', c == '[', c == ']':
 		default:
 			return false
 		}
