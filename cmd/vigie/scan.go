@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	register(command{Name: "scan", Summary: "scan .eml files or standard input and explain the verdicts", Run: runScan})
+	register(command{Name: "scan", Summary: "scan .eml or .msg files or standard input and explain the verdicts", Run: runScan})
 	register(command{Name: "config check", Summary: "validate a configuration file", Run: runConfigCheck})
 	register(command{Name: "signals", Summary: "list every signal with its default weight and explanation", Run: runSignals})
 }
