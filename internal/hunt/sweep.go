@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/logs"
 )
 
 // Hit is one log line that names an indicator.
@@ -284,7 +285,7 @@ func (s *scanner) url(rest []byte) (Indicator, bool) {
 	host := stripPort(auth)
 	if !s.suffixKnown(host) {
 		if s.set.hasIPs() {
-			if ip, ok := parseIPv4(host); ok {
+			if ip, ok := logs.ParseIPv4(host); ok {
 				return s.set.MatchIP(ip)
 			}
 		}
@@ -367,7 +368,7 @@ func (s *scanner) hostOrIP(b []byte, maybePort bool) (Indicator, bool) {
 		if dots != 3 || (len(s.set.ips) == 0 && len(s.set.bits) == 0) {
 			return Indicator{}, false
 		}
-		if ip, ok := parseIPv4(b); ok {
+		if ip, ok := logs.ParseIPv4(b); ok {
 			return s.set.MatchIP(ip)
 		}
 		return Indicator{}, false
@@ -439,31 +440,6 @@ func lower(b []byte) {
 			b[i] = c + 32
 		}
 	}
-}
-
-func parseIPv4(b []byte) (netip.Addr, bool) {
-	var a [4]byte
-	part, n, digits := 0, 0, 0
-	for _, c := range b {
-		if c == '.' {
-			if digits == 0 || part == 3 {
-				return netip.Addr{}, false
-			}
-			a[part] = byte(n)
-			part, n, digits = part+1, 0, 0
-			continue
-		}
-		n = n*10 + int(c-'0')
-		digits++
-		if n > 255 || digits > 3 {
-			return netip.Addr{}, false
-		}
-	}
-	if part != 3 || digits == 0 {
-		return netip.Addr{}, false
-	}
-	a[3] = byte(n)
-	return netip.AddrFrom4(a), true
 }
 
 // WebFilter returns a test for logs.Options.KeepWeb: whether a web request, by

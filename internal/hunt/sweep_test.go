@@ -23,7 +23,7 @@ func testSet(t testing.TB, entries ...string) *Set {
 }
 
 func TestSweepLines(t *testing.T) {
-	set := testSet(t, "https://webflow-safety.example/docs/view/?id=jifb&x=1", "evil-login.example", "http://phish.example.net/owa/login.php", "203.0.113.7", "198.51.100.0/24", "2001:db8:bad::/48", "hxxps://defanged[.]example/x")
+	set := testSet(t, "https://webflow-safety.example/docs/view/?id=jifb&x=1", "evil-login.example", "http://phish.example.net/owa/login.php", "203.0.113.7", "198.51.100.0/24", "2001:db8:bad::/48", "hxxps://defanged[.]example/x", "192.0.2.49", "192.0.2.253")
 	tests := []struct {
 		line string
 		want string // indicator value, "" for no hit
@@ -41,6 +41,11 @@ func TestSweepLines(t *testing.T) {
 		{"GET http://phish.example.net:8080/owa/login.php", ""},
 		{"notevil-login.example.org 1.2.3.4", ""},
 		{"evil-login.examples 10.0.0.1", ""},
+		// A URL's host with three dots is an address only when it is four
+		// numbers: "a" is not 49 ('a'-'0'), "-" not 253.
+		{"GET http://192.0.2.a/x HTTP/1.1", ""},
+		{"GET http://192.0.2.-/x HTTP/1.1", ""},
+		{"GET http://192.0.2.49/x HTTP/1.1", "192.0.2.49"},
 		{"1386543323.000      4 91.188.124.227 TCP_DENIED/403 4099 GET http://www.proxy-listen.de/azenv.php - HIER_NONE/- text/html", ""},
 	}
 	var sc scanner

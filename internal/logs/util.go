@@ -158,6 +158,11 @@ func FirstNonEmpty(s ...string) string {
 	return ""
 }
 
+// ParseIPv4 parses a plain dotted quad ("192.0.2.7": four numbers of one
+// to three digits up to 255, without leading zeros) and nothing else: no
+// brackets, port or IPv6, for callers that have told those apart.
+func ParseIPv4[T string | []byte](s T) (netip.Addr, bool) { return parseIPv4(s) }
+
 // ParseIPBytes is ParseIP for a byte slice, without a copy for IPv4.
 func ParseIPBytes(b []byte) netip.Addr {
 	if a, ok := parseIPv4(b); ok {
