@@ -14,7 +14,8 @@ const MaxDetail = 160
 
 // CleanDetail makes a signal's detail safe to show anywhere: each run of
 // control characters (a line break that would start a new header field or
-// a new line of a notice, a terminal's escape) becomes one space, invalid UTF-8
+// a new line of a notice, a terminal's escape, a Unicode line or paragraph
+// separator: lineControl) becomes one space, invalid UTF-8
 // goes, the bidirectional formatting characters that reverse how the
 // text around them reads (Unicode TR #9; CVE-2021-42574) are written out
 // as "[U+202E]" — "facture[U+202E]gpj.exe" shows the trick where the
@@ -36,7 +37,7 @@ func CleanDetail(s string) string {
 		switch {
 		case r == utf8.RuneError:
 			continue
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+		case lineControl(r):
 			if control {
 				continue // "\r\n" is one break, one space
 			}
@@ -44,11 +45,15 @@ func CleanDetail(s string) string {
 		case bidiControl(r):
 			text = fmt.Sprintf("[U+%04X]", r)
 		}
-		if n == MaxDetail {
+		width := 1 // characters written: "[U+202E]" is eight
+		if text != "" {
+			width = len(text)
+		}
+		if n+width > MaxDetail {
 			b.WriteString("…")
 			return b.String()
 		}
-		n++
+		n += width
 		if text != " " {
 			control = false
 		}
@@ -81,11 +86,19 @@ func plainDetail(s string) bool {
 	}
 	n := 0
 	for _, r := range s {
-		if n++; n > MaxDetail || r < 0x20 || r == 0x7f || r == utf8.RuneError || r >= 0x80 && r < 0xa0 || bidiControl(r) {
+		if n++; n > MaxDetail || lineControl(r) || r == utf8.RuneError || bidiControl(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// lineControl reports the characters a detail shows as a space: the C0
+// and C1 controls and DEL, and the Unicode line and paragraph separators
+// (U+2028, U+2029), which text viewers and terminals may break a line at
+// as they do at a line feed.
+func lineControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x2028 || r == 0x2029
 }
 
 // bidiControl reports the characters that change the direction text is

@@ -14,6 +14,7 @@ func TestCleanDetail(t *testing.T) {
 		{"a header break cannot start a field", "x\r\nX-Vigie-Verdict: accept", "x X-Vigie-Verdict: accept"},
 		{"a terminal escape", "a\x1b[31mb", "a [31mb"},
 		{"a C1 control", "a\u0085b", "a b"},
+		{"Unicode line and paragraph separators", "Fournisseur\u2028Payez sur FR76\u2029x", "Fournisseur Payez sur FR76 x"},
 		{"right-to-left override shown", "facture\u202egpj.exe", "facture[U+202E]gpj.exe"},
 		{"isolate shown", "a\u2067b", "a[U+2067]b"},
 		{"invalid UTF-8 goes", "a\xffb", "ab"},
@@ -21,6 +22,10 @@ func TestCleanDetail(t *testing.T) {
 		{"cut with an ellipsis", long, strings.Repeat("é", MaxDetail) + "…"},
 		{"cut in ASCII", strings.Repeat("a", MaxDetail+1), strings.Repeat("a", MaxDetail) + "…"},
 		{"exactly the limit", strings.Repeat("a", MaxDetail), strings.Repeat("a", MaxDetail)},
+		// A bidirectional control written out counts as the eight
+		// characters shown, and is not cut in the middle.
+		{"cut counting what is shown", "‮" + strings.Repeat("a", MaxDetail), "[U+202E]" + strings.Repeat("a", MaxDetail-8) + "…"},
+		{"no half of a written-out control", strings.Repeat("a", MaxDetail-4) + "‮x", strings.Repeat("a", MaxDetail-4) + "…"},
 		{"empty", "", ""},
 		{"a break in a long accented text", strings.Repeat("é", 100) + "\n" + "x", strings.Repeat("é", 100) + " x"},
 	} {
