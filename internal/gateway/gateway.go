@@ -461,12 +461,13 @@ func RewriteSubject(raw []byte, subject string) []byte {
 			if stop > 0 && raw[stop-1] == '\n' && (stop < 2 || raw[stop-2] != '\r') {
 				eol = "\n"
 			}
+			fold := eol // a folded subject breaks its lines as the message does
 			if stop == end {
 				eol = "" // the header's last line keeps its own terminator
 			}
 			out := make([]byte, 0, len(raw)+len(subject))
 			out = append(out, raw[:lineStart]...)
-			out = append(out, "Subject: "+Fold("Subject", subject, "\r\n")+eol...)
+			out = append(out, "Subject: "+Fold("Subject", subject, fold)+eol...)
 			return append(out, raw[stop:]...)
 		}
 		lineStart = lineEnd

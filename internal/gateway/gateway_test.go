@@ -24,6 +24,24 @@ func TestRewriteSubject(t *testing.T) {
 	}
 }
 
+// A subject long enough to fold, in a message whose lines end in bare LFs,
+// is folded with LFs: no CR of its own in the middle of the header.
+func TestRewriteSubjectFoldsAsTheMessage(t *testing.T) {
+	subject := EncodeHeader("[SUSPECT] " + strings.Repeat("Relevé de compte à vérifier ", 6))
+	for _, c := range []struct{ in, eol string }{
+		{"From: a@b\nSubject: x\nTo: c@d\n\nbody\n", "\n"},
+		{"From: a@b\r\nSubject: x\r\nTo: c@d\r\n\r\nbody\r\n", "\r\n"},
+	} {
+		out := string(RewriteSubject([]byte(c.in), subject))
+		if c.eol == "\n" && strings.Contains(out, "\r") {
+			t.Errorf("a CR in an LF message: %q", out)
+		}
+		if !strings.Contains(out, c.eol+"\t") {
+			t.Errorf("subject not folded with %q: %q", c.eol, out)
+		}
+	}
+}
+
 func TestFold(t *testing.T) {
 	v := "vigie; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org header.s=sel1; dmarc=pass (p=reject) header.from=example.org; arc=none"
 	f := Fold("Authentication-Results", v, "\r\n")
