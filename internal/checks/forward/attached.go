@@ -2,6 +2,7 @@ package forward
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"path"
@@ -91,15 +92,47 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 			// type without them is no .msg. One that does not read (a
 			// Word 97 document, a corrupt file) is an attachment like
 			// any other.
-			if scanned < maxAttached && len(at.Data) <= maxAttachedBytes {
-				if raw, err := olemsg.Convert(at.Data, msgLimits); err == nil {
-					judge(at.Path, raw, true)
+			if scanned >= maxAttached {
+				break
+			}
+			// Past the limits, only a file that says it is a .msg is
+			// one the carrier could not inspect: a big Word or Excel
+			// 97-2003 file shares the signature and is not a message.
+			said := strings.EqualFold(path.Ext(at.Filename), ".msg") || strings.HasPrefix(strings.ToLower(at.DeclaredType), "application/vnd.ms-outlook")
+			if len(at.Data) > maxAttachedBytes {
+				if said {
+					uninspected(at, out)
 				}
+				break
+			}
+			raw, err := olemsg.Convert(at.Data, msgLimits)
+			switch {
+			case errors.Is(err, olemsg.ErrTooLarge) && said:
+				uninspected(at, out)
+			case err == nil:
+				judge(at.Path, raw, true)
 			}
 		case strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data):
+			if len(at.Data) > maxAttachedBytes && scanned < maxAttached {
+				uninspected(at, out)
+				break
+			}
 			judge(at.Path, at.Data, true)
 		}
 	}
+}
+
+// uninspected says that a message carried as a file was not read: over
+// the size limit, or an Outlook .msg past its reading limits (size,
+// entries, depth, time). As for an archive the attachment family cannot
+// open, the carrier says so (ATTACH_ARCHIVE_OPAQUE) rather than pass what
+// it did not see as clean: a message file is a container like a zip.
+func uninspected(at message.Attachment, out *scan.Emitter) {
+	name := at.Filename
+	if name == "" {
+		name = "part " + at.Path
+	}
+	out.Emit("ATTACH_ARCHIVE_OPAQUE", name+": message not inspected, over the limits")
 }
 
 // raiseCarried raises on the carrier the carried message's signals that

@@ -315,3 +315,31 @@ func TestCarriedMessageAttachments(t *testing.T) {
 		t.Errorf("Inner alone: %v", got)
 	}
 }
+
+// A message file the check could not read within its limits is said, as
+// an archive the attachment family cannot open is (ATTACH_ARCHIVE_OPAQUE),
+// not passed as clean; a big Word or Excel 97-2003 file, which shares the
+// compound signature, is not a message and is not said.
+func TestUninspectedCarriedMessages(t *testing.T) {
+	phish := innerPhish(t)
+	big := append(bytes.Clone(phish), strings.Repeat("<p>remplissage</p>\r\n", maxAttachedBytes/20+1)...)
+	compound := append(bytes.Clone(msgFile(t, "01-sharepoint-credential-phish.msg")), make([]byte, maxAttachedBytes)...)
+	for _, c := range []struct {
+		name string
+		raw  []byte
+		want bool
+	}{
+		{"an .eml over the size limit", carrier("multipart/mixed", emlFile("Transfert.eml", big)), true},
+		{"a .msg over the size limit", carrier("multipart/mixed", attachedAs("Transfert.msg", "application/vnd.ms-outlook", compound)), true},
+		{"a big compound document", carrier("multipart/mixed", attachedAs("Inventaire.xls", "application/vnd.ms-excel", compound)), false},
+		{"an .eml within the limits", carrier("multipart/mixed", emlFile("Transfert.eml", phish)), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			check, _ := countingCheck(t)
+			got := emitted(check, c.raw, scan.Envelope{})
+			if has := strings.Contains(strings.Join(got, " "), "ATTACH_ARCHIVE_OPAQUE"); has != c.want {
+				t.Errorf("signals %v, want ATTACH_ARCHIVE_OPAQUE %v", got, c.want)
+			}
+		})
+	}
+}
