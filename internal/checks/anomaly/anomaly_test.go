@@ -159,10 +159,15 @@ func TestFicheIsAccountedFor(t *testing.T) {
 // a mail client names itself (Outlook and Exchange by Thread-Index,
 // Thunderbird by User-Agent, Apple Mail by X-Mailer); a script that dresses
 // bulk mail up as urgent names nobody. A domain passing DMARC answers for
-// its mail, urgent or not.
+// its mail, urgent or not; so does one without a DMARC record whose SPF
+// or DKIM pass is aligned with From (an ERP's or a supervision server's
+// alert), not one whose DMARC record is broken.
 func TestPriorityWithoutClient(t *testing.T) {
 	const head = received + "From: Service <info@offres-exemple.top>\nDate: Tue, 12 Mar 2024 09:14:00 +0100\nMessage-ID: <1@offres-exemple.top>\n"
 	const dmarcPass = "Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=chu-exemple.fr; dmarc=pass header.from=chu-exemple.fr\n"
+	const alignedNoRecord = "Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=offres-exemple.top; dkim=none; dmarc=none header.from=offres-exemple.top\n"
+	const alignedPermerror = "Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=offres-exemple.top; dmarc=permerror header.from=offres-exemple.top\n"
+	const otherSPF = "Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=envoi-exemple.net; dmarc=none header.from=offres-exemple.top\n"
 	for _, c := range []struct {
 		headers string
 		want    []string
@@ -179,6 +184,9 @@ func TestPriorityWithoutClient(t *testing.T) {
 		{"X-Priority: 1\nX-Mailer: Apple Mail (2.3774.500.171.1.1)", nil},
 		{"X-MSMail-Priority: High\nX-MimeOLE: Produced By Microsoft MimeOLE V6.00.2900.5512", nil},
 		{dmarcPass + "Importance: high\nX-Priority: 1", nil}, // a domain that passes DMARC
+		{alignedNoRecord + "Importance: high\nX-Priority: 1", nil},
+		{alignedPermerror + "X-Priority: 1", []string{"PRIORITY_NO_CLIENT X-Priority 1"}},
+		{otherSPF + "X-Priority: 1", []string{"PRIORITY_NO_CLIENT X-Priority 1"}},
 	} {
 		raw := checktest.Message(head+c.headers, "x")
 		if got := emitted(raw); !slices.Equal(got, c.want) {

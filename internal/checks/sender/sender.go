@@ -172,7 +172,7 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 			out.Emit("HELO_IP_LITERAL", helo)
 		case !strings.Contains(helo, "."):
 			out.Emit("HELO_NOT_FQDN", helo)
-		case !urlx.PublicName(helo) && !privateUseName(helo):
+		case !urlx.PublicName(helo) && !privateUseName(helo) && !ownInternalName(helo, env.RDNS):
 			out.Emit("HELO_NOT_FQDN", helo)
 		case env.RDNS != "" && urlx.Registrable(helo) != urlx.Registrable(env.RDNS):
 			out.Emit("HELO_RDNS_MISMATCH", helo+" / "+env.RDNS)
@@ -181,8 +181,13 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 		// the sender's names an organisation, not the connecting host
 		// (RFC 5321 §4.1.1.1): spam tools pick such names. A domain that
 		// passes DMARC answers for its mail whoever relays it.
+		// Nor does it when the connecting address's reverse name, which
+		// the address's owner sets, lies under that domain: a hosting
+		// company's shared server says its operator's name
+		// (RFC 5321 §4.1.4 lets a server check HELO against the address).
 		if urlx.Registrable(helo) == helo && urlx.ICANNDomain(helo) && helo != in.FromOrg &&
-			helo != urlx.Registrable(in.MailFromDomain) && in.Auth.DMARC != "pass" {
+			helo != urlx.Registrable(in.MailFromDomain) && in.Auth.DMARC != "pass" &&
+			urlx.Registrable(strings.ToLower(env.RDNS)) != helo {
 			out.Emit("HELO_OTHER_DOMAIN", helo)
 		}
 	}
@@ -436,6 +441,25 @@ var privateUseNames = map[string]bool{
 	"localhost": true, "test": true, "invalid": true, "example": true, "local": true,
 	"intranet": true, "internal": true, "private": true, "corp": true, "home": true,
 	"lan": true, "localdomain": true, "arpa": true,
+}
+
+// ownInternalName reports a HELO name under a top-level name that does not
+// exist whose organisation label — the one left of that top-level name —
+// is the organisation label of the connecting address's reverse name
+// (srv-sil.labo.intra from mail.labo.fr): the host names itself in its
+// organisation's internal namespace, as privateUseNames' hosts do, and
+// the address's owner confirms the organisation. The names spam tools
+// make up (egjnshh.xch, 150-95-25-91.openstacklocal) match no reverse
+// name.
+func ownInternalName(helo, rdns string) bool {
+	reg := urlx.Registrable(strings.ToLower(strings.TrimSuffix(rdns, ".")))
+	i := strings.LastIndexByte(helo, '.')
+	if reg == "" || i <= 0 {
+		return false
+	}
+	org := helo[:i]
+	org = org[strings.LastIndexByte(org, '.')+1:]
+	return org != "" && org == reg[:strings.IndexByte(reg, '.')]
 }
 
 // privateUseName reports a name under a private-use top-level name.

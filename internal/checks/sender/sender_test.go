@@ -145,17 +145,20 @@ func TestHELOOtherDomain(t *testing.T) {
 		name, helo, mailFrom, dmarc string
 		authenticated               bool
 		want                        bool
+		rdns                        string
 	}{
-		{"another domain's bare name", "jardins-exemple.co.uk", "promo@offres-exemple.fr", "none", false, true},
-		{"another domain's bare name, envelope elsewhere", "kimmy-exemple.com", "bounce@envoi-exemple.net", "", false, true},
-		{"the sender's own domain", "offres-exemple.fr", "promo@offres-exemple.fr", "none", false, false},
-		{"the envelope sender's domain", "envoi-exemple.net", "bounce@envoi-exemple.net", "none", false, false},
-		{"a host name", "mta7.envoi-exemple.net", "promo@offres-exemple.fr", "none", false, false},
-		{"a domain that passes DMARC", "agence-exemple.fr", "promo@offres-exemple.fr", "pass", false, false},
-		{"an authenticated submission", "portable-exemple.fr", "promo@offres-exemple.fr", "", true, false},
-		{"a public suffix itself", "co.uk", "promo@offres-exemple.fr", "", false, false},
+		{"another domain's bare name", "jardins-exemple.co.uk", "promo@offres-exemple.fr", "none", false, true, ""},
+		{"another domain's bare name, envelope elsewhere", "kimmy-exemple.com", "bounce@envoi-exemple.net", "", false, true, ""},
+		{"the sender's own domain", "offres-exemple.fr", "promo@offres-exemple.fr", "none", false, false, ""},
+		{"the envelope sender's domain", "envoi-exemple.net", "bounce@envoi-exemple.net", "none", false, false, ""},
+		{"a host name", "mta7.envoi-exemple.net", "promo@offres-exemple.fr", "none", false, false, ""},
+		{"a domain that passes DMARC", "agence-exemple.fr", "promo@offres-exemple.fr", "pass", false, false, ""},
+		{"an authenticated submission", "portable-exemple.fr", "promo@offres-exemple.fr", "", true, false, ""},
+		{"a public suffix itself", "co.uk", "promo@offres-exemple.fr", "", false, false, ""},
+		{"a hoster's name, the address its own", "hebergeur-exemple.net", "promo@offres-exemple.fr", "none", false, false, "vega.hebergeur-exemple.net"},
+		{"a hoster's name, the address another's", "hebergeur-exemple.net", "promo@offres-exemple.fr", "none", false, true, "vps-3a7f.autre-exemple.net"},
 	} {
-		env := scan.Envelope{ClientIP: ip, HELO: c.helo, MailFrom: c.mailFrom, Authenticated: c.authenticated}
+		env := scan.Envelope{ClientIP: ip, HELO: c.helo, MailFrom: c.mailFrom, Authenticated: c.authenticated, RDNS: c.rdns, RDNSKnown: c.rdns != ""}
 		in := scan.NewInput(raw, message.Parse(raw, message.DefaultLimits()), env)
 		in.Auth.DMARC = auth.Result(c.dmarc)
 		var out scan.Emitter
@@ -174,19 +177,26 @@ func TestHELONotFQDN(t *testing.T) {
 	for _, c := range []struct {
 		helo string
 		want bool
+		rdns string
 	}{
-		{"localhost", true},
-		{"egjnshh.xch", true},
-		{"ad.d1.2b.d4", true}, // an address spelled in hexadecimal labels
-		{"150-95-25-91.openstacklocal", true},
-		{"mta7.envoi-exemple.net", false},
-		{"exchange.iptronix-exemple.local", false},
-		{"srv-mail.chu-exemple.lan", false},
-		{"exch01.clinique-exemple.corp", false},
-		{"routeur.home.arpa", false},
-		{"mail.offres-exemple.fr", false},
+		{"localhost", true, ""},
+		{"egjnshh.xch", true, ""},
+		{"ad.d1.2b.d4", true, ""}, // an address spelled in hexadecimal labels
+		{"150-95-25-91.openstacklocal", true, ""},
+		{"mta7.envoi-exemple.net", false, ""},
+		{"exchange.iptronix-exemple.local", false, ""},
+		{"srv-mail.chu-exemple.lan", false, ""},
+		{"exch01.clinique-exemple.corp", false, ""},
+		{"routeur.home.arpa", false, ""},
+		{"mail.offres-exemple.fr", false, ""},
+		// A laboratory's server named in its internal namespace, its
+		// address's reverse name under the laboratory's public domain.
+		{"srv-sil.labo-exemple.intra", false, "mail.labo-exemple.fr"},
+		{"srv-sil.labo-exemple.intra", true, "vps-3a7f.autre-exemple.net"},
+		{"srv-sil.labo-exemple.intra", true, ""},
+		{"egjnshh.xch", true, "egjnshh.example.com"},
 	} {
-		env := scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: c.helo, MailFrom: "promo@offres-exemple.fr"}
+		env := scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: c.helo, MailFrom: "promo@offres-exemple.fr", RDNS: c.rdns, RDNSKnown: c.rdns != ""}
 		in := scan.NewInput(raw, message.Parse(raw, message.DefaultLimits()), env)
 		var out scan.Emitter
 		New(nil).Check(context.Background(), in, &out)
