@@ -198,7 +198,7 @@ func judgeHTML(name string, data []byte, svg bool, out *scan.Emitter) {
 	}
 	lower := bytes.ToLower(data)
 	has := func(s string) bool { return bytes.Contains(lower, []byte(s)) }
-	script := has("<script") || has("javascript:") || has(" onload=") || has(" onerror=")
+	script := runsScript(lower)
 	if svg {
 		if script || has("<foreignobject") {
 			out.Emit("ATTACH_SVG_ACTIVE", name)
@@ -206,6 +206,13 @@ func judgeHTML(name string, data []byte, svg bool, out *scan.Emitter) {
 	} else {
 		out.Emit("ATTACH_HTML", name)
 	}
+	judgeHTMLContent(name, lower, script, out)
+}
+
+// judgeHTMLContent looks for smuggling idioms and credential forms in the
+// lower-cased text of an HTML file; script says whether it runs any.
+func judgeHTMLContent(name string, lower []byte, script bool, out *scan.Emitter) {
+	has := func(s string) bool { return bytes.Contains(lower, []byte(s)) }
 	smuggling := 0
 	for _, s := range []string{"atob(", "new blob(", "createobjecturl", "mssaveoropenblob", "download=", "unescape(", "fromcharcode", "eval(", "document.write(", "window.location", "location.href", "location.replace", ".submit()", "crypto-js", "decodeuricomponent(escape"} {
 		if has(s) {
@@ -237,6 +244,7 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 		return
 	}
 	ooxml := false
+	xdm := isXDMMedium(zr.File)
 	for i, f := range zr.File {
 		if i >= maxArchiveEntries {
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
@@ -257,6 +265,8 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 		switch {
 		case executableExt[e] || scriptExt[e] || diskImageExt[e]:
 			out.Emit("ATTACH_EXECUTABLE_IN_ARCHIVE", inner)
+		case htmlExt[e] && xdm && strings.EqualFold(f.Name, "INDEX.HTM"):
+			judgeXDMIndex(inner, f, out)
 		case htmlExt[e] && !ooxml:
 			out.Emit("ATTACH_HTML_IN_ARCHIVE", inner)
 		case macroExt[e]:
@@ -274,6 +284,63 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 			}
 		}
 	}
+}
+
+// runsScript tells whether lower-cased HTML or SVG text runs any script.
+func runsScript(lower []byte) bool {
+	for _, s := range []string{"<script", "javascript:", " onload=", " onerror="} {
+		if bytes.Contains(lower, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// judgeXDMIndex judges the index page of an XDM medium for what it holds:
+// a credential form or smuggling as in any HTML file, and HTML in an
+// archive when it cannot be read whole or points outside the medium (the
+// profile's index links the medium's own files by relative paths).
+func judgeXDMIndex(name string, f *zip.File, out *scan.Emitter) {
+	b, err := readBounded(f, maxXDMIndexBytes)
+	if f.Flags&1 != 0 || err != nil {
+		out.Emit("ATTACH_HTML_IN_ARCHIVE", name)
+		return
+	}
+	lower := bytes.ToLower(b)
+	if bytes.Contains(lower, []byte("://")) {
+		out.Emit("ATTACH_HTML_IN_ARCHIVE", name)
+	}
+	judgeHTMLContent(name, lower, runsScript(lower), out)
+}
+
+// maxXDMIndexBytes bounds the index page of an XDM medium read for
+// judging; a bigger one is no index and counts as HTML in an archive.
+const maxXDMIndexBytes = 256 << 10
+
+// isXDMMedium tells an IHE XDM medium (IHE ITI TF-1 §16 and TF-2b §3.32,
+// "Distribute Document Set on Media", zip over e-mail), the IHE_XDM.ZIP that
+// MSSanté clients attach to carry structured health documents (ANS, guide
+// d'intégration MSSanté et DMP dans un LPS): at the root an INDEX.HTM and a
+// README.TXT, which the profile requires, and an IHE_XDM/<subset>/
+// METADATA.XML. Its INDEX.HTM is the medium's table of contents, not a page
+// to open instead of a document.
+func isXDMMedium(files []*zip.File) bool {
+	var index, readme, metadata bool
+	for i, f := range files {
+		if i >= maxArchiveEntries {
+			break
+		}
+		n := strings.ToUpper(f.Name)
+		switch {
+		case n == "INDEX.HTM":
+			index = true
+		case n == "README.TXT":
+			readme = true
+		case strings.HasPrefix(n, "IHE_XDM/") && strings.HasSuffix(n, "/METADATA.XML") && strings.Count(n, "/") == 2:
+			metadata = true
+		}
+	}
+	return index && readme && metadata
 }
 
 func readBounded(f *zip.File, limit int64) ([]byte, error) {
