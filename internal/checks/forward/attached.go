@@ -52,7 +52,9 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		return
 	}
 	scanned := 0
-	judge := func(where string, raw []byte, file bool) {
+	// judge scans one carried message: a message/rfc822 part (file nil)
+	// or an attached .eml or .msg file.
+	judge := func(where string, raw []byte, file *message.Attachment) {
 		if scanned >= maxAttached || len(raw) > maxAttachedBytes || ctx.Err() != nil {
 			return
 		}
@@ -62,15 +64,15 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		}
 		scanned++
 		inner := a.c.Inner
-		if file && a.c.InnerCarried != nil {
+		if file != nil && a.c.InnerCarried != nil {
 			inner = a.c.InnerCarried
 		}
 		v := inner(ctx, raw, scan.Envelope{Rebuilt: true})
 		if v == nil || v.Partial {
 			return
 		}
-		if file {
-			raiseCarried(v, a.c.CarriedRaise, fileName(m, where), out)
+		if file != nil {
+			raiseCarried(v, a.c.CarriedRaise, file.Filename, out)
 		}
 		score, act, why := uncounted(v, out)
 		if act.Rank() < scan.Tag.Rank() {
@@ -81,7 +83,7 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		emitJudged(out, who(from.Name, from.Addr), why, score, act, "ATTACHED_MESSAGE_PHISH", "ATTACHED_MESSAGE_PHISH_HELD")
 	}
 	for _, e := range m.Enclosed {
-		judge(e.Path, e.Raw, false)
+		judge(e.Path, e.Raw, nil)
 	}
 	for _, at := range m.Attachments {
 		switch {
@@ -110,14 +112,14 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 			case errors.Is(err, olemsg.ErrTooLarge) && said:
 				uninspected(at, out)
 			case err == nil:
-				judge(at.Path, raw, true)
+				judge(at.Path, raw, &at)
 			}
 		case strings.EqualFold(path.Ext(at.Filename), ".eml") || message.LooksLikeMessage(at.Data):
 			if len(at.Data) > maxAttachedBytes && scanned < maxAttached {
 				uninspected(at, out)
 				break
 			}
-			judge(at.Path, at.Data, true)
+			judge(at.Path, at.Data, &at)
 		}
 	}
 }
@@ -150,16 +152,6 @@ func raiseCarried(v *scan.Verdict, names map[string]bool, file string, out *scan
 		}
 		out.Emit(s.Name, detail)
 	}
-}
-
-// fileName is the name of the attachment at path p, for details.
-func fileName(m *message.Message, p string) string {
-	for _, at := range m.Attachments {
-		if at.Path == p {
-			return at.Filename
-		}
-	}
-	return ""
 }
 
 // within says at which level the part at path p is attached (1 for a
