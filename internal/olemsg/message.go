@@ -53,8 +53,8 @@ type Attachment struct {
 
 // message reads the message whose streams are under prefix.
 func (r *reader) message(prefix string, header, depth int) (*Message, error) {
-	if time.Now().After(r.deadline) {
-		return nil, fmt.Errorf("olemsg: rebuilding took over %v: %w", r.lim.Timeout, ErrTooLarge)
+	if err := r.budget.spent("rebuilding"); err != nil {
+		return nil, err
 	}
 	o := r.object(prefix, header)
 	m := &Message{

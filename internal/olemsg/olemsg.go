@@ -22,6 +22,7 @@ package olemsg
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -52,11 +53,15 @@ var (
 
 // Limits bound the reading of one file. A zero field takes its default.
 type Limits struct {
-	MaxBytes       int64         // size of the file, and of all streams read together (default 32 MiB)
-	MaxStreams     int           // directory entries (default 4096)
-	MaxAttachments int           // attachments per message; more are left out (default 64)
-	MaxDepth       int           // embedded messages within embedded messages (default 2)
-	Timeout        time.Duration // reading and rebuilding (default 2 s)
+	MaxBytes       int64 // size of the file, and of all streams read together (default 32 MiB)
+	MaxStreams     int   // directory entries (default 4096)
+	MaxAttachments int   // attachments per message; more are left out (default 64)
+	MaxDepth       int   // embedded messages within embedded messages (default 2)
+	// Timeout bounds reading and rebuilding. ReadContext stops as well
+	// when its context is done: with a context that has a deadline (a
+	// scan's), a zero Timeout leaves that deadline alone to decide;
+	// without one, a zero Timeout is 2 s.
+	Timeout time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -72,10 +77,44 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = 2
 	}
-	if l.Timeout <= 0 {
-		l.Timeout = 2 * time.Second
-	}
 	return l
+}
+
+// defaultTimeout bounds a reading whose context has no deadline and whose
+// Limits set no Timeout.
+const defaultTimeout = 2 * time.Second
+
+// budget is when a reading stops: the earlier of the context's deadline
+// and Timeout from now, or defaultTimeout from now when neither is set.
+// The context is also asked (a cancelled scan stops the reading too).
+type budget struct {
+	ctx      context.Context
+	deadline time.Time
+}
+
+func newBudget(ctx context.Context, timeout time.Duration) budget {
+	d, ok := ctx.Deadline()
+	switch {
+	case timeout > 0:
+		if t := time.Now().Add(timeout); !ok || t.Before(d) {
+			d = t
+		}
+	case !ok:
+		d = time.Now().Add(defaultTimeout)
+	}
+	return budget{ctx: ctx, deadline: d}
+}
+
+// spent returns an error wrapping ErrTooLarge (and the context's error,
+// if it is done) once the budget is spent, else nil.
+func (b budget) spent(what string) error {
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("olemsg: %s stopped: %w: %w", what, err, ErrTooLarge)
+	}
+	if time.Now().After(b.deadline) {
+		return fmt.Errorf("olemsg: %s past its time budget: %w", what, ErrTooLarge)
+	}
+	return nil
 }
 
 // IsCompound reports whether b starts with the compound file signature.
@@ -84,7 +123,12 @@ func IsCompound(b []byte) bool { return bytes.HasPrefix(b, signature) }
 
 // Convert reads a .msg and rebuilds it as an RFC 5322 message.
 func Convert(b []byte, lim Limits) ([]byte, error) {
-	m, err := Read(b, lim)
+	return ConvertContext(context.Background(), b, lim)
+}
+
+// ConvertContext is Convert stopping when ctx is done (see Limits.Timeout).
+func ConvertContext(ctx context.Context, b []byte, lim Limits) ([]byte, error) {
+	m, err := ReadContext(ctx, b, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -93,21 +137,29 @@ func Convert(b []byte, lim Limits) ([]byte, error) {
 
 // Read reads a .msg file.
 func Read(b []byte, lim Limits) (*Message, error) {
+	return ReadContext(context.Background(), b, lim)
+}
+
+// ReadContext reads a .msg file, stopping when ctx is done or lim.Timeout
+// has passed, whichever comes first: a scan gives its own context, so that
+// an attached .msg is read within the scan's deadline.
+func ReadContext(ctx context.Context, b []byte, lim Limits) (*Message, error) {
 	lim = lim.withDefaults()
+	bud := newBudget(ctx, lim.Timeout)
 	if int64(len(b)) > lim.MaxBytes {
 		return nil, fmt.Errorf("olemsg: %d bytes, over %d: %w", len(b), lim.MaxBytes, ErrTooLarge)
 	}
 	if !IsCompound(b) {
 		return nil, fmt.Errorf("olemsg: no compound file signature: %w", ErrFormat)
 	}
-	st, err := readStreams(b, lim)
+	st, err := readStreams(b, lim, bud)
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := st.data[propertiesStream]; !ok {
 		return nil, fmt.Errorf("olemsg: compound file without a message property stream (a document?): %w", ErrFormat)
 	}
-	r := &reader{streams: st, lim: lim, deadline: time.Now().Add(lim.Timeout)}
+	r := &reader{streams: st, lim: lim, budget: bud}
 	return r.message("", topHeader, 0)
 }
 
@@ -143,7 +195,7 @@ type streams struct {
 // tree walk capped by the number of entries), and FuzzRead found no
 // panic in it (v1.0.9): there is no recover here. The scanner's pipeline
 // still recovers a failing check (SCAN_CHECK_ERROR).
-func readStreams(b []byte, lim Limits) (streams, error) {
+func readStreams(b []byte, lim Limits, bud budget) (streams, error) {
 	var st streams
 	doc, err := mscfb.New(bytes.NewReader(b))
 	if err != nil {
@@ -152,7 +204,6 @@ func readStreams(b []byte, lim Limits) (streams, error) {
 	if len(doc.File) > lim.MaxStreams {
 		return st, fmt.Errorf("olemsg: %d directory entries, over %d: %w", len(doc.File), lim.MaxStreams, ErrTooLarge)
 	}
-	deadline := time.Now().Add(lim.Timeout)
 	st = streams{data: map[string][]byte{}, storages: map[string]bool{}}
 	var total int64
 	for _, f := range doc.File[1:] { // [0] is the root storage
@@ -165,8 +216,8 @@ func readStreams(b []byte, lim Limits) (streams, error) {
 			st.storages[name] = true
 			continue
 		}
-		if time.Now().After(deadline) {
-			return st, fmt.Errorf("olemsg: reading streams took over %v: %w", lim.Timeout, ErrTooLarge)
+		if err := bud.spent("reading streams"); err != nil {
+			return st, err
 		}
 		if f.Size > int64(len(b)) {
 			return st, fmt.Errorf("olemsg: stream %s claims %d bytes in a %d-byte file: %w", name, f.Size, len(b), ErrFormat)

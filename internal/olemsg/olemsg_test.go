@@ -2,6 +2,7 @@ package olemsg
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -315,5 +316,68 @@ func TestDamagedObjectsStillRead(t *testing.T) {
 	// The recipient's type was in its property stream: without it, a To.
 	if fmt.Sprint(m.To) != "[{Comptabilité comptabilite@chu-exemple.fr}]" {
 		t.Errorf("To %v", m.To)
+	}
+}
+
+// TestContext: the reading stops when the caller's context is done (a
+// scan past its deadline, a cancelled scan), and otherwise at the earlier
+// of the context's deadline and Limits.Timeout.
+func TestContext(t *testing.T) {
+	phish := fixture(t, "01-sharepoint-credential-phish.msg")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	past, cancelPast := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancelPast()
+	ahead, cancelAhead := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelAhead()
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		lim  Limits
+		want []error // nil: the file reads
+	}{
+		{"cancelled", cancelled, Limits{}, []error{ErrTooLarge, context.Canceled}},
+		{"deadline passed", past, Limits{}, []error{ErrTooLarge, context.DeadlineExceeded}},
+		{"deadline passed, Timeout set", past, Limits{Timeout: time.Hour}, []error{ErrTooLarge, context.DeadlineExceeded}},
+		{"Timeout shorter than the deadline", ahead, Limits{Timeout: time.Nanosecond}, []error{ErrTooLarge}},
+		{"deadline ahead", ahead, Limits{}, nil},
+		{"no deadline", context.Background(), Limits{}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			raw, err := ConvertContext(c.ctx, phish, c.lim)
+			if c.want == nil {
+				if err != nil || len(raw) == 0 {
+					t.Fatalf("ConvertContext: %d bytes, %v", len(raw), err)
+				}
+				return
+			}
+			for _, w := range c.want {
+				if !errors.Is(err, w) || raw != nil {
+					t.Errorf("ConvertContext: %d bytes, %v; want %v", len(raw), err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestBudget(t *testing.T) {
+	ahead, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	for _, c := range []struct {
+		name     string
+		ctx      context.Context
+		timeout  time.Duration
+		min, max time.Duration
+	}{
+		{"neither", context.Background(), 0, defaultTimeout - time.Second, defaultTimeout},
+		{"Timeout alone", context.Background(), time.Minute, time.Minute - time.Second, time.Minute},
+		{"deadline alone", ahead, 0, time.Hour - time.Minute, time.Hour},
+		{"Timeout first", ahead, time.Minute, time.Minute - time.Second, time.Minute},
+		{"deadline first", ahead, 2 * time.Hour, time.Hour - time.Minute, time.Hour},
+	} {
+		left := time.Until(newBudget(c.ctx, c.timeout).deadline)
+		if left < c.min || left > c.max {
+			t.Errorf("%s: %v left, want %v to %v", c.name, left, c.min, c.max)
+		}
 	}
 }

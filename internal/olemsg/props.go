@@ -80,7 +80,7 @@ type object struct {
 type reader struct {
 	streams  streams
 	lim      Limits
-	deadline time.Time
+	budget   budget
 	rtfBytes int64 // compressed RTF decompressed so far
 }
 

@@ -7,7 +7,6 @@ import (
 	"math"
 	"path"
 	"strings"
-	"time"
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/olemsg"
@@ -28,8 +27,9 @@ const (
 )
 
 // msgLimits bound the reading of an attached .msg: its embedded messages
-// are read as deep as attached messages are scanned.
-var msgLimits = olemsg.Limits{MaxBytes: maxAttachedBytes, MaxDepth: maxAttachedLevel, Timeout: time.Second}
+// are read as deep as attached messages are scanned. No Timeout of its
+// own: the reading stops at the scan's deadline (olemsg.ConvertContext).
+var msgLimits = olemsg.Limits{MaxBytes: maxAttachedBytes, MaxDepth: maxAttachedLevel}
 
 // attached judges the messages a message carries whole: a message/rfc822
 // part (a forward as attachment), an attached .eml file, or an attached
@@ -107,7 +107,7 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 				}
 				break
 			}
-			raw, err := olemsg.Convert(at.Data, msgLimits)
+			raw, err := olemsg.ConvertContext(ctx, at.Data, msgLimits)
 			switch {
 			case errors.Is(err, olemsg.ErrTooLarge) && said:
 				uninspected(at, out)
