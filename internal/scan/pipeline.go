@@ -313,6 +313,24 @@ func (in *Input) NotAuthenticated() bool {
 	return !in.Env.Rebuilt && !in.SenderAuthenticated()
 }
 
+// SenderAnswers reports a sender whose domain answers for the message:
+// its From domain passes DMARC, or publishes no DMARC record and passes
+// SPF or DKIM aligned with From (RFC 7489 §3.1 identifier alignment, as
+// SenderAuthenticated and AUTH_ALIGNED_PASS). A domain whose DMARC record
+// cannot be read (permerror, RFC 7489 §6.6.3) or fails gets no such
+// credit: a broken record is no policy the domain stands behind. The
+// checks that spare a small organisation's own scripts and servers (an
+// ERP, a supervision server, a laboratory system) ask this.
+func (in *Input) SenderAnswers() bool {
+	switch in.Auth.DMARC {
+	case "pass":
+		return true
+	case "none", "", "bestguesspass":
+		return in.SenderAuthenticated()
+	}
+	return false
+}
+
 // SenderAuthenticated reports whether the visible sender's domain is
 // authenticated: DMARC pass, or (for domains without DMARC) an SPF or DKIM
 // pass in the From's organisational domain.

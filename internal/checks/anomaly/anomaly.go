@@ -126,30 +126,14 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if p, ok := bad7bit(m.Parts); ok {
 		out.Emit("BAD_CTE_7BIT", p.ContentType+"; charset="+p.Charset)
 	}
-	if !ownsPriority(in) && !in.Env.Authenticated {
+	// An ERP, a supervision server or a laboratory system of a small
+	// organisation writes priority without a mail client's name, from
+	// its own domain, which answers for it.
+	if !in.SenderAnswers() && !in.Env.Authenticated {
 		if f := priorityWithoutClient(h); f != "" {
 			out.Emit("PRIORITY_NO_CLIENT", f)
 		}
 	}
-}
-
-// ownsPriority reports a sender that answers for the priority it asks: its
-// From domain passes DMARC, or publishes no DMARC record and passes SPF or
-// DKIM aligned with From (RFC 7489 §3.1 identifier alignment, as
-// scan.Input.SenderAuthenticated). An ERP, a supervision server or a
-// laboratory system of a small organisation writes priority without a
-// mail client's name, from its own domain. A domain whose DMARC record
-// cannot be read (permerror, RFC 7489 §6.6.3) or fails gets no such
-// credit: a broken record is no policy the domain stands behind.
-func ownsPriority(in *scan.Input) bool {
-	switch in.Auth.DMARC {
-	case "pass":
-		return true
-	case "none", "", "bestguesspass":
-		// AUTH_ALIGNED_PASS's cases (internal/checks/authn).
-		return in.SenderAuthenticated()
-	}
-	return false
 }
 
 // clientFields are the fields a mail client writes about itself: its name

@@ -171,7 +171,18 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 		case strings.HasPrefix(helo, "[") || urlx.IsIP(helo):
 			out.Emit("HELO_IP_LITERAL", helo)
 		case !strings.Contains(helo, "."):
-			out.Emit("HELO_NOT_FQDN", helo)
+			// A bare host name is what a host calls itself when no one
+			// configured a domain: .NET's SmtpClient and PowerShell's
+			// Send-MailMessage say the machine's name (IPGlobalProperties
+			// .HostName), as do appliances and scripts through a local
+			// MTA. From a sender whose domain answers for the message
+			// (SPF or DKIM aligned, no broken DMARC), it is the domain's
+			// own server left on its default. Spam tools' bare names
+			// (droplet-6524, ubuntu-s-1vcpu-…) came, in every training
+			// message, with no aligned authentication.
+			if !in.SenderAnswers() {
+				out.Emit("HELO_NOT_FQDN", helo)
+			}
 		case !urlx.PublicName(helo) && !privateUseName(helo) && !ownInternalName(helo, env.RDNS):
 			out.Emit("HELO_NOT_FQDN", helo)
 		case env.RDNS != "" && urlx.Registrable(helo) != urlx.Registrable(env.RDNS):

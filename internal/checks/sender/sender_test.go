@@ -171,37 +171,54 @@ func TestHELOOtherDomain(t *testing.T) {
 
 // HELO_NOT_FQDN: a HELO without a dot, or under a top-level domain that
 // does not exist, is no name the DNS resolves (RFC 5321 §2.3.5); the
-// private-use names small organisations give their servers are spared.
+// private-use names small organisations give their servers are spared, and
+// so is a bare host name from a sender whose domain answers for the
+// message (aligned SPF or DKIM, no broken DMARC record).
 func TestHELONotFQDN(t *testing.T) {
 	raw := []byte(strings.ReplaceAll("From: Offres <promo@offres-exemple.fr>\n"+base+"\nBonjour.\n", "\n", "\r\n"))
 	for _, c := range []struct {
 		helo string
 		want bool
 		rdns string
+		// spf is the SPF result for the MAIL FROM's domain, dmarc the
+		// From domain's DMARC result ("" when not evaluated).
+		spf, spfDomain, dmarc string
 	}{
-		{"localhost", true, ""},
-		{"egjnshh.xch", true, ""},
-		{"ad.d1.2b.d4", true, ""}, // an address spelled in hexadecimal labels
-		{"150-95-25-91.openstacklocal", true, ""},
-		{"mta7.envoi-exemple.net", false, ""},
-		{"exchange.iptronix-exemple.local", false, ""},
-		{"srv-mail.chu-exemple.lan", false, ""},
-		{"exch01.clinique-exemple.corp", false, ""},
-		{"routeur.home.arpa", false, ""},
-		{"mail.offres-exemple.fr", false, ""},
+		// A supervision server's own Postfix on its default host name,
+		// SPF pass for the sender's domain, no DMARC record.
+		{"centreon-central", false, "supervision.offres-exemple.fr", "pass", "offres-exemple.fr", "none"},
+		{"centreon-central", false, "", "", "", "pass"},
+		// The pass is another domain's, or the record cannot be read.
+		{"centreon-central", true, "", "pass", "envoi-exemple.net", "none"},
+		{"centreon-central", true, "", "pass", "offres-exemple.fr", "permerror"},
+		{"droplet-6524", true, "", "none", "", "none"},
+		// A made-up dotted name is no default host name: a pass spares
+		// it not.
+		{"ad.d1.2b.d4", true, "", "", "", "pass"},
+		{"localhost", true, "", "", "", ""},
+		{"egjnshh.xch", true, "", "", "", ""},
+		{"ad.d1.2b.d4", true, "", "", "", ""}, // an address spelled in hexadecimal labels
+		{"150-95-25-91.openstacklocal", true, "", "", "", ""},
+		{"mta7.envoi-exemple.net", false, "", "", "", ""},
+		{"exchange.iptronix-exemple.local", false, "", "", "", ""},
+		{"srv-mail.chu-exemple.lan", false, "", "", "", ""},
+		{"exch01.clinique-exemple.corp", false, "", "", "", ""},
+		{"routeur.home.arpa", false, "", "", "", ""},
+		{"mail.offres-exemple.fr", false, "", "", "", ""},
 		// A laboratory's server named in its internal namespace, its
 		// address's reverse name under the laboratory's public domain.
-		{"srv-sil.labo-exemple.intra", false, "mail.labo-exemple.fr"},
-		{"srv-sil.labo-exemple.intra", true, "vps-3a7f.autre-exemple.net"},
-		{"srv-sil.labo-exemple.intra", true, ""},
-		{"egjnshh.xch", true, "egjnshh.example.com"},
+		{"srv-sil.labo-exemple.intra", false, "mail.labo-exemple.fr", "", "", ""},
+		{"srv-sil.labo-exemple.intra", true, "vps-3a7f.autre-exemple.net", "", "", ""},
+		{"srv-sil.labo-exemple.intra", true, "", "", "", ""},
+		{"egjnshh.xch", true, "egjnshh.example.com", "", "", ""},
 	} {
 		env := scan.Envelope{ClientIP: netip.MustParseAddr("203.0.113.9"), HELO: c.helo, MailFrom: "promo@offres-exemple.fr", RDNS: c.rdns, RDNSKnown: c.rdns != ""}
 		in := scan.NewInput(raw, message.Parse(raw, message.DefaultLimits()), env)
+		in.Auth.SPF, in.Auth.SPFDomain, in.Auth.DMARC = auth.Result(c.spf), c.spfDomain, auth.Result(c.dmarc)
 		var out scan.Emitter
 		New(nil).Check(context.Background(), in, &out)
 		if got := out.Emitted("HELO_NOT_FQDN"); got != c.want {
-			t.Errorf("HELO %s: HELO_NOT_FQDN %v, want %v", c.helo, got, c.want)
+			t.Errorf("HELO %s (spf %s %s, dmarc %s): HELO_NOT_FQDN %v, want %v", c.helo, c.spf, c.spfDomain, c.dmarc, got, c.want)
 		}
 	}
 }
