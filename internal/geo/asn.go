@@ -118,6 +118,17 @@ func parseASN(b []byte) (*asnIndex, error) {
 	if idx.orgs+orgBytes != len(b) {
 		return nil, errors.New("geo: truncated ASN index")
 	}
+	// The organisation offsets must run from 0 to orgBytes without going
+	// back, so that org slices inside the file: a damaged cache file gives
+	// this error, not a lookup out of the mapping.
+	prev := uint32(0)
+	for i := 0; i <= idx.norgs; i++ {
+		off := le(b[idx.offs+i*4:])
+		if off < prev || int(off) > orgBytes || i == 0 && off != 0 || i == idx.norgs && int(off) != orgBytes {
+			return nil, errors.New("geo: corrupt ASN index (organisation offsets)")
+		}
+		prev = off
+	}
 	return idx, nil
 }
 
