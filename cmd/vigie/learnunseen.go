@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
+	"strings"
 
 	"vigie.dev/vigie/internal/corpus"
 	"vigie.dev/vigie/internal/scan"
@@ -20,7 +22,10 @@ import (
 // The same source is also scored with the weights fitted without it at
 // the thresholds of the fit with every source (tag, quarantine): that
 // separates what the weights learned from the thresholds chosen.
-func unseenSources(w io.Writer, cat *scan.Catalogue, items []corpus.Item, verdicts []*scan.Verdict,
+// With listPath, the training-part messages of each held-out source are
+// written there with their score and action under the fit made without
+// it, to study why they fire; validation messages are never listed.
+func unseenSources(w io.Writer, listPath string, cat *scan.Catalogue, items []corpus.Item, verdicts []*scan.Verdict,
 	train []weights.Example, prior map[string]float64, opts weights.Options, tag, quarantine float64) error {
 	sources := map[string]bool{}
 	for _, e := range train {
@@ -33,6 +38,7 @@ func unseenSources(w io.Writer, cat *scan.Catalogue, items []corpus.Item, verdic
 		names = append(names, s)
 	}
 	sort.Strings(names)
+	var rows []string
 	fmt.Fprintf(w, "\nfitted without one legitimate source, then scored on all of it (both parts):\n")
 	fmt.Fprintf(w, "%-10s %5s %5s %9s %9s %6s   %-10s   at %g/%g: %s\n", "unseen", "tag", "quar", "flagged%", "quarant%", "msgs",
 		"phish val%", tag, quarantine, "flagged% quarant% phish val%")
@@ -56,6 +62,11 @@ func unseenSources(w io.Writer, cat *scan.Catalogue, items []corpus.Item, verdic
 				n++
 			}
 		}
+		for i := range items {
+			if isHeld(i) && items[i].Part == corpus.Train {
+				rows = append(rows, unseenRow(cat, p, held, items[i].Path, verdicts[i]))
+			}
+		}
 		ham, phish := scoreItems(cat, p, items, verdicts, isHeld), scoreItems(cat, p, items, verdicts, isPhish)
 		p.TagAt, p.QuarantineAt = tag, quarantine
 		hamAt, phishAt := scoreItems(cat, p, items, verdicts, isHeld), scoreItems(cat, p, items, verdicts, isPhish)
@@ -63,5 +74,24 @@ func unseenSources(w io.Writer, cat *scan.Catalogue, items []corpus.Item, verdic
 			ham.HamFlagged, ham.HamQuarantined, n, phish.Detected, phish.Quarantined,
 			hamAt.HamFlagged, hamAt.HamQuarantined, phishAt.Detected, phishAt.Quarantined)
 	}
+	if listPath == "" {
+		return nil
+	}
+	if err := os.WriteFile(listPath, []byte(strings.Join(rows, "")), 0o644); err != nil {
+		return fmt.Errorf("write unseen list: %w", err)
+	}
 	return nil
+}
+
+// unseenRow is one held-out training message as scored by the fit made
+// without its source: source, action, score, file, signals.
+func unseenRow(cat *scan.Catalogue, p scan.Policy, source, path string, v *scan.Verdict) string {
+	raw := make([]scan.Signal, len(v.Signals))
+	names := make([]string, len(v.Signals))
+	for j, s := range v.Signals {
+		raw[j] = scan.Signal{Name: s.Name, Detail: s.Detail}
+		names[j] = s.Name
+	}
+	_, score, act := p.Decide(cat, raw)
+	return fmt.Sprintf("%s\t%s\t%.1f\t%s\t%s\n", source, act, score, path, strings.Join(names, ","))
 }

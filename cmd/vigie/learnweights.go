@@ -39,6 +39,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	priorStrength := fs.Float64("prior", 0.3, "pull of each weight towards its expert weight")
 	capW := fs.Float64("cap", 8, "largest weight a signal may take")
 	unseen := fs.Bool("unseen-sources", false, "also fit once without each legitimate source and score that source with the result: what a kind of legitimate mail the corpus lacks would see")
+	unseenList := fs.String("unseen-list", "", "with --unseen-sources: write, for each held-out source, its training-part messages scored by the fit made without it (source, action, score, file, signals); the validation part is only ever read as figures")
 	withBayes := fs.Bool("bayes", false, "fit with the statistical classifier's votes: each training message is scanned by a classifier trained on the other folds of the training part, validation by one trained on all of it (for a site whose classifier votes; the embedded model is fitted without)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
@@ -143,7 +144,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "  %-32s %+5.1f -> %+5.2f\n", c.name, c.expert, c.fit)
 	}
 	if *unseen {
-		return unseenSources(stdout, sc.Catalogue, items, verdicts, train, prior, opts, res.Tag, res.Quarantine)
+		return unseenSources(stdout, *unseenList, sc.Catalogue, items, verdicts, train, prior, opts, res.Tag, res.Quarantine)
 	}
 	return nil
 }
