@@ -133,9 +133,14 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && in.List == "" {
 		out.Emit("FROM_NAME_OTHER_DOMAIN", d)
 	}
+	// A mailing list resends its members' mail with its own envelope
+	// sender, its administrative or bounce address (RFC 5321 §3.9.2), and
+	// names itself in List-Id (RFC 2919): the envelope of a list message
+	// is the list's, whose name was chosen once for years ("freshrpms"
+	// reads as consonants), not a throw-away domain of the author.
 	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !scan.TopSite(in.FromOrg) {
 		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
-	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && urlx.RandomLabel(d) && !scan.TopSite(d) {
+	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !scan.TopSite(d) {
 		out.Emit("FROM_RANDOM_DOMAIN", d)
 	}
 	if strings.TrimSpace(m.Subject) == "" {
@@ -157,6 +162,13 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 
 	c.connection(in, out)
+}
+
+// listEnvelope reports an envelope domain that is the domain of the list
+// that distributed the message, the author being someone else: the list's
+// own bounce address (RFC 5321 §3.9.2, RFC 2919).
+func listEnvelope(in *scan.Input, envelope string) bool {
+	return in.List != "" && envelope == in.List && in.FromOrg != in.List
 }
 
 // connection judges HELO and reverse DNS.
