@@ -91,6 +91,69 @@ func (d *Dict[V]) Contains(text string, maxWords int) bool {
 	return found
 }
 
+// Mask returns text with every occurrence of phrase, read as the matcher
+// reads words (any case, accents, punctuation between words), blanked out
+// with spaces, so that Find no longer sees it nor any phrase inside it.
+// Byte offsets are kept. A phrase of no word or of more than MaxWords
+// words masks nothing.
+func Mask(text, phrase string) string {
+	var want [MaxWords]uint64
+	k := 0
+	over := false
+	words(phrase, func(h uint64) bool {
+		if k == MaxWords {
+			over = true
+			return false
+		}
+		want[k] = h
+		k++
+		return true
+	})
+	if k == 0 || over {
+		return text
+	}
+	var from [MaxWords]int
+	var hashes [MaxWords]uint64
+	var out []byte
+	sc := wordScanner{s: text}
+	for n := 0; ; n++ {
+		// A word starts after the separator that ended the one before:
+		// blanking from there also blanks separators, which stay
+		// separators.
+		start := sc.i
+		h, ok := sc.next()
+		if !ok {
+			break
+		}
+		hashes[n%k], from[n%k] = h, start
+		if n+1 < k || !sameWords(hashes[:k], want[:k], n+1) {
+			continue
+		}
+		if out == nil {
+			out = []byte(text)
+		}
+		for i := from[(n+1)%k]; i < sc.i; i++ {
+			out[i] = ' '
+		}
+	}
+	if out == nil {
+		return text
+	}
+	return string(out)
+}
+
+// sameWords reports whether the ring of the last len(want) word hashes,
+// n words having been read, holds want in order.
+func sameWords(ring, want []uint64, n int) bool {
+	k := len(want)
+	for i := range k {
+		if ring[(n+i)%k] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func combine(hs []uint64) uint64 {
 	k := uint64(len(hs)) * 0x9E3779B97F4A7C15
 	for _, h := range hs {

@@ -49,6 +49,26 @@ func TestFind(t *testing.T) {
 	}
 }
 
+// Mask blanks a phrase wherever the matcher would read it, and nothing
+// else: the words around it, and the same words in another order, stay.
+func TestMask(t *testing.T) {
+	for _, c := range []struct{ text, phrase, want string }{
+		{"DGS-URGENT N°2026-11 : rupture", "DGS-Urgent", "           N°2026-11 : rupture"},
+		{"https://sante.gouv.fr/article/dgs-urgent\nurgent", "dgs urgent", "https://sante.gouv.fr/article/           urgent"},
+		{"Urgent : DGS", "DGS-Urgent", "Urgent : DGS"},
+		{"dgs urgent dgs urgent", "DGS Urgent", "                     "},
+		{"Dgs Urgènt", "DGS-URGENT", "           "},
+		{"no match here", "DGS-Urgent", "no match here"},
+		{"a b c d e f", "a b c d e f", "a b c d e f"}, // longer than MaxWords
+		{"text", "", "text"},
+		{"", "x", ""},
+	} {
+		if got := Mask(c.text, c.phrase); got != c.want {
+			t.Errorf("Mask(%q, %q) = %q, want %q", c.text, c.phrase, got, c.want)
+		}
+	}
+}
+
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{"Sаmsung Gаlаxy": "samsung galaxy", "𝕀𝕙𝕣": "ihr", "Crédit Agricole": "credit agricole", "ÉLÈVE": "eleve"} {
 		if got := Normalize(in); got != want {
@@ -62,9 +82,15 @@ func FuzzFind(f *testing.F) {
 	d.Add("a b c d e f", 1)
 	d.Add("x", 2)
 	f.Add("a b c d e x")
+	masked := New[int]()
+	masked.Add("b c", 1)
 	f.Fuzz(func(t *testing.T, s string) {
 		d.Find(s, 100, func(int) bool { return true })
 		_ = Normalize(s)
+		// A masked text keeps its length and no longer holds the phrase.
+		if m := Mask(s, "b c"); len(m) != len(s) || masked.Contains(m, 0) {
+			t.Errorf("Mask(%q) = %q", s, m)
+		}
 	})
 }
 

@@ -49,7 +49,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, bec, click, credentials int
+	footer, billing, callback, bec, click, credentials, urgency int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices) and the
@@ -134,7 +134,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1, click: -1, credentials: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1, click: -1, credentials: -1, urgency: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -154,6 +154,8 @@ func New(data []byte) (*Check, error) {
 			sig, c.click = "LURE_CREDENTIALS", idx
 		case "credentials":
 			c.credentials = idx
+		case "urgency":
+			c.urgency = idx
 		case "billing":
 			c.billing = idx
 		case "callback":
@@ -227,7 +229,7 @@ func Sources(data []byte) (map[string]string, error) {
 // original's own scan.
 func (c *Check) Matches(in *scan.Input) []int {
 	var out []int
-	for p := range c.distinct(in, in.Body(), in.Msg.Subject) {
+	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
 		out = append(out, p.id)
 	}
 	sort.Ints(out)
@@ -244,15 +246,40 @@ func bodyOf(in *scan.Input) string {
 
 // distinct returns the phrases found in body, subject, the sender's
 // display name and the image alt texts, each with the order it was first
-// read in (body first), which the signals' details follow (quoted).
-func (c *Check) distinct(in *scan.Input, body, subject string) map[phrase]int {
+// read in (body first), which the signals' details follow (quoted). With
+// the earlier families' signals (out, nil for Matches), an urgency phrase
+// found only inside a service's own name does not count (ownName).
+func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string) map[phrase]int {
+	distinct := c.read(in, body, subject, "")
+	name := c.ownName(in, out, distinct)
+	if name == "" {
+		return distinct
+	}
+	again := c.read(in, body, subject, name)
+	for p := range distinct {
+		if _, ok := again[p]; !ok && p.theme == c.urgency {
+			delete(distinct, p)
+		}
+	}
+	return distinct
+}
+
+// read is distinct's reading, with every occurrence of name, when not "",
+// blanked out first.
+func (c *Check) read(in *scan.Input, body, subject, name string) map[phrase]int {
 	m := in.Msg
 	distinct := map[phrase]int{}
 	collect := func(text string, limit int) {
+		if name != "" {
+			text = textmatch.Mask(text, name)
+		}
 		c.dict.Find(text, limit, func(p phrase) bool {
 			found(distinct, p)
 			return true
 		})
+	}
+	if name != "" {
+		body = textmatch.Mask(body, name)
 	}
 	c.collectBody(in, body, distinct)
 	collect(subject, 60)
@@ -329,7 +356,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if in.CarriedSubject() {
 		subject = ""
 	}
-	distinct := c.distinct(in, body, subject)
+	distinct := c.distinct(in, out, body, subject)
 	// Different phrases found per theme: a theme is found when it has one.
 	// A phrase found inside a longer one of its theme is that phrase.
 	perTheme := make([]int, len(c.themes))
