@@ -1,0 +1,61 @@
+package attach
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// FuzzCheck runs the family on one attachment of any bytes and name, typed
+// as the message parser types it (message.Sniff): archives nested and
+// damaged, OLE2 files, PDFs, HTML and SVG must give signals, never a
+// panic, and the family's work stays bounded (the archive entry, depth and
+// expansion limits). The seeds are the golden messages' attachments and a
+// zip in a zip.
+func FuzzCheck(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.eml")
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, a := range message.Parse(raw, message.DefaultLimits()).Attachments {
+			f.Add(a.Filename, a.Data)
+		}
+	}
+	inner := zipOf(f, map[string]string{"facture.js": "WScript.Echo(1)", "lisez-moi.txt": "x"})
+	f.Add("archive.zip", zipOf(f, map[string]string{"documents.zip": string(inner), "index.html": "<form><input type=password>"}))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		a := message.Attachment{Filename: name, Data: data, SniffedType: message.Sniff(data), Size: int64(len(data)), Path: "2"}
+		in := &scan.Input{Msg: &message.Message{Attachments: []message.Attachment{a}}}
+		out := &scan.Emitter{}
+		start := time.Now()
+		Check{}.Check(context.Background(), in, out)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%d bytes judged in %v", len(data), d)
+		}
+	})
+}
+
+func zipOf(f *testing.F, files map[string]string) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		f.Fatal(err)
+	}
+	return b.Bytes()
+}
