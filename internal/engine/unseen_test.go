@@ -91,6 +91,46 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			"",
 			"Donnez votre avis : https://sfhtpncs.org/avis"),
 		present: []string{"FROM_RANDOM_DOMAIN", "URL_RANDOM_DOMAIN"},
+	}, {
+		// A colleague's plain-text message quoting a project's tracker on
+		// an application platform and a blog: the whole address is the
+		// link, nothing hides where it leads.
+		name: "collegue en texte brut citant un blog et un suivi de bogues",
+		raw: crlf("Return-Path: <t.marchand@gmail.com>",
+			received+"From: Thomas Marchand <t.marchand@gmail.com>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Re: migration du logiciel de stock",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <CAF3x9qPz@mail.gmail.com>",
+			"In-Reply-To: <a81b2c@chu-exemple.fr>",
+			"References: <a81b2c@chu-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Bonjour,",
+			"",
+			"Le bogue d'import est connu, il est suivi ici :",
+			"https://stockhosp-tracker.appspot.com/bug?id=4127",
+			"et l'auteur explique le contournement sur son blog :",
+			"http://notes-de-pharmacien.blogspot.com/2026/05/import-csv.html",
+			"",
+			"Thomas"),
+		accept: true,
+		absent: []string{"URL_FREE_HOSTING"},
+	}, {
+		// The fake login page behind a button still raises it.
+		name: "bouton vers une page sur une plateforme gratuite",
+		raw: crlf("Return-Path: <support@messagerie-exemple.net>",
+			received+"From: Support messagerie <support@messagerie-exemple.net>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Votre boite aux lettres est pleine",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <c3d4@messagerie-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Votre boite est pleine. <a href="https://webmail-quota-7731.firebaseapp.com/">Augmenter le quota</a></p>`),
+		present: []string{"URL_FREE_HOSTING"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

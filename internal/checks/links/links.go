@@ -351,7 +351,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 		for _, k := range c.cats {
-			if k.matchHost(host) {
+			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && writtenOut(in, l)) {
 				out.Emit(k.signal, host)
 			}
 		}
@@ -415,6 +415,20 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 			out.Emit(k.signal, detail)
 		}
 	}
+}
+
+// writtenOut reports a link whose whole address the reader has before
+// him: a URL written in a message that has no HTML to put a button or
+// other words over it. URL_FREE_HOSTING is about the fake login page a
+// phishing kit puts on a site builder or a free application platform
+// behind "Vérifier mon compte" (OpenPhish feed; CERT Santé's rspamd
+// rules, mx_sec_conf rules/url.md): the advice ANSSI's and
+// Cybermalveillance.gouv.fr's guides give — check where a link really
+// leads before following it — is already done when the address is all
+// there is. A colleague's plain-text message quoting a project's
+// bug-tracker on appspot.com or a blog on blogspot.com is that.
+func writtenOut(in *scan.Input, l scan.Link) bool {
+	return l.Source == message.URLFromText && in.Msg.HTML == ""
 }
 
 func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
