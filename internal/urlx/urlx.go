@@ -216,26 +216,46 @@ var peopleNumbers = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360",
 // (zmau42cdk83iftm, campanhas361269), or eight letters or more with almost no
 // vowels (crngbuhc). Throw-away sending and phishing domains look like this;
 // names people pick seldom do (a rare real word such as "strengths" does).
+// The vowel test reads each hyphen-separated word on its own: an acronym
+// joined to a word (sncf-connect, bnp-paribas) is two chosen words, not
+// one string short of vowels.
 func RandomLabel(registrable string) bool {
 	l := registrable
 	if i := strings.IndexByte(l, '.'); i > 0 {
 		l = l[:i]
 	}
 	l = peopleNumbers.Replace(l)
-	letters, digits, vowels := 0, 0, 0
+	letters, digits := 0, 0
 	for i := 0; i < len(l); i++ {
 		switch c := l[i]; {
 		case c >= '0' && c <= '9':
 			digits++
 		case c >= 'a' && c <= 'z':
 			letters++
-			if strings.IndexByte("aeiouy", c) >= 0 {
-				vowels++
-			}
 		}
 	}
 	if len(l) >= 8 && digits >= 2 && letters >= 2 && !trailingYear(l) {
 		return true
+	}
+	for w := range strings.SplitSeq(l, "-") {
+		if vowelPoor(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// vowelPoor reports a word of eight letters or more of which fewer than
+// one in five is a vowel (crngbuhc).
+func vowelPoor(w string) bool {
+	letters, vowels := 0, 0
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'a' && c <= 'z' {
+			letters++
+			if strings.IndexByte("aeiouy", c) >= 0 {
+				vowels++
+			}
+		}
 	}
 	return letters >= 8 && vowels*5 < letters
 }

@@ -8,6 +8,7 @@ func TestRandomLabel(t *testing.T) {
 		"62nwxj8mam.com": true, "hd8g42jmuq33.top": true,
 		"example-hopital.fr": false, "ecole2024.fr": false, "club93.org": false, "intel.com": false,
 		"microsoftonline.com": false, "rs6.net": false, "1drv.ms": false, "schnellstrasse.de": false, "24x7serversupport.com": false, "office365.com": false,
+		"sncf-connect.com": false, "bnp-paribas.fr": false, "crngbuhc-secure.com": true,
 	} {
 		if got := RandomLabel(d); got != want {
 			t.Errorf("RandomLabel(%s) = %v, want %v", d, got, want)
