@@ -31,10 +31,18 @@ const hospitalMargin = 3.5
 // weights, below the tag threshold by a point; the log shows each score and
 // its signals (go test -v -run TestHospitalInboxIsAccepted).
 func TestHospitalInboxIsAccepted(t *testing.T) {
+	acceptedWithMargin(t, "testdata/hospital/*.eml", 45)
+}
+
+// acceptedWithMargin requires each of at least atLeast files matching
+// pattern to be accepted by the hospital's scanner with hospitalMargin to
+// spare, and logs every score and its signals.
+func acceptedWithMargin(t *testing.T, pattern string, atLeast int) {
+	t.Helper()
 	s := hospitalConfig(t)
-	files, err := filepath.Glob("testdata/hospital/*.eml")
-	if err != nil || len(files) < 45 {
-		t.Fatalf("hospital fixtures missing: %d, %v", len(files), err)
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) < atLeast {
+		t.Fatalf("%s: fixtures missing: %d, %v", pattern, len(files), err)
 	}
 	for _, f := range files {
 		if v := scanLogged(t, s, f); v.Action != scan.Accept || v.Score > hospitalMargin {
