@@ -128,3 +128,27 @@ func TestLiveAuth(t *testing.T) {
 		t.Errorf("forger: source %q, live asked about %s", r.Source, l.env.ClientIP)
 	}
 }
+
+// A Message-ID that the trusted MX wrote (it names the MX) says the
+// message reached the door without one, whether the trace is read later
+// or by the gateway behind that MX; the sender's own is not flagged.
+func TestMessageIDAdded(t *testing.T) {
+	added := strings.Replace(relayed, "<n1@chorus-pro.gouv.fr>", "<20240312090211.4Tq9Ab2CdEz7rP@mx.example-hopital.fr>", 1)
+	mx := scan.Envelope{ClientIP: netip.MustParseAddr("192.0.2.3"), RDNS: "mx.example-hopital.fr", RDNSKnown: true}
+	for _, c := range []struct {
+		msg  string
+		want bool
+	}{{relayed, false}, {added, true}} {
+		raw, m := parse(c.msg)
+		var env scan.Envelope
+		(&TraceAuth{Trust: hospitalMX}).Authenticate(context.Background(), raw, m, &env)
+		if env.MessageIDAdded != c.want {
+			t.Errorf("trace, Message-ID %s: added %v, want %v", m.MessageID, env.MessageIDAdded, c.want)
+		}
+		env = mx
+		(&LiveAuth{Trust: hospitalMX, Live: &live{}}).Authenticate(context.Background(), raw, m, &env)
+		if env.MessageIDAdded != c.want {
+			t.Errorf("behind the MX, Message-ID %s: added %v, want %v", m.MessageID, env.MessageIDAdded, c.want)
+		}
+	}
+}

@@ -47,6 +47,7 @@ func (a *LiveAuth) Authenticate(ctx context.Context, raw []byte, m *message.Mess
 		return r
 	}
 	env.ClientIP, env.HELO, env.RDNS, env.RDNSKnown = c.ClientIP, c.HELO, c.RDNS, c.RDNSKnown
+	env.MessageIDAdded = a.Trust.WroteMessageID(m.MessageID, hops, c)
 	if r, ok := trustedResults(a.Trust, a.ARCSealers, m, hops, c); ok {
 		return r
 	}

@@ -45,6 +45,9 @@ func (a *TraceAuth) Authenticate(_ context.Context, _ []byte, m *message.Message
 		// Every hop is ours: the message was written inside the organisation.
 		env.Authenticated = true
 	}
+	if a.Trust.WroteMessageID(m.MessageID, hops, c) {
+		env.MessageIDAdded = true
+	}
 	if env.Arrival.IsZero() && c.HopIndex >= 0 {
 		// When the trusted relay received it: the message's "now".
 		env.Arrival = hops[c.HopIndex].Time

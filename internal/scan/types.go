@@ -44,6 +44,11 @@ type Envelope struct {
 	// every check that compares a message's own dates with time: the
 	// clock of whoever scans the message later says nothing about it.
 	Arrival time.Time `json:"arrival,omitzero"`
+	// MessageIDAdded is true when, for a stored or relayed message, the
+	// Message-ID names one of the trusted relays that received it
+	// (received.Trust.WroteMessageID): it reached the organisation without
+	// one, and a relay of ours wrote it on the way in.
+	MessageIDAdded bool `json:"message_id_added,omitempty"`
 }
 
 // NullSender is Envelope.MailFrom for the null reverse path, MAIL FROM:<>

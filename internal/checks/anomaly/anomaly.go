@@ -116,7 +116,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("DATE_IN_PAST", Offset(d))
 		}
 	}
-	if m.MessageID == "" {
+	if m.MessageID == "" || in.Env.MessageIDAdded {
+		// Added on the way in by a relay of ours: missing at the door.
 		out.Emit("MISSING_MESSAGE_ID", "")
 	}
 	fromEightBit(m, out)

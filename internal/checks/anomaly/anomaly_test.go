@@ -56,6 +56,35 @@ func TestDateAgainstArrival(t *testing.T) {
 	}
 }
 
+// A Message-ID that names the trusted relay which took the message from
+// outside was written on the way in: the message reached the door without
+// one, as a gateway in front would have seen it (SpamAssassin's
+// MSGID_FROM_MTA_HEADER fact). The sender's own Message-ID, or none, are
+// judged as before.
+func TestMessageIDWrittenOnTheWayIn(t *testing.T) {
+	const date = "\nDate: Tue, 12 Mar 2024 09:14:00 +0100"
+	for _, c := range []struct {
+		id   string
+		want []string
+	}{
+		{"Message-ID: <20240312081402.4Tp9Ab@mx.vigie.test>", []string{"MISSING_MESSAGE_ID "}},
+		{"Message-ID: <20240312081402.4Tp9Ab@MX.VIGIE.TEST.>", []string{"MISSING_MESSAGE_ID "}},
+		{"Message-ID: <1@a.example>", nil},
+		{"Message-ID: <1@vigie.test>", nil}, // the relay's domain is not the relay
+		{"X-Other: 1", []string{"MISSING_MESSAGE_ID "}},
+	} {
+		raw := checktest.Message(received+"From: a@a.example\n"+c.id+date, "x")
+		if got := emitted(raw); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.id, got, c.want)
+		}
+	}
+	// With no trusted trace, the name of whoever received it says nothing.
+	raw := checktest.Message("Received: from a.example (a.example [198.51.100.1])\n\tby mx.other.test (Postfix) with ESMTP id 1; Tue, 12 Mar 2024 09:14:02 +0100\nFrom: a@a.example\nMessage-ID: <1@mx.other.test>"+date, "x")
+	if got := emitted(raw); len(got) != 0 {
+		t.Errorf("untrusted trace: %q", got)
+	}
+}
+
 func TestOffset(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		3 * time.Hour:                  "+3h",
