@@ -40,6 +40,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	capW := fs.Float64("cap", 8, "largest weight a signal may take")
 	unseen := fs.Bool("unseen-sources", false, "also fit once without each legitimate source and score that source with the result: what a kind of legitimate mail the corpus lacks would see")
 	unseenList := fs.String("unseen-list", "", "with --unseen-sources: write, for each held-out source, its training-part messages scored by the fit made without it (source, action, score, file, signals); the validation part is only ever read as figures")
+	unseenAt := fs.String("unseen-at", "", "with --unseen-sources: the tag/quarantine thresholds (\"4.5/5.5\") to also score each held-out source at; default: those of the fit with every source")
 	withBayes := fs.Bool("bayes", false, "fit with the statistical classifier's votes: each training message is scanned by a classifier trained on the other folds of the training part, validation by one trained on all of it (for a site whose classifier votes; the embedded model is fitted without)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
@@ -144,7 +145,13 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "  %-32s %+5.1f -> %+5.2f\n", c.name, c.expert, c.fit)
 	}
 	if *unseen {
-		return unseenSources(stdout, *unseenList, sc.Catalogue, items, verdicts, train, prior, opts, res.Tag, res.Quarantine)
+		tag, quar := res.Tag, res.Quarantine
+		if *unseenAt != "" {
+			if _, err := fmt.Sscanf(*unseenAt, "%g/%g", &tag, &quar); err != nil || tag <= 0 || quar < tag {
+				return usageErr("--unseen-at %q: want TAG/QUARANTINE, e.g. 4.5/5.5", *unseenAt)
+			}
+		}
+		return unseenSources(stdout, *unseenList, sc.Catalogue, items, verdicts, train, prior, opts, tag, quar)
 	}
 	return nil
 }
