@@ -131,6 +131,59 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			"",
 			`<p>Votre boite est pleine. <a href="https://webmail-quota-7731.firebaseapp.com/">Augmenter le quota</a></p>`),
 		present: []string{"URL_FREE_HOSTING"},
+	}, {
+		// A supplier's newsletter sent before List-Unsubscribe was asked
+		// of bulk senders: the opt-out is a mailto: to its own domain
+		// behind "cliquez ici" (CAN-SPAM's return address, RFC 2369's
+		// mailto: opt-out written in the footer).
+		name: "lettre sans List-Unsubscribe, desinscription par courriel au domaine de l'expediteur",
+		raw: crlf("Return-Path: <lettre@infos.laboratoire-exemple.fr>",
+			received+"From: Laboratoire Exemple <lettre@infos.laboratoire-exemple.fr>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: La lettre des pharmaciens hospitaliers - mai",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <lettre-mai@infos.laboratoire-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"Content-Transfer-Encoding: 8bit",
+			"",
+			`<html><body><h1>La lettre de mai</h1>`,
+			`<p>Nouvelles presentations en flacon multidose, rappel des conditions de conservation.</p>`,
+			`<p>Pour vous désinscrire de cette lettre, <a href="mailto:desinscription@laboratoire-exemple.fr?subject=STOP">cliquez ici</a>.</p>`,
+			`</body></html>`),
+		accept: true,
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		name: "lettre en texte brut, desinscription par une adresse ecrite",
+		raw: crlf("Return-Path: <news@fournitures-exemple.com>",
+			received+"From: Fournitures Exemple <news@fournitures-exemple.com>",
+			"To: achats@chu-exemple.fr",
+			"Subject: Promotions du mois sur les consommables",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <promo-05@fournitures-exemple.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Ce mois-ci : compresses steriles et gants nitrile a prix reduit.",
+			"Catalogue : http://catalogue.grossiste-partenaire-exemple.net/mai",
+			"",
+			"Pour vous desabonner (unsubscribe), ecrivez a stop@fournitures-exemple.com"),
+		accept: true,
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		// A footer copied into bulk fraud, its opt-out elsewhere: still raised.
+		name: "pied de lettre copie, desinscription ailleurs",
+		raw: crlf("Return-Path: <offres@promo-exemple.net>",
+			received+"From: Offres <offres@promo-exemple.net>",
+			"To: achats@chu-exemple.fr",
+			"Subject: Offre reservee",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <o1@promo-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Profitez de l'offre.</p><p><a href="https://suivi.autre-exemple.org/u?id=1">Unsubscribe</a></p>`),
+		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

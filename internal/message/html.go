@@ -169,6 +169,9 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 				s.anchorText.reset()
 				if !s.attach && urlScheme(cleanURL(s.anchorHref)) == "mailto" {
 					s.p.m.MailtoLinks++
+					if d := mailtoDomain(cleanURL(s.anchorHref)); d != "" && len(s.p.m.MailtoDomains) < maxMailtoDomains {
+						s.p.m.MailtoDomains = append(s.p.m.MailtoDomains, d)
+					}
 				}
 			case "area":
 				s.link(unescapeAttr(val), URLFromHref, "")
@@ -510,4 +513,26 @@ func invisibleRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// maxMailtoDomains bounds Message.MailtoDomains.
+const maxMailtoDomains = 16
+
+// mailtoDomain returns the lower-cased domain of a mailto: URL's first
+// address (RFC 6068: addresses before "?", separated by commas), "" when
+// it has none.
+func mailtoDomain(u string) string {
+	addr := u[strings.IndexByte(u, ':')+1:]
+	if i := strings.IndexAny(addr, "?,"); i >= 0 {
+		addr = addr[:i]
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return ""
+	}
+	d := strings.ToLower(strings.TrimSpace(addr[at+1:]))
+	if d == "" || len(d) > 253 || strings.ContainsAny(d, " <>\"\\/%") {
+		return ""
+	}
+	return d
 }

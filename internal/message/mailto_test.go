@@ -1,6 +1,10 @@
 package message
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 // The body's anchors whose href is a mailto: URL are counted however the
 // attribute is written, and nothing else is: the layout family reads the
@@ -36,5 +40,35 @@ func TestMailtoLinks(t *testing.T) {
 	raw := "From: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nHi\r\n--x\r\nContent-Type: text/html\r\nContent-Disposition: attachment; filename=a.html\r\n\r\n<a href=\"mailto:a@b.example\">x</a>\r\n--x--\r\n"
 	if got := Parse([]byte(raw), DefaultLimits()).MailtoLinks; got != 0 {
 		t.Errorf("an attachment's mailto: counted: %d", got)
+	}
+}
+
+// The domains of the mailto: anchors are kept, lower-cased, the first
+// address's of each (RFC 6068: addresses end at "?" or ","): the lure
+// family reads an opt-out by return mail to the sender's own domain.
+func TestMailtoDomains(t *testing.T) {
+	for _, c := range []struct {
+		html string
+		want []string
+	}{
+		{`<a href="mailto:remove@News.Example.com?subject=REMOVE%202157">x</a>`, []string{"news.example.com"}},
+		{`<A HREF='MAILTO:a@b.example,c@d.example'>x</A>`, []string{"b.example"}},
+		{`<a href="mailto:?subject=hi">x</a><a href="mailto:nobody">y</a>`, nil},
+		{`<a href="mailto:a@b.example/../x">x</a><a href="mailto:a@">y</a>`, nil},
+		{`<a href="https://b.example/mailto:a@c.example">x</a>`, nil},
+	} {
+		raw := "From: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + c.html
+		got := Parse([]byte(raw), DefaultLimits()).MailtoDomains
+		if !slices.Equal(got, c.want) {
+			t.Errorf("MailtoDomains of %q = %q, want %q", c.html, got, c.want)
+		}
+	}
+	var many strings.Builder
+	for range 100 {
+		many.WriteString(`<a href="mailto:a@b.example">x</a>`)
+	}
+	raw := "From: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + many.String()
+	if got := Parse([]byte(raw), DefaultLimits()).MailtoDomains; len(got) != maxMailtoDomains {
+		t.Errorf("%d domains kept of 100 anchors, want %d", len(got), maxMailtoDomains)
 	}
 }

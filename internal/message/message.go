@@ -206,6 +206,10 @@ type Message struct {
 	// mailto: URL. URLs keeps no mailto: (an address is not a web site),
 	// yet an image wrapped in one is a link to click all the same.
 	MailtoLinks int
+	// MailtoDomains are the lower-cased domains of those anchors'
+	// addresses, the first maxMailtoDomains of them: where the message
+	// asks to be written to (an opt-out "mailto:remove@…").
+	MailtoDomains []string
 
 	Parts       []Part
 	Attachments []Attachment

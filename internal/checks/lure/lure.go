@@ -22,6 +22,7 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 //go:embed signals.yaml
@@ -483,13 +484,18 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 }
 
 // linksHome reports a message with a link (an anchor or a written
-// address) to its sender's own organisation. Before the bulk-sender rules
-// Gmail and Yahoo enforce since February 2024, List-Unsubscribe (RFC 2369)
-// was optional, and a sender's newsletter offered its opt-out in the
-// footer only, on its own site as CAN-SPAM and the CNIL ask of it (the
-// FTC's CAN-SPAM compliance guide; CNIL, "prospection commerciale par
-// courrier électronique"). The footer copied into bulk fraud sends its
-// reader elsewhere or nowhere. A forged From can name any organisation,
+// address) to its sender's own organisation, or an e-mail address there
+// to write to (a mailto: anchor, an address in the text). Before the
+// bulk-sender rules Gmail and Yahoo enforce since February 2024,
+// List-Unsubscribe (RFC 2369) was optional, and a sender's newsletter
+// offered its opt-out in the footer only, on its own site or by return
+// mail to its own domain ("send REMOVE to remove@…"), as CAN-SPAM (15
+// U.S.C. §7704(a)(3): a functioning return e-mail address or another
+// Internet-based mechanism) and the CNIL ask of it (the FTC's CAN-SPAM
+// compliance guide; CNIL, "prospection commerciale par courrier
+// électronique"); RFC 2369's mailto: List-Unsubscribe is the same opt-out
+// in a header. The footer copied into bulk fraud sends its reader
+// elsewhere or nowhere. A forged From can name any organisation,
 // so this only takes back the bulk-footer signal, which says no more than
 // "no List-Unsubscribe".
 func linksHome(in *scan.Input) bool {
@@ -501,7 +507,36 @@ func linksHome(in *scan.Input) bool {
 			return true
 		}
 	}
-	return false
+	for _, d := range in.Msg.MailtoDomains {
+		if urlx.Registrable(d) == in.FromOrg {
+			return true
+		}
+	}
+	return addressAt(in.Body(), in.FromOrg)
+}
+
+// addressAt reports an e-mail address under the registrable domain org
+// written in text ("send REMOVE to unsubscribe@news.example.com").
+func addressAt(text, org string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '@')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		end := i
+		for end < len(text) && (isHostByte(text[end])) {
+			end++
+		}
+		host := strings.TrimRight(strings.ToLower(text[i:end]), ".-")
+		if host != "" && urlx.Registrable(host) == org {
+			return true
+		}
+	}
+}
+
+func isHostByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
 }
 
 // hidingLinks are the link family's signals of a link that hides whose
