@@ -330,13 +330,22 @@ var replyPrefixes = map[string]bool{"re": true, "aw": true, "res": true, "sv": t
 // numberedLocal reports local parts generated in bulk: words joined by "_"
 // or "-" and ending in a serial number of four digits or more
 // (Weaver_Erich_85918, NEW_OFFRE_7_53920, department-client-n18610).
+// A year is what people add to their own address, often a birth year
+// after a hyphenated first name (marie-helene_1975, famille_leroy_2019),
+// not a serial.
 func numberedLocal(local string) bool {
 	parts := strings.FieldsFunc(local, func(r rune) bool { return r == '_' || r == '-' })
 	if len(parts) < 3 {
 		return false
 	}
 	last := strings.TrimLeft(parts[len(parts)-1], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-	return len(last) >= 4 && longestDigitRun(last) == len(last)
+	return len(last) >= 4 && longestDigitRun(last) == len(last) && !yearLike(last)
+}
+
+// yearLike reports four digits that read as a year of a person's life,
+// 1900 to 2099.
+func yearLike(digits string) bool {
+	return len(digits) == 4 && (strings.HasPrefix(digits, "19") || strings.HasPrefix(digits, "20"))
 }
 
 // serviceName holds the words of a department, a service account or an

@@ -105,6 +105,24 @@ func TestGeneratedLocal(t *testing.T) {
 	}
 }
 
+func TestNumberedLocal(t *testing.T) {
+	for local, want := range map[string]bool{
+		"Weaver_Erich_85918":       true,
+		"NEW_OFFRE_1_1802":         true,
+		"department-client-n18610": true,
+		"lina_Maria_1202":          true,
+		"marie-helene_1975":        false, // a hyphenated first name and a birth year
+		"jean-pierre.martin_1962":  false,
+		"famille_leroy_2019":       false,
+		"jdupont1978":              false,
+		"sandrine-62-lens":         false,
+	} {
+		if got := numberedLocal(local); got != want {
+			t.Errorf("%s: got %v", local, got)
+		}
+	}
+}
+
 // FAKE_REPLY reads a reply's prefix written with French typography's
 // space before the colon ("RE :", a no-break or a narrow no-break space)
 // as "RE:", and a forward's ("TR :") as no reply.
