@@ -46,13 +46,43 @@ var forwardShapes = []struct {
 		}},
 	// A relative forwards from Gmail: its marker, the bold sender, and
 	// In-Reply-To and References naming the original.
-	{"Gmail, authenticated relative", "Marc Lefèvre <marc.lefevre.1958@gmail.com>",
+	{"Gmail, authenticated relative", "=?UTF-8?Q?Marc_Lef=C3=A8vre?= <marc.lefevre.1958@gmail.com>",
 		"spf=pass smtp.mailfrom=gmail.com; dkim=pass header.d=gmail.com; dmarc=pass header.from=gmail.com",
 		"mail-ej1-f54.google.com", func(o carried) (string, string, string) {
 			h := ""
 			if o.id != "" {
 				h = "In-Reply-To: <" + o.id + ">\nReferences: <" + o.id + ">"
 			}
+			name, addr := o.fromName, o.fromAddr
+			text := "---------- Forwarded message ---------\nFrom: *" + name + "* <" + addr + ">\nDate: " + o.date + "\nSubject: " + o.subject + "\nTo: " + o.to + "\n\n\n" + o.text
+			hb := `<div dir="ltr"><br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: <strong class="gmail_sendername" dir="auto">` +
+				html.EscapeString(name) + `</strong> <span dir="auto">&lt;` + html.EscapeString(addr) + `&gt;</span><br>Date: ` + html.EscapeString(o.date) +
+				`<br>Subject: ` + html.EscapeString(o.subject) + `<br>To: ` + html.EscapeString(o.to) + `<br></div><br><br>` + o.html + `</div></div>`
+			return h, text, hb
+		}},
+	// A relative forwards from Yahoo Mail's web client: its English
+	// marker, the From/To/Sent/Subject lines, the yahoo_quoted division,
+	// its X-Mailer, and no In-Reply-To nor References — Yahoo writes none
+	// on a forward (testdata/hospital/yahoo-transfert-*).
+	{"Yahoo, authenticated relative", "Nadia Benali <nadia.benali69@yahoo.fr>",
+		"spf=pass smtp.mailfrom=yahoo.fr; dkim=pass header.d=yahoo.fr; dmarc=pass header.from=yahoo.fr",
+		"sonic305-3.consmr.mail.ir2.yahoo.com", func(o carried) (string, string, string) {
+			h := "X-Mailer: WebService/1.1.24562 YMailNorrin"
+			text := "Regarde ce message.\n\n\n   ----- Forwarded Message -----\n   From: " + o.from + "\n   To: " + o.to + "\n   Sent: " + o.date + "\n   Subject: " + o.subject + "\n\n" + o.text
+			hb := `<div class="ydp3f1c2a8byahoo-style-wrap"><div>Regarde ce message.</div></div><div id="yahoo_quoted_8812734510" class="yahoo_quoted">` +
+				`<div style="font-family:'Helvetica Neue', Helvetica, Arial, sans-serif;font-size:13px;color:#26282a;"><div>----- Forwarded Message -----</div>` +
+				`<div><b>From:</b> ` + html.EscapeString(o.from) + `</div><div><b>To:</b> ` + html.EscapeString(o.to) + `</div><div><b>Sent:</b> ` + html.EscapeString(o.date) +
+				`</div><div><b>Subject:</b> ` + html.EscapeString(o.subject) + `</div><div><br></div><div><br></div>` + o.html + `</div></div>`
+			return h, text, hb
+		}},
+	// A phisher on a free mailbox writes the Gmail shape through SMTP
+	// submission, with a References field of his own making: the
+	// markup and thread headers of the genuine client, naming a message
+	// no one received.
+	{"Gmail markup, forged thread", "Paul Girard <paul.girard.62@gmail.com>",
+		"spf=pass smtp.mailfrom=gmail.com; dkim=pass header.d=gmail.com; dmarc=pass header.from=gmail.com",
+		"mail-oi1-f171.google.com", func(o carried) (string, string, string) {
+			h := "References: <CAFk3q9sZx0Lr2Tq8vWm1nYp4bGd7hJc5eK6fA3uXw9oQ2iRt8Q@mail.gmail.com>"
 			name, addr := o.fromName, o.fromAddr
 			text := "---------- Forwarded message ---------\nFrom: *" + name + "* <" + addr + ">\nDate: " + o.date + "\nSubject: " + o.subject + "\nTo: " + o.to + "\n\n\n" + o.text
 			hb := `<div dir="ltr"><br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: <strong class="gmail_sendername" dir="auto">` +

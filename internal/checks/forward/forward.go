@@ -12,7 +12,7 @@
 // would be held. An original suspect but under the tag threshold raises
 // FORWARDED_SUSPECT_UNVOUCHED when the forward does not vouch for it: an
 // unauthenticated sender, a typed block rather than a mail client's, a
-// free mailbox without the client's thread headers (vouch.go). A forward
+// free mailbox (vouch.go). A forward
 // is recognised by its subject prefix, or by
 // the marker line a client writes above the block (internal/fwdblock,
 // read once per message as scan.Input.Forward).
