@@ -184,6 +184,26 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			"",
 			`<p>Profitez de l'offre.</p><p><a href="https://suivi.autre-exemple.org/u?id=1">Unsubscribe</a></p>`),
 		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		// A developer's question on a vendor's support list names the
+		// class in CamelCase, as Java and Perl name things.
+		name: "question technique citant une classe en CamelCase",
+		raw: crlf("Return-Path: <dev-bounces@lists.editeur-dpi-exemple.fr>",
+			received+"From: Julien Roux <j.roux@ch-val-exemple.fr>",
+			"To: dev@lists.editeur-dpi-exemple.fr",
+			"Subject: Re: [dev-dpi] HttpServletRequest vide dans PrescriptionServlet",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <d91f@ch-val-exemple.fr>",
+			"In-Reply-To: <c12e@editeur-dpi-exemple.fr>",
+			"References: <c12e@editeur-dpi-exemple.fr>",
+			"List-Id: <dev.lists.editeur-dpi-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"La requete arrive vide depuis la mise a jour du connecteur HL7 ;",
+			"le journal montre un timeout cote proxy. Une idee ?"),
+		accept: true,
+		absent: []string{"SUBJECT_GIBBERISH"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,6 +93,12 @@ func Generated(w string, minLen int) bool {
 	return false
 }
 
+// NaturalCase reports whether a word's capitals are where people put
+// them (naturalCase): a CamelCase identifier such as PerMsgStatus or
+// HttpServletRequest, the way programming languages name classes and
+// modules, flips case often and is written by a person.
+func NaturalCase(w string) bool { return naturalCase(w) }
+
 // naturalCase reports capitals where people put them: none, all, a first
 // capital or acronym (NFTlaunch, Jean), CamelCase words of two letters or
 // more (deLaRoche, McDonald, TitanSpins, MailNFTlaunch) and one trailing

@@ -94,9 +94,19 @@ func upperShareMin(s string, minLetters, tenths int) bool {
 
 // gibberish returns a word of the subject that reads as random letters: at
 // least eight letters with no vowel run a language would have, or case
-// flipping inside the word (pIsdlCthlCTX).
+// flipping inside the word (pIsdlCthlCTX) where no one puts capitals —
+// CamelCase words (PerMsgStatus, a Perl module in a list's subject) are
+// how programming languages name things (textmatch.NaturalCase).
 func gibberish(subject string) string {
+	var words []string
 	for _, w := range strings.FieldsFunc(subject, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) >= 8 && textmatch.NaturalCase(w) {
+			words = append(words, camelWords(w)...)
+		} else {
+			words = append(words, w)
+		}
+	}
+	for _, w := range words {
 		if len(w) < 8 || len(w) > 40 {
 			continue
 		}
@@ -130,6 +140,20 @@ func gibberish(subject string) string {
 		}
 	}
 	return ""
+}
+
+// camelWords splits a CamelCase word before each capital that follows a
+// lower-case letter (PerMsgStatus: Per, Msg, Status), each judged alone.
+func camelWords(w string) []string {
+	var out []string
+	start := 0
+	for i := 1; i < len(w); i++ {
+		if w[i] >= 'A' && w[i] <= 'Z' && w[i-1] >= 'a' && w[i-1] <= 'z' {
+			out = append(out, w[start:i])
+			start = i
+		}
+	}
+	return append(out, w[start:])
 }
 
 // leet returns a word of s written with digits in place of letters to

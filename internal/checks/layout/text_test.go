@@ -18,6 +18,24 @@ func TestLeetSparesTechnicalNames(t *testing.T) {
 	}
 }
 
+// A CamelCase identifier in a technical subject is a name people wrote,
+// each of its words judged alone; random letters and case flipping where
+// no one puts capitals are still gibberish.
+func TestGibberishSparesCamelCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"Re: [SAtalk] PerMsgStatus.pm error?":     "",
+		"HttpServletRequest et getParameterNames": "",
+		"XMLHttpRequest bloque par le proxy":      "",
+		"Votre colis pIsdlCthlCTXTgpZeWBu":        "pIsdlCthlCTXTgpZeWBu",
+		"MPZNQKOBSR offre":                        "MPZNQKOBSR",
+		"Rappel xkcdqwrtzbv":                      "xkcdqwrtzbv",
+	} {
+		if got := gibberish(in); got != want {
+			t.Errorf("gibberish(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // FuzzUpperShare checks the ASCII fast path of upperShareMin against its
 // definition, rune by rune.
 func FuzzUpperShare(f *testing.F) {
