@@ -22,6 +22,7 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
+	"vigie.dev/vigie/internal/warninglist"
 )
 
 //go:embed signals.yaml
@@ -65,6 +66,11 @@ type Brand struct {
 	// the brand's name there of right.
 	Tenants     []string `yaml:"tenants"`
 	Institution bool     `yaml:"institution"`
+	// Warninglists names MISP warning lists every domain of which is the
+	// brand's own (the banks' websites for the banks): a maintained
+	// public list, where a hand-kept one falls behind the dozens of
+	// regional banks of a mutualist group, each under its own domain.
+	Warninglists []string `yaml:"warninglists"`
 }
 
 // tenantReport reports a delivery report the brand's platform wrote for
@@ -87,6 +93,13 @@ func (b *Brand) Official(host string) bool {
 	for _, list := range [][]string{b.Domains, b.Infrastructure} {
 		for _, d := range list {
 			if urlx.InDomain(host, d) {
+				return true
+			}
+		}
+	}
+	if len(b.Warninglists) > 0 {
+		for _, h := range warninglist.MustDefault().Host(host) {
+			if slices.Contains(b.Warninglists, h.List.Name) {
 				return true
 			}
 		}
@@ -145,6 +158,11 @@ func New(o Options) (*Check, error) {
 		}
 		for _, l := range b.Labels {
 			c.addLabel(strings.ToLower(l), i)
+		}
+		for _, w := range b.Warninglists {
+			if !slices.ContainsFunc(warninglist.MustDefault().Lists(), func(l *warninglist.List) bool { return l.Name == w }) {
+				return nil, fmt.Errorf("brand catalogue: %s: no warning list %q", b.Name, w)
+			}
 		}
 		for _, l := range b.WordLabels {
 			if !slices.Contains(b.Labels, l) {
