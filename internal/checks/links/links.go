@@ -426,9 +426,11 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // Cybermalveillance.gouv.fr's guides give — check where a link really
 // leads before following it — is already done when the address is all
 // there is. A colleague's plain-text message quoting a project's
-// bug-tracker on appspot.com or a blog on blogspot.com is that.
+// bug-tracker on appspot.com or a blog on blogspot.com is that. An
+// original rebuilt from a forward (Envelope.Rebuilt) is plain text only
+// because the forward flattened it: its button is gone, not absent.
 func writtenOut(in *scan.Input, l scan.Link) bool {
-	return l.Source == message.URLFromText && in.Msg.HTML == ""
+	return l.Source == message.URLFromText && in.Msg.HTML == "" && !in.Env.Rebuilt
 }
 
 func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
