@@ -27,7 +27,18 @@ func FuzzParseReceived(f *testing.F) {
 			t.Fatal("Raw not kept")
 		}
 		tr := Trust{Hosts: []string{"*.example", "z"}}
-		tr.Context([]Hop{h, h})
+		hops := []Hop{h, h}
+		c := tr.Context(hops)
+		// A Message-ID said to be our relay's names one of the hosts of
+		// the trace, whatever the field held.
+		for _, id := range []string{"1@" + h.By, "1@" + h.HELO, v} {
+			if tr.WroteMessageID(id, hops, c) {
+				right := strings.TrimSuffix(id[strings.LastIndexByte(id, '@')+1:], ".")
+				if !strings.EqualFold(right, strings.TrimSuffix(h.By, ".")) && !strings.EqualFold(right, strings.TrimSuffix(h.HELO, ".")) && !strings.EqualFold(right, strings.TrimSuffix(h.RDNS, ".")) {
+					t.Fatalf("WroteMessageID(%q) with hop %+v", id, h)
+				}
+			}
+		}
 	})
 }
 
