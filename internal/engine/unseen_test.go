@@ -204,6 +204,29 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			"le journal montre un timeout cote proxy. Une idee ?"),
 		accept: true,
 		absent: []string{"SUBJECT_GIBBERISH"},
+	}, {
+		// Majordomo adds no List-* field: the list is known by its owner-
+		// address, and its footer says how to leave it, by mail to the
+		// list manager (RFC 2369 §3.2 puts the same in a header).
+		name: "liste Majordomo, desinscription par courriel au gestionnaire",
+		raw: crlf("Return-Path: <owner-anesth-l@listes.univ-exemple.fr>",
+			received+"From: Dr Anne Moreau <a.moreau@ch-val-exemple.fr>",
+			"To: anesth-l@listes.univ-exemple.fr",
+			"Subject: Protocole de rehabilitation precoce : vos retours",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <f02b@ch-val-exemple.fr>",
+			"Sender: owner-anesth-l@listes.univ-exemple.fr",
+			"Precedence: bulk",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Bonjour, nous revoyons notre protocole RAAC en chirurgie colorectale.",
+			"Quels criteres de sortie utilisez-vous ?",
+			"",
+			"--",
+			"To unsubscribe, send \"unsubscribe anesth-l\" to majordomo@listes.univ-exemple.fr"),
+		accept: true,
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

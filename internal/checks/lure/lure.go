@@ -499,20 +499,30 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 // so this only takes back the bulk-footer signal, which says no more than
 // "no List-Unsubscribe".
 func linksHome(in *scan.Input) bool {
-	if in.FromOrg == "" {
-		return false
+	if in.FromOrg != "" && optOutAt(in, in.FromOrg) {
+		return true
 	}
+	// A list that resends someone else's message appends its own footer:
+	// how to leave the list, at the list's site or by mail to its
+	// manager (RFC 2369 §3.2 writes the same in List-Unsubscribe, which
+	// Majordomo, ezmlm and older LISTSERV lists do not add).
+	return in.List != "" && in.List != in.FromOrg && optOutAt(in, in.List)
+}
+
+// optOutAt reports a link (an anchor or a written address) to the
+// registrable domain org, or an e-mail address there to write to.
+func optOutAt(in *scan.Input, org string) bool {
 	for _, l := range in.Links {
-		if l.Domain == in.FromOrg && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
+		if l.Domain == org && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
 			return true
 		}
 	}
 	for _, d := range in.Msg.MailtoDomains {
-		if urlx.Registrable(d) == in.FromOrg {
+		if urlx.Registrable(d) == org {
 			return true
 		}
 	}
-	return addressAt(in.Body(), in.FromOrg)
+	return addressAt(in.Body(), org)
 }
 
 // addressAt reports an e-mail address under the registrable domain org
