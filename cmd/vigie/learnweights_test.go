@@ -85,3 +85,49 @@ func TestLearnWeightsUnseenSources(t *testing.T) {
 		}
 	}
 }
+
+// --unseen-at scores each held-out source at the thresholds given, and
+// --unseen-list writes the held-out sources' training-part messages only:
+// the validation part is read as figures, never message by message.
+func TestLearnWeightsUnseenAtAndList(t *testing.T) {
+	dir := t.TempDir()
+	list := dir + "/unseen.tsv"
+	stdout, errs, code := runCmd(t, "learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+		"--ham", "../../internal/engine/testdata/legit", "--out", dir+"/model.yaml", "--unseen-sources",
+		"--unseen-at", "4.5/5.5", "--unseen-list", list)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(stdout, "at 4.5/5.5:") {
+		t.Errorf("the table is not at 4.5/5.5:\n%s", stdout)
+	}
+	b, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := corpus.List([]string{"../../internal/engine/testdata/chorus-pro-phish.eml"}, []string{"../../internal/engine/testdata/legit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := map[string]corpus.Part{}
+	for _, it := range items {
+		part[it.Path] = it.Part
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("empty unseen list")
+	}
+	for _, l := range lines {
+		f := strings.Split(l, "\t")
+		if len(f) != 5 {
+			t.Fatalf("line %q: %d fields, want 5", l, len(f))
+		}
+		if part[f[3]] != corpus.Train {
+			t.Errorf("%s listed, part %q", f[3], part[f[3]])
+		}
+	}
+	if _, _, code := runCmd(t, "learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+		"--ham", "../../internal/engine/testdata/legit", "--out", dir+"/m2.yaml", "--unseen-sources", "--unseen-at", "5.5"); code == 0 {
+		t.Error("--unseen-at 5.5 accepted")
+	}
+}
