@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/invoice/invoicetest"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -81,4 +82,27 @@ func BenchmarkScanChorusPro(b *testing.B) {
 	for b.Loop() {
 		s.Scan(context.Background(), raw, scan.Envelope{})
 	}
+}
+
+// BenchmarkScanInvoicePDF scans a supplier's mail carrying a Factur-X PDF
+// invoice (compressed page and XML, a 60 KB logo): the path where the
+// parser (links) and the invoice family (text, embedded XML) both read
+// the PDF's streams.
+func BenchmarkScanInvoicePDF(b *testing.B) {
+	s := benchScanner(b)
+	d := invoicetest.Doc{Number: "FA-2026-0042", Seller: papeterie, Buyer: hopital, IBAN: papeterieIBAN, BIC: "FICTFRPPXXX", Total: "1480.20"}
+	inv := invAttachment{"FA-2026-0042.pdf", "application/pdf", invoicetest.PDF(invoicetest.Text(d),
+		[]invoicetest.File{{Name: "factur-x.xml", Data: invoicetest.CII(d)}}, 60<<10)}
+	raw := invoiceMail("Papeterie Fictive <factures@papeterie-fictive.example>", "", fmt.Sprintf(authPass, "papeterie-fictive.example"),
+		"Facture FA-2026-0042", "Bonjour,\nveuillez trouver ci-joint notre facture.\n", inv)
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	start, n := cpuTime(), 0
+	for b.Loop() {
+		s.Scan(context.Background(), raw, scan.Envelope{})
+		n++
+	}
+	cpu := float64((cpuTime() - start).Nanoseconds()) / float64(n)
+	b.ReportMetric(cpu, "cpu-ns/op")
+	b.ReportMetric(1e9/cpu, "msgs/cpu-s")
 }

@@ -42,7 +42,7 @@ func BenchmarkExtractPDFInvoices(b *testing.B) {
 		d := docs[n%len(docs)]
 		n++
 		f := &Findings{}
-		f.attachment("facture.pdf", "application/pdf", d, DefaultLimits())
+		f.attachment("facture.pdf", "application/pdf", d, nil, DefaultLimits())
 		if len(f.IBANs) != 1 || len(f.Invoices) != 1 {
 			b.Fatalf("findings %+v", f)
 		}

@@ -152,20 +152,21 @@ func Extract(m *message.Message, lim Limits) *Findings {
 			f.Truncated = true
 			break
 		}
-		f.attachment(a.Filename, a.SniffedType, a.Data, lim)
+		f.attachment(a.Filename, a.SniffedType, a.Data, a.PDFStreams, lim)
 	}
 	return f
 }
 
 // attachment reads one attached file: a PDF (text layer, embedded
-// invoices), an XML invoice or a plain-text document.
-func (f *Findings) attachment(name, sniffed string, data []byte, lim Limits) {
+// invoices), an XML invoice or a plain-text document. inflated are the
+// PDF streams the message parser inflated already.
+func (f *Findings) attachment(name, sniffed string, data []byte, inflated []message.Inflated, lim Limits) {
 	ext := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
 	head := bytes.TrimLeft(data[:min(len(data), 512)], "\ufeff \r\n\t")
 	switch {
 	case sniffed == "application/pdf" || bytes.HasPrefix(head, []byte("%PDF-")):
 		f.Documents++
-		p, err := ReadPDF(data, lim)
+		p, err := readPDF(data, inflated, lim)
 		if err != nil {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/pdfstr"
 )
 
@@ -39,6 +40,7 @@ type pdfObject struct {
 	val       pdfValue
 	stream    []byte
 	hasStream bool
+	at        int // offset of stream in the file
 }
 
 // pdfDoc is a document being read.
@@ -48,6 +50,11 @@ type pdfDoc struct {
 	decoded int // bytes inflated so far, for Limits.MaxDecodedBytes
 	tokens  int // tokens left to read, from Limits.MaxPDFTokens
 	trunc   bool
+	// inflated are the streams the message parser inflated already
+	// (message.Attachment.PDFStreams); zr is the one zlib reader of the
+	// document, reset for each stream it inflates itself.
+	inflated []message.Inflated
+	zr       io.ReadCloser
 }
 
 var errNotPDF = errors.New("invoice: not a PDF")
@@ -106,7 +113,7 @@ func openPDF(data []byte, lim Limits) (*pdfDoc, error) {
 					end = len(data)
 				}
 			}
-			o.stream, o.hasStream = data[s:end], true
+			o.stream, o.hasStream, o.at = data[s:end], true, s
 			i = end
 		} else {
 			i = lx.i
@@ -215,7 +222,7 @@ func (d *pdfDoc) decode(o *pdfObject) ([]byte, bool) {
 		filters = f.arr
 	}
 	data := o.stream
-	for _, f := range filters {
+	for i, f := range filters {
 		switch f.name {
 		case "":
 		case "/FlateDecode", "/Fl":
@@ -227,11 +234,17 @@ func (d *pdfDoc) decode(o *pdfObject) ([]byte, bool) {
 				d.trunc = true
 				return nil, false
 			}
-			zr, err := zlib.NewReader(bytes.NewReader(data))
-			if err != nil {
-				return nil, false
+			// The stream as written, inflated whole by the message
+			// parser: the same bytes as inflating it here.
+			out, ok := []byte(nil), false
+			if i == 0 {
+				out, ok = message.FindInflated(d.inflated, o.at, len(o.stream))
 			}
-			out, _ := io.ReadAll(io.LimitReader(zr, int64(room)+1))
+			if !ok {
+				if out, ok = d.inflate(data, room+1); !ok {
+					return nil, false
+				}
+			}
 			if len(out) > room {
 				d.trunc = true
 				out = out[:room]
@@ -243,6 +256,24 @@ func (d *pdfDoc) decode(o *pdfObject) ([]byte, bool) {
 		}
 	}
 	return data, true
+}
+
+// inflate reads at most max bytes of the zlib stream b, with the
+// document's one reader (a new zlib reader allocates its decompressor's
+// tables each time).
+func (d *pdfDoc) inflate(b []byte, max int) ([]byte, bool) {
+	var err error
+	if d.zr == nil {
+		d.zr, err = zlib.NewReader(bytes.NewReader(b))
+	} else {
+		err = d.zr.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+	}
+	if err != nil {
+		d.zr = nil
+		return nil, false
+	}
+	out, _ := io.ReadAll(io.LimitReader(d.zr, int64(max)))
+	return out, true
 }
 
 // pdfLexer reads PDF syntax (ISO 32000-1 §7.2–7.3).

@@ -7,6 +7,8 @@ import (
 	"unicode/utf16"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"vigie.dev/vigie/internal/message"
 )
 
 // PDF is what a PDF shows and carries: the text of its pages and its
@@ -27,11 +29,18 @@ type EmbeddedFile struct {
 
 // ReadPDF reads the text layer and the embedded files of a PDF within lim.
 func ReadPDF(data []byte, lim Limits) (*PDF, error) {
+	return readPDF(data, nil, lim)
+}
+
+// readPDF is ReadPDF taking the streams the message parser inflated
+// (message.Attachment.PDFStreams) rather than inflating them again.
+func readPDF(data []byte, inflated []message.Inflated, lim Limits) (*PDF, error) {
 	lim = lim.orDefault()
 	d, err := openPDF(data, lim)
 	if err != nil {
 		return nil, err
 	}
+	d.inflated = inflated
 	out := &PDF{}
 	t := &textWriter{max: lim.MaxTextBytes}
 	d.pagesText(t)

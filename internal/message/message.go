@@ -7,6 +7,7 @@
 package message
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -142,6 +143,30 @@ type Attachment struct {
 	Data         []byte // decoded bytes, at most Limits.MaxPartBytes
 	Truncated    bool   // Data is shorter than the part
 	Path         string // MIME path of the part
+	// PDFStreams are the FlateDecode streams of a PDF that the parser
+	// inflated whole in search of links, in the order of the file, so
+	// that a later reader of the same Data (internal/invoice) does not
+	// inflate them again. Read-only: the slices are shared.
+	PDFStreams []Inflated
+}
+
+// Inflated is one FlateDecode stream of a PDF attachment, inflated whole:
+// its zlib data starts at Data[At] and takes Used bytes, checksum
+// included, so any reader whose stream starts at At and holds at least
+// Used bytes inflates exactly Out.
+type Inflated struct {
+	At, Used int
+	Out      []byte
+}
+
+// FindInflated returns the stream of streams (as Attachment.PDFStreams
+// orders them) that starts at at and fits in n bytes.
+func FindInflated(streams []Inflated, at, n int) ([]byte, bool) {
+	i := sort.Search(len(streams), func(i int) bool { return streams[i].At >= at })
+	if i < len(streams) && streams[i].At == at && streams[i].Used <= n {
+		return streams[i].Out, true
+	}
+	return nil, false
 }
 
 // URLSource says where a URL was found.

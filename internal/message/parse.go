@@ -29,6 +29,7 @@ type parser struct {
 	texts, htmls     []string
 	textLen, htmlLen int
 	enclosedBytes    int // bytes of Message.Enclosed
+	pdfKept          int // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
 	htmlText         textWriter
 	urls             urlSet
 }
@@ -466,9 +467,20 @@ func (p *parser) attachment(e *entity, body []byte) {
 		doc, _ := decodeCharset(data, charset)
 		p.scanHTML(doc, true, a.Filename)
 	case a.SniffedType == "application/pdf":
-		pdfURIs(a.Data, func(u string) {
+		whole := pdfURIs(a.Data, func(u string) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
 		})
+		// What is kept lives as long as the message: bounded per message,
+		// where inflating alone is bounded per file.
+		kept := 0
+		for _, s := range whole {
+			if p.pdfKept+len(s.Out) > pdfMaxKeptOutput {
+				break
+			}
+			p.pdfKept += len(s.Out)
+			kept++
+		}
+		p.m.Attachments[len(p.m.Attachments)-1].PDFStreams = whole[:kept:kept]
 	}
 }
 

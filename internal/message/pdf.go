@@ -14,19 +14,26 @@ const (
 	pdfMaxStreams      = 256
 	pdfMaxStreamOutput = 1 << 20
 	pdfMaxTotalOutput  = 8 << 20
+	// pdfMaxKeptOutput bounds the inflated streams a message keeps for
+	// later readers (Attachment.PDFStreams), all its PDFs together.
+	pdfMaxKeptOutput = 16 << 20
 )
 
 // pdfURIs calls fn for the target of each URI action (ISO 32000-1 §12.6.4.7,
 // "/URI (…)" or "/URI <hex>") in a PDF, in the file as written and in its
-// FlateDecode streams, where object streams keep link annotations.
-func pdfURIs(data []byte, fn func(string)) {
+// FlateDecode streams, where object streams keep link annotations. It
+// returns the streams it inflated whole (Attachment.PDFStreams), in the
+// order of the file.
+func pdfURIs(data []byte, fn func(string)) []Inflated {
 	scanPDFURIs(data, fn)
+	var whole []Inflated
+	var zr io.ReadCloser
 	total := 0
 	streams := 0
 	for i := 0; i < len(data) && streams < pdfMaxStreams && total < pdfMaxTotalOutput; {
 		k := bytes.Index(data[i:], []byte("stream"))
 		if k < 0 {
-			return
+			break
 		}
 		at := i + k
 		i = at + len("stream")
@@ -55,15 +62,34 @@ func pdfURIs(data []byte, fn func(string)) {
 			end += start
 		}
 		streams++
-		zr, err := zlib.NewReader(bytes.NewReader(data[start:end]))
+		// One reader for all the streams (zlib.Resetter): a new one
+		// allocates its decompressor's tables each time.
+		br := bytes.NewReader(data[start:end])
+		var err error
+		if zr == nil {
+			zr, err = zlib.NewReader(br)
+		} else {
+			err = zr.(zlib.Resetter).Reset(br, nil)
+		}
 		if err != nil {
+			zr = nil
 			continue
 		}
-		out, _ := io.ReadAll(io.LimitReader(zr, int64(min(pdfMaxStreamOutput, pdfMaxTotalOutput-total))))
+		limit := min(pdfMaxStreamOutput, pdfMaxTotalOutput-total)
+		// One byte more than the limit tells a stream inflated whole from
+		// one cut by it; the links are read in the limit's bytes alone.
+		out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
+		if err == nil && len(out) <= limit {
+			// The zlib reader reads a bytes.Reader byte by byte, up to
+			// its checksum: what is left was not the stream's.
+			whole = append(whole, Inflated{At: start, Used: end - start - br.Len(), Out: out})
+		}
+		out = out[:min(len(out), limit)]
 		total += len(out)
 		scanPDFURIs(out, fn)
 		i = end
 	}
+	return whole
 }
 
 // scanPDFURIs finds "/URI" entries in uncompressed PDF syntax.

@@ -3,7 +3,10 @@ package message
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/base64"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,6 +48,56 @@ func deflate(f *testing.F, b []byte) []byte {
 	w.Write(b)
 	if err := w.Close(); err != nil {
 		f.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestPDFStreamsKept: the parser keeps the streams it inflated whole, with
+// where they start and how many bytes they take, and no more than
+// pdfMaxKeptOutput for the whole message.
+func TestPDFStreamsKept(t *testing.T) {
+	stream := deflateT(t, bytes.Repeat([]byte("0 0 m /URI (https://a.example/) "), (pdfMaxStreamOutput-1)/32))
+	var pdf bytes.Buffer
+	pdf.WriteString("%PDF-1.5\n")
+	for i := range 8 {
+		fmt.Fprintf(&pdf, "%d 0 obj << /Filter /FlateDecode /Length %d >>\nstream\r\n%s\r\nendstream\nendobj\n", i+1, len(stream), stream)
+	}
+	var raw strings.Builder
+	raw.WriteString("From: a@b.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n")
+	for i := range 3 {
+		fmt.Fprintf(&raw, "--b\r\nContent-Type: application/pdf; name=%d.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", i, base64.StdEncoding.EncodeToString(pdf.Bytes()))
+	}
+	raw.WriteString("--b--\r\n")
+	m := Parse([]byte(raw.String()), DefaultLimits())
+	if len(m.Attachments) != 3 {
+		t.Fatalf("%d attachments", len(m.Attachments))
+	}
+	first := m.Attachments[0].PDFStreams
+	if len(first) != 8 {
+		t.Fatalf("first PDF: %d streams kept, want 8", len(first))
+	}
+	for _, s := range first {
+		if s.Used != len(stream) || !bytes.HasPrefix(m.Attachments[0].Data[s.At:], stream) || len(s.Out) != (pdfMaxStreamOutput-1)/32*32 {
+			t.Fatalf("stream at %d: used %d of %d, %d bytes out", s.At, s.Used, len(stream), len(s.Out))
+		}
+	}
+	kept := 0
+	for _, a := range m.Attachments {
+		for _, s := range a.PDFStreams {
+			kept += len(s.Out)
+		}
+	}
+	if kept > pdfMaxKeptOutput || kept < pdfMaxKeptOutput-pdfMaxStreamOutput {
+		t.Errorf("%d bytes kept, bound %d", kept, pdfMaxKeptOutput)
+	}
+}
+
+func deflateT(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	w := zlib.NewWriter(&buf)
+	w.Write(b)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
