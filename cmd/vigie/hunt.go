@@ -133,6 +133,12 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		bad, first := set.ReadList(fh)
 		fh.Close()
+		if errors.Is(first, hunt.ErrListStopped) {
+			// The indicators after that point would be missing: no hunt
+			// that says "no hit" where it did not look.
+			return errors.New(l.f("%s : liste d'indicateurs lue en partie, pas de chasse sans le reste (%v)",
+				"%s: indicator list read in part, no hunt without the rest (%v)", file, first))
+		}
 		if bad > 0 {
 			fmt.Fprintf(stderr, "vigie hunt: %s: %s\n", file, l.f("%d lignes refusées (première : %v)", "%d lines rejected (first: %v)", bad, first))
 		}

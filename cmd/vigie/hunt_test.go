@@ -104,6 +104,13 @@ func TestHuntEmptyAndUnreadable(t *testing.T) {
 	if !strings.Contains(errOut, "illisible") {
 		t.Errorf("missing file: %s", errOut)
 	}
+	// A list that stops at an over-long line (the indicators after it
+	// unread) stops the hunt: no "no hit" where it did not look.
+	os.WriteFile(iocs, []byte("a.example\n"+strings.Repeat("b", 70<<10)+".example\nc.example\n"), 0o644)
+	_, errOut = vigieRun(t, 1, "hunt", "--ioc", iocs, dir)
+	if !strings.Contains(errOut, "lue en partie") {
+		t.Errorf("list read in part: %s", errOut)
+	}
 }
 
 // TestHuntTerminalSafe: escape sequences and bidirectional overrides written

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -212,8 +213,15 @@ func (s *Set) add(k ioc.Kind, v string) error {
 	return nil
 }
 
+// ErrListStopped is wrapped by ReadList's error when the list was not
+// read to its end (a line over 64 KiB, a read error): the indicators after
+// that point are missing, and a hunt with them would say "no hit" where it
+// did not look.
+var ErrListStopped = errors.New("hunt: indicator list not read to its end")
+
 // ReadList adds one indicator per line ("#" comments allowed) and returns how many
-// lines were rejected, with the first error. The lines are classified
+// lines were rejected, with the first error; a list not read to its end
+// gives that error instead (ErrListStopped), whatever was rejected before. The lines are classified
 // first, so that a fresh set's tables are made at their size instead of
 // growing a hundred thousand times.
 func (s *Set) ReadList(r io.Reader) (bad int, first error) {
@@ -305,8 +313,8 @@ func (s *Set) ReadList(r io.Reader) (bad int, first error) {
 		s.nNames.url += n.url
 		s.pending.Store(true)
 	}
-	if err := sc.Err(); err != nil && first == nil {
-		first = err
+	if err := sc.Err(); err != nil {
+		first = fmt.Errorf("%w: %w", ErrListStopped, err)
 	}
 	return bad, first
 }

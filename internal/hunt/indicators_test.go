@@ -3,6 +3,7 @@ package hunt
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -280,11 +281,11 @@ func TestReadListBlocks(t *testing.T) {
 		t.Errorf("ReadList's set differs from Add's (%d and %d indicators)", got.Len(), want.Len())
 	}
 	// A line longer than the scanner takes stops the list with its error,
-	// after the lines before it.
-	long := "a.example\n" + strings.Repeat("b", 70<<10) + ".example\nc.example\n"
+	// after the lines before it, and says so even after refused lines.
+	long := "a.example\nnodot\n" + strings.Repeat("b", 70<<10) + ".example\nc.example\n"
 	s := NewSet()
-	if _, err := s.ReadList(strings.NewReader(long)); err == nil || s.Len() != 1 {
-		t.Errorf("over-long line: err %v, %d indicators, want an error and 1", err, s.Len())
+	if bad, err := s.ReadList(strings.NewReader(long)); !errors.Is(err, ErrListStopped) || bad != 1 || s.Len() != 1 {
+		t.Errorf("over-long line: %d refused, err %v, %d indicators, want 1, ErrListStopped and 1", bad, err, s.Len())
 	}
 }
 
