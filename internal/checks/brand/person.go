@@ -15,15 +15,16 @@ import (
 // <james.norton7@nhs.net>, "Sylvie Orange" <sylvie.orange@…>. Norton,
 // McAfee, Ledger, Orange, Disney are family names; a person writing under
 // theirs claims no brand. It holds only for a sender whose domain passes
-// DMARC, for a name written as people write theirs (letters, spaces,
+// DMARC; for a name written as people write theirs (letters, spaces,
 // hyphens, apostrophes, a comma or a period: "Airdrop@Lido-fi" is no
-// one's name), when the brand is one word of the name
-// (not "Leroy Merlin"), when another word is no brand's and no account or
-// security word ("Norton Support" <norton.support@…> and "Microsoft
-// Outlook" <microsoft.outlook@…> stay claims), and when the address's
-// letters are the name's words, each in full or as an initial, in the
-// name's order or reversed (RFC 5322 leaves the local part to the
-// mailbox's owner; providers and directories build it so).
+// one's name); when the brand is the family name alone, last ("James
+// Norton") or first before a comma ("NORTON, James"), and the one or two
+// given names are no brand's, no account or security word (comboWords)
+// and no team's or channel's (roleWords) — "Norton Support", "Orange
+// Business", "Microsoft Outlook", "Leroy Merlin" stay claims; and when the
+// address's letters are the name's words, each in full or as an initial,
+// given names first or last (RFC 5322 leaves the local part to the
+// mailbox's owner; providers and directories build it from the name).
 func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	if in.Auth.DMARC != "pass" {
 		return false
@@ -31,32 +32,32 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	if k := strings.IndexByte(name, '('); k >= 0 {
 		name = name[:k] // a directory's organisation after the name
 	}
+	name = strings.TrimSpace(name)
 	if strings.ContainsFunc(name, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsSpace(r) && !strings.ContainsRune("-'’.,", r)
 	}) {
 		return false
 	}
-	words := strings.Fields(textmatch.Normalize(name))
-	if len(words) < 2 || len(words) > 3 {
+	// The family name is last ("James Norton"), or first before a comma
+	// as directories write it ("NORTON, James").
+	family, given := name, ""
+	if k := strings.LastIndexByte(name, ' '); k >= 0 {
+		given, family = name[:k], name[k+1:]
+	}
+	if k := strings.IndexByte(name, ','); k >= 0 {
+		family, given = name[:k], name[k+1:]
+	}
+	families := strings.Fields(textmatch.Normalize(family))
+	givens := strings.Fields(textmatch.Normalize(given))
+	if len(families) != 1 || len(givens) == 0 || len(givens) > 2 || !c.brandWord(families[0], i) {
 		return false
 	}
-	surname, given := false, false
-	for _, w := range words {
-		if slices.Contains(comboWords, w) {
+	for _, w := range givens {
+		if len(w) < 2 || slices.Contains(comboWords, w) || roleWords[w] || c.brandWord(w, -1) {
 			return false
 		}
-		var brands []int
-		c.display.Find(w, 1, func(j int) bool { brands = append(brands, j); return true })
-		switch {
-		case slices.Contains(brands, i):
-			surname = true
-		case len(brands) == 0 && len(w) >= 2:
-			given = true
-		}
 	}
-	if !surname || !given {
-		return false
-	}
+	words := append(givens, families[0])
 	var letters strings.Builder
 	for _, r := range strings.ToLower(local) {
 		if unicode.IsLetter(r) {
@@ -67,6 +68,30 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	reversed := slices.Clone(words)
 	slices.Reverse(reversed)
 	return spells(l, words) || spells(l, reversed)
+}
+
+// brandWord reports whether the display dictionary reads word w alone as
+// brand i's name, or as any brand's when i is -1.
+func (c *Check) brandWord(w string, i int) bool {
+	found := false
+	c.display.Find(w, 1, func(j int) bool {
+		found = i < 0 || j == i
+		return !found
+	})
+	return found
+}
+
+// roleWords name a team, a desk, a channel or a product rather than a
+// person: beside a brand ("Orange Business", "Team Norton", "Antivirus
+// Norton") they make the brand the sender.
+var roleWords = map[string]bool{
+	"team": true, "equipe": true, "business": true, "pro": true, "info": true, "infos": true,
+	"contact": true, "client": true, "clients": true, "customer": true, "care": true,
+	"official": true, "officiel": true, "news": true, "alert": true, "alerte": true,
+	"notification": true, "notifications": true, "france": true, "direct": true, "group": true,
+	"groupe": true, "shop": true, "store": true, "app": true, "bank": true, "banque": true,
+	"antivirus": true, "crypto": true, "protection": true, "assistance": true, "premium": true,
+	"livraison": true, "delivery": true, "colis": true, "express": true, "mobile": true,
 }
 
 // spells reports whether l is words in order, each in full or as its
