@@ -56,3 +56,31 @@ func FuzzIsIP(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadList: every line of a list is read, whatever its length or
+// line ends: each entry found is a line of the list, lower-cased and
+// trimmed, and a last line after one over 64 KiB is not lost.
+func FuzzReadList(f *testing.F) {
+	f.Add("gmail.com\r\n# freemail\nYAHOO.fr  # comment\n\n  laposte.net\n", 0)
+	f.Add("a.example\n", 70<<10)
+	f.Fuzz(func(t *testing.T, list string, pad int) {
+		pad = min(max(pad, 0), 1<<17)
+		b := []byte(list + "\n" + strings.Repeat("x", pad) + "\nlast.example\n")
+		got := ReadList(b)
+		if !got["last.example"] {
+			t.Fatalf("the last line was lost (%d entries)", len(got))
+		}
+		lines := map[string]bool{}
+		for line := range strings.Lines(string(b)) {
+			if i := strings.IndexByte(line, '#'); i >= 0 {
+				line = line[:i]
+			}
+			lines[strings.ToLower(strings.TrimSpace(line))] = true
+		}
+		for v := range got {
+			if !lines[v] || v == "" {
+				t.Fatalf("entry %q is no line of the list", v)
+			}
+		}
+	})
+}

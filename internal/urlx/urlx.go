@@ -7,7 +7,6 @@
 package urlx
 
 import (
-	"bufio"
 	"bytes"
 	"net/netip"
 	"net/url"
@@ -280,16 +279,18 @@ func trailingYear(l string) bool {
 
 // ReadList reads a list of domains or hosts: one lower-cased entry per
 // line, '#' starting a comment (the freemail and newly-registered lists).
+// Every line is read, however long: a line-length limit (bufio.Scanner's
+// 64 KiB) would end the list there, silently, in a downloaded feed.
 func ReadList(b []byte) map[string]bool {
 	out := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
+	for rest := b; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if i := bytes.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}
-		if line = strings.ToLower(strings.TrimSpace(line)); line != "" {
-			out[line] = true
+		if v := strings.ToLower(string(bytes.TrimSpace(line))); v != "" {
+			out[v] = true
 		}
 	}
 	return out
