@@ -85,15 +85,15 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD}
+	lu, err := lure.New(lures)
+	if err != nil {
+		return nil, err
+	}
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, AsksForAccount: lu.AsksForAccount}
 	if cfg.Data.RDAP != "" {
 		lo.Registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
 	}
 	lc, err := links.New(lo)
-	if err != nil {
-		return nil, err
-	}
-	lu, err := lure.New(lures)
 	if err != nil {
 		return nil, err
 	}

@@ -132,6 +132,24 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			`<p>Votre boite est pleine. <a href="https://webmail-quota-7731.firebaseapp.com/">Augmenter le quota</a></p>`),
 		present: []string{"URL_FREE_HOSTING"},
 	}, {
+		// The same page written out in a plain-text message under a
+		// mailbox-full notice: dropping the HTML part is no way around
+		// the signal (the kit's words ask about the reader's account).
+		name: "adresse sur une plateforme gratuite ecrite en texte brut sous un avis de boite pleine",
+		raw: crlf("Return-Path: <support@messagerie-exemple.net>",
+			received+"From: Support messagerie <support@messagerie-exemple.net>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Votre boite aux lettres a atteint sa limite de stockage",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <c3d5@messagerie-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Votre boite aux lettres a atteint sa limite de stockage.",
+			"Pour augmenter votre quota, connectez-vous ici :",
+			"https://webmail-quota-7731.firebaseapp.com/"),
+		present: []string{"URL_FREE_HOSTING"},
+	}, {
 		// A supplier's newsletter sent before List-Unsubscribe was asked
 		// of bulk senders: the opt-out is a mailto: to its own domain
 		// behind "cliquez ici" (CAN-SPAM's return address, RFC 2369's

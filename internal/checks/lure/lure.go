@@ -237,6 +237,22 @@ func (c *Check) Matches(in *scan.Input) []int {
 	return out
 }
 
+// AsksForAccount reports a message whose own words (subject, sender
+// name, body) ask about the reader's account: a sign-in or credentials
+// call (credentials) or an account notice (accountNotices: suspension,
+// identity to verify, password expiry or a full mailbox), whoever sends
+// it. The link family asks it before sparing a written-out link
+// (internal/checks/links): such words are what a fake login page's
+// address is written under.
+func (c *Check) AsksForAccount(in *scan.Input) bool {
+	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
+		if p.theme == c.credentials || accountNotices[c.entries[p.id].Theme] {
+			return true
+		}
+	}
+	return false
+}
+
 func bodyOf(in *scan.Input) string {
 	body := in.Msg.HTMLText
 	if len(in.Msg.Text) > len(body) {
