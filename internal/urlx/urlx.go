@@ -215,9 +215,11 @@ var peopleNumbers = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360",
 // (zmau42cdk83iftm, campanhas361269), or eight letters or more with almost no
 // vowels (crngbuhc). Throw-away sending and phishing domains look like this;
 // names people pick seldom do (a rare real word such as "strengths" does).
-// The vowel test reads each hyphen-separated word on its own: an acronym
-// joined to a word (sncf-connect, bnp-paribas) is two chosen words, not
-// one string short of vowels.
+// The vowel test reads each hyphen-separated word on its own, and the
+// words together less one acronym: an acronym joined to a word
+// (sncf-connect, bnp-paribas) is two chosen words, not one string short
+// of vowels; consonants cut by hyphens into short pieces (qzxwvbt-rnmpkls,
+// qzxw-vbtr-nmpk) are still generated.
 func RandomLabel(registrable string) bool {
 	l := registrable
 	if i := strings.IndexByte(l, '.'); i > 0 {
@@ -241,13 +243,35 @@ func RandomLabel(registrable string) bool {
 			return true
 		}
 	}
-	return false
+	return strings.Contains(l, "-") && vowelPoor(withoutAcronym(l))
+}
+
+// withoutAcronym returns a hyphenated label's words joined, less the one
+// word of four letters or fewer that has the fewest vowels (sncf of
+// sncf-connect), when there is one.
+func withoutAcronym(l string) string {
+	words := strings.Split(l, "-")
+	drop, fewest := -1, 5
+	for i, w := range words {
+		if _, v := countVowels(w); len(w) <= 4 && v < fewest {
+			drop, fewest = i, v
+		}
+	}
+	if drop >= 0 {
+		words = append(words[:drop], words[drop+1:]...)
+	}
+	return strings.Join(words, "")
 }
 
 // vowelPoor reports a word of eight letters or more of which fewer than
 // one in five is a vowel (crngbuhc).
 func vowelPoor(w string) bool {
-	letters, vowels := 0, 0
+	letters, vowels := countVowels(w)
+	return letters >= 8 && vowels*5 < letters
+}
+
+// countVowels counts the ASCII letters of w and the vowels among them.
+func countVowels(w string) (letters, vowels int) {
 	for i := 0; i < len(w); i++ {
 		if c := w[i]; c >= 'a' && c <= 'z' {
 			letters++
@@ -256,7 +280,7 @@ func vowelPoor(w string) bool {
 			}
 		}
 	}
-	return letters >= 8 && vowels*5 < letters
+	return letters, vowels
 }
 
 // trailingYear accepts names like "ecole2024" or "club93": letters then a
