@@ -115,6 +115,10 @@ func (m *Matcher) LoadSnapshot(path string) (rev int64, written time.Time, n int
 
 var errNotSnapshot = errors.New("not a Vigie indicator snapshot")
 
+// maxSnapshotHint bounds the list allocated from a snapshot's header;
+// a longer list grows as its lines are read.
+const maxSnapshotHint = 1 << 16
+
 func readSnapshot(r io.Reader) ([]Indicator, snapHeader, error) {
 	var h snapHeader
 	zr, err := gzip.NewReader(r)
@@ -126,7 +130,10 @@ func readSnapshot(r io.Reader) ([]Indicator, snapHeader, error) {
 	if !sc.Scan() || json.Unmarshal(sc.Bytes(), &h) != nil || h.Magic != snapshotMagic {
 		return nil, h, errNotSnapshot
 	}
-	list := make([]Indicator, 0, min(max(h.Count, 0), 1<<24))
+	// The header's count sizes the list, within what a damaged or
+	// foreign file may make us allocate before its lines say otherwise
+	// (an Indicator is some 300 bytes: 1<<24 of them were 5 GB).
+	list := make([]Indicator, 0, min(max(h.Count, 0), maxSnapshotHint))
 	for sc.Scan() {
 		var se snapEntry
 		if json.Unmarshal(sc.Bytes(), &se) != nil {

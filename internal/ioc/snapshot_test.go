@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -37,6 +38,25 @@ func TestSnapshotRoundTrip(t *testing.T) {
 }
 
 // FuzzReadSnapshot: a damaged snapshot file never panics the loader.
+// TestSnapshotCountBounded: a snapshot whose header claims sixteen million
+// indicators and holds none costs what it holds, not what it claims.
+func TestSnapshotCountBounded(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(`{"magic":"vigie-indicators-snapshot/1","rev":3,"count":16777216}` + "\n"))
+	zw.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	list, _, err := readSnapshot(bytes.NewReader(buf.Bytes()))
+	runtime.ReadMemStats(&after)
+	if err != nil || len(list) != 0 {
+		t.Fatalf("%d indicators, %v", len(list), err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Errorf("%d MB allocated for an empty snapshot", n>>20)
+	}
+}
+
 func FuzzReadSnapshot(f *testing.F) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
