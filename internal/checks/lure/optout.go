@@ -1,0 +1,75 @@
+package lure
+
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// linksHome reports a message with a link (an anchor or a written
+// address) to its sender's own organisation, or an e-mail address there
+// to write to (a mailto: anchor, an address in the text). Before the
+// bulk-sender rules Gmail and Yahoo enforce since February 2024,
+// List-Unsubscribe (RFC 2369) was optional, and a sender's newsletter
+// offered its opt-out in the footer only, on its own site or by return
+// mail to its own domain ("send REMOVE to remove@…"), as CAN-SPAM (15
+// U.S.C. §7704(a)(3): a functioning return e-mail address or another
+// Internet-based mechanism) and the CNIL ask of it (the FTC's CAN-SPAM
+// compliance guide; CNIL, "prospection commerciale par courrier
+// électronique"); RFC 2369's mailto: List-Unsubscribe is the same opt-out
+// in a header. The footer copied into bulk fraud sends its reader
+// elsewhere or nowhere. A forged From can name any organisation,
+// so this only takes back the bulk-footer signal, which says no more than
+// "no List-Unsubscribe".
+func linksHome(in *scan.Input) bool {
+	if in.FromOrg != "" && optOutAt(in, in.FromOrg) {
+		return true
+	}
+	// A list that resends someone else's message appends its own footer:
+	// how to leave the list, at the list's site or by mail to its
+	// manager (RFC 2369 §3.2 writes the same in List-Unsubscribe, which
+	// Majordomo, ezmlm and older LISTSERV lists do not add).
+	return in.List != "" && in.List != in.FromOrg && optOutAt(in, in.List)
+}
+
+// optOutAt reports a link (an anchor or a written address) to the
+// registrable domain org, or an e-mail address there to write to.
+func optOutAt(in *scan.Input, org string) bool {
+	for _, l := range in.Links {
+		if l.Domain == org && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
+			return true
+		}
+	}
+	for _, d := range in.Msg.MailtoDomains {
+		if urlx.Registrable(d) == org {
+			return true
+		}
+	}
+	return addressAt(in.Body(), org)
+}
+
+// addressAt reports an e-mail address under the registrable domain org
+// written in text ("send REMOVE to unsubscribe@news.example.com").
+func addressAt(text, org string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '@')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		end := i
+		for end < len(text) && (isHostByte(text[end])) {
+			end++
+		}
+		host := strings.TrimRight(strings.ToLower(text[i:end]), ".-")
+		if host != "" && urlx.Registrable(host) == org {
+			return true
+		}
+	}
+}
+
+func isHostByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+}
