@@ -38,6 +38,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	curve := fs.Bool("curve", false, "print the cross-validated rates at each threshold")
 	priorStrength := fs.Float64("prior", 0.3, "pull of each weight towards its expert weight")
 	capW := fs.Float64("cap", 8, "largest weight a signal may take")
+	headroom := fs.Float64("headroom", 1, "least distance of the tag threshold above the fit's decision boundary, in score points (one weak signal; 0 takes the default, negative: no such floor)")
 	unseen := fs.Bool("unseen-sources", false, "also fit once without each legitimate source and score that source with the result: what a kind of legitimate mail the corpus lacks would see")
 	unseenList := fs.String("unseen-list", "", "with --unseen-sources: write, for each held-out source, its training-part messages scored by the fit made without it (source, action, score, file, signals); the validation part is only ever read as figures")
 	unseenAt := fs.String("unseen-at", "", "with --unseen-sources: the tag/quarantine thresholds (\"4.5/5.5\") to also score each held-out source at; default: those of the fit with every source")
@@ -88,7 +89,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 			noRaise = append(noRaise, d.Name)
 		}
 	}
-	opts := weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW, NoRaise: noRaise}
+	opts := weights.Options{TagFP: *tagFP, QuarantineFP: *quarFP, Prior: *priorStrength, Cap: *capW, NoRaise: noRaise, Headroom: *headroom}
 	res, err := weights.Fit(train, prior, opts)
 	if err != nil {
 		return err
@@ -98,9 +99,10 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		Created: time.Now().UTC().Format("2006-01-02"),
 		Method: fmt.Sprintf("logistic regression on the training part, prior centred on the catalogue weights, signs fixed, "+
 			"capped; thresholds by 5-fold cross-validation inside the training part for at most %.1f %% tagged and %.1f %% "+
-			"quarantined per legitimate source", 100**tagFP, 100**quarFP),
+			"quarantined per legitimate source%s", 100**tagFP, 100**quarFP, headroomNote(*headroom)),
 		Corpus:     info,
 		Thresholds: weights.Thresholds{Tag: res.Tag, Quarantine: res.Quarantine, Reject: res.Reject},
+		Boundary:   res.Boundary,
 		CV:         res.CV,
 		Weights:    res.Weights,
 	}
@@ -114,8 +116,8 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
-	fmt.Fprintf(stdout, "%s: %d training messages (%d after removing duplicates), thresholds tag %g quarantine %g reject %g\n",
-		*out, info.Training, info.Deduplicated, res.Tag, res.Quarantine, res.Reject)
+	fmt.Fprintf(stdout, "%s: %d training messages (%d after removing duplicates), thresholds tag %g quarantine %g reject %g (decision boundary %g)\n",
+		*out, info.Training, info.Deduplicated, res.Tag, res.Quarantine, res.Reject, res.Boundary)
 	show := func(name string, f weights.Figures) {
 		fmt.Fprintf(stdout, "%-16s phish detected %.1f %% quarantined %.1f %%; ham flagged %.2f %% quarantined %.2f %% (worst %s %.2f/%.2f)\n",
 			name, f.Detected, f.Quarantined, f.HamFlagged, f.HamQuarantined, f.Worst, f.WorstFlagged, f.WorstQuarant)
@@ -154,6 +156,18 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 		return unseenSources(stdout, *unseenList, sc.Catalogue, items, verdicts, train, prior, opts, tag, quar)
 	}
 	return nil
+}
+
+// headroomNote says in the model's method how the tag threshold was
+// floored (weights.Options.Headroom).
+func headroomNote(h float64) string {
+	switch {
+	case h < 0:
+		return ""
+	case h == 0:
+		h = 1
+	}
+	return fmt.Sprintf(", tag at least %g above the fit's decision boundary", h)
 }
 
 // bayesVerdicts scans every message with a classifier that never learned

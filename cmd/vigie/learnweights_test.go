@@ -131,3 +131,33 @@ func TestLearnWeightsUnseenAtAndList(t *testing.T) {
 		t.Error("--unseen-at 5.5 accepted")
 	}
 }
+
+// --headroom sets how far above the fit's decision boundary the tag
+// threshold must stay; the model file records the boundary and says so.
+func TestLearnWeightsHeadroom(t *testing.T) {
+	for _, c := range []struct {
+		flag   string
+		h      float64
+		method string
+	}{{"--headroom=2", 2, "2 above the fit's decision boundary"}, {"--headroom=-1", -1, ""}} {
+		out := t.TempDir() + "/model.yaml"
+		stdout, errs, code := runCmd(t, "learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+			"--ham", "../../internal/engine/testdata/legit", "--out", out, c.flag)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.flag, code, errs)
+		}
+		m, err := weights.Load(out)
+		if err != nil {
+			t.Fatalf("%s: %v", c.flag, err)
+		}
+		if !strings.Contains(stdout, "decision boundary") {
+			t.Errorf("%s: the boundary is not printed:\n%s", c.flag, stdout)
+		}
+		if c.h > 0 && m.Thresholds.Tag < m.Boundary+c.h-0.01 {
+			t.Errorf("%s: tag %g under boundary %g + %g", c.flag, m.Thresholds.Tag, m.Boundary, c.h)
+		}
+		if got := strings.Contains(m.Method, "decision boundary"); got != (c.method != "") || !strings.Contains(m.Method, c.method) {
+			t.Errorf("%s: method %q, want it to say %q", c.flag, m.Method, c.method)
+		}
+	}
+}

@@ -12,7 +12,9 @@
 // phishing class count equally whatever their size, and one message's
 // influence is bounded. Thresholds are chosen for a target false-positive
 // rate per legitimate source on out-of-fold scores, by cross-validation
-// inside the training part; the validation part is only reported.
+// inside the training part, and the tag threshold stays one weak signal
+// above the fit's own decision boundary; the validation part is only
+// reported.
 package weights
 
 import (
@@ -30,11 +32,14 @@ var embedded []byte
 
 // Model is the content of a learned-weights file.
 type Model struct {
-	Version    int                `yaml:"version"`
-	Created    string             `yaml:"created"`
-	Method     string             `yaml:"method"`
-	Corpus     CorpusInfo         `yaml:"corpus"`
-	Thresholds Thresholds         `yaml:"thresholds"`
+	Version    int        `yaml:"version"`
+	Created    string     `yaml:"created"`
+	Method     string     `yaml:"method"`
+	Corpus     CorpusInfo `yaml:"corpus"`
+	Thresholds Thresholds `yaml:"thresholds"`
+	// Boundary is the fit's decision boundary (Result.Boundary); the tag
+	// threshold was chosen at least a headroom above it.
+	Boundary   float64            `yaml:"boundary,omitempty"`
 	CV         Figures            `yaml:"cross_validation"`
 	Training   Figures            `yaml:"training"`
 	Validation Figures            `yaml:"validation"`

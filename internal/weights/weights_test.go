@@ -190,3 +190,82 @@ func TestNoRaise(t *testing.T) {
 		t.Errorf("LURE rose to %g on the no-raise list", held.Weights["LURE"])
 	}
 }
+
+func TestTagFloor(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		b, h, want float64
+	}{
+		{"boundary plus one weak signal, up to the grid", 3.13, 1, 4.5},
+		{"on the grid already", 3.5, 1, 4.5},
+		{"just above the grid", 3.51, 1, 5},
+		{"half a signal", 3.32, 0.5, 4},
+		{"negative headroom: the rate decides alone", 3.32, -1, 1},
+		{"a boundary below zero keeps the floor of 1", -2, 1, 1},
+	} {
+		if got := tagFloor(c.b, c.h); got != c.want {
+			t.Errorf("%s: tagFloor(%g, %g) = %g, want %g", c.name, c.b, c.h, got, c.want)
+		}
+	}
+}
+
+// cleanCorpus has legitimate mail that raises nothing but a weak signal
+// in one message of each source, and phishing that raises a strong lure, a weak
+// one, or both: the false-positive rate alone would tag at 1, under the
+// fit's own boundary.
+func cleanCorpus() ([]Example, map[string]float64) {
+	var ex []Example
+	for i := range 200 {
+		s := []string{"WEAK"}
+		switch i % 4 {
+		case 0:
+			s = []string{"LURE"}
+		case 1:
+			s = append(s, "LURE")
+		}
+		ex = append(ex, Example{Signals: s, Phish: true, Source: "phish"})
+	}
+	for i := range 300 {
+		var s []string
+		if i < 2 {
+			s = []string{"WEAK"} // one in each source: the slack allows it
+		}
+		ex = append(ex, Example{Signals: s, Source: []string{"list", "personal"}[i%2]})
+	}
+	return ex, map[string]float64{"LURE": 3, "WEAK": 1}
+}
+
+// The tag threshold stays a headroom above the fit's decision boundary,
+// whatever the false-positive rate alone allows; quarantine keeps its band
+// above tag.
+func TestHeadroomAboveBoundary(t *testing.T) {
+	ex, prior := cleanCorpus()
+	for _, c := range []struct {
+		headroom float64
+		floored  bool
+	}{{-1, false}, {0, true}, {0.5, true}, {1, true}, {2, true}} {
+		res, err := Fit(ex, prior, Options{Headroom: c.headroom})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := c.headroom
+		if h == 0 {
+			h = 1 // the default
+		}
+		if res.Boundary <= 1 {
+			t.Fatalf("headroom %g: boundary %g, the corpus should put it above 1", c.headroom, res.Boundary)
+		}
+		switch {
+		case c.floored && res.Tag < res.Boundary+h-0.01:
+			t.Errorf("headroom %g: tag %g under boundary %g + %g", c.headroom, res.Tag, res.Boundary, h)
+		case c.floored && res.Tag >= res.Boundary+h+0.5:
+			t.Errorf("headroom %g: tag %g more than the grid above boundary %g + %g", c.headroom, res.Tag, res.Boundary, h)
+		case !c.floored && res.Tag >= res.Boundary:
+			t.Errorf("no headroom: tag %g, the rate alone should allow a tag under the boundary %g", res.Tag, res.Boundary)
+		}
+		t.Logf("headroom %g: boundary %g, thresholds %g / %g", c.headroom, res.Boundary, res.Tag, res.Quarantine)
+		if res.Quarantine < res.Tag+1 {
+			t.Errorf("headroom %g: quarantine %g less than a point above tag %g", c.headroom, res.Quarantine, res.Tag)
+		}
+	}
+}
