@@ -96,11 +96,16 @@ func upperShareMin(s string, minLetters, tenths int) bool {
 // least eight letters with no vowel run a language would have, or case
 // flipping inside the word (pIsdlCthlCTX) where no one puts capitals —
 // CamelCase words (PerMsgStatus, a Perl module in a list's subject) are
-// how programming languages name things (textmatch.NaturalCase).
+// how programming languages name things (textmatch.NaturalCase). A
+// CamelCase word is still read whole for its vowels: random consonants
+// cut by capitals into short pieces (XkqzvbtWrtplm) are no identifier.
 func gibberish(subject string) string {
 	var words []string
 	for _, w := range strings.FieldsFunc(subject, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		if len(w) >= 8 && textmatch.NaturalCase(w) {
+			if len(w) <= 40 && vowelPoor(w) {
+				return w
+			}
 			words = append(words, camelWords(w)...)
 		} else {
 			words = append(words, w)
@@ -140,6 +145,21 @@ func gibberish(subject string) string {
 		}
 	}
 	return ""
+}
+
+// vowelPoor reports an ASCII word of which fewer than one letter in five
+// is a vowel.
+func vowelPoor(w string) bool {
+	vowels := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] > unicode.MaxASCII {
+			return false
+		}
+		if strings.IndexByte("aeiouy", w[i]|0x20) >= 0 {
+			vowels++
+		}
+	}
+	return vowels*5 < len(w)
 }
 
 // camelWords splits a CamelCase word before each capital that follows a

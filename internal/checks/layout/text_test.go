@@ -29,6 +29,8 @@ func TestGibberishSparesCamelCase(t *testing.T) {
 		"Votre colis pIsdlCthlCTXTgpZeWBu":        "pIsdlCthlCTXTgpZeWBu",
 		"MPZNQKOBSR offre":                        "MPZNQKOBSR",
 		"Rappel xkcdqwrtzbv":                      "xkcdqwrtzbv",
+		"Votre colis XkqzvbtWrtplm":               "XkqzvbtWrtplm",
+		"Facture BxkqTzrvWplm":                    "BxkqTzrvWplm",
 	} {
 		if got := gibberish(in); got != want {
 			t.Errorf("gibberish(%q) = %q, want %q", in, got, want)
