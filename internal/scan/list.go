@@ -22,8 +22,13 @@ func listDomain(h message.Header) string {
 		if i := strings.LastIndexByte(id, '<'); i >= 0 {
 			id = strings.TrimSuffix(id[i+1:], ">")
 		}
-		if d := urlx.Registrable(strings.ToLower(strings.TrimSpace(id))); d != "" {
-			return d
+		// An id under no public suffix (RFC 2919 §3's "localhost"
+		// namespace for a list with no domain of its own, an ESP's
+		// "<123.xt.local>") names no domain to compare with the sender's.
+		if id = strings.ToLower(strings.TrimSpace(id)); urlx.PublicName(id) {
+			if d := urlx.Registrable(id); d != "" {
+				return d
+			}
 		}
 	}
 	for _, name := range []string{"List-Post", "Mailing-List", "X-Mailing-List", "List-Owner", "List-Subscribe", "List-Help"} {

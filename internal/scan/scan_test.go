@@ -223,6 +223,11 @@ func TestListDomain(t *testing.T) {
 		{h("Sender", "USRP-users <usrp-users-bounces@lists.ettus.com>"), "ettus.com"},
 		{h("Sender", "Marie Martin <marie.martin@example-hopital.fr>"), ""},
 		{h("List-Unsubscribe", "<mailto:unsub@news.example.com>"), ""},
+		// An id under no public suffix names no domain (RFC 2919 §3's
+		// "localhost" namespace, an ESP's per-campaign id).
+		{h("List-ID", "<110007689.xt.local>"), ""},
+		{h("List-Id", "Annonces <annonces.localhost>"), ""},
+		{h("List-Id", "<forum.local>", "List-Post", "<mailto:forum@listes.example.fr>"), "example.fr"},
 		// LISTSERV: no List-Id nor List-Post, the list itself in Sender.
 		{h("Sender", "Discussion <PHARMA-L@LISTSERV.UNIV.EXAMPLE.FR>",
 			"List-Help", "<https://listserv.univ.example.fr/cgi-bin/wa?LIST=PHARMA-L>, <mailto:LISTSERV@LISTSERV.UNIV.EXAMPLE.FR>",
