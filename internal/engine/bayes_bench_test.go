@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/corpus"
 	"vigie.dev/vigie/internal/message"
-	"vigie.dev/vigie/internal/scan"
 )
 
 // corpusModel trains a classifier on the training part of the shared
@@ -76,15 +74,7 @@ func benchBayes(b *testing.B, m *bayes.Model, configure func(*config.Config), ne
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			start, n := cpuTime(), 0
-			for b.Loop() {
-				s.Scan(context.Background(), next(n), scan.Envelope{})
-				n++
-			}
-			cpu := float64((cpuTime() - start).Nanoseconds()) / float64(n)
-			b.ReportMetric(cpu, "cpu-ns/op")
-			b.ReportMetric(1e9/cpu, "msgs/cpu-s")
+			scanLoop(b, s, next)
 		})
 	}
 }
