@@ -89,7 +89,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, AsksForAccount: lu.AsksForAccount}
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured}
 	if cfg.Data.RDAP != "" {
 		lo.Registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
 	}

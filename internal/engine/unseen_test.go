@@ -150,6 +150,21 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			"https://webmail-quota-7731.firebaseapp.com/"),
 		present: []string{"URL_FREE_HOSTING"},
 	}, {
+		// A parcel's fees to pay on a site builder's page, in plain text.
+		name: "frais de colis a regler sur une plateforme gratuite, en texte brut",
+		raw: crlf("Return-Path: <suivi@livraison-exemple.net>",
+			received+"From: Suivi colis <suivi@livraison-exemple.net>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Votre colis est en attente",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <c3d6@livraison-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Votre colis est en attente : des frais de 1,99 EUR restent a regler.",
+			"https://suivi-colis-7731.weebly.com/"),
+		present: []string{"URL_FREE_HOSTING"},
+	}, {
 		// A supplier's newsletter sent before List-Unsubscribe was asked
 		// of bulk senders: the opt-out is a mailto: to its own domain
 		// behind "cliquez ici" (CAN-SPAM's return address, RFC 2369's

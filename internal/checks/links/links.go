@@ -49,10 +49,10 @@ type Options struct {
 	Registered   func(ctx context.Context, domain string) (time.Time, error)
 	NewDomainAge time.Duration
 	Now          func() time.Time
-	// AsksForAccount, when set, reports a message whose words ask about
-	// the reader's account (lure.Check.AsksForAccount): a written-out
-	// free-hosting address under them is not spared (writtenOut).
-	AsksForAccount func(*scan.Input) bool
+	// Lured, when set, reports a message whose words hold a lure
+	// (lure.Check.Lured): a written-out free-hosting address under them
+	// is not spared (writtenOut).
+	Lured func(*scan.Input) bool
 }
 
 const (
@@ -433,13 +433,13 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // bug-tracker on appspot.com or a blog on blogspot.com is that. An
 // original rebuilt from a forward (Envelope.Rebuilt) is plain text only
 // because the forward flattened it: its button is gone, not absent. Nor
-// is a message that asks about the reader's account (Options
-// .AsksForAccount): a phishing kit sends its "boîte pleine, connectez-vous
-// ici : https://….weebly.com/" in plain text as well, and dropping the
-// HTML part must not be enough to lose the signal.
+// is a message whose words hold a lure (Options.Lured): a phishing kit
+// sends its "boîte pleine, connectez-vous ici : https://….weebly.com/"
+// or its parcel's fees in plain text as well, and dropping the HTML part
+// must not be enough to lose the signal.
 func (c *Check) writtenOut(in *scan.Input, l scan.Link) bool {
 	return l.Source == message.URLFromText && in.Msg.HTML == "" && !in.Env.Rebuilt &&
-		(c.o.AsksForAccount == nil || !c.o.AsksForAccount(in))
+		(c.o.Lured == nil || !c.o.Lured(in))
 }
 
 func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }

@@ -236,16 +236,16 @@ func (c *Check) Matches(in *scan.Input) []int {
 	return out
 }
 
-// AsksForAccount reports a message whose own words (subject, sender
-// name, body) ask about the reader's account: a sign-in or credentials
-// call (credentials) or an account notice (accountNotices: suspension,
-// identity to verify, password expiry or a full mailbox), whoever sends
-// it. The link family asks it before sparing a written-out link
-// (internal/checks/links): such words are what a fake login page's
-// address is written under.
-func (c *Check) AsksForAccount(in *scan.Input) bool {
+// Lured reports a message whose own words (subject, sender name, body)
+// hold a lure phrase of any theme but the bulk footer (unsubscribe) and
+// urgency, whoever sends it: a sign-in call, an account notice, a parcel's
+// fees, an invoice, a shared document, a voicemail, a prize. The link
+// family asks it before sparing a written-out link
+// (internal/checks/links): such words are what a phishing page's address
+// is written under; urgency alone is a tone people's own mail has too.
+func (c *Check) Lured(in *scan.Input) bool {
 	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
-		if p.theme == c.credentials || accountNotices[c.entries[p.id].Theme] {
+		if p.theme != c.footer && p.theme != c.urgency {
 			return true
 		}
 	}
