@@ -92,6 +92,24 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 			"Donnez votre avis : https://sfhtpncs.org/avis"),
 		present: []string{"FROM_RANDOM_DOMAIN", "URL_RANDOM_DOMAIN"},
 	}, {
+		// Nor does a List-Id on another author's mail when the "list's"
+		// domain passed neither SPF nor DKIM at our MX: one header anyone
+		// writes (scan.Input.ListVouched).
+		name: "domaine genere qui se dit liste d'un autre auteur, sans authentification",
+		raw: crlf("Return-Path: <bounce-7731@sfhtpncs.org>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=none smtp.mailfrom=sfhtpncs.org; dkim=none; dmarc=none header.from=colis-suivi-exemple.fr",
+			received+"From: Suivi colis <info@colis-suivi-exemple.fr>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Votre avis compte",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <b81c0e@colis-suivi-exemple.fr>",
+			"List-Id: Infos <infos.sfhtpncs.org>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Donnez votre avis : https://sfhtpncs.org/avis"),
+		present: []string{"FROM_RANDOM_DOMAIN", "URL_RANDOM_DOMAIN"},
+	}, {
 		// A colleague's plain-text message quoting a project's tracker on
 		// an application platform and a blog: the whole address is the
 		// link, nothing hides where it leads.

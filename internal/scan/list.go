@@ -91,6 +91,15 @@ func (in *Input) ListAuthenticated() bool {
 	return in.Auth.SPF == "pass" && urlx.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.List
 }
 
+// ListVouched reports a message from a mailing list that answers for its
+// own domain: authenticated (ListAuthenticated), or, where no
+// authentication result was read at all, taken for what its headers say,
+// as ListRewroteFrom does. List-Id is one header anyone writes: a list
+// domain whose SPF and DKIM did not pass vouches for nothing.
+func (in *Input) ListVouched() bool {
+	return in.List != "" && (in.ListAuthenticated() || !in.Auth.Known())
+}
+
 // ListRewroteFrom reports a From in the own, authenticated domain of the
 // list that delivered the message: list software that rewrites From for
 // authors whose domain publishes p=reject or p=quarantine (RFC 7960
