@@ -250,6 +250,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	asked := map[string]bool{}
 	imagesDone := false
 	var rcpt []recipientForm
+	var lured *bool // Options.Lured reads the whole text: asked once
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -355,7 +356,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 		for _, k := range c.cats {
-			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l)) {
+			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) {
 				out.Emit(k.signal, host)
 			}
 		}
@@ -436,10 +437,20 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // is a message whose words hold a lure (Options.Lured): a phishing kit
 // sends its "boîte pleine, connectez-vous ici : https://….weebly.com/"
 // or its parcel's fees in plain text as well, and dropping the HTML part
-// must not be enough to lose the signal.
-func (c *Check) writtenOut(in *scan.Input, l scan.Link) bool {
-	return l.Source == message.URLFromText && in.Msg.HTML == "" && !in.Env.Rebuilt &&
-		(c.o.Lured == nil || !c.o.Lured(in))
+// must not be enough to lose the signal. lured keeps Options.Lured's
+// answer for the message's other links.
+func (c *Check) writtenOut(in *scan.Input, l scan.Link, lured **bool) bool {
+	if l.Source != message.URLFromText || in.Msg.HTML != "" || in.Env.Rebuilt {
+		return false
+	}
+	if c.o.Lured == nil {
+		return true
+	}
+	if *lured == nil {
+		v := c.o.Lured(in)
+		*lured = &v
+	}
+	return !**lured
 }
 
 func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
