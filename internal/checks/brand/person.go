@@ -49,7 +49,7 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	}
 	families := strings.Fields(textmatch.Normalize(family))
 	givens := strings.Fields(textmatch.Normalize(given))
-	if len(families) != 1 || len(givens) == 0 || len(givens) > 2 || !c.brandWord(families[0], i) {
+	if len(families) != 1 || !familyNameBrands[families[0]] || len(givens) == 0 || len(givens) > 2 || !c.brandWord(families[0], i) {
 		return false
 	}
 	for _, w := range givens {
@@ -80,6 +80,16 @@ func (c *Check) brandWord(w string, i int) bool {
 	})
 	return found
 }
+
+// familyNameBrands are the brand names that are also people's family
+// names, the only ones a person may write as his own: Norton (Peter
+// Norton, the software's founder), McAfee (John McAfee), Disney (Walt
+// Disney), and Orange and Ledger, family names in France and England
+// (INSEE's Fichier des noms de famille; the UK's surname registers).
+// PayPal, Microsoft, DocuSign or Chronopost are no one's family name:
+// "Paul Paypal" <paul.paypal@…> from a domain of one's own, DMARC and all,
+// is a claim — it scored 0 (accept) against a quarantine for "PayPal".
+var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true}
 
 // roleWords name a team, a desk, a channel or a product rather than a
 // person: beside a brand ("Orange Business", "Team Norton", "Antivirus
