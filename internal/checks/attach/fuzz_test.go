@@ -4,11 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -20,13 +19,8 @@ import (
 // expansion limits). The seeds are the golden messages' attachments and a
 // zip in a zip.
 func FuzzCheck(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.eml")
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, a := range message.Parse(raw, message.DefaultLimits()).Attachments {
+	for _, m := range checktest.ParsedTestdata(f) {
+		for _, a := range m.Attachments {
 			f.Add(a.Filename, a.Data)
 		}
 	}

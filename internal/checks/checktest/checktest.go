@@ -196,6 +196,26 @@ func AllGolden(t *testing.T) map[string][]byte {
 	return out
 }
 
+// ParsedTestdata parses every message under the family's testdata/*.eml
+// (golden or not), the seeds the family's fuzz targets take their
+// attachments and links from.
+func ParsedTestdata(tb testing.TB) []*message.Message {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]*message.Message, 0, len(files))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, message.Parse(raw, message.DefaultLimits()))
+	}
+	return out
+}
+
 // SharedCorpus is ../shared/corpus seen from a family's directory.
 const SharedCorpus = "../../../../shared/corpus"
 

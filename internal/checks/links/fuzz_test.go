@@ -1,14 +1,11 @@
 package links
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"vigie.dev/vigie/internal/checks/checktest"
-	"vigie.dev/vigie/internal/message"
 )
 
 // FuzzCheck runs the family on a message whose one link is any href and
@@ -17,13 +14,8 @@ import (
 // must give signals, never a panic, and take no long time. The seeds are
 // the links of the golden messages.
 func FuzzCheck(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.eml")
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, u := range message.Parse(raw, message.DefaultLimits()).URLs {
+	for _, m := range checktest.ParsedTestdata(f) {
+		for _, u := range m.URLs {
 			f.Add(u.Raw, u.Host)
 		}
 	}
