@@ -49,3 +49,21 @@ func FuzzAccepts(f *testing.F) {
 		}
 	})
 }
+
+func TestTraceNameKeepsTheClientOutOfTheField(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"mail.example-fournisseur.fr", "mail.example-fournisseur.fr"},
+		{"[192.0.2.7]", "[192.0.2.7]"},
+		{"[IPv6:2001:db8::1]", "[IPv6:2001:db8::1]"},
+		{"pc_compta-02", "pc_compta-02"},
+		{"x (mx.example-hopital.fr [10.0.0.1]) by mx.example-hopital.fr", "x??mx.example-hopital.fr?[10.0.0.1]??by?mx.example-hopital.fr"},
+		{"a\rReceived: forged", "a?Received:?forged"},
+		{"héllo;", "h??llo?"},
+		{"", "unknown"},
+		{strings.Repeat("a", 300), strings.Repeat("a", 255)},
+	} {
+		if got := traceName(c.in); got != c.want {
+			t.Errorf("traceName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -412,7 +412,7 @@ func queued(id string) error {
 // received is our trace field (RFC 5321 §4.4).
 func (m *session) received(id string) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "from %s ([%s]) by %s (Vigie) with ", m.conn.Hostname(), m.ip, m.srv.Hostname)
+	fmt.Fprintf(&b, "from %s ([%s]) by %s (Vigie) with ", traceName(m.conn.Hostname()), m.ip, m.srv.Hostname)
 	if _, ok := m.conn.TLSConnectionState(); ok {
 		b.WriteString("ESMTPS")
 	} else {
@@ -424,6 +424,32 @@ func (m *session) received(id string) string {
 	}
 	fmt.Fprintf(&b, "; %s", time.Now().Format(time.RFC1123Z))
 	return b.String()
+}
+
+// traceName is the client's HELO as our trace field may carry it: the
+// client says what it likes, and a bare CR, a parenthesis or a semicolon
+// in it would let it write part of the field itself (a comment, a "by"
+// clause, a date) for whoever reads the trace later, Vigie included. The
+// characters of a domain or an address literal (RFC 5321 §4.1.3) are
+// kept, any other byte becomes "?", as Postfix prints a client's
+// unprintable input, and the name is cut at 255 bytes, a domain's length
+// limit (RFC 5321 §4.5.3.1.2).
+func traceName(helo string) string {
+	const limit = 255
+	b := make([]byte, 0, min(len(helo), limit))
+	for i := 0; i < len(helo) && len(b) < limit; i++ {
+		switch c := helo[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '.', c == '-', c == '_', c == ':', c == '[', c == ']':
+			b = append(b, c)
+		default:
+			b = append(b, '?')
+		}
+	}
+	if len(b) == 0 {
+		return "unknown"
+	}
+	return string(b)
 }
 
 // slogLogger adapts slog to go-smtp's error log.
