@@ -100,6 +100,14 @@ func (in *Input) ListVouched() bool {
 	return in.List != "" && (in.ListAuthenticated() || !in.Auth.Known())
 }
 
+// ListResends reports a vouched list (ListVouched) delivering a message
+// someone outside the list's domain wrote: the list's own domain, in its
+// envelope, footer links and opt-out, is then the list's, not the
+// author's.
+func (in *Input) ListResends() bool {
+	return in.ListVouched() && in.FromOrg != in.List
+}
+
 // ListRewroteFrom reports a From in the own, authenticated domain of the
 // list that delivered the message: list software that rewrites From for
 // authors whose domain publishes p=reject or p=quarantine (RFC 7960
@@ -111,7 +119,7 @@ func (in *Input) ListVouched() bool {
 // shown to be unauthenticated either, and its rewriting is taken for what
 // its headers say; a list whose domain failed SPF and DKIM is not.
 func (in *Input) ListRewroteFrom() bool {
-	return in.FromOrg != "" && in.FromOrg == in.List && (in.ListAuthenticated() || !in.Auth.Known())
+	return in.FromOrg != "" && in.FromOrg == in.List && in.ListVouched()
 }
 
 // Body returns the message's text as the reader sees it: the plain part

@@ -366,7 +366,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// A mailing list's footer links to its own archive and options
 		// page (RFC 2369's List-Archive, List-Subscribe): the list names
 		// itself in List-Id (RFC 2919) and resends someone else's mail.
-		if urlx.RandomLabel(l.Domain) && !scan.TopSite(l.Domain) && !(l.Domain == in.List && in.FromOrg != in.List && in.ListVouched()) {
+		if urlx.RandomLabel(l.Domain) && !scan.TopSite(l.Domain) && !(l.Domain == in.List && in.ListResends()) {
 			out.Emit("URL_RANDOM_DOMAIN", l.Domain)
 		}
 		if c.abusedTLD(host) {

@@ -31,7 +31,7 @@ func linksHome(in *scan.Input) bool {
 	// how to leave the list, at the list's site or by mail to its
 	// manager (RFC 2369 §3.2 writes the same in List-Unsubscribe, which
 	// Majordomo, ezmlm and older LISTSERV lists do not add).
-	return in.ListVouched() && in.List != in.FromOrg && optOutAt(in, in.List)
+	return in.ListResends() && optOutAt(in, in.List)
 }
 
 // optOutAt reports a link (an anchor or a written address) to the

@@ -168,7 +168,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // that distributed the message, the author being someone else: the list's
 // own bounce address (RFC 5321 §3.9.2, RFC 2919).
 func listEnvelope(in *scan.Input, envelope string) bool {
-	return in.ListVouched() && envelope == in.List && in.FromOrg != in.List
+	return envelope == in.List && in.ListResends()
 }
 
 // connection judges HELO and reverse DNS.
