@@ -250,7 +250,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	asked := map[string]bool{}
 	imagesDone := false
 	var rcpt []recipientForm
-	var lured *bool // Options.Lured reads the whole text: asked once
+	var lured once // Options.Lured reads the whole text: asked once
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -439,19 +439,21 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // or its parcel's fees in plain text as well, and dropping the HTML part
 // must not be enough to lose the signal. lured keeps Options.Lured's
 // answer for the message's other links.
-func (c *Check) writtenOut(in *scan.Input, l scan.Link, lured **bool) bool {
+func (c *Check) writtenOut(in *scan.Input, l scan.Link, lured *once) bool {
 	if l.Source != message.URLFromText || in.Msg.HTML != "" || in.Env.Rebuilt {
 		return false
 	}
 	if c.o.Lured == nil {
 		return true
 	}
-	if *lured == nil {
-		v := c.o.Lured(in)
-		*lured = &v
+	if !lured.asked {
+		lured.v, lured.asked = c.o.Lured(in), true
 	}
-	return !**lured
+	return !lured.v
 }
+
+// once keeps an answer asked once per message.
+type once struct{ asked, v bool }
 
 func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
 
