@@ -152,3 +152,46 @@ func TestAttachedOutlookMessagesAreJudged(t *testing.T) {
 		}
 	}
 }
+
+// outlookForward is a partner's authenticated Outlook forward of an
+// original: Outlook's rule and header division above the original's
+// block ("De : … Envoyé : … À : … Objet : …") and body.
+func outlookForward(from, subject, block, body string) []byte {
+	return campaign("mail-eopbgr.partenaire-exemple.fr",
+		"spf=pass smtp.mailfrom=partenaire-exemple.fr; dkim=pass header.d=partenaire-exemple.fr; dmarc=pass header.from=partenaire-exemple.fr",
+		"From: Luc Martin <luc.martin@partenaire-exemple.fr>\nContent-Transfer-Encoding: 8bit\nSubject: TR: "+subject,
+		`<div>Pour information.</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr"><b>De :</b> `+block+`<br>
+<b>Envoyé :</b> mardi 19 mars 2024 08:02<br><b>À :</b> Luc Martin &lt;luc.martin@partenaire-exemple.fr&gt;<br><b>Objet :</b> `+subject+`</div><div>&nbsp;</div>
+<div>`+body+`</div>`)
+}
+
+// A forward delivers its original to the reader as surely as the
+// original's own sending would have: a forward whose original would be
+// tagged is at least tagged, whatever the weight FORWARDED_PHISH was
+// fitted to (README, "Delivered as the original would be"). A partner
+// forwarding a genuine message is accepted.
+func TestForwardIsFlaggedWhenItsOriginalWouldBe(t *testing.T) {
+	s := campaignScanner(t)
+	for _, c := range []struct {
+		name, subject, block, body string
+		flagged                    bool
+	}{
+		{"advance-fee letter from a free mailbox", "Your Notice",
+			"Nigel Prideaux &lt;n.prideaux.claims@mail.com&gt;",
+			`<p>Dear Beneficiary,</p><p>This is a notice: the sum of GBP 4,800,000.00 (Four Million Eight Hundred Thousand Pounds) has been approved in your favour. Reply with your full name and telephone number.</p>`, true},
+		{"supplier's delivery note", "Bon de livraison 2024-0312",
+			"Service client &lt;service.client@fournitures-exemple.fr&gt;",
+			`<p>Bonjour,</p><p>Votre commande 2024-0312 a été expédiée ce jour. Le bon de livraison est disponible dans votre espace client.</p><p>Cordialement,<br>Fournitures Exemple</p>`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := s.Scan(t.Context(), outlookForward("", c.subject, c.block, c.body), scan.Envelope{})
+			t.Logf("%s (%.2f) %v", v.Action, v.Score, names(v))
+			if got := v.Action.Rank() >= scan.Tag.Rank(); got != c.flagged {
+				t.Errorf("%s (%.2f) %v, want flagged %v", v.Action, v.Score, names(v), c.flagged)
+			}
+			if c.flagged && !v.Has("FORWARDED_PHISH") {
+				t.Errorf("no FORWARDED_PHISH: %v", names(v))
+			}
+		})
+	}
+}
