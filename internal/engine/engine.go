@@ -81,11 +81,11 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs})
+	lu, err := lure.New(lures)
 	if err != nil {
 		return nil, err
 	}
-	lu, err := lure.New(lures)
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks})
 	if err != nil {
 		return nil, err
 	}

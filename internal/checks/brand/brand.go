@@ -112,6 +112,10 @@ type Options struct {
 	Brands     []byte   // catalogue YAML; nil means the embedded one
 	OrgDomains []string // the organisation's own domains
 	VIPs       []string // names of people whose name is abused in CEO fraud
+	// Asks reports a message whose words ask something of the reader (the
+	// lure family's Check.Asks: a lure theme other than a bare call to
+	// click); nil: every message is taken to.
+	Asks func(*scan.Input) bool
 }
 
 // Check is the brand-impersonation check family.
@@ -125,6 +129,7 @@ type Check struct {
 	words      map[string]bool      // labels that are everyday words (Brand.WordLabels)
 	orgDomains []string
 	vips       map[string]bool
+	asks       func(*scan.Input) bool
 }
 
 // New builds the check.
@@ -133,7 +138,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks}
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
 	}
@@ -304,6 +309,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 	// Look-alike domains: the sender's and every link's.
 	seen := map[string]bool{}
+	var asked once // Options.Asks reads the whole text: asked once
 	imitates := func(host, where string) {
 		if kind, detail, _ := c.lookalike(host, seen); kind != "" {
 			out.Emit(where+"_"+kind, detail)
@@ -321,7 +327,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// the organisation's intranet) leads to no one's registered site;
 		// a sender's address there is still judged: it is forged.
 		kind, detail, label := c.lookalike(l.Host, seen)
-		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !comboWord(l.Host, label) {
+		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(l.Host, label) && c.asksFor(in, named, label, &asked)) {
 			// A software newsletter's link to an "outlook" add-on
 			// vendor, a county's "orange" directory: the word's.
 			continue
@@ -427,6 +433,36 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 	}
 	return "", "", ""
 }
+
+// asksFor reports whether a link's host built on a brand's everyday-word
+// label (outlook, live, orange) beside an account or security word
+// (comboWord) is put to a phishing page's use: the message shows that
+// brand as its sender (named, BRAND_DISPLAY_NAME) or its words hold a
+// lure that asks something of the reader (Options.Asks: a sign-in call,
+// an account notice, a payment, a prize — not a newsletter's "click
+// here"). Kintis et al. ("Hiding in Plain Sight", ACM CCS 2017) find
+// combosquatting domains put to affiliate marketing, trademark use and
+// add-on products as well as to phishing, and an everyday word makes
+// such names common: "Outlook Secure", an encryption add-on for Outlook,
+// linked from a software newsletter's list of fifty vendors, asks the
+// reader for nothing. A fake "outlook-secure" sign-in page is behind
+// "your mailbox is full, sign in", or in a mail calling itself Outlook.
+// asked keeps Options.Asks' answer for the message's other links.
+func (c *Check) asksFor(in *scan.Input, named []int, label string, asked *once) bool {
+	if i, ok := c.labels[label]; ok && slices.Contains(named, i) {
+		return true
+	}
+	if c.asks == nil {
+		return true
+	}
+	if !asked.asked {
+		asked.v, asked.asked = c.asks(in), true
+	}
+	return asked.v
+}
+
+// once keeps an answer asked once per message.
+type once struct{ asked, v bool }
 
 // comboWords are the account and security words that phishing domains put
 // beside a brand (paypal-secure-login, outlook-verify): the combosquatting

@@ -244,8 +244,21 @@ func (c *Check) Matches(in *scan.Input) []int {
 // (internal/checks/links): such words are what a phishing page's address
 // is written under; urgency alone is a tone people's own mail has too.
 func (c *Check) Lured(in *scan.Input) bool {
+	return c.lured(in, false)
+}
+
+// Asks is Lured without the bare calls to click ("click here", "cliquez
+// ici", "read more"), which every newsletter writes under its links: a
+// theme that asks something of the reader — to sign in, to pay, to
+// verify, to claim. The brand family asks it before counting a link's
+// host built on a brand's everyday-word label (internal/checks/brand).
+func (c *Check) Asks(in *scan.Input) bool {
+	return c.lured(in, true)
+}
+
+func (c *Check) lured(in *scan.Input, noClicks bool) bool {
 	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
-		if p.theme != c.footer && p.theme != c.urgency {
+		if p.theme != c.footer && p.theme != c.urgency && !(noClicks && p.theme == c.click) {
 			return true
 		}
 	}

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// sourceCase is one message of a kind the fit never saw — a newsletter
+// through another mailing service, a newspaper, a shop's contest, a list
+// member's mail — or its phishing twin. file is a fixture under testdata
+// (read by its directory's must-accept test as well), raw a message
+// written inline; absent are signals whose definition must not fire on
+// it, present those that must (the shape the signal was made for).
+type sourceCase struct {
+	name    string
+	file    string
+	raw     string
+	accept  bool
+	absent  []string
+	present []string
+}
+
+// TestUnseenSourcesShapes: each generic reason a signal fired on the
+// legitimate mail of sources the fit never saw (`vigie learn weights
+// --unseen-sources`), fixed in the signal's definition, holds on a message
+// written for it; and the phishing twin of each, the shape the signal was
+// made for, still raises it.
+func TestUnseenSourcesShapes(t *testing.T) {
+	s := modernConfig(t)
+	tests := []sourceCase{{
+		// A software digest lists fifty vendors; one sells an Outlook
+		// add-on named "Outlook Secure". The message asks nothing of the
+		// reader and does not call itself Outlook.
+		name:   "lettre d'essais logiciels citant un module Outlook",
+		file:   "testdata/modern/lettre-logiciels-hebdo-editeur-outlook.eml",
+		accept: true,
+		absent: []string{"URL_BRAND_IN_DOMAIN"},
+	}, {
+		// The same host behind a mailbox-full notice: the combosquatting
+		// page the signal is for.
+		name: "avis de boite pleine vers un domaine outlook-secure",
+		raw: crlf("Return-Path: <support@messagerie-exemple.net>",
+			received+"From: Support messagerie <support@messagerie-exemple.net>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Votre boite aux lettres est pleine",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q1@messagerie-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Votre boite aux lettres est pleine. Connectez-vous pour augmenter votre quota :`,
+			`<a href="https://www.outlooksecure-exemple.com/owa/">Se connecter</a></p>`),
+		present: []string{"URL_BRAND_IN_DOMAIN"},
+	}, {
+		// Nor does a mail calling itself Outlook need a lure phrase.
+		name: "expediteur se disant Outlook, lien vers un domaine outlook-secure",
+		raw: crlf("Return-Path: <info@envoi-exemple.net>",
+			received+"From: Outlook Web Access <info@envoi-exemple.net>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Nouveau message",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q2@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Vous avez un nouveau message.</p><p><a href="https://www.outlooksecure-exemple.com/m/">Ouvrir</a></p>`),
+		present: []string{"URL_BRAND_IN_DOMAIN"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := []byte(tt.raw)
+			if tt.file != "" {
+				var err error
+				if raw, err = os.ReadFile(tt.file); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v := s.Scan(t.Context(), raw, scan.Envelope{})
+			t.Logf("%5.2f %-10s %s %s", v.Score, v.Action, filepath.Base(tt.file), weighted(v))
+			if tt.accept && v.Action != scan.Accept {
+				t.Errorf("%s (%.2f) %s", v.Action, v.Score, weighted(v))
+			}
+			got := names(v)
+			for _, name := range tt.absent {
+				if slices.Contains(got, name) {
+					t.Errorf("%s raised: %s", name, weighted(v))
+				}
+			}
+			for _, name := range tt.present {
+				if !slices.Contains(got, name) {
+					t.Errorf("%s not raised: %s", name, weighted(v))
+				}
+			}
+		})
+	}
+}
