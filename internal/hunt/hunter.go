@@ -206,7 +206,15 @@ func (h *Hunter) group(key string, mk func() *Finding, src logs.Source, t time.T
 
 // Observe feeds one event. It keeps no *logs.SignIn once it returns, only
 // copies of what it needs: its readers may set logs.Options.SignInsNotKept.
+// An event dated outside the years 0 to 9999 (a Unix stamp in the wrong
+// unit, a year 0 moved back by its zone) is read as undated, its time set
+// to zero: no log means it, and a report could not write it.
 func (h *Hunter) Observe(ev logs.Event) {
+	if t := ev.When(); !t.IsZero() {
+		if s := t.Unix(); s < minUnix || s > maxUnix {
+			logs.SetTime(ev, time.Time{})
+		}
+	}
 	if t := ev.When(); !t.IsZero() {
 		if hr := t.Unix() / 3600; hr == h.lastHour {
 			h.lastCount++
@@ -263,6 +271,12 @@ func (h *Hunter) Observe(ev logs.Event) {
 		}
 	}
 }
+
+// The range of times a report can write (RFC 3339's four-digit years).
+var (
+	minUnix = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxUnix = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()
+)
 
 func (h *Hunter) flushHour() {
 	if h.lastCount > 0 {

@@ -145,8 +145,9 @@ func (tl *timeline) signIn(tk *track, sp *signIn) {
 		h.novelty(user, s, st, h.source(s.src), tk.base)
 	}
 
-	// Impossible travel between consecutive located successes.
-	if s.result == rSuccess && h.place(s).hasLoc && tk.named {
+	// Impossible travel between consecutive located and dated successes: an
+	// undated one has no interval to the others.
+	if s.result == rSuccess && s.t != 0 && h.place(s).hasLoc && tk.named {
 		if tk.hasPrev && inScope && tk.prev.ip != s.ip {
 			h.travel(user, tk.prev, s)
 		}

@@ -279,3 +279,21 @@ func SetSource(ev Event, src Source) {
 		e.Src = src
 	}
 }
+
+// SetTime sets the time of an event.
+func SetTime(ev Event, t time.Time) {
+	switch e := ev.(type) {
+	case *SignIn:
+		e.Time = t
+	case *MailboxChange:
+		e.Time = t
+	case *AdminChange:
+		e.Time = t
+	case *MailAccess:
+		e.Time = t
+	case *WebRequest:
+		e.Time = t
+	case *MailSent:
+		e.Time = t
+	}
+}
