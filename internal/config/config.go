@@ -230,8 +230,10 @@ type DataFiles struct {
 	Lures   string `yaml:"lures"`
 	NRD     string `yaml:"nrd"` // newly registered domains, one per line
 	// RDAP is the base URL of an RDAP service asked for the registration
-	// date of link domains ("" keeps it off: it tells a third party which
-	// domains Vigie sees). Answers are cached.
+	// date of link domains (URL_NEW_DOMAIN) and of a sender domain that
+	// bears a brand's initials (BRAND_ESTABLISHED_SENDER: a regional
+	// bank's own domain). "" keeps it off: it tells a third party which
+	// domains Vigie sees. Answers are cached; each question has 2 s.
 	RDAP string `yaml:"rdap"`
 }
 

@@ -9,10 +9,12 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
+	"time"
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/authsource"
@@ -85,14 +87,17 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks})
+	// One registry client, one cache, for the link check's young domains
+	// and the brand check's established senders.
+	var registered func(ctx context.Context, domain string) (time.Time, error)
+	if cfg.Data.RDAP != "" {
+		registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
+	}
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, Registered: registered})
 	if err != nil {
 		return nil, err
 	}
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured}
-	if cfg.Data.RDAP != "" {
-		lo.Registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
-	}
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Registered: registered}
 	lc, err := links.New(lo)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -22,12 +23,24 @@ func modernConfig(t *testing.T) *scan.Scanner {
 // the ARC seals of arcSealers.
 func chuScanner(t *testing.T, arcSealers ...string) *scan.Scanner {
 	t.Helper()
+	return newScanner(t, chuConfig(t, arcSealers...))
+}
+
+// chuConfig is chuScanner's configuration.
+func chuConfig(t *testing.T, arcSealers ...string) *config.Config {
+	t.Helper()
 	c := gatewayConfig(t)
 	c.Trust.Relays = []string{"mx.chu-exemple.fr"}
 	c.Trust.AuthServIDs = []string{"mx.chu-exemple.fr"}
 	c.Trust.Networks = []string{"10.0.0.0/8"}
 	c.Trust.ARCSealers = arcSealers
 	c.Org.Domains = []string{"chu-exemple.fr"}
+	return c
+}
+
+// newScanner builds the scanner of a validated configuration.
+func newScanner(t *testing.T, c *config.Config) *scan.Scanner {
+	t.Helper()
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}

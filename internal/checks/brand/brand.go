@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/idna"
@@ -116,6 +117,13 @@ type Options struct {
 	// lure family's Check.Asks: a lure theme other than a bare call to
 	// click); nil: every message is taken to.
 	Asks func(*scan.Input) bool
+	// Registered, when set, asks a domain's registry when it was registered
+	// (internal/rdap); EstablishedAge is the age from which a domain that
+	// carries a brand's initials is the brand's regional entity rather
+	// than a fresh look-alike (established.go; default three years).
+	Registered     func(ctx context.Context, domain string) (time.Time, error)
+	EstablishedAge time.Duration
+	Now            func() time.Time
 }
 
 // Check is the brand-impersonation check family.
@@ -130,6 +138,7 @@ type Check struct {
 	orgDomains []string
 	vips       map[string]bool
 	asks       func(*scan.Input) bool
+	registry   registry
 }
 
 // New builds the check.
@@ -139,6 +148,7 @@ func New(o Options) (*Check, error) {
 		data = defaultBrands
 	}
 	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks}
+	c.registry = newRegistry(o)
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
 	}
@@ -227,15 +237,16 @@ func (c *Check) addLabel(label string, i int) {
 func (*Check) Name() string { return "brand" }
 
 // Check implements scan.Check.
-func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	m := in.Msg
 	from := m.FromAddr()
 	authOK := in.SenderAuthenticated()
+	own := c.ownFor(ctx, in, out)
 
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !c.brands[i].Official(in.FromDomain) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) {
+		if !slices.Contains(named, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
@@ -245,7 +256,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	mentioned := -1
 	find := func(d *textmatch.Dict[int], text string, limit int) {
 		d.Find(text, limit, func(i int) bool {
-			if !c.brands[i].Official(in.FromDomain) {
+			if !own(i) {
 				mentioned = i
 				return false
 			}
