@@ -69,6 +69,30 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			`<p>Vous avez un nouveau message.</p><p><a href="https://www.outlooksecure-exemple.com/m/">Ouvrir</a></p>`),
 		present: []string{"URL_BRAND_IN_DOMAIN"},
+	}, {
+		// A list member posts from a free mailbox whose handle is a
+		// person's initials, through a list that answers for its domain.
+		name:   "membre d'une liste Mailman au pseudo fait d'initiales",
+		file:   "testdata/lists/mailman2-membre-gmail-pseudo-initiales.eml",
+		accept: true,
+		absent: []string{"FROM_LOCAL_RANDOM"},
+	}, {
+		// The same handle with a List-Id its domain does not answer for
+		// (SPF failed at our MX): one header anyone writes.
+		name: "adresse generee qui se dit diffusee par une liste non authentifiee",
+		raw: crlf("Return-Path: <bounce@envoi-exemple.net>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=fail smtp.mailfrom=envoi-exemple.net; dkim=none; dmarc=none header.from=envoi-exemple.net",
+			received+"From: Service colis <pjkmvbtc@envoi-exemple.net>",
+			"To: biomed@chu-exemple.fr",
+			"Subject: Votre colis est en attente",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q3@envoi-exemple.net>",
+			"List-Id: <infos.listes.afs-exemple.org>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Des frais de livraison restent a regler : https://colis-exemple.net/payer"),
+		present: []string{"FROM_LOCAL_RANDOM"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
