@@ -252,6 +252,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		return true
 	})
+	c.claimLeadsElsewhere(in, out, from.Name)
 	// Brands in the subject, body and image alt texts.
 	mentioned := -1
 	find := func(d *textmatch.Dict[int], text string, limit int) {

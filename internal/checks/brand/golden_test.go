@@ -35,5 +35,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checktest.Golden(t, c)
+	checktest.GoldenExcept(t, map[string]string{
+		"BRAND_CLAIM_LEADS_ELSEWHERE": "raised only in a rebuilt original (scan.Envelope.Rebuilt), which a golden message, scanned as it arrives, is not: claim_test.go and the forward family's golden messages",
+	}, c)
 }

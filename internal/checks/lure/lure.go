@@ -22,6 +22,7 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 //go:embed signals.yaml
@@ -487,8 +488,8 @@ func posing(in *scan.Input, out *scan.Emitter) bool {
 	return false
 }
 
-// leadsElsewhere reports a message with a link away from the sender it
-// shows: to a registrable domain that is neither the sender's
+// leadsElsewhere reports a message with a link or an address to write to
+// (mailto:) away from the sender it shows: to a registrable domain that is neither the sender's
 // organisation nor a top site (MISP's warning lists: a brand's other
 // sites, account.live.com for microsoft.com), or through a shortener, a
 // form service or an IP address, which hide whose site it is. Asked of a
@@ -505,6 +506,14 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 	}
 	for _, l := range in.Links {
 		if l.Domain != "" && l.Domain != in.FromOrg && !scan.TopSite(l.Domain) {
+			return true
+		}
+	}
+	// An address to write to is where the message sends its reader too:
+	// the notice whose "Report the user" is a mailto: to another domain
+	// collects its answers there.
+	for _, d := range in.Msg.MailtoDomains {
+		if r := urlx.Registrable(d); r != "" && r != in.FromOrg && !scan.TopSite(r) {
 			return true
 		}
 	}
@@ -531,6 +540,7 @@ var posingSignals = []string{
 	"FROM_FREEMAIL", "REPLYTO_FREEMAIL", "FROM_FREE_HOSTING",
 	"VIP_NAME_SPOOF",
 	"BRAND_DISPLAY_NAME", "BRAND_SUBJECT_OTHER_SENDER", "BRAND_MENTION_UNOFFICIAL",
+	"BRAND_CLAIM_LEADS_ELSEWHERE",
 	"FROM_LOOKALIKE_DOMAIN", "FROM_HOMOGLYPH_DOMAIN",
 }
 

@@ -1,0 +1,72 @@
+package brand
+
+import (
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// claimLeadsElsewhere judges a rebuilt original (scan.Envelope.Rebuilt: a
+// forward's original, an attached message) whose sender is a brand's own
+// address under the brand's name ("Microsoft account team
+// <no-reply@microsoft.com>"). Arrived directly, that claim is checked by
+// DMARC: the brands publish p=reject, and a copy sent by someone else
+// fails it. In a forward's text it is only text, which a phisher's
+// message shows as readily as the brand's own; what can still be read is
+// where the message sends its reader. The genuine notice leads to the
+// brand — Microsoft ("How to tell if an email is really from Microsoft":
+// links to microsoft.com, account.microsoft.com, live.com), Google (the
+// Gmail Help page on suspicious messages), the Assurance maladie (its
+// notices lead to ameli.fr) tell their users so — while the copy leads
+// the reader to the phisher: a link to a site or an address to write to
+// (mailto:, the family that harvests credentials by e-mail reply) at a
+// registrable domain that is neither the brand's nor a top site (MISP
+// warning lists). A message with even one link or address of the brand
+// is left alone: the genuine notice has its footer, the copy's action is
+// then judged by the link checks.
+//
+// A free mailbox (the sender family's FROM_FREEMAIL) is no brand's
+// notice: hotmail.com is Microsoft's domain and its users' mail is
+// theirs, not Microsoft's.
+func (c *Check) claimLeadsElsewhere(in *scan.Input, out *scan.Emitter, name string) {
+	if !in.Env.Rebuilt || in.FromDomain == "" || out.Emitted("FROM_FREEMAIL") {
+		return
+	}
+	c.display.Find(name, 50, func(i int) bool {
+		b := &c.brands[i]
+		if !b.Official(in.FromDomain) {
+			return true
+		}
+		if away := leadsAway(in, b); away != "" {
+			out.Emit("BRAND_CLAIM_LEADS_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+away)
+		}
+		return false
+	})
+}
+
+// leadsAway returns the first registrable domain the message sends its
+// reader to — by a link or image, or an address to write to (mailto:)
+// — that is neither brand b's, the sender's organisation nor a top
+// site; "" when there is none, or when any link or address is b's own.
+func leadsAway(in *scan.Input, b *Brand) string {
+	away := ""
+	consider := func(host, domain string) bool {
+		if b.Official(host) {
+			return false
+		}
+		if away == "" && domain != "" && domain != in.FromOrg && !scan.TopSite(domain) {
+			away = domain
+		}
+		return true
+	}
+	for _, l := range in.Links {
+		if l.Host != "" && !consider(l.Host, l.Domain) {
+			return ""
+		}
+	}
+	for _, d := range in.Msg.MailtoDomains {
+		if !consider(d, urlx.Registrable(d)) {
+			return ""
+		}
+	}
+	return away
+}
