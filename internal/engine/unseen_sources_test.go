@@ -93,6 +93,34 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			"Des frais de livraison restent a regler : https://colis-exemple.net/payer"),
 		present: []string{"FROM_LOCAL_RANDOM"},
+	}, {
+		// A member quotes the 419 letter that reached the list, to warn
+		// the others: a lure's words in a quotation are not the sender's.
+		name:   "membre d'une liste qui cite une arnaque 419 pour prevenir",
+		file:   "testdata/lists/mailman2-membre-avertit-arnaque-419-citee.eml",
+		accept: true,
+	}, {
+		// The letter itself, relayed by the same list from a compromised
+		// account with replies to a free mailbox, is still the scam.
+		name: "arnaque 419 relayee par une liste depuis un compte compromis",
+		raw: crlf("Return-Path: <sdr-users-bounces@lists.sdr-exemple.org>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=lists.sdr-exemple.org; dkim=none; dmarc=fail (p=none) header.from=lists.sdr-exemple.org",
+			received+"From: MRS HELEN GEORGE via SDR-users <sdr-users@lists.sdr-exemple.org>",
+			"Reply-To: helen.george.charity@gmail.com",
+			"To: sdr-users@lists.sdr-exemple.org",
+			"Subject: [SDR-users] CAN YOU HELP ME OUT?",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <202605120904.AB12cd34@mail.compromised-exemple.edu>",
+			"List-Id: SDR-related discussion and support <sdr-users.lists.sdr-exemple.org>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"GOOD DAY. URGENT - HELP ME DISTRIBUTE MY $12 MILLION TO HUMANITARIAN.",
+			"I HAVE 12,000,000.00 (TWELVE MILLION) U. S. DOLLARS WHICH I DEPOSITED IN A",
+			"SECURITY COMPANY AS A FAMILY TREASURE. I NEED A NEXT OF KIN TO CLAIM THE",
+			"CONSIGNMENT IN THE NAME OF MY LATE HUSBAND. I AGREE TO REWARD YOU WITH PART OF THE MONEY FOR YOUR ASSISTANCE.",
+			"KINDLY EXPEDITE ACTION AND CONTACT ME FOR MORE DETAILS."),
+		present: []string{"LURE_ADVANCE_FEE"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
