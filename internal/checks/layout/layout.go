@@ -68,7 +68,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if hasEmoji(m.FromAddr().Name) {
 		out.Emit("FROM_NAME_EMOJI", m.FromAddr().Name)
 	}
-	if m.HTML != "" && f.img && len(strings.TrimSpace(m.HTMLText)) < 80 && len(strings.TrimSpace(m.Text)) < 80 {
+	if m.HTML != "" && f.img && len(strings.TrimSpace(m.HTMLText)) < 80 && readable(m.Text) < 80 {
 		// A mailto: link is the image's link too (an image wrapped in
 		// <a href="mailto:…?subject=…"> is the whole body of advance-fee
 		// and sextortion mail); the parser keeps no mailto: URL, so that
@@ -253,4 +253,23 @@ func oneClickMailing(in *scan.Input) bool {
 		return false
 	}
 	return len(in.Auth.DKIMPass()) > 0 && in.SenderAuthenticated()
+}
+
+// readable returns the length of a plain text part without its written-out
+// links: the plain part the mail clients generate beside an HTML body of
+// linked images is the images' alt texts with their links written out
+// ("[alt]<https://…>", Thunderbird's and Outlook's rendering), which no
+// reader reads as text.
+func readable(text string) int {
+	n := 0
+	for w := range strings.FieldsSeq(text) {
+		if strings.Contains(w, "://") || strings.HasPrefix(strings.ToLower(strings.TrimLeft(w, "<([")), "www.") || strings.Contains(strings.ToLower(w), "mailto:") {
+			continue
+		}
+		if n > 0 {
+			n++
+		}
+		n += len(w)
+	}
+	return n
 }
