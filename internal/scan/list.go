@@ -45,19 +45,28 @@ func listDomain(h message.Header) string {
 	// address: owner-LIST@, LIST-owner@, LIST-request@ (RFC 2142 §4),
 	// LIST-bounces@.
 	for _, name := range []string{"Sender", "Errors-To"} {
-		v := strings.ToLower(h.Get(name))
-		at := strings.IndexByte(v, '@')
-		if at <= 0 {
-			continue
-		}
-		local := v[strings.LastIndexAny(v[:at], " <\"'")+1 : at]
-		if strings.HasPrefix(local, "owner-") || strings.HasSuffix(local, "-owner") || strings.HasSuffix(local, "-request") || strings.HasSuffix(local, "-bounces") {
+		if v := strings.ToLower(h.Get(name)); adminAddress(v) {
 			if d := domainOfAddressIn(v); d != "" {
 				return d
 			}
 		}
 	}
 	return ""
+}
+
+// adminAddress reports a lower-cased header value whose first address is
+// a list's administrative one: owner-LIST@, LIST-owner@, LIST-request@
+// (RFC 2142 §4), LIST-bounces@.
+func adminAddress(v string) bool {
+	at := strings.IndexByte(v, '@')
+	if at <= 0 {
+		return false
+	}
+	local := v[strings.LastIndexAny(v[:at], " <\"'")+1 : at]
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i] // Mailman's VERP: LIST-bounces+member=domain@
+	}
+	return strings.HasPrefix(local, "owner-") || strings.HasSuffix(local, "-owner") || strings.HasSuffix(local, "-request") || strings.HasSuffix(local, "-bounces")
 }
 
 // domainOfAddressIn returns the registrable domain of the first address
@@ -92,20 +101,153 @@ func (in *Input) ListAuthenticated() bool {
 }
 
 // ListVouched reports a message from a mailing list that answers for its
-// own domain: authenticated (ListAuthenticated), or, where no
-// authentication result was read at all, taken for what its headers say,
-// as ListRewroteFrom does. List-Id is one header anyone writes: a list
-// domain whose SPF and DKIM did not pass vouches for nothing.
+// own domain. A sealer the site trusts (Trust.ARCSealers) whose ARC
+// results vouch for the message, at the list's own domain, is enough.
+// Otherwise the list must be run by list software (ListManaged) and be
+// authenticated (ListAuthenticated), or, where no authentication result
+// was read at all, be taken for what its headers say, as ListRewroteFrom
+// does. List-Id is one header anyone writes, on a domain of their own
+// whose SPF passes as easily: a List-Id beside the List-Unsubscribe every
+// bulk sender writes, with no other list field, vouches for nothing.
 func (in *Input) ListVouched() bool {
-	return in.List != "" && (in.ListAuthenticated() || !in.Auth.Known())
+	if in.List == "" {
+		return false
+	}
+	if in.Auth.ARCVouched != "" && urlx.Registrable(strings.ToLower(in.Auth.ARCVouched)) == in.List {
+		return true
+	}
+	return in.ListManaged() && (in.ListAuthenticated() || !in.Auth.Known())
 }
 
 // ListResends reports a vouched list (ListVouched) delivering a message
 // someone outside the list's domain wrote: the list's own domain, in its
 // envelope, footer links and opt-out, is then the list's, not the
-// author's.
+// author's. The author's domain must have left its own mark
+// (AuthorSigned): a list keeps the author's DKIM signature, which its
+// footer or subject tag breaks, while a bulk sender that names itself a
+// list on its own domain and puts any From above it has none.
 func (in *Input) ListResends() bool {
-	return in.ListVouched() && in.FromOrg != in.List
+	return in.ListVouched() && in.FromOrg != in.List && in.AuthorSigned()
+}
+
+// AuthorSigned reports a From domain that took part in the message's
+// authentication before it reached us: a DKIM signature of the From's
+// organisational domain that was verified against the domain's published
+// key, whether it still passes or a list's changes broke it (RFC 6376
+// §3.7: "fail" is a key found and a signature that no longer matches; a
+// signature without a published key is permerror), a DMARC pass, or a
+// trusted sealer's ARC results. Where no authentication result was read
+// at all, nothing shows it missing either.
+func (in *Input) AuthorSigned() bool {
+	if !in.Auth.Known() || in.Auth.DMARC == "pass" || in.Auth.ARCVouched != "" {
+		return true
+	}
+	for _, d := range in.Auth.DKIM {
+		if (d.Result == "pass" || d.Result == "fail") && urlx.Registrable(strings.ToLower(d.Domain)) == in.FromOrg {
+			return true
+		}
+	}
+	return false
+}
+
+// listFields are the header fields list software writes to say which
+// list a message came through and where the list lives: RFC 2919's
+// List-Id, RFC 2369's List-Post, List-Archive, List-Help, List-Owner and
+// List-Subscribe, RFC 5064's Archived-At, and the older managers'
+// Mailing-List (ezmlm, Yahoo Groups) and X-Mailing-List (SmartList,
+// vger). List-Unsubscribe is not one: every newsletter carries it.
+var listFields = []string{"List-Id", "List-Post", "List-Archive", "Archived-At", "List-Help", "List-Owner", "List-Subscribe", "Mailing-List", "X-Mailing-List"}
+
+// ListManaged reports a list named by at least two fields a list manager
+// writes (listFields, or its administrative address), each at the list's
+// own domain. Mailman, Sympa,
+// LISTSERV, Google Groups, groups.io, ezmlm and vger all write several;
+// a bulk sender's "List-Id" beside its List-Unsubscribe is one.
+func (in *Input) ListManaged() bool {
+	if in.List == "" {
+		return false
+	}
+	h := in.Msg.Header
+	n := 0
+	for _, name := range listFields {
+		if v := h.Get(name); v != "" && namesDomain(name, v, in.List) {
+			n++
+		}
+	}
+	// The list's administrative address as Sender, Errors-To or envelope
+	// sender (Majordomo's owner-LIST, Mailman's LIST-bounces), or as the
+	// contact a Mailing-List field names (ezmlm's and Yahoo Groups' "list
+	// LIST@…; contact LIST-owner@…").
+	contact := strings.Join(strings.Fields(h.Get("Mailing-List")), " ")
+	if i := strings.Index(strings.ToLower(contact), "contact "); i >= 0 {
+		contact = contact[i+len("contact "):]
+	} else {
+		contact = ""
+	}
+	for _, v := range []string{h.Get("Sender"), h.Get("Errors-To"), in.Env.MailFrom, contact} {
+		v = strings.ToLower(v)
+		if v != "" && (adminAddress(v) || mailman20Admin(v)) && namesDomain("", v, in.List) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// mailman20Admin reports a value whose first address is Mailman 2.0's
+// administrative address, LIST-admin@, which it wrote in Sender and
+// Errors-To before LIST-bounces@. It is no proof of a list by itself
+// (an "it-admin@" Sender is an ordinary mailbox), only a second field of
+// one already named.
+func mailman20Admin(v string) bool {
+	at := strings.IndexByte(v, '@')
+	return at > 0 && strings.HasSuffix(v[:at], "-admin")
+}
+
+// ListPostAddress returns the list's posting address from List-Post
+// ("<mailto:list@example.org>", RFC 2369 §3.4), lower-cased, "" when it
+// names none.
+func (in *Input) ListPostAddress() string {
+	v := strings.ToLower(in.Msg.Header.Get("List-Post"))
+	i := strings.Index(v, "mailto:")
+	if i < 0 {
+		return ""
+	}
+	v = v[i+len("mailto:"):]
+	if j := strings.IndexAny(v, ">?, \t"); j >= 0 {
+		v = v[:j]
+	}
+	return v
+}
+
+// namesDomain reports a list field whose value names a host under the
+// registrable domain d: List-Id's "<name.example.org>", an address
+// ("<mailto:x@example.org>") or a URL ("<https://lists.example.org/…>").
+func namesDomain(field, v, d string) bool {
+	v = strings.ToLower(v)
+	if field == "List-Id" {
+		if i := strings.LastIndexByte(v, '<'); i >= 0 {
+			v = strings.TrimSuffix(strings.TrimSpace(v[i+1:]), ">")
+		}
+		return urlx.Registrable(strings.TrimSpace(v)) == d
+	}
+	for _, sep := range []string{"@", "://"} {
+		for rest := v; ; {
+			i := strings.Index(rest, sep)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(sep):]
+			end := strings.IndexAny(rest, " \t>;,?\"')/:")
+			host := rest
+			if end >= 0 {
+				host = rest[:end]
+			}
+			if host != "" && urlx.Registrable(host) == d {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ListRewroteFrom reports a From in the own, authenticated domain of the

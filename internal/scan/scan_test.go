@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/message"
 )
 
@@ -236,6 +237,50 @@ func TestListDomain(t *testing.T) {
 	} {
 		if got := listDomain(tc.h); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.h.Fields, got, tc.want)
+		}
+	}
+}
+
+// A list is run by list software when two of its fields name the list's
+// own domain; a List-Id beside a bulk sender's List-Unsubscribe is one.
+// It resends someone else's mail when that someone's domain signed it.
+func TestListManagedAndResends(t *testing.T) {
+	h := func(fields ...string) message.Header {
+		var hd message.Header
+		for i := 0; i+1 < len(fields); i += 2 {
+			hd.Fields = append(hd.Fields, message.Field{Name: fields[i], Value: fields[i+1], Raw: fields[i+1]})
+		}
+		return hd
+	}
+	spf := auth.Results{SPF: auth.Pass, SPFDomain: "lists.example.org"}
+	signed := spf
+	signed.DKIM = []auth.DKIMResult{{Domain: "author.example", Result: auth.Fail}}
+	keyless := spf
+	keyless.DKIM = []auth.DKIMResult{{Domain: "author.example", Result: auth.PermError}}
+	for _, tc := range []struct {
+		name             string
+		h                message.Header
+		env              string
+		r                auth.Results
+		managed, resends bool
+	}{
+		{"List-Id alone", h("List-Id", "<infos.lists.example.org>", "List-Unsubscribe", "<mailto:u@lists.example.org>"), "", signed, false, false},
+		{"List-Id and List-Post", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@lists.example.org>"), "", signed, true, true},
+		{"List-Post elsewhere", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@other.example>"), "", signed, false, false},
+		{"Google Groups' URL then address", h("List-Id", "<g.googlegroups.com>", "List-Post", "<https://groups.google.com/group/g/post>, <mailto:g@googlegroups.com>"), "", auth.Results{}, true, true},
+		{"Majordomo's owner address", h("Sender", "owner-anesth-l@lists.example.org"), "owner-anesth-l@lists.example.org", auth.Results{}, true, true},
+		{"Yahoo Groups' contact", h("Mailing-List", "list g@lists.example.org; contact\r\n\tg-owner@lists.example.org"), "", auth.Results{}, true, true},
+		{"no author signature", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@lists.example.org>"), "", spf, true, false},
+		{"a signature with no key", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@lists.example.org>"), "", keyless, true, false},
+	} {
+		m := &message.Message{Header: tc.h}
+		m.Header.Fields = append(m.Header.Fields, message.Field{Name: "From", Value: "a@author.example", Raw: "a@author.example"})
+		in := &Input{Msg: m, Auth: tc.r, Env: Envelope{MailFrom: tc.env}, FromOrg: "author.example", List: listDomain(tc.h)}
+		if got := in.ListManaged(); got != tc.managed {
+			t.Errorf("%s: ListManaged %v, want %v", tc.name, got, tc.managed)
+		}
+		if got := in.ListResends(); got != tc.resends {
+			t.Errorf("%s: ListResends %v, want %v", tc.name, got, tc.resends)
 		}
 	}
 }

@@ -97,7 +97,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// A forwarder the site trusts saw DMARC pass before changing the
 		// message, and its ARC chain verified here (RFC 8617 §7.2).
 		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+r.ARCVouched)
-	case dmarc == auth.Fail && in.ListAuthenticated() && !strictPolicy(r.DMARCPolicy):
+	case dmarc == auth.Fail && in.ListAuthenticated() && in.ListManaged() && !strictPolicy(r.DMARCPolicy):
 		// A list whose own domain is authenticated rewrote the message
 		// (subject tag, footer) and broke the signature of an author
 		// whose domain asks for nothing: the usual fate of list mail,
@@ -106,7 +106,8 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// (Mailman, Sympa, LISTSERV, Google Groups, groups.io; RFC 7960
 		// §4.1.3), so an author's From that still fails is explained
 		// only by a trusted sealer above: anyone can add List-Id to a
-		// message from a domain of their own.
+		// message from a domain of their own, and a List-Id alone is
+		// what any bulk sender writes (scan.Input.ListManaged).
 		out.Emit("AUTH_DMARC_FAIL_LIST", in.FromDomain+" via "+in.List)
 	case dmarc == auth.Fail:
 		switch strings.ToLower(r.DMARCPolicy) {

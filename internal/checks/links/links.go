@@ -392,9 +392,10 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 // freeImage reports an image of the message served by a free image host
 // (hosting.yaml, image_host): a picture its sender uploaded where no
 // server of theirs is named. Not for the host's own mail, nor for mail a
-// mailing list delivered (its members post pictures from anywhere).
+// mailing list that vouches for it delivered (ListVouched: its members
+// post pictures from anywhere).
 func (c *Check) freeImage(in *scan.Input, l scan.Link) bool {
-	if c.images == nil || l.Host == "" || in.List != "" || l.Domain == in.FromOrg {
+	if c.images == nil || l.Host == "" || in.ListVouched() || l.Domain == in.FromOrg {
 		return false
 	}
 	if l.Source != message.URLFromSrc && l.Source != message.URLFromCSS {

@@ -94,8 +94,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
 		}
 		// A sender authenticated by DMARC or an aligned pass may bounce to
-		// its mailing service's domain: that is how ESPs work.
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && in.List == "" && !in.SenderAuthenticated() {
+		// its mailing service's domain: that is how ESPs work. A list run by
+		// list software (ListManaged) resends with its own bounce address.
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
@@ -130,7 +131,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if d != "" && urlx.Registrable(d) != in.FromOrg && !in.ListRewroteFrom() {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
-	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && in.List == "" {
+	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !in.ListVouched() {
 		out.Emit("FROM_NAME_OTHER_DOMAIN", d)
 	}
 	// A mailing list resends its members' mail with its own envelope
@@ -430,17 +431,18 @@ func bounceTracking(token, local, envelope string, in *scan.Input) bool {
 // the answer to an account that did not write the message: the shape of
 // advance-fee and gift-card fraud (SpamAssassin's FREEMAIL_FORGED_REPLYTO
 // and FREEMAIL_REPLYTO). Lists set Reply-To to the list or the author and
-// are left alone.
+// are left alone (listReply); any other Reply-To under a List-Id is judged
+// as the author's own.
 func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 	m := in.Msg
 	from := m.FromAddr()
-	if len(m.ReplyTo) == 0 || from.Addr == "" || in.List != "" {
+	if len(m.ReplyTo) == 0 || from.Addr == "" {
 		return
 	}
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "":
+	case rd == "" || listReply(in, rt, c.IsFreemail(rd)):
 	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	case urlx.Registrable(rd) != in.FromOrg:
@@ -448,6 +450,25 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 	case c.IsFreemail(rd) && !strings.EqualFold(rt.Addr, from.Addr):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	}
+}
+
+// listReply reports a Reply-To a mailing list wrote, the list being run
+// by list software (ListManaged): the list's own address or the one
+// List-Post gives (Mailman's reply_goes_to_list, groups.io, LISTSERV's
+// Reply-To=List), or, where the
+// list rewrote From to its own address ("Claire Petit via Infirmiers
+// hygiène", the DMARC mitigation of Mailman, Sympa and Google Groups,
+// RFC 7960 §4.1.3), the author's address, whatever its domain. A free
+// mailbox is no list's own address, and a List-Id alone is a bulk
+// sender's claim: their Reply-To is judged as anyone's.
+func listReply(in *scan.Input, rt message.Address, freemail bool) bool {
+	if !in.ListManaged() {
+		return false
+	}
+	if urlx.Registrable(rt.Domain()) == in.List && !freemail || strings.EqualFold(rt.Addr, in.ListPostAddress()) {
+		return true
+	}
+	return in.FromOrg == in.List && strings.Contains(strings.ToLower(in.Msg.FromAddr().Name), " via ")
 }
 
 // nullSenderOutsideReports reports a message sent with the null reverse

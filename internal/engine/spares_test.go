@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// An attacker who reads Vigie's source knows every rule that spares
+// legitimate mail, and writes what the rule asks for into a phishing
+// message: the header, the word or the domain it costs nothing to add. Each
+// case below is a phishing message as it reaches a hospital, changed in
+// the smallest way that used to win a spare (the last session's list,
+// service-name and family-name spares, docs/signals.md); it must still be
+// flagged at least as far as the action given. The genuine mail each spare
+// is for stays accepted in the must-accept fixtures (lists_test.go,
+// hospital_test.go, inbox_test.go).
+func TestSparesDoNotServeAnAttacker(t *testing.T) {
+	for _, c := range spareAttacks {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Scan.Timeout = checktest.ScanTimeout
+			s, err := New(&cfg, Options{Online: fixedAuth{c.auth}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := msg(c.headers, c.body)
+			v := s.Scan(context.Background(), raw, c.env)
+			if v.Action.Rank() < c.want.Rank() {
+				t.Errorf("%s %.2f, want at least %s: %s", v.Action, v.Score, c.want, explainVerdict(v))
+			}
+			for _, n := range c.signals {
+				if !v.Has(n) {
+					t.Errorf("%s not raised: %s", n, explainVerdict(v))
+				}
+			}
+		})
+	}
+}
+
+// spareAttack is a phishing message carrying what a spare asks for.
+type spareAttack struct {
+	name          string
+	headers, body string
+	auth          auth.Results
+	env           scan.Envelope
+	want          scan.Action
+	signals       []string // signals the spare used to silence
+}
+
+// explainVerdict names a verdict's signals with their weights.
+func explainVerdict(v *scan.Verdict) string {
+	var b strings.Builder
+	for _, s := range v.Signals {
+		b.WriteString(s.Name + "=" + strconv.FormatFloat(s.Weight, 'f', 2, 64) + " ")
+	}
+	return b.String()
+}
+
+// parcelFee is the parcel-fee lure (a carrier's "frais de livraison"
+// unpaid, the campaign family CERT-FR and cybermalveillance.gouv.fr
+// describe as "faux colis"), sent from a domain the attacker bought, its
+// link on a generated name, answers to a free mailbox.
+const parcelFee = `<html><body><p>Bonjour,</p>
+<p>Votre colis n° FR7834556 n'a pas pu être livré car les frais de port n'ont pas été réglés (1,99 €).</p>
+<p>Pour reprogrammer la livraison, veuillez régler les frais sous 48 heures, faute de quoi le colis sera retourné à l'expéditeur.</p>
+<p><a href="https://qzxkvbtr.com/paiement/fr">Payer les frais de livraison</a></p>
+<p>Merci, le service livraison</p></body></html>
+`
+
+const parcelHeaders = `From: Service Livraison <suivi@colis-relais-info.com>
+To: jean.martin@chu-exemple.fr
+Subject: Votre colis est en attente de livraison
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <a1b2c3@colis-relais-info.com>
+Reply-To: colis.relais.service@gmail.com
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8`
+
+// attackerList is SPF passing for the attacker's own envelope domain,
+// which the List-Id names.
+var attackerList = auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.None}
+
+var attackerEnv = scan.Envelope{MailFrom: "bounce@qzxkvbtr.com"}
+
+var spareAttacks = []spareAttack{
+	{
+		name:    "List-Id on the attacker's own SPF-passing domain",
+		headers: parcelHeaders + "\nList-Id: Infos <infos.qzxkvbtr.com>",
+		body:    parcelFee, auth: attackerList, env: attackerEnv,
+		want: scan.Quarantine, signals: []string{"REPLYTO_FREEMAIL", "FROM_RANDOM_DOMAIN", "URL_RANDOM_DOMAIN", "FROM_RETURN_PATH_MISMATCH"},
+	},
+	{
+		// Two list fields make a list run by list software; the author's
+		// domain left no signature of its own, so the list resends nobody's
+		// mail and its generated name is judged.
+		name:    "List-Id and List-Post on the attacker's domain, no author signature",
+		headers: parcelHeaders + "\nList-Id: Infos <infos.qzxkvbtr.com>\nList-Post: <mailto:infos@qzxkvbtr.com>",
+		body:    parcelFee, auth: attackerList, env: attackerEnv,
+		want: scan.Quarantine, signals: []string{"REPLYTO_FREEMAIL", "FROM_RANDOM_DOMAIN", "URL_RANDOM_DOMAIN"},
+	},
+	{
+		// A list's Reply-To is the list or the author of a From the list
+		// rewrote: a free mailbox under an author's own From is not one.
+		name:    "full list headers, author's domain signing, Reply-To a free mailbox",
+		headers: parcelHeaders + "\nList-Id: Infos <infos.qzxkvbtr.com>\nList-Post: <mailto:infos@qzxkvbtr.com>\nList-Archive: <https://qzxkvbtr.com/archives/>",
+		body:    parcelFee,
+		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.None, DKIM: []auth.DKIMResult{{Domain: "colis-relais-info.com", Result: auth.Pass}}},
+		env:     attackerEnv,
+		want:    scan.Quarantine, signals: []string{"REPLYTO_FREEMAIL"},
+	},
+	{
+		// A p=none author's DMARC failure is explained by a list only when
+		// list software runs it: a List-Id beside a forged From is not.
+		name: "List-Id under a forged p=none From",
+		headers: strings.Replace(parcelHeaders, "From: Service Livraison <suivi@colis-relais-info.com>", "From: Service Livraison <suivi@transporteur-exemple.fr>", 1) +
+			"\nList-Id: Infos <infos.qzxkvbtr.com>",
+		body: parcelFee,
+		auth: auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "transporteur-exemple.fr"},
+		env:  attackerEnv,
+		want: scan.Quarantine, signals: []string{"AUTH_DMARC_FAIL", "REPLYTO_FREEMAIL"},
+	},
+}
