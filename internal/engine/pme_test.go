@@ -26,7 +26,7 @@ import (
 func TestBusinessInboxIsAccepted(t *testing.T) {
 	s := registryScanner(t, testRegistry(t))
 	files, err := filepath.Glob("testdata/pme/*.eml")
-	if err != nil || len(files) < 14 {
+	if err != nil || len(files) < 15 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	for _, f := range files {
@@ -100,4 +100,36 @@ func registryScanner(t *testing.T, url string) *scan.Scanner {
 	c := chuConfig(t, "microsoft.com", "google.com")
 	c.Data.RDAP = url
 	return newScanner(t, c)
+}
+
+// The care home's office is spared FREEMAIL_SERVICE_NAME only as the
+// establishment's own mailbox; the invoice fraud written in its name from
+// a mailbox anyone can open is still flagged, whatever the address spells:
+// what it asks (pay to new bank details, on a page off the mail) is.
+func TestCareHomeOfficeTwinsAreFlagged(t *testing.T) {
+	raw, err := os.ReadFile("testdata/pme/ehpad-orange-relance-facture-impayee-pdf.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := string(raw)
+	fraud := func(address string) string {
+		m := strings.ReplaceAll(orig, "ehpad.lestilleuls@orange.fr", address)
+		m = strings.NewReplacer("header.d=orange.fr", "header.d=gmail.com", "header.from=orange.fr", "header.from=gmail.com",
+			"smtp.smtpout.orange.fr (smtp-23.smtpout.orange.fr [192.0.2.23])", "mail-wr1-f41.google.com (mail-wr1-f41.google.com [192.0.2.41])").Replace(m)
+		return strings.Replace(m, `Sauf erreur de notre part, la facture`, `Suite au changement de notre banque, le règlement de la facture doit
+être fait sur notre nouveau RIB, à télécharger ici :
+https://sites.google.com/view/ehpad-tilleuls-rib
+Sauf erreur de notre part, la facture`, 1)
+	}
+	s := hospitalConfig(t)
+	for _, c := range []struct{ name, raw string }{
+		{"the establishment's name spelled in a Gmail address", fraud("ehpad.lestilleuls@gmail.com")},
+		{"another Gmail address", fraud("compta.ehpad.tilleuls2026@gmail.com")},
+	} {
+		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
+		if v.Action == scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
 }

@@ -165,7 +165,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if from.Addr != "" && c.IsFreemail(in.FromDomain) {
 		out.Emit("FROM_FREEMAIL", in.FromDomain)
-		if serviceName.Contains(from.Name, 20) {
+		if serviceName.Contains(from.Name, 20) && !establishmentOffice(in, from) {
 			out.Emit("FREEMAIL_SERVICE_NAME", from.Name+" <"+in.FromDomain+">")
 		}
 	}
@@ -359,15 +359,24 @@ func yearLike(digits string) bool {
 
 // serviceName holds the words of a department, a service account or an
 // authority (court, police); a real one does not write from a free mailbox.
+// The value is true for the words of an establishment's ordinary offices
+// (its "service", its billing, payroll or personnel office), which a small
+// establishment's own ISP mailbox may carry (office.go); false for the
+// desks and authorities phishing poses as (support, security, IT, the
+// court, the police), which never may.
 var serviceName = func() *textmatch.Dict[bool] {
 	d := textmatch.New[bool]()
-	for _, w := range []string{"support", "service", "services", "security", "securite", "team", "equipe", "helpdesk",
-		"help desk", "admin", "administrator", "administrateur", "administration", "billing", "facturation", "accounts",
+	for _, w := range []string{"support", "security", "securite", "team", "equipe", "helpdesk",
+		"help desk", "admin", "administrator", "administrateur", "accounts",
 		"notification", "notifications", "no reply", "noreply", "ne pas repondre", "customer care", "service client",
-		"webmaster", "postmaster", "it department", "service informatique", "human resources", "ressources humaines",
-		"payroll", "paie", "compliance", "kundenservice", "atendimento", "servizio clienti",
+		"webmaster", "postmaster", "it department", "service informatique",
+		"compliance", "kundenservice", "atendimento", "servizio clienti",
 		"judicial", "judiciaire", "tribunal", "court", "justice", "police", "policia", "gendarmerie",
 		"service juridique", "legal department", "notificacao", "intimacao"} {
+		d.Add(w, false)
+	}
+	for _, w := range []string{"service", "services", "administration", "billing", "facturation",
+		"human resources", "ressources humaines", "payroll", "paie"} {
 		d.Add(w, true)
 	}
 	return d

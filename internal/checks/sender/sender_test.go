@@ -249,3 +249,33 @@ func TestHELONotFQDN(t *testing.T) {
 		}
 	}
 }
+
+// A small establishment's own ISP mailbox may carry its office's name; a
+// desk phishing poses as, an address that does not spell the
+// establishment, a name without one, or a forged From may not.
+func TestEstablishmentOffice(t *testing.T) {
+	for _, tc := range []struct {
+		from, dmarc string
+		want        bool
+	}{
+		{`"EHPAD Les Tilleuls - Service comptabilité" <ehpad.lestilleuls@orange.fr>`, "pass", true},
+		{`"Service facturation (Mairie de Saint-Exemple)" <mairie.saint-exemple@wanadoo.fr>`, "pass", true},
+		{`"SSIAD du Val, Service de soins infirmiers" <ssiad.duval@orange.fr>`, "pass", true},
+		{`"EHPAD Les Tilleuls - Service comptabilité" <ehpad.lestilleuls@orange.fr>`, "none", false},
+		{`"EHPAD Les Tilleuls - Service comptabilité" <ehpad.lestilleuls@orange.fr>`, "fail", false},
+		{`"EHPAD Les Tilleuls - Service informatique" <ehpad.lestilleuls@orange.fr>`, "pass", false},
+		{`"Mairie de Saint-Exemple - Support messagerie" <mairie.saint-exemple@gmail.com>`, "pass", false},
+		{`"EHPAD Les Tilleuls - Service comptabilité" <compta.paiement2026@gmail.com>`, "pass", false},
+		{`"Service comptabilité" <ehpad.lestilleuls@orange.fr>`, "pass", false},
+		{`"Webmail - Service" <webmail@gmail.com>`, "pass", false},
+		{`"Tribunal de Paris - Service" <tribunal.paris@gmail.com>`, "pass", false},
+		{`"EHPAD Les Tilleuls - Service comptabilité - Urgent" <ehpad.lestilleuls@orange.fr>`, "pass", false},
+	} {
+		m := message.Parse([]byte("From: "+tc.from+"\r\nSubject: x\r\n\r\nx\r\n"), message.Limits{})
+		in := &scan.Input{Msg: m}
+		in.Auth.DMARC = auth.Result(tc.dmarc)
+		if got := establishmentOffice(in, m.FromAddr()); got != tc.want {
+			t.Errorf("%s (dmarc=%s): got %v", tc.from, tc.dmarc, got)
+		}
+	}
+}
