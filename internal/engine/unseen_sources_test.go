@@ -121,6 +121,32 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"CONSIGNMENT IN THE NAME OF MY LATE HUSBAND. I AGREE TO REWARD YOU WITH PART OF THE MONEY FOR YOUR ASSISTANCE.",
 			"KINDLY EXPEDITE ACTION AND CONTACT ME FOR MORE DETAILS."),
 		present: []string{"LURE_ADVANCE_FEE"},
+	}, {
+		// A regional newspaper's headlines, sent by its web host (the
+		// envelope is the host's bounce address), through a relay whose
+		// Authentication-Results the hospital does not read: nothing
+		// shows the sender unauthenticated.
+		name:   "titres d'un journal envoyes par son hebergeur, sans resultats d'authentification",
+		file:   "testdata/modern/journal-titres-du-jour-relais-inconnu.eml",
+		accept: true,
+		absent: []string{"FROM_RETURN_PATH_MISMATCH"},
+	}, {
+		// The same envelope under a bank's From at our MX, which read SPF
+		// for the envelope and found no DMARC alignment: the forger's
+		// shape.
+		name: "banque dont l'enveloppe est ailleurs, alignement DMARC absent",
+		raw: crlf("Return-Path: <envoi-0612-7731@diffusion.hebergeur-exemple.net>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=diffusion.hebergeur-exemple.net; dkim=none; dmarc=fail (p=none) header.from=banque-exemple.fr",
+			received+"From: Banque Exemple <securite@banque-exemple.fr>",
+			"To: communication@chu-exemple.fr",
+			"Subject: Mise a jour de vos informations",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q4@banque-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Merci de mettre a jour vos informations : https://banque-exemple-maj.net/"),
+		present: []string{"FROM_RETURN_PATH_MISMATCH"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

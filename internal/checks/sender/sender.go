@@ -96,7 +96,16 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// A sender authenticated by DMARC or an aligned pass may bounce to
 		// its mailing service's domain: that is how ESPs work. A list run by
 		// list software (ListManaged) resends with its own bounce address.
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() {
+		// The envelope is the bounce handler's (RFC 5321 §4.4), an ESP's
+		// for every newsletter it sends; what tells a forger from a
+		// customer is whether the From domain answers for the message
+		// (DMARC alignment, RFC 7489 §3.1). Where no authentication result
+		// was read at all (a relay whose Authentication-Results are not
+		// trusted, AUTH_RESULTS_UNKNOWN), the sender is not shown to be
+		// unauthenticated, only not shown to be authenticated, and the
+		// mismatch is an ESP's as much as a forger's — as for
+		// INSTITUTION_UNAUTHENTICATED and scan.Input.ListVouched.
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
