@@ -126,4 +126,22 @@ var spareAttacks = []spareAttack{
 		env:  attackerEnv,
 		want: scan.Quarantine, signals: []string{"AUTH_DMARC_FAIL", "REPLYTO_FREEMAIL"},
 	},
+	{
+		// An urgency word is spared inside an authenticated sender's
+		// service name (DGS-Urgent): an organisation's acronym beside the
+		// word, not another common word of the lure.
+		name: "an ordinary urgency phrase as an authenticated sender's name",
+		headers: `From: Paiement Urgent <factures@reglement-fournisseurs.fr>
+To: compta@chu-exemple.fr
+Subject: Paiement urgent : facture n° 2026-4471 impayée
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <u1@reglement-fournisseurs.fr>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8`,
+		body: "Bonjour,\n\nSauf erreur de notre part, la facture n° 2026-4471 reste impayée à ce jour.\n" +
+			"Merci de procéder au paiement urgent de la somme de 4 870,00 € par virement\navant ce soir.\n\nLe service comptabilité\n",
+		auth: auth.Results{SPF: auth.Pass, SPFDomain: "reglement-fournisseurs.fr", DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: "reglement-fournisseurs.fr"},
+		env:  scan.Envelope{MailFrom: "f@reglement-fournisseurs.fr"},
+		want: scan.Accept, signals: []string{"LURE_URGENCY"},
+	},
 }

@@ -31,6 +31,11 @@ func TestServiceNameIsNoUrgency(t *testing.T) {
 		{"the message's own urgency still counts", pass, "DGS-Urgent <dgs-urgent@sante.gouv.fr>", dgsTitle, dgsBody + "Réponse urgente attendue.\n", true},
 		{"a name that is its urgency word alone", pass, "Urgent <dgs-urgent@sante.gouv.fr>", "Urgent : rupture", "Urgent.\n", true},
 		{"a sender whose domain does not answer", none, "Alerte-Urgent <alerte@alerte-exemple.fr>", "ALERTE-URGENT n°3", "Alerte-Urgent n°3.\n", true},
+		{"an ordinary urgency phrase as an authenticated sender's name", pass, "Paiement Urgent <paiement@sante.gouv.fr>", "Paiement urgent : facture", "Paiement urgent de votre facture.\n", true},
+		{"the same phrase hyphenated", pass, "Paiement-Urgent <paiement@sante.gouv.fr>", "Paiement-Urgent : facture", "Paiement-Urgent.\n", true},
+		{"the same phrase in capitals", pass, "PAIEMENT URGENT <paiement@sante.gouv.fr>", "PAIEMENT URGENT", "PAIEMENT URGENT.\n", true},
+		{"capitals throughout around an acronym", pass, "SERVICE DGS URGENT <paiement@sante.gouv.fr>", "DGS URGENT", "DGS URGENT.\n", true},
+		{"an acronym after the word", pass, "Urgent ARS <alerte@sante.gouv.fr>", "Urgent ARS n°4", "Urgent ARS n°4 : consignes.\n", false},
 		{"a free mailbox's display name", gmail, "Service Urgent <service.urgent.fr@gmail.com>", "Service Urgent : votre dossier", "Service urgent.\n", true},
 	} {
 		raw := checktest.Message(fmt.Sprintf("Authentication-Results: mx.vigie.test; %s\nReceived: from smtp-out.exemple.fr (smtp-out.exemple.fr [192.0.2.61])\n\tby mx.vigie.test (Postfix) with ESMTPS id 4Wdh; Mon, 22 Jun 2026 16:34:52 +0200\nFrom: %s\nTo: agent@example-hopital.fr\nSubject: %s\nDate: Mon, 22 Jun 2026 14:34:49 +0000\nMessage-ID: <n@x>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8",
