@@ -147,6 +147,28 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			"Merci de mettre a jour vos informations : https://banque-exemple-maj.net/"),
 		present: []string{"FROM_RETURN_PATH_MISMATCH"},
+	}, {
+		// A publisher's free-trial offer: "risk-free" is the ordinary
+		// money-back wording of any subscription offer.
+		name:   "offre d'essai d'une revue medicale sans risque",
+		file:   "testdata/modern/revue-medicale-essai-sans-risque-en.eml",
+		accept: true,
+		absent: []string{"LURE_ADVERTISING"},
+	}, {
+		// Lead-generation spam keeps its own words.
+		name: "publicite de devis d'assurance auto",
+		raw: crlf("Return-Path: <offers@quotes-exemple.net>",
+			received+"From: Insurance Savings <offers@quotes-exemple.net>",
+			"To: bibliotheque@chu-exemple.fr",
+			"Subject: Drivers are saving hundreds",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q5@quotes-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"This is an advertisement. Compare auto insurance rates and get your free quote,",
+			"no obligation: https://quotes-exemple.net/start"),
+		present: []string{"LURE_ADVERTISING"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
