@@ -169,6 +169,29 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"This is an advertisement. Compare auto insurance rates and get your free quote,",
 			"no obligation: https://quotes-exemple.net/start"),
 		present: []string{"LURE_ADVERTISING"},
+	}, {
+		// A cinema magazine's weekly newsletter through a relay the
+		// hospital does not know, with its contests on its own site: a
+		// contest is a prize theme (LURE_PRIZE) and stays one, but alone
+		// it does not tag a newsletter.
+		name: "lettre d'un magazine de cinema et ses jeux-concours, relais inconnu",
+		raw: crlf("Return-Path: <lettre-owner@cine-hebdo-exemple.fr>",
+			received+"From: Cine Hebdo <lettre@cine-hebdo-exemple.fr>",
+			"To: comite.social@chu-exemple.fr",
+			"Subject: Cine Hebdo n. 48 - sorties de la semaine",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <lettre-48@cine-hebdo-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Cette semaine : trois sorties, deux entretiens et nos horaires.",
+			"https://www.cine-hebdo-exemple.fr/sorties/48",
+			"",
+			"ENTER FOR YOUR CHANCE TO WIN! Places pour l'avant-premiere :",
+			"https://www.cine-hebdo-exemple.fr/concours/avant-premiere-48",
+			"",
+			"Pour vous desinscrire : https://www.cine-hebdo-exemple.fr/lettre/desinscription"),
+		accept: true,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
