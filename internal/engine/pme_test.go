@@ -133,3 +133,21 @@ Sauf erreur de notre part, la facture`, 1)
 		}
 	}
 }
+
+// La Poste's own notice quotes the redelivery fee it never asks for; the
+// parcel-fee lure that carries the same reminder is still flagged.
+func TestParcelFeeTwinIsFlagged(t *testing.T) {
+	raw, err := os.ReadFile("testdata/pme/laposte-lettre-recommandee-en-ligne-distribuee.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=softfail", "dmarc=pass", "dmarc=none",
+		"ne-pas-repondre@laposte.fr", "ne-pas-repondre@suivi-colis-laposte.com").Replace(string(raw))
+	m = strings.Replace(m, "La Lettre recommandée en ligne que vous avez envoyée le 2 décembre 2026\na été distribuée.",
+		"Votre colis est en attente : des frais de réexpédition de 1,99 EUR sont à\nrégler avant sa livraison sur https://suivi-colis-laposte.com/paiement", 1)
+	v := hospitalConfig(t).Scan(t.Context(), []byte(m), scan.Envelope{})
+	t.Logf("%5.2f %-10s %s", v.Score, v.Action, weighted(v))
+	if v.Action == scan.Accept || !v.Has("LURE_DELIVERY") {
+		t.Errorf("parcel-fee lure: %s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
+}

@@ -67,6 +67,7 @@ var disclaimerSpares = map[string]disclaimerKind{
 	"password_expiry":    kindAntiPhishing,
 	"account_suspension": kindAntiPhishing,
 	"bank_details":       kindAntiPhishing,
+	"delivery":           kindAntiPhishing,
 }
 
 // disclaimerMarkers are the fixed wordings of each kind of block.
@@ -302,14 +303,16 @@ func holdsLink(s string, links []message.URL) bool {
 	return false
 }
 
-// Words of a call to action (click, sign in, the link, the button, here),
+// Words of a call to action (click, sign in, the link, the button, here,
+// pay: the parcel-fee family's call),
 // negations, and the words after which a negation no longer holds (a new
 // clause: "et", "and", "mais"…; punctuation ends one too).
 var (
 	ctaWords = wordSet(`cliquez cliquer clic click clicking klicken klik klikken clique clicar haga pulse pulsa toca tap
 		appuyez scannez scanner scannen scan connectez connecter connect login log sign anmelden einloggen aanmelden inloggen
 		identifiez accedez acceder access acesse aceda verify verifiez verifier confirm confirmez update
-		lien liens link links bouton button enlace hier here ici aqui below dessous`)
+		lien liens link links bouton button enlace hier here ici aqui below dessous
+		payez payer reglez regler pay zahlen pague pagar betaal betalen`)
 	negations = wordSet(`ne n ni jamais never not nor don nie niemals nicht noch nunca no nao nooit niet`)
 	// Not "e", "y", "en" (Portuguese, Spanish, Dutch "and"): in French
 	// they are the "e" of "e-mail", "n'y", "en ligne".

@@ -177,6 +177,9 @@ func TestDisclaimerSparesItsThemesOnly(t *testing.T) {
 		{"the reminder does not spare urgency", intro + "Nous ne vous demanderons jamais vos codes, répondez immédiatement.", []string{"LURE_URGENCY"}},
 		{"received in error does not spare credentials", intro + "If you received this email in error, access your account to report it.", []string{"LURE_CREDENTIALS"}},
 		{"a wallet's reminder spares no crypto", intro + "We will never ask for your recovery phrase.", []string{"LURE_CRYPTO"}},
+		{"a carrier's reminder spares the parcel fee", intro + "La Poste ne vous demandera jamais de payer des frais de réexpédition par courriel ou SMS.", nil},
+		{"the parcel-fee lure beside the reminder", intro + "Votre colis est en attente : réglez les frais de réexpédition sur https://suivi-colis.example/paiement.\n\nLa Poste ne vous demandera jamais vos codes par courriel.", []string{"LURE_DELIVERY"}},
+		{"the reminder does not spare the fee it asks for", intro + "La Poste ne vous demandera jamais vos codes, payez seulement les frais de réexpédition.", []string{"LURE_DELIVERY"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
