@@ -192,6 +192,32 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			"Pour vous desinscrire : https://www.cine-hebdo-exemple.fr/lettre/desinscription"),
 		accept: true,
+	}, {
+		// kernel.org's B4 relay sends a contributor's patch under its own
+		// domain, the author's address spelled in its From and set as
+		// Reply-To.
+		name:   "correctif envoye par le relais B4 de kernel.org, reponse a l'auteur",
+		file:   "testdata/lists/b4-relay-correctif-auteur-proton.eml",
+		accept: true,
+		absent: []string{"REPLYTO_FREEMAIL", "REPLYTO_OTHER_DOMAIN"},
+	}, {
+		// The same spelling from a domain of the sender's own, DMARC pass
+		// but no top site: replies to a free mailbox are the advance-fee
+		// letter's.
+		name: "domaine jetable authentifie qui ecrit la boite gratuite dans son From",
+		raw: crlf("Return-Path: <devnull@fonds-exemple.net>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=fonds-exemple.net; dkim=pass header.d=fonds-exemple.net; dmarc=pass (p=none) header.from=fonds-exemple.net",
+			received+"From: Mrs Helen George via Relay <devnull+helen.george.charity.gmail.com@fonds-exemple.net>",
+			"Reply-To: helen.george.charity@gmail.com",
+			"To: it.radiologie@chu-exemple.fr",
+			"Subject: Humanitarian project",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q6@fonds-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"I need a trustworthy partner to distribute funds. Reply to me for more details."),
+		present: []string{"REPLYTO_FREEMAIL"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

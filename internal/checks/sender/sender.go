@@ -460,7 +460,7 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "" || listReply(in, rt, c.IsFreemail(rd)):
+	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt):
 	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	case urlx.Registrable(rd) != in.FromOrg:
@@ -468,6 +468,32 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 	case c.IsFreemail(rd) && !strings.EqualFold(rt.Addr, from.Addr):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	}
+}
+
+// relayedAuthor reports a Reply-To that a submission relay of a known
+// site wrote for the author whose mail it sends under its own domain: the
+// relay authenticates for its From (DMARC pass), its domain is a top site
+// (MISP's warning lists: a throw-away domain is not), and its From's local
+// part, or the +tag of it (RFC 5233), spells the Reply-To address with its
+// '@' written as '.' or '=' — kernel.org's B4 web submission endpoint
+// sends "Name via B4 Relay <devnull+author.example.org@kernel.org>" with
+// Reply-To the author (b4 documentation, "Sending your patches"), as
+// groups.io writes "author=example.org@groups.io" (RFC 7960 §4.1.3: the
+// intermediary rewrites From to its own domain and keeps the author
+// reachable). The reply goes where the From already says it goes.
+func relayedAuthor(in *scan.Input, rt message.Address) bool {
+	if in.Auth.DMARC != "pass" || !scan.TopSite(in.FromOrg) {
+		return false
+	}
+	local := strings.ToLower(in.Msg.FromAddr().Local())
+	if i := strings.IndexByte(local, '+'); i >= 0 {
+		local = local[i+1:]
+	}
+	l, d, ok := strings.Cut(strings.ToLower(rt.Addr), "@")
+	if !ok || l == "" || d == "" {
+		return false
+	}
+	return local == l+"."+d || local == l+"="+d
 }
 
 // listReply reports a Reply-To a mailing list wrote, the list being run
