@@ -144,4 +144,33 @@ Content-Type: text/plain; charset=utf-8`,
 		env:  scan.Envelope{MailFrom: "f@reglement-fournisseurs.fr"},
 		want: scan.Accept, signals: []string{"LURE_URGENCY"},
 	},
+	{
+		// A brand that is a family name (Norton) is a person's own only
+		// beside a given name: a word of the renewal scam ("Abonnement"),
+		// of the lure catalogue ("Remboursement") or one the message
+		// writes as a common noun is none.
+		name:    "a subscription word as the given name of a family-name brand",
+		headers: nortonHeaders("Abonnement Norton", "abonnement.norton"),
+		body:    nortonRenewal, auth: nortonAuth, env: scan.Envelope{MailFrom: "b@suivi-factures.fr"},
+		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
+	},
+	{
+		name:    "a word of the lure catalogue as the given name",
+		headers: nortonHeaders("Remboursement Norton", "remboursement.norton"),
+		body:    nortonRenewal, auth: nortonAuth, env: scan.Envelope{MailFrom: "b@suivi-factures.fr"},
+		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
+	},
+}
+
+// nortonRenewal is the callback renewal scam (a charge for an antivirus
+// renewal and a number to call to cancel it: lures.yaml's callback
+// family), from a domain of the attacker's own that passes DMARC.
+const nortonRenewal = "Bonjour,\n\nVotre Abonnement Norton 360 Deluxe a été renouvelé pour un an.\nMontant débité : 399,99 EUR.\n\n" +
+	"Si vous n'êtes pas à l'origine de ce renouvellement, appelez le +33 1 84 80 12 34 pour annuler et être remboursé sous 24 heures.\n\nService client\n"
+
+var nortonAuth = auth.Results{SPF: auth.Pass, SPFDomain: "suivi-factures.fr", DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: "suivi-factures.fr"}
+
+func nortonHeaders(name, local string) string {
+	return "From: " + name + " <" + local + "@suivi-factures.fr>\nTo: compta@chu-exemple.fr\nSubject: Confirmation de commande n° 88412\n" +
+		"Date: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <n1@suivi-factures.fr>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8"
 }

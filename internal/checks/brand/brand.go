@@ -117,6 +117,10 @@ type Options struct {
 	// lure family's Check.Asks: a lure theme other than a bare call to
 	// click); nil: every message is taken to.
 	Asks func(*scan.Input) bool
+	// LureWord reports a word of the lure catalogue's phrases (the lure
+	// family's Check.Word): no one's given name beside a brand that is a
+	// family name (ownSurname). nil: none is.
+	LureWord func(string) bool
 	// Registered, when set, asks a domain's registry when it was registered
 	// (internal/rdap); EstablishedAge is the age from which a domain that
 	// carries a brand's initials is the brand's regional entity rather
@@ -138,6 +142,7 @@ type Check struct {
 	orgDomains []string
 	vips       map[string]bool
 	asks       func(*scan.Input) bool
+	lureWord   func(string) bool
 	registry   registry
 }
 
@@ -147,7 +152,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord}
 	c.registry = newRegistry(o)
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)

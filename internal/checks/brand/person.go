@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -19,9 +20,11 @@ import (
 // hyphens, apostrophes, a comma or a period: "Airdrop@Lido-fi" is no
 // one's name); when the brand is the family name alone, last ("James
 // Norton") or first before a comma ("NORTON, James"), and the one or two
-// given names are no brand's, no account or security word (comboWords)
-// and no team's or channel's (roleWords) — "Norton Support", "Orange
-// Business", "Microsoft Outlook", "Leroy Merlin" stay claims; and when the
+// given names are no brand's, no account or security word (comboWords),
+// no team's, channel's or subscription's (roleWords), no word of the lure
+// catalogue (Options.LureWord) and none the message writes in lower case
+// as a common noun (commonNoun) — "Norton Support", "Orange Business",
+// "Abonnement Norton", "Microsoft Outlook", "Leroy Merlin" stay claims; and when the
 // address's letters are the name's words, each in full or as an initial,
 // given names first or last (RFC 5322 leaves the local part to the
 // mailbox's owner; providers and directories build it from the name).
@@ -53,7 +56,7 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 		return false
 	}
 	for _, w := range givens {
-		if len(w) < 2 || slices.Contains(comboWords, w) || roleWords[w] || c.brandWord(w, -1) {
+		if len(w) < 2 || slices.Contains(comboWords, w) || roleWords[w] || c.brandWord(w, -1) || c.lureWord != nil && c.lureWord(w) || commonNoun(in, w) {
 			return false
 		}
 	}
@@ -68,6 +71,21 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	reversed := slices.Clone(words)
 	slices.Reverse(reversed)
 	return spells(l, words) || spells(l, reversed)
+}
+
+// commonNoun reports a would-be given name that the message's subject or
+// text writes in lower case, as a common noun: "Abonnement Norton" above
+// "votre abonnement a été renouvelé". A person's given name is written
+// with its capital wherever it appears.
+func commonNoun(in *scan.Input, w string) bool {
+	for _, text := range []string{in.Msg.Subject, in.Body()} {
+		for f := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if r, _ := utf8.DecodeRuneInString(f); unicode.IsLower(r) && len(f) >= len(w) && textmatch.Normalize(f) == w {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // brandWord reports whether the display dictionary reads word w alone as
@@ -102,6 +120,10 @@ var roleWords = map[string]bool{
 	"groupe": true, "shop": true, "store": true, "app": true, "bank": true, "banque": true,
 	"antivirus": true, "crypto": true, "protection": true, "assistance": true, "premium": true,
 	"livraison": true, "delivery": true, "colis": true, "express": true, "mobile": true,
+	// A product's subscription as renewal scams name it ("Abonnement
+	// Norton", "Norton Renewal"; the callback family of lures.yaml).
+	"abonnement": true, "subscription": true, "renouvellement": true, "renewal": true,
+	"licence": true, "license": true, "membership": true, "commande": true, "order": true,
 }
 
 // spells reports whether l is words in order, each in full or as its

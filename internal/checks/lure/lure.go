@@ -60,6 +60,9 @@ type Check struct {
 	// spared are, per theme, the kinds of disclaimer whose wording uses
 	// its words (disclaimerSpares): its phrases inside one do not count.
 	spared []disclaimerKind
+	// vocabulary is the catalogue's words of minVocabularyWord letters
+	// or more (Word).
+	vocabulary map[string]bool
 }
 
 // accountNotices are the themes of the account notice that phishing copies
@@ -191,6 +194,14 @@ func New(data []byte) (*Check, error) {
 			}
 		}
 	}
+	c.vocabulary = map[string]bool{}
+	for _, e := range c.entries {
+		for _, w := range strings.Fields(textmatch.Normalize(e.Text)) {
+			if len(w) >= minVocabularyWord {
+				c.vocabulary[w] = true
+			}
+		}
+	}
 	c.within = make([][]int, len(c.entries))
 	for i, e := range c.entries {
 		for j, o := range c.entries {
@@ -201,6 +212,18 @@ func New(data []byte) (*Check, error) {
 	}
 	return c, nil
 }
+
+// minVocabularyWord is the length from which a word of the catalogue's
+// phrases is its vocabulary (Word): shorter ones are the words of any
+// sentence ("votre", "your", "will").
+const minVocabularyWord = 5
+
+// Word reports a word, as textmatch.Normalize reads it, of five letters
+// or more that one of the catalogue's phrases holds: "facture",
+// "paiement", "expiration", "security". The brand family asks it of a
+// display name's would-be given name (a person is named "James", not
+// "Facture").
+func (c *Check) Word(w string) bool { return c.vocabulary[w] }
 
 // defined reports whether the family defines the signal.
 func defined(name string) bool {
