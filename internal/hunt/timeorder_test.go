@@ -204,7 +204,7 @@ func observeUndated(text string, observe func(logs.Event)) string {
 			IP       string `json:"ipAddress"`
 			Status   struct{ ErrorCode int }
 			Location struct {
-				Country string `json:"countryOrRegion"`
+				Country string                                `json:"countryOrRegion"`
 				Geo     struct{ Latitude, Longitude float64 } `json:"geoCoordinates"`
 			}
 		}
