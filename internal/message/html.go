@@ -17,6 +17,7 @@ type htmlScan struct {
 	base   string // <base href>, absolute
 
 	visible *textWriter // nil in attachments
+	vis     visibility  // what inline elements hide from the reader (hidden.go)
 
 	anchor     bool
 	anchorHref string
@@ -30,6 +31,7 @@ func (p *parser) scanHTML(doc string, attach bool, in string) {
 	s := &htmlScan{p: p, attach: attach, in: in}
 	if !attach {
 		s.visible = &p.htmlText
+		s.vis.stack = make([]visFrame, 0, 32)
 	}
 	s.anchorText = textWriter{limit: 512}
 	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8)}
@@ -71,7 +73,7 @@ func (s *htmlScan) text(t string, refs bool) {
 		if s.anchor {
 			s.anchorText.space()
 		}
-		if s.visible != nil {
+		if s.visible != nil && !s.vis.hidden() {
 			s.visible.space()
 		}
 		return
@@ -90,7 +92,7 @@ func (s *htmlScan) text(t string, refs bool) {
 		}
 		scanTextURLs(t, func(u string) { s.p.urls.add(URL{Raw: u, Source: src, In: s.in}) })
 	}
-	if s.visible != nil {
+	if s.visible != nil && !s.vis.hidden() {
 		s.visible.write(t, refs)
 	}
 }
@@ -141,6 +143,9 @@ func blockTag(name string) bool {
 func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 	if rawTextElement(name) {
 		s.raw = name
+	}
+	if s.visible != nil {
+		s.vis.start(name, attrs)
 	}
 	switch name {
 	case "a":
@@ -211,6 +216,9 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 func (s *htmlScan) endTag(name string) {
 	if name == s.raw {
 		s.raw = ""
+	}
+	if s.visible != nil {
+		s.vis.end(name)
 	}
 	if name == "a" {
 		s.closeAnchor()

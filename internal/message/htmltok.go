@@ -300,6 +300,10 @@ func knownAttr(key string) string {
 		return "http-equiv"
 	case "content":
 		return "content"
+	case "color":
+		return "color"
+	case "bgcolor":
+		return "bgcolor"
 	}
 	return ""
 }

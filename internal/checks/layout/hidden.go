@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"vigie.dev/vigie/internal/message"
 )
 
 // Limits of the walk through an HTML body looking for hidden text: a body
@@ -153,7 +155,7 @@ func applyStyle(zero, hidden *bool, style string) {
 		val = strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "!important")))
 		switch prop {
 		case "font-size":
-			if size, ok := cssNumber(val); ok {
+			if size, ok := message.CSSNumber(val); ok {
 				*zero = size == 0
 			}
 		case "display":
@@ -161,7 +163,7 @@ func applyStyle(zero, hidden *bool, style string) {
 				*hidden = true
 			}
 		case "max-height":
-			if size, ok := cssNumber(val); ok && size == 0 {
+			if size, ok := message.CSSNumber(val); ok && size == 0 {
 				*hidden = true
 			}
 		case "mso-hide":
@@ -251,7 +253,7 @@ func asciiFold(b []byte, w string) bool {
 	return true
 }
 
-// cssNumberBytes is cssNumber on bytes.
+// cssNumberBytes is message.CSSNumber on bytes.
 func cssNumberBytes(v []byte) (float64, bool) {
 	end := 0
 	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || v[end] == '.') {
@@ -261,19 +263,6 @@ func cssNumberBytes(v []byte) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(string(v[:end]), 64)
-	return f, err == nil
-}
-
-// cssNumber reads the number a CSS length starts with (0px, 0, 12.5pt, .5em).
-func cssNumber(v string) (float64, bool) {
-	end := 0
-	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || v[end] == '.') {
-		end++
-	}
-	if end == 0 {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(v[:end], 64)
 	return f, err == nil
 }
 

@@ -1,0 +1,317 @@
+package message
+
+import (
+	"strconv"
+	"strings"
+)
+
+// HTML's visible text leaves out the text that inline elements hide: the
+// "ZeroFont" technique (Avanan, "ZeroFont Phishing: Manipulating Font Size
+// to Get Past Office 365 Security", June 2018) writes letters or words in a
+// zero font size between the letters of the words the reader sees,
+// "pass<span style="font-size:0">xq</span>word", so that a filter reads
+// "passxqword"; the same is done with display:none, visibility:hidden or
+// text the colour of its background. Left out, the hidden runs give back
+// the words the reader sees, which the lure phrases can then match.
+//
+// Only inline elements (span, font, b…) hide here, and a hidden run ends at
+// the next block boundary, as inline elements do not hold blocks: email
+// templates set font-size:0 on table cells and column wrappers and the size
+// again on the text inside, often through a class of their style sheet,
+// which is not read; and a block hidden with display:none may be the
+// mobile-only version a media query reveals. When unsure, the text is
+// kept, as it was before: what can be left out is only what a reader
+// surely cannot see.
+
+// maxVisDepth bounds the elements tracked; deeper ones are not, so their
+// text is kept.
+const maxVisDepth = 256
+
+// visFrame is one open element.
+type visFrame struct {
+	name  string
+	block bool
+	// What hides an inline element's text, its own or inherited from an
+	// inline parent: display:none (which nothing inside undoes),
+	// visibility:hidden (which visibility:visible does), a zero font size
+	// (which another size does), the colour of the background.
+	none, invisible, zero, sameColor bool
+	// An inline element's colours, its own or an inline parent's; a
+	// block's background, read from its style only when an inline
+	// element inside sets a colour (bgDone).
+	color, bg rgb
+	style     string
+	bgDone    bool
+}
+
+// rgb is a colour, 0xRRGGBB with bit 24 set, or 0 when unknown.
+type rgb uint32
+
+const rgbKnown rgb = 1 << 24
+
+func (f *visFrame) hide() bool { return f.none || f.invisible || f.zero || f.sameColor }
+
+// visibility follows the open elements of an HTML body.
+type visibility struct {
+	stack []visFrame
+}
+
+// hidden reports that text here is not drawn.
+func (v *visibility) hidden() bool {
+	n := len(v.stack)
+	return n > 0 && v.stack[n-1].hide()
+}
+
+func inlineElement(name string) bool {
+	switch name {
+	case "span", "font", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s", "strike",
+		"ins", "del", "mark", "label", "abbr", "cite", "q", "code", "bdi", "bdo", "tt", "var", "dfn", "kbd", "samp":
+		return true
+	}
+	return false
+}
+
+func voidElement(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen":
+		return true
+	}
+	return false
+}
+
+// start opens an element.
+func (v *visibility) start(name string, attrs []htmlAttr) {
+	if voidElement(name) {
+		return
+	}
+	inline := inlineElement(name)
+	if !inline {
+		// A block ends the inline runs open before it, and the elements
+		// it closes implicitly: a paragraph, a cell, a row, an item.
+		v.popInline()
+		if n := len(v.stack); n > 0 && closesImplicitly(v.stack[n-1].name, name) {
+			v.stack = v.stack[:n-1]
+		}
+	}
+	if len(v.stack) >= maxVisDepth {
+		return
+	}
+	f := visFrame{name: name, block: !inline}
+	if !inline {
+		// Blocks do not hide (see above): only their background is read,
+		// when it is needed.
+		for _, a := range attrs {
+			switch a.key {
+			case "style":
+				f.style = a.val
+			case "bgcolor":
+				f.bg = cssColor(unescapeAttr(a.val))
+			}
+		}
+		v.stack = append(v.stack, f)
+		return
+	}
+	if n := len(v.stack); n > 0 && !v.stack[n-1].block {
+		p := &v.stack[n-1]
+		f.none, f.invisible, f.zero, f.sameColor = p.none, p.invisible, p.zero, p.sameColor
+		f.color, f.bg = p.color, p.bg
+	}
+	ownColor := false
+	for _, a := range attrs {
+		switch a.key {
+		case "style":
+			readStyle(unescapeAttr(a.val), &f, &ownColor)
+		case "color":
+			if c := cssColor(unescapeAttr(a.val)); c != 0 {
+				f.color, ownColor = c, true
+			}
+		}
+	}
+	if ownColor && f.color != 0 {
+		bg := f.bg
+		if bg == 0 {
+			bg = v.blockBackground()
+		}
+		f.sameColor = f.color == bg
+	}
+	v.stack = append(v.stack, f)
+}
+
+// readStyle applies an inline element's style to its frame.
+func readStyle(style string, f *visFrame, ownColor *bool) {
+	for style != "" {
+		var decl string
+		decl, style, _ = strings.Cut(style, ";")
+		prop, val, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		prop, val = strings.TrimSpace(prop), cssValue(val)
+		switch {
+		case strings.EqualFold(prop, "font-size"):
+			if size, ok := CSSNumber(val); ok {
+				f.zero = size == 0
+			}
+		case strings.EqualFold(prop, "display"):
+			f.none = f.none || strings.EqualFold(val, "none")
+		case strings.EqualFold(prop, "visibility"):
+			f.invisible = strings.EqualFold(val, "hidden") || strings.EqualFold(val, "collapse")
+		case strings.EqualFold(prop, "color"):
+			if c := cssColor(val); c != 0 {
+				f.color, *ownColor = c, true
+			}
+		case strings.EqualFold(prop, "background-color"), strings.EqualFold(prop, "background"):
+			if c := cssColor(firstWord(val)); c != 0 {
+				f.bg, *ownColor = c, true
+			}
+		}
+	}
+}
+
+// blockBackground is the background of the nearest block that sets one,
+// or 0.
+func (v *visibility) blockBackground() rgb {
+	for i := len(v.stack) - 1; i >= 0; i-- {
+		f := &v.stack[i]
+		if !f.block {
+			continue
+		}
+		if !f.bgDone {
+			f.bgDone = true
+			for style := unescapeAttr(f.style); style != "" && f.bg == 0; {
+				var decl string
+				decl, style, _ = strings.Cut(style, ";")
+				if prop, val, ok := strings.Cut(decl, ":"); ok {
+					if prop = strings.TrimSpace(prop); strings.EqualFold(prop, "background-color") || strings.EqualFold(prop, "background") {
+						f.bg = cssColor(firstWord(cssValue(val)))
+					}
+				}
+			}
+		}
+		if f.bg != 0 {
+			return f.bg
+		}
+	}
+	return 0
+}
+
+// end closes the nearest open element of that name, and those inside it.
+func (v *visibility) end(name string) {
+	if voidElement(name) {
+		return
+	}
+	if !inlineElement(name) {
+		v.popInline()
+	}
+	for i := len(v.stack) - 1; i >= 0; i-- {
+		if v.stack[i].name == name {
+			v.stack = v.stack[:i]
+			return
+		}
+	}
+}
+
+func (v *visibility) popInline() {
+	for n := len(v.stack); n > 0 && !v.stack[n-1].block; n-- {
+		v.stack = v.stack[:n-1]
+	}
+}
+
+// closesImplicitly reports that a start tag next closes the open element
+// open (WHATWG §13.2.6.4.7, in part).
+func closesImplicitly(open, next string) bool {
+	switch open {
+	case "p":
+		return blockTag(next)
+	case "li":
+		return next == "li"
+	case "td", "th":
+		return next == "td" || next == "th" || next == "tr"
+	case "tr":
+		return next == "tr"
+	case "dd", "dt":
+		return next == "dd" || next == "dt"
+	case "option":
+		return next == "option"
+	}
+	return false
+}
+
+// cssValue is a declaration's value without spaces around it and
+// without !important.
+func cssValue(v string) string {
+	v = strings.TrimSpace(v)
+	if n := len(v) - len("!important"); n >= 0 && strings.EqualFold(v[n:], "!important") {
+		v = strings.TrimSpace(v[:n])
+	}
+	return v
+}
+
+// firstWord is the first value of a shorthand (background: #fff url(…)),
+// an rgb() colour whole.
+func firstWord(s string) string {
+	if len(s) > 4 && strings.EqualFold(s[:4], "rgb(") {
+		if i := strings.IndexByte(s, ')'); i >= 0 {
+			return s[:i+1]
+		}
+	}
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// CSSNumber reads the number a CSS length starts with (0, 0px, .5em, 12pt).
+func CSSNumber(v string) (float64, bool) {
+	end := 0
+	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || v[end] == '.') {
+		end++
+	}
+	if end == 0 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v[:end], 64)
+	return f, err == nil
+}
+
+// cssColor reads the colours hiding text uses: #rgb, #rrggbb,
+// rgb(r, g, b), and the names white and black. Others, and colours with
+// transparency, give 0: unknown.
+func cssColor(v string) rgb {
+	v = strings.TrimSpace(v)
+	switch {
+	case strings.EqualFold(v, "white"):
+		return rgbKnown | 0xffffff
+	case strings.EqualFold(v, "black"):
+		return rgbKnown
+	case strings.HasPrefix(v, "#"):
+		h := v[1:]
+		if len(h) != 3 && len(h) != 6 {
+			return 0
+		}
+		n, err := strconv.ParseUint(h, 16, 32)
+		if err != nil {
+			return 0
+		}
+		if len(h) == 3 {
+			r, g, b := n>>8, n>>4&15, n&15
+			n = r*0x110000 + g*0x1100 + b*0x11
+		}
+		return rgbKnown | rgb(n)
+	}
+	if len(v) < 4 || !strings.EqualFold(v[:4], "rgb(") || !strings.HasSuffix(v, ")") {
+		return 0
+	}
+	c := rgbKnown
+	args := v[4 : len(v)-1]
+	for i := 2; i >= 0; i-- {
+		p, rest, found := strings.Cut(args, ",")
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if found != (i > 0) || err != nil || n < 0 || n > 255 {
+			return 0
+		}
+		c |= rgb(n) << (8 * i)
+		args = rest
+	}
+	return c
+}

@@ -1,0 +1,59 @@
+package message
+
+import "testing"
+
+// TestHiddenRunsLeftOut: text an inline element hides (the ZeroFont
+// technique and its variants) is not part of the visible text, and the
+// words it split read whole; what a reader may see is kept.
+func TestHiddenRunsLeftOut(t *testing.T) {
+	tests := []struct {
+		name, html, want string
+	}{
+		// Left out.
+		{"zero font inside a word", `<p>Votre pass<span style="font-size:0">xq</span>word expire</p>`, "Votre password expire"},
+		{"zero font in pixels, upper case", `<p>mot de pa<SPAN STYLE="FONT-SIZE: 0PX">zz</SPAN>sse</p>`, "mot de passe"},
+		{"zero font between words", `<p>Votre <span style="font-size:0px">bonjour facture </span>mot de passe expire</p>`, "Votre mot de passe expire"},
+		{"display none", `<p>Micro<span style="display:none">qq</span>soft 365</p>`, "Microsoft 365"},
+		{"visibility hidden", `<p>Micro<span style="visibility: hidden">qq</span>soft</p>`, "Microsoft"},
+		{"white on white", `<p>vérifiez votre com<span style="color:#fff;background-color:#FFFFFF">xx</span>pte</p>`, "vérifiez votre compte"},
+		{"font colour of its cell", `<table><tr><td bgcolor="white">con<font color="#ffffff">xx</font>nexion</td></tr></table>`, "connexion"},
+		{"rgb colour", `<p>iden<span style="background:rgb(0, 0, 0) none;color:black">zz</span>tifiant</p>`, "identifiant"},
+		{"nested hidden", `<p>fac<span style="font-size:0"><b>x<i>y</i></b></span>ture</p>`, "facture"},
+		{"entity inside", `<p>pass<span style="font-size:0">&#120;&amp;</span>word</p>`, "password"},
+		{"hidden spaces too", `<p>pass<span style="font-size:0"> x </span>word</p>`, "password"},
+		// Kept.
+		{"size set again inside", `<p><span style="font-size:0"><span style="font-size:14px">Bonjour</span></span> Marie</p>`, "Bonjour Marie"},
+		{"visible again inside", `<p><span style="visibility:hidden"><span style="visibility:visible">Bonjour</span></span></p>`, "Bonjour"},
+		{"zero-font cell, sized by a class", `<table><tr><td style="font-size:0"><div class="t">Nouveautés</div></td></tr></table>`, "Nouveautés"},
+		{"zero-font wrapper, text in it", `<div style="font-size:0px">Lettre de mars</div>`, "Lettre de mars"},
+		{"hidden block (a mobile version)", `<div class="m" style="display:none">Version mobile</div><p>Texte</p>`, "Version mobile\nTexte"},
+		{"white text, background unknown", `<p><span style="color:#ffffff">Bouton</span></p>`, "Bouton"},
+		{"white on a dark cell", `<table><tr><td bgcolor="#003366"><span style="color:#fff">Lire</span></td></tr></table>`, "Lire"},
+		{"run ended by a block", `<p><span style="font-size:0">x</p><p>Visible</p>`, "Visible"},
+		{"run ended by a cell", `<table><tr><td><span style="display:none">x<td>Visible</table>`, "Visible"},
+		{"unclosed span ended by its parent", `<div><span style="font-size:0">x</div>Visible`, "Visible"},
+		{"zero size inside a hidden-colour span", `<p>a<span style="color:#000;background:#000"><span style="font-size:12px">b</span></span>c</p>`, "ac"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := "Content-Type: text/html; charset=utf-8\r\n\r\n" + tt.html
+			m := Parse([]byte(raw), DefaultLimits())
+			if m.HTMLText != tt.want {
+				t.Errorf("HTMLText = %q, want %q", m.HTMLText, tt.want)
+			}
+		})
+	}
+}
+
+func TestCSSColor(t *testing.T) {
+	const k = rgbKnown
+	for in, want := range map[string]rgb{
+		"#FFF": k | 0xffffff, "#ffffff": k | 0xffffff, "white": k | 0xffffff, "Black": k, "rgb(255,255,255)": k | 0xffffff,
+		"rgb( 0 , 51 , 102 )": k | 0x003366, "#369": k | 0x336699, "#ffff": 0, "#ggg": 0, "rgba(0,0,0,0)": 0, "rgb(256,0,0)": 0,
+		"rgb(1,2)": 0, "rgb(1,2,3,4)": 0, "transparent": 0, "": 0,
+	} {
+		if got := cssColor(in); got != want {
+			t.Errorf("cssColor(%q) = %#x, want %#x", in, got, want)
+		}
+	}
+}
