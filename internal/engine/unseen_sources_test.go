@@ -218,6 +218,39 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			"I need a trustworthy partner to distribute funds. Reply to me for more details."),
 		present: []string{"REPLYTO_FREEMAIL"},
+	}, {
+		// A small company without a DMARC record signs its mail; the
+		// partner's alumni forwarding address resends it from its own
+		// servers, so SPF fails at our MX while the company's DKIM passes.
+		name: "courriel signe d'un domaine sans DMARC, reexpedie par une adresse de renvoi",
+		raw: crlf("Return-Path: <m.durand@cabinet-kine-exemple.fr>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=fail smtp.mailfrom=cabinet-kine-exemple.fr; dkim=pass header.d=cabinet-kine-exemple.fr header.s=mail; dmarc=none header.from=cabinet-kine-exemple.fr",
+			received+"From: Marc Durand <m.durand@cabinet-kine-exemple.fr>",
+			"To: reeducation@chu-exemple.fr",
+			"Subject: Compte rendu de seance - M. Petit",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <kine-0512@cabinet-kine-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Bonjour, le patient a fait les exercices prevus ; je vous envoie le bilan vendredi."),
+		accept: true,
+		absent: []string{"AUTH_SPF_FAIL"},
+	}, {
+		// An SPF failure with a signature of another domain is still one.
+		name: "SPF en echec, signature d'un autre domaine",
+		raw: crlf("Return-Path: <m.durand@cabinet-kine-exemple.fr>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=fail smtp.mailfrom=cabinet-kine-exemple.fr; dkim=pass header.d=envoi-exemple.net header.s=s1; dmarc=none header.from=cabinet-kine-exemple.fr",
+			received+"From: Marc Durand <m.durand@cabinet-kine-exemple.fr>",
+			"To: reeducation@chu-exemple.fr",
+			"Subject: Facture impayee",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <kine-0513@cabinet-kine-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Bonjour, merci de regler la facture jointe."),
+		present: []string{"AUTH_SPF_FAIL"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,9 +49,19 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// it was about, for the detail.
 		spfDomain = in.MailFromDomain
 	}
+	// A domain without a DMARC record whose own DKIM signature passed
+	// (aligned with From, scan.Input.SenderAuthenticated) has answered
+	// for the message as DMARC would have counted it (RFC 7489 §4.2:
+	// one aligned pass suffices); an SPF failure beside it is the path's
+	// — a forwarder or a list resending from its own servers (RFC 7208
+	// Appendix D) — as it is under a DMARC pass above. No training
+	// phishing message had both.
+	signedByFrom := (r.DMARC == auth.None || r.DMARC == "" || r.DMARC == "bestguesspass") && in.SenderAuthenticated()
 	switch spf {
 	case auth.Fail:
-		out.Emit("AUTH_SPF_FAIL", spfDomain)
+		if !signedByFrom {
+			out.Emit("AUTH_SPF_FAIL", spfDomain)
+		}
 	case auth.SoftFail:
 		out.Emit("AUTH_SPF_SOFTFAIL", spfDomain)
 	case auth.None, "":
