@@ -36,36 +36,67 @@ func TestBusinessInboxIsAccepted(t *testing.T) {
 	}
 }
 
-// The regional bank's notice is spared only as its own established
-// domain: each twin below, which a phisher can write, is still read as the
-// bank's name on someone else's domain.
+// A regional bank's domain that neither MISP's bank-website list nor the
+// catalogue names (made up here: ca-valdexemple.fr) is the bank's own only
+// as an established domain bearing its initials, which the registry dates
+// (BRAND_ESTABLISHED_SENDER); each twin below, which a phisher can write,
+// is still read as the bank's name on someone else's domain.
 func TestRegionalBankTwinsAreFlagged(t *testing.T) {
 	raw, err := os.ReadFile("testdata/pme/ca-norddefrance-avis-prelevement-sepa.eml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig := string(raw)
+	unlisted := strings.NewReplacer("ca-norddefrance.fr", "ca-valdexemple.fr", "Nord_de_France", "Val_d'Exemple", "Nord de France", "Val d'Exemple").Replace(string(raw))
 	reg := testRegistry(t)
 	with := registryScanner(t, reg)
-	without := hospitalConfig(t)
-	failed := strings.NewReplacer("dkim=pass", "dkim=fail", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(orig)
+	if v := with.Scan(t.Context(), []byte(unlisted), scan.Envelope{}); v.Action != scan.Accept || !v.Has("BRAND_ESTABLISHED_SENDER") {
+		t.Errorf("unlisted regional bank: %s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
+	failed := strings.NewReplacer("dkim=pass", "dkim=fail", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(unlisted)
 	cases := []struct {
 		name string
 		s    *scan.Scanner
 		raw  string
 	}{
-		{"a look-alike registered days ago", with, strings.ReplaceAll(orig, "ca-norddefrance.fr", "ca-nord-securite.fr")},
-		{"an old domain without the bank's initials", with, strings.ReplaceAll(orig, "ca-norddefrance.fr", "plomberie-dupont.fr")},
-		{"the initials glued to another word", with, strings.ReplaceAll(orig, "ca-norddefrance.fr", "canorddefrance.fr")},
+		{"a look-alike registered days ago", with, strings.ReplaceAll(unlisted, "ca-valdexemple.fr", "ca-nord-securite.fr")},
+		{"an old domain without the bank's initials", with, strings.ReplaceAll(unlisted, "ca-valdexemple.fr", "plomberie-dupont.fr")},
+		{"the initials glued to another word", with, strings.ReplaceAll(unlisted, "ca-valdexemple.fr", "cavaldexemple.fr")},
 		{"the bank's domain failing DMARC", with, failed},
-		{"the registry unreachable", registryScanner(t, reg+"/down"), orig},
-		{"no registry configured", without, orig},
+		{"the registry unreachable", registryScanner(t, reg+"/down"), unlisted},
+		{"no registry configured", hospitalConfig(t), unlisted},
 	}
 	for _, c := range cases {
 		v := c.s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
 		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
 		if v.Action == scan.Accept || v.Has("BRAND_ESTABLISHED_SENDER") {
 			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
+}
+
+// The regional banks MISP's list lacks and woob's names (brands.yaml) are
+// the bank's own without a registry: the default configuration and
+// `vigie eval`, which send nothing to a third party, accept their notices.
+func TestListedRegionalBanksNeedNoRegistry(t *testing.T) {
+	s := hospitalConfig(t)
+	for _, f := range []string{"ca-norddefrance-avis-prelevement-sepa.eml", "ca-briepicardie-avis-prelevement-sepa.eml"} {
+		if v := scanLogged(t, s, "testdata/pme/"+f); v.Action != scan.Accept || v.Score > hospitalMargin {
+			t.Errorf("%s: %s (%.2f) %s", f, v.Action, v.Score, weighted(v))
+		}
+	}
+	raw, err := os.ReadFile("testdata/pme/ca-norddefrance-avis-prelevement-sepa.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, twin := range map[string]string{
+		"the listed domain spoofed":     strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(string(raw)),
+		"the listed name under a .com":  strings.ReplaceAll(string(raw), "ca-norddefrance.fr", "ca-norddefrance.com"),
+		"the listed name with a suffix": strings.ReplaceAll(string(raw), "ca-norddefrance.fr", "ca-norddefrance-securite.fr"),
+	} {
+		v := s.Scan(t.Context(), []byte(twin), scan.Envelope{})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, name, weighted(v))
+		if v.Action == scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", name, v.Action, v.Score, weighted(v))
 		}
 	}
 }

@@ -13,8 +13,9 @@ import (
 // their own that carry the group's initials and the region's name
 // (Crédit Agricole Nord de France: ca-norddefrance.fr). No maintained
 // public list names them all: MISP's bank-website list, version 9, lacks
-// several (brands.yaml). Read as the display name's claim on another
-// domain, their own notices scored 5.7 (quarantine).
+// a dozen, which brands.yaml takes from woob's list, and regional banks
+// merge and rename. Read as the display name's claim on another domain,
+// their own notices scored 5.7 (quarantine).
 //
 // A look-alike is a fresh domain: phishers register their domains and use
 // them at once — 65 % of maliciously registered phishing domains within
