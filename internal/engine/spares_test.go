@@ -160,6 +160,24 @@ Content-Type: text/plain; charset=utf-8`,
 		body:    nortonRenewal, auth: nortonAuth, env: scan.Envelope{MailFrom: "b@suivi-factures.fr"},
 		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
 	},
+	{
+		// A written-out free-hosting address is spared among other links
+		// (a colleague quoting a tracker and a blog): dropping the HTML
+		// part of a kit's message whose one address is the page, under
+		// words that hold no catalogue phrase, is not enough.
+		name: "a lone free-hosted page written out in plain text",
+		headers: `From: Marie Lefort <marie.lefort.rh@gmail.com>
+To: agent@chu-exemple.fr
+Subject: Documents RH
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <fh1@mail.gmail.com>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8`,
+		body: "Bonjour,\n\nSuite à notre échange, les documents sont ici :\nhttps://dossier-rh-chu.weebly.com/\n\nMerci de me dire si tout est en ordre.\n\nMarie\n",
+		auth: auth.Results{SPF: auth.Pass, SPFDomain: "gmail.com", DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: "gmail.com", DKIM: []auth.DKIMResult{{Domain: "gmail.com", Result: auth.Pass}}},
+		env:  scan.Envelope{MailFrom: "marie.lefort.rh@gmail.com"},
+		want: scan.Quarantine, signals: []string{"URL_FREE_HOSTING"},
+	},
 }
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus

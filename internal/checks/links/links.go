@@ -432,7 +432,8 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // Cybermalveillance.gouv.fr's guides give — check where a link really
 // leads before following it — is already done when the address is all
 // there is. A colleague's plain-text message quoting a project's
-// bug-tracker on appspot.com or a blog on blogspot.com is that. An
+// bug-tracker on appspot.com or a blog on blogspot.com is that, among
+// other addresses (linksElsewhere). An
 // original rebuilt from a forward (Envelope.Rebuilt) is plain text only
 // because the forward flattened it: its button is gone, not absent. Nor
 // is a message whose words hold a lure (Options.Lured): a phishing kit
@@ -441,7 +442,7 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // must not be enough to lose the signal. lured keeps Options.Lured's
 // answer for the message's other links.
 func (c *Check) writtenOut(in *scan.Input, l scan.Link, lured *once) bool {
-	if l.Source != message.URLFromText || in.Msg.HTML != "" || in.Env.Rebuilt {
+	if l.Source != message.URLFromText || in.Msg.HTML != "" || in.Env.Rebuilt || !linksElsewhere(in, l.Domain) && !in.ListManaged() {
 		return false
 	}
 	if c.o.Lured == nil {
@@ -451,6 +452,22 @@ func (c *Check) writtenOut(in *scan.Input, l scan.Link, lured *once) bool {
 		lured.v, lured.asked = c.o.Lured(in), true
 	}
 	return !lured.v
+}
+
+// linksElsewhere reports a message that links to another domain than d as
+// well. A colleague quotes a free-hosted page among others (a tracker and
+// a blog, a feed's entries), or on a list run by list software
+// (scan.Input.ListManaged: a patch review quoting its syzkaller report);
+// a message whose only address is one free-hosted page is the phishing
+// kit's "the documents are here: https://….weebly.com/" with its HTML
+// part dropped.
+func linksElsewhere(in *scan.Input, d string) bool {
+	for _, o := range in.Links {
+		if o.Domain != "" && o.Domain != d {
+			return true
+		}
+	}
+	return false
 }
 
 // once keeps an answer asked once per message.
