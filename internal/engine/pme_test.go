@@ -26,7 +26,7 @@ import (
 func TestBusinessInboxIsAccepted(t *testing.T) {
 	s := registryScanner(t, testRegistry(t))
 	files, err := filepath.Glob("testdata/pme/*.eml")
-	if err != nil || len(files) < 16 {
+	if err != nil || len(files) < 18 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	for _, f := range files {
