@@ -97,7 +97,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Registered: registered}
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered}
 	lc, err := links.New(lo)
 	if err != nil {
 		return nil, err

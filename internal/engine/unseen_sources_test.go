@@ -251,6 +251,55 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			"Bonjour, merci de regler la facture jointe."),
 		present: []string{"AUTH_SPF_FAIL"},
+	}, {
+		// A press review cites a dozen newspapers; two long article
+		// addresses are shortened so that they survive line wrapping.
+		name:   "revue de presse citant une douzaine de journaux, deux liens raccourcis",
+		file:   "testdata/modern/revue-de-presse-liens-raccourcis.eml",
+		accept: true,
+		absent: []string{"URL_SHORTENER"},
+	}, {
+		// A lure padded with the same dozen sites: its words still ask.
+		name: "avis de suspension garni de liens vers des journaux, lien raccourci",
+		raw: crlf("Return-Path: <info@envoi-exemple.net>",
+			received+"From: Service comptes <info@envoi-exemple.net>",
+			"To: direction.communication@chu-exemple.fr",
+			"Subject: Votre compte sera suspendu",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q7@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Votre compte sera suspendu. Connectez-vous pour le conserver : https://tinyurl.com/compte-7731",
+			"",
+			"Actualites :",
+			"https://www.lemonde.fr/actualites",
+			"https://www.lesechos.fr/actualites",
+			"https://www.lefigaro.fr/actualites",
+			"https://www.ouest-france.fr/actualites",
+			"https://www.liberation.fr/actualites",
+			"https://www.bmj.com/actualites",
+			"https://www.reuters.com/actualites",
+			"https://www.francetvinfo.fr/actualites",
+			"https://www.leparisien.fr/actualites",
+			"https://www.santepubliquefrance.fr/actualites",
+			"https://www.thelancet.com/actualites",
+		),
+		present: []string{"URL_SHORTENER"},
+	}, {
+		// A shortened link among a few: no digest.
+		name: "lien raccourci seul dans un message court",
+		raw: crlf("Return-Path: <info@envoi-exemple.net>",
+			received+"From: Info <info@envoi-exemple.net>",
+			"To: direction.communication@chu-exemple.fr",
+			"Subject: Document",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q8@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Voici le document : https://tinyurl.com/doc-7731"),
+		present: []string{"URL_SHORTENER"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

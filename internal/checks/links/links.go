@@ -53,6 +53,11 @@ type Options struct {
 	// (lure.Check.Lured): a written-out free-hosting address under them
 	// is not spared (writtenOut).
 	Lured func(*scan.Input) bool
+	// Asks, when set, reports a message whose words ask something of the
+	// reader (lure.Check.Asks: a lure theme other than a bare call to
+	// click): a shortened link in a digest under such words is not
+	// spared (digest).
+	Asks func(*scan.Input) bool
 }
 
 const (
@@ -251,6 +256,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	imagesDone := false
 	var rcpt []recipientForm
 	var lured once // Options.Lured reads the whole text: asked once
+	var cites once // digest's answer, asked once
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -356,7 +362,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 		for _, k := range c.cats {
-			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) {
+			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) && !(k.signal == "URL_SHORTENER" && c.digest(in, k.hostSet, &cites)) {
 				out.Emit(k.signal, host)
 			}
 		}
@@ -468,6 +474,36 @@ func linksElsewhere(in *scan.Input, d string) bool {
 		}
 	}
 	return false
+}
+
+// digestSources is how many other registrable domains a message's links
+// must lead to for it to read as a digest of sources: no training
+// phishing message with a shortened link had a third of that many links.
+const digestSources = 10
+
+// digest reports a message that cites many sources — its links lead to
+// at least digestSources registrable domains besides shorteners — and
+// whose words ask nothing of the reader (Options.Asks): a newsletter's
+// press review or a list's digest, whose plain-text edition shortens a
+// newspaper's long article addresses so that they survive line wrapping
+// (RFC 5322 §2.1.1 asks for lines of at most 78 characters; an
+// article's address is often longer). URL_SHORTENER is about the one link a lure
+// sends its reader to without showing where; a shortened citation
+// among fifty named sites asks for nothing. Padding a lure with links
+// does not help it: its words still ask.
+func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
+	if cites.asked {
+		return cites.v
+	}
+	cites.asked = true
+	seen := map[string]bool{}
+	for _, l := range in.Links {
+		if actionable(l) && l.Domain != "" && !shorteners.matchHost(l.Host) {
+			seen[l.Domain] = true
+		}
+	}
+	cites.v = len(seen) >= digestSources && c.o.Asks != nil && !c.o.Asks(in)
+	return cites.v
 }
 
 // once keeps an answer asked once per message.
