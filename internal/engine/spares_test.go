@@ -178,6 +178,28 @@ Content-Type: text/plain; charset=utf-8`,
 		env:  scan.Envelope{MailFrom: "marie.lefort.rh@gmail.com"},
 		want: scan.Quarantine, signals: []string{"URL_FREE_HOSTING"},
 	},
+	{
+		// A link to the sender's own site is its newsletter's opt-out
+		// only when the sender's domain answers for the message: a forged
+		// carrier's From above the carrier's own "Aide" link is not.
+		name: "a forged From's decoy links home beside a bulk footer",
+		headers: `From: Chronopost <suivi@chronopost.fr>
+To: agent@chu-exemple.fr
+Subject: Votre colis est en attente
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <o1@chronopost.fr>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8`,
+		body: `<html><body><p>Bonjour,</p>
+<p>Votre colis n'a pas pu être livré : des frais de livraison de 1,99 € restent à régler.</p>
+<p><a href="https://chrono-relivraison.info/pay">Régler les frais</a></p>
+<p><a href="https://www.chronopost.fr/fr/aide">Aide</a> - <a href="https://www.chronopost.fr/fr/mentions-legales">Mentions légales</a></p>
+<p>Pour vous désinscrire (unsubscribe), cliquez ici.</p></body></html>
+`,
+		auth: auth.Results{SPF: auth.None, SPFDomain: "qzkv.info", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "chronopost.fr"},
+		env:  scan.Envelope{MailFrom: "x@qzkv.info"},
+		want: scan.Quarantine, signals: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	},
 }
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus

@@ -20,11 +20,15 @@ import (
 // compliance guide; CNIL, "prospection commerciale par courrier
 // électronique"); RFC 2369's mailto: List-Unsubscribe is the same opt-out
 // in a header. The footer copied into bulk fraud sends its reader
-// elsewhere or nowhere. A forged From can name any organisation,
-// so this only takes back the bulk-footer signal, which says no more than
-// "no List-Unsubscribe".
+// elsewhere or nowhere. A forged From names any organisation, and a kit
+// that forges a carrier's From copies the carrier's own "Aide" and
+// "Mentions légales" links beside its payment page: the sender's own
+// domain must answer for the message (scan.Input.SenderAnswers), or no
+// authentication result be read at all (a stored message of a relay not
+// trusted), for its links to be its opt-out. This only takes back the
+// bulk-footer signal, which says no more than "no List-Unsubscribe".
 func linksHome(in *scan.Input) bool {
-	if in.FromOrg != "" && optOutAt(in, in.FromOrg) {
+	if in.FromOrg != "" && (in.SenderAnswers() || !in.Auth.Known()) && optOutAt(in, in.FromOrg) {
 		return true
 	}
 	// A list that resends someone else's message appends its own footer:
