@@ -129,13 +129,13 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the
 	// site's indicators, classifier and supplier register judge the
-	// message that arrived. It is judged with the catalogue's expert
-	// weights and thresholds, not the learned ones: FORWARDED_PHISH is a
-	// signal the weights are learned from, and must not depend on them;
-	// the signals a rebuilt original raises by construction are off
-	// (forward.InnerPolicy).
+	// message that arrived. It is judged with the site's policy, as it
+	// would be had it arrived directly, the signals a rebuilt original
+	// raises by construction off (forward.InnerPolicyOf; forward's README,
+	// "The original judged as it would arrive").
+	innerPolicy := forward.InnerPolicyOf(cfg.Policy.Policy)
 	inner := &scan.Scanner{
-		Policy:  forward.InnerPolicy(),
+		Policy:  innerPolicy,
 		Limits:  cfg.MessageLimits(),
 		Timeout: cfg.Scan.Timeout,
 		Log:     o.Log,
@@ -156,7 +156,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	for _, d := range (attach.Check{}).Signals() {
 		raise[d.Name] = true
 	}
-	fwd := &forward.Check{Inner: inner.Scan, InnerCarried: carried.Scan, CarriedRaise: raise}
+	fwd := &forward.Check{Inner: inner.Scan, InnerCarried: carried.Scan, Policy: innerPolicy, CarriedRaise: raise}
 	cat, err := scan.NewCatalogue(append(families, fwd)...)
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

@@ -201,3 +201,36 @@ func TestForwardIsFlaggedWhenItsOriginalWouldBe(t *testing.T) {
 		})
 	}
 }
+
+// A forward's original is judged with the site's policy, as it would be
+// had it arrived directly: a weight the site set (here the configuration's
+// override of the advance-fee theme) weighs in the original too, and so
+// do the learned weights and thresholds (forward's README, "The original
+// judged as it would arrive").
+func TestForwardedOriginalIsJudgedWithTheSitePolicy(t *testing.T) {
+	raw := outlookForward("", "Compensation",
+		"Bureau des compensations &lt;bureau@compensations-exemple.org&gt;",
+		`<p>Dear beneficiary,</p><p>Your file at the compensation fund has been reviewed. Reply to this office to receive it.</p>`)
+	for _, c := range []struct {
+		name    string
+		weights map[string]float64
+		want    bool
+	}{
+		{"the site's weights", nil, false},
+		{"the site weighs the theme heavily", map[string]float64{"LURE_ADVANCE_FEE": 6}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := gatewayConfig(t)
+			cfg.Policy.Weights = c.weights
+			s, err := New(cfg, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := s.Scan(t.Context(), raw, scan.Envelope{})
+			t.Logf("%s (%.2f) %v", v.Action, v.Score, names(v))
+			if v.Has("FORWARDED_PHISH") != c.want {
+				t.Errorf("FORWARDED_PHISH %v, want %v: %v", v.Has("FORWARDED_PHISH"), c.want, names(v))
+			}
+		})
+	}
+}

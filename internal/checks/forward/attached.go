@@ -74,7 +74,7 @@ func (a attached) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) 
 		if file != nil {
 			raiseCarried(v, a.c.CarriedRaise, file.Filename, out)
 		}
-		score, act, why := uncounted(v, out)
+		score, act, why := uncounted(a.c.policy(), v, out)
 		if act.Rank() < scan.Tag.Rank() {
 			return
 		}
@@ -184,10 +184,9 @@ func within(m *message.Message, p string) (level int, report bool) {
 // judged in it; counting them again through the attached message would
 // weigh the same words twice. What is left is what the attached message
 // adds: its sender, its display name, what its own header says. The
-// action is the inner policy's for the score left, or what a signal left
+// action is policy p's for the score left, or what a signal left
 // imposes.
-func uncounted(v *scan.Verdict, out *scan.Emitter) (score float64, act scan.Action, why []string) {
-	p := InnerPolicy()
+func uncounted(p scan.Policy, v *scan.Verdict, out *scan.Emitter) (score float64, act scan.Action, why []string) {
 	force := scan.Accept
 	for _, s := range v.Signals {
 		if out.Emitted(s.Name) {

@@ -60,6 +60,10 @@ type Check struct {
 	// the message in it (a message/rfc822 part's it saw, and Inner is
 	// enough). nil: Inner.
 	InnerCarried func(ctx context.Context, raw []byte, env scan.Envelope) *scan.Verdict
+	// Policy is the policy Inner and InnerCarried judge with
+	// (InnerPolicyOf the site's): its thresholds say whether what an
+	// attached message adds would be tagged or held. Zero: InnerPolicy.
+	Policy scan.Policy
 	// CarriedRaise names the signals of a message carried as a file that
 	// are raised on the carrier itself, as they would be had the carried
 	// message's attachments been attached to it (the attachment family's:
@@ -79,13 +83,29 @@ type Check struct {
 // authentication stay silent.
 var artefacts = []string{"BULK_NO_LIST_UNSUBSCRIBE", "FAKE_REPLY", "FROM_MISSING", "MIME_HTML_ONLY", "BASE64_HTML_BODY"}
 
-// InnerPolicy is the policy a forward's original is judged with: the
-// catalogue's expert weights and the default thresholds, without the
-// signals of the rebuilding.
+// InnerPolicy is InnerPolicyOf the default policy: the catalogue's expert
+// weights and the default thresholds (the family's own tests).
 func InnerPolicy() scan.Policy {
-	p := scan.DefaultPolicy()
-	p.Disabled = append([]string(nil), artefacts...)
+	return InnerPolicyOf(scan.DefaultPolicy())
+}
+
+// InnerPolicyOf is the policy a forward's original is judged with: the
+// site's own — its weights (learned, and the configuration's overrides)
+// and thresholds, what the same message would be judged with had it
+// arrived directly — without the signals of the rebuilding (README, "The
+// original judged as it would arrive").
+func InnerPolicyOf(site scan.Policy) scan.Policy {
+	p := site
+	p.Disabled = append(append([]string(nil), site.Disabled...), artefacts...)
 	return p
+}
+
+// policy is the policy the originals are judged with.
+func (c *Check) policy() scan.Policy {
+	if c.Policy.TagAt > 0 {
+		return c.Policy
+	}
+	return InnerPolicy()
 }
 
 // Name implements scan.Check.
@@ -104,7 +124,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	from, _ := parseSender(f.From)
 	emitJudged(out, who(from.name, from.addr), reasons(v), v.Score, v.Action, "FORWARDED_PHISH", "FORWARDED_PHISH_HELD")
-	if v.Action.Rank() < scan.Tag.Rank() && v.Score >= suspectFloor {
+	// What the original adds to the forward: its links and images are
+	// the forward's too, and the forward's own checks judged them.
+	if left, _, _ := uncounted(c.policy(), v, out); v.Action.Rank() < scan.Tag.Rank() && left >= suspectFloor {
 		if why := unvouched(in, out); why != nil {
 			out.Emit("FORWARDED_SUSPECT_UNVOUCHED", fmt.Sprintf("%s: %.1f, %s; %s",
 				textmatch.Clip(who(from.name, from.addr), 80), v.Score, strings.Join(reasons(v), ", "), strings.Join(why, ", ")))

@@ -26,11 +26,17 @@ func innerScanner(t testing.TB) *scan.Scanner {
 }
 
 // TestGolden compares what the family emits for each testdata/NN-name.eml
-// with NN-name.signals (go test -update rewrites them). The sender family
-// runs first, as in the engine: whether a forward vouches for its
-// original reads its FROM_FREEMAIL.
+// with NN-name.signals (go test -update rewrites them). The sender and
+// link families run first, as in the engine: whether a forward vouches
+// for its original reads the sender's FROM_FREEMAIL, and what an original
+// adds to its forward leaves out the links the forward's own link checks
+// judged.
 func TestGolden(t *testing.T) {
-	checktest.Golden(t, &Check{Inner: innerScanner(t).Scan}, sender.New(nil))
+	lc, err := links.New(links.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checktest.Golden(t, &Check{Inner: innerScanner(t).Scan}, sender.New(nil), lc)
 }
 
 // A rebuilt original has no authentication to judge: the checks that fire
