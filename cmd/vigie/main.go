@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -62,6 +63,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := c.Run(ctx, rest, stdout, stderr); err != nil {
+		// An error worded in French too (a refused start) says it first.
+		var fr interface{ French() string }
+		if errors.As(err, &fr) {
+			fmt.Fprintf(stderr, "vigie %s : %s\n", c.Name, fr.French())
+		}
 		fmt.Fprintf(stderr, "vigie %s: %v\n", c.Name, err)
 		if e, ok := err.(exitError); ok {
 			return e.code

@@ -224,8 +224,13 @@ func (a *App) Quarantine() (*quarantine.Store, error) {
 	return a.quarantine, nil
 }
 
-// openObjects opens the object store's bucket, checking it is there.
+// openObjects opens the object store's bucket, checking it is there. Its
+// settings are checked first, as Load does, for a configuration built in
+// code: never a key written at the bucket's root.
 func openObjects(oc config.ObjectStoreCfg) (*objstore.Bucket, error) {
+	if err := oc.Validate(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	secret, err := oc.SecretKey()
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)

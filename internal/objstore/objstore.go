@@ -54,7 +54,8 @@ type Bucket struct {
 func Open(ctx context.Context, cfg Config) (*Bucket, error) {
 	u, err := url.Parse(cfg.Endpoint)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("objstore: endpoint %q is not an http(s)://host[:port] address", cfg.Endpoint)
+		return nil, &Error{EN: fmt.Sprintf("objstore: endpoint %q is not an http(s)://host[:port] address", cfg.Endpoint),
+			FR: fmt.Sprintf("stockage objet : l'adresse %q n'est pas de la forme http(s)://hôte[:port]", cfg.Endpoint)}
 	}
 	tr, err := transport(cfg.CAFile)
 	if err != nil {
@@ -102,24 +103,55 @@ func transport(caFile string) (http.RoundTripper, error) {
 }
 
 // Check asks whether the bucket exists, saying plainly what is wrong
-// (startup, and the daemon's /healthz).
+// (startup, and the daemon's /healthz), in English and in French (Error).
 func (b *Bucket) Check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	ok, err := b.c.BucketExists(ctx, b.bucket)
 	if err != nil {
 		if refused(err) {
-			return fmt.Errorf("objstore: %s refuses these credentials for bucket %q (check access_key and the secret key, and that the key may read and write the bucket): %w",
-				b.endpoint, b.bucket, err)
+			return &Error{Err: err,
+				EN: fmt.Sprintf("objstore: %s refuses these credentials for bucket %q (check access_key and the secret key, and that the key may read and write the bucket)", b.endpoint, b.bucket),
+				FR: fmt.Sprintf("stockage objet : %s refuse ces identifiants pour le seau %q (vérifiez access_key et la clé secrète, et que la clé peut lire et écrire dans le seau)", b.endpoint, b.bucket)}
 		}
-		return fmt.Errorf("objstore: bucket %q at %s: %w", b.bucket, b.endpoint, b.wrap(err))
+		return &Error{Err: b.wrap(err),
+			EN: fmt.Sprintf("objstore: bucket %q at %s", b.bucket, b.endpoint),
+			FR: fmt.Sprintf("stockage objet : le seau %q sur %s ne répond pas (adresse, port, pare-feu, certificat ?)", b.bucket, b.endpoint)}
 	}
 	if !ok {
-		return fmt.Errorf("objstore: bucket %q does not exist at %s: Vigie does not create it; create it with the store's tools (for instance `mc mb ALIAS/%s`, or `aws s3 mb s3://%s --endpoint-url %s`)",
-			b.bucket, b.endpoint, b.bucket, b.bucket, b.endpoint)
+		return &Error{
+			EN: fmt.Sprintf("objstore: bucket %q does not exist at %s: Vigie does not create it; create it with the store's tools (for instance `mc mb ALIAS/%s`, or `aws s3 mb s3://%s --endpoint-url %s`)",
+				b.bucket, b.endpoint, b.bucket, b.bucket, b.endpoint),
+			FR: fmt.Sprintf("stockage objet : le seau %q n'existe pas sur %s ; Vigie ne le crée pas : créez-le avec les outils du stockage (par exemple `mc mb ALIAS/%s`, ou `aws s3 mb s3://%s --endpoint-url %s`)",
+				b.bucket, b.endpoint, b.bucket, b.bucket, b.endpoint)}
 	}
 	return nil
 }
+
+// Error is a problem with the store said in English (Error, for logs and
+// wrapping) and in French (French, for the people who read why Vigie
+// does not start); Err is its cause, if any.
+type Error struct {
+	EN, FR string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return e.EN
+	}
+	return e.EN + ": " + e.Err.Error()
+}
+
+// French is the error in French, its cause as the store said it.
+func (e *Error) French() string {
+	if e.Err == nil {
+		return e.FR
+	}
+	return e.FR + " : " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
 
 // refused says whether the store refused the credentials: an unknown
 // access key or a bad signature (Versity answers an unknown key with

@@ -79,8 +79,8 @@ func TestBucket(t *testing.T) {
 	}
 }
 
-// Open says plainly what is wrong: no bucket (and how to create it), bad
-// credentials, nothing listening.
+// Open says plainly what is wrong, in English and in French: no bucket
+// (and how to create it), bad credentials, nothing listening.
 func TestOpenErrors(t *testing.T) {
 	s := objstoretest.Start(t)
 	s.Bucket(t, "held")
@@ -95,12 +95,13 @@ func TestOpenErrors(t *testing.T) {
 		name string
 		cfg  objstore.Config
 		want []string
+		fr   string // what the French says
 	}{
-		{"missing bucket", config(s, "absent"), []string{`bucket "absent" does not exist`, "mc mb", "aws s3 mb"}},
-		{"wrong secret", wrongKey, []string{"refuses these credentials"}},
-		{"unknown access key", wrongUser, []string{"refuses these credentials"}},
-		{"nothing listening", down, []string{`bucket "held" at ` + down.Endpoint, "connection refused"}},
-		{"bad endpoint", objstore.Config{Endpoint: "s3.example.test", Bucket: "held"}, []string{"not an http(s)://host[:port] address"}},
+		{"missing bucket", config(s, "absent"), []string{`bucket "absent" does not exist`, "mc mb", "aws s3 mb"}, `le seau "absent" n'existe pas`},
+		{"wrong secret", wrongKey, []string{"refuses these credentials"}, "refuse ces identifiants"},
+		{"unknown access key", wrongUser, []string{"refuses these credentials"}, "refuse ces identifiants"},
+		{"nothing listening", down, []string{`bucket "held" at ` + down.Endpoint, "connection refused"}, "ne répond pas"},
+		{"bad endpoint", objstore.Config{Endpoint: "s3.example.test", Bucket: "held"}, []string{"not an http(s)://host[:port] address"}, "n'est pas de la forme"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			start := time.Now()
@@ -112,6 +113,10 @@ func TestOpenErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not say %q", err, w)
 				}
+			}
+			var e *objstore.Error
+			if !errors.As(err, &e) || !strings.Contains(e.French(), c.fr) {
+				t.Errorf("error %q: no French saying %q", err, c.fr)
 			}
 			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("took %v to fail", d)

@@ -298,3 +298,33 @@ func TestObjectStoreMigration(t *testing.T) {
 		t.Errorf("bucket holds %v, want the newer message only", keys)
 	}
 }
+
+// A quarantine handed an object store without a folder of its own refuses
+// to open: it never writes at the bucket's root, nor beside another use's
+// keys, where its purge of stray objects would remove theirs.
+func TestObjectPrefixOfItsOwn(t *testing.T) {
+	srv := objstoretest.Start(t)
+	srv.Bucket(t, "held")
+	ctx := context.Background()
+	b, err := objstore.Open(ctx, objstore.Config{Endpoint: srv.Endpoint, Bucket: "held", AccessKey: srv.AccessKey,
+		SecretKey: srv.SecretKey, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := "20260101T000000-0a1b2c3d4e.eml.gz" // another use's, shaped like a held message's key
+	if err := b.Put(ctx, other, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"", "/", "/held/", "held"} {
+		q, err := quarantine.OpenWith(filepath.Join(t.TempDir(), "q"), nil, quarantine.Options{Objects: b, ObjectPrefix: p, OrphanAge: time.Nanosecond})
+		if err == nil || !strings.Contains(err.Error(), "object prefix") {
+			t.Errorf("prefix %q: %v, want a refusal", p, err)
+		}
+		if q != nil {
+			t.Errorf("prefix %q: a store opened", p)
+		}
+	}
+	if keys := srv.Keys(t, "held", ""); !slices.Equal(keys, []string{other}) {
+		t.Errorf("bucket holds %v, want only [%s]", keys, other)
+	}
+}

@@ -133,6 +133,12 @@ func OpenWith(dir string, repo Repository, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if o.Objects != nil && (o.ObjectPrefix == "" || o.ObjectPrefix[0] == '/' || !strings.HasSuffix(o.ObjectPrefix, "/")) {
+		// Keys at the bucket's root, or beside another use's: the purge of
+		// stray objects would remove theirs (config.ObjectStoreCfg checks
+		// the prefix, and says so in French too).
+		return nil, fmt.Errorf("quarantine: object prefix %q: want a folder of the bucket, \"vigie/quarantine/\" for instance", o.ObjectPrefix)
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
