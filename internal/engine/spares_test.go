@@ -200,6 +200,14 @@ Content-Type: text/html; charset=utf-8`,
 		env:  scan.Envelope{MailFrom: "x@qzkv.info"},
 		want: scan.Quarantine, signals: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
 	},
+	{
+		// A year after a name is a person's address (marie-helene_1975);
+		// a year-like serial after a campaign counter is a generator's.
+		name:    "a year-like serial after a bulk generator's counter",
+		headers: strings.Replace(parcelHeaders, "<suivi@colis-relais-info.com>", "<NEW_OFFRE_7_2024@colis-relais-info.com>", 1),
+		body:    parcelFee, auth: auth.Results{SPF: auth.None, DMARC: auth.None}, env: scan.Envelope{MailFrom: "NEW_OFFRE_7_2024@colis-relais-info.com"},
+		want: scan.Quarantine, signals: []string{"FROM_LOCAL_NUMBERED"},
+	},
 }
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus

@@ -9,6 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/checks/links"
@@ -350,14 +351,24 @@ var replyPrefixes = map[string]bool{"re": true, "aw": true, "res": true, "sv": t
 // (Weaver_Erich_85918, NEW_OFFRE_7_53920, department-client-n18610).
 // A year is what people add to their own address, often a birth year
 // after a hyphenated first name (marie-helene_1975, famille_leroy_2019),
-// not a serial.
+// not a serial — when the year stands alone after words that are all
+// letters, as a name is: a bulk generator's campaign counter or its "n"
+// for numéro before the digits (NEW_OFFRE_7_2024, client-n2019) keeps a
+// serial's shape whatever its value, the year range being two hundred
+// serials an attacker may cycle through like any other.
 func numberedLocal(local string) bool {
 	parts := strings.FieldsFunc(local, func(r rune) bool { return r == '_' || r == '-' })
 	if len(parts) < 3 {
 		return false
 	}
-	last := strings.TrimLeft(parts[len(parts)-1], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-	return len(last) >= 4 && longestDigitRun(last) == len(last) && !yearLike(last)
+	lastPart := parts[len(parts)-1]
+	last := strings.TrimLeft(lastPart, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	if len(last) < 4 || longestDigitRun(last) != len(last) {
+		return false
+	}
+	return !yearLike(last) || last != lastPart || slices.ContainsFunc(parts[:len(parts)-1], func(p string) bool {
+		return strings.ContainsFunc(p, func(r rune) bool { return r >= '0' && r <= '9' })
+	})
 }
 
 // yearLike reports four digits that read as a year of a person's life,

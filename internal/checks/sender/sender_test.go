@@ -125,6 +125,8 @@ func TestNumberedLocal(t *testing.T) {
 		"famille_leroy_2019":       false,
 		"jdupont1978":              false,
 		"sandrine-62-lens":         false,
+		"NEW_OFFRE_7_2024":         true, // a year-like serial after a campaign counter
+		"department-client-n2019":  true, // "n" for numéro before a year-like serial
 	} {
 		if got := numberedLocal(local); got != want {
 			t.Errorf("%s: got %v", local, got)
