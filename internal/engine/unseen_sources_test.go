@@ -301,6 +301,13 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"Voici le document : https://tinyurl.com/doc-7731"),
 		present: []string{"URL_SHORTENER"},
 	}}
+	runShapes(t, s, tests)
+}
+
+// runShapes scans each case (its file, or its raw text) and checks its
+// action and the signals it must and must not raise, logging the score.
+func runShapes(t *testing.T, s *scan.Scanner, tests []sourceCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := []byte(tt.raw)

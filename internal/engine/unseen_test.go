@@ -1,11 +1,8 @@
 package engine
 
 import (
-	"slices"
 	"strings"
 	"testing"
-
-	"vigie.dev/vigie/internal/scan"
 )
 
 // unseenCase is a hand-written message of a kind of legitimate mail the
@@ -13,14 +10,9 @@ import (
 // used to fire on ordinary mail: a list whose name reads as consonants,
 // a shop's contest, a person's free mailbox. present are signals that
 // must still fire (the shape the signal was made for); absent, signals
-// whose definition must not fire on the message, whatever the weights.
-type unseenCase struct {
-	name    string
-	raw     string
-	accept  bool
-	present []string
-	absent  []string
-}
+// whose definition must not fire on the message, whatever the weights
+// (sourceCase, without a file).
+type unseenCase = sourceCase
 
 // received is the hop of chu-exemple.fr's own MX from a relay it does not
 // know, without Authentication-Results: the context of mail from a small
@@ -279,24 +271,5 @@ func TestUnseenLegitimateShapes(t *testing.T) {
 		accept: true,
 		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
 	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := s.Scan(t.Context(), []byte(tt.raw), scan.Envelope{})
-			t.Logf("%5.2f %-10s %s", v.Score, v.Action, weighted(v))
-			if tt.accept && v.Action != scan.Accept {
-				t.Errorf("%s (%.2f) %s", v.Action, v.Score, weighted(v))
-			}
-			got := names(v)
-			for _, name := range tt.absent {
-				if slices.Contains(got, name) {
-					t.Errorf("%s raised: %s", name, weighted(v))
-				}
-			}
-			for _, name := range tt.present {
-				if !slices.Contains(got, name) {
-					t.Errorf("%s not raised: %s", name, weighted(v))
-				}
-			}
-		})
-	}
+	runShapes(t, s, tests)
 }
