@@ -208,6 +208,16 @@ Content-Type: text/html; charset=utf-8`,
 		body:    parcelFee, auth: auth.Results{SPF: auth.None, DMARC: auth.None}, env: scan.Envelope{MailFrom: "NEW_OFFRE_7_2024@colis-relais-info.com"},
 		want: scan.Quarantine, signals: []string{"FROM_LOCAL_NUMBERED"},
 	},
+	{
+		// An acronym joined to a chosen word (sncf-connect) is no
+		// generated name; consonants cut into an "acronym" and a piece
+		// too short for the vowel test are.
+		name:    "a generated name cut by a hyphen into an acronym's shape",
+		headers: parcelHeaders,
+		body:    strings.ReplaceAll(parcelFee, "qzxkvbtr.com", "xkcd-qzvbtrn.com"),
+		auth:    auth.Results{SPF: auth.None, DMARC: auth.None}, env: scan.Envelope{MailFrom: "suivi@colis-relais-info.com"},
+		want: scan.Quarantine, signals: []string{"URL_RANDOM_DOMAIN"},
+	},
 }
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus

@@ -219,7 +219,7 @@ var peopleNumbers = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360",
 // words together less one acronym: an acronym joined to a word
 // (sncf-connect, bnp-paribas) is two chosen words, not one string short
 // of vowels; consonants cut by hyphens into short pieces (qzxwvbt-rnmpkls,
-// qzxw-vbtr-nmpk) are still generated.
+// qzxw-vbtr-nmpk, xkcd-qzvbtrn, qzvb-trnm) are still generated.
 func RandomLabel(registrable string) bool {
 	l := registrable
 	if i := strings.IndexByte(l, '.'); i > 0 {
@@ -243,7 +243,15 @@ func RandomLabel(registrable string) bool {
 			return true
 		}
 	}
-	return strings.Contains(l, "-") && vowelPoor(withoutAcronym(l))
+	if !strings.Contains(l, "-") {
+		return false
+	}
+	// The words beside the acronym are chosen words: four letters or more
+	// without a vowel (xkcd-qzvbtrn, qzvb-trnm: consonants cut so that
+	// each piece is too short for the vowel test) are not.
+	rest := withoutAcronym(l)
+	letters, vowels := countVowels(rest)
+	return vowelPoor(rest) || letters >= 4 && vowels == 0
 }
 
 // withoutAcronym returns a hyphenated label's words joined, less the one
