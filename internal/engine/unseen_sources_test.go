@@ -300,6 +300,39 @@ func TestUnseenSourcesShapes(t *testing.T) {
 			"",
 			"Voici le document : https://tinyurl.com/doc-7731"),
 		present: []string{"URL_SHORTENER"},
+	}, {
+		// The training institute congratulates a nurse who passed the
+		// competitive exam: good news is no prize.
+		name: "felicitations d'un institut de formation pour un concours reussi",
+		raw: crlf("Return-Path: <scolarite@ifsi-exemple.fr>",
+			"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=ifsi-exemple.fr; dkim=pass header.d=ifsi-exemple.fr; dmarc=pass (p=none) header.from=ifsi-exemple.fr",
+			received+"From: IFSI Exemple - Scolarite <scolarite@ifsi-exemple.fr>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Resultats du concours IBODE",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <ibode-2026@ifsi-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Madame, felicitations, vous etes admise au concours d'entree en formation IBODE.",
+			"La rentree aura lieu le 7 septembre ; le dossier d'inscription est a rendre avant le 30 juin.",
+			"Congratulations, you passed: the English summary of your results is attached to your student file."),
+		accept: true,
+		absent: []string{"LURE_PRIZE"},
+	}, {
+		// A prize to claim still is one.
+		name: "gain d'un telephone a reclamer",
+		raw: crlf("Return-Path: <promo@jeux-exemple.net>",
+			received+"From: Service Clients <promo@jeux-exemple.net>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Congratulations! You have won",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <q9@jeux-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Congratulations, you have won a new phone. Claim your prize: https://jeux-exemple.net/claim"),
+		present: []string{"LURE_PRIZE"},
 	}}
 	runShapes(t, s, tests)
 }
