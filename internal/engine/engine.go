@@ -93,7 +93,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if cfg.Data.RDAP != "" {
 		registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
 	}
-	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Registered: registered})
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, Registered: registered})
 	if err != nil {
 		return nil, err
 	}

@@ -218,6 +218,25 @@ Content-Type: text/html; charset=utf-8`,
 		auth:    auth.Results{SPF: auth.None, DMARC: auth.None}, env: scan.Envelope{MailFrom: "suivi@colis-relais-info.com"},
 		want: scan.Quarantine, signals: []string{"URL_RANDOM_DOMAIN"},
 	},
+	{
+		// "Trust" alone is an NHS body's legal form, no wallet's name; above
+		// a message about wallets and recovery phrases it is the wallet's.
+		name: "the wallet's everyday-word name alone above a crypto lure",
+		headers: `From: Trust <no-reply@wallet-sync-app.com>
+To: agent@chu-exemple.fr
+Subject: Action required on your wallet
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <t1@wallet-sync-app.com>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8`,
+		body: `<html><body><p>Dear user,</p>
+<p>Your wallet has not been synchronized. To keep access to your funds, please validate your recovery phrase.</p>
+<p><a href="https://wallet-sync-app.com/validate">Validate wallet</a></p></body></html>
+`,
+		auth: auth.Results{SPF: auth.Pass, SPFDomain: "wallet-sync-app.com", DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: "wallet-sync-app.com"},
+		env:  scan.Envelope{MailFrom: "b@wallet-sync-app.com"},
+		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
+	},
 }
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus

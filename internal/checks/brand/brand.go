@@ -51,7 +51,14 @@ type Brand struct {
 	// orange, booking): a link's host built on one is the word's more
 	// often than the brand's (comboWords).
 	WordLabels []string `yaml:"word_labels"`
-	Domains    []string `yaml:"domains"`
+	// WordNames are names that are everyday words ("trust", the legal
+	// form of NHS bodies): in a display name they are the brand's only
+	// when the message holds a lure of the brand's trade, LureTheme (a
+	// theme of the lure catalogue: "crypto" for a wallet), asked of the
+	// lure family (Options.Holds).
+	WordNames []string `yaml:"word_names"`
+	LureTheme string   `yaml:"lure_theme"`
+	Domains   []string `yaml:"domains"`
 	// Infrastructure lists the other domains the brand itself sends from
 	// or links to: its content and image hosts, short links, groups and
 	// notification services. A brand is never impersonating itself there.
@@ -121,6 +128,9 @@ type Options struct {
 	// family's Check.Word): no one's given name beside a brand that is a
 	// family name (ownSurname). nil: none is.
 	LureWord func(string) bool
+	// Holds reports a message holding a phrase of a lure theme (the lure
+	// family's Check.Holds), for Brand.WordNames; nil: none does.
+	Holds func(in *scan.Input, theme string) bool
 	// Registered, when set, asks a domain's registry when it was registered
 	// (internal/rdap); EstablishedAge is the age from which a domain that
 	// carries a brand's initials is the brand's regional entity rather
@@ -143,6 +153,8 @@ type Check struct {
 	vips       map[string]bool
 	asks       func(*scan.Input) bool
 	lureWord   func(string) bool
+	holds      func(*scan.Input, string) bool
+	wordNames  *textmatch.Dict[int] // Brand.WordNames
 	registry   registry
 }
 
@@ -152,7 +164,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, wordNames: textmatch.New[int]()}
 	c.registry = newRegistry(o)
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
@@ -183,6 +195,12 @@ func New(o Options) (*Check, error) {
 			if !slices.ContainsFunc(warninglist.MustDefault().Lists(), func(l *warninglist.List) bool { return l.Name == w }) {
 				return nil, fmt.Errorf("brand catalogue: %s: no warning list %q", b.Name, w)
 			}
+		}
+		if len(b.WordNames) > 0 && b.LureTheme == "" {
+			return nil, fmt.Errorf("brand catalogue: %s: word names need a lure theme", b.Name)
+		}
+		for _, n := range b.WordNames {
+			c.wordNames.Add(n, i)
 		}
 		for _, l := range b.WordLabels {
 			if !slices.Contains(b.Labels, l) {
@@ -257,6 +275,15 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		return true
 	})
+	if c.holds != nil {
+		c.wordNames.Find(from.Name, 50, func(i int) bool {
+			if !slices.Contains(named, i) && !own(i) && c.holds(in, c.brands[i].LureTheme) {
+				named = append(named, i)
+				out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
+			}
+			return true
+		})
+	}
 	c.claimLeadsElsewhere(in, out, from.Name)
 	// Brands in the subject, body and image alt texts.
 	mentioned := -1

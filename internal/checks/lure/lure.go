@@ -280,6 +280,19 @@ func (c *Check) Asks(in *scan.Input) bool {
 	return c.lured(in, true)
 }
 
+// Holds reports a message whose words (subject, sender name, body) hold
+// a phrase of the catalogue's theme ("crypto", "delivery"). The brand
+// family asks it of a brand's everyday-word name (Brand.WordNames): the
+// name is the brand's when the message speaks the brand's trade.
+func (c *Check) Holds(in *scan.Input, theme string) bool {
+	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
+		if c.entries[p.id].Theme == theme {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *Check) lured(in *scan.Input, noClicks bool) bool {
 	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
 		if p.theme != c.footer && p.theme != c.urgency && !(noClicks && p.theme == c.click) {
