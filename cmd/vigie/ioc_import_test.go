@@ -59,6 +59,9 @@ func TestImportsSayWhatHappened(t *testing.T) {
 				t.Fatalf("zone import: exit %d\n%s%s", code, out, errs)
 			}
 			code, exp, errs := vigie(t, "ioc", "export", "--format", "rbldnsd-dns", "--source", "feed:dbl", st)
+			if code != 0 {
+				t.Fatalf("zone export: exit %d\n%s", code, errs)
+			}
 			for _, want := range []string{"\n.phish-kit.example :127.0.0.2:Phishing, see https://rbl.example/q?$\n",
 				"\n!partner.phish-kit.example\n", "\nspam-only.example :127.0.0.5:Spam source $\n",
 				"\nwatched.example :127.0.0.3:watch only\n"} {
