@@ -93,12 +93,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // scanner that consults it. Nothing is written to the store: a site's
 // classifier starts empty and learns the site's own mail.
 func evalBayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, stdout, stderr io.Writer) (*scan.Scanner, error) {
-	return bayesScanner(cfg, items, raws, func(i int) bool { return items[i].Part == corpus.Train }, stdout, stderr)
+	return bayesScanner(cfg, items, raws, func(i int) bool { return items[i].Part == corpus.Train }, false, stdout, stderr)
 }
 
 // bayesScanner trains a throw-away classifier on the messages include
-// selects, each body once, and returns a scanner that consults it.
-func bayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, include func(int) bool, stdout, stderr io.Writer) (*scan.Scanner, error) {
+// selects, each body once, and returns a scanner that consults it
+// (expertOriginals: engine.Options.ExpertOriginals, for fitting).
+func bayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, include func(int) bool, expertOriginals bool, stdout, stderr io.Writer) (*scan.Scanner, error) {
 	m := bayes.NewModel(bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens})
 	var tok bayes.Tokenizer
 	seen := map[string]bool{}
@@ -128,7 +129,7 @@ func bayesScanner(cfg *config.Config, items []corpus.Item, raws [][]byte, includ
 	c := *cfg
 	c.Bayes.Enabled = true
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return engine.New(&c, engine.Options{Log: log, Bayes: m})
+	return engine.New(&c, engine.Options{Log: log, Bayes: m, ExpertOriginals: expertOriginals})
 }
 
 // scanAll scans every message with a pool of workers, verdicts in order.

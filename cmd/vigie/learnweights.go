@@ -17,6 +17,7 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/corpus"
+	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/weights"
 )
@@ -49,7 +50,15 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	if len(phish) == 0 || len(ham) == 0 {
 		return usageErr("usage: vigie learn weights --phish DIR… --ham DIR… [--config F] [--out FILE]")
 	}
-	cfg, sc, err := loadScanner(*cfgPath, stderr)
+	// The forwards' originals are judged at the expert weights while
+	// fitting (engine.Options.ExpertOriginals): FORWARDED_PHISH must not
+	// depend on the model it is fitted into.
+	loaded, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	cfg := &loaded
+	sc, err := engine.New(cfg, engine.Options{Log: cliLog(stderr), ExpertOriginals: true})
 	if err != nil {
 		return err
 	}
@@ -184,7 +193,7 @@ func bayesVerdicts(ctx context.Context, cfg *config.Config, items []corpus.Item,
 	}
 	out := make([]*scan.Verdict, len(items))
 	for f := -1; f < folds; f++ {
-		sc, err := bayesScanner(cfg, items, raws, func(i int) bool { return items[i].Part == corpus.Train && (f < 0 || fold[i] != f) }, io.Discard, stderr)
+		sc, err := bayesScanner(cfg, items, raws, func(i int) bool { return items[i].Part == corpus.Train && (f < 0 || fold[i] != f) }, true, io.Discard, stderr)
 		if err != nil {
 			return nil, err
 		}

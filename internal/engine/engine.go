@@ -57,6 +57,13 @@ type Options struct {
 	// OnTrustedRelay is told each trusted relay that hands a message over
 	// (see authsource.LiveAuth).
 	OnTrustedRelay func(ip netip.Addr, rdns string)
+	// ExpertOriginals judges forwards' originals and attached messages
+	// with the catalogue's expert weights and the default thresholds
+	// (forward.InnerPolicy) instead of the site's policy: for fitting the
+	// weights (vigie learn weights), whose FORWARDED_PHISH and
+	// ATTACHED_MESSAGE_PHISH must not depend on the model being fitted, or
+	// two successive refits would give two models.
+	ExpertOriginals bool
 }
 
 // New builds a scanner.
@@ -134,6 +141,9 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	// raises by construction off (forward.InnerPolicyOf; forward's README,
 	// "The original judged as it would arrive").
 	innerPolicy := forward.InnerPolicyOf(cfg.Policy.Policy)
+	if o.ExpertOriginals {
+		innerPolicy = forward.InnerPolicy()
+	}
 	inner := &scan.Scanner{
 		Policy:  innerPolicy,
 		Limits:  cfg.MessageLimits(),

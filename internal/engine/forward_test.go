@@ -206,7 +206,8 @@ func TestForwardIsFlaggedWhenItsOriginalWouldBe(t *testing.T) {
 // had it arrived directly: a weight the site set (here the configuration's
 // override of the advance-fee theme) weighs in the original too, and so
 // do the learned weights and thresholds (forward's README, "The original
-// judged as it would arrive").
+// judged as it would arrive"). Fitting the weights judges it at the
+// expert weights (Options.ExpertOriginals), whatever the site's policy.
 func TestForwardedOriginalIsJudgedWithTheSitePolicy(t *testing.T) {
 	raw := outlookForward("", "Compensation",
 		"Bureau des compensations &lt;bureau@compensations-exemple.org&gt;",
@@ -214,15 +215,17 @@ func TestForwardedOriginalIsJudgedWithTheSitePolicy(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		weights map[string]float64
+		expert  bool
 		want    bool
 	}{
-		{"the site's weights", nil, false},
-		{"the site weighs the theme heavily", map[string]float64{"LURE_ADVANCE_FEE": 6}, true},
+		{"the site's weights", nil, false, false},
+		{"the site weighs the theme heavily", map[string]float64{"LURE_ADVANCE_FEE": 6}, false, true},
+		{"fitting: the expert weights", map[string]float64{"LURE_ADVANCE_FEE": 6}, true, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := gatewayConfig(t)
 			cfg.Policy.Weights = c.weights
-			s, err := New(cfg, Options{})
+			s, err := New(cfg, Options{ExpertOriginals: c.expert})
 			if err != nil {
 				t.Fatal(err)
 			}
