@@ -237,6 +237,26 @@ Content-Type: text/html; charset=utf-8`,
 		env:  scan.Envelope{MailFrom: "b@wallet-sync-app.com"},
 		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
 	},
+	{
+		// A domain of MISP's bank-website list is a French bank's own
+		// regional domain only when it answers for the message: a From
+		// forged on a listed foreign bank that publishes no DMARC is not.
+		name: "a bank's name forged on a listed bank domain without DMARC",
+		headers: `From: Credit Agricole <securite@azaniabank.co.tz>
+To: agent@chu-exemple.fr
+Subject: Activité inhabituelle sur votre compte
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <b1@azaniabank.co.tz>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8`,
+		body: `<html><body><p>Madame, Monsieur,</p>
+<p>Nous avons détecté une activité inhabituelle sur votre compte. Merci de confirmer votre identité.</p>
+<p><a href="https://ca-securite-client.com/login">Confirmer</a></p></body></html>
+`,
+		auth: auth.Results{SPF: auth.None, SPFDomain: "qzkv.info", DMARC: auth.None, DMARCDomain: "azaniabank.co.tz"},
+		env:  scan.Envelope{MailFrom: "x@qzkv.info"},
+		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
+	},
 }
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus

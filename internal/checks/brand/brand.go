@@ -96,8 +96,14 @@ func (b *Brand) tenantReport(in *scan.Input) bool {
 }
 
 // Official reports whether host belongs to one of the brand's domains or
-// to its infrastructure.
+// to its infrastructure, those the catalogue names or its warning lists.
 func (b *Brand) Official(host string) bool {
+	return b.declared(host) || b.listed(host)
+}
+
+// declared reports a host under a domain the catalogue names for the
+// brand (Domains, Infrastructure).
+func (b *Brand) declared(host string) bool {
 	for _, list := range [][]string{b.Domains, b.Infrastructure} {
 		for _, d := range list {
 			if urlx.InDomain(host, d) {
@@ -105,6 +111,11 @@ func (b *Brand) Official(host string) bool {
 			}
 		}
 	}
+	return false
+}
+
+// listed reports a host one of the brand's warning lists names.
+func (b *Brand) listed(host string) bool {
 	if len(b.Warninglists) > 0 {
 		for _, h := range warninglist.MustDefault().Host(host) {
 			if slices.Contains(b.Warninglists, h.List.Name) {

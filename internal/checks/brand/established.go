@@ -61,7 +61,12 @@ func newRegistry(o Options) registry {
 func (c *Check) ownFor(ctx context.Context, in *scan.Input, out *scan.Emitter) func(i int) bool {
 	asked, spared := false, -1
 	return func(i int) bool {
-		if c.brands[i].Official(in.FromDomain) {
+		// A domain the brand's warning list names is the brand's own
+		// sender only when it answers for the message: MISP's bank-website
+		// list names two thousand banks worldwide, many of whose domains
+		// publish no DMARC policy, and a From forged on one of them is no
+		// French bank's regional domain.
+		if b := &c.brands[i]; b.declared(in.FromDomain) || b.listed(in.FromDomain) && in.SenderAnswers() {
 			return true
 		}
 		if spared >= 0 || asked || c.registry.registered == nil || in.Auth.DMARC != "pass" || !c.initialsDomain(in.FromOrg, i) {
