@@ -320,6 +320,24 @@ func TestUnseenSourcesShapes(t *testing.T) {
 		accept: true,
 		absent: []string{"LURE_PRIZE"},
 	}, {
+		// A 2000s-style card offer from the bank's own mailing domain
+		// through a relay the hospital does not know: good news, no prize.
+		name: "offre de carte pre-approuvee d'une banque, relais inconnu",
+		raw: crlf("Return-Path: <offers@mail.bank-exemple.com>",
+			received+"From: Bank Exemple Card Services <offers@mail.bank-exemple.com>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: You are pre-approved for a Platinum card",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <po-0512@mail.bank-exemple.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Dear Cardmember,</p><p>Congratulations! You have been pre-approved for the Platinum card with 0% introductory APR.</p>`,
+			`<p><a href="https://www.bank-exemple.com/apply?offer=PL0512">See the offer</a></p>`,
+			`<p>To stop receiving offers by e-mail, <a href="https://www.bank-exemple.com/privacy/optout">unsubscribe</a>.</p>`),
+		accept: true,
+		absent: []string{"LURE_PRIZE"},
+	}, {
 		// A prize to claim still is one.
 		name: "gain d'un telephone a reclamer",
 		raw: crlf("Return-Path: <promo@jeux-exemple.net>",
