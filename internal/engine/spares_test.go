@@ -257,7 +257,28 @@ Content-Type: text/html; charset=utf-8`,
 		env:  scan.Envelope{MailFrom: "x@qzkv.info"},
 		want: scan.Quarantine, signals: []string{"BRAND_DISPLAY_NAME"},
 	},
+	{
+		// A digest's shortened citation shows its short address; a
+		// shortener under anchor text, beside a kit's footer of ten
+		// social-network icons, hides where it leads.
+		name:    "a hidden shortener beside ten decoy source domains",
+		headers: "From: Service RH <rh@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Nouvelle grille des primes 2027\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <s1@portail-agents-info.fr>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8",
+		body:    "<html><body><p>Bonjour,</p>\n<p>La nouvelle grille des primes 2027 est disponible : <a href=\"https://bit.ly/3xQz7Pk\">grille 2027</a></p>\n<p>Service RH</p>\n<p>" + socialFooter + "</p></body></html>\n",
+		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "portail-agents-info.fr", DMARC: auth.None},
+		env:     scan.Envelope{MailFrom: "b@portail-agents-info.fr"},
+		want:    scan.Accept, signals: []string{"URL_SHORTENER"},
+	},
 }
+
+// socialFooter is the row of social-network icons phishing kits copy from
+// the brands' own templates: links to eleven registrable domains.
+var socialFooter = func() string {
+	var b strings.Builder
+	for _, d := range []string{"facebook.com", "x.com", "linkedin.com", "instagram.com", "youtube.com", "apple.com", "google.com", "tiktok.com", "pinterest.com", "whatsapp.com", "snapchat.com"} {
+		b.WriteString(`<a href="https://www.` + d + `/exemple">` + strings.TrimSuffix(d, ".com") + "</a> | ")
+	}
+	return b.String()
+}()
 
 // nortonRenewal is the callback renewal scam (a charge for an antivirus
 // renewal and a number to call to cancel it: lures.yaml's callback

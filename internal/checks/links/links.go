@@ -362,7 +362,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 		for _, k := range c.cats {
-			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) && !(k.signal == "URL_SHORTENER" && c.digest(in, k.hostSet, &cites)) {
+			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) && !(k.signal == "URL_SHORTENER" && shownAddress(l) && c.digest(in, k.hostSet, &cites)) {
 				out.Emit(k.signal, host)
 			}
 		}
@@ -474,6 +474,16 @@ func linksElsewhere(in *scan.Input, d string) bool {
 		}
 	}
 	return false
+}
+
+// shownAddress reports a link whose own address the reader sees: written
+// out in the text, or the anchor's text showing the link's domain. A
+// digest's citation shortened to survive a plain-text line shows its short
+// address; a shortener under "grille 2027" hides where it leads, which is
+// what URL_SHORTENER is about, however many sources the message cites
+// beside it (a kit's footer of social-network icons cites ten).
+func shownAddress(l scan.Link) bool {
+	return l.Source == message.URLFromText || shownDomain(l.Text) == l.Domain
 }
 
 // digestSources is how many other registrable domains a message's links
