@@ -268,6 +268,18 @@ Content-Type: text/html; charset=utf-8`,
 		env:     scan.Envelope{MailFrom: "b@portail-agents-info.fr"},
 		want:    scan.Accept, signals: []string{"URL_SHORTENER"},
 	},
+	{
+		// An everyday-word brand label beside "secure" in a link's host is
+		// spared in a newsletter's list of fifty vendors; a message whose
+		// one link is the combosquat is about it, in catalogue words or
+		// not.
+		name:    "a combosquat host as a message's one link, in words no catalogue holds",
+		headers: "From: Messagerie <info@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Nouveau message\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <ol1@portail-agents-info.fr>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8",
+		body:    "<html><body><p>Bonjour,</p>\n<p>Un nouveau message vous attend.</p>\n<p><a href=\"https://outlook-secure-docs.com/view\">Ouvrir</a></p></body></html>\n",
+		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "portail-agents-info.fr", DMARC: auth.None},
+		env:     scan.Envelope{MailFrom: "b@portail-agents-info.fr"},
+		want:    scan.Accept, signals: []string{"URL_BRAND_IN_DOMAIN"},
+	},
 }
 
 // socialFooter is the row of social-network icons phishing kits copy from

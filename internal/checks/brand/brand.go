@@ -492,8 +492,9 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 // asksFor reports whether a link's host built on a brand's everyday-word
 // label (outlook, live, orange) beside an account or security word
 // (comboWord) is put to a phishing page's use: the message shows that
-// brand as its sender (named, BRAND_DISPLAY_NAME) or its words hold a
-// lure that asks something of the reader (Options.Asks: a sign-in call,
+// brand as its sender (named, BRAND_DISPLAY_NAME), links to few other
+// domains (fewDestinations), or its words hold a lure that asks something
+// of the reader (Options.Asks: a sign-in call,
 // an account notice, a payment, a prize — not a newsletter's "click
 // here"). Kintis et al. ("Hiding in Plain Sight", ACM CCS 2017) find
 // combosquatting domains put to affiliate marketing, trademark use and
@@ -504,7 +505,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 // "your mailbox is full, sign in", or in a mail calling itself Outlook.
 // asked keeps Options.Asks' answer for the message's other links.
 func (c *Check) asksFor(in *scan.Input, named []int, label string, asked *once) bool {
-	if i, ok := c.labels[label]; ok && slices.Contains(named, i) {
+	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) {
 		return true
 	}
 	if c.asks == nil {
@@ -518,6 +519,28 @@ func (c *Check) asksFor(in *scan.Input, named []int, label string, asked *once) 
 
 // once keeps an answer asked once per message.
 type once struct{ asked, v bool }
+
+// maxFewDestinations is how many registrable domains a message's links
+// may reach and still be a message about one of them.
+const maxFewDestinations = 3
+
+// fewDestinations reports a message whose links reach at most
+// maxFewDestinations registrable domains: the combosquatting host is what
+// it is about, not one vendor of a newsletter's fifty. "Un nouveau message
+// vous attend" above one "Ouvrir" to outlook-secure-docs.com asks in no
+// catalogue phrase and names no brand, and is the fake sign-in page's
+// shape all the same.
+func fewDestinations(in *scan.Input) bool {
+	seen := map[string]bool{}
+	for _, l := range in.Links {
+		if l.Domain != "" && !seen[l.Domain] {
+			if seen[l.Domain] = true; len(seen) > maxFewDestinations {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // comboWords are the account and security words that phishing domains put
 // beside a brand (paypal-secure-login, outlook-verify): the combosquatting
