@@ -284,3 +284,27 @@ func TestListManagedAndResends(t *testing.T) {
 		}
 	}
 }
+
+// FuzzListFields reads list header fields of any bytes: the list's
+// domain, whether list software runs it, its posting address. None may
+// panic, and a managed list always has a domain.
+func FuzzListFields(f *testing.F) {
+	for _, s := range []string{
+		"<dev.lists.example.org>", "list g@lists.example.org; contact\r\n\tg-owner@lists.example.org",
+		"<https://groups.google.com/group/g/post>, <mailto:g@googlegroups.com>", "owner-x@", "@", "<mailto:>", "a@b@c", "\xff@\xfe",
+	} {
+		f.Add(s, s, "mailto:"+s)
+	}
+	f.Fuzz(func(t *testing.T, id, post, sender string) {
+		h := message.Header{Fields: []message.Field{
+			{Name: "List-Id", Value: id, Raw: id}, {Name: "List-Post", Value: post, Raw: post},
+			{Name: "Mailing-List", Value: post, Raw: post}, {Name: "Sender", Value: sender, Raw: sender},
+		}}
+		in := &Input{Msg: &message.Message{Header: h}, Env: Envelope{MailFrom: sender}, List: listDomain(h)}
+		if in.ListManaged() && in.List == "" {
+			t.Fatalf("managed list without a domain: %q %q %q", id, post, sender)
+		}
+		_ = in.ListPostAddress()
+		_ = in.ListResends()
+	})
+}
