@@ -74,18 +74,33 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 }
 
 // commonNoun reports a would-be given name that the message's subject or
-// text writes in lower case, as a common noun: "Abonnement Norton" above
-// "votre abonnement a été renouvelé". A person's given name is written
-// with its capital wherever it appears.
+// text writes in lower case after a determiner, as a common noun:
+// "Abonnement Norton" above "votre abonnement a été renouvelé", "Achat
+// Norton" above "votre achat de Norton 360". A person's given name is
+// written with its capital; one that is also an adjective or a noun
+// ("Claire", "Pierre", "Rose") may be written in lower case in its own
+// sense ("la situation est claire"), not after "votre" or "your".
 func commonNoun(in *scan.Input, w string) bool {
 	for _, text := range []string{in.Msg.Subject, in.Body()} {
+		prev := ""
 		for f := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-			if r, _ := utf8.DecodeRuneInString(f); unicode.IsLower(r) && len(f) >= len(w) && textmatch.Normalize(f) == w {
+			if r, _ := utf8.DecodeRuneInString(f); unicode.IsLower(r) && len(f) >= len(w) && determiners[strings.ToLower(prev)] && textmatch.Normalize(f) == w {
 				return true
 			}
+			prev = f
 		}
 	}
 	return false
+}
+
+// determiners are the French and English words before a common noun that
+// a subscription or an order is written with ("votre abonnement", "your
+// order", "l'achat").
+var determiners = map[string]bool{
+	"votre": true, "vos": true, "ton": true, "ta": true, "tes": true, "notre": true, "nos": true,
+	"mon": true, "ma": true, "mes": true, "le": true, "la": true, "les": true, "l": true,
+	"un": true, "une": true, "du": true, "des": true, "cet": true, "cette": true, "ce": true,
+	"your": true, "the": true, "a": true, "an": true, "my": true, "our": true, "this": true,
 }
 
 // brandWord reports whether the display dictionary reads word w alone as
