@@ -108,13 +108,6 @@ func runSuppliersShow(ctx context.Context, args []string, stdout, stderr io.Writ
 	return nil
 }
 
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 func supplierErr(c *incidentCmd, err error, ref string) error {
 	if errors.Is(err, suppliers.ErrNotFound) {
 		return errors.New(c.t(fmt.Sprintf("aucun fournisseur ne correspond à %q (vigie suppliers list)", ref), err.Error()))

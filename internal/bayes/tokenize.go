@@ -306,13 +306,6 @@ func readable(w string, fold bool) string {
 	return strings.ToLower(w)
 }
 
-func pairText(a, b string, gap int) string {
-	if gap == 1 {
-		return a + " " + b
-	}
-	return a + " " + strings.Repeat("… ", gap-1) + b
-}
-
 // cjk emits a character pair (or a lone character when b is 0), which also
 // takes part in the sparse bigrams.
 func (w *wordReader) cjk(at, end int, a, b rune) {

@@ -66,8 +66,6 @@ func (st *store) add(s signIn) {
 	}
 }
 
-func cmpSignIn(a, b signIn) int { return cmpTimeSeq(a.t, a.seq, b.t, b.seq) }
-
 // cmpTimeSeq orders by time, then by rank in the buffer (a stable order).
 func cmpTimeSeq(at int64, aseq uint32, bt int64, bseq uint32) int {
 	return cmp.Or(cmp.Compare(at, bt), cmp.Compare(aseq, bseq))

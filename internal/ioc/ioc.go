@@ -205,12 +205,3 @@ func fromRow(r *Row) Indicator {
 		FirstHitAt: r.FirstHitAt, Tags: NormalizeTags(r.Tags), Confidence: r.Confidence, TLP: r.TLP, Code: r.Code,
 	}
 }
-
-func toRow(i *Indicator) Row {
-	return Row{
-		ID: i.ID, Kind: string(i.Kind), Value: i.Value, Mode: string(i.Mode), Source: i.Source,
-		Reason: i.Reason, AddedBy: i.AddedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
-		RemovedAt: i.RemovedAt, RemovedBy: i.RemovedBy, Hits: i.Hits, LastHitAt: i.LastHitAt,
-		FirstHitAt: i.FirstHitAt, Tags: strings.Join(i.Tags, ","), Confidence: i.Confidence, TLP: i.TLP, Code: i.Code,
-	}
-}

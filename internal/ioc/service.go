@@ -530,6 +530,3 @@ func baseName(p string) string {
 	}
 	return p
 }
-
-// errStop is returned by callbacks to end a walk early.
-var errStop = errors.New("stop")

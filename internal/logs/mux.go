@@ -47,7 +47,6 @@ type Mux struct {
 	opts    Options
 	st      *Stats
 	emit    func(Event)
-	cur     Format
 }
 
 type muxLine struct {

@@ -132,12 +132,6 @@ func explain(err error, l string) (int, string) {
 	return http.StatusInternalServerError, tr(l, "error.internal")
 }
 
-// status maps a service error to an HTTP status.
-func status(err error) int {
-	code, _ := explain(err, "en")
-	return code
-}
-
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := explain(err, lang(r))
 	if code == http.StatusServiceUnavailable && dberr.Unavailable(err) {

@@ -302,14 +302,6 @@ func (c *Check) lured(in *scan.Input, noClicks bool) bool {
 	return false
 }
 
-func bodyOf(in *scan.Input) string {
-	body := in.Msg.HTMLText
-	if len(in.Msg.Text) > len(body) {
-		body = in.Msg.Text
-	}
-	return body
-}
-
 // distinct returns the phrases found in body, subject, the sender's
 // display name and the image alt texts, each with the order it was first
 // read in (body first), which the signals' details follow (quoted). With
