@@ -42,6 +42,7 @@ type visFrame struct {
 	color, bg rgb
 	style     string
 	bgDone    bool
+	bgImage   bool // a block's background image, read with bg
 }
 
 // rgb is a colour, 0xRRGGBB with bit 24 set, or 0 when unknown.
@@ -54,12 +55,71 @@ func (f *visFrame) hide() bool { return f.none || f.invisible || f.zero || f.sam
 // visibility follows the open elements of an HTML body.
 type visibility struct {
 	stack []visFrame
+	// What the document's style sheets (its <style> elements, which are
+	// not read) may undo. A sheet's !important declaration overrides an
+	// inline style ("span.t{font-size:15px!important}" shows the text
+	// <span class="t" style="font-size:0"> seemed to hide), so with one
+	// nothing is taken as hidden, as before the hidden runs were left
+	// out. Any sheet may paint a block through its class, or override a
+	// bgcolor attribute, so with one a block's background is known only
+	// from its own style, and a block without one stops the search: white
+	// text in <div class="bandeau"> may sit on the dark colour the sheet
+	// gives it.
+	sheet, sheetImportant bool
+}
+
+// readSheets records what the style sheets of doc may undo (visibility).
+func (v *visibility) readSheets(doc string) {
+	rest := doc
+	for i := 0; i < maxSheets; i++ {
+		at := indexFold(rest, "<style")
+		if at < 0 {
+			return
+		}
+		v.sheet = true
+		rest = rest[at+len("<style"):]
+		end := indexFold(rest, "</style")
+		if end < 0 {
+			end = len(rest)
+		}
+		if indexFold(rest[:end], "!important") >= 0 {
+			v.sheetImportant = true
+			return
+		}
+		rest = rest[end:]
+	}
+}
+
+// maxSheets bounds the <style> elements readSheets reads; past it, any
+// further sheet is taken to hold !important.
+const maxSheets = 64
+
+// indexFold is strings.Index for an ASCII lower-case needle, ignoring the
+// case of s.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		j := 0
+		for j < len(needle) && foldByte(s[i+j]) == needle[j] {
+			j++
+		}
+		if j == len(needle) {
+			return i
+		}
+	}
+	return -1
+}
+
+func foldByte(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
 }
 
 // hidden reports that text here is not drawn.
 func (v *visibility) hidden() bool {
 	n := len(v.stack)
-	return n > 0 && v.stack[n-1].hide()
+	return n > 0 && !v.sheetImportant && v.stack[n-1].hide()
 }
 
 func inlineElement(name string) bool {
@@ -105,7 +165,9 @@ func (v *visibility) start(name string, attrs []htmlAttr) {
 			case "style":
 				f.style = a.val
 			case "bgcolor":
-				f.bg = cssColor(unescapeAttr(a.val))
+				if !v.sheet { // a sheet overrides a presentational attribute
+					f.bg = cssColor(unescapeAttr(a.val))
+				}
 			}
 		}
 		v.stack = append(v.stack, f)
@@ -116,11 +178,11 @@ func (v *visibility) start(name string, attrs []htmlAttr) {
 		f.none, f.invisible, f.zero, f.sameColor = p.none, p.invisible, p.zero, p.sameColor
 		f.color, f.bg = p.color, p.bg
 	}
-	ownColor := false
+	ownColor, image := false, false
 	for _, a := range attrs {
 		switch a.key {
 		case "style":
-			readStyle(unescapeAttr(a.val), &f, &ownColor)
+			image = readStyle(unescapeAttr(a.val), &f, &ownColor)
 		case "color":
 			if c := cssColor(unescapeAttr(a.val)); c != 0 {
 				f.color, ownColor = c, true
@@ -129,16 +191,17 @@ func (v *visibility) start(name string, attrs []htmlAttr) {
 	}
 	if ownColor && f.color != 0 {
 		bg := f.bg
-		if bg == 0 {
+		if bg == 0 && !image {
 			bg = v.blockBackground()
 		}
-		f.sameColor = f.color == bg
+		f.sameColor = !image && f.color == bg
 	}
 	v.stack = append(v.stack, f)
 }
 
-// readStyle applies an inline element's style to its frame.
-func readStyle(style string, f *visFrame, ownColor *bool) {
+// readStyle applies an inline element's style to its frame, and reports a
+// background image, under which no colour of text is hidden.
+func readStyle(style string, f *visFrame, ownColor *bool) (image bool) {
 	for style != "" {
 		var decl string
 		decl, style, _ = strings.Cut(style, ";")
@@ -160,12 +223,23 @@ func readStyle(style string, f *visFrame, ownColor *bool) {
 			if c := cssColor(val); c != 0 {
 				f.color, *ownColor = c, true
 			}
+		case backgroundImage(prop, val):
+			image = true
 		case strings.EqualFold(prop, "background-color"), strings.EqualFold(prop, "background"):
 			if c := cssColor(firstWord(val)); c != 0 {
 				f.bg, *ownColor = c, true
 			}
 		}
 	}
+	return image
+}
+
+// backgroundImage reports a declaration that puts an image behind the
+// text (background: #fff url(…), background-image, a gradient): text the
+// colour of the fallback colour is shown on the image.
+func backgroundImage(prop, val string) bool {
+	return (strings.EqualFold(prop, "background") || strings.EqualFold(prop, "background-image")) &&
+		(indexFold(val, "url(") >= 0 || indexFold(val, "gradient(") >= 0)
 }
 
 // blockBackground is the background of the nearest block that sets one,
@@ -178,18 +252,27 @@ func (v *visibility) blockBackground() rgb {
 		}
 		if !f.bgDone {
 			f.bgDone = true
-			for style := unescapeAttr(f.style); style != "" && f.bg == 0; {
+			for style := unescapeAttr(f.style); style != ""; {
 				var decl string
 				decl, style, _ = strings.Cut(style, ";")
 				if prop, val, ok := strings.Cut(decl, ":"); ok {
-					if prop = strings.TrimSpace(prop); strings.EqualFold(prop, "background-color") || strings.EqualFold(prop, "background") {
-						f.bg = cssColor(firstWord(cssValue(val)))
+					prop, val = strings.TrimSpace(prop), cssValue(val)
+					if backgroundImage(prop, val) {
+						f.bgImage = true
+					} else if f.bg == 0 && (strings.EqualFold(prop, "background-color") || strings.EqualFold(prop, "background")) {
+						f.bg = cssColor(firstWord(val))
 					}
 				}
 			}
 		}
+		if f.bgImage {
+			return 0
+		}
 		if f.bg != 0 {
 			return f.bg
+		}
+		if v.sheet {
+			return 0 // its class may paint it (visibility.sheet)
 		}
 	}
 	return 0

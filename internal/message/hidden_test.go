@@ -33,6 +33,17 @@ func TestHiddenRunsLeftOut(t *testing.T) {
 		{"run ended by a cell", `<table><tr><td><span style="display:none">x<td>Visible</table>`, "Visible"},
 		{"unclosed span ended by its parent", `<div><span style="font-size:0">x</div>Visible`, "Visible"},
 		{"zero size inside a hidden-colour span", `<p>a<span style="color:#000;background:#000"><span style="font-size:12px">b</span></span>c</p>`, "ac"},
+		// Kept: what a style sheet (not read) or an image may show.
+		{"zero font a sheet's !important sizes again", `<style>span.t{font-size:15px !important}</style><p>mot de passe <span class="t" style="font-size:0">expire</span></p>`, "mot de passe expire"},
+		{"display none a sheet's !important undoes", `<STYLE>span{display:inline!IMPORTANT}</STYLE><p>Votre <span style="display:none">code</span></p>`, "Votre code"},
+		{"white on a block a sheet may paint", `<style>.b{background:#1a3d6e}</style><body style="background-color:#fff"><div class="b"><span style="color:#fff">Connexion</span></div></body>`, "Connexion"},
+		{"white on a bgcolor a sheet may override", `<style>td{background:#000}</style><table><tr><td bgcolor="#ffffff"><font color="#ffffff">Lire</font></td></tr></table>`, "Lire"},
+		{"white over a background image", `<div style="background:#ffffff url(https://exemple.fr/fond.png)"><span style="color:#ffffff">Connexion</span></div>`, "Connexion"},
+		{"white over its own background image", `<p><span style="color:#fff;background-color:#fff;background-image:url(f.png)">Lire</span></p>`, "Lire"},
+		// Left out with a sheet: inline styles a sheet without !important
+		// cannot override.
+		{"zero font beside a plain sheet", `<style>p{margin:0}</style><p>pass<span style="font-size:0">xq</span>word</p>`, "password"},
+		{"white on its own white beside a plain sheet", `<style>p{margin:0}</style><p>com<span style="color:#fff;background-color:#fff">xx</span>pte</p>`, "compte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,6 +32,7 @@ func (p *parser) scanHTML(doc string, attach bool, in string) {
 	if !attach {
 		s.visible = &p.htmlText
 		s.vis.stack = make([]visFrame, 0, 32)
+		s.vis.readSheets(doc)
 	}
 	s.anchorText = textWriter{limit: 512}
 	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8)}
