@@ -176,6 +176,12 @@ func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer
 			continue
 		}
 		kinds := disclaimerWording(body[s:e])
+		if kinds&kindAntiPhishing != 0 && namesAmount(body[s:e]) {
+			// "Nous ne vous demanderons jamais d'autres frais que les
+			// 1,99 EUR de réexpédition": a reminder of what will never be
+			// asked names no sum; a lure worded as one names the sum due.
+			kinds &^= kindAntiPhishing
+		}
 		if kinds == 0 {
 			continue
 		}
@@ -192,6 +198,54 @@ func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer
 	}
 	return found
 }
+
+// currencies are the signs and codes a sum of money is written with.
+var currencies = []string{"€", "$", "£", "eur", "euro", "usd", "gbp", "chf"}
+
+// namesAmount reports a sum of money in s: a digit with a currency's sign
+// or code next to it, spaces between allowed ("1,99 €", "EUR 1.99", "$5").
+func namesAmount(s string) bool {
+	lower := strings.ToLower(s)
+	for _, c := range currencies {
+		for at := 0; ; {
+			i := strings.Index(lower[at:], c)
+			if i < 0 {
+				break
+			}
+			i += at
+			end := i + len(c)
+			if digitNear(lower, i, -1) || digitNear(lower, end, +1) {
+				if c[0] < 'a' || (i == 0 || !isLetterByte(lower[i-1])) && (end == len(lower) || !isLetterByte(lower[end]) || c == "euro") {
+					return true
+				}
+			}
+			at = end
+		}
+	}
+	return false
+}
+
+// digitNear reports a digit next to position i of s, looking backwards
+// (dir -1: before i) or forwards (dir +1: from i), past spaces.
+func digitNear(s string, i, dir int) bool {
+	if dir < 0 {
+		i--
+	}
+	for ; i >= 0 && i < len(s); i += dir {
+		switch c := s[i]; {
+		case c == ' ' || c == 0xC2 || c == 0xA0 || c == 0xE2 || c == 0x80 || c == 0xAF:
+			// a space, or a byte of a no-break space (C2 A0) or of a
+			// narrow one (E2 80 AF), which French writes before a sign
+		case c >= '0' && c <= '9':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // without returns body without the disclaimer sentences of one of the
 // kinds (each replaced by a line break), and whether it cut any.

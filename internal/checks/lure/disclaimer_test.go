@@ -199,3 +199,29 @@ func TestDisclaimerSparesItsThemesOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestNamesAmount: a sum of money next to its currency, written the ways
+// French and English mail write it; a number or a currency's name alone is
+// none.
+func TestNamesAmount(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"des frais de 1,99 € restent dus", true},
+		{"des frais de 1,99\u00a0€ restent dus", true},
+		{"des frais de 1,99\u202f€ restent dus", true},
+		{"frais de réexpédition de 1,99 EUR", true},
+		{"EUR 2.50 due", true},
+		{"pay $5 now", true},
+		{"3 euros", true},
+		{"ne vous demandera jamais de payer des frais de réexpédition par courriel ou SMS", false},
+		{"votre colis n° 12345 en Europe", false},
+		{"en euros, jamais", false},
+		{"neuro 12", false},
+	} {
+		if got := namesAmount(c.s); got != c.want {
+			t.Errorf("namesAmount(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
