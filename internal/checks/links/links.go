@@ -500,12 +500,22 @@ const digestSources = 10
 // article's address is often longer). URL_SHORTENER is about the one link a lure
 // sends its reader to without showing where; a shortened citation
 // among fifty named sites asks for nothing. Padding a lure with links
-// does not help it: its words still ask.
+// does not help it when its words still ask. The line-length reason holds
+// for a message with a plain-text edition (the press review's
+// multipart/alternative shows the same short addresses in both parts): an
+// HTML-only message puts a long address under its anchor and has no line
+// to fit, so a shortened address written out in one, beside ten padding
+// links and words no catalogue holds, is the lure's
+// (TestDaySparesDoNotServeAnAttacker); nor is an original rebuilt from a
+// forward plain text of its own (Envelope.Rebuilt).
 func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 	if cites.asked {
 		return cites.v
 	}
 	cites.asked = true
+	if in.Msg.Text == "" || in.Env.Rebuilt {
+		return false
+	}
 	seen := map[string]bool{}
 	for _, l := range in.Links {
 		if actionable(l) && l.Domain != "" && !shorteners.matchHost(l.Host) {
