@@ -38,6 +38,11 @@ func (c *Check) Checks() []scan.Check { return []scan.Check{c} }
 // Check is the sender-infrastructure check family.
 type Check struct {
 	freemail map[string]bool
+	// Asks, when set, reports a message whose words ask something of the
+	// reader (the lure family's Check.Asks): a list member's post is
+	// spared as one only when it asks nothing (listPost). nil: no message
+	// is taken to ask.
+	Asks func(*scan.Input) bool
 }
 
 // New builds the check; freemail overrides the embedded list when not nil.
@@ -159,15 +164,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if numberedLocal(from.Local()) {
 		out.Emit("FROM_LOCAL_NUMBERED", from.Addr)
-	} else if t := generatedLocal(from.Local()); t != "" && !bounceTracking(t, from.Local(), mf, in) && !in.ListRewroteFrom() && !in.ListResends() {
-		// A list that answers for its own domain (scan.Input.ListResends:
-		// List-Id, RFC 2919, authenticated) resending someone else's post:
-		// a member writes from the one address the list knows, chosen
-		// once ("jcmvbkbc@gmail.com", a person's initials), not from an
-		// address rotated to stay ahead of per-sender reputation, which
-		// is what the signal is for. None of the training part's 38
-		// phishing messages with a generated local part came through a
-		// list.
+	} else if t := generatedLocal(from.Local()); t != "" && !bounceTracking(t, from.Local(), mf, in) && !in.ListRewroteFrom() && !c.listPost(in) {
 		out.Emit("FROM_LOCAL_RANDOM", from.Addr)
 	}
 	if n := longestDigitRun(from.Name); n >= 6 {
@@ -481,6 +478,22 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 	}
 }
 
+// listPost reports a member's post that a list answering for its own
+// domain (scan.Input.ListResends: List-Id, RFC 2919, authenticated)
+// resends, and whose words ask nothing of the reader (Asks): a member
+// writes from the one address the list knows, chosen once
+// ("jcmvbkbc@gmail.com", a person's initials), not from an address
+// rotated to stay ahead of per-sender reputation, which is what
+// FROM_LOCAL_RANDOM is for. None of the training part's 38 phishing
+// messages with a generated local part came through a list — but a
+// "list" is an SPF record and two header fields on a domain of the
+// attacker's, its member a Gmail address of his own; a parcel-fee notice
+// posted so asks to pay, which no discussion among members does
+// (TestDaySparesDoNotServeAnAttacker).
+func (c *Check) listPost(in *scan.Input) bool {
+	return in.ListResends() && (c.Asks == nil || !c.Asks(in))
+}
+
 // relayedAuthor reports a Reply-To that a submission relay of a known
 // site wrote for the author whose mail it sends under its own domain: the
 // relay authenticates for its From (DMARC pass), its domain is a top site
@@ -491,9 +504,14 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 // Reply-To the author (b4 documentation, "Sending your patches"), as
 // groups.io writes "author=example.org@groups.io" (RFC 7960 §4.1.3: the
 // intermediary rewrites From to its own domain and keeps the author
-// reachable). The reply goes where the From already says it goes.
+// reachable). The reply goes where the From already says it goes. Only on
+// a list run by list software (ListManaged), where such a relay's mail is
+// read: B4's endpoint sends for any address its owner verified, a Gmail
+// address too, to any recipient, and straight to a hospital's agent its
+// "devnull+secours.compte.gmail.com@kernel.org" is a stranger's mailbox
+// behind a top site's DMARC pass (TestDaySparesDoNotServeAnAttacker).
 func relayedAuthor(in *scan.Input, rt message.Address) bool {
-	if in.Auth.DMARC != "pass" || !scan.TopSite(in.FromOrg) {
+	if in.Auth.DMARC != "pass" || !scan.TopSite(in.FromOrg) || !in.ListManaged() {
 		return false
 	}
 	local := strings.ToLower(in.Msg.FromAddr().Local())
