@@ -1,6 +1,7 @@
 package brand
 
 import (
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/urlx"
 )
@@ -46,9 +47,17 @@ func (c *Check) claimLeadsElsewhere(in *scan.Input, out *scan.Emitter, name stri
 // leadsAway returns the first registrable domain the message sends its
 // reader to — by a link or image, or an address to write to (mailto:)
 // — that is neither brand b's, the sender's organisation nor a top
-// site; "" when there is none, or when any link or address is b's own.
+// site; "" when there is none, when any link or address is b's own, or
+// when more than maxAwayActions distinct links to click lead away: the
+// template of a brand's mail sent through its e-mailing platform, whose
+// click tracker (not a top site) carries the logo, the button and each
+// legal-notice and privacy link — a bank's e-document notice a colleague
+// forwards (testdata/hospital/ght-transfert-avis-banque-edocument-routeur.eml)
+// was quarantined for it. The phishing originals that raise the signal in
+// the training part send their reader to one or two addresses.
 func leadsAway(in *scan.Input, b *Brand) string {
 	away := ""
+	actions := map[string]bool{}
 	consider := func(host, domain string) bool {
 		if b.Official(host) {
 			return false
@@ -62,6 +71,12 @@ func leadsAway(in *scan.Input, b *Brand) string {
 		if l.Host != "" && !consider(l.Host, l.Domain) {
 			return ""
 		}
+		if clickable(l) && l.Domain != in.FromOrg && !scan.TopSite(l.Domain) {
+			actions[l.Target] = true
+		}
+	}
+	if len(actions) > maxAwayActions {
+		return ""
 	}
 	for _, d := range in.Msg.MailtoDomains {
 		if !consider(d, urlx.Registrable(d)) {
@@ -69,4 +84,22 @@ func leadsAway(in *scan.Input, b *Brand) string {
 		}
 	}
 	return away
+}
+
+// maxAwayActions is how many distinct links to click may lead away from
+// the brand for a rebuilt original to be the phisher's rather than the
+// template of the brand's e-mailing platform: the training part's
+// phishing originals raising BRAND_CLAIM_LEADS_ELSEWHERE have one or two
+// (a lure's button, a copied footer link), a sending platform's template
+// four or more (logo, button, legal notice, privacy).
+const maxAwayActions = 3
+
+// clickable reports a link the reader follows (an anchor, a form, a
+// written-out address), not an image the message loads.
+func clickable(l scan.Link) bool {
+	switch l.Source {
+	case message.URLFromHref, message.URLFromForm, message.URLFromMeta, message.URLFromText:
+		return true
+	}
+	return false
 }
