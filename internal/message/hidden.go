@@ -88,6 +88,8 @@ func (v *visibility) readSheets(doc string) {
 		}
 		rest = rest[end:]
 	}
+	// More sheets than are read: any of them may hold !important.
+	v.sheetImportant = indexFold(rest, "<style") >= 0
 }
 
 // maxSheets bounds the <style> elements readSheets reads; past it, any
