@@ -2,14 +2,12 @@ package engine
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -34,8 +32,8 @@ func TestDaySparesDoNotServeAnAttacker(t *testing.T) {
 			}
 			plain := scanWith(t, pa, msg(ph, c.plain), c.env)
 			attack := scanWith(t, c.auth, msg(c.headers+c.extraHeaders, c.attack), c.env)
-			t.Logf("plain %5.2f %-10s %s", plain.Score, plain.Action, explainDay(plain))
-			t.Logf("attack %5.2f %-10s %s", attack.Score, attack.Action, explainDay(attack))
+			t.Logf("plain %5.2f %-10s %s", plain.Score, plain.Action, explainVerdict(plain))
+			t.Logf("attack %5.2f %-10s %s", attack.Score, attack.Action, explainVerdict(attack))
 			want := plain.Action
 			if want.Rank() > scan.Quarantine.Rank() {
 				want = scan.Quarantine
@@ -53,30 +51,17 @@ func TestDaySparesDoNotServeAnAttacker(t *testing.T) {
 	}
 }
 
-// dayAuth answers the same results for every message.
-type dayAuth struct{ r auth.Results }
-
-func (a dayAuth) Authenticate(context.Context, []byte, *message.Message, *scan.Envelope) auth.Results {
-	return a.r
-}
-
+// scanWith scans raw with the default configuration, r as the
+// authentication results.
 func scanWith(t *testing.T, r auth.Results, raw []byte, env scan.Envelope) *scan.Verdict {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Scan.Timeout = checktest.ScanTimeout
-	s, err := New(&cfg, Options{Online: dayAuth{r}})
+	s, err := New(&cfg, Options{Online: fixedAuth{r}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s.Scan(context.Background(), raw, env)
-}
-
-func explainDay(v *scan.Verdict) string {
-	var b strings.Builder
-	for _, s := range v.Signals {
-		b.WriteString(s.Name + "=" + strconv.FormatFloat(s.Weight, 'f', 2, 64) + " ")
-	}
-	return b.String()
 }
 
 type daySpareAttack struct {
@@ -99,6 +84,20 @@ var vendorFooter = func() string {
 	}
 	return b.String()
 }()
+
+// passwordExpiry is the webmail password-expiry lure in plain sight,
+// the twin of the hidden-text attacks.
+const passwordExpiry = "<html><body><p>Bonjour,</p><p>Votre mot de passe expire aujourd'hui.\nPour conserver le même mot de passe, confirmez avant 17 h.</p><p><a href=\"https://qzxkvbtr.com/owa\">Conserver mon mot de passe</a></p><p>Service informatique</p></body></html>\n"
+
+// helpdesk is the password-expiry lure's header: a made-up IT desk.
+const helpdesk = "From: Support Messagerie <support@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <zf1@portail-agents-info.fr>\n" + dayHTML
+
+// unaligned is SPF passing for the attacker's bulk-sending domain, which
+// the From does not share, as most phishing arrives.
+var (
+	unaligned    = auth.Results{SPF: auth.Pass, SPFDomain: "envoi-qzxkvbtr.com", DMARC: auth.None}
+	unalignedEnv = scan.Envelope{MailFrom: "b@envoi-qzxkvbtr.com"}
+)
 
 const dayHTML = "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8"
 
@@ -139,41 +138,37 @@ var daySpareAttacks = []daySpareAttack{
 		headers: "From: Service RH <rh@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Nouvelle grille des primes 2027\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <s1@portail-agents-info.fr>\n" + dayHTML,
 		plain:   "<html><body><p>Bonjour,</p>\n<p>La nouvelle grille des primes 2027 est disponible : https://bit.ly/3xQz7Pk</p>\n<p>Service RH</p></body></html>\n",
 		attack:  "<html><body><p>Bonjour,</p>\n<p>La nouvelle grille des primes 2027 est disponible : https://bit.ly/3xQz7Pk</p>\n<p>Service RH</p>\n<p>" + vendorFooter + "</p></body></html>\n",
-		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "envoi-qzxkvbtr.com", DMARC: auth.None},
-		env:     scan.Envelope{MailFrom: "b@envoi-qzxkvbtr.com"},
+		auth:    unaligned, env: unalignedEnv,
 	},
 	{
 		// 13a1ef0: a style sheet sizes again what the inline style zeroes;
 		// the reader sees the lure, the matcher must too.
 		name:    "lure in a zero-font span a style sheet resizes",
 		signal:  "LURE_PASSWORD_EXPIRY",
-		headers: "From: Support Messagerie <support@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <zf1@portail-agents-info.fr>\n" + dayHTML,
-		plain:   "<html><body><p>Bonjour,</p><p>Votre mot de passe expire aujourd'hui.\nPour conserver le même mot de passe, confirmez avant 17 h.</p><p><a href=\"https://qzxkvbtr.com/owa\">Conserver mon mot de passe</a></p><p>Service informatique</p></body></html>\n",
+		headers: helpdesk,
+		plain:   passwordExpiry,
 		attack:  "<html><head><style>span.t{font-size:15px !important}</style></head><body><p>Bonjour,</p><p><span class=\"t\" style=\"font-size:0\">Votre mot de passe expire aujourd'hui. Confirmez votre mot de passe actuel pour le conserver.</span></p><p><a href=\"https://qzxkvbtr.com/owa\"><span class=\"t\" style=\"font-size:0\">Conserver le mot de passe</span></a></p></body></html>\n",
-		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "envoi-qzxkvbtr.com", DMARC: auth.None},
-		env:     scan.Envelope{MailFrom: "b@envoi-qzxkvbtr.com"},
+		auth:    unaligned, env: unalignedEnv,
 	},
 	{
 		// 13a1ef0: white text over a block whose background is a dark
 		// image behind a white fallback colour.
 		name:    "white lure over a background image",
 		signal:  "LURE_PASSWORD_EXPIRY",
-		headers: "From: Support Messagerie <support@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <zf2@portail-agents-info.fr>\n" + dayHTML,
-		plain:   "<html><body><p>Bonjour,</p><p>Votre mot de passe expire aujourd'hui.\nPour conserver le même mot de passe, confirmez avant 17 h.</p><p><a href=\"https://qzxkvbtr.com/owa\">Conserver mon mot de passe</a></p><p>Service informatique</p></body></html>\n",
+		headers: helpdesk,
+		plain:   passwordExpiry,
 		attack:  "<html><body><div style=\"background:#ffffff url(https://qzxkvbtr.com/fond.png)\"><p>Bonjour,</p><p><span style=\"color:#ffffff\">Votre mot de passe expire aujourd'hui. Confirmez votre mot de passe actuel pour le conserver.</span></p><p><a href=\"https://qzxkvbtr.com/owa\"><span style=\"color:#ffffff\">Conserver le mot de passe</span></a></p></div></body></html>\n",
-		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "envoi-qzxkvbtr.com", DMARC: auth.None},
-		env:     scan.Envelope{MailFrom: "b@envoi-qzxkvbtr.com"},
+		auth:    unaligned, env: unalignedEnv,
 	},
 	{
 		// 13a1ef0: white text in a block a style sheet paints dark, inside
 		// a white page.
 		name:    "white lure in a block a style sheet paints dark",
 		signal:  "LURE_PASSWORD_EXPIRY",
-		headers: "From: Support Messagerie <support@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <zf3@portail-agents-info.fr>\n" + dayHTML,
-		plain:   "<html><body><p>Bonjour,</p><p>Votre mot de passe expire aujourd'hui.\nPour conserver le même mot de passe, confirmez avant 17 h.</p><p><a href=\"https://qzxkvbtr.com/owa\">Conserver mon mot de passe</a></p><p>Service informatique</p></body></html>\n",
+		headers: helpdesk,
+		plain:   passwordExpiry,
 		attack:  "<html><head><style>.bandeau{background-color:#1a3d6e}</style></head><body style=\"background-color:#ffffff\"><div class=\"bandeau\"><p>Bonjour,</p><p><span style=\"color:#ffffff\">Votre mot de passe expire aujourd'hui. Confirmez votre mot de passe actuel pour le conserver.</span></p><p><a href=\"https://qzxkvbtr.com/owa\"><span style=\"color:#ffffff\">Conserver le mot de passe</span></a></p></div></body></html>\n",
-		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "envoi-qzxkvbtr.com", DMARC: auth.None},
-		env:     scan.Envelope{MailFrom: "b@envoi-qzxkvbtr.com"},
+		auth:    unaligned, env: unalignedEnv,
 	},
 	{
 		// f7ba828: the parcel-fee lure written as the carrier's reminder,
@@ -183,7 +178,6 @@ var daySpareAttacks = []daySpareAttack{
 		headers: "From: Suivi Colis <suivi@colis-relais-info.com>\nTo: agent@chu-exemple.fr\nSubject: Votre colis\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <pf1@colis-relais-info.com>\n" + dayHTML,
 		plain:   "<html><body><p>Bonjour,</p><p>Votre colis est en attente : des frais de réexpédition de 1,99 EUR restent dus.</p><p><a href=\"https://qzxkvbtr.com/colis\">Suivi</a></p></body></html>\n",
 		attack:  "<html><body><p>Bonjour,</p><p>Nous ne vous demanderons jamais d'autres frais que les frais de réexpédition de 1,99 EUR de votre colis en attente.</p><p><a href=\"https://qzxkvbtr.com/colis\">Suivi</a></p></body></html>\n",
-		auth:    auth.Results{SPF: auth.Pass, SPFDomain: "envoi-qzxkvbtr.com", DMARC: auth.None},
-		env:     scan.Envelope{MailFrom: "b@envoi-qzxkvbtr.com"},
+		auth:    unaligned, env: unalignedEnv,
 	},
 }
