@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"math"
 	"strings"
 	"unicode"
 
@@ -199,53 +200,10 @@ func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer
 	return found
 }
 
-// currencies are the signs and codes a sum of money is written with.
-var currencies = []string{"€", "$", "£", "eur", "euro", "usd", "gbp", "chf"}
-
-// namesAmount reports a sum of money in s: a digit with a currency's sign
-// or code next to it, spaces between allowed ("1,99 €", "EUR 1.99", "$5").
-func namesAmount(s string) bool {
-	lower := strings.ToLower(s)
-	for _, c := range currencies {
-		for at := 0; ; {
-			i := strings.Index(lower[at:], c)
-			if i < 0 {
-				break
-			}
-			i += at
-			end := i + len(c)
-			if digitNear(lower, i, -1) || digitNear(lower, end, +1) {
-				if c[0] < 'a' || (i == 0 || !isLetterByte(lower[i-1])) && (end == len(lower) || !isLetterByte(lower[end]) || c == "euro") {
-					return true
-				}
-			}
-			at = end
-		}
-	}
-	return false
-}
-
-// digitNear reports a digit next to position i of s, looking backwards
-// (dir -1: before i) or forwards (dir +1: from i), past spaces.
-func digitNear(s string, i, dir int) bool {
-	if dir < 0 {
-		i--
-	}
-	for ; i >= 0 && i < len(s); i += dir {
-		switch c := s[i]; {
-		case c == ' ' || c == 0xC2 || c == 0xA0 || c == 0xE2 || c == 0x80 || c == 0xAF:
-			// a space, or a byte of a no-break space (C2 A0) or of a
-			// narrow one (E2 80 AF), which French writes before a sign
-		case c >= '0' && c <= '9':
-			return true
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' }
+// namesAmount reports a sum of money written with its currency in s
+// ("1,99 €", "EUR 1.99", "$5", "3 euros"), read as money.go reads the
+// advance-fee family's fortunes.
+func namesAmount(s string) bool { return sumBetween(s, 0.01, math.MaxFloat64) != "" }
 
 // without returns body without the disclaimer sentences of one of the
 // kinds (each replaced by a line break), and whether it cut any.

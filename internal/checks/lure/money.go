@@ -132,9 +132,10 @@ func atof(s string) float64 {
 }
 
 // currencyBefore reports a currency sign or code just before an amount
-// ("$", "US$", "€ ", "GBP", "USD ").
+// ("$", "US$", "€ ", "GBP", "USD "), spaces between allowed, the no-break
+// ones French typography writes too.
 func currencyBefore(s string) bool {
-	t := strings.ToLower(strings.TrimRight(s, " \u00a0"))
+	t := strings.ToLower(strings.TrimRight(s, " \u00a0\u202f"))
 	for _, c := range []string{"$", "€", "£", "usd", "eur", "gbp"} {
 		if strings.HasSuffix(t, c) {
 			return true
@@ -146,7 +147,7 @@ func currencyBefore(s string) bool {
 // currencyAfter reports a currency word or sign right after an amount
 // ("USD", "dollars", "of US dollars", "d'euros", "€").
 func currencyAfter(s string) bool {
-	t := strings.ToLower(strings.TrimLeft(s, " \u00a0"))
+	t := strings.ToLower(strings.TrimLeft(s, " \u00a0\u202f"))
 	for _, p := range []string{"of ", "de ", "d'", "d’"} {
 		t = strings.TrimPrefix(t, p)
 	}
