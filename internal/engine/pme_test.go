@@ -61,6 +61,10 @@ func TestRegionalBankTwinsAreFlagged(t *testing.T) {
 		{"a look-alike registered days ago", with, strings.ReplaceAll(unlisted, "ca-valdexemple.fr", "ca-nord-securite.fr")},
 		{"an old domain without the bank's initials", with, strings.ReplaceAll(unlisted, "ca-valdexemple.fr", "plomberie-dupont.fr")},
 		{"the initials glued to another word", with, strings.ReplaceAll(unlisted, "ca-valdexemple.fr", "cavaldexemple.fr")},
+		// Two letters and a hyphen are a works council's or a board's
+		// too (ce-, ca-): an old such domain, DMARC passing from a mailbox
+		// a phisher took over, sending the bank's name to his page.
+		{"an old initials domain leading elsewhere", with, strings.Replace(unlisted, `<a href="https://www.ca-valdexemple.fr/">`, `<a href="https://qzxkvbtr.com/ca/">`, 1)},
 		{"the bank's domain failing DMARC", with, failed},
 		{"the registry unreachable", registryScanner(t, reg+"/down"), unlisted},
 		{"no registry configured", hospitalConfig(t), unlisted},

@@ -7,6 +7,7 @@ import (
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // The regional entities of France's mutualist banks write from domains of
@@ -69,7 +70,7 @@ func (c *Check) ownFor(ctx context.Context, in *scan.Input, out *scan.Emitter) f
 		if b := &c.brands[i]; b.declared(in.FromDomain) || b.listed(in.FromDomain) && in.SenderAnswers() {
 			return true
 		}
-		if spared >= 0 || asked || c.registry.registered == nil || in.Auth.DMARC != "pass" || !c.initialsDomain(in.FromOrg, i) {
+		if spared >= 0 || asked || c.registry.registered == nil || in.Auth.DMARC != "pass" || !c.initialsDomain(in.FromOrg, i) || !leadsHome(in, &c.brands[i]) {
 			return spared == i
 		}
 		asked = true
@@ -113,4 +114,29 @@ func (c *Check) initialsDomain(domain string, i int) bool {
 		}
 	}
 	return false
+}
+
+// leadsHome reports a message whose links to click and addresses to write
+// to stay with its sender, brand b or a top site (MISP's warning lists).
+// A regional bank's notice leads to its own site; two letters and a
+// hyphen are also the works council's ("ce-", comité d'entreprise) or a
+// board's ("ca-", conseil d'administration) of many a firm, whose old
+// domain passes DMARC from a mailbox a phisher took over — and the lure
+// sent from it leads to the phisher's page (engine
+// TestRegionalBankTwinsAreFlagged).
+func leadsHome(in *scan.Input, b *Brand) bool {
+	home := func(host, domain string) bool {
+		return domain == "" || domain == in.FromOrg || b.Official(host) || scan.TopSite(domain)
+	}
+	for _, l := range in.Links {
+		if clickable(l) && l.Host != "" && !home(l.Host, l.Domain) {
+			return false
+		}
+	}
+	for _, d := range in.Msg.MailtoDomains {
+		if !home(d, urlx.Registrable(d)) {
+			return false
+		}
+	}
+	return true
 }
