@@ -231,6 +231,15 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 	p := cfg.Policy
 	fmt.Fprintf(stdout, "%s: ok (auth %s; thresholds tag %g, quarantine %g, reject %g; %d weight overrides)\n",
 		args[0], cfg.Auth.Mode, p.TagAt, p.QuarantineAt, p.RejectAt, len(p.Weights))
+	// In headers mode the results are those trusted relays wrote; with
+	// none declared, none is read and every message is scored as one
+	// whose sender is not shown to be unauthenticated
+	// (AUTH_RESULTS_UNKNOWN): a forged From over someone else's envelope
+	// then loses AUTH_* and FROM_RETURN_PATH_MISMATCH alike. Valid for a
+	// test bench, not for a gateway.
+	if cfg.Auth.Mode == "headers" && len(cfg.Trust.Relays) == 0 && len(cfg.Trust.Networks) == 0 {
+		fmt.Fprintf(stderr, "%s: attention : auth.mode headers sans relais de confiance (trust.relays, trust.networks) : aucun résultat d'authentification ne sera lu, chaque message sera AUTH_RESULTS_UNKNOWN\n", args[0])
+	}
 	return nil
 }
 

@@ -150,6 +150,16 @@ func TestConfigCheck(t *testing.T) {
 	if _, _, code := runCmd(t, "config", "check", bad); code == 0 {
 		t.Error("bad config accepted")
 	}
+	// Headers mode without a trusted relay reads no result: said, not
+	// refused (a test bench runs so).
+	blind := t.TempDir() + "/blind.yaml"
+	os.WriteFile(blind, []byte("auth:\n  mode: headers\n"), 0o644)
+	if _, errs, code := runCmd(t, "config", "check", blind); code != 0 || !strings.Contains(errs, "AUTH_RESULTS_UNKNOWN") {
+		t.Errorf("headers mode without trusted relays: exit %d, %q", code, errs)
+	}
+	if _, errs, _ := runCmd(t, "config", "check", "../../vigie.example.yaml"); strings.Contains(errs, "AUTH_RESULTS_UNKNOWN") {
+		t.Errorf("example config warned: %s", errs)
+	}
 	// Signal names are those of the families' catalogue (as in package
 	// config's own tests, given a catalogue).
 	for body, ok := range map[string]bool{
