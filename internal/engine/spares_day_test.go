@@ -75,15 +75,18 @@ type daySpareAttack struct {
 	env                   scan.Envelope
 }
 
-// vendorFooter is a newsletter-like row of links to ten small sites that
-// are not top sites, which a kit can add as cheaply as social icons.
-var vendorFooter = func() string {
+// vendorFooter is a newsletter-like row of links to eleven small sites
+// that are not top sites, which a kit can add as cheaply as social icons;
+// shortFooter is its first four.
+var vendorFooter, shortFooter = footerOf(11), footerOf(4)
+
+func footerOf(n int) string {
 	var b strings.Builder
-	for _, d := range []string{"atelier-bois-exemple.fr", "cabinet-martin-exemple.fr", "garage-dupuis-exemple.fr", "librairie-du-port-exemple.fr", "fromagerie-exemple.fr", "camping-des-pins-exemple.fr", "velo-club-exemple.fr", "ecole-musique-exemple.fr", "boulangerie-exemple.fr", "pharmacie-centre-exemple.fr", "club-tennis-exemple.fr"} {
+	for _, d := range []string{"atelier-bois-exemple.fr", "cabinet-martin-exemple.fr", "garage-dupuis-exemple.fr", "librairie-du-port-exemple.fr", "fromagerie-exemple.fr", "camping-des-pins-exemple.fr", "velo-club-exemple.fr", "ecole-musique-exemple.fr", "boulangerie-exemple.fr", "pharmacie-centre-exemple.fr", "club-tennis-exemple.fr"}[:n] {
 		b.WriteString(`<a href="https://www.` + d + `/">` + d + "</a> | ")
 	}
 	return b.String()
-}()
+}
 
 // passwordExpiry is the webmail password-expiry lure in plain sight,
 // the twin of the hidden-text attacks.
@@ -102,6 +105,18 @@ var (
 const dayHTML = "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8"
 
 var daySpareAttacks = []daySpareAttack{
+	{
+		// 7405cdd/54389e0: an everyday-word combosquat host counts in a
+		// message reaching three domains or fewer, or that asks; a footer
+		// of four small sites lifts the first, words no catalogue holds
+		// the second.
+		name:    "combosquat host with a footer of small sites",
+		signal:  "URL_BRAND_IN_DOMAIN",
+		headers: "From: Messagerie <info@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Nouveau message\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <ol1@portail-agents-info.fr>\n" + dayHTML,
+		plain:   "<html><body><p>Bonjour,</p>\n<p>Un nouveau message vous attend.</p>\n<p><a href=\"https://outlook-secure-docs.com/view\">Ouvrir</a></p></body></html>\n",
+		attack:  "<html><body><p>Bonjour,</p>\n<p>Un nouveau message vous attend.</p>\n<p><a href=\"https://outlook-secure-docs.com/view\">Ouvrir</a></p><p>" + shortFooter + "</p></body></html>\n",
+		auth:    unaligned, env: unalignedEnv,
+	},
 	{
 		// 29d5c1c: a list that answers for its domain resending a
 		// member's post spares a generated local part; a "list" is one

@@ -382,7 +382,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// the organisation's intranet) leads to no one's registered site;
 		// a sender's address there is still judged: it is forged.
 		kind, detail, label := c.lookalike(l.Host, seen)
-		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(l.Host, label) && c.asksFor(in, named, label, &asked)) {
+		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(l.Host, label) && c.asksFor(in, l.Host, label, named, &asked)) {
 			// A software newsletter's link to an "outlook" add-on
 			// vendor, a county's "orange" directory: the word's.
 			continue
@@ -503,9 +503,17 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 // linked from a software newsletter's list of fifty vendors, asks the
 // reader for nothing. A fake "outlook-secure" sign-in page is behind
 // "your mailbox is full, sign in", or in a mail calling itself Outlook.
-// asked keeps Options.Asks' answer for the message's other links.
-func (c *Check) asksFor(in *scan.Input, named []int, label string, asked *once) bool {
-	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) {
+// asked keeps Options.Asks' answer for the message's other links. The
+// add-on is a product the newsletter names ("Outlook Secure" beside its
+// link), or one vendor among a digest's many (an advertised add-on among
+// the forty sites a daily newsletter links to); a host the text does not
+// name as one (namesProduct) in a message of fewer than manyDestinations
+// domains counts — a kit padding "Un nouveau message vous attend" and its
+// one "Ouvrir" to outlook-secure-docs.com with a footer of four small
+// sites reached more than three domains and lost the signal (engine
+// TestDaySparesDoNotServeAnAttacker).
+func (c *Check) asksFor(in *scan.Input, host, label string, named []int, asked *once) bool {
+	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) || !namesProduct(in, host, label) && !destinationsAtLeast(in, manyDestinations) {
 		return true
 	}
 	if c.asks == nil {
@@ -524,6 +532,25 @@ type once struct{ asked, v bool }
 // may reach and still be a message about one of them.
 const maxFewDestinations = 3
 
+// manyDestinations is how many registrable domains a message's links
+// reach when it is a digest of many sites, as the links family's digest
+// of sources counts them (links.digestSources).
+const manyDestinations = 10
+
+// destinationsAtLeast reports a message whose links reach n registrable
+// domains or more.
+func destinationsAtLeast(in *scan.Input, n int) bool {
+	seen := map[string]bool{}
+	for _, l := range in.Links {
+		if l.Domain != "" && !seen[l.Domain] {
+			if seen[l.Domain] = true; len(seen) >= n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // fewDestinations reports a message whose links reach at most
 // maxFewDestinations registrable domains: the combosquatting host is what
 // it is about, not one vendor of a newsletter's fifty. "Un nouveau message
@@ -531,15 +558,7 @@ const maxFewDestinations = 3
 // catalogue phrase and names no brand, and is the fake sign-in page's
 // shape all the same.
 func fewDestinations(in *scan.Input) bool {
-	seen := map[string]bool{}
-	for _, l := range in.Links {
-		if l.Domain != "" && !seen[l.Domain] {
-			if seen[l.Domain] = true; len(seen) > maxFewDestinations {
-				return false
-			}
-		}
-	}
-	return true
+	return !destinationsAtLeast(in, maxFewDestinations+1)
 }
 
 // comboWords are the account and security words that phishing domains put
@@ -558,14 +577,32 @@ var comboWords = []string{
 // own, or glued to the brand's label (outlooksecure, secure-outlook,
 // ledger-mailuser).
 func comboWord(host, label string) bool {
+	return comboParts(host, label, func(string) bool { return true })
+}
+
+// comboParts calls found with each word of host beside label that is an
+// account or security word (comboWords), until found returns true, and
+// reports whether it did.
+func comboParts(host, label string, found func(part string) bool) bool {
 	for part := range strings.FieldsFuncSeq(strings.ReplaceAll(host, label, "."), func(r rune) bool { return r == '.' || r == '-' || r >= '0' && r <= '9' }) {
 		for _, w := range comboWords {
-			if part == w || len(w) >= 4 && strings.HasPrefix(part, w) {
+			if (part == w || len(w) >= 4 && strings.HasPrefix(part, w)) && found(part) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// namesProduct reports a message whose text names host's brand label and
+// its account word together, in either order, as a product's name
+// ("Outlook Secure" for outlooksecure.com, "Secure Outlook" for
+// secure-outlook.net).
+func namesProduct(in *scan.Input, host, label string) bool {
+	text := " " + textmatch.Normalize(in.Body()) + " "
+	return comboParts(host, label, func(part string) bool {
+		return strings.Contains(text, " "+label+" "+part+" ") || strings.Contains(text, " "+part+" "+label+" ")
+	})
 }
 
 // brandWord reports a brand's label written as a word of a domain label:
