@@ -14,9 +14,17 @@ func TestCatalogueSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	seen := map[string]bool{}
 	for _, e := range c.Entries() {
 		if srcs[e.Source] == "" {
 			t.Errorf("%s %q: undescribed source %q", e.Theme, e.Text, e.Source)
+		}
+		// A phrase written twice in a theme is two phrases to the
+		// matcher, and a message holding it scores its theme twice.
+		if k := e.Theme + "\x00" + e.Text; seen[k] {
+			t.Errorf("%s %q: listed twice", e.Theme, e.Text)
+		} else {
+			seen[k] = true
 		}
 	}
 	// A site's own file in the old shape (theme: [phrases]) still loads.
