@@ -51,7 +51,7 @@ func TestCampaignsAreCaught(t *testing.T) {
 		min     scan.Action
 		n       int
 	}{
-		{"../checks/lure/testdata/*-campaign-*.eml", scan.Quarantine, 15},
+		{"../checks/lure/testdata/*-campaign-*.eml", scan.Quarantine, 16},
 		{"../checks/lure/testdata/*-chorus-pro-campaign.eml", scan.Quarantine, 1},
 		{"../checks/lure/testdata/*-advancefee-*.eml", scan.Tag, 4},
 		// The first message of CEO and gift-card fraud in a director's
@@ -82,7 +82,7 @@ func TestCampaignsAreCaught(t *testing.T) {
 // brand's name from another domain, or from a free mailbox, are held
 // (TestCampaignsAreCaught: lure testdata 92, 93, 96, 97).
 func TestGenuineAccountNoticesAreAccepted(t *testing.T) {
-	acceptedWithout(t, "*-account-notice-genuine-*.eml", 2,
+	acceptedWithout(t, "*-account-notice-genuine-*.eml", 5,
 		"LURE_ACCOUNT_SUSPENSION", "LURE_VERIFY_IDENTITY", "LURE_PASSWORD_EXPIRY")
 }
 

@@ -14,12 +14,14 @@ import (
 // sender's verdict on free mailboxes, and the account-notice themes and
 // LURE_CALLBACK count only from a sender posing as someone (a free
 // mailbox, a brand's name on another domain), which both say. The brand
-// family sees the organisation of the golden messages, example-hopital.fr.
+// family, and this one for the notices about the reader's mailbox, see
+// the organisation of the golden messages, example-hopital.fr.
 func TestGolden(t *testing.T) {
 	c, err := New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.SetOrgDomains([]string{"example-hopital.fr"})
 	b, err := brand.New(brand.Options{OrgDomains: []string{"example-hopital.fr"}, VIPs: []string{"Claire Dubois"}})
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,24 @@ type Check struct {
 	// vocabulary is the catalogue's words of minVocabularyWord letters
 	// or more (Word).
 	vocabulary map[string]bool
+	// mailbox marks, per phrase number, the account-notice phrases about
+	// the reader's own mailbox (the catalogue's "mailbox" source):
+	// counted from any sender but the organisation or a mail provider
+	// (mailboxNotice).
+	mailbox []bool
+	// org are the organisation's own domains (SetOrgDomains).
+	org []string
 }
+
+// mailboxSource is the catalogue source of the phrases about the reader's
+// own mailbox or e-mail account (lures.yaml).
+const mailboxSource = "mailbox"
+
+// SetOrgDomains gives the check the organisation's own domains
+// (configuration org.domains): the only senders, with the mail providers,
+// whose notice about the reader's mailbox is genuine. Call it before
+// scanning starts.
+func (c *Check) SetOrgDomains(domains []string) { c.org = slices.Clone(domains) }
 
 // accountNotices are the themes of the account notice that phishing copies
 // word for word: suspicious activity and suspension, identity to verify,
@@ -191,6 +208,7 @@ func New(data []byte) (*Check, error) {
 					c.calls = append(c.calls, strings.Fields(textmatch.Normalize(p)))
 				}
 				c.entries = append(c.entries, Entry{Signal: sig, Theme: theme, Source: src, Text: p})
+				c.mailbox = append(c.mailbox, src == mailboxSource && accountNotices[theme])
 			}
 		}
 	}
@@ -430,7 +448,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
-		if n == 0 || c.notice[t] && !c.posingFor(t, in, out) {
+		if n == 0 || c.notice[t] && !c.posingFor(t, in, out) && !c.mailboxNotice(t, distinct, in) {
 			continue
 		}
 		switch t {
@@ -497,7 +515,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // mailbox or in a brand's name (the FTC's and Cybermalveillance.gouv.fr's
 // descriptions of fake renewal and refund calls). The same holds for the
 // account notices (accountNotices): Microsoft and Google tell their users
-// that their genuine security mail comes from their own domains only.
+// that their genuine security mail comes from their own domains only —
+// except a notice about the reader's own mailbox, which only the
+// organisation or a mail provider sends (mailboxNotice).
 //
 // A rebuilt original has no authentication to judge
 // (scan.Input.NotAuthenticated): its sender is only text the forwarder's
@@ -546,6 +566,37 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 		}
 	}
 	return false
+}
+
+// mailboxNotice reports an account notice of theme t about the reader's
+// own mailbox or e-mail account (a phrase of the catalogue's "mailbox"
+// source: a full mailbox, its quota, its password, its upgrade, an e-mail
+// account to validate) from a sender that cannot run that mailbox: neither
+// the organisation (its configured domains, or a local user's submission)
+// nor a mail provider (a top site of the MISP lists: microsoft.com,
+// google.com, ovh.com, gandi.net, orange.fr). Such a notice is posing
+// even when its sender is authenticated for a domain of its own: the
+// webmail-quota and mailbox-upgrade family (Cybermalveillance.gouv.fr,
+// CERT-FR) sends from domains its authors register and publish SPF for.
+// A service's notice about its own account ("your password for our app
+// will expire") holds no such phrase and is judged by posing alone.
+func (c *Check) mailboxNotice(t int, distinct map[phrase]int, in *scan.Input) bool {
+	about := false
+	for p := range distinct {
+		if p.theme == t && c.mailbox[p.id] {
+			about = true
+			break
+		}
+	}
+	if !about || in.Env.Authenticated || scan.TopSite(in.FromOrg) {
+		return false
+	}
+	for _, d := range c.org {
+		if urlx.InDomain(in.FromDomain, d) {
+			return false
+		}
+	}
+	return true
 }
 
 // hidingLinks are the link family's signals of a link that hides whose
