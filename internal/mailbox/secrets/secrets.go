@@ -88,8 +88,10 @@ var sensitiveName = map[string]string{"id_rsa": "clé privée SSH", "id_ecdsa": 
 // Scan looks for secrets in a parsed message.
 func Scan(m *message.Message) []Found {
 	var out []Found
+	seen := map[Found]bool{}
 	add := func(f Found) {
-		if len(out) < MaxFindings {
+		if len(out) < MaxFindings && !seen[f] {
+			seen[f] = true
 			out = append(out, f)
 		}
 	}
@@ -98,6 +100,16 @@ func Scan(m *message.Message) []Found {
 		body = body[:MaxText]
 	}
 	text(body, "corps", add)
+	// HTMLText leaves out what inline styles hide (font-size:0,
+	// display:none: message/hidden.go), which is right for what the reader
+	// sees but not for what a thief who reads the mailbox holds: the
+	// source is read too, and a secret found twice is reported once.
+	if html := m.HTML; html != "" {
+		if len(html) > MaxText {
+			html = html[:MaxText]
+		}
+		text(html, "corps", add)
+	}
 	images := 0
 	for _, a := range m.Attachments {
 		name := a.Filename

@@ -74,6 +74,24 @@ func TestScan(t *testing.T) {
 	}
 }
 
+// A token inside a zero-size span is left out of the visible text, yet the
+// mailbox holds it; a secret in both the text and the HTML edition is
+// reported once.
+func TestHiddenHTMLAndDuplicates(t *testing.T) {
+	raw := mime(t,
+		[3]string{"text/plain; charset=utf-8", "", "clé AWS AKIAIOSFODNN7EXAMPLE\r\n"},
+		[3]string{"text/html; charset=utf-8", "", `<p>clé AWS AKIAIOSFODNN7EXAMPLE</p><p>Bonjour<span style="font-size:0">ghp_abcdefghijklmnopqrstuvwxyz0123456789</span></p>`},
+	)
+	got := Scan(message.Parse(raw, message.DefaultLimits()))
+	whats := map[string]int{}
+	for _, f := range got {
+		whats[f.What]++
+	}
+	if whats["clé d'accès AWS"] != 1 || whats["jeton GitHub"] != 1 {
+		t.Errorf("found %+v", got)
+	}
+}
+
 func TestNothingInOrdinaryMail(t *testing.T) {
 	raw := mime(t, [3]string{"text/plain", "", "Le mot de passe du wifi invité est affiché à l'accueil.\r\nAsk for the password at the desk."})
 	if got := Scan(message.Parse(raw, message.DefaultLimits())); len(got) != 0 {
