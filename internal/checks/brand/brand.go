@@ -511,9 +511,12 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 // domains counts — a kit padding "Un nouveau message vous attend" and its
 // one "Ouvrir" to outlook-secure-docs.com with a footer of four small
 // sites reached more than three domains and lost the signal (engine
-// TestDaySparesDoNotServeAnAttacker).
+// TestDaySparesDoNotServeAnAttacker). The digest's domains are those its
+// links cite (scan.CitedSources): eleven home pages, social-network icons
+// or one "En savoir plus" under every link pad a lure to ten domains
+// without citing any (engine TestPaddingBuysNoSpare).
 func (c *Check) asksFor(in *scan.Input, host, label string, named []int, asked *once) bool {
-	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) || !namesProduct(in, host, label) && !destinationsAtLeast(in, manyDestinations) {
+	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) || !namesProduct(in, host, label) && scan.CitedSources(in, nil) < manyDestinations {
 		return true
 	}
 	if c.asks == nil {
@@ -533,8 +536,8 @@ type once struct{ asked, v bool }
 const maxFewDestinations = 3
 
 // manyDestinations is how many registrable domains a message's links
-// reach when it is a digest of many sites, as the links family's digest
-// of sources counts them (links.digestSources).
+// cite (scan.CitedSources) when it is a digest of many sites, as the
+// links family's digest of sources counts them (links.digestSources).
 const manyDestinations = 10
 
 // destinationsAtLeast reports a message whose links reach n registrable

@@ -507,7 +507,10 @@ const digestSources = 10
 // to fit, so a shortened address written out in one, beside ten padding
 // links and words no catalogue holds, is the lure's
 // (TestDaySparesDoNotServeAnAttacker); nor is an original rebuilt from a
-// forward plain text of its own (Envelope.Rebuilt).
+// forward plain text of its own (Envelope.Rebuilt). Only links that cite
+// a page of their source count (scan.CitedSources): ten home pages
+// under their bare domains, or social-network icons, beside a shortened
+// address in a text part cite nothing.
 func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 	if cites.asked {
 		return cites.v
@@ -516,13 +519,7 @@ func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 	if in.Msg.Text == "" || in.Env.Rebuilt {
 		return false
 	}
-	seen := map[string]bool{}
-	for _, l := range in.Links {
-		if actionable(l) && l.Domain != "" && !shorteners.matchHost(l.Host) {
-			seen[l.Domain] = true
-		}
-	}
-	cites.v = len(seen) >= digestSources && c.o.Asks != nil && !c.o.Asks(in)
+	cites.v = scan.CitedSources(in, shorteners.matchHost) >= digestSources && c.o.Asks != nil && !c.o.Asks(in)
 	return cites.v
 }
 
