@@ -60,6 +60,11 @@ var (
 	sameWords = padRow(func(d string) string {
 		return `<a href="https://www.` + d + `/actualites/2026">En savoir plus</a> | `
 	})
+	// hiddenHeadlines are eleven headlines to articles, each in words of
+	// its own, in a span the reader does not see.
+	hiddenHeadlines = `<span style="display:none">` + padRow(func(d string) string {
+		return `<a href="https://www.` + d + `/actualites/2026/article">Les nouvelles de ` + strings.TrimSuffix(d, "-exemple.fr") + `</a> | `
+	}) + `</span>`
 )
 
 func padRow(link func(domain string) string) string {
@@ -94,8 +99,10 @@ var paddingAttacks = []paddingAttack{
 	{name: "shortener with a text edition, social-network icons", signal: "URL_SHORTENER", headers: rhHeaders, padding: socialIcons, body: shortenedGrid},
 	{name: "shortener with a text edition, image-only anchors", signal: "URL_SHORTENER", headers: rhHeaders, padding: imageIcons, body: shortenedGrid},
 	{name: "shortener with a text edition, one anchor text repeated", signal: "URL_SHORTENER", headers: rhHeaders, padding: sameWords, body: shortenedGrid},
+	{name: "shortener with a text edition, hidden headlines", signal: "URL_SHORTENER", headers: rhHeaders, padding: hiddenHeadlines, body: shortenedGrid},
 	{name: "combosquat host, eleven home pages", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: homePages, body: newMessage},
 	{name: "combosquat host, social-network icons", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: socialIcons, body: newMessage},
 	{name: "combosquat host, image-only anchors", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: imageIcons, body: newMessage},
 	{name: "combosquat host, one anchor text repeated", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: sameWords, body: newMessage},
+	{name: "combosquat host, hidden headlines", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: hiddenHeadlines, body: newMessage},
 }

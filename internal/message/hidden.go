@@ -14,7 +14,7 @@ import (
 // text the colour of its background. Left out, the hidden runs give back
 // the words the reader sees, which the lure phrases can then match.
 //
-// Only inline elements (span, font, b…) hide here, and a hidden run ends at
+// Only inline elements (span, font, b, a…) hide here, and a hidden run ends at
 // the next block boundary, as inline elements do not hold blocks: email
 // templates set font-size:0 on table cells and column wrappers and the size
 // again on the text inside, often through a class of their style sheet,
@@ -124,9 +124,14 @@ func (v *visibility) hidden() bool {
 	return n > 0 && !v.sheetImportant && v.stack[n-1].hide()
 }
 
+// inlineElement reports the phrasing elements a hidden run may hold. A
+// link is one (HTML's "a" is phrasing content): links in a hidden span are
+// hidden with it, not a block that ends the run and shows them, which let
+// a kit pad a lure with headlines the reader never sees
+// (scan.CitedSources).
 func inlineElement(name string) bool {
 	switch name {
-	case "span", "font", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s", "strike",
+	case "a", "span", "font", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s", "strike",
 		"ins", "del", "mark", "label", "abbr", "cite", "q", "code", "bdi", "bdo", "tt", "var", "dfn", "kbd", "samp":
 		return true
 	}

@@ -16,12 +16,17 @@ import (
 // written out in the text; each anchor text counts once. This is what a
 // digest has and padding lacks: a footer of social-network icons or of
 // small sites' home pages (image-only anchors, the bare name or domain of
-// the site, the same words under every link) reaches ten domains without
-// citing anything, and a spare that counts a message's domains served a
-// lure padded with them (engine TestDaySparesDoNotServeAnAttacker).
+// the site, the same words under every link, headlines in a hidden span:
+// a citation's words are in the text the reader sees, Message.Text or
+// Message.HTMLText) reaches ten domains without citing anything, and a spare that counts a message's domains served a
+// lure padded with them (engine TestPaddingBuysNoSpare).
 func CitedSources(in *Input, skip func(host string) bool) int {
 	domains := map[string]bool{}
 	anchors := map[string]bool{}
+	visible := ""
+	if in.Msg != nil {
+		visible = anchorKey(in.Msg.Text + "\n" + in.Msg.HTMLText)
+	}
 	for i, l := range in.Links {
 		if i >= 300 {
 			break
@@ -29,12 +34,12 @@ func CitedSources(in *Input, skip func(host string) bool) int {
 		if l.Domain == "" || domains[l.Domain] || skip != nil && skip(l.Host) || !Citation(l) {
 			continue
 		}
-		key := l.Raw
+		key := strings.ToLower(l.Raw)
 		if l.Source == message.URLFromHref {
 			key = anchorKey(l.Text)
 		}
-		if anchors[key] {
-			continue // the same words under another source's link
+		if anchors[key] || !strings.Contains(visible, key) {
+			continue // the same words as another source's link, or words the reader does not see
 		}
 		anchors[key], domains[l.Domain] = true, true
 	}

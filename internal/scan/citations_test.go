@@ -39,10 +39,11 @@ func TestCitation(t *testing.T) {
 }
 
 func TestCitedSources(t *testing.T) {
-	var in Input
+	in := Input{Msg: &message.Message{}}
 	for i := range 12 {
 		d := fmt.Sprintf("source%d.fr", i)
 		in.Links = append(in.Links, link(message.URLFromHref, "https://www."+d+"/article", fmt.Sprintf("Titre %d", i), d))
+		in.Msg.HTMLText += fmt.Sprintf("Titre  %d\n", i)
 	}
 	if n := CitedSources(&in, nil); n != 12 {
 		t.Errorf("twelve headlines: %d sources, want 12", n)
@@ -50,9 +51,14 @@ func TestCitedSources(t *testing.T) {
 	if n := CitedSources(&in, func(h string) bool { return h == "www.source0.fr" }); n != 11 {
 		t.Errorf("one source skipped: %d, want 11", n)
 	}
+	in.Msg.HTMLText = "Titre 0"
+	if n := CitedSources(&in, nil); n != 1 {
+		t.Errorf("eleven headlines the reader does not see: %d sources, want 1", n)
+	}
 	for i := range in.Links {
 		in.Links[i].Text = "En savoir plus"
 	}
+	in.Msg.HTMLText = "En savoir plus"
 	if n := CitedSources(&in, nil); n != 1 {
 		t.Errorf("one anchor text under every link: %d sources, want 1", n)
 	}
