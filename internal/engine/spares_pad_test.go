@@ -83,6 +83,18 @@ func shortenedGrid(padding string) string {
 		"--pad1\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>Bonjour,</p>\n<p>La nouvelle grille des primes 2027 est disponible : https://bit.ly/3xQz7Pk</p>\n<p>Service RH</p>\n<p>" + padding + "</p></body></html>\n--pad1--\n"
 }
 
+// textOnlyAddresses is the shortened grid with eleven addresses of
+// articles written out in its plain-text edition only, which a mail
+// reader showing the HTML edition never displays.
+func textOnlyAddresses(string) string {
+	var pad strings.Builder
+	for _, d := range strings.Fields(padRow(func(d string) string { return d + " " })) {
+		pad.WriteString("https://www." + d + "/actualites/2026/article\n")
+	}
+	return "--pad1\nContent-Type: text/plain; charset=utf-8\n\nBonjour,\n\nLa nouvelle grille des primes 2027 est disponible : https://bit.ly/3xQz7Pk\n\nService RH\n\n" + pad.String() +
+		"\n--pad1\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>Bonjour,</p>\n<p>La nouvelle grille des primes 2027 est disponible : https://bit.ly/3xQz7Pk</p>\n<p>Service RH</p></body></html>\n--pad1--\n"
+}
+
 // newMessage is the combosquat host under one "Ouvrir", in words no
 // catalogue holds.
 func newMessage(padding string) string {
@@ -100,6 +112,12 @@ var paddingAttacks = []paddingAttack{
 	{name: "shortener with a text edition, image-only anchors", signal: "URL_SHORTENER", headers: rhHeaders, padding: imageIcons, body: shortenedGrid},
 	{name: "shortener with a text edition, one anchor text repeated", signal: "URL_SHORTENER", headers: rhHeaders, padding: sameWords, body: shortenedGrid},
 	{name: "shortener with a text edition, hidden headlines", signal: "URL_SHORTENER", headers: rhHeaders, padding: hiddenHeadlines, body: shortenedGrid},
+	{name: "shortener, article addresses in the unseen text edition", signal: "URL_SHORTENER", headers: rhHeaders, padding: "x", body: func(p string) string {
+		if p == "" {
+			return shortenedGrid("")
+		}
+		return textOnlyAddresses(p)
+	}},
 	{name: "combosquat host, eleven home pages", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: homePages, body: newMessage},
 	{name: "combosquat host, social-network icons", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: socialIcons, body: newMessage},
 	{name: "combosquat host, image-only anchors", signal: "URL_BRAND_IN_DOMAIN", headers: webmailHeader, padding: imageIcons, body: newMessage},

@@ -17,15 +17,21 @@ import (
 // digest has and padding lacks: a footer of social-network icons or of
 // small sites' home pages (image-only anchors, the bare name or domain of
 // the site, the same words under every link, headlines in a hidden span:
-// a citation's words are in the text the reader sees, Message.Text or
-// Message.HTMLText) reaches ten domains without citing anything, and a spare that counts a message's domains served a
+// a citation's words are in the text the reader sees, Message.HTMLText,
+// or Message.Text when there is no HTML) reaches ten domains without citing anything, and a spare that counts a message's domains served a
 // lure padded with them (engine TestPaddingBuysNoSpare).
 func CitedSources(in *Input, skip func(host string) bool) int {
 	domains := map[string]bool{}
 	anchors := map[string]bool{}
 	visible := ""
 	if in.Msg != nil {
-		visible = anchorKey(in.Msg.Text + "\n" + in.Msg.HTMLText)
+		// A mail reader shows the HTML edition of an alternative and
+		// its plain text only when there is no HTML.
+		visible = in.Msg.HTMLText
+		if strings.TrimSpace(visible) == "" {
+			visible = in.Msg.Text
+		}
+		visible = anchorKey(visible)
 	}
 	for i, l := range in.Links {
 		if i >= 300 {
