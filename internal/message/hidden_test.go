@@ -1,6 +1,9 @@
 package message
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestHiddenRunsLeftOut: text an inline element hides (the ZeroFont
 // technique and its variants) is not part of the visible text, and the
@@ -71,4 +74,28 @@ func TestCSSColor(t *testing.T) {
 			t.Errorf("cssColor(%q) = %#x, want %#x", in, got, want)
 		}
 	}
+}
+
+// indexFold agrees with strings.Index on the lower-cased text for every
+// needle the sheet scan asks, whatever the case and the bytes around.
+func FuzzIndexFold(f *testing.F) {
+	for _, s := range []string{"", "<STYLE>p{color:red !IMPORTANT}</Style>", "<<style", "!!important", "x url( GRADIENT(", "<styl"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, needle := range []string{"<style", "</style", "!important", "url(", "gradient("} {
+			want := strings.Index(asciiLower(s), needle)
+			if got := indexFold(s, needle); got != want {
+				t.Fatalf("indexFold(%q, %q) = %d, want %d", s, needle, got, want)
+			}
+		}
+	})
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = foldByte(c)
+	}
+	return string(b)
 }
