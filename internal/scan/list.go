@@ -167,6 +167,17 @@ func (in *Input) ListManaged() bool {
 	if in.List == "" {
 		return false
 	}
+	if in.listManaged == 0 {
+		in.listManaged = 1
+		if in.listManagedNow() {
+			in.listManaged = 2
+		}
+	}
+	return in.listManaged == 2
+}
+
+// listManagedNow is ListManaged's reading of the header and envelope.
+func (in *Input) listManagedNow() bool {
 	h := in.Msg.Header
 	n := 0
 	for _, name := range listFields {

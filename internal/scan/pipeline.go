@@ -61,6 +61,11 @@ type Input struct {
 	Forward     *fwdblock.Found
 	FuzzyBody   fuzzy.Signature
 	FuzzyLayout fuzzy.Signature
+
+	// listManaged keeps ListManaged's answer (0 not asked, 1 no, 2 yes):
+	// the families ask it per message and the link family per link, and
+	// each answer reads a dozen header fields.
+	listManaged uint8
 }
 
 // Emitter collects the signals of one scan.
