@@ -112,7 +112,7 @@ func TestTokenizeLimits(t *testing.T) {
 	var links []scan.Link
 	for i := range 10 {
 		h := string(rune('a'+i)) + ".example"
-		links = append(links, scan.Link{URL: message.URL{Raw: "https://" + h + "/"}, Target: "https://" + h + "/", Host: h, Domain: h})
+		links = append(links, scan.Link{URL: &message.URL{Raw: "https://" + h + "/"}, Target: "https://" + h + "/", Host: h, Domain: h})
 	}
 	f.Reset()
 	tok.Tokenize(&f, "", "", links)
@@ -141,7 +141,7 @@ func FuzzTokenize(f *testing.F) {
 		tok := Tokenizer{Limits: Limits{MaxBytes: 2048, MaxTokens: 300, MaxLinks: 3}}
 		var links []scan.Link
 		if h := strings.ToLower(link); h != "" {
-			links = []scan.Link{{Target: link, Host: h, Domain: h}}
+			links = []scan.Link{{URL: &message.URL{}, Target: link, Host: h, Domain: h}}
 		}
 		var fe Features
 		tok.Tokenize(&fe, subject, body, links)

@@ -8,7 +8,7 @@ import (
 )
 
 func link(src message.URLSource, raw, text, domain string) Link {
-	return Link{URL: message.URL{Raw: raw, Source: src, Text: text}, Target: raw, Host: "www." + domain, Domain: domain}
+	return Link{URL: &message.URL{Raw: raw, Source: src, Text: text}, Target: raw, Host: "www." + domain, Domain: domain}
 }
 
 func TestCitation(t *testing.T) {

@@ -30,9 +30,13 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, raw []byte, m *message.Message, env *Envelope) auth.Results
 }
 
-// Link is a URL of the message after unwrapping link rewriters.
+// Link is a URL of the message after unwrapping link rewriters. It
+// points into Message.URLs rather than copying it: a Link is 72 bytes
+// instead of 136, and a newsletter's two hundred links made the copy a
+// tenth of what a scan allocated. Checks read a Link's URL fields, never
+// write them.
 type Link struct {
-	message.URL
+	*message.URL
 	Target   string // destination URL after unwrapping (Raw when not wrapped)
 	Host     string // host of Target
 	Domain   string // registrable domain of Host
@@ -222,7 +226,8 @@ func LinksOf(m *message.Message) []Link {
 	// The previous link's host when it is not a rewriter's, and its
 	// domain: links come in runs on one host.
 	var plainHost, plainDomain string
-	for _, u := range m.URLs {
+	for i := range m.URLs {
+		u := &m.URLs[i]
 		l := Link{URL: u, Target: u.Raw, Host: u.Host}
 		if u.Host != "" && u.Host == plainHost {
 			l.Domain = plainDomain
