@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/invoice/invoicetest"
@@ -75,4 +76,16 @@ func BenchmarkPeerPdftotext(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "invoices/s")
+}
+
+// BenchmarkFindIDs reads a 40 KB newsletter's text for company numbers:
+// French prose, many "s", one SIRET label in the footer.
+func BenchmarkFindIDs(b *testing.B) {
+	text := strings.Repeat("Découvrez notre gamme de fournitures médicales, livrée sous 48 heures dans tous les établissements de santé. ", 360) +
+		"Fournisseur Exemple SAS, SIRET 356 000 000 49837."
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		var ids IDs
+		FindIDs(text, &ids)
+	}
 }

@@ -111,3 +111,25 @@ func FuzzFindIBANs(f *testing.F) {
 		FindIDs(s, &ids)
 	})
 }
+
+// FuzzEachLabelPair checks that the paired passes find the labels at the
+// offsets and in the order the six plain passes find them.
+func FuzzEachLabelPair(f *testing.F) {
+	for _, s := range []string{
+		"SIRET 35600000049837 SIREN 356000000",
+		"Siren: 404833048, siret : 40483304800022, xSIRET 1",
+		"SIRESIRENSIRET", "sire", "SIRE", "SIRET", "SIREN", "siretsiren Siret",
+		"n° SIRET: 356 000 000 49837 — Siren 356000000 siren 1",
+	} {
+		f.Add(s)
+	}
+	first, second := []string{"SIRET", "Siret", "siret"}, []string{"SIREN", "Siren", "siren"}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want, got []int
+		eachLabel(s, append(slices.Clone(first), second...), func(i int) { want = append(want, i) })
+		eachLabelPair(s, first, second, func(i int) { got = append(got, i) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("eachLabelPair(%q) = %v, eachLabel = %v", s, got, want)
+		}
+	})
+}

@@ -117,7 +117,7 @@ func (ids *IDs) add(list *[]string, v string) {
 // bare nine-digit number is too often something else) and the French VAT
 // numbers, whose key makes them recognisable anywhere.
 func FindIDs(text string, ids *IDs) {
-	eachLabel(text, []string{"SIRET", "Siret", "siret", "SIREN", "Siren", "siren"}, func(i int) {
+	eachLabelPair(text, []string{"SIRET", "Siret", "siret"}, []string{"SIREN", "Siren", "siren"}, func(i int) {
 		// The number: digits with single spaces or dots, after ":", "n°"
 		// or "no".
 		j := i
