@@ -256,6 +256,41 @@ func strongest(c []Clue, k int) {
 	}
 }
 
+// telling returns the first keep clues pulling towards phish in
+// tellingFirst's order, as sorting them all and cutting would.
+func telling(all []Clue, phish bool, keep int) []Clue {
+	clues := make([]Clue, 0, keep)
+	for _, c := range all {
+		if (c.F > 0.5) != phish {
+			continue
+		}
+		if len(clues) == keep {
+			if keep == 0 || tellingFirst(c, clues[keep-1]) >= 0 {
+				continue
+			}
+			clues = clues[:keep-1]
+		}
+		i, _ := slices.BinarySearchFunc(clues, c, tellingFirst)
+		clues = slices.Insert(clues, i, c)
+	}
+	return clues
+}
+
+// tellingFirst orders clues for Explain: the strong ones (f beyond 0.95
+// or 0.05) first, among them those of fewest messages, then by strength.
+func tellingFirst(a, b Clue) int {
+	sa, sb := math.Abs(a.F-0.5) >= 0.45, math.Abs(b.F-0.5) >= 0.45
+	switch {
+	case sa != sb && sa:
+		return -1
+	case sa != sb:
+		return 1
+	case a.Phish+a.Ham != b.Phish+b.Ham:
+		return int(a.Phish+a.Ham) - int(b.Phish+b.Ham)
+	}
+	return cmpStrength(a, b)
+}
+
 // cmpStrength orders clues strongest first, then by hash for stability.
 func cmpStrength(a, b Clue) int {
 	da, db := math.Abs(a.F-0.5), math.Abs(b.F-0.5)
@@ -320,31 +355,16 @@ func chi2Q(x2 float64, v int) float64 {
 // towards ham), at most n, in readable form. f must be the features r was
 // classified from (their origins say where each came from).
 func Explain(f *Features, r Result, phish bool, n int) []string {
-	var clues []Clue
-	for _, c := range r.Clues {
-		if (c.F > 0.5) == phish {
-			clues = append(clues, c)
-		}
-	}
 	// Name the telling clues: among the strong ones (f beyond 0.95 or
 	// 0.05), those of fewest messages first. A word found in most mail of
 	// one class ("de", "pour" where the site's two kinds of mail differ by
-	// language) can be as strong, but says nothing to a reader.
-	slices.SortFunc(clues, func(a, b Clue) int {
-		sa, sb := math.Abs(a.F-0.5) >= 0.45, math.Abs(b.F-0.5) >= 0.45
-		switch {
-		case sa != sb && sa:
-			return -1
-		case sa != sb:
-			return 1
-		case a.Phish+a.Ham != b.Phish+b.Ham:
-			return int(a.Phish+a.Ham) - int(b.Phish+b.Ham)
-		}
-		return cmpStrength(a, b)
-	})
-	// A few more than n: a word and its accent-free form, or a word and a
-	// pair, may read the same.
-	clues = clues[:min(len(clues), 3*n)]
+	// language) can be as strong, but says nothing to a reader. A few
+	// more than n are kept: a word and its accent-free form, or a word
+	// and a pair, may read the same. tellingFirst is a total order (the
+	// hash breaks ties), so keeping the first 3n by insertion gives what
+	// sorting all of them and cutting gave, without sorting the hundred
+	// and fifty clues of every message the model names.
+	clues := telling(r.Clues, phish, max(0, 3*n))
 	var out []string
 	for _, c := range clues {
 		if w := f.Text(c.Hash); w != "" && !slices.Contains(out, w) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -207,5 +208,36 @@ func TestMemoryBound(t *testing.T) {
 	}
 	if got := (Options{}).MemoryBound(); got != 32<<20 {
 		t.Errorf("default bound %d bytes, documented as 32 MiB", got)
+	}
+}
+
+// TestTellingIsSortAndCut checks that telling's insertion keeps the
+// clues that sorting all of them by tellingFirst and cutting kept, in
+// the same order, with ties on strength and on message counts (a
+// message's clues are distinct hashes, as Features keeps them).
+func TestTellingIsSortAndCut(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 5))
+	fs := []float64{0.01, 0.04, 0.05, 0.2, 0.49, 0.51, 0.7, 0.95, 0.96, 0.99}
+	for round := range 500 {
+		all := make([]Clue, r.IntN(160))
+		hashes := r.Perm(1000) // a message's features are distinct hashes
+		for i := range all {
+			all[i] = Clue{Hash: uint64(hashes[i]), F: fs[r.IntN(len(fs))], Phish: r.Uint32N(4), Ham: r.Uint32N(4)}
+		}
+		for _, phish := range []bool{true, false} {
+			for _, keep := range []int{0, 1, 15} {
+				var want []Clue
+				for _, c := range all {
+					if (c.F > 0.5) == phish {
+						want = append(want, c)
+					}
+				}
+				slices.SortFunc(want, tellingFirst)
+				want = want[:min(len(want), keep)]
+				if got := telling(all, phish, keep); !slices.Equal(got, want) && len(got)+len(want) > 0 {
+					t.Fatalf("round %d, phish %v, keep %d: telling = %v, sort and cut = %v", round, phish, keep, got, want)
+				}
+			}
+		}
 	}
 }
