@@ -262,38 +262,36 @@ func (e *MailAccess) When() time.Time   { return e.Time }
 func (e *MailAccess) Evidence() Source  { return e.Src }
 func (e *MailAccess) Actor() string     { return e.User }
 
-// SetSource sets the evidence of an event a parser built without it.
-func SetSource(ev Event, src Source) {
+// fields returns where an event keeps its time and its evidence, so the
+// setters below need one switch over the event types, not one each.
+func fields(ev Event) (*time.Time, *Source) {
 	switch e := ev.(type) {
 	case *SignIn:
-		e.Src = src
+		return &e.Time, &e.Src
 	case *MailboxChange:
-		e.Src = src
+		return &e.Time, &e.Src
 	case *AdminChange:
-		e.Src = src
+		return &e.Time, &e.Src
 	case *MailAccess:
-		e.Src = src
+		return &e.Time, &e.Src
 	case *WebRequest:
-		e.Src = src
+		return &e.Time, &e.Src
 	case *MailSent:
-		e.Src = src
+		return &e.Time, &e.Src
+	}
+	return nil, nil
+}
+
+// SetSource sets the evidence of an event a parser built without it.
+func SetSource(ev Event, src Source) {
+	if _, s := fields(ev); s != nil {
+		*s = src
 	}
 }
 
 // SetTime sets the time of an event.
 func SetTime(ev Event, t time.Time) {
-	switch e := ev.(type) {
-	case *SignIn:
-		e.Time = t
-	case *MailboxChange:
-		e.Time = t
-	case *AdminChange:
-		e.Time = t
-	case *MailAccess:
-		e.Time = t
-	case *WebRequest:
-		e.Time = t
-	case *MailSent:
-		e.Time = t
+	if tp, _ := fields(ev); tp != nil {
+		*tp = t
 	}
 }
