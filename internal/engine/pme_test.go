@@ -80,27 +80,38 @@ func TestRegionalBankTwinsAreFlagged(t *testing.T) {
 
 // The regional banks MISP's list lacks and woob's names (brands.yaml) are
 // the bank's own without a registry: the default configuration and
-// `vigie eval`, which send nothing to a third party, accept their notices.
+// `vigie eval`, which send nothing to a third party, accept their notices —
+// Crédit Agricole's regional banks (woob's cragr module), Crédit Mutuel's
+// Arkéa federations (its cmb and cmso modules) — and so is a Caisse
+// d'Epargne regional bank under the group's listed domain. Each twin a
+// phisher can write is still the bank's name on someone else's domain: the
+// listed domain spoofed, the name under another suffix, with a word added.
 func TestListedRegionalBanksNeedNoRegistry(t *testing.T) {
 	s := hospitalConfig(t)
-	for _, f := range []string{"ca-norddefrance-avis-prelevement-sepa.eml", "ca-briepicardie-avis-prelevement-sepa.eml"} {
-		if v := scanLogged(t, s, "testdata/pme/"+f); v.Action != scan.Accept || v.Score > hospitalMargin {
-			t.Errorf("%s: %s (%.2f) %s", f, v.Action, v.Score, weighted(v))
-		}
-	}
-	raw, err := os.ReadFile("testdata/pme/ca-norddefrance-avis-prelevement-sepa.eml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, twin := range map[string]string{
-		"the listed domain spoofed":     strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(string(raw)),
-		"the listed name under a .com":  strings.ReplaceAll(string(raw), "ca-norddefrance.fr", "ca-norddefrance.com"),
-		"the listed name with a suffix": strings.ReplaceAll(string(raw), "ca-norddefrance.fr", "ca-norddefrance-securite.fr"),
+	for _, c := range []struct{ file, domain, other string }{
+		{"ca-norddefrance-avis-prelevement-sepa.eml", "ca-norddefrance.fr", "ca-norddefrance.com"},
+		{"ca-briepicardie-avis-prelevement-sepa.eml", "ca-briepicardie.fr", "ca-briepicardie.net"},
+		{"cmb-releve-compte-disponible.eml", "cmb.fr", "cmb-fr.com"},
+		{"cmso-releve-compte-disponible.eml", "cmso.com", "cmso.fr"},
+		{"caisse-epargne-idf-avis-echeance-pret.eml", "caisse-epargne.fr", "caisse-epargne-idf.fr"},
 	} {
-		v := s.Scan(t.Context(), []byte(twin), scan.Envelope{})
-		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, name, weighted(v))
-		if v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", name, v.Action, v.Score, weighted(v))
+		if v := scanLogged(t, s, "testdata/pme/"+c.file); v.Action != scan.Accept || v.Score > hospitalMargin {
+			t.Errorf("%s: %s (%.2f) %s", c.file, v.Action, v.Score, weighted(v))
+		}
+		raw, err := os.ReadFile("testdata/pme/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, twin := range map[string]string{
+			"the listed domain spoofed":     strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(string(raw)),
+			"the listed name elsewhere":     strings.ReplaceAll(string(raw), c.domain, c.other),
+			"the listed name with a suffix": strings.ReplaceAll(string(raw), c.domain, strings.Replace(c.domain, ".", "-securite.", 1)),
+		} {
+			v := s.Scan(t.Context(), []byte(twin), scan.Envelope{})
+			t.Logf("%5.2f %-10s %s, %s: %s", v.Score, v.Action, c.file, name, weighted(v))
+			if v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.file, name, v.Action, v.Score, weighted(v))
+			}
 		}
 	}
 }
