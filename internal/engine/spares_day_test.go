@@ -20,7 +20,15 @@ import (
 // stays accepted in its own fixture (testdata/modern, testdata/lists,
 // testdata/pme).
 func TestDaySparesDoNotServeAnAttacker(t *testing.T) {
-	for _, c := range daySpareAttacks {
+	runSpareTwins(t, daySpareAttacks)
+}
+
+// runSpareTwins scans each case's plain phish and its attack twin and
+// fails when the attack is flagged less than the plain one, up to
+// quarantine, or lacks the case's signal.
+func runSpareTwins(t *testing.T, cases []daySpareAttack) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			pa := c.auth
 			if c.plainAuth != nil {

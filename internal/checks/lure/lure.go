@@ -70,6 +70,11 @@ type Check struct {
 	mailbox []bool
 	// org are the organisation's own domains (SetOrgDomains).
 	org []string
+	// Freemail, when set, reports a free mailbox provider's domain (the
+	// sender family's Check.IsFreemail): the author a mailing list
+	// rewrote its From for is read in the Reply-To the list keeps
+	// (listAuthorFree). nil: no domain is taken for one.
+	Freemail func(domain string) bool
 }
 
 // mailboxSource is the catalogue source of the phrases about the reader's
@@ -458,7 +463,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 			continue
 		case c.callback:
-			if n := phoneNumber(body); n != "" && posing(in, out) {
+			if n := phoneNumber(body); n != "" && c.posingFor(t, in, out) {
 				out.Emit(c.themes[t], n)
 			}
 			continue
@@ -604,9 +609,28 @@ func (c *Check) mailboxNotice(t int, distinct map[phrase]int, in *scan.Input) bo
 var hidingLinks = []string{"URL_SHORTENER", "URL_FORM_SERVICE", "URL_IP_LITERAL"}
 
 // posingFor is posing, and for the CEO-fraud opener also replies sent to
-// another domain (opener).
+// another domain (opener). A From a mailing list rewrote over a free
+// mailbox's post poses too (listAuthorFree).
 func (c *Check) posingFor(theme int, in *scan.Input, out *scan.Emitter) bool {
-	return posing(in, out) || theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+	return posing(in, out) || c.listAuthorFree(in) || theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+}
+
+// listAuthorFree reports a From in the delivering list's own domain
+// whose display name says the list rewrote it for its author ("Support
+// via Infos", RFC 7960 §4.1.3: Mailman, Sympa and Google Groups keep the
+// author's address in Reply-To) and whose Reply-To is a free mailbox.
+// The sender family leaves that Reply-To alone, it is the author's own
+// (listReply); but the notice's author is then that free mailbox, which
+// runs nobody's account, as FROM_FREEMAIL would say had the list not
+// rewritten it. A "list" is an SPF record and three header fields on a
+// domain of the attacker's (TestOpenSparesServeNoAttacker).
+func (c *Check) listAuthorFree(in *scan.Input) bool {
+	if c.Freemail == nil || in.FromOrg == "" || in.FromOrg != in.List || len(in.Msg.ReplyTo) == 0 ||
+		!strings.Contains(strings.ToLower(in.Msg.FromAddr().Name), " via ") {
+		return false
+	}
+	d := urlx.Registrable(strings.ToLower(in.Msg.ReplyTo[0].Domain()))
+	return d != "" && d != in.FromOrg && c.Freemail(d)
 }
 
 // posingSignals are the sender and brand families' signals that say the

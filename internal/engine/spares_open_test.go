@@ -1,0 +1,46 @@
+package engine
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Paths earlier spares left open to an attacker who reads the source,
+// each the smallest change to a real phishing shape that used to lower
+// it, beside its plain twin (runSpareTwins). The genuine mail each spare
+// is for stays accepted in its own fixtures (testdata/lists,
+// testdata/hospital, TestUnseenSourcesShapes).
+func TestOpenSparesServeNoAttacker(t *testing.T) {
+	runSpareTwins(t, openSpareAttacks)
+}
+
+// accountLure is the account-suspension notice asking to sign in and
+// verify the account (lures.yaml's advisories and families), its button
+// on the sender's own domain.
+const accountLure = "<html><body><p>Bonjour,</p><p>Activité inhabituelle : votre compte sera suspendu. Connectez-vous et vérifiez votre compte pour éviter la désactivation.</p><p><a href=\"https://portail-agents-info.fr/login\">Se connecter</a></p><p>Service informatique</p></body></html>\n"
+
+// listOwnDomain is SPF passing for the attacker's own list domain, the
+// envelope its bounce address.
+var (
+	listOwnDomain    = auth.Results{SPF: auth.Pass, SPFDomain: "portail-agents-info.fr", DMARC: auth.None}
+	listOwnDomainEnv = scan.Envelope{MailFrom: "infos-bounces@portail-agents-info.fr"}
+)
+
+var openSpareAttacks = []daySpareAttack{
+	{
+		// A list that rewrites From for its author ("X via List",
+		// RFC 7960 §4.1.3) keeps the author's address in Reply-To, which
+		// the sender family then leaves alone; the attacker's "list" is
+		// an SPF record and three header fields, its "author" a free
+		// mailbox, and the notice asks to sign in.
+		name:         "account notice as an author's post rewritten by the attacker's own list",
+		signal:       "LURE_ACCOUNT_SUSPENSION",
+		headers:      "From: Support Messagerie via Infos <infos@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Votre compte\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <lv1@portail-agents-info.fr>\nReply-To: support.messagerie.chu@gmail.com\n" + dayHTML,
+		plainHeaders: "From: Support Messagerie <infos@portail-agents-info.fr>\nTo: agent@chu-exemple.fr\nSubject: Votre compte\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <lv1@portail-agents-info.fr>\nReply-To: support.messagerie.chu@gmail.com\n" + dayHTML,
+		extraHeaders: "\nList-Id: Infos <infos.portail-agents-info.fr>\nList-Post: <mailto:infos@portail-agents-info.fr>\nList-Archive: <https://portail-agents-info.fr/archives/>",
+		plain:        accountLure, attack: accountLure,
+		auth: listOwnDomain, env: listOwnDomainEnv,
+	},
+}
