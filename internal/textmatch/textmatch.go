@@ -52,6 +52,13 @@ func (d *Dict[V]) Add(phrase string, v V) {
 // registered for it; f returns false to stop. At most maxWords words of the
 // text are read (0 means all).
 func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
+	d.FindAfter(text, maxWords, func(v V, _ uint64) bool { return f(v) })
+}
+
+// FindAfter is Find that also gives f the hash of the word just before the
+// occurrence (Word's), or 0 when the phrase opens the text: the caller can
+// tell "aucun changement de RIB" from "changement de RIB".
+func (d *Dict[V]) FindAfter(text string, maxWords int, f func(v V, before uint64) bool) {
 	var ring [8]uint64 // the last words' hashes, ring[n&7] the n-th
 	sc := wordScanner{s: text}
 	for n := 0; maxWords == 0 || n < maxWords; n++ {
@@ -75,13 +82,43 @@ func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
 			if d.keys[k>>6&1023]&(1<<(k&63)) == 0 {
 				continue
 			}
+			var before uint64
+			if n >= l {
+				before = ring[(n-l)&7]
+			}
 			for _, v := range d.phrases[k] {
-				if !f(v) {
+				if !f(v, before) {
 					return
 				}
 			}
 		}
 	}
+}
+
+// Word returns the hash the matcher reads the first word of w as (0 when w
+// has none), to compare with FindAfter's.
+func Word(w string) uint64 {
+	if h, ok := (&wordScanner{s: w}).next(); ok {
+		return h
+	}
+	return 0
+}
+
+// noneOf are the determiners that say there is none of the noun phrase
+// they open: "aucun changement de coordonnées bancaires n'est intervenu",
+// "no change of bank details is ever sent by e-mail".
+var noneOf = [...]uint64{Word("aucun"), Word("aucune"), Word("no")}
+
+// NoneOf reports whether the word before a phrase (FindAfter's before)
+// is a determiner that negates it: the phrase names something there is
+// none of.
+func NoneOf(before uint64) bool {
+	for _, h := range noneOf {
+		if before == h {
+			return true
+		}
+	}
+	return false
 }
 
 // Contains reports whether any phrase occurs in text.

@@ -1,6 +1,7 @@
 package textmatch
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -46,6 +47,36 @@ func TestFind(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("Find(%q) = %v, want %v", c.text, got, c.want)
 		}
+	}
+}
+
+// FindAfter gives the word before each occurrence, which NoneOf reads as
+// a denial only when it is the determiner itself, just before.
+func TestFindAfterNoneOf(t *testing.T) {
+	d := New[string]()
+	d.Add("changement de RIB", "bank")
+	d.Add("new bank details", "bank")
+	cases := []struct {
+		text string
+		want []bool // NoneOf(before) per occurrence
+	}{
+		{"Changement de RIB", []bool{false}},
+		{"Aucun changement de RIB n'est intervenu", []bool{true}},
+		{"AUCUNE... changement de RIB", []bool{true}},
+		{"aucun autre changement de RIB", []bool{false}},
+		{"No new bank details; see the new bank details attached", []bool{true, false}},
+		{"un changement de RIB, aucun changement de RIB", []bool{false, true}},
+		{"piano changement de RIB", []bool{false}},
+	}
+	for _, c := range cases {
+		var got []bool
+		d.FindAfter(c.text, 0, func(_ string, before uint64) bool { got = append(got, NoneOf(before)); return true })
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("FindAfter(%q): negated %v, want %v", c.text, got, c.want)
+		}
+	}
+	if Word("") != 0 || Word(" Aucun ") != Word("aucun") {
+		t.Errorf("Word: %d %d %d", Word(""), Word(" Aucun "), Word("aucun"))
 	}
 }
 

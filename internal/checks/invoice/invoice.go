@@ -126,7 +126,16 @@ func (*Check) Name() string { return "invoice" }
 func (c *Check) Request(in *scan.Input) int {
 	found := -1
 	for _, s := range []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText} {
-		c.phrases.Find(s, 0, func(i int) bool { found = i; return false })
+		// "Aucun changement de coordonnées bancaires n'est intervenu" is
+		// the reassurance, not the request: a negated phrase is passed
+		// over, the next one still counts.
+		c.phrases.FindAfter(s, 0, func(i int, before uint64) bool {
+			if textmatch.NoneOf(before) {
+				return true
+			}
+			found = i
+			return false
+		})
 		if found >= 0 {
 			break
 		}

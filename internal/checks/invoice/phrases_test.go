@@ -66,9 +66,22 @@ func TestPhrasesHaveSourcesAndFixtures(t *testing.T) {
 	}
 	// Ordinary mail about invoices and banks is no request.
 	for _, s := range []string{"Veuillez trouver ci-joint notre facture, réglable par virement sur le compte habituel.",
-		"Our bank will be closed on Monday.", "Le RIB de l'hôpital est inchangé.", "Please find attached the invoice."} {
+		"Our bank will be closed on Monday.", "Le RIB de l'hôpital est inchangé.", "Please find attached the invoice.",
+		// The reassurance denies the change: no determiner, no request.
+		"Aucun changement de coordonnées bancaires n'est intervenu.",
+		"No change of bank details will ever be sent by e-mail."} {
 		if i := c.Request(input("a@fournisseur.example", "", s, true)); i >= 0 {
 			t.Errorf("%q matched %q", s, c.Entries()[i].Text)
+		}
+	}
+	// A denial does not hide the request beside it.
+	for _, s := range []string{
+		"Aucun changement de coordonnées bancaires n'est intervenu sur ce titre ; le règlement se fait désormais sur notre nouveau RIB ci-joint.",
+		"Aucune relance ne sera faite : changement de RIB ci-joint, merci de mettre à jour vos fichiers.",
+		"Vous n'avez reçu aucun courriel ? Changement de coordonnées bancaires : voir le RIB ci-joint.",
+	} {
+		if i := c.Request(input("a@fournisseur.example", "", s, true)); i < 0 {
+			t.Errorf("%q: no request", s)
 		}
 	}
 	if _, err := Phrases([]byte("sources: {a: described}\nfr:\n  b: [nouveau rib]\n")); err == nil || !strings.Contains(err.Error(), "not described") {

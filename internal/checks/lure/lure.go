@@ -60,6 +60,9 @@ type Check struct {
 	// spared are, per theme, the kinds of disclaimer whose wording uses
 	// its words (disclaimerSpares): its phrases inside one do not count.
 	spared []disclaimerKind
+	// negatable marks the themes whose phrases are noun phrases that a
+	// determiner before them negates (negatableThemes).
+	negatable []bool
 	// vocabulary is the catalogue's words of minVocabularyWord letters
 	// or more (Word).
 	vocabulary map[string]bool
@@ -195,6 +198,7 @@ func New(data []byte) (*Check, error) {
 		c.themes = append(c.themes, sig)
 		c.notice = append(c.notice, accountNotices[theme] || theme == "bec_opener")
 		c.spared = append(c.spared, disclaimerSpares[theme])
+		c.negatable = append(c.negatable, negatableThemes[theme])
 		srcs := make([]string, 0, len(cat.themes[theme]))
 		for src := range cat.themes[theme] {
 			srcs = append(srcs, src)
@@ -354,8 +358,10 @@ func (c *Check) read(in *scan.Input, body, subject, name string) map[phrase]int 
 		if name != "" {
 			text = textmatch.Mask(text, name)
 		}
-		c.dict.Find(text, limit, func(p phrase) bool {
-			found(distinct, p)
+		c.dict.FindAfter(text, limit, func(p phrase, before uint64) bool {
+			if !c.negated(p, before) {
+				found(distinct, p)
+			}
 			return true
 		})
 	}
@@ -377,16 +383,19 @@ func (c *Check) read(in *scan.Input, body, subject, name string) map[phrase]int 
 func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int) {
 	var spared disclaimerKind // the kinds that would spare a phrase found
 	read := func(text string, only disclaimerKind) {
-		f := func(p phrase) bool {
+		f := func(p phrase, before uint64) bool {
+			if c.negated(p, before) {
+				return true
+			}
 			if only == 0 || c.spared[p.theme] == only {
 				found(distinct, p)
 				spared |= c.spared[p.theme]
 			}
 			return true
 		}
-		c.dict.Find(text, 1500, f)
+		c.dict.FindAfter(text, 1500, f)
 		if len(text) > 6000 {
-			c.dict.Find(text[len(text)-3000:], 0, f)
+			c.dict.FindAfter(text[len(text)-3000:], 0, f)
 		}
 	}
 	read(body, 0)
@@ -418,6 +427,24 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 		}
 		read(kept, m)
 	}
+}
+
+// negatableThemes are the themes whose phrases name a thing ("nouveau
+// RIB", "changement de coordonnées bancaires"), which "aucun", "aucune" or
+// "no" just before them deny: a supplier's, accountant's or public body's
+// reassurance ("aucun changement de coordonnées bancaires n'est
+// intervenu"), written beside the advice of the fake-supplier family's
+// public alerts to check any change by a known channel
+// (Cybermalveillance.gouv.fr, FBI IC3), is no request (engine testdata/
+// etablissements, the GHT's revenue order). The determiner must touch the
+// phrase, and a request elsewhere in the message still counts. Themes of
+// calls and states ("cliquez ici", "compte suspendu") are not read so.
+var negatableThemes = map[string]bool{"bank_details": true}
+
+// negated reports whether the phrase p, after the word before, is denied
+// by a determiner (negatableThemes).
+func (c *Check) negated(p phrase, before uint64) bool {
+	return c.negatable[p.theme] && textmatch.NoneOf(before)
 }
 
 // Name implements scan.Check.

@@ -1,0 +1,47 @@
+package lure
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+)
+
+// A bank-details phrase after "aucun", "aucune" or "no" is the reassurance
+// that nothing changed (negatableThemes); the request beside it, or the
+// same phrase elsewhere in the message, still counts, and other themes are
+// not read so.
+func TestDeniedBankDetailsAreNoLure(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro := "Bonjour,\n\nVeuillez trouver ci-joint le titre de recette de novembre.\n\n"
+	tests := []struct {
+		name, body string
+		want       string // the bank-details signal, or ""
+	}{
+		{"the reassurance", intro + "Aucun changement de coordonnées bancaires n'est intervenu.", ""},
+		{"the request", intro + "Suite à un changement de coordonnées bancaires, merci d'utiliser le RIB joint.", "LURE_BANK_DETAILS"},
+		{"a denial beside the request", intro + "Aucun changement de coordonnées bancaires par téléphone : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
+		{"a determiner far from the phrase", intro + "Aucun souci : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
+		{"the subject asks", intro + "Merci.", "LURE_BANK_DETAILS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			subject := "Titre de recette"
+			if tt.name == "the subject asks" {
+				subject = "Nouveau RIB"
+			}
+			raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: "+subject, tt.body)
+			got := ""
+			for _, id := range c.Matches(checktest.Input(raw)) {
+				if s := c.Entries()[id].Signal; s == "LURE_BANK_DETAILS" {
+					got = s
+				}
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

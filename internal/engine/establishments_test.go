@@ -1,0 +1,52 @@
+package engine
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Establishments whose names read as words — "SSIAD Service de soins
+// infirmiers à domicile", "EHPAD Les Jardins", "CH de …", "GHT …",
+// "CPTS …" — and public bodies named by their office ("ARS Île-de-France",
+// "CPAM du Rhône", "URSSAF Rhône-Alpes", "Trésor public - SGC …") sending
+// their own ordinary mail to the hospital (testdata/etablissements/README.md).
+// Each must be accepted with hospitalMargin to spare; the log shows each
+// score and its signals (go test -v -run TestEstablishmentsOwnMailIsAccepted).
+func TestEstablishmentsOwnMailIsAccepted(t *testing.T) {
+	acceptedWithMargin(t, "testdata/etablissements/*.eml", 9)
+}
+
+// The GHT's revenue order says no change of bank details occurred (the
+// reassurance, textmatch.NoneOf); what a phisher writes in its name is
+// still flagged: the request beside the reassurance, from the GHT's own
+// (compromised) mailbox or from a free mailbox spelling its name.
+func TestEstablishmentTwinsAreFlagged(t *testing.T) {
+	raw, err := os.ReadFile("testdata/etablissements/ght-titre-recette-prestations-biologie-pdf.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asks := strings.Replace(string(raw), "aucun\nchangement de coordonnées bancaires n'est intervenu.",
+		"aucun\nchangement de coordonnées bancaires n'est intervenu sur ce titre, mais le\nrèglement se fait désormais sur notre nouveau RIB ci-joint.", 1)
+	if asks == string(raw) {
+		t.Fatal("fixture changed: the reassurance is not where the twin expects it")
+	}
+	gmail := strings.NewReplacer("achats@ght-valdexemple.fr", "ght.valdexemple.achats@gmail.com",
+		"header.d=ght-valdexemple.fr", "header.d=gmail.com", "header.i=@ght-valdexemple.fr", "header.i=@gmail.com",
+		"header.from=ght-valdexemple.fr", "header.from=gmail.com", "smtp.mailfrom=achats@ght-valdexemple.fr", "smtp.mailfrom=ght.valdexemple.achats@gmail.com",
+		"EUR02-VI1-obe.outbound.protection.outlook.com (mail-vi1eur02on2082.outbound.protection.outlook.com [192.0.2.82])",
+		"mail-wm1-f52.google.com (mail-wm1-f52.google.com [192.0.2.52])").Replace(asks)
+	s := hospitalConfig(t)
+	for _, c := range []struct{ name, raw string }{
+		{"the request beside the reassurance, from the GHT's own mailbox", asks},
+		{"the request from a Gmail address spelling the GHT", gmail},
+	} {
+		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
+		if v.Action == scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
+}
