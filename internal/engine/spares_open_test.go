@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/auth"
@@ -42,5 +43,19 @@ var openSpareAttacks = []daySpareAttack{
 		extraHeaders: "\nList-Id: Infos <infos.portail-agents-info.fr>\nList-Post: <mailto:infos@portail-agents-info.fr>\nList-Archive: <https://portail-agents-info.fr/archives/>",
 		plain:        accountLure, attack: accountLure,
 		auth: listOwnDomain, env: listOwnDomainEnv,
+	},
+	{
+		// A list resends its member's post when the member's domain
+		// signed it (scan.Input.AuthorSigned); a DKIM-Signature with the
+		// author's d= and any b= fails against the published key, and a
+		// failing signature once counted: the generated list domain of
+		// the envelope and link was then the list's.
+		name:    "a failing signature of the forged author's domain under the attacker's list",
+		signal:  "URL_RANDOM_DOMAIN",
+		headers: strings.Replace(parcelHeaders, "Reply-To: colis.relais.service@gmail.com\n", "", 1) + "\nList-Id: Infos <infos.qzxkvbtr.com>\nList-Post: <mailto:infos@qzxkvbtr.com>\nList-Archive: <https://qzxkvbtr.com/archives/>",
+		plain:   parcelFee, attack: parcelFee,
+		plainAuth: &auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "colis-relais-info.com"},
+		auth:      auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "colis-relais-info.com", DKIM: []auth.DKIMResult{{Domain: "colis-relais-info.com", Result: auth.Fail}}},
+		env:       attackerEnv,
 	},
 }

@@ -123,27 +123,32 @@ func (in *Input) ListVouched() bool {
 // someone outside the list's domain wrote: the list's own domain, in its
 // envelope, footer links and opt-out, is then the list's, not the
 // author's. The author's domain must have left its own mark
-// (AuthorSigned): a list keeps the author's DKIM signature, which its
-// footer or subject tag breaks, while a bulk sender that names itself a
-// list on its own domain and puts any From above it has none.
+// (AuthorSigned): a list that leaves the author's message intact keeps
+// its DKIM signature passing, one that changes it seals it (ARC), while
+// a bulk sender that names itself a list on its own domain and puts any
+// From above it has none that passes.
 func (in *Input) ListResends() bool {
 	return in.ListVouched() && in.FromOrg != in.List && in.AuthorSigned()
 }
 
 // AuthorSigned reports a From domain that took part in the message's
 // authentication before it reached us: a DKIM signature of the From's
-// organisational domain that was verified against the domain's published
-// key, whether it still passes or a list's changes broke it (RFC 6376
-// §3.7: "fail" is a key found and a signature that no longer matches; a
-// signature without a published key is permerror), a DMARC pass, or a
-// trusted sealer's ARC results. Where no authentication result was read
-// at all, nothing shows it missing either.
+// organisational domain that passes, a DMARC pass, or a trusted sealer's
+// ARC results. A signature that fails is not one: RFC 6376 §3.7's "fail"
+// is a key found and a signature that does not match it, which a list's
+// footer leaves — and which anyone writes by putting a DKIM-Signature
+// with the author's d= and any b= above a forged From of a domain that
+// publishes a key (TestOpenSparesServeNoAttacker). A list whose changes
+// break its members' signatures answers for them by sealing (ARC, RFC
+// 8617) or by rewriting From to its own domain (RFC 7960 §4.1.3). Where
+// no authentication result was read at all, nothing shows it missing
+// either.
 func (in *Input) AuthorSigned() bool {
 	if !in.Auth.Known() || in.Auth.DMARC == "pass" || in.Auth.ARCVouched != "" {
 		return true
 	}
 	for _, d := range in.Auth.DKIM {
-		if (d.Result == "pass" || d.Result == "fail") && urlx.Registrable(strings.ToLower(d.Domain)) == in.FromOrg {
+		if d.Result == "pass" && urlx.Registrable(strings.ToLower(d.Domain)) == in.FromOrg {
 			return true
 		}
 	}

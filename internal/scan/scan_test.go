@@ -243,7 +243,8 @@ func TestListDomain(t *testing.T) {
 
 // A list is run by list software when two of its fields name the list's
 // own domain; a List-Id beside a bulk sender's List-Unsubscribe is one.
-// It resends someone else's mail when that someone's domain signed it.
+// It resends someone else's mail when that someone's domain signed it
+// and the signature still passes.
 func TestListManagedAndResends(t *testing.T) {
 	h := func(fields ...string) message.Header {
 		var hd message.Header
@@ -254,7 +255,11 @@ func TestListManagedAndResends(t *testing.T) {
 	}
 	spf := auth.Results{SPF: auth.Pass, SPFDomain: "lists.example.org"}
 	signed := spf
-	signed.DKIM = []auth.DKIMResult{{Domain: "author.example", Result: auth.Fail}}
+	signed.DKIM = []auth.DKIMResult{{Domain: "author.example", Result: auth.Pass}}
+	// A signature that fails is one anyone can write under a domain that
+	// publishes a key: a header with d=author.example and any b=.
+	failing := spf
+	failing.DKIM = []auth.DKIMResult{{Domain: "author.example", Result: auth.Fail}}
 	keyless := spf
 	keyless.DKIM = []auth.DKIMResult{{Domain: "author.example", Result: auth.PermError}}
 	for _, tc := range []struct {
@@ -272,6 +277,7 @@ func TestListManagedAndResends(t *testing.T) {
 		{"Yahoo Groups' contact", h("Mailing-List", "list g@lists.example.org; contact\r\n\tg-owner@lists.example.org"), "", auth.Results{}, true, true},
 		{"no author signature", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@lists.example.org>"), "", spf, true, false},
 		{"a signature with no key", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@lists.example.org>"), "", keyless, true, false},
+		{"an author signature that fails", h("List-Id", "<dev.lists.example.org>", "List-Post", "<mailto:dev@lists.example.org>"), "", failing, true, false},
 	} {
 		m := &message.Message{Header: tc.h}
 		m.Header.Fields = append(m.Header.Fields, message.Field{Name: "From", Value: "a@author.example", Raw: "a@author.example"})
