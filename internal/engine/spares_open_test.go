@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -58,4 +60,35 @@ var openSpareAttacks = []daySpareAttack{
 		auth:      auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "colis-relais-info.com", DKIM: []auth.DKIMResult{{Domain: "colis-relais-info.com", Result: auth.Fail}}},
 		env:       attackerEnv,
 	},
+}
+
+// A brand's template forwarded by a colleague is no claim leading
+// elsewhere when more than three links to click all go through its
+// e-mailing platform's tracker (brand/claim.go, testdata/hospital's
+// *-transfert-avis-banque-edocument-routeur.eml through Salesforce
+// Marketing Cloud). A kit that sends its reader to four addresses of a
+// "tracker" of its own is no platform's template: the spare holds only
+// for the platforms a public list names (vigie-esp-assets). The phish,
+// its button alone on the kit's tracker, and its four-link twin must
+// both be held as the forward of a phish.
+func TestForwardedTemplateThroughAnUnknownTracker(t *testing.T) {
+	s := hospitalConfig(t)
+	raw, err := os.ReadFile("testdata/hospital/gmail-transfert-avis-banque-edocument-routeur.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit := strings.NewReplacer("https://cl.exct.net/", "https://clic.suivi-envoi-qzx.com/",
+		"https://image.s10.exacttarget.com/", "https://img.suivi-envoi-qzx.com/").Replace(string(raw))
+	// The plain phish: the button alone leads away, to the kit.
+	plain := kit
+	for _, a := range []string{"logo", "mentions", "donnees"} {
+		plain = strings.Replace(plain, `href="https://clic.suivi-envoi-qzx.com/?qs=8Fq2LmZr`+a+`"`, `href="#"`, 1)
+	}
+	for _, c := range []struct{ name, raw string }{{"one link to the kit", plain}, {"four links through the kit's tracker", kit}} {
+		v := s.Scan(context.Background(), []byte(c.raw), scan.Envelope{})
+		t.Logf("%-40s %5.2f %-10s %s", c.name, v.Score, v.Action, explainVerdict(v))
+		if v.Action.Rank() < scan.Quarantine.Rank() || !v.Has("FORWARDED_PHISH") {
+			t.Errorf("%s: %s %.2f, want a quarantined FORWARDED_PHISH", c.name, v.Action, v.Score)
+		}
+	}
 }

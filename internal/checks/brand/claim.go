@@ -1,9 +1,12 @@
 package brand
 
 import (
+	"slices"
+
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/urlx"
+	"vigie.dev/vigie/internal/warninglist"
 )
 
 // claimLeadsElsewhere judges a rebuilt original (scan.Envelope.Rebuilt: a
@@ -48,16 +51,21 @@ func (c *Check) claimLeadsElsewhere(in *scan.Input, out *scan.Emitter, name stri
 // reader to — by a link or image, or an address to write to (mailto:)
 // — that is neither brand b's, the sender's organisation nor a top
 // site; "" when there is none, when any link or address is b's own, or
-// when more than maxAwayActions distinct links to click lead away: the
-// template of a brand's mail sent through its e-mailing platform, whose
-// click tracker (not a top site) carries the logo, the button and each
-// legal-notice and privacy link — a bank's e-document notice a colleague
-// forwards (testdata/hospital/ght-transfert-avis-banque-edocument-routeur.eml)
+// when more than maxAwayActions distinct links to click lead away, every
+// one through a known e-mailing platform: the template of a brand's mail
+// sent through its platform, whose click tracker (not a top site)
+// carries the logo, the button and each legal-notice and privacy link —
+// a bank's e-document notice a colleague forwards
+// (testdata/hospital/ght-transfert-avis-banque-edocument-routeur.eml)
 // was quarantined for it. The phishing originals that raise the signal in
-// the training part send their reader to one or two addresses.
+// the training part send their reader to one or two addresses; a kit
+// that sends its reader to four addresses of its own, or through a
+// tracker of its own, is no platform's template: the platforms are the
+// ones whose shared tracking hosts a public list names (espTracker).
 func leadsAway(in *scan.Input, b *Brand) string {
 	away := ""
 	actions := map[string]bool{}
+	platform := true // every link to click away goes through a known platform
 	consider := func(host, domain string) bool {
 		if b.Official(host) {
 			return false
@@ -73,9 +81,10 @@ func leadsAway(in *scan.Input, b *Brand) string {
 		}
 		if clickable(l) && l.Domain != in.FromOrg && !scan.TopSite(l.Domain) {
 			actions[l.Target] = true
+			platform = platform && espTracker(l.Host)
 		}
 	}
-	if len(actions) > maxAwayActions {
+	if len(actions) > maxAwayActions && platform {
 		return ""
 	}
 	for _, d := range in.Msg.MailtoDomains {
@@ -100,6 +109,24 @@ func clickable(l scan.Link) bool {
 	switch l.Source {
 	case message.URLFromHref, message.URLFromForm, message.URLFromMeta, message.URLFromText:
 		return true
+	}
+	return false
+}
+
+// espLists are the warning lists of e-mailing platforms' shared click
+// tracking and asset hosts, each entry with the platform's documentation
+// as provenance (internal/warninglist/data/vigie-esp-assets: Mailchimp's
+// list-manage.com, Salesforce Marketing Cloud's exct.net, Mailjet,
+// Brevo, Campaign Monitor, Constant Contact, HubSpot, Amazon SES…).
+var espLists = []string{"vigie-esp-assets"}
+
+// espTracker reports a host of a known e-mailing platform's shared
+// tracking or asset hosts (espLists).
+func espTracker(host string) bool {
+	for _, h := range warninglist.MustDefault().Host(host) {
+		if slices.Contains(espLists, h.List.Name) {
+			return true
+		}
 	}
 	return false
 }
