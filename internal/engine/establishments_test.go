@@ -16,7 +16,7 @@ import (
 // Each must be accepted with hospitalMargin to spare; the log shows each
 // score and its signals (go test -v -run TestEstablishmentsOwnMailIsAccepted).
 func TestEstablishmentsOwnMailIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/etablissements/*.eml", 9)
+	acceptedWithMargin(t, "testdata/etablissements/*.eml", 10)
 }
 
 // The GHT's revenue order says no change of bank details occurred (the
@@ -42,6 +42,52 @@ func TestEstablishmentTwinsAreFlagged(t *testing.T) {
 	for _, c := range []struct{ name, raw string }{
 		{"the request beside the reassurance, from the GHT's own mailbox", asks},
 		{"the request from a Gmail address spelling the GHT", gmail},
+	} {
+		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
+		if v.Action == scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
+}
+
+// The commune of Orange's hospital writes under its town's name, which is
+// also a telecom brand's (brand placeName): spared as the commune's only
+// from its own domain passing DMARC, after "d'" and an establishment's
+// word. What a phisher writes with the town's name is still flagged.
+func TestCommuneNamedLikeABrandTwinsAreFlagged(t *testing.T) {
+	raw, err := os.ReadFile("testdata/etablissements/ch-orange-demande-transfert-patient.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := string(raw)
+	fromGmail := strings.NewReplacer("coordination.lits@ch-orange-exemple.fr", "ch.orange.coordination@gmail.com",
+		"header.d=ch-orange-exemple.fr", "header.d=gmail.com", "header.i=@ch-orange-exemple.fr", "header.i=@gmail.com",
+		"header.from=ch-orange-exemple.fr", "header.from=gmail.com").Replace(orig)
+	spoofed := strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(orig)
+	// The operator's mailbox notice from a domain naming the town beside
+	// an account word, under the town hall's name.
+	lure := strings.NewReplacer("ch-orange-exemple.fr", "orange-compte-mairie.fr",
+		"Centre hospitalier d'Orange - Coordination des lits", "Mairie d'Orange",
+		"Demande de transfert - patient de réanimation - lit disponible ?", "Votre messagerie est presque pleine").Replace(orig)
+	lure = lure[:strings.Index(lure, "Bonsoir,")] + `Bonjour,
+
+Votre messagerie Orange a atteint 98 % de sa capacité : les nouveaux
+messages vous seront renvoyés. Connectez-vous pour libérer de l'espace :
+https://orange-compte-mairie.fr/messagerie/connexion
+
+Le service messagerie
+`
+	// The same notice from a domain that only spells the town.
+	town := strings.ReplaceAll(lure, "orange-compte-mairie.fr", "mairie-orange-exemple.fr")
+	s := hospitalConfig(t)
+	for _, c := range []struct{ name, raw string }{
+		{"the town's hospital from a Gmail address", fromGmail},
+		{"the mailbox notice under the town hall's name and domain", town},
+		{"the town's hospital's domain spoofed", spoofed},
+		{"the operator's customer service on the hospital's domain", strings.Replace(orig, "Centre hospitalier d'Orange - Coordination des lits", "Service client d'Orange", 1)},
+		{"the brand before the town's name", strings.Replace(orig, "Centre hospitalier d'Orange - Coordination des lits", "Orange - Centre hospitalier d'Orange", 1)},
+		{"the mailbox notice from a combosquat under the town hall's name", lure},
 	} {
 		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
 		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))

@@ -280,7 +280,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) {
+		if !slices.Contains(named, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
@@ -370,9 +370,22 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit(where+"_"+kind, detail)
 		}
 	}
-	imitates(in.FromDomain, "FROM")
+	// A commune's body under a domain that spells the commune
+	// (ch-orange…, ville-orange…), named so in its display name
+	// (placeName), is not combosquatting the brand unless an account or
+	// security word sits beside it, as in a link's host.
+	sender := func(host string) {
+		kind, detail, label := c.lookalike(host, seen)
+		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
+			return
+		}
+		if kind != "" {
+			out.Emit("FROM_"+kind, detail)
+		}
+	}
+	sender(in.FromDomain)
 	if in.MailFromDomain != "" {
-		imitates(in.MailFromDomain, "FROM")
+		sender(in.MailFromDomain)
 	}
 	if len(m.ReplyTo) > 0 {
 		imitates(m.ReplyTo[0].Domain(), "REPLYTO")

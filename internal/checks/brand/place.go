@@ -1,0 +1,100 @@
+package brand
+
+import (
+	"slices"
+	"strings"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// placeNameBrands are the brand names that are also a French commune's,
+// under which its town hall, hospital, care homes and schools write: Orange
+// (Vaucluse, INSEE code 84087 in the Code officiel géographique; its
+// hospital, its town hall, its EHPADs). "Centre hospitalier d'Orange" is
+// the town's hospital, not the telecom operator.
+var placeNameBrands = map[string]bool{"orange": true}
+
+// placeBodies are the words that name an establishment or a public body
+// after its commune ("Mairie d'Orange", "Centre hospitalier d'Orange",
+// "EHPAD … d'Orange", "Communauté de communes du Pays d'Orange").
+var placeBodies = map[string]bool{
+	"mairie": true, "ville": true, "commune": true, "communes": true, "pays": true, "ccas": true,
+	"hopital": true, "hospitalier": true, "ch": true, "chi": true, "ehpad": true, "ssiad": true,
+	"clinique": true, "residence": true, "lycee": true, "college": true, "ecole": true,
+	"cpts": true, "mediatheque": true, "conservatoire": true, "municipale": true, "tourisme": true,
+}
+
+// placeName reports that brand i is named in the display name only as a
+// commune's name (placeNameBrands), each time right after "d'", "de" or
+// "à" and an establishment's word (placeBodies), by a sender whose own
+// domain passes DMARC and is no free mailbox, and beside no account,
+// security, team or channel word ("Service client d'Orange", "Mairie
+// d'Orange - Messagerie" stay claims: comboWords, roleWords), nor in the
+// sender's domain (orange-compte-mairie.fr), in a message whose subject
+// and text name the commune only as a place too (placeOnly).
+func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int) bool {
+	if in.Auth.DMARC != "pass" || out.Emitted("FROM_FREEMAIL") {
+		return false
+	}
+	words := strings.Fields(textmatch.Normalize(name))
+	places := 0
+	for k, w := range words {
+		if slices.Contains(comboWords, w) || roleWords[w] || w == "messagerie" || w == "mobile" {
+			return false
+		}
+		if !placeNameBrands[w] || !c.brandWord(w, i) {
+			continue
+		}
+		if comboWord(in.FromDomain, w) {
+			return false // orange-compte-mairie.fr: the combosquat, whatever the name says
+		}
+		if k < 2 || !(words[k-1] == "d" || words[k-1] == "de" || words[k-1] == "a") || !placeBodies[words[k-2]] {
+			return false
+		}
+		places++
+	}
+	return places > 0 && placeOnly(in.Msg.Subject+" . "+in.Body(), placeNameBrands)
+}
+
+// placeOnly reports a text that writes the commune-brands' names only as
+// the commune's: after "d'", "de" or "à", or after a postcode ("84100
+// Orange"). "Votre messagerie Orange" is the operator's, and the mailbox
+// lure sent under the town hall's name from the town's own-looking domain
+// is read as the brand's.
+func placeOnly(text string, places map[string]bool) bool {
+	words := strings.Fields(textmatch.Normalize(text))
+	for k, w := range words {
+		if !places[w] {
+			continue
+		}
+		if k == 0 {
+			return false
+		}
+		p := words[k-1]
+		if p != "d" && p != "de" && p != "a" && !postcode(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// postcode reports a French postcode: five digits.
+func postcode(w string) bool {
+	if len(w) != 5 {
+		return false
+	}
+	for i := range len(w) {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// placeSender reports a display name that reads label as the commune's
+// name (placeName) for the brand whose label it is.
+func (c *Check) placeSender(in *scan.Input, out *scan.Emitter, name, label string) bool {
+	i, ok := c.labels[label]
+	return ok && c.placeName(in, out, name, i)
+}
