@@ -60,6 +60,26 @@ var openSpareAttacks = []daySpareAttack{
 		auth:      auth.Results{SPF: auth.Pass, SPFDomain: "qzxkvbtr.com", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "colis-relais-info.com", DKIM: []auth.DKIMResult{{Domain: "colis-relais-info.com", Result: auth.Fail}}},
 		env:       attackerEnv,
 	},
+	{
+		// 5c6326c made "félicitations, vous…" a greeting, not a prize:
+		// the prize lure that says what it gives instead of "vous avez
+		// gagné" (FTC prize scams, Cybermalveillance.gouv.fr's fake
+		// contests) is still one (lure/prize.go).
+		name:    "a congratulation naming the prize without a catalogue phrase",
+		signal:  "LURE_PRIZE",
+		headers: "From: Jeu Fidelite <jeu@fidelite-clients-exemple.com>\nTo: agent@chu-exemple.fr\nSubject: Votre participation\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <pz1@fidelite-clients-exemple.com>\n" + dayHTML,
+		plain:   "<html><body><p>Félicitations, vous avez gagné un iPhone 15 Pro !</p><p>Réglez les frais d'envoi de 1,95 € pour le recevoir : <a href=\"https://qzxkvbtr.com/cadeau\">Recevoir mon cadeau</a></p></body></html>\n",
+		attack:  "<html><body><p>Félicitations, vous recevez un iPhone 15 Pro !</p><p>Réglez les frais d'envoi de 1,95 € pour le recevoir : <a href=\"https://qzxkvbtr.com/cadeau\">Recevoir mon cadeau</a></p></body></html>\n",
+		auth:    unaligned, env: unalignedEnv,
+	},
+	{
+		name:    "congratulations and a sum of money without a catalogue phrase",
+		signal:  "LURE_PRIZE",
+		headers: "From: Rewards Center <rewards@loyalty-center-example.com>\nTo: agent@chu-exemple.fr\nSubject: Your reward\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <pz2@loyalty-center-example.com>\n" + dayHTML,
+		plain:   "<html><body><p>Congratulations, you have won $500 in store credit!</p><p><a href=\"https://qzxkvbtr.com/reward\">Claim it now</a></p></body></html>\n",
+		attack:  "<html><body><p>Congratulations! You receive $500 in store credit.</p><p><a href=\"https://qzxkvbtr.com/reward\">Get it now</a></p></body></html>\n",
+		auth:    unaligned, env: unalignedEnv,
+	},
 }
 
 // A brand's template forwarded by a colleague is no claim leading

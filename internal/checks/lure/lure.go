@@ -50,7 +50,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, bec, click, credentials, urgency int
+	footer, billing, callback, bec, click, credentials, urgency, prize int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices) and the
@@ -163,7 +163,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1, click: -1, credentials: -1, urgency: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -191,6 +191,8 @@ func New(data []byte) (*Check, error) {
 			c.callback = idx
 		case "bec_opener":
 			c.bec = idx
+		case "prize":
+			c.prize = idx
 		}
 		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
@@ -475,6 +477,17 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	credentials := perTheme[max(c.credentials, 0)]
 	c.callsFor(perTheme, in, body, subject)
+	// A congratulation followed by a prize is the prize lure's opening,
+	// though no phrase of the theme says it (greetsPrize).
+	greeted := ""
+	if c.prize >= 0 && perTheme[c.prize] == 0 {
+		for _, text := range []string{subject, body} {
+			if greeted = greetsPrize(text); greeted != "" {
+				perTheme[c.prize] = 1
+				break
+			}
+		}
+	}
 	// The calls to click counted as credential lures are quoted with them.
 	clicks := c.credentials >= 0 && perTheme[c.credentials] > credentials
 	themes, dominant := 0, -1
@@ -501,6 +514,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if t == c.credentials && clicks {
 			out.Emit(c.themes[t], c.quoted(distinct, t, c.click))
+		} else if t == c.prize && greeted != "" {
+			out.Emit(c.themes[t], `"`+textmatch.Normalize(greeted)+`"`)
 		} else {
 			out.Emit(c.themes[t], c.quoted(distinct, t))
 		}
