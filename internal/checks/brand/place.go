@@ -8,12 +8,19 @@ import (
 	"vigie.dev/vigie/internal/textmatch"
 )
 
-// placeNameBrands are the brand names that are also a French commune's,
-// under which its town hall, hospital, care homes and schools write: Orange
-// (Vaucluse, INSEE code 84087 in the Code officiel géographique; its
-// hospital, its town hall, its EHPADs). "Centre hospitalier d'Orange" is
-// the town's hospital, not the telecom operator.
-var placeNameBrands = map[string]bool{"orange": true}
+// placeNameBrands are the brand names that are also the name of a place
+// under which a hospital, a town hall, a care home or a school writes:
+// Orange, a commune (Vaucluse, INSEE code 84087 in the Code officiel
+// géographique), and two French common nouns that name residences and
+// clinics after where they stand, "canal" and "lido" (a seaside strip;
+// Canal+ and Lido Finance are brands). "Centre hospitalier d'Orange",
+// "EHPAD Résidence du Canal", "Clinique du Lido" are places, not the
+// operator, the broadcaster or the staking service.
+var placeNameBrands = map[string]bool{"orange": true, "canal": true, "lido": true}
+
+// placeArticles are the words that put a place's name after an
+// establishment's: "d'", "de", "du", "à", "le", "la", "les".
+var placeArticles = map[string]bool{"d": true, "de": true, "du": true, "a": true, "le": true, "la": true, "les": true}
 
 // placeBodies are the words that name an establishment or a public body
 // after its commune ("Mairie d'Orange", "Centre hospitalier d'Orange",
@@ -23,16 +30,17 @@ var placeBodies = map[string]bool{
 	"hopital": true, "hospitalier": true, "ch": true, "chi": true, "ehpad": true, "ssiad": true,
 	"clinique": true, "residence": true, "lycee": true, "college": true, "ecole": true,
 	"cpts": true, "mediatheque": true, "conservatoire": true, "municipale": true, "tourisme": true,
+	"sante": true, "foyer": true, "maison": true,
 }
 
 // placeName reports that brand i is named in the display name only as a
-// commune's name (placeNameBrands), each time right after "d'", "de" or
-// "à" and an establishment's word (placeBodies), by a sender whose own
-// domain passes DMARC and is no free mailbox, and beside no account,
+// place's name (placeNameBrands), each time right after an article
+// (placeArticles) and an establishment's word (placeBodies), by a sender
+// whose own domain passes DMARC and is no free mailbox, beside no account,
 // security, team or channel word ("Service client d'Orange", "Mairie
-// d'Orange - Messagerie" stay claims: comboWords, roleWords), nor in the
-// sender's domain (orange-compte-mairie.fr), in a message whose subject
-// and text name the commune only as a place too (placeOnly).
+// d'Orange - Messagerie" stay claims: comboWords, roleWords), none in the
+// sender's domain either (orange-compte-mairie.fr), in a message whose
+// subject and text name the place only as a place too (placeOnly).
 func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int) bool {
 	if in.Auth.DMARC != "pass" || out.Emitted("FROM_FREEMAIL") {
 		return false
@@ -49,7 +57,7 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 		if comboWord(in.FromDomain, w) {
 			return false // orange-compte-mairie.fr: the combosquat, whatever the name says
 		}
-		if k < 2 || !(words[k-1] == "d" || words[k-1] == "de" || words[k-1] == "a") || !placeBodies[words[k-2]] {
+		if k < 2 || !placeArticles[words[k-1]] || !placeBodies[words[k-2]] {
 			return false
 		}
 		places++
@@ -57,9 +65,10 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 	return places > 0 && placeOnly(in.Msg.Subject+" . "+in.Body(), placeNameBrands)
 }
 
-// placeOnly reports a text that writes the commune-brands' names only as
-// the commune's: after "d'", "de" or "à", or after a postcode ("84100
-// Orange"). "Votre messagerie Orange" is the operator's, and the mailbox
+// placeOnly reports a text that writes the place-brands' names only as
+// places: after an article (placeArticles) or a postcode ("84100 Orange",
+// "au bord du canal"). "Votre messagerie Orange" is the operator's, "votre
+// abonnement Canal+" the broadcaster's, and the mailbox
 // lure sent under the town hall's name from the town's own-looking domain
 // is read as the brand's.
 func placeOnly(text string, places map[string]bool) bool {
@@ -71,8 +80,7 @@ func placeOnly(text string, places map[string]bool) bool {
 		if k == 0 {
 			return false
 		}
-		p := words[k-1]
-		if p != "d" && p != "de" && p != "a" && !postcode(p) {
+		if p := words[k-1]; !placeArticles[p] && !postcode(p) {
 			return false
 		}
 	}

@@ -16,6 +16,9 @@ func TestPlaceOnly(t *testing.T) {
 		{"Orange : votre facture", false},
 		{"Mairie d'Orange. Votre box Orange", false},
 		{"841 Orange", false},
+		{"Résidence du Canal, au bord du canal", true},
+		{"Votre abonnement Canal+ expire", false},
+		{"Clinique du Lido : staking Lido", false},
 	} {
 		if got := placeOnly(c.text, placeNameBrands); got != c.want {
 			t.Errorf("placeOnly(%q) = %v, want %v", c.text, got, c.want)
