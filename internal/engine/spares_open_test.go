@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -109,6 +111,33 @@ func TestForwardedTemplateThroughAnUnknownTracker(t *testing.T) {
 		t.Logf("%-40s %5.2f %-10s %s", c.name, v.Score, v.Action, explainVerdict(v))
 		if v.Action.Rank() < scan.Quarantine.Rank() || !v.Has("FORWARDED_PHISH") {
 			t.Errorf("%s: %s %.2f, want a quarantined FORWARDED_PHISH", c.name, v.Action, v.Score)
+		}
+	}
+}
+
+// An account notice from a name built on the organisation's own domain,
+// SPF, DKIM and DMARC passing for it: the domain is the attacker's, the
+// account the reader's at the organisation. FROM_BRAND_IN_DOMAIN alone
+// does not pose (a works council writes from cse-<organisation>.fr, whose
+// mail stays accepted: testdata/legit/cse-*.eml); the notice's themes
+// count from it (lure.Check.imitatesOrg).
+func TestAccountNoticeFromTheOrganisationsNameIsHeld(t *testing.T) {
+	const notice = "<html><body><p>Bonjour,</p><p>Votre mot de passe expire aujourd'hui. Pour conserver le même mot de passe, confirmez avant 17 h.</p><p><a href=\"https://%s/owa\">Conserver mon mot de passe</a></p><p>Service informatique</p></body></html>\n"
+	for _, d := range []string{"chu-exemple-rh.fr", "rh-chu-exemple.fr", "chu-exemple.com"} {
+		r := auth.Results{SPF: auth.Pass, SPFDomain: d, DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: d, DKIM: []auth.DKIMResult{{Domain: d, Result: auth.Pass}}}
+		cfg := config.Default()
+		cfg.Scan.Timeout = checktest.ScanTimeout
+		cfg.Org.Domains = []string{"chu-exemple.fr"}
+		s, err := New(&cfg, Options{Online: fixedAuth{r}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := msg("From: Service Informatique <support@"+d+">\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <o1@"+d+">\n"+dayHTML,
+			strings.Replace(notice, "%s", d, 1))
+		v := s.Scan(context.Background(), raw, scan.Envelope{MailFrom: "b@" + d})
+		t.Logf("%-20s %5.2f %-10s %s", d, v.Score, v.Action, explainVerdict(v))
+		if v.Action.Rank() < scan.Quarantine.Rank() || !v.Has("LURE_PASSWORD_EXPIRY") {
+			t.Errorf("%s: %s %.2f, want a quarantined LURE_PASSWORD_EXPIRY", d, v.Action, v.Score)
 		}
 	}
 }

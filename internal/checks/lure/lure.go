@@ -654,7 +654,39 @@ var hidingLinks = []string{"URL_SHORTENER", "URL_FORM_SERVICE", "URL_IP_LITERAL"
 // another domain (opener). A From a mailing list rewrote over a free
 // mailbox's post poses too (listAuthorFree).
 func (c *Check) posingFor(theme int, in *scan.Input, out *scan.Emitter) bool {
-	return posing(in, out) || c.listAuthorFree(in) || theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+	return posing(in, out) || c.listAuthorFree(in) || c.imitatesOrg(in) || theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+}
+
+// imitatesOrg reports a From domain outside the organisation whose name
+// is built on one of the organisation's own: its label under another
+// suffix (chu-exemple.com for chu-exemple.fr) or as a hyphenated word of
+// a longer one (chu-exemple-rh.fr, rh-chu-exemple.fr). The brand family
+// reads it as FROM_BRAND_IN_DOMAIN, which is no posing by itself: a works
+// council writes from cse-<organisation>.fr. But the reader's account is
+// the organisation's, and an account notice — suspension, identity to
+// verify, password expiry — from a name made on the organisation's is
+// the disguise of the notice that passes SPF and DKIM for a domain the
+// attacker registered (CERT-FR and Cybermalveillance.gouv.fr describe
+// the look-alike of the victim organisation's own domain as the sender of
+// targeted credential phishing). Closer imitations (chuexemple.fr,
+// chu-exemp1e.fr) are FROM_LOOKALIKE_DOMAIN, posing already.
+func (c *Check) imitatesOrg(in *scan.Input) bool {
+	if in.FromOrg == "" || len(c.org) == 0 {
+		return false
+	}
+	for _, d := range c.org {
+		if urlx.InDomain(in.FromDomain, d) {
+			return false
+		}
+	}
+	from, _, _ := strings.Cut(in.FromOrg, ".")
+	for _, d := range c.org {
+		own, _, _ := strings.Cut(urlx.Registrable(strings.ToLower(d)), ".")
+		if len(own) >= 5 && strings.Contains("-"+from+"-", "-"+own+"-") {
+			return true
+		}
+	}
+	return false
 }
 
 // listAuthorFree reports a From in the delivering list's own domain
