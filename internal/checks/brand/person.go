@@ -119,10 +119,12 @@ func (c *Check) brandWord(w string, i int) bool {
 // Norton, the software's founder), McAfee (John McAfee), Disney (Walt
 // Disney), and Orange and Ledger, family names in France and England
 // (INSEE's Fichier des noms de famille; the UK's surname registers).
+// Chase is one in England and the United States (the US Census Bureau's
+// 2010 surname list), whose hospitals' directories write "Sarah Chase".
 // PayPal, Microsoft, DocuSign or Chronopost are no one's family name:
 // "Paul Paypal" <paul.paypal@…> from a domain of one's own, DMARC and all,
 // is a claim — it scored 0 (accept) against a quarantine for "PayPal".
-var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true}
+var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true, "chase": true}
 
 // roleWords name a team, a desk, a channel or a product rather than a
 // person: beside a brand ("Orange Business", "Team Norton", "Antivirus
@@ -150,4 +152,34 @@ func spells(l string, words []string) bool {
 	w := words[0]
 	return strings.HasPrefix(l, w) && spells(l[len(w):], words[1:]) ||
 		l != "" && l[0] == w[0] && spells(l[1:], words[1:])
+}
+
+// engineerTitle reports that brand i is named in the display name only as
+// "Ing.", the engineer's title written before or after a name ("Ing. Jan
+// Novák" in Czech, Slovak and Austrian directories; "Marc Petit, Ing.
+// biomédical" in French), never as the bank ING: the sender's domain passes
+// DMARC, every "ing" of the name is written "Ing." with its capital and its
+// period, and the other words name a person or a trade — none is an
+// account, security, team or channel word ("Ing. Kundenservice",
+// "ING. Direct", "Ing. Support" stay claims: comboWords, roleWords).
+func (c *Check) engineerTitle(in *scan.Input, name string, i int) bool {
+	if in.Auth.DMARC != "pass" || !c.brandWord("ing", i) {
+		return false
+	}
+	titles := 0
+	for k := strings.Index(name, "Ing."); k >= 0; k = strings.Index(name, "Ing.") {
+		if k > 0 && !strings.ContainsRune(" ,-(/", rune(name[k-1])) {
+			return false
+		}
+		titles++
+		name = name[:k] + " " + name[k+4:]
+	}
+	others := 0
+	for _, w := range strings.Fields(textmatch.Normalize(name)) {
+		if w == "ing" || slices.Contains(comboWords, w) || roleWords[w] || w == "kundenservice" {
+			return false
+		}
+		others++
+	}
+	return titles > 0 && others > 0
 }
