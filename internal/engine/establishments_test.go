@@ -16,7 +16,7 @@ import (
 // Each must be accepted with hospitalMargin to spare; the log shows each
 // score and its signals (go test -v -run TestEstablishmentsOwnMailIsAccepted).
 func TestEstablishmentsOwnMailIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/etablissements/*.eml", 14)
+	acceptedWithMargin(t, "testdata/etablissements/*.eml", 16)
 }
 
 // The GHT's revenue order says no change of bank details occurred (the
