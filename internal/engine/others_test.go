@@ -42,10 +42,10 @@ func evalTrustConfig(t *testing.T) *config.Config {
 // Legitimate mail from sources the shared corpus has none of
 // (testdata/others/README.md, each file's documentation cited there):
 // list software other than Mailman 2 and public-inbox — Sympa, Google
-// Groups, groups.io, L-Soft LISTSERV, Discourse, GitHub, Microsoft 365
-// groups —, newsletters from the ESPs a French company hears from — Brevo,
+// Groups, groups.io, L-Soft LISTSERV, ezmlm, Majordomo, Lyris, Discourse,
+// GitHub, Microsoft 365 groups —, newsletters from the ESPs a French company hears from — Brevo,
 // Mailchimp, Mailjet, SendGrid, Amazon SES, Salesforce Marketing Cloud,
-// HubSpot, Substack — with their tracking redirects, one-click
+// HubSpot, Substack, phpList — with their tracking redirects, one-click
 // unsubscribe (RFC 8058), view-in-browser links and image-heavy layouts,
 // and personal mail — short replies with quoted text from Gmail, Outlook,
 // laposte.net, a PDF or a photo from Orange, Free, Outlook.com, an iPhone.
