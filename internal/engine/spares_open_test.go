@@ -120,24 +120,52 @@ func TestForwardedTemplateThroughAnUnknownTracker(t *testing.T) {
 // account the reader's at the organisation. FROM_BRAND_IN_DOMAIN alone
 // does not pose (a works council writes from cse-<organisation>.fr, whose
 // mail stays accepted: testdata/legit/cse-*.eml); the notice's themes
-// count from it (lure.Check.imitatesOrg).
+// count from it (lure.Check.imitatesOrg). And the organisation's own
+// domain passing SPF alone, through a provider's shared include that
+// passes for anyone on that provider, with the notice's button on a site
+// of the attacker's (lure.Check.orgBySPFAlone): the theme counts there,
+// though alone it stays under the tag threshold (3.50, 0.50 before) —
+// nothing else in so plain a message says more. The IT department's
+// notice from the organisation's domain, its button on the
+// organisation's portal, stays accepted without the theme whether
+// signed or not.
 func TestAccountNoticeFromTheOrganisationsNameIsHeld(t *testing.T) {
 	const notice = "<html><body><p>Bonjour,</p><p>Votre mot de passe expire aujourd'hui. Pour conserver le même mot de passe, confirmez avant 17 h.</p><p><a href=\"https://%s/owa\">Conserver mon mot de passe</a></p><p>Service informatique</p></body></html>\n"
-	for _, d := range []string{"chu-exemple-rh.fr", "rh-chu-exemple.fr", "chu-exemple.com"} {
-		r := auth.Results{SPF: auth.Pass, SPFDomain: d, DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: d, DKIM: []auth.DKIMResult{{Domain: d, Result: auth.Pass}}}
+	spfAlone := auth.Results{SPF: auth.Pass, SPFDomain: "chu-exemple.fr", DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: "chu-exemple.fr"}
+	signed := spfAlone
+	signed.DKIM = []auth.DKIMResult{{Domain: "chu-exemple.fr", Result: auth.Pass}}
+	all := func(d string) auth.Results {
+		return auth.Results{SPF: auth.Pass, SPFDomain: d, DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: d, DKIM: []auth.DKIMResult{{Domain: d, Result: auth.Pass}}}
+	}
+	for _, c := range []struct {
+		name, from, link string
+		r                auth.Results
+		held             bool
+		want             scan.Action // for a held notice
+	}{
+		{"the organisation's label and a word", "chu-exemple-rh.fr", "chu-exemple-rh.fr", all("chu-exemple-rh.fr"), true, scan.Quarantine},
+		{"a word and the organisation's label", "rh-chu-exemple.fr", "rh-chu-exemple.fr", all("rh-chu-exemple.fr"), true, scan.Quarantine},
+		{"the organisation's label under .com", "chu-exemple.com", "chu-exemple.com", all("chu-exemple.com"), true, scan.Quarantine},
+		{"own domain by SPF alone, button away", "chu-exemple.fr", "portail-agents-info.fr", spfAlone, true, scan.Accept},
+		{"own domain by SPF alone, button on the portal", "chu-exemple.fr", "portail.chu-exemple.fr", spfAlone, false, scan.Accept},
+		{"own domain signed, button on the portal", "chu-exemple.fr", "portail.chu-exemple.fr", signed, false, scan.Accept},
+	} {
 		cfg := config.Default()
 		cfg.Scan.Timeout = checktest.ScanTimeout
 		cfg.Org.Domains = []string{"chu-exemple.fr"}
-		s, err := New(&cfg, Options{Online: fixedAuth{r}})
+		s, err := New(&cfg, Options{Online: fixedAuth{c.r}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := msg("From: Service Informatique <support@"+d+">\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <o1@"+d+">\n"+dayHTML,
-			strings.Replace(notice, "%s", d, 1))
-		v := s.Scan(context.Background(), raw, scan.Envelope{MailFrom: "b@" + d})
-		t.Logf("%-20s %5.2f %-10s %s", d, v.Score, v.Action, explainVerdict(v))
-		if v.Action.Rank() < scan.Quarantine.Rank() || !v.Has("LURE_PASSWORD_EXPIRY") {
-			t.Errorf("%s: %s %.2f, want a quarantined LURE_PASSWORD_EXPIRY", d, v.Action, v.Score)
+		raw := msg("From: Service Informatique <support@"+c.from+">\nTo: agent@chu-exemple.fr\nSubject: Votre mot de passe\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <o1@"+c.from+">\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit",
+			strings.Replace(notice, "%s", c.link, 1))
+		v := s.Scan(context.Background(), raw, scan.Envelope{MailFrom: "b@" + c.from})
+		t.Logf("%-48s %5.2f %-10s %s", c.name, v.Score, v.Action, explainVerdict(v))
+		switch {
+		case c.held && (v.Action.Rank() < c.want.Rank() || !v.Has("LURE_PASSWORD_EXPIRY")):
+			t.Errorf("%s: %s %.2f, want LURE_PASSWORD_EXPIRY and at least %s", c.name, v.Action, v.Score, c.want)
+		case !c.held && (v.Action != scan.Accept || v.Has("LURE_PASSWORD_EXPIRY")):
+			t.Errorf("%s: %s %.2f, want accepted without LURE_PASSWORD_EXPIRY", c.name, v.Action, v.Score)
 		}
 	}
 }

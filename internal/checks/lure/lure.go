@@ -654,7 +654,38 @@ var hidingLinks = []string{"URL_SHORTENER", "URL_FORM_SERVICE", "URL_IP_LITERAL"
 // another domain (opener). A From a mailing list rewrote over a free
 // mailbox's post poses too (listAuthorFree).
 func (c *Check) posingFor(theme int, in *scan.Input, out *scan.Emitter) bool {
-	return posing(in, out) || c.listAuthorFree(in) || c.imitatesOrg(in) || theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+	return posing(in, out) || c.listAuthorFree(in) || c.imitatesOrg(in) || c.orgBySPFAlone(in) && leadsElsewhere(in, out) ||
+		theme == c.bec && out.Emitted("REPLYTO_OTHER_DOMAIN")
+}
+
+// orgBySPFAlone reports a From in the organisation's own domains that
+// arrived from outside (no local user submitted it) with SPF as its only
+// credential: no DKIM signature of the organisation's domain passes. An
+// organisation's SPF record includes its providers' shared records (an
+// e-mailing platform, a hosted mail service), which pass for every one
+// of their customers: SPF then says the message left such a platform,
+// not that the organisation sent it. The genuine notice from the
+// organisation's IT department sends its reader to the organisation's
+// own portal; the one an attacker sends through a shared include leads
+// away, to a site of his (posingFor asks leadsElsewhere, as for a
+// rebuilt original whose sender is only text).
+func (c *Check) orgBySPFAlone(in *scan.Input) bool {
+	if in.Env.Authenticated || in.Env.Rebuilt || !in.Auth.Known() || in.FromOrg == "" {
+		return false
+	}
+	own := false
+	for _, d := range c.org {
+		own = own || urlx.InDomain(in.FromDomain, d)
+	}
+	if !own {
+		return false
+	}
+	for _, d := range in.Auth.DKIMPass() {
+		if urlx.Registrable(strings.ToLower(d)) == in.FromOrg {
+			return false
+		}
+	}
+	return in.Auth.SPF == "pass" && urlx.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.FromOrg
 }
 
 // imitatesOrg reports a From domain outside the organisation whose name
