@@ -23,7 +23,7 @@ import (
 func TestGenuineBrandNoticesAreAccepted(t *testing.T) {
 	authOnly := map[string]bool{"banque-releve-compte-disponible.eml": true}
 	files, err := filepath.Glob("testdata/brands/*.eml")
-	if err != nil || len(files) < 30 {
+	if err != nil || len(files) < 40 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	for _, c := range []struct {
@@ -58,7 +58,7 @@ func TestBrandNoticeTwinsAreFlagged(t *testing.T) {
 		"sosie-paypal-recu-usurpe-dkim-echec.eml":    true,
 	}
 	files, err := filepath.Glob("testdata/brands/twins/*.eml")
-	if err != nil || len(files) < 10 {
+	if err != nil || len(files) < 14 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	for _, c := range []struct {
