@@ -98,12 +98,14 @@ func TestMustAcceptFixturesUnderEvalTrust(t *testing.T) {
 	}
 }
 
-// TestOtherSourcesPhrasesKeepTheirFamilies: the two phrases narrowed for
+// TestOtherSourcesPhrasesKeepTheirFamilies: the phrases narrowed for
 // ordinary mail of testdata/others (a friend's "pay me back", a pharmacy's
-// "perte de poids ou prise de poids") no longer fire there, and the
-// families they were written for still raise them from an unknown sender:
-// the sextortion demand is quarantined; the diet pitch, spam weighed
-// lightly by design (lures.yaml), keeps its signal.
+// "perte de poids ou prise de poids", a friend's "I received your payment,
+// call me") no longer fire there, and the families they were written for
+// still raise them from an unknown sender: the sextortion demand is
+// quarantined; the diet pitch, spam weighed lightly by design
+// (lures.yaml), and the fake renewal receipt with its sum keep their
+// signal.
 func TestOtherSourcesPhrasesKeepTheirFamilies(t *testing.T) {
 	s := newScanner(t, evalTrustConfig(t))
 	unknown := "Received: from mail.envoi-exemple.net (mail.envoi-exemple.net [203.0.113.77])\r\n" +
@@ -155,6 +157,25 @@ func TestOtherSourcesPhrasesKeepTheirFamilies(t *testing.T) {
 			`<p>Perte de poids rapide garantie : maigrir vite sans regime avec nos gelules naturelles.</p>`,
 			`<p><a href="https://minceur-express-exemple.shop/commande">Commandez maintenant</a></p>`),
 		signal: "LURE_HEALTH_SPAM",
+		twin:   true,
+	}, {
+		name:   "a friend has the payment and gives her number",
+		file:   "testdata/others/gmail-ami-paiement-recu-appelle-moi-en.eml",
+		signal: "LURE_CALLBACK",
+	}, {
+		name: "fake renewal receipt with its sum",
+		raw: crlf("Return-Path: <billing@envoi-exemple.net>",
+			unknown+"From: Billing Desk <billing@envoi-exemple.net>",
+			"To: contact@atelier-exemple.fr",
+			"Subject: Invoice INV-40517: Geek Squad protection renewal",
+			"Date: Thu, 3 Dec 2026 09:01:44 +0000",
+			"Message-ID: <s3@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"We have received your payment of $399.99: your subscription has been renewed for 2 years.",
+			"Not you? Call our billing desk within 24 hours for a refund: +1 (808) 555-0199."),
+		signal: "LURE_CALLBACK",
 		twin:   true,
 	}} {
 		var v *scan.Verdict

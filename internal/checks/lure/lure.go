@@ -50,7 +50,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, bec, click, credentials, urgency, prize int
+	footer, billing, callback, receipt, bec, click, credentials, urgency, prize int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices) and the
@@ -163,7 +163,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -189,6 +189,10 @@ func New(data []byte) (*Check, error) {
 			c.billing = idx
 		case "callback":
 			c.callback = idx
+		case "callback_receipt":
+			// A charge said taken counts for the callback theme
+			// beside the sum taken (receiptCharge).
+			sig, c.receipt = "LURE_CALLBACK", idx
 		case "bec_opener":
 			c.bec = idx
 		case "prize":
@@ -431,6 +435,21 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 	}
 }
 
+// receiptCharge counts the phrases of a charge already taken ("we have
+// received your payment", "votre abonnement a été renouvelé") for the
+// callback theme when the subject or text states the sum taken with its
+// currency, as the fake renewal receipt does ("$489.99"); without one
+// they are a friend's or a club's words, and count for no theme.
+func (c *Check) receiptCharge(perTheme []int, body, subject string) {
+	if c.receipt < 0 {
+		return
+	}
+	if perTheme[c.receipt] > 0 && c.callback >= 0 && sumBetween(subject+"\n"+body, 1, 1e6) != "" {
+		perTheme[c.callback] += perTheme[c.receipt]
+	}
+	perTheme[c.receipt] = 0
+}
+
 // negatableThemes are the themes whose phrases name a thing ("nouveau
 // RIB", "changement de coordonnées bancaires"), which "aucun", "aucune" or
 // "no" just before them deny: a supplier's, accountant's or public body's
@@ -477,6 +496,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	credentials := perTheme[max(c.credentials, 0)]
 	c.callsFor(perTheme, in, body, subject)
+	c.receiptCharge(perTheme, body, subject)
 	// A congratulation followed by a prize is the prize lure's opening,
 	// though no phrase of the theme says it (greetsPrize).
 	greeted := ""
