@@ -296,6 +296,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		})
 	}
 	c.claimLeadsElsewhere(in, out, from.Name)
+	c.institutionLeadsElsewhere(in, out, named, own)
 	// Brands in the subject, body and image alt texts.
 	mentioned := -1
 	find := func(d *textmatch.Dict[int], text string, limit int) {
@@ -321,7 +322,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if mentioned >= 0 && len(named) == 0 && in.NotAuthenticated() {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
-	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) {
+	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) && c.putsForward(m.Subject, inSubject) {
 		// Authenticated, but for another domain than the brand's that the
 		// subject puts forward (Your Norton Order Confirmation).
 		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")

@@ -1,0 +1,184 @@
+package brand
+
+import (
+	"slices"
+	"strings"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// institutionLeadsElsewhere raises INSTITUTION_ACTION_ELSEWHERE: a message
+// that names a public body (Brand.Institution) as its author or as the
+// party owed — in its display name, its subject or a signature line —
+// from a sender outside the body's domains, asks the reader to act (pay,
+// download, update, sign in, claim a refund: institutionActions) and
+// sends the reader, to do it, to a registrable domain that is neither the
+// body's, nor under gouv.fr, nor the sender's own, nor a top site.
+//
+// This is the shape of the campaign families Cybermalveillance.gouv.fr
+// documents in its alerts — fausses amendes ANTAI ("réglez votre amende
+// sous 48 h"), faux remboursements des impôts, fausses cartes Vitale et
+// faux ameli ("mettez à jour votre carte Vitale"), faux URSSAF
+// ("téléchargez votre attestation"), faux Chorus Pro (the CERT fiche in
+// ../shared/playbooks) — and of what the bodies themselves tell their
+// users: they write from their own domains (impots.gouv.fr, ameli.fr,
+// urssaf.fr, antai.gouv.fr, caf.fr, francetravail.fr,
+// chorus-pro.gouv.fr) and their notices lead to their own sites. A
+// phrase-less copy ("Votre avis est disponible, téléchargez-le") matched
+// no lure and was accepted at 2 to 4.
+//
+// A mere mention is not a claim: a supplier's invoice that says it was
+// lodged on Chorus Pro or an accountant's reminder of URSSAF deadlines
+// names the body in its text, not as its author, and the genuine notice
+// comes from the body's own domain (own). A signature line is a short
+// line (signatureWords) among the last lines of the sender's own words
+// ("L'équipe URSSAF", "Direction générale des Finances publiques"), not a
+// sentence about the body. A link to the sender's own site (its
+// signature's website) leads nowhere else; a link to any gouv.fr site is
+// the State's.
+func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, named []int, own func(int) bool) {
+	if in.Env.Rebuilt || in.Env.Authenticated || in.FromDomain == "" || len(in.Links) == 0 {
+		return
+	}
+	if in.SenderAuthenticated() && urlx.InDomain(in.FromDomain, "gouv.fr") {
+		return // a public body of its own, answering for its mail
+	}
+	claimed := -1
+	claim := func(i int) bool {
+		if c.brands[i].Institution && !own(i) {
+			claimed = i
+			return false
+		}
+		return true
+	}
+	for _, i := range named {
+		if !claim(i) {
+			break
+		}
+	}
+	if claimed < 0 && !carriedSubject(in) {
+		c.display.Find(c.unchanneled(in.Subject()), 100, claim)
+	}
+	if claimed < 0 {
+		for _, line := range signatureLines(in.OwnBody()) {
+			if c.display.Find(line, signatureWords, claim); claimed >= 0 {
+				break
+			}
+		}
+	}
+	if claimed < 0 {
+		return
+	}
+	b := &c.brands[claimed]
+	if !institutionActions.Contains(in.Subject()+" . "+in.OwnBody(), 0) {
+		return
+	}
+	for _, l := range in.Links {
+		if !clickable(l) || l.Domain == "" || b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
+			l.Domain == in.FromOrg || scan.TopSite(l.Domain) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
+			continue
+		}
+		out.Emit("INSTITUTION_ACTION_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+l.Domain)
+		return
+	}
+}
+
+// channels are the prepositions that make a public body named in a
+// subject the channel or the recipient of what the sender did, not its
+// author: "Facture déposée sur Chorus Pro", "Déclaration transmise à
+// l'URSSAF", "Dossier envoyé via France Travail". "de" is not one of
+// them: "Votre remboursement de l'Assurance Maladie" says who pays.
+var channels = []string{"sur", "via", "a", "aupres de", "vers", "dans", "par", "pour", "avec", "en"}
+
+// channelArticles are the articles between a channel and the body's
+// name ("à l'URSSAF", "sur la plateforme").
+var channelArticles = []string{"", "l ", "la ", "le ", "les "}
+
+// unchanneled returns subject with every public body's name that follows
+// a channel preposition (channels) blanked out (textmatch.Mask), so that
+// only the names the subject puts forward as its author or the party owed
+// are read as a claim.
+func (c *Check) unchanneled(subject string) string {
+	var found []int
+	c.display.Find(subject, 100, func(i int) bool {
+		if c.brands[i].Institution && !slices.Contains(found, i) {
+			found = append(found, i)
+		}
+		return true
+	})
+	for _, i := range found {
+		for _, n := range c.brands[i].Names {
+			for _, ch := range channels {
+				for _, a := range channelArticles {
+					subject = textmatch.Mask(subject, ch+" "+a+n)
+				}
+			}
+		}
+	}
+	return subject
+}
+
+// putsForward reports a subject that puts brand i forward: any brand
+// named in it, except a public body named only as a channel
+// (unchanneled) — a supplier's "Facture déposée sur Chorus Pro" from its
+// own authenticated domain puts its invoice forward, not the platform.
+func (c *Check) putsForward(subject string, i int) bool {
+	if !c.brands[i].Institution {
+		return true
+	}
+	found := false
+	c.display.Find(c.unchanneled(subject), 100, func(j int) bool {
+		found = j == i
+		return !found
+	})
+	return found
+}
+
+// signatureWords is the longest signature line, in words: a name and a
+// service ("Direction générale des Finances publiques", "Votre caisse
+// d'Assurance Maladie du Val d'Exemple"), not a sentence.
+const signatureWords = 8
+
+// signatureLast is how many of the text's last non-empty lines are read
+// as its signature.
+const signatureLast = 8
+
+// signatureLines returns the short lines (signatureWords words or fewer)
+// among the last signatureLast non-empty lines of text.
+func signatureLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	var out []string
+	for i, n := len(lines)-1, 0; i >= 0 && n < signatureLast; i-- {
+		line := strings.TrimSpace(lines[i])
+		if line == "" {
+			continue
+		}
+		n++
+		if len(strings.Fields(line)) <= signatureWords {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// institutionActions are what the public bodies' phishing copies ask of
+// the reader, as Cybermalveillance.gouv.fr's alerts describe them: pay a
+// fine or a debt (ANTAI, DGFiP, URSSAF), download a notice or an
+// attestation (URSSAF, Chorus Pro), update or renew a card or an account
+// (ameli, carte Vitale, CAF, France Travail), sign in, claim a refund
+// (impots.gouv.fr, ameli). Read in the sender's own words and subject,
+// and only once the message claims a public body as its author.
+var institutionActions = func() *textmatch.Dict[bool] {
+	d := textmatch.New[bool]()
+	for _, p := range []string{
+		"payer", "payez", "reglez", "regler", "reglement en ligne", "paiement", "regularisez", "regulariser", "regularisation",
+		"telechargez", "telecharger", "actualisez", "actualiser", "mettez a jour", "mettre a jour", "mise a jour", "renouvelez", "renouveler",
+		"connectez vous", "vous connecter", "identifiez vous", "vous identifier", "remboursement", "rembourse",
+		"confirmez", "confirmer vos", "validez", "valider votre", "commandez", "commander votre", "completez le formulaire", "remplissez le formulaire",
+	} {
+		d.Add(p, true)
+	}
+	return d
+}()
