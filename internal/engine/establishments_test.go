@@ -134,7 +134,7 @@ func TestPlaceNamedEstablishmentTwinsAreFlagged(t *testing.T) {
 // "Ing." is an engineer's title and Chase a family name, not the banks ING
 // and Chase (brand engineerTitle, familyNameBrands); the banks' names
 // written as the banks write them, or on an address that does not spell
-// the person, are still claims.
+// the person ("Ing. DiBa" <service@…>), are still claims.
 func TestTitleAndSurnameTwinsAreFlagged(t *testing.T) {
 	read := func(f string) string {
 		raw, err := os.ReadFile("testdata/etablissements/" + f)
@@ -158,6 +158,10 @@ func TestTitleAndSurnameTwinsAreFlagged(t *testing.T) {
 		{"the bank's name", name(ing, ingFrom, "From: ING")},
 		{"the title beside a customer-service word", name(ing, ingFrom, "From: Ing. Service client")},
 		{"the bank's name with a period", name(ing, ingFrom, "From: ING. Direct")},
+		// The title before the German bank's other name, or before a
+		// word, on an address that spells no person (engineerTitle).
+		{"the title before the bank's other name", name(ing, ingFrom+" <marc.petit@", "From: Ing. DiBa <service@")},
+		{"the title before a word", name(ing, ingFrom+" <marc.petit@", "From: Ing. Sicherheit <service@")},
 		{"the title from a domain failing DMARC", strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(ing)},
 		{"the surname on an address that does not spell it", strings.ReplaceAll(chase, "sarah.chase4@nhs.net", "haematology.referrals@nhs.net")},
 		{"the bank's team", name(chase, `"CHASE, Sarah (LEEDS TEACHING HOSPITALS NHS TRUST)"`, `"Chase Support"`)},

@@ -159,10 +159,13 @@ func spells(l string, words []string) bool {
 // Novák" in Czech, Slovak and Austrian directories; "Marc Petit, Ing.
 // biomédical" in French), never as the bank ING: the sender's domain passes
 // DMARC, every "ing" of the name is written "Ing." with its capital and its
-// period, and the other words name a person or a trade — none is an
-// account, security, team or channel word ("Ing. Kundenservice",
-// "ING. Direct", "Ing. Support" stay claims: comboWords, roleWords).
-func (c *Check) engineerTitle(in *scan.Input, name string, i int) bool {
+// period, none of the other words is an account, security, team or channel
+// word ("Ing. Kundenservice", "ING. Direct", "Ing. Support" stay claims:
+// comboWords, roleWords), and the address's letters spell a person's given
+// and family names among them, as ownSurname asks of a surname: "Ing.
+// DiBa" or "Ing. Sicherheit" on service@ a domain of one's own is the
+// bank's name and a word, not a person.
+func (c *Check) engineerTitle(in *scan.Input, name, local string, i int) bool {
 	if in.Auth.DMARC != "pass" || !c.brandWord("ing", i) {
 		return false
 	}
@@ -174,12 +177,42 @@ func (c *Check) engineerTitle(in *scan.Input, name string, i int) bool {
 		titles++
 		name = name[:k] + " " + name[k+4:]
 	}
-	others := 0
+	var words []string
 	for _, w := range strings.Fields(textmatch.Normalize(name)) {
 		if w == "ing" || slices.Contains(comboWords, w) || roleWords[w] || w == "kundenservice" {
 			return false
 		}
-		others++
+		words = append(words, w)
 	}
-	return titles > 0 && others > 0
+	return titles > 0 && c.spellsPerson(local, words)
+}
+
+// spellsPerson reports an address whose letters spell two or more
+// consecutive words of a display name — a given and a family name, each in
+// full or as an initial, in either order (spells) — none of them a
+// brand's name nor a word of the lure catalogue (Options.LureWord).
+func (c *Check) spellsPerson(local string, words []string) bool {
+	var letters strings.Builder
+	for _, r := range strings.ToLower(local) {
+		if unicode.IsLetter(r) {
+			letters.WriteString(textmatch.Fold(r))
+		}
+	}
+	l := letters.String()
+	for from := range words {
+		for to := from + 2; to <= len(words); to++ {
+			name := words[from:to]
+			if slices.ContainsFunc(name, func(w string) bool {
+				return len(w) < 2 || c.brandWord(w, -1) || c.lureWord != nil && c.lureWord(w)
+			}) {
+				continue
+			}
+			reversed := slices.Clone(name)
+			slices.Reverse(reversed)
+			if spells(l, name) || spells(l, reversed) {
+				return true
+			}
+		}
+	}
+	return false
 }
