@@ -105,9 +105,11 @@ func Word(w string) uint64 {
 }
 
 // noneOf are the determiners that say there is none of the noun phrase
-// they open: "aucun changement de coordonnées bancaires n'est intervenu",
-// "no change of bank details is ever sent by e-mail".
-var noneOf = [...]uint64{Word("aucun"), Word("aucune"), Word("no")}
+// they open: "aucun changement de coordonnées bancaires n'est intervenu".
+// Not the English "no", which invoices also write for "number" ("Invoice
+// No. 4471", "Ref no: new bank details attached"): the matcher ignores the
+// period, and the request after the number would read as denied.
+var noneOf = [...]uint64{Word("aucun"), Word("aucune")}
 
 // NoneOf reports whether the word before a phrase (FindAfter's before)
 // is a determiner that negates it: the phrase names something there is

@@ -64,7 +64,7 @@ func TestFindAfterNoneOf(t *testing.T) {
 		{"Aucun changement de RIB n'est intervenu", []bool{true}},
 		{"AUCUNE... changement de RIB", []bool{true}},
 		{"aucun autre changement de RIB", []bool{false}},
-		{"No new bank details; see the new bank details attached", []bool{true, false}},
+		{"Ref no. new bank details attached", []bool{false}},
 		{"un changement de RIB, aucun changement de RIB", []bool{false, true}},
 		{"piano changement de RIB", []bool{false}},
 	}

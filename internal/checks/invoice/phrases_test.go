@@ -68,8 +68,7 @@ func TestPhrasesHaveSourcesAndFixtures(t *testing.T) {
 	for _, s := range []string{"Veuillez trouver ci-joint notre facture, réglable par virement sur le compte habituel.",
 		"Our bank will be closed on Monday.", "Le RIB de l'hôpital est inchangé.", "Please find attached the invoice.",
 		// The reassurance denies the change: no determiner, no request.
-		"Aucun changement de coordonnées bancaires n'est intervenu.",
-		"No change of bank details will ever be sent by e-mail."} {
+		"Aucun changement de coordonnées bancaires n'est intervenu."} {
 		if i := c.Request(input("a@fournisseur.example", "", s, true)); i >= 0 {
 			t.Errorf("%q matched %q", s, c.Entries()[i].Text)
 		}
@@ -79,6 +78,8 @@ func TestPhrasesHaveSourcesAndFixtures(t *testing.T) {
 		"Aucun changement de coordonnées bancaires n'est intervenu sur ce titre ; le règlement se fait désormais sur notre nouveau RIB ci-joint.",
 		"Aucune relance ne sera faite : changement de RIB ci-joint, merci de mettre à jour vos fichiers.",
 		"Vous n'avez reçu aucun courriel ? Changement de coordonnées bancaires : voir le RIB ci-joint.",
+		// "No." is the invoice's number, not a denial (textmatch.NoneOf).
+		"Remittance advice ref no. New bank details attached, please update your records.",
 	} {
 		if i := c.Request(input("a@fournisseur.example", "", s, true)); i < 0 {
 			t.Errorf("%q: no request", s)

@@ -451,8 +451,9 @@ func (c *Check) receiptCharge(perTheme []int, body, subject string) {
 }
 
 // negatableThemes are the themes whose phrases name a thing ("nouveau
-// RIB", "changement de coordonnées bancaires"), which "aucun", "aucune" or
-// "no" just before them deny: a supplier's, accountant's or public body's
+// RIB", "changement de coordonnées bancaires"), which "aucun" or "aucune"
+// just before them deny (not "no", an invoice's "number":
+// textmatch.NoneOf): a supplier's, accountant's or public body's
 // reassurance ("aucun changement de coordonnées bancaires n'est
 // intervenu"), written beside the advice of the fake-supplier family's
 // public alerts to check any change by a known channel

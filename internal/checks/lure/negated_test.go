@@ -6,7 +6,7 @@ import (
 	"vigie.dev/vigie/internal/checks/checktest"
 )
 
-// A bank-details phrase after "aucun", "aucune" or "no" is the reassurance
+// A bank-details phrase after "aucun" or "aucune" is the reassurance
 // that nothing changed (negatableThemes); the request beside it, or the
 // same phrase elsewhere in the message, still counts, and other themes are
 // not read so.
