@@ -122,6 +122,11 @@ func TestPlaceNamedEstablishmentTwinsAreFlagged(t *testing.T) {
 		{"the same from a Gmail address", gmail},
 		{"the staking claim under the clinic's name and domain", staking},
 		{"the residence's domain spoofed", strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(canal)},
+		// The brand's names written after an article, as placeOnly reads
+		// a place: the article alone does not make the broadcaster or the
+		// staking service a place.
+		{"the broadcaster after an article", body(canal, "Bonjour,\n\nVotre abonnement de Canal+ a expiré : mettez à jour votre moyen de paiement\nsous 24 heures pour garder vos chaînes :\nhttps://residence-du-canal-exemple.fr/abonnement/paiement\n")},
+		{"the staking service after an article", body(lido, "Bonjour,\n\nVos récompenses de staking du Lido sont disponibles : connectez votre wallet\npour les réclamer avant vendredi :\nhttps://clinique-du-lido-exemple.fr/claim\n")},
 	} {
 		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
 		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))

@@ -66,11 +66,15 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 }
 
 // placeOnly reports a text that writes the place-brands' names only as
-// places: after an article (placeArticles) or a postcode ("84100 Orange",
-// "au bord du canal"). "Votre messagerie Orange" is the operator's, "votre
-// abonnement Canal+" the broadcaster's, and the mailbox
-// lure sent under the town hall's name from the town's own-looking domain
-// is read as the brand's.
+// places: after an establishment's word and its article ("Résidence du
+// Canal", "Centre hospitalier d'Orange": placeBodies), a street's
+// ("quai du Canal", "promenade du Lido", "au bord du canal": streetWords),
+// a postcode ("84100 Orange"), or, for the commune, "à" ("réunion à
+// Orange"). An article alone is not enough: "votre abonnement de Canal+",
+// "vos récompenses de staking du Lido", "votre messagerie d'Orange" are the
+// brands' ("Votre messagerie Orange" and "votre abonnement Canal+" the
+// more so), and the mailbox lure sent under the town hall's name from the
+// town's own-looking domain is read as the brand's.
 func placeOnly(text string, places map[string]bool) bool {
 	words := strings.Fields(textmatch.Normalize(text))
 	for k, w := range words {
@@ -80,11 +84,32 @@ func placeOnly(text string, places map[string]bool) bool {
 		if k == 0 {
 			return false
 		}
-		if p := words[k-1]; !placeArticles[p] && !postcode(p) {
+		p := words[k-1]
+		switch {
+		case postcode(p):
+		case p == "a" && communeBrands[w]:
+		case placeArticles[p] && p != "a" && k >= 2 && (placeBodies[words[k-2]] || streetWords[words[k-2]]):
+		default:
 			return false
 		}
 	}
 	return true
+}
+
+// communeBrands are the place-brands that are communes, written after
+// "à" as a town is ("à Orange"); "canal" and "lido" are common nouns,
+// written "au canal", "au Lido" where they are places, and "abonnement à
+// Canal+" is the broadcaster's.
+var communeBrands = map[string]bool{"orange": true}
+
+// streetWords are the kinds of street and bank a French address writes
+// before a canal's, a seaside strip's or a commune's name (the types of
+// way of the Base Adresse Nationale: "quai du Canal", "promenade du
+// Lido", "avenue d'Orange"), and the bank of a canal ("au bord du canal").
+var streetWords = map[string]bool{
+	"rue": true, "avenue": true, "boulevard": true, "bd": true, "quai": true, "promenade": true,
+	"chemin": true, "allee": true, "place": true, "route": true, "impasse": true, "cours": true,
+	"bord": true, "rive": true, "rives": true, "port": true, "pont": true,
 }
 
 // postcode reports a French postcode: five digits.

@@ -2,8 +2,9 @@ package brand
 
 import "testing"
 
-// placeOnly: a commune-brand's name written as the place (after "d'",
-// "de", "à" or a postcode) and nowhere as the brand.
+// placeOnly: a place-brand's name written as the place (after an
+// establishment's or a street's word and its article, "à" for the commune,
+// or a postcode) and nowhere as the brand.
 func TestPlaceOnly(t *testing.T) {
 	for _, c := range []struct {
 		text string
@@ -19,6 +20,11 @@ func TestPlaceOnly(t *testing.T) {
 		{"Résidence du Canal, au bord du canal", true},
 		{"Votre abonnement Canal+ expire", false},
 		{"Clinique du Lido : staking Lido", false},
+		{"Clinique du Lido - 14 promenade du Lido - 06000 Nice", true},
+		{"Votre abonnement de Canal+ expire", false},
+		{"Vos récompenses de staking du Lido", false},
+		{"Votre messagerie d'Orange est pleine", false},
+		{"Votre abonnement à Canal+ expire", false},
 	} {
 		if got := placeOnly(c.text, placeNameBrands); got != c.want {
 			t.Errorf("placeOnly(%q) = %v, want %v", c.text, got, c.want)
