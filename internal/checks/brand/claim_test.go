@@ -67,3 +67,45 @@ func TestClaimLeadsElsewhere(t *testing.T) {
 		})
 	}
 }
+
+// A message that arrives itself through a relay whose
+// Authentication-Results are not trusted, showing a brand's own address
+// under its name, is judged as a rebuilt original is: leading only
+// elsewhere, it raises BRAND_UNVERIFIED_LEADS_ELSEWHERE (the copy forged
+// on the brand's domain); the genuine notice, with a link of the brand's,
+// and a message whose authentication the trusted MX wrote (DMARC judges
+// it) raise nothing.
+func TestUnverifiedLeadsElsewhere(t *testing.T) {
+	c, err := New(goldenOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const trace = "Received: from vps-4821.hosting-exemple.net (vps-4821.hosting-exemple.net [203.0.113.88])\n\tby mx.vigie.test (Postfix) with ESMTP id 4Xg56\n\tfor <achats@example-hopital.fr>; Tue, 8 Dec 2026 10:21:40 +0100 (CET)\n"
+	const head = "From: \"PayPal\" <service@paypal.fr>\nTo: achats@example-hopital.fr\nSubject: =?utf-8?q?Re=C3=A7u_de_votre_paiement?=\nDate: Tue, 8 Dec 2026 10:21:38 +0100\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8"
+	for _, tc := range []struct {
+		name, auth, body, want string
+	}{
+		{"forged on the brand's domain, leads away", "",
+			`<p>Vous avez envoyé un paiement de 58,40 EUR.</p><p><a href="https://paypal-resolution-centre.example/transaction">Voir la transaction</a></p>`,
+			"PayPal <paypal.fr> → paypal-resolution-centre.example"},
+		{"the genuine receipt links to the brand", "",
+			`<p>Vous avez envoyé un paiement de 58,40 EUR.</p><p><a href="https://www.paypal.com/myaccount/transaction/details/7KX21894AB3361245">Voir la transaction</a></p>`,
+			""},
+		{"the trusted MX wrote its authentication", "Authentication-Results: mx.vigie.test; spf=fail smtp.mailfrom=paypal.fr; dkim=none; dmarc=fail header.from=paypal.fr\n",
+			`<p><a href="https://paypal-resolution-centre.example/transaction">Voir la transaction</a></p>`,
+			""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := checktest.Message(tc.auth+trace+head, tc.body)
+			got := ""
+			for _, g := range checktest.Emitted(raw, c) {
+				if g.Name == "BRAND_UNVERIFIED_LEADS_ELSEWHERE" {
+					got = g.Detail
+				}
+			}
+			if got != tc.want {
+				t.Errorf("BRAND_UNVERIFIED_LEADS_ELSEWHERE %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
