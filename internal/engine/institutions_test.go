@@ -21,16 +21,26 @@ import (
 // Pro, a subcontractor's URSSAF attestation on its own site, an
 // accountant's reminder of URSSAF deadlines, a hospital's newsletter that
 // mentions the Assurance Maladie — behind the company's MX and under the
-// evaluation's trust settings.
+// evaluation's trust settings. A copy that names the body only in its
+// text, beside a link elsewhere (abuse-*), keeps INSTITUTION_UNAUTHENTICATED.
 func TestInstitutionClaimsLeadingElsewhere(t *testing.T) {
 	files, err := filepath.Glob("testdata/institutions/*.eml")
-	if err != nil || len(files) < 15 {
+	if err != nil || len(files) < 16 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	behind := newScanner(t, atelierConfig(t))
 	eval := newScanner(t, evalTrustConfig(t))
 	for _, f := range files {
 		base := filepath.Base(f)
+		if strings.HasPrefix(base, "abuse-") {
+			// The body named only in the text, beside a link elsewhere:
+			// the mention spare (no claim in subject or signature) does
+			// not take INSTITUTION_UNAUTHENTICATED off it.
+			if v := scanLogged(t, behind, f); !slices.Contains(names(v), "INSTITUTION_UNAUTHENTICATED") {
+				t.Errorf("%s: %s (%.2f), want INSTITUTION_UNAUTHENTICATED; %s", base, v.Action, v.Score, weighted(v))
+			}
+			continue
+		}
 		if strings.HasPrefix(base, "phish-") {
 			v := scanLogged(t, behind, f)
 			if v.Action.Rank() < scan.Quarantine.Rank() || !slices.Contains(names(v), "INSTITUTION_ACTION_ELSEWHERE") {

@@ -343,8 +343,22 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// relative's mail that names the Assurance maladie is then not shown
 	// to lack SPF and DMARC, only not shown to have them. A display name
 	// that claims the institution still counts (above).
-	if mentioned >= 0 && c.brands[mentioned].Institution && noAuth && in.Auth.Known() && len(named) == 0 && !in.Env.Authenticated {
-		out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[mentioned].Name)
+	//
+	// Nor does a body named in the middle of a text that sends its reader
+	// nowhere else: a small supplier without SPF or DMARC whose message
+	// says its invoice was lodged on Chorus Pro (linking to chorus-pro.gouv.fr
+	// or its own site), or an accountant's reminder of URSSAF deadlines,
+	// names the body without posing as it. The claim is in the subject
+	// (other than as a channel: "déposée sur Chorus Pro") or a signature
+	// line (claimedInText); a mention beside a link to someone else's site
+	// or an attachment still counts, as the copy that names the body only
+	// in its text ("votre dossier URSSAF présente un impayé") is read.
+	if mentioned >= 0 && noAuth && in.Auth.Known() && len(named) == 0 && !in.Env.Authenticated {
+		if i := c.claimedInText(in, own); i >= 0 {
+			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
+		} else if b := &c.brands[mentioned]; b.Institution && (c.institutionAway(in, b) != "" || len(m.Attachments) > 0) {
+			out.Emit("INSTITUTION_UNAUTHENTICATED", b.Name)
+		}
 	}
 
 	// Our own domain and people, used from outside.

@@ -46,27 +46,14 @@ func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, nam
 		return // a public body of its own, answering for its mail
 	}
 	claimed := -1
-	claim := func(i int) bool {
+	for _, i := range named {
 		if c.brands[i].Institution && !own(i) {
 			claimed = i
-			return false
-		}
-		return true
-	}
-	for _, i := range named {
-		if !claim(i) {
 			break
 		}
 	}
-	if claimed < 0 && !carriedSubject(in) {
-		c.display.Find(c.unchanneled(in.Subject()), 100, claim)
-	}
 	if claimed < 0 {
-		for _, line := range signatureLines(in.OwnBody()) {
-			if c.display.Find(line, signatureWords, claim); claimed >= 0 {
-				break
-			}
-		}
+		claimed = c.claimedInText(in, own)
 	}
 	if claimed < 0 {
 		return
@@ -75,14 +62,52 @@ func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, nam
 	if !institutionActions.Contains(in.Subject()+" . "+in.OwnBody(), 0) {
 		return
 	}
+	if away := c.institutionAway(in, b); away != "" {
+		out.Emit("INSTITUTION_ACTION_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+away)
+	}
+}
+
+// institutionAway returns the registrable domain of the first link to
+// click that leads away from public body b: none of b's domains, no
+// gouv.fr site, not the sender's organisation nor ours, no top site, a
+// public name; "" when there is none.
+func (c *Check) institutionAway(in *scan.Input, b *Brand) string {
 	for _, l := range in.Links {
 		if !clickable(l) || l.Domain == "" || b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
 			l.Domain == in.FromOrg || scan.TopSite(l.Domain) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
 			continue
 		}
-		out.Emit("INSTITUTION_ACTION_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+l.Domain)
-		return
+		return l.Domain
 	}
+	return ""
+}
+
+// claimedInText returns the first public body (Brand.Institution) other
+// than the sender's own that the message puts forward as its author or
+// the party owed in its text: its subject names it other than as a
+// channel (unchanneled; not a forward's carried subject), or one of its
+// signature lines does (signatureLines); -1 when none. A body named in
+// the middle of a sentence ("nos attestations URSSAF sont à jour") is a
+// mention, not a claim.
+func (c *Check) claimedInText(in *scan.Input, own func(int) bool) int {
+	claimed := -1
+	claim := func(i int) bool {
+		if c.brands[i].Institution && !own(i) {
+			claimed = i
+			return false
+		}
+		return true
+	}
+	if !carriedSubject(in) {
+		c.display.Find(c.unchanneled(in.Subject()), 100, claim)
+	}
+	for _, line := range signatureLines(in.OwnBody()) {
+		if claimed >= 0 {
+			break
+		}
+		c.display.Find(line, signatureWords, claim)
+	}
+	return claimed
 }
 
 // channels are the prepositions that make a public body named in a

@@ -40,7 +40,8 @@ func TestGolden(t *testing.T) {
 }
 
 // A rebuilt original has no authentication to judge: the checks that fire
-// on a sender's lack of it (a public body or brand mentioned, an account
+// on a sender's lack of it (a public body or brand claimed in a
+// signature, an account
 // notice counted only from a sender posing as someone, a message sent to
 // its own sender) stay silent for it, and judge the same message when it
 // is simply unauthenticated (the gateway read its results: neither SPF
@@ -50,7 +51,7 @@ func TestRebuiltOriginalHasNoAuthenticationToJudge(t *testing.T) {
 		"Received: from mail.service-exemple.fr (mail.service-exemple.fr [198.51.100.40])\r\n\tby " + checktest.MX + " (Postfix) with ESMTP id 4Xf1; Tue, 12 Mar 2024 10:00:02 +0100 (CET)\r\n" +
 		"From: Service <notices@service-exemple.fr>\r\nTo: notices@service-exemple.fr\r\nSubject: Activité inhabituelle\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nNous avons détecté une activité inhabituelle sur votre compte ; " +
-		"nous vous demanderons de vérifier votre identité. Munissez-vous de votre carte Vitale.\r\n")
+		"nous vous demanderons de vérifier votre identité. Munissez-vous de votre carte Vitale.\r\n\r\nVotre caisse d'Assurance Maladie\r\n")
 	s := innerScanner(t)
 	silent := []string{"BRAND_MENTION_UNOFFICIAL", "INSTITUTION_UNAUTHENTICATED", "LURE_ACCOUNT_SUSPENSION", "LURE_VERIFY_IDENTITY", "FROM_EQUALS_TO"}
 	read := innerScanner(t)
