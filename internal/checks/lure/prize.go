@@ -44,10 +44,35 @@ var prizeWords = func() *textmatch.Dict[struct{}] {
 	return d
 }()
 
+// readerPronouns are the second-person subject pronouns of the
+// catalogue's languages, less those that are other words in another of
+// them (German "du", a French article; Dutch "je", the French "I"): the
+// German "hast" stands for its "du". The prize lure hands its prize to the reader
+// ("Félicitations, vous recevez un iPhone", "Congratulations! You
+// receive $500"); a newsletter's or a list's congratulation goes to
+// someone else ("Congratulations to the winner of this year's best paper
+// award", "Félicitations aux gagnants du concours photo"), a friend's to
+// the reader's news ("félicitations pour ton nouvel iPhone").
+var readerPronouns = map[string]bool{
+	"vous": true, "tu": true, "you": true, "voce": true, "usted": true, "ustedes": true,
+	"sie": true, "hast": true, "jij": true, "u": true, "lei": true,
+}
+
+// addressesReader reports a text with a second-person subject pronoun
+// (readerPronouns).
+func addressesReader(text string) bool {
+	for _, w := range strings.Fields(textmatch.Normalize(text)) {
+		if readerPronouns[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // greetsPrize returns the congratulation and what follows it within
-// prizeWindow words when that names a prize (prizeWords) or a sum of
-// money with its currency ("Congratulations, you receive 1 000 €"), "" when
-// the text has none.
+// prizeWindow words when that addresses the reader (addressesReader) and
+// names a prize (prizeWords) or a sum of money with its currency
+// ("Congratulations, you receive 1 000 €"), "" when the text has none.
 func greetsPrize(text string) string {
 	const head = 64 << 10
 	if len(text) > head {
@@ -59,6 +84,9 @@ func greetsPrize(text string) string {
 			continue
 		}
 		window := strings.Join(fields[i:min(len(fields), i+1+prizeWindow)], " ")
+		if !addressesReader(window) {
+			continue
+		}
 		if prizeWords.Contains(textmatch.Normalize(window), 0) || sumBetween(window, 1, 1e9) != "" {
 			return window
 		}
