@@ -25,7 +25,7 @@ import (
 // text, beside a link elsewhere (abuse-*), keeps INSTITUTION_UNAUTHENTICATED.
 func TestInstitutionClaimsLeadingElsewhere(t *testing.T) {
 	files, err := filepath.Glob("testdata/institutions/*.eml")
-	if err != nil || len(files) < 16 {
+	if err != nil || len(files) < 17 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	behind := newScanner(t, atelierConfig(t))
