@@ -39,16 +39,10 @@ func TestEstablishmentTwinsAreFlagged(t *testing.T) {
 		"EUR02-VI1-obe.outbound.protection.outlook.com (mail-vi1eur02on2082.outbound.protection.outlook.com [192.0.2.82])",
 		"mail-wm1-f52.google.com (mail-wm1-f52.google.com [192.0.2.52])").Replace(asks)
 	s := hospitalConfig(t)
-	for _, c := range []struct{ name, raw string }{
+	flagTwins(t, s, []twin{
 		{"the request beside the reassurance, from the GHT's own mailbox", asks},
 		{"the request from a Gmail address spelling the GHT", gmail},
-	} {
-		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
-		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
-		if v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	})
 }
 
 // The commune of Orange's hospital writes under its town's name, which is
@@ -81,20 +75,14 @@ Le service messagerie
 	// The same notice from a domain that only spells the town.
 	town := strings.ReplaceAll(lure, "orange-compte-mairie.fr", "mairie-orange-exemple.fr")
 	s := hospitalConfig(t)
-	for _, c := range []struct{ name, raw string }{
+	flagTwins(t, s, []twin{
 		{"the town's hospital from a Gmail address", fromGmail},
 		{"the mailbox notice under the town hall's name and domain", town},
 		{"the town's hospital's domain spoofed", spoofed},
 		{"the operator's customer service on the hospital's domain", strings.Replace(orig, "Centre hospitalier d'Orange - Coordination des lits", "Service client d'Orange", 1)},
 		{"the brand before the town's name", strings.Replace(orig, "Centre hospitalier d'Orange - Coordination des lits", "Orange - Centre hospitalier d'Orange", 1)},
 		{"the mailbox notice from a combosquat under the town hall's name", lure},
-	} {
-		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
-		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
-		if v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	})
 }
 
 // A residence or clinic named after where it stands ("Résidence du Canal",
@@ -117,7 +105,7 @@ func TestPlaceNamedEstablishmentTwinsAreFlagged(t *testing.T) {
 		"header.d=residence-du-canal-exemple.fr", "header.d=gmail.com", "header.i=@residence-du-canal-exemple.fr", "header.i=@gmail.com",
 		"header.from=residence-du-canal-exemple.fr", "header.from=gmail.com").Replace(subscription)
 	s := hospitalConfig(t)
-	for _, c := range []struct{ name, raw string }{
+	flagTwins(t, s, []twin{
 		{"the broadcaster's renewal under the residence's name and domain", subscription},
 		{"the same from a Gmail address", gmail},
 		{"the staking claim under the clinic's name and domain", staking},
@@ -127,13 +115,7 @@ func TestPlaceNamedEstablishmentTwinsAreFlagged(t *testing.T) {
 		// staking service a place.
 		{"the broadcaster after an article", body(canal, "Bonjour,\n\nVotre abonnement de Canal+ a expiré : mettez à jour votre moyen de paiement\nsous 24 heures pour garder vos chaînes :\nhttps://residence-du-canal-exemple.fr/abonnement/paiement\n")},
 		{"the staking service after an article", body(lido, "Bonjour,\n\nVos récompenses de staking du Lido sont disponibles : connectez votre wallet\npour les réclamer avant vendredi :\nhttps://clinique-du-lido-exemple.fr/claim\n")},
-	} {
-		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
-		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
-		if v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	})
 }
 
 // "Ing." is an engineer's title and Chase a family name, not the banks ING
@@ -159,7 +141,7 @@ func TestTitleAndSurnameTwinsAreFlagged(t *testing.T) {
 	}
 	ingFrom := "From: =?utf-8?q?Marc_Petit=2C_Ing=2E_biom=C3=A9dical?="
 	s := hospitalConfig(t)
-	for _, c := range []struct{ name, raw string }{
+	flagTwins(t, s, []twin{
 		{"the bank's name", name(ing, ingFrom, "From: ING")},
 		{"the title beside a customer-service word", name(ing, ingFrom, "From: Ing. Service client")},
 		{"the bank's name with a period", name(ing, ingFrom, "From: ING. Direct")},
@@ -170,13 +152,7 @@ func TestTitleAndSurnameTwinsAreFlagged(t *testing.T) {
 		{"the title from a domain failing DMARC", strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(ing)},
 		{"the surname on an address that does not spell it", strings.ReplaceAll(chase, "sarah.chase4@nhs.net", "haematology.referrals@nhs.net")},
 		{"the bank's team", name(chase, `"CHASE, Sarah (LEEDS TEACHING HOSPITALS NHS TRUST)"`, `"Chase Support"`)},
-	} {
-		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
-		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
-		if v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	})
 }
 
 // The public bodies' own mail is accepted from their domains; the same
@@ -209,6 +185,22 @@ func TestInstitutionTwinsAreFlagged(t *testing.T) {
 			if v.Action == scan.Accept {
 				t.Errorf("%s %s: %s (%.2f) %s", c.file, twin.name, v.Action, v.Score, weighted(v))
 			}
+		}
+	}
+}
+
+// twin is a phishing message made from a genuine one by the smallest
+// change a phisher would make.
+type twin struct{ name, raw string }
+
+// flagTwins fails for each twin that s accepts.
+func flagTwins(t *testing.T, s *scan.Scanner, twins []twin) {
+	t.Helper()
+	for _, c := range twins {
+		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
+		if v.Action == scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
 		}
 	}
 }

@@ -168,16 +168,10 @@ https://sites.google.com/view/ehpad-tilleuls-rib
 Sauf erreur de notre part, la facture`, 1)
 	}
 	s := hospitalConfig(t)
-	for _, c := range []struct{ name, raw string }{
+	flagTwins(t, s, []twin{
 		{"the establishment's name spelled in a Gmail address", fraud("ehpad.lestilleuls@gmail.com")},
 		{"another Gmail address", fraud("compta.ehpad.tilleuls2026@gmail.com")},
-	} {
-		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
-		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
-		if v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	})
 }
 
 // La Poste's own notice quotes the redelivery fee it never asks for; the

@@ -61,13 +61,7 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 		}
 	}
 	words := append(givens, families[0])
-	var letters strings.Builder
-	for _, r := range strings.ToLower(local) {
-		if unicode.IsLetter(r) {
-			letters.WriteString(textmatch.Fold(r))
-		}
-	}
-	l := letters.String()
+	l := addressLetters(local)
 	reversed := slices.Clone(words)
 	slices.Reverse(reversed)
 	return spells(l, words) || spells(l, reversed)
@@ -192,13 +186,7 @@ func (c *Check) engineerTitle(in *scan.Input, name, local string, i int) bool {
 // full or as an initial, in either order (spells) — none of them a
 // brand's name nor a word of the lure catalogue (Options.LureWord).
 func (c *Check) spellsPerson(local string, words []string) bool {
-	var letters strings.Builder
-	for _, r := range strings.ToLower(local) {
-		if unicode.IsLetter(r) {
-			letters.WriteString(textmatch.Fold(r))
-		}
-	}
-	l := letters.String()
+	l := addressLetters(local)
 	for from := range words {
 		for to := from + 2; to <= len(words); to++ {
 			name := words[from:to]
@@ -215,4 +203,16 @@ func (c *Check) spellsPerson(local string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// addressLetters returns the letters of an address's local part, folded
+// as textmatch.Normalize folds a name's ("m.petit-2" -> "mpetit").
+func addressLetters(local string) string {
+	var letters strings.Builder
+	for _, r := range strings.ToLower(local) {
+		if unicode.IsLetter(r) {
+			letters.WriteString(textmatch.Fold(r))
+		}
+	}
+	return letters.String()
 }
