@@ -16,23 +16,22 @@ func TestDeniedBankDetailsAreNoLure(t *testing.T) {
 		t.Fatal(err)
 	}
 	intro := "Bonjour,\n\nVeuillez trouver ci-joint le titre de recette de novembre.\n\n"
+	const receipt = "Titre de recette"
 	tests := []struct {
-		name, body string
-		want       string // the bank-details signal, or ""
+		name, subject, body string
+		want                string // the bank-details signal, or ""
 	}{
-		{"the reassurance", intro + "Aucun changement de coordonnées bancaires n'est intervenu.", ""},
-		{"the request", intro + "Suite à un changement de coordonnées bancaires, merci d'utiliser le RIB joint.", "LURE_BANK_DETAILS"},
-		{"a denial beside the request", intro + "Aucun changement de coordonnées bancaires par téléphone : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
-		{"a determiner far from the phrase", intro + "Aucun souci : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
-		{"the subject asks", intro + "Merci.", "LURE_BANK_DETAILS"},
+		{"the reassurance", receipt, intro + "Aucun changement de coordonnées bancaires n'est intervenu.", ""},
+		{"the request", receipt, intro + "Suite à un changement de coordonnées bancaires, merci d'utiliser le RIB joint.", "LURE_BANK_DETAILS"},
+		{"a denial beside the request", receipt, intro + "Aucun changement de coordonnées bancaires par téléphone : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
+		{"a determiner far from the phrase", receipt, intro + "Aucun souci : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
+		{"the subject asks", "Nouveau RIB", intro + "Merci.", "LURE_BANK_DETAILS"},
+		// "No." is an invoice's number, not a denial (textmatch.NoneOf).
+		{"the request after an invoice's number", "Invoice no. 2211", "Ref no. update our bank details in your records.", "LURE_BANK_DETAILS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			subject := "Titre de recette"
-			if tt.name == "the subject asks" {
-				subject = "Nouveau RIB"
-			}
-			raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: "+subject, tt.body)
+			raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: "+tt.subject, tt.body)
 			got := ""
 			for _, id := range c.Matches(checktest.Input(raw)) {
 				if s := c.Entries()[id].Signal; s == "LURE_BANK_DETAILS" {
