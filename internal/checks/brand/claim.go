@@ -31,24 +31,8 @@ import (
 // A free mailbox (the sender family's FROM_FREEMAIL) is no brand's
 // notice: hotmail.com is Microsoft's domain and its users' mail is
 // theirs, not Microsoft's.
-//
-// A message that arrives directly through a relay whose
-// Authentication-Results are not trusted (AUTH_RESULTS_UNKNOWN) is in the
-// same position: its From on the brand's domain is text nobody checked,
-// and the copy forged on it (the genuine notice's words, its button
-// pointing to the phisher) differs from the genuine one only by where it
-// leads. It raises BRAND_UNVERIFIED_LEADS_ELSEWHERE, on the same test.
-// Mail submitted by the organisation's own users (Env.Authenticated) is
-// not judged.
 func (c *Check) claimLeadsElsewhere(in *scan.Input, out *scan.Emitter, name string) {
-	signal := "BRAND_CLAIM_LEADS_ELSEWHERE"
-	if !in.Env.Rebuilt {
-		if in.Auth.Known() || in.Env.Authenticated {
-			return
-		}
-		signal = "BRAND_UNVERIFIED_LEADS_ELSEWHERE"
-	}
-	if in.FromDomain == "" || out.Emitted("FROM_FREEMAIL") {
+	if !in.Env.Rebuilt || in.FromDomain == "" || out.Emitted("FROM_FREEMAIL") {
 		return
 	}
 	c.display.Find(name, 50, func(i int) bool {
@@ -57,7 +41,7 @@ func (c *Check) claimLeadsElsewhere(in *scan.Input, out *scan.Emitter, name stri
 			return true
 		}
 		if away := leadsAway(in, b); away != "" {
-			out.Emit(signal, b.Name+" <"+in.FromDomain+"> → "+away)
+			out.Emit("BRAND_CLAIM_LEADS_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+away)
 		}
 		return false
 	})
