@@ -280,7 +280,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) {
+		if !slices.Contains(named, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
