@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -52,6 +54,51 @@ func TestInstitutionClaimsLeadingElsewhere(t *testing.T) {
 			if v := scanLogged(t, s, f); v.Action != scan.Accept || slices.Contains(names(v), "INSTITUTION_ACTION_ELSEWHERE") {
 				t.Errorf("%s: %s (%.2f), want accepted without INSTITUTION_ACTION_ELSEWHERE; %s", base, v.Action, v.Score, weighted(v))
 			}
+		}
+	}
+}
+
+// A sender passing DMARC for its own domain that names a public body in
+// its subject speaks of it (brand institutionLeadsElsewhere): a payroll
+// software's newsletter on the year's URSSAF changes and a mutual
+// insurer's on the Assurance Maladie's dental refunds, each through its
+// mailing platform's tracker, are accepted without
+// INSTITUTION_ACTION_ELSEWHERE. The URSSAF copy, its sender passing DMARC
+// for its own domain, still signs as the URSSAF and is still held; so is
+// the copy whose display name claims the body.
+func TestAuthenticatedSubjectSpeaksOfTheInstitution(t *testing.T) {
+	signed := func(d string) auth.Results {
+		return auth.Results{SPF: auth.Pass, SPFDomain: d, DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: d, DKIM: []auth.DKIMResult{{Domain: d, Result: auth.Pass}}}
+	}
+	const bulk = "List-Unsubscribe: <https://r.sendibt3.com/unsub/abc>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit"
+	for _, c := range []struct{ name, display, domain, subject, body string }{
+		{"a payroll software's newsletter", "Paie Facile", "paie-facile-exemple.fr", "URSSAF : ce qui change au 1er janvier 2027",
+			"<html><body><p>Bonjour,</p><p>Taux de cotisations, plafond de la Sécurité sociale, DSN : téléchargez notre guide des nouveautés 2027.</p><p><a href=\"https://r.sendibt3.com/mk/cl/f/sh/abc123\">Télécharger le guide</a></p><p>L'équipe Paie Facile</p><p><a href=\"https://r.sendibt3.com/unsub/abc\">Se désinscrire</a></p></body></html>"},
+		{"a mutual insurer's newsletter", "Mutuelle Exemple", "mutuelle-exemple.fr", "Assurance Maladie : remboursement de vos soins dentaires",
+			"<html><body><p>Bonjour,</p><p>Depuis le 1er janvier, l'Assurance Maladie rembourse mieux les soins dentaires. Connectez-vous à votre espace adhérent pour voir vos garanties.</p><p><a href=\"https://click.mutuelle-news.com/l/xyz\">Mon espace</a></p></body></html>"},
+	} {
+		raw := msg("From: "+c.display+" <news@"+c.domain+">\nTo: contact@atelier-exemple.fr\nSubject: "+c.subject+"\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <n1@"+c.domain+">\n"+bulk, c.body)
+		v := scanWith(t, signed(c.domain), raw, scan.Envelope{MailFrom: "b@" + c.domain})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, explainVerdict(v))
+		if v.Action != scan.Accept || v.Has("INSTITUTION_ACTION_ELSEWHERE") {
+			t.Errorf("%s: %s (%.2f), want accepted without INSTITUTION_ACTION_ELSEWHERE", c.name, v.Action, v.Score)
+		}
+	}
+	raw, err := os.ReadFile("testdata/institutions/phish-urssaf-attestation-telechargement.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dmarc := strings.NewReplacer("dkim=none (no signature)", "dkim=pass header.d=garage-dupont-exemple.fr",
+		"spf=none", "spf=pass", "dmarc=none", "dmarc=pass").Replace(string(raw))
+	s := newScanner(t, atelierConfig(t))
+	for _, c := range []twin{
+		{"the copy signing as the URSSAF, DMARC passing", dmarc},
+		{"the same claiming the URSSAF in its display name", strings.Replace(dmarc, "From: Service cotisants", "From: URSSAF Service cotisants", 1)},
+	} {
+		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
+		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))
+		if !v.Has("INSTITUTION_ACTION_ELSEWHERE") {
+			t.Errorf("%s: %s (%.2f), want INSTITUTION_ACTION_ELSEWHERE; %s", c.name, v.Action, v.Score, weighted(v))
 		}
 	}
 }

@@ -354,7 +354,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// or an attachment still counts, as the copy that names the body only
 	// in its text ("votre dossier URSSAF présente un impayé") is read.
 	if mentioned >= 0 && noAuth && in.Auth.Known() && len(named) == 0 && !in.Env.Authenticated {
-		if i := c.claimedInText(in, own); i >= 0 {
+		if i := c.claimedInText(in, own, true); i >= 0 {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
 		} else if b := &c.brands[mentioned]; b.Institution && (c.institutionAway(in, b) != "" || len(m.Attachments) > 0) {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", b.Name)
