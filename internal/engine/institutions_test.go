@@ -64,8 +64,9 @@ func TestInstitutionClaimsLeadingElsewhere(t *testing.T) {
 // insurer's on the Assurance Maladie's dental refunds, each through its
 // mailing platform's tracker, are accepted without
 // INSTITUTION_ACTION_ELSEWHERE. The URSSAF copy, its sender passing DMARC
-// for its own domain, still signs as the URSSAF and is still held; so is
-// the copy whose display name claims the body.
+// for its own domain, still signs as the URSSAF and is still held; so are
+// the copy whose display name claims the body and the unauthenticated copy
+// whose link is on the site it is sent from.
 func TestAuthenticatedSubjectSpeaksOfTheInstitution(t *testing.T) {
 	signed := func(d string) auth.Results {
 		return auth.Results{SPF: auth.Pass, SPFDomain: d, DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: d, DKIM: []auth.DKIMResult{{Domain: d, Result: auth.Pass}}}
@@ -94,6 +95,9 @@ func TestAuthenticatedSubjectSpeaksOfTheInstitution(t *testing.T) {
 	for _, c := range []twin{
 		{"the copy signing as the URSSAF, DMARC passing", dmarc},
 		{"the same claiming the URSSAF in its display name", strings.Replace(dmarc, "From: Service cotisants", "From: URSSAF Service cotisants", 1)},
+		// Signed as the URSSAF without SPF or DMARC, its link on the
+		// site it is sent from: that domain is any the phisher writes.
+		{"the copy signing as the URSSAF, linking to its sender's site", strings.ReplaceAll(string(raw), "docs-attest-cotisant.com", "garage-dupont-exemple.fr")},
 	} {
 		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})
 		t.Logf("%5.2f %-10s %s: %s", v.Score, v.Action, c.name, weighted(v))

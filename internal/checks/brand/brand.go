@@ -356,7 +356,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if mentioned >= 0 && noAuth && in.Auth.Known() && len(named) == 0 && !in.Env.Authenticated {
 		if i := c.claimedInText(in, own, true); i >= 0 {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
-		} else if b := &c.brands[mentioned]; b.Institution && (c.institutionAway(in, b) != "" || len(m.Attachments) > 0) {
+		} else if b := &c.brands[mentioned]; b.Institution && (c.institutionAway(in, b, true) != "" || len(m.Attachments) > 0) {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", b.Name)
 		}
 	}

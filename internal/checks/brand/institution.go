@@ -53,6 +53,18 @@ func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, nam
 		}
 	}
 	if claimed < 0 {
+		claimed = c.claimedInText(in, own, false)
+	}
+	// Signed as the body, in the display name or a signature line, by a
+	// sender shown not to answer for its domain (no SPF or DMARC pass),
+	// the message's site is to be the body's: the sender's "own" domain
+	// is then any the phisher writes in From, or the compromised site he
+	// sends from — the URSSAF copy linking there was accepted at 4.00
+	// (7.50 linking elsewhere). Authenticated, or with no result read
+	// (a public agency's own notice under untrusted relays), the
+	// sender's site is its own.
+	signed := claimed >= 0 && in.Auth.Known() && !in.SenderAuthenticated()
+	if claimed < 0 {
 		// A sender that passes DMARC for its own domain answers for its
 		// mail: naming a body in its subject, it speaks of the body — a
 		// payroll software's newsletter "URSSAF : ce qui change au 1er
@@ -72,19 +84,19 @@ func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, nam
 	if !institutionActions.Contains(in.Subject()+" . "+in.OwnBody(), 0) {
 		return
 	}
-	if away := c.institutionAway(in, b); away != "" {
+	if away := c.institutionAway(in, b, !signed); away != "" {
 		out.Emit("INSTITUTION_ACTION_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+away)
 	}
 }
 
 // institutionAway returns the registrable domain of the first link to
 // click that leads away from public body b: none of b's domains, no
-// gouv.fr site, not the sender's organisation nor ours, no top site, a
-// public name; "" when there is none.
-func (c *Check) institutionAway(in *scan.Input, b *Brand) string {
+// gouv.fr site, not ours, no top site, a public name, and, when
+// senderOwn, not the sender's organisation; "" when there is none.
+func (c *Check) institutionAway(in *scan.Input, b *Brand, senderOwn bool) string {
 	for _, l := range in.Links {
 		if !clickable(l) || l.Domain == "" || b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
-			l.Domain == in.FromOrg || scan.TopSite(l.Domain) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
+			senderOwn && l.Domain == in.FromOrg || scan.TopSite(l.Domain) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
 			continue
 		}
 		return l.Domain
