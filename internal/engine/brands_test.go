@@ -27,14 +27,7 @@ func TestGenuineBrandNoticesAreAccepted(t *testing.T) {
 	if err != nil || len(files) < 50 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
-	for _, c := range []struct {
-		name     string
-		cfg      *config.Config
-		believed bool // the receiving MX's Authentication-Results
-	}{
-		{"behind the company's MX", atelierConfig(t), true},
-		{"eval-corpus trust", evalTrustConfig(t), false},
-	} {
+	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)
 		for _, f := range files {
 			v := scanLogged(t, s, f)
@@ -62,19 +55,31 @@ func TestBrandNoticeTwinsAreFlagged(t *testing.T) {
 	if err != nil || len(files) < 14 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
-	for _, c := range []struct {
-		name     string
-		cfg      *config.Config
-		believed bool // the receiving MX's Authentication-Results
-	}{
-		{"behind the company's MX", atelierConfig(t), true},
-		{"eval-corpus trust", evalTrustConfig(t), false},
-	} {
+	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)
 		for _, f := range files {
 			if v := scanLogged(t, s, f); v.Action == scan.Accept && (c.believed || !forged[filepath.Base(f)]) {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
 			}
 		}
+	}
+}
+
+// trustSetting is one way the company receives its mail: behind its own
+// MX, whose Authentication-Results are believed, or under the
+// evaluation's trust settings, where none is.
+type trustSetting struct {
+	name     string
+	cfg      *config.Config
+	believed bool // the receiving MX's Authentication-Results
+}
+
+// trustSettings are both trustSetting cases the brand notices are read
+// under.
+func trustSettings(t *testing.T) []trustSetting {
+	t.Helper()
+	return []trustSetting{
+		{"behind the company's MX", atelierConfig(t), true},
+		{"eval-corpus trust", evalTrustConfig(t), false},
 	}
 }
