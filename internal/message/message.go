@@ -236,6 +236,12 @@ type Message struct {
 	// asks to be written to (an opt-out "mailto:remove@…").
 	MailtoDomains []string
 
+	// CalendarOrganizers are the lower-cased addresses of the ORGANIZER
+	// properties of the calendar invitations (text/calendar, .ics) the
+	// message carries; their SUMMARY, DESCRIPTION, LOCATION and COMMENT
+	// are in Text, their links in URLs.
+	CalendarOrganizers []string
+
 	Parts       []Part
 	Attachments []Attachment
 	// Enclosed are the messages carried whole as message/rfc822 parts,

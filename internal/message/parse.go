@@ -466,6 +466,8 @@ func (p *parser) attachment(e *entity, body []byte) {
 		}
 		doc, _ := decodeCharset(data, charset)
 		p.scanHTML(doc, true, a.Filename)
+	case isCalendar(a.DeclaredType, ext):
+		p.calendar(a.Data, a.Filename)
 	case a.SniffedType == "application/pdf":
 		whole := pdfURIs(a.Data, func(u string) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
