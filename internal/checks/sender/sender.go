@@ -128,6 +128,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 
 	c.replyTo(in, out)
+	c.invitationOrganizer(in, out)
 	if nullSenderOutsideReports(in) {
 		out.Emit("ENVELOPE_NULL_SENDER", "")
 	}
@@ -475,6 +476,34 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 		out.Emit("REPLYTO_OTHER_DOMAIN", rd)
 	case c.IsFreemail(rd) && !strings.EqualFold(rt.Addr, from.Addr):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
+	}
+}
+
+// invitationOrganizer reports a calendar invitation whose organiser is a
+// free mailbox that did not send it: the message comes from one domain
+// (an appointment or notification service, a calendar provider) in the
+// name of a Gmail or Outlook.com account. Invitation phishing (Check
+// Point's 2024 report on Google Calendar abuse, Kaspersky's and
+// Microsoft's on Outlook and booking-service invites) sends its lure
+// through a reputable service's calendar mail with the attacker's own
+// free account as organiser, so that "accept" and "reply" go to him.
+// An invitation a person sends from her own mailbox (Google Calendar
+// and Outlook.com write the organiser into From) and a colleague's or
+// partner's Teams, Zoom or Doctolib invitation, organised at the
+// sender's own domain, are left alone. A small business booking through
+// a scheduling service under a free address has the same shape, so the
+// signal only corroborates: it cannot flag a message by itself.
+func (c *Check) invitationOrganizer(in *scan.Input, out *scan.Emitter) {
+	for _, o := range in.Msg.CalendarOrganizers {
+		i := strings.LastIndexByte(o, '@')
+		if i < 0 {
+			continue
+		}
+		d := strings.TrimSuffix(o[i+1:], ".")
+		if c.IsFreemail(d) && urlx.Registrable(d) != in.FromOrg {
+			out.Emit("INVITATION_FREEMAIL_ORGANIZER", o)
+			return
+		}
 	}
 }
 
