@@ -89,6 +89,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("NO_VISIBLE_RECIPIENT", h.Get("To"))
 	}
 
+	// A web application's notice from the sender's own site is judged on
+	// its content, not on the web server that sent it (webAppNotice).
+	webApp := c.webAppNotice(in)
+
 	// Envelope sender.
 	mf := strings.ToLower(strings.Trim(in.Env.MailFrom, "<> "))
 	if mf != "" {
@@ -96,7 +100,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if i := strings.LastIndexByte(mf, '@'); i >= 0 {
 			local = mf[:i]
 		}
-		if webServerUsers[local] {
+		if webServerUsers[local] && !webApp {
 			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
 		}
 		// A sender authenticated by DMARC or an aligned pass may bounce to
@@ -111,23 +115,25 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// unauthenticated, only not shown to be authenticated, and the
 		// mismatch is an ESP's as much as a forger's — as for
 		// INSTITUTION_UNAUTHENTICATED and scan.Input.ListVouched.
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() {
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() && !webApp {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
-	if webServerUsers[strings.ToLower(from.Local())] {
-		out.Emit("ENVELOPE_WEBSERVER_USER", strings.ToLower(from.Addr))
-	}
-	if s := h.Get("X-PHP-Originating-Script"); s != "" {
-		out.Emit("PHP_SCRIPT_TRACE", firstField(s))
-	} else if s := h.Get("X-PHP-Script"); s != "" {
-		out.Emit("PHP_SCRIPT_TRACE", firstField(s))
-	}
-	if x := h.Get("X-Mailer"); strings.Contains(strings.ToLower(x), "phpmailer") {
-		out.Emit("PHPMAILER", x)
+	if !webApp {
+		if webServerUsers[strings.ToLower(from.Local())] {
+			out.Emit("ENVELOPE_WEBSERVER_USER", strings.ToLower(from.Addr))
+		}
+		if s := h.Get("X-PHP-Originating-Script"); s != "" {
+			out.Emit("PHP_SCRIPT_TRACE", firstField(s))
+		} else if s := h.Get("X-PHP-Script"); s != "" {
+			out.Emit("PHP_SCRIPT_TRACE", firstField(s))
+		}
+		if x := h.Get("X-Mailer"); strings.Contains(strings.ToLower(x), "phpmailer") {
+			out.Emit("PHPMAILER", x)
+		}
 	}
 
-	c.replyTo(in, out)
+	c.replyTo(in, out, webApp)
 	c.invitationOrganizer(in, out)
 	if nullSenderOutsideReports(in) {
 		out.Emit("ENVELOPE_NULL_SENDER", "")
@@ -460,7 +466,11 @@ func bounceTracking(token, local, envelope string, in *scan.Input) bool {
 // and FREEMAIL_REPLYTO). Lists set Reply-To to the list or the author and
 // are left alone (listReply); any other Reply-To under a List-Id is judged
 // as the author's own.
-func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
+//
+// On a web application's notice (webAppNotice), a Reply-To that is the
+// visitor's address printed in the body (visitorReplyTo) is the form's
+// own default and not judged.
+func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp bool) {
 	m := in.Msg
 	from := m.FromAddr()
 	if len(m.ReplyTo) == 0 || from.Addr == "" {
@@ -469,7 +479,7 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter) {
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt):
+	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp && c.visitorReplyTo(in):
 	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	case urlx.Registrable(rd) != in.FromOrg:
