@@ -63,8 +63,9 @@ func TestWebAppNoticesAreJudgedOnContent(t *testing.T) {
 // HTML attachment with a card form, a change of bank details answered at
 // a free mailbox (the Reply-To is the visitor's, yet the message asks:
 // REPLYTO_FREEMAIL stays), the Contact Form 7 footer pasted into a
-// phishing message from a free mailbox, and the company's own domain
-// forged with SPF failing.
+// phishing message from a free mailbox, the company's own domain forged
+// with SPF failing, and a compromised site whose kit sits on the site
+// itself (the notice is recognised; its lures still quarantine it).
 func TestWebAppTemplateOpensNoPath(t *testing.T) {
 	cases := []struct {
 		file string
@@ -75,6 +76,7 @@ func TestWebAppTemplateOpensNoPath(t *testing.T) {
 		{"sosie-prestashop-facture-piece-jointe-html.eml", []string{"ENVELOPE_WEBSERVER_USER", "ATTACH_HTML"}},
 		{"sosie-cf7-domaine-propre-spf-echec.eml", []string{"REPLYTO_FREEMAIL", "BANK_DETAILS_CHANGE_REQUEST"}},
 		{"sosie-gmail-pied-formulaire-contact.eml", []string{"REPLYTO_FREEMAIL", "FROM_FREEMAIL"}},
+		{"sosie-site-compromis-kit-sur-le-site.eml", []string{"LURE_PASSWORD_EXPIRY", "LURE_CREDENTIALS"}},
 	}
 	files, _ := filepath.Glob("testdata/webapp/twins/*.eml")
 	if len(files) != len(cases) {
