@@ -134,6 +134,16 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 
 	c.replyTo(in, out, webApp)
+	// Sent to no visible recipient with replies diverted to a free
+	// mailbox that did not write it: the advance-fee and prize letter
+	// mailed in blind copy from a borrowed account (SpamAssassin's
+	// UNDISC_FREEM, "undisclosed recipients + freemail reply-to"). Each
+	// half occurs alone in genuine mail — an internal note in Bcc, a
+	// Reply-To to a colleague's Gmail — both together in none of the
+	// training part's legitimate messages and in 9 of its phishing ones.
+	if out.Emitted("NO_VISIBLE_RECIPIENT") && out.Emitted("REPLYTO_FREEMAIL") {
+		out.Emit("UNDISCLOSED_FREEMAIL_REPLY", "")
+	}
 	c.invitationOrganizer(in, out)
 	if nullSenderOutsideReports(in) {
 		out.Emit("ENVELOPE_NULL_SENDER", "")
