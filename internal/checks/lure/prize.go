@@ -2,6 +2,7 @@ package lure
 
 import (
 	"strings"
+	"unicode"
 
 	"vigie.dev/vigie/internal/textmatch"
 )
@@ -19,6 +20,16 @@ var congratulations = map[string]bool{
 	"felicitations": true, "congratulations": true, "congrats": true, "gluckwunsch": true,
 	"parabens": true, "felicidades": true, "enhorabuena": true, "complimenti": true, "gefeliciteerd": true,
 }
+
+// congratulationWords are the congratulations as a dictionary, so that a
+// text without any is passed over in one pass of the matcher.
+var congratulationWords = func() *textmatch.Dict[struct{}] {
+	d := textmatch.New[struct{}]()
+	for w := range congratulations {
+		d.Add(w, struct{}{})
+	}
+	return d
+}()
 
 // prizeWords say that the good news is a prize: winning it, the winner,
 // or the goods the prize lure dangles — a phone, a tablet, a games
@@ -73,17 +84,28 @@ func addressesReader(text string) bool {
 // prizeWindow words when that addresses the reader (addressesReader) and
 // names a prize (prizeWords) or a sum of money with its currency
 // ("Congratulations, you receive 1 000 €"), "" when the text has none.
+//
+// A text without a congratulation is passed over in one pass of the
+// matcher (congratulationWords); one with a congratulation is read word by
+// word in place (nextField, isCongratulation), without an allocation per
+// word.
 func greetsPrize(text string) string {
 	const head = 64 << 10
 	if len(text) > head {
 		text = text[:head]
 	}
-	fields := strings.Fields(text)
-	for i, f := range fields {
-		if !congratulations[textmatch.Normalize(f)] {
+	if !congratulationWords.Contains(text, 0) {
+		return ""
+	}
+	for rest := text; ; {
+		var f string
+		if f, rest = nextField(rest); f == "" {
+			return ""
+		}
+		if !isCongratulation(f) {
 			continue
 		}
-		window := strings.Join(fields[i:min(len(fields), i+1+prizeWindow)], " ")
+		window := fieldsFrom(text[len(text)-len(rest)-len(f):], 1+prizeWindow)
 		if !addressesReader(window) {
 			continue
 		}
@@ -91,5 +113,45 @@ func greetsPrize(text string) string {
 			return window
 		}
 	}
-	return ""
+}
+
+// fieldsFrom returns the first n words of s (nextField), joined by single
+// spaces.
+func fieldsFrom(s string, n int) string {
+	var b strings.Builder
+	for ; n > 0; n-- {
+		var f string
+		if f, s = nextField(s); f == "" {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+// isCongratulation reports whether a word is one of the congratulations
+// once folded (textmatch.Fold) and stripped of what is not a letter or a
+// digit ("Félicitations,", "CONGRATULATIONS!"). It folds into a buffer on
+// the stack, so the words of a long body cost no allocation.
+func isCongratulation(w string) bool {
+	const longest = 64
+	if len(w) < len("congrats") || len(w) > longest {
+		return false
+	}
+	var buf [2 * longest]byte
+	n := 0
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		f := textmatch.Fold(r)
+		if n+len(f) > len(buf) {
+			return false
+		}
+		n += copy(buf[n:], f)
+	}
+	return congratulations[string(buf[:n])]
 }

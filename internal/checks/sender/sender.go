@@ -6,6 +6,7 @@
 package sender
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"net/netip"
@@ -91,7 +92,15 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 
 	// A web application's notice from the sender's own site is judged on
 	// its content, not on the web server that sent it (webAppNotice).
-	webApp := c.webAppNotice(in)
+	// Reading the notice's templates costs a pass over its text, so it is
+	// read only when a signal it would silence is about to be raised.
+	webAppRead, webAppIs := false, false
+	webApp := func() bool {
+		if !webAppRead {
+			webAppRead, webAppIs = true, c.webAppNotice(in)
+		}
+		return webAppIs
+	}
 
 	// Envelope sender.
 	mf := strings.ToLower(strings.Trim(in.Env.MailFrom, "<> "))
@@ -100,7 +109,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if i := strings.LastIndexByte(mf, '@'); i >= 0 {
 			local = mf[:i]
 		}
-		if webServerUsers[local] && !webApp {
+		if webServerUsers[local] && !webApp() {
 			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
 		}
 		// A sender authenticated by DMARC or an aligned pass may bounce to
@@ -115,22 +124,18 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// unauthenticated, only not shown to be authenticated, and the
 		// mismatch is an ESP's as much as a forger's — as for
 		// INSTITUTION_UNAUTHENTICATED and scan.Input.ListVouched.
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() && !webApp {
+		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() && !webApp() {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
-	if !webApp {
-		if webServerUsers[strings.ToLower(from.Local())] {
-			out.Emit("ENVELOPE_WEBSERVER_USER", strings.ToLower(from.Addr))
-		}
-		if s := h.Get("X-PHP-Originating-Script"); s != "" {
-			out.Emit("PHP_SCRIPT_TRACE", firstField(s))
-		} else if s := h.Get("X-PHP-Script"); s != "" {
-			out.Emit("PHP_SCRIPT_TRACE", firstField(s))
-		}
-		if x := h.Get("X-Mailer"); strings.Contains(strings.ToLower(x), "phpmailer") {
-			out.Emit("PHPMAILER", x)
-		}
+	if webServerUsers[strings.ToLower(from.Local())] && !webApp() {
+		out.Emit("ENVELOPE_WEBSERVER_USER", strings.ToLower(from.Addr))
+	}
+	if s := cmp.Or(h.Get("X-PHP-Originating-Script"), h.Get("X-PHP-Script")); s != "" && !webApp() {
+		out.Emit("PHP_SCRIPT_TRACE", firstField(s))
+	}
+	if x := h.Get("X-Mailer"); strings.Contains(strings.ToLower(x), "phpmailer") && !webApp() {
+		out.Emit("PHPMAILER", x)
 	}
 
 	c.replyTo(in, out, webApp)
@@ -480,7 +485,7 @@ func bounceTracking(token, local, envelope string, in *scan.Input) bool {
 // On a web application's notice (webAppNotice), a Reply-To that is the
 // visitor's address printed in the body (visitorReplyTo) is the form's
 // own default and not judged.
-func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp bool) {
+func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp func() bool) {
 	m := in.Msg
 	from := m.FromAddr()
 	if len(m.ReplyTo) == 0 || from.Addr == "" {
@@ -489,7 +494,7 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp bool) {
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp && c.visitorReplyTo(in):
+	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in):
 	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	case urlx.Registrable(rd) != in.FromOrg:
