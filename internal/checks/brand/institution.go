@@ -45,6 +45,9 @@ func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, nam
 	if in.SenderAuthenticated() && urlx.InDomain(in.FromDomain, "gouv.fr") {
 		return // a public body of its own, answering for its mail
 	}
+	if c.institutionAway(in, nil, false) == "" {
+		return // no link could lead away from any body: the text need not be read
+	}
 	claimed := -1
 	for _, i := range named {
 		if c.brands[i].Institution && !own(i) {
@@ -92,10 +95,11 @@ func (c *Check) institutionLeadsElsewhere(in *scan.Input, out *scan.Emitter, nam
 // institutionAway returns the registrable domain of the first link to
 // click that leads away from public body b: none of b's domains, no
 // gouv.fr site, not ours, no top site, a public name, and, when
-// senderOwn, not the sender's organisation; "" when there is none.
+// senderOwn, not the sender's organisation; "" when there is none. With b
+// nil it is the first link that could lead away from any body.
 func (c *Check) institutionAway(in *scan.Input, b *Brand, senderOwn bool) string {
 	for _, l := range in.Links {
-		if !clickable(l) || l.Domain == "" || b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
+		if !clickable(l) || l.Domain == "" || b != nil && b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
 			senderOwn && l.Domain == in.FromOrg || scan.TopSite(l.Domain) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
 			continue
 		}
