@@ -94,7 +94,9 @@ func greetsPrize(text string) string {
 	if len(text) > head {
 		text = text[:head]
 	}
-	if !congratulationWords.Contains(text, 0) {
+	// Where the catalogue's phrases are looked for (collectBody): the
+	// first 1,500 words, and the last 3,000 bytes of a long text.
+	if !congratulationWords.Contains(text, 1500) && (len(text) <= 6000 || !congratulationWords.Contains(text[len(text)-3000:], 0)) {
 		return ""
 	}
 	for rest := text; ; {

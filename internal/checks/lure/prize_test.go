@@ -1,0 +1,43 @@
+package lure
+
+import (
+	"strings"
+	"testing"
+)
+
+// greetsPrize reads where the catalogue's phrases are read: a
+// congratulation at the head or in the footer of a long text counts, one
+// buried in its middle does not, and the forms of the word that case,
+// accents and punctuation give are the same word.
+func TestGreetsPrize(t *testing.T) {
+	filler := strings.Repeat("Le rapport annuel présente les activités du service. ", 400)
+	cases := []struct {
+		name, text string
+		want       bool
+	}{
+		{"french greeting with a phone", "Félicitations, vous recevez un iPhone 15 offert.", true},
+		{"upper case and punctuation", "FÉLICITATIONS !!! Vous avez gagné une carte cadeau.", true},
+		{"english sum", "Congratulations! You receive $500 today.", true},
+		{"greeting to someone else", "Congratulations to the winner of the best paper award.", false},
+		{"greeting without a prize", "Félicitations, vous avez réussi votre examen.", false},
+		{"no greeting", "Vous avez gagné du temps grâce au nouvel outil.", false},
+		{"at the head of a long text", "Félicitations, vous recevez un iPhone. " + filler, true},
+		{"in the footer of a long text", filler + "Félicitations, vous recevez un iPhone.", true},
+		{"buried in the middle of a long text", filler + "Félicitations, vous recevez un iPhone. " + filler, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := greetsPrize(c.text) != ""; got != c.want {
+				t.Errorf("greetsPrize = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func BenchmarkGreetsPrize(b *testing.B) {
+	text := strings.Repeat("Le rapport annuel présente les activités du service. ", 800)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		greetsPrize(text)
+	}
+}
