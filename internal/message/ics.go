@@ -81,9 +81,7 @@ func (p *parser) calendar(data []byte, in string) {
 		p.defect(DefectOversize, "text beyond MaxTextBytes, rest ignored")
 		t = truncUTF8(t, room)
 	}
-	p.texts = append(p.texts, t)
-	p.textLen += len(t) + 1
-	scanTextURLs(t, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: in}) })
+	p.keepText(t, URLFromAttachment, in)
 }
 
 // icsLines yields the content lines of an iCalendar object, unfolded: a

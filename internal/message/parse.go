@@ -421,9 +421,7 @@ func (p *parser) leaf(e *entity, body []byte) {
 		if strings.IndexByte(text, '\r') >= 0 {
 			text = strings.ReplaceAll(text, "\r\n", "\n")
 		}
-		p.texts = append(p.texts, text)
-		p.textLen += len(text) + 1
-		scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromText}) })
+		p.keepText(text, URLFromText, "")
 		return
 	}
 	p.htmls = append(p.htmls, text)
@@ -433,6 +431,15 @@ func (p *parser) leaf(e *entity, body []byte) {
 		p.htmlText.buf = make([]byte, 0, min(len(text)/4, p.lim.MaxTextBytes))
 	}
 	p.scanHTML(text, false, "")
+}
+
+// keepText adds a text the reader sees to the message's Text, counted
+// against MaxTextBytes (the caller has cut it to fit), and the links
+// written out in it, from src in the part named in ("" for the body).
+func (p *parser) keepText(text string, src URLSource, in string) {
+	p.texts = append(p.texts, text)
+	p.textLen += len(text) + 1
+	scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: src, In: in}) })
 }
 
 // attachment records a leaf that is not a displayed body, and the links of
