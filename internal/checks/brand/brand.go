@@ -544,7 +544,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 // or one "En savoir plus" under every link pad a lure to ten domains
 // without citing any (engine TestPaddingBuysNoSpare).
 func (c *Check) asksFor(in *scan.Input, host, label string, named []int, asked *once) bool {
-	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) || !namesProduct(in, host, label) && scan.CitedSources(in, nil) < manyDestinations {
+	if i, ok := c.labels[label]; ok && slices.Contains(named, i) || fewDestinations(in) || scan.CitedSources(in, nil) < manyDestinations && !namesProduct(in, host, label) {
 		return true
 	}
 	if c.asks == nil {

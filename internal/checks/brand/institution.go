@@ -197,12 +197,19 @@ const signatureWords = 8
 const signatureLast = 8
 
 // signatureLines returns the short lines (signatureWords words or fewer)
-// among the last signatureLast non-empty lines of text.
+// among the last signatureLast non-empty lines of text, the last first.
+// The text is read from its end: a long body is not split whole for its
+// last lines.
 func signatureLines(text string) []string {
-	lines := strings.Split(text, "\n")
 	var out []string
-	for i, n := len(lines)-1, 0; i >= 0 && n < signatureLast; i-- {
-		line := strings.TrimSpace(lines[i])
+	for n := 0; n < signatureLast && text != ""; {
+		line := text
+		if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+			line, text = text[i+1:], text[:i]
+		} else {
+			text = ""
+		}
+		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
