@@ -625,6 +625,12 @@ func comboParts(host, label string, found func(part string) bool) bool {
 	return false
 }
 
+// claimWord reports an account, security, team or channel word
+// (comboWords, roleWords): beside a brand in a display name it makes the
+// name a claim, whatever else the name says ("Orange Service client",
+// "Ing. Support", "Partenaire Google - Sécurité").
+func claimWord(w string) bool { return slices.Contains(comboWords, w) || roleWords[w] }
+
 // namesProduct reports a message whose text names host's brand label and
 // its account word together, in either order, as a product's name
 // ("Outlook Secure" for outlooksecure.com, "Secure Outlook" for

@@ -56,7 +56,7 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 		return false
 	}
 	for _, w := range givens {
-		if len(w) < 2 || slices.Contains(comboWords, w) || roleWords[w] || c.brandWord(w, -1) || c.lureWord != nil && c.lureWord(w) || commonNoun(in, w) {
+		if len(w) < 2 || claimWord(w) || c.brandWord(w, -1) || c.lureWord != nil && c.lureWord(w) || commonNoun(in, w) {
 			return false
 		}
 	}
@@ -173,7 +173,7 @@ func (c *Check) engineerTitle(in *scan.Input, name, local string, i int) bool {
 	}
 	var words []string
 	for _, w := range strings.Fields(textmatch.Normalize(name)) {
-		if w == "ing" || slices.Contains(comboWords, w) || roleWords[w] || w == "kundenservice" {
+		if w == "ing" || claimWord(w) || w == "kundenservice" {
 			return false
 		}
 		words = append(words, w)

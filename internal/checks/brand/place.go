@@ -1,7 +1,6 @@
 package brand
 
 import (
-	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
@@ -48,7 +47,7 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 	words := strings.Fields(textmatch.Normalize(name))
 	places := 0
 	for k, w := range words {
-		if slices.Contains(comboWords, w) || roleWords[w] || w == "messagerie" || w == "mobile" {
+		if claimWord(w) || w == "messagerie" || w == "mobile" {
 			return false
 		}
 		if !placeNameBrands[w] || !c.brandWord(w, i) {

@@ -1,7 +1,6 @@
 package brand
 
 import (
-	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/scan"
@@ -36,7 +35,7 @@ func (c *Check) thirdParty(in *scan.Input, name string) bool {
 	}
 	third := false
 	for _, w := range strings.Fields(textmatch.Normalize(name)) {
-		if slices.Contains(comboWords, w) || roleWords[w] || c.lureWord != nil && c.lureWord(w) {
+		if claimWord(w) || c.lureWord != nil && c.lureWord(w) {
 			return false
 		}
 		third = third || thirdPartyWords[w]
