@@ -84,6 +84,11 @@ type Check struct {
 // own mailbox or e-mail account (lures.yaml).
 const mailboxSource = "mailbox"
 
+// fromOrg reports a From domain of the organisation's own (SetOrgDomains).
+func (c *Check) fromOrg(in *scan.Input) bool {
+	return slices.ContainsFunc(c.org, func(d string) bool { return urlx.InDomain(in.FromDomain, d) })
+}
+
 // SetOrgDomains gives the check the organisation's own domains
 // (configuration org.domains): the only senders, with the mail providers,
 // whose notice about the reader's mailbox is genuine. Call it before
@@ -659,12 +664,7 @@ func (c *Check) mailboxNotice(t int, distinct map[phrase]int, in *scan.Input) bo
 	if !about || in.Env.Authenticated || scan.TopSite(in.FromOrg) {
 		return false
 	}
-	for _, d := range c.org {
-		if urlx.InDomain(in.FromDomain, d) {
-			return false
-		}
-	}
-	return true
+	return !c.fromOrg(in)
 }
 
 // hidingLinks are the link family's signals of a link that hides whose
@@ -694,11 +694,7 @@ func (c *Check) orgBySPFAlone(in *scan.Input) bool {
 	if in.Env.Authenticated || in.Env.Rebuilt || !in.Auth.Known() || in.FromOrg == "" {
 		return false
 	}
-	own := false
-	for _, d := range c.org {
-		own = own || urlx.InDomain(in.FromDomain, d)
-	}
-	if !own {
+	if !c.fromOrg(in) {
 		return false
 	}
 	for _, d := range in.Auth.DKIMPass() {
@@ -726,10 +722,8 @@ func (c *Check) imitatesOrg(in *scan.Input) bool {
 	if in.FromOrg == "" || len(c.org) == 0 {
 		return false
 	}
-	for _, d := range c.org {
-		if urlx.InDomain(in.FromDomain, d) {
-			return false
-		}
+	if c.fromOrg(in) {
+		return false
 	}
 	from, _, _ := strings.Cut(in.FromOrg, ".")
 	for _, d := range c.org {
