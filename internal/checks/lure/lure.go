@@ -519,8 +519,15 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	themes, dominant := 0, -1
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
-		if n == 0 || c.notice[t] && !c.posingFor(t, in, out) && !c.mailboxNotice(t, distinct, in) {
+		if n == 0 {
 			continue
+		}
+		outsider := c.notice[t] && c.mailboxNotice(t, distinct, in)
+		if c.notice[t] && !c.posingFor(t, in, out) && !outsider {
+			continue
+		}
+		if outsider {
+			out.Emit("LURE_MAILBOX_OUTSIDER", in.FromOrg)
 		}
 		switch t {
 		case c.footer:
