@@ -243,7 +243,7 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 		}
 		return
 	}
-	ooxml := false
+	ooxml := isOOXMLPackage(zr.File)
 	xdm := isXDMMedium(zr.File)
 	for i, f := range zr.File {
 		if i >= maxArchiveEntries {
@@ -251,9 +251,6 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 			break
 		}
 		n := strings.ToLower(f.Name)
-		if n == "[content_types].xml" {
-			ooxml = true
-		}
 		if strings.HasSuffix(n, "vbaproject.bin") {
 			out.Emit("ATTACH_MACRO", name)
 		}
@@ -263,6 +260,10 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 		e := ext(n)
 		inner := name + " → " + f.Name
 		switch {
+		case e == "bin" && ooxml && !binaryIsProgram(f):
+			// An Office package's binary part (ECMA-376 Part 2, Open
+			// Packaging Conventions): the VBA project, printer settings,
+			// an embedded OLE object. The VBA project is ATTACH_MACRO.
 		case executableExt[e] || scriptExt[e] || diskImageExt[e]:
 			out.Emit("ATTACH_EXECUTABLE_IN_ARCHIVE", inner)
 		case htmlExt[e] && xdm && strings.EqualFold(f.Name, "INDEX.HTM"):
@@ -284,6 +285,34 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 			}
 		}
 	}
+}
+
+// isOOXMLPackage tells an Office Open XML package (ECMA-376 Part 2, Open
+// Packaging Conventions §10.1.2): its root holds [Content_Types].xml.
+func isOOXMLPackage(files []*zip.File) bool {
+	for i, f := range files {
+		if i >= maxArchiveEntries {
+			break
+		}
+		if strings.EqualFold(f.Name, "[Content_Types].xml") {
+			return true
+		}
+	}
+	return false
+}
+
+// binaryIsProgram tells whether a ".bin" member starts as a Windows (MZ) or
+// ELF program does: a program renamed into an Office package's binary part
+// is still a program. A member that cannot be read counts as one.
+func binaryIsProgram(f *zip.File) bool {
+	if f.Flags&1 != 0 {
+		return true
+	}
+	b, err := readBounded(f, 4)
+	if err != nil && err != errLimit {
+		return true
+	}
+	return bytes.HasPrefix(b, []byte("MZ")) || bytes.HasPrefix(b, []byte("\x7fELF"))
 }
 
 // runsScript tells whether lower-cased HTML or SVG text runs any script.
