@@ -65,7 +65,6 @@ func TestSelfHostedNoticeTwinsAreFlagged(t *testing.T) {
 		"sosie-mattermost-message-domaine-proche.eml":        eval,
 		"sosie-moodle-reinitialisation-domaine-proche.eml":   mx | eval,
 		"sosie-nextcloud-partage-domaine-proche.eml":         mx | eval,
-		"sosie-odoo-facture-domaine-proche-rib.eml":          mx | eval,
 		"sosie-owncloud-partage-lien-inconnu.eml":            mx | eval,
 		"sosie-pronote-information-domaine-proche.eml":       mx | eval,
 		"sosie-qnap-alerte-lien-inconnu.eml":                 mx | eval,

@@ -11,6 +11,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -149,7 +150,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	for _, i := range f.IBANs {
 		out.ObserveIBAN(i.Value)
 	}
-	c.request(in, out)
+	c.request(in, f, out)
 	var book *suppliers.Book
 	if c.books != nil {
 		book = c.books.Book(ctx)
@@ -197,13 +198,19 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 func Authenticated(in *scan.Input) bool { return suppliers.Authenticated(in.Auth, in.FromOrg) }
 
 // request raises BANK_DETAILS_CHANGE_REQUEST: the phrasing of a change of
-// bank details, with the new details attached or replies sent elsewhere.
-func (c *Check) request(in *scan.Input, out *scan.Emitter) {
-	// The means first: most messages have neither, and the phrase search
+// bank details, with the new details attached, written out in the
+// message's own text (a valid IBAN in the body: the fake supplier's "notre
+// nouveau RIB : IBAN FR76 …", as Cybermalveillance.gouv.fr's fraude au
+// faux fournisseur and the FBI IC3's vendor-impersonation alerts describe
+// it, no attachment needed), or replies sent elsewhere.
+func (c *Check) request(in *scan.Input, f *docs.Findings, out *scan.Emitter) {
+	// The means first: most messages have none, and the phrase search
 	// reads the whole text.
 	how := ""
 	if len(in.Msg.Attachments) > 0 {
 		how = "pièce jointe " + in.Msg.Attachments[0].Filename
+	} else if i := slices.IndexFunc(f.IBANs, func(i docs.IBAN) bool { return i.Where == docs.FromBody }); i >= 0 {
+		how = "IBAN dans le message " + docs.MaskIBAN(f.IBANs[i].Value)
 	}
 	for _, r := range in.Msg.ReplyTo {
 		if d := urlx.Registrable(r.Domain()); d != "" && d != in.FromOrg {
