@@ -163,7 +163,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	carriedFamilies := []scan.Family{snd, bc, lc, attach.Check{}, lu, layout.Check{}}
 	// The families in pipeline order: a check may read what an earlier
 	// one emitted (lure reads sender's free-mailbox signals).
-	families := []scan.Family{authn.Check{}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, lure.NewNotice(), layout.Check{}, ic,
+	families := []scan.Family{authn.Check{Young: lc.Young}, snd, anomaly.New(), bc, lc, attach.Check{}, lu, lure.NewNotice(), layout.Check{}, ic,
 		&ioccheck.Check{M: o.Indicators}, bayesFamily}
 	raise := map[string]bool{}
 	for _, d := range (attach.Check{}).Signals() {

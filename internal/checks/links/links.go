@@ -178,6 +178,27 @@ var categorySignal = map[string]string{
 }
 
 // New builds the check.
+// Young reports a registrable domain the newly-registered list names, or,
+// when a registry is set, that it dates less than NewDomainAge back: the
+// test URL_NEW_DOMAIN applies to a link's domain, asked by the
+// authentication family of a mailing list's own domain (authn.Check).
+// A registry that does not answer in time reports nothing.
+func (c *Check) Young(ctx context.Context, domain string) bool {
+	if domain == "" {
+		return false
+	}
+	if c.nrd[domain] {
+		return true
+	}
+	if c.o.Registered == nil {
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, rdapTimeout)
+	at, err := c.o.Registered(rctx, domain)
+	cancel()
+	return err == nil && c.o.Now().Sub(at) < c.o.NewDomainAge
+}
+
 func New(o Options) (*Check, error) {
 	data := o.Hosting
 	if data == nil {
