@@ -179,6 +179,41 @@ Content-Type: text/plain; charset=utf-8`,
 		want: scan.Quarantine, signals: []string{"URL_FREE_HOSTING"},
 	},
 	{
+		// A written-out address on a bare IP or an odd port is spared
+		// among other links (a release's mirrors, an advisory's proof of
+		// concept, lists2002/): a kit's lone server written out in plain
+		// text keeps both signals.
+		name: "a lone IP-literal page on an odd port written out in plain text",
+		headers: `From: Marie Lefort <marie.lefort.rh@gmail.com>
+To: agent@chu-exemple.fr
+Subject: Documents RH
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <ip1@mail.gmail.com>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8`,
+		body: "Bonjour,\n\nSuite à notre échange, les documents sont ici :\nhttp://203.0.113.45:8080/dossier-rh/\n\nMerci de me dire si tout est en ordre.\n\nMarie\n",
+		auth: auth.Results{SPF: auth.Pass, SPFDomain: "gmail.com", DMARC: auth.Pass, DMARCPolicy: "none", DMARCDomain: "gmail.com", DKIM: []auth.DKIMResult{{Domain: "gmail.com", Result: auth.Pass}}},
+		env:  scan.Envelope{MailFrom: "marie.lefort.rh@gmail.com"},
+		want: scan.Tag, signals: []string{"URL_IP_LITERAL", "URL_NONSTANDARD_PORT"},
+	},
+	{
+		// Decoy links beside it do not spare it under a lure: the
+		// mailbox-quota notice in plain text with the provider's help
+		// page keeps both signals.
+		name: "an IP-literal login on an odd port under a quota lure, with a decoy link",
+		headers: `From: Service Messagerie <support@messagerie-info.net>
+To: agent@chu-exemple.fr
+Subject: Votre boite aux lettres est pleine
+Date: Sat, 5 Dec 2026 10:00:00 +0100
+Message-ID: <ip2@messagerie-info.net>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8`,
+		body: "Bonjour,\n\nVotre boîte aux lettres a atteint sa limite de stockage. Connectez-vous pour valider votre compte\net éviter la suspension de votre messagerie :\n\nhttp://203.0.113.45:8080/owa/auth/logon.aspx\n\nAide : https://www.laposte.net/aide\n\nLe service informatique\n",
+		auth: auth.Results{SPF: auth.None, DMARC: auth.None},
+		env:  scan.Envelope{MailFrom: "support@messagerie-info.net"},
+		want: scan.Quarantine, signals: []string{"URL_IP_LITERAL", "URL_NONSTANDARD_PORT"},
+	},
+	{
 		// A link to the sender's own site is its newsletter's opt-out
 		// only when the sender's domain answers for the message: a forged
 		// carrier's From above the carrier's own "Aide" link is not.

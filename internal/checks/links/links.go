@@ -340,7 +340,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if rest := raw[min(len(raw), strings.Index(raw, authority)+len(authority)):]; strings.HasPrefix(rest, "/") {
 			path = rest
 		}
-		if p := nonStandardPort(raw, authority, host); p != "" {
+		if p := nonStandardPort(raw, authority, host); p != "" && !c.writtenOut(in, l, &lured) {
 			out.Emit("URL_NONSTANDARD_PORT", host+":"+p)
 		}
 		if encodedLetters(raw) >= 3 {
@@ -365,7 +365,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		hostsDone[host] = true
 		if urlx.IsIP(host) {
-			if ipHost(host) {
+			if ipHost(host) && !c.writtenOut(in, l, &lured) {
 				out.Emit("URL_IP_LITERAL", host)
 			}
 			continue
@@ -455,12 +455,17 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 // other words over it. URL_FREE_HOSTING is about the fake login page a
 // phishing kit puts on a site builder or a free application platform
 // behind "Vérifier mon compte" (OpenPhish feed; CERT Santé's rspamd
-// rules, mx_sec_conf rules/url.md): the advice ANSSI's and
+// rules, mx_sec_conf rules/url.md), URL_IP_LITERAL and
+// URL_NONSTANDARD_PORT about the kit's server that has no name or
+// answers on a port of its own, under the same button: the advice ANSSI's and
 // Cybermalveillance.gouv.fr's guides give — check where a link really
 // leads before following it — is already done when the address is all
 // there is. A colleague's plain-text message quoting a project's
 // bug-tracker on appspot.com or a blog on blogspot.com is that, among
-// other addresses (linksElsewhere). An
+// other addresses (linksElsewhere); so are the mirrors of a release
+// announcement (ftp://, http://192.0.2.20/, http://mirror…:8080/), a
+// security advisory's proof of concept on a device's web port and a
+// keyserver's HKP address (:11371) in a signature. An
 // original rebuilt from a forward (Envelope.Rebuilt) is plain text only
 // because the forward flattened it: its button is gone, not absent. Nor
 // is a message whose words hold a lure (Options.Lured): a phishing kit
