@@ -101,12 +101,12 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if cfg.Data.RDAP != "" {
 		registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
 	}
-	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, Registered: registered})
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered}
+	lc, err := links.New(lo)
 	if err != nil {
 		return nil, err
 	}
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered}
-	lc, err := links.New(lo)
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, Registered: registered, Young: lc.Young})
 	if err != nil {
 		return nil, err
 	}

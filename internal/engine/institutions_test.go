@@ -106,3 +106,37 @@ func TestAuthenticatedSubjectSpeaksOfTheInstitution(t *testing.T) {
 		}
 	}
 }
+
+// The subject's claim spared for a sender passing DMARC (above) was the
+// phisher's too: from a domain of his own with DMARC published, his
+// URSSAF notice without the signature line, the body named in its
+// subject alone, was accepted at 1.60 (BRAND_SUBJECT_OTHER_SENDER). A
+// domain registered days ago — the newly-registered list, or the
+// registry under 30 days — answers for nothing, and the subject counts
+// again; the newsletters above come from established domains.
+func TestYoungSenderSubjectClaimsTheInstitution(t *testing.T) {
+	raw, err := os.ReadFile("testdata/institutions/phish-urssaf-attestation-telechargement.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	attack := strings.NewReplacer("dkim=none (no signature)", "dkim=pass header.d=garage-dupont-exemple.fr",
+		"spf=none", "spf=pass", "dmarc=none", "dmarc=pass",
+		"Service cotisants\nURSSAF\n", "Service cotisants\n", "<p>Service cotisants<br>URSSAF</p>", "<p>Service cotisants</p>",
+		"votre attestation URSSAF depuis", "votre attestation depuis",
+		"garage-dupont-exemple.fr", "attestation-cotisant-qzx.fr").Replace(string(raw))
+	nrd := filepath.Join(t.TempDir(), "nrd.txt")
+	if err := os.WriteFile(nrd, []byte("attestation-cotisant-qzx.fr\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := atelierConfig(t)
+	cfg.Data.NRD = nrd
+	s, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Scan(t.Context(), []byte(attack), scan.Envelope{})
+	t.Logf("%5.2f %-10s %s", v.Score, v.Action, weighted(v))
+	if v.Action.Rank() < scan.Tag.Rank() || !v.Has("INSTITUTION_ACTION_ELSEWHERE") {
+		t.Errorf("%s (%.2f), want at least tagged with INSTITUTION_ACTION_ELSEWHERE", v.Action, v.Score)
+	}
+}

@@ -149,6 +149,10 @@ type Options struct {
 	Registered     func(ctx context.Context, domain string) (time.Time, error)
 	EstablishedAge time.Duration
 	Now            func() time.Time
+	// Young, when set, reports a registrable domain registered days ago
+	// (links.Check.Young): a sender on such a domain does not answer for
+	// its mail by passing DMARC (institutionLeadsElsewhere).
+	Young func(ctx context.Context, domain string) bool
 }
 
 // Check is the brand-impersonation check family.
@@ -167,6 +171,7 @@ type Check struct {
 	holds      func(*scan.Input, string) bool
 	wordNames  *textmatch.Dict[int] // Brand.WordNames
 	registry   registry
+	young      func(ctx context.Context, domain string) bool
 }
 
 // New builds the check.
@@ -177,6 +182,7 @@ func New(o Options) (*Check, error) {
 	}
 	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, wordNames: textmatch.New[int]()}
 	c.registry = newRegistry(o)
+	c.young = o.Young
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
 	}
@@ -296,7 +302,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		})
 	}
 	c.claimLeadsElsewhere(in, out, from.Name)
-	c.institutionLeadsElsewhere(in, out, named, own)
+	c.institutionLeadsElsewhere(ctx, in, out, named, own)
 	// Brands in the subject, body and image alt texts.
 	mentioned := -1
 	find := func(d *textmatch.Dict[int], text string, limit int) {
