@@ -327,3 +327,33 @@ func ReadList(b []byte) map[string]bool {
 	}
 	return out
 }
+
+// SameName reports two registrable domains that carry one organisation's
+// name: the name of one (its label before the public suffix, hyphens
+// left out, five characters or more) is the other's or inside it —
+// lastminute.com and lastminute.fr, 1-800-flowers.com and
+// 1800flowers.com, expedia.com and the expediamail.com its mailings come
+// from, lemonde.fr and its shortened "monde.fr". Companies send from a
+// sister domain of their site's (a mailing domain, a country's TLD, their
+// name written without its hyphens); a reader who sees both sees the same
+// name twice. A lookalike (paypal-secure.example) carries a brand's name
+// the same way: this says nothing of who registered either domain, only
+// that the two do not name two organisations.
+func SameName(a, b string) bool {
+	na, nb := nameLabel(a), nameLabel(b)
+	if len(na) > len(nb) {
+		na, nb = nb, na
+	}
+	return len(na) >= 5 && strings.Contains(nb, na)
+}
+
+// nameLabel returns a registrable domain's label before its public
+// suffix, hyphens left out: "1800flowers" of 1-800-flowers.com.
+func nameLabel(registrable string) string {
+	suffix, _ := publicsuffix.PublicSuffix(registrable)
+	l := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(registrable), suffix), ".")
+	if strings.Contains(l, ".") {
+		return ""
+	}
+	return strings.ReplaceAll(l, "-", "")
+}

@@ -103,3 +103,30 @@ func TestRegistrableIsTheOrganizationalDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestSameName(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"lastminute.com", "lastminute.fr", true},
+		{"1-800-flowers.com", "1800flowers.com", true},
+		{"expedia.com", "expediamail.com", true},
+		{"monde.fr", "lemonde.fr", true},
+		{"noble.com", "barnesandnoble.com", true},
+		{"lemonde.fr", "lemonde.fr", true},
+		// Short names are found inside too many others.
+		{"ssa.gov", "ssa-gov.com", false},
+		{"news.com", "newsletter.online.com", false},
+		{"download.com", "cnet.com", false},
+		{"expedia.com", "fares-mailer.net", false},
+		{"", "expedia.com", false},
+	} {
+		if got := SameName(c.a, c.b); got != c.want {
+			t.Errorf("SameName(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := SameName(c.b, c.a); got != c.want {
+			t.Errorf("SameName(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
+}

@@ -39,10 +39,15 @@ func linksHome(in *scan.Input) bool {
 }
 
 // optOutAt reports a link (an anchor or a written address) to the
-// registrable domain org, or an e-mail address there to write to.
+// registrable domain org or a sister domain of the same name (the site
+// expedia.com of mail from expediamail.com: urlx.SameName), or an e-mail
+// address at org to write to. A lookalike sender that links to the
+// brand it copies is spared no more than by adding a List-Unsubscribe
+// header, which anyone can write; the brand's name in its domain is the
+// brand family's to weigh.
 func optOutAt(in *scan.Input, org string) bool {
 	for _, l := range in.Links {
-		if l.Domain == org && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
+		if (l.Domain == org || urlx.SameName(l.Domain, org)) && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
 			return true
 		}
 	}

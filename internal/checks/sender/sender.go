@@ -168,7 +168,13 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if d != "" && urlx.Registrable(d) != in.FromOrg && !in.ListRewroteFrom() {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
-	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !in.ListVouched() {
+	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !urlx.SameName(d, in.FromOrg) && !in.ListVouched() {
+		// A name written as the sender's own domain under another
+		// suffix or as the sister domain it mails from ("Expedia.com"
+		// <…@expediamail.com>, "Le Monde.fr" <…@lemonde.fr>) shows no
+		// other organisation than the address: urlx.SameName. A
+		// lookalike sender gains nothing by it that writing "PayPal"
+		// without ".com" does not already give it.
 		out.Emit("FROM_NAME_OTHER_DOMAIN", d)
 	}
 	// A mailing list resends its members' mail with its own envelope
