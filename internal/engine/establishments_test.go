@@ -149,6 +149,9 @@ func TestTitleAndSurnameTwinsAreFlagged(t *testing.T) {
 		// word, on an address that spells no person (engineerTitle).
 		{"the title before the bank's other name", name(ing, ingFrom+" <marc.petit@", "From: Ing. DiBa <service@")},
 		{"the title before a word", name(ing, ingFrom+" <marc.petit@", "From: Ing. Sicherheit <service@")},
+		// Two words the address spells, the first the bank's other name:
+		// "Ing. Diba" reads as ING DiBa.
+		{"the title before the bank's other name, the address spelling it", name(ing, ingFrom+" <marc.petit@", "From: Ing. Diba Direkt <diba.direkt@")},
 		{"the title from a domain failing DMARC", strings.NewReplacer("dkim=pass", "dkim=none", "spf=pass", "spf=fail", "dmarc=pass", "dmarc=fail").Replace(ing)},
 		{"the surname on an address that does not spell it", strings.ReplaceAll(chase, "sarah.chase4@nhs.net", "haematology.referrals@nhs.net")},
 		{"the bank's team", name(chase, `"CHASE, Sarah (LEEDS TEACHING HOSPITALS NHS TRUST)"`, `"Chase Support"`)},

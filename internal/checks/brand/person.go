@@ -163,6 +163,16 @@ func (c *Check) engineerTitle(in *scan.Input, name, local string, i int) bool {
 	if in.Auth.DMARC != "pass" || !c.brandWord("ing", i) {
 		return false
 	}
+	// The title read as the bank's name must not start one of its
+	// longer names: "Ing. Diba Direkt" <diba.direkt@…> spells two words
+	// of its name and reads as ING DiBa, the bank's German name until
+	// 2019 (ING Direct its online bank's elsewhere).
+	read := " " + textmatch.Normalize(name) + " "
+	for _, n := range c.brands[i].Names {
+		if strings.HasPrefix(n, "ing ") && strings.Contains(read, " "+n+" ") {
+			return false
+		}
+	}
 	titles := 0
 	for k := strings.Index(name, "Ing."); k >= 0; k = strings.Index(name, "Ing.") {
 		if k > 0 && !strings.ContainsRune(" ,-(/", rune(name[k-1])) {
