@@ -455,6 +455,41 @@ func (c *Check) receiptCharge(perTheme []int, body, subject string) {
 	perTheme[c.receipt] = 0
 }
 
+// ownFooter reports a bulk footer's phrase in the sender's own lines,
+// not only in lines quoted with ">" (RFC 3676 §4.5): a reply quotes the
+// list message it answers down to its footer ("> To unsubscribe from
+// this group, send an email to…"), which is the list's, not the
+// replier's. The signal is about a bulk sender's footer without the
+// header; a sender who wants to lose it drops the footer, so reading it
+// in quotes only spares nothing a bulk sender could not already have.
+func (c *Check) ownFooter(body string) bool {
+	own, quoted := unquotedLines(body)
+	if !quoted {
+		return true
+	}
+	found := false
+	c.dict.Find(own, 0, func(p phrase) bool {
+		found = p.theme == c.footer
+		return !found
+	})
+	return found
+}
+
+// unquotedLines returns body without its lines quoted with ">", and
+// whether there were any.
+func unquotedLines(body string) (string, bool) {
+	var b strings.Builder
+	quoted := false
+	for line := range strings.Lines(body) {
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), ">") {
+			quoted = true
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String(), quoted
+}
+
 // negatableThemes are the themes whose phrases name a thing ("nouveau
 // RIB", "changement de coordonnées bancaires"), which "aucun" or "aucune"
 // just before them deny (not "no", an invoice's "number":
@@ -531,7 +566,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch t {
 		case c.footer:
-			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) {
+			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) && c.ownFooter(body) {
 				out.Emit(c.themes[t], c.quoted(distinct, t))
 			}
 			continue
