@@ -66,6 +66,7 @@ var disclaimerSpares = map[string]disclaimerKind{
 	"click":              kindAntiPhishing,
 	"verify_identity":    kindAntiPhishing,
 	"password_expiry":    kindAntiPhishing,
+	"password_request":   kindAntiPhishing,
 	"account_suspension": kindAntiPhishing,
 	"bank_details":       kindAntiPhishing,
 	"delivery":           kindAntiPhishing,
