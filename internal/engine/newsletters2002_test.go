@@ -45,7 +45,9 @@ func TestNewsletters2002AreAccepted(t *testing.T) {
 // domain" (urlx.SameName); an unrelated domain in the display name still
 // is, and a lookalike sender that carries a brand's name in its own
 // domain, which the same rule leaves without FROM_NAME_OTHER_DOMAIN, is
-// still flagged by what it asks for.
+// still flagged by what it asks for. A company named after its vanity
+// toll-free number (1800flowers.com) is not a generated domain
+// (urlx.RandomLabel); a generated name behind the same digits still is.
 func TestNewsletters2002SisterDomains(t *testing.T) {
 	s := newScanner(t, evalTrustConfig(t))
 	hop := func(host string) string {
@@ -104,6 +106,15 @@ func TestNewsletters2002SisterDomains(t *testing.T) {
 		name:    "a shop's name on a lookalike domain asks for the password",
 		raw:     signin(`"Expedia.com" <service@expedia-secure-login.com>`, "expedia-secure-login.com"),
 		present: []string{"LURE_VERIFY_IDENTITY"},
+		flag:    true,
+	}, {
+		name:   "a florist named after its toll-free number, from its own domain",
+		raw:    offer(`"1-800-FLOWERS.COM" <specials@1800flowers.com>`, "1800flowers.com", "1800flowers.com"),
+		absent: []string{"FROM_NAME_OTHER_DOMAIN", "FROM_RANDOM_DOMAIN", "URL_RANDOM_DOMAIN"},
+	}, {
+		name:    "a generated domain behind a toll-free number asks for the password",
+		raw:     signin(`"Account Services" <service@1800x7k2q9p.com>`, "1800x7k2q9p.com"),
+		present: []string{"FROM_RANDOM_DOMAIN", "LURE_VERIFY_IDENTITY"},
 		flag:    true,
 	}} {
 		v := s.Scan(t.Context(), []byte(c.raw), scan.Envelope{})

@@ -226,6 +226,9 @@ func RandomLabel(registrable string) bool {
 		l = l[:i]
 	}
 	l = peopleNumbers.Replace(l)
+	if w, ok := tollFreeWord(l); ok {
+		l = w
+	}
 	letters, digits := 0, 0
 	for i := 0; i < len(l); i++ {
 		switch c := l[i]; {
@@ -252,6 +255,32 @@ func RandomLabel(registrable string) bool {
 	rest := withoutAcronym(l)
 	letters, vowels := countVowels(rest)
 	return vowelPoor(rest) || letters >= 4 && vowels == 0
+}
+
+// tollFreePrefixes are the North American toll-free area codes (NANPA:
+// 800, 888, 877, 866, 855, 844, 833) as a number is dialled, with the
+// trunk 1, and 800 alone; 888 and 8 repeated alone are a lucky number in
+// the names of gambling and spam sites (888bet), not a phone number.
+var tollFreePrefixes = []string{"1800", "1888", "1877", "1866", "1855", "1844", "1833", "800"}
+
+// tollFreeWord returns the word of a company named after its vanity
+// toll-free number (1-800-flowers, 1800contacts, 800petmeds): the number
+// chosen to spell the word, the word chosen like any name. Only letters
+// may follow the number, and they are still read as a label is; a
+// number followed by more digits (1800x7k2q9) is not a word.
+func tollFreeWord(l string) (string, bool) {
+	w := strings.ReplaceAll(l, "-", "")
+	for _, p := range tollFreePrefixes {
+		rest, ok := strings.CutPrefix(w, p)
+		if !ok || len(rest) < 3 {
+			continue
+		}
+		if strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz") == "" {
+			return rest, true
+		}
+		return "", false
+	}
+	return "", false
 }
 
 // withoutAcronym returns a hyphenated label's words joined, less the one

@@ -10,6 +10,8 @@ func TestRandomLabel(t *testing.T) {
 		"microsoftonline.com": false, "rs6.net": false, "1drv.ms": false, "schnellstrasse.de": false, "24x7serversupport.com": false, "office365.com": false,
 		"sncf-connect.com": false, "bnp-paribas.fr": false, "crngbuhc-secure.com": true,
 		"qzxwvbt-rnmpkls.com": true, "qzxw-vbtr-nmpk.com": true, "sncf-bnp-paribas.fr": false, "cgt-fo-sante.fr": false,
+		"1800flowers.com": false, "1-800-flowers.com": false, "1800contacts.com": false, "800jrcigar.com": false,
+		"1800x7k2q9p.com": true, "1800qzxwvbtrnm.com": true, "888casino.com": true,
 		"xkcd-qzvbtrn.com": true, "qzvb-trnm.com": true, "dr-schmidt.de": false, "rtl-tvi.be": false, "cnrs-lpnhe.fr": false,
 	} {
 		if got := RandomLabel(d); got != want {
