@@ -166,7 +166,7 @@ func explainVerdicts(through []Verdict, quarantineAt float64, has func(...string
 			EN:     "Some messages were only tagged ([SUSPECT]) and delivered: remind users what the tag means, or lower policy.quarantine if vigie selftest's controls stay delivered.",
 			Source: "verdict:tagged"})
 	}
-	if has("ATTACH_ARCHIVE_ENCRYPTED", "ATTACH_ARCHIVE_OPAQUE", "ATTACH_PDF_ENCRYPTED") {
+	if has("ATTACH_ARCHIVE_ENCRYPTED", "ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART", "ATTACH_ARCHIVE_OPAQUE", "ATTACH_PDF_ENCRYPTED") {
 		add(Change{FR: "Une pièce jointe n'a pas pu être analysée (archive chiffrée ou opaque) : refuser ces archives venant de l'extérieur (mx_sec_conf attachment.md#filter2).",
 			EN:     "An attachment could not be scanned (encrypted or opaque archive): refuse such archives from outside (mx_sec_conf attachment.md#filter2).",
 			Source: "mx_sec_conf:attachment.md#filter2"})

@@ -117,6 +117,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if isEICARText(in.Msg.Text) {
 		out.Emit("ATTACH_EICAR_TEST", "text/plain")
 	}
+	given := passwordGiven(in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText)
 	for _, a := range in.Msg.Attachments {
 		if ctx.Err() != nil {
 			return
@@ -146,9 +147,13 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch sniff {
 		case "application/zip":
-			judgeZip(name, a.Data, 0, out)
+			judgeZip(name, a.Data, 0, given, out)
 		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+			if given {
+				// A password for an archive we cannot open: it is encrypted.
+				out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
+			}
 		case "application/x-elf", "application/x-mach-binary", "application/vnd.ms-htmlhelp", "application/x-vhdx":
 			out.Emit("ATTACH_EXECUTABLE", name)
 		case "application/x-ole-storage":
@@ -233,13 +238,14 @@ func judgeHTMLContent(name string, lower []byte, script bool, out *scan.Emitter)
 
 // judgeZip lists a zip archive: encryption, executables and macro documents
 // inside, nested archives up to a small depth.
-func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
+// given says whether the message gives a password (passwordGiven).
+func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if depth == 0 && !zipEncryptedLocal(data) {
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 		} else if zipEncryptedLocal(data) {
-			out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
+			emitEncrypted(name, given, out)
 		}
 		return
 	}
@@ -255,7 +261,7 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 			out.Emit("ATTACH_MACRO", name)
 		}
 		if f.Flags&1 != 0 {
-			out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
+			emitEncrypted(name, given, out)
 		}
 		e := ext(n)
 		inner := name + " → " + f.Name
@@ -281,9 +287,21 @@ func judgeZip(name string, data []byte, depth int, out *scan.Emitter) {
 		}
 		if depth+1 < maxArchiveDepth && (e == "zip" || archiveExt[e]) && f.UncompressedSize64 <= maxNestedBytes && f.Flags&1 == 0 {
 			if b, err := readBounded(f, maxNestedBytes); err == nil {
-				judgeZip(inner, b, depth+1, out)
+				judgeZip(inner, b, depth+1, given, out)
 			}
 		}
+	}
+}
+
+// emitEncrypted names an encrypted archive: ATTACH_ARCHIVE_ENCRYPTED when
+// the message gives its password, the malware campaigns' way past the
+// anti-virus; ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART when it does not, as
+// health data is sent (passwordGiven).
+func emitEncrypted(name string, given bool, out *scan.Emitter) {
+	if given {
+		out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
+	} else {
+		out.Emit("ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART", name)
 	}
 }
 

@@ -1,0 +1,69 @@
+package attach
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// passwordGiven tells whether the message's own text gives a password:
+// "Mot de passe : 4521", "mdp = Facture2026", "Password: ABC123", "the
+// password is 7781". CERT Santé's MX controls (mx_sec_conf
+// rules/attachment.md, "Faux positifs") tell the two cases apart: an
+// encrypted attachment whose password sits in the same message is the
+// malware campaigns' way past the anti-virus (CLAM_DETECT_ENCRYPTED_WITH_PASS,
+// kept high), while one whose password travels by another channel, as the
+// CNIL and the ANS ask of health data sent by e-mail, may weigh less
+// (CLAM_DETECT_ENCRYPTED, lowered). "Le mot de passe vous est communiqué
+// par SMS" or "est votre date de naissance" gives none.
+func passwordGiven(texts ...string) bool {
+	for _, t := range texts {
+		if len(t) > maxPasswordScan {
+			t = t[:maxPasswordScan]
+		}
+		for _, m := range passwordRE.FindAllStringSubmatch(t, 8) {
+			sep, token := strings.ToLower(strings.TrimSpace(m[1])), strings.Trim(m[2], ".,;!?)(»”\"'")
+			if token == "" || passwordNotGiven[strings.ToLower(token)] {
+				continue
+			}
+			// After a colon or an equals sign any word is the password;
+			// after "est"/"is" it must look like one (a digit, a capital
+			// or a symbol), not like the sentence going on.
+			if strings.ContainsAny(sep, ":=") || looksLikePassword(token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxPasswordScan bounds the text read for a password.
+const maxPasswordScan = 64 << 10
+
+// passwordRE finds a password announced in French, English, German or
+// Spanish, with an optional "of the archive/file/document" between the word
+// and the separator; the second group is the token that follows.
+var passwordRE = regexp.MustCompile(`(?i)\b(?:mot de passe|mdp|password|passwort|kennwort|contraseña|pwd)\b(?:\s+(?:de l'archive|de l’archive|du fichier|du document|du zip|de la pièce jointe|of the (?:archive|file|document|attachment)|for the (?:archive|file|document|attachment)))?\s*((?:\b(?:est|is|ist|es)\b)?\s*[:=]|\b(?:est|is|ist|es)\b)\s*[«“"']?\s*(\S{3,40})`)
+
+// passwordNotGiven are the words that follow "mot de passe est" or
+// "password is" when the sentence says where the password is, not what it is.
+var passwordNotGiven = map[string]bool{
+	"votre": true, "vos": true, "le": true, "la": true, "les": true, "un": true, "une": true,
+	"communiqué": true, "communique": true, "transmis": true, "envoyé": true, "envoye": true,
+	"adressé": true, "adresse": true, "indiqué": true, "fourni": true, "celui": true, "identique": true,
+	"habituel": true, "inchangé": true, "personnel": true, "requis": true, "nécessaire": true,
+	"your": true, "the": true, "sent": true, "being": true, "provided": true, "required": true,
+	"unchanged": true, "separately": true, "same": true, "not": true, "pas": true,
+	"vous": true, "il": true, "sera": true, "par": true, "will": true, "to": true, "by": true,
+}
+
+// looksLikePassword tells a token with a digit, a capital after its first
+// letter, or a symbol from a word of the sentence.
+func looksLikePassword(s string) bool {
+	for i, r := range s {
+		if unicode.IsDigit(r) || (i > 0 && unicode.IsUpper(r)) || strings.ContainsRune("#$%&*+-=@_!?", r) {
+			return true
+		}
+	}
+	return false
+}
