@@ -18,12 +18,10 @@ import (
 // Stormshield alerts, certbot's cron mail, Vaultwarden's new-device
 // notice, the company's payroll portal and intranet, Pronote, Microsoft
 // 365 for its own tenant. Each is accepted behind the company's trusted
-// MX and under the evaluation's trust settings — except the company's own
-// Zimbra quota warning, which the evaluation's trust, knowing no
-// organisation, may tag, never quarantine: a notice about the reader's
-// mailbox is genuine only from the organisation or its mail provider
-// (LURE_MAILBOX_OUTSIDER), and a From on the reader's own domain is the
-// webmail-quota phishing's usual forgery (../gaps/README.md).
+// MX and under the evaluation's trust settings — the company's own Zimbra
+// quota warning too: where no organisation is configured, a From in the
+// recipient's own domain is not an outsider to the reader's mailbox
+// (lure toOwnDomain; ../gaps/README.md).
 func TestSelfHostedNoticesAreAccepted(t *testing.T) {
 	files, err := filepath.Glob("testdata/selfhosted/*.eml")
 	if err != nil || len(files) < 40 {
@@ -33,16 +31,12 @@ func TestSelfHostedNoticesAreAccepted(t *testing.T) {
 		s := newScanner(t, c.cfg)
 		for _, f := range files {
 			v := scanLogged(t, s, f)
-			if v.Action != scan.Accept && !(!c.believed && orgMailboxNotices[filepath.Base(f)] && v.Action == scan.Tag) {
+			if v.Action != scan.Accept {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
 			}
 		}
 	}
 }
-
-// orgMailboxNotices are the notices about the reader's mailbox that only
-// the organisation's configuration tells from their forgery.
-var orgMailboxNotices = map[string]bool{"zimbra-avertissement-quota.eml": true}
 
 // TestSelfHostedNoticeTwinsAreFlagged: the phisher's copy of each family —
 // the same template from a look-alike domain its owner authenticates, from

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/auth"
@@ -14,10 +15,13 @@ import (
 // with DKIM and DMARC passed: accepted. LURE_MAILBOX_OUTSIDER names the
 // sender that cannot run the reader's mailbox. The genuine notices of the
 // organisation and of mail providers (OVHcloud, Microsoft 365) stay
-// silent in the lure family's testdata/95, 131 and 132.
+// silent in the lure family's testdata/95, 131 and 132, and the
+// company's own Zimbra warning in testdata/selfhosted, no organisation
+// configured, is accepted (From in the recipient's domain).
 func TestMailboxNoticeOutsider(t *testing.T) {
 	const (
-		from = "From: Mail Administrator <admin@mail-quota-centre.com>\nTo: agent@chu-exemple.fr\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <q2@mail-quota-centre.com>\n" + dayHTML
+		head = "From: Mail Administrator <admin@mail-quota-centre.com>\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <q2@mail-quota-centre.com>\n" + dayHTML
+		from = "To: agent@chu-exemple.fr\n" + head
 		en   = "<html><body><p>Dear agent@chu-exemple.fr,</p><p>Your mailbox is full. You have exceeded your mailbox quota (99%).\nIncoming messages will be rejected.</p><p><a href=\"https://mail-quota-centre.com/upgrade\">Increase quota</a></p><p>Mail Team</p></body></html>\n"
 		fr   = "<html><body><p>Bonjour,</p><p>Votre boîte aux lettres est pleine : vous avez atteint votre quota de messagerie.\nLes nouveaux messages ne seront plus reçus.</p><p><a href=\"https://mail-quota-centre.com/quota\">Augmenter mon quota</a></p><p>Équipe Messagerie</p></body></html>\n"
 	)
@@ -25,19 +29,35 @@ func TestMailboxNoticeOutsider(t *testing.T) {
 		DKIM: []auth.DKIMResult{{Domain: "mail-quota-centre.com", Result: auth.Pass}}}
 	spf := auth.Results{SPF: auth.Pass, SPFDomain: "mail-quota-centre.com", DMARC: auth.None}
 	env := scan.Envelope{MailFrom: "admin@mail-quota-centre.com"}
+	// The company's own server warning its user (lure toOwnDomain) is
+	// not an outsider where no organisation is configured; the phisher
+	// cannot make his domain the reader's: the gateway's envelope names
+	// the reader, and without one a To that is his own From is his mass
+	// mailing with the victims in Bcc.
+	toSelf := "To: admin@mail-quota-centre.com\n" + head
+	toHisDomain := "To: users@mail-quota-centre.com\n" + head
+	gateway := scan.Envelope{MailFrom: env.MailFrom, RcptTo: []string{"agent@chu-exemple.fr"}}
+	forged := auth.Results{SPF: auth.Pass, SPFDomain: "mail-quota-centre.com", DMARC: auth.Fail, DMARCPolicy: "none", DMARCDomain: "chu-exemple.fr"}
 	for _, c := range []struct {
-		name, subject, body string
-		r                   auth.Results
+		name, header, subject, body string
+		r                           auth.Results
+		env                         scan.Envelope
 	}{
-		{"en, DKIM and DMARC pass", "Your mailbox is full", en, dkim},
-		{"fr, DKIM and DMARC pass", "Votre boîte aux lettres", fr, dkim},
-		{"en, SPF only", "Your mailbox is full", en, spf},
+		{"en, DKIM and DMARC pass", from, "Your mailbox is full", en, dkim, env},
+		{"fr, DKIM and DMARC pass", from, "Votre boîte aux lettres", fr, dkim, env},
+		{"en, SPF only", from, "Your mailbox is full", en, spf, env},
+		{"addressed to himself, no envelope", toSelf, "Your mailbox is full", en, dkim, env},
+		{"addressed to his domain, the gateway's envelope naming the reader", toHisDomain, "Your mailbox is full", en, dkim, gateway},
+		{"the reader's own domain forged", strings.Replace(from, "admin@mail-quota-centre.com", "postmaster@chu-exemple.fr", 1), "Your mailbox is full", en, forged, env},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v := scanWith(t, c.r, msg(from+"\nSubject: "+c.subject, c.body), env)
+			v := scanWith(t, c.r, msg(c.header+"\nSubject: "+c.subject, c.body), c.env)
 			t.Logf("%5.2f %s %s", v.Score, v.Action, explainVerdict(v))
-			if v.Action.Rank() < scan.Tag.Rank() || !v.Has("LURE_MAILBOX_OUTSIDER") {
-				t.Errorf("%s %.2f, want at least tagged with LURE_MAILBOX_OUTSIDER", v.Action, v.Score)
+			if v.Action.Rank() < scan.Tag.Rank() {
+				t.Errorf("%s %.2f, want at least tagged", v.Action, v.Score)
+			}
+			if own := strings.Contains(c.header, "@chu-exemple.fr>"); !own && !v.Has("LURE_MAILBOX_OUTSIDER") {
+				t.Errorf("LURE_MAILBOX_OUTSIDER not raised (%.2f)", v.Score)
 			}
 		})
 	}

@@ -561,7 +561,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if c.notice[t] && !c.posingFor(t, in, out) && !outsider {
 			continue
 		}
-		if outsider {
+		if outsider && !c.toOwnDomain(in) {
 			out.Emit("LURE_MAILBOX_OUTSIDER", in.FromOrg)
 		}
 		switch t {
@@ -707,6 +707,43 @@ func (c *Check) mailboxNotice(t int, distinct map[phrase]int, in *scan.Input) bo
 		return false
 	}
 	return !c.fromOrg(in)
+}
+
+// toOwnDomain reports, where no organisation is configured, a From in
+// the registrable domain of the message's recipient (envelope, else To):
+// the company's own mail server warning its user (Zimbra's default
+// quota warning from postmaster@ the company's domain) is then the
+// organisation's as far as can be told. The forgery of the reader's own
+// domain is what authentication and ORG_DOMAIN_SPOOF judge; it still
+// raises the theme, as before LURE_MAILBOX_OUTSIDER. A sender on a
+// domain of the phisher's own is never the recipient's: the envelope's
+// recipients are the gateway's, and the To field, read only without
+// them (vigie scan, vigie eval), counts neither when it is the sender's
+// own address — the phisher's mass mailing to himself, its victims in
+// Bcc. Another To of his domain under no envelope is the path left
+// (TestMailboxNoticeOutsider).
+func (c *Check) toOwnDomain(in *scan.Input) bool {
+	if len(c.org) > 0 || in.FromOrg == "" {
+		return false
+	}
+	rcpts := in.Env.RcptTo
+	if len(rcpts) == 0 {
+		from := strings.ToLower(in.Msg.FromAddr().Addr)
+		for _, a := range in.Msg.To {
+			if strings.ToLower(a.Addr) != from {
+				rcpts = append(rcpts, a.Domain())
+			}
+		}
+	}
+	for _, r := range rcpts {
+		if _, d, ok := strings.Cut(r, "@"); ok {
+			r = d
+		}
+		if urlx.Registrable(strings.ToLower(r)) == in.FromOrg {
+			return true
+		}
+	}
+	return false
 }
 
 // hidingLinks are the link family's signals of a link that hides whose
