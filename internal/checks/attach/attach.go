@@ -143,7 +143,10 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("ATTACH_MACRO", name)
 		}
 		if htmlExt[e] || sniff == "text/html" || sniff == "image/svg+xml" {
-			judgeHTML(name, a.Data, e == "svg" || e == "svgz" || sniff == "image/svg+xml", out)
+			svg := e == "svg" || e == "svgz" || sniff == "image/svg+xml"
+			decl := strings.ToLower(a.DeclaredType)
+			named := htmlExt[e] && !svg && (decl == "" || strings.HasPrefix(decl, "text/html") || strings.HasPrefix(decl, "application/octet-stream"))
+			judgeHTML(name, a.Data, svg, named, out)
 		}
 		switch sniff {
 		case "application/zip":
@@ -197,7 +200,9 @@ func judgeName(name string, out *scan.Emitter) {
 }
 
 // judgeHTML looks for smuggling and credential forms in an HTML or SVG file.
-func judgeHTML(name string, data []byte, svg bool, out *scan.Emitter) {
+// named says the file presents itself as a page (its extension is HTML's):
+// only then may an inert page weigh less (inertHTML).
+func judgeHTML(name string, data []byte, svg, named bool, out *scan.Emitter) {
 	if len(data) > 4<<20 {
 		data = data[:4<<20]
 	}
@@ -208,8 +213,10 @@ func judgeHTML(name string, data []byte, svg bool, out *scan.Emitter) {
 		if script || has("<foreignobject") {
 			out.Emit("ATTACH_SVG_ACTIVE", name)
 		}
-	} else {
+	} else if script || !named || !inertHTML(lower) {
 		out.Emit("ATTACH_HTML", name)
+	} else {
+		out.Emit("ATTACH_HTML_INERT", name)
 	}
 	judgeHTMLContent(name, lower, script, out)
 }
@@ -331,6 +338,45 @@ func binaryIsProgram(f *zip.File) bool {
 		return true
 	}
 	return bytes.HasPrefix(b, []byte("MZ")) || bytes.HasPrefix(b, []byte("\x7fELF"))
+}
+
+// inertHTML tells a page that can only be read: no link, no form, no
+// frame, no embedded object, no refresh, no remote resource and no event
+// handler in its lower-cased text. Such a page (a booking confirmation, an
+// itinerary, a report exported as HTML) can do no more than a PDF can; the
+// HTML attachments of phishing need one of these to take the reader
+// somewhere or to take what is typed (CERT Santé mx_sec_conf
+// rules/attachment.md: "html via l'exploitation d'un script"; HTML
+// smuggling needs a script, a credential page a form or a link).
+func inertHTML(lower []byte) bool {
+	for _, s := range []string{"href", "src=", "src =", "action=", "<form", "<iframe", "<frame", "<object", "<embed", "<base", "<link", "<meta http-equiv", "url(", "@import", "://", "<svg", "<math", "data:", "javascript", "vbscript"} {
+		if bytes.Contains(lower, []byte(s)) {
+			return false
+		}
+	}
+	return !eventHandler(lower)
+}
+
+// eventHandler tells whether an attribute on<name>= appears (onclick=,
+// onmouseover =): text such as " on the 22nd" is not one.
+func eventHandler(lower []byte) bool {
+	for i := 0; i+3 < len(lower); i++ {
+		c := lower[i]
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '/' && c != '"' && c != '\'') || lower[i+1] != 'o' || lower[i+2] != 'n' {
+			continue
+		}
+		j := i + 3
+		for j < len(lower) && lower[j] >= 'a' && lower[j] <= 'z' {
+			j++
+		}
+		for j < len(lower) && (lower[j] == ' ' || lower[j] == '\t' || lower[j] == '\n' || lower[j] == '\r') {
+			j++
+		}
+		if j > i+3 && j < len(lower) && lower[j] == '=' {
+			return true
+		}
+	}
+	return false
 }
 
 // runsScript tells whether lower-cased HTML or SVG text runs any script.
