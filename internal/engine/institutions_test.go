@@ -140,3 +140,29 @@ func TestYoungSenderSubjectClaimsTheInstitution(t *testing.T) {
 		t.Errorf("%s (%.2f), want at least tagged with INSTITUTION_ACTION_ELSEWHERE", v.Action, v.Score)
 	}
 }
+
+// A body named in the text of a sender without SPF or DMARC is claimed
+// beside a link leading away (the abuse-* fixture, 4.00): 143c833 let a
+// link to the sender's own site lead nowhere, for the small supplier
+// whose invoice "was lodged on Chorus Pro". The phisher who sends from a
+// compromised site hosts his page on it as well: the same unpaid-URSSAF
+// notice linking to the garage's own wp-content fell to 2.00. A text
+// that asks to act (pay, download, update: institutionActions) from a
+// sender not shown to answer for its domain has no site of its own, as
+// the signed copies have none (b3109d3); the supplier's notice asks
+// nothing and stays accepted (ham-* fixtures).
+func TestUnauthenticatedMentionLinkingToItsOwnSite(t *testing.T) {
+	raw, err := os.ReadFile("testdata/institutions/abuse-urssaf-nomme-dans-le-texte-lien-ailleurs.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := strings.ReplaceAll(string(raw), "https://solde-cotisant-en-ligne.com/regularisation", "https://www.garage-dupont-exemple.fr/wp-content/uploads/2026/12/regularisation/")
+	s := newScanner(t, atelierConfig(t))
+	plain := s.Scan(t.Context(), raw, scan.Envelope{})
+	attack := s.Scan(t.Context(), []byte(own), scan.Envelope{})
+	t.Logf("plain  %5.2f %-10s %s", plain.Score, plain.Action, weighted(plain))
+	t.Logf("attack %5.2f %-10s %s", attack.Score, attack.Action, weighted(attack))
+	if !attack.Has("INSTITUTION_UNAUTHENTICATED") || attack.Score < plain.Score {
+		t.Errorf("attack %.2f, plain %.2f: the sender's own site must not spare the claim", attack.Score, plain.Score)
+	}
+}

@@ -359,10 +359,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// line (claimedInText); a mention beside a link to someone else's site
 	// or an attachment still counts, as the copy that names the body only
 	// in its text ("votre dossier URSSAF présente un impayé") is read.
+	// When the text asks to act (institutionActions), the sender's own
+	// site is no more its own than a signed copy's (institution.go): the
+	// compromised site that sends the copy hosts its page too
+	// (TestUnauthenticatedMentionLinkingToItsOwnSite).
 	if mentioned >= 0 && noAuth && in.Auth.Known() && len(named) == 0 && !in.Env.Authenticated {
 		if i := c.claimedInText(in, own, true); i >= 0 {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", c.brands[i].Name)
-		} else if b := &c.brands[mentioned]; b.Institution && (c.institutionAway(in, b, true) != "" || len(m.Attachments) > 0) {
+		} else if b := &c.brands[mentioned]; b.Institution && (c.institutionAway(in, b, !institutionActions.Contains(in.Subject()+" . "+in.OwnBody(), 0)) != "" || len(m.Attachments) > 0) {
 			out.Emit("INSTITUTION_UNAUTHENTICATED", b.Name)
 		}
 	}
