@@ -19,9 +19,10 @@ import (
 // notice, the company's payroll portal and intranet, Pronote, Microsoft
 // 365 for its own tenant. Each is accepted behind the company's trusted
 // MX and under the evaluation's trust settings — the company's own Zimbra
-// quota warning too: where no organisation is configured, a From in the
-// recipient's own domain is not an outsider to the reader's mailbox
-// (lure toOwnDomain; ../gaps/README.md).
+// quota warning and its IT department's "connectez-vous avec vos
+// identifiants de messagerie" too: where no organisation is configured, a
+// From in the recipient's own domain is not an outsider to the reader's
+// mailbox or password (lure toOwnDomain, ownPassword; ../gaps/README.md).
 func TestSelfHostedNoticesAreAccepted(t *testing.T) {
 	files, err := filepath.Glob("testdata/selfhosted/*.eml")
 	if err != nil || len(files) < 40 {

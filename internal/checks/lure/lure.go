@@ -50,7 +50,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, receipt, bec, click, credentials, urgency, prize int
+	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices) and the
@@ -168,7 +168,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1}
+	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -202,6 +202,8 @@ func New(data []byte) (*Check, error) {
 			c.bec = idx
 		case "prize":
 			c.prize = idx
+		case "password_request":
+			c.passwordRequest = idx
 		}
 		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
@@ -564,6 +566,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if outsider && !c.toOwnDomain(in) {
 			out.Emit("LURE_MAILBOX_OUTSIDER", in.FromOrg)
 		}
+		if t == c.passwordRequest && c.ownPassword(in) {
+			continue
+		}
 		switch t {
 		case c.footer:
 			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) && c.ownFooter(body) {
@@ -744,6 +749,17 @@ func (c *Check) toOwnDomain(in *scan.Input) bool {
 		}
 	}
 	return false
+}
+
+// ownPassword reports a sender that may name the reader's own password:
+// the organisation (org.domains, or where none is configured the
+// recipient's own domain: toOwnDomain) or a local user's authenticated
+// submission. The organisation runs the mailbox and the single sign-on,
+// and its IT department writes "connectez-vous avec vos identifiants de
+// messagerie" of its own portals; no one else runs them, so from any other
+// sender the ask is the credential harvest's (LURE_PASSWORD_REQUEST).
+func (c *Check) ownPassword(in *scan.Input) bool {
+	return in.Env.Authenticated || c.fromOrg(in) || c.toOwnDomain(in)
 }
 
 // hidingLinks are the link family's signals of a link that hides whose
