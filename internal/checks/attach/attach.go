@@ -163,6 +163,15 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if oleHasMacros(a.Data) {
 				out.Emit("ATTACH_MACRO", name)
 			}
+			// An Office document encrypted with a password is an OLE file
+			// holding the encrypted package ([MS-OFFCRYPTO] §2.3.4.4,
+			// EncryptionInfo and EncryptedPackage streams): the zip
+			// package inside escapes scanning as an encrypted archive's
+			// members do, and the campaigns that mailed them gave the
+			// password in the message as they do for archives.
+			if bytes.Contains(a.Data, utf16le("EncryptedPackage")) {
+				emitEncrypted(name, given, out)
+			}
 		case "application/pdf":
 			// An /Encrypt dictionary in the trailer: the document opens
 			// only with a password, which the message gives the reader.
@@ -480,15 +489,20 @@ func zipEncryptedLocal(b []byte) bool {
 // file (the directory entries are UTF-16LE).
 func oleHasMacros(b []byte) bool {
 	for _, n := range []string{"_VBA_PROJECT", "VBA", "Macros"} {
-		var u []byte
-		for _, c := range []byte(n) {
-			u = append(u, c, 0)
-		}
-		if bytes.Contains(b, u) {
+		if bytes.Contains(b, utf16le(n)) {
 			return true
 		}
 	}
 	return false
+}
+
+// utf16le is an ASCII name as an OLE directory entry spells it.
+func utf16le(n string) []byte {
+	u := make([]byte, 0, 2*len(n))
+	for _, c := range []byte(n) {
+		u = append(u, c, 0)
+	}
+	return u
 }
 
 // judgeMismatch flags a declared type or extension that the content belies.
