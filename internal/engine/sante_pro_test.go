@@ -1,0 +1,43 @@
+package engine
+
+import (
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// The health professional's own identity and professional-body mail
+// (testdata/sante-pro/README.md, each shape with its source): the CPS card
+// and e-CPS notices of the Agence du Numérique en Santé, Pro Santé Connect,
+// the RPPS, the professional orders' fee calls, receipts, certificates and
+// newsletters, the ANDPC's DPC notices, amelipro, Mailiz, the doctors'
+// pension fund, the URPS elections and the CNIL. Each is accepted behind
+// the hospital's trusted MX with hospitalMargin to spare, and under the
+// evaluation's trust (TestMustAcceptFixturesUnderEvalTrust).
+func TestHealthProfessionalMailIsAccepted(t *testing.T) {
+	acceptedWithMargin(t, "testdata/sante-pro/*.eml", 30)
+}
+
+// TestHealthProfessionalTwinsAreFlagged: the phishing modelled on the
+// bodies' and CERT Santé's published alerts (fake e-CPS renewal, fake
+// order fee with a card payment page, fake amelipro bank-details update,
+// fake DPC certification office; testdata/sante-pro/twins/README.md) is
+// flagged behind the hospital's trusted MX and under the evaluation's
+// trust.
+func TestHealthProfessionalTwinsAreFlagged(t *testing.T) {
+	files, err := filepath.Glob("testdata/sante-pro/twins/*.eml")
+	if err != nil || len(files) < 16 {
+		t.Fatalf("fixtures missing: %d, %v", len(files), err)
+	}
+	for _, s := range []struct {
+		name string
+		s    *scan.Scanner
+	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
+		for _, f := range files {
+			if v := scanLogged(t, s.s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", s.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
