@@ -62,3 +62,47 @@ func TestMailboxNoticeOutsider(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnDomainForgeryLeadingOutside: where no organisation is configured
+// and no authentication result can be believed (the evaluation's trust, a
+// stored message), the From on the reader's own domain is the company's
+// own server only while the message leads nowhere else (lure
+// leadsOutside). The webmail-quota and password-harvest families forge
+// that From at no cost and must send the reader to their page or have
+// him answer elsewhere: each stays flagged with the lure family's signal
+// of the outsider. The company's own notice linking to its own webmail
+// keeps the spare.
+func TestOwnDomainForgeryLeadingOutside(t *testing.T) {
+	s := newScanner(t, evalTrustConfig(t))
+	const head = "From: Administrateur messagerie <postmaster@cabinet-durand.fr>\nTo: Jeanne Durand <j.durand@cabinet-durand.fr>\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <q7@cabinet-durand.fr>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+	quota := func(link string) string {
+		return "<html><body><p>Bonjour,</p><p>Votre boîte aux lettres a atteint 99 % de son quota : les nouveaux messages seront rejetés.</p><p><a href=\"" + link + "\">Augmenter mon quota</a></p><p>L'administrateur</p></body></html>\n"
+	}
+	const reply = "<html><body><p>Bonjour,</p><p>Pour la migration de votre messagerie, merci de nous répondre en indiquant l'adresse et le mot de passe de votre messagerie.</p><p>Le service informatique</p></body></html>\n"
+	for _, c := range []struct {
+		name, header, body string
+		want               []string
+		flag               bool
+	}{
+		{"quota, link to the phisher's page", head + "Subject: Votre boite aux lettres est pleine", quota("https://webmail-quota-service.com/quota"), []string{"LURE_MAILBOX_OUTSIDER"}, true},
+		{"quota, link to a free-hosted page", head + "Subject: Votre boite aux lettres est pleine", quota("https://cabinet-durand-webmail.weebly.com/"), []string{"LURE_MAILBOX_OUTSIDER"}, true},
+		{"password asked by reply to another address", head + "Reply-To: support.messagerie@gmx.com\nSubject: Migration de votre messagerie", reply, []string{"LURE_PASSWORD_REQUEST"}, true},
+		{"the company's own warning linking to its webmail", head + "Subject: Avertissement de quota", quota("https://webmail.cabinet-durand.fr/"), nil, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := s.Scan(t.Context(), msg(c.header, c.body), scan.Envelope{})
+			t.Logf("%5.2f %s %s", v.Score, v.Action, explainVerdict(v))
+			for _, sig := range c.want {
+				if !v.Has(sig) {
+					t.Errorf("%s not raised (%.2f)", sig, v.Score)
+				}
+			}
+			if c.flag && v.Action.Rank() < scan.Tag.Rank() {
+				t.Errorf("%s %.2f, want at least tagged", v.Action, v.Score)
+			}
+			if !c.flag && (v.Has("LURE_MAILBOX_OUTSIDER") || v.Action != scan.Accept) {
+				t.Errorf("the organisation's own notice: %s %.2f", v.Action, v.Score)
+			}
+		})
+	}
+}

@@ -714,54 +714,6 @@ func (c *Check) mailboxNotice(t int, distinct map[phrase]int, in *scan.Input) bo
 	return !c.fromOrg(in)
 }
 
-// toOwnDomain reports, where no organisation is configured, a From in
-// the registrable domain of the message's recipient (envelope, else To):
-// the company's own mail server warning its user (Zimbra's default
-// quota warning from postmaster@ the company's domain) is then the
-// organisation's as far as can be told. The forgery of the reader's own
-// domain is what authentication and ORG_DOMAIN_SPOOF judge; it still
-// raises the theme, as before LURE_MAILBOX_OUTSIDER. A sender on a
-// domain of the phisher's own is never the recipient's: the envelope's
-// recipients are the gateway's, and the To field, read only without
-// them (vigie scan, vigie eval), counts neither when it is the sender's
-// own address — the phisher's mass mailing to himself, its victims in
-// Bcc. Another To of his domain under no envelope is the path left
-// (TestMailboxNoticeOutsider).
-func (c *Check) toOwnDomain(in *scan.Input) bool {
-	if len(c.org) > 0 || in.FromOrg == "" {
-		return false
-	}
-	rcpts := in.Env.RcptTo
-	if len(rcpts) == 0 {
-		from := strings.ToLower(in.Msg.FromAddr().Addr)
-		for _, a := range in.Msg.To {
-			if strings.ToLower(a.Addr) != from {
-				rcpts = append(rcpts, a.Domain())
-			}
-		}
-	}
-	for _, r := range rcpts {
-		if _, d, ok := strings.Cut(r, "@"); ok {
-			r = d
-		}
-		if urlx.Registrable(strings.ToLower(r)) == in.FromOrg {
-			return true
-		}
-	}
-	return false
-}
-
-// ownPassword reports a sender that may name the reader's own password:
-// the organisation (org.domains, or where none is configured the
-// recipient's own domain: toOwnDomain) or a local user's authenticated
-// submission. The organisation runs the mailbox and the single sign-on,
-// and its IT department writes "connectez-vous avec vos identifiants de
-// messagerie" of its own portals; no one else runs them, so from any other
-// sender the ask is the credential harvest's (LURE_PASSWORD_REQUEST).
-func (c *Check) ownPassword(in *scan.Input) bool {
-	return in.Env.Authenticated || c.fromOrg(in) || c.toOwnDomain(in)
-}
-
 // hidingLinks are the link family's signals of a link that hides whose
 // site it leads to, a top site's though it may be.
 var hidingLinks = []string{"URL_SHORTENER", "URL_FORM_SERVICE", "URL_IP_LITERAL"}
