@@ -102,7 +102,7 @@ var prospectionGaps = map[string]uint{
 	"sosie-lien-rendez-vous-connexion-microsoft.eml":            atMX | underEval,
 	"sosie-opco-prise-en-charge-espace-identifiants.eml":        atMX | underEval,
 	"sosie-relance-commerciale-faux-login-microsoft.eml":        atMX | underEval | atMXRegistry | underEvalRegistry,
-	"sosie-relance-facture-domaine-sosie-jeune-nouveau-rib.eml": atMX | underEval | atMXRegistry | underEvalRegistry,
+	"sosie-relance-facture-domaine-sosie-jeune-nouveau-rib.eml": atMX | underEval,
 }
 
 // Commercial mail a French company or hospital receives and must not lose

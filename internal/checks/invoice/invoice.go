@@ -52,6 +52,7 @@ type Phrase struct {
 // Check is the invoice check family.
 type Check struct {
 	books   Books
+	young   func(ctx context.Context, domain string) bool
 	limits  docs.Limits
 	phrases *textmatch.Dict[int]
 	entries []Phrase
@@ -61,6 +62,10 @@ type Check struct {
 type Options struct {
 	Books  Books       // nil: no register (only the register-free signals)
 	Limits docs.Limits // zero: docs.DefaultLimits
+	// Young, when set, reports a registrable domain registered days ago
+	// (links.Check.Young: the newly-registered list, the registry), asked
+	// of the sender of a bank-detail change request only.
+	Young func(ctx context.Context, domain string) bool
 }
 
 // New builds the check with its embedded phrases.
@@ -69,7 +74,7 @@ func New(o Options) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{books: o.Books, limits: o.Limits, phrases: textmatch.New[int](), entries: entries}
+	c := &Check{books: o.Books, young: o.Young, limits: o.Limits, phrases: textmatch.New[int](), entries: entries}
 	for i, p := range entries {
 		if n := len(strings.Fields(p.Text)); n > textmatch.MaxWords {
 			return nil, fmt.Errorf("invoice: phrase %q: %d words, at most %d", p.Text, n, textmatch.MaxWords)
@@ -150,7 +155,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	for _, i := range f.IBANs {
 		out.ObserveIBAN(i.Value)
 	}
-	c.request(in, f, out)
+	c.request(ctx, in, f, out)
 	var book *suppliers.Book
 	if c.books != nil {
 		book = c.books.Book(ctx)
@@ -203,7 +208,17 @@ func Authenticated(in *scan.Input) bool { return suppliers.Authenticated(in.Auth
 // nouveau RIB : IBAN FR76 …", as Cybermalveillance.gouv.fr's fraude au
 // faux fournisseur and the FBI IC3's vendor-impersonation alerts describe
 // it, no attachment needed), or replies sent elsewhere.
-func (c *Check) request(in *scan.Input, f *docs.Findings, out *scan.Emitter) {
+//
+// A request whose sender's domain was registered days ago raises
+// BANK_DETAILS_NEW_DOMAIN as well: the fake supplier writes from a domain
+// bought for the fraud, close to the supplier's (Cybermalveillance.gouv.fr,
+// fraude au faux fournisseur: "une adresse ressemblant à celle du
+// fournisseur"; FBI IC3 PSA I-091019-PSA on BEC: "spoofed or look-alike
+// domains" registered for the scheme), and DMARC passes for it since its
+// owner publishes the records. A supplier that changes banks writes from
+// the domain it has invoiced from for years; a company's secondary
+// domain for sales outreach, weeks old, asks no payment.
+func (c *Check) request(ctx context.Context, in *scan.Input, f *docs.Findings, out *scan.Emitter) {
 	// The means first: most messages have none, and the phrase search
 	// reads the whole text.
 	how := ""
@@ -223,6 +238,9 @@ func (c *Check) request(in *scan.Input, f *docs.Findings, out *scan.Emitter) {
 	}
 	if i := c.Request(in); i >= 0 {
 		out.Emit("BANK_DETAILS_CHANGE_REQUEST", "« "+c.entries[i].Text+" », "+how)
+		if c.young != nil && in.FromOrg != "" && c.young(ctx, in.FromOrg) {
+			out.Emit("BANK_DETAILS_NEW_DOMAIN", in.FromOrg)
+		}
 	}
 }
 
