@@ -53,6 +53,7 @@ func TestSelfHostedNoticeTwinsAreFlagged(t *testing.T) {
 	const mx, eval = 1, 2 // trust settings a listed twin is still accepted under
 	gaps := map[string]int{
 		"sosie-fortitoken-activation-domaine-proche.eml":     mx | eval,
+		"sosie-bluemind-quota-domaine-proche.eml":            eval,
 		"sosie-odoo-sign-domaine-proche.eml":                 mx | eval,
 		"sosie-fortinet-vpn-mise-a-jour-identifiants.eml":    mx | eval,
 		"sosie-keycloak-mot-de-passe-domaine-proche.eml":     eval,
