@@ -22,10 +22,11 @@ import (
 // The same source is also scored with the weights fitted without it at
 // the thresholds of the fit with every source (tag, quarantine): that
 // separates what the weights learned from the thresholds chosen.
+// save, unless nil, is given each fit made without one source.
 // With listPath, the training-part messages of each held-out source are
 // written there with their score and action under the fit made without
 // it, to study why they fire; validation messages are never listed.
-func unseenSources(w io.Writer, listPath string, cat *scan.Catalogue, items []corpus.Item, verdicts []*scan.Verdict,
+func unseenSources(w io.Writer, listPath string, save func(held string, res weights.Result) error, cat *scan.Catalogue, items []corpus.Item, verdicts []*scan.Verdict,
 	train []weights.Example, prior map[string]float64, opts weights.Options, tag, quarantine float64) error {
 	sources := map[string]bool{}
 	for _, e := range train {
@@ -52,6 +53,11 @@ func unseenSources(w io.Writer, listPath string, cat *scan.Catalogue, items []co
 		res, err := weights.Fit(rest, prior, opts)
 		if err != nil {
 			return fmt.Errorf("fit without %s: %w", held, err)
+		}
+		if save != nil {
+			if err := save(held, res); err != nil {
+				return err
+			}
 		}
 		p := scan.Policy{TagAt: res.Tag, QuarantineAt: res.Quarantine, RejectAt: res.Reject, Learned: res.Weights}
 		n := 0

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -42,6 +43,7 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	headroom := fs.Float64("headroom", 1, "least distance of the tag threshold above the fit's decision boundary, in score points (one weak signal; 0 takes the default, negative: no such floor)")
 	unseen := fs.Bool("unseen-sources", false, "also fit once without each legitimate source and score that source with the result: what a kind of legitimate mail the corpus lacks would see")
 	unseenList := fs.String("unseen-list", "", "with --unseen-sources: write, for each held-out source, its training-part messages scored by the fit made without it (source, action, score, file, signals); the validation part is only ever read as figures")
+	unseenModels := fs.String("unseen-models", "", "with --unseen-sources: a directory to write each fit made without one legitimate source to, as SOURCE.yaml (a model file policy.learned reads): to score fixtures with the models a refit could produce")
 	unseenAt := fs.String("unseen-at", "", "with --unseen-sources: the tag/quarantine thresholds (\"4.5/5.5\") to also score each held-out source at; default: those of the fit with every source")
 	withBayes := fs.Bool("bayes", false, "fit with the statistical classifier's votes: each training message is scanned by a classifier trained on the other folds of the training part, validation by one trained on all of it (for a site whose classifier votes; the embedded model is fitted without)")
 	if err := fs.Parse(args); err != nil {
@@ -49,6 +51,9 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	if len(phish) == 0 || len(ham) == 0 {
 		return usageErr("usage: vigie learn weights --phish DIR… --ham DIR… [--config F] [--out FILE]")
+	}
+	if *unseenModels != "" && !*unseen {
+		return usageErr("--unseen-models needs --unseen-sources")
 	}
 	// The forwards' originals are judged at the expert weights while
 	// fitting (engine.Options.ExpertOriginals): FORWARDED_PHISH must not
@@ -103,18 +108,10 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	m := &weights.Model{
-		Version: 1,
-		Created: time.Now().UTC().Format("2006-01-02"),
-		Method: fmt.Sprintf("logistic regression on the training part, prior centred on the catalogue weights, signs fixed, "+
-			"capped; thresholds by 5-fold cross-validation inside the training part for at most %.1f %% tagged and %.1f %% "+
-			"quarantined per legitimate source%s", 100**tagFP, 100**quarFP, headroomNote(*headroom)),
-		Corpus:     info,
-		Thresholds: weights.Thresholds{Tag: res.Tag, Quarantine: res.Quarantine, Reject: res.Reject},
-		Boundary:   res.Boundary,
-		CV:         res.CV,
-		Weights:    res.Weights,
-	}
+	method := fmt.Sprintf("logistic regression on the training part, prior centred on the catalogue weights, signs fixed, "+
+		"capped; thresholds by 5-fold cross-validation inside the training part for at most %.1f %% tagged and %.1f %% "+
+		"quarantined per legitimate source%s", 100**tagFP, 100**quarFP, headroomNote(*headroom))
+	m := newModel(res, info, method)
 	policy := scan.Policy{TagAt: res.Tag, QuarantineAt: res.Quarantine, RejectAt: res.Reject, Learned: res.Weights}
 	m.Training = figures(sc.Catalogue, policy, items, verdicts, corpus.Train)
 	m.Validation = figures(sc.Catalogue, policy, items, verdicts, corpus.Valid)
@@ -162,7 +159,47 @@ func runLearnWeights(ctx context.Context, args []string, stdout, stderr io.Write
 				return usageErr("--unseen-at %q: want TAG/QUARANTINE, e.g. 4.5/5.5", *unseenAt)
 			}
 		}
-		return unseenSources(stdout, *unseenList, sc.Catalogue, items, verdicts, train, prior, opts, tag, quar)
+		var save func(string, weights.Result) error
+		if *unseenModels != "" {
+			if err := os.MkdirAll(*unseenModels, 0o755); err != nil {
+				return err
+			}
+			save = func(held string, r weights.Result) error {
+				return saveUnseenModel(*unseenModels, held, r, info, method)
+			}
+		}
+		return unseenSources(stdout, *unseenList, save, sc.Catalogue, items, verdicts, train, prior, opts, tag, quar)
+	}
+	return nil
+}
+
+// newModel is the model file of a fit.
+func newModel(res weights.Result, info weights.CorpusInfo, method string) *weights.Model {
+	return &weights.Model{
+		Version:    1,
+		Created:    time.Now().UTC().Format("2006-01-02"),
+		Method:     method,
+		Corpus:     info,
+		Thresholds: weights.Thresholds{Tag: res.Tag, Quarantine: res.Quarantine, Reject: res.Reject},
+		Boundary:   res.Boundary,
+		CV:         res.CV,
+		Weights:    res.Weights,
+	}
+}
+
+// saveUnseenModel writes the fit made without the legitimate source held
+// to dir/held.yaml, a model file policy.learned reads: the must-accept
+// fixtures can then be scored with each model a refit could produce.
+func saveUnseenModel(dir, held string, res weights.Result, info weights.CorpusInfo, method string) error {
+	info.Sources = maps.Clone(info.Sources)
+	info.Deduplicated -= info.Sources["ham/"+held]
+	delete(info.Sources, "ham/"+held)
+	b, err := newModel(res, info, method+"; fitted without the legitimate source "+held).Marshal()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, held+".yaml"), b, 0o644); err != nil {
+		return fmt.Errorf("write model without %s: %w", held, err)
 	}
 	return nil
 }

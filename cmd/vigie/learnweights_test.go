@@ -161,3 +161,36 @@ func TestLearnWeightsHeadroom(t *testing.T) {
 		}
 	}
 }
+
+// --unseen-models writes each fit made without one legitimate source as
+// SOURCE.yaml, a model file a configuration reads, whose corpus no longer
+// names that source; without --unseen-sources it is refused.
+func TestLearnWeightsUnseenModels(t *testing.T) {
+	dir := t.TempDir()
+	models := dir + "/unseen"
+	_, errs, code := runCmd(t, "learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+		"--ham", "../../internal/engine/testdata/legit", "--out", dir+"/model.yaml", "--unseen-sources", "--unseen-models", models)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, src := range []string{"ameli", "facture", "newsletter"} {
+		f := models + "/" + src + ".yaml"
+		m, err := weights.Load(f)
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if _, ok := m.Corpus.Sources["ham/"+src]; ok || !strings.Contains(m.Method, "without the legitimate source "+src) {
+			t.Errorf("%s: the model still names its held-out source: %v, %q", src, m.Corpus.Sources, m.Method)
+		}
+		cfg := dir + "/" + src + ".vigie.yaml"
+		os.WriteFile(cfg, []byte("policy:\n  learned: "+f+"\n"), 0o644)
+		if _, errs, code := runCmd(t, "config", "check", cfg); code != 0 {
+			t.Errorf("%s: config with the model refused: %s", src, errs)
+		}
+	}
+	if _, _, code := runCmd(t, "learn", "weights", "--phish", "../../internal/engine/testdata/chorus-pro-phish.eml",
+		"--ham", "../../internal/engine/testdata/legit", "--out", dir+"/m2.yaml", "--unseen-models", models); code == 0 {
+		t.Error("--unseen-models without --unseen-sources accepted")
+	}
+}
