@@ -22,6 +22,7 @@ type sourceCase struct {
 	accept  bool
 	absent  []string
 	present []string
+	flag    bool // the twin is tagged or worse, not only raising its signal
 }
 
 // TestUnseenSourcesShapes: each generic reason a signal fired on the
@@ -378,6 +379,9 @@ func runShapes(t *testing.T, s *scan.Scanner, tests []sourceCase) {
 				if slices.Contains(got, name) {
 					t.Errorf("%s raised: %s", name, weighted(v))
 				}
+			}
+			if tt.flag && v.Action == scan.Accept {
+				t.Errorf("accepted (%.2f) %s", v.Score, weighted(v))
 			}
 			for _, name := range tt.present {
 				if !slices.Contains(got, name) {

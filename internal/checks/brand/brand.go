@@ -20,6 +20,7 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/fwdblock"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -419,6 +420,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
 		// the organisation's intranet) leads to no one's registered site;
 		// a sender's address there is still judged: it is forged.
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			// An image or a stylesheet is fetched, not followed: the
+			// brand's own CDN (static.s-sfr.fr, Microsoft's
+			// img-prod-cms-rt-microsoft-com.akamaized.net) leads the
+			// reader nowhere. A look-alike is judged where it is
+			// linked, as the combosquatted page the reader is sent to.
+			continue
+		}
 		kind, detail, label := c.lookalike(l.Host, seen)
 		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(l.Host, label) && c.asksFor(in, l.Host, label, named, &asked)) {
 			// A software newsletter's link to an "outlook" add-on
