@@ -1,11 +1,6 @@
 package engine
 
-import (
-	"path/filepath"
-	"testing"
-
-	"vigie.dev/vigie/internal/scan"
-)
+import "testing"
 
 // Attachments of the kinds a French hospital, public body or company
 // exchanges (testdata/attachments/README.md, each shape with its source):
@@ -26,18 +21,5 @@ func TestAttachmentsAreAccepted(t *testing.T) {
 // (testdata/attachments/twins/README.md) is flagged behind the hospital's
 // trusted MX and under the evaluation's trust.
 func TestAttachmentTwinsAreFlagged(t *testing.T) {
-	files, err := filepath.Glob("testdata/attachments/twins/*.eml")
-	if err != nil || len(files) < 10 {
-		t.Fatalf("fixtures missing: %d, %v", len(files), err)
-	}
-	for _, s := range []struct {
-		name string
-		s    *scan.Scanner
-	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
-		for _, f := range files {
-			if v := scanLogged(t, s.s, f); v.Action == scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", s.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	flaggedUnderBothTrusts(t, "testdata/attachments/twins/*.eml", 10)
 }

@@ -50,3 +50,48 @@ func acceptedWithMargin(t *testing.T, pattern string, atLeast int) {
 		}
 	}
 }
+
+// fixtures returns the files matching pattern, at least atLeast of them.
+func fixtures(t *testing.T, pattern string, atLeast int) []string {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) < atLeast {
+		t.Fatalf("%s: fixtures missing: %d, %v", pattern, len(files), err)
+	}
+	return files
+}
+
+// acceptedUnderBothTrusts requires each fixture matching pattern (at least
+// atLeast of them) to be accepted behind the company's trusted MX and
+// under the evaluation's trust settings, where nothing of its
+// authentication is believed (trustSettings).
+func acceptedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
+	t.Helper()
+	files := fixtures(t, pattern, atLeast)
+	for _, c := range trustSettings(t) {
+		s := newScanner(t, c.cfg)
+		for _, f := range files {
+			if v := scanLogged(t, s, f); v.Action != scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
+
+// flaggedUnderBothTrusts requires each phishing twin matching pattern (at
+// least atLeast of them) to be flagged behind the hospital's trusted MX
+// and under the evaluation's trust settings.
+func flaggedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
+	t.Helper()
+	files := fixtures(t, pattern, atLeast)
+	for _, c := range []struct {
+		name string
+		s    *scan.Scanner
+	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
+		for _, f := range files {
+			if v := scanLogged(t, c.s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}

@@ -1,12 +1,6 @@
 package engine
 
-import (
-	"path/filepath"
-	"testing"
-
-	"vigie.dev/vigie/internal/config"
-	"vigie.dev/vigie/internal/scan"
-)
+import "testing"
 
 // TestEarlyListAndPersonalMailIsAccepted: mailing-list and personal mail of
 // 2000–2005 from list software and mailboxes the shared corpus lacks
@@ -21,22 +15,5 @@ import (
 // company's trusted MX and under the evaluation's trust settings, where
 // nothing of its authentication is believed.
 func TestEarlyListAndPersonalMailIsAccepted(t *testing.T) {
-	files, err := filepath.Glob("testdata/lists2002/*.eml")
-	if err != nil || len(files) < 40 {
-		t.Fatalf("fixtures missing: %d, %v", len(files), err)
-	}
-	for _, c := range []struct {
-		name string
-		cfg  *config.Config
-	}{
-		{"behind the company's MX", atelierConfig(t)},
-		{"eval-corpus trust", evalTrustConfig(t)},
-	} {
-		s := newScanner(t, c.cfg)
-		for _, f := range files {
-			if v := scanLogged(t, s, f); v.Action != scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	acceptedUnderBothTrusts(t, "testdata/lists2002/*.eml", 40)
 }

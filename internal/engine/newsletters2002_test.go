@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"path/filepath"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -19,23 +18,7 @@ import (
 // redirectors, "click here", "free" and "reply to unsubscribe". The log
 // gives every score and its signals, so the margin is visible.
 func TestNewsletters2002AreAccepted(t *testing.T) {
-	files, err := filepath.Glob("testdata/newsletters2002/*.eml")
-	if err != nil || len(files) < 40 {
-		t.Fatalf("fixtures missing: %d, %v", len(files), err)
-	}
-	for _, c := range []struct {
-		name string
-		s    *scan.Scanner
-	}{
-		{"behind the company's MX", newScanner(t, atelierConfig(t))},
-		{"eval-corpus trust", newScanner(t, evalTrustConfig(t))},
-	} {
-		for _, f := range files {
-			if v := scanLogged(t, c.s, f); v.Action != scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	acceptedUnderBothTrusts(t, "testdata/newsletters2002/*.eml", 40)
 }
 
 // TestNewsletters2002SisterDomains: a sender's display name or opt-out

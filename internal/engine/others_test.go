@@ -53,24 +53,7 @@ func evalTrustConfig(t *testing.T) *config.Config {
 // evaluation's trust settings, where nothing of its authentication is
 // believed; the log shows each score, so the margin is visible.
 func TestOtherSourcesAreAccepted(t *testing.T) {
-	files, err := filepath.Glob("testdata/others/*.eml")
-	if err != nil || len(files) < 20 {
-		t.Fatalf("fixtures missing: %d, %v", len(files), err)
-	}
-	for _, c := range []struct {
-		name string
-		cfg  *config.Config
-	}{
-		{"behind the company's MX", atelierConfig(t)},
-		{"eval-corpus trust", evalTrustConfig(t)},
-	} {
-		s := newScanner(t, c.cfg)
-		for _, f := range files {
-			if v := scanLogged(t, s, f); v.Action != scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	acceptedUnderBothTrusts(t, "testdata/others/*.eml", 20)
 }
 
 // TestMustAcceptFixturesUnderEvalTrust: the must-accept fixtures written

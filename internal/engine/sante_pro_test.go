@@ -1,11 +1,6 @@
 package engine
 
-import (
-	"path/filepath"
-	"testing"
-
-	"vigie.dev/vigie/internal/scan"
-)
+import "testing"
 
 // The health professional's own identity and professional-body mail
 // (testdata/sante-pro/README.md, each shape with its source): the CPS card
@@ -26,18 +21,5 @@ func TestHealthProfessionalMailIsAccepted(t *testing.T) {
 // flagged behind the hospital's trusted MX and under the evaluation's
 // trust.
 func TestHealthProfessionalTwinsAreFlagged(t *testing.T) {
-	files, err := filepath.Glob("testdata/sante-pro/twins/*.eml")
-	if err != nil || len(files) < 16 {
-		t.Fatalf("fixtures missing: %d, %v", len(files), err)
-	}
-	for _, s := range []struct {
-		name string
-		s    *scan.Scanner
-	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
-		for _, f := range files {
-			if v := scanLogged(t, s.s, f); v.Action == scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", s.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	flaggedUnderBothTrusts(t, "testdata/sante-pro/twins/*.eml", 16)
 }
