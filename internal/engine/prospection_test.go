@@ -82,6 +82,8 @@ var twinYoungDomains = map[string]int{
 	"talentis-recrutement.fr":          7,
 	"cv-viewer-secure.com":             3,
 	"opco-ep-prise-en-charge.fr":       4,
+	"zoom-webinar-inscription.com":     6,
+	"calendly-rendezvous.com":          5,
 }
 
 // The settings of prospectionSettings, as bits of a gaps entry.
@@ -115,7 +117,7 @@ var prospectionGaps = map[string]uint{
 // dating the young outreach domains.
 func TestProspectionMailIsAccepted(t *testing.T) {
 	files, err := filepath.Glob("testdata/prospection/*.eml")
-	if err != nil || len(files) < 1 {
+	if err != nil || len(files) < 40 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	for _, hospital := range []bool{false, true} {
@@ -146,11 +148,13 @@ func TestProspectionMailIsAccepted(t *testing.T) {
 // whose proposal is a sign-in copy, a webinar that asks for the mailbox
 // password, an InMail notice from a domain LinkedIn does not own, a "CV"
 // that is a sign-in page, an OPCO funding request on a look-alike portal
-// — is flagged under every setting, except where ../gaps/README.md
+// — and a Zoom Webinars confirmation and a Calendly notice from
+// look-alike domains asking for a sign-in — is flagged under every
+// setting, except where ../gaps/README.md
 // ("Commercial mail's twins") lists it.
 func TestProspectionTwinsAreFlagged(t *testing.T) {
 	files, err := filepath.Glob("testdata/prospection/twins/*.eml")
-	if err != nil || len(files) < 8 {
+	if err != nil || len(files) < 10 {
 		t.Fatalf("fixtures missing: %d, %v", len(files), err)
 	}
 	for i, c := range prospectionSettings(t, false) {
