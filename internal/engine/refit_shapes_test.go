@@ -63,5 +63,31 @@ func TestRefitNearMissShapes(t *testing.T) {
 			`<p><a href="https://microsoft-cdn.envoi-exemple.net/renew">Renouveler</a></p>`),
 		present: []string{"URL_BRAND_IN_DOMAIN"},
 		flag:    true,
+	}, {
+		// A bookkeeping start-up's Zoom webinar, replies to its own
+		// domain, ledgerly.com: a name that opens with "ledger" and ends
+		// two letters later is its own word, not the wallet's.
+		name:   "webinaire Zoom d'une jeune pousse dont le nom commence par ledger",
+		file:   "testdata/prospection/zoom-webinars-inscription-confirmee-en.eml",
+		accept: true,
+		absent: []string{"REPLYTO_BRAND_IN_DOMAIN"},
+	}, {
+		// The wallet's name with a word glued to it, as the recovery-phrase
+		// phishing of Ledger's customers registers it.
+		name: "webinaire Zoom, reponses vers ledgerlive-help",
+		raw: crlf("Return-Path: <bounces@zoom.us>",
+			received+"From: Ledger Live Events <no-reply@zoom.us>",
+			"Reply-To: support@ledgerlive-help.com",
+			"To: compta@chu-exemple.fr",
+			"Subject: Your wallet must be verified before the session",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r3@zoom.us>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"To keep your Ledger wallet active, verify your recovery phrase before the webinar:",
+			"https://ledgerlive-help.com/verify"),
+		present: []string{"REPLYTO_BRAND_IN_DOMAIN"},
+		flag:    true,
 	}})
 }

@@ -664,7 +664,11 @@ func namesProduct(in *scan.Input, host, label string) bool {
 // brandWord reports a brand's label written as a word of a domain label:
 // opening it (paypalsecure, ledgerlive), or after a hyphen or a digit
 // (secure-paypal, my1paypal). Glued to letters on its left, it is more
-// often the end of another word (shaGMAIL, pineAPPLE) than a brand.
+// often the end of another word (shaGMAIL, pineAPPLE) than a brand; glued
+// to a word ending on its right, one or two letters and nothing after
+// them (LEDGERly, a bookkeeping start-up's name), it opens another word:
+// the combosquat glues a word of its own to the brand (ledgerLIVE,
+// paypalSECURE, appleID: Kintis et al., CCS 2017).
 func brandWord(label, brand string) bool {
 	for from := 0; ; {
 		i := strings.Index(label[from:], brand)
@@ -672,11 +676,25 @@ func brandWord(label, brand string) bool {
 			return false
 		}
 		i += from
-		if i == 0 || label[i-1] == '-' || label[i-1] >= '0' && label[i-1] <= '9' {
+		if (i == 0 || label[i-1] == '-' || label[i-1] >= '0' && label[i-1] <= '9') && !wordEnding(label[i+len(brand):]) {
 			return true
 		}
 		from = i + 1
 	}
+}
+
+// wordEnding reports what follows a brand in a domain label as one or two
+// letters ending the label or its hyphenated word ("ly" of ledgerly), not
+// an account word (comboWords: "id").
+func wordEnding(rest string) bool {
+	n := 0
+	for n < len(rest) && rest[n] >= 'a' && rest[n] <= 'z' {
+		n++
+	}
+	if n == 0 || n > 2 || n < len(rest) && rest[n] != '-' {
+		return false
+	}
+	return !slices.Contains(comboWords, rest[:n])
 }
 
 // hasToken reports s as one of label's hyphen-separated words.

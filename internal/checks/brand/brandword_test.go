@@ -14,6 +14,13 @@ func TestBrandWord(t *testing.T) {
 		{"shagmail", "gmail", false},
 		{"pineapple", "apple", false},
 		{"outlook-apple-id", "apple", true},
+		// A word that opens with the brand and ends one or two
+		// letters later is another word; a glued account word is not.
+		{"ledgerly", "ledger", false},
+		{"ledgerly-events", "ledger", false},
+		{"appleid", "apple", true},
+		{"ledgerx", "ledger", false},
+		{"ledger2fa", "ledger", true},
 	} {
 		if got := brandWord(tc.label, tc.brand); got != tc.want {
 			t.Errorf("%s ~ %s: got %v", tc.label, tc.brand, got)
