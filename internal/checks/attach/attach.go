@@ -117,7 +117,14 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if isEICARText(in.Msg.Text) {
 		out.Emit("ATTACH_EICAR_TEST", "text/plain")
 	}
-	given := passwordGiven(in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText)
+	// given: the message may hold the password of an encrypted
+	// attachment — it does not say the password travels apart
+	// (passwordApart). An archive that cannot be opened is called
+	// encrypted only when the message gives one (passwordGiven,
+	// passwordHinted).
+	texts := []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText}
+	given := !passwordApart(texts...)
+	gives := passwordGiven(texts...) || passwordHinted(texts...)
 	for _, a := range in.Msg.Attachments {
 		if ctx.Err() != nil {
 			return
@@ -153,7 +160,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			judgeZip(name, a.Data, 0, given, out)
 		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
-			if given {
+			if gives {
 				// A password for an archive we cannot open: it is encrypted.
 				out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
 			}
@@ -254,7 +261,7 @@ func judgeHTMLContent(name string, lower []byte, script bool, out *scan.Emitter)
 
 // judgeZip lists a zip archive: encryption, executables and macro documents
 // inside, nested archives up to a small depth.
-// given says whether the message gives a password (passwordGiven).
+// given says whether the message may give a password (not passwordApart).
 func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -311,8 +318,9 @@ func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter
 
 // emitEncrypted names an encrypted archive: ATTACH_ARCHIVE_ENCRYPTED when
 // the message gives its password, the malware campaigns' way past the
-// anti-virus; ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART when it does not, as
-// health data is sent (passwordGiven).
+// anti-virus, or says nothing of it; ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART
+// when it says the password travels apart and gives none, as health data
+// is sent (passwordApart).
 func emitEncrypted(name string, given bool, out *scan.Emitter) {
 	if given {
 		out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)

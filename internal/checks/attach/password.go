@@ -37,6 +37,79 @@ func passwordGiven(texts ...string) bool {
 	return false
 }
 
+// passwordApart tells whether the message says its attachment's password
+// travels apart — by SMS, by telephone, in a second e-mail, by another
+// channel, or is one the reader chose or already has — and gives none:
+// neither as passwordGiven reads it nor in any other form a password or
+// code word is followed by ("Mot de passe 2026", "PIN: 2026", "Code
+// d'ouverture : 2026", "le mot de passe est le 2026"). The weaker signal
+// is for what the CNIL's guide describes (the secret passed by a separate
+// channel) and the sender says so; a message that says nothing of it
+// leaves the password to an image, a second message or a form
+// passwordGiven does not read, the campaigns' ways past it, and counts
+// as giving it (TestEncryptedAttachmentPasswordForms).
+func passwordApart(texts ...string) bool {
+	apart := false
+	for _, t := range texts {
+		if len(t) > maxPasswordScan {
+			t = t[:maxPasswordScan]
+		}
+		if passwordGiven(t) || passwordHinted(t) {
+			return false
+		}
+		apart = apart || apartRE.MatchString(t)
+	}
+	return apart
+}
+
+// apartRE finds a password said to travel by another channel or to be
+// the reader's own, in the same sentence as the word.
+var apartRE = regexp.MustCompile(`(?i)\b(?:mot de passe|mdp|password|passwort|kennwort|contraseña)\b[^.!?]{0,160}?` + apartWords)
+
+// apartWords are the channels and known secrets a sender names for the
+// password it does not give (CNIL, Guide de la sécurité des données
+// personnelles: SMS, telephone, a separate message).
+const apartWords = `\b(?:sms|texto|text message|t[ée]l[ée]phone|telephone|phone|vive voix|oralement|autre canal|another channel|second (?:courriel|e-?mail|message)|separate (?:e-?mail|message)|s[ée]par[ée]ment|separately|teams|signal|whatsapp|choisi|chosen|date de naissance|date of birth)\b`
+
+// hintRE finds a password or code word and the words after it, up to the
+// end of its sentence.
+var hintRE = regexp.MustCompile(`(?i)\b(?:mot de passe|mdp|password|passwort|kennwort|contraseña|pwd|passcode|pass|code|pin)\b([^.!?\n]{0,60})`)
+
+var channelRE = regexp.MustCompile(`(?i)` + apartWords)
+
+// passwordHinted tells a password or code word followed in its sentence,
+// before any channel it names, by a token that looks like a password (a
+// digit, an inner capital or a symbol): the forms passwordGiven leaves
+// out because they have no separator or more words before it.
+func passwordHinted(texts ...string) bool {
+	for _, t := range texts {
+		if len(t) > maxPasswordScan {
+			t = t[:maxPasswordScan]
+		}
+		if hinted(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// hinted is passwordHinted of one text.
+func hinted(t string) bool {
+	for _, m := range hintRE.FindAllStringSubmatch(t, 16) {
+		rest := m[1]
+		if loc := channelRE.FindStringIndex(rest); loc != nil {
+			rest = rest[:loc[0]]
+		}
+		for _, w := range strings.Fields(rest) {
+			w = strings.Trim(w, ".,;:!?)(»«”“\"'-")
+			if len(w) >= 3 && len(w) <= 40 && looksLikePassword(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // maxPasswordScan bounds the text read for a password.
 const maxPasswordScan = 64 << 10
 
