@@ -55,7 +55,7 @@ func TestSelfHostedNoticeTwinsAreFlagged(t *testing.T) {
 		"sosie-fortitoken-activation-domaine-proche.eml":     mx | eval,
 		"sosie-bluemind-quota-domaine-proche.eml":            eval,
 		"sosie-odoo-sign-domaine-proche.eml":                 mx | eval,
-		"sosie-fortinet-vpn-mise-a-jour-identifiants.eml":    mx | eval,
+		"sosie-fortinet-vpn-mise-a-jour-identifiants.eml":    mx,
 		"sosie-keycloak-mot-de-passe-domaine-proche.eml":     eval,
 		"sosie-letsencrypt-expiration-domaine-proche-en.eml": mx | eval,
 		"sosie-mattermost-message-domaine-proche.eml":        eval,

@@ -53,9 +53,9 @@ type Check struct {
 	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
-	// notice marks the account-notice themes (accountNotices) and the
-	// opener of CEO fraud (bec_opener): counted only from a sender that
-	// is posing.
+	// notice marks the account-notice themes (accountNotices), the
+	// marketplace's payment notice (saleNotice) and the opener of CEO
+	// fraud (bec_opener): counted only from a sender that is posing.
 	notice []bool
 	// spared are, per theme, the kinds of disclaimer whose wording uses
 	// its words (disclaimerSpares): its phrases inside one do not count.
@@ -105,6 +105,12 @@ func (c *Check) SetOrgDomains(domains []string) { c.org = slices.Clone(domains) 
 // training part's phishing uses them from authenticated senders of its
 // own as often as not, and no genuine notice is told apart by them.
 var accountNotices = map[string]bool{"account_suspension": true, "verify_identity": true, "password_expiry": true}
+
+// saleNotice is the theme of the marketplace's payment notice ("recevoir
+// votre paiement"), which leboncoin and Vinted write in their own warnings
+// and the fake-payment fraud copies: like the account notices, it counts
+// only from a sender posing as someone.
+const saleNotice = "sale_payment"
 
 // Entry is one phrase of the catalogue with its theme's signal and its source.
 type Entry struct {
@@ -209,7 +215,7 @@ func New(data []byte) (*Check, error) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
 		}
 		c.themes = append(c.themes, sig)
-		c.notice = append(c.notice, accountNotices[theme] || theme == "bec_opener")
+		c.notice = append(c.notice, accountNotices[theme] || theme == "bec_opener" || theme == saleNotice)
 		c.spared = append(c.spared, disclaimerSpares[theme])
 		c.negatable = append(c.negatable, negatableThemes[theme])
 		srcs := make([]string, 0, len(cat.themes[theme]))
