@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode"
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -57,7 +58,7 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 		}
 	}
 	if claimed < 0 {
-		claimed = c.claimedInText(in, own, false)
+		claimed = c.signedAs(in, own)
 	}
 	// Signed as the body, in the display name or a signature line, by a
 	// sender shown not to answer for its domain (no SPF or DMARC pass),
@@ -85,8 +86,13 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 		// registration), and his "URSSAF - votre attestation est
 		// disponible" named the body in its subject alone
 		// (TestYoungSenderSubjectClaimsTheInstitution).
+		//
+		// The signature lines were read just above (signedAs): only the
+		// subject is left to read.
 		answers := in.Auth.DMARC == "pass" && (c.young == nil || !c.young(ctx, in.FromOrg))
-		claimed = c.claimedInText(in, own, !answers)
+		if !answers {
+			claimed = c.subjectClaims(in, own)
+		}
 	}
 	if claimed < 0 {
 		return
@@ -124,24 +130,53 @@ func (c *Check) institutionAway(in *scan.Input, b *Brand, senderOwn bool) string
 // the middle of a sentence ("nos attestations URSSAF sont à jour") is a
 // mention, not a claim.
 func (c *Check) claimedInText(in *scan.Input, own func(int) bool, subject bool) int {
-	claimed := -1
-	claim := func(i int) bool {
-		if c.brands[i].Institution && !own(i) {
-			claimed = i
-			return false
+	if subject {
+		if i := c.subjectClaims(in, own); i >= 0 {
+			return i
 		}
-		return true
 	}
-	if subject && !carriedSubject(in) {
-		c.display.Find(c.unchanneled(in.Subject()), 100, claim)
+	return c.signedAs(in, own)
+}
+
+// subjectClaims is claimedInText's reading of the subject alone: the
+// first public body other than the sender's own that it names other than
+// as a channel, -1 when none or when the subject is a forward's carried
+// one.
+func (c *Check) subjectClaims(in *scan.Input, own func(int) bool) int {
+	if carriedSubject(in) {
+		return -1
 	}
-	for _, line := range signatureLines(in.OwnBody()) {
+	claimed := -1
+	c.display.Find(c.unchanneled(in.Subject()), 100, c.claim(own, &claimed))
+	return claimed
+}
+
+// signedAs is claimedInText's reading of the signature lines alone
+// (signatureLines): the first public body other than the sender's own
+// that one of them names, -1 when none.
+func (c *Check) signedAs(in *scan.Input, own func(int) bool) int {
+	claimed := -1
+	claim := c.claim(own, &claimed)
+	var buf [signatureLast]string
+	for _, line := range signatureLines(in.OwnBody(), &buf) {
 		if claimed >= 0 {
 			break
 		}
 		c.display.Find(line, signatureWords, claim)
 	}
 	return claimed
+}
+
+// claim returns the dictionary callback that sets *claimed to the first
+// public body other than the sender's own, and stops there.
+func (c *Check) claim(own func(int) bool, claimed *int) func(int) bool {
+	return func(i int) bool {
+		if c.brands[i].Institution && !own(i) {
+			*claimed = i
+			return false
+		}
+		return true
+	}
 }
 
 // channels are the prepositions that make a public body named in a
@@ -207,9 +242,10 @@ const signatureLast = 8
 // signatureLines returns the short lines (signatureWords words or fewer)
 // among the last signatureLast non-empty lines of text, the last first.
 // The text is read from its end: a long body is not split whole for its
-// last lines.
-func signatureLines(text string) []string {
-	var out []string
+// last lines. The lines are kept in buf, so that reading them allocates
+// nothing.
+func signatureLines(text string, buf *[signatureLast]string) []string {
+	out := buf[:0]
 	for n := 0; n < signatureLast && text != ""; {
 		line := text
 		if i := strings.LastIndexByte(text, '\n'); i >= 0 {
@@ -222,11 +258,31 @@ func signatureLines(text string) []string {
 			continue
 		}
 		n++
-		if len(strings.Fields(line)) <= signatureWords {
+		if !moreWordsThan(line, signatureWords) {
 			out = append(out, line)
 		}
 	}
 	return out
+}
+
+// moreWordsThan reports whether s has more than n words as strings.Fields
+// splits them (runs of what unicode.IsSpace does not call a space),
+// counting without cutting s.
+func moreWordsThan(s string, n int) bool {
+	words, inWord := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			inWord = false
+			continue
+		}
+		if !inWord {
+			inWord = true
+			if words++; words > n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // institutionActions are what the public bodies' phishing copies ask of

@@ -2,6 +2,7 @@ package brand
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,8 +41,27 @@ func TestSubjectPutsInstitutionForward(t *testing.T) {
 
 func TestSignatureLines(t *testing.T) {
 	text := "Bonjour,\n\nAprès le dernier calcul de votre impôt, vous pouvez bénéficier d'un remboursement de la Direction générale des Finances publiques dès cette semaine.\n\nCordialement,\n\nDirection générale des Finances publiques\n"
-	got := signatureLines(text)
+	var buf [signatureLast]string
+	got := signatureLines(text, &buf)
 	if !slices.Contains(got, "Direction générale des Finances publiques") || slices.ContainsFunc(got, func(l string) bool { return len(l) > 60 }) {
 		t.Errorf("signature lines %q", got)
+	}
+}
+
+// moreWordsThan counts words as strings.Fields cuts them, whatever the
+// spaces and the bytes between them.
+func TestMoreWordsThan(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "Direction générale des Finances publiques",
+		"L'équipe\u00a0URSSAF\tde\u2003votre région",
+		"  un  deux\ttrois\nquatre\vcinq\fsix\rsept huit ",
+		"un deux trois quatre cinq six sept huit neuf",
+		"\xff\xfe mots \x85 invalides\u0085ici",
+	} {
+		for n := 0; n <= 9; n++ {
+			if got, want := moreWordsThan(s, n), len(strings.Fields(s)) > n; got != want {
+				t.Errorf("moreWordsThan(%q, %d) = %v, want %v", s, n, got, want)
+			}
+		}
 	}
 }
