@@ -23,16 +23,6 @@ import (
 func CitedSources(in *Input, skip func(host string) bool) int {
 	domains := map[string]bool{}
 	anchors := map[string]bool{}
-	visible := ""
-	if in.Msg != nil {
-		// A mail reader shows the HTML edition of an alternative and
-		// its plain text only when there is no HTML.
-		visible = in.Msg.HTMLText
-		if strings.TrimSpace(visible) == "" {
-			visible = in.Msg.Text
-		}
-		visible = anchorKey(visible)
-	}
 	for i, l := range in.Links {
 		if i >= 300 {
 			break
@@ -44,7 +34,7 @@ func CitedSources(in *Input, skip func(host string) bool) int {
 		if l.Source == message.URLFromHref {
 			key = anchorKey(l.Text)
 		}
-		if anchors[key] || !strings.Contains(visible, key) {
+		if anchors[key] || !strings.Contains(in.visibleKey(), key) {
 			continue // the same words as another source's link, or words the reader does not see
 		}
 		anchors[key], domains[l.Domain] = true, true

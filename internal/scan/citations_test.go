@@ -39,27 +39,35 @@ func TestCitation(t *testing.T) {
 }
 
 func TestCitedSources(t *testing.T) {
-	in := Input{Msg: &message.Message{}}
+	// An Input is one message: its visible text is folded once
+	// (visibleKey), so each changed text is a new Input.
+	var links []Link
+	html := ""
 	for i := range 12 {
 		d := fmt.Sprintf("source%d.fr", i)
-		in.Links = append(in.Links, link(message.URLFromHref, "https://www."+d+"/article", fmt.Sprintf("Titre %d", i), d))
-		in.Msg.HTMLText += fmt.Sprintf("Titre  %d\n", i)
+		links = append(links, link(message.URLFromHref, "https://www."+d+"/article", fmt.Sprintf("Titre %d", i), d))
+		html += fmt.Sprintf("Titre  %d\n", i)
 	}
-	if n := CitedSources(&in, nil); n != 12 {
+	input := func(html string) *Input {
+		return &Input{Msg: &message.Message{HTMLText: html}, Links: links}
+	}
+	in := input(html)
+	if n := CitedSources(in, nil); n != 12 {
 		t.Errorf("twelve headlines: %d sources, want 12", n)
 	}
-	if n := CitedSources(&in, func(h string) bool { return h == "www.source0.fr" }); n != 11 {
+	if n := CitedSources(in, func(h string) bool { return h == "www.source0.fr" }); n != 11 {
 		t.Errorf("one source skipped: %d, want 11", n)
 	}
-	in.Msg.HTMLText = "Titre 0"
-	if n := CitedSources(&in, nil); n != 1 {
+	if n := CitedSources(input("Titre 0"), nil); n != 1 {
 		t.Errorf("eleven headlines the reader does not see: %d sources, want 1", n)
 	}
-	for i := range in.Links {
-		in.Links[i].Text = "En savoir plus"
+	for i := range links {
+		links[i].Text = "En savoir plus"
 	}
-	in.Msg.HTMLText = "En savoir plus"
-	if n := CitedSources(&in, nil); n != 1 {
+	if n := CitedSources(input("En savoir plus"), nil); n != 1 {
 		t.Errorf("one anchor text under every link: %d sources, want 1", n)
+	}
+	if n := CitedSources(&Input{Links: links}, nil); n != 0 {
+		t.Errorf("no message text: %d sources, want 0", n)
 	}
 }

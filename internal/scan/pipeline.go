@@ -71,6 +71,10 @@ type Input struct {
 	// the families ask it per message and the link family per link, and
 	// each answer reads a dozen header fields.
 	listManaged uint8
+	// visible and lower keep visibleKey's and LowerText's copies once
+	// asked for (folded.go), visibleMade and lowerMade saying so.
+	visible, lower         string
+	visibleMade, lowerMade bool
 }
 
 // Emitter collects the signals of one scan.

@@ -85,13 +85,50 @@ func (c *Check) webAppNotice(in *scan.Input) bool {
 		}
 	}
 	subject := strings.ToLower(strings.TrimSpace(m.Subject))
-	body := normaliseApostrophes(strings.ToLower(m.Text + "\n" + m.HTMLText))
-	for _, t := range webAppTemplates {
-		if t.subject && strings.HasPrefix(subject, t.phrase) || !t.subject && strings.Contains(body, t.phrase) {
+	body := in.LowerText()
+	for i, t := range webAppTemplates {
+		if t.subject && strings.HasPrefix(subject, t.phrase) || !t.subject && containsAny(body, webAppSpellings[i]) {
 			return true
 		}
 	}
 	return false
+}
+
+// webAppSpellings are each template phrase's spellings with its
+// typographic apostrophes written either way (apostrophed): a site whose
+// theme converts either matches, and the text is read as it is, not
+// copied to write its apostrophes one way.
+var webAppSpellings = func() [][]string {
+	out := make([][]string, len(webAppTemplates))
+	for i, t := range webAppTemplates {
+		out[i] = apostrophed(t.phrase)
+	}
+	return out
+}()
+
+// containsAny reports whether text holds one of phrases.
+func containsAny(text string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// apostrophed returns phrase's spellings with each typographic apostrophe
+// written either way (2^k spellings for k apostrophes; the templates have
+// at most one).
+func apostrophed(phrase string) []string {
+	before, after, ok := strings.Cut(phrase, "’")
+	if !ok {
+		return []string{phrase}
+	}
+	var out []string
+	for _, rest := range apostrophed(after) {
+		out = append(out, before+"’"+rest, before+"'"+rest)
+	}
+	return out
 }
 
 // visitorReplyTo reports a Reply-To that is the visitor's or customer's
@@ -108,11 +145,5 @@ func (c *Check) visitorReplyTo(in *scan.Input) bool {
 		return false
 	}
 	addr := strings.ToLower(m.ReplyTo[0].Addr)
-	return addr != "" && strings.Contains(strings.ToLower(m.Text+"\n"+m.HTMLText), addr)
-}
-
-// normaliseApostrophes writes the ASCII apostrophe as the typographic one
-// the templates use, so that a site whose theme converts either matches.
-func normaliseApostrophes(s string) string {
-	return strings.ReplaceAll(s, "'", "’")
+	return addr != "" && strings.Contains(in.LowerText(), addr)
 }

@@ -2,6 +2,7 @@ package sender
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,5 +52,35 @@ func TestWebAppNotice(t *testing.T) {
 		if got := out.Emitted("REPLYTO_FREEMAIL"); got != c.reply {
 			t.Errorf("%s: REPLYTO_FREEMAIL %v, want %v", c.name, got, c.reply)
 		}
+	}
+}
+
+// A template's typographic apostrophe matches the text's either way
+// (webAppSpellings), as when the text was first written with typographic
+// apostrophes only; an ASCII apostrophe elsewhere changes nothing.
+func TestWebAppApostrophes(t *testing.T) {
+	const woo = "you’ve received the following order from"
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"you’ve received the following order from jean dupont:", true},
+		{"you've received the following order from jean dupont:", true},
+		{"l'atelier: you've received the following order from", true},
+		{"youve received the following order from", false},
+		{"you`ve received the following order from", false},
+	} {
+		i := slices.IndexFunc(webAppTemplates, func(w webAppTemplate) bool { return w.phrase == woo })
+		if got := containsAny(tc.text, webAppSpellings[i]); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	for _, w := range webAppTemplates {
+		if strings.Contains(w.phrase, "'") {
+			t.Errorf("%q: templates write the typographic apostrophe", w.phrase)
+		}
+	}
+	if got := apostrophed("a’b’c"); len(got) != 4 || !slices.Contains(got, "a'b’c") || !slices.Contains(got, "a’b'c") {
+		t.Errorf("apostrophed = %q", got)
 	}
 }
