@@ -45,6 +45,11 @@ type Check struct {
 	themes  []string // index -> signal name
 	entries []Entry  // phrase number -> catalogue entry
 	dict    *textmatch.Dict[phrase]
+	// bodyDict is dict with the congratulations (congratulations) as
+	// congratulation phrases: the body's reading (collectBody) tells in
+	// the same pass whether the prize greeting is to be looked for
+	// (greetsPrizeRead).
+	bodyDict *textmatch.Dict[phrase]
 	// within lists, per phrase number, the longer phrases of its theme
 	// that contain it ("mot de passe expire" in "votre mot de passe
 	// expire"): one sentence is one phrase, not two.
@@ -123,6 +128,10 @@ type Entry struct {
 // phrase is a catalogue entry: its theme and its number.
 type phrase struct{ theme, id int }
 
+// congratulation is bodyDict's phrase for a congratulation: no theme's,
+// it is not a phrase found.
+var congratulation = phrase{theme: -1, id: -1}
+
 // catalogue is the lure file: sources described once, then per theme the
 // phrases grouped by source.
 type catalogue struct {
@@ -174,7 +183,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1}
+	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -232,6 +241,7 @@ func New(data []byte) (*Check, error) {
 					return nil, fmt.Errorf("lure catalogue: theme %s: phrase %q has %d words, at most %d are matched", theme, p, n, textmatch.MaxWords)
 				}
 				c.dict.Add(p, phrase{idx, len(c.entries)})
+				c.bodyDict.Add(p, phrase{idx, len(c.entries)})
 				if idx == c.click {
 					c.calls = append(c.calls, strings.Fields(textmatch.Normalize(p)))
 				}
@@ -239,6 +249,9 @@ func New(data []byte) (*Check, error) {
 				c.mailbox = append(c.mailbox, src == mailboxSource && accountNotices[theme])
 			}
 		}
+	}
+	for w := range congratulations {
+		c.bodyDict.Add(w, congratulation)
 	}
 	c.vocabulary = map[string]bool{}
 	for _, e := range c.entries {
@@ -299,7 +312,7 @@ func Sources(data []byte) (map[string]string, error) {
 // original's own scan.
 func (c *Check) Matches(in *scan.Input) []int {
 	var out []int
-	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
+	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject, nil) {
 		out = append(out, p.id)
 	}
 	sort.Ints(out)
@@ -331,7 +344,7 @@ func (c *Check) Asks(in *scan.Input) bool {
 // family asks it of a brand's everyday-word name (Brand.WordNames): the
 // name is the brand's when the message speaks the brand's trade.
 func (c *Check) Holds(in *scan.Input, theme string) bool {
-	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
+	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject, nil) {
 		if c.entries[p.id].Theme == theme {
 			return true
 		}
@@ -340,7 +353,7 @@ func (c *Check) Holds(in *scan.Input, theme string) bool {
 }
 
 func (c *Check) lured(in *scan.Input, noClicks bool) bool {
-	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject) {
+	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject, nil) {
 		if p.theme != c.footer && p.theme != c.urgency && !(noClicks && p.theme == c.click) {
 			return true
 		}
@@ -352,14 +365,16 @@ func (c *Check) lured(in *scan.Input, noClicks bool) bool {
 // display name and the image alt texts, each with the order it was first
 // read in (body first), which the signals' details follow (quoted). With
 // the earlier families' signals (out, nil for Matches), an urgency phrase
-// found only inside a service's own name does not count (ownName).
-func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string) map[phrase]int {
-	distinct := c.read(in, body, subject, "")
+// found only inside a service's own name does not count (ownName). When
+// greets is not nil, *greets says whether the body's reading met a
+// congratulation (collectBody).
+func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string, greets *bool) map[phrase]int {
+	distinct := c.read(in, body, subject, "", greets)
 	name := c.ownName(in, out, distinct)
 	if name == "" {
 		return distinct
 	}
-	again := c.read(in, body, subject, name)
+	again := c.read(in, body, subject, name, nil)
 	for p := range distinct {
 		if _, ok := again[p]; !ok && p.theme == c.urgency {
 			delete(distinct, p)
@@ -369,8 +384,8 @@ func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string
 }
 
 // read is distinct's reading, with every occurrence of name, when not "",
-// blanked out first.
-func (c *Check) read(in *scan.Input, body, subject, name string) map[phrase]int {
+// blanked out first; greets as collectBody's.
+func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) map[phrase]int {
 	m := in.Msg
 	distinct := map[phrase]int{}
 	collect := func(text string, limit int) {
@@ -387,7 +402,7 @@ func (c *Check) read(in *scan.Input, body, subject, name string) map[phrase]int 
 	if name != "" {
 		body = textmatch.Mask(body, name)
 	}
-	c.collectBody(in, body, distinct)
+	c.collectBody(in, body, distinct, greets)
 	collect(subject, 60)
 	collect(m.FromAddr().Name, 20)
 	collect(strings.Join(m.ImageAlts, " . "), 200)
@@ -398,11 +413,18 @@ func (c *Check) read(in *scan.Input, body, subject, name string) map[phrase]int 
 // last 3,000 bytes when it is long (footers are at the end). A phrase
 // inside a disclaimer whose kind uses its theme's words does not count
 // (disclaimerSpares, disclaimer.go). distinct is empty: the body is read
-// first.
-func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int) {
+// first. When greets is not nil, *greets says whether that first reading
+// of the whole body met a congratulation (bodyDict): the windows it reads
+// are greetsPrize's.
+func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int, greets *bool) {
 	var spared disclaimerKind // the kinds that would spare a phrase found
+	congratulated := false
 	read := func(text string, only disclaimerKind) {
 		f := func(p phrase, before uint64) bool {
+			if p == congratulation {
+				congratulated = true
+				return true
+			}
 			if c.negated(p, before) {
 				return true
 			}
@@ -412,12 +434,15 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 			}
 			return true
 		}
-		c.dict.FindAfter(text, 1500, f)
+		c.bodyDict.FindAfter(text, 1500, f)
 		if len(text) > 6000 {
-			c.dict.FindAfter(text[len(text)-3000:], 0, f)
+			c.bodyDict.FindAfter(text[len(text)-3000:], 0, f)
 		}
 	}
 	read(body, 0)
+	if greets != nil {
+		*greets = congratulated
+	}
 	if spared == 0 {
 		return
 	}
@@ -534,7 +559,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if in.CarriedSubject() {
 		subject = ""
 	}
-	distinct := c.distinct(in, out, body, subject)
+	bodyGreets := false
+	distinct := c.distinct(in, out, body, subject, &bodyGreets)
 	// Different phrases found per theme: a theme is found when it has one.
 	// A phrase found inside a longer one of its theme is that phrase.
 	perTheme := make([]int, len(c.themes))
@@ -550,11 +576,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// though no phrase of the theme says it (greetsPrize).
 	greeted := ""
 	if c.prize >= 0 && perTheme[c.prize] == 0 {
-		for _, text := range []string{subject, body} {
-			if greeted = greetsPrize(text); greeted != "" {
-				perTheme[c.prize] = 1
-				break
-			}
+		if greeted = greetsPrize(subject); greeted == "" {
+			greeted = greetsPrizeRead(body, bodyGreets)
+		}
+		if greeted != "" {
+			perTheme[c.prize] = 1
 		}
 	}
 	// The calls to click counted as credential lures are quoted with them.

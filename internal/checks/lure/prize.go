@@ -90,9 +90,8 @@ func addressesReader(text string) bool {
 // word in place (nextField, isCongratulation), without an allocation per
 // word.
 func greetsPrize(text string) string {
-	const head = 64 << 10
-	if len(text) > head {
-		text = text[:head]
+	if len(text) > prizeHead {
+		text = text[:prizeHead]
 	}
 	// Where the catalogue's phrases are looked for (collectBody): the
 	// first 1,500 words, and the last 3,000 bytes of a long text.
@@ -115,6 +114,21 @@ func greetsPrize(text string) string {
 			return window
 		}
 	}
+}
+
+// prizeHead is how much of a text greetsPrize reads.
+const prizeHead = 64 << 10
+
+// greetsPrizeRead is greetsPrize on a body the lure catalogue's reading
+// already passed over (collectBody), congratulated saying whether it met
+// a congratulation in the windows greetsPrize looks in: a body of no
+// more than prizeHead bytes without one is passed over without a second
+// pass of the matcher.
+func greetsPrizeRead(body string, congratulated bool) string {
+	if !congratulated && len(body) <= prizeHead {
+		return ""
+	}
+	return greetsPrize(body)
 }
 
 // fieldsFrom returns the first n words of s (nextField), joined by single

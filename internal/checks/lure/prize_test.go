@@ -3,6 +3,9 @@ package lure
 import (
 	"strings"
 	"testing"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
 )
 
 // greetsPrize reads where the catalogue's phrases are read: a
@@ -31,6 +34,32 @@ func TestGreetsPrize(t *testing.T) {
 				t.Errorf("greetsPrize = %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+// The body's reading by the catalogue (collectBody) tells whether
+// greetsPrize would find a congratulation: greetsPrizeRead then answers
+// as greetsPrize does, on texts with and without one, short, long, and
+// longer than greetsPrize reads.
+func TestGreetsPrizeRead(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := strings.Repeat("Le rapport annuel présente les activités du service. ", 400)
+	huge := strings.Repeat(filler, 4) // past prizeHead
+	prize := "Félicitations, vous recevez un iPhone 15 offert. "
+	for _, text := range []string{
+		"", prize, "Congratulations! You receive $500 today.", "Félicitations, vous avez réussi votre examen.",
+		prize + filler, filler + prize, filler + prize + filler,
+		huge, prize + huge, huge + prize, huge[:prizeHead-len(prize)] + prize + huge,
+		"Bravo, vous avez gagné une carte cadeau.", "CONGRATS!!! you won an ipad",
+	} {
+		greets := false
+		c.collectBody(scan.NewInput(nil, &message.Message{Text: text}, scan.Envelope{}), text, map[phrase]int{}, &greets)
+		if got, want := greetsPrizeRead(text, greets), greetsPrize(text); got != want {
+			t.Errorf("%.60q… (%d bytes): greetsPrizeRead = %q, greetsPrize = %q", text, len(text), got, want)
+		}
 	}
 }
 
