@@ -89,5 +89,47 @@ func TestRefitNearMissShapes(t *testing.T) {
 			"https://ledgerlive-help.com/verify"),
 		present: []string{"REPLYTO_BRAND_IN_DOMAIN"},
 		flag:    true,
+	}, {
+		// The ANS's Pro Santé Connect sign-in notice: "si vous n'êtes
+		// pas à l'origine de cette connexion", close the session, then
+		// the help line. A sign-in is no order to cancel by telephone.
+		name:   "avis de connexion Pro Sante Connect et numero d'assistance",
+		file:   "testdata/sante-pro/ans-pro-sante-connect-session-ouverte.eml",
+		accept: true,
+		absent: []string{"LURE_CALLBACK"},
+	}, {
+		// The fake order with its number to call (FTC alerts on fake
+		// order confirmations, BazarCall) under a shop's name keeps the
+		// signal.
+		name: "fausse commande a annuler par telephone",
+		raw: crlf("Return-Path: <commande@envoi-exemple.net>",
+			received+"From: Amazon.fr <commande@envoi-exemple.net>",
+			"To: compta@chu-exemple.fr",
+			"Subject: Confirmation de votre commande n. 113-0522179",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r4@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Votre commande d'un ordinateur portable (1 249,99 EUR) a ete validee et sera expediee demain.",
+			"Si vous n'etes pas a l'origine de cette commande, appelez immediatement notre service au 01 84 60 99 12."),
+		present: []string{"LURE_CALLBACK"},
+		flag:    true,
+	}, {
+		// A sign-in alert with a number to call, under a brand's name
+		// from elsewhere, is still held: by the brand, not the phrase.
+		name: "fausse alerte de connexion Microsoft avec numero a appeler",
+		raw: crlf("Return-Path: <alerte@envoi-exemple.net>",
+			received+"From: Microsoft 365 <alerte@envoi-exemple.net>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Nouvelle connexion a votre compte",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r5@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Une connexion a votre compte Microsoft 365 a ete detectee depuis la Russie.",
+			"Si vous n'etes pas a l'origine de cette connexion, appelez le support Microsoft au 01 86 26 44 10."),
+		flag: true,
 	}})
 }
