@@ -122,9 +122,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// (passwordApart). An archive that cannot be opened is called
 	// encrypted only when the message gives one (passwordGiven,
 	// passwordHinted).
-	texts := []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText}
-	given := !passwordApart(texts...)
-	gives := passwordGiven(texts...) || passwordHinted(texts...)
+	pw := &passwordSaid{texts: []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText}}
 	for _, a := range in.Msg.Attachments {
 		if ctx.Err() != nil {
 			return
@@ -157,10 +155,10 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch sniff {
 		case "application/zip":
-			judgeZip(name, a.Data, 0, given, out)
+			judgeZip(name, a.Data, 0, pw, out)
 		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
-			if gives {
+			if pw.gives() {
 				// A password for an archive we cannot open: it is encrypted.
 				out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
 			}
@@ -177,7 +175,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			// members do, and the campaigns that mailed them gave the
 			// password in the message as they do for archives.
 			if bytes.Contains(a.Data, utf16le("EncryptedPackage")) {
-				emitEncrypted(name, given, out)
+				emitEncrypted(name, pw, out)
 			}
 		case "application/pdf":
 			// An /Encrypt dictionary in the trailer: the document opens
@@ -261,14 +259,14 @@ func judgeHTMLContent(name string, lower []byte, script bool, out *scan.Emitter)
 
 // judgeZip lists a zip archive: encryption, executables and macro documents
 // inside, nested archives up to a small depth.
-// given says whether the message may give a password (not passwordApart).
-func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter) {
+// pw says whether the message may give a password (not passwordApart).
+func judgeZip(name string, data []byte, depth int, pw *passwordSaid, out *scan.Emitter) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if depth == 0 && !zipEncryptedLocal(data) {
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 		} else if zipEncryptedLocal(data) {
-			emitEncrypted(name, given, out)
+			emitEncrypted(name, pw, out)
 		}
 		return
 	}
@@ -284,7 +282,7 @@ func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter
 			out.Emit("ATTACH_MACRO", name)
 		}
 		if f.Flags&1 != 0 {
-			emitEncrypted(name, given, out)
+			emitEncrypted(name, pw, out)
 		}
 		e := ext(n)
 		inner := name + " → " + f.Name
@@ -310,7 +308,7 @@ func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter
 		}
 		if depth+1 < maxArchiveDepth && (e == "zip" || archiveExt[e]) && f.UncompressedSize64 <= maxNestedBytes && f.Flags&1 == 0 {
 			if b, err := readBounded(f, maxNestedBytes); err == nil {
-				judgeZip(inner, b, depth+1, given, out)
+				judgeZip(inner, b, depth+1, pw, out)
 			}
 		}
 	}
@@ -321,8 +319,8 @@ func judgeZip(name string, data []byte, depth int, given bool, out *scan.Emitter
 // anti-virus, or says nothing of it; ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART
 // when it says the password travels apart and gives none, as health data
 // is sent (passwordApart).
-func emitEncrypted(name string, given bool, out *scan.Emitter) {
-	if given {
+func emitEncrypted(name string, pw *passwordSaid, out *scan.Emitter) {
+	if pw.given() {
 		out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
 	} else {
 		out.Emit("ATTACH_ARCHIVE_ENCRYPTED_PASSWORD_APART", name)

@@ -110,6 +110,30 @@ func hinted(t string) bool {
 	return false
 }
 
+// passwordSaid is what the message's texts say of a password, read once
+// and only when an encrypted attachment asks: the expressions run over
+// the whole text, and most messages carry no such attachment.
+type passwordSaid struct {
+	texts         []string
+	read          bool
+	giving, apart bool
+}
+
+func (p *passwordSaid) load() {
+	if p.read {
+		return
+	}
+	p.read = true
+	p.giving = passwordGiven(p.texts...) || passwordHinted(p.texts...)
+	p.apart = passwordApart(p.texts...)
+}
+
+// gives: the message gives a password (passwordGiven, passwordHinted).
+func (p *passwordSaid) gives() bool { p.load(); return p.giving }
+
+// given: the message may hold the password (not passwordApart).
+func (p *passwordSaid) given() bool { p.load(); return !p.apart }
+
 // maxPasswordScan bounds the text read for a password.
 const maxPasswordScan = 64 << 10
 
