@@ -131,5 +131,41 @@ func TestRefitNearMissShapes(t *testing.T) {
 			"Une connexion a votre compte Microsoft 365 a ete detectee depuis la Russie.",
 			"Si vous n'etes pas a l'origine de cette connexion, appelez le support Microsoft au 01 86 26 44 10."),
 		flag: true,
+	}, {
+		// The word-ending spare read by a phisher: one letter after the
+		// brand, then his hyphenated word (ledgers-help, paypals-secure),
+		// or a country glued to it (ledgerfr). The brand is still his
+		// domain's first word.
+		name: "webinaire Zoom, reponses vers ledgers-help",
+		raw: crlf("Return-Path: <bounces@zoom.us>",
+			received+"From: Ledger Live Events <no-reply@zoom.us>",
+			"Reply-To: support@ledgers-help.com",
+			"To: compta@chu-exemple.fr",
+			"Subject: Your wallet must be verified before the session",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r4@zoom.us>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"To keep your Ledger wallet active, verify your recovery phrase before the webinar:",
+			"https://ledgers-help.com/verify"),
+		present: []string{"REPLYTO_BRAND_IN_DOMAIN"},
+		flag:    true,
+	}, {
+		name: "webinaire Zoom, reponses vers ledgerfr",
+		raw: crlf("Return-Path: <bounces@zoom.us>",
+			received+"From: Ledger Live Events <no-reply@zoom.us>",
+			"Reply-To: support@ledgerfr.com",
+			"To: compta@chu-exemple.fr",
+			"Subject: Your wallet must be verified before the session",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r5@zoom.us>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"To keep your Ledger wallet active, verify your recovery phrase before the webinar:",
+			"https://ledgerfr.com/verify"),
+		present: []string{"REPLYTO_BRAND_IN_DOMAIN"},
+		flag:    true,
 	}})
 }

@@ -684,17 +684,17 @@ func brandWord(label, brand string) bool {
 }
 
 // wordEnding reports what follows a brand in a domain label as one or two
-// letters ending the label or its hyphenated word ("ly" of ledgerly), not
-// an account word (comboWords: "id").
+// letters ending the whole label ("ly" of ledgerly), not an account word
+// (comboWords: "id") nor the plural "s". Before a hyphen they are the
+// brand's own word with the combosquat's after it (paypals-secure,
+// amazons-account: TestBrandWord), a plural is the brand's name
+// (paypals), and two letters without a vowel are a country glued to it
+// (paypalfr, amelifr), not a word's ending.
 func wordEnding(rest string) bool {
-	n := 0
-	for n < len(rest) && rest[n] >= 'a' && rest[n] <= 'z' {
-		n++
-	}
-	if n == 0 || n > 2 || n < len(rest) && rest[n] != '-' {
+	if len(rest) == 0 || len(rest) > 2 || rest == "s" || strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz") != "" || !strings.ContainsAny(rest, "aeiouy") {
 		return false
 	}
-	return !slices.Contains(comboWords, rest[:n])
+	return !slices.Contains(comboWords, rest)
 }
 
 // hasToken reports s as one of label's hyphen-separated words.

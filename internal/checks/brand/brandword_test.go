@@ -17,9 +17,18 @@ func TestBrandWord(t *testing.T) {
 		// A word that opens with the brand and ends one or two
 		// letters later is another word; a glued account word is not.
 		{"ledgerly", "ledger", false},
-		{"ledgerly-events", "ledger", false},
+		// Before a hyphen the ending is the brand's, the combosquat's
+		// word after it; a plural is the brand's name.
+		{"paypals-secure", "paypal", true},
+		{"amazons-account", "amazon", true},
+		{"ledgerly-events", "ledger", true},
+		{"paypals", "paypal", true},
+		{"paypalfr", "paypal", true},
+		{"amelifr", "ameli", true},
 		{"appleid", "apple", true},
-		{"ledgerx", "ledger", false},
+		// One letter without a vowel is glued to the brand, not a
+		// word's ending (paypalx as ledgerx).
+		{"ledgerx", "ledger", true},
 		{"ledger2fa", "ledger", true},
 	} {
 		if got := brandWord(tc.label, tc.brand); got != tc.want {
