@@ -342,17 +342,40 @@ func isOOXMLPackage(files []*zip.File) bool {
 }
 
 // binaryIsProgram tells whether a ".bin" member starts as a Windows (MZ) or
-// ELF program does: a program renamed into an Office package's binary part
-// is still a program. A member that cannot be read counts as one.
+// ELF program does, or is an OLE object packaging one (packagesProgram): a
+// program renamed into an Office package's binary part is still a program.
+// A member that cannot be read counts as one.
 func binaryIsProgram(f *zip.File) bool {
 	if f.Flags&1 != 0 {
 		return true
 	}
-	b, err := readBounded(f, 4)
+	b, err := readBounded(f, maxNestedBytes)
 	if err != nil && err != errLimit {
 		return true
 	}
-	return bytes.HasPrefix(b, []byte("MZ")) || bytes.HasPrefix(b, []byte("\x7fELF"))
+	return bytes.HasPrefix(b, []byte("MZ")) || bytes.HasPrefix(b, []byte("\x7fELF")) || packagesProgram(b)
+}
+
+// packagesProgram tells an embedded OLE object (an Office package's
+// xl/embeddings/oleObject1.bin) that is the Packager's: its Ole10Native
+// stream ([MS-OLEDS] §2.3.6) carries a whole file, whose name and source
+// path it spells NUL-terminated, shown as an icon in the document that
+// runs the file when double-clicked. Named as a program or a script
+// (facture.pdf.exe, relance.vbs), it is the dropper the document carries;
+// a packaged PDF or spreadsheet is not.
+func packagesProgram(b []byte) bool {
+	if !bytes.Contains(b, utf16le("\x01Ole10Native")) {
+		return false
+	}
+	lower := bytes.ToLower(b)
+	for _, list := range []map[string]bool{executableExt, scriptExt} {
+		for e := range list {
+			if e != "bin" && bytes.Contains(lower, []byte("."+e+"\x00")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inertHTML tells a page that can only be read: no link, no form, no
