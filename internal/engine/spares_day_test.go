@@ -202,5 +202,21 @@ var daySpareAttacks = []daySpareAttack{
 		plain:   "<html><body><p>Bonjour,</p><p>Votre colis est en attente : des frais de réexpédition de 1,99 EUR restent dus.</p><p><a href=\"https://qzxkvbtr.com/colis\">Suivi</a></p></body></html>\n",
 		attack:  "<html><body><p>Bonjour,</p><p>Nous ne vous demanderons jamais d'autres frais que les frais de réexpédition de 1,99 EUR de votre colis en attente.</p><p><a href=\"https://qzxkvbtr.com/colis\">Suivi</a></p></body></html>\n",
 		auth:    unaligned, env: unalignedEnv,
+	}, {
+		// 7e5fd4d (urlx.SameName): a display name written as the sender's
+		// sister domain, and an opt-out on it, are not another
+		// organisation. The look-alike that carries the brand's name in
+		// its own domain, signs for it and links its footer to the
+		// brand's site gets no more than the same notice under the
+		// brand's bare name with a List-Unsubscribe header of its own.
+		name:         "a look-alike writing the brand's domain as its name, opt-out at the brand's site",
+		signal:       "BRAND_DISPLAY_NAME",
+		headers:      "From: \"PayPal.com\" <service@paypal-secure-login.com>\nTo: compta@chu-exemple.fr\nSubject: Receipt for your payment to Norton\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <sn1@paypal-secure-login.com>\n" + dayHTML,
+		plainHeaders: "From: PayPal <service@paypal-secure-login.com>\nTo: compta@chu-exemple.fr\nSubject: Receipt for your payment to Norton\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <sn1@paypal-secure-login.com>\nList-Unsubscribe: <mailto:unsubscribe@paypal-secure-login.com>\n" + dayHTML,
+		plain:        "<html><body><p>You sent a payment of 399.99 USD to Norton LifeLock.</p><p>Not you? <a href=\"https://paypal-secure-login.com/dispute\">Dispute this transaction</a></p><p><font size=\"1\">To unsubscribe from these notices, reply with REMOVE.</font></p></body></html>\n",
+		attack:       "<html><body><p>You sent a payment of 399.99 USD to Norton LifeLock.</p><p>Not you? <a href=\"https://paypal-secure-login.com/dispute\">Dispute this transaction</a></p><p><font size=\"1\">To unsubscribe from these notices, <a href=\"https://www.paypal.com/unsubscribe\">click here</a>.</font></p></body></html>\n",
+		auth: auth.Results{SPF: auth.Pass, SPFDomain: "paypal-secure-login.com", DMARC: auth.Pass, DMARCDomain: "paypal-secure-login.com",
+			DKIM: []auth.DKIMResult{{Domain: "paypal-secure-login.com", Result: auth.Pass}}},
+		env: scan.Envelope{MailFrom: "service@paypal-secure-login.com"},
 	},
 }
