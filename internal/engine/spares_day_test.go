@@ -203,6 +203,16 @@ var daySpareAttacks = []daySpareAttack{
 		attack:  "<html><body><p>Bonjour,</p><p>Nous ne vous demanderons jamais d'autres frais que les frais de réexpédition de 1,99 EUR de votre colis en attente.</p><p><a href=\"https://qzxkvbtr.com/colis\">Suivi</a></p></body></html>\n",
 		auth:    unaligned, env: unalignedEnv,
 	}, {
+		// 7dc42b0: an unsubscribe footer only in ">"-quoted lines is the
+		// quoted message's. A bulk sender who quotes his own footer gets
+		// what dropping it gets; the lure is judged as before.
+		name:    "a bulk lure quoting its own unsubscribe footer",
+		signal:  "LURE_PASSWORD_EXPIRY",
+		headers: helpdesk,
+		plain:   passwordExpiry,
+		attack:  strings.Replace(passwordExpiry, "<p>Service informatique</p>", "<p>Service informatique</p><p>&gt; To unsubscribe from this list, click here.<br>&gt; You received this message because you are subscribed.</p>", 1),
+		auth:    unaligned, env: unalignedEnv,
+	}, {
 		// 7e5fd4d (urlx.SameName): a display name written as the sender's
 		// sister domain, and an opt-out on it, are not another
 		// organisation. The look-alike that carries the brand's name in
