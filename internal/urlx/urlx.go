@@ -269,6 +269,12 @@ var tollFreePrefixes = []string{"1800", "1888", "1877", "1866", "1855", "1844", 
 // may follow the number, and they are still read as a label is; a
 // number followed by more digits (1800x7k2q9) is not a word.
 func tollFreeWord(l string) (string, bool) {
+	// Every prefix opens with 1 or 8: any other label is no number, and
+	// is not copied without its hyphens (RandomLabel reads every sender's
+	// and link's domain).
+	if t := strings.TrimLeft(l, "-"); t == "" || t[0] != '1' && t[0] != '8' {
+		return "", false
+	}
 	w := strings.ReplaceAll(l, "-", "")
 	for _, p := range tollFreePrefixes {
 		rest, ok := strings.CutPrefix(w, p)
@@ -369,11 +375,30 @@ func ReadList(b []byte) map[string]bool {
 // the same way: this says nothing of who registered either domain, only
 // that the two do not name two organisations.
 func SameName(a, b string) bool {
-	na, nb := nameLabel(a), nameLabel(b)
+	// A name label, when there is one, is the first label: two first
+	// labels that fail the test spare the public-suffix lookups
+	// (lure.optOutAt asks it of every link).
+	if !sameName(firstLabel(a), firstLabel(b)) {
+		return false
+	}
+	return sameName(nameLabel(a), nameLabel(b))
+}
+
+// sameName is SameName's test on two name labels.
+func sameName(na, nb string) bool {
 	if len(na) > len(nb) {
 		na, nb = nb, na
 	}
 	return len(na) >= 5 && strings.Contains(nb, na)
+}
+
+// firstLabel returns a domain's first label, lower-cased, hyphens left
+// out: nameLabel's result whenever that is not "".
+func firstLabel(domain string) string {
+	if i := strings.IndexByte(domain, '.'); i >= 0 {
+		domain = domain[:i]
+	}
+	return strings.ReplaceAll(strings.ToLower(domain), "-", "")
 }
 
 // nameLabel returns a registrable domain's label before its public

@@ -123,6 +123,11 @@ func TestSameName(t *testing.T) {
 		{"download.com", "cnet.com", false},
 		{"expedia.com", "fares-mailer.net", false},
 		{"", "expedia.com", false},
+		// The name label is before the public suffix, however many
+		// labels that has; a host under the domain has none.
+		{"expedia.co.uk", "expedia.com", true},
+		{"www.expedia.co.uk", "expedia.com", false},
+		{"mail.expedia.com", "expedia.fr", false},
 	} {
 		if got := SameName(c.a, c.b); got != c.want {
 			t.Errorf("SameName(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
@@ -130,5 +135,29 @@ func TestSameName(t *testing.T) {
 		if got := SameName(c.b, c.a); got != c.want {
 			t.Errorf("SameName(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
 		}
+	}
+}
+
+// SameName and tollFreeWord run on every link and sender domain: the
+// domains that cannot match are turned down without a copy or a
+// public-suffix lookup.
+func TestNameTestsAllocateNothingOnOtherNames(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"SameName of two other names", func() { SameName("boulangeriemartin.fr", "news.example-shop.com") }},
+		{"tollFreeWord of a hyphenated name", func() { tollFreeWord("boulangerie-martin") }},
+	} {
+		if n := testing.AllocsPerRun(100, c.f); n != 0 {
+			t.Errorf("%s: %.0f allocations, want 0", c.name, n)
+		}
+	}
+	// The hyphenated number is still read as one.
+	if w, ok := tollFreeWord("1-800-flowers"); !ok || w != "flowers" {
+		t.Errorf("tollFreeWord(1-800-flowers) = %q, %v, want flowers, true", w, ok)
+	}
+	if w, ok := tollFreeWord("-800-petmeds"); !ok || w != "petmeds" {
+		t.Errorf("tollFreeWord(-800-petmeds) = %q, %v, want petmeds, true", w, ok)
 	}
 }

@@ -88,10 +88,14 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 		// (TestYoungSenderSubjectClaimsTheInstitution).
 		//
 		// The signature lines were read just above (signedAs): only the
-		// subject is left to read.
-		answers := in.Auth.DMARC == "pass" && (c.young == nil || !c.young(ctx, in.FromOrg))
-		if !answers {
-			claimed = c.subjectClaims(in, own)
+		// subject is left to read. It is read before the registry is
+		// asked: most subjects name no body, and the sender's age is
+		// then not worth a lookup.
+		if s := c.subjectClaims(in, own); s >= 0 {
+			answers := in.Auth.DMARC == "pass" && (c.young == nil || !c.young(ctx, in.FromOrg))
+			if !answers {
+				claimed = s
+			}
 		}
 	}
 	if claimed < 0 {

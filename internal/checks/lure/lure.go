@@ -512,15 +512,25 @@ func (c *Check) ownFooter(body string) bool {
 // whether there were any.
 func unquotedLines(body string) (string, bool) {
 	var b strings.Builder
-	quoted := false
+	quoted, at := false, 0
 	for line := range strings.Lines(body) {
 		if strings.HasPrefix(strings.TrimLeft(line, " \t"), ">") {
-			quoted = true
-			continue
+			if !quoted {
+				// The lines before the first quoted one are copied
+				// once; a body without quotes is not copied at all.
+				quoted = true
+				b.Grow(len(body) - len(line))
+				b.WriteString(body[:at])
+			}
+		} else if quoted {
+			b.WriteString(line)
 		}
-		b.WriteString(line)
+		at += len(line)
 	}
-	return b.String(), quoted
+	if !quoted {
+		return body, false
+	}
+	return b.String(), true
 }
 
 // negatableThemes are the themes whose phrases name a thing ("nouveau
