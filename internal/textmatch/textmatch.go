@@ -298,7 +298,36 @@ func Fold(r rune) string {
 		foldOnce.Do(buildFoldTable)
 		return foldTable[r]
 	}
-	return fold(r)
+	return foldCached(r)
+}
+
+// foldCache holds fold of the letters past the table met so far (CJK,
+// kana, Hangul, mathematical and full-width letters): fold allocates the
+// rune's string and its decomposition at every call, and a word scanner
+// calls Fold for every letter of every text each dictionary reads.
+// Bounded by foldCacheMax, so that a text of many rare letters cannot
+// grow it without end; past the bound, fold is called as before.
+var foldCache = struct {
+	sync.RWMutex
+	m map[rune]string
+}{m: map[rune]string{}}
+
+const foldCacheMax = 1 << 14
+
+func foldCached(r rune) string {
+	foldCache.RLock()
+	s, ok := foldCache.m[r]
+	foldCache.RUnlock()
+	if ok {
+		return s
+	}
+	s = fold(r)
+	foldCache.Lock()
+	if len(foldCache.m) < foldCacheMax {
+		foldCache.m[r] = s
+	}
+	foldCache.Unlock()
+	return s
 }
 
 const foldTableSize = 0x2000
