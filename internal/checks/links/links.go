@@ -178,27 +178,6 @@ var categorySignal = map[string]string{
 }
 
 // New builds the check.
-// Young reports a registrable domain the newly-registered list names, or,
-// when a registry is set, that it dates less than NewDomainAge back: the
-// test URL_NEW_DOMAIN applies to a link's domain, asked by the
-// authentication family of a mailing list's own domain (authn.Check).
-// A registry that does not answer in time reports nothing.
-func (c *Check) Young(ctx context.Context, domain string) bool {
-	if domain == "" {
-		return false
-	}
-	if c.nrd[domain] {
-		return true
-	}
-	if c.o.Registered == nil {
-		return false
-	}
-	rctx, cancel := context.WithTimeout(ctx, rdapTimeout)
-	at, err := c.o.Registered(rctx, domain)
-	cancel()
-	return err == nil && c.o.Now().Sub(at) < c.o.NewDomainAge
-}
-
 func New(o Options) (*Check, error) {
 	data := o.Hosting
 	if data == nil {
@@ -403,10 +382,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("URL_NEW_DOMAIN", l.Domain)
 		} else if c.o.Registered != nil && !asked[l.Domain] && len(asked) < rdapPerMessage {
 			asked[l.Domain] = true
-			rctx, cancel := context.WithTimeout(ctx, rdapTimeout)
-			at, err := c.o.Registered(rctx, l.Domain)
-			cancel()
-			if err == nil && c.o.Now().Sub(at) < c.o.NewDomainAge {
+			if at, young := c.registeredLately(ctx, l.Domain); young {
 				out.Emit("URL_NEW_DOMAIN", l.Domain+" ("+at.Format("2006-01-02")+")")
 			}
 		}
@@ -414,6 +390,34 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("URL_MANY_SUBDOMAINS", host)
 		}
 	}
+}
+
+// Young reports a registrable domain the newly-registered list names, or,
+// when a registry is set, that it dates less than NewDomainAge back: the
+// test URL_NEW_DOMAIN applies to a link's domain, asked by the
+// authentication, brand and invoice families of a list's or a sender's
+// own domain. A registry that does not answer in time reports nothing.
+func (c *Check) Young(ctx context.Context, domain string) bool {
+	if domain == "" {
+		return false
+	}
+	if c.nrd[domain] {
+		return true
+	}
+	_, young := c.registeredLately(ctx, domain)
+	return young
+}
+
+// registeredLately asks the registry, when one is set, when domain was
+// registered, and reports whether that is less than NewDomainAge ago.
+func (c *Check) registeredLately(ctx context.Context, domain string) (time.Time, bool) {
+	if c.o.Registered == nil {
+		return time.Time{}, false
+	}
+	rctx, cancel := context.WithTimeout(ctx, rdapTimeout)
+	at, err := c.o.Registered(rctx, domain)
+	cancel()
+	return at, err == nil && c.o.Now().Sub(at) < c.o.NewDomainAge
 }
 
 // freeImage reports an image of the message served by a free image host
