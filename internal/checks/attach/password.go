@@ -49,17 +49,21 @@ func passwordGiven(texts ...string) bool {
 // passwordGiven does not read, the campaigns' ways past it, and counts
 // as giving it (TestEncryptedAttachmentPasswordForms).
 func passwordApart(texts ...string) bool {
-	apart := false
+	return !passwordGiven(texts...) && !passwordHinted(texts...) && saysApart(texts...)
+}
+
+// saysApart tells whether a text says the password travels by another
+// channel or is the reader's own (apartRE).
+func saysApart(texts ...string) bool {
 	for _, t := range texts {
 		if len(t) > maxPasswordScan {
 			t = t[:maxPasswordScan]
 		}
-		if passwordGiven(t) || passwordHinted(t) {
-			return false
+		if apartRE.MatchString(t) {
+			return true
 		}
-		apart = apart || apartRE.MatchString(t)
 	}
-	return apart
+	return false
 }
 
 // apartRE finds a password said to travel by another channel or to be
@@ -125,7 +129,7 @@ func (p *passwordSaid) load() {
 	}
 	p.read = true
 	p.giving = passwordGiven(p.texts...) || passwordHinted(p.texts...)
-	p.apart = passwordApart(p.texts...)
+	p.apart = !p.giving && saysApart(p.texts...)
 }
 
 // gives: the message gives a password (passwordGiven, passwordHinted).
