@@ -29,3 +29,29 @@ func TestEInvoicingReformMailIsAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestEInvoicingReformTwinsAreFlagged: the frauds riding on the reform
+// (testdata/efacture/twins/README.md) — a fake public portal or directory
+// deactivating the account, charging for a registration or holding an
+// invoice, a platform's name on a look-alike domain, a refused invoice as
+// an HTML sign-in form, a supplier's look-alike announcing new bank
+// details, the DGFiP's name asking for customer invoices or threatening a
+// fine — are flagged behind the company's MX and under the evaluation's
+// trust. A platform's own domain spoofed is told only by the MX's DMARC
+// result, which the evaluation does not believe: it is flagged behind the
+// MX (the evaluation sees the same words from the genuine domain).
+func TestEInvoicingReformTwinsAreFlagged(t *testing.T) {
+	spoofedOwnDomain := map[string]bool{"faux-cegid-usurpe-dmarc-facture-refusee.eml": true}
+	files := fixtures(t, "testdata/efacture/twins/*.eml", 11)
+	for _, c := range trustSettings(t) {
+		s := newScanner(t, c.cfg)
+		for _, f := range files {
+			if !c.believed && spoofedOwnDomain[filepath.Base(f)] {
+				continue
+			}
+			if v := scanLogged(t, s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
