@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"path/filepath"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -114,6 +115,34 @@ func TestNewsletters2002SisterDomains(t *testing.T) {
 		}
 		if c.flag && v.Action == scan.Accept {
 			t.Errorf("%s: accepted (%.2f): %s", c.name, v.Score, weighted(v))
+		}
+	}
+}
+
+// TestNewsletters2002bAreAccepted: the second round of the same kind
+// (testdata/newsletters2002b/README.md), the most spam-looking opt-in
+// mail of 2000-2003 — points and cash-back programmes, paid survey
+// panels, card issuers' and lenders' offers, insurance quotes, stock
+// letters, diet and pharmacy mail, dating notices, ISPs' upgrade offers,
+// magazine renewals, charity appeals, job alerts, registrars' and
+// software vendors' promotions, auctions, affiliate letters, ASCII-art
+// letters and their French counterparts — is accepted the same way.
+func TestNewsletters2002bAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/newsletters2002b/*.eml", 40)
+}
+
+// TestNewsletters2002bTwinsAreFlagged: the phisher's copy of each shape
+// a signal's definition spares for newsletters2002b
+// (testdata/newsletters2002b/twins/, README there) is still flagged,
+// behind the company's MX and under the evaluation's trust settings.
+func TestNewsletters2002bTwinsAreFlagged(t *testing.T) {
+	files := fixtures(t, "testdata/newsletters2002b/twins/*.eml", 1)
+	for _, c := range trustSettings(t) {
+		s := newScanner(t, c.cfg)
+		for _, f := range files {
+			if v := scanLogged(t, s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
 		}
 	}
 }

@@ -50,7 +50,9 @@ const (
 // uses its words: the notice to the wrong addressee to act at once
 // ("avertir immédiatement l'expéditeur", "sofort"), the requests the
 // anti-phishing reminder says will never come (credentials, an account or
-// an identity to verify, a password, bank details), the legal
+// an identity to verify, a password, bank details, billing information:
+// "AOL will never ask for your password or billing information by
+// e-mail", as the providers' member mail of the 2000s ended), the legal
 // consequences of misuse ("poursuites judiciaires"). A phrase of the
 // theme inside a sentence of another kind counts ("ce message est
 // confidentiel et urgent" is no notice to a wrong addressee), and the
@@ -69,6 +71,7 @@ var disclaimerSpares = map[string]disclaimerKind{
 	"password_request":   kindAntiPhishing,
 	"account_suspension": kindAntiPhishing,
 	"bank_details":       kindAntiPhishing,
+	"billing":            kindAntiPhishing,
 	"delivery":           kindAntiPhishing,
 }
 

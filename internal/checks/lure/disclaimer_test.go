@@ -179,6 +179,9 @@ func TestDisclaimerSparesItsThemesOnly(t *testing.T) {
 		{"a wallet's reminder spares no crypto", intro + "We will never ask for your recovery phrase.", []string{"LURE_CRYPTO"}},
 		{"a carrier's reminder spares the parcel fee", intro + "La Poste ne vous demandera jamais de payer des frais de réexpédition par courriel ou SMS.", nil},
 		{"the parcel-fee lure beside the reminder", intro + "Votre colis est en attente : réglez les frais de réexpédition sur https://suivi-colis.example/paiement.\n\nLa Poste ne vous demandera jamais vos codes par courriel.", []string{"LURE_DELIVERY"}},
+		{"a provider's reminder spares billing information", intro + "Remember: AOL will never ask for your password or billing information by e-mail or Instant Message.", nil},
+		{"the billing lure beside the reminder", intro + "Your membership has expired: update your billing information to keep your account.\n\nWe will never ask for your password by e-mail.", []string{"LURE_BILLING"}},
+		{"the reminder does not spare the billing update it asks for", intro + "We will never ask for your password, update your billing information now.", []string{"LURE_BILLING"}},
 		{"the reminder does not spare the fee it asks for", intro + "La Poste ne vous demandera jamais vos codes, payez seulement les frais de réexpédition.", []string{"LURE_DELIVERY"}},
 	}
 	for _, tt := range tests {
