@@ -22,10 +22,12 @@ type Block struct {
 // Labels of the fields a forward's header block shows, as Outlook, Gmail,
 // Thunderbird and Apple Mail write them in English, French, German,
 // Spanish, Portuguese, Italian and Dutch (Thunderbird's French block says
-// "Sujet :" and "Pour :", its Italian one "Mittente:").
+// "Sujet :" and "Pour :", its Italian one "Mittente:"). Outlook for
+// Windows writes its Spanish and Brazilian date in two words, "Enviado
+// el:" and "Enviada em:", where Outlook on the web writes "Enviado:".
 var (
 	fromLabels    = []string{"from", "de", "von", "da", "van", "mittente"}
-	dateLabels    = []string{"sent", "date", "envoyé", "enviado", "enviada", "gesendet", "datum", "data", "inviato", "verzonden", "fecha"}
+	dateLabels    = []string{"sent", "date", "envoyé", "enviado", "enviada", "enviado el", "enviada em", "gesendet", "datum", "data", "inviato", "verzonden", "fecha"}
 	toLabels      = []string{"to", "à", "À", "a", "para", "an", "aan", "pour"}
 	ccLabels      = []string{"cc"}
 	subjectLabels = []string{"subject", "objet", "sujet", "assunto", "betreff", "asunto", "oggetto", "onderwerp"}
