@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -51,6 +53,35 @@ func TestEInvoicingReformTwinsAreFlagged(t *testing.T) {
 			}
 			if v := scanLogged(t, s, f); v.Action == scan.Accept {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
+
+// The platforms' first domains (brands.yaml: pennylane.tech, qonto.eu) are
+// theirs: the same notice from either is accepted under both trusts. A
+// phisher's domain spelling the old one with a hyphen, or under another
+// suffix, is still the platform's name on someone else's address.
+func TestEInvoicingPlatformsFormerDomains(t *testing.T) {
+	for _, c := range []struct{ file, domain, former string }{
+		{"pennylane-pa-nouvelle-facture-recue.eml", "pennylane.com", "pennylane.tech"},
+		{"qonto-facture-fournisseur-recue.eml", "qonto.com", "qonto.eu"},
+	} {
+		raw, err := os.ReadFile("testdata/efacture/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ts := range trustSettings(t) {
+			s := newScanner(t, ts.cfg)
+			for _, d := range []struct {
+				domain string
+				accept bool
+			}{{c.former, true}, {strings.Replace(c.former, ".", "-", 1) + ".com", false}, {strings.Replace(c.former, ".", "-factures.", 1), false}} {
+				v := s.Scan(t.Context(), []byte(strings.ReplaceAll(string(raw), c.domain, d.domain)), scan.Envelope{})
+				t.Logf("%5.2f %-10s %s, %s from %s: %s", v.Score, v.Action, ts.name, c.file, d.domain, weighted(v))
+				if (v.Action == scan.Accept) != d.accept {
+					t.Errorf("%s, %s from %s: %s (%.2f) %s", ts.name, c.file, d.domain, v.Action, v.Score, weighted(v))
+				}
 			}
 		}
 	}
