@@ -23,6 +23,13 @@ func TestParseSender(t *testing.T) {
 		{"Gmail bold", "*Fedex* <services@colis-exemple.us>", "Fedex", "services@colis-exemple.us", ""},
 		{"Outlook plain text, mailto in angles", "John Smith <mailto:john@exemple.com>", "John Smith", "john@exemple.com", ""},
 		{"Outlook plain text, address and mailto", "john@exemple.com<mailto:john@exemple.com>", "", "john@exemple.com", ""},
+		{"Exchange plain text, address link inside the angles", "Russell, Kent <Kent.Russell@fournisseur-exemple.com<mailto:Kent.Russell@fournisseur-exemple.com>>", "Russell, Kent", "Kent.Russell@fournisseur-exemple.com", ""},
+		{"Exchange plain text, address link after the angles", "Arnaldo Sans <asans@universite-exemple.edu><mailto:asans@universite-exemple.edu>", "Arnaldo Sans", "asans@universite-exemple.edu", ""},
+		// A link to another address is no rendering of the one it
+		// follows: it is not dropped, and the brand's address is not
+		// read as the sender.
+		{"Exchange plain text, link to another address", "Microsoft <no-reply@microsoft.com<mailto:collect@phish-exemple.com>>", "Microsoft <no-reply@microsoft.com<mailto:collect@phish-exemple.com>>", "", ""},
+		{"link target repeating only the end of an address", "Support <help@bank-exemple.com<mailto:p@bank-exemple.com>>", "Support <help@bank-exemple.com<mailto:p@bank-exemple.com>>", "", ""},
 		{"Outlook plain text, mailto in square brackets", "John Smith [mailto:john@exemple.com]", "John Smith", "john@exemple.com", ""},
 		{"address as its own name", "jean@exemple.fr <jean@exemple.fr>", "", "jean@exemple.fr", ""},
 		{"bare address", "jean@exemple.fr", "", "jean@exemple.fr", ""},
@@ -50,6 +57,9 @@ func TestParseSender(t *testing.T) {
 	}
 	if got := parseList(`jean.dupont@exemple.fr <merci@exemple.com>; "Martin, Claire" <c@exemple.fr>, bob@exemple.org`, 10); got != `"jean.dupont@exemple.fr" <merci@exemple.com>, "Martin, Claire" <c@exemple.fr>, <bob@exemple.org>` {
 		t.Errorf("recipients: %s", got)
+	}
+	if got := parseList(`Christian Koenig <Christian.Koenig@exemple.com<mailto:Christian.Koenig@exemple.com>>; liste@exemple.org<mailto:liste@exemple.org>`, 10); got != `"Christian Koenig" <Christian.Koenig@exemple.com>, <liste@exemple.org>` {
+		t.Errorf("Exchange plain-text recipients: %s", got)
 	}
 }
 

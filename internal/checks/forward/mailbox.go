@@ -46,7 +46,7 @@ func parseSender(v string) (from mailbox, sender string) {
 // which Outlook writes without its quotes ("Bank <a@bank> <b@other>"),
 // is everything before the last angle address.
 func parseMailbox(v string) mailbox {
-	v = strings.TrimSpace(v)
+	v = strings.TrimSpace(dropLinkTargets(v))
 	var m mailbox
 	if n := len(v); n > 0 && (v[n-1] == '>' || v[n-1] == ']') {
 		open := byte('<')
@@ -85,6 +85,38 @@ func parseMailbox(v string) mailbox {
 		m.name = ""
 	}
 	return m
+}
+
+// dropLinkTargets removes what Exchange's plain text writes after an
+// address that was a link in the HTML it converts, "<mailto:" and the
+// address again: "a@b<mailto:a@b>", inside the angle brackets of a named
+// sender too ("Name <a@b<mailto:a@b>>", which read as a name alone and
+// lost the address) or after them ("Name <a@b><mailto:a@b>"). A target
+// is dropped only where it repeats the address it follows; another
+// address stays, and the field reads as before.
+func dropLinkTargets(v string) string {
+	const open = "<mailto:"
+	lower := strings.ToLower(v)
+	for i := 0; i < len(lower); {
+		j := strings.Index(lower[i:], open)
+		if j < 0 {
+			break
+		}
+		j += i
+		k := strings.IndexByte(lower[j:], '>')
+		if k < 0 {
+			break
+		}
+		k += j
+		target, before := lower[j+len(open):k], strings.TrimSuffix(lower[:j], ">")
+		if n := len(before) - len(target); target != "" && strings.HasSuffix(before, target) && (n == 0 || strings.IndexByte(" \t<\"'(,;:[", before[n-1]) >= 0) {
+			v, lower = v[:j]+v[k+1:], lower[:j]+lower[k+1:]
+			i = j
+			continue
+		}
+		i = k + 1
+	}
+	return v
 }
 
 // String writes the mailbox as a header field's value, its display name
