@@ -438,11 +438,58 @@ func generatedLocal(local string) string {
 		return ""
 	}
 	for _, t := range strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
-		if textmatch.Generated(t, 6) {
+		if textmatch.Generated(spelledOut(t), 6) {
 			return t
 		}
 	}
 	return ""
+}
+
+// businessAbbreviations are the vowel-less abbreviations of business
+// English that dictionaries list (Merriam-Webster's: mgmt, mktg, svc,
+// acct, acctg, dept, intl, govt, mfg, bldg…), each with its word, longest
+// first. Companies name their role mailboxes with them — perfmgmt,
+// ecthrsvcs, riskmgmt, acctgdept, itsvcdesk — and their consonant runs
+// read as a generator's (perFMGMT).
+var businessAbbreviations = []string{
+	"mgmt", "management", "mktg", "marketing", "svcs", "services",
+	"acctg", "accounting", "accts", "accounts", "acct", "account",
+	"dept", "department", "intl", "international", "natl", "national",
+	"govt", "government", "pymt", "payment", "bldg", "building",
+	"trng", "training", "mgt", "management", "mgr", "manager",
+	"svc", "service", "pmt", "payment", "mfg", "manufacturing",
+	"mtg", "meeting", "ctr", "center",
+}
+
+var spellOut = strings.NewReplacer(businessAbbreviations...)
+
+// spelledOut returns a one-case token with the business abbreviations in
+// it written as their words, so that only the letters around them are
+// judged: perfmgmt reads as perfmanagement, while a generated string
+// stays generated with an abbreviation glued to it (xkqzvmgmt is still
+// xkqzv…). A token of mixed case is left as it is: role mailboxes are
+// written in one case, and the capitals of a generated one are part of
+// what shows it (aNiOPsklEuPFaAJ). Most tokens hold no abbreviation and
+// are returned without a copy.
+func spelledOut(t string) string {
+	upper, lower, found := false, false, false
+	for i := 0; i < len(t); i++ {
+		upper = upper || t[i] >= 'A' && t[i] <= 'Z'
+		lower = lower || t[i] >= 'a' && t[i] <= 'z'
+	}
+	if upper && lower {
+		return t
+	}
+	for i := 0; i < len(businessAbbreviations) && !found; i += 2 {
+		a := businessAbbreviations[i]
+		for j := 0; j+len(a) <= len(t) && !found; j++ {
+			found = strings.EqualFold(t[j:j+len(a)], a)
+		}
+	}
+	if !found {
+		return t
+	}
+	return spellOut.Replace(strings.ToLower(t))
 }
 
 // encodedLocal reports a local part that mailing software wrote to encode

@@ -107,6 +107,18 @@ func TestGeneratedLocal(t *testing.T) {
 		"Online#3.21186.45-m2NUOKj6j6GVpsRR.1": false, // a newsletter's numbered per-message address
 		"SRS0=x9Qz=KL=example.org=bob":         false,
 		"jean.dupont":                          false,
+		// Role mailboxes named with business abbreviations
+		// (businessAbbreviations), and generated strings that carry one.
+		"perfmgmt":          false,
+		"ecthrsvcs":         false,
+		"riskmgmt":          false,
+		"acctgdept":         false,
+		"itsvcdesk":         false,
+		"INTLMKTG":          false,
+		"xkqzvmgmt":         true,
+		"pjkmvbtc.svc":      true,
+		"zlxwgyuqyrir-dept": true,
+		"gytqopmxdktjxlv":   true,
 	} {
 		if got := generatedLocal(local) != ""; got != want {
 			t.Errorf("%s: got %v", local, got)

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// calderConfig is the default policy at the energy company of
+// testdata/corp2001, calderenergy-exemple.com, whose sendmail gateway
+// and Exchange 5.5 server write the last hops (nothing of 2001 wrote
+// Authentication-Results, DKIM nor DMARC).
+func calderConfig(t *testing.T) *config.Config {
+	t.Helper()
+	c := config.Default()
+	c.Auth.Mode = "headers"
+	c.Trust.Relays = []string{"hou-smtp01.calderenergy-exemple.com", "HOU-EXCH01.corp.calderenergy-exemple.com"}
+	c.Trust.AuthServIDs = []string{"hou-smtp01.calderenergy-exemple.com"}
+	c.Org.Domains = []string{"calderenergy-exemple.com"}
+	c.Scan.Timeout = checktest.ScanTimeout
+	return &c
+}
+
+// TestCorp2001MailIsAccepted: an energy company's mail of 2000-2002
+// (testdata/corp2001/README.md) — colleagues' notes and replies that
+// write "Re:" without In-Reply-To, trading-desk notes full of dollars and
+// volumes, deal and broker confirmations, IT notices (mailbox over its
+// size limit, password expiry, Outlook migration, outage tonight, virus
+// alerts and hoaxes), HR notices (open enrolment, direct deposit, 401(k),
+// performance reviews), the chairman's memos, United Way, the travel
+// agency's itineraries, expense approvals, conferences, newsletters,
+// legal holds, forwarded jokes and chain letters, a spouse's and
+// friends' personal mail, recruiters, meeting requests and forwards of
+// both Outlook's and Notes' shapes — is accepted. The archive's export
+// shape (export-*: no Received field at all, X-From/X-To/X-Folder
+// headers) is scored behind another company's trusted MX and under the
+// evaluation's trust settings; the same kinds as received at the
+// company's own gateway (mx-*) behind that gateway and under the
+// evaluation's trust. The log gives every score and its signals.
+func TestCorp2001MailIsAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/corp2001/export-*.eml", 30)
+	files := fixtures(t, "testdata/corp2001/mx-*.eml", 20)
+	for _, c := range []struct {
+		name string
+		cfg  *config.Config
+	}{{"behind the company's gateway", calderConfig(t)}, {"eval-corpus trust", evalTrustConfig(t)}} {
+		s := newScanner(t, c.cfg)
+		for _, f := range files {
+			if v := scanLogged(t, s, f); v.Action != scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
+
+// TestCorp2001RoleMailboxes: a company's role mailbox named with the
+// abbreviations of business English (perfmgmt, itsvcdesk: "mgmt", "svc")
+// is not a generated address (FROM_LOCAL_RANDOM's generatedLocal spells
+// them out before judging the letters), and a generated address that
+// glues one of them to its random letters is still one, and its
+// credential lure still flagged.
+func TestCorp2001RoleMailboxes(t *testing.T) {
+	hop := "Received: from mail.relais-exemple.net (mail.relais-exemple.net [203.0.113.77])\r\n" +
+		"\tby hou-smtp01.calderenergy-exemple.com (8.11.4/8.11.4) with ESMTP id f9Q1a2b3c4\r\n" +
+		"\tfor <tom.reyes@calderenergy-exemple.com>; Tue, 16 Oct 2001 09:02:11 -0500 (CDT)\r\n"
+	for _, c := range trustSettings(t) {
+		t.Run(c.name, func(t *testing.T) {
+			runShapes(t, newScanner(t, c.cfg), []sourceCase{{
+				name:   "HR's performance-management mailbox answers an employee",
+				file:   "testdata/corp2001/export-2001-rh-re-liste-evaluateurs-perfmgmt-en.eml",
+				accept: true,
+				absent: []string{"FROM_LOCAL_RANDOM"},
+			}, {
+				name:   "the IT service desk closes a ticket",
+				file:   "testdata/corp2001/mx-2002-it-centre-services-ticket-resolu-en.eml",
+				accept: true,
+				absent: []string{"FROM_LOCAL_RANDOM"},
+			}, {
+				name: "a generated address with mgmt glued on asks to sign in",
+				raw: crlf(hop+"From: Performance Management <perfmgmt.xkqzvbtp@review-notice-exemple.net>",
+					"To: tom.reyes@calderenergy-exemple.com",
+					"Subject: Re: your performance review",
+					"Date: Tue, 16 Oct 2001 09:01:44 -0500",
+					"Message-ID: <t5.20011016@review-notice-exemple.net>",
+					"MIME-Version: 1.0",
+					"Content-Type: text/plain; charset=us-ascii",
+					"",
+					"Your performance review has been posted.  To view and sign it, verify",
+					"your account before Friday or your account will be suspended:",
+					"",
+					"http://review-notice-exemple.net/pep/signin"),
+				present: []string{"FROM_LOCAL_RANDOM"},
+				flag:    true,
+			}})
+		})
+	}
+}
