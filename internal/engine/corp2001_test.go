@@ -98,3 +98,62 @@ func TestCorp2001RoleMailboxes(t *testing.T) {
 		})
 	}
 }
+
+// TestCorp2001ShoutingCountsOnce: a pipeline's critical notice to all
+// shippers, printed in capitals by its bulletin board and sent in blind
+// copy, raised BODY_SHOUTING and SUBJECT_SHOUTING for the one habit and
+// NO_VISIBLE_RECIPIENT for the blind copy (3.71; 4.52 tagged fitted
+// without saeasy). A subject in capitals above a body in capitals now
+// counts once, as the body's; the advance-fee letter in capitals keeps
+// BODY_SHOUTING and is still flagged, and a shouting subject over an
+// ordinary body keeps SUBJECT_SHOUTING.
+func TestCorp2001ShoutingCountsOnce(t *testing.T) {
+	hop := "Received: from mail.relais-exemple.net (mail.relais-exemple.net [203.0.113.77])\r\n" +
+		"\tby hou-smtp01.calderenergy-exemple.com (8.11.4/8.11.4) with ESMTP id f9Q1a2b3c4\r\n" +
+		"\tfor <tom.reyes@calderenergy-exemple.com>; Tue, 16 Oct 2001 09:02:11 -0500 (CDT)\r\n"
+	for _, c := range trustSettings(t) {
+		t.Run(c.name, func(t *testing.T) {
+			runShapes(t, newScanner(t, c.cfg), []sourceCase{{
+				name:    "a pipeline's critical notice in capitals, in blind copy",
+				file:    "testdata/corp2001/export-2002-gazoduc-avis-critique-majuscules-sans-destinataire-en.eml",
+				accept:  true,
+				present: []string{"BODY_SHOUTING"},
+				absent:  []string{"SUBJECT_SHOUTING"},
+			}, {
+				name: "an advance-fee letter in capitals, replies to a free mailbox",
+				raw: crlf(hop+"From: DR. JAMES OKORO <j.okoro@contractaward-exemple.net>",
+					"Reply-To: jokoro_2001@yahoo.com",
+					"To: tom.reyes@calderenergy-exemple.com",
+					"Subject: URGENT BUSINESS PROPOSAL",
+					"Date: Tue, 16 Oct 2001 09:01:44 -0500",
+					"Message-ID: <t6.20011016@contractaward-exemple.net>",
+					"MIME-Version: 1.0",
+					"Content-Type: text/plain; charset=us-ascii",
+					"",
+					"DEAR SIR,",
+					"",
+					"I AM DR. JAMES OKORO, CHAIRMAN OF THE CONTRACT AWARD COMMITTEE OF THE",
+					"NATIONAL PETROLEUM CORPORATION.  I HAVE THE SUM OF US$25,500,000.00",
+					"(TWENTY FIVE MILLION FIVE HUNDRED THOUSAND US DOLLARS) FROM AN",
+					"OVER-INVOICED CONTRACT WHICH I WISH TO TRANSFER TO A FOREIGN ACCOUNT.",
+					"YOU WILL RECEIVE 30% OF THE TOTAL SUM FOR YOUR ASSISTANCE.  PLEASE SEND",
+					"YOUR BANK NAME, ACCOUNT NUMBER AND PRIVATE TELEPHONE NUMBER IN STRICT",
+					"CONFIDENCE."),
+				present: []string{"BODY_SHOUTING"},
+				flag:    true,
+			}, {
+				name: "a shouting subject over an ordinary body",
+				raw: crlf(hop+"From: Deals Desk <offers@deals-exemple.net>",
+					"To: tom.reyes@calderenergy-exemple.com",
+					"Subject: FINAL NOTICE - YOUR ACCOUNT EXPIRES TODAY",
+					"Date: Tue, 16 Oct 2001 09:01:44 -0500",
+					"Message-ID: <t7.20011016@deals-exemple.net>",
+					"MIME-Version: 1.0",
+					"Content-Type: text/plain; charset=us-ascii",
+					"",
+					"Your membership ends tonight. Renew now at http://deals-exemple.net/renew"),
+				present: []string{"SUBJECT_SHOUTING"},
+			}})
+		})
+	}
+}

@@ -156,10 +156,16 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if trick := f.hidden; trick != "" {
 		out.Emit("HIDDEN_CONTENT", trick)
 	}
-	if len(body) > 300 && upperShareMin(body[:min(len(body), 4000)], 200, 7) {
+	// Capitals are one habit of the writer's, or of the system that
+	// printed the message (a pipeline's critical notice, a travel
+	// agency's GDS itinerary, a telex): a subject in capitals above a
+	// body in capitals says it once, not twice. A shouting subject over
+	// an ordinary body is still its own sign.
+	bodyShouts := len(body) > 300 && upperShareMin(body[:min(len(body), 4000)], 200, 7)
+	if bodyShouts {
 		out.Emit("BODY_SHOUTING", opening(body))
 	}
-	if upperShare(m.Subject) {
+	if !bodyShouts && upperShare(m.Subject) {
 		out.Emit("SUBJECT_SHOUTING", m.Subject)
 	}
 }
