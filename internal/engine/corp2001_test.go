@@ -157,3 +157,31 @@ func TestCorp2001ShoutingCountsOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestCorp2001MailboxTwin: the Exchange-era quota phishing ("your mailbox
+// is over its size limit … click here to re-validate your mailbox") is
+// flagged by the mailbox theme's "validate your mailbox"; Exchange's own
+// storage warnings of the set, which say "over its size limit" but ask
+// nothing, do not raise the theme.
+func TestCorp2001MailboxTwin(t *testing.T) {
+	for _, c := range trustSettings(t) {
+		t.Run(c.name, func(t *testing.T) {
+			runShapes(t, newScanner(t, c.cfg), []sourceCase{{
+				name:    "a quota notice asking to re-validate the mailbox on a page",
+				file:    "testdata/corp2001/twins/jumeau-boite-limite-taille-revalider-en.eml",
+				present: []string{"LURE_PASSWORD_EXPIRY"},
+				flag:    true,
+			}, {
+				name:   "IT's storage warning, no link",
+				file:   "testdata/corp2001/export-2001-it-boite-au-dela-limite-taille-en.eml",
+				accept: true,
+				absent: []string{"LURE_PASSWORD_EXPIRY"},
+			}, {
+				name:   "Exchange System Attendant's storage warning",
+				file:   "testdata/corp2001/mx-2001-exchange-avis-boite-limite-taille-en.eml",
+				accept: true,
+				absent: []string{"LURE_PASSWORD_EXPIRY"},
+			}})
+		})
+	}
+}
