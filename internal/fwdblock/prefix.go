@@ -58,8 +58,11 @@ var forwardPrefixes = map[string]bool{"fw": true, "fwd": true, "tr": true, "enc"
 	"i": true, "doorst": true, "vs": true, "fs": true}
 
 // replyPrefixes are a reply's: Re:, AW: (German), SV: (Scandinavian),
-// Antw: (Dutch), Rif: (Italian), Res: (Portuguese).
-var replyPrefixes = map[string]bool{"re": true, "aw": true, "sv": true, "antw": true, "rif": true, "res": true}
+// Antw: (Dutch), Rif: and R: (Italian; R: is Outlook's in Italian, beside
+// its I: for a forward), Res: (Portuguese). A reply prefix only keeps the
+// quoted block from being read as a forward; whoever writes it could
+// write Re: as well.
+var replyPrefixes = map[string]bool{"re": true, "aw": true, "sv": true, "antw": true, "rif": true, "r": true, "res": true}
 
 // forwardSubject reports a forward's subject prefix (forwardPrefixes).
 func forwardSubject(s string) bool {

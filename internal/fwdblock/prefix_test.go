@@ -28,6 +28,8 @@ func TestPrefix(t *testing.T) {
 		{"RE\u00a0: Réunion", "re", false, true},
 		{"Re\u202f: Réunion", "re", false, true},
 		{"AW\u00a0: Termin", "aw", false, true},
+		{"R: campioni viti M6", "r", false, true},
+		{"I: fattura 2026/1184", "i", true, false},
 		{"RE \u00a0 : trois espaces", "re", false, true},
 		{"RE    : quatre espaces", "", false, false},
 		{"Trop: le mot n'est pas un préfixe", "trop", false, false},

@@ -55,7 +55,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest int
+	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices), the
@@ -183,7 +183,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1}
+	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -217,6 +217,8 @@ func New(data []byte) (*Check, error) {
 			c.bec = idx
 		case "prize":
 			c.prize = idx
+		case "generic_greeting":
+			c.greeting = idx
 		case "password_request":
 			c.passwordRequest = idx
 		}
@@ -546,9 +548,22 @@ func unquotedLines(body string) (string, bool) {
 // calls and states ("cliquez ici", "compte suspendu") are not read so.
 var negatableThemes = map[string]bool{"bank_details": true}
 
+// pairedGreeting is the word that ends the first half of German's paired
+// salutation, "Liebe Kundin, lieber Kunde": the form German shops,
+// suppliers and banks write to greet their customers of both sexes (the
+// Duden's guidance on gender-fair language names the paired form first).
+// The bulk spam and phishing of the catalogue's "lieber kunde" open with
+// the masculine alone ("Lieber Kunde, sind Sie bereit…"); a phisher who
+// copies the pair loses that one weak signal, not what the message asks.
+var pairedGreeting = textmatch.Word("kundin")
+
 // negated reports whether the phrase p, after the word before, is denied
-// by a determiner (negatableThemes).
+// by a determiner (negatableThemes), or is the second half of a paired
+// salutation (pairedGreeting).
 func (c *Check) negated(p phrase, before uint64) bool {
+	if p.theme == c.greeting && before == pairedGreeting {
+		return true
+	}
 	return c.negatable[p.theme] && textmatch.NoneOf(before)
 }
 

@@ -44,3 +44,37 @@ func TestDeniedBankDetailsAreNoLure(t *testing.T) {
 		})
 	}
 }
+
+// German's paired salutation, "Liebe Kundin, lieber Kunde", is a shop's
+// or a bank's greeting to its customers of both sexes (pairedGreeting);
+// the spam's masculine alone, anywhere in the message, is still the
+// anonymous "dear customer".
+func TestPairedGermanGreetingIsNoGenericGreeting(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, body string
+		want       string // the greeting signal, or ""
+	}{
+		{"the paired salutation", "Liebe Kundin, lieber Kunde,\n\nbis zum 30. November erhalten Sie 15 % Rabatt auf alle Akku-Werkzeuge.", ""},
+		{"the masculine alone", "Lieber Kunde,\n\nsind Sie bereit, interessante Frauen in Ihrer Nähe zu treffen?", "LURE_GENERIC_GREETING"},
+		{"the masculine alone after the pair elsewhere", "Liebe Kundin, lieber Kunde,\n\nunser Angebot.\n\nLieber Kunde, entdecken Sie die natürliche Kraft unserer Gummies.", "LURE_GENERIC_GREETING"},
+		{"another word before the greeting", "Hallo, lieber Kunde,\n\nIhr Konto wurde gesperrt.", "LURE_GENERIC_GREETING"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: Angebot", tt.body)
+			got := ""
+			for _, id := range c.Matches(checktest.Input(raw)) {
+				if s := c.Entries()[id].Signal; s == "LURE_GENERIC_GREETING" {
+					got = s
+				}
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

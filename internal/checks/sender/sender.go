@@ -368,8 +368,10 @@ func isReplySubject(s string) bool {
 }
 
 // replyPrefixes are the reply prefixes FAKE_REPLY reads: Re:, AW:
-// (German), Res: (Portuguese), SV: (Swedish, Danish), VS: (Finnish).
-var replyPrefixes = map[string]bool{"re": true, "aw": true, "res": true, "sv": true, "vs": true}
+// (German), Res: (Portuguese), SV: (Swedish, Danish), VS: (Finnish), R:
+// (Outlook in Italian; fwdblock reads it as a reply too, so a phisher's
+// "R:" is judged as his "Re:").
+var replyPrefixes = map[string]bool{"re": true, "aw": true, "res": true, "sv": true, "vs": true, "r": true}
 
 // numberedLocal reports local parts generated in bulk: words joined by "_"
 // or "-" and ending in a serial number of four digits or more
