@@ -62,6 +62,31 @@ func TestEuropeSparesKeepTheirTwins(t *testing.T) {
 			"Hier klicken, um sich abzumelden."),
 		absent: []string{"LURE_GENERIC_GREETING"},
 		flag:   true,
+	}, {
+		// The same newsletter's draw, announced without a congratulation,
+		// is no prize lure (lure prizeWords: "gewinnspiel" counts after
+		// one); the honeypot's draw opens with it, as here.
+		name:   "Newsletter eines Händlers, Gewinnspiel ohne Glückwunsch",
+		file:   "testdata/europe/haendler-newsletter-gewinnspiel-gutschein-de.eml",
+		accept: true,
+		absent: []string{"LURE_PRIZE"},
+	}, {
+		name: "Gewinnspiel-Köder: wir gratulieren Ihnen, Sie gehören zu den Auserwählten",
+		raw: crlf("Return-Path: <info@envoi-exemple.net>",
+			received+"From: Tierbedarf Gewinnspiel <info@envoi-exemple.net>",
+			"To: contact@atelier-exemple.fr",
+			"Subject: Wir gratulieren Ihnen recht herzlich",
+			"Date: Fri, 6 Nov 2026 07:45:00 +0100",
+			"Message-ID: <de-2@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Guten Tag,</p>`,
+			`<p>wir gratulieren Ihnen recht herzlich. Sie gehören zu den Auserwählten für das Tierbedarf Gewinnspiel.`,
+			`Nehmen Sie sich eine Minute Zeit und machen Sie mit: alle Teilnehmer haben die Chance auf ein 500 € Paket.</p>`,
+			`<p><a href="http://umfrage-tierbedarf.example-xyz.top/start">Jetzt teilnehmen</a></p>`),
+		present: []string{"LURE_PRIZE"},
+		flag:    true,
 	}})
 }
 

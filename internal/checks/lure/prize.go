@@ -15,10 +15,12 @@ const prizeWindow = 12
 // congratulations are the greetings of good news in the catalogue's
 // languages. Alone they are no prize (5c6326c: an exam passed, an account
 // opened, a card pre-approved); followed by a prize they are the opening
-// of the prize and gift-card lure.
+// of the prize and gift-card lure. German writes the greeting as a verb
+// too: "Wir gratulieren Ihnen recht herzlich".
 var congratulations = map[string]bool{
 	"felicitations": true, "congratulations": true, "congrats": true, "gluckwunsch": true,
 	"parabens": true, "felicidades": true, "enhorabuena": true, "complimenti": true, "gefeliciteerd": true,
+	"gratulieren": true,
 }
 
 // congratulationWords are the congratulations as a dictionary, so that a
@@ -39,12 +41,17 @@ var congratulationWords = func() *textmatch.Dict[struct{}] {
 // and surveys ("Félicitations, vous avez été sélectionné pour recevoir un
 // iPhone", "gagnez une carte cadeau") describe them. Being selected alone
 // is not among them: a job offer or a training place says it too; being
-// selected for a prize names the prize.
+// selected for a prize names the prize. A draw ("Gewinnspiel") is the
+// prize of the German lure the Verbraucherzentrale warns of ("Wir
+// gratulieren Ihnen … Sie gehören zu den Auserwählten für das …
+// Gewinnspiel"), once the reader is congratulated on it; a shop's own
+// draw, announced with its Teilnahmebedingungen, congratulates no one
+// before the draw (engine testdata/europe).
 var prizeWords = func() *textmatch.Dict[struct{}] {
 	d := textmatch.New[struct{}]()
 	for _, w := range []string{
 		// winning and the winner
-		"won", "winner", "gagne", "gagnant", "gagnante", "gewonnen", "gewinner",
+		"won", "winner", "gagne", "gagnant", "gagnante", "gewonnen", "gewinner", "gewinnspiel",
 		"ganhou", "ganador", "ganadora", "hai vinto", "vincitore",
 		// the goods of the prize lure
 		"iphone", "ipad", "macbook", "airpods", "samsung galaxy", "playstation", "ps5",

@@ -24,6 +24,14 @@ func TestGreetsPrize(t *testing.T) {
 		{"greeting to someone else", "Congratulations to the winner of the best paper award.", false},
 		{"greeting without a prize", "Félicitations, vous avez réussi votre examen.", false},
 		{"no greeting", "Vous avez gagné du temps grâce au nouvel outil.", false},
+		// The German draw lure: the draw is its prize once the reader is
+		// congratulated on it; a shop's own draw, announced without a
+		// congratulation, and a congratulation on something else are not.
+		{"german draw after wir gratulieren", "Wir gratulieren Ihnen recht herzlich. Sie gehören zu den Auserwählten für das Fressnapf Gewinnspiel.", true},
+		{"german draw after herzlichen glückwunsch", "Herzlichen Glückwunsch, Sie sind einer der Finalisten für unser Rossmann Gewinnspiel.", true},
+		{"a shop's draw without a congratulation", "Gewinnspiel: Unter allen Bestellungen bis zum 30. November verlosen wir drei Werkbänke.", false},
+		{"the draw's winners congratulated", "Wir gratulieren den Gewinnern unseres Gewinnspiels zu ihren Werkbänken.", false},
+		{"congratulated on an anniversary", "Wir gratulieren Ihnen herzlich zum 25-jährigen Firmenjubiläum.", false},
 		{"at the head of a long text", "Félicitations, vous recevez un iPhone. " + filler, true},
 		{"in the footer of a long text", filler + "Félicitations, vous recevez un iPhone.", true},
 		{"buried in the middle of a long text", filler + "Félicitations, vous recevez un iPhone. " + filler, false},
