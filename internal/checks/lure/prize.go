@@ -46,7 +46,13 @@ var congratulationWords = func() *textmatch.Dict[struct{}] {
 // gratulieren Ihnen … Sie gehören zu den Auserwählten für das …
 // Gewinnspiel"), once the reader is congratulated on it; a shop's own
 // draw, announced with its Teilnahmebedingungen, congratulates no one
-// before the draw (engine testdata/europe).
+// before the draw (engine testdata/europe). So is a mystery box, the gift
+// of the survey-for-a-gift lure the FTC's consumer advice and
+// Cybermalveillance.gouv.fr's alerts on fake brand surveys describe ("dass
+// Sie unser glücklicher Gewinner der … Mystery Box sind", four training
+// phishing messages), once the reader is congratulated on it: shops sell theirs in their newsletters ("la boîte
+// mystère de mars est arrivée", engine testdata/shopwords) without
+// congratulating the reader on winning it.
 var prizeWords = func() *textmatch.Dict[struct{}] {
 	d := textmatch.New[struct{}]()
 	for _, w := range []string{
@@ -56,6 +62,7 @@ var prizeWords = func() *textmatch.Dict[struct{}] {
 		// the goods of the prize lure
 		"iphone", "ipad", "macbook", "airpods", "samsung galaxy", "playstation", "ps5",
 		"gift card", "carte cadeau", "bon d achat", "cheque cadeau", "cartao presente", "tarjeta regalo",
+		"mystery box", "boite mystere", "caixa misteriosa",
 	} {
 		d.Add(w, struct{}{})
 	}

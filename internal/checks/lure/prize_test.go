@@ -32,6 +32,12 @@ func TestGreetsPrize(t *testing.T) {
 		{"a shop's draw without a congratulation", "Gewinnspiel: Unter allen Bestellungen bis zum 30. November verlosen wir drei Werkbänke.", false},
 		{"the draw's winners congratulated", "Wir gratulieren den Gewinnern unseres Gewinnspiels zu ihren Werkbänken.", false},
 		{"congratulated on an anniversary", "Wir gratulieren Ihnen herzlich zum 25-jährigen Firmenjubiläum.", false},
+		// The survey lure's mystery box is its prize once the reader is
+		// congratulated on it; a shop's own box of the month is not.
+		{"mystery box after a congratulation", "Félicitations, vous recevez votre boîte mystère pour 1,95 € de frais d'envoi.", true},
+		{"mystery box of a lucky winner", "Congratulations! You are our lucky winner of the Mystery Box.", true},
+		{"a shop's box of the month", "La boîte mystère de mars est arrivée : 5 mangas et 2 goodies pour 29,90 €.", false},
+		{"the box's winners congratulated", "Félicitations aux gagnants de notre boîte mystère de Noël !", false},
 		{"at the head of a long text", "Félicitations, vous recevez un iPhone. " + filler, true},
 		{"in the footer of a long text", filler + "Félicitations, vous recevez un iPhone.", true},
 		{"buried in the middle of a long text", filler + "Félicitations, vous recevez un iPhone. " + filler, false},
