@@ -160,7 +160,7 @@ func TestCorp2001ShoutingCountsOnce(t *testing.T) {
 
 // TestCorp2001MailboxTwin: the Exchange-era quota phishing ("your mailbox
 // is over its size limit … click here to re-validate your mailbox") is
-// flagged by the mailbox theme's "validate your mailbox"; Exchange's own
+// flagged by the mailbox theme's "re-validate your mailbox"; Exchange's own
 // storage warnings of the set, which say "over its size limit" but ask
 // nothing, do not raise the theme.
 func TestCorp2001MailboxTwin(t *testing.T) {

@@ -41,3 +41,34 @@ func TestShopWordsOfThePrizeLure(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runShapes(t, newScanner(t, c.cfg), tests) })
 	}
 }
+
+// A newsletter's sign-up confirmation asks its new subscriber to
+// "validate your mailbox": no mailbox notice (LURE_PASSWORD_EXPIRY), which
+// the Exchange-era quota lure's "re-validate your mailbox" still raises
+// (TestCorp2001MailboxTwin, lure golden 156).
+func TestSubscriptionConfirmationIsNoMailboxNotice(t *testing.T) {
+	tests := []sourceCase{{
+		name:   "a garden newsletter's double opt-in",
+		file:   "testdata/shopwords/garden-newsletter-confirm-subscription-en.eml",
+		accept: true,
+		absent: []string{"LURE_PASSWORD_EXPIRY", "LURE_MAILBOX_OUTSIDER"},
+	}, {
+		name: "the quota lure's re-validation from a domain of its own",
+		raw: crlf("Return-Path: <admin@mailbox-quota-exemple.net>",
+			received+"From: Mail Administrator <admin@mailbox-quota-exemple.net>",
+			"To: compta@atelier-exemple.fr",
+			"Subject: Your mailbox has exceeded its limit",
+			"Date: Wed, 20 Mar 2024 10:02:09 +0100",
+			"Message-ID: <q1@mailbox-quota-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=us-ascii",
+			"",
+			"Your mailbox has exceeded its limit. Please re-validate your mailbox within 24 hours or it will be closed:",
+			"http://mailbox-quota-exemple.net/owa/revalidate"),
+		present: []string{"LURE_PASSWORD_EXPIRY"},
+		flag:    true,
+	}}
+	for _, c := range trustSettings(t) {
+		t.Run(c.name, func(t *testing.T) { runShapes(t, newScanner(t, c.cfg), tests) })
+	}
+}
