@@ -75,6 +75,12 @@ type Brand struct {
 	// the brand's name there of right.
 	Tenants     []string `yaml:"tenants"`
 	Institution bool     `yaml:"institution"`
+	// Channel marks a platform companies invoice and pay through (the
+	// approved e-invoicing platforms): named after a channel preposition
+	// in a subject ("Facture F-118 via Pennylane"), it is the way the
+	// sender's own document goes, as a public body's name is
+	// (putsForward), not the sender it puts forward.
+	Channel bool `yaml:"channel"`
 	// Warninglists names MISP warning lists every domain of which is the
 	// brand's own (the banks' websites for the banks): a maintained
 	// public list, where a hand-kept one falls behind the dozens of

@@ -194,14 +194,14 @@ var channels = []string{"sur", "via", "a", "aupres de", "vers", "dans", "par", "
 // name ("à l'URSSAF", "sur la plateforme").
 var channelArticles = []string{"", "l ", "la ", "le ", "les "}
 
-// unchanneled returns subject with every public body's name that follows
-// a channel preposition (channels) blanked out (textmatch.Mask), so that
-// only the names the subject puts forward as its author or the party owed
-// are read as a claim.
+// unchanneled returns subject with every public body's or platform's
+// (Brand.Channel) name that follows a channel preposition (channels)
+// blanked out (textmatch.Mask), so that only the names the subject puts
+// forward as its author or the party owed are read as a claim.
 func (c *Check) unchanneled(subject string) string {
 	var found []int
 	c.display.Find(subject, 100, func(i int) bool {
-		if c.brands[i].Institution && !slices.Contains(found, i) {
+		if (c.brands[i].Institution || c.brands[i].Channel) && !slices.Contains(found, i) {
 			found = append(found, i)
 		}
 		return true
@@ -219,11 +219,12 @@ func (c *Check) unchanneled(subject string) string {
 }
 
 // putsForward reports a subject that puts brand i forward: any brand
-// named in it, except a public body named only as a channel
-// (unchanneled) — a supplier's "Facture déposée sur Chorus Pro" from its
-// own authenticated domain puts its invoice forward, not the platform.
+// named in it, except a public body or a platform (Brand.Channel) named
+// only as a channel (unchanneled) — a supplier's "Facture déposée sur
+// Chorus Pro" or "Facture F-118 via Pennylane" from its own authenticated
+// domain puts its invoice forward, not the platform.
 func (c *Check) putsForward(subject string, i int) bool {
-	if !c.brands[i].Institution {
+	if !c.brands[i].Institution && !c.brands[i].Channel {
 		return true
 	}
 	found := false
