@@ -37,9 +37,7 @@ func TestShopWordsOfThePrizeLure(t *testing.T) {
 		present: []string{"LURE_PRIZE"},
 		flag:    true,
 	}}
-	for _, c := range trustSettings(t) {
-		t.Run(c.name, func(t *testing.T) { runShapes(t, newScanner(t, c.cfg), tests) })
-	}
+	runShapesUnderBothTrusts(t, tests)
 }
 
 // A newsletter's sign-up confirmation asks its new subscriber to
@@ -68,7 +66,5 @@ func TestSubscriptionConfirmationIsNoMailboxNotice(t *testing.T) {
 		present: []string{"LURE_PASSWORD_EXPIRY"},
 		flag:    true,
 	}}
-	for _, c := range trustSettings(t) {
-		t.Run(c.name, func(t *testing.T) { runShapes(t, newScanner(t, c.cfg), tests) })
-	}
+	runShapesUnderBothTrusts(t, tests)
 }

@@ -57,9 +57,7 @@ func TestShortNamesOfOtherCompanies(t *testing.T) {
 		present: []string{"BRAND_DISPLAY_NAME"},
 		flag:    true,
 	}}
-	for _, c := range trustSettings(t) {
-		t.Run(c.name, func(t *testing.T) { runShapes(t, newScanner(t, c.cfg), tests) })
-	}
+	runShapesUnderBothTrusts(t, tests)
 }
 
 // An approved e-invoicing platform named as the way invoices go, in the

@@ -356,6 +356,15 @@ func TestUnseenSourcesShapes(t *testing.T) {
 	runShapes(t, s, tests)
 }
 
+// runShapesUnderBothTrusts runs the cases behind the company's trusted MX
+// and under the evaluation's trust settings (trustSettings).
+func runShapesUnderBothTrusts(t *testing.T, tests []sourceCase) {
+	t.Helper()
+	for _, c := range trustSettings(t) {
+		t.Run(c.name, func(t *testing.T) { runShapes(t, newScanner(t, c.cfg), tests) })
+	}
+}
+
 // runShapes scans each case (its file, or its raw text) and checks its
 // action and the signals it must and must not raise, logging the score.
 func runShapes(t *testing.T, s *scan.Scanner, tests []sourceCase) {
