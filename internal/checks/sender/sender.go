@@ -204,6 +204,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FREEMAIL_SERVICE_NAME", from.Name+" <"+in.FromDomain+">")
 		}
 	}
+	c.bodyFreemailContact(in, out)
 
 	c.connection(in, out)
 }
