@@ -115,10 +115,14 @@ func (c *Check) brandWord(w string, i int) bool {
 // (INSEE's Fichier des noms de famille; the UK's surname registers).
 // Chase is one in England and the United States (the US Census Bureau's
 // 2010 surname list), whose hospitals' directories write "Sarah Chase".
+// Persil, Henkel's detergent, is a French family name (INSEE's Fichier des
+// noms de famille; Raoul Persil, deputy for Charente-Maritime): a
+// hospital's nurse "Isabelle Persil" <isabelle.persil@…> was read as the
+// reward surveys' brand (5.72, quarantine; golden 98, its twin 99).
 // PayPal, Microsoft, DocuSign or Chronopost are no one's family name:
 // "Paul Paypal" <paul.paypal@…> from a domain of one's own, DMARC and all,
 // is a claim — it scored 0 (accept) against a quarantine for "PayPal".
-var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true, "chase": true}
+var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true, "chase": true, "persil": true}
 
 // roleWords name a team, a desk, a channel or a product rather than a
 // person: beside a brand ("Orange Business", "Team Norton", "Antivirus
