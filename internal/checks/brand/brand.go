@@ -58,8 +58,13 @@ type Brand struct {
 	// theme of the lure catalogue: "crypto" for a wallet), asked of the
 	// lure family (Options.Holds).
 	WordNames []string `yaml:"word_names"`
-	LureTheme string   `yaml:"lure_theme"`
-	Domains   []string `yaml:"domains"`
+	// OtherNames are other organisations' names that hold one of the
+	// brand's ("Société française de radiologie", the SFR of radiologists;
+	// "MSA Safety"): a display name spelling one names them, not the
+	// brand. Each is the full name the reader sees, never a word alone.
+	OtherNames []string `yaml:"other_names"`
+	LureTheme  string   `yaml:"lure_theme"`
+	Domains    []string `yaml:"domains"`
 	// Infrastructure lists the other domains the brand itself sends from
 	// or links to: its content and image hosts, short links, groups and
 	// notification services. A brand is never impersonating itself there.
@@ -177,6 +182,7 @@ type Check struct {
 	lureWord   func(string) bool
 	holds      func(*scan.Input, string) bool
 	wordNames  *textmatch.Dict[int] // Brand.WordNames
+	otherNames *textmatch.Dict[int] // Brand.OtherNames
 	registry   registry
 	young      func(ctx context.Context, domain string) bool
 }
@@ -187,7 +193,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, wordNames: textmatch.New[int]()}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
 	c.registry = newRegistry(o)
 	c.young = o.Young
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
@@ -225,6 +231,9 @@ func New(o Options) (*Check, error) {
 		}
 		for _, n := range b.WordNames {
 			c.wordNames.Add(n, i)
+		}
+		for _, n := range b.OtherNames {
+			c.otherNames.Add(n, i)
 		}
 		for _, l := range b.WordLabels {
 			if !slices.Contains(b.Labels, l) {
@@ -292,8 +301,18 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
+	// Brands whose name the display name spells as another organisation's
+	// (OtherNames): theirs, unless the sender's domain imitates the brand
+	// ("Société française de radiologie" on sfr-facture-client.fr).
+	var others []int
+	c.otherNames.Find(from.Name, 50, func(i int) bool {
+		if kind, detail, _ := c.lookalike(in.FromDomain, map[string]bool{}); kind == "" || !strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
+			others = append(others, i)
+		}
+		return true
+	})
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
+		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}

@@ -1,0 +1,47 @@
+package brand
+
+import (
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+)
+
+// Another organisation's full name holding a brand's (other_names) names
+// that organisation; the brand's own name beside it, or on a domain spelling
+// the brand, stays a claim.
+func TestOtherOrganisationsNames(t *testing.T) {
+	c, err := New(goldenOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from, domain string
+		claim        bool
+	}{
+		{`"MSA Safety France" <ventes@msasafety.com>`, "msasafety.com", false},
+		{`"L'Orange Bleue - Mon club" <club@lorangebleue.fr>`, "lorangebleue.fr", false},
+		{`"Société Française de Rhumatologie (SFR)" <secretariat@larhumatologie.fr>`, "larhumatologie.fr", false},
+		{`"MSA - Service cotisations" <cotisations@msa-paiement.fr>`, "msa-paiement.fr", true},
+		{`"Orange - Espace client" <service@orange-espace-client.fr>`, "orange-espace-client.fr", true},
+		{`"SFR" <service@sfr-facture-client.fr>`, "sfr-facture-client.fr", true},
+	} {
+		raw := checktest.Message(`Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=`+tc.domain+`; dkim=pass header.d=`+tc.domain+`; dmarc=pass header.from=`+tc.domain+`
+Received: from mail.`+tc.domain+` (mail.`+tc.domain+` [198.51.100.80])
+	by mx.vigie.test (Postfix) with ESMTP id 1Ab2; Wed, 22 Oct 2025 11:05:31 +0200 (CEST)
+From: `+tc.from+`
+To: achats@example-hopital.fr
+Subject: Nos nouveautés de novembre
+Date: Wed, 22 Oct 2025 11:05:29 +0200
+Message-ID: <n1@`+tc.domain+`>`, "Bonjour,\n\nDécouvrez nos nouveautés du mois.\n")
+		claimed := false
+		for _, s := range checktest.Emitted(raw, c) {
+			if s.Name == "BRAND_DISPLAY_NAME" || strings.HasSuffix(s.Name, "_BRAND_IN_DOMAIN") {
+				claimed = true
+			}
+		}
+		if claimed != tc.claim {
+			t.Errorf("%s: claim %v, want %v", tc.from, claimed, tc.claim)
+		}
+	}
+}
