@@ -9,7 +9,7 @@ import (
 
 // Another organisation's full name holding a brand's (other_names) names
 // that organisation; the brand's own name beside it, or on a domain spelling
-// the brand, stays a claim.
+// the brand, stays a claim. Each sender passes DMARC for its domain.
 func TestOtherOrganisationsNames(t *testing.T) {
 	c, err := New(goldenOptions)
 	if err != nil {
@@ -22,6 +22,14 @@ func TestOtherOrganisationsNames(t *testing.T) {
 		{`"MSA Safety France" <ventes@msasafety.com>`, "msasafety.com", false},
 		{`"L'Orange Bleue - Mon club" <club@lorangebleue.fr>`, "lorangebleue.fr", false},
 		{`"Société Française de Rhumatologie (SFR)" <secretariat@larhumatologie.fr>`, "larhumatologie.fr", false},
+		{`"OECD Economic Outlook" <news@oecd.org>`, "oecd.org", false},
+		{`"Exodus Travels" <brochures@exodus.co.uk>`, "exodus.co.uk", false},
+		{`"Visa pour l'Image - Perpignan" <presse@visapourlimage.com>`, "visapourlimage.com", false},
+		{`"Canal-U" <contact@canal-u.tv>`, "canal-u.tv", false},
+		{`"Canal Académie" <lettre@canalacademie.com>`, "canalacademie.com", false},
+		{`"Outlook Web App" <admin@owa-mise-a-jour.fr>`, "owa-mise-a-jour.fr", true},
+		{`"Visa Secure" <verification@visa-secure-paiement.fr>`, "visa-secure-paiement.fr", true},
+		{`"Canal+" <abonnement@canal-abonnement.fr>`, "canal-abonnement.fr", true},
 		{`"MSA - Service cotisations" <cotisations@msa-paiement.fr>`, "msa-paiement.fr", true},
 		{`"Orange - Espace client" <service@orange-espace-client.fr>`, "orange-espace-client.fr", true},
 		{`"SFR" <service@sfr-facture-client.fr>`, "sfr-facture-client.fr", true},
