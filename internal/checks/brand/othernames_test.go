@@ -53,3 +53,40 @@ Message-ID: <n1@`+tc.domain+`>`, "Bonjour,\n\nDécouvrez nos nouveautés du mois
 		}
 	}
 }
+
+// The Assurance retraite's regional caisses sign its name from their own
+// domains; the name on a domain of another's stays a claim.
+func TestRegionalPensionFundsNames(t *testing.T) {
+	c, err := New(goldenOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from, domain string
+		claim        bool
+	}{
+		{`"Carsat Bretagne - L'Assurance retraite" <tarification@carsat-bretagne.fr>`, "carsat-bretagne.fr", false},
+		{`"Caisse d'assurance retraite et de la santé au travail Rhône-Alpes" <employeurs@carsat-ra.fr>`, "carsat-ra.fr", false},
+		{`"L'Assurance retraite" <info@cnav.fr>`, "cnav.fr", false},
+		{`"L'Assurance retraite" <versement@retraite-versement.fr>`, "retraite-versement.fr", true},
+		{`"Carsat Bretagne - L'Assurance retraite" <service@carsat-bretagne-paiement.fr>`, "carsat-bretagne-paiement.fr", true},
+	} {
+		raw := checktest.Message(`Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=`+tc.domain+`; dkim=pass header.d=`+tc.domain+`; dmarc=pass header.from=`+tc.domain+`
+Received: from mail.`+tc.domain+` (mail.`+tc.domain+` [198.51.100.81])
+	by mx.vigie.test (Postfix) with ESMTP id 2Bc3; Thu, 23 Oct 2025 10:15:31 +0200 (CEST)
+From: `+tc.from+`
+To: rh@example-hopital.fr
+Subject: Employeurs : votre taux AT/MP 2026
+Date: Thu, 23 Oct 2025 10:15:29 +0200
+Message-ID: <r1@`+tc.domain+`>`, "Madame, Monsieur,\n\nVotre notification de taux est disponible dans votre compte AT/MP.\n")
+		claimed := false
+		for _, s := range checktest.Emitted(raw, c) {
+			if s.Name == "BRAND_DISPLAY_NAME" {
+				claimed = true
+			}
+		}
+		if claimed != tc.claim {
+			t.Errorf("%s: claim %v, want %v", tc.from, claimed, tc.claim)
+		}
+	}
+}
