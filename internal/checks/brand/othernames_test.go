@@ -9,7 +9,8 @@ import (
 
 // Another organisation's full name holding a brand's (other_names) names
 // that organisation; the brand's own name beside it, or on a domain spelling
-// the brand, stays a claim. Each sender passes DMARC for its domain.
+// the brand, stays a claim; so do the brands' subsidiaries on their own
+// domains (Amundi, Kobo, Audible). Each sender passes DMARC for its domain.
 func TestOtherOrganisationsNames(t *testing.T) {
 	c, err := New(goldenOptions)
 	if err != nil {
@@ -27,6 +28,12 @@ func TestOtherOrganisationsNames(t *testing.T) {
 		{`"Visa pour l'Image - Perpignan" <presse@visapourlimage.com>`, "visapourlimage.com", false},
 		{`"Canal-U" <contact@canal-u.tv>`, "canal-u.tv", false},
 		{`"Canal Académie" <lettre@canalacademie.com>`, "canalacademie.com", false},
+		{`"Amundi - Crédit Agricole" <epargne.salariale@amundi.com>`, "amundi.com", false},
+		{`"Indosuez Wealth Management - Crédit Agricole" <info@ca-indosuez.com>`, "ca-indosuez.com", false},
+		{`"Rakuten Kobo" <newsletter@kobo.com>`, "kobo.com", false},
+		{`"Audible, an Amazon company" <newsletter@audible.fr>`, "audible.fr", false},
+		{`"Crédit Agricole - Épargne salariale" <epargne@amundi-epargne.fr>`, "amundi-epargne.fr", true},
+		{`"Amazon" <commande@audible-abonnement.fr>`, "audible-abonnement.fr", true},
 		{`"Outlook Web App" <admin@owa-mise-a-jour.fr>`, "owa-mise-a-jour.fr", true},
 		{`"Visa Secure" <verification@visa-secure-paiement.fr>`, "visa-secure-paiement.fr", true},
 		{`"Canal+" <abonnement@canal-abonnement.fr>`, "canal-abonnement.fr", true},
