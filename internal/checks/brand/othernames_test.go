@@ -9,8 +9,8 @@ import (
 
 // Another organisation's full name holding a brand's (other_names) names
 // that organisation; the brand's own name beside it, or on a domain spelling
-// the brand, stays a claim; so do the brands' subsidiaries on their own
-// domains (Amundi, Kobo, Audible). Each sender passes DMARC for its domain.
+// the brand, stays a claim. A brand's subsidiary on its own domain (Amundi,
+// Kobo, Audible) is the brand. Each sender passes DMARC for its domain.
 func TestOtherOrganisationsNames(t *testing.T) {
 	c, err := New(goldenOptions)
 	if err != nil {
