@@ -259,6 +259,56 @@ func New(o Options) (*Check, error) {
 	return c, nil
 }
 
+// otherOrganisations returns the brands a display name spells only as
+// part of another organisation's full name (Brand.OtherNames), or of the
+// initials it goes by: "SFR - Société Française de Radiologie" names the
+// radiologists' society, not the operator. The brand named beside the
+// other name still counts: "L'Orange Bleue - Orange Espace client" and
+// "Visa pour l'Image - Visa Secure", the phisher's copy of the other name
+// before the brand's, still name Orange and Visa
+// (TestOtherOrganisationsNames). So does a sender whose domain imitates
+// the brand ("Société française de radiologie" on sfr-facture-client.fr).
+func (c *Check) otherOrganisations(in *scan.Input, name string) []int {
+	var others []int
+	c.otherNames.Find(name, 50, func(i int) bool {
+		if slices.Contains(others, i) {
+			return true
+		}
+		if kind, detail, _ := c.lookalike(in.FromDomain, map[string]bool{}); kind != "" && strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
+			return true
+		}
+		rest := name
+		for _, n := range c.brands[i].OtherNames {
+			rest = textmatch.Mask(rest, n)
+			if a := initials(n); len(a) >= 2 {
+				rest = textmatch.Mask(rest, a)
+			}
+		}
+		beside := false
+		c.display.Find(rest, 50, func(j int) bool {
+			beside = j == i
+			return !beside
+		})
+		if !beside {
+			others = append(others, i)
+		}
+		return true
+	})
+	return others
+}
+
+// initials returns the first letters of the words of name longer than
+// two letters: "sfr" for "societe francaise de radiologie".
+func initials(name string) string {
+	var b []byte
+	for _, w := range strings.Fields(textmatch.Normalize(name)) {
+		if len(w) > 2 {
+			b = append(b, w[0])
+		}
+	}
+	return string(b)
+}
+
 // target is a look-alike target: a label and its brand (-1 for our own
 // domains), kept in a slice so that every host compared with every label
 // costs no map lookup, and the set of its bytes (byteSet).
@@ -301,16 +351,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
-	// Brands whose name the display name spells as another organisation's
-	// (OtherNames): theirs, unless the sender's domain imitates the brand
-	// ("Société française de radiologie" on sfr-facture-client.fr).
-	var others []int
-	c.otherNames.Find(from.Name, 50, func(i int) bool {
-		if kind, detail, _ := c.lookalike(in.FromDomain, map[string]bool{}); kind == "" || !strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
-			others = append(others, i)
-		}
-		return true
-	})
+	others := c.otherOrganisations(in, from.Name)
 	c.display.Find(from.Name, 50, func(i int) bool {
 		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
 			named = append(named, i)

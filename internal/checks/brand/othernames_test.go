@@ -43,6 +43,13 @@ func TestOtherOrganisationsNames(t *testing.T) {
 		{`"MSA - Service cotisations" <cotisations@msa-paiement.fr>`, "msa-paiement.fr", true},
 		{`"Orange - Espace client" <service@orange-espace-client.fr>`, "orange-espace-client.fr", true},
 		{`"SFR" <service@sfr-facture-client.fr>`, "sfr-facture-client.fr", true},
+		// The other organisation's name and the initials it goes by are
+		// its own; the brand's name written beside them, the copy of a
+		// phisher who reads the catalogue, is still the brand's.
+		{`"SFR - Société Française de Radiologie" <jfr@radiologie.fr>`, "radiologie.fr", false},
+		{`"L'Orange Bleue - Orange Espace client" <service@compte-client-exemple.com>`, "compte-client-exemple.com", true},
+		{`"Visa pour l'Image - Visa Secure" <verification@securite-paiement-exemple.com>`, "securite-paiement-exemple.com", true},
+		{`"La Poste Suisse - La Poste Colissimo" <suivi@colis-exemple.com>`, "colis-exemple.com", true},
 	} {
 		raw := checktest.Message(`Authentication-Results: mx.vigie.test; spf=pass smtp.mailfrom=`+tc.domain+`; dkim=pass header.d=`+tc.domain+`; dmarc=pass header.from=`+tc.domain+`
 Received: from mail.`+tc.domain+` (mail.`+tc.domain+` [198.51.100.80])
