@@ -56,6 +56,12 @@ func TestCorp2001MailIsAccepted(t *testing.T) {
 	}
 }
 
+// calderHop is the company's sendmail gateway receiving from a relay it
+// does not know: the context of the written shapes below.
+const calderHop = "Received: from mail.relais-exemple.net (mail.relais-exemple.net [203.0.113.77])\r\n" +
+	"\tby hou-smtp01.calderenergy-exemple.com (8.11.4/8.11.4) with ESMTP id f9Q1a2b3c4\r\n" +
+	"\tfor <tom.reyes@calderenergy-exemple.com>; Tue, 16 Oct 2001 09:02:11 -0500 (CDT)\r\n"
+
 // TestCorp2001RoleMailboxes: a company's role mailbox named with the
 // abbreviations of business English (perfmgmt, itsvcdesk: "mgmt", "svc")
 // is not a generated address (FROM_LOCAL_RANDOM's generatedLocal spells
@@ -63,40 +69,33 @@ func TestCorp2001MailIsAccepted(t *testing.T) {
 // glues one of them to its random letters is still one, and its
 // credential lure still flagged.
 func TestCorp2001RoleMailboxes(t *testing.T) {
-	hop := "Received: from mail.relais-exemple.net (mail.relais-exemple.net [203.0.113.77])\r\n" +
-		"\tby hou-smtp01.calderenergy-exemple.com (8.11.4/8.11.4) with ESMTP id f9Q1a2b3c4\r\n" +
-		"\tfor <tom.reyes@calderenergy-exemple.com>; Tue, 16 Oct 2001 09:02:11 -0500 (CDT)\r\n"
-	for _, c := range trustSettings(t) {
-		t.Run(c.name, func(t *testing.T) {
-			runShapes(t, newScanner(t, c.cfg), []sourceCase{{
-				name:   "HR's performance-management mailbox answers an employee",
-				file:   "testdata/corp2001/export-2001-rh-re-liste-evaluateurs-perfmgmt-en.eml",
-				accept: true,
-				absent: []string{"FROM_LOCAL_RANDOM"},
-			}, {
-				name:   "the IT service desk closes a ticket",
-				file:   "testdata/corp2001/mx-2002-it-centre-services-ticket-resolu-en.eml",
-				accept: true,
-				absent: []string{"FROM_LOCAL_RANDOM"},
-			}, {
-				name: "a generated address with mgmt glued on asks to sign in",
-				raw: crlf(hop+"From: Performance Management <perfmgmt.xkqzvbtp@review-notice-exemple.net>",
-					"To: tom.reyes@calderenergy-exemple.com",
-					"Subject: Re: your performance review",
-					"Date: Tue, 16 Oct 2001 09:01:44 -0500",
-					"Message-ID: <t5.20011016@review-notice-exemple.net>",
-					"MIME-Version: 1.0",
-					"Content-Type: text/plain; charset=us-ascii",
-					"",
-					"Your performance review has been posted.  To view and sign it, verify",
-					"your account before Friday or your account will be suspended:",
-					"",
-					"http://review-notice-exemple.net/pep/signin"),
-				present: []string{"FROM_LOCAL_RANDOM"},
-				flag:    true,
-			}})
-		})
-	}
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:   "HR's performance-management mailbox answers an employee",
+		file:   "testdata/corp2001/export-2001-rh-re-liste-evaluateurs-perfmgmt-en.eml",
+		accept: true,
+		absent: []string{"FROM_LOCAL_RANDOM"},
+	}, {
+		name:   "the IT service desk closes a ticket",
+		file:   "testdata/corp2001/mx-2002-it-centre-services-ticket-resolu-en.eml",
+		accept: true,
+		absent: []string{"FROM_LOCAL_RANDOM"},
+	}, {
+		name: "a generated address with mgmt glued on asks to sign in",
+		raw: crlf(calderHop+"From: Performance Management <perfmgmt.xkqzvbtp@review-notice-exemple.net>",
+			"To: tom.reyes@calderenergy-exemple.com",
+			"Subject: Re: your performance review",
+			"Date: Tue, 16 Oct 2001 09:01:44 -0500",
+			"Message-ID: <t5.20011016@review-notice-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=us-ascii",
+			"",
+			"Your performance review has been posted.  To view and sign it, verify",
+			"your account before Friday or your account will be suspended:",
+			"",
+			"http://review-notice-exemple.net/pep/signin"),
+		present: []string{"FROM_LOCAL_RANDOM"},
+		flag:    true,
+	}})
 }
 
 // TestCorp2001ShoutingCountsOnce: a pipeline's critical notice to all
@@ -108,54 +107,47 @@ func TestCorp2001RoleMailboxes(t *testing.T) {
 // BODY_SHOUTING and is still flagged, and a shouting subject over an
 // ordinary body keeps SUBJECT_SHOUTING.
 func TestCorp2001ShoutingCountsOnce(t *testing.T) {
-	hop := "Received: from mail.relais-exemple.net (mail.relais-exemple.net [203.0.113.77])\r\n" +
-		"\tby hou-smtp01.calderenergy-exemple.com (8.11.4/8.11.4) with ESMTP id f9Q1a2b3c4\r\n" +
-		"\tfor <tom.reyes@calderenergy-exemple.com>; Tue, 16 Oct 2001 09:02:11 -0500 (CDT)\r\n"
-	for _, c := range trustSettings(t) {
-		t.Run(c.name, func(t *testing.T) {
-			runShapes(t, newScanner(t, c.cfg), []sourceCase{{
-				name:    "a pipeline's critical notice in capitals, in blind copy",
-				file:    "testdata/corp2001/export-2002-gazoduc-avis-critique-majuscules-sans-destinataire-en.eml",
-				accept:  true,
-				present: []string{"BODY_SHOUTING"},
-				absent:  []string{"SUBJECT_SHOUTING"},
-			}, {
-				name: "an advance-fee letter in capitals, replies to a free mailbox",
-				raw: crlf(hop+"From: DR. JAMES OKORO <j.okoro@contractaward-exemple.net>",
-					"Reply-To: jokoro_2001@yahoo.com",
-					"To: tom.reyes@calderenergy-exemple.com",
-					"Subject: URGENT BUSINESS PROPOSAL",
-					"Date: Tue, 16 Oct 2001 09:01:44 -0500",
-					"Message-ID: <t6.20011016@contractaward-exemple.net>",
-					"MIME-Version: 1.0",
-					"Content-Type: text/plain; charset=us-ascii",
-					"",
-					"DEAR SIR,",
-					"",
-					"I AM DR. JAMES OKORO, CHAIRMAN OF THE CONTRACT AWARD COMMITTEE OF THE",
-					"NATIONAL PETROLEUM CORPORATION.  I HAVE THE SUM OF US$25,500,000.00",
-					"(TWENTY FIVE MILLION FIVE HUNDRED THOUSAND US DOLLARS) FROM AN",
-					"OVER-INVOICED CONTRACT WHICH I WISH TO TRANSFER TO A FOREIGN ACCOUNT.",
-					"YOU WILL RECEIVE 30% OF THE TOTAL SUM FOR YOUR ASSISTANCE.  PLEASE SEND",
-					"YOUR BANK NAME, ACCOUNT NUMBER AND PRIVATE TELEPHONE NUMBER IN STRICT",
-					"CONFIDENCE."),
-				present: []string{"BODY_SHOUTING"},
-				flag:    true,
-			}, {
-				name: "a shouting subject over an ordinary body",
-				raw: crlf(hop+"From: Deals Desk <offers@deals-exemple.net>",
-					"To: tom.reyes@calderenergy-exemple.com",
-					"Subject: FINAL NOTICE - YOUR ACCOUNT EXPIRES TODAY",
-					"Date: Tue, 16 Oct 2001 09:01:44 -0500",
-					"Message-ID: <t7.20011016@deals-exemple.net>",
-					"MIME-Version: 1.0",
-					"Content-Type: text/plain; charset=us-ascii",
-					"",
-					"Your membership ends tonight. Renew now at http://deals-exemple.net/renew"),
-				present: []string{"SUBJECT_SHOUTING"},
-			}})
-		})
-	}
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:    "a pipeline's critical notice in capitals, in blind copy",
+		file:    "testdata/corp2001/export-2002-gazoduc-avis-critique-majuscules-sans-destinataire-en.eml",
+		accept:  true,
+		present: []string{"BODY_SHOUTING"},
+		absent:  []string{"SUBJECT_SHOUTING"},
+	}, {
+		name: "an advance-fee letter in capitals, replies to a free mailbox",
+		raw: crlf(calderHop+"From: DR. JAMES OKORO <j.okoro@contractaward-exemple.net>",
+			"Reply-To: jokoro_2001@yahoo.com",
+			"To: tom.reyes@calderenergy-exemple.com",
+			"Subject: URGENT BUSINESS PROPOSAL",
+			"Date: Tue, 16 Oct 2001 09:01:44 -0500",
+			"Message-ID: <t6.20011016@contractaward-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=us-ascii",
+			"",
+			"DEAR SIR,",
+			"",
+			"I AM DR. JAMES OKORO, CHAIRMAN OF THE CONTRACT AWARD COMMITTEE OF THE",
+			"NATIONAL PETROLEUM CORPORATION.  I HAVE THE SUM OF US$25,500,000.00",
+			"(TWENTY FIVE MILLION FIVE HUNDRED THOUSAND US DOLLARS) FROM AN",
+			"OVER-INVOICED CONTRACT WHICH I WISH TO TRANSFER TO A FOREIGN ACCOUNT.",
+			"YOU WILL RECEIVE 30% OF THE TOTAL SUM FOR YOUR ASSISTANCE.  PLEASE SEND",
+			"YOUR BANK NAME, ACCOUNT NUMBER AND PRIVATE TELEPHONE NUMBER IN STRICT",
+			"CONFIDENCE."),
+		present: []string{"BODY_SHOUTING"},
+		flag:    true,
+	}, {
+		name: "a shouting subject over an ordinary body",
+		raw: crlf(calderHop+"From: Deals Desk <offers@deals-exemple.net>",
+			"To: tom.reyes@calderenergy-exemple.com",
+			"Subject: FINAL NOTICE - YOUR ACCOUNT EXPIRES TODAY",
+			"Date: Tue, 16 Oct 2001 09:01:44 -0500",
+			"Message-ID: <t7.20011016@deals-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=us-ascii",
+			"",
+			"Your membership ends tonight. Renew now at http://deals-exemple.net/renew"),
+		present: []string{"SUBJECT_SHOUTING"},
+	}})
 }
 
 // TestCorp2001MailboxTwin: the Exchange-era quota phishing ("your mailbox
@@ -164,24 +156,20 @@ func TestCorp2001ShoutingCountsOnce(t *testing.T) {
 // storage warnings of the set, which say "over its size limit" but ask
 // nothing, do not raise the theme.
 func TestCorp2001MailboxTwin(t *testing.T) {
-	for _, c := range trustSettings(t) {
-		t.Run(c.name, func(t *testing.T) {
-			runShapes(t, newScanner(t, c.cfg), []sourceCase{{
-				name:    "a quota notice asking to re-validate the mailbox on a page",
-				file:    "testdata/corp2001/twins/jumeau-boite-limite-taille-revalider-en.eml",
-				present: []string{"LURE_PASSWORD_EXPIRY"},
-				flag:    true,
-			}, {
-				name:   "IT's storage warning, no link",
-				file:   "testdata/corp2001/export-2001-it-boite-au-dela-limite-taille-en.eml",
-				accept: true,
-				absent: []string{"LURE_PASSWORD_EXPIRY"},
-			}, {
-				name:   "Exchange System Attendant's storage warning",
-				file:   "testdata/corp2001/mx-2001-exchange-avis-boite-limite-taille-en.eml",
-				accept: true,
-				absent: []string{"LURE_PASSWORD_EXPIRY"},
-			}})
-		})
-	}
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:    "a quota notice asking to re-validate the mailbox on a page",
+		file:    "testdata/corp2001/twins/jumeau-boite-limite-taille-revalider-en.eml",
+		present: []string{"LURE_PASSWORD_EXPIRY"},
+		flag:    true,
+	}, {
+		name:   "IT's storage warning, no link",
+		file:   "testdata/corp2001/export-2001-it-boite-au-dela-limite-taille-en.eml",
+		accept: true,
+		absent: []string{"LURE_PASSWORD_EXPIRY"},
+	}, {
+		name:   "Exchange System Attendant's storage warning",
+		file:   "testdata/corp2001/mx-2001-exchange-avis-boite-limite-taille-en.eml",
+		accept: true,
+		absent: []string{"LURE_PASSWORD_EXPIRY"},
+	}})
 }
