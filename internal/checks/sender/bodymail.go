@@ -55,7 +55,7 @@ var bodyAddress = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(?:\.[
 // author's own address, so "not the sender's" cannot be told.
 func (c *Check) bodyFreemailContact(in *scan.Input, out *scan.Emitter) {
 	body := in.Body()
-	if !strings.Contains(body, "@") {
+	if !c.freemailAfterAt(body) {
 		return
 	}
 	if in.ListRewroteFrom() {
@@ -93,6 +93,36 @@ func (c *Check) bodyFreemailContact(in *scan.Input, out *scan.Emitter) {
 	if found != "" && len(others) < 3 {
 		out.Emit("BODY_FREEMAIL_CONTACT", found)
 	}
+}
+
+// freemailAfterAt reports that some "@" of the text is followed by a free
+// provider's domain: the cheap first look that spares most mail, whose
+// addresses (a list's, a colleague's signature) are on other domains, the
+// line-by-line reading and its regular expressions. Its domain is cut as
+// bodyAddress's is at the latest (letters, digits, dots and hyphens, up to
+// a doubled dot), so it never misses an address the reading would find.
+func (c *Check) freemailAfterAt(body string) bool {
+	for i := 0; i < len(body); {
+		j := strings.IndexByte(body[i:], '@')
+		if j < 0 {
+			return false
+		}
+		k := i + j + 1
+		e := k
+		for e < len(body) && domainByte(body[e]) && !(body[e] == '.' && e+1 < len(body) && body[e+1] == '.') {
+			e++
+		}
+		if d := strings.ToLower(strings.TrimRight(body[k:e], ".-")); d != "" && c.IsFreemail(d) {
+			return true
+		}
+		i = k
+	}
+	return false
+}
+
+// domainByte reports a byte a domain name is written with.
+func domainByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '.' || b == '-'
 }
 
 // samePerson reports an address whose local part is the sender's own
