@@ -1,0 +1,27 @@
+package engine
+
+import "testing"
+
+// The HR, payroll, benefits, expenses and domain-hosting services' notices
+// a French organisation's staff receive (testdata/rhsaas/README.md): a
+// payslip dropped in the employee's vault, leave approved, an expense
+// report to approve, the annual review campaign, a badge anomaly from the
+// company's own time-clock server, meal-voucher cards topped up, the
+// complementary health insurer's refund and third-party-payment
+// certificate, Mon Compte Formation's official notices, the OPCO's funding
+// agreement, job boards' applications and alerts, registrars' renewal
+// reminders and invoices, a certificate-expiry notice. Each is accepted
+// behind the company's trusted MX and under the evaluation's trust, where
+// nothing of its authentication is believed.
+func TestHRAndHostingNoticesAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/rhsaas/*.eml", 35)
+}
+
+// TestHRAndHostingNoticesTwinsAreFlagged: the phishing copies of the same
+// kinds (testdata/rhsaas/README.md) — the CPF "vos droits expirent" scam
+// in Mon Compte Formation's name, from its own domain or a free mailbox,
+// and a "payslip" that is an HTML sign-in form — are flagged under both
+// trusts. Those still accepted are in testdata/rhsaas/gaps/.
+func TestHRAndHostingNoticesTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 3)
+}
