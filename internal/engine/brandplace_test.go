@@ -11,7 +11,7 @@ import "testing"
 // accepted behind the company's trusted MX and under the evaluation's
 // trust, where nothing of its authentication is believed.
 func TestBrandWordsInGenuineSendersAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/brandplace/*.eml", 5)
+	acceptedUnderBothTrusts(t, "testdata/brandplace/*.eml", 10)
 }
 
 // The phishing copies of the same brands (testdata/brandplace/twins/): the
@@ -21,5 +21,5 @@ func TestBrandWordsInGenuineSendersAreAccepted(t *testing.T) {
 // rejected direct debit, Lido's staking rewards, Canal+'s failed payment,
 // a regional bank's name on a look-alike. Each is flagged under both trusts.
 func TestBrandWordsTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/brandplace/twins/*.eml", 11)
+	flaggedUnderBothTrusts(t, "testdata/brandplace/twins/*.eml", 12)
 }

@@ -5,6 +5,7 @@ import (
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // placeNameBrands are the brand names that are also the name of a place
@@ -33,21 +34,30 @@ var placeBodies = map[string]bool{
 }
 
 // placeName reports that brand i is named in the display name only as a
-// place's name (placeNameBrands), each time right after an article
-// (placeArticles) and an establishment's word (placeBodies), by a sender
-// whose own domain passes DMARC and is no free mailbox, beside no account,
-// security, team or channel word ("Service client d'Orange", "Mairie
-// d'Orange - Messagerie" stay claims: comboWords, roleWords), none in the
-// sender's domain either (orange-compte-mairie.fr), in a message whose
-// subject and text name the place only as a place too (placeOnly).
+// place's name (placeNameBrands), each time after an article
+// (placeArticles) that an establishment's word opens (placeBodies, within
+// placeReach words: "Mairie d'Orange", "Conservatoire de musique
+// d'Orange", "Pays Réuni d'Orange"), beside no account, security, team or
+// channel word ("Service client d'Orange", "Mairie d'Orange - Messagerie"
+// stay claims: comboWords, roleWords), none in the sender's domain either
+// (orange-compte-mairie.fr), by a sender that is no free mailbox, in a
+// message whose subject and text name the place only as a place too
+// (placeOnly). The sender answers for the name: its domain passes DMARC
+// or, where no authentication result is read (a relay whose results are
+// not trusted), the domain is the body's own, named after its place
+// (ville-orange.fr, ch-orange.fr, clinique-dulido.fr): a phisher writing
+// the town hall's name from his own domain gets no spare; one forging the
+// town's domain is told only by a DMARC result, which is then not read.
+// A result read that is not a pass (none, fail) is no answer.
 func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int) bool {
-	if in.Auth.DMARC != "pass" || out.Emitted("FROM_FREEMAIL") {
+	answers := in.Auth.DMARC == "pass"
+	if !answers && in.Auth.Known() || out.Emitted("FROM_FREEMAIL") {
 		return false
 	}
 	words := strings.Fields(textmatch.Normalize(name))
 	places := 0
 	for k, w := range words {
-		if claimWord(w) || w == "messagerie" || w == "mobile" {
+		if brandTrade(w) {
 			return false
 		}
 		if !placeNameBrands[w] || !c.brandWord(w, i) {
@@ -56,7 +66,10 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 		if comboWord(in.FromDomain, w) {
 			return false // orange-compte-mairie.fr: the combosquat, whatever the name says
 		}
-		if k < 2 || !placeArticles[words[k-1]] || !placeBodies[words[k-2]] {
+		if !answers && !strings.Contains(firstLabel(urlx.Registrable(in.FromDomain)), w) {
+			return false
+		}
+		if !placeAfterBody(words, k) {
 			return false
 		}
 		places++
@@ -87,12 +100,44 @@ func placeOnly(text string, places map[string]bool) bool {
 		switch {
 		case postcode(p):
 		case p == "a" && communeBrands[w]:
-		case placeArticles[p] && p != "a" && k >= 2 && (placeBodies[words[k-2]] || streetWords[words[k-2]]):
+		case p != "a" && (placeAfterBody(words, k) || placeArticles[p] && k >= 2 && streetWords[words[k-2]]):
 		default:
 			return false
 		}
 	}
 	return true
+}
+
+// placeReach is how many words an establishment's word may stand before
+// the article of its place's name: "Conservatoire de musique d'Orange",
+// "Communauté de communes du Pays Réuni d'Orange".
+const placeReach = 3
+
+// placeAfterBody reports words[k], a place-brand's name, right after an
+// article (placeArticles, "à" aside) that an establishment's word
+// (placeBodies) opens within placeReach words, with no word of the
+// brand's trade between them ("Résidence : votre messagerie d'Orange"
+// is the brand's).
+func placeAfterBody(words []string, k int) bool {
+	if k < 2 || !placeArticles[words[k-1]] || words[k-1] == "a" {
+		return false
+	}
+	for j := k - 2; j >= 0 && j >= k-1-placeReach; j-- {
+		if placeBodies[words[j]] {
+			return true
+		}
+		if brandTrade(words[j]) {
+			return false
+		}
+	}
+	return false
+}
+
+// brandTrade reports an account, security, team or channel word
+// (claimWord) or a word of the operator's trade ("messagerie", "mobile",
+// "box"): beside a place-brand it makes the brand the sender.
+func brandTrade(w string) bool {
+	return claimWord(w) || w == "messagerie" || w == "mobile" || w == "box"
 }
 
 // communeBrands are the place-brands that are communes, written after

@@ -25,6 +25,11 @@ func TestPlaceOnly(t *testing.T) {
 		{"Vos récompenses de staking du Lido", false},
 		{"Votre messagerie d'Orange est pleine", false},
 		{"Votre abonnement à Canal+ expire", false},
+		{"Conservatoire de musique d'Orange", true},
+		{"Communauté de communes du Pays Réuni d'Orange", true},
+		{"Résidence : votre messagerie d'Orange", false},
+		{"Maison de votre box d'Orange", false},
+		{"Les Chorégies d'Orange", false},
 	} {
 		if got := placeOnly(c.text, placeNameBrands); got != c.want {
 			t.Errorf("placeOnly(%q) = %v, want %v", c.text, got, c.want)
