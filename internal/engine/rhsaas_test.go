@@ -12,16 +12,18 @@ import "testing"
 // agreement, job boards' applications and alerts, registrars' renewal
 // reminders and invoices, a certificate-expiry notice. Each is accepted
 // behind the company's trusted MX and under the evaluation's trust, where
-// nothing of its authentication is believed.
+// nothing of its authentication is believed. PayFit's own payfit.com is
+// no look-alike of PayFiP's label (brands.yaml catalogues PayFit).
 func TestHRAndHostingNoticesAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/rhsaas/*.eml", 35)
+	acceptedUnderBothTrusts(t, "testdata/rhsaas/*.eml", 39)
 }
 
 // TestHRAndHostingNoticesTwinsAreFlagged: the phishing copies of the same
 // kinds (testdata/rhsaas/README.md) — the CPF "vos droits expirent" scam
-// in Mon Compte Formation's name, from its own domain or a free mailbox,
-// and a "payslip" that is an HTML sign-in form — are flagged under both
-// trusts. Those still accepted are in testdata/rhsaas/gaps/.
+// in Mon Compte Formation's name, from a look-alike or a free mailbox, a
+// "payslip" that is an HTML sign-in form, PayFit's name on a look-alike
+// asking to sign in again — are flagged under both trusts. Those still
+// accepted are in testdata/rhsaas/gaps/.
 func TestHRAndHostingNoticesTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 3)
+	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 4)
 }
