@@ -66,8 +66,14 @@ func (c *Check) ownFor(ctx context.Context, in *scan.Input, out *scan.Emitter) f
 		// sender only when it answers for the message: MISP's bank-website
 		// list names two thousand banks worldwide, many of whose domains
 		// publish no DMARC policy, and a From forged on one of them is no
-		// French bank's regional domain.
-		if b := &c.brands[i]; b.declared(in.FromDomain) || b.listed(in.FromDomain) && in.SenderAnswers() {
+		// French bank's regional domain. Where no authentication result
+		// is read (a relay whose results are not trusted), a listed
+		// domain carrying the brand's initials (ca-alpesprovence.fr for
+		// "Crédit Agricole": initialsDomain) is its regional bank's, as
+		// its declared domains are: a forgery of either is told only by
+		// the result that is not read, and a foreign bank's listed domain
+		// under the French bank's name still counts.
+		if b := &c.brands[i]; b.declared(in.FromDomain) || b.listed(in.FromDomain) && (in.SenderAnswers() || !in.Auth.Known() && c.initialsDomain(in.FromOrg, i)) {
 			return true
 		}
 		if spared >= 0 || asked || c.registry.registered == nil || in.Auth.DMARC != "pass" || !c.initialsDomain(in.FromOrg, i) || !leadsHome(in, &c.brands[i]) {
