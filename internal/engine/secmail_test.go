@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Mail that mail systems send themselves, which every inbox holds
+// (testdata/secmail/README.md): delivery status notifications (RFC 3464)
+// from Postfix, Exim, Sendmail, qmail, Domino, Zimbra, Exchange Online
+// and Gmail, with the original returned whole, as headers or not at all
+// (the company's own invoice among them), delay warnings; automatic
+// replies (RFC 3834) from Outlook, Zimbra, BlueMind, Gmail and Sieve;
+// read receipts (RFC 8098) from Outlook and Thunderbird; quarantine
+// notices and digests from Microsoft 365, Proofpoint Essentials, Vade,
+// Altospam, Sophos and Vigie itself, Mailinblack's request to a sender to
+// validate his message; a Postfix log summary mailed by cron; and a
+// remote server's bounce of a phish forged in the company's name
+// (backscatter). Each is accepted behind atelier-exemple.fr's trusted MX
+// and under the evaluation's trust, where nothing of its authentication
+// is believed.
+func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/secmail/*.eml", 34)
+}
+
+// The phishing families that copy these notices (testdata/secmail/README.md):
+// a fake Microsoft 365 quarantine digest asking to sign in to release
+// held messages, a fake non-delivery report "click to retrieve" from a
+// MAILER-DAEMON name, a fake "mailbox full" notice. Each is flagged behind
+// the company's MX and under the evaluation's trust. The twins left
+// accepted are in testdata/secmail/gaps/ with the reason.
+func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
+	files := fixtures(t, "testdata/secmail/twins/*.eml", 3)
+	for _, c := range trustSettings(t) {
+		s := newScanner(t, c.cfg)
+		for _, f := range files {
+			if v := scanLogged(t, s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
