@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -39,6 +41,40 @@ func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
 			if v := scanLogged(t, s, f); v.Action == scan.Accept {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
 			}
+		}
+	}
+}
+
+// TestPlainBounceFromItsHost: a bounce without a report (qmail's "failure
+// notice") is sent with the null path From MAILER-DAEMON at the host that
+// connects; behind the company's MX, which reads that host's HELO, it is
+// not ENVELOPE_NULL_SENDER's mass mailing. The same notice From a
+// MAILER-DAEMON at another domain than the connecting host's, and the
+// fake non-delivery report of twins/, keep the signal.
+func TestPlainBounceFromItsHost(t *testing.T) {
+	s := newScanner(t, atelierConfig(t))
+	raw, err := os.ReadFile("testdata/secmail/qmail-failure-notice-copie-message.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := strings.Replace(string(raw), "From: MAILER-DAEMON@mail.hebergeur-exemple.net", "From: MAILER-DAEMON@notifications-exemple.com", 1)
+	twin, err := os.ReadFile("testdata/secmail/twins/faux-ndr-messages-non-remis-recuperer.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		raw  []byte
+		want bool
+	}{
+		{"qmail bounce from its host", raw, false},
+		{"the same From another domain", []byte(elsewhere), true},
+		{"fake non-delivery report", twin, true},
+	} {
+		v := s.Scan(t.Context(), c.raw, scan.Envelope{})
+		t.Logf("%5.2f %-10s %s %s", v.Score, v.Action, c.name, weighted(v))
+		if v.Has("ENVELOPE_NULL_SENDER") != c.want {
+			t.Errorf("%s: ENVELOPE_NULL_SENDER %v, want %v: %s", c.name, !c.want, c.want, weighted(v))
 		}
 	}
 }

@@ -672,7 +672,24 @@ func nullSenderOutsideReports(in *scan.Input) bool {
 	if h.Has("X-Autoreply") || h.Has("X-Autorespond") || strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
 		return false
 	}
-	return !in.DeliveryReport()
+	return !in.DeliveryReport() && !bounceFromItsHost(in)
+}
+
+// bounceFromItsHost reports a bounce in the plain form of the mail
+// systems that write no report (qmail-send's "failure notice", older
+// Exim's "Mail delivery failed"): From the mail system's own mailbox,
+// MAILER-DAEMON as sendmail, Postfix, Exim and qmail name it, or the
+// postmaster every mail domain has (RFC 5321 §4.5.1), at the organisation
+// of the host that connected, whose HELO is the identity the null path's
+// SPF checks (RFC 7208 §2.4). Anyone may write that From; at another
+// domain than the connecting host's, it is the fake bounce's.
+func bounceFromItsHost(in *scan.Input) bool {
+	local := strings.ToLower(in.Msg.FromAddr().Local())
+	if local != "mailer-daemon" && local != "postmaster" || in.FromOrg == "" {
+		return false
+	}
+	helo := strings.ToLower(strings.TrimSuffix(in.Env.HELO, "."))
+	return urlx.Registrable(helo) == in.FromOrg
 }
 
 // privateUseNames are the top-level names organisations use for their own
