@@ -277,18 +277,25 @@ func (c *Check) otherOrganisations(in *scan.Input, name string) []int {
 		if kind, detail, _ := c.lookalike(in.FromDomain, map[string]bool{}); kind != "" && strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
 			return true
 		}
-		rest := name
+		rest, acronym := name, false
 		for _, n := range c.brands[i].OtherNames {
 			rest = textmatch.Mask(rest, n)
 			if a := initials(n); len(a) >= 2 {
-				rest = textmatch.Mask(rest, a)
+				masked := textmatch.Mask(rest, a)
+				acronym = acronym || masked != rest
+				rest = masked
 			}
 		}
-		beside := false
-		c.display.Find(rest, 50, func(j int) bool {
-			beside = j == i
-			return !beside
-		})
+		// Initials that are the brand's name too ("SFR", "CIC") beside
+		// an account, team or channel word are the brand's
+		// ("Société française de radiologie - SFR Espace client").
+		beside := acronym && slices.ContainsFunc(strings.Fields(textmatch.Normalize(rest)), claimWord)
+		if !beside {
+			c.display.Find(rest, 50, func(j int) bool {
+				beside = j == i
+				return !beside
+			})
+		}
 		if !beside {
 			others = append(others, i)
 		}

@@ -49,6 +49,16 @@ func TestOtherOrganisationsNames(t *testing.T) {
 		{`"L'Orange Bleue - Orange Espace client" <service@compte-client-exemple.com>`, "compte-client-exemple.com", true},
 		{`"Visa pour l'Image - Visa Secure" <verification@securite-paiement-exemple.com>`, "securite-paiement-exemple.com", true},
 		{`"La Poste Suisse - La Poste Colissimo" <suivi@colis-exemple.com>`, "colis-exemple.com", true},
+		{`"Hôtel de la Poste" <reception@hoteldelaposte-exemple.fr>`, "hoteldelaposte-exemple.fr", false},
+		{`"Le Relais de la Poste" <contact@relais-exemple.fr>`, "relais-exemple.fr", false},
+		{`"Hôtel de la Poste - Colissimo" <suivi@colis-exemple.com>`, "colis-exemple.com", true},
+		{`"Hôtel de la Poste" <suivi@laposte-reservation.com>`, "laposte-reservation.com", true},
+		{`"Centre d'investigation clinique (CIC) de Rivage" <cic@chu-exemple.fr>`, "chu-exemple.fr", false},
+		{`"CIC - Centre d'investigation clinique" <cic@chu-exemple.fr>`, "chu-exemple.fr", false},
+		{`"Centre d'investigation clinique - CIC Banque en ligne" <alerte@securite-exemple.com>`, "securite-exemple.com", true},
+		{`"SFR Santé - Structure fédérative de recherche" <sfr@univ-exemple.fr>`, "univ-exemple.fr", false},
+		{`"Structure fédérative de recherche - SFR Espace client" <facture@client-exemple.com>`, "client-exemple.com", true},
+		{`"Société Française de Radiologie - SFR Espace client" <facture@client-exemple.com>`, "client-exemple.com", true},
 	})
 }
 

@@ -16,7 +16,11 @@ import (
 // <james.norton7@nhs.net>, "Sylvie Orange" <sylvie.orange@…>. Norton,
 // McAfee, Ledger, Orange, Disney are family names; a person writing under
 // theirs claims no brand. It holds only for a sender whose domain passes
-// DMARC; for a name written as people write theirs (letters, spaces,
+// DMARC or, where no authentication result is read (a relay whose results
+// are not trusted), for a message whose subject and text name the brand
+// only inside the person's name (namedBesidePerson: "Marc Orange" signing
+// his quote, not "Paul Norton" writing of "your Norton 360 renewal", the
+// callback scam's shape from a free mailbox); for a name written as people write theirs (letters, spaces,
 // hyphens, apostrophes, a comma or a period: "Airdrop@Lido-fi" is no
 // one's name); when the brand is the family name alone, last ("James
 // Norton") or first before a comma ("NORTON, James"), and the one or two
@@ -29,7 +33,7 @@ import (
 // given names first or last (RFC 5322 leaves the local part to the
 // mailbox's owner; providers and directories build it from the name).
 func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
-	if in.Auth.DMARC != "pass" {
+	if in.Auth.DMARC != "pass" && (in.Auth.Known() || c.namedBesidePerson(in, name, i)) {
 		return false
 	}
 	if k := strings.IndexByte(name, '('); k >= 0 {
@@ -65,6 +69,23 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	reversed := slices.Clone(words)
 	slices.Reverse(reversed)
 	return spells(l, words) || spells(l, reversed)
+}
+
+// namedBesidePerson reports a message whose subject or text names brand i
+// outside the sender's display name: the brand is then what the message
+// is about, whatever the sender's own name.
+func (c *Check) namedBesidePerson(in *scan.Input, name string, i int) bool {
+	found := false
+	for _, text := range []string{in.Msg.Subject, in.Body()} {
+		c.display.Find(textmatch.Mask(text, name), 0, func(j int) bool {
+			found = j == i
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // commonNoun reports a would-be given name that the message's subject or
