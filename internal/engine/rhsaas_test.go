@@ -23,8 +23,9 @@ func TestHRAndHostingNoticesAreAccepted(t *testing.T) {
 // in Mon Compte Formation's name, from a look-alike or a free mailbox, a
 // "payslip" that is an HTML sign-in form, PayFit's name on a look-alike
 // asking to sign in again, a Swile or Edenred card "blocked" until the
-// card or bank details are given — are flagged under both trusts. Those
-// still accepted are in testdata/rhsaas/gaps/.
+// card or bank details are given, OVHcloud's failed renewal asking for a
+// card — are flagged under both trusts. Those still accepted are in
+// testdata/rhsaas/gaps/.
 func TestHRAndHostingNoticesTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 6)
+	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 7)
 }
