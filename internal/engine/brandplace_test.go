@@ -18,7 +18,7 @@ import (
 // accepted behind the company's trusted MX and under the evaluation's
 // trust, where nothing of its authentication is believed.
 func TestBrandWordsInGenuineSendersAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/brandplace/*.eml", 17)
+	acceptedUnderBothTrusts(t, "testdata/brandplace/*.eml", 20)
 }
 
 // The phishing copies of the same brands (testdata/brandplace/twins/): the

@@ -274,7 +274,7 @@ func (c *Check) otherOrganisations(in *scan.Input, name string) []int {
 		if slices.Contains(others, i) {
 			return true
 		}
-		if kind, detail, _ := c.lookalike(in.FromDomain, map[string]bool{}); kind != "" && strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
+		if kind, detail, _ := c.lookalike(in.FromDomain, map[string]bool{}); kind != "" && strings.HasSuffix(detail, " ~ "+c.brands[i].Name) && !c.spellsOtherName(in.FromDomain, i) {
 			return true
 		}
 		rest, acronym := name, false
@@ -302,6 +302,21 @@ func (c *Check) otherOrganisations(in *scan.Input, name string) []int {
 		return true
 	})
 	return others
+}
+
+// spellsOtherName reports a sender's domain whose first label spells one
+// of brand i's other organisations' full names (OtherNames), hyphens
+// aside, beside no account or security word (comboWord):
+// nortonrosefulbright.com is the law firm's, not a look-alike of Norton's;
+// norton-rose-fulbright-secure.com is the combosquat.
+func (c *Check) spellsOtherName(domain string, i int) bool {
+	label := strings.ReplaceAll(firstLabel(urlx.Registrable(strings.ToLower(domain))), "-", "")
+	for _, n := range c.brands[i].OtherNames {
+		if other := strings.ReplaceAll(textmatch.Normalize(n), " ", ""); strings.HasPrefix(label, other) && !comboWord(strings.ToLower(domain), other) {
+			return true
+		}
+	}
+	return false
 }
 
 // initials returns the first letters of the words of name longer than
@@ -476,6 +491,12 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	sender := func(host string) {
 		kind, detail, label := c.lookalike(host, seen)
 		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
+			return
+		}
+		// Another organisation named so in the display name
+		// (otherOrganisations), on a domain spelling its full name
+		// (nortonrosefulbright.com for "Norton Rose Fulbright").
+		if b, ok := c.labels[label]; kind == "BRAND_IN_DOMAIN" && ok && b >= 0 && slices.Contains(others, b) && c.spellsOtherName(host, b) {
 			return
 		}
 		if kind != "" {

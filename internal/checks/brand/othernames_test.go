@@ -59,6 +59,13 @@ func TestOtherOrganisationsNames(t *testing.T) {
 		{`"SFR Santé - Structure fédérative de recherche" <sfr@univ-exemple.fr>`, "univ-exemple.fr", false},
 		{`"Structure fédérative de recherche - SFR Espace client" <facture@client-exemple.com>`, "client-exemple.com", true},
 		{`"Société Française de Radiologie - SFR Espace client" <facture@client-exemple.com>`, "client-exemple.com", true},
+		{`"Société du Canal de Provence" <facturation@canal-provence-exemple.fr>`, "canal-provence-exemple.fr", false},
+		{`"Société du Canal de Provence - Canal+" <abonnement@client-exemple.com>`, "client-exemple.com", true},
+		{`"Norton Rose Fulbright" <knowledge@cabinet-exemple.com>`, "cabinet-exemple.com", false},
+		{`"Norton Rose Fulbright - Norton 360" <renouvellement@client-exemple.com>`, "client-exemple.com", true},
+		{`"Norton Rose Fulbright" <knowledge@nortonrosefulbright.com>`, "nortonrosefulbright.com", false},
+		{`"Norton Rose Fulbright" <facture@norton-rose-fulbright-secure.com>`, "norton-rose-fulbright-secure.com", true},
+		{`"Norton Rose Fulbright" <renouvellement@norton-abonnement.com>`, "norton-abonnement.com", true},
 	})
 }
 
