@@ -28,7 +28,12 @@ func TestUnwrap(t *testing.T) {
 		"https://urldefense.proofpoint.com/v2/url?u=http-3A__evil.example_path&d=x":                 "http://evil.example/path",
 		"https://urldefense.com/v3/__https://evil.example/p__;!!abc":                                "https://evil.example/p",
 		"https://www.google.com/url?q=https://evil.example/&sa=D":                                   "https://evil.example/",
-		"https://example.org/page": "https://example.org/page",
+		"https://www.google.com/amp/s/evil.example/owa/login":                                       "https://evil.example/owa/login",
+		"https://google.com/amp/evil.example/p?e=a":                                                 "http://evil.example/p?e=a",
+		"https://www.google.com/amp/":                                                               "https://www.google.com/amp/",
+		"https://www.bing.com/ck/a?!&&p=4f2c&ptn=3&u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcGF5&ntb=1":      "https://evil.example/pay",
+		"https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1":                                "https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1",
+		"https://example.org/page":                                                                  "https://example.org/page",
 	} {
 		if got, _ := Unwrap(in); got != want {
 			t.Errorf("Unwrap(%s) = %s, want %s", in, got, want)
