@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
 
 // The professional press, official alerts and sector newsletters a
 // hospital's or public body's staff subscribe to (testdata/veille/README.md,
@@ -19,10 +25,33 @@ func TestProfessionalWatchMailIsAccepted(t *testing.T) {
 // TestProfessionalWatchTwinsAreFlagged: the phishing copies of the kind
 // (testdata/veille/README.md) — a fake CNIL "mise en conformité RGPD
 // obligatoire" charging a fee, a fake ANSSI NIS 2 registration asking for
-// the mailbox password, a fake DGS-Urgent behind a sign-in page — are
-// flagged behind the hospital's trusted MX and under the evaluation's
-// trust. The fake webinar registration and the fake CERT-FR alert still
-// accepted are in testdata/veille/gaps/, with why.
+// the mailbox password, a fake DGS-Urgent behind a sign-in page, the IT
+// service's spoofed "alerte hameçonnage" quoting a lure before its own
+// call — are flagged behind the hospital's trusted MX and under the
+// evaluation's trust. The fake webinar registration, the fake CERT-FR
+// alert and the fake victims' refund still accepted are in
+// testdata/veille/gaps/, with why.
 func TestProfessionalWatchTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/veille/twins/*.eml", 3)
+	flaggedUnderBothTrusts(t, "testdata/veille/twins/*.eml", 4)
+}
+
+// The words a warning about fraud quotes are reported speech
+// (internal/checks/lure/reported.go): the CERT-FR's bulletin describing a
+// campaign's « votre boîte aux lettres a atteint sa limite de stockage »
+// raises no lure of its own under the evaluation's trust, while the
+// phishing that quotes the same kind of lure inside its own "alerte
+// hameçonnage" and asks to click its button keeps every phrase and stays
+// quarantined.
+func TestReportedLuresAreNotTheSendersOwn(t *testing.T) {
+	s := newScanner(t, evalTrustConfig(t))
+	warning := scanLogged(t, s, "testdata/veille/certfr-actualite-hameconnage-messagerie.eml")
+	for _, n := range names(warning) {
+		if strings.HasPrefix(n, "LURE_") {
+			t.Errorf("CERT-FR bulletin: %s (%.2f) %s", n, warning.Score, weighted(warning))
+		}
+	}
+	twin := scanLogged(t, s, "testdata/veille/twins/faux-service-informatique-alerte-hameconnage-cite-le-leurre.eml")
+	if twin.Action != scan.Quarantine && twin.Action != scan.Reject || !slices.Contains(names(twin), "LURE_PASSWORD_EXPIRY") {
+		t.Errorf("quoting twin: %s (%.2f) %s", twin.Action, twin.Score, weighted(twin))
+	}
 }

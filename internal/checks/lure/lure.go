@@ -414,11 +414,16 @@ func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) m
 // collectBody adds the phrases of the body: its first 1,500 words, and its
 // last 3,000 bytes when it is long (footers are at the end). A phrase
 // inside a disclaimer whose kind uses its theme's words does not count
-// (disclaimerSpares, disclaimer.go). distinct is empty: the body is read
+// (disclaimerSpares, disclaimer.go), nor one inside a quotation a warning
+// about fraud reports (reportedQuotes, reported.go). distinct is empty: the body is read
 // first. When greets is not nil, *greets says whether that first reading
 // of the whole body met a congratulation (bodyDict): the windows it reads
 // are greetsPrize's.
 func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int, greets *bool) {
+	html := len(in.Msg.Text) <= len(in.Msg.HTMLText)
+	if kept, ok := reportedQuotes(body, html, in.Msg.URLs); ok {
+		body = kept
+	}
 	var spared disclaimerKind // the kinds that would spare a phrase found
 	congratulated := false
 	read := func(text string, only disclaimerKind) {
@@ -448,7 +453,6 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 	if spared == 0 {
 		return
 	}
-	html := len(in.Msg.Text) <= len(in.Msg.HTMLText)
 	found := disclaimers(body, html, in.Msg.URLs)
 	if len(found) == 0 {
 		return
