@@ -5,6 +5,7 @@ import (
 
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // thirdPartyWords name a business that speaks of a brand rather than as
@@ -29,16 +30,36 @@ var thirdPartyWords = map[string]bool{
 // nothing of its reader (Options.Asks): "Partenaire Google" over "votre
 // compte Google sera suspendu, vérifiez votre compte" is the account
 // notice under a name a phisher reads here.
+//
+// Where no authentication result is read (a relay whose results are not
+// trusted), the business must also name itself: a word of its own in the
+// display name, neither the brand's nor a partner's, that its domain
+// spells ("Exemple Informatique - Partenaire Microsoft" from
+// exemple-informatique.fr: ownNameInDomain). "Partenaire Microsoft" alone,
+// or from a domain that is not the business's, stays a claim.
 func (c *Check) thirdParty(in *scan.Input, name string) bool {
-	if in.Auth.DMARC != "pass" || c.asks == nil {
+	answers := in.Auth.DMARC == "pass"
+	if !answers && in.Auth.Known() || c.asks == nil {
 		return false
 	}
-	third := false
+	third, own := false, false
+	label := firstLabel(urlx.Registrable(strings.ToLower(in.FromDomain)))
 	for _, w := range strings.Fields(textmatch.Normalize(name)) {
 		if claimWord(w) || c.lureWord != nil && c.lureWord(w) {
 			return false
 		}
 		third = third || thirdPartyWords[w]
+		own = own || ownNameInDomain(w, label) && !thirdPartyWords[w] && !c.brandWord(w, -1)
 	}
-	return third && !c.asks(in)
+	return third && (answers || own) && !c.asks(in)
+}
+
+// ownNameInDomain reports a word of four letters or more of a display
+// name that the sender's domain label spells as one of its words
+// (pixel-agence, exemple-informatique) or opens with (pixelagence).
+func ownNameInDomain(w, label string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	return hasToken(label, w) || strings.HasPrefix(strings.ReplaceAll(label, "-", ""), w)
 }
