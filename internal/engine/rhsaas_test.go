@@ -15,7 +15,7 @@ import "testing"
 // nothing of its authentication is believed. PayFit's own payfit.com is
 // no look-alike of PayFiP's label (brands.yaml catalogues PayFit).
 func TestHRAndHostingNoticesAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/rhsaas/*.eml", 39)
+	acceptedUnderBothTrusts(t, "testdata/rhsaas/*.eml", 49)
 }
 
 // TestHRAndHostingNoticesTwinsAreFlagged: the phishing copies of the same
