@@ -24,8 +24,9 @@ func TestHRAndHostingNoticesAreAccepted(t *testing.T) {
 // "payslip" that is an HTML sign-in form, PayFit's name on a look-alike
 // asking to sign in again, a Swile or Edenred card "blocked" until the
 // card or bank details are given, OVHcloud's failed renewal asking for a
-// card, a mutuelle's refund "waiting" for new bank details — are flagged
+// card, a mutuelle's refund "waiting" for new bank details, a corrected
+// payslip on the company's own name with a word glued on — are flagged
 // under both trusts. Those still accepted are in testdata/rhsaas/gaps/.
 func TestHRAndHostingNoticesTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 8)
+	flaggedUnderBothTrusts(t, "testdata/rhsaas/twins/*.eml", 9)
 }
