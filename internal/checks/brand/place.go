@@ -57,7 +57,7 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 	words := strings.Fields(textmatch.Normalize(name))
 	places := 0
 	for k, w := range words {
-		if brandTrade(w) {
+		if brandTrade(w) && !publicProcurement(words, k) {
 			return false
 		}
 		if !placeNameBrands[w] || !c.brandWord(w, i) {
@@ -131,6 +131,15 @@ func placeAfterBody(words []string, k int) bool {
 		}
 	}
 	return false
+}
+
+// publicProcurement reports words[k] as the "commande" of "commande
+// publique", public procurement (the Code de la commande publique), the
+// service a town hall's or a hospital's tenders sign with ("Ville de
+// Orange - Commande publique"): no subscription's order ("Commande
+// Norton", roleWords).
+func publicProcurement(words []string, k int) bool {
+	return words[k] == "commande" && k+1 < len(words) && words[k+1] == "publique"
 }
 
 // brandTrade reports an account, security, team or channel word
