@@ -13,13 +13,16 @@ import (
 // attachments that decode a login page (atob, unescape, data: URIs), SVG
 // with script, voicemail and fax notices, adversary-in-the-middle kits
 // behind Cloudflare's developer hosts and site builders, Google's AMP
-// path, calendar invitations, e-signature copies and the real DocuSign
-// platform carrying a callback scam, the French administrations' copies
+// path and EvilProxy's indeed.com redirect, calendar invitations (Google
+// Calendar's own carrying a callback scam), e-signature copies and the
+// real DocuSign platform carrying a callback scam, callback invoices,
+// Teams chat copies, a kit on a hacked WordPress, the French
+// administrations' copies
 // (ANTAI, Crit'Air, Ameli, DGFiP, France Travail, CAF, ANTS) and the
 // carriers' SMS-style fee demands. Each is flagged behind the hospital's
 // trusted MX and under the evaluation's trust settings.
 func TestPhish2026FamiliesAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 30)
+	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 35)
 }
 
 // phish2026Gaps are the set's messages still accepted (testdata/gaps/README.md
@@ -34,6 +37,7 @@ var phish2026Gaps = map[string]struct{ mx, eval bool }{
 	"aitm-sharepoint-autre-tenant-onenote.eml":                {true, true},
 	"detournement-fil-fournisseur-compromis-lien-workers.eml": {true, true},
 	"detournement-fil-fournisseur-compromis-sharepoint.eml":   {true, true},
+	"pdf-bouton-lien-pages-dev-facture.eml":                   {true, true},
 	"qr-document-a-signer-pdf.eml":                            {true, true},
 	"qr-fournisseur-compromis-releve-pdf.eml":                 {true, true},
 	"redirection-bing-ck-avis-de-virement.eml":                {true, true},
