@@ -18,7 +18,7 @@ import (
 // accepted behind the company's trusted MX and under the evaluation's
 // trust, where nothing of its authentication is believed.
 func TestBrandWordsInGenuineSendersAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/brandplace/*.eml", 22)
+	acceptedUnderBothTrusts(t, "testdata/brandplace/*.eml", 23)
 }
 
 // The phishing copies of the same brands (testdata/brandplace/twins/): the
@@ -28,7 +28,7 @@ func TestBrandWordsInGenuineSendersAreAccepted(t *testing.T) {
 // rejected direct debit, Lido's staking rewards, Canal+'s failed payment,
 // a regional bank's name on a look-alike. Each is flagged under both trusts.
 func TestBrandWordsTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/brandplace/twins/*.eml", 18)
+	flaggedUnderBothTrusts(t, "testdata/brandplace/twins/*.eml", 19)
 }
 
 // A regional Crédit Agricole bank's domain (ca-alpesprovence.fr, in MISP's

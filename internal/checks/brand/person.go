@@ -56,10 +56,20 @@ func (c *Check) ownSurname(in *scan.Input, name, local string, i int) bool {
 	}
 	families := strings.Fields(textmatch.Normalize(family))
 	givens := strings.Fields(textmatch.Normalize(given))
-	if len(families) != 1 || !familyNameBrands[families[0]] || len(givens) == 0 || len(givens) > 2 || !c.brandWord(families[0], i) {
+	others := givens // the words beside the brand, the person's other names
+	switch {
+	case len(families) == 1 && familyNameBrands[families[0]] && c.brandWord(families[0], i):
+	case len(families) == 1 && len(givens) == 1 && givenNameBrands[givens[0]] && c.brandWord(givens[0], i) && !c.namedBesidePerson(in, name, i):
+		// "Chase Whitaker": the brand is the given name, the family name
+		// the other; the message names the brand nowhere else.
+		others = families
+	default:
 		return false
 	}
-	for _, w := range givens {
+	if len(others) == 0 || len(others) > 2 {
+		return false
+	}
+	for _, w := range others {
 		if len(w) < 2 || claimWord(w) || c.brandWord(w, -1) || c.lureWord != nil && c.lureWord(w) || commonNoun(in, w) {
 			return false
 		}
@@ -143,6 +153,13 @@ func (c *Check) brandWord(w string, i int) bool {
 // PayPal, Microsoft, DocuSign or Chronopost are no one's family name:
 // "Paul Paypal" <paul.paypal@…> from a domain of one's own, DMARC and all,
 // is a claim — it scored 0 (accept) against a quarantine for "PayPal".
+// givenNameBrands are the brand names that are also given names, written
+// first ("Chase Whitaker"): Chase, among the hundred most given boys'
+// names in the United States in the 2000s (the Social Security
+// Administration's "Popular Baby Names"). The message must name the brand
+// nowhere beyond the person's name, whatever its authentication.
+var givenNameBrands = map[string]bool{"chase": true}
+
 var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true, "chase": true, "persil": true}
 
 // roleWords name a team, a desk, a channel or a product rather than a
