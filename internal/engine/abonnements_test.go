@@ -26,5 +26,5 @@ func TestBrandSubscriptionMailIsAccepted(t *testing.T) {
 // alert, the fake telecom unpaid bill and the carrier's re-delivery fee —
 // are flagged behind the hospital's MX and under the evaluation's trust.
 func TestBrandSubscriptionTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/abonnements/twins/*.eml", 6)
+	flaggedUnderBothTrusts(t, "testdata/abonnements/twins/*.eml", 8)
 }
