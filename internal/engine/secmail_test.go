@@ -24,7 +24,7 @@ import (
 // and under the evaluation's trust, where nothing of its authentication
 // is believed.
 func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/secmail/*.eml", 34)
+	acceptedUnderBothTrusts(t, "testdata/secmail/*.eml", 41)
 }
 
 // The phishing families that copy these notices (testdata/secmail/README.md):
@@ -34,7 +34,7 @@ func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
 // the company's MX and under the evaluation's trust. The twins left
 // accepted are in testdata/secmail/gaps/ with the reason.
 func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
-	files := fixtures(t, "testdata/secmail/twins/*.eml", 4)
+	files := fixtures(t, "testdata/secmail/twins/*.eml", 5)
 	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)
 		for _, f := range files {
@@ -75,6 +75,40 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 		t.Logf("%5.2f %-10s %s %s", v.Score, v.Action, c.name, weighted(v))
 		if v.Has("ENVELOPE_NULL_SENDER") != c.want {
 			t.Errorf("%s: ENVELOPE_NULL_SENDER %v, want %v: %s", c.name, !c.want, c.want, weighted(v))
+		}
+	}
+}
+
+// TestMicrosoftOutlookReportsFromTheTenantsPostmaster: Exchange Online
+// writes a company's delivery reports (non-delivery, delivery receipt,
+// recall result) "Microsoft Outlook <postmaster@company>", the company's
+// own domain, not onmicrosoft.com. As a delivery report (the null path, a
+// multipart/report) from the postmaster, the name is the platform's, not
+// a claim: the delivery receipt is accepted. The same name on anything
+// else from a postmaster is still BRAND_DISPLAY_NAME, and the fake report
+// of twins/ (a report from a postmaster asking to sign in to release
+// pending messages) is flagged by what it asks.
+func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
+	raw, err := os.ReadFile("testdata/secmail/exchange-accuse-remise-remis.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notReport := strings.Replace(string(raw), "Content-Type: multipart/report; report-type=delivery-status;", "Content-Type: multipart/mixed;", 1)
+	for _, ts := range trustSettings(t) {
+		s := newScanner(t, ts.cfg)
+		for _, c := range []struct {
+			name  string
+			raw   []byte
+			brand bool
+		}{
+			{"delivery receipt", raw, false},
+			{"the same from a postmaster, not a report", []byte(notReport), true},
+		} {
+			v := s.Scan(t.Context(), c.raw, scan.Envelope{})
+			t.Logf("%5.2f %-10s %s, %s %s", v.Score, v.Action, ts.name, c.name, weighted(v))
+			if v.Has("BRAND_DISPLAY_NAME") != c.brand {
+				t.Errorf("%s, %s: BRAND_DISPLAY_NAME %v, want %v", ts.name, c.name, !c.brand, c.brand)
+			}
 		}
 	}
 }

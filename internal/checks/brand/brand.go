@@ -77,7 +77,8 @@ type Brand struct {
 	// brand's — anyone can open a tenant in minutes and call it after the
 	// brand. Only the platform's own delivery reports from a tenant (an
 	// Exchange Online non-delivery report signed "Microsoft Outlook") carry
-	// the brand's name there of right.
+	// the brand's name there of right, and under a tenant's own domain
+	// when they come from its postmaster (reportMailbox).
 	Tenants     []string `yaml:"tenants"`
 	Institution bool     `yaml:"institution"`
 	// Channel marks a platform companies invoice and pay through (the
@@ -96,7 +97,7 @@ type Brand struct {
 // tenantReport reports a delivery report the brand's platform wrote for
 // one of its tenants (Tenants): the report, not the tenant, names the brand.
 func (b *Brand) tenantReport(in *scan.Input) bool {
-	if !in.DeliveryReport() {
+	if !in.DeliveryReport() || len(b.Tenants) == 0 {
 		return false
 	}
 	for _, d := range b.Tenants {
@@ -104,7 +105,20 @@ func (b *Brand) tenantReport(in *scan.Input) bool {
 			return true
 		}
 	}
-	return false
+	return reportMailbox(in.Msg.FromAddr().Local())
+}
+
+// reportMailbox reports the mailboxes a hosted mail platform writes a
+// tenant's delivery reports from under the tenant's own domain: its
+// postmaster (RFC 5321 §4.5.1; Exchange Online's external postmaster
+// address is postmaster@ the tenant's default domain, Microsoft Learn,
+// "Configure the external postmaster address"), and Exchange's system
+// mailbox of that name, which sends its reports and recall results
+// (Microsoft Learn, "Arbitration mailboxes in Exchange Server"). The
+// non-delivery report, delivery receipt and recall report of a company
+// on Microsoft 365 come "Microsoft Outlook <postmaster@company>".
+func reportMailbox(local string) bool {
+	return strings.EqualFold(local, "postmaster") || strings.EqualFold(local, "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e")
 }
 
 // Official reports whether host belongs to one of the brand's domains or
