@@ -32,26 +32,31 @@ func TestProfessionalWatchMailIsAccepted(t *testing.T) {
 // alert and the fake victims' refund still accepted are in
 // testdata/veille/gaps/, with why.
 func TestProfessionalWatchTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/veille/twins/*.eml", 4)
+	flaggedUnderBothTrusts(t, "testdata/veille/twins/*.eml", 5)
 }
 
 // The words a warning about fraud quotes are reported speech
 // (internal/checks/lure/reported.go): the CERT-FR's bulletin describing a
 // campaign's « votre boîte aux lettres a atteint sa limite de stockage »
-// raises no lure of its own under the evaluation's trust, while the
-// phishing that quotes the same kind of lure inside its own "alerte
-// hameçonnage" and asks to click its button keeps every phrase and stays
-// quarantined.
+// and the CERT Santé's plain-text bulletin quoting "Votre boîte de
+// réception est pleine" raise no lure of their own under the evaluation's
+// trust, while the phishing that quotes the same kind of lure inside its
+// own "alerte hameçonnage" and then asks to sign in through its link keeps
+// every phrase and stays quarantined.
 func TestReportedLuresAreNotTheSendersOwn(t *testing.T) {
 	s := newScanner(t, evalTrustConfig(t))
-	warning := scanLogged(t, s, "testdata/veille/certfr-actualite-hameconnage-messagerie.eml")
-	for _, n := range names(warning) {
-		if strings.HasPrefix(n, "LURE_") {
-			t.Errorf("CERT-FR bulletin: %s (%.2f) %s", n, warning.Score, weighted(warning))
+	for _, f := range []string{"certfr-actualite-hameconnage-messagerie.eml", "cert-sante-bulletin-hebdo-campagne-hameconnage-guillemets-droits.eml"} {
+		warning := scanLogged(t, s, "testdata/veille/"+f)
+		for _, n := range names(warning) {
+			if strings.HasPrefix(n, "LURE_") {
+				t.Errorf("%s: %s (%.2f) %s", f, n, warning.Score, weighted(warning))
+			}
 		}
 	}
-	twin := scanLogged(t, s, "testdata/veille/twins/faux-service-informatique-alerte-hameconnage-cite-le-leurre.eml")
-	if twin.Action != scan.Quarantine && twin.Action != scan.Reject || !slices.Contains(names(twin), "LURE_PASSWORD_EXPIRY") {
-		t.Errorf("quoting twin: %s (%.2f) %s", twin.Action, twin.Score, weighted(twin))
+	for _, f := range []string{"faux-service-informatique-alerte-hameconnage-cite-le-leurre.eml", "faux-cert-sante-alerte-cite-le-leurre-guillemets-droits-lien.eml"} {
+		twin := scanLogged(t, s, "testdata/veille/twins/"+f)
+		if twin.Action != scan.Quarantine && twin.Action != scan.Reject || !slices.Contains(names(twin), "LURE_PASSWORD_EXPIRY") {
+			t.Errorf("%s: %s (%.2f) %s", f, twin.Action, twin.Score, weighted(twin))
+		}
 	}
 }

@@ -19,9 +19,9 @@ import (
 // bulletins d'actualité), not copied from any project or message.
 //
 // What a phisher could do with it: put the lure between quotation marks
-// and name phishing somewhere. So only French guillemets and curly quotes
-// count (not the ASCII '"' a form's button label is written with), only in
-// a text that names the fraud (fraudWords), and only a quotation whose
+// and name phishing somewhere. So only in a text that names the fraud
+// (fraudWords), and only a quotation — between French guillemets, curly
+// quotes, or the ASCII '"' a plain-text bulletin quotes with — whose
 // sentence — from the start of the sentence it opens in to the end of the
 // one it closes in — holds no link and no call to action of the sender's
 // own outside a negation ("invitent à « vérifier votre compte »" is the
@@ -39,7 +39,7 @@ const (
 )
 
 // quoteMarks are the opening and closing marks of a quotation.
-var quoteMarks = [...][2]string{{"«", "»"}, {"“", "”"}}
+var quoteMarks = [...][2]string{{"«", "»"}, {"“", "”"}, {`"`, `"`}}
 
 // fraudWords name the fraud a warning describes, in the words of the
 // public warnings (Cybermalveillance.gouv.fr, CERT-FR, the CNIL, the
@@ -62,7 +62,7 @@ var fraudWords = func() *textmatch.Dict[bool] {
 // lineBreaks and links are disclaimers' (a line break ends a sentence in
 // HTML's visible text; a sentence that holds a link is refused).
 func reportedQuotes(body string, lineBreaks bool, links []message.URL) (string, bool) {
-	if !strings.Contains(body, "«") && !strings.Contains(body, "“") {
+	if !strings.Contains(body, "«") && !strings.Contains(body, "“") && !strings.Contains(body, `"`) {
 		return body, false
 	}
 	if !fraudWords.Contains(body, 0) {

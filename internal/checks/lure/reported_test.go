@@ -42,9 +42,13 @@ func TestReportedQuotes(t *testing.T) {
 		links: link,
 		kept:  []string{"compte sera suspendu"},
 	}, {
-		name: "ASCII quotes are a form's labels",
-		body: "Alerte phishing. \"Votre compte sera suspendu\" sans réponse de votre part.\n",
-		kept: []string{"compte sera suspendu"},
+		name:   "a plain-text bulletin quotes with ASCII quotes",
+		body:   "Campagne de phishing : des courriels intitulés \"Votre boîte de réception est pleine\" visent les agents.\n",
+		spared: []string{"boîte de réception est pleine"},
+	}, {
+		name: "an ASCII-quoted button is still the sender's call",
+		body: "Alerte phishing : cliquez sur \"Vérifier mon compte\" pour sécuriser votre accès.\n",
+		kept: []string{"Vérifier mon compte"},
 	}, {
 		name: "a long quotation is a letter",
 		body: "Arnaque signalée. " + long + " voilà.\n",
