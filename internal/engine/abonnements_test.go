@@ -16,7 +16,7 @@ import "testing"
 // accepted behind the company's trusted MX and under the evaluation's
 // trust, where nothing of its authentication is believed.
 func TestBrandSubscriptionMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/abonnements/*.eml", 40)
+	acceptedUnderBothTrusts(t, "testdata/abonnements/*.eml", 50)
 }
 
 // TestBrandSubscriptionTwinsAreFlagged: the documented families that copy
@@ -26,5 +26,5 @@ func TestBrandSubscriptionMailIsAccepted(t *testing.T) {
 // alert, the fake telecom unpaid bill and the carrier's re-delivery fee —
 // are flagged behind the hospital's MX and under the evaluation's trust.
 func TestBrandSubscriptionTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/abonnements/twins/*.eml", 8)
+	flaggedUnderBothTrusts(t, "testdata/abonnements/twins/*.eml", 10)
 }
