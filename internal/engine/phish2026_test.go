@@ -2,6 +2,7 @@ package engine
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -23,6 +24,24 @@ import (
 // trusted MX and under the evaluation's trust settings.
 func TestPhish2026FamiliesAreFlagged(t *testing.T) {
 	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 35)
+}
+
+// The address in the QR code of an inline picture is judged like any
+// link: the kit on pages.dev or workers.dev, the recipient's address in
+// it.
+func TestPhish2026QRCodeLinksAreRead(t *testing.T) {
+	s := newScanner(t, evalTrustConfig(t))
+	for file, want := range map[string][]string{
+		"qr-mfa-reenrolement-image-en-ligne.eml":     {"URL_FREE_HOSTING"},
+		"qr-bon-de-commande-partage-image-seule.eml": {"URL_FREE_HOSTING", "URL_RECIPIENT_IN_LINK"},
+	} {
+		v := scanLogged(t, s, "testdata/phish2026/"+file)
+		for _, w := range want {
+			if !slices.Contains(names(v), w) {
+				t.Errorf("%s: no %s in %s", file, w, weighted(v))
+			}
+		}
+	}
 }
 
 // phish2026Gaps are the set's messages still accepted (testdata/gaps/README.md

@@ -180,6 +180,9 @@ const (
 	URLFromMeta       URLSource = "meta-refresh"
 	URLFromCSS        URLSource = "css"
 	URLFromAttachment URLSource = "attachment"
+	// URLFromQR is the address a QR code of an attached or inline
+	// picture holds (qr.go): In names the picture.
+	URLFromQR URLSource = "qr-code"
 )
 
 // URL is one link found in the message.

@@ -30,6 +30,7 @@ type parser struct {
 	textLen, htmlLen int
 	enclosedBytes    int // bytes of Message.Enclosed
 	pdfKept          int // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
+	qrImages         int // pictures read for a QR code, bounded by qrMaxImages
 	htmlText         textWriter
 	urls             urlSet
 }
@@ -475,6 +476,11 @@ func (p *parser) attachment(e *entity, body []byte) {
 		p.scanHTML(doc, true, a.Filename)
 	case isCalendar(a.DeclaredType, ext):
 		p.calendar(a.Data, a.Filename)
+	case isQRCandidate(a.SniffedType, len(a.Data)) && p.qrImages < qrMaxImages:
+		p.qrImages++
+		if text := qrText(a.Data); text != "" {
+			scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: a.Filename}) })
+		}
 	case a.SniffedType == "application/pdf":
 		whole := pdfURIs(a.Data, func(u string) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})

@@ -240,7 +240,7 @@ func (*Check) Name() string { return "links" }
 // style sheets that load by themselves.
 func actionable(l scan.Link) bool {
 	switch l.Source {
-	case message.URLFromHref, message.URLFromForm, message.URLFromMeta, message.URLFromText, message.URLFromAttachment:
+	case message.URLFromHref, message.URLFromForm, message.URLFromMeta, message.URLFromText, message.URLFromAttachment, message.URLFromQR:
 		return true
 	}
 	return false

@@ -1,0 +1,85 @@
+package message
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// qrPNG draws text as a QR code, as the phishing kits' generators do.
+func qrPNG(t *testing.T, text string, size int) []byte {
+	t.Helper()
+	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, size, size, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// The address of a QR code in an inline picture is one of the message's
+// URLs (URLFromQR, the picture named), its host read like any link's; a
+// picture without a code, or too large to be one, adds nothing.
+func TestQRCodeInPictureIsAURL(t *testing.T) {
+	target := "https://mfa-renew.example.net/?e=claire%40chu-exemple.fr"
+	mail := func(img []byte) []byte {
+		return []byte("From: it@example.org\r\nTo: claire@chu-exemple.fr\r\nSubject: MFA\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+			"<p>Scannez le code QR ci-dessous.</p><img src=\"cid:qr@x\">\r\n--b\r\nContent-Type: image/png\r\n" +
+			"Content-ID: <qr@x>\r\nContent-Disposition: inline; filename=\"code.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64.StdEncoding.EncodeToString(img) + "\r\n--b--\r\n")
+	}
+	m := Parse(mail(qrPNG(t, target, 160)), Limits{})
+	var found *URL
+	for i := range m.URLs {
+		if m.URLs[i].Source == URLFromQR {
+			found = &m.URLs[i]
+		}
+	}
+	if found == nil || found.Raw != target || found.Host != "mfa-renew.example.net" || found.In != "code.png" {
+		t.Fatalf("QR URL = %+v; URLs %+v", found, m.URLs)
+	}
+	// A code that holds no address (a ticket number) adds no URL.
+	m = Parse(mail(qrPNG(t, "BILLET-2026-000417", 160)), Limits{})
+	for _, u := range m.URLs {
+		if u.Source == URLFromQR {
+			t.Errorf("a ticket number read as a URL: %+v", u)
+		}
+	}
+	// A picture too large to be a QR code is not decoded.
+	if isQRCandidate("image/png", qrMaxBytes+1) || isQRCandidate("image/webp", 100) || !isQRCandidate("image/jpeg", 100) {
+		t.Error("isQRCandidate bounds")
+	}
+	if qrText([]byte("\x89PNG\r\n\x1a\nnot a picture")) != "" || !strings.Contains(qrText(qrPNG(t, target, 120)), "mfa-renew") {
+		t.Error("qrText")
+	}
+}
+
+// BenchmarkQRTextNoCode reads a 640x640 picture with no code, the
+// largest qrText reads: what a message with a banner pays.
+func BenchmarkQRTextNoCode(b *testing.B) {
+	img := image.NewGray(image.Rect(0, 0, 640, 640))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7919 % 251)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	for b.Loop() {
+		if qrText(data) != "" {
+			b.Fatal("a code in noise")
+		}
+	}
+}
