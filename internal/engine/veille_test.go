@@ -60,3 +60,59 @@ func TestReportedLuresAreNotTheSendersOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestReportedQuotesNeedAWarningsSender: the reported-quotation spare reads
+// only text, which the phisher writes. His twin of the "storage limit"
+// notice puts the whole lure between guillemets under "Prévention
+// hameçonnage", and the link's text says no word of a call ("Valider mon
+// quota"): every rule of reportedQuotes holds, and the spare turned his
+// quarantined notice (7.04 behind the MX, 9.54 under the evaluation's
+// trust) into an accept (1.50). From his own domain, with its own SPF,
+// DKIM and DMARC passing, or forging a gouv.fr sender the MX fails, his
+// quotations count, and he stays quarantined with the mailbox phrase.
+func TestReportedQuotesNeedAWarningsSender(t *testing.T) {
+	twin := func(from, results string) []byte {
+		return []byte(crlf(
+			"Return-Path: <"+from+">",
+			results+
+				"Received: from mail.securite-messagerie-exemple.com (mail.securite-messagerie-exemple.com [203.0.113.176])",
+			"\tby mx.chu-exemple.fr (Postfix) with ESMTPS id 45A536BF16D2",
+			"\tfor <c.lemaire@chu-exemple.fr>; Mon, 14 Dec 2026 07:20:04 +0100 (CET)",
+			"From: Service informatique <"+from+">",
+			"To: c.lemaire@chu-exemple.fr",
+			"Subject: Messagerie : avis de prevention",
+			"Date: Mon, 14 Dec 2026 07:20:00 +0100",
+			"Message-ID: <ddb90b18ce2cbd3f.44bf5dc5@securite-messagerie-exemple.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"Content-Transfer-Encoding: 8bit",
+			"",
+			"<html><body><p>Bonjour,</p>",
+			"<p>Prévention hameçonnage : le service informatique vous transmet l'avis suivant. « Votre boîte aux lettres a atteint sa limite de stockage. Votre mot de passe expire aujourd'hui. Votre compte sera suspendu sous 24 heures. »</p>",
+			`<p><a href="https://securite-messagerie-exemple.com/owa/quota?u=c.lemaire">Valider mon quota</a></p>`,
+			"<p>Service informatique</p></body></html>"))
+	}
+	own := twin("alerte@securite-messagerie-exemple.com",
+		"Authentication-Results: mx.chu-exemple.fr; dkim=pass header.d=securite-messagerie-exemple.com header.s=s1\r\n"+
+			"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=securite-messagerie-exemple.com\r\n"+
+			"Authentication-Results: mx.chu-exemple.fr; dmarc=pass (p=none dis=none) header.from=securite-messagerie-exemple.com\r\n")
+	forged := twin("alerte@cybermalveillance.gouv.fr",
+		"Authentication-Results: mx.chu-exemple.fr; dkim=none (message not signed)\r\n"+
+			"Authentication-Results: mx.chu-exemple.fr; spf=fail smtp.mailfrom=cybermalveillance.gouv.fr\r\n"+
+			"Authentication-Results: mx.chu-exemple.fr; dmarc=fail (p=reject dis=none) header.from=cybermalveillance.gouv.fr\r\n")
+	for _, c := range []struct {
+		name string
+		s    *scan.Scanner
+		raws map[string][]byte
+	}{
+		{"hospital", hospitalConfig(t), map[string][]byte{"own domain": own, "forged gouv.fr": forged}},
+		{"eval-corpus trust", newScanner(t, evalTrustConfig(t)), map[string][]byte{"own domain": own}},
+	} {
+		for name, raw := range c.raws {
+			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+			if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "LURE_PASSWORD_EXPIRY") {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, name, v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}

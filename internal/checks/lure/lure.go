@@ -421,8 +421,10 @@ func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) m
 // are greetsPrize's.
 func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int, greets *bool) {
 	html := len(in.Msg.Text) <= len(in.Msg.HTMLText)
-	if kept, ok := reportedQuotes(body, html, in.Msg.URLs); ok {
-		body = kept
+	if c.mayReportFraud(in) {
+		if kept, ok := reportedQuotes(body, html, in.Msg.URLs); ok {
+			body = kept
+		}
 	}
 	var spared disclaimerKind // the kinds that would spare a phrase found
 	congratulated := false

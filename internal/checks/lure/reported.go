@@ -4,7 +4,9 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // A warning about fraud quotes the fraud: Cybermalveillance.gouv.fr's
@@ -30,6 +32,19 @@ import (
 // Nothing is spared in a message that itself asks to follow a link: a
 // sentence holding a link and a call to action of the sender's
 // (asksToFollowLink). The phish keeps every word outside the marks.
+//
+// Those rules read only the text, which the phisher writes: « Prévention
+// hameçonnage : le service informatique vous transmet l'avis suivant.
+// « Votre boîte aux lettres a atteint sa limite de stockage… » » above a
+// link whose text holds no word of a call ("Valider mon quota") passed
+// them all, and his quarantined notice fell to an accept
+// (TestReportedQuotesNeedAWarningsSender). So only a sender whose warning
+// the reader expects may report a fraud (mayReportFraud): the State's
+// services under gouv.fr (CERT-FR at ssi.gouv.fr, Cybermalveillance.gouv.fr,
+// the ministries' and the ARS's alerts relayed by them), or the
+// organisation's own domain (its IT department warning its staff),
+// authenticated, or taken at its word where no authentication result is
+// read. A phisher on a domain of his own quotes in vain.
 
 const (
 	reportedMaxQuote     = 240 // bytes between the marks: a phrase, not a letter
@@ -56,6 +71,31 @@ var fraudWords = func() *textmatch.Dict[bool] {
 	}
 	return d
 }()
+
+// mayReportFraud reports a sender whose warning about fraud may quote the
+// fraud: a domain under gouv.fr, or one of the organisation's own, whose
+// authentication passes (DMARC, or SPF or DKIM in its own domain without
+// DMARC; the organisation's own not by a shared SPF include alone,
+// orgBySPFAlone), or a gouv.fr From where no result is read (vigie eval, a
+// stored message), and a message submitted by a local user.
+func (c *Check) mayReportFraud(in *scan.Input) bool {
+	if in.FromOrg == "" {
+		return false
+	}
+	own := c.fromOrg(in)
+	if !own && !urlx.InDomain(in.FromDomain, "gouv.fr") {
+		return false
+	}
+	switch {
+	case in.Env.Authenticated:
+		return true
+	case !in.Auth.Known():
+		return !own
+	case own:
+		return in.SenderAuthenticated() && !c.orgBySPFAlone(in)
+	}
+	return in.SenderAuthenticated()
+}
 
 // reportedQuotes returns body with the quotations of a warning about fraud
 // blanked out with spaces (byte offsets kept), and whether it blanked any.
