@@ -682,14 +682,18 @@ func nullSenderOutsideReports(in *scan.Input) bool {
 // postmaster every mail domain has (RFC 5321 §4.5.1), at the organisation
 // of the host that connected, whose HELO is the identity the null path's
 // SPF checks (RFC 7208 §2.4). Anyone may write that From; at another
-// domain than the connecting host's, it is the fake bounce's.
+// domain than the connecting host's, it is the fake bounce's. Where
+// nothing of the connection is known (a stored message from a relay no
+// one trusts), the From is all there is, as forgeable as the report's
+// content type that excuses a report; the fake bounce is told by what it
+// asks, not by the null path.
 func bounceFromItsHost(in *scan.Input) bool {
 	local := strings.ToLower(in.Msg.FromAddr().Local())
 	if local != "mailer-daemon" && local != "postmaster" || in.FromOrg == "" {
 		return false
 	}
 	helo := strings.ToLower(strings.TrimSuffix(in.Env.HELO, "."))
-	return urlx.Registrable(helo) == in.FromOrg
+	return helo == "" || urlx.Registrable(helo) == in.FromOrg
 }
 
 // privateUseNames are the top-level names organisations use for their own
