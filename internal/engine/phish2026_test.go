@@ -34,6 +34,7 @@ func TestPhish2026QRCodeLinksAreRead(t *testing.T) {
 	for file, want := range map[string][]string{
 		"qr-mfa-reenrolement-image-en-ligne.eml":     {"URL_FREE_HOSTING"},
 		"qr-bon-de-commande-partage-image-seule.eml": {"URL_FREE_HOSTING", "URL_RECIPIENT_IN_LINK"},
+		"qr-en-ticket-mfa-expiration-image-data.eml": {"URL_ABUSED_TLD"},
 	} {
 		v := scanLogged(t, s, "testdata/phish2026/"+file)
 		for _, w := range want {

@@ -2,10 +2,12 @@ package message
 
 import (
 	"bytes"
+	"encoding/base64"
 	"image"
 	_ "image/gif" // pictures mail carries
 	_ "image/jpeg"
 	_ "image/png"
+	"strings"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -67,4 +69,39 @@ func qrText(data []byte) (text string) {
 		return ""
 	}
 	return res.GetText()
+}
+
+// qrDataPictures reads the QR codes of the pictures an HTML body carries
+// inline as data: URLs (<img src="data:image/png;base64,…">), the other
+// way a kit puts the code in the message itself, within the same budget
+// as attached pictures.
+func (p *parser) qrDataPictures() {
+	var found []URL
+	for _, u := range p.urls.list {
+		if p.qrImages >= qrMaxImages {
+			break
+		}
+		if u.Source != URLFromSrc {
+			continue
+		}
+		rest, ok := strings.CutPrefix(u.Raw, "data:image/")
+		if !ok {
+			continue
+		}
+		i := strings.Index(rest, ";base64,")
+		if i < 0 || base64.StdEncoding.DecodedLen(len(rest)-i-8) > qrMaxBytes {
+			continue
+		}
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest[i+8:]))
+		if err != nil || !isQRCandidate(Sniff(data), len(data)) {
+			continue
+		}
+		p.qrImages++
+		if text := qrText(data); text != "" {
+			scanTextURLs(text, func(s string) { found = append(found, URL{Raw: s, Source: URLFromQR, In: u.In}) })
+		}
+	}
+	for _, u := range found {
+		p.urls.add(u)
+	}
 }

@@ -56,6 +56,18 @@ func TestQRCodeInPictureIsAURL(t *testing.T) {
 			t.Errorf("a ticket number read as a URL: %+v", u)
 		}
 	}
+	// A code in an HTML data: picture is read too.
+	m = Parse([]byte("From: it@example.org\r\nSubject: MFA\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n"+
+		"<p>Scan the QR code below.</p><img src=\"data:image/png;base64,"+base64.StdEncoding.EncodeToString(qrPNG(t, target, 140))+"\">\r\n"), Limits{})
+	found = nil
+	for i := range m.URLs {
+		if m.URLs[i].Source == URLFromQR {
+			found = &m.URLs[i]
+		}
+	}
+	if found == nil || found.Raw != target {
+		t.Errorf("data: picture's QR URL = %+v", found)
+	}
 	// A picture too large to be a QR code is not decoded.
 	if isQRCandidate("image/png", qrMaxBytes+1) || isQRCandidate("image/webp", 100) || !isQRCandidate("image/jpeg", 100) {
 		t.Error("isQRCandidate bounds")
