@@ -180,6 +180,9 @@ func camelWords(w string) []string {
 // dodge word filters (C0NTA, P4YPAL): letters on both sides of a 0, 1, 3 or
 // 4, in a word that is not all lower case.
 func leet(s string) string {
+	if strings.IndexByte(s, '-') >= 0 {
+		s = withoutEximIDs(s)
+	}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if len(w) < 4 || len(w) > 30 {
 			continue
@@ -208,6 +211,39 @@ func leet(s string) string {
 		}
 	}
 	return ""
+}
+
+// withoutEximIDs drops from s the message identifiers Exim writes in its
+// delay warnings' subjects ("Warning: message 1vQz4B-000Ab3-1T delayed 24
+// hours"): three base-62 groups of 6, 6 and 2 characters, or 6, 11 and 4
+// since Exim 4.97 (the Exim specification, "Message identification"),
+// the first group the arrival time in seconds, whose leading base-62 digit
+// is a digit (1 from 2000 until 2028). Base 62 mixes digits into letters
+// of both cases by chance; the groups are no word and disguise none.
+func withoutEximIDs(s string) string {
+	fields := strings.Fields(s)
+	kept := fields[:0]
+	for _, f := range fields {
+		if !eximID(strings.Trim(f, "()[]<>,;:.\"'")) {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+func eximID(f string) bool {
+	g := strings.Split(f, "-")
+	if len(g) != 3 || g[0] == "" || g[0][0] < '0' || g[0][0] > '9' || !(len(g[0]) == 6 && len(g[1]) == 6 && len(g[2]) == 2 || len(g[0]) == 6 && len(g[1]) == 11 && len(g[2]) == 4) {
+		return false
+	}
+	for _, part := range g {
+		for i := 0; i < len(part); i++ {
+			if c := part[i]; !isASCIILetter(c) && (c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // combining reports the accents of decomposed letters (e + U+0301), which

@@ -11,6 +11,11 @@ func TestLeetSparesTechnicalNames(t *testing.T) {
 		"Votre compte P4YPAL":               "P4YPAL",
 		"[PATCH] ps3vram: fix the cache":    "",
 		"log4j and gpt4o in the newsletter": "",
+		// Exim's message identifiers in its delay warnings, both formats.
+		"Warning: message 1vQz4B-000Ab3-1T delayed 24 hours":        "",
+		"Warning: message 1vQz4B-000Ab3aK9z1-1Tq0 delayed 24 hours": "",
+		"Votre compte P4YPAL-000Ab3-1T":                             "P4YPAL",
+		"Votre compte P4YPAL 1vQz4B-000Ab3-1T":                      "P4YPAL",
 	} {
 		if got := leet(in); got != want {
 			t.Errorf("leet(%q) = %q, want %q", in, got, want)
