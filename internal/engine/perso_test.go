@@ -17,7 +17,7 @@ import "testing"
 // behind the company's trusted MX and under the evaluation's trust, where
 // nothing of its authentication is believed.
 func TestPersoAccountMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 40)
+	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 55)
 }
 
 // TestPersoAccountTwinsAreFlagged: the documented families that copy them
@@ -28,5 +28,5 @@ func TestPersoAccountMailIsAccepted(t *testing.T) {
 // alerts, the fake ameli card renewal — are flagged behind the hospital's
 // MX and under the evaluation's trust.
 func TestPersoAccountTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/perso/twins/*.eml", 9)
+	flaggedUnderBothTrusts(t, "testdata/perso/twins/*.eml", 10)
 }
