@@ -310,13 +310,54 @@ func (c *Check) otherOrganisations(in *scan.Input, name string) []int {
 				return !beside
 			})
 		}
-		if !beside {
+		if !beside && !c.namedBesideOthers(in, i) {
 			others = append(others, i)
 		}
 		return true
 	})
 	return others
 }
+
+// namedBesideOthers reports a subject or text that names brand i beside
+// an account, billing, delivery or subscription word (claimWord), outside
+// its other organisations' full names: the message is then about the
+// brand's service, whatever the sender calls itself. The phisher writes
+// the display name as well as the text: "Hôtel de la Poste" above "La
+// Poste : votre colis n'a pas pu être livré", "SFR Santé - Structure
+// fédérative de recherche" above "Votre facture SFR", "Norton Rose
+// Fulbright" above "votre abonnement Norton 360" fell from quarantine to
+// accept once the other name spared the display name
+// (TestOtherNamesDoNotCoverTheBrandsService, engine). The inn's "2 place
+// de la Poste" and the research centre's "la lettre du CIC" name no
+// service of the brand.
+func (c *Check) namedBesideOthers(in *scan.Input, i int) bool {
+	for _, text := range []string{in.Msg.Subject, in.Body()} {
+		for _, n := range c.brands[i].OtherNames {
+			text = textmatch.Mask(text, n)
+		}
+		words := strings.Fields(textmatch.Normalize(text))
+		for k, w := range words {
+			if !claimWord(w) {
+				continue
+			}
+			window := strings.Join(words[max(0, k-claimReach):min(len(words), k+claimReach+1)], " ")
+			found := false
+			c.display.Find(window, 0, func(j int) bool {
+				found = j == i
+				return !found
+			})
+			if found {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// claimReach is how many words from a claim word the brand's name may
+// stand in namedBesideOthers: "votre facture SFR", "La Poste : votre
+// colis".
+const claimReach = 3
 
 // spellsOtherName reports a sender's domain whose first label spells one
 // of brand i's other organisations' full names (OtherNames), hyphens
