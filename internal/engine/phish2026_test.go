@@ -23,18 +23,20 @@ import (
 // carriers' SMS-style fee demands. Each is flagged behind the hospital's
 // trusted MX and under the evaluation's trust settings.
 func TestPhish2026FamiliesAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 35)
+	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 36)
 }
 
-// The address in the QR code of an inline picture is judged like any
-// link: the kit on pages.dev or workers.dev, the recipient's address in
-// it.
+// The address in the QR code of an inline picture, an HTML data: picture
+// or a picture drawn in an attached PDF is judged like any link: the kit
+// on pages.dev, workers.dev or r2.dev, an abused TLD, the recipient's
+// address in it.
 func TestPhish2026QRCodeLinksAreRead(t *testing.T) {
 	s := newScanner(t, evalTrustConfig(t))
 	for file, want := range map[string][]string{
 		"qr-mfa-reenrolement-image-en-ligne.eml":     {"URL_FREE_HOSTING"},
 		"qr-bon-de-commande-partage-image-seule.eml": {"URL_FREE_HOSTING", "URL_RECIPIENT_IN_LINK"},
 		"qr-en-ticket-mfa-expiration-image-data.eml": {"URL_ABUSED_TLD"},
+		"qr-document-a-signer-pdf.eml":               {"URL_FREE_HOSTING", "URL_RECIPIENT_IN_LINK"},
 	} {
 		v := scanLogged(t, s, "testdata/phish2026/"+file)
 		for _, w := range want {
@@ -58,7 +60,6 @@ var phish2026Gaps = map[string]struct{ mx, eval bool }{
 	"detournement-fil-fournisseur-compromis-lien-workers.eml": {true, true},
 	"detournement-fil-fournisseur-compromis-sharepoint.eml":   {true, true},
 	"pdf-bouton-lien-pages-dev-facture.eml":                   {true, true},
-	"qr-document-a-signer-pdf.eml":                            {true, true},
 	"qr-fournisseur-compromis-releve-pdf.eml":                 {true, true},
 	"redirection-bing-ck-avis-de-virement.eml":                {true, true},
 	"redirection-google-url-verification-boite.eml":           {true, false},

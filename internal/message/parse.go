@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"image"
 	"io"
 	"path"
 	"slices"
@@ -483,8 +484,23 @@ func (p *parser) attachment(e *entity, body []byte) {
 			scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: a.Filename}) })
 		}
 	case a.SniffedType == "application/pdf":
-		whole := pdfURIs(a.Data, func(u string) {
+		whole := pdfURIsAndPictures(a.Data, func(u string) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
+		}, func(img image.Image, encoded []byte) {
+			// A QR code drawn in the PDF, within the message's budget.
+			if p.qrImages >= qrMaxImages || (img == nil && len(encoded) > qrMaxBytes) {
+				return
+			}
+			p.qrImages++
+			text := ""
+			if img != nil {
+				text = qrImageText(img)
+			} else {
+				text = qrText(encoded)
+			}
+			if text != "" {
+				scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: a.Filename}) })
+			}
 		})
 		// What is kept lives as long as the message: bounded per message,
 		// where inflating alone is bounded per file.

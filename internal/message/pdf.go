@@ -3,6 +3,7 @@ package message
 import (
 	"bytes"
 	"compress/zlib"
+	"image"
 	"io"
 
 	"vigie.dev/vigie/internal/pdfstr"
@@ -25,6 +26,14 @@ const (
 // returns the streams it inflated whole (Attachment.PDFStreams), in the
 // order of the file.
 func pdfURIs(data []byte, fn func(string)) []Inflated {
+	return pdfURIsAndPictures(data, fn, nil)
+}
+
+// pdfURIsAndPictures is pdfURIs that also hands pic the small image
+// XObjects it meets (ISO 32000-1 §8.9.5): a JPEG (DCTDecode) as it is
+// written, an 8-bit gray or RGB FlateDecode picture decoded, so that a QR
+// code drawn in the PDF can be read. pic may be nil.
+func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []byte)) []Inflated {
 	scanPDFURIs(data, fn)
 	var whole []Inflated
 	var zr io.ReadCloser
@@ -44,6 +53,13 @@ func pdfURIs(data []byte, fn func(string)) []Inflated {
 		dict := data[max(0, at-512):at]
 		if d := bytes.LastIndex(dict, []byte("<<")); d >= 0 {
 			dict = dict[d:]
+		}
+		picture := pic != nil && (bytes.Contains(dict, []byte("/Subtype /Image")) || bytes.Contains(dict, []byte("/Subtype/Image")))
+		if picture && bytes.Contains(dict, []byte("/DCTDecode")) {
+			if end := bytes.Index(data[i:], []byte("endstream")); end > 0 {
+				pic(nil, bytes.TrimLeft(data[i:i+end], "\r\n"))
+			}
+			continue
 		}
 		if !bytes.Contains(dict, []byte("/FlateDecode")) && !bytes.Contains(dict, []byte("/Fl ")) && !bytes.Contains(dict, []byte("/Fl/")) {
 			continue
@@ -85,6 +101,11 @@ func pdfURIs(data []byte, fn func(string)) []Inflated {
 			whole = append(whole, Inflated{At: start, Used: end - start - br.Len(), Out: out})
 		}
 		out = out[:min(len(out), limit)]
+		if picture {
+			if img := pdfPicture(dict, out); img != nil {
+				pic(img, nil)
+			}
+		}
 		total += len(out)
 		scanPDFURIs(out, fn)
 		i = end
@@ -128,4 +149,48 @@ func pdfText(s []byte) string {
 	}
 	t, _ := decodeCharset(s, "")
 	return t
+}
+
+// pdfPicture returns the 8-bit DeviceGray or DeviceRGB picture of an image
+// XObject whose dictionary is dict and inflated samples out, when it is
+// small enough to be a QR code (qrMaxPixels) and out holds it whole; nil
+// otherwise (other colour spaces, bit depths or predictors are left).
+func pdfPicture(dict, out []byte) image.Image {
+	w, h := pdfDictInt(dict, "/Width"), pdfDictInt(dict, "/Height")
+	if w <= 0 || h <= 0 || w*h > qrMaxPixels || pdfDictInt(dict, "/BitsPerComponent") != 8 || bytes.Contains(dict, []byte("/DecodeParms")) {
+		return nil
+	}
+	switch {
+	case bytes.Contains(dict, []byte("/DeviceGray")) && len(out) >= w*h:
+		return &image.Gray{Pix: out[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+	case bytes.Contains(dict, []byte("/DeviceRGB")) && len(out) >= 3*w*h:
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for j := range w * h {
+			r, g, b := int(out[3*j]), int(out[3*j+1]), int(out[3*j+2])
+			img.Pix[j] = uint8((299*r + 587*g + 114*b) / 1000)
+		}
+		return img
+	}
+	return nil
+}
+
+// pdfDictInt reads the integer after key in a PDF dictionary, or -1.
+func pdfDictInt(dict []byte, key string) int {
+	k := bytes.Index(dict, []byte(key))
+	if k < 0 {
+		return -1
+	}
+	rest := bytes.TrimLeft(dict[k+len(key):], " \t\r\n")
+	n, digits := 0, 0
+	for _, c := range rest {
+		if c < '0' || c > '9' || digits > 6 {
+			break
+		}
+		n = n*10 + int(c-'0')
+		digits++
+	}
+	if digits == 0 {
+		return -1
+	}
+	return n
 }

@@ -60,6 +60,19 @@ func qrText(data []byte) (text string) {
 	if err != nil {
 		return ""
 	}
+	return qrImageText(img)
+}
+
+// qrImageText returns the text of the QR code in a decoded picture, or "".
+func qrImageText(img image.Image) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	if b := img.Bounds(); b.Dx()*b.Dy() > qrMaxPixels {
+		return ""
+	}
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
 		return ""

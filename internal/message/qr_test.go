@@ -2,7 +2,9 @@ package message
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/base64"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -92,6 +94,51 @@ func BenchmarkQRTextNoCode(b *testing.B) {
 	for b.Loop() {
 		if qrText(data) != "" {
 			b.Fatal("a code in noise")
+		}
+	}
+}
+
+// A QR code drawn in a PDF, as an 8-bit gray FlateDecode image XObject or
+// as a JPEG, is read too: the "document à signer" whose only link is the
+// code on its page.
+func TestQRCodeInPDFIsAURL(t *testing.T) {
+	target := "https://sign-docs.example.net/#rh@chu-exemple.fr"
+	img, err := png.Decode(bytes.NewReader(qrPNG(t, target, 120)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	gray := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			gray.Set(x, y, img.At(x, y))
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(gray.Pix)
+	zw.Close()
+	var j bytes.Buffer
+	if err := jpeg.Encode(&j, gray, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	for name, obj := range map[string][]byte{
+		"flate": append([]byte(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", b.Dx(), b.Dy(), z.Len())), z.Bytes()...),
+		"jpeg":  append([]byte(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n", b.Dx(), b.Dy(), j.Len())), j.Bytes()...),
+	} {
+		pdf := append([]byte("%PDF-1.7\n4 0 obj\n"), obj...)
+		pdf = append(pdf, "\nendstream\nendobj\n%%EOF\n"...)
+		raw := "From: rh@example.org\r\nSubject: Document\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n" +
+			"Content-Type: text/plain\r\n\r\nScannez le code QR du document.\r\n--b\r\nContent-Type: application/pdf; name=\"doc.pdf\"\r\n" +
+			"Content-Disposition: attachment; filename=\"doc.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64.StdEncoding.EncodeToString(pdf) + "\r\n--b--\r\n"
+		m := Parse([]byte(raw), Limits{})
+		ok := false
+		for _, u := range m.URLs {
+			ok = ok || (u.Source == URLFromQR && u.Raw == target && u.In == "doc.pdf")
+		}
+		if !ok {
+			t.Errorf("%s: no QR URL in %+v", name, m.URLs)
 		}
 	}
 }
