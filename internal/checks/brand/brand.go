@@ -79,7 +79,16 @@ type Brand struct {
 	// Exchange Online non-delivery report signed "Microsoft Outlook") carry
 	// the brand's name there of right, and under a tenant's own domain
 	// when they come from its postmaster (reportMailbox).
-	Tenants     []string `yaml:"tenants"`
+	Tenants []string `yaml:"tenants"`
+	// Shared lists domains of Domains under which the brand names its
+	// customers' servers as well as its own (OVHcloud's ovh.net: its
+	// voicemail writes from ovh.net, its relays are mail-out.ovh.net, and
+	// every VPS it rents is vps-….vps.ovh.net or vps123456.ovh.net, every
+	// hosted site ….hosting.ovh.net). The domain itself is the brand's,
+	// and a host below it only under a more specific domain the catalogue
+	// names (Domains, Infrastructure); any other host below it is a
+	// customer's, who may call his mail after the brand.
+	Shared      []string `yaml:"shared"`
 	Institution bool     `yaml:"institution"`
 	// Channel marks a platform companies invoice and pay through (the
 	// approved e-invoicing platforms): named after a channel preposition
@@ -132,12 +141,19 @@ func (b *Brand) Official(host string) bool {
 func (b *Brand) declared(host string) bool {
 	for _, list := range [][]string{b.Domains, b.Infrastructure} {
 		for _, d := range list {
-			if urlx.InDomain(host, d) {
+			if urlx.InDomain(host, d) && !b.customerHost(host, d) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// customerHost reports a host strictly below d, a domain the brand shares
+// with its customers (Shared): a customer's server, not the brand's.
+func (b *Brand) customerHost(host, d string) bool {
+	return slices.ContainsFunc(b.Shared, func(s string) bool { return strings.EqualFold(s, d) }) &&
+		!strings.EqualFold(strings.TrimSuffix(host, "."), d)
 }
 
 // listed reports a host one of the brand's warning lists names.
@@ -231,6 +247,11 @@ func New(o Options) (*Check, error) {
 		}
 		for _, d := range append(append([]string(nil), b.Domains...), b.Infrastructure...) {
 			c.official[strings.ToLower(d)] = true
+		}
+		for _, d := range b.Shared {
+			if !slices.Contains(b.Domains, d) {
+				return nil, fmt.Errorf("brand catalogue: %s: shared domain %q is not one of its domains", b.Name, d)
+			}
 		}
 		for _, l := range b.Labels {
 			c.addLabel(strings.ToLower(l), i)
