@@ -17,7 +17,7 @@ import "testing"
 // behind the company's trusted MX and under the evaluation's trust, where
 // nothing of its authentication is believed.
 func TestPersoAccountMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 57)
+	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 60)
 }
 
 // TestPersoAccountTwinsAreFlagged: the documented families that copy them
