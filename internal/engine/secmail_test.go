@@ -115,3 +115,45 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherStorageLimitsAreNoMailboxNotice: the English quota lure's words
+// are the mailbox's ("your mailbox has exceeded its storage"); a hosted
+// wiki's, a file share's or a workspace's genuine notice that the site
+// "has exceeded its storage limit" of its plan is no mailbox notice. It
+// was tagged (4.50: LURE_PASSWORD_EXPIRY and LURE_MAILBOX_OUTSIDER) under
+// both trusts while the phrase was "exceeded its storage limit" alone.
+func TestOtherStorageLimitsAreNoMailboxNotice(t *testing.T) {
+	raw := []byte(crlf(
+		"Return-Path: <bounces+2231@mail.wiki-exemple.com>",
+		"Authentication-Results: mx.chu-exemple.fr; dkim=pass header.d=wiki-exemple.com header.s=s1",
+		"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=mail.wiki-exemple.com",
+		"Authentication-Results: mx.chu-exemple.fr; dmarc=pass (p=reject dis=none) header.from=wiki-exemple.com",
+		"Received: from mail.wiki-exemple.com (mail.wiki-exemple.com [198.51.100.50])",
+		"\tby mx.chu-exemple.fr (Postfix) with ESMTPS id 45A536BF1801",
+		"\tfor <c.lemaire@chu-exemple.fr>; Mon, 14 Dec 2026 07:20:04 +0100 (CET)",
+		`From: "Wiki Cloud" <noreply@wiki-exemple.com>`,
+		"To: c.lemaire@chu-exemple.fr",
+		"Subject: Your site chu-exemple has exceeded its storage limit",
+		"Date: Mon, 14 Dec 2026 07:20:00 +0100",
+		"Message-ID: <a1b2c3d4.9912@wiki-exemple.com>",
+		"MIME-Version: 1.0",
+		"Content-Type: text/plain; charset=utf-8",
+		"",
+		"Hi Claire,",
+		"",
+		"Your site chu-exemple.wiki-exemple.net has exceeded its storage limit of 2 GB on the Free plan.",
+		"New attachments can't be uploaded until you delete files or upgrade to the Standard plan.",
+		"",
+		"Manage storage: https://admin.wiki-exemple.com/s/chu-exemple/storage",
+		"",
+		"Thanks,",
+		"The Wiki Cloud team"))
+	for _, c := range []struct {
+		name string
+		s    *scan.Scanner
+	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
+		if v := c.s.Scan(t.Context(), raw, scan.Envelope{}); v.Action != scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
+}
