@@ -17,7 +17,7 @@ import "testing"
 // behind the company's trusted MX and under the evaluation's trust, where
 // nothing of its authentication is believed.
 func TestPersoAccountMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 60)
+	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 61)
 }
 
 // TestPersoAccountTwinsAreFlagged: the documented families that copy them
@@ -26,8 +26,9 @@ func TestPersoAccountMailIsAccepted(t *testing.T) {
 // a number to call, the fake Instagram copyright strike, the fake Meta
 // "your page will be disabled", the fake Google and Microsoft sign-in
 // alerts, the fake ameli card renewal, the fake leboncoin "your buyer
-// paid" and the fake BoursoBank trusted device — are flagged behind the
-// hospital's MX and under the evaluation's trust.
+// paid", the fake BoursoBank trusted device and the fake Disneyland Paris
+// ticket win — are flagged behind the hospital's MX and under the
+// evaluation's trust.
 func TestPersoAccountTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/perso/twins/*.eml", 11)
+	flaggedUnderBothTrusts(t, "testdata/perso/twins/*.eml", 12)
 }
