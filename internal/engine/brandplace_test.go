@@ -97,10 +97,7 @@ func TestOtherNamesDoNotCoverTheBrandsService(t *testing.T) {
 		"water company over Canal+": twin("Société du Canal de Provence", "factures@canaldeprovence-client.com", "Votre abonnement CANAL+ est suspendu",
 			"<p>Bonjour,</p><p>Votre abonnement CANAL+ a été suspendu suite à un échec de paiement. Mettez à jour vos informations de paiement sous 48 heures pour conserver vos chaînes.</p><p><a href='https://canaldeprovence-client.com/paiement'>Mettre à jour</a></p>"),
 	}
-	for _, c := range []struct {
-		name string
-		s    *scan.Scanner
-	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
+	for _, c := range hospitalAndEvalScanners(t) {
 		for name, raw := range twins {
 			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
 			if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "BRAND_DISPLAY_NAME") {

@@ -78,16 +78,27 @@ func acceptedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
 	}
 }
 
+// namedScanner is a scanner and the trust it reads mail under.
+type namedScanner struct {
+	name string
+	s    *scan.Scanner
+}
+
+// hospitalAndEvalScanners are the hospital's scanner behind its trusted
+// MX and the evaluation's, where no authentication result is believed:
+// the two a twin must be flagged under.
+func hospitalAndEvalScanners(t *testing.T) []namedScanner {
+	t.Helper()
+	return []namedScanner{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}}
+}
+
 // flaggedUnderBothTrusts requires each phishing twin matching pattern (at
 // least atLeast of them) to be flagged behind the hospital's trusted MX
 // and under the evaluation's trust settings.
 func flaggedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
 	t.Helper()
 	files := fixtures(t, pattern, atLeast)
-	for _, c := range []struct {
-		name string
-		s    *scan.Scanner
-	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
+	for _, c := range hospitalAndEvalScanners(t) {
 		for _, f := range files {
 			if v := scanLogged(t, c.s, f); v.Action == scan.Accept {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))

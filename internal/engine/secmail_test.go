@@ -148,10 +148,7 @@ func TestOtherStorageLimitsAreNoMailboxNotice(t *testing.T) {
 		"",
 		"Thanks,",
 		"The Wiki Cloud team"))
-	for _, c := range []struct {
-		name string
-		s    *scan.Scanner
-	}{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}} {
+	for _, c := range hospitalAndEvalScanners(t) {
 		if v := c.s.Scan(t.Context(), raw, scan.Envelope{}); v.Action != scan.Accept {
 			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
 		}
