@@ -17,7 +17,7 @@ import "testing"
 // behind the company's trusted MX and under the evaluation's trust, where
 // nothing of its authentication is believed.
 func TestPersoAccountMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 61)
+	acceptedUnderBothTrusts(t, "testdata/perso/*.eml", 62)
 }
 
 // TestPersoAccountTwinsAreFlagged: the documented families that copy them
