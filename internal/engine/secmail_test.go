@@ -90,27 +90,46 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 // a claim: the delivery receipt is accepted. The same name on anything
 // else from a postmaster is still BRAND_DISPLAY_NAME, and the fake report
 // of twins/ (a report from a postmaster asking to sign in to release
-// pending messages) is flagged by what it asks.
+// pending messages) is flagged by what it asks. A report that asks nothing
+// the lure catalogue knows but leads to a page of the sender's ("Review
+// messages" on his own host) is no platform's: the name is a claim again
+// and the report is quarantined, as before the postmaster spared it.
 func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 	raw, err := os.ReadFile("testdata/secmail/exchange-accuse-remise-remis.eml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	notReport := strings.Replace(string(raw), "Content-Type: multipart/report; report-type=delivery-status;", "Content-Type: multipart/mixed;", 1)
+	twin, err := os.ReadFile("testdata/secmail/twins/faux-ndr-microsoft-outlook-postmaster-rapport.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, j := strings.Index(string(twin), `<p style="color:#c00000">`), strings.Index(string(twin), "</body></html>")
+	if i < 0 || j < i {
+		t.Fatal("twin's lure paragraph not found")
+	}
+	quiet := strings.Replace(string(twin[:i]), "messages are pending for", "messages for", 1) +
+		"<p>Delivery has been delayed by the recipient policy. Review the held messages and choose which ones to deliver:</p>\r\n" +
+		`<p><a href="https://outlook-ndr-release.web-exemple.app/?u=m.durand">Review messages</a></p>` + "\r\n" + string(twin[j:])
 	for _, ts := range trustSettings(t) {
 		s := newScanner(t, ts.cfg)
 		for _, c := range []struct {
-			name  string
-			raw   []byte
-			brand bool
+			name       string
+			raw        []byte
+			brand      bool
+			quarantine bool
 		}{
-			{"delivery receipt", raw, false},
-			{"the same from a postmaster, not a report", []byte(notReport), true},
+			{"delivery receipt", raw, false, false},
+			{"the same from a postmaster, not a report", []byte(notReport), true, false},
+			{"a report leading to the sender's page", []byte(quiet), true, true},
 		} {
 			v := s.Scan(t.Context(), c.raw, scan.Envelope{})
 			t.Logf("%5.2f %-10s %s, %s %s", v.Score, v.Action, ts.name, c.name, weighted(v))
 			if v.Has("BRAND_DISPLAY_NAME") != c.brand {
 				t.Errorf("%s, %s: BRAND_DISPLAY_NAME %v, want %v", ts.name, c.name, !c.brand, c.brand)
+			}
+			if c.quarantine && v.Action != scan.Quarantine && v.Action != scan.Reject {
+				t.Errorf("%s, %s: %s (%.2f) %s", ts.name, c.name, v.Action, v.Score, weighted(v))
 			}
 		}
 	}
