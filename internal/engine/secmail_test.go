@@ -173,3 +173,39 @@ func TestOtherStorageLimitsAreNoMailboxNotice(t *testing.T) {
 		}
 	}
 }
+
+// TestNullPathLureFromItsOwnMailerDaemon: the phisher owns his domain, its
+// HELO and its MAILER-DAEMON. A null-path parcel-fee or survey lure From
+// MAILER-DAEMON@ or postmaster@ his own domain, sent by his own host,
+// returns no message: it is no bounce, and keeps ENVELOPE_NULL_SENDER and
+// the verdict it had From any other mailbox, behind the company's MX (the
+// HELO his) and under the evaluation's trust (no HELO read).
+func TestNullPathLureFromItsOwnMailerDaemon(t *testing.T) {
+	const head = "Return-Path: <>\n" +
+		"Authentication-Results: mx1.atelier-exemple.fr;\n\tspf=pass (helo) smtp.helo=mail.colis-suivi-exemple.com;\n\tdkim=none;\n\tdmarc=none header.from=colis-suivi-exemple.com\n" +
+		"Received: from mail.colis-suivi-exemple.com (mail.colis-suivi-exemple.com [203.0.113.45])\n\tby mx1.atelier-exemple.fr (Postfix) with ESMTPS id 4Zd1ZVbJq6z9\n\tfor <m.durand@atelier-exemple.fr>; Thu, 3 Dec 2026 19:40:11 +0100 (CET)\n" +
+		"Date: Thu, 3 Dec 2026 18:40:10 +0000\nTo: m.durand@atelier-exemple.fr\nMessage-ID: <1764787210.7731@mail.colis-suivi-exemple.com>\nMIME-Version: 1.0\n"
+	lures := map[string]string{
+		"parcel fee": "Subject: Votre colis est en attente de livraison\nContent-Type: text/plain; charset=utf-8\n\n" +
+			"Bonjour,\n\nVotre colis n'a pas pu être livré car les frais de port (1,99 EUR) n'ont pas été réglés.\n" +
+			"Réglez les frais pour reprogrammer la livraison :\nhttps://colis-suivi-exemple.com/frais?c=FR88213\n\n" +
+			"Sans paiement sous 48 heures, le colis sera retourné à l'expéditeur.\n",
+		"survey prize": "Subject: Félicitations ! Vous avez été sélectionné\nContent-Type: text/html; charset=utf-8\n\n" +
+			"<html><body><p>Bonjour,</p><p>Vous avez été sélectionné pour participer à notre enquête de satisfaction. " +
+			"Répondez à 3 questions et recevez votre récompense : un smartphone à 1 €.</p>\n" +
+			"<p><a href=\"https://colis-suivi-exemple.com/enquete?id=88213\">Commencer l'enquête</a></p><p>Offre valable 24 heures.</p></body></html>\n",
+	}
+	for _, ts := range trustSettings(t) {
+		s := newScanner(t, ts.cfg)
+		for name, lure := range lures {
+			before := s.Scan(t.Context(), []byte(head+"From: Service Client <service@colis-suivi-exemple.com>\n"+lure), scan.Envelope{})
+			for _, from := range []string{"MAILER-DAEMON@colis-suivi-exemple.com", "Mail Delivery System <MAILER-DAEMON@colis-suivi-exemple.com>", "postmaster@colis-suivi-exemple.com"} {
+				v := s.Scan(t.Context(), []byte(head+"From: "+from+"\n"+lure), scan.Envelope{})
+				t.Logf("%5.2f %-10s %s, %s From %s %s", v.Score, v.Action, ts.name, name, from, weighted(v))
+				if !v.Has("ENVELOPE_NULL_SENDER") || v.Action != before.Action {
+					t.Errorf("%s, %s From %s: %s (%.2f) %s; From a service mailbox %s (%.2f)", ts.name, name, from, v.Action, v.Score, weighted(v), before.Action, before.Score)
+				}
+			}
+		}
+	}
+}

@@ -686,14 +686,44 @@ func nullSenderOutsideReports(in *scan.Input) bool {
 // nothing of the connection is known (a stored message from a relay no
 // one trusts), the From is all there is, as forgeable as the report's
 // content type that excuses a report; the fake bounce is told by what it
-// asks, not by the null path.
+// asks, not by the null path. A bounce returns the message it could not
+// deliver, whole or its headers (RFC 3461 §6.2's RET; qmail's "Below this
+// line is a copy of the message", Exim's "This is a copy of the message,
+// including all the headers", sendmail's "Original message follows"): a
+// null-path survey, prize or parcel lure From the MAILER-DAEMON of the
+// phisher's own domain returns none, and stays a mass mailing.
 func bounceFromItsHost(in *scan.Input) bool {
 	local := strings.ToLower(in.Msg.FromAddr().Local())
-	if local != "mailer-daemon" && local != "postmaster" || in.FromOrg == "" {
+	if local != "mailer-daemon" && local != "postmaster" || in.FromOrg == "" || !returnsAMessage(in.Msg) {
 		return false
 	}
 	helo := strings.ToLower(strings.TrimSuffix(in.Env.HELO, "."))
 	return helo == "" || urlx.Registrable(helo) == in.FromOrg
+}
+
+// returnsAMessage reports a message that carries another one back: as a
+// message/rfc822 part or its headers alone (text/rfc822-headers, RFC 6522
+// §4; message/rfc822-headers, RFC 3462's old name), or copied into the
+// text, as the plain bounces do, where the copy's trace fields begin a
+// line (Received:, RFC 5321 §4.4).
+func returnsAMessage(m *message.Message) bool {
+	if len(m.Enclosed) > 0 {
+		return true
+	}
+	for _, p := range m.Parts {
+		switch p.ContentType {
+		case "message/rfc822", "text/rfc822-headers", "message/rfc822-headers":
+			return true
+		}
+	}
+	for text := m.Text; text != ""; {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		if len(line) >= 9 && strings.EqualFold(line[:9], "received:") {
+			return true
+		}
+	}
+	return false
 }
 
 // privateUseNames are the top-level names organisations use for their own
