@@ -56,9 +56,17 @@ func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []by
 		}
 		picture := pic != nil && (bytes.Contains(dict, []byte("/Subtype /Image")) || bytes.Contains(dict, []byte("/Subtype/Image")))
 		if picture && bytes.Contains(dict, []byte("/DCTDecode")) {
-			if end := bytes.Index(data[i:], []byte("endstream")); end > 0 {
-				pic(nil, bytes.TrimLeft(data[i:i+end], "\r\n"))
+			// A picture is a stream like the others: counted against
+			// pdfMaxStreams and stepped over whole. Where no endstream
+			// follows, none of the later "stream" keywords has one either:
+			// searching again for each would cost the square of the file.
+			end := bytes.Index(data[i:], []byte("endstream"))
+			if end < 0 {
+				break
 			}
+			streams++
+			pic(nil, bytes.TrimLeft(data[i:i+end], "\r\n"))
+			i += end + len("endstream")
 			continue
 		}
 		if !bytes.Contains(dict, []byte("/FlateDecode")) && !bytes.Contains(dict, []byte("/Fl ")) && !bytes.Contains(dict, []byte("/Fl/")) {

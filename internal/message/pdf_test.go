@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/base64"
 	"fmt"
+	"image"
 	"os"
 	"strings"
 	"testing"
@@ -27,13 +28,31 @@ func FuzzPDFURIs(f *testing.F) {
 	f.Add([]byte("%PDF-1.5\n3 0 obj << /Type /ObjStm /Filter /FlateDecode /Length 40 >>\nstream\r\n" +
 		string(deflate(f, []byte("<< /URI (https://c.example/login) >>"))) + "\nendstream\nendobj"))
 	f.Add([]byte("<< /Filter /FlateDecode >>\nstream\n" + string(deflate(f, bytes.Repeat([]byte("/URI (x) "), 1<<18)))))
+	// Image XObjects, read for a QR code: a gray FlateDecode picture whose
+	// dimensions lie, a JPEG cut short, a picture without endstream.
+	f.Add([]byte("<< /Subtype /Image /Width 640 /Height 640 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode >>\nstream\n" +
+		string(deflate(f, bytes.Repeat([]byte{0, 255}, 64))) + "\nendstream"))
+	f.Add([]byte("<< /Subtype /Image /Width 3 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode >>\nstream\n" +
+		string(deflate(f, []byte{1, 2, 3, 4, 5, 6, 7, 8, 9})) + "\nendstream"))
+	f.Add([]byte("<< /Subtype/Image /Filter /DCTDecode >>\nstream\n\xff\xd8\xff\xc0\x00\x11\x08\x7f\xff\x7f\xff\x03\nendstream"))
+	f.Add([]byte("<</Subtype/Image/Filter/DCTDecode>>stream\n<</Subtype/Image/Filter/DCTDecode>>stream\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		n := 0
-		pdfURIs(data, func(u string) {
+		pdfURIsAndPictures(data, func(u string) {
 			n++
 			if len(u) > 4*maxURLLen { // a byte may widen to a 3-byte rune
 				t.Fatalf("URI of %d bytes", len(u))
+			}
+		}, func(img image.Image, encoded []byte) {
+			// The parser's own reading of a picture, budget aside.
+			if img != nil {
+				if b := img.Bounds(); b.Dx()*b.Dy() > qrMaxPixels {
+					t.Fatalf("picture of %v handed over", b)
+				}
+				qrImageText(img)
+			} else if len(encoded) <= qrMaxBytes {
+				qrText(encoded)
 			}
 		})
 		// A runaway (a loop, an expansion), not a slow machine: on the
@@ -103,4 +122,27 @@ func deflateT(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestPDFPicturesWithoutEnd: a file of picture dictionaries with no
+// endstream after them (4 MB of "<</Subtype/Image/Filter/DCTDecode>>stream")
+// is read in linear time. Searching for the end anew at each keyword took
+// the square of the file: over two minutes for this one.
+func TestPDFPicturesWithoutEnd(t *testing.T) {
+	data := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("<</Subtype/Image/Filter/DCTDecode>>stream\n"), 100000)...)
+	start := time.Now()
+	n := 0
+	pdfURIsAndPictures(data, func(string) {}, func(image.Image, []byte) { n++ })
+	// Milliseconds when linear; the bound leaves room for a loaded machine
+	// under -race.
+	if d := time.Since(start); d > 10*time.Second || n != 0 {
+		t.Errorf("%d bytes read in %v, %d pictures", len(data), d, n)
+	}
+	// With their ends, the pictures count against pdfMaxStreams.
+	data = append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("<</Subtype/Image/Filter/DCTDecode>>stream\nx\nendstream\n"), 1000)...)
+	n = 0
+	pdfURIsAndPictures(data, func(string) {}, func(image.Image, []byte) { n++ })
+	if n != pdfMaxStreams {
+		t.Errorf("%d pictures handed over, want pdfMaxStreams (%d)", n, pdfMaxStreams)
+	}
 }
