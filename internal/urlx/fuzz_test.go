@@ -18,6 +18,11 @@ func FuzzUnwrap(f *testing.F) {
 		"https://urldefense%2Ecom/v3/__https://evil.example/p__;!!abc",
 		"https://www.google.com/url?q=https://evil.example/",
 		"https://protect-eu.mimecast.com/s/abc?domain=evil.example",
+		"https://www.google.com/amp/s/evil.example/owa/login?x=1",
+		"https://google.com/amp/s/www.google.com/amp/s/www.bing.com/ck/a?u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUv",
+		"https://www.bing.com/ck/a?!&&p=4f2c&u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcGF5&ntb=1",
+		"https://bing.com/ck/a?u=a1aHR0cHM6Ly93d3cuYmluZy5jb20vY2svYT91PWExYUhSMGNITTZMeTlsZG1sc0xtVjRZVzF3YkdVdg",
+		"https://www.bing.com/ck/a?u=a1%%%",
 		"https://example.org/plain",
 		"",
 	} {
