@@ -91,8 +91,8 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 // else from a postmaster is still BRAND_DISPLAY_NAME, and the fake report
 // of twins/ (a report from a postmaster asking to sign in to release
 // pending messages) is flagged by what it asks. A report that asks nothing
-// the lure catalogue knows but leads to a page of the sender's ("Review
-// messages" on his own host) is no platform's: the name is a claim again
+// the lure catalogue knows but leads to a page ("Review messages"),
+// elsewhere or on the postmaster's own domain, is no platform's: the name is a claim again
 // and the report is quarantined, as before the postmaster spared it.
 func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 	raw, err := os.ReadFile("testdata/secmail/exchange-accuse-remise-remis.eml")
@@ -108,9 +108,11 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 	if i < 0 || j < i {
 		t.Fatal("twin's lure paragraph not found")
 	}
-	quiet := strings.Replace(string(twin[:i]), "messages are pending for", "messages for", 1) +
-		"<p>Delivery has been delayed by the recipient policy. Review the held messages and choose which ones to deliver:</p>\r\n" +
-		`<p><a href="https://outlook-ndr-release.web-exemple.app/?u=m.durand">Review messages</a></p>` + "\r\n" + string(twin[j:])
+	quietTo := func(host string) []byte {
+		return []byte(strings.Replace(string(twin[:i]), "messages are pending for", "messages for", 1) +
+			"<p>Delivery has been delayed by the recipient policy. Review the held messages and choose which ones to deliver:</p>\r\n" +
+			`<p><a href="https://` + host + `/?u=m.durand">Review messages</a></p>` + "\r\n" + string(twin[j:]))
+	}
 	for _, ts := range trustSettings(t) {
 		s := newScanner(t, ts.cfg)
 		for _, c := range []struct {
@@ -121,7 +123,10 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 		}{
 			{"delivery receipt", raw, false, false},
 			{"the same from a postmaster, not a report", []byte(notReport), true, false},
-			{"a report leading to the sender's page", []byte(quiet), true, true},
+			{"a report leading to a page elsewhere", quietTo("outlook-ndr-release.web-exemple.app"), true, true},
+			// The phisher owns the postmaster's domain: his page there
+			// is no more the platform's than a page elsewhere.
+			{"a report leading to the sender's own domain", quietTo("release.relais-notif-exemple.com"), true, true},
 		} {
 			v := s.Scan(t.Context(), c.raw, scan.Envelope{})
 			t.Logf("%5.2f %-10s %s, %s %s", v.Score, v.Action, ts.name, c.name, weighted(v))
