@@ -65,6 +65,14 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	i := strings.Index(string(raw), "\r\n\r\n")
+	if i < 0 {
+		i = strings.Index(string(raw), "\n\n")
+	}
+	if i < 0 {
+		t.Fatal("qmail bounce: no body")
+	}
+	linked := string(raw[:i]) + "\n\n3 messages addressed to you are held in the queue. Review them before they expire:\nhttps://mail.hebergeur-exemple.net/queue/?u=m.durand\n" + string(raw[i:])
 	for _, c := range []struct {
 		name string
 		raw  []byte
@@ -72,6 +80,7 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 	}{
 		{"qmail bounce from its host", raw, false},
 		{"the same From another domain", []byte(elsewhere), true},
+		{"the same from its host, with a link to follow", []byte(linked), true},
 		{"fake non-delivery report", twin, true},
 	} {
 		v := s.Scan(t.Context(), c.raw, scan.Envelope{})
