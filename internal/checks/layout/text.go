@@ -219,14 +219,19 @@ func leet(s string) string {
 // since Exim 4.97 (the Exim specification, "Message identification"),
 // the first group the arrival time in seconds, whose leading base-62 digit
 // is a digit (1 from 2000 until 2028). Base 62 mixes digits into letters
-// of both cases by chance; the groups are no word and disguise none.
+// of both cases by chance; the groups are no word and disguise none. Only
+// where the warning puts one, after the word "message": a brand disguised
+// with a digit first ("4MAZ0N-000Ab3-1T", A and O written 4 and 0) has
+// the shape too, and stays a disguised word anywhere else in a subject.
 func withoutEximIDs(s string) string {
 	fields := strings.Fields(s)
 	kept := fields[:0]
+	after := ""
 	for _, f := range fields {
-		if !eximID(strings.Trim(f, "()[]<>,;:.\"'")) {
+		if !strings.EqualFold(after, "message") || !eximID(strings.Trim(f, "()[]<>,;:.\"'")) {
 			kept = append(kept, f)
 		}
+		after = f
 	}
 	return strings.Join(kept, " ")
 }

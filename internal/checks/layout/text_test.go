@@ -16,6 +16,10 @@ func TestLeetSparesTechnicalNames(t *testing.T) {
 		"Warning: message 1vQz4B-000Ab3aK9z1-1Tq0 delayed 24 hours": "",
 		"Votre compte P4YPAL-000Ab3-1T":                             "P4YPAL",
 		"Votre compte P4YPAL 1vQz4B-000Ab3-1T":                      "P4YPAL",
+		// A brand disguised with a digit first has the shape: it is an
+		// identifier only where Exim writes one, after "message".
+		"Votre compte 4MAZ0N-000Ab3-1T suspendu":      "4MAZ0N",
+		"4MAZ0N-000Ab3-1T : message 1vQz4B-000Ab3-1T": "4MAZ0N",
 	} {
 		if got := leet(in); got != want {
 			t.Errorf("leet(%q) = %q, want %q", in, got, want)
