@@ -57,7 +57,7 @@ func (c *Check) placeName(in *scan.Input, out *scan.Emitter, name string, i int)
 	words := strings.Fields(textmatch.Normalize(name))
 	places := 0
 	for k, w := range words {
-		if brandTrade(w) && !publicProcurement(words, k) {
+		if brandTrade(w) && !(publicProcurement(words, k) && !c.asksOf(in)) {
 			return false
 		}
 		if !placeNameBrands[w] || !c.brandWord(w, i) {
@@ -138,6 +138,15 @@ func placeAfterBody(words []string, k int) bool {
 // service a town hall's or a hospital's tenders sign with ("Ville de
 // Orange - Commande publique"): no subscription's order ("Commande
 // Norton", roleWords).
+//
+// The phisher writes that display name too, from a domain naming the town
+// (ville-orange-info.fr): "Ville de Orange - Commande publique" above
+// "connectez-vous avec vos identifiants de messagerie professionnelle"
+// fell from quarantine (14.11) to tag (5.39) under both trusts once the
+// words spared it (TestCommandePubliqueAskingForCredentials, engine). A
+// procurement notice that asks something of the reader (Options.Asks:
+// to sign in, to pay, to verify) keeps "commande" a claim word; the
+// town's notices of tender ask none of it.
 func publicProcurement(words []string, k int) bool {
 	return words[k] == "commande" && k+1 < len(words) && words[k+1] == "publique"
 }
@@ -184,3 +193,7 @@ func (c *Check) placeSender(in *scan.Input, out *scan.Emitter, name, label strin
 	i, ok := c.labels[label]
 	return ok && c.placeName(in, out, name, i)
 }
+
+// asksOf reports a message asking something of its reader (Options.Asks),
+// false where the lure family gives no answer.
+func (c *Check) asksOf(in *scan.Input) bool { return c.asks != nil && c.asks(in) }
