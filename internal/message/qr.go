@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"image"
+	"image/color"
 	_ "image/gif" // pictures mail carries
 	_ "image/jpeg"
 	_ "image/png"
@@ -25,10 +26,16 @@ import (
 // Reading a picture of the largest size with no code in it costs about
 // 30 ms of one core at worst (noise, BenchmarkQRTextNoCode), so a message
 // pays at most about 60 ms; a QR code is read in a few.
+//
+// qrMinSide: the smallest QR code (version 1) is 21 modules a side, and a
+// module drawn smaller than a pixel is no module; a picture narrower or
+// lower than that holds no code anyone can read (the tracking pixels,
+// spacers and social-network icons of signatures and newsletters).
 const (
 	qrMaxImages = 2
 	qrMaxBytes  = 192 << 10
 	qrMaxPixels = 640 * 640
+	qrMinSide   = 21
 )
 
 // isQRCandidate reports a picture small enough to be read for a QR code.
@@ -53,7 +60,7 @@ func qrText(data []byte) (text string) {
 		}
 	}()
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > qrMaxPixels {
+	if err != nil || cfg.Width < qrMinSide || cfg.Height < qrMinSide || cfg.Width*cfg.Height > qrMaxPixels {
 		return ""
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
@@ -70,10 +77,23 @@ func qrImageText(img image.Image) (text string) {
 			text = ""
 		}
 	}()
-	if b := img.Bounds(); b.Dx()*b.Dy() > qrMaxPixels {
+	b := img.Bounds()
+	if b.Dx() < qrMinSide || b.Dy() < qrMinSide || b.Dx()*b.Dy() > qrMaxPixels {
 		return ""
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	var src gozxing.LuminanceSource
+	if lum := qrLuminance(img); lum != nil {
+		if qrBlank(lum, b.Dx(), b.Dy()) {
+			return ""
+		}
+		var err error
+		if src, err = gozxing.NewPlanarYUVLuminanceSource(lum, b.Dx(), b.Dy(), 0, 0, b.Dx(), b.Dy(), false); err != nil {
+			return ""
+		}
+	} else {
+		src = gozxing.NewLuminanceSourceFromImage(img)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
 	if err != nil {
 		return ""
 	}
@@ -82,6 +102,103 @@ func qrImageText(img image.Image) (text string) {
 		return ""
 	}
 	return res.GetText()
+}
+
+// qrLuminance returns the picture's luminance, one byte a pixel row after
+// row, for the picture types the decoders return, or nil for another type
+// (gozxing's generic reader then reads it). gozxing's own conversion calls
+// At for each pixel and boxes its colour, the bulk of the cost of reading
+// a picture; here the values come from the pixel slices, computed as
+// gozxing computes them (qrLuma) so the same codes are read. A JPEG's Y
+// plane is its luminance as drawn: it is copied as is.
+func qrLuminance(img image.Image) []byte {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	switch m := img.(type) {
+	case *image.YCbCr:
+		lum := make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			i := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(lum[y*w:(y+1)*w], m.Y[i:i+w])
+		}
+		return lum
+	case *image.Gray:
+		// gozxing's formula gives back a gray level unchanged.
+		lum := make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			i := m.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(lum[y*w:(y+1)*w], m.Pix[i:i+w])
+		}
+		return lum
+	case *image.NRGBA:
+		lum := make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			px := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
+			row := lum[y*w : (y+1)*w]
+			for x := range row {
+				p := px[4*x : 4*x+4 : 4*x+4]
+				row[x] = qrLuma(color.NRGBA{p[0], p[1], p[2], p[3]}.RGBA())
+			}
+		}
+		return lum
+	case *image.RGBA:
+		lum := make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			px := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
+			row := lum[y*w : (y+1)*w]
+			for x := range row {
+				p := px[4*x : 4*x+4 : 4*x+4]
+				row[x] = qrLuma(color.RGBA{p[0], p[1], p[2], p[3]}.RGBA())
+			}
+		}
+		return lum
+	case *image.Paletted:
+		if len(m.Palette) == 0 {
+			return nil
+		}
+		// An index past the palette is opaque black, as the PNG decoder
+		// reads it.
+		var table [256]byte
+		for i, c := range m.Palette[:min(len(m.Palette), 256)] {
+			table[i] = qrLuma(c.RGBA())
+		}
+		lum := make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			px := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][:w]
+			row := lum[y*w : (y+1)*w]
+			for x, c := range px {
+				row[x] = table[c]
+			}
+		}
+		return lum
+	}
+	return nil
+}
+
+// qrLuma is gozxing's luminance of a colour (NewLuminanceSourceFromImage):
+// green counted twice, the colour laid over white by its opacity.
+func qrLuma(r, g, b, a uint32) byte {
+	lum := (r + 2*g + b) * 255 / (4 * 0xffff)
+	return byte((lum*a + (0xffff-a)*255) / 0xffff)
+}
+
+// qrBlank reports a picture gozxing's binarizer would turn all white, so
+// that no code can be found in it: one of at least 40 pixels a side
+// (smaller ones get the global-histogram binarizer) whose luminances all
+// lie within 24 of each other (MIN_DYNAMIC_RANGE: every 8x8 block is then
+// "flat" and gets a black point of at most half its lowest value, at most
+// max/2 once averaged with its neighbours) and above 24, so that even its
+// darkest pixel is lighter than max/2 and none is black. Blank spacers and
+// flat-colour panels, not a code a phone could tell from its background.
+func qrBlank(lum []byte, w, h int) bool {
+	if w < 40 || h < 40 {
+		return false
+	}
+	lo, hi := byte(255), byte(0)
+	for _, v := range lum[:w*h] {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return int(hi)-int(lo) <= 24 && lo > 24
 }
 
 // qrDataPictures reads the QR codes of the pictures an HTML body carries
