@@ -127,3 +127,22 @@ func TestCommandePubliqueAskingForCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestSurnameOverARenewalScam: a brand that is a family name is the
+// person's when the message speaks of something else (testdata/brandplace);
+// the callback scam names its product by its kind and lets the sender's
+// name name the brand. "Paul Norton" from Gmail above "votre abonnement
+// antivirus a été renouvelé … appelez", never writing "Norton", was
+// accepted behind the MX (Gmail's DMARC passes for every user) and, once
+// the surname was spared where no result is read, under the evaluation's
+// trust too (1.47); quarantined under both now (renewalTalk, person.go).
+func TestSurnameOverARenewalScam(t *testing.T) {
+	raw := ownDomainTwin("Paul Norton", "paul.norton@gmail.com", "Facture 88412 - renouvellement",
+		"<p>Bonjour,</p><p>Votre abonnement antivirus a été renouvelé automatiquement. Montant débité : 399,99 €. Si vous n'êtes pas à l'origine de cet achat, appelez notre service d'annulation au +33 1 84 88 00 00 sous 24 heures pour être remboursé.</p>")
+	for _, c := range hospitalAndEvalScanners(t) {
+		v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+		if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "BRAND_DISPLAY_NAME") {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
+}
