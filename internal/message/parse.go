@@ -31,7 +31,8 @@ type parser struct {
 	textLen, htmlLen int
 	enclosedBytes    int // bytes of Message.Enclosed
 	pdfKept          int // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
-	qrImages         int // pictures read for a QR code, bounded by qrMaxImages
+	qrImages         int // pictures read for a QR code, bounded by qrMaxPictures
+	qrPixels         int // their pixels, bounded by qrMaxPixelBudget (qrbudget.go)
 	htmlText         textWriter
 	urls             urlSet
 }
@@ -478,8 +479,10 @@ func (p *parser) attachment(e *entity, body []byte) {
 		p.scanHTML(doc, true, a.Filename)
 	case isCalendar(a.DeclaredType, ext):
 		p.calendar(a.Data, a.Filename)
-	case isQRCandidate(a.SniffedType, len(a.Data)) && p.qrImages < qrMaxImages:
-		p.qrImages++
+	case isQRCandidate(a.SniffedType, len(a.Data)):
+		if !p.qrAllow(a.Data) {
+			break
+		}
 		if text := qrText(a.Data); text != "" {
 			scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: a.Filename}) })
 		}
@@ -488,14 +491,12 @@ func (p *parser) attachment(e *entity, body []byte) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
 		}, func(img image.Image, encoded []byte) {
 			// A QR code drawn in the PDF, within the message's budget.
-			if p.qrImages >= qrMaxImages || (img == nil && len(encoded) > qrMaxBytes) {
-				return
-			}
-			p.qrImages++
 			text := ""
 			if img != nil {
-				text = qrImageText(img)
-			} else {
+				if b := img.Bounds(); p.qrAllowSize(b.Dx(), b.Dy()) {
+					text = qrImageText(img)
+				}
+			} else if len(encoded) <= qrMaxBytes && p.qrAllow(encoded) {
 				text = qrText(encoded)
 			}
 			if text != "" {

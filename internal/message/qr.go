@@ -22,7 +22,9 @@ import (
 // to the message's URLs (URLFromQR), where the link checks judge it like
 // any other. Bounds: a QR code is a small picture (the kits' are a few
 // hundred pixels a side, a screenshot of a document around one); photos
-// and banners are not read, nor more than a few pictures a message.
+// and banners are not read, nor more than the pixels of two pictures of
+// the largest size a message (qrbudget.go: a picture too small to hold a
+// code is not counted).
 // Reading a picture of the largest size with no code in it costs about
 // 30 ms of one core at worst (noise, BenchmarkQRTextNoCode), so a message
 // pays at most about 60 ms; a QR code is read in a few.
@@ -208,7 +210,7 @@ func qrBlank(lum []byte, w, h int) bool {
 func (p *parser) qrDataPictures() {
 	var found []URL
 	for _, u := range p.urls.list {
-		if p.qrImages >= qrMaxImages {
+		if p.qrImages >= qrMaxPictures || p.qrPixels >= qrMaxPixelBudget {
 			break
 		}
 		if u.Source != URLFromSrc {
@@ -223,10 +225,9 @@ func (p *parser) qrDataPictures() {
 			continue
 		}
 		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest[i+8:]))
-		if err != nil || !isQRCandidate(Sniff(data), len(data)) {
+		if err != nil || !isQRCandidate(Sniff(data), len(data)) || !p.qrAllow(data) {
 			continue
 		}
-		p.qrImages++
 		if text := qrText(data); text != "" {
 			scanTextURLs(text, func(s string) { found = append(found, URL{Raw: s, Source: URLFromQR, In: u.In}) })
 		}

@@ -1,0 +1,72 @@
+package message
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+)
+
+// pictureNoCode draws a w×h gradient, a logo or a tracking pixel: no code.
+func pictureNoCode(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x * 7), uint8(y * 3), 200, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestQRCodeAfterDecoyPictures: pictures put before the code — tracking
+// pixels, spacers, a logo and a banner — do not use up the message's
+// budget and hide the code. Two 1x1 pictures were enough while the budget
+// was the first two pictures read. Two pictures of the largest size still
+// use it up: the time a message may cost is bounded.
+func TestQRCodeAfterDecoyPictures(t *testing.T) {
+	target := "https://mfa-renew.example.net/?e=claire%40chu-exemple.fr"
+	mail := func(decoys ...[2]int) []byte {
+		var b bytes.Buffer
+		b.WriteString("From: it@example.org\r\nTo: claire@chu-exemple.fr\r\nSubject: MFA\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+			"<p>Scannez le code QR ci-dessous.</p><img src=\"cid:qr@x\">\r\n")
+		pic := func(name string, data []byte) {
+			fmt.Fprintf(&b, "--b\r\nContent-Type: image/png\r\nContent-ID: <%s@x>\r\nContent-Disposition: inline; filename=\"%s.png\"\r\n"+
+				"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", name, name, base64.StdEncoding.EncodeToString(data))
+		}
+		for i, d := range decoys {
+			pic(fmt.Sprintf("decoy%d", i), pictureNoCode(t, d[0], d[1]))
+		}
+		pic("qr", qrPNG(t, target, 160))
+		b.WriteString("--b--\r\n")
+		return b.Bytes()
+	}
+	read := func(m *Message) bool {
+		for _, u := range m.URLs {
+			if u.Source == URLFromQR && u.Raw == target {
+				return true
+			}
+		}
+		return false
+	}
+	for name, decoys := range map[string][][2]int{
+		"two tracking pixels":        {{1, 1}, {1, 1}},
+		"icons, a logo and a banner": {{16, 16}, {20, 20}, {24, 24}, {200, 60}, {600, 120}},
+		"ten social icons":           {{32, 32}, {32, 32}, {32, 32}, {32, 32}, {32, 32}, {32, 32}, {32, 32}, {32, 32}, {32, 32}, {32, 32}},
+	} {
+		if !read(Parse(mail(decoys...), Limits{})) {
+			t.Errorf("%s before the code: the code was not read", name)
+		}
+	}
+	if read(Parse(mail([2]int{640, 640}, [2]int{640, 640}), Limits{})) {
+		t.Errorf("two pictures of the largest size before the code: read beyond the budget")
+	}
+}
