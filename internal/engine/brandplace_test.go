@@ -120,12 +120,7 @@ func ownDomainTwin(display, addr, subject, html string) []byte {
 func TestCommandePubliqueAskingForCredentials(t *testing.T) {
 	raw := ownDomainTwin("Ville de Orange - Commande publique", "marches@ville-orange-info.fr", "Avis de marché : dépôt de votre offre",
 		"<p>Bonjour,</p><p>Pour consulter le dossier de consultation et déposer votre offre, connectez-vous avec vos identifiants de messagerie professionnelle.</p><p><a href='https://ville-orange-info.fr/dce/login'>Accéder au DCE</a></p>")
-	for _, c := range hospitalAndEvalScanners(t) {
-		v := c.s.Scan(t.Context(), raw, scan.Envelope{})
-		if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "BRAND_DISPLAY_NAME") {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	quarantinedUnderBothTrusts(t, raw, "BRAND_DISPLAY_NAME")
 }
 
 // TestSurnameOverARenewalScam: a brand that is a family name is the
@@ -139,10 +134,5 @@ func TestCommandePubliqueAskingForCredentials(t *testing.T) {
 func TestSurnameOverARenewalScam(t *testing.T) {
 	raw := ownDomainTwin("Paul Norton", "paul.norton@gmail.com", "Facture 88412 - renouvellement",
 		"<p>Bonjour,</p><p>Votre abonnement antivirus a été renouvelé automatiquement. Montant débité : 399,99 €. Si vous n'êtes pas à l'origine de cet achat, appelez notre service d'annulation au +33 1 84 88 00 00 sous 24 heures pour être remboursé.</p>")
-	for _, c := range hospitalAndEvalScanners(t) {
-		v := c.s.Scan(t.Context(), raw, scan.Envelope{})
-		if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "BRAND_DISPLAY_NAME") {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	quarantinedUnderBothTrusts(t, raw, "BRAND_DISPLAY_NAME")
 }

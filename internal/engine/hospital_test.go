@@ -2,6 +2,7 @@ package engine
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -90,6 +91,19 @@ type namedScanner struct {
 func hospitalAndEvalScanners(t *testing.T) []namedScanner {
 	t.Helper()
 	return []namedScanner{{"hospital", hospitalConfig(t)}, {"eval-corpus trust", newScanner(t, evalTrustConfig(t))}}
+}
+
+// quarantinedUnderBothTrusts requires the message raw to be quarantined
+// or rejected with signal among its signals, behind the hospital's MX and
+// under the evaluation's trust (hospitalAndEvalScanners).
+func quarantinedUnderBothTrusts(t *testing.T, raw []byte, signal string) {
+	t.Helper()
+	for _, c := range hospitalAndEvalScanners(t) {
+		v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+		if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), signal) {
+			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
 }
 
 // flaggedUnderBothTrusts requires each phishing twin matching pattern (at

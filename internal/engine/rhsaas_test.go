@@ -1,11 +1,6 @@
 package engine
 
-import (
-	"slices"
-	"testing"
-
-	"vigie.dev/vigie/internal/scan"
-)
+import "testing"
 
 // The HR, payroll, benefits, expenses and domain-hosting services' notices
 // a French organisation's staff receive (testdata/rhsaas/README.md): a
@@ -63,10 +58,5 @@ func TestOVHcloudFromARentedHost(t *testing.T) {
 		"",
 		"<html><body><p>Bonjour,</p><p>Le renouvellement automatique de votre nom de domaine chu-exemple.fr a échoué : le paiement par carte a été refusé. Sans mise à jour de votre moyen de paiement sous 48 heures, votre domaine et vos adresses e-mail seront suspendus.</p>",
 		`<p><a href="https://vps-4f2a9c1e.vps.ovh.net/manager/paiement">Mettre à jour mon moyen de paiement</a></p><p>L'équipe OVHcloud</p></body></html>`))
-	for _, c := range hospitalAndEvalScanners(t) {
-		v := c.s.Scan(t.Context(), raw, scan.Envelope{})
-		if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "BRAND_DISPLAY_NAME") {
-			t.Errorf("%s: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
-		}
-	}
+	quarantinedUnderBothTrusts(t, raw, "BRAND_DISPLAY_NAME")
 }
