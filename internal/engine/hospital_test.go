@@ -106,6 +106,23 @@ func quarantinedUnderBothTrusts(t *testing.T, raw []byte, signal string) {
 	}
 }
 
+// flaggedUnderTrustSettings requires each twin matching pattern (at least
+// atLeast of them) to be flagged behind the company's trusted MX and under
+// the evaluation's trust settings (trustSettings), the twins' side of
+// acceptedUnderBothTrusts.
+func flaggedUnderTrustSettings(t *testing.T, pattern string, atLeast int) {
+	t.Helper()
+	files := fixtures(t, pattern, atLeast)
+	for _, c := range trustSettings(t) {
+		s := newScanner(t, c.cfg)
+		for _, f := range files {
+			if v := scanLogged(t, s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
+
 // flaggedUnderBothTrusts requires each phishing twin matching pattern (at
 // least atLeast of them) to be flagged behind the hospital's trusted MX
 // and under the evaluation's trust settings.
