@@ -92,7 +92,8 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 // of twins/ (a report from a postmaster asking to sign in to release
 // pending messages) is flagged by what it asks. A report that asks nothing
 // the lure catalogue knows but leads to a page ("Review messages"),
-// elsewhere or on the postmaster's own domain, is no platform's: the name is a claim again
+// elsewhere or on the postmaster's own domain, or an address to reply
+// to, is no platform's: the name is a claim again
 // and the report is quarantined, as before the postmaster spared it.
 func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 	raw, err := os.ReadFile("testdata/secmail/exchange-accuse-remise-remis.eml")
@@ -127,6 +128,10 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 			// The phisher owns the postmaster's domain: his page there
 			// is no more the platform's than a page elsewhere.
 			{"a report leading to the sender's own domain", quietTo("release.relais-notif-exemple.com"), true, true},
+			// Or no link at all, an address to reply to.
+			{"a report asking for a reply", []byte(strings.Replace(string(quietTo("x.example")),
+				`<a href="https://x.example/?u=m.durand">Review messages</a>`,
+				`Reply to <a href="mailto:release@relais-notif-exemple.com?subject=release">release@relais-notif-exemple.com</a> with your mailbox address.`, 1)), true, true},
 		} {
 			v := s.Scan(t.Context(), c.raw, scan.Envelope{})
 			t.Logf("%5.2f %-10s %s, %s %s", v.Score, v.Action, ts.name, c.name, weighted(v))

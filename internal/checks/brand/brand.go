@@ -129,9 +129,31 @@ func (b *Brand) tenantReport(in *scan.Input) bool {
 // the evaluation's trust) to accept once the postmaster spared the name
 // (TestMicrosoftOutlookReportsFromTheTenantsPostmaster). Exchange's own
 // reports and receipts link to nothing, or to Microsoft's help.
+//
+// An address to write to leads away as well ("reply to release@… with
+// your mailbox address"), unless it is the brand's or the reader's own
+// domain (the report's To, the original's sender): the quiet report's
+// mailto: on his own host was accepted at 4.22 / 2.22. A top site is no
+// exception there: the reply goes to whoever holds the free mailbox.
 func (b *Brand) reportLeadsAway(in *scan.Input) bool {
 	for _, l := range in.Links {
 		if clickable(l) && l.Domain != "" && !b.Official(l.Host) && leaves(l.Host, l.Domain) {
+			return true
+		}
+	}
+	for _, d := range in.Msg.MailtoDomains {
+		if !b.Official(d) && !readersDomain(in, urlx.Registrable(d)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readersDomain reports a registrable domain of one of the message's To
+// addresses.
+func readersDomain(in *scan.Input, domain string) bool {
+	for _, a := range in.Msg.To {
+		if domain != "" && urlx.Registrable(a.Domain()) == domain {
 			return true
 		}
 	}
