@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
@@ -72,18 +73,26 @@ var fraudWords = func() *textmatch.Dict[bool] {
 	return d
 }()
 
+// publicWarners are the zones of the public bodies whose letters warn of
+// fraud: the State's services under gouv.fr (CERT-FR, Cybermalveillance,
+// the ministries), the CNIL (cnil.fr, an independent authority, whose
+// letters quote the fake compliance and password notices it warns of),
+// and the health administration's sante.fr (the ARS at ars.sante.fr).
+// No one but those bodies names a host under them.
+var publicWarners = []string{"gouv.fr", "cnil.fr", "sante.fr"}
+
 // mayReportFraud reports a sender whose warning about fraud may quote the
-// fraud: a domain under gouv.fr, or one of the organisation's own, whose
-// authentication passes (DMARC, or SPF or DKIM in its own domain without
-// DMARC; the organisation's own not by a shared SPF include alone,
-// orgBySPFAlone), or a gouv.fr From where no result is read (vigie eval, a
-// stored message), and a message submitted by a local user.
+// fraud: a domain under publicWarners, or one of the organisation's own,
+// whose authentication passes (DMARC, or SPF or DKIM in its own domain
+// without DMARC; the organisation's own not by a shared SPF include
+// alone, orgBySPFAlone), or a public body's From where no result is read
+// (vigie eval, a stored message), and a message submitted by a local user.
 func (c *Check) mayReportFraud(in *scan.Input) bool {
 	if in.FromOrg == "" {
 		return false
 	}
 	own := c.fromOrg(in)
-	if !own && !urlx.InDomain(in.FromDomain, "gouv.fr") {
+	if !own && !slices.ContainsFunc(publicWarners, func(d string) bool { return urlx.InDomain(in.FromDomain, d) }) {
 		return false
 	}
 	switch {
