@@ -1,6 +1,7 @@
 package message
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,13 @@ func FuzzParse(f *testing.F) {
 		f.Add(raw)
 	}
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: message/rfc822\r\n\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n--a--"))
+	// The QR reading (qr.go, qrbudget.go): a code in an inline picture, a
+	// tracking pixel before it, and the same code as an HTML data: picture.
+	code := base64.StdEncoding.EncodeToString(qrPNG(f, "https://qr.example/x", 64))
+	f.Add([]byte("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n" +
+		"<img src=\"data:image/png;base64," + code + "\">\r\n--b\r\nContent-Type: image/gif\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\r\n--b\r\nContent-Type: image/png\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n" + code + "\r\n--b--\r\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		start := time.Now()
 		m := Parse(raw, fuzzLimits)

@@ -17,7 +17,7 @@ import (
 )
 
 // qrPNG draws text as a QR code, as the phishing kits' generators do.
-func qrPNG(t *testing.T, text string, size int) []byte {
+func qrPNG(t testing.TB, text string, size int) []byte {
 	t.Helper()
 	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, size, size, nil)
 	if err != nil {
