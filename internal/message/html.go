@@ -191,7 +191,11 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 				s.link(unescapeAttr(val), URLFromSrc, "")
 			}
 		case k == "src" || k == "background" || k == "data" && name == "object" || k == "poster":
-			s.link(unescapeAttr(val), URLFromSrc, "")
+			v := unescapeAttr(val)
+			if k == "src" && name == "img" {
+				s.p.qrDataPicture(v, s.in)
+			}
+			s.link(v, URLFromSrc, "")
 		case k == "action" || k == "formaction":
 			s.link(unescapeAttr(val), URLFromForm, "")
 		case k == "alt" && name == "img":

@@ -66,7 +66,6 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 	m.Header = h
 	p.fillEnvelope(h)
 	p.walk(h, body, "", 0, "text/plain")
-	p.qrDataPictures()
 	m.Text = strings.Join(p.texts, "\n")
 	m.HTML = strings.Join(p.htmls, "\n")
 	m.HTMLText = string(p.htmlText.buf)

@@ -203,36 +203,28 @@ func qrBlank(lum []byte, w, h int) bool {
 	return int(hi)-int(lo) <= 24 && lo > 24
 }
 
-// qrDataPictures reads the QR codes of the pictures an HTML body carries
-// inline as data: URLs (<img src="data:image/png;base64,…">), the other
+// qrDataPicture reads the QR code of a picture an HTML document carries
+// inline as a data: URL (<img src="data:image/png;base64,…">), the other
 // way a kit puts the code in the message itself, within the same budget
-// as attached pictures.
-func (p *parser) qrDataPictures() {
-	var found []URL
-	for _, u := range p.urls.list {
-		if p.qrImages >= qrMaxPictures || p.qrPixels >= qrMaxPixelBudget {
-			break
-		}
-		if u.Source != URLFromSrc {
-			continue
-		}
-		rest, ok := strings.CutPrefix(u.Raw, "data:image/")
-		if !ok {
-			continue
-		}
-		i := strings.Index(rest, ";base64,")
-		if i < 0 || base64.StdEncoding.DecodedLen(len(rest)-i-8) > qrMaxBytes {
-			continue
-		}
-		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest[i+8:]))
-		if err != nil || !isQRCandidate(Sniff(data), len(data)) || !p.qrAllow(data) {
-			continue
-		}
-		if text := qrText(data); text != "" {
-			scanTextURLs(text, func(s string) { found = append(found, URL{Raw: s, Source: URLFromQR, In: u.In}) })
-		}
+// as attached pictures. It is read from the attribute as written: the
+// URL kept in Message.URLs is cut at maxURLLen (16 KiB), which a picture
+// of more than 12 KB, a JPEG code or a PNG padded with a text chunk,
+// passes (TestQRCodeInLargeDataPicture).
+func (p *parser) qrDataPicture(raw, in string) {
+	if p.qrImages >= qrMaxPictures || p.qrPixels >= qrMaxPixelBudget || len(raw) < 11 || !strings.EqualFold(raw[:11], "data:image/") {
+		return
 	}
-	for _, u := range found {
-		p.urls.add(u)
+	rest := raw[11:]
+	i := strings.Index(rest, ";base64,")
+	// An eighth more for the line breaks a long data: URL may hold.
+	if i < 0 || base64.StdEncoding.DecodedLen(len(rest)-i-8) > qrMaxBytes+qrMaxBytes/8 {
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest[i+8:]))
+	if err != nil || !isQRCandidate(Sniff(data), len(data)) || !p.qrAllow(data) {
+		return
+	}
+	if text := qrText(data); text != "" {
+		scanTextURLs(text, func(s string) { p.urls.add(URL{Raw: s, Source: URLFromQR, In: in}) })
 	}
 }

@@ -3,7 +3,9 @@ package message
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -68,5 +70,34 @@ func TestQRCodeAfterDecoyPictures(t *testing.T) {
 	}
 	if read(Parse(mail([2]int{640, 640}, [2]int{640, 640}), Limits{})) {
 		t.Errorf("two pictures of the largest size before the code: read beyond the budget")
+	}
+}
+
+// TestQRCodeInLargeDataPicture: an HTML data: picture is read whole, not
+// from the URL kept in Message.URLs, which is cut at maxURLLen: a code
+// padded with a PNG text chunk past 12 KB (16 KiB of base64) was never
+// read, nor a genuine JPEG code of that size.
+func TestQRCodeInLargeDataPicture(t *testing.T) {
+	target := "https://mfa-renew.example.net/x"
+	code := qrPNG(t, target, 160)
+	for _, pad := range []int{0, 20 << 10} {
+		pic := code
+		if pad > 0 {
+			// A tEXt chunk after the signature and IHDR (8 + 25 bytes).
+			body := append([]byte("tEXt"), bytes.Repeat([]byte("a"), pad)...)
+			chunk := binary.BigEndian.AppendUint32(nil, uint32(pad))
+			chunk = append(chunk, body...)
+			chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(body))
+			pic = append(append(append([]byte{}, code[:33]...), chunk...), code[33:]...)
+		}
+		raw := "From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>Scannez</p>" +
+			"<img src=\"data:image/png;base64," + base64.StdEncoding.EncodeToString(pic) + "\">\r\n"
+		read := false
+		for _, u := range Parse([]byte(raw), Limits{}).URLs {
+			read = read || u.Source == URLFromQR && u.Raw == target
+		}
+		if !read {
+			t.Errorf("a data: picture of %d bytes: the code was not read", len(pic))
+		}
 	}
 }
