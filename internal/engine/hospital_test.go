@@ -68,11 +68,19 @@ func fixtures(t *testing.T, pattern string, atLeast int) []string {
 // authentication is believed (trustSettings).
 func acceptedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
 	t.Helper()
+	eachUnderTrustSettings(t, pattern, atLeast, func(a scan.Action) bool { return a == scan.Accept })
+}
+
+// eachUnderTrustSettings scans each fixture matching pattern (at least
+// atLeast of them) under each of trustSettings and reports those whose
+// action want refuses.
+func eachUnderTrustSettings(t *testing.T, pattern string, atLeast int, want func(scan.Action) bool) {
+	t.Helper()
 	files := fixtures(t, pattern, atLeast)
 	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)
 		for _, f := range files {
-			if v := scanLogged(t, s, f); v.Action != scan.Accept {
+			if v := scanLogged(t, s, f); !want(v.Action) {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
 			}
 		}
@@ -112,15 +120,7 @@ func quarantinedUnderBothTrusts(t *testing.T, raw []byte, signal string) {
 // acceptedUnderBothTrusts.
 func flaggedUnderTrustSettings(t *testing.T, pattern string, atLeast int) {
 	t.Helper()
-	files := fixtures(t, pattern, atLeast)
-	for _, c := range trustSettings(t) {
-		s := newScanner(t, c.cfg)
-		for _, f := range files {
-			if v := scanLogged(t, s, f); v.Action == scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	eachUnderTrustSettings(t, pattern, atLeast, func(a scan.Action) bool { return a != scan.Accept })
 }
 
 // flaggedUnderBothTrusts requires each phishing twin matching pattern (at
