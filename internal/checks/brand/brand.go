@@ -121,8 +121,9 @@ func (b *Brand) tenantReport(in *scan.Input) bool {
 // host is neither the brand's nor a top site's (leaves). The sender's own
 // organisation is no exception: the phisher owns the postmaster's domain,
 // and a "Review messages" page on it was accepted as the platform's
-// report as well (4.22 behind the MX, 2.22 under the evaluation's trust). Anyone writes a report from a postmaster of his own
-// domain, with the null path and a multipart/report: "Microsoft Outlook
+// report as well (4.22 behind the MX, 2.22 under the evaluation's trust).
+// Anyone writes a report from a postmaster of his own domain, with the
+// null path and a multipart/report: "Microsoft Outlook
 // <postmaster@relais-notif-exemple.com>" with "Undeliverable: 3 incoming
 // messages…" above "Review messages", on a page of his, and no phrase of
 // the lure catalogue, fell from quarantine (9.94 behind the MX, 7.94 under
@@ -368,13 +369,7 @@ func (c *Check) otherOrganisations(in *scan.Input, name string) []int {
 		// an account, team or channel word are the brand's
 		// ("Société française de radiologie - SFR Espace client").
 		beside := acronym && slices.ContainsFunc(strings.Fields(textmatch.Normalize(rest)), claimWord)
-		if !beside {
-			c.display.Find(rest, 50, func(j int) bool {
-				beside = j == i
-				return !beside
-			})
-		}
-		if !beside && !c.namedBesideOthers(in, i) {
+		if !beside && !c.namesBrand(rest, 50, i) && !c.namedBesideOthers(in, i) {
 			others = append(others, i)
 		}
 		return true
@@ -404,13 +399,7 @@ func (c *Check) namedBesideOthers(in *scan.Input, i int) bool {
 			if !claimWord(w) {
 				continue
 			}
-			window := strings.Join(words[max(0, k-claimReach):min(len(words), k+claimReach+1)], " ")
-			found := false
-			c.display.Find(window, 0, func(j int) bool {
-				found = j == i
-				return !found
-			})
-			if found {
+			if c.namesBrand(strings.Join(words[max(0, k-claimReach):min(len(words), k+claimReach+1)], " "), 0, i) {
 				return true
 			}
 		}

@@ -227,12 +227,7 @@ func (c *Check) putsForward(subject string, i int) bool {
 	if !c.brands[i].Institution && !c.brands[i].Channel {
 		return true
 	}
-	found := false
-	c.display.Find(c.unchanneled(subject), 100, func(j int) bool {
-		found = j == i
-		return !found
-	})
-	return found
+	return c.namesBrand(c.unchanneled(subject), 100, i)
 }
 
 // signatureWords is the longest signature line, in words: a name and a

@@ -20,8 +20,9 @@ import (
 // are not trusted), for a message whose subject and text name the brand
 // only inside the person's name (namedBesidePerson: "Marc Orange" signing
 // his quote, not "Paul Norton" writing of "your Norton 360 renewal", the
-// callback scam's shape from a free mailbox); for a name written as people write theirs (letters, spaces,
-// hyphens, apostrophes, a comma or a period: "Airdrop@Lido-fi" is no
+// callback scam's shape from a free mailbox); for a name written as
+// people write theirs (letters, spaces, hyphens, apostrophes, a comma or
+// a period: "Airdrop@Lido-fi" is no
 // one's name); when the brand is the family name alone, last ("James
 // Norton") or first before a comma ("NORTON, James"), and the one or two
 // given names are no brand's, no account or security word (comboWords),
@@ -117,13 +118,8 @@ func renewalTalk(in *scan.Input) bool {
 // outside the sender's display name: the brand is then what the message
 // is about, whatever the sender's own name.
 func (c *Check) namedBesidePerson(in *scan.Input, name string, i int) bool {
-	found := false
 	for _, text := range []string{in.Msg.Subject, in.Body()} {
-		c.display.Find(textmatch.Mask(text, name), 0, func(j int) bool {
-			found = j == i
-			return !found
-		})
-		if found {
+		if c.namesBrand(textmatch.Mask(text, name), 0, i) {
 			return true
 		}
 	}
@@ -163,8 +159,15 @@ var determiners = map[string]bool{
 // brandWord reports whether the display dictionary reads word w alone as
 // brand i's name, or as any brand's when i is -1.
 func (c *Check) brandWord(w string, i int) bool {
+	return c.namesBrand(w, 1, i)
+}
+
+// namesBrand reports whether the display dictionary finds brand i's name
+// in text, reading at most maxWords words (0: all), or any brand's when i
+// is -1.
+func (c *Check) namesBrand(text string, maxWords, i int) bool {
 	found := false
-	c.display.Find(w, 1, func(j int) bool {
+	c.display.Find(text, maxWords, func(j int) bool {
 		found = i < 0 || j == i
 		return !found
 	})
@@ -185,14 +188,14 @@ func (c *Check) brandWord(w string, i int) bool {
 // PayPal, Microsoft, DocuSign or Chronopost are no one's family name:
 // "Paul Paypal" <paul.paypal@…> from a domain of one's own, DMARC and all,
 // is a claim — it scored 0 (accept) against a quarantine for "PayPal".
+var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true, "chase": true, "persil": true}
+
 // givenNameBrands are the brand names that are also given names, written
 // first ("Chase Whitaker"): Chase, among the hundred most given boys'
 // names in the United States in the 2000s (the Social Security
 // Administration's "Popular Baby Names"). The message must name the brand
 // nowhere beyond the person's name, whatever its authentication.
 var givenNameBrands = map[string]bool{"chase": true}
-
-var familyNameBrands = map[string]bool{"norton": true, "mcafee": true, "disney": true, "orange": true, "ledger": true, "chase": true, "persil": true}
 
 // roleWords name a team, a desk, a channel or a product rather than a
 // person: beside a brand ("Orange Business", "Team Norton", "Antivirus
