@@ -479,27 +479,16 @@ func (p *parser) attachment(e *entity, body []byte) {
 	case isCalendar(a.DeclaredType, ext):
 		p.calendar(a.Data, a.Filename)
 	case isQRCandidate(a.SniffedType, len(a.Data)):
-		if !p.qrAllow(a.Data) {
-			break
-		}
-		if text := qrText(a.Data); text != "" {
-			scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: a.Filename}) })
-		}
+		p.qrEncoded(a.Data, a.Filename)
 	case a.SniffedType == "application/pdf":
 		whole := pdfURIsAndPictures(a.Data, func(u string) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
 		}, func(img image.Image, encoded []byte) {
 			// A QR code drawn in the PDF, within the message's budget.
-			text := ""
 			if img != nil {
-				if b := img.Bounds(); p.qrAllowSize(b.Dx(), b.Dy()) {
-					text = qrImageText(img)
-				}
-			} else if len(encoded) <= qrMaxBytes && p.qrAllow(encoded) {
-				text = qrText(encoded)
-			}
-			if text != "" {
-				scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: a.Filename}) })
+				p.qrPicture(img, a.Filename)
+			} else if len(encoded) <= qrMaxBytes {
+				p.qrEncoded(encoded, a.Filename)
 			}
 		})
 		// What is kept lives as long as the message: bounded per message,

@@ -62,14 +62,31 @@ func qrText(data []byte) (text string) {
 		}
 	}()
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width < qrMinSide || cfg.Height < qrMinSide || cfg.Width*cfg.Height > qrMaxPixels {
+	if err != nil || !qrSize(cfg.Width, cfg.Height) {
 		return ""
 	}
+	return qrDecodedText(data)
+}
+
+// qrDecodedText is qrText for a picture whose size its header already
+// gave: it decodes the pixels and reads the code.
+func qrDecodedText(data []byte) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return ""
 	}
 	return qrImageText(img)
+}
+
+// qrSize reports a picture of w×h pixels that may hold a readable code
+// and is within what is read (qrMinSide, qrMaxPixels).
+func qrSize(w, h int) bool {
+	return w >= qrMinSide && h >= qrMinSide && w*h <= qrMaxPixels
 }
 
 // qrImageText returns the text of the QR code in a decoded picture, or "".
@@ -80,7 +97,7 @@ func qrImageText(img image.Image) (text string) {
 		}
 	}()
 	b := img.Bounds()
-	if b.Dx() < qrMinSide || b.Dy() < qrMinSide || b.Dx()*b.Dy() > qrMaxPixels {
+	if !qrSize(b.Dx(), b.Dy()) {
 		return ""
 	}
 	var src gozxing.LuminanceSource
@@ -221,10 +238,8 @@ func (p *parser) qrDataPicture(raw, in string) {
 		return
 	}
 	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest[i+8:]))
-	if err != nil || !isQRCandidate(Sniff(data), len(data)) || !p.qrAllow(data) {
+	if err != nil || !isQRCandidate(Sniff(data), len(data)) {
 		return
 	}
-	if text := qrText(data); text != "" {
-		scanTextURLs(text, func(s string) { p.urls.add(URL{Raw: s, Source: URLFromQR, In: in}) })
-	}
+	p.qrEncoded(data, in)
 }

@@ -21,10 +21,7 @@ const (
 // qrAllowSize reports whether a picture of w×h pixels may be read for a
 // QR code within what is left of the message's budget, and charges it.
 func (p *parser) qrAllowSize(w, h int) bool {
-	if w < qrMinSide || h < qrMinSide || w*h > qrMaxPixels {
-		return false
-	}
-	if p.qrImages >= qrMaxPictures || p.qrPixels+w*h > qrMaxPixelBudget {
+	if !qrSize(w, h) || p.qrImages >= qrMaxPictures || p.qrPixels+w*h > qrMaxPixelBudget {
 		return false
 	}
 	p.qrImages++
@@ -32,9 +29,27 @@ func (p *parser) qrAllowSize(w, h int) bool {
 	return true
 }
 
-// qrAllow is qrAllowSize for an encoded picture, whose size its header
-// gives (image.DecodeConfig reads no pixel).
-func (p *parser) qrAllow(data []byte) bool {
+// qrEncoded reads the QR code of an encoded picture within the message's
+// budget, whose charge its header gives (image.DecodeConfig reads no
+// pixel), and adds the address it holds to the message's URLs, In naming
+// the picture.
+func (p *parser) qrEncoded(data []byte, in string) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	return err == nil && p.qrAllowSize(cfg.Width, cfg.Height)
+	if err == nil && p.qrAllowSize(cfg.Width, cfg.Height) {
+		p.qrAddURLs(qrDecodedText(data), in)
+	}
+}
+
+// qrPicture is qrEncoded for a picture already decoded (a PDF's).
+func (p *parser) qrPicture(img image.Image, in string) {
+	if b := img.Bounds(); p.qrAllowSize(b.Dx(), b.Dy()) {
+		p.qrAddURLs(qrImageText(img), in)
+	}
+}
+
+// qrAddURLs adds the addresses a QR code's text holds (URLFromQR).
+func (p *parser) qrAddURLs(text, in string) {
+	if text != "" {
+		scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromQR, In: in}) })
+	}
 }
