@@ -16,24 +16,27 @@ import (
 // replies (RFC 3834) from Outlook, Zimbra, BlueMind, Gmail and Sieve;
 // read receipts (RFC 8098) from Outlook and Thunderbird; quarantine
 // notices and digests from Microsoft 365, Proofpoint Essentials, Vade,
-// Altospam, Sophos and Vigie itself, Mailinblack's request to a sender to
+// Altospam, Sophos, Mailinblack (its daily report quoting a lottery spam
+// it held) and Vigie itself, Mailinblack's request to a sender to
 // validate his message; a Postfix log summary mailed by cron; and a
 // remote server's bounce of a phish forged in the company's name
 // (backscatter). Each is accepted behind atelier-exemple.fr's trusted MX
 // and under the evaluation's trust, where nothing of its authentication
 // is believed.
 func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/secmail/*.eml", 43)
+	acceptedUnderBothTrusts(t, "testdata/secmail/*.eml", 44)
 }
 
 // The phishing families that copy these notices (testdata/secmail/README.md):
 // a fake Microsoft 365 quarantine digest asking to sign in to release
 // held messages, a fake non-delivery report "click to retrieve" from a
-// MAILER-DAEMON name, fake "mailbox full" notices. Each is flagged behind
+// MAILER-DAEMON name, fake "mailbox full" notices, a fake Mailinblack
+// report whose list of held messages dangles prizes (the list's rows are
+// not read for lures, withoutListedMessages). Each is flagged behind
 // the company's MX and under the evaluation's trust. The twins left
 // accepted are in testdata/secmail/gaps/ with the reason.
 func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 5)
+	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 6)
 }
 
 // TestPlainBounceFromItsHost: a bounce without a report (qmail's "failure

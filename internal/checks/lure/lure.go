@@ -426,6 +426,9 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 			body = kept
 		}
 	}
+	if kept, ok := withoutListedMessages(body); ok {
+		body = kept
+	}
 	var spared disclaimerKind // the kinds that would spare a phrase found
 	congratulated := false
 	read := func(text string, only disclaimerKind) {
