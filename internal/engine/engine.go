@@ -106,7 +106,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, Registered: registered, Young: lc.Young})
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +135,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	}
 	snd := sender.New(nil)
 	snd.Asks = lu.Asks
+	snd.Holds = lu.Holds
 	lu.Freemail = snd.IsFreemail
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the

@@ -63,6 +63,8 @@ var phish2026Gaps = map[string]struct{ mx, eval bool }{
 	"qr-fournisseur-compromis-releve-pdf.eml":                 {true, true},
 	"redirection-bing-ck-avis-de-virement.eml":                {true, true},
 	"redirection-google-url-verification-boite.eml":           {true, false},
+	"alerte-connexion-inhabituelle-domaine-authentifie.eml":   {true, true},
+	"unusual-sign-in-activity-own-domain-en.eml":              {true, true},
 }
 
 func TestPhish2026GapsAreAsKnown(t *testing.T) {

@@ -36,7 +36,7 @@ func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
 // the company's MX and under the evaluation's trust. The twins left
 // accepted are in testdata/secmail/gaps/ with the reason.
 func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 6)
+	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 9)
 }
 
 // TestPlainBounceFromItsHost: a bounce without a report (qmail's "failure
@@ -66,6 +66,10 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 	if i < 0 {
 		t.Fatal("qmail bounce: no body")
 	}
+	restore, err := os.ReadFile("testdata/secmail/twins/faux-rebond-quota-lien-dans-la-copie-en.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	linked := string(raw[:i]) + "\n\n3 messages addressed to you are held in the queue. Review them before they expire:\nhttps://mail.hebergeur-exemple.net/queue/?u=m.durand\n" + string(raw[i:])
 	for _, c := range []struct {
 		name string
@@ -76,6 +80,10 @@ func TestPlainBounceFromItsHost(t *testing.T) {
 		{"the same From another domain", []byte(elsewhere), true},
 		{"the same from its host, with a link to follow", []byte(linked), true},
 		{"fake non-delivery report", twin, true},
+		// The mail system's own words asking the reader to restore his
+		// held messages, the link moved below a made-up copy: no bounce
+		// asks it (mailboxAsk).
+		{"a bounce asking to restore the reader's messages", restore, true},
 	} {
 		v := s.Scan(t.Context(), c.raw, scan.Envelope{})
 		t.Logf("%5.2f %-10s %s %s", v.Score, v.Action, c.name, weighted(v))
@@ -135,6 +143,13 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 			{"a report asking for a reply", []byte(strings.Replace(string(quietTo("x.example")),
 				`<a href="https://x.example/?u=m.durand">Review messages</a>`,
 				`Reply to <a href="mailto:release@relais-notif-exemple.com?subject=release">release@relais-notif-exemple.com</a> with your mailbox address.`, 1)), true, true},
+			// Or a number to call (TOAD): no report gives one, and a
+			// number in the returned original (the sender's signature,
+			// testdata/secmail/m365-non-remis-groupe-restreint-facture.eml)
+			// is the original's.
+			{"a report asking for a call", []byte(strings.Replace(string(quietTo("x.example")),
+				`<a href="https://x.example/?u=m.durand">Review messages</a>`,
+				`To have them delivered, call the messaging desk on +1 (888) 555 0147.`, 1)), true, true},
 		} {
 			v := s.Scan(t.Context(), c.raw, scan.Envelope{})
 			t.Logf("%5.2f %-10s %s, %s %s", v.Score, v.Action, ts.name, c.name, weighted(v))

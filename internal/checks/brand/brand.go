@@ -6,11 +6,13 @@
 package brand
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -150,6 +152,63 @@ func (b *Brand) reportLeadsAway(in *scan.Input) bool {
 	return false
 }
 
+// reportCalls reports a delivery report that gives a telephone number in
+// its own words: the callback (TOAD) copy of the report, "your mailbox
+// has been blocked, call the support desk on 01 86 …", which the quiet
+// report's spare let through with no link and no address to write to
+// (0.00 behind the MX when the phisher's domain authenticates, 2.50
+// under the evaluation's trust). A platform's report says what became of
+// a message and why (RFC 3464 §2.1: a human-readable part, then the
+// machine-readable one); Exchange Online's NDRs give the fix to the
+// sender or to the administrators and never a number to call (Microsoft
+// Learn, "Non-delivery reports in Exchange Online"); asking for a call
+// is the telephone-oriented attack delivery that Proofpoint's and
+// Cofense's reports describe. A number in the returned original (the
+// sender's own signature, Message.Enclosed) is the original's, and the
+// dotted IPv4 addresses of the diagnostic lines are no numbers to call.
+func (c *Check) reportCalls(in *scan.Input) bool {
+	if c.phone == nil {
+		return false
+	}
+	text := in.Body()
+	for range 16 {
+		n := c.phone(text)
+		if n == "" {
+			return false
+		}
+		if !dottedQuad(n) && !enclosedHolds(in, n) {
+			return true
+		}
+		text = text[strings.Index(text, n)+len(n):]
+	}
+	return false
+}
+
+// dottedQuad reports an IPv4 address in dotted decimal.
+func dottedQuad(n string) bool {
+	parts := strings.Split(n, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if v, err := strconv.Atoi(p); err != nil || v > 255 {
+			return false
+		}
+	}
+	return true
+}
+
+// enclosedHolds reports a text written in one of the messages the report
+// carries whole (a returned original).
+func enclosedHolds(in *scan.Input, text string) bool {
+	for _, e := range in.Msg.Enclosed {
+		if bytes.Contains(e.Raw, []byte(text)) {
+			return true
+		}
+	}
+	return false
+}
+
 // readersDomain reports a registrable domain of one of the message's To
 // addresses.
 func readersDomain(in *scan.Input, domain string) bool {
@@ -228,6 +287,10 @@ type Options struct {
 	// Holds reports a message holding a phrase of a lure theme (the lure
 	// family's Check.Holds), for Brand.WordNames; nil: none does.
 	Holds func(in *scan.Input, theme string) bool
+	// PhoneNumber returns the first telephone number written in a text
+	// (the lure family's PhoneNumber), or "": a delivery report that
+	// gives one is no platform's report (reportCalls). nil: none is read.
+	PhoneNumber func(string) string
 	// Registered, when set, asks a domain's registry when it was registered
 	// (internal/rdap); EstablishedAge is the age from which a domain that
 	// carries a brand's initials is the brand's regional entity rather
@@ -255,6 +318,7 @@ type Check struct {
 	asks       func(*scan.Input) bool
 	lureWord   func(string) bool
 	holds      func(*scan.Input, string) bool
+	phone      func(string) string
 	wordNames  *textmatch.Dict[int] // Brand.WordNames
 	otherNames *textmatch.Dict[int] // Brand.OtherNames
 	registry   registry
@@ -267,7 +331,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, phone: o.PhoneNumber, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
 	c.registry = newRegistry(o)
 	c.young = o.Young
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
@@ -483,7 +547,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	var named []int // in the order the display name shows them
 	others := c.otherOrganisations(in, from.Name)
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !c.brands[i].tenantReport(in) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
+		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}

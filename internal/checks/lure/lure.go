@@ -642,7 +642,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 			continue
 		case c.callback:
-			if n := phoneNumber(body); n != "" && c.posingFor(t, in, out) {
+			if n := PhoneNumber(body); n != "" && c.posingFor(t, in, out) {
 				out.Emit(c.themes[t], n)
 			}
 			continue
@@ -668,7 +668,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// A renewal or failed payment with a number to call is the other
 	// shape of the callback scam.
 	if c.billing >= 0 && perTheme[c.billing] > 0 && (c.callback < 0 || perTheme[c.callback] == 0) {
-		if n := phoneNumber(body); n != "" && posing(in, out) {
+		if n := PhoneNumber(body); n != "" && posing(in, out) {
 			out.Emit("LURE_CALLBACK", n)
 		}
 	}

@@ -164,7 +164,7 @@ func (s *NoticeService) payload(in *scan.Input) string {
 			if s.dialIn(in.Msg, text) {
 				continue
 			}
-			if v := phoneNumber(text); v != "" {
+			if v := PhoneNumber(text); v != "" {
 				return "phone " + v
 			}
 		case payloadForm:

@@ -2,11 +2,11 @@ package lure
 
 import "strings"
 
-// phoneNumber returns the first telephone number written in s: nine to
+// PhoneNumber returns the first telephone number written in s: nine to
 // fifteen digits in three groups or more of at most four, separated by
 // spaces, dots, dashes or parentheses, with an optional leading +. Long
 // digit runs (order and reference numbers) and dates are not numbers to call.
-func phoneNumber(s string) string {
+func PhoneNumber(s string) string {
 	s = s[:min(len(s), 20000)]
 	for i := 0; i < len(s); i++ {
 		c := s[i]

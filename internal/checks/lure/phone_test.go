@@ -18,8 +18,8 @@ func TestPhoneNumber(t *testing.T) {
 		{"Commande n° 2024-03-4471 : si besoin, appelez le 01 84 60 12 34.", "01 84 60 12 34"},
 		{"", ""},
 	} {
-		if got := phoneNumber(tc.text); got != tc.want {
-			t.Errorf("phoneNumber(%q) = %q, want %q", tc.text, got, tc.want)
+		if got := PhoneNumber(tc.text); got != tc.want {
+			t.Errorf("PhoneNumber(%q) = %q, want %q", tc.text, got, tc.want)
 		}
 	}
 }
@@ -29,8 +29,8 @@ func FuzzPhoneNumber(f *testing.F) {
 	f.Add("(888) 555-0142")
 	f.Add("1-800-555-0199-")
 	f.Fuzz(func(t *testing.T, s string) {
-		if n := phoneNumber(s); n != "" && !strings.Contains(s, n) {
-			t.Fatalf("phoneNumber(%q) = %q, not in the text", s, n)
+		if n := PhoneNumber(s); n != "" && !strings.Contains(s, n) {
+			t.Fatalf("PhoneNumber(%q) = %q, not in the text", s, n)
 		}
 	})
 }

@@ -44,6 +44,11 @@ type Check struct {
 	// spared as one only when it asks nothing (listPost). nil: no message
 	// is taken to ask.
 	Asks func(*scan.Input) bool
+	// Holds, when set, reports a message holding a phrase of a lure theme
+	// (the lure family's Check.Holds): a bounce or report that asks about
+	// the reader's own mailbox is no mail system's (mailboxAsk). nil:
+	// none does.
+	Holds func(in *scan.Input, theme string) bool
 }
 
 // New builds the check; freemail overrides the embedded list when not nil.
@@ -150,7 +155,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("UNDISCLOSED_FREEMAIL_REPLY", "")
 	}
 	c.invitationOrganizer(in, out)
-	if nullSenderOutsideReports(in) {
+	if nullSenderOutsideReports(in, c.Holds) {
 		out.Emit("ENVELOPE_NULL_SENDER", "")
 	}
 	for _, d := range []string{in.FromDomain, in.MailFromDomain} {
@@ -661,7 +666,14 @@ func listReply(in *scan.Input, rt message.Address, freemail bool) bool {
 // §3.3, marked Auto-Submitted, or X-Autoreply and Precedence: auto_reply by
 // older responders). Mass mailers use it so that bounces go nowhere and
 // no return address can be reported.
-func nullSenderOutsideReports(in *scan.Input) bool {
+//
+// Neither a report nor a plain bounce asks the reader to act on his own
+// mailbox (mailboxAsk): a null-path "quota exceeded, restore your
+// messages" From the MAILER-DAEMON of the phisher's own host, its link
+// below a made-up "copy of the message", was spared as its host's bounce
+// (2.00 behind the MX, 0.00 under the evaluation's trust, with the lure
+// family's words alone to tell it).
+func nullSenderOutsideReports(in *scan.Input, holds func(*scan.Input, string) bool) bool {
 	if in.Env.MailFrom != scan.NullSender {
 		return false
 	}
@@ -672,7 +684,19 @@ func nullSenderOutsideReports(in *scan.Input) bool {
 	if h.Has("X-Autoreply") || h.Has("X-Autorespond") || strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
 		return false
 	}
-	return !in.DeliveryReport() && !bounceFromItsHost(in)
+	return !(in.DeliveryReport() || bounceFromItsHost(in)) || mailboxAsk(in, holds)
+}
+
+// mailboxAsk reports a message whose words hold the lure catalogue's
+// notice about the reader's own mailbox (the password_expiry theme, whose
+// mailbox phrases are a quota reached and held messages to restore,
+// retrieve or release). A bounce says why the message it returns was not
+// delivered (RFC 3464 §2.1, RFC 3461 §6.2: the message or its headers);
+// an over-quota bounce speaks of the recipient's mailbox, never of the
+// reader's, and asks nothing of him on a page (Microsoft Learn,
+// "Non-delivery reports in Exchange Online"; Postfix's bounce(5)).
+func mailboxAsk(in *scan.Input, holds func(*scan.Input, string) bool) bool {
+	return holds != nil && holds(in, "password_expiry")
 }
 
 // bounceFromItsHost reports a bounce in the plain form of the mail
