@@ -136,6 +136,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	snd := sender.New(nil)
 	snd.Asks = lu.Asks
 	snd.Holds = lu.Holds
+	snd.AsksBeyondSharing = lu.AsksBeyondSharing
 	lu.Freemail = snd.IsFreemail
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the

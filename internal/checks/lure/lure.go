@@ -55,7 +55,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting int
+	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting, share int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices), the
@@ -183,7 +183,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1}
+	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1, share: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -221,6 +221,8 @@ func New(data []byte) (*Check, error) {
 			c.greeting = idx
 		case "password_request":
 			c.passwordRequest = idx
+		case "document_share":
+			c.share = idx
 		}
 		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
@@ -354,9 +356,19 @@ func (c *Check) Holds(in *scan.Input, theme string) bool {
 	return false
 }
 
-func (c *Check) lured(in *scan.Input, noClicks bool) bool {
+// AsksBeyondSharing is Asks without the shared-document theme: what a
+// file-sharing service's own notice says ("a partagé un dossier avec
+// vous", "shared with you") is not counted, anything else it asks is —
+// an invoice to pay, an account to verify, a sign-in. The sender family
+// asks it of a sharing service's notice in a person's name
+// (sender.Check.AsksBeyondSharing).
+func (c *Check) AsksBeyondSharing(in *scan.Input) bool {
+	return c.lured(in, true, c.share)
+}
+
+func (c *Check) lured(in *scan.Input, noClicks bool, ignored ...int) bool {
 	for p := range c.distinct(in, nil, in.Body(), in.Msg.Subject, nil) {
-		if p.theme != c.footer && p.theme != c.urgency && !(noClicks && p.theme == c.click) {
+		if p.theme != c.footer && p.theme != c.urgency && !(noClicks && p.theme == c.click) && !slices.Contains(ignored, p.theme) {
 			return true
 		}
 	}

@@ -49,6 +49,11 @@ type Check struct {
 	// the reader's own mailbox is no mail system's (mailboxAsk). nil:
 	// none does.
 	Holds func(in *scan.Input, theme string) bool
+	// AsksBeyondSharing, when set, is Asks without the shared-document
+	// theme (the lure family's Check.AsksBeyondSharing): a sharing
+	// service's notice in a person's name is spared its Reply-To only
+	// when it asks nothing else (sharingNotice). nil: none is spared.
+	AsksBeyondSharing func(*scan.Input) bool
 }
 
 // New builds the check; freemail overrides the embedded list when not nil.
@@ -555,7 +560,7 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp func() bool) {
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in):
+	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in) || c.sharedBy(in, rt, from):
 	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	case urlx.Registrable(rd) != in.FromOrg:
@@ -563,6 +568,12 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp func() bool) {
 	case c.IsFreemail(rd) && !strings.EqualFold(rt.Addr, from.Addr):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	}
+}
+
+// sharedBy reports a sharing service's notice whose Reply-To is the
+// person who shared (sharingNotice); never without AsksBeyondSharing.
+func (c *Check) sharedBy(in *scan.Input, rt, from message.Address) bool {
+	return c.AsksBeyondSharing != nil && sharingNotice(in, rt, from, c.AsksBeyondSharing)
 }
 
 // invitationOrganizer reports a calendar invitation whose organiser is a

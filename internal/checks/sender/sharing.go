@@ -1,0 +1,107 @@
+package sender
+
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// sharingService is a file-sharing service that mails its notices from
+// its own notifier in the name of the person who shared, with that
+// person as Reply-To: where the notice's links lead (hosts, and the paths
+// there that are not the shared item itself, such as a form to fill).
+type sharingService struct {
+	from      string   // the notifier's registrable domain
+	hosts     []string // the hosts the shared items open on
+	otherPath []string // paths on those hosts that are not a shared file, folder or document
+}
+
+// sharingServices are the services whose notices have that shape, from
+// their own help pages:
+//
+//   - Google Drive, Docs, Sheets and Slides: "Name (via Google Drive)"
+//     <drive-shares-dm-noreply@google.com>, Reply-To the sharer, the
+//     sharer's address printed beside the name ("Name (name@…) a partagé
+//     un dossier"), the item opened on docs.google.com or drive.google.com
+//     (Google Drive Help, "Share files from Google Drive": people you share
+//     with get an e-mail; "Report abuse in Google Drive"). Forms and
+//     Drawings are not the shared item of an ordinary share but the
+//     carriers of the abuse of Google's own notices (Check Point, "Google
+//     Calendar Notifications Bypassing Email Security Policies", December
+//     2024: Calendar and Drive notices linking to Forms and Drawings;
+//     Kaspersky's Google Forms scams, 2025), so a link there is not spared.
+//   - Dropbox: "Name (via Dropbox)" <no-reply@dropboxmail.com>, Reply-To
+//     the sharer, the item on www.dropbox.com (Dropbox Help, "How to share
+//     files or folders"; its e-mail domains dropbox.com and dropboxmail.com).
+var sharingServices = []sharingService{
+	{from: "google.com", hosts: []string{"docs.google.com", "drive.google.com"}, otherPath: []string{"/forms", "/drawings"}},
+	{from: "dropboxmail.com", hosts: []string{"www.dropbox.com"}},
+}
+
+// sharingNotice reports a file-sharing service's notice in the name of
+// the person who shared (sharingServices), whose Reply-To is that person
+// as the service writes it: the From's display name is the Reply-To's
+// followed by " (via …)", the Reply-To's address is printed in the text
+// as the sharer's, every link opens a shared item on the service, nothing
+// is attached, and the words ask nothing beyond opening what was shared
+// (asksBeyond: an invoice, a payment, a sign-in). A friend sharing a
+// spreadsheet from her Gmail account has this shape, and the Reply-To to
+// her free mailbox is the service's default, not a reply redirected
+// elsewhere. A forged notice that leads off the service, to a form or a
+// drawing, or whose message asks for anything, keeps REPLYTO_FREEMAIL; a
+// real share of an attacker's document says what the document is for
+// ("facture", "paiement reçu", "vérifiez votre compte"), which the lure
+// family reads (internal/engine TestSharingNoticeReplyTo).
+func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*scan.Input) bool) bool {
+	m := in.Msg
+	name := strings.TrimSpace(rt.Name)
+	if name == "" || len(m.Attachments) > 0 || len(m.Enclosed) > 0 || len(in.Links) == 0 {
+		return false
+	}
+	fromName := strings.ToLower(strings.TrimSpace(from.Name))
+	if !strings.HasPrefix(fromName, strings.ToLower(name)+" (via ") || !strings.HasSuffix(fromName, ")") {
+		return false
+	}
+	var svc *sharingService
+	for i := range sharingServices {
+		if sharingServices[i].from == in.FromOrg {
+			svc = &sharingServices[i]
+		}
+	}
+	if svc == nil || !strings.Contains(in.LowerText(), strings.ToLower(rt.Addr)) {
+		return false
+	}
+	for _, l := range in.Links {
+		if !svc.opens(l) {
+			return false
+		}
+	}
+	return asksBeyond == nil || !asksBeyond(in)
+}
+
+// opens reports a link that opens a shared item on the service.
+func (s *sharingService) opens(l scan.Link) bool {
+	host := strings.ToLower(l.Host)
+	for _, h := range s.hosts {
+		if host != h {
+			continue
+		}
+		path := strings.ToLower(l.Target)
+		if i := strings.Index(path, "://"); i >= 0 {
+			path = path[i+3:]
+		}
+		if i := strings.IndexByte(path, '/'); i >= 0 {
+			path = path[i:]
+		} else {
+			path = "/"
+		}
+		for _, p := range s.otherPath {
+			if strings.HasPrefix(path, p) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
