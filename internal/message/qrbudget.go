@@ -32,11 +32,11 @@ func (p *parser) qrAllowSize(w, h int) bool {
 // qrEncoded reads the QR code of an encoded picture within the message's
 // budget, whose charge its header gives (image.DecodeConfig reads no
 // pixel), and adds the address it holds to the message's URLs, In naming
-// the picture.
+// the picture. A picture read before is not read again (qrcache.go).
 func (p *parser) qrEncoded(data []byte, in string) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err == nil && p.qrAllowSize(cfg.Width, cfg.Height) {
-		p.qrAddURLs(qrDecodedText(data), in)
+		p.qrAddURLs(qrCachedText(data), in)
 	}
 }
 
