@@ -57,7 +57,10 @@ func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
 
 // FindAfter is Find that also gives f the hash of the word just before the
 // occurrence (Word's), or 0 when the phrase opens the text: the caller can
-// tell "aucun changement de RIB" from "changement de RIB".
+// tell "aucun changement de RIB" from "changement de RIB". French's
+// negative partitive, "pas de" or "jamais de" before the phrase ("ne vous
+// communiquera jamais de changement de RIB"), is the determiner "aucun"
+// in two words, and is given as "aucun".
 func (d *Dict[V]) FindAfter(text string, maxWords int, f func(v V, before uint64) bool) {
 	var ring [8]uint64 // the last words' hashes, ring[n&7] the n-th
 	sc := wordScanner{s: text}
@@ -85,6 +88,9 @@ func (d *Dict[V]) FindAfter(text string, maxWords int, f func(v V, before uint64
 			var before uint64
 			if n >= l {
 				before = ring[(n-l)&7]
+				if n > l && (before == wordDe || before == wordD) && deniedBy(ring[(n-l-1)&7]) {
+					before = noneOf[0]
+				}
 			}
 			for _, v := range d.phrases[k] {
 				if !f(v, before) {
@@ -110,6 +116,18 @@ func Word(w string) uint64 {
 // No. 4471", "Ref no: new bank details attached"): the matcher ignores the
 // period, and the request after the number would read as denied.
 var noneOf = [...]uint64{Word("aucun"), Word("aucune")}
+
+// wordDe and wordD are French's "de" and its elided "d'"; after one of
+// the adverbs deniedBy knows, the phrase that follows is denied ("il n'y
+// a pas de changement de coordonnées bancaires", "jamais de nouveau RIB").
+// Not "plus de", which is also "more of".
+var wordDe, wordD = Word("de"), Word("d")
+
+// deniedBy reports whether h is "pas" or "jamais", the adverbs of a
+// negative partitive.
+func deniedBy(h uint64) bool { return h == wordPas || h == wordJamais }
+
+var wordPas, wordJamais = Word("pas"), Word("jamais")
 
 // NoneOf reports whether the word before a phrase (FindAfter's before)
 // is a determiner that negates it: the phrase names something there is

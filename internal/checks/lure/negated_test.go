@@ -26,6 +26,13 @@ func TestDeniedBankDetailsAreNoLure(t *testing.T) {
 		{"a denial beside the request", receipt, intro + "Aucun changement de coordonnées bancaires par téléphone : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
 		{"a determiner far from the phrase", receipt, intro + "Aucun souci : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
 		{"the subject asks", "Nouveau RIB", intro + "Merci.", "LURE_BANK_DETAILS"},
+		// "ne … jamais de", "ne … pas de": the negative partitive is
+		// "aucun" in two words (a notary's or a supplier's warning).
+		{"the warning with jamais de", receipt, intro + "Notre étude ne vous communiquera jamais de changement de coordonnées bancaires par courriel.", ""},
+		{"the reassurance with pas de", receipt, intro + "Il n'y a pas de changement de coordonnées bancaires.", ""},
+		{"the warning beside the request", receipt, intro + "Nous n'envoyons jamais de changement de coordonnées bancaires par courriel, sauf cette fois : merci d'utiliser notre nouveau RIB joint.", "LURE_BANK_DETAILS"},
+		{"pas without de", receipt, intro + "N'attendez pas : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
+		{"plus de is also more of", receipt, intro + "Plus de changement de coordonnées bancaires possible après le 15.", "LURE_BANK_DETAILS"},
 		// "No." is an invoice's number, not a denial (textmatch.NoneOf).
 		{"the request after an invoice's number", "Invoice no. 2211", "Ref no. update our bank details in your records.", "LURE_BANK_DETAILS"},
 	}
