@@ -10,6 +10,7 @@ package urlx
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/base64"
 	"net/netip"
 	"net/url"
@@ -140,7 +141,7 @@ func Host(raw string) string {
 // knows, so that callers can skip parsing ordinary links.
 func MaybeWrapped(host string) bool {
 	return safeLinks(host) || strings.HasPrefix(host, "urldefense.") ||
-		host == "www.google.com" || host == "google.com" || host == "www.bing.com" || host == "bing.com" ||
+		googleHost(host) || host == "www.bing.com" || host == "bing.com" ||
 		strings.Contains(host, "mimecast")
 }
 
@@ -166,6 +167,33 @@ func Unwrap(raw string) (target, rewriter string) {
 func safeLinks(host string) bool {
 	return strings.HasSuffix(host, ".safelinks.protection.outlook.com") ||
 		strings.HasSuffix(host, ".safelinks.protection.office365.us")
+}
+
+// googleDomainsData is Google's own web domains, google.com and its
+// country domains, one a line (google_domains.txt: from MISP's "google"
+// warning list, which follows https://www.google.com/supported_domains).
+//
+//go:embed google_domains.txt
+var googleDomainsData string
+
+// googleDomains is googleDomainsData as a set.
+var googleDomains = func() map[string]bool {
+	set := map[string]bool{}
+	for line := range strings.Lines(googleDomainsData) {
+		if d := strings.TrimSpace(line); d != "" && d[0] != '#' {
+			set[d] = true
+		}
+	}
+	return set
+}()
+
+// googleHost reports one of Google's web front ends whose redirector
+// (/url) and AMP viewer (/amp/) Unwrap reads: google.com or one of
+// Google's country domains (googleDomains), bare or under "www.". A list,
+// not a pattern on "google.": google.example-phish.top and
+// google.com.evil.example are not Google's.
+func googleHost(host string) bool {
+	return googleDomains[strings.TrimPrefix(host, "www.")]
 }
 
 func unwrapOnce(raw string) (string, string) {
@@ -197,17 +225,19 @@ func unwrapOnce(raw string) (string, string) {
 			}
 			return rest, "proofpoint"
 		}
-	case (host == "www.google.com" || host == "google.com") && u.Path == "/url":
+	case googleHost(host) && u.Path == "/url":
 		for _, k := range []string{"q", "url"} {
 			if t := q(k); strings.HasPrefix(t, "http") {
 				return t, "google"
 			}
 		}
-	case (host == "www.google.com" || host == "google.com") && strings.HasPrefix(u.Path, "/amp/"):
+	case googleHost(host) && strings.HasPrefix(u.Path, "/amp/"):
 		// Google's AMP viewer serves, and redirects to, the page whose
 		// address follows the path: /amp/s/HOST/PATH for https, /amp/HOST/PATH
 		// for http (Google's phishing quiz of 2019; Sublime Security's rule
-		// "Google Accelerated Mobile Pages (AMP) abuse", 2023).
+		// "Google Accelerated Mobile Pages (AMP) abuse", 2023), on
+		// google.com and on each of Google's country domains (google.fr,
+		// google.co.uk, google.com.br: googleHost) alike.
 		rest := strings.TrimPrefix(u.EscapedPath(), "/amp/")
 		scheme := "http://"
 		if r, ok := strings.CutPrefix(rest, "s/"); ok {

@@ -1,6 +1,12 @@
 package urlx
 
-import "testing"
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"strings"
+	"testing"
+)
 
 func TestRandomLabel(t *testing.T) {
 	for d, want := range map[string]bool{
@@ -31,6 +37,14 @@ func TestUnwrap(t *testing.T) {
 		"https://www.google.com/amp/s/evil.example/owa/login":                                       "https://evil.example/owa/login",
 		"https://google.com/amp/evil.example/p?e=a":                                                 "http://evil.example/p?e=a",
 		"https://www.google.com/amp/":                                                               "https://www.google.com/amp/",
+		"https://www.google.fr/amp/s/evil.example/owa/login":                                        "https://evil.example/owa/login",
+		"https://google.co.uk/amp/evil.example/p?e=a":                                               "http://evil.example/p?e=a",
+		"https://www.google.com.br/amp/s/evil.example/":                                             "https://evil.example/",
+		"https://www.google.cat/url?q=https://evil.example/":                                        "https://evil.example/",
+		"https://www.google.de/url?q=https://www.google.co.jp/amp/s/evil.example/x":                 "https://evil.example/x",
+		"https://google.evil.example/amp/s/evil.example/":                                           "https://google.evil.example/amp/s/evil.example/",
+		"https://www.google.com.evil.example/amp/s/evil.example/":                                   "https://www.google.com.evil.example/amp/s/evil.example/",
+		"https://mail.google.fr/amp/s/evil.example/":                                                "https://mail.google.fr/amp/s/evil.example/",
 		"https://www.bing.com/ck/a?!&&p=4f2c&ptn=3&u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcGF5&ntb=1":      "https://evil.example/pay",
 		"https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1":                                "https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1",
 		"https://example.org/page":                                                                  "https://example.org/page",
@@ -164,5 +178,49 @@ func TestNameTestsAllocateNothingOnOtherNames(t *testing.T) {
 	}
 	if w, ok := tollFreeWord("-800-petmeds"); !ok || w != "petmeds" {
 		t.Errorf("tollFreeWord(-800-petmeds) = %q, %v, want petmeds, true", w, ok)
+	}
+}
+
+// TestGoogleDomainsAreTheWarningList: google_domains.txt is the
+// "google.*" entries of MISP's "google" warning list but google.net and
+// google.org (not among the search's domains): a refreshed list that
+// adds or drops a country domain shows here.
+func TestGoogleDomainsAreTheWarningList(t *testing.T) {
+	raw, err := os.ReadFile("../warninglist/data/google/list.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wl struct{ List []string }
+	if err := json.Unmarshal(raw, &wl); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, e := range wl.List {
+		if d := strings.TrimPrefix(e, "."); strings.HasPrefix(d, "google.") && d != "google.net" && d != "google.org" {
+			want[d] = true
+		}
+	}
+	if len(want) < 150 || !want["google.com"] || !want["google.fr"] || !want["google.co.uk"] {
+		t.Fatalf("the warning list's google.* entries: %d, want google.com and its country domains", len(want))
+	}
+	if !maps.Equal(want, googleDomains) {
+		for d := range want {
+			if !googleDomains[d] {
+				t.Errorf("%s: in the warning list, not in google_domains.txt", d)
+			}
+		}
+		for d := range googleDomains {
+			if !want[d] {
+				t.Errorf("%s: in google_domains.txt, not in the warning list", d)
+			}
+		}
+	}
+	for host, want := range map[string]bool{
+		"www.google.com": true, "google.fr": true, "www.google.co.uk": true, "www.google.com.br": true,
+		"google.evil.example": false, "mail.google.fr": false, "www.google.com.evil.example": false, "google": false, "": false,
+	} {
+		if got := googleHost(host); got != want {
+			t.Errorf("googleHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }
