@@ -134,6 +134,11 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 			quarantine bool
 		}{
 			{"delivery receipt", raw, false, false},
+			// Exchange writes the original's header under the report's
+			// text: its relays' addresses and its build number
+			// ("15.20.8207.7") are no number to call (reportCalls).
+			{"delivery receipt with the original's header", []byte(strings.Replace(string(raw), "Objet : Question sur le lot 4 - menuiseries intérieures",
+				"Objet : Question sur le lot 4 - menuiseries intérieures\r\n\r\nEn-têtes du message d'origine :\r\nReceived: from PA4PR02MB6721.eurprd02.prod.outlook.com ([40.107.24.80])\r\n by PA4PR02MB6721.eurprd02.prod.outlook.com with mapi id 15.20.8207.7; Thu, 3 Dec 2026 10:20:05 +0000", 1)), false, false},
 			{"the same from a postmaster, not a report", []byte(notReport), true, false},
 			{"a report leading to a page elsewhere", quietTo("outlook-ndr-release.web-exemple.app"), true, true},
 			// The phisher owns the postmaster's domain: his page there

@@ -165,7 +165,9 @@ func (b *Brand) reportLeadsAway(in *scan.Input) bool {
 // is the telephone-oriented attack delivery that Proofpoint's and
 // Cofense's reports describe. A number in the returned original (the
 // sender's own signature, Message.Enclosed) is the original's, and the
-// dotted IPv4 addresses of the diagnostic lines are no numbers to call.
+// four dotted groups of the diagnostic lines and of the original's header
+// that Exchange writes under its text (relays' IPv4 addresses, its build
+// "15.20.8207.7") are no numbers to call.
 func (c *Check) reportCalls(in *scan.Input) bool {
 	if c.phone == nil {
 		return false
@@ -176,7 +178,7 @@ func (c *Check) reportCalls(in *scan.Input) bool {
 		if n == "" {
 			return false
 		}
-		if !dottedQuad(n) && !enclosedHolds(in, n) {
+		if !fourDottedGroups(n) && !enclosedHolds(in, n) {
 			return true
 		}
 		text = text[strings.Index(text, n)+len(n):]
@@ -184,14 +186,16 @@ func (c *Check) reportCalls(in *scan.Input) bool {
 	return false
 }
 
-// dottedQuad reports an IPv4 address in dotted decimal.
-func dottedQuad(n string) bool {
+// fourDottedGroups reports digits in four groups joined by dots alone:
+// an IPv4 address or a software version, where a telephone number
+// written with dots has three groups (US) or five (France).
+func fourDottedGroups(n string) bool {
 	parts := strings.Split(n, ".")
 	if len(parts) != 4 {
 		return false
 	}
 	for _, p := range parts {
-		if v, err := strconv.Atoi(p); err != nil || v > 255 {
+		if _, err := strconv.Atoi(p); err != nil {
 			return false
 		}
 	}
