@@ -156,7 +156,11 @@ func qrLuminance(img image.Image) []byte {
 			row := lum[y*w : (y+1)*w]
 			for x := range row {
 				p := px[4*x : 4*x+4 : 4*x+4]
-				row[x] = qrLuma(color.NRGBA{p[0], p[1], p[2], p[3]}.RGBA())
+				if p[3] == 0xff {
+					row[x] = qrOpaqueLuma[int(p[0])+2*int(p[1])+int(p[2])]
+				} else {
+					row[x] = qrLuma(color.NRGBA{p[0], p[1], p[2], p[3]}.RGBA())
+				}
 			}
 		}
 		return lum
@@ -167,7 +171,11 @@ func qrLuminance(img image.Image) []byte {
 			row := lum[y*w : (y+1)*w]
 			for x := range row {
 				p := px[4*x : 4*x+4 : 4*x+4]
-				row[x] = qrLuma(color.RGBA{p[0], p[1], p[2], p[3]}.RGBA())
+				if p[3] == 0xff {
+					row[x] = qrOpaqueLuma[int(p[0])+2*int(p[1])+int(p[2])]
+				} else {
+					row[x] = qrLuma(color.RGBA{p[0], p[1], p[2], p[3]}.RGBA())
+				}
 			}
 		}
 		return lum
@@ -193,6 +201,18 @@ func qrLuminance(img image.Image) []byte {
 	}
 	return nil
 }
+
+// qrOpaqueLuma is qrLuma of an opaque 8-bit colour, indexed by r+2g+b:
+// a colour of alpha 0xff is the same whether premultiplied or not, each
+// channel widened to 16 bits as c*0x101, so the luminance depends on that
+// sum alone. Most pictures are opaque; a table read is cheaper than the
+// conversion and the division for each pixel.
+var qrOpaqueLuma = func() (t [4*255 + 1]byte) {
+	for s := range t {
+		t[s] = qrLuma(uint32(s)*0x101, 0, 0, 0xffff)
+	}
+	return t
+}()
 
 // qrLuma is gozxing's luminance of a colour (NewLuminanceSourceFromImage):
 // green counted twice, the colour laid over white by its opacity.

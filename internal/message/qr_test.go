@@ -353,3 +353,18 @@ func BenchmarkQRText300(b *testing.B) {
 		}
 	}
 }
+
+// qrOpaqueLuma gives qrLuma's value for every opaque colour, premultiplied
+// or not.
+func TestQROpaqueLumaIsQRLuma(t *testing.T) {
+	for r := range 256 {
+		for g := range 256 {
+			for b := range 256 {
+				want := qrLuma(color.NRGBA{uint8(r), uint8(g), uint8(b), 0xff}.RGBA())
+				if got := qrOpaqueLuma[r+2*g+b]; got != want || qrLuma(color.RGBA{uint8(r), uint8(g), uint8(b), 0xff}.RGBA()) != want {
+					t.Fatalf("rgb %d,%d,%d: %d, want %d", r, g, b, got, want)
+				}
+			}
+		}
+	}
+}
