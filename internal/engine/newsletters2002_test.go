@@ -137,3 +137,26 @@ func TestNewsletters2002bAreAccepted(t *testing.T) {
 func TestNewsletters2002bTwinsAreFlagged(t *testing.T) {
 	flaggedUnderTrustSettings(t, "testdata/newsletters2002b/twins/*.eml", 1)
 }
+
+// TestNewsletters2002cAreAccepted: the third round
+// (testdata/newsletters2002c/README.md) covers the technical shapes of
+// 2000-2003 bulk mail across kinds — the e-mail service bureaus' sending
+// domains, VERP envelope senders and click-tracking redirectors with long
+// tokens, HTML-only and image-heavy letters, Windows-1252 and ISO-8859-1
+// bodies, uppercase FONT tables, open-tracking pixels, "reply with REMOVE",
+// "you opted in", subjects in capitals with FREE, $ and !!!, the mailers
+// of the time (Microsoft CDO, Lotus Notes, Eudora, AOL, KANA) — and is
+// accepted the same way.
+func TestNewsletters2002cAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/newsletters2002c/*.eml", 35)
+}
+
+// TestNewsletters2002cTwinsAreFlagged: the phishing of the same period in
+// the same look (testdata/newsletters2002c/twins/: a bureau-style PayPal
+// "verify your account", an eBay suspension with its link on an IP, a
+// 419 letter in an HTML table, the Verizon Wireless and Citi Cards
+// notices from look-alike domains, the twins of the brand domains and
+// name this set added) is flagged under both trusts.
+func TestNewsletters2002cTwinsAreFlagged(t *testing.T) {
+	flaggedUnderTrustSettings(t, "testdata/newsletters2002c/twins/*.eml", 5)
+}
