@@ -137,6 +137,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	snd.Asks = lu.Asks
 	snd.Holds = lu.Holds
 	snd.AsksBeyondSharing = lu.AsksBeyondSharing
+	snd.Catalogued = bc.Catalogued
 	lu.Freemail = snd.IsFreemail
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the

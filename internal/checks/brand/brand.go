@@ -710,6 +710,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 }
 
+// Catalogued reports a domain the catalogue lists as a brand's own or as
+// its sending infrastructure (Brand.Domains, Brand.Infrastructure), each
+// from the brand's own pages: its name is known, whatever it looks like
+// (sncfconnect.com, SNCF Connect's), as a top site's is (scan.TopSite).
+func (c *Check) Catalogued(domain string) bool {
+	return domain != "" && c.official[strings.ToLower(domain)]
+}
+
 func (c *Check) ours(domain string) bool {
 	for _, d := range c.orgDomains {
 		if urlx.InDomain(domain, d) {

@@ -54,6 +54,21 @@ type Check struct {
 	// service's notice in a person's name is spared its Reply-To only
 	// when it asks nothing else (sharingNotice). nil: none is spared.
 	AsksBeyondSharing func(*scan.Input) bool
+	// Catalogued, when set, reports a domain the brand catalogue lists
+	// as a brand's own or as its infrastructure (the brand family's
+	// Check.Catalogued): like a top site's, its name is known and never
+	// a randomly generated one (known). nil: none is.
+	Catalogued func(domain string) bool
+}
+
+// known reports a registrable domain whose name is known, so that no
+// guess from its shape applies to it: a top site of the MISP warning
+// lists (scan.TopSite) or a catalogued brand's own domain (Catalogued).
+// "sncfconnect.com", SNCF Connect's, reads as consonants glued to a word,
+// and its newsletter raised FROM_RANDOM_DOMAIN (issue 12, point 4: the
+// random-domain heuristic must not fire on a known site).
+func (c *Check) known(domain string) bool {
+	return scan.TopSite(domain) || c.Catalogued != nil && c.Catalogued(domain)
 }
 
 // New builds the check; freemail overrides the embedded list when not nil.
@@ -192,9 +207,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// names itself in List-Id (RFC 2919): the envelope of a list message
 	// is the list's, whose name was chosen once for years ("freshrpms"
 	// reads as consonants), not a throw-away domain of the author.
-	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !scan.TopSite(in.FromOrg) {
+	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !c.known(in.FromOrg) {
 		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
-	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !scan.TopSite(d) {
+	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !c.known(d) {
 		out.Emit("FROM_RANDOM_DOMAIN", d)
 	}
 	if strings.TrimSpace(m.Subject) == "" {
