@@ -106,7 +106,8 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
+	snd := sender.New(nil)
+	bc, err := brand.New(brand.Options{Freemail: snd.IsFreemail, Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,6 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if cfg.Bayes.Enabled {
 		bayesFamily.Model = o.Bayes
 	}
-	snd := sender.New(nil)
 	snd.Asks = lu.Asks
 	snd.Holds = lu.Holds
 	snd.AsksBeyondSharing = lu.AsksBeyondSharing

@@ -17,7 +17,7 @@ import (
 // and under the evaluation's trust, where nothing of its authentication is
 // believed.
 func TestFileSharingNoticesAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/partage/*.eml", 46)
+	acceptedUnderBothTrusts(t, "testdata/partage/*.eml", 48)
 }
 
 // TestFileSharingTwinsAreFlagged: the phishing copies of the same notices
@@ -30,7 +30,7 @@ func TestFileSharingNoticesAreAccepted(t *testing.T) {
 // supplier's "Dropbox" link to a form, France Transfert on a look-alike —
 // are flagged under both trusts.
 func TestFileSharingTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/partage/twins/*.eml", 9)
+	flaggedUnderBothTrusts(t, "testdata/partage/twins/*.eml", 11)
 }
 
 // TestSharingNoticeReplyTo: Google Drive writes a share in the sharer's
@@ -42,7 +42,8 @@ func TestFileSharingTwinsAreFlagged(t *testing.T) {
 // (REPLYTO_FREEMAIL 3.83 + LURE_DOCUMENT_SHARE 1.69). The attacker's
 // copies keep it: Google's notice forged to lead to a free host, a real
 // share of an "invoice" to pay, a real share of a drawing (the carrier of
-// the abuse of Google's notices).
+// the abuse of Google's notices), Dropbox's notice forged to lead to a
+// free host.
 func TestSharingNoticeReplyTo(t *testing.T) {
 	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)

@@ -306,6 +306,10 @@ type Options struct {
 	// (links.Check.Young): a sender on such a domain does not answer for
 	// its mail by passing DMARC (institutionLeadsElsewhere).
 	Young func(ctx context.Context, domain string) bool
+	// Freemail, when set, reports a free mailbox provider's domain (the
+	// sender family's IsFreemail): a person's address there, written in
+	// a subject, is no claim of the provider's brand (subjectWithoutFreeAddresses).
+	Freemail func(domain string) bool
 }
 
 // Check is the brand-impersonation check family.
@@ -327,6 +331,7 @@ type Check struct {
 	otherNames *textmatch.Dict[int] // Brand.OtherNames
 	registry   registry
 	young      func(ctx context.Context, domain string) bool
+	freemail   func(domain string) bool
 }
 
 // New builds the check.
@@ -338,6 +343,7 @@ func New(o Options) (*Check, error) {
 	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, phone: o.PhoneNumber, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
 	c.registry = newRegistry(o)
 	c.young = o.Young
+	c.freemail = o.Freemail
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
 	}
@@ -579,7 +585,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			return true
 		})
 	}
-	find(c.display, m.Subject, 100)
+	find(c.display, c.subjectWithoutFreeAddresses(m.Subject), 100)
 	inSubject := mentioned
 	if mentioned < 0 {
 		find(c.everywhere, strings.Join(m.ImageAlts, " . "), 200)

@@ -1,0 +1,34 @@
+package brand
+
+import "strings"
+
+// subjectWithoutFreeAddresses returns the subject with the addresses at free mailbox
+// providers blanked out: a transfer service writes its sender's address
+// in the subject ("lea.graphiste@gmail.com vous a envoyé des fichiers via
+// WeTransfer", WeTransfer's own template), and "gmail" there is where a
+// person has her mailbox, not Google put forward by another sender
+// (BRAND_SUBJECT_OTHER_SENDER). An address at a brand's own domain that is
+// no free mailbox ("security@paypal.com : compte limité") stays a claim.
+// Subjects without '@' are returned as they are.
+func (c *Check) subjectWithoutFreeAddresses(subject string) string {
+	if c.freemail == nil || !strings.Contains(subject, "@") {
+		return subject
+	}
+	fields := strings.Fields(subject)
+	changed := false
+	for i, f := range fields {
+		at := strings.LastIndexByte(f, '@')
+		if at < 0 {
+			continue
+		}
+		domain := strings.ToLower(strings.TrimRight(f[at+1:], ".,;:!?»)>\"'"))
+		if c.freemail(domain) {
+			fields[i] = "-"
+			changed = true
+		}
+	}
+	if !changed {
+		return subject
+	}
+	return strings.Join(fields, " ")
+}
