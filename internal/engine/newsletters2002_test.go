@@ -148,7 +148,7 @@ func TestNewsletters2002bTwinsAreFlagged(t *testing.T) {
 // of the time (Microsoft CDO, Lotus Notes, Eudora, AOL, KANA) — and is
 // accepted the same way.
 func TestNewsletters2002cAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/newsletters2002c/*.eml", 35)
+	acceptedUnderBothTrusts(t, "testdata/newsletters2002c/*.eml", 38)
 }
 
 // TestNewsletters2002cTwinsAreFlagged: the phishing of the same period in
