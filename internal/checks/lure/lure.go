@@ -384,6 +384,13 @@ func (c *Check) lured(in *scan.Input, noClicks bool, ignored ...int) bool {
 // congratulation (collectBody).
 func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string, greets *bool) map[phrase]int {
 	distinct := c.read(in, body, subject, "", greets)
+	// An urgency phrase that only ends a name ("the EU Data Act now
+	// applies") is no call (namedIn).
+	for p := range distinct {
+		if p.theme == c.urgency && p.id >= 0 && namedIn(c.entries[p.id].Text, body, subject) {
+			delete(distinct, p)
+		}
+	}
 	name := c.ownName(in, out, distinct)
 	if name == "" {
 		return distinct
