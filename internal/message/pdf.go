@@ -15,6 +15,14 @@ const (
 	pdfMaxStreams      = 256
 	pdfMaxStreamOutput = 1 << 20
 	pdfMaxTotalOutput  = 8 << 20
+	// pdfMaxPictureOutput bounds an image XObject's stream: an 8-bit RGB
+	// picture of qrMaxPixels whole (1.2 MB). At pdfMaxStreamOutput, an RGB
+	// picture larger than 591x591 was cut and not read for its code,
+	// though qrMaxPixels admits 640x640. The file's total
+	// (pdfMaxTotalOutput) and the message's pixel budget
+	// (qrMaxPixelBudget) bound the work as before
+	// (TestPDFLargeRGBPicturesStayBounded).
+	pdfMaxPictureOutput = 3 * qrMaxPixels
 	// pdfMaxKeptOutput bounds the inflated streams a message keeps for
 	// later readers (Attachment.PDFStreams), all its PDFs together.
 	pdfMaxKeptOutput = 16 << 20
@@ -99,7 +107,11 @@ func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []by
 			zr = nil
 			continue
 		}
-		limit := min(pdfMaxStreamOutput, pdfMaxTotalOutput-total)
+		limit := pdfMaxStreamOutput
+		if picture {
+			limit = max(limit, pdfMaxPictureOutput)
+		}
+		limit = min(limit, pdfMaxTotalOutput-total)
 		// One byte more than the limit tells a stream inflated whole from
 		// one cut by it; the links are read in the limit's bytes alone.
 		out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"image"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -144,5 +145,76 @@ func TestPDFPicturesWithoutEnd(t *testing.T) {
 	pdfURIsAndPictures(data, func(string) {}, func(image.Image, []byte) { n++ })
 	if n != pdfMaxStreams {
 		t.Errorf("%d pictures handed over, want pdfMaxStreams (%d)", n, pdfMaxStreams)
+	}
+}
+
+// A QR code in an 8-bit RGB picture of up to qrMaxPixels (620x620 here,
+// 1.15 MB inflated) is read: at pdfMaxStreamOutput its stream was cut and
+// the picture dropped.
+func TestQRCodeInLargeRGBPDFPicture(t *testing.T) {
+	target := "https://sign-docs.example.net/#compta@chu-exemple.fr"
+	img, err := png.Decode(bytes.NewReader(qrPNG(t, target, 620)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	if b.Dx()*b.Dy()*3 <= pdfMaxStreamOutput || b.Dx()*b.Dy() > qrMaxPixels {
+		t.Fatalf("picture of %v: want an RGB stream beyond pdfMaxStreamOutput within qrMaxPixels", b)
+	}
+	rgb := make([]byte, 0, 3*b.Dx()*b.Dy())
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			rgb = append(rgb, byte(r>>8), byte(g>>8), byte(bl>>8))
+		}
+	}
+	z := deflateT(t, rgb)
+	pdf := fmt.Appendf(nil, "%%PDF-1.7\n4 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n%%%%EOF\n", b.Dx(), b.Dy(), len(z), z)
+	raw := "From: rh@example.org\r\nSubject: Document\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n" +
+		"Content-Type: application/pdf; name=\"doc.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		base64.StdEncoding.EncodeToString(pdf) + "\r\n--b--\r\n"
+	m := Parse([]byte(raw), Limits{})
+	ok := false
+	for _, u := range m.URLs {
+		ok = ok || (u.Source == URLFromQR && u.Raw == target)
+	}
+	if !ok {
+		t.Errorf("no QR URL in %+v", m.URLs)
+	}
+}
+
+// TestPDFLargeRGBPicturesStayBounded: the worst case the larger picture
+// bound opens, a PDF of pdfMaxStreams RGB pictures of 640x640 each
+// (1.2 MB of samples apiece, 1.5 KB deflated), inflates no more than
+// pdfMaxTotalOutput in all and hands over at most the pictures that
+// output holds whole; read in the time of that output, not of the
+// streams' count.
+func TestPDFLargeRGBPicturesStayBounded(t *testing.T) {
+	z := deflateT(t, make([]byte, pdfMaxPictureOutput))
+	var pdf bytes.Buffer
+	pdf.WriteString("%PDF-1.7\n")
+	for i := range pdfMaxStreams + 10 {
+		fmt.Fprintf(&pdf, "%d 0 obj << /Subtype /Image /Width 640 /Height 640 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n", i+1, len(z), z)
+	}
+	start := time.Now()
+	pictures := 0
+	kept := pdfURIsAndPictures(pdf.Bytes(), func(string) {}, func(img image.Image, _ []byte) {
+		if img != nil {
+			pictures++
+		}
+	})
+	d := time.Since(start)
+	out := 0
+	for _, s := range kept {
+		out += len(s.Out)
+	}
+	if out > pdfMaxTotalOutput || pictures > pdfMaxTotalOutput/pdfMaxPictureOutput {
+		t.Errorf("%d bytes inflated, %d pictures handed over: bounds %d and %d", out, pictures, pdfMaxTotalOutput, pdfMaxTotalOutput/pdfMaxPictureOutput)
+	}
+	t.Logf("%d bytes of PDF: %d pictures, %d bytes inflated in %v", pdf.Len(), pictures, out, d)
+	// Tens of milliseconds; the bound leaves room for a loaded machine
+	// under -race.
+	if d > 10*time.Second {
+		t.Errorf("read in %v", d)
 	}
 }
