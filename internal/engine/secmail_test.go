@@ -32,11 +32,11 @@ func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
 // held messages, a fake non-delivery report "click to retrieve" from a
 // MAILER-DAEMON name, fake "mailbox full" notices, a fake Mailinblack
 // report whose list of held messages dangles prizes (the list's rows are
-// not read for lures, withoutListedMessages). Each is flagged behind
-// the company's MX and under the evaluation's trust. The twins left
-// accepted are in testdata/secmail/gaps/ with the reason.
+// not read for lures, withoutListedMessages), a made-up mail service's
+// "messages en attente" asking for the mailbox's password. Each is
+// flagged behind the company's MX and under the evaluation's trust.
 func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 9)
+	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 10)
 }
 
 // TestPlainBounceFromItsHost: a bounce without a report (qmail's "failure
