@@ -12,12 +12,14 @@ import "strings"
 // now"). So an occurrence whose first word is capitalised, whose last is
 // not, and which follows, in its sentence, a capitalised word that does
 // not itself open the sentence, is a name's end, not a call
-// (namedOnly). Written from the English style guides' rule that the
+// (namedOnly), when the article opens that name (afterInnerCapital). Written from the English style guides' rule that the
 // short names of laws and regulations keep their capitals (the EU's
 // Interinstitutional Style Guide, "Titles of acts").
 //
-// What a phisher could do with it: capitalise the words before his call,
-// mid-sentence ("Your Mailbox Act now"), which reads as no English. A
+// What a phisher could do with it: write "the" and capitalised words
+// before his call, mid-sentence ("the Mailbox Act now"), which reads as
+// no English; a title-cased run without the article ("Microsoft Outlook
+// Act now", "Your Email Account Act now") stays a call. A
 // phrase found only through the matcher's folding (look-alike letters,
 // accents) has no plain occurrence to judge and counts as before.
 
@@ -78,16 +80,30 @@ func namedOnly(text, p string) bool {
 	}
 }
 
-// afterInnerCapital reports whether the word just before the end of
-// before, in the same sentence, is capitalised and is not the sentence's
-// first word.
+// afterInnerCapital reports whether the words just before the end of
+// before, in the same sentence, are a capitalised name that the article
+// opens: "The EU Data", "the Data". The short name of an act is written
+// with its article ("the Data Act", the Interinstitutional Style Guide);
+// a run of capitals without it is a phisher's title-cased line or two
+// cells of a layout table read as one ("Microsoft Outlook Act now",
+// "Your Email Account Act now", "Messagerie Outlook Action requise"),
+// where the call stands.
 func afterInnerCapital(before string) bool {
 	w, rest, ok := lastWord(before)
-	if !ok || !isUpper(w[0]) {
+	if !ok || !isUpper(w[0]) || w == "The" {
 		return false
 	}
-	_, _, ok = lastWord(rest)
-	return ok
+	for {
+		w, rest, ok = lastWord(rest)
+		switch {
+		case !ok:
+			return false
+		case w == "the" || w == "The":
+			return true
+		case !isUpper(w[0]):
+			return false
+		}
+	}
 }
 
 // lastWord returns the last word of s and what precedes it, or false

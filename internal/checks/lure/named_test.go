@@ -20,10 +20,20 @@ func TestNamedIn(t *testing.T) {
 		{"The EU Data Act now applies. Act now to keep your account.", false},
 		{"Nothing to see here.", false},
 		{"react now", false},
+		// A title-cased run without the article is no act's name: a
+		// phisher's line, or two cells of a layout table read as one.
+		{"Microsoft Outlook Act now to keep your mailbox", false},
+		{"Dear User, Your Email Account Act now or lose access.", false},
+		{"Your Account Security Team: Act now to avoid suspension", false},
+		{"Read The Act now", false},
+		{"The Act now applies.", false},
 	} {
 		if got := namedIn("act now", c.text); got != c.want {
 			t.Errorf("namedIn(%q) = %v, want %v", c.text, got, c.want)
 		}
+	}
+	if namedIn("action requise", "Messagerie Outlook Action requise : vérifiez votre compte") {
+		t.Error(`"Messagerie Outlook Action requise" is a call`)
 	}
 	if !namedIn("act now", "The EU Data Act now applies.", "") || namedIn("act now", "The EU Data Act now applies.", "Act now!") {
 		t.Error("namedIn must read the subject with the body")
