@@ -2,13 +2,18 @@ package brand
 
 import "strings"
 
-// subjectWithoutFreeAddresses returns the subject with the addresses at free mailbox
-// providers blanked out: a transfer service writes its sender's address
-// in the subject ("lea.graphiste@gmail.com vous a envoyé des fichiers via
-// WeTransfer", WeTransfer's own template), and "gmail" there is where a
-// person has her mailbox, not Google put forward by another sender
-// (BRAND_SUBJECT_OTHER_SENDER). An address at a brand's own domain that is
-// no free mailbox ("security@paypal.com : compte limité") stays a claim.
+// subjectWithoutFreeAddresses returns the subject with the domains of
+// addresses at free mailbox providers blanked out: a transfer service
+// writes its sender's address in the subject ("lea.graphiste@gmail.com
+// vous a envoyé des fichiers via WeTransfer", WeTransfer's own template),
+// and "gmail" there is where a person has her mailbox, not Google put
+// forward by another sender (BRAND_SUBJECT_OTHER_SENDER). Only the
+// provider's domain goes: what sits beside it in the same word stays
+// read, the brand glued before the address ("PayPal:jean@gmail.com",
+// "Paiement PayPal<jean@gmail.com>") and the local part that names a
+// brand ("paypal.service@gmail.com", the phisher's mailbox named after
+// the brand he claims). An address at a brand's own domain that is no
+// free mailbox ("security@paypal.com : compte limité") stays a claim.
 // Subjects without '@' are returned as they are.
 func (c *Check) subjectWithoutFreeAddresses(subject string) string {
 	if c.freemail == nil || !strings.Contains(subject, "@") {
@@ -21,9 +26,9 @@ func (c *Check) subjectWithoutFreeAddresses(subject string) string {
 		if at < 0 {
 			continue
 		}
-		domain := strings.ToLower(strings.TrimRight(f[at+1:], ".,;:!?»)>\"'"))
-		if c.freemail(domain) {
-			fields[i] = "-"
+		domain := strings.TrimRight(f[at+1:], ".,;:!?»)>\"'")
+		if c.freemail(strings.ToLower(domain)) {
+			fields[i] = f[:at+1] + "-" + f[at+1+len(domain):]
 			changed = true
 		}
 	}
