@@ -33,5 +33,5 @@ func TestHospitalParapheurIsAccepted(t *testing.T) {
 // copy" that is an HTML sign-in form — are flagged behind the company's
 // MX and under the evaluation's trust.
 func TestSignatureAndMeetingTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/signature/twins/*.eml", 8)
+	flaggedUnderTrustSettings(t, "testdata/signature/twins/*.eml", 10)
 }

@@ -60,16 +60,19 @@ func (d *Dict[V]) Find(text string, maxWords int, f func(V) bool) {
 // tell "aucun changement de RIB" from "changement de RIB". French's
 // negative partitive, "pas de" or "jamais de" before the phrase ("ne vous
 // communiquera jamais de changement de RIB"), is the determiner "aucun"
-// in two words, and is given as "aucun".
+// in two words, and is given as "aucun" when the three are written
+// together (joined): "ne vous inquiétez pas, de nouvelles coordonnées
+// bancaires…" is no denial.
 func (d *Dict[V]) FindAfter(text string, maxWords int, f func(v V, before uint64) bool) {
 	var ring [8]uint64 // the last words' hashes, ring[n&7] the n-th
+	var ends [8]int    // where the last words end in text
 	sc := wordScanner{s: text}
 	for n := 0; maxWords == 0 || n < maxWords; n++ {
 		h, ok := sc.next()
 		if !ok {
 			return
 		}
-		ring[n&7] = h
+		ring[n&7], ends[n&7] = h, sc.end
 		if lw := h & 0xFFFF; d.last[lw>>6]&(1<<(lw&63)) == 0 {
 			continue
 		}
@@ -88,7 +91,8 @@ func (d *Dict[V]) FindAfter(text string, maxWords int, f func(v V, before uint64
 			var before uint64
 			if n >= l {
 				before = ring[(n-l)&7]
-				if n > l && (before == wordDe || before == wordD) && deniedBy(ring[(n-l-1)&7]) {
+				if n > l && (before == wordDe || before == wordD) && deniedBy(ring[(n-l-1)&7]) &&
+					joined(text[ends[(n-l-1)&7]:ends[(n-l+1)&7]]) {
 					before = noneOf[0]
 				}
 			}
@@ -128,6 +132,23 @@ var wordDe, wordD = Word("de"), Word("d")
 func deniedBy(h uint64) bool { return h == wordPas || h == wordJamais }
 
 var wordPas, wordJamais = Word("pas"), Word("jamais")
+
+// joined reports whether s, the text from the end of "pas" or "jamais" to
+// the end of the phrase's first word, holds words, spaces and apostrophes
+// only: a comma, colon or full stop ends the denial's clause ("n'attendez
+// pas : de nouvelles coordonnées bancaires…", "ne change pas. De
+// nouvelles…"), and the phrase is then no object of it.
+func joined(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r), unicode.IsMark(r), unicode.IsSpace(r),
+			r == '\'', r == '’', r == ' ', Invisible(r):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // NoneOf reports whether the word before a phrase (FindAfter's before)
 // is a determiner that negates it: the phrase names something there is
@@ -236,8 +257,9 @@ func words(s string, f func(uint64) bool) {
 // elision included ("l'adresse" is "l", "adresse"), but invisible
 // characters slipped inside a word do not.
 type wordScanner struct {
-	s string
-	i int
+	s   string
+	i   int
+	end int // where the word next returned last ends
 }
 
 const (
@@ -279,7 +301,7 @@ func (sc *wordScanner) next() (uint64, bool) {
 		if s[i] < utf8.RuneSelf {
 			i++ // a separator
 			if in {
-				sc.i = i
+				sc.i, sc.end = i, i-1
 				return h, true
 			}
 			continue
@@ -291,7 +313,7 @@ func (sc *wordScanner) next() (uint64, bool) {
 				continue // invisible characters used to break up words
 			}
 			if in {
-				sc.i = i
+				sc.i, sc.end = i, i-size
 				return h, true
 			}
 			continue
@@ -301,7 +323,7 @@ func (sc *wordScanner) next() (uint64, bool) {
 		}
 		in = true
 	}
-	sc.i = i
+	sc.i, sc.end = i, i
 	return h, in
 }
 

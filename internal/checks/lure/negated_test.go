@@ -32,6 +32,12 @@ func TestDeniedBankDetailsAreNoLure(t *testing.T) {
 		{"the reassurance with pas de", receipt, intro + "Il n'y a pas de changement de coordonnées bancaires.", ""},
 		{"the warning beside the request", receipt, intro + "Nous n'envoyons jamais de changement de coordonnées bancaires par courriel, sauf cette fois : merci d'utiliser notre nouveau RIB joint.", "LURE_BANK_DETAILS"},
 		{"pas without de", receipt, intro + "N'attendez pas : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
+		// The denial's clause ends at a comma, colon or full stop: the
+		// "de" after it is the plural's article.
+		{"pas, then de nouvelles", receipt, intro + "Ne vous inquiétez pas, de nouvelles coordonnées bancaires s'appliquent dès ce jour.", "LURE_BANK_DETAILS"},
+		{"pas: then de nouvelles", receipt, intro + "N'attendez pas : de nouvelles coordonnées bancaires sont en vigueur.", "LURE_BANK_DETAILS"},
+		{"jamais. then de", receipt, intro + "Cela n'arrive jamais. De nouvelles coordonnées bancaires sont en vigueur.", "LURE_BANK_DETAILS"},
+		{"the warning over a line break", receipt, intro + "Notre étude ne vous communiquera jamais\nde changement de coordonnées bancaires par courriel.", ""},
 		{"plus de is also more of", receipt, intro + "Plus de changement de coordonnées bancaires possible après le 15.", "LURE_BANK_DETAILS"},
 		// "No." is an invoice's number, not a denial (textmatch.NoneOf).
 		{"the request after an invoice's number", "Invoice no. 2211", "Ref no. update our bank details in your records.", "LURE_BANK_DETAILS"},
