@@ -36,7 +36,7 @@ func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
 // "messages en attente" asking for the mailbox's password. Each is
 // flagged behind the company's MX and under the evaluation's trust.
 func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 10)
+	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 11)
 }
 
 // TestPlainBounceFromItsHost: a bounce without a report (qmail's "failure

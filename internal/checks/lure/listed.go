@@ -1,6 +1,12 @@
 package lure
 
-import "strings"
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
+)
 
 // A quarantine digest lists the mail it held, one message a line: the
 // held message's sender, its subject, when it came, what the reader may
@@ -15,12 +21,18 @@ import "strings"
 //
 // A line of such a list (listedMessage) is short (listedMaxWords) and
 // names one sender's address; a list is two such lines in a row at
-// least (listedMinLines). What a phisher could do with it: write his lure
-// on lines that each name an address. The words of his request around
-// the list — sign in to release, recover your messages, the link to his
-// page — are read as always, and they are what the fake digests of the
-// honeypot ask (secmail/twins); a lure that only a list's row says is
-// one no reader is asked to act on.
+// least (listedMinLines), naming two senders at least. A held message's
+// sender is neither the reader nor the digest's own domain: a line that
+// names a recipient's address or one at the sender's registrable domain
+// (notListed) is no row. Without that, a phisher's lure written on two
+// lines that each name the victim's address ("Bonjour c.martin@…,\n
+// votre boîte c.martin@… a atteint son quota, vérifiez votre compte…",
+// as kits personalise it) was a list and went unread. What a phisher can
+// still do: write his lure on lines that each name another sender. The
+// words of his request around the list — sign in to release, recover
+// your messages, the link to his page — are read as always, and they are
+// what the fake digests of the honeypot ask (secmail/twins); a lure that
+// only a list's row says is one no reader is asked to act on.
 
 const (
 	listedMaxWords = 20 // sender, subject, date, the actions: a row, not a paragraph
@@ -28,21 +40,24 @@ const (
 )
 
 // withoutListedMessages returns body without its runs of listed messages
-// (listedMessage lines, listedMinLines of them in a row at least), and
-// whether it dropped any. A body without such a run is returned as it is.
-func withoutListedMessages(body string) (string, bool) {
+// (listedMessage lines, listedMinLines of them in a row at least, naming
+// two addresses at least), and whether it dropped any. A line whose
+// address notListed reports is no row. A body without such a run is
+// returned as it is.
+func withoutListedMessages(body string, notListed func(addr string) bool) (string, bool) {
 	if strings.IndexByte(body, '@') < 0 {
 		return body, false
 	}
 	var kept strings.Builder
 	from := 0             // body[from:] is not yet copied to kept
 	run, runStart := 0, 0 // listed lines in a row, and where the run starts
+	first, senders := "", 0
 	closeRun := func(end int) {
-		if run >= listedMinLines {
+		if run >= listedMinLines && senders >= 2 {
 			kept.WriteString(body[from:runStart])
 			from = end
 		}
-		run = 0
+		run, first, senders = 0, "", 0
 	}
 	for at := 0; at < len(body); {
 		if run == 0 {
@@ -60,11 +75,17 @@ func withoutListedMessages(body string) (string, bool) {
 		} else {
 			end += at + 1
 		}
-		if listedMessage(body[at:end]) {
+		if addr := listedMessage(body[at:end]); addr != "" && (notListed == nil || !notListed(addr)) {
 			if run == 0 {
 				runStart = at
 			}
 			run++
+			switch {
+			case senders == 0:
+				first, senders = addr, 1
+			case senders == 1 && !strings.EqualFold(addr, first):
+				senders = 2
+			}
 		} else {
 			closeRun(at)
 		}
@@ -78,23 +99,28 @@ func withoutListedMessages(body string) (string, bool) {
 	return kept.String(), true
 }
 
-// listedMessage reports a line of a digest's list: at most listedMaxWords
-// words, one of which is a mail address (a local part, '@', a domain with
-// a dot), bare or between '<' and '>'.
-func listedMessage(line string) bool {
+// listedMessage returns the address of a line of a digest's list, or ""
+// for any other line: at most listedMaxWords words, one of which is a
+// mail address (a local part, '@', a domain with a dot), bare or between
+// '<' and '>'.
+func listedMessage(line string) string {
 	if strings.IndexByte(line, '@') < 0 {
-		return false
+		return ""
 	}
-	words, addresses := 0, 0
+	words, addresses, addr := 0, 0, ""
 	for w := range strings.FieldsSeq(line) {
 		if words++; words > listedMaxWords {
-			return false
+			return ""
 		}
-		if mailAddress(strings.Trim(w, "<>()[],;:")) {
+		if w = strings.Trim(w, "<>()[],;:."); mailAddress(w) {
 			addresses++
+			addr = w
 		}
 	}
-	return addresses == 1
+	if addresses != 1 {
+		return ""
+	}
+	return addr
 }
 
 // mailAddress reports a word shaped as a mail address: something before
@@ -106,4 +132,26 @@ func mailAddress(w string) bool {
 	}
 	dot := strings.LastIndexByte(w, '.')
 	return dot > at+1 && dot < len(w)-1
+}
+
+// heldSenderOf returns notListed for in: an address that is one of the
+// message's recipients (envelope, To, Cc) or at its sender's registrable
+// domain is no held message's sender.
+func heldSenderOf(in *scan.Input) func(addr string) bool {
+	return func(addr string) bool {
+		for _, r := range in.Env.RcptTo {
+			if strings.EqualFold(r, addr) {
+				return true
+			}
+		}
+		for _, as := range [...][]message.Address{in.Msg.To, in.Msg.Cc} {
+			for _, a := range as {
+				if strings.EqualFold(a.Addr, addr) {
+					return true
+				}
+			}
+		}
+		_, domain, _ := strings.Cut(addr, "@")
+		return in.FromOrg != "" && urlx.Registrable(strings.ToLower(domain)) == in.FromOrg
+	}
 }

@@ -445,7 +445,7 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 			body = kept
 		}
 	}
-	if kept, ok := withoutListedMessages(body); ok {
+	if kept, ok := withoutListedMessages(body, heldSenderOf(in)); ok {
 		body = kept
 	}
 	var spared disclaimerKind // the kinds that would spare a phrase found
