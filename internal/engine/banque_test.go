@@ -61,3 +61,22 @@ func TestStripeAsAStorageWord(t *testing.T) {
 		t.Errorf("Stripe's name above a sign-in lure on a look-alike: %s", weighted(twin))
 	}
 }
+
+// TestHospitalTreasuryMailIsAccepted: the public hospital's side of its
+// money (testdata/banque/README.md, "hopital/"): the DGFiP's Hélios
+// acknowledgement of a PES V2 flow, the public accountant's suspension of
+// three mandates, the SGC's provisional compte de gestion, a bank's
+// credit-line drawing notice. Accepted behind the hospital's MX with a
+// point to spare, and under the evaluation's trust
+// (TestMustAcceptFixturesUnderEvalTrust).
+func TestHospitalTreasuryMailIsAccepted(t *testing.T) {
+	acceptedWithMargin(t, "testdata/banque/hopital/*.eml", 4)
+}
+
+// TestHospitalTreasuryTwinsAreFlagged: "revalidate your Hélios
+// authorisations" on a free host, and the public accountant's name on a
+// Gmail address asking for suppliers' new IBANs (the supplier bank-detail
+// fraud public hospitals are warned of).
+func TestHospitalTreasuryTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/banque/hopital/twins/*.eml", 2)
+}
