@@ -5,6 +5,7 @@ import (
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // sharingService is a file-sharing service that mails its notices from
@@ -70,6 +71,15 @@ func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*sc
 		}
 	}
 	if svc == nil || !strings.Contains(in.LowerText(), strings.ToLower(rt.Addr)) {
+		return false
+	}
+	// The notice comes from the service: its envelope sender is the
+	// service's bounce address (doclist.bounces.google.com,
+	// bounce.dropboxmail.com), and DMARC, when read, passes. A copy of
+	// the notice forged from the phisher's own server, with the sharer's
+	// name and his Reply-To, has neither (FROM_RETURN_PATH_MISMATCH,
+	// AUTH_DMARC_FAIL_*): its Reply-To is judged.
+	if urlx.Registrable(in.MailFromDomain) != svc.from || in.Auth.Known() && in.Auth.DMARC != "pass" {
 		return false
 	}
 	for _, l := range in.Links {
