@@ -139,6 +139,10 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 			// ("15.20.8207.7") are no number to call (reportCalls).
 			{"delivery receipt with the original's header", []byte(strings.Replace(string(raw), "Objet : Question sur le lot 4 - menuiseries intérieures",
 				"Objet : Question sur le lot 4 - menuiseries intérieures\r\n\r\nEn-têtes du message d'origine :\r\nReceived: from PA4PR02MB6721.eurprd02.prod.outlook.com ([40.107.24.80])\r\n by PA4PR02MB6721.eurprd02.prod.outlook.com with mapi id 15.20.8207.7; Thu, 3 Dec 2026 10:20:05 +0000", 1)), false, false},
+			// The legal footer a company's mail system adds to all it
+			// sends: its SIRET and RCS numbers read as numbers in groups.
+			{"delivery receipt with the company's legal footer", []byte(strings.Replace(string(raw), "Objet : Question sur le lot 4 - menuiseries intérieures",
+				"Objet : Question sur le lot 4 - menuiseries intérieures\r\n\r\n--\r\nAgglomération Exemple - SIRET 200 046 977 00019 - RCS Lyon B 200 046 977", 1)), false, false},
 			{"the same from a postmaster, not a report", []byte(notReport), true, false},
 			{"a report leading to a page elsewhere", quietTo("outlook-ndr-release.web-exemple.app"), true, true},
 			// The phisher owns the postmaster's domain: his page there
@@ -155,6 +159,10 @@ func TestMicrosoftOutlookReportsFromTheTenantsPostmaster(t *testing.T) {
 			{"a report asking for a call", []byte(strings.Replace(string(quietTo("x.example")),
 				`<a href="https://x.example/?u=m.durand">Review messages</a>`,
 				`To have them delivered, call the messaging desk on +1 (888) 555 0147.`, 1)), true, true},
+			// Or a number without a verb to call it.
+			{"a report giving a desk's number", []byte(strings.Replace(string(quietTo("x.example")),
+				`<a href="https://x.example/?u=m.durand">Review messages</a>`,
+				`Service messagerie : 01 86 65 43 21, de 8h à 20h.`, 1)), true, true},
 		} {
 			v := s.Scan(t.Context(), c.raw, scan.Envelope{})
 			t.Logf("%5.2f %-10s %s, %s %s", v.Score, v.Action, ts.name, c.name, weighted(v))

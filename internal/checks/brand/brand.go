@@ -167,7 +167,10 @@ func (b *Brand) reportLeadsAway(in *scan.Input) bool {
 // sender's own signature, Message.Enclosed) is the original's, and the
 // four dotted groups of the diagnostic lines and of the original's header
 // that Exchange writes under its text (relays' IPv4 addresses, its build
-// "15.20.8207.7") are no numbers to call.
+// "15.20.8207.7") are no numbers to call, nor are the company
+// identifiers of the legal footer a French company's mail system adds to
+// all it sends (SIREN, SIRET, RCS, TVA: "SIRET 200 046 977 00019",
+// "RCS Lyon B 200 046 977", which read as numbers in groups: legalID).
 func (c *Check) reportCalls(in *scan.Input) bool {
 	if c.phone == nil {
 		return false
@@ -178,10 +181,32 @@ func (c *Check) reportCalls(in *scan.Input) bool {
 		if n == "" {
 			return false
 		}
-		if !fourDottedGroups(n) && !enclosedHolds(in, n) {
+		at := strings.Index(text, n)
+		if !fourDottedGroups(n) && !enclosedHolds(in, n) && !legalID(text[max(0, at-legalReach):at]) {
 			return true
 		}
-		text = text[strings.Index(text, n)+len(n):]
+		text = text[at+len(n):]
+	}
+	return false
+}
+
+// legalReach is how far before a number, in bytes, the name of the
+// identifier it is is looked for ("RCS Lyon B ", "N° TVA FR32 ").
+const legalReach = 24
+
+// legalIDs are the names of French companies' identifiers that their
+// legal mentions print (Code de commerce, R123-237: RCS and SIREN on
+// correspondence; SIRET, the intra-EU VAT number, the capital, the APE
+// code), lower case.
+var legalIDs = []string{"siret", "siren", "rcs", "tva", "capital", "ape", "naf"}
+
+// legalID reports one of legalIDs as a word of before, the text just
+// before a number.
+func legalID(before string) bool {
+	for w := range strings.FieldsFuncSeq(strings.ToLower(before), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if slices.Contains(legalIDs, w) {
+			return true
+		}
 	}
 	return false
 }
