@@ -501,6 +501,10 @@ func (p *parser) attachment(e *entity, body []byte) {
 			p.pdfKept += len(s.Out)
 			kept++
 		}
+		// The streams left out are dropped from the array too: a slice
+		// of it keeps the whole array, and every stream it points to,
+		// alive as long as the message.
+		clear(whole[kept:])
 		p.m.Attachments[len(p.m.Attachments)-1].PDFStreams = whole[:kept:kept]
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -217,4 +218,47 @@ func TestPDFLargeRGBPicturesStayBounded(t *testing.T) {
 	if d > 10*time.Second {
 		t.Errorf("read in %v", d)
 	}
+}
+
+// TestPDFStreamsLeftOutAreNotKept: what a message keeps of its PDFs'
+// inflated streams is bounded (pdfMaxKeptOutput), and so is what it holds
+// alive. The streams past the bound were sliced off the array kept in
+// Attachment.PDFStreams but stayed in it, reachable: a message of 480 PDFs
+// of 8 MiB of whole streams each held 3.9 GB after Parse.
+func TestPDFStreamsLeftOutAreNotKept(t *testing.T) {
+	z := deflateT(t, make([]byte, pdfMaxStreamOutput))
+	var pdf bytes.Buffer
+	pdf.WriteString("%PDF-1.7\n")
+	for i := range pdfMaxTotalOutput / pdfMaxStreamOutput {
+		fmt.Fprintf(&pdf, "%d 0 obj << /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n", i+1, len(z), z)
+	}
+	enc := base64.StdEncoding.EncodeToString(pdf.Bytes())
+	var m strings.Builder
+	m.WriteString("From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BB\r\n\r\n")
+	const files = 12
+	for n := range files {
+		fmt.Fprintf(&m, "--BB\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"f%d.pdf\"\r\n\r\n%s\r\n", n, enc)
+	}
+	m.WriteString("--BB--\r\n")
+	raw := []byte(m.String())
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	msg := Parse(raw, DefaultLimits())
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	kept := 0
+	for _, a := range msg.Attachments {
+		for _, s := range a.PDFStreams {
+			kept += len(s.Out)
+		}
+	}
+	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("%d files of %d bytes inflated: %d kept, heap grown by %d", files, pdfMaxTotalOutput, kept, grown)
+	// Kept at most 16 MiB, allocated with room to grow (io.ReadAll):
+	// twice that and the message's own parts. Before: 96 MiB.
+	if kept > pdfMaxKeptOutput || grown > 3*pdfMaxKeptOutput {
+		t.Errorf("%d bytes kept, heap grown by %d after Parse: bound %d", kept, grown, pdfMaxKeptOutput)
+	}
+	runtime.KeepAlive(msg)
 }
