@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Staff-life mail of a public hospital's and a company's employees
+// (testdata/social/README.md, each shape with its source): the
+// professional elections' vote provider's password, receipt and reminder,
+// the HR department's notes on the vote, CGOS notices and the hospital's
+// CGOS correspondent, the EFS blood drive, the amicale, the sports
+// association, the internal newsletter and intranet alerts, the unions'
+// letters, dues reminders and tax certificates, info-retraite.fr, the
+// Ircantec and Agirc-Arrco, and the company's CSE vote and CSE platforms
+// (Leeto, Meyclub, Kalidea, ProwebCE, ANCV Chèque-Vacances Connect).
+// Their words — identifiants, mot de passe, cotisation, remboursement,
+// avantages, voter — are phishing's own. The hospital's are accepted
+// behind its trusted MX and under the evaluation's trust; the company's
+// (entreprise/) behind its MX and under the evaluation's trust.
+func TestStaffLifeMailIsAccepted(t *testing.T) {
+	files := fixtures(t, "testdata/social/*.eml", 25)
+	for _, c := range hospitalAndEvalScanners(t) {
+		for _, f := range files {
+			if v := scanLogged(t, c.s, f); v.Action != scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+	acceptedUnderBothTrusts(t, "testdata/social/entreprise/*.eml", 17)
+}
+
+// TestStaffLifeTwinsAreFlagged: the phishing of the same kinds
+// (testdata/social/twins/README.md) — vote credentials asked on a page of a
+// free host, the CGOS "dossier incomplet" asking for a new RIB, an order's
+// "cotisation impayée" to pay by card elsewhere, an ANCV refund asking for
+// the card, Leeto's account "désactivé" until the IBAN is given, a union
+// petition behind an Office 365 sign-in — is flagged
+// behind the hospital's MX and under the evaluation's trust.
+func TestStaffLifeTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/social/twins/*.eml", 6)
+}
