@@ -16,7 +16,7 @@ import "testing"
 // accepted behind the company's trusted MX and under the evaluation's
 // trust, where nothing of its authentication is believed.
 func TestAccountSecurityNoticesAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/securite/*.eml", 47)
+	acceptedUnderBothTrusts(t, "testdata/securite/*.eml", 48)
 }
 
 // TestAccountSecurityTwinsAreFlagged: the phishing copies of the same kinds
@@ -27,5 +27,5 @@ func TestAccountSecurityNoticesAreAccepted(t *testing.T) {
 // MFA-fatigue "approve the request" — are flagged behind the company's MX
 // and under the evaluation's trust.
 func TestAccountSecurityTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/securite/twins/*.eml", 16)
+	flaggedUnderTrustSettings(t, "testdata/securite/twins/*.eml", 17)
 }
