@@ -576,6 +576,15 @@ func unquotedLines(body string) (string, bool) {
 // calls and states ("cliquez ici", "compte suspendu") are not read so.
 var negatableThemes = map[string]bool{"bank_details": true}
 
+// anyOf is "tout" before such a phrase: "pour tout changement de
+// coordonnées bancaires, déposez le formulaire signé" states the
+// procedure for any change, as an employer's, university's or
+// supplier's notice does beside the same public advice; it announces
+// none. The fake-supplier and payroll-diversion mail announces one ("suite
+// à un changement", "notre changement", "nos nouvelles coordonnées
+// bancaires") and still counts (engine testdata/recherche).
+var anyOf = textmatch.Word("tout")
+
 // pairedGreeting is the word that ends the first half of German's paired
 // salutation, "Liebe Kundin, lieber Kunde": the form German shops,
 // suppliers and banks write to greet their customers of both sexes (the
@@ -592,7 +601,7 @@ func (c *Check) negated(p phrase, before uint64) bool {
 	if p.theme == c.greeting && before == pairedGreeting {
 		return true
 	}
-	return c.negatable[p.theme] && textmatch.NoneOf(before)
+	return c.negatable[p.theme] && (textmatch.NoneOf(before) || before == anyOf)
 }
 
 // Name implements scan.Check.

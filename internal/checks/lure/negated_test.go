@@ -23,6 +23,10 @@ func TestDeniedBankDetailsAreNoLure(t *testing.T) {
 	}{
 		{"the reassurance", receipt, intro + "Aucun changement de coordonnées bancaires n'est intervenu.", ""},
 		{"the request", receipt, intro + "Suite à un changement de coordonnées bancaires, merci d'utiliser le RIB joint.", "LURE_BANK_DETAILS"},
+		// "tout": the procedure for any change, an employer's or
+		// university's notice; the announcement beside it still counts.
+		{"the procedure with tout", receipt, intro + "Pour tout changement de coordonnées bancaires, déposez le formulaire signé au service RH.", ""},
+		{"tout beside the request", receipt, intro + "Pour tout changement de coordonnées bancaires, contactez-nous : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
 		{"a denial beside the request", receipt, intro + "Aucun changement de coordonnées bancaires par téléphone : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
 		{"a determiner far from the phrase", receipt, intro + "Aucun souci : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
 		{"the subject asks", "Nouveau RIB", intro + "Merci.", "LURE_BANK_DETAILS"},
