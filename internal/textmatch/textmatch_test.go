@@ -125,6 +125,19 @@ func FuzzFind(f *testing.F) {
 	})
 }
 
+// FindAfter's negative partitive slices the text between "pas" or
+// "jamais" and the phrase (joined): never out of range.
+func FuzzFindAfter(f *testing.F) {
+	d := New[int]()
+	d.Add("x y", 1)
+	d.Add("a b c d e", 2)
+	f.Add("ne … jamais de x y, pas :\u00a0de x y, pas d’x y")
+	f.Add("pas de a b c d e")
+	f.Fuzz(func(t *testing.T, s string) {
+		d.FindAfter(s, 0, func(int, uint64) bool { return true })
+	})
+}
+
 func BenchmarkFind20KB(b *testing.B) {
 	d := New[int]()
 	for i, p := range []string{"facture impayée", "mot de passe", "verify your account", "chorus pro", "microsoft", "docusign"} {

@@ -52,3 +52,19 @@ func words(n int) string {
 	}
 	return s
 }
+
+func FuzzWithoutListedMessages(f *testing.F) {
+	f.Add("Pour c.martin@atelier-exemple.fr.\na@b-exemple.fr Un\nc@d-exemple.fr Deux\n", true)
+	f.Add("<a@b.fr> Un\n<c@d.fr> Deux", false)
+	f.Add("@\n@@\n\na@b.c\n", true)
+	f.Fuzz(func(t *testing.T, body string, readerOnly bool) {
+		notListed := (func(string) bool)(nil)
+		if readerOnly {
+			notListed = reader
+		}
+		kept, dropped := withoutListedMessages(body, notListed)
+		if !dropped && kept != body || dropped && len(kept) >= len(body) {
+			t.Fatalf("withoutListedMessages(%q) = %q, %v", body, kept, dropped)
+		}
+	})
+}
