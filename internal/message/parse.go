@@ -481,16 +481,23 @@ func (p *parser) attachment(e *entity, body []byte) {
 	case isQRCandidate(a.SniffedType, len(a.Data)):
 		p.qrEncoded(a.Data, a.Filename)
 	case a.SniffedType == "application/pdf":
-		whole := pdfURIsAndPictures(a.Data, func(u string) {
-			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
-		}, func(img image.Image, encoded []byte) {
+		pic := func(img image.Image, encoded []byte) {
 			// A QR code drawn in the PDF, within the message's budget.
 			if img != nil {
 				p.qrPicture(img, a.Filename)
 			} else if len(encoded) <= qrMaxBytes {
 				p.qrEncoded(encoded, a.Filename)
 			}
-		})
+		}
+		if !p.qrRoom() {
+			// The message's budget is spent: its pictures are not
+			// inflated whole nor converted for a reading that would not
+			// come (a message of hundreds of PDFs of pictures).
+			pic = nil
+		}
+		whole := pdfURIsAndPictures(a.Data, func(u string) {
+			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
+		}, pic)
 		// What is kept lives as long as the message: bounded per message,
 		// where inflating alone is bounded per file.
 		kept := 0

@@ -262,3 +262,23 @@ func TestPDFStreamsLeftOutAreNotKept(t *testing.T) {
 	}
 	runtime.KeepAlive(msg)
 }
+
+// TestQRRoom: once the message's QR budget is spent, its PDFs' pictures
+// are no longer inflated whole nor converted (parse.go, qrRoom): a message
+// of 480 PDFs of RGB pictures spent seconds converting pictures no reading
+// would follow.
+func TestQRRoom(t *testing.T) {
+	var p parser
+	for range qrMaxPictures {
+		if !p.qrRoom() || !p.qrAllowSize(qrMinSide, qrMinSide) {
+			t.Fatal("no room within the budget")
+		}
+	}
+	if p.qrRoom() {
+		t.Error("room past qrMaxPictures")
+	}
+	p = parser{qrPixels: qrMaxPixelBudget - qrMinSide*qrMinSide + 1}
+	if p.qrRoom() {
+		t.Error("room past the pixel budget")
+	}
+}

@@ -29,6 +29,12 @@ func (p *parser) qrAllowSize(w, h int) bool {
 	return true
 }
 
+// qrRoom reports whether the message's budget leaves room for one more
+// picture, of the smallest size that may hold a code.
+func (p *parser) qrRoom() bool {
+	return p.qrImages < qrMaxPictures && p.qrPixels+qrMinSide*qrMinSide <= qrMaxPixelBudget
+}
+
 // qrEncoded reads the QR code of an encoded picture within the message's
 // budget, whose charge its header gives (image.DecodeConfig reads no
 // pixel), and adds the address it holds to the message's URLs, In naming
