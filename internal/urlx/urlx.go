@@ -201,7 +201,10 @@ func unwrapOnce(raw string) (string, string) {
 	if err != nil || u.Host == "" {
 		return raw, ""
 	}
-	host := strings.ToLower(u.Hostname())
+	// A fully qualified name's final dot ("www.google.fr.") names the
+	// same host, and browsers follow it; the message's parser drops it
+	// (Host), so the wrapper is recognised and must be read here too.
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	q := func(k string) string { return u.Query().Get(k) }
 	switch {
 	case safeLinks(host):

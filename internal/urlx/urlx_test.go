@@ -38,6 +38,8 @@ func TestUnwrap(t *testing.T) {
 		"https://google.com/amp/evil.example/p?e=a":                                                 "http://evil.example/p?e=a",
 		"https://www.google.com/amp/":                                                               "https://www.google.com/amp/",
 		"https://www.google.fr/amp/s/evil.example/owa/login":                                        "https://evil.example/owa/login",
+		"https://www.google.fr./amp/s/evil.example/owa/login":                                       "https://evil.example/owa/login",
+		"https://WWW.GOOGLE.COM./url?q=https://evil.example/x":                                      "https://evil.example/x",
 		"https://google.co.uk/amp/evil.example/p?e=a":                                               "http://evil.example/p?e=a",
 		"https://www.google.com.br/amp/s/evil.example/":                                             "https://evil.example/",
 		"https://www.google.cat/url?q=https://evil.example/":                                        "https://evil.example/",
