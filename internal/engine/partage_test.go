@@ -30,7 +30,7 @@ func TestFileSharingNoticesAreAccepted(t *testing.T) {
 // supplier's "Dropbox" link to a form, France Transfert on a look-alike —
 // are flagged under both trusts.
 func TestFileSharingTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/partage/twins/*.eml", 12)
+	flaggedUnderBothTrusts(t, "testdata/partage/twins/*.eml", 13)
 }
 
 // TestSharingNoticeReplyTo: Google Drive writes a share in the sharer's
@@ -48,12 +48,13 @@ func TestSharingNoticeReplyTo(t *testing.T) {
 	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)
 		for f, want := range map[string]bool{
-			"testdata/partage/google-drive-ami-gmail-dossier-photos.eml":                      false,
-			"testdata/partage/google-drive-ami-gmail-tableur-partage.eml":                     false,
-			"testdata/partage/twins/faux-google-drive-notice-forgee-lien-pages-dev.eml":       true,
-			"testdata/partage/twins/faux-google-docs-partage-reel-facture-gmail.eml":          true,
-			"testdata/partage/twins/faux-google-dessin-partage-gmail-sans-message.eml":        true,
-			"testdata/partage/twins/faux-google-sheets-notice-forgee-vrai-document-gmail.eml": true,
+			"testdata/partage/google-drive-ami-gmail-dossier-photos.eml":                           false,
+			"testdata/partage/google-drive-ami-gmail-tableur-partage.eml":                          false,
+			"testdata/partage/twins/faux-google-drive-notice-forgee-lien-pages-dev.eml":            true,
+			"testdata/partage/twins/faux-google-docs-partage-reel-facture-gmail.eml":               true,
+			"testdata/partage/twins/faux-google-dessin-partage-gmail-sans-message.eml":             true,
+			"testdata/partage/twins/faux-google-sheets-notice-forgee-vrai-document-gmail.eml":      true,
+			"testdata/partage/twins/faux-google-sheets-partage-reel-nom-de-l-entreprise-gmail.eml": true,
 		} {
 			v := scanLogged(t, s, f)
 			got := slices.ContainsFunc(v.Signals, func(sig scan.Signal) bool { return sig.Name == "REPLYTO_FREEMAIL" })

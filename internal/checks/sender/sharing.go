@@ -5,6 +5,7 @@ import (
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
 )
 
@@ -82,6 +83,9 @@ func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*sc
 	if urlx.Registrable(in.MailFromDomain) != svc.from || in.Auth.Known() && in.Auth.DMARC != "pass" {
 		return false
 	}
+	if namesReadersOrganisation(in, name) {
+		return false
+	}
 	for _, l := range in.Links {
 		if !svc.opens(l) {
 			return false
@@ -112,6 +116,38 @@ func (s *sharingService) opens(l scan.Link) bool {
 			}
 		}
 		return true
+	}
+	return false
+}
+
+// namesReadersOrganisation reports a sharer's name that spells the
+// reader's own domain's name whole (a recipient's registrable domain's
+// label, hyphens aside, of six letters or more: "Atelier Exemple
+// Comptabilité" to c.martin@atelier-exemple.fr): a free mailbox calling
+// itself the reader's own company or one of its services is no friend
+// sharing a spreadsheet, and its Reply-To is judged. The whole label,
+// not one of its words: Jean Martin sharing from his Gmail with his
+// family's firm at martin-btp.fr is a person.
+func namesReadersOrganisation(in *scan.Input, name string) bool {
+	spelled := strings.ReplaceAll(textmatch.Normalize(name), " ", "")
+	check := func(addr string) bool {
+		_, d, ok := strings.Cut(addr, "@")
+		if !ok {
+			return false
+		}
+		label, _, _ := strings.Cut(urlx.Registrable(strings.ToLower(d)), ".")
+		label = strings.ReplaceAll(label, "-", "")
+		return len(label) >= 6 && strings.Contains(spelled, label)
+	}
+	for _, r := range in.Env.RcptTo {
+		if check(r) {
+			return true
+		}
+	}
+	for _, a := range in.Msg.To {
+		if check(a.Addr) {
+			return true
+		}
 	}
 	return false
 }
