@@ -26,5 +26,5 @@ func TestResearchAndUniversityMailIsAccepted(t *testing.T) {
 // details — is flagged behind the hospital's MX and under the
 // evaluation's trust.
 func TestResearchAndUniversityTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/recherche/twins/*.eml", 6)
+	flaggedUnderBothTrusts(t, "testdata/recherche/twins/*.eml", 8)
 }

@@ -19,6 +19,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -414,7 +415,7 @@ func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) m
 			text = textmatch.Mask(text, name)
 		}
 		c.dict.FindAfter(text, limit, func(p phrase, before uint64) bool {
-			if !c.negated(p, before) {
+			if !c.negated(in, p, before) {
 				found(distinct, p)
 			}
 			return true
@@ -456,7 +457,7 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 				congratulated = true
 				return true
 			}
-			if c.negated(p, before) {
+			if c.negated(in, p, before) {
 				return true
 			}
 			if only == 0 || c.spared[p.theme] == only {
@@ -582,8 +583,32 @@ var negatableThemes = map[string]bool{"bank_details": true}
 // supplier's notice does beside the same public advice; it announces
 // none. The fake-supplier and payroll-diversion mail announces one ("suite
 // à un changement", "notre changement", "nos nouvelles coordonnées
-// bancaires") and still counts (engine testdata/recherche).
+// bancaires") and still counts (engine testdata/recherche). Only the
+// change is so quantified ("tout nouveau RIB" is a brand-new one:
+// anyChange), and only in a message that hands over no account.
 var anyOf = textmatch.Word("tout")
+
+// anyChange reports whether the phrase p after "tout" is the procedure
+// for any change of bank details: p is the change itself, and the message
+// gives no account to pay, neither an IBAN in its text nor a document
+// attached (the RIB the fake supplier joins). A procedure names no new
+// account; the announcement the fraud alerts describe (Cybermalveillance.gouv.fr,
+// "fraude au faux fournisseur") exists to give one, and may wrap it in
+// the same rule: "tout changement de coordonnées bancaires vous est
+// notifié par écrit : voici nos nouvelles coordonnées, IBAN …".
+func (c *Check) anyChange(in *scan.Input, p phrase) bool {
+	if !strings.HasPrefix(c.entries[p.id].Text, "changement ") {
+		return false
+	}
+	for _, a := range in.Msg.Attachments {
+		if !strings.HasPrefix(a.SniffedType, "image/") {
+			return false
+		}
+	}
+	given := false
+	invoice.FindIBANs(in.OwnBody(), func(string) { given = true })
+	return !given
+}
 
 // pairedGreeting is the word that ends the first half of German's paired
 // salutation, "Liebe Kundin, lieber Kunde": the form German shops,
@@ -594,14 +619,15 @@ var anyOf = textmatch.Word("tout")
 // copies the pair loses that one weak signal, not what the message asks.
 var pairedGreeting = textmatch.Word("kundin")
 
-// negated reports whether the phrase p, after the word before, is denied
-// by a determiner (negatableThemes), or is the second half of a paired
+// negated reports whether the phrase p of in, after the word before, is
+// denied by a determiner (negatableThemes) or states a procedure
+// (anyChange), or is the second half of a paired
 // salutation (pairedGreeting).
-func (c *Check) negated(p phrase, before uint64) bool {
+func (c *Check) negated(in *scan.Input, p phrase, before uint64) bool {
 	if p.theme == c.greeting && before == pairedGreeting {
 		return true
 	}
-	return c.negatable[p.theme] && (textmatch.NoneOf(before) || before == anyOf)
+	return c.negatable[p.theme] && (textmatch.NoneOf(before) || before == anyOf && c.anyChange(in, p))
 }
 
 // Name implements scan.Check.

@@ -27,6 +27,11 @@ func TestDeniedBankDetailsAreNoLure(t *testing.T) {
 		// university's notice; the announcement beside it still counts.
 		{"the procedure with tout", receipt, intro + "Pour tout changement de coordonnées bancaires, déposez le formulaire signé au service RH.", ""},
 		{"tout beside the request", receipt, intro + "Pour tout changement de coordonnées bancaires, contactez-nous : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
+		// The rule wrapped round the announcement: the message hands over
+		// an account (an IBAN, a document attached), or "tout" is the
+		// adverb of "tout nouveau", brand-new.
+		{"tout beside an IBAN", receipt, intro + "Tout changement de coordonnées bancaires vous est notifié par écrit : voici nos nouvelles coordonnées.\n\nIBAN : LT05 3250 0247 1937 5510", "LURE_BANK_DETAILS"},
+		{"tout nouveau RIB", receipt, intro + "Pour tout règlement, merci d'utiliser désormais notre tout nouveau RIB.", "LURE_BANK_DETAILS"},
 		{"a denial beside the request", receipt, intro + "Aucun changement de coordonnées bancaires par téléphone : voici notre nouveau RIB.", "LURE_BANK_DETAILS"},
 		{"a determiner far from the phrase", receipt, intro + "Aucun souci : changement de coordonnées bancaires à compter du 1er janvier.", "LURE_BANK_DETAILS"},
 		{"the subject asks", "Nouveau RIB", intro + "Merci.", "LURE_BANK_DETAILS"},
@@ -93,5 +98,31 @@ func TestPairedGermanGreetingIsNoGenericGreeting(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// The procedure's "tout" spares nothing in a message that joins a
+// document: "pour tout changement de coordonnées bancaires, merci
+// d'utiliser le RIB ci-joint" is the fake supplier's rule wrapped round
+// its own new account (anyChange); the genuine notice joins none.
+func TestAnyChangeWithADocumentJoinedCounts(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: Facture FA-1187\n"+
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b1",
+		"--b1\nContent-Type: text/plain; charset=utf-8\n\n"+
+			"Pour tout changement de coordonnées bancaires, notre service vous écrit : c'est le cas, merci d'utiliser le RIB ci-joint.\n"+
+			"--b1\nContent-Type: application/pdf; name=RIB.pdf\nContent-Disposition: attachment; filename=RIB.pdf\nContent-Transfer-Encoding: base64\n\n"+
+			"JVBERi0xLjQKJcOkw7zDtsOfCjEgMCBvYmoKPDwvVHlwZS9DYXRhbG9nPj4KZW5kb2JqCg==\n--b1--\n")
+	found := false
+	for _, id := range c.Matches(checktest.Input(raw)) {
+		if c.Entries()[id].Signal == "LURE_BANK_DETAILS" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the rule beside a joined RIB: no LURE_BANK_DETAILS")
 	}
 }
