@@ -14,7 +14,7 @@ import "testing"
 // behind the hospital's trusted MX with hospitalMargin to spare, and under
 // the evaluation's trust (TestMustAcceptFixturesUnderEvalTrust).
 func TestResearchAndUniversityMailIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/recherche/*.eml", 40)
+	acceptedWithMargin(t, "testdata/recherche/*.eml", 41)
 }
 
 // TestResearchAndUniversityTwinsAreFlagged: the phishing that copies the

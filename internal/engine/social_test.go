@@ -29,7 +29,7 @@ func TestStaffLifeMailIsAccepted(t *testing.T) {
 			}
 		}
 	}
-	acceptedUnderBothTrusts(t, "testdata/social/entreprise/*.eml", 17)
+	acceptedUnderBothTrusts(t, "testdata/social/entreprise/*.eml", 18)
 }
 
 // TestStaffLifeTwinsAreFlagged: the phishing of the same kinds
