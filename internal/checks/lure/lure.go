@@ -392,6 +392,7 @@ func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string
 			delete(distinct, p)
 		}
 	}
+	c.unasked(in, distinct, body, subject)
 	name := c.ownName(in, out, distinct)
 	if name == "" {
 		return distinct

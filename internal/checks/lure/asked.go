@@ -1,0 +1,178 @@
+package lure
+
+import (
+	"slices"
+	"strings"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// askWords are the verbs that ask the reader for what follows them, as
+// textmatch.Normalize reads them: the imperative and the infinitive of
+// the French requests ("saisissez", "veuillez confirmer", "merci de
+// renseigner") and the English ones ("enter", "confirm", "re-enter" read
+// as "re enter"). The credential-phishing family as Cybermalveillance.gouv.fr's
+// fiche on hameçonnage and CERT-FR's alerts describe it is this ask: the
+// message asks the reader to type the mailbox password, or to confirm,
+// verify, update or use it. "Mettre à jour", "connectez-vous avec" and
+// "log in with" are read by askedIn.
+var askWords = map[string]bool{
+	"saisir": true, "saisissez": true, "resaisir": true, "ressaisir": true, "ressaisissez": true,
+	"entrer": true, "entrez": true, "confirmer": true, "confirmez": true,
+	"valider": true, "validez": true, "verifier": true, "verifiez": true,
+	"indiquer": true, "indiquez": true, "communiquer": true, "communiquez": true,
+	"fournir": true, "fournissez": true, "renseigner": true, "renseignez": true,
+	"taper": true, "tapez": true, "utiliser": true, "utilisez": true,
+	// The gerund of the request: "merci de nous répondre en indiquant
+	// l'adresse et le mot de passe de votre messagerie".
+	"saisissant": true, "entrant": true, "confirmant": true, "validant": true,
+	"verifiant": true, "indiquant": true, "communiquant": true, "fournissant": true,
+	"renseignant": true, "tapant": true, "utilisant": true,
+	"enter": true, "confirm": true, "verify": true, "provide": true, "type": true,
+	"reenter": true, "update": true, "submit": true, "use": true,
+	"entering": true, "confirming": true, "verifying": true, "providing": true,
+	"typing": true, "submitting": true, "updating": true,
+}
+
+// askedIn reports whether the normalised words hold an ask (askWords),
+// "mettre/mettez à jour", or the sign-in that names the password to
+// type: "identifiez-vous" or "connectez-vous" with "avec" after it in the
+// sentence, "log in", "sign in" or "login" with "with" after it.
+func askedIn(words []string) bool {
+	for i, w := range words {
+		if askWords[w] {
+			return true
+		}
+		switch w {
+		case "mettre", "mettez":
+			if i+2 < len(words) && words[i+1] == "a" && words[i+2] == "jour" {
+				return true
+			}
+		case "identifiez", "identifier", "connectez", "connecter", "authentifiez", "authentifier":
+			// "identifiez-vous avec votre adresse et votre mot de passe",
+			// "connectez-vous à votre espace avec le mot de passe de
+			// votre messagerie".
+			if slices.Contains(words[i+1:], "avec") {
+				return true
+			}
+		case "log", "sign":
+			if i+1 < len(words) && words[i+1] == "in" && slices.Contains(words[i+2:], "with") {
+				return true
+			}
+		case "login", "signin":
+			if slices.Contains(words[i+1:], "with") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unasked removes from distinct the password-request phrases that name
+// the mailbox password without asking it: a hosting provider's "le mot de
+// passe de messagerie de la boîte … a été modifié", a provider's "votre
+// adresse et votre mot de passe de messagerie restent les mêmes" are the
+// providers' own statements, and the catalogue's five words cannot tell
+// them from the kit's "confirmez votre mot de passe de messagerie". A
+// phrase counts when its own words ask ("verify your master password"),
+// when a sentence that holds it asks (askedIn), or when the message's
+// HTML holds a password field to fill in. A phrase the matcher found in
+// no sentence read here (its words broken across a line the matcher
+// reads through) still counts.
+func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject string) {
+	if c.passwordRequest < 0 {
+		return
+	}
+	var bare []phrase
+	for p := range distinct {
+		if p.theme == c.passwordRequest && p.id >= 0 && !askedIn(strings.Fields(textmatch.Normalize(c.entries[p.id].Text))) {
+			bare = append(bare, p)
+		}
+	}
+	if len(bare) == 0 || passwordField(in.Msg.HTML) {
+		return
+	}
+	seen := map[int]bool{}  // phrases met in some sentence
+	asked := map[int]bool{} // phrases met in a sentence that asks
+	read := func(text string) {
+		for _, s := range sentences(text) {
+			var in []int
+			c.dict.Find(s, 0, func(p phrase) bool {
+				if p.theme == c.passwordRequest {
+					in = append(in, p.id)
+				}
+				return true
+			})
+			if len(in) == 0 {
+				continue
+			}
+			ask := askedIn(strings.Fields(textmatch.Normalize(s)))
+			for _, id := range in {
+				seen[id] = true
+				asked[id] = asked[id] || ask
+			}
+		}
+	}
+	read(subject)
+	read(body)
+	read(in.Msg.FromAddr().Name)
+	for _, a := range in.Msg.ImageAlts {
+		read(a)
+	}
+	for _, p := range bare {
+		if seen[p.id] && !asked[p.id] {
+			delete(distinct, p)
+		}
+	}
+}
+
+// sentences cuts text at the end of its sentences: a full stop, question
+// or exclamation mark, or semicolon followed by a space or the end, and a
+// blank line. A colon does not end one ("votre mot de passe expire :
+// confirmez-le ici" is one ask).
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '.', '!', '?', ';':
+			if i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\r' || text[i+1] == '\t' {
+				out = append(out, text[start:i+1])
+				start = i + 1
+			}
+		case '\n':
+			j := i + 1
+			for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
+				j++
+			}
+			if j < len(text) && text[j] == '\n' {
+				out = append(out, text[start:i])
+				start = j
+			}
+		}
+	}
+	return append(out, text[start:])
+}
+
+// passwordField reports an HTML input whose tag names a password: the
+// form that asks it in the message itself.
+func passwordField(html string) bool {
+	for rest := html; ; {
+		i := strings.Index(rest, "<")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		if len(rest) < 5 || !strings.EqualFold(rest[:5], "input") {
+			continue
+		}
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			end = len(rest)
+		}
+		if strings.Contains(strings.ToLower(rest[:min(end, 400)]), "password") {
+			return true
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package lure
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+)
+
+// A mailbox-password phrase counts only where the password is asked: in
+// the phrase itself, in a sentence that asks it (askedIn), or with a
+// password field in the HTML (unasked). The providers' own statements
+// that it changed or stays the same name it and ask nothing.
+func TestMailboxPasswordCountsWhereAsked(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "text/plain; charset=utf-8"
+	tests := []struct {
+		name, subject, ctype, body string
+		want                       bool
+	}{
+		{"a host's change notice", "Modification du mot de passe de messagerie", text,
+			"Bonjour,\n\nLe mot de passe de messagerie de la boîte contact@atelier.example a été modifié le 12/12 à 08:04.\nSi vous n'êtes pas à l'origine de cette modification, rendez-vous dans votre espace client.", false},
+		{"a provider's reassurance", "Votre messagerie évolue", text,
+			"Vous n'avez rien à faire : votre adresse et votre mot de passe de messagerie restent les mêmes.", false},
+		{"an English statement", "Security notice", text,
+			"Your mailbox password was changed yesterday. If this was you, no action is needed.", false},
+		{"the ask in the subject", "Votre mot de passe de messagerie expire : confirmez-le ici", text,
+			"Bonjour,\n\nhttps://example.net/c", true},
+		{"the ask in the sentence", "Avis", text,
+			"Votre mot de passe de messagerie expire aujourd'hui, merci de le saisir à nouveau sur\nla page sécurisée.", true},
+		{"English ask", "Notice", text, "Enter your mailbox password to keep access.", true},
+		{"log in with", "Notice", text, "Please log in with your institutional email and mailbox password.", true},
+		{"identifiez-vous avec", "Avis", text, "Identifiez-vous avec votre adresse et votre mot de passe de messagerie.", true},
+		{"connectez-vous … avec", "Rapport", text, "Pour les recevoir, connectez-vous à votre espace avec l'adresse et le mot de passe de votre messagerie.", true},
+		{"the gerund", "Migration", text, "Merci de nous répondre en indiquant l'adresse et le mot de passe de votre messagerie.", true},
+		{"mettez à jour", "Avis", text, "Mettez à jour votre mot de passe de messagerie avant vendredi.", true},
+		{"the ask in the next sentence only", "Avis", text,
+			"Le mot de passe de messagerie a été modifié. Confirmez votre identité sur la page.", false},
+		{"a password field", "Avis", "text/html; charset=utf-8",
+			`<p>Votre mot de passe de messagerie expire.</p><form action="https://example.net/p"><input type="text" name="u"><input TYPE="Password" name="p"></form>`, true},
+		{"HTML without a password field", "Avis", "text/html; charset=utf-8",
+			`<p>Votre mot de passe de messagerie expire.</p><form action="https://example.net/p"><input type="text" name="u"></form>`, false},
+		{"a phrase that asks by itself", "Vault", text, "Please verify your master password today.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := checktest.Message("From: a@example.org\nTo: b@example.org\nSubject: "+tt.subject+"\nContent-Type: "+tt.ctype, tt.body)
+			got := false
+			for _, id := range c.Matches(checktest.Input(raw)) {
+				if c.Entries()[id].Signal == "LURE_PASSWORD_REQUEST" {
+					got = true
+				}
+			}
+			if got != tt.want {
+				t.Errorf("LURE_PASSWORD_REQUEST %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
