@@ -582,7 +582,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	var named []int // in the order the display name shows them
 	others := c.otherOrganisations(in, from.Name)
 	c.display.Find(from.Name, 50, func(i int) bool {
-		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) {
+		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) && !c.ownService(in, authOK, i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
@@ -590,7 +590,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	})
 	if c.holds != nil {
 		c.wordNames.Find(from.Name, 50, func(i int) bool {
-			if !slices.Contains(named, i) && !own(i) && c.holds(in, c.brands[i].LureTheme) {
+			if !slices.Contains(named, i) && !own(i) && c.holds(in, c.brands[i].LureTheme) && !c.ownService(in, authOK, i) {
 				named = append(named, i)
 				out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 			}
@@ -747,6 +747,39 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 // (sncfconnect.com, SNCF Connect's), as a top site's is (scan.TopSite).
 func (c *Check) Catalogued(domain string) bool {
 	return domain != "" && c.official[strings.ToLower(domain)]
+}
+
+// ownService reports the organisation's own mail naming brand i as a
+// service it runs ("Service informatique – Microsoft 365", "CSE –
+// Google Workspace"): the From domain is one of ours, authenticated for
+// it as ORG_DOMAIN_SPOOF reads it (a submission by a user of ours, or
+// the From domain passing DMARC or aligned SPF/DKIM), no Reply-To
+// outside our domains, and every link the reader follows leads to our
+// domains or to the brand's own (Brand.Official). An IT department
+// naming the product it runs is not posing as it. A compromised mailbox
+// of ours writing "Microsoft 365 : votre mot de passe expire" above a
+// free host or a look-alike still names the brand; so does a forged
+// From on our domain (no authentication), which also raises
+// ORG_DOMAIN_SPOOF.
+func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
+	if !c.ours(in.FromDomain) || !in.Env.Authenticated && !authOK {
+		return false
+	}
+	for _, r := range in.Msg.ReplyTo {
+		if !c.ours(r.Domain()) {
+			return false
+		}
+	}
+	b := &c.brands[i]
+	for _, l := range in.Links {
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			continue // fetched, not followed (as in Check's look-alike loop)
+		}
+		if l.Host == "" || !c.ours(l.Host) && !b.Official(l.Host) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Check) ours(domain string) bool {
