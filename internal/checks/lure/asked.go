@@ -77,7 +77,9 @@ func askedIn(words []string) bool {
 // them from the kit's "confirmez votre mot de passe de messagerie". A
 // phrase counts when its own words ask ("verify your master password"),
 // when a sentence that holds it asks (askedIn), or when the message's
-// HTML holds a password field to fill in. A phrase the matcher found in
+// HTML holds a password field to fill in; and it is let go only in a
+// sentence that states the password's state (statedIn: changed, the
+// same, never asked). A phrase the matcher found in
 // no sentence read here (its words broken across a line the matcher
 // reads through) still counts.
 func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject string) {
@@ -93,8 +95,8 @@ func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject s
 	if len(bare) == 0 || passwordField(in.Msg.HTML) {
 		return
 	}
-	seen := map[int]bool{}  // phrases met in some sentence
-	asked := map[int]bool{} // phrases met in a sentence that asks
+	seen := map[int]bool{}   // phrases met in some sentence
+	counts := map[int]bool{} // phrases met in a sentence that asks or states nothing
 	read := func(text string) {
 		for _, s := range sentences(text) {
 			var in []int
@@ -107,10 +109,11 @@ func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject s
 			if len(in) == 0 {
 				continue
 			}
-			ask := askedIn(strings.Fields(textmatch.Normalize(s)))
+			words := strings.Fields(textmatch.Normalize(s))
+			count := askedIn(words) || !statedIn(words)
 			for _, id := range in {
 				seen[id] = true
-				asked[id] = asked[id] || ask
+				counts[id] = counts[id] || count
 			}
 		}
 	}
@@ -121,10 +124,35 @@ func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject s
 		read(a)
 	}
 	for _, p := range bare {
-		if seen[p.id] && !asked[p.id] {
+		if seen[p.id] && !counts[p.id] {
 			delete(distinct, p)
 		}
 	}
+}
+
+// stateWords mark a sentence that reports the mailbox password's state
+// rather than its deadline: it was changed ("a été modifié", "changed",
+// the subject's "Modification du mot de passe"), it stays the same
+// ("restent les mêmes", "inchangé", "remains"), or it will never be asked
+// ("ne vous demandera jamais", "never"). Only such a sentence, when it
+// asks nothing, lets a bare phrase go: a kit's "Votre mot de passe de
+// messagerie expire aujourd'hui." above a "Conserver" button, its
+// subject "Mot de passe de messagerie expiré", a bullet "votre mot de
+// passe de messagerie" under "munissez-vous de", a typo'd ask ("veuillez
+// confirmé") or "reply with your mailbox password" state none of these
+// and still count (review4: each had fallen from quarantine to tag or
+// accept under one trust or both).
+var stateWords = map[string]bool{
+	"modifie": true, "modifiee": true, "modification": true, "change": true, "changee": true,
+	"reinitialise": true, "reinitialisation": true, "reste": true, "restent": true, "restera": true,
+	"inchange": true, "inchanges": true, "jamais": true,
+	"changed": true, "unchanged": true, "remains": true, "remain": true, "never": true,
+}
+
+// statedIn reports a sentence that reports the password's state
+// (stateWords).
+func statedIn(words []string) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return stateWords[w] })
 }
 
 // sentences cuts text at the end of its sentences: a full stop, question
