@@ -103,6 +103,19 @@ type Brand struct {
 	// public list, where a hand-kept one falls behind the dozens of
 	// regional banks of a mutualist group, each under its own domain.
 	Warninglists []string `yaml:"warninglists"`
+	// Published lists hosts of the brand's domains where its customers,
+	// anyone with an account, publish their own pages, forms and files
+	// (a SharePoint tenant's site, a Microsoft or Google form, a Google
+	// site or document, a storage bucket): the brand serves them, but
+	// what they ask is the publisher's. Only ownService reads it: a link
+	// there is not the brand's own page.
+	Published []string `yaml:"published"`
+}
+
+// published reports a host where the brand's customers publish
+// (Published).
+func (b *Brand) published(host string) bool {
+	return slices.ContainsFunc(b.Published, func(d string) bool { return urlx.InDomain(host, d) })
 }
 
 // tenantReport reports a delivery report the brand's platform wrote for
@@ -755,7 +768,10 @@ func (c *Check) Catalogued(domain string) bool {
 // it as ORG_DOMAIN_SPOOF reads it (a submission by a user of ours, or
 // the From domain passing DMARC or aligned SPF/DKIM), no Reply-To
 // outside our domains, and every link the reader follows leads to our
-// domains or to the brand's own (Brand.Official). An IT department
+// domains or to the brand's own (Brand.Official), not to a page its
+// customers publish on its domains (Brand.Published: a compromised
+// mailbox of ours linking to a SharePoint or Microsoft Forms credential
+// page under "Microsoft 365" keeps the claim). An IT department
 // naming the product it runs is not posing as it. A compromised mailbox
 // of ours writing "Microsoft 365 : votre mot de passe expire" above a
 // free host or a look-alike still names the brand; so does a forged
@@ -775,7 +791,7 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
 			continue // fetched, not followed (as in Check's look-alike loop)
 		}
-		if l.Host == "" || !c.ours(l.Host) && !b.Official(l.Host) {
+		if l.Host == "" || !c.ours(l.Host) && (!b.Official(l.Host) || b.published(l.Host)) {
 			return false
 		}
 	}
