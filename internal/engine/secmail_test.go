@@ -33,10 +33,12 @@ func TestMailSystemsOwnMailIsAccepted(t *testing.T) {
 // MAILER-DAEMON name, fake "mailbox full" notices, a fake Mailinblack
 // report whose list of held messages dangles prizes (the list's rows are
 // not read for lures, withoutListedMessages), a made-up mail service's
-// "messages en attente" asking for the mailbox's password. Each is
-// flagged behind the company's MX and under the evaluation's trust.
+// "messages en attente" asking for the mailbox's password, a fake
+// quarantine digest (French and English) from the phisher's own domain
+// whose release links lead there, no password asked. Each is flagged
+// behind the company's MX and under the evaluation's trust.
 func TestMailSystemsNoticeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 11)
+	flaggedUnderTrustSettings(t, "testdata/secmail/twins/*.eml", 13)
 }
 
 // TestPlainBounceFromItsHost: a bounce without a report (qmail's "failure

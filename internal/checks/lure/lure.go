@@ -77,6 +77,10 @@ type Check struct {
 	// counted from any sender but the organisation or a mail provider
 	// (mailboxNotice).
 	mailbox []bool
+	// quarantine marks the mailbox phrases of the quarantine notice
+	// (source "quarantine"), which a mail-security vendor sends too
+	// (quarantine.go).
+	quarantine []bool
 	// org are the organisation's own domains (SetOrgDomains).
 	org []string
 	// Freemail, when set, reports a free mailbox provider's domain (the
@@ -251,7 +255,8 @@ func New(data []byte) (*Check, error) {
 					c.calls = append(c.calls, strings.Fields(textmatch.Normalize(p)))
 				}
 				c.entries = append(c.entries, Entry{Signal: sig, Theme: theme, Source: src, Text: p})
-				c.mailbox = append(c.mailbox, src == mailboxSource && accountNotices[theme])
+				c.mailbox = append(c.mailbox, (src == mailboxSource || src == quarantineSource) && accountNotices[theme])
+				c.quarantine = append(c.quarantine, src == quarantineSource)
 			}
 		}
 	}
@@ -678,6 +683,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
 		if n == 0 {
+			continue
+		}
+		// The quarantine notice a mail-security service can have sent is
+		// its own digest, not a notice posing as the mailbox's.
+		if c.heldOnly(t, distinct) && c.vendorsQuarantine(in) {
 			continue
 		}
 		outsider := c.notice[t] && c.mailboxNotice(t, distinct, in)
