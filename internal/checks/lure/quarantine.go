@@ -23,9 +23,18 @@ const quarantineSource = "quarantine"
 // (noreply@mailinblack.com, app.mailinblack.com), Vade
 // (vadesecure.com, portal.vadesecure.com), Proofpoint Essentials
 // (proofpointessentials.com) and Proofpoint (proofpoint.com), Altospam
-// (altospam.com), Sophos Central Email (sophos.com). Microsoft 365's
-// notices (quarantine@messaging.microsoft.com) come from a top site
-// already.
+// (altospam.com), Sophos Central Email (sophos.com); and the end-user
+// quarantines of the other hosted gateways, whose digests an
+// organisation's own postmaster may send with release links on the
+// vendor's portal: Mimecast's Personal Portal (login-*.mimecast.com),
+// Barracuda Email Protection (ess.barracudanetworks.com), Hornetsecurity's
+// Control Panel (cp.hornetsecurity.com), Trend Micro Email Security's
+// end-user quarantine (trendmicro.com), each the vendor's own product
+// documentation of its quarantine digest. Microsoft 365's notices
+// (quarantine@messaging.microsoft.com) come from a top site already.
+// Links are read unwrapped (scan.Link.Target), so a vendor's URL
+// rewriter (urldefense.proofpoint.com, protect.mimecast.com) counts for
+// the page it leads to, not for the vendor.
 var securityVendors = []string{
 	"mailinblack.com",
 	"vadesecure.com",
@@ -33,6 +42,10 @@ var securityVendors = []string{
 	"proofpointessentials.com",
 	"altospam.com",
 	"sophos.com",
+	"mimecast.com",
+	"barracudanetworks.com",
+	"hornetsecurity.com",
+	"trendmicro.com",
 }
 
 // heldOnly reports a theme t whose phrases found (distinct) are all the
