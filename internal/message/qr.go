@@ -135,50 +135,14 @@ func qrLuminance(img image.Image) []byte {
 	w, h := b.Dx(), b.Dy()
 	switch m := img.(type) {
 	case *image.YCbCr:
-		lum := make([]byte, w*h)
-		for y := 0; y < h; y++ {
-			i := m.YOffset(b.Min.X, b.Min.Y+y)
-			copy(lum[y*w:(y+1)*w], m.Y[i:i+w])
-		}
-		return lum
+		return qrPlane(m.Y, m.YOffset(b.Min.X, b.Min.Y), m.YStride, w, h)
 	case *image.Gray:
 		// gozxing's formula gives back a gray level unchanged.
-		lum := make([]byte, w*h)
-		for y := 0; y < h; y++ {
-			i := m.PixOffset(b.Min.X, b.Min.Y+y)
-			copy(lum[y*w:(y+1)*w], m.Pix[i:i+w])
-		}
-		return lum
+		return qrPlane(m.Pix, m.PixOffset(b.Min.X, b.Min.Y), m.Stride, w, h)
 	case *image.NRGBA:
-		lum := make([]byte, w*h)
-		for y := 0; y < h; y++ {
-			px := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
-			row := lum[y*w : (y+1)*w]
-			for x := range row {
-				p := px[4*x : 4*x+4 : 4*x+4]
-				if p[3] == 0xff {
-					row[x] = qrOpaqueLuma[int(p[0])+2*int(p[1])+int(p[2])]
-				} else {
-					row[x] = qrLuma(color.NRGBA{p[0], p[1], p[2], p[3]}.RGBA())
-				}
-			}
-		}
-		return lum
+		return qrRGBA(m.Pix, m.PixOffset(b.Min.X, b.Min.Y), m.Stride, w, h, false)
 	case *image.RGBA:
-		lum := make([]byte, w*h)
-		for y := 0; y < h; y++ {
-			px := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
-			row := lum[y*w : (y+1)*w]
-			for x := range row {
-				p := px[4*x : 4*x+4 : 4*x+4]
-				if p[3] == 0xff {
-					row[x] = qrOpaqueLuma[int(p[0])+2*int(p[1])+int(p[2])]
-				} else {
-					row[x] = qrLuma(color.RGBA{p[0], p[1], p[2], p[3]}.RGBA())
-				}
-			}
-		}
-		return lum
+		return qrRGBA(m.Pix, m.PixOffset(b.Min.X, b.Min.Y), m.Stride, w, h, true)
 	case *image.Paletted:
 		if len(m.Palette) == 0 {
 			return nil
@@ -200,6 +164,40 @@ func qrLuminance(img image.Image) []byte {
 		return lum
 	}
 	return nil
+}
+
+// qrPlane copies a one-byte-a-pixel plane (a JPEG's Y, a gray picture)
+// of w×h pixels starting at off, rows stride bytes apart.
+func qrPlane(pix []byte, off, stride, w, h int) []byte {
+	lum := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		i := off + y*stride
+		copy(lum[y*w:(y+1)*w], pix[i:i+w])
+	}
+	return lum
+}
+
+// qrRGBA reads the luminance of w×h four-byte pixels starting at off, rows
+// stride bytes apart, their colour premultiplied by alpha (image.RGBA) or
+// not (image.NRGBA). An opaque pixel's is read from qrOpaqueLuma.
+func qrRGBA(pix []byte, off, stride, w, h int, premultiplied bool) []byte {
+	lum := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		px := pix[off+y*stride:][:4*w]
+		row := lum[y*w : (y+1)*w]
+		for x := range row {
+			p := px[4*x : 4*x+4 : 4*x+4]
+			switch {
+			case p[3] == 0xff:
+				row[x] = qrOpaqueLuma[int(p[0])+2*int(p[1])+int(p[2])]
+			case premultiplied:
+				row[x] = qrLuma(color.RGBA{p[0], p[1], p[2], p[3]}.RGBA())
+			default:
+				row[x] = qrLuma(color.NRGBA{p[0], p[1], p[2], p[3]}.RGBA())
+			}
+		}
+	}
+	return lum
 }
 
 // qrOpaqueLuma is qrLuma of an opaque 8-bit colour, indexed by r+2g+b:
