@@ -767,13 +767,8 @@ func bounceFromItsHost(in *scan.Input) bool {
 // the failure links to nothing.
 func linkBeforeCopy(text string) bool {
 	own := text
-	for at := 0; at < len(text); {
-		line, _, _ := strings.Cut(text[at:], "\n")
-		if len(line) >= 9 && strings.EqualFold(line[:9], "received:") {
-			own = text[:at]
-			break
-		}
-		at += len(line) + 1
+	if at := copyStart(text); at >= 0 {
+		own = text[:at]
 	}
 	lower := strings.ToLower(own)
 	return strings.Contains(lower, "http://") || strings.Contains(lower, "https://") || strings.Contains(lower, "www.")
@@ -794,14 +789,21 @@ func returnsAMessage(m *message.Message) bool {
 			return true
 		}
 	}
-	for text := m.Text; text != ""; {
-		var line string
-		line, text, _ = strings.Cut(text, "\n")
+	return copyStart(m.Text) >= 0
+}
+
+// copyStart returns where a copy of a returned message begins in a
+// bounce's text: the first line that starts with a trace field
+// (Received:, RFC 5321 §4.4); -1 when no line does.
+func copyStart(text string) int {
+	for at := 0; at < len(text); {
+		line, _, _ := strings.Cut(text[at:], "\n")
 		if len(line) >= 9 && strings.EqualFold(line[:9], "received:") {
-			return true
+			return at
 		}
+		at += len(line) + 1
 	}
-	return false
+	return -1
 }
 
 // privateUseNames are the top-level names organisations use for their own
