@@ -27,6 +27,15 @@ type Limits struct {
 	MaxPartBytes   int64 // decoded bytes kept per part
 	MaxTextBytes   int   // decoded bytes of Text and of HTML kept in all
 	MaxURLs        int   // URLs kept
+	// MaxInflatedBytes bounds the bytes inflated from the compressed
+	// streams of all a message's attachments together (a PDF's
+	// FlateDecode streams), on top of each file's own bounds
+	// (pdfMaxTotalOutput): a message of hundreds of small PDFs of deflate
+	// bombs took seconds when only each file was bounded. Once spent, the
+	// streams left are not inflated (their links are not read) and an
+	// OVERSIZE defect names the first attachment not read whole; the
+	// message is still scanned, on what was read.
+	MaxInflatedBytes int
 }
 
 // DefaultLimits are sized for a gateway: generous for real mail, cheap for
@@ -40,6 +49,11 @@ func DefaultLimits() Limits {
 		MaxPartBytes:   25 << 20,
 		MaxTextBytes:   2 << 20,
 		MaxURLs:        1000,
+		// Four PDFs inflated to their file's bound (8 MiB), twice what
+		// a message keeps for the invoice reader (pdfMaxKeptOutput):
+		// real mail's PDFs inflate to a few megabytes, and 32 MiB of
+		// zeros inflate in tens of milliseconds.
+		MaxInflatedBytes: 32 << 20,
 	}
 }
 

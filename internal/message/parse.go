@@ -29,10 +29,12 @@ type parser struct {
 
 	texts, htmls     []string
 	textLen, htmlLen int
-	enclosedBytes    int // bytes of Message.Enclosed
-	pdfKept          int // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
-	qrImages         int // pictures read for a QR code, bounded by qrMaxPictures
-	qrPixels         int // their pixels, bounded by qrMaxPixelBudget (qrbudget.go)
+	enclosedBytes    int  // bytes of Message.Enclosed
+	pdfKept          int  // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
+	inflated         int  // bytes inflated from attachments, bounded by MaxInflatedBytes
+	inflateCut       bool // the OVERSIZE defect of a spent inflation budget is recorded
+	qrImages         int  // pictures read for a QR code, bounded by qrMaxPictures
+	qrPixels         int  // their pixels, bounded by qrMaxPixelBudget (qrbudget.go)
 	htmlText         textWriter
 	urls             urlSet
 }
@@ -42,10 +44,17 @@ type parser struct {
 // returned. Limits fields that are zero or negative take their
 // DefaultLimits value. Parse does not keep raw: the Message may be used
 // after raw is reused.
-func Parse(raw []byte, lim Limits) (m *Message) {
+func Parse(raw []byte, lim Limits) *Message {
+	m, _ := parse(raw, lim)
+	return m
+}
+
+// parse is Parse that also returns its parser, whose counts the tests
+// read (the bytes inflated).
+func parse(raw []byte, lim Limits) (m *Message, p *parser) {
 	lim = lim.orDefaults()
 	m = &Message{Size: int64(len(raw))}
-	p := &parser{lim: lim, m: m}
+	p = &parser{lim: lim, m: m}
 	sc := scratchPool.Get().(*scratch)
 	p.htmlText = textWriter{limit: lim.MaxTextBytes, buf: sc.text}
 	p.urls.list, p.urls.seen = sc.urls, sc.seen
@@ -73,7 +82,7 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 		m.URLs = slices.Clone(p.urls.list)
 	}
 	sc.keep(p)
-	return m
+	return m, p
 }
 
 // scratch holds the buffers a parse grows: the visible text of the HTML
@@ -145,6 +154,9 @@ func (l Limits) orDefaults() Limits {
 	}
 	if l.MaxURLs <= 0 {
 		l.MaxURLs = d.MaxURLs
+	}
+	if l.MaxInflatedBytes <= 0 {
+		l.MaxInflatedBytes = d.MaxInflatedBytes
 	}
 	return l
 }
@@ -495,9 +507,16 @@ func (p *parser) attachment(e *entity, body []byte) {
 			// come (a message of hundreds of PDFs of pictures).
 			pic = nil
 		}
-		whole := pdfURIsAndPictures(a.Data, func(u string) {
+		// The message's inflation budget, shared by all its PDFs: each
+		// file is bounded on its own too (pdfMaxTotalOutput).
+		room := p.lim.MaxInflatedBytes - p.inflated
+		whole, used, cut := pdfRead(a.Data, room, func(u string) {
 			p.urls.add(URL{Raw: u, Source: URLFromAttachment, In: a.Filename})
 		}, pic)
+		p.inflated += used
+		if cut && used >= room {
+			p.inflateSpent(a.Filename, a.Path)
+		}
 		// What is kept lives as long as the message: bounded per message,
 		// where inflating alone is bounded per file.
 		kept := 0
@@ -514,6 +533,20 @@ func (p *parser) attachment(e *entity, body []byte) {
 		clear(whole[kept:])
 		p.m.Attachments[len(p.m.Attachments)-1].PDFStreams = whole[:kept:kept]
 	}
+}
+
+// inflateSpent records, once per message, that the inflation budget
+// (MaxInflatedBytes) was spent while reading the attachment named name at
+// path: it and the compressed streams after it were not read whole.
+func (p *parser) inflateSpent(name, at string) {
+	if p.inflated < p.lim.MaxInflatedBytes || p.inflateCut {
+		return
+	}
+	p.inflateCut = true
+	if name == "" {
+		name = "part " + at
+	}
+	p.defect(DefectOversize, truncUTF8(name, 80)+": attachments' compressed streams beyond MaxInflatedBytes, rest not read")
 }
 
 // cleanFilename trims a file name and removes the control characters that

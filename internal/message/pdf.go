@@ -42,12 +42,21 @@ func pdfURIs(data []byte, fn func(string)) []Inflated {
 // written, an 8-bit gray or RGB FlateDecode picture decoded, so that a QR
 // code drawn in the PDF can be read. pic may be nil.
 func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []byte)) []Inflated {
+	whole, _, _ := pdfRead(data, pdfMaxTotalOutput, fn, pic)
+	return whole
+}
+
+// pdfRead is pdfURIsAndPictures that inflates at most room bytes (what is
+// left of the message's MaxInflatedBytes) besides the file's own bound. It
+// returns the bytes it inflated, and cut, true when a stream was cut or
+// left uninflated for want of room (the file's or the message's).
+func pdfRead(data []byte, room int, fn func(string), pic func(image.Image, []byte)) (whole []Inflated, total int, cut bool) {
 	scanPDFURIs(data, fn)
-	var whole []Inflated
 	var zr io.ReadCloser
-	total := 0
+	budget := max(0, min(room, pdfMaxTotalOutput))
 	streams := 0
-	for i := 0; i < len(data) && streams < pdfMaxStreams && total < pdfMaxTotalOutput; {
+	i := 0
+	for i < len(data) && streams < pdfMaxStreams && total < budget {
 		k := bytes.Index(data[i:], []byte("stream"))
 		if k < 0 {
 			break
@@ -111,7 +120,8 @@ func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []by
 		if picture {
 			limit = max(limit, pdfMaxPictureOutput)
 		}
-		limit = min(limit, pdfMaxTotalOutput-total)
+		own := limit
+		limit = min(limit, budget-total)
 		// One byte more than the limit tells a stream inflated whole from
 		// one cut by it; the links are read in the limit's bytes alone.
 		out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
@@ -119,6 +129,8 @@ func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []by
 			// The zlib reader reads a bytes.Reader byte by byte, up to
 			// its checksum: what is left was not the stream's.
 			whole = append(whole, Inflated{At: start, Used: end - start - br.Len(), Out: out})
+		} else if len(out) > limit && limit < own {
+			cut = true
 		}
 		out = out[:min(len(out), limit)]
 		if picture {
@@ -130,7 +142,12 @@ func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []by
 		scanPDFURIs(out, fn)
 		i = end
 	}
-	return whole
+	if total >= budget && streams < pdfMaxStreams && bytes.Contains(data[i:], []byte("/Fl")) {
+		// Room ran out with a FlateDecode stream (or its abbreviation)
+		// still ahead.
+		cut = true
+	}
+	return whole, total, cut
 }
 
 // scanPDFURIs finds "/URI" entries in uncompressed PDF syntax.
