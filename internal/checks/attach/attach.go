@@ -36,7 +36,24 @@ const (
 	maxArchiveEntries = 1000
 	maxNestedBytes    = 8 << 20
 	maxArchiveDepth   = 2
+	// maxMessageExpansion bounds the bytes expanded from all a message's
+	// archives together: each member read is bounded (maxNestedBytes),
+	// but 1,000 members of an archive, in each of a message's
+	// attachments, are not. Eight members read to their bound: an Office
+	// document's VBA project or embedded objects weigh a few megabytes,
+	// and 64 MiB of zeros expand in about a tenth of a second.
+	maxMessageExpansion = 64 << 20
 )
+
+// expansion is what is left of a message's maxMessageExpansion, shared by
+// all its archives.
+type expansion struct {
+	left int64
+}
+
+// errBudget says a member was not read whole for want of the message's
+// expansion budget: the archive is then ATTACH_ARCHIVE_OPAQUE.
+var errBudget = limitErr{"archive member beyond the message's expansion budget"}
 
 // Check is the attachment check family.
 type Check struct{}
@@ -114,6 +131,12 @@ func ext(name string) string {
 
 // Check implements scan.Check.
 func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
+	check(ctx, in, out)
+}
+
+// check is Check that returns the bytes it expanded from archives.
+func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
+	x := &expansion{left: maxMessageExpansion}
 	if isEICARText(in.Msg.Text) {
 		out.Emit("ATTACH_EICAR_TEST", "text/plain")
 	}
@@ -125,7 +148,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	pw := &passwordSaid{texts: []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText}}
 	for _, a := range in.Msg.Attachments {
 		if ctx.Err() != nil {
-			return
+			return maxMessageExpansion - x.left
 		}
 		name := a.Filename
 		e := ext(name)
@@ -155,7 +178,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch sniff {
 		case "application/zip":
-			judgeZip(name, a.Data, 0, pw, out)
+			judgeZip(ctx, name, a.Data, 0, pw, x, out)
 		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 			if pw.gives() {
@@ -186,6 +209,7 @@ func (Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		judgeMismatch(a, e, sniff, out)
 	}
+	return maxMessageExpansion - x.left
 }
 
 // unnamed names an attachment without a file name for the details: by
@@ -259,8 +283,11 @@ func judgeHTMLContent(name string, lower []byte, script bool, out *scan.Emitter)
 
 // judgeZip lists a zip archive: encryption, executables and macro documents
 // inside, nested archives up to a small depth.
-// pw says whether the message may give a password (not passwordApart).
-func judgeZip(name string, data []byte, depth int, pw *passwordSaid, out *scan.Emitter) {
+// pw says whether the message may give a password (not passwordApart); x
+// is what is left of the message's expansion budget. An archive whose
+// members could not be read whole for want of it, or for want of time,
+// is ATTACH_ARCHIVE_OPAQUE.
+func judgeZip(ctx context.Context, name string, data []byte, depth int, pw *passwordSaid, x *expansion, out *scan.Emitter) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if depth == 0 && !zipEncryptedLocal(data) {
@@ -273,7 +300,7 @@ func judgeZip(name string, data []byte, depth int, pw *passwordSaid, out *scan.E
 	ooxml := isOOXMLPackage(zr.File)
 	xdm := isXDMMedium(zr.File)
 	for i, f := range zr.File {
-		if i >= maxArchiveEntries {
+		if i >= maxArchiveEntries || ctx.Err() != nil {
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 			break
 		}
@@ -287,14 +314,14 @@ func judgeZip(name string, data []byte, depth int, pw *passwordSaid, out *scan.E
 		e := ext(n)
 		inner := name + " → " + f.Name
 		switch {
-		case e == "bin" && ooxml && !binaryIsProgram(f):
+		case e == "bin" && ooxml && !binaryIsProgram(name, f, x, out):
 			// An Office package's binary part (ECMA-376 Part 2, Open
 			// Packaging Conventions): the VBA project, printer settings,
 			// an embedded OLE object. The VBA project is ATTACH_MACRO.
 		case executableExt[e] || scriptExt[e] || diskImageExt[e]:
 			out.Emit("ATTACH_EXECUTABLE_IN_ARCHIVE", inner)
 		case htmlExt[e] && xdm && strings.EqualFold(f.Name, "INDEX.HTM"):
-			judgeXDMIndex(inner, f, out)
+			judgeXDMIndex(inner, f, x, out)
 		case htmlExt[e] && !ooxml:
 			out.Emit("ATTACH_HTML_IN_ARCHIVE", inner)
 		case macroExt[e]:
@@ -302,13 +329,15 @@ func judgeZip(name string, data []byte, depth int, pw *passwordSaid, out *scan.E
 		}
 		judgeName(f.Name, out)
 		if f.Flags&1 == 0 && f.UncompressedSize64 <= 128 {
-			if b, err := readBounded(f, 128); err == nil && isEICAR(b) {
+			if b, err := readBounded(f, 128, x); err == nil && isEICAR(b) {
 				out.Emit("ATTACH_EICAR_TEST", inner)
 			}
 		}
 		if depth+1 < maxArchiveDepth && (e == "zip" || archiveExt[e]) && f.UncompressedSize64 <= maxNestedBytes && f.Flags&1 == 0 {
-			if b, err := readBounded(f, maxNestedBytes); err == nil {
-				judgeZip(inner, b, depth+1, pw, out)
+			if b, err := readBounded(f, maxNestedBytes, x); err == nil {
+				judgeZip(ctx, inner, b, depth+1, pw, x, out)
+			} else if err == errBudget {
+				out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 			}
 		}
 	}
@@ -344,12 +373,19 @@ func isOOXMLPackage(files []*zip.File) bool {
 // binaryIsProgram tells whether a ".bin" member starts as a Windows (MZ) or
 // ELF program does, or is an OLE object packaging one (packagesProgram): a
 // program renamed into an Office package's binary part is still a program.
-// A member that cannot be read counts as one.
-func binaryIsProgram(f *zip.File) bool {
+// A member that cannot be read counts as one; one left unread for want of
+// the message's expansion budget x makes the archive, named name,
+// ATTACH_ARCHIVE_OPAQUE instead (what it holds is not known, and a message
+// of many real documents must not read as carrying a program).
+func binaryIsProgram(name string, f *zip.File, x *expansion, out *scan.Emitter) bool {
 	if f.Flags&1 != 0 {
 		return true
 	}
-	b, err := readBounded(f, maxNestedBytes)
+	b, err := readBounded(f, maxNestedBytes, x)
+	if err == errBudget {
+		out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+		return bytes.HasPrefix(b, []byte("MZ")) || bytes.HasPrefix(b, []byte("\x7fELF"))
+	}
 	if err != nil && err != errLimit {
 		return true
 	}
@@ -431,8 +467,8 @@ func runsScript(lower []byte) bool {
 // a credential form or smuggling as in any HTML file, and HTML in an
 // archive when it cannot be read whole or points outside the medium (the
 // profile's index links the medium's own files by relative paths).
-func judgeXDMIndex(name string, f *zip.File, out *scan.Emitter) {
-	b, err := readBounded(f, maxXDMIndexBytes)
+func judgeXDMIndex(name string, f *zip.File, x *expansion, out *scan.Emitter) {
+	b, err := readBounded(f, maxXDMIndexBytes, x)
 	if f.Flags&1 != 0 || err != nil {
 		out.Emit("ATTACH_HTML_IN_ARCHIVE", name)
 		return
@@ -474,14 +510,26 @@ func isXDMMedium(files []*zip.File) bool {
 	return index && readme && metadata
 }
 
-func readBounded(f *zip.File, limit int64) ([]byte, error) {
+// readBounded reads at most limit bytes of a member, and no more than is
+// left of the message's expansion budget x, which it charges: errLimit
+// when the member is longer than limit, errBudget when the budget cut it
+// first.
+func readBounded(f *zip.File, limit int64, x *expansion) ([]byte, error) {
+	if x.left <= 0 {
+		return nil, errBudget
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
-	_, err = buf.ReadFrom(&limitedReader{r: rc, n: limit})
+	n := min(limit, x.left)
+	_, err = buf.ReadFrom(&limitedReader{r: rc, n: n})
+	x.left -= int64(buf.Len())
+	if err == errLimit && n < limit {
+		err = errBudget
+	}
 	return buf.Bytes(), err
 }
 
@@ -502,11 +550,11 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-type limitErr struct{}
+type limitErr struct{ s string }
 
-func (limitErr) Error() string { return "archive member over the expansion limit" }
+func (e limitErr) Error() string { return e.s }
 
-var errLimit = limitErr{}
+var errLimit = limitErr{"archive member over the expansion limit"}
 
 // zipEncryptedLocal reads the first local file header's flags: a truncated
 // or damaged archive may still show it is encrypted.

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"testing"
+
+	"vigie.dev/vigie/internal/scan"
 )
 
 // TestOfficeBinaryPartPackagingAProgram: an Office package's .bin part is
@@ -58,7 +60,7 @@ func TestOfficeBinaryPartPackagingAProgram(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := binaryIsProgram(zr.File[1]); got != c.want {
+		if got := binaryIsProgram(c.name, zr.File[1], &expansion{left: maxMessageExpansion}, &scan.Emitter{}); got != c.want {
 			t.Errorf("%s: binaryIsProgram = %v, want %v", c.name, got, c.want)
 		}
 	}
