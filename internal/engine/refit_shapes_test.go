@@ -167,5 +167,54 @@ func TestRefitNearMissShapes(t *testing.T) {
 			"https://ledgerfr.com/verify"),
 		present: []string{"REPLYTO_BRAND_IN_DOMAIN"},
 		flag:    true,
+	}, {
+		// Google Drive's share in the name of a colleague at a university,
+		// Reply-To her: the service's logo and the folder's icon are
+		// pictures on www.gstatic.com and ssl.gstatic.com, fetched, not
+		// followed; every link opens the folder on drive.google.com.
+		name:   "partage Google Drive d'une collegue, logo et icone sur gstatic.com",
+		file:   "testdata/modern/google-drive-partage-dossier.eml",
+		accept: true,
+		absent: []string{"REPLYTO_OTHER_DOMAIN"},
+	}, {
+		// The notice copied with the same pictures, the folder's link to
+		// a free host and the answers to the phisher's own domain.
+		name: "copie du partage Google Drive, logo de Google, dossier sur pages.dev",
+		raw: crlf("Return-Path: <3wv5QZgcKBXY8MOTG@docos.bounces.google.com>",
+			received+`From: "Julie Perrin (via Google Drive)" <drive-shares-dm-noreply@google.com>`,
+			"Reply-To: Julie Perrin <julie.perrin@univ-dossiers-exemple.net>",
+			"To: benoit.lemaire@chu-exemple.fr",
+			"Subject: Dossier partage avec vous : Protocole 2026",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r6@docos.bounces.google.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<img src="https://www.gstatic.com/images/branding/googlelogo/2x/googlelogo_grey_tm_color_96x40dp.png" alt="Google">`,
+			`<p>Julie Perrin (julie.perrin@univ-dossiers-exemple.net) a partage un dossier avec vous.</p>`,
+			`<p><img src="https://ssl.gstatic.com/docs/doclist/images/mediatype/icon_1_folder_x32.png"> `,
+			`<a href="https://drive-partage-dossier.pages.dev/folders/1Qx2Lm8pR4">Protocole 2026</a></p>`),
+		present: []string{"REPLYTO_OTHER_DOMAIN"},
+		flag:    true,
+	}, {
+		// Pictures alone open nothing: a notice with no link to follow,
+		// whose sharer is answered at a free mailbox "to receive the
+		// file", is no share of an item on the service.
+		name: "faux partage Google Drive sans lien, dossier envoye sur reponse",
+		raw: crlf("Return-Path: <3wv5QZgcKBXY8MOTG@docos.bounces.google.com>",
+			received+`From: "Julie Perrin (via Google Drive)" <drive-shares-dm-noreply@google.com>`,
+			"Reply-To: Julie Perrin <julie.perrin.dossiers@gmail.com>",
+			"To: benoit.lemaire@chu-exemple.fr",
+			"Subject: Dossier partage avec vous : Protocole 2026",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r7@docos.bounces.google.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<img src="https://www.gstatic.com/images/branding/googlelogo/2x/googlelogo_grey_tm_color_96x40dp.png" alt="Google">`,
+			`<p>Julie Perrin (julie.perrin.dossiers@gmail.com) a partage un dossier avec vous.</p>`,
+			`<p><img src="https://ssl.gstatic.com/docs/doclist/images/mediatype/icon_1_folder_x32.png"> Protocole 2026</p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
 	}})
 }

@@ -45,7 +45,8 @@ var sharingServices = []sharingService{
 // the person who shared (sharingServices), whose Reply-To is that person
 // as the service writes it: the From's display name is the Reply-To's
 // followed by " (via …)", the Reply-To's address is printed in the text
-// as the sharer's, every link opens a shared item on the service, nothing
+// as the sharer's, every link opens a shared item on the service (its
+// pictures are not links), nothing
 // is attached, and the words ask nothing beyond opening what was shared
 // (asksBeyond: an invoice, a payment, a sign-in). A friend sharing a
 // spreadsheet from her Gmail account has this shape, and the Reply-To to
@@ -86,12 +87,21 @@ func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*sc
 	if namesReadersOrganisation(in, name) {
 		return false
 	}
+	// A picture or a style sheet is fetched, not followed: the service's
+	// logo and the shared item's icon (www.gstatic.com, ssl.gstatic.com
+	// in Google's notices) take the reader nowhere. What he can follow
+	// must all open a shared item, and there must be one.
+	opened := false
 	for _, l := range in.Links {
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			continue
+		}
 		if !svc.opens(l) {
 			return false
 		}
+		opened = true
 	}
-	return asksBeyond == nil || !asksBeyond(in)
+	return opened && (asksBeyond == nil || !asksBeyond(in))
 }
 
 // opens reports a link that opens a shared item on the service.
