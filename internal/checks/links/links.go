@@ -362,7 +362,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 		for _, k := range c.cats {
-			if k.matchHost(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) && !(k.signal == "URL_SHORTENER" && shownAddress(l) && c.digest(in, k.hostSet, &cites)) {
+			if k.matchHost(host) && !providerEndpoint(host) && !(k.signal == "URL_FREE_HOSTING" && c.writtenOut(in, l, &lured)) && !(k.signal == "URL_SHORTENER" && shownAddress(l) && c.digest(in, k.hostSet, &cites)) {
 				out.Emit(k.signal, host)
 			}
 		}
@@ -448,7 +448,7 @@ func (c *Check) judgeHost(host, detail string, out *scan.Emitter) {
 		out.Emit("URL_HOSTING_DEFAULT_NAME", detail)
 	}
 	for _, k := range c.cats {
-		if k.matchHost(host) {
+		if k.matchHost(host) && !providerEndpoint(host) {
 			out.Emit(k.signal, detail)
 		}
 	}

@@ -15,13 +15,17 @@ var (
 // service): a subdomain of the platform's domain, not the platform
 // itself. The indicator guard uses it to tell an attacker's page on a
 // platform listed among the top sites (evil.weebly.com) from the
-// platform's own service.
+// platform's own service. A provider's own service endpoint
+// (providerEndpoint: sns.amazonaws.com) is no user's site.
 func UserSite(host string) (platform string, ok bool) {
 	platformOnce.Do(func() { platforms, _ = New(Options{}) })
 	if platforms == nil {
 		return "", false
 	}
 	host = strings.Trim(strings.ToLower(host), ".")
+	if providerEndpoint(host) {
+		return "", false
+	}
 	for _, cat := range []string{"free_hosting", "cloud_storage", "form_service"} {
 		s := platforms.category(cat)
 		if s == nil {
@@ -39,4 +43,58 @@ func UserSite(host string) (platform string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// providerEndpoints are a cloud provider's own services under the domain
+// its customers publish on, by registrable domain: the hosts no customer
+// can name, from which the provider itself writes and links. Amazon SNS
+// mails its topic notifications and subscription confirmations from
+// no-reply@sns.amazonaws.com, and their confirm and unsubscribe links go
+// to the service's regional endpoint sns.<region>.amazonaws.com (Amazon
+// SNS Developer Guide, "Email notifications"; AWS General Reference,
+// "Amazon Simple Notification Service endpoints and quotas"). A
+// customer's bucket or server under amazonaws.com is named by more labels
+// (bucket.s3.<region>.amazonaws.com, ec2-….compute.amazonaws.com,
+// ….execute-api.<region>.amazonaws.com) and stays cloud storage.
+var providerEndpoints = map[string][]string{
+	"amazonaws.com": {"sns"},
+}
+
+// providerEndpoint reports host as a provider's own service endpoint
+// (providerEndpoints): <service>.<domain> or <service>.<region>.<domain>,
+// the region an AWS region code (eu-west-3, us-gov-west-1).
+func providerEndpoint(host string) bool {
+	for domain, services := range providerEndpoints {
+		rest, ok := strings.CutSuffix(host, "."+domain)
+		if !ok {
+			continue
+		}
+		service, region, regional := strings.Cut(rest, ".")
+		if regional && !awsRegion(region) {
+			continue
+		}
+		for _, s := range services {
+			if service == s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// awsRegion reports an AWS region code: a geography, an optional
+// partition (gov, iso…), a direction and a number (eu-west-3,
+// us-gov-west-1, ap-southeast-2), one DNS label.
+func awsRegion(label string) bool {
+	parts := strings.Split(label, "-")
+	if len(parts) < 3 || len(parts) > 4 || len(parts[0]) != 2 {
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" || strings.Trim(p, "abcdefghijklmnopqrstuvwxyz") != "" {
+			return false
+		}
+	}
+	n := parts[len(parts)-1]
+	return n != "" && strings.Trim(n, "0123456789") == ""
 }
