@@ -1,9 +1,14 @@
 package engine
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"image"
+	"image/png"
 	"runtime"
 	"strings"
 	"testing"
@@ -76,6 +81,29 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 		{"broken boundaries", func() []byte {
 			return []byte(hdr + "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nbonjour\r\n--z\r\n--zzz--\r\n")
 		}, []string{"MALFORMED_MIME"}},
+		// Attachments that expand: the message's budgets (message
+		// Limits.MaxInflatedBytes, attach maxMessageExpansion) bound them
+		// all together, where each file's bounds alone let hundreds of
+		// small files expand to gigabytes.
+		{"480 PDFs of deflate bombs", func() []byte {
+			return hostileFiles(hdr, 480, "application/pdf", "pdf", hostilePDF(t))
+		}, []string{"OVERSIZE"}},
+		{"100 Office packages of 20 binary parts of 8 MiB", func() []byte {
+			return hostileFiles(hdr, 100, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", hostilePackage(t, 20))
+		}, []string{"ATTACH_ARCHIVE_OPAQUE"}},
+		// Each picture its own (no reading is cached): the message's QR
+		// budget (qrMaxPixelBudget, qrMaxPictures) bounds the decoding.
+		{"400 PNG pictures of 640x640", func() []byte {
+			var pics [][]byte
+			for i := range 400 {
+				img := image.NewGray(image.Rect(0, 0, 640, 640))
+				img.Pix[i] = 255
+				var b bytes.Buffer
+				png.Encode(&b, img)
+				pics = append(pics, b.Bytes())
+			}
+			return hostileFiles(hdr, len(pics), "image/png", "png", pics...)
+		}, nil},
 		{"100,000-line header", func() []byte {
 			var b bytes.Buffer
 			b.WriteString(hdr)
@@ -97,7 +125,7 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 			took := time.Since(start)
 			var after runtime.MemStats
 			runtime.ReadMemStats(&after)
-			found := false
+			found := c.want == nil
 			for _, w := range c.want {
 				found = found || v.Has(w)
 			}
@@ -106,6 +134,11 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 			}
 			if took > cfg.Scan.Timeout {
 				t.Errorf("took %s, beyond the %s deadline", took, cfg.Scan.Timeout)
+			}
+			// Judged whole: every check ran, and the verdict is one the
+			// policy acts on (delivered, tagged or quarantined), not lost.
+			if v.Partial || v.Has("SCAN_TIMEOUT") || v.Has("SCAN_CHECK_ERROR") || v.Action == "" {
+				t.Errorf("verdict partial %v, action %q, signals %v", v.Partial, v.Action, names(v))
 			}
 			// Allocated during the scan, on top of the input itself.
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
@@ -117,4 +150,51 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 			t.Logf("%s: %s score %.1f in %s, %d MB allocated", c.name, v.Action, v.Score, took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>20)
 		})
 	}
+}
+
+// hostileFiles is a message of n attachments, of data in turn.
+func hostileFiles(hdr string, n int, typ, ext string, data ...[]byte) []byte {
+	var enc []string
+	for _, d := range data {
+		enc = append(enc, base64.StdEncoding.EncodeToString(d))
+	}
+	var b bytes.Buffer
+	b.WriteString(hdr + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"f\"\r\n\r\n--f\r\nContent-Type: text/plain\r\n\r\nci-joint\r\n")
+	for i := range n {
+		fmt.Fprintf(&b, "--f\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"f%d.%s\"\r\n\r\n%s\r\n", typ, i, ext, enc[i%len(enc)])
+	}
+	b.WriteString("--f--\r\n")
+	return b.Bytes()
+}
+
+// hostilePDF is a PDF of eight FlateDecode streams of 1 MiB of zeros, its
+// file's inflation bound, from a few kilobytes.
+func hostilePDF(t *testing.T) []byte {
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(make([]byte, 1<<20))
+	w.Close()
+	var pdf bytes.Buffer
+	pdf.WriteString("%PDF-1.7\n")
+	for i := range 8 {
+		fmt.Fprintf(&pdf, "%d 0 obj << /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n", i+1, z.Len(), z.Bytes())
+	}
+	return pdf.Bytes()
+}
+
+// hostilePackage is an Office package of n binary parts of 8 MiB zeros.
+func hostilePackage(t *testing.T, n int) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("[Content_Types].xml")
+	w.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`))
+	zero := make([]byte, 8<<20)
+	for i := range n {
+		w, _ := zw.Create(fmt.Sprintf("xl/embeddings/oleObject%d.bin", i))
+		w.Write(zero)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

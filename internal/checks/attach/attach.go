@@ -525,8 +525,15 @@ func readBounded(f *zip.File, limit int64, x *expansion) ([]byte, error) {
 	defer rc.Close()
 	var buf bytes.Buffer
 	n := min(limit, x.left)
+	// Room for what the member declares, within what may be read: a
+	// buffer grown by doubling allocated and cleared twice the bytes read
+	// (bytes.MinRead more lets ReadFrom see the end without growing).
+	// What is allocated is charged, so that a size that lies costs no
+	// more than one that does not.
+	pre := min(int64(min(f.UncompressedSize64, 1<<62)), n)
+	buf.Grow(int(pre) + bytes.MinRead)
 	_, err = buf.ReadFrom(&limitedReader{r: rc, n: n})
-	x.left -= int64(buf.Len())
+	x.left -= max(int64(buf.Len()), pre)
 	if err == errLimit && n < limit {
 		err = errBudget
 	}
