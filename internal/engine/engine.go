@@ -138,6 +138,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	snd.Holds = lu.Holds
 	snd.AsksBeyondSharing = lu.AsksBeyondSharing
 	snd.Catalogued = bc.Catalogued
+	snd.SameOwner = bc.SameOwner
 	lu.Freemail = snd.IsFreemail
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the

@@ -216,5 +216,47 @@ func TestRefitNearMissShapes(t *testing.T) {
 			`<p><img src="https://ssl.gstatic.com/docs/doclist/images/mediatype/icon_1_folder_x32.png"> Protocole 2026</p>`),
 		present: []string{"REPLYTO_FREEMAIL"},
 		flag:    true,
+	}, {
+		// The DGFiP's notice of the business property tax writes its
+		// name as its site, impots.gouv.fr, above its sending domain,
+		// dgfip.finances.gouv.fr: both the DGFiP's own (brands.yaml).
+		name:   "avis de CFE de la DGFiP, nom impots.gouv.fr, adresse dgfip.finances.gouv.fr",
+		file:   "testdata/pme/dgfip-avis-cfe-espace-professionnel.eml",
+		accept: true,
+		absent: []string{"FROM_NAME_OTHER_DOMAIN"},
+	}, {
+		// The same name above a look-alike of the sending domain.
+		name: "avis de CFE, nom impots.gouv.fr, adresse dgfip-finances-gouv.fr",
+		raw: crlf("Return-Path: <no-reply@dgfip-finances-gouv.fr>",
+			received+"From: impots.gouv.fr <no-reply@dgfip-finances-gouv.fr>",
+			"To: compta@chu-exemple.fr",
+			"Subject: Avis de CFE 2026 disponible dans votre espace professionnel",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r8@dgfip-finances-gouv.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Votre avis de cotisation fonciere des entreprises est disponible.",
+			"Connectez-vous a votre espace professionnel pour le consulter et le regler avant le 15 decembre :",
+			"https://espace-pro.dgfip-finances-gouv.fr/connexion"),
+		present: []string{"FROM_NAME_OTHER_DOMAIN"},
+		flag:    true,
+	}, {
+		// A brand that is also a mail provider names its users' domain
+		// among its own: "google.com" above a Gmail address is anyone.
+		name: "alerte au nom de google.com depuis une adresse Gmail",
+		raw: crlf("Return-Path: <alerte.securite.compte@gmail.com>",
+			received+"From: google.com <alerte.securite.compte@gmail.com>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Activite inhabituelle sur votre compte",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r9@mail.gmail.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Une activite inhabituelle a ete detectee sur votre compte. Connectez-vous pour le verifier :",
+			"https://verification-compte.pages.dev/login"),
+		present: []string{"FROM_NAME_OTHER_DOMAIN"},
+		flag:    true,
 	}})
 }

@@ -762,6 +762,36 @@ func (c *Check) Catalogued(domain string) bool {
 	return domain != "" && c.official[strings.ToLower(domain)]
 }
 
+// SameOwner reports two domains one brand of the catalogue names both as
+// its own (Brand.Domains, neither a customer's host below a shared one):
+// the DGFiP's impots.gouv.fr and dgfip.finances.gouv.fr, from its own
+// pages. A name written as one of them above an address at the other
+// shows no other organisation than the address (the sender family's
+// FROM_NAME_OTHER_DOMAIN).
+func (c *Check) SameOwner(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	for i := range c.brands {
+		if c.brands[i].owns(a) && c.brands[i].owns(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// owns reports a host under one of the brand's own domains (Domains), not
+// a customer's host below a shared one.
+func (b *Brand) owns(host string) bool {
+	for _, d := range b.Domains {
+		if urlx.InDomain(host, d) && !b.customerHost(host, d) {
+			return true
+		}
+	}
+	return false
+}
+
 // ownService reports the organisation's own mail naming brand i as a
 // service it runs ("Service informatique – Microsoft 365", "CSE –
 // Google Workspace"): the From domain is one of ours, authenticated for

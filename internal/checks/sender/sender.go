@@ -59,6 +59,11 @@ type Check struct {
 	// Check.Catalogued): like a top site's, its name is known and never
 	// a randomly generated one (known). nil: none is.
 	Catalogued func(domain string) bool
+	// SameOwner, when set, reports two domains one catalogued brand
+	// names both as its own (the brand family's Check.SameOwner): a
+	// display name written as one of them above an address at the other
+	// shows no other organisation. nil: none are.
+	SameOwner func(a, b string) bool
 }
 
 // known reports a registrable domain whose name is known, so that no
@@ -69,6 +74,15 @@ type Check struct {
 // random-domain heuristic must not fire on a known site).
 func (c *Check) known(domain string) bool {
 	return scan.TopSite(domain) || c.Catalogued != nil && c.Catalogued(domain)
+}
+
+// sameOwner reports a display name's domain and a From domain that one
+// catalogued brand names both as its own (SameOwner). Never for a free
+// mailbox: a brand that is also a mail provider lists its users' domain
+// among its own (Google's gmail.com), and "google.com" above a Gmail
+// address is anyone's account posing as the brand.
+func (c *Check) sameOwner(name, from string) bool {
+	return c.SameOwner != nil && !c.IsFreemail(from) && c.SameOwner(name, from)
 }
 
 // New builds the check; freemail overrides the embedded list when not nil.
@@ -193,13 +207,15 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if d != "" && urlx.Registrable(d) != in.FromOrg && !in.ListRewroteFrom() {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
-	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !urlx.SameName(d, in.FromOrg) && !in.ListVouched() {
+	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !urlx.SameName(d, in.FromOrg) && !in.ListVouched() && !c.sameOwner(d, in.FromDomain) {
 		// A name written as the sender's own domain under another
 		// suffix or as the sister domain it mails from ("Expedia.com"
 		// <…@expediamail.com>, "Le Monde.fr" <…@lemonde.fr>) shows no
 		// other organisation than the address: urlx.SameName. A
 		// lookalike sender gains nothing by it that writing "PayPal"
-		// without ".com" does not already give it.
+		// without ".com" does not already give it. So does a name
+		// written as another of the brand's own domains
+		// ("impots.gouv.fr" <…@dgfip.finances.gouv.fr>, sameOwner).
 		out.Emit("FROM_NAME_OTHER_DOMAIN", d)
 	}
 	// A mailing list resends its members' mail with its own envelope
