@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -41,4 +43,26 @@ func TestStaffLifeMailIsAccepted(t *testing.T) {
 // behind the hospital's MX and under the evaluation's trust.
 func TestStaffLifeTwinsAreFlagged(t *testing.T) {
 	flaggedUnderBothTrusts(t, "testdata/social/twins/*.eml", 6)
+}
+
+// TestRIBUpdateCountsWhereItLeadsElsewhere: the reader asked to update his
+// own RIB ("mettez à jour votre RIB", "mise à jour de vos coordonnées
+// bancaires": lure theme bank_update) counts as LURE_BANK_DETAILS only in
+// a message leading off its sender's domain. The fake CGOS "dossier
+// incomplet" on a Gmail address with its form on Weebly is quarantined
+// (4.52 tag before, on FROM_FREEMAIL and URL_FREE_HOSTING alone); the
+// CGOS's own "vous avez changé de banque ? mettez à jour votre RIB dans
+// votre espace agent", linking to cgos.info, raises nothing.
+func TestRIBUpdateCountsWhereItLeadsElsewhere(t *testing.T) {
+	raw, err := os.ReadFile("testdata/social/twins/faux-cgos-dossier-incomplet-mettre-a-jour-rib.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quarantinedUnderBothTrusts(t, raw, "LURE_BANK_DETAILS")
+	for _, c := range hospitalAndEvalScanners(t) {
+		v := scanLogged(t, c.s, "testdata/social/cgos-changement-banque-mettre-a-jour-rib-espace-agent.eml")
+		if slices.Contains(names(v), "LURE_BANK_DETAILS") {
+			t.Errorf("%s: the CGOS's own RIB reminder raises LURE_BANK_DETAILS: %s (%.2f) %s", c.name, v.Action, v.Score, weighted(v))
+		}
+	}
 }

@@ -71,6 +71,7 @@ var disclaimerSpares = map[string]disclaimerKind{
 	"password_request":   kindAntiPhishing,
 	"account_suspension": kindAntiPhishing,
 	"bank_details":       kindAntiPhishing,
+	"bank_update":        kindAntiPhishing,
 	"billing":            kindAntiPhishing,
 	"delivery":           kindAntiPhishing,
 }

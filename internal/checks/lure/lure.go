@@ -56,7 +56,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting, share int
+	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting, share, bankDetails, bankUpdate int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices), the
@@ -188,7 +188,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1, share: -1}
+	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1, share: -1, bankDetails: -1, bankUpdate: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -228,6 +228,13 @@ func New(data []byte) (*Check, error) {
 			c.passwordRequest = idx
 		case "document_share":
 			c.share = idx
+		case "bank_details":
+			c.bankDetails = idx
+		case "bank_update":
+			// The reader's own bank details to update count as the
+			// bank-details lure when the message leads elsewhere
+			// (bankUpdated).
+			sig, c.bankUpdate = "LURE_BANK_DETAILS", idx
 		}
 		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
@@ -581,7 +588,7 @@ func unquotedLines(body string) (string, bool) {
 // etablissements, the GHT's revenue order). The determiner must touch the
 // phrase, and a request elsewhere in the message still counts. Themes of
 // calls and states ("cliquez ici", "compte suspendu") are not read so.
-var negatableThemes = map[string]bool{"bank_details": true}
+var negatableThemes = map[string]bool{"bank_details": true, "bank_update": true}
 
 // anyOf is "tout" before such a phrase: "pour tout changement de
 // coordonnées bancaires, déposez le formulaire signé" states the
@@ -664,6 +671,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 	}
 	credentials := perTheme[max(c.credentials, 0)]
+	bankUpdate := c.bankUpdated(perTheme, in)
 	c.callsFor(perTheme, in, body, subject)
 	c.receiptCharge(perTheme, body, subject)
 	// A congratulation followed by a prize is the prize lure's opening,
@@ -718,6 +726,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if t == c.credentials && clicks {
 			out.Emit(c.themes[t], c.quoted(distinct, t, c.click))
+		} else if t == c.bankDetails && bankUpdate {
+			out.Emit(c.themes[t], c.quoted(distinct, t, c.bankUpdate))
 		} else if t == c.prize && greeted != "" {
 			out.Emit(c.themes[t], `"`+textmatch.Normalize(greeted)+`"`)
 		} else {
@@ -752,6 +762,27 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
 	}
+}
+
+// bankUpdated moves the reader's-own-bank-details phrases (bank_update)
+// into the bank-details theme when the message leads off its sender's
+// domain (leadsOutside), and reports whether it did. The fake CGOS, CAF
+// or Assurance maladie mail asks the reader to update his RIB on the
+// phisher's page (Cybermalveillance.gouv.fr's hameçonnage alerts); the
+// body itself asks its members the same in its own portal, which its
+// mail links to (engine testdata/social: the CGOS's "espace agent" on
+// cgos.info). Otherwise the phrases are not counted.
+func (c *Check) bankUpdated(perTheme []int, in *scan.Input) bool {
+	if c.bankUpdate < 0 || perTheme[c.bankUpdate] == 0 {
+		return false
+	}
+	n := perTheme[c.bankUpdate]
+	perTheme[c.bankUpdate] = 0
+	if c.bankDetails < 0 || !leadsOutside(in) {
+		return false
+	}
+	perTheme[c.bankDetails] += n
+	return true
 }
 
 // posing reports a sender that is not who its notice says: unauthenticated,
