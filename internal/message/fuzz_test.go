@@ -1,6 +1,8 @@
 package message
 
 import (
+	"bytes"
+	"compress/zlib"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -19,6 +21,9 @@ var fuzzLimits = Limits{
 	MaxPartBytes:   64 << 10,
 	MaxTextBytes:   32 << 10,
 	MaxURLs:        50,
+	// Two streams of a PDF at their bound (pdfMaxStreamOutput): the
+	// seed of PDFs below reaches the message's budget.
+	MaxInflatedBytes: 2 << 20,
 }
 
 func FuzzParse(f *testing.F) {
@@ -38,9 +43,20 @@ func FuzzParse(f *testing.F) {
 		"<img src=\"data:image/png;base64," + code + "\">\r\n--b\r\nContent-Type: image/gif\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 		"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\r\n--b\r\nContent-Type: image/png\r\n" +
 		"Content-Transfer-Encoding: base64\r\n\r\n" + code + "\r\n--b--\r\n"))
+	// Three PDFs of FlateDecode streams, the last read in part: the
+	// message's inflation budget (MaxInflatedBytes).
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(append(make([]byte, 900<<10), "/URI (https://pdf.example/x)"...))
+	zw.Close()
+	pdf := base64.StdEncoding.EncodeToString([]byte("%PDF-1.7\n1 0 obj << /Filter /FlateDecode >>\nstream\n" + z.String() + "\nendstream\nendobj\n"))
+	f.Add([]byte("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n" + strings.Repeat("--p\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"+pdf+"\r\n", 3) + "--p--\r\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		start := time.Now()
-		m := Parse(raw, fuzzLimits)
+		m, p := parse(raw, fuzzLimits)
+		if p.inflated > fuzzLimits.MaxInflatedBytes {
+			t.Errorf("%d bytes inflated, budget %d", p.inflated, fuzzLimits.MaxInflatedBytes)
+		}
 		if d := time.Since(start); d > time.Second {
 			t.Errorf("Parse of %d bytes took %v", len(raw), d)
 		}
