@@ -16,18 +16,18 @@ import "testing"
 // accepted behind the company's trusted MX and under the evaluation's
 // trust, where nothing of its authentication is believed.
 func TestEnglishSaaSNoticesAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/saasen/*.eml", 40)
+	acceptedUnderBothTrusts(t, "testdata/saasen/*.eml", 45)
 }
 
 // TestEnglishSaaSNoticesTwinsAreFlagged: the phishing copies of the same
 // kinds (testdata/saasen/README.md) — a registrar's "final notice" on a
 // look-alike, AWS "suspended" with a sign-in page in a bucket, a
 // QuickBooks invoice behind a sign-in on a look-alike, a payroll direct
-// deposit to confirm on a Workday look-alike or from a free mailbox, a
-// helpdesk ticket linking to a free host, a Shopify store "suspended" —
+// deposit to verify from a free mailbox, a helpdesk ticket linking to a
+// free host, a Shopify store "suspended", a GoDaddy domain "expired" —
 // are flagged behind the company's trusted MX, behind the hospital's, and
 // under the evaluation's trust.
 func TestEnglishSaaSNoticesTwinsAreFlagged(t *testing.T) {
-	flaggedUnderTrustSettings(t, "testdata/saasen/twins/*.eml", 5)
-	flaggedUnderBothTrusts(t, "testdata/saasen/twins/*.eml", 5)
+	flaggedUnderTrustSettings(t, "testdata/saasen/twins/*.eml", 8)
+	flaggedUnderBothTrusts(t, "testdata/saasen/twins/*.eml", 8)
 }
