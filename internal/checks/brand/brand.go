@@ -763,11 +763,13 @@ func (c *Check) Catalogued(domain string) bool {
 }
 
 // SameOwner reports two domains one brand of the catalogue names both as
-// its own (Brand.Domains, neither a customer's host below a shared one):
-// the DGFiP's impots.gouv.fr and dgfip.finances.gouv.fr, from its own
-// pages. A name written as one of them above an address at the other
-// shows no other organisation than the address (the sender family's
-// FROM_NAME_OTHER_DOMAIN).
+// its own, each written there as it is (Brand.Domains): the DGFiP's
+// impots.gouv.fr and dgfip.finances.gouv.fr, from its own pages. A name
+// written as one of them above an address at the other shows no other
+// organisation than the address (the sender family's
+// FROM_NAME_OTHER_DOMAIN). A host below a listed domain is not taken for
+// it: where a platform gives its customers their own subdomain to send
+// from (a help desk's company.zendesk.com), that host is the customer's.
 func (c *Check) SameOwner(a, b string) bool {
 	if a == "" || b == "" {
 		return false
@@ -781,15 +783,9 @@ func (c *Check) SameOwner(a, b string) bool {
 	return false
 }
 
-// owns reports a host under one of the brand's own domains (Domains), not
-// a customer's host below a shared one.
+// owns reports one of the brand's own domains (Domains), as listed.
 func (b *Brand) owns(host string) bool {
-	for _, d := range b.Domains {
-		if urlx.InDomain(host, d) && !b.customerHost(host, d) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(b.Domains, func(d string) bool { return strings.EqualFold(d, host) })
 }
 
 // ownService reports the organisation's own mail naming brand i as a
