@@ -18,6 +18,7 @@ type PDF struct {
 	Files []EmbeddedFile
 	// Truncated says a budget was spent: the text or the files are partial.
 	Truncated bool
+	decoded   int // bytes inflated, for Limits.MaxMessageDecodedBytes
 }
 
 // EmbeddedFile is a file attached to a PDF (ISO 32000-1 §7.11.4): the
@@ -47,6 +48,7 @@ func readPDF(data []byte, inflated []message.Inflated, lim Limits) (*PDF, error)
 	out.Text = t.b.String()
 	out.Files = d.embeddedFiles()
 	out.Truncated = d.trunc || t.full
+	out.decoded = d.decoded
 	return out, nil
 }
 
