@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,4 +80,24 @@ func TestHospitalTreasuryMailIsAccepted(t *testing.T) {
 // fraud public hospitals are warned of).
 func TestHospitalTreasuryTwinsAreFlagged(t *testing.T) {
 	flaggedUnderBothTrusts(t, "testdata/banque/hopital/twins/*.eml", 2)
+}
+
+// TestFundsReleasedAgainstTheCard: the Wise look-alike's "to release the
+// funds to your account, confirm your card details" is the fake-payment
+// page's ask (lure theme sale_payment, counted only from a sender posing
+// as someone). Under the evaluation's trust, where nothing of its
+// authentication is believed, it is quarantined with LURE_SALE_PAYMENT
+// (tag 4.67 before, on its free host and "within 24 hours" alone). Behind
+// the company's MX its look-alike domain authenticates itself and "Wise"
+// is catalogued by no brand entry (an everyday word): it stays tagged
+// there (banque/README.md).
+func TestFundsReleasedAgainstTheCard(t *testing.T) {
+	f := "testdata/banque/twins/faux-wise-fonds-recus-confirmez-carte-en.eml"
+	v := scanLogged(t, newScanner(t, evalTrustConfig(t)), f)
+	if v.Action != scan.Quarantine && v.Action != scan.Reject || !slices.Contains(names(v), "LURE_SALE_PAYMENT") {
+		t.Errorf("eval-corpus trust: %s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
+	if v := scanLogged(t, newScanner(t, atelierConfig(t)), f); v.Action == scan.Accept {
+		t.Errorf("behind the MX: %s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
 }
