@@ -594,13 +594,17 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// Brands in the display name: the strongest lure, the reader sees it first.
 	var named []int // in the order the display name shows them
 	others := c.otherOrganisations(in, from.Name)
-	c.display.Find(from.Name, 50, func(i int) bool {
+	displayed := func(i int) bool {
 		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name) && !c.ownService(in, authOK, i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
 		return true
-	})
+	}
+	c.display.Find(from.Name, 50, displayed)
+	if alt := capitalIAsL(from.Name); alt != from.Name {
+		c.display.Find(alt, 50, displayed)
+	}
 	if c.holds != nil {
 		c.wordNames.Find(from.Name, 50, func(i int) bool {
 			if !slices.Contains(named, i) && !own(i) && c.holds(in, c.brands[i].LureTheme) && !c.ownService(in, authOK, i) {
@@ -1182,4 +1186,29 @@ func carriedSubject(in *scan.Input) bool {
 		}
 	}
 	return false
+}
+
+// capitalIAsL reads a capital I written after a lower-case letter of the
+// same word as the small L it stands for: "PayPaI" is PayPal to the eye,
+// and case folding would make it "paypai". The I-for-l swap is the oldest
+// of the look-alike letters in senders' names (Unicode's confusables,
+// UTS #39: U+0049 and U+006C; APWG's and PayPal's own warnings on fake
+// "PayPaI" senders). The display name is read both ways: "LinkedIn"
+// really has one.
+func capitalIAsL(name string) string {
+	if !strings.Contains(name, "I") {
+		return name
+	}
+	b := []byte(name)
+	changed := false
+	for i := 1; i < len(b); i++ {
+		if b[i] == 'I' && b[i-1] >= 'a' && b[i-1] <= 'z' {
+			b[i] = 'l'
+			changed = true
+		}
+	}
+	if !changed {
+		return name
+	}
+	return string(b)
 }

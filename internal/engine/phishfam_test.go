@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// The phishing families of the shared corpus's honeypot (mostly English,
+// 2022-2025) that no other must-flag set and no training row of the corpus
+// holds (testdata/phishfam/README.md cites each family's public write-up):
+// callback invoices with only a number to call, wallet seed-phrase theft,
+// exchange withdrawal alerts, Meta and Instagram copyright appeals, webmail
+// quota, held-mail and password notices, e-fax and voicemail HTML
+// attachments, e-signature and share copies sent from compromised
+// mailboxes, payroll diversion and payslip lures, carriers' fees, billing
+// failures, US banks and telecoms, a fake-check job offer and sextortion.
+// Each is flagged behind the hospital's trusted MX and under the
+// evaluation's trust settings; how many are quarantined is logged (the
+// README keeps the count).
+func TestPhishFamiliesAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/phishfam/*.eml", 38)
+	files := fixtures(t, "testdata/phishfam/*.eml", 38)
+	for _, c := range hospitalAndEvalScanners(t) {
+		quarantined := 0
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+			if v.Action == scan.Quarantine || v.Action == scan.Reject {
+				quarantined++
+			} else {
+				t.Logf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+		t.Logf("%s: %d of %d quarantined", c.name, quarantined, len(files))
+	}
+}
+
+// phishfamGaps are the families still accepted under both trusts; the
+// README's "still missed" table says why for each. A gap that becomes
+// flagged fails here until it moves to the flagged set.
+var phishfamGaps = []string{
+	"offre-emploi-frais-visa-avance.eml",
+	"paie-demande-w2-employes-bec.eml",
+	"peage-ezpass-impaye.eml",
+	"rh-avantages-inscription-ouverte.eml",
+	"rh-reglement-interieur-signature-lien.eml",
+	"zoom-reunion-manquee-lien-kit.eml",
+}
+
+func TestPhishFamilyGapsAreAsKnown(t *testing.T) {
+	files := fixtures(t, "testdata/phishfam/gaps/*.eml", len(phishfamGaps))
+	if len(files) != len(phishfamGaps) {
+		t.Fatalf("%d gap files on disk, %d listed", len(files), len(phishfamGaps))
+	}
+	for _, c := range hospitalAndEvalScanners(t) {
+		for _, name := range phishfamGaps {
+			if v := scanLogged(t, c.s, "testdata/phishfam/gaps/"+name); v.Action != scan.Accept {
+				t.Errorf("%s, %s: now %s (%.2f): move it to the flagged set", c.name, name, v.Action, v.Score)
+			}
+		}
+	}
+}
