@@ -140,6 +140,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	snd.Catalogued = bc.Catalogued
 	snd.SameOwner = bc.SameOwner
 	lu.Freemail = snd.IsFreemail
+	lu.SameOwner = bc.SameOwner
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the
 	// site's indicators, classifier and supplier register judge the

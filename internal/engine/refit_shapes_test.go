@@ -258,5 +258,52 @@ func TestRefitNearMissShapes(t *testing.T) {
 			"https://verification-compte.pages.dev/login"),
 		present: []string{"FROM_NAME_OTHER_DOMAIN"},
 		flag:    true,
+	}, {
+		// Microsoft's account-security notices, from
+		// accountprotection.microsoft.com, offer their opt-out at
+		// account.live.com: another of Microsoft's own domains
+		// (brands.yaml), so the footer leads home.
+		name:   "alerte de connexion inhabituelle Microsoft, desabonnement sur account.live.com",
+		file:   "testdata/modern/microsoft-account-unusual-signin-en.eml",
+		accept: true,
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		// The notice copied from a throw-away domain, its opt-out link
+		// still Microsoft's, the activity page on a free host: the
+		// sender's domain is no brand's own.
+		name: "copie de l'alerte Microsoft depuis un domaine jetable, desabonnement sur account.live.com",
+		raw: crlf("Return-Path: <account-security-noreply@msaccount-alerte-exemple.net>",
+			received+"From: Microsoft account team <account-security-noreply@msaccount-alerte-exemple.net>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Microsoft account unusual sign-in activity",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r10@msaccount-alerte-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>We detected something unusual about a recent sign-in to the Microsoft account dsi@chu-exemple.fr.</p>`,
+			`<p>Country/region: Russia. If this wasn't you, please secure your account now.</p>`,
+			`<p><a href="https://account-activity-review.pages.dev/Activity">Review recent activity</a></p>`,
+			`<p>To opt out or change where you receive security notifications, <a href="https://account.live.com/SecurityNotifications/Update">click here</a>.</p>`),
+		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+		flag:    true,
+	}, {
+		// The bulk "unsubscribe here" of a throw-away domain, its opt-out
+		// on a brand's site it does not own.
+		name: "envoi de masse d'un domaine jetable, desabonnement sur le site d'une marque",
+		raw: crlf("Return-Path: <promo@offres-flash-exemple.net>",
+			received+"From: Offres Outlook <promo@offres-flash-exemple.net>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Votre espace de stockage est presque plein",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r11@offres-flash-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Votre boite aux lettres a atteint 98 % de sa capacite. Cliquez ici pour obtenir 50 Go gratuits :</p>`,
+			`<p><a href="https://stockage-offert.web.app/outlook">Obtenir mon espace</a></p>`,
+			`<p>Pour vous desabonner, <a href="https://account.live.com/SecurityNotifications/Update">unsubscribe here</a>.</p>`),
+		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+		flag:    true,
 	}})
 }

@@ -88,6 +88,12 @@ type Check struct {
 	// rewrote its From for is read in the Reply-To the list keeps
 	// (listAuthorFree). nil: no domain is taken for one.
 	Freemail func(domain string) bool
+	// SameOwner, when set, reports two registrable domains one catalogued
+	// brand names both as its own (the brand family's Check.SameOwner):
+	// Microsoft's account notice from microsoft.com offers its opt-out at
+	// account.live.com (optOutAt). nil: only the sender's own domain and
+	// its same-name sisters are its home.
+	SameOwner func(a, b string) bool
 }
 
 // mailboxSource is the catalogue source of the phrases about the reader's
@@ -710,7 +716,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch t {
 		case c.footer:
-			if !m.Header.Has("List-Unsubscribe") && !linksHome(in) && c.ownFooter(body) {
+			if !m.Header.Has("List-Unsubscribe") && !c.linksHome(in) && c.ownFooter(body) {
 				out.Emit(c.themes[t], c.quoted(distinct, t))
 			}
 			continue

@@ -27,15 +27,27 @@ import (
 // authentication result be read at all (a stored message of a relay not
 // trusted), for its links to be its opt-out. This only takes back the
 // bulk-footer signal, which says no more than "no List-Unsubscribe".
-func linksHome(in *scan.Input) bool {
-	if in.FromOrg != "" && (in.SenderAnswers() || !in.Auth.Known()) && optOutAt(in, in.FromOrg) {
+//
+// A brand's own notice may send its reader to another of the brand's own
+// domains: Microsoft's account-security notices, from
+// accountprotection.microsoft.com, put "to opt out or change where you
+// receive security notifications" on account.live.com, where its
+// Recent activity page is too (Microsoft Support, "Can I trust email
+// from the Microsoft account team?"; Microsoft Q&A's answers on the
+// unusual sign-in notice). Such a link is home when the catalogue names both domains as
+// one brand's own (SameOwner), under the same condition on the sender's
+// authentication: a look-alike or throw-away sender's copy of the notice
+// is no such domain, and a forged From is caught by the sender's DMARC
+// where it is read.
+func (c *Check) linksHome(in *scan.Input) bool {
+	if in.FromOrg != "" && (in.SenderAnswers() || !in.Auth.Known()) && c.optOutAt(in, in.FromOrg) {
 		return true
 	}
 	// A list that resends someone else's message appends its own footer:
 	// how to leave the list, at the list's site or by mail to its
 	// manager (RFC 2369 §3.2 writes the same in List-Unsubscribe, which
 	// Majordomo, ezmlm and older LISTSERV lists do not add).
-	return in.ListResends() && optOutAt(in, in.List)
+	return in.ListResends() && c.optOutAt(in, in.List)
 }
 
 // optOutAt reports a link (an anchor or a written address) to the
@@ -44,10 +56,12 @@ func linksHome(in *scan.Input) bool {
 // address at org to write to. A lookalike sender that links to the
 // brand it copies is spared no more than by adding a List-Unsubscribe
 // header, which anyone can write; the brand's name in its domain is the
-// brand family's to weigh.
-func optOutAt(in *scan.Input, org string) bool {
+// brand family's to weigh. A link to another domain one catalogued brand
+// names as org's owner's own (SameOwner) is home too.
+func (c *Check) optOutAt(in *scan.Input, org string) bool {
 	for _, l := range in.Links {
-		if (l.Domain == org || urlx.SameName(l.Domain, org)) && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
+		home := l.Domain == org || urlx.SameName(l.Domain, org) || c.SameOwner != nil && c.SameOwner(l.Domain, org)
+		if home && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
 			return true
 		}
 	}
