@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
 
 // Electronic-signature and meeting mail (testdata/signature/README.md),
 // two of the families phishing imitates most: DocuSign, Yousign, Adobe
@@ -34,4 +40,33 @@ func TestHospitalParapheurIsAccepted(t *testing.T) {
 // MX and under the evaluation's trust.
 func TestSignatureAndMeetingTwinsAreFlagged(t *testing.T) {
 	flaggedUnderTrustSettings(t, "testdata/signature/twins/*.eml", 10)
+}
+
+// TestInvitationsOwnHostsSpareTheRecipientInSubject: Google Calendar
+// writes the guest's address in the subject. Where the sender's
+// authentication is not read (the evaluation's trust), the invitation is
+// still its own when its iCalendar part invites that address from the
+// From's address and every link leads to the From's or the Sender
+// field's domain (google.com for calendar-notification@google.com):
+// RECIPIENT_IN_SUBJECT is not raised (3.19 -> 0.97). The phisher's copy
+// of the format, its link and event URL on web.app, keeps it and stays
+// flagged.
+func TestInvitationsOwnHostsSpareTheRecipientInSubject(t *testing.T) {
+	s := newScanner(t, evalTrustConfig(t))
+	for _, c := range []struct {
+		file string
+		want bool
+	}{
+		{"testdata/signature/google-agenda-invitation-meet-artisan.eml", false},
+		{"testdata/signature/google-agenda-invitation-modifiee.eml", false},
+		{"testdata/signature/twins/sosie-google-agenda-invitation-destinataire-objet-lien-web-app.eml", true},
+	} {
+		v := scanLogged(t, s, c.file)
+		if got := slices.Contains(names(v), "RECIPIENT_IN_SUBJECT"); got != c.want {
+			t.Errorf("%s: RECIPIENT_IN_SUBJECT %v, want %v: %s (%.2f) %s", filepath.Base(c.file), got, c.want, v.Action, v.Score, weighted(v))
+		}
+		if c.want && v.Action == scan.Accept {
+			t.Errorf("%s: %s (%.2f) %s", filepath.Base(c.file), v.Action, v.Score, weighted(v))
+		}
+	}
 }

@@ -30,8 +30,9 @@ func isCalendar(declared, ext string) bool {
 }
 
 // calendar reads one iCalendar part: the shown text fields go to Text and
-// their links to URLs, the URL and ATTACH links to URLs, and the
-// ORGANIZER's address to CalendarOrganizers.
+// their links to URLs, the URL and ATTACH links to URLs, the
+// ORGANIZER's address to CalendarOrganizers and the ATTENDEEs' to
+// CalendarAttendees.
 func (p *parser) calendar(data []byte, in string) {
 	doc := string(data[:min(len(data), maxICSBytes)])
 	if !utf8.ValidString(doc) {
@@ -58,11 +59,15 @@ func (p *parser) calendar(data []byte, in string) {
 				p.urls.add(URL{Raw: v, Source: URLFromAttachment, In: in})
 				fields++
 			}
-		case name == "ORGANIZER":
+		case name == "ORGANIZER" || name == "ATTENDEE":
 			v := strings.TrimSpace(value)
 			if len(v) > 7 && strings.EqualFold(v[:7], "mailto:") {
-				if a := strings.ToLower(strings.TrimSpace(v[7:])); a != "" && len(p.m.CalendarOrganizers) < maxICSFields {
-					p.m.CalendarOrganizers = append(p.m.CalendarOrganizers, truncUTF8(a, 254))
+				list := &p.m.CalendarOrganizers
+				if name == "ATTENDEE" {
+					list = &p.m.CalendarAttendees
+				}
+				if a := strings.ToLower(strings.TrimSpace(v[7:])); a != "" && len(*list) < maxICSFields {
+					*list = append(*list, truncUTF8(a, 254))
 					fields++
 				}
 			}

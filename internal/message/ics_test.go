@@ -46,6 +46,9 @@ func TestCalendarInvitation(t *testing.T) {
 	if got := m.CalendarOrganizers; !slices.Equal(got, []string{"claire.durand@example-industrie.fr"}) {
 		t.Errorf("CalendarOrganizers = %q", got)
 	}
+	if got := m.CalendarAttendees; !slices.Equal(got, []string{"jean.dupont@example-hopital.fr"}) {
+		t.Errorf("CalendarAttendees = %q", got)
+	}
 	var hosts []string
 	for _, u := range m.URLs {
 		hosts = append(hosts, u.Host)

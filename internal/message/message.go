@@ -263,6 +263,9 @@ type Message struct {
 	// message carries; their SUMMARY, DESCRIPTION, LOCATION and COMMENT
 	// are in Text, their links in URLs.
 	CalendarOrganizers []string
+	// CalendarAttendees are the lower-cased addresses of their ATTENDEE
+	// properties: whom the invitation invites.
+	CalendarAttendees []string
 
 	Parts       []Part
 	Attachments []Attachment

@@ -12,10 +12,12 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 //go:embed signals.yaml
@@ -114,7 +116,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
 		if a != "" && strings.Contains(subject, a) || !list && personalLocal(local) && strings.Contains(subject, local) {
-			if !invitation(in) {
+			if !invitation(in, a) {
 				out.Emit("RECIPIENT_IN_SUBJECT", to.Addr)
 			}
 			break
@@ -217,20 +219,59 @@ func personalLocal(local string) bool {
 }
 
 // invitation reports a calendar invitation (a text/calendar or
-// application/ics part, RFC 5545/6047) from an authenticated sender.
+// application/ics part, RFC 5545/6047) from an authenticated sender, or
+// one that invites the recipient addr from its own hosts (ownInvitation).
 // Calendar software writes the invitee into the subject — Google
 // Calendar's "Invitation: <title> @ <date> (<invitee's address>)" — so
 // there the recipient's address is the format, not a bulk-sending trick.
-func invitation(in *scan.Input) bool {
-	if !in.SenderAuthenticated() {
-		return false
-	}
+func invitation(in *scan.Input, addr string) bool {
+	calendar := false
 	for _, p := range in.Msg.Parts {
 		if p.ContentType == "text/calendar" || p.ContentType == "application/ics" {
-			return true
+			calendar = true
+			break
 		}
 	}
-	return false
+	if !calendar {
+		return false
+	}
+	return in.SenderAuthenticated() || ownInvitation(in, addr)
+}
+
+// ownInvitation reports, where the sender's authentication is not read
+// (vigie eval, a stored message, an MX that writes none), an invitation
+// that is what its fields say: its iCalendar part invites addr (an
+// ATTENDEE, RFC 5545 §3.8.4.1) from the From's address (the ORGANIZER),
+// and every link of the message and of the event leads to the From's
+// registrable domain or to the Sender field's — the calendar service that
+// sends on the organiser's behalf (Google Calendar: Sender
+// calendar-notification@google.com, links to calendar.google.com and
+// meet.google.com; RFC 5322 §3.6.2). A copy of the format that leads the
+// invitee anywhere else (the invitation-phishing kits' URL, ATTACH or
+// LOCATION on a free host, the lure's page in the description) keeps the
+// signal; one that leads only to the service's own pages leads nowhere of
+// the phisher's.
+func ownInvitation(in *scan.Input, addr string) bool {
+	m := in.Msg
+	from := strings.ToLower(m.FromAddr().Addr)
+	if from == "" || !slices.Contains(m.CalendarAttendees, addr) || !slices.Contains(m.CalendarOrganizers, from) {
+		return false
+	}
+	own := []string{in.FromOrg}
+	for _, s := range m.Sender {
+		own = append(own, urlx.Registrable(strings.ToLower(s.Domain())))
+	}
+	for _, l := range in.Links {
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			continue
+		}
+		if l.Domain == "" || !slices.Contains(own, l.Domain) {
+			return false
+		}
+	}
+	return len(m.MailtoDomains) == 0 || !slices.ContainsFunc(m.MailtoDomains, func(d string) bool {
+		return !slices.Contains(own, urlx.Registrable(strings.ToLower(d)))
+	})
 }
 
 // listPostingAddress reports whether addr is the posting address of the
