@@ -139,6 +139,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	snd.AsksBeyondSharing = lu.AsksBeyondSharing
 	snd.Catalogued = bc.Catalogued
 	snd.SameOwner = bc.SameOwner
+	snd.Published = bc.Published
 	lu.Freemail = snd.IsFreemail
 	lu.SameOwner = bc.SameOwner
 	// A forward's original is scanned by the sender, brand, link, lure and

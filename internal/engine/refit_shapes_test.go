@@ -305,5 +305,83 @@ func TestRefitNearMissShapes(t *testing.T) {
 			`<p>Pour vous desabonner, <a href="https://account.live.com/SecurityNotifications/Update">unsubscribe here</a>.</p>`),
 		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
 		flag:    true,
+	}, {
+		// Calendly's "new event" to the host, Reply-To the invitee whose
+		// address the notice prints, every link on calendly.com.
+		name:   "nouvel evenement Calendly, reponse a l'invitee",
+		file:   "testdata/signature/calendly-nouvel-evenement-hote.eml",
+		accept: true,
+		absent: []string{"REPLYTO_FREEMAIL"},
+	}, {
+		// "Isabelle Roche via Yousign", Reply-To her, links on yousign.app
+		// and yousign.com (one brand's own).
+		name:   "demande de signature Yousign, reponse a la demandeuse",
+		file:   "testdata/hospital/yousign-convention-a-signer.eml",
+		accept: true,
+		absent: []string{"REPLYTO_OTHER_DOMAIN"},
+	}, {
+		// Google Sheets' share: the sheet on docs.google.com, Google's
+		// Drive page on www.google.com, the sharer's address printed.
+		name:   "partage Google Sheets, lien vers la page Drive de Google",
+		file:   "testdata/brands/google-drive-document-partage.eml",
+		accept: true,
+		absent: []string{"REPLYTO_OTHER_DOMAIN"},
+	}, {
+		// The Calendly notice copied from a look-alike of the service,
+		// its button on a free host, answers to a Gmail address.
+		name: "copie de l'avis Calendly depuis un sosie, reponse Gmail",
+		raw: crlf("Return-Path: <notifications@calendly-agenda-exemple.net>",
+			received+`From: "Calendly" <notifications@calendly-agenda-exemple.net>`,
+			"Reply-To: elodie.marchand.rdv@gmail.com",
+			"To: c.martin@chu-exemple.fr",
+			"Subject: Nouvel evenement : Elodie Marchand - Visio 30 minutes",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r12@calendly-agenda-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Bonjour, un nouvel evenement a ete programme.</p>`,
+			`<p>Invitee : Elodie Marchand (elodie.marchand.rdv@gmail.com)<br>Visio 30 minutes, mercredi 16 decembre 14:00</p>`,
+			`<p><a href="https://calendly-evenement.pages.dev/events/283c9d3e">Voir l'evenement</a></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
+	}, {
+		// A genuine Calendly notice whose booking answers carry a link
+		// off the service, Reply-To a Gmail address: the answers are the
+		// invitee's to write, the Reply-To stays judged.
+		name: "avis Calendly authentique, reponses de l'invite avec un lien hors du service",
+		raw: crlf("Return-Path: <bounces+7711002-ef56-c.martin=chu-exemple.fr@mail.calendly.com>",
+			received+`From: "Calendly" <notifications@calendly.com>`,
+			"Reply-To: elodie.marchand.rdv@gmail.com",
+			"To: c.martin@chu-exemple.fr",
+			"Subject: Nouvel evenement : Elodie Marchand - Visio 30 minutes",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r13@calendly.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Bonjour, un nouvel evenement a ete programme.</p>`,
+			`<p>Invitee : Elodie Marchand (elodie.marchand.rdv@gmail.com)<br>Visio 30 minutes, mercredi 16 decembre 14:00</p>`,
+			`<p>Informations : le dossier a preparer est ici <a href="https://dossier-visio.pages.dev/d/283c9d3e">https://dossier-visio.pages.dev/d/283c9d3e</a></p>`,
+			`<p><a href="https://calendly.com/events/283c9d3e/google">Voir l'evenement</a></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
+	}, {
+		// A notice from Google in a person's name whose link is a page
+		// Google's customers publish (sites.google.com): not Google's own.
+		name: "avis de Google au nom d'une personne, lien vers sites.google.com, reponse Gmail",
+		raw: crlf("Return-Path: <3wv5QZgcKBXY8MOTG@docos.bounces.google.com>",
+			received+`From: "Julie Perrin (via Google Sites)" <drive-shares-dm-noreply@google.com>`,
+			"Reply-To: Julie Perrin <julie.perrin.dossiers@gmail.com>",
+			"To: benoit.lemaire@chu-exemple.fr",
+			"Subject: Site partage avec vous : Protocole 2026",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r14@docos.bounces.google.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Julie Perrin (julie.perrin.dossiers@gmail.com) a partage un site avec vous.</p>`,
+			`<p><a href="https://sites.google.com/view/protocole-2026-chu/accueil">Protocole 2026</a></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
 	}})
 }

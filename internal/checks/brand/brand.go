@@ -107,8 +107,8 @@ type Brand struct {
 	// anyone with an account, publish their own pages, forms and files
 	// (a SharePoint tenant's site, a Microsoft or Google form, a Google
 	// site or document, a storage bucket): the brand serves them, but
-	// what they ask is the publisher's. Only ownService reads it: a link
-	// there is not the brand's own page.
+	// what they ask is the publisher's. ownService and Published read
+	// it: a link there is not the brand's own page.
 	Published []string `yaml:"published"`
 }
 
@@ -781,6 +781,20 @@ func (c *Check) SameOwner(a, b string) bool {
 	a, b = strings.ToLower(a), strings.ToLower(b)
 	for i := range c.brands {
 		if c.brands[i].owns(a) && c.brands[i].owns(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// Published reports a host where a catalogued brand's customers publish
+// their own pages, forms and files (Brand.Published: docs.google.com,
+// sites.google.com, forms.office.com): the brand serves them, the
+// publisher writes them, so a link there is no page of the brand's own.
+func (c *Check) Published(host string) bool {
+	host = strings.ToLower(host)
+	for i := range c.brands {
+		if c.brands[i].published(host) {
 			return true
 		}
 	}

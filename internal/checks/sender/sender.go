@@ -64,6 +64,11 @@ type Check struct {
 	// display name written as one of them above an address at the other
 	// shows no other organisation. nil: none are.
 	SameOwner func(a, b string) bool
+	// Published, when set, reports a host where a catalogued brand's
+	// customers publish their own pages (the brand family's
+	// Check.Published): a link there is not the service's own
+	// (actedFor). nil: none is.
+	Published func(host string) bool
 }
 
 // known reports a registrable domain whose name is known, so that no
@@ -591,7 +596,7 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp func() bool) {
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in) || c.sharedBy(in, rt, from):
+	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in) || c.sharedBy(in, rt, from) || c.actedFor(in, rt, from):
 	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	case urlx.Registrable(rd) != in.FromOrg:

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
@@ -160,4 +161,87 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 		}
 	}
 	return false
+}
+
+// actedFor reports a service's notice about something a person did
+// through it, sent by the service in that person's name with that person
+// as Reply-To: a scheduling service's "new event" to the host, Reply-To
+// the invitee (Calendly Help Center, "Calendly invitee notifications":
+// replies to its notices reach the other party of the booking); an
+// e-signature request, "Name via Yousign", Reply-To the requester (the
+// sender's name in Yousign's notices, Yousign's developer changelog,
+// "Email sender can now be personalised"; SignatureAPI's "Sender": the
+// sender's address is the request's Reply-To). Answering it reaches the
+// person the notice is about; it is no reply redirected elsewhere. It
+// holds when all of these do:
+//
+//   - the sender is a service whose name is known (known: a top site or
+//     a catalogued brand's own domain), no free mailbox, and the notice
+//     came from it: its envelope sender is at the same domain and, where
+//     authentication is read, the domain answers for the message
+//     (scan.Input.SenderAnswers). A look-alike of the service is no
+//     known domain; a forged From fails its DMARC where it is read;
+//   - the Reply-To is the person the notice names: its address printed
+//     in the text, or its display name written first in the From's
+//     ("Isabelle Roche via Yousign"), and not the reader's own
+//     organisation's name (namesReadersOrganisation);
+//   - there is a link to follow and every one leads to the service's own
+//     domains (the From's, a same-name sister, another the catalogue
+//     names as the same brand's own), never to a host where the brand's
+//     customers publish (Published: a Google form or site) nor to a path
+//     of a sharing service that is no shared item (sharingServices'
+//     otherPath); pictures are fetched, not followed;
+//   - nothing is attached and the words ask nothing beyond the notice
+//     (AsksBeyondSharing: an invoice, a payment, a sign-in).
+//
+// The genuine service's notice whose link leads off the service (a
+// booking's answers carrying an attacker's address) keeps its Reply-To
+// judged, as does a notice with no link, whose only way on is the reply.
+func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
+	m := in.Msg
+	if c.AsksBeyondSharing == nil || in.FromOrg == "" || !c.known(in.FromOrg) || c.IsFreemail(from.Domain()) {
+		return false
+	}
+	if len(m.Attachments) > 0 || len(m.Enclosed) > 0 || len(in.Links) == 0 {
+		return false
+	}
+	if urlx.Registrable(in.MailFromDomain) != in.FromOrg || in.Auth.Known() && !in.SenderAnswers() {
+		return false
+	}
+	name := strings.TrimSpace(rt.Name)
+	printed := rt.Addr != "" && strings.Contains(in.LowerText(), strings.ToLower(rt.Addr))
+	named := name != "" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(from.Name)), strings.ToLower(name)+" ")
+	if !printed && !named || name != "" && namesReadersOrganisation(in, name) {
+		return false
+	}
+	var svc *sharingService
+	for i := range sharingServices {
+		if sharingServices[i].from == in.FromOrg {
+			svc = &sharingServices[i]
+		}
+	}
+	followed := false
+	for _, l := range in.Links {
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			continue
+		}
+		followed = true
+		if svc != nil && svc.item(l) {
+			if !svc.opens(l) {
+				return false
+			}
+			continue
+		}
+		home := l.Domain == in.FromOrg || urlx.SameName(l.Domain, in.FromOrg) || c.SameOwner != nil && c.SameOwner(l.Domain, in.FromOrg)
+		if !home || c.Published != nil && c.Published(l.Host) {
+			return false
+		}
+	}
+	return followed && !c.AsksBeyondSharing(in)
+}
+
+// item reports a link to one of the hosts the service's shared items
+// open on, whatever its path.
+func (s *sharingService) item(l scan.Link) bool {
+	return slices.Contains(s.hosts, strings.ToLower(l.Host))
 }
