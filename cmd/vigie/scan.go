@@ -170,6 +170,14 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func printVerdict(w io.Writer, file string, v *scan.Verdict, lang string) {
 	fmt.Fprintf(w, "== %s\n", file)
 	fmt.Fprintf(w, "action: %s   score: %.2f   (%s)\n", v.Action, v.Score, v.Elapsed.Round(1000))
+	if why := v.Incomplete(); why != "" && v.Action.Rank() < scan.Quarantine.Rank() {
+		// The verdict is shown as it is; the gateway would not act on it.
+		if lang == "en" {
+			fmt.Fprintf(w, "INCOMPLETE scan (%s): the gateway would answer 451 4.7.1, or pass the message marked unscanned with serve.fail_open\n", why)
+		} else {
+			fmt.Fprintf(w, "Analyse INCOMPLÈTE (%s) : la passerelle répondrait 451 4.7.1, ou laisserait passer le message marqué unscanned avec serve.fail_open\n", why)
+		}
+	}
 	sigs := append([]scan.Signal(nil), v.Signals...)
 	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].Weight > sigs[j].Weight })
 	if len(sigs) > 0 {

@@ -37,7 +37,7 @@ const queueLen = 256
 // Observe implements the gateway's verdict observer. It copies the raw
 // message only when it is to be learned.
 func (a *AutoLearn) Observe(raw []byte, v *scan.Verdict) {
-	if a == nil || v == nil || v.Partial {
+	if a == nil || v == nil || v.Incomplete() != "" {
 		return
 	}
 	c, ok := a.decide(v)

@@ -33,6 +33,12 @@ const Tempfail scan.Action = "tempfail"
 // ErrDeadline is reported when a scan outlives the front end's deadline.
 var ErrDeadline = errors.New("gateway: scan deadline exceeded")
 
+// ErrIncomplete is reported when the scanner's own deadline cut checks
+// short or a check failed, and what did run does not hold the message
+// (scan.Verdict.Incomplete): it was not judged, and is answered as a
+// message that could not be scanned.
+var ErrIncomplete = errors.New("gateway: scan incomplete")
+
 // Quarantiner keeps a copy of a held message (package quarantine).
 type Quarantiner interface {
 	Put(ctx context.Context, raw []byte, m quarantine.Meta, v *scan.Verdict) (quarantine.Entry, error)
@@ -161,10 +167,11 @@ type Job struct {
 // Outcome tells the front end what to do.
 type Outcome struct {
 	// Action is accept, tag, quarantine, reject or Tempfail. A message
-	// accepted unscanned (fail-open) has Action accept and Verdict nil.
+	// accepted unscanned (fail-open) has Action accept and Err set; its
+	// Verdict is nil, or the incomplete one (ErrIncomplete).
 	Action       scan.Action
 	Verdict      *scan.Verdict // nil when the scan failed
-	Err          error         // why the scan failed, when it did
+	Err          error         // why the scan failed or is not acted on, when so
 	QuarantineID string
 	// Fields go on top of a message passed on (accept, tag); Subject,
 	// when not empty, replaces its Subject (a tagged message's prefix, a
@@ -203,8 +210,26 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		return o
 	}
 	o = Outcome{Action: v.Action, Verdict: v}
+	// A verdict some checks did not contribute to is no judgement: the
+	// checks not run (lures, links, brands come late) may be the ones
+	// that hold a hostile message slow or crafted enough to get there.
+	// It stands only when what did run already holds the message.
+	judged := true
+	if why := v.Incomplete(); why != "" && v.Action.Rank() < scan.Quarantine.Rank() {
+		judged = false
+		o = Outcome{Action: Tempfail, Verdict: v, Err: fmt.Errorf("%w: %s", ErrIncomplete, why)}
+		if v.Partial {
+			g.countError("partial")
+		} else {
+			g.countError("check")
+		}
+		if set.FailOpen {
+			o.Action = scan.Accept
+			o.Fields = set.fields(&o)
+		}
+	}
 	var allowed allow.Rule
-	if g.Allow != nil && v.Action != scan.Accept {
+	if judged && g.Allow != nil && v.Action != scan.Accept {
 		if rule, capAt, ok := g.Allow.Match(j.Env, v, time.Now()); ok && capAt.Rank() < v.Action.Rank() {
 			allowed, o.Action = rule, capAt
 		}
@@ -235,6 +260,9 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 			}
 		}
 	case scan.Accept, scan.Tag:
+		if !judged {
+			break // fail-open: passed on unscanned, its fields set above
+		}
 		o.Fields = set.fields(&o)
 		if allowed.ID != 0 {
 			o.Fields = append(o.Fields, Field{HeaderAllow, fmt.Sprint(allowed.ID)})
@@ -264,22 +292,22 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 		}
 	}
 	if g.Trace != nil {
-		r := trace.FromVerdict(j.Frontend, j.QueueID, v, string(o.Action))
+		r := trace.FromVerdict(j.Frontend, j.QueueID, v, actionLabel(o))
 		r.QuarantineID = o.QuarantineID
 		g.Trace.Add(r)
 	}
 	if g.Metrics != nil {
 		g.Metrics.ScanTime.Observe(v.Elapsed.Seconds())
 	}
-	if g.Observer != nil && o.Action != Tempfail {
+	if g.Observer != nil && o.Action != Tempfail && judged {
 		g.Observer.Observe(j.Raw, v)
 	}
-	g.count(string(o.Action))
+	g.count(actionLabel(o))
 	names := make([]string, len(v.Signals))
 	for i, s := range v.Signals {
 		names[i] = s.Name
 	}
-	attrs := []any{"frontend", j.Frontend, "queue_id", j.QueueID, "action", o.Action, "score", v.Score,
+	attrs := []any{"frontend", j.Frontend, "queue_id", j.QueueID, "action", actionLabel(o), "score", v.Score,
 		"signals", strings.Join(names, ","), "client_ip", addrString(j.Env), "helo", j.Env.HELO,
 		"mail_from", j.Env.MailFrom, "rcpt", j.Env.RcptTo, "from", v.Indicators.FromAddress,
 		"message_id", v.Indicators.MessageID, "size", len(j.Raw), "elapsed_ms", v.Elapsed.Milliseconds()}
@@ -296,6 +324,11 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	}
 	if o.Err != nil {
 		attrs = append(attrs, "err", o.Err)
+	}
+	if !judged {
+		attrs = append(attrs, "scanned_action", v.Action)
+		log.Warn("verdict", attrs...)
+		return o
 	}
 	log.Info("verdict", attrs...)
 	return o
@@ -346,8 +379,10 @@ func EncodeHeader(s string) string {
 	return s
 }
 
+// actionLabel is the action of the verdict line, the trace and the
+// metrics: "unscanned" for a message passed on in fail-open mode.
 func actionLabel(o Outcome) string {
-	if o.Verdict == nil && o.Action == scan.Accept {
+	if o.Action == scan.Accept && o.Err != nil {
 		return "unscanned"
 	}
 	return string(o.Action)

@@ -35,7 +35,9 @@ const maxSignalsHeader = 20
 // our Authentication-Results (RFC 8601) when it was authenticated here and
 // its verdict; a tagged one also lists its signals.
 func (g Settings) fields(o *Outcome) []Field {
-	if o.Verdict == nil {
+	if o.Verdict == nil || o.Err != nil {
+		// Not scanned, or not to the end (ErrIncomplete): no score
+		// nor signals that would read as a judgement.
 		return []Field{{HeaderVerdict, "unscanned"}}
 	}
 	v := o.Verdict

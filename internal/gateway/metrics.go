@@ -13,7 +13,10 @@ type Metrics struct {
 	ScanTime   prometheus.Histogram
 	DataTime   prometheus.Histogram // relay: end of DATA to the reply
 	QueueDepth prometheus.Gauge
-	Errors     *prometheus.CounterVec // by stage
+	// Errors counts by stage; "partial" and "check" are the messages
+	// not acted on because the scanner's deadline cut checks short or a
+	// check failed (ErrIncomplete).
+	Errors *prometheus.CounterVec
 	// RcptVerify counts the relay's recipient verifications, by result
 	// (exists, refused, unknown) and whether the cache answered.
 	RcptVerify *prometheus.CounterVec
@@ -39,7 +42,7 @@ func NewMetrics() *Metrics {
 			Name: "vigie_queue_depth", Help: "Messages in the relay's delivery queue.",
 		}),
 		Errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vigie_errors_total", Help: "Errors, by stage (scan, quarantine, queue, deliver, milter, relay, api).",
+			Name: "vigie_errors_total", Help: "Errors, by stage (scan, partial, check, quarantine, queue, deliver, milter, relay, api).",
 		}, []string{"stage"}),
 	}
 	m.RcptVerify = prometheus.NewCounterVec(prometheus.CounterOpts{

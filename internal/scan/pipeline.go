@@ -82,6 +82,7 @@ type Emitter struct {
 	signals []Signal
 	seen    map[string]bool
 	ibans   []string
+	failed  []string // the checks that panicked (Verdict.FailedChecks)
 }
 
 // maxObservedIBANs bounds the IBANs one message reports.
@@ -174,7 +175,13 @@ func (s *Scanner) ScanMessage(ctx context.Context, raw []byte, m *message.Messag
 		}
 		s.runCheck(ctx, c, in, out)
 	}
-	v := &Verdict{Auth: in.Auth, Envelope: in.Env, Partial: partial}
+	if !partial && ctx.Err() != nil && len(s.Checks) > 0 {
+		// The last check ran into the deadline: it returned early (a
+		// check must, Check), what it saw of the message incomplete.
+		partial = true
+		out.Emit("SCAN_TIMEOUT", s.Checks[len(s.Checks)-1].Name())
+	}
+	v := &Verdict{Auth: in.Auth, Envelope: in.Env, Partial: partial, FailedChecks: out.failed}
 	v.Signals, v.Score, v.Action = s.Policy.decide(cat, out.signals)
 	v.Indicators = indicators(in)
 	v.Indicators.IBANs = out.ibans
@@ -188,6 +195,7 @@ func (s *Scanner) runCheck(ctx context.Context, c Check, in *Input, out *Emitter
 	defer func() {
 		if r := recover(); r != nil {
 			out.Emit("SCAN_CHECK_ERROR", c.Name())
+			out.failed = append(out.failed, c.Name())
 			if s.Log != nil {
 				s.Log.Error("check panicked", "check", c.Name(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			}

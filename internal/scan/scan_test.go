@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +157,19 @@ func TestCheckPanicIsContained(t *testing.T) {
 	if !v.Has("SCAN_CHECK_ERROR") || !v.Has("A") {
 		t.Errorf("signals %+v", v.Signals)
 	}
+	// The verdict says it lacks the failed check's view, even with the
+	// signal disabled.
+	if v.Partial || !slices.Equal(v.FailedChecks, []string{"panics"}) || v.Incomplete() != "check failed: panics" {
+		t.Errorf("partial=%v failed=%v incomplete=%q", v.Partial, v.FailedChecks, v.Incomplete())
+	}
+	s.Policy.Disabled = []string{"SCAN_CHECK_ERROR"}
+	if v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{}); v.Has("SCAN_CHECK_ERROR") || v.Incomplete() == "" {
+		t.Errorf("disabled signal: signals %+v incomplete=%q", v.Signals, v.Incomplete())
+	}
+	s = &Scanner{Checks: []Check{emitCheck{[]string{"A"}}}, Policy: DefaultPolicy(), Catalogue: testCatalogue(t)}
+	if v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{}); v.Incomplete() != "" {
+		t.Errorf("a complete scan says %q", v.Incomplete())
+	}
 }
 
 func TestDeadline(t *testing.T) {
@@ -166,6 +180,16 @@ func TestDeadline(t *testing.T) {
 	v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{})
 	if time.Since(start) > 30*time.Second || !v.Partial || !v.Has("SCAN_TIMEOUT") || v.Has("A") {
 		t.Errorf("partial=%v signals=%+v after %s", v.Partial, v.Signals, time.Since(start))
+	}
+}
+
+// The last check running into the deadline returns early: the verdict is
+// partial though no check was left unrun.
+func TestDeadlineInTheLastCheck(t *testing.T) {
+	s := &Scanner{Checks: []Check{emitCheck{[]string{"A"}}, slowCheck{}}, Policy: DefaultPolicy(), Catalogue: testCatalogue(t), Timeout: 50 * time.Millisecond}
+	v := s.Scan(context.Background(), []byte("Subject: x\r\n\r\nx"), Envelope{})
+	if !v.Partial || !v.Has("SCAN_TIMEOUT") || !v.Has("A") || v.Incomplete() != "scan deadline reached" {
+		t.Errorf("partial=%v signals=%+v incomplete=%q", v.Partial, v.Signals, v.Incomplete())
 	}
 }
 

@@ -10,6 +10,7 @@ package scan
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"vigie.dev/vigie/internal/auth"
@@ -126,8 +127,27 @@ type Verdict struct {
 	Auth       auth.Results  `json:"auth"`
 	Envelope   Envelope      `json:"envelope"`
 	Elapsed    time.Duration `json:"elapsed_ns"`
-	// Partial is true when the deadline cut some checks short.
+	// Partial is true when the deadline cut some checks short
+	// (SCAN_TIMEOUT).
 	Partial bool `json:"partial,omitempty"`
+	// FailedChecks names the checks that failed (SCAN_CHECK_ERROR): the
+	// verdict was reached without what they would have said.
+	FailedChecks []string `json:"failed_checks,omitempty"`
+}
+
+// Incomplete says why the verdict lacks what some checks would have
+// said — the deadline cut them short, or they failed — and is "" when
+// every check ran to its end. The signals may be disabled by the policy;
+// this is not.
+func (v *Verdict) Incomplete() string {
+	var why []string
+	if v.Partial {
+		why = append(why, "scan deadline reached")
+	}
+	if len(v.FailedChecks) > 0 {
+		why = append(why, "check failed: "+strings.Join(v.FailedChecks, ","))
+	}
+	return strings.Join(why, "; ")
 }
 
 // Banners returns the distinct banners of the verdict's signals and the

@@ -28,8 +28,11 @@ import (
 )
 
 // VerdictHeader chooses a test message's fate: "tag", "quarantine",
-// "reject" or "slow" (the scan outlives the front end's deadline). A
-// message without it is accepted.
+// "reject", "slow" (the check runs until the scan's deadline: the front
+// end's, or the scanner's own when shorter) or "panic" (the check fails,
+// SCAN_CHECK_ERROR). Words may follow each other ("quarantine slow": a
+// check that holds the message, then runs into the deadline). A message
+// without it is accepted.
 const VerdictHeader = "X-Test-Verdict"
 
 // Env is a gateway and the stores behind it.
@@ -77,11 +80,16 @@ type verdictCheck struct{}
 func (verdictCheck) Name() string { return "test" }
 
 func (verdictCheck) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
-	switch v := strings.ToLower(strings.TrimSpace(in.Msg.Header.Get(VerdictHeader))); v {
-	case "tag", "quarantine", "reject":
-		out.Emit("TEST_"+strings.ToUpper(v), "")
-	case "slow":
-		<-ctx.Done()
+	for _, v := range strings.Fields(strings.ToLower(in.Msg.Header.Get(VerdictHeader))) {
+		switch v {
+		case "tag", "quarantine", "reject":
+			out.Emit("TEST_"+strings.ToUpper(v), "")
+		case "slow":
+			<-ctx.Done()
+			return
+		case "panic":
+			panic("test check failed")
+		}
 	}
 }
 

@@ -216,8 +216,11 @@ func (h *Handler) scan(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if o.Err != nil {
 		res.Error = "scan failed"
-		if errors.Is(o.Err, gateway.ErrDeadline) {
+		switch {
+		case errors.Is(o.Err, gateway.ErrDeadline):
 			res.Error = "scan deadline exceeded"
+		case errors.Is(o.Err, gateway.ErrIncomplete):
+			res.Error = "scan incomplete"
 		}
 		if o.Verdict == nil && o.Action == gateway.Tempfail {
 			status = http.StatusServiceUnavailable

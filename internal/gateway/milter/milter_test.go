@@ -85,6 +85,23 @@ func TestAnswers(t *testing.T) {
 					t.Errorf("no %s: unscanned in %+v", gateway.HeaderVerdict, mods)
 				}
 			}},
+		// A check that failed leaves a verdict without its view: not one
+		// to pass the message on (gateway.ErrIncomplete).
+		{name: "check failed", verdict: "panic", wantCode: gomilter.ActReplyCode, wantSMTP: 451},
+		{name: "check failed, fail-open", verdict: "panic", settings: gateway.Settings{FailOpen: true}, wantCode: gomilter.ActAccept,
+			check: func(t *testing.T, mods []gomilter.ModifyAction) {
+				if m, ok := mod(mods, gomilter.ActAddHeader, gateway.HeaderVerdict); !ok || m.HeaderValue != "unscanned" {
+					t.Errorf("no %s: unscanned in %+v", gateway.HeaderVerdict, mods)
+				}
+				if _, ok := mod(mods, gomilter.ActAddHeader, gateway.HeaderScore); ok {
+					t.Errorf("a score for an incomplete scan: %+v", mods)
+				}
+			}},
+		{name: "check failed after a quarantine", verdict: "quarantine panic", wantCode: gomilter.ActAccept, check: func(t *testing.T, mods []gomilter.ModifyAction) {
+			if _, ok := mod(mods, gomilter.ActQuarantine, ""); !ok {
+				t.Errorf("not put on hold: %+v", mods)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -97,13 +97,18 @@ func TestVerdicts(t *testing.T) {
 		wantCode  int    // 0: accepted for delivery or kept
 		delivered bool   // the next hop gets it
 		subject   string // its Subject there
+		unscanned bool   // it is marked X-Vigie-Verdict: unscanned
 	}{
 		{name: "accept", delivered: true, subject: "Facture 42"},
 		{name: "tag", verdict: "tag", settings: gateway.Settings{SubjectPrefix: "[SUSPECT]"}, delivered: true, subject: "[SUSPECT] Facture 42"},
 		{name: "quarantine", verdict: "quarantine"},
 		{name: "reject", verdict: "reject", wantCode: 550},
 		{name: "scan too slow", verdict: "slow", wantCode: 451},
-		{name: "fail-open", verdict: "slow", settings: gateway.Settings{FailOpen: true}, delivered: true, subject: "Facture 42"},
+		{name: "fail-open", verdict: "slow", settings: gateway.Settings{FailOpen: true}, delivered: true, subject: "Facture 42", unscanned: true},
+		// A check that failed: 451 before the message is acknowledged.
+		{name: "check failed", verdict: "panic", wantCode: 451},
+		{name: "check failed, fail-open", verdict: "panic", settings: gateway.Settings{FailOpen: true}, delivered: true, subject: "Facture 42", unscanned: true},
+		{name: "check failed after a quarantine", verdict: "quarantine panic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,7 +122,7 @@ func TestVerdicts(t *testing.T) {
 				t.Fatalf("end of DATA: %q %v, want queued", reply, err)
 			}
 			if !tt.delivered {
-				if tt.verdict == "quarantine" {
+				if strings.HasPrefix(tt.verdict, "quarantine") {
 					recs := h.env.Records(t)
 					if len(recs) != 1 || recs[0].QuarantineID == "" || recs[0].Frontend != "relay" {
 						t.Errorf("trace %+v, want one quarantined relay record", recs)
@@ -138,6 +143,9 @@ func TestVerdicts(t *testing.T) {
 			}
 			if got := gatewaytest.Header(m.Data, "Subject"); got != tt.subject {
 				t.Errorf("Subject %q, want %q", got, tt.subject)
+			}
+			if got := gatewaytest.Header(m.Data, gateway.HeaderVerdict); tt.unscanned != (got == "unscanned") {
+				t.Errorf("%s: %q", gateway.HeaderVerdict, got)
 			}
 			if got := gatewaytest.Header(m.Data, gateway.HeaderScore); got == "-10" {
 				t.Error("the sender's X-Vigie-Score went through")

@@ -1,0 +1,136 @@
+package gateway_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/gatewaytest"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// hostileHeader marks a test message that the late check would reject,
+// had it run: the lure, link or brand checks come after the others.
+const hostileHeader = "X-Test-Hostile: yes"
+
+type lateCheck struct{}
+
+func (lateCheck) Name() string { return "late" }
+
+func (lateCheck) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
+	if in.Msg.Header.Get("X-Test-Hostile") != "" {
+		out.Emit("TEST_REJECT", "")
+	}
+}
+
+// An incomplete scan — the scanner's own deadline reached before the late
+// check, or a check that failed — is no verdict to deliver a message on:
+// below quarantine it is answered as a message that could not be scanned
+// (451, or passed marked unscanned with fail_open); what ran and already
+// holds the message stands.
+func TestIncompleteScan(t *testing.T) {
+	tests := []struct {
+		name     string
+		verdict  string // gatewaytest.VerdictHeader
+		hostile  bool   // the late check rejects the message when it runs
+		failOpen bool
+		want     scan.Action
+		fields   []gateway.Field // the fields a message passed on gets
+		errStage string          // the vigie_errors_total stage counted, "" none
+		metric   string          // the vigie_messages_total action counted
+	}{
+		{name: "deadline below tag", hostile: true, verdict: "slow", want: gateway.Tempfail, errStage: "partial", metric: "tempfail"},
+		{name: "deadline after a tag", hostile: true, verdict: "tag slow", want: gateway.Tempfail, errStage: "partial", metric: "tempfail"},
+		{name: "deadline, fail-open", hostile: true, verdict: "slow", failOpen: true, want: scan.Accept,
+			fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "unscanned"}}, errStage: "partial", metric: "unscanned"},
+		{name: "deadline after a quarantine", hostile: true, verdict: "quarantine slow", want: scan.Quarantine, metric: "quarantine"},
+		{name: "deadline after a quarantine, fail-open", hostile: true, verdict: "quarantine slow", failOpen: true, want: scan.Quarantine, metric: "quarantine"},
+		{name: "deadline after a reject", hostile: true, verdict: "reject slow", want: scan.Reject, metric: "reject"},
+		{name: "check failed", verdict: "panic", want: gateway.Tempfail, errStage: "check", metric: "tempfail"},
+		{name: "check failed, fail-open", verdict: "panic", failOpen: true, want: scan.Accept,
+			fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "unscanned"}}, errStage: "check", metric: "unscanned"},
+		{name: "check failed after a quarantine", verdict: "quarantine panic", want: scan.Quarantine, metric: "quarantine"},
+		{name: "complete, accept", want: scan.Accept, metric: "accept",
+			fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "accept"}, {Name: gateway.HeaderScore, Value: "0.0"}}},
+		{name: "complete, tag", verdict: "tag", want: scan.Tag, metric: "tag",
+			fields: []gateway.Field{{Name: gateway.HeaderVerdict, Value: "tag"}, {Name: gateway.HeaderScore, Value: "0.0"}, {Name: gateway.HeaderSignals, Value: "TEST_TAG"}}},
+		{name: "complete, the late check rejects", hostile: true, verdict: "quarantine", want: scan.Reject, metric: "reject"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := gatewaytest.New(t, gateway.Settings{FailOpen: tt.failOpen})
+			s := gatewaytest.Scanner()
+			s.Checks = append(s.Checks, lateCheck{})
+			s.Timeout = 50 * time.Millisecond // the scanner's deadline, not the front end's
+			env.Gateway.SetScanner(s)
+			var extra []string
+			if tt.hostile {
+				extra = append(extra, hostileHeader)
+			}
+			o := env.Gateway.Process(context.Background(), gateway.Job{Frontend: "test", QueueID: "Q1",
+				Raw: []byte(gatewaytest.Message(tt.verdict, extra...))})
+			if o.Action != tt.want {
+				t.Fatalf("action %s (err %v), want %s", o.Action, o.Err, tt.want)
+			}
+			if o.Verdict == nil {
+				t.Fatal("no verdict in the outcome")
+			}
+			incomplete := tt.errStage != ""
+			if incomplete != errors.Is(o.Err, gateway.ErrIncomplete) {
+				t.Errorf("err %v", o.Err)
+			}
+			if tt.want == scan.Accept || tt.want == scan.Tag {
+				if !slices.Equal(o.Fields, tt.fields) {
+					t.Errorf("fields %+v, want %+v", o.Fields, tt.fields)
+				}
+			}
+			recs := env.Records(t)
+			if len(recs) != 1 || recs[0].Action != tt.metric {
+				t.Fatalf("trace %+v, want one record of %s", recs, tt.metric)
+			}
+			if tt.want == scan.Quarantine {
+				if o.QuarantineID == "" || recs[0].QuarantineID != o.QuarantineID {
+					t.Fatalf("quarantine id %q, trace's %q", o.QuarantineID, recs[0].QuarantineID)
+				}
+				if _, err := env.Quarantine.Get(context.Background(), o.QuarantineID); err != nil {
+					t.Errorf("not kept: %v", err)
+				}
+			}
+			if n := counter(t, env.Gateway.Metrics, "vigie_messages_total", tt.metric); n != 1 {
+				t.Errorf("vigie_messages_total{action=%q} = %v", tt.metric, n)
+			}
+			for _, stage := range []string{"partial", "check"} {
+				want := 0.0
+				if stage == tt.errStage {
+					want = 1
+				}
+				if n := counter(t, env.Gateway.Metrics, "vigie_errors_total", stage); n != want {
+					t.Errorf("vigie_errors_total{stage=%q} = %v, want %v", stage, n, want)
+				}
+			}
+		})
+	}
+}
+
+// counter reads the counter of family name whose one label has value.
+func counter(t *testing.T, m *gateway.Metrics, name, value string) float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, c := range f.GetMetric() {
+			if l := c.GetLabel(); len(l) == 1 && l[0].GetValue() == value {
+				return c.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
