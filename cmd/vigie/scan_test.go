@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"vigie.dev/vigie/internal/scan"
 )
 
 func runCmd(t *testing.T, args ...string) (string, string, int) {
@@ -198,5 +200,26 @@ func TestScanOutlookMessage(t *testing.T) {
 	}
 	if strings.Contains(out, "action: accept") {
 		t.Errorf("the phish in a .msg is accepted:\n%s", out)
+	}
+}
+
+// An incomplete verdict is shown as it is, with a line saying the gateway
+// would not act on it; one that already holds the message needs none.
+func TestScanSaysIncomplete(t *testing.T) {
+	for _, c := range []struct {
+		v    scan.Verdict
+		lang string
+		want string
+	}{
+		{scan.Verdict{Action: scan.Tag, Partial: true}, "fr", "action: tag   score: 0.00   (0s)\nAnalyse INCOMPLÈTE (scan deadline reached) : la passerelle répondrait 451 4.7.1"},
+		{scan.Verdict{Action: scan.Accept, FailedChecks: []string{"link"}}, "en", "INCOMPLETE scan (check failed: link): the gateway would answer 451 4.7.1"},
+		{scan.Verdict{Action: scan.Quarantine, Partial: true}, "fr", ""},
+		{scan.Verdict{Action: scan.Accept}, "fr", ""},
+	} {
+		var b bytes.Buffer
+		printVerdict(&b, "m.eml", &c.v, c.lang)
+		if got := strings.Contains(b.String(), "INCOMPL"); got != (c.want != "") || !strings.Contains(b.String(), c.want) {
+			t.Errorf("%+v:\n%s", c.v, b.String())
+		}
 	}
 }

@@ -239,6 +239,8 @@ type DataFiles struct {
 
 // ScanCfg holds pipeline settings.
 type ScanCfg struct {
+	// Timeout bounds one message's checks; a scan it cuts short is
+	// incomplete, and the gateway does not act on it below quarantine.
 	Timeout time.Duration `yaml:"timeout"`
 }
 

@@ -25,7 +25,9 @@ type Serve struct {
 	Digest     DigestCfg     `yaml:"digest"`
 	// FailOpen accepts a message that could not be scanned (internal error,
 	// deadline) with an X-Vigie-Verdict: unscanned header instead of a
-	// 451 4.7.1 temporary failure.
+	// 451 4.7.1 temporary failure; so too a message whose scan is
+	// incomplete (scan.timeout reached, a check failed) and below
+	// quarantine (gateway.ErrIncomplete).
 	FailOpen bool `yaml:"fail_open"`
 	// Oversize is what becomes of a message longer than limits.max_size:
 	// "scan" (its first max_size bytes are judged), "reject" (552 5.3.4)

@@ -196,7 +196,7 @@ type Query struct {
 	IP     string // the client IP
 	Hash   string // an attachment SHA-256 or the fuzzy body hash
 	MsgID  string // the Message-ID, with or without angle brackets
-	Action string // accept, tag, quarantine, reject, tempfail
+	Action string // accept, tag, quarantine, reject, tempfail, unscanned (fail-open)
 	Since  time.Time
 	Until  time.Time
 	Limit  int // 0: 1000
