@@ -383,5 +383,15 @@ func TestRefitNearMissShapes(t *testing.T) {
 			`<p>Julie Perrin (julie.perrin.dossiers@gmail.com) a partage un site avec vous.</p>`,
 			`<p><a href="https://sites.google.com/view/protocole-2026-chu/accueil">Protocole 2026</a></p>`),
 		present: []string{"REPLYTO_FREEMAIL"},
+	}, {
+		// A Sympa list's post "Paul Girard via Chorale", Reply-To his
+		// Gmail: with the RFC 2369 fields Sympa writes by default
+		// (rfc2369_header_fields: help, subscribe, unsubscribe, post,
+		// owner, archive), the list is run by list software and its
+		// Reply-To to the author is the list's (listReply).
+		name:   "liste Sympa, message d'un membre, reponse a son Gmail",
+		file:   "testdata/bodymail/liste-membre-gmail-hors-liste.eml",
+		accept: true,
+		absent: []string{"REPLYTO_FREEMAIL"},
 	}})
 }
