@@ -19,7 +19,9 @@ type Limits struct {
 	MaxDecodedBytes int // bytes inflated from one document in all (flate bombs)
 	// MaxMessageDecodedBytes bounds the bytes inflated from all a
 	// message's documents together: MaxDocuments documents at their own
-	// bound made 256 MiB, 6.4 s for 16 small PDFs of flate bombs.
+	// bound made 256 MiB, 6.4 s for 16 small PDFs of flate bombs. Past
+	// it each document still decodes minDocumentDecodedBytes
+	// (Findings.Spent names the first cut there).
 	MaxMessageDecodedBytes int
 	MaxTextBytes           int // text kept per document
 	MaxEmbedded            int // embedded files kept per PDF
@@ -27,6 +29,12 @@ type Limits struct {
 	MaxXMLDepth            int // element nesting
 	MaxXMLTokens           int // tokens of one XML invoice
 }
+
+// minDocumentDecodedBytes is what each document may still decode once
+// the message's budget (Limits.MaxMessageDecodedBytes) is spent: a real
+// RIB's or invoice's text layer and Factur-X file inflate to a few hundred
+// kilobytes. MaxDocuments of them bound the whole message.
+const minDocumentDecodedBytes = 1 << 20
 
 // DefaultLimits are sized for real invoices (a few pages, one embedded
 // XML of tens of kilobytes) with a wide margin.
@@ -92,6 +100,11 @@ type Findings struct {
 	Documents int `json:"documents"`
 	// Truncated says a limit cut the reading short somewhere.
 	Truncated bool `json:"truncated,omitempty"`
+	// Spent names the first document the message's decoding budget
+	// (Limits.MaxMessageDecodedBytes) cut: past the budget each document
+	// is read only to minDocumentDecodedBytes, and bank details beyond
+	// that were not read.
+	Spent string `json:"spent,omitempty"`
 	// decoded counts the bytes inflated from the message's documents,
 	// bounded by Limits.MaxMessageDecodedBytes.
 	decoded int
@@ -180,20 +193,24 @@ func (f *Findings) attachment(name, sniffed string, data []byte, inflated []mess
 	case sniffed == "application/pdf" || bytes.HasPrefix(head, []byte("%PDF-")):
 		f.Documents++
 		// The document's decoding bound, within what is left of the
-		// message's.
+		// message's, but never below minDocumentDecodedBytes: documents
+		// of flate bombs sent first must not spend the budget of the RIB
+		// sent after them.
 		room := lim.MaxMessageDecodedBytes - f.decoded
-		if room <= 0 {
-			f.Truncated = true
-			return
-		}
 		dl := lim
-		dl.MaxDecodedBytes = min(lim.MaxDecodedBytes, room)
+		dl.MaxDecodedBytes = min(lim.MaxDecodedBytes, max(room, minDocumentDecodedBytes))
 		p, err := readPDF(data, inflated, dl)
 		if err != nil {
 			return
 		}
 		f.decoded += p.decoded
 		f.Truncated = f.Truncated || p.Truncated
+		if p.Truncated && dl.MaxDecodedBytes < lim.MaxDecodedBytes && p.decoded >= dl.MaxDecodedBytes && f.Spent == "" {
+			f.Spent = name
+			if name == "" {
+				f.Spent = "?"
+			}
+		}
 		before := len(f.IBANs)
 		f.text(p.Text, FromPDF, name)
 		if len(f.IBANs) > before && isRIB(name, p.Text) {

@@ -16,8 +16,9 @@ import (
 // lets the message go; it does not say the bank details were checked, so
 // the warning stays unless every IBAN the message gives was confirmed in
 // the register since (vigie suppliers confirm: by a person, after a call
-// to a number already known). A message whose IBANs could not be read
-// keeps its warning.
+// to a number already known). A message whose IBANs could not be read, or
+// not all of its documents (a limit cut one: Findings.Truncated), keeps
+// its warning.
 func Released(book *suppliers.Book, signals []string, m *message.Message, lim docs.Limits) (banners []string, subject string) {
 	var prefix string
 	for _, d := range definitions {
@@ -34,7 +35,8 @@ func Released(book *suppliers.Book, signals []string, m *message.Message, lim do
 	if len(banners) == 0 {
 		return nil, ""
 	}
-	if f := docs.Extract(m, lim); len(f.IBANs) > 0 && book != nil && allConfirmed(book, f.IBANs) {
+	// A document a limit cut may hold an IBAN that was not read.
+	if f := docs.Extract(m, lim); len(f.IBANs) > 0 && !f.Truncated && book != nil && allConfirmed(book, f.IBANs) {
 		return nil, ""
 	}
 	if prefix != "" && !strings.Contains(m.Subject, prefix) {

@@ -1,9 +1,11 @@
 package invoice
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	docs "vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/invoice/invoicetest"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/suppliers"
@@ -51,6 +53,17 @@ func TestReleased(t *testing.T) {
 				t.Errorf("banner %q", banners[0])
 			}
 		})
+	}
+	// The confirmed IBAN in the text, the new one in a document past
+	// those read (MaxDocuments): not every IBAN was read, the warning
+	// stays.
+	padded := msg("Facture 42", confirmed)
+	for i := range docs.DefaultLimits().MaxDocuments {
+		padded.Attachments = append(padded.Attachments, message.Attachment{Filename: fmt.Sprintf("annexe%d.txt", i), Data: []byte("Annexe.")})
+	}
+	padded.Attachments = append(padded.Attachments, message.Attachment{Filename: "nouveau RIB.txt", Data: []byte("IBAN " + unknown)})
+	if b, _ := Released(goldenBook(), []string{"IBAN_CHANGED"}, padded, Options{}.Limits); len(b) != 1 {
+		t.Error("a document left unread lifted the warning")
 	}
 	if b, _ := Released(suppliers.NewBook(0, nil), []string{"IBAN_CHANGED"}, msg("Facture", confirmed), Options{}.Limits); len(b) != 1 {
 		t.Error("an empty register (unreadable) lifted the warning")
