@@ -31,10 +31,12 @@ type Limits struct {
 	// streams of all a message's attachments together (a PDF's
 	// FlateDecode streams), on top of each file's own bounds
 	// (pdfMaxTotalOutput): a message of hundreds of small PDFs of deflate
-	// bombs took seconds when only each file was bounded. Once spent, the
-	// streams left are not inflated (their links are not read) and an
-	// OVERSIZE defect names the first attachment not read whole; the
-	// message is still scanned, on what was read.
+	// bombs took seconds when only each file was bounded. Once spent,
+	// each further file inflates only its first 64 KiB
+	// (pdfMinInflatedBytes: bombs sent first must not hide the links of
+	// the file after them), and an OVERSIZE defect names the first
+	// attachment not read whole; the message is still scanned, on what
+	// was read.
 	MaxInflatedBytes int
 }
 

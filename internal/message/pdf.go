@@ -26,6 +26,11 @@ const (
 	// pdfMaxKeptOutput bounds the inflated streams a message keeps for
 	// later readers (Attachment.PDFStreams), all its PDFs together.
 	pdfMaxKeptOutput = 16 << 20
+	// pdfMinInflatedBytes is what each PDF may still inflate once the
+	// message's MaxInflatedBytes is spent: a file's annotations and their
+	// links, in an object stream, inflate to a few kilobytes. MaxParts
+	// files bound the message (500 × 64 KiB = 32 MiB more).
+	pdfMinInflatedBytes = 64 << 10
 )
 
 // pdfURIs calls fn for the target of each URI action (ISO 32000-1 §12.6.4.7,
@@ -47,13 +52,16 @@ func pdfURIsAndPictures(data []byte, fn func(string), pic func(image.Image, []by
 }
 
 // pdfRead is pdfURIsAndPictures that inflates at most room bytes (what is
-// left of the message's MaxInflatedBytes) besides the file's own bound. It
+// left of the message's MaxInflatedBytes, but at least
+// pdfMinInflatedBytes) besides the file's own bound. It
 // returns the bytes it inflated, and cut, true when a stream was cut or
 // left uninflated for want of room (the file's or the message's).
 func pdfRead(data []byte, room int, fn func(string), pic func(image.Image, []byte)) (whole []Inflated, total int, cut bool) {
 	scanPDFURIs(data, fn)
 	var zr io.ReadCloser
-	budget := max(0, min(room, pdfMaxTotalOutput))
+	// Never below pdfMinInflatedBytes: bombs sent first must not spend
+	// the budget of the file after them.
+	budget := min(pdfMaxTotalOutput, max(room, pdfMinInflatedBytes))
 	streams := 0
 	i := 0
 	for i < len(data) && streams < pdfMaxStreams && total < budget {
