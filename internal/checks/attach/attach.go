@@ -43,12 +43,19 @@ const (
 	// document's VBA project or embedded objects weigh a few megabytes,
 	// and 64 MiB of zeros expand in about a tenth of a second.
 	maxMessageExpansion = 64 << 20
+	// attachMinExpansion is what each attachment may still expand once
+	// the message's budget is spent: packages of bombs sent first must
+	// not hide the script in a small zip inside the zip after them, nor
+	// the program renamed into a document's binary part. MaxParts
+	// attachments bound the message (500 × 128 KiB = 62.5 MiB more).
+	attachMinExpansion = 128 << 10
 )
 
 // expansion is what is left of a message's maxMessageExpansion, shared by
-// all its archives.
+// all its archives, and of the attachment's own attachMinExpansion: a
+// member is read to the larger of the two.
 type expansion struct {
-	left int64
+	left, floor int64
 }
 
 // errBudget says a member was not read whole for want of the message's
@@ -150,6 +157,7 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 		if ctx.Err() != nil {
 			return maxMessageExpansion - x.left
 		}
+		x.floor = attachMinExpansion
 		name := a.Filename
 		e := ext(name)
 		sniff := a.SniffedType
@@ -511,11 +519,13 @@ func isXDMMedium(files []*zip.File) bool {
 }
 
 // readBounded reads at most limit bytes of a member, and no more than is
-// left of the message's expansion budget x, which it charges: errLimit
+// left of the message's expansion budget x or of the attachment's floor,
+// which it charges: errLimit
 // when the member is longer than limit, errBudget when the budget cut it
 // first.
 func readBounded(f *zip.File, limit int64, x *expansion) ([]byte, error) {
-	if x.left <= 0 {
+	room := max(x.left, x.floor)
+	if room <= 0 {
 		return nil, errBudget
 	}
 	rc, err := f.Open()
@@ -524,7 +534,7 @@ func readBounded(f *zip.File, limit int64, x *expansion) ([]byte, error) {
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
-	n := min(limit, x.left)
+	n := min(limit, room)
 	// Room for what the member declares, within what may be read: a
 	// buffer grown by doubling allocated and cleared twice the bytes read
 	// (bytes.MinRead more lets ReadFrom see the end without growing).
@@ -534,6 +544,7 @@ func readBounded(f *zip.File, limit int64, x *expansion) ([]byte, error) {
 	buf.Grow(int(pre) + bytes.MinRead)
 	_, err = buf.ReadFrom(&limitedReader{r: rc, n: n})
 	x.left -= max(int64(buf.Len()), pre)
+	x.floor -= max(int64(buf.Len()), pre)
 	if err == errLimit && n < limit {
 		err = errBudget
 	}

@@ -75,9 +75,10 @@ func judge(t *testing.T, files map[string][]byte) (*scan.Emitter, int64, time.Du
 // TestHostileArchiveBombs: archives that expand to gigabytes within one
 // message (an Office package of 200 binary parts of 8 MiB each, 100
 // packages of 20 such parts, 40 zips of 200 zips of 4 MiB each) are
-// judged within the message's expansion budget (maxMessageExpansion), in
-// bounded time, and said not read whole (ATTACH_ARCHIVE_OPAQUE). Bounded
-// per member alone, the first expanded 1.6 GiB.
+// judged within the message's expansion budget (maxMessageExpansion) and
+// each attachment's floor past it (attachMinExpansion), in bounded time,
+// and said not read whole (ATTACH_ARCHIVE_OPAQUE). Bounded per member
+// alone, the first expanded 1.6 GiB.
 func TestHostileArchiveBombs(t *testing.T) {
 	many := map[string][]byte{}
 	pkg := bombPackage(t, 20)
@@ -96,8 +97,9 @@ func TestHostileArchiveBombs(t *testing.T) {
 	} {
 		out, x, d := judge(t, files)
 		t.Logf("%s: %d bytes expanded in %v", name, x, d)
-		if x > maxMessageExpansion {
-			t.Errorf("%s: %d bytes expanded, budget %d", name, x, maxMessageExpansion)
+		// The budget, then attachMinExpansion for each attachment after.
+		if most := int64(maxMessageExpansion + len(files)*attachMinExpansion); x > most {
+			t.Errorf("%s: %d bytes expanded, at most %d", name, x, most)
 		}
 		if !out.Emitted("ATTACH_ARCHIVE_OPAQUE") {
 			t.Errorf("%s: not said to be read in part (ATTACH_ARCHIVE_OPAQUE)", name)
@@ -119,5 +121,45 @@ func TestArchiveBudgetLeavesRealPackages(t *testing.T) {
 	// The four parts, and the two [Content_Types].xml read for EICAR.
 	if x < 4*maxNestedBytes || x > 4*maxNestedBytes+256 || out.Emitted("ATTACH_ARCHIVE_OPAQUE") {
 		t.Errorf("%d bytes expanded, opaque %v; want %d and no signal", x, out.Emitted("ATTACH_ARCHIVE_OPAQUE"), 4*maxNestedBytes)
+	}
+}
+
+// TestDecoysLeaveTheNextArchiveRead: packages of bombs sent first spend
+// the message's budget; the archive after them is still listed to its
+// first attachMinExpansion bytes: a script in a zip inside a zip, and a
+// program renamed into a document's binary part, are still
+// ATTACH_EXECUTABLE_IN_ARCHIVE (weight 8), not only ATTACH_ARCHIVE_OPAQUE
+// (1.5).
+func TestDecoysLeaveTheNextArchiveRead(t *testing.T) {
+	zipOf := func(name string, data []byte) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, _ := zw.Create(name)
+		w.Write(data)
+		zw.Close()
+		return b.Bytes()
+	}
+	var pkg bytes.Buffer
+	zw := zip.NewWriter(&pkg)
+	w, _ := zw.Create("[Content_Types].xml")
+	w.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`))
+	w, _ = zw.Create("word/embeddings/oleObject1.bin")
+	w.Write(append([]byte("MZ\x90\x00"), make([]byte, 4096)...))
+	zw.Close()
+	decoy := bombPackage(t, maxMessageExpansion/maxNestedBytes)
+	for name, payload := range map[string][]byte{
+		"facture.zip":  zipOf("documents.zip", zipOf("facture.js", []byte("WScript.CreateObject('WScript.Shell').Run('x');"))),
+		"contrat.docx": pkg.Bytes(),
+	} {
+		m := &message.Message{}
+		for i, data := range [][]byte{decoy, payload} {
+			n := []string{"annexe.xlsx", name}[i]
+			m.Attachments = append(m.Attachments, message.Attachment{Filename: n, Data: data, SniffedType: message.Sniff(data), Size: int64(len(data))})
+		}
+		out := &scan.Emitter{}
+		x := check(context.Background(), &scan.Input{Msg: m}, out)
+		if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
+			t.Errorf("%s after the decoy: no ATTACH_EXECUTABLE_IN_ARCHIVE (%d bytes expanded)", name, x)
+		}
 	}
 }
