@@ -50,23 +50,34 @@ func TestSignatureAndMeetingTwinsAreFlagged(t *testing.T) {
 // field's domain (google.com for calendar-notification@google.com):
 // RECIPIENT_IN_SUBJECT is not raised (3.19 -> 0.97). The phisher's copy
 // of the format, its link and event URL on web.app, keeps it and stays
-// flagged.
+// flagged. So does the callback copy with no link at all (a Norton
+// "renewal" and a number to call, sent as a Google invitation from a
+// Gmail address by a server not Google's), under the evaluation's trust
+// (accepted at 4.15 when "no link" passed for "every link goes home") and
+// behind the MX, where its failed authentication was read: there only
+// authentication spares an invitation.
 func TestInvitationsOwnHostsSpareTheRecipientInSubject(t *testing.T) {
-	s := newScanner(t, evalTrustConfig(t))
-	for _, c := range []struct {
-		file string
-		want bool
-	}{
-		{"testdata/signature/google-agenda-invitation-meet-artisan.eml", false},
-		{"testdata/signature/google-agenda-invitation-modifiee.eml", false},
-		{"testdata/signature/twins/sosie-google-agenda-invitation-destinataire-objet-lien-web-app.eml", true},
-	} {
-		v := scanLogged(t, s, c.file)
-		if got := slices.Contains(names(v), "RECIPIENT_IN_SUBJECT"); got != c.want {
-			t.Errorf("%s: RECIPIENT_IN_SUBJECT %v, want %v: %s (%.2f) %s", filepath.Base(c.file), got, c.want, v.Action, v.Score, weighted(v))
-		}
-		if c.want && v.Action == scan.Accept {
-			t.Errorf("%s: %s (%.2f) %s", filepath.Base(c.file), v.Action, v.Score, weighted(v))
+	const callback = "testdata/signature/twins/sosie-google-agenda-invitation-rappel-norton-sans-lien-gmail.eml"
+	for _, trust := range []struct {
+		name string
+		s    *scan.Scanner
+	}{{"eval-corpus trust", newScanner(t, evalTrustConfig(t))}, {"behind the company's MX", newScanner(t, atelierConfig(t))}} {
+		for _, c := range []struct {
+			file string
+			want bool
+		}{
+			{"testdata/signature/google-agenda-invitation-meet-artisan.eml", false},
+			{"testdata/signature/google-agenda-invitation-modifiee.eml", false},
+			{"testdata/signature/twins/sosie-google-agenda-invitation-destinataire-objet-lien-web-app.eml", trust.name == "eval-corpus trust"},
+			{callback, true},
+		} {
+			v := scanLogged(t, trust.s, c.file)
+			if got := slices.Contains(names(v), "RECIPIENT_IN_SUBJECT"); got != c.want {
+				t.Errorf("%s, %s: RECIPIENT_IN_SUBJECT %v, want %v: %s (%.2f) %s", trust.name, filepath.Base(c.file), got, c.want, v.Action, v.Score, weighted(v))
+			}
+			if c.want && v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", trust.name, filepath.Base(c.file), v.Action, v.Score, weighted(v))
+			}
 		}
 	}
 }

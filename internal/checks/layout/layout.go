@@ -250,17 +250,24 @@ func invitation(in *scan.Input, addr string) bool {
 // invitee anywhere else (the invitation-phishing kits' URL, ATTACH or
 // LOCATION on a free host, the lure's page in the description) keeps the
 // signal; one that leads only to the service's own pages leads nowhere of
-// the phisher's.
+// the phisher's. Two things are not read as its own: a message whose
+// authentication was read and did not vouch for the sender (behind an
+// MX, only authentication spares the invitation: the Sender field and the
+// links are the forger's to write), and one with no link at all — every
+// calendar service's invitation links to its own event page, while the
+// callback copy ("call this number to cancel") leads the invitee to a
+// telephone and would pass "every link goes home" with none.
 func ownInvitation(in *scan.Input, addr string) bool {
 	m := in.Msg
 	from := strings.ToLower(m.FromAddr().Addr)
-	if from == "" || !slices.Contains(m.CalendarAttendees, addr) || !slices.Contains(m.CalendarOrganizers, from) {
+	if in.Auth.Known() || from == "" || !slices.Contains(m.CalendarAttendees, addr) || !slices.Contains(m.CalendarOrganizers, from) {
 		return false
 	}
 	own := []string{in.FromOrg}
 	for _, s := range m.Sender {
 		own = append(own, urlx.Registrable(strings.ToLower(s.Domain())))
 	}
+	home := false
 	for _, l := range in.Links {
 		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
 			continue
@@ -268,6 +275,10 @@ func ownInvitation(in *scan.Input, addr string) bool {
 		if l.Domain == "" || !slices.Contains(own, l.Domain) {
 			return false
 		}
+		home = true
+	}
+	if !home {
+		return false
 	}
 	return len(m.MailtoDomains) == 0 || !slices.ContainsFunc(m.MailtoDomains, func(d string) bool {
 		return !slices.Contains(own, urlx.Registrable(strings.ToLower(d)))
