@@ -54,6 +54,13 @@ type Brand struct {
 	// orange, booking): a link's host built on one is the word's more
 	// often than the brand's (comboWords).
 	WordLabels []string `yaml:"word_labels"`
+	// StemLabels are the labels that begin everyday words ("intuit":
+	// intuitive, intuition): one counts as a whole word of a hyphenated
+	// label (notification-intuit, intuit-invoice-portal), as a label of
+	// four letters does, or glued to an account or payment word
+	// (intuitpayments, comboWords), not glued to the letters of another
+	// word (intuitive.com, Intuitive Surgical's; intuition-formation.fr).
+	StemLabels []string `yaml:"stem_labels"`
 	// WordNames are names that are everyday words ("trust", the legal
 	// form of NHS bodies): in a display name they are the brand's only
 	// when the message holds a lure of the brand's trade, LureTheme (a
@@ -359,6 +366,8 @@ type Check struct {
 	targets    []target             // the labels in catalogue order, so that the first brand listed wins
 	official   map[string]bool      // every brand's official domains
 	words      map[string]bool      // labels that are everyday words (Brand.WordLabels)
+	stems      map[string]bool      // labels that begin everyday words (Brand.StemLabels)
+	tenants    map[string]bool      // the brands' tenant domains themselves (Brand.Tenants)
 	orgDomains []string
 	vips       map[string]bool
 	asks       func(*scan.Input) bool
@@ -378,7 +387,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, phone: o.PhoneNumber, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, stems: map[string]bool{}, tenants: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, phone: o.PhoneNumber, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
 	c.registry = newRegistry(o)
 	c.young = o.Young
 	c.freemail = o.Freemail
@@ -431,6 +440,15 @@ func New(o Options) (*Check, error) {
 				return nil, fmt.Errorf("brand catalogue: %s: word label %q is not one of its labels", b.Name, l)
 			}
 			c.words[strings.ToLower(l)] = true
+		}
+		for _, l := range b.StemLabels {
+			if !slices.Contains(b.Labels, l) {
+				return nil, fmt.Errorf("brand catalogue: %s: stem label %q is not one of its labels", b.Name, l)
+			}
+			c.stems[strings.ToLower(l)] = true
+		}
+		for _, d := range b.Tenants {
+			c.tenants[strings.ToLower(d)] = true
 		}
 	}
 	for _, d := range o.OrgDomains {
@@ -865,8 +883,13 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 	}
 	seen[host] = true
 	reg := urlx.Registrable(host)
-	if c.ours(host) || scan.TopSite(reg) {
-		// A top site is itself, whatever brand its name resembles.
+	if c.ours(host) || scan.TopSite(reg) || c.tenants[host] {
+		// A top site is itself, whatever brand its name resembles; so
+		// is a brand's tenant domain (Shopify's shopifyemail.com, the
+		// address its stores send from until they authenticate their
+		// own), whose mail is its customer's: the display name is
+		// judged, and a customer's own name below it (a tenant's
+		// subdomain) as any host's.
 		return "", "", ""
 	}
 	label := firstLabel(reg)
@@ -909,18 +932,23 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 	labelSet, set := byteSet(label), byteSet(squashed)
 	for _, t := range c.targets {
 		l := t.label
-		if len(l) < 5 {
-			// A short label counts only as a whole word of a
-			// hyphenated one (secure-sfr).
+		if len(l) < 5 || c.stems[l] {
+			// A short label, or one that begins everyday words,
+			// counts only as a whole word of a hyphenated one
+			// (secure-sfr, notification-intuit).
 			if hyphenated && hasToken(label, l) {
 				return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
 			}
-			continue
+			if len(l) < 5 {
+				continue
+			}
 		}
 		if l == squashed {
 			continue
 		}
-		if t.bytes&^labelSet == 0 && brandWord(label, l) {
+		// A stem glued to letters is the brand's beside an account or
+		// payment word (intuitpayments), not in another word (intuitive).
+		if t.bytes&^labelSet == 0 && (!c.stems[l] || comboWord(label, l)) && brandWord(label, l) {
 			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
 		}
 		if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {
