@@ -217,6 +217,29 @@ func TestRefitNearMissShapes(t *testing.T) {
 		present: []string{"REPLYTO_FREEMAIL"},
 		flag:    true,
 	}, {
+		// The pictures spared are the service's own: a forged notice
+		// whose one link opens a real document on docs.google.com but
+		// whose picture, a QR code "to open the folder on your phone",
+		// is served by the phisher's free host is no share of an item on
+		// the service; its free-mailbox Reply-To is judged.
+		name: "faux partage Google Drive, QR code servi par pages.dev, reponse vers Gmail",
+		raw: crlf("Return-Path: <3wv5QZgcKBXY8MOTG@docos.bounces.google.com>",
+			received+`From: "Julie Perrin (via Google Drive)" <drive-shares-dm-noreply@google.com>`,
+			"Reply-To: Julie Perrin <julie.perrin.dossiers@gmail.com>",
+			"To: benoit.lemaire@chu-exemple.fr",
+			"Subject: Dossier partage avec vous : Protocole 2026",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r8@docos.bounces.google.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<img src="https://www.gstatic.com/images/branding/googlelogo/2x/googlelogo_grey_tm_color_96x40dp.png" alt="Google">`,
+			`<p>Julie Perrin (julie.perrin.dossiers@gmail.com) a partage un dossier avec vous.</p>`,
+			`<p><a href="https://drive.google.com/drive/folders/1Qx2Lm8pR4">Protocole 2026</a></p>`,
+			`<p>Ouvrir sur votre telephone : <img src="https://dossier-partage-qr.pages.dev/qr/1Qx2Lm8pR4.png" alt="QR code"></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
+	}, {
 		// The DGFiP's notice of the business property tax writes its
 		// name as its site, impots.gouv.fr, above its sending domain,
 		// dgfip.finances.gouv.fr: both the DGFiP's own (brands.yaml).

@@ -18,6 +18,7 @@ type sharingService struct {
 	from      string   // the notifier's registrable domain
 	hosts     []string // the hosts the shared items open on
 	otherPath []string // paths on those hosts that are not a shared file, folder or document
+	pictures  []string // the registrable domains its notices' pictures are served from
 }
 
 // sharingServices are the services whose notices have that shape, from
@@ -38,7 +39,7 @@ type sharingService struct {
 //     the sharer, the item on www.dropbox.com (Dropbox Help, "How to share
 //     files or folders"; its e-mail domains dropbox.com and dropboxmail.com).
 var sharingServices = []sharingService{
-	{from: "google.com", hosts: []string{"docs.google.com", "drive.google.com"}, otherPath: []string{"/forms", "/drawings"}},
+	{from: "google.com", hosts: []string{"docs.google.com", "drive.google.com"}, otherPath: []string{"/forms", "/drawings"}, pictures: []string{"gstatic.com"}},
 	{from: "dropboxmail.com", hosts: []string{"www.dropbox.com"}},
 }
 
@@ -88,13 +89,15 @@ func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*sc
 	if namesReadersOrganisation(in, name) {
 		return false
 	}
-	// A picture or a style sheet is fetched, not followed: the service's
-	// logo and the shared item's icon (www.gstatic.com, ssl.gstatic.com
-	// in Google's notices) take the reader nowhere. What he can follow
-	// must all open a shared item, and there must be one.
+	// A picture or a style sheet of the service's is fetched, not
+	// followed: its logo and the shared item's icon (www.gstatic.com,
+	// ssl.gstatic.com in Google's notices) take the reader nowhere. A
+	// picture served from elsewhere is not the service's notice (a
+	// forged one's QR code on the phisher's host). What the reader can
+	// follow must all open a shared item, and there must be one.
 	opened := false
 	for _, l := range in.Links {
-		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+		if (l.Source == message.URLFromSrc || l.Source == message.URLFromCSS) && svc.pictured(l) {
 			continue
 		}
 		if !svc.opens(l) {
@@ -103,6 +106,14 @@ func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*sc
 		opened = true
 	}
 	return opened && (asksBeyond == nil || !asksBeyond(in))
+}
+
+// pictured reports a picture or a style sheet served by the service: from
+// its notices' picture hosts, its notifier's domain or the hosts its
+// items open on.
+func (s *sharingService) pictured(l scan.Link) bool {
+	reg := urlx.Registrable(l.Host)
+	return reg == s.from || slices.Contains(s.pictures, reg) || slices.Contains(s.hosts, strings.ToLower(l.Host))
 }
 
 // opens reports a link that opens a shared item on the service.
@@ -190,7 +201,9 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 //     names as the same brand's own), never to a host where the brand's
 //     customers publish (Published: a Google form or site) nor to a path
 //     of a sharing service that is no shared item (sharingServices'
-//     otherPath); pictures are fetched, not followed;
+//     otherPath); pictures are fetched, not followed, and must be the
+//     service's (its domains, or its notices' picture hosts:
+//     sharingServices' pictures);
 //   - nothing is attached and the words ask nothing beyond the notice
 //     (AsksBeyondSharing: an invoice, a payment, a sign-in).
 //
@@ -222,8 +235,15 @@ func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 	}
 	followed := false
 	for _, l := range in.Links {
+		home := l.Domain == in.FromOrg || urlx.SameName(l.Domain, in.FromOrg) || c.SameOwner != nil && c.SameOwner(l.Domain, in.FromOrg)
 		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
-			continue
+			// The service's pictures are fetched, not followed; one
+			// served from elsewhere is not the service's notice (a
+			// forged one's QR code on the phisher's host).
+			if home && (c.Published == nil || !c.Published(l.Host)) || svc != nil && svc.pictured(l) {
+				continue
+			}
+			return false
 		}
 		followed = true
 		if svc != nil && svc.item(l) {
@@ -232,7 +252,6 @@ func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 			}
 			continue
 		}
-		home := l.Domain == in.FromOrg || urlx.SameName(l.Domain, in.FromOrg) || c.SameOwner != nil && c.SameOwner(l.Domain, in.FromOrg)
 		if !home || c.Published != nil && c.Published(l.Host) {
 			return false
 		}
