@@ -35,7 +35,7 @@ func legalScanners(t *testing.T) []namedScanner {
 // under the evaluation's trust, where nothing of its authentication is
 // believed.
 func TestLegalMailIsAccepted(t *testing.T) {
-	files := fixtures(t, "testdata/juridique/*.eml", 30)
+	files := fixtures(t, "testdata/juridique/*.eml", 33)
 	for _, c := range legalScanners(t) {
 		for _, f := range files {
 			if v := scanLogged(t, c.s, f); v.Action != scan.Accept {
