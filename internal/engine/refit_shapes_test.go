@@ -416,5 +416,27 @@ func TestRefitNearMissShapes(t *testing.T) {
 		file:   "testdata/bodymail/liste-membre-gmail-hors-liste.eml",
 		accept: true,
 		absent: []string{"REPLYTO_FREEMAIL"},
+	}, {
+		// Review of fe9202a: a Hotmail account's "mailbox full" notice,
+		// the upgrade on a OneDrive share, Microsoft's opt-out sentence
+		// and link to account.live.com. Microsoft lists hotmail.com and
+		// live.com among its own, but a free mailbox's opt-out on its
+		// provider's site is no brand notice's (accepted at 3.47 when it
+		// counted as home).
+		name: "boite pleine depuis Hotmail, desabonnement sur account.live.com",
+		raw: crlf("Return-Path: <service.messagerie.notice@hotmail.com>",
+			received+"From: Service Messagerie <service.messagerie.notice@hotmail.com>",
+			"To: dsi@chu-exemple.fr",
+			"Subject: Votre boite de reception est presque pleine",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r15@hotmail.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Votre espace de stockage est presque plein (98 %). Les nouveaux messages seront refuses.</p>`,
+			`<p><a href="https://onedrive.live.com/redir?resid=4F1A2B3C!112&amp;authkey=!AbCdEf">Augmenter mon espace</a></p>`,
+			`<p>To opt out or change where you receive security notifications, <a href="https://account.live.com/SecurityNotifications/Update">click here</a>.</p>`),
+		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+		flag:    true,
 	}})
 }

@@ -57,10 +57,16 @@ func (c *Check) linksHome(in *scan.Input) bool {
 // brand it copies is spared no more than by adding a List-Unsubscribe
 // header, which anyone can write; the brand's name in its domain is the
 // brand family's to weigh. A link to another domain one catalogued brand
-// names as org's owner's own (SameOwner) is home too.
+// names as org's owner's own (SameOwner) is home too — never from a
+// free mailbox: a brand that is also a mail provider lists its users'
+// domain among its own (Microsoft's hotmail.com and outlook.com beside
+// live.com, Google's gmail.com beside google.com), and anyone's Hotmail
+// account linking its "opt out" to account.live.com is no Microsoft
+// notice (the sender family's sameOwner keeps the same exception).
 func (c *Check) optOutAt(in *scan.Input, org string) bool {
+	sisters := c.SameOwner != nil && (c.Freemail == nil || !c.Freemail(org))
 	for _, l := range in.Links {
-		home := l.Domain == org || urlx.SameName(l.Domain, org) || c.SameOwner != nil && c.SameOwner(l.Domain, org)
+		home := l.Domain == org || urlx.SameName(l.Domain, org) || sisters && c.SameOwner(l.Domain, org)
 		if home && (l.Source == message.URLFromHref || l.Source == message.URLFromText) {
 			return true
 		}
