@@ -128,10 +128,26 @@ func flaggedUnderTrustSettings(t *testing.T, pattern string, atLeast int) {
 // and under the evaluation's trust settings.
 func flaggedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
 	t.Helper()
+	eachBehind(t, hospitalAndEvalScanners(t), pattern, atLeast, func(a scan.Action) bool { return a != scan.Accept })
+}
+
+// acceptedBehindHospitalAndEval requires each fixture matching pattern
+// (at least atLeast of them) to be accepted behind the hospital's trusted
+// MX and under the evaluation's trust settings.
+func acceptedBehindHospitalAndEval(t *testing.T, pattern string, atLeast int) {
+	t.Helper()
+	eachBehind(t, hospitalAndEvalScanners(t), pattern, atLeast, func(a scan.Action) bool { return a == scan.Accept })
+}
+
+// eachBehind scans each fixture matching pattern (at least atLeast of
+// them) with each of scanners and reports those whose action want
+// refuses.
+func eachBehind(t *testing.T, scanners []namedScanner, pattern string, atLeast int, want func(scan.Action) bool) {
+	t.Helper()
 	files := fixtures(t, pattern, atLeast)
-	for _, c := range hospitalAndEvalScanners(t) {
+	for _, c := range scanners {
 		for _, f := range files {
-			if v := scanLogged(t, c.s, f); v.Action == scan.Accept {
+			if v := scanLogged(t, c.s, f); !want(v.Action) {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
 			}
 		}

@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"testing"
-
-	"vigie.dev/vigie/internal/scan"
-)
+import "testing"
 
 // TestMobilityMailIsAccepted: the transport and mobility mail a hospital's
 // fleet and its staff on mission receive, a kind phishing imitates heavily
@@ -17,14 +13,7 @@ import (
 // and under the evaluation's trust, where nothing of its authentication
 // is believed.
 func TestMobilityMailIsAccepted(t *testing.T) {
-	files := fixtures(t, "testdata/mobilite/*.eml", 43)
-	for _, c := range hospitalAndEvalScanners(t) {
-		for _, f := range files {
-			if v := scanLogged(t, c.s, f); v.Action != scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, f, v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	acceptedBehindHospitalAndEval(t, "testdata/mobilite/*.eml", 43)
 }
 
 // TestMobilityTwinsAreFlagged: the phishing copies of the same kinds
