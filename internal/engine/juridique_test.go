@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"path/filepath"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -35,14 +34,7 @@ func legalScanners(t *testing.T) []namedScanner {
 // under the evaluation's trust, where nothing of its authentication is
 // believed.
 func TestLegalMailIsAccepted(t *testing.T) {
-	files := fixtures(t, "testdata/juridique/*.eml", 33)
-	for _, c := range legalScanners(t) {
-		for _, f := range files {
-			if v := scanLogged(t, c.s, f); v.Action != scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	eachBehind(t, legalScanners(t), "testdata/juridique/*.eml", 33, func(a scan.Action) bool { return a == scan.Accept })
 }
 
 // TestLegalTwinsAreFlagged: the phishing copies of the same kinds
@@ -54,12 +46,5 @@ func TestLegalMailIsAccepted(t *testing.T) {
 // a fake Télérecours notice — are flagged behind both MXs and under the
 // evaluation's trust.
 func TestLegalTwinsAreFlagged(t *testing.T) {
-	files := fixtures(t, "testdata/juridique/twins/*.eml", 9)
-	for _, c := range legalScanners(t) {
-		for _, f := range files {
-			if v := scanLogged(t, c.s, f); v.Action == scan.Accept {
-				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-	}
+	eachBehind(t, legalScanners(t), "testdata/juridique/twins/*.eml", 9, func(a scan.Action) bool { return a != scan.Accept })
 }
