@@ -187,6 +187,8 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 		switch sniff {
 		case "application/zip":
 			judgeZip(ctx, name, a.Data, 0, pw, x, out)
+		case "application/gzip":
+			judgeGzip(ctx, name, a.Data, 0, pw, x, out)
 		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 			if pw.gives() {
@@ -214,6 +216,9 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 			if bytes.Contains(a.Data, []byte("/Encrypt")) {
 				out.Emit("ATTACH_PDF_ENCRYPTED", name)
 			}
+		}
+		if sniff != "application/gzip" && isTar(a.Data) {
+			judgeTar(ctx, name, a.Data, 0, pw, x, out)
 		}
 		judgeMismatch(a, e, sniff, out)
 	}

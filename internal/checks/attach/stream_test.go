@@ -1,0 +1,92 @@
+package attach
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"testing"
+)
+
+func gzipOf(t *testing.T, name string, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Name = name
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func tarOf(t *testing.T, files ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := tar.NewWriter(&b)
+	for i := 0; i+1 < len(files); i += 2 {
+		if err := w.WriteHeader(&tar.Header{Name: files[i], Mode: 0o644, Size: int64(len(files[i+1])), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(files[i+1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestGzipAndTarMembersAreJudged: the program a purchase-order lure mails
+// as "PO.gz" or "Shipping_Documents.tar" is seen as a zip's would be, by
+// its recorded name or its first bytes; a supplier's price list as
+// .csv.gz, a .tar.gz of documents, are not.
+func TestGzipAndTarMembersAreJudged(t *testing.T) {
+	program := append([]byte("MZ\x90\x00"), make([]byte, 300)...)
+	for _, c := range []struct {
+		name, file string
+		data       []byte
+		want       bool
+	}{
+		{"gzip recording an .exe", "Inquiry_RFQ.gz", gzipOf(t, "Inquiry_RFQ.exe", program), true},
+		{"gzip named after its .exe", "commande.exe.gz", gzipOf(t, "", program), true},
+		{"gzip of a program under a document name", "PO_7781.gz", gzipOf(t, "PO_7781.pdf", program), true},
+		{"tar holding a program", "Shipping_Documents.tar", tarOf(t, "Shipping_Documents.exe", string(program)), true},
+		{"tar.gz holding a script", "BL.tar.gz", gzipOf(t, "BL.tar", tarOf(t, "lisez-moi.txt", "x", "BL.js", "WScript.Echo(1)")), true},
+		{"price list as csv.gz", "tarifs_S50.csv.gz", gzipOf(t, "tarifs_S50.csv", bytes.Repeat([]byte("PL-220;platine;18,40;1200\n"), 500)), false},
+		{"documents as tar.gz", "dossier.tar.gz", gzipOf(t, "dossier.tar", tarOf(t, "plan.pdf", "%PDF-1.7", "notes.txt", "x")), false},
+		{"log as gz without a name", "maillog.gz", gzipOf(t, "", bytes.Repeat([]byte("postfix/smtpd[1]: connect\n"), 200)), false},
+	} {
+		out, _, _ := judge(t, map[string][]byte{c.file: c.data})
+		if got := out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE"); got != c.want {
+			t.Errorf("%s: ATTACH_EXECUTABLE_IN_ARCHIVE %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestGzipBombsStayWithinTheBudget: 40 gzip attachments of 16 MiB of zeros
+// each expand no more than the message's budget and each attachment's
+// floor past it, the message is said not read whole, and a program in a
+// gzip among them is still seen.
+func TestGzipBombsStayWithinTheBudget(t *testing.T) {
+	bomb := gzipOf(t, "data.csv", make([]byte, 16<<20))
+	files := map[string][]byte{}
+	for i := range 40 {
+		files[fmt.Sprintf("lot%d.gz", i)] = bomb
+	}
+	files["PO_4471.gz"] = gzipOf(t, "PO_4471.pdf", append([]byte("MZ\x90\x00"), make([]byte, 300)...))
+	out, x, d := judge(t, files)
+	t.Logf("%d bytes expanded in %v", x, d)
+	if most := int64(maxMessageExpansion + len(files)*attachMinExpansion); x > most {
+		t.Errorf("%d bytes expanded, at most %d", x, most)
+	}
+	if !out.Emitted("ATTACH_ARCHIVE_OPAQUE") {
+		t.Error("not said to be read in part (ATTACH_ARCHIVE_OPAQUE)")
+	}
+	if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
+		t.Error("the program in PO_4471.gz went unseen behind the bombs")
+	}
+}
