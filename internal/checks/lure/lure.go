@@ -56,7 +56,7 @@ type Check struct {
 	// expire"): one sentence is one phrase, not two.
 	within [][]int
 	// Theme indexes judged apart, -1 when the catalogue has none.
-	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting, share, bankDetails, bankUpdate int
+	footer, billing, callback, receipt, bec, click, credentials, urgency, prize, passwordRequest, greeting, share, bankDetails, bankUpdate, shareElsewhere int
 	// calls are the click theme's phrases as words (callsToSignIn).
 	calls [][]string
 	// notice marks the account-notice themes (accountNotices), the
@@ -194,7 +194,7 @@ func New(data []byte) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1, share: -1, bankDetails: -1, bankUpdate: -1}
+	c := &Check{dict: textmatch.New[phrase](), bodyDict: textmatch.New[phrase](), footer: -1, billing: -1, callback: -1, receipt: -1, bec: -1, click: -1, credentials: -1, urgency: -1, prize: -1, passwordRequest: -1, greeting: -1, share: -1, bankDetails: -1, bankUpdate: -1, shareElsewhere: -1}
 	names := make([]string, 0, len(cat.themes))
 	for k := range cat.themes {
 		names = append(names, k)
@@ -241,6 +241,10 @@ func New(data []byte) (*Check, error) {
 			// bank-details lure when the message leads elsewhere
 			// (bankUpdated).
 			sig, c.bankUpdate = "LURE_BANK_DETAILS", idx
+		case "document_elsewhere":
+			// A business document announced count as a shared document
+			// when the message leads elsewhere (sharedElsewhere).
+			sig, c.shareElsewhere = "LURE_DOCUMENT_SHARE", idx
 		}
 		if !defined(sig) {
 			return nil, fmt.Errorf("lure catalogue: theme %q has no signal %s", theme, sig)
@@ -678,6 +682,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	credentials := perTheme[max(c.credentials, 0)]
 	bankUpdate := c.bankUpdated(perTheme, in)
+	sharedElsewhere := c.sharedElsewhere(perTheme, in)
 	c.callsFor(perTheme, in, body, subject)
 	c.receiptCharge(perTheme, body, subject)
 	// A congratulation followed by a prize is the prize lure's opening,
@@ -734,6 +739,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit(c.themes[t], c.quoted(distinct, t, c.click))
 		} else if t == c.bankDetails && bankUpdate {
 			out.Emit(c.themes[t], c.quoted(distinct, t, c.bankUpdate))
+		} else if t == c.share && sharedElsewhere {
+			out.Emit(c.themes[t], c.quoted(distinct, t, c.shareElsewhere))
 		} else if t == c.prize && greeted != "" {
 			out.Emit(c.themes[t], `"`+textmatch.Normalize(greeted)+`"`)
 		} else {
@@ -788,6 +795,29 @@ func (c *Check) bankUpdated(perTheme []int, in *scan.Input) bool {
 		return false
 	}
 	perTheme[c.bankDetails] += n
+	return true
+}
+
+// sharedElsewhere moves the business documents' announcements
+// (document_elsewhere: a payment or remittance advice, a SWIFT copy, a
+// bill of lading, a request for quotation, a message recall) into the
+// shared-document theme when the message leads off its sender's domain
+// (leadsOutside), and reports whether it did. The payer, the forwarder,
+// the buyer send their document attached, from their own domain, and an
+// Outlook recall holds no link at all; the credential-phishing copies of
+// the family put the document behind a link to a sign-in page elsewhere
+// (lures.yaml, source b2b_documents). Otherwise the phrases are not
+// counted.
+func (c *Check) sharedElsewhere(perTheme []int, in *scan.Input) bool {
+	if c.shareElsewhere < 0 || perTheme[c.shareElsewhere] == 0 {
+		return false
+	}
+	n := perTheme[c.shareElsewhere]
+	perTheme[c.shareElsewhere] = 0
+	if c.share < 0 || !leadsOutside(in) {
+		return false
+	}
+	perTheme[c.share] += n
 	return true
 }
 
