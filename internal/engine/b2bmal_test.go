@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// The lures aimed at companies' purchasing, accounts and logistics staff
+// that carry commodity malware (Agent Tesla, FormBook, GuLoader, Snake
+// Keylogger) or lead to a credential page (testdata/b2bmal/README.md cites
+// each family's public write-up): purchase orders and requests for
+// quotation with an archive or a disk image, payment advices, SWIFT copies
+// and remittances with an HTML attachment or a link to a sign-in page,
+// proforma invoices, bills of lading and shipping documents, DHL waybills,
+// message recalls and Teams notices from compromised mailboxes. Each is
+// flagged behind the hospital's trusted MX and under the evaluation's
+// trust settings; how many are quarantined is logged (the README keeps
+// the count).
+func TestB2BMalwareLuresAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/b2bmal/*.eml", 20)
+	files := fixtures(t, "testdata/b2bmal/*.eml", 20)
+	for _, c := range hospitalAndEvalScanners(t) {
+		quarantined := 0
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+			if v.Action == scan.Quarantine || v.Action == scan.Reject {
+				quarantined++
+			} else {
+				t.Logf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+		t.Logf("%s: %d of %d quarantined", c.name, quarantined, len(files))
+	}
+}
+
+// The genuine counterparts of those families (a customer's purchase order
+// as a PDF, a payer's remittance advice, a forwarder's bill of lading, a
+// colleague's recall): accepted behind the company's MX and under the
+// evaluation's trust.
+func TestB2BGenuineCounterpartsAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/b2bmal/genuine/*.eml", 4)
+}
+
+// b2bmalGaps are the lures still accepted under at least one trust; the
+// README's "still missed" table says why for each. A gap flagged under
+// both fails here until it moves to the flagged set.
+var b2bmalGaps = []string{
+	"po-commande-r00-rar.eml",
+	"shipping-advice-cab.eml",
+	"teams-messages-manques-compromis-wordpress.eml",
+}
+
+func TestB2BMalwareGapsAreAsKnown(t *testing.T) {
+	files := fixtures(t, "testdata/b2bmal/gaps/*.eml", len(b2bmalGaps))
+	if len(files) != len(b2bmalGaps) {
+		t.Fatalf("%d gap files on disk, %d listed", len(files), len(b2bmalGaps))
+	}
+	for _, name := range b2bmalGaps {
+		flagged := 0
+		for _, c := range hospitalAndEvalScanners(t) {
+			if v := scanLogged(t, c.s, "testdata/b2bmal/gaps/"+name); v.Action != scan.Accept {
+				flagged++
+			}
+		}
+		if flagged == 2 {
+			t.Errorf("%s: now flagged under both trusts: move it to the flagged set", name)
+		}
+	}
+}
