@@ -135,8 +135,10 @@ func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject s
 	// page. The provider's notice sends its reader to its own site
 	// (Gandi's interface and helpdesk on gandi.net, Orange's assistance on
 	// orange.fr: testdata/hebergeur); a statement beside an ask leading
-	// off the sender's domain (leadsOutside) is not let go.
-	if calls && leadsOutside(in) {
+	// off the sender's domain (leadsOutside) is not let go, nor one
+	// beside an ask from a sender whose name is not known (no top site):
+	// the kit's look-alike owns the page it links to as well.
+	if calls && (leadsOutside(in) || !scan.TopSite(in.FromOrg)) {
 		return
 	}
 	for _, p := range bare {

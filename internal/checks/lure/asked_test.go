@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"fmt"
 	"testing"
 
 	"vigie.dev/vigie/internal/checks/checktest"
@@ -74,5 +75,29 @@ func TestMailboxPasswordCountsWhereAsked(t *testing.T) {
 				t.Errorf("LURE_PASSWORD_REQUEST %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestMailboxPasswordStatementOnTheSendersOwnSite: "if this wasn't you,
+// click here to secure your account" towards the sender's own site lets
+// the statement's phrase go only for a sender whose name is known (a top
+// site: Gandi, Orange, a bank); the kit's look-alike, or any unknown
+// domain, owns the site it links to as well (329e279's copy moved onto
+// the look-alike itself: accepted at 0.00 under both trusts).
+func TestMailboxPasswordStatementOnTheSendersOwnSite(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const body = "Le mot de passe de messagerie de la boîte contact@atelier.example a été modifié. Si vous n'êtes pas à l'origine de cette modification, cliquez ici pour sécuriser votre compte : https://%s/messagerie/securiser"
+	for domain, want := range map[string]bool{"gandi.net": false, "gandi-securite-exemple.com": true} {
+		raw := checktest.Message("From: Gandi <noreply@"+domain+">\nTo: b@atelier.example\nSubject: Modification du mot de passe de messagerie\nContent-Type: text/plain; charset=utf-8", fmt.Sprintf(body, domain))
+		got := false
+		for _, id := range c.Matches(checktest.Input(raw)) {
+			got = got || c.Entries()[id].Signal == "LURE_PASSWORD_REQUEST"
+		}
+		if got != want {
+			t.Errorf("%s linking to itself: LURE_PASSWORD_REQUEST %v, want %v", domain, got, want)
+		}
 	}
 }
