@@ -42,9 +42,10 @@ func TestLegalMailIsAccepted(t *testing.T) {
 // "convocation" with a PDF or a link, the fake commissaire de justice's
 // "saisie imminente" to pay, a fake SECURACT asking for the mailbox's
 // password, the registry "inscription" invoice, the fake Infogreffe Kbis
-// update, the INPI trademark "publication" invoice, the fake court fine and
-// a fake Télérecours notice — are flagged behind both MXs and under the
+// update, the INPI trademark "publication" invoice, the fake court fine, a
+// fake Télérecours notice, a law firm's "mise en demeure" behind a login
+// and a fake CNIL fine — are flagged behind both MXs and under the
 // evaluation's trust.
 func TestLegalTwinsAreFlagged(t *testing.T) {
-	eachBehind(t, legalScanners(t), "testdata/juridique/twins/*.eml", 9, func(a scan.Action) bool { return a != scan.Accept })
+	eachBehind(t, legalScanners(t), "testdata/juridique/twins/*.eml", 11, func(a scan.Action) bool { return a != scan.Accept })
 }
