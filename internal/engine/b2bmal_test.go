@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -20,24 +18,7 @@ import (
 // trust settings; how many are quarantined is logged (the README keeps
 // the count).
 func TestB2BMalwareLuresAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/b2bmal/*.eml", 20)
-	files := fixtures(t, "testdata/b2bmal/*.eml", 20)
-	for _, c := range hospitalAndEvalScanners(t) {
-		quarantined := 0
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
-			if v.Action == scan.Quarantine || v.Action == scan.Reject {
-				quarantined++
-			} else {
-				t.Logf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-		t.Logf("%s: %d of %d quarantined", c.name, quarantined, len(files))
-	}
+	flaggedCountingQuarantined(t, "testdata/b2bmal/*.eml", 20)
 }
 
 // The genuine counterparts of those families (a customer's purchase order

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -129,6 +130,35 @@ func flaggedUnderTrustSettings(t *testing.T, pattern string, atLeast int) {
 func flaggedUnderBothTrusts(t *testing.T, pattern string, atLeast int) {
 	t.Helper()
 	eachBehind(t, hospitalAndEvalScanners(t), pattern, atLeast, func(a scan.Action) bool { return a != scan.Accept })
+}
+
+// flaggedCountingQuarantined is flaggedUnderBothTrusts for a must-flag
+// set whose README keeps how many are quarantined: each fixture matching
+// pattern (at least atLeast) is flagged behind the hospital's trusted MX
+// and under the evaluation's trust settings, and those only tagged are
+// logged with the count of the quarantined.
+func flaggedCountingQuarantined(t *testing.T, pattern string, atLeast int) {
+	t.Helper()
+	files := fixtures(t, pattern, atLeast)
+	for _, c := range hospitalAndEvalScanners(t) {
+		quarantined := 0
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+			switch v.Action {
+			case scan.Accept:
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			case scan.Quarantine, scan.Reject:
+				quarantined++
+			default:
+				t.Logf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+		t.Logf("%s: %d of %d quarantined", c.name, quarantined, len(files))
+	}
 }
 
 // acceptedBehindHospitalAndEval requires each fixture matching pattern

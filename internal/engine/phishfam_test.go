@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigie.dev/vigie/internal/scan"
@@ -21,24 +19,7 @@ import (
 // evaluation's trust settings; how many are quarantined is logged (the
 // README keeps the count).
 func TestPhishFamiliesAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/phishfam/*.eml", 39)
-	files := fixtures(t, "testdata/phishfam/*.eml", 39)
-	for _, c := range hospitalAndEvalScanners(t) {
-		quarantined := 0
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
-			if v.Action == scan.Quarantine || v.Action == scan.Reject {
-				quarantined++
-			} else {
-				t.Logf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
-			}
-		}
-		t.Logf("%s: %d of %d quarantined", c.name, quarantined, len(files))
-	}
+	flaggedCountingQuarantined(t, "testdata/phishfam/*.eml", 39)
 }
 
 // phishfamGaps are the families still accepted under both trusts; the
