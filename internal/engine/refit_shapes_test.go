@@ -407,6 +407,28 @@ func TestRefitNearMissShapes(t *testing.T) {
 			`<p><a href="https://sites.google.com/view/protocole-2026-chu/accueil">Protocole 2026</a></p>`),
 		present: []string{"REPLYTO_FREEMAIL"},
 	}, {
+		// A mailbox provider's user is no service's notice: a top site
+		// that is no catalogued brand (fastmail.com is in the top lists,
+		// not in the free-mail list), a BEC opener asking for the answer
+		// at a personal Gmail printed in the text, the only link the
+		// provider's home page.
+		name: "message d'une boite Fastmail, reponse a un Gmail cite dans le texte, urgent",
+		raw: crlf("Return-Path: <jean.dupont@fastmail.com>",
+			received+`From: "Jean Dupont" <jean.dupont@fastmail.com>`,
+			"Reply-To: Jean Dupont <jean.dupont.direction@gmail.com>",
+			"To: c.martin@chu-exemple.fr",
+			"Subject: Demande",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r15@fastmail.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Bonjour Claire,</p><p>C'est urgent, j'ai besoin de vous pour un dossier a traiter aujourd'hui.</p>`,
+			`<p>Merci de me repondre sur mon adresse personnelle jean.dupont.direction@gmail.com.</p>`,
+			`<p>Jean Dupont<br>Directeur general</p><p>Sent with <a href="https://www.fastmail.com/">Fastmail</a></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
+	}, {
 		// A Sympa list's post "Paul Girard via Chorale", Reply-To his
 		// Gmail: with the RFC 2369 fields Sympa writes by default
 		// (rfc2369_header_fields: help, subscribe, unsubscribe, post,

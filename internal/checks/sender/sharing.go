@@ -186,12 +186,17 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 // person the notice is about; it is no reply redirected elsewhere. It
 // holds when all of these do:
 //
-//   - the sender is a service whose name is known (known: a top site or
-//     a catalogued brand's own domain), no free mailbox, and the notice
-//     came from it: its envelope sender is at the same domain and, where
-//     authentication is read, the domain answers for the message
-//     (scan.Input.SenderAnswers). A look-alike of the service is no
-//     known domain; a forged From fails its DMARC where it is read;
+//   - the sender is a service the brand catalogue names (Catalogued: a
+//     brand's own domain or its infrastructure, from its own pages), no
+//     free mailbox, and the notice came from it: its envelope sender is
+//     at the same domain and, where authentication is read, the domain
+//     answers for the message (scan.Input.SenderAnswers). A look-alike
+//     of the service is no catalogued domain; a forged From fails its
+//     DMARC where it is read. A top site is not enough: the top lists
+//     hold mailbox providers the free-mail list does not (fastmail.com,
+//     comcast.net, btinternet.com), whose user, writing in his own name
+//     "answer me at my personal Gmail" beside a link to his provider's
+//     home page, had that shape;
 //   - the Reply-To is the person the notice names: its address printed
 //     in the text, or its display name written first in the From's
 //     ("Isabelle Roche via Yousign"), and not the reader's own
@@ -212,7 +217,7 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 // judged, as does a notice with no link, whose only way on is the reply.
 func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 	m := in.Msg
-	if c.AsksBeyondSharing == nil || in.FromOrg == "" || !c.known(in.FromOrg) || c.IsFreemail(from.Domain()) {
+	if c.AsksBeyondSharing == nil || in.FromOrg == "" || c.Catalogued == nil || !c.Catalogued(in.FromOrg) || c.IsFreemail(from.Domain()) {
 		return false
 	}
 	if len(m.Attachments) > 0 || len(m.Enclosed) > 0 || len(in.Links) == 0 {
