@@ -429,6 +429,27 @@ func TestRefitNearMissShapes(t *testing.T) {
 		present: []string{"REPLYTO_FREEMAIL"},
 		flag:    true,
 	}, {
+		// A genuine Calendly notice whose invitee's answers press for a
+		// reply by e-mail to a Gmail address: the words are the
+		// invitee's, and urgency with a reply outside is BEC's opener.
+		name: "avis Calendly, reponses de l'invite pressant de repondre par e-mail",
+		raw: crlf("Return-Path: <bounces+7711002-ef56-c.martin=chu-exemple.fr@mail.calendly.com>",
+			received+`From: "Calendly" <notifications@calendly.com>`,
+			"Reply-To: elodie.marchand.rdv@gmail.com",
+			"To: c.martin@chu-exemple.fr",
+			"Subject: Nouvel evenement : Elodie Marchand - Visio 30 minutes",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r16@calendly.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Bonjour, un nouvel evenement a ete programme.</p>`,
+			`<p>Invitee : Elodie Marchand (elodie.marchand.rdv@gmail.com)<br>Visio 30 minutes, mercredi 16 decembre 14:00</p>`,
+			`<p>Objet de votre demande : Urgent, merci de me repondre directement par e-mail avant ce soir au sujet de votre dossier.</p>`,
+			`<p><a href="https://calendly.com/events/283c9d3e/google">Voir l'evenement</a></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
+	}, {
 		// A Sympa list's post "Paul Girard via Chorale", Reply-To his
 		// Gmail: with the RFC 2369 fields Sympa writes by default
 		// (rfc2369_header_fields: help, subscribe, unsubscribe, post,

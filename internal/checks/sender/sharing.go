@@ -209,8 +209,15 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 //     otherPath); pictures are fetched, not followed, and must be the
 //     service's (its domains, or its notices' picture hosts:
 //     sharingServices' pictures);
-//   - nothing is attached and the words ask nothing beyond the notice
-//     (AsksBeyondSharing: an invoice, a payment, a sign-in).
+//   - nothing is attached, the words ask nothing beyond the notice
+//     (AsksBeyondSharing: an invoice, a payment, a sign-in) and nothing
+//     presses (no phrase of the lure catalogue's urgency theme, Holds).
+//     The words of such a notice are partly its user's: the invitee's
+//     answers, the requester's message. "Urgent: answer me directly by
+//     e-mail before tonight" there, with the reply going to a free
+//     mailbox, is the business e-mail compromise's opener (FBI, "Business
+//     Email Compromise": be especially wary of a requester pressing you
+//     to act quickly), not the service's notice.
 //
 // The genuine service's notice whose link leads off the service (a
 // booking's answers carrying an attacker's address) keeps its Reply-To
@@ -261,7 +268,7 @@ func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 			return false
 		}
 	}
-	return followed && !c.AsksBeyondSharing(in)
+	return followed && !c.AsksBeyondSharing(in) && (c.Holds == nil || !c.Holds(in, "urgency"))
 }
 
 // item reports a link to one of the hosts the service's shared items
