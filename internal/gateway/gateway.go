@@ -215,7 +215,8 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	// that hold a hostile message slow or crafted enough to get there.
 	// It stands only when what did run already holds the message.
 	judged := true
-	if why := v.Incomplete(); why != "" && v.Action.Rank() < scan.Quarantine.Rank() {
+	why := v.Incomplete()
+	if why != "" && v.Action.Rank() < scan.Quarantine.Rank() {
 		judged = false
 		o = Outcome{Action: Tempfail, Verdict: v, Err: fmt.Errorf("%w: %s", ErrIncomplete, why)}
 		if v.Partial {
@@ -228,8 +229,12 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 			o.Fields = set.fields(&o)
 		}
 	}
+	// Nor does an allow rule lift an incomplete verdict that holds the
+	// message: a sender's rule yields to a signal that forced the action
+	// (allow's forced), and the check that would have forced it may be
+	// the one that did not run or failed (a malicious attachment's).
 	var allowed allow.Rule
-	if judged && g.Allow != nil && v.Action != scan.Accept {
+	if why == "" && g.Allow != nil && v.Action != scan.Accept {
 		if rule, capAt, ok := g.Allow.Match(j.Env, v, time.Now()); ok && capAt.Rank() < v.Action.Rank() {
 			allowed, o.Action = rule, capAt
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/allow"
 	"vigie.dev/vigie/internal/gateway/gatewaytest"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -110,6 +111,52 @@ func TestIncompleteScan(t *testing.T) {
 				if n := counter(t, env.Gateway.Metrics, "vigie_errors_total", stage); n != want {
 					t.Errorf("vigie_errors_total{stage=%q} = %v, want %v", stage, n, want)
 				}
+			}
+		})
+	}
+}
+
+// allowAll is an operator's rule covering every message, capping it at
+// accept.
+type allowAll struct{}
+
+func (allowAll) Match(scan.Envelope, *scan.Verdict, time.Time) (allow.Rule, scan.Action, bool) {
+	return allow.Rule{ID: 7, MaxAction: string(scan.Accept)}, scan.Accept, true
+}
+
+// An allow rule caps a complete verdict, never an incomplete one that
+// holds the message: a sender's rule yields to a signal that forced the
+// action, and the check that would have raised it may be the one cut
+// short or failed. Held, the message is safe; delivered, it was judged
+// without that check.
+func TestAllowDoesNotLiftAnIncompleteVerdict(t *testing.T) {
+	tests := []struct {
+		name    string
+		verdict string
+		hostile bool
+		want    scan.Action
+	}{
+		{name: "complete quarantine, lifted", verdict: "quarantine", want: scan.Accept},
+		{name: "deadline after a quarantine", verdict: "quarantine slow", hostile: true, want: scan.Quarantine},
+		{name: "check failed after a quarantine", verdict: "quarantine panic", want: scan.Quarantine},
+		{name: "deadline after a reject", verdict: "reject slow", hostile: true, want: scan.Reject},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := gatewaytest.New(t, gateway.Settings{})
+			s := gatewaytest.Scanner()
+			s.Checks = append(s.Checks, lateCheck{})
+			s.Timeout = 50 * time.Millisecond
+			env.Gateway.SetScanner(s)
+			env.Gateway.Allow = allowAll{}
+			var extra []string
+			if tt.hostile {
+				extra = append(extra, hostileHeader)
+			}
+			o := env.Gateway.Process(context.Background(), gateway.Job{Frontend: "test", QueueID: "Q1",
+				Raw: []byte(gatewaytest.Message(tt.verdict, extra...))})
+			if o.Action != tt.want {
+				t.Fatalf("action %s (err %v), want %s", o.Action, o.Err, tt.want)
 			}
 		})
 	}
