@@ -222,7 +222,11 @@ func (h *Handler) scan(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(o.Err, gateway.ErrIncomplete):
 			res.Error = "scan incomplete"
 		}
-		if o.Verdict == nil && o.Action == gateway.Tempfail {
+		// Not judged: the scan failed, or it is incomplete and what ran
+		// does not hold the message (the milter's and the relay's 451).
+		// The incomplete verdict is in the body for the curious; the
+		// status says it is no answer to act on.
+		if o.Action == gateway.Tempfail {
 			status = http.StatusServiceUnavailable
 		}
 	}

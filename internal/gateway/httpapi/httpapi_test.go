@@ -11,6 +11,7 @@ import (
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/gateway"
+	"vigie.dev/vigie/internal/gateway/gatewaytest"
 	"vigie.dev/vigie/internal/gateway/httpapi"
 )
 
@@ -145,6 +146,34 @@ func TestScanVerdict(t *testing.T) {
 	for _, want := range []string{`vigie_messages_total{action="reject"} 1`, "vigie_scan_seconds_count 2", "vigie_queue_depth"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// An incomplete scan below quarantine is answered as one that could not
+// be scanned: 503 like a failed scan (the milter's and the relay's 451),
+// not 200 with an action a client reading the status alone would take
+// for a verdict; with fail_open, 200 and the unscanned field.
+func TestScanIncomplete(t *testing.T) {
+	for _, tt := range []struct {
+		failOpen bool
+		status   int
+		action   string
+	}{{false, http.StatusServiceUnavailable, string(gateway.Tempfail)}, {true, http.StatusOK, "accept"}} {
+		env := gatewaytest.New(t, gateway.Settings{FailOpen: tt.failOpen})
+		h := &httpapi.Handler{Gateway: env.Gateway, Registry: env.Gateway.Metrics.Registry, Tokens: []httpapi.Token{{Name: "mta", Value: "s3cret", Scope: "scan"}}}
+		srv := httptest.NewServer(h.Routes())
+		t.Cleanup(srv.Close)
+		r := post(t, srv.URL+"/api/v1/scan", "s3cret", gatewaytest.Message("panic"))
+		var res struct {
+			Action string `json:"action"`
+			Error  string `json:"error"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&res); err != nil {
+			t.Fatal(err)
+		}
+		if r.StatusCode != tt.status || res.Action != tt.action || res.Error != "scan incomplete" {
+			t.Errorf("fail_open %v: status %d, %+v; want %d, %s", tt.failOpen, r.StatusCode, res, tt.status, tt.action)
 		}
 	}
 }
