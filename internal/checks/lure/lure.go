@@ -786,16 +786,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // mail links to (engine testdata/social: the CGOS's "espace agent" on
 // cgos.info). Otherwise the phrases are not counted.
 func (c *Check) bankUpdated(perTheme []int, in *scan.Input) bool {
-	if c.bankUpdate < 0 || perTheme[c.bankUpdate] == 0 {
-		return false
-	}
-	n := perTheme[c.bankUpdate]
-	perTheme[c.bankUpdate] = 0
-	if c.bankDetails < 0 || !leadsOutside(in) {
-		return false
-	}
-	perTheme[c.bankDetails] += n
-	return true
+	return movedWhenOutside(perTheme, c.bankUpdate, c.bankDetails, in)
 }
 
 // sharedElsewhere moves the business documents' announcements
@@ -809,15 +800,23 @@ func (c *Check) bankUpdated(perTheme []int, in *scan.Input) bool {
 // (lures.yaml, source b2b_documents). Otherwise the phrases are not
 // counted.
 func (c *Check) sharedElsewhere(perTheme []int, in *scan.Input) bool {
-	if c.shareElsewhere < 0 || perTheme[c.shareElsewhere] == 0 {
+	return movedWhenOutside(perTheme, c.shareElsewhere, c.share, in)
+}
+
+// movedWhenOutside moves the phrases found of theme from (a theme that
+// counts only where the message leads off its sender's domain) into
+// theme to when the message does (leadsOutside), and reports whether it
+// did; otherwise they are not counted. A theme the catalogue lacks is -1.
+func movedWhenOutside(perTheme []int, from, to int, in *scan.Input) bool {
+	if from < 0 || perTheme[from] == 0 {
 		return false
 	}
-	n := perTheme[c.shareElsewhere]
-	perTheme[c.shareElsewhere] = 0
-	if c.share < 0 || !leadsOutside(in) {
+	n := perTheme[from]
+	perTheme[from] = 0
+	if to < 0 || !leadsOutside(in) {
 		return false
 	}
-	perTheme[c.share] += n
+	perTheme[to] += n
 	return true
 }
 
