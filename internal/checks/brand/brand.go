@@ -464,6 +464,7 @@ func New(o Options) (*Check, error) {
 	for k, t := range c.targets {
 		c.targets[k].brand = c.labels[t.label]
 		c.targets[k].bytes = byteSet(t.label)
+		c.targets[k].stem = c.stems[t.label]
 	}
 	return c, nil
 }
@@ -576,6 +577,7 @@ type target struct {
 	label string
 	brand int
 	bytes uint64
+	stem  bool // Brand.StemLabels
 }
 
 // byteSet returns the set of bytes of s, each byte as bit b%64: for a
@@ -932,7 +934,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 	labelSet, set := byteSet(label), byteSet(squashed)
 	for _, t := range c.targets {
 		l := t.label
-		if len(l) < 5 || c.stems[l] {
+		if len(l) < 5 || t.stem {
 			// A short label, or one that begins everyday words,
 			// counts only as a whole word of a hyphenated one
 			// (secure-sfr, notification-intuit).
@@ -948,7 +950,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 		}
 		// A stem glued to letters is the brand's beside an account or
 		// payment word (intuitpayments), not in another word (intuitive).
-		if t.bytes&^labelSet == 0 && (!c.stems[l] || comboWord(label, l)) && brandWord(label, l) {
+		if t.bytes&^labelSet == 0 && (!t.stem || comboWord(label, l)) && brandWord(label, l) {
 			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
 		}
 		if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {
