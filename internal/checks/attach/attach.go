@@ -191,6 +191,9 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 			judgeGzip(ctx, name, a.Data, 0, pw, x, out)
 		case "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/vnd.ms-cab-compressed":
 			out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
+			// RAR and CAB name their files in clear (names.go).
+			judgeListed(name, rarNames(a.Data), out)
+			judgeListed(name, cabNames(a.Data), out)
 			if pw.gives() {
 				// A password for an archive we cannot open: it is encrypted.
 				out.Emit("ATTACH_ARCHIVE_ENCRYPTED", name)
