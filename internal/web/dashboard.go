@@ -44,8 +44,10 @@ type Count struct {
 	N    int    `json:"n"`
 }
 
-// actions in display order (and chart colour order).
-var actions = []string{"accept", "tag", "quarantine", "reject", "tempfail"}
+// actions in display order (and chart colour order). "unscanned" is a
+// message passed on without a verdict to act on (serve.fail_open: the
+// scan failed or is incomplete below quarantine), traced as such.
+var actions = []string{"accept", "tag", "quarantine", "reject", "tempfail", "unscanned"}
 
 const maxDashboardRows = 200000
 

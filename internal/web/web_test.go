@@ -51,6 +51,7 @@ type fixture struct {
 	relay *fakeRelay
 	qid   string
 	incID int64
+	trace *trace.Log
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -89,7 +90,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f := &fixture{relay: &fakeRelay{}, db: db}
+	f := &fixture{relay: &fakeRelay{}, db: db, trace: tl}
 	f.s, err = New(Options{Requests: db.Releases(), Audits: db.PostureRuns(), Accounts: acc, Quarantine: q, Release: f.relay, Trace: tl, Indicators: iocs,
 		Incidents: inc, Suppliers: db.Suppliers(), Tokens: []string{"s3cret-token"}})
 	if err != nil {
@@ -305,6 +306,33 @@ func TestBearerToken(t *testing.T) {
 }
 
 var missingKey = regexp.MustCompile(`⟦[^⟧]*⟧`)
+
+// A message passed on unscanned (serve.fail_open, its scan incomplete or
+// failed) is traced as "unscanned": the trace page and the dashboard
+// name it in both languages.
+func TestUnscannedInTrace(t *testing.T) {
+	f := newFixture(t)
+	f.trace.Add(trace.FromVerdict("relay", "Q9", &scan.Verdict{Action: scan.Accept, Partial: true,
+		Envelope: scan.Envelope{MailFrom: "a@one.example", RcptTo: []string{"bob@example.test"}}}, "unscanned"))
+	f.trace.Flush()
+	c, _ := f.session(t, "alice")
+	for _, l := range []string{"fr", "en"} {
+		for _, p := range []string{"/", "/trace?since=7d"} {
+			r := httptest.NewRequest("GET", p, nil)
+			r.AddCookie(c)
+			r.AddCookie(&http.Cookie{Name: langCookie, Value: l})
+			w := httptest.NewRecorder()
+			f.h.ServeHTTP(w, r)
+			body := w.Body.String()
+			if w.Code != 200 || !strings.Contains(body, "unscanned") && !strings.Contains(body, "sans analyse") {
+				t.Errorf("%s %s: %d, unscanned not shown", l, p, w.Code)
+			}
+			if m := missingKey.FindAllString(body, -1); m != nil {
+				t.Errorf("%s %s: missing translations %v", l, p, m)
+			}
+		}
+	}
+}
 
 // TestPagesRender renders every page in both languages and looks for
 // untranslated keys and template errors.
