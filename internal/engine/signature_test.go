@@ -70,6 +70,10 @@ func TestInvitationsOwnHostsSpareTheRecipientInSubject(t *testing.T) {
 			{"testdata/signature/google-agenda-invitation-modifiee.eml", false},
 			{"testdata/signature/twins/sosie-google-agenda-invitation-destinataire-objet-lien-web-app.eml", trust.name == "eval-corpus trust"},
 			{callback, true},
+			// The same renewal really sent through Google Calendar
+			// (DKIM google.com, DMARC pass for gmail.com, its RSVP links):
+			// the invitation carries the callback scam (LURE_CALLBACK).
+			{"testdata/signature/twins/sosie-google-agenda-invitation-rappel-norton-envoyee-par-google.eml", true},
 		} {
 			v := scanLogged(t, trust.s, c.file)
 			if got := slices.Contains(names(v), "RECIPIENT_IN_SUBJECT"); got != c.want {

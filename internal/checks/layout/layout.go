@@ -116,7 +116,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		a := strings.ToLower(to.Addr)
 		local := strings.ToLower(to.Local())
 		if a != "" && strings.Contains(subject, a) || !list && personalLocal(local) && strings.Contains(subject, local) {
-			if !invitation(in, a) {
+			if !invitation(in, out, a) {
 				out.Emit("RECIPIENT_IN_SUBJECT", to.Addr)
 			}
 			break
@@ -224,7 +224,18 @@ func personalLocal(local string) bool {
 // Calendar software writes the invitee into the subject — Google
 // Calendar's "Invitation: <title> @ <date> (<invitee's address>)" — so
 // there the recipient's address is the format, not a bulk-sending trick.
-func invitation(in *scan.Input, addr string) bool {
+// Not in an invitation that carries the callback scam (LURE_CALLBACK, the
+// lure family's, which runs first: a charge or an order and a number to
+// call, from a sender posing as someone): the Norton, McAfee and PayPal
+// "renewals" are mass-sent as calendar invitations through the genuine
+// service, authenticated for a Gmail address (Norton, "Scammers using
+// calendar invites to push fake Norton subscriptions"; Malwarebytes,
+// "Fake Malwarebytes renewal notices in your calendar", March 2026), and
+// there the guest's address in the subject is the campaign's.
+func invitation(in *scan.Input, out *scan.Emitter, addr string) bool {
+	if out.Emitted("LURE_CALLBACK") {
+		return false
+	}
 	calendar := false
 	for _, p := range in.Msg.Parts {
 		if p.ContentType == "text/calendar" || p.ContentType == "application/ics" {
