@@ -450,6 +450,27 @@ func TestRefitNearMissShapes(t *testing.T) {
 		present: []string{"REPLYTO_FREEMAIL"},
 		flag:    true,
 	}, {
+		// A Drive share from a Gmail account whose note presses for an
+		// answer by e-mail: the note is the sharer's, and urgency with
+		// the reply going to a free mailbox is BEC's opener (sharingNotice
+		// keeps the Reply-To judged, as actedFor does).
+		name: "partage Google Drive, note pressant de repondre par e-mail, reponse Gmail",
+		raw: crlf("Return-Path: <3wv5QZgcKBXY8MOTG@docos.bounces.google.com>",
+			received+`From: "Julie Perrin (via Google Drive)" <drive-shares-dm-noreply@google.com>`,
+			"Reply-To: Julie Perrin <julie.perrin.dossiers@gmail.com>",
+			"To: benoit.lemaire@chu-exemple.fr",
+			"Subject: Dossier partage avec vous : Protocole 2026",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <r18@docos.bounces.google.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>Julie Perrin (julie.perrin.dossiers@gmail.com) a partage un dossier avec vous.</p>`,
+			`<p>Urgent : merci de me repondre directement par e-mail avant ce soir au sujet de votre dossier.</p>`,
+			`<p><a href="https://drive.google.com/drive/folders/1Qx2Lm8pR4?usp=sharing">Protocole 2026</a></p>`),
+		present: []string{"REPLYTO_FREEMAIL"},
+		flag:    true,
+	}, {
 		// A Sympa list's post "Paul Girard via Chorale", Reply-To his
 		// Gmail: with the RFC 2369 fields Sympa writes by default
 		// (rfc2369_header_fields: help, subscribe, unsubscribe, post,

@@ -609,7 +609,22 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp func() bool) {
 // sharedBy reports a sharing service's notice whose Reply-To is the
 // person who shared (sharingNotice); never without AsksBeyondSharing.
 func (c *Check) sharedBy(in *scan.Input, rt, from message.Address) bool {
-	return c.AsksBeyondSharing != nil && sharingNotice(in, rt, from, c.AsksBeyondSharing)
+	return c.AsksBeyondSharing != nil && sharingNotice(in, rt, from, c.asksBeyondNotice)
+}
+
+// asksBeyondNotice reports a service's notice in a person's name whose
+// words ask something beyond the notice (AsksBeyondSharing: an invoice,
+// a payment, a sign-in) or press (a phrase of the lure catalogue's
+// urgency theme, Holds). Part of such a notice's words are its user's:
+// the sharer's note on a Drive share, the invitee's answers, the
+// requester's message. "Urgent: answer me directly by e-mail before
+// tonight" there, with the reply going to a free mailbox, is the
+// business e-mail compromise's opener (FBI, "Business Email
+// Compromise": be especially wary of a requester pressing you to act
+// quickly), not the service's notice; its Reply-To stays judged
+// (sharingNotice, actedFor).
+func (c *Check) asksBeyondNotice(in *scan.Input) bool {
+	return c.AsksBeyondSharing(in) || c.Holds != nil && c.Holds(in, "urgency")
 }
 
 // invitationOrganizer reports a calendar invitation whose organiser is a

@@ -48,9 +48,9 @@ var sharingServices = []sharingService{
 // as the service writes it: the From's display name is the Reply-To's
 // followed by " (via …)", the Reply-To's address is printed in the text
 // as the sharer's, every link opens a shared item on the service (its
-// pictures are not links), nothing
-// is attached, and the words ask nothing beyond opening what was shared
-// (asksBeyond: an invoice, a payment, a sign-in). A friend sharing a
+// pictures are not links), nothing is attached, and the words ask
+// nothing beyond opening what was shared nor press (asksBeyond: an
+// invoice, a payment, a sign-in; "urgent"). A friend sharing a
 // spreadsheet from her Gmail account has this shape, and the Reply-To to
 // her free mailbox is the service's default, not a reply redirected
 // elsewhere. A forged notice that leads off the service, to a form or a
@@ -209,15 +209,9 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 //     otherPath); pictures are fetched, not followed, and must be the
 //     service's (its domains, or its notices' picture hosts:
 //     sharingServices' pictures);
-//   - nothing is attached, the words ask nothing beyond the notice
-//     (AsksBeyondSharing: an invoice, a payment, a sign-in) and nothing
-//     presses (no phrase of the lure catalogue's urgency theme, Holds).
-//     The words of such a notice are partly its user's: the invitee's
-//     answers, the requester's message. "Urgent: answer me directly by
-//     e-mail before tonight" there, with the reply going to a free
-//     mailbox, is the business e-mail compromise's opener (FBI, "Business
-//     Email Compromise": be especially wary of a requester pressing you
-//     to act quickly), not the service's notice.
+//   - nothing is attached, the words ask nothing beyond the notice and
+//     nothing presses (asksBeyondNotice: an invoice, a payment, a
+//     sign-in; "urgent").
 //
 // The genuine service's notice whose link leads off the service (a
 // booking's answers carrying an attacker's address) keeps its Reply-To
@@ -268,7 +262,7 @@ func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 			return false
 		}
 	}
-	return followed && !c.AsksBeyondSharing(in) && (c.Holds == nil || !c.Holds(in, "urgency"))
+	return followed && !c.asksBeyondNotice(in)
 }
 
 // item reports a link to one of the hosts the service's shared items
