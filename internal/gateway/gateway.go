@@ -304,7 +304,12 @@ func (g *Gateway) Process(ctx context.Context, j Job) Outcome {
 	if g.Metrics != nil {
 		g.Metrics.ScanTime.Observe(v.Elapsed.Seconds())
 	}
-	if g.Observer != nil && o.Action != Tempfail && judged {
+	// The observers see a message passed on unscanned (fail-open) too:
+	// the supplier watcher's alert to accounting on a changed IBAN the
+	// early checks found must not be lost with the verdict. Each decides
+	// what it learns from (autolearn and the watcher's register skip an
+	// incomplete verdict).
+	if g.Observer != nil && o.Action != Tempfail {
 		g.Observer.Observe(j.Raw, v)
 	}
 	g.count(actionLabel(o))

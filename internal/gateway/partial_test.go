@@ -162,6 +162,31 @@ func TestAllowDoesNotLiftAnIncompleteVerdict(t *testing.T) {
 	}
 }
 
+// seen counts the verdicts an observer was shown.
+type seen struct{ n int }
+
+func (s *seen) Observe([]byte, *scan.Verdict) { s.n++ }
+
+// A message passed on unscanned (fail-open) is shown to the observers:
+// the supplier watcher must still alert accounting of a changed IBAN the
+// early checks found (each observer decides what it learns from). A
+// message answered 451 is not: it will be scanned again.
+func TestObserversSeeAMessagePassedOnUnscanned(t *testing.T) {
+	for _, tt := range []struct {
+		failOpen bool
+		want     int
+	}{{true, 1}, {false, 0}} {
+		env := gatewaytest.New(t, gateway.Settings{FailOpen: tt.failOpen})
+		var obs seen
+		env.Gateway.Observer = &obs
+		env.Gateway.Process(context.Background(), gateway.Job{Frontend: "test", QueueID: "Q1",
+			Raw: []byte(gatewaytest.Message("panic"))})
+		if obs.n != tt.want {
+			t.Errorf("fail_open %v: observed %d times, want %d", tt.failOpen, obs.n, tt.want)
+		}
+	}
+}
+
 // counter reads the counter of family name whose one label has value.
 func counter(t *testing.T, m *gateway.Metrics, name, value string) float64 {
 	t.Helper()

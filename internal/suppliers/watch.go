@@ -105,7 +105,10 @@ func (w *Watcher) Handle(ctx context.Context, raw []byte, v *scan.Verdict) {
 	from := m.FromAddr()
 	org := Registrable(from.Domain())
 	authed := Authenticated(v.Auth, org)
-	if w.Learn && authed && v.Action.Rank() <= scan.Tag.Rank() && len(f.IBANs) > 0 {
+	// An incomplete verdict (the scan's deadline, a failed check) is no
+	// judgement to learn bank details from: the check that would have
+	// held the message may be the one that did not run. Its alert stands.
+	if w.Learn && authed && v.Incomplete() == "" && v.Action.Rank() <= scan.Tag.Rank() && len(f.IBANs) > 0 {
 		s := Sighting{Domain: org, Name: from.Name, MessageID: m.MessageID}
 		for _, i := range f.IBANs {
 			s.IBANs = append(s.IBANs, i.Value)

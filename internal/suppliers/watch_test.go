@@ -134,3 +134,40 @@ func TestWatcherLearnsAndAlerts(t *testing.T) {
 		}
 	})
 }
+
+// An incomplete verdict (the scan's deadline reached, a check failed),
+// passed on unscanned with fail_open, is seen by the watcher for its
+// alert but teaches the register nothing: the check that would have held
+// the message may be the one that did not run.
+func TestWatcherDoesNotLearnFromAnIncompleteScan(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, _ string, db *store.DB) {
+		ctx := context.Background()
+		reg := &suppliers.Register{Store: db.Suppliers()}
+		cfg := config.Default()
+		cfg.Auth.Mode = "headers"
+		cfg.Trust.Relays = []string{"mx.example-hopital.fr"}
+		cfg.Trust.AuthServIDs = []string{"mx.example-hopital.fr"}
+		sc, err := engine.New(&cfg, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &suppliers.Watcher{Register: reg, Learn: true}
+		iban := invoicetest.IBAN("FR", "99999000030000000000003")
+		raw := mail(1, iban, "Veuillez trouver notre facture.")
+		v := sc.Scan(ctx, raw, scan.Envelope{})
+		v.Partial = true
+		w.Handle(ctx, raw, v)
+		book, err := suppliers.Load(ctx, db.Suppliers())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := book.ByDomain("papeterie-fictive.example"); len(e) != 0 {
+			t.Fatalf("learned from an incomplete scan: %+v", e[0])
+		}
+		v.Partial = false
+		w.Handle(ctx, raw, v)
+		if book, _ = suppliers.Load(ctx, db.Suppliers()); len(book.ByDomain("papeterie-fictive.example")) != 1 {
+			t.Errorf("complete scan not learned")
+		}
+	})
+}
