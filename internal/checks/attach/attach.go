@@ -351,7 +351,7 @@ func judgeZip(ctx context.Context, name string, data []byte, depth int, pw *pass
 		}
 		if depth+1 < maxArchiveDepth && (e == "zip" || archiveExt[e]) && f.UncompressedSize64 <= maxNestedBytes && f.Flags&1 == 0 {
 			if b, err := readBounded(f, maxNestedBytes, x); err == nil {
-				judgeZip(ctx, inner, b, depth+1, pw, x, out)
+				judgeNested(ctx, inner, b, depth+1, pw, x, out)
 			} else if err == errBudget {
 				out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 			}

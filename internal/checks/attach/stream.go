@@ -31,7 +31,7 @@ func isTar(data []byte) bool {
 // judgeGzip judges the one file a gzip attachment holds (RFC 1952): by the
 // name its header records (FNAME) or, without one, the attachment's name
 // less ".gz", and by its first bytes (a Windows program); a tar inside
-// (".tar.gz", ".tgz") is judged member by member, a zip as a zip. What is
+// (".tar.gz", ".tgz") is judged member by member, a zip or gzip as one. What is
 // decompressed is bounded and charged to the message's budget x.
 func judgeGzip(ctx context.Context, name string, data []byte, depth int, pw *passwordSaid, x *expansion, out *scan.Emitter) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
@@ -39,7 +39,9 @@ func judgeGzip(ctx context.Context, name string, data []byte, depth int, pw *pas
 		out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 		return
 	}
-	zr.Multistream(false)
+	// Every member, one after the other, as gunzip and 7-Zip write
+	// them out under the first header's name: an empty first member
+	// would otherwise hide a tar or a program in the next.
 	member := zr.Name
 	if member == "" {
 		base := name
@@ -76,14 +78,14 @@ func judgeGzip(ctx context.Context, name string, data []byte, depth int, pw *pas
 	switch {
 	case isTar(b):
 		judgeTar(ctx, inner, b, depth+1, pw, x, out)
-	case depth+1 < maxArchiveDepth && bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		judgeZip(ctx, inner, b, depth+1, pw, x, out)
+	case depth+1 < maxArchiveDepth && (bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("\x1f\x8b"))):
+		judgeNested(ctx, inner, b, depth+1, pw, x, out)
 	}
 }
 
 // judgeTar judges each file a tar attachment holds, by name and first
-// bytes, as a zip's members are; a zip or gzip inside is opened while
-// depth allows. A tar is read from memory, so its members cost no
+// bytes, as a zip's members are; an archive inside (zip, gzip, tar) is
+// opened while depth allows. A tar is read from memory, so its members cost no
 // expansion; a truncated one (a gzip read to its bound) stops where it
 // ends.
 func judgeTar(ctx context.Context, name string, data []byte, depth int, pw *passwordSaid, x *expansion, out *scan.Emitter) {
@@ -107,19 +109,27 @@ func judgeTar(ctx context.Context, name string, data []byte, depth int, pw *pass
 		var head [4 << 10]byte
 		k, _ := io.ReadFull(tr, head[:])
 		judgeMember(inner, h.Name, head[:k], out)
-		e := ext(strings.ToLower(h.Name))
-		if depth+1 < maxArchiveDepth && (e == "zip" || e == "gz" || e == "tgz") && h.Size <= maxNestedBytes {
+		if depth+1 < maxArchiveDepth && archiveExt[ext(strings.ToLower(h.Name))] && h.Size <= maxNestedBytes {
 			rest, err := io.ReadAll(io.LimitReader(tr, maxNestedBytes))
 			if err != nil {
 				continue
 			}
-			b := append(head[:k:k], rest...)
-			if e == "zip" {
-				judgeZip(ctx, inner, b, depth+1, pw, x, out)
-			} else {
-				judgeGzip(ctx, inner, b, depth+1, pw, x, out)
-			}
+			judgeNested(ctx, inner, append(head[:k:k], rest...), depth+1, pw, x, out)
 		}
+	}
+}
+
+// judgeNested judges an archive found inside another by what its bytes
+// are, not by its name alone: a zip holding "docs.tar.gz", a tar holding
+// a tar, are opened as the outer one is (gzip, tar or zip).
+func judgeNested(ctx context.Context, inner string, b []byte, depth int, pw *passwordSaid, x *expansion, out *scan.Emitter) {
+	switch {
+	case bytes.HasPrefix(b, []byte("\x1f\x8b")):
+		judgeGzip(ctx, inner, b, depth, pw, x, out)
+	case isTar(b):
+		judgeTar(ctx, inner, b, depth, pw, x, out)
+	default:
+		judgeZip(ctx, inner, b, depth, pw, x, out)
 	}
 }
 

@@ -2,6 +2,7 @@ package attach
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"fmt"
@@ -88,5 +89,39 @@ func TestGzipBombsStayWithinTheBudget(t *testing.T) {
 	}
 	if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
 		t.Error("the program in PO_4471.gz went unseen behind the bombs")
+	}
+}
+
+// TestArchivesHiddenInArchives: the program of a tar reached another way
+// than the outer file's name says is still seen — a gzip whose empty
+// first member hides the tar in the next (gunzip and 7-Zip write both
+// members out as one file), a zip holding a .tar.gz, a tar holding a tar.
+// Each was judged clean and not even said to be read in part.
+func TestArchivesHiddenInArchives(t *testing.T) {
+	program := append([]byte("MZ\x90\x00"), make([]byte, 300)...)
+	tarExe := tarOf(t, "Shipping_Documents.exe", string(program))
+	var z bytes.Buffer
+	zw := zip.NewWriter(&z)
+	w, err := zw.Create("documents.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(gzipOf(t, "documents.tar", tarExe))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, file string
+		data       []byte
+	}{
+		{"gzip of two members, the first empty", "BL.tar.gz", append(gzipOf(t, "BL.tar", nil), gzipOf(t, "", tarExe)...)},
+		{"zip holding a tar.gz", "documents.zip", z.Bytes()},
+		{"tar holding a tar", "lot.tar", tarOf(t, "lot.tar", string(tarExe))},
+		{"gzip of a gzip", "PO.gz", gzipOf(t, "PO.tar.gz", gzipOf(t, "PO.tar", tarExe))},
+	} {
+		out, _, _ := judge(t, map[string][]byte{c.file: c.data})
+		if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
+			t.Errorf("%s: the program went unseen", c.name)
+		}
 	}
 }
