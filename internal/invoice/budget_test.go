@@ -3,6 +3,7 @@ package invoice
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,71 @@ func TestDecoysLeaveTheRIBRead(t *testing.T) {
 	}
 	if f.decoded > lim.MaxMessageDecodedBytes+lim.MaxDocuments*minDocumentDecodedBytes {
 		t.Errorf("%d bytes decoded", f.decoded)
+	}
+}
+
+// paddedRIB is a one-page RIB whose page draws pads content streams of
+// MaxStreamBytes NUL bytes (PDF white space, a few kilobytes compressed)
+// before the one that writes lines.
+func paddedRIB(lim Limits, pads int, lines ...string) []byte {
+	var objs []string
+	add := func(s string) int { objs = append(objs, s); return len(objs) }
+	stream := func(data []byte) int {
+		z := deflate(data)
+		return add(fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(z), z))
+	}
+	catalogue := add("<< /Type /Catalog /Pages 2 0 R >>")
+	pages := add("")
+	font := add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	var contents []string
+	pad := make([]byte, lim.MaxStreamBytes)
+	for range pads {
+		contents = append(contents, fmt.Sprintf("%d 0 R", stream(pad)))
+	}
+	var text bytes.Buffer
+	text.WriteString("BT /F1 11 Tf 50 780 Td 14 TL\n")
+	for _, l := range lines {
+		fmt.Fprintf(&text, "(%s) Tj T*\n", l)
+	}
+	text.WriteString("ET\n")
+	contents = append(contents, fmt.Sprintf("%d 0 R", stream(text.Bytes())))
+	page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents [%s] >>", pages, font, strings.Join(contents, " ")))
+	objs[pages-1] = fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page)
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.7\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = out.Len()
+		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, catalogue, xref)
+	return out.Bytes()
+}
+
+// TestPaddedRIBSaidPartlyRead: one RIB padded past its own decoding bound
+// (MaxDecodedBytes, 16 MiB of white space in four content streams) before
+// the stream that writes its IBAN: the IBAN is not read, and the document
+// is named in Findings.Spent (INVOICE_DOCUMENTS_PARTLY_READ) as one cut by
+// the message's budget is; before, the cut was silent. The same RIB with
+// three pads is read whole.
+func TestPaddedRIBSaidPartlyRead(t *testing.T) {
+	lim := DefaultLimits()
+	iban := invoicetest.IBAN("FR", "99999000020000000000002")
+	pads := lim.MaxDecodedBytes / lim.MaxStreamBytes
+	for _, c := range []struct {
+		pads  int
+		spent string
+	}{{pads - 1, ""}, {pads, "nouveau RIB.pdf"}} {
+		m := &message.Message{Attachments: []message.Attachment{{Filename: "nouveau RIB.pdf", SniffedType: "application/pdf",
+			Data: paddedRIB(lim, c.pads, "RELEVE D'IDENTITE BANCAIRE", "IBAN "+iban)}}}
+		f := Extract(m, Limits{})
+		if f.Spent != c.spent || f.Truncated != (c.spent != "") || f.HasIBAN(iban) == (c.spent != "") {
+			t.Errorf("%d pads: spent %q, truncated %v, IBANs %+v; want spent %q", c.pads, f.Spent, f.Truncated, f.IBANs, c.spent)
+		}
 	}
 }

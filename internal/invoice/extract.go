@@ -21,7 +21,8 @@ type Limits struct {
 	// message's documents together: MaxDocuments documents at their own
 	// bound made 256 MiB, 6.4 s for 16 small PDFs of flate bombs. Past
 	// it each document still decodes minDocumentDecodedBytes
-	// (Findings.Spent names the first cut there).
+	// (Findings.Spent names the first document cut there or at its
+	// own MaxDecodedBytes).
 	MaxMessageDecodedBytes int
 	MaxTextBytes           int // text kept per document
 	MaxEmbedded            int // embedded files kept per PDF
@@ -100,10 +101,11 @@ type Findings struct {
 	Documents int `json:"documents"`
 	// Truncated says a limit cut the reading short somewhere.
 	Truncated bool `json:"truncated,omitempty"`
-	// Spent names the first document the message's decoding budget
-	// (Limits.MaxMessageDecodedBytes) cut: past the budget each document
-	// is read only to minDocumentDecodedBytes, and bank details beyond
-	// that were not read.
+	// Spent names the first document a decoding bound cut: the
+	// message's budget (Limits.MaxMessageDecodedBytes, past which each
+	// document is read only to minDocumentDecodedBytes) or the
+	// document's own (Limits.MaxDecodedBytes). Bank details beyond the
+	// cut were not read.
 	Spent string `json:"spent,omitempty"`
 	// decoded counts the bytes inflated from the message's documents,
 	// bounded by Limits.MaxMessageDecodedBytes.
@@ -205,7 +207,10 @@ func (f *Findings) attachment(name, sniffed string, data []byte, inflated []mess
 		}
 		f.decoded += p.decoded
 		f.Truncated = f.Truncated || p.Truncated
-		if p.Truncated && dl.MaxDecodedBytes < lim.MaxDecodedBytes && p.decoded >= dl.MaxDecodedBytes && f.Spent == "" {
+		// Cut at its decoding bound, the message's or its own
+		// (MaxDecodedBytes): a RIB padded past 16 MiB of flate bombs
+		// before its IBAN is said partly read, as one behind decoys.
+		if p.Truncated && p.decoded >= dl.MaxDecodedBytes && f.Spent == "" {
 			f.Spent = name
 			if name == "" {
 				f.Spent = "?"

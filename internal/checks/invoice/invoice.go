@@ -157,7 +157,8 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if f.Spent != "" {
 		// Documents of flate bombs sent first spend the message's
-		// decoding budget; what came after was read only in part.
+		// decoding budget, or one document pads its own past
+		// MaxDecodedBytes: what came after was read only in part.
 		out.Emit("INVOICE_DOCUMENTS_PARTLY_READ", f.Spent)
 	}
 	c.request(ctx, in, f, out)

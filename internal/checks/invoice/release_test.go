@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -64,6 +65,17 @@ func TestReleased(t *testing.T) {
 	padded.Attachments = append(padded.Attachments, message.Attachment{Filename: "nouveau RIB.txt", Data: []byte("IBAN " + unknown)})
 	if b, _ := Released(goldenBook(), []string{"IBAN_CHANGED"}, padded, Options{}.Limits); len(b) != 1 {
 		t.Error("a document left unread lifted the warning")
+	}
+	// The confirmed IBAN in the text, a RIB padded past its own decoding
+	// bound (golden 10's): its IBAN was not read, the warning stays.
+	raw, err := os.ReadFile("testdata/10-rib-change-request-padded-past-the-document-bound.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := message.Parse(raw, message.DefaultLimits())
+	cut.Text += "\nIBAN " + confirmed
+	if b, _ := Released(goldenBook(), []string{"IBAN_CHANGED"}, cut, Options{}.Limits); len(b) != 1 {
+		t.Error("a RIB cut at its own decoding bound lifted the warning")
 	}
 	if b, _ := Released(suppliers.NewBook(0, nil), []string{"IBAN_CHANGED"}, msg("Facture", confirmed), Options{}.Limits); len(b) != 1 {
 		t.Error("an empty register (unreadable) lifted the warning")
