@@ -27,6 +27,28 @@ func (lateCheck) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 }
 
+// processLate passes the test message of verdict (gatewaytest.VerdictHeader;
+// hostile: the late check rejects it) through a gateway of settings whose
+// scanner ends with lateCheck and has its own deadline of 50 ms, shorter
+// than the front end's; allow, when not nil, is the gateway's allow rules.
+func processLate(t *testing.T, set gateway.Settings, allow gateway.AllowMatcher, verdict string, hostile bool) (*gatewaytest.Env, gateway.Outcome) {
+	t.Helper()
+	env := gatewaytest.New(t, set)
+	s := gatewaytest.Scanner()
+	s.Checks = append(s.Checks, lateCheck{})
+	s.Timeout = 50 * time.Millisecond
+	env.Gateway.SetScanner(s)
+	if allow != nil {
+		env.Gateway.Allow = allow
+	}
+	var extra []string
+	if hostile {
+		extra = append(extra, hostileHeader)
+	}
+	return env, env.Gateway.Process(context.Background(), gateway.Job{Frontend: "test", QueueID: "Q1",
+		Raw: []byte(gatewaytest.Message(verdict, extra...))})
+}
+
 // An incomplete scan — the scanner's own deadline reached before the late
 // check, or a check that failed — is no verdict to deliver a message on:
 // below quarantine it is answered as a message that could not be scanned
@@ -62,17 +84,7 @@ func TestIncompleteScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := gatewaytest.New(t, gateway.Settings{FailOpen: tt.failOpen})
-			s := gatewaytest.Scanner()
-			s.Checks = append(s.Checks, lateCheck{})
-			s.Timeout = 50 * time.Millisecond // the scanner's deadline, not the front end's
-			env.Gateway.SetScanner(s)
-			var extra []string
-			if tt.hostile {
-				extra = append(extra, hostileHeader)
-			}
-			o := env.Gateway.Process(context.Background(), gateway.Job{Frontend: "test", QueueID: "Q1",
-				Raw: []byte(gatewaytest.Message(tt.verdict, extra...))})
+			env, o := processLate(t, gateway.Settings{FailOpen: tt.failOpen}, nil, tt.verdict, tt.hostile)
 			if o.Action != tt.want {
 				t.Fatalf("action %s (err %v), want %s", o.Action, o.Err, tt.want)
 			}
@@ -143,18 +155,7 @@ func TestAllowDoesNotLiftAnIncompleteVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := gatewaytest.New(t, gateway.Settings{})
-			s := gatewaytest.Scanner()
-			s.Checks = append(s.Checks, lateCheck{})
-			s.Timeout = 50 * time.Millisecond
-			env.Gateway.SetScanner(s)
-			env.Gateway.Allow = allowAll{}
-			var extra []string
-			if tt.hostile {
-				extra = append(extra, hostileHeader)
-			}
-			o := env.Gateway.Process(context.Background(), gateway.Job{Frontend: "test", QueueID: "Q1",
-				Raw: []byte(gatewaytest.Message(tt.verdict, extra...))})
+			_, o := processLate(t, gateway.Settings{}, allowAll{}, tt.verdict, tt.hostile)
 			if o.Action != tt.want {
 				t.Fatalf("action %s (err %v), want %s", o.Action, o.Err, tt.want)
 			}

@@ -307,6 +307,17 @@ func TestBearerToken(t *testing.T) {
 
 var missingKey = regexp.MustCompile(`⟦[^⟧]*⟧`)
 
+// page renders the console page at path for the session cookie c in
+// language lang.
+func (f *fixture) page(c *http.Cookie, lang, path string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("GET", path, nil)
+	r.AddCookie(c)
+	r.AddCookie(&http.Cookie{Name: langCookie, Value: lang})
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	return w
+}
+
 // A message passed on unscanned (serve.fail_open, its scan incomplete or
 // failed) is traced as "unscanned": the trace page and the dashboard
 // name it in both languages.
@@ -318,11 +329,7 @@ func TestUnscannedInTrace(t *testing.T) {
 	c, _ := f.session(t, "alice")
 	for _, l := range []string{"fr", "en"} {
 		for _, p := range []string{"/", "/trace?since=7d"} {
-			r := httptest.NewRequest("GET", p, nil)
-			r.AddCookie(c)
-			r.AddCookie(&http.Cookie{Name: langCookie, Value: l})
-			w := httptest.NewRecorder()
-			f.h.ServeHTTP(w, r)
+			w := f.page(c, l, p)
 			body := w.Body.String()
 			if w.Code != 200 || !strings.Contains(body, "unscanned") && !strings.Contains(body, "sans analyse") {
 				t.Errorf("%s %s: %d, unscanned not shown", l, p, w.Code)
@@ -344,11 +351,7 @@ func TestPagesRender(t *testing.T) {
 		"/quarantine/requests", "/quarantine?q=facture&state=all&since=7d", "/account", "/posture", "/suppliers"}
 	for _, l := range []string{"fr", "en"} {
 		for _, p := range pages {
-			r := httptest.NewRequest("GET", p, nil)
-			r.AddCookie(c)
-			r.AddCookie(&http.Cookie{Name: langCookie, Value: l})
-			w := httptest.NewRecorder()
-			f.h.ServeHTTP(w, r)
+			w := f.page(c, l, p)
 			body := w.Body.String()
 			if w.Code != 200 {
 				t.Errorf("%s %s: %d %s", l, p, w.Code, body)
