@@ -44,8 +44,9 @@ func TestLegalMailIsAccepted(t *testing.T) {
 // password, the registry "inscription" invoice, the fake Infogreffe Kbis
 // update, the INPI trademark "publication" invoice, the fake court fine, a
 // fake Télérecours notice, a law firm's "mise en demeure" behind a login
-// and a fake CNIL fine — are flagged behind both MXs and under the
+// a fake CNIL fine and the registry invoice signed INPI from a gouv.fr
+// mailbox taken over or forged — are flagged behind both MXs and under the
 // evaluation's trust.
 func TestLegalTwinsAreFlagged(t *testing.T) {
-	eachBehind(t, legalScanners(t), "testdata/juridique/twins/*.eml", 11, func(a scan.Action) bool { return a != scan.Accept })
+	eachBehind(t, legalScanners(t), "testdata/juridique/twins/*.eml", 14, func(a scan.Action) bool { return a != scan.Accept })
 }
