@@ -34,7 +34,7 @@ func legalScanners(t *testing.T) []namedScanner {
 // under the evaluation's trust, where nothing of its authentication is
 // believed.
 func TestLegalMailIsAccepted(t *testing.T) {
-	eachBehind(t, legalScanners(t), "testdata/juridique/*.eml", 33, func(a scan.Action) bool { return a == scan.Accept })
+	eachBehind(t, legalScanners(t), "testdata/juridique/*.eml", 35, func(a scan.Action) bool { return a == scan.Accept })
 }
 
 // TestLegalTwinsAreFlagged: the phishing copies of the same kinds
