@@ -29,12 +29,14 @@ type parser struct {
 
 	texts, htmls     []string
 	textLen, htmlLen int
-	enclosedBytes    int  // bytes of Message.Enclosed
-	pdfKept          int  // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
-	inflated         int  // bytes inflated from attachments, bounded by MaxInflatedBytes
-	inflateCut       bool // the OVERSIZE defect of a spent inflation budget is recorded
-	qrImages         int  // pictures read for a QR code, bounded by qrMaxPictures
-	qrPixels         int  // their pixels, bounded by qrMaxPixelBudget (qrbudget.go)
+	enclosedBytes    int           // bytes of Message.Enclosed
+	pdfKept          int           // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
+	inflated         int           // bytes inflated from attachments, bounded by MaxInflatedBytes
+	inflateCut       bool          // the OVERSIZE defect of a spent inflation budget is recorded
+	qrImages         int           // pictures read for a QR code
+	qrPixels         int           // their charge, bounded by qrMaxPixelBudget (qrbudget.go)
+	qrQueue          []qrCandidate // encoded pictures to read once the message is walked
+	qrCut            bool          // the OVERSIZE defect of a spent QR budget is recorded
 	htmlText         textWriter
 	urls             urlSet
 }
@@ -75,6 +77,7 @@ func parse(raw []byte, lim Limits) (m *Message, p *parser) {
 	m.Header = h
 	p.fillEnvelope(h)
 	p.walk(h, body, "", 0, "text/plain")
+	p.qrReadQueued()
 	m.Text = strings.Join(p.texts, "\n")
 	m.HTML = strings.Join(p.htmls, "\n")
 	m.HTMLText = string(p.htmlText.buf)
@@ -491,14 +494,14 @@ func (p *parser) attachment(e *entity, body []byte) {
 	case isCalendar(a.DeclaredType, ext):
 		p.calendar(a.Data, a.Filename)
 	case isQRCandidate(a.SniffedType, len(a.Data)):
-		p.qrEncoded(a.Data, a.Filename)
+		p.qrEncoded(a.Data, a.Filename, e.disposition != "attachment")
 	case a.SniffedType == "application/pdf":
 		pic := func(img image.Image, encoded []byte) {
 			// A QR code drawn in the PDF, within the message's budget.
 			if img != nil {
 				p.qrPicture(img, a.Filename)
 			} else if len(encoded) <= qrMaxBytes {
-				p.qrEncoded(encoded, a.Filename)
+				p.qrEncodedNow(encoded, a.Filename)
 			}
 		}
 		if !p.qrRoom() {

@@ -269,15 +269,17 @@ func TestPDFStreamsLeftOutAreNotKept(t *testing.T) {
 // would follow.
 func TestQRRoom(t *testing.T) {
 	var p parser
-	for range qrMaxPictures {
+	// Each picture costs qrMinCharge at least: the smallest ones bound
+	// the pictures read.
+	for range qrMaxPixelBudget / qrMinCharge {
 		if !p.qrRoom() || !p.qrAllowSize(qrMinSide, qrMinSide) {
 			t.Fatal("no room within the budget")
 		}
 	}
 	if p.qrRoom() {
-		t.Error("room past qrMaxPictures")
+		t.Error("room past the budget's smallest charges")
 	}
-	p = parser{qrPixels: qrMaxPixelBudget - qrMinSide*qrMinSide + 1}
+	p = parser{qrPixels: qrMaxPixelBudget - qrMinCharge + 1}
 	if p.qrRoom() {
 		t.Error("room past the pixel budget")
 	}

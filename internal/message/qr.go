@@ -24,7 +24,8 @@ import (
 // hundred pixels a side, a screenshot of a document around one); photos
 // and banners are not read, nor more than the pixels of two pictures of
 // the largest size a message (qrbudget.go: a picture too small to hold a
-// code is not counted).
+// code is not counted, one read costs 64x64 pixels at least, and the
+// pictures shaped like codes are read first).
 // Reading a picture of the largest size with no code in it costs about
 // 30 ms of one core at worst (noise, BenchmarkQRTextNoCode), so a message
 // pays at most about 60 ms; a QR code is read in a few.
@@ -246,7 +247,7 @@ func qrBlank(lum []byte, w, h int) bool {
 // of more than 12 KB, a JPEG code or a PNG padded with a text chunk,
 // passes (TestQRCodeInLargeDataPicture).
 func (p *parser) qrDataPicture(raw, in string) {
-	if p.qrImages >= qrMaxPictures || p.qrPixels >= qrMaxPixelBudget || len(raw) < 11 || !strings.EqualFold(raw[:11], "data:image/") {
+	if len(raw) < 11 || !strings.EqualFold(raw[:11], "data:image/") {
 		return
 	}
 	rest := raw[11:]
@@ -259,5 +260,5 @@ func (p *parser) qrDataPicture(raw, in string) {
 	if err != nil || !isQRCandidate(Sniff(data), len(data)) {
 		return
 	}
-	p.qrEncoded(data, in)
+	p.qrEncoded(data, in, true)
 }

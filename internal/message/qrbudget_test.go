@@ -68,8 +68,10 @@ func TestQRCodeAfterDecoyPictures(t *testing.T) {
 			t.Errorf("%s before the code: the code was not read", name)
 		}
 	}
-	if read(Parse(mail([2]int{640, 640}, [2]int{640, 640}), Limits{})) {
-		t.Errorf("two pictures of the largest size before the code: read beyond the budget")
+	// Two pictures of the largest size before the code: the budget goes
+	// to the cheapest first, the code, and the one left out is said.
+	if m := Parse(mail([2]int{640, 640}, [2]int{640, 640}), Limits{}); !read(m) || !m.HasDefect(DefectOversize) {
+		t.Errorf("two pictures of the largest size before the code: read %v, defects %v", read(m), m.Defects)
 	}
 }
 
@@ -98,6 +100,39 @@ func TestQRCodeInLargeDataPicture(t *testing.T) {
 		}
 		if !read {
 			t.Errorf("a data: picture of %d bytes: the code was not read", len(pic))
+		}
+	}
+}
+
+// TestQRCodeAfterManyDecoys: decoys sent first must not hide the code
+// after them. Sixteen pictures of 21x21 pixels used up the picture count
+// (16) and the code was never read, silently; hundreds of pictures shaped
+// like codes (square, 60 pixels a side) may still spend the budget, but
+// the code is then read before them or the message says a picture went
+// unread (OVERSIZE).
+func TestQRCodeAfterManyDecoys(t *testing.T) {
+	target := "https://login-verify.web.app/?e=claire%40chu-exemple.fr"
+	code := qrPNG(t, target, 300)
+	for _, c := range []struct {
+		name     string
+		n, side  int
+		mustRead bool
+	}{
+		{"16 pictures of 21x21", 16, 21, true},
+		{"400 pictures of 21x21", 400, 21, true},
+		{"40 square pictures of 60x60", 40, 60, true},
+		{"400 square pictures of 60x60", 400, 60, false},
+	} {
+		pics := make([][]byte, 0, c.n+1)
+		decoy := pictureNoCode(t, c.side, c.side)
+		for range c.n {
+			pics = append(pics, decoy)
+		}
+		m := Parse(qrMail(append(pics, code)...), Limits{MaxParts: 1000})
+		got := qrURLs(m)
+		read := len(got) == 1 && got[0] == target
+		if !read && (c.mustRead || !m.HasDefect(DefectOversize)) {
+			t.Errorf("%s before the code: QR URLs %q, defects %v", c.name, got, m.Defects)
 		}
 	}
 }

@@ -50,8 +50,11 @@ func TestQRCacheSameReadingSameBudget(t *testing.T) {
 			t.Errorf("pass %d: the logo's reading %q, %v", pass, text, ok)
 		}
 	}
-	big := pictureNoCode(t, 640, 640)
-	if got := qrURLs(Parse(qrMail(big, big, code), Limits{})); len(got) != 0 {
+	// The budget goes to the cheapest pictures first: a code as large as
+	// the two pictures before it is left out.
+	big, bigCode := pictureNoCode(t, 640, 640), qrPNG(t, target, 640)
+	qrURLs(Parse(qrMail(bigCode), Limits{}))
+	if got := qrURLs(Parse(qrMail(big, big, bigCode), Limits{})); len(got) != 0 {
 		t.Errorf("a cached code beyond the budget was read: %q", got)
 	}
 	ResetQRCache()
