@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/scan"
 )
@@ -92,7 +95,8 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 			return hostileFiles(hdr, 100, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", hostilePackage(t, 20))
 		}, []string{"ATTACH_ARCHIVE_OPAQUE"}},
 		// Each picture its own (no reading is cached): the message's QR
-		// budget (qrMaxPixelBudget, qrMaxPictures) bounds the decoding.
+		// budget (qrMaxPixelBudget) bounds the decoding, and the
+		// pictures shaped like codes it leaves unread are said.
 		{"400 PNG pictures of 640x640", func() []byte {
 			var pics [][]byte
 			for i := range 400 {
@@ -103,7 +107,7 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 				pics = append(pics, b.Bytes())
 			}
 			return hostileFiles(hdr, len(pics), "image/png", "png", pics...)
-		}, nil},
+		}, []string{"OVERSIZE"}},
 		{"100,000-line header", func() []byte {
 			var b bytes.Buffer
 			b.WriteString(hdr)
@@ -197,4 +201,67 @@ func hostilePackage(t *testing.T, n int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestHostileQRDecoys: decoy pictures sent before an MFA lure's QR code
+// must not hide its link to a free host. Sixteen blank pictures of 21x21
+// pixels used up the reading (16 pictures) and the link was never judged;
+// 250 blank squares of 60x60 pixels, shaped like codes, still spend the
+// budget before the code, and the verdict then says a picture went
+// unread.
+func TestHostileQRDecoys(t *testing.T) {
+	cfg := config.Default()
+	cfg.Auth.Mode = "headers"
+	s, err := New(&cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits, err := qrcode.NewQRCodeWriter().Encode("https://mfa-verification-chu.web.app/?e=claire%40chu-exemple.fr", gozxing.BarcodeFormat_QR_CODE, 300, 300, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code bytes.Buffer
+	if err := png.Encode(&code, bits); err != nil {
+		t.Fatal(err)
+	}
+	blank := func(side int) []byte {
+		img := image.NewGray(image.Rect(0, 0, side, side))
+		for i := range img.Pix {
+			img.Pix[i] = byte(200 + i%7)
+		}
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		return b.Bytes()
+	}
+	for _, c := range []struct {
+		n, side int
+		want    []string // any of these
+	}{
+		{16, 21, []string{"URL_FREE_HOSTING"}},
+		{250, 60, []string{"URL_FREE_HOSTING", "OVERSIZE"}},
+	} {
+		var b bytes.Buffer
+		b.WriteString("From: Service informatique <it-support@chu-exemple-support.com>\r\nTo: claire@chu-exemple.fr\r\n" +
+			"Subject: Authentification multifacteur\r\nMessage-ID: <qr@chu-exemple-support.com>\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+			"<p>Scannez le code QR ci-dessous pour renouveler votre authentification.</p>\r\n")
+		pic := func(name string, data []byte) {
+			fmt.Fprintf(&b, "--b\r\nContent-Type: image/png\r\nContent-ID: <%s@x>\r\nContent-Disposition: inline; filename=\"%s.png\"\r\n"+
+				"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", name, name, base64.StdEncoding.EncodeToString(data))
+		}
+		decoy := blank(c.side)
+		for i := range c.n {
+			pic(fmt.Sprintf("d%d", i), decoy)
+		}
+		pic("qr", code.Bytes())
+		b.WriteString("--b--\r\n")
+		v := s.Scan(context.Background(), b.Bytes(), scan.Envelope{})
+		found := false
+		for _, w := range c.want {
+			found = found || v.Has(w)
+		}
+		if !found {
+			t.Errorf("%d pictures of %dx%d before the code: none of %v in %v (%.2f)", c.n, c.side, c.side, c.want, names(v), v.Score)
+		}
+	}
 }
