@@ -155,9 +155,13 @@ func rar4Names(b []byte) []string {
 			if at+nameLen <= size {
 				name := b[at : at+nameLen]
 				if i := indexByte(name, 0); i >= 0 { // ASCII name, then Unicode
-					name = name[:i]
+					names = append(names, string(name[:i]))
+					if flags&0x200 != 0 && len(names) < maxListedNames {
+						names = append(names, rar4Unicode(name[:i], name[i+1:]))
+					}
+				} else {
+					names = append(names, string(name))
 				}
-				names = append(names, string(name))
 			}
 			add = int(pack)
 		} else if flags&0x8000 != 0 && size >= 11 {
@@ -169,6 +173,66 @@ func rar4Names(b []byte) []string {
 		b = b[size+add:]
 	}
 	return names
+}
+
+// rar4Unicode decodes the Unicode name a RAR 4 file header carries after
+// its NUL-terminated OEM name when the header's 0x200 flag is set (the
+// RAR 4 technote's LHD_UNICODE; the encoding as unrar's EncodeFileName
+// writes it: a high byte, then two bits of flags per character saying
+// whether it is one byte, one byte under the high byte, two bytes, or a
+// run copied from the OEM name). WinRAR and 7-Zip show and extract under
+// this name: an OEM name "Invoice.pdf" may stand over "Invoice.exe".
+func rar4Unicode(oem, enc []byte) string {
+	if len(enc) == 0 {
+		return ""
+	}
+	high := rune(enc[0])
+	var out []rune
+	var flags byte
+	bits := 0
+	for i := 1; i < len(enc) && len(out) < 256; {
+		if bits == 0 {
+			flags, bits = enc[i], 8
+			i++
+			if i >= len(enc) {
+				break
+			}
+		}
+		switch flags >> 6 {
+		case 0:
+			out = append(out, rune(enc[i]))
+			i++
+		case 1:
+			out = append(out, rune(enc[i])+high<<8)
+			i++
+		case 2:
+			if i+1 >= len(enc) {
+				return string(out)
+			}
+			out = append(out, rune(enc[i])|rune(enc[i+1])<<8)
+			i += 2
+		case 3:
+			n := int(enc[i])
+			i++
+			if n&0x80 != 0 {
+				if i >= len(enc) {
+					return string(out)
+				}
+				corr := enc[i]
+				i++
+				for n = n&0x7f + 2; n > 0 && len(out) < len(oem); n-- {
+					out = append(out, rune(oem[len(out)]+corr)+high<<8)
+				}
+			} else {
+				for n += 2; n > 0 && len(out) < len(oem); n-- {
+					out = append(out, rune(oem[len(out)]))
+				}
+			}
+		}
+		flags <<= 2
+		bits -= 2
+	}
+	return string(out)
 }
 
 func indexByte(b []byte, c byte) int {

@@ -122,8 +122,58 @@ func FuzzArchiveNames(f *testing.F) {
 	f.Add(rar5Of(false, "a.exe", "b.pdf"))
 	f.Add(rar4Of("a.exe"))
 	f.Add(cabOf("a.exe"))
+	f.Add(rar4UnicodeOf("a.pdf", "a.exe"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rarNames(data)
 		cabNames(data)
+		if len(data) > 0 {
+			rar4Unicode(data[:len(data)/2], data[len(data)/2:])
+		}
 	})
+}
+
+// rar4UnicodeOf builds a RAR 4 archive of one file whose header carries
+// an OEM name and, after it, the Unicode name (flag 0x200) written one
+// byte a character (flag bits 00).
+func rar4UnicodeOf(oem, unicode string) []byte {
+	enc := []byte{0}
+	for i := 0; i < len(unicode); i++ {
+		if i%4 == 0 {
+			enc = append(enc, 0)
+		}
+		enc = append(enc, unicode[i])
+	}
+	name := append(append([]byte(oem), 0), enc...)
+	b := []byte("Rar!\x1a\x07\x00")
+	b = append(b, 0, 0, 0x73, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0)
+	data := []byte("packed")
+	h := make([]byte, 32)
+	h[2] = 0x74
+	binary.LittleEndian.PutUint16(h[3:], 0x8000|0x200)
+	binary.LittleEndian.PutUint16(h[5:], uint16(32+len(name)))
+	binary.LittleEndian.PutUint32(h[7:], uint32(len(data)))
+	binary.LittleEndian.PutUint16(h[26:], uint16(len(name)))
+	return append(append(append(b, h...), name...), data...)
+}
+
+// TestRar4UnicodeNameIsJudged: a RAR 4 header's OEM name "Invoice.pdf"
+// over the Unicode name "Invoice.exe", under which WinRAR and 7-Zip show
+// and extract the file, is judged by the Unicode name too; the same name
+// twice is a document.
+func TestRar4UnicodeNameIsJudged(t *testing.T) {
+	if got := rarNames(rar4UnicodeOf("Invoice.pdf", "Invoice.exe")); len(got) != 2 || got[1] != "Invoice.exe" {
+		t.Fatalf("names %q, want the OEM and the Unicode name", got)
+	}
+	out, _, _ := judge(t, map[string][]byte{"Invoice.rar": rar4UnicodeOf("Invoice.pdf", "Invoice.exe")})
+	if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
+		t.Error("the Unicode name's .exe went unseen")
+	}
+	out, _, _ = judge(t, map[string][]byte{"Factures.rar": rar4UnicodeOf("Facture.pdf", "Facture.pdf")})
+	if out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
+		t.Error("a document taken for a program")
+	}
+	// A run copied from the OEM name (flag bits 11, length 9 + 2).
+	if got := rar4Unicode([]byte("Invoice.pdf"), []byte{0, 0xC0, 9}); got != "Invoice.pdf" {
+		t.Errorf("run decoded as %q", got)
+	}
 }
