@@ -102,7 +102,10 @@ func judgeTar(ctx context.Context, name string, data []byte, depth int, pw *pass
 			}
 			return
 		}
-		if h.Typeflag != tar.TypeReg {
+		// A file's content: a regular file, and the contiguous and GNU
+		// sparse files GNU tar and 7-Zip extract as regular ones (Go's
+		// reader leaves their type as written).
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeCont && h.Typeflag != tar.TypeGNUSparse {
 			continue
 		}
 		inner := name + " → " + h.Name

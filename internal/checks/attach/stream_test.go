@@ -125,3 +125,46 @@ func TestArchivesHiddenInArchives(t *testing.T) {
 		}
 	}
 }
+
+// retyped rewrites the type of a tar's first header and its checksum
+// (POSIX.1-1988: the typeflag at offset 156, the checksum at 148, the sum
+// of the header's bytes with its own field read as spaces).
+func retyped(data []byte, typ byte) []byte {
+	b := append([]byte(nil), data...)
+	b[156] = typ
+	copy(b[148:156], "        ")
+	sum := 0
+	for _, c := range b[:512] {
+		sum += int(c)
+	}
+	copy(b[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	return b
+}
+
+// TestTarFileTypesExtractedAsFiles: a program in a tar member typed as a
+// contiguous file ('7') or a GNU sparse file ('S'), which GNU tar and
+// 7-Zip extract as regular files, is judged as one.
+func TestTarFileTypesExtractedAsFiles(t *testing.T) {
+	program := string(append([]byte("MZ\x90\x00"), make([]byte, 300)...))
+	var gnu bytes.Buffer
+	w := tar.NewWriter(&gnu)
+	if err := w.WriteHeader(&tar.Header{Name: "Shipping_Documents.exe", Mode: 0o644, Size: int64(len(program)), Typeflag: tar.TypeReg, Format: tar.FormatGNU}); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(program))
+	w.Close()
+	for _, typ := range []byte{tar.TypeCont, tar.TypeGNUSparse} {
+		data := retyped(tarOf(t, "Shipping_Documents.exe", program), typ)
+		if typ == tar.TypeGNUSparse {
+			// A sparse file without holes: its real size (offset 483)
+			// is its size, its map empty.
+			data = retyped(gnu.Bytes(), typ)
+			copy(data[483:495], data[124:136])
+			data = retyped(data, typ)
+		}
+		out, _, _ := judge(t, map[string][]byte{"Shipping_Documents.tar": data})
+		if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
+			t.Errorf("type %q: the program went unseen", typ)
+		}
+	}
+}
