@@ -3,6 +3,7 @@ package message
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"image"
 	"slices"
 )
@@ -25,7 +26,8 @@ import (
 // data: URL) are not read as they come but once the message is walked,
 // and the budget goes first to those a code is drawn in: square, at least
 // qrLikelySide pixels a side, shown in the body (qrRank); among them the
-// cheapest first. Those chosen are then read in the message's order. A
+// cheapest first. Those chosen are then read in the message's order. The
+// same picture given again (same bytes) is queued and charged once. A
 // PDF's pictures are read as the file is (already decoded, they are not
 // kept). A picture shaped like a code left unread when the budget is spent
 // is an OVERSIZE defect: the verdict says a code may have been missed.
@@ -41,6 +43,7 @@ const (
 // qrCandidate is an encoded picture waiting for the QR reading.
 type qrCandidate struct {
 	data   []byte
+	key    [sha256.Size]byte // data's SHA-256
 	in     string
 	w, h   int
 	inline bool
@@ -93,7 +96,18 @@ func (p *parser) qrEncoded(data []byte, in string, inline bool) {
 	if err != nil || !qrSize(cfg.Width, cfg.Height) {
 		return
 	}
-	c := qrCandidate{data: data, in: in, w: cfg.Width, h: cfg.Height, inline: inline}
+	// The same picture again (a decoy repeated, a logo in each
+	// signature of a thread) gives the same reading: it is queued, and
+	// charged, once.
+	key := sha256.Sum256(data)
+	if _, seen := p.qrQueued[key]; seen {
+		return
+	}
+	if p.qrQueued == nil {
+		p.qrQueued = make(map[[sha256.Size]byte]struct{})
+	}
+	p.qrQueued[key] = struct{}{}
+	c := qrCandidate{data: data, key: key, in: in, w: cfg.Width, h: cfg.Height, inline: inline}
 	if len(p.qrQueue) >= qrMaxQueued {
 		p.qrUnread(c)
 		return
@@ -144,7 +158,7 @@ func (p *parser) qrReadQueued() {
 	}
 	for i, c := range q {
 		if chosen[i] {
-			p.qrAddURLs(qrCachedText(c.data), c.in)
+			p.qrAddURLs(qrCachedTextOf(c.data, c.key), c.in)
 		}
 	}
 }

@@ -50,7 +50,11 @@ func ResetQRCache() {
 
 // qrCachedText is qrDecodedText through the cache.
 func qrCachedText(data []byte) string {
-	key := sha256.Sum256(data)
+	return qrCachedTextOf(data, sha256.Sum256(data))
+}
+
+// qrCachedTextOf is qrCachedText of data whose SHA-256 is key.
+func qrCachedTextOf(data []byte, key [sha256.Size]byte) string {
 	if text, ok := qrCacheGet(key); ok {
 		return text
 	}
