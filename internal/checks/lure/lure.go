@@ -786,7 +786,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 // mail links to (engine testdata/social: the CGOS's "espace agent" on
 // cgos.info). Otherwise the phrases are not counted.
 func (c *Check) bankUpdated(perTheme []int, in *scan.Input) bool {
-	return movedWhenOutside(perTheme, c.bankUpdate, c.bankDetails, in)
+	return movedWhenOutside(perTheme, c.bankUpdate, c.bankDetails, in, false)
 }
 
 // sharedElsewhere moves the business documents' announcements
@@ -797,23 +797,29 @@ func (c *Check) bankUpdated(perTheme []int, in *scan.Input) bool {
 // the buyer send their document attached, from their own domain, and an
 // Outlook recall holds no link at all; the credential-phishing copies of
 // the family put the document behind a link to a sign-in page elsewhere
-// (lures.yaml, source b2b_documents). Otherwise the phrases are not
-// counted.
+// (lures.yaml, source b2b_documents). So does the copy whose page is on
+// the sender's own domain when the message asks the reader's mailbox
+// password (password_request, not the organisation's own: ownPassword):
+// a phisher's own domain hosts the page as well as it sends (engine
+// testdata/b2bmal remittance-advice-email-credentials-own-domain).
+// Otherwise the phrases are not counted.
 func (c *Check) sharedElsewhere(perTheme []int, in *scan.Input) bool {
-	return movedWhenOutside(perTheme, c.shareElsewhere, c.share, in)
+	behindPassword := c.passwordRequest >= 0 && perTheme[c.passwordRequest] > 0 && !c.ownPassword(in)
+	return movedWhenOutside(perTheme, c.shareElsewhere, c.share, in, behindPassword)
 }
 
 // movedWhenOutside moves the phrases found of theme from (a theme that
 // counts only where the message leads off its sender's domain) into
 // theme to when the message does (leadsOutside), and reports whether it
-// did; otherwise they are not counted. A theme the catalogue lacks is -1.
-func movedWhenOutside(perTheme []int, from, to int, in *scan.Input) bool {
+// did, or when also holds; otherwise they are not counted. A theme the
+// catalogue lacks is -1.
+func movedWhenOutside(perTheme []int, from, to int, in *scan.Input, also bool) bool {
 	if from < 0 || perTheme[from] == 0 {
 		return false
 	}
 	n := perTheme[from]
 	perTheme[from] = 0
-	if to < 0 || !leadsOutside(in) {
+	if to < 0 || !also && !leadsOutside(in) {
 		return false
 	}
 	perTheme[to] += n
