@@ -19,17 +19,26 @@ import (
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/testenv"
 )
 
 // Hostile messages each get a verdict carrying a MALFORMED_* or OVERSIZE
 // signal, within the per-message deadline and without the memory they try
-// to make us spend.
-func TestHostileInputsGetAVerdict(t *testing.T) {
+// to make us spend. Under -race the code runs five to ten times slower and
+// allocates more (internal/testenv): there the scan is given room to finish
+// whole and only the verdict is asserted; scripts/test.sh runs this test
+// again without -race (its name ends in Budget) for the time and memory
+// bounds.
+func TestHostileInputsGetAVerdictWithinBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 50 MB message")
 	}
 	cfg := config.Default()
 	cfg.Auth.Mode = "headers"
+	budget := cfg.Scan.Timeout
+	if testenv.RaceEnabled {
+		cfg.Scan.Timeout *= 10
+	}
 	s, err := New(&cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -136,8 +145,8 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 			if !found {
 				t.Errorf("none of %v in %v", c.want, names(v))
 			}
-			if took > cfg.Scan.Timeout {
-				t.Errorf("took %s, beyond the %s deadline", took, cfg.Scan.Timeout)
+			if took > budget && !testenv.RaceEnabled {
+				t.Errorf("took %s, beyond the %s deadline", took, budget)
 			}
 			// Judged whole: every check ran, and the verdict is one the
 			// policy acts on (delivered, tagged or quarantined), not lost.
@@ -145,10 +154,10 @@ func TestHostileInputsGetAVerdict(t *testing.T) {
 				t.Errorf("verdict partial %v, action %q, signals %v", v.Partial, v.Action, names(v))
 			}
 			// Allocated during the scan, on top of the input itself.
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 && !testenv.RaceEnabled {
 				t.Errorf("scan allocated %d MB", alloc>>20)
 			}
-			if after.Sys > 512<<20 {
+			if after.Sys > 512<<20 && !testenv.RaceEnabled {
 				t.Errorf("process memory %d MB", after.Sys>>20)
 			}
 			t.Logf("%s: %s score %.1f in %s, %d MB allocated", c.name, v.Action, v.Score, took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>20)
