@@ -723,11 +723,6 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// Look-alike domains: the sender's and every link's.
 	seen := map[string]bool{}
 	var asked once // Options.Asks reads the whole text: asked once
-	imitates := func(host, where string) {
-		if kind, detail, _ := c.lookalike(host, seen); kind != "" {
-			out.Emit(where+"_"+kind, detail)
-		}
-	}
 	// A commune's body under a domain that spells the commune
 	// (ch-orange…, ville-orange…), named so in its display name
 	// (placeName), is not combosquatting the brand unless an account or
@@ -752,7 +747,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		sender(in.MailFromDomain)
 	}
 	if len(m.ReplyTo) > 0 {
-		imitates(m.ReplyTo[0].Domain(), "REPLYTO")
+		c.replyTo(in, out, m.ReplyTo[0].Domain(), seen)
 	}
 	for _, l := range in.Links {
 		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
@@ -871,6 +866,73 @@ func (c *Check) ours(domain string) bool {
 	return false
 }
 
+// ownDomain is what lookalike names as imitated for a host imitating our
+// own domains.
+const ownDomain = "own domain"
+
+// replyTo judges the Reply-To's domain as lookalike judges any host, and
+// tells apart the one imitating our own domains: answers diverted to a
+// domain one letter off the reader's own organisation's (chu-exempIe.fr,
+// chu-exemple.com, chu-exemple-fr.com for chu-exemple.fr) are how business
+// e-mail compromise — the "fraude au président", the false supplier —
+// reaches the company's payer while the From shows a colleague's name on
+// a free mailbox or a supplier's real, hijacked mailbox (FBI IC3 public
+// service announcements on business e-mail compromise, I-091019-PSA and
+// I-050422-PSA: domains one letter off the company's; the InterCERT
+// France fiche réflexe on a compromised mailbox, "arnaque au président",
+// fraude au fournisseur, changement de RIB). REPLYTO_LOOKALIKE_OWN_DOMAIN then
+// replaces the brand's REPLYTO_ signal. Our own domains are the
+// organisation's (org.domains), or where none is configured the
+// recipient's (recipientDomains).
+func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, host string, seen map[string]bool) {
+	kind, detail, _ := c.lookalike(host, seen, c.recipientDomains(in)...)
+	switch {
+	case kind == "":
+	case strings.HasSuffix(detail, " ~ "+ownDomain):
+		out.Emit("REPLYTO_LOOKALIKE_OWN_DOMAIN", detail)
+	default:
+		out.Emit("REPLYTO_"+kind, detail)
+	}
+}
+
+// recipientDomains returns, where no organisation is configured, the
+// registrable domains of the message's recipients (envelope, else To,
+// as the lure family's toOwnDomain reads them): the reader's own, as far
+// as can be told. None when the From is in one of them: a colleague's
+// Reply-To at another domain of the organisation (its .com, a
+// subsidiary's) cannot be told from a look-alike without the
+// organisation's list of its domains, which org.domains gives; nor when
+// the To is the sender's own address (his mass mailing, the victims in
+// Bcc).
+func (c *Check) recipientDomains(in *scan.Input) []string {
+	if len(c.orgDomains) > 0 || in.FromOrg == "" {
+		return nil
+	}
+	rcpts := in.Env.RcptTo
+	if len(rcpts) == 0 {
+		from := strings.ToLower(in.Msg.FromAddr().Addr)
+		for _, a := range in.Msg.To {
+			if strings.ToLower(a.Addr) != from {
+				rcpts = append(rcpts, a.Domain())
+			}
+		}
+	}
+	var own []string
+	for _, r := range rcpts {
+		if _, d, ok := strings.Cut(r, "@"); ok {
+			r = d
+		}
+		r = urlx.Registrable(strings.ToLower(r))
+		if r == in.FromOrg {
+			return nil
+		}
+		if r != "" && !slices.Contains(own, r) && len(own) < 4 {
+			own = append(own, r)
+		}
+	}
+	return own
+}
+
 func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.PermError }
 
 // lookalike returns LOOKALIKE_DOMAIN, BRAND_IN_DOMAIN or HOMOGLYPH_DOMAIN
@@ -878,13 +940,28 @@ func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.Pe
 // (the caller prefixes where it was found), "" for any other host or one
 // already seen; brandLabel is the brand label found written in the host, for
 // BRAND_IN_DOMAIN.
-func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, brandLabel string) {
+//
+// own are registrable domains read as our own besides the organisation's,
+// for this host only (the recipient's, where no organisation is
+// configured: replyToOwn); their labels are look-alike targets after the
+// catalogue's, as the organisation's are (New).
+func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kind, detail, brandLabel string) {
 	host = strings.ToLower(host)
 	if host == "" || seen[host] || urlx.IsIP(host) {
 		return "", "", ""
 	}
 	seen[host] = true
 	reg := urlx.Registrable(host)
+	targets, ownLabel := c.targets, map[string]bool{}
+	for _, d := range own {
+		if urlx.InDomain(host, d) {
+			return "", "", ""
+		}
+		if l := firstLabel(d); len(l) >= 5 && !ownLabel[l] {
+			ownLabel[l] = true
+			targets = append(slices.Clip(targets), target{label: l, brand: -1, bytes: byteSet(l)})
+		}
+	}
 	if c.ours(host) || scan.TopSite(reg) || c.tenants[host] {
 		// A top site is itself, whatever brand its name resembles; so
 		// is a brand's tenant domain (Shopify's shopifyemail.com, the
@@ -898,7 +975,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 	official := func(i int) bool { return i >= 0 && c.brands[i].Official(host) }
 	name := func(i int) string {
 		if i < 0 {
-			return "own domain"
+			return ownDomain
 		}
 		return c.brands[i].Name
 	}
@@ -909,6 +986,9 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 			folded := strings.ReplaceAll(textmatch.Normalize(u), " ", "")
 			if i, ok := c.labels[folded]; ok && !official(i) {
 				return "HOMOGLYPH_DOMAIN", host + " ~ " + name(i), ""
+			}
+			if ownLabel[folded] {
+				return "HOMOGLYPH_DOMAIN", host + " ~ " + name(-1), ""
 			}
 		}
 	}
@@ -932,7 +1012,7 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 	// A brand written inside the label has all its bytes in it; one
 	// close to it nearly shares its bytes (byteSet).
 	labelSet, set := byteSet(label), byteSet(squashed)
-	for _, t := range c.targets {
+	for _, t := range targets {
 		l := t.label
 		if len(l) < 5 || t.stem {
 			// A short label, or one that begins everyday words,
@@ -962,6 +1042,9 @@ func (c *Check) lookalike(host string, seen map[string]bool) (kind, detail, bran
 		for _, part := range strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '-' }) {
 			if i, ok := c.labels[part]; ok && len(part) >= 5 && !official(i) {
 				return "BRAND_IN_DOMAIN", host + " ~ " + name(i), part
+			}
+			if ownLabel[part] {
+				return "BRAND_IN_DOMAIN", host + " ~ " + name(-1), part
 			}
 		}
 	}
