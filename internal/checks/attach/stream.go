@@ -124,9 +124,14 @@ func judgeTar(ctx context.Context, name string, data []byte, depth int, pw *pass
 
 // judgeNested judges an archive found inside another by what its bytes
 // are, not by its name alone: a zip holding "docs.tar.gz", a tar holding
-// a tar, are opened as the outer one is (gzip, tar or zip).
+// a tar, are opened as the outer one is (gzip, tar or zip); a RAR or a
+// cabinet inside has the names it lists judged (names.go).
 func judgeNested(ctx context.Context, inner string, b []byte, depth int, pw *passwordSaid, x *expansion, out *scan.Emitter) {
 	switch {
+	case bytes.HasPrefix(b, []byte("Rar!\x1a\x07")):
+		judgeListed(inner, rarNames(b), out)
+	case bytes.HasPrefix(b, []byte("MSCF")):
+		judgeListed(inner, cabNames(b), out)
 	case bytes.HasPrefix(b, []byte("\x1f\x8b")):
 		judgeGzip(ctx, inner, b, depth, pw, x, out)
 	case isTar(b):

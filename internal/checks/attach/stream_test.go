@@ -118,6 +118,8 @@ func TestArchivesHiddenInArchives(t *testing.T) {
 		{"zip holding a tar.gz", "documents.zip", z.Bytes()},
 		{"tar holding a tar", "lot.tar", tarOf(t, "lot.tar", string(tarExe))},
 		{"gzip of a gzip", "PO.gz", gzipOf(t, "PO.tar.gz", gzipOf(t, "PO.tar", tarExe))},
+		{"tar holding a RAR naming a program", "lot.tar", tarOf(t, "PO.rar", string(rar5Of(false, "PO.exe")))},
+		{"tar holding a cabinet naming a program", "lot.tar", tarOf(t, "notice.cab", string(cabOf("notice.exe")))},
 	} {
 		out, _, _ := judge(t, map[string][]byte{c.file: c.data})
 		if !out.Emitted("ATTACH_EXECUTABLE_IN_ARCHIVE") {
