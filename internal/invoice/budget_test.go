@@ -97,20 +97,7 @@ func paddedRIB(lim Limits, pads int, lines ...string) []byte {
 	contents = append(contents, fmt.Sprintf("%d 0 R", stream(text.Bytes())))
 	page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents [%s] >>", pages, font, strings.Join(contents, " ")))
 	objs[pages-1] = fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page)
-	var out bytes.Buffer
-	out.WriteString("%PDF-1.7\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&out, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, catalogue, xref)
-	return out.Bytes()
+	return invoicetest.Assemble("%PDF-1.7\n", objs, catalogue)
 }
 
 // TestPaddedRIBSaidPartlyRead: one RIB padded past its own decoding bound

@@ -908,29 +908,11 @@ func (c *Check) recipientDomains(in *scan.Input) []string {
 	if len(c.orgDomains) > 0 || in.FromOrg == "" {
 		return nil
 	}
-	rcpts := in.Env.RcptTo
-	if len(rcpts) == 0 {
-		from := strings.ToLower(in.Msg.FromAddr().Addr)
-		for _, a := range in.Msg.To {
-			if strings.ToLower(a.Addr) != from {
-				rcpts = append(rcpts, a.Domain())
-			}
-		}
+	own := in.RecipientOrgs()
+	if slices.Contains(own, in.FromOrg) {
+		return nil
 	}
-	var own []string
-	for _, r := range rcpts {
-		if _, d, ok := strings.Cut(r, "@"); ok {
-			r = d
-		}
-		r = urlx.Registrable(strings.ToLower(r))
-		if r == in.FromOrg {
-			return nil
-		}
-		if r != "" && !slices.Contains(own, r) && len(own) < 4 {
-			own = append(own, r)
-		}
-	}
-	return own
+	return own[:min(len(own), 4)]
 }
 
 func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.PermError }

@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
@@ -28,22 +29,8 @@ func (c *Check) toOwnDomain(in *scan.Input) bool {
 	if len(c.org) > 0 || in.FromOrg == "" {
 		return false
 	}
-	rcpts := in.Env.RcptTo
-	if len(rcpts) == 0 {
-		from := strings.ToLower(in.Msg.FromAddr().Addr)
-		for _, a := range in.Msg.To {
-			if strings.ToLower(a.Addr) != from {
-				rcpts = append(rcpts, a.Domain())
-			}
-		}
-	}
-	for _, r := range rcpts {
-		if _, d, ok := strings.Cut(r, "@"); ok {
-			r = d
-		}
-		if urlx.Registrable(strings.ToLower(r)) == in.FromOrg {
-			return !leadsOutside(in)
-		}
+	if slices.Contains(in.RecipientOrgs(), in.FromOrg) {
+		return !leadsOutside(in)
 	}
 	return false
 }

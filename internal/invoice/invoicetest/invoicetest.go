@@ -251,8 +251,15 @@ func PDF(lines []string, files []File, pad int) []byte {
 		cat += fmt.Sprintf(" /Names << /EmbeddedFiles << /Names [%s] >> >> /AF [%s]", strings.Join(names, " "), strings.Join(afs, " "))
 	}
 	objs[catalogue-1] = cat + " >>"
+	return Assemble("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", objs, catalogue)
+}
+
+// Assemble writes a PDF file of the objects given (object i+1 is objs[i])
+// after its header line(s), with the cross-reference table and trailer
+// naming the catalogue object root.
+func Assemble(header string, objs []string, root int) []byte {
 	var out bytes.Buffer
-	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	out.WriteString(header)
 	offsets := make([]int, len(objs))
 	for i, o := range objs {
 		offsets[i] = out.Len()
@@ -263,7 +270,7 @@ func PDF(lines []string, files []File, pad int) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&out, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, catalogue, xref)
+	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, root, xref)
 	return out.Bytes()
 }
 
