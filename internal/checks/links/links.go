@@ -22,6 +22,7 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
+	"vigie.dev/vigie/internal/warninglist"
 )
 
 //go:embed signals.yaml
@@ -284,7 +285,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !ownTracked(in, host, shown) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -638,6 +639,38 @@ func carriesURL(raw string) bool {
 			return false
 		}
 		i += 1 + j
+	}
+	return false
+}
+
+// espLists are the warning lists of e-mailing platforms' shared click
+// tracking hosts, each entry sourced from the platform's documentation
+// (internal/warninglist/data/vigie-esp-assets: Twilio SendGrid's
+// *.ct.sendgrid.net, Mailchimp's list-manage.com…); brand's claim.go
+// reads the same list.
+var espLists = []string{"vigie-esp-assets"}
+
+// ownTracked reports an anchor showing the sender's own domain whose
+// href is a known e-mailing platform's shared click tracker, from a
+// sender whose domain is authenticated (DMARC pass, or aligned DKIM/SPF
+// where no DMARC is published: SenderAuthenticated). A payer sending its
+// remittance advice through SendGrid with click tracking rewrites its
+// signature link to u….ct.sendgrid.net; the text is its own domain, not
+// another's. Not spared: a shown domain that is not the From's (a
+// phisher's "paypal.com" through a SendGrid account), a sender not
+// authenticated — where the scan believes no authentication (the
+// evaluation's trust) nothing is spared, since anyone can write the
+// From they show — and any host outside the platforms' list.
+func ownTracked(in *scan.Input, host, shown string) bool {
+	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !in.SenderAuthenticated() {
+		return false
+	}
+	for _, h := range warninglist.MustDefault().Host(host) {
+		for _, name := range espLists {
+			if h.List.Name == name {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -1,0 +1,74 @@
+package links
+
+import (
+	"strings"
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+)
+
+// trackedMail is a payer's mail sent through Twilio SendGrid with click
+// tracking: every anchor rewritten to the account's
+// u….ct.sendgrid.net/ls/click address, the anchor's text left as written.
+func trackedMail(from, authResults, shown string) []byte {
+	h := `Return-Path: <bounces+4815162-ab12@em1234.` + from + `>
+` + authResults + `Received: from o1.ptr1234.sendgrid.net (o1.ptr1234.sendgrid.net [192.0.2.44])
+	by mx.vigie.test (Postfix) with ESMTPS id 1; Tue, 12 Mar 2024 10:00:02 +0100
+From: Comptabilite <compta@` + from + `>
+To: factures@atelier-exemple.fr
+Subject: Remittance advice 2024-0312
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8`
+	body := `<p>Please find our remittance advice attached.</p>
+<p>Accounts payable<br><a href="https://u4815162.ct.sendgrid.net/ls/click?upn=u001.aBcDeF-2FgHiJ">` + shown + `</a></p>
+`
+	return checktest.Message(h, body)
+}
+
+func mismatched(t *testing.T, raw []byte) bool {
+	t.Helper()
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range checktest.Emitted(raw, c) {
+		if s.Name == "URL_TEXT_HREF_MISMATCH" {
+			return true
+		}
+	}
+	return false
+}
+
+// TestOwnDomainThroughAPlatformTracker: an authenticated sender's anchor
+// showing its own domain, rewritten by SendGrid's click tracking, is not
+// a link whose text hides where it goes; the same anchor showing another
+// site's domain, from a sender not authenticated, or where no
+// authentication is read (the evaluation's trust) keeps the signal.
+func TestOwnDomainThroughAPlatformTracker(t *testing.T) {
+	pass := func(d string) string {
+		return "Authentication-Results: mx.vigie.test; dkim=pass header.d=" + d + "; spf=pass smtp.mailfrom=em1234." + d + "; dmarc=pass header.from=" + d + "\n"
+	}
+	for _, tc := range []struct {
+		name, from, ar, shown string
+		want                  bool
+	}{
+		{"payer's own domain, DMARC pass", "payeur-exemple.fr", pass("payeur-exemple.fr"), "www.payeur-exemple.fr", false},
+		{"look-alike's own domain, DMARC pass", "payeur-exemple-fr.com", pass("payeur-exemple-fr.com"), "www.payeur-exemple-fr.com", false},
+		{"another site's domain through the sender's account", "payeur-exemple.fr", pass("payeur-exemple.fr"), "https://www.paypal.com/", true},
+		{"phisher's account showing PayPal", "envois-exemple.com", pass("envois-exemple.com"), "www.paypal.com", true},
+		{"own domain, DMARC fail", "payeur-exemple.fr", "Authentication-Results: mx.vigie.test; dkim=fail header.d=payeur-exemple.fr; spf=fail smtp.mailfrom=em1234.payeur-exemple.fr; dmarc=fail header.from=payeur-exemple.fr\n", "www.payeur-exemple.fr", true},
+		{"free mailbox through SendGrid", "gmail.com", "Authentication-Results: mx.vigie.test; dkim=pass header.d=sendgrid.info; spf=pass smtp.mailfrom=em1234.gmail.com; dmarc=fail header.from=gmail.com\n", "www.gmail.com", true},
+		{"nothing read (evaluation trust)", "payeur-exemple.fr", "", "www.payeur-exemple.fr", true},
+	} {
+		if got := mismatched(t, trackedMail(tc.from, tc.ar, tc.shown)); got != tc.want {
+			t.Errorf("%s: URL_TEXT_HREF_MISMATCH %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// Not a platform's tracker: the shown own domain against another host
+	// keeps the signal, authenticated or not.
+	raw := trackedMail("payeur-exemple.fr", pass("payeur-exemple.fr"), "www.payeur-exemple.fr")
+	raw = []byte(strings.ReplaceAll(string(raw), "u4815162.ct.sendgrid.net", "payeur-exemple.web.app"))
+	if !mismatched(t, raw) {
+		t.Error("own domain shown, free host behind: URL_TEXT_HREF_MISMATCH not raised")
+	}
+}
