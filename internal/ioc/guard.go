@@ -461,7 +461,7 @@ func (g *Guard) checkURL(raw string) *Finding {
 
 // assetLists are the shared lists whose hosts serve the same files to
 // everyone (so a URL under them is not specific either).
-var assetLists = map[string]bool{"vigie-esp-assets": true}
+var assetLists = map[string]bool{warninglist.ESPAssets: true}
 
 // docNets are the documentation prefixes (RFC 5737, RFC 3849): no real
 // traffic uses them, so blocking them harms nobody, and every example in

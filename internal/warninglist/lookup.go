@@ -53,7 +53,7 @@ var roles = map[string]Role{
 	"akamai": Shared, "amazon-aws": Shared, "cloudflare": Shared, "fastly": Shared,
 	"github": Shared, "url-shortener": Shared, "dynamic-dns": Shared,
 	"link-in-bio": Shared, "disposable-email": Shared, "parking-domain": Shared,
-	"vigie-esp-assets": Shared, // Vigie's own list, see data/SOURCE.md
+	ESPAssets: Shared, // Vigie's own list, see data/SOURCE.md
 
 	"eicar.com": Informative, // the test file's hashes: harmless to block
 }
@@ -81,6 +81,24 @@ func (s *Set) hits(id setID, entry string, exact bool, out []Hit) []Hit {
 // Host returns the lists naming host (a domain or host name, any case,
 // with or without a trailing dot): exact hits for the name itself, and
 // non-exact hits for a listed parent domain.
+// ESPAssets is Vigie's own list of e-mailing platforms' shared click
+// tracking and asset hosts, each entry with the platform's documentation
+// as provenance (data/vigie-esp-assets: Twilio SendGrid's
+// *.ct.sendgrid.net, Mailchimp's list-manage.com, Salesforce Marketing
+// Cloud's exct.net, Mailjet, Brevo, Campaign Monitor, HubSpot, Amazon
+// SES…).
+const ESPAssets = "vigie-esp-assets"
+
+// ESPAsset reports a host on ESPAssets, or under one of its entries.
+func (s *Set) ESPAsset(host string) bool {
+	for _, h := range s.Host(host) {
+		if h.List.Name == ESPAssets {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Set) Host(host string) []Hit {
 	h := normHost(host)
 	if h == "" {

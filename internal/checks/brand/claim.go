@@ -1,8 +1,6 @@
 package brand
 
 import (
-	"slices"
-
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/urlx"
@@ -127,20 +125,6 @@ func clickable(l scan.Link) bool {
 	return false
 }
 
-// espLists are the warning lists of e-mailing platforms' shared click
-// tracking and asset hosts, each entry with the platform's documentation
-// as provenance (internal/warninglist/data/vigie-esp-assets: Mailchimp's
-// list-manage.com, Salesforce Marketing Cloud's exct.net, Mailjet,
-// Brevo, Campaign Monitor, Constant Contact, HubSpot, Amazon SES…).
-var espLists = []string{"vigie-esp-assets"}
-
 // espTracker reports a host of a known e-mailing platform's shared
-// tracking or asset hosts (espLists).
-func espTracker(host string) bool {
-	for _, h := range warninglist.MustDefault().Host(host) {
-		if slices.Contains(espLists, h.List.Name) {
-			return true
-		}
-	}
-	return false
-}
+// tracking or asset hosts (warninglist.ESPAssets).
+func espTracker(host string) bool { return warninglist.MustDefault().ESPAsset(host) }

@@ -643,13 +643,6 @@ func carriesURL(raw string) bool {
 	return false
 }
 
-// espLists are the warning lists of e-mailing platforms' shared click
-// tracking hosts, each entry sourced from the platform's documentation
-// (internal/warninglist/data/vigie-esp-assets: Twilio SendGrid's
-// *.ct.sendgrid.net, Mailchimp's list-manage.com…); brand's claim.go
-// reads the same list.
-var espLists = []string{"vigie-esp-assets"}
-
 // ownTracked reports an anchor showing the sender's own domain whose
 // href is a known e-mailing platform's shared click tracker, from a
 // sender whose domain is authenticated (DMARC pass, or aligned DKIM/SPF
@@ -665,12 +658,5 @@ func ownTracked(in *scan.Input, host, shown string) bool {
 	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !in.SenderAuthenticated() {
 		return false
 	}
-	for _, h := range warninglist.MustDefault().Host(host) {
-		for _, name := range espLists {
-			if h.List.Name == name {
-				return true
-			}
-		}
-	}
-	return false
+	return warninglist.MustDefault().ESPAsset(host)
 }
