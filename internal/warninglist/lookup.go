@@ -78,9 +78,6 @@ func (s *Set) hits(id setID, entry string, exact bool, out []Hit) []Hit {
 	return out
 }
 
-// Host returns the lists naming host (a domain or host name, any case,
-// with or without a trailing dot): exact hits for the name itself, and
-// non-exact hits for a listed parent domain.
 // ESPAssets is Vigie's own list of e-mailing platforms' shared click
 // tracking and asset hosts, each entry with the platform's documentation
 // as provenance (data/vigie-esp-assets: Twilio SendGrid's
@@ -99,6 +96,9 @@ func (s *Set) ESPAsset(host string) bool {
 	return false
 }
 
+// Host returns the lists naming host (a domain or host name, any case,
+// with or without a trailing dot): exact hits for the name itself, and
+// non-exact hits for a listed parent domain.
 func (s *Set) Host(host string) []Hit {
 	h := normHost(host)
 	if h == "" {
