@@ -96,6 +96,22 @@ func (s *Set) ESPAsset(host string) bool {
 	return false
 }
 
+// ESPClickTracker reports a host on ESPAssets, or under one of its
+// entries, whose entry the list documents as click tracking (its
+// provenance says "click"): the address a platform rewrites an anchor
+// into. Not an asset host where customers put their own files and
+// pages (Mailchimp's mcusercontent.com, Constant Contact's ctctcdn.com,
+// the e-mail builders' image hosts): a link there is written by the
+// sender, not rewritten by the platform.
+func (s *Set) ESPClickTracker(host string) bool {
+	for _, h := range s.Host(host) {
+		if h.List.Name == ESPAssets && strings.Contains(strings.ToLower(h.List.Provenance[h.Entry]), "click") {
+			return true
+		}
+	}
+	return false
+}
+
 // Host returns the lists naming host (a domain or host name, any case,
 // with or without a trailing dot): exact hits for the name itself, and
 // non-exact hits for a listed parent domain.

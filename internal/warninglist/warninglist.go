@@ -39,6 +39,10 @@ type List struct {
 	Type        string   // string, hostname, substring, cidr or regex
 	Attributes  []string // MISP attribute types the list applies to
 	Entries     int
+	// Provenance is what the list says of each entry, where it says
+	// anything (Vigie's own lists: the provider and what it documents the
+	// host for), keyed by the entry as written.
+	Provenance map[string]string
 }
 
 // Hit is one list a value matched.
@@ -173,11 +177,12 @@ func Load(fsys fs.FS) (*Set, error) {
 }
 
 type rawList struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Type        string   `json:"type"`
-	Attributes  []string `json:"matching_attributes"`
-	List        []string `json:"list"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Type        string            `json:"type"`
+	Attributes  []string          `json:"matching_attributes"`
+	List        []string          `json:"list"`
+	Provenance  map[string]string `json:"provenance"`
 }
 
 func (s *Set) add(dir string, b []byte) error {
@@ -185,7 +190,7 @@ func (s *Set) add(dir string, b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("warninglist: %s: %w", dir, err)
 	}
-	l := &List{Name: dir, Role: roleOf(dir), Description: r.Description, Type: r.Type, Attributes: r.Attributes, Entries: len(r.List)}
+	l := &List{Name: dir, Role: roleOf(dir), Description: r.Description, Type: r.Type, Attributes: r.Attributes, Entries: len(r.List), Provenance: r.Provenance}
 	hostish := appliesTo(r.Attributes, "domain", "hostname", "url", "uri", "domain|ip")
 	idx := len(s.lists)
 	s.lists = append(s.lists, l)

@@ -229,3 +229,23 @@ func TestNamesCollisions(t *testing.T) {
 		}
 	}
 }
+
+// TestESPClickTracker: the platforms' click trackers are told from their
+// asset hosts, where customers keep their own files and pages.
+func TestESPClickTracker(t *testing.T) {
+	s := MustDefault()
+	for h, want := range map[string]bool{
+		"u4815162.ct.sendgrid.net":          true,
+		"myco.us21.list-manage.com":         true,
+		"abcd.r.eu-west-1.awstrack.me":      true,
+		"link.news.sailthru.com":            true,
+		"mcusercontent.com":                 false, // Mailchimp's customers' files
+		"files.constantcontact.ctctcdn.com": false,
+		"rsrc.getbee.io":                    false,
+		"example.com":                       false,
+	} {
+		if got := s.ESPClickTracker(h); got != want {
+			t.Errorf("ESPClickTracker(%s) = %v, want %v", h, got, want)
+		}
+	}
+}

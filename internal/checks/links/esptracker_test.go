@@ -71,4 +71,20 @@ func TestOwnDomainThroughAPlatformTracker(t *testing.T) {
 	if !mismatched(t, raw) {
 		t.Error("own domain shown, free host behind: URL_TEXT_HREF_MISMATCH not raised")
 	}
+	// The phisher's twins with their own authenticated domain shown: a
+	// page among the customer's own files on the platform's asset host
+	// (Mailchimp's mcusercontent.com: the sender wrote that link, no
+	// tracker rewrote it), and a tracker address that spells out where it
+	// leads (Amazon SES's path, a url= query): the mismatch stays.
+	for _, href := range []string{
+		"https://mcusercontent.com/4f2a9b7c1d3e5f60718293a4b/files/8e1f2a3b/remittance_0812.html",
+		"https://abcd1234.r.eu-west-1.awstrack.me/L0/https:%2F%2Fremit-docs-viewer.weebly.com%2Flogin/1/0102018c/xyz=123",
+		"https://u4815162.ct.sendgrid.net/ls/click?upn=u001&amp;url=https%3A%2F%2Fremit-docs-viewer.weebly.com%2Flogin",
+	} {
+		raw := trackedMail("payeur-exemple.fr", pass("payeur-exemple.fr"), "www.payeur-exemple.fr")
+		raw = []byte(strings.ReplaceAll(string(raw), "https://u4815162.ct.sendgrid.net/ls/click?upn=u001.aBcDeF-2FgHiJ", href))
+		if !mismatched(t, raw) {
+			t.Errorf("own domain shown over %s: URL_TEXT_HREF_MISMATCH not raised", href)
+		}
+	}
 }

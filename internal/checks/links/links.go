@@ -285,7 +285,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !ownTracked(in, host, shown) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !ownTracked(in, host, raw, shown) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -653,10 +653,31 @@ func carriesURL(raw string) bool {
 // phisher's "paypal.com" through a SendGrid account), a sender not
 // authenticated — where the scan believes no authentication (the
 // evaluation's trust) nothing is spared, since anyone can write the
-// From they show — and any host outside the platforms' list.
-func ownTracked(in *scan.Input, host, shown string) bool {
+// From they show — any host outside the platforms' click trackers (an
+// asset host such as Mailchimp's mcusercontent.com holds the customer's
+// own files: the sender wrote that link, no platform rewrote it), and a
+// tracker address that spells out where it leads (Amazon SES's
+// …awstrack.me/L0/https:%2F%2F…, a query's url=https://…): that
+// destination is readable, and it is not the shown domain.
+func ownTracked(in *scan.Input, host, raw, shown string) bool {
 	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !in.SenderAuthenticated() {
 		return false
 	}
-	return warninglist.MustDefault().ESPAsset(host)
+	return warninglist.MustDefault().ESPClickTracker(host) && !spellsDestination(raw)
+}
+
+// spellsDestination reports a URL whose path or query holds another
+// absolute URL, plain or percent-encoded ("https://", "https:%2F%2F",
+// "https%3A%2F%2F"), or a query value starting "//".
+func spellsDestination(raw string) bool {
+	rest := raw
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	j := strings.IndexAny(rest, "/?#")
+	if j < 0 {
+		return false
+	}
+	rest = strings.ToLower(rest[j:])
+	return strings.Contains(rest, "://") || strings.Contains(rest, ":%2f%2f") || strings.Contains(rest, "%3a%2f%2f") || carriesURL(rest)
 }
