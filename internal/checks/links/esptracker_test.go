@@ -58,6 +58,8 @@ func TestOwnDomainThroughAPlatformTracker(t *testing.T) {
 		{"phisher's account showing PayPal", "envois-exemple.com", pass("envois-exemple.com"), "www.paypal.com", true},
 		{"own domain, DMARC fail", "payeur-exemple.fr", "Authentication-Results: mx.vigie.test; dkim=fail header.d=payeur-exemple.fr; spf=fail smtp.mailfrom=em1234.payeur-exemple.fr; dmarc=fail header.from=payeur-exemple.fr\n", "www.payeur-exemple.fr", true},
 		{"free mailbox through SendGrid", "gmail.com", "Authentication-Results: mx.vigie.test; dkim=pass header.d=sendgrid.info; spf=pass smtp.mailfrom=em1234.gmail.com; dmarc=fail header.from=gmail.com\n", "www.gmail.com", true},
+		{"own site shown with a path: the page the click claims to reach", "payeur-exemple.fr", pass("payeur-exemple.fr"), "https://www.payeur-exemple.fr/remittance/0812", true},
+		{"own site shown with a trailing slash", "payeur-exemple.fr", pass("payeur-exemple.fr"), "https://www.payeur-exemple.fr/", false},
 		{"nothing read (evaluation trust)", "payeur-exemple.fr", "", "www.payeur-exemple.fr", true},
 	} {
 		if got := mismatched(t, trackedMail(tc.from, tc.ar, tc.shown)); got != tc.want {

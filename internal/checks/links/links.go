@@ -285,7 +285,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !ownTracked(in, host, raw, shown) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !ownTracked(in, host, raw, l.Text, shown) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -658,12 +658,33 @@ func carriesURL(raw string) bool {
 // own files: the sender wrote that link, no platform rewrote it), and a
 // tracker address that spells out where it leads (Amazon SES's
 // …awstrack.me/L0/https:%2F%2F…, a query's url=https://…): that
-// destination is readable, and it is not the shown domain.
-func ownTracked(in *scan.Input, host, raw, shown string) bool {
-	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !in.SenderAuthenticated() {
+// destination is readable, and it is not the shown domain. Nor an
+// anchor showing a path on the own domain ("www.payer.example/
+// remittance/0812"): a signature shows the site's name, a text naming
+// the very page claims where the click lands, and the opaque tracker
+// hides whether it does (the phisher's twin: a remittance "on our site"
+// behind SendGrid, leading to a sign-in page elsewhere).
+func ownTracked(in *scan.Input, host, raw, text, shown string) bool {
+	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !shownSiteOnly(text) || !in.SenderAuthenticated() {
 		return false
 	}
 	return warninglist.MustDefault().ESPClickTracker(host) && !spellsDestination(raw)
+}
+
+// shownSiteOnly reports an anchor text whose URL-like word (as
+// shownDomain reads it) names a site and no page on it: "www.payer.example",
+// "https://payer.example/", not "www.payer.example/remittance".
+func shownSiteOnly(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if i := strings.Index(t, "://"); i >= 0 {
+		t = t[i+3:]
+	} else if i := strings.Index(t, "www."); i >= 0 {
+		t = t[i:]
+	}
+	if i := strings.IndexAny(t, " \t\n<>\"'"); i >= 0 {
+		t = t[:i]
+	}
+	return !strings.ContainsAny(strings.TrimRight(t, "/"), "/?#")
 }
 
 // spellsDestination reports a URL whose path or query holds another
