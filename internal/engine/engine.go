@@ -101,12 +101,12 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if cfg.Data.RDAP != "" {
 		registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
 	}
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered}
+	snd := sender.New(nil)
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered, Freemail: snd.IsFreemail}
 	lc, err := links.New(lo)
 	if err != nil {
 		return nil, err
 	}
-	snd := sender.New(nil)
 	bc, err := brand.New(brand.Options{Freemail: snd.IsFreemail, Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
 	if err != nil {
 		return nil, err

@@ -27,7 +27,7 @@ Content-Type: text/html; charset=utf-8`
 
 func mismatched(t *testing.T, raw []byte) bool {
 	t.Helper()
-	c, err := New(Options{})
+	c, err := New(Options{Freemail: func(d string) bool { return d == "gmail.com" }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +60,7 @@ func TestOwnDomainThroughAPlatformTracker(t *testing.T) {
 		{"free mailbox through SendGrid", "gmail.com", "Authentication-Results: mx.vigie.test; dkim=pass header.d=sendgrid.info; spf=pass smtp.mailfrom=em1234.gmail.com; dmarc=fail header.from=gmail.com\n", "www.gmail.com", true},
 		{"own site shown with a path: the page the click claims to reach", "payeur-exemple.fr", pass("payeur-exemple.fr"), "https://www.payeur-exemple.fr/remittance/0812", true},
 		{"own site shown with a trailing slash", "payeur-exemple.fr", pass("payeur-exemple.fr"), "https://www.payeur-exemple.fr/", false},
+		{"free mailbox, authenticated by its provider, showing the provider's site", "gmail.com", "Authentication-Results: mx.vigie.test; dkim=pass header.d=gmail.com; spf=pass smtp.mailfrom=gmail.com; dmarc=pass header.from=gmail.com\n", "https://www.gmail.com/", true},
 		{"nothing read (evaluation trust)", "payeur-exemple.fr", "", "www.payeur-exemple.fr", true},
 	} {
 		if got := mismatched(t, trackedMail(tc.from, tc.ar, tc.shown)); got != tc.want {

@@ -59,6 +59,11 @@ type Options struct {
 	// click): a shortened link in a digest under such words is not
 	// spared (digest).
 	Asks func(*scan.Input) bool
+	// Freemail, when set, reports a free mailbox provider's domain (the
+	// sender family's Check.IsFreemail): "www.gmail.com" shown by a
+	// gmail.com sender is the provider's site, not the sender's, and is
+	// not spared over a platform's tracker (ownTracked).
+	Freemail func(domain string) bool
 }
 
 const (
@@ -285,7 +290,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !ownTracked(in, host, raw, l.Text, shown) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -663,9 +668,14 @@ func carriesURL(raw string) bool {
 // remittance/0812"): a signature shows the site's name, a text naming
 // the very page claims where the click lands, and the opaque tracker
 // hides whether it does (the phisher's twin: a remittance "on our site"
-// behind SendGrid, leading to a sign-in page elsewhere).
-func ownTracked(in *scan.Input, host, raw, text, shown string) bool {
-	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !shownSiteOnly(text) || !in.SenderAuthenticated() {
+// behind SendGrid, leading to a sign-in page elsewhere). Nor a free
+// mailbox's domain (Options.Freemail): a gmail.com sender, authenticated
+// by Google, showing "https://www.gmail.com/" over a Mailjet link it
+// wrote itself shows its provider's site, not its own; no platform
+// rewrites the links of mail sent from the mailbox.
+func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string) bool {
+	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !shownSiteOnly(text) || !in.SenderAuthenticated() ||
+		c.o.Freemail != nil && c.o.Freemail(in.FromOrg) {
 		return false
 	}
 	return warninglist.MustDefault().ESPClickTracker(host) && !spellsDestination(raw)
