@@ -36,6 +36,10 @@ func TestThirdPartyDisplayNamesClaimNoBrand(t *testing.T) {
 		{"the partner alone with the account lure", "Partenaire Google", "pixel-agence-web.fr", "Votre compte", lure, true},
 		{"the partner alone with a lure that names no brand", "Partenaire Google", "pixel-agence-web.fr", "Votre messagerie",
 			"Bonjour,\n\nActivité inhabituelle : votre messagerie sera suspendue sous 24 heures.\nVérifiez votre compte pour éviter la désactivation :\nhttps://pixel-agence-web.fr/connexion\n", true},
+		// "Agence" in a public body's own name is no agency speaking of
+		// it: another State mailbox, taken over, signing as the ANTS.
+		{"a public agency's own name", "ANTS - Agence nationale des titres sécurisés", "agriculture.gouv.fr", "Votre dossier est incomplet",
+			"Bonjour,\n\nLes frais d'acheminement de votre titre (13,90 EUR) n'ont pas été réglés.\nPayez-les pour que votre titre soit produit :\nhttps://titres-dossier-paiement.com/paiement\n", true},
 	} {
 		raw := msg("From: "+c.display+" <contact@"+c.domain+">\nTo: agent@chu-exemple.fr\nSubject: "+c.subject+"\nDate: Sat, 5 Dec 2026 10:00:00 +0100\nMessage-ID: <tp1@"+c.domain+">\n"+head, c.body)
 		v := scanWith(t, signed(c.domain), raw, scan.Envelope{MailFrom: "b@" + c.domain})
