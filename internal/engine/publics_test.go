@@ -19,10 +19,11 @@ func TestPublicBodiesCrossMailIsAccepted(t *testing.T) {
 // no authentication is read, posing as another — the DGFiP's refund with a
 // card form on a free host, the ANTAI's unpaid fine on a look-alike, the
 // ANTS's "dossier incomplet, payez", the Assurance Maladie's carte Vitale,
-// Chorus Pro's rejected invoice behind a sign-in off chorus-pro.gouv.fr —
-// is flagged under both trusts. Each body's catalogue entry named all of
-// gouv.fr among its domains, which made any State mailbox the body's own
-// (brands.yaml).
+// Chorus Pro's rejected invoice behind a sign-in off chorus-pro.gouv.fr,
+// and abroad a UK council's mailbox signed HMRC and a Brazilian city's
+// signed Receita Federal — is flagged under both trusts. Each body's
+// catalogue entry named all of gouv.fr (gov.uk, gov.br) among its
+// domains, which made any State mailbox the body's own (brands.yaml).
 func TestPublicBodyMailboxTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/publics/twins/*.eml", 5)
+	flaggedUnderBothTrusts(t, "testdata/publics/twins/*.eml", 7)
 }
