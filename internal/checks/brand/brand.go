@@ -117,6 +117,12 @@ type Brand struct {
 	// what they ask is the publisher's. ownService and Published read
 	// it: a link there is not the brand's own page.
 	Published []string `yaml:"published"`
+	// OnPremises marks software its customers run on their own servers
+	// (a backup server): its job reports and alarms are sent by the
+	// customer's server, from the customer's domain, under the product's
+	// name ("Veeam Backup & Replication <veeam@customer>"). ownServer
+	// reads it.
+	OnPremises bool `yaml:"on_premises"`
 }
 
 // published reports a host where the brand's customers publish
@@ -615,7 +621,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	var named []int // in the order the display name shows them
 	others := c.otherOrganisations(in, from.Name)
 	displayed := func(i int) bool {
-		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name, i) && !c.ownService(in, authOK, i) {
+		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name, i) && !c.ownService(in, authOK, i) && !c.ownServer(in, i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
@@ -851,6 +857,37 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 			continue // fetched, not followed (as in Check's look-alike loop)
 		}
 		if l.Host == "" || !c.ours(l.Host) && (!b.Official(l.Host) || b.published(l.Host)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ownServer reports, where no organisation is configured, the report of
+// an on-premises product (Brand.OnPremises) that the reader's own server
+// sends: the From's domain is a recipient's (Input.RecipientOrgs), the
+// Reply-To stays there, and every link the reader follows leads there
+// or to the brand's own domains. Where the organisation is configured,
+// ownService judges it with the authentication that proves the domain
+// ours. Nothing is believed of the sender here, so a forged "Veeam" on
+// the reader's domain is spared only as long as it leads nowhere else:
+// the "Backup Job Failed" copies lead to a sign-in page on another host
+// (a look-alike's, a free host's), and still name the brand.
+func (c *Check) ownServer(in *scan.Input, i int) bool {
+	b := &c.brands[i]
+	if !b.OnPremises || len(c.orgDomains) > 0 || in.FromOrg == "" || !slices.Contains(in.RecipientOrgs(), in.FromOrg) {
+		return false
+	}
+	for _, r := range in.Msg.ReplyTo {
+		if !urlx.InDomain(r.Domain(), in.FromOrg) {
+			return false
+		}
+	}
+	for _, l := range in.Links {
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			continue // fetched, not followed (as in ownService)
+		}
+		if l.Host == "" || !urlx.InDomain(l.Host, in.FromOrg) && (!b.Official(l.Host) || b.published(l.Host)) {
 			return false
 		}
 	}

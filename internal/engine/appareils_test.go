@@ -1,0 +1,30 @@
+package engine
+
+import "testing"
+
+// TestMachineMailIsAccepted: the mail machines write to a hospital's
+// mailboxes every day, often badly formed, and that phishing imitates
+// (testdata/appareils/README.md): copiers' scan-to-mail from the vendors
+// the hospital set lacks (Kyocera, HP, Sharp, Brother, Lexmark, an
+// in-house Xerox sending TIFF), with no Message-ID, a device's node name
+// as HELO, an IP literal as sender; toner alerts and PaperCut notices;
+// NAS, backup and UPS reports; Nagios, PRTG, Grafana, Uptime Kuma,
+// Logwatch, cron, fail2ban, smartd and mdadm; access control, video
+// surveillance, building management, nurse call and a medical
+// refrigerator's probe; a lift maintainer's intervention report; Wildix,
+// Ringover, Aircall, Teams and Webex voicemail; Popfax and Esker fax
+// notices. Each is accepted behind the hospital's trusted MX and under the
+// evaluation's trust, where nothing of its authentication is believed.
+func TestMachineMailIsAccepted(t *testing.T) {
+	acceptedBehindHospitalAndEval(t, "testdata/appareils/*.eml", 40)
+}
+
+// TestMachineMailTwinsAreFlagged: the phishing copies of the same kinds
+// (testdata/appareils/README.md) — a "scanned document" from a Xerox or a
+// Ricoh that is an HTML sign-in page or a link to a free host, a
+// voicemail as an .htm attachment, a fax whose PDF points to a sign-in
+// page, a backup "failed, log in to fix it", a mailbox quota or Exchange
+// server alert — are flagged under both trusts.
+func TestMachineMailTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/appareils/twins/*.eml", 6)
+}
