@@ -126,7 +126,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if _, err := warninglist.Default(); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	ic, err := invoicecheck.New(invoicecheck.Options{Books: o.Suppliers, Young: lc.Young})
+	ic, err := invoicecheck.New(invoicecheck.Options{Books: o.Suppliers, Young: lc.Young, OrgDomains: cfg.Org.Domains, Freemail: snd.IsFreemail})
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,12 @@ type Check struct {
 	limits  docs.Limits
 	phrases *textmatch.Dict[int]
 	entries []Phrase
+	// payroll and payEntries are the payroll-diversion phrases
+	// (payroll.yaml); org the organisation's own domains.
+	payroll    *textmatch.Dict[int]
+	payEntries []PayrollPhrase
+	org        []string
+	freemail   func(domain string) bool
 }
 
 // Options configure the check.
@@ -66,6 +72,14 @@ type Options struct {
 	// (links.Check.Young: the newly-registered list, the registry), asked
 	// of the sender of a bank-detail change request only.
 	Young func(ctx context.Context, domain string) bool
+	// OrgDomains are the organisation's own domains (config org.domains):
+	// a payroll request from outside them is judged (payrollDiversion).
+	// Empty: the recipients' domains.
+	OrgDomains []string
+	// Freemail, when set, reports a free mailbox provider's domain
+	// (sender.Check.IsFreemail), asked of an employee-records request's
+	// sender (employeeData).
+	Freemail func(domain string) bool
 }
 
 // New builds the check with its embedded phrases.
@@ -74,12 +88,20 @@ func New(o Options) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Check{books: o.Books, young: o.Young, limits: o.Limits, phrases: textmatch.New[int](), entries: entries}
+	pay, err := PayrollPhrases(defaultPayroll)
+	if err != nil {
+		return nil, err
+	}
+	c := &Check{books: o.Books, young: o.Young, limits: o.Limits, phrases: textmatch.New[int](), entries: entries,
+		payroll: textmatch.New[int](), payEntries: pay, org: o.OrgDomains, freemail: o.Freemail}
 	for i, p := range entries {
 		if n := len(strings.Fields(p.Text)); n > textmatch.MaxWords {
 			return nil, fmt.Errorf("invoice: phrase %q: %d words, at most %d", p.Text, n, textmatch.MaxWords)
 		}
 		c.phrases.Add(p.Text, i)
+	}
+	for i, p := range pay {
+		c.payroll.Add(p.Text, i)
 	}
 	return c, nil
 }
@@ -162,6 +184,8 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("INVOICE_DOCUMENTS_PARTLY_READ", f.Spent)
 	}
 	c.request(ctx, in, f, out)
+	c.payrollDiversion(in, out)
+	c.employeeData(in, out)
 	var book *suppliers.Book
 	if c.books != nil {
 		book = c.books.Book(ctx)

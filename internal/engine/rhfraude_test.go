@@ -1,0 +1,64 @@
+package engine
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
+
+// The HR and payroll lures a hospital's honeypot receives
+// (testdata/rhfraude/README.md cites each family's public write-up): the
+// W-2 or payroll-records request in a forged executive's name, benefits
+// open enrollment and mutuelle or prévoyance enrolment behind a sign-in,
+// the handbook or règlement intérieur to acknowledge, the salary, bonus
+// or performance review to open, an employee's "changement de RIB" to
+// payroll from a free mailbox, fake payslip portals, CSE gift cards and
+// bonuses. Each is flagged behind the hospital's trusted MX and under the
+// evaluation's trust; how many are quarantined is logged (the README
+// keeps the count).
+func TestHRPayrollLuresAreFlagged(t *testing.T) {
+	flaggedCountingQuarantined(t, "testdata/rhfraude/*.eml", 20)
+}
+
+// Their genuine counterparts (the HR department's own notices, an
+// employee telling payroll his new bank details are in the HR portal, the
+// payroll and HR platforms' W-2, payslip, enrollment and review notices):
+// accepted behind the company's MX and under the evaluation's trust.
+func TestHRPayrollGenuineCounterpartsAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/rhfraude/genuine/*.eml", 15)
+}
+
+// rhfraudeGaps are the lures still accepted under at least one trust; the
+// README's "still missed" table says why for each. A gap flagged under
+// both fails here until it moves to the flagged set.
+var rhfraudeGaps = []string{
+	"adp-direct-deposit-changed-cancel-sosie-en.eml",
+	"bulletin-paie-disponible-portail-sosie-fr.eml",
+	"bulletin-salaire-securise-compromis-glitch-fr.eml",
+	"cse-carte-cadeau-noel-activation-carte-fr.eml",
+	"cse-cheques-vacances-inscription-gmail-fr.eml",
+	"open-enrollment-benefits-portail-sosie-en.eml",
+	"performance-review-acknowledge-domaine-jetable-en.eml",
+	"portail-paie-maj-coordonnees-bancaires-compromis-fr.eml",
+	"reglement-interieur-accuse-lecture-domaine-sosie-fr.eml",
+	"w2-wage-statements-domaine-sosie-en.eml",
+	"workday-verify-direct-deposit-sosie-en.eml",
+}
+
+func TestHRPayrollGapsAreAsKnown(t *testing.T) {
+	files := fixtures(t, "testdata/rhfraude/gaps/*.eml", len(rhfraudeGaps))
+	if len(files) != len(rhfraudeGaps) {
+		t.Fatalf("%d gap files on disk, %d listed", len(files), len(rhfraudeGaps))
+	}
+	for _, name := range rhfraudeGaps {
+		flagged := 0
+		for _, c := range hospitalAndEvalScanners(t) {
+			if v := scanLogged(t, c.s, "testdata/rhfraude/gaps/"+name); v.Action != scan.Accept {
+				flagged++
+			}
+		}
+		if flagged == 2 {
+			t.Errorf("%s: now flagged under both trusts: move it to the flagged set", name)
+		}
+	}
+}
