@@ -17,7 +17,7 @@ import (
 // evaluation's trust; how many are quarantined is logged (the README
 // keeps the count).
 func TestHRPayrollLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/rhfraude/*.eml", 20)
+	flaggedCountingQuarantined(t, "testdata/rhfraude/*.eml", 25)
 }
 
 // Their genuine counterparts (the HR department's own notices, an
@@ -33,14 +33,10 @@ func TestHRPayrollGenuineCounterpartsAreAccepted(t *testing.T) {
 // both fails here until it moves to the flagged set.
 var rhfraudeGaps = []string{
 	"adp-direct-deposit-changed-cancel-sosie-en.eml",
-	"bulletin-paie-disponible-portail-sosie-fr.eml",
 	"bulletin-salaire-securise-compromis-glitch-fr.eml",
 	"cse-carte-cadeau-noel-activation-carte-fr.eml",
-	"cse-cheques-vacances-inscription-gmail-fr.eml",
 	"open-enrollment-benefits-portail-sosie-en.eml",
 	"performance-review-acknowledge-domaine-jetable-en.eml",
-	"portail-paie-maj-coordonnees-bancaires-compromis-fr.eml",
-	"reglement-interieur-accuse-lecture-domaine-sosie-fr.eml",
 	"w2-wage-statements-domaine-sosie-en.eml",
 	"workday-verify-direct-deposit-sosie-en.eml",
 }

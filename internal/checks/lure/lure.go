@@ -698,7 +698,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	// The calls to click counted as credential lures are quoted with them.
 	clicks := c.credentials >= 0 && perTheme[c.credentials] > credentials
-	themes, dominant := 0, -1
+	themes, dominant, asked := 0, -1, false
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
 		if n == 0 {
@@ -747,6 +747,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit(c.themes[t], c.quoted(distinct, t))
 		}
 		themes++
+		if t != c.footer && t != c.urgency && t != c.click {
+			asked = true
+		}
 		// Three different phrases of one theme: the message is about it,
 		// it does not merely mention it.
 		if n >= 3 && (dominant < 0 || n > perTheme[dominant] || n == perTheme[dominant] && t < dominant) {
@@ -762,6 +765,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
+	}
+	if asked && c.employerOutsider(in) {
+		out.Emit("LURE_EMPLOYER_OUTSIDER", m.FromAddr().Name+" <"+in.FromOrg+">")
 	}
 	// A fortune offered by a free mailbox, or with replies sent to one:
 	// the advance-fee letter (SpamAssassin's MONEY_FREEMAIL_REPTO). The
