@@ -866,10 +866,11 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 // ownServer reports, where no organisation is configured, the report of
 // an on-premises product (Brand.OnPremises) that the reader's own server
 // sends: the From's domain is a recipient's (Input.RecipientOrgs), the
-// Reply-To stays there, and every link the reader follows leads there
-// or to the brand's own domains. Where the organisation is configured,
-// ownService judges it with the authentication that proves the domain
-// ours. Nothing is believed of the sender here, so a forged "Veeam" on
+// Reply-To stays there, every link the reader follows and every mailto:
+// leads there or to the brand's own domains, no telephone number is
+// given (reportCalls) and nothing is asked (Options.Asks). Where the
+// organisation is configured, ownService judges it with the
+// authentication that proves the domain ours. Nothing is believed of the sender here, so a forged "Veeam" on
 // the reader's domain is spared only as long as it leads nowhere else:
 // the "Backup Job Failed" copies lead to a sign-in page on another host
 // (a look-alike's, a free host's), and still name the brand.
@@ -891,7 +892,18 @@ func (c *Check) ownServer(in *scan.Input, i int) bool {
 			return false
 		}
 	}
-	return true
+	// An address to write to or a number to call leads elsewhere as much
+	// as a link, and a job report asks nothing of its reader: "send the
+	// service account's password to veeam.support@outlook.com", "call
+	// Veeam Licensing on +1 888 …" under the product's name on the
+	// reader's forged domain were accepted (0.50, 3.50 under the
+	// evaluation's trust) where BRAND_DISPLAY_NAME quarantines them.
+	for _, d := range in.Msg.MailtoDomains {
+		if !b.Official(d) && !urlx.InDomain(d, in.FromOrg) {
+			return false
+		}
+	}
+	return !c.reportCalls(in) && (c.asks == nil || !c.asks(in))
 }
 
 func (c *Check) ours(domain string) bool {

@@ -13,8 +13,9 @@ import (
 // organisation is configured (the evaluation's trust), such a report to
 // the reader's own domain that leads nowhere else is the reader's server's
 // (ownServer); the same name on the reader's domain above a sign-in page
-// elsewhere, on another domain to the reader, or with a Reply-To away,
-// still names the brand, and so does a look-alike (golden 139).
+// elsewhere or a mailto: a free mailbox, on another domain to the reader,
+// or with a Reply-To away, still names the brand, and so does a
+// look-alike (golden 139).
 func TestOnPremisesReportFromTheReadersOwnDomain(t *testing.T) {
 	c, err := New(Options{})
 	if err != nil {
@@ -37,6 +38,11 @@ func TestOnPremisesReportFromTheReadersOwnDomain(t *testing.T) {
 		name:    "on the reader's domain, answers diverted",
 		headers: "From: Veeam Backup & Replication <veeam@chu-exemple.fr>\nReply-To: support@veeam-help.net\nTo: sauvegardes@chu-exemple.fr\nSubject: [Failed] Sauvegarde-DPI",
 		body:    report,
+		named:   true,
+	}, {
+		name:    "on the reader's domain, a password to write to a free mailbox",
+		headers: "From: Veeam Backup & Replication <veeam@chu-exemple.fr>\nTo: sauvegardes@chu-exemple.fr\nSubject: [Failed] Sauvegarde-DPI",
+		body:    `<html><body><p>Backup job failed.</p><p>Send the service account's password to <a href="mailto:veeam.support.desk@outlook.com">Veeam Support</a>.</p></body></html>`,
 		named:   true,
 	}, {
 		name:    "another organisation's domain",
