@@ -111,15 +111,19 @@ func (c *Check) PayrollRequest(in *scan.Input) []int {
 }
 
 // payrollDiversion raises PAYROLL_DIVERSION_REQUEST: a writer asking for
-// his own salary to be paid into a new bank account, from a mailbox
-// outside the reader's organisation, or asking for the answer there
-// (Reply-To). The employee who changes banks writes from his work
-// mailbox, or enters the account in the HR portal (the payroll
-// department's own procedure); the phisher writes in his name from a
-// free mailbox or forges his work address with a Reply-To of his own —
-// FBI IC3 I-091818-PSA, Cybermalveillance.gouv.fr's fraud through a change
-// of bank details (payroll.yaml). The organisation is the configured one,
-// else the recipients' domains (scan.Input.RecipientOrgs).
+// his own salary to be paid into a new bank account, from a free mailbox
+// outside the reader's organisation, or from the organisation's own
+// address asking for the answer outside it (Reply-To). The employee who
+// changes banks writes from his work mailbox, or enters the account in
+// the HR portal (the payroll department's own procedure); the phisher
+// writes in his name from a free mailbox or forges his work address with
+// a Reply-To of his own — FBI IC3 I-091818-PSA, Cybermalveillance.gouv.fr's
+// fraud through a change of bank details (payroll.yaml). A work mailbox
+// of another organisation is not judged: a GHT's support hospital pays
+// the member hospitals' staff, who write from their own hospital's
+// domain (testdata/rhfraude/genuine of the engine). The organisation is
+// the configured one, else the recipients' domains
+// (scan.Input.RecipientOrgs).
 func (c *Check) payrollDiversion(in *scan.Input, out *scan.Emitter) {
 	if in.FromOrg == "" {
 		return
@@ -136,9 +140,12 @@ func (c *Check) payrollDiversion(in *scan.Input, out *scan.Emitter) {
 		return slices.ContainsFunc(orgs, func(o string) bool { return urlx.InDomain(d, o) })
 	}
 	where := ""
-	if !inside(in.FromDomain) {
-		where = in.FromOrg
-	} else {
+	switch {
+	case !inside(in.FromDomain):
+		if c.freemail != nil && c.freemail(in.FromDomain) {
+			where = in.FromOrg
+		}
+	default:
 		for _, r := range in.Msg.ReplyTo {
 			if !inside(r.Domain()) {
 				where = "réponses vers " + r.Domain()

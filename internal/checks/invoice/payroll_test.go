@@ -76,7 +76,8 @@ func TestPayrollPhrasesHaveSourcesAndFixtures(t *testing.T) {
 }
 
 func TestPayrollDiversionFromOutsideOnly(t *testing.T) {
-	c, err := New(Options{OrgDomains: []string{"hopital.example"}})
+	free := func(d string) bool { return d == "gmail.example" }
+	c, err := New(Options{OrgDomains: []string{"hopital.example"}, Freemail: free})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +90,9 @@ func TestPayrollDiversionFromOutsideOnly(t *testing.T) {
 		{"forged work address, answers elsewhere", "c.moreau@hopital.example", "claire.moreau@gmail.example", ask, true},
 		{"the employee's work mailbox", "c.moreau@hopital.example", "", ask, false},
 		{"a subdomain of the organisation", "c.moreau@ght.hopital.example", "", ask, false},
+		// A GHT member hospital's agent, paid by the support hospital,
+		// writes from his own hospital's domain.
+		{"another organisation's work mailbox", "c.moreau@ch-membre.example", "", ask, false},
 		// Pay or bank alone is no request.
 		{"salary only", "claire.moreau@gmail.example", "", "Mon salaire est versé le 28, je vous rembourse ensuite.", false},
 		{"bank only", "claire.moreau@gmail.example", "", "J'ai changé de banque, la nouvelle agence est plus proche.", false},
@@ -103,7 +107,7 @@ func TestPayrollDiversionFromOutsideOnly(t *testing.T) {
 	}
 	// With no organisation configured, the recipients' domain is the
 	// organisation: a colleague's mail from it is not judged.
-	c, _ = New(Options{})
+	c, _ = New(Options{Freemail: free})
 	var out scan.Emitter
 	c.payrollDiversion(payrollInput("c.moreau@hopital.example", "", "paie@hopital.example", ask), &out)
 	if out.Emitted("PAYROLL_DIVERSION_REQUEST") {
@@ -111,7 +115,7 @@ func TestPayrollDiversionFromOutsideOnly(t *testing.T) {
 	}
 	c.payrollDiversion(payrollInput("claire@gmail.example", "", "paie@hopital.example", ask), &out)
 	if !out.Emitted("PAYROLL_DIVERSION_REQUEST") {
-		t.Error("outside sender not judged")
+		t.Error("free mailbox outside the recipients' domain not judged")
 	}
 }
 
