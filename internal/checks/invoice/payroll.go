@@ -128,16 +128,9 @@ func (c *Check) payrollDiversion(in *scan.Input, out *scan.Emitter) {
 	if in.FromOrg == "" {
 		return
 	}
-	orgs := c.org
-	if len(orgs) == 0 {
-		orgs = in.RecipientOrgs()
-	}
-	if len(orgs) == 0 {
+	inside := c.insideOrg(in)
+	if inside == nil {
 		return
-	}
-	inside := func(d string) bool {
-		d = strings.ToLower(d)
-		return slices.ContainsFunc(orgs, func(o string) bool { return urlx.InDomain(d, o) })
 	}
 	where := ""
 	switch {
@@ -167,6 +160,23 @@ func (c *Check) payrollDiversion(in *scan.Input, out *scan.Emitter) {
 	out.Emit("PAYROLL_DIVERSION_REQUEST", strings.Join(said, ", ")+", "+where)
 }
 
+// insideOrg returns the test of a domain being the organisation's: the
+// configured domains (Options.OrgDomains), else the recipients'; nil when
+// neither is known.
+func (c *Check) insideOrg(in *scan.Input) func(domain string) bool {
+	orgs := c.org
+	if len(orgs) == 0 {
+		orgs = in.RecipientOrgs()
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	return func(d string) bool {
+		d = strings.ToLower(d)
+		return slices.ContainsFunc(orgs, func(o string) bool { return urlx.InDomain(d, o) })
+	}
+}
+
 // DataRequest returns the employee-records phrase (payroll.yaml's "data")
 // the message's subject or text carries, or -1.
 func (c *Check) DataRequest(in *scan.Input) int {
@@ -188,22 +198,34 @@ func (c *Check) DataRequest(in *scan.Input) int {
 
 // employeeData raises EMPLOYEE_DATA_REQUEST: the employees' W-2s, payroll
 // journal, salary statement or staff file asked for (payroll.yaml's
-// "data", the IRS's W-2 alerts) by a sender on a free mailbox, or whose
-// replies go to another domain than its own — the forged executive of the
-// W-2 scam, who writes from a personal address or forges the company's
-// and reads the answer elsewhere. The payroll provider, the accountant or
-// the auditor asking for the same records writes from its own domain and
-// is answered there.
+// "data", the IRS's W-2 alerts) by the forged executive of the W-2 scam,
+// who writes from a personal address with the confidential first contact
+// of CEO fraud (LURE_BEC_OPENER, which the lure family, earlier in the
+// pipeline, emitted), or forges the organisation's address (or writes
+// from any) and reads the answer on a free mailbox or outside the
+// organisation. The payroll provider, the accountant or the auditor asking
+// for the same records writes from its own domain — a small practice from
+// its ISP's mailbox (orange.fr, wanadoo.fr) — and is answered there or on
+// its help desk (a payroll software's support on Zendesk: Reply-To
+// <vendor>.zendesk.com; engine testdata/rhfraude/genuine).
 func (c *Check) employeeData(in *scan.Input, out *scan.Emitter) {
 	if in.FromOrg == "" {
 		return
 	}
+	free := func(d string) bool { return c.freemail != nil && c.freemail(strings.ToLower(d)) }
+	inside := c.insideOrg(in)
 	where := ""
-	if c.freemail != nil && c.freemail(in.FromDomain) {
-		where = in.FromOrg
+	if free(in.FromDomain) {
+		if out.Emitted("LURE_BEC_OPENER") {
+			where = in.FromOrg
+		}
 	} else {
 		for _, r := range in.Msg.ReplyTo {
-			if d := urlx.Registrable(strings.ToLower(r.Domain())); d != "" && d != in.FromOrg {
+			d := urlx.Registrable(strings.ToLower(r.Domain()))
+			if d == "" || d == in.FromOrg {
+				continue
+			}
+			if free(r.Domain()) || inside != nil && inside(in.FromDomain) && !inside(r.Domain()) {
 				where = "réponses vers " + d
 				break
 			}

@@ -132,12 +132,23 @@ func TestEmployeeDataFromFreeMailboxOrRepliesElsewhere(t *testing.T) {
 	}{
 		{"free mailbox", "ceo.pierre@gmail.example", "", ask, true},
 		{"forged executive, replies elsewhere", "direction@hopital.example", "ceo.pierre@gmail.example", ask, true},
+		{"forged executive, replies on a look-alike", "direction@hopital.example", "direction@hopital-direction.example", ask, true},
+		{"any sender, replies on a free mailbox", "direction@hopital-direction.example", "ceo.pierre@gmail.example", ask, true},
+		// A small accounting practice on its ISP's mailbox asks the
+		// ledgers for the closing, without CEO fraud's opener.
+		{"accountant on a free mailbox", "cabinet.durand@gmail.example", "", "Pour la clôture, merci de me transmettre le journal de paie annuel.", false},
+		// A payroll software's support answers through its help desk.
+		{"vendor's help desk", "support@logiciel-paie.example", "support+id4821@logiciel-paie.zendesk.example", "Merci de nous transmettre le journal de paie de la période.", false},
 		// The payroll provider or the accountant asks from its own domain.
 		{"accountant's own domain", "paie@cabinet-comptable.example", "", "Merci de nous transmettre le journal de paie de décembre.", false},
 		{"replies on its own subdomain", "paie@cabinet-comptable.example", "retours@mail.cabinet-comptable.example", "Merci de nous transmettre le journal de paie.", false},
 		{"no records asked", "ceo.pierre@gmail.example", "", "Are you at your desk?", false},
 	} {
 		var out scan.Emitter
+		if tc.text == ask {
+			// The lure family reads CEO fraud's opener in it first.
+			out.Emit("LURE_BEC_OPENER", `"confidential task"`)
+		}
 		c.employeeData(payrollInput(tc.from, tc.replyTo, "paie@hopital.example", tc.text), &out)
 		if got := out.Emitted("EMPLOYEE_DATA_REQUEST"); got != tc.want {
 			t.Errorf("%s: emitted %v, want %v", tc.name, got, tc.want)
