@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -44,8 +45,17 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 	if in.Env.Rebuilt || in.Env.Authenticated || in.FromDomain == "" || len(in.Links) == 0 {
 		return
 	}
-	if in.SenderAuthenticated() && urlx.InDomain(in.FromDomain, "gouv.fr") {
-		return // a public body of its own, answering for its mail
+	// A public body of its own answers for its mail: a prefecture's
+	// notice sends its reader to the ANTS, to demarches-simplifiees.fr, to
+	// Légifrance or to a commune's site (testdata/publics). Not to a
+	// user's page on a free hosting platform (links.FreeHostedSite), where
+	// no body's own pages are: there its mailbox, taken over, signs as another body
+	// ("Direction générale des Finances publiques" under an agent's name)
+	// and leads to the phisher's page on weebly.com or web.app — a top
+	// site's subdomain, which institutionAway passes over otherwise.
+	state := in.SenderAuthenticated() && urlx.InDomain(in.FromDomain, "gouv.fr")
+	if state && freeHostedLink(in) == "" {
+		return
 	}
 	if c.institutionAway(in, nil, false) == "" {
 		return // no link could lead away from any body: the text need not be read
@@ -105,23 +115,40 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 	if !institutionActions.Contains(in.Subject()+" . "+in.OwnBody(), 0) {
 		return
 	}
-	if away := c.institutionAway(in, b, !signed); away != "" {
+	away := c.institutionAway(in, b, !signed)
+	if state {
+		away = freeHostedLink(in)
+	}
+	if away != "" {
 		out.Emit("INSTITUTION_ACTION_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+away)
 	}
 }
 
 // institutionAway returns the registrable domain of the first link to
 // click that leads away from public body b: none of b's domains, no
-// gouv.fr site, not ours, no top site, a public name, and, when
+// gouv.fr site, not ours, no top site (a user's page on a free hosting
+// platform among them, evil.weebly.com, leads away), a public name, and, when
 // senderOwn, not the sender's organisation; "" when there is none. With b
 // nil it is the first link that could lead away from any body.
 func (c *Check) institutionAway(in *scan.Input, b *Brand, senderOwn bool) string {
 	for _, l := range in.Links {
 		if !clickable(l) || l.Domain == "" || b != nil && b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
-			senderOwn && l.Domain == in.FromOrg || scan.TopSite(l.Domain) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
+			senderOwn && l.Domain == in.FromOrg || scan.TopSite(l.Domain) && !links.FreeHostedSite(l.Host) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
 			continue
 		}
 		return l.Domain
+	}
+	return ""
+}
+
+// freeHostedLink returns the host of the first link to click that is a
+// user's site on a free hosting platform (links.FreeHostedSite), "" when
+// none.
+func freeHostedLink(in *scan.Input) string {
+	for _, l := range in.Links {
+		if clickable(l) && links.FreeHostedSite(l.Host) {
+			return l.Host
+		}
 	}
 	return ""
 }

@@ -18,6 +18,19 @@ var (
 // platform's own service. A provider's own service endpoint
 // (providerEndpoint: sns.amazonaws.com) is no user's site.
 func UserSite(host string) (platform string, ok bool) {
+	return userSite(host, "free_hosting", "cloud_storage", "form_service")
+}
+
+// FreeHostedSite reports whether host is a user's own site on a free
+// hosting platform of the embedded catalogue (evil.weebly.com,
+// x.web.app), whether or not the platform is among the top sites: what
+// a public body's mail never leads to (brand institution.go).
+func FreeHostedSite(host string) bool {
+	_, ok := userSite(host, "free_hosting")
+	return ok
+}
+
+func userSite(host string, cats ...string) (platform string, ok bool) {
 	platformOnce.Do(func() { platforms, _ = New(Options{}) })
 	if platforms == nil {
 		return "", false
@@ -26,7 +39,7 @@ func UserSite(host string) (platform string, ok bool) {
 	if providerEndpoint(host) {
 		return "", false
 	}
-	for _, cat := range []string{"free_hosting", "cloud_storage", "form_service"} {
+	for _, cat := range cats {
 		s := platforms.category(cat)
 		if s == nil {
 			continue
