@@ -32,8 +32,15 @@ var employerName = func() *textmatch.Dict[bool] {
 // the reader's HR writes from the organisation's domain, the HR and
 // payroll platforms under their own names (PayFit, Workday's tenant name,
 // ADP), and a payroll bureau's "Service paie" sends the payslip itself,
-// asking nothing. Asked only of a message that already asks something
-// (a lure theme emitted beyond the calls to click and urgency).
+// asking nothing. Asked only of a message that already asks what those
+// lures ask: the reader's password (password_request), a document shared
+// with him (document_share), his own bank details to update on a page
+// elsewhere (bank_update moved into LURE_BANK_DETAILS). Not "connectez-vous
+// à votre espace" (credentials) nor a new RIB mentioned (bank_details):
+// a GHT's support hospital's payroll service tells the member
+// hospitals' agents where to hand their new RIB, a CSE on its own
+// association domain invites to its portal (engine
+// testdata/rhfraude/genuine; employer_test.go).
 func (c *Check) employerOutsider(in *scan.Input) bool {
 	name := in.Msg.FromAddr().Name
 	if name == "" || in.FromOrg == "" || !employerName.Contains(name, 20) {

@@ -747,7 +747,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit(c.themes[t], c.quoted(distinct, t))
 		}
 		themes++
-		if t != c.footer && t != c.urgency && t != c.click {
+		// What the HR- and payroll-named lures ask (employerOutsider):
+		// the reader's password, a shared document, the reader's own
+		// bank details updated elsewhere.
+		if t == c.passwordRequest || t == c.share || t == c.bankDetails && bankUpdate {
 			asked = true
 		}
 		// Three different phrases of one theme: the message is about it,
