@@ -621,7 +621,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	var named []int // in the order the display name shows them
 	others := c.otherOrganisations(in, from.Name)
 	displayed := func(i int) bool {
-		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name, i) && !c.ownService(in, authOK, i) && !c.ownServer(in, i) {
+		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name, i) && !c.publicBody(in, from.Name, i) && !c.ownService(in, authOK, i) && !c.ownServer(in, i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}

@@ -3,6 +3,7 @@ package brand
 import (
 	"strings"
 
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -48,11 +49,7 @@ func (c *Check) thirdParty(in *scan.Input, name string, i int) bool {
 	if !answers && in.Auth.Known() || c.asks == nil {
 		return false
 	}
-	for _, list := range [][]string{c.brands[i].Names, c.brands[i].DisplayOnly} {
-		for _, n := range list {
-			name = textmatch.Mask(name, n)
-		}
-	}
+	name = c.withoutNames(name, i)
 	third, own := false, false
 	label := firstLabel(urlx.Registrable(strings.ToLower(in.FromDomain)))
 	for _, w := range strings.Fields(textmatch.Normalize(name)) {
@@ -73,4 +70,69 @@ func ownNameInDomain(w, label string) bool {
 		return false
 	}
 	return hasToken(label, w) || strings.HasPrefix(strings.ReplaceAll(label, "-", ""), w)
+}
+
+// withoutNames returns the display name with brand i's own names (Names,
+// DisplayOnly) masked: what is left is the sender's word, not the brand's.
+func (c *Check) withoutNames(name string, i int) string {
+	for _, list := range [][]string{c.brands[i].Names, c.brands[i].DisplayOnly} {
+		for _, n := range list {
+			name = textmatch.Mask(name, n)
+		}
+	}
+	return name
+}
+
+// publicBody reports another public body writing under its own name
+// about institution i's procedures: "Préfecture du Loiret - Bureau des
+// permis de conduire" from loiret.gouv.fr names the ANTS's "permis de
+// conduire", but the prefectures instruct the titles the ANTS issues
+// (décret n° 2024-146; the Senate's report on France Titres: the
+// prefects' CERT decide, the agency does not), and the State's own
+// domains are not the ANTS's (3c6f321). It holds when the From's domain
+// is declared by another institution (the State's gouv.fr), the display
+// name less brand i's names names the sender with a word its domain
+// spells (ownNameInDomain: "loiret"), the sender answers for the message
+// or nothing of its authentication is read, every link and mailto: leads
+// to brand i's or a public body's domains (the reader's for a mailto:),
+// and nothing is asked (Options.Asks). The State mailboxes taken over
+// that sign "ANTAI - Avis de contravention" or "DGFiP - Service des
+// remboursements" name no body of their own (engine testdata/publics
+// twins), and one that does ("Préfecture du Nord - ANTAI") above a fine
+// paid on a look-alike or a free host keeps the claim.
+func (c *Check) publicBody(in *scan.Input, name string, i int) bool {
+	if !c.brands[i].Institution || c.asks == nil || !in.SenderAnswers() && in.Auth.Known() {
+		return false
+	}
+	public := func(host string) bool {
+		if c.brands[i].Official(host) {
+			return true
+		}
+		for j := range c.brands {
+			if b := &c.brands[j]; b.Institution && b.declared(host) {
+				return true
+			}
+		}
+		return false
+	}
+	if !public(in.FromDomain) || c.brands[i].Official(in.FromDomain) {
+		return false
+	}
+	for _, l := range in.Links {
+		if l.Source != message.URLFromSrc && l.Source != message.URLFromCSS && (l.Host == "" || !public(l.Host)) {
+			return false
+		}
+	}
+	for _, d := range in.Msg.MailtoDomains {
+		if !public(d) && !readersDomain(in, urlx.Registrable(d)) {
+			return false
+		}
+	}
+	label := firstLabel(urlx.Registrable(strings.ToLower(in.FromDomain)))
+	for _, w := range strings.Fields(textmatch.Normalize(c.withoutNames(name, i))) {
+		if ownNameInDomain(w, label) && !c.brandWord(w, -1) {
+			return !c.asks(in)
+		}
+	}
+	return false
 }
