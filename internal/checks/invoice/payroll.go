@@ -139,8 +139,10 @@ func (c *Check) payrollDiversion(in *scan.Input, out *scan.Emitter) {
 			where = in.FromOrg
 		}
 	default:
+		// A Reply-To without a domain (a display name alone, "<>", a
+		// local part) sends no answer outside.
 		for _, r := range in.Msg.ReplyTo {
-			if !inside(r.Domain()) {
+			if r.Domain() != "" && !inside(r.Domain()) {
 				where = "réponses vers " + r.Domain()
 				break
 			}

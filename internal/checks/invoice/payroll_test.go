@@ -89,6 +89,8 @@ func TestPayrollDiversionFromOutsideOnly(t *testing.T) {
 		{"free mailbox", "claire.moreau@gmail.example", "", ask, true},
 		{"forged work address, answers elsewhere", "c.moreau@hopital.example", "claire.moreau@gmail.example", ask, true},
 		{"the employee's work mailbox", "c.moreau@hopital.example", "", ask, false},
+		// A Reply-To with no domain (a bare local part) answers nowhere else.
+		{"the work mailbox, a Reply-To without domain", "c.moreau@hopital.example", "cmoreau", ask, false},
 		{"a subdomain of the organisation", "c.moreau@ght.hopital.example", "", ask, false},
 		// A GHT member hospital's agent, paid by the support hospital,
 		// writes from his own hospital's domain.
