@@ -72,8 +72,14 @@ type Brand struct {
 	// "MSA Safety"): a display name spelling one names them, not the
 	// brand. Each is the full name the reader sees, never a word alone.
 	OtherNames []string `yaml:"other_names"`
-	LureTheme  string   `yaml:"lure_theme"`
-	Domains    []string `yaml:"domains"`
+	// OtherSenses are phrases in which one of the brand's names is an
+	// everyday term, not the brand: "UPS on battery", the uninterruptible
+	// power supply's event, not the carrier. A subject is read for brands
+	// with them blanked out (subjectWithoutOtherSenses). Each holds one of
+	// the brand's names and the words that give it the other sense.
+	OtherSenses []string `yaml:"other_senses"`
+	LureTheme   string   `yaml:"lure_theme"`
+	Domains     []string `yaml:"domains"`
 	// Infrastructure lists the other domains the brand itself sends from
 	// or links to: its content and image hosts, short links, groups and
 	// notification services. A brand is never impersonating itself there.
@@ -382,6 +388,8 @@ type Check struct {
 	phone      func(string) string
 	wordNames  *textmatch.Dict[int] // Brand.WordNames
 	otherNames *textmatch.Dict[int] // Brand.OtherNames
+	senses     *textmatch.Dict[int] // Brand.OtherSenses, indexing senseText
+	senseText  []string
 	registry   registry
 	young      func(ctx context.Context, domain string) bool
 	freemail   func(domain string) bool
@@ -393,7 +401,7 @@ func New(o Options) (*Check, error) {
 	if data == nil {
 		data = defaultBrands
 	}
-	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, stems: map[string]bool{}, tenants: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, phone: o.PhoneNumber, wordNames: textmatch.New[int](), otherNames: textmatch.New[int]()}
+	c := &Check{everywhere: textmatch.New[int](), display: textmatch.New[int](), labels: map[string]int{}, vips: map[string]bool{}, official: map[string]bool{}, words: map[string]bool{}, stems: map[string]bool{}, tenants: map[string]bool{}, asks: o.Asks, lureWord: o.LureWord, holds: o.Holds, phone: o.PhoneNumber, wordNames: textmatch.New[int](), otherNames: textmatch.New[int](), senses: textmatch.New[int]()}
 	c.registry = newRegistry(o)
 	c.young = o.Young
 	c.freemail = o.Freemail
@@ -440,6 +448,13 @@ func New(o Options) (*Check, error) {
 		}
 		for _, n := range b.OtherNames {
 			c.otherNames.Add(n, i)
+		}
+		for _, n := range b.OtherSenses {
+			if !c.namesBrand(n, 0, i) {
+				return nil, fmt.Errorf("brand catalogue: %s: other sense %q holds none of its names", b.Name, n)
+			}
+			c.senses.Add(n, len(c.senseText))
+			c.senseText = append(c.senseText, n)
 		}
 		for _, l := range b.WordLabels {
 			if !slices.Contains(b.Labels, l) {
@@ -653,7 +668,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			return true
 		})
 	}
-	find(c.display, c.subjectWithoutFreeAddresses(m.Subject), 100)
+	find(c.display, c.subjectWithoutOtherSenses(c.subjectWithoutFreeAddresses(m.Subject)), 100)
 	inSubject := mentioned
 	if mentioned < 0 {
 		find(c.everywhere, strings.Join(m.ImageAlts, " . "), 200)

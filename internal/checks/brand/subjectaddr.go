@@ -1,6 +1,10 @@
 package brand
 
-import "strings"
+import (
+	"strings"
+
+	"vigie.dev/vigie/internal/textmatch"
+)
 
 // subjectWithoutFreeAddresses returns the subject with the domains of
 // addresses at free mailbox providers blanked out: a transfer service
@@ -36,4 +40,20 @@ func (c *Check) subjectWithoutFreeAddresses(subject string) string {
 		return subject
 	}
 	return strings.Join(fields, " ")
+}
+
+// subjectWithoutOtherSenses returns subject with the phrases in which a
+// brand's name has another sense (Brand.OtherSenses) blanked out: a
+// PowerChute or Eaton event "UPS On Battery" names the power supply, and
+// the carrier's "UPS : votre colis" is read as before.
+func (c *Check) subjectWithoutOtherSenses(subject string) string {
+	var found []int
+	c.senses.Find(subject, 100, func(k int) bool {
+		found = append(found, k)
+		return true
+	})
+	for _, k := range found {
+		subject = textmatch.Mask(subject, c.senseText[k])
+	}
+	return subject
 }
