@@ -152,13 +152,19 @@ func (*Check) Name() string { return "invoice" }
 // Request returns the change-request phrase the message's subject or text
 // carries, or -1.
 func (c *Check) Request(in *scan.Input) int {
+	return firstPhrase(c.phrases, in, 0, nil)
+}
+
+// firstPhrase returns the first phrase of d that keep accepts (nil: any)
+// in the message's subject, text or HTML text, each read to its first
+// words words (0: all), or -1. "Aucun changement de coordonnées bancaires
+// n'est intervenu" is the reassurance, not the request: a negated phrase
+// is passed over, the next one still counts.
+func firstPhrase(d *textmatch.Dict[int], in *scan.Input, words int, keep func(i int) bool) int {
 	found := -1
 	for _, s := range []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText} {
-		// "Aucun changement de coordonnées bancaires n'est intervenu" is
-		// the reassurance, not the request: a negated phrase is passed
-		// over, the next one still counts.
-		c.phrases.FindAfter(s, 0, func(i int, before uint64) bool {
-			if textmatch.NoneOf(before) {
+		d.FindAfter(s, words, func(i int, before uint64) bool {
+			if textmatch.NoneOf(before) || keep != nil && !keep(i) {
 				return true
 			}
 			found = i

@@ -182,20 +182,7 @@ func (c *Check) insideOrg(in *scan.Input) func(domain string) bool {
 // DataRequest returns the employee-records phrase (payroll.yaml's "data")
 // the message's subject or text carries, or -1.
 func (c *Check) DataRequest(in *scan.Input) int {
-	found := -1
-	for _, s := range []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText} {
-		c.payroll.FindAfter(s, payrollWords, func(i int, before uint64) bool {
-			if c.payEntries[i].Kind != "data" || textmatch.NoneOf(before) {
-				return true
-			}
-			found = i
-			return false
-		})
-		if found >= 0 {
-			break
-		}
-	}
-	return found
+	return firstPhrase(c.payroll, in, payrollWords, func(i int) bool { return c.payEntries[i].Kind == "data" })
 }
 
 // employeeData raises EMPLOYEE_DATA_REQUEST: the employees' W-2s, payroll
