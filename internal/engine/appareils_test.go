@@ -28,5 +28,5 @@ func TestMachineMailIsAccepted(t *testing.T) {
 // page, a backup "failed, log in to fix it", a mailbox quota or Exchange
 // server alert — are flagged under both trusts.
 func TestMachineMailTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/appareils/twins/*.eml", 10)
+	flaggedUnderBothTrusts(t, "testdata/appareils/twins/*.eml", 11)
 }

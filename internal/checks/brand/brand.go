@@ -883,7 +883,9 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 // sends: the From's domain is a recipient's (Input.RecipientOrgs), the
 // Reply-To stays there, every link the reader follows and every mailto:
 // leads there or to the brand's own domains, no telephone number is
-// given (reportCalls) and nothing is asked (Options.Asks). Where the
+// given (reportCalls) and nothing is asked (Options.Asks). A free
+// mailbox's domain is no reader's server (Options.Freemail): "Veeam" on
+// a gmail.com address to a gmail.com reader is anyone's. Where the
 // organisation is configured, ownService judges it with the
 // authentication that proves the domain ours. Nothing is believed of the sender here, so a forged "Veeam" on
 // the reader's domain is spared only as long as it leads nowhere else:
@@ -891,7 +893,7 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 // (a look-alike's, a free host's), and still name the brand.
 func (c *Check) ownServer(in *scan.Input, i int) bool {
 	b := &c.brands[i]
-	if !b.OnPremises || len(c.orgDomains) > 0 || in.FromOrg == "" || !slices.Contains(in.RecipientOrgs(), in.FromOrg) {
+	if !b.OnPremises || len(c.orgDomains) > 0 || in.FromOrg == "" || !slices.Contains(in.RecipientOrgs(), in.FromOrg) || c.freemail != nil && c.freemail(in.FromDomain) {
 		return false
 	}
 	for _, r := range in.Msg.ReplyTo {

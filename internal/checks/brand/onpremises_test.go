@@ -14,10 +14,10 @@ import (
 // the reader's own domain that leads nowhere else is the reader's server's
 // (ownServer); the same name on the reader's domain above a sign-in page
 // elsewhere or a mailto: a free mailbox, on another domain to the reader,
-// or with a Reply-To away, still names the brand, and so does a
-// look-alike (golden 139).
+// on a free mailbox's domain, or with a Reply-To away, still names the
+// brand, and so does a look-alike (golden 139).
 func TestOnPremisesReportFromTheReadersOwnDomain(t *testing.T) {
-	c, err := New(Options{})
+	c, err := New(Options{Freemail: func(d string) bool { return d == "gmail.com" }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,11 @@ func TestOnPremisesReportFromTheReadersOwnDomain(t *testing.T) {
 		name:    "on the reader's domain, a password to write to a free mailbox",
 		headers: "From: Veeam Backup & Replication <veeam@chu-exemple.fr>\nTo: sauvegardes@chu-exemple.fr\nSubject: [Failed] Sauvegarde-DPI",
 		body:    `<html><body><p>Backup job failed.</p><p>Send the service account's password to <a href="mailto:veeam.support.desk@outlook.com">Veeam Support</a>.</p></body></html>`,
+		named:   true,
+	}, {
+		name:    "a free mailbox to a reader on the same free mailbox",
+		headers: "From: Veeam Backup & Replication <veeam.rapports@gmail.com>\nTo: it.dupont@gmail.com\nSubject: [Failed] Sauvegarde-DPI",
+		body:    report,
 		named:   true,
 	}, {
 		name:    "another organisation's domain",
