@@ -61,7 +61,10 @@ func PayrollPhrases(data []byte) ([]PayrollPhrase, error) {
 			if d, _ := raw["sources"][src].(string); d == "" {
 				return nil, fmt.Errorf("invoice: payroll phrases: source %q is not described", src)
 			}
-			list, _ := raw[kind][src].([]any)
+			list, ok := raw[kind][src].([]any)
+			if !ok {
+				return nil, fmt.Errorf("invoice: payroll phrases: %s/%s is not a list", kind, src)
+			}
 			for _, p := range list {
 				s, _ := p.(string)
 				if n := len(strings.Fields(s)); n == 0 || n > textmatch.MaxWords {

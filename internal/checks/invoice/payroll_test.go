@@ -75,6 +75,22 @@ func TestPayrollPhrasesHaveSourcesAndFixtures(t *testing.T) {
 	}
 }
 
+// A group written as a string instead of a list, or empty, is an error,
+// not phrases silently dropped.
+func TestPayrollPhrasesRejectsMalformedGroups(t *testing.T) {
+	for _, data := range []string{
+		"sources:\n  s: described\npay:\n  s: mon salaire soit verse\n",
+		"sources:\n  s: described\npay:\n  s:\n",
+		"sources:\n  s: described\npay:\n  s:\n    - \"\"\n",
+		"sources:\n  s: described\nsalary:\n  s:\n    - mon salaire\n",
+		"pay:\n  s:\n    - mon salaire\n",
+	} {
+		if _, err := PayrollPhrases([]byte(data)); err == nil {
+			t.Errorf("%q: no error", data)
+		}
+	}
+}
+
 func TestPayrollDiversionFromOutsideOnly(t *testing.T) {
 	free := func(d string) bool { return d == "gmail.example" }
 	c, err := New(Options{OrgDomains: []string{"hopital.example"}, Freemail: free})
