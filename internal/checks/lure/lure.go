@@ -696,6 +696,13 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			perTheme[c.prize] = 1
 		}
 	}
+	// A gift whose fees are to be paid by card (giftFees).
+	fees := ""
+	if c.prize >= 0 && perTheme[c.prize] == 0 {
+		if fees = giftFees(body, subject); fees != "" {
+			perTheme[c.prize] = 1
+		}
+	}
 	// The calls to click counted as credential lures are quoted with them.
 	clicks := c.credentials >= 0 && perTheme[c.credentials] > credentials
 	themes, dominant, asked := 0, -1, false
@@ -743,6 +750,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit(c.themes[t], c.quoted(distinct, t, c.shareElsewhere))
 		} else if t == c.prize && greeted != "" {
 			out.Emit(c.themes[t], `"`+textmatch.Normalize(greeted)+`"`)
+		} else if t == c.prize && fees != "" {
+			out.Emit(c.themes[t], fees)
 		} else {
 			out.Emit(c.themes[t], c.quoted(distinct, t))
 		}
