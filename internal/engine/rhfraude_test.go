@@ -25,7 +25,7 @@ func TestHRPayrollLuresAreFlagged(t *testing.T) {
 // payroll and HR platforms' W-2, payslip, enrollment and review notices):
 // accepted behind the company's MX and under the evaluation's trust.
 func TestHRPayrollGenuineCounterpartsAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/rhfraude/genuine/*.eml", 19)
+	acceptedUnderBothTrusts(t, "testdata/rhfraude/genuine/*.eml", 20)
 }
 
 // rhfraudeGaps are the lures still accepted under at least one trust; the

@@ -38,10 +38,14 @@ var askWords = map[string]bool{
 // askedIn reports whether the normalised words hold an ask (askWords),
 // "mettre/mettez à jour", or the sign-in that names the password to
 // type: "identifiez-vous" or "connectez-vous" with "avec" after it in the
-// sentence, "log in", "sign in" or "login" with "with" after it.
+// sentence, "log in", "sign in" or "login" with "with" after it. An ask
+// verb right after a negation is the awareness reminder's warning, not an
+// ask ("never enter your network username and password on a page reached
+// from a link", "ne saisissez jamais", "n'entrez jamais", "do not
+// enter", "don't enter"), as calledIn reads "ne cliquez pas".
 func askedIn(words []string) bool {
 	for i, w := range words {
-		if askWords[w] {
+		if askWords[w] && !negatedAt(words, i) {
 			return true
 		}
 		switch w {
@@ -167,7 +171,7 @@ var callWords = map[string]bool{
 // "don't click").
 func calledIn(words []string) bool {
 	for i, w := range words {
-		if i > 0 && (words[i-1] == "ne" || words[i-1] == "n" || words[i-1] == "t" || words[i-1] == "not" || words[i-1] == "never") {
+		if negatedAt(words, i) {
 			continue // "ne cliquez pas", "don't click"
 		}
 		if callWords[w] {
@@ -176,6 +180,19 @@ func calledIn(words []string) bool {
 		if (w == "sign" || w == "log") && i+1 < len(words) && words[i+1] == "in" {
 			return true
 		}
+	}
+	return false
+}
+
+// negatedAt reports a word right after a negation: "ne", "n'", "don't"
+// (Normalize reads "don t"), "not", "never".
+func negatedAt(words []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch words[i-1] {
+	case "ne", "n", "t", "not", "never":
+		return true
 	}
 	return false
 }
@@ -200,9 +217,14 @@ var stateWords = map[string]bool{
 }
 
 // statedIn reports a sentence that reports the password's state
-// (stateWords).
+// (stateWords), or warns against an ask ("do not enter": negatedAt).
 func statedIn(words []string) bool {
-	return slices.ContainsFunc(words, func(w string) bool { return stateWords[w] })
+	for i, w := range words {
+		if stateWords[w] || askWords[w] && negatedAt(words, i) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentences cuts text at the end of its sentences: a full stop, question
