@@ -25,7 +25,7 @@ type PayrollPhrase struct {
 
 // payrollKinds are the phrase kinds of payroll.yaml, as bits: a request
 // needs payBit and bankBit together.
-var payrollKinds = map[string]uint8{"pay": payBit, "bank": bankBit, "both": payBit | bankBit, "data": dataBit}
+var payrollKinds = map[string]uint8{"pay": payBit, "bank": bankBit, "both": payBit | bankBit, "data": dataBit, "ledger": dataBit}
 
 const (
 	payBit uint8 = 1 << iota
@@ -182,18 +182,20 @@ func (c *Check) insideOrg(in *scan.Input) func(domain string) bool {
 	}
 }
 
-// DataRequest returns the employee-records phrase (payroll.yaml's "data")
-// the message's subject or text carries, or -1.
+// DataRequest returns the employee-records phrase (payroll.yaml's "data"
+// or "ledger") the message's subject or text carries, or -1.
 func (c *Check) DataRequest(in *scan.Input) int {
-	return firstPhrase(c.payroll, in, payrollWords, func(i int) bool { return c.payEntries[i].Kind == "data" })
+	return firstPhrase(c.payroll, in, payrollWords, func(i int) bool { return payrollKinds[c.payEntries[i].Kind] == dataBit })
 }
 
 // employeeData raises EMPLOYEE_DATA_REQUEST: the employees' W-2s, payroll
 // journal, salary statement or staff file asked for (payroll.yaml's
 // "data", the IRS's W-2 alerts) by the forged executive of the W-2 scam,
-// who writes from a personal address with the confidential first contact
-// of CEO fraud (LURE_BEC_OPENER, which the lure family, earlier in the
-// pipeline, emitted), or forges the organisation's address (or writes
+// who writes from a personal address — asking every employee's W-2 or
+// personal file ("data"), or a payroll ledger ("ledger": the journal de
+// paie, the état des salaires, which an accountant asks too) with the
+// confidential first contact of CEO fraud (LURE_BEC_OPENER, which the
+// lure family, earlier in the pipeline, emitted) —, or forges the organisation's address (or writes
 // from any) and reads the answer on a free mailbox or outside the
 // organisation. The payroll provider, the accountant or the auditor asking
 // for the same records writes from its own domain — a small practice from
@@ -208,9 +210,7 @@ func (c *Check) employeeData(in *scan.Input, out *scan.Emitter) {
 	inside := c.insideOrg(in)
 	where := ""
 	if free(in.FromDomain) {
-		if out.Emitted("LURE_BEC_OPENER") {
-			where = in.FromOrg
-		}
+		where = in.FromOrg
 	} else {
 		for _, r := range in.Msg.ReplyTo {
 			d := urlx.Registrable(strings.ToLower(r.Domain()))
@@ -226,7 +226,13 @@ func (c *Check) employeeData(in *scan.Input, out *scan.Emitter) {
 	if where == "" {
 		return
 	}
-	if i := c.DataRequest(in); i >= 0 {
+	i := -1
+	if free(in.FromDomain) && !out.Emitted("LURE_BEC_OPENER") {
+		i = firstPhrase(c.payroll, in, payrollWords, func(i int) bool { return c.payEntries[i].Kind == "data" })
+	} else {
+		i = c.DataRequest(in)
+	}
+	if i >= 0 {
 		out.Emit("EMPLOYEE_DATA_REQUEST", "« "+c.payEntries[i].Text+" », "+where)
 	}
 }

@@ -155,6 +155,10 @@ func TestEmployeeDataFromFreeMailboxOrRepliesElsewhere(t *testing.T) {
 		// A small accounting practice on its ISP's mailbox asks the
 		// ledgers for the closing, without CEO fraud's opener.
 		{"accountant on a free mailbox", "cabinet.durand@gmail.example", "", "Pour la clôture, merci de me transmettre le journal de paie annuel.", false},
+		// IR-2017-20's own wording from a personal address asks every
+		// employee's W-2: no opener needed.
+		{"every W-2 from a free mailbox", "ceo.pierre@gmail.example", "", "Kindly send me the W-2 of all our company staff for a quick review.", true},
+		{"a ledger, then the staff's RIB file, from a free mailbox", "ceo.pierre@gmail.example", "", "Envoyez-moi le journal de paie et le fichier des RIB.", true},
 		// A payroll software's support answers through its help desk.
 		{"vendor's help desk", "support@logiciel-paie.example", "support+id4821@logiciel-paie.zendesk.example", "Merci de nous transmettre le journal de paie de la période.", false},
 		// The payroll provider or the accountant asks from its own domain.
