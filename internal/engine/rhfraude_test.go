@@ -34,6 +34,7 @@ func TestHRPayrollGenuineCounterpartsAreAccepted(t *testing.T) {
 var rhfraudeGaps = []string{
 	"adp-direct-deposit-changed-cancel-sosie-en.eml",
 	"bulletin-salaire-securise-compromis-glitch-fr.eml",
+	"open-enrollment-benefits-portail-sosie-en.eml",
 	"performance-review-acknowledge-domaine-jetable-en.eml",
 	"w2-wage-statements-domaine-sosie-en.eml",
 	"workday-verify-direct-deposit-sosie-en.eml",

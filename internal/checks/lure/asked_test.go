@@ -65,7 +65,7 @@ func TestMailboxPasswordCountsWhereAsked(t *testing.T) {
 		{"ne saisissez jamais", "Rappel", text,
 			"Ne saisissez jamais le mot de passe de votre messagerie sur une page ouverte depuis un courriel.", false},
 		{"do not enter", "Security reminder", text, "Do not enter your mailbox password on a page reached from a link.", false},
-		{"enter, after a negated clause", "Notice", text, "Do not wait: enter your network username and password on the new portal.", true},
+		{"enter, after a negated clause", "Notice", text, "Do not wait: enter your mailbox password on the new portal.", true},
 		{"reply with it", "Notice", text, "Please reply with your mailbox password to keep your account.", true},
 		{"a bank's never", "Conseils", text, "Votre banque ne vous demandera jamais votre mot de passe de messagerie.", false},
 		{"a phrase that asks by itself", "Vault", text, "Please verify your master password today.", true},
