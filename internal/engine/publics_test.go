@@ -23,10 +23,12 @@ func TestPublicBodiesCrossMailIsAccepted(t *testing.T) {
 // Chorus Pro's rejected invoice behind a sign-in off chorus-pro.gouv.fr,
 // and abroad a UK council's mailbox signed HMRC and a Brazilian city's
 // signed Receita Federal, and a prefecture's or a DDETS's mailbox that
-// names itself beside the body above a look-alike or a free host — is
-// flagged under both trusts. Each body's catalogue entry named all of
+// names itself beside the body above a look-alike or a free host, or
+// (forged where nothing is read, or taken over) above a number to call, a
+// Reply-To on a free mailbox, a redirect off the prefecture's site or a
+// file on static.data.gouv.fr — is flagged under both trusts. Each body's catalogue entry named all of
 // gouv.fr (gov.uk, gov.br) among its domains, which made any State
 // mailbox the body's own (brands.yaml).
 func TestPublicBodyMailboxTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/publics/twins/*.eml", 11)
+	flaggedUnderBothTrusts(t, "testdata/publics/twins/*.eml", 17)
 }

@@ -3,6 +3,7 @@ package brand
 import (
 	"strings"
 
+	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -118,13 +119,40 @@ func (c *Check) publicBody(in *scan.Input, name string, i int) bool {
 	if !public(in.FromDomain) || c.brands[i].Official(in.FromDomain) {
 		return false
 	}
+	// Where nothing of the authentication is read, anyone can write a
+	// prefecture's address in From: its links must then stay on the
+	// body's or the sender's own domains, not on any public body's, a
+	// number to call is where the forger's answer comes from (reportCalls),
+	// and so is an address to reply to. "Préfecture du Loiret - ANTAI" from
+	// a forged loiret.gouv.fr was accepted at 0.50 (8.22 before this spare)
+	// sending to a file on static.data.gouv.fr, where any account publishes,
+	// to a redirect on the prefecture's site (EmbeddedHost), to "appelez le
+	// service de recouvrement au 09 …", and at 4.33 (12.05) with its
+	// Reply-To on gmail.com (engine testdata/publics/twins).
+	home := func(host string) bool {
+		return public(host) && (in.Auth.Known() || c.brands[i].Official(host) || urlx.InDomain(host, in.FromOrg))
+	}
+	if !in.Auth.Known() && c.reportCalls(in) {
+		return false
+	}
 	for _, l := range in.Links {
-		if l.Source != message.URLFromSrc && l.Source != message.URLFromCSS && (l.Host == "" || !public(l.Host)) {
+		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+			continue
+		}
+		if l.Host == "" || !home(l.Host) {
+			return false
+		}
+		if t := links.EmbeddedHost(l.Target); t != "" && !home(t) {
 			return false
 		}
 	}
 	for _, d := range in.Msg.MailtoDomains {
-		if !public(d) && !readersDomain(in, urlx.Registrable(d)) {
+		if !home(d) && !readersDomain(in, urlx.Registrable(d)) {
+			return false
+		}
+	}
+	for _, r := range in.Msg.ReplyTo {
+		if !home(r.Domain()) && !readersDomain(in, urlx.Registrable(r.Domain())) {
 			return false
 		}
 	}

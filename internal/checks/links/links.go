@@ -295,7 +295,8 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 		// Parsing every link is costly; only those whose authority holds an
-		// "@" or whose query may carry another URL need it.
+		// "@" (below) or whose query may carry another URL (EmbeddedHost)
+		// need it.
 		authority := raw
 		if i := strings.Index(authority, "://"); i >= 0 {
 			authority = authority[i+3:]
@@ -306,19 +307,17 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if strings.Contains(authority, "@") {
 			out.Emit("URL_AT_AUTHORITY", host)
 		}
-		if l.Rewriter == "" && strings.Contains(raw, "?") && carriesURL(raw) {
-			if u, err := url.Parse(raw); err == nil {
-				if t := redirectTarget(u); t != "" && urlx.Registrable(t) != l.Domain {
-					// A redirect to a top site (a newsletter's click
-					// tracking on the way to a known site) leads nowhere
-					// unknown; but where it leads is judged like any link
-					// (a redirector in front of a shortener or a free
-					// host hides it from filters that read the first host).
-					if !scan.TopSite(urlx.Registrable(t)) {
-						out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
-					}
-					c.judgeHost(t, l.Domain+" → "+t, out)
+		if l.Rewriter == "" {
+			if t := EmbeddedHost(raw); t != "" && urlx.Registrable(t) != l.Domain {
+				// A redirect to a top site (a newsletter's click
+				// tracking on the way to a known site) leads nowhere
+				// unknown; but where it leads is judged like any link
+				// (a redirector in front of a shortener or a free
+				// host hides it from filters that read the first host).
+				if !scan.TopSite(urlx.Registrable(t)) {
+					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
 				}
+				c.judgeHost(t, l.Domain+" → "+t, out)
 			}
 		}
 		path := ""
@@ -590,6 +589,21 @@ func shownDomain(text string) string {
 		return ""
 	}
 	return urlx.Registrable(t)
+}
+
+// EmbeddedHost returns the host of the URL a link's query carries
+// (?url=https://…, the target of a redirect on the link's host), "" when
+// it carries none. Parsing every link is costly; only those whose query
+// may carry another URL (carriesURL) are parsed.
+func EmbeddedHost(raw string) string {
+	if !strings.Contains(raw, "?") || !carriesURL(raw) {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return redirectTarget(u)
 }
 
 // redirectTarget returns the host of a URL carried in the query of u, the

@@ -30,3 +30,20 @@ func TestProviderEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedHost: the host a link's query carries is where a redirect
+// on the first host leads (brand publicBody follows it off a
+// prefecture's site); a query that carries no URL names none.
+func TestEmbeddedHost(t *testing.T) {
+	for _, c := range []struct{ raw, want string }{
+		{"https://www.loiret.gouv.fr/redirect?url=https%3A%2F%2Fantai-avis-paiement.com%2Fd%2F7045", "antai-avis-paiement.com"},
+		{"https://www.loiret.gouv.fr/r?a=1&next=//evil.example/x", "evil.example"},
+		{"https://www.loiret.gouv.fr/Demarches/Carte-grise-Permis-de-conduire", ""},
+		{"https://www.loiret.gouv.fr/recherche?q=permis+de+conduire", ""},
+		{"https://www.loiret.gouv.fr/%zz?url=https://x.example/", ""},
+	} {
+		if got := EmbeddedHost(c.raw); got != c.want {
+			t.Errorf("EmbeddedHost(%q) = %q, want %q", c.raw, got, c.want)
+		}
+	}
+}
