@@ -45,12 +45,36 @@ func giftFees(body, subject string) string {
 		for _, s := range sentences(text) {
 			n := " " + textmatch.Normalize(s) + " "
 			fee, card := firstIn(n, giftFeeWords), firstIn(n, giftCardWords)
-			if fee != "" && card != "" {
+			if fee != "" && card != "" && !waived(n, fee) {
 				return `"` + fee + `", "` + card + `"`
 			}
 		}
 	}
 	return ""
+}
+
+// waivedBefore and waivedAfter, beside a fee word, say there is no fee:
+// a club's "aucun frais d'activation pour toute inscription payée par
+// carte bancaire", "activation fee waived when you pay by card".
+var (
+	waivedBefore = []string{"aucun", "aucuns", "sans", "pas de", "zero", "no", "without"}
+	waivedAfter  = []string{"offerts", "offert", "gratuits", "gratuit", "waived", "is waived", "are waived"}
+)
+
+// waived reports whether padded, a normalised sentence, says the fee
+// there is not charged.
+func waived(padded, fee string) bool {
+	for _, w := range waivedBefore {
+		if strings.Contains(padded, " "+w+" "+fee+" ") {
+			return true
+		}
+	}
+	for _, w := range waivedAfter {
+		if strings.Contains(padded, " "+fee+" "+w+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // containsAny reports whether padded, a normalised text with a space at
