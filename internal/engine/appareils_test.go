@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
 
 // TestMachineMailIsAccepted: the mail machines write to a hospital's
 // mailboxes every day, often badly formed, and that phishing imitates
@@ -29,4 +35,22 @@ func TestMachineMailIsAccepted(t *testing.T) {
 // server alert — are flagged under both trusts.
 func TestMachineMailTwinsAreFlagged(t *testing.T) {
 	flaggedUnderBothTrusts(t, "testdata/appareils/twins/*.eml", 11)
+}
+
+// TestUPSParcelLureKeepsTheCarrierBesideABatteryWord: the carrier's
+// other sense ("UPS battery", "UPS sur batterie": the power supply's
+// event, brand other_senses) is blanked out of a subject only where the
+// message asks nothing; a parcel lure that writes it in its subject and
+// asks to sign in and pay customs fees (testdata/appareils/twins-mx) is
+// still read as naming the carrier, and tagged behind the hospital's MX
+// (under the evaluation's trust, where the sender's authentication is not
+// believed, the brand signal does not apply to it either way).
+func TestUPSParcelLureKeepsTheCarrierBesideABatteryWord(t *testing.T) {
+	s := hospitalConfig(t)
+	for _, f := range fixtures(t, "testdata/appareils/twins-mx/*.eml", 2) {
+		v := scanLogged(t, s, f)
+		if v.Action == scan.Accept || !slices.Contains(names(v), "BRAND_SUBJECT_OTHER_SENDER") {
+			t.Errorf("%s: %s (%.2f) %s", filepath.Base(f), v.Action, v.Score, weighted(v))
+		}
+	}
 }

@@ -668,7 +668,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			return true
 		})
 	}
-	find(c.display, c.subjectWithoutOtherSenses(c.subjectWithoutFreeAddresses(m.Subject)), 100)
+	find(c.display, c.subjectWithoutOtherSenses(in, c.subjectWithoutFreeAddresses(m.Subject)), 100)
 	inSubject := mentioned
 	if mentioned < 0 {
 		find(c.everywhere, strings.Join(m.ImageAlts, " . "), 200)

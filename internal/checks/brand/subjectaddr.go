@@ -3,6 +3,7 @@ package brand
 import (
 	"strings"
 
+	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 )
 
@@ -45,13 +46,19 @@ func (c *Check) subjectWithoutFreeAddresses(subject string) string {
 // subjectWithoutOtherSenses returns subject with the phrases in which a
 // brand's name has another sense (Brand.OtherSenses) blanked out: a
 // PowerChute or Eaton event "UPS On Battery" names the power supply, and
-// the carrier's "UPS : votre colis" is read as before.
-func (c *Check) subjectWithoutOtherSenses(subject string) string {
+// the carrier's "UPS : votre colis" is read as before. Only for a message
+// that asks nothing (Options.Asks): the device's event reports and asks
+// nothing, while a parcel lure written "UPS battery shipment on hold"
+// asks to sign in and pay (engine testdata/appareils twins).
+func (c *Check) subjectWithoutOtherSenses(in *scan.Input, subject string) string {
 	var found []int
 	c.senses.Find(subject, 100, func(k int) bool {
 		found = append(found, k)
 		return true
 	})
+	if len(found) == 0 || c.asksOf(in) {
+		return subject
+	}
 	for _, k := range found {
 		subject = textmatch.Mask(subject, c.senseText[k])
 	}
