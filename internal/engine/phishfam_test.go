@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"testing"
-
-	"vigie.dev/vigie/internal/scan"
-)
+import "testing"
 
 // The phishing families of the shared corpus's honeypot (mostly English,
 // 2022-2025) that no other must-flag set and no training row of the corpus
@@ -34,15 +30,5 @@ var phishfamGaps = []string{
 }
 
 func TestPhishFamilyGapsAreAsKnown(t *testing.T) {
-	files := fixtures(t, "testdata/phishfam/gaps/*.eml", len(phishfamGaps))
-	if len(files) != len(phishfamGaps) {
-		t.Fatalf("%d gap files on disk, %d listed", len(files), len(phishfamGaps))
-	}
-	for _, c := range hospitalAndEvalScanners(t) {
-		for _, name := range phishfamGaps {
-			if v := scanLogged(t, c.s, "testdata/phishfam/gaps/"+name); v.Action != scan.Accept {
-				t.Errorf("%s, %s: now %s (%.2f): move it to the flagged set", c.name, name, v.Action, v.Score)
-			}
-		}
-	}
+	gapsAreAsKnown(t, "testdata/phishfam/gaps", phishfamGaps, true)
 }
