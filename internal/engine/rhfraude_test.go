@@ -13,7 +13,7 @@ import "testing"
 // evaluation's trust; how many are quarantined is logged (the README
 // keeps the count).
 func TestHRPayrollLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/rhfraude/*.eml", 26)
+	flaggedCountingQuarantined(t, "testdata/rhfraude/*.eml", 25)
 }
 
 // Their genuine counterparts (the HR department's own notices, an
@@ -28,6 +28,7 @@ func TestHRPayrollGenuineCounterpartsAreAccepted(t *testing.T) {
 // README's "still missed" table says why for each. A gap flagged under
 // both fails here until it moves to the flagged set.
 var rhfraudeGaps = []string{
+	"adp-direct-deposit-changed-cancel-sosie-en.eml",
 	"bulletin-salaire-securise-compromis-glitch-fr.eml",
 	"open-enrollment-benefits-portail-sosie-en.eml",
 	"performance-review-acknowledge-domaine-jetable-en.eml",
