@@ -33,8 +33,7 @@ type parser struct {
 	pdfKept          int                            // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
 	inflated         int                            // bytes inflated from attachments, bounded by MaxInflatedBytes
 	inflateCut       bool                           // the OVERSIZE defect of a spent inflation budget is recorded
-	qrImages         int                            // pictures read for a QR code
-	qrPixels         int                            // their charge, bounded by qrMaxPixelBudget (qrbudget.go)
+	qrPixels         int                            // pictures read for a QR code, charged up to qrMaxPixelBudget (qrbudget.go)
 	qrQueued         map[[sha256.Size]byte]struct{} // the pictures queued, by their bytes' SHA-256
 	qrQueue          []qrCandidate                  // encoded pictures to read once the message is walked
 	qrCut            bool                           // the OVERSIZE defect of a spent QR budget is recorded

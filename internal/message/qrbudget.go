@@ -77,7 +77,6 @@ func (p *parser) qrAllowSize(w, h int) bool {
 	if !qrSize(w, h) || p.qrPixels+qrCharge(w, h) > qrMaxPixelBudget {
 		return false
 	}
-	p.qrImages++
 	p.qrPixels += qrCharge(w, h)
 	return true
 }
