@@ -118,14 +118,23 @@ func (p *parser) qrEncoded(data []byte, in string, inline bool) {
 // message's budget (a PDF's: its bytes are not kept).
 func (p *parser) qrEncodedNow(data []byte, in string) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || !qrSize(cfg.Width, cfg.Height) {
-		return
+	if err == nil && p.qrAllowNow(cfg.Width, cfg.Height, in) {
+		p.qrAddURLs(qrCachedText(data), in)
 	}
-	if !p.qrAllowSize(cfg.Width, cfg.Height) {
-		p.qrUnread(qrCandidate{in: in, w: cfg.Width, h: cfg.Height, inline: true})
-		return
+}
+
+// qrAllowNow is qrAllowSize for a picture read at once (a PDF's, not
+// queued), In naming it: one of a size that may hold a code that the
+// budget leaves unread is recorded (qrUnread).
+func (p *parser) qrAllowNow(w, h int, in string) bool {
+	if !qrSize(w, h) {
+		return false
 	}
-	p.qrAddURLs(qrCachedText(data), in)
+	if !p.qrAllowSize(w, h) {
+		p.qrUnread(qrCandidate{in: in, w: w, h: h, inline: true})
+		return false
+	}
+	return true
 }
 
 // qrReadQueued spends the budget on the queued pictures, in qrRank order
@@ -179,15 +188,9 @@ func (p *parser) qrUnread(c qrCandidate) {
 // qrPicture reads the code of a picture already decoded (a PDF's) at
 // once, within the message's budget.
 func (p *parser) qrPicture(img image.Image, in string) {
-	b := img.Bounds()
-	if !qrSize(b.Dx(), b.Dy()) {
-		return
+	if b := img.Bounds(); p.qrAllowNow(b.Dx(), b.Dy(), in) {
+		p.qrAddURLs(qrImageText(img), in)
 	}
-	if !p.qrAllowSize(b.Dx(), b.Dy()) {
-		p.qrUnread(qrCandidate{in: in, w: b.Dx(), h: b.Dy(), inline: true})
-		return
-	}
-	p.qrAddURLs(qrImageText(img), in)
 }
 
 // qrAddURLs adds the addresses a QR code's text holds (URLFromQR).
