@@ -920,7 +920,7 @@ func (c *Check) ownServer(in *scan.Input, i int) bool {
 			return false
 		}
 	}
-	return !c.reportCalls(in) && (c.asks == nil || !c.asks(in))
+	return !c.reportCalls(in) && !c.asksOf(in)
 }
 
 func (c *Check) ours(domain string) bool {
