@@ -54,8 +54,11 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 	// and leads to the phisher's page on weebly.com or web.app — a top
 	// site's subdomain, which institutionAway passes over otherwise.
 	state := in.SenderAuthenticated() && urlx.InDomain(in.FromDomain, "gouv.fr")
-	if state && freeHostedLink(in) == "" {
-		return
+	freeHosted := ""
+	if state {
+		if freeHosted = freeHostedLink(in); freeHosted == "" {
+			return
+		}
 	}
 	if c.institutionAway(in, nil, false) == "" {
 		return // no link could lead away from any body: the text need not be read
@@ -115,9 +118,9 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 	if !institutionActions.Contains(in.Subject()+" . "+in.OwnBody(), 0) {
 		return
 	}
-	away := c.institutionAway(in, b, !signed)
-	if state {
-		away = freeHostedLink(in)
+	away := freeHosted // the only way a State sender's notice leads away (above)
+	if !state {
+		away = c.institutionAway(in, b, !signed)
 	}
 	if away != "" {
 		out.Emit("INSTITUTION_ACTION_ELSEWHERE", b.Name+" <"+in.FromDomain+"> → "+away)
