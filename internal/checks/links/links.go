@@ -566,6 +566,20 @@ func ipHost(h string) bool { return h != "127.0.0.1" && h != "::1" }
 // shownDomain returns the registrable domain that link text displays, when
 // the text reads as a URL or a bare host name ("www.impots.gouv.fr").
 func shownDomain(text string) string {
+	t := shownWord(text)
+	if i := strings.IndexAny(t, "/?#:"); i >= 0 {
+		t = t[:i]
+	}
+	if !strings.Contains(t, ".") || strings.Contains(t, "@") {
+		return ""
+	}
+	return urlx.Registrable(t)
+}
+
+// shownWord returns the first URL-like word of a link text, lower-cased
+// and without its scheme ("www.impots.gouv.fr/espace", from "see
+// https://www.impots.gouv.fr/espace"), "" when the text shows none.
+func shownWord(text string) string {
 	t := strings.TrimSpace(text)
 	if len(t) > 300 || !strings.Contains(t, "://") && !strings.Contains(t, "ww.") && !strings.Contains(t, "WW.") && !strings.Contains(t, "Www.") {
 		return "" // most link texts are words; spare them the copy
@@ -582,13 +596,7 @@ func shownDomain(text string) string {
 	if i := strings.IndexAny(t, " \t\n<>\"'"); i >= 0 {
 		t = t[:i]
 	}
-	if i := strings.IndexAny(t, "/?#:"); i >= 0 {
-		t = t[:i]
-	}
-	if !strings.Contains(t, ".") || strings.Contains(t, "@") {
-		return ""
-	}
-	return urlx.Registrable(t)
+	return t
 }
 
 // EmbeddedHost returns the host of the URL a link's query carries
@@ -688,27 +696,18 @@ func carriesURL(raw string) bool {
 // wrote itself shows its provider's site, not its own; no platform
 // rewrites the links of mail sent from the mailbox.
 func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string) bool {
-	if in.FromOrg == "" || urlx.Registrable(shown) != in.FromOrg || !shownSiteOnly(text) || !in.SenderAuthenticated() ||
+	if in.FromOrg == "" || shown != in.FromOrg || !shownSiteOnly(text) || !in.SenderAuthenticated() ||
 		c.o.Freemail != nil && c.o.Freemail(in.FromOrg) {
 		return false
 	}
 	return warninglist.MustDefault().ESPClickTracker(host) && !spellsDestination(raw)
 }
 
-// shownSiteOnly reports an anchor text whose URL-like word (as
-// shownDomain reads it) names a site and no page on it: "www.payer.example",
+// shownSiteOnly reports an anchor text whose URL-like word (shownWord)
+// names a site and no page on it: "www.payer.example",
 // "https://payer.example/", not "www.payer.example/remittance".
 func shownSiteOnly(text string) bool {
-	t := strings.ToLower(strings.TrimSpace(text))
-	if i := strings.Index(t, "://"); i >= 0 {
-		t = t[i+3:]
-	} else if i := strings.Index(t, "www."); i >= 0 {
-		t = t[i:]
-	}
-	if i := strings.IndexAny(t, " \t\n<>\"'"); i >= 0 {
-		t = t[:i]
-	}
-	return !strings.ContainsAny(strings.TrimRight(t, "/"), "/?#")
+	return !strings.ContainsAny(strings.TrimRight(shownWord(text), "/"), "/?#")
 }
 
 // spellsDestination reports a URL whose path or query holds another
