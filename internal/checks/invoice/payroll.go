@@ -136,12 +136,11 @@ func (c *Check) payrollDiversion(in *scan.Input, out *scan.Emitter) {
 		return
 	}
 	where := ""
-	switch {
-	case !inside(in.FromDomain):
-		if c.freemail != nil && c.freemail(in.FromDomain) {
+	if !inside(in.FromDomain) {
+		if c.free(in.FromDomain) {
 			where = in.FromOrg
 		}
-	default:
+	} else {
 		// A Reply-To without a domain (a display name alone, "<>", a
 		// local part) sends no answer outside.
 		for _, r := range in.Msg.ReplyTo {
@@ -177,9 +176,14 @@ func (c *Check) insideOrg(in *scan.Input) func(domain string) bool {
 		return nil
 	}
 	return func(d string) bool {
-		d = strings.ToLower(d)
 		return slices.ContainsFunc(orgs, func(o string) bool { return urlx.InDomain(d, o) })
 	}
+}
+
+// free reports a free mailbox provider's domain (Options.Freemail), as
+// message.Address.Domain and scan.Input.FromDomain give it: lower-cased.
+func (c *Check) free(domain string) bool {
+	return c.freemail != nil && c.freemail(domain)
 }
 
 // DataRequest returns the employee-records phrase (payroll.yaml's "data"
@@ -206,18 +210,19 @@ func (c *Check) employeeData(in *scan.Input, out *scan.Emitter) {
 	if in.FromOrg == "" {
 		return
 	}
-	free := func(d string) bool { return c.freemail != nil && c.freemail(strings.ToLower(d)) }
-	inside := c.insideOrg(in)
+	fromFree := c.free(in.FromDomain)
 	where := ""
-	if free(in.FromDomain) {
+	if fromFree {
 		where = in.FromOrg
-	} else {
+	} else if len(in.Msg.ReplyTo) > 0 {
+		inside := c.insideOrg(in)
+		fromInside := inside != nil && inside(in.FromDomain)
 		for _, r := range in.Msg.ReplyTo {
-			d := urlx.Registrable(strings.ToLower(r.Domain()))
+			d := urlx.Registrable(r.Domain())
 			if d == "" || d == in.FromOrg {
 				continue
 			}
-			if free(r.Domain()) || inside != nil && inside(in.FromDomain) && !inside(r.Domain()) {
+			if c.free(r.Domain()) || fromInside && !inside(r.Domain()) {
 				where = "réponses vers " + d
 				break
 			}
@@ -226,8 +231,8 @@ func (c *Check) employeeData(in *scan.Input, out *scan.Emitter) {
 	if where == "" {
 		return
 	}
-	i := -1
-	if free(in.FromDomain) && !out.Emitted("LURE_BEC_OPENER") {
+	var i int
+	if fromFree && !out.Emitted("LURE_BEC_OPENER") {
 		i = firstPhrase(c.payroll, in, payrollWords, func(i int) bool { return c.payEntries[i].Kind == "data" })
 	} else {
 		i = c.DataRequest(in)
