@@ -22,7 +22,6 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/fwdblock"
-	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -774,7 +773,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
 		// the organisation's intranet) leads to no one's registered site;
 		// a sender's address there is still judged: it is forged.
-		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+		if fetched(l) {
 			// An image or a stylesheet is fetched, not followed: the
 			// brand's own CDN (static.s-sfr.fr, Microsoft's
 			// img-prod-cms-rt-microsoft-com.akamaized.net) leads the
@@ -868,8 +867,8 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 	}
 	b := &c.brands[i]
 	for _, l := range in.Links {
-		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
-			continue // fetched, not followed (as in Check's look-alike loop)
+		if fetched(l) {
+			continue
 		}
 		if l.Host == "" || !c.ours(l.Host) && (!b.Official(l.Host) || b.published(l.Host)) {
 			return false
@@ -902,8 +901,8 @@ func (c *Check) ownServer(in *scan.Input, i int) bool {
 		}
 	}
 	for _, l := range in.Links {
-		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
-			continue // fetched, not followed (as in ownService)
+		if fetched(l) {
+			continue
 		}
 		if l.Host == "" || !urlx.InDomain(l.Host, in.FromOrg) && (!b.Official(l.Host) || b.published(l.Host)) {
 			return false

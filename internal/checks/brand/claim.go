@@ -125,6 +125,12 @@ func clickable(l scan.Link) bool {
 	return false
 }
 
+// fetched reports a link the message loads (an image, a stylesheet)
+// rather than one the reader follows.
+func fetched(l scan.Link) bool {
+	return l.Source == message.URLFromSrc || l.Source == message.URLFromCSS
+}
+
 // espTracker reports a host of a known e-mailing platform's shared
 // tracking or asset hosts (warninglist.ESPAssets).
 func espTracker(host string) bool { return warninglist.MustDefault().ESPAsset(host) }

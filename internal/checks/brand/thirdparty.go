@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"vigie.dev/vigie/internal/checks/links"
-	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -136,7 +135,7 @@ func (c *Check) publicBody(in *scan.Input, name string, i int) bool {
 		return false
 	}
 	for _, l := range in.Links {
-		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
+		if fetched(l) {
 			continue
 		}
 		if l.Host == "" || !home(l.Host) {
