@@ -778,6 +778,11 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if themes >= 3 {
 		out.Emit("LURE_MANY_THEMES", fmt.Sprint(themes))
 	}
+	// A device code handed to be typed at a provider's device-login
+	// page (devicecode.go).
+	if d := deviceCodeHanded(in, body, subject); d != "" {
+		out.Emit("LURE_DEVICE_CODE", d)
+	}
 	if asked && c.employerOutsider(in) {
 		out.Emit("LURE_EMPLOYER_OUTSIDER", m.FromAddr().Name+" <"+in.FromOrg+">")
 	}

@@ -1,0 +1,290 @@
+package lure
+
+import (
+	"regexp"
+	"strings"
+
+	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// Device-code phishing: the message hands the reader a code to type at a
+// provider's genuine device-login page, and whoever asked for the code
+// (the phisher's own session) receives the reader's tokens. The OAuth 2.0
+// device authorization grant (RFC 8628; Microsoft identity platform, "OAuth
+// 2.0 device authorization grant") exists for input-constrained devices: the
+// device itself shows the code and the page, the user types it on another
+// screen (RFC 8628 §3.3). Nobody mails it; RFC 8628 §5.4 names the remote
+// phishing of the code as the flow's risk. The family: Microsoft Threat
+// Intelligence, "Storm-2372 conducts device code phishing campaign"
+// (February 2025: fake Teams meeting invitations from a posed official
+// with the code to enter at microsoft.com/devicelogin); Volexity, "Multiple
+// Russian Threat Actors Targeting Microsoft Device Code Authentication"
+// (February 2025: invitations from a fake State Department or ministry
+// official to a secure chat room); Proofpoint, "Device Code Phishing is an
+// Evolution in Identity Takeover" (December 2025: kits and
+// phishing-as-a-service, Microsoft and Google pages, lures sent from
+// compromised accounts). Every link of such a lure is the provider's own,
+// which is why neither the link nor the brand families see it.
+
+// devicePages are the providers' device-login pages, as the lures write
+// them, lower-cased: Microsoft's (microsoft.com/devicelogin, its aka.ms
+// short link and the tenant's /oauth2/deviceauth page on
+// login.microsoftonline.com), Google's (google.com/device) and GitHub's
+// (github.com/login/device, GitHub Docs, "Authorizing OAuth apps", device
+// flow).
+var devicePages = []string{"microsoft.com/devicelogin", "aka.ms/devicelogin", "/oauth2/deviceauth",
+	"google.com/device", "github.com/login/device"}
+
+// devicePageIn reports the device-login page the text names or a link
+// leads to, "" when none. The text is searched around "evice" only, so
+// that mail naming no device costs one search.
+func devicePageIn(in *scan.Input, text string) string {
+	for i := 0; ; {
+		j := strings.Index(text[i:], "evice")
+		if j < 0 {
+			break
+		}
+		at := i + j
+		w := strings.ToLower(text[max(at-30, 0):min(at+12, len(text))])
+		for _, p := range devicePages {
+			if strings.Contains(w, p) {
+				return p
+			}
+		}
+		i = at + 5
+	}
+	for _, u := range in.Msg.URLs {
+		switch u.Host {
+		case "microsoft.com", "www.microsoft.com", "aka.ms", "login.microsoftonline.com",
+			"google.com", "www.google.com", "github.com":
+		default:
+			continue
+		}
+		raw := strings.ToLower(u.Raw)
+		for _, p := range devicePages {
+			if strings.Contains(raw, p) {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// codeWord finds the word "code" (any case) after which the handed code
+// is looked for.
+var codeWord = regexp.MustCompile(`(?i)\bcode\b`)
+
+// userCode is the shape of a device flow's user code: Microsoft's nine
+// letters and digits (Azure CLI prints "enter the code HCLRV78QY"),
+// GitHub's and Google's two groups of four with a hyphen ("WDJB-MJHT",
+// GitHub Docs; RFC 8628 §6.1 recommends such short, case-insensitive
+// codes, hyphen allowed).
+var userCode = regexp.MustCompile(`\b[A-Z0-9]{3,5}(?:-[A-Z0-9]{3,5}){1,2}\b|\b[A-Z0-9]{8,10}\b`)
+
+// handedCode returns the first user code (userCode) written within 50
+// bytes after the word "code" in text, "" when none: a code has at least
+// two letters, and a hyphen, a digit or letters no word spells
+// (textmatch.Generated), so that "code MICROSOFT" is no code.
+func handedCode(text string) string {
+	for _, m := range codeWord.FindAllStringIndex(text, 64) {
+		after := text[m[1]:min(m[1]+50, len(text))]
+		for _, c := range userCode.FindAllString(after, 4) {
+			letters, digits := 0, 0
+			for _, r := range c {
+				switch {
+				case r >= 'A' && r <= 'Z':
+					letters++
+				case r >= '0' && r <= '9':
+					digits++
+				}
+			}
+			if letters >= 2 && (digits > 0 || strings.Contains(c, "-") || textmatch.Generated(c, 8)) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// enterWords are the verbs that ask the reader to type a code, as
+// textmatch.Normalize reads them.
+var enterWords = map[string]bool{
+	"saisir": true, "saisissez": true, "entrer": true, "entrez": true, "taper": true, "tapez": true,
+	"renseigner": true, "renseignez": true, "indiquer": true, "indiquez": true, "utiliser": true,
+	"utilisez": true, "copier": true, "copiez": true, "coller": true, "collez": true,
+	"enter": true, "type": true, "use": true, "input": true, "paste": true, "copy": true,
+	// The gerund: "re-validate your MFA by entering this code", "en
+	// saisissant le code".
+	"saisissant": true, "entrant": true, "tapant": true, "entering": true, "typing": true, "using": true,
+}
+
+// shownWords and screenWords: the code "shown on your TV", "affiché sur
+// l'écran de la console", "displayed in your terminal" is the device's
+// own, the flow as RFC 8628 designs it; asked to type that one, the
+// reader is asked nothing a mail can hand over.
+var shownWords = map[string]bool{
+	"affiche": true, "affichee": true, "apparait": true, "shown": true, "displayed": true,
+	"appears": true, "showing": true, "visible": true,
+}
+
+var screenWords = map[string]bool{
+	"tv": true, "tele": true, "televiseur": true, "television": true, "ecran": true, "screen": true,
+	"device": true, "appareil": true, "console": true, "terminal": true, "peripherique": true,
+	"box": true, "salle": true, "room": true, "display": true,
+}
+
+// codeHereWords say the code is in the message itself though not in its
+// text: "le code ci-dessous" in a picture, "the following code" in a
+// table cell or an image.
+var codeHereWords = map[string]bool{
+	"dessous": true, "joint": true, "suivant": true, "below": true, "following": true,
+	"attached": true, "image": true, "picture": true, "dessus": true, "above": true,
+}
+
+// expiryWords are a code's deadline told to the one who must type it.
+var expiryWords = map[string]bool{
+	"expire": true, "expires": true, "expirera": true, "valable": true, "valid": true, "validite": true,
+}
+
+// cliTemplate is the sign-in line the Microsoft identity platform returns
+// to a command-line client (Azure CLI, Azure PowerShell), in English and
+// French: "To sign in, use a web browser to open the page
+// https://microsoft.com/devicelogin and enter the code … to authenticate."
+// It is the program's output; a developer quotes it in a bug report to a
+// list (Azure/azure-cli issue 21671 quotes it so). Its "enter the code" is
+// no ask of the writer's.
+var cliTemplate = []string{"use a web browser to open the page", "utilisez un navigateur web pour ouvrir la page"}
+
+// codeAsk reports whether the sentence's words ask the reader to type a
+// code, and whether they say the code is in the message though not
+// written out (codeHereWords). An ask is an enter verb (not negated:
+// "never enter a code you did not request") with "code" in the five
+// words after it, or "code" with "à saisir"/"to enter" after it, or a
+// sentence about the code's expiry; the device's own code (shownWords
+// then screenWords) is not asked for.
+func codeAsk(words []string) (asked, here bool) {
+	for i, w := range words {
+		if w != "code" && w != "codes" {
+			continue
+		}
+		after := words[i+1 : min(i+7, len(words))]
+		if shownOnDevice(after) {
+			continue
+		}
+		ask := false
+		for k := max(i-5, 0); k < i; k++ {
+			if enterWords[words[k]] && !negatedAt(words, k) && !reportedAt(words, k) {
+				ask = true
+			}
+		}
+		for k, a := range after {
+			if enterWords[a] && k > 0 && (after[k-1] == "a" || after[k-1] == "to") {
+				ask = true
+			}
+			if expiryWords[a] {
+				ask = true
+			}
+		}
+		if !ask {
+			continue
+		}
+		asked = true
+		for _, a := range after {
+			if codeHereWords[a] {
+				here = true
+			}
+		}
+	}
+	return asked, here
+}
+
+// reportedAt reports an enter verb at i that tells what someone did or
+// was asked, not what the reader is to do: after a subject ("after I
+// enter the code", "nous saisissons", "users enter") or after "me/us to"
+// ("the CLI asks me to enter the code", "il me demande de saisir"). A
+// developer reporting a sign-in that failed writes so.
+func reportedAt(words []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch words[i-1] {
+	case "i", "we", "he", "she", "they", "users", "je", "j", "nous", "il", "elle", "ils", "elles", "on":
+		return true
+	case "to", "de", "a", "d":
+		if i >= 3 {
+			switch words[i-3] {
+			case "me", "us", "m", "nous":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shownOnDevice reports words that say the code is shown on a device
+// (shownWords, then screenWords within the three words after).
+func shownOnDevice(after []string) bool {
+	for k, a := range after {
+		if !shownWords[a] {
+			continue
+		}
+		for _, s := range after[k+1 : min(k+4, len(after))] {
+			if screenWords[s] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deviceCodeHanded returns the detail of LURE_DEVICE_CODE, "" when the
+// message does not hand the reader a device code: it names a
+// device-login page (devicePages, in its text or links), asks the reader
+// to type a code in the sender's own sentences (codeAsk; lines quoted
+// with ">" and the command-line output's sentence, cliTemplate, are not
+// the sender's), and gives the code, written out after the word "code"
+// (handedCode, subject included) or said to be in the message ("le code
+// ci-dessous"). Whoever sends it, the provider excepted: nobody mails a
+// device code (RFC 8628 §3.3), and the family's later waves send from
+// compromised accounts, inside the organisation too (Proofpoint).
+func deviceCodeHanded(in *scan.Input, body, subject string) string {
+	page := devicePageIn(in, body)
+	if page == "" {
+		return ""
+	}
+	own, _ := unquotedLines(body)
+	asked, here := false, false
+	for _, s := range sentences(own) {
+		words := strings.Fields(textmatch.Normalize(s))
+		if templated(words) {
+			continue
+		}
+		a, h := codeAsk(words)
+		asked = asked || a
+		here = here || h
+	}
+	if !asked {
+		return ""
+	}
+	code := handedCode(subject + "\n" + own)
+	if code == "" && !here {
+		return ""
+	}
+	if code == "" {
+		code = "?"
+	}
+	return code + " → " + page
+}
+
+// templated reports the words of the command-line output's sentence
+// (cliTemplate).
+func templated(words []string) bool {
+	j := " " + strings.Join(words, " ") + " "
+	for _, t := range cliTemplate {
+		if strings.Contains(j, " "+t+" ") {
+			return true
+		}
+	}
+	return false
+}

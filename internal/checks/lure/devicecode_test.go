@@ -1,0 +1,58 @@
+package lure
+
+import (
+	"slices"
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/checks/sender"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// LURE_DEVICE_CODE: a code handed to be typed at a provider's
+// device-login page, asked in the sender's own words. The device's own
+// code ("shown on your TV"), the command-line output quoted in a bug
+// report, the warning never to type one, a page named without a code
+// are not (engine testdata/devicecode/genuine).
+func TestDeviceCodeHanded(t *testing.T) {
+	c, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, subject, body string
+		want                bool
+	}{
+		{"Teams invitation, French", "Invitation : réunion",
+			"Pour rejoindre, saisissez le code ABCD-EFGH sur microsoft.com/devicelogin.", true},
+		{"code on its own line after the ask", "Action required",
+			"Please re-validate your MFA by entering this code at https://microsoft.com/devicelogin\n\nCode: B7TQX2MLN", true},
+		{"code in a picture", "Réunion Teams",
+			"Saisissez le code figurant dans l'image ci-dessous sur https://aka.ms/devicelogin", true},
+		{"Google's page, expiry", "Interview",
+			"Go to google.com/device, the code GQVQ-JKEC expires in 10 minutes.", true},
+		{"the command-line line with the sender's ask", "Re-authentication",
+			"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nPlease enter the code yourself within 15 minutes.", true},
+		{"the command-line line quoted in a bug report", "az login hangs",
+			"I run az login:\n\n    To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code HCLRV78QY to authenticate.\n\nAfter I enter the code in my browser the CLI never returns.", false},
+		{"the code shown on the console", "Teams Rooms",
+			"Ouvrez https://microsoft.com/devicelogin et saisissez le code affiché sur l'écran de la salle.", false},
+		{"the warning never to type one", "Alerte",
+			"Ne saisissez jamais sur microsoft.com/devicelogin un code reçu par courriel (par exemple ABCD-EFGH).", false},
+		{"a page and an ask, no code handed", "Device code flow",
+			"The device shows a short code and the user enters it at microsoft.com/devicelogin. Enter the code on a phone.", false},
+		{"a code without a device page", "Your verification code",
+			"Enter the code ABCD-EFGH on the unrecognized device to complete the sign in.", false},
+		{"a capitalised word is no code", "Code",
+			"Enter the code at microsoft.com/devicelogin now: code IMPORTANT, code MICROSOFT", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := checktest.Message("From: Someone <someone@example.net>\nTo: agent@example-hopital.fr\nSubject: "+tt.subject, tt.body)
+			got := slices.ContainsFunc(checktest.Emitted(raw, c, sender.New(nil)), func(s scan.Signal) bool { return s.Name == "LURE_DEVICE_CODE" })
+			if got != tt.want {
+				t.Errorf("LURE_DEVICE_CODE %v, want %v: %v", got, tt.want, checktest.Emitted(raw, c, sender.New(nil)))
+			}
+		})
+	}
+}

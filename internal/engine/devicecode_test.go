@@ -1,0 +1,34 @@
+package engine
+
+import "testing"
+
+// Device-code phishing (testdata/devicecode/README.md cites the
+// write-ups): a fake Teams invitation, a secure document or e-signature,
+// a fake IT desk's MFA re-validation, an official's or a journalist's
+// invitation, the code in a picture or a table; each hands the reader a
+// code to type at a provider's genuine device-login page
+// (LURE_DEVICE_CODE). Each is flagged behind the hospital's trusted MX
+// and under the evaluation's trust; how many are quarantined is logged.
+func TestDeviceCodeLuresAreFlagged(t *testing.T) {
+	flaggedCountingQuarantined(t, "testdata/devicecode/*.eml", 9)
+}
+
+// The phisher's twins of the genuine messages below: the command-line
+// output sent with an ask to type its code, the meeting room to
+// reconnect, the TV subscription, GitHub's device and Microsoft Learn's
+// training profile, each with a code to type at the device page.
+func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 5)
+}
+
+// The genuine mail that names the same pages and codes: a developer's bug
+// report quoting Azure CLI's sign-in line, the hospital IT's guide to
+// sign in a Teams Rooms console (the code shown by the console), its
+// security alert about the family, YouTube's help on signing in a TV,
+// GitHub's notice of an authorised OAuth application, Microsoft Entra's
+// newsletter on the device code flow. Accepted behind the company's MX,
+// behind the hospital's and under the evaluation's trust.
+func TestDeviceCodeGenuineAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 6)
+	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 6)
+}
