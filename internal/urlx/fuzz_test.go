@@ -29,6 +29,11 @@ func FuzzUnwrap(f *testing.F) {
 		"https://www.bing.com/ck/a?!&&p=4f2c&u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcGF5&ntb=1",
 		"https://bing.com/ck/a?u=a1aHR0cHM6Ly93d3cuYmluZy5jb20vY2svYT91PWExYUhSMGNITTZMeTlsZG1sc0xtVjRZVzF3YkdVdg",
 		"https://www.bing.com/ck/a?u=a1%%%",
+		"https://urldefense.com/v3/__https://evil.example/a**Cb*c__;JSUlIw!!Fjc1!x$",
+		"https://linkprotect.cudasvc.com/url?a=https%3a%2f%2fevil.example%2f&c=E,1",
+		"https://eu-central-1.protection.sophos.com?d=evil.example&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUv",
+		"https://imsva91-ctp.trendmicro.com/wis/clicktime/v1/query?url=https%3a%2f%2fevil.example",
+		"https://secure-web.cisco.com/1Ab/https%3A%2F%2Fevil.example%2F",
 		"https://example.org/plain",
 		"",
 	} {

@@ -1,7 +1,8 @@
 // Package urlx holds the small URL and domain helpers every check shares:
 // registrable domains from the Public Suffix List, unwrapping of the link
 // rewriters that security gateways put in front of URLs (Outlook SafeLinks,
-// Proofpoint URL Defense) and of the search engines' redirects phishing
+// Proofpoint URL Defense, Mimecast, Barracuda, Sophos, Trend Micro, Cisco)
+// and of the search engines' redirects phishing
 // chains through (Google's /url and /amp/, Bing's /ck/a), host
 // classification, and the
 // matching of configured names ("*.example.com"). Registrable is also
@@ -142,7 +143,18 @@ func Host(raw string) string {
 func MaybeWrapped(host string) bool {
 	return safeLinks(host) || strings.HasPrefix(host, "urldefense.") ||
 		googleHost(host) || host == "www.bing.com" || host == "bing.com" ||
-		strings.Contains(host, "mimecast")
+		strings.Contains(host, "mimecast") || host == "linkprotect.cudasvc.com" ||
+		strings.HasSuffix(host, ".protection.sophos.com") || trendMicroHost(host) ||
+		host == "secure-web.cisco.com"
+}
+
+// trendMicroHost reports a host of Trend Micro's time-of-click link
+// rewriter (imsva91-ctp.trendmicro.com; the European and other regional
+// sites of Trend Micro Email Security under trendmicro.eu, .co.jp…): Trend
+// Micro's own domains only.
+func trendMicroHost(host string) bool {
+	return strings.HasSuffix(host, ".trendmicro.com") || strings.HasSuffix(host, ".trendmicro.eu") ||
+		strings.HasSuffix(host, ".trendmicro.co.jp")
 }
 
 // Unwrap returns the destination behind a known link rewriter and the
@@ -220,13 +232,49 @@ func unwrapOnce(raw string) (string, string) {
 			}
 		}
 	case host == "urldefense.com":
-		// v3: /v3/__https://example.com/path__;!!token
+		// v3: /v3/__https://example.com/path__;ENC!!token, where each "*"
+		// of the address stands for a character of ENC (proofpointV3).
 		p := raw[strings.Index(raw, u.Host)+len(u.Host):]
 		if rest, ok := strings.CutPrefix(p, "/v3/__"); ok {
+			enc := ""
 			if i := strings.Index(rest, "__;"); i >= 0 {
-				rest = rest[:i]
+				rest, enc = rest[:i], rest[i+3:]
+				if j := strings.Index(enc, "!!"); j >= 0 {
+					enc = enc[:j]
+				}
 			}
-			return rest, "proofpoint"
+			return proofpointV3(rest, enc), "proofpoint"
+		}
+	case host == "linkprotect.cudasvc.com" && u.Path == "/url":
+		// Barracuda Email Protection's Link Protection:
+		// /url?a=<the address, percent-encoded>&c=E,1,…&typo=1.
+		if t := q("a"); strings.HasPrefix(strings.ToLower(t), "http") {
+			return t, "barracuda"
+		}
+	case strings.HasSuffix(host, ".protection.sophos.com"):
+		// Sophos Email's time-of-click protection:
+		// https://<region>.protection.sophos.com?d=<domain>&u=<base64 of the
+		// address>&i=…&t=…&h=…; the domain alone when u= does not decode.
+		if dec, ok := decodeBase64(q("u")); ok && strings.HasPrefix(strings.ToLower(dec), "http") {
+			return dec, "sophos"
+		}
+		if d := q("d"); d != "" && !strings.ContainsAny(d, "/?#@ ") {
+			return "https://" + d + "/", "sophos"
+		}
+	case trendMicroHost(host) && strings.HasSuffix(u.Path, "/wis/clicktime/v1/query"):
+		// Trend Micro Email Security's and IMSVA's time-of-click
+		// protection: /wis/clicktime/v1/query?url=<address>&umid=…&auth=….
+		if t := q("url"); strings.HasPrefix(strings.ToLower(t), "http") {
+			return t, "trendmicro"
+		}
+	case host == "secure-web.cisco.com":
+		// Cisco Secure Email's URL rewriting: /<token>/<the address,
+		// percent-encoded as one path segment>.
+		p := strings.TrimPrefix(u.EscapedPath(), "/")
+		if _, rest, ok := strings.Cut(p, "/"); ok {
+			if dec, err := url.PathUnescape(rest); err == nil && strings.HasPrefix(strings.ToLower(dec), "http") {
+				return dec, "cisco"
+			}
 		}
 	case googleHost(host) && u.Path == "/url":
 		for _, k := range []string{"q", "url"} {
@@ -270,6 +318,57 @@ func unwrapOnce(raw string) (string, string) {
 		}
 	}
 	return raw, ""
+}
+
+// proofpointV3 restores the characters URL Defense v3 took out of an
+// address: each "*" stands for the next character of enc (base64url,
+// UTF-8), and "**" followed by a length letter for a run of them, the
+// letter's place in runLengths plus two (Proofpoint's URLDefenseDecode.py,
+// published on help.proofpoint.com). An address whose enc does not decode
+// comes back with its stars.
+func proofpointV3(addr, enc string) string {
+	if !strings.Contains(addr, "*") {
+		return addr
+	}
+	dec, ok := decodeBase64(enc)
+	if !ok {
+		return addr
+	}
+	const runLengths = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	repl := []rune(dec)
+	var b strings.Builder
+	for i := 0; i < len(addr); i++ {
+		if addr[i] != '*' {
+			b.WriteByte(addr[i])
+			continue
+		}
+		n := 1
+		if i+2 < len(addr) && addr[i+1] == '*' {
+			if k := strings.IndexByte(runLengths, addr[i+2]); k >= 0 {
+				n, i = k+2, i+2
+			}
+		}
+		if n > len(repl) {
+			return addr
+		}
+		b.WriteString(string(repl[:n]))
+		repl = repl[n:]
+	}
+	return b.String()
+}
+
+// decodeBase64 decodes standard or URL-safe base64, padded or not.
+func decodeBase64(s string) (string, bool) {
+	s = strings.TrimRight(s, "=")
+	if s == "" {
+		return "", false
+	}
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return string(b), true
+		}
+	}
+	return "", false
 }
 
 // peopleNumbers are numbers that people do put in names.
