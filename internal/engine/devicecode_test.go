@@ -5,12 +5,12 @@ import "testing"
 // Device-code phishing (testdata/devicecode/README.md cites the
 // write-ups): a fake Teams invitation, a secure document or e-signature,
 // a fake IT desk's MFA re-validation, an official's or a journalist's
-// invitation, the code in a picture or a table; each hands the reader a
-// code to type at a provider's genuine device-login page
-// (LURE_DEVICE_CODE). Each is flagged behind the hospital's trusted MX
+// invitation, the code in a picture, a table or a calendar event's
+// description only; each hands the reader a code to type at a provider's
+// genuine device-login page (LURE_DEVICE_CODE). Each is flagged behind the hospital's trusted MX
 // and under the evaluation's trust; how many are quarantined is logged.
 func TestDeviceCodeLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/devicecode/*.eml", 9)
+	flaggedCountingQuarantined(t, "testdata/devicecode/*.eml", 10)
 }
 
 // The phisher's twins of the genuine messages below: the command-line

@@ -36,23 +36,17 @@ import (
 var devicePages = []string{"microsoft.com/devicelogin", "aka.ms/devicelogin", "/oauth2/deviceauth",
 	"google.com/device", "github.com/login/device"}
 
-// devicePageIn reports the device-login page the text names or a link
-// leads to, "" when none. The text is searched around "evice" only, so
-// that mail naming no device costs one search.
-func devicePageIn(in *scan.Input, text string) string {
-	for i := 0; ; {
-		j := strings.Index(text[i:], "evice")
-		if j < 0 {
-			break
-		}
-		at := i + j
-		w := strings.ToLower(text[max(at-30, 0):min(at+12, len(text))])
-		for _, p := range devicePages {
-			if strings.Contains(w, p) {
+// devicePageIn reports the device-login page the texts name or a link
+// leads to, "" when none. The text is searched around "/device" only
+// (either case: "MICROSOFT.COM/DEVICELOGIN"), so that mail naming no
+// device page costs two searches and a look at each "device".
+func devicePageIn(in *scan.Input, texts []string) string {
+	for _, text := range texts {
+		for _, e := range []string{"evice", "EVICE"} {
+			if p := pageAround(text, e); p != "" {
 				return p
 			}
 		}
-		i = at + 5
 	}
 	for _, u := range in.Msg.URLs {
 		switch u.Host {
@@ -69,6 +63,30 @@ func devicePageIn(in *scan.Input, text string) string {
 		}
 	}
 	return ""
+}
+
+// pageAround returns the device page named around an occurrence of e
+// ("evice" or "EVICE") in text, "" when none. Every page's path starts
+// with "/device": prose's "devices" is passed over without a look
+// around it.
+func pageAround(text, e string) string {
+	for i := 0; ; {
+		j := strings.Index(text[i:], e)
+		if j < 0 {
+			return ""
+		}
+		at := i + j
+		i = at + len(e)
+		if at < 2 || text[at-2] != '/' {
+			continue
+		}
+		w := strings.ToLower(text[max(at-30, 0):min(at+12, len(text))])
+		for _, p := range devicePages {
+			if strings.Contains(w, p) {
+				return p
+			}
+		}
+	}
 }
 
 // codeWord finds the word "code" (any case) after which the handed code
@@ -249,26 +267,34 @@ func shownOnDevice(after []string) bool {
 // device code (RFC 8628 §3.3), and the family's later waves send from
 // compromised accounts, inside the organisation too (Proofpoint).
 func deviceCodeHanded(in *scan.Input, body, subject string) string {
-	page := devicePageIn(in, body)
+	// A calendar invitation's DESCRIPTION is in the plain text (Storm-2372's
+	// Teams invitations carry the code in the event), which Body passes
+	// over when the HTML edition is longer.
+	texts := []string{body}
+	if in.Forward == nil && in.Msg.Text != "" && in.Msg.Text != body {
+		texts = append(texts, in.Msg.Text)
+	}
+	page := devicePageIn(in, texts)
 	if page == "" {
 		return ""
 	}
-	own, _ := unquotedLines(body)
-	asked, here := false, false
-	for _, s := range sentences(own) {
-		words := strings.Fields(textmatch.Normalize(s))
-		if templated(words) {
-			continue
+	asked, here, code := false, false, ""
+	for _, t := range texts {
+		own, _ := unquotedLines(t)
+		for _, s := range sentences(own) {
+			words := strings.Fields(textmatch.Normalize(s))
+			if templated(words) {
+				continue
+			}
+			a, h := codeAsk(words)
+			asked = asked || a
+			here = here || h
 		}
-		a, h := codeAsk(words)
-		asked = asked || a
-		here = here || h
+		if code == "" {
+			code = handedCode(subject + "\n" + own)
+		}
 	}
-	if !asked {
-		return ""
-	}
-	code := handedCode(subject + "\n" + own)
-	if code == "" && !here {
+	if !asked || code == "" && !here {
 		return ""
 	}
 	if code == "" {

@@ -2,10 +2,12 @@ package lure
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/checks/checktest"
 	"vigie.dev/vigie/internal/checks/sender"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -43,6 +45,8 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"The device shows a short code and the user enters it at microsoft.com/devicelogin. Enter the code on a phone.", false},
 		{"a code without a device page", "Your verification code",
 			"Enter the code ABCD-EFGH on the unrecognized device to complete the sign in.", false},
+		{"the page in capitals", "ACTION REQUISE",
+			"SAISISSEZ LE CODE KW9D4RZTE SUR MICROSOFT.COM/DEVICELOGIN.", true},
 		{"a capitalised word is no code", "Code",
 			"Enter the code at microsoft.com/devicelogin now: code IMPORTANT, code MICROSOFT", false},
 	}
@@ -54,5 +58,17 @@ func TestDeviceCodeHanded(t *testing.T) {
 				t.Errorf("LURE_DEVICE_CODE %v, want %v: %v", got, tt.want, checktest.Emitted(raw, c, sender.New(nil)))
 			}
 		})
+	}
+}
+
+// BenchmarkDeviceCodeHandedAbsent is the cost on mail without a device
+// page: one search for "evice" over the body and a pass over the links.
+func BenchmarkDeviceCodeHandedAbsent(b *testing.B) {
+	body := strings.Repeat("Our new devices ship next week; see the catalogue at https://shop.example.com/p/123 for prices and delivery. ", 400)
+	raw := checktest.Message("From: Shop <news@shop.example.com>\nTo: a@example.fr\nSubject: News", body)
+	in := &scan.Input{Msg: message.Parse(raw, message.Limits{})}
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		deviceCodeHanded(in, body, "News")
 	}
 }
