@@ -12,7 +12,7 @@ import "testing"
 // Trend Micro, Cisco). Each is accepted behind the company's trusted MX
 // and under the evaluation's trust.
 func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 9)
+	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 11)
 }
 
 // TestGatewayBannersAndWrappedLinksTwinsAreFlagged: phishing that hides
@@ -20,5 +20,27 @@ func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
 // banner, or that asks for a password beside a quoted security footer
 // (testdata/bandeaux/README.md) is flagged under both trusts.
 func TestGatewayBannersAndWrappedLinksTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 9)
+	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 11)
+}
+
+// TestSecurityFooterListIsNoLure: a partner's anti-phishing footer lists
+// what it will never ask "by email" — "verify your account, confirm your
+// password or update your payment details" — and the commas of that list
+// no longer end the negation (lure.callToAction), so the footer is spared
+// like any "will never ask" sentence: on main the freight forwarder's
+// reply was tagged (5.02, LURE_VERIFY_IDENTITY and LURE_BILLING on its
+// footer). The phisher's copy that asks the same above the same footer
+// keeps both signals from its own sentence and is quarantined.
+func TestSecurityFooterListIsNoLure(t *testing.T) {
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:   "transitaire, pied de sécurité en liste",
+		file:   "testdata/bandeaux/transitaire-uk-pied-securite-liste-en.eml",
+		accept: true,
+		absent: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING"},
+	}, {
+		name:    "copie : la demande au-dessus du même pied",
+		file:    "testdata/bandeaux/twins/faux-transitaire-portail-paiement-pied-securite-en.eml",
+		present: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING"},
+		flag:    true,
+	}})
 }

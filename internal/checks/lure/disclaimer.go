@@ -2,6 +2,7 @@ package lure
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -348,9 +349,15 @@ func wordSet(s string) map[string]bool {
 // callToAction reports a call-to-action word that no negation of its
 // clause governs: "never click a link" and "ne cliquez jamais sur un lien"
 // are the disclaimer's, "cliquez ici" is a call, and so is "we never ask
-// for it, click here" (the comma ends the negation's clause).
+// for it, click here" (the comma ends the negation's clause). A comma
+// inside the list of what will never be asked by mail does not end it
+// (negatedList): "we will never ask you to verify your account, confirm
+// your password or update your payment details by email"; but a pointer
+// to a link after such a comma ("…, open the link below or …") is a
+// call all the same.
 func callToAction(s string) bool {
-	negated := false
+	listed := negatedList(s)
+	negated, carried := false, false
 	var w strings.Builder
 	word := func() bool {
 		if w.Len() == 0 {
@@ -360,10 +367,10 @@ func callToAction(s string) bool {
 		w.Reset()
 		switch {
 		case negations[x]:
-			negated = true
+			negated, carried = true, false
 		case clauseJoins[x]:
-			negated = false
-		case ctaWords[x] && !negated:
+			negated, carried = false, false
+		case ctaWords[x] && (!negated || carried && pointerWords[x]):
 			return true
 		}
 		return false
@@ -377,10 +384,61 @@ func callToAction(s string) bool {
 			if word() {
 				return true
 			}
-			if strings.ContainsRune(clausePuncts, r) {
-				negated = false
+			if r == ',' && negated && listed {
+				carried = true
+			} else if strings.ContainsRune(clausePuncts, r) {
+				negated, carried = false, false
 			}
 		}
 	}
 	return word()
+}
+
+// pointerWords are the call-to-action words that point at a link or a
+// button rather than name a request.
+var pointerWords = wordSet(`lien liens link links bouton button enlace hier here ici aqui below dessous`)
+
+// channelEnds are the last words of an anti-phishing reminder's list: the
+// channel by which the requests will never come ("by email", "par
+// courriel", "par téléphone"), folded as callToAction reads words.
+var channelEnds = [][]string{
+	{"by", "email"}, {"by", "e", "mail"}, {"by", "mail"}, {"via", "email"}, {"by", "phone"},
+	{"by", "telephone"}, {"by", "text"}, {"by", "sms"}, {"over", "the", "phone"},
+	{"par", "courriel"}, {"par", "mail"}, {"par", "email"}, {"par", "e", "mail"},
+	{"par", "telephone"}, {"par", "sms"}, {"par", "message"},
+}
+
+// negatedList reports a sentence shaped as the list of what will never be
+// asked: a disjunction ("or", "ou", "ni", "nor") after its first comma and
+// the channel at its very end ("… or update your payment details by
+// email."). A phisher's "we never ask for your password, click here to
+// sign in" is no such list, and its comma still ends the negation.
+func negatedList(s string) bool {
+	comma := strings.IndexByte(s, ',')
+	if comma < 0 {
+		return false
+	}
+	var words []string
+	disjunction := false
+	for _, f := range strings.FieldsFunc(s[comma:], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		var b strings.Builder
+		for _, r := range f {
+			b.WriteString(textmatch.Fold(r))
+		}
+		x := b.String()
+		switch x {
+		case "or", "ou", "ni", "nor":
+			disjunction = true
+		}
+		words = append(words, x)
+	}
+	if !disjunction {
+		return false
+	}
+	for _, end := range channelEnds {
+		if len(words) >= len(end) && slices.Equal(words[len(words)-len(end):], end) {
+			return true
+		}
+	}
+	return false
 }
