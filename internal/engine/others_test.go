@@ -69,7 +69,7 @@ func TestMustAcceptFixturesUnderEvalTrust(t *testing.T) {
 		"modern/transfert-piece-jointe-outlook-alerte-microsoft.eml": true,
 	}
 	s := newScanner(t, evalTrustConfig(t))
-	for _, dir := range []string{"lists", "modern", "inbox", "hospital", "pme", "legit", "selfhosted", "attachments", "sante-pro", "prospection", "quotidien", "corp2001", "europe", "veille", "rhsaas", "secmail", "marches", "marches/fournisseur", "brandplace", "abonnements", "perso", "signature", "signature/hopital", "securite", "partage", "newsletters2002c", "banque", "banque/hopital", "recherche", "livraison", "social", "social/entreprise", "hebergeur", "saasen", "mobilite", "juridique", "b2bmal/genuine", "replyown", "publics", "appareils", "rhfraude/genuine", "patients", "devicecode/genuine", "bandeaux"} {
+	for _, dir := range []string{"lists", "modern", "inbox", "hospital", "pme", "legit", "selfhosted", "attachments", "sante-pro", "prospection", "quotidien", "corp2001", "europe", "veille", "rhsaas", "secmail", "marches", "marches/fournisseur", "brandplace", "abonnements", "perso", "signature", "signature/hopital", "securite", "partage", "newsletters2002c", "banque", "banque/hopital", "recherche", "livraison", "social", "social/entreprise", "hebergeur", "saasen", "mobilite", "juridique", "b2bmal/genuine", "replyown", "publics", "appareils", "rhfraude/genuine", "patients", "devicecode/genuine", "bandeaux", "clickfix/genuine", "clickfix/genuine/hopital"} {
 		files, _ := filepath.Glob("testdata/" + dir + "/*.eml")
 		for _, f := range files {
 			name := dir + "/" + filepath.Base(f)

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/pasterun"
 	"vigie.dev/vigie/internal/scan"
 )
 
@@ -287,6 +288,14 @@ func judgeHTMLContent(name string, lower []byte, script bool, out *scan.Emitter)
 	}
 	if script && smuggling >= 2 {
 		out.Emit("ATTACH_HTML_SMUGGLING", name)
+	}
+	// A page whose script writes the clipboard and whose text names a box
+	// that runs commands and a paste: the "how to fix" button of the
+	// ClickFix documents (internal/pasterun).
+	if script && pasterun.WritesClipboard(lower) {
+		if w := pasterun.Mentions(pasterun.PageText(lower)); w != "" {
+			out.Emit("ATTACH_HTML_CLIPBOARD_RUN", name+": "+w)
+		}
 	}
 	if has("type=\"password\"") || has("type='password'") || has("type=password") {
 		out.Emit("ATTACH_HTML_CREDENTIALS", name)

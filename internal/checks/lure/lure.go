@@ -21,6 +21,7 @@ import (
 
 	"vigie.dev/vigie/internal/invoice"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/pasterun"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
@@ -140,8 +141,17 @@ type Entry struct {
 type phrase struct{ theme, id int }
 
 // congratulation is bodyDict's phrase for a congratulation: no theme's,
-// it is not a phrase found.
-var congratulation = phrase{theme: -1, id: -1}
+// it is not a phrase found. pasteMark is its phrase for a paste
+// ("Ctrl+V", "collez", pasterun.Pastes): only a body that says one is
+// read for the steps of a "paste and run" lure (pasterun.Instruction).
+var (
+	congratulation = phrase{theme: -1, id: -1}
+	pasteMark      = phrase{theme: -1, id: -2}
+)
+
+// bodyMarks are what the body's reading met besides the catalogue's
+// phrases (collectBody): a congratulation, a paste.
+type bodyMarks struct{ greets, pastes bool }
 
 // catalogue is the lure file: sources described once, then per theme the
 // phrases grouped by source.
@@ -280,6 +290,9 @@ func New(data []byte) (*Check, error) {
 	for w := range congratulations {
 		c.bodyDict.Add(w, congratulation)
 	}
+	for _, w := range pasterun.Pastes() {
+		c.bodyDict.Add(w, pasteMark)
+	}
 	c.vocabulary = map[string]bool{}
 	for _, e := range c.entries {
 		for _, w := range strings.Fields(textmatch.Normalize(e.Text)) {
@@ -403,10 +416,10 @@ func (c *Check) lured(in *scan.Input, noClicks bool, ignored ...int) bool {
 // read in (body first), which the signals' details follow (quoted). With
 // the earlier families' signals (out, nil for Matches), an urgency phrase
 // found only inside a service's own name does not count (ownName). When
-// greets is not nil, *greets says whether the body's reading met a
-// congratulation (collectBody).
-func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string, greets *bool) map[phrase]int {
-	distinct := c.read(in, body, subject, "", greets)
+// marks is not nil, it says what else the body's reading met
+// (collectBody).
+func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string, marks *bodyMarks) map[phrase]int {
+	distinct := c.read(in, body, subject, "", marks)
 	// An urgency phrase that only ends a name ("the EU Data Act now
 	// applies") is no call (namedIn).
 	for p := range distinct {
@@ -429,8 +442,8 @@ func (c *Check) distinct(in *scan.Input, out *scan.Emitter, body, subject string
 }
 
 // read is distinct's reading, with every occurrence of name, when not "",
-// blanked out first; greets as collectBody's.
-func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) map[phrase]int {
+// blanked out first; marks as collectBody's.
+func (c *Check) read(in *scan.Input, body, subject, name string, marks *bodyMarks) map[phrase]int {
 	m := in.Msg
 	distinct := map[phrase]int{}
 	collect := func(text string, limit int) {
@@ -447,7 +460,7 @@ func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) m
 	if name != "" {
 		body = textmatch.Mask(body, name)
 	}
-	c.collectBody(in, body, distinct, greets)
+	c.collectBody(in, body, distinct, marks)
 	collect(subject, 60)
 	collect(m.FromAddr().Name, 20)
 	collect(strings.Join(m.ImageAlts, " . "), 200)
@@ -459,10 +472,10 @@ func (c *Check) read(in *scan.Input, body, subject, name string, greets *bool) m
 // inside a disclaimer whose kind uses its theme's words does not count
 // (disclaimerSpares, disclaimer.go), nor one inside a quotation a warning
 // about fraud reports (reportedQuotes, reported.go). distinct is empty: the body is read
-// first. When greets is not nil, *greets says whether that first reading
-// of the whole body met a congratulation (bodyDict): the windows it reads
-// are greetsPrize's.
-func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int, greets *bool) {
+// first. When marks is not nil, it says whether that first reading of the
+// whole body met a congratulation (bodyDict: the windows it reads are
+// greetsPrize's) or a paste (pasteMark).
+func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int, marks *bodyMarks) {
 	html := len(in.Msg.Text) <= len(in.Msg.HTMLText)
 	if c.mayReportFraud(in) {
 		if kept, ok := reportedQuotes(body, html, in.Msg.URLs); ok {
@@ -473,11 +486,15 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 		body = kept
 	}
 	var spared disclaimerKind // the kinds that would spare a phrase found
-	congratulated := false
+	congratulated, pasted := false, false
 	read := func(text string, only disclaimerKind) {
 		f := func(p phrase, before uint64) bool {
 			if p == congratulation {
 				congratulated = true
+				return true
+			}
+			if p == pasteMark {
+				pasted = true
 				return true
 			}
 			if c.negated(in, p, before) {
@@ -495,8 +512,8 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 		}
 	}
 	read(body, 0)
-	if greets != nil {
-		*greets = congratulated
+	if marks != nil {
+		*marks = bodyMarks{greets: congratulated, pastes: pasted}
 	}
 	if spared == 0 {
 		return
@@ -670,8 +687,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if in.CarriedSubject() {
 		subject = ""
 	}
-	bodyGreets := false
-	distinct := c.distinct(in, out, body, subject, &bodyGreets)
+	var marks bodyMarks
+	distinct := c.distinct(in, out, body, subject, &marks)
 	// Different phrases found per theme: a theme is found when it has one.
 	// A phrase found inside a longer one of its theme is that phrase.
 	perTheme := make([]int, len(c.themes))
@@ -690,7 +707,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	greeted := ""
 	if c.prize >= 0 && perTheme[c.prize] == 0 {
 		if greeted = greetsPrize(subject); greeted == "" {
-			greeted = greetsPrizeRead(body, bodyGreets)
+			greeted = greetsPrizeRead(body, marks.greets)
 		}
 		if greeted != "" {
 			perTheme[c.prize] = 1
@@ -793,6 +810,15 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if out.Emitted("FROM_FREEMAIL") || out.Emitted("REPLYTO_FREEMAIL") {
 		if sum := bigSum(body); sum != "" {
 			out.Emit("MONEY_FROM_FREEMAIL", sum)
+		}
+	}
+	// The steps of a "paste and run" lure: the Run box, PowerShell or a
+	// terminal opened, what a page put on the clipboard pasted, Enter
+	// (internal/pasterun: ClickFix, fake CAPTCHA). Only a body whose
+	// reading met a paste is read for them.
+	if marks.pastes {
+		if w := pasterun.Instruction(body); w != "" {
+			out.Emit("LURE_PASTE_RUN", w)
 		}
 	}
 	if dominant >= 0 {

