@@ -12,7 +12,7 @@ import "testing"
 // Trend Micro, Cisco). Each is accepted behind the company's trusted MX
 // and under the evaluation's trust.
 func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 11)
+	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 12)
 }
 
 // TestGatewayBannersAndWrappedLinksTwinsAreFlagged: phishing that hides

@@ -269,7 +269,11 @@ func unwrapOnce(raw string) (string, string) {
 		}
 	case host == "secure-web.cisco.com":
 		// Cisco Secure Email's URL rewriting: /<token>/<the address,
-		// percent-encoded as one path segment>.
+		// percent-encoded as one path segment>. The token carries the
+		// address the redirect goes to, the segment is what Cisco shows:
+		// a sender who edits the segment to a harmless site hides the
+		// page no better than the wrapper did (cisco.com), and one who
+		// leaves it shows it to the link checks.
 		p := strings.TrimPrefix(u.EscapedPath(), "/")
 		if _, rest, ok := strings.Cut(p, "/"); ok {
 			if dec, err := url.PathUnescape(rest); err == nil && strings.HasPrefix(strings.ToLower(dec), "http") {
