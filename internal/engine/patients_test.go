@@ -26,17 +26,9 @@ func TestPatientsAndPublicMailIsAccepted(t *testing.T) {
 // "candidate" whose CV is a password-protected archive or a shortcut in a
 // zip (the fake-CV campaigns against HR departments), a "daughter" asking
 // the refund to be paid on her new account, a complaint whose photos are on
-// a free host — are flagged under both trusts. The bill "from the
-// hospital" on a look-alike of its domain is a known gap (below).
+// a free host, and a bill "from the hospital" to a patient's family on its
+// name beside a payment word (chu-exemple-paiement.fr,
+// FROM_OWN_DOMAIN_COMBOSQUAT) — are flagged under both trusts.
 func TestPatientsAndPublicMailTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 7)
-}
-
-// TestPatientsAndPublicMailGapsAreAsKnown: the hospital's bill to a
-// patient's family from a look-alike of the hospital's own domain, which
-// authenticates (DMARC passes for the look-alike) and asks a card payment
-// on its own site, is still accepted under both trusts
-// (testdata/patients/README.md, "Still missed").
-func TestPatientsAndPublicMailGapsAreAsKnown(t *testing.T) {
-	gapsAreAsKnown(t, "testdata/patients/gaps", []string{"faux-facture-sejour-famille-domaine-sosie-hopital.eml"}, true)
+	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 8)
 }

@@ -747,8 +747,23 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// (ch-orange…, ville-orange…), named so in its display name
 	// (placeName), is not combosquatting the brand unless an account or
 	// security word sits beside it, as in a link's host.
-	sender := func(host string) {
-		kind, detail, label := c.lookalike(host, seen)
+	sender := func(host string, own ...string) {
+		kind, detail, label := c.lookalike(host, seen, own...)
+		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) {
+			// Our own name beside an account or payment word
+			// (chu-exemple-paiement.fr, chu-exemple-support.com):
+			// the combosquat of the organisation's own domain.
+			if kind == "BRAND_IN_DOMAIN" && comboWord(host, label) {
+				out.Emit("FROM_OWN_DOMAIN_COMBOSQUAT", detail)
+				return
+			}
+			if len(c.orgDomains) == 0 {
+				// Where no organisation is configured the
+				// recipient's domain stands for ours for that
+				// combosquat only (recipientDomains).
+				return
+			}
+		}
 		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
 			return
 		}
@@ -762,7 +777,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FROM_"+kind, detail)
 		}
 	}
-	sender(in.FromDomain)
+	sender(in.FromDomain, c.recipientDomains(in)...)
 	if in.MailFromDomain != "" {
 		sender(in.MailFromDomain)
 	}
@@ -999,14 +1014,17 @@ func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kin
 	}
 	seen[host] = true
 	reg := urlx.Registrable(host)
-	targets, ownLabel := c.targets, map[string]bool{}
+	// own's labels are looked at after the catalogue's, in their own
+	// slice: the catalogue's is not copied for every host judged.
+	var ownTargets []target
+	ownLabel := map[string]bool{}
 	for _, d := range own {
 		if urlx.InDomain(host, d) {
 			return "", "", ""
 		}
 		if l := firstLabel(d); len(l) >= 5 && !ownLabel[l] {
 			ownLabel[l] = true
-			targets = append(slices.Clip(targets), target{label: l, brand: -1, bytes: byteSet(l)})
+			ownTargets = append(ownTargets, target{label: l, brand: -1, bytes: byteSet(l)})
 		}
 	}
 	if c.ours(host) || scan.TopSite(reg) || c.tenants[host] {
@@ -1059,29 +1077,31 @@ func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kin
 	// A brand written inside the label has all its bytes in it; one
 	// close to it nearly shares its bytes (byteSet).
 	labelSet, set := byteSet(label), byteSet(squashed)
-	for _, t := range targets {
-		l := t.label
-		if len(l) < 5 || t.stem {
-			// A short label, or one that begins everyday words,
-			// counts only as a whole word of a hyphenated one
-			// (secure-sfr, notification-intuit).
-			if hyphenated && hasToken(label, l) {
-				return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
+	for _, targets := range [2][]target{c.targets, ownTargets} {
+		for _, t := range targets {
+			l := t.label
+			if len(l) < 5 || t.stem {
+				// A short label, or one that begins everyday words,
+				// counts only as a whole word of a hyphenated one
+				// (secure-sfr, notification-intuit).
+				if hyphenated && hasToken(label, l) {
+					return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
+				}
+				if len(l) < 5 {
+					continue
+				}
 			}
-			if len(l) < 5 {
+			if l == squashed {
 				continue
 			}
-		}
-		if l == squashed {
-			continue
-		}
-		// A stem glued to letters is the brand's beside an account or
-		// payment word (intuitpayments), not in another word (intuitive).
-		if t.bytes&^labelSet == 0 && (!t.stem || comboWord(label, l)) && brandWord(label, l) {
-			return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
-		}
-		if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {
-			return "LOOKALIKE_DOMAIN", host + " ~ " + name(t.brand), ""
+			// A stem glued to letters is the brand's beside an account or
+			// payment word (intuitpayments), not in another word (intuitive).
+			if t.bytes&^labelSet == 0 && (!t.stem || comboWord(label, l)) && brandWord(label, l) {
+				return "BRAND_IN_DOMAIN", host + " ~ " + name(t.brand), l
+			}
+			if maxD := closeDistance(l); bits.OnesCount64(t.bytes&^set) <= maxD && bits.OnesCount64(set&^t.bytes) <= maxD && close(squashed, l) {
+				return "LOOKALIKE_DOMAIN", host + " ~ " + name(t.brand), ""
+			}
 		}
 	}
 	// The brand spelled in the subdomains of an unrelated registrable domain.

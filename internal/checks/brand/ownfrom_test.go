@@ -1,0 +1,49 @@
+package brand
+
+import (
+	"slices"
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// TestFromOwnDomainCombosquat: a sender's domain that puts our own name
+// beside an account or payment word raises FROM_OWN_DOMAIN_COMBOSQUAT in
+// place of FROM_BRAND_IN_DOMAIN, ours being the organisation's domains or,
+// where none is configured, the recipient's. A sibling domain without such
+// a word (the works council's, the hospital's fund), a colleague in the
+// recipient's own domain and a brand's combosquat do not raise it; with an
+// organisation configured, the sibling keeps FROM_BRAND_IN_DOMAIN.
+func TestFromOwnDomainCombosquat(t *testing.T) {
+	for _, tc := range []struct {
+		name, org, from, to string
+		want                string // the signal the From's domain raises, "" for none
+	}{
+		{"a bill from our name and a payment word", "", "facturation@chu-exemple-paiement.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"an IT desk from our name and support", "", "it@chu-exemple-support.com", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"the works council's domain", "", "bureau@cse-chu-exemple.fr", "m.dupont@chu-exemple.fr", ""},
+		{"the hospital's fund", "", "dons@fondation-chu-exemple.fr", "m.dupont@chu-exemple.fr", ""},
+		{"a colleague", "", "s.martin@chu-exemple.fr", "m.dupont@chu-exemple.fr", ""},
+		{"a brand's combosquat", "", "service@paypal-secure-compte.com", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
+		{"organisation configured: the payment word", "chu-exemple.fr", "facturation@chu-exemple-paiement.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"organisation configured: the works council", "chu-exemple.fr", "bureau@cse-chu-exemple.fr", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
+	} {
+		opts := Options{}
+		if tc.org != "" {
+			opts.OrgDomains = []string{tc.org}
+		}
+		c, err := New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := "From: <" + tc.from + ">\r\nTo: <" + tc.to + ">\r\nSubject: Facture\r\nMessage-ID: <f@example.net>\r\n\r\nBonjour.\r\n"
+		sigs := checktest.Scan([]byte(raw), c)
+		for _, name := range []string{"FROM_OWN_DOMAIN_COMBOSQUAT", "FROM_BRAND_IN_DOMAIN"} {
+			got := slices.ContainsFunc(sigs, func(s scan.Signal) bool { return s.Name == name })
+			if got != (name == tc.want) {
+				t.Errorf("%s: %s %v, want %q: %v", tc.name, name, got, tc.want, sigs)
+			}
+		}
+	}
+}
