@@ -17,18 +17,18 @@ import "testing"
 // donor writing from their own domains or mailboxes. Each is accepted
 // behind the hospital's trusted MX and under the evaluation's trust.
 func TestPatientsAndPublicMailIsAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/patients/*.eml", 27)
+	acceptedBehindHospitalAndEval(t, "testdata/patients/*.eml", 28)
 }
 
 // TestPatientsAndPublicMailTwinsAreFlagged: the phishing copies of the same
 // kinds (testdata/patients/README.md) — a "patient" whose dossier is a link
 // to a throw-away host, an HTML page asking to sign in or a disk image, a
 // "candidate" whose CV is a password-protected archive or a shortcut in a
-// zip (the fake-CV campaigns against HR departments), a "daughter" asking
-// the refund to be paid on her new account, a complaint whose photos are on
+// zip (the fake-CV campaigns against HR departments), a "daughter" or a
+// "son" asking the refund to be paid on a new account, a complaint whose photos are on
 // a free host, and a bill "from the hospital" to a patient's family on its
 // name beside a payment word (chu-exemple-paiement.fr,
 // FROM_OWN_DOMAIN_COMBOSQUAT) — are flagged under both trusts.
 func TestPatientsAndPublicMailTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 8)
+	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 9)
 }
