@@ -12,7 +12,7 @@ import "testing"
 // Trend Micro, Cisco). Each is accepted behind the company's trusted MX
 // and under the evaluation's trust.
 func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 12)
+	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 14)
 }
 
 // TestGatewayBannersAndWrappedLinksTwinsAreFlagged: phishing that hides
@@ -20,7 +20,7 @@ func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
 // banner, or that asks for a password beside a quoted security footer
 // (testdata/bandeaux/README.md) is flagged under both trusts.
 func TestGatewayBannersAndWrappedLinksTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 11)
+	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 12)
 }
 
 // TestSecurityFooterListIsNoLure: a partner's anti-phishing footer lists
@@ -40,6 +40,20 @@ func TestSecurityFooterListIsNoLure(t *testing.T) {
 	}, {
 		name:    "copie : la demande au-dessus du même pied",
 		file:    "testdata/bandeaux/twins/faux-transitaire-portail-paiement-pied-securite-en.eml",
+		present: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING"},
+		flag:    true,
+	}, {
+		// "Never click on links asking you to confirm your login details,
+		// verify your account or update your payment information": the
+		// request frame makes it the list; quarantined on main (8.20,
+		// LURE_CALLBACK on the signature's phone number besides).
+		name:   "fournisseur, pied never click on links asking you to",
+		file:   "testdata/bandeaux/fournisseur-nl-pied-vigilance-never-click-en.eml",
+		accept: true,
+		absent: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING", "LURE_CALLBACK"},
+	}, {
+		name:    "copie : la demande au-dessus du pied never click",
+		file:    "testdata/bandeaux/twins/faux-fournisseur-portail-paiement-pied-never-click-en.eml",
 		present: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING"},
 		flag:    true,
 	}})

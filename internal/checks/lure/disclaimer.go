@@ -109,8 +109,11 @@ var disclaimerMarkers = map[disclaimerKind][]string{
 		"ne vous demande jamais", "ne demandera jamais", "ne demandent jamais",
 		"ne vous sollicitera jamais", "ne communiquez jamais", "ne transmettez jamais",
 		"ne divulguez jamais", "ne cliquez jamais",
+		// "Aucun service ne vous demandera de …": the negation is "aucun".
+		"aucun service ne", "aucune banque ne", "aucun organisme ne", "aucune administration ne",
+		"aucun conseiller ne", "aucun technicien ne",
 		"will never ask", "never ask you", "we never ask", "will never request",
-		"never share your password", "never send you an",
+		"never share your password", "never send you an", "never click on links", "never click links",
 		"wird sie niemals", "werden sie niemals", "fragen niemals", "geben sie niemals",
 		"nunca le pedira", "nunca le pediremos", "nunca le solicitara", "nunca te pediremos",
 		"nunca solicita", "nunca pedimos", "nunca ira solicitar", "nunca partilhe", "nunca compartilhe",
@@ -408,15 +411,35 @@ var channelEnds = [][]string{
 	{"par", "telephone"}, {"par", "sms"}, {"par", "message"},
 }
 
+// requestFrames are the words that open the list of requests a reminder
+// warns of, before its first comma: "(never click on links) asking you
+// to …", "(ne vous demandera jamais) de …" is read by the channel instead.
+var requestFrames = []string{" asking you to ", " asks you to ", " ask you to ", " requesting you to ", " vous demandant de ", " vous demandant d "}
+
+// apostrophes reads "d'" and "d’" as the word "d".
+var apostrophes = strings.NewReplacer("'", " ", "’", " ")
+
 // negatedList reports a sentence shaped as the list of what will never be
-// asked: a disjunction ("or", "ou", "ni", "nor") after its first comma and
-// the channel at its very end ("… or update your payment details by
-// email."). A phisher's "we never ask for your password, click here to
-// sign in" is no such list, and its comma still ends the negation.
+// asked: a disjunction ("or", "ou", "ni", "nor") after its first comma,
+// and the channel at its very end ("… or update your payment details by
+// email.") or a request frame before that comma ("never click on links
+// asking you to confirm your login details, verify your account or
+// update your payment information"). A phisher's "we never ask for your
+// password, click here to sign in" is no such list, and its comma still
+// ends the negation.
 func negatedList(s string) bool {
 	comma := strings.IndexByte(s, ',')
 	if comma < 0 {
 		return false
+	}
+	framed := false
+	if head := " " + strings.ToLower(s[:comma]) + " "; strings.Contains(head, " you to ") || strings.Contains(head, " vous demandant ") {
+		for _, f := range requestFrames {
+			if strings.Contains(apostrophes.Replace(head), f) {
+				framed = true
+				break
+			}
+		}
 	}
 	var words []string
 	disjunction := false
@@ -434,6 +457,9 @@ func negatedList(s string) bool {
 	}
 	if !disjunction {
 		return false
+	}
+	if framed {
+		return true
 	}
 	for _, end := range channelEnds {
 		if len(words) >= len(end) && slices.Equal(words[len(words)-len(end):], end) {
