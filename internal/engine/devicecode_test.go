@@ -10,7 +10,7 @@ import "testing"
 // genuine device-login page (LURE_DEVICE_CODE). Each is flagged behind the hospital's trusted MX
 // and under the evaluation's trust; how many are quarantined is logged.
 func TestDeviceCodeLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/devicecode/*.eml", 10)
+	flaggedCountingQuarantined(t, "testdata/devicecode/*.eml", 11)
 }
 
 // The phisher's twins of the genuine messages below: the command-line

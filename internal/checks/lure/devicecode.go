@@ -175,13 +175,15 @@ var expiryWords = map[string]bool{
 var cliTemplate = []string{"use a web browser to open the page", "utilisez un navigateur web pour ouvrir la page"}
 
 // codeAsk reports whether the sentence's words ask the reader to type a
-// code, and whether they say the code is in the message though not
-// written out (codeHereWords). An ask is an enter verb (not negated:
-// "never enter a code you did not request") with "code" in the five
-// words after it, or "code" with "à saisir"/"to enter" after it, or a
-// sentence about the code's expiry; the device's own code (shownWords
-// then screenWords) is not asked for.
-func codeAsk(words []string) (asked, here bool) {
+// code, whether the ask is a plain imperative (the enter verb opens the
+// sentence or follows "please", "veuillez", "merci de"), and whether they
+// say the code is in the message though not written out (codeHereWords).
+// An ask is an enter verb (not negated: "never enter a code you did not
+// request"; not reported: reportedAt) with "code" in the five words
+// after it, or "code" with "à saisir"/"to enter" after it, or a sentence
+// about the code's expiry; the device's own code (shownWords then
+// screenWords) is not asked for.
+func codeAsk(words []string) (asked, imperative, here bool) {
 	for i, w := range words {
 		if w != "code" && w != "codes" {
 			continue
@@ -194,6 +196,7 @@ func codeAsk(words []string) (asked, here bool) {
 		for k := max(i-5, 0); k < i; k++ {
 			if enterWords[words[k]] && !negatedAt(words, k) && !reportedAt(words, k) {
 				ask = true
+				imperative = imperative || politeAt(words, k)
 			}
 		}
 		for k, a := range after {
@@ -214,8 +217,28 @@ func codeAsk(words []string) (asked, here bool) {
 			}
 		}
 	}
-	return asked, here
+	return asked, imperative, here
 }
+
+// politeAt reports an enter verb at i in the imperative's places: the
+// sentence's first word, or after "please", "kindly", "veuillez", "merci
+// de".
+func politeAt(words []string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	switch words[i-1] {
+	case "please", "kindly", "veuillez":
+		return true
+	case "de":
+		return i >= 2 && words[i-2] == "merci"
+	}
+	return false
+}
+
+// exampleWords mark a code given as an example ("par exemple
+// ABCD-EFGH"), as a warning or a guide writes one.
+var exampleWords = map[string]bool{"exemple": true, "example": true, "eg": true}
 
 // reportedAt reports an enter verb at i that tells what someone did or
 // was asked, not what the reader is to do: after a subject ("after I
@@ -258,14 +281,20 @@ func shownOnDevice(after []string) bool {
 
 // deviceCodeHanded returns the detail of LURE_DEVICE_CODE, "" when the
 // message does not hand the reader a device code: it names a
-// device-login page (devicePages, in its text or links), asks the reader
-// to type a code in the sender's own sentences (codeAsk; lines quoted
-// with ">" and the command-line output's sentence, cliTemplate, are not
-// the sender's), and gives the code, written out after the word "code"
-// (handedCode, subject included) or said to be in the message ("le code
-// ci-dessous"). Whoever sends it, the provider excepted: nobody mails a
-// device code (RFC 8628 §3.3), and the family's later waves send from
-// compromised accounts, inside the organisation too (Proofpoint).
+// device-login page (devicePages, in its text or links) and gives a code
+// — written out after the word "code" in the sender's own sentence (not
+// as an example), or asked for in words that say it is in the message
+// ("le code ci-dessous", codeAsk). A code written out is itself the
+// hand-over: a fake Teams invitation shows "Code secret : …" under a
+// "Rejoindre" button that leads to the page, with no verb at all. Lines
+// quoted with ">" are not the sender's, nor is the command-line
+// output's sentence (cliTemplate); a message that quotes that output is
+// a report of it, and counts only with a plain imperative ask of the
+// sender's own ("Please enter the code yourself"), not "after I enter
+// the code". The sender is not judged, the provider excepted by nothing:
+// nobody mails a device code (RFC 8628 §3.3), and the family's later
+// waves send from compromised accounts, inside the organisation too
+// (Proofpoint).
 func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	// A calendar invitation's DESCRIPTION is in the plain text (Storm-2372's
 	// Teams invitations carry the code in the event), which Body passes
@@ -278,21 +307,38 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	if page == "" {
 		return ""
 	}
-	asked, here, code := false, false, ""
+	reported, asked, imperative, here := false, false, false, false
+	code, output := "", "" // the code of the sender's sentences, of the output's
 	for _, t := range texts {
 		own, _ := unquotedLines(t)
 		for _, s := range sentences(own) {
 			words := strings.Fields(textmatch.Normalize(s))
 			if templated(words) {
+				reported = true
+				if output == "" {
+					output = handedCode(s)
+				}
 				continue
 			}
-			a, h := codeAsk(words)
+			a, imp, h := codeAsk(words)
 			asked = asked || a
+			imperative = imperative || imp
 			here = here || h
+			if code == "" && !exampled(words) {
+				code = handedCode(s)
+			}
 		}
+	}
+	if code == "" {
+		code = handedCode(subject)
+	}
+	if reported {
+		asked = imperative
 		if code == "" {
-			code = handedCode(subject + "\n" + own)
+			code = output
 		}
+	} else {
+		asked = asked || code != ""
 	}
 	if !asked || code == "" && !here {
 		return ""
@@ -301,6 +347,16 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		code = "?"
 	}
 	return code + " → " + page
+}
+
+// exampled reports a sentence that gives its code as an example.
+func exampled(words []string) bool {
+	for _, w := range words {
+		if exampleWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // templated reports the words of the command-line output's sentence
