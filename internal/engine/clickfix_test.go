@@ -22,7 +22,7 @@ func TestClickFixLuresAreFlagged(t *testing.T) {
 // the winget line to paste. Accepted behind the company's MX and under
 // the evaluation's trust.
 func TestClickFixGenuineCounterpartsAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/clickfix/genuine/*.eml", 5)
+	acceptedUnderBothTrusts(t, "testdata/clickfix/genuine/*.eml", 6)
 }
 
 // The hospital's own IT desk: Windows + R and a path or mstsc typed, a
@@ -39,7 +39,7 @@ func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
 // Microsoft Learn's newsletter and the shop's promo code, each asking to
 // paste into the Run box or PowerShell.
 func TestClickFixTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 6)
+	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 7)
 }
 
 // clickfixGaps are the lures still accepted under at least one trust; the

@@ -68,29 +68,70 @@ var elsewhere = phrasesOf("reponse", "reply", "response", "message", "mail", "em
 // shownWords are the words after a copy that point at what the message
 // itself shows ("copiez la commande ci-dessous", "copy the following"):
 // the reader pastes what he can read, not what a page slipped into the
-// clipboard, and shownRemote judges it.
+// clipboard, and RemoteCommand judges it.
 var (
 	copyWords  = phrasesOf("copiez", "copier", "copy", "copie")
 	shownWords = phrasesOf("ci dessous", "ci apres", "suivante", "suivant", "suivantes", "suivants", "below", "following", "here it is", "la voici", "le voici")
 )
 
-// remoteCommands are the idioms, lower-cased, of a command line that
-// fetches code and runs it: PowerShell's download-and-invoke, mshta on a
-// URL, a shell fed by curl, encoded commands, the LOLBins the ClickFix
-// write-ups list (certutil, bitsadmin, msiexec on a URL).
-var remoteCommands = []string{
+// windowsRemote are the idioms, lower-cased, of a Windows command line
+// that fetches code and runs it: PowerShell's download-and-invoke, mshta
+// on a URL, encoded commands, the LOLBins the ClickFix write-ups list
+// (certutil, bitsadmin, msiexec on a URL). A shell fed by curl is not
+// among them: installers' pages and developers' lists show "curl … | sh"
+// to paste into a terminal.
+var windowsRemote = []string{
 	"| iex", "|iex", "iex(", "iex (", "invoke-expression", "mshta http", "mshta.exe http", "mshta \"http", "mshta 'http",
-	"downloadstring", "downloadfile", "frombase64string", "-encodedcommand", " -enc ", " -e jab", "| bash", "|bash", "| sh", "|sh",
+	"downloadstring", "downloadfile", "frombase64string", "-encodedcommand", " -enc ", " -e jab",
 	"certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "msiexec /i http", "msiexec.exe /i http", "msiexec /q /i http",
 }
 
-// RemoteCommand returns the first idiom of a command that fetches and
-// runs code (remoteCommands) that text holds, "" when none.
+// RemoteCommand returns the first idiom of a Windows command line that
+// fetches and runs code (windowsRemote) that text holds, "" when none.
 func RemoteCommand(text string) string {
-	lower := strings.ToLower(text)
-	for _, c := range remoteCommands {
+	return firstOf(strings.ToLower(text), windowsRemote)
+}
+
+func firstOf(lower string, idioms []string) string {
+	for _, c := range idioms {
 		if strings.Contains(lower, c) {
 			return strings.TrimSpace(c)
+		}
+	}
+	return ""
+}
+
+// windowsBoxes are the boxes of opens that run a Windows command line.
+var windowsBoxes = phrasesOf(
+	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
+	"windows x", "win x", "touche windows x",
+	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
+	"powershell", "windows terminal", "command prompt", "invite de commandes", "invite de commande", "cmd exe",
+)
+
+// CommandWords are the words, normalised, of the Windows idioms that
+// fetch and run code: a reader of the text's words (the lure family's)
+// calls TypedCommand only on a text that says one.
+func CommandWords() []string {
+	return []string{"iex", "invoke expression", "mshta", "downloadstring", "downloadfile", "frombase64string", "encodedcommand", "enc", "certutil", "bitsadmin", "msiexec"}
+}
+
+// TypedCommand returns the Windows box a text names (the Run box,
+// PowerShell, the command prompt) and the idiom of a command line it
+// shows that fetches and runs code (windowsRemote), "" when it names not
+// both: "Windows + R, tapez mshta https://…" is the ClickFix step without
+// the clipboard, and no IT desk has its users type a download-and-run
+// line. A shell fed by curl is not read so: installers' pages and
+// developers' lists show "curl … | sh" to paste into a terminal.
+func TypedCommand(text string) string {
+	idiom := firstOf(strings.ToLower(text), windowsRemote)
+	if idiom == "" {
+		return ""
+	}
+	words := strings.Fields(textmatch.Normalize(text))
+	for i := range words {
+		if box, _ := matchAt(words, i, windowsBoxes); box != "" {
+			return `"` + box + `", "` + idiom + `"`
 		}
 	}
 	return ""
@@ -108,7 +149,7 @@ const (
 // paste and the key as the text writes them, normalised — or "" when it
 // holds no such instruction. What the message itself shows to copy
 // (shownWords) is pasted knowingly: the instruction counts then only
-// when what it shows fetches and runs code (RemoteCommand).
+// when what it shows fetches and runs code on Windows (RemoteCommand).
 func Instruction(text string) string {
 	if !mayOpen(text) {
 		return ""
@@ -193,11 +234,12 @@ func mayOpen(text string) bool {
 	return false
 }
 
-// showsWhatToCopy reports a copy whose next few words point at what the
-// message shows ("copiez la commande ci-dessous").
+// showsWhatToCopy reports a copy or a paste whose next few words point
+// at what the message shows ("copiez la commande ci-dessous", "paste the
+// following line").
 func showsWhatToCopy(words []string) bool {
 	for i := range words {
-		if m, _ := matchAt(words, i, copyWords); m == "" {
+		if !has(words, i, copyWords) && !has(words, i, pastes) {
 			continue
 		}
 		for j := i + 1; j < len(words) && j <= i+6; j++ {

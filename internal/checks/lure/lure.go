@@ -142,16 +142,19 @@ type phrase struct{ theme, id int }
 
 // congratulation is bodyDict's phrase for a congratulation: no theme's,
 // it is not a phrase found. pasteMark is its phrase for a paste
-// ("Ctrl+V", "collez", pasterun.Pastes): only a body that says one is
-// read for the steps of a "paste and run" lure (pasterun.Instruction).
+// ("Ctrl+V", "collez", pasterun.Pastes), commandMark for a word of a
+// Windows download-and-run line ("iex", "mshta", pasterun.CommandWords):
+// only a body that says one is read for the steps of a "paste and run"
+// lure (pasterun.Instruction, pasterun.TypedCommand).
 var (
 	congratulation = phrase{theme: -1, id: -1}
 	pasteMark      = phrase{theme: -1, id: -2}
+	commandMark    = phrase{theme: -1, id: -3}
 )
 
 // bodyMarks are what the body's reading met besides the catalogue's
-// phrases (collectBody): a congratulation, a paste.
-type bodyMarks struct{ greets, pastes bool }
+// phrases (collectBody): a congratulation, a paste, a command's word.
+type bodyMarks struct{ greets, pastes, commands bool }
 
 // catalogue is the lure file: sources described once, then per theme the
 // phrases grouped by source.
@@ -292,6 +295,9 @@ func New(data []byte) (*Check, error) {
 	}
 	for _, w := range pasterun.Pastes() {
 		c.bodyDict.Add(w, pasteMark)
+	}
+	for _, w := range pasterun.CommandWords() {
+		c.bodyDict.Add(w, commandMark)
 	}
 	c.vocabulary = map[string]bool{}
 	for _, e := range c.entries {
@@ -486,7 +492,7 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 		body = kept
 	}
 	var spared disclaimerKind // the kinds that would spare a phrase found
-	congratulated, pasted := false, false
+	congratulated, pasted, commands := false, false, false
 	read := func(text string, only disclaimerKind) {
 		f := func(p phrase, before uint64) bool {
 			if p == congratulation {
@@ -495,6 +501,10 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 			}
 			if p == pasteMark {
 				pasted = true
+				return true
+			}
+			if p == commandMark {
+				commands = true
 				return true
 			}
 			if c.negated(in, p, before) {
@@ -513,7 +523,7 @@ func (c *Check) collectBody(in *scan.Input, body string, distinct map[phrase]int
 	}
 	read(body, 0)
 	if marks != nil {
-		*marks = bodyMarks{greets: congratulated, pastes: pasted}
+		*marks = bodyMarks{greets: congratulated, pastes: pasted, commands: commands}
 	}
 	if spared == 0 {
 		return
@@ -814,12 +824,18 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	// The steps of a "paste and run" lure: the Run box, PowerShell or a
 	// terminal opened, what a page put on the clipboard pasted, Enter
-	// (internal/pasterun: ClickFix, fake CAPTCHA). Only a body whose
-	// reading met a paste is read for them.
+	// (internal/pasterun: ClickFix, fake CAPTCHA); or a Windows
+	// download-and-run line to type there. Only a body whose reading met
+	// a paste, or a word of such a line, is read for them.
+	w := ""
 	if marks.pastes {
-		if w := pasterun.Instruction(body); w != "" {
-			out.Emit("LURE_PASTE_RUN", w)
-		}
+		w = pasterun.Instruction(body)
+	}
+	if w == "" && marks.commands {
+		w = pasterun.TypedCommand(body)
+	}
+	if w != "" {
+		out.Emit("LURE_PASTE_RUN", w)
 	}
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
