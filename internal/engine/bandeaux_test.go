@@ -20,7 +20,7 @@ func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
 // banner, or that asks for a password beside a quoted security footer
 // (testdata/bandeaux/README.md) is flagged under both trusts.
 func TestGatewayBannersAndWrappedLinksTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 12)
+	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 13)
 }
 
 // TestSecurityFooterListIsNoLure: a partner's anti-phishing footer lists
@@ -55,6 +55,18 @@ func TestSecurityFooterListIsNoLure(t *testing.T) {
 		name:    "copie : la demande au-dessus du pied never click",
 		file:    "testdata/bandeaux/twins/faux-fournisseur-portail-paiement-pied-never-click-en.eml",
 		present: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING"},
+		flag:    true,
+	}, {
+		// "Aucun service de la communauté de communes ne vous demandera
+		// de …": the negation is "aucun", words between (noneWillAsk).
+		name:   "communauté de communes, pied aucun service … ne vous demandera",
+		file:   "testdata/bandeaux/communaute-communes-reservation-salle-pied-aucun-service.eml",
+		accept: true,
+		absent: []string{"LURE_VERIFY_IDENTITY"},
+	}, {
+		name:    "copie : vous devez vérifier votre compte, au-dessus du même pied",
+		file:    "testdata/bandeaux/twins/faux-communaute-communes-verification-compte-pied-aucun-service.eml",
+		present: []string{"LURE_VERIFY_IDENTITY"},
 		flag:    true,
 	}})
 }

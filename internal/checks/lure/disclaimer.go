@@ -109,9 +109,6 @@ var disclaimerMarkers = map[disclaimerKind][]string{
 		"ne vous demande jamais", "ne demandera jamais", "ne demandent jamais",
 		"ne vous sollicitera jamais", "ne communiquez jamais", "ne transmettez jamais",
 		"ne divulguez jamais", "ne cliquez jamais",
-		// "Aucun service ne vous demandera de …": the negation is "aucun".
-		"aucun service ne", "aucune banque ne", "aucun organisme ne", "aucune administration ne",
-		"aucun conseiller ne", "aucun technicien ne",
 		"will never ask", "never ask you", "we never ask", "will never request",
 		"never share your password", "never send you an", "never click on links", "never click links",
 		"wird sie niemals", "werden sie niemals", "fragen niemals", "geben sie niemals",
@@ -243,7 +240,53 @@ func without(body string, found []disclaimer, kinds disclaimerKind) (string, boo
 func disclaimerWording(s string) disclaimerKind {
 	var kinds disclaimerKind
 	disclaimerDict.Find(s, 0, func(k disclaimerKind) bool { kinds |= k; return true })
+	if kinds&kindAntiPhishing == 0 && noneWillAsk(s) {
+		kinds |= kindAntiPhishing
+	}
 	return kinds
+}
+
+// noneWillAsk reports the French reminder whose negation is "aucun":
+// "aucun service de la communauté de communes ne vous demandera de …",
+// "aucune banque ne demande …" — "aucun" or "aucune", then within eight
+// words "ne (vous) demand…". A phrase list cannot hold the words between.
+func noneWillAsk(s string) bool {
+	if !strings.Contains(s, "ucun") && !strings.Contains(s, "UCUN") {
+		return false
+	}
+	words := foldedWords(s)
+	for i, w := range words {
+		if w != "aucun" && w != "aucune" {
+			continue
+		}
+		for j := i + 1; j < len(words)-1 && j <= i+8; j++ {
+			if words[j] != "ne" {
+				continue
+			}
+			next := words[j+1]
+			if next == "vous" && j+2 < len(words) {
+				next = words[j+2]
+			}
+			if strings.HasPrefix(next, "demand") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// foldedWords cuts s into its words of letters and digits, folded as the
+// matcher folds text ("vérifier" is "verifier").
+func foldedWords(s string) []string {
+	var words []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		var b strings.Builder
+		for _, r := range f {
+			b.WriteString(textmatch.Fold(r))
+		}
+		words = append(words, b.String())
+	}
+	return words
 }
 
 // sentenceSpans cuts text into sentences: after ".", "!", "?" or "…"
@@ -441,19 +484,13 @@ func negatedList(s string) bool {
 			}
 		}
 	}
-	var words []string
+	words := foldedWords(s[comma:])
 	disjunction := false
-	for _, f := range strings.FieldsFunc(s[comma:], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		var b strings.Builder
-		for _, r := range f {
-			b.WriteString(textmatch.Fold(r))
-		}
-		x := b.String()
+	for _, x := range words {
 		switch x {
 		case "or", "ou", "ni", "nor":
 			disjunction = true
 		}
-		words = append(words, x)
 	}
 	if !disjunction {
 		return false
