@@ -17,7 +17,7 @@ import "testing"
 // donor writing from their own domains or mailboxes. Each is accepted
 // behind the hospital's trusted MX and under the evaluation's trust.
 func TestPatientsAndPublicMailIsAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/patients/*.eml", 28)
+	acceptedBehindHospitalAndEval(t, "testdata/patients/*.eml", 29)
 }
 
 // TestPatientsAndPublicMailTwinsAreFlagged: the phishing copies of the same
@@ -26,9 +26,10 @@ func TestPatientsAndPublicMailIsAccepted(t *testing.T) {
 // "candidate" whose CV is a password-protected archive or a shortcut in a
 // zip (the fake-CV campaigns against HR departments), a "daughter" or a
 // "son" asking the refund to be paid on a new account, a complaint whose photos are on
-// a free host, and a bill "from the hospital" to a patient's family on its
+// a free host, the Assurance Maladie's name asking to update the carte
+// Vitale on a free host, and a bill "from the hospital" to a patient's family on its
 // name beside a payment word (chu-exemple-paiement.fr,
 // FROM_OWN_DOMAIN_COMBOSQUAT) — are flagged under both trusts.
 func TestPatientsAndPublicMailTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 9)
+	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 10)
 }
