@@ -17,7 +17,7 @@ import "testing"
 // donor writing from their own domains or mailboxes. Each is accepted
 // behind the hospital's trusted MX and under the evaluation's trust.
 func TestPatientsAndPublicMailIsAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/patients/*.eml", 29)
+	acceptedBehindHospitalAndEval(t, "testdata/patients/*.eml", 31)
 }
 
 // TestPatientsAndPublicMailTwinsAreFlagged: the phishing copies of the same
