@@ -29,8 +29,8 @@ func TestClickFixGenuineCounterpartsAreAccepted(t *testing.T) {
 // path shown in the message copied and pasted. Accepted behind its MX
 // with the margin and under the evaluation's trust.
 func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/clickfix/genuine/hopital/*.eml", 3)
-	acceptedBehindHospitalAndEval(t, "testdata/clickfix/genuine/hopital/*.eml", 3)
+	acceptedWithMargin(t, "testdata/clickfix/genuine/hopital/*.eml", 4)
+	acceptedBehindHospitalAndEval(t, "testdata/clickfix/genuine/hopital/*.eml", 4)
 }
 
 // The phishers' twins of the genuine ones: the IT desk's look from a

