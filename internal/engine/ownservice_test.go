@@ -83,3 +83,42 @@ func TestOwnServiceNamedByOwnDepartment(t *testing.T) {
 		}
 	}
 }
+
+// The same department naming the product in the subject only, under a
+// plain display name ("Migration Microsoft 365 ce week-end"), is the
+// organisation speaking of the tool it runs, not a sender posing as the
+// brand: behind the trusted MX it carries no BRAND_SUBJECT_OTHER_SENDER
+// (the same ownService spare; before, 1.60 on every such notice, which
+// took the RSSI's device-code warning to 4.61, tagged:
+// testdata/devicecode/README.md). Its twins keep the signal: the
+// compromised mailbox of ours whose link leads to a free host or a
+// look-alike. The forged From of our domain is read as unauthenticated
+// (ORG_DOMAIN_SPOOF), as before. Under the evaluation's trust nothing
+// changes: the signal never fired there (no authentication believed).
+func TestOwnServiceNamedInSubjectByOwnDepartment(t *testing.T) {
+	const file = "testdata/ownservice/dsn-sujet-migration-microsoft-365-week-end.eml"
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mx := hospitalConfig(t)
+	if v := mx.Scan(t.Context(), raw, scan.Envelope{}); v.Action != scan.Accept || v.Score > hospitalMargin || slices.Contains(names(v), "BRAND_SUBJECT_OTHER_SENDER") {
+		t.Errorf("behind the MX: %s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
+	text := string(raw)
+	forged := strings.NewReplacer("dmarc=pass", "dmarc=fail", "spf=pass", "spf=softfail", "dkim=pass", "dkim=none",
+		"relais-int.chu-exemple.local (relais-int.chu-exemple.local [10.4.2.20])", "mail.hebergeur-exemple.net (mail.hebergeur-exemple.net [203.0.113.45])").Replace(text)
+	for _, twin := range []struct{ name, raw, want string }{
+		{"forged own domain", forged, "ORG_DOMAIN_SPOOF"},
+		{"link to a free host", strings.ReplaceAll(text, "https://intranet.chu-exemple.fr", "https://migration-compte.weebly.com"), "BRAND_SUBJECT_OTHER_SENDER"},
+		{"link to a look-alike", strings.ReplaceAll(text, "https://intranet.chu-exemple.fr", "https://rnicrosoft-365.com"), "BRAND_SUBJECT_OTHER_SENDER"},
+	} {
+		if twin.raw == text {
+			t.Fatalf("%s: twin not written", twin.name)
+		}
+		v := mx.Scan(t.Context(), []byte(twin.raw), scan.Envelope{})
+		if v.Action == scan.Accept || !slices.Contains(names(v), twin.want) {
+			t.Errorf("%s behind the MX: %s (%.2f) %s", twin.name, v.Action, v.Score, weighted(v))
+		}
+	}
+}

@@ -681,7 +681,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if mentioned >= 0 && len(named) == 0 && in.NotAuthenticated() {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
-	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) && c.putsForward(m.Subject, inSubject) {
+	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) && c.putsForward(m.Subject, inSubject) && !c.ownService(in, authOK, inSubject) {
 		// Authenticated, but for another domain than the brand's that the
 		// subject puts forward (Your Norton Order Confirmation).
 		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")
