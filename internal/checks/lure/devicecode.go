@@ -65,10 +65,16 @@ func devicePageIn(in *scan.Input, texts []string) string {
 	return ""
 }
 
+// defanged undoes the ways a page is written so that no link is made of
+// it, as threat reports and lures write them: "microsoft[.]com/devicelogin",
+// "microsoft(.)com", "microsoft.com / devicelogin". The page is the same
+// to the reader who types it.
+var defanged = strings.NewReplacer("[.]", ".", "(.)", ".", "[dot]", ".", " ", "")
+
 // pageAround returns the device page named around an occurrence of e
 // ("evice" or "EVICE") in text, "" when none. Every page's path starts
-// with "/device": prose's "devices" is passed over without a look
-// around it.
+// with "/device" (spaces allowed after the slash): prose's "devices" is
+// passed over without a look around it.
 func pageAround(text, e string) string {
 	for i := 0; ; {
 		j := strings.Index(text[i:], e)
@@ -77,10 +83,14 @@ func pageAround(text, e string) string {
 		}
 		at := i + j
 		i = at + len(e)
-		if at < 2 || text[at-2] != '/' {
+		slash := at - 2
+		for slash > 0 && text[slash] == ' ' {
+			slash--
+		}
+		if slash < 0 || text[slash] != '/' {
 			continue
 		}
-		w := strings.ToLower(text[max(at-30, 0):min(at+12, len(text))])
+		w := defanged.Replace(strings.ToLower(text[max(slash-36, 0):min(at+12, len(text))]))
 		for _, p := range devicePages {
 			if strings.Contains(w, p) {
 				return p
@@ -97,32 +107,70 @@ var codeWord = regexp.MustCompile(`(?i)\bcode\b`)
 // letters and digits (Azure CLI prints "enter the code HCLRV78QY"),
 // GitHub's and Google's two groups of four with a hyphen ("WDJB-MJHT",
 // GitHub Docs; RFC 8628 §6.1 recommends such short, case-insensitive
-// codes, hyphen allowed).
-var userCode = regexp.MustCompile(`\b[A-Z0-9]{3,5}(?:-[A-Z0-9]{3,5}){1,2}\b|\b[A-Z0-9]{8,10}\b`)
+// codes, hyphen allowed). The groups may be split otherwise, as a lure
+// writes them to pass a filter and the reader retypes them anyway: a dot
+// or an en dash ("WDJB–MJHT"), a space ("HQ7 XM4 KPD").
+var userCode = regexp.MustCompile(`\b[A-Z0-9]{3,5}(?:[-–.][A-Z0-9]{3,5}){1,2}\b|\b[A-Z0-9]{3,5}(?:[ \t][A-Z0-9]{3,5}){1,2}\b|\b[A-Z0-9]{8,10}\b`)
+
+// smallUserCode is a user code written in small letters ("hq7xm4kpd"):
+// the code is case-insensitive (RFC 8628 §6.1), so the reader types it
+// all the same.
+var smallUserCode = regexp.MustCompile(`\b[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}\b|\b[a-z0-9]{8,10}\b`)
 
 // handedCode returns the first user code (userCode) written within 50
 // bytes after the word "code" in text, "" when none: a code has at least
 // two letters, and a hyphen, a digit or letters no word spells
-// (textmatch.Generated), so that "code MICROSOFT" is no code.
+// (textmatch.Generated), so that "code MICROSOFT" is no code. Groups
+// split by spaces are words as often ("POSTE 4455"): two of them carry a
+// digit, or the letters joined are generated. In small letters a code
+// has a digit, which no word has.
 func handedCode(text string) string {
 	for _, m := range codeWord.FindAllStringIndex(text, 64) {
 		after := text[m[1]:min(m[1]+50, len(text))]
 		for _, c := range userCode.FindAllString(after, 4) {
-			letters, digits := 0, 0
-			for _, r := range c {
-				switch {
-				case r >= 'A' && r <= 'Z':
-					letters++
-				case r >= '0' && r <= '9':
-					digits++
-				}
+			if codeLike(c) {
+				return c
 			}
-			if letters >= 2 && (digits > 0 || strings.Contains(c, "-") || textmatch.Generated(c, 8)) {
+		}
+		for _, c := range smallUserCode.FindAllString(after, 4) {
+			if letters, digits := count(c); letters >= 2 && digits > 0 {
 				return c
 			}
 		}
 	}
 	return ""
+}
+
+// codeLike reports a userCode match that is a code, not capitalised words
+// (handedCode).
+func codeLike(c string) bool {
+	letters, digits := count(c)
+	if letters < 2 {
+		return false
+	}
+	if !strings.ContainsAny(c, " \t") {
+		return digits > 0 || strings.ContainsAny(c, "-–.") || textmatch.Generated(c, 8)
+	}
+	withDigit := 0
+	for _, g := range strings.Fields(c) {
+		if _, d := count(g); d > 0 {
+			withDigit++
+		}
+	}
+	return withDigit >= 2 || digits == 0 && textmatch.Generated(strings.Join(strings.Fields(c), ""), 8)
+}
+
+// count returns the ASCII letters (either case) and digits of s.
+func count(s string) (letters, digits int) {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= 'A' && b <= 'Z', b >= 'a' && b <= 'z':
+			letters++
+		case b >= '0' && b <= '9':
+			digits++
+		}
+	}
+	return letters, digits
 }
 
 // enterWords are the verbs that ask the reader to type a code, as

@@ -53,6 +53,26 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"SAISISSEZ LE CODE KW9D4RZTE SUR MICROSOFT.COM/DEVICELOGIN.", true},
 		{"a capitalised word is no code", "Code",
 			"Enter the code at microsoft.com/devicelogin now: code IMPORTANT, code MICROSOFT", false},
+		// The page and the code as a lure writes them to pass a filter;
+		// the reader types them all the same.
+		{"the page defanged", "Réunion",
+			"Ouvrez microsoft[.]com/devicelogin et saisissez le code HQ7XM4KPD.", true},
+		{"the page with spaces around its slash", "Meeting",
+			"Open microsoft.com / devicelogin and enter the code HQ7XM4KPD.", true},
+		{"the code split by spaces", "Réunion",
+			"Ouvrez microsoft.com/devicelogin et saisissez le code HQ7 XM4 KPD", true},
+		{"the code split by dots", "Réunion",
+			"Ouvrez microsoft.com/devicelogin et saisissez le code HQ7.XM4.KPD", true},
+		{"the code in small letters", "Réunion",
+			"Ouvrez microsoft.com/devicelogin et saisissez le code hq7xm4kpd", true},
+		{"Google's code split by a space", "Interview",
+			"Open google.com/device and type the code GQVQ JKEC within 15 minutes.", true},
+		{"GitHub's code with an en dash", "Access",
+			"Visit github.com/login/device and enter the code WDJB–MJHT.", true},
+		{"a telephone extension after the word code", "Alerte",
+			"Ne saisissez jamais sur microsoft.com/devicelogin un code reçu par courriel. Si vous avez saisi un tel code, appelez la DSI au poste 4455.", false},
+		{"capitalised words split by a space", "Code",
+			"Enter the code at microsoft.com/devicelogin: code PIN SMS", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
