@@ -122,7 +122,8 @@ func CommandWords() []string {
 // both: "Windows + R, tapez mshta https://…" is the ClickFix step without
 // the clipboard, and no IT desk has its users type a download-and-run
 // line. A shell fed by curl is not read so: installers' pages and
-// developers' lists show "curl … | sh" to paste into a terminal.
+// developers' lists show "curl … | sh" to paste into a terminal. Nor is
+// a warning that quotes the command (warns).
 func TypedCommand(text string) string {
 	idiom := firstOf(strings.ToLower(text), windowsRemote)
 	if idiom == "" {
@@ -130,12 +131,16 @@ func TypedCommand(text string) string {
 	}
 	words := strings.Fields(textmatch.Normalize(text))
 	for i := range words {
-		if box, _ := matchAt(words, i, windowsBoxes); box != "" {
+		if box, _ := matchAt(words, i, windowsBoxes); box != "" && !warns(words[max(0, i-typedAround):min(len(words), i+typedAround)]) {
 			return `"` + box + `", "` + idiom + `"`
 		}
 	}
 	return ""
 }
+
+// typedAround is how many words either side of the box TypedCommand reads
+// for a warning (warns).
+const typedAround = 60
 
 // Windows, in words, between the box opened and what is pasted, and
 // between the paste and Enter.
@@ -165,9 +170,11 @@ func Instruction(text string) string {
 		}
 		i += at
 		seen++
-		if found = instruction(strings.Fields(textmatch.Normalize(around(text, i)))); found != "" {
+		window := strings.Fields(textmatch.Normalize(around(text, i)))
+		if found = instruction(window); found != "" && !warns(window) {
 			break
 		}
+		found = ""
 		at = i + 1
 	}
 	if found == "" || !showsPath(text) && !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
@@ -228,6 +235,36 @@ func mayOpen(text string) bool {
 	}
 	for _, m := range openMarks {
 		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// attackWords name the attack, negations tell not to do it: a security
+// team's or a CERT's warning quotes the steps beside both ("le faux
+// CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V : ne le
+// faites jamais"). A lure tells to do them; one that names fake CAPTCHAs
+// to look protective ("pour vous protéger des faux CAPTCHA, appuyez sur
+// Windows + R…") says no "jamais" nor "never" around its steps (engine
+// testdata/clickfix/twins). Only the scam's own names count, not
+// "malveillant" nor "pas": "pour bloquer les robots malveillants,
+// vérifiez que vous n'êtes pas un robot" is the lure's wording.
+var (
+	attackWords = phrasesOf("clickfix", "faux captcha", "faux captchas", "fausse verification", "fausses verifications",
+		"fake captcha", "fake captchas", "fake verification", "arnaque", "arnaques", "escroquerie", "escroqueries", "escroc", "escrocs",
+		"scam", "scams", "scammers", "cybercriminel", "cybercriminels", "attaquant", "attaquants", "attacker", "attackers", "fraudeurs")
+	negations = phrasesOf("jamais", "never", "rien", "ne le faites pas", "n executez pas", "ne collez pas", "n appuyez pas", "do not", "don t")
+)
+
+// warns reports a window of words that names the attack and tells not to
+// do something: a warning quoting the steps (attackWords, negations).
+func warns(words []string) bool {
+	attack, negated := false, false
+	for i := range words {
+		attack = attack || has(words, i, attackWords)
+		negated = negated || has(words, i, negations)
+		if attack && negated {
 			return true
 		}
 	}

