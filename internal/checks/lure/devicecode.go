@@ -335,11 +335,12 @@ func shownOnDevice(after []string) bool {
 // ("le code ci-dessous", codeAsk). A code written out is itself the
 // hand-over: a fake Teams invitation shows "Code secret : …" under a
 // "Rejoindre" button that leads to the page, with no verb at all. Lines
-// quoted with ">" are not the sender's, nor is the command-line
-// output's sentence (cliTemplate); a message that quotes that output is
-// a report of it, and counts only with a plain imperative ask of the
-// sender's own ("Please enter the code yourself"), not "after I enter
-// the code". The sender is not judged, the provider excepted by nothing:
+// quoted with ">" are not the sender's, though the code written there
+// counts when the sender's own sentences ask for it; nor is the
+// command-line output's sentence (cliTemplate); a message that quotes
+// that output is a report of it, and counts only with a plain
+// imperative ask of the sender's own ("Please enter the code yourself",
+// "Saisissez-le": pronounAsk), not "after I enter the code". The sender is not judged, the provider excepted by nothing:
 // nobody mails a device code (RFC 8628 §3.3), and the family's later
 // waves send from compromised accounts, inside the organisation too
 // (Proofpoint).
@@ -356,9 +357,14 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		return ""
 	}
 	reported, asked, imperative, here := false, false, false, false
-	code, output := "", "" // the code of the sender's sentences, of the output's
+	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
+	code, output := "", ""             // the code of the sender's sentences, of the output's
+	quotedCode := ""                   // the code of the lines quoted with ">"
 	for _, t := range texts {
-		own, _ := unquotedLines(t)
+		own, quoted := unquotedLines(t)
+		if quoted && quotedCode == "" {
+			quotedCode = handedCode(t)
+		}
 		for _, s := range sentences(own) {
 			words := strings.Fields(textmatch.Normalize(s))
 			if templated(words) {
@@ -372,6 +378,8 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 			asked = asked || a
 			imperative = imperative || imp
 			here = here || h
+			pronoun = pronoun || pronounAsk(s, words)
+			mentioned = mentioned || codeHere(words)
 			if code == "" && !exampled(words) {
 				code = handedCode(s)
 			}
@@ -380,14 +388,21 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	if code == "" {
 		code = handedCode(subject)
 	}
+	// An ask of the sender's own reaches the code wherever it is written:
+	// "saisissez le code indiqué :" above a quoted "> Code : …" is the
+	// sender's hand-over; a reply that only quotes a lure asks nothing.
+	if code == "" && (asked && !reported || imperative || pronoun) {
+		code = quotedCode
+	}
 	if reported {
-		asked = imperative
+		asked = imperative || pronoun
 		if code == "" {
 			code = output
 		}
 	} else {
-		asked = asked || code != ""
+		asked = asked || pronoun || code != ""
 	}
+	here = here || pronoun && mentioned
 	if !asked || code == "" && !here {
 		return ""
 	}
@@ -395,6 +410,48 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		code = "?"
 	}
 	return code + " → " + page
+}
+
+// pronounObject is a French imperative enter verb with its object
+// pronoun, "saisissez-le", or after "veuillez"/"merci de", "veuillez le
+// saisir".
+var pronounObject = regexp.MustCompile(`(?i)\b(?:saisissez|entrez|tapez|copiez|collez|renseignez|indiquez|utilisez)[-\x{2011}](?:le|la)\b|\b(?:veuillez|merci de)\s+(?:le|la|l['\x{2019}])\s*(?:saisir|entrer|taper|copier|coller|renseigner|indiquer|utiliser)\b`)
+
+// pronounAsk reports a sentence that asks the reader to type "it", the
+// code named before: "Saisissez-le dans les 15 minutes", "Merci de le
+// saisir avant 10 h", "Please enter it now". A lure that quotes the
+// command-line output writes so, and one with the code in a picture:
+// "Ne communiquez jamais le code ci-dessous. Saisissez-le sur …". The
+// English pronoun counts after an enter verb in an imperative's place
+// (politeAt); "en le saisissant" and "users enter it" are no asks.
+func pronounAsk(s string, words []string) bool {
+	for k, w := range words {
+		if enterWords[w] && k+1 < len(words) && words[k+1] == "it" && politeAt(words, k) {
+			return true
+		}
+	}
+	return pronounObject.MatchString(s)
+}
+
+// codeHere reports a sentence that says a code is in the message, though
+// not written out, whether or not it asks for it ("le code ci-dessous",
+// "the code below"), the device's own code excepted (shownOnDevice).
+func codeHere(words []string) bool {
+	for i, w := range words {
+		if w != "code" && w != "codes" {
+			continue
+		}
+		after := words[i+1 : min(i+7, len(words))]
+		if shownOnDevice(after) {
+			continue
+		}
+		for _, a := range after {
+			if codeHereWords[a] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // exampled reports a sentence that gives its code as an example.

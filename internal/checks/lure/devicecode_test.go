@@ -73,6 +73,22 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Ne saisissez jamais sur microsoft.com/devicelogin un code reçu par courriel. Si vous avez saisi un tel code, appelez la DSI au poste 4455.", false},
 		{"capitalised words split by a space", "Code",
 			"Enter the code at microsoft.com/devicelogin: code PIN SMS", false},
+		// The code named before, asked for as "it"; the code in lines
+		// quoted with ">" under the sender's own ask.
+		{"the command-line line, then 'saisissez-le'", "Synchronisation",
+			"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nSaisissez-le dans les 15 minutes.", true},
+		{"the command-line line, then 'merci de le saisir'", "Synchronisation",
+			"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nMerci de le saisir avant 10h.", true},
+		{"the command-line line, then 'please enter it'", "Synchronisation",
+			"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nPlease enter it before 10am.", true},
+		{"the code in a picture, never to share, 'saisissez-le'", "Réunion",
+			"Ne communiquez jamais le code ci-dessous à un tiers. Saisissez-le uniquement sur microsoft.com/devicelogin.", true},
+		{"the ask in the sender's words, the code quoted", "Réunion",
+			"Rendez-vous sur microsoft.com/devicelogin et saisissez le code indiqué :\n\n> Code de réunion : HQ7XM4KPD\n> Valable 15 minutes", true},
+		{"a reply asking whether to type the quoted lure's code", "TR: Réunion",
+			"Bonjour, j'ai reçu ceci, dois-je le saisir ?\n\n> Rejoignez la réunion sur microsoft.com/devicelogin\n> et saisissez le code HQ7XM4KPD.", false},
+		{"the guide's code on the tablet, 'saisissez-le'", "Tablettes",
+			"La tablette affiche un code. Sur votre PC, ouvrez microsoft.com/devicelogin et saisissez-le.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
