@@ -14,21 +14,21 @@ func TestDeviceCodeLuresAreFlagged(t *testing.T) {
 }
 
 // The phisher's twins of the genuine messages below: the command-line
-// output sent with an ask to type its code, the meeting room to
+// output (Azure CLI's, GitHub CLI's) sent with an ask to type its code, the meeting room to
 // reconnect, the TV subscription, GitHub's device and Microsoft Learn's
 // training profile, each with a code to type at the device page.
 func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 5)
+	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 6)
 }
 
 // The genuine mail that names the same pages and codes: a developer's bug
-// report quoting Azure CLI's sign-in line, the hospital IT's guide to
+// report quoting Azure CLI's sign-in line, another GitHub CLI's, the hospital IT's guide to
 // sign in a Teams Rooms console (the code shown by the console), its
 // security alert about the family, YouTube's help on signing in a TV,
 // GitHub's notice of an authorised OAuth application, Microsoft Entra's
 // newsletter on the device code flow. Accepted behind the company's MX,
 // behind the hospital's and under the evaluation's trust.
 func TestDeviceCodeGenuineAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 6)
-	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 6)
+	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 7)
+	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 7)
 }

@@ -219,8 +219,13 @@ var expiryWords = map[string]bool{
 // https://microsoft.com/devicelogin and enter the code … to authenticate."
 // It is the program's output; a developer quotes it in a bug report to a
 // list (Azure/azure-cli issue 21671 quotes it so). Its "enter the code" is
-// no ask of the writer's.
-var cliTemplate = []string{"use a web browser to open the page", "utilisez un navigateur web pour ouvrir la page"}
+// no ask of the writer's. So are GitHub CLI's "! First copy your one-time
+// code: …" (gh auth login, followed by "Open this URL to continue in your
+// web browser: https://github.com/login/device"; cli/cli) and Azure
+// Developer CLI's "Start by copying the next code: …" (azd auth login
+// --use-device-code, Azure/azure-dev issue 5428).
+var cliTemplate = []string{"use a web browser to open the page", "utilisez un navigateur web pour ouvrir la page",
+	"first copy your one time code", "start by copying the next code"}
 
 // codeAsk reports whether the sentence's words ask the reader to type a
 // code, whether the ask is a plain imperative (the enter verb opens the

@@ -73,6 +73,10 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Ne saisissez jamais sur microsoft.com/devicelogin un code reçu par courriel. Si vous avez saisi un tel code, appelez la DSI au poste 4455.", false},
 		{"capitalised words split by a space", "Code",
 			"Enter the code at microsoft.com/devicelogin: code PIN SMS", false},
+		{"GitHub CLI's output quoted in a bug report", "gh auth login times out",
+			"    $ gh auth login --web\n    ! First copy your one-time code: 3F2A-91BC\n    Open this URL to continue in your web browser: https://github.com/login/device\n\nAfter I enter the code in the browser gh times out.", false},
+		{"GitHub CLI's output sent with an ask", "Repository access",
+			"! First copy your one-time code: WDJB-MJHT\nOpen this URL to continue in your web browser: https://github.com/login/device\n\nPaste it there before 10am so that the runner can deploy.", true},
 		// The code named before, asked for as "it"; the code in lines
 		// quoted with ">" under the sender's own ask.
 		{"the command-line line, then 'saisissez-le'", "Synchronisation",
