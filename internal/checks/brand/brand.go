@@ -753,7 +753,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			// Our own name beside an account or payment word
 			// (chu-exemple-paiement.fr, chu-exemple-support.com):
 			// the combosquat of the organisation's own domain.
-			if kind == "BRAND_IN_DOMAIN" && comboWord(host, label) {
+			if kind == "BRAND_IN_DOMAIN" && ownCombosquat(host, label) {
 				out.Emit("FROM_OWN_DOMAIN_COMBOSQUAT", detail)
 				return
 			}
@@ -1224,6 +1224,52 @@ func comboParts(host, label string, found func(part string) bool) bool {
 		}
 	}
 	return false
+}
+
+// tradeWords are the comboWords that name a firm's trade as often as an
+// account: our own name beside them is another firm's or a sibling's
+// (ownCombosquat).
+var tradeWords = []string{"service", "online"}
+
+// ownCombosquat reports our own name (label, found in host by lookalike)
+// written as a whole word of host beside an account, payment or security
+// word (chu-exemple-paiement.fr, paiement-chu-exemple.fr,
+// chu-exemplepaiement.com, chu-exemple-support.com): the combosquat of
+// the organisation's own domain. Ours is often a town's name or an
+// everyday word, the recipient's where no organisation is configured
+// (paris.fr, nantes.fr, sante.gouv.fr, atlantic.fr), and so is the name
+// of many firms: beside a trade word (tradeWords: paris-services-nettoyage.fr,
+// atlantic-services.fr, nantes-online.fr, a subsidiary's
+// chu-exemple-services.fr) or opening another word (atlas of
+// atlassian-support, total of totalement-paiement) it is theirs, and
+// judged as before (FROM_BRAND_IN_DOMAIN behind an organisation, nothing
+// without one).
+func ownCombosquat(host, label string) bool {
+	return ownWord(host, label) && comboParts(host, label, func(part string) bool {
+		return !slices.ContainsFunc(tradeWords, func(w string) bool { return strings.HasPrefix(part, w) })
+	})
+}
+
+// ownWord reports label written in host as a whole word: after the
+// host's start, a dot, a hyphen or a digit, and before its end, a dot, a
+// hyphen, a digit or an account or payment word glued to it
+// (chu-exemplepaiement), not a trade word (tradeWords).
+func ownWord(host, label string) bool {
+	boundary := func(b byte) bool { return b == '.' || b == '-' || b >= '0' && b <= '9' }
+	for from := 0; ; {
+		i := strings.Index(host[from:], label)
+		if i < 0 {
+			return false
+		}
+		i += from
+		rest := host[i+len(label):]
+		if (i == 0 || boundary(host[i-1])) && (rest == "" || boundary(rest[0]) || slices.ContainsFunc(comboWords, func(w string) bool {
+			return len(w) >= 4 && strings.HasPrefix(rest, w) && !slices.Contains(tradeWords, w)
+		})) {
+			return true
+		}
+		from = i + 1
+	}
 }
 
 // claimWord reports an account, security, team or channel word
