@@ -22,15 +22,15 @@ func TestClickFixLuresAreFlagged(t *testing.T) {
 // the winget line to paste. Accepted behind the company's MX and under
 // the evaluation's trust.
 func TestClickFixGenuineCounterpartsAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/clickfix/genuine/*.eml", 7)
+	acceptedUnderBothTrusts(t, "testdata/clickfix/genuine/*.eml", 8)
 }
 
 // The hospital's own IT desk: Windows + R and a path or mstsc typed, a
 // path shown in the message copied and pasted. Accepted behind its MX
 // with the margin and under the evaluation's trust.
 func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/clickfix/genuine/hopital/*.eml", 5)
-	acceptedBehindHospitalAndEval(t, "testdata/clickfix/genuine/hopital/*.eml", 5)
+	acceptedWithMargin(t, "testdata/clickfix/genuine/hopital/*.eml", 6)
+	acceptedBehindHospitalAndEval(t, "testdata/clickfix/genuine/hopital/*.eml", 6)
 }
 
 // The phishers' twins of the genuine ones: the IT desk's look from a
@@ -39,7 +39,7 @@ func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
 // Microsoft Learn's newsletter and the shop's promo code, each asking to
 // paste into the Run box or PowerShell.
 func TestClickFixTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 8)
+	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 9)
 }
 
 // clickfixGaps are the lures still accepted under at least one trust; the

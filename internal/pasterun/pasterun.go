@@ -65,13 +65,16 @@ var typed = phrasesOf("type", "tapez", "taper", "saisissez", "saisir", "entrez",
 // a ticket, a form.
 var elsewhere = phrasesOf("reponse", "reply", "response", "message", "mail", "email", "e mail", "courriel", "ticket", "formulaire", "form", "document", "fichier", "file")
 
-// shownWords are the words after a copy that point at what the message
-// itself shows ("copiez la commande ci-dessous", "copy the following"):
+// shownWords are the words after a copy or a paste that point at what
+// the message itself shows ("copiez la commande ci-dessous", "copy the
+// following", "paste this command"; not "the code", the lure's word for
+// what its page copied):
 // the reader pastes what he can read, not what a page slipped into the
 // clipboard, and RemoteCommand judges it.
 var (
 	copyWords  = phrasesOf("copiez", "copier", "copy", "copie")
-	shownWords = phrasesOf("ci dessous", "ci apres", "suivante", "suivant", "suivantes", "suivants", "below", "following", "here it is", "la voici", "le voici")
+	shownWords = phrasesOf("ci dessous", "ci apres", "suivante", "suivant", "suivantes", "suivants", "below", "following", "here it is", "la voici", "le voici",
+		"this command", "this line", "these commands", "these lines", "cette commande", "cette ligne", "ces commandes", "ces lignes")
 )
 
 // windowsRemote are the idioms, lower-cased, of a Windows command line
@@ -272,11 +275,15 @@ func warns(words []string) bool {
 }
 
 // showsPath reports a text that writes out a Windows path — a share
-// (\\serveur\partage) or a drive's (C:\…) — the IT desk's object to
+// (\\serveur\partage), a drive's (C:\…), an environment variable
+// (%temp%) — the IT desk's object to
 // paste into the Run box, which the reader sees: "copiez
 // \\srv-fichiers\commun, Windows + R, collez, Entrée". The ClickFix
 // steps show nothing; what they paste is on the clipboard only.
 func showsPath(text string) bool {
+	if showsVariable(text) {
+		return true
+	}
 	for i := strings.IndexByte(text, '\\'); i >= 0 && i+1 < len(text); {
 		next := text[i+1]
 		if next == '\\' && i+2 < len(text) && isAlnum(text[i+2]) || i >= 2 && text[i-1] == ':' && isAlnum(text[i-2]) && isAlnum(next) {
@@ -287,6 +294,26 @@ func showsPath(text string) bool {
 			break
 		}
 		i += 1 + j
+	}
+	return false
+}
+
+// showsVariable reports an environment variable written out (%temp%,
+// %appdata%): the IT tips' "Windows + R, collez %temp%, Entrée".
+func showsVariable(text string) bool {
+	for i := strings.IndexByte(text, '%'); i >= 0; {
+		j := i + 1
+		for j < len(text) && (isAlnum(text[j]) || text[j] == '_') {
+			j++
+		}
+		if j < len(text) && text[j] == '%' && j-i > 2 {
+			return true
+		}
+		k := strings.IndexByte(text[i+1:], '%')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
 	}
 	return false
 }

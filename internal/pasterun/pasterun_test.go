@@ -137,3 +137,24 @@ func TestTypedCommandWarning(t *testing.T) {
 		t.Errorf("a warning quoting the command: %q", got)
 	}
 }
+
+func TestShownByDemonstrative(t *testing.T) {
+	text := "Open PowerShell as administrator, paste this command and press Enter:\nGet-AppxPackage *xbox* | Remove-AppxPackage"
+	if got := Instruction(text); got != "" {
+		t.Errorf("a command shown to paste: %q", got)
+	}
+	lure := "Open PowerShell as administrator, paste the code with Ctrl+V and press Enter."
+	if Instruction(lure) == "" {
+		t.Error("the code a page copied: not found")
+	}
+}
+
+func TestShownVariable(t *testing.T) {
+	text := "Pour vider les fichiers temporaires : copiez %temp%, appuyez sur Windows + R, collez-le et validez avec Entrée."
+	if got := Instruction(text); got != "" {
+		t.Errorf("an environment variable shown to paste: %q", got)
+	}
+	if Instruction("Remise de 50 % : appuyez sur Windows + R, Ctrl + V, Entrée pour l'activer (100 % gratuit).") == "" {
+		t.Error("percent signs are no variable")
+	}
+}
