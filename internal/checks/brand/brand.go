@@ -760,8 +760,12 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if len(c.orgDomains) == 0 {
 				// Where no organisation is configured the
 				// recipient's domain stands for ours for that
-				// combosquat only (recipientDomains).
-				return
+				// combosquat only (recipientDomains): the host is
+				// otherwise judged against the catalogue alone, as
+				// without it — a brand in the subdomains of a
+				// look-alike of ours (paypal.chu-exempie.fr) is
+				// still the brand's.
+				kind, detail, label = c.lookalike(host, map[string]bool{})
 			}
 		}
 		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
