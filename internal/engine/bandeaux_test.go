@@ -20,7 +20,7 @@ func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
 // banner, or that asks for a password beside a quoted security footer
 // (testdata/bandeaux/README.md) is flagged under both trusts.
 func TestGatewayBannersAndWrappedLinksTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 13)
+	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 17)
 }
 
 // TestSecurityFooterListIsNoLure: a partner's anti-phishing footer lists
@@ -67,6 +67,39 @@ func TestSecurityFooterListIsNoLure(t *testing.T) {
 		name:    "copie : vous devez vérifier votre compte, au-dessus du même pied",
 		file:    "testdata/bandeaux/twins/faux-communaute-communes-verification-compte-pied-aucun-service.eml",
 		present: []string{"LURE_VERIFY_IDENTITY"},
+		flag:    true,
+	}})
+}
+
+// TestReminderSparesOnlyItsNegatedClauses: a phisher writes the lure into
+// the security footer's own sentence, after the reminder's negation —
+// "…, or your card PIN, your account will be suspended unless you update
+// your billing information", "never click on links asking you to share
+// your PIN, verify your account now …", "aucun service ne vous demandera
+// votre mot de passe, ni votre code : votre compte sera suspendu ce
+// soir". The reminder spares only the clauses its negation governs
+// (lure.openClauses); on main the French two were accepted under the
+// evaluation's trust (4.05) and the English two lost every lure signal.
+func TestReminderSparesOnlyItsNegatedClauses(t *testing.T) {
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:    "liste, puis une proposition à elle",
+		file:    "testdata/bandeaux/twins/faux-fournisseur-pied-liste-puis-suspension-en.eml",
+		present: []string{"LURE_ACCOUNT_SUSPENSION", "LURE_BILLING", "LURE_VERIFY_IDENTITY"},
+		flag:    true,
+	}, {
+		name:    "never click on links asking you to …, now",
+		file:    "testdata/bandeaux/twins/faux-fournisseur-pied-never-click-now-en.eml",
+		present: []string{"LURE_BILLING", "LURE_VERIFY_IDENTITY"},
+		flag:    true,
+	}, {
+		name:    "aucun service ne vous demandera … : la menace",
+		file:    "testdata/bandeaux/twins/faux-messagerie-pied-aucun-service-deux-points.eml",
+		present: []string{"LURE_ACCOUNT_SUSPENSION"},
+		flag:    true,
+	}, {
+		name:    "ne vous demandera jamais …, la menace",
+		file:    "testdata/bandeaux/twins/faux-messagerie-pied-jamais-virgule-suspension.eml",
+		present: []string{"LURE_ACCOUNT_SUSPENSION"},
 		flag:    true,
 	}})
 }

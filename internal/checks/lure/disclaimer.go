@@ -150,10 +150,13 @@ var disclaimerDict = func() *textmatch.Dict[disclaimerKind] {
 // headers of Outlook and Thunderbird, a quoted line.
 var afterSignature = []string{"\n-- \n", "\n--\n", "-----Original Message-----", "\nDe :", "\nDe:", "\nFrom:", "\n> ", "\n____"}
 
-// disclaimer is a sentence of a disclaimer: where it is, of which kinds.
+// disclaimer is a sentence of a disclaimer: where it is, of which kinds,
+// and, when it is an anti-phishing reminder, its clauses that no negation
+// governs (openClauses), which the reminder does not spare.
 type disclaimer struct {
 	start, end int
 	kinds      disclaimerKind
+	open       [][2]int
 }
 
 // disclaimers finds the disclaimer sentences of body, last first.
@@ -200,7 +203,11 @@ func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer
 		if holdsLink(body[s:e], links) || callToAction(body[s:e]) {
 			continue
 		}
-		found = append(found, disclaimer{s, e, kinds})
+		d := disclaimer{start: s, end: e, kinds: kinds}
+		if kinds&kindAntiPhishing != 0 {
+			d.open = openClauses(body[s:e], s)
+		}
+		found = append(found, d)
 		total += e - s
 	}
 	return found
@@ -212,7 +219,11 @@ func disclaimers(body string, lineBreaks bool, links []message.URL) []disclaimer
 func namesAmount(s string) bool { return sumBetween(s, 0.01, math.MaxFloat64) != "" }
 
 // without returns body without the disclaimer sentences of one of the
-// kinds (each replaced by a line break), and whether it cut any.
+// kinds (each replaced by a line break), and whether it cut any. A
+// sentence cut only as an anti-phishing reminder keeps its open clauses
+// (each between line breaks): "nous ne vous demanderons jamais votre mot
+// de passe : votre compte sera suspendu ce soir" spares the first clause,
+// not the second.
 func without(body string, found []disclaimer, kinds disclaimerKind) (string, bool) {
 	var b strings.Builder
 	at := 0
@@ -225,6 +236,12 @@ func without(body string, found []disclaimer, kinds disclaimerKind) (string, boo
 		}
 		b.WriteString(body[at:found[i].start])
 		b.WriteByte('\n')
+		if found[i].kinds&kinds&^kindAntiPhishing == 0 {
+			for _, o := range found[i].open {
+				b.WriteString(body[o[0]:o[1]])
+				b.WriteByte('\n')
+			}
+		}
 		at = found[i].end
 	}
 	if at == 0 {
@@ -414,7 +431,7 @@ func callToAction(s string) bool {
 		switch {
 		case negations[x]:
 			negated, carried = true, false
-		case clauseJoins[x]:
+		case clauseJoins[x], carried && clauseVerbs[x]:
 			negated, carried = false, false
 		case ctaWords[x] && (!negated || carried && pointerWords[x]):
 			return true
@@ -438,6 +455,93 @@ func callToAction(s string) bool {
 		}
 	}
 	return word()
+}
+
+// clauseVerbs are the words of a clause of its own — an auxiliary or a
+// modal, a deadline, a condition — that no item of a list of requests
+// holds: after a list's comma ("we will never ask for your password, or
+// your PIN, your account will be suspended unless …", "…, verify your
+// account now or …") or after "and" they end the negation.
+var clauseVerbs = wordSet(`will would shall must is are be been was were
+	sera seront serait serez est sont etait doit doivent devez devrez
+	wird werden muss mussen ist sind
+	now today immediately tonight maintenant immediatement aujourd sofort heute
+	unless otherwise sinon faute sauf except before within avant`)
+
+// clauseBreaks are the joins after which a clause no longer says what
+// will never be asked: an opposition, a consequence, an exception ("…
+// jamais votre mot de passe, mais vous devez …", "… so …", "… sauf …").
+var clauseBreaks = wordSet(`mais but donc so alors then puis however toutefois cependant pourtant therefore
+	thus aber dann pero luego maar dan unless sinon sauf except otherwise faute`)
+
+// additiveJoins join one request to the next inside a negation ("vos
+// codes et votre mot de passe"); a clause verb after them ends it.
+var additiveJoins = wordSet(`et and und`)
+
+// openClauses returns the clauses of the reminder s (at offset base in
+// the body) that no negation governs: before its first negation, after a
+// comma, colon or semicolon that no list carries, an opposition or a
+// consequence (clauseBreaks), or a clause verb after a list's comma or
+// "and" (clauseVerbs). The reminder spares only what it negates; a
+// phisher's "we will never ask for your password by email; your account
+// will be suspended tonight" keeps its second clause for the lure
+// families.
+func openClauses(s string, base int) [][2]int {
+	listed := negatedList(s)
+	var open [][2]int
+	// start is where the current clause begins, carryAt where the list's
+	// item or the "and" that carries its negation begins.
+	start, carryAt, negated, carried := 0, 0, false, false
+	cut := func(at, next int) {
+		if !negated && at > start {
+			open = append(open, [2]int{base + start, base + at})
+		}
+		start, negated, carried = next, false, false
+	}
+	wordAt := 0
+	var w strings.Builder
+	word := func() {
+		if w.Len() == 0 {
+			return
+		}
+		x := w.String()
+		w.Reset()
+		switch {
+		case negations[x]:
+			if !negated && start > 0 {
+				// A later clause's negation governs what follows it:
+				// "…, votre compte sera suspendu si vous ne …".
+				cut(wordAt, wordAt)
+			}
+			negated, carried = true, false
+		case clauseBreaks[x]:
+			cut(wordAt, wordAt)
+		case carried && clauseVerbs[x]:
+			cut(carryAt, carryAt)
+		case additiveJoins[x] && negated && !carried:
+			carried, carryAt = true, wordAt
+		}
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if w.Len() == 0 {
+				wordAt = i
+			}
+			w.WriteString(textmatch.Fold(r))
+		case textmatch.Invisible(r):
+		default:
+			word()
+			if r == ',' && negated && listed {
+				carried, carryAt = true, i+1
+			} else if strings.ContainsRune(clausePuncts, r) {
+				cut(i, i+1)
+			}
+		}
+	}
+	word()
+	cut(len(s), len(s))
+	return open
 }
 
 // pointerWords are the call-to-action words that point at a link or a

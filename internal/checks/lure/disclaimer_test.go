@@ -65,6 +65,8 @@ func TestWithoutDisclaimers(t *testing.T) {
 		{"aucun frais ne vous sera demandé is no reminder", filler + "Aucun frais ne vous sera demandé, connectez-vous ici pour confirmer.", false, nil, ""},
 		{"aucun … ne vous demande, then a call", filler + "Aucun conseiller ne vous demande d'attendre, cliquez ici pour valider.", false, nil, ""},
 		{"a frame without the list's disjunction", filler + "We will never ask you to share your password, confirm your account now.", false, nil, ""},
+		{"a list, then a clause of its own and a call", filler + "We will never ask you to share your password, or your card PIN, your account will be suspended unless you update your billing information or verify your account by email.", false, nil, ""},
+		{"a list, then a clause verb", filler + "Never click on links asking you to share your PIN, verify your account now or update your payment information today.", false, nil, ""},
 		{"a frame, then a pointer", filler + "Never click on links asking you to log in, use the button below or your account is closed.", false, nil, ""},
 		{"the call after the list", filler + "We will never ask you to verify your account or update your details by email, click here to confirm now.", false, nil, ""},
 		{"negation ends at and", filler + "Nous ne vous demanderons jamais vos codes et connectez-vous immédiatement pour les confirmer.", false, nil, ""},
@@ -83,6 +85,56 @@ func TestWithoutDisclaimers(t *testing.T) {
 			}
 			if !cut || strings.Contains(kept, tt.cut) || !strings.HasPrefix(kept, filler) {
 				t.Fatalf("want %q cut, kept %q", tt.cut, kept)
+			}
+		})
+	}
+}
+
+// An anti-phishing reminder spares the clauses its negation governs, not
+// a clause the phisher writes after it in the same sentence (openClauses):
+// kept is what the lure families still read.
+func TestReminderKeepsItsOpenClauses(t *testing.T) {
+	filler := strings.Repeat("Le compte rendu de la réunion est joint au message. ", 3) + "\n\n"
+	tests := []struct {
+		name, sentence string
+		kept           []string // read again, each whole
+		gone           []string // spared
+	}{
+		{"colon", "Nous ne vous demanderons jamais votre mot de passe : votre compte sera suspendu ce soir.",
+			[]string{"votre compte sera suspendu ce soir"}, []string{"mot de passe"}},
+		{"aucun, comma", "Aucun technicien ne vous demandera votre mot de passe ou votre code, votre compte sera suspendu si vous ne confirmez pas votre identité par courriel.",
+			[]string{"votre compte sera suspendu si vous"}, []string{"mot de passe", "confirmez"}},
+		{"the list's comma, then a clause of its own", "We will never ask you to share your password, or your card PIN, your account will be suspended tonight by email.",
+			[]string{"your account will be suspended tonight by email"}, []string{"share your password"}},
+		{"and, then a clause verb", "We will never ask for your password by email and your account will be suspended tonight.",
+			[]string{"and your account will be suspended tonight"}, []string{"password"}},
+		{"but", "Nous ne vous demanderons jamais vos codes par courriel, mais vous devez mettre à jour vos coordonnées bancaires.",
+			[]string{"mais vous devez mettre à jour vos coordonnées bancaires"}, []string{"codes"}},
+		{"before the reminder", "Votre compte sera suspendu, mais nous ne vous demanderons jamais votre mot de passe.",
+			[]string{"Votre compte sera suspendu"}, []string{"mot de passe"}},
+		// The genuine lists stay whole.
+		{"a French list up to its channel", "Nous ne vous demanderons jamais de vérifier votre compte, de confirmer votre mot de passe ou de mettre à jour vos coordonnées bancaires par courriel.",
+			nil, []string{"compte", "mot de passe", "bancaires"}},
+		{"ni", "Le service informatique ne vous demandera jamais votre identifiant ni votre mot de passe.", nil, []string{"identifiant", "mot de passe"}},
+		{"and inside the negation", "We will never ask for your username and password by email.", nil, []string{"username", "password"}},
+		{"never click on links asking you to …", "Never click on links asking you to confirm your login details, verify your account or update your payment information.",
+			nil, []string{"login", "verify", "payment"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kept, cut := withoutDisclaimers(filler+tt.sentence, false, nil)
+			if !cut {
+				t.Fatalf("not read as a reminder: %q", tt.sentence)
+			}
+			for _, k := range tt.kept {
+				if !strings.Contains(kept, k) {
+					t.Errorf("%q not kept: %q", k, kept)
+				}
+			}
+			for _, g := range tt.gone {
+				if strings.Contains(strings.TrimPrefix(kept, filler), g) {
+					t.Errorf("%q kept: %q", g, kept)
+				}
 			}
 		})
 	}
