@@ -235,8 +235,9 @@ var cliTemplate = []string{"use a web browser to open the page", "utilisez un na
 // request"; not reported: reportedAt) with "code" in the five words
 // after it, or "code" with "à saisir"/"to enter" after it, or a sentence
 // about the code's expiry; the device's own code (shownWords then
-// screenWords) is not asked for.
-func codeAsk(words []string) (asked, imperative, here bool) {
+// screenWords) is not asked for. Mentioned is here whether or not the
+// code is asked for ("ne communiquez jamais le code ci-dessous").
+func codeAsk(words []string) (asked, imperative, here, mentioned bool) {
 	for i, w := range words {
 		if w != "code" && w != "codes" {
 			continue
@@ -245,6 +246,11 @@ func codeAsk(words []string) (asked, imperative, here bool) {
 		if shownOnDevice(after) {
 			continue
 		}
+		h := false
+		for _, a := range after {
+			h = h || codeHereWords[a]
+		}
+		mentioned = mentioned || h
 		ask := false
 		for k := max(i-5, 0); k < i; k++ {
 			if enterWords[words[k]] && !negatedAt(words, k) && !reportedAt(words, k) {
@@ -260,17 +266,12 @@ func codeAsk(words []string) (asked, imperative, here bool) {
 				ask = true
 			}
 		}
-		if !ask {
-			continue
-		}
-		asked = true
-		for _, a := range after {
-			if codeHereWords[a] {
-				here = true
-			}
+		if ask {
+			asked = true
+			here = here || h
 		}
 	}
-	return asked, imperative, here
+	return asked, imperative, here, mentioned
 }
 
 // politeAt reports an enter verb at i in the imperative's places: the
@@ -342,9 +343,10 @@ func shownOnDevice(after []string) bool {
 // "Rejoindre" button that leads to the page, with no verb at all. Lines
 // quoted with ">" are not the sender's, though the code written there
 // counts when the sender's own sentences ask for it; nor is the
-// command-line output's sentence (cliTemplate); a message that quotes
-// that output is a report of it, and counts only with a plain
-// imperative ask of the sender's own ("Please enter the code yourself",
+// command-line output's sentence (cliTemplate) where the message names
+// the command that printed it (cliCommand); a message that quotes that
+// output so is a report of it, and counts only with a plain imperative
+// ask of the sender's own ("Please enter the code yourself",
 // "Saisissez-le": pronounAsk), not "after I enter the code". The sender is not judged, the provider excepted by nothing:
 // nobody mails a device code (RFC 8628 §3.3), and the family's later
 // waves send from compromised accounts, inside the organisation too
@@ -361,6 +363,12 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	if page == "" {
 		return ""
 	}
+	// The output is a report of a sign-in the writer ran only when he
+	// says which command printed it (cliCommand), in his text or subject.
+	ran := cliCommand.MatchString(subject)
+	for _, t := range texts {
+		ran = ran || cliCommand.MatchString(t)
+	}
 	reported, asked, imperative, here := false, false, false, false
 	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
 	code, output := "", ""             // the code of the sender's sentences, of the output's
@@ -372,19 +380,19 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		}
 		for _, s := range sentences(own) {
 			words := strings.Fields(textmatch.Normalize(s))
-			if templated(words) {
+			if ran && templated(words) {
 				reported = true
 				if output == "" {
 					output = handedCode(s)
 				}
 				continue
 			}
-			a, imp, h := codeAsk(words)
+			a, imp, h, m := codeAsk(words)
 			asked = asked || a
 			imperative = imperative || imp
 			here = here || h
+			mentioned = mentioned || m
 			pronoun = pronoun || pronounAsk(s, words)
-			mentioned = mentioned || codeHere(words)
 			if code == "" && !exampled(words) {
 				code = handedCode(s)
 			}
@@ -438,27 +446,6 @@ func pronounAsk(s string, words []string) bool {
 	return pronounObject.MatchString(s)
 }
 
-// codeHere reports a sentence that says a code is in the message, though
-// not written out, whether or not it asks for it ("le code ci-dessous",
-// "the code below"), the device's own code excepted (shownOnDevice).
-func codeHere(words []string) bool {
-	for i, w := range words {
-		if w != "code" && w != "codes" {
-			continue
-		}
-		after := words[i+1 : min(i+7, len(words))]
-		if shownOnDevice(after) {
-			continue
-		}
-		for _, a := range after {
-			if codeHereWords[a] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // exampled reports a sentence that gives its code as an example.
 func exampled(words []string) bool {
 	for _, w := range words {
@@ -468,6 +455,15 @@ func exampled(words []string) bool {
 	}
 	return false
 }
+
+// cliCommand is a command that prints a device-flow sign-in line
+// (cliTemplate): Azure CLI's az login, Azure PowerShell's
+// Connect-AzAccount (-UseDeviceAuthentication), Azure Developer CLI's azd
+// auth login, GitHub CLI's gh auth login. A developer who reports the
+// output shows the command he ran; a lure that pastes the output to be
+// acted on ("Output of the re-authentication job: …", "Please do this
+// now") has no use for it.
+var cliCommand = regexp.MustCompile(`(?i)\b(?:az|azd auth|gh auth) login\b|\bconnect-azaccount\b`)
 
 // templated reports the words of the command-line output's sentence
 // (cliTemplate).

@@ -77,6 +77,10 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"    $ gh auth login --web\n    ! First copy your one-time code: 3F2A-91BC\n    Open this URL to continue in your web browser: https://github.com/login/device\n\nAfter I enter the code in the browser gh times out.", false},
 		{"GitHub CLI's output sent with an ask", "Repository access",
 			"! First copy your one-time code: WDJB-MJHT\nOpen this URL to continue in your web browser: https://github.com/login/device\n\nPaste it there before 10am so that the runner can deploy.", true},
+		{"the command-line output pasted without its command, 'please do this now'", "Mailbox re-authentication",
+			"Output of the re-authentication job:\n\nTo sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nPlease do this now, it expires in 15 minutes.", true},
+		{"GitHub CLI's output pasted without its command, 'do it now'", "Access to the repository",
+			"Our CI needs you to authorise the runner:\n\n! First copy your one-time code: WDJB-MJHT\nPress Enter to open github.com in your browser... https://github.com/login/device\n\nDo it now please.", true},
 		// The code named before, asked for as "it"; the code in lines
 		// quoted with ">" under the sender's own ask.
 		{"the command-line line, then 'saisissez-le'", "Synchronisation",
