@@ -31,5 +31,5 @@ func TestPatientsAndPublicMailIsAccepted(t *testing.T) {
 // name beside a payment word (chu-exemple-paiement.fr,
 // FROM_OWN_DOMAIN_COMBOSQUAT) — are flagged under both trusts.
 func TestPatientsAndPublicMailTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 10)
+	flaggedUnderBothTrusts(t, "testdata/patients/twins/*.eml", 12)
 }
