@@ -120,3 +120,18 @@ func BenchmarkDeviceCodeHandedAbsent(b *testing.B) {
 		deviceCodeHanded(in, body, "News")
 	}
 }
+
+// FuzzDeviceCodeHanded: any body and subject, read beside a device page
+// so that the code and ask readers run; nothing may panic (the page's
+// look-around and the code's windows slice bytes).
+func FuzzDeviceCodeHanded(f *testing.F) {
+	f.Add("Saisissez le code HQ7 XM4 KPD sur microsoft[.]com / devicelogin.", "Réunion")
+	f.Add("> Code : hq7xm4kpd\n/ device\n/device", "az login")
+	f.Add("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate. Saisissez-le.", "")
+	f.Add(" /EVICE code \u2013WDJB\u2013MJHT", "code")
+	f.Fuzz(func(t *testing.T, body, subject string) {
+		in := &scan.Input{Msg: message.Parse(checktest.Message("From: a@example.net\nTo: b@example.fr\nSubject: x", body), message.Limits{})}
+		deviceCodeHanded(in, body, subject)
+		deviceCodeHanded(in, body+" microsoft.com/devicelogin", subject)
+	})
+}
