@@ -35,6 +35,8 @@ import (
 // command prompt, macOS Spotlight (Cmd+Space) and Terminal.
 var opens = phrasesOf(
 	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
+	"windows key and r", "windows key and press r", "windows key then r", "windows logo key and r", "windows button r",
+	"windows and r together", "touche windows et r", "touche windows et la touche r", "touches windows et r", "touches windows r",
 	"windows x", "win x", "touche windows x",
 	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
 	"powershell", "windows terminal", "open terminal", "open the terminal", "ouvrez le terminal", "ouvrez terminal",
@@ -46,6 +48,7 @@ var opens = phrasesOf(
 // pastes are the ways to paste, normalised.
 var pastes = phrasesOf(
 	"ctrl v", "control v", "ctrl shift v", "cmd v", "command v", "commande v", "strg v",
+	"ctrl and v", "ctrl et v", "ctrl then v", "ctrl puis v", "control and v", "controle et v",
 	"paste", "collez", "coller", "colle",
 )
 
@@ -174,6 +177,8 @@ func firstOf(lower string, idioms []string) string {
 // windowsBoxes are the boxes of opens that run a Windows command line.
 var windowsBoxes = phrasesOf(
 	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
+	"windows key and r", "windows key and press r", "windows key then r", "windows logo key and r", "windows button r",
+	"windows and r together", "touche windows et r", "touche windows et la touche r", "touches windows et r", "touches windows r",
 	"windows x", "win x", "touche windows x",
 	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
 	"powershell", "windows terminal", "command prompt", "invite de commandes", "invite de commande", "cmd exe",
@@ -196,6 +201,7 @@ func CommandWords() []string {
 // developers' lists show "curl … | sh" to paste into a terminal. Nor is
 // a warning that quotes the command (warns).
 func TypedCommand(text string) string {
+	text = narrow(text)
 	idiom := RemoteCommand(text)
 	if idiom == "" {
 		return ""
@@ -228,6 +234,7 @@ const (
 // (shownWords) is pasted knowingly: the instruction counts then only
 // when what it shows fetches and runs code on Windows (RemoteCommand).
 func Instruction(text string) string {
+	text = narrow(text)
 	if !mayOpen(text) {
 		return ""
 	}
@@ -259,6 +266,22 @@ func Instruction(text string) string {
 	return ""
 }
 
+// narrow returns text with its full-width forms (Ｗｉｎ＋Ｒ, Ｃｔｒｌ＋Ｖ) as
+// their ASCII letters and signs and the Windows key's sign (⊞) as its
+// name, so that the marks and words read them; text itself when it holds
+// neither.
+func narrow(text string) string {
+	if !strings.Contains(text, "\xef\xbc") && !strings.Contains(text, "\xef\xbd") && !strings.Contains(text, "⊞") {
+		return text
+	}
+	return strings.Map(func(r rune) rune {
+		if 0xff01 <= r && r <= 0xff5e {
+			return r - 0xfee0
+		}
+		return r
+	}, strings.ReplaceAll(text, "⊞", " Windows "))
+}
+
 // maxPastes bounds the pastes Instruction reads around, and before and
 // after how many bytes of text about each: the words of toPaste and toRun.
 const (
@@ -281,7 +304,7 @@ func around(text string, i int) string {
 
 // pasteMarks are what every paste of pastes starts with or holds, as a
 // text writes it: nextPaste finds them before any text is normalised.
-var pasteMarks = []string{"aste", "ASTE", "olle", "OLLE", "trl", "TRL", "Cmd", "cmd", "CMD", "trg"}
+var pasteMarks = []string{"aste", "ASTE", "olle", "OLLE", "trl", "TRL", "ontrol", "ONTROL", "Cmd", "cmd", "CMD", "trg"}
 
 // nextPaste returns the offset of the first paste mark in text, -1 when
 // none.
@@ -296,9 +319,10 @@ func nextPaste(text string) int {
 }
 
 // openMarks are what a text that opens a box that runs commands holds,
-// before it is normalised: a key combination's "+", PowerShell,
+// before it is normalised: a key combination's "+" (or its full-width
+// form), the Windows key named or drawn (⊞), PowerShell,
 // Terminal, the command prompt, the Run box, Spotlight.
-var openMarks = []string{"+", "owershell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "potlight"}
+var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "OUCHE WINDOWS", "owershell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "potlight"}
 
 // mayOpen is a cheap look, before any text is normalised, for a box
 // opened and a paste: most mail says neither.
@@ -504,6 +528,7 @@ func has(words []string, i int, ps phrases) bool {
 // it names not both: enough beside a script that writes the clipboard,
 // whose page needs no sentence in order ("1. Copy 2. Win+R 3. Paste").
 func Mentions(text string) string {
+	text = narrow(text)
 	if !mayOpen(text) {
 		return ""
 	}

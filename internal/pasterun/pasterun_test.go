@@ -207,3 +207,27 @@ func TestShownRemoteLine(t *testing.T) {
 		}
 	}
 }
+
+// The keys written out in other forms: the Windows key named with "and"
+// or "et", its button, its sign ⊞, full-width letters and signs.
+func TestKeysInOtherForms(t *testing.T) {
+	for _, text := range []string{
+		"Appuyez simultanément sur la touche Windows et R, puis sur Ctrl et V, puis sur Entrée.",
+		"Press the Windows key and R together, then Ctrl and V, then Enter.",
+		"Hold down the Windows key and press R. Paste with CTRL + V. Hit Enter.",
+		"Step 1: Press Windows Button + R. Step 2: Press CTRL + V. Step 3: Press Enter",
+		"Press ⊞ + R, then Ctrl + V, then ↵ Enter",
+		"Appuyez sur ⊞ Win + R puis Ctrl + V et Entrée",
+		"Appuyez sur Ｗｉｎ＋Ｒ puis Ｃｔｒｌ＋Ｖ et Entrée",
+		"Appuyez sur Wіn+R puis Ctrl+V et Entrée",
+		"Press Windows + R, then Control + V, then Enter.",
+	} {
+		if Instruction(text) == "" {
+			t.Errorf("not found in %q", text)
+		}
+	}
+	// R the language, not the key.
+	if got := Instruction("On Windows and R 4.3, paste the snippet in the console and press Enter."); got != "" {
+		t.Errorf("R the language: %q", got)
+	}
+}
