@@ -781,7 +781,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FROM_"+kind, detail)
 		}
 	}
-	sender(in.FromDomain, c.recipientDomains(in)...)
+	sender(in.FromDomain, c.recipientOrganisations(in)...)
 	if in.MailFromDomain != "" {
 		sender(in.MailFromDomain)
 	}
@@ -997,6 +997,23 @@ func (c *Check) recipientDomains(in *scan.Input) []string {
 		return nil
 	}
 	return own[:min(len(own), 4)]
+}
+
+// recipientOrganisations are recipientDomains less the free mailboxes',
+// read as our own for the sender's host: a reader at yahoo.fr or
+// wanadoo.fr is no organisation of that name, and the provider's own
+// domains put its name beside "mail" (yahoomail.com, tagged at 5.00 by
+// FROM_OWN_DOMAIN_COMBOSQUAT for a reader at yahoo.fr). A provider
+// that is a brand is the catalogue's to judge (Orange, Gmail, La Poste,
+// Outlook.com, iCloud).
+func (c *Check) recipientOrganisations(in *scan.Input) []string {
+	var own []string
+	for _, d := range c.recipientDomains(in) {
+		if c.freemail == nil || !c.freemail(d) {
+			own = append(own, d)
+		}
+	}
+	return own
 }
 
 func weak(r auth.Result) bool { return r == "" || r == auth.None || r == auth.PermError }
@@ -1259,6 +1276,9 @@ func ownCombosquat(host, label string) bool {
 // hyphen, a digit or an account or payment word glued to it
 // (chu-exemplepaiement), not a trade word (tradeWords).
 func ownWord(host, label string) bool {
+	if label == "" {
+		return false
+	}
 	boundary := func(b byte) bool { return b == '.' || b == '-' || b >= '0' && b <= '9' }
 	for from := 0; ; {
 		i := strings.Index(host[from:], label)

@@ -42,10 +42,12 @@ func TestFromOwnDomainCombosquat(t *testing.T) {
 		{"our name opening another word", "", "support@atlassian-support.com", "it@atlas.fr", ""},
 		{"our name opening another word, a payment word after it", "", "compta@totalement-paiement.fr", "achats@total.fr", ""},
 		{"a name of four letters", "", "compta@cnam-paiement.fr", "achats@cnam.fr", ""},
+		{"a free mailbox's provider beside mail", "", "noreply@yahoomail.com", "lea.martin@yahoo.fr", ""},
+		{"a free mailbox's provider beside a payment word", "", "noreply@wanadoo-paiement.fr", "lea.martin@wanadoo.fr", ""},
 		{"a brand in the subdomains of a look-alike of ours", "", "service@paypal.chu-exempie.fr", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
 		{"a brand in the subdomains of ours beside a word", "", "noreply@microsoft.chu-exemple-docs.com", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
 	} {
-		opts := Options{}
+		opts := Options{Freemail: func(d string) bool { return d == "yahoo.fr" || d == "wanadoo.fr" }}
 		if tc.org != "" {
 			opts.OrgDomains = []string{tc.org}
 		}
