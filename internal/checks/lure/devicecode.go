@@ -123,22 +123,43 @@ var smallUserCode = regexp.MustCompile(`\b[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}\b
 // (textmatch.Generated), so that "code MICROSOFT" is no code. Groups
 // split by spaces are words as often ("POSTE 4455"): two of them carry a
 // digit, or the letters joined are generated. In small letters a code
-// has a digit, which no word has.
-func handedCode(text string) string {
+// has a digit, which no word has. An error code ("error code CAA20004",
+// "le code d'erreur 0x8018002b": Teams Rooms' and Intune's, which an IT
+// desk names beside the device page) is no user code unless errors is
+// set: deviceCodeHanded sets it when the sender asks for the code.
+func handedCode(text string, errors bool) string {
 	for _, m := range codeWord.FindAllStringIndex(text, 64) {
 		after := text[m[1]:min(m[1]+50, len(text))]
+		if !errors && errorCode(text[max(m[0]-7, 0):m[0]], after) {
+			continue
+		}
 		for _, c := range userCode.FindAllString(after, 4) {
 			if codeLike(c) {
 				return c
 			}
 		}
 		for _, c := range smallUserCode.FindAllString(after, 4) {
-			if letters, digits := count(c); letters >= 2 && digits > 0 {
+			if letters, digits := count(c); letters >= 2 && digits > 0 && !strings.HasPrefix(c, "0x") {
 				return c
 			}
 		}
 	}
 	return ""
+}
+
+// errorCode reports the word "code" named an error's code: "error code",
+// "code d'erreur", "code erreur", "code error".
+func errorCode(before, after string) bool {
+	if strings.HasSuffix(strings.ToLower(strings.TrimRight(before, " ")), "error") {
+		return true
+	}
+	a := strings.ToLower(strings.TrimLeft(after, " "))
+	for _, p := range []string{"d'erreur", "d’erreur", "erreur", "error", "de l'erreur"} {
+		if strings.HasPrefix(a, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // codeLike reports a userCode match that is a code, not capitalised words
@@ -372,18 +393,18 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	reported, asked, imperative, here := false, false, false, false
 	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
 	code, output := "", ""             // the code of the sender's sentences, of the output's
-	quotedCode := ""                   // the code of the lines quoted with ">"
+	quotedCode, errCode := "", ""      // the code of the lines quoted with ">", an error's code
 	for _, t := range texts {
 		own, quoted := unquotedLines(t)
 		if quoted && quotedCode == "" {
-			quotedCode = handedCode(t)
+			quotedCode = handedCode(t, false)
 		}
 		for _, s := range sentences(own) {
 			words := strings.Fields(textmatch.Normalize(s))
 			if ran && templated(words) {
 				reported = true
 				if output == "" {
-					output = handedCode(s)
+					output = handedCode(s, false)
 				}
 				continue
 			}
@@ -394,12 +415,20 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 			mentioned = mentioned || m
 			pronoun = pronoun || pronounAsk(s, words)
 			if code == "" && !exampled(words) {
-				code = handedCode(s)
+				code = handedCode(s, false)
+				if errCode == "" {
+					errCode = handedCode(s, true)
+				}
 			}
 		}
 	}
 	if code == "" {
-		code = handedCode(subject)
+		code = handedCode(subject, false)
+	}
+	// "Saisissez le code d'erreur HQ7XM4KPD" is a code asked for, whatever
+	// the sender calls it.
+	if code == "" && (asked && !reported || imperative || pronoun) {
+		code = errCode
 	}
 	// An ask of the sender's own reaches the code wherever it is written:
 	// "saisissez le code indiqué :" above a quoted "> Code : …" is the

@@ -81,6 +81,15 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Output of the re-authentication job:\n\nTo sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nPlease do this now, it expires in 15 minutes.", true},
 		{"GitHub CLI's output pasted without its command, 'do it now'", "Access to the repository",
 			"Our CI needs you to authorise the runner:\n\n! First copy your one-time code: WDJB-MJHT\nPress Enter to open github.com in your browser... https://github.com/login/device\n\nDo it now please.", true},
+		// An error's code is no user code, unless the sender asks it typed.
+		{"an enrolment error's code beside the page", "Tablettes",
+			"Si, après avoir saisi sur microsoft.com/devicelogin le code affiché par la tablette, l'enrôlement échoue avec le code d'erreur 0x8018002b, redémarrez-la.", false},
+		{"a Teams Rooms error code beside the page", "Salle Teams",
+			"La console affiche le code erreur CAA50021 après la connexion sur microsoft.com/devicelogin. Error code CAA20004 too.", false},
+		{"a code to type, called an error's", "Réunion",
+			"Saisissez le code d'erreur HQ7XM4KPD sur microsoft.com/devicelogin pour débloquer votre compte.", true},
+		{"a code to type, called an error code in English", "Account",
+			"Enter error code HQ7XM4KPD at microsoft.com/devicelogin to unlock your mailbox.", true},
 		// The code named before, asked for as "it"; the code in lines
 		// quoted with ">" under the sender's own ask.
 		{"the command-line line, then 'saisissez-le'", "Synchronisation",
