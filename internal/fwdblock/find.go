@@ -39,6 +39,7 @@ type Found struct {
 // subject is the message's, a list's tag removed. Most mail has neither
 // prefix nor marker and costs two short scans.
 func Recognise(subject string, m *message.Message) (Found, bool) {
+	subject = WithoutGatewayTag(subject)
 	prefixed := forwardSubject(subject)
 	if !prefixed && replySubject(subject) {
 		return Found{}, false

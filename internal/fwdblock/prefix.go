@@ -75,3 +75,30 @@ func forwardSubject(s string) bool {
 func replySubject(s string) bool {
 	return replyPrefixes[Prefix(s)]
 }
+
+// gatewayTags are the subject tags a receiving organisation's gateway puts
+// before the subject of mail from outside ("[EXTERNE] RE: Devis"): an
+// Exchange Online mail-flow rule "prepend the subject with", Proofpoint's
+// and Mimecast's external tagging, in the words French, English, German,
+// Spanish, Portuguese and Italian sites choose (testdata/bandeaux of
+// internal/engine, whose replies quote such tags).
+var gatewayTags = map[string]bool{"externe": true, "ext": true, "external": true, "extérieur": true,
+	"exterieur": true, "extern": true, "externo": true, "esterno": true, "mail externe": true,
+	"courriel externe": true, "message externe": true}
+
+// WithoutGatewayTag returns subject without a gateway's external-sender
+// tag in front of it (gatewayTags), so that "[EXTERNE] TR: …" is read as
+// the forward and "[EXT] RE: …" as the reply they are. The tag is the
+// recipient's own gateway's, not the sender's words; a sender who writes
+// it gains nothing he could not have by writing "TR:" or "RE:" alone.
+func WithoutGatewayTag(subject string) string {
+	s := strings.TrimLeft(subject, " \t\u00a0")
+	if !strings.HasPrefix(s, "[") {
+		return subject
+	}
+	end := strings.IndexByte(s, ']')
+	if end < 0 || end > 24 || !gatewayTags[strings.ToLower(strings.TrimSpace(s[1:end]))] {
+		return subject
+	}
+	return strings.TrimLeft(s[end+1:], " \t\u00a0")
+}

@@ -100,3 +100,32 @@ func FuzzPrefix(f *testing.F) {
 		}
 	})
 }
+
+// A gateway's external-sender tag before the subject hides neither a
+// forward's prefix nor a reply's: "[EXTERNE] TR:" over a block is the
+// forward, "[EXT] RE:" over a quoted message the reply; a bracketed word
+// that is no gateway's tag is left as the subject's own.
+func TestRecogniseUnderGatewayTag(t *testing.T) {
+	block := "De : Facturation <f@fournisseur-exemple.fr>\nEnvoyé : lundi 8 avril 2024 09:41\nObjet : Facture FA-2024-01127\n\nMadame,\n"
+	cases := []struct {
+		subject, body string
+		want          bool
+	}{
+		{"[EXTERNE] TR: Facture FA-2024-01127", "Pour info\n\n" + block, true},
+		{"[EXTERNE] RE: Facture FA-2024-01127", "Merci\n\n-----Message d'origine-----\n" + block, false},
+		{"[EXT] Re: Facture FA-2024-01127", "Merci\n\n-----Message d'origine-----\n" + block, false},
+		{"[Ticket 4411] RE: Facture FA-2024-01127", "Merci\n\n-----Message d'origine-----\n" + block, true},
+	}
+	for _, tc := range cases {
+		raw := []byte("Subject: " + tc.subject + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + tc.body)
+		m := message.Parse(raw, message.DefaultLimits())
+		if _, ok := Recognise(m.Subject, m); ok != tc.want {
+			t.Errorf("%q: recognised %v, want %v", m.Subject, ok, tc.want)
+		}
+	}
+	for in, want := range map[string]string{"[EXTERNE] TR: x": "TR: x", "[ext]RE: x": "RE: x", "[dpo-reseau] Re: x": "[dpo-reseau] Re: x", "EXTERNE x": "EXTERNE x", "[EXTERNE": "[EXTERNE"} {
+		if got := WithoutGatewayTag(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
