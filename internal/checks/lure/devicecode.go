@@ -48,14 +48,16 @@ func devicePageIn(in *scan.Input, texts []string) string {
 			}
 		}
 	}
-	for _, u := range in.Msg.URLs {
-		switch u.Host {
+	// The link's destination, not its wrapper: a page behind Safe Links
+	// or URL Defense (urlx.Unwrap) is the page the reader lands on.
+	for _, l := range in.Links {
+		switch l.Host {
 		case "microsoft.com", "www.microsoft.com", "aka.ms", "login.microsoftonline.com",
 			"google.com", "www.google.com", "github.com":
 		default:
 			continue
 		}
-		raw := strings.ToLower(u.Raw)
+		raw := strings.ToLower(l.Target)
 		for _, p := range devicePages {
 			if strings.Contains(raw, p) {
 				return p
@@ -400,6 +402,7 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 			quotedCode = handedCode(t, false)
 		}
 		for _, s := range sentences(own) {
+			s = withoutLinks(s)
 			words := strings.Fields(textmatch.Normalize(s))
 			if ran && templated(words) {
 				reported = true
@@ -476,6 +479,26 @@ func pronounAsk(s string, words []string) bool {
 }
 
 // exampled reports a sentence that gives its code as an example.
+// withoutLinks returns sentence s without its addresses (words holding
+// "://"): an address is read as the page it leads to (devicePageIn), not
+// as the sender's words — a link wrapped by Safe Links or URL Defense
+// spells the recipient's address and the wrapper's tokens, and any link
+// can carry "example" or a code-like token in its query, which are no
+// example the sender gives nor the code he hands.
+func withoutLinks(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	var b strings.Builder
+	for _, w := range strings.Fields(s) {
+		if !strings.Contains(w, "://") {
+			b.WriteString(w)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
 func exampled(words []string) bool {
 	for _, w := range words {
 		if exampleWords[w] {

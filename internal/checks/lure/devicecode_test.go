@@ -51,6 +51,10 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Enter the code ABCD-EFGH on the unrecognized device to complete the sign in.", false},
 		{"the page in capitals", "ACTION REQUISE",
 			"SAISISSEZ LE CODE KW9D4RZTE SUR MICROSOFT.COM/DEVICELOGIN.", true},
+		{"the page behind Safe Links, the wrapper's address in the sentence", "Teams meeting",
+			"To join, go to https://eur02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fmicrosoft.com%2Fdevicelogin&data=05%7C02%7Cagent%40example-hopital.fr%7C0&sdata=DPiJ%3D&reserved=0 and enter the code FJ3KL7QPA when prompted.", true},
+		{"a link whose query says example", "Réunion",
+			"Saisissez le code KW9D4RZTE sur https://microsoft.com/devicelogin?ref=exemple dès maintenant.", true},
 		{"a capitalised word is no code", "Code",
 			"Enter the code at microsoft.com/devicelogin now: code IMPORTANT, code MICROSOFT", false},
 		// The page and the code as a lure writes them to pass a filter;
