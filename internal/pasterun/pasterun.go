@@ -319,10 +319,11 @@ func nextPaste(text string) int {
 }
 
 // openMarks are what a text that opens a box that runs commands holds,
-// before it is normalised: a key combination's "+" (or its full-width
+// before it is normalised, in the capitals the box is written with
+// ("PowerShell", "Command Prompt", "Run Dialog"): a key combination's "+" (or its full-width
 // form), the Windows key named or drawn (⊞), PowerShell,
 // Terminal, the command prompt, the Run box, Spotlight.
-var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "OUCHE WINDOWS", "owershell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "potlight"}
+var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "OUCHE WINDOWS", "owershell", "owerShell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "ommand Prompt", "OMMAND PROMPT", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "un Dialog", "un Box", "un Window", "UN DIALOG", "UN BOX", "UN WINDOW", "potlight"}
 
 // mayOpen is a cheap look, before any text is normalised, for a box
 // opened and a paste: most mail says neither.

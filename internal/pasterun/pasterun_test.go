@@ -13,6 +13,10 @@ func TestInstruction(t *testing.T) {
 		{"Faites un clic droit sur Démarrer, ouvrez Windows PowerShell (admin), collez avec Ctrl+V puis validez avec Entrée.", true},
 		{"Sur Mac : ouvrez le Terminal (Cmd + Espace), collez la commande avec Cmd + V et appuyez sur Retour.", true},
 		{"Open the Run dialog (⊞ Win+R), paste the fix and hit Enter.", true},
+		// The box in its own capitals, no "+" in the text.
+		{"Ouvrez Windows PowerShell, collez la commande copiée et appuyez sur Entrée.", true},
+		{"Open the Command Prompt, paste the code and press Enter.", true},
+		{"Open the Run Dialog, paste the code and press Enter.", true},
 		// Honest uses of the same words.
 		{"Appuyez sur Windows + R, tapez \\\\srv-fichiers\\partage puis appuyez sur Entrée.", false},
 		{"Touche Windows + R, tapez mstsc et validez : le bureau à distance s'ouvre.", false},
