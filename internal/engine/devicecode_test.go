@@ -26,11 +26,12 @@ func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
 // hospital IT's note on the tablets' enrolment errors (Intune's and Teams
 // Rooms' error codes beside the page), the hospital IT's guide to
 // sign in a Teams Rooms console (the code shown by the console), its
-// security alert about the family, YouTube's help on signing in a TV,
+// security alert about the family, CERT Santé's alert quoting a
+// campaign's code beside the defanged page, YouTube's help on signing in a TV,
 // GitHub's notice of an authorised OAuth application, Microsoft Entra's
 // newsletter on the device code flow. Accepted behind the company's MX,
 // behind the hospital's and under the evaluation's trust.
 func TestDeviceCodeGenuineAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 8)
-	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 8)
+	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 9)
+	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 9)
 }

@@ -67,11 +67,13 @@ func devicePageIn(in *scan.Input, texts []string) string {
 	return ""
 }
 
-// defanged undoes the ways a page is written so that no link is made of
-// it, as threat reports and lures write them: "microsoft[.]com/devicelogin",
-// "microsoft(.)com", "microsoft.com / devicelogin". The page is the same
-// to the reader who types it.
-var defanged = strings.NewReplacer("[.]", ".", "(.)", ".", "[dot]", ".", " ", "")
+// spaced drops the spaces a page may be written with
+// ("microsoft.com / devicelogin"): the page is the same to the reader who
+// types it. A defanged page ("microsoft[.]com/devicelogin",
+// "hxxps://…") is not read: defanging is how an alert or a threat report
+// names a page so that nobody follows it (a CERT's bulletin quoting a
+// campaign's code beside it), not how a lure sends the reader there.
+var spaced = strings.NewReplacer(" ", "")
 
 // pageAround returns the device page named around an occurrence of e
 // ("evice" or "EVICE") in text, "" when none. Every page's path starts
@@ -92,7 +94,7 @@ func pageAround(text, e string) string {
 		if slash < 0 || text[slash] != '/' {
 			continue
 		}
-		w := defanged.Replace(strings.ToLower(text[max(slash-36, 0):min(at+12, len(text))]))
+		w := spaced.Replace(strings.ToLower(text[max(slash-36, 0):min(at+12, len(text))]))
 		for _, p := range devicePages {
 			if strings.Contains(w, p) {
 				return p

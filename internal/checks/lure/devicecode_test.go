@@ -58,9 +58,10 @@ func TestDeviceCodeHanded(t *testing.T) {
 		{"a capitalised word is no code", "Code",
 			"Enter the code at microsoft.com/devicelogin now: code IMPORTANT, code MICROSOFT", false},
 		// The page and the code as a lure writes them to pass a filter;
-		// the reader types them all the same.
-		{"the page defanged", "Réunion",
-			"Ouvrez microsoft[.]com/devicelogin et saisissez le code HQ7XM4KPD.", true},
+		// the reader types them all the same. A defanged page is an
+		// alert's, not a lure's.
+		{"the page defanged, as an alert names a campaign's", "Alerte",
+			"Le message reçu demande de saisir le code FJ3KL7QPA sur hxxps://microsoft[.]com/devicelogin.", false},
 		{"the page with spaces around its slash", "Meeting",
 			"Open microsoft.com / devicelogin and enter the code HQ7XM4KPD.", true},
 		{"the code split by spaces", "Réunion",
