@@ -56,6 +56,11 @@ func TestOtherSourcesAreAccepted(t *testing.T) {
 	acceptedUnderBothTrusts(t, "testdata/others/*.eml", 20)
 }
 
+// mustAcceptDirs are the must-accept sets' directories under testdata
+// (TestMustAcceptFixturesUnderEvalTrust; metamorph_test.go transforms
+// each).
+var mustAcceptDirs = []string{"lists", "modern", "inbox", "hospital", "pme", "legit", "selfhosted", "attachments", "sante-pro", "prospection", "quotidien", "corp2001", "europe", "veille", "rhsaas", "secmail", "marches", "marches/fournisseur", "brandplace", "abonnements", "perso", "signature", "signature/hopital", "securite", "partage", "newsletters2002c", "banque", "banque/hopital", "recherche", "livraison", "social", "social/entreprise", "hebergeur", "saasen", "mobilite", "juridique", "b2bmal/genuine", "replyown", "publics", "appareils", "rhfraude/genuine", "patients", "devicecode/genuine", "bandeaux", "clickfix/genuine", "clickfix/genuine/hopital"}
+
 // TestMustAcceptFixturesUnderEvalTrust: the must-accept fixtures written
 // for a hospital behind its own trusted MX are accepted as well when
 // nothing of their authentication is believed, as the evaluation sees
@@ -69,7 +74,7 @@ func TestMustAcceptFixturesUnderEvalTrust(t *testing.T) {
 		"modern/transfert-piece-jointe-outlook-alerte-microsoft.eml": true,
 	}
 	s := newScanner(t, evalTrustConfig(t))
-	for _, dir := range []string{"lists", "modern", "inbox", "hospital", "pme", "legit", "selfhosted", "attachments", "sante-pro", "prospection", "quotidien", "corp2001", "europe", "veille", "rhsaas", "secmail", "marches", "marches/fournisseur", "brandplace", "abonnements", "perso", "signature", "signature/hopital", "securite", "partage", "newsletters2002c", "banque", "banque/hopital", "recherche", "livraison", "social", "social/entreprise", "hebergeur", "saasen", "mobilite", "juridique", "b2bmal/genuine", "replyown", "publics", "appareils", "rhfraude/genuine", "patients", "devicecode/genuine", "bandeaux", "clickfix/genuine", "clickfix/genuine/hopital"} {
+	for _, dir := range mustAcceptDirs {
 		files, _ := filepath.Glob("testdata/" + dir + "/*.eml")
 		for _, f := range files {
 			name := dir + "/" + filepath.Base(f)
