@@ -20,7 +20,7 @@ func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
 // banner, or that asks for a password beside a quoted security footer
 // (testdata/bandeaux/README.md) is flagged under both trusts.
 func TestGatewayBannersAndWrappedLinksTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 17)
+	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 19)
 }
 
 // TestSecurityFooterListIsNoLure: a partner's anti-phishing footer lists
@@ -101,5 +101,38 @@ func TestReminderSparesOnlyItsNegatedClauses(t *testing.T) {
 		file:    "testdata/bandeaux/twins/faux-messagerie-pied-jamais-virgule-suspension.eml",
 		present: []string{"LURE_ACCOUNT_SUSPENSION"},
 		flag:    true,
+	}})
+}
+
+// TestCiscoShownAddressIsNoDestination: Cisco's rewritten link shows an
+// address in its last path segment, but its token carries where the
+// redirect goes, and the sender can edit the segment (urlx.CiscoShown).
+// Read as the destination, a harmless address there spared the link:
+// the reply whose anchor and segment show service-public.fr over a
+// token of the attacker's was accepted under the evaluation's trust
+// (1.76), and the quarantine digest whose segment shows Mimecast's portal
+// lost its lure signals (the vendor's release links are the digest's,
+// lure.securityVendors). The link is now one to cisco.com, the shown
+// address judged as a redirect's (free host, look-alike).
+func TestCiscoShownAddressIsNoDestination(t *testing.T) {
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:    "adresse affichée service-public.fr",
+		file:    "testdata/bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
+		present: []string{"URL_TEXT_HREF_MISMATCH"},
+		flag:    true,
+	}, {
+		name:    "quarantaine, adresse affichée Mimecast",
+		file:    "testdata/bandeaux/twins/faux-cisco-quarantaine-adresse-mimecast.eml",
+		present: []string{"LURE_PASSWORD_EXPIRY"},
+		flag:    true,
+	}, {
+		name:    "page gratuite derrière Cisco",
+		file:    "testdata/bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
+		present: []string{"URL_FREE_HOSTING", "URL_BRAND_IN_DOMAIN"},
+		flag:    true,
+	}, {
+		name:   "la CCI, lien Cisco",
+		file:   "testdata/bandeaux/cci-lien-cisco-secure-email.eml",
+		accept: true,
 	}})
 }

@@ -34,6 +34,7 @@ func FuzzUnwrap(f *testing.F) {
 		"https://eu-central-1.protection.sophos.com?d=evil.example&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUv",
 		"https://imsva91-ctp.trendmicro.com/wis/clicktime/v1/query?url=https%3a%2f%2fevil.example",
 		"https://secure-web.cisco.com/1Ab/https%3A%2F%2Fevil.example%2F",
+		"https://secure-web.cisco.com/1AbCdEf-gh/https%3A%2F%2Fevil.example%2F%" + strings.Repeat("41", 1<<16),
 		"https://example.org/plain",
 		"",
 	} {
@@ -41,6 +42,9 @@ func FuzzUnwrap(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		target, rewriter := Unwrap(raw)
+		if s := CiscoShown(raw); len(s) > len(raw) {
+			t.Fatalf("CiscoShown(%q) grew to %d bytes", raw, len(s))
+		}
 		if rewriter == "" && target != raw {
 			t.Fatalf("Unwrap(%q) = %q without a rewriter", raw, target)
 		}

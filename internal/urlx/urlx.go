@@ -1,7 +1,8 @@
 // Package urlx holds the small URL and domain helpers every check shares:
 // registrable domains from the Public Suffix List, unwrapping of the link
 // rewriters that security gateways put in front of URLs (Outlook SafeLinks,
-// Proofpoint URL Defense, Mimecast, Barracuda, Sophos, Trend Micro, Cisco)
+// Proofpoint URL Defense, Mimecast, Barracuda, Sophos, Trend Micro; Cisco's
+// shown address, CiscoShown)
 // and of the search engines' redirects phishing
 // chains through (Google's /url and /amp/, Bing's /ck/a), host
 // classification, and the
@@ -144,8 +145,37 @@ func MaybeWrapped(host string) bool {
 	return safeLinks(host) || strings.HasPrefix(host, "urldefense.") ||
 		googleHost(host) || host == "www.bing.com" || host == "bing.com" ||
 		strings.Contains(host, "mimecast") || host == "linkprotect.cudasvc.com" ||
-		strings.HasSuffix(host, ".protection.sophos.com") || trendMicroHost(host) ||
-		host == "secure-web.cisco.com"
+		strings.HasSuffix(host, ".protection.sophos.com") || trendMicroHost(host)
+}
+
+// CiscoHost is the host of Cisco Secure Email's rewritten links, as Host
+// gives it: callers test it before CiscoShown parses the link.
+const CiscoHost = "secure-web.cisco.com"
+
+// CiscoShown returns the address that Cisco Secure Email's URL rewriting
+// shows in its link, https://secure-web.cisco.com/<token>/<the address,
+// percent-encoded as one path segment> (ESA user guide, URL filtering),
+// or "" for another link. It is not where the link goes: the token, which
+// Vigie cannot read, carries the address the redirect follows, and the
+// segment is the sender's to edit — a phisher who wraps a page through a
+// Cisco-protected mailbox, then writes "https://www.service-public.fr"
+// in the segment, shows a harmless site over a redirect to the page. So
+// Unwrap does not read it as the destination (the link stays one to
+// cisco.com, an anchor that shows another site still differs from it);
+// the link checks judge the shown address as an unknown redirect's
+// destination, as they judge a redirect carried in a query.
+func CiscoShown(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || strings.TrimSuffix(strings.ToLower(u.Hostname()), ".") != CiscoHost {
+		return ""
+	}
+	p := strings.TrimPrefix(u.EscapedPath(), "/")
+	if _, rest, ok := strings.Cut(p, "/"); ok {
+		if dec, err := url.PathUnescape(rest); err == nil && strings.HasPrefix(strings.ToLower(dec), "http") {
+			return dec
+		}
+	}
+	return ""
 }
 
 // trendMicroHost reports a host of Trend Micro's time-of-click link
@@ -165,9 +195,15 @@ func Unwrap(raw string) (target, rewriter string) {
 	for range 4 {
 		next, name := unwrapOnce(target)
 		if name == "" {
-			break
+			return target, rewriter
 		}
 		target, rewriter = next, name
+	}
+	if _, name := unwrapOnce(target); name != "" {
+		// Still wrapped after four rewriters: where it ends is not read,
+		// and the link is judged as it is written rather than as the
+		// fourth wrapper's, which a sender chose.
+		return raw, ""
 	}
 	return target, rewriter
 }
@@ -254,31 +290,19 @@ func unwrapOnce(raw string) (string, string) {
 	case strings.HasSuffix(host, ".protection.sophos.com"):
 		// Sophos Email's time-of-click protection:
 		// https://<region>.protection.sophos.com?d=<domain>&u=<base64 of the
-		// address>&i=…&t=…&h=…; the domain alone when u= does not decode.
-		if dec, ok := decodeBase64(q("u")); ok && strings.HasPrefix(strings.ToLower(dec), "http") {
+		// address>&i=…&t=…&h=….
+		// The redirect follows u=; d= is only the sender's to edit, so a
+		// u= that does not decode leaves the link one to sophos.com
+		// rather than to whatever d= names. A query's "+" reads as a
+		// space: base64's "+" is given back.
+		if dec, ok := decodeBase64(strings.ReplaceAll(q("u"), " ", "+")); ok && strings.HasPrefix(strings.ToLower(dec), "http") {
 			return dec, "sophos"
-		}
-		if d := q("d"); d != "" && !strings.ContainsAny(d, "/?#@ ") {
-			return "https://" + d + "/", "sophos"
 		}
 	case trendMicroHost(host) && strings.HasSuffix(u.Path, "/wis/clicktime/v1/query"):
 		// Trend Micro Email Security's and IMSVA's time-of-click
 		// protection: /wis/clicktime/v1/query?url=<address>&umid=…&auth=….
 		if t := q("url"); strings.HasPrefix(strings.ToLower(t), "http") {
 			return t, "trendmicro"
-		}
-	case host == "secure-web.cisco.com":
-		// Cisco Secure Email's URL rewriting: /<token>/<the address,
-		// percent-encoded as one path segment>. The token carries the
-		// address the redirect goes to, the segment is what Cisco shows:
-		// a sender who edits the segment to a harmless site hides the
-		// page no better than the wrapper did (cisco.com), and one who
-		// leaves it shows it to the link checks.
-		p := strings.TrimPrefix(u.EscapedPath(), "/")
-		if _, rest, ok := strings.Cut(p, "/"); ok {
-			if dec, err := url.PathUnescape(rest); err == nil && strings.HasPrefix(strings.ToLower(dec), "http") {
-				return dec, "cisco"
-			}
 		}
 	case googleHost(host) && u.Path == "/url":
 		for _, k := range []string{"q", "url"} {

@@ -28,38 +28,40 @@ func TestRandomLabel(t *testing.T) {
 
 func TestUnwrap(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2Fa&data=1":               "https://evil.example/a",
-		"https://usg02.safelinks.protection.office365.us/?url=https%3A%2F%2Fgithub.com%2Fa&data=05":               "https://github.com/a",
-		"https://safelinks.protection.office365.us.evil.example/?url=https%3A%2F%2Fgithub.com%2F":                 "https://safelinks.protection.office365.us.evil.example/?url=https%3A%2F%2Fgithub.com%2F",
-		"https://urldefense.proofpoint.com/v2/url?u=http-3A__evil.example_path&d=x":                               "http://evil.example/path",
-		"https://urldefense.com/v3/__https://evil.example/p__;!!abc":                                              "https://evil.example/p",
-		"https://www.google.com/url?q=https://evil.example/&sa=D":                                                 "https://evil.example/",
-		"https://www.google.com/amp/s/evil.example/owa/login":                                                     "https://evil.example/owa/login",
-		"https://google.com/amp/evil.example/p?e=a":                                                               "http://evil.example/p?e=a",
-		"https://www.google.com/amp/":                                                                             "https://www.google.com/amp/",
-		"https://www.google.fr/amp/s/evil.example/owa/login":                                                      "https://evil.example/owa/login",
-		"https://www.google.fr./amp/s/evil.example/owa/login":                                                     "https://evil.example/owa/login",
-		"https://WWW.GOOGLE.COM./url?q=https://evil.example/x":                                                    "https://evil.example/x",
-		"https://google.co.uk/amp/evil.example/p?e=a":                                                             "http://evil.example/p?e=a",
-		"https://www.google.com.br/amp/s/evil.example/":                                                           "https://evil.example/",
-		"https://www.google.cat/url?q=https://evil.example/":                                                      "https://evil.example/",
-		"https://www.google.de/url?q=https://www.google.co.jp/amp/s/evil.example/x":                               "https://evil.example/x",
-		"https://google.evil.example/amp/s/evil.example/":                                                         "https://google.evil.example/amp/s/evil.example/",
-		"https://www.google.com.evil.example/amp/s/evil.example/":                                                 "https://www.google.com.evil.example/amp/s/evil.example/",
-		"https://mail.google.fr/amp/s/evil.example/":                                                              "https://mail.google.fr/amp/s/evil.example/",
-		"https://www.bing.com/ck/a?!&&p=4f2c&ptn=3&u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcGF5&ntb=1":                    "https://evil.example/pay",
-		"https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1":                                              "https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1",
-		"https://example.org/page":                                                                                "https://example.org/page",
-		"https://urldefense.com/v3/__https://evil.example/owa*2Findex.html?a=1*b__;JSM!!Fjc1!x$":                  "https://evil.example/owa%2Findex.html?a=1#b",
-		"https://urldefense.com/v3/__https://evil.example/a**Bb__;JSUl!!Fjc1!x$":                                  "https://evil.example/a%%%b",
-		"https://urldefense.com/v3/__https://evil.example/a*b__;!!Fjc1!x$":                                        "https://evil.example/a*b",
-		"https://linkprotect.cudasvc.com/url?a=https%3a%2f%2fevil.example%2flogin&c=E,1,Ab&typo=1":                "https://evil.example/login",
-		"https://linkprotect.cudasvc.com.evil.example/url?a=https%3a%2f%2fgithub.com":                             "https://linkprotect.cudasvc.com.evil.example/url?a=https%3a%2f%2fgithub.com",
-		"https://eu-central-1.protection.sophos.com?d=evil.example&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcA==&i=1":        "https://evil.example/p",
-		"https://us-west-2.protection.sophos.com?d=evil.example&u=%25%25&i=1":                                     "https://evil.example/",
-		"https://imsva91-ctp.trendmicro.com:443/wis/clicktime/v1/query?url=https%3a%2f%2fevil.example%2fp&umid=1": "https://evil.example/p",
-		"https://secure-web.cisco.com/1AbCdEf-gh/https%3A%2F%2Fevil.example%2Fp%3Fx%3D1":                          "https://evil.example/p?x=1",
-		"https://secure-web.cisco.com/1AbCdEf-gh":                                                                 "https://secure-web.cisco.com/1AbCdEf-gh",
+		"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2Fa&data=1":                    "https://evil.example/a",
+		"https://usg02.safelinks.protection.office365.us/?url=https%3A%2F%2Fgithub.com%2Fa&data=05":                    "https://github.com/a",
+		"https://safelinks.protection.office365.us.evil.example/?url=https%3A%2F%2Fgithub.com%2F":                      "https://safelinks.protection.office365.us.evil.example/?url=https%3A%2F%2Fgithub.com%2F",
+		"https://urldefense.proofpoint.com/v2/url?u=http-3A__evil.example_path&d=x":                                    "http://evil.example/path",
+		"https://urldefense.com/v3/__https://evil.example/p__;!!abc":                                                   "https://evil.example/p",
+		"https://www.google.com/url?q=https://evil.example/&sa=D":                                                      "https://evil.example/",
+		"https://www.google.com/amp/s/evil.example/owa/login":                                                          "https://evil.example/owa/login",
+		"https://google.com/amp/evil.example/p?e=a":                                                                    "http://evil.example/p?e=a",
+		"https://www.google.com/amp/":                                                                                  "https://www.google.com/amp/",
+		"https://www.google.fr/amp/s/evil.example/owa/login":                                                           "https://evil.example/owa/login",
+		"https://www.google.fr./amp/s/evil.example/owa/login":                                                          "https://evil.example/owa/login",
+		"https://WWW.GOOGLE.COM./url?q=https://evil.example/x":                                                         "https://evil.example/x",
+		"https://google.co.uk/amp/evil.example/p?e=a":                                                                  "http://evil.example/p?e=a",
+		"https://www.google.com.br/amp/s/evil.example/":                                                                "https://evil.example/",
+		"https://www.google.cat/url?q=https://evil.example/":                                                           "https://evil.example/",
+		"https://www.google.de/url?q=https://www.google.co.jp/amp/s/evil.example/x":                                    "https://evil.example/x",
+		"https://google.evil.example/amp/s/evil.example/":                                                              "https://google.evil.example/amp/s/evil.example/",
+		"https://www.google.com.evil.example/amp/s/evil.example/":                                                      "https://www.google.com.evil.example/amp/s/evil.example/",
+		"https://mail.google.fr/amp/s/evil.example/":                                                                   "https://mail.google.fr/amp/s/evil.example/",
+		"https://www.bing.com/ck/a?!&&p=4f2c&ptn=3&u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcGF5&ntb=1":                         "https://evil.example/pay",
+		"https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1":                                                   "https://www.bing.com/ck/a?!&&p=4f2c&u=a1bm90LWEtdXJs&ntb=1",
+		"https://example.org/page":                                                                                     "https://example.org/page",
+		"https://urldefense.com/v3/__https://evil.example/owa*2Findex.html?a=1*b__;JSM!!Fjc1!x$":                       "https://evil.example/owa%2Findex.html?a=1#b",
+		"https://urldefense.com/v3/__https://evil.example/a**Bb__;JSUl!!Fjc1!x$":                                       "https://evil.example/a%%%b",
+		"https://urldefense.com/v3/__https://evil.example/a*b__;!!Fjc1!x$":                                             "https://evil.example/a*b",
+		"https://linkprotect.cudasvc.com/url?a=https%3a%2f%2fevil.example%2flogin&c=E,1,Ab&typo=1":                     "https://evil.example/login",
+		"https://linkprotect.cudasvc.com.evil.example/url?a=https%3a%2f%2fgithub.com":                                  "https://linkprotect.cudasvc.com.evil.example/url?a=https%3a%2f%2fgithub.com",
+		"https://eu-central-1.protection.sophos.com?d=evil.example&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvcA==&i=1":             "https://evil.example/p",
+		"https://us-west-2.protection.sophos.com?d=evil.example&u=%25%25&i=1":                                          "https://us-west-2.protection.sophos.com?d=evil.example&u=%25%25&i=1",
+		"https://eu-west-1.protection.sophos.com?d=www.service-public.fr&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvP2E9Pj4+&i=1":   "https://evil.example/?a=>>>",
+		"https://eu-west-1.protection.sophos.com?d=www.service-public.fr&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvP2E9Pj4%2B&i=1": "https://evil.example/?a=>>>",
+		"https://imsva91-ctp.trendmicro.com:443/wis/clicktime/v1/query?url=https%3a%2f%2fevil.example%2fp&umid=1":      "https://evil.example/p",
+		"https://secure-web.cisco.com/1AbCdEf-gh/https%3A%2F%2Fevil.example%2Fp%3Fx%3D1":                               "https://secure-web.cisco.com/1AbCdEf-gh/https%3A%2F%2Fevil.example%2Fp%3Fx%3D1",
+		"https://secure-web.cisco.com/1AbCdEf-gh":                                                                      "https://secure-web.cisco.com/1AbCdEf-gh",
 	} {
 		if got, _ := Unwrap(in); got != want {
 			t.Errorf("Unwrap(%s) = %s, want %s", in, got, want)
@@ -67,6 +69,41 @@ func TestUnwrap(t *testing.T) {
 	}
 	if Registrable("a.b.example.co.uk") != "example.co.uk" || !InDomain("mail.impots.gouv.fr", "gouv.fr") || InDomain("evilgouv.fr", "gouv.fr") {
 		t.Error("registrable/InDomain")
+	}
+}
+
+// Phishers wrap their pages through gateways and edit what the wrapper
+// shows: spoofed vendor hosts are no wrappers, wrappers nest (read to the
+// end, four deep; deeper is judged as written), and Cisco's shown address
+// is never the destination (CiscoShown).
+func TestUnwrapWhatASenderControls(t *testing.T) {
+	for _, c := range []struct{ in, want, rw string }{
+		{"https://cudasvc.com.evil.tld/url?a=https%3a%2f%2fgithub.com", "https://cudasvc.com.evil.tld/url?a=https%3a%2f%2fgithub.com", ""},
+		{"https://linkprotect-cudasvc.com/url?a=https%3a%2f%2fgithub.com", "https://linkprotect-cudasvc.com/url?a=https%3a%2f%2fgithub.com", ""},
+		{"https://eu.protection-sophos.com?d=github.com&u=aHR0cHM6Ly9naXRodWIuY29tLw", "https://eu.protection-sophos.com?d=github.com&u=aHR0cHM6Ly9naXRodWIuY29tLw", ""},
+		{"https://imsva91-ctp.trendmicro.com.evil.tld/wis/clicktime/v1/query?url=https%3a%2f%2fgithub.com", "https://imsva91-ctp.trendmicro.com.evil.tld/wis/clicktime/v1/query?url=https%3a%2f%2fgithub.com", ""},
+		{"https://ctp.trendmicro-ess.com/wis/clicktime/v1/query?url=https%3a%2f%2fgithub.com", "https://ctp.trendmicro-ess.com/wis/clicktime/v1/query?url=https%3a%2f%2fgithub.com", ""},
+		{"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Furldefense.proofpoint.com%2Fv2%2Furl%3Fu%3Dhttps-3A__bit.ly_3xYzAbc%26d%3Dx&data=1", "https://bit.ly/3xYzAbc", "proofpoint"},
+		{"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Feur01.safelinks.protection.outlook.com%2F%3Furl%3Dhttps%253A%252F%252Feur01.safelinks.protection.outlook.com%252F%253Furl%253Dhttps%25253A%25252F%25252Feur01.safelinks.protection.outlook.com%25252F%25253Furl%25253Dhttps%2525253A%2525252F%2525252Fevil.example%2525252Fp%252526data%25253D1%2526data%253D1%26data%3D1&data=1", "https://evil.example/p", "safelinks"},
+		{"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Feur01.safelinks.protection.outlook.com%2F%3Furl%3Dhttps%253A%252F%252Feur01.safelinks.protection.outlook.com%252F%253Furl%253Dhttps%25253A%25252F%25252Feur01.safelinks.protection.outlook.com%25252F%25253Furl%25253Dhttps%2525253A%2525252F%2525252Feur01.safelinks.protection.outlook.com%2525252F%2525253Furl%2525253Dhttps%252525253A%252525252F%252525252Fevil.example%252525252Fp%25252526data%2525253D1%252526data%25253D1%2526data%253D1%26data%3D1&data=1", "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Feur01.safelinks.protection.outlook.com%2F%3Furl%3Dhttps%253A%252F%252Feur01.safelinks.protection.outlook.com%252F%253Furl%253Dhttps%25253A%25252F%25252Feur01.safelinks.protection.outlook.com%25252F%25253Furl%25253Dhttps%2525253A%2525252F%2525252Feur01.safelinks.protection.outlook.com%2525252F%2525253Furl%2525253Dhttps%252525253A%252525252F%252525252Fevil.example%252525252Fp%25252526data%2525253D1%252526data%25253D1%2526data%253D1%26data%3D1&data=1", ""},
+		{"https://secure-web.cisco.com/1Ab/https%3A%2F%2Fwww.service-public.fr%2F", "https://secure-web.cisco.com/1Ab/https%3A%2F%2Fwww.service-public.fr%2F", ""},
+		{"https://eu.protection.sophos.com?d=www.service-public.fr&u=%%%", "https://eu.protection.sophos.com?d=www.service-public.fr&u=%%%", ""},
+		{"https://eu.protection.sophos.com?d=www.service-public.fr&u=bm90IGEgbGluaw", "https://eu.protection.sophos.com?d=www.service-public.fr&u=bm90IGEgbGluaw", ""},
+	} {
+		if got, rw := Unwrap(c.in); got != c.want || rw != c.rw {
+			t.Errorf("Unwrap(%s) = %s, %q; want %s, %q", c.in, got, rw, c.want, c.rw)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://secure-web.cisco.com/1Ab/https%3A%2F%2Fevil.example%2Fp":   "https://evil.example/p",
+		"https://SECURE-WEB.CISCO.COM./1Ab/https%3A%2F%2Fevil.example%2F":   "https://evil.example/",
+		"https://secure-web.cisco.com/1Ab":                                  "",
+		"https://secure-web.cisco.com/1Ab/%zz":                              "",
+		"https://secure-web.cisco.com.evil.tld/1Ab/https%3A%2F%2Fx.example": "",
+	} {
+		if got := CiscoShown(in); got != want {
+			t.Errorf("CiscoShown(%s) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -800,14 +800,25 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			// linked, as the combosquatted page the reader is sent to.
 			continue
 		}
-		kind, detail, label := c.lookalike(l.Host, seen)
-		if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(l.Host, label) && c.asksFor(in, l.Host, label, named, &asked)) {
-			// A software newsletter's link to an "outlook" add-on
-			// vendor, a county's "orange" directory: the word's.
-			continue
+		hosts := [2]string{l.Host}
+		if l.Host == urlx.CiscoHost {
+			// Cisco's rewriting shows an address its token may not go
+			// to (urlx.CiscoShown): a look-alike there is judged too.
+			hosts[1] = urlx.Host(urlx.CiscoShown(l.Target))
 		}
-		if kind != "" && urlx.PublicName(l.Host) {
-			out.Emit("URL_"+kind, detail)
+		for _, host := range hosts {
+			if host == "" {
+				continue
+			}
+			kind, detail, label := c.lookalike(host, seen)
+			if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(host, label) && c.asksFor(in, host, label, named, &asked)) {
+				// A software newsletter's link to an "outlook" add-on
+				// vendor, a county's "orange" directory: the word's.
+				continue
+			}
+			if kind != "" && urlx.PublicName(host) {
+				out.Emit("URL_"+kind, detail)
+			}
 		}
 	}
 }

@@ -318,6 +318,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
 				}
 				c.judgeHost(t, l.Domain+" → "+t, out)
+			} else if host == urlx.CiscoHost {
+				// Cisco's rewriting shows an address it may not go to
+				// (urlx.CiscoShown): judged as a redirect's, never as
+				// the link's destination. A security gateway is no open
+				// redirect.
+				if t := urlx.Host(urlx.CiscoShown(raw)); t != "" {
+					c.judgeHost(t, l.Domain+" → "+t, out)
+				}
 			}
 		}
 		path := ""
