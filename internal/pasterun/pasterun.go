@@ -202,6 +202,9 @@ func CommandWords() []string {
 // a warning that quotes the command (warns).
 func TypedCommand(text string) string {
 	text = narrow(text)
+	if !namesBox(text) {
+		return ""
+	}
 	idiom := RemoteCommand(text)
 	if idiom == "" {
 		return ""
@@ -319,18 +322,19 @@ func nextPaste(text string) int {
 }
 
 // openMarks are what a text that opens a box that runs commands holds,
-// before it is normalised, in the capitals the box is written with
-// ("PowerShell", "Command Prompt", "Run Dialog"): a key combination's "+" (or its full-width
+// before it is normalised: a key combination's "+" (or its full-width
 // form), the Windows key named or drawn (⊞), PowerShell,
 // Terminal, the command prompt, the Run box, Spotlight.
-var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "OUCHE WINDOWS", "owershell", "owerShell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "ommand Prompt", "OMMAND PROMPT", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "un Dialog", "un Box", "un Window", "UN DIALOG", "UN BOX", "UN WINDOW", "potlight"}
+var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "ouche windows", "ouches windows", "OUCHE WINDOWS", "owershell", "owerShell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "ommand Prompt", "OMMAND PROMPT", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "un Dialog", "un Box", "un Window", "UN DIALOG", "UN BOX", "UN WINDOW", "potlight"}
 
 // mayOpen is a cheap look, before any text is normalised, for a box
 // opened and a paste: most mail says neither.
 func mayOpen(text string) bool {
-	if nextPaste(text) < 0 {
-		return false
-	}
+	return nextPaste(text) >= 0 && namesBox(text)
+}
+
+// namesBox is mayOpen's look for a box opened (openMarks).
+func namesBox(text string) bool {
 	for _, m := range openMarks {
 		if strings.Contains(text, m) {
 			return true
@@ -483,16 +487,21 @@ func instruction(words []string) (string, int) {
 	return "", 0
 }
 
-// phrases are normalised phrases, each also split into its words.
+// phrases are normalised phrases, each also split into its words, and
+// indexed by their first word: matchAt looks a word up once instead of
+// comparing it with every phrase (Mentions reads every word of a page).
 type phrases struct {
 	text  []string
 	words [][]string
+	first map[string][]int
 }
 
 func phrasesOf(ps ...string) phrases {
-	out := phrases{text: ps}
-	for _, p := range ps {
-		out.words = append(out.words, strings.Fields(p))
+	out := phrases{text: ps, first: map[string][]int{}}
+	for x, p := range ps {
+		f := strings.Fields(p)
+		out.words = append(out.words, f)
+		out.first[f[0]] = append(out.first[f[0]], x)
 	}
 	return out
 }
@@ -501,13 +510,14 @@ func phrasesOf(ps ...string) phrases {
 // in words, "" when none.
 func matchAt(words []string, i int, ps phrases) (string, int) {
 	best, n := "", 0
-	for x, f := range ps.words {
+	for _, x := range ps.first[words[i]] {
+		f := ps.words[x]
 		if len(f) > len(words)-i || len(f) <= n {
 			continue
 		}
 		ok := true
-		for m, w := range f {
-			if words[i+m] != w {
+		for m, w := range f[1:] {
+			if words[i+1+m] != w {
 				ok = false
 				break
 			}
@@ -533,20 +543,62 @@ func Mentions(text string) string {
 	if !mayOpen(text) {
 		return ""
 	}
-	words := strings.Fields(textmatch.Normalize(text))
+	text = text[:runeCut(text, maxPageText)]
+	// The page is normalised a chunk at a time, the last words of each
+	// carried into the next (a phrase is at most longestPhrase words), so
+	// that a page that names the box early is not read to its end and a
+	// long one is never held normalised whole.
+	var words []string
 	open, paste := "", ""
-	for i := range words {
-		if open == "" {
-			open, _ = matchAt(words, i, opens)
+	for text != "" {
+		end := runeCut(text, pageChunk)
+		if j := strings.IndexAny(text[end:], " \t\r\n"); j >= 0 {
+			end += j
+		} else {
+			end = len(text)
 		}
-		if paste == "" {
-			paste, _ = matchAt(words, i, pastes)
+		words = append(words, strings.Fields(textmatch.Normalize(text[:end]))...)
+		text = text[end:]
+		last := len(words)
+		if text != "" {
+			last = max(0, len(words)-longestPhrase)
 		}
-		if open != "" && paste != "" {
-			return `"` + open + `", "` + paste + `"`
+		for i := 0; i < last; i++ {
+			if open == "" {
+				open, _ = matchAt(words, i, opens)
+			}
+			if paste == "" {
+				paste, _ = matchAt(words, i, pastes)
+			}
+			if open != "" && paste != "" {
+				return `"` + open + `", "` + paste + `"`
+			}
 		}
+		words = append(words[:0], words[last:]...)
 	}
 	return ""
+}
+
+// maxPageText is how much of a page's text Mentions reads, the message's
+// own bound on a body's text (message.Limits.MaxTextBytes): an HTML
+// attachment may be 25 MB. pageChunk is how much it normalises at a time;
+// longestPhrase bounds the words of opens and pastes.
+const (
+	maxPageText   = 2 << 20
+	pageChunk     = 16 << 10
+	longestPhrase = 8
+)
+
+// runeCut returns n, or len(text) when shorter, moved forward to a rune's
+// start.
+func runeCut(text string, n int) int {
+	if n >= len(text) {
+		return len(text)
+	}
+	for n < len(text) && !utf8.RuneStart(text[n]) {
+		n++
+	}
+	return n
 }
 
 // clipboardWrites are the script calls by which a page puts text on the
