@@ -59,7 +59,7 @@ func devicePageIn(in *scan.Input, texts []string) string {
 		}
 		raw := strings.ToLower(l.Target)
 		for _, p := range devicePages {
-			if strings.Contains(raw, p) {
+			if namesPage(raw, p) {
 				return p
 			}
 		}
@@ -67,13 +67,32 @@ func devicePageIn(in *scan.Input, texts []string) string {
 	return ""
 }
 
-// spaced drops the spaces a page may be written with
+// unspaced drops the spaces around a slash, as a page may be written
 // ("microsoft.com / devicelogin"): the page is the same to the reader who
 // types it. A defanged page ("microsoft[.]com/devicelogin",
 // "hxxps://…") is not read: defanging is how an alert or a threat report
 // names a page so that nobody follows it (a CERT's bulletin quoting a
 // campaign's code beside it), not how a lure sends the reader there.
-var spaced = strings.NewReplacer(" ", "")
+func unspaced(w string) string {
+	if !strings.Contains(w, " /") && !strings.Contains(w, "/ ") {
+		return w
+	}
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		if w[i] == ' ' {
+			j := i
+			for j < len(w) && w[j] == ' ' {
+				j++
+			}
+			if j < len(w) && w[j] == '/' || len(b) > 0 && b[len(b)-1] == '/' {
+				i = j - 1
+				continue
+			}
+		}
+		b = append(b, w[i])
+	}
+	return string(b)
+}
 
 // pageAround returns the device page named around an occurrence of e
 // ("evice" or "EVICE") in text, "" when none. Every page's path starts
@@ -94,12 +113,35 @@ func pageAround(text, e string) string {
 		if slash < 0 || text[slash] != '/' {
 			continue
 		}
-		w := spaced.Replace(strings.ToLower(text[max(slash-36, 0):min(at+12, len(text))]))
+		w := unspaced(strings.ToLower(text[max(slash-36, 0):min(at+12, len(text))]))
 		for _, p := range devicePages {
-			if strings.Contains(w, p) {
+			if namesPage(w, p) {
 				return p
 			}
 		}
+	}
+}
+
+// namesPage reports s naming page p itself, not a longer path that
+// starts with it: myaccount.google.com/device-activity (Google's list of
+// the account's devices, in its security mail) and google.com/devices
+// are no device-login page.
+func namesPage(s, p string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], p)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(p)
+		if end == len(s) {
+			return true
+		}
+		switch c := s[end]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return true
+		}
+		i = end
 	}
 }
 

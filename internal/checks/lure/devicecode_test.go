@@ -86,6 +86,10 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Output of the re-authentication job:\n\nTo sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nPlease do this now, it expires in 15 minutes.", true},
 		{"GitHub CLI's output pasted without its command, 'do it now'", "Access to the repository",
 			"Our CI needs you to authorise the runner:\n\n! First copy your one-time code: WDJB-MJHT\nPress Enter to open github.com in your browser... https://github.com/login/device\n\nDo it now please.", true},
+		{"Google's device activity page is no device-login page", "Alerte de sécurité",
+			"Vérifiez vos appareils sur myaccount.google.com/device-activity et saisissez le code G7K2-QW9P reçu.", false},
+		{"Google's device page at the end of a sentence", "Interview",
+			"Saisissez le code G7K2-QW9P sur https://www.google.com/device.", true},
 		// An error's code is no user code, unless the sender asks it typed.
 		{"an enrolment error's code beside the page", "Tablettes",
 			"Si, après avoir saisi sur microsoft.com/devicelogin le code affiché par la tablette, l'enrôlement échoue avec le code d'erreur 0x8018002b, redémarrez-la.", false},
