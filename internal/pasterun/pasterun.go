@@ -241,7 +241,7 @@ func Instruction(text string) string {
 	if !mayOpen(text) {
 		return ""
 	}
-	found := ""
+	found, pasteAt := "", 0
 	// Only the text around each paste is normalised: the box opened
 	// before it, Enter after it (toPaste, toRun words).
 	at, seen := 0, 0
@@ -255,12 +255,13 @@ func Instruction(text string) string {
 		window := strings.Fields(textmatch.Normalize(around(text, i)))
 		var box int
 		if found, box = instruction(window); found != "" && !warns(window, box) {
+			pasteAt = i
 			break
 		}
 		found = ""
 		at = i + 1
 	}
-	if found == "" || !showsPath(text) && !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
+	if found == "" || !showsPath(text) && !writesObject(text[pasteAt:]) && !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
 		return found
 	}
 	if c := RemoteCommand(text); c != "" {
@@ -413,6 +414,47 @@ func showsPath(text string) bool {
 	}
 	return false
 }
+
+// writesObject reports a paste whose next word is what is pasted, written
+// out: a Windows shell folder or settings page ("Windows + R, collez
+// shell:startup, Entrée", "ms-settings:…"), or a command and its switch
+// ("copiez-collez ipconfig /flushdns et appuyez sur Entrée", "sfc
+// /scannow") — the Windows tips' and IT desks' object, which the reader
+// sees. text starts at the paste's word; only the words before Enter,
+// Return or "valider", at most objectBytes, are read, and only the word
+// right after the paste, so a decoy written elsewhere does not count.
+func writesObject(text string) bool {
+	text = text[:runeCut(text, objectBytes)]
+	end := len(text)
+	for _, k := range runMarks {
+		if j := strings.Index(text, k); j >= 0 && j < end {
+			end = j
+		}
+	}
+	f := strings.Fields(text[:end])
+	if len(f) < 2 {
+		return false
+	}
+	object := strings.ToLower(f[1])
+	if strings.HasPrefix(object, "shell:") || strings.HasPrefix(object, "ms-settings:") {
+		return true
+	}
+	if len(f) < 3 || len(f[2]) < 2 || f[2][0] != '/' || !isAlnum(f[2][1]) || len(object) < 2 {
+		return false
+	}
+	for i := 0; i < len(object); i++ {
+		if !isAlnum(object[i]) && object[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// objectBytes is how far after a paste writesObject reads; runMarks are
+// what the keys of runs hold as a text writes them.
+const objectBytes = 120
+
+var runMarks = []string{"ntr", "NTR", "nter", "NTER", "eturn", "ETURN", "etour", "ETOUR", "alid", "ALID"}
 
 // showsVariable reports an environment variable written out (%temp%,
 // %appdata%): the IT tips' "Windows + R, collez %temp%, Entrée".

@@ -235,3 +235,28 @@ func TestKeysInOtherForms(t *testing.T) {
 		t.Errorf("R the language: %q", got)
 	}
 }
+
+// What the paste's next word writes out — a shell folder, a settings
+// page, a command and its switch — is what the reader pastes and sees;
+// a decoy written elsewhere, or a word between, is not.
+func TestWrittenObject(t *testing.T) {
+	for _, text := range []string{
+		"Astuce : Windows + R puis collez shell:startup et Entrée pour ouvrir le dossier de démarrage.",
+		"Appuyez sur Windows + R, collez ms-settings:windowsupdate et validez.",
+		"Pour vider le cache DNS : ouvrez l'invite de commandes, copiez-collez ipconfig /flushdns et appuyez sur Entrée.",
+		"Open an admin Command Prompt, paste sfc /scannow and press Enter.",
+	} {
+		if got := Instruction(text); got != "" {
+			t.Errorf("an object written after the paste: %q in %q", got, text)
+		}
+	}
+	for _, text := range []string{
+		"Pour vérifier que vous êtes humain : Windows + R, collez (Ctrl+V) puis Entrée. Astuce : gpupdate /force accélère la vérification.",
+		"Pour vérifier que vous êtes humain : Windows + R, collez le code /verify puis Entrée.",
+		"Windows + R, collez shell-startup-verification et Entrée.",
+	} {
+		if Instruction(text) == "" {
+			t.Errorf("a decoy: not found in %q", text)
+		}
+	}
+}
