@@ -37,15 +37,14 @@ var devicePages = []string{"microsoft.com/devicelogin", "aka.ms/devicelogin", "/
 	"google.com/device", "github.com/login/device"}
 
 // devicePageIn reports the device-login page the texts name or a link
-// leads to, "" when none. The text is searched around "/device" only
-// (either case: "MICROSOFT.COM/DEVICELOGIN"), so that mail naming no
-// device page costs two searches and a look at each "device".
+// leads to, "" when none. The text is looked at around "/device" only,
+// in any case ("MICROSOFT.COM/DEVICELOGIN", "microsoft.com/DeViCeLoGiN":
+// the browser folds it), so that mail naming no device page costs a
+// search for each slash.
 func devicePageIn(in *scan.Input, texts []string) string {
 	for _, text := range texts {
-		for _, e := range []string{"evice", "EVICE"} {
-			if p := pageAround(text, e); p != "" {
-				return p
-			}
+		if p := pageAround(text); p != "" {
+			return p
 		}
 	}
 	// The link's destination, not its wrapper: a page behind Safe Links
@@ -94,26 +93,26 @@ func unspaced(w string) string {
 	return string(b)
 }
 
-// pageAround returns the device page named around an occurrence of e
-// ("evice" or "EVICE") in text, "" when none. Every page's path starts
-// with "/device" (spaces allowed after the slash): prose's "devices" is
-// passed over without a look around it.
-func pageAround(text, e string) string {
+// pageAround returns the device page named in text, "" when none. Every
+// page's path starts with "/device" (spaces allowed after the slash), so
+// only a slash followed by "device" in any case is looked around: prose's
+// "devices" costs nothing.
+func pageAround(text string) string {
 	for i := 0; ; {
-		j := strings.Index(text[i:], e)
+		j := strings.IndexByte(text[i:], '/')
 		if j < 0 {
 			return ""
 		}
-		at := i + j
-		i = at + len(e)
-		slash := at - 2
-		for slash > 0 && text[slash] == ' ' {
-			slash--
+		slash := i + j
+		i = slash + 1
+		k := i
+		for k < len(text) && text[k] == ' ' {
+			k++
 		}
-		if slash < 0 || text[slash] != '/' {
+		if len(text)-k < 6 || !strings.EqualFold(text[k:k+6], "device") {
 			continue
 		}
-		w := unspaced(strings.ToLower(text[max(slash-36, 0):min(at+12, len(text))]))
+		w := unspaced(strings.ToLower(text[max(slash-36, 0):min(k+16, len(text))]))
 		for _, p := range devicePages {
 			if namesPage(w, p) {
 				return p

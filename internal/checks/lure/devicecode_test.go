@@ -62,6 +62,8 @@ func TestDeviceCodeHanded(t *testing.T) {
 		// alert's, not a lure's.
 		{"the page defanged, as an alert names a campaign's", "Alerte",
 			"Le message reçu demande de saisir le code FJ3KL7QPA sur hxxps://microsoft[.]com/devicelogin.", false},
+		{"the page in mixed case", "Meeting",
+			"Open Microsoft.com/dEvIcElOgIn and enter the code HQ7XM4KPD.", true},
 		{"the page with spaces around its slash", "Meeting",
 			"Open microsoft.com / devicelogin and enter the code HQ7XM4KPD.", true},
 		{"the code split by spaces", "Réunion",
@@ -128,7 +130,7 @@ func TestDeviceCodeHanded(t *testing.T) {
 }
 
 // BenchmarkDeviceCodeHandedAbsent is the cost on mail without a device
-// page: one search for "evice" over the body and a pass over the links.
+// page: a look after each slash of the body and a pass over the links.
 func BenchmarkDeviceCodeHandedAbsent(b *testing.B) {
 	body := strings.Repeat("Our new devices ship next week; see the catalogue at https://shop.example.com/p/123 for prices and delivery. ", 400)
 	raw := checktest.Message("From: Shop <news@shop.example.com>\nTo: a@example.fr\nSubject: News", body)
