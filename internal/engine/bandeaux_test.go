@@ -12,7 +12,7 @@ import "testing"
 // Trend Micro, Cisco). Each is accepted behind the company's trusted MX
 // and under the evaluation's trust.
 func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 14)
+	acceptedUnderBothTrusts(t, "testdata/bandeaux/*.eml", 16)
 }
 
 // TestGatewayBannersAndWrappedLinksTwinsAreFlagged: phishing that hides
@@ -20,7 +20,7 @@ func TestGatewayBannersAndWrappedLinksAreAccepted(t *testing.T) {
 // banner, or that asks for a password beside a quoted security footer
 // (testdata/bandeaux/README.md) is flagged under both trusts.
 func TestGatewayBannersAndWrappedLinksTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 19)
+	flaggedUnderBothTrusts(t, "testdata/bandeaux/twins/*.eml", 21)
 }
 
 // TestSecurityFooterListIsNoLure: a partner's anti-phishing footer lists
@@ -134,5 +134,41 @@ func TestCiscoShownAddressIsNoDestination(t *testing.T) {
 		name:   "la CCI, lien Cisco",
 		file:   "testdata/bandeaux/cci-lien-cisco-secure-email.eml",
 		accept: true,
+	}})
+}
+
+// TestConditionalSecurityFooterIsNoLure: the awareness footer worded as a
+// condition — "if you receive an email asking you to verify your account
+// or update your payment details, do not click on any link", "si vous
+// recevez un message vous invitant à vous connecter ou à vérifier votre
+// compte, ne cliquez pas sur le lien" — is a reminder
+// (lure.conditionalReminder): the Dutch supplier's reply with the English
+// one was quarantined under the evaluation's trust (8.20:
+// LURE_VERIFY_IDENTITY, LURE_BILLING and the LURE_CALLBACK they make with
+// the signature's phone number), the French one scored 3.00. The
+// phisher's condition without the negated instruction ("…, please do so
+// today") is no reminder, and a threat after the instruction keeps its
+// clause.
+func TestConditionalSecurityFooterIsNoLure(t *testing.T) {
+	runShapesUnderBothTrusts(t, []sourceCase{{
+		name:   "pied conditionnel, anglais",
+		file:   "testdata/bandeaux/fournisseur-nl-pied-conditionnel-en.eml",
+		accept: true,
+		absent: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING", "LURE_CALLBACK"},
+	}, {
+		name:   "pied conditionnel, français",
+		file:   "testdata/bandeaux/fournisseur-nl-pied-conditionnel-fr.eml",
+		accept: true,
+		absent: []string{"LURE_VERIFY_IDENTITY"},
+	}, {
+		name:    "copie : la condition sans consigne niée",
+		file:    "testdata/bandeaux/twins/faux-fournisseur-pied-conditionnel-sans-consigne-en.eml",
+		present: []string{"LURE_VERIFY_IDENTITY", "LURE_BILLING"},
+		flag:    true,
+	}, {
+		name:    "copie : la consigne niée, puis la menace",
+		file:    "testdata/bandeaux/twins/faux-messagerie-pied-conditionnel-puis-menace.eml",
+		present: []string{"LURE_ACCOUNT_SUSPENSION"},
+		flag:    true,
 	}})
 }

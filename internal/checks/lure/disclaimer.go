@@ -257,10 +257,85 @@ func without(body string, found []disclaimer, kinds disclaimerKind) (string, boo
 func disclaimerWording(s string) disclaimerKind {
 	var kinds disclaimerKind
 	disclaimerDict.Find(s, 0, func(k disclaimerKind) bool { kinds |= k; return true })
-	if kinds&kindAntiPhishing == 0 && noneWillAsk(s) {
+	if kinds&kindAntiPhishing == 0 && (noneWillAsk(s) || conditionalReminder(s) >= 0) {
 		kinds |= kindAntiPhishing
 	}
 	return kinds
+}
+
+// Words of the reminder worded as a condition: "if you receive an email
+// asking you to verify your account …, do not click", "si vous recevez un
+// message vous invitant à vous connecter …, ne cliquez pas".
+var (
+	conditionIfs      = wordSet(`if si`)
+	conditionChannels = wordSet(`email mail message messages courriel courriels sms text call appel appels`)
+	conditionAsks     = wordSet(`asking asks ask requesting requests invitant invite demandant demande demandent sollicitant`)
+	conditionNots     = wordSet(`not don never ne n jamais`)
+)
+
+// conditionalReminder returns the index, among the words of s
+// (foldedWords), of the "if" or "si" that opens a reminder worded as a
+// condition, or -1: within the clause before a comma, "if"/"si", a
+// message (email, courriel, SMS, call…) and a request ("asking you to",
+// "vous invitant à", "vous demande de"); right after that comma, within
+// its first three words, a negation ("do not", "don't", "never", "ne …
+// pas"). The condition is what will never be a genuine request, the
+// negation the instruction. A phisher's "if you receive an email asking
+// you to verify your account, please do so today" has no negation after
+// its comma and is no reminder; one that writes its call after the
+// negated instruction is a call (callToAction) or keeps that clause
+// (openClauses).
+func conditionalReminder(s string) int {
+	if strings.IndexByte(s, ',') < 0 || !strings.Contains(s, "f ") && !strings.Contains(s, "i ") && !strings.Contains(s, "F ") && !strings.Contains(s, "I ") {
+		return -1
+	}
+	// The words, and the number of words before each comma.
+	var words []string
+	var commas []int
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			w.WriteString(textmatch.Fold(r))
+		case textmatch.Invisible(r):
+		default:
+			flush()
+			if r == ',' {
+				commas = append(commas, len(words))
+			}
+		}
+	}
+	flush()
+	for i, x := range words {
+		if !conditionIfs[x] {
+			continue
+		}
+		channel, ask := false, false
+		for _, c := range commas {
+			if c <= i {
+				continue
+			}
+			for _, y := range words[i+1 : c] {
+				channel = channel || conditionChannels[y]
+				ask = ask || conditionAsks[y]
+			}
+			if !channel || !ask {
+				break
+			}
+			for _, y := range words[c:min(len(words), c+3)] {
+				if conditionNots[y] {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // noneWillAsk reports the French reminder whose negation is "aucun":
@@ -410,9 +485,10 @@ func wordSet(s string) map[string]bool {
 }
 
 // callToAction reports a call-to-action word that no negation of its
-// clause governs: "never click a link" and "ne cliquez jamais sur un lien"
-// are the disclaimer's, "cliquez ici" is a call, and so is "we never ask
-// for it, click here" (the comma ends the negation's clause). A comma
+// clause governs (the condition of a reminder worded as one governs its
+// clause too: conditionalReminder): "never click a link" and "ne cliquez
+// jamais sur un lien" are the disclaimer's, "cliquez ici" is a call, and
+// so is "we never ask for it, click here" (the comma ends the negation's clause). A comma
 // inside the list of what will never be asked by mail does not end it
 // (negatedList): "we will never ask you to verify your account, confirm
 // your password or update your payment details by email"; but a pointer
@@ -420,6 +496,7 @@ func wordSet(s string) map[string]bool {
 // call all the same.
 func callToAction(s string) bool {
 	listed := negatedList(s)
+	cond, n := conditionalReminder(s), 0
 	negated, carried := false, false
 	var w strings.Builder
 	word := func() bool {
@@ -428,8 +505,9 @@ func callToAction(s string) bool {
 		}
 		x := w.String()
 		w.Reset()
+		n++
 		switch {
-		case negations[x]:
+		case negations[x], n-1 == cond:
 			negated, carried = true, false
 		case clauseJoins[x], carried && clauseVerbs[x]:
 			negated, carried = false, false
@@ -488,6 +566,7 @@ var additiveJoins = wordSet(`et and und`)
 // families.
 func openClauses(s string, base int) [][2]int {
 	listed := negatedList(s)
+	cond, n := conditionalReminder(s), 0
 	var open [][2]int
 	// start is where the current clause begins, carryAt where the list's
 	// item or the "and" that carries its negation begins.
@@ -506,8 +585,9 @@ func openClauses(s string, base int) [][2]int {
 		}
 		x := w.String()
 		w.Reset()
+		n++
 		switch {
-		case negations[x]:
+		case negations[x], n-1 == cond:
 			if !negated && start > 0 {
 				// A later clause's negation governs what follows it:
 				// "…, votre compte sera suspendu si vous ne …".
