@@ -17,7 +17,7 @@ var layers = []struct {
 	packages []string
 }{
 	{"base: parsers, data and small primitives", []string{
-		"internal/durable", "internal/follow", "internal/spool", "internal/dberr", "internal/urlx", "internal/textmatch",
+		"internal/durable", "internal/follow", "internal/spool", "internal/dberr", "internal/urlx", "internal/textmatch", "internal/pasterun",
 		"internal/fuzzy", "internal/fwdblock", "internal/pdfstr", "internal/olemsg", "internal/warninglist", "internal/geo", "internal/rdap", "internal/logging",
 		"internal/sdnotify", "internal/corpus", "internal/weights", "internal/message", "internal/dnsx",
 		"internal/logs", "internal/logs/", "internal/invoice", "internal/ir/journal", "internal/ir/evidence",
