@@ -218,6 +218,9 @@ func FuzzWithoutDisclaimers(f *testing.F) {
 	f.Add("Bonjour.\n\nCe message et ses pièces jointes sont confidentiels. Si vous l'avez reçu par erreur, avertissez immédiatement l'expéditeur.", false)
 	f.Add("We will never ask for your password, click here… https://x.example", true)
 	f.Add("\n\n\n…….!?\xe2\x80", true)
+	f.Add("Bonjour.\n\nAucun service ne vous demandera votre mot de passe, ni votre code : votre compte sera suspendu ce soir.", false)
+	f.Add("Hi.\n\nWe will never ask you to share your password, or your PIN, your account will be suspended unless you verify it by email.", true)
+	f.Add("Hi.\n\nIf you receive an email asking you to verify your account, do not click,ne,si,if x, not", true)
 	links := []message.URL{{Raw: "https://x.example/a", Host: "x.example", Text: "ici"}}
 	f.Fuzz(func(t *testing.T, body string, html bool) {
 		start := time.Now()
