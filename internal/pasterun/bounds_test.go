@@ -60,9 +60,20 @@ func TestNoAllocationsWithoutTriggers(t *testing.T) {
 		"WritesClipboard": func() {
 			WritesClipboard(page)
 		},
+		"MayInstruct":     func() { MayInstruct(text, text) },
+		"PageMayInstruct": func() { PageMayInstruct(page) },
 	} {
 		if n := testing.AllocsPerRun(10, f); n != 0 {
 			t.Errorf("%s: %v allocations", name, n)
 		}
+	}
+}
+
+func TestMayInstruct(t *testing.T) {
+	if !MayInstruct("1. Appuyez sur Windows + R", "2. Collez", "3. Entrée") || MayInstruct("Joyeux Noël", "Collez vos photos") {
+		t.Error("MayInstruct")
+	}
+	if !PageMayInstruct([]byte("<text>Windows + R</text><text>Ctrl + V</text>")) || PageMayInstruct([]byte("<p>Bonjour</p>")) {
+		t.Error("PageMayInstruct")
 	}
 }

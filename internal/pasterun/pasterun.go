@@ -334,6 +334,43 @@ func mayOpen(text string) bool {
 	return nextPaste(text) >= 0 && namesBox(text)
 }
 
+// MayInstruct reports whether parts, read as one text, may hold the steps
+// Instruction reads (a paste's mark in one, a box's in one), before they
+// are joined: a message's pictures' alt texts.
+func MayInstruct(parts ...string) bool {
+	pasted, box := false, false
+	for _, p := range parts {
+		pasted = pasted || nextPaste(p) >= 0
+		box = box || namesBox(p)
+	}
+	return pasted && box
+}
+
+// PageMayInstruct is MayInstruct for a page's bytes (an attached HTML or
+// SVG page), before its text is taken out.
+func PageMayInstruct(page []byte) bool {
+	return containsAny(page, pasteMarkBytes) && containsAny(page, openMarkBytes)
+}
+
+var pasteMarkBytes, openMarkBytes = byteMarks(pasteMarks), byteMarks(openMarks)
+
+func byteMarks(ms []string) [][]byte {
+	out := make([][]byte, len(ms))
+	for i, m := range ms {
+		out[i] = []byte(m)
+	}
+	return out
+}
+
+func containsAny(b []byte, marks [][]byte) bool {
+	for _, m := range marks {
+		if bytes.Contains(b, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // namesBox is mayOpen's look for a box opened (openMarks).
 func namesBox(text string) bool {
 	for _, m := range openMarks {

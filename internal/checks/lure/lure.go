@@ -834,6 +834,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if w == "" && marks.commands {
 		w = pasterun.TypedCommand(body)
 	}
+	if w == "" {
+		w = pasteRunElsewhere(m)
+	}
 	if w != "" {
 		out.Emit("LURE_PASTE_RUN", w)
 	}
@@ -1170,3 +1173,51 @@ func (c *Check) quoted(distinct map[phrase]int, themes ...int) string {
 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// pasteRunElsewhere reads the steps of a "paste and run" lure where the
+// body does not hold them: the pictures' alt texts (a lure drawn as
+// images, each step's words in its alt) and the text of an attached HTML
+// or SVG page that shows them with no script (the clipboard is filled by
+// the page it links to; a script that writes it is the attach family's
+// ATTACH_HTML_CLIPBOARD_RUN). Only parts that hold a paste's and a box's
+// marks are joined or read.
+func pasteRunElsewhere(m *message.Message) string {
+	if pasterun.MayInstruct(m.ImageAlts...) {
+		if w := pasterun.Instruction(strings.Join(m.ImageAlts, "\n")); w != "" {
+			return w
+		}
+	}
+	for _, a := range m.Attachments {
+		if !isPage(a) {
+			continue
+		}
+		page := a.Data[:min(len(a.Data), maxPageBytes)]
+		if !pasterun.PageMayInstruct(page) {
+			continue
+		}
+		if w := pasterun.Instruction(pasterun.PageText(page)); w != "" {
+			return a.Filename + ": " + w
+		}
+	}
+	return ""
+}
+
+// maxPageBytes is how much of an attached page pasteRunElsewhere reads,
+// the body's own bound (message.Limits.MaxTextBytes).
+const maxPageBytes = 2 << 20
+
+// isPage reports an attachment that is an HTML or SVG page, by its
+// sniffed type or its name.
+func isPage(a message.Attachment) bool {
+	switch a.SniffedType {
+	case "text/html", "image/svg+xml":
+		return true
+	}
+	name := strings.ToLower(a.Filename)
+	for _, e := range []string{".html", ".htm", ".shtml", ".xhtml", ".svg"} {
+		if strings.HasSuffix(name, e) {
+			return true
+		}
+	}
+	return false
+}
