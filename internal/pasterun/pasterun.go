@@ -544,7 +544,7 @@ func instruction(words []string) (string, int) {
 		}
 		start := i + n
 		for j := start; j < len(words) && j < start+toPaste; j++ {
-			if has(words, j, typed) || has(words, j, runs) {
+			if has(words, j, runs) || has(words, j, typed) && !typesPaste(words, j) {
 				break
 			}
 			paste, n := matchAt(words, j, pastes)
@@ -564,6 +564,19 @@ func instruction(words []string) (string, int) {
 		}
 	}
 	return "", 0
+}
+
+// typesPaste reports a word of typed at words[j] whose object is the
+// paste's keys ("type Ctrl + V", "tapez Ctrl+V"): the reader types
+// nothing himself, and a lure that words its paste so is not the IT
+// desk's "tapez cmd".
+func typesPaste(words []string, j int) bool {
+	for k := j + 1; k < len(words) && k <= j+2; k++ {
+		if p, _ := matchAt(words, k, pastes); p != "" && p != "paste" && p != "collez" && p != "coller" && p != "colle" {
+			return true
+		}
+	}
+	return false
 }
 
 // phrases are normalised phrases, each also split into its words, and

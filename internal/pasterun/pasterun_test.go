@@ -260,3 +260,19 @@ func TestWrittenObject(t *testing.T) {
 		}
 	}
 }
+
+// "Type Ctrl + V" types nothing: the "typed first" rule reads the keys of
+// a paste after "type" as the paste.
+func TestTypedPasteKeys(t *testing.T) {
+	for _, text := range []string{
+		"To verify you are human: press Win+R, type Ctrl+V, then press Enter.",
+		"Vérification : appuyez sur Windows + R, tapez Ctrl + V puis Entrée.",
+	} {
+		if Instruction(text) == "" {
+			t.Errorf("not found in %q", text)
+		}
+	}
+	if got := Instruction("Appuyez sur Windows + R, tapez cmd et Entrée, puis copiez le résultat d'ipconfig et collez-le dans votre réponse."); got != "" {
+		t.Errorf("the IT desk's typed command: %q", got)
+	}
+}
