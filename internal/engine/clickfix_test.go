@@ -11,7 +11,7 @@ import "testing"
 // flagged behind the hospital's trusted MX and under the evaluation's
 // trust; how many are quarantined is logged (the README keeps the count).
 func TestClickFixLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/clickfix/*.eml", 18)
+	flaggedCountingQuarantined(t, "testdata/clickfix/*.eml", 19)
 }
 
 // Their genuine counterparts, the same words used honestly: a software

@@ -31,14 +31,19 @@ import (
 
 // opens are the keys and words that open a box that runs what is pasted
 // into it, normalised (textmatch.Normalize): the Run box (Win+R), the
-// Windows power-user menu's terminal (Win+X, then I or A), PowerShell, the
-// command prompt, macOS Spotlight (Cmd+Space) and Terminal.
+// Windows power-user menu's terminal (Win+X, then I or A), File
+// Explorer, whose address bar runs a command line as the Run box does
+// (the FileFix variant: SigmaHQ's "Suspicious ClickFix/FileFix Execution
+// Pattern", d487ed4a, commands pasted into the File Explorer address bar
+// with explorer.exe as parent), PowerShell, the command prompt, macOS
+// Spotlight (Cmd+Space) and Terminal.
 var opens = phrasesOf(
 	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
 	"windows key and r", "windows key and press r", "windows key then r", "windows logo key and r", "windows button r",
 	"windows and r together", "touche windows et r", "touche windows et la touche r", "touches windows et r", "touches windows r",
 	"windows x", "win x", "touche windows x",
 	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
+	"file explorer", "windows explorer", "explorateur de fichiers", "explorateur windows", "explorer exe",
 	"powershell", "windows terminal", "open terminal", "open the terminal", "ouvrez le terminal", "ouvrez terminal",
 	"terminal admin", "terminal administrateur", "terminal app", "app terminal", "application terminal",
 	"command prompt", "invite de commandes", "invite de commande", "cmd exe",
@@ -181,6 +186,7 @@ var windowsBoxes = phrasesOf(
 	"windows and r together", "touche windows et r", "touche windows et la touche r", "touches windows et r", "touches windows r",
 	"windows x", "win x", "touche windows x",
 	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
+	"file explorer", "windows explorer", "explorateur de fichiers", "explorateur windows", "explorer exe",
 	"powershell", "windows terminal", "command prompt", "invite de commandes", "invite de commande", "cmd exe",
 )
 
@@ -326,7 +332,7 @@ func nextPaste(text string) int {
 // before it is normalised: a key combination's "+" (or its full-width
 // form), the Windows key named or drawn (⊞), PowerShell,
 // Terminal, the command prompt, the Run box, Spotlight.
-var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "ouche windows", "ouches windows", "OUCHE WINDOWS", "owershell", "owerShell", "OWERSHELL", "erminal", "ERMINAL", "ommand prompt", "ommand Prompt", "OMMAND PROMPT", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "un Dialog", "un Box", "un Window", "UN DIALOG", "UN BOX", "UN WINDOW", "potlight"}
+var openMarks = []string{"+", "＋", "⊞", "indows key", "indows Key", "INDOWS KEY", "indows button", "indows Button", "ouche Windows", "ouches Windows", "ouche windows", "ouches windows", "OUCHE WINDOWS", "owershell", "owerShell", "OWERSHELL", "xplorer", "XPLORER", "xplorateur", "XPLORATEUR", "erminal", "ERMINAL", "ommand prompt", "ommand Prompt", "OMMAND PROMPT", "nvite de commande", "xécuter", "xecuter", "XÉCUTER", "un dialog", "un box", "un window", "un Dialog", "un Box", "un Window", "UN DIALOG", "UN BOX", "UN WINDOW", "potlight"}
 
 // mayOpen is a cheap look, before any text is normalised, for a box
 // opened and a paste: most mail says neither.

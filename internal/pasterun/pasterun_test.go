@@ -276,3 +276,16 @@ func TestTypedPasteKeys(t *testing.T) {
 		t.Errorf("the IT desk's typed command: %q", got)
 	}
 }
+
+// FileFix: File Explorer's address bar runs what is pasted; an IT desk's
+// share path written out is still what the reader sees.
+func TestFileFix(t *testing.T) {
+	lure := "Le document est sur le portail sécurisé : copiez le chemin depuis la page, ouvrez l'Explorateur de fichiers, cliquez dans la barre d'adresse (Ctrl + L), collez le chemin (Ctrl + V) et appuyez sur Entrée."
+	if Instruction(lure) == "" {
+		t.Errorf("FileFix: not found in %q", lure)
+	}
+	desk := "Ouvrez l'Explorateur de fichiers, cliquez dans la barre d'adresse, collez \\\\srv-fichiers02\\commun et appuyez sur Entrée."
+	if got := Instruction(desk); got != "" {
+		t.Errorf("a share's path: %q", got)
+	}
+}
