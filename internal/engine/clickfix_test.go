@@ -39,7 +39,7 @@ func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
 // Microsoft Learn's newsletter and the shop's promo code, each asking to
 // paste into the Run box or PowerShell.
 func TestClickFixTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 12)
+	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 13)
 }
 
 // clickfixGaps are the lures still accepted under at least one trust; the

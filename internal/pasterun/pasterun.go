@@ -267,7 +267,10 @@ func Instruction(text string) string {
 		found = ""
 		at = i + 1
 	}
-	if found == "" || !showsPath(text) && !writesObject(text[pasteAt:]) && !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
+	// A path or a variable counts only near the paste (around: the
+	// sentences that copy and paste it), so that a decoy share in a
+	// signature or a footer does not spare the steps.
+	if found == "" || !showsPath(around(text, pasteAt)) && !writesObject(text[pasteAt:]) && !showsWhatToCopy(strings.Fields(textmatch.Normalize(text))) {
 		return found
 	}
 	if c := RemoteCommand(text); c != "" {

@@ -1,6 +1,9 @@
 package pasterun
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestInstruction(t *testing.T) {
 	for _, c := range []struct {
@@ -287,5 +290,15 @@ func TestFileFix(t *testing.T) {
 	desk := "Ouvrez l'Explorateur de fichiers, cliquez dans la barre d'adresse, collez \\\\srv-fichiers02\\commun et appuyez sur Entrée."
 	if got := Instruction(desk); got != "" {
 		t.Errorf("a share's path: %q", got)
+	}
+}
+
+// A decoy path far from the steps (a signature's share) does not make
+// them the IT desk's.
+func TestDecoyPathFarFromThePaste(t *testing.T) {
+	lure := "Pour vérifier que vous êtes humain, appuyez sur Windows + R, puis Ctrl + V et Entrée.\n\n" +
+		strings.Repeat("Merci de votre confiance. ", 20) + "\nDocuments du service : \\\\srv-fichiers02\\commun"
+	if Instruction(lure) == "" {
+		t.Error("a decoy path in the signature spared the steps")
 	}
 }
