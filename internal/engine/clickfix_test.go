@@ -22,7 +22,7 @@ func TestClickFixLuresAreFlagged(t *testing.T) {
 // the winget line to paste. Accepted behind the company's MX and under
 // the evaluation's trust.
 func TestClickFixGenuineCounterpartsAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/clickfix/genuine/*.eml", 11)
+	acceptedUnderBothTrusts(t, "testdata/clickfix/genuine/*.eml", 13)
 }
 
 // The hospital's own IT desk: Windows + R and a path or mstsc typed, a

@@ -74,6 +74,11 @@ var typed = phrasesOf("type", "tapez", "taper", "saisissez", "saisir", "entrez",
 // a ticket, a form.
 var elsewhere = phrasesOf("reponse", "reply", "response", "message", "mail", "email", "e mail", "courriel", "ticket", "formulaire", "form", "document", "fichier", "file")
 
+// reported are the words by which a bug report turns from its steps to
+// what happened ("3. Paste with Ctrl+V. Expected: the text waits until
+// Enter. Actual: it runs"): an Enter after them is no step.
+var reported = phrasesOf("expected", "actual", "observed", "attendu", "obtenu", "constate", "resultat attendu")
+
 // shownWords are the words after a copy or a paste that point at what
 // the message itself shows ("copiez la commande ci-dessous", "copy the
 // following", "paste this command"; not "the code", the lure's word for
@@ -562,7 +567,7 @@ func instruction(words []string) (string, int) {
 			}
 			after := j + n
 			for k := after; k < len(words) && k < after+toRun; k++ {
-				if has(words, k, elsewhere) || has(words, k, typed) {
+				if has(words, k, elsewhere) || has(words, k, typed) || has(words, k, reported) {
 					break
 				}
 				if run, _ := matchAt(words, k, runs); run != "" {

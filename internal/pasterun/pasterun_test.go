@@ -302,3 +302,12 @@ func TestDecoyPathFarFromThePaste(t *testing.T) {
 		t.Error("a decoy path in the signature spared the steps")
 	}
 }
+
+// A bug report's steps end at "Expected:": the Enter it names then is no
+// step.
+func TestBugReportSteps(t *testing.T) {
+	report := "Steps: 1. Copy the two lines of the test file. 2. Open Windows Terminal with a PowerShell profile. 3. Paste with Ctrl+V. Expected: the text waits at the prompt until Enter. Actual: it runs."
+	if got := Instruction(report); got != "" {
+		t.Errorf("a bug report: %q", got)
+	}
+}
