@@ -9,14 +9,15 @@ import (
 
 	"vigie.dev/vigie/internal/invoice/invoicetest"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/testenv"
 )
 
-// TestExtractManyBombs: a message of documents each holding its own
+// TestExtractManyBombsBudget: a message of documents each holding its own
 // decoding bound (MaxDecodedBytes) in flate bombs, embedded files of
 // MaxStreamBytes zeros, is read within the message's budget
 // (MaxMessageDecodedBytes), and minDocumentDecodedBytes for each
 // document after it, and said partial.
-func TestExtractManyBombs(t *testing.T) {
+func TestExtractManyBombsBudget(t *testing.T) {
 	lim := DefaultLimits()
 	small := deflate(make([]byte, lim.MaxStreamBytes))
 	var pdf bytes.Buffer
@@ -36,7 +37,10 @@ func TestExtractManyBombs(t *testing.T) {
 	if most := lim.MaxMessageDecodedBytes + lim.MaxDocuments*minDocumentDecodedBytes; f.decoded > most || !f.Truncated || f.Spent != "f2.pdf" {
 		t.Errorf("%d bytes decoded, truncated %v, spent at %q; want at most %d, truncated, spent at f2.pdf", f.decoded, f.Truncated, f.Spent, most)
 	}
-	if d > 20*time.Second {
+	// The time is a budget, asserted only without -race (scripts/test.sh
+	// runs the Budget tests again without it): under the race detector on
+	// a loaded machine the same reading took 55 s.
+	if d > 20*time.Second && !testenv.RaceEnabled {
 		t.Errorf("read in %v", d)
 	}
 }
