@@ -37,18 +37,23 @@ import (
 // Pattern", d487ed4a, commands pasted into the File Explorer address bar
 // with explorer.exe as parent), PowerShell, the command prompt, macOS
 // Spotlight (Cmd+Space) and Terminal.
-var opens = phrasesOf(
+var opens = phrasesOf(append(windowsBoxNames[:len(windowsBoxNames):len(windowsBoxNames)],
+	"open terminal", "open the terminal", "ouvrez le terminal", "ouvrez terminal",
+	"terminal admin", "terminal administrateur", "terminal app", "app terminal", "application terminal",
+	"cmd space", "command space", "cmd espace", "commande espace", "spotlight",
+)...)
+
+// windowsBoxNames are the names of the boxes of opens that run a Windows
+// command line (windowsBoxes).
+var windowsBoxNames = []string{
 	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
 	"windows key and r", "windows key and press r", "windows key then r", "windows logo key and r", "windows button r",
 	"windows and r together", "touche windows et r", "touche windows et la touche r", "touches windows et r", "touches windows r",
 	"windows x", "win x", "touche windows x",
 	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
 	"file explorer", "windows explorer", "explorateur de fichiers", "explorateur windows", "explorer exe",
-	"powershell", "windows terminal", "open terminal", "open the terminal", "ouvrez le terminal", "ouvrez terminal",
-	"terminal admin", "terminal administrateur", "terminal app", "app terminal", "application terminal",
-	"command prompt", "invite de commandes", "invite de commande", "cmd exe",
-	"cmd space", "command space", "cmd espace", "commande espace", "spotlight",
-)
+	"powershell", "windows terminal", "command prompt", "invite de commandes", "invite de commande", "cmd exe",
+}
 
 // pastes are the ways to paste, normalised.
 var pastes = phrasesOf(
@@ -185,15 +190,7 @@ func firstOf(lower string, idioms []string) string {
 }
 
 // windowsBoxes are the boxes of opens that run a Windows command line.
-var windowsBoxes = phrasesOf(
-	"windows r", "win r", "windows key r", "windows logo key r", "touche windows r",
-	"windows key and r", "windows key and press r", "windows key then r", "windows logo key and r", "windows button r",
-	"windows and r together", "touche windows et r", "touche windows et la touche r", "touches windows et r", "touches windows r",
-	"windows x", "win x", "touche windows x",
-	"run dialog", "run box", "run window", "boite de dialogue executer", "fenetre executer", "executer de windows",
-	"file explorer", "windows explorer", "explorateur de fichiers", "explorateur windows", "explorer exe",
-	"powershell", "windows terminal", "command prompt", "invite de commandes", "invite de commande", "cmd exe",
-)
+var windowsBoxes = phrasesOf(windowsBoxNames...)
 
 // CommandWords are the words, normalised, of the Windows idioms that
 // fetch and run code: a reader of the text's words (the lure family's)
@@ -452,14 +449,24 @@ func showsPath(text string) bool {
 	if showsVariable(text) {
 		return true
 	}
-	for i := strings.IndexByte(text, '\\'); i >= 0 && i+1 < len(text); {
+	return eachAt(text, '\\', func(i int) bool {
+		if i+1 >= len(text) {
+			return false
+		}
 		next := text[i+1]
-		if next == '\\' && i+2 < len(text) && isAlnum(text[i+2]) || i >= 2 && text[i-1] == ':' && isAlnum(text[i-2]) && isAlnum(next) {
+		return next == '\\' && i+2 < len(text) && isAlnum(text[i+2]) || i >= 2 && text[i-1] == ':' && isAlnum(text[i-2]) && isAlnum(next)
+	})
+}
+
+// eachAt reports whether found holds at one of the offsets of c in text.
+func eachAt(text string, c byte, found func(i int) bool) bool {
+	for i := strings.IndexByte(text, c); i >= 0; {
+		if found(i) {
 			return true
 		}
-		j := strings.IndexByte(text[i+1:], '\\')
+		j := strings.IndexByte(text[i+1:], c)
 		if j < 0 {
-			break
+			return false
 		}
 		i += 1 + j
 	}
@@ -510,21 +517,13 @@ var runMarks = []string{"ntr", "NTR", "nter", "NTER", "eturn", "ETURN", "etour",
 // showsVariable reports an environment variable written out (%temp%,
 // %appdata%): the IT tips' "Windows + R, collez %temp%, Entrée".
 func showsVariable(text string) bool {
-	for i := strings.IndexByte(text, '%'); i >= 0; {
+	return eachAt(text, '%', func(i int) bool {
 		j := i + 1
 		for j < len(text) && (isAlnum(text[j]) || text[j] == '_') {
 			j++
 		}
-		if j < len(text) && text[j] == '%' && j-i > 2 {
-			return true
-		}
-		k := strings.IndexByte(text[i+1:], '%')
-		if k < 0 {
-			break
-		}
-		i += 1 + k
-	}
-	return false
+		return j < len(text) && text[j] == '%' && j-i > 2
+	})
 }
 
 func isAlnum(c byte) bool {
