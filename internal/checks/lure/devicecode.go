@@ -436,6 +436,7 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		ran = ran || cliCommand.MatchString(t)
 	}
 	reported, asked, imperative, here := false, false, false, false
+	signIn := false                    // "merci de finaliser l'authentification", "complete the sign-in for me"
 	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
 	code, output := "", ""             // the code of the sender's sentences, of the output's
 	quotedCode, errCode := "", ""      // the code of the lines quoted with ">", an error's code
@@ -460,6 +461,7 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 			here = here || h
 			mentioned = mentioned || m
 			pronoun = pronoun || pronounAsk(s, words)
+			signIn = signIn || signInAsk(words)
 			if code == "" && !exampled(words) {
 				code = handedCode(s, false)
 				if errCode == "" {
@@ -483,7 +485,7 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		code = quotedCode
 	}
 	if reported {
-		asked = imperative || pronoun
+		asked = imperative || pronoun || signIn
 		if code == "" {
 			code = output
 		}
@@ -499,6 +501,41 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	}
 	return code + " → " + page
 }
+
+// signInAsk reports a sentence that asks the reader to finish the
+// sign-in the quoted output started, which is typing its code at the
+// page: "Merci de finaliser l'authentification", "Could you complete the
+// sign-in for me?", "I need you to approve it". A finishing verb
+// (finishWords) with the sign-in or "it" in the three words after it,
+// asked of the reader: in an imperative's place (politeAt) or after
+// "you" ("could you", "need you to"). A developer who quotes the output
+// of a command he ran reports what failed; he does not ask the list to
+// sign in for him. A lure that pastes az login's output to look like a
+// colleague's stuck deployment does (the device-code family's
+// compromised-account waves, Microsoft Threat Intelligence on Storm-2372,
+// February 2025).
+func signInAsk(words []string) bool {
+	for k, w := range words {
+		if !finishWords[w] {
+			continue
+		}
+		asked := politeAt(words, k) || k >= 1 && words[k-1] == "you" || k >= 2 && words[k-1] == "to" && words[k-2] == "you"
+		if !asked {
+			continue
+		}
+		for _, a := range words[k+1 : min(k+4, len(words))] {
+			if signInWords[a] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	finishWords = wordSet(`complete finish finalize finalise approve validate finaliser finalisez terminer terminez valider validez approuver approuvez completer completez`)
+	signInWords = wordSet(`sign signin login logon authentication auth it authentification connexion identification`)
+)
 
 // pronounObject is a French imperative enter verb with its object
 // pronoun, "saisissez-le", or after "veuillez"/"merci de", "veuillez le

@@ -37,6 +37,16 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code G2NXQ7WKD to authenticate.\n\nPlease enter the code yourself within 15 minutes.", true},
 		{"the command-line line quoted in a bug report", "az login hangs",
 			"I run az login:\n\n    To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code HCLRV78QY to authenticate.\n\nAfter I enter the code in my browser the CLI never returns.", false},
+		// The bug report's twin: the command named, its output quoted, and
+		// the reader asked to finish the sign-in rather than to type a code.
+		{"the command's output and an ask to finish the sign-in, French", "Accès au portail Azure",
+			"J'ai lancé az login pour le déploiement et la commande affiche :\n\n    To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code HQ7XM4KPD to authenticate.\n\nMerci de finaliser l'authentification avec ton compte, c'est urgent.", true},
+		{"the command's output and an ask to complete the sign-in", "Azure deployment",
+			"I ran az login and it printed:\n\n    To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code HQ7XM4KPD to authenticate.\n\nCould you complete the sign-in for me? It's urgent.", true},
+		{"the command's output and an ask to approve it", "Azure deployment",
+			"Running az login gives:\n\n    To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code HQ7XM4KPD to authenticate.\n\nI need you to approve it with your account in the next 15 minutes.", true},
+		{"the bug report says the sign-in never completes", "az login hangs",
+			"I run az login:\n\n    To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code HCLRV78QY to authenticate.\n\nThe sign-in never completes and I cannot finish the login. Any idea how to complete it?", false},
 		{"a Teams copy: a passcode under a button to the page, no verb", "Réunion Microsoft Teams",
 			"Rejoindre la réunion maintenant : https://microsoft.com/devicelogin\n\nID de la réunion : 372 918 440 116\nCode secret : HQ7XM4KPD", true},
 		{"the bug report names the code again in its own words", "az login hangs",
