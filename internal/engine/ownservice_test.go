@@ -121,4 +121,14 @@ func TestOwnServiceNamedInSubjectByOwnDepartment(t *testing.T) {
 			t.Errorf("%s behind the MX: %s (%.2f) %s", twin.name, v.Action, v.Score, weighted(v))
 		}
 	}
+	// Microsoft's hosts where its customers publish (brands.yaml
+	// published): a virtual machine's name under cloudapp.azure.com, a
+	// Customer Voice survey. The subject's brand is not spared there, as
+	// at b458e7b (1.60); the spare had taken it to 0.00.
+	for _, host := range []string{"https://m365-revalid.francecentral.cloudapp.azure.com", "https://customervoice.microsoft.com/Pages"} {
+		v := mx.Scan(t.Context(), []byte(strings.ReplaceAll(text, "https://intranet.chu-exemple.fr", host)), scan.Envelope{})
+		if !slices.Contains(names(v), "BRAND_SUBJECT_OTHER_SENDER") {
+			t.Errorf("link to %s behind the MX: %s (%.2f) %s", host, v.Action, v.Score, weighted(v))
+		}
+	}
 }
