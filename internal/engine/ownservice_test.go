@@ -125,7 +125,10 @@ func TestOwnServiceNamedInSubjectByOwnDepartment(t *testing.T) {
 	// published): a virtual machine's name under cloudapp.azure.com, a
 	// Customer Voice survey. The subject's brand is not spared there, as
 	// at b458e7b (1.60); the spare had taken it to 0.00.
-	for _, host := range []string{"https://m365-revalid.francecentral.cloudapp.azure.com", "https://customervoice.microsoft.com/Pages"} {
+	// And Microsoft's own sign-in page that consents to the phisher's
+	// application (its redirect_uri elsewhere): illicit consent grant.
+	for _, host := range []string{"https://m365-revalid.francecentral.cloudapp.azure.com", "https://customervoice.microsoft.com/Pages",
+		"https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=4b1c2a7e&redirect_uri=https%3A%2F%2Fmail-sync.example-app.net%2Fcb&prompt"} {
 		v := mx.Scan(t.Context(), []byte(strings.ReplaceAll(text, "https://intranet.chu-exemple.fr", host)), scan.Envelope{})
 		if !slices.Contains(names(v), "BRAND_SUBJECT_OTHER_SENDER") {
 			t.Errorf("link to %s behind the MX: %s (%.2f) %s", host, v.Action, v.Score, weighted(v))

@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math/bits"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -903,8 +904,38 @@ func (c *Check) ownService(in *scan.Input, authOK bool, i int) bool {
 		if l.Host == "" || !c.ours(l.Host) && (!b.Official(l.Host) || b.published(l.Host)) {
 			return false
 		}
+		// The brand's own page that sends the reader on elsewhere: an
+		// OAuth consent on login.microsoftonline.com whose redirect_uri
+		// is the phisher's application (illicit consent grant, Microsoft
+		// Learn, "Detect and remediate illicit consent grants").
+		for _, h := range queryHosts(l.Target) {
+			if !c.ours(h) && (!b.Official(h) || b.published(h)) {
+				return false
+			}
+		}
 	}
 	return true
+}
+
+// queryHosts returns the hosts of the absolute http(s) addresses a URL's
+// query parameters carry (redirect_uri=https://…, url=…).
+func queryHosts(target string) []string {
+	u, err := url.Parse(target)
+	if err != nil || u.RawQuery == "" {
+		return nil
+	}
+	var hosts []string
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if !strings.HasPrefix(strings.ToLower(v), "http://") && !strings.HasPrefix(strings.ToLower(v), "https://") {
+				continue
+			}
+			if q, err := url.Parse(v); err == nil && q.Hostname() != "" {
+				hosts = append(hosts, strings.ToLower(q.Hostname()))
+			}
+		}
+	}
+	return hosts
 }
 
 // ownServer reports, where no organisation is configured, the report of
