@@ -474,7 +474,27 @@ var (
 	// they are the "e" of "e-mail", "n'y", "en ligne".
 	clauseJoins  = wordSet(`et and mais but puis then und aber dann pero luego mas depois maar dan so donc alors ensuite`)
 	clausePuncts = ",;:"
+	// urgeWords are the verbs of delay or neglect: negated, they urge
+	// rather than deny ("ne tardez pas", "n'hésitez pas à", "ne l'ignorez
+	// pas", "do not delay", "don't wait", "never hesitate to"), so what
+	// follows them is the ask itself and no negation governs it (urges).
+	urgeWords = wordSet(`ignorer ignorez ignore ignoring tarder tardez hesiter hesitez hesitate attendre attendez wait waiting
+		oublier oubliez oublie negliger negligez neglect delay miss manquer manquez ratez`)
 )
+
+// urges reports the word x, the k-th of its sentence, after the word
+// prev, as a verb of delay or neglect (urgeWords) within two words of the
+// negation that was the neg-th and not the infinitive another verb
+// governs: "ne l'ignorez", "do not delay", "don't wait", not "we will
+// never ask you to wait" nor "ne … jamais d'attendre". The word after it
+// that repeats the negation ("n'hésitez jamais") belongs to it (urgedAt).
+func urges(x, prev string, k, neg int) bool {
+	return urgeWords[x] && neg > 0 && k-neg <= 2 && prev != "d" && prev != "de" && prev != "to"
+}
+
+// urgedAt reports the negation word right after an urging verb
+// ("n'hésitez jamais à vérifier"): it is the urge's, not a new denial.
+func urgedAt(k, urged int) bool { return urged > 0 && k == urged+1 }
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
@@ -498,6 +518,8 @@ func callToAction(s string) bool {
 	listed := negatedList(s)
 	cond, n := conditionalReminder(s), 0
 	negated, carried := false, false
+	negAt, urged := 0, 0 // the word numbers of the last negation and urge
+	last := ""           // the word before
 	var w strings.Builder
 	word := func() bool {
 		if w.Len() == 0 {
@@ -506,9 +528,14 @@ func callToAction(s string) bool {
 		x := w.String()
 		w.Reset()
 		n++
+		prev := last
+		last = x
 		switch {
+		case negated && urges(x, prev, n, negAt):
+			negated, carried, urged = false, false, n
+		case urgedAt(n, urged) && negations[x]:
 		case negations[x], n-1 == cond:
-			negated, carried = true, false
+			negated, carried, negAt = true, false, n
 		case clauseJoins[x], carried && clauseVerbs[x]:
 			negated, carried = false, false
 		case ctaWords[x] && (!negated || carried && pointerWords[x]):
@@ -578,6 +605,8 @@ func openClauses(s string, base int) [][2]int {
 		start, negated, carried = next, false, false
 	}
 	wordAt := 0
+	negAt, urged := 0, 0 // the word numbers of the last negation and urge
+	last := ""           // the word before
 	var w strings.Builder
 	word := func() {
 		if w.Len() == 0 {
@@ -586,14 +615,21 @@ func openClauses(s string, base int) [][2]int {
 		x := w.String()
 		w.Reset()
 		n++
+		prev := last
+		last = x
 		switch {
+		case negated && urges(x, prev, n, negAt):
+			// "…, n'hésitez pas à vérifier votre compte": the clause
+			// from the urge on is the ask.
+			start, negated, carried, urged = wordAt, false, false, n
+		case urgedAt(n, urged) && negations[x]:
 		case negations[x], n-1 == cond:
 			if !negated && start > 0 {
 				// A later clause's negation governs what follows it:
 				// "…, votre compte sera suspendu si vous ne …".
 				cut(wordAt, wordAt)
 			}
-			negated, carried = true, false
+			negated, carried, negAt = true, false, n
 		case clauseBreaks[x]:
 			cut(wordAt, wordAt)
 		case carried && clauseVerbs[x]:

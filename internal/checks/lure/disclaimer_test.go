@@ -312,3 +312,39 @@ func TestNamesAmount(t *testing.T) {
 		}
 	}
 }
+
+// A negated verb of delay or neglect urges rather than denies ("ne
+// tardez pas", "n'hésitez jamais à", "do not delay"): the ask after it,
+// beside a reminder in the same sentence or alone, is read by the lure
+// families (urges); the genuine reminders stay spared.
+func TestNegatedDelayUrgesTheAsk(t *testing.T) {
+	filler := strings.Repeat("Le compte rendu de la réunion est joint au message. ", 3) + "\n\n"
+	tests := []struct {
+		sentence, ask string
+		spared        bool
+	}{
+		{"Ne l'ignorez pas : vérifiez votre compte ici.", "vérifiez votre compte", false},
+		{"Ne tardez pas : confirmez votre identité.", "confirmez votre identité", false},
+		{"N'hésitez jamais à vérifier votre compte ici.", "vérifier votre compte", false},
+		{"Do not ignore it: verify your account now.", "verify your account", false},
+		{"Do not delay, confirm your password.", "confirm your password", false},
+		{"Ne l'oubliez jamais : cliquez ici pour valider.", "cliquez ici pour valider", false},
+		{"Ne communiquez jamais votre mot de passe et n'hésitez pas à vérifier votre compte dès aujourd'hui.", "vérifier votre compte", false},
+		{"Nous ne vous demanderons jamais votre mot de passe, n'hésitez pas à vérifier votre compte dès aujourd'hui.", "vérifier votre compte", false},
+		{"We will never ask for your password so do not hesitate to verify your account today.", "verify your account", false},
+		{"Never hesitate to verify your account today, we will never ask for your password.", "verify your account", false},
+		// The reminders.
+		{"Ne communiquez jamais votre mot de passe.", "mot de passe", true},
+		{"Nous ne vous demanderons jamais de vérifier votre compte.", "vérifier votre compte", true},
+		{"Nous ne vous demanderons jamais d'attendre ni de confirmer votre mot de passe par courriel.", "confirmer votre mot de passe", true},
+		{"We will never ask you to wait or to confirm your password by email.", "confirm your password", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sentence, func(t *testing.T) {
+			kept, _ := withoutDisclaimers(filler+tt.sentence, false, nil)
+			if got := !strings.Contains(kept, tt.ask); got != tt.spared {
+				t.Errorf("%q spared = %v, want %v: %q", tt.ask, got, tt.spared, kept)
+			}
+		})
+	}
+}
