@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -516,51 +517,110 @@ func wordSet(s string) map[string]bool {
 // call all the same.
 func callToAction(s string) bool {
 	listed := negatedList(s)
-	cond, n := conditionalReminder(s), 0
-	negated, carried := false, false
-	negAt, urged := 0, 0 // the word numbers of the last negation and urge
-	last := ""           // the word before
-	var w strings.Builder
-	word := func() bool {
-		if w.Len() == 0 {
-			return false
+	c := clauseWalk{cond: conditionalReminder(s)}
+	for t := range clauseTokens(s) {
+		x := t.word
+		if x == "" {
+			if t.sep == ',' && c.negated && listed {
+				c.carried = true
+			} else if strings.ContainsRune(clausePuncts, t.sep) {
+				c.negated, c.carried = false, false
+			}
+			continue
 		}
-		x := w.String()
-		w.Reset()
-		n++
-		prev := last
-		last = x
-		switch {
-		case negated && urges(x, prev, n, negAt):
-			negated, carried, urged = false, false, n
-		case urgedAt(n, urged) && negations[x]:
-		case negations[x], n-1 == cond:
-			negated, carried, negAt = true, false, n
-		case clauseJoins[x], carried && clauseVerbs[x]:
-			negated, carried = false, false
-		case ctaWords[x] && (!negated || carried && pointerWords[x]):
-			return true
-		}
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			w.WriteString(textmatch.Fold(r))
-		case textmatch.Invisible(r):
-		default:
-			if word() {
+		switch c.step(x) {
+		case wordNegation:
+			c.negate()
+		case wordOther:
+			switch {
+			case clauseJoins[x], c.carried && clauseVerbs[x]:
+				c.negated, c.carried = false, false
+			case ctaWords[x] && (!c.negated || c.carried && pointerWords[x]):
 				return true
 			}
-			if r == ',' && negated && listed {
-				carried = true
-			} else if strings.ContainsRune(clausePuncts, r) {
-				negated, carried = false, false
-			}
 		}
 	}
-	return word()
+	return false
 }
+
+// clauseToken is a word of a sentence, folded, or the separator after
+// it (word "").
+type clauseToken struct {
+	at   int // the byte offset of the word or separator
+	word string
+	sep  rune
+}
+
+// clauseTokens yields the words of s, folded as textmatch reads them
+// (invisible characters left out), and every other rune between them.
+func clauseTokens(s string) iter.Seq[clauseToken] {
+	return func(yield func(clauseToken) bool) {
+		var w strings.Builder
+		at := 0
+		flush := func() bool {
+			if w.Len() == 0 {
+				return true
+			}
+			x := w.String()
+			w.Reset()
+			return yield(clauseToken{at: at, word: x})
+		}
+		for i, r := range s {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				if w.Len() == 0 {
+					at = i
+				}
+				w.WriteString(textmatch.Fold(r))
+			case textmatch.Invisible(r):
+			default:
+				if !flush() || !yield(clauseToken{at: i, sep: r}) {
+					return
+				}
+			}
+		}
+		flush()
+	}
+}
+
+// clauseWalk is what callToAction and openClauses both keep as they read
+// a reminder's sentence word by word: whether a negation governs the
+// clause, whether a list's comma or "and" carries it, and where the last
+// negation and urge stand.
+type clauseWalk struct {
+	cond, n          int    // the reminder's condition word (conditionalReminder); the words read
+	negAt, urged     int    // the word numbers of the last negation and urge
+	last             string // the word before
+	negated, carried bool
+}
+
+// What step reads a word as.
+const (
+	wordOther    = iota
+	wordUrge     // an urging verb under a negation: it ends the negation
+	wordHeld     // the negation right after an urge: it is the urge's
+	wordNegation // a negation, or the end of the reminder's condition: negate opens it
+)
+
+// step reads the next word x.
+func (c *clauseWalk) step(x string) int {
+	c.n++
+	prev := c.last
+	c.last = x
+	switch {
+	case c.negated && urges(x, prev, c.n, c.negAt):
+		c.negated, c.carried, c.urged = false, false, c.n
+		return wordUrge
+	case urgedAt(c.n, c.urged) && negations[x]:
+		return wordHeld
+	case negations[x], c.n-1 == c.cond:
+		return wordNegation
+	}
+	return wordOther
+}
+
+// negate opens the negation step found at the word just read.
+func (c *clauseWalk) negate() { c.negated, c.carried, c.negAt = true, false, c.n }
 
 // clauseVerbs are the words of a clause of its own — an auxiliary or a
 // modal, a deadline, a condition — that no item of a list of requests
@@ -593,69 +653,50 @@ var additiveJoins = wordSet(`et and und`)
 // families.
 func openClauses(s string, base int) [][2]int {
 	listed := negatedList(s)
-	cond, n := conditionalReminder(s), 0
+	c := clauseWalk{cond: conditionalReminder(s)}
 	var open [][2]int
 	// start is where the current clause begins, carryAt where the list's
 	// item or the "and" that carries its negation begins.
-	start, carryAt, negated, carried := 0, 0, false, false
+	start, carryAt := 0, 0
 	cut := func(at, next int) {
-		if !negated && at > start {
+		if !c.negated && at > start {
 			open = append(open, [2]int{base + start, base + at})
 		}
-		start, negated, carried = next, false, false
+		start, c.negated, c.carried = next, false, false
 	}
-	wordAt := 0
-	negAt, urged := 0, 0 // the word numbers of the last negation and urge
-	last := ""           // the word before
-	var w strings.Builder
-	word := func() {
-		if w.Len() == 0 {
-			return
+	for t := range clauseTokens(s) {
+		x := t.word
+		if x == "" {
+			if t.sep == ',' && c.negated && listed {
+				c.carried, carryAt = true, t.at+1
+			} else if strings.ContainsRune(clausePuncts, t.sep) {
+				cut(t.at, t.at+1)
+			}
+			continue
 		}
-		x := w.String()
-		w.Reset()
-		n++
-		prev := last
-		last = x
-		switch {
-		case negated && urges(x, prev, n, negAt):
+		switch c.step(x) {
+		case wordUrge:
 			// "…, n'hésitez pas à vérifier votre compte": the clause
 			// from the urge on is the ask.
-			start, negated, carried, urged = wordAt, false, false, n
-		case urgedAt(n, urged) && negations[x]:
-		case negations[x], n-1 == cond:
-			if !negated && start > 0 {
+			start = t.at
+		case wordNegation:
+			if !c.negated && start > 0 {
 				// A later clause's negation governs what follows it:
 				// "…, votre compte sera suspendu si vous ne …".
-				cut(wordAt, wordAt)
+				cut(t.at, t.at)
 			}
-			negated, carried, negAt = true, false, n
-		case clauseBreaks[x]:
-			cut(wordAt, wordAt)
-		case carried && clauseVerbs[x]:
-			cut(carryAt, carryAt)
-		case additiveJoins[x] && negated && !carried:
-			carried, carryAt = true, wordAt
-		}
-	}
-	for i, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if w.Len() == 0 {
-				wordAt = i
-			}
-			w.WriteString(textmatch.Fold(r))
-		case textmatch.Invisible(r):
-		default:
-			word()
-			if r == ',' && negated && listed {
-				carried, carryAt = true, i+1
-			} else if strings.ContainsRune(clausePuncts, r) {
-				cut(i, i+1)
+			c.negate()
+		case wordOther:
+			switch {
+			case clauseBreaks[x]:
+				cut(t.at, t.at)
+			case c.carried && clauseVerbs[x]:
+				cut(carryAt, carryAt)
+			case additiveJoins[x] && c.negated && !c.carried:
+				c.carried, carryAt = true, t.at
 			}
 		}
 	}
-	word()
 	cut(len(s), len(s))
 	return open
 }
