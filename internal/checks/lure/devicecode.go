@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 
@@ -473,16 +474,13 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 	if code == "" {
 		code = handedCode(subject, false)
 	}
-	// "Saisissez le code d'erreur HQ7XM4KPD" is a code asked for, whatever
-	// the sender calls it.
+	// An ask of the sender's own reaches the code whatever the sender
+	// calls it ("Saisissez le code d'erreur HQ7XM4KPD"), then wherever it
+	// is written: "saisissez le code indiqué :" above a quoted "> Code : …"
+	// is the sender's hand-over; a reply that only quotes a lure asks
+	// nothing.
 	if code == "" && (asked && !reported || imperative || pronoun) {
-		code = errCode
-	}
-	// An ask of the sender's own reaches the code wherever it is written:
-	// "saisissez le code indiqué :" above a quoted "> Code : …" is the
-	// sender's hand-over; a reply that only quotes a lure asks nothing.
-	if code == "" && (asked && !reported || imperative || pronoun) {
-		code = quotedCode
+		code = cmp.Or(errCode, quotedCode)
 	}
 	if reported {
 		asked = imperative || pronoun || signIn
@@ -558,7 +556,6 @@ func pronounAsk(s string, words []string) bool {
 	return pronounObject.MatchString(s)
 }
 
-// exampled reports a sentence that gives its code as an example.
 // withoutLinks returns sentence s without its addresses (words holding
 // "://"): an address is read as the page it leads to (devicePageIn), not
 // as the sender's words — a link wrapped by Safe Links or URL Defense
@@ -579,6 +576,7 @@ func withoutLinks(s string) string {
 	return b.String()
 }
 
+// exampled reports a sentence that gives its code as an example.
 func exampled(words []string) bool {
 	for _, w := range words {
 		if exampleWords[w] {
