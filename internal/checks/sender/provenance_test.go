@@ -1,0 +1,25 @@
+package sender
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/urlx"
+)
+
+// Every free-mail domain says where it comes from: HubSpot's public list
+// of free e-mail domains, or the provider's own page saying anyone opens a
+// free mailbox there (freemail.txt's header). The check reads the same
+// entries the groups do.
+func TestFreemailEntriesHaveSources(t *testing.T) {
+	sourced := checktest.SourcedList(t, freemailList)
+	loaded := urlx.ReadList(freemailList)
+	if len(sourced) != len(loaded) {
+		t.Errorf("%d entries in source groups, %d loaded", len(sourced), len(loaded))
+	}
+	for d := range loaded {
+		if sourced[d] == "" {
+			t.Errorf("%s: loaded but under no source", d)
+		}
+	}
+}
