@@ -23,3 +23,12 @@ func TestFreemailEntriesHaveSources(t *testing.T) {
 		}
 	}
 }
+
+// Every web-server account says whose default it is.
+func TestWebServerUsersHaveSources(t *testing.T) {
+	for u, src := range webServerUsers {
+		if len(src) < 10 {
+			t.Errorf("%s: no source", u)
+		}
+	}
+}

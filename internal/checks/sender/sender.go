@@ -107,10 +107,20 @@ func (c *Check) IsFreemail(domain string) bool {
 }
 
 // webServerUsers are the local parts of mail sent by a web server's own
-// account: a compromised CMS or a phishing kit's mailer.
-var webServerUsers = map[string]bool{
-	"www-data": true, "apache": true, "nobody": true, "root": true, "httpd": true,
-	"nginx": true, "wwwrun": true, "www": true, "daemon": true, "php": true, "web": true,
+// account: a compromised CMS or a phishing kit's mailer. Each is the
+// account a web server or the system runs as by default, with where that
+// default is written (TestWebServerUsersHaveSources); "httpd", "php" and
+// "web", which no package's default names, were removed in December 2026
+// without a change to the evaluation list.
+var webServerUsers = map[string]string{
+	"www-data": "Debian's and Ubuntu's Apache and nginx packages (base-passwd's www-data account); MailSecure's Chorus Pro write-up (March 2026: envelope sender www-data@ a random domain)",
+	"apache":   "Fedora's and Red Hat's httpd package (httpd.conf: User apache)",
+	"wwwrun":   "openSUSE's and SUSE's apache2 package (User wwwrun)",
+	"nginx":    "the nginx.org packages' nginx.conf (user nginx)",
+	"www":      "FreeBSD's and OpenBSD's web server account (www in their default passwd; OpenBSD's httpd(8) runs as www)",
+	"daemon":   "Apache httpd 2.4's distributed httpd.conf (User daemon)",
+	"nobody":   "Apache httpd's former default User (nobody) and the unprivileged account of every Unix (base-passwd's nobody)",
+	"root":     "the superuser, whose scripts and cron jobs mail as root@ the host (cron's mail to the job's owner, crond(8))",
 }
 
 // Check implements scan.Check.
@@ -153,7 +163,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		if i := strings.LastIndexByte(mf, '@'); i >= 0 {
 			local = mf[:i]
 		}
-		if webServerUsers[local] && !webApp() {
+		if webServerUsers[local] != "" && !webApp() {
 			out.Emit("ENVELOPE_WEBSERVER_USER", mf)
 		}
 		// A sender authenticated by DMARC or an aligned pass may bounce to
@@ -172,7 +182,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
-	if webServerUsers[strings.ToLower(from.Local())] && !webApp() {
+	if webServerUsers[strings.ToLower(from.Local())] != "" && !webApp() {
 		out.Emit("ENVELOPE_WEBSERVER_USER", strings.ToLower(from.Addr))
 	}
 	if s := cmp.Or(h.Get("X-PHP-Originating-Script"), h.Get("X-PHP-Script")); s != "" && !webApp() {
