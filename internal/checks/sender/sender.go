@@ -427,7 +427,10 @@ func isReplySubject(s string) bool {
 // replyPrefixes are the reply prefixes FAKE_REPLY reads: Re:, AW:
 // (German), Res: (Portuguese), SV: (Swedish, Danish), VS: (Finnish), R:
 // (Outlook in Italian; fwdblock reads it as a reply too, so a phisher's
-// "R:" is judged as his "Re:").
+// "R:" is judged as his "Re:"). Sources: RFC 5322 §3.6.5 for "Re: ";
+// the mail clients' translations as Wikipedia's "List of email subject
+// abbreviations" tabulates them (AW Antwort, SV Svar, VS Vastaus, RES
+// Resposta, R Risposta).
 var replyPrefixes = map[string]bool{"re": true, "aw": true, "res": true, "sv": true, "vs": true, "r": true}
 
 // numberedLocal reports local parts generated in bulk: words joined by "_"
