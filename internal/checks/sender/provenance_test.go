@@ -32,3 +32,20 @@ func TestWebServerUsersHaveSources(t *testing.T) {
 		}
 	}
 }
+
+// A web application's credit link is its own site: the site of an
+// application whose default template webAppTemplates reads, or WordPress's,
+// which the plugins among them extend.
+func TestWebAppCreditsAreTheApps(t *testing.T) {
+	apps := map[string]bool{"WordPress": true}
+	for _, w := range webAppTemplates {
+		if !w.daemon {
+			apps[w.app] = true
+		}
+	}
+	for d, app := range webAppCredits {
+		if !apps[app] {
+			t.Errorf("%s: %q is no application of webAppTemplates", d, app)
+		}
+	}
+}

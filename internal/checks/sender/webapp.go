@@ -80,11 +80,18 @@ var webAppTemplates = []webAppTemplate{
 
 // webAppCredits are the applications' own sites, which their default
 // templates link to from the footer ("powered by PrestaShop™"): a link
-// there leads nowhere an attacker chose.
-var webAppCredits = map[string]bool{
-	"prestashop.com": true, "woocommerce.com": true, "elementor.com": true,
-	"wpforms.com": true, "gravityforms.com": true, "contactform7.com": true,
-	"wordpress.org": true,
+// there leads nowhere an attacker chose. Each is the site of an
+// application of webAppTemplates, by the application's own name for it,
+// or wordpress.org, the site of WordPress, which the five plugins extend
+// and whose plugin directory publishes them (TestWebAppCreditsAreTheApps).
+var webAppCredits = map[string]string{
+	"prestashop.com":   "PrestaShop",
+	"woocommerce.com":  "WooCommerce",
+	"elementor.com":    "Elementor",
+	"wpforms.com":      "WPForms",
+	"gravityforms.com": "Gravity Forms",
+	"contactform7.com": "Contact Form 7",
+	"wordpress.org":    "WordPress",
 }
 
 // webAppNotice reports a notification that a web application sent from
@@ -107,7 +114,7 @@ func (c *Check) webAppNotice(in *scan.Input) bool {
 		return false
 	}
 	for _, l := range in.Links {
-		if l.Domain != in.FromOrg && !webAppCredits[l.Domain] {
+		if l.Domain != in.FromOrg && webAppCredits[l.Domain] == "" {
 			return false
 		}
 	}
