@@ -62,6 +62,13 @@ type Results struct {
 	// DMARC when it received it, in an intact chain; "" when none does.
 	// It explains a DMARC failure here by that intermediary's changes.
 	ARCVouched string
+	// ARCAuthor is the From domain a trusted sealer's ARC results record
+	// a DMARC pass for, in a chain the receiving side verified (arc=pass),
+	// and ARCAuthorSealer that sealer: a list that rewrote From to its
+	// own address (RFC 7960 §4.1.3) recorded there who the author was and
+	// that the author's domain answered for it when the list received it.
+	// "" when no trusted sealer says so.
+	ARCAuthor, ARCAuthorSealer string
 }
 
 // DKIMPass returns the domains with a passing DKIM signature.

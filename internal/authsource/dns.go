@@ -35,7 +35,21 @@ func (a *DNSAuth) Authenticate(ctx context.Context, raw []byte, m *message.Messa
 	}
 	r := a.Checker.Check(ctx, raw, m.Header, m.FromAddr().Domain(), auth.Conn{IP: env.ClientIP, HELO: env.HELO, MailFrom: env.MailFrom})
 	r.ARCVouched = arcVouched(r, m.Header, a.ARCSealers)
+	r.ARCAuthor, r.ARCAuthorSealer = arcAuthor(r, m.Header, a.ARCSealers)
 	return r
+}
+
+// arcAuthor returns the From domain a trusted sealer recorded a DMARC
+// pass for, and the sealer, provided the chain verified here: what a
+// list that rewrote From says of the author it received (RFC 8617 §7.2).
+func arcAuthor(r auth.Results, h message.Header, sealers []string) (domain, sealer string) {
+	if r.ARC != auth.Pass || len(sealers) == 0 {
+		return "", ""
+	}
+	if ar, ok := auth.ARCResults(h, sealers); ok && ar.DMARC == auth.Pass && ar.DMARCDomain != "" {
+		return strings.ToLower(ar.DMARCDomain), strings.TrimPrefix(ar.Source, "arc:")
+	}
+	return "", ""
 }
 
 // arcVouched returns the trusted sealer that recorded a DMARC pass for a

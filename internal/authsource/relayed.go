@@ -63,6 +63,7 @@ func trustedResults(t received.Trust, sealers []string, m *message.Message, hops
 		// The relay verified the ARC chain (arc=pass): a trusted
 		// sealer's DMARC pass explains a failure there, as at the door.
 		r.ARCVouched = arcVouched(r, m.Header, sealers)
+		r.ARCAuthor, r.ARCAuthorSealer = arcAuthor(r, m.Header, sealers)
 		return r, true
 	}
 	if len(sealers) > 0 {

@@ -267,3 +267,11 @@ func displayName(s string) string {
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// ParseAddressList parses the undecoded value of an address field, as the
+// message's own From, Reply-To and Cc are (parseAddressList): for fields
+// the parser does not keep, such as a list's X-Original-From. At most
+// max addresses are returned.
+func ParseAddressList(raw string, max int) []Address {
+	return parseAddressList(raw, max)
+}

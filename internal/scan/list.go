@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
@@ -324,4 +325,114 @@ func (in *Input) Subject() string {
 		return s
 	}
 	return s[:i] + strings.TrimLeft(s[i+j+1:], " ")
+}
+
+// ListAuthor returns the author of a message a mailing list resent, when
+// the list says so in a way that can be relied on, and whether the
+// author's own domain answered for it. Lists rewrite From to their own
+// address for authors whose domain asks for rejection (RFC 7960 §4.1.3:
+// Mailman 2.1's and 3's munge_from, Sympa's dmarc_protection, Google
+// Groups' "'Name' via Group", groups.io's "Name via groups.io"), and
+// write the author beside it: X-Original-From (Sympa, Google Groups),
+// Reply-To (Mailman, Google Groups) or Cc (Mailman 3 when replies go to
+// the list), or in groups.io's address itself (name=domain@groups.io).
+// The name the list put before "via" must be that author's.
+//
+// Only a list that answers for itself counts: it is run by list software
+// with List-Id or List-Post at its domain (ListManaged), and its domain
+// signed the message (DKIM) or a sealer the site trusts (its own, or the
+// platform's: Google seals for Google Groups) recorded the author's DMARC
+// pass in a chain the receiving side verified (auth.Results.ARCAuthor). List fields
+// alone count for nothing, nor does a list where no authentication result
+// was read: anyone writes List-Id and "Name via List" over a domain of his
+// own, and under untrusted results nothing shows the list sent it.
+//
+// A list that did not rewrite From resends the author's From as it is
+// (ListResends, here with results read): the From is then the author.
+//
+// The author's domain answered for it (authenticated) when the From is
+// the author's and SenderAuthenticated, when the trusted sealer recorded
+// a DMARC pass for the author's domain, or when the author's domain's
+// DKIM signature still passes.
+func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
+	if in.List == "" || !in.Auth.Known() || !in.ListManaged() {
+		return message.Address{}, false, false
+	}
+	h := in.Msg.Header
+	if !namesDomain("List-Id", h.Get("List-Id"), in.List) && !namesDomain("List-Post", h.Get("List-Post"), in.List) {
+		return message.Address{}, false, false
+	}
+	from := in.Msg.FromAddr()
+	if in.FromOrg != in.List {
+		if !in.ListResends() {
+			return message.Address{}, false, false
+		}
+		return from, in.SenderAuthenticated() || in.Auth.ARCVouched != "", true
+	}
+	sealed := in.Auth.ARCAuthor != ""
+	signed := slices.ContainsFunc(in.Auth.DKIMPass(), func(d string) bool { return urlx.Registrable(d) == in.List })
+	if !sealed && !signed {
+		return message.Address{}, false, false
+	}
+	name := viaName(from.Name)
+	if name == "" {
+		return message.Address{}, false, false
+	}
+	var candidates []message.Address
+	if raw := h.RawValues("X-Original-From"); len(raw) > 0 {
+		candidates = append(candidates, message.ParseAddressList(raw[0], 1)...)
+	}
+	candidates = append(candidates, in.Msg.ReplyTo...)
+	candidates = append(candidates, in.Msg.Cc...)
+	if a, ok := groupsIOAuthor(from); ok {
+		candidates = append(candidates, a)
+	}
+	for _, a := range candidates {
+		d := urlx.Registrable(a.Domain())
+		if d == "" || d == in.List || !sameAuthor(name, a) {
+			continue
+		}
+		authenticated = sealed && urlx.Registrable(in.Auth.ARCAuthor) == d ||
+			slices.ContainsFunc(in.Auth.DKIMPass(), func(k string) bool { return urlx.Registrable(k) == d })
+		return a, authenticated, true
+	}
+	return message.Address{}, false, false
+}
+
+// viaName returns the author's name a list wrote before " via " in the
+// display name of a From it rewrote ("'Claire Petit' via Infirmiers",
+// "Maxime Girard (maxime.girard@…) via doctorants-bio"), "" when there is
+// none.
+func viaName(display string) string {
+	i := strings.LastIndex(strings.ToLower(display), " via ")
+	if i <= 0 {
+		return ""
+	}
+	return strings.Trim(strings.TrimSpace(display[:i]), `'"`)
+}
+
+// sameAuthor reports an address whose display name is the name a list
+// wrote before "via", or whose address it is (groups.io's and Sympa's
+// forms that show the address).
+func sameAuthor(name string, a message.Address) bool {
+	fold := func(s string) string {
+		return strings.ToLower(strings.Join(strings.Fields(strings.Trim(s, `'"`)), " "))
+	}
+	n := fold(name)
+	if a.Name != "" && fold(a.Name) == n {
+		return true
+	}
+	addr := strings.ToLower(a.Addr)
+	return addr != "" && (n == addr || strings.HasSuffix(n, "("+addr+")") && a.Name != "" && fold(a.Name)+" ("+addr+")" == n)
+}
+
+// groupsIOAuthor returns the author groups.io encodes in the address of a
+// From it rewrote: "Name via groups.io <name=domain.example@groups.io>".
+func groupsIOAuthor(from message.Address) (message.Address, bool) {
+	local := from.Local()
+	i := strings.LastIndexByte(local, '=')
+	if i <= 0 || !strings.Contains(local[i+1:], ".") {
+		return message.Address{}, false
+	}
+	return message.Address{Name: viaName(from.Name), Addr: local[:i] + "@" + local[i+1:]}, true
 }

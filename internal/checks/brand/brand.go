@@ -636,7 +636,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	var named []int // in the order the display name shows them
 	others := c.otherOrganisations(in, from.Name)
 	displayed := func(i int) bool {
-		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name, i) && !c.publicBody(in, from.Name, i) && !c.ownService(in, authOK, i) && !c.ownServer(in, i) {
+		if !slices.Contains(named, i) && !slices.Contains(others, i) && !own(i) && !(c.brands[i].tenantReport(in) && !c.reportCalls(in)) && !c.ownSurname(in, from.Name, from.Local(), i) && !c.placeName(in, out, from.Name, i) && !c.engineerTitle(in, from.Name, from.Local(), i) && !c.thirdParty(in, from.Name, i) && !c.publicBody(in, from.Name, i) && !c.ownService(in, authOK, i) && !c.ownServer(in, i) && !c.listAuthorsOwn(in, i) {
 			named = append(named, i)
 			out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 		}
@@ -682,7 +682,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if mentioned >= 0 && len(named) == 0 && in.NotAuthenticated() {
 		out.Emit("BRAND_MENTION_UNOFFICIAL", c.brands[mentioned].Name+" <"+in.FromDomain+">")
-	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) && c.putsForward(m.Subject, inSubject) && !c.ownService(in, authOK, inSubject) {
+	} else if inSubject >= 0 && len(named) == 0 && !carriedSubject(in) && c.putsForward(m.Subject, inSubject) && !c.ownService(in, authOK, inSubject) && !c.listMembersTopic(in, inSubject) {
 		// Authenticated, but for another domain than the brand's that the
 		// subject puts forward (Your Norton Order Confirmation).
 		out.Emit("BRAND_SUBJECT_OTHER_SENDER", c.brands[inSubject].Name+" <"+in.FromDomain+">")
@@ -1517,4 +1517,65 @@ func capitalIAsL(name string) string {
 		return name
 	}
 	return string(b)
+}
+
+// listAuthorsOwn reports a message a mailing list resent under its own
+// From ("Microsoft Azure Team via Reseau-achats <list@…>") whose author,
+// as the list tells it reliably (scan.Input.ListAuthor: the list's own
+// signature or a trusted sealer, List-Id or List-Post, the author in
+// X-Original-From, Reply-To or Cc under the name before "via"), writes
+// from brand i's own domain and was authenticated there: the name is the
+// brand's own, put over the list's address by the list. An author whose
+// domain did not answer for it is no brand (a forged From posted to an
+// open list is rewritten all the same), nor is one on any other domain,
+// nor a person at the brand's free mailbox service: "Microsoft 365
+// Security" at outlook.com or "Google" at gmail.com is anyone with an
+// account there (TestListAuthorIsJudgedAsTheSender).
+func (c *Check) listAuthorsOwn(in *scan.Input, i int) bool {
+	if in.FromOrg != in.List {
+		return false
+	}
+	a, authenticated, ok := in.ListAuthor()
+	return ok && authenticated && c.brands[i].Official(a.Domain()) && !(c.freemail != nil && c.freemail(a.Domain()))
+}
+
+// listMembersTopic reports a subject naming brand i on a message a
+// mailing list resent from one of its members (scan.Input.ListAuthor)
+// who writes from a free mailbox, or from the brand's own domain and
+// authenticated there: a member's question about a PayPal sandbox token
+// or an Office 365 login is the topic of a thread, not a company's
+// notice put forward under a brand (BRAND_SUBJECT_OTHER_SENDER's "Your
+// Norton Order Confirmation" from another company's domain). A person
+// at a free mailbox posing as the brand still meets the lure's and the
+// link's signals, and a link that imitates the brand keeps the subject's
+// signal (linksToLookalike: an open list relaying "Microsoft 365
+// account: verify" with a look-alike sign-in page); a list that does not
+// answer for itself (unsigned, List-* fields alone, no results read)
+// spares nothing.
+func (c *Check) listMembersTopic(in *scan.Input, i int) bool {
+	a, authenticated, ok := in.ListAuthor()
+	if !ok || c.linksToLookalike(in, i) {
+		return false
+	}
+	if authenticated && c.brands[i].Official(a.Domain()) {
+		return true
+	}
+	return c.freemail != nil && c.freemail(a.Domain())
+}
+
+// linksToLookalike reports a link to click whose host imitates brand i
+// (a typo, a homoglyph, the brand's name in someone else's domain): the
+// lure's link beside the brand's subject, which a member's question does
+// not carry (it links to the brand's own pages, or to none).
+func (c *Check) linksToLookalike(in *scan.Input, i int) bool {
+	seen := map[string]bool{}
+	for _, l := range in.Links {
+		if !clickable(l) || c.brands[i].Official(l.Host) {
+			continue
+		}
+		if kind, detail, _ := c.lookalike(l.Host, seen); kind != "" && strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
+			return true
+		}
+	}
+	return false
 }
