@@ -22,6 +22,10 @@ type htmlScan struct {
 	anchor     bool
 	anchorHref string
 	anchorText textWriter
+	// lastText is the text of the anchor closed last, as a string: a
+	// newsletter repeats its "Voir le produit" under every product, and
+	// each anchor's text would otherwise be copied again.
+	lastText string
 
 	raw string // the raw-text element the next text token belongs to
 }
@@ -248,7 +252,10 @@ func (s *htmlScan) closeAnchor() {
 	}
 	s.anchor = false
 	if !s.p.urls.full() {
-		s.link(s.anchorHref, URLFromHref, string(s.anchorText.buf))
+		if string(s.anchorText.buf) != s.lastText {
+			s.lastText = string(s.anchorText.buf)
+		}
+		s.link(s.anchorHref, URLFromHref, s.lastText)
 	}
 }
 
