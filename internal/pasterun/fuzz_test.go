@@ -37,5 +37,17 @@ func FuzzText(f *testing.F) {
 		}
 		lower := []byte(strings.ToLower(s))
 		WritesClipboard(lower)
+		if got, want := holdsPasteMark(s), nextPaste(s) >= 0; got != want {
+			t.Errorf("%q: holdsPasteMark = %v, nextPaste says %v", s, got, want)
+		}
+		parts := strings.Split(s, "\n")
+		anyPaste, anyBox := false, false
+		for _, p := range parts {
+			anyPaste = anyPaste || nextPaste(p) >= 0
+			anyBox = anyBox || namesBox(p)
+		}
+		if got := MayInstruct(parts...); got != (anyPaste && anyBox) {
+			t.Errorf("%q: MayInstruct = %v, want a paste in one line and a box in one", s, got)
+		}
 	})
 }

@@ -348,14 +348,51 @@ func mayOpen(text string) bool {
 // MayInstruct reports whether parts, read as one text, may hold the steps
 // Instruction reads (a paste's mark in one, a box's in one), before they
 // are joined: a message's pictures' alt texts.
+//
+// The pastes are looked for first, in one pass over each part: most
+// messages' alt texts ("Produit 12", "logo") hold none, and then no part
+// is searched for the many marks of a box.
 func MayInstruct(parts ...string) bool {
-	pasted, box := false, false
+	pasted := false
 	for _, p := range parts {
-		pasted = pasted || nextPaste(p) >= 0
-		box = box || namesBox(p)
+		if holdsPasteMark(p) {
+			pasted = true
+			break
+		}
 	}
-	return pasted && box
+	if !pasted {
+		return false
+	}
+	for _, p := range parts {
+		if namesBox(p) {
+			return true
+		}
+	}
+	return false
 }
+
+// holdsPasteMark reports whether text holds one of pasteMarks (nextPaste
+// >= 0), reading each byte once: at a byte that opens some mark, only the
+// marks it opens are compared. Cheaper than nextPaste's search for each
+// mark on the many short texts MayInstruct reads.
+func holdsPasteMark(text string) bool {
+	for i := 0; i < len(text); i++ {
+		for _, m := range pasteMarksAt[text[i]] {
+			if strings.HasPrefix(text[i:], m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pasteMarksAt are pasteMarks by their first byte.
+var pasteMarksAt = func() (t [256][]string) {
+	for _, m := range pasteMarks {
+		t[m[0]] = append(t[m[0]], m)
+	}
+	return t
+}()
 
 // PageMayInstruct is MayInstruct for a page's bytes (an attached HTML or
 // SVG page), before its text is taken out.
