@@ -94,11 +94,11 @@ func (in *Input) ListAuthenticated() bool {
 		return false
 	}
 	for _, d := range in.Auth.DKIMPass() {
-		if urlx.Registrable(strings.ToLower(d)) == in.List {
+		if in.Registrable(strings.ToLower(d)) == in.List {
 			return true
 		}
 	}
-	return in.Auth.SPF == "pass" && urlx.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.List
+	return in.Auth.SPF == "pass" && in.Registrable(strings.ToLower(in.Auth.SPFDomain)) == in.List
 }
 
 // ListVouched reports a message from a mailing list that answers for its
@@ -114,7 +114,7 @@ func (in *Input) ListVouched() bool {
 	if in.List == "" {
 		return false
 	}
-	if in.Auth.ARCVouched != "" && urlx.Registrable(strings.ToLower(in.Auth.ARCVouched)) == in.List {
+	if in.Auth.ARCVouched != "" && in.Registrable(strings.ToLower(in.Auth.ARCVouched)) == in.List {
 		return true
 	}
 	return in.ListManaged() && (in.ListAuthenticated() || !in.Auth.Known())
@@ -149,7 +149,7 @@ func (in *Input) AuthorSigned() bool {
 		return true
 	}
 	for _, d := range in.Auth.DKIM {
-		if d.Result == "pass" && urlx.Registrable(strings.ToLower(d.Domain)) == in.FromOrg {
+		if d.Result == "pass" && in.Registrable(strings.ToLower(d.Domain)) == in.FromOrg {
 			return true
 		}
 	}

@@ -75,6 +75,8 @@ type Input struct {
 	// asked for (folded.go), visibleMade and lowerMade saying so.
 	visible, lower         string
 	visibleMade, lowerMade bool
+	// registrable keeps Registrable's answers (registrable.go).
+	registrable []hostDomain
 }
 
 // Emitter collects the signals of one scan.
@@ -215,7 +217,7 @@ func NewInput(raw []byte, m *message.Message, env Envelope) *Input {
 func prepare(in *Input) {
 	m := in.Msg
 	in.FromDomain = m.FromAddr().Domain()
-	in.FromOrg = urlx.Registrable(in.FromDomain)
+	in.FromOrg = in.Registrable(in.FromDomain)
 	in.MailFromDomain = message.Address{Addr: strings.Trim(strings.TrimSpace(in.Env.MailFrom), "<>")}.Domain()
 	in.List = listDomain(m.Header)
 	in.Links = LinksOf(m)
@@ -316,11 +318,11 @@ func indicators(in *Input) Indicators {
 	for _, a := range [][]message.Address{m.From, m.Sender, m.ReplyTo} {
 		for _, x := range a {
 			add(&ind.Senders, strings.ToLower(x.Addr))
-			add(&ind.Domains, urlx.Registrable(x.Domain()))
+			add(&ind.Domains, in.Registrable(x.Domain()))
 		}
 	}
 	add(&ind.Senders, ind.ReturnPath)
-	add(&ind.Domains, urlx.Registrable(in.MailFromDomain))
+	add(&ind.Domains, in.Registrable(in.MailFromDomain))
 	var prevHost, prevDomain string
 	for _, l := range in.Links {
 		if l.Host == "" {
@@ -387,11 +389,11 @@ func (in *Input) SenderAuthenticated() bool {
 		return false
 	}
 	for _, d := range in.Auth.DKIMPass() {
-		if urlx.Registrable(d) == in.FromOrg {
+		if in.Registrable(d) == in.FromOrg {
 			return true
 		}
 	}
-	return in.Auth.SPF == "pass" && urlx.Registrable(in.Auth.SPFDomain) == in.FromOrg
+	return in.Auth.SPF == "pass" && in.Registrable(in.Auth.SPFDomain) == in.FromOrg
 }
 
 // DeliveryReport reports a delivery status notification as mail systems

@@ -3,8 +3,6 @@ package scan
 import (
 	"slices"
 	"strings"
-
-	"vigie.dev/vigie/internal/urlx"
 )
 
 // RecipientOrgs returns the registrable domains of the message's
@@ -29,7 +27,7 @@ func (in *Input) RecipientOrgs() []string {
 		if _, d, ok := strings.Cut(r, "@"); ok {
 			r = d
 		}
-		if r = urlx.Registrable(strings.ToLower(r)); r != "" && !slices.Contains(orgs, r) {
+		if r = in.Registrable(strings.ToLower(r)); r != "" && !slices.Contains(orgs, r) {
 			orgs = append(orgs, r)
 		}
 	}

@@ -77,7 +77,7 @@ func (c *Check) bodyFreemailContact(in *scan.Input, out *scan.Emitter) {
 		for _, ix := range bodyAddress.FindAllStringIndex(line, 4) {
 			a := strings.ToLower(strings.TrimRight(line[ix[0]:ix[1]], ".-"))
 			d := a[strings.LastIndexByte(a, '@')+1:]
-			if a == from || replyTo[a] || !c.IsFreemail(d) {
+			if a == from || replyTo[a] || !c.freemailIn(in, d) {
 				continue
 			}
 			if in.SenderAuthenticated() && samePerson(a, in) {

@@ -106,6 +106,12 @@ func (c *Check) IsFreemail(domain string) bool {
 	return c.freemail[domain] || c.freemail[urlx.Registrable(domain)]
 }
 
+// freemailIn is IsFreemail asking the message's memo of registrable
+// domains (scan.Input.Registrable).
+func (c *Check) freemailIn(in *scan.Input, domain string) bool {
+	return c.freemail[domain] || c.freemail[in.Registrable(domain)]
+}
+
 // webServerUsers are the local parts of mail sent by a web server's own
 // account: a compromised CMS or a phishing kit's mailer. Each is the
 // account a web server or the system runs as by default, with where that
@@ -178,7 +184,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		// unauthenticated, only not shown to be authenticated, and the
 		// mismatch is an ESP's as much as a forger's — as for
 		// INSTITUTION_UNAUTHENTICATED and scan.Input.ListVouched.
-		if in.FromOrg != "" && in.MailFromDomain != "" && urlx.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() && !webApp() {
+		if in.FromOrg != "" && in.MailFromDomain != "" && in.Registrable(in.MailFromDomain) != in.FromOrg && !in.ListManaged() && !in.SenderAuthenticated() && in.Auth.Known() && !webApp() {
 			out.Emit("FROM_RETURN_PATH_MISMATCH", in.FromDomain+" / "+in.MailFromDomain)
 		}
 	}
@@ -219,7 +225,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// Display name that shows another address than the real one.
 	if a := addressIn(from.Name); a != "" && from.Addr != "" {
 		d := message.Address{Addr: a}.Domain()
-		if d != "" && urlx.Registrable(d) != in.FromOrg && !in.ListRewroteFrom() {
+		if d != "" && in.Registrable(d) != in.FromOrg && !in.ListRewroteFrom() {
 			out.Emit("FROM_NAME_OTHER_ADDRESS", a)
 		}
 	} else if d := domainIn(from.Name); d != "" && in.FromOrg != "" && d != in.FromOrg && !urlx.SameName(d, in.FromOrg) && !in.ListVouched() && !c.sameOwner(d, in.FromDomain) {
@@ -240,7 +246,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// reads as consonants), not a throw-away domain of the author.
 	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !c.known(in.FromOrg) {
 		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
-	} else if d := urlx.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !c.known(d) {
+	} else if d := in.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !c.known(d) {
 		out.Emit("FROM_RANDOM_DOMAIN", d)
 	}
 	if strings.TrimSpace(m.Subject) == "" {
@@ -254,7 +260,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if n := longestDigitRun(from.Name); n >= 6 {
 		out.Emit("FROM_NAME_NUMBER", from.Name)
 	}
-	if from.Addr != "" && c.IsFreemail(in.FromDomain) {
+	if from.Addr != "" && c.freemailIn(in, in.FromDomain) {
 		out.Emit("FROM_FREEMAIL", in.FromDomain)
 		if serviceName.Contains(from.Name, 20) && !establishmentOffice(in, from) {
 			out.Emit("FREEMAIL_SERVICE_NAME", from.Name+" <"+in.FromDomain+">")
@@ -298,7 +304,7 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 			}
 		case !urlx.PublicName(helo) && !privateUseName(helo) && !ownInternalName(helo, env.RDNS):
 			out.Emit("HELO_NOT_FQDN", helo)
-		case env.RDNS != "" && urlx.Registrable(helo) != urlx.Registrable(env.RDNS):
+		case env.RDNS != "" && in.Registrable(helo) != in.Registrable(env.RDNS):
 			out.Emit("HELO_RDNS_MISMATCH", helo+" / "+env.RDNS)
 		}
 		// The bare name of a registered domain (no host label) other than
@@ -309,9 +315,9 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 		// the address's owner sets, lies under that domain: a hosting
 		// company's shared server says its operator's name
 		// (RFC 5321 §4.1.4 lets a server check HELO against the address).
-		if urlx.Registrable(helo) == helo && urlx.ICANNDomain(helo) && helo != in.FromOrg &&
-			helo != urlx.Registrable(in.MailFromDomain) && in.Auth.DMARC != "pass" &&
-			urlx.Registrable(strings.ToLower(env.RDNS)) != helo {
+		if in.Registrable(helo) == helo && urlx.ICANNDomain(helo) && helo != in.FromOrg &&
+			helo != in.Registrable(in.MailFromDomain) && in.Auth.DMARC != "pass" &&
+			in.Registrable(strings.ToLower(env.RDNS)) != helo {
 			out.Emit("HELO_OTHER_DOMAIN", helo)
 		}
 	}
@@ -321,7 +327,7 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 	switch {
 	case env.RDNSKnown && env.RDNS == "":
 		out.Emit("RDNS_NONE", env.ClientIP.String())
-	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP) && !scan.TopSite(urlx.Registrable(strings.ToLower(env.RDNS))):
+	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP) && !scan.TopSite(in.Registrable(strings.ToLower(env.RDNS))):
 		// A big provider's outbound hosts spell their address out too
 		// (mail-db8eur05on2101.outbound.protection.outlook.com).
 		out.Emit("RDNS_GENERIC", env.RDNS)
@@ -581,7 +587,7 @@ func encodedLocal(local string) bool {
 // has no bounce processing to encode the token for.
 func bounceTracking(token, local, envelope string, in *scan.Input) bool {
 	at := strings.LastIndexByte(envelope, '@')
-	if at < 0 || urlx.Registrable(in.MailFromDomain) != in.FromOrg || in.FromOrg == "" {
+	if at < 0 || in.Registrable(in.MailFromDomain) != in.FromOrg || in.FromOrg == "" {
 		return false
 	}
 	envLocal := envelope[:at]
@@ -609,12 +615,12 @@ func (c *Check) replyTo(in *scan.Input, out *scan.Emitter, webApp func() bool) {
 	rt := m.ReplyTo[0]
 	rd := rt.Domain()
 	switch {
-	case rd == "" || listReply(in, rt, c.IsFreemail(rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in) || c.sharedBy(in, rt, from) || c.actedFor(in, rt, from):
-	case urlx.Registrable(rd) != in.FromOrg && c.IsFreemail(rd):
+	case rd == "" || listReply(in, rt, c.freemailIn(in, rd)) || relayedAuthor(in, rt) || webApp() && c.visitorReplyTo(in) || c.sharedBy(in, rt, from) || c.actedFor(in, rt, from):
+	case in.Registrable(rd) != in.FromOrg && c.freemailIn(in, rd):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
-	case urlx.Registrable(rd) != in.FromOrg:
+	case in.Registrable(rd) != in.FromOrg:
 		out.Emit("REPLYTO_OTHER_DOMAIN", rd)
-	case c.IsFreemail(rd) && !strings.EqualFold(rt.Addr, from.Addr):
+	case c.freemailIn(in, rd) && !strings.EqualFold(rt.Addr, from.Addr):
 		out.Emit("REPLYTO_FREEMAIL", strings.ToLower(rt.Addr))
 	}
 }
@@ -661,7 +667,7 @@ func (c *Check) invitationOrganizer(in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		d := strings.TrimSuffix(o[i+1:], ".")
-		if c.IsFreemail(d) && urlx.Registrable(d) != in.FromOrg {
+		if c.freemailIn(in, d) && in.Registrable(d) != in.FromOrg {
 			out.Emit("INVITATION_FREEMAIL_ORGANIZER", o)
 			return
 		}
@@ -728,7 +734,7 @@ func listReply(in *scan.Input, rt message.Address, freemail bool) bool {
 	if !in.ListManaged() {
 		return false
 	}
-	if urlx.Registrable(rt.Domain()) == in.List && !freemail || strings.EqualFold(rt.Addr, in.ListPostAddress()) {
+	if in.Registrable(rt.Domain()) == in.List && !freemail || strings.EqualFold(rt.Addr, in.ListPostAddress()) {
 		return true
 	}
 	return in.FromOrg == in.List && strings.Contains(strings.ToLower(in.Msg.FromAddr().Name), " via ")
@@ -806,7 +812,7 @@ func bounceFromItsHost(in *scan.Input) bool {
 		return false
 	}
 	helo := strings.ToLower(strings.TrimSuffix(in.Env.HELO, "."))
-	return helo == "" || urlx.Registrable(helo) == in.FromOrg
+	return helo == "" || in.Registrable(helo) == in.FromOrg
 }
 
 // linkBeforeCopy reports a web address in a bounce's own words: its text

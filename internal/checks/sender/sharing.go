@@ -83,7 +83,7 @@ func sharingNotice(in *scan.Input, rt, from message.Address, asksBeyond func(*sc
 	// the notice forged from the phisher's own server, with the sharer's
 	// name and his Reply-To, has neither (FROM_RETURN_PATH_MISMATCH,
 	// AUTH_DMARC_FAIL_*): its Reply-To is judged.
-	if urlx.Registrable(in.MailFromDomain) != svc.from || in.Auth.Known() && in.Auth.DMARC != "pass" {
+	if in.Registrable(in.MailFromDomain) != svc.from || in.Auth.Known() && in.Auth.DMARC != "pass" {
 		return false
 	}
 	if namesReadersOrganisation(in, name) {
@@ -157,7 +157,7 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 		if !ok {
 			return false
 		}
-		label, _, _ := strings.Cut(urlx.Registrable(strings.ToLower(d)), ".")
+		label, _, _ := strings.Cut(in.Registrable(strings.ToLower(d)), ".")
 		label = strings.ReplaceAll(label, "-", "")
 		return len(label) >= 6 && strings.Contains(spelled, label)
 	}
@@ -218,13 +218,13 @@ func namesReadersOrganisation(in *scan.Input, name string) bool {
 // judged, as does a notice with no link, whose only way on is the reply.
 func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 	m := in.Msg
-	if c.AsksBeyondSharing == nil || in.FromOrg == "" || c.Catalogued == nil || !c.Catalogued(in.FromOrg) || c.IsFreemail(from.Domain()) {
+	if c.AsksBeyondSharing == nil || in.FromOrg == "" || c.Catalogued == nil || !c.Catalogued(in.FromOrg) || c.freemailIn(in, from.Domain()) {
 		return false
 	}
 	if len(m.Attachments) > 0 || len(m.Enclosed) > 0 || len(in.Links) == 0 {
 		return false
 	}
-	if urlx.Registrable(in.MailFromDomain) != in.FromOrg || in.Auth.Known() && !in.SenderAnswers() {
+	if in.Registrable(in.MailFromDomain) != in.FromOrg || in.Auth.Known() && !in.SenderAnswers() {
 		return false
 	}
 	name := strings.TrimSpace(rt.Name)

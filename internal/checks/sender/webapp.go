@@ -5,7 +5,6 @@ import (
 
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
-	"vigie.dev/vigie/internal/urlx"
 )
 
 // webAppTemplate is a phrase that a web application's published default
@@ -110,7 +109,7 @@ var webAppCredits = map[string]string{
 // root@ carries no such template and leads elsewhere.
 func (c *Check) webAppNotice(in *scan.Input) bool {
 	m := in.Msg
-	if in.FromOrg == "" || c.IsFreemail(in.FromDomain) || len(m.Attachments) > 0 || len(m.Enclosed) > 0 {
+	if in.FromOrg == "" || c.freemailIn(in, in.FromDomain) || len(m.Attachments) > 0 || len(m.Enclosed) > 0 {
 		return false
 	}
 	for _, l := range in.Links {
@@ -143,7 +142,7 @@ func (c *Check) daemonReport(in *scan.Input) bool {
 	}
 	for _, list := range [][]message.Address{m.To, m.Cc} {
 		for _, a := range list {
-			if urlx.Registrable(a.Domain()) != in.FromOrg {
+			if in.Registrable(a.Domain()) != in.FromOrg {
 				return false
 			}
 		}
