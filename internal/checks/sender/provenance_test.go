@@ -8,8 +8,10 @@ import (
 )
 
 // Every free-mail domain says where it comes from: HubSpot's public list
-// of free e-mail domains, or the provider's own page saying anyone opens a
-// free mailbox there (freemail.txt's header). The check reads the same
+// of free e-mail domains, its packaged copy's additions, the provider's own
+// page saying anyone opens a free mailbox there, or an access provider's
+// help pages giving each subscriber personal addresses (freemail.txt's
+// header). The check reads the same
 // entries the groups do.
 func TestFreemailEntriesHaveSources(t *testing.T) {
 	sourced := checktest.SourcedList(t, freemailList)
