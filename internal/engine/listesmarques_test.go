@@ -111,3 +111,25 @@ func TestListAuthorIsJudgedAsTheSender(t *testing.T) {
 		}
 	}
 }
+
+// A brand whose name is also an everyday word (Stripe: its display name
+// is read only beside a lure of its trade, Brand.WordNames) is the
+// author's too: Stripe's own notice resent by a Mailman 3 list whose
+// trusted seal records stripe.com's DMARC pass (the metamorphic test's
+// list) is not BRAND_DISPLAY_NAME behind the MX.
+func TestListAuthorOwnsAWordNamedBrand(t *testing.T) {
+	raw, err := os.ReadFile("testdata/banque/stripe-informations-entreprise-a-mettre-a-jour.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := atelierConfig(t)
+	variant, err := throughList(raw, siteOf(c, raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Trust.ARCSealers = append(c.Trust.ARCSealers, listHost)
+	v := newScanner(t, c).Scan(t.Context(), variant, scan.Envelope{})
+	if v.Has("BRAND_DISPLAY_NAME") {
+		t.Errorf("%s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
+}

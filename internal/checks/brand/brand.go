@@ -648,7 +648,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if c.holds != nil {
 		c.wordNames.Find(from.Name, 50, func(i int) bool {
-			if !slices.Contains(named, i) && !own(i) && c.holds(in, c.brands[i].LureTheme) && !c.ownService(in, authOK, i) {
+			if !slices.Contains(named, i) && !own(i) && c.holds(in, c.brands[i].LureTheme) && !c.ownService(in, authOK, i) && !c.listAuthorsOwn(in, i) {
 				named = append(named, i)
 				out.Emit("BRAND_DISPLAY_NAME", c.brands[i].Name+" <"+in.FromDomain+">")
 			}
