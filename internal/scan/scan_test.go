@@ -9,6 +9,7 @@ import (
 
 	"vigie.dev/vigie/internal/auth"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 type emitCheck struct{ names []string }
@@ -337,4 +338,41 @@ func FuzzListFields(f *testing.F) {
 		_ = in.ListPostAddress()
 		_ = in.ListResends()
 	})
+}
+
+// TestListAuthor: the author of a list's rewritten From is read only from
+// a list that answers for itself (its DKIM, or a trusted seal's record),
+// with List-Id or List-Post, under the name before "via"; the author's
+// domain answered for it only when the seal recorded its DMARC pass or
+// its own signature passes.
+func TestListAuthor(t *testing.T) {
+	const head = "List-Id: <dev.lists.example.org>\r\nList-Post: <mailto:dev@lists.example.org>\r\nList-Help: <mailto:dev-request@lists.example.org>\r\n"
+	listSigned := auth.Results{DMARC: auth.Pass, DKIM: []auth.DKIMResult{{Domain: "lists.example.org", Result: auth.Pass}}}
+	sealed := auth.Results{DMARC: auth.Pass, SPF: auth.Pass, SPFDomain: "lists.example.org", ARC: auth.Pass, ARCAuthor: "brand.example", ARCAuthorSealer: "lists.example.org"}
+	for _, tc := range []struct {
+		name, fields string
+		r            auth.Results
+		author       string
+		authn, ok    bool
+	}{
+		{"Mailman Reply-To, list signed", "From: Ann Lee via Dev <dev@lists.example.org>\r\nReply-To: Ann Lee <ann@author.example>\r\n" + head, listSigned, "ann@author.example", false, true},
+		{"Mailman 3 Cc", "From: Ann Lee via Dev <dev@lists.example.org>\r\nReply-To: dev@lists.example.org\r\nCc: Ann Lee <ann@author.example>\r\n" + head, listSigned, "ann@author.example", false, true},
+		{"Google Groups quotes", "From: \"'Ann Lee' via Dev\" <dev@lists.example.org>\r\nX-Original-From: Ann Lee <ann@author.example>\r\n" + head, listSigned, "ann@author.example", false, true},
+		{"Sympa name and address", "From: \"Ann Lee (ann@author.example) via dev\" <dev@lists.example.org>\r\nX-Original-From: Ann Lee <ann@author.example>\r\n" + head, listSigned, "ann@author.example", false, true},
+		{"groups.io address", "From: \"Ann Lee via groups.io\" <ann=author.example@lists.example.org>\r\n" + head, listSigned, "ann@author.example", false, true},
+		{"sealed author", "From: Brand Team via Dev <dev@lists.example.org>\r\nReply-To: Brand Team <team@brand.example>\r\n" + head, sealed, "team@brand.example", true, true},
+		{"another name", "From: Brand Team via Dev <dev@lists.example.org>\r\nReply-To: Ann Lee <team@brand.example>\r\n" + head, sealed, "", false, false},
+		{"no results read", "From: Ann Lee via Dev <dev@lists.example.org>\r\nReply-To: Ann Lee <ann@author.example>\r\n" + head, auth.Results{}, "", false, false},
+		{"list not signed", "From: Ann Lee via Dev <dev@lists.example.org>\r\nReply-To: Ann Lee <ann@author.example>\r\n" + head, auth.Results{SPF: auth.Pass, SPFDomain: "lists.example.org"}, "", false, false},
+		{"List-* fields without List-Id or List-Post", "From: Ann Lee via Dev <dev@lists.example.org>\r\nReply-To: Ann Lee <ann@author.example>\r\nList-Help: <mailto:dev-request@lists.example.org>\r\nList-Owner: <mailto:dev-owner@lists.example.org>\r\n", listSigned, "", false, false},
+		{"no via", "From: Ann Lee <dev@lists.example.org>\r\nReply-To: Ann Lee <ann@author.example>\r\n" + head, listSigned, "", false, false},
+	} {
+		m := message.Parse([]byte(tc.fields+"Subject: x\r\n\r\nbody\r\n"), message.Limits{})
+		from := m.FromAddr().Domain()
+		in := &Input{Msg: m, Auth: tc.r, FromDomain: from, FromOrg: urlx.Registrable(from), List: listDomain(m.Header)}
+		a, authn, ok := in.ListAuthor()
+		if ok != tc.ok || a.Addr != tc.author || authn != tc.authn {
+			t.Errorf("%s: %q %v %v, want %q %v %v", tc.name, a.Addr, authn, ok, tc.author, tc.authn, tc.ok)
+		}
+	}
 }
