@@ -21,6 +21,7 @@ var embedded = []struct {
 	not        string   // why the file holds no detection data
 }{
 	{dir: "internal/checks/sender", embed: "freemail.txt", tests: []string{"TestFreemailEntriesHaveSources"}},
+	{dir: "internal/checks/sender", embed: "service_names.txt", tests: []string{"TestServiceNamesHaveSources"}},
 	{dir: "internal/checks/lure", embed: "lures.yaml", tests: []string{"TestLurePhrasesHaveEvidence", "TestCatalogueSources"}},
 	{dir: "internal/checks/lure", embed: "notice_services.yaml", tests: []string{"TestParseNoticeServices"}},
 	{dir: "internal/checks/brand", embed: "brands.yaml", tests: []string{"TestBrandEntriesAreExercised"}},

@@ -51,3 +51,19 @@ func TestWebAppCreditsAreTheApps(t *testing.T) {
 		}
 	}
 }
+
+// Every service-name word says which public alert shows it above a
+// mailbox that is not the organisation's (service_names.txt's header),
+// and every ordinary office is one of them.
+func TestServiceNamesHaveSources(t *testing.T) {
+	sourced := checktest.SourcedList(t, serviceNameList)
+	loaded := urlx.ReadList(serviceNameList)
+	if len(sourced) != len(loaded) {
+		t.Errorf("%d entries in source groups, %d loaded", len(sourced), len(loaded))
+	}
+	for w := range ordinaryOffices {
+		if sourced[w] == "" {
+			t.Errorf("ordinary office %q is not in service_names.txt", w)
+		}
+	}
+}

@@ -472,28 +472,27 @@ func yearLike(digits string) bool {
 
 // serviceName holds the words of a department, a service account or an
 // authority (court, police); a real one does not write from a free mailbox.
-// The value is true for the words of an establishment's ordinary offices
-// (its "service", its billing, payroll or personnel office), which a small
-// establishment's own ISP mailbox may carry (office.go); false for the
-// desks and authorities phishing poses as (support, security, IT, the
-// court, the police), which never may.
+// The words and the public alerts that show each above a mailbox that is
+// not the organisation's are in service_names.txt. The value is true for
+// the words of an establishment's ordinary offices (ordinaryOffices),
+// which a small establishment's own ISP mailbox may carry (office.go);
+// false for the desks and authorities phishing poses as (support,
+// security, the court, the police), which never may.
 var serviceName = func() *textmatch.Dict[bool] {
 	d := textmatch.New[bool]()
-	for _, w := range []string{"support", "security", "securite", "team", "equipe", "helpdesk",
-		"help desk", "admin", "administrator", "administrateur", "accounts",
-		"notification", "notifications", "no reply", "noreply", "ne pas repondre", "customer care", "service client",
-		"webmaster", "postmaster", "it department", "service informatique",
-		"compliance", "kundenservice", "atendimento", "servizio clienti",
-		"judicial", "judiciaire", "tribunal", "court", "justice", "police", "policia", "gendarmerie",
-		"service juridique", "legal department", "notificacao", "intimacao"} {
-		d.Add(w, false)
-	}
-	for _, w := range []string{"service", "services", "administration", "billing", "facturation",
-		"human resources", "ressources humaines", "payroll", "paie"} {
-		d.Add(w, true)
+	for w := range urlx.ReadList(serviceNameList) {
+		d.Add(w, ordinaryOffices[w])
 	}
 	return d
 }()
+
+//go:embed service_names.txt
+var serviceNameList []byte
+
+// ordinaryOffices are the words of service_names.txt that name an
+// establishment's ordinary office (its "service", its billing or payroll
+// office), not a desk or an authority.
+var ordinaryOffices = map[string]bool{"service": true, "services": true, "billing": true, "facturation": true, "payroll": true, "paie": true}
 
 // generatedLocal returns the token of a local part that reads as
 // machine-generated (aNiOPsklEuPFaAJ@, zlxwgyuqyrir@): bulk senders rotate
