@@ -148,7 +148,18 @@ func naturalCase(w string) bool {
 }
 
 // onsets are the consonant clusters that open a syllable in the languages
-// of the mail Vigie reads (English, French, German, Dutch…).
+// of the mail Vigie reads (English, French, German, Dutch…), as the
+// phonology references tabulate them and the languages spell them: the
+// English onsets of obstruent and liquid or glide and of s-clusters (bl,
+// br, cl, cr, dr, fl, fr, gl, gr, pl, pr, tr, tw, sc, sk, sl, sm, sn, sp,
+// st, sw, spl, spr, str, scr; Wikipedia's "English phonology", Phonotactics,
+// after Giegerich's English Phonology, 1992), spelled with its digraphs
+// (ch, sh, th, ph, wh, wr, kn: chr, shr, thr, phr, sph); French's
+// obstruent and liquid (the same, and vr; Dell, Les règles et les sons,
+// 1973) and gn; German's (Wiese, The Phonology of German, 1996: pf, kl,
+// kn, kr, ps, ts (also spelled tz), zw and the sch- clusters schl, schm,
+// schn, schr, schw); Dutch's vl and sch (Booij, The Phonology of Dutch,
+// 1995).
 var onsets = func() map[string]bool {
 	m := map[string]bool{}
 	for _, o := range strings.Fields("bl br ch chr cl cr dr fl fr gl gn gr kl kn kr ph phr pl pr ps sc sch schl schm schn schr schw scr sh shr sk sl sm sn sp sph spl spr st str sw th thr tr ts tw tz vl vr wh wr zw pf") {

@@ -399,7 +399,12 @@ func decodeBase64(s string) (string, bool) {
 	return "", false
 }
 
-// peopleNumbers are numbers that people do put in names.
+// peopleNumbers are numbers that people do put in names, left out before
+// the digits are counted: the round-the-clock promise of service names
+// ("24x7", the French "24h/24"), the days of a year ("365": Microsoft 365,
+// Dynamics 365, the brand catalogue's Microsoft entry) and the full turn of
+// "360" (Norton 360, "vue à 360°"): marketing numbers a company puts in its
+// name, not a generator's serial.
 var peopleNumbers = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360", "")
 
 // RandomLabel reports a registrable domain whose name reads as generated
