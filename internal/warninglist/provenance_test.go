@@ -14,7 +14,7 @@ import (
 func TestEmbeddedListsAreMISPCopies(t *testing.T) {
 	const shared = "../../../shared/data/warninglists/"
 	if _, err := os.Stat(shared + "SOURCE.md"); err != nil {
-		t.Skip("../shared is not beside the repository")
+		t.Skip("../shared is not beside the repository (see README: tests run from a worktree beside ../shared)")
 	}
 	dirs, err := fs.ReadDir(embedded, "data")
 	if err != nil {
