@@ -11,19 +11,28 @@ import (
 // of free e-mail domains, its packaged copy's additions, the provider's own
 // page saying anyone opens a free mailbox there, or an access provider's
 // help pages giving each subscriber personal addresses (freemail.txt's
-// header). The check reads the same
-// entries the groups do.
+// header).
 func TestFreemailEntriesHaveSources(t *testing.T) {
-	sourced := checktest.SourcedList(t, freemailList)
-	loaded := urlx.ReadList(freemailList)
+	sourcedAsLoaded(t, freemailList)
+}
+
+// sourcedAsLoaded returns each entry of a list file with its source
+// (checktest.SourcedList), failing t on an entry the loader reads
+// (urlx.ReadList) that sits under no source: the check reads the same
+// entries the groups do.
+func sourcedAsLoaded(t *testing.T, list []byte) map[string]string {
+	t.Helper()
+	sourced := checktest.SourcedList(t, list)
+	loaded := urlx.ReadList(list)
 	if len(sourced) != len(loaded) {
 		t.Errorf("%d entries in source groups, %d loaded", len(sourced), len(loaded))
 	}
-	for d := range loaded {
-		if sourced[d] == "" {
-			t.Errorf("%s: loaded but under no source", d)
+	for e := range loaded {
+		if sourced[e] == "" {
+			t.Errorf("%s: loaded but under no source", e)
 		}
 	}
+	return sourced
 }
 
 // Every web-server account says whose default it is.
@@ -56,11 +65,7 @@ func TestWebAppCreditsAreTheApps(t *testing.T) {
 // mailbox that is not the organisation's (service_names.txt's header),
 // and every ordinary office is one of them.
 func TestServiceNamesHaveSources(t *testing.T) {
-	sourced := checktest.SourcedList(t, serviceNameList)
-	loaded := urlx.ReadList(serviceNameList)
-	if len(sourced) != len(loaded) {
-		t.Errorf("%d entries in source groups, %d loaded", len(sourced), len(loaded))
-	}
+	sourced := sourcedAsLoaded(t, serviceNameList)
 	for w := range ordinaryOffices {
 		if sourced[w] == "" {
 			t.Errorf("ordinary office %q is not in service_names.txt", w)
