@@ -445,7 +445,7 @@ func Lower(r rune) rune {
 // words separated by single spaces.
 func Normalize(s string) string {
 	var b strings.Builder
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for w := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}

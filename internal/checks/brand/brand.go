@@ -583,7 +583,7 @@ func (c *Check) spellsOtherName(domain string, i int) bool {
 // two letters: "sfr" for "societe francaise de radiologie".
 func initials(name string) string {
 	var b []byte
-	for _, w := range strings.Fields(textmatch.Normalize(name)) {
+	for w := range strings.FieldsSeq(textmatch.Normalize(name)) {
 		if len(w) > 2 {
 			b = append(b, w[0])
 		}
@@ -1169,7 +1169,7 @@ func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kin
 	}
 	// The brand spelled in the subdomains of an unrelated registrable domain.
 	if sub := strings.TrimSuffix(host, reg); sub != "" {
-		for _, part := range strings.FieldsFunc(sub, func(r rune) bool { return r == '.' || r == '-' }) {
+		for part := range strings.FieldsFuncSeq(sub, func(r rune) bool { return r == '.' || r == '-' }) {
 			if i, ok := c.labels[part]; ok && len(part) >= 5 && !official(i) {
 				return "BRAND_IN_DOMAIN", host + " ~ " + name(i), part
 			}

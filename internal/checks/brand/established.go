@@ -106,7 +106,7 @@ func (c *Check) initialsDomain(domain string, i int) bool {
 	}
 	for _, n := range c.brands[i].Names {
 		var initials []byte
-		for _, w := range strings.Fields(textmatch.Normalize(n)) {
+		for w := range strings.FieldsSeq(textmatch.Normalize(n)) {
 			if len(w) > 1 && len(w) < 4 {
 				initials = nil
 				break

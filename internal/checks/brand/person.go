@@ -105,7 +105,7 @@ var renewalWords = map[string]bool{
 // as himself about a quote, a meeting or an order says none of it.
 func renewalTalk(in *scan.Input) bool {
 	for _, text := range []string{in.Msg.Subject, in.Body()} {
-		for _, w := range strings.Fields(textmatch.Normalize(text)) {
+		for w := range strings.FieldsSeq(textmatch.Normalize(text)) {
 			if renewalWords[w] {
 				return true
 			}
@@ -259,7 +259,7 @@ func (c *Check) engineerTitle(in *scan.Input, name, local string, i int) bool {
 		name = name[:k] + " " + name[k+4:]
 	}
 	var words []string
-	for _, w := range strings.Fields(textmatch.Normalize(name)) {
+	for w := range strings.FieldsSeq(textmatch.Normalize(name)) {
 		if w == "ing" || claimWord(w) || w == "kundenservice" {
 			return false
 		}

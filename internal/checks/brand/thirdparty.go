@@ -52,7 +52,7 @@ func (c *Check) thirdParty(in *scan.Input, name string, i int) bool {
 	name = c.withoutNames(name, i)
 	third, own := false, false
 	label := firstLabel(urlx.Registrable(strings.ToLower(in.FromDomain)))
-	for _, w := range strings.Fields(textmatch.Normalize(name)) {
+	for w := range strings.FieldsSeq(textmatch.Normalize(name)) {
 		if claimWord(w) || c.lureWord != nil && c.lureWord(w) {
 			return false
 		}
@@ -156,7 +156,7 @@ func (c *Check) publicBody(in *scan.Input, name string, i int) bool {
 		}
 	}
 	label := firstLabel(urlx.Registrable(strings.ToLower(in.FromDomain)))
-	for _, w := range strings.Fields(textmatch.Normalize(c.withoutNames(name, i))) {
+	for w := range strings.FieldsSeq(textmatch.Normalize(c.withoutNames(name, i))) {
 		if ownNameInDomain(w, label) && !c.brandWord(w, -1) {
 			return !c.asks(in)
 		}

@@ -101,7 +101,7 @@ func upperShareMin(s string, minLetters, tenths int) bool {
 // cut by capitals into short pieces (XkqzvbtWrtplm) are no identifier.
 func gibberish(subject string) string {
 	var words []string
-	for _, w := range strings.FieldsFunc(subject, func(r rune) bool { return !unicode.IsLetter(r) }) {
+	for w := range strings.FieldsFuncSeq(subject, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		if len(w) >= 8 && textmatch.NaturalCase(w) {
 			if len(w) <= 40 && vowelPoor(w) {
 				return w
@@ -183,7 +183,7 @@ func leet(s string) string {
 	if strings.IndexByte(s, '-') >= 0 {
 		s = withoutEximIDs(s)
 	}
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for w := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if len(w) < 4 || len(w) > 30 {
 			continue
 		}

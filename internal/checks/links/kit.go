@@ -21,7 +21,7 @@ import (
 // link to a bare IP address.
 func hostingDefaultName(host string) bool {
 	run := 0
-	for _, tok := range strings.FieldsFunc(host, func(r rune) bool { return r == '.' || r == '-' }) {
+	for tok := range strings.FieldsFuncSeq(host, func(r rune) bool { return r == '.' || r == '-' }) {
 		if octet(tok) {
 			run++
 			if run == 4 {

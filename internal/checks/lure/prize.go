@@ -86,7 +86,7 @@ var readerPronouns = map[string]bool{
 // addressesReader reports a text with a second-person subject pronoun
 // (readerPronouns).
 func addressesReader(text string) bool {
-	for _, w := range strings.Fields(textmatch.Normalize(text)) {
+	for w := range strings.FieldsSeq(textmatch.Normalize(text)) {
 		if readerPronouns[w] {
 			return true
 		}

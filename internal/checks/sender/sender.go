@@ -395,7 +395,7 @@ func addressIn(name string) string {
 // is a domain name under a real top-level domain ("ssa.gov",
 // "Bezorging-van.NL"): a sender naming a site it does not send from.
 func domainIn(name string) string {
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune(" \t\"'(),<>[]|:;!?", r) }) {
+	for w := range strings.FieldsFuncSeq(name, func(r rune) bool { return strings.ContainsRune(" \t\"'(),<>[]|:;!?", r) }) {
 		if w = strings.Trim(strings.ToLower(w), ".-_*#"); strings.Contains(w, ".") && urlx.ICANNDomain(w) {
 			return urlx.Registrable(w)
 		}
@@ -504,7 +504,7 @@ func generatedLocal(local string) string {
 	if encodedLocal(local) {
 		return ""
 	}
-	for _, t := range strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
+	for t := range strings.FieldsFuncSeq(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
 		if textmatch.Generated(spelledOut(t), 6) {
 			return t
 		}
@@ -570,7 +570,7 @@ func encodedLocal(local string) bool {
 		return true
 	}
 	numeric := 0
-	for _, t := range strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
+	for t := range strings.FieldsFuncSeq(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
 		if strings.Trim(t, "0123456789") == "" {
 			numeric++
 		}
