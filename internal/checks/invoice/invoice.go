@@ -33,6 +33,11 @@ var defaultPhrases []byte
 // definitions are the family's signals (signals.yaml).
 var definitions = scan.MustDefinitions("invoice", signals)
 
+// noBook is the empty book read where no supplier book is configured or
+// loaded: one for the process, read-only, rather than five empty maps
+// made for every message.
+var noBook = suppliers.NewBook(0, nil)
+
 // Signals implements scan.Family.
 func (*Check) Signals() []scan.Definition { return definitions }
 
@@ -197,7 +202,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		book = c.books.Book(ctx)
 	}
 	if book == nil {
-		book = suppliers.NewBook(0, nil)
+		book = noBook
 	}
 	authed := Authenticated(in)
 	lookalike := c.lookalike(in, book, out)
