@@ -405,7 +405,22 @@ func decodeBase64(s string) (string, bool) {
 // Dynamics 365, the brand catalogue's Microsoft entry) and the full turn of
 // "360" (Norton 360, "vue à 360°"): marketing numbers a company puts in its
 // name, not a generator's serial.
-var peopleNumbers = strings.NewReplacer("24x7", "", "24h", "", "365", "", "360", "")
+var peopleNumbers, peopleNumberStarts = peopleNumbersOf("24x7", "24h", "365", "360")
+
+// peopleNumbersOf returns the replacer that leaves out numbers, and the
+// bytes they start with: a label holding none of those holds none of
+// them, and the replacer, which copies whatever it finds, is skipped.
+func peopleNumbersOf(numbers ...string) (*strings.Replacer, string) {
+	var pairs []string
+	starts := ""
+	for _, n := range numbers {
+		pairs = append(pairs, n, "")
+		if !strings.Contains(starts, n[:1]) {
+			starts += n[:1]
+		}
+	}
+	return strings.NewReplacer(pairs...), starts
+}
 
 // RandomLabel reports a registrable domain whose name reads as generated
 // rather than chosen: long and mixing letters with several digits
@@ -422,7 +437,9 @@ func RandomLabel(registrable string) bool {
 	if i := strings.IndexByte(l, '.'); i > 0 {
 		l = l[:i]
 	}
-	l = peopleNumbers.Replace(l)
+	if strings.ContainsAny(l, peopleNumberStarts) {
+		l = peopleNumbers.Replace(l)
+	}
 	if w, ok := tollFreeWord(l); ok {
 		l = w
 	}
