@@ -87,16 +87,26 @@ type resinfo struct {
 
 // splitResinfo cuts the value at ";" outside comments and quoted strings and
 // tokenizes each part.
+//
+// The parts' tokens are appended to one slice that each part's toks is a
+// window of, capacity clipped: one array for the field instead of one
+// grown token by token for each of its four or five methods.
 func splitResinfo(v string) []resinfo {
-	var segs []resinfo
+	segs := make([]resinfo, 0, min(strings.Count(v, ";")+1, maxMethods*2+2))
 	cur := resinfo{}
+	all := make([]arToken, 0, 16)
+	start := 0  // where cur's tokens begin in all
 	gap := true // before the next token: a space, a comment or the start
 	add := func(t arToken) {
 		t.glued = !gap
-		cur.toks = append(cur.toks, t)
+		all = append(all, t)
 		gap = false
 	}
 	flush := func() {
+		if len(all) > start {
+			cur.toks = all[start:len(all):len(all)]
+			start = len(all)
+		}
 		if len(cur.toks) > 0 || len(cur.comments) > 0 {
 			segs = append(segs, cur)
 		}
