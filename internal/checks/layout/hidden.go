@@ -52,12 +52,13 @@ func zeroFontText(src string) string {
 	splits := 0         // hidden passages inside a visible word (Micr·xqz·osoft)
 	wordOpen := false   // the visible text so far ends inside a word
 	splitting := false  // a hidden passage started inside a visible word
+	var nameBuf [maxTagName]byte
 	for n := 0; n < maxHiddenTokens; n++ {
 		switch z.Next() {
 		case html.ErrorToken:
 			return describeHidden(hiddenLetters, passages, splits)
 		case html.StartTagToken:
-			name, hasAttr := z.TagName()
+			name := rawTagName(z, &nameBuf)
 			a := atom.Lookup(name)
 			if voidElement(a) || len(stack) >= maxHiddenDepth {
 				continue
@@ -70,17 +71,19 @@ func zeroFontText(src string) string {
 			// Only a style attribute matters, and the tokenizer copies each
 			// attribute it returns: a tag whose source holds no "style"
 			// (names are lower-cased in ASCII only) is not read further.
-			hasAttr = hasAttr && mayHoldStyle(z.Raw())
-			for hasAttr {
+			// The tokenizer keeps one attribute of each name: the
+			// attributes after the style are not read either.
+			for more := mayHoldStyle(z.Raw()); more; {
 				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
+				k, v, more = z.TagAttr()
 				if string(k) == "style" {
 					applyStyleBytes(&f.zero, &f.hidden, v)
+					break
 				}
 			}
 			stack = append(stack, f)
 		case html.EndTagToken:
-			name, _ := z.TagName()
+			name := rawTagName(z, &nameBuf)
 			a := atom.Lookup(name)
 			for i := len(stack) - 1; i > 0; i-- {
 				if stack[i].tag == a && (a != 0 || stack[i].name == string(name)) {
@@ -126,6 +129,44 @@ func zeroFontText(src string) string {
 	}
 	return describeHidden(hiddenLetters, passages, splits)
 }
+
+// rawTagName returns the lower-cased name of the start or end tag z has
+// just read, as z.TagName does, read from the tag's source into buf:
+// TagName copies every name it returns, and zeroFontText reads every tag
+// of a body. A name holding a NUL (which TagName turns into U+FFFD) or
+// longer than buf is TagName's to read.
+func rawTagName(z *html.Tokenizer, buf *[maxTagName]byte) []byte {
+	raw := z.Raw()
+	i := 1 // after "<"
+	if len(raw) > 1 && raw[1] == '/' {
+		i = 2
+	}
+	n := 0
+	for ; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case ' ', '\n', '\r', '\t', '\f', '/', '>':
+			return buf[:n]
+		case 0:
+			name, _ := z.TagName()
+			return name
+		}
+		if n == len(buf) {
+			name, _ := z.TagName()
+			return name
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return buf[:n]
+}
+
+// maxTagName is the longest tag name rawTagName reads itself: longer
+// than any HTML element's.
+const maxTagName = 32
 
 // describeHidden is the signal's detail: ten letters or more drawn at size
 // zero, or any inside a visible word.

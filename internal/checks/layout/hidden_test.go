@@ -3,6 +3,8 @@ package layout
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // The shapes below are those email builders and mail clients write (MJML's
@@ -85,8 +87,25 @@ func FuzzZeroFontText(f *testing.F) {
 	f.Add(`<p>a</p><span style="font-size:0">hidden text here</span>`)
 	f.Add(`<div style="font-size:0px"><div style="font-size:14px">ok</div></div>`)
 	f.Add(`<td style="font-size:0;display:none">x</td></td></tr>`)
+	f.Add("<DiV\x00x ID=1></DIV\t><a/><" + strings.Repeat("x", 40) + "></>< /b><script></scrIpt ></script>")
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = zeroFontText(s)
+		// rawTagName reads every tag's name as TagName does.
+		mine, theirs := html.NewTokenizer(strings.NewReader(s)), html.NewTokenizer(strings.NewReader(s))
+		var buf [maxTagName]byte
+		for {
+			tt := mine.Next()
+			if theirs.Next() != tt || tt == html.ErrorToken {
+				break
+			}
+			if tt == html.StartTagToken || tt == html.EndTagToken {
+				got := string(rawTagName(mine, &buf))
+				want, _ := theirs.TagName()
+				if got != string(want) {
+					t.Fatalf("rawTagName = %q, TagName = %q in %q", got, want, s)
+				}
+			}
+		}
 		if n := zeroWidthInWords(s); n < 0 || n > len(s) {
 			t.Fatalf("zeroWidthInWords = %d for %d bytes", n, len(s))
 		}
