@@ -748,13 +748,23 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// (ch-orange…, ville-orange…), named so in its display name
 	// (placeName), is not combosquatting the brand unless an account or
 	// security word sits beside it, as in a link's host.
+	ownSeen := map[string]bool{} // hosts read as a combosquat of ours
+	// Registrable domains the sender's address was judged to carry our
+	// name beside another word of theirs (FROM_BRAND_IN_DOMAIN ~ own
+	// domain: the fund's fondation-chu-exemple.fr, the nursing school's
+	// ifsi-chu-exemple.fr): the sender's own site under that domain
+	// (www.ifsi-chu-exemple.fr) says the same once more, and is not
+	// counted again as URL_BRAND_IN_DOMAIN (the school's notice was tagged
+	// at 4.74 behind the hospital's MX, 0.50 under the evaluation's trust).
+	siblings := map[string]bool{}
 	sender := func(host string, own ...string) {
 		kind, detail, label := c.lookalike(host, seen, own...)
 		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) {
 			// Our own name beside an account or payment word
 			// (chu-exemple-paiement.fr, chu-exemple-support.com):
 			// the combosquat of the organisation's own domain.
-			if kind == "BRAND_IN_DOMAIN" && ownCombosquat(host, label) {
+			if kind == "BRAND_IN_DOMAIN" && ownCombo(host, label, from.Name) {
+				ownSeen[host] = true
 				out.Emit("FROM_OWN_DOMAIN_COMBOSQUAT", detail)
 				return
 			}
@@ -769,6 +779,15 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				kind, detail, label = c.lookalike(host, map[string]bool{})
 			}
 		}
+		if kind == "" && !ownSeen[host] && c.ownComboHost(host, from.Name, own) {
+			// Our name glued (chuexemple-paiement.fr) or in the
+			// subdomains of another registrable domain
+			// (chu-exemple.paiement-securise.fr), which lookalike
+			// does not read as ours.
+			ownSeen[host] = true
+			out.Emit("FROM_OWN_DOMAIN_COMBOSQUAT", host+" ~ "+ownDomain)
+			return
+		}
 		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
 			return
 		}
@@ -777,6 +796,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// (nortonrosefulbright.com for "Norton Rose Fulbright").
 		if b, ok := c.labels[label]; kind == "BRAND_IN_DOMAIN" && ok && b >= 0 && slices.Contains(others, b) && c.spellsOtherName(host, b) {
 			return
+		}
+		if kind == "BRAND_IN_DOMAIN" && strings.HasSuffix(detail, " ~ "+ownDomain) {
+			siblings[urlx.Registrable(strings.ToLower(host))] = true
 		}
 		if kind != "" {
 			out.Emit("FROM_"+kind, detail)
@@ -789,6 +811,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	if len(m.ReplyTo) > 0 {
 		c.replyTo(in, out, m.ReplyTo[0].Domain(), seen)
 	}
+	claimed := c.claimsUs(in, from.Name)
 	for _, l := range in.Links {
 		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
 		// the organisation's intranet) leads to no one's registered site;
@@ -812,6 +835,17 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				continue
 			}
 			kind, detail, label := c.lookalike(host, seen)
+			if (kind == "" || strings.HasSuffix(detail, " ~ "+ownDomain)) && !ownSeen[host] && len(claimed) > 0 && c.ownComboHost(host, from.Name, claimed) {
+				// The message names us and sends the reader to our
+				// name beside a payment or account word on another
+				// domain: the combosquat of ours, linked.
+				ownSeen[host] = true
+				out.Emit("URL_OWN_DOMAIN_COMBOSQUAT", host+" ~ "+ownDomain)
+				continue
+			}
+			if kind == "BRAND_IN_DOMAIN" && strings.HasSuffix(detail, " ~ "+ownDomain) && siblings[urlx.Registrable(strings.ToLower(host))] {
+				continue
+			}
 			if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(host, label) && c.asksFor(in, host, label, named, &asked)) {
 				// A software newsletter's link to an "outlook" add-on
 				// vendor, a county's "orange" directory: the word's.
@@ -1291,26 +1325,193 @@ func comboParts(host, label string, found func(part string) bool) bool {
 
 // tradeWords are the comboWords that name a firm's trade as often as an
 // account: our own name beside them is another firm's or a sibling's
-// (ownCombosquat).
+// (ownCombo).
 var tradeWords = []string{"service", "online"}
 
-// ownCombosquat reports our own name (label, found in host by lookalike)
-// written as a whole word of host beside an account, payment or security
-// word (chu-exemple-paiement.fr, paiement-chu-exemple.fr,
-// chu-exemplepaiement.com, chu-exemple-support.com): the combosquat of
-// the organisation's own domain. Ours is often a town's name or an
-// everyday word, the recipient's where no organisation is configured
-// (paris.fr, nantes.fr, sante.gouv.fr, atlantic.fr), and so is the name
-// of many firms: beside a trade word (tradeWords: paris-services-nettoyage.fr,
-// atlantic-services.fr, nantes-online.fr, a subsidiary's
-// chu-exemple-services.fr) or opening another word (atlas of
-// atlassian-support, total of totalement-paiement) it is theirs, and
-// judged as before (FROM_BRAND_IN_DOMAIN behind an organisation, nothing
-// without one).
-func ownCombosquat(host, label string) bool {
-	return ownWord(host, label) && comboParts(host, label, func(part string) bool {
+// ownCombo reports our own name (name: chu-exemple, the first label of
+// one of our domains) written in host as the combosquat of the
+// organisation's own domain (Kintis et al., "Hiding in Plain Sight", ACM
+// CCS 2017: the brand's name and an added word, in one label or spread
+// over the subdomains of a name the attacker registers), in one of these
+// shapes, with the name hyphenated as ours or glued (chuexemple):
+//
+//   - as a whole word of a label beside an account, payment or security
+//     word in the same label (chu-exemple-paiement.fr,
+//     paiement-chu-exemple.fr, chu-exemplepaiement.com,
+//     chuexemple-paiement.fr, chu-exemple-support.com);
+//   - as a word of the registrable label, the word in its subdomains
+//     (paiement.chu-exemple.net, paiement.chu-exemple-sante.fr), unless
+//     the display name names the organisation the label's other words
+//     are (below);
+//   - as a word of a subdomain of another registrable domain whose own
+//     label holds such a word as a word of its own
+//     (chu-exemple.paiement-securise.fr,
+//     chu-exemple.fr.reglement-facture.com). A platform's customers get
+//     their name there too (chuexemple.zendesk.com, chu-exemple.softy.pro):
+//     the platform's label then names its product, not an account word
+//     (a top site is never judged: ownComboHost).
+//
+// Ours is often a town's name or an everyday word, the recipient's where
+// no organisation is configured (paris.fr, nantes.fr, sante.gouv.fr,
+// atlantic.fr), and so is the name of many firms: beside a trade word
+// (tradeWords: paris-services-nettoyage.fr, atlantic-services.fr,
+// nantes-online.fr, a subsidiary's chu-exemple-services.fr) or opening
+// another word (atlas of atlassian-support, total of totalement-paiement)
+// it is theirs. So is a registrable label where another word stands
+// beside ours (fondation-chu-exemple, mutuelle-exemple, eau-exemple for a
+// town's exemple.fr) when the sender's display name writes that word
+// (namesItself: "Fondation CHU Exemple", "Mutuelle d'Exemple"): that
+// organisation's payment pages in its own subdomains
+// (paiement.fondation-chu-exemple.fr, paiement.mutuelle-exemple.fr) are
+// its own; under another name ("CHU Exemple – Facturation" at
+// paiement.chu-exemple-sante.fr) they are the combosquat. Judged as
+// before (FROM_BRAND_IN_DOMAIN behind an organisation, nothing without
+// one).
+func ownCombo(host, name, display string) bool {
+	host = strings.ToLower(host)
+	reg := urlx.Registrable(host)
+	if reg == "" || name == "" {
+		return false
+	}
+	regLabel := firstLabel(reg)
+	sub := strings.TrimSuffix(strings.TrimSuffix(host, reg), ".")
+	var subLabels []string
+	if sub != "" {
+		subLabels = strings.Split(sub, ".")
+	}
+	forms := []string{name}
+	if glued := strings.ReplaceAll(name, "-", ""); glued != name && len(glued) >= 5 {
+		forms = append(forms, glued)
+	}
+	for _, form := range forms {
+		if ownWord(regLabel, form) {
+			if payWordBeside(regLabel, form) {
+				return true
+			}
+			if sub != "" && payWordBeside(sub, form) && !namesItself(display, strings.ReplaceAll(regLabel, form, "-")) {
+				return true
+			}
+		}
+		for _, l := range subLabels {
+			if ownWord(l, form) && (payWordBeside(l, form) || payToken(regLabel)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesItself reports a display name that writes each of rest's words
+// (the registrable label's words beside our name), each as a word of its
+// own or the start of one: "Fondation CHU Exemple" for
+// fondation-chu-exemple.fr, "Régie des eaux d'Exemple" for eau-exemple.fr.
+// The organisation so named runs its own payment pages under its domain;
+// a bill "from the hospital" at paiement.chu-exemple-sante.fr names no
+// "sante". A label that is our name alone names nothing else.
+func namesItself(display, rest string) bool {
+	words := strings.Fields(textmatch.Normalize(display))
+	named := false
+	for tok := range strings.FieldsFuncSeq(rest, func(r rune) bool { return r == '-' || r >= '0' && r <= '9' }) {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, tok) }) {
+			return false
+		}
+		named = true
+	}
+	return named
+}
+
+// payWordBeside reports an account, payment or security word
+// (comboWords) that is no trade word (tradeWords) written in s beside
+// our name (form) or as a word of its own.
+func payWordBeside(s, form string) bool {
+	return comboParts(s, form, func(part string) bool {
 		return !slices.ContainsFunc(tradeWords, func(w string) bool { return strings.HasPrefix(part, w) })
 	})
+}
+
+// payToken reports a label holding an account, payment or security word
+// (comboWords, not a trade word) as a whole word of its own, between
+// hyphens, digits or its ends (paiement-securise, reglement-facture): a
+// platform's name that opens with one (supportbee, helpscout) is its
+// product's.
+func payToken(label string) bool {
+	for tok := range strings.FieldsFuncSeq(label, func(r rune) bool { return r == '-' || r >= '0' && r <= '9' }) {
+		if slices.Contains(comboWords, tok) && !slices.Contains(tradeWords, tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownComboHost reports host as a combosquat of one of our names
+// (ownCombo): the organisation's domains and own (the recipient's, where
+// none is configured). A host in one of them, a top site, a brand's
+// tenant domain or a brand's official domain is never one.
+func (c *Check) ownComboHost(host, display string, own []string) bool {
+	host = strings.ToLower(host)
+	reg := urlx.Registrable(host)
+	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || scan.TopSite(reg) || c.tenants[host] || c.officialWithin(host) {
+		return false
+	}
+	for _, d := range own {
+		if urlx.InDomain(host, d) {
+			return false
+		}
+	}
+	for _, ds := range [2][]string{c.orgDomains, own} {
+		for _, d := range ds {
+			if l := firstLabel(d); len(l) >= 5 && ownCombo(host, l, display) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// officialWithin reports host as a brand's official domain or below one.
+func (c *Check) officialWithin(host string) bool {
+	for h := host; h != ""; {
+		if c.official[h] {
+			return true
+		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
+	}
+	return false
+}
+
+// claimsUs returns our domains (the organisation's, or where none is
+// configured the recipient's that are no free mailbox's) when the
+// message presents itself as ours from elsewhere: its display name
+// writes our name (a domain's first label, words apart: "CHU Exemple –
+// Facturation" for chu-exemple.fr) and its From is on none of them. A
+// colleague's own mail is judged by what it is (ORG_DOMAIN_SPOOF for a
+// forgery behind the organisation's MX): a security notice of ours
+// naming the fake payment site is no claim.
+func (c *Check) claimsUs(in *scan.Input, display string) []string {
+	own := c.orgDomains
+	if len(own) == 0 {
+		for _, d := range in.RecipientOrgs() {
+			if c.freemail == nil || !c.freemail(d) {
+				own = append(own, d)
+			}
+		}
+		own = own[:min(len(own), 4)]
+	}
+	name := " " + textmatch.Normalize(display) + " "
+	if len(own) == 0 || strings.TrimSpace(name) == "" || slices.ContainsFunc(own, func(d string) bool { return urlx.InDomain(in.FromDomain, d) }) {
+		return nil
+	}
+	for _, d := range own {
+		l := firstLabel(d)
+		if len(l) >= 5 && (strings.Contains(name, " "+strings.ReplaceAll(l, "-", " ")+" ") || strings.Contains(name, " "+strings.ReplaceAll(l, "-", "")+" ")) {
+			return own
+		}
+	}
+	return nil
 }
 
 // ownWord reports label written in host as a whole word: after the

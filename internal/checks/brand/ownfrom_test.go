@@ -2,6 +2,7 @@ package brand
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/checks/checktest"
@@ -18,7 +19,14 @@ import (
 // opening another word (atlassian-support.com for atlas.fr), a name of
 // fewer than five letters, a colleague in the recipient's own domain and a
 // brand's combosquat do not raise it; with an organisation configured, the
-// sibling keeps FROM_BRAND_IN_DOMAIN.
+// sibling keeps FROM_BRAND_IN_DOMAIN. Our name glued (chuexemple-paiement.fr)
+// or in the subdomains of a domain named for payment
+// (chu-exemple.paiement-securise.fr) raises it too; a platform's customer
+// subdomain (a top site's, or one whose name opens with a support word)
+// and another organisation's payment subdomain under a name beside ours
+// (paiement.fondation-chu-exemple.fr, paiement.mutuelle-exemple.fr for a
+// town's exemple.fr) do not when the sender's name says that organisation;
+// under our name only, or no name, it does.
 func TestFromOwnDomainCombosquat(t *testing.T) {
 	for _, tc := range []struct {
 		name, org, from, to string
@@ -46,6 +54,23 @@ func TestFromOwnDomainCombosquat(t *testing.T) {
 		{"a free mailbox's provider beside a payment word", "", "noreply@wanadoo-paiement.fr", "lea.martin@wanadoo.fr", ""},
 		{"a brand in the subdomains of a look-alike of ours", "", "service@paypal.chu-exempie.fr", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
 		{"a brand in the subdomains of ours beside a word", "", "noreply@microsoft.chu-exemple-docs.com", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
+		{"our name glued, a payment word after a hyphen", "", "facturation@chuexemple-paiement.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"organisation configured: our name glued", "chu-exemple.fr", "facturation@chuexemple-paiement.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"our name glued to a support word", "", "it@chuexemplesupport.com", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"our name in the subdomains of a payment domain", "", "facturation@chu-exemple.paiement-securise.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"organisation configured: our name in the subdomains of a payment domain", "chu-exemple.fr", "facturation@chu-exemple.paiement-securise.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"our domain in the subdomains of a billing domain", "", "facturation@chu-exemple.fr.reglement-facture.com", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"our name alone under another suffix, a payment subdomain", "", "facturation@paiement.chu-exemple.net", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"a help desk platform's customer, glued and beside support", "", "support@chuexemple-support.zendesk.com", "m.dupont@chu-exemple.fr", ""},
+		{"a career site platform's customer", "chu-exemple.fr", "no-reply@chu-exemple.softy.pro", "m.dupont@chu-exemple.fr", ""},
+		{"a platform whose name opens with a support word", "", "noreply@chu-exemple.supportbee.com", "m.dupont@chu-exemple.fr", ""},
+		{"the fund's payment subdomain, the fund named", "", "Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "m.dupont@chu-exemple.fr", ""},
+		{"organisation configured: the fund's payment subdomain, the fund named", "chu-exemple.fr", "Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
+		{"the water board named in the plural", "", "Régie des eaux d'Exemple <facturation@compte.eau-exemple.fr>", "accueil@exemple.fr", ""},
+		{"our name and another word, a payment subdomain, under our name only", "", "CHU Exemple - Facturation <facturation@paiement.chu-exemple-sante.fr>", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"the fund's payment subdomain, no name", "", "ne-pas-repondre@paiement.fondation-chu-exemple.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"a mutual named after the town, its payment subdomain", "", "Mutuelle d'Exemple <ne-pas-repondre@paiement.mutuelle-exemple.fr>", "accueil@exemple.fr", ""},
+		{"organisation configured: a mutual named after the town", "exemple.fr", "Mutuelle d'Exemple <ne-pas-repondre@paiement.mutuelle-exemple.fr>", "accueil@exemple.fr", "FROM_BRAND_IN_DOMAIN"},
 	} {
 		opts := Options{Freemail: func(d string) bool { return d == "yahoo.fr" || d == "wanadoo.fr" }}
 		if tc.org != "" {
@@ -55,13 +80,56 @@ func TestFromOwnDomainCombosquat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := "From: <" + tc.from + ">\r\nTo: <" + tc.to + ">\r\nSubject: Facture\r\nMessage-ID: <f@example.net>\r\n\r\nBonjour.\r\n"
+		from := "<" + tc.from + ">"
+		if strings.Contains(tc.from, "<") {
+			from = tc.from
+		}
+		raw := "From: " + from + "\r\nTo: <" + tc.to + ">\r\nSubject: Facture\r\nMessage-ID: <f@example.net>\r\n\r\nBonjour.\r\n"
 		sigs := checktest.Scan([]byte(raw), c)
 		for _, name := range []string{"FROM_OWN_DOMAIN_COMBOSQUAT", "FROM_BRAND_IN_DOMAIN"} {
 			got := slices.ContainsFunc(sigs, func(s scan.Signal) bool { return s.Name == name })
 			if got != (name == tc.want) {
 				t.Errorf("%s: %s %v, want %q: %v", tc.name, name, got, tc.want, sigs)
 			}
+		}
+	}
+}
+
+// TestURLOwnDomainCombosquat: a message whose display name writes our name
+// from another domain and links to our name beside a payment or account
+// word raises URL_OWN_DOMAIN_COMBOSQUAT, with or without an organisation
+// configured; our own mail naming the fake site, a message that does not
+// present itself as ours, a platform's customer pages under our name and
+// another organisation's payment pages under a name beside ours do not.
+func TestURLOwnDomainCombosquat(t *testing.T) {
+	for _, tc := range []struct {
+		name, org, from, link string
+		want                  bool
+	}{
+		{"our name in the display, a link to our name and a payment word", "", `"CHU Exemple - Facturation" <contact@boulangerie-exemple.fr>`, "https://chu-exemple-paiement.fr/regler", true},
+		{"organisation configured", "chu-exemple.fr", `"CHU Exemple - Facturation" <contact@boulangerie-exemple.fr>`, "https://chu-exemple-paiement.fr/regler", true},
+		{"glued name in the link", "", `"CHU Exemple" <contact@boulangerie-exemple.fr>`, "https://chuexemple-paiement.fr/regler", true},
+		{"our name in the subdomains of a payment domain", "", `"Service facturation CHU Exemple" <noreply@envoi-exemple.net>`, "https://chu-exemple.paiement-securise.fr/", true},
+		{"the glued name in the display", "", `"CHUExemple" <noreply@envoi-exemple.net>`, "https://chu-exemple.paiement-securise.fr/", true},
+		{"our own mail naming the fake site", "", `"DSI CHU Exemple" <dsi@chu-exemple.fr>`, "https://chu-exemple-paiement.fr/", false},
+		{"no claim of ours", "", `"Gazette" <redaction@gazette-exemple.fr>`, "https://chu-exemple-paiement.fr/", false},
+		{"a help desk platform's customer pages", "", `"Support CHU Exemple" <support@chuexemple-support.zendesk.com>`, "https://chuexemple-support.zendesk.com/hc/fr/requests/4521", false},
+		{"a survey platform's customer pages", "", `"CHU Exemple" <noreply@qemailserver.com>`, "https://chu-exemple.eu.qualtrics.com/jfe/form/SV_1", false},
+		{"the fund's payment pages", "", `"Fondation CHU Exemple" <dons@fondation-chu-exemple.fr>`, "https://paiement.fondation-chu-exemple.fr/don", false},
+		{"the Trésor public's payment page", "", `"CHU Exemple - Facturation" <facturation@chu-exemple.com>`, "https://www.payfip.gouv.fr/tpa/paiement.web?numcli=012345", false},
+	} {
+		opts := Options{}
+		if tc.org != "" {
+			opts.OrgDomains = []string{tc.org}
+		}
+		c, err := New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := "From: " + tc.from + "\r\nTo: <m.dupont@chu-exemple.fr>\r\nSubject: Facture\r\nMessage-ID: <f@example.net>\r\nContent-Type: text/html\r\n\r\n<p>Bonjour, <a href=\"" + tc.link + "\">r&eacute;gler</a>.</p>\r\n"
+		sigs := checktest.Scan([]byte(raw), c)
+		if got := slices.ContainsFunc(sigs, func(s scan.Signal) bool { return s.Name == "URL_OWN_DOMAIN_COMBOSQUAT" }); got != tc.want {
+			t.Errorf("%s: URL_OWN_DOMAIN_COMBOSQUAT %v, want %v: %v", tc.name, got, tc.want, sigs)
 		}
 	}
 }
