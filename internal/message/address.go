@@ -265,7 +265,7 @@ func displayName(s string) string {
 	if strings.Contains(s, "=?") || !isASCII(s) {
 		s, _ = decodeHeader(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return singleSpaced(s)
 }
 
 // ParseAddressList parses the undecoded value of an address field, as the
