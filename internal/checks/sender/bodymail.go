@@ -55,7 +55,7 @@ var bodyAddress = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(?:\.[
 // author's own address, so "not the sender's" cannot be told.
 func (c *Check) bodyFreemailContact(in *scan.Input, out *scan.Emitter) {
 	body := in.Body()
-	if !c.freemailAfterAt(body) {
+	if !c.freemailAfterAt(in, body) {
 		return
 	}
 	if in.ListRewroteFrom() {
@@ -101,7 +101,7 @@ func (c *Check) bodyFreemailContact(in *scan.Input, out *scan.Emitter) {
 // line-by-line reading and its regular expressions. Its domain is cut as
 // bodyAddress's is at the latest (letters, digits, dots and hyphens, up to
 // a doubled dot), so it never misses an address the reading would find.
-func (c *Check) freemailAfterAt(body string) bool {
+func (c *Check) freemailAfterAt(in *scan.Input, body string) bool {
 	for i := 0; i < len(body); {
 		j := strings.IndexByte(body[i:], '@')
 		if j < 0 {
@@ -112,7 +112,7 @@ func (c *Check) freemailAfterAt(body string) bool {
 		for e < len(body) && domainByte(body[e]) && !(body[e] == '.' && e+1 < len(body) && body[e+1] == '.') {
 			e++
 		}
-		if d := strings.ToLower(strings.TrimRight(body[k:e], ".-")); d != "" && c.IsFreemail(d) {
+		if d := strings.ToLower(strings.TrimRight(body[k:e], ".-")); d != "" && c.freemailIn(in, d) {
 			return true
 		}
 		i = k
