@@ -62,13 +62,15 @@ type Results struct {
 	// DMARC when it received it, in an intact chain; "" when none does.
 	// It explains a DMARC failure here by that intermediary's changes.
 	ARCVouched string
-	// ARCAuthor is the From domain a trusted sealer's ARC results record
-	// a DMARC pass for, in a chain the receiving side verified (arc=pass),
-	// and ARCAuthorSealer that sealer: a list that rewrote From to its
-	// own address (RFC 7960 §4.1.3) recorded there who the author was and
-	// that the author's domain answered for it when the list received it.
-	// "" when no trusted sealer says so.
-	ARCAuthor, ARCAuthorSealer string
+	// ARCAuthor are the domains a trusted sealer's ARC results record as
+	// authenticating the message when it received it — the From domain
+	// whose DMARC passed, and each domain whose DKIM signature passed —
+	// in a chain the receiving side verified (arc=pass); ARCAuthorSealer
+	// is that sealer. A list that rewrote From to its own address (RFC
+	// 7960 §4.1.3) recorded there that the author's domain answered for
+	// what it received. Empty when no trusted sealer says so.
+	ARCAuthor       []string
+	ARCAuthorSealer string
 }
 
 // DKIMPass returns the domains with a passing DKIM signature.

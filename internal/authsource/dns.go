@@ -39,17 +39,27 @@ func (a *DNSAuth) Authenticate(ctx context.Context, raw []byte, m *message.Messa
 	return r
 }
 
-// arcAuthor returns the From domain a trusted sealer recorded a DMARC
-// pass for, and the sealer, provided the chain verified here: what a
-// list that rewrote From says of the author it received (RFC 8617 §7.2).
-func arcAuthor(r auth.Results, h message.Header, sealers []string) (domain, sealer string) {
+// arcAuthor returns the domains a trusted sealer recorded as
+// authenticating the message — the From domain whose DMARC passed, the
+// domains whose DKIM signatures passed — and the sealer, provided the
+// chain verified here: what a list that rewrote From says of the author
+// it received (RFC 8617 §7.2).
+func arcAuthor(r auth.Results, h message.Header, sealers []string) (domains []string, sealer string) {
 	if r.ARC != auth.Pass || len(sealers) == 0 {
-		return "", ""
+		return nil, ""
 	}
-	if ar, ok := auth.ARCResults(h, sealers); ok && ar.DMARC == auth.Pass && ar.DMARCDomain != "" {
-		return strings.ToLower(ar.DMARCDomain), strings.TrimPrefix(ar.Source, "arc:")
+	ar, ok := auth.ARCResults(h, sealers)
+	if !ok {
+		return nil, ""
 	}
-	return "", ""
+	if ar.DMARC == auth.Pass && ar.DMARCDomain != "" {
+		domains = append(domains, strings.ToLower(ar.DMARCDomain))
+	}
+	domains = append(domains, ar.DKIMPass()...)
+	if len(domains) == 0 {
+		return nil, ""
+	}
+	return domains, strings.TrimPrefix(ar.Source, "arc:")
 }
 
 // arcVouched returns the trusted sealer that recorded a DMARC pass for a

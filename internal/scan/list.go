@@ -352,8 +352,8 @@ func (in *Input) Subject() string {
 //
 // The author's domain answered for it (authenticated) when the From is
 // the author's and SenderAuthenticated, when the trusted sealer recorded
-// a DMARC pass for the author's domain, or when the author's domain's
-// DKIM signature still passes.
+// a DMARC pass or a DKIM pass for the author's domain, or when the
+// author's domain's DKIM signature still passes.
 func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
 	if in.List == "" || !in.Auth.Known() || !in.ListManaged() {
 		return message.Address{}, false, false
@@ -369,7 +369,7 @@ func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
 		}
 		return from, in.SenderAuthenticated() || in.Auth.ARCVouched != "", true
 	}
-	sealed := in.Auth.ARCAuthor != ""
+	sealed := len(in.Auth.ARCAuthor) > 0
 	signed := slices.ContainsFunc(in.Auth.DKIMPass(), func(d string) bool { return urlx.Registrable(d) == in.List })
 	if !sealed && !signed {
 		return message.Address{}, false, false
@@ -392,8 +392,8 @@ func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
 		if d == "" || d == in.List || !sameAuthor(name, a) {
 			continue
 		}
-		authenticated = sealed && urlx.Registrable(in.Auth.ARCAuthor) == d ||
-			slices.ContainsFunc(in.Auth.DKIMPass(), func(k string) bool { return urlx.Registrable(k) == d })
+		at := func(k string) bool { return urlx.Registrable(k) == d }
+		authenticated = slices.ContainsFunc(in.Auth.ARCAuthor, at) || slices.ContainsFunc(in.Auth.DKIMPass(), at)
 		return a, authenticated, true
 	}
 	return message.Address{}, false, false

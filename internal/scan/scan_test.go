@@ -348,7 +348,7 @@ func FuzzListFields(f *testing.F) {
 func TestListAuthor(t *testing.T) {
 	const head = "List-Id: <dev.lists.example.org>\r\nList-Post: <mailto:dev@lists.example.org>\r\nList-Help: <mailto:dev-request@lists.example.org>\r\n"
 	listSigned := auth.Results{DMARC: auth.Pass, DKIM: []auth.DKIMResult{{Domain: "lists.example.org", Result: auth.Pass}}}
-	sealed := auth.Results{DMARC: auth.Pass, SPF: auth.Pass, SPFDomain: "lists.example.org", ARC: auth.Pass, ARCAuthor: "brand.example", ARCAuthorSealer: "lists.example.org"}
+	sealed := auth.Results{DMARC: auth.Pass, SPF: auth.Pass, SPFDomain: "lists.example.org", ARC: auth.Pass, ARCAuthor: []string{"brand.example"}, ARCAuthorSealer: "lists.example.org"}
 	for _, tc := range []struct {
 		name, fields string
 		r            auth.Results
