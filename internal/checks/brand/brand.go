@@ -1201,6 +1201,14 @@ func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kin
 			}
 		}
 	}
+	// A brand of several words written hyphenated (credit-agricole-secure.com,
+	// la-banque-postale.compte-securise.com), whose label is kept glued
+	// (creditagricole, labanquepostale): its words beside an account or
+	// payment word of their own in the same label, or in a subdomain of a
+	// registrable label holding one (hyphenatedBrand).
+	if i, l := c.hyphenatedBrand(host, reg); i >= 0 && !official(i) {
+		return "BRAND_IN_DOMAIN", host + " ~ " + name(i), l
+	}
 	// The brand spelled in the subdomains of an unrelated registrable domain.
 	if sub := strings.TrimSuffix(host, reg); sub != "" {
 		for part := range strings.FieldsFuncSeq(sub, func(r rune) bool { return r == '.' || r == '-' }) {
@@ -1418,6 +1426,41 @@ func namesItself(display, rest string) bool {
 		named = true
 	}
 	return named
+}
+
+// hyphenatedBrand returns the brand whose label (kept glued in the
+// catalogue: creditagricole) host writes as consecutive hyphenated words
+// of one of its labels, and that label, or -1: in the registrable label
+// beside a payment or account word of its own (credit-agricole-secure), or
+// in a subdomain, the word there or in the registrable label
+// (la-banque-postale.compte-securise.com) — the combosquat of Kintis et
+// al. (ACM CCS 2017) for a name of several words. Without such a word a
+// hyphenated name is often the brand's subsidiary's or partner's, and is
+// left to the display name and the text.
+func (c *Check) hyphenatedBrand(host, reg string) (int, string) {
+	regLabel := firstLabel(reg)
+	var labels []string
+	if sub := strings.TrimSuffix(strings.TrimSuffix(host, reg), "."); sub != "" {
+		labels = strings.Split(sub, ".")
+	}
+	labels = append(labels, regLabel)
+	for _, lab := range labels {
+		toks := strings.Split(lab, "-")
+		for i := 0; i < len(toks); i++ {
+			for j := i + 2; j <= len(toks); j++ {
+				joined := strings.Join(toks[i:j], "")
+				b, ok := c.labels[joined]
+				if !ok || b < 0 || len(joined) < 5 {
+					continue
+				}
+				rest := strings.Join(append(slices.Clone(toks[:i]), toks[j:]...), "-")
+				if payToken(rest) || lab != regLabel && payToken(regLabel) {
+					return b, joined
+				}
+			}
+		}
+	}
+	return -1, ""
 }
 
 // payWordBeside reports an account, payment or security word

@@ -133,3 +133,34 @@ func TestURLOwnDomainCombosquat(t *testing.T) {
 		}
 	}
 }
+
+// TestHyphenatedBrandCombosquat: a catalogued brand of several words
+// written hyphenated in a host (its label kept glued in the catalogue)
+// beside an account or payment word of its own, in the same label or in
+// the registrable label under it, raises FROM_BRAND_IN_DOMAIN; the
+// brand's own domain and a hyphenated name without such a word (a
+// subsidiary's, a partner's) do not.
+func TestHyphenatedBrandCombosquat(t *testing.T) {
+	for _, tc := range []struct {
+		from string
+		want bool
+	}{
+		{"alerte@credit-agricole-secure.com", true},
+		{"service@bnp-paribas-compte.fr", true},
+		{"service@credit-agricole.secure-login.com", true},
+		{"service@la-banque-postale.compte-securise.com", true},
+		{"contact@credit-agricole.fr", false},
+		{"contact@credit-agricole-immobilier.fr", false},
+		{"contact@x.credit-mutuel-immobilier.fr", false},
+	} {
+		c, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := "From: <" + tc.from + ">\r\nTo: <m.dupont@chu-exemple.fr>\r\nSubject: Avis\r\nMessage-ID: <f@example.net>\r\n\r\nBonjour.\r\n"
+		sigs := checktest.Scan([]byte(raw), c)
+		if got := slices.ContainsFunc(sigs, func(s scan.Signal) bool { return s.Name == "FROM_BRAND_IN_DOMAIN" }); got != tc.want {
+			t.Errorf("%s: FROM_BRAND_IN_DOMAIN %v, want %v: %v", tc.from, got, tc.want, sigs)
+		}
+	}
+}
