@@ -110,6 +110,9 @@ type Findings struct {
 	// decoded counts the bytes inflated from the message's documents,
 	// bounded by Limits.MaxMessageDecodedBytes.
 	decoded int
+	// kept is the reading of the attachment being read that another
+	// reader kept (message.Attachment.Parsed, AttachedPDF), nil if none.
+	kept any
 }
 
 // HasIBAN reports whether the IBAN was found.
@@ -180,8 +183,10 @@ func Extract(m *message.Message, lim Limits) *Findings {
 			f.Truncated = true
 			break
 		}
+		f.kept = a.Parsed
 		f.attachment(a.Filename, a.SniffedType, a.Data, a.PDFStreams, lim)
 	}
+	f.kept = nil
 	return f
 }
 
@@ -201,7 +206,14 @@ func (f *Findings) attachment(name, sniffed string, data []byte, inflated []mess
 		room := lim.MaxMessageDecodedBytes - f.decoded
 		dl := lim
 		dl.MaxDecodedBytes = min(lim.MaxDecodedBytes, max(room, minDocumentDecodedBytes))
-		p, err := readPDF(data, inflated, dl)
+		var p *PDF
+		var err error
+		if k, ok := f.kept.(*keptPDF); ok && k.lim == dl {
+			// Read already under the same limits (AttachedPDF).
+			p, err = k.pdf, k.err
+		} else {
+			p, err = readPDF(data, inflated, dl)
+		}
 		if err != nil {
 			return
 		}

@@ -68,3 +68,29 @@ func FuzzInflatedShared(f *testing.F) {
 		}
 	})
 }
+
+// TestAttachedPDFKept: a PDF read by AttachedPDF (the lure family's
+// reader) is kept on its attachment, and Extract takes that reading:
+// the findings are those of a message read afresh, and the file is not
+// read again (a kept reading with another text is what Extract finds).
+func TestAttachedPDFKept(t *testing.T) {
+	d := sample()
+	pdf := invoicetest.PDF(invoicetest.Text(d), []invoicetest.File{{Name: "factur-x.xml", Data: invoicetest.CII(d)}}, 0)
+	fresh := &message.Message{Attachments: []message.Attachment{carrying(pdf)}}
+	kept := &message.Message{Attachments: []message.Attachment{carrying(pdf)}}
+	p := AttachedPDF(&kept.Attachments[0])
+	if p == nil || p.Text == "" {
+		t.Fatalf("AttachedPDF: %+v", p)
+	}
+	if AttachedPDF(&kept.Attachments[0]) != p {
+		t.Errorf("AttachedPDF read the file again")
+	}
+	if a, b := Extract(fresh, Limits{}), Extract(kept, Limits{}); !reflect.DeepEqual(a, b) {
+		t.Errorf("afresh %+v, with the kept reading %+v", a, b)
+	}
+	k := kept.Attachments[0].Parsed.(*keptPDF)
+	k.pdf = &PDF{Text: "IBAN FR76 3000 6000 0112 3456 7890 189"}
+	if f := Extract(kept, Limits{}); len(f.IBANs) != 1 {
+		t.Errorf("Extract did not take the kept reading: %+v", f.IBANs)
+	}
+}

@@ -33,6 +33,33 @@ func ReadPDF(data []byte, lim Limits) (*PDF, error) {
 	return readPDF(data, nil, lim)
 }
 
+// keptPDF is a PDF read under lim, kept on its attachment
+// (message.Attachment.Parsed).
+type keptPDF struct {
+	pdf *PDF
+	err error
+	lim Limits
+}
+
+// AttachedPDF returns what an attached PDF shows and carries, read under
+// DefaultLimits and kept on the attachment, nil when it cannot be read.
+// The lure family reads there the steps and codes a lure moves out of its
+// body, before the invoice family reads the same file for IBANs: Extract
+// takes the kept reading when its own limits for the file are the same,
+// so that the file is read once.
+func AttachedPDF(a *message.Attachment) *PDF {
+	if k, ok := a.Parsed.(*keptPDF); ok {
+		return k.pdf
+	}
+	lim := DefaultLimits()
+	p, err := readPDF(a.Data, a.PDFStreams, lim)
+	if err != nil {
+		p = nil
+	}
+	a.Parsed = &keptPDF{pdf: p, err: err, lim: lim}
+	return p
+}
+
 // readPDF is ReadPDF taking the streams the message parser inflated
 // (message.Attachment.PDFStreams) rather than inflating them again.
 func readPDF(data []byte, inflated []message.Inflated, lim Limits) (*PDF, error) {

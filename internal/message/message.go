@@ -169,6 +169,12 @@ type Attachment struct {
 	// that a later reader of the same Data (internal/invoice) does not
 	// inflate them again. Read-only: the slices are shared.
 	PDFStreams []Inflated
+	// Parsed is a reader's reading of Data kept for the next reader of
+	// the same message (internal/invoice's PDF: the lure family reads a
+	// PDF's text before the invoice family reads it for IBANs), nil
+	// until one is kept. Set through &Message.Attachments[i] while the
+	// message is scanned, read-only after.
+	Parsed any
 }
 
 // Inflated is one FlateDecode stream of a PDF attachment, inflated whole:
