@@ -2,9 +2,11 @@ package lure
 
 import (
 	"cmp"
+	"net/url"
 	"regexp"
 	"strings"
 
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 )
@@ -38,43 +40,90 @@ var devicePages = []string{"microsoft.com/devicelogin", "aka.ms/devicelogin", "/
 	"google.com/device", "github.com/login/device"}
 
 // devicePageIn reports the device-login page the texts name or a link
-// leads to, "" when none. The text is looked at around "/device" only,
-// in any case ("MICROSOFT.COM/DEVICELOGIN", "microsoft.com/DeViCeLoGiN":
-// the browser folds it), so that mail naming no device page costs a
-// search for each slash.
-func devicePageIn(in *scan.Input, texts []string) string {
+// leads to, "" when none, and whether it is named only defanged
+// ("microsoft[.]com/devicelogin": defangedPage). The text is looked at
+// around "/device" only, in any case ("MICROSOFT.COM/DEVICELOGIN",
+// "microsoft.com/DeViCeLoGiN": the browser folds it), so that mail naming
+// no device page costs a search for each slash.
+func devicePageIn(in *scan.Input, texts []string) (page string, defanged bool) {
 	for _, text := range texts {
-		if p := pageAround(text); p != "" {
-			return p
+		p, d := pageAround(text)
+		if p != "" && !d {
+			return p, false
+		}
+		if page == "" {
+			page = p
 		}
 	}
 	// The link's destination, not its wrapper: a page behind Safe Links
-	// or URL Defense (urlx.Unwrap) is the page the reader lands on.
+	// or URL Defense (urlx.Unwrap) is the page the reader lands on; so is
+	// the page an open redirect carries in its query.
 	for _, l := range in.Links {
+		raw := ""
 		switch l.Host {
 		case "microsoft.com", "www.microsoft.com", "aka.ms", "login.microsoftonline.com",
 			"google.com", "www.google.com", "github.com":
+			raw = strings.ToLower(l.Target)
 		default:
+			raw = redirectedTo(l.Target)
+		}
+		if raw == "" {
 			continue
 		}
-		raw := strings.ToLower(l.Target)
 		for _, p := range devicePages {
 			if namesPage(raw, p) {
-				return p
+				return p, false
 			}
 		}
 	}
-	return ""
+	return page, page != ""
 }
 
-// unspaced drops the spaces around a slash, as a page may be written
-// ("microsoft.com / devicelogin"): the page is the same to the reader who
-// types it. A defanged page ("microsoft[.]com/devicelogin",
-// "hxxps://…") is not read: defanging is how an alert or a threat report
-// names a page so that nobody follows it (a CERT's bulletin quoting a
-// campaign's code beside it), not how a lure sends the reader there.
+// redirectedTo returns, lower-cased and unescaped, the query of a link
+// that may carry a device page to an open redirect
+// (…/redirect?url=https%3A%2F%2Fmicrosoft.com%2Fdevicelogin), "" for any
+// other link. Redirect chains through open redirects on benign sites hide
+// the destination from link filters (Sekoia, Tycoon 2FA, 2025); a device
+// page needs no hiding from them, which is why a lure that sends the
+// reader there through a redirect is no less the family's. Only a query
+// holding "device" in some case is unescaped.
+func redirectedTo(target string) string {
+	q := strings.IndexByte(target, '?')
+	if q < 0 || !containsFold(target[q:], "device") {
+		return ""
+	}
+	s := target[q+1:]
+	for range 2 { // a redirect inside a redirect is escaped twice
+		u, err := url.QueryUnescape(s)
+		if err != nil || u == s {
+			break
+		}
+		s = u
+	}
+	return strings.ToLower(s)
+}
+
+// containsFold reports s holding sub, lower-case ASCII letters, in any
+// case.
+func containsFold[T string | []byte](s T, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && s[i+j]|0x20 == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// unspaced drops the spaces around a slash or a dot, as a page may be
+// written ("microsoft.com / devicelogin", "microsoft . com/devicelogin")
+// so that no filter reads it as an address: the page is the same to the
+// reader who types it.
 func unspaced(w string) string {
-	if !strings.Contains(w, " /") && !strings.Contains(w, "/ ") {
+	if !strings.Contains(w, " ") {
 		return w
 	}
 	b := make([]byte, 0, len(w))
@@ -84,7 +133,7 @@ func unspaced(w string) string {
 			for j < len(w) && w[j] == ' ' {
 				j++
 			}
-			if j < len(w) && w[j] == '/' || len(b) > 0 && b[len(b)-1] == '/' {
+			if j < len(w) && (w[j] == '/' || w[j] == '.') || len(b) > 0 && (b[len(b)-1] == '/' || b[len(b)-1] == '.') {
 				i = j - 1
 				continue
 			}
@@ -94,15 +143,31 @@ func unspaced(w string) string {
 	return string(b)
 }
 
-// pageAround returns the device page named in text, "" when none. Every
-// page's path starts with "/device" (spaces allowed after the slash), so
-// only a slash followed by "device" in any case is looked around: prose's
-// "devices" costs nothing.
-func pageAround(text string) string {
+// refanged undoes the usual defanging of a dot or a slash
+// ("microsoft[.]com", "microsoft(dot)com", "[/]"), "" when w has none.
+// Defanging is how an alert or a threat report names a page so that
+// nobody follows it (a CERT's bulletin quoting a campaign's code beside
+// it); a lure may write it so too, to pass the filters that read
+// addresses, and the reader types the page all the same. deviceCodeHanded
+// reads a defanged page with a stricter ask (defangedAsk).
+func refanged(w string) string {
+	if !strings.ContainsAny(w, "[({") {
+		return ""
+	}
+	r := strings.NewReplacer("[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "[/]", "/")
+	return r.Replace(w)
+}
+
+// pageAround returns the device page named in text, "" when none, and
+// whether it is named only defanged (refanged). Every page's path starts
+// with "/device" (spaces allowed after the slash), so only a slash
+// followed by "device" in any case is looked around: prose's "devices"
+// costs nothing.
+func pageAround(text string) (page string, defanged bool) {
 	for i := 0; ; {
 		j := strings.IndexByte(text[i:], '/')
 		if j < 0 {
-			return ""
+			return page, page != ""
 		}
 		slash := i + j
 		i = slash + 1
@@ -113,10 +178,19 @@ func pageAround(text string) string {
 		if len(text)-k < 6 || !strings.EqualFold(text[k:k+6], "device") {
 			continue
 		}
-		w := unspaced(strings.ToLower(text[max(slash-36, 0):min(k+16, len(text))]))
+		w := strings.ToLower(text[max(slash-40, 0):min(k+16, len(text))])
+		u := unspaced(w)
 		for _, p := range devicePages {
-			if namesPage(w, p) {
-				return p
+			if namesPage(u, p) {
+				return p, false
+			}
+		}
+		if r := refanged(u); r != "" && page == "" {
+			for _, p := range devicePages {
+				if namesPage(r, p) {
+					page = p
+					break
+				}
 			}
 		}
 	}
@@ -146,8 +220,12 @@ func namesPage(s, p string) bool {
 }
 
 // codeWord finds the word "code" (any case) after which the handed code
-// is looked for.
-var codeWord = regexp.MustCompile(`(?i)\bcode\b`)
+// is looked for, or "passcode": a Teams invitation in English writes
+// "Meeting ID: … Passcode: …" under its join button (where the French
+// one writes "Code secret"), and Storm-2372's fake invitations copy it
+// with the device code as the passcode (Microsoft Threat Intelligence,
+// February 2025).
+var codeWord = regexp.MustCompile(`(?i)\b(?:pass)?code\b`)
 
 // userCode is the shape of a device flow's user code: Microsoft's nine
 // letters and digits (Azure CLI prints "enter the code HCLRV78QY"),
@@ -304,9 +382,9 @@ var cliTemplate = []string{"use a web browser to open the page", "utilisez un na
 // about the code's expiry; the device's own code (shownWords then
 // screenWords) is not asked for. Mentioned is here whether or not the
 // code is asked for ("ne communiquez jamais le code ci-dessous").
-func codeAsk(words []string) (asked, imperative, here, mentioned bool) {
+func codeAsk(words []string) (asked, imperative, here, mentioned, direct bool) {
 	for i, w := range words {
-		if w != "code" && w != "codes" {
+		if w != "code" && w != "codes" && w != "passcode" {
 			continue
 		}
 		after := words[i+1 : min(i+7, len(words))]
@@ -323,6 +401,7 @@ func codeAsk(words []string) (asked, imperative, here, mentioned bool) {
 			if enterWords[words[k]] && !negatedAt(words, k) && !reportedAt(words, k) {
 				ask = true
 				imperative = imperative || politeAt(words, k)
+				direct = direct || joinedImperativeAt(words, k)
 			}
 		}
 		for k, a := range after {
@@ -338,7 +417,85 @@ func codeAsk(words []string) (asked, imperative, here, mentioned bool) {
 			here = here || h
 		}
 	}
-	return asked, imperative, here, mentioned
+	return asked, imperative, here, mentioned, direct
+}
+
+// deviceShows reports a sentence that says a device shows the code: a
+// code word, a word of showing and a screen (shownWords, screenWords) in
+// any order ("Un code s'affiche sur l'écran du téléviseur", "your TV
+// displays a code").
+func deviceShows(words []string) bool {
+	code, showing, screen := false, false, false
+	for _, w := range words {
+		code = code || w == "code" || w == "codes" || w == "passcode"
+		showing = showing || shownWords[w] || w == "displays" || w == "shows" || w == "affichera"
+		screen = screen || screenWords[w]
+	}
+	return code && showing && screen
+}
+
+// joinedImperativeAt reports an enter verb at i in the imperative after
+// "et", "and", "puis", "then": "Rendez-vous sur … et saisissez le code",
+// "go to … and enter the code". A French verb in -ez not after "vous"
+// (the imperative's form), an English verb in its base form.
+func joinedImperativeAt(words []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch words[i-1] {
+	case "et", "puis", "ensuite":
+		return strings.HasSuffix(words[i], "ez")
+	case "and", "then":
+		switch words[i] {
+		case "enter", "type", "use", "input", "paste", "copy":
+			return true
+		}
+	}
+	return false
+}
+
+// scamWords name the attack, as a warning or a threat report about the
+// family does and its lures do not.
+var scamWords = wordSet(`phishing hameconnage hameconnages attaquant attaquants attacker attackers campagne campaign
+	malveillant malveillants malicious arnaque arnaques scam scams escroquerie escroqueries fraudeur fraudeurs
+	indicateurs indicators ioc iocs`)
+
+// namesScam reports words holding a scamWords word.
+func namesScam(words []string) bool {
+	for _, w := range words {
+		if scamWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// elsewhere returns the texts of a message where a lure puts its code or
+// its page out of the body: the pictures' alt texts (a code drawn in a
+// picture, its alt saying it), the attached HTML or SVG pages and PDFs
+// that name a device page ("device" in some case, before their text is
+// taken out for the pages).
+func elsewhere(m *message.Message, docs *attached) []string {
+	var out []string
+	for _, a := range m.ImageAlts {
+		// Joined only when one says "code": a newsletter's logos do not.
+		if containsFold(a, "code") {
+			out = append(out, strings.Join(m.ImageAlts, "\n"))
+			break
+		}
+	}
+	if len(m.Attachments) == 0 {
+		return out
+	}
+	for _, p := range docs.pages("device") {
+		out = append(out, p.text)
+	}
+	for _, p := range docs.PDFs() {
+		if containsFold(p.text, "device") {
+			out = append(out, p.text)
+		}
+	}
+	return out
 }
 
 // politeAt reports an enter verb at i in the imperative's places: the
@@ -418,15 +575,21 @@ func shownOnDevice(after []string) bool {
 // nobody mails a device code (RFC 8628 §3.3), and the family's later
 // waves send from compromised accounts, inside the organisation too
 // (Proofpoint).
-func deviceCodeHanded(in *scan.Input, body, subject string) string {
+func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) string {
 	// A calendar invitation's DESCRIPTION is in the plain text (Storm-2372's
 	// Teams invitations carry the code in the event), which Body passes
-	// over when the HTML edition is longer.
+	// over when the HTML edition is longer. The pictures' alt texts and
+	// the attached pages and PDFs are the sender's too, where a lure
+	// moves the code or the page out of its text (elsewhere); a forward's
+	// are the original's.
 	texts := []string{body}
 	if in.Forward == nil && in.Msg.Text != "" && in.Msg.Text != body {
 		texts = append(texts, in.Msg.Text)
 	}
-	page := devicePageIn(in, texts)
+	if in.Forward == nil {
+		texts = append(texts, elsewhere(in.Msg, docs)...)
+	}
+	page, defanged := devicePageIn(in, texts)
 	if page == "" {
 		return ""
 	}
@@ -437,6 +600,9 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		ran = ran || cliCommand.MatchString(t)
 	}
 	reported, asked, imperative, here := false, false, false, false
+	direct, quotedAsk := false, false  // "… et saisissez le code" in the sender's words, in quotation marks
+	warned := false                    // the scam named (scamWords)
+	shown := false                     // "un code s'affiche sur l'écran du téléviseur"
 	signIn := false                    // "merci de finaliser l'authentification", "complete the sign-in for me"
 	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
 	code, output := "", ""             // the code of the sender's sentences, of the output's
@@ -456,12 +622,19 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 				}
 				continue
 			}
-			a, imp, h, m := codeAsk(words)
+			a, imp, h, m, d := codeAsk(words)
 			asked = asked || a
+			if strings.ContainsAny(s, "«»“”\"") {
+				quotedAsk = quotedAsk || imp || d
+			} else {
+				direct = direct || imp || d
+			}
+			warned = warned || namesScam(words)
 			imperative = imperative || imp
 			here = here || h
 			mentioned = mentioned || m
 			pronoun = pronoun || pronounAsk(s, words)
+			shown = shown || deviceShows(words)
 			signIn = signIn || signInAsk(words)
 			if code == "" && !exampled(words) {
 				code = handedCode(s, false)
@@ -491,6 +664,24 @@ func deviceCodeHanded(in *scan.Input, body, subject string) string {
 		asked = asked || pronoun || code != ""
 	}
 	here = here || pronoun && mentioned
+	// "Saisissez le code de la réunion sur microsoft.com/devicelogin"
+	// above a picture: the code the sender asks for in so many words is
+	// the one his picture shows (the family renders codes so that text
+	// filters miss them, Proofpoint).
+	// Not where a sentence says the device shows the code: a guide to
+	// sign in a TV ("Un code s'affiche sur l'écran du téléviseur. …
+	// saisissez ce code") has its school's logo.
+	here = here || code == "" && (imperative || direct || quotedAsk) && !reported && !shown && pictured(in.Msg)
+	// A defanged page is an analyst's way to name it; it is a lure's only
+	// where the sender asks, in the imperative, to type the code there:
+	// the alert that quotes a campaign's code and page ("le message
+	// demande de saisir le code … sur microsoft[.]com/…") reports an ask.
+	// An imperative in quotation marks is the lure's quoted by a warning
+	// when the message names the attack (scamWords); a lure that names
+	// phishing to look protective asks in its own words.
+	if defanged && !(direct || pronoun || quotedAsk && !warned) {
+		return ""
+	}
 	if !asked || code == "" && !here {
 		return ""
 	}

@@ -68,8 +68,8 @@ func TestDeviceCodeHanded(t *testing.T) {
 		{"a capitalised word is no code", "Code",
 			"Enter the code at microsoft.com/devicelogin now: code IMPORTANT, code MICROSOFT", false},
 		// The page and the code as a lure writes them to pass a filter;
-		// the reader types them all the same. A defanged page is an
-		// alert's, not a lure's.
+		// the reader types them all the same. A defanged page the
+		// message only reports asked for is an alert's, not a lure's.
 		{"the page defanged, as an alert names a campaign's", "Alerte",
 			"Le message reçu demande de saisir le code FJ3KL7QPA sur hxxps://microsoft[.]com/devicelogin.", false},
 		{"the page in mixed case", "Meeting",
@@ -127,6 +127,27 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Bonjour, j'ai reçu ceci, dois-je le saisir ?\n\n> Rejoignez la réunion sur microsoft.com/devicelogin\n> et saisissez le code HQ7XM4KPD.", false},
 		{"the guide's code on the tablet, 'saisissez-le'", "Tablettes",
 			"La tablette affiche un code. Sur votre PC, ouvrez microsoft.com/devicelogin et saisissez-le.", false},
+		// An English Teams invitation writes "Passcode"; the page with
+		// spaces around its dot; a defanged page asked for in the
+		// imperative, in the sender's own words or quoted by a warning.
+		{"a Teams copy in English: a passcode under the join button", "Microsoft Teams meeting",
+			"Join the meeting now: https://microsoft.com/devicelogin\n\nMeeting ID: 384 201 775 903\nPasscode: KX7RM2QWD", true},
+		{"a genuine Teams invitation's passcode, no device page", "Microsoft Teams meeting",
+			"Join the meeting now: https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc\n\nMeeting ID: 384 201 775 903\nPasscode: KX7RM2QWD", false},
+		{"the page with spaces around its dot", "Réunion",
+			"Allez sur microsoft . com / devicelogin et saisissez le code de réunion HQ4 ZT7 WKM.", true},
+		{"the page defanged, asked in the imperative", "Revalidation",
+			"Rendez-vous sur microsoft[.]com/devicelogin et saisissez le code HM7QX4KTD.", true},
+		{"the page defanged, 'go to … and enter'", "Revalidation",
+			"Go to microsoft(dot)com/devicelogin and enter the code HM7QX4KTD.", true},
+		{"the page defanged in a lure quoted by a warning", "Veille",
+			"Les attaquants envoient ceci : « Rendez-vous sur hxxps://microsoft[.]com/devicelogin et saisissez le code HW4KQ7TZM. » Ne saisissez jamais un code reçu par courriel.", false},
+		{"the page defanged, a lure naming phishing in its own words", "Protection",
+			"Pour vous protéger de l'hameçonnage, rendez-vous sur microsoft[.]com/devicelogin et saisissez le code HR8TQ3WKZ.", true},
+		{"the page behind an open redirect", "Dossier",
+			"Ouvrez https://www.example.org/out.php?url=https%3A%2F%2Fmicrosoft.com%2Fdevicelogin puis saisissez le code KT4WM8ZPD.", true},
+		{"an open redirect to another page", "Dossier",
+			"Ouvrez https://www.example.org/out.php?url=https%3A%2F%2Fexample.com%2Fdevices puis saisissez le code KT4WM8ZPD.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +168,7 @@ func BenchmarkDeviceCodeHandedAbsent(b *testing.B) {
 	in := &scan.Input{Msg: message.Parse(raw, message.Limits{})}
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		deviceCodeHanded(in, body, "News")
+		deviceCodeHanded(in, body, "News", &attached{m: in.Msg})
 	}
 }
 
@@ -161,7 +182,7 @@ func FuzzDeviceCodeHanded(f *testing.F) {
 	f.Add(" /EVICE code \u2013WDJB\u2013MJHT", "code")
 	f.Fuzz(func(t *testing.T, body, subject string) {
 		in := &scan.Input{Msg: message.Parse(checktest.Message("From: a@example.net\nTo: b@example.fr\nSubject: x", body), message.Limits{})}
-		deviceCodeHanded(in, body, subject)
-		deviceCodeHanded(in, body+" microsoft.com/devicelogin", subject)
+		deviceCodeHanded(in, body, subject, &attached{m: in.Msg})
+		deviceCodeHanded(in, body+" microsoft.com/devicelogin", subject, &attached{m: in.Msg})
 	})
 }

@@ -807,7 +807,8 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	// A device code handed to be typed at a provider's device-login
 	// page (devicecode.go).
-	if d := deviceCodeHanded(in, body, subject); d != "" {
+	docs := &attached{m: m}
+	if d := deviceCodeHanded(in, body, subject, docs); d != "" {
 		out.Emit("LURE_DEVICE_CODE", d)
 	}
 	if asked && c.employerOutsider(in) {
@@ -835,7 +836,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		w = pasterun.TypedCommand(body)
 	}
 	if w == "" {
-		w = pasteRunElsewhere(m)
+		w = pasteRunElsewhere(m, docs)
 	}
 	if w != "" {
 		out.Emit("LURE_PASTE_RUN", w)
@@ -1181,7 +1182,7 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // the page it links to; a script that writes it is the attach family's
 // ATTACH_HTML_CLIPBOARD_RUN). Only parts that hold a paste's and a box's
 // marks are joined or read.
-func pasteRunElsewhere(m *message.Message) string {
+func pasteRunElsewhere(m *message.Message, docs *attached) string {
 	if pasterun.MayInstruct(m.ImageAlts...) {
 		if w := pasterun.Instruction(strings.Join(m.ImageAlts, "\n")); w != "" {
 			return w
