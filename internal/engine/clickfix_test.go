@@ -7,11 +7,12 @@ import "testing"
 // attachment posing as a Word, Excel or OneDrive document whose button
 // puts a command on the clipboard, the same steps written in the body
 // (Windows + R, Ctrl + V, Entrée; PowerShell; macOS Terminal), a fake
-// Booking.com guest message, a fake Teams or Zoom audio fix. Each is
+// Booking.com guest message, a fake Teams or Zoom audio fix, the steps in
+// an attached PDF, the steps refused "on any other site" only. Each is
 // flagged behind the hospital's trusted MX and under the evaluation's
 // trust; how many are quarantined is logged (the README keeps the count).
 func TestClickFixLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/clickfix/*.eml", 19)
+	flaggedCountingQuarantined(t, "testdata/clickfix/*.eml", 21)
 }
 
 // Their genuine counterparts, the same words used honestly: a software
@@ -26,11 +27,11 @@ func TestClickFixGenuineCounterpartsAreAccepted(t *testing.T) {
 }
 
 // The hospital's own IT desk: Windows + R and a path or mstsc typed, a
-// path shown in the message copied and pasted. Accepted behind its MX
+// path shown in the message copied and pasted, the same in a PDF guide. Accepted behind its MX
 // with the margin and under the evaluation's trust.
 func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/clickfix/genuine/hopital/*.eml", 6)
-	acceptedBehindHospitalAndEval(t, "testdata/clickfix/genuine/hopital/*.eml", 6)
+	acceptedWithMargin(t, "testdata/clickfix/genuine/hopital/*.eml", 7)
+	acceptedBehindHospitalAndEval(t, "testdata/clickfix/genuine/hopital/*.eml", 7)
 }
 
 // The phishers' twins of the genuine ones: the IT desk's look from a
@@ -39,7 +40,7 @@ func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
 // Microsoft Learn's newsletter and the shop's promo code, each asking to
 // paste into the Run box or PowerShell.
 func TestClickFixTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 13)
+	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 14)
 }
 
 // clickfixGaps are the lures still accepted under at least one trust; the

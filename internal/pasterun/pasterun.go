@@ -468,8 +468,32 @@ func warns(words []string, box int) bool {
 	attack, refused := false, false
 	for i := range words {
 		attack = attack || has(words, i, attackWords)
-		refused = refused || i >= box-refuseBefore && has(words, i, refusals)
+		refused = refused || i >= box-refuseBefore && has(words, i, refusals) && !elsewhereOnly(words[i:min(len(words), i+restrictAfter)])
 		if attack && refused {
+			return true
+		}
+	}
+	return false
+}
+
+// restrictions are the words by which a refusal spares the message's
+// own steps: "ne faites jamais cela sur un autre site", "never do this
+// on any other site", "except on this page". A lure that names fake
+// CAPTCHAs to look protective gives its steps and then refuses them
+// elsewhere only; a warning refuses them everywhere ("ne faites jamais
+// cela", "sur aucun site").
+var restrictions = phrasesOf("autre site", "autres sites", "autre page", "autres pages", "ailleurs", "sauf ici", "sauf sur",
+	"other site", "other sites", "another site", "other page", "other pages", "another page", "anywhere else", "elsewhere",
+	"except here", "except on", "other than this", "other than ours")
+
+// restrictAfter is how many words after a refusal's first word a
+// restriction may stand ("never do this on any other site").
+const restrictAfter = 10
+
+// elsewhereOnly reports words holding a restriction.
+func elsewhereOnly(words []string) bool {
+	for i := range words {
+		if has(words, i, restrictions) {
 			return true
 		}
 	}

@@ -128,6 +128,11 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 	if got := Instruction(en); got != "" {
 		t.Errorf("a warning: %q", got)
 	}
+	// A refusal on every site is still one.
+	everywhere := "Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela, sur aucun site : aucun site légitime ne le demande."
+	if got := Instruction(everywhere); got != "" {
+		t.Errorf("a warning: %q", got)
+	}
 	for _, twin := range []string{
 		"Pour vous protéger des faux CAPTCHA, vérifiez votre poste : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
 		"Pour bloquer les robots malveillants, vérifiez que vous n'êtes pas un robot : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
@@ -135,6 +140,9 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 		// before the steps.
 		"Attention aux faux CAPTCHA : ne faites jamais confiance à un site inconnu. Pour vérifier que vous êtes humain, appuyez sur Windows+R, Ctrl+V, Entrée",
 		"Scammers are everywhere: never share your password. To verify you are human, press Windows + R, then Ctrl + V and Enter.",
+		// The steps given, then refused elsewhere only: "but do it here".
+		"Protection contre les faux CAPTCHA : appuyez sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela sur un autre site que le nôtre.",
+		"Fake CAPTCHAs are a scam. To verify you are human here, press Windows + R, then Ctrl + V and Enter. Never do this on any other site.",
 	} {
 		if Instruction(twin) == "" {
 			t.Errorf("a lure dressed as protection: not found in %q", twin)

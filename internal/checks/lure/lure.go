@@ -1200,6 +1200,16 @@ func pasteRunElsewhere(m *message.Message, docs *attached) string {
 			return a.Filename + ": " + w
 		}
 	}
+	// A PDF that shows the steps, the clipboard filled by the page it
+	// links to (the document pretexts of the ClickFix write-ups).
+	for _, p := range docs.PDFs() {
+		if !pasterun.MayInstruct(p.text) {
+			continue
+		}
+		if w := pasterun.Instruction(p.text); w != "" {
+			return p.name + ": " + w
+		}
+	}
 	return ""
 }
 
