@@ -1438,13 +1438,21 @@ func namesItself(display, rest string) bool {
 // hyphenated name is often the brand's subsidiary's or partner's, and is
 // left to the display name and the text.
 func (c *Check) hyphenatedBrand(host, reg string) (int, string) {
+	if !strings.Contains(host, "-") {
+		return -1, ""
+	}
 	regLabel := firstLabel(reg)
+	regPays := payToken(regLabel)
 	var labels []string
 	if sub := strings.TrimSuffix(strings.TrimSuffix(host, reg), "."); sub != "" {
 		labels = strings.Split(sub, ".")
 	}
 	labels = append(labels, regLabel)
 	for _, lab := range labels {
+		// Most hosts hold no account or payment word: nothing to join.
+		if !strings.Contains(lab, "-") || !payToken(lab) && (lab == regLabel || !regPays) {
+			continue
+		}
 		toks := strings.Split(lab, "-")
 		for i := 0; i < len(toks); i++ {
 			for j := i + 2; j <= len(toks); j++ {
@@ -1454,7 +1462,7 @@ func (c *Check) hyphenatedBrand(host, reg string) (int, string) {
 					continue
 				}
 				rest := strings.Join(append(slices.Clone(toks[:i]), toks[j:]...), "-")
-				if payToken(rest) || lab != regLabel && payToken(regLabel) {
+				if payToken(rest) || lab != regLabel && regPays {
 					return b, joined
 				}
 			}
