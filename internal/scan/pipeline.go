@@ -113,6 +113,11 @@ func (e *Emitter) Emit(name, detail string) {
 		return
 	}
 	e.seen[name] = true
+	if e.signals == nil {
+		// Most messages emit a handful: one array instead of four
+		// grown one signal at a time.
+		e.signals = make([]Signal, 0, 8)
+	}
 	e.signals = append(e.signals, Signal{Name: name, Detail: CleanDetail(detail)})
 }
 
@@ -313,6 +318,9 @@ func indicators(in *Input) Indicators {
 			return
 		}
 		seen[v] = true
+		if *list == nil {
+			*list = make([]string, 0, 4) // the senders and their domains: a few each
+		}
 		*list = append(*list, v)
 	}
 	for _, a := range [][]message.Address{m.From, m.Sender, m.ReplyTo} {
