@@ -137,3 +137,21 @@ func TestListAuthorOwnsAWordNamedBrand(t *testing.T) {
 		t.Errorf("%s (%.2f) %s", v.Action, v.Score, weighted(v))
 	}
 }
+
+// A member's subject naming a brand is the thread's topic only when the
+// list's trusted seal or the author's own signature shows who wrote it,
+// and the post links nowhere but to the brand's and the list's pages
+// (brand.listMembersTopic). A phisher's "list" on his own signed domain
+// that writes a gmail.com author in X-Original-From, and a real gmail.com
+// member of an open Google Group, each with "PayPal: account limited"
+// and a shortened link, keep BRAND_SUBJECT_OTHER_SENDER and stay
+// quarantined behind the MX (907a52e's spare accepted them at 1.50 and
+// 4.00).
+func TestListBrandTopicTwinsKeepTheSubject(t *testing.T) {
+	s := newScanner(t, atelierConfig(t))
+	for _, f := range fixtures(t, "testdata/listesmarques/twins/topique-*.eml", 2) {
+		if v := scanLogged(t, s, f); v.Action == scan.Accept || !v.Has("BRAND_SUBJECT_OTHER_SENDER") {
+			t.Errorf("%s: %s (%.2f) %s", filepath.Base(f), v.Action, v.Score, weighted(v))
+		}
+	}
+}

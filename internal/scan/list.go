@@ -399,6 +399,41 @@ func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
 	return message.Address{}, false, false
 }
 
+// listPageFields are the fields whose URLs are a list's own pages
+// (RFC 2369, RFC 5064): its archive, help, subscription and posting
+// pages, which its footer links to.
+var listPageFields = [...]string{"List-Archive", "Archived-At", "List-Help", "List-Subscribe", "List-Unsubscribe", "List-Post"}
+
+// ListPage reports a host of the list's own: at the list's domain, or
+// named by a URL in a field the list writes about itself (Google Groups'
+// groups.google.com for a googlegroups.com list).
+func (in *Input) ListPage(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" || in.List == "" {
+		return false
+	}
+	if urlx.Registrable(host) == in.List {
+		return true
+	}
+	for _, name := range listPageFields {
+		for rest := in.Msg.Header.Get(name); ; {
+			i := strings.Index(rest, "://")
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len("://"):]
+			h := rest
+			if end := strings.IndexAny(rest, " \t>;,?#\"')/:"); end >= 0 {
+				h = rest[:end]
+			}
+			if strings.EqualFold(h, host) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // viaName returns the author's name a list wrote before " via " in the
 // display name of a From it rewrote ("'Claire Petit' via Infirmiers",
 // "Maxime Girard (maxime.girard@…) via doctorants-bio"), "" when there is

@@ -376,3 +376,16 @@ func TestListAuthor(t *testing.T) {
 		}
 	}
 }
+
+// TestListPage: a list's own pages are at its domain or at a host its
+// List-* fields link to (Google Groups' groups.google.com), and no other
+// host of the same registrable domain (sites.google.com).
+func TestListPage(t *testing.T) {
+	m := message.Parse([]byte("From: \"'Ann' via Dev\" <dev@googlegroups.com>\r\nList-Id: <dev.googlegroups.com>\r\nList-Archive: <https://groups.google.com/group/dev>\r\nList-Help: <https://groups.google.com/support/>, <mailto:dev+help@googlegroups.com>\r\nSubject: x\r\n\r\nbody\r\n"), message.Limits{})
+	in := &Input{Msg: m, List: listDomain(m.Header)}
+	for host, want := range map[string]bool{"groups.google.com": true, "Groups.Google.com.": true, "googlegroups.com": true, "x.googlegroups.com": true, "sites.google.com": false, "google.com": false, "bit.ly": false, "": false} {
+		if got := in.ListPage(host); got != want {
+			t.Errorf("ListPage(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

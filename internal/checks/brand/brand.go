@@ -1793,39 +1793,36 @@ func (c *Check) listAuthorsOwn(in *scan.Input, i int) bool {
 
 // listMembersTopic reports a subject naming brand i on a message a
 // mailing list resent from one of its members (scan.Input.ListAuthor)
-// who writes from a free mailbox, or from the brand's own domain and
-// authenticated there: a member's question about a PayPal sandbox token
-// or an Office 365 login is the topic of a thread, not a company's
-// notice put forward under a brand (BRAND_SUBJECT_OTHER_SENDER's "Your
-// Norton Order Confirmation" from another company's domain). A person
-// at a free mailbox posing as the brand still meets the lure's and the
-// link's signals, and a link that imitates the brand keeps the subject's
-// signal (linksToLookalike: an open list relaying "Microsoft 365
-// account: verify" with a look-alike sign-in page); a list that does not
-// answer for itself (unsigned, List-* fields alone, no results read)
-// spares nothing.
+// who writes from a free mailbox or from the brand's own domain, and
+// whose domain answered for it: a member's question about a PayPal
+// sandbox token or an Office 365 login is the topic of a thread, not a
+// company's notice put forward under a brand (BRAND_SUBJECT_OTHER_SENDER's
+// "Your Norton Order Confirmation" from another company's domain).
+//
+// The author must be authenticated, not only named: a list's own
+// signature says the list sent the message, not who wrote it, and
+// X-Original-From or Reply-To at gmail.com is anyone's to write under
+// List-Id on a signed domain of his own; what a list says of its author
+// is believed from a sealer the site trusts (auth.Results.ARCAuthor) or
+// the author's own signature. And a member's question links to the
+// brand's own pages or the list's, or to none (linksElsewhere): a link
+// anywhere else — a look-alike, a free host, a shortener, a redirect —
+// keeps the subject's signal, as on a phisher's post to an open group
+// (TestListBrandTopicTwinsKeepTheSubject).
 func (c *Check) listMembersTopic(in *scan.Input, i int) bool {
 	a, authenticated, ok := in.ListAuthor()
-	if !ok || c.linksToLookalike(in, i) {
+	if !ok || !authenticated || c.linksElsewhere(in, i) {
 		return false
 	}
-	if authenticated && c.brands[i].Official(a.Domain()) {
-		return true
-	}
-	return c.freemail != nil && c.freemail(a.Domain())
+	return c.brands[i].Official(a.Domain()) || c.freemail != nil && c.freemail(a.Domain())
 }
 
-// linksToLookalike reports a link to click whose host imitates brand i
-// (a typo, a homoglyph, the brand's name in someone else's domain): the
-// lure's link beside the brand's subject, which a member's question does
-// not carry (it links to the brand's own pages, or to none).
-func (c *Check) linksToLookalike(in *scan.Input, i int) bool {
-	seen := map[string]bool{}
+// linksElsewhere reports a link to click whose host is neither brand i's
+// own nor the list's (scan.Input.ListPage: its archive, its footer's
+// pages).
+func (c *Check) linksElsewhere(in *scan.Input, i int) bool {
 	for _, l := range in.Links {
-		if !clickable(l) || c.brands[i].Official(l.Host) {
-			continue
-		}
-		if kind, detail, _ := c.lookalike(l.Host, seen); kind != "" && strings.HasSuffix(detail, " ~ "+c.brands[i].Name) {
+		if clickable(l) && !c.brands[i].Official(l.Host) && !in.ListPage(l.Host) {
 			return true
 		}
 	}
