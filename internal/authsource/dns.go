@@ -52,6 +52,16 @@ func arcAuthor(r auth.Results, h message.Header, sealers []string) (domains []st
 	if !ok {
 		return nil, ""
 	}
+	// The trusted sealer must be the newest: a validator checks only the
+	// newest ARC-Message-Signature (RFC 8617 §5.2), so an untrusted hop
+	// that sealed after it (its cv=pass is its own word) may have changed
+	// the body and the header fields the trusted seal's record was about
+	// — a group's genuine post from a brand, replayed with a lure
+	// (TestListAuthorReplayedByAnUntrustedSealer).
+	sealer = strings.TrimPrefix(ar.Source, "arc:")
+	if n := len(ar.ARCSealers); n == 0 || ar.ARCSealers[n-1] != sealer {
+		return nil, ""
+	}
 	if ar.DMARC == auth.Pass && ar.DMARCDomain != "" {
 		domains = append(domains, strings.ToLower(ar.DMARCDomain))
 	}
@@ -59,7 +69,7 @@ func arcAuthor(r auth.Results, h message.Header, sealers []string) (domains []st
 	if len(domains) == 0 {
 		return nil, ""
 	}
-	return domains, strings.TrimPrefix(ar.Source, "arc:")
+	return domains, sealer
 }
 
 // arcVouched returns the trusted sealer that recorded a DMARC pass for a

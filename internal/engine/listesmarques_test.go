@@ -155,3 +155,19 @@ func TestListBrandTopicTwinsKeepTheSubject(t *testing.T) {
 		}
 	}
 }
+
+// A group's genuine post from a brand (Google's trusted seal recording
+// microsoft.com's pass) replayed by an untrusted relay that sealed after
+// Google (cv=pass, its own word) with its body swapped for a lure: the
+// MX's arc=pass covers only the newest message signature, so Google's
+// record is no longer about this body, and the brand's name over the
+// group's address is BRAND_DISPLAY_NAME again (authsource.arcAuthor
+// reads only a trusted sealer that is the newest). Accepted at 3.54
+// behind the MX when any trusted seal in the chain counted.
+func TestListAuthorReplayedByAnUntrustedSealer(t *testing.T) {
+	s := newScanner(t, atelierConfig(t))
+	v := scanLogged(t, s, "testdata/listesmarques/twins/rejoue-arc-google-groups-microsoft-azure-relais-non-fiable.eml")
+	if v.Action == scan.Accept || !v.Has("BRAND_DISPLAY_NAME") {
+		t.Errorf("%s (%.2f) %s", v.Action, v.Score, weighted(v))
+	}
+}
