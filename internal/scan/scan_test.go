@@ -389,3 +389,39 @@ func TestListPage(t *testing.T) {
 		}
 	}
 }
+
+// FuzzListAuthor reads a rewritten From, X-Original-From, Reply-To and
+// Cc of any bytes (the "via" name, groups.io's name=domain@, Sympa's
+// "Name (address) via"): none may panic, and an author read from a list
+// that rewrote From is never at the list's own domain.
+func FuzzListAuthor(f *testing.F) {
+	for _, s := range [][4]string{
+		{"\"'Ann Lee' via Dev\" <dev@lists.example.org>", "Ann Lee <ann@author.example>", "", ""},
+		{"\"Ann Lee via groups.io\" <ann=author.example@lists.example.org>", "", "dev@lists.example.org", ""},
+		{"\"Ann (ann@author.example) via dev\" <dev@lists.example.org>", "", "", "Ann <ann@author.example>"},
+		{"= via =@=", "=?utf-8?q?=A0?= <@>", "a@b@c", "\xff <\xfe@\xfd>"},
+		{"x via <=.@lists.example.org>", "via <via@via>", ",,,", "\"\" <>"},
+	} {
+		f.Add(s[0], s[1], s[2], s[3])
+	}
+	results := auth.Results{DMARC: auth.Pass, ARC: auth.Pass, ARCAuthor: []string{"author.example"}, ARCAuthorSealer: "example.org",
+		DKIM: []auth.DKIMResult{{Domain: "lists.example.org", Result: auth.Pass}}}
+	f.Fuzz(func(t *testing.T, from, orig, replyTo, cc string) {
+		for _, s := range []string{from, orig, replyTo, cc} {
+			if strings.ContainsAny(s, "\r\n") {
+				return
+			}
+		}
+		raw := "From: " + from + "\r\nX-Original-From: " + orig + "\r\nReply-To: " + replyTo + "\r\nCc: " + cc +
+			"\r\nList-Id: <dev.lists.example.org>\r\nList-Post: <mailto:dev@lists.example.org>\r\nList-Archive: <https://" + orig + "/>\r\nSubject: x\r\n\r\nbody\r\n"
+		m := message.Parse([]byte(raw), message.Limits{})
+		d := m.FromAddr().Domain()
+		in := &Input{Msg: m, Auth: results, FromDomain: d, FromOrg: urlx.Registrable(d), List: listDomain(m.Header)}
+		a, _, ok := in.ListAuthor()
+		if ok && in.FromOrg == in.List && urlx.Registrable(a.Domain()) == in.List {
+			t.Fatalf("author %q at the list's own domain %q", a.Addr, in.List)
+		}
+		_ = in.ListPage(a.Domain())
+		_ = in.ListPage(orig)
+	})
+}
