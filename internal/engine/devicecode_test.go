@@ -21,10 +21,11 @@ func TestDeviceCodeLuresAreFlagged(t *testing.T) {
 // reconnect, the TV subscription, GitHub's device and Microsoft Learn's
 // training profile, the partner's Teams invitation from its own
 // Microsoft 365, the security newsletter's look naming phishing, the
-// school's guide with the code in a picture, each with a code to type at
+// school's guide with the code in a picture, the guides' "code shown on
+// the screen" with the code in a picture, each with a code to type at
 // the device page.
 func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 9)
+	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 11)
 }
 
 // The genuine mail that names the same pages and codes: a developer's bug
@@ -37,11 +38,15 @@ func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
 // GitHub's notice of an authorised OAuth application, Microsoft Entra's
 // newsletter on the device code flow, a security newsletter quoting a lure
 // with the page defanged, a partner's genuine Teams invitation, a
-// school's guide to sign in its meeting on a TV (with its logo). Accepted behind the company's MX,
-// behind the hospital's and under the evaluation's trust.
+// school's guide to sign in its meeting on a TV (with its logo), Google's
+// TV set-up mail, the IT desks' guides (MFA with a meeting room's sign-in,
+// Teams phones, shared tablets; in a PDF or with a screenshot) and an
+// English Teams invitation with its passcode and dial-in, each with a
+// logo. Accepted behind the company's MX, behind the hospital's and under
+// the evaluation's trust.
 func TestDeviceCodeGenuineAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 12)
-	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 12)
+	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 17)
+	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 17)
 }
 
 // deviceCodeGaps are the lures still accepted; the README's "Still

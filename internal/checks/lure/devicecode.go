@@ -330,20 +330,33 @@ var enterWords = map[string]bool{
 	"saisissant": true, "entrant": true, "tapant": true, "entering": true, "typing": true, "using": true,
 }
 
-// shownWords and screenWords: the code "shown on your TV", "affiché sur
+// shownWords and deviceWords: the code "shown on your TV", "affiché sur
 // l'écran de la console", "displayed in your terminal" is the device's
 // own, the flow as RFC 8628 designs it; asked to type that one, the
-// reader is asked nothing a mail can hand over.
+// reader is asked nothing a mail can hand over. A screen alone is no
+// device: the code "affiché à l'écran", "shown on your screen" is as
+// well the one a lure's picture shows on the reader's own screen
+// (testdata/devicecode/twins), and a guide names the device whose screen
+// it is ("l'écran du téléviseur", "your TV screen").
 var shownWords = map[string]bool{
 	"affiche": true, "affichee": true, "apparait": true, "shown": true, "displayed": true,
 	"appears": true, "showing": true, "visible": true,
 }
 
-var screenWords = map[string]bool{
-	"tv": true, "tele": true, "televiseur": true, "television": true, "ecran": true, "screen": true,
-	"device": true, "appareil": true, "console": true, "terminal": true, "peripherique": true,
-	"box": true, "salle": true, "room": true, "display": true,
-}
+var deviceWords = wordSet(`tv tele televiseur television device appareil console terminal peripherique box salle room tablette tablet`)
+
+// onDevices and fromDevices say where the code is without a word of
+// showing: the code "you see on your TV", "on your TV screen", "sur la
+// console"; "from the phone", "du téléphone", "de l'appareil" (a Teams
+// phone's or a shared device's guide). A phone, a tablet or a device
+// named after "on"/"sur" is where the reader types ("enter the code on
+// your phone"), so it counts only as the code's source.
+var (
+	onDevices   = wordSet(`tv tele televiseur television console box`)
+	fromDevices = wordSet(`tv tele televiseur television console box phone telephone tablet tablette device appareil`)
+	onWords     = wordSet(`on sur in dans`)
+	fromWords   = wordSet(`from du de des`)
+)
 
 // codeHereWords say the code is in the message itself though not in its
 // text: "le code ci-dessous" in a picture, "the following code" in a
@@ -388,7 +401,9 @@ func codeAsk(words []string) (asked, imperative, here, mentioned, direct bool) {
 			continue
 		}
 		after := words[i+1 : min(i+7, len(words))]
-		if shownOnDevice(after) {
+		// "le code affiché sur l'écran de la salle": the device may
+		// come nine words after.
+		if shownOnDevice(words[i+1 : min(i+10, len(words))]) {
 			continue
 		}
 		h := false
@@ -421,17 +436,60 @@ func codeAsk(words []string) (asked, imperative, here, mentioned, direct bool) {
 }
 
 // deviceShows reports a sentence that says a device shows the code: a
-// code word, a word of showing and a screen (shownWords, screenWords) in
+// code word, a word of showing and a device (shownWords, deviceWords) in
 // any order ("Un code s'affiche sur l'écran du téléviseur", "your TV
-// displays a code").
-func deviceShows(words []string) bool {
-	code, showing, screen := false, false, false
+// displays a code"), or that names the device's own button to sign in
+// from another one (otherDeviceSignIn). Screen is whether it says a
+// screen shows the code instead of a device ("le code affiché à
+// l'écran"): deviceCodeHanded takes that screen for a device's where
+// the message names one (namedDevices).
+func deviceShows(words []string) (device, screen bool) {
+	code, showing := false, false
 	for _, w := range words {
 		code = code || w == "code" || w == "codes" || w == "passcode"
 		showing = showing || shownWords[w] || w == "displays" || w == "shows" || w == "affichera"
+		device = device || deviceWords[w]
 		screen = screen || screenWords[w]
 	}
-	return code && showing && screen
+	return code && showing && device || otherDeviceSignIn(words), code && showing && screen
+}
+
+// screenWords are a screen not named as a device's.
+var screenWords = wordSet(`ecran screen display`)
+
+// namedDevices are the devices a guide to the device flow names, where
+// a lure's pretext (a meeting, a document, a re-validation) has none:
+// the reader's phone or computer, which a lure names too ("from your
+// phone or computer"), is not one.
+var namedDevices = wordSet(`tv tele televiseur television console box tablette tablet tablettes tablets`)
+
+// namesDevice reports words holding a namedDevices word.
+func namesDevice(words []string) bool {
+	for _, w := range words {
+		if namedDevices[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// otherDeviceSignIn reports the button a device that signs in by the
+// device flow shows: "Sign in on another device", "Se connecter sur un
+// autre appareil" (Microsoft Learn, "Remote sign-in for Teams Android
+// devices"). A guide that names it walks the reader through a device's
+// own code.
+func otherDeviceSignIn(words []string) bool {
+	for k := 1; k < len(words); k++ {
+		if words[k] != "device" && words[k] != "appareil" || words[k-1] != "another" && words[k-1] != "autre" {
+			continue
+		}
+		for _, w := range words[max(k-5, 0) : k-1] {
+			if w == "sign" || w == "connecter" || w == "signin" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // joinedImperativeAt reports an enter verb at i in the imperative after
@@ -541,16 +599,25 @@ func reportedAt(words []string, i int) bool {
 	return false
 }
 
-// shownOnDevice reports words that say the code is shown on a device
-// (shownWords, then screenWords within the three words after).
+// shownOnDevice reports words after "code" that say the code is shown
+// on a device: a word of showing with a device in the six words after
+// it ("affiché sur l'écran de la salle"), or, in the first five words, a
+// preposition with a device in the three after it (onDevices,
+// fromDevices: "you see on your TV", "from the phone").
 func shownOnDevice(after []string) bool {
 	for k, a := range after {
-		if !shownWords[a] {
-			continue
-		}
-		for _, s := range after[k+1 : min(k+4, len(after))] {
-			if screenWords[s] {
-				return true
+		switch {
+		case shownWords[a]:
+			for _, s := range after[k+1 : min(k+7, len(after))] {
+				if deviceWords[s] {
+					return true
+				}
+			}
+		case k < 5 && (onWords[a] || fromWords[a]):
+			for _, s := range after[k+1 : min(k+4, len(after))] {
+				if fromDevices[s] && (fromWords[a] || onDevices[s]) {
+					return true
+				}
 			}
 		}
 	}
@@ -603,6 +670,7 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 	direct, quotedAsk := false, false  // "… et saisissez le code" in the sender's words, in quotation marks
 	warned := false                    // the scam named (scamWords)
 	shown := false                     // "un code s'affiche sur l'écran du téléviseur"
+	screenShown, named := false, false // "le code affiché à l'écran", a TV or a tablet named
 	signIn := false                    // "merci de finaliser l'authentification", "complete the sign-in for me"
 	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
 	code, output := "", ""             // the code of the sender's sentences, of the output's
@@ -634,7 +702,10 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 			here = here || h
 			mentioned = mentioned || m
 			pronoun = pronoun || pronounAsk(s, words)
-			shown = shown || deviceShows(words)
+			ds, ss := deviceShows(words)
+			shown = shown || ds
+			screenShown = screenShown || ss
+			named = named || namesDevice(words)
 			signIn = signIn || signInAsk(words)
 			if code == "" && !exampled(words) {
 				code = handedCode(s, false)
@@ -671,6 +742,10 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 	// Not where a sentence says the device shows the code: a guide to
 	// sign in a TV ("Un code s'affiche sur l'écran du téléviseur. …
 	// saisissez ce code") has its school's logo.
+	// A screen shows the code on a device's only where the message names
+	// a device: "le code affiché à l'écran" is as well the lure's picture
+	// on the reader's own screen.
+	shown = shown || screenShown && named
 	here = here || code == "" && (imperative || direct || quotedAsk) && !reported && !shown && pictured(in.Msg)
 	// A defanged page is an analyst's way to name it; it is a lure's only
 	// where the sender asks, in the imperative, to type the code there:

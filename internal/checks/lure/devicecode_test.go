@@ -9,6 +9,7 @@ import (
 	"vigie.dev/vigie/internal/checks/sender"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
+	"vigie.dev/vigie/internal/textmatch"
 )
 
 // LURE_DEVICE_CODE: a code handed to be typed at a provider's
@@ -185,4 +186,37 @@ func FuzzDeviceCodeHanded(f *testing.F) {
 		deviceCodeHanded(in, body, subject, &attached{m: in.Msg})
 		deviceCodeHanded(in, body+" microsoft.com/devicelogin", subject, &attached{m: in.Msg})
 	})
+}
+
+// TestDeviceShowsItsCode: the code a device shows is named by the device
+// ("on your TV", "from the phone", "l'écran de la salle"); a screen
+// alone, or a phone the reader types on, is where a lure's picture shows
+// its code too.
+func TestDeviceShowsItsCode(t *testing.T) {
+	for _, tt := range []struct {
+		sentence string
+		want     bool
+	}{
+		{"Enter the code you see on your TV.", true},
+		{"Enter the code on your TV screen.", true},
+		{"Enter the code from the phone and sign in.", true},
+		{"Saisissez le code affiché sur l'écran de la salle.", true},
+		{"Saisissez le code du téléviseur.", true},
+		{"Enter the code on your phone.", false},
+		{"Saisissez le code affiché à l'écran.", false},
+		{"Enter the code shown on your screen.", false},
+		{"Saisissez le code de la salle de réunion.", false},
+	} {
+		words := strings.Fields(textmatch.Normalize(tt.sentence))
+		i := slices.Index(words, "code")
+		ds, _ := deviceShows(words)
+		if got := shownOnDevice(words[i+1:]) || ds; got != tt.want {
+			t.Errorf("%q: shown by a device %v, want %v", tt.sentence, got, tt.want)
+		}
+	}
+	for _, s := range []string{"Sur l'écran de la salle, choisissez Se connecter sur un autre appareil.", "On the phone, tap Sign in on another device."} {
+		if ds, _ := deviceShows(strings.Fields(textmatch.Normalize(s))); !ds {
+			t.Errorf("%q: the device's own button not read", s)
+		}
+	}
 }
