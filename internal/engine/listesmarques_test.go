@@ -146,7 +146,9 @@ func TestListAuthorOwnsAWordNamedBrand(t *testing.T) {
 // member of an open Google Group, each with "PayPal: account limited"
 // and a shortened link, keep BRAND_SUBJECT_OTHER_SENDER and stay
 // quarantined behind the MX (907a52e's spare accepted them at 1.50 and
-// 4.00).
+// 4.00); a "list" of the phisher's own that resends a real gmail.com
+// member's post unchanged, linking to a page at its own domain, keeps it
+// too and is tagged (5.07; 3.47 accept when any list's own pages counted).
 func TestListBrandTopicTwinsKeepTheSubject(t *testing.T) {
 	s := newScanner(t, atelierConfig(t))
 	for _, f := range fixtures(t, "testdata/listesmarques/twins/topique-*.eml", 2) {

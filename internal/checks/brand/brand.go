@@ -1819,10 +1819,19 @@ func (c *Check) listMembersTopic(in *scan.Input, i int) bool {
 
 // linksElsewhere reports a link to click whose host is neither brand i's
 // own nor the list's (scan.Input.ListPage: its archive, its footer's
-// pages).
+// pages) on the platform whose seal the site trusts (Google's
+// groups.google.com under google.com's seal). A list's pages count only
+// there: a list's domain and List-* fields are anyone's to write, and a
+// "list" that resends a real gmail.com member's post unchanged
+// (ListResends) may link to its own domain's credential page
+// (TestListBrandTopicTwinsKeepTheSubject).
 func (c *Check) linksElsewhere(in *scan.Input, i int) bool {
+	platform := urlx.Registrable(in.Auth.ARCAuthorSealer)
 	for _, l := range in.Links {
-		if clickable(l) && !c.brands[i].Official(l.Host) && !in.ListPage(l.Host) {
+		if !clickable(l) || c.brands[i].Official(l.Host) {
+			continue
+		}
+		if platform == "" || urlx.Registrable(l.Host) != platform || !in.ListPage(l.Host) {
 			return true
 		}
 	}
