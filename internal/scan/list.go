@@ -248,23 +248,31 @@ func namesDomain(field, v, d string) bool {
 		return urlx.Registrable(strings.TrimSpace(v)) == d
 	}
 	for _, sep := range []string{"@", "://"} {
-		for rest := v; ; {
-			i := strings.Index(rest, sep)
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len(sep):]
-			end := strings.IndexAny(rest, " \t>;,?\"')/:")
-			host := rest
-			if end >= 0 {
-				host = rest[:end]
-			}
-			if host != "" && urlx.Registrable(host) == d {
-				return true
-			}
+		if hostAfter(v, sep, func(host string) bool { return urlx.Registrable(host) == d }) {
+			return true
 		}
 	}
 	return false
+}
+
+// hostAfter reports whether match holds for a host that follows sep
+// ("@" in an address, "://" in a URL) somewhere in v, the host ending at
+// the first character that cannot be in one.
+func hostAfter(v, sep string, match func(host string) bool) bool {
+	for rest := v; ; {
+		i := strings.Index(rest, sep)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(sep):]
+		host := rest
+		if end := strings.IndexAny(rest, " \t>;,?#\"')/:"); end >= 0 {
+			host = rest[:end]
+		}
+		if host != "" && match(host) {
+			return true
+		}
+	}
 }
 
 // ListRewroteFrom reports a From in the own, authenticated domain of the
@@ -416,19 +424,8 @@ func (in *Input) ListPage(host string) bool {
 		return true
 	}
 	for _, name := range listPageFields {
-		for rest := in.Msg.Header.Get(name); ; {
-			i := strings.Index(rest, "://")
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len("://"):]
-			h := rest
-			if end := strings.IndexAny(rest, " \t>;,?#\"')/:"); end >= 0 {
-				h = rest[:end]
-			}
-			if strings.EqualFold(h, host) {
-				return true
-			}
+		if hostAfter(in.Msg.Header.Get(name), "://", func(h string) bool { return strings.EqualFold(h, host) }) {
+			return true
 		}
 	}
 	return false
