@@ -22,10 +22,12 @@ func TestDeviceCodeLuresAreFlagged(t *testing.T) {
 // training profile, the partner's Teams invitation from its own
 // Microsoft 365, the security newsletter's look naming phishing, the
 // school's guide with the code in a picture, the guides' "code shown on
-// the screen" with the code in a picture, each with a code to type at
-// the device page.
+// the screen" with the code in a picture, the CERT bulletin's look
+// (a warning about phishing, the page defanged) asking in its own words
+// around a quoted code or button, each with a code to type at the device
+// page.
 func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 11)
+	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 14)
 }
 
 // The genuine mail that names the same pages and codes: a developer's bug
@@ -42,17 +44,19 @@ func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
 // TV set-up mail, the IT desks' guides (MFA with a meeting room's sign-in,
 // Teams phones, shared tablets; in a PDF or with a screenshot) and an
 // English Teams invitation with its passcode and dial-in, each with a
-// logo. Accepted behind the company's MX, behind the hospital's and under
+// logo; a CERT's bulletin quoting a lure's ask in quotation marks beside
+// its defanged indicators. Accepted behind the company's MX, behind the hospital's and under
 // the evaluation's trust.
 func TestDeviceCodeGenuineAreAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 17)
-	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 17)
+	acceptedUnderBothTrusts(t, "testdata/devicecode/genuine/*.eml", 18)
+	acceptedBehindHospitalAndEval(t, "testdata/devicecode/genuine/*.eml", 18)
 }
 
 // deviceCodeGaps are the lures still accepted; the README's "Still
 // missed" says why.
 var deviceCodeGaps = []string{
 	"lien-raccourci-code-reunion-gmail-fr.eml",
+	"reunion-hameconnage-demande-entre-guillemets-fr.eml",
 }
 
 func TestDeviceCodeGapsAreAsKnown(t *testing.T) {

@@ -692,8 +692,14 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 			}
 			a, imp, h, m, d := codeAsk(words)
 			asked = asked || a
-			if strings.ContainsAny(s, "«»“”\"") {
-				quotedAsk = quotedAsk || imp || d
+			if (imp || d) && strings.ContainsAny(s, "«»“”\"") {
+				// The ask in quotation marks, or only a button's name or
+				// the code in them ("cliquez sur « Rejoindre » et
+				// saisissez le code « HQ7XM4KPD »"): the words outside
+				// them are the sender's own.
+				_, oi, _, _, od := codeAsk(strings.Fields(textmatch.Normalize(outsideQuotes(s))))
+				direct = direct || oi || od
+				quotedAsk = quotedAsk || !oi && !od
 			} else {
 				direct = direct || imp || d
 			}
@@ -753,7 +759,8 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 	// demande de saisir le code … sur microsoft[.]com/…") reports an ask.
 	// An imperative in quotation marks is the lure's quoted by a warning
 	// when the message names the attack (scamWords); a lure that names
-	// phishing to look protective asks in its own words.
+	// phishing to look protective asks in its own words, outside the
+	// marks it puts around a button's name or the code (outsideQuotes).
 	if defanged && !(direct || pronoun || quotedAsk && !warned) {
 		return ""
 	}
@@ -764,6 +771,33 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 		code = "?"
 	}
 	return code + " → " + page
+}
+
+// outsideQuotes returns sentence s without what it holds in quotation
+// marks («…», “…”, "…"). A mark opened and not closed drops the rest of s,
+// a mark closed and not opened what precedes it: the sentence may cut a
+// quotation of several sentences. Straight marks in odd number leave ""
+// (which of them opens cannot be told), as if s were all quoted.
+func outsideQuotes(s string) string {
+	if strings.Count(s, "\"")%2 == 1 {
+		return ""
+	}
+	var b strings.Builder
+	open := false
+	for _, r := range s {
+		switch {
+		case r == '«' || r == '“' || r == '"' && !open:
+			open = true
+		case r == '»' || r == '”' || r == '"':
+			if !open {
+				b.Reset()
+			}
+			open = false
+		case !open:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // signInAsk reports a sentence that asks the reader to finish the

@@ -143,6 +143,14 @@ func TestDeviceCodeHanded(t *testing.T) {
 			"Go to microsoft(dot)com/devicelogin and enter the code HM7QX4KTD.", true},
 		{"the page defanged in a lure quoted by a warning", "Veille",
 			"Les attaquants envoient ceci : « Rendez-vous sur hxxps://microsoft[.]com/devicelogin et saisissez le code HW4KQ7TZM. » Ne saisissez jamais un code reçu par courriel.", false},
+		{"the page defanged beside a warning, the code in quotation marks", "Réunion",
+			"Attention à l'hameçonnage : ne communiquez jamais vos identifiants. Pour rejoindre la réunion, rendez-vous sur microsoft[.]com/devicelogin et saisissez le code « HQ7XM4KPD ».", true},
+		{"the page defanged beside a warning, a button's name in quotation marks", "Réunion",
+			"Attention au phishing. Cliquez sur « Rejoindre », ouvrez microsoft[.]com/devicelogin et saisissez le code HQ7XM4KPD.", true},
+		{"the page defanged beside a warning, the code in straight quotes", "Briefing",
+			"Beware of phishing. Go to microsoft[.]com/devicelogin and enter the code \"HQ7XM4KPD\".", true},
+		{"the page defanged in a lure a warning quotes over two sentences", "Veille",
+			"Les attaquants écrivent : « Rendez-vous sur microsoft[.]com/devicelogin et saisissez le code HW4KQ7TZM. Le code expire dans 15 minutes. »", false},
 		{"the page defanged, a lure naming phishing in its own words", "Protection",
 			"Pour vous protéger de l'hameçonnage, rendez-vous sur microsoft[.]com/devicelogin et saisissez le code HR8TQ3WKZ.", true},
 		{"the page behind an open redirect", "Dossier",
@@ -217,6 +225,23 @@ func TestDeviceShowsItsCode(t *testing.T) {
 	for _, s := range []string{"Sur l'écran de la salle, choisissez Se connecter sur un autre appareil.", "On the phone, tap Sign in on another device."} {
 		if ds, _ := deviceShows(strings.Fields(textmatch.Normalize(s))); !ds {
 			t.Errorf("%q: the device's own button not read", s)
+		}
+	}
+}
+
+// TestOutsideQuotes: the sender's words outside quotation marks, a
+// quotation the sentence splitting cut included.
+func TestOutsideQuotes(t *testing.T) {
+	for in, want := range map[string]string{
+		"Cliquez sur « Rejoindre » et saisissez le code.": "Cliquez sur  et saisissez le code.",
+		"« Rendez-vous sur la page et saisissez le code.": "",
+		"Le code expire. » Ne saisissez jamais un code.":  " Ne saisissez jamais un code.",
+		`Enter the code "HQ7XM4KPD" now.`:                 "Enter the code  now.",
+		`Enter the code "HQ7XM4KPD now.`:                  "",
+		"Il écrit “saisissez le code” puis part.":         "Il écrit  puis part.",
+	} {
+		if got := outsideQuotes(in); got != want {
+			t.Errorf("outsideQuotes(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
