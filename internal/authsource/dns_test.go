@@ -49,6 +49,42 @@ Votre commande 24-0318 est confirmée, livraison jeudi.
 	}
 }
 
+// TestARCAuthor: what a list's trusted sealer recorded of the author is
+// read only from that sealer's own results, in a chain the door verified,
+// and only when it sealed last: an untrusted i= that claims the brand's
+// pass counts for nothing, above the trusted seal (a replay that may have
+// changed the body) or alone.
+func TestARCAuthor(t *testing.T) {
+	const google = `ARC-Seal: i=1; a=rsa-sha256; d=google.com; s=arc; cv=none; b=AAAA
+ARC-Message-Signature: i=1; a=rsa-sha256; d=google.com; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=1; mx.google.com; dkim=pass header.i=@microsoft.com; dmarc=pass header.from=microsoft.com
+`
+	const relay = `ARC-Seal: i=2; a=rsa-sha256; d=relais-exemple.net; s=arc; cv=pass; b=AAAA
+ARC-Message-Signature: i=2; a=rsa-sha256; d=relais-exemple.net; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=2; relais-exemple.net; dkim=pass header.i=@paypal.com; dmarc=pass header.from=paypal.com
+`
+	const msg = "From: \"'Azure' via Partenaires\" <partenaires@googlegroups.com>\nSubject: x\nMessage-ID: <a@b>\n\nx\n"
+	parse := func(s string) message.Header {
+		return message.Parse([]byte(strings.ReplaceAll(s, "\n", "\r\n")), message.DefaultLimits()).Header
+	}
+	verified := auth.Results{DMARC: auth.Pass, ARC: auth.Pass}
+	sealers := []string{"google.com"}
+	if d, s := arcAuthor(verified, parse(google+msg), sealers); len(d) != 2 || d[0] != "microsoft.com" || s != "google.com" {
+		t.Errorf("trusted sealer, newest: %q %q", d, s)
+	}
+	broken := verified
+	broken.ARC = auth.Fail
+	if d, _ := arcAuthor(broken, parse(google+msg), sealers); d != nil {
+		t.Errorf("chain that did not verify: %q", d)
+	}
+	if d, _ := arcAuthor(verified, parse(relay+google+msg), sealers); d != nil {
+		t.Errorf("an untrusted sealer sealed after the trusted one: %q", d)
+	}
+	if d, _ := arcAuthor(verified, parse(strings.ReplaceAll(relay, "i=2", "i=1")+msg), sealers); d != nil {
+		t.Errorf("an untrusted sealer's claim alone: %q", d)
+	}
+}
+
 // At the door, SPF, DKIM and DMARC are checked against the client with
 // live DNS (an in-process server), and the client's reverse name is
 // looked up when the front end did not give it.
