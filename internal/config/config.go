@@ -119,6 +119,12 @@ type BayesCfg struct {
 type Org struct {
 	Domains []string `yaml:"domains"` // our own mail domains (spoofing from outside is flagged)
 	VIPs    []string `yaml:"vips"`    // names whose use in a display name from outside is flagged
+	// Affiliates are the domains of other organisations that carry our
+	// name legitimately (the hospital's foundation fondation-chu-exemple.fr,
+	// its nursing school, a town's mutual): their payment and account
+	// pages (paiement.fondation-chu-exemple.fr) are not read as a
+	// combosquat of ours. Nothing else: their mail is an outsider's.
+	Affiliates []string `yaml:"affiliates"`
 	// Hosts and Networks are the organisation's other assets: its web
 	// sites and services, its address ranges. With Domains they are never
 	// blocked nor proposed as indicators.

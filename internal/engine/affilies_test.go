@@ -32,24 +32,42 @@ func townAndEvalScanners(t *testing.T) []namedScanner {
 
 // TestAffiliatesAndTenantsAreAccepted: genuine mail whose domains or links
 // carry the hospital's name legitimately (testdata/affilies/README.md) —
-// its foundation (a receipt, a payment confirmation from its paiement.
-// subdomain), its nursing school, the GHT's IT department, the hospital's
+// its foundation's receipt, its nursing school, the GHT's IT department, the hospital's
 // tenants on SharePoint (chuexemple.sharepoint.com), Salesforce, Zendesk
 // (chuexemple-support.zendesk.com), Qualtrics, Softy and Welcome to the
 // Jungle career sites, and the hospital's own bill paid on PayFiP — is
 // accepted behind the hospital's MX and under the evaluation's trust.
 func TestAffiliatesAndTenantsAreAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/affilies/*.eml", 11)
+	acceptedBehindHospitalAndEval(t, "testdata/affilies/*.eml", 10)
 }
 
 // TestTownInstitutionsAreAccepted: for a town whose domain is its name
-// (exemple.fr), the mutual, the water board and the metropolitan
-// authority named after it — a newsletter linking to
-// paiement.mutuelle-exemple.fr, a schedule sent from that subdomain, an
-// account at compte.eau-exemple.fr and compte.exemple-metropole.fr — are
-// accepted behind the town's MX and under the evaluation's trust.
+// (exemple.fr), the mutual and the water board named after it — a
+// newsletter linking to paiement.mutuelle-exemple.fr, a bill linking to
+// compte.eau-exemple.fr, the sender's own site under its From's domain —
+// are accepted behind the town's MX and under the evaluation's trust.
 func TestTownInstitutionsAreAccepted(t *testing.T) {
-	eachBehind(t, townAndEvalScanners(t), "testdata/affilies/ville/*.eml", 4, func(a scan.Action) bool { return a == scan.Accept })
+	eachBehind(t, townAndEvalScanners(t), "testdata/affilies/ville/*.eml", 2, func(a scan.Action) bool { return a == scan.Accept })
+}
+
+// TestDeclaredAffiliatesAreAccepted: mail sent from another organisation's
+// payment or account subdomain under a name beside ours (the foundation's
+// paiement.fondation-chu-exemple.fr, the mutual's
+// paiement.mutuelle-exemple.fr, the metropolitan authority's
+// compte.exemple-metropole.fr) is the shape a phisher who registers such
+// a domain sends from, whatever its display name says: it raises
+// FROM_OWN_DOMAIN_COMBOSQUAT and is flagged unless the administrator
+// lists the domain in org.affiliates, and then accepted.
+func TestDeclaredAffiliatesAreAccepted(t *testing.T) {
+	hospital := chuConfig(t, "microsoft.com", "google.com")
+	hospital.Org.Affiliates = []string{"fondation-chu-exemple.fr", "ifsi-chu-exemple.fr"}
+	town := townConfig(t)
+	town.Org.Affiliates = []string{"mutuelle-exemple.fr", "eau-exemple.fr", "exemple-metropole.fr"}
+	accept := func(a scan.Action) bool { return a == scan.Accept }
+	eachBehind(t, []namedScanner{{"hospital, affiliates listed", newScanner(t, hospital)}}, "testdata/affilies/declares/*.eml", 1, accept)
+	eachBehind(t, []namedScanner{{"town, affiliates listed", newScanner(t, town)}}, "testdata/affilies/ville/declares/*.eml", 2, accept)
+	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/declares/*.eml", 1)
+	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/ville/declares/*.eml", 2)
 }
 
 // TestOwnCombosquatTwinsAreFlagged: the phishing shapes of the same
@@ -60,11 +78,14 @@ func TestTownInstitutionsAreAccepted(t *testing.T) {
 // (chu-exemple-paiement.fr, chuexemple-support.com,
 // chu-exemple.compte-securise.net), the fund's name beside a payment word
 // in one label, our name and another word with a payment subdomain under
-// our name only (paiement.chu-exemple-sante.fr) — are flagged under both trusts and raise
+// our name only (paiement.chu-exemple-sante.fr) or under a display name
+// writing the other words of a domain the phisher registered ("Fondation
+// CHU Exemple" at paiement.fondation-chu-exemple.fr, "IFSI CHU Exemple",
+// "CHU Exemple Santé") — are flagged under both trusts and raise
 // FROM_OWN_DOMAIN_COMBOSQUAT or URL_OWN_DOMAIN_COMBOSQUAT; the town's
 // twins likewise behind the town's MX.
 func TestOwnCombosquatTwinsAreFlagged(t *testing.T) {
-	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 9)
+	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 12)
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/twins/ville/*.eml", 2)
 }
 

@@ -107,7 +107,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc, err := brand.New(brand.Options{Freemail: snd.IsFreemail, Brands: brands, OrgDomains: cfg.Org.Domains, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
+	bc, err := brand.New(brand.Options{Freemail: snd.IsFreemail, Brands: brands, OrgDomains: cfg.Org.Domains, Affiliates: cfg.Org.Affiliates, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
 	if err != nil {
 		return nil, err
 	}

@@ -336,6 +336,10 @@ func (b *Brand) listed(host string) bool {
 type Options struct {
 	Brands     []byte   // catalogue YAML; nil means the embedded one
 	OrgDomains []string // the organisation's own domains
+	// Affiliates are other organisations' domains that carry our name
+	// (the hospital's foundation, fondation-chu-exemple.fr): their hosts
+	// are never a combosquat of ours (config org.affiliates).
+	Affiliates []string
 	VIPs       []string // names of people whose name is abused in CEO fraud
 	// Asks reports a message whose words ask something of the reader (the
 	// lure family's Check.Asks: a lure theme other than a bare call to
@@ -381,6 +385,7 @@ type Check struct {
 	stems      map[string]bool      // labels that begin everyday words (Brand.StemLabels)
 	tenants    map[string]bool      // the brands' tenant domains themselves (Brand.Tenants)
 	orgDomains []string
+	affiliates []string // Options.Affiliates
 	vips       map[string]bool
 	asks       func(*scan.Input) bool
 	lureWord   func(string) bool
@@ -478,6 +483,9 @@ func New(o Options) (*Check, error) {
 		if l := firstLabel(urlx.Registrable(d)); len(l) >= 5 {
 			c.addLabel(l, -1)
 		}
+	}
+	for _, d := range o.Affiliates {
+		c.affiliates = append(c.affiliates, strings.ToLower(strings.TrimSpace(d)))
 	}
 	for _, v := range o.VIPs {
 		c.vips[textmatch.Normalize(v)] = true
@@ -763,7 +771,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			// Our own name beside an account or payment word
 			// (chu-exemple-paiement.fr, chu-exemple-support.com):
 			// the combosquat of the organisation's own domain.
-			if kind == "BRAND_IN_DOMAIN" && ownCombo(host, label, from.Name) {
+			if kind == "BRAND_IN_DOMAIN" && ownCombo(host, label) && !c.affiliated(host) {
 				ownSeen[host] = true
 				out.Emit("FROM_OWN_DOMAIN_COMBOSQUAT", detail)
 				return
@@ -779,7 +787,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				kind, detail, label = c.lookalike(host, map[string]bool{})
 			}
 		}
-		if kind == "" && !ownSeen[host] && c.ownComboHost(host, from.Name, own) {
+		if kind == "" && !ownSeen[host] && c.ownComboHost(host, own) {
 			// Our name glued (chuexemple-paiement.fr) or in the
 			// subdomains of another registrable domain
 			// (chu-exemple.paiement-securise.fr), which lookalike
@@ -812,6 +820,16 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		c.replyTo(in, out, m.ReplyTo[0].Domain(), seen)
 	}
 	claimed := c.claimsUs(in, from.Name)
+	// A sender whose registrable domain holds our name beside words its
+	// display name writes ("Mutuelle d'Exemple" at mutuelle-exemple.fr,
+	// "Fondation CHU Exemple" at fondation-chu-exemple.fr) links to its
+	// own site there: that is its From said again, judged once as the
+	// From (FROM_OWN_DOMAIN_COMBOSQUAT or FROM_BRAND_IN_DOMAIN), not as a
+	// claim of ours sending the reader elsewhere. The display name lowers
+	// nothing else: a phisher who registers such a domain and signs with
+	// its words keeps the From's signal (org.affiliates is how an
+	// administrator vouches for a real sibling).
+	ownSite := len(claimed) > 0 && namesSibling(in.FromOrg, from.Name, claimed)
 	for _, l := range in.Links {
 		// A link under a suffix nobody delegates (mediboard.chu-exemple.local,
 		// the organisation's intranet) leads to no one's registered site;
@@ -835,7 +853,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				continue
 			}
 			kind, detail, label := c.lookalike(host, seen)
-			if (kind == "" || strings.HasSuffix(detail, " ~ "+ownDomain)) && !ownSeen[host] && len(claimed) > 0 && c.ownComboHost(host, from.Name, claimed) {
+			if (kind == "" || strings.HasSuffix(detail, " ~ "+ownDomain)) && !ownSeen[host] && len(claimed) > 0 && !(ownSite && urlx.Registrable(strings.ToLower(host)) == in.FromOrg) && c.ownComboHost(host, claimed) {
 				// The message names us and sends the reader to our
 				// name beside a payment or account word on another
 				// domain: the combosquat of ours, linked.
@@ -1348,9 +1366,7 @@ var tradeWords = []string{"service", "online"}
 //     paiement-chu-exemple.fr, chu-exemplepaiement.com,
 //     chuexemple-paiement.fr, chu-exemple-support.com);
 //   - as a word of the registrable label, the word in its subdomains
-//     (paiement.chu-exemple.net, paiement.chu-exemple-sante.fr), unless
-//     the display name names the organisation the label's other words
-//     are (below);
+//     (paiement.chu-exemple.net, paiement.chu-exemple-sante.fr);
 //   - as a word of a subdomain of another registrable domain whose own
 //     label holds such a word as a word of its own
 //     (chu-exemple.paiement-securise.fr,
@@ -1365,17 +1381,15 @@ var tradeWords = []string{"service", "online"}
 // (tradeWords: paris-services-nettoyage.fr, atlantic-services.fr,
 // nantes-online.fr, a subsidiary's chu-exemple-services.fr) or opening
 // another word (atlas of atlassian-support, total of totalement-paiement)
-// it is theirs. So is a registrable label where another word stands
-// beside ours (fondation-chu-exemple, mutuelle-exemple, eau-exemple for a
-// town's exemple.fr) when the sender's display name writes that word
-// (namesItself: "Fondation CHU Exemple", "Mutuelle d'Exemple"): that
-// organisation's payment pages in its own subdomains
-// (paiement.fondation-chu-exemple.fr, paiement.mutuelle-exemple.fr) are
-// its own; under another name ("CHU Exemple – Facturation" at
-// paiement.chu-exemple-sante.fr) they are the combosquat. Judged as
-// before (FROM_BRAND_IN_DOMAIN behind an organisation, nothing without
-// one).
-func ownCombo(host, name, display string) bool {
+// it is theirs, judged as before (FROM_BRAND_IN_DOMAIN behind an
+// organisation, nothing without one). A registrable label where another
+// word stands beside ours (fondation-chu-exemple, mutuelle-exemple for a
+// town's exemple.fr) with a payment subdomain
+// (paiement.fondation-chu-exemple.fr) is the combosquat whatever the
+// display name says: a phisher registers fondation-chu-exemple.fr and
+// signs "Fondation CHU Exemple" as easily as the foundation. The
+// administrator vouches for a real one in org.affiliates (affiliated).
+func ownCombo(host, name string) bool {
 	host = strings.ToLower(host)
 	reg := urlx.Registrable(host)
 	if reg == "" || name == "" {
@@ -1396,7 +1410,7 @@ func ownCombo(host, name, display string) bool {
 			if payWordBeside(regLabel, form) {
 				return true
 			}
-			if sub != "" && payWordBeside(sub, form) && !namesItself(display, strings.ReplaceAll(regLabel, form, "-")) {
+			if sub != "" && payWordBeside(sub, form) {
 				return true
 			}
 		}
@@ -1409,13 +1423,30 @@ func ownCombo(host, name, display string) bool {
 	return false
 }
 
+// namesSibling reports a registrable domain (reg) whose label holds one
+// of our names (own's first labels, hyphenated or glued) beside other
+// words that the display name writes (namesItself).
+func namesSibling(reg, display string, own []string) bool {
+	regLabel := firstLabel(reg)
+	for _, d := range own {
+		name := firstLabel(d)
+		if len(name) < 5 {
+			continue
+		}
+		for _, form := range []string{name, strings.ReplaceAll(name, "-", "")} {
+			if regLabel != form && ownWord(regLabel, form) && namesItself(display, strings.ReplaceAll(regLabel, form, "-")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // namesItself reports a display name that writes each of rest's words
 // (the registrable label's words beside our name), each as a word of its
 // own or the start of one: "Fondation CHU Exemple" for
 // fondation-chu-exemple.fr, "Régie des eaux d'Exemple" for eau-exemple.fr.
-// The organisation so named runs its own payment pages under its domain;
-// a bill "from the hospital" at paiement.chu-exemple-sante.fr names no
-// "sante". A label that is our name alone names nothing else.
+// A label that is our name alone names nothing else.
 func namesItself(display, rest string) bool {
 	words := strings.Fields(textmatch.Normalize(display))
 	named := false
@@ -1498,10 +1529,10 @@ func payToken(label string) bool {
 // (ownCombo): the organisation's domains and own (the recipient's, where
 // none is configured). A host in one of them, a top site, a brand's
 // tenant domain or a brand's official domain is never one.
-func (c *Check) ownComboHost(host, display string, own []string) bool {
+func (c *Check) ownComboHost(host string, own []string) bool {
 	host = strings.ToLower(host)
 	reg := urlx.Registrable(host)
-	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || scan.TopSite(reg) || c.tenants[host] || c.officialWithin(host) {
+	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || c.affiliated(host) || scan.TopSite(reg) || c.tenants[host] || c.officialWithin(host) {
 		return false
 	}
 	for _, d := range own {
@@ -1511,9 +1542,20 @@ func (c *Check) ownComboHost(host, display string, own []string) bool {
 	}
 	for _, ds := range [2][]string{c.orgDomains, own} {
 		for _, d := range ds {
-			if l := firstLabel(d); len(l) >= 5 && ownCombo(host, l, display) {
+			if l := firstLabel(d); len(l) >= 5 && ownCombo(host, l) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// affiliated reports host in one of the affiliates' domains
+// (Options.Affiliates).
+func (c *Check) affiliated(host string) bool {
+	for _, d := range c.affiliates {
+		if urlx.InDomain(host, d) {
+			return true
 		}
 	}
 	return false

@@ -23,10 +23,11 @@ import (
 // or in the subdomains of a domain named for payment
 // (chu-exemple.paiement-securise.fr) raises it too; a platform's customer
 // subdomain (a top site's, or one whose name opens with a support word)
-// and another organisation's payment subdomain under a name beside ours
+// does not. A payment subdomain under a name beside ours
 // (paiement.fondation-chu-exemple.fr, paiement.mutuelle-exemple.fr for a
-// town's exemple.fr) do not when the sender's name says that organisation;
-// under our name only, or no name, it does.
+// town's exemple.fr) raises it whatever the display name says: a phisher
+// registers the domain and signs with its words as easily
+// (TestAffiliatesAreNoOwnCombosquat for the administrator's list).
 func TestFromOwnDomainCombosquat(t *testing.T) {
 	for _, tc := range []struct {
 		name, org, from, to string
@@ -64,13 +65,13 @@ func TestFromOwnDomainCombosquat(t *testing.T) {
 		{"a help desk platform's customer, glued and beside support", "", "support@chuexemple-support.zendesk.com", "m.dupont@chu-exemple.fr", ""},
 		{"a career site platform's customer", "chu-exemple.fr", "no-reply@chu-exemple.softy.pro", "m.dupont@chu-exemple.fr", ""},
 		{"a platform whose name opens with a support word", "", "noreply@chu-exemple.supportbee.com", "m.dupont@chu-exemple.fr", ""},
-		{"the fund's payment subdomain, the fund named", "", "Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "m.dupont@chu-exemple.fr", ""},
-		{"organisation configured: the fund's payment subdomain, the fund named", "chu-exemple.fr", "Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "m.dupont@chu-exemple.fr", "FROM_BRAND_IN_DOMAIN"},
-		{"the water board named in the plural", "", "Régie des eaux d'Exemple <facturation@compte.eau-exemple.fr>", "accueil@exemple.fr", ""},
+		{"the fund's payment subdomain, the fund named", "", "Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"organisation configured: the fund's payment subdomain, the fund named", "chu-exemple.fr", "Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"the water board named in the plural", "", "Régie des eaux d'Exemple <facturation@compte.eau-exemple.fr>", "accueil@exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
 		{"our name and another word, a payment subdomain, under our name only", "", "CHU Exemple - Facturation <facturation@paiement.chu-exemple-sante.fr>", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
 		{"the fund's payment subdomain, no name", "", "ne-pas-repondre@paiement.fondation-chu-exemple.fr", "m.dupont@chu-exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
-		{"a mutual named after the town, its payment subdomain", "", "Mutuelle d'Exemple <ne-pas-repondre@paiement.mutuelle-exemple.fr>", "accueil@exemple.fr", ""},
-		{"organisation configured: a mutual named after the town", "exemple.fr", "Mutuelle d'Exemple <ne-pas-repondre@paiement.mutuelle-exemple.fr>", "accueil@exemple.fr", "FROM_BRAND_IN_DOMAIN"},
+		{"a mutual named after the town, its payment subdomain", "", "Mutuelle d'Exemple <ne-pas-repondre@paiement.mutuelle-exemple.fr>", "accueil@exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
+		{"organisation configured: a mutual named after the town", "exemple.fr", "Mutuelle d'Exemple <ne-pas-repondre@paiement.mutuelle-exemple.fr>", "accueil@exemple.fr", "FROM_OWN_DOMAIN_COMBOSQUAT"},
 	} {
 		opts := Options{Freemail: func(d string) bool { return d == "yahoo.fr" || d == "wanadoo.fr" }}
 		if tc.org != "" {
@@ -100,7 +101,9 @@ func TestFromOwnDomainCombosquat(t *testing.T) {
 // word raises URL_OWN_DOMAIN_COMBOSQUAT, with or without an organisation
 // configured; our own mail naming the fake site, a message that does not
 // present itself as ours, a platform's customer pages under our name and
-// another organisation's payment pages under a name beside ours do not.
+// the sender's own pages under its From's domain, a name beside ours that
+// its display name writes, do not (the From is judged, once); the same
+// pages linked from anywhere else do.
 func TestURLOwnDomainCombosquat(t *testing.T) {
 	for _, tc := range []struct {
 		name, org, from, link string
@@ -116,6 +119,7 @@ func TestURLOwnDomainCombosquat(t *testing.T) {
 		{"a help desk platform's customer pages", "", `"Support CHU Exemple" <support@chuexemple-support.zendesk.com>`, "https://chuexemple-support.zendesk.com/hc/fr/requests/4521", false},
 		{"a survey platform's customer pages", "", `"CHU Exemple" <noreply@qemailserver.com>`, "https://chu-exemple.eu.qualtrics.com/jfe/form/SV_1", false},
 		{"the fund's payment pages", "", `"Fondation CHU Exemple" <dons@fondation-chu-exemple.fr>`, "https://paiement.fondation-chu-exemple.fr/don", false},
+		{"the fund's payment pages linked from elsewhere", "", `"Fondation CHU Exemple" <dons@envoi-exemple.net>`, "https://paiement.fondation-chu-exemple.fr/don", true},
 		{"the Trésor public's payment page", "", `"CHU Exemple - Facturation" <facturation@chu-exemple.com>`, "https://www.payfip.gouv.fr/tpa/paiement.web?numcli=012345", false},
 	} {
 		opts := Options{}
@@ -130,6 +134,37 @@ func TestURLOwnDomainCombosquat(t *testing.T) {
 		sigs := checktest.Scan([]byte(raw), c)
 		if got := slices.ContainsFunc(sigs, func(s scan.Signal) bool { return s.Name == "URL_OWN_DOMAIN_COMBOSQUAT" }); got != tc.want {
 			t.Errorf("%s: URL_OWN_DOMAIN_COMBOSQUAT %v, want %v: %v", tc.name, got, tc.want, sigs)
+		}
+	}
+}
+
+// TestAffiliatesAreNoOwnCombosquat: the domains the administrator lists
+// as affiliates (org.affiliates: the hospital's foundation) raise no
+// own-name combosquat in the From nor in a link, their payment subdomains
+// included; a look-alike of the affiliate (the word in its label, another
+// suffix, the domain in another's subdomains) still does.
+func TestAffiliatesAreNoOwnCombosquat(t *testing.T) {
+	c, err := New(Options{OrgDomains: []string{"chu-exemple.fr"}, Affiliates: []string{"Fondation-CHU-Exemple.fr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from, link string
+		want       bool
+	}{
+		{"Fondation CHU Exemple <ne-pas-repondre@paiement.fondation-chu-exemple.fr>", "https://paiement.fondation-chu-exemple.fr/don", false},
+		{"CHU Exemple <contact@envoi-exemple.net>", "https://paiement.fondation-chu-exemple.fr/don", false},
+		{"Fondation CHU Exemple <dons@fondation-chu-exemple-paiement.fr>", "https://fondation-chu-exemple-paiement.fr/", true},
+		{"Fondation CHU Exemple <dons@paiement.fondation-chu-exemple.net>", "https://paiement.fondation-chu-exemple.net/", true},
+		{"Fondation CHU Exemple <dons@fondation-chu-exemple.fr.paiement-securise.com>", "https://fondation-chu-exemple.fr.paiement-securise.com/", true},
+	} {
+		raw := "From: " + tc.from + "\r\nTo: <m.dupont@chu-exemple.fr>\r\nSubject: Don\r\nMessage-ID: <f@example.net>\r\nContent-Type: text/html\r\n\r\n<p>Bonjour, <a href=\"" + tc.link + "\">don</a>.</p>\r\n"
+		sigs := checktest.Scan([]byte(raw), c)
+		got := slices.ContainsFunc(sigs, func(s scan.Signal) bool {
+			return s.Name == "FROM_OWN_DOMAIN_COMBOSQUAT" || s.Name == "URL_OWN_DOMAIN_COMBOSQUAT"
+		})
+		if got != tc.want {
+			t.Errorf("%s, %s: own combosquat %v, want %v: %v", tc.from, tc.link, got, tc.want, sigs)
 		}
 	}
 }
