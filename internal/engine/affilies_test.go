@@ -81,11 +81,12 @@ func TestDeclaredAffiliatesAreAccepted(t *testing.T) {
 // our name only (paiement.chu-exemple-sante.fr) or under a display name
 // writing the other words of a domain the phisher registered ("Fondation
 // CHU Exemple" at paiement.fondation-chu-exemple.fr, "IFSI CHU Exemple",
-// "CHU Exemple Santé") — are flagged under both trusts and raise
+// "CHU Exemple Santé"), a bill linking to our name and a payment word on
+// a free host (chu-exemple-paiement.weebly.com) — are flagged under both trusts and raise
 // FROM_OWN_DOMAIN_COMBOSQUAT or URL_OWN_DOMAIN_COMBOSQUAT; the town's
 // twins likewise behind the town's MX.
 func TestOwnCombosquatTwinsAreFlagged(t *testing.T) {
-	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 12)
+	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 13)
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/twins/ville/*.eml", 2)
 }
 

@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigie.dev/vigie/internal/auth"
+	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/fwdblock"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -1527,12 +1528,16 @@ func payToken(label string) bool {
 
 // ownComboHost reports host as a combosquat of one of our names
 // (ownCombo): the organisation's domains and own (the recipient's, where
-// none is configured). A host in one of them, a top site, a brand's
-// tenant domain or a brand's official domain is never one.
+// none is configured). A host in one of them, an affiliate's, a top site,
+// a brand's tenant domain or a brand's official domain is never one; a
+// user's site on a free host is judged though the host be a top site
+// (links.FreeHostedSite: chu-exemple-paiement.weebly.com, where anyone
+// publishes a page under our name, unlike a help desk's or a survey
+// platform's customer subdomain).
 func (c *Check) ownComboHost(host string, own []string) bool {
 	host = strings.ToLower(host)
 	reg := urlx.Registrable(host)
-	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || c.affiliated(host) || scan.TopSite(reg) || c.tenants[host] || c.officialWithin(host) {
+	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || c.affiliated(host) || scan.TopSite(reg) && !links.FreeHostedSite(host) || c.tenants[host] || c.officialWithin(host) {
 		return false
 	}
 	for _, d := range own {

@@ -100,7 +100,8 @@ func TestFromOwnDomainCombosquat(t *testing.T) {
 // from another domain and links to our name beside a payment or account
 // word raises URL_OWN_DOMAIN_COMBOSQUAT, with or without an organisation
 // configured; our own mail naming the fake site, a message that does not
-// present itself as ours, a platform's customer pages under our name and
+// present itself as ours, a platform's customer pages under our name (not
+// a user's page on a free host: chu-exemple-paiement.weebly.com) and
 // the sender's own pages under its From's domain, a name beside ours that
 // its display name writes, do not (the From is judged, once); the same
 // pages linked from anywhere else do.
@@ -117,6 +118,7 @@ func TestURLOwnDomainCombosquat(t *testing.T) {
 		{"our own mail naming the fake site", "", `"DSI CHU Exemple" <dsi@chu-exemple.fr>`, "https://chu-exemple-paiement.fr/", false},
 		{"no claim of ours", "", `"Gazette" <redaction@gazette-exemple.fr>`, "https://chu-exemple-paiement.fr/", false},
 		{"a help desk platform's customer pages", "", `"Support CHU Exemple" <support@chuexemple-support.zendesk.com>`, "https://chuexemple-support.zendesk.com/hc/fr/requests/4521", false},
+		{"our name and a payment word on a free host", "", `"CHU Exemple - Facturation" <contact@boulangerie-exemple.fr>`, "https://chu-exemple-paiement.weebly.com/regler", true},
 		{"a survey platform's customer pages", "", `"CHU Exemple" <noreply@qemailserver.com>`, "https://chu-exemple.eu.qualtrics.com/jfe/form/SV_1", false},
 		{"the fund's payment pages", "", `"Fondation CHU Exemple" <dons@fondation-chu-exemple.fr>`, "https://paiement.fondation-chu-exemple.fr/don", false},
 		{"the fund's payment pages linked from elsewhere", "", `"Fondation CHU Exemple" <dons@envoi-exemple.net>`, "https://paiement.fondation-chu-exemple.fr/don", true},
