@@ -58,7 +58,7 @@ func TestListBrandTwinsAreFlagged(t *testing.T) {
 // An open Google Group relaying "Microsoft 365 account: verify your
 // mailbox" from a gmail.com member with a look-alike sign-in link keeps
 // BRAND_SUBJECT_OTHER_SENDER behind the MX, where the list's author is
-// read (linksToLookalike), and is tagged. Under the evaluation's trust
+// read (brand.linksElsewhere), and is tagged. Under the evaluation's trust
 // the list's rewritten From leaves only the lure and the link (3.74, as
 // before the author was read: testdata/gaps/README.md).
 func TestOpenListBrandLureKeepsTheSubject(t *testing.T) {
