@@ -175,8 +175,9 @@ func TestAffiliatesAreNoOwnCombosquat(t *testing.T) {
 // written hyphenated in a host (its label kept glued in the catalogue)
 // beside an account or payment word of its own, in the same label or in
 // the registrable label under it, raises FROM_BRAND_IN_DOMAIN; the
-// brand's own domain and a hyphenated name without such a word (a
-// subsidiary's, a partner's) do not.
+// brand's own domain, its account and payment subdomains, and a
+// hyphenated name without such a word (a subsidiary's, a partner's) do
+// not.
 func TestHyphenatedBrandCombosquat(t *testing.T) {
 	for _, tc := range []struct {
 		from string
@@ -189,6 +190,20 @@ func TestHyphenatedBrandCombosquat(t *testing.T) {
 		{"contact@credit-agricole.fr", false},
 		{"contact@credit-agricole-immobilier.fr", false},
 		{"contact@x.credit-mutuel-immobilier.fr", false},
+		// The banks' own hyphenated domains (brands.yaml: credit-agricole.fr,
+		// caisse-epargne.fr, credit-du-nord.fr, boursorama-banque.com) and
+		// the same shape for those the catalogue does not list
+		// (banque-populaire.fr, credit-mutuel.fr), with an account or
+		// payment word in a subdomain above a label holding none: the word
+		// is theirs, read beside the brand only in a label of its own
+		// registrable name (credit-agricole.secure-login.com above).
+		{"ne-pas-repondre@paiement.credit-agricole.fr", false},
+		{"info@compte.caisse-epargne.fr", false},
+		{"info@compte.credit-du-nord.fr", false},
+		{"info@clients.boursorama-banque.com", false},
+		{"info@compte.banque-populaire.fr", false},
+		{"info@e-paiement.credit-mutuel.fr", false},
+		{"info@paiement.credit-agricole-immobilier.fr", false},
 	} {
 		c, err := New(Options{})
 		if err != nil {
