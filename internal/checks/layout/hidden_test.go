@@ -48,6 +48,12 @@ func TestZeroFontText(t *testing.T) {
 		{"half a pixel is small, not zero",
 			`<p>Texte.</p><span style="font-size:0.5px">facture devis rendez-vous planning</span>`,
 			false},
+		{"a second style attribute is not read, as browsers read the first",
+			`<p>Texte.</p><span style="font-size:14px" STYLE="font-size:0">facture devis rendez-vous planning</span>`,
+			false},
+		{"the first style attribute hides, a second one does not show",
+			`<p>Texte.</p><span style="font-size:0" style="font-size:14px">facture devis rendez-vous planning</span>`,
+			true},
 	} {
 		got := zeroFontText(tc.html)
 		if (got != "") != tc.hidden {
@@ -87,6 +93,7 @@ func FuzzZeroFontText(f *testing.F) {
 	f.Add(`<p>a</p><span style="font-size:0">hidden text here</span>`)
 	f.Add(`<div style="font-size:0px"><div style="font-size:14px">ok</div></div>`)
 	f.Add(`<td style="font-size:0;display:none">x</td></td></tr>`)
+	f.Add(`<span style="font-size:0" STYLE="font-size:14px" style=x>seen</span>`)
 	f.Add("<DiV\x00x ID=1></DIV\t><a/><" + strings.Repeat("x", 40) + "></>< /b><script></scrIpt ></script>")
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = zeroFontText(s)
@@ -103,6 +110,20 @@ func FuzzZeroFontText(f *testing.F) {
 				want, _ := theirs.TagName()
 				if got != string(want) {
 					t.Fatalf("rawTagName = %q, TagName = %q in %q", got, want, s)
+				}
+				// zeroFontText stops at a tag's first style attribute: the
+				// tokenizer must return no second one (it keeps the first of
+				// each name, as browsers do).
+				styles := 0
+				for more := true; more; {
+					var k []byte
+					k, _, more = theirs.TagAttr()
+					if string(k) == "style" {
+						styles++
+					}
+				}
+				if styles > 1 {
+					t.Fatalf("%d style attributes in one tag of %q", styles, s)
 				}
 			}
 		}
