@@ -95,12 +95,10 @@ func TestHostileManyPDFBombs(t *testing.T) {
 	if links == 0 {
 		t.Errorf("the link written out in the files was not read")
 	}
+	// The thread's CPU is the budget; the wall time is only logged: on a
+	// machine other jobs load (CI ran it at a load of 14 on two cores),
+	// 3.3 s of CPU took 40 s of wall time.
 	quick(t, cpu)
-	// Wall time too, generous: tens of milliseconds of CPU, on a machine
-	// that other jobs load.
-	if wall > 20*time.Second {
-		t.Errorf("took %v of wall time", wall)
-	}
 }
 
 // TestInflationBudgetSharedInOrder: the message's budget leaves each file
