@@ -1037,12 +1037,7 @@ func (c *Check) ownServer(in *scan.Input, i int) bool {
 }
 
 func (c *Check) ours(domain string) bool {
-	for _, d := range c.orgDomains {
-		if urlx.InDomain(domain, d) {
-			return true
-		}
-	}
-	return false
+	return inAny(domain, c.orgDomains)
 }
 
 // ownDomain is what lookalike names as imitated for a host imitating our
@@ -1175,15 +1170,8 @@ func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kin
 	}
 	// A brand's official domain written inside another host
 	// (chorus-pro.gouv.fr.example.com) or "gouv-fr" in a name.
-	for h := host; h != ""; {
-		if c.official[h] {
-			return "", "", ""
-		}
-		i := strings.IndexByte(h, '.')
-		if i < 0 {
-			break
-		}
-		h = h[i+1:]
+	if c.officialWithin(host) {
+		return "", "", ""
 	}
 	if strings.Contains(host, "gouv-fr") || strings.Contains(host, "gouvfr") || strings.Contains(host, ".gouv.fr.") || strings.Contains(host, "-gouv.") {
 		return "BRAND_IN_DOMAIN", host + " ~ gouv.fr", "gouv"
@@ -1540,10 +1528,8 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || c.affiliated(host) || scan.TopSite(reg) && !links.FreeHostedSite(host) || c.tenants[host] || c.officialWithin(host) {
 		return false
 	}
-	for _, d := range own {
-		if urlx.InDomain(host, d) {
-			return false
-		}
+	if inAny(host, own) {
+		return false
 	}
 	for _, ds := range [2][]string{c.orgDomains, own} {
 		for _, d := range ds {
@@ -1558,7 +1544,12 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 // affiliated reports host in one of the affiliates' domains
 // (Options.Affiliates).
 func (c *Check) affiliated(host string) bool {
-	for _, d := range c.affiliates {
+	return inAny(host, c.affiliates)
+}
+
+// inAny reports host in one of domains or below one.
+func inAny(host string, domains []string) bool {
+	for _, d := range domains {
 		if urlx.InDomain(host, d) {
 			return true
 		}
