@@ -94,3 +94,23 @@ func TestAttachedPDFKept(t *testing.T) {
 		t.Errorf("Extract did not take the kept reading: %+v", f.IBANs)
 	}
 }
+
+// FuzzAttachedPDFKept: whatever the file, Extract finds with the reading
+// AttachedPDF kept what it finds reading the file afresh, and AttachedPDF
+// returns the kept reading the second time.
+func FuzzAttachedPDFKept(f *testing.F) {
+	d := sample()
+	f.Add(invoicetest.PDF(invoicetest.Text(d), []invoicetest.File{{Name: "factur-x.xml", Data: invoicetest.CII(d)}}, 0))
+	f.Add([]byte("%PDF-1.4\n1 0 obj << /Filter /FlateDecode /Length 3 >> stream\nxyz\nendstream endobj"))
+	f.Fuzz(func(t *testing.T, pdf []byte) {
+		fresh := &message.Message{Attachments: []message.Attachment{carrying(pdf)}}
+		kept := &message.Message{Attachments: []message.Attachment{carrying(pdf)}}
+		p := AttachedPDF(&kept.Attachments[0])
+		if AttachedPDF(&kept.Attachments[0]) != p {
+			t.Fatal("AttachedPDF read the file again")
+		}
+		if a, b := Extract(fresh, Limits{}), Extract(kept, Limits{}); !reflect.DeepEqual(a, b) {
+			t.Fatalf("afresh %+v, with the kept reading %+v", a, b)
+		}
+	})
+}
