@@ -468,7 +468,7 @@ func warns(words []string, box int) bool {
 	attack, refused := false, false
 	for i := range words {
 		attack = attack || has(words, i, attackWords)
-		refused = refused || i >= box-refuseBefore && has(words, i, refusals) && !elsewhereOnly(words[i:min(len(words), i+restrictAfter)])
+		refused = refused || i >= box-refuseBefore && refusesHere(words, i)
 		if attack && refused {
 			return true
 		}
@@ -486,18 +486,36 @@ var restrictions = phrasesOf("autre site", "autres sites", "autre page", "autres
 	"other site", "other sites", "another site", "other page", "other pages", "another page", "anywhere else", "elsewhere",
 	"except here", "except on", "other than this", "other than ours")
 
+// inclusions name the message's own place beside elsewhere: "ici comme
+// ailleurs", "ni ici ni ailleurs", "here or anywhere else", "on this or
+// any other site". A warning refuses the steps everywhere so.
+var inclusions = phrasesOf("ici comme", "ici ou", "ici ni", "ni ici", "y compris ici", "ce site ou", "ce site ni",
+	"notre site ou", "notre site ni", "le notre ou", "le notre ni", "here or", "here nor", "here and", "this or",
+	"this site or", "this site nor", "our site or", "our site nor", "including here", "including this")
+
 // restrictAfter is how many words after a refusal's first word a
 // restriction may stand ("never do this on any other site").
 const restrictAfter = 10
 
-// elsewhereOnly reports words holding a restriction.
-func elsewhereOnly(words []string) bool {
-	for i := range words {
-		if has(words, i, restrictions) {
+// refusesHere reports a refusal (refusals) at words[i] that holds for
+// the message's own steps: not restricted to elsewhere in the words
+// after it (restrictions), unless they name its own place as well
+// (inclusions) before the restriction.
+func refusesHere(words []string, i int) bool {
+	m, n := matchAt(words, i, refusals)
+	if m == "" {
+		return false
+	}
+	after := words[i+n : min(len(words), i+restrictAfter)]
+	for k := range after {
+		if has(after, k, inclusions) {
 			return true
 		}
+		if has(after, k, restrictions) {
+			return false
+		}
 	}
-	return false
+	return true
 }
 
 // showsPath reports a text that writes out a Windows path — a share

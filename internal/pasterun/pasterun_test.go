@@ -128,10 +128,17 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 	if got := Instruction(en); got != "" {
 		t.Errorf("a warning: %q", got)
 	}
-	// A refusal on every site is still one.
-	everywhere := "Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela, sur aucun site : aucun site légitime ne le demande."
-	if got := Instruction(everywhere); got != "" {
-		t.Errorf("a warning: %q", got)
+	// A refusal on every site is still one, here named beside elsewhere
+	// too.
+	for _, everywhere := range []string{
+		"Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela, sur aucun site : aucun site légitime ne le demande.",
+		"Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela, ici comme ailleurs.",
+		"Fake CAPTCHAs ask you to press Windows + R, then Ctrl + V and Enter. Never do this, here or anywhere else.",
+		"Fake CAPTCHAs ask you to press Windows + R, then Ctrl + V and Enter. Never do this on this or any other site.",
+	} {
+		if got := Instruction(everywhere); got != "" {
+			t.Errorf("a warning: %q in %q", got, everywhere)
+		}
 	}
 	for _, twin := range []string{
 		"Pour vous protéger des faux CAPTCHA, vérifiez votre poste : appuyez sur Windows + R, puis Ctrl + V et Entrée.",
@@ -143,6 +150,7 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 		// The steps given, then refused elsewhere only: "but do it here".
 		"Protection contre les faux CAPTCHA : appuyez sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela sur un autre site que le nôtre.",
 		"Fake CAPTCHAs are a scam. To verify you are human here, press Windows + R, then Ctrl + V and Enter. Never do this on any other site.",
+		"Protection contre les faux CAPTCHA : appuyez sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela ailleurs qu'ici ou sur notre portail.",
 	} {
 		if Instruction(twin) == "" {
 			t.Errorf("a lure dressed as protection: not found in %q", twin)
