@@ -90,6 +90,18 @@ func TestOwnCombosquatTwinsAreFlagged(t *testing.T) {
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/twins/ville/*.eml", 2)
 }
 
+// TestSiblingLookalikeAskingIsQuarantined: a phisher's domain holding our
+// name beside a neutral word (chu-exemple-rh.fr, "CHU Exemple RH") whose
+// message asks the reader to sign in on its own site there is quarantined
+// behind the hospital's MX: the link is counted as URL_BRAND_IN_DOMAIN
+// beside the From's FROM_BRAND_IN_DOMAIN, the sibling's own site being
+// spared only in a message that asks nothing (the nursing school's
+// notice, TestAffiliatesAndTenantsAreAccepted).
+func TestSiblingLookalikeAskingIsQuarantined(t *testing.T) {
+	scanners := []namedScanner{{"hospital", hospitalConfig(t)}}
+	eachBehind(t, scanners, "testdata/affilies/twins/voisin/*.eml", 1, func(a scan.Action) bool { return a == scan.Quarantine || a == scan.Reject })
+}
+
 // ownCombosquatFlagged requires each fixture matching pattern (at least
 // atLeast) to be flagged by each of scanners with one of the own-name
 // combosquat signals among its signals.

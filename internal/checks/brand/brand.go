@@ -764,7 +764,10 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// ifsi-chu-exemple.fr): the sender's own site under that domain
 	// (www.ifsi-chu-exemple.fr) says the same once more, and is not
 	// counted again as URL_BRAND_IN_DOMAIN (the school's notice was tagged
-	// at 4.74 behind the hospital's MX, 0.50 under the evaluation's trust).
+	// at 4.74 behind the hospital's MX, 0.50 under the evaluation's trust)
+	// in a message that asks nothing of the reader: a phisher's
+	// chu-exemple-rh.fr asking a sign-in on portail.chu-exemple-rh.fr keeps
+	// both (6.13, quarantined; 4.89 while spared).
 	siblings := map[string]bool{}
 	sender := func(host string, own ...string) {
 		kind, detail, label := c.lookalike(host, seen, own...)
@@ -862,7 +865,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit("URL_OWN_DOMAIN_COMBOSQUAT", host+" ~ "+ownDomain)
 				continue
 			}
-			if kind == "BRAND_IN_DOMAIN" && strings.HasSuffix(detail, " ~ "+ownDomain) && siblings[urlx.Registrable(strings.ToLower(host))] {
+			if kind == "BRAND_IN_DOMAIN" && strings.HasSuffix(detail, " ~ "+ownDomain) && siblings[urlx.Registrable(strings.ToLower(host))] && !c.asksOf(in) {
 				continue
 			}
 			if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(host, label) && c.asksFor(in, host, label, named, &asked)) {
