@@ -474,11 +474,21 @@ func namesDevice(words []string) bool {
 }
 
 // otherDeviceSignIn reports the button a device that signs in by the
-// device flow shows: "Sign in on another device", "Se connecter sur un
+// device flow shows, "Sign in on another device", "Se connecter sur un
 // autre appareil" (Microsoft Learn, "Remote sign-in for Teams Android
-// devices"). A guide that names it walks the reader through a device's
-// own code.
+// devices"), in a sentence that names the device it is on ("Sur l'écran
+// de la salle, choisissez …", "On the Teams phone, tap …": buttonDevices).
+// A guide that names it walks the reader through a device's own code; a
+// lure that names the button alone, to look like one, has no device to
+// name.
 func otherDeviceSignIn(words []string) bool {
+	on := false
+	for _, w := range words {
+		on = on || buttonDevices[w]
+	}
+	if !on {
+		return false
+	}
 	for k := 1; k < len(words); k++ {
 		if words[k] != "device" && words[k] != "appareil" || words[k-1] != "another" && words[k-1] != "autre" {
 			continue
@@ -491,6 +501,9 @@ func otherDeviceSignIn(words []string) bool {
 	}
 	return false
 }
+
+// buttonDevices are the devices that show the other-device button.
+var buttonDevices = wordSet(`tv tele televiseur television console box salle room phone telephone tablet tablette display ecran`)
 
 // joinedImperativeAt reports an enter verb at i in the imperative after
 // "et", "and", "puis", "then": "Rendez-vous sur … et saisissez le code",

@@ -227,6 +227,9 @@ func TestDeviceShowsItsCode(t *testing.T) {
 			t.Errorf("%q: the device's own button not read", s)
 		}
 	}
+	if ds, _ := deviceShows(strings.Fields(textmatch.Normalize("Choisissez « Se connecter sur un autre appareil », puis saisissez le code de la réunion."))); ds {
+		t.Error("the button named with no device to show it: read as a device's")
+	}
 }
 
 // TestOutsideQuotes: the sender's words outside quotation marks, a
