@@ -59,7 +59,8 @@ type Results struct {
 	ARCSealers []string
 	// ARCVouched is the trusted sealer (a forwarder or list the site
 	// trusts) whose ARC-Authentication-Results say the message passed
-	// DMARC when it received it, in an intact chain; "" when none does.
+	// DMARC for the message's From domain when it received it, in a chain
+	// verified here in which it sealed last; "" when none does.
 	// It explains a DMARC failure here by that intermediary's changes.
 	ARCVouched string
 	// ARCAuthor are the domains a trusted sealer's ARC results record as

@@ -34,32 +34,45 @@ func (a *DNSAuth) Authenticate(ctx context.Context, raw []byte, m *message.Messa
 		}
 	}
 	r := a.Checker.Check(ctx, raw, m.Header, m.FromAddr().Domain(), auth.Conn{IP: env.ClientIP, HELO: env.HELO, MailFrom: env.MailFrom})
-	r.ARCVouched = arcVouched(r, m.Header, a.ARCSealers)
+	r.ARCVouched = arcVouched(r, m.Header, a.ARCSealers, m.FromAddr().Domain())
 	r.ARCAuthor, r.ARCAuthorSealer = arcAuthor(r, m.Header, a.ARCSealers)
 	return r
 }
 
-// arcAuthor returns the domains a trusted sealer recorded as
-// authenticating the message — the From domain whose DMARC passed, the
-// domains whose DKIM signatures passed — and the sealer, provided the
-// chain verified here: what a list that rewrote From says of the author
-// it received (RFC 8617 §7.2).
-func arcAuthor(r auth.Results, h message.Header, sealers []string) (domains []string, sealer string) {
+// trustedSeal returns the results a trusted sealer recorded in its
+// ARC-Authentication-Results and that sealer, provided the chain verified
+// here (r.ARC pass) and no sealer it does not trust sealed after it. An
+// instance's results are only as good as its sealer (RFC 8617 §7), and a
+// validator checks only the newest ARC-Message-Signature (§5.2): an
+// untrusted hop that sealed after the trusted one (its cv=pass is its own
+// word) may have changed the body and the header fields the trusted
+// record was about — a group's genuine post from a brand, replayed with a
+// lure (TestListAuthorReplayedByAnUntrustedSealer). auth.ARCResults
+// returns the newest trusted instance, so every later one is untrusted:
+// the trusted sealer must have sealed last.
+func trustedSeal(r auth.Results, h message.Header, sealers []string) (auth.Results, string, bool) {
 	if r.ARC != auth.Pass || len(sealers) == 0 {
-		return nil, ""
+		return auth.Results{}, "", false
 	}
 	ar, ok := auth.ARCResults(h, sealers)
 	if !ok {
-		return nil, ""
+		return auth.Results{}, "", false
 	}
-	// The trusted sealer must be the newest: a validator checks only the
-	// newest ARC-Message-Signature (RFC 8617 §5.2), so an untrusted hop
-	// that sealed after it (its cv=pass is its own word) may have changed
-	// the body and the header fields the trusted seal's record was about
-	// — a group's genuine post from a brand, replayed with a lure
-	// (TestListAuthorReplayedByAnUntrustedSealer).
-	sealer = strings.TrimPrefix(ar.Source, "arc:")
+	sealer := strings.TrimPrefix(ar.Source, "arc:")
 	if n := len(ar.ARCSealers); n == 0 || ar.ARCSealers[n-1] != sealer {
+		return auth.Results{}, "", false
+	}
+	return ar, sealer, true
+}
+
+// arcAuthor returns the domains a trusted sealer recorded as
+// authenticating the message — the From domain whose DMARC passed, the
+// domains whose DKIM signatures passed — and the sealer, read from a
+// trusted seal (trustedSeal): what a list that rewrote From says of the
+// author it received (RFC 8617 §7.2).
+func arcAuthor(r auth.Results, h message.Header, sealers []string) (domains []string, sealer string) {
+	ar, sealer, ok := trustedSeal(r, h, sealers)
+	if !ok {
 		return nil, ""
 	}
 	if ar.DMARC == auth.Pass && ar.DMARCDomain != "" {
@@ -72,15 +85,19 @@ func arcAuthor(r auth.Results, h message.Header, sealers []string) (domains []st
 	return domains, sealer
 }
 
-// arcVouched returns the trusted sealer that recorded a DMARC pass for a
-// message whose DMARC fails now, provided the chain verified here
-// (RFC 8617 §7.2: a receiver may use a trusted intermediary's results).
-func arcVouched(r auth.Results, h message.Header, sealers []string) string {
-	if r.DMARC != auth.Fail || r.ARC != auth.Pass || len(sealers) == 0 {
+// arcVouched returns the trusted sealer that recorded a DMARC pass for
+// fromDomain, the message's RFC5322.From domain, when its DMARC fails
+// now, read from a trusted seal (trustedSeal; RFC 8617 §7.2: a receiver
+// may use a trusted intermediary's results). A pass recorded for another
+// From domain vouches for another message, not for this From.
+func arcVouched(r auth.Results, h message.Header, sealers []string, fromDomain string) string {
+	if r.DMARC != auth.Fail {
 		return ""
 	}
-	if ar, ok := auth.ARCResults(h, sealers); ok && ar.DMARC == auth.Pass {
-		return strings.TrimPrefix(ar.Source, "arc:")
+	ar, sealer, ok := trustedSeal(r, h, sealers)
+	from := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(fromDomain), "."))
+	if !ok || ar.DMARC != auth.Pass || from == "" || ar.DMARCDomain != from {
+		return ""
 	}
-	return ""
+	return sealer
 }

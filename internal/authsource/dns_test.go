@@ -31,21 +31,35 @@ Votre commande 24-0318 est confirmée, livraison jeudi.
 `, "\n", "\r\n")
 	m := message.Parse([]byte(raw), message.DefaultLimits())
 	failed := auth.Results{SPF: auth.Fail, DMARC: auth.Fail, DMARCPolicy: "reject", ARC: auth.Pass}
-	if got := arcVouched(failed, m.Header, []string{"relais.ght-exemple.fr"}); got != "relais.ght-exemple.fr" {
+	if got := arcVouched(failed, m.Header, []string{"relais.ght-exemple.fr"}, m.FromAddr().Domain()); got != "relais.ght-exemple.fr" {
 		t.Errorf("trusted sealer: vouched = %q", got)
 	}
-	if got := arcVouched(failed, m.Header, []string{"autre-relais.example"}); got != "" {
+	if got := arcVouched(failed, m.Header, []string{"autre-relais.example"}, m.FromAddr().Domain()); got != "" {
 		t.Errorf("untrusted sealer vouched: %q", got)
 	}
 	broken := failed
 	broken.ARC = auth.Fail
-	if got := arcVouched(broken, m.Header, []string{"relais.ght-exemple.fr"}); got != "" {
+	if got := arcVouched(broken, m.Header, []string{"relais.ght-exemple.fr"}, m.FromAddr().Domain()); got != "" {
 		t.Errorf("chain that did not verify vouched: %q", got)
 	}
 	passed := failed
 	passed.DMARC = auth.Pass
-	if got := arcVouched(passed, m.Header, []string{"relais.ght-exemple.fr"}); got != "" {
+	if got := arcVouched(passed, m.Header, []string{"relais.ght-exemple.fr"}, m.FromAddr().Domain()); got != "" {
 		t.Errorf("a DMARC pass needs no voucher: %q", got)
+	}
+	// An untrusted relay that sealed after the trusted one (i=2, cv=pass
+	// its own word) may have changed the body: the trusted record is no
+	// longer about this message.
+	replay := message.Parse([]byte(strings.ReplaceAll(`ARC-Seal: i=2; a=rsa-sha256; d=relais-partage.net; s=arc; cv=pass; b=AAAA
+ARC-Message-Signature: i=2; a=rsa-sha256; d=relais-partage.net; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=2; relais-partage.net; arc=pass; dmarc=pass header.from=fournisseur-exemple.fr
+`, "\n", "\r\n")+raw), message.DefaultLimits())
+	if got := arcVouched(failed, replay.Header, []string{"relais.ght-exemple.fr"}, replay.FromAddr().Domain()); got != "" {
+		t.Errorf("an untrusted sealer sealed after the trusted one: vouched %q", got)
+	}
+	// The trusted sealer's pass was for another From domain.
+	if got := arcVouched(failed, m.Header, []string{"relais.ght-exemple.fr"}, "banque-exemple.fr"); got != "" {
+		t.Errorf("a pass recorded for another From vouched: %q", got)
 	}
 }
 

@@ -62,7 +62,7 @@ func trustedResults(t received.Trust, sealers []string, m *message.Message, hops
 	if r, ok := t.Results(m.Header, hops, c); ok {
 		// The relay verified the ARC chain (arc=pass): a trusted
 		// sealer's DMARC pass explains a failure there, as at the door.
-		r.ARCVouched = arcVouched(r, m.Header, sealers)
+		r.ARCVouched = arcVouched(r, m.Header, sealers, m.FromAddr().Domain())
 		r.ARCAuthor, r.ARCAuthorSealer = arcAuthor(r, m.Header, sealers)
 		return r, true
 	}
