@@ -187,6 +187,8 @@ func TestHyphenatedBrandCombosquat(t *testing.T) {
 		{"service@bnp-paribas-compte.fr", true},
 		{"service@credit-agricole.secure-login.com", true},
 		{"service@la-banque-postale.compte-securise.com", true},
+		{"service@caisse-epargne-compte.fr", true},
+		{"service@caisseepargne-securite.com", true},
 		{"contact@credit-agricole.fr", false},
 		{"contact@credit-agricole-immobilier.fr", false},
 		{"contact@x.credit-mutuel-immobilier.fr", false},
