@@ -54,6 +54,14 @@ func trustedSeal(r auth.Results, h message.Header, sealers []string) (auth.Resul
 	if r.ARC != auth.Pass || len(sealers) == 0 {
 		return auth.Results{}, "", false
 	}
+	return lastTrustedSeal(h, sealers)
+}
+
+// lastTrustedSeal returns the results the newest trusted sealer recorded
+// (auth.ARCResults) and that sealer, provided it is the newest instance
+// of the chain: every later instance is one the site does not trust, and
+// its seal may cover a changed body (trustedSeal).
+func lastTrustedSeal(h message.Header, sealers []string) (auth.Results, string, bool) {
 	ar, ok := auth.ARCResults(h, sealers)
 	if !ok {
 		return auth.Results{}, "", false

@@ -165,3 +165,34 @@ Votre commande 24-0318 est confirmée.
 		}
 	}
 }
+
+// When the trusted relay wrote no results of its own, a trusted sealer's
+// stand for the message only if it sealed last: beneath an untrusted
+// relay's seal (i=2, cv=pass its own word), Google's record of
+// microsoft.com's pass is about a message that may since have changed.
+func TestTraceARCResultsOnlyFromTheLastSeal(t *testing.T) {
+	const google = `ARC-Seal: i=1; a=rsa-sha256; d=google.com; s=arc; cv=none; b=AAAA
+ARC-Message-Signature: i=1; a=rsa-sha256; d=google.com; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=1; mx.google.com; dkim=pass header.i=@microsoft.com; spf=pass smtp.mailfrom=microsoft.com; dmarc=pass header.from=microsoft.com
+`
+	const relay = `ARC-Seal: i=2; a=rsa-sha256; d=relais-partage.net; s=arc; cv=pass; b=AAAA
+ARC-Message-Signature: i=2; a=rsa-sha256; d=relais-partage.net; s=arc; h=from:subject; bh=AAAA; b=AAAA
+ARC-Authentication-Results: i=2; relais-partage.net; arc=pass; dmarc=pass header.from=microsoft.com
+`
+	const trace = `Received: from mail.relais-partage.net (mail.relais-partage.net [203.0.113.90])
+	by mx.example-hopital.fr (Postfix) with ESMTPS id 4Tq9Ab2CdEz7rR
+	for <compta@example-hopital.fr>; Mon, 18 Mar 2024 10:00:05 +0100 (CET)
+`
+	const msg = "From: Microsoft 365 <no-reply@microsoft.com>\nTo: compta@example-hopital.fr\nSubject: Verify your account\nMessage-ID: <r1@b>\n\nx\n"
+	a := &TraceAuth{Trust: hospitalMX, ARCSealers: []string{"google.com"}}
+	raw, m := parse(trace + google + msg)
+	var env scan.Envelope
+	if r := a.Authenticate(context.Background(), raw, m, &env); r.Source != "arc:google.com" || r.DMARC != auth.Pass {
+		t.Errorf("trusted sealer, newest: %+v", r)
+	}
+	raw, m = parse(trace + relay + google + msg)
+	env = scan.Envelope{}
+	if r := a.Authenticate(context.Background(), raw, m, &env); r.Known() {
+		t.Errorf("a trusted seal beneath an untrusted one stood for the message: %+v", r)
+	}
+}

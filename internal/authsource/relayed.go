@@ -57,7 +57,7 @@ func (a *LiveAuth) Authenticate(ctx context.Context, raw []byte, m *message.Mess
 // trustedResults returns the results a trusted relay recorded for the hop
 // of c: its Authentication-Results (with Results.ARCVouched when its ARC
 // verdict and a trusted sealer's results explain a DMARC failure), else a
-// trusted ARC sealer's.
+// trusted ARC sealer's that sealed last.
 func trustedResults(t received.Trust, sealers []string, m *message.Message, hops []received.Hop, c received.Context) (auth.Results, bool) {
 	if r, ok := t.Results(m.Header, hops, c); ok {
 		// The relay verified the ARC chain (arc=pass): a trusted
@@ -67,7 +67,10 @@ func trustedResults(t received.Trust, sealers []string, m *message.Message, hops
 		return r, true
 	}
 	if len(sealers) > 0 {
-		if r, ok := auth.ARCResults(m.Header, sealers); ok {
+		// Only the newest seal's: what a trusted sealer recorded beneath
+		// an untrusted one's is about a message that may since have
+		// changed (lastTrustedSeal).
+		if r, _, ok := lastTrustedSeal(m.Header, sealers); ok {
 			return r, true
 		}
 	}
