@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"vigie.dev/vigie/internal/ioc"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // Indicator is one matched entry of the indicator set, in the gateway's
@@ -352,16 +353,12 @@ func (s *Set) MatchHost(host string) (Indicator, bool) {
 	if _, ok := s.hosts[host]; ok {
 		return Indicator{ioc.KindHost, host}, true
 	}
-	for h := host; ; {
+	for h := range urlx.Parents(host) {
 		if _, ok := s.domains[h]; ok {
 			return Indicator{ioc.KindDomain, h}, true
 		}
-		i := strings.IndexByte(h, '.')
-		if i < 0 {
-			return Indicator{}, false
-		}
-		h = h[i+1:]
 	}
+	return Indicator{}, false
 }
 
 // MatchURL implements Indicators: the URL's own entry, then without query and

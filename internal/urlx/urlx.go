@@ -14,6 +14,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/base64"
+	"iter"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -117,6 +118,24 @@ func MatchName(patterns []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// Parents yields host, then each domain above it, one label less at a
+// time: "a.b.example.fr", "b.example.fr", "example.fr", "fr". It is how a
+// host is looked up in a set of domains that covers their subdomains.
+func Parents(host string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for h := host; h != ""; {
+			if !yield(h) {
+				return
+			}
+			i := strings.IndexByte(h, '.')
+			if i < 0 {
+				return
+			}
+			h = h[i+1:]
+		}
+	}
 }
 
 // InDomain reports whether host is domain or one of its subdomains.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -271,5 +272,33 @@ func TestGoogleDomainsAreTheWarningList(t *testing.T) {
 		if got := googleHost(host); got != want {
 			t.Errorf("googleHost(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+func TestParents(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		want []string
+	}{
+		{"a.b.example.fr", []string{"a.b.example.fr", "b.example.fr", "example.fr", "fr"}},
+		{"localhost", []string{"localhost"}},
+		{"", nil},
+	} {
+		var got []string
+		for h := range Parents(tc.host) {
+			got = append(got, h)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Parents(%q) = %q, want %q", tc.host, got, tc.want)
+		}
+	}
+	// A caller that stops early stops the walk.
+	n := 0
+	for range Parents("a.b.c") {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Errorf("break after the first: %d yielded", n)
 	}
 }

@@ -1562,15 +1562,10 @@ func inAny(host string, domains []string) bool {
 
 // officialWithin reports host as a brand's official domain or below one.
 func (c *Check) officialWithin(host string) bool {
-	for h := host; h != ""; {
+	for h := range urlx.Parents(host) {
 		if c.official[h] {
 			return true
 		}
-		i := strings.IndexByte(h, '.')
-		if i < 0 {
-			break
-		}
-		h = h[i+1:]
 	}
 	return false
 }

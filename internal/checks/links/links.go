@@ -121,47 +121,32 @@ func (s *hostSet) matchHost(host string) bool {
 	if s.exact[host] || s.exact[strings.TrimPrefix(host, "www.")] {
 		return true
 	}
-	for h := host; h != ""; {
+	for h := range urlx.Parents(host) {
 		if s.domains[h] {
 			return true
 		}
-		i := strings.IndexByte(h, '.')
-		if i < 0 {
-			break
-		}
-		h = h[i+1:]
 	}
 	return false
 }
 
 // matchPath reports a path rule of host (or a parent) that path starts with.
 func (s *hostSet) matchPath(host, path string) bool {
-	for h := host; h != ""; {
+	for h := range urlx.Parents(host) {
 		for _, p := range s.paths[h] {
 			if strings.HasPrefix(path, p) {
 				return true
 			}
 		}
-		i := strings.IndexByte(h, '.')
-		if i < 0 {
-			break
-		}
-		h = h[i+1:]
 	}
 	return false
 }
 
 // hasPathRules reports whether any category has path rules for host.
 func (c *Check) hasPathRules(host string) bool {
-	for h := host; h != ""; {
+	for h := range urlx.Parents(host) {
 		if c.pathHosts[h] {
 			return true
 		}
-		i := strings.IndexByte(h, '.')
-		if i < 0 {
-			break
-		}
-		h = h[i+1:]
 	}
 	return false
 }
