@@ -40,7 +40,7 @@ func TestClickFixHospitalITDeskIsAccepted(t *testing.T) {
 // Microsoft Learn's newsletter and the shop's promo code, each asking to
 // paste into the Run box or PowerShell.
 func TestClickFixTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 14)
+	flaggedUnderBothTrusts(t, "testdata/clickfix/twins/*.eml", 16)
 }
 
 // clickfixGaps are the lures still accepted under at least one trust; the

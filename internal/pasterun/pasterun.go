@@ -497,16 +497,33 @@ var inclusions = phrasesOf("ici comme", "ici ou", "ici ni", "ni ici", "y compris
 // restriction may stand ("never do this on any other site").
 const restrictAfter = 10
 
+// conditions make a refusal conditional: "ne faites jamais cela sans
+// instruction de la DSI", "never do this unless IT asks", "except when
+// we ask". Named beside here ("Never do this here or anywhere else
+// without our IT's instruction — but do it now for this verification"),
+// the condition is the lure's way back to its own steps, which it then
+// meets. "Sans exception", "sans quoi" (otherwise) refuse all the same
+// (unconditional).
+var (
+	conditions    = phrasesOf("sans", "sauf", "hormis", "a moins", "without", "unless", "except")
+	unconditional = phrasesOf("sans exception", "sans aucune exception", "sans quoi", "sans cela", "without exception", "without any exception")
+)
+
 // refusesHere reports a refusal (refusals) at words[i] that holds for
-// the message's own steps: not restricted to elsewhere in the words
-// after it (restrictions), unless they name its own place as well
-// (inclusions) before the restriction.
+// the message's own steps: not made conditional (conditions), and not
+// restricted to elsewhere in the words after it (restrictions), unless
+// they name its own place as well (inclusions) before the restriction.
 func refusesHere(words []string, i int) bool {
 	m, n := matchAt(words, i, refusals)
 	if m == "" {
 		return false
 	}
 	after := words[i+n : min(len(words), i+restrictAfter)]
+	for k := range after {
+		if has(after, k, conditions) && !has(after, k, unconditional) {
+			return false
+		}
+	}
 	for k := range after {
 		if has(after, k, inclusions) {
 			return true

@@ -135,6 +135,8 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 		"Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela, ici comme ailleurs.",
 		"Fake CAPTCHAs ask you to press Windows + R, then Ctrl + V and Enter. Never do this, here or anywhere else.",
 		"Fake CAPTCHAs ask you to press Windows + R, then Ctrl + V and Enter. Never do this on this or any other site.",
+		"Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela, sans exception.",
+		"Un faux CAPTCHA vous demande d'appuyer sur Windows + R, puis Ctrl + V et Entrée. Ne le faites jamais, sans quoi votre poste sera compromis.",
 	} {
 		if got := Instruction(everywhere); got != "" {
 			t.Errorf("a warning: %q in %q", got, everywhere)
@@ -151,6 +153,10 @@ func TestWarningQuotesTheSteps(t *testing.T) {
 		"Protection contre les faux CAPTCHA : appuyez sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela sur un autre site que le nôtre.",
 		"Fake CAPTCHAs are a scam. To verify you are human here, press Windows + R, then Ctrl + V and Enter. Never do this on any other site.",
 		"Protection contre les faux CAPTCHA : appuyez sur Windows + R, puis Ctrl + V et Entrée. Ne faites jamais cela ailleurs qu'ici ou sur notre portail.",
+		// Refused here too, but on a condition the lure then meets.
+		"Le CERT signale une campagne de faux CAPTCHA. Pour vérifier votre poste, appuyez sur Windows + R, puis sur Ctrl + V et enfin sur Entrée. Ne faites jamais cela, ici comme ailleurs, sans instruction de notre DSI, mais faites-le maintenant pour cette vérification.",
+		"Our CERT reports a fake CAPTCHA campaign. To check your workstation, press Windows + R, then Ctrl + V and Enter. Never do this here or anywhere else without our IT's instruction - but do it now for this verification.",
+		"Fake CAPTCHAs are a scam. To verify you are human, press Windows + R, then Ctrl + V and Enter. Never do this unless our IT desk asks, as it does today.",
 	} {
 		if Instruction(twin) == "" {
 			t.Errorf("a lure dressed as protection: not found in %q", twin)
