@@ -27,7 +27,7 @@ func TestDeviceCodeLuresAreFlagged(t *testing.T) {
 // around a quoted code or button, each with a code to type at the device
 // page.
 func TestDeviceCodeTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 15)
+	flaggedUnderBothTrusts(t, "testdata/devicecode/twins/*.eml", 17)
 }
 
 // The genuine mail that names the same pages and codes: a developer's bug

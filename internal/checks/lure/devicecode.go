@@ -393,9 +393,11 @@ var cliTemplate = []string{"use a web browser to open the page", "utilisez un na
 // request"; not reported: reportedAt) with "code" in the five words
 // after it, or "code" with "à saisir"/"to enter" after it, or a sentence
 // about the code's expiry; the device's own code (shownWords then
-// screenWords) is not asked for. Mentioned is here whether or not the
-// code is asked for ("ne communiquez jamais le code ci-dessous").
-func codeAsk(words []string) (asked, imperative, here, mentioned, direct bool) {
+// screenWords) is not asked for, though onDevice reports the ask of it
+// ("saisissez le code affiché sur l'écran de la salle"). Mentioned is
+// here whether or not the code is asked for ("ne communiquez jamais le
+// code ci-dessous").
+func codeAsk(words []string) (asked, imperative, here, mentioned, direct, onDevice bool) {
 	for i, w := range words {
 		if w != "code" && w != "codes" && w != "passcode" {
 			continue
@@ -404,6 +406,9 @@ func codeAsk(words []string) (asked, imperative, here, mentioned, direct bool) {
 		// "le code affiché sur l'écran de la salle": the device may
 		// come nine words after.
 		if shownOnDevice(words[i+1 : min(i+10, len(words))]) {
+			for k := max(i-5, 0); k < i; k++ {
+				onDevice = onDevice || enterWords[words[k]] && !negatedAt(words, k) && !reportedAt(words, k)
+			}
 			continue
 		}
 		h := false
@@ -432,7 +437,7 @@ func codeAsk(words []string) (asked, imperative, here, mentioned, direct bool) {
 			here = here || h
 		}
 	}
-	return asked, imperative, here, mentioned, direct
+	return asked, imperative, here, mentioned, direct, onDevice
 }
 
 // deviceShows reports a sentence that says a device shows the code: a
@@ -501,6 +506,28 @@ func otherDeviceSignIn(words []string) bool {
 	}
 	return false
 }
+
+// deviceStep reports a sentence that has the reader act on a device:
+// a step verb (stepWords) and "on"/"sur" a device (buttonDevices,
+// namedDevices) within three words ("Sur la console, touchez …", "Open
+// the YouTube app on your TV and select Sign in", "Sur la tablette
+// partagée, ouvrez Teams"). Typing the code is no step on the device.
+func deviceStep(words []string) bool {
+	verb, on := false, false
+	for i, w := range words {
+		verb = verb || stepWords[w]
+		if onWords[w] {
+			for _, d := range words[i+1 : min(i+4, len(words))] {
+				on = on || buttonDevices[d] || namedDevices[d]
+			}
+		}
+	}
+	return verb && on
+}
+
+// stepWords are the verbs of a step on a device, as guides write them.
+var stepWords = wordSet(`choisissez choisir touchez toucher ouvrez ouvrir selectionnez selectionner appuyez appuyer allumez lancez
+	select choose tap open press launch turn start`)
 
 // buttonDevices are the devices that show the other-device button.
 var buttonDevices = wordSet(`tv tele televiseur television console box salle room phone telephone tablet tablette display ecran`)
@@ -685,6 +712,7 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 	shown := false                     // "un code s'affiche sur l'écran du téléviseur"
 	screenShown, named := false, false // "le code affiché à l'écran", a TV or a tablet named
 	signIn := false                    // "merci de finaliser l'authentification", "complete the sign-in for me"
+	onDeviceAsk, step := false, false  // "saisissez le code affiché sur la TV", "sur la console, touchez …"
 	pronoun, mentioned := false, false // "saisissez-le", "le code ci-dessous" without an ask
 	code, output := "", ""             // the code of the sender's sentences, of the output's
 	quotedCode, errCode := "", ""      // the code of the lines quoted with ">", an error's code
@@ -703,14 +731,16 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 				}
 				continue
 			}
-			a, imp, h, m, d := codeAsk(words)
+			a, imp, h, m, d, od := codeAsk(words)
+			onDeviceAsk = onDeviceAsk || od
+			step = step || deviceStep(words)
 			asked = asked || a
 			if (imp || d) && strings.ContainsAny(s, "«»“”\"") {
 				// The ask in quotation marks, or only a button's name or
 				// the code in them ("cliquez sur « Rejoindre » et
 				// saisissez le code « HQ7XM4KPD »"): the words outside
 				// them are the sender's own.
-				_, oi, _, _, od := codeAsk(strings.Fields(textmatch.Normalize(outsideQuotes(s))))
+				_, oi, _, _, od, _ := codeAsk(strings.Fields(textmatch.Normalize(outsideQuotes(s))))
 				direct = direct || oi || od
 				quotedAsk = quotedAsk || !oi && !od
 			} else {
@@ -721,9 +751,13 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 			here = here || h
 			mentioned = mentioned || m
 			pronoun = pronoun || pronounAsk(s, words)
-			ds, ss := deviceShows(words)
-			shown = shown || ds
-			screenShown = screenShown || ss
+			// The ask's own words that the device shows the code are the
+			// lure's borrowing unless a step on the device makes it show
+			// one (deviceStep, below).
+			if ds, ss := deviceShows(words); !od {
+				shown = shown || ds
+				screenShown = screenShown || ss
+			}
 			named = named || namesDevice(words)
 			signIn = signIn || signInAsk(words)
 			if code == "" && !exampled(words) {
@@ -765,6 +799,16 @@ func deviceCodeHanded(in *scan.Input, body, subject string, docs *attached) stri
 	// a device: "le code affiché à l'écran" is as well the lure's picture
 	// on the reader's own screen.
 	shown = shown || screenShown && named
+	// "Saisissez le code affiché sur l'écran de la salle" asks for the
+	// device's code only where the message has the device show one: a
+	// step on it ("Sur la console, touchez « Se connecter … »", "On your
+	// TV, select Sign in") or a sentence of its own saying it shows the
+	// code ("Un code s'affiche sur l'écran du téléviseur"). A Teams-room
+	// or TV invitation that borrows the words with the code in its
+	// picture (testdata/devicecode/twins) names no step: its ask is one.
+	if onDeviceAsk && !step && !shown && !reported {
+		asked, imperative = true, true
+	}
 	here = here || code == "" && (imperative || direct || quotedAsk) && !reported && !shown && pictured(in.Msg)
 	// A defanged page is an analyst's way to name it; it is a lure's only
 	// where the sender asks, in the imperative, to type the code there:
