@@ -378,7 +378,7 @@ func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
 		return from, in.SenderAuthenticated() || in.Auth.ARCVouched != "", true
 	}
 	sealed := len(in.Auth.ARCAuthor) > 0
-	signed := slices.ContainsFunc(in.Auth.DKIMPass(), func(d string) bool { return urlx.Registrable(d) == in.List })
+	signed := slices.ContainsFunc(in.Auth.DKIMPass(), func(d string) bool { return in.Registrable(d) == in.List })
 	if !sealed && !signed {
 		return message.Address{}, false, false
 	}
@@ -396,11 +396,11 @@ func (in *Input) ListAuthor() (author message.Address, authenticated, ok bool) {
 		candidates = append(candidates, a)
 	}
 	for _, a := range candidates {
-		d := urlx.Registrable(a.Domain())
+		d := in.Registrable(a.Domain())
 		if d == "" || d == in.List || !sameAuthor(name, a) {
 			continue
 		}
-		at := func(k string) bool { return urlx.Registrable(k) == d }
+		at := func(k string) bool { return in.Registrable(k) == d }
 		authenticated = slices.ContainsFunc(in.Auth.ARCAuthor, at) || slices.ContainsFunc(in.Auth.DKIMPass(), at)
 		return a, authenticated, true
 	}

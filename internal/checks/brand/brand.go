@@ -810,7 +810,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			return
 		}
 		if kind == "BRAND_IN_DOMAIN" && strings.HasSuffix(detail, " ~ "+ownDomain) {
-			siblings[urlx.Registrable(strings.ToLower(host))] = true
+			siblings[in.Registrable(strings.ToLower(host))] = true
 		}
 		if kind != "" {
 			out.Emit("FROM_"+kind, detail)
