@@ -60,16 +60,17 @@ func isPDF(a *message.Attachment) bool {
 	return a.SniffedType == "application/pdf" || bytes.HasPrefix(a.Data, []byte("%PDF-"))
 }
 
-// pages returns the text of the attached HTML or SVG pages whose bytes
-// hold want in some case (a cheap look before the text is taken out).
-func (a *attached) pages(want string) []attachedText {
+// pages returns the text of the attached HTML or SVG pages (their first
+// maxPageBytes) whose bytes pass may, a cheap look before the text is
+// taken out.
+func (a *attached) pages(may func(page []byte) bool) []attachedText {
 	var out []attachedText
 	for _, at := range a.m.Attachments {
 		if !isPage(at) {
 			continue
 		}
 		page := at.Data[:min(len(at.Data), maxPageBytes)]
-		if !containsFold(page, want) {
+		if !may(page) {
 			continue
 		}
 		out = append(out, attachedText{at.Filename, pasterun.PageText(page)})

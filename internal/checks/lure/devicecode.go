@@ -585,7 +585,7 @@ func elsewhere(m *message.Message, docs *attached) []string {
 	if len(m.Attachments) == 0 {
 		return out
 	}
-	for _, p := range docs.pages("device") {
+	for _, p := range docs.pages(func(page []byte) bool { return containsFold(page, "device") }) {
 		out = append(out, p.text)
 	}
 	for _, p := range docs.PDFs() {

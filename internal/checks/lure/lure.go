@@ -1188,16 +1188,9 @@ func pasteRunElsewhere(m *message.Message, docs *attached) string {
 			return w
 		}
 	}
-	for _, a := range m.Attachments {
-		if !isPage(a) {
-			continue
-		}
-		page := a.Data[:min(len(a.Data), maxPageBytes)]
-		if !pasterun.PageMayInstruct(page) {
-			continue
-		}
-		if w := pasterun.Instruction(pasterun.PageText(page)); w != "" {
-			return a.Filename + ": " + w
+	for _, p := range docs.pages(pasterun.PageMayInstruct) {
+		if w := pasterun.Instruction(p.text); w != "" {
+			return p.name + ": " + w
 		}
 	}
 	// A PDF that shows the steps, the clipboard filled by the page it
@@ -1213,7 +1206,7 @@ func pasteRunElsewhere(m *message.Message, docs *attached) string {
 	return ""
 }
 
-// maxPageBytes is how much of an attached page pasteRunElsewhere reads,
+// maxPageBytes is how much of an attached page the readers read (attached.pages),
 // the body's own bound (message.Limits.MaxTextBytes).
 const maxPageBytes = 2 << 20
 
