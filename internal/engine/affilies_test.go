@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"vigie.dev/vigie/internal/config"
@@ -82,12 +83,44 @@ func TestDeclaredAffiliatesAreAccepted(t *testing.T) {
 // writing the other words of a domain the phisher registered ("Fondation
 // CHU Exemple" at paiement.fondation-chu-exemple.fr, "IFSI CHU Exemple",
 // "CHU Exemple Santé"), a bill linking to our name and a payment word on
-// a free host (chu-exemple-paiement.weebly.com) — are flagged under both trusts and raise
+// a free host (chu-exemple-paiement.weebly.com) or to a page there named
+// by our name alone (chu-exemple.webflow.io, chuexemple.weebly.com) — are
+// flagged under both trusts and raise
 // FROM_OWN_DOMAIN_COMBOSQUAT or URL_OWN_DOMAIN_COMBOSQUAT; the town's
 // twins likewise behind the town's MX.
 func TestOwnCombosquatTwinsAreFlagged(t *testing.T) {
-	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 13)
+	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 15)
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/twins/ville/*.eml", 2)
+}
+
+// TestOwnPageOnFreeHostIsNoCombosquat: the genuine side of a page named
+// by our name alone on a free host (chu-exemple.webflow.io, an event
+// page): linked from our own mail it is no claim of ours from elsewhere,
+// and linked by an agency writing as us it is not read as our combosquat
+// once the administrator declares the page in org.affiliates. Both stay
+// tagged behind the hospital's MX by URL_FREE_HOSTING and
+// URL_BRAND_IN_DOMAIN, as before the page was read as ours
+// (testdata/affilies/README.md, "Left open").
+func TestOwnPageOnFreeHostIsNoCombosquat(t *testing.T) {
+	declared := chuConfig(t, "microsoft.com", "google.com")
+	declared.Org.Affiliates = []string{"chu-exemple.webflow.io"}
+	scanners := append(hospitalAndEvalScanners(t), namedScanner{"hospital, page declared", newScanner(t, declared)})
+	for _, f := range fixtures(t, "testdata/affilies/declares/hebergeur/*.eml", 2) {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range scanners {
+			if c.name != "hospital, page declared" && strings.HasPrefix(filepath.Base(f), "agence-") {
+				continue // flagged without the list, as the declares/ set
+			}
+			v := c.s.Scan(t.Context(), raw, scan.Envelope{})
+			t.Logf("%s: %5.2f %-10s %s %s", c.name, v.Score, v.Action, filepath.Base(f), weighted(v))
+			if slices.Contains(names(v), "URL_OWN_DOMAIN_COMBOSQUAT") || v.Action == scan.Quarantine || v.Action == scan.Reject {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
+			}
+		}
+	}
 }
 
 // TestSiblingLookalikeAskingIsQuarantined: a phisher's domain holding our

@@ -1536,12 +1536,26 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 	}
 	for _, ds := range [2][]string{c.orgDomains, own} {
 		for _, d := range ds {
-			if l := firstLabel(d); len(l) >= 5 && ownCombo(host, l) {
+			if l := firstLabel(d); len(l) >= 5 && (ownCombo(host, l) || freeHostedAs(host, l)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// freeHostedAs reports a user's site on a free hosting platform named
+// by our name alone, hyphenated or glued (chu-exemple.webflow.io,
+// chuexemple.weebly.com): a page anyone publishes in a minute, presenting
+// itself as ours, as chu-exemple-paiement.weebly.com does with a payment
+// word. It is read only where ownComboHost is (a message that presents
+// itself as ours from elsewhere, or the sender's address); the name
+// beside another word (fondation-chu-exemple.webflow.io) is a sibling's
+// page or a combosquat (ownCombo), not ours. A page of ours there is
+// declared like a sibling's, in org.affiliates (ownComboHost).
+func freeHostedAs(host, name string) bool {
+	user := links.FreeHostedUser(host)
+	return user != "" && (user == name || user == strings.ReplaceAll(name, "-", ""))
 }
 
 // affiliated reports host in one of the affiliates' domains

@@ -30,6 +30,18 @@ func FreeHostedSite(host string) bool {
 	return ok
 }
 
+// FreeHostedUser returns the label a user chose for a site on a free
+// hosting platform (chu-exemple for chu-exemple.webflow.io, the label
+// just below the platform's domain), or "" for any other host.
+func FreeHostedUser(host string) string {
+	platform, ok := userSite(host, "free_hosting")
+	if !ok {
+		return ""
+	}
+	rest := strings.TrimSuffix(strings.Trim(strings.ToLower(host), "."), "."+platform)
+	return rest[strings.LastIndexByte(rest, '.')+1:]
+}
+
 func userSite(host string, cats ...string) (platform string, ok bool) {
 	platformOnce.Do(func() { platforms, _ = New(Options{}) })
 	if platforms == nil {
