@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -103,11 +104,23 @@ func printLearnStatus(ctx context.Context, w io.Writer, model bayes.Repository, 
 	if err != nil {
 		return err
 	}
+	var unusable error
+	if cfg.Bayes.Enabled {
+		unusable = bayes.Check(ctx, model, bayes.Options{MinLearned: cfg.Bayes.MinLearned, MaxTokens: cfg.Bayes.MaxTokens})
+		if errors.Is(unusable, context.Canceled) {
+			return unusable
+		}
+	}
 	fmt.Fprintf(w, say(lang, "modèle : %d hameçonnages, %d messages légitimes, %d caractéristiques (au plus %d)\n",
 		"model: %d phishing, %d legitimate messages, %d features (at most %d)\n"), st.Phish, st.Ham, n, cfg.Bayes.MaxTokens)
 	switch {
 	case !cfg.Bayes.Enabled:
 		fmt.Fprintln(w, say(lang, "le classifieur est désactivé (bayes.enabled: false)", "the classifier is disabled (bayes.enabled: false)"))
+	case unusable != nil:
+		// The counts above may look fine: only reading the model the way a
+		// node does says whether it can classify with it.
+		fmt.Fprintf(w, say(lang, "le classifieur ne vote pas : le modèle enregistré est inutilisable, Vigie analyse avec les autres signaux (%v)\n",
+			"the classifier does not vote: the stored model cannot be used, Vigie scans with the other signals (%v)\n"), unusable)
 	case st.Phish >= int64(cfg.Bayes.MinLearned) && st.Ham >= int64(cfg.Bayes.MinLearned):
 		fmt.Fprintln(w, say(lang, "le classifieur vote", "the classifier votes"))
 	default:

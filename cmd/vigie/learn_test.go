@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,6 +63,40 @@ func TestLearnCommands(t *testing.T) {
 	}
 	if _, out, _ = vigie(t, "learn", "status", st); !strings.Contains(out, "modèle : 0 hameçonnages, 0 messages légitimes, 0 caractéristiques") {
 		t.Errorf("status after reset: %s", out)
+	}
+}
+
+// A stored model the gateway cannot use (another tokenizer's, counts that
+// cannot be right) is said so by learn status, with what to do, rather
+// than counted as a model that votes.
+func TestLearnStatusSaysAnUnusableModel(t *testing.T) {
+	dir := t.TempDir()
+	writeMessages(t, filepath.Join(dir, "p"), "phish", 3)
+	writeMessages(t, filepath.Join(dir, "h"), "ham", 3)
+	db := filepath.Join(dir, "v.db")
+	st := "--store=sqlite:" + db
+	if code, out, errs := vigie(t, "learn", "--phish", filepath.Join(dir, "p"), "--ham", filepath.Join(dir, "h"), st); code != 0 {
+		t.Fatalf("learn: exit %d\n%s%s", code, out, errs)
+	}
+	if _, out, _ := vigie(t, "learn", "status", st); strings.Contains(out, "inutilisable") {
+		t.Fatalf("a sound model called unusable: %s", out)
+	}
+	for _, c := range []struct{ update, want string }{
+		{"UPDATE bayes_state SET tokenizer = 99", "vigie learn reset --yes"},
+		{"UPDATE bayes_state SET tokenizer = 1, phish = -5", "model corrupt"},
+	} {
+		raw, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(c.update); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		code, out, errs := vigie(t, "learn", "status", "--lang", "en", st)
+		if code != 0 || !strings.Contains(out, "the stored model cannot be used, Vigie scans with the other signals") || !strings.Contains(out, c.want) || strings.Contains(out, "the classifier votes") {
+			t.Errorf("%s: exit %d\n%s%s", c.update, code, out, errs)
+		}
 	}
 }
 

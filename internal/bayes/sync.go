@@ -50,13 +50,21 @@ func (m *Model) Sync(ctx context.Context, repo Repository, st *syncState) error 
 	return err
 }
 
+// Check reads the whole stored model as a gateway node does at start and
+// returns why the node could not classify with it (nil when it can): what
+// `vigie learn status` reports, so that the administrator learns of an
+// unusable model before the gateway's log does.
+func Check(ctx context.Context, repo Repository, o Options) error {
+	return NewModel(o).Sync(ctx, repo, &syncState{})
+}
+
 func (m *Model) sync(ctx context.Context, repo Repository, st *syncState) error {
 	state, err := repo.State(ctx)
 	if err != nil {
 		return fmt.Errorf("bayes: model unreadable: %w", err)
 	}
 	if state.Tokenizer != 0 && state.Tokenizer != TokenizerVersion {
-		return fmt.Errorf("bayes: the stored model was learned with tokenizer version %d, this Vigie uses %d: reset it (vigie learn --reset) and learn again",
+		return fmt.Errorf("bayes: the stored model was learned with tokenizer version %d, this Vigie uses %d: empty it (vigie learn reset --yes) and teach it again",
 			state.Tokenizer, TokenizerVersion)
 	}
 	if state.Phish < 0 || state.Ham < 0 || state.Phish > math.MaxUint32 || state.Ham > math.MaxUint32 {
