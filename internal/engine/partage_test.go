@@ -43,7 +43,11 @@ func TestFileSharingTwinsAreFlagged(t *testing.T) {
 // copies keep it: Google's notice forged to lead to a free host, a real
 // share of an "invoice" to pay, a real share of a drawing (the carrier of
 // the abuse of Google's notices), Dropbox's notice forged to lead to a
-// free host.
+// free host. WeTransfer's e-mail transfer (the sender's address printed,
+// the transfer on we.tl) and Google Photos' shared album (on
+// photos.app.goo.gl, which only Google's apps write links on) have the
+// same shape; a real transfer of an unpaid "invoice" and either notice
+// forged to lead to a free host keep it.
 func TestSharingNoticeReplyTo(t *testing.T) {
 	for _, c := range trustSettings(t) {
 		s := newScanner(t, c.cfg)
@@ -55,6 +59,11 @@ func TestSharingNoticeReplyTo(t *testing.T) {
 			"testdata/partage/twins/faux-google-dessin-partage-gmail-sans-message.eml":             true,
 			"testdata/partage/twins/faux-google-sheets-notice-forgee-vrai-document-gmail.eml":      true,
 			"testdata/partage/twins/faux-google-sheets-partage-reel-nom-de-l-entreprise-gmail.eml": true,
+			"testdata/partage/wetransfer-graphiste-gmail-fichiers-sources.eml":                     false,
+			"testdata/perso/google-photos-album-partage-vacances.eml":                              false,
+			"testdata/partage/twins/faux-wetransfer-reel-facture-impayee-gmail.eml":                true,
+			"testdata/partage/twins/faux-wetransfer-notice-forgee-lien-pages-dev.eml":              true,
+			"testdata/perso/twins/faux-google-photos-notice-forgee-lien-web-app.eml":               true,
 		} {
 			v := scanLogged(t, s, f)
 			got := slices.ContainsFunc(v.Signals, func(sig scan.Signal) bool { return sig.Name == "REPLYTO_FREEMAIL" })

@@ -38,9 +38,23 @@ type sharingService struct {
 //   - Dropbox: "Name (via Dropbox)" <no-reply@dropboxmail.com>, Reply-To
 //     the sharer, the item on www.dropbox.com (Dropbox Help, "How to share
 //     files or folders"; its e-mail domains dropbox.com and dropboxmail.com).
+//   - Google Photos: "Name (via Google Photos)", Reply-To the sharer, the
+//     album opened on photos.app.goo.gl, a host only Google's apps write
+//     links on: goo.gl has made no short link for anyone since 2019, and
+//     the links Google's own apps generate are the ones its shutdown of
+//     the shortener spares (Google Developers Blog, "Google URL Shortener
+//     links will no longer be available", July 2024, and its 2025 update);
+//     the generic goo.gl/… stays a host anyone's link can be on.
+//   - WeTransfer: an e-mail transfer's notice from noreply@wetransfer.com
+//     names the sender's address in its text and answers to it, the
+//     transfer opened on we.tl or wetransfer.com, where WeTransfer also
+//     keeps the help and legal pages its notices link (WeTransfer Help
+//     Center, "The difference between email transfers and link
+//     transfers"; "What are confirmation emails?").
 var sharingServices = []sharingService{
-	{from: "google.com", hosts: []string{"docs.google.com", "drive.google.com"}, otherPath: []string{"/forms", "/drawings"}, pictures: []string{"gstatic.com"}},
+	{from: "google.com", hosts: []string{"docs.google.com", "drive.google.com", "photos.app.goo.gl"}, otherPath: []string{"/forms", "/drawings"}, pictures: []string{"gstatic.com"}},
 	{from: "dropboxmail.com", hosts: []string{"www.dropbox.com"}},
+	{from: "wetransfer.com", hosts: []string{"we.tl", "wetransfer.com"}},
 }
 
 // sharingNotice reports a file-sharing service's notice in the name of
@@ -241,7 +255,11 @@ func (c *Check) actedFor(in *scan.Input, rt, from message.Address) bool {
 	}
 	followed := false
 	for _, l := range in.Links {
-		home := l.Domain == in.FromOrg || urlx.SameName(l.Domain, in.FromOrg) || c.SameOwner != nil && c.SameOwner(l.Domain, in.FromOrg)
+		// A same-name sister is a domain registered under a top-level
+		// domain, not a name claimed on a hosting platform's suffix
+		// (the Public Suffix List's private section: pages.dev,
+		// web.app), where anyone writes "wetransfer-fichiers".
+		home := l.Domain == in.FromOrg || urlx.ICANNDomain(l.Domain) && urlx.SameName(l.Domain, in.FromOrg) || c.SameOwner != nil && c.SameOwner(l.Domain, in.FromOrg)
 		if l.Source == message.URLFromSrc || l.Source == message.URLFromCSS {
 			// The service's pictures are fetched, not followed; one
 			// served from elsewhere is not the service's notice (a
