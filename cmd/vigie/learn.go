@@ -31,8 +31,9 @@ func say(lang, fr, en string) string {
 func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("learn", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var phish, ham, forget multiFlag
+	var phish, reported, ham, forget multiFlag
 	fs.Var(&phish, "phish", "directory or .eml file of phishing to learn (repeatable)")
+	fs.Var(&reported, "reported", "directory or .eml file of messages the site's users reported as phishing: learned as phishing, recorded as user reports (repeatable)")
 	fs.Var(&ham, "ham", "directory or .eml file of the site's legitimate mail to learn (repeatable)")
 	fs.Var(&forget, "forget", "directory or .eml file of messages to forget (repeatable)")
 	cfgPath := fs.String("config", "", "configuration file")
@@ -42,18 +43,21 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
-	if len(phish)+len(ham)+len(forget) == 0 || fs.NArg() > 0 {
-		return usageErr("usage: vigie learn [--phish DIR]… [--ham DIR]… [--forget DIR]… [--config F] [--store DSN]")
+	if len(phish)+len(reported)+len(ham)+len(forget) == 0 || fs.NArg() > 0 {
+		return usageErr("usage: vigie learn [--phish DIR]… [--reported DIR]… [--ham DIR]… [--forget DIR]… [--config F] [--store DSN]")
 	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		return err
 	}
 	var items []bayes.Item
+	// A user report is a decision like a confirmed quarantine: the latest
+	// decision on a message wins, and status counts it apart.
 	for _, set := range []struct {
-		dirs  []string
-		class bayes.Class
-	}{{phish, bayes.Phish}, {ham, bayes.Ham}, {forget, ""}} {
+		dirs   []string
+		class  bayes.Class
+		source string
+	}{{phish, bayes.Phish, "cli"}, {reported, bayes.Phish, string(bayes.Reported)}, {ham, bayes.Ham, "cli"}, {forget, "", "cli"}} {
 		for _, d := range set.dirs {
 			files, err := inputs([]string{d})
 			if err != nil {
@@ -64,7 +68,7 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				if err != nil {
 					return err
 				}
-				items = append(items, bayes.Item{Name: f, Raw: raw, Class: set.class, Source: "cli", By: operator(*by)})
+				items = append(items, bayes.Item{Name: f, Raw: raw, Class: set.class, Source: set.source, By: operator(*by)})
 			}
 		}
 	}

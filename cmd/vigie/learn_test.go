@@ -66,6 +66,24 @@ func TestLearnCommands(t *testing.T) {
 	}
 }
 
+// Messages users reported are learned as phishing under their own source,
+// and move a message learned as legitimate to the phishing side.
+func TestLearnReported(t *testing.T) {
+	dir := t.TempDir()
+	writeMessages(t, filepath.Join(dir, "p"), "phish", 2)
+	st := "--store=sqlite:" + filepath.Join(dir, "v.db")
+	if code, out, errs := vigie(t, "learn", "--ham", filepath.Join(dir, "p", "phish-0.eml"), st); code != 0 {
+		t.Fatalf("learn: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := vigie(t, "learn", "--lang", "en", "--reported", filepath.Join(dir, "p"), st)
+	if code != 0 || !strings.Contains(out, "1 learned, 1 relearned as the other class") || !strings.Contains(out, "model: 2 phishing, 0 legitimate") {
+		t.Fatalf("learn --reported: exit %d\n%s%s", code, out, errs)
+	}
+	if _, out, _ = vigie(t, "learn", "status", st); !strings.Contains(out, "user-report") || strings.Contains(out, "cli") {
+		t.Errorf("status: reports not counted as user reports: %s", out)
+	}
+}
+
 // A stored model the gateway cannot use (another tokenizer's, counts that
 // cannot be right) is said so by learn status, with what to do, rather
 // than counted as a model that votes.
