@@ -5,8 +5,10 @@
 // sites, the big providers' domains and address ranges, CDNs, URL shorteners,
 // public resolvers, reserved networks, TLDs and second-level TLDs, hashes of
 // empty files... A copy is embedded (data/, see data/SOURCE.md) so Vigie works
-// offline; Load reads a newer copy from a directory with the same layout
-// (<name>/list.json), which is how an admin refreshes them.
+// offline, and it is the one the scanner uses: the lists are refreshed by
+// copying newer <name>/list.json files from MISP into data/ and rebuilding
+// (TestEmbeddedListsAreMISPCopies checks they are MISP's bytes). Load reads
+// any directory with that layout.
 //
 // A Set is immutable once built and safe for concurrent use. Lookups are map
 // probes (a host walks up its parent labels; an address probes one map per
