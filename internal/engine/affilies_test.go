@@ -67,6 +67,12 @@ func TestDeclaredAffiliatesAreAccepted(t *testing.T) {
 	accept := func(a scan.Action) bool { return a == scan.Accept }
 	eachBehind(t, []namedScanner{{"hospital, affiliates listed", newScanner(t, hospital)}}, "testdata/affilies/declares/*.eml", 1, accept)
 	eachBehind(t, []namedScanner{{"town, affiliates listed", newScanner(t, town)}}, "testdata/affilies/ville/declares/*.eml", 2, accept)
+	// A look-alike of a declared affiliate is still ours to flag
+	// (fondation-chu-exemple-paiement.fr beside the declared
+	// fondation-chu-exemple.fr) and so is a page named after us on a free
+	// host that no listed domain covers (chu-exemple.webflow.io).
+	ownCombosquatFlagged(t, []namedScanner{{"hospital, affiliates listed", newScanner(t, hospital)}}, "testdata/affilies/twins/faux-fondation-don-domaine-fondation-nom-paiement.eml", 1)
+	ownCombosquatFlagged(t, []namedScanner{{"hospital, affiliates listed", newScanner(t, hospital)}}, "testdata/affilies/twins/*seul-page-hebergeur*.eml", 2)
 	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/declares/*.eml", 1)
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/ville/declares/*.eml", 2)
 }

@@ -771,6 +771,11 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	siblings := map[string]bool{}
 	sender := func(host string, own ...string) {
 		kind, detail, label := c.lookalike(host, seen, own...)
+		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) && c.affiliated(host) {
+			// An organisation the administrator declared as carrying
+			// our name (org.affiliates) is no look-alike of ours.
+			return
+		}
 		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) {
 			// Our own name beside an account or payment word
 			// (chu-exemple-paiement.fr, chu-exemple-support.com):
@@ -857,6 +862,12 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				continue
 			}
 			kind, detail, label := c.lookalike(host, seen)
+			if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) && c.affiliated(host) {
+				// A declared affiliate's site (org.affiliates), or a
+				// page of ours the administrator declared there
+				// (chu-exemple.webflow.io): no look-alike of ours.
+				continue
+			}
 			if (kind == "" || strings.HasSuffix(detail, " ~ "+ownDomain)) && !ownSeen[host] && len(claimed) > 0 && !(ownSite && urlx.Registrable(strings.ToLower(host)) == in.FromOrg) && c.ownComboHost(host, claimed) {
 				// The message names us and sends the reader to our
 				// name beside a payment or account word on another
