@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/olemsg"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/suppliers"
+	"vigie.dev/vigie/internal/weights"
 )
 
 func init() {
@@ -33,6 +34,9 @@ func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if cfg.Policy.Learned == config.LearnedFromStore {
+		fmt.Fprintln(stderr, "vigie scan: policy.learned: store: without --store, the embedded weights score, not the model saved in the database")
+	}
 	s, err := engine.New(&cfg, engine.Options{Log: cliLog(stderr)})
 	if err != nil {
 		return nil, nil, err
@@ -42,10 +46,27 @@ func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, 
 
 // storeScanner builds the scanner of a's configuration consulting, as the
 // gateway does, a's indicator store, supplier register and classifier
-// (kept in step with the store until ctx ends).
+// (kept in step with the store until ctx ends), and scoring with the
+// learned weights saved in the store when the configuration says
+// policy.learned: store.
 func storeScanner(ctx context.Context, a *app.App) (*scan.Scanner, error) {
 	opts := engine.Options{Log: a.Log}
 	var err error
+	if a.Config.Policy.Learned == config.LearnedFromStore {
+		// As a gateway node: a stored model it cannot read leaves the
+		// embedded one, said in the log.
+		raw, id, err := a.LearnedWeights().CurrentModel(ctx)
+		var m *weights.Model
+		if err == nil && id > 0 {
+			m, err = weights.Parse(raw)
+		}
+		switch {
+		case err != nil:
+			a.Log.Error("learned weights: the stored model cannot be used, the embedded one scores", "id", id, "err", err)
+		case m != nil:
+			a.Config.Policy.UseModel(m)
+		}
+	}
 	if opts.Indicators, err = a.Matcher(ctx); err != nil {
 		return nil, err
 	}
