@@ -504,3 +504,71 @@ func TestRefitNearMissShapes(t *testing.T) {
 		flag:    true,
 	}})
 }
+
+// TestUrgencyIsNoTopic: urgency is pressure, not what a message is about.
+// A laboratory's batch recall ("Action requise : cessez immédiatement la
+// dispensation … sous 48 heures", `Importance: high`) says three urgency
+// phrases and asks nothing a phisher wants; LURE_DOMINANT counted urgency
+// as its topic and, with the weight a refit without the commercial
+// newsletters gives urgency, tagged it under the evaluation's trust (5.41).
+// What urgency presses towards is counted by its own theme, which can
+// still be dominant: the recall's twin from a look-alike laboratory,
+// pressing as hard towards new bank details for the "destruction fees",
+// is flagged under both trusts.
+func TestUrgencyIsNoTopic(t *testing.T) {
+	cases := []sourceCase{{
+		name:   "rappel de lots d'un laboratoire, trois mots d'urgence",
+		file:   "testdata/legit/laboratoire-rappel-de-lots-urgent.eml",
+		accept: true,
+		absent: []string{"LURE_DOMINANT"},
+	}, {
+		name: "faux rappel de lots, frais de destruction vers un nouveau RIB",
+		raw: crlf("Return-Path: <qualite@pharmalab-rappels.com>",
+			received+"From: Pharmalab - Assurance qualite <qualite@pharmalab-rappels.com>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: URGENT - Rappel de lots Cefazoline - action requise",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <rl1@pharmalab-rappels.com>",
+			"Importance: high",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			"Madame, Monsieur le Pharmacien,",
+			"",
+			"Pharmalab procede au rappel des lots 24C118 et 24C121 de Cefazoline 2 g.",
+			"",
+			"Action requise : cessez immediatement la dispensation des lots concernes.",
+			"Les frais de destruction, 1 840,00 EUR, sont a regler sous 48 heures,",
+			"dernier delai, par virement sur notre nouveau RIB :",
+			"IBAN FR76 3000 4000 0312 3456 7890 143 - BIC BNPAFRPPXXX",
+			"Merci de nous confirmer le paiement par retour de mail.",
+			"",
+			"Le Pharmacien responsable"),
+		present: []string{"LURE_URGENCY"},
+		flag:    true,
+	}, {
+		name: "faux rappel de lots, recensement sur une page hebergee gratuitement",
+		raw: crlf("Return-Path: <qualite@pharmalab-rappels.com>",
+			received+"From: Pharmalab - Assurance qualite <qualite@pharmalab-rappels.com>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: URGENT - Rappel de lots Cefazoline - action requise",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <rl2@pharmalab-rappels.com>",
+			"Importance: high",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			"<p>Madame, Monsieur le Pharmacien,</p>",
+			"<p>Pharmalab procede au rappel des lots 24C118 et 24C121 de Cefazoline 2 g.</p>",
+			"<p>Action requise : cessez immediatement la dispensation des lots concernes et",
+			"remplissez le formulaire de recensement sous 48 heures, dernier delai, avec",
+			"l'identifiant de votre espace pharmacien :</p>",
+			`<p><a href="https://pharmalab-rappel.web.app/recensement">Formulaire de recensement</a></p>`,
+			"<p>Le Pharmacien responsable</p>"),
+		present: []string{"LURE_URGENCY"},
+		flag:    true,
+	}}
+	for _, c := range hospitalAndEvalScanners(t) {
+		t.Run(c.name, func(t *testing.T) { runShapes(t, c.s, cases) })
+	}
+}

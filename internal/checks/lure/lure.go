@@ -791,7 +791,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		// Three different phrases of one theme: the message is about it,
 		// it does not merely mention it.
-		if n >= 3 && (dominant < 0 || n > perTheme[dominant] || n == perTheme[dominant] && t < dominant) {
+		if n >= 3 && t != c.urgency && (dominant < 0 || n > perTheme[dominant] || n == perTheme[dominant] && t < dominant) {
 			dominant = t
 		}
 	}
