@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 
@@ -15,12 +16,24 @@ import (
 // file (LiveOptions.Snapshot), so that one started while the database is
 // down classifies with it instead of staying silent. The file is
 //
-//	"VIGIEBAYES\x00\x01" tokenizer(u32) phish(u32) ham(u32) n(u64)
+//	"VIGIEBAYES\x00\x02" tokenizer(u32) phish(u32) ham(u32) n(u64)
 //	n × (hash u64, phish u32, ham u32)
+//	CRC-32C of all the above (u32)
 //
 // little-endian, written whole with fsync and rename (package durable).
+// The checksum catches a file damaged after it was written (a disk, a
+// copy): without it a flipped bit in a count is a wrong vote, silently.
+// A version 1 file (the same without the checksum, written by Vigie
+// before December 2026) is still read. (A feature's counts are not
+// checked against the totals: a node reads the totals before the
+// features, so a model learning meanwhile may hold a feature counted in
+// one message more than its totals say.)
 
-var snapshotMagic = []byte("VIGIEBAYES\x00\x01")
+var (
+	snapshotMagic   = []byte("VIGIEBAYES\x00\x02")
+	snapshotMagicV1 = []byte("VIGIEBAYES\x00\x01")
+	snapshotCRC     = crc32.MakeTable(crc32.Castagnoli)
+)
 
 // snapshotBytes encodes the model's content.
 func (m *Model) snapshotBytes() []byte {
@@ -45,6 +58,9 @@ func (m *Model) snapshotBytes() []byte {
 		binary.LittleEndian.PutUint32(rec[12:], s.c.Ham)
 		buf.Write(rec[:])
 	}
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], crc32.Checksum(buf.Bytes(), snapshotCRC))
+	buf.Write(sum[:])
 	return buf.Bytes()
 }
 
@@ -57,20 +73,23 @@ func (m *Model) WriteSnapshot(path string) error {
 }
 
 // ReadSnapshot replaces the model's content with the snapshot at path. A
-// file of another tokenizer, truncated, or holding more features than the
-// model's memory bound is refused and leaves the model as it was.
+// file of another tokenizer, truncated, damaged (checksum, bytes past its
+// end), or holding more features than the model's
+// memory bound is refused and leaves the model as it was.
 func (m *Model) ReadSnapshot(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("bayes: snapshot: %w", err)
 	}
 	defer f.Close()
-	r := io.Reader(f)
+	sum := crc32.New(snapshotCRC)
+	r := io.TeeReader(f, sum)
 	head := make([]byte, len(snapshotMagic)+20)
 	if _, err := io.ReadFull(r, head); err != nil {
 		return fmt.Errorf("bayes: snapshot %s: %w", path, err)
 	}
-	if !bytes.Equal(head[:len(snapshotMagic)], snapshotMagic) {
+	checked := bytes.Equal(head[:len(snapshotMagic)], snapshotMagic)
+	if !checked && !bytes.Equal(head[:len(snapshotMagicV1)], snapshotMagicV1) {
 		return fmt.Errorf("bayes: snapshot %s: not a model snapshot", path)
 	}
 	h := head[len(snapshotMagic):]
@@ -96,6 +115,22 @@ func (m *Model) ReadSnapshot(path string) error {
 			tokens.put(binary.LittleEndian.Uint64(b), Counts{binary.LittleEndian.Uint32(b[8:]), binary.LittleEndian.Uint32(b[12:])})
 		}
 		left -= k
+	}
+	if checked {
+		want := sum.Sum32()
+		var got [4]byte
+		if _, err := io.ReadFull(f, got[:]); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return fmt.Errorf("bayes: snapshot %s: %w", path, err)
+		}
+		if binary.LittleEndian.Uint32(got[:]) != want {
+			return fmt.Errorf("bayes: snapshot %s: damaged: checksum mismatch", path)
+		}
+	}
+	if n, _ := f.Read(make([]byte, 1)); n > 0 {
+		return fmt.Errorf("bayes: snapshot %s: damaged: bytes past the end", path)
 	}
 	m.mu.Lock()
 	m.tokens, m.nPhish, m.nHam, m.full, m.err = tokens, nPhish, nHam, false, nil

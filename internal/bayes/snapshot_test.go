@@ -3,6 +3,7 @@ package bayes
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +43,36 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		if got.Stats() != before {
 			t.Errorf("a refused snapshot changed the model")
 		}
+	}
+}
+
+// A snapshot damaged after it was written (a flipped bit in a count, a
+// byte appended) is refused; one written by the previous version, without
+// a checksum, is still read.
+func TestSnapshotDamageAndVersion1(t *testing.T) {
+	m := NewModel(Options{MinLearned: 1})
+	m.mu.Lock()
+	for h := uint64(1); h <= 100; h++ {
+		m.tokens.put(h*0x9e3779b97f4a7c15, Counts{1, 2})
+	}
+	m.nPhish, m.nHam = 3, 4
+	m.mu.Unlock()
+	good := m.snapshotBytes()
+	path := filepath.Join(t.TempDir(), "bayes.snapshot")
+	flipped := append([]byte(nil), good...)
+	flipped[len(snapshotMagic)+20+8+3] ^= 0x80 // the first feature's phishing count
+	for name, bad := range map[string][]byte{"flipped count": flipped, "trailing byte": append(append([]byte(nil), good...), 0)} {
+		os.WriteFile(path, bad, 0o600)
+		got := NewModel(Options{MinLearned: 1})
+		if err := got.ReadSnapshot(path); err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("%s: %v, want a damaged snapshot refused", name, err)
+		}
+	}
+	v1 := append(append([]byte(nil), snapshotMagicV1...), good[len(snapshotMagic):len(good)-4]...)
+	os.WriteFile(path, v1, 0o600)
+	got := NewModel(Options{MinLearned: 1})
+	if err := got.ReadSnapshot(path); err != nil || got.Stats().Tokens != 100 || got.nPhish != 3 {
+		t.Fatalf("version 1 snapshot: %v, %+v", err, got.Stats())
 	}
 }
 
