@@ -138,14 +138,17 @@ func TestQuarantineConfirmTeaches(t *testing.T) {
 	}
 	db.Close()
 	code, out, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "--by", "alice", e.ID)
-	if code != 0 || !strings.Contains(out, e.ID+": classifier: learned as phish") {
+	if code != 0 || !strings.Contains(out, e.ID+" : classifieur : appris comme hameçonnage") {
 		t.Fatalf("confirm: exit %d\n%s%s", code, out, errs)
 	}
 	_, out, _ = vigie(t, "learn", "status", "--config", cfg)
 	if !strings.Contains(out, "1 hameçonnages") || !strings.Contains(out, "quarantine-confirm") {
 		t.Errorf("status: %s", out)
 	}
-	if code, _, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "nope"); code != 1 || !strings.Contains(errs, "not taught") {
+	if code, out, errs := vigie(t, "quarantine", "confirm", "--lang", "en", "--config", cfg, e.ID); code != 0 || !strings.Contains(out, e.ID+": classifier: duplicate as phish") {
+		t.Errorf("confirm again, in English: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "nope"); code != 1 || !strings.Contains(errs, "non instruit") {
 		t.Errorf("unknown id: exit %d %s", code, errs)
 	}
 }
@@ -187,11 +190,11 @@ func TestQuarantineReleaseTeaches(t *testing.T) {
 	}
 	db.Close()
 	code, out, errs := vigie(t, "quarantine", "release", "--config", cfg, "--to", addr, "--by", "alice", ids[0])
-	if code != 0 || !strings.Contains(out, ids[0]+" : remis à "+addr) || !strings.Contains(out, ids[0]+": classifier: learned as ham") {
+	if code != 0 || !strings.Contains(out, ids[0]+" : remis à "+addr) || !strings.Contains(out, ids[0]+" : classifieur : appris comme légitime") {
 		t.Fatalf("release: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = vigie(t, "quarantine", "release", "--config", cfg, "--to", addr, "--no-learn", ids[1])
-	if code != 0 || strings.Contains(out, "classifier") {
+	if code != 0 || strings.Contains(out, "classifieur") {
 		t.Fatalf("release --no-learn: exit %d\n%s%s", code, out, errs)
 	}
 	_, out, _ = vigie(t, "learn", "status", "--config", cfg)

@@ -171,7 +171,7 @@ func runQuarantineDelete(ctx context.Context, args []string, stdout, stderr io.W
 // learnDecision teaches the site's classifier an administrator's decision
 // on a held message. A failure to learn is reported but does not undo the
 // decision: the release or confirmation stands.
-func learnDecision(ctx context.Context, a *app.App, q *quarantine.Store, id string, d bayes.Decision, by string, stdout, stderr io.Writer) bool {
+func learnDecision(ctx context.Context, a *app.App, q *quarantine.Store, id string, d bayes.Decision, by, lang string, stdout, stderr io.Writer) bool {
 	if !a.Config.Bayes.Enabled {
 		return false
 	}
@@ -183,19 +183,28 @@ func learnDecision(ctx context.Context, a *app.App, q *quarantine.Store, id stri
 			err = r.Err
 		}
 		if err == nil {
-			fmt.Fprintf(stdout, "%s: classifier: %s as %s\n", id, r.Outcome, d.Class())
+			fmt.Fprintln(stdout, say(lang, id+" : classifieur : "+outcomeFR[r.Outcome]+" comme "+classFR[d.Class()],
+				fmt.Sprintf("%s: classifier: %s as %s", id, r.Outcome, d.Class())))
 			return true
 		}
 	}
-	fmt.Fprintf(stderr, "%s: classifier not taught: %v\n", id, err)
+	fmt.Fprintf(stderr, say(lang, "%s : classifieur non instruit : %v\n", "%s: classifier not taught: %v\n"), id, err)
 	return false
 }
+
+// outcomeFR and classFR say a decision's outcome in French.
+var (
+	outcomeFR = map[bayes.Outcome]string{bayes.OutcomeLearned: "appris", bayes.OutcomeDuplicate: "déjà appris",
+		bayes.OutcomeRelearned: "réappris", bayes.OutcomeForgotten: "oublié", bayes.OutcomeUnknown: "inconnu"}
+	classFR = map[bayes.Class]string{bayes.Phish: "hameçonnage", bayes.Ham: "légitime"}
+)
 
 func runQuarantineConfirm(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("quarantine confirm", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration file")
 	by := fs.String("by", "", "who confirms (default: the login name)")
+	lang := fs.String("lang", "fr", "language: fr or en")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("%v", err)
 	}
@@ -212,7 +221,7 @@ func runQuarantineConfirm(ctx context.Context, args []string, stdout, stderr io.
 	}
 	failed := 0
 	for _, id := range fs.Args() {
-		if !learnDecision(ctx, a, q, id, bayes.Confirmed, operator(*by), stdout, stderr) {
+		if !learnDecision(ctx, a, q, id, bayes.Confirmed, operator(*by), *lang, stdout, stderr) {
 			failed++
 		}
 	}

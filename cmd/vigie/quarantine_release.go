@@ -67,7 +67,7 @@ func runQuarantineRelease(ctx context.Context, args []string, stdout, stderr io.
 		fmt.Fprintln(stdout, line)
 		auditCLI(ctx, a, *by, "quarantine.release", id, line)
 		if !*noLearn {
-			learnDecision(ctx, a, q, id, bayes.Released, operator(*by), stdout, stderr)
+			learnDecision(ctx, a, q, id, bayes.Released, operator(*by), *lang, stdout, stderr)
 		}
 	}
 	if failed > 0 {
