@@ -572,3 +572,57 @@ func TestUrgencyIsNoTopic(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runShapes(t, c.s, cases) })
 	}
 }
+
+// TestOptOutAtTheEnvelopeSendersDomain: before List-Unsubscribe was
+// usual, an ESP or a list host that sent a mailing in a customer's name
+// took its opt-outs on its own domain, the envelope sender's: Southwest's
+// points statement sent by Exactis ("To unsubscribe, click here" on
+// link.exactis.com, Return-Path at exactis.com), a Topica list's "EASY
+// UNSUBSCRIBE" on topica.com (Return-Path at lists.topica.com). Under the
+// evaluation's trust, where nothing is read, and behind the MX, where the
+// From domain answers for the message, that footer is the mailing's
+// opt-out and BULK_NO_LIST_UNSUBSCRIBE is not raised (the Topica post was
+// tagged at 5.53 by the fit without usrp). The phisher's copy on a
+// throw-away sending domain that carries its own opt-out keeps the signal
+// behind the MX, where its From does not answer for it, and is flagged
+// under both trusts.
+func TestOptOutAtTheEnvelopeSendersDomain(t *testing.T) {
+	twin := crlf("Return-Path: <retour@envoi-promo-exemple.info>",
+		"Authentication-Results: mx.chu-exemple.fr; spf=pass smtp.mailfrom=envoi-promo-exemple.info;",
+		"\tdkim=none; dmarc=none header.from=spotify-membres.com",
+		received+"From: Spotify Premium <offres@spotify-membres.com>",
+		"To: pharmacie@chu-exemple.fr",
+		"Subject: Spotify Premium pour 2 EUR par an, avant qu'il ne soit trop tard",
+		"Date: Tue, 12 May 2026 08:01:44 +0000",
+		"Message-ID: <sp1@envoi-promo-exemple.info>",
+		"MIME-Version: 1.0",
+		"Content-Type: text/html; charset=utf-8",
+		"",
+		`<p>Votre abonnement Spotify Premium pour 2 EUR par an vous attend.</p>`,
+		`<p><a href="https://spotify-premium-offre.web.app/activer">Activer mon offre</a></p>`,
+		`<p style="font-size:10px">Pour vous desinscrire, <a href="https://envoi-promo-exemple.info/u/8841">cliquez ici</a>.</p>`)
+	genuine := []sourceCase{{
+		name:   "releve de points Southwest envoye par Exactis",
+		file:   "testdata/newsletters2002c/nl3-exactis-2002-releve-points-base64-html-en.eml",
+		accept: true,
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		name:   "liste Topica, pied EASY UNSUBSCRIBE",
+		file:   "testdata/lists2002/topica-2002-liste-pied-easy-unsubscribe.eml",
+		accept: true,
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		name: "offre Spotify copiee, desinscription sur le domaine d'envoi jetable",
+		raw:  twin,
+		flag: true,
+	}}
+	for _, c := range hospitalAndEvalScanners(t) {
+		t.Run(c.name, func(t *testing.T) { runShapes(t, c.s, genuine) })
+	}
+	runShapes(t, hospitalConfig(t), []sourceCase{{
+		name:    "offre Spotify copiee, derriere le MX: le From ne repond pas du message",
+		raw:     twin,
+		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+		flag:    true,
+	}})
+}

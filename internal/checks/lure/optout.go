@@ -43,6 +43,24 @@ func (c *Check) linksHome(in *scan.Input) bool {
 	if in.FromOrg != "" && (in.SenderAnswers() || !in.Auth.Known()) && c.optOutAt(in, in.FromOrg) {
 		return true
 	}
+	// The mailing's envelope sender: the ESP or the list host that sends a
+	// mailing in a customer's name takes its bounces and its opt-outs on
+	// its own domain (an ESP's tracked "click here to unsubscribe" on
+	// link.exactis.com beside Return-Path …@exactis.com; a Topica list's
+	// "EASY UNSUBSCRIBE" on topica.com beside …@lists.topica.com), as the
+	// ESP's List-Unsubscribe would (RFC 8058 §3.1: the sender's, or its
+	// ESP's, URI). As for the envelope itself (the sender family's
+	// FROM_RETURN_PATH_MISMATCH), what tells the customer of an ESP from
+	// a forger is the From domain answering for the message where
+	// authentication is read (scan.Input.SenderAuthenticated): a brand's
+	// name forged above a throw-away sending domain that carries its own
+	// opt-out keeps the signal. Where nothing is read, the footer on the
+	// phisher's own sending domain spares what a List-Unsubscribe header
+	// of his would: the bulk-footer signal only. Never a free mailbox's.
+	if mf := in.Registrable(in.MailFromDomain); mf != "" && mf != in.FromOrg && (c.Freemail == nil || !c.Freemail(mf)) &&
+		(!in.Auth.Known() || in.SenderAuthenticated()) && c.optOutAt(in, mf) {
+		return true
+	}
 	// A list that resends someone else's message appends its own footer:
 	// how to leave the list, at the list's site or by mail to its
 	// manager (RFC 2369 §3.2 writes the same in List-Unsubscribe, which
