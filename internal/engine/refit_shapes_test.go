@@ -626,3 +626,51 @@ func TestOptOutAtTheEnvelopeSendersDomain(t *testing.T) {
 		flag:    true,
 	}})
 }
+
+// TestAnnouncementListToItself: an announcement list posts To its own
+// address, from it, the members in blind copy, and the envelope is the
+// bounce address its list manager builds on the list's name (Topica's and
+// Lyris ListManager's "bounce-LIST-NNN@", at the list's domain):
+// FROM_EQUALS_TO read it as a message sent to oneself, 4.09 with the
+// fit without the commercial newsletters beside the list's Reply-To to
+// the publisher. The phisher's self-addressed mailing with the same
+// envelope shape loses that signal but not its lure, and is flagged; one
+// whose envelope is on another domain keeps it.
+func TestAnnouncementListToItself(t *testing.T) {
+	mailing := func(returnPath string) string {
+		return crlf("Return-Path: <"+returnPath+">",
+			received+"From: Service Messagerie <annonces@messagerie-info-exemple.com>",
+			"To: annonces@messagerie-info-exemple.com",
+			"Subject: Votre boite aux lettres sera desactivee",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <al1@messagerie-info-exemple.com>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			"<p>Votre boite aux lettres a atteint sa limite de stockage et sera desactivee sous 24 heures.</p>",
+			`<p>Confirmez votre mot de passe pour conserver vos messages : <a href="https://messagerie-maj.web.app/">valider ma boite</a></p>`)
+	}
+	cases := []sourceCase{{
+		name:   "lettre d'annonce Topica, To la liste, retour bounce-LISTE",
+		file:   "testdata/lists2002/topica-2003-newsletter-annonce.eml",
+		accept: true,
+		absent: []string{"FROM_EQUALS_TO"},
+	}, {
+		name:   "lettre Lyris de Sparklist, To la liste, retour bounce-LISTE",
+		file:   "testdata/newsletters2002c/nl3-sparklist-2002-lettre-jardinage-lyris-en.eml",
+		accept: true,
+		absent: []string{"FROM_EQUALS_TO"},
+	}, {
+		name: "avis de boite pleine a soi-meme, retour bounce-LISTE du meme domaine",
+		raw:  mailing("bounce-annonces-4410893@messagerie-info-exemple.com"),
+		flag: true,
+	}, {
+		name:    "avis de boite pleine a soi-meme, retour sur un autre domaine",
+		raw:     mailing("bounce-annonces-4410893@envoi-exemple.net"),
+		present: []string{"FROM_EQUALS_TO"},
+		flag:    true,
+	}}
+	for _, c := range hospitalAndEvalScanners(t) {
+		t.Run(c.name, func(t *testing.T) { runShapes(t, c.s, cases) })
+	}
+}

@@ -134,7 +134,7 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 	}
-	if m.FromAddr().Addr != "" && !list && self && in.NotAuthenticated() {
+	if m.FromAddr().Addr != "" && !list && self && in.NotAuthenticated() && !listBounce(in.Env.MailFrom, m.FromAddr().Addr) {
 		out.Emit("FROM_EQUALS_TO", m.FromAddr().Addr)
 	}
 	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
@@ -305,6 +305,29 @@ func listPostingAddress(listID, addr string) bool {
 	}
 	listID = strings.TrimSpace(listID)
 	return listID != "" && addr != "" && strings.EqualFold(listID, strings.Replace(addr, "@", ".", 1))
+}
+
+// listBounce reports an envelope sender that is the bounce address a list
+// manager builds on the list's own address addr, at its domain: Lyris
+// ListManager's and Topica's "bounce-LIST-NNN@" (the member's id in the
+// bounce address, Lyris ListManager's documentation on bounce handling),
+// Mailman's "LIST-bounces@" and its VERP form "LIST-bounces+member=domain@"
+// (GNU Mailman's documentation), ezmlm's "LIST-return-NNN-…@" (ezmlm-send's
+// manual page). An announcement list posts To its own
+// address, from it, the members in blind copy: To: the list is no
+// message sent to oneself. It spares FROM_EQUALS_TO as List-Id does
+// (listPostingAddress), which anyone can write as well.
+func listBounce(mailFrom, addr string) bool {
+	mailFrom = strings.ToLower(strings.Trim(strings.TrimSpace(mailFrom), "<>"))
+	ml, md, ok1 := strings.Cut(mailFrom, "@")
+	l, d, ok2 := strings.Cut(strings.ToLower(addr), "@")
+	if !ok1 || !ok2 || l == "" || urlx.Registrable(md) != urlx.Registrable(d) || urlx.Registrable(d) == "" {
+		return false
+	}
+	if i := strings.IndexByte(ml, '+'); i > 0 {
+		ml = ml[:i]
+	}
+	return strings.HasPrefix(ml, "bounce-"+l+"-") || ml == l+"-bounces" || strings.HasPrefix(ml, l+"-return-")
 }
 
 // oneClickMailing reports a bulk mailing that meets RFC 8058: an HTTPS
