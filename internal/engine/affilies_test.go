@@ -95,7 +95,7 @@ func TestDeclaredAffiliatesAreAccepted(t *testing.T) {
 // FROM_OWN_DOMAIN_COMBOSQUAT or URL_OWN_DOMAIN_COMBOSQUAT; the town's
 // twins likewise behind the town's MX.
 func TestOwnCombosquatTwinsAreFlagged(t *testing.T) {
-	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 15)
+	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 16)
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/twins/ville/*.eml", 2)
 }
 
@@ -126,6 +126,29 @@ func TestOwnPageOnFreeHostIsNoCombosquat(t *testing.T) {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, filepath.Base(f), v.Action, v.Score, weighted(v))
 			}
 		}
+	}
+}
+
+// TestDeclaredPageSparesNoOtherPageThere: declaring our page on a free
+// host (org.affiliates: chu-exemple.webflow.io) spares that host and its
+// subdomains only, not the platform: a phisher's bill on
+// paiement-chu-exemple.webflow.io beside it, or on chuexemple.weebly.com
+// and chu-exemple-paiement.weebly.com, stays flagged with the page
+// declared, under the hospital's trust and the evaluation's. The
+// platform itself cannot be declared (brand.TestSharedAffiliateIsRefused:
+// webflow.io there took the first from 8.55 quarantined to 3.55 accepted).
+func TestDeclaredPageSparesNoOtherPageThere(t *testing.T) {
+	hospital := chuConfig(t, "microsoft.com", "google.com")
+	hospital.Org.Affiliates = []string{"chu-exemple.webflow.io"}
+	eval := evalTrustConfig(t)
+	eval.Org.Affiliates = []string{"chu-exemple.webflow.io"}
+	scanners := []namedScanner{{"hospital, page declared", newScanner(t, hospital)}, {"eval-corpus trust, page declared", newScanner(t, eval)}}
+	for _, f := range []string{
+		"faux-facture-nom-et-paiement-meme-hebergeur-que-page-declaree.eml",
+		"faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
+		"faux-support-nom-colle-seul-page-hebergeur-gratuit.eml",
+	} {
+		ownCombosquatFlagged(t, scanners, "testdata/affilies/twins/"+f, 1)
 	}
 }
 

@@ -64,6 +64,19 @@ func PublicName(host string) bool {
 	return icann || strings.Contains(suffix, ".")
 }
 
+// IsPublicSuffix reports whether name is itself a suffix of the Public
+// Suffix List (ICANN or private section: fr, gouv.fr, webflow.io,
+// github.io) or a bare unlisted top-level domain: a name under which
+// anyone registers or publishes, owned by none of them.
+func IsPublicSuffix(name string) bool {
+	name = strings.Trim(strings.ToLower(name), ".")
+	if name == "" || IsIP(name) {
+		return false
+	}
+	suffix, _ := publicsuffix.PublicSuffix(name)
+	return suffix == name
+}
+
 // IsIP reports whether host is an IPv4 or IPv6 literal (brackets allowed).
 func IsIP(host string) bool {
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")

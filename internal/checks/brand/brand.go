@@ -486,7 +486,14 @@ func New(o Options) (*Check, error) {
 		}
 	}
 	for _, d := range o.Affiliates {
-		c.affiliates = append(c.affiliates, strings.ToLower(strings.TrimSpace(d)))
+		d = strings.Trim(strings.ToLower(strings.TrimSpace(d)), ".")
+		if d == "" {
+			continue
+		}
+		if err := c.sharedAffiliate(d); err != nil {
+			return nil, err
+		}
+		c.affiliates = append(c.affiliates, d)
 	}
 	for _, v := range o.VIPs {
 		c.vips[textmatch.Normalize(v)] = true
@@ -1567,6 +1574,38 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 func freeHostedAs(host, name string) bool {
 	user := links.FreeHostedUser(host)
 	return user != "" && (user == name || user == strings.ReplaceAll(name, "-", ""))
+}
+
+// sharedAffiliate refuses an affiliate (Options.Affiliates) that names
+// no one organisation's site but a name many publish under: a public
+// suffix (fr, webflow.io), a publishing platform's domain or one above it
+// (weebly.com, which the Public Suffix List does not hold; google.com,
+// above sites.google.com: links.SharedPlatform) or where a brand's
+// customers get their own names (sharepoint.com, onmicrosoft.com:
+// Brand.Published, Brand.Tenants). Every host below an affiliate is
+// spared our look-alike readings (affiliated), so an administrator
+// declaring our event page by its platform's name would spare every
+// phisher's page of ours there (paiement-chu-exemple.webflow.io, 8.55
+// quarantined -> 3.55 accepted); the page's own host is what to list
+// (chu-exemple.webflow.io).
+func (c *Check) sharedAffiliate(d string) error {
+	what := ""
+	if urlx.IsPublicSuffix(d) {
+		what = "is a public suffix"
+	} else if p := links.SharedPlatform(d); p != "" {
+		what = "covers the publishing platform " + p
+	}
+	for i := range c.brands {
+		for _, p := range slices.Concat(c.brands[i].Tenants, c.brands[i].Published) {
+			if what == "" && urlx.InDomain(p, d) {
+				what = "covers " + p + ", where " + c.brands[i].Name + "'s customers publish"
+			}
+		}
+	}
+	if what == "" {
+		return nil
+	}
+	return fmt.Errorf("org.affiliates: %s %s, under which anyone can put up a page in our name: list the one site that carries it (chu-exemple.webflow.io, not webflow.io)", d, what)
 }
 
 // affiliated reports host in one of the affiliates' domains

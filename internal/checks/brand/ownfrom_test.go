@@ -171,6 +171,26 @@ func TestAffiliatesAreNoOwnCombosquat(t *testing.T) {
 	}
 }
 
+// TestSharedAffiliateIsRefused: an affiliate that is a name many publish
+// under (a public suffix, a publishing platform's domain or one above it,
+// where a brand's customers get their own names) is refused, since every
+// host below it would be spared our look-alike readings: an administrator
+// declaring our event page as webflow.io would accept a phisher's bill on
+// paiement-chu-exemple.webflow.io (8.55 quarantined -> 3.55 accepted).
+// The page's own host, a tenant's or a sibling's domain are accepted.
+func TestSharedAffiliateIsRefused(t *testing.T) {
+	for _, d := range []string{"webflow.io", "WEBFLOW.IO.", "weebly.com", "github.io", "google.com", "sharepoint.com", "onmicrosoft.com", "fr", "gouv.fr", "s3.amazonaws.com", "jotform.com"} {
+		if _, err := New(Options{OrgDomains: []string{"chu-exemple.fr"}, Affiliates: []string{d}}); err == nil {
+			t.Errorf("affiliate %q accepted, want refused", d)
+		}
+	}
+	for _, d := range []string{"chu-exemple.webflow.io", "chuexemple.weebly.com", "chuexemple.sharepoint.com", "fondation-chu-exemple.fr", " "} {
+		if _, err := New(Options{OrgDomains: []string{"chu-exemple.fr"}, Affiliates: []string{d}}); err != nil {
+			t.Errorf("affiliate %q: %v", d, err)
+		}
+	}
+}
+
 // TestHyphenatedBrandCombosquat: a catalogued brand of several words
 // written hyphenated in a host (its label kept glued in the catalogue)
 // beside an account or payment word of its own, in the same label or in

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -40,6 +41,45 @@ func FreeHostedUser(host string) string {
 	}
 	rest := strings.TrimSuffix(strings.Trim(strings.ToLower(host), "."), "."+platform)
 	return rest[strings.LastIndexByte(rest, '.')+1:]
+}
+
+// SharedPlatform returns a publishing platform of the embedded catalogue
+// (free hosting, cloud storage, form service) at domain or below it
+// (webflow.io itself; sites.google.com below google.com), "" when there
+// is none: a name that covers every user's site on the platform at once,
+// not one user's. The brand family refuses it as an affiliate
+// (org.affiliates), where it would spare every look-alike page of ours
+// published there (paiement-chu-exemple.webflow.io).
+func SharedPlatform(domain string) string {
+	platformOnce.Do(func() { platforms, _ = New(Options{}) })
+	domain = strings.Trim(strings.ToLower(domain), ".")
+	if platforms == nil || domain == "" {
+		return ""
+	}
+	var found []string
+	for _, cat := range [...]string{"free_hosting", "cloud_storage", "form_service"} {
+		s := platforms.category(cat)
+		if s == nil {
+			continue
+		}
+		for _, hosts := range [...]map[string]bool{s.domains, s.exact} {
+			for p := range hosts {
+				if p == domain || strings.HasSuffix(p, "."+domain) {
+					found = append(found, p)
+				}
+			}
+		}
+		for p := range s.paths {
+			if p == domain || strings.HasSuffix(p, "."+domain) {
+				found = append(found, p)
+			}
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	slices.Sort(found)
+	return found[0]
 }
 
 func userSite(host string, cats ...string) (platform string, ok bool) {
