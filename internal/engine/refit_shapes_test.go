@@ -674,3 +674,60 @@ func TestAnnouncementListToItself(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runShapes(t, c.s, cases) })
 	}
 }
+
+// TestEnclosedFooterIsTheEnclosedSenders: a partner hospital's IT
+// forwards Microsoft's unusual sign-in notice as an attachment
+// (message/rfc822); the notice's "to opt out … click here" is Microsoft's
+// footer in Microsoft's message, judged with Microsoft's header in its own
+// scan, and BULK_NO_LIST_UNSUBSCRIBE read it as the forwarder's (5.75
+// quarantined by the fit without the commercial newsletters, under the
+// evaluation's trust). A phishing notice sent enclosed is still flagged;
+// a carrier that writes its own footer keeps the signal.
+func TestEnclosedFooterIsTheEnclosedSenders(t *testing.T) {
+	carrier := func(own string) string {
+		return crlf("Return-Path: <support@envoi-exemple.net>",
+			received+"From: Support <support@envoi-exemple.net>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: TR: Unusual sign-in activity",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <fw1@envoi-exemple.net>",
+			"MIME-Version: 1.0",
+			`Content-Type: multipart/mixed; boundary="b1"`,
+			"",
+			"--b1",
+			"Content-Type: text/plain; charset=utf-8",
+			"",
+			own,
+			"--b1",
+			"Content-Type: message/rfc822",
+			"",
+			"From: Microsoft account team <account-security-noreply@accountprotection-microsoft.com>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Unusual sign-in activity",
+			"Date: Tue, 12 May 2026 07:40:00 +0000",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>We detected unusual sign-in activity on your account. Verify your account within 24 hours or it will be suspended:</p>`,
+			`<p><a href="https://account-verify-ms.web.app/">Verify my account</a></p>`,
+			`<p style="font-size:10px">To opt out of these notifications, <a href="https://account-verify-ms.web.app/optout">click here</a>.</p>`,
+			"--b1--")
+	}
+	cases := []sourceCase{{
+		name:   "alerte Microsoft transferee en piece jointe par le service informatique d'un partenaire",
+		file:   "testdata/modern/transfert-piece-jointe-outlook-alerte-microsoft.eml",
+		absent: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+	}, {
+		name: "fausse alerte envoyee en piece jointe message/rfc822",
+		raw:  carrier("Voir le message ci-joint."),
+		flag: true,
+	}, {
+		name:    "fausse alerte en piece jointe, pied de desinscription du porteur",
+		raw:     carrier("Voir le message ci-joint.\r\nTo unsubscribe from these alerts, reply STOP."),
+		present: []string{"BULK_NO_LIST_UNSUBSCRIBE"},
+		flag:    true,
+	}}
+	for _, c := range hospitalAndEvalScanners(t) {
+		t.Run(c.name, func(t *testing.T) { runShapes(t, c.s, cases) })
+	}
+}

@@ -589,6 +589,47 @@ func (c *Check) ownFooter(body string) bool {
 	return found
 }
 
+// carriersFooter reports a bulk footer's phrase in the carrying message's
+// own text, not only in the text of a message it encloses whole
+// (message/rfc822, RFC 2046 §5.2.1: a forward as attachment, a delivery
+// report's returned copy). The enclosed message's footer is its sender's,
+// judged against its own header in its own scan (internal/checks/forward);
+// a forward as attachment shows none of the carrier's List-Unsubscribe,
+// as a reply's quoted footer shows none of the replier's (ownFooter).
+// Like ownFooter it spares only the bulk-footer signal, which a bulk
+// sender loses by dropping his footer.
+//
+// The carrier's own text is looked for in both its alternatives, the
+// plain and the HTML one, each without the enclosed messages' texts: a
+// forward's own words may be in one part while the longer HTML text the
+// body is read from is the enclosed message's.
+func (c *Check) carriersFooter(in *scan.Input) bool {
+	if len(in.Msg.Enclosed) == 0 {
+		return true
+	}
+	text, html := in.Msg.Text, in.Msg.HTMLText
+	for _, e := range in.Msg.Enclosed {
+		em := message.Parse(e.Raw, message.Limits{})
+		for _, t := range []string{em.Text, em.HTMLText} {
+			if strings.TrimSpace(t) != "" {
+				text = strings.Replace(text, t, "", 1)
+				html = strings.Replace(html, t, "", 1)
+			}
+		}
+	}
+	found := false
+	for _, own := range []string{text, html} {
+		c.dict.Find(own, 0, func(p phrase) bool {
+			found = p.theme == c.footer
+			return !found
+		})
+		if found {
+			break
+		}
+	}
+	return found
+}
+
 // unquotedLines returns body without its lines quoted with ">", and
 // whether there were any.
 func unquotedLines(body string) (string, bool) {
@@ -755,7 +796,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		switch t {
 		case c.footer:
-			if !m.Header.Has("List-Unsubscribe") && !c.linksHome(in) && c.ownFooter(body) {
+			if !m.Header.Has("List-Unsubscribe") && !c.linksHome(in) && c.ownFooter(body) && c.carriersFooter(in) {
 				out.Emit(c.themes[t], c.quoted(distinct, t))
 			}
 			continue
