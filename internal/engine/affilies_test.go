@@ -90,12 +90,14 @@ func TestDeclaredAffiliatesAreAccepted(t *testing.T) {
 // CHU Exemple" at paiement.fondation-chu-exemple.fr, "IFSI CHU Exemple",
 // "CHU Exemple Santé"), a bill linking to our name and a payment word on
 // a free host (chu-exemple-paiement.weebly.com) or to a page there named
-// by our name alone (chu-exemple.webflow.io, chuexemple.weebly.com) — are
+// by our name alone (chu-exemple.webflow.io, chuexemple.weebly.com), with
+// digits (chu-exemple2026.web.app) or in any label the user names there
+// (chu-exemple.ew.r.appspot.com) — are
 // flagged under both trusts and raise
 // FROM_OWN_DOMAIN_COMBOSQUAT or URL_OWN_DOMAIN_COMBOSQUAT; the town's
 // twins likewise behind the town's MX.
 func TestOwnCombosquatTwinsAreFlagged(t *testing.T) {
-	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 16)
+	ownCombosquatFlagged(t, hospitalAndEvalScanners(t), "testdata/affilies/twins/*.eml", 18)
 	ownCombosquatFlagged(t, townAndEvalScanners(t), "testdata/affilies/twins/ville/*.eml", 2)
 }
 

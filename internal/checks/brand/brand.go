@@ -1563,17 +1563,35 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 }
 
 // freeHostedAs reports a user's site on a free hosting platform named
-// by our name alone, hyphenated or glued (chu-exemple.webflow.io,
-// chuexemple.weebly.com): a page anyone publishes in a minute, presenting
-// itself as ours, as chu-exemple-paiement.weebly.com does with a payment
-// word. It is read only where ownComboHost is (a message that presents
-// itself as ours from elsewhere, or the sender's address); the name
-// beside another word (fondation-chu-exemple.webflow.io) is a sibling's
-// page or a combosquat (ownCombo), not ours. A page of ours there is
-// declared like a sibling's, in org.affiliates (ownComboHost).
+// by our name alone, hyphenated or glued, with digits or not
+// (chu-exemple.webflow.io, chuexemple.weebly.com, chu-exemple2026.web.app),
+// in any label the user names below the platform (a branch of a project,
+// main.chu-exemple.pages.dev; an App Engine app's region,
+// chu-exemple.uc.r.appspot.com): a page anyone publishes in a minute,
+// presenting itself as ours, as chu-exemple-paiement.weebly.com does
+// with a payment word. Free hosts refuse a name already taken, so the
+// next phisher adds a number: digits name no other organisation. It is
+// read only where ownComboHost is (a message that presents itself as
+// ours from elsewhere, or the sender's address); the name beside another
+// word (fondation-chu-exemple.webflow.io) is a sibling's page or a
+// combosquat (ownCombo), not ours. A page of ours there is declared like
+// a sibling's, in org.affiliates (ownComboHost).
 func freeHostedAs(host, name string) bool {
-	user := links.FreeHostedUser(host)
-	return user != "" && (user == name || user == strings.ReplaceAll(name, "-", ""))
+	glued := strings.ReplaceAll(name, "-", "")
+	for l := range strings.SplitSeq(links.FreeHostedUser(host), ".") {
+		if strings.Map(lettersOnly, l) == glued {
+			return true
+		}
+	}
+	return false
+}
+
+// lettersOnly drops a host label's digits and hyphens (strings.Map).
+func lettersOnly(r rune) rune {
+	if r == '-' || r >= '0' && r <= '9' {
+		return -1
+	}
+	return r
 }
 
 // sharedAffiliate refuses an affiliate (Options.Affiliates) that names

@@ -31,16 +31,17 @@ func FreeHostedSite(host string) bool {
 	return ok
 }
 
-// FreeHostedUser returns the label a user chose for a site on a free
-// hosting platform (chu-exemple for chu-exemple.webflow.io, the label
-// just below the platform's domain), or "" for any other host.
+// FreeHostedUser returns the labels a user names for a site on a free
+// hosting platform, the part of host below the platform's domain
+// (chu-exemple for chu-exemple.webflow.io, main.chu-exemple for a branch
+// of a pages.dev project, chu-exemple.uc.r for an App Engine app in a
+// region), or "" for any other host.
 func FreeHostedUser(host string) string {
 	platform, ok := userSite(host, "free_hosting")
 	if !ok {
 		return ""
 	}
-	rest := strings.TrimSuffix(strings.Trim(strings.ToLower(host), "."), "."+platform)
-	return rest[strings.LastIndexByte(rest, '.')+1:]
+	return strings.TrimSuffix(strings.Trim(strings.ToLower(host), "."), "."+platform)
 }
 
 // SharedPlatform returns a publishing platform of the embedded catalogue
