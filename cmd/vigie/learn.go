@@ -50,25 +50,21 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	var items []bayes.Item
-	// A user report is a decision like a confirmed quarantine: the latest
-	// decision on a message wins, and status counts it apart.
+	// A user report is a decision like a confirmed quarantine: status
+	// counts it apart, and it defers to an administrator's decision.
+	var files []learnFile
 	for _, set := range []struct {
 		dirs   []string
 		class  bayes.Class
 		source string
 	}{{phish, bayes.Phish, "cli"}, {reported, bayes.Phish, string(bayes.Reported)}, {ham, bayes.Ham, "cli"}, {forget, "", "cli"}} {
 		for _, d := range set.dirs {
-			files, err := inputs([]string{d})
+			names, err := inputs([]string{d})
 			if err != nil {
 				return err
 			}
-			for _, f := range files {
-				raw, err := corpus.Read(f, int64(cfg.Limits.MaxSize))
-				if err != nil {
-					return err
-				}
-				items = append(items, bayes.Item{Name: f, Raw: raw, Class: set.class, Source: set.source, By: operator(*by)})
+			for _, f := range names {
+				files = append(files, learnFile{f, set.class, set.source})
 			}
 		}
 	}
@@ -78,26 +74,73 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer a.Close()
 	l := a.Learner()
-	res, err := l.Learn(ctx, items)
-	if err != nil {
-		return err
-	}
 	counts := map[bayes.Outcome]int{}
 	refused := 0
-	for _, r := range res {
-		if r.Err != nil {
-			refused++
-			fmt.Fprintf(stderr, "%s: %v\n", r.Name, r.Err)
-			continue
+	// Files are read and learned a batch at a time: a directory of
+	// reports may hold more mail than memory.
+	for start := 0; start < len(files); start += learnFiles {
+		var items []bayes.Item
+		for _, f := range files[start:min(start+learnFiles, len(files))] {
+			raw, err := corpus.Read(f.name, int64(cfg.Limits.MaxSize))
+			if err != nil {
+				return err
+			}
+			if f.source != string(bayes.Reported) {
+				items = append(items, bayes.Item{Name: f.name, Raw: raw, Class: f.class, Source: f.source, By: operator(*by)})
+				if f.class == "" {
+					// A forward --reported learned in the messages' place.
+					for _, r := range forwardedMessages(f.name, raw, &cfg) {
+						items = append(items, bayes.Item{Name: r.name, Raw: r.raw, Source: f.source, By: operator(*by)})
+					}
+				}
+				continue
+			}
+			reports, err := reportedMessages(f.name, raw, &cfg, *lang)
+			if err != nil {
+				refused++
+				fmt.Fprintf(stderr, "%s: %v\n", f.name, err)
+			}
+			for _, r := range reports {
+				items = append(items, bayes.Item{Name: r.name, Raw: r.raw, Class: f.class, Source: f.source, By: operator(*by)})
+			}
 		}
-		counts[r.Outcome]++
+		res, err := l.Learn(ctx, items)
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			switch {
+			case r.Err != nil:
+				refused++
+				fmt.Fprintf(stderr, "%s: %v\n", r.Name, r.Err)
+				continue
+			case r.Outcome == bayes.OutcomeKept:
+				fmt.Fprintf(stderr, say(*lang, "%s : signalement non appris : un administrateur a jugé ce message légitime (vigie learn --phish pour passer outre)\n",
+					"%s: report not learned: an administrator judged this message legitimate (vigie learn --phish to overrule)\n"), r.Name)
+			}
+			counts[r.Outcome]++
+		}
 	}
 	fmt.Fprintf(stdout, say(*lang, "%d appris, %d réappris dans l'autre classe, %d déjà appris, %d oubliés, %d inconnus, %d refusés\n",
 		"%d learned, %d relearned as the other class, %d already learned, %d forgotten, %d unknown, %d refused\n"),
 		counts[bayes.OutcomeLearned], counts[bayes.OutcomeRelearned], counts[bayes.OutcomeDuplicate],
 		counts[bayes.OutcomeForgotten], counts[bayes.OutcomeUnknown], refused)
+	if n := counts[bayes.OutcomeKept]; n > 0 {
+		fmt.Fprintf(stdout, say(*lang, "%d signalements non appris : un administrateur avait jugé ces messages légitimes\n",
+			"%d reports not learned: an administrator had judged these messages legitimate\n"), n)
+	}
 	return printLearnStatus(ctx, stdout, a.Bayes(), &cfg, *lang)
 }
+
+// learnFile is one file to learn, as what, from whom.
+type learnFile struct {
+	name   string
+	class  bayes.Class
+	source string
+}
+
+// learnFiles bounds the files read into memory at once.
+const learnFiles = 200
 
 func printLearnStatus(ctx context.Context, w io.Writer, model bayes.Repository, cfg *config.Config, lang string) error {
 	st, err := model.State(ctx)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie.dev/vigie/internal/postfixtest"
 	"vigie.dev/vigie/internal/quarantine"
@@ -66,21 +67,119 @@ func TestLearnCommands(t *testing.T) {
 	}
 }
 
-// Messages users reported are learned as phishing under their own source,
-// and move a message learned as legitimate to the phishing side.
+// A phishing message as the report mailbox keeps it.
+const reportedPhish = "From: \"Service Messagerie\" <support@webmail-verif.example>\r\nTo: jean.dupont@chu-exemple.fr\r\n" +
+	"Subject: Votre boite aux lettres est pleine\r\nDate: Mon, 07 Dec 2026 08:12:00 +0100\r\nMessage-ID: <q81@webmail-verif.example>\r\n" +
+	"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+	"Votre quota de messagerie est atteint. Les nouveaux messages seront rejetés sous 24 heures.\r\n" +
+	"Validez votre compte sur http://webmail-verif.example/login avec votre identifiant et votre mot de passe.\r\n"
+
+// forwardAsAttachment is what a user's "forward as attachment" of msg
+// sends: the user's words and signature, the message enclosed.
+func forwardAsAttachment(from, msg string) string {
+	return "From: Jean Dupont <" + from + ">\r\nTo: signalement@chu-exemple.fr\r\nSubject: TR: message suspect\r\n" +
+		"Date: Mon, 07 Dec 2026 09:30:00 +0100\r\nMessage-ID: <fw1@chu-exemple.fr>\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Bonjour, je vous transmets ce message qui me semble suspect, merci de vérifier.\r\n" +
+		"Jean Dupont, service des admissions, Centre hospitalier, poste 4521, confidentialité : ce message est destiné à son seul destinataire.\r\n" +
+		"--b1\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"suspect.eml\"\r\n\r\n" + msg + "\r\n--b1--\r\n"
+}
+
+// internalNotice is the organisation's own mail, which users report too.
+const internalNotice = "From: Direction informatique <dsi@chu-exemple.fr>\r\nTo: tous@chu-exemple.fr\r\n" +
+	"Subject: Changement de mot de passe obligatoire\r\nDate: Mon, 07 Dec 2026 07:00:00 +0100\r\nMessage-ID: <dsi42@chu-exemple.fr>\r\n\r\n" +
+	"Comme chaque trimestre, changez votre mot de passe avant vendredi depuis l'intranet, rubrique Mon compte, en suivant la procédure habituelle.\r\n"
+
+// vigie learn --reported: what users reported is learned as phishing under
+// its own source; it never overrules an administrator who judged the
+// message legitimate, learns the message a user forwarded rather than
+// the user's forward, refuses the organisation's own mail, counts a
+// message reported many times once, and is undone by --forget.
 func TestLearnReported(t *testing.T) {
 	dir := t.TempDir()
-	writeMessages(t, filepath.Join(dir, "p"), "phish", 2)
-	st := "--store=sqlite:" + filepath.Join(dir, "v.db")
-	if code, out, errs := vigie(t, "learn", "--ham", filepath.Join(dir, "p", "phish-0.eml"), st); code != 0 {
-		t.Fatalf("learn: exit %d\n%s%s", code, out, errs)
+	cfg := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfg, []byte("data_dir: "+dir+"\norg:\n  domains: [chu-exemple.fr]\n"), 0o644)
+	write := func(name, raw string) string {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(raw), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	code, out, errs := vigie(t, "learn", "--lang", "en", "--reported", filepath.Join(dir, "p"), st)
-	if code != 0 || !strings.Contains(out, "1 learned, 1 relearned as the other class") || !strings.Contains(out, "model: 2 phishing, 0 legitimate") {
-		t.Fatalf("learn --reported: exit %d\n%s%s", code, out, errs)
+	phish := write("phish.eml", reportedPhish)
+	again := strings.Replace(reportedPhish, "Message-ID: <q81@", "Received: from mx.chu-exemple.fr; Mon, 07 Dec 2026 08:12:03 +0100\r\nMessage-ID: <q81@", 1)
+	ham := strings.Replace(reportedPhish, "Votre boite aux lettres est pleine", "Votre boite aux lettres est presque pleine", 1)
+	auto := strings.Replace(reportedPhish, "sous 24 heures", "sous 48 heures", 1)
+	db := filepath.Join(dir, "v.db")
+	st := "--store=sqlite:" + db
+	learn := func(args ...string) (string, string) {
+		t.Helper()
+		code, out, errs := vigie(t, append([]string{"learn", "--lang", "en", "--config", cfg, st}, args...)...)
+		if code != 0 {
+			t.Fatalf("learn %v: exit %d\n%s%s", args, code, out, errs)
+		}
+		return out, errs
 	}
-	if _, out, _ = vigie(t, "learn", "status", st); !strings.Contains(out, "user-report") || strings.Contains(out, "cli") {
-		t.Errorf("status: reports not counted as user reports: %s", out)
+	// An administrator taught two messages as legitimate; autolearn's
+	// judgement is simulated on one of them.
+	learn("--ham", write("admin/ham.eml", ham))
+	time.Sleep(2 * time.Millisecond) // learned_at tells the two apart
+	learn("--ham", write("admin/auto.eml", auto))
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE bayes_messages SET source = 'autolearn' WHERE learned_at = (SELECT max(learned_at) FROM bayes_messages)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	for _, c := range []struct {
+		name          string
+		files         map[string]string
+		out, errs     string // wanted in stdout, stderr
+		notOut, notEr string
+	}{
+		{name: "a phishing message, reported three times",
+			files: map[string]string{"r1/a.eml": reportedPhish, "r1/b.eml": again, "r1/c.eml": reportedPhish},
+			out:   "1 learned, 0 relearned as the other class, 2 already learned"},
+		{name: "a message the administrator judged legitimate",
+			files:  map[string]string{"r2/a.eml": ham},
+			out:    "1 reports not learned: an administrator had judged these messages legitimate",
+			errs:   "report not learned: an administrator judged this message legitimate",
+			notOut: "1 relearned"},
+		{name: "a message autolearn judged legitimate",
+			files: map[string]string{"r3/a.eml": auto},
+			out:   "0 learned, 1 relearned as the other class"},
+		{name: "a user's forward as attachment: the message forwarded",
+			files: map[string]string{"r4/fw.eml": forwardAsAttachment("jean.dupont@chu-exemple.fr", reportedPhish)},
+			out:   "0 learned, 0 relearned as the other class, 1 already learned"},
+		{name: "the organisation's own mail",
+			files: map[string]string{"r5/a.eml": internalNotice, "r5/fw.eml": forwardAsAttachment("jean.dupont@chu-exemple.fr", internalNotice)},
+			out:   "0 learned, 0 relearned as the other class, 0 already learned, 0 forgotten, 0 unknown, 2 refused",
+			errs:  "report refused: a message of the organisation's own domain (chu-exemple.fr)"},
+		{name: "garbage",
+			files: map[string]string{"r6/a.eml": "\x00\x01\x02 binary \xff\xfe", "r6/b.eml": ""},
+			out:   "0 learned, 0 relearned as the other class, 0 already learned, 0 forgotten, 0 unknown, 2 refused"},
+	} {
+		var d string
+		for name, raw := range c.files {
+			d = filepath.Dir(write(name, raw))
+		}
+		out, errs := learn("--reported", d)
+		if !strings.Contains(out, c.out) || !strings.Contains(errs, c.errs) || (c.notOut != "" && strings.Contains(out, c.notOut)) {
+			t.Errorf("%s:\n%s%s", c.name, out, errs)
+		}
+	}
+	code, out, _ := vigie(t, "learn", "status", "--config", cfg, st)
+	if code != 0 || !strings.Contains(out, "modèle : 2 hameçonnages, 1 messages légitimes") || !strings.Contains(out, "user-report          phish  2") {
+		t.Errorf("status: %s", out)
+	}
+	if out, _ := learn("--forget", filepath.Join(dir, "r4", "fw.eml")); !strings.Contains(out, "1 forgotten, 1 unknown") || !strings.Contains(out, "model: 1 phishing, 1 legitimate") {
+		t.Errorf("forgetting a forwarded report: %s", out)
+	}
+	if out, _ := learn("--forget", phish); !strings.Contains(out, "0 forgotten, 1 unknown") {
+		t.Errorf("forgetting it again: %s", out)
 	}
 }
 

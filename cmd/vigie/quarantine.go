@@ -195,7 +195,8 @@ func learnDecision(ctx context.Context, a *app.App, q *quarantine.Store, id stri
 // outcomeFR and classFR say a decision's outcome in French.
 var (
 	outcomeFR = map[bayes.Outcome]string{bayes.OutcomeLearned: "appris", bayes.OutcomeDuplicate: "déjà appris",
-		bayes.OutcomeRelearned: "réappris", bayes.OutcomeForgotten: "oublié", bayes.OutcomeUnknown: "inconnu"}
+		bayes.OutcomeRelearned: "réappris", bayes.OutcomeForgotten: "oublié", bayes.OutcomeUnknown: "inconnu",
+		bayes.OutcomeKept: "gardé"}
 	classFR = map[bayes.Class]string{bayes.Phish: "hameçonnage", bayes.Ham: "légitime"}
 )
 

@@ -144,7 +144,7 @@ func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
 			continue
 		}
 		samples = append(samples, Sample{Digest: p.Digest, Class: string(it.Class), Hashes: p.Hashes,
-			Source: it.Source, By: it.By})
+			Source: it.Source, By: it.By, Defers: it.Source == string(Reported)})
 		idx = append(idx, i)
 		if len(samples) == batch {
 			if err := flush(); err != nil {
@@ -177,7 +177,10 @@ const (
 	Released Decision = "quarantine-release"
 	// Confirmed: an administrator confirmed a held message is phishing.
 	Confirmed Decision = "quarantine-confirm"
-	// Reported: a user reported it as phishing.
+	// Reported: a user reported it as phishing. A user's report defers
+	// to an administrator: a message one taught as legitimate (a release,
+	// vigie learn --ham) stays legitimate (OutcomeKept); only autolearn's
+	// judgement is overruled.
 	Reported Decision = "user-report"
 )
 
@@ -191,7 +194,8 @@ func (d Decision) Class() Class {
 
 // Feedback learns from one decision on a message. The quarantine release
 // of the CLI calls it now, the console the same way. A message already
-// learned the other way is moved: the latest decision wins.
+// learned the other way is moved: the latest decision wins, save a user's
+// report over an administrator's decision (Reported).
 func (l *Learner) Feedback(ctx context.Context, raw []byte, d Decision, by string) (Learned, error) {
 	switch d {
 	case Released, Confirmed, Reported:

@@ -33,6 +33,10 @@ type Sample struct {
 	Hashes []uint64
 	Source string // "cli", "quarantine-release", "autolearn"...
 	By     string
+	// Defers marks a user's report: it does not overrule a person's
+	// decision. A message an administrator taught as the other class
+	// (any source but autolearn) stays as it is, OutcomeKept.
+	Defers bool
 }
 
 // Outcome says what learning one sample did.
@@ -44,6 +48,7 @@ const (
 	OutcomeRelearned Outcome = "relearned" // was learned as the other class
 	OutcomeForgotten Outcome = "forgotten"
 	OutcomeUnknown   Outcome = "unknown" // forgetting a message never learned
+	OutcomeKept      Outcome = "kept"    // a deferring sample met a person's decision the other way
 )
 
 // Taught counts the messages one source taught as one class.

@@ -133,24 +133,31 @@ func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []bayes.Sample
 				dHam += sign
 			}
 		}
-		known := map[string]string{} // digests changed in this batch
+		type learnedAs struct{ class, source string }
+		known := map[string]learnedAs{} // digests changed in this batch
 		for i, s := range samples {
 			if s.Class != "" && s.Class != "phish" && s.Class != "ham" {
 				return fmt.Errorf("store: bayes: unknown class %q", s.Class)
 			}
-			prev, seen := known[s.Digest]
+			was, seen := known[s.Digest]
 			if !seen {
-				err := tx.QueryRow(ctx, `SELECT class FROM bayes_messages WHERE digest = ?`, s.Digest).Scan(&prev)
+				err := tx.QueryRow(ctx, `SELECT class, source FROM bayes_messages WHERE digest = ?`, s.Digest).Scan(&was.class, &was.source)
 				if err != nil && !errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("store: bayes message %s: %w", s.Digest, err)
 				}
 			}
+			prev := was.class
 			switch {
 			case prev == s.Class && s.Class == "":
 				out[i] = bayes.OutcomeUnknown
 				continue
 			case prev == s.Class:
 				out[i] = bayes.OutcomeDuplicate
+				continue
+			case s.Defers && prev != "" && was.source != "autolearn":
+				// A user's report does not overrule an administrator
+				// who judged the message the other way.
+				out[i] = bayes.OutcomeKept
 				continue
 			case prev != "" && s.Class == "":
 				out[i] = bayes.OutcomeForgotten
@@ -167,7 +174,7 @@ func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []bayes.Sample
 				add(s.Hashes, s.Class, 1)
 				count(s.Class, 1)
 			}
-			known[s.Digest] = s.Class
+			known[s.Digest] = learnedAs{s.Class, s.Source}
 			if err := putMessage(ctx, tx, s, prev, now); err != nil {
 				return err
 			}

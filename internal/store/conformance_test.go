@@ -303,6 +303,16 @@ func TestConformanceBayes(t *testing.T) {
 		if out, _ := repo.Learn(ctx, 1, []bayes.Sample{{Digest: "d1", Class: "ham", Hashes: []uint64{1, 2}}}); out[0] != bayes.OutcomeRelearned {
 			t.Errorf("learning as the other class: %v", out)
 		}
+		// A user's report defers to a person's decision, not to autolearn's.
+		reports := []bayes.Sample{{Digest: "d1", Class: "phish", Hashes: []uint64{1, 2}, Source: "user-report", Defers: true},
+			{Digest: "d4", Class: "ham", Hashes: []uint64{4}, Source: "autolearn"},
+			{Digest: "d4", Class: "phish", Hashes: []uint64{4}, Source: "user-report", Defers: true}}
+		if out, err := repo.Learn(ctx, 1, reports); err != nil || out[0] != bayes.OutcomeKept || out[2] != bayes.OutcomeRelearned {
+			t.Errorf("reports: %v, %v", out, err)
+		}
+		if out, _ := repo.Learn(ctx, 1, []bayes.Sample{{Digest: "d4", Class: ""}}); out[0] != bayes.OutcomeForgotten {
+			t.Errorf("forgetting a report: %v", out)
+		}
 		if _, err := repo.Learn(ctx, 2, samples); !errors.Is(err, bayes.ErrOtherTokenizer) {
 			t.Errorf("another tokenizer: %v", err)
 		}
