@@ -787,7 +787,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			// Our own name beside an account or payment word
 			// (chu-exemple-paiement.fr, chu-exemple-support.com):
 			// the combosquat of the organisation's own domain.
-			if kind == "BRAND_IN_DOMAIN" && ownCombo(host, label) && !c.affiliated(host) {
+			if kind == "BRAND_IN_DOMAIN" && ownCombo(host, label) {
 				ownSeen[host] = true
 				out.Emit("FROM_OWN_DOMAIN_COMBOSQUAT", detail)
 				return
