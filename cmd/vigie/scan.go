@@ -34,9 +34,6 @@ func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if cfg.Policy.Learned == config.LearnedFromStore {
-		fmt.Fprintln(stderr, "vigie scan: policy.learned: store: without --store, the embedded weights score, not the model saved in the database")
-	}
 	s, err := engine.New(&cfg, engine.Options{Log: cliLog(stderr)})
 	if err != nil {
 		return nil, nil, err
@@ -49,12 +46,13 @@ func loadScanner(path string, stderr io.Writer) (*config.Config, *scan.Scanner, 
 // (kept in step with the store until ctx ends), and scoring with the
 // learned weights saved in the store when the configuration says
 // policy.learned: store.
-func storeScanner(ctx context.Context, a *app.App) (*scan.Scanner, error) {
+// A stored model it cannot use is said on stderr, in lang.
+func storeScanner(ctx context.Context, a *app.App, stderr io.Writer, lang string) (*scan.Scanner, error) {
 	opts := engine.Options{Log: a.Log}
 	var err error
 	if a.Config.Policy.Learned == config.LearnedFromStore {
 		// As a gateway node: a stored model it cannot read leaves the
-		// embedded one, said in the log.
+		// embedded one.
 		raw, id, err := a.LearnedWeights().CurrentModel(ctx)
 		var m *weights.Model
 		if err == nil && id > 0 {
@@ -62,7 +60,8 @@ func storeScanner(ctx context.Context, a *app.App) (*scan.Scanner, error) {
 		}
 		switch {
 		case err != nil:
-			a.Log.Error("learned weights: the stored model cannot be used, the embedded one scores", "id", id, "err", err)
+			fmt.Fprintf(stderr, say(lang, "vigie scan : le modèle de poids enregistré (n° %d) est inutilisable, ce sont les poids intégrés qui notent : %v\n",
+				"vigie scan: the stored weights model (no. %d) cannot be used, the embedded weights score: %v\n"), id, err)
 		case m != nil:
 			a.Config.Policy.UseModel(m)
 		}
@@ -137,7 +136,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErr("%v", err)
 	}
 	if fs.NArg() == 0 {
-		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] FILE.eml|FILE.msg|DIR|-")
+		return usageErr("usage: vigie scan [--json] [--config F] [--lang fr|en] [--store DSN|default] FILE.eml|FILE.msg|DIR|-")
 	}
 	var (
 		cfg *config.Config
@@ -146,6 +145,10 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	)
 	if *storeDSN == "" {
 		cfg, sc, err = loadScanner(*cfgPath, stderr)
+		if err == nil && cfg.Policy.Learned == config.LearnedFromStore {
+			fmt.Fprintln(stderr, say(*lang, "vigie scan : policy.learned: store : sans --store, ce sont les poids intégrés qui notent, pas le modèle enregistré dans la base",
+				"vigie scan: policy.learned: store: without --store, the embedded weights score, not the model saved in the database"))
+		}
 	} else {
 		dsn := *storeDSN
 		if dsn == "default" {
@@ -157,7 +160,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		defer a.Close()
 		cfg = &a.Config
-		sc, err = storeScanner(ctx, a)
+		sc, err = storeScanner(ctx, a, stderr, *lang)
 	}
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,5 +31,22 @@ func TestScanUsesTheStoredLearnedWeights(t *testing.T) {
 	code, out, errs := vigie(t, "scan", "--lang", "en", "--config", cfg, "--store", "default", msg)
 	if code != 0 || !strings.Contains(out, "+6.00  FAKE_REPLY") || !strings.Contains(out, "action: quarantine") {
 		t.Fatalf("scan --store with the saved model: exit %d\n%s%s", code, out, errs)
+	}
+	// A stored model damaged in the database: said, and the embedded
+	// weights score, as on a gateway node.
+	db, err := sql.Open("sqlite", filepath.Join(dir, "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE learned_weights SET model = 'weights: [6'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for lang, said := range map[string]string{"fr": "le modèle de poids enregistré (n° 1) est inutilisable, ce sont les poids intégrés qui notent",
+		"en": "the stored weights model (no. 1) cannot be used, the embedded weights score"} {
+		code, out, errs := vigie(t, "scan", "--lang", lang, "--config", cfg, "--store", "default", msg)
+		if code != 0 || strings.Contains(out, "+6.00  FAKE_REPLY") || !strings.Contains(out, "action: accept") || !strings.Contains(errs, said) {
+			t.Errorf("scan --store with a damaged saved model, %s: exit %d\n%s%s", lang, code, out, errs)
+		}
 	}
 }
