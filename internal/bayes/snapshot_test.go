@@ -47,8 +47,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 }
 
 // A snapshot damaged after it was written (a flipped bit in a count, a
-// byte appended) is refused; one written by the previous version, without
-// a checksum, is still read.
+// byte appended, its checksum cut short or gone) is refused, leaving the
+// model as it was; one written by the previous version, without a
+// checksum, is still read.
 func TestSnapshotDamageAndVersion1(t *testing.T) {
 	m := NewModel(Options{MinLearned: 1})
 	m.mu.Lock()
@@ -58,21 +59,41 @@ func TestSnapshotDamageAndVersion1(t *testing.T) {
 	m.nPhish, m.nHam = 3, 4
 	m.mu.Unlock()
 	good := m.snapshotBytes()
-	path := filepath.Join(t.TempDir(), "bayes.snapshot")
 	flipped := append([]byte(nil), good...)
 	flipped[len(snapshotMagic)+20+8+3] ^= 0x80 // the first feature's phishing count
-	for name, bad := range map[string][]byte{"flipped count": flipped, "trailing byte": append(append([]byte(nil), good...), 0)} {
-		os.WriteFile(path, bad, 0o600)
-		got := NewModel(Options{MinLearned: 1})
-		if err := got.ReadSnapshot(path); err == nil || !strings.Contains(err.Error(), "damaged") {
-			t.Errorf("%s: %v, want a damaged snapshot refused", name, err)
-		}
-	}
 	v1 := append(append([]byte(nil), snapshotMagicV1...), good[len(snapshotMagic):len(good)-4]...)
-	os.WriteFile(path, v1, 0o600)
-	got := NewModel(Options{MinLearned: 1})
-	if err := got.ReadSnapshot(path); err != nil || got.Stats().Tokens != 100 || got.nPhish != 3 {
-		t.Fatalf("version 1 snapshot: %v, %+v", err, got.Stats())
+	path := filepath.Join(t.TempDir(), "bayes.snapshot")
+	for _, c := range []struct {
+		name string
+		file []byte
+		want string // in the error; "" reads it
+	}{
+		{"version 2", good, ""},
+		{"version 1", v1, ""},
+		{"flipped count", flipped, "damaged: checksum mismatch"},
+		{"trailing byte", append(append([]byte(nil), good...), 0), "damaged: bytes past the end"},
+		{"version 1, trailing byte", append(append([]byte(nil), v1...), 0), "damaged: bytes past the end"},
+		{"checksum cut short", good[:len(good)-2], "unexpected EOF"},
+		{"checksum gone", good[:len(good)-4], "unexpected EOF"},
+		{"a feature cut short", good[:len(good)-10], "unexpected EOF"},
+		{"header only", good[:len(snapshotMagic)+20], "unexpected EOF"},
+	} {
+		if err := os.WriteFile(path, c.file, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got := NewModel(Options{MinLearned: 1})
+		got.mu.Lock()
+		got.tokens.put(7, Counts{9, 9})
+		got.mu.Unlock()
+		err := got.ReadSnapshot(path)
+		switch {
+		case c.want == "" && (err != nil || got.Stats().Tokens != 100 || got.nPhish != 3 || got.nHam != 4):
+			t.Errorf("%s: %v, %+v", c.name, err, got.Stats())
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		case c.want != "" && got.Stats().Tokens != 1:
+			t.Errorf("%s: refused, yet the model changed: %+v", c.name, got.Stats())
+		}
 	}
 }
 
@@ -84,7 +105,10 @@ func FuzzReadSnapshot(f *testing.F) {
 	m.tokens.put(42, Counts{1, 2})
 	m.nPhish = 3
 	m.mu.Unlock()
-	f.Add(m.snapshotBytes())
+	good := m.snapshotBytes()
+	f.Add(good)
+	f.Add(good[:len(good)-2]) // its checksum cut short
+	f.Add(append(append([]byte(nil), snapshotMagicV1...), good[len(snapshotMagic):len(good)-4]...))
 	f.Add([]byte("VIGIEBAYES\x00\x01"))
 	f.Add([]byte{})
 	dir := f.TempDir()
