@@ -1563,7 +1563,7 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 }
 
 // freeHostedAs reports a user's site on a free hosting platform named
-// by our name alone, hyphenated or glued, with digits or not
+// by our name alone, hyphenated or glued, a number before or after it or not
 // (chu-exemple.webflow.io, chuexemple.weebly.com, chu-exemple2026.web.app),
 // in any label the user names below the platform (a branch of a project,
 // main.chu-exemple.pages.dev; an App Engine app's region,
@@ -1579,19 +1579,16 @@ func (c *Check) ownComboHost(host string, own []string) bool {
 func freeHostedAs(host, name string) bool {
 	glued := strings.ReplaceAll(name, "-", "")
 	for l := range strings.SplitSeq(links.FreeHostedUser(host), ".") {
-		if strings.Map(lettersOnly, l) == glued {
+		l = strings.ReplaceAll(l, "-", "")
+		rest, ok := strings.CutPrefix(l, glued)
+		if !ok {
+			rest, ok = strings.CutSuffix(l, glued)
+		}
+		if ok && strings.Trim(rest, "0123456789") == "" {
 			return true
 		}
 	}
 	return false
-}
-
-// lettersOnly drops a host label's digits and hyphens (strings.Map).
-func lettersOnly(r rune) rune {
-	if r == '-' || r >= '0' && r <= '9' {
-		return -1
-	}
-	return r
 }
 
 // sharedAffiliate refuses an affiliate (Options.Affiliates) that names

@@ -238,3 +238,31 @@ func TestHyphenatedBrandCombosquat(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeHostedAs: our name alone on a free host, hyphenated or glued,
+// with a number before or after it, in any label the user names there;
+// not beside another word, not on another host, and a name holding
+// digits of its own (ght35) is compared whole.
+func TestFreeHostedAs(t *testing.T) {
+	for _, tc := range []struct {
+		host, name string
+		want       bool
+	}{
+		{"chu-exemple.webflow.io", "chu-exemple", true},
+		{"chuexemple.weebly.com", "chu-exemple", true},
+		{"chu-exemple2026.web.app", "chu-exemple", true},
+		{"2026-chu-exemple.web.app", "chu-exemple", true},
+		{"chu-exemple.ew.r.appspot.com", "chu-exemple", true},
+		{"ght35.webflow.io", "ght35", true},
+		{"ght35-2027.webflow.io", "ght35", true},
+		{"ght36.webflow.io", "ght35", false},
+		{"fondation-chu-exemple.webflow.io", "chu-exemple", false},
+		{"chu-exemple-fr.webflow.io", "chu-exemple", false},
+		{"chu-exemple.fr", "chu-exemple", false},
+		{"chuexemple.sharepoint.com", "chu-exemple", false},
+	} {
+		if got := freeHostedAs(tc.host, tc.name); got != tc.want {
+			t.Errorf("freeHostedAs(%q, %q) = %v, want %v", tc.host, tc.name, got, tc.want)
+		}
+	}
+}
