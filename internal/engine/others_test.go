@@ -59,7 +59,7 @@ func TestOtherSourcesAreAccepted(t *testing.T) {
 // mustAcceptDirs are the must-accept sets' directories under testdata
 // (TestMustAcceptFixturesUnderEvalTrust; metamorph_test.go transforms
 // each).
-var mustAcceptDirs = []string{"lists", "modern", "inbox", "hospital", "pme", "legit", "selfhosted", "attachments", "sante-pro", "prospection", "quotidien", "corp2001", "europe", "veille", "rhsaas", "secmail", "marches", "marches/fournisseur", "brandplace", "abonnements", "perso", "signature", "signature/hopital", "securite", "partage", "newsletters2002c", "banque", "banque/hopital", "recherche", "livraison", "social", "social/entreprise", "hebergeur", "saasen", "mobilite", "juridique", "b2bmal/genuine", "replyown", "publics", "appareils", "rhfraude/genuine", "patients", "devicecode/genuine", "bandeaux", "clickfix/genuine", "clickfix/genuine/hopital", "listesmarques", "affilies", "affilies/ville"}
+var mustAcceptDirs = []string{"lists", "modern", "inbox", "hospital", "pme", "legit", "selfhosted", "attachments", "sante-pro", "prospection", "quotidien", "corp2001", "europe", "veille", "rhsaas", "secmail", "marches", "marches/fournisseur", "brandplace", "abonnements", "perso", "signature", "signature/hopital", "securite", "partage", "newsletters2002c", "banque", "banque/hopital", "recherche", "livraison", "social", "social/entreprise", "hebergeur", "saasen", "mobilite", "juridique", "b2bmal/genuine", "replyown", "publics", "appareils", "rhfraude/genuine", "patients", "devicecode/genuine", "bandeaux", "clickfix/genuine", "clickfix/genuine/hopital", "listesmarques", "affilies", "affilies/ville", "pdflure"}
 
 // TestMustAcceptFixturesUnderEvalTrust: the must-accept fixtures written
 // for a hospital behind its own trusted MX are accepted as well when

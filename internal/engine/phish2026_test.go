@@ -23,7 +23,7 @@ import (
 // carriers' SMS-style fee demands. Each is flagged behind the hospital's
 // trusted MX and under the evaluation's trust settings.
 func TestPhish2026FamiliesAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 36)
+	flaggedUnderBothTrusts(t, "testdata/phish2026/*.eml", 38)
 }
 
 // The address in the QR code of an inline picture, an HTML data: picture
@@ -59,8 +59,6 @@ var phish2026Gaps = map[string]struct{ mx, eval bool }{
 	"aitm-sharepoint-autre-tenant-onenote.eml":                {true, true},
 	"detournement-fil-fournisseur-compromis-lien-workers.eml": {true, true},
 	"detournement-fil-fournisseur-compromis-sharepoint.eml":   {true, true},
-	"pdf-bouton-lien-pages-dev-facture.eml":                   {true, true},
-	"qr-fournisseur-compromis-releve-pdf.eml":                 {true, true},
 	"redirection-bing-ck-avis-de-virement.eml":                {true, true},
 	"redirection-google-url-verification-boite.eml":           {true, false},
 	"alerte-connexion-inhabituelle-domaine-authentifie.eml":   {true, true},

@@ -852,6 +852,10 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	if d := deviceCodeHanded(in, body, subject, docs); d != "" {
 		out.Emit("LURE_DEVICE_CODE", d)
 	}
+	// A PDF that does the asking and leads elsewhere (pdfhandover.go).
+	if h := c.pdfHandover(in, out, docs); h != "" {
+		out.Emit("LURE_PDF_HANDOVER", h)
+	}
 	if asked && c.employerOutsider(in) {
 		out.Emit("LURE_EMPLOYER_OUTSIDER", m.FromAddr().Name+" <"+in.FromOrg+">")
 	}
