@@ -257,8 +257,26 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if _, err := engine.New(&cfg, engine.Options{}); err != nil {
+	sc, err := engine.New(&cfg, engine.Options{})
+	if err != nil {
 		return err
+	}
+	// The warning lists of data.warninglists: the daemon starts with a
+	// refused file's embedded list, logging it; the check fails, so that
+	// a refresh that did not happen is seen before the reload.
+	var refused []string
+	for _, o := range sc.Lists.Outcomes() {
+		switch {
+		case o.Err != nil:
+			refused = append(refused, o.String())
+		case len(o.Own) > 0:
+			fmt.Fprintf(stderr, "%s: attention : data.warninglists: %s\n", args[0], o)
+		case o.Taken():
+			fmt.Fprintf(stdout, "%s: data.warninglists: %s\n", args[0], o)
+		}
+	}
+	if len(refused) > 0 {
+		return fmt.Errorf("data.warninglists: %d file(s) refused:\n  %s", len(refused), strings.Join(refused, "\n  "))
 	}
 	p := cfg.Policy
 	fmt.Fprintf(stdout, "%s: ok (auth %s; thresholds tag %g, quarantine %g, reject %g; %d weight overrides)\n",

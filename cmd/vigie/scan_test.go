@@ -223,3 +223,40 @@ func TestScanSaysIncomplete(t *testing.T) {
 		}
 	}
 }
+
+// config check says what data.warninglists does: each list taken, with
+// its version; a list newly naming the organisation, as a warning; a file
+// refused, as a failure naming the file (the daemon keeps the embedded
+// list, but the refresh did not happen).
+func TestConfigCheckWarningLists(t *testing.T) {
+	newer, err := os.ReadFile("../../internal/warninglist/testdata/refresh/lists/microsoft/list.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(files map[string][]byte) (string, string, int) {
+		t.Helper()
+		dir := t.TempDir()
+		lists := dir + "/lists"
+		os.Mkdir(lists, 0o755)
+		for name, b := range files {
+			os.WriteFile(lists+"/"+name, b, 0o644)
+		}
+		cfg := dir + "/vigie.yaml"
+		os.WriteFile(cfg, []byte("org:\n  domains: [chu-exemple.fr]\ndata:\n  warninglists: "+lists+"\n"), 0o644)
+		return runCmd(t, "config", "check", cfg)
+	}
+	out, errs, code := check(map[string][]byte{"microsoft.json": newer})
+	if code != 0 || !strings.Contains(out, "microsoft version 6") || !strings.Contains(out, "in place of the embedded version 5") || !strings.Contains(out, ": ok") {
+		t.Errorf("newer list: exit %d\n%s%s", code, out, errs)
+	}
+	own := bytes.Replace(newer, []byte(`".msftncsi.net",`), []byte(`".msftncsi.net", "chu-exemple.fr",`), 1)
+	out, errs, code = check(map[string][]byte{"microsoft.json": own})
+	if code != 0 || !strings.Contains(errs, "attention") || !strings.Contains(errs, "covers the organisation's own chu-exemple.fr") {
+		t.Errorf("list naming the organisation: exit %d\n%s%s", code, out, errs)
+	}
+	out, errs, code = check(map[string][]byte{"microsoft.json": newer[:100], "google.json": []byte(`{"list": [], "type": "string"}`)})
+	if code == 0 || !strings.Contains(errs, "2 file(s) refused") || !strings.Contains(errs, "/lists/microsoft.json: refused, the embedded microsoft stays in use") ||
+		!strings.Contains(errs, "google.json: refused") || strings.Contains(out, ": ok") {
+		t.Errorf("damaged lists: exit %d\n%s%s", code, out, errs)
+	}
+}

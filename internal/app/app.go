@@ -25,6 +25,7 @@ import (
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/checks/links"
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/engine"
 	"vigie.dev/vigie/internal/gateway/allow"
 	"vigie.dev/vigie/internal/ioc"
 	"vigie.dev/vigie/internal/ir/bridge"
@@ -35,6 +36,7 @@ import (
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/suppliers"
 	"vigie.dev/vigie/internal/trace"
+	"vigie.dev/vigie/internal/warninglist"
 	"vigie.dev/vigie/internal/weights"
 )
 
@@ -66,6 +68,7 @@ type App struct {
 
 	mu         sync.Mutex
 	indicators *ioc.Service
+	lists      *warninglist.Set // SetWarningLists'
 	quarantine *quarantine.Store
 	trace      *trace.Log
 	accounts   *account.Service
@@ -161,12 +164,32 @@ func (a *App) Indicators() *ioc.Service {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.indicators == nil {
-		guard := ioc.NewGuard(nil, ioc.Assets(a.Config.Assets()))
+		guard := ioc.NewGuard(a.lists, ioc.Assets(a.Config.Assets()))
+		guard.LoadLists = func() *warninglist.Set {
+			s, err := engine.WarningLists(&a.Config, a.Log)
+			if err != nil {
+				a.Log.Error("warning lists: the embedded ones guard the indicators", "err", err)
+				return nil
+			}
+			return s
+		}
 		guard.UserSite = links.UserSite
 		guard.LearnFrom(ioc.LearnedAssets(a.DB.OwnAssets()), time.Minute)
 		a.indicators = ioc.NewService(a.DB.Indicators(), ioc.ServiceOptions{Log: a.Log, Guard: guard, FeedTTL: a.Config.IOC.FeedTTL})
 	}
 	return a.indicators
+}
+
+// SetWarningLists makes the indicators' guard consult s, the lists of the
+// scanner the daemon built or rebuilt (engine.WarningLists), so that the
+// guard and the scanner read the same lists after a reload.
+func (a *App) SetWarningLists(s *warninglist.Set) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.lists = s
+	if a.indicators != nil {
+		a.indicators.Guard().SetLists(s)
+	}
 }
 
 // Matcher loads the indicators the scanner and the DNSBL consult and keeps

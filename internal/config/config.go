@@ -241,6 +241,13 @@ type DataFiles struct {
 	// bank's own domain). "" keeps it off: it tells a third party which
 	// domains Vigie sees. Answers are cached; each question has 2 s.
 	RDAP string `yaml:"rdap"`
+	// Warninglists is a directory of newer MISP warning lists
+	// (misp-warninglists' lists/NAME/list.json, the repository's checkout,
+	// or NAME.json) read in place of the embedded lists of the same name,
+	// at start and on every reload (warninglist.Refreshed: a file that
+	// does not parse, is empty or changes its list's type is refused and
+	// the embedded list kept). "": the embedded lists alone.
+	Warninglists string `yaml:"warninglists"`
 }
 
 // ScanCfg holds pipeline settings.
@@ -352,6 +359,13 @@ func (c *Config) Validate() error {
 		}
 		if _, err := os.Stat(f); err != nil {
 			return fmt.Errorf("data: %w", err)
+		}
+	}
+	if d := c.Data.Warninglists; d != "" {
+		if st, err := os.Stat(d); err != nil {
+			return fmt.Errorf("data.warninglists: %w", err)
+		} else if !st.IsDir() {
+			return fmt.Errorf("data.warninglists: %s is not a directory", d)
 		}
 	}
 	return nil

@@ -78,6 +78,10 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		}
 		return b, nil
 	}
+	lists, err := WarningLists(cfg, o.Log)
+	if err != nil {
+		return nil, err
+	}
 	brands, err := read(cfg.Data.Brands)
 	if err != nil {
 		return nil, err
@@ -107,7 +111,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc, err := brand.New(brand.Options{Freemail: snd.IsFreemail, Brands: brands, OrgDomains: cfg.Org.Domains, Affiliates: cfg.Org.Affiliates, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
+	bc, err := brand.New(brand.Options{Lists: lists, Freemail: snd.IsFreemail, Brands: brands, OrgDomains: cfg.Org.Domains, Affiliates: cfg.Org.Affiliates, VIPs: cfg.Org.VIPs, Asks: lu.Asks, LureWord: lu.Word, Holds: lu.Holds, PhoneNumber: lure.PhoneNumber, Registered: registered, Young: lc.Young})
 	if err != nil {
 		return nil, err
 	}
@@ -121,10 +125,6 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		if len(trust.Hosts) > 0 || len(trust.Networks) > 0 {
 			authn_ = &authsource.LiveAuth{Trust: trust, ARCSealers: cfg.Trust.ARCSealers, Live: o.Online, OnTrustedRelay: o.OnTrustedRelay}
 		}
-	}
-	// Load the warning lists now, not on the first message's clock.
-	if _, err := warninglist.Default(); err != nil {
-		return nil, fmt.Errorf("engine: %w", err)
 	}
 	ic, err := invoicecheck.New(invoicecheck.Options{Books: o.Suppliers, Young: lc.Young, OrgDomains: cfg.Org.Domains, Freemail: snd.IsFreemail})
 	if err != nil {
@@ -158,6 +158,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		Limits:  cfg.MessageLimits(),
 		Timeout: cfg.Scan.Timeout,
 		Log:     o.Log,
+		Lists:   lists,
 	}
 	innerFamilies := []scan.Family{snd, bc, lc, lu, layout.Check{}}
 	// A message carried as a file (an attached .eml or .msg) is scanned
@@ -203,7 +204,49 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		Limits:    cfg.MessageLimits(),
 		Timeout:   cfg.Scan.Timeout,
 		Log:       o.Log,
+		Lists:     lists,
 	}, nil
+}
+
+// WarningLists loads the warning lists a scanner built from cfg consults:
+// the embedded ones, with the newer files of data.warninglists in place of
+// those of the same name (warninglist.Refreshed). It runs at start and on
+// every reload, not on the first message's clock. A file refused (it does
+// not parse, has no entry, changes its list's type) is logged as an error
+// and its embedded list stays in use; one that newly covers an org.domains
+// domain is logged as a warning (`vigie config check` reports both).
+func WarningLists(cfg *config.Config, log *slog.Logger) (*warninglist.Set, error) {
+	if cfg.Data.Warninglists == "" {
+		s, err := warninglist.Default()
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		return s, nil
+	}
+	s, err := warninglist.Refreshed(cfg.Data.Warninglists, cfg.Org.Domains)
+	if err != nil {
+		return nil, fmt.Errorf("engine: data.warninglists: %w", err)
+	}
+	if log == nil {
+		return s, nil
+	}
+	taken := 0
+	for _, o := range s.Outcomes() {
+		switch {
+		case o.Err != nil:
+			log.Error("warning list refused, the embedded one stays in use", "list", o.List, "file", o.File, "err", o.Err)
+		case o.Skipped:
+			log.Debug("warning list skipped: not one Vigie reads", "list", o.List, "file", o.File)
+		case len(o.Own) > 0:
+			taken++
+			log.Warn("warning list taken; it now covers the organisation's own domains", "list", o.List, "file", o.File, "own", o.Own, "version", o.Version, "entries", o.Entries)
+		default:
+			taken++
+			log.Info("warning list taken", "list", o.List, "file", o.File, "version", o.Version, "embedded_version", o.EmbeddedVersion, "entries", o.Entries)
+		}
+	}
+	log.Info("warning lists loaded", "dir", cfg.Data.Warninglists, "taken", taken)
+	return s, nil
 }
 
 // NewDNSAuth builds the live authenticator from the auth section.

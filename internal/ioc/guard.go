@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
@@ -113,7 +114,12 @@ func Refusal(err error) (*Finding, bool) {
 type Guard struct {
 	given *warninglist.Set
 	once  sync.Once
-	set   *warninglist.Set
+	set   atomic.Pointer[warninglist.Set] // swapped by SetLists on a reload
+
+	// LoadLists, when set, loads the warning lists on first use where
+	// none were given (package app: the configuration's
+	// data.warninglists); nil, or a nil answer: the embedded ones.
+	LoadLists func() *warninglist.Set
 
 	// UserSite, when set, reports whether a name is one user's site on a
 	// publishing platform (the links check family's catalogue: weebly.com,
@@ -246,13 +252,28 @@ func (g *Guard) Assets() Assets {
 // embedded ones on first use (a command that only reads indicators never
 // pays for them).
 func (g *Guard) Lists() *warninglist.Set {
+	if s := g.set.Load(); s != nil {
+		return s
+	}
 	g.once.Do(func() {
-		g.set = g.given
-		if g.set == nil {
-			g.set = warninglist.MustDefault()
+		s := g.given
+		if s == nil && g.LoadLists != nil {
+			s = g.LoadLists()
 		}
+		if s == nil {
+			s = warninglist.MustDefault()
+		}
+		g.set.CompareAndSwap(nil, s)
 	})
-	return g.set
+	return g.set.Load()
+}
+
+// SetLists makes the guard consult s from now on (the daemon's reload:
+// the lists its new scanner reads). nil changes nothing.
+func (g *Guard) SetLists(s *warninglist.Set) {
+	if s != nil {
+		g.set.Store(s)
+	}
 }
 
 // Check returns why the normalised value v of kind k must not be blocked,

@@ -14,6 +14,7 @@ import (
 	"vigie.dev/vigie/internal/fwdblock"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/urlx"
+	"vigie.dev/vigie/internal/warninglist"
 )
 
 // Check is one family of checks. It reads the input and emits signals; it
@@ -50,6 +51,9 @@ type Input struct {
 	Msg  *message.Message
 	Env  Envelope
 	Auth auth.Results
+	// Lists are the warning lists the checks consult (Scanner.Lists; nil:
+	// the embedded ones).
+	Lists *warninglist.Set
 
 	FromDomain     string // RFC5322.From domain, lower-cased
 	FromOrg        string // its registrable domain
@@ -138,6 +142,11 @@ type Scanner struct {
 	// Timeout bounds one message's scan; 0 means 10 s.
 	Timeout time.Duration
 	Log     *slog.Logger
+	// Lists are the warning lists every message's checks consult
+	// (Input.Lists): the embedded ones when nil, those engine.New loaded
+	// with the configuration's data.warninglists otherwise. A reload
+	// builds a new Scanner with the lists read again.
+	Lists *warninglist.Set
 }
 
 // Scan parses raw and scans it.
@@ -163,7 +172,7 @@ func (s *Scanner) ScanMessage(ctx context.Context, raw []byte, m *message.Messag
 		cat = pipelineOnly
 	}
 
-	in := &Input{Raw: raw, Msg: m, Env: env}
+	in := &Input{Raw: raw, Msg: m, Env: env, Lists: s.Lists}
 	if s.Auth != nil {
 		in.Auth = s.Auth.Authenticate(ctx, raw, m, &in.Env)
 	}

@@ -88,6 +88,7 @@ const ESPAssets = "vigie-esp-assets"
 
 // ESPAsset reports a host on ESPAssets, or under one of its entries.
 func (s *Set) ESPAsset(host string) bool {
+	s = s.or()
 	for _, h := range s.Host(host) {
 		if h.List.Name == ESPAssets {
 			return true
@@ -104,6 +105,7 @@ func (s *Set) ESPAsset(host string) bool {
 // the e-mail builders' image hosts): a link there is written by the
 // sender, not rewritten by the platform.
 func (s *Set) ESPClickTracker(host string) bool {
+	s = s.or()
 	for _, h := range s.Host(host) {
 		if h.List.Name == ESPAssets && strings.Contains(strings.ToLower(h.List.Provenance[h.Entry]), "click") {
 			return true
@@ -116,6 +118,7 @@ func (s *Set) ESPClickTracker(host string) bool {
 // with or without a trailing dot): exact hits for the name itself, and
 // non-exact hits for a listed parent domain.
 func (s *Set) Host(host string) []Hit {
+	s = s.or()
 	h := normHost(host)
 	if h == "" {
 		return nil
@@ -137,6 +140,7 @@ func (s *Set) Host(host string) []Hit {
 // HostOn reports whether host or one of its parents is on a list of the
 // given role or a stronger one. It allocates nothing: use it on hot paths.
 func (s *Set) HostOn(host string, min Role) bool {
+	s = s.or()
 	h := normHost(host)
 	if h == "" {
 		return false
@@ -159,6 +163,7 @@ func (s *Set) HostOn(host string, min Role) bool {
 // HostListed reports whether host itself (not merely a parent) is listed
 // with at least the given role.
 func (s *Set) HostListed(host string, min Role) bool {
+	s = s.or()
 	h := normHost(host)
 	return h != "" && (s.anyRole(s.hostExact.get(h), min) || s.anyRole(s.hostUnder.get(h), min))
 }
@@ -175,6 +180,7 @@ func (s *Set) anyRole(id setID, min Role) bool {
 // Addr returns the lists whose ranges contain a. A /32 (or /128) entry
 // equal to a is an exact hit.
 func (s *Set) Addr(a netip.Addr) []Hit {
+	s = s.or()
 	if !a.IsValid() {
 		return nil
 	}
@@ -204,6 +210,7 @@ func (s *Set) Addr(a netip.Addr) []Hit {
 // contains the listed range (blocking p would block all of it), not exact
 // when p lies inside a listed range.
 func (s *Set) Prefix(p netip.Prefix) []Hit {
+	s = s.or()
 	if !p.IsValid() {
 		return nil
 	}
@@ -229,6 +236,7 @@ func unmapLoss(p netip.Prefix) int {
 // Email returns the lists naming an e-mail address: the address itself,
 // a pattern it matches (security@, abuse@...), or its domain.
 func (s *Set) Email(addr string) []Hit {
+	s = s.or()
 	a := strings.ToLower(strings.TrimSpace(addr))
 	var out []Hit
 	out = s.hits(s.strExact.get(a), a, true, out)
@@ -248,6 +256,7 @@ func (s *Set) Email(addr string) []Hit {
 
 // Hash returns the lists naming a file hash (hex, any case).
 func (s *Set) Hash(h string) []Hit {
+	s = s.or()
 	v := strings.ToLower(strings.TrimSpace(h))
 	return s.hits(s.strExact.get(v), v, true, nil)
 }
@@ -255,6 +264,7 @@ func (s *Set) Hash(h string) []Hit {
 // Substring returns the substring-type entries contained in v (MISP's
 // substring lists: attack-simulator URLs and addresses, for example).
 func (s *Set) Substring(v string) []Hit {
+	s = s.or()
 	lv := strings.ToLower(v)
 	var out []Hit
 	for _, e := range s.substr {
@@ -277,4 +287,13 @@ func Strongest(hits []Hit) (Role, bool) {
 		}
 	}
 	return r, true
+}
+
+// TopSite reports whether a registrable domain is one of the sites that
+// must never be taken for an attacker's: the top sites, the big providers'
+// domains and the other Protected lists. Heuristics that guess from a
+// name's shape ("randomly generated", "looks like a brand") do not apply
+// to them: their names are known, whatever they look like.
+func (s *Set) TopSite(domain string) bool {
+	return domain != "" && s.HostListed(domain, Protected)
 }

@@ -7,8 +7,11 @@
 // empty files... A copy is embedded (data/, see data/SOURCE.md) so Vigie works
 // offline, and it is the one the scanner uses: the lists are refreshed by
 // copying newer <name>/list.json files from MISP into data/ and rebuilding
-// (TestEmbeddedListsAreMISPCopies checks they are MISP's bytes). Load reads
-// any directory with that layout.
+// (TestEmbeddedListsAreMISPCopies checks they are MISP's bytes). Between
+// releases, Refreshed reads newer MISP files from a directory
+// (data.warninglists) in place of the embedded lists of the same name; the
+// engine builds each scanner with it, at start and on every reload. Load
+// reads any directory of <name>/list.json.
 //
 // A Set is immutable once built and safe for concurrent use. Lookups are map
 // probes (a host walks up its parent labels; an address probes one map per
@@ -81,6 +84,8 @@ type Set struct {
 
 	sets   [][]int          // interned list sets: setID -> list indexes, in order of addition
 	setIDs map[string]setID // while loading: a set's key -> its ID
+
+	outcomes []Outcome // Refreshed's, one per file of its directory
 }
 
 type substrEntry struct {
@@ -147,11 +152,7 @@ func Load(fsys fs.FS) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("warninglist: read directory: %w", err)
 	}
-	s := &Set{
-		nets:   map[int]map[[16]byte]setID{},
-		sets:   [][]int{nil}, // setID 0: no list
-		setIDs: map[string]setID{},
-	}
+	s := newSet()
 	for _, e := range ents {
 		if !e.IsDir() {
 			continue
@@ -163,19 +164,32 @@ func Load(fsys fs.FS) (*Set, error) {
 			}
 			return nil, fmt.Errorf("warninglist: %s: %w", e.Name(), err)
 		}
-		if err := s.add(e.Name(), b); err != nil {
+		if _, err := s.add(e.Name(), b); err != nil {
 			return nil, err
 		}
 	}
 	if len(s.lists) == 0 {
 		return nil, fmt.Errorf("warninglist: no <name>/list.json found")
 	}
+	s.finish()
+	return s, nil
+}
+
+func newSet() *Set {
+	return &Set{
+		nets:   map[int]map[[16]byte]setID{},
+		sets:   [][]int{nil}, // setID 0: no list
+		setIDs: map[string]setID{},
+	}
+}
+
+// finish ends loading: the set is read-only from here on.
+func (s *Set) finish() {
 	for l := range s.nets {
 		s.netLens = append(s.netLens, l)
 	}
 	sort.Ints(s.netLens)
 	s.setIDs = nil
-	return s, nil
 }
 
 type rawList struct {
@@ -187,11 +201,15 @@ type rawList struct {
 	Provenance  map[string]string `json:"provenance"`
 }
 
-func (s *Set) add(dir string, b []byte) error {
+// add indexes the list of JSON b under the name dir and returns how many
+// of its entries it indexed (a network that does not parse, a regular
+// expression that does not compile are skipped).
+func (s *Set) add(dir string, b []byte) (int, error) {
 	var r rawList
 	if err := json.Unmarshal(b, &r); err != nil {
-		return fmt.Errorf("warninglist: %s: %w", dir, err)
+		return 0, fmt.Errorf("warninglist: %s: %w", dir, err)
 	}
+	n := 0
 	l := &List{Name: dir, Role: roleOf(dir), Description: r.Description, Type: r.Type, Attributes: r.Attributes, Entries: len(r.List), Provenance: r.Provenance}
 	hostish := appliesTo(r.Attributes, "domain", "hostname", "url", "uri", "domain|ip")
 	idx := len(s.lists)
@@ -201,10 +219,12 @@ func (s *Set) add(dir string, b []byte) error {
 		if v == "" {
 			continue
 		}
+		n++
 		switch r.Type {
 		case "cidr":
 			p, err := parseNet(v)
 			if err != nil {
+				n--
 				continue // a stray non-network entry: skip, the rest of the list stands
 			}
 			m := s.nets[p.Bits()+bitsOffset(p)]
@@ -221,6 +241,7 @@ func (s *Set) add(dir string, b []byte) error {
 		case "regex":
 			re, err := compileMISPRegex(v)
 			if err != nil {
+				n--
 				continue
 			}
 			s.regexes = append(s.regexes, regexEntry{re: re, raw: v, list: idx})
@@ -243,7 +264,7 @@ func (s *Set) add(dir string, b []byte) error {
 			}
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // bitsOffset keeps IPv4 and IPv6 prefixes of the same length apart.
@@ -329,4 +350,13 @@ func looksLikeHost(v string) bool {
 }
 
 // Lists returns every loaded list, in load order.
-func (s *Set) Lists() []*List { return s.lists }
+func (s *Set) Lists() []*List { return s.or().lists }
+
+// or is s, or the embedded lists for a nil s: a check or an input built
+// without a set (a test, a tool) reads the embedded lists.
+func (s *Set) or() *Set {
+	if s == nil {
+		return MustDefault()
+	}
+	return s
+}

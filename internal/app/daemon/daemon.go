@@ -192,6 +192,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 		d.Allow.Run(bg, 30*time.Second)
 	}()
 	d.Gateway.SetScanner(sc)
+	d.App.SetWarningLists(sc.Lists)
 	d.Gateway.Configure(settings(&cfg))
 	if d.Learner != nil {
 		if al := autolearn(&cfg, d.Learner, log); al != nil {
@@ -251,6 +252,7 @@ func (d *Daemon) Reload() error {
 		return err
 	}
 	d.Gateway.SetScanner(sc)
+	d.App.SetWarningLists(sc.Lists)
 	d.Gateway.Configure(settings(&cfg))
 	if err := d.Allow.Load(context.Background()); err != nil {
 		d.log.Warn("allow rules not reloaded, previous ones kept", "err", err)

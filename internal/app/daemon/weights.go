@@ -101,6 +101,7 @@ func (d *Daemon) followLearned(ctx context.Context, notices <-chan struct{}) {
 			return
 		}
 		d.Gateway.SetScanner(sc)
+		d.App.SetWarningLists(sc.Lists)
 	})
 }
 

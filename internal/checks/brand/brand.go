@@ -116,7 +116,8 @@ type Brand struct {
 	// brand's own (the banks' websites for the banks): a maintained
 	// public list, where a hand-kept one falls behind the dozens of
 	// regional banks of a mutualist group, each under its own domain.
-	Warninglists []string `yaml:"warninglists"`
+	Warninglists []string         `yaml:"warninglists"`
+	lists        *warninglist.Set // Options.Lists, where Warninglists are read
 	// Published lists hosts of the brand's domains where its customers,
 	// anyone with an account, publish their own pages, forms and files
 	// (a SharePoint tenant's site, a Microsoft or Google form, a Google
@@ -173,7 +174,7 @@ func (b *Brand) tenantReport(in *scan.Input) bool {
 // exception there: the reply goes to whoever holds the free mailbox.
 func (b *Brand) reportLeadsAway(in *scan.Input) bool {
 	for _, l := range in.Links {
-		if clickable(l) && l.Domain != "" && !b.Official(l.Host) && leaves(l.Host, l.Domain) {
+		if clickable(l) && l.Domain != "" && !b.Official(l.Host) && leaves(in, l.Host, l.Domain) {
 			return true
 		}
 	}
@@ -324,7 +325,7 @@ func (b *Brand) customerHost(host, d string) bool {
 // listed reports a host one of the brand's warning lists names.
 func (b *Brand) listed(host string) bool {
 	if len(b.Warninglists) > 0 {
-		for _, h := range warninglist.MustDefault().Host(host) {
+		for _, h := range b.lists.Host(host) {
 			if slices.Contains(b.Warninglists, h.List.Name) {
 				return true
 			}
@@ -372,6 +373,10 @@ type Options struct {
 	// sender family's IsFreemail): a person's address there, written in
 	// a subject, is no claim of the provider's brand (subjectWithoutFreeAddresses).
 	Freemail func(domain string) bool
+	// Lists are the warning lists the catalogue's entries name (Brand.
+	// Warninglists) and the top sites are read from (engine.New passes
+	// the scanner's, data.warninglists; nil: the embedded ones).
+	Lists *warninglist.Set
 }
 
 // Check is the brand-impersonation check family.
@@ -399,6 +404,7 @@ type Check struct {
 	registry   registry
 	young      func(ctx context.Context, domain string) bool
 	freemail   func(domain string) bool
+	lists      *warninglist.Set // Options.Lists
 }
 
 // New builds the check.
@@ -411,8 +417,12 @@ func New(o Options) (*Check, error) {
 	c.registry = newRegistry(o)
 	c.young = o.Young
 	c.freemail = o.Freemail
+	c.lists = o.Lists
 	if err := yaml.Unmarshal(data, &c.brands); err != nil {
 		return nil, fmt.Errorf("brand catalogue: %w", err)
+	}
+	for i := range c.brands {
+		c.brands[i].lists = o.Lists
 	}
 	for i, b := range c.brands {
 		if b.Name == "" || len(b.Domains) == 0 {
@@ -442,7 +452,7 @@ func New(o Options) (*Check, error) {
 			c.addLabel(strings.ToLower(l), i)
 		}
 		for _, w := range b.Warninglists {
-			if !slices.ContainsFunc(warninglist.MustDefault().Lists(), func(l *warninglist.List) bool { return l.Name == w }) {
+			if !slices.ContainsFunc(o.Lists.Lists(), func(l *warninglist.List) bool { return l.Name == w }) {
 				return nil, fmt.Errorf("brand catalogue: %s: no warning list %q", b.Name, w)
 			}
 		}
@@ -901,7 +911,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 // Catalogued reports a domain the catalogue lists as a brand's own or as
 // its sending infrastructure (Brand.Domains, Brand.Infrastructure), each
 // from the brand's own pages: its name is known, whatever it looks like
-// (sncfconnect.com, SNCF Connect's), as a top site's is (scan.TopSite).
+// (sncfconnect.com, SNCF Connect's), as a top site's is (scan.Input.TopSite).
 func (c *Check) Catalogued(domain string) bool {
 	return domain != "" && c.official[strings.ToLower(domain)]
 }
@@ -1159,7 +1169,7 @@ func (c *Check) lookalike(host string, seen map[string]bool, own ...string) (kin
 			ownTargets = append(ownTargets, target{label: l, brand: -1, bytes: byteSet(l)})
 		}
 	}
-	if c.ours(host) || scan.TopSite(reg) || c.tenants[host] {
+	if c.ours(host) || c.lists.TopSite(reg) || c.tenants[host] {
 		// A top site is itself, whatever brand its name resembles; so
 		// is a brand's tenant domain (Shopify's shopifyemail.com, the
 		// address its stores send from until they authenticate their
@@ -1546,7 +1556,7 @@ func payToken(label string) bool {
 func (c *Check) ownComboHost(host string, own []string) bool {
 	host = strings.ToLower(host)
 	reg := urlx.Registrable(host)
-	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || c.affiliated(host) || scan.TopSite(reg) && !links.FreeHostedSite(host) || c.tenants[host] || c.officialWithin(host) {
+	if host == "" || reg == "" || urlx.IsIP(host) || c.ours(host) || c.affiliated(host) || c.lists.TopSite(reg) && !links.FreeHostedSite(host) || c.tenants[host] || c.officialWithin(host) {
 		return false
 	}
 	if inAny(host, own) {

@@ -4,7 +4,6 @@ import (
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/urlx"
-	"vigie.dev/vigie/internal/warninglist"
 )
 
 // claimLeadsElsewhere judges a rebuilt original (scan.Envelope.Rebuilt: a
@@ -68,7 +67,7 @@ func leadsAway(in *scan.Input, b *Brand) string {
 		if b.Official(host) {
 			return false
 		}
-		if away == "" && domain != "" && domain != in.FromOrg && leaves(host, domain) {
+		if away == "" && domain != "" && domain != in.FromOrg && leaves(in, host, domain) {
 			away = domain
 		}
 		return true
@@ -77,9 +76,9 @@ func leadsAway(in *scan.Input, b *Brand) string {
 		if l.Host != "" && !consider(l.Host, l.Domain) {
 			return ""
 		}
-		if clickable(l) && l.Domain != in.FromOrg && leaves(l.Host, l.Domain) {
+		if clickable(l) && l.Domain != in.FromOrg && leaves(in, l.Host, l.Domain) {
 			actions[l.Target] = true
-			platform = platform && espTracker(l.Host)
+			platform = platform && espTracker(in, l.Host)
 		}
 	}
 	if len(actions) > maxAwayActions && platform {
@@ -103,8 +102,8 @@ func leadsAway(in *scan.Input, b *Brand) string {
 // through such a tracker was accepted at 1.47 where the same button on
 // the kit's own host is quarantined at 7.66
 // (TestForwardedTemplateThroughAPlatformTracker).
-func leaves(host, domain string) bool {
-	return !scan.TopSite(domain) || espTracker(host)
+func leaves(in *scan.Input, host, domain string) bool {
+	return !in.TopSite(domain) || espTracker(in, host)
 }
 
 // maxAwayActions is how many distinct links to click may lead away from
@@ -133,4 +132,4 @@ func fetched(l scan.Link) bool {
 
 // espTracker reports a host of a known e-mailing platform's shared
 // tracking or asset hosts (warninglist.ESPAssets).
-func espTracker(host string) bool { return warninglist.MustDefault().ESPAsset(host) }
+func espTracker(in *scan.Input, host string) bool { return in.Lists.ESPAsset(host) }

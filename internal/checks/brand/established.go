@@ -132,7 +132,7 @@ func (c *Check) initialsDomain(domain string, i int) bool {
 // TestRegionalBankTwinsAreFlagged).
 func leadsHome(in *scan.Input, b *Brand) bool {
 	home := func(host, domain string) bool {
-		return domain == "" || domain == in.FromOrg || b.Official(host) || scan.TopSite(domain)
+		return domain == "" || domain == in.FromOrg || b.Official(host) || in.TopSite(domain)
 	}
 	for _, l := range in.Links {
 		if clickable(l) && l.Host != "" && !home(l.Host, l.Domain) {

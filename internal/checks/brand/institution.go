@@ -136,7 +136,7 @@ func (c *Check) institutionLeadsElsewhere(ctx context.Context, in *scan.Input, o
 func (c *Check) institutionAway(in *scan.Input, b *Brand, senderOwn bool) string {
 	for _, l := range in.Links {
 		if !clickable(l) || l.Domain == "" || b != nil && b.Official(l.Host) || urlx.InDomain(l.Host, "gouv.fr") ||
-			senderOwn && l.Domain == in.FromOrg || scan.TopSite(l.Domain) && !links.FreeHostedSite(l.Host) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
+			senderOwn && l.Domain == in.FromOrg || in.TopSite(l.Domain) && !links.FreeHostedSite(l.Host) || c.ours(l.Host) || !urlx.PublicName(l.Host) {
 			continue
 		}
 		return l.Domain

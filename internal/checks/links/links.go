@@ -22,7 +22,6 @@ import (
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 	"vigie.dev/vigie/internal/urlx"
-	"vigie.dev/vigie/internal/warninglist"
 )
 
 //go:embed signals.yaml
@@ -299,7 +298,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				// unknown; but where it leads is judged like any link
 				// (a redirector in front of a shortener or a free
 				// host hides it from filters that read the first host).
-				if !scan.TopSite(urlx.Registrable(t)) {
+				if !in.TopSite(urlx.Registrable(t)) {
 					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
 				}
 				c.judgeHost(t, l.Domain+" → "+t, out)
@@ -370,7 +369,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// A mailing list's footer links to its own archive and options
 		// page (RFC 2369's List-Archive, List-Subscribe): the list names
 		// itself in List-Id (RFC 2919) and resends someone else's mail.
-		if urlx.RandomLabel(l.Domain) && !scan.TopSite(l.Domain) && !(l.Domain == in.List && in.ListResends()) {
+		if urlx.RandomLabel(l.Domain) && !in.TopSite(l.Domain) && !(l.Domain == in.List && in.ListResends()) {
 			out.Emit("URL_RANDOM_DOMAIN", l.Domain)
 		}
 		if c.abusedTLD(host) {
@@ -693,7 +692,7 @@ func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string) bool {
 		c.o.Freemail != nil && c.o.Freemail(in.FromOrg) {
 		return false
 	}
-	return warninglist.MustDefault().ESPClickTracker(host) && !spellsDestination(raw)
+	return in.Lists.ESPClickTracker(host) && !spellsDestination(raw)
 }
 
 // shownSiteOnly reports an anchor text whose URL-like word (shownWord)

@@ -142,7 +142,7 @@ func (c *Check) unasked(in *scan.Input, distinct map[phrase]int, body, subject s
 	// off the sender's domain (leadsOutside) is not let go, nor one
 	// beside an ask from a sender whose name is not known (no top site):
 	// the kit's look-alike owns the page it links to as well.
-	if calls && (leadsOutside(in) || !scan.TopSite(in.FromOrg)) {
+	if calls && (leadsOutside(in) || !in.TopSite(in.FromOrg)) {
 		return
 	}
 	for _, p := range bare {

@@ -990,7 +990,7 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 		}
 	}
 	for _, l := range in.Links {
-		if l.Domain != "" && l.Domain != in.FromOrg && !scan.TopSite(l.Domain) {
+		if l.Domain != "" && l.Domain != in.FromOrg && !in.TopSite(l.Domain) {
 			return true
 		}
 	}
@@ -998,7 +998,7 @@ func leadsElsewhere(in *scan.Input, out *scan.Emitter) bool {
 	// the notice whose "Report the user" is a mailto: to another domain
 	// collects its answers there.
 	for _, d := range in.Msg.MailtoDomains {
-		if r := urlx.Registrable(d); r != "" && r != in.FromOrg && !scan.TopSite(r) {
+		if r := urlx.Registrable(d); r != "" && r != in.FromOrg && !in.TopSite(r) {
 			return true
 		}
 	}
@@ -1025,7 +1025,7 @@ func (c *Check) mailboxNotice(t int, distinct map[phrase]int, in *scan.Input) bo
 			break
 		}
 	}
-	if !about || in.Env.Authenticated || scan.TopSite(in.FromOrg) {
+	if !about || in.Env.Authenticated || in.TopSite(in.FromOrg) {
 		return false
 	}
 	return !c.fromOrg(in)

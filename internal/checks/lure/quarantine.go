@@ -77,7 +77,7 @@ func (c *Check) heldOnly(t int, distinct map[phrase]int) bool {
 // "Libérer" / "Release" links lead to his page; a vendor's name forged
 // in the From does not take its links there.
 func (c *Check) vendorsQuarantine(in *scan.Input) bool {
-	vendor := securityVendor(in.FromOrg) || scan.TopSite(in.FromOrg)
+	vendor := securityVendor(in.FromOrg) || in.TopSite(in.FromOrg)
 	linked := false
 	for _, l := range in.Links {
 		if l.Source != message.URLFromHref && l.Source != message.URLFromText {

@@ -73,12 +73,12 @@ type Check struct {
 
 // known reports a registrable domain whose name is known, so that no
 // guess from its shape applies to it: a top site of the MISP warning
-// lists (scan.TopSite) or a catalogued brand's own domain (Catalogued).
+// lists (scan.Input.TopSite) or a catalogued brand's own domain (Catalogued).
 // "sncfconnect.com", SNCF Connect's, reads as consonants glued to a word,
 // and its newsletter raised FROM_RANDOM_DOMAIN (issue 12, point 4: the
 // random-domain heuristic must not fire on a known site).
-func (c *Check) known(domain string) bool {
-	return scan.TopSite(domain) || c.Catalogued != nil && c.Catalogued(domain)
+func (c *Check) known(in *scan.Input, domain string) bool {
+	return in.TopSite(domain) || c.Catalogued != nil && c.Catalogued(domain)
 }
 
 // sameOwner reports a display name's domain and a From domain that one
@@ -244,9 +244,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// names itself in List-Id (RFC 2919): the envelope of a list message
 	// is the list's, whose name was chosen once for years ("freshrpms"
 	// reads as consonants), not a throw-away domain of the author.
-	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !c.known(in.FromOrg) {
+	if in.FromOrg != "" && urlx.RandomLabel(in.FromOrg) && !c.known(in, in.FromOrg) {
 		out.Emit("FROM_RANDOM_DOMAIN", in.FromOrg)
-	} else if d := in.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !c.known(d) {
+	} else if d := in.Registrable(in.MailFromDomain); d != "" && !listEnvelope(in, d) && urlx.RandomLabel(d) && !c.known(in, d) {
 		out.Emit("FROM_RANDOM_DOMAIN", d)
 	}
 	if strings.TrimSpace(m.Subject) == "" {
@@ -327,7 +327,7 @@ func (c *Check) connection(in *scan.Input, out *scan.Emitter) {
 	switch {
 	case env.RDNSKnown && env.RDNS == "":
 		out.Emit("RDNS_NONE", env.ClientIP.String())
-	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP) && !scan.TopSite(in.Registrable(strings.ToLower(env.RDNS))):
+	case env.RDNS != "" && GenericRDNS(env.RDNS, env.ClientIP) && !in.TopSite(in.Registrable(strings.ToLower(env.RDNS))):
 		// A big provider's outbound hosts spell their address out too
 		// (mail-db8eur05on2101.outbound.protection.outlook.com).
 		out.Emit("RDNS_GENERIC", env.RDNS)
@@ -706,7 +706,7 @@ func (c *Check) listPost(in *scan.Input) bool {
 // "devnull+secours.compte.gmail.com@kernel.org" is a stranger's mailbox
 // behind a top site's DMARC pass (TestDaySparesDoNotServeAnAttacker).
 func relayedAuthor(in *scan.Input, rt message.Address) bool {
-	if in.Auth.DMARC != "pass" || !scan.TopSite(in.FromOrg) || !in.ListManaged() {
+	if in.Auth.DMARC != "pass" || !in.TopSite(in.FromOrg) || !in.ListManaged() {
 		return false
 	}
 	local := strings.ToLower(in.Msg.FromAddr().Local())

@@ -1,0 +1,259 @@
+package warninglist
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Outcome is what Refreshed did with one file of the directory.
+type Outcome struct {
+	List string // the list the file stands for (its directory or file name)
+	File string // the file, as found under the directory
+	// Err is why the file was refused; the embedded list stays in use.
+	Err error
+	// Skipped says the file names no list Vigie reads (a MISP list it
+	// does not embed: it gives each list it reads a role); not an error.
+	Skipped bool
+	// Entries is the list's entries in use once taken, and Embedded the
+	// embedded list's; Version and EmbeddedVersion their MISP versions.
+	Entries, Embedded        int
+	Version, EmbeddedVersion int64
+	// Own lists the organisation's domains the new list covers and the
+	// embedded one did not (taken all the same; see Refreshed).
+	Own []string
+}
+
+// Taken reports a file whose list replaced the embedded one.
+func (o Outcome) Taken() bool { return o.Err == nil && !o.Skipped }
+
+func (o Outcome) String() string {
+	switch {
+	case o.Err != nil:
+		return fmt.Sprintf("%s: refused, the embedded %s stays in use: %v", o.File, o.List, o.Err)
+	case o.Skipped:
+		return fmt.Sprintf("%s: skipped, %s is not a list Vigie reads", o.File, o.List)
+	}
+	s := fmt.Sprintf("%s: %s version %d (%d entries) in place of the embedded version %d (%d entries)",
+		o.File, o.List, o.Version, o.Entries, o.EmbeddedVersion, o.Embedded)
+	if len(o.Own) > 0 {
+		s += fmt.Sprintf("; it now covers the organisation's own %s", strings.Join(o.Own, ", "))
+	}
+	return s
+}
+
+// Refreshed returns the embedded lists with those of dir in place of the
+// embedded lists of the same name, as rspamd reads a map: dir holds MISP
+// warning lists in MISP's layout (NAME/list.json, as in the repository's
+// lists/ directory; a checkout of the repository itself, with its lists/,
+// will do) or flat (NAME.json). A file is refused, and the embedded list
+// kept, when it does not parse as a warning list, has no usable entry, or
+// is of another type than the embedded list (a "hostname" list read as
+// "string" would stop covering subdomains), or lists a public suffix
+// ("fr", "co.uk") where the embedded list lists none (it would cover
+// every domain under it): a bad download does no harm.
+// Vigie's own list (ESPAssets) is never replaced, and a list Vigie does
+// not embed is skipped. A list that newly covers one of own (the
+// organisation's domains) is taken, the Outcome naming them: a newer
+// top-site or university list may rightly name the organisation, and
+// the organisation's own names are judged as its own before any list is
+// read (org.domains); the operator is told, so that a list that lists a
+// whole suffix is seen. Only an unreadable dir is an error. The Set's
+// Outcomes say what was done with each file.
+func Refreshed(dir string, own []string) (*Set, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("warninglist: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("warninglist: %s is not a directory", dir)
+	}
+	root := os.DirFS(dir)
+	if fi, err := fs.Stat(root, "lists"); err == nil && fi.IsDir() {
+		root, err = fs.Sub(root, "lists")
+		if err != nil {
+			return nil, fmt.Errorf("warninglist: %w", err)
+		}
+		dir = filepath.Join(dir, "lists")
+	}
+	found, err := candidates(root)
+	if err != nil {
+		return nil, fmt.Errorf("warninglist: %s: %w", dir, err)
+	}
+	embeddedNames, err := fs.ReadDir(embedded, "data")
+	if err != nil {
+		return nil, err
+	}
+	isEmbedded := map[string]bool{}
+	for _, e := range embeddedNames {
+		if e.IsDir() {
+			isEmbedded[e.Name()] = true
+		}
+	}
+	var outcomes []Outcome
+	taken := map[string][]byte{}
+	names := make([]string, 0, len(found))
+	for n := range found {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		files := found[name]
+		o := Outcome{List: name, File: filepath.Join(dir, filepath.FromSlash(files[0]))}
+		switch {
+		case name == ESPAssets:
+			o.Err = errors.New("Vigie's own list is not replaced from a directory (internal/warninglist/data/SOURCE.md)")
+		case !isEmbedded[name]:
+			o.Skipped = true
+		case len(files) > 1:
+			o.Err = fmt.Errorf("the directory holds %s twice (%s): keep one", name, strings.Join(files, " and "))
+		default:
+			b, err := fs.ReadFile(root, files[0])
+			if err == nil {
+				err = o.check(b, own)
+			}
+			o.Err = err
+			if err == nil {
+				taken[name] = b
+			}
+		}
+		outcomes = append(outcomes, o)
+	}
+	s := newSet()
+	for _, e := range embeddedNames {
+		if !e.IsDir() {
+			continue
+		}
+		b, ok := taken[e.Name()]
+		if !ok {
+			if b, err = embedded.ReadFile(path.Join("data", e.Name(), "list.json")); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := s.add(e.Name(), b); err != nil {
+			return nil, err
+		}
+	}
+	s.finish()
+	s.outcomes = outcomes
+	return s, nil
+}
+
+// Outcomes says what Refreshed did with each file of its directory, by
+// list name; none for the embedded lists.
+func (s *Set) Outcomes() []Outcome {
+	if s == nil {
+		return nil
+	}
+	return s.outcomes
+}
+
+// candidates finds the lists under root: NAME/list.json and NAME.json,
+// by name (more than one file for a name is the operator's mistake).
+func candidates(root fs.FS) (map[string][]string, error) {
+	ents, err := fs.ReadDir(root, ".")
+	if err != nil {
+		return nil, err
+	}
+	found := map[string][]string{}
+	for _, e := range ents {
+		n := e.Name()
+		switch {
+		case strings.HasPrefix(n, "."):
+		case e.IsDir():
+			f := path.Join(n, "list.json")
+			if fi, err := fs.Stat(root, f); err == nil && fi.Mode().IsRegular() {
+				found[n] = append(found[n], f)
+			}
+		case strings.HasSuffix(n, ".json") && e.Type().IsRegular():
+			found[strings.TrimSuffix(n, ".json")] = append(found[strings.TrimSuffix(n, ".json")], n)
+		}
+	}
+	return found, nil
+}
+
+// check accepts b as the newer version of the embedded list o.List, or
+// says why not, and fills in what the operator is told.
+func (o *Outcome) check(b []byte, own []string) error {
+	var r struct {
+		rawList
+		Version json.Number `json:"version"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("not a MISP warning list: %w", err)
+	}
+	old, err := embedded.ReadFile(path.Join("data", o.List, "list.json"))
+	if err != nil {
+		return err
+	}
+	var e struct {
+		rawList
+		Version json.Number `json:"version"`
+	}
+	if err := json.Unmarshal(old, &e); err != nil {
+		return err
+	}
+	if r.Type != e.Type {
+		return fmt.Errorf("type %q where the embedded list is %q", r.Type, e.Type)
+	}
+	if suffixEntry(e.rawList) == "" {
+		if v := suffixEntry(r.rawList); v != "" {
+			return fmt.Errorf("lists the public suffix %q, which the embedded list never does: every domain under it would be taken for one of the list's", v)
+		}
+	}
+	fresh, prev := newSet(), newSet()
+	n, err := fresh.add(o.List, b)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("no usable entry (%d written)", len(r.List))
+	}
+	o.Entries = n
+	o.Embedded, _ = prev.add(o.List, old)
+	o.Version, _ = r.Version.Int64()
+	o.EmbeddedVersion, _ = e.Version.Int64()
+	for _, d := range own {
+		d = normHost(d)
+		if d != "" && len(fresh.Host(d)) > 0 && len(prev.Host(d)) == 0 && !slices.Contains(o.Own, d) {
+			o.Own = append(o.Own, d)
+		}
+	}
+	return nil
+}
+
+// suffixEntry returns an entry of a list of names that is a public suffix
+// of the ICANN section (fr, co.uk, gouv.fr), or "". Such an entry covers
+// every domain under it: a top-site list that listed one would exempt a
+// whole country's domains from the shape heuristics, a brand's list make
+// every host under it the brand's.
+func suffixEntry(r rawList) string {
+	switch r.Type {
+	case "hostname", "substring":
+	case "string":
+		if !appliesTo(r.Attributes, "domain", "hostname", "url", "uri", "domain|ip") {
+			return ""
+		}
+	default:
+		return ""
+	}
+	for _, v := range r.List {
+		h := normHost(v)
+		if h == "" || !looksLikeHost(h) {
+			continue
+		}
+		if ps, icann := publicsuffix.PublicSuffix(h); icann && ps == h {
+			return v
+		}
+	}
+	return ""
+}

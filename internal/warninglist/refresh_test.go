@@ -1,0 +1,164 @@
+package warninglist
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// newerMicrosoft is MISP's microsoft list as embedded, in the shape of its
+// next version: one entry added and the version raised (testdata/README.md).
+const newerMicrosoft = "testdata/refresh/lists/microsoft/list.json"
+
+// added is the entry newerMicrosoft adds: a name that reads as generated,
+// so that the sender family's FROM_RANDOM_DOMAIN turns on it being a top
+// site (internal/engine TestRefreshedWarningListReachesTheVerdict).
+const added = "msftncsi.net"
+
+// Refreshed takes a directory of newer MISP lists in either layout, and
+// refuses, naming the file, what would do harm, keeping the embedded list.
+func TestRefreshed(t *testing.T) {
+	newer, err := os.ReadFile(newerMicrosoft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	esp, err := embedded.ReadFile("data/" + ESPAssets + "/list.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// write lays files out under a fresh directory.
+	write := func(t *testing.T, files map[string]string) string {
+		dir := t.TempDir()
+		for name, body := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	retyped := strings.Replace(string(newer), `"type": "string"`, `"type": "hostname"`, 1)
+	emptied := `{"description": "x", "list": [], "matching_attributes": ["domain"], "name": "List of known microsoft domains", "type": "string", "version": 7}`
+	suffix := strings.Replace(string(newer), `".msftncsi.net",`, `".msftncsi.net", ".fr",`, 1)
+	ownListed := strings.Replace(string(newer), `".msftncsi.net",`, `".msftncsi.net", "chu-exemple.fr",`, 1)
+	unknown := `{"description": "a list Vigie does not embed", "list": ["example.org"], "matching_attributes": ["domain"], "name": "n", "type": "string", "version": 1}`
+
+	for _, tc := range []struct {
+		name string
+		dir  func(t *testing.T) string
+		own  []string
+		// want is the outcome by list: "taken", "skipped", or a part of
+		// the refusal's reason.
+		want map[string]string
+		// newer says the refreshed microsoft list is the one in use.
+		newer bool
+		warn  []string // Outcome.Own of the microsoft list
+	}{
+		{name: "MISP repository checkout (lists/NAME/list.json)", dir: func(*testing.T) string { return "testdata/refresh" },
+			want: map[string]string{"microsoft": "taken"}, newer: true},
+		{name: "MISP lists directory (NAME/list.json, as ../shared/data/warninglists)", dir: func(*testing.T) string { return "testdata/refresh/lists" },
+			want: map[string]string{"microsoft": "taken"}, newer: true},
+		{name: "flat (NAME.json)", dir: func(t *testing.T) string { return write(t, map[string]string{"microsoft.json": string(newer)}) },
+			want: map[string]string{"microsoft": "taken"}, newer: true},
+		{name: "a list Vigie does not read is skipped", dir: func(t *testing.T) string {
+			return write(t, map[string]string{"microsoft.json": string(newer), "some-new-list/list.json": unknown})
+		}, want: map[string]string{"microsoft": "taken", "some-new-list": "skipped"}, newer: true},
+		{name: "a truncated download is refused", dir: func(t *testing.T) string {
+			return write(t, map[string]string{"microsoft/list.json": string(newer[:len(newer)/2])})
+		}, want: map[string]string{"microsoft": "not a MISP warning list"}},
+		{name: "an empty list is refused", dir: func(t *testing.T) string { return write(t, map[string]string{"microsoft.json": emptied}) },
+			want: map[string]string{"microsoft": "no usable entry"}},
+		{name: "another type is refused", dir: func(t *testing.T) string { return write(t, map[string]string{"microsoft.json": retyped}) },
+			want: map[string]string{"microsoft": `type "hostname" where the embedded list is "string"`}},
+		{name: "a public suffix is refused", dir: func(t *testing.T) string { return write(t, map[string]string{"microsoft.json": suffix}) },
+			own: []string{"chu-exemple.fr"}, want: map[string]string{"microsoft": `public suffix ".fr"`}},
+		{name: "the same list twice is refused", dir: func(t *testing.T) string {
+			return write(t, map[string]string{"microsoft.json": string(newer), "microsoft/list.json": string(newer)})
+		}, want: map[string]string{"microsoft": "twice"}},
+		{name: "Vigie's own list is not replaced", dir: func(t *testing.T) string {
+			return write(t, map[string]string{ESPAssets + ".json": strings.Replace(string(esp), "mcusercontent.com", "mcusercontent.example", 1)})
+		}, want: map[string]string{ESPAssets: "Vigie's own list"}},
+		{name: "a list newly naming the organisation is taken, and said", dir: func(t *testing.T) string {
+			return write(t, map[string]string{"microsoft.json": ownListed})
+		}, own: []string{"Chu-Exemple.fr", "example-hopital.fr"}, want: map[string]string{"microsoft": "taken"}, newer: true, warn: []string{"chu-exemple.fr"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Refreshed(tc.dir(t), tc.own)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, o := range s.Outcomes() {
+				switch {
+				case o.Err != nil:
+					got[o.List] = o.Err.Error()
+					if !strings.Contains(o.String(), o.File) || !strings.Contains(o.String(), "embedded "+o.List+" stays in use") {
+						t.Errorf("a refusal does not name its file and what stays: %s", o)
+					}
+				case o.Skipped:
+					got[o.List] = "skipped"
+				default:
+					got[o.List] = "taken"
+					if o.List == "microsoft" && (o.Version != 6 || o.EmbeddedVersion != 5 || o.Entries != o.Embedded+1+len(tc.warn)) {
+						t.Errorf("outcome %+v", o)
+					}
+					if o.List == "microsoft" && strings.Join(o.Own, ",") != strings.Join(tc.warn, ",") {
+						t.Errorf("own domains newly covered = %v, want %v", o.Own, tc.warn)
+					}
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Errorf("outcomes %v, want %v", got, tc.want)
+			}
+			for l, w := range tc.want {
+				if !strings.Contains(got[l], w) {
+					t.Errorf("%s: %q, want %q", l, got[l], w)
+				}
+			}
+			// The verdict-relevant lookup: the added name is a top site
+			// with the newer list only; the rest of the list, and every
+			// other list, answer as embedded.
+			if g := s.TopSite(added); g != tc.newer {
+				t.Errorf("TopSite(%s) = %v, want %v", added, g, tc.newer)
+			}
+			for _, d := range []string{"azure.com", "google.com", "msftncsi.com"} {
+				if !s.TopSite(d) {
+					t.Errorf("TopSite(%s) lost", d)
+				}
+			}
+			if !s.ESPAsset("mcusercontent.com") {
+				t.Errorf("Vigie's own list lost")
+			}
+			if s.TopSite("chu-exemple.fr") != (len(tc.warn) > 0) || s.TopSite("exemple.fr") {
+				t.Errorf("TopSite(chu-exemple.fr) = %v, TopSite(exemple.fr) = %v", s.TopSite("chu-exemple.fr"), s.TopSite("exemple.fr"))
+			}
+			if len(s.Lists()) != len(MustDefault().Lists()) {
+				t.Errorf("%d lists, the embedded set has %d", len(s.Lists()), len(MustDefault().Lists()))
+			}
+		})
+	}
+	if MustDefault().TopSite(added) {
+		t.Fatalf("%s is on the embedded lists already: pick another name", added)
+	}
+}
+
+// Only a directory that cannot be read fails: the scanner is not built.
+func TestRefreshedNeedsADirectory(t *testing.T) {
+	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), newerMicrosoft} {
+		if _, err := Refreshed(dir, nil); err == nil {
+			t.Errorf("%s: no error", dir)
+		}
+	}
+}
+
+// A nil set is the embedded one: a check or an input built without lists.
+func TestNilSetIsTheEmbeddedOne(t *testing.T) {
+	var s *Set
+	if !s.TopSite("google.com") || !s.ESPAsset("mcusercontent.com") || len(s.Lists()) != len(MustDefault().Lists()) || s.Outcomes() != nil {
+		t.Error("a nil set does not answer as the embedded lists")
+	}
+}
