@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,14 +124,7 @@ func TestIncidentCommands(t *testing.T) {
 	}
 
 	// Someone edits the journal behind Vigie's back.
-	db, err := sql.Open("sqlite", filepath.Join(dir, "vigie.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`UPDATE incident_journal SET author = 'mallory' WHERE incident_id = 1 AND seq = 4`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	alterSQLite(t, filepath.Join(dir, "vigie.db"), `UPDATE incident_journal SET author = 'mallory' WHERE incident_id = 1 AND seq = 4`)
 	out = vigie(1, "incident", "verify", "1")
 	if !strings.Contains(out, "entrée 4") || !strings.Contains(out, "NON intègre") {
 		t.Errorf("verify after tampering: %s", out)

@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/config"
 	"vigie.dev/vigie/internal/message"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // reportedMessage is one message a user's report teaches.
@@ -26,7 +28,7 @@ type reportedMessage struct {
 // in its text) is refused: it needs a person's review, then vigie learn
 // --phish. Without org.domains nothing is known to be ours.
 func reportedMessages(name string, raw []byte, cfg *config.Config, lang string) ([]reportedMessage, error) {
-	own := append(append([]string{}, cfg.Org.Domains...), cfg.Serve.Relay.Domains...)
+	own := ownMailDomains(cfg)
 	m := message.Parse(raw, cfg.MessageLimits())
 	from := m.FromAddr().Domain()
 	if !isOwnDomain(from, own) {
@@ -58,9 +60,8 @@ func reportedMessages(name string, raw []byte, cfg *config.Config, lang string) 
 // file: what --forget takes back besides the file, as --reported learned
 // them in its place.
 func forwardedMessages(name string, raw []byte, cfg *config.Config) []reportedMessage {
-	own := append(append([]string{}, cfg.Org.Domains...), cfg.Serve.Relay.Domains...)
 	m := message.Parse(raw, cfg.MessageLimits())
-	if !isOwnDomain(m.FromAddr().Domain(), own) {
+	if !isOwnDomain(m.FromAddr().Domain(), ownMailDomains(cfg)) {
 		return nil
 	}
 	var out []reportedMessage
@@ -70,17 +71,12 @@ func forwardedMessages(name string, raw []byte, cfg *config.Config) []reportedMe
 	return out
 }
 
+// ownMailDomains are the domains the organisation's mail is from.
+func ownMailDomains(cfg *config.Config) []string {
+	return append(append([]string{}, cfg.Org.Domains...), cfg.Serve.Relay.Domains...)
+}
+
 // isOwnDomain reports whether domain is one of own or under one of them.
 func isOwnDomain(domain string, own []string) bool {
-	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
-	if domain == "" {
-		return false
-	}
-	for _, o := range own {
-		o = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(o)), ".")
-		if o != "" && (domain == o || strings.HasSuffix(domain, "."+o)) {
-			return true
-		}
-	}
-	return false
+	return domain != "" && slices.ContainsFunc(own, func(o string) bool { return urlx.InDomain(domain, strings.TrimSpace(o)) })
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -126,14 +125,7 @@ func TestLearnReported(t *testing.T) {
 	learn("--ham", write("admin/ham.eml", ham))
 	time.Sleep(2 * time.Millisecond) // learned_at tells the two apart
 	learn("--ham", write("admin/auto.eml", auto))
-	raw, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`UPDATE bayes_messages SET source = 'autolearn' WHERE learned_at = (SELECT max(learned_at) FROM bayes_messages)`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	alterSQLite(t, db, `UPDATE bayes_messages SET source = 'autolearn' WHERE learned_at = (SELECT max(learned_at) FROM bayes_messages)`)
 	for _, c := range []struct {
 		name          string
 		files         map[string]string
@@ -202,14 +194,7 @@ func TestLearnStatusSaysAnUnusableModel(t *testing.T) {
 		{"UPDATE bayes_state SET tokenizer = 99", "vigie learn reset --yes"},
 		{"UPDATE bayes_state SET tokenizer = 1, phish = -5", "model corrupt"},
 	} {
-		raw, err := sql.Open("sqlite", db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(c.update); err != nil {
-			t.Fatal(err)
-		}
-		raw.Close()
+		alterSQLite(t, db, c.update)
 		code, out, errs := vigie(t, "learn", "status", "--lang", "en", st)
 		if code != 0 || !strings.Contains(out, "the stored model cannot be used, Vigie scans with the other signals") || !strings.Contains(out, c.want) || strings.Contains(out, "the classifier votes") {
 			t.Errorf("%s: exit %d\n%s%s", c.update, code, out, errs)

@@ -34,19 +34,26 @@ func TestScanUsesTheStoredLearnedWeights(t *testing.T) {
 	}
 	// A stored model damaged in the database: said, and the embedded
 	// weights score, as on a gateway node.
-	db, err := sql.Open("sqlite", filepath.Join(dir, "vigie.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`UPDATE learned_weights SET model = 'weights: [6'`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	alterSQLite(t, filepath.Join(dir, "vigie.db"), `UPDATE learned_weights SET model = 'weights: [6'`)
 	for lang, said := range map[string]string{"fr": "le modèle de poids enregistré (n° 1) est inutilisable, ce sont les poids intégrés qui notent",
 		"en": "the stored weights model (no. 1) cannot be used, the embedded weights score"} {
 		code, out, errs := vigie(t, "scan", "--lang", lang, "--config", cfg, "--store", "default", msg)
 		if code != 0 || strings.Contains(out, "+6.00  FAKE_REPLY") || !strings.Contains(out, "action: accept") || !strings.Contains(errs, said) {
 			t.Errorf("scan --store with a damaged saved model, %s: exit %d\n%s%s", lang, code, out, errs)
 		}
+	}
+}
+
+// alterSQLite runs query on the SQLite database at path behind the
+// commands' back: how a test damages what they stored.
+func alterSQLite(t *testing.T, path, query string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		t.Fatal(err)
 	}
 }
