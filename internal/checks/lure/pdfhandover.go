@@ -120,7 +120,7 @@ func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) bool {
 			return false
 		}
 	}
-	if !scan.TopSite(l.Domain) {
+	if !in.TopSite(l.Domain) {
 		return true
 	}
 	for _, s := range hostingSignals {
