@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"vigie.dev/vigie/internal/app"
 	"vigie.dev/vigie/internal/bayes"
@@ -106,6 +107,7 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		res, err := l.Learn(ctx, items)
 		if err != nil {
+			auditLearn(ctx, a, *by, phish, reported, ham, forget, counts, refused, err)
 			return err
 		}
 		for _, r := range res {
@@ -121,6 +123,7 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			counts[r.Outcome]++
 		}
 	}
+	auditLearn(ctx, a, *by, phish, reported, ham, forget, counts, refused, nil)
 	fmt.Fprintf(stdout, say(*lang, "%d appris, %d réappris dans l'autre classe, %d déjà appris, %d oubliés, %d inconnus, %d refusés\n",
 		"%d learned, %d relearned as the other class, %d already learned, %d forgotten, %d unknown, %d refused\n"),
 		counts[bayes.OutcomeLearned], counts[bayes.OutcomeRelearned], counts[bayes.OutcomeDuplicate],
@@ -130,6 +133,28 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			"%d reports not learned: an administrator had judged these messages legitimate\n"), n)
 	}
 	return printLearnStatus(ctx, stdout, a.Bayes(), &cfg, *lang)
+}
+
+// auditLearn records a vigie learn run in the audit trail the console
+// shows (who taught what from where, and what came of it), as the
+// quarantine's releases are: a model taught wrong is traced to its run.
+func auditLearn(ctx context.Context, a *app.App, by string, phish, reported, ham, forget []string, counts map[bayes.Outcome]int, refused int, err error) {
+	var target []string
+	for _, set := range []struct {
+		flag string
+		dirs []string
+	}{{"phish", phish}, {"reported", reported}, {"ham", ham}, {"forget", forget}} {
+		for _, d := range set.dirs {
+			target = append(target, "--"+set.flag+" "+d)
+		}
+	}
+	detail := fmt.Sprintf("learned=%d relearned=%d duplicate=%d forgotten=%d unknown=%d kept=%d refused=%d",
+		counts[bayes.OutcomeLearned], counts[bayes.OutcomeRelearned], counts[bayes.OutcomeDuplicate],
+		counts[bayes.OutcomeForgotten], counts[bayes.OutcomeUnknown], counts[bayes.OutcomeKept], refused)
+	if err != nil {
+		detail += " failed: " + err.Error()
+	}
+	auditCLI(ctx, a, by, "bayes.learn", strings.Join(target, " "), detail)
 }
 
 // learnFile is one file to learn, as what, from whom.
@@ -233,6 +258,7 @@ func runLearnReset(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := a.Bayes().Reset(ctx); err != nil {
 		return err
 	}
+	auditCLI(ctx, a, "", "bayes.reset", "", "")
 	fmt.Fprintln(stdout, say(*lang, "modèle vidé", "model emptied"))
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -114,7 +115,7 @@ func TestLearnReported(t *testing.T) {
 	st := "--store=sqlite:" + db
 	learn := func(args ...string) (string, string) {
 		t.Helper()
-		code, out, errs := vigie(t, append([]string{"learn", "--lang", "en", "--config", cfg, st}, args...)...)
+		code, out, errs := vigie(t, append([]string{"learn", "--lang", "en", "--by", "alice", "--config", cfg, st}, args...)...)
 		if code != 0 {
 			t.Fatalf("learn %v: exit %d\n%s%s", args, code, out, errs)
 		}
@@ -172,6 +173,21 @@ func TestLearnReported(t *testing.T) {
 	}
 	if out, _ := learn("--forget", phish); !strings.Contains(out, "0 forgotten, 1 unknown") {
 		t.Errorf("forgetting it again: %s", out)
+	}
+	// Every run is in the audit trail: who, from where, what came of it.
+	adb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Close()
+	var n int
+	if err := adb.QueryRow(`SELECT count(*) FROM audit WHERE action = 'bayes.learn' AND actor = 'alice' AND client_ip = 'cli'
+		AND target = '--reported ' || ? AND detail LIKE 'learned=0 relearned=0 duplicate=0 forgotten=0 unknown=0 kept=1 refused=0%'`,
+		filepath.Join(dir, "r2")).Scan(&n); err != nil || n != 1 {
+		t.Errorf("audit of the kept report: %d rows, %v", n, err)
+	}
+	if err := adb.QueryRow(`SELECT count(*) FROM audit WHERE action = 'bayes.learn'`).Scan(&n); err != nil || n != 10 {
+		t.Errorf("%d vigie learn runs audited, want 10 (%v)", n, err)
 	}
 }
 
