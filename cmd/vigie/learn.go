@@ -77,15 +77,18 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	l := a.Learner()
 	counts := map[bayes.Outcome]int{}
 	refused := 0
-	// Files are read and learned a batch at a time: a directory of
-	// reports may hold more mail than memory.
-	for start := 0; start < len(files); start += learnFiles {
+	// Files are read and learned a batch at a time (learnFiles files,
+	// learnBytes read): a directory of reports may hold more mail than
+	// memory, each message up to limits.max_size.
+	for next := 0; next < len(files); {
 		var items []bayes.Item
-		for _, f := range files[start:min(start+learnFiles, len(files))] {
+		for read := 0; next < len(files) && len(items) < learnFiles && read < learnBytes; next++ {
+			f := files[next]
 			raw, err := corpus.Read(f.name, int64(cfg.Limits.MaxSize))
 			if err != nil {
 				return err
 			}
+			read += len(raw)
 			if f.source != string(bayes.Reported) {
 				items = append(items, bayes.Item{Name: f.name, Raw: raw, Class: f.class, Source: f.source, By: operator(*by)})
 				if f.class == "" {
@@ -164,8 +167,12 @@ type learnFile struct {
 	source string
 }
 
-// learnFiles bounds the files read into memory at once.
-const learnFiles = 200
+// learnFiles and learnBytes bound the files read into memory at once
+// (variables for the tests).
+var (
+	learnFiles = 200
+	learnBytes = 128 << 20
+)
 
 func printLearnStatus(ctx context.Context, w io.Writer, model bayes.Repository, cfg *config.Config, lang string) error {
 	st, err := model.State(ctx)

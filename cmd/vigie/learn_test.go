@@ -191,6 +191,22 @@ func TestLearnReported(t *testing.T) {
 	}
 }
 
+// Files are learned a batch at a time, by count and by bytes read: none
+// is left out at a batch's edge.
+func TestLearnInBatches(t *testing.T) {
+	defer func(f, b int) { learnFiles, learnBytes = f, b }(learnFiles, learnBytes)
+	for _, c := range []struct{ files, bytes int }{{2, 1 << 20}, {200, 1}, {3, 400}} {
+		learnFiles, learnBytes = c.files, c.bytes
+		dir := t.TempDir()
+		writeMessages(t, filepath.Join(dir, "p"), "phish", 5)
+		writeMessages(t, filepath.Join(dir, "h"), "ham", 4)
+		code, out, errs := vigie(t, "learn", "--lang", "en", "--phish", filepath.Join(dir, "p"), "--ham", filepath.Join(dir, "h"), "--store=sqlite:"+filepath.Join(dir, "v.db"))
+		if code != 0 || !strings.Contains(out, "9 learned") || !strings.Contains(out, "model: 5 phishing, 4 legitimate") {
+			t.Errorf("batches of %d files, %d bytes: exit %d\n%s%s", c.files, c.bytes, code, out, errs)
+		}
+	}
+}
+
 // A stored model the gateway cannot use (another tokenizer's, counts that
 // cannot be right) is said so by learn status, with what to do, rather
 // than counted as a model that votes.
