@@ -264,8 +264,24 @@ func TestQuarantineConfirmTeaches(t *testing.T) {
 	if code, out, errs := vigie(t, "quarantine", "confirm", "--lang", "en", "--config", cfg, e.ID); code != 0 || !strings.Contains(out, e.ID+": classifier: duplicate as phish") {
 		t.Errorf("confirm again, in English: exit %d\n%s%s", code, out, errs)
 	}
-	if code, _, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "nope"); code != 1 || !strings.Contains(errs, "non instruit") {
+	if code, _, errs := vigie(t, "quarantine", "confirm", "--config", cfg, "nope"); code != 1 || !strings.Contains(errs, "non instruit") || !strings.Contains(errs, "1/1 non appris") {
 		t.Errorf("unknown id: exit %d %s", code, errs)
+	}
+	// Each confirmation is audited, as a release is; the failed one is not.
+	var n int
+	adb, err := sql.Open("sqlite", filepath.Join(dir, "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Close()
+	if err := adb.QueryRow(`SELECT count(*) FROM audit WHERE action = 'quarantine.confirm' AND target = ?`, e.ID).Scan(&n); err != nil || n != 2 {
+		t.Errorf("%d confirmations audited, want 2 (%v)", n, err)
+	}
+	os.WriteFile(cfg, []byte("data_dir: "+dir+"\nbayes:\n  enabled: false\n"), 0o644)
+	for lang, said := range map[string]string{"fr": "le classifieur est désactivé", "en": "the classifier is disabled"} {
+		if code, _, errs := vigie(t, "quarantine", "confirm", "--lang", lang, "--config", cfg, e.ID); code != 1 || !strings.Contains(errs, said) {
+			t.Errorf("classifier disabled, %s: exit %d %s", lang, code, errs)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -210,7 +211,7 @@ func runQuarantineConfirm(ctx context.Context, args []string, stdout, stderr io.
 		return usageErr("%v", err)
 	}
 	if fs.NArg() == 0 {
-		return usageErr("usage: vigie quarantine confirm [--by NAME] ID...")
+		return usageErr("usage: vigie quarantine confirm [--by NAME] [--lang fr|en] ID...")
 	}
 	a, q, err := openQuarantine(ctx, *cfgPath, stderr)
 	if err != nil {
@@ -218,16 +219,21 @@ func runQuarantineConfirm(ctx context.Context, args []string, stdout, stderr io.
 	}
 	defer a.Close()
 	if !a.Config.Bayes.Enabled {
-		return fmt.Errorf("the classifier is disabled (bayes.enabled: false): nothing to teach")
+		return errors.New(say(*lang, "le classifieur est désactivé (bayes.enabled: false) : rien à lui apprendre",
+			"the classifier is disabled (bayes.enabled: false): nothing to teach"))
 	}
 	failed := 0
 	for _, id := range fs.Args() {
 		if !learnDecision(ctx, a, q, id, bayes.Confirmed, operator(*by), *lang, stdout, stderr) {
 			failed++
+			continue
 		}
+		// A confirmation is an administrator's decision, audited as a
+		// release is.
+		auditCLI(ctx, a, *by, "quarantine.confirm", id, "")
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d not learned", failed, fs.NArg())
+		return fmt.Errorf("%d/%d %s", failed, fs.NArg(), say(*lang, "non appris", "not learned"))
 	}
 	return nil
 }
