@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(command{Name: "learn", Summary: "teach the site's classifier: --phish DIR, --ham DIR, --forget DIR", Run: runLearn})
+	register(command{Name: "learn", Summary: "teach the site's classifier: --phish DIR, --ham DIR, --reported DIR (users' reports), --forget DIR", Run: runLearn})
 	register(command{Name: "learn status", Summary: "what the site's classifier has learned, and whether it votes", Run: runLearnStatus})
 	register(command{Name: "learn reset", Summary: "empty the site's classifier (--yes)", Run: runLearnReset})
 }
