@@ -120,5 +120,5 @@ func (a *AutoLearn) Run(ctx context.Context) {
 
 func autoItem(b []byte) Item {
 	i := slices.Index(b, 0)
-	return Item{Raw: b[i+1:], Class: Class(b[:i]), Source: "autolearn", By: "vigie"}
+	return Item{Raw: b[i+1:], Class: Class(b[:i]), Source: SourceAutolearn, By: "vigie"}
 }

@@ -144,7 +144,7 @@ func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
 			continue
 		}
 		samples = append(samples, Sample{Digest: p.Digest, Class: string(it.Class), Hashes: p.Hashes,
-			Source: it.Source, By: it.By, Defers: it.Source == string(Reported)})
+			Source: it.Source, By: it.By, Defers: it.Source == string(Reported) || it.Source == SourceAutolearn})
 		idx = append(idx, i)
 		if len(samples) == batch {
 			if err := flush(); err != nil {
@@ -183,6 +183,13 @@ const (
 	// judgement is overruled.
 	Reported Decision = "user-report"
 )
+
+// SourceAutolearn is the source of what the gateway learns by itself
+// (AutoLearn). It defers to every person's decision: a message an
+// administrator released, confirmed or taught, or a user reported, is
+// never moved by the gateway's own judgement of the same content sent
+// again (which a sender can shape), only by another person's.
+const SourceAutolearn = "autolearn"
 
 // Class returns what a decision teaches.
 func (d Decision) Class() Class {

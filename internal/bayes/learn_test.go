@@ -120,6 +120,50 @@ func TestLearnDeduplicatesAndRelearns(t *testing.T) {
 	})
 }
 
+// Who overrules whom: a person's decision moves any message; a user's
+// report does not move an administrator's; autolearn moves only its own
+// judgements, never a person's, whatever a sender sends again.
+func TestDecisionsPrecedence(t *testing.T) {
+	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
+		ctx := context.Background()
+		l := &bayes.Learner{Repo: db.Bayes()}
+		auto := func(i int, c bayes.Class) bayes.Item {
+			return bayes.Item{Name: "autolearn", Raw: eml(fmt.Sprint("a", i), "Objet", phishText(i)), Class: c, Source: bayes.SourceAutolearn, By: "vigie"}
+		}
+		decided := func(i int, d bayes.Decision) bayes.Item {
+			return bayes.Item{Name: string(d), Raw: eml(fmt.Sprint("d", i), "Objet", phishText(i)), Class: d.Class(), Source: string(d), By: "alice"}
+		}
+		cli := func(i int, c bayes.Class) bayes.Item {
+			return bayes.Item{Name: "cli", Raw: eml(fmt.Sprint("c", i), "Objet", phishText(i)), Class: c, Source: "cli", By: "alice"}
+		}
+		for i, c := range []struct {
+			first, then bayes.Item
+			want        bayes.Outcome
+		}{
+			{decided(0, bayes.Released), decided(0, bayes.Reported), bayes.OutcomeKept},
+			{cli(1, bayes.Ham), decided(1, bayes.Reported), bayes.OutcomeKept},
+			{auto(2, bayes.Ham), decided(2, bayes.Reported), bayes.OutcomeRelearned},
+			{decided(3, bayes.Reported), decided(3, bayes.Released), bayes.OutcomeRelearned},
+			{decided(4, bayes.Reported), auto(4, bayes.Ham), bayes.OutcomeKept},
+			{decided(5, bayes.Released), auto(5, bayes.Phish), bayes.OutcomeKept},
+			{decided(6, bayes.Confirmed), auto(6, bayes.Ham), bayes.OutcomeKept},
+			{cli(7, bayes.Phish), auto(7, bayes.Ham), bayes.OutcomeKept},
+			{auto(8, bayes.Ham), auto(8, bayes.Phish), bayes.OutcomeRelearned},
+			{decided(9, bayes.Released), decided(9, bayes.Confirmed), bayes.OutcomeRelearned},
+			{decided(10, bayes.Reported), cli(10, bayes.Ham), bayes.OutcomeRelearned},
+		} {
+			res, err := l.Learn(ctx, []bayes.Item{c.first, c.then})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res[0].Outcome != bayes.OutcomeLearned || res[1].Outcome != c.want {
+				t.Errorf("%d: %s %s then %s %s: %s, %s; want learned, %s", i, c.first.Name, c.first.Class, c.then.Name, c.then.Class,
+					res[0].Outcome, res[1].Outcome, c.want)
+			}
+		}
+	})
+}
+
 func TestLearnRefusesBadInput(t *testing.T) {
 	forEachStore(t, func(t *testing.T, _ string, db *store.DB) {
 		ctx := context.Background()

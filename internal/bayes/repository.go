@@ -33,9 +33,9 @@ type Sample struct {
 	Hashes []uint64
 	Source string // "cli", "quarantine-release", "autolearn"...
 	By     string
-	// Defers marks a user's report: it does not overrule a person's
-	// decision. A message an administrator taught as the other class
-	// (any source but autolearn) stays as it is, OutcomeKept.
+	// Defers marks a user's report or autolearn's judgement: it does not
+	// overrule a person's decision. A message taught as the other class
+	// by any source but autolearn stays as it is, OutcomeKept.
 	Defers bool
 }
 

@@ -154,9 +154,9 @@ func (b *Bayes) Learn(ctx context.Context, tokenizer int, samples []bayes.Sample
 			case prev == s.Class:
 				out[i] = bayes.OutcomeDuplicate
 				continue
-			case s.Defers && prev != "" && was.source != "autolearn":
-				// A user's report does not overrule an administrator
-				// who judged the message the other way.
+			case s.Defers && prev != "" && was.source != bayes.SourceAutolearn:
+				// A user's report or autolearn does not overrule a
+				// person who judged the message the other way.
 				out[i] = bayes.OutcomeKept
 				continue
 			case prev != "" && s.Class == "":
