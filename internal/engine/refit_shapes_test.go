@@ -635,8 +635,26 @@ func TestOptOutAtTheEnvelopeSendersDomain(t *testing.T) {
 // fit without the commercial newsletters beside the list's Reply-To to
 // the publisher. The phisher's self-addressed mailing with the same
 // envelope shape loses that signal but not its lure, and is flagged; one
-// whose envelope is on another domain keeps it.
+// whose envelope is on another domain keeps it. The "mailbox full" lure
+// From and To its reader, delivered to that address (the receiving
+// server's "for <…>"), keeps it under a forged list manager's bounce
+// address or List-Id on the reader's own domain: it was tagged, not
+// quarantined, under the evaluation's trust without it (5.00), and
+// accepted by the fits without saeasy or usrp (4.95).
 func TestAnnouncementListToItself(t *testing.T) {
+	toItsReader := func(extra ...string) string {
+		return crlf(append(append([]string{}, extra...),
+			received+"From: pharmacie@chu-exemple.fr",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: Votre boite aux lettres est pleine",
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <al2@chu-exemple.fr>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			"<p>Votre boite aux lettres a atteint 98 % de sa capacite. Les nouveaux messages seront retenus.</p>",
+			`<p><a href="https://webmail-quota-chu.com/">Augmenter mon espace</a></p>`)...)
+	}
 	mailing := func(returnPath string) string {
 		return crlf("Return-Path: <"+returnPath+">",
 			received+"From: Service Messagerie <annonces@messagerie-info-exemple.com>",
@@ -667,6 +685,21 @@ func TestAnnouncementListToItself(t *testing.T) {
 	}, {
 		name:    "avis de boite pleine a soi-meme, retour sur un autre domaine",
 		raw:     mailing("bounce-annonces-4410893@envoi-exemple.net"),
+		present: []string{"FROM_EQUALS_TO"},
+		flag:    true,
+	}, {
+		name:    "boite pleine a son lecteur, retour LISTE-bounces sur son domaine",
+		raw:     toItsReader("Return-Path: <pharmacie-bounces@chu-exemple.fr>"),
+		present: []string{"FROM_EQUALS_TO"},
+		flag:    true,
+	}, {
+		name:    "boite pleine a son lecteur, retour bounce-LISTE sur son domaine",
+		raw:     toItsReader("Return-Path: <bounce-pharmacie-4410893@chu-exemple.fr>"),
+		present: []string{"FROM_EQUALS_TO"},
+		flag:    true,
+	}, {
+		name:    "boite pleine a son lecteur, List-Id de son adresse",
+		raw:     toItsReader("Return-Path: <pharmacie@chu-exemple.fr>", "List-Id: <pharmacie.chu-exemple.fr>"),
 		present: []string{"FROM_EQUALS_TO"},
 		flag:    true,
 	}}

@@ -134,7 +134,15 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			}
 		}
 	}
-	if m.FromAddr().Addr != "" && !list && self && in.NotAuthenticated() && !listBounce(in.Env.MailFrom, m.FromAddr().Addr) {
+	// A list's headers (List-Id, a list manager's bounce address) say
+	// that To: the list is where the list posts and its members are in
+	// blind copy; anyone writes them. Where the envelope, or the receiving
+	// server's Received field, says the message was delivered to the
+	// address it is from, it was sent to oneself all the same: the
+	// "mailbox full" lure From and To its reader, whatever list shape
+	// its headers copy.
+	spared := (list || listBounce(in.Env.MailFrom, m.FromAddr().Addr)) && !envelopeKnown && !deliveredTo(m.Header, m.FromAddr().Addr)
+	if m.FromAddr().Addr != "" && self && in.NotAuthenticated() && !spared {
 		out.Emit("FROM_EQUALS_TO", m.FromAddr().Addr)
 	}
 	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
@@ -315,8 +323,10 @@ func listPostingAddress(listID, addr string) bool {
 // (GNU Mailman's documentation), ezmlm's "LIST-return-NNN-…@" (ezmlm-send's
 // manual page). An announcement list posts To its own
 // address, from it, the members in blind copy: To: the list is no
-// message sent to oneself. It spares FROM_EQUALS_TO as List-Id does
-// (listPostingAddress), which anyone can write as well.
+// message sent to oneself. It spares FROM_EQUALS_TO as a list header
+// does (scan.Input.List), which anyone can write as well, and like it
+// not where the message was delivered to the address it is from
+// (deliveredTo).
 func listBounce(mailFrom, addr string) bool {
 	mailFrom = strings.ToLower(strings.Trim(strings.TrimSpace(mailFrom), "<>"))
 	ml, md, ok1 := strings.Cut(mailFrom, "@")
@@ -328,6 +338,28 @@ func listBounce(mailFrom, addr string) bool {
 		ml = ml[:i]
 	}
 	return strings.HasPrefix(ml, "bounce-"+l+"-") || ml == l+"-bounces" || strings.HasPrefix(ml, l+"-return-")
+}
+
+// deliveredTo reports a message whose last delivery was to addr: the
+// topmost Received field with a "for" clause, the recipient the server
+// that received it last accepted it for (RFC 5321 §4.4, the optional FOR
+// clause, which Postfix, Exim and Exchange write for one recipient),
+// names addr. The topmost only: a list's own server wrote "for" the
+// list's address when the post reached it (Mailman's From rewritten to
+// the list's address then reads as From and To the list), and the hop
+// that delivered it to the member names the member. A phisher writes
+// fields below the receiving server's, never above it.
+func deliveredTo(h message.Header, addr string) bool {
+	for _, v := range h.Values("Received") {
+		v = strings.ToLower(strings.Join(strings.Fields(v), " "))
+		i := strings.Index(v, "for <")
+		if i < 0 || i > 0 && v[i-1] != ' ' {
+			continue
+		}
+		rcpt, _, ok := strings.Cut(v[i+len("for <"):], ">")
+		return ok && rcpt == strings.ToLower(addr)
+	}
+	return false
 }
 
 // oneClickMailing reports a bulk mailing that meets RFC 8058: an HTTPS

@@ -1,0 +1,35 @@
+package layout
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/message"
+)
+
+// TestDeliveredTo: only the topmost Received field with a "for" clause
+// says whom the message was last delivered to; a list's own hop "for"
+// the list's address, below the member's, does not.
+func TestDeliveredTo(t *testing.T) {
+	received := func(vs ...string) message.Header {
+		var h message.Header
+		for _, v := range vs {
+			h.Fields = append(h.Fields, message.Field{Name: "Received", Value: v})
+		}
+		return h
+	}
+	for _, tt := range []struct {
+		name string
+		h    message.Header
+		want bool
+	}{
+		{"delivered to the From", received("from relay by mx.exemple.fr with ESMTP id 1 for <Pharmacie@chu-exemple.fr>; Tue, 12 May 2026 10:02:11 +0200"), true},
+		{"a member's delivery above the list's own hop", received("from lists.ettus.com by mx.exemple.fr for <jean.dupont@exemple.fr>; Wed, 8 May 2019", "from mail by lists.ettus.com for <pharmacie@chu-exemple.fr>; Wed, 8 May 2019"), false},
+		{"no for clause above the list's own hop", received("from lists.ettus.com by mx.exemple.fr; Wed, 8 May 2019", "from mail by lists.ettus.com for <pharmacie@chu-exemple.fr>; Wed, 8 May 2019"), true},
+		{"no for clause", received("from relay by mx.exemple.fr with ESMTP id 1; Tue, 12 May 2026"), false},
+		{"a for clause inside a comment", received("from relay (for <pharmacie@chu-exemple.fr>) by mx.exemple.fr; Tue, 12 May 2026"), false},
+	} {
+		if got := deliveredTo(tt.h, "pharmacie@chu-exemple.fr"); got != tt.want {
+			t.Errorf("%s: deliveredTo = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
