@@ -514,9 +514,32 @@ func TestRefitNearMissShapes(t *testing.T) {
 // What urgency presses towards is counted by its own theme, which can
 // still be dominant: the recall's twin from a look-alike laboratory,
 // pressing as hard towards new bank details for the "destruction fees",
-// is flagged under both trusts.
+// is flagged under both trusts. Urgency beside a weak ask stays the topic:
+// a shop's "urgent, act now, within 24 hours, last chance" above one
+// "confirm now" or "connectez-vous" keeps LURE_DOMINANT (without it, 4.61
+// and 5.43 tagged by the fits without nvdimm and sahard fell to 3.15 and
+// 3.99, accepted, under both trusts).
 func TestUrgencyIsNoTopic(t *testing.T) {
+	pressing := func(subject string, lines ...string) string {
+		return crlf(append([]string{"Return-Path: <service@boutique-exemple.net>",
+			received + "From: Service clients <service@boutique-exemple.net>",
+			"To: pharmacie@chu-exemple.fr",
+			"Subject: " + subject,
+			"Date: Tue, 12 May 2026 08:01:44 +0000",
+			"Message-ID: <ur1@boutique-exemple.net>",
+			"MIME-Version: 1.0",
+			"Content-Type: text/plain; charset=utf-8",
+			""}, lines...)...)
+	}
 	cases := []sourceCase{{
+		name:    "urgence pressant une confirmation, en anglais",
+		raw:     pressing("Urgent", "Urgent: act now, within 24 hours, last chance.", "Confirm now: https://boutique-exemple.net/confirm"),
+		present: []string{"LURE_DOMINANT", "LURE_CREDENTIALS"},
+	}, {
+		name:    "urgence pressant une connexion, en francais",
+		raw:     pressing("Action requise", "Action requise immediatement, c'est urgent.", "Connectez-vous : https://boutique-exemple.net/espace"),
+		present: []string{"LURE_DOMINANT"},
+	}, {
 		name:   "rappel de lots d'un laboratoire, trois mots d'urgence",
 		file:   "testdata/legit/laboratoire-rappel-de-lots-urgent.eml",
 		accept: true,

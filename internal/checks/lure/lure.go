@@ -773,7 +773,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	// The calls to click counted as credential lures are quoted with them.
 	clicks := c.credentials >= 0 && perTheme[c.credentials] > credentials
-	themes, dominant, asked := 0, -1, false
+	themes, dominant, asked, pressedTowards := 0, -1, false, 0
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
 		if n == 0 {
@@ -824,6 +824,9 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit(c.themes[t], c.quoted(distinct, t))
 		}
 		themes++
+		if t != c.urgency {
+			pressedTowards++
+		}
 		// What the HR- and payroll-named lures ask (employerOutsider):
 		// the reader's password, a shared document, the reader's own
 		// bank details updated elsewhere.
@@ -885,6 +888,15 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	if w != "" {
 		out.Emit("LURE_PASTE_RUN", w)
+	}
+	// Urgency is pressure towards an ask, never the topic by itself: a
+	// batch recall's "cessez immédiatement … sous 48 heures" asks nothing
+	// a phisher wants. Beside a theme it presses towards (a sign-in, a
+	// payment), three urgency phrases make the pressure what the message
+	// is about, as they did before: "urgent, act now, within 24 hours,
+	// last chance: confirm now" is no weaker for its ask being one phrase.
+	if dominant < 0 && c.urgency >= 0 && perTheme[c.urgency] >= 3 && pressedTowards > 0 {
+		dominant = c.urgency
 	}
 	if dominant >= 0 {
 		out.Emit("LURE_DOMINANT", c.themes[dominant])
