@@ -578,11 +578,13 @@ func (c *Check) receiptCharge(perTheme []int, body, subject string) {
 // in quotes only spares nothing a bulk sender could not already have.
 func (c *Check) ownFooter(body string) bool {
 	own, quoted := unquotedLines(body)
-	if !quoted {
-		return true
-	}
+	return !quoted || c.footerIn(own)
+}
+
+// footerIn reports a bulk footer's phrase in text.
+func (c *Check) footerIn(text string) bool {
 	found := false
-	c.dict.Find(own, 0, func(p phrase) bool {
+	c.dict.Find(text, 0, func(p phrase) bool {
 		found = p.theme == c.footer
 		return !found
 	})
@@ -617,17 +619,7 @@ func (c *Check) carriersFooter(in *scan.Input) bool {
 			}
 		}
 	}
-	found := false
-	for _, own := range []string{text, html} {
-		c.dict.Find(own, 0, func(p phrase) bool {
-			found = p.theme == c.footer
-			return !found
-		})
-		if found {
-			break
-		}
-	}
-	return found
+	return c.footerIn(text) || c.footerIn(html)
 }
 
 // unquotedLines returns body without its lines quoted with ">", and
