@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -117,7 +118,7 @@ func Refreshed(dir string, own []string) (*Set, error) {
 		case len(files) > 1:
 			o.Err = fmt.Errorf("the directory holds %s twice (%s): keep one", name, strings.Join(files, " and "))
 		default:
-			b, err := fs.ReadFile(root, files[0])
+			b, err := readAtMost(root, files[0], o.List)
 			if err == nil {
 				err = o.check(b, own)
 			}
@@ -205,6 +206,14 @@ func (o *Outcome) check(b []byte, own []string) error {
 	if r.Type != e.Type {
 		return fmt.Errorf("type %q where the embedded list is %q", r.Type, e.Type)
 	}
+	if limit := max(minEntriesCap, growth*len(e.List)); len(r.List) > limit {
+		return fmt.Errorf("%d entries, more than %d (%d times the embedded list's %d): not a newer version of it", len(r.List), limit, growth, len(e.List))
+	}
+	if r.Type == "cidr" {
+		if v := tooBroad(r.List, e.List); v != "" {
+			return fmt.Errorf("lists the network %s, broader than any the embedded list holds and than one provider holds: it would cover addresses of every kind", v)
+		}
+	}
 	if suffixEntry(e.rawList) == "" {
 		if v := suffixEntry(r.rawList); v != "" {
 			return fmt.Errorf("lists the public suffix %q, which the embedded list never does: every domain under it would be taken for one of the list's", v)
@@ -220,6 +229,9 @@ func (o *Outcome) check(b []byte, own []string) error {
 	}
 	o.Entries = n
 	o.Embedded, _ = prev.add(o.List, old)
+	if v := coversAnyName(fresh, prev); v != "" {
+		return fmt.Errorf("covers %s, a made-up name no list names: an entry of it covers every name", v)
+	}
 	o.Version, _ = r.Version.Int64()
 	o.EmbeddedVersion, _ = e.Version.Int64()
 	for _, d := range own {
@@ -253,6 +265,108 @@ func suffixEntry(r rawList) string {
 		}
 		if ps, icann := publicsuffix.PublicSuffix(h); icann && ps == h {
 			return v
+		}
+	}
+	return ""
+}
+
+// A newer list is refused when it is many times the embedded one: MISP's
+// lists grow by a few percent a version, and a file growth times the size
+// is a damaged or hostile download, whose reading alone could take the
+// process's memory (a 2 GB file, ten million entries). The floors leave
+// room to the smallest lists.
+const (
+	growth        = 8
+	minFileCap    = 4 << 20
+	minEntriesCap = 50_000
+)
+
+// readAtMost reads the file name of root, the newer version of the
+// embedded list list, refusing it past growth times the embedded file's
+// size without reading further.
+func readAtMost(root fs.FS, name, list string) ([]byte, error) {
+	old, err := fs.Stat(embedded, path.Join("data", list, "list.json"))
+	if err != nil {
+		return nil, err
+	}
+	limit := max(minFileCap, growth*old.Size())
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	tooLarge := func(n int64) error {
+		return fmt.Errorf("%d bytes or more, more than %d (%d times the embedded list's %d): not a newer version of it", n, limit, growth, old.Size())
+	}
+	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
+		return nil, tooLarge(fi.Size())
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit { // grown since the Stat, or a Stat that does not know
+		return nil, tooLarge(int64(len(b)))
+	}
+	return b, nil
+}
+
+// Networks no one provider holds more than: a newer list's network
+// broader than these and than every network of the embedded list (of its
+// family) is a damaged entry, 0.0.0.0/0 or ::/0 at worst, that would put
+// every address on the list. The embedded lists' broadest are rfc5735's
+// 0.0.0.0/8 and 240.0.0.0/4, and ipv6-linklocal's fe80::/10.
+const (
+	broadest4 = 8
+	broadest6 = 16
+)
+
+// tooBroad returns an entry of list broader than both the floor of its
+// family and the broadest network of embedded of that family, or "".
+func tooBroad(list, embedded []string) string {
+	floor := map[bool]int{true: broadest4, false: broadest6}
+	for _, v := range embedded {
+		if p, err := parseNet(strings.TrimSpace(v)); err == nil && p.Bits() < floor[p.Addr().Is4()] {
+			floor[p.Addr().Is4()] = p.Bits()
+		}
+	}
+	for _, v := range list {
+		if p, err := parseNet(strings.TrimSpace(v)); err == nil && p.Bits() < floor[p.Addr().Is4()] {
+			return v
+		}
+	}
+	return ""
+}
+
+// probeLabel is a name no list names: every letter and digit, so that a
+// substring entry of one character, a bare suffix or a pattern matching
+// anything is caught whatever it is.
+const probeLabel = "abcdefghijklmnopqrstuvwxyz-0123456789"
+
+// probeSuffixes are the suffixes the probe is tried under: the common
+// generic ones and those of the organisations Vigie is deployed for.
+var probeSuffixes = []string{"com", "net", "org", "info", "io", "xyz", "app", "fr", "de", "eu", "co.uk", "gouv.fr"}
+
+// coversAnyName returns the probe a newer list covers and the embedded
+// one (prev) does not, as a host, an e-mail address or a URL, or "": an
+// entry such as ".com", "*." in a string list, the substring "e" or "." or
+// the pattern ".*" covers a made-up name, and with it every name, which
+// on a top-site list exempts every sender and link from the shape
+// heuristics and on any list stops every indicator from being blocked.
+func coversAnyName(fresh, prev *Set) string {
+	for _, sfx := range probeSuffixes {
+		h := probeLabel + "." + sfx
+		for _, c := range []struct {
+			v    string
+			hits func(*Set, string) []Hit
+		}{
+			{h, (*Set).Host},
+			{probeLabel + "@" + h, (*Set).Email},
+			{"https://" + probeLabel + "@" + h + "/" + probeLabel + "?" + probeLabel + "=" + probeLabel, (*Set).Substring},
+		} {
+			if len(c.hits(fresh, c.v)) > 0 && len(c.hits(prev, c.v)) == 0 {
+				return c.v
+			}
 		}
 	}
 	return ""

@@ -1,10 +1,15 @@
 package warninglist
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // newerMicrosoft is MISP's microsoft list as embedded, in the shape of its
@@ -143,6 +148,136 @@ func TestRefreshed(t *testing.T) {
 	}
 	if MustDefault().TopSite(added) {
 		t.Fatalf("%s is on the embedded lists already: pick another name", added)
+	}
+}
+
+// A damaged or hostile download does not widen what the lists spare: a
+// file far larger than the embedded list, or with far more entries, is
+// refused before it is indexed; an entry that covers every name (a bare
+// suffix in a list of strings, a substring of one letter or a dot, a
+// pattern matching anything) or every address (0.0.0.0/0, ::/0) is
+// refused, naming the file, and the embedded list stays in use. Entries
+// that name nothing a lookup asks for ("*", ".", "") are inert.
+func TestRefreshedRefusesWhatCoversEverything(t *testing.T) {
+	// edit returns the embedded list name with its JSON entries edited
+	// by f (given the entries, it returns the new ones).
+	edit := func(t *testing.T, name string, f func([]string) []string) string {
+		t.Helper()
+		b, err := embedded.ReadFile("data/" + name + "/list.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		var list []string
+		for _, v := range m["list"].([]any) {
+			list = append(list, v.(string))
+		}
+		m["list"] = f(list)
+		out, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	plus := func(extra ...string) func([]string) []string {
+		return func(l []string) []string { return append(l, extra...) }
+	}
+	many := func(l []string) []string {
+		for i := len(l); i <= minEntriesCap; i++ {
+			l = append(l, fmt.Sprintf("h%d.example", i))
+		}
+		return l
+	}
+	for _, tc := range []struct {
+		name, list string
+		f          func([]string) []string
+		want       string // part of the refusal, "" for taken
+	}{
+		{"a string list's bare suffix", "microsoft", plus(".com"), "public suffix"},
+		{"a string list's leading-dot entry under a private suffix", "microsoft", plus(".co.uk"), "public suffix"},
+		{"a suffix in a list that holds one already (google lists the TLD google)", "google", plus(".uk"), "covers"},
+		{"a substring of one letter", "disposable-email", plus("e"), "covers"},
+		{"a substring that is a dot", "disposable-email", plus("."), "covers"},
+		{"a substring that is the at sign", "disposable-email", plus("@"), "covers"},
+		{"a substring suffix", "microsoft-attack-simulator", plus(".com"), "public suffix"},
+		{"a substring of a suffix", "microsoft-attack-simulator", plus("om/"), "covers"},
+		{"a pattern matching any address", "common-contact-emails", plus("/.*/"), "covers"},
+		{"a pattern matching any address, written plainly", "common-contact-emails", plus(".+@.+"), "covers"},
+		{"every IPv4 address", "rfc1918", plus("0.0.0.0/0"), "0.0.0.0/0"},
+		{"half of IPv4", "smtp-sending-ips", plus("128.0.0.0/1"), "128.0.0.0/1"},
+		{"every IPv6 address", "public-dns-v6", plus("::/0"), "::/0"},
+		{"a v6 network broader than a provider holds, in a list with none", "apple", plus("2000::/3"), "2000::/3"},
+		{"as broad as the embedded list's broadest", "rfc5735", plus("240.0.0.0/4"), ""},
+		{"a provider's /10 where the embedded list's broadest is /11", "amazon-aws", plus("3.0.0.0/10"), ""},
+		{"more than growth times the entries", "microsoft", many, "entries, more than"},
+		{"entries naming nothing", "tranco10k", plus("*", ".", "", "  ", "*.com"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, tc.list+".json"), []byte(edit(t, tc.list, tc.f)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Refreshed(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := s.Outcomes()[0]
+			switch {
+			case tc.want == "" && o.Err != nil:
+				t.Fatalf("refused: %v", o.Err)
+			case tc.want != "" && (o.Err == nil || !strings.Contains(o.String(), tc.want) || !strings.Contains(o.String(), filepath.Join(dir, tc.list+".json"))):
+				t.Fatalf("outcome %q, want a refusal naming the file and %q", o, tc.want)
+			}
+			probe := probeLabel + ".com"
+			if s.TopSite(probe) || len(s.Host(probe)) > 0 || len(s.Email("x@"+probe)) > 0 || len(s.Substring("https://"+probe+"/")) > 0 {
+				t.Errorf("a made-up name is listed: %v", s.Host(probe))
+			}
+			if hits := s.Addr(netip.MustParseAddr("8.8.4.5")); len(hits) > 0 {
+				t.Errorf("an address on no list is listed: %v", hits[0].Entry)
+			}
+		})
+	}
+}
+
+// A file many times the embedded list's size is refused without being
+// read: a sparse 2 GB file costs no memory.
+func TestRefreshedRefusesAHugeFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "tranco10k.json")
+	if err := os.WriteFile(f, []byte(`{"list": ["`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(f, 2<<30); err != nil {
+		t.Skipf("no sparse file here: %v", err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s, err := Refreshed(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if o := s.Outcomes()[0]; o.Err == nil || !strings.Contains(o.String(), "bytes or more, more than") || !strings.Contains(o.String(), f) {
+		t.Fatalf("outcome %q", o)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 256<<20 {
+		t.Errorf("refusing the file allocated %d MB", grown>>20)
+	}
+	if !s.TopSite("google.com") {
+		t.Error("the embedded tranco10k is not in use")
+	}
+}
+
+// A file that does not say its size (a pipe, a special file) is read up
+// to the limit, not to its end.
+func TestReadAtMostStopsAtTheLimit(t *testing.T) {
+	big := strings.Repeat("x", minFileCap+10)
+	_, err := readAtMost(fstest.MapFS{"rfc1918.json": {Data: []byte(big)}}, "rfc1918.json", "rfc1918")
+	if err == nil || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("err = %v", err)
 	}
 }
 
