@@ -1,17 +1,29 @@
 package engine
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
 
 // Genuine PDFs that lead elsewhere (testdata/pdflure/README.md): supplier
 // invoices whose "Payer en ligne" button goes to their payment provider
-// (GoCardless, PayPlug, Stripe), a bank's statement, a Chorus Pro deposit
-// receipt, a conference ticket with its QR code, a DocuSign certificate
-// of completion, an association's newsletter, a hospital's internal memo
-// and the tax office's notice. Each is accepted behind the hospital's MX
-// and under the evaluation's trust: their PDFs say a sum, a due date, a
-// ticket to show, or a sign-in to the sender's own site, not a hand-over.
+// (GoCardless, PayPlug, Stripe, Pennylane), a bank's statement, a Chorus
+// Pro deposit receipt, a conference ticket with its QR code, a DocuSign
+// and a Yousign certificate, an association's newsletter, a hospital's
+// internal memo and the tax office's notice; and the PDFs that invite to
+// sign in to the portal they are also on — a supplier's invoice deposited
+// on Chorus Pro, a payslip in the employee's Digiposte vault, a buyer's
+// answers on its procurement platform, a broker's schedule of the
+// insurer, a congress badge and its event app, a clinic's convocation
+// and Doctolib — each also from a sender without DKIM or DMARC. Each is
+// accepted behind the hospital's MX and under the evaluation's trust:
+// their PDFs say a sum, a due date, a ticket to show, or a sign-in to a
+// portal, not a hand-over.
 func TestPDFLureGenuineAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/pdflure/*.eml", 10)
+	acceptedBehindHospitalAndEval(t, "testdata/pdflure/*.eml", 23)
 }
 
 // The same PDFs turned into the lure's carrier: a "document protégé" to
@@ -21,9 +33,53 @@ func TestPDFLureTwinsFlagged(t *testing.T) {
 	flaggedUnderBothTrusts(t, "testdata/pdflure/twins/*.eml", 6)
 }
 
-// The twin whose button goes through a shortener the hosting list does
-// not know, from the supplier's authenticated mailbox: LURE_PDF_HANDOVER
-// and the body's invoice word alone (README).
+// The portal's invitation alone ("connectez-vous à votre espace") on a
+// domain nobody has kept long is the kit's again: the supplier's invoice
+// whose sign-in leads to a domain registered days ago (the
+// newly-registered list) is quarantined behind the MX and under the
+// evaluation's trust, and the one on an abused TLD behind the MX, each
+// with LURE_PDF_HANDOVER (testdata/pdflure/README.md, "portail").
+func TestPDFLurePortalWordsOnUnestablishedDomain(t *testing.T) {
+	nrd := filepath.Join(t.TempDir(), "nrd.txt")
+	if err := os.WriteFile(nrd, []byte("blanchisserie-val-espace.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	chu, eval := chuConfig(t, "microsoft.com", "google.com"), evalTrustConfig(t)
+	chu.Data.NRD, eval.Data.NRD = nrd, nrd
+	for _, c := range []struct {
+		file  string
+		trust []namedScanner
+	}{
+		{"facture-blanchisserie-espace-domaine-recent.eml", []namedScanner{{"hospital", newScanner(t, chu)}, {"eval-corpus trust", newScanner(t, eval)}}},
+		{"facture-blanchisserie-espace-tld-abuse-sans-dmarc.eml", []namedScanner{{"hospital", hospitalConfig(t)}}},
+	} {
+		raw, err := os.ReadFile("testdata/pdflure/portail/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range c.trust {
+			if v := s.s.Scan(t.Context(), raw, scan.Envelope{}); v.Action == scan.Accept || !v.Has("LURE_PDF_HANDOVER") {
+				t.Errorf("%s, %s: %s (%.2f) %s", s.name, c.file, v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
+
+// The twins still accepted (README, "Still accepted"): the unknown
+// shortener, the kit's button to a page anyone publishes on a top site
+// (Google Drive, Dropbox, Microsoft Forms, SharePoint, a Google redirect:
+// LURE_PDF_HANDOVER alone; Canva: nothing), the kit on the sender's own
+// domain, and the portal's invitation alone on a domain not known young.
 func TestPDFLureGapsAreAsKnown(t *testing.T) {
-	gapsAreAsKnown(t, "testdata/pdflure/gaps", []string{"facture-traiteur-document-securise-raccourci-inconnu.eml"}, true)
+	gapsAreAsKnown(t, "testdata/pdflure/gaps", []string{
+		"facture-traiteur-document-securise-raccourci-inconnu.eml",
+		"facture-imprimerie-document-protege-drive-google.eml",
+		"facture-imprimerie-document-protege-dropbox.eml",
+		"facture-imprimerie-document-protege-forms-office.eml",
+		"facture-imprimerie-document-protege-sharepoint.eml",
+		"facture-imprimerie-document-protege-google-url.eml",
+		"facture-imprimerie-document-protege-canva.eml",
+		"facture-imprimerie-document-protege-domaine-propre.eml",
+		"facture-blanchisserie-espace-domaine-inconnu-sans-dmarc.eml",
+	}, true)
 }

@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"slices"
 	"strings"
 
 	"vigie.dev/vigie/internal/message"
@@ -29,7 +30,9 @@ import (
 // invoice whose button goes to its payment provider says "payer en
 // ligne", not "document protégé, connectez-vous"; a bank's statement, the
 // tax office's notice or a hospital's memo says "connectez-vous à votre
-// espace" of its own site (engine testdata/pdflure).
+// espace" of its own site, and a payslip, a buyer's notice or a broker's
+// schedule of the portal it is also on (portalWords; engine
+// testdata/pdflure).
 
 // handoverThemes are the catalogue's themes the hand-over says: a
 // sign-in, a shared document, a code to scan, an account to verify,
@@ -40,25 +43,47 @@ var handoverThemes = map[string]bool{
 	"password_request": true,
 }
 
-// protectedDocument are the PDF lure's own words for the document it
-// hides behind its button, in French and English: the write-ups above
-// show a "protected" or "secured" document to "open" or "view". They are
-// read in an attached PDF only: a message body says "view document" of
-// every genuine e-signature and sharing notice, which the catalogue's
-// document_share theme judges with its sender.
-var protectedDocument = func() *textmatch.Dict[string] {
-	d := textmatch.New[string]()
-	for _, p := range []string{
-		"document protege", "document securise", "fichier protege", "fichier securise",
+// lockedDocument are the PDF lure's own words for the document it hides
+// behind its button, in French and English: the write-ups above show a
+// "protected" or "secured" document, a code to scan. They are read in an
+// attached PDF only: the catalogue's document_share theme judges a body's
+// with its sender.
+var lockedDocument = dictOf(
+	"document protege", "document securise", "fichier protege", "fichier securise",
+	"protected document", "secure document", "secured document", "document is protected",
+	"scannez ce code", "scannez le qr code", "scan this code", "scan the code",
+)
+
+// portalWords are the invitation every portal's own document writes: open,
+// view or consult the document, sign in to your space. A supplier's
+// invoice deposited on Chorus Pro, a payslip also in the employee's
+// Digiposte vault, a buyer's answers on its procurement platform, a
+// broker's schedule of the insurer, a Yousign or DocuSign certificate
+// each say it of the portal their link leads to (engine testdata/pdflure,
+// the genuine ones without DMARC went 2.00 -> 4.50, tagged, behind the
+// MX). They are read as a hand-over only when the link leads to a host
+// anyone may publish on or to an unestablished domain (handsOver's
+// open); the lure's own words
+// (lockedDocument, a code to scan, a shared file, an account notice, an
+// identity to verify, a password) wherever the link leads off the sender.
+// portalPhrases are the catalogue's phrases of that invitation outside
+// the credentials theme, whose phrases all are ("connectez-vous",
+// "access your account").
+var (
+	portalWords = dictOf(
 		"ouvrir le document", "afficher le document", "voir le document", "acceder au document",
-		"protected document", "secure document", "secured document", "document is protected",
 		"open document", "view document", "access document",
-		"scannez ce code", "scannez le qr code", "scan this code", "scan the code",
-	} {
+	)
+	portalPhrases = map[string]bool{"consulter le document": true}
+)
+
+func dictOf(phrases ...string) *textmatch.Dict[string] {
+	d := textmatch.New[string]()
+	for _, p := range phrases {
 		d.Add(p, p)
 	}
 	return d
-}()
+}
 
 // maxHandoverWords is how much of a PDF's text is read: the hand-over is
 // on its first page.
@@ -71,30 +96,35 @@ const maxHandoverWords = 1500
 // read here (the invoice family reads the same text, kept once:
 // invoice.AttachedPDF).
 func (c *Check) pdfHandover(in *scan.Input, out *scan.Emitter, docs *attached) string {
-	hosts := map[string]string{} // PDF name -> host it leads to
+	type lead struct {
+		host string
+		open bool
+	}
+	hosts := map[string]lead{} // PDF name -> where it leads
 	for _, l := range in.Links {
 		if l.In == "" || l.Source != message.URLFromAttachment && l.Source != message.URLFromQR {
 			continue
 		}
-		if _, ok := hosts[l.In]; ok || !c.handsOver(in, out, l) {
+		elsewhere, open := c.handsOver(in, out, l)
+		if prev, ok := hosts[l.In]; !elsewhere || ok && (prev.open || !open) {
 			continue
 		}
-		hosts[l.In] = l.Host
+		hosts[l.In] = lead{l.Host, open}
 	}
 	if len(hosts) == 0 {
 		return ""
 	}
 	for _, d := range docs.PDFs() {
-		host, ok := hosts[d.name]
+		to, ok := hosts[d.name]
 		if !ok {
 			continue
 		}
-		if said := c.handoverWords(d.text); said != "" {
+		if said := c.handoverWords(d.text, to.open); said != "" {
 			name := d.name
 			if name == "" {
 				name = "PDF"
 			}
-			return name + ": " + said + " -> " + host
+			return name + ": " + said + " -> " + to.host
 		}
 	}
 	return ""
@@ -105,57 +135,87 @@ func (c *Check) pdfHandover(in *scan.Input, out *scan.Emitter, docs *attached) s
 // (pages.dev, a shortener), a page there is nobody's own.
 var hostingSignals = []string{"URL_FREE_HOSTING", "URL_SHORTENER", "URL_CLOUD_STORAGE", "URL_FORM_SERVICE", "URL_IPFS", "URL_IP_LITERAL"}
 
-// handsOver reports a PDF's link or code that leads off the sender's
-// own domain: to a registrable domain that is neither the sender's nor
-// the organisation's, and is not a top site of the MISP lists (the
-// tax office's impots.gouv.fr, a bank's, Stripe's) unless the link
-// family found the message leading to a host anyone may publish on
-// (hostingSignals).
-func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) bool {
+// unestablishedSignals are the link family's signals of a domain nobody
+// has kept long: registered days ago (the newly-registered list or the
+// registry), a random name, a TLD the abuse reports name. A portal a
+// genuine PDF invites to sign in to (Chorus Pro, Digiposte, a buyer's
+// procurement platform) is none of these; the kit's own domain often is.
+var unestablishedSignals = []string{"URL_NEW_DOMAIN", "URL_RANDOM_DOMAIN", "URL_ABUSED_TLD"}
+
+// handsOver reports whether a PDF's link or code leads off the sender's
+// own domain (elsewhere): to a registrable domain that is neither the
+// sender's nor the organisation's, and is not a known name — a top site
+// of the MISP lists (the tax office's impots.gouv.fr, a bank's, Stripe's)
+// or a catalogued brand's own domain (chorus-pro.gouv.fr, yousign.app,
+// harmonie-mutuelle.fr: Catalogued) — unless it leads to a host anyone
+// may publish on (open): a page customers publish on a brand's domain
+// (Published: drive.google.com, forms.office.com, SharePoint, Dropbox),
+// or the link family found the message leading to one (hostingSignals).
+// An unknown domain the link family found unestablished (young, random,
+// an abused TLD) is open too: nobody's portal.
+func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsewhere, open bool) {
 	if l.Domain == "" || l.Domain == in.FromOrg {
-		return false
+		return false, false
 	}
 	for _, d := range c.org {
 		if urlx.InDomain(l.Host, d) {
-			return false
+			return false, false
 		}
 	}
-	if !in.TopSite(l.Domain) {
-		return true
-	}
+	open = c.Published != nil && c.Published(l.Host)
 	for _, s := range hostingSignals {
-		if out.Emitted(s) {
-			return true
+		open = open || out.Emitted(s)
+	}
+	known := in.TopSite(l.Domain) || c.Catalogued != nil && c.Catalogued(l.Domain)
+	if !known {
+		for _, s := range unestablishedSignals {
+			open = open || out.Emitted(s)
 		}
 	}
-	return false
+	return open || !known, open
 }
 
 // handoverWords returns the hand-over's words a PDF's text says, at most
-// quotedPhrases of them quoted, or "": a catalogue phrase of a hand-over
-// theme, a call to click to sign in (callsToSignIn), the protected
-// document's words.
-func (c *Check) handoverWords(text string) string {
-	var said []string
-	add := func(p string) {
-		if len(said) < quotedPhrases && !strings.Contains(strings.Join(said, " "), `"`+p+`"`) {
-			said = append(said, `"`+p+`"`)
+// quotedPhrases of them quoted, or "": the lure's own words (a catalogue
+// phrase of a hand-over theme outside the portal's invitation, the
+// locked document's words) and, when the link leads to a host anyone may
+// publish on (open), the portal's invitation too (the credentials theme,
+// portalWords, a call to click to sign in).
+func (c *Check) handoverWords(text string, open bool) string {
+	var lure, portal []string
+	add := func(to *[]string, p string) {
+		if len(*to) < quotedPhrases && !slices.Contains(*to, `"`+p+`"`) {
+			*to = append(*to, `"`+p+`"`)
 		}
 	}
 	c.dict.FindAfter(text, maxHandoverWords, func(p phrase, _ uint64) bool {
-		if e := c.entries[p.id]; handoverThemes[e.Theme] {
-			add(e.Text)
+		switch e := c.entries[p.id]; {
+		case !handoverThemes[e.Theme]:
+		case e.Theme == "credentials" || portalPhrases[e.Text]:
+			add(&portal, e.Text)
+		default:
+			add(&lure, e.Text)
 		}
-		return len(said) < quotedPhrases
+		return len(lure) < quotedPhrases
 	})
-	if len(said) < quotedPhrases {
-		protectedDocument.Find(text, maxHandoverWords, func(p string) bool {
-			add(p)
-			return len(said) < quotedPhrases
+	if len(lure) < quotedPhrases {
+		lockedDocument.Find(text, maxHandoverWords, func(p string) bool {
+			add(&lure, p)
+			return len(lure) < quotedPhrases
 		})
 	}
-	if len(said) == 0 && c.click >= 0 && callsToSignIn(text, c.calls) {
-		add("click to sign in")
+	if len(lure) == 0 && !open {
+		return ""
 	}
-	return strings.Join(said, ", ")
+	if open && len(lure)+len(portal) < quotedPhrases {
+		portalWords.Find(text, maxHandoverWords, func(p string) bool {
+			add(&portal, p)
+			return len(lure)+len(portal) < quotedPhrases
+		})
+		if len(lure)+len(portal) == 0 && c.click >= 0 && callsToSignIn(text, c.calls) {
+			add(&portal, "click to sign in")
+		}
+	}
+	said := append(lure, portal...)
+	return strings.Join(said[:min(len(said), quotedPhrases)], ", ")
 }
