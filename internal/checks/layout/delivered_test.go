@@ -25,6 +25,8 @@ func TestDeliveredTo(t *testing.T) {
 		{"delivered to the From", received("from relay by mx.exemple.fr with ESMTP id 1 for <Pharmacie@chu-exemple.fr>; Tue, 12 May 2026 10:02:11 +0200"), true},
 		{"a member's delivery above the list's own hop", received("from lists.ettus.com by mx.exemple.fr for <jean.dupont@exemple.fr>; Wed, 8 May 2019", "from mail by lists.ettus.com for <pharmacie@chu-exemple.fr>; Wed, 8 May 2019"), false},
 		{"no for clause above the list's own hop", received("from lists.ettus.com by mx.exemple.fr; Wed, 8 May 2019", "from mail by lists.ettus.com for <pharmacie@chu-exemple.fr>; Wed, 8 May 2019"), true},
+		{"Exim's bare address", received("from relay by mail.exemple.fr with esmtp (Exim 4.96) id 1 for pharmacie@chu-exemple.fr; Tue, 12 May 2026"), true},
+		{"the word for in a comment", received("from relay (authenticated as x for relaying) by mx.exemple.fr; Tue, 12 May 2026"), false},
 		{"no for clause", received("from relay by mx.exemple.fr with ESMTP id 1; Tue, 12 May 2026"), false},
 		{"a for clause inside a comment", received("from relay (for <pharmacie@chu-exemple.fr>) by mx.exemple.fr; Tue, 12 May 2026"), false},
 	} {

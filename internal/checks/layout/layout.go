@@ -351,13 +351,14 @@ func listBounce(mailFrom, addr string) bool {
 // fields below the receiving server's, never above it.
 func deliveredTo(h message.Header, addr string) bool {
 	for _, v := range h.Values("Received") {
-		v = strings.ToLower(strings.Join(strings.Fields(v), " "))
-		i := strings.Index(v, "for <")
-		if i < 0 || i > 0 && v[i-1] != ' ' {
-			continue
+		f := strings.Fields(strings.ToLower(v))
+		for i := 0; i+1 < len(f); i++ {
+			// "for <rcpt>" (Postfix, sendmail) or "for rcpt" (Exim).
+			rcpt := strings.TrimRight(strings.TrimPrefix(f[i+1], "<"), ">;")
+			if f[i] == "for" && strings.Contains(rcpt, "@") {
+				return rcpt == strings.ToLower(addr)
+			}
 		}
-		rcpt, _, ok := strings.Cut(v[i+len("for <"):], ">")
-		return ok && rcpt == strings.ToLower(addr)
 	}
 	return false
 }
