@@ -74,6 +74,12 @@ type Daemon struct {
 
 	cfg     config.Config
 	learned learned
+	// swap serialises building a scanner and swapping it in with its
+	// warning lists (Reload, followLearned): two rebuilds side by side
+	// would otherwise leave the gateway on one's scanner and the
+	// indicators' guard on the other's lists, or a rebuild from the
+	// configuration before a reload replace the reload's scanner.
+	swap    sync.Mutex
 	o       Options
 	log     *slog.Logger
 	online  scan.Authenticator
@@ -247,12 +253,16 @@ func (d *Daemon) Reload() error {
 	if err != nil {
 		return err
 	}
+	d.swap.Lock()
 	sc, err := d.build(&cfg)
+	if err == nil {
+		d.Gateway.SetScanner(sc)
+		d.App.SetWarningLists(sc.Lists)
+	}
+	d.swap.Unlock()
 	if err != nil {
 		return err
 	}
-	d.Gateway.SetScanner(sc)
-	d.App.SetWarningLists(sc.Lists)
 	d.Gateway.Configure(settings(&cfg))
 	if err := d.Allow.Load(context.Background()); err != nil {
 		d.log.Warn("allow rules not reloaded, previous ones kept", "err", err)

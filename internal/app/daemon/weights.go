@@ -92,6 +92,8 @@ func (d *Daemon) followLearned(ctx context.Context, notices <-chan struct{}) {
 		if !d.loadLearned(ctx) {
 			return
 		}
+		d.swap.Lock() // the configuration read is the last reload's (Daemon.swap)
+		defer d.swap.Unlock()
 		d.learned.mu.Lock()
 		cfg := d.learned.cfg
 		d.learned.mu.Unlock()
