@@ -151,13 +151,6 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	if err != nil {
 		return nil, err
 	}
-	if learnedNotices != nil {
-		d.bg.Add(1)
-		go func() {
-			defer d.bg.Done()
-			d.followLearned(bg, learnedNotices)
-		}()
-	}
 	if d.Quarantine, err = d.App.Quarantine(); err != nil {
 		return nil, err
 	}
@@ -199,6 +192,16 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Daemon, err er
 	}()
 	d.Gateway.SetScanner(sc)
 	d.App.SetWarningLists(sc.Lists)
+	// Rebuilds for a new stored model start once the gateway holds the
+	// first scanner: one earlier would swap into no gateway, or be undone
+	// by the first scanner's swap above.
+	if learnedNotices != nil {
+		d.bg.Add(1)
+		go func() {
+			defer d.bg.Done()
+			d.followLearned(bg, learnedNotices)
+		}()
+	}
 	d.Gateway.Configure(settings(&cfg))
 	if d.Learner != nil {
 		if al := autolearn(&cfg, d.Learner, log); al != nil {
