@@ -142,7 +142,6 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	snd.Published = bc.Published
 	lu.Freemail = snd.IsFreemail
 	lu.SameOwner = bc.SameOwner
-	lu.Catalogued = bc.Catalogued
 	lu.Published = bc.Published
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the

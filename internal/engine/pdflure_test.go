@@ -67,8 +67,9 @@ func TestPDFLurePortalWordsOnUnestablishedDomain(t *testing.T) {
 
 // The twins still accepted (README, "Still accepted"): the unknown
 // shortener, the kit's button to a page anyone publishes on a top site
-// (Google Drive, Dropbox, Microsoft Forms, SharePoint, a Google redirect:
-// LURE_PDF_HANDOVER alone; Canva: nothing), the kit on the sender's own
+// (Google Drive, Dropbox, Microsoft Forms, SharePoint, a Google redirect,
+// an association's HelloAsso form: LURE_PDF_HANDOVER alone; Canva:
+// nothing), the kit on the sender's own
 // domain, and the portal's invitation alone on a domain not known young.
 func TestPDFLureGapsAreAsKnown(t *testing.T) {
 	gapsAreAsKnown(t, "testdata/pdflure/gaps", []string{
@@ -78,8 +79,29 @@ func TestPDFLureGapsAreAsKnown(t *testing.T) {
 		"facture-imprimerie-document-protege-forms-office.eml",
 		"facture-imprimerie-document-protege-sharepoint.eml",
 		"facture-imprimerie-document-protege-google-url.eml",
+		"facture-imprimerie-document-protege-helloasso.eml",
 		"facture-imprimerie-document-protege-canva.eml",
 		"facture-imprimerie-document-protege-domaine-propre.eml",
 		"facture-blanchisserie-espace-domaine-inconnu-sans-dmarc.eml",
 	}, true)
+}
+
+// The kit's "document protégé" behind a button to a page anyone publishes
+// on a known domain raises LURE_PDF_HANDOVER, under both trusts: the
+// brand catalogue's published hosts (Google Drive, Dropbox, Microsoft
+// Forms, SharePoint) lead elsewhere though their domains are top sites,
+// and a catalogued brand's domain that is no top site (HelloAsso's, where
+// any association publishes its forms) is not spared.
+func TestPDFLureUserContentHostsRaiseIt(t *testing.T) {
+	for _, name := range []string{"drive-google", "dropbox", "forms-office", "sharepoint", "helloasso"} {
+		raw, err := os.ReadFile("testdata/pdflure/gaps/facture-imprimerie-document-protege-" + name + ".eml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range hospitalAndEvalScanners(t) {
+			if v := c.s.Scan(t.Context(), raw, scan.Envelope{}); !v.Has("LURE_PDF_HANDOVER") {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, name, v.Action, v.Score, weighted(v))
+			}
+		}
+	}
 }

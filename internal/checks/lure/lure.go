@@ -95,11 +95,6 @@ type Check struct {
 	// account.live.com (optOutAt). nil: only the sender's own domain and
 	// its same-name sisters are its home.
 	SameOwner func(a, b string) bool
-	// Catalogued, when set, reports a domain the brand catalogue lists as
-	// a brand's own (the brand family's Check.Catalogued): like a top
-	// site's, a PDF's link there leads to a known portal, not a kit
-	// (pdfhandover.go). nil: only the top sites are known.
-	Catalogued func(domain string) bool
 	// Published, when set, reports a host where a catalogued brand's
 	// customers publish their own pages and files (the brand family's
 	// Check.Published: docs.google.com, forms.office.com, SharePoint):

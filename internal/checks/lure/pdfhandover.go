@@ -144,15 +144,17 @@ var unestablishedSignals = []string{"URL_NEW_DOMAIN", "URL_RANDOM_DOMAIN", "URL_
 
 // handsOver reports whether a PDF's link or code leads off the sender's
 // own domain (elsewhere): to a registrable domain that is neither the
-// sender's nor the organisation's, and is not a known name — a top site
-// of the MISP lists (the tax office's impots.gouv.fr, a bank's, Stripe's)
-// or a catalogued brand's own domain (chorus-pro.gouv.fr, yousign.app,
-// harmonie-mutuelle.fr: Catalogued) — unless it leads to a host anyone
-// may publish on (open): a page customers publish on a brand's domain
-// (Published: drive.google.com, forms.office.com, SharePoint, Dropbox),
-// or the link family found the message leading to one (hostingSignals).
-// An unknown domain the link family found unestablished (young, random,
-// an abused TLD) is open too: nobody's portal.
+// sender's nor the organisation's, and is not a top site of the MISP
+// lists (the tax office's impots.gouv.fr, a bank's, Stripe's) unless it
+// leads to a host anyone may publish on (open): a page customers publish
+// on a brand's domain (Published: drive.google.com, forms.office.com,
+// SharePoint, Dropbox), or the link family found the message leading to
+// one (hostingSignals). An unknown domain the link family found
+// unestablished (young, random, an abused TLD) is open too: nobody's
+// portal. A catalogued brand's own domain is not spared as a top site is:
+// no genuine PDF of testdata/pdflure needs it (the portal's invitation
+// alone no longer counts), and some of those domains hold anyone's pages
+// (an association's HelloAsso form: engine testdata/pdflure/gaps).
 func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsewhere, open bool) {
 	if l.Domain == "" || l.Domain == in.FromOrg {
 		return false, false
@@ -166,7 +168,7 @@ func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsew
 	for _, s := range hostingSignals {
 		open = open || out.Emitted(s)
 	}
-	known := in.TopSite(l.Domain) || c.Catalogued != nil && c.Catalogued(l.Domain)
+	known := in.TopSite(l.Domain)
 	if !known {
 		for _, s := range unestablishedSignals {
 			open = open || out.Emitted(s)
