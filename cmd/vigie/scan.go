@@ -269,7 +269,7 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 		switch {
 		case o.Err != nil:
 			refused = append(refused, o.String())
-		case len(o.Own) > 0:
+		case len(o.Own) > 0 || len(o.Imitations) > 0:
 			fmt.Fprintf(stderr, "%s: attention : data.warninglists: %s\n", args[0], o)
 		case o.Taken():
 			fmt.Fprintf(stdout, "%s: data.warninglists: %s\n", args[0], o)

@@ -224,7 +224,11 @@ func WarningLists(cfg *config.Config, log *slog.Logger) (*warninglist.Set, error
 		}
 		return s, nil
 	}
-	s, err := warninglist.Refreshed(cfg.Data.Warninglists, cfg.Org.Domains)
+	imitates, err := imitation(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := warninglist.Refreshed(cfg.Data.Warninglists, cfg.Org.Domains, imitates)
 	if err != nil {
 		return nil, fmt.Errorf("engine: data.warninglists: %w", err)
 	}
@@ -238,9 +242,9 @@ func WarningLists(cfg *config.Config, log *slog.Logger) (*warninglist.Set, error
 			log.Error("warning list refused, the embedded one stays in use", "list", o.List, "file", o.File, "err", o.Err)
 		case o.Skipped:
 			log.Debug("warning list skipped: not one Vigie reads", "list", o.List, "file", o.File)
-		case len(o.Own) > 0:
+		case len(o.Own) > 0 || len(o.Imitations) > 0:
 			taken++
-			log.Warn("warning list taken; it now covers the organisation's own domains", "list", o.List, "file", o.File, "own", o.Own, "version", o.Version, "entries", o.Entries)
+			log.Warn("warning list taken; it now covers the organisation's own domains, or entries imitating a brand were left out", "list", o.List, "file", o.File, "own", o.Own, "left_out", o.Imitations, "version", o.Version, "entries", o.Entries)
 		default:
 			taken++
 			log.Info("warning list taken", "list", o.List, "file", o.File, "version", o.Version, "embedded_version", o.EmbeddedVersion, "entries", o.Entries)
@@ -248,6 +252,25 @@ func WarningLists(cfg *config.Config, log *slog.Logger) (*warninglist.Set, error
 	}
 	log.Info("warning lists loaded", "dir", cfg.Data.Warninglists, "taken", taken)
 	return s, nil
+}
+
+// imitation judges the entries a newer warning list adds with the brand
+// family's look-alike test over the embedded lists (brand.Check.Imitates):
+// the catalogue of data.brands and the organisation's domains.
+func imitation(cfg *config.Config) (func(string) string, error) {
+	var brands []byte
+	if cfg.Data.Brands != "" {
+		b, err := os.ReadFile(cfg.Data.Brands)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		brands = b
+	}
+	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, Affiliates: cfg.Org.Affiliates})
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	return bc.Imitates, nil
 }
 
 // NewDNSAuth builds the live authenticator from the auth section.

@@ -32,6 +32,10 @@ type Outcome struct {
 	// Own lists the organisation's domains the new list covers and the
 	// embedded one did not (taken all the same; see Refreshed).
 	Own []string
+	// Imitations are the entries the new list adds that imitate a brand
+	// or the organisation (Refreshed's imitates), each with what it
+	// imitates: left out, the rest of the list taken.
+	Imitations []string
 }
 
 // Taken reports a file whose list replaced the embedded one.
@@ -48,6 +52,9 @@ func (o Outcome) String() string {
 		o.File, o.List, o.Version, o.Entries, o.EmbeddedVersion, o.Embedded)
 	if len(o.Own) > 0 {
 		s += fmt.Sprintf("; it now covers the organisation's own %s", strings.Join(o.Own, ", "))
+	}
+	if len(o.Imitations) > 0 {
+		s += fmt.Sprintf("; left out, imitating a brand or the organisation: %s", strings.Join(o.Imitations, ", "))
 	}
 	return s
 }
@@ -68,9 +75,13 @@ func (o Outcome) String() string {
 // top-site or university list may rightly name the organisation, and
 // the organisation's own names are judged as its own before any list is
 // read (org.domains); the operator is told, so that a list that lists a
-// whole suffix is seen. Only an unreadable dir is an error. The Set's
-// Outcomes say what was done with each file.
-func Refreshed(dir string, own []string) (*Set, error) {
+// whole suffix is seen. An entry the new list adds that imitates a brand
+// or the organisation (imitates, when not nil, says what it imitates, ""
+// for nothing) is left out and named, the rest of the list taken: a top
+// site is not judged a look-alike, a bank's website is the bank's own, and
+// a newer list must not make a look-alike either. Only an unreadable dir
+// is an error. The Set's Outcomes say what was done with each file.
+func Refreshed(dir string, own []string, imitates func(host string) string) (*Set, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("warninglist: %w", err)
@@ -120,7 +131,7 @@ func Refreshed(dir string, own []string) (*Set, error) {
 		default:
 			b, err := readAtMost(root, files[0], o.List)
 			if err == nil {
-				err = o.check(b, own)
+				b, err = o.check(b, own, imitates)
 			}
 			o.Err = err
 			if err == nil {
@@ -183,8 +194,68 @@ func candidates(root fs.FS) (map[string][]string, error) {
 }
 
 // check accepts b as the newer version of the embedded list o.List, or
+// says why not, and returns what is taken of it.
+func (o *Outcome) check(b []byte, own []string, imitates func(string) string) ([]byte, error) {
+	if err := o.vet(b, own); err != nil {
+		return nil, err
+	}
+	if imitates == nil {
+		return b, nil
+	}
+	return o.withoutImitations(b, imitates)
+}
+
+// withoutImitations returns b without the entries it adds to the embedded
+// list o.List that imitate a brand or the organisation, naming them in
+// o.Imitations; b itself when it adds none.
+func (o *Outcome) withoutImitations(b []byte, imitates func(string) string) ([]byte, error) {
+	var r map[string]json.RawMessage
+	var l rawList
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, err
+	}
+	switch l.Type {
+	case "hostname", "substring", "string":
+	default:
+		return b, nil
+	}
+	prev := newSet()
+	old, err := embedded.ReadFile(path.Join("data", o.List, "list.json"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := prev.add(o.List, old); err != nil {
+		return nil, err
+	}
+	kept := l.List[:0:0]
+	for _, v := range l.List {
+		h := normHost(v)
+		if looksLikeHost(h) && strings.Contains(h, ".") && len(prev.Host(h)) == 0 {
+			if what := imitates(h); what != "" {
+				o.Imitations = append(o.Imitations, v+" ("+what+")")
+				o.Entries--
+				continue
+			}
+		}
+		kept = append(kept, v)
+	}
+	if len(kept) == len(l.List) {
+		return b, nil
+	}
+	list, err := json.Marshal(kept)
+	if err != nil {
+		return nil, err
+	}
+	r["list"] = list
+	return json.Marshal(r)
+}
+
+// vet accepts b as the newer version of the embedded list o.List, or
 // says why not, and fills in what the operator is told.
-func (o *Outcome) check(b []byte, own []string) error {
+func (o *Outcome) vet(b []byte, own []string) error {
 	var r struct {
 		rawList
 		Version json.Number `json:"version"`

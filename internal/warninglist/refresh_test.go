@@ -92,7 +92,7 @@ func TestRefreshed(t *testing.T) {
 		}, own: []string{"Chu-Exemple.fr", "example-hopital.fr"}, want: map[string]string{"microsoft": "taken"}, newer: true, warn: []string{"chu-exemple.fr"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := Refreshed(tc.dir(t), tc.own)
+			s, err := Refreshed(tc.dir(t), tc.own, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +220,7 @@ func TestRefreshedRefusesWhatCoversEverything(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, tc.list+".json"), []byte(edit(t, tc.list, tc.f)), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			s, err := Refreshed(dir, nil)
+			s, err := Refreshed(dir, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -255,7 +255,7 @@ func TestRefreshedRefusesAHugeFile(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	s, err := Refreshed(dir, nil)
+	s, err := Refreshed(dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestReadAtMostStopsAtTheLimit(t *testing.T) {
 // Only a directory that cannot be read fails: the scanner is not built.
 func TestRefreshedNeedsADirectory(t *testing.T) {
 	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), newerMicrosoft} {
-		if _, err := Refreshed(dir, nil); err == nil {
+		if _, err := Refreshed(dir, nil, nil); err == nil {
 			t.Errorf("%s: no error", dir)
 		}
 	}

@@ -916,6 +916,21 @@ func (c *Check) Catalogued(domain string) bool {
 	return domain != "" && c.official[strings.ToLower(domain)]
 }
 
+// Imitates returns what host imitates, as LOOKALIKE_DOMAIN,
+// BRAND_IN_DOMAIN or HOMOGLYPH_DOMAIN would name it (a catalogued brand
+// or the organisation's domains), "" for a host that imitates nothing or
+// is known (the organisation's, a brand's own, a top site of the check's
+// lists). The entries a newer warning list adds are judged with it before
+// the list is taken (engine.WarningLists): on a list, a look-alike would
+// be spared the very test that finds it.
+func (c *Check) Imitates(host string) string {
+	kind, detail, _ := c.lookalike(host, map[string]bool{})
+	if kind == "" {
+		return ""
+	}
+	return kind + ": " + detail
+}
+
 // SameOwner reports two domains one brand of the catalogue names both as
 // its own, each written there as it is (Brand.Domains): the DGFiP's
 // impots.gouv.fr and dgfip.finances.gouv.fr, from its own pages. A name
