@@ -297,3 +297,41 @@ func TestNilSetIsTheEmbeddedOne(t *testing.T) {
 		t.Error("a nil set does not answer as the embedded lists")
 	}
 }
+
+// Whatever a file of the directory holds, Refreshed neither fails nor
+// panics, and a made-up name or address stays on no list.
+func FuzzRefreshedFile(f *testing.F) {
+	newer, err := os.ReadFile(newerMicrosoft)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("microsoft", newer)
+	f.Add("rfc1918", []byte(`{"type": "cidr", "list": ["0.0.0.0/0", "::/0", "10.0.0.0/8"], "matching_attributes": ["ip-src"]}`))
+	f.Add("disposable-email", []byte(`{"type": "substring", "list": ["e", "", "."], "matching_attributes": ["email-src"]}`))
+	f.Add("common-contact-emails", []byte(`{"type": "regex", "list": ["/.*/i", "/(/"], "matching_attributes": ["email-src"]}`))
+	f.Fuzz(func(t *testing.T, list string, b []byte) {
+		if _, err := embedded.ReadFile("data/" + list + "/list.json"); err != nil || list == ESPAssets {
+			t.Skip()
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, list+".json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Refreshed(dir, []string{"chu-exemple.fr"}, func(h string) string {
+			if strings.Contains(h, "paypa") {
+				return "PayPal"
+			}
+			return ""
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		probe := probeLabel + ".com"
+		if len(s.Host(probe)) > 0 || len(s.Email("x@"+probe)) > 0 || len(s.Substring("https://"+probe+"/")) > 0 {
+			t.Errorf("a made-up name is listed: %v", s.Outcomes())
+		}
+		if len(s.Addr(netip.MustParseAddr("8.8.4.5"))) > 0 || len(s.Addr(netip.MustParseAddr("2a01:e0a:1:2::3"))) > 0 {
+			t.Errorf("an address on no list is listed: %v", s.Outcomes())
+		}
+	})
+}
