@@ -196,19 +196,20 @@ func candidates(root fs.FS) (map[string][]string, error) {
 // check accepts b as the newer version of the embedded list o.List, or
 // says why not, and returns what is taken of it.
 func (o *Outcome) check(b []byte, own []string, imitates func(string) string) ([]byte, error) {
-	if err := o.vet(b, own); err != nil {
+	prev, err := o.vet(b, own)
+	if err != nil {
 		return nil, err
 	}
 	if imitates == nil {
 		return b, nil
 	}
-	return o.withoutImitations(b, imitates)
+	return o.withoutImitations(b, prev, imitates)
 }
 
 // withoutImitations returns b without the entries it adds to the embedded
-// list o.List that imitate a brand or the organisation, naming them in
-// o.Imitations; b itself when it adds none.
-func (o *Outcome) withoutImitations(b []byte, imitates func(string) string) ([]byte, error) {
+// list o.List (prev, loaded alone) that imitate a brand or the
+// organisation, naming them in o.Imitations; b itself when it adds none.
+func (o *Outcome) withoutImitations(b []byte, prev *Set, imitates func(string) string) ([]byte, error) {
 	var r map[string]json.RawMessage
 	var l rawList
 	if err := json.Unmarshal(b, &r); err != nil {
@@ -221,14 +222,6 @@ func (o *Outcome) withoutImitations(b []byte, imitates func(string) string) ([]b
 	case "hostname", "substring", "string":
 	default:
 		return b, nil
-	}
-	prev := newSet()
-	old, err := embedded.ReadFile(path.Join("data", o.List, "list.json"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := prev.add(o.List, old); err != nil {
-		return nil, err
 	}
 	kept := l.List[:0:0]
 	for _, v := range l.List {
@@ -254,54 +247,55 @@ func (o *Outcome) withoutImitations(b []byte, imitates func(string) string) ([]b
 }
 
 // vet accepts b as the newer version of the embedded list o.List, or
-// says why not, and fills in what the operator is told.
-func (o *Outcome) vet(b []byte, own []string) error {
+// says why not, and fills in what the operator is told; it returns the
+// embedded list loaded alone.
+func (o *Outcome) vet(b []byte, own []string) (*Set, error) {
 	var r struct {
 		rawList
 		Version json.Number `json:"version"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return fmt.Errorf("not a MISP warning list: %w", err)
+		return nil, fmt.Errorf("not a MISP warning list: %w", err)
 	}
 	old, err := embedded.ReadFile(path.Join("data", o.List, "list.json"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var e struct {
 		rawList
 		Version json.Number `json:"version"`
 	}
 	if err := json.Unmarshal(old, &e); err != nil {
-		return err
+		return nil, err
 	}
 	if r.Type != e.Type {
-		return fmt.Errorf("type %q where the embedded list is %q", r.Type, e.Type)
+		return nil, fmt.Errorf("type %q where the embedded list is %q", r.Type, e.Type)
 	}
 	if limit := max(minEntriesCap, growth*len(e.List)); len(r.List) > limit {
-		return fmt.Errorf("%d entries, more than %d (%d times the embedded list's %d): not a newer version of it", len(r.List), limit, growth, len(e.List))
+		return nil, fmt.Errorf("%d entries, more than %d (%d times the embedded list's %d): not a newer version of it", len(r.List), limit, growth, len(e.List))
 	}
 	if r.Type == "cidr" {
 		if v := tooBroad(r.List, e.List); v != "" {
-			return fmt.Errorf("lists the network %s, broader than any the embedded list holds and than one provider holds: it would cover addresses of every kind", v)
+			return nil, fmt.Errorf("lists the network %s, broader than any the embedded list holds and than one provider holds: it would cover addresses of every kind", v)
 		}
 	}
 	if suffixEntry(e.rawList) == "" {
 		if v := suffixEntry(r.rawList); v != "" {
-			return fmt.Errorf("lists the public suffix %q, which the embedded list never does: every domain under it would be taken for one of the list's", v)
+			return nil, fmt.Errorf("lists the public suffix %q, which the embedded list never does: every domain under it would be taken for one of the list's", v)
 		}
 	}
 	fresh, prev := newSet(), newSet()
 	n, err := fresh.add(o.List, b)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n == 0 {
-		return fmt.Errorf("no usable entry (%d written)", len(r.List))
+		return nil, fmt.Errorf("no usable entry (%d written)", len(r.List))
 	}
 	o.Entries = n
 	o.Embedded, _ = prev.add(o.List, old)
 	if v := coversAnyName(fresh, prev); v != "" {
-		return fmt.Errorf("covers %s, a made-up name no list names: an entry of it covers every name", v)
+		return nil, fmt.Errorf("covers %s, a made-up name no list names: an entry of it covers every name", v)
 	}
 	o.Version, _ = r.Version.Int64()
 	o.EmbeddedVersion, _ = e.Version.Int64()
@@ -311,7 +305,7 @@ func (o *Outcome) vet(b []byte, own []string) error {
 			o.Own = append(o.Own, d)
 		}
 	}
-	return nil
+	return prev, nil
 }
 
 // suffixEntry returns an entry of a list of names that is a public suffix
