@@ -18,12 +18,13 @@ import (
 // on Chorus Pro, a payslip in the employee's Digiposte vault, a buyer's
 // answers on its procurement platform, a broker's schedule of the
 // insurer, a congress badge and its event app, a clinic's convocation
-// and Doctolib — each also from a sender without DKIM or DMARC. Each is
+// and Doctolib — each also from a sender without DKIM or DMARC, two of
+// them with a bit.ly link to a brochure in the body. Each is
 // accepted behind the hospital's MX and under the evaluation's trust:
 // their PDFs say a sum, a due date, a ticket to show, or a sign-in to a
 // portal, not a hand-over.
 func TestPDFLureGenuineAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/pdflure/*.eml", 23)
+	acceptedBehindHospitalAndEval(t, "testdata/pdflure/*.eml", 25)
 }
 
 // The same PDFs turned into the lure's carrier: a "document protégé" to

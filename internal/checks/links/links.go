@@ -140,6 +140,26 @@ func (s *hostSet) matchPath(host, path string) bool {
 	return false
 }
 
+// AnyonesHost reports a link's host where anyone may put a page or that
+// hides where it leads, as this family reads it: an IP literal, or an
+// entry of the hosting catalogue's shortener, free-hosting, cloud-storage,
+// form-service or IPFS categories, by host or by host and path
+// (hosting.yaml). The lure family asks it of one link, a PDF's button
+// (lure's pdfhandover.go), where a signal the message raised may be
+// another link's.
+func (c *Check) AnyonesHost(host, path string) bool {
+	host = strings.ToLower(host)
+	if urlx.IsIP(host) {
+		return true
+	}
+	for _, k := range c.cats {
+		if k.signal != "IMAGE_FREE_HOST" && (k.matchHost(host) || k.matchPath(host, path)) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasPathRules reports whether any category has path rules for host.
 func (c *Check) hasPathRules(host string) bool {
 	for h := range urlx.Parents(host) {

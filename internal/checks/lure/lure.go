@@ -100,6 +100,12 @@ type Check struct {
 	// Check.Published: docs.google.com, forms.office.com, SharePoint):
 	// a PDF's link there leads to anyone's page (pdfhandover.go).
 	Published func(host string) bool
+	// AnyonesHost, when set, reports a link's host (and path) anyone may
+	// put a page on or that hides where it leads (the link family's
+	// Check.AnyonesHost: a shortener, a free host, an IP literal): a PDF's
+	// button there leads to anyone's page (pdfhandover.go). nil: the link
+	// family's signals of the whole message stand for it.
+	AnyonesHost func(host, path string) bool
 }
 
 // mailboxSource is the catalogue source of the phrases about the reader's
