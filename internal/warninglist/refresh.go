@@ -68,7 +68,9 @@ func (o Outcome) String() string {
 // is of another type than the embedded list (a "hostname" list read as
 // "string" would stop covering subdomains), or lists a public suffix
 // ("fr", "co.uk") where the embedded list lists none (it would cover
-// every domain under it): a bad download does no harm.
+// every domain under it), covers a made-up name (coversAnyName) or every
+// address (tooBroad), or is many times the embedded list's size or
+// entries (readAtMost, growth): a bad download does no harm.
 // Vigie's own list (ESPAssets) is never replaced, and a list Vigie does
 // not embed is skipped. A list that newly covers one of own (the
 // organisation's domains) is taken, the Outcome naming them: a newer
