@@ -39,6 +39,7 @@ func (d *Daemon) purgeLoop(ctx context.Context) {
 }
 
 func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
+	given := cfg
 	cfg = d.withLearned(cfg)
 	if d.suppliers == nil {
 		d.suppliers = &suppliers.Cache{Store: d.App.Suppliers(), Log: d.log}
@@ -48,7 +49,12 @@ func (d *Daemon) build(cfg *config.Config) (*scan.Scanner, error) {
 	if d.Bayes != nil {
 		o.Bayes = d.Bayes.Model
 	}
-	return engine.New(cfg, o)
+	sc, err := engine.New(cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	d.builtFrom(given)
+	return sc, nil
 }
 
 // watchSuppliers adds the supplier register's watcher to the gateway's

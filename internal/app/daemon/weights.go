@@ -26,25 +26,34 @@ type learned struct {
 	model    *weights.Model
 	id       int64
 	fromCopy bool
-	// cfg is the configuration the scanner was last built from (Start,
-	// Reload), rebuilt with each new model.
+	// cfg is the configuration the scanner in use was built from (Start,
+	// Reload), rebuilt with each new model. A configuration whose build
+	// failed is never recorded: the next model must not bring back a
+	// reload the daemon refused.
 	cfg config.Config
 }
 
 func (d *Daemon) learnedCopy() string { return filepath.Join(d.cfg.DataDir, "learned-weights.yaml") }
 
 // withLearned returns cfg with the stored model applied when cfg asks for
-// it, and remembers cfg for the next model.
+// it.
 func (d *Daemon) withLearned(cfg *config.Config) *config.Config {
 	d.learned.mu.Lock()
 	defer d.learned.mu.Unlock()
-	d.learned.cfg = *cfg
 	if cfg.Policy.Learned != config.LearnedFromStore || d.learned.model == nil {
 		return cfg
 	}
 	c := *cfg
 	c.Policy.UseModel(d.learned.model)
 	return &c
+}
+
+// builtFrom remembers cfg as the configuration of the scanner in use, for
+// the next model's rebuild.
+func (d *Daemon) builtFrom(cfg *config.Config) {
+	d.learned.mu.Lock()
+	d.learned.cfg = *cfg
+	d.learned.mu.Unlock()
 }
 
 // loadLearned reads the stored model and reports whether it changed.

@@ -88,3 +88,41 @@ func waitPolicy(t *testing.T, d *daemon.Daemon, want weights.Thresholds) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A reload the daemon refuses is not what the next stored model is built
+// with: the model still reaches the scanner, built from the configuration
+// in use.
+func TestRefusedReloadIsNotRebuiltWithTheNextModel(t *testing.T) {
+	dir := t.TempDir()
+	base := "store: sqlite:" + filepath.Join(dir, "shared.db") + "\npolicy:\n  learned: store\n"
+	file := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(file, []byte(base), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := start(t, file, nil)
+	catalogue := filepath.Join(dir, "brands.yaml")
+	if err := os.WriteFile(catalogue, []byte("brands: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	broken := base + "data:\n  brands: " + catalogue + "\n"
+	if err := os.WriteFile(file, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Reload(); err == nil {
+		t.Fatal("Reload accepted a brand catalogue that does not parse")
+	}
+	embedded, err := weights.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := *embedded
+	m.Thresholds = weights.Thresholds{Tag: 3.25, Quarantine: 6.5, Reject: 14.75}
+	raw, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.DB.Weights().SaveModel(context.Background(), raw, "test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	waitPolicy(t, d, m.Thresholds)
+}
