@@ -84,7 +84,48 @@ func TestPDFLureGapsAreAsKnown(t *testing.T) {
 		"facture-imprimerie-document-protege-canva.eml",
 		"facture-imprimerie-document-protege-domaine-propre.eml",
 		"facture-blanchisserie-espace-domaine-inconnu-sans-dmarc.eml",
+		"facture-blanchisserie-espace-typo-expediteur-sans-dmarc.eml",
+		"facture-blanchisserie-espace-digiposte-securite-sans-dmarc.eml",
+		"facture-blanchisserie-espace-adresse-destinataire-sans-dmarc.eml",
+		"facture-blanchisserie-espace-redirect-linkedin-sans-dmarc.eml",
 	}, true)
+}
+
+// The portal's invitation behind a button to a host dressed as another's
+// (testdata/pdflure/README.md, "sosies"): Chorus Pro's name in a domain of
+// the kit's, the hospital's own name in another domain, a port of its
+// own. The brand and link families name that host (URL_BRAND_IN_DOMAIN,
+// URL_NONSTANDARD_PORT), and the invitation counts toward it again:
+// LURE_PDF_HANDOVER behind the MX for each; the copies from a sender
+// without DMARC quarantined there, the port's tagged under both trusts,
+// as at 69aa329b.
+func TestPDFLurePortalWordsOnDeceptiveHost(t *testing.T) {
+	chu, eval := hospitalConfig(t), newScanner(t, evalTrustConfig(t))
+	for _, c := range []struct {
+		file     string
+		atLeast  scan.Action
+		evalFlag bool
+	}{
+		{"facture-blanchisserie-espace-chorus-pro-gouv-fr.eml", scan.Accept, false},
+		{"facture-blanchisserie-espace-chorus-pro-gouv-fr-sans-dmarc.eml", scan.Quarantine, false},
+		{"facture-blanchisserie-espace-sosie-destinataire.eml", scan.Accept, false},
+		{"facture-blanchisserie-espace-sosie-destinataire-sans-dmarc.eml", scan.Quarantine, false},
+		{"facture-blanchisserie-espace-port.eml", scan.Tag, true},
+		{"facture-blanchisserie-espace-port-sans-dmarc.eml", scan.Quarantine, true},
+	} {
+		raw, err := os.ReadFile("testdata/pdflure/sosies/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := chu.Scan(t.Context(), raw, scan.Envelope{})
+		rank := map[scan.Action]int{scan.Accept: 0, scan.Tag: 1, scan.Quarantine: 2, scan.Reject: 3}
+		if !v.Has("LURE_PDF_HANDOVER") || rank[v.Action] < rank[c.atLeast] {
+			t.Errorf("hospital, %s: %s (%.2f) %s", c.file, v.Action, v.Score, weighted(v))
+		}
+		if e := eval.Scan(t.Context(), raw, scan.Envelope{}); c.evalFlag && e.Action == scan.Accept {
+			t.Errorf("eval-corpus trust, %s: %s (%.2f) %s", c.file, e.Action, e.Score, weighted(e))
+		}
+	}
 }
 
 // The kit's "document protégé" behind a button to a page anyone publishes

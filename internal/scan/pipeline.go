@@ -128,6 +128,20 @@ func (e *Emitter) Emit(name, detail string) {
 // Emitted reports whether a signal was already emitted in this scan.
 func (e *Emitter) Emitted(name string) bool { return e.seen[name] }
 
+// Detail returns the detail a signal was emitted with in this scan (the
+// first trigger's, a signal being emitted once), "" when it was not.
+func (e *Emitter) Detail(name string) string {
+	if !e.seen[name] {
+		return ""
+	}
+	for _, s := range e.signals {
+		if s.Name == name {
+			return s.Detail
+		}
+	}
+	return ""
+}
+
 // Scanner runs the pipeline. Its fields are read-only once scanning starts;
 // to change the configuration, build a new Scanner and swap it.
 type Scanner struct {

@@ -156,6 +156,18 @@ var hostingSignals = []string{"URL_FREE_HOSTING", "URL_SHORTENER", "URL_CLOUD_ST
 // procurement platform) is none of these; the kit's own domain often is.
 var unestablishedSignals = []string{"URL_NEW_DOMAIN", "URL_RANDOM_DOMAIN", "URL_ABUSED_TLD"}
 
+// deceptiveSignals are the brand and link families' signals of a host
+// dressed as someone else's or reached in a way no portal is: a brand's
+// or the organisation's name in another domain, a homoglyph, punycode, a
+// port of its own. A portal's own domain raises none; the kit's twin of
+// the genuine Chorus Pro supplier's invoice on portail.chorus-pro-gouv.fr,
+// on chu-exemple-rh.fr or on portail-chorus.fr:8443 lost its
+// LURE_PDF_HANDOVER when the portal's invitation stopped counting there
+// (engine testdata/pdflure/sosies: 5.74 / 6.50 quarantined -> 3.24 / 4.00
+// accepted behind the MX). They stand for this link only when their
+// detail names its host (another link's look-alike is not this one's).
+var deceptiveSignals = []string{"URL_BRAND_IN_DOMAIN", "URL_HOMOGLYPH_DOMAIN", "URL_PUNYCODE", "URL_IDN_SUBDOMAIN", "URL_NONSTANDARD_PORT", "URL_AT_AUTHORITY"}
+
 // handsOver reports whether a PDF's link or code leads off the sender's
 // own domain (elsewhere): to a registrable domain that is neither the
 // sender's nor the organisation's, and is not a top site of the MISP
@@ -195,7 +207,29 @@ func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsew
 			open = open || out.Emitted(s)
 		}
 	}
+	for _, s := range deceptiveSignals {
+		open = open || namesHost(out.Detail(s), l.Host)
+	}
 	return open || !known, open
+}
+
+// namesHost reports whether a signal's detail names host: the host alone,
+// or followed by a port, a path, a space or a "~" naming what it imitates.
+func namesHost(detail, host string) bool {
+	for detail != "" && host != "" {
+		i := strings.Index(strings.ToLower(detail), strings.ToLower(host))
+		if i < 0 {
+			return false
+		}
+		end := i + len(host)
+		before := i == 0 || strings.IndexByte(" (>\t,", detail[i-1]) >= 0 || detail[i-1] == '/' || detail[i-1] == '@'
+		after := end == len(detail) || strings.IndexByte(" :/?~),\t", detail[end]) >= 0
+		if before && after {
+			return true
+		}
+		detail = detail[end:]
+	}
+	return false
 }
 
 // handoverWords returns the hand-over's words a PDF's text says, at most

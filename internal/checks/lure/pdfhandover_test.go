@@ -59,3 +59,26 @@ func FuzzHandoverWords(f *testing.F) {
 		}
 	})
 }
+
+// A signal's detail stands for a PDF's link only when it names the link's
+// host, not a longer or shorter name holding it.
+func TestNamesHost(t *testing.T) {
+	for _, c := range []struct {
+		detail, host string
+		want         bool
+	}{
+		{"portail.chorus-pro-gouv.fr ~ gouv.fr", "portail.chorus-pro-gouv.fr", true},
+		{"chu-exemple-rh.fr ~ own domain", "chu-exemple-rh.fr", true},
+		{"portail-chorus.fr:8443", "portail-chorus.fr", true},
+		{"a.example.fr, portail-chorus.fr", "portail-chorus.fr", true},
+		{"www.portail-chorus.fr:8443", "portail-chorus.fr", false},
+		{"portail-chorus.fr.kit.example:8443", "portail-chorus.fr", false},
+		{"x-portail-chorus.fr ~ Chorus Pro", "portail-chorus.fr", false},
+		{"", "portail-chorus.fr", false},
+		{"portail-chorus.fr", "", false},
+	} {
+		if got := namesHost(c.detail, c.host); got != c.want {
+			t.Errorf("namesHost(%q, %q) = %v", c.detail, c.host, got)
+		}
+	}
+}
