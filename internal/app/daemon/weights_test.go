@@ -35,16 +35,9 @@ func TestLearnedWeightsSharedThroughTheStore(t *testing.T) {
 	if _, err := d1.DB.Weights().SaveModel(ctx, []byte("version: 2\n"), "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	m := *embedded
-	m.Thresholds = weights.Thresholds{Tag: 3.25, Quarantine: 6.5, Reject: 14.75}
-	raw, err := m.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d1.DB.Weights().SaveModel(ctx, raw, "test", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	waitPolicy(t, d1, m.Thresholds)
+	saved := weights.Thresholds{Tag: 3.25, Quarantine: 6.5, Reject: 14.75}
+	raw := saveModel(t, d1, saved)
+	waitPolicy(t, d1, saved)
 	copyPath := filepath.Join(d1.App.Config.DataDir, "learned-weights.yaml")
 	if b, err := os.ReadFile(copyPath); err != nil || string(b) != string(raw) {
 		t.Errorf("local copy %s: %v (%d bytes, want %d)", copyPath, err, len(b), len(raw))
@@ -63,14 +56,29 @@ func TestLearnedWeightsSharedThroughTheStore(t *testing.T) {
 	if _, err := d1.DB.Weights().SaveModel(ctx, []byte("version: 1\nthresholds: {tag: 9, quarantine: 2}\n"), "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	m.Thresholds.Tag = 4.5
-	if raw, err = m.Marshal(); err != nil {
+	saved.Tag = 4.5
+	saveModel(t, d1, saved)
+	waitPolicy(t, d2, saved)
+}
+
+// saveModel stores the embedded model with thresholds th as the site's
+// learned weights, through d's database, and returns what was stored.
+func saveModel(t *testing.T, d *daemon.Daemon, th weights.Thresholds) []byte {
+	t.Helper()
+	embedded, err := weights.Embedded()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d1.DB.Weights().SaveModel(ctx, raw, "test", time.Now()); err != nil {
+	m := *embedded
+	m.Thresholds = th
+	raw, err := m.Marshal()
+	if err != nil {
 		t.Fatal(err)
 	}
-	waitPolicy(t, d2, m.Thresholds)
+	if _, err := d.DB.Weights().SaveModel(context.Background(), raw, "test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 // waitPolicy waits until d's scanner scores with thresholds t.
@@ -111,18 +119,7 @@ func TestRefusedReloadIsNotRebuiltWithTheNextModel(t *testing.T) {
 	if err := d.Reload(); err == nil {
 		t.Fatal("Reload accepted a brand catalogue that does not parse")
 	}
-	embedded, err := weights.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := *embedded
-	m.Thresholds = weights.Thresholds{Tag: 3.25, Quarantine: 6.5, Reject: 14.75}
-	raw, err := m.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.DB.Weights().SaveModel(context.Background(), raw, "test", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	waitPolicy(t, d, m.Thresholds)
+	saved := weights.Thresholds{Tag: 3.25, Quarantine: 6.5, Reject: 14.75}
+	saveModel(t, d, saved)
+	waitPolicy(t, d, saved)
 }
