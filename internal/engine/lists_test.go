@@ -270,3 +270,25 @@ Content-Transfer-Encoding: 8bit`, "Bonjour, voici l'analyse d'impact promise, à
 		t.Errorf("generated From at a list that is not authenticated: %v", names(v))
 	}
 }
+
+// A member's own post coming back from the list (Mailman 3, Sympa, Google
+// Groups, From rewritten to the list's address), delivered with another
+// member of the same domain in one transaction: the receiving server
+// writes no "for" clause, the list's inbound hop "for <list>" is the
+// first below. It is not a message sent to oneself: FROM_EQUALS_TO stays
+// spared by the list's headers behind the hospital's MX and under the
+// evaluation's trust (layout's deliveredTo reads the topmost Received
+// field only).
+func TestListOwnPostBatchedDeliveryNotSelf(t *testing.T) {
+	for _, name := range []string{"mailman3-propre-message-munge-lot.eml", "sympa-propre-message-dmarc-via-lot.eml", "google-groups-propre-message-via-lot.eml"} {
+		raw, err := os.ReadFile("testdata/lists/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range hospitalAndEvalScanners(t) {
+			if v := c.s.Scan(t.Context(), raw, scan.Envelope{}); v.Action != scan.Accept || v.Has("FROM_EQUALS_TO") {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, name, v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}

@@ -341,7 +341,7 @@ func listBounce(mailFrom, addr string) bool {
 }
 
 // deliveredTo reports a message whose last delivery was to addr: the
-// topmost Received field with a "for" clause, the recipient the server
+// topmost Received field's "for" clause, the recipient the server
 // that received it last accepted it for (RFC 5321 §4.4, the optional FOR
 // clause, which Postfix, Exim and Exchange write for one recipient),
 // names addr. The topmost only: a list's own server wrote "for" the
@@ -349,9 +349,24 @@ func listBounce(mailFrom, addr string) bool {
 // the list's address then reads as From and To the list), and the hop
 // that delivered it to the member names the member. A phisher writes
 // fields below the receiving server's, never above it.
+//
+// The topmost hop between hosts, not the topmost field with a "for"
+// clause: Postfix and Exim leave the clause out when one transaction
+// carries several recipients, as a list server's batched delivery to two
+// members of one domain does (Mailman 3, Sympa, Google Groups), and the
+// first clause below is then the list's own hop "for <list>": each
+// member's copy of a post whose From the list rewrote to its own address
+// read as sent to oneself (engine testdata/lists/*-propre-message-*-lot.eml).
+// A field with no "from" clause is a hand-over inside the receiving
+// host (Gmail's "by 2002:…  with SMTP id" above its MX's hop) and is
+// passed over. Without the clause on that hop, where the message was
+// delivered is unknown.
 func deliveredTo(h message.Header, addr string) bool {
 	for _, v := range h.Values("Received") {
 		f := strings.Fields(strings.ToLower(v))
+		if len(f) == 0 || f[0] != "from" {
+			continue
+		}
 		for i := 0; i+1 < len(f); i++ {
 			// "for <rcpt>" (Postfix, sendmail) or "for rcpt" (Exim).
 			rcpt := strings.TrimRight(strings.TrimPrefix(f[i+1], "<"), ">;")
@@ -359,6 +374,7 @@ func deliveredTo(h message.Header, addr string) bool {
 				return rcpt == strings.ToLower(addr)
 			}
 		}
+		return false
 	}
 	return false
 }
