@@ -99,6 +99,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		return nil, err
 	}
 	lu.SetOrgDomains(cfg.Org.Domains)
+	lu.Limits = cfg.MessageLimits()
 	// One registry client, one cache, for the link check's young domains
 	// and the brand check's established senders.
 	var registered func(ctx context.Context, domain string) (time.Time, error)

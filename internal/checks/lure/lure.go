@@ -106,6 +106,11 @@ type Check struct {
 	// button there leads to anyone's page (pdfhandover.go). nil: the link
 	// family's signals of the whole message stand for it.
 	AnyonesHost func(host, path string) bool
+	// Limits bound the re-reading of a message's enclosed messages
+	// (carriersFooter): the scanner's configured ones (the configuration's
+	// limits section, engine), so that an operator's tighter bounds hold
+	// there too. Zero: message.DefaultLimits.
+	Limits message.Limits
 }
 
 // mailboxSource is the catalogue source of the phrases about the reader's
@@ -622,7 +627,7 @@ func (c *Check) carriersFooter(in *scan.Input) bool {
 	}
 	text, html := in.Msg.Text, in.Msg.HTMLText
 	for _, e := range in.Msg.Enclosed {
-		em := message.Parse(e.Raw, message.Limits{})
+		em := message.Parse(e.Raw, c.Limits)
 		for _, t := range []string{em.Text, em.HTMLText} {
 			if strings.TrimSpace(t) != "" {
 				text = strings.Replace(text, t, "", 1)
