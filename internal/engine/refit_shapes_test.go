@@ -540,6 +540,20 @@ func TestUrgencyIsNoTopic(t *testing.T) {
 		raw:     pressing("Action requise", "Action requise immediatement, c'est urgent.", "Connectez-vous : https://boutique-exemple.net/espace"),
 		present: []string{"LURE_DOMINANT"},
 	}, {
+		// Urgency with no theme named, over a link to a page anyone
+		// publishes on: the link is the ask (5.71 quarantined before
+		// 7d387c2c, 4.67 tagged after it, 4.72 accepted by the fits
+		// without saeasy or usrp).
+		name:    "urgence seule vers une page web.app",
+		raw:     pressing("Action requise", "Action requise immediatement, c'est urgent, sous 24 heures, dernier delai.", "https://boutique-exemple-net.web.app/maj"),
+		present: []string{"LURE_DOMINANT", "URL_FREE_HOSTING"},
+		flag:    true,
+	}, {
+		name:   "urgence seule vers le domaine de l'expediteur",
+		raw:    pressing("Action requise", "Action requise immediatement, c'est urgent, sous 24 heures, dernier delai.", "https://boutique-exemple.net/maj"),
+		accept: true,
+		absent: []string{"LURE_DOMINANT"},
+	}, {
 		name:   "rappel de lots d'un laboratoire, trois mots d'urgence",
 		file:   "testdata/legit/laboratoire-rappel-de-lots-urgent.eml",
 		accept: true,

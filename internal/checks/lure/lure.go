@@ -903,7 +903,13 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// payment), three urgency phrases make the pressure what the message
 	// is about, as they did before: "urgent, act now, within 24 hours,
 	// last chance: confirm now" is no weaker for its ask being one phrase.
-	if dominant < 0 && c.urgency >= 0 && perTheme[c.urgency] >= 3 && pressedTowards > 0 {
+	// A link to a host anyone publishes on or a domain nobody has kept
+	// long is an ask too, unsaid: "action requise immédiatement, sous 24
+	// heures, dernier délai" over a button to a web.app page went from
+	// quarantined to tagged (5.71 -> 4.67), and to accepted by the fits
+	// without saeasy or usrp (6.20 -> 4.72), when urgency alone stopped
+	// being dominant (engine TestUrgencyIsNoTopic).
+	if dominant < 0 && c.urgency >= 0 && perTheme[c.urgency] >= 3 && (pressedTowards > 0 || pressesTowardsLink(out)) {
 		dominant = c.urgency
 	}
 	if dominant >= 0 {
@@ -1285,6 +1291,25 @@ func isPage(a message.Attachment) bool {
 	name := strings.ToLower(a.Filename)
 	for _, e := range []string{".html", ".htm", ".shtml", ".xhtml", ".svg"} {
 		if strings.HasSuffix(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// pressesTowardsLink reports a message whose links the link family found
+// leading to a host anyone may publish on or that hides where it leads
+// (hostingSignals), or to a domain nobody has kept long
+// (unestablishedSignals): where urgency presses a reader with no theme
+// named, the link is the ask.
+func pressesTowardsLink(out *scan.Emitter) bool {
+	for _, s := range hostingSignals {
+		if out.Emitted(s) {
+			return true
+		}
+	}
+	for _, s := range unestablishedSignals {
+		if out.Emitted(s) {
 			return true
 		}
 	}
