@@ -117,7 +117,7 @@ func runLearn(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			switch {
 			case r.Err != nil:
 				refused++
-				fmt.Fprintf(stderr, "%s: %v\n", r.Name, r.Err)
+				fmt.Fprintf(stderr, "%s: %s\n", r.Name, bayes.Message(r.Err, *lang))
 				continue
 			case r.Outcome == bayes.OutcomeKept:
 				fmt.Fprintf(stderr, say(*lang, "%s : signalement non appris : un administrateur a jugé ce message légitime (vigie learn --phish pour passer outre)\n",

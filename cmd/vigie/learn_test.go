@@ -39,15 +39,18 @@ func TestLearnCommands(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "h", "empty.eml"), nil, 0o644)
 	st := "--store=sqlite:" + filepath.Join(dir, "v.db")
 	code, out, errs := vigie(t, "learn", "--phish", filepath.Join(dir, "p"), "--ham", filepath.Join(dir, "h"), st)
-	if code != 0 || !strings.Contains(out, "7 appris") || !strings.Contains(out, "1 refusés") || !strings.Contains(errs, "empty.eml: bayes: refused: empty message") {
+	if code != 0 || !strings.Contains(out, "7 appris") || !strings.Contains(out, "1 refusés") || !strings.Contains(errs, "empty.eml: refusé : message vide") {
 		t.Fatalf("learn: exit %d\n%s%s", code, out, errs)
+	}
+	if strings.Contains(errs, "refused") {
+		t.Errorf("a refusal's reason in English in French output:\n%s", errs)
 	}
 	if !strings.Contains(out, "modèle : 3 hameçonnages, 4 messages légitimes") || !strings.Contains(out, "ne vote pas encore") {
 		t.Errorf("status after learning: %s", out)
 	}
-	_, out, _ = vigie(t, "learn", "--lang", "en", "--ham", filepath.Join(dir, "h"), st)
-	if !strings.Contains(out, "0 learned, 0 relearned as the other class, 4 already learned") {
-		t.Errorf("learning again: %s", out)
+	_, out, errs = vigie(t, "learn", "--lang", "en", "--ham", filepath.Join(dir, "h"), st)
+	if !strings.Contains(out, "0 learned, 0 relearned as the other class, 4 already learned") || !strings.Contains(errs, "empty.eml: bayes: refused: empty message") {
+		t.Errorf("learning again: %s%s", out, errs)
 	}
 	_, out, _ = vigie(t, "learn", "--ham", filepath.Join(dir, "p", "phish-0.eml"), st)
 	if !strings.Contains(out, "1 réappris") || !strings.Contains(out, "2 hameçonnages, 5 messages légitimes") {
@@ -153,7 +156,8 @@ func TestLearnReported(t *testing.T) {
 			errs:  "report refused: a message of the organisation's own domain (chu-exemple.fr)"},
 		{name: "garbage",
 			files: map[string]string{"r6/a.eml": "\x00\x01\x02 binary \xff\xfe", "r6/b.eml": ""},
-			out:   "0 learned, 0 relearned as the other class, 0 already learned, 0 forgotten, 0 unknown, 2 refused"},
+			out:   "0 learned, 0 relearned as the other class, 0 already learned, 0 forgotten, 0 unknown, 2 refused",
+			errs:  "b.eml: bayes: refused: empty message"},
 	} {
 		var d string
 		for name, raw := range c.files {
@@ -164,7 +168,16 @@ func TestLearnReported(t *testing.T) {
 			t.Errorf("%s:\n%s%s", c.name, out, errs)
 		}
 	}
-	code, out, _ := vigie(t, "learn", "status", "--config", cfg, st)
+	// Said in French by default, the organisation's own mail and garbage
+	// alike, with no English reason in between.
+	code, out, errs := vigie(t, "learn", "--by", "alice", "--config", cfg, st, "--reported", filepath.Join(dir, "r5"), "--reported", filepath.Join(dir, "r6"))
+	if code != 0 || !strings.Contains(out, "0 appris") || !strings.Contains(out, "4 refusés") ||
+		!strings.Contains(errs, "signalement refusé : message du domaine de l'organisation (chu-exemple.fr)") ||
+		!strings.Contains(errs, "b.eml: refusé : message vide") || !strings.Contains(errs, "a.eml: refusé : trop peu de texte") ||
+		strings.Contains(errs, "refused") {
+		t.Errorf("refusals in French: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = vigie(t, "learn", "status", "--config", cfg, st)
 	if code != 0 || !strings.Contains(out, "modèle : 2 hameçonnages, 1 messages légitimes") || !strings.Contains(out, "user-report          phish  2") {
 		t.Errorf("status: %s", out)
 	}
@@ -186,8 +199,8 @@ func TestLearnReported(t *testing.T) {
 		filepath.Join(dir, "r2")).Scan(&n); err != nil || n != 1 {
 		t.Errorf("audit of the kept report: %d rows, %v", n, err)
 	}
-	if err := adb.QueryRow(`SELECT count(*) FROM audit WHERE action = 'bayes.learn'`).Scan(&n); err != nil || n != 10 {
-		t.Errorf("%d vigie learn runs audited, want 10 (%v)", n, err)
+	if err := adb.QueryRow(`SELECT count(*) FROM audit WHERE action = 'bayes.learn'`).Scan(&n); err != nil || n != 11 {
+		t.Errorf("%d vigie learn runs audited, want 11 (%v)", n, err)
 	}
 }
 
@@ -200,8 +213,10 @@ func TestLearnInBatches(t *testing.T) {
 		dir := t.TempDir()
 		writeMessages(t, filepath.Join(dir, "p"), "phish", 5)
 		writeMessages(t, filepath.Join(dir, "h"), "ham", 4)
+		os.WriteFile(filepath.Join(dir, "h", "empty.eml"), nil, 0o644)
 		code, out, errs := vigie(t, "learn", "--lang", "en", "--phish", filepath.Join(dir, "p"), "--ham", filepath.Join(dir, "h"), "--store=sqlite:"+filepath.Join(dir, "v.db"))
-		if code != 0 || !strings.Contains(out, "9 learned") || !strings.Contains(out, "model: 5 phishing, 4 legitimate") {
+		if code != 0 || !strings.Contains(out, "9 learned") || !strings.Contains(out, "1 refused") || !strings.Contains(errs, "empty.eml: bayes: refused: empty message") ||
+			!strings.Contains(out, "model: 5 phishing, 4 legitimate") {
 			t.Errorf("batches of %d files, %d bytes: exit %d\n%s%s", c.files, c.bytes, code, out, errs)
 		}
 	}

@@ -189,7 +189,7 @@ func learnDecision(ctx context.Context, a *app.App, q *quarantine.Store, id stri
 			return true
 		}
 	}
-	fmt.Fprintf(stderr, say(lang, "%s : classifieur non instruit : %v\n", "%s: classifier not taught: %v\n"), id, err)
+	fmt.Fprintf(stderr, say(lang, "%s : classifieur non instruit : %s\n", "%s: classifier not taught: %s\n"), id, bayes.Message(err, lang))
 	return false
 }
 

@@ -17,6 +17,39 @@ import (
 // ErrRefused is wrapped by the errors of messages not fit to learn from.
 var ErrRefused = errors.New("bayes: refused")
 
+// Refusal says why a message is not fit to learn from, to a person: Error
+// gives the English text (for logs), FR the French one the CLI shows by
+// default (Message). It wraps ErrRefused.
+type Refusal struct {
+	EN, FRText string
+}
+
+func (r *Refusal) Error() string { return ErrRefused.Error() + ": " + r.EN }
+
+// FR returns the French text.
+func (r *Refusal) FR() string { return "refusé : " + r.FRText }
+
+func (r *Refusal) Unwrap() error { return ErrRefused }
+
+// refuse builds a Refusal; the format arguments are shared by both texts.
+func refuse(fr, en string, a ...any) *Refusal {
+	return &Refusal{FRText: fmt.Sprintf(fr, a...), EN: fmt.Sprintf(en, a...)}
+}
+
+// Message returns err for a person in lang ("en", else French): a
+// refusal's reason in French unless English is asked for, any other error
+// as it is.
+func Message(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	var r *Refusal
+	if lang != "en" && errors.As(err, &r) {
+		return r.FR()
+	}
+	return err.Error()
+}
+
 // Learning needs text: fewer words than this, or more shapes (numbers,
 // identifiers, blobs) than words, says the input is not a message a person
 // reads, and learning it would teach noise.
@@ -42,7 +75,7 @@ type Prepared struct {
 // or encoded-only input is refused with an error wrapping ErrRefused.
 func (t Tokenizer) Prepare(raw []byte, lim message.Limits) (Prepared, error) {
 	if len(raw) == 0 {
-		return Prepared{}, fmt.Errorf("%w: empty message", ErrRefused)
+		return Prepared{}, refuse("message vide", "empty message")
 	}
 	if lim.MaxSize == 0 {
 		lim = message.DefaultLimits()
@@ -57,13 +90,13 @@ func (t Tokenizer) prepared(f *Features) (Prepared, error) {
 	words := f.Words - f.Shapes
 	switch {
 	case f.Junk*50 > f.Bytes:
-		return Prepared{}, fmt.Errorf("%w: binary or undecodable text (%d control or invalid bytes of %d)", ErrRefused, f.Junk, f.Bytes)
+		return Prepared{}, refuse("texte binaire ou illisible (%d octets de contrôle ou invalides sur %d)", "binary or undecodable text (%d control or invalid bytes of %d)", f.Junk, f.Bytes)
 	case words >= 300 && f.Distinct*20 > words*19:
-		return Prepared{}, fmt.Errorf("%w: random words, not language (%d distinct of %d)", ErrRefused, f.Distinct, words)
+		return Prepared{}, refuse("des mots au hasard, pas une langue (%d distincts sur %d)", "random words, not language (%d distinct of %d)", f.Distinct, words)
 	case words < minWords:
-		return Prepared{}, fmt.Errorf("%w: too little text to learn from (%d words)", ErrRefused, words)
+		return Prepared{}, refuse("trop peu de texte pour en apprendre quelque chose (%d mots)", "too little text to learn from (%d words)", words)
 	case f.Shapes > words:
-		return Prepared{}, fmt.Errorf("%w: mostly numbers, identifiers or encoded data (%d of %d words)", ErrRefused, f.Shapes, f.Words)
+		return Prepared{}, refuse("surtout des nombres, des identifiants ou des données encodées (%d mots sur %d)", "mostly numbers, identifiers or encoded data (%d of %d words)", f.Shapes, f.Words)
 	}
 	hs := slices.Clone(f.Hashes)
 	slices.Sort(hs)
@@ -135,7 +168,7 @@ func (l *Learner) Learn(ctx context.Context, items []Item) ([]Learned, error) {
 	for i, it := range items {
 		out[i].Name = it.Name
 		if it.Class != "" && !it.Class.Valid() {
-			out[i].Err = fmt.Errorf("%w: unknown class %q", ErrRefused, it.Class)
+			out[i].Err = refuse("classe inconnue %q", "unknown class %q", it.Class)
 			continue
 		}
 		p, err := l.Tokenizer.Prepare(it.Raw, l.Limits)

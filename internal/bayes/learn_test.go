@@ -15,6 +15,7 @@ import (
 
 	"vigie.dev/vigie/internal/bayes"
 	"vigie.dev/vigie/internal/checks/bayescheck"
+	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/store"
 	"vigie.dev/vigie/internal/store/storetest"
@@ -338,4 +339,34 @@ func TestLiveModelFollowsOtherNodes(t *testing.T) {
 			t.Errorf("err %v", err)
 		}
 	})
+}
+
+// TestRefusalMessage: a refusal's reason is said to a person in French by
+// default and in English when asked (the CLI's --lang), while its error,
+// which the logs show, stays English and still wraps ErrRefused.
+func TestRefusalMessage(t *testing.T) {
+	_, err := bayes.Tokenizer{}.Prepare([]byte("Subject: x\r\n\r\nok merci"), message.Limits{})
+	if !errors.Is(err, bayes.ErrRefused) {
+		t.Fatalf("a few words learned: %v", err)
+	}
+	for _, c := range []struct{ lang, want string }{
+		{"", "refusé : trop peu de texte pour en apprendre quelque chose (3 mots)"},
+		{"fr", "refusé : trop peu de texte pour en apprendre quelque chose (3 mots)"},
+		{"en", "bayes: refused: too little text to learn from (3 words)"},
+	} {
+		if got := bayes.Message(err, c.lang); got != c.want {
+			t.Errorf("Message(%q) = %q, want %q", c.lang, got, c.want)
+		}
+	}
+	if got := err.Error(); got != "bayes: refused: too little text to learn from (3 words)" {
+		t.Errorf("Error() = %q: the logs stay English", got)
+	}
+	// Wrapped with the CLI's context, the reason is still found.
+	if got := bayes.Message(fmt.Errorf("learn a.eml: %w", err), "fr"); got != "refusé : trop peu de texte pour en apprendre quelque chose (3 mots)" {
+		t.Errorf("wrapped: %q", got)
+	}
+	// Any other error is said as it is.
+	if got := bayes.Message(errors.New("store down"), "fr"); got != "store down" {
+		t.Errorf("other error: %q", got)
+	}
 }
