@@ -215,9 +215,15 @@ func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsew
 
 // namesHost reports whether a signal's detail names host: the host alone,
 // or followed by a port, a path, a space or a "~" naming what it imitates.
+//
+// Both are lower-cased once, before any index is taken: a rune whose
+// lower case is longer or shorter in UTF-8 (U+023A, U+0130) would
+// otherwise shift the index found in the lowered detail off the original,
+// past its end on a detail that is an IDN's.
 func namesHost(detail, host string) bool {
+	detail, host = strings.ToLower(detail), strings.ToLower(host)
 	for detail != "" && host != "" {
-		i := strings.Index(strings.ToLower(detail), strings.ToLower(host))
+		i := strings.Index(detail, host)
 		if i < 0 {
 			return false
 		}

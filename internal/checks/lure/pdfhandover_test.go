@@ -76,9 +76,25 @@ func TestNamesHost(t *testing.T) {
 		{"x-portail-chorus.fr ~ Chorus Pro", "portail-chorus.fr", false},
 		{"", "portail-chorus.fr", false},
 		{"portail-chorus.fr", "", false},
+		// U+023A is two bytes, its lower case three: the index is taken
+		// in the lowered detail, and read there.
+		{"\u023ax.fr", "x.fr", false},
+		{"\u023aX.fr, Portail-Chorus.fr", "portail-chorus.fr", true},
+		{"\u0130portail-chorus.fr", "portail-chorus.fr", false},
 	} {
 		if got := namesHost(c.detail, c.host); got != c.want {
 			t.Errorf("namesHost(%q, %q) = %v", c.detail, c.host, got)
 		}
 	}
+}
+
+// A signal's detail is any text a check wrote, an IDN's included:
+// namesHost never reads outside it.
+func FuzzNamesHost(f *testing.F) {
+	f.Add("portail-chorus.fr:8443", "portail-chorus.fr")
+	f.Add("\u023ax.fr", "x.fr")
+	f.Add("\u0130\u0130a", "a")
+	f.Fuzz(func(t *testing.T, detail, host string) {
+		namesHost(detail, host)
+	})
 }
