@@ -140,10 +140,12 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// server's Received field, says the message was delivered to the
 	// address it is from, it was sent to oneself all the same: the
 	// "mailbox full" lure From and To its reader, whatever list shape
-	// its headers copy.
-	spared := (list || listBounce(in.Env.MailFrom, m.FromAddr().Addr)) && !envelopeKnown && !deliveredTo(m.Header, m.FromAddr().Addr)
-	if m.FromAddr().Addr != "" && self && in.NotAuthenticated() && !spared {
-		out.Emit("FROM_EQUALS_TO", m.FromAddr().Addr)
+	// its headers copy. The bounce address and the Received fields are
+	// parsed only for a message From and To one address, not for every
+	// message.
+	if from := m.FromAddr().Addr; from != "" && self && in.NotAuthenticated() &&
+		((!list && !listBounce(in.Env.MailFrom, from)) || envelopeKnown || deliveredTo(m.Header, from)) {
+		out.Emit("FROM_EQUALS_TO", from)
 	}
 	if w := leet(m.Subject + " " + m.FromAddr().Name); w != "" {
 		out.Emit("LEET_OBFUSCATION", w)
@@ -331,7 +333,10 @@ func listBounce(mailFrom, addr string) bool {
 	mailFrom = strings.ToLower(strings.Trim(strings.TrimSpace(mailFrom), "<>"))
 	ml, md, ok1 := strings.Cut(mailFrom, "@")
 	l, d, ok2 := strings.Cut(strings.ToLower(addr), "@")
-	if !ok1 || !ok2 || l == "" || urlx.Registrable(md) != urlx.Registrable(d) || urlx.Registrable(d) == "" {
+	if !ok1 || !ok2 || l == "" {
+		return false
+	}
+	if reg := urlx.Registrable(d); reg == "" || urlx.Registrable(md) != reg {
 		return false
 	}
 	if i := strings.IndexByte(ml, '+'); i > 0 {
