@@ -1303,15 +1303,5 @@ func isPage(a message.Attachment) bool {
 // (unestablishedSignals): where urgency presses a reader with no theme
 // named, the link is the ask.
 func pressesTowardsLink(out *scan.Emitter) bool {
-	for _, s := range hostingSignals {
-		if out.Emitted(s) {
-			return true
-		}
-	}
-	for _, s := range unestablishedSignals {
-		if out.Emitted(s) {
-			return true
-		}
-	}
-	return false
+	return emittedAny(out, hostingSignals) || emittedAny(out, unestablishedSignals)
 }

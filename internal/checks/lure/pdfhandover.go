@@ -62,8 +62,8 @@ var lockedDocument = dictOf(
 // each say it of the portal their link leads to (engine testdata/pdflure,
 // the genuine ones without DMARC went 2.00 -> 4.50, tagged, behind the
 // MX). They are read as a hand-over only when the link leads to a host
-// anyone may publish on or to an unestablished domain (handsOver's
-// open); the lure's own words
+// anyone may publish on, to an unestablished domain or to a host dressed
+// as another's (handsOver's open); the lure's own words
 // (lockedDocument, a code to scan, a shared file, an account notice, an
 // identity to verify, a password) wherever the link leads off the sender.
 // portalPhrases are the catalogue's phrases of that invitation outside
@@ -144,9 +144,10 @@ func linkPath(target string) string {
 
 // hostingSignals are the link family's signals of a host anyone may put a
 // page on or that hides where it leads: a top site's though it may be
-// (pages.dev, a shortener), a page there is nobody's own. They stand
-// for the link's own host (AnyonesHost) only where the family is used
-// without the link family's.
+// (pages.dev, a shortener), a page there is nobody's own. Urgency reads
+// them of the whole message (pressesTowardsLink); a PDF's link reads its
+// own host (AnyonesHost), and them only where the family is used without
+// the link family's.
 var hostingSignals = []string{"URL_FREE_HOSTING", "URL_SHORTENER", "URL_CLOUD_STORAGE", "URL_FORM_SERVICE", "URL_IPFS", "URL_IP_LITERAL"}
 
 // unestablishedSignals are the link family's signals of a domain nobody
@@ -178,9 +179,10 @@ var deceptiveSignals = []string{"URL_BRAND_IN_DOMAIN", "URL_HOMOGLYPH_DOMAIN", "
 // (AnyonesHost: this link's, not another the message holds; a genuine
 // supplier's PDF inviting to sign in to Chorus Pro, with a bit.ly link to
 // its brochure in the body, was quarantined at 6.00 behind the MX when
-// the message's URL_SHORTENER stood for it). An unknown domain the link family found
-// unestablished (young, random, an abused TLD) is open too: nobody's
-// portal. A catalogued brand's own domain is not spared as a top site is:
+// the message's URL_SHORTENER stood for it). An unknown domain in a
+// message the link family found leading to an unestablished one (young,
+// random, an abused TLD) is open too: nobody's portal; so is a host a
+// deceptive signal names (deceptiveSignals, namesHost). A catalogued brand's own domain is not spared as a top site is:
 // no genuine PDF of testdata/pdflure needs it (the portal's invitation
 // alone no longer counts), and some of those domains hold anyone's pages
 // (an association's HelloAsso form: engine testdata/pdflure/gaps).
@@ -197,16 +199,10 @@ func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsew
 	if c.AnyonesHost != nil {
 		open = open || c.AnyonesHost(l.Host, linkPath(l.Target))
 	} else {
-		for _, s := range hostingSignals {
-			open = open || out.Emitted(s)
-		}
+		open = open || emittedAny(out, hostingSignals)
 	}
 	known := in.TopSite(l.Domain)
-	if !known {
-		for _, s := range unestablishedSignals {
-			open = open || out.Emitted(s)
-		}
-	}
+	open = open || !known && emittedAny(out, unestablishedSignals)
 	for _, s := range deceptiveSignals {
 		open = open || namesHost(out.Detail(s), l.Host)
 	}
@@ -281,4 +277,9 @@ func (c *Check) handoverWords(text string, open bool) string {
 	}
 	said := append(lure, portal...)
 	return strings.Join(said[:min(len(said), quotedPhrases)], ", ")
+}
+
+// emittedAny reports whether any of signals was emitted in this scan.
+func emittedAny(out *scan.Emitter, signals []string) bool {
+	return slices.ContainsFunc(signals, out.Emitted)
 }
