@@ -788,12 +788,13 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	siblings := map[string]bool{}
 	sender := func(host string, own ...string) {
 		kind, detail, label := c.lookalike(host, seen, own...)
-		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) && c.affiliated(host) {
-			// An organisation the administrator declared as carrying
-			// our name (org.affiliates) is no look-alike of ours.
-			return
-		}
 		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) {
+			if c.affiliated(host) {
+				// An organisation the administrator declared as
+				// carrying our name (org.affiliates) is no look-alike
+				// of ours.
+				return
+			}
 			// Our own name beside an account or payment word
 			// (chu-exemple-paiement.fr, chu-exemple-support.com):
 			// the combosquat of the organisation's own domain.
@@ -1561,8 +1562,9 @@ func payToken(label string) bool {
 }
 
 // ownComboHost reports host as a combosquat of one of our names
-// (ownCombo): the organisation's domains and own (the recipient's, where
-// none is configured). A host in one of them, an affiliate's, a top site,
+// (ownCombo), or as a user's site on a free host named by one of them
+// alone (freeHostedAs): the organisation's domains and own (the
+// recipient's, where none is configured). A host in one of them, an affiliate's, a top site,
 // a brand's tenant domain or a brand's official domain is never one; a
 // user's site on a free host is judged though the host be a top site
 // (links.FreeHostedSite: chu-exemple-paiement.weebly.com, where anyone
