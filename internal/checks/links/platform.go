@@ -6,10 +6,12 @@ import (
 	"sync"
 )
 
-var (
-	platformOnce sync.Once
-	platforms    *Check
-)
+// platforms is the embedded catalogue the package-level lookups read,
+// built once; nil if it does not load (the lookups then find nothing).
+var platforms = sync.OnceValue(func() *Check {
+	c, _ := New(Options{})
+	return c
+})
 
 // UserSite reports whether host is a user's own site on a publishing
 // platform of the embedded catalogue (free hosting, cloud storage, form
@@ -52,14 +54,14 @@ func FreeHostedUser(host string) string {
 // (org.affiliates), where it would spare every look-alike page of ours
 // published there (paiement-chu-exemple.webflow.io).
 func SharedPlatform(domain string) string {
-	platformOnce.Do(func() { platforms, _ = New(Options{}) })
+	embedded := platforms()
 	domain = strings.Trim(strings.ToLower(domain), ".")
-	if platforms == nil || domain == "" {
+	if embedded == nil || domain == "" {
 		return ""
 	}
 	var found []string
 	for _, cat := range [...]string{"free_hosting", "cloud_storage", "form_service"} {
-		s := platforms.category(cat)
+		s := embedded.category(cat)
 		if s == nil {
 			continue
 		}
@@ -84,8 +86,8 @@ func SharedPlatform(domain string) string {
 }
 
 func userSite(host string, cats ...string) (platform string, ok bool) {
-	platformOnce.Do(func() { platforms, _ = New(Options{}) })
-	if platforms == nil {
+	embedded := platforms()
+	if embedded == nil {
 		return "", false
 	}
 	host = strings.Trim(strings.ToLower(host), ".")
@@ -93,7 +95,7 @@ func userSite(host string, cats ...string) (platform string, ok bool) {
 		return "", false
 	}
 	for _, cat := range cats {
-		s := platforms.category(cat)
+		s := embedded.category(cat)
 		if s == nil {
 			continue
 		}
