@@ -244,9 +244,10 @@ type DataFiles struct {
 	// Warninglists is a directory of newer MISP warning lists
 	// (misp-warninglists' lists/NAME/list.json, the repository's checkout,
 	// or NAME.json) read in place of the embedded lists of the same name,
-	// at start and on every reload (warninglist.Refreshed: a file that
-	// does not parse, is empty or changes its list's type is refused and
-	// the embedded list kept). "": the embedded lists alone.
+	// at start and on every reload (warninglist.Refreshed says which
+	// files it refuses: one that does not parse, is empty, changes its
+	// list's type, is many times the embedded list or covers too much; the
+	// embedded list is kept). "": the embedded lists alone.
 	Warninglists string `yaml:"warninglists"`
 }
 

@@ -214,10 +214,12 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 // WarningLists loads the warning lists a scanner built from cfg consults:
 // the embedded ones, with the newer files of data.warninglists in place of
 // those of the same name (warninglist.Refreshed). It runs at start and on
-// every reload, not on the first message's clock. A file refused (it does
-// not parse, has no entry, changes its list's type) is logged as an error
-// and its embedded list stays in use; one that newly covers an org.domains
-// domain is logged as a warning (`vigie config check` reports both).
+// every reload, not on the first message's clock. A file refused (the
+// reasons are Refreshed's: it does not parse, has no entry, changes its
+// list's type, is too large or too broad...) is logged as an error and its
+// embedded list stays in use; one taken that newly covers an org.domains
+// domain, or whose entries imitating a brand were left out, is logged as a
+// warning (`vigie config check` fails on the first and warns of the second).
 func WarningLists(cfg *config.Config, log *slog.Logger) (*warninglist.Set, error) {
 	if cfg.Data.Warninglists == "" {
 		s, err := warninglist.Default()

@@ -248,9 +248,10 @@ func (g *Guard) Assets() Assets {
 	return a
 }
 
-// Lists returns the warning lists the guard consults, loading the
-// embedded ones on first use (a command that only reads indicators never
-// pays for them).
+// Lists returns the warning lists the guard consults: those given to
+// NewGuard or set by SetLists, else loaded on first use (a command that
+// only reads indicators never pays for them) by LoadLists, or the
+// embedded ones when it is nil or answers nil.
 func (g *Guard) Lists() *warninglist.Set {
 	if s := g.set.Load(); s != nil {
 		return s
