@@ -105,7 +105,7 @@ func Refreshed(dir string, own []string, imitates func(host string) string) (*Se
 	}
 	embeddedNames, err := fs.ReadDir(embedded, "data")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("warninglist: embedded lists: %w", err)
 	}
 	isEmbedded := map[string]bool{}
 	for _, e := range embeddedNames {
@@ -150,7 +150,7 @@ func Refreshed(dir string, own []string, imitates func(host string) string) (*Se
 		b, ok := taken[e.Name()]
 		if !ok {
 			if b, err = embedded.ReadFile(path.Join("data", e.Name(), "list.json")); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("warninglist: embedded %s: %w", e.Name(), err)
 			}
 		}
 		if _, err := s.add(e.Name(), b); err != nil {
@@ -261,14 +261,14 @@ func (o *Outcome) vet(b []byte, own []string) (*Set, error) {
 	}
 	old, err := embedded.ReadFile(path.Join("data", o.List, "list.json"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("embedded %s: %w", o.List, err)
 	}
 	var e struct {
 		rawList
 		Version json.Number `json:"version"`
 	}
 	if err := json.Unmarshal(old, &e); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("embedded %s: %w", o.List, err)
 	}
 	if r.Type != e.Type {
 		return nil, fmt.Errorf("type %q where the embedded list is %q", r.Type, e.Type)
@@ -354,7 +354,7 @@ const (
 func readAtMost(root fs.FS, name, list string) ([]byte, error) {
 	old, err := fs.Stat(embedded, path.Join("data", list, "list.json"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("embedded %s: %w", list, err)
 	}
 	limit := max(minFileCap, growth*old.Size())
 	f, err := root.Open(name)
