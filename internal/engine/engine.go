@@ -68,29 +68,19 @@ type Options struct {
 
 // New builds a scanner.
 func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
-	read := func(path string) ([]byte, error) {
-		if path == "" {
-			return nil, nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		return b, nil
-	}
 	lists, err := WarningLists(cfg, o.Log)
 	if err != nil {
 		return nil, err
 	}
-	brands, err := read(cfg.Data.Brands)
+	brands, err := readData(cfg.Data.Brands)
 	if err != nil {
 		return nil, err
 	}
-	hosting, err := read(cfg.Data.Hosting)
+	hosting, err := readData(cfg.Data.Hosting)
 	if err != nil {
 		return nil, err
 	}
-	lures, err := read(cfg.Data.Lures)
+	lures, err := readData(cfg.Data.Lures)
 	if err != nil {
 		return nil, err
 	}
@@ -262,19 +252,27 @@ func WarningLists(cfg *config.Config, log *slog.Logger) (*warninglist.Set, error
 // family's look-alike test over the embedded lists (brand.Check.Imitates):
 // the catalogue of data.brands and the organisation's domains.
 func imitation(cfg *config.Config) (func(string) string, error) {
-	var brands []byte
-	if cfg.Data.Brands != "" {
-		b, err := os.ReadFile(cfg.Data.Brands)
-		if err != nil {
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		brands = b
+	brands, err := readData(cfg.Data.Brands)
+	if err != nil {
+		return nil, err
 	}
 	bc, err := brand.New(brand.Options{Brands: brands, OrgDomains: cfg.Org.Domains, Affiliates: cfg.Org.Affiliates})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	return bc.Imitates, nil
+}
+
+// readData reads one of the data section's files; "" is none (nil).
+func readData(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	return b, nil
 }
 
 // NewDNSAuth builds the live authenticator from the auth section.
