@@ -143,12 +143,12 @@ func (s *hostSet) matchPath(host, path string) bool {
 // AnyonesHost reports a link's host where anyone may put a page or that
 // hides where it leads, as this family reads it: an IP literal, or an
 // entry of the hosting catalogue's shortener, free-hosting, cloud-storage,
-// form-service or IPFS categories, by host or by host and path
-// (hosting.yaml). The lure family asks it of one link, a PDF's button
+// form-service or IPFS categories, by host or by host and the target's
+// path (Path; hosting.yaml). The lure family asks it of one link, a PDF's button
 // (lure's pdfhandover.go), where a signal the message raised may be
 // another link's.
-func (c *Check) AnyonesHost(host, path string) bool {
-	host = strings.ToLower(host)
+func (c *Check) AnyonesHost(host, target string) bool {
+	host, path := strings.ToLower(host), Path(strings.TrimSpace(target))
 	if urlx.IsIP(host) {
 		return true
 	}
@@ -158,6 +158,23 @@ func (c *Check) AnyonesHost(host, path string) bool {
 		}
 	}
 	return false
+}
+
+// Path returns the path of a link's target as this family reads it for
+// its path rules (hosting.yaml, URL_CMS_KIT_PATH): what follows the
+// authority when it starts with "/", query and fragment included; ""
+// when the authority is followed by a query, a fragment or nothing. The
+// lure family's reading of a PDF's button goes through it too
+// (AnyonesHost), so that one link has one path: "https://bit.ly?u=/forms" has none.
+func Path(raw string) string {
+	rest := raw
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 && rest[j] == '/' {
+		return rest[j:]
+	}
+	return ""
 }
 
 // hasPathRules reports whether any category has path rules for host.
@@ -332,10 +349,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				}
 			}
 		}
-		path := ""
-		if rest := raw[min(len(raw), strings.Index(raw, authority)+len(authority)):]; strings.HasPrefix(rest, "/") {
-			path = rest
-		}
+		path := Path(raw)
 		if p := nonStandardPort(raw, authority, host); p != "" && !c.writtenOut(in, l, &lured) {
 			out.Emit("URL_NONSTANDARD_PORT", host+":"+p)
 		}

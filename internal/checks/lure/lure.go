@@ -100,12 +100,13 @@ type Check struct {
 	// Check.Published: docs.google.com, forms.office.com, SharePoint):
 	// a PDF's link there leads to anyone's page (pdfhandover.go).
 	Published func(host string) bool
-	// AnyonesHost, when set, reports a link's host (and path) anyone may
+	// AnyonesHost, when set, reports a link's host (and its target's
+	// path, read as the link family reads it) anyone may
 	// put a page on or that hides where it leads (the link family's
 	// Check.AnyonesHost: a shortener, a free host, an IP literal): a PDF's
 	// button there leads to anyone's page (pdfhandover.go). nil: the link
 	// family's signals of the whole message stand for it.
-	AnyonesHost func(host, path string) bool
+	AnyonesHost func(host, target string) bool
 	// Limits bound the re-reading of a message's enclosed messages
 	// (carriersFooter): the scanner's configured ones (the configuration's
 	// limits section, engine), so that an operator's tighter bounds hold

@@ -130,18 +130,6 @@ func (c *Check) pdfHandover(in *scan.Input, out *scan.Emitter, docs *attached) s
 	return ""
 }
 
-// linkPath returns the path of a link's target, "" when it has none.
-func linkPath(target string) string {
-	rest := target
-	if i := strings.Index(rest, "://"); i >= 0 {
-		rest = rest[i+3:]
-	}
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return rest[i:]
-	}
-	return ""
-}
-
 // hostingSignals are the link family's signals of a host anyone may put a
 // page on or that hides where it leads: a top site's though it may be
 // (pages.dev, a shortener), a page there is nobody's own. Urgency reads
@@ -197,7 +185,7 @@ func (c *Check) handsOver(in *scan.Input, out *scan.Emitter, l scan.Link) (elsew
 	}
 	open = c.Published != nil && c.Published(l.Host)
 	if c.AnyonesHost != nil {
-		open = open || c.AnyonesHost(l.Host, linkPath(l.Target))
+		open = open || c.AnyonesHost(l.Host, l.Target)
 	} else {
 		open = open || emittedAny(out, hostingSignals)
 	}
