@@ -5,8 +5,9 @@
 // sites, the big providers' domains and address ranges, CDNs, URL shorteners,
 // public resolvers, reserved networks, TLDs and second-level TLDs, hashes of
 // empty files... A copy is embedded (data/, see data/SOURCE.md) so Vigie works
-// offline, and it is the one the scanner uses: the lists are refreshed by
-// copying newer <name>/list.json files from MISP into data/ and rebuilding
+// offline, and it is the one the scanner uses unless data.warninglists
+// names newer files: the lists are refreshed by copying newer
+// <name>/list.json files from MISP into data/ and rebuilding
 // (TestEmbeddedListsAreMISPCopies checks they are MISP's bytes). Between
 // releases, Refreshed reads newer MISP files from a directory
 // (data.warninglists) in place of the embedded lists of the same name; the
