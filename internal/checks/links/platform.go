@@ -1,15 +1,22 @@
 package links
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 )
 
 // platforms is the embedded catalogue the package-level lookups read,
-// built once; nil if it does not load (the lookups then find nothing).
+// built once. The catalogue is compiled in and every test of the package
+// loads it: a catalogue that does not load is a broken build, said at once
+// rather than read as "no platform" by the indicator guard and the brand
+// family.
 var platforms = sync.OnceValue(func() *Check {
-	c, _ := New(Options{})
+	c, err := New(Options{})
+	if err != nil {
+		panic(fmt.Errorf("links: embedded hosting catalogue: %w", err))
+	}
 	return c
 })
 
@@ -56,7 +63,7 @@ func FreeHostedUser(host string) string {
 func SharedPlatform(domain string) string {
 	embedded := platforms()
 	domain = strings.Trim(strings.ToLower(domain), ".")
-	if embedded == nil || domain == "" {
+	if domain == "" {
 		return ""
 	}
 	var found []string
@@ -87,9 +94,6 @@ func SharedPlatform(domain string) string {
 
 func userSite(host string, cats ...string) (platform string, ok bool) {
 	embedded := platforms()
-	if embedded == nil {
-		return "", false
-	}
 	host = strings.Trim(strings.ToLower(host), ".")
 	if providerEndpoint(host) {
 		return "", false
