@@ -17,6 +17,7 @@ import (
 	"vigie.dev/vigie/internal/olemsg"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/suppliers"
+	"vigie.dev/vigie/internal/warninglist"
 	"vigie.dev/vigie/internal/weights"
 )
 
@@ -250,10 +251,17 @@ func printVerdict(w io.Writer, file string, v *scan.Verdict, lang string) {
 }
 
 func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) != 1 {
-		return usageErr("usage: vigie config check FILE")
+	fs := flag.NewFlagSet("config check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "fr", "fr or en")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%v", err)
 	}
-	cfg, err := config.Load(args[0])
+	if fs.NArg() != 1 {
+		return usageErr("usage: vigie config check [--lang en] FILE")
+	}
+	file := fs.Arg(0)
+	cfg, err := config.Load(file)
 	if err != nil {
 		return err
 	}
@@ -268,19 +276,21 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 	for _, o := range sc.Lists.Outcomes() {
 		switch {
 		case o.Err != nil:
-			refused = append(refused, o.String())
+			refused = append(refused, outcomeText(o, *lang))
 		case len(o.Own) > 0 || len(o.Imitations) > 0:
-			fmt.Fprintf(stderr, "%s: attention : data.warninglists: %s\n", args[0], o)
+			fmt.Fprintf(stderr, say(*lang, "%s : attention : data.warninglists : %s\n", "%s: warning: data.warninglists: %s\n"), file, outcomeText(o, *lang))
 		case o.Taken():
-			fmt.Fprintf(stdout, "%s: data.warninglists: %s\n", args[0], o)
+			fmt.Fprintf(stdout, say(*lang, "%s : data.warninglists : %s\n", "%s: data.warninglists: %s\n"), file, outcomeText(o, *lang))
 		}
 	}
 	if len(refused) > 0 {
-		return fmt.Errorf("data.warninglists: %d file(s) refused:\n  %s", len(refused), strings.Join(refused, "\n  "))
+		return fmt.Errorf(say(*lang, "data.warninglists : %d fichier(s) refusé(s) :\n  %s", "data.warninglists: %d file(s) refused:\n  %s"),
+			len(refused), strings.Join(refused, "\n  "))
 	}
 	p := cfg.Policy
-	fmt.Fprintf(stdout, "%s: ok (auth %s; thresholds tag %g, quarantine %g, reject %g; %d weight overrides)\n",
-		args[0], cfg.Auth.Mode, p.TagAt, p.QuarantineAt, p.RejectAt, len(p.Weights))
+	fmt.Fprintf(stdout, say(*lang, "%s : ok (auth %s ; seuils : marquage %g, quarantaine %g, rejet %g ; %d poids fixés à la main)\n",
+		"%s: ok (auth %s; thresholds tag %g, quarantine %g, reject %g; %d weight overrides)\n"),
+		file, cfg.Auth.Mode, p.TagAt, p.QuarantineAt, p.RejectAt, len(p.Weights))
 	// In headers mode the results are those trusted relays wrote; with
 	// none declared, none is read and every message is scored as one
 	// whose sender is not shown to be unauthenticated
@@ -288,9 +298,34 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 	// then loses AUTH_* and FROM_RETURN_PATH_MISMATCH alike. Valid for a
 	// test bench, not for a gateway.
 	if cfg.Auth.Mode == "headers" && len(cfg.Trust.Relays) == 0 && len(cfg.Trust.Networks) == 0 {
-		fmt.Fprintf(stderr, "%s: attention : auth.mode headers sans relais de confiance (trust.relays, trust.networks) : aucun résultat d'authentification ne sera lu, chaque message sera AUTH_RESULTS_UNKNOWN\n", args[0])
+		fmt.Fprintf(stderr, say(*lang, "%s : attention : auth.mode headers sans relais de confiance (trust.relays, trust.networks) : aucun résultat d'authentification ne sera lu, chaque message sera AUTH_RESULTS_UNKNOWN\n",
+			"%s: warning: auth.mode headers without a trusted relay (trust.relays, trust.networks): no authentication result will be read, every message will be AUTH_RESULTS_UNKNOWN\n"), file)
 	}
 	return nil
+}
+
+// outcomeText says what became of one file of data.warninglists, for the
+// operator in lang; the English is the outcome's own (the daemon's log).
+// The loader's reason for a refusal stays as the loader wrote it.
+func outcomeText(o warninglist.Outcome, lang string) string {
+	if lang == "en" {
+		return o.String()
+	}
+	switch {
+	case o.Err != nil:
+		return fmt.Sprintf("%s : refusé, la liste intégrée %s reste en service : %v", o.File, o.List, o.Err)
+	case o.Skipped:
+		return fmt.Sprintf("%s : ignoré, %s n'est pas une liste que Vigie lit", o.File, o.List)
+	}
+	s := fmt.Sprintf("%s : %s version %d (%d entrées) à la place de la version intégrée %d (%d entrées)",
+		o.File, o.List, o.Version, o.Entries, o.EmbeddedVersion, o.Embedded)
+	if len(o.Own) > 0 {
+		s += fmt.Sprintf(" ; elle couvre désormais des domaines de l'organisation : %s", strings.Join(o.Own, ", "))
+	}
+	if len(o.Imitations) > 0 {
+		s += fmt.Sprintf(" ; écartées parce qu'elles imitent une marque ou l'organisation : %s", strings.Join(o.Imitations, ", "))
+	}
+	return s
 }
 
 func runSignals(_ context.Context, args []string, stdout, _ io.Writer) error {

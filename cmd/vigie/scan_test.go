@@ -156,8 +156,12 @@ func TestConfigCheck(t *testing.T) {
 	// refused (a test bench runs so).
 	blind := t.TempDir() + "/blind.yaml"
 	os.WriteFile(blind, []byte("auth:\n  mode: headers\n"), 0o644)
-	if _, errs, code := runCmd(t, "config", "check", blind); code != 0 || !strings.Contains(errs, "AUTH_RESULTS_UNKNOWN") {
+	if _, errs, code := runCmd(t, "config", "check", blind); code != 0 || !strings.Contains(errs, "attention : auth.mode headers sans relais de confiance") {
 		t.Errorf("headers mode without trusted relays: exit %d, %q", code, errs)
+	}
+	if out, errs, code := runCmd(t, "config", "check", "--lang", "en", blind); code != 0 || !strings.Contains(errs, "warning: auth.mode headers without a trusted relay") ||
+		!strings.Contains(errs, "AUTH_RESULTS_UNKNOWN") || !strings.Contains(out, ": ok (auth headers; thresholds tag") {
+		t.Errorf("headers mode without trusted relays, in English: exit %d, %q %q", code, out, errs)
 	}
 	if _, errs, _ := runCmd(t, "config", "check", "../../vigie.example.yaml"); strings.Contains(errs, "AUTH_RESULTS_UNKNOWN") {
 		t.Errorf("example config warned: %s", errs)
@@ -233,7 +237,7 @@ func TestConfigCheckWarningLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(files map[string][]byte) (string, string, int) {
+	check := func(files map[string][]byte, lang ...string) (string, string, int) {
 		t.Helper()
 		dir := t.TempDir()
 		lists := dir + "/lists"
@@ -243,18 +247,33 @@ func TestConfigCheckWarningLists(t *testing.T) {
 		}
 		cfg := dir + "/vigie.yaml"
 		os.WriteFile(cfg, []byte("org:\n  domains: [chu-exemple.fr]\ndata:\n  warninglists: "+lists+"\n"), 0o644)
-		return runCmd(t, "config", "check", cfg)
+		return runCmd(t, append(append([]string{"config", "check"}, lang...), cfg)...)
 	}
+	en := []string{"--lang", "en"}
 	out, errs, code := check(map[string][]byte{"microsoft.json": newer})
+	if code != 0 || !strings.Contains(out, "microsoft version 6") || !strings.Contains(out, "à la place de la version intégrée 5") || !strings.Contains(out, " : ok (auth") {
+		t.Errorf("newer list, in French: exit %d\n%s%s", code, out, errs)
+	}
+	out, errs, code = check(map[string][]byte{"microsoft.json": newer}, en...)
 	if code != 0 || !strings.Contains(out, "microsoft version 6") || !strings.Contains(out, "in place of the embedded version 5") || !strings.Contains(out, ": ok") {
 		t.Errorf("newer list: exit %d\n%s%s", code, out, errs)
 	}
 	own := bytes.Replace(newer, []byte(`".msftncsi.net",`), []byte(`".msftncsi.net", "chu-exemple.fr",`), 1)
 	out, errs, code = check(map[string][]byte{"microsoft.json": own})
-	if code != 0 || !strings.Contains(errs, "attention") || !strings.Contains(errs, "covers the organisation's own chu-exemple.fr") {
+	if code != 0 || !strings.Contains(errs, "attention : data.warninglists") || !strings.Contains(errs, "couvre désormais des domaines de l'organisation : chu-exemple.fr") {
+		t.Errorf("list naming the organisation, in French: exit %d\n%s%s", code, out, errs)
+	}
+	out, errs, code = check(map[string][]byte{"microsoft.json": own}, en...)
+	if code != 0 || !strings.Contains(errs, "warning: data.warninglists") || !strings.Contains(errs, "covers the organisation's own chu-exemple.fr") {
 		t.Errorf("list naming the organisation: exit %d\n%s%s", code, out, errs)
 	}
-	out, errs, code = check(map[string][]byte{"microsoft.json": newer[:100], "google.json": []byte(`{"list": [], "type": "string"}`)})
+	damaged := map[string][]byte{"microsoft.json": newer[:100], "google.json": []byte(`{"list": [], "type": "string"}`)}
+	out, errs, code = check(damaged)
+	if code == 0 || !strings.Contains(errs, "2 fichier(s) refusé(s)") || !strings.Contains(errs, "/lists/microsoft.json : refusé, la liste intégrée microsoft reste en service") ||
+		strings.Contains(out, ": ok") {
+		t.Errorf("damaged lists, in French: exit %d\n%s%s", code, out, errs)
+	}
+	out, errs, code = check(damaged, en...)
 	if code == 0 || !strings.Contains(errs, "2 file(s) refused") || !strings.Contains(errs, "/lists/microsoft.json: refused, the embedded microsoft stays in use") ||
 		!strings.Contains(errs, "google.json: refused") || strings.Contains(out, ": ok") {
 		t.Errorf("damaged lists: exit %d\n%s%s", code, out, errs)
