@@ -60,6 +60,10 @@ func storeScanner(ctx context.Context, a *app.App, stderr io.Writer, lang string
 			m, err = weights.Parse(raw)
 		}
 		switch {
+		case err != nil && id == 0:
+			// No model number: the store itself did not answer.
+			fmt.Fprintf(stderr, say(lang, "vigie scan : le modèle de poids enregistré n'a pas pu être lu, ce sont les poids intégrés qui notent : %v\n",
+				"vigie scan: the stored weights model could not be read, the embedded weights score: %v\n"), err)
 		case err != nil:
 			fmt.Fprintf(stderr, say(lang, "vigie scan : le modèle de poids enregistré (n° %d) est inutilisable, ce sont les poids intégrés qui notent : %v\n",
 				"vigie scan: the stored weights model (no. %d) cannot be used, the embedded weights score: %v\n"), id, err)

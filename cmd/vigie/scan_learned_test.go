@@ -42,6 +42,14 @@ func TestScanUsesTheStoredLearnedWeights(t *testing.T) {
 			t.Errorf("scan --store with a damaged saved model, %s: exit %d\n%s%s", lang, code, out, errs)
 		}
 	}
+	// The store not answering for the model at all: no model number to
+	// give, and the embedded weights score.
+	alterSQLite(t, filepath.Join(dir, "vigie.db"), `ALTER TABLE learned_weights RENAME COLUMN model TO damaged`)
+	code, out, errs = vigie(t, "scan", "--config", cfg, "--store", "default", msg)
+	if code != 0 || !strings.Contains(out, "action: accept") || !strings.Contains(errs, "le modèle de poids enregistré n'a pas pu être lu, ce sont les poids intégrés qui notent") ||
+		strings.Contains(errs, "n° 0") {
+		t.Errorf("scan --store, the model unreadable: exit %d\n%s%s", code, out, errs)
+	}
 }
 
 // alterSQLite runs query on the SQLite database at path behind the
