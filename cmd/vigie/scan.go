@@ -17,7 +17,6 @@ import (
 	"vigie.dev/vigie/internal/olemsg"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/suppliers"
-	"vigie.dev/vigie/internal/warninglist"
 	"vigie.dev/vigie/internal/weights"
 )
 
@@ -280,11 +279,11 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 	for _, o := range sc.Lists.Outcomes() {
 		switch {
 		case o.Err != nil:
-			refused = append(refused, outcomeText(o, *lang))
+			refused = append(refused, o.Say(*lang))
 		case len(o.Own) > 0 || len(o.Imitations) > 0:
-			fmt.Fprintf(stderr, say(*lang, "%s : attention : data.warninglists : %s\n", "%s: warning: data.warninglists: %s\n"), file, outcomeText(o, *lang))
+			fmt.Fprintf(stderr, say(*lang, "%s : attention : data.warninglists : %s\n", "%s: warning: data.warninglists: %s\n"), file, o.Say(*lang))
 		case o.Taken():
-			fmt.Fprintf(stdout, say(*lang, "%s : data.warninglists : %s\n", "%s: data.warninglists: %s\n"), file, outcomeText(o, *lang))
+			fmt.Fprintf(stdout, say(*lang, "%s : data.warninglists : %s\n", "%s: data.warninglists: %s\n"), file, o.Say(*lang))
 		}
 	}
 	if len(refused) > 0 {
@@ -306,30 +305,6 @@ func runConfigCheck(_ context.Context, args []string, stdout, stderr io.Writer) 
 			"%s: warning: auth.mode headers without a trusted relay (trust.relays, trust.networks): no authentication result will be read, every message will be AUTH_RESULTS_UNKNOWN\n"), file)
 	}
 	return nil
-}
-
-// outcomeText says what became of one file of data.warninglists, for the
-// operator in lang; the English is the outcome's own (the daemon's log).
-// The loader's reason for a refusal stays as the loader wrote it.
-func outcomeText(o warninglist.Outcome, lang string) string {
-	if lang == "en" {
-		return o.String()
-	}
-	switch {
-	case o.Err != nil:
-		return fmt.Sprintf("%s : refusé, la liste intégrée %s reste en service : %v", o.File, o.List, o.Err)
-	case o.Skipped:
-		return fmt.Sprintf("%s : ignoré, %s n'est pas une liste que Vigie lit", o.File, o.List)
-	}
-	s := fmt.Sprintf("%s : %s version %d (%d entrées) à la place de la version intégrée %d (%d entrées)",
-		o.File, o.List, o.Version, o.Entries, o.EmbeddedVersion, o.Embedded)
-	if len(o.Own) > 0 {
-		s += fmt.Sprintf(" ; elle couvre désormais des domaines de l'organisation : %s", strings.Join(o.Own, ", "))
-	}
-	if len(o.Imitations) > 0 {
-		s += fmt.Sprintf(" ; écartées parce qu'elles imitent une marque ou l'organisation : %s", strings.Join(o.Imitations, ", "))
-	}
-	return s
 }
 
 func runSignals(_ context.Context, args []string, stdout, _ io.Writer) error {

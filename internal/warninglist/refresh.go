@@ -41,20 +41,49 @@ type Outcome struct {
 // Taken reports a file whose list replaced the embedded one.
 func (o Outcome) Taken() bool { return o.Err == nil && !o.Skipped }
 
-func (o Outcome) String() string {
+// String is the outcome in English, as the daemon logs it.
+func (o Outcome) String() string { return o.Say("en") }
+
+// outcomeWords are an Outcome's sentences in one language.
+type outcomeWords struct{ refused, skipped, taken, own, imitations string }
+
+var outcomeLangs = map[string]outcomeWords{
+	"en": {
+		refused:    "%s: refused, the embedded %s stays in use: %v",
+		skipped:    "%s: skipped, %s is not a list Vigie reads",
+		taken:      "%s: %s version %d (%d entries) in place of the embedded version %d (%d entries)",
+		own:        "; it now covers the organisation's own %s",
+		imitations: "; left out, imitating a brand or the organisation: %s",
+	},
+	"fr": {
+		refused:    "%s : refusé, la liste intégrée %s reste en service : %v",
+		skipped:    "%s : ignoré, %s n'est pas une liste que Vigie lit",
+		taken:      "%s : %s version %d (%d entrées) à la place de la version intégrée %d (%d entrées)",
+		own:        " ; elle couvre désormais des domaines de l'organisation : %s",
+		imitations: " ; écartées parce qu'elles imitent une marque ou l'organisation : %s",
+	},
+}
+
+// Say is the outcome for the operator in lang ("en", French otherwise:
+// vigie config check). The loader's reason for a refusal stays as the
+// loader wrote it.
+func (o Outcome) Say(lang string) string {
+	w, ok := outcomeLangs[lang]
+	if !ok {
+		w = outcomeLangs["fr"]
+	}
 	switch {
 	case o.Err != nil:
-		return fmt.Sprintf("%s: refused, the embedded %s stays in use: %v", o.File, o.List, o.Err)
+		return fmt.Sprintf(w.refused, o.File, o.List, o.Err)
 	case o.Skipped:
-		return fmt.Sprintf("%s: skipped, %s is not a list Vigie reads", o.File, o.List)
+		return fmt.Sprintf(w.skipped, o.File, o.List)
 	}
-	s := fmt.Sprintf("%s: %s version %d (%d entries) in place of the embedded version %d (%d entries)",
-		o.File, o.List, o.Version, o.Entries, o.EmbeddedVersion, o.Embedded)
+	s := fmt.Sprintf(w.taken, o.File, o.List, o.Version, o.Entries, o.EmbeddedVersion, o.Embedded)
 	if len(o.Own) > 0 {
-		s += fmt.Sprintf("; it now covers the organisation's own %s", strings.Join(o.Own, ", "))
+		s += fmt.Sprintf(w.own, strings.Join(o.Own, ", "))
 	}
 	if len(o.Imitations) > 0 {
-		s += fmt.Sprintf("; left out, imitating a brand or the organisation: %s", strings.Join(o.Imitations, ", "))
+		s += fmt.Sprintf(w.imitations, strings.Join(o.Imitations, ", "))
 	}
 	return s
 }
