@@ -880,13 +880,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				continue
 			}
 			kind, detail, label := c.lookalike(host, seen)
-			if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) && c.affiliated(host) {
+			imitatesUs := kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain)
+			if imitatesUs && c.affiliated(host) {
 				// A declared affiliate's site (org.affiliates), or a
 				// page of ours the administrator declared there
 				// (chu-exemple.webflow.io): no look-alike of ours.
 				continue
 			}
-			if (kind == "" || strings.HasSuffix(detail, " ~ "+ownDomain)) && !ownSeen[host] && len(claimed) > 0 && !(ownSite && urlx.Registrable(strings.ToLower(host)) == in.FromOrg) && c.ownComboHost(host, claimed) {
+			if (kind == "" || imitatesUs) && !ownSeen[host] && len(claimed) > 0 && !(ownSite && in.Registrable(strings.ToLower(host)) == in.FromOrg) && c.ownComboHost(host, claimed) {
 				// The message names us and sends the reader to our
 				// name beside a payment or account word on another
 				// domain: the combosquat of ours, linked.
@@ -894,7 +895,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit("URL_OWN_DOMAIN_COMBOSQUAT", host+" ~ "+ownDomain)
 				continue
 			}
-			if kind == "BRAND_IN_DOMAIN" && strings.HasSuffix(detail, " ~ "+ownDomain) && siblings[urlx.Registrable(strings.ToLower(host))] && !c.asksOf(in) {
+			if kind == "BRAND_IN_DOMAIN" && imitatesUs && siblings[in.Registrable(strings.ToLower(host))] && !c.asksOf(in) {
 				continue
 			}
 			if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(host, label) && c.asksFor(in, host, label, named, &asked)) {
