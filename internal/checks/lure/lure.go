@@ -782,7 +782,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	}
 	// The calls to click counted as credential lures are quoted with them.
 	clicks := c.credentials >= 0 && perTheme[c.credentials] > credentials
-	themes, dominant, asked, pressedTowards := 0, -1, false, 0
+	themes, dominant, asked, pressedTowards := 0, -1, false, false
 	// Themes in catalogue order, so that signals come out in one order.
 	for t, n := range perTheme {
 		if n == 0 {
@@ -834,7 +834,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		themes++
 		if t != c.urgency {
-			pressedTowards++
+			pressedTowards = true
 		}
 		// What the HR- and payroll-named lures ask (employerOutsider):
 		// the reader's password, a shared document, the reader's own
@@ -910,7 +910,7 @@ func (c *Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 	// quarantined to tagged (5.71 -> 4.67), and to accepted by the fits
 	// without saeasy or usrp (6.20 -> 4.72), when urgency alone stopped
 	// being dominant (engine TestUrgencyIsNoTopic).
-	if dominant < 0 && c.urgency >= 0 && perTheme[c.urgency] >= 3 && (pressedTowards > 0 || pressesTowardsLink(out)) {
+	if dominant < 0 && c.urgency >= 0 && perTheme[c.urgency] >= 3 && (pressedTowards || pressesTowardsLink(out)) {
 		dominant = c.urgency
 	}
 	if dominant >= 0 {
