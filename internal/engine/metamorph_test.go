@@ -217,8 +217,8 @@ const colleagueForward = "behind the MX an authenticated colleague's forward fro
 // variant that moved, with its signals, and METAMORPH_DUMP=dir writes the
 // variants there to read them.
 func TestMustAcceptSurvivesMailTransformations(t *testing.T) {
-	tried, flagged := transformSets(t, metamorphSets(), true)
-	report(t, "genuine moved to flagged", tried, flagged, metamorphExceptions)
+	tried, flagged := transformSets(t, metamorphSets(), true, transformations)
+	report(t, "genuine moved to flagged", transformations, tried, flagged, metamorphExceptions)
 }
 
 // The lures of the must-flag sets, scored as their tests score them
@@ -230,7 +230,7 @@ func TestMustFlagSurvivesMailTransformations(t *testing.T) {
 	for _, d := range []string{"rhfraude", "devicecode", "phishfam", "phish2026"} {
 		sets = append(sets, metamorphSet{glob: "testdata/" + d + "/*.eml", home: func(t *testing.T) *config.Config { return chuConfig(t, "microsoft.com", "google.com") }})
 	}
-	tried, accepted := transformSets(t, sets, false)
+	tried, accepted := transformSets(t, sets, false, transformations)
 	var judged []moved
 	for _, m := range accepted {
 		if m.transform == "forward" && m.trust == "home" {
@@ -239,7 +239,7 @@ func TestMustFlagSurvivesMailTransformations(t *testing.T) {
 		}
 		judged = append(judged, m)
 	}
-	report(t, "lures moved to accepted", tried, judged, metamorphEvasions)
+	report(t, "lures moved to accepted", transformations, tried, judged, metamorphEvasions)
 }
 
 // Each must-accept directory is one of metamorphSets', so that a set added
@@ -267,7 +267,7 @@ func TestMetamorphCoversMustAcceptSets(t *testing.T) {
 // trust, where the fixture itself is accepted (genuine) or flagged (not
 // genuine); it returns how many fixtures each transformation was tried on
 // and the variants whose verdict moved to the other side.
-func transformSets(t *testing.T, sets []metamorphSet, genuine bool) (map[string]int, []moved) {
+func transformSets(t *testing.T, sets []metamorphSet, genuine bool, trs []transformation) (map[string]int, []moved) {
 	t.Helper()
 	ev := newScanner(t, evalTrustConfig(t))
 	var out []moved
@@ -292,7 +292,7 @@ func transformSets(t *testing.T, sets []metamorphSet, genuine bool) (map[string]
 		cfg := set.home(t)
 		plain := newScanner(t, cfg)
 		homeFor := map[string]*scan.Scanner{}
-		for _, tr := range transformations {
+		for _, tr := range trs {
 			homeFor[tr.name] = plain
 			if tr.configure != nil {
 				c := *cfg
@@ -310,7 +310,7 @@ func transformSets(t *testing.T, sets []metamorphSet, genuine bool) (map[string]
 				"home": kept(plain.Scan(t.Context(), raw, scan.Envelope{}).Action),
 				"eval": kept(ev.Scan(t.Context(), raw, scan.Envelope{}).Action),
 			}
-			for _, tr := range transformations {
+			for _, tr := range trs {
 				variant, err := tr.apply(raw, siteOf(cfg, raw))
 				if err != nil {
 					t.Errorf("%s %s: not transformed: %v", tr.name, name, err)
@@ -340,12 +340,12 @@ func transformSets(t *testing.T, sets []metamorphSet, genuine bool) (map[string]
 	return tried, out
 }
 
-// report logs per transformation how many variants moved, with their
+// report logs per transformation of trs how many variants moved, with their
 // signals, and fails on those not known.
-func report(t *testing.T, what string, tried map[string]int, got []moved, known map[string]string) {
+func report(t *testing.T, what string, trs []transformation, tried map[string]int, got []moved, known map[string]string) {
 	t.Helper()
 	reportOnly := map[string]bool{}
-	for _, tr := range transformations {
+	for _, tr := range trs {
 		reportOnly[tr.name] = tr.reportOnly != ""
 	}
 	byTransform := map[string]map[string]bool{}
@@ -367,7 +367,7 @@ func report(t *testing.T, what string, tried map[string]int, got []moved, known 
 			t.Error(line)
 		}
 	}
-	for _, tr := range transformations {
+	for _, tr := range trs {
 		t.Logf("%-13s %s: %d of %d fixtures", tr.name, what, len(byTransform[tr.name]), tried[tr.name])
 	}
 	var stale []string
