@@ -32,7 +32,7 @@ type site struct {
 }
 
 // leafFunc changes one leaf part: its header (a copy) and its decoded
-// body, UTF-8 for text parts.
+// body, UTF-8 for text parts; nil drops the part from its multipart.
 type leafFunc func(h *message.Header, body []byte) []byte
 
 // rewriteMIME reads raw, lets top change the top-level header, passes
@@ -115,6 +115,9 @@ func writeLeaf(w io.Writer, parent *message.Writer, e *message.Entity, leaf leaf
 	}
 	if leaf != nil {
 		body = leaf(&h, body)
+		if body == nil && parent != nil {
+			return nil // the part is dropped
+		}
 	}
 	if cte := strings.ToLower(h.Get("Content-Transfer-Encoding")); text && (cte == "" || cte == "7bit") && !isASCII(body) {
 		h.Set("Content-Transfer-Encoding", "quoted-printable")

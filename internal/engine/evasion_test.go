@@ -1,0 +1,575 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"gopkg.in/yaml.v3"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/textmatch"
+)
+
+// A phisher's text evasions, the second table of the metamorphic harness
+// (metamorph_test.go): each changes how the words of a lure are written
+// and not what the reader sees, so that a filter reading the bytes no
+// longer finds the phrases it knows. Each is applied to the lures of the
+// must-flag sets and of every twins/ directory (flagged as written, they
+// must stay flagged), and those a genuine sender's tools also produce
+// (a hidden preheader, soft hyphens, character references, an editor's
+// spans) to the must-accept sets (accepted as written, they must stay
+// accepted). What moves and is not fixed is in lureEvasionsKnown and genuineEvasionsKnown, with
+// its reason, and in testdata/gaps/README.md ("Text evasions").
+//
+// The evasions change the words a phisher would: those of the lure
+// catalogue (internal/checks/lure/lures.yaml), four letters or more,
+// never inside a link, an address or a domain name shown as text. A
+// lure that goes out HTML-only does so in HTML-only evasions: the phisher
+// drops the text/plain alternative, which would give the words away.
+
+// textEvasion is one way of writing a word so that the reader sees it and
+// a filter does not; each function is nil where it does not apply.
+type textEvasion struct {
+	name string
+	// word rewrites one word of a subject or a text/plain body; html one
+	// word of an HTML text run (what it returns is HTML).
+	word, html func(w string, n int) string
+	// subject rewrites the whole subject, where word is not used there.
+	subject func(s string) string
+	// htmlDoc changes the HTML document as a whole.
+	htmlDoc func(doc []byte) []byte
+	// genuine says a genuine sender's tools write the same; the
+	// must-accept sets are then transformed too.
+	genuine bool
+}
+
+// zeroWidth are the characters that render as nothing: zero width space,
+// non-joiner, joiner, word joiner, and the byte order mark.
+var zeroWidth = []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+// confusables are Latin letters and the Cyrillic or Greek letters drawn
+// the same, from Unicode Technical Standard #39's confusables.txt
+// (unicode.org/Public/security/latest/confusables.txt: "а → a", "о → o",
+// "ο → o"…); the homoglyph lures of Cofense's "Homograph attacks" and
+// Avanan's write-ups use these.
+var confusables = map[rune][]rune{
+	'a': {'а', 'α'}, 'e': {'е', 'ε'}, 'o': {'о', 'ο'}, 'p': {'р', 'ρ'}, 'c': {'с'}, 'x': {'х', 'χ'}, 'i': {'і', 'ι'},
+	'y': {'у'}, 'k': {'κ'}, 'A': {'А', 'Α'}, 'E': {'Е', 'Ε'}, 'O': {'О', 'Ο'}, 'P': {'Р', 'Ρ'}, 'C': {'С'},
+}
+
+// insertAt puts ins after the k-th letter of w (k clipped to the word).
+func insertAt(w string, k int, ins string) string {
+	i := 0
+	for at := range w {
+		if i == k {
+			return w[:at] + ins + w[at:]
+		}
+		i++
+	}
+	return w
+}
+
+// splitAt cuts w after its k-th letter.
+func splitAt(w string, k int) (string, string) {
+	s := insertAt(w, k, "\x00")
+	a, b, _ := strings.Cut(s, "\x00")
+	return a, b
+}
+
+var textEvasions = []textEvasion{
+	// Zero-width characters inside the words of the subject and of the
+	// text: Cisco Talos, "Seeing the unseen: How cyber criminals use
+	// hidden text salting" (2025, zero-width space and non-joiner between
+	// the letters of brand and lure words); Avanan, "Z-WASP: Zero-Width
+	// Space Phishing Attack" (2019).
+	{name: "zero-width",
+		word: func(w string, n int) string { return insertAt(w, 2, zeroWidth[n%len(zeroWidth)]) },
+		html: func(w string, n int) string {
+			if n%2 == 0 {
+				return insertAt(w, 2, zeroWidth[n%len(zeroWidth)])
+			}
+			return insertAt(w, 2, fmt.Sprintf("&#x%X;", []rune(zeroWidth[n%len(zeroWidth)])[0]))
+		}},
+	// ZeroFont: junk letters in a zero font size inside the words of the
+	// HTML; Avanan, "ZeroFont Phishing: Manipulating Font Size to Get Past
+	// Office 365 Security" (2018).
+	{name: "zerofont", html: func(w string, n int) string {
+		junk := []string{"xq", "kz", "wy", "jv"}[n%4]
+		return insertAt(w, 3, `<span style="font-size:0">`+junk+`</span>`)
+	}},
+	// Hidden padding: benign newsletter text the reader does not see,
+	// added to dilute content scoring; Talos 2025 ("hidden text salting"
+	// in the preheader and the body, display:none and colour tricks).
+	// Newsletters write a hidden preheader too (genuine).
+	{name: "hidden-padding", htmlDoc: hiddenPadding, genuine: true},
+	// HTML numeric character references for letters of the words
+	// ("&#99;onnectez", "&#x63;"), an obfuscation Talos's 2025 write-up
+	// and Microsoft's "Phishing obfuscation" notes describe; editors
+	// write references for letters too (genuine).
+	{name: "charrefs", genuine: true, html: func(w string, n int) string {
+		var b strings.Builder
+		for i, r := range w {
+			switch {
+			case i == 0 && n%2 == 0:
+				fmt.Fprintf(&b, "&#%d;", r)
+			case i == 1 && n%2 == 1, i == 3:
+				fmt.Fprintf(&b, "&#x%x;", r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}},
+	// Words split across inline tags and comments, as the HTML of the
+	// ZeroFont and hidden-text write-ups shows them; an editor's spans
+	// (spell check, tracked formatting) do the same (genuine).
+	{name: "split-tags", genuine: true, html: func(w string, n int) string {
+		a, b := splitAt(w, 3)
+		switch n % 3 {
+		case 0:
+			return "<span>" + a + "</span><span>" + b + "</span>"
+		case 1:
+			return a + "<!-- " + fmt.Sprint(n) + " -->" + b
+		default:
+			return `<font color="#000000">` + a + `</font>` + b
+		}
+	}},
+	// Soft hyphens inside words (U+00AD, "&shy;"): invisible unless the
+	// line breaks there; Talos 2025 lists them with the zero-width
+	// characters. Typesetting tools write them (genuine).
+	{name: "soft-hyphen", genuine: true,
+		word: func(w string, n int) string { return insertAt(w, 2, "\u00ad") },
+		html: func(w string, n int) string { return insertAt(insertAt(w, 4, "&shy;"), 2, "&shy;") }},
+	// Cyrillic and Greek letters for Latin ones in the lure words
+	// (Unicode TR39 confusables, above).
+	{name: "homoglyph",
+		word: homoglyph,
+		html: homoglyph},
+	// Full-width letters (U+FF21…) in the subject's words.
+	{name: "fullwidth-subject", subject: func(s string) string {
+		return alterWords(s, false, func(w string, _ int) string {
+			return strings.Map(func(r rune) rune {
+				switch {
+				case 'a' <= r && r <= 'z':
+					return r - 'a' + 'ａ'
+				case 'A' <= r && r <= 'Z':
+					return r - 'A' + 'Ａ'
+				}
+				return r
+			}, w)
+		})
+	}},
+}
+
+// homoglyph replaces the first letter of w that has a confusable.
+func homoglyph(w string, n int) string {
+	rs := []rune(w)
+	for i, r := range rs {
+		if c, ok := confusables[r]; ok {
+			rs[i] = c[n%len(c)]
+			return string(rs)
+		}
+	}
+	return w
+}
+
+// paddingText is the benign text of hiddenPadding: a newsletter's words,
+// none of the lure catalogue's themes.
+const paddingText = "Retrouvez cette semaine nos recettes de saison, la sélection de livres de la rédaction et " +
+	"le programme des concerts du jardin botanique. Les jeunes pousses de tomates profitent du soleil, " +
+	"pensez à les arroser le soir. This week in the garden: spring recipes, book reviews and the summer " +
+	"concert programme at the botanical garden. Bonne lecture et à bientôt."
+
+// hiddenPadding adds a hidden preheader after <body> (display:none, and
+// the "&zwnj;&nbsp;" filler newsletters write after one) and a block of
+// text in white on white, one pixel high, before </body>.
+func hiddenPadding(doc []byte) []byte {
+	pre := `<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;">` +
+		paddingText + strings.Repeat("&zwnj;&nbsp;", 30) + `</div>`
+	post := `<div style="color:#ffffff;background-color:#ffffff;font-size:1px;line-height:1px"><span style="color:#ffffff">` +
+		paddingText + `</span></div>`
+	return insertBeforeBodyEnd(insertAfterBody(doc, pre), post)
+}
+
+// lureWords are the words of the lure catalogue's phrases, as the matcher
+// folds them, of four letters or more.
+var lureWords = func() map[string]bool {
+	data, err := os.ReadFile("../checks/lure/lures.yaml")
+	if err != nil {
+		panic(err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		panic(err)
+	}
+	out := map[string]bool{}
+	var walk func(n *yaml.Node, skip bool)
+	walk = func(n *yaml.Node, skip bool) {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if skip {
+				return
+			}
+			for _, w := range strings.Fields(textmatch.Normalize(n.Value)) {
+				if len(w) >= 4 {
+					out[w] = true
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], skip || n.Content[i].Value == "sources")
+			}
+		default:
+			for _, c := range n.Content {
+				walk(c, skip)
+			}
+		}
+	}
+	walk(&root, false)
+	return out
+}()
+
+// linkLike is a token that is, or holds, a link, an address or a domain
+// name: its letters are left alone (evasion_links_test.go's business).
+var linkLike = regexp.MustCompile(`://|@|www\.|/|[A-Za-z0-9]\.[A-Za-z]{2}`)
+
+// alterWords passes each lure word of s to f, with its number; in HTML
+// text, character references are read as separators and kept.
+func alterWords(s string, isHTML bool, f func(w string, n int) string) string {
+	var b strings.Builder
+	n := 0
+	for len(s) > 0 {
+		// A token: up to the next white space.
+		end := strings.IndexFunc(s, unicode.IsSpace)
+		if end < 0 {
+			end = len(s)
+		} else if end == 0 {
+			_, size := utf8.DecodeRuneInString(s)
+			b.WriteString(s[:size])
+			s = s[size:]
+			continue
+		}
+		tok := s[:end]
+		s = s[end:]
+		if linkLike.MatchString(tok) {
+			b.WriteString(tok)
+			continue
+		}
+		for len(tok) > 0 {
+			if isHTML && tok[0] == '&' {
+				if m := charRef.FindString(tok); m != "" {
+					b.WriteString(m)
+					tok = tok[len(m):]
+					continue
+				}
+			}
+			r, size := utf8.DecodeRuneInString(tok)
+			if !unicode.IsLetter(r) {
+				b.WriteString(tok[:size])
+				tok = tok[size:]
+				continue
+			}
+			w := 0
+			for w < len(tok) {
+				r, size := utf8.DecodeRuneInString(tok[w:])
+				if !unicode.IsLetter(r) {
+					break
+				}
+				w += size
+			}
+			word := tok[:w]
+			tok = tok[w:]
+			if utf8.RuneCountInString(word) >= 4 && lureWords[textmatch.Normalize(word)] {
+				word = f(word, n)
+				n++
+			}
+			b.WriteString(word)
+		}
+	}
+	return b.String()
+}
+
+var charRef = regexp.MustCompile(`^&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?`)
+
+// htmlTextRuns passes each run of text of doc, outside tags, comments,
+// and the head, style and script elements, to f.
+func htmlTextRuns(doc []byte, f func(string) string) []byte {
+	s := string(doc)
+	var b strings.Builder
+	for len(s) > 0 {
+		lt := strings.IndexByte(s, '<')
+		if lt < 0 {
+			b.WriteString(f(s))
+			break
+		}
+		b.WriteString(f(s[:lt]))
+		s = s[lt:]
+		if strings.HasPrefix(s, "<!--") {
+			end := strings.Index(s, "-->")
+			if end < 0 {
+				b.WriteString(s)
+				break
+			}
+			b.WriteString(s[:end+3])
+			s = s[end+3:]
+			continue
+		}
+		end := tagEnd(s)
+		tag := s[:end]
+		b.WriteString(tag)
+		s = s[end:]
+		if strings.HasPrefix(tag, "</") {
+			continue
+		}
+		name := strings.ToLower(tag[1:])
+		if i := strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || r == '>' || r == '/' }); i >= 0 {
+			name = name[:i]
+		}
+		switch name {
+		case "style", "script", "head", "title":
+			close := indexFoldEnd(s, "</"+name)
+			if close < 0 {
+				close = len(s)
+			}
+			b.WriteString(s[:close])
+			s = s[close:]
+		}
+	}
+	return []byte(b.String())
+}
+
+// tagEnd is the length of the tag s opens, quoted attribute values
+// skipped.
+func tagEnd(s string) int {
+	var quote byte
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+func indexFoldEnd(s, needle string) int {
+	return strings.Index(strings.ToLower(s), needle)
+}
+
+// apply is the evasion as a transformation: the subject, the text/plain
+// bodies and the HTML bodies rewritten; lure says the sender drops the
+// text/plain alternative of an HTML message when the evasion is in the
+// HTML only.
+func (e textEvasion) apply(raw []byte, lure bool) ([]byte, error) {
+	dropPlain := lure && e.word == nil && hasHTMLBody(raw)
+	subject := e.subject
+	// A genuine sender's tools write soft hyphens in the text, not in
+	// the subject.
+	if subject == nil && e.word != nil && lure {
+		subject = func(s string) string { return alterWords(s, false, e.word) }
+	}
+	return rewriteMIME(raw, func(h *message.Header) {
+		if subject == nil {
+			return
+		}
+		mh := mail.Header{Header: *h}
+		s, err := mh.Subject()
+		if err != nil {
+			s = h.Get("Subject")
+		}
+		mh.SetSubject(subject(s))
+		*h = mh.Header
+	}, func(h *message.Header, body []byte) []byte {
+		isHTML, ok := bodyPart(h)
+		switch {
+		case !ok:
+			return body
+		case !isHTML && dropPlain:
+			return nil
+		case !isHTML && e.word != nil:
+			return []byte(alterWords(string(body), false, e.word))
+		case isHTML:
+			if e.html != nil {
+				body = htmlTextRuns(body, func(s string) string { return alterWords(s, true, e.html) })
+			}
+			if e.htmlDoc != nil {
+				body = e.htmlDoc(body)
+			}
+		}
+		return body
+	})
+}
+
+// hasHTMLBody reports whether raw has a text/html body part.
+func hasHTMLBody(raw []byte) bool {
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil {
+		return false
+	}
+	found := false
+	e.Walk(func(_ []int, p *message.Entity, _ error) error {
+		if isHTML, ok := bodyPart(&p.Header); ok && isHTML {
+			found = true
+		}
+		return nil
+	})
+	return found
+}
+
+// evasionTransforms is textEvasions as transformations, for lures or for
+// genuine mail (only the evasions a genuine sender's tools also write).
+func evasionTransforms(lure bool) []transformation {
+	var out []transformation
+	for _, e := range textEvasions {
+		if !lure && !e.genuine {
+			continue
+		}
+		out = append(out, transformation{name: e.name, apply: func(raw []byte, _ site) ([]byte, error) { return e.apply(raw, lure) }})
+	}
+	return out
+}
+
+// lureEvasionsKnown are the lures known to be accepted once evaded, and
+// genuineEvasionsKnown the genuine fixtures known to be flagged once
+// transformed, with why each is left (testdata/gaps/README.md, "Text
+// evasions").
+var (
+	lureEvasionsKnown = map[string]string{
+		"charrefs phish2026/aitm-google-sites-bulletin-de-paie.eml":                              evasionOpen,
+		"hidden-padding phish2026/aitm-google-sites-bulletin-de-paie.eml":                        evasionOpen,
+		"homoglyph attachments/twins/7z-mot-de-passe-dans-le-message.eml":                        evasionOpen,
+		"homoglyph devicecode/esignature-contract-deviceauth-sosie-en.eml":                       evasionOpen,
+		"homoglyph devicecode/journaliste-entretien-google-device-fr.eml":                        evasionOpen,
+		"homoglyph devicecode/page-espacee-devicelogin-fr.eml":                                   evasionOpen,
+		"homoglyph devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":                  evasionOpen,
+		"homoglyph devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml":       evasionOpen,
+		"homoglyph devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml":      evasionOpen,
+		"homoglyph devicecode/teams-meeting-invite-official-gmail-en.eml":                        evasionOpen,
+		"homoglyph devicecode/teams-reunion-code-devicelogin-sosie-fr.eml":                       evasionOpen,
+		"homoglyph devicecode/twins/cli-output-reauthentification-sosie-en.eml":                  evasionOpen,
+		"homoglyph devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml":                        evasionOpen,
+		"homoglyph devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":            evasionOpen,
+		"homoglyph devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":                  evasionOpen,
+		"homoglyph devicecode/twins/tv-abonnement-google-device-sosie-en.eml":                    evasionOpen,
+		"soft-hyphen clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml": evasionOpen,
+		"soft-hyphen devicecode/code-image-page-nommee-fr.eml":                                   evasionOpen,
+		"soft-hyphen devicecode/code-tableau-github-device-en.eml":                               evasionOpen,
+		"soft-hyphen devicecode/esignature-contract-deviceauth-sosie-en.eml":                     evasionOpen,
+		"soft-hyphen devicecode/journaliste-entretien-google-device-fr.eml":                      evasionOpen,
+		"soft-hyphen devicecode/page-espacee-devicelogin-fr.eml":                                 evasionOpen,
+		"soft-hyphen devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":                evasionOpen,
+		"soft-hyphen devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml":     evasionOpen,
+		"soft-hyphen devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml":    evasionOpen,
+		"soft-hyphen devicecode/teams-meeting-invite-official-gmail-en.eml":                      evasionOpen,
+		"soft-hyphen devicecode/teams-reunion-code-devicelogin-sosie-fr.eml":                     evasionOpen,
+		"soft-hyphen devicecode/twins/cli-output-reauthentification-sosie-en.eml":                evasionOpen,
+		"soft-hyphen devicecode/twins/college-compromis-code-image-teams-fr.eml":                 evasionOpen,
+		"soft-hyphen devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml":                      evasionOpen,
+		"soft-hyphen devicecode/twins/invitation-code-affiche-tv-salle-image-fr.eml":             evasionOpen,
+		"soft-hyphen devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml":    evasionOpen,
+		"soft-hyphen devicecode/twins/meeting-code-shown-screen-image-en.eml":                    evasionOpen,
+		"soft-hyphen devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":          evasionOpen,
+		"soft-hyphen devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml":           evasionOpen,
+		"soft-hyphen devicecode/twins/reunion-code-affiche-ecran-image-fr.eml":                   evasionOpen,
+		"soft-hyphen devicecode/twins/reunion-hameconnage-defang-bouton-guillemets-fr.eml":       evasionOpen,
+		"soft-hyphen devicecode/twins/reunion-hameconnage-defang-code-guillemets-fr.eml":         evasionOpen,
+		"soft-hyphen devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":                evasionOpen,
+		"soft-hyphen devicecode/twins/tv-abonnement-google-device-sosie-en.eml":                  evasionOpen,
+		"split-tags phish2026/aitm-google-sites-bulletin-de-paie.eml":                            evasionOpen,
+		"zero-width devicecode/code-image-page-nommee-fr.eml":                                    evasionOpen,
+		"zero-width devicecode/page-espacee-devicelogin-fr.eml":                                  evasionOpen,
+		"zero-width devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":                 evasionOpen,
+		"zero-width devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml":     evasionOpen,
+		"zero-width devicecode/teams-meeting-invite-official-gmail-en.eml":                       evasionOpen,
+		"zero-width devicecode/twins/college-compromis-code-image-teams-fr.eml":                  evasionOpen,
+		"zero-width devicecode/twins/invitation-code-affiche-tv-salle-image-fr.eml":              evasionOpen,
+		"zero-width devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml":     evasionOpen,
+		"zero-width devicecode/twins/meeting-code-shown-screen-image-en.eml":                     evasionOpen,
+		"zero-width devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":           evasionOpen,
+		"zero-width devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml":            evasionOpen,
+		"zero-width devicecode/twins/reunion-code-affiche-ecran-image-fr.eml":                    evasionOpen,
+		"zero-width devicecode/twins/reunion-hameconnage-defang-bouton-guillemets-fr.eml":        evasionOpen,
+		"zero-width devicecode/twins/reunion-hameconnage-defang-code-guillemets-fr.eml":          evasionOpen,
+		"zero-width devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":                 evasionOpen,
+	}
+	genuineEvasionsKnown = map[string]string{
+		"soft-hyphen attachments/avocat-conclusions-docx-chiffre.eml":                     evasionOpen,
+		"soft-hyphen attachments/dpo-extraction-zip-chiffre-autre-canal.eml":              evasionOpen,
+		"soft-hyphen attachments/labo-resultats-zip-chiffre-mdp-par-sms.eml":              evasionOpen,
+		"soft-hyphen clickfix/genuine/hopital/rssi-alerte-faux-captcha-fr.eml":            evasionOpen,
+		"soft-hyphen clickfix/genuine/microsoft-powershell-newsletter-en.eml":             evasionOpen,
+		"soft-hyphen clickfix/genuine/msp-conseil-securite-fake-captcha-en.eml":           evasionOpen,
+		"soft-hyphen clickfix/genuine/prestataire-teams-powershell-cette-commande-fr.eml": evasionOpen,
+		"soft-hyphen hospital/apple-mail-transfert-espace-fine-chorus-pro.eml":            evasionOpen,
+		"soft-hyphen hospital/ght-transfert-avis-banque-edocument-routeur.eml":            evasionOpen,
+		"soft-hyphen hospital/gmail-transfert-avis-banque-edocument-routeur.eml":          evasionOpen,
+		"soft-hyphen hospital/thunderbird-transfert-espaces-fines-ansm.eml":               evasionOpen,
+		"soft-hyphen hospital/yahoo-transfert-banque-action-requise-dossier.eml":          evasionOpen,
+		"soft-hyphen hospital/yahoo-transfert-sans-references-ameli-paiement.eml":         evasionOpen,
+		"soft-hyphen modern/outlook-com-transfert-alerte-connexion-microsoft.eml":         evasionOpen,
+		"soft-hyphen patients/gmail-transfert-releve-ameli-question-facture.eml":          evasionOpen,
+		"soft-hyphen secmail/yahoo-failure-notice-compte-inexistant.eml":                  evasionOpen,
+	}
+)
+
+// evasionOpen: found when the table was written, not yet looked into.
+const evasionOpen = "open: found by the harness's first run, not yet fixed nor explained"
+
+// mustFlagSets are the lures TestMustFlagSurvivesMailTransformations
+// reads, and every twins/ directory of testdata, each behind the
+// configuration of the must-accept set it twins (the hospital's when it
+// twins none).
+func mustFlagSets(t *testing.T) []metamorphSet {
+	hospital := func(t *testing.T) *config.Config { return chuConfig(t, "microsoft.com", "google.com") }
+	var sets []metamorphSet
+	for _, d := range []string{"rhfraude", "devicecode", "phishfam", "phish2026"} {
+		sets = append(sets, metamorphSet{glob: "testdata/" + d + "/*.eml", home: hospital})
+	}
+	twins, err := filepath.Glob("testdata/*/twins")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deeper, _ := filepath.Glob("testdata/*/*/twins")
+	homes := metamorphSets()
+	for _, dir := range append(twins, deeper...) {
+		home := hospital
+		for _, s := range homes {
+			if filepath.Dir(s.glob) == filepath.Dir(dir) && s.skip == nil {
+				home = s.home
+			}
+		}
+		sets = append(sets, metamorphSet{glob: dir + "/*.eml", home: home})
+	}
+	return sets
+}
+
+// TestLuresSurviveTextEvasions: each lure flagged as written stays flagged
+// after each of a phisher's text evasions.
+func TestLuresSurviveTextEvasions(t *testing.T) {
+	trs := evasionTransforms(true)
+	tried, accepted := transformSets(t, mustFlagSets(t), false, trs)
+	report(t, "lures moved to accepted", trs, tried, accepted, lureEvasionsKnown)
+}
+
+// TestGenuineSurvivesTextEvasions: each genuine fixture accepted as
+// written stays accepted after the evasions a genuine sender's tools also
+// write.
+func TestGenuineSurvivesTextEvasions(t *testing.T) {
+	trs := evasionTransforms(false)
+	tried, flagged := transformSets(t, metamorphSets(), true, trs)
+	report(t, "genuine moved to flagged", trs, tried, flagged, genuineEvasionsKnown)
+}
