@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"html"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/emersion/go-message"
-
-	"vigie.dev/vigie/internal/config"
 )
 
 // A phisher's link evasions: the lures of the must-flag sets and every
@@ -120,20 +117,6 @@ func everyLink(f linkRewrite, scope linkScope) func([]byte, site) ([]byte, error
 			return anyLink.ReplaceAllFunc(body, func(m []byte) []byte { return []byte(f(string(m))) })
 		})
 	}
-}
-
-// hasHTMLBody reports whether raw has a text/html body part: the
-// transformations that hide a link in HTML leave a text-only message as
-// it is.
-func hasHTMLBody(raw []byte) bool {
-	found := false
-	rewriteMIME(raw, nil, func(h *message.Header, body []byte) []byte {
-		if isHTML, ok := bodyPart(h); ok && isHTML {
-			found = true
-		}
-		return body
-	})
-	return found
 }
 
 // htmlAndText returns the transformation that changes the HTML bodies
@@ -270,11 +253,11 @@ func backslashes(u string) string {
 	return strings.TrimSuffix(scheme, "//") + `\\` + auth + strings.ReplaceAll(path, "/", `\`) + query
 }
 
-// zeroWidth puts zero-width characters, written as HTML character
+// zwaspHost puts zero-width characters, written as HTML character
 // references, inside the host of an href (Z-WASP, Avanan 2019: zero-width
 // spaces and joiners break a URL for the filter, not for the reader's
 // client, which drops them). UTS 46 maps U+200B and U+FEFF to nothing.
-var zeroWidth = onHost(func(h string) string {
+var zwaspHost = onHost(func(h string) string {
 	d := strings.IndexByte(h, '.')
 	if d < 2 {
 		return h
@@ -461,7 +444,7 @@ var linkEvasions = []struct {
 	{transformation: transformation{name: "ip-octal", apply: everyLink(ipHost("octal"), hrefs)}},
 	{transformation: transformation{name: "idna-stops", apply: everyLink(idnaStops, allLinks)}},
 	{transformation: transformation{name: "backslashes", apply: everyLink(backslashes, allLinks)}},
-	{transformation: transformation{name: "zero-width", apply: everyLink(zeroWidth, hrefsHTMLOnly)}},
+	{transformation: transformation{name: "zero-width", apply: everyLink(zwaspHost, hrefsHTMLOnly)}},
 	{transformation: transformation{name: "basestriker", apply: baseStriker}},
 	{transformation: transformation{name: "area", apply: areaOnly}},
 	{transformation: transformation{name: "form", apply: formOnly}},
@@ -487,8 +470,8 @@ const (
 	// are learned, not raised for a test; the numeric forms are read as
 	// the dotted one (URL_IP_LITERAL names 198.51.100.23 for each).
 	ipForName = "an address for the name takes the name's evidence away; URL_IP_LITERAL alone is under the threshold"
-	// open: not looked at yet.
-	open = "not yet looked at"
+	// linkOpen: not looked at yet.
+	linkOpen = "not yet looked at"
 )
 
 // linkEvasionsOpen are, per transformation, the lures known to be
@@ -795,7 +778,7 @@ var linkEvasionsOpen = map[string]struct {
 		"devicecode/teams-meeting-passcode-devicelogin-sosie-en.eml",
 		"devicecode/twins/teams-invitation-partenaire-compromis-devicelogin-fr.eml",
 	}},
-	"basestriker": {open, []string{
+	"basestriker": {linkOpen, []string{
 		"hebergeur/twins/faux-gandi-mot-de-passe-modifie-confirmez-domaine-sosie.eml",
 		"marches/twins/faux-appel-offres-dce-hebergeur-gratuit.eml",
 		"partage/twins/faux-dropbox-fournisseur-compromis-lien-webflow.eml",
@@ -803,13 +786,13 @@ var linkEvasionsOpen = map[string]struct {
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
 	}},
-	"area": {open, []string{
+	"area": {linkOpen, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 	}},
-	"form": {open, []string{
+	"form": {linkOpen, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 	}},
-	"attached-svg": {open, []string{
+	"attached-svg": {linkOpen, []string{
 		"appareils/twins/faux-ricoh-numerisation-lien-hebergeur-gratuit.eml",
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 		"clickfix/twins/dsi-sosie-tapez-mshta-fr.eml",
@@ -821,7 +804,7 @@ var linkEvasionsOpen = map[string]struct {
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-web-app.eml",
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
 	}},
-	"redirect-chain": {open, []string{
+	"redirect-chain": {linkOpen, []string{
 		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
 		"bandeaux/twins/faux-sophos-facture-impayee-workers.eml",
 		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
@@ -851,35 +834,9 @@ var linkEvasionsKnown = func() map[string]string {
 // their links are so written.
 var linkGenuineKnown = map[string]string{}
 
-// mustFlagSets are the lures of the must-flag sets, behind the hospital's
-// MX, and every twins/ directory, behind the MX of the set it is the twin
-// of (the hospital's for a set metamorphSets does not read).
-func mustFlagSets(t *testing.T) []metamorphSet {
-	hospital := func(t *testing.T) *config.Config { return chuConfig(t, "microsoft.com", "google.com") }
-	var sets []metamorphSet
-	for _, d := range []string{"rhfraude", "devicecode", "phishfam", "phish2026"} {
-		sets = append(sets, metamorphSet{glob: "testdata/" + d + "/*.eml", home: hospital})
-	}
-	dirs, err := filepath.Glob("testdata/*/twins")
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, _ := filepath.Glob("testdata/*/*/twins")
-	homes := metamorphSets()
-	for _, d := range append(dirs, more...) {
-		home := hospital
-		parent := filepath.Dir(d) + "/x.eml"
-		for _, s := range homes {
-			if s.in(parent) {
-				home = s.home
-				break
-			}
-		}
-		sets = append(sets, metamorphSet{glob: d + "/*.eml", home: home})
-	}
-	return sets
-}
-
+// TestLureLinksSurviveEvasions: each lure of mustFlagSets (evasion_test.go)
+// flagged as written stays flagged with its links written each way of
+// linkEvasions.
 func TestLureLinksSurviveEvasions(t *testing.T) {
 	var trs []transformation
 	for _, e := range linkEvasions {
@@ -889,6 +846,9 @@ func TestLureLinksSurviveEvasions(t *testing.T) {
 	report(t, "lures moved to accepted", trs, tried, accepted, linkEvasionsKnown)
 }
 
+// TestGenuineLinksSurviveHonestRewrites: each genuine fixture accepted
+// as written stays accepted with its links written as honest software
+// also writes them.
 func TestGenuineLinksSurviveHonestRewrites(t *testing.T) {
 	var trs []transformation
 	for _, e := range linkEvasions {
