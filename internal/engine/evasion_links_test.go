@@ -558,6 +558,8 @@ var linkEvasionsOpen = map[string]struct {
 		"rhfraude/handbook-acknowledge-rh-usurpe-workers-dev-en.eml",
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
+		"routeurs/twins/compte-routeur-detourne-facture-impayee-kit.eml",
+		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
 	"ip-decimal": {ipForName, []string{
@@ -597,6 +599,8 @@ var linkEvasionsOpen = map[string]struct {
 		"rhfraude/handbook-acknowledge-rh-usurpe-workers-dev-en.eml",
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
+		"routeurs/twins/compte-routeur-detourne-facture-impayee-kit.eml",
+		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
 	"ip-hex": {ipForName, []string{
@@ -636,6 +640,8 @@ var linkEvasionsOpen = map[string]struct {
 		"rhfraude/handbook-acknowledge-rh-usurpe-workers-dev-en.eml",
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
+		"routeurs/twins/compte-routeur-detourne-facture-impayee-kit.eml",
+		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
 	"ip-octal": {ipForName, []string{
@@ -675,6 +681,8 @@ var linkEvasionsOpen = map[string]struct {
 		"rhfraude/handbook-acknowledge-rh-usurpe-workers-dev-en.eml",
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
+		"routeurs/twins/compte-routeur-detourne-facture-impayee-kit.eml",
+		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
 	"idna-stops": {reparsed, []string{
