@@ -1,0 +1,45 @@
+package engine
+
+import "testing"
+
+// The medical side of the hospital's inbox (testdata/pharma/README.md,
+// each shape with its public source): the laboratories' medical
+// representatives' mail sent through Veeva CRM Approved Email from the
+// laboratory's own domain, with its legal mentions and consent-centre
+// link; medical-information answers and sample requests; publishers'
+// table-of-contents and search alerts (NEJM, The Lancet, JAMA, Wiley,
+// ScienceDirect, EM-consulte); the medical press; safety letters (DHPC)
+// from a laboratory and their relay by the hospital pharmacy; congress
+// registrations, abstract decisions, badges and invoices; DPC and
+// continuing-education organisers. Each is accepted behind the hospital's
+// trusted MX with hospitalMargin to spare, and under the evaluation's
+// trust (TestMustAcceptFixturesUnderEvalTrust).
+func TestMedicalSideMailIsAccepted(t *testing.T) {
+	acceptedWithMargin(t, "testdata/pharma/*.eml", 29)
+}
+
+// TestMedicalSideTwinsAreFlagged: the phishing of the same themes
+// (testdata/pharma/twins/README.md) — the predatory congress's "abstract
+// accepted, pay the fee", fake Elsevier and Springer Nature reviewer and
+// author accounts, fake ANSM safety notes behind an HTML form or a kit
+// link, a Veeva-looking mail from a look-alike of a laboratory — is
+// flagged behind the hospital's trusted MX and under the evaluation's
+// trust.
+func TestMedicalSideTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 6)
+}
+
+// TestMedicalSideGapsAreAsKnown: the two twins no signal tells apart yet
+// (a look-alike of a congress outside the brand catalogue asking for the
+// card, an Elsevier look-alike, Elsevier being uncatalogued) are accepted
+// under both trusts, and the genuine PfizerPro notice, accepted under both
+// trusts with the embedded model but above the margin and quarantined by
+// the fits without one source, stays accepted; testdata/pharma/gaps/README.md
+// says why each is left.
+func TestMedicalSideGapsAreAsKnown(t *testing.T) {
+	gapsAreAsKnown(t, "testdata/pharma/gaps", []string{
+		"faux-elsevier-compte-relecteur-domaine-sosie.eml",
+		"faux-jfr-badge-paiement-carte-domaine-sosie.eml",
+		"pfizer-pro-commande-echantillons-enregistree.eml",
+	}, true)
+}
