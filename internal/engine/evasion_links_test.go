@@ -791,6 +791,7 @@ var linkEvasionsOpen = map[string]struct {
 		"marches/twins/faux-appel-offres-dce-hebergeur-gratuit.eml",
 		"partage/twins/faux-dropbox-fournisseur-compromis-lien-webflow.eml",
 		"patients/twins/faux-reclamation-voir-les-photos-hebergeur-gratuit.eml",
+		"pharma/twins/faux-congres-resume-accepte-frais-publication-gmail.eml",
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
 	}},
