@@ -449,85 +449,45 @@ func evasionTransforms(lure bool) []transformation {
 // evasions").
 var (
 	lureEvasionsKnown = map[string]string{
-		"charrefs phish2026/aitm-google-sites-bulletin-de-paie.eml":                              evasionOpen,
-		"hidden-padding phish2026/aitm-google-sites-bulletin-de-paie.eml":                        evasionOpen,
-		"homoglyph attachments/twins/7z-mot-de-passe-dans-le-message.eml":                        evasionOpen,
-		"homoglyph devicecode/esignature-contract-deviceauth-sosie-en.eml":                       evasionOpen,
-		"homoglyph devicecode/journaliste-entretien-google-device-fr.eml":                        evasionOpen,
-		"homoglyph devicecode/page-espacee-devicelogin-fr.eml":                                   evasionOpen,
-		"homoglyph devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":                  evasionOpen,
-		"homoglyph devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml":       evasionOpen,
-		"homoglyph devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml":      evasionOpen,
-		"homoglyph devicecode/teams-meeting-invite-official-gmail-en.eml":                        evasionOpen,
-		"homoglyph devicecode/teams-reunion-code-devicelogin-sosie-fr.eml":                       evasionOpen,
-		"homoglyph devicecode/twins/cli-output-reauthentification-sosie-en.eml":                  evasionOpen,
-		"homoglyph devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml":                        evasionOpen,
-		"homoglyph devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":            evasionOpen,
-		"homoglyph devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":                  evasionOpen,
-		"homoglyph devicecode/twins/tv-abonnement-google-device-sosie-en.eml":                    evasionOpen,
-		"soft-hyphen clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml": evasionOpen,
-		"soft-hyphen devicecode/code-image-page-nommee-fr.eml":                                   evasionOpen,
-		"soft-hyphen devicecode/code-tableau-github-device-en.eml":                               evasionOpen,
-		"soft-hyphen devicecode/esignature-contract-deviceauth-sosie-en.eml":                     evasionOpen,
-		"soft-hyphen devicecode/journaliste-entretien-google-device-fr.eml":                      evasionOpen,
-		"soft-hyphen devicecode/page-espacee-devicelogin-fr.eml":                                 evasionOpen,
-		"soft-hyphen devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":                evasionOpen,
-		"soft-hyphen devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml":     evasionOpen,
-		"soft-hyphen devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml":    evasionOpen,
-		"soft-hyphen devicecode/teams-meeting-invite-official-gmail-en.eml":                      evasionOpen,
-		"soft-hyphen devicecode/teams-reunion-code-devicelogin-sosie-fr.eml":                     evasionOpen,
-		"soft-hyphen devicecode/twins/cli-output-reauthentification-sosie-en.eml":                evasionOpen,
-		"soft-hyphen devicecode/twins/college-compromis-code-image-teams-fr.eml":                 evasionOpen,
-		"soft-hyphen devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml":                      evasionOpen,
-		"soft-hyphen devicecode/twins/invitation-code-affiche-tv-salle-image-fr.eml":             evasionOpen,
-		"soft-hyphen devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml":    evasionOpen,
-		"soft-hyphen devicecode/twins/meeting-code-shown-screen-image-en.eml":                    evasionOpen,
-		"soft-hyphen devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":          evasionOpen,
-		"soft-hyphen devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml":           evasionOpen,
-		"soft-hyphen devicecode/twins/reunion-code-affiche-ecran-image-fr.eml":                   evasionOpen,
-		"soft-hyphen devicecode/twins/reunion-hameconnage-defang-bouton-guillemets-fr.eml":       evasionOpen,
-		"soft-hyphen devicecode/twins/reunion-hameconnage-defang-code-guillemets-fr.eml":         evasionOpen,
-		"soft-hyphen devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":                evasionOpen,
-		"soft-hyphen devicecode/twins/tv-abonnement-google-device-sosie-en.eml":                  evasionOpen,
-		"split-tags phish2026/aitm-google-sites-bulletin-de-paie.eml":                            evasionOpen,
-		"zero-width devicecode/code-image-page-nommee-fr.eml":                                    evasionOpen,
-		"zero-width devicecode/page-espacee-devicelogin-fr.eml":                                  evasionOpen,
-		"zero-width devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":                 evasionOpen,
-		"zero-width devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml":     evasionOpen,
-		"zero-width devicecode/teams-meeting-invite-official-gmail-en.eml":                       evasionOpen,
-		"zero-width devicecode/twins/college-compromis-code-image-teams-fr.eml":                  evasionOpen,
-		"zero-width devicecode/twins/invitation-code-affiche-tv-salle-image-fr.eml":              evasionOpen,
-		"zero-width devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml":     evasionOpen,
-		"zero-width devicecode/twins/meeting-code-shown-screen-image-en.eml":                     evasionOpen,
-		"zero-width devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":           evasionOpen,
-		"zero-width devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml":            evasionOpen,
-		"zero-width devicecode/twins/reunion-code-affiche-ecran-image-fr.eml":                    evasionOpen,
-		"zero-width devicecode/twins/reunion-hameconnage-defang-bouton-guillemets-fr.eml":        evasionOpen,
-		"zero-width devicecode/twins/reunion-hameconnage-defang-code-guillemets-fr.eml":          evasionOpen,
-		"zero-width devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":                 evasionOpen,
+		"charrefs phish2026/aitm-google-sites-bulletin-de-paie.eml":                         plainOnlyLure,
+		"hidden-padding phish2026/aitm-google-sites-bulletin-de-paie.eml":                   plainOnlyLure,
+		"homoglyph attachments/twins/7z-mot-de-passe-dans-le-message.eml":                   evasionOpen,
+		"homoglyph devicecode/esignature-contract-deviceauth-sosie-en.eml":                  evasionOpen,
+		"homoglyph devicecode/journaliste-entretien-google-device-fr.eml":                   evasionOpen,
+		"homoglyph devicecode/page-espacee-devicelogin-fr.eml":                              evasionOpen,
+		"homoglyph devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":             evasionOpen,
+		"homoglyph devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml":  evasionOpen,
+		"homoglyph devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml": evasionOpen,
+		"homoglyph devicecode/teams-meeting-invite-official-gmail-en.eml":                   evasionOpen,
+		"homoglyph devicecode/teams-reunion-code-devicelogin-sosie-fr.eml":                  evasionOpen,
+		"homoglyph devicecode/twins/cli-output-reauthentification-sosie-en.eml":             evasionOpen,
+		"homoglyph devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml":                   evasionOpen,
+		"homoglyph devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":       evasionOpen,
+		"homoglyph devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":             evasionOpen,
+		"homoglyph devicecode/twins/tv-abonnement-google-device-sosie-en.eml":               evasionOpen,
+		"split-tags phish2026/aitm-google-sites-bulletin-de-paie.eml":                       plainOnlyLure,
 	}
 	genuineEvasionsKnown = map[string]string{
-		"soft-hyphen attachments/avocat-conclusions-docx-chiffre.eml":                     evasionOpen,
-		"soft-hyphen attachments/dpo-extraction-zip-chiffre-autre-canal.eml":              evasionOpen,
-		"soft-hyphen attachments/labo-resultats-zip-chiffre-mdp-par-sms.eml":              evasionOpen,
-		"soft-hyphen clickfix/genuine/hopital/rssi-alerte-faux-captcha-fr.eml":            evasionOpen,
-		"soft-hyphen clickfix/genuine/microsoft-powershell-newsletter-en.eml":             evasionOpen,
-		"soft-hyphen clickfix/genuine/msp-conseil-securite-fake-captcha-en.eml":           evasionOpen,
-		"soft-hyphen clickfix/genuine/prestataire-teams-powershell-cette-commande-fr.eml": evasionOpen,
-		"soft-hyphen hospital/apple-mail-transfert-espace-fine-chorus-pro.eml":            evasionOpen,
-		"soft-hyphen hospital/ght-transfert-avis-banque-edocument-routeur.eml":            evasionOpen,
-		"soft-hyphen hospital/gmail-transfert-avis-banque-edocument-routeur.eml":          evasionOpen,
-		"soft-hyphen hospital/thunderbird-transfert-espaces-fines-ansm.eml":               evasionOpen,
-		"soft-hyphen hospital/yahoo-transfert-banque-action-requise-dossier.eml":          evasionOpen,
-		"soft-hyphen hospital/yahoo-transfert-sans-references-ameli-paiement.eml":         evasionOpen,
-		"soft-hyphen modern/outlook-com-transfert-alerte-connexion-microsoft.eml":         evasionOpen,
-		"soft-hyphen patients/gmail-transfert-releve-ameli-question-facture.eml":          evasionOpen,
-		"soft-hyphen secmail/yahoo-failure-notice-compte-inexistant.eml":                  evasionOpen,
+		"soft-hyphen hospital/ght-transfert-avis-banque-edocument-routeur.eml":   quotedSubjectHyphened,
+		"soft-hyphen hospital/gmail-transfert-avis-banque-edocument-routeur.eml": quotedSubjectHyphened,
 	}
 )
 
 // evasionOpen: found when the table was written, not yet looked into.
 const evasionOpen = "open: found by the harness's first run, not yet fixed nor explained"
+
+// plainOnlyLure: the lure's words ("Connectez-vous au portail") are in
+// its text/plain alternative only; an HTML-only evasion drops that
+// alternative, which takes the words away rather than hiding them. The
+// HTML left (a button to a free host) is judged on its own.
+const plainOnlyLure = "the lure's words are in the text/plain alternative alone, which an HTML-only evasion drops: nothing is hidden, the words are gone"
+
+// quotedSubjectHyphened: the transformation writes soft hyphens into the
+// original's subject that the forward's header block quotes ("Objet :"),
+// which no mail client does (it copies the subject as it was); the
+// original, rebuilt from the block, then has invisible characters inside
+// the words of its subject (INVISIBLE_IN_NAME), as a lure's would.
+const quotedSubjectHyphened = "soft hyphens written into the subject a forward's header block quotes, which no client does; the rebuilt original's subject reads as a lure's"
 
 // mustFlagSets are the lures TestMustFlagSurvivesMailTransformations
 // reads, and every twins/ directory of testdata, each behind the

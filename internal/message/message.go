@@ -250,8 +250,11 @@ type Message struct {
 	MessageID string // without angle brackets
 	Date      time.Time
 
-	Text string // every text/plain body part, UTF-8, joined by "\n"
-	HTML string // every text/html body part, UTF-8, joined by "\n"
+	Text string // every text/plain body part, UTF-8, joined by "\n", invisible characters left out
+	// TextZeroWidth counts the zero-width characters left out of Text
+	// that stood inside a word (between two letters).
+	TextZeroWidth int
+	HTML          string // every text/html body part, UTF-8, joined by "\n"
 	// HTMLText is the visible text of HTML: tags, scripts, styles and
 	// comments removed, entities decoded, whitespace folded.
 	HTMLText string

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxDefects bounds the defects recorded for one message.
@@ -29,6 +31,7 @@ type parser struct {
 
 	texts, htmls     []string
 	textLen, htmlLen int
+	zeroWidth        int                            // Message.TextZeroWidth
 	enclosedBytes    int                            // bytes of Message.Enclosed
 	pdfKept          int                            // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
 	inflated         int                            // bytes inflated from attachments, bounded by MaxInflatedBytes
@@ -79,6 +82,7 @@ func parse(raw []byte, lim Limits) (m *Message, p *parser) {
 	p.walk(h, body, "", 0, "text/plain")
 	p.qrReadQueued()
 	m.Text = strings.Join(p.texts, "\n")
+	m.TextZeroWidth = p.zeroWidth
 	m.HTML = strings.Join(p.htmls, "\n")
 	m.HTMLText = string(p.htmlText.buf)
 	if len(p.urls.list) > 0 {
@@ -454,10 +458,72 @@ func (p *parser) leaf(e *entity, body []byte) {
 // keepText adds a text the reader sees to the message's Text, counted
 // against MaxTextBytes (the caller has cut it to fit), and the links
 // written out in it, from src in the part named in ("" for the body).
+//
+// The text is kept without its invisible characters, as the HTML's
+// visible text is (invisibleRune): a zero-width space or a soft hyphen
+// slipped inside the words of a plain-text lure ("con\u200bnectez",
+// Cisco Talos, "Seeing the unseen: How cyber criminals use hidden text
+// salting", 2025) would otherwise cut them for every check that reads
+// Text with a regular expression or as fields. Those that stood inside
+// a word are counted in Message.TextZeroWidth, for the layout check. The
+// links are read in the text as written.
 func (p *parser) keepText(text string, src URLSource, in string) {
+	scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: src, In: in}) })
+	text, zw := dropInvisible(text)
+	p.zeroWidth += zw
 	p.texts = append(p.texts, text)
 	p.textLen += len(text) + 1
-	scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: src, In: in}) })
+}
+
+// dropInvisible returns text without its invisible characters
+// (invisibleRune), and how many of them, the soft hyphen aside (it marks
+// where a long word may break, and newsletters write it so), stood
+// between two letters of a Latin, Greek or Cyrillic word: in Persian or
+// the Indic scripts the zero-width (non-)joiner is spelling.
+func dropInvisible(text string) (string, int) {
+	i := firstInvisible(text)
+	if i < 0 {
+		return text, 0
+	}
+	b := make([]byte, 0, len(text))
+	b = append(b, text[:i]...)
+	n, run := 0, 0
+	prev, _ := utf8.DecodeLastRuneInString(text[:i]) // the last character kept
+	for _, r := range text[i:] {
+		if invisibleRune(r) {
+			if r != 0xad {
+				run++
+			}
+			continue
+		}
+		if run > 0 && wordLetter(prev) && wordLetter(r) {
+			n += run
+		}
+		run = 0
+		prev = r
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b), n
+}
+
+// firstInvisible is the index of text's first invisible character, -1
+// when it has none. Every one is written with a lead byte 0xC2 to 0xEF,
+// so a text of ASCII costs one pass over its bytes.
+func firstInvisible(text string) int {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= 0xc2 && c <= 0xef {
+			r, _ := utf8.DecodeRuneInString(text[i:])
+			if invisibleRune(r) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// wordLetter reports a letter of the Latin, Greek or Cyrillic scripts.
+func wordLetter(r rune) bool {
+	return unicode.IsLetter(r) && (r < 0x250 || unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic))
 }
 
 // attachment records a leaf that is not a displayed body, and the links of

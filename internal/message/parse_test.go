@@ -412,3 +412,27 @@ func TestParseScratchReuse(t *testing.T) {
 		t.Errorf("a message without links or HTML: URLs %v, HTMLText %q", empty.URLs, empty.HTMLText)
 	}
 }
+
+// The plain text is kept without the invisible characters slipped inside
+// its words, as the HTML's visible text is; those between two letters of
+// a Latin, Greek or Cyrillic word are counted, the soft hyphen aside, and
+// a Persian word's zero-width non-joiner is spelling.
+func TestPlainTextDropsInvisible(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+		zw         int
+	}{
+		{"Con\u200bnec\u200ctez-vous au por\u2060tail", "Connectez-vous au portail", 3},
+		{"sai\u00adsis\u00adsez le co\ufeffde", "saisissez le code", 1},
+		{"\u200b\u200b preheader \u200c", " preheader ", 0},
+		{"می\u200cخواهم", "میخواهم", 0},
+		{"plain ascii", "plain ascii", 0},
+		{"déjà vu", "déjà vu", 0},
+	} {
+		raw := "From: a@example.com\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + c.text
+		m := Parse([]byte(raw), Limits{})
+		if strings.TrimSpace(m.Text) != strings.TrimSpace(c.want) || m.TextZeroWidth != c.zw {
+			t.Errorf("%q: Text %q, TextZeroWidth %d; want %q, %d", c.text, m.Text, m.TextZeroWidth, c.want, c.zw)
+		}
+	}
+}

@@ -442,14 +442,21 @@ func Lower(r rune) rune {
 }
 
 // Normalize returns s folded as the matcher reads it: lower-case ASCII
-// words separated by single spaces.
+// words separated by single spaces. Invisible characters inside a word
+// are left out, as the word scanner leaves them ("con\u00adnectez" is
+// "connectez"), not read as the end of a word.
 func Normalize(s string) string {
 	var b strings.Builder
-	for w := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
+	for w := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !Invisible(r) }) {
+		sep := b.Len() > 0
 		for _, r := range w {
+			if Invisible(r) {
+				continue
+			}
+			if sep {
+				b.WriteByte(' ')
+				sep = false
+			}
 			b.WriteString(Fold(r))
 		}
 	}

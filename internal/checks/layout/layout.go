@@ -49,12 +49,15 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("HTML_FORM", formHost(m))
 	}
 	// The parser drops invisible characters from the text it extracts; count
-	// them in the source.
-	src := body
+	// them in the HTML source, or as the parser counted them in the plain
+	// text.
+	zw := zeroWidthInWords(m.Subject)
 	if m.HTML != "" {
-		src = m.HTML
+		zw += zeroWidthInWords(m.HTML)
+	} else {
+		zw += m.TextZeroWidth + zeroWidthInWords(body)
 	}
-	if zw := zeroWidthInWords(m.Subject) + zeroWidthInWords(src); zw >= 5 {
+	if zw >= 5 {
 		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
 	}
 	if w := invisibleInWord(m.FromAddr().Name); w != "" {
