@@ -6,7 +6,7 @@ import "testing"
 // each shape with its public source): the laboratories' medical
 // representatives' mail sent through Veeva CRM Approved Email from the
 // laboratory's own domain, with its legal mentions and consent-centre
-// link; medical-information answers and sample requests; publishers'
+// link, and a Veeva Engage remote-meeting invitation; medical-information answers and sample requests; publishers'
 // table-of-contents and search alerts (NEJM, The Lancet, JAMA, Wiley,
 // ScienceDirect, EM-consulte); the medical press; safety letters (DHPC)
 // from a laboratory and their relay by the hospital pharmacy; congress
@@ -15,18 +15,19 @@ import "testing"
 // trusted MX with hospitalMargin to spare, and under the evaluation's
 // trust (TestMustAcceptFixturesUnderEvalTrust).
 func TestMedicalSideMailIsAccepted(t *testing.T) {
-	acceptedWithMargin(t, "testdata/pharma/*.eml", 29)
+	acceptedWithMargin(t, "testdata/pharma/*.eml", 31)
 }
 
 // TestMedicalSideTwinsAreFlagged: the phishing of the same themes
 // (testdata/pharma/twins/README.md) — the predatory congress's "abstract
 // accepted, pay the fee", fake Elsevier and Springer Nature reviewer and
 // author accounts, fake ANSM safety notes behind an HTML form or a kit
-// link, a Veeva-looking mail from a look-alike of a laboratory — is
+// link, Veeva-looking mail and a Veeva Engage meeting invitation from
+// look-alikes of a laboratory asking the mailbox's password — is
 // flagged behind the hospital's trusted MX and under the evaluation's
 // trust.
 func TestMedicalSideTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 6)
+	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 7)
 }
 
 // TestMedicalSideGapsAreAsKnown: the two twins no signal tells apart yet
