@@ -70,7 +70,7 @@ func metamorphSets() []metamorphSet {
 	add(modern, "modern")
 	add(hospital, "inbox", "hospital", "attachments", "sante-pro", "quotidien", "veille", "signature/hopital",
 		"banque/hopital", "recherche", "clickfix/genuine/hopital", "marches", "social", "mobilite", "publics",
-		"appareils", "patients", "pme", "juridique", "prospection/*hopital*", "affilies", "pdflure", "pharma")
+		"appareils", "patients", "pme", "juridique", "prospection/*hopital*", "affilies", "pdflure", "pharma", "marketing/hopital")
 	add(townConfig, "affilies/ville")
 	add(legit, "legit")
 	add(replyown, "replyown")
@@ -78,7 +78,7 @@ func metamorphSets() []metamorphSet {
 	add(company, "selfhosted", "europe", "rhsaas", "secmail", "marches/fournisseur", "brandplace", "abonnements",
 		"perso", "signature", "securite", "partage", "newsletters2002c", "banque", "livraison", "social/entreprise",
 		"hebergeur", "saasen", "b2bmal/genuine", "rhfraude/genuine", "devicecode/genuine", "bandeaux",
-		"clickfix/genuine", "corp2001/export-*", "listesmarques", "routeurs")
+		"clickfix/genuine", "corp2001/export-*", "listesmarques", "routeurs", "marketing")
 	// prospectionSettings: the hospital's mail behind its MX, the
 	// company's behind the company's.
 	sets = append(sets, metamorphSet{"testdata/prospection/*.eml", company, func(p string) bool { return strings.Contains(filepath.Base(p), "hopital") }})

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
+)
+
+// Vendors' marketing and product mail a supplier's and a hospital's
+// inboxes receive from the marketing-automation and product-mail
+// platforms (testdata/marketing/README.md, each platform's documentation
+// of its tracking domains, headers and unsubscribe cited there): Marketo,
+// Oracle Eloqua, Salesforce Account Engagement (Pardot), HubSpot,
+// Klaviyo, Braze, Customer.io, Iterable, Intercom, Postmark, SparkPost and
+// ON24; whitepaper downloads, webinar and trade-show invitations and
+// registrations, product updates, trial-expiry, failed-payment and
+// renewal notices. Each is accepted behind the recipient's trusted MX
+// (the company's for testdata/marketing, the hospital's for its hopital/
+// subdirectory) and under the evaluation's trust, where nothing of its
+// authentication is believed.
+func TestMarketingAutomationMailIsAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/marketing/*.eml", 21)
+	acceptedBehindHospitalAndEval(t, "testdata/marketing/hopital/*.eml", 9)
+}
+
+// TestMarketingAutomationTwinsAreFlagged: the same shapes abused
+// (testdata/marketing/README.md, "Twins") — a trial ending with billing
+// details to update on a look-alike of the vendor, a webinar whose
+// registration is a sign-in page on a free host, a trade show's badge to
+// activate with the mailbox's password, a conference badge's QR code
+// behind a Microsoft 365 sign-in on a free host — are flagged behind the
+// hospital's MX and under the evaluation's trust.
+func TestMarketingAutomationTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/marketing/twins/*.eml", 4)
+}
+
+// marketingGapYoungDomains are the gaps' link domains, registered days
+// ago: the fake registry dates them (registryServer).
+var marketingGapYoungDomains = map[string]int{
+	"inv-docs-portal.com": 3,
+}
+
+// TestMarketingAutomationGapsAreAsKnown: the hijacked ESP account's
+// invoice lure (testdata/marketing/README.md, "Gaps") is accepted without
+// a registry: its sender is the account owner's authenticated domain, and
+// only the words "sign in with your email account to view the document"
+// tell it. With a registry dating its link's domain days old, it is
+// flagged under both trusts.
+func TestMarketingAutomationGapsAreAsKnown(t *testing.T) {
+	const dir = "testdata/marketing/gaps"
+	gapsAreAsKnown(t, dir, []string{"sosie-compte-esp-pirate-facture-lien-hors-traceur-domaine-jeune.eml"}, true)
+	reg := registryServer(t, marketingGapYoungDomains)
+	for _, c := range []struct {
+		name string
+		cfg  *config.Config
+	}{{"hospital, registry on", hospitalConfigWithRDAP(t, reg.URL)}, {"eval-corpus trust, registry on", evalWithRDAP(t, reg.URL)}} {
+		s := newScanner(t, c.cfg)
+		for _, f := range fixtures(t, dir+"/*.eml", 1) {
+			if v := scanLogged(t, s, f); v.Action == scan.Accept {
+				t.Errorf("%s, %s: %s (%.2f) %s", c.name, f, v.Action, v.Score, weighted(v))
+			}
+		}
+	}
+}
+
+// hospitalConfigWithRDAP is the hospital's configuration with a registry.
+func hospitalConfigWithRDAP(t *testing.T, url string) *config.Config {
+	c := chuConfig(t, "microsoft.com", "google.com")
+	c.Data.RDAP = url
+	return c
+}
+
+// evalWithRDAP is the evaluation's configuration with a registry.
+func evalWithRDAP(t *testing.T, url string) *config.Config {
+	c := evalTrustConfig(t)
+	c.Data.RDAP = url
+	return c
+}
