@@ -449,23 +449,9 @@ func evasionTransforms(lure bool) []transformation {
 // evasions").
 var (
 	lureEvasionsKnown = map[string]string{
-		"charrefs phish2026/aitm-google-sites-bulletin-de-paie.eml":                         plainOnlyLure,
-		"hidden-padding phish2026/aitm-google-sites-bulletin-de-paie.eml":                   plainOnlyLure,
-		"homoglyph attachments/twins/7z-mot-de-passe-dans-le-message.eml":                   evasionOpen,
-		"homoglyph devicecode/esignature-contract-deviceauth-sosie-en.eml":                  evasionOpen,
-		"homoglyph devicecode/journaliste-entretien-google-device-fr.eml":                   evasionOpen,
-		"homoglyph devicecode/page-espacee-devicelogin-fr.eml":                              evasionOpen,
-		"homoglyph devicecode/redirection-ouverte-devicelogin-compromis-fr.eml":             evasionOpen,
-		"homoglyph devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml":  evasionOpen,
-		"homoglyph devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml": evasionOpen,
-		"homoglyph devicecode/teams-meeting-invite-official-gmail-en.eml":                   evasionOpen,
-		"homoglyph devicecode/teams-reunion-code-devicelogin-sosie-fr.eml":                  evasionOpen,
-		"homoglyph devicecode/twins/cli-output-reauthentification-sosie-en.eml":             evasionOpen,
-		"homoglyph devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml":                   evasionOpen,
-		"homoglyph devicecode/twins/newsletter-veille-sosie-defang-protection-fr.eml":       evasionOpen,
-		"homoglyph devicecode/twins/salle-teams-rooms-reconnexion-sosie-fr.eml":             evasionOpen,
-		"homoglyph devicecode/twins/tv-abonnement-google-device-sosie-en.eml":               evasionOpen,
-		"split-tags phish2026/aitm-google-sites-bulletin-de-paie.eml":                       plainOnlyLure,
+		"charrefs phish2026/aitm-google-sites-bulletin-de-paie.eml":       plainOnlyLure,
+		"hidden-padding phish2026/aitm-google-sites-bulletin-de-paie.eml": plainOnlyLure,
+		"split-tags phish2026/aitm-google-sites-bulletin-de-paie.eml":     plainOnlyLure,
 	}
 	genuineEvasionsKnown = map[string]string{
 		"soft-hyphen hospital/ght-transfert-avis-banque-edocument-routeur.eml":   quotedSubjectHyphened,

@@ -254,9 +254,14 @@ type Message struct {
 	// TextZeroWidth counts the zero-width characters left out of Text
 	// that stood inside a word (between two letters).
 	TextZeroWidth int
-	HTML          string // every text/html body part, UTF-8, joined by "\n"
+	// MixedScriptWords counts the words of Text and HTMLText that mixed
+	// Latin letters with Cyrillic or Greek ones drawn alike ("сode"),
+	// given back in Latin letters there (unconfuse).
+	MixedScriptWords int
+	HTML             string // every text/html body part, UTF-8, joined by "\n"
 	// HTMLText is the visible text of HTML: tags, scripts, styles and
-	// comments removed, entities decoded, whitespace folded.
+	// comments removed, entities decoded, whitespace folded, mixed-script
+	// words in Latin letters (MixedScriptWords).
 	HTMLText string
 	// ImageAlts are the alt texts of the HTML's images (brands hide there).
 	ImageAlts []string

@@ -32,6 +32,7 @@ type parser struct {
 	texts, htmls     []string
 	textLen, htmlLen int
 	zeroWidth        int                            // Message.TextZeroWidth
+	mixedWords       int                            // Message.MixedScriptWords
 	enclosedBytes    int                            // bytes of Message.Enclosed
 	pdfKept          int                            // bytes of Attachment.PDFStreams, bounded by pdfMaxKeptOutput
 	inflated         int                            // bytes inflated from attachments, bounded by MaxInflatedBytes
@@ -84,7 +85,9 @@ func parse(raw []byte, lim Limits) (m *Message, p *parser) {
 	m.Text = strings.Join(p.texts, "\n")
 	m.TextZeroWidth = p.zeroWidth
 	m.HTML = strings.Join(p.htmls, "\n")
-	m.HTMLText = string(p.htmlText.buf)
+	var mixed int
+	m.HTMLText, mixed = unconfuse(string(p.htmlText.buf))
+	m.MixedScriptWords = p.mixedWords + mixed
 	if len(p.urls.list) > 0 {
 		m.URLs = slices.Clone(p.urls.list)
 	}
@@ -465,12 +468,16 @@ func (p *parser) leaf(e *entity, body []byte) {
 // Cisco Talos, "Seeing the unseen: How cyber criminals use hidden text
 // salting", 2025) would otherwise cut them for every check that reads
 // Text with a regular expression or as fields. Those that stood inside
-// a word are counted in Message.TextZeroWidth, for the layout check. The
-// links are read in the text as written.
+// a word are counted in Message.TextZeroWidth, for the layout check.
+// Words that mix Latin letters with Cyrillic or Greek ones drawn alike
+// are given back in Latin letters (unconfuse), as the HTML's visible text
+// is. The links are read in the text as written.
 func (p *parser) keepText(text string, src URLSource, in string) {
 	scanTextURLs(text, func(u string) { p.urls.add(URL{Raw: u, Source: src, In: in}) })
 	text, zw := dropInvisible(text)
+	text, mixed := unconfuse(text)
 	p.zeroWidth += zw
+	p.mixedWords += mixed
 	p.texts = append(p.texts, text)
 	p.textLen += len(text) + 1
 }

@@ -436,3 +436,32 @@ func TestPlainTextDropsInvisible(t *testing.T) {
 		}
 	}
 }
+
+// A word mixing Latin letters with Cyrillic or Greek ones drawn alike is
+// given back in Latin letters in Text and HTMLText; a Russian or Greek
+// word, and a word of Latin letters only, are left as they are.
+func TestMixedScriptWordsInLatin(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+		n          int
+	}{
+		{"Saisissez le сode ci-dessous", "Saisissez le code ci-dessous", 1},
+		{"Fаcture en rεtard", "Facture en retard", 2},
+		{"Привет, это код", "Привет, это код", 0},
+		{"Καλημέρα σας", "Καλημέρα σας", 0},
+		{"mot de passe expiré", "mot de passe expiré", 0},
+		{"РayРal", "PayPal", 1},
+	} {
+		for _, part := range []string{"text/plain", "text/html"} {
+			raw := "From: a@example.com\r\nSubject: s\r\nContent-Type: " + part + "; charset=utf-8\r\n\r\n" + c.text
+			m := Parse([]byte(raw), Limits{})
+			got := m.Text
+			if part == "text/html" {
+				got = m.HTMLText
+			}
+			if strings.TrimSpace(got) != c.want || m.MixedScriptWords != c.n {
+				t.Errorf("%s %q: %q, %d mixed; want %q, %d", part, c.text, got, m.MixedScriptWords, c.want, c.n)
+			}
+		}
+	}
+}
