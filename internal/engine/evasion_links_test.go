@@ -801,9 +801,11 @@ var linkEvasionsOpen = map[string]struct {
 	}},
 	"area": {linkOpen, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
+		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
 	"form": {linkOpen, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
+		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
 	"attached-svg": {linkOpen, []string{
 		"appareils/twins/faux-ricoh-numerisation-lien-hebergeur-gratuit.eml",
@@ -816,6 +818,7 @@ var linkEvasionsOpen = map[string]struct {
 		"patients/twins/faux-ameli-renouveler-carte-vitale-nom-neutre.eml",
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-web-app.eml",
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
+		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
 	"redirect-chain": {linkOpen, []string{
 		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",

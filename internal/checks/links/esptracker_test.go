@@ -91,3 +91,47 @@ func TestOwnDomainThroughAPlatformTracker(t *testing.T) {
 		}
 	}
 }
+
+// TestBrandsOwnDomainsShownOverEachOther: an anchor showing one of a
+// catalogued brand's own domains over a link to another of its own (a
+// regional bank's newsletter showing the group's site over its tracker
+// under its own domain) is not a link whose text hides where it goes; a
+// look-alike behind the same text, or the brand's tracker spelling out a
+// destination elsewhere, keeps the signal, and so does every link when
+// no brand catalogue is wired.
+func TestBrandsOwnDomainsShownOverEachOther(t *testing.T) {
+	owns := map[string]bool{"credit-agricole.fr": true, "ca-paris.fr": true}
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SameOwner = func(a, b string) bool { return owns[a] && owns[b] }
+	mail := func(href string) []byte {
+		return checktest.Message("From: Credit Agricole <communication@info.ca-paris.fr>\nTo: j.dupont@atelier-exemple.fr\nSubject: Votre lettre d'information\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8",
+			`<p><a href="`+href+`">www.credit-agricole.fr/ca-paris</a></p>`)
+	}
+	for _, tc := range []struct {
+		href string
+		want bool
+	}{
+		{"https://t.info.ca-paris.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2", false},
+		{"https://t.info.ca-paris-securite.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2", true},
+		{"https://t.info.ca-paris.fr/r/?url=https%3A%2F%2Fca-paris-securite.fr%2Fconnexion", true},
+		{"https://credit-agricole-fr.web.app/ca-paris", true},
+	} {
+		got := false
+		for _, s := range checktest.Emitted(mail(tc.href), c) {
+			got = got || s.Name == "URL_TEXT_HREF_MISMATCH"
+		}
+		if got != tc.want {
+			t.Errorf("%s: URL_TEXT_HREF_MISMATCH %v, want %v", tc.href, got, tc.want)
+		}
+	}
+	c.SameOwner = nil
+	for _, s := range checktest.Emitted(mail("https://t.info.ca-paris.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2"), c) {
+		if s.Name == "URL_TEXT_HREF_MISMATCH" {
+			return
+		}
+	}
+	t.Error("no catalogue wired: URL_TEXT_HREF_MISMATCH not raised")
+}

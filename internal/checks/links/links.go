@@ -81,6 +81,12 @@ type Check struct {
 	// pathHosts are the hosts that some category lists by path.
 	pathHosts map[string]bool
 	o         Options
+	// SameOwner, when set, reports two registrable domains one catalogued
+	// brand names both as its own (the brand family's Check.SameOwner,
+	// set once the brand family is built, which needs this one's Young):
+	// an anchor showing one of them over a link to the other leads where
+	// it says (brandsOwnLink).
+	SameOwner func(a, b string) bool
 }
 
 // category is one host list of the catalogue and the signal it raises.
@@ -311,7 +317,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown) && !c.brandsOwnLink(shown, l.Domain, raw) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -727,6 +733,20 @@ func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string) bool {
 		return false
 	}
 	return in.Lists.ESPClickTracker(host) && !spellsDestination(raw)
+}
+
+// brandsOwnLink reports an anchor showing one of a catalogued brand's own
+// domains over a link to another of its own (SameOwner), the link
+// spelling out no further destination (spellsDestination): a regional
+// bank's newsletter shows the group's site, www.credit-agricole.fr, over
+// its platform's tracker under its own ca-paris.fr, both listed by the
+// bank's entry from the bank's pages. The reader lands on the brand's
+// own host whatever the sender; a look-alike, a free host or a
+// redirector's target behind the shown name is no domain of the
+// catalogue and keeps URL_TEXT_HREF_MISMATCH (engine
+// testdata/routeurs).
+func (c *Check) brandsOwnLink(shown, domain, raw string) bool {
+	return c.SameOwner != nil && c.SameOwner(shown, domain) && !spellsDestination(raw)
 }
 
 // shownSiteOnly reports an anchor text whose URL-like word (shownWord)
