@@ -457,49 +457,36 @@ var linkEvasions = []struct {
 
 // Why the lures of linkEvasionsOpen are left accepted.
 const (
-	// reparsed: the message's parser reads the host as a browser does,
-	// but checks that read the link again (urlx.Host, urlx.Unwrap, the
-	// redirect targets of a query) parse it with net/url, which keeps
-	// the final dot, refuses percent-encoded letters, does not map UTS 46
-	// full stops and reads "https:\\host" as having no host; the text
-	// scanner reads "://" only.
-	reparsed = "a check reads the link again with net/url, not as a browser does"
 	// ipForName: the address stands for the name everything else was
 	// judged on (a free host, a look-alike, a brand in the name):
 	// URL_IP_LITERAL alone (1.69) is under the threshold, and the weights
-	// are learned, not raised for a test; the numeric forms are read as
-	// the dotted one (URL_IP_LITERAL names 198.51.100.23 for each).
+	// are learned, not raised for a test. The numeric forms are read as
+	// the dotted one (URL_IP_LITERAL names 198.51.100.23 for each), so
+	// the four rows are one gap, not a parser's.
 	ipForName = "an address for the name takes the name's evidence away; URL_IP_LITERAL alone is under the threshold"
-	// linkOpen: not looked at yet.
-	linkOpen = "not yet looked at"
+	// pasteRunLink: the ClickFix twins are flagged on LURE_PASTE_RUN
+	// alone, and the paste-and-run reading of the text loses the steps
+	// once the address the text shows is written otherwise (percent-
+	// encoded, backslashes, a redirect chain, moved to an attachment);
+	// the link's host is read right (URL_ENCODED_LETTERS names it).
+	pasteRunLink = "LURE_PASTE_RUN is lost when the text's address is written otherwise: a text reading, not the link's"
+	// ciscoShown: the twin shows service-public.fr in Cisco's rewritten
+	// link over a free host; once the link is moved (an <area>, a form,
+	// an attachment) or its dots changed, the shown address is no longer
+	// compared with the anchor text.
+	ciscoShown = "the shown-address twin of Cisco's rewriting is flagged on the anchor text alone, which the move takes away"
+	// linkOpen: not yet looked into.
+	linkOpen = "open: not yet looked into"
 )
 
-// linkEvasionsOpen are, per transformation, the lures known to be
-// accepted once their links are so written (linkEvasionsKnown's keys).
-var linkEvasionsOpen = map[string]struct {
-	why   string
-	files []string
+// linkEvasionsOpen are the lures known to be accepted once their links
+// are written one way of linkEvasions, by transformation and reason
+// (linkEvasionsKnown's keys).
+var linkEvasionsOpen = []struct {
+	transformation, why string
+	files               []string
 }{
-	"host-dot": {reparsed, []string{
-		"devicecode/code-image-page-nommee-fr.eml",
-		"devicecode/code-tableau-github-device-en.eml",
-		"devicecode/document-securise-code-aka-ms-compromis-fr.eml",
-		"devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml",
-		"devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml",
-		"devicecode/teams-meeting-invite-official-gmail-en.eml",
-		"devicecode/teams-meeting-passcode-devicelogin-sosie-en.eml",
-		"devicecode/teams-reunion-code-devicelogin-sosie-fr.eml",
-		"devicecode/twins/cli-output-reauthentification-sosie-en.eml",
-		"devicecode/twins/college-compromis-code-image-teams-fr.eml",
-		"devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml",
-		"devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml",
-		"devicecode/twins/meeting-code-shown-screen-image-en.eml",
-		"devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml",
-		"devicecode/twins/reunion-code-affiche-ecran-image-fr.eml",
-		"devicecode/twins/teams-invitation-partenaire-compromis-devicelogin-fr.eml",
-	}},
-	"host-percent": {reparsed, []string{
-		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
+	{"host-percent", pasteRunLink, []string{
 		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
 		"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
 		"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
@@ -507,21 +494,8 @@ var linkEvasionsOpen = map[string]struct {
 		"clickfix/twins/rssi-sosie-protection-faux-captcha-fr.eml",
 		"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
 		"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
-		"devicecode/code-image-page-nommee-fr.eml",
-		"devicecode/code-tableau-github-device-en.eml",
-		"devicecode/document-securise-code-aka-ms-compromis-fr.eml",
-		"devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml",
-		"devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml",
-		"devicecode/teams-meeting-invite-official-gmail-en.eml",
-		"devicecode/teams-meeting-passcode-devicelogin-sosie-en.eml",
-		"devicecode/twins/cli-output-reauthentification-sosie-en.eml",
-		"devicecode/twins/college-compromis-code-image-teams-fr.eml",
-		"devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml",
-		"devicecode/twins/teams-invitation-partenaire-compromis-devicelogin-fr.eml",
-		"publics/twins/faux-antai-prefecture-nommee-forgee-redirection.eml",
-		"publics/twins/faux-antai-prefecture-nommee-prise-redirection.eml",
 	}},
-	"ip-dotted": {ipForName, []string{
+	{"ip-dotted", ipForName, []string{
 		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
 		"affilies/twins/faux-facture-nom-affiche-site-compromis-lien-chu-exemple-paiement.eml",
 		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
@@ -563,7 +537,7 @@ var linkEvasionsOpen = map[string]struct {
 		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
-	"ip-decimal": {ipForName, []string{
+	{"ip-decimal", ipForName, []string{
 		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
 		"affilies/twins/faux-facture-nom-affiche-site-compromis-lien-chu-exemple-paiement.eml",
 		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
@@ -605,7 +579,7 @@ var linkEvasionsOpen = map[string]struct {
 		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
-	"ip-hex": {ipForName, []string{
+	{"ip-hex", ipForName, []string{
 		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
 		"affilies/twins/faux-facture-nom-affiche-site-compromis-lien-chu-exemple-paiement.eml",
 		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
@@ -647,7 +621,7 @@ var linkEvasionsOpen = map[string]struct {
 		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
-	"ip-octal": {ipForName, []string{
+	{"ip-octal", ipForName, []string{
 		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
 		"affilies/twins/faux-facture-nom-affiche-site-compromis-lien-chu-exemple-paiement.eml",
 		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
@@ -689,54 +663,13 @@ var linkEvasionsOpen = map[string]struct {
 		"routeurs/twins/faux-carrefour-gagnez-enquete-hebergeur-gratuit.eml",
 		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
 	}},
-	"idna-stops": {reparsed, []string{
-		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
-		"affilies/twins/faux-facture-nom-seul-app-region-hebergeur-gratuit.eml",
-		"affilies/twins/faux-facture-nom-seul-page-hebergeur-gratuit.eml",
-		"appareils/twins/faux-cron-root-quota-lien-connexion.eml",
+	{"idna-stops", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
-		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
-		"bandeaux/twins/faux-sophos-facture-impayee-workers.eml",
-		"devicecode/code-image-page-nommee-fr.eml",
-		"devicecode/code-tableau-github-device-en.eml",
-		"devicecode/document-securise-code-aka-ms-compromis-fr.eml",
-		"devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml",
-		"devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml",
-		"devicecode/teams-meeting-invite-official-gmail-en.eml",
-		"devicecode/teams-meeting-passcode-devicelogin-sosie-en.eml",
-		"devicecode/teams-reunion-code-devicelogin-sosie-fr.eml",
-		"devicecode/twins/cli-output-reauthentification-sosie-en.eml",
-		"devicecode/twins/college-compromis-code-image-teams-fr.eml",
-		"devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml",
-		"devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml",
-		"devicecode/twins/meeting-code-shown-screen-image-en.eml",
-		"devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml",
-		"devicecode/twins/reunion-code-affiche-ecran-image-fr.eml",
-		"devicecode/twins/teams-invitation-partenaire-compromis-devicelogin-fr.eml",
-		"listesmarques/twins/ouvert-google-groups-gmail-microsoft-365-verifier.eml",
-		"listesmarques/twins/topique-google-groups-gmail-paypal-raccourci.eml",
-		"listesmarques/twins/topique-liste-signee-auteur-gmail-ecrit-paypal-raccourci.eml",
-		"marches/twins/faux-acheteur-chu-gmail-dce-lien.eml",
-		"patients/twins/faux-ameli-carte-vitale-va-expirer-nom-neutre.eml",
-		"patients/twins/faux-ameli-renouveler-carte-vitale-nom-neutre.eml",
-		"phishfam/meta-verified-badge-compromis.eml",
-		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-web-app.eml",
-		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
-		"quotidien/twins/faux-leboncoin-acheteur-gmail-lien-paiement.eml",
-		"saasen/twins/fake-aws-notification-bucket-named-sns.eml",
-		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
-		"selfhosted/twins/sosie-proxmox-vzdump-lien-connexion.eml",
 	}},
-	"backslashes": {reparsed, []string{
-		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
-		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
-		"affilies/twins/faux-facture-nom-et-paiement-meme-hebergeur-que-page-declaree.eml",
-		"affilies/twins/faux-facture-nom-seul-app-region-hebergeur-gratuit.eml",
-		"affilies/twins/faux-facture-nom-seul-page-hebergeur-gratuit.eml",
-		"appareils/twins/faux-cron-root-quota-lien-connexion.eml",
+	{"backslashes", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
-		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
-		"bandeaux/twins/faux-sophos-facture-impayee-workers.eml",
+	}},
+	{"backslashes", pasteRunLink, []string{
 		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
 		"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
 		"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
@@ -744,53 +677,11 @@ var linkEvasionsOpen = map[string]struct {
 		"clickfix/twins/rssi-sosie-protection-faux-captcha-fr.eml",
 		"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
 		"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
-		"devicecode/code-image-page-nommee-fr.eml",
-		"devicecode/code-tableau-github-device-en.eml",
-		"devicecode/document-securise-code-aka-ms-compromis-fr.eml",
-		"devicecode/esignature-contract-deviceauth-sosie-en.eml",
+	}},
+	{"backslashes", linkOpen, []string{
 		"devicecode/redirection-ouverte-devicelogin-compromis-fr.eml",
-		"devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml",
-		"devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml",
-		"devicecode/teams-meeting-invite-official-gmail-en.eml",
-		"devicecode/teams-meeting-passcode-devicelogin-sosie-en.eml",
-		"devicecode/teams-reunion-code-devicelogin-sosie-fr.eml",
-		"devicecode/twins/cli-output-reauthentification-sosie-en.eml",
-		"devicecode/twins/college-compromis-code-image-teams-fr.eml",
-		"devicecode/twins/gh-cli-sortie-collez-le-sosie-en.eml",
-		"devicecode/twins/invitation-salle-code-affiche-ecran-salle-image-fr.eml",
-		"devicecode/twins/meeting-code-shown-screen-image-en.eml",
-		"devicecode/twins/reunion-bouton-autre-appareil-code-image-fr.eml",
-		"devicecode/twins/reunion-code-affiche-ecran-image-fr.eml",
-		"devicecode/twins/teams-invitation-partenaire-compromis-devicelogin-fr.eml",
-		"listesmarques/twins/ouvert-google-groups-gmail-microsoft-365-verifier.eml",
-		"listesmarques/twins/topique-google-groups-gmail-paypal-raccourci.eml",
-		"listesmarques/twins/topique-liste-signee-auteur-gmail-ecrit-paypal-raccourci.eml",
-		"listesmarques/twins/topique-renvoi-liste-propre-gmail-paypal-lien-liste.eml",
-		"marches/twins/faux-acheteur-chu-gmail-dce-lien.eml",
-		"partage/twins/faux-google-dessin-partage-gmail-sans-message.eml",
-		"patients/twins/faux-ameli-carte-vitale-va-expirer-nom-neutre.eml",
-		"patients/twins/faux-ameli-renouveler-carte-vitale-nom-neutre.eml",
-		"phishfam/meta-verified-badge-compromis.eml",
-		"publics/twins/faux-antai-amende-boite-prefecture-nommee-sosie.eml",
-		"publics/twins/faux-antai-prefecture-nommee-forgee-redirection.eml",
-		"publics/twins/faux-antai-prefecture-nommee-forgee-static-data-gouv.eml",
-		"publics/twins/faux-antai-prefecture-nommee-prise-redirection.eml",
-		"publics/twins/faux-chorus-pro-boite-ddets-nommee-hebergeur-gratuit.eml",
-		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-web-app.eml",
-		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
-		"quotidien/twins/faux-leboncoin-acheteur-gmail-lien-paiement.eml",
-		"saasen/twins/fake-aws-notification-bucket-named-sns.eml",
-		"saasen/twins/fake-zendesk-ticket-document-free-host.eml",
-		"selfhosted/twins/sosie-dolibarr-facture-html-jointe.eml",
-		"selfhosted/twins/sosie-proxmox-vzdump-lien-connexion.eml",
 	}},
-	"zero-width": {reparsed, []string{
-		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
-		"devicecode/teams-invitation-code-secret-bouton-devicelogin-sosie-fr.eml",
-		"devicecode/teams-meeting-passcode-devicelogin-sosie-en.eml",
-		"devicecode/twins/teams-invitation-partenaire-compromis-devicelogin-fr.eml",
-	}},
-	"basestriker": {linkOpen, []string{
+	{"basestriker", linkOpen, []string{
 		"hebergeur/twins/faux-gandi-mot-de-passe-modifie-confirmez-domaine-sosie.eml",
 		"marches/twins/faux-appel-offres-dce-hebergeur-gratuit.eml",
 		"partage/twins/faux-dropbox-fournisseur-compromis-lien-webflow.eml",
@@ -799,18 +690,16 @@ var linkEvasionsOpen = map[string]struct {
 		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
 		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
 	}},
-	"area": {linkOpen, []string{
+	{"area", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
-	"form": {linkOpen, []string{
+	{"form", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
-	"attached-svg": {linkOpen, []string{
+	{"attached-svg", linkOpen, []string{
 		"appareils/twins/faux-ricoh-numerisation-lien-hebergeur-gratuit.eml",
-		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
-		"clickfix/twins/dsi-sosie-tapez-mshta-fr.eml",
 		"listesmarques/twins/ouvert-google-groups-gmail-microsoft-365-verifier.eml",
 		"listesmarques/twins/topique-google-groups-gmail-paypal-raccourci.eml",
 		"listesmarques/twins/topique-renvoi-liste-propre-gmail-paypal-lien-liste.eml",
@@ -820,9 +709,17 @@ var linkEvasionsOpen = map[string]struct {
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
-	"redirect-chain": {linkOpen, []string{
+	{"attached-svg", ciscoShown, []string{
+		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
+	}},
+	{"attached-svg", pasteRunLink, []string{
+		"clickfix/twins/dsi-sosie-tapez-mshta-fr.eml",
+	}},
+	{"redirect-chain", linkOpen, []string{
 		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
 		"bandeaux/twins/faux-sophos-facture-impayee-workers.eml",
+	}},
+	{"redirect-chain", pasteRunLink, []string{
 		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
 		"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
 		"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
@@ -838,9 +735,9 @@ var linkEvasionsOpen = map[string]struct {
 // evasions").
 var linkEvasionsKnown = func() map[string]string {
 	known := map[string]string{}
-	for tr, e := range linkEvasionsOpen {
+	for _, e := range linkEvasionsOpen {
 		for _, f := range e.files {
-			known[tr+" "+f] = e.why
+			known[e.transformation+" "+f] = e.why
 		}
 	}
 	return known

@@ -148,6 +148,7 @@ func FuzzExtractURLs(f *testing.F) {
 		`<meta http-equiv=refresh content="0;url='https://r.example'">`, `<style>x{background:url(https://c.example)}</style>`,
 		`<script>location.href="https://s.example"</script>`, "text https://t.example/(x). www.w.example", `<!-->`, `<a href='x`,
 		`<svg><a xlink:href="https://x.example"/></svg>`, "&#x1F600;&amp&nbsp;&#0;&#xD800;",
+		`open https:\\evil.example\login, or HTTP:\\x.example.`, "https://evil\u3002example\uff61com/p。次", "www.evil\u3002example/",
 	} {
 		f.Add(s, false)
 	}

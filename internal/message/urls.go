@@ -1,12 +1,11 @@
 package message
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/idna"
+	"vigie.dev/vigie/internal/urlx"
 )
 
 // maxURLLen bounds URL.Raw; longer values (mostly data: URIs) are cut.
@@ -146,164 +145,27 @@ func truncUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// urlScheme returns the lower-cased scheme of an absolute URL (RFC 3986
-// §3.1), or "". One-letter schemes are Windows drive letters, not schemes.
-func urlScheme(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
-		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
-		case c == ':' && i > 1:
-			return strings.ToLower(s[:i])
-		default:
-			return ""
-		}
-	}
-	return ""
-}
+// urlScheme returns the lower-cased scheme of an absolute URL, or "".
+func urlScheme(s string) string { return urlx.Scheme(s) }
 
-// specialScheme reports the WHATWG "special" schemes, whose URLs a browser
-// reads with any number of slashes or backslashes before the host.
-func specialScheme(s string) bool {
-	switch s {
-	case "http", "https", "ftp", "ws", "wss", "file":
-		return true
-	}
-	return false
-}
+// urlHost returns the host a browser would connect to for raw
+// (urlx.Host, the one reading of a link's host every check shares).
+func urlHost(raw string) string { return urlx.Host(raw) }
 
-// urlHost returns the host a browser would connect to for raw: lower case,
-// no userinfo (the "https://bank.example@evil.example" trick), no port,
-// percent-escapes decoded, IDNA A-label form, numeric IPv4 forms written
-// dotted-decimal. raw without a scheme is read as a "www." text link or a
-// scheme-relative "//host" reference. Schemes without a host (data:,
-// javascript:, mailto:) give "".
-func urlHost(raw string) string {
-	a, ok := urlAuthority(raw)
-	if !ok {
-		return ""
-	}
-	return authorityHost(a)
-}
-
-// urlAuthority returns the authority of raw as written (userinfo and port
-// included), false for a URL that has none.
-func urlAuthority(raw string) (string, bool) {
-	rest := raw
-	if scheme := urlScheme(raw); scheme != "" {
-		rest = raw[len(scheme)+1:]
-		if specialScheme(scheme) {
-			for rest != "" && (rest[0] == '/' || rest[0] == '\\') {
-				rest = rest[1:]
-			}
-		} else if strings.HasPrefix(rest, "//") {
-			rest = rest[2:]
-		} else {
-			return "", false
-		}
-	} else if strings.HasPrefix(rest, "//") {
-		rest = rest[2:]
-	} else if len(rest) < 4 || !strings.EqualFold(rest[:4], "www.") {
-		return "", false
-	}
-	for i := 0; i < len(rest); i++ {
-		if c := rest[i]; c == '/' || c == '?' || c == '#' || c == '\\' {
-			return rest[:i], true
-		}
-	}
-	return rest, true
-}
+// urlAuthority returns the authority of raw as written (urlx.Authority).
+func urlAuthority(raw string) (string, bool) { return urlx.Authority(raw) }
 
 // authorityHost is urlHost's host of an authority.
-func authorityHost(rest string) string {
-	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	host := rest
-	if strings.HasPrefix(host, "[") {
-		if end := strings.IndexByte(host, ']'); end >= 0 {
-			return strings.ToLower(host[:end+1])
-		}
-		return strings.ToLower(host)
-	}
-	if colon := strings.LastIndexByte(host, ':'); colon >= 0 {
-		host = host[:colon]
-	}
-	if strings.IndexByte(host, '%') >= 0 {
-		host = string(appendPercentDecoded(nil, host))
-	}
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if host == "" {
-		return ""
-	}
-	if !isASCII(host) {
-		if a, err := idna.Lookup.ToASCII(host); err == nil && a != "" {
-			host = a
-		} else if !utf8.ValidString(host) {
-			host = strings.ToValidUTF8(host, "\uFFFD")
-		}
-	}
-	if ip, ok := parseIPv4Host(host); ok {
-		return ip
-	}
-	return host
-}
-
-// parseIPv4Host reads the numeric host forms browsers accept (WHATWG URL
-// §3.5 IPv4 parser): "3232235777", "0xc0.0xa8.1.1", "0300.0250.1.1",
-// "192.168.257". Attackers use them to hide an address from plain matching.
-func parseIPv4Host(h string) (string, bool) {
-	if h == "" {
-		return "", false
-	}
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || c == 'x' || c == '.' || 'A' <= c && c <= 'F' || c == 'X') {
-			return "", false
-		}
-	}
-	parts := strings.Split(h, ".")
-	if len(parts) > 4 {
-		return "", false
-	}
-	nums := make([]uint64, len(parts))
-	for i, p := range parts {
-		base := 10
-		switch {
-		case len(p) > 2 && (p[:2] == "0x" || p[:2] == "0X"):
-			base, p = 16, p[2:]
-		case p == "0x" || p == "0X":
-			p = "0"
-		case len(p) > 1 && p[0] == '0':
-			base, p = 8, p[1:]
-		}
-		n, err := strconv.ParseUint(p, base, 64)
-		if err != nil || p == "" {
-			return "", false
-		}
-		nums[i] = n
-	}
-	var v uint64
-	for i, n := range nums[:len(nums)-1] {
-		if n > 255 {
-			return "", false
-		}
-		v |= n << (8 * (3 - i))
-	}
-	last := nums[len(nums)-1]
-	if last >= 1<<(8*(5-len(nums))) {
-		return "", false
-	}
-	v |= last
-	return strconv.Itoa(int(v>>24)) + "." + strconv.Itoa(int(v>>16&255)) + "." +
-		strconv.Itoa(int(v>>8&255)) + "." + strconv.Itoa(int(v&255)), true
-}
+func authorityHost(a string) string { return urlx.AuthorityHost(a) }
 
 // scanTextURLs calls fn for each link in plain text: http://, https:// and
 // ftp:// URLs (any case), and "www." names as mail readers link them.
 // Trailing punctuation and closing quotes or brackets that are not part of
 // the URL are left out.
 func scanTextURLs(s string, fn func(string)) {
+	if strings.Contains(s, ":\\") {
+		scanBackslashURLs(s, fn)
+	}
 	// Next "://" and "www." at or after i; each is searched again only
 	// once passed, so the scan stays linear however the two interleave.
 	nextC, nextW := -2, -2
@@ -360,6 +222,51 @@ func scanTextURLs(s string, fn func(string)) {
 	}
 }
 
+// scanBackslashURLs calls fn for each http, https or ftp address written
+// with backslashes after its scheme ("https:\\evil.example\login"),
+// which a browser follows as written with slashes (WHATWG URL Standard,
+// special schemes): a phisher writes it so that a filter looking for
+// "://" reads no link.
+func scanBackslashURLs(s string, fn func(string)) {
+	for off := 0; ; {
+		k := strings.Index(s[off:], ":\\")
+		if k < 0 {
+			return
+		}
+		at := off + k
+		off = at + 2
+		start := -1
+		for _, scheme := range [...]string{"https", "http", "ftp"} {
+			if hasSuffixFold(s[max(0, at-len(scheme)-1):at], scheme) {
+				if b := at - len(scheme); b == 0 || !isSchemeByte(s[b-1]) {
+					start = b
+				}
+				break
+			}
+		}
+		if start < 0 {
+			continue
+		}
+		end := at + 1
+		for end < len(s) && end-start < maxURLLen {
+			c := s[end]
+			if c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == '`' || c == '{' || c == '}' || c == '|' || c == '^' || c >= 0x80 {
+				break
+			}
+			end++
+		}
+		if u := trimURLTail(s[start:end]); urlHost(u) != "" {
+			fn(u)
+		}
+		off = max(off, end)
+	}
+}
+
+// isLabelByte reports an ASCII letter, digit or hyphen.
+func isLabelByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
+}
+
 func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
@@ -397,16 +304,27 @@ func indexWWW(s string) int {
 // URL written in text (Unicode spaces and typographic quotes).
 func urlEnd(s string, start int) int {
 	limit := min(len(s), start+maxURLLen)
+	inHost := true
 	for i := start; i < limit; {
 		c := s[i]
 		if c < 0x80 {
 			if c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == '`' || c == '{' || c == '}' || c == '|' || c == '\\' || c == '^' {
 				return i
 			}
+			if c == '/' || c == '?' || c == '#' {
+				inHost = false
+			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
+		// In a host, an ideographic full stop (U+3002, U+FF61) between
+		// two ASCII labels is a dot to a browser (UTS 46), not the end
+		// of a Japanese sentence: https://evil。example/.
+		if inHost && (r == 0x3002 || r == 0xff61) && i > start && isLabelByte(s[i-1]) && i+n < len(s) && isLabelByte(s[i+n]) {
+			i += n
+			continue
+		}
 		if r == utf8.RuneError || unicode.IsSpace(r) || strings.ContainsRune("«»“”„‘’‚「」『』〈〉《》【】（）。、，", r) || r == 0x200b || r == 0xfeff {
 			return i
 		}

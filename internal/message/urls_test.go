@@ -26,6 +26,13 @@ func TestScanTextURLs(t *testing.T) {
 		{"“https://typo.example/a”", []string{"https://typo.example/a"}},
 		{"HTTPS://UPPER.EXAMPLE/Path", []string{"HTTPS://UPPER.EXAMPLE/Path"}},
 		{"ftp://files.example/pub", []string{"ftp://files.example/pub"}},
+		// Written for a browser, not for a "://" search (WHATWG special
+		// schemes; UTS 46 full stops): the phisher's ways round a filter.
+		{`ouvrez https:\\evil.example\login.`, []string{`https:\\evil.example\login`}},
+		{`C:\\Users\x and mshttps:\\no`, nil},
+		{"https://evil\u3002example\uff61com/p", []string{"https://evil\u3002example\uff61com/p"}},
+		{"voir https://example.jp。次へ", []string{"https://example.jp"}},
+		{"https://example.jp/a。b", []string{"https://example.jp/a"}},
 		{"visit www.example.fr/promo!", []string{"www.example.fr/promo"}},
 		{"WWW.EXAMPLE.COM", []string{"WWW.EXAMPLE.COM"}},
 		{"two: http://a.example http://b.example;", []string{"http://a.example", "http://b.example"}},

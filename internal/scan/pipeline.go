@@ -39,7 +39,15 @@ type Authenticator interface {
 // write them.
 type Link struct {
 	*message.URL
-	Target   string // destination URL after unwrapping (Raw when not wrapped)
+	// Target is the destination URL after unwrapping, as a browser
+	// writes it before following it (urlx.Canonical: host lower-cased,
+	// percent-decoded, UTS 46-mapped, without its final dot, numeric
+	// IPv4 dotted, backslashes as slashes): what every check judges.
+	Target string
+	// Written is the destination as the message writes it (Raw when
+	// not wrapped): for the signals on how a link is written
+	// (URL_ENCODED_LETTERS).
+	Written  string
 	Host     string // host of Target
 	Domain   string // registrable domain of Host
 	Rewriter string // "safelinks", "proofpoint"... or ""
@@ -271,7 +279,7 @@ func LinksOf(m *message.Message) []Link {
 	var plainHost, plainDomain string
 	for i := range m.URLs {
 		u := &m.URLs[i]
-		l := Link{URL: u, Target: u.Raw, Host: u.Host}
+		l := Link{URL: u, Target: urlx.Canonical(u.Raw), Written: u.Raw, Host: u.Host}
 		if u.Host != "" && u.Host == plainHost {
 			l.Domain = plainDomain
 			links = append(links, l)
@@ -279,8 +287,8 @@ func LinksOf(m *message.Message) []Link {
 		}
 		wrapped := urlx.MaybeWrapped(u.Host)
 		if wrapped {
-			if t, rw := urlx.Unwrap(u.Raw); rw != "" {
-				l.Target, l.Rewriter = t, rw
+			if t, rw := urlx.Unwrap(l.Target); rw != "" {
+				l.Target, l.Written, l.Rewriter = urlx.Canonical(t), t, rw
 				l.Host = urlx.Host(t)
 			}
 		}

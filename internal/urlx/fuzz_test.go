@@ -106,3 +106,30 @@ func FuzzReadList(f *testing.F) {
 		}
 	})
 }
+
+// Canonical and Host read the sender's links: they must not panic, and
+// the URL Canonical writes has the host Host reads in the link itself,
+// and is written so already.
+func FuzzCanonical(f *testing.F) {
+	for _, s := range []string{
+		"https://EVIL.Example./login", "https://a@b@evil.example:8443/x", "https://ev%69l.example/",
+		"http://3325256727/", "http://0xC6.0x33.100.23/", "http://0306.063.0144.027/",
+		"https://evil\u3002example\uFF0Ecom\uFF61/p", "https://ev\u200bil.example/", `https:\\evil.example\a\b?c\d`,
+		"https://[2001:db8::1]:8443/x", "https://%zz/", "https://%", "ftp:///x", "www.example.fr", "https://xn--80ak6aa92e.com/",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		c := Canonical(raw)
+		h := Host(raw)
+		if c == raw {
+			return
+		}
+		if got := Host(c); got != h {
+			t.Fatalf("Host(Canonical(%q)) = %q, Host = %q", raw, got, h)
+		}
+		if again := Canonical(c); again != c {
+			t.Fatalf("Canonical(%q) = %q, then %q", raw, c, again)
+		}
+	})
+}

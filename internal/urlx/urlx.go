@@ -161,16 +161,6 @@ func InDomain(host, domain string) bool {
 	return host == domain || strings.HasSuffix(host, "."+domain)
 }
 
-// Host returns the lower-cased host of a raw URL without port or userinfo,
-// or "" when it has none.
-func Host(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-}
-
 // MaybeWrapped reports whether host is one of the link rewriters Unwrap
 // knows, so that callers can skip parsing ordinary links.
 func MaybeWrapped(host string) bool {
@@ -197,7 +187,7 @@ const CiscoHost = "secure-web.cisco.com"
 // the link checks judge the shown address as an unknown redirect's
 // destination, as they judge a redirect carried in a query.
 func CiscoShown(raw string) string {
-	u, err := url.Parse(raw)
+	u, err := url.Parse(Canonical(raw))
 	if err != nil || strings.TrimSuffix(strings.ToLower(u.Hostname()), ".") != CiscoHost {
 		return ""
 	}
@@ -277,14 +267,15 @@ func googleHost(host string) bool {
 }
 
 func unwrapOnce(raw string) (string, string) {
-	u, err := url.Parse(raw)
+	// The wrapper is read as a browser reads it (Canonical): its host
+	// with a final dot ("www.google.fr."), in capitals, percent-encoded,
+	// after backslashes, is the same wrapper and redirects the same way.
+	c := Canonical(raw)
+	u, err := url.Parse(c)
 	if err != nil || u.Host == "" {
 		return raw, ""
 	}
-	// A fully qualified name's final dot ("www.google.fr.") names the
-	// same host, and browsers follow it; the message's parser drops it
-	// (Host), so the wrapper is recognised and must be read here too.
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	host := strings.ToLower(u.Hostname())
 	q := func(k string) string { return u.Query().Get(k) }
 	switch {
 	case safeLinks(host):
@@ -302,7 +293,7 @@ func unwrapOnce(raw string) (string, string) {
 	case host == "urldefense.com":
 		// v3: /v3/__https://example.com/path__;ENC!!token, where each "*"
 		// of the address stands for a character of ENC (proofpointV3).
-		p := raw[strings.Index(raw, u.Host)+len(u.Host):]
+		p := c[strings.Index(c, u.Host)+len(u.Host):]
 		if rest, ok := strings.CutPrefix(p, "/v3/__"); ok {
 			enc := ""
 			if i := strings.Index(rest, "__;"); i >= 0 {

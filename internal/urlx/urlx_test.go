@@ -302,3 +302,48 @@ func TestParents(t *testing.T) {
 		t.Errorf("break after the first: %d yielded", n)
 	}
 }
+
+// A browser's host and URL, whatever way the sender wrote the link: the
+// forms of evasion_links_test.go in internal/engine.
+func TestBrowserHostAndCanonical(t *testing.T) {
+	tests := []struct{ raw, host, canonical string }{
+		{"https://evil.example/login", "evil.example", "https://evil.example/login"},
+		{"https://EVIL.Example./login", "evil.example", "https://evil.example/login"},
+		{"https://login.microsoftonline.com@evil.example/x", "evil.example", "https://login.microsoftonline.com@evil.example/x"},
+		{"https://ev%69l.ex%61mple/x?q=%41", "evil.example", "https://evil.example/x?q=%41"},
+		{"http://3325256727/p", "198.51.100.23", "http://198.51.100.23/p"},
+		{"http://0xC6336417/p", "198.51.100.23", "http://198.51.100.23/p"},
+		{"http://0306.063.0144.027/p", "198.51.100.23", "http://198.51.100.23/p"},
+		{"https://evil\u3002example\uFF0Ecom\uFF61/p", "evil.example.com", "https://evil.example.com/p"},
+		{"https://ev\u200bil.exa\ufeffmple/p", "evil.example", "https://evil.example/p"},
+		{`https:\\evil.example\login\page?a=b\c`, "evil.example", `https://evil.example/login/page?a=b\c`},
+		{`HTTPS:/\evil.example:8443\x`, "evil.example", "https://evil.example:8443/x"},
+		{"https://[2001:db8::1]:8443/x", "[2001:db8::1]", "https://[2001:db8::1]:8443/x"},
+		{"mailto:a@evil.example", "", "mailto:a@evil.example"},
+		{"https:///nohost", "nohost", "https://nohost"},
+		{"www.example.fr/promo", "www.example.fr", "www.example.fr/promo"},
+	}
+	for _, tt := range tests {
+		if got := Host(tt.raw); got != tt.host {
+			t.Errorf("Host(%q) = %q, want %q", tt.raw, got, tt.host)
+		}
+		if got := Canonical(tt.raw); got != tt.canonical {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.raw, got, tt.canonical)
+		}
+	}
+}
+
+// A wrapper written as a browser still reads it is unwrapped.
+func TestUnwrapReadsWrapperAsBrowser(t *testing.T) {
+	for _, raw := range []string{
+		"https://www.google.com./url?q=https://evil.example/",
+		"https://WWW.GOOGLE.COM/url?q=https://evil.example/",
+		"https://www.g%6Fogle.com/url?q=https://evil.example/",
+		`https:\\www.google.com\url?q=https://evil.example/`,
+		"https://www\u3002google\u3002com/url?q=https://evil.example/",
+	} {
+		if got, rw := Unwrap(raw); got != "https://evil.example/" || rw != "google" {
+			t.Errorf("Unwrap(%q) = %q, %q", raw, got, rw)
+		}
+	}
+}

@@ -1031,8 +1031,8 @@ func queryHosts(target string) []string {
 			if !strings.HasPrefix(strings.ToLower(v), "http://") && !strings.HasPrefix(strings.ToLower(v), "https://") {
 				continue
 			}
-			if q, err := url.Parse(v); err == nil && q.Hostname() != "" {
-				hosts = append(hosts, strings.ToLower(q.Hostname()))
+			if h := urlx.Host(v); h != "" {
+				hosts = append(hosts, h)
 			}
 		}
 	}

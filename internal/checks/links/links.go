@@ -7,6 +7,7 @@
 package links
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
@@ -359,8 +360,8 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if p := nonStandardPort(raw, authority, host); p != "" && !c.writtenOut(in, l, &lured) {
 			out.Emit("URL_NONSTANDARD_PORT", host+":"+p)
 		}
-		if encodedLetters(raw) >= 3 {
-			out.Emit("URL_ENCODED_LETTERS", textmatch.Clip(raw, 60))
+		if written := cmp.Or(l.Written, raw); encodedLetters(written) >= 3 {
+			out.Emit("URL_ENCODED_LETTERS", textmatch.Clip(written, 60))
 		}
 		if l.Domain != in.FromOrg && cmsKitPath(path) {
 			out.Emit("URL_CMS_KIT_PATH", textmatch.Clip(host+path, 60))
@@ -653,10 +654,9 @@ func redirectTarget(u *url.URL) string {
 		for _, v := range vs {
 			lv := strings.ToLower(v)
 			if strings.HasPrefix(lv, "http://") || strings.HasPrefix(lv, "https://") || strings.HasPrefix(lv, "//") {
-				if h := urlx.Host(strings.TrimPrefix(v, "//")); h != "" || strings.HasPrefix(lv, "//") {
-					if h == "" {
-						h = urlx.Host("https:" + v)
-					}
+				// Read as a browser reads it (urlx.Host): a final dot,
+				// capitals or percent-encoded letters hide nothing.
+				if h := urlx.Host(v); h != "" {
 					return h
 				}
 			}
