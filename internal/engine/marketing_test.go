@@ -77,3 +77,51 @@ func evalWithRDAP(t *testing.T, url string) *config.Config {
 	c.Data.RDAP = url
 	return c
 }
+
+// TestMarketingTrackedOwnSite: Eloqua's and Postmark's shared click
+// trackers (s<site>.t.en25.com, click.pstmrk.it) joined the ESP asset
+// list (internal/warninglist/data/vigie-esp-assets, each platform's
+// documentation cited there), as Customer.io's, Iterable's and
+// SparkPost's defaults did: an authenticated vendor's footer link showing
+// its own site through the platform's tracker is its own domain, not
+// another's (links.ownTracked), and raised URL_TEXT_HREF_MISMATCH (3.43)
+// behind the company's MX until then. The phisher's twin, his own
+// Postmark account showing "www.paypal.com" over the same tracker, still
+// raises it and is flagged.
+func TestMarketingTrackedOwnSite(t *testing.T) {
+	s := newScanner(t, atelierConfig(t))
+	runShapes(t, s, []sourceCase{{
+		name:   "Eloqua, site du fournisseur en pied de message via en25.com",
+		file:   "testdata/marketing/eloqua-lancement-produit-variateurs-en.eml",
+		accept: true,
+		absent: []string{"URL_TEXT_HREF_MISMATCH"},
+	}, {
+		name:   "Postmark, site de l'editeur en pied de recu via click.pstmrk.it",
+		file:   "testdata/marketing/postmark-recu-abonnement-logiciel-devis-fr.eml",
+		accept: true,
+		absent: []string{"URL_TEXT_HREF_MISMATCH"},
+	}, {
+		name: "compte Postmark du phisher, www.paypal.com affiche sur click.pstmrk.it",
+		raw: crlf("Return-Path: <pm_bounces@pm-bounces.billing-notice-center.com>",
+			"Authentication-Results: mx1.atelier-exemple.fr;",
+			"\tdkim=pass header.d=billing-notice-center.com header.s=20261201pm;",
+			"\tspf=pass smtp.mailfrom=pm-bounces.billing-notice-center.com;",
+			"\tdmarc=pass (p=none dis=none) header.from=billing-notice-center.com",
+			"Received: from mta-88.mtasv.net (mta-88.mtasv.net [50.31.156.88])",
+			"\tby mx1.atelier-exemple.fr (Postfix) with ESMTPS id 4QX1R2",
+			"\tfor <compta@atelier-exemple.fr>; Sat, 05 Dec 2026 11:02:37 +0000",
+			"From: PayPal Billing <service@billing-notice-center.com>",
+			"To: compta@atelier-exemple.fr",
+			"Subject: Action required: update your billing details",
+			"Date: Sat, 05 Dec 2026 11:02:37 +0000",
+			"Message-ID: <0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d@mtasv.net>",
+			"X-PM-Message-Id: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			`<p>We could not charge your card for your PayPal Business subscription.</p>`,
+			`<p>Update your billing details at <a href="https://click.pstmrk.it/3s/billing-notice-center.com%2Flogin/Xq7L/zK4QAQ/AQ/0a1b2c3d/1/Hq2W">www.paypal.com</a> to keep your account active.</p>`),
+		present: []string{"URL_TEXT_HREF_MISMATCH"},
+		flag:    true,
+	}})
+}
