@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigie.dev/vigie/internal/config"
+	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
 )
 
@@ -374,8 +375,15 @@ func indexFoldEnd(s, needle string) int {
 // bodies and the HTML bodies rewritten; lure says the sender drops the
 // text/plain alternative of an HTML message when the evasion is in the
 // HTML only.
-func (e textEvasion) apply(raw []byte, lure bool) ([]byte, error) {
-	dropPlain := lure && e.word == nil && hasHTMLBody(raw)
+func (e textEvasion) apply(raw []byte, lure bool) (out []byte, err error) {
+	defer func() {
+		// go-message's writer panics on some malformed messages of the
+		// shared corpus (a multipart without its boundary parameter).
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("go-message: %v", r)
+		}
+	}()
+	dropPlain := lure && e.word == nil && hasHTMLBody(raw) // htmlOnly, when e is the zero textEvasion
 	subject := e.subject
 	// A genuine sender's tools write soft hyphens in the text, not in
 	// the subject.
@@ -432,8 +440,19 @@ func hasHTMLBody(raw []byte) bool {
 
 // evasionTransforms is textEvasions as transformations, for lures or for
 // genuine mail (only the evasions a genuine sender's tools also write).
+// For lures, two controls come first, report-only: the round trip
+// through the MIME writer, and the text/plain alternative dropped alone
+// (htmlOnly); what an evasion moves that its control moves too is the
+// control's doing, not the evasion's (beyondControls).
 func evasionTransforms(lure bool) []transformation {
 	var out []transformation
+	if lure {
+		out = append(out,
+			transformation{name: "roundtrip", apply: func(raw []byte, _ site) ([]byte, error) { return textEvasion{}.apply(raw, false) },
+				reportOnly: "control: the MIME writer's round trip, without an evasion"},
+			transformation{name: htmlOnly, apply: func(raw []byte, _ site) ([]byte, error) { return textEvasion{}.apply(raw, true) },
+				reportOnly: plainOnlyLure})
+	}
 	for _, e := range textEvasions {
 		if !lure && !e.genuine {
 			continue
@@ -443,30 +462,53 @@ func evasionTransforms(lure bool) []transformation {
 	return out
 }
 
+// htmlOnly is the control of the HTML-only evasions: the text/plain
+// alternative dropped, nothing else changed.
+const htmlOnly = "html-only"
+
+// beyondControls leaves out of got the variants whose fixture its
+// control moved too: the round trip for every evasion, htmlOnly for
+// those that drop the text/plain alternative.
+func beyondControls(got []moved) []moved {
+	byControl := map[string]bool{}
+	for _, m := range got {
+		if m.transform == "roundtrip" || m.transform == htmlOnly {
+			byControl[m.transform+" "+m.file+" "+m.trust] = true
+		}
+	}
+	dropsPlain := map[string]bool{}
+	for _, e := range textEvasions {
+		dropsPlain[e.name] = e.word == nil
+	}
+	var out []moved
+	for _, m := range got {
+		if m.transform != "roundtrip" && m.transform != htmlOnly &&
+			(byControl["roundtrip "+m.file+" "+m.trust] || dropsPlain[m.transform] && byControl[htmlOnly+" "+m.file+" "+m.trust]) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
 // lureEvasionsKnown are the lures known to be accepted once evaded, and
 // genuineEvasionsKnown the genuine fixtures known to be flagged once
 // transformed, with why each is left (testdata/gaps/README.md, "Text
 // evasions").
 var (
-	lureEvasionsKnown = map[string]string{
-		"charrefs phish2026/aitm-google-sites-bulletin-de-paie.eml":       plainOnlyLure,
-		"hidden-padding phish2026/aitm-google-sites-bulletin-de-paie.eml": plainOnlyLure,
-		"split-tags phish2026/aitm-google-sites-bulletin-de-paie.eml":     plainOnlyLure,
-	}
+	lureEvasionsKnown    = map[string]string{}
 	genuineEvasionsKnown = map[string]string{
 		"soft-hyphen hospital/ght-transfert-avis-banque-edocument-routeur.eml":   quotedSubjectHyphened,
 		"soft-hyphen hospital/gmail-transfert-avis-banque-edocument-routeur.eml": quotedSubjectHyphened,
 	}
 )
 
-// evasionOpen: found when the table was written, not yet looked into.
-const evasionOpen = "open: found by the harness's first run, not yet fixed nor explained"
-
-// plainOnlyLure: the lure's words ("Connectez-vous au portail") are in
-// its text/plain alternative only; an HTML-only evasion drops that
-// alternative, which takes the words away rather than hiding them. The
-// HTML left (a button to a free host) is judged on its own.
-const plainOnlyLure = "the lure's words are in the text/plain alternative alone, which an HTML-only evasion drops: nothing is hidden, the words are gone"
+// plainOnlyLure: some lures say their words, or give their link, in the
+// text/plain alternative only ("Connectez-vous au portail" in
+// phish2026/aitm-google-sites-bulletin-de-paie.eml); dropping that
+// alternative, as the HTML-only evasions do, takes them away rather than
+// hiding them. The HTML left is judged on its own.
+const plainOnlyLure = "control: the text/plain alternative dropped alone; a lure whose words or link are in it only loses them, nothing is hidden"
 
 // quotedSubjectHyphened: the transformation writes soft hyphens into the
 // original's subject that the forward's header block quotes ("Objet :"),
@@ -508,7 +550,7 @@ func mustFlagSets(t *testing.T) []metamorphSet {
 func TestLuresSurviveTextEvasions(t *testing.T) {
 	trs := evasionTransforms(true)
 	tried, accepted := transformSets(t, mustFlagSets(t), false, trs)
-	report(t, "lures moved to accepted", trs, tried, accepted, lureEvasionsKnown)
+	report(t, "lures moved to accepted", trs, tried, beyondControls(accepted), lureEvasionsKnown)
 }
 
 // TestGenuineSurvivesTextEvasions: each genuine fixture accepted as
@@ -519,3 +561,70 @@ func TestGenuineSurvivesTextEvasions(t *testing.T) {
 	tried, flagged := transformSets(t, metamorphSets(), true, trs)
 	report(t, "genuine moved to flagged", trs, tried, flagged, genuineEvasionsKnown)
 }
+
+// TestTrainPhishSurvivesTextEvasions applies the evasions to the training
+// phishing of the shared corpus, scored under the evaluation's trust, when
+// VIGIE_TRAIN_LIST names a `vigie eval --list` file: only its rows marked
+// train are read (docs/eval.md: the validation rows are not looked at).
+// Each message flagged as written must stay flagged.
+func TestTrainPhishSurvivesTextEvasions(t *testing.T) {
+	list := os.Getenv("VIGIE_TRAIN_LIST")
+	if list == "" {
+		t.Skip("VIGIE_TRAIN_LIST names no eval list")
+	}
+	data, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := newScanner(t, evalTrustConfig(t))
+	trs := evasionTransforms(true)
+	tried := map[string]int{}
+	var got []moved
+	for line := range strings.Lines(string(data)) {
+		f := strings.Split(strings.TrimRight(line, "\n"), "\t")
+		if len(f) < 5 || f[0] != "train" || f[1] != "phish" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("../..", f[4]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Scan(t.Context(), raw, scan.Envelope{}).Action == scan.Accept {
+			continue
+		}
+		for _, tr := range trs {
+			variant, err := tr.apply(raw, site{})
+			if err != nil {
+				continue // not MIME go-message writes again
+			}
+			tried[tr.name]++
+			if v := ev.Scan(t.Context(), variant, scan.Envelope{}); v.Action == scan.Accept {
+				got = append(got, moved{tr.name, filepath.Base(f[4]), "eval", v})
+			}
+		}
+	}
+	report(t, "training phish moved to accepted", trs, tried, beyondControls(got), trainEvasionsKnown)
+}
+
+// trainEvasionsKnown are the training phish known to be accepted once
+// evaded, with why each is left.
+var trainEvasionsKnown = map[string]string{
+	"zerofont pp-sample-3258.eml":      zeroFontUnderImportant,
+	"zerofont pp-sample-7344.eml":      zeroFontUnderImportant,
+	"hidden-padding pp-sample-616.eml": paddedImage,
+	"hidden-padding pp-sample-766.eml": paddedImage,
+	"hidden-padding pp-sample-772.eml": paddedImage,
+}
+
+// zeroFontUnderImportant: the message's style sheet holds an !important
+// declaration, and the parser then takes no inline run as hidden (a sheet
+// may undo it: message/hidden.go), so the zero-size junk stays inside the
+// words and the lure phrases are missed; HIDDEN_CONTENT (1.51) is not
+// enough alone.
+const zeroFontUnderImportant = "a style sheet with !important: no zero-font run is taken as hidden, the junk letters stay in the words"
+
+// paddedImage: a picture-only lure padded with a hidden preheader block
+// (display:none on a <div>) has more than 80 characters of visible text
+// for IMAGE_ONLY_BODY: a block hidden by display:none is kept, as it may be
+// the mobile-only edition a media query reveals (message/hidden.go).
+const paddedImage = "the hidden preheader block is read as visible text, so the picture-only body is no longer picture-only"
