@@ -136,6 +136,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 	lu.Published = bc.Published
 	lu.AnyonesHost = lc.AnyonesHost
 	lc.SameOwner = bc.SameOwner
+	lc.Published = bc.Published
 	// A forward's original is scanned by the sender, brand, link, lure and
 	// layout families alone: it carries no authentication of its own, and the
 	// site's indicators, classifier and supplier register judge the

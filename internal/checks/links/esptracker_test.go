@@ -93,42 +93,60 @@ func TestOwnDomainThroughAPlatformTracker(t *testing.T) {
 }
 
 // TestBrandsOwnDomainsShownOverEachOther: an anchor showing one of a
-// catalogued brand's own domains over a link to another of its own (a
-// regional bank's newsletter showing the group's site over its tracker
-// under its own domain) is not a link whose text hides where it goes; a
-// look-alike behind the same text, or the brand's tracker spelling out a
-// destination elsewhere, keeps the signal, and so does every link when
-// no brand catalogue is wired.
+// catalogued brand's own domains over a link to another of its own, in
+// the brand's own authenticated mail (a regional bank's newsletter
+// showing the group's site over its tracker under its own domain), is
+// not a link whose text hides where it goes. Kept: a look-alike behind
+// the same text, the brand's tracker spelling out a destination
+// elsewhere, a free host; a host where the brand's customers publish
+// (a phisher's SharePoint or Microsoft Forms page under "www.office.com":
+// Published); a brand's redirect (LinkedIn's /slink) under its text from
+// a forged, unauthenticated From or from a sender that is not the brand;
+// any link when no authentication is read (the evaluation's trust) or no
+// catalogue is wired.
 func TestBrandsOwnDomainsShownOverEachOther(t *testing.T) {
-	owns := map[string]bool{"credit-agricole.fr": true, "ca-paris.fr": true}
+	owner := map[string]string{"credit-agricole.fr": "ca", "ca-paris.fr": "ca", "microsoft.com": "ms", "office.com": "ms", "sharepoint.com": "ms", "linkedin.com": "ms"}
 	c, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.SameOwner = func(a, b string) bool { return owns[a] && owns[b] }
-	mail := func(href string) []byte {
-		return checktest.Message("From: Credit Agricole <communication@info.ca-paris.fr>\nTo: j.dupont@atelier-exemple.fr\nSubject: Votre lettre d'information\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8",
-			`<p><a href="`+href+`">www.credit-agricole.fr/ca-paris</a></p>`)
+	c.SameOwner = func(a, b string) bool { return owner[a] != "" && owner[a] == owner[b] }
+	c.Published = func(host string) bool {
+		return strings.HasSuffix(host, ".sharepoint.com") || host == "forms.office.com"
 	}
+	pass := func(d string) string {
+		return "Authentication-Results: mx.vigie.test; dkim=pass header.d=" + d + "; spf=pass smtp.mailfrom=bounce." + d + "; dmarc=pass header.from=" + d + "\n"
+	}
+	mail := func(ar, from, shown, href string) []byte {
+		return checktest.Message(ar+"Received: from mta1.vigie.test (mta1.vigie.test [192.0.2.56])\n\tby mx.vigie.test (Postfix) with ESMTPS id 1; Wed, 02 Dec 2026 07:24:38 +0100\nFrom: Lettre <communication@"+from+">\nTo: j.dupont@atelier-exemple.fr\nSubject: Votre lettre d'information\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8",
+			`<p><a href="`+href+`">`+shown+`</a></p>`)
+	}
+	const tracker = "https://t.info.ca-paris.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2"
 	for _, tc := range []struct {
-		href string
-		want bool
+		name, ar, from, shown, href string
+		want                        bool
 	}{
-		{"https://t.info.ca-paris.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2", false},
-		{"https://t.info.ca-paris-securite.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2", true},
-		{"https://t.info.ca-paris.fr/r/?url=https%3A%2F%2Fca-paris-securite.fr%2Fconnexion", true},
-		{"https://credit-agricole-fr.web.app/ca-paris", true},
+		{"the bank's own tracker, authenticated", pass("info.ca-paris.fr"), "info.ca-paris.fr", "www.credit-agricole.fr/ca-paris", tracker, false},
+		{"the bank's own tracker, nothing read", "", "info.ca-paris.fr", "www.credit-agricole.fr/ca-paris", tracker, true},
+		{"a look-alike's tracker", pass("info.ca-paris.fr"), "info.ca-paris.fr", "www.credit-agricole.fr/ca-paris", "https://t.info.ca-paris-securite.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2", true},
+		{"the bank's tracker spelling out elsewhere", pass("info.ca-paris.fr"), "info.ca-paris.fr", "www.credit-agricole.fr/ca-paris", "https://t.info.ca-paris.fr/r/?url=https%3A%2F%2Fca-paris-securite.fr%2Fconnexion", true},
+		{"a free host", pass("info.ca-paris.fr"), "info.ca-paris.fr", "www.credit-agricole.fr/ca-paris", "https://credit-agricole-fr.web.app/ca-paris", true},
+		{"a phisher's SharePoint under office.com, forged From", "", "microsoft.com", "www.office.com", "https://fabrikam4-my.sharepoint.com/:b:/g/personal/j_martin_fabrikam4_onmicrosoft_com/EaBcD3fGh", true},
+		{"a phisher's SharePoint under office.com, even authenticated", pass("microsoft.com"), "microsoft.com", "www.office.com", "https://fabrikam4-my.sharepoint.com/:b:/g/personal/j_martin_fabrikam4_onmicrosoft_com/EaBcD3fGh", true},
+		{"a phisher's Microsoft Form under microsoft.com", pass("microsoft.com"), "microsoft.com", "www.microsoft.com", "https://forms.office.com/r/Qx7Lm2Np9Z", true},
+		{"LinkedIn's redirect under office.com, forged From", "", "microsoft.com", "www.office.com", "https://www.linkedin.com/slink?code=eTq4Zb7Kx", true},
+		{"LinkedIn's redirect under office.com, a sender not the brand", pass("partage-exemple.com"), "partage-exemple.com", "www.office.com", "https://www.linkedin.com/slink?code=eTq4Zb7Kx", true},
 	} {
 		got := false
-		for _, s := range checktest.Emitted(mail(tc.href), c) {
+		for _, s := range checktest.Emitted(mail(tc.ar, tc.from, tc.shown, tc.href), c) {
 			got = got || s.Name == "URL_TEXT_HREF_MISMATCH"
 		}
 		if got != tc.want {
-			t.Errorf("%s: URL_TEXT_HREF_MISMATCH %v, want %v", tc.href, got, tc.want)
+			t.Errorf("%s: URL_TEXT_HREF_MISMATCH %v, want %v", tc.name, got, tc.want)
 		}
 	}
 	c.SameOwner = nil
-	for _, s := range checktest.Emitted(mail("https://t.info.ca-paris.fr/r/?id=h1a2b3c4d,5e6f7a8,9b0c1d2"), c) {
+	for _, s := range checktest.Emitted(mail(pass("info.ca-paris.fr"), "info.ca-paris.fr", "www.credit-agricole.fr/ca-paris", tracker), c) {
 		if s.Name == "URL_TEXT_HREF_MISMATCH" {
 			return
 		}

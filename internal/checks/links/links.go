@@ -88,6 +88,11 @@ type Check struct {
 	// an anchor showing one of them over a link to the other leads where
 	// it says (brandsOwnLink).
 	SameOwner func(a, b string) bool
+	// Published, when set, reports a host where a catalogued brand's
+	// customers publish their own pages and files (the brand family's
+	// Check.Published: SharePoint, forms.office.com, docs.google.com):
+	// a brand's own domain there is no page of the brand's (brandsOwnLink).
+	Published func(host string) bool
 }
 
 // category is one host list of the catalogue and the signal it raises.
@@ -318,7 +323,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown) && !c.brandsOwnLink(shown, l.Domain, raw) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown) && !c.brandsOwnLink(in, host, shown, l.Domain, raw) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -740,17 +745,28 @@ func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string) bool {
 }
 
 // brandsOwnLink reports an anchor showing one of a catalogued brand's own
-// domains over a link to another of its own (SameOwner), the link
-// spelling out no further destination (spellsDestination): a regional
-// bank's newsletter shows the group's site, www.credit-agricole.fr, over
-// its platform's tracker under its own ca-paris.fr, both listed by the
-// bank's entry from the bank's pages. The reader lands on the brand's
-// own host whatever the sender; a look-alike, a free host or a
-// redirector's target behind the shown name is no domain of the
-// catalogue and keeps URL_TEXT_HREF_MISMATCH (engine
-// testdata/routeurs).
-func (c *Check) brandsOwnLink(shown, domain, raw string) bool {
-	return c.SameOwner != nil && c.SameOwner(shown, domain) && !spellsDestination(raw)
+// domains over a link to another of its own (SameOwner) sent by the brand
+// itself: a regional bank's newsletter shows the group's site,
+// www.credit-agricole.fr, over its platform's tracker under its own
+// ca-paris.fr, both listed by the bank's entry from the bank's pages
+// (engine testdata/routeurs). Only where the link's domain is the
+// sender's own (the From's, or another of its brand's) and the sender is
+// authenticated (SenderAuthenticated; where the scan believes no
+// authentication nothing is spared, as in ownTracked): a brand's own
+// domains also redirect anyone's reader (LinkedIn's /slink, Microsoft's
+// linkedin.com) and a forged From can put them under any brand's text.
+// Never over a host where the brand's customers publish (Published:
+// SharePoint, Microsoft Forms, OneDrive, Azure's blob and cloudapp
+// hosts, Google Docs and Sites), which holds anyone's page whatever the
+// brand, nor over a link spelling out a further destination
+// (spellsDestination). A look-alike, a free host or a redirector's
+// target behind the shown name is no domain of the catalogue and keeps
+// URL_TEXT_HREF_MISMATCH.
+func (c *Check) brandsOwnLink(in *scan.Input, host, shown, domain, raw string) bool {
+	if c.SameOwner == nil || !c.SameOwner(shown, domain) || spellsDestination(raw) || c.Published != nil && c.Published(host) {
+		return false
+	}
+	return (domain == in.FromOrg || c.SameOwner(in.FromOrg, domain)) && in.SenderAuthenticated()
 }
 
 // shownSiteOnly reports an anchor text whose URL-like word (shownWord)
