@@ -681,15 +681,6 @@ var linkEvasionsOpen = []struct {
 	{"backslashes", linkOpen, []string{
 		"devicecode/redirection-ouverte-devicelogin-compromis-fr.eml",
 	}},
-	{"basestriker", linkOpen, []string{
-		"hebergeur/twins/faux-gandi-mot-de-passe-modifie-confirmez-domaine-sosie.eml",
-		"marches/twins/faux-appel-offres-dce-hebergeur-gratuit.eml",
-		"partage/twins/faux-dropbox-fournisseur-compromis-lien-webflow.eml",
-		"patients/twins/faux-reclamation-voir-les-photos-hebergeur-gratuit.eml",
-		"pharma/twins/faux-congres-resume-accepte-frais-publication-gmail.eml",
-		"rhfraude/prime-partage-valeur-paie-usurpe-web-app-fr.eml",
-		"rhfraude/revalorisation-salariale-avenant-outlook-webflow-fr.eml",
-	}},
 	{"area", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",

@@ -267,7 +267,12 @@ func (s *htmlScan) link(ref string, src URLSource, text string) {
 		return
 	}
 	ref = cleanURL(ref)
-	if ref == "" || ref[0] == '#' {
+	// An empty reference is the document itself; under a <base href> it
+	// is the base's address, where a browser goes (HTML "document base
+	// URL"): BaseStriker (Avanan, 2018) can write the whole address in
+	// the base and href="" in the link. A fragment ("#top") stays an
+	// in-page anchor.
+	if ref == "" && s.base == "" || ref != "" && ref[0] == '#' {
 		return
 	}
 	switch urlScheme(ref) {

@@ -234,3 +234,18 @@ func TestURLLimits(t *testing.T) {
 		t.Errorf("long URL not cut: %d", len(p.urls.list[0].Raw))
 	}
 }
+
+// BaseStriker (Avanan, 2018): the address in <base href>, the link empty
+// or relative; a browser goes to the base's address. An in-page anchor
+// stays one.
+func TestBaseHrefEmptyLink(t *testing.T) {
+	p := scan(`<html><head><base href="https://kit.example/login/"></head><body><a href="">Consulter</a> <a href="#haut">haut</a> <a href="step2">suite</a></body></html>`)
+	var got []string
+	for _, u := range p.urls.list {
+		got = append(got, u.Raw)
+	}
+	want := []string{"https://kit.example/login/", "https://kit.example/login/step2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("links = %q, want %q", got, want)
+	}
+}
