@@ -470,13 +470,25 @@ const (
 	// encoded, backslashes, a redirect chain, moved to an attachment);
 	// the link's host is read right (URL_ENCODED_LETTERS names it).
 	pasteRunLink = "LURE_PASTE_RUN is lost when the text's address is written otherwise: a text reading, not the link's"
-	// ciscoShown: the twin shows service-public.fr in Cisco's rewritten
-	// link over a free host; once the link is moved (an <area>, a form,
-	// an attachment) or its dots changed, the shown address is no longer
-	// compared with the anchor text.
-	ciscoShown = "the shown-address twin of Cisco's rewriting is flagged on the anchor text alone, which the move takes away"
-	// linkOpen: not yet looked into.
-	linkOpen = "open: not yet looked into"
+	// ciscoShown: the shown-address twins (Cisco's rewriting showing
+	// service-public.fr over a free host; a bank's letter showing its
+	// site over a look-alike) are flagged on the anchor text that shows
+	// one site over a link to another; once the link is moved into an
+	// <area>, a form or an attachment, or its dots changed, no anchor
+	// text is compared with it any more.
+	ciscoShown = "a shown-address twin is flagged on its anchor text, which the move takes away"
+	// svgLinkOnly: an SVG whose only active content is a link is what a
+	// signature logo or an exported diagram also is
+	// (../attachments/partenaire-signature-logo-svg.eml); the SVG families
+	// the write-ups describe run script or embed HTML, which
+	// ATTACH_SVG_ACTIVE reads. A signal on a link-only SVG needs a
+	// must-accept set of genuine SVGs first.
+	svgLinkOnly = "a link-only SVG attachment is what a logo or a diagram also is; no genuine SVG set to weigh a signal on"
+	// deviceTextOpen: the link is read right (Target
+	// https://…/out.php?url=…devicelogin), yet the device-code reading
+	// misses the ask once the text writes the address with backslashes;
+	// not found yet.
+	deviceTextOpen = "open: the link is read right; the device-code reading of the text is not"
 )
 
 // linkEvasionsOpen are the lures known to be accepted once their links
@@ -678,7 +690,7 @@ var linkEvasionsOpen = []struct {
 		"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
 		"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
 	}},
-	{"backslashes", linkOpen, []string{
+	{"backslashes", deviceTextOpen, []string{
 		"devicecode/redirection-ouverte-devicelogin-compromis-fr.eml",
 	}},
 	{"area", ciscoShown, []string{
@@ -689,7 +701,7 @@ var linkEvasionsOpen = []struct {
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
-	{"attached-svg", linkOpen, []string{
+	{"attached-svg", svgLinkOnly, []string{
 		"appareils/twins/faux-ricoh-numerisation-lien-hebergeur-gratuit.eml",
 		"listesmarques/twins/ouvert-google-groups-gmail-microsoft-365-verifier.eml",
 		"listesmarques/twins/topique-google-groups-gmail-paypal-raccourci.eml",
