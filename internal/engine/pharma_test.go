@@ -23,11 +23,12 @@ func TestMedicalSideMailIsAccepted(t *testing.T) {
 // accepted, pay the fee", fake Elsevier and Springer Nature reviewer and
 // author accounts, fake ANSM safety notes behind an HTML form or a kit
 // link, Veeva-looking mail and a Veeva Engage meeting invitation from
-// look-alikes of a laboratory asking the mailbox's password — is
-// flagged behind the hospital's trusted MX and under the evaluation's
-// trust.
+// look-alikes of a laboratory asking the mailbox's password, the
+// representative's documents behind a sign-in on a domain misspelling the
+// laboratory's name — is flagged behind the hospital's trusted MX and
+// under the evaluation's trust.
 func TestMedicalSideTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 7)
+	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 8)
 }
 
 // TestMedicalSideGapsAreAsKnown: the two twins no signal tells apart yet

@@ -786,6 +786,13 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// chu-exemple-rh.fr asking a sign-in on portail.chu-exemple-rh.fr keeps
 	// both (6.13, quarantined; 4.89 while spared).
 	siblings := map[string]bool{}
+	// The brands the message speaks as or of, whose misspelt label in a
+	// hyphenated domain is their look-alike (misspeltWordOf).
+	spoken := append(slices.Clip(named), mentioned)
+	var misspeltSeen map[string]bool // hosts misspeltWordOf has read
+	if slices.ContainsFunc(spoken, func(i int) bool { return i >= 0 }) {
+		misspeltSeen = map[string]bool{}
+	}
 	sender := func(host string, own ...string) {
 		kind, detail, label := c.lookalike(host, seen, own...)
 		if kind != "" && strings.HasSuffix(detail, " ~ "+ownDomain) {
@@ -837,6 +844,10 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		}
 		if kind != "" {
 			out.Emit("FROM_"+kind, detail)
+		} else if host == in.FromDomain && misspeltSeen != nil {
+			if i := c.misspeltWordOf(host, spoken); i >= 0 {
+				out.Emit("FROM_LOOKALIKE_DOMAIN", host+" ~ "+c.brands[i].Name)
+			}
 		}
 	}
 	sender(in.FromDomain, c.recipientOrganisations(in)...)
@@ -902,6 +913,12 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				// A software newsletter's link to an "outlook" add-on
 				// vendor, a county's "orange" directory: the word's.
 				continue
+			}
+			if kind == "" && misspeltSeen != nil && !misspeltSeen[host] && urlx.PublicName(host) {
+				misspeltSeen[host] = true
+				if i := c.misspeltWordOf(host, spoken); i >= 0 {
+					out.Emit("URL_LOOKALIKE_DOMAIN", host+" ~ "+c.brands[i].Name)
+				}
 			}
 			if kind != "" && urlx.PublicName(host) {
 				out.Emit("URL_"+kind, detail)
@@ -1801,6 +1818,40 @@ func firstLabel(reg string) string {
 		return reg[:i]
 	}
 	return reg
+}
+
+// misspeltWordOf returns the brand among brands (indices; -1 is none)
+// whose label one word of host's hyphenated registrable label misspells
+// (sanoffi-france.com for Sanofi, paypall-secure.com for PayPal), -1 if
+// none does. lookalike reads a typo of the whole label and a brand
+// written whole beside other words, not the two together; a word one
+// letter from a brand's label is often an everyday one (server and
+// Servier, email and Gmail), so the word counts only against a brand the
+// message itself names, in its display name or its text: the look-alike
+// of the brand it claims to be (Cybermalveillance.gouv.fr, hameçonnage
+// fiche: a sender's address imitating a known organisation's).
+func (c *Check) misspeltWordOf(host string, brands []int) int {
+	reg := urlx.Registrable(host)
+	label := firstLabel(reg)
+	if !strings.Contains(label, "-") || c.ours(host) || c.lists.TopSite(reg) || c.tenants[host] || c.officialWithin(host) {
+		return -1
+	}
+	for _, i := range brands {
+		if i < 0 || c.brands[i].Official(host) {
+			continue
+		}
+		for _, t := range c.targets {
+			if t.brand != i || t.stem || len(t.label) < 5 {
+				continue
+			}
+			for w := range strings.SplitSeq(label, "-") {
+				if len(w) >= 5 && w != t.label && close(w, t.label) {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // closeDistance is the edit distance at which a label is close to a
