@@ -25,15 +25,20 @@ func TestMedicalSideMailIsAccepted(t *testing.T) {
 // link, Veeva-looking mail and a Veeva Engage meeting invitation from
 // look-alikes of a laboratory asking the mailbox's password, the
 // representative's documents behind a sign-in on a domain misspelling the
-// laboratory's name — is flagged behind the hospital's trusted MX and
-// under the evaluation's trust.
+// laboratory's name, the PfizerPro notice from a look-alike of its domain
+// asking the mailbox's password, a congress organiser's mailbox taken
+// over asking the invoice be paid to a new IBAN — is flagged behind the hospital's trusted
+// MX and under the evaluation's trust.
 func TestMedicalSideTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 8)
+	flaggedUnderBothTrusts(t, "testdata/pharma/twins/*.eml", 10)
 }
 
-// TestMedicalSideGapsAreAsKnown: the two twins no signal tells apart yet
+// TestMedicalSideGapsAreAsKnown: the five twins no signal tells apart yet
 // (a look-alike of a congress outside the brand catalogue asking for the
-// card, an Elsevier look-alike, Elsevier being uncatalogued) are accepted
+// card, an Elsevier look-alike, Elsevier being uncatalogued, a laboratory
+// outside the catalogue imitated with Veeva's footer, a ScholarOne
+// invitation to review from a look-alike of a journal, the PfizerPro
+// notice copied whole on a look-alike of its domain) are accepted
 // under both trusts, and the genuine PfizerPro notice, accepted under both
 // trusts with the embedded model but above the margin and quarantined by
 // the fits without one source, stays accepted; testdata/pharma/gaps/README.md
@@ -42,6 +47,9 @@ func TestMedicalSideGapsAreAsKnown(t *testing.T) {
 	gapsAreAsKnown(t, "testdata/pharma/gaps", []string{
 		"faux-elsevier-compte-relecteur-domaine-sosie.eml",
 		"faux-jfr-badge-paiement-carte-domaine-sosie.eml",
+		"faux-pfizerpro-sosie-trait-union-suivi-demande.eml",
+		"faux-scholarone-invitation-relecture-domaine-sosie.eml",
+		"faux-veeva-laboratoire-hors-catalogue-documents-compte-m365.eml",
 		"pfizer-pro-commande-echantillons-enregistree.eml",
 	}, true)
 }
