@@ -33,6 +33,7 @@ func TestRouteursTwinsAreFlagged(t *testing.T) {
 func TestRouteursGapsAreAsKnown(t *testing.T) {
 	gapsAreAsKnown(t, "testdata/routeurs/gaps", []string{
 		"compte-routeur-detourne-commande-impayee-kit.eml",
+		"compte-routeur-detourne-partage-document-traceur.eml",
 	}, false)
 }
 
