@@ -29,10 +29,15 @@ func TestMarketingAutomationMailIsAccepted(t *testing.T) {
 // details to update on a look-alike of the vendor, a webinar whose
 // registration is a sign-in page on a free host, a trade show's badge to
 // activate with the mailbox's password, a conference badge's QR code
-// behind a Microsoft 365 sign-in on a free host — are flagged behind the
-// hospital's MX and under the evaluation's trust.
+// behind a Microsoft 365 sign-in on a free host, a webcast registration
+// "pending" a Microsoft 365 sign-in from the phisher's own word-digits-word
+// domain, a vendor's failed-payment notice word for word from the
+// phisher's own authenticated domain — are flagged behind the hospital's
+// MX and under the evaluation's trust. The last two are what the ON24
+// domain's random-looking name and the realistic failed-payment notice of
+// testdata/gaps would take with them if either were spared (README).
 func TestMarketingAutomationTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/marketing/twins/*.eml", 4)
+	flaggedUnderBothTrusts(t, "testdata/marketing/twins/*.eml", 6)
 }
 
 // marketingGapYoungDomains are the gaps' link domains, registered days
