@@ -609,19 +609,10 @@ func TestTrainPhishSurvivesTextEvasions(t *testing.T) {
 // trainEvasionsKnown are the training phish known to be accepted once
 // evaded, with why each is left.
 var trainEvasionsKnown = map[string]string{
-	"zerofont pp-sample-3258.eml":      zeroFontUnderImportant,
-	"zerofont pp-sample-7344.eml":      zeroFontUnderImportant,
 	"hidden-padding pp-sample-616.eml": paddedImage,
 	"hidden-padding pp-sample-766.eml": paddedImage,
 	"hidden-padding pp-sample-772.eml": paddedImage,
 }
-
-// zeroFontUnderImportant: the message's style sheet holds an !important
-// declaration, and the parser then takes no inline run as hidden (a sheet
-// may undo it: message/hidden.go), so the zero-size junk stays inside the
-// words and the lure phrases are missed; HIDDEN_CONTENT (1.51) is not
-// enough alone.
-const zeroFontUnderImportant = "a style sheet with !important: no zero-font run is taken as hidden, the junk letters stay in the words"
 
 // paddedImage: a picture-only lure padded with a hidden preheader block
 // (display:none on a <div>) has more than 80 characters of visible text

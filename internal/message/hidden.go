@@ -50,22 +50,76 @@ type rgb uint32
 
 const rgbKnown rgb = 1 << 24
 
-func (f *visFrame) hide() bool { return f.none || f.invisible || f.zero || f.sameColor }
-
 // visibility follows the open elements of an HTML body.
 type visibility struct {
 	stack []visFrame
 	// What the document's style sheets (its <style> elements, which are
 	// not read) may undo. A sheet's !important declaration overrides an
 	// inline style ("span.t{font-size:15px!important}" shows the text
-	// <span class="t" style="font-size:0"> seemed to hide), so with one
-	// nothing is taken as hidden, as before the hidden runs were left
-	// out. Any sheet may paint a block through its class, or override a
-	// bgcolor attribute, so with one a block's background is known only
-	// from its own style, and a block without one stops the search: white
-	// text in <div class="bandeau"> may sit on the dark colour the sheet
-	// gives it.
-	sheet, sheetImportant bool
+	// <span class="t" style="font-size:0"> seemed to hide), so what such
+	// a declaration sets is not taken as hidden: undo has a bit for each
+	// way of hiding an !important declaration of the sheets may undo
+	// (importantUndoes), all of them when one cannot be read. Any sheet
+	// may paint a block through its class, or override a bgcolor
+	// attribute, so with one a block's background is known only from its
+	// own style, and a block without one stops the search: white text in
+	// <div class="bandeau"> may sit on the dark colour the sheet gives it.
+	sheet bool
+	undo  undoes
+}
+
+// undoes is a set of the ways of hiding a sheet's !important declarations
+// may undo.
+type undoes uint8
+
+const (
+	undoNone      undoes = 1 << iota // display
+	undoInvisible                    // visibility
+	undoZero                         // font-size, font
+	undoColor                        // color, background
+	undoAll       = undoNone | undoInvisible | undoZero | undoColor
+)
+
+// importantUndoes is what the !important at sheet[at:] may undo, read
+// from its declaration's property. A sheet whose braces were lost leaves
+// the selector glued to the property, and the declarations before it
+// ("padding:0a[x-apple-data-detectors]color:inherit!important"), so the
+// property is read as the end of the run of letters and hyphens before
+// the last colon; a value with a colon of its own (a url) reads as no
+// property known. A property that hides or shows nothing
+// (sizes, margins, alignment, line height) undoes nothing; one not known
+// undoes everything, as any !important did before.
+func importantUndoes(sheet string, at int) undoes {
+	decl := sheet[strings.LastIndexAny(sheet[:at], ";{}")+1 : at]
+	colon := strings.LastIndexByte(decl, ':')
+	if colon < 0 {
+		return undoAll
+	}
+	prop := strings.TrimSpace(decl[:colon])
+	i := len(prop)
+	for i > 0 && (foldByte(prop[i-1]) >= 'a' && foldByte(prop[i-1]) <= 'z' || prop[i-1] == '-') {
+		i--
+	}
+	prop = strings.ToLower(prop[i:])
+	switch {
+	case prop == "":
+		return undoAll
+	case strings.HasSuffix(prop, "display"):
+		return undoNone
+	case strings.HasSuffix(prop, "visibility"):
+		return undoInvisible
+	case strings.HasSuffix(prop, "font-size"), strings.HasSuffix(prop, "font"):
+		return undoZero
+	case strings.HasSuffix(prop, "color"), strings.HasSuffix(prop, "background"):
+		return undoColor
+	}
+	for _, inert := range []string{"width", "height", "margin", "padding", "align", "float", "radius", "border",
+		"family", "weight", "decoration", "spacing", "adjust", "overflow", "position", "top", "left", "right", "bottom"} {
+		if strings.HasSuffix(prop, inert) {
+			return 0
+		}
+	}
+	return undoAll
 }
 
 // readSheets records what the style sheets of doc may undo (visibility).
@@ -82,15 +136,27 @@ func (v *visibility) readSheets(doc string) {
 		if end < 0 {
 			end = len(rest)
 		}
-		if indexFold(rest[:end], "!important") >= 0 {
-			v.sheetImportant = true
-			return
+		sheet := rest[:end]
+		for k, n := indexFold(sheet, "!important"), 0; k >= 0 && v.undo != undoAll; n++ {
+			if n == maxImportant {
+				v.undo = undoAll
+				return
+			}
+			v.undo |= importantUndoes(sheet, k)
+			sheet = sheet[k+len("!important"):]
+			k = indexFold(sheet, "!important")
 		}
 		rest = rest[end:]
 	}
 	// More sheets than are read: any of them may hold !important.
-	v.sheetImportant = indexFold(rest, "<style") >= 0
+	if indexFold(rest, "<style") >= 0 {
+		v.undo = undoAll
+	}
 }
+
+// maxImportant bounds the !important declarations read in one sheet;
+// past it, the sheet may undo everything.
+const maxImportant = 256
 
 // maxSheets bounds the <style> elements readSheets reads; past it, any
 // further sheet is taken to hold !important.
@@ -141,7 +207,12 @@ func foldByte(b byte) byte {
 // hidden reports that text here is not drawn.
 func (v *visibility) hidden() bool {
 	n := len(v.stack)
-	return n > 0 && !v.sheetImportant && v.stack[n-1].hide()
+	if n == 0 {
+		return false
+	}
+	f := &v.stack[n-1]
+	return f.none && v.undo&undoNone == 0 || f.invisible && v.undo&undoInvisible == 0 ||
+		f.zero && v.undo&undoZero == 0 || f.sameColor && v.undo&undoColor == 0
 }
 
 // inlineElement reports the phrasing elements a hidden run may hold. A

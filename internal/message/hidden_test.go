@@ -51,6 +51,15 @@ func TestHiddenRunsLeftOut(t *testing.T) {
 		// cannot override.
 		{"zero font beside a plain sheet", `<style>p{margin:0}</style><p>pass<span style="font-size:0">xq</span>word</p>`, "password"},
 		{"white on its own white beside a plain sheet", `<style>p{margin:0}</style><p>com<span style="color:#fff;background-color:#fff">xx</span>pte</p>`, "compte"},
+		// Left out beside a sheet whose !important declarations set
+		// something else: Apple's data-detector boilerplate, a mobile
+		// display rule, widths (Avanan's ZeroFont under such a template).
+		{"zero font beside !important colours and displays", `<style>a[x-apple-data-detectors]{color:inherit!important;text-decoration:inherit!important}@media (max-width:520px){.m{display:block!important;width:100%!important}}</style><p>Air<span style="font-size:0">xq</span>drop</p>`, "Airdrop"},
+		{"zero font, a sheet's braces lost", `<style>bodymargin:0;padding:0a[x-apple-data-detectors]color:inherit!important;.rowwidth:100%!important</style><p>cla<span style="font-size:0">kz</span>im</p>`, "claim"},
+		{"display none beside an !important font size", `<style>.t{font-size:15px!important}</style><p>Micro<span style="display:none">qq</span>soft</p>`, "Microsoft"},
+		// Kept: an !important this property, or one not read.
+		{"zero font beside an !important font shorthand", `<style>.t{font:15px Arial!important}</style><p>mot <span class="t" style="font-size:0">clé</span></p>`, "mot clé"},
+		{"zero font beside an !important url value", `<style>.t{background:url(http://exemple.fr/a.png)!important}</style><p>mot <span style="font-size:0">clé</span></p>`, "mot clé"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
