@@ -13,8 +13,9 @@ import (
 // the sender's and as a link's, when the message names the brand, in its
 // display name or its text; the same domain in a message that names no
 // brand, an everyday word one letter from a brand's label (apache-server
-// and Servier, email-offres and Gmail) where that brand is not named, and
-// the brand's own domains are not.
+// and Servier) where that brand is not named, one that differs from the
+// label at its first or last letter (mon-cloud and iCloud, mon-appli and
+// Apple) where it is, and the brand's own domains are not.
 func TestMisspeltBrandWord(t *testing.T) {
 	for _, tc := range []struct {
 		name, from, text, link string
@@ -24,6 +25,8 @@ func TestMisspeltBrandWord(t *testing.T) {
 		{"the laboratory named in the display name", "Sanofi <c.rousseau@sanoffi-france.com>", "Bonjour.", "https://www.exemple-docs.fr/", []string{"FROM_LOOKALIKE_DOMAIN"}},
 		{"no brand named", "Camille Rousseau <c.rousseau@sanoffi-france.com>", "Bonjour, voici le document.", "https://docs.sanoffi-france.com/partage", nil},
 		{"an everyday word one letter from a laboratory's name, the laboratory not named", "Apache <news@apache-server.com>", "The release notes of the web server.", "https://www.apache-server.com/notes", nil},
+		{"an everyday word differing from a brand's label at its start, the brand named", "Le Club <news@mon-cloud-exemple.fr>", "T&eacute;l&eacute;chargez l'appli sur l'App Store d'Apple et sauvegardez sur iCloud.", "https://www.mon-cloud-exemple.fr/", nil},
+		{"an everyday word differing from a brand's label at its end, the brand named", "Le Club <news@mon-appli-exemple.fr>", "Disponible pour iPhone, sur l'App Store d'Apple.", "https://www.mon-appli-exemple.fr/", nil},
 		{"the laboratory's own domain", "Sanofi <c.rousseau@sanofi.com>", "Bien cordialement, Sanofi.", "https://www.sanofi.fr/", nil},
 	} {
 		c, err := New(Options{})
