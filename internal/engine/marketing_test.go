@@ -20,7 +20,7 @@ import (
 // subdirectory) and under the evaluation's trust, where nothing of its
 // authentication is believed.
 func TestMarketingAutomationMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/marketing/*.eml", 21)
+	acceptedUnderBothTrusts(t, "testdata/marketing/*.eml", 22)
 	acceptedBehindHospitalAndEval(t, "testdata/marketing/hopital/*.eml", 9)
 }
 
@@ -32,12 +32,14 @@ func TestMarketingAutomationMailIsAccepted(t *testing.T) {
 // behind a Microsoft 365 sign-in on a free host, a webcast registration
 // "pending" a Microsoft 365 sign-in from the phisher's own word-digits-word
 // domain, a vendor's failed-payment notice word for word from the
-// phisher's own authenticated domain — are flagged behind the hospital's
+// phisher's own authenticated domain, a hijacked Customer.io account's
+// invoice asking the mailbox password, its button through the platform's
+// real tracker to a free host — are flagged behind the hospital's
 // MX and under the evaluation's trust. The last two are what the ON24
 // domain's random-looking name and the realistic failed-payment notice of
 // testdata/gaps would take with them if either were spared (README).
 func TestMarketingAutomationTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/marketing/twins/*.eml", 6)
+	flaggedUnderBothTrusts(t, "testdata/marketing/twins/*.eml", 7)
 }
 
 // marketingGapYoungDomains are the gaps' link domains, registered days
@@ -46,23 +48,35 @@ var marketingGapYoungDomains = map[string]int{
 	"inv-docs-portal.com": 3,
 }
 
-// TestMarketingAutomationGapsAreAsKnown: the hijacked ESP account's
-// invoice lure (testdata/marketing/README.md, "Gaps") is accepted without
-// a registry: its sender is the account owner's authenticated domain, and
-// only the words "sign in with your email account to view the document"
-// tell it. With a registry dating its link's domain days old, it is
-// flagged under both trusts.
+// marketingGaps are the set's known misses (testdata/marketing/README.md,
+// "Gaps"), each accepted under both trusts without a registry: a hijacked
+// ESP account's invoice lure whose link skips the tracker to a domain
+// days old; the same lure through the platform's own click tracker,
+// where no registry can date the destination; a trade show's attendee
+// list offered for sale, which carries no link and asks nothing but a
+// reply.
+var marketingGaps = []string{
+	"sosie-compte-esp-pirate-facture-lien-hors-traceur-domaine-jeune.eml",
+	"sosie-compte-esp-pirate-facture-lien-par-traceur-hubspot.eml",
+	"sosie-liste-visiteurs-santexpo-a-vendre.eml",
+}
+
+// TestMarketingAutomationGapsAreAsKnown: the gaps (marketingGaps) are
+// accepted without a registry; with a registry dating its link's domain
+// days old, the lure that links off the tracker is flagged under both
+// trusts, and the one whose link goes through the tracker is not.
 func TestMarketingAutomationGapsAreAsKnown(t *testing.T) {
 	const dir = "testdata/marketing/gaps"
-	gapsAreAsKnown(t, dir, []string{"sosie-compte-esp-pirate-facture-lien-hors-traceur-domaine-jeune.eml"}, true)
+	gapsAreAsKnown(t, dir, marketingGaps, true)
 	reg := registryServer(t, marketingGapYoungDomains)
 	for _, c := range []struct {
 		name string
 		cfg  *config.Config
 	}{{"hospital, registry on", hospitalConfigWithRDAP(t, reg.URL)}, {"eval-corpus trust, registry on", evalWithRDAP(t, reg.URL)}} {
 		s := newScanner(t, c.cfg)
-		for _, f := range fixtures(t, dir+"/*.eml", 1) {
-			if v := scanLogged(t, s, f); v.Action == scan.Accept {
+		for _, f := range marketingGaps[:2] {
+			v := scanLogged(t, s, dir+"/"+f)
+			if offTracker := f == marketingGaps[0]; offTracker == (v.Action == scan.Accept) {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, f, v.Action, v.Score, weighted(v))
 			}
 		}
