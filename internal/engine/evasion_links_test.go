@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/emersion/go-message"
+
+	"vigie.dev/vigie/internal/scan"
 )
 
 // A phisher's link evasions: the lures of the must-flag sets and every
@@ -173,12 +177,17 @@ func firstLinkOf(raw []byte) string {
 func hostCase(mixed bool) linkRewrite {
 	return onHost(func(h string) string {
 		if !mixed {
-			return strings.ToUpper(h)
+			return strings.Map(func(r rune) rune {
+				if 'a' <= r && r <= 'z' {
+					return r - 'a' + 'A'
+				}
+				return r
+			}, h)
 		}
 		b := []byte(h)
-		for i := range b {
-			if i%2 == 0 {
-				b[i] = bytes.ToUpper(b[i : i+1])[0]
+		for i, c := range b {
+			if i%2 == 0 && 'a' <= c && c <= 'z' {
+				b[i] = c - 'a' + 'A'
 			}
 		}
 		return string(b)
@@ -771,3 +780,114 @@ func TestGenuineLinksSurviveHonestRewrites(t *testing.T) {
 	tried, flagged := transformSets(t, metamorphSets(), true, trs)
 	report(t, "genuine moved to flagged", trs, tried, flagged, linkGenuineKnown)
 }
+
+// TestTrainPhishLinksSurviveEvasions applies linkEvasions to the training
+// phishing of the shared corpus, scored under the evaluation's trust,
+// when VIGIE_TRAIN_LIST names a `vigie eval --list` file: only its rows
+// marked train are read (the validation rows are not looked at). Each
+// message flagged as written must stay flagged.
+func TestTrainPhishLinksSurviveEvasions(t *testing.T) {
+	list := os.Getenv("VIGIE_TRAIN_LIST")
+	if list == "" {
+		t.Skip("VIGIE_TRAIN_LIST names no eval list")
+	}
+	data, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := newScanner(t, evalTrustConfig(t))
+	var trs []transformation
+	for _, e := range linkEvasions {
+		trs = append(trs, e.transformation)
+	}
+	tried := map[string]int{}
+	var got []moved
+	for line := range strings.Lines(string(data)) {
+		f := strings.Split(strings.TrimRight(line, "\n"), "\t")
+		if len(f) < 5 || f[0] != "train" || f[1] != "phish" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("../..", f[4]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Scan(t.Context(), raw, scan.Envelope{}).Action == scan.Accept {
+			continue
+		}
+		for _, tr := range trs {
+			variant, err := recovered(func() ([]byte, error) { return tr.apply(raw, site{domain: "chu-exemple.fr"}) })
+			if err != nil {
+				continue // not MIME go-message writes again
+			}
+			tried[tr.name]++
+			if v := ev.Scan(t.Context(), variant, scan.Envelope{}); v.Action == scan.Accept {
+				got = append(got, moved{tr.name, filepath.Base(f[4]), "eval", v})
+			}
+		}
+	}
+	report(t, "training phish moved to accepted", trs, tried, got, trainLinkEvasionsKnown)
+}
+
+// recovered runs apply, a panic of go-message's writer on a malformed
+// message of the shared corpus (a multipart without its boundary
+// parameter) given back as an error.
+func recovered(apply func() ([]byte, error)) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("go-message: %v", r)
+		}
+	}()
+	return apply()
+}
+
+// trainLinkEvasionsKnown are the training phish known to be accepted once
+// their links are so written.
+var trainLinkEvasionsKnown = map[string]string{
+	"area pp-sample-141.eml":           trainOpen,
+	"area pp-sample-2875.eml":          trainOpen,
+	"area pp-sample-7104.eml":          trainOpen,
+	"attached-svg pp-sample-141.eml":   trainOpen,
+	"attached-svg pp-sample-1471.eml":  trainOpen,
+	"attached-svg pp-sample-2536.eml":  trainOpen,
+	"attached-svg pp-sample-2875.eml":  trainOpen,
+	"attached-svg pp-sample-3827.eml":  trainOpen,
+	"attached-svg pp-sample-5510.eml":  trainOpen,
+	"attached-svg pp-sample-557.eml":   trainOpen,
+	"attached-svg pp-sample-6071.eml":  trainOpen,
+	"attached-svg pp-sample-616.eml":   trainOpen,
+	"attached-svg pp-sample-7104.eml":  trainOpen,
+	"attached-svg pp-sample-7344.eml":  trainOpen,
+	"attached-svg pp-sample-766.eml":   trainOpen,
+	"attached-svg pp-sample-772.eml":   trainOpen,
+	"attached-svg pp-sample-7849.eml":  trainOpen,
+	"backslashes pp-sample-141.eml":    trainOpen,
+	"backslashes pp-sample-616.eml":    trainOpen,
+	"backslashes pp-sample-766.eml":    trainOpen,
+	"backslashes pp-sample-772.eml":    trainOpen,
+	"basestriker pp-sample-141.eml":    trainOpen,
+	"form pp-sample-616.eml":           trainOpen,
+	"host-dot pp-sample-141.eml":       trainOpen,
+	"host-dot pp-sample-5916.eml":      entityInHost,
+	"host-dot pp-sample-6050.eml":      entityInHost,
+	"host-dot pp-sample-6151.eml":      entityInHost,
+	"host-mixed pp-sample-141.eml":     trainOpen,
+	"host-upper pp-sample-141.eml":     trainOpen,
+	"idna-stops pp-sample-141.eml":     trainOpen,
+	"ip-decimal pp-sample-6441.eml":    ipForName,
+	"ip-dotted pp-sample-6441.eml":     ipForName,
+	"ip-hex pp-sample-6441.eml":        ipForName,
+	"ip-octal pp-sample-6441.eml":      ipForName,
+	"redirect-chain pp-sample-141.eml": trainOpen,
+	"zero-width pp-sample-141.eml":     trainOpen,
+	"zero-width pp-sample-2875.eml":    trainOpen,
+	"zero-width pp-sample-7104.eml":    trainOpen,
+}
+
+// entityInHost: the message writes its link's host with HTML character
+// references ("ðND77&#159;k2…"); the harness's rewrite, which cuts the
+// authority at the reference's "#", breaks the reference rather than the
+// host: the harness's artifact, not an evasion.
+const entityInHost = "the harness cuts a host written with character references at their '#': its artifact"
+
+// trainOpen: found on the training phishing, not yet looked into.
+const trainOpen = "open: found on the training phishing, not yet looked into"

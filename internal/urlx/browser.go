@@ -113,7 +113,11 @@ func AuthorityHost(rest string) string {
 	if strings.ContainsFunc(host, forbiddenInHost) {
 		return "" // a browser does not follow it (WHATWG: host parsing fails)
 	}
-	host = strings.ToLower(host)
+	// A final dot names the same host (RFC 1034 §3.1); more than one,
+	// which no browser follows, are read as one. Taken off before IDNA,
+	// which refuses the empty label after it, and again after, for a
+	// full stop UTS 46 maps to a dot.
+	host = strings.TrimRight(strings.ToLower(host), ".")
 	if !isASCII(host) {
 		if a, err := idna.Lookup.ToASCII(host); err == nil && a != "" {
 			host = a
@@ -121,8 +125,6 @@ func AuthorityHost(rest string) string {
 			host = strings.ToValidUTF8(host, "\uFFFD")
 		}
 	}
-	// A final dot names the same host (RFC 1034 §3.1); more than one,
-	// which no browser follows, are read as one.
 	host = strings.TrimRight(host, ".")
 	if host == "" {
 		return ""
