@@ -1822,7 +1822,7 @@ func firstLabel(reg string) string {
 
 // misspeltWordOf returns the brand among brands (indices; -1 is none)
 // whose label one word of host's hyphenated registrable label misspells
-// (sanoffi-france.com for Sanofi, paypall-secure.com for PayPal), -1 if
+// (sanoffi-france.com for Sanofi, paypql-secure.com for PayPal), -1 if
 // none does. lookalike reads a typo of the whole label and a brand
 // written whole beside other words, not the two together; a word one
 // letter from a brand's label is often an everyday one (server and
@@ -1851,7 +1851,11 @@ func (c *Check) misspeltWordOf(host string, brands []int) int {
 				continue
 			}
 			for w := range strings.SplitSeq(label, "-") {
-				if len(w) >= 5 && w != t.label && w[0] == t.label[0] && w[len(w)-1] == t.label[len(t.label)-1] && close(w, t.label) {
+				// A word holding the label whole is no misspelling of
+				// it: amelie is a first name, not a typo of ameli;
+				// the brand written inside a longer word is the
+				// brand-in-domain signal's (paypall, oranges).
+				if len(w) >= 5 && !strings.Contains(w, t.label) && w[0] == t.label[0] && w[len(w)-1] == t.label[len(t.label)-1] && close(w, t.label) {
 					return i
 				}
 			}

@@ -27,6 +27,7 @@ func TestMisspeltBrandWord(t *testing.T) {
 		{"an everyday word one letter from a laboratory's name, the laboratory not named", "Apache <news@apache-server.com>", "The release notes of the web server.", "https://www.apache-server.com/notes", nil},
 		{"an everyday word differing from a brand's label at its start, the brand named", "Le Club <news@mon-cloud-exemple.fr>", "T&eacute;l&eacute;chargez l'appli sur l'App Store d'Apple et sauvegardez sur iCloud.", "https://www.mon-cloud-exemple.fr/", nil},
 		{"an everyday word differing from a brand's label at its end, the brand named", "Le Club <news@mon-appli-exemple.fr>", "Disponible pour iPhone, sur l'App Store d'Apple.", "https://www.mon-appli-exemple.fr/", nil},
+		{"a first name holding a brand's label whole, the brand named in the text", "Amelie Martin <contact@amelie-sophrologie.fr>", "Les s&eacute;ances ne sont pas rembours&eacute;es : votre compte ameli n'indiquera rien.", "https://www.amelie-sophrologie.fr/rendez-vous", nil},
 		{"the laboratory's own domain", "Sanofi <c.rousseau@sanofi.com>", "Bien cordialement, Sanofi.", "https://www.sanofi.fr/", nil},
 	} {
 		c, err := New(Options{})
