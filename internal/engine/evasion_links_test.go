@@ -719,6 +719,7 @@ var linkEvasionsOpen = []struct {
 		"patients/twins/faux-ameli-renouveler-carte-vitale-nom-neutre.eml",
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-web-app.eml",
 		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
+		"routeurs/twins/faux-decathlon-faute-de-frappe-lettre-copiee.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
 	}},
 	{"attached-svg", ciscoShown, []string{

@@ -21,11 +21,13 @@ func TestRouteursNewslettersAreAccepted(t *testing.T) {
 // (testdata/routeurs/README.md): a retailer's look-alike domain with a
 // "carte cadeau" won and fees to pay, a supermarket's "gagnez un iPhone"
 // survey on a free host, a bank's newsletter look with a sign-in link to a
-// domain of its own, and an unpaid-order notice from a small company's
-// routeur account whose link leaves the tracker for a kit on a free host.
+// domain of its own, an unpaid-order notice from a small company's
+// routeur account whose link leaves the tracker for a kit on a free host,
+// and a retailer's whole newsletter copied on a domain misspelling its
+// name (decatthlon-soldes.fr) under a display name without it.
 // Each is flagged behind the hospital's MX and under the evaluation's trust.
 func TestRouteursTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/routeurs/twins/*.eml", 4)
+	flaggedUnderBothTrusts(t, "testdata/routeurs/twins/*.eml", 5)
 }
 
 // TestRouteursGapsAreAsKnown: the twins still accepted
