@@ -20,7 +20,7 @@ import (
 // subdirectory) and under the evaluation's trust, where nothing of its
 // authentication is believed.
 func TestMarketingAutomationMailIsAccepted(t *testing.T) {
-	acceptedUnderBothTrusts(t, "testdata/marketing/*.eml", 22)
+	acceptedUnderBothTrusts(t, "testdata/marketing/*.eml", 23)
 	acceptedBehindHospitalAndEval(t, "testdata/marketing/hopital/*.eml", 9)
 }
 
