@@ -21,7 +21,7 @@ import (
 // authentication is believed.
 func TestMarketingAutomationMailIsAccepted(t *testing.T) {
 	acceptedUnderBothTrusts(t, "testdata/marketing/*.eml", 23)
-	acceptedBehindHospitalAndEval(t, "testdata/marketing/hopital/*.eml", 9)
+	acceptedBehindHospitalAndEval(t, "testdata/marketing/hopital/*.eml", 11)
 }
 
 // TestMarketingAutomationTwinsAreFlagged: the same shapes abused
