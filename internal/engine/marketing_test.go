@@ -45,7 +45,8 @@ func TestMarketingAutomationTwinsAreFlagged(t *testing.T) {
 // marketingGapYoungDomains are the gaps' link domains, registered days
 // ago: the fake registry dates them (registryServer).
 var marketingGapYoungDomains = map[string]int{
-	"inv-docs-portal.com": 3,
+	"inv-docs-portal.com":  3,
+	"toolroom-billing.com": 5,
 }
 
 // marketingGaps are the set's known misses (testdata/marketing/README.md,
@@ -54,17 +55,28 @@ var marketingGapYoungDomains = map[string]int{
 // days old; the same lure through the platform's own click tracker,
 // where no registry can date the destination; a trade show's attendee
 // list offered for sale, which carries no link and asks nothing but a
-// reply.
+// reply; a vendor's "payment failed: update your payment method" word for
+// word from the phisher's own look-alike of a vendor no catalogue names,
+// its card page on that domain, days old.
 var marketingGaps = []string{
 	"sosie-compte-esp-pirate-facture-lien-hors-traceur-domaine-jeune.eml",
 	"sosie-compte-esp-pirate-facture-lien-par-traceur-hubspot.eml",
 	"sosie-liste-visiteurs-santexpo-a-vendre.eml",
+	"sosie-echec-paiement-editeur-domaine-sosie-jeune-en.eml",
+}
+
+// marketingGapsDatable are the gaps a registry flags: their link's domain
+// is in sight and days old (marketingGapYoungDomains).
+var marketingGapsDatable = map[string]bool{
+	"sosie-compte-esp-pirate-facture-lien-hors-traceur-domaine-jeune.eml": true,
+	"sosie-echec-paiement-editeur-domaine-sosie-jeune-en.eml":             true,
 }
 
 // TestMarketingAutomationGapsAreAsKnown: the gaps (marketingGaps) are
-// accepted without a registry; with a registry dating its link's domain
-// days old, the lure that links off the tracker is flagged under both
-// trusts, and the one whose link goes through the tracker is not.
+// accepted without a registry; with a registry dating their link's domain
+// days old, those whose link's domain is in sight (marketingGapsDatable)
+// are flagged under both trusts, and the lure whose link goes through the
+// hijacked account's own tracker is not.
 func TestMarketingAutomationGapsAreAsKnown(t *testing.T) {
 	const dir = "testdata/marketing/gaps"
 	gapsAreAsKnown(t, dir, marketingGaps, true)
@@ -74,9 +86,12 @@ func TestMarketingAutomationGapsAreAsKnown(t *testing.T) {
 		cfg  *config.Config
 	}{{"hospital, registry on", hospitalConfigWithRDAP(t, reg.URL)}, {"eval-corpus trust, registry on", evalWithRDAP(t, reg.URL)}} {
 		s := newScanner(t, c.cfg)
-		for _, f := range marketingGaps[:2] {
+		for _, f := range marketingGaps {
+			if f == "sosie-liste-visiteurs-santexpo-a-vendre.eml" {
+				continue // no link to date
+			}
 			v := scanLogged(t, s, dir+"/"+f)
-			if offTracker := f == marketingGaps[0]; offTracker == (v.Action == scan.Accept) {
+			if marketingGapsDatable[f] == (v.Action == scan.Accept) {
 				t.Errorf("%s, %s: %s (%.2f) %s", c.name, f, v.Action, v.Score, weighted(v))
 			}
 		}
