@@ -155,20 +155,23 @@ var textEvasions = []textEvasion{
 	{name: "homoglyph",
 		word: homoglyph,
 		html: homoglyph},
-	// Full-width letters (U+FF21…) in the subject's words.
-	{name: "fullwidth-subject", subject: func(s string) string {
-		return alterWords(s, false, func(w string, _ int) string {
-			return strings.Map(func(r rune) rune {
-				switch {
-				case 'a' <= r && r <= 'z':
-					return r - 'a' + 'ａ'
-				case 'A' <= r && r <= 'Z':
-					return r - 'A' + 'Ａ'
-				}
-				return r
-			}, w)
-		})
-	}},
+	// Full-width letters (U+FF21…) in the subject's words, and in the
+	// lure words of the text.
+	{name: "fullwidth-subject", subject: func(s string) string { return alterWords(s, false, fullwidth) }},
+	{name: "fullwidth-words", word: fullwidth, html: fullwidth},
+}
+
+// fullwidth writes w's ASCII letters in their full-width forms.
+func fullwidth(w string, _ int) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case 'a' <= r && r <= 'z':
+			return r - 'a' + 'ａ'
+		case 'A' <= r && r <= 'Z':
+			return r - 'A' + 'Ａ'
+		}
+		return r
+	}, w)
 }
 
 // homoglyph replaces the first letter of w that has a confusable.

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -42,10 +43,12 @@ func mayHoldConfusable(text string) bool {
 	return false
 }
 
-// unconfuse returns text with the confusable letters of its mixed words
-// (a word of Latin letters holding one or more of confusable's) in Latin
-// letters, and how many words it changed.
+// unconfuse returns text with its full-width letters and digits in ASCII
+// (unwiden) and the confusable letters of its mixed words (a word of
+// Latin letters holding one or more of confusable's) in Latin letters,
+// and how many mixed words it changed.
 func unconfuse(text string) (string, int) {
+	text, _ = unwiden(text)
 	if !mayHoldConfusable(text) {
 		return text, 0
 	}
@@ -93,4 +96,28 @@ func unconfuse(text string) (string, int) {
 		return text, 0
 	}
 	return string(append(b, text[done:]...)), n
+}
+
+// Full-width Latin letters and digits (U+FF10 to U+FF5A, "ｖｏｔｒｅ
+// ｃｏｄｅ") are the ASCII ones in their compatibility form (Unicode
+// NFKC): a lure writes its words so to pass a filter, and East Asian
+// text writes Latin words so; the text the checks read has them in
+// ASCII either way.
+
+// unwiden returns text with its full-width letters and digits in ASCII,
+// and whether it changed any.
+func unwiden(text string) (string, bool) {
+	if !strings.Contains(text, "\xef\xbc") && !strings.Contains(text, "\xef\xbd") {
+		return text, false
+	}
+	changed := false
+	out := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xff10 && r <= 0xff19, r >= 0xff21 && r <= 0xff3a, r >= 0xff41 && r <= 0xff5a:
+			changed = true
+			return r - 0xff00 + 0x20
+		}
+		return r
+	}, text)
+	return out, changed
 }

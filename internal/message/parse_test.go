@@ -451,6 +451,7 @@ func TestMixedScriptWordsInLatin(t *testing.T) {
 		{"Καλημέρα σας", "Καλημέρα σας", 0},
 		{"mot de passe expiré", "mot de passe expiré", 0},
 		{"РayРal", "PayPal", 1},
+		{"Saisissez ｖｏｔｒｅ ｃｏｄｅ １２３", "Saisissez votre code 123", 0},
 	} {
 		for _, part := range []string{"text/plain", "text/html"} {
 			raw := "From: a@example.com\r\nSubject: s\r\nContent-Type: " + part + "; charset=utf-8\r\n\r\n" + c.text
