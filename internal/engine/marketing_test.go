@@ -159,3 +159,51 @@ func TestMarketingTrackedOwnSite(t *testing.T) {
 		flag:    true,
 	}})
 }
+
+// TestOwnTrackedSparesNoLure: links.ownTracked spares an authenticated
+// sender's own site shown over a platform's shared click tracker, the
+// vendor's footer of TestMarketingTrackedOwnSite. The phisher with an
+// account of his own on the same platforms (Postmark's, SparkPost's,
+// Customer.io's and Iterable's click hosts are in the training part's
+// phishing) shows his own authenticated domain over the tracker as the
+// lure's button: a password expiring, new bank details, a prize, a
+// shared document to sign in to, an account limited. Spared, each went
+// from quarantined (6.93 to 7.51) to accepted (3.50 to 4.08) behind the
+// company's MX when 51e0f604 listed the five trackers; a message whose
+// words ask something of the reader (lure.Check.Asks) keeps the
+// mismatch and is quarantined under both trusts.
+func TestOwnTrackedSparesNoLure(t *testing.T) {
+	for _, c := range []struct{ domain, href, subject, body string }{
+		{"messagerie-pro-exemple.com", "https://click.pstmrk.it/3ts/ab12cd34/Xy9z/AQ/5e6f7a8b", "Votre mot de passe expire aujourd'hui",
+			`<p>Le mot de passe de votre messagerie expire aujourd'hui. Conservez votre mot de passe actuel :</p>`},
+		{"fournisseur-exemple-pro.com", "https://s1234567890.t.en25.com/e/er?s=1234567890&lid=1234&elqTrackId=ab12cd34&elq=0", "Nouvelles coordonnees bancaires",
+			`<p>Suite au changement de notre banque, merci de noter nos nouvelles coordonn&eacute;es bancaires pour le r&egrave;glement de nos prochaines factures, disponibles sur notre site :</p>`},
+		{"cadeaux-clients-exemple.com", "https://links.iterable.com/u/click?_t=ab12cd34ef56&_m=7890abcd", "Felicitations, vous avez gagne",
+			`<p>F&eacute;licitations ! Vous avez gagn&eacute; une carte cadeau de 500 EUR. R&eacute;glez seulement les frais d'envoi de 1,95 EUR :</p>`},
+		{"partage-docs-exemple.net", "https://spgo.io/f/a/Ab12Cd34Ef56/~/AAAAAQA~/RgRnXyZP0Q", "Document partage : Contrat_2027.pdf",
+			`<p>Un document vous a &eacute;t&eacute; partag&eacute; : Contrat_2027.pdf. Connectez-vous avec votre adresse professionnelle pour le consulter :</p>`},
+		{"messagerie-pro-exemple.com", "https://e.customeriomail.com/e/c/eyJlbWFpbF9pZCI6ImRnVGtpUU0ifQ/Ab12Cd34", "Votre mot de passe expire aujourd'hui",
+			`<p>Le mot de passe de votre messagerie expire aujourd'hui. Conservez votre mot de passe actuel :</p>`},
+	} {
+		raw := crlf("Return-Path: <bounce@"+c.domain+">",
+			"Authentication-Results: mx.chu-exemple.fr;",
+			"\tdkim=pass header.d="+c.domain+" header.s=pm;",
+			"\tspf=pass smtp.mailfrom=bounce@"+c.domain+";",
+			"\tdmarc=pass (p=none dis=none) header.from="+c.domain,
+			"Received: from mta1."+c.domain+" (mta1."+c.domain+" [203.0.113.77])",
+			"\tby mx.chu-exemple.fr (Postfix) with ESMTPS id 4ZsQ5j4Uq8z2Mn",
+			"\tfor <a.bernard@chu-exemple.fr>; Mon, 14 Dec 2026 07:31:20 +0100 (CET)",
+			"From: Service clients <service@"+c.domain+">",
+			"To: a.bernard@chu-exemple.fr",
+			"Subject: "+c.subject,
+			"Date: Mon, 14 Dec 2026 06:31:18 +0000",
+			"Message-ID: <twin.20261214@"+c.domain+">",
+			"MIME-Version: 1.0",
+			"Content-Type: text/html; charset=utf-8",
+			"",
+			c.body,
+			`<p><a href="`+c.href+`">www.`+c.domain+`</a></p>`,
+			`<p>Cordialement,<br>L'&eacute;quipe</p>`)
+		t.Run(c.href, func(t *testing.T) { quarantinedUnderBothTrusts(t, []byte(raw), "URL_TEXT_HREF_MISMATCH") })
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"vigie.dev/vigie/internal/checks/checktest"
+	"vigie.dev/vigie/internal/scan"
 )
 
 // trackedMail is a payer's mail sent through Twilio SendGrid with click
@@ -152,4 +153,26 @@ func TestBrandsOwnDomainsShownOverEachOther(t *testing.T) {
 		}
 	}
 	t.Error("no catalogue wired: URL_TEXT_HREF_MISMATCH not raised")
+}
+
+// TestOwnDomainThroughAPlatformTrackerUnderALure: the same authenticated
+// own domain over SendGrid's tracker keeps the signal when the message's
+// words ask something of the reader (Options.Asks): the tracker is open
+// to any account holder, the phisher's included, and the link is then
+// the lure's button.
+func TestOwnDomainThroughAPlatformTrackerUnderALure(t *testing.T) {
+	ar := "Authentication-Results: mx.vigie.test; dkim=pass header.d=payeur-exemple.fr; spf=pass smtp.mailfrom=em1234.payeur-exemple.fr; dmarc=pass header.from=payeur-exemple.fr\n"
+	for _, asks := range []bool{false, true} {
+		c, err := New(Options{Asks: func(*scan.Input) bool { return asks }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, s := range checktest.Emitted(trackedMail("payeur-exemple.fr", ar, "www.payeur-exemple.fr"), c) {
+			got = got || s.Name == "URL_TEXT_HREF_MISMATCH"
+		}
+		if got != asks {
+			t.Errorf("words asking %v: URL_TEXT_HREF_MISMATCH %v", asks, got)
+		}
+	}
 }

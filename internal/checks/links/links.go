@@ -296,6 +296,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	var rcpt []recipientForm
 	var lured once // Options.Lured reads the whole text: asked once
 	var cites once // digest's answer, asked once
+	var asks once  // Options.Asks for ownTracked, asked once
 	for i, l := range in.Links {
 		if i >= 300 || ctx.Err() != nil {
 			return
@@ -323,7 +324,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			continue
 		}
 		if l.Source == message.URLFromHref && l.Text != "" {
-			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown) && !c.brandsOwnLink(in, host, shown, l.Domain, raw) {
+			if shown := shownDomain(l.Text); shown != "" && shown != l.Domain && !urlx.InDomain(host, shown) && !c.ownTracked(in, host, raw, l.Text, shown, &asks) && !c.brandsOwnLink(in, host, shown, l.Domain, raw) {
 				out.Emit("URL_TEXT_HREF_MISMATCH", shown+" → "+l.Domain)
 			}
 		}
@@ -736,12 +737,30 @@ func carriesURL(raw string) bool {
 // by Google, showing "https://www.gmail.com/" over a Mailjet link it
 // wrote itself shows its provider's site, not its own; no platform
 // rewrites the links of mail sent from the mailbox.
-func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string) bool {
+//
+// Nor in a message whose words ask something of the reader
+// (Options.Asks: sign in, pay, verify, claim a prize, new bank
+// details): the tracker is open to anyone with an account (Postmark,
+// SparkPost, Customer.io and Iterable click hosts appear in the training
+// part's phishing), so a phisher's own authenticated domain shown over
+// it is the lure's button, its destination hidden; a vendor's footer
+// showing its site is spared because it asks nothing
+// (engine TestOwnTrackedSparesNoLure).
+func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string, asks *once) bool {
 	if in.FromOrg == "" || shown != in.FromOrg || !shownSiteOnly(text) || !in.SenderAuthenticated() ||
 		c.o.Freemail != nil && c.o.Freemail(in.FromOrg) {
 		return false
 	}
-	return in.Lists.ESPClickTracker(host) && !spellsDestination(raw)
+	if !in.Lists.ESPClickTracker(host) || spellsDestination(raw) {
+		return false
+	}
+	if c.o.Asks == nil {
+		return true
+	}
+	if !asks.asked {
+		asks.v, asks.asked = c.o.Asks(in), true
+	}
+	return !asks.v
 }
 
 // brandsOwnLink reports an anchor showing one of a catalogued brand's own
