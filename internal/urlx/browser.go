@@ -119,7 +119,10 @@ func AuthorityHost(rest string) string {
 	// full stop UTS 46 maps to a dot.
 	host = strings.TrimRight(strings.ToLower(host), ".")
 	if !isASCII(host) {
-		if a, err := idna.Lookup.ToASCII(host); err == nil && a != "" {
+		if a, err := browserIDNA.ToASCII(host); err == nil && a != "" {
+			if strings.ContainsFunc(a, forbiddenInDomain) {
+				return "" // mapped to one (U+3000 a space, U+FF0F a slash): WHATWG fails it
+			}
 			host = a
 		} else if !utf8.ValidString(host) {
 			host = strings.ToValidUTF8(host, "\uFFFD")
@@ -135,11 +138,30 @@ func AuthorityHost(rest string) string {
 	return host
 }
 
+// browserIDNA maps a host as the WHATWG URL Standard's "domain to ASCII"
+// does (UTS 46 with UseSTD3ASCIIRules, CheckHyphens and
+// Transitional_Processing false, CheckBidi and CheckJoiners true).
+// idna.Lookup is stricter (RFC 5891: STD3 rules, hyphens checked): it
+// refuses a non-ASCII label with an underscore or a leading, trailing or
+// doubled hyphen ("pаypal_login.example", "-pаypal.example"), which a
+// browser follows as its A-label (xn--pypal_login-yij.example); the host
+// then stayed in Unicode, a form no feed or IoC list writes.
+var browserIDNA = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false),
+	idna.StrictDomainName(false), idna.CheckHyphens(false))
+
 // forbiddenInHost reports the WHATWG URL Standard's forbidden host code
 // points (controls, space, and < > ^ |, the others ending the authority
 // before Host reads it) and the other controls.
 func forbiddenInHost(r rune) bool {
 	return r <= ' ' || r == 0x7f || r == '<' || r == '>' || r == '^' || r == '|'
+}
+
+// forbiddenInDomain reports the WHATWG forbidden domain code points a
+// host may hold once UTS 46 has mapped it (U+FF0F FULLWIDTH SOLIDUS
+// becomes '/', U+3000 a space, '%' passes): forbiddenInHost's and the
+// delimiters, which end an authority as written but not one mapped.
+func forbiddenInDomain(r rune) bool {
+	return forbiddenInHost(r) || strings.ContainsRune("#%/:?@[\\]", r)
 }
 
 func isASCII(s string) bool {

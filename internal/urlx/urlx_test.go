@@ -322,6 +322,15 @@ func TestBrowserHostAndCanonical(t *testing.T) {
 		{"mailto:a@evil.example", "", "mailto:a@evil.example"},
 		{"https:///nohost", "nohost", "https://nohost"},
 		{"www.example.fr/promo", "www.example.fr", "www.example.fr/promo"},
+		// UTS 46 as the URL Standard applies it (no STD3 rules, hyphens
+		// unchecked): a non-ASCII label with an underscore or an edge
+		// hyphen is followed at its A-label, the form feeds list
+		// (Node's WHATWG URL gives the same hosts).
+		{"https://p\u0430ypal_login.example/x", "xn--pypal_login-yij.example", "https://xn--pypal_login-yij.example/x"},
+		{"https://-p\u0430ypal.example/x", "xn---pypal-4nf.example", "https://xn---pypal-4nf.example/x"},
+		// A host UTS 46 maps to a forbidden code point is no host.
+		{"https://evil.example\uFF0Fbank.com/x", "", "https://evil.example\uFF0Fbank.com/x"},
+		{"http:\u30000", "", "http:\u30000"},
 	}
 	for _, tt := range tests {
 		if got := Host(tt.raw); got != tt.host {
