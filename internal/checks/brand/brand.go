@@ -833,6 +833,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
 			return
 		}
+		if kind == "BRAND_IN_DOMAIN" && c.unspokenWordEnding(host, label, spoken) {
+			kind, detail = "", ""
+		}
 		// Another organisation named so in the display name
 		// (otherOrganisations), on a domain spelling its full name
 		// (nortonrosefulbright.com for "Norton Rose Fulbright").
@@ -912,6 +915,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if kind == "BRAND_IN_DOMAIN" && c.words[label] && !(comboWord(host, label) && c.asksFor(in, host, label, named, &asked)) {
 				// A software newsletter's link to an "outlook" add-on
 				// vendor, a county's "orange" directory: the word's.
+				continue
+			}
+			if kind == "BRAND_IN_DOMAIN" && c.unspokenWordEnding(host, label, spoken) {
 				continue
 			}
 			if kind == "" && misspeltSeen != nil && !misspeltSeen[host] && urlx.PublicName(host) {
@@ -1775,14 +1781,21 @@ func namesProduct(in *scan.Input, host, label string) bool {
 // them (LEDGERly, a bookkeeping start-up's name), it opens another word:
 // the combosquat glues a word of its own to the brand (ledgerLIVE,
 // paypalSECURE, appleID: Kintis et al., CCS 2017).
-func brandWord(label, brand string) bool {
+func brandWord(label, brand string) bool { return brandWordIn(label, brand, false) }
+
+// brandWordIn is brandWord; with endings, a word ending closing a
+// hyphenated word (endsWordBeforeHyphen: amelie-, ledgerly-) keeps the
+// brand only beside an account or payment word of the label
+// (comboWord: paypalo-secure).
+func brandWordIn(label, brand string, endings bool) bool {
 	for from := 0; ; {
 		i := strings.Index(label[from:], brand)
 		if i < 0 {
 			return false
 		}
 		i += from
-		if (i == 0 || label[i-1] == '-' || label[i-1] >= '0' && label[i-1] <= '9') && !wordEnding(label[i+len(brand):]) {
+		if rest := label[i+len(brand):]; (i == 0 || label[i-1] == '-' || label[i-1] >= '0' && label[i-1] <= '9') && !wordEnding(rest) &&
+			!(endings && endsWordBeforeHyphen(rest) && !comboWord(label, brand)) {
 			return true
 		}
 		from = i + 1
@@ -1801,6 +1814,34 @@ func wordEnding(rest string) bool {
 		return false
 	}
 	return !slices.Contains(comboWords, rest)
+}
+
+// endsWordBeforeHyphen reports what follows a brand in a domain label as
+// a word ending (wordEnding: one or two letters with a vowel, not the
+// plural) closing a hyphenated word (amelie-sophrologie, ledgerly-events).
+func endsWordBeforeHyphen(rest string) bool {
+	j := strings.IndexByte(rest, '-')
+	return j > 0 && wordEnding(rest[:j])
+}
+
+// unspokenWordEnding reports a BRAND_IN_DOMAIN on host that brandWord
+// read only in a word ending closing a hyphenated word, with no account
+// or payment word beside it (brandWordIn's endings), for a brand the
+// message does not speak as or of (spoken: its display name, its text).
+// The word is then another's: Amélie is a first name, and
+// amelie-sophrologie.fr, a practice writing of its sessions, was
+// quarantined as Ameli's under the fits made without one legitimate
+// source (6.00). A phisher on that domain names the brand he imitates
+// ("votre compte ameli") and keeps the signal; a plural or consonants
+// (paypals-secure, ameliz-remboursement, amelifr) are the brand's
+// whatever the message says.
+func (c *Check) unspokenWordEnding(host, label string, spoken []int) bool {
+	b, ok := c.labels[label]
+	if !ok || b < 0 || slices.Contains(spoken, b) {
+		return false
+	}
+	first := firstLabel(urlx.Registrable(strings.ToLower(host)))
+	return brandWord(first, label) && !brandWordIn(first, label, true)
 }
 
 // hasToken reports s as one of label's hyphen-separated words.
