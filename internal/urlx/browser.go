@@ -108,7 +108,11 @@ func AuthorityHost(rest string) string {
 		host = host[:colon]
 	}
 	if strings.IndexByte(host, '%') >= 0 {
-		host = percentDecode(host)
+		// Decoded once, a host holding a delimiter or a '%' ("%2f",
+		// "%2500", a malformed escape) fails WHATWG host parsing.
+		if host = percentDecode(host); strings.ContainsFunc(host, forbiddenInDomain) {
+			return ""
+		}
 	}
 	if strings.ContainsFunc(host, forbiddenInHost) {
 		return "" // a browser does not follow it (WHATWG: host parsing fails)

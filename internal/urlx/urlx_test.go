@@ -331,6 +331,10 @@ func TestBrowserHostAndCanonical(t *testing.T) {
 		// A host UTS 46 maps to a forbidden code point is no host.
 		{"https://evil.example\uFF0Fbank.com/x", "", "https://evil.example\uFF0Fbank.com/x"},
 		{"http:\u30000", "", "http:\u30000"},
+		// Nor one that percent-decodes to a delimiter or a '%'.
+		{"https://evil.example%2fbank.com/x", "", "https://evil.example%2fbank.com/x"},
+		{"https://bank.com%40evil.example/x", "", "https://bank.com%40evil.example/x"},
+		{"http:%2500", "", "http:%2500"},
 	}
 	for _, tt := range tests {
 		if got := Host(tt.raw); got != tt.host {
