@@ -503,7 +503,7 @@ func dropInvisible(text string) (string, int) {
 			}
 			continue
 		}
-		if run > 0 && wordLetter(prev) && wordLetter(r) {
+		if run > 0 && WordLetter(prev) && WordLetter(r) {
 			n += run
 		}
 		run = 0
@@ -528,8 +528,11 @@ func firstInvisible(text string) int {
 	return -1
 }
 
-// wordLetter reports a letter of the Latin, Greek or Cyrillic scripts.
-func wordLetter(r rune) bool {
+// WordLetter reports a letter of the Latin, Greek or Cyrillic scripts:
+// between two of them a zero-width character is a trick, where in Persian
+// or the Indic scripts the zero-width (non-)joiner is spelling. The
+// layout check counts such characters in the HTML by it too.
+func WordLetter(r rune) bool {
 	return unicode.IsLetter(r) && (r < 0x250 || unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic))
 }
 

@@ -353,13 +353,6 @@ func splitter(r rune) bool {
 	return false
 }
 
-// wordLetter reports a letter of the Latin, Greek or Cyrillic scripts:
-// between two of them a zero-width character is a trick, where in Persian
-// or the Indic scripts the zero-width (non-)joiner is spelling.
-func wordLetter(r rune) bool {
-	return unicode.IsLetter(r) && (r < 0x250 || unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic))
-}
-
 // zeroWidthInWords counts the zero-width and direction-control characters
 // of s that stand between two letters of a word (Mi​cro​soft, votre​​règlement):
 // text broken up so that filters miss what it says. The same characters
@@ -382,7 +375,7 @@ func zeroWidthInWords(s string) int {
 			run++
 			continue
 		}
-		if run > 0 && wordLetter(prev) && wordLetter(r) {
+		if run > 0 && message.WordLetter(prev) && message.WordLetter(r) {
 			n += run
 		}
 		run = 0
