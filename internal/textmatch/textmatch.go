@@ -6,6 +6,7 @@
 package textmatch
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -190,11 +191,20 @@ func Mask(text, phrase string) string {
 	if k == 0 || over {
 		return text
 	}
-	var from [MaxWords]int
-	var hashes [MaxWords]uint64
+	// The words read and not blanked since the last word the phrase does
+	// not hold, with where each starts. Blanking an occurrence joins the
+	// words before it to the words after it, which may make the phrase
+	// again ("B B C C" less "b c" reads "B C"): the occurrence is taken
+	// off this stack, so that the words under it meet the next ones, and
+	// every occurrence Find would read in the result is blanked too.
+	// A word outside the phrase is never blanked and no occurrence spans
+	// it: it empties the stack, which stays on the array below unless the
+	// text repeats the phrase's words at length.
+	var buf [2 * MaxWords]maskWord
+	stack := buf[:0]
 	var out []byte
 	sc := wordScanner{s: text}
-	for n := 0; ; n++ {
+	for {
 		// A word starts after the separator that ended the one before:
 		// blanking from there also blanks separators, which stay
 		// separators.
@@ -203,16 +213,22 @@ func Mask(text, phrase string) string {
 		if !ok {
 			break
 		}
-		hashes[n%k], from[n%k] = h, start
-		if n+1 < k || !sameWords(hashes[:k], want[:k], n+1) {
+		if !slices.Contains(want[:k], h) {
+			stack = stack[:0]
+			continue
+		}
+		stack = append(stack, maskWord{h, start})
+		top := len(stack) - k
+		if top < 0 || !sameHashes(stack[top:], want[:k]) {
 			continue
 		}
 		if out == nil {
 			out = []byte(text)
 		}
-		for i := from[(n+1)%k]; i < sc.i; i++ {
+		for i := stack[top].from; i < sc.i; i++ {
 			out[i] = ' '
 		}
+		stack = stack[:top]
 	}
 	if out == nil {
 		return text
@@ -220,12 +236,16 @@ func Mask(text, phrase string) string {
 	return string(out)
 }
 
-// sameWords reports whether the ring of the last len(want) word hashes,
-// n words having been read, holds want in order.
-func sameWords(ring, want []uint64, n int) bool {
-	k := len(want)
-	for i := range k {
-		if ring[(n+i)%k] != want[i] {
+// maskWord is a word Mask read: its hash and where it starts.
+type maskWord struct {
+	h    uint64
+	from int
+}
+
+// sameHashes reports whether words hold want in order.
+func sameHashes(words []maskWord, want []uint64) bool {
+	for i, w := range words {
+		if w.h != want[i] {
 			return false
 		}
 	}

@@ -89,6 +89,10 @@ func TestMask(t *testing.T) {
 		{"Urgent : DGS", "DGS-Urgent", "Urgent : DGS"},
 		{"dgs urgent dgs urgent", "DGS Urgent", "                     "},
 		{"Dgs Urgènt", "DGS-URGENT", "           "},
+		// Blanking the inner "B C" joins the outer B and C: that
+		// occurrence is blanked too (found by FuzzFind).
+		{"B B C C", "b c", "       "},
+		{"b x b b c c c", "b c", "b x         c"},
 		{"no match here", "DGS-Urgent", "no match here"},
 		{"a b c d e f", "a b c d e f", "a b c d e f"}, // longer than MaxWords
 		{"text", "", "text"},
@@ -116,6 +120,7 @@ func FuzzFind(f *testing.F) {
 	d.Add("a b c d e f", 1)
 	d.Add("x", 2)
 	f.Add("a b c d e x")
+	f.Add("B B C C")
 	masked := New[int]()
 	masked.Add("b c", 1)
 	f.Fuzz(func(t *testing.T, s string) {
