@@ -292,7 +292,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// per path.
 	hostsDone := make(map[string]bool, 8)
 	asked := map[string]bool{}
-	imagesDone := false
+	imagesDone, hiddenIP := false, false
 	var rcpt []recipientForm
 	var lured once // Options.Lured reads the whole text: asked once
 	var cites once // digest's answer, asked once
@@ -383,6 +383,14 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if where := recipientInLink(raw, rcpt); where != "" {
 				out.Emit("URL_RECIPIENT_IN_LINK", where+": "+host)
 			}
+		}
+		// An address written so that neither a reader nor a filter
+		// matching addresses as text knows it (urlx.HiddenIPv4): no
+		// honest sender's software writes one, so a message that shows
+		// the whole address is no excuse, as it is for URL_IP_LITERAL.
+		if !hiddenIP && urlx.IsIP(host) && urlx.HiddenIPv4(cmp.Or(l.Written, raw)) {
+			out.Emit("URL_IP_OBFUSCATED", textmatch.Clip(cmp.Or(l.Written, raw), 60)+" → "+host)
+			hiddenIP = true
 		}
 		if hostsDone[host] {
 			if c.hasPathRules(host) {
