@@ -833,7 +833,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if kind == "BRAND_IN_DOMAIN" && placeNameBrands[label] && !comboWord(host, label) && c.placeSender(in, out, from.Name, label) {
 			return
 		}
-		if kind == "BRAND_IN_DOMAIN" && c.unspokenWordEnding(host, label, spoken) {
+		if kind == "BRAND_IN_DOMAIN" && c.unspokenWordEnding(in, host, label, spoken) {
 			kind, detail = "", ""
 		}
 		// Another organisation named so in the display name
@@ -917,7 +917,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				// vendor, a county's "orange" directory: the word's.
 				continue
 			}
-			if kind == "BRAND_IN_DOMAIN" && c.unspokenWordEnding(host, label, spoken) {
+			if kind == "BRAND_IN_DOMAIN" && c.unspokenWordEnding(in, host, label, spoken) {
 				continue
 			}
 			if kind == "" && misspeltSeen != nil && !misspeltSeen[host] && urlx.PublicName(host) {
@@ -1834,14 +1834,19 @@ func endsWordBeforeHyphen(rest string) bool {
 // source (6.00). A phisher on that domain names the brand he imitates
 // ("votre compte ameli") and keeps the signal; a plural or consonants
 // (paypals-secure, ameliz-remboursement, amelifr) are the brand's
-// whatever the message says.
-func (c *Check) unspokenWordEnding(host, label string, spoken []int) bool {
+// whatever the message says. Nor is the word another's in a message
+// that asks something of its reader (asksOf): the phisher who adds a
+// vowel need not name the brand his domain spells, and the lure's
+// words speak its trade instead ("frais de réexpédition" from
+// amazone-livraison.fr, "mettez à jour votre moyen de paiement" from
+// netflixe-abonnement.com, both accepted with the spare alone).
+func (c *Check) unspokenWordEnding(in *scan.Input, host, label string, spoken []int) bool {
 	b, ok := c.labels[label]
 	if !ok || b < 0 || slices.Contains(spoken, b) {
 		return false
 	}
 	first := firstLabel(urlx.Registrable(strings.ToLower(host)))
-	return brandWord(first, label) && !brandWordIn(first, label, true)
+	return brandWord(first, label) && !brandWordIn(first, label, true) && !c.asksOf(in)
 }
 
 // hasToken reports s as one of label's hyphen-separated words.
