@@ -54,8 +54,11 @@ type textEvasion struct {
 }
 
 // zeroWidth are the characters that render as nothing: zero width space,
-// non-joiner, joiner, word joiner, and the byte order mark.
-var zeroWidth = []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+// non-joiner, joiner, word joiner, the byte order mark, and in
+// left-to-right text the left-to-right isolate and embedding (U+2066,
+// U+202A), which cut words as the others do (Unicode's "Trojan Source"
+// write-up, Boucher and Anderson, 2021, on bidi controls in text).
+var zeroWidth = []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2066", "\u202a"}
 
 // confusables are Latin letters and the Cyrillic or Greek letters drawn
 // the same, from Unicode Technical Standard #39's confusables.txt

@@ -531,10 +531,16 @@ var wordByte, wordByteNoRef = func() (t, u [256]bool) {
 	return t, u
 }()
 
+// invisibleRune reports a character that renders as nothing: the soft
+// hyphen, zero-width characters, direction marks, and the bidirectional
+// embeddings, overrides and isolates (U+202A to U+202E, U+2066 to
+// U+2069), which cut a word for a regular expression as a zero-width
+// space does (layout's splitter counts them in the HTML too).
 func invisibleRune(r rune) bool {
 	switch r {
 	case 0x00ad, 0x034f, 0x061c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180e, 0x200b, 0x200c, 0x200d,
-		0x200e, 0x200f, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xfeff, 0xffa0:
+		0x200e, 0x200f, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xfeff, 0xffa0,
+		0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069:
 		return true
 	}
 	return false
