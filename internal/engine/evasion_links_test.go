@@ -742,9 +742,6 @@ var trainLinkEvasionsKnown = map[string]string{
 	"basestriker pp-sample-141.eml":    trainOpen,
 	"form pp-sample-616.eml":           trainOpen,
 	"host-dot pp-sample-141.eml":       trainOpen,
-	"host-dot pp-sample-5916.eml":      entityInHost,
-	"host-dot pp-sample-6050.eml":      entityInHost,
-	"host-dot pp-sample-6151.eml":      entityInHost,
 	"host-mixed pp-sample-141.eml":     trainOpen,
 	"host-upper pp-sample-141.eml":     trainOpen,
 	"idna-stops pp-sample-141.eml":     trainOpen,
@@ -754,12 +751,6 @@ var trainLinkEvasionsKnown = map[string]string{
 	"zero-width pp-sample-2875.eml":    trainOpen,
 	"zero-width pp-sample-7104.eml":    trainOpen,
 }
-
-// entityInHost: the message writes its link's host with HTML character
-// references ("ðND77&#159;k2…"); the harness's rewrite, which cuts the
-// authority at the reference's "#", breaks the reference rather than the
-// host: the harness's artifact, not an evasion.
-const entityInHost = "the harness cuts a host written with character references at their '#': its artifact"
 
 // trainOpen: found on the training phishing, not yet looked into.
 const trainOpen = "open: found on the training phishing, not yet looked into"
