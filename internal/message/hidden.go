@@ -137,20 +137,54 @@ func (v *visibility) readSheets(doc string) {
 			end = len(rest)
 		}
 		sheet := rest[:end]
-		for k, n := indexFold(sheet, "!important"), 0; k >= 0 && v.undo != undoAll; n++ {
+		k, after := nextImportant(sheet)
+		for n := 0; k >= 0 && v.undo != undoAll; n++ {
 			if n == maxImportant {
 				v.undo = undoAll
 				return
 			}
 			v.undo |= importantUndoes(sheet, k)
-			sheet = sheet[k+len("!important"):]
-			k = indexFold(sheet, "!important")
+			sheet = sheet[after:]
+			k, after = nextImportant(sheet)
 		}
 		rest = rest[end:]
 	}
 	// More sheets than are read: any of them may hold !important.
 	if indexFold(rest, "<style") >= 0 {
 		v.undo = undoAll
+	}
+}
+
+// nextImportant returns where the first !important of sheet starts (its
+// "!") and ends, or -1. CSS lets white space and comments stand between
+// the "!" and the word ("font-size:15px ! important", "!/**/important"),
+// and a browser honours them all: a sheet so written still undoes the
+// inline hiding, and its text is the reader's.
+func nextImportant(sheet string) (int, int) {
+	for from := 0; ; {
+		k := strings.IndexByte(sheet[from:], '!')
+		if k < 0 {
+			return -1, 0
+		}
+		k += from
+		i := k + 1
+		for i < len(sheet) {
+			if c := sheet[i]; c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
+				i++
+			} else if strings.HasPrefix(sheet[i:], "/*") {
+				end := strings.Index(sheet[i+2:], "*/")
+				if end < 0 {
+					return -1, 0
+				}
+				i += 2 + end + 2
+			} else {
+				break
+			}
+		}
+		if indexFold(sheet[i:min(i+len("important"), len(sheet))], "important") == 0 {
+			return k, i + len("important")
+		}
+		from = k + 1
 	}
 }
 

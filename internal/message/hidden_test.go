@@ -59,6 +59,9 @@ func TestHiddenRunsLeftOut(t *testing.T) {
 		{"display none beside an !important font size", `<style>.t{font-size:15px!important}</style><p>Micro<span style="display:none">qq</span>soft</p>`, "Microsoft"},
 		// Kept: an !important this property, or one not read.
 		{"zero font beside an !important font shorthand", `<style>.t{font:15px Arial!important}</style><p>mot <span class="t" style="font-size:0">clé</span></p>`, "mot clé"},
+		// CSS lets white space and comments stand inside "! important".
+		{"zero font a sheet's spaced ! important sizes again", `<style>span.t{font-size:15px ! important}</style><p>mot de passe <span class="t" style="font-size:0">expire</span></p>`, "mot de passe expire"},
+		{"display none a sheet's !/**/important undoes", `<style>span{display:inline!/* x */IMPORTANT}</style><p>Votre <span style="display:none">code</span></p>`, "Votre code"},
 		{"zero font beside an !important url value", `<style>.t{background:url(http://exemple.fr/a.png)!important}</style><p>mot <span style="font-size:0">clé</span></p>`, "mot clé"},
 	}
 	for _, tt := range tests {
@@ -88,7 +91,7 @@ func TestCSSColor(t *testing.T) {
 // indexFold agrees with strings.Index on the lower-cased text for every
 // needle the sheet scan asks, whatever the case and the bytes around.
 func FuzzIndexFold(f *testing.F) {
-	for _, s := range []string{"", "<STYLE>p{color:red !IMPORTANT}</Style>", "<<style", "!!important", "x url( GRADIENT(", "<styl"} {
+	for _, s := range []string{"", "<STYLE>p{color:red !IMPORTANT}</Style>", "<<style", "!!important", "x url( GRADIENT(", "<styl", "a ! /* b */ Important", "!/*"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -97,6 +100,12 @@ func FuzzIndexFold(f *testing.F) {
 			if got := indexFold(s, needle); got != want {
 				t.Fatalf("indexFold(%q, %q) = %d, want %d", s, needle, got, want)
 			}
+		}
+		// nextImportant finds a written-together !important, or one
+		// before it, and ends after its word.
+		k, end := nextImportant(s)
+		if want := strings.Index(asciiLower(s), "!important"); want >= 0 && (k < 0 || k > want) || k >= 0 && (end <= k || end > len(s) || asciiLower(s[end-len("important"):end]) != "important") {
+			t.Fatalf("nextImportant(%q) = %d, %d", s, k, end)
 		}
 	})
 }
