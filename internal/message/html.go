@@ -270,9 +270,11 @@ func (s *htmlScan) link(ref string, src URLSource, text string) {
 	// An empty reference is the document itself; under a <base href> it
 	// is the base's address, where a browser goes (HTML "document base
 	// URL"): BaseStriker (Avanan, 2018) can write the whole address in
-	// the base and href="" in the link. A fragment ("#top") stays an
-	// in-page anchor.
-	if ref == "" && s.base == "" || ref != "" && ref[0] == '#' {
+	// the base and href="" in the link. A fragment ("#top") is an
+	// in-page anchor without a base, and the base's page with one: it
+	// resolves against the base URL, not the message, so href="#go"
+	// under the kit's base goes to the kit as href="" does.
+	if s.base == "" && (ref == "" || ref[0] == '#') {
 		return
 	}
 	switch urlScheme(ref) {

@@ -236,16 +236,19 @@ func TestURLLimits(t *testing.T) {
 }
 
 // BaseStriker (Avanan, 2018): the address in <base href>, the link empty
-// or relative; a browser goes to the base's address. An in-page anchor
-// stays one.
+// or relative, or a fragment; a browser goes to the base's address. A
+// fragment without a base stays an in-page anchor.
 func TestBaseHrefEmptyLink(t *testing.T) {
 	p := scan(`<html><head><base href="https://kit.example/login/"></head><body><a href="">Consulter</a> <a href="#haut">haut</a> <a href="step2">suite</a></body></html>`)
 	var got []string
 	for _, u := range p.urls.list {
 		got = append(got, u.Raw)
 	}
-	want := []string{"https://kit.example/login/", "https://kit.example/login/step2"}
+	want := []string{"https://kit.example/login/", "https://kit.example/login/#haut", "https://kit.example/login/step2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("links = %q, want %q", got, want)
+	}
+	if p := scan(`<html><body><a href="#haut">haut</a> <a href="">ici</a></body></html>`); len(p.urls.list) != 0 {
+		t.Errorf("links without a base = %v", p.urls.list)
 	}
 }
