@@ -6,16 +6,12 @@ import (
 	"fmt"
 	"html"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/emersion/go-message"
-
-	"vigie.dev/vigie/internal/scan"
 )
 
 // A phisher's link evasions: the lures of the must-flag sets and every
@@ -662,44 +658,11 @@ func TestGenuineLinksSurviveHonestRewrites(t *testing.T) {
 // marked train are read (the validation rows are not looked at). Each
 // message flagged as written must stay flagged.
 func TestTrainPhishLinksSurviveEvasions(t *testing.T) {
-	list := os.Getenv("VIGIE_TRAIN_LIST")
-	if list == "" {
-		t.Skip("VIGIE_TRAIN_LIST names no eval list")
-	}
-	data, err := os.ReadFile(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := newScanner(t, evalTrustConfig(t))
 	var trs []transformation
 	for _, e := range linkEvasions {
 		trs = append(trs, e.transformation)
 	}
-	tried := map[string]int{}
-	var got []moved
-	for line := range strings.Lines(string(data)) {
-		f := strings.Split(strings.TrimRight(line, "\n"), "\t")
-		if len(f) < 5 || f[0] != "train" || f[1] != "phish" {
-			continue
-		}
-		raw, err := os.ReadFile(filepath.Join("../..", f[4]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ev.Scan(t.Context(), raw, scan.Envelope{}).Action == scan.Accept {
-			continue
-		}
-		for _, tr := range trs {
-			variant, err := recovered(func() ([]byte, error) { return tr.apply(raw, site{domain: "chu-exemple.fr"}) })
-			if err != nil {
-				continue // not MIME go-message writes again
-			}
-			tried[tr.name]++
-			if v := ev.Scan(t.Context(), variant, scan.Envelope{}); v.Action == scan.Accept {
-				got = append(got, moved{tr.name, filepath.Base(f[4]), "eval", v})
-			}
-		}
-	}
+	tried, got := transformTrainPhish(t, trs, site{domain: "chu-exemple.fr"})
 	report(t, "training phish moved to accepted", trs, tried, got, trainLinkEvasionsKnown)
 }
 

@@ -574,6 +574,20 @@ func TestGenuineSurvivesTextEvasions(t *testing.T) {
 // train are read (docs/eval.md: the validation rows are not looked at).
 // Each message flagged as written must stay flagged.
 func TestTrainPhishSurvivesTextEvasions(t *testing.T) {
+	trs := evasionTransforms(true)
+	tried, got := transformTrainPhish(t, trs, site{})
+	report(t, "training phish moved to accepted", trs, tried, beyondControls(got), trainEvasionsKnown)
+}
+
+// transformTrainPhish applies trs to the training phishing of the shared
+// corpus when VIGIE_TRAIN_LIST names a `vigie eval --list` file (only its
+// rows marked train are read: the validation rows are not looked at),
+// scored under the evaluation's trust; it returns how many messages each
+// transformation was tried on and the variants of a message flagged as
+// written that are accepted. A message go-message cannot write again
+// (recovered) is left out of the transformation.
+func transformTrainPhish(t *testing.T, trs []transformation, s site) (map[string]int, []moved) {
+	t.Helper()
 	list := os.Getenv("VIGIE_TRAIN_LIST")
 	if list == "" {
 		t.Skip("VIGIE_TRAIN_LIST names no eval list")
@@ -583,7 +597,6 @@ func TestTrainPhishSurvivesTextEvasions(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := newScanner(t, evalTrustConfig(t))
-	trs := evasionTransforms(true)
 	tried := map[string]int{}
 	var got []moved
 	for line := range strings.Lines(string(data)) {
@@ -599,7 +612,7 @@ func TestTrainPhishSurvivesTextEvasions(t *testing.T) {
 			continue
 		}
 		for _, tr := range trs {
-			variant, err := tr.apply(raw, site{})
+			variant, err := recovered(func() ([]byte, error) { return tr.apply(raw, s) })
 			if err != nil {
 				continue // not MIME go-message writes again
 			}
@@ -609,7 +622,7 @@ func TestTrainPhishSurvivesTextEvasions(t *testing.T) {
 			}
 		}
 	}
-	report(t, "training phish moved to accepted", trs, tried, beyondControls(got), trainEvasionsKnown)
+	return tried, got
 }
 
 // trainEvasionsKnown are the training phish known to be accepted once
