@@ -503,15 +503,7 @@ var linkEvasionsOpen = []struct {
 	transformation, why string
 	files               []string
 }{
-	{"host-percent", pasteRunLink, []string{
-		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
-		"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
-		"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
-		"clickfix/twins/rssi-sosie-jamais-confiance-faux-captcha-fr.eml",
-		"clickfix/twins/rssi-sosie-protection-faux-captcha-fr.eml",
-		"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
-		"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
-	}},
+	{"host-percent", pasteRunLink, pasteRunTwins},
 	{"ip-dotted", ipForName, []string{
 		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
 		"affilies/twins/faux-facture-nom-affiche-site-compromis-lien-chu-exemple-paiement.eml",
@@ -560,15 +552,7 @@ var linkEvasionsOpen = []struct {
 	{"backslashes", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 	}},
-	{"backslashes", pasteRunLink, []string{
-		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
-		"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
-		"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
-		"clickfix/twins/rssi-sosie-jamais-confiance-faux-captcha-fr.eml",
-		"clickfix/twins/rssi-sosie-protection-faux-captcha-fr.eml",
-		"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
-		"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
-	}},
+	{"backslashes", pasteRunLink, pasteRunTwins},
 	{"backslashes", deviceTextOpen, []string{
 		"devicecode/redirection-ouverte-devicelogin-compromis-fr.eml",
 	}},
@@ -598,15 +582,21 @@ var linkEvasionsOpen = []struct {
 	{"attached-svg", pasteRunLink, []string{
 		"clickfix/twins/dsi-sosie-tapez-mshta-fr.eml",
 	}},
-	{"redirect-chain", pasteRunLink, []string{
-		"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
-		"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
-		"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
-		"clickfix/twins/rssi-sosie-jamais-confiance-faux-captcha-fr.eml",
-		"clickfix/twins/rssi-sosie-protection-faux-captcha-fr.eml",
-		"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
-		"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
-	}},
+	{"redirect-chain", pasteRunLink, pasteRunTwins},
+}
+
+// pasteRunTwins are the ClickFix twins whose "paste and run" steps are
+// read beside the address their text shows: rewriting that address (into
+// percent-encoded letters, backslashes, a redirect chain) loses the
+// steps (pasteRunLink).
+var pasteRunTwins = []string{
+	"clickfix/twins/ciso-twin-never-here-or-elsewhere-without-it-en.eml",
+	"clickfix/twins/dsi-sosie-chemin-leurre-signature-fr.eml",
+	"clickfix/twins/dsi-sosie-correctif-copie-windows-r-fr.eml",
+	"clickfix/twins/rssi-sosie-jamais-confiance-faux-captcha-fr.eml",
+	"clickfix/twins/rssi-sosie-protection-faux-captcha-fr.eml",
+	"clickfix/twins/rssi-sosie-refus-ici-comme-ailleurs-sans-instruction-fr.eml",
+	"clickfix/twins/support-editeur-sosie-executer-coller-fr.eml",
 }
 
 // linkEvasionsKnown are the lures known to be accepted once their links
