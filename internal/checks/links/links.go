@@ -345,25 +345,23 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// unwrapped one is: Safe Links or a search engine's redirect in
 		// front of another redirect or of a Cisco-rewritten link (the
 		// chains of NTT Security's report on Tycoon 2FA) hide nothing.
-		{
-			if t := EmbeddedHost(raw); t != "" && urlx.Registrable(t) != l.Domain {
-				// A redirect to a top site (a newsletter's click
-				// tracking on the way to a known site) leads nowhere
-				// unknown; but where it leads is judged like any link
-				// (a redirector in front of a shortener or a free
-				// host hides it from filters that read the first host).
-				if !in.TopSite(urlx.Registrable(t)) {
-					out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
-				}
+		if t := EmbeddedHost(raw); t != "" && urlx.Registrable(t) != l.Domain {
+			// A redirect to a top site (a newsletter's click
+			// tracking on the way to a known site) leads nowhere
+			// unknown; but where it leads is judged like any link
+			// (a redirector in front of a shortener or a free
+			// host hides it from filters that read the first host).
+			if !in.TopSite(urlx.Registrable(t)) {
+				out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
+			}
+			c.judgeHost(t, l.Domain+" → "+t, out)
+		} else if host == urlx.CiscoHost {
+			// Cisco's rewriting shows an address it may not go to
+			// (urlx.CiscoShown): judged as a redirect's, never as
+			// the link's destination. A security gateway is no open
+			// redirect.
+			if t := urlx.Host(urlx.CiscoShown(raw)); t != "" {
 				c.judgeHost(t, l.Domain+" → "+t, out)
-			} else if host == urlx.CiscoHost {
-				// Cisco's rewriting shows an address it may not go to
-				// (urlx.CiscoShown): judged as a redirect's, never as
-				// the link's destination. A security gateway is no open
-				// redirect.
-				if t := urlx.Host(urlx.CiscoShown(raw)); t != "" {
-					c.judgeHost(t, l.Domain+" → "+t, out)
-				}
 			}
 		}
 		path := Path(raw)
