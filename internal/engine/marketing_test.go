@@ -207,3 +207,26 @@ func TestOwnTrackedSparesNoLure(t *testing.T) {
 		t.Run(c.href, func(t *testing.T) { quarantinedUnderBothTrusts(t, []byte(raw), "URL_TEXT_HREF_MISMATCH") })
 	}
 }
+
+// TestOwnTrackedFooterBesideAButton: a vendor's notice that asks (an
+// invoice to pay, a failed card payment, a bank's "connectez-vous à votre
+// espace client") writes its button in words and its footer as its own
+// site, both through its platform's click tracker; the footer is spared
+// beside the worded button (links.wordedTrackedLink) behind the site's
+// MX, where the vendor's authentication is believed: 4.94 tag, 5.82 and
+// 5.95 quarantine while e2b14ea4 spared no message that asks. The twins of
+// TestOwnTrackedSparesNoLure, whose own site shown over the tracker is the
+// lure's only button, keep the mismatch. Under the evaluation's trust
+// nothing is spared and these stay in testdata/gaps.
+func TestOwnTrackedFooterBesideAButton(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		s    *scan.Scanner
+	}{
+		{"testdata/gaps/marketing-postmark-rappel-facture-pied-site-fr.eml", newScanner(t, chuConfig(t))},
+		{"testdata/gaps/marketing-eloqua-banque-document-espace-client-fr.eml", newScanner(t, chuConfig(t))},
+		{"testdata/gaps/marketing-postmark-echec-paiement-carte-en.eml", newScanner(t, chuConfig(t))},
+	} {
+		runShapes(t, c.s, []sourceCase{{name: c.file, file: c.file, accept: true, absent: []string{"URL_TEXT_HREF_MISMATCH"}}})
+	}
+}

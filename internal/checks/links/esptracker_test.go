@@ -176,3 +176,36 @@ func TestOwnDomainThroughAPlatformTrackerUnderALure(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnTrackedFooterBesideAWordedButton: under words that ask, the
+// sender's own site shown over the tracker is spared beside a worded
+// button through a tracker (the vendor's footer, wordedTrackedLink), and
+// not as the message's only way in (the phisher's button).
+func TestOwnTrackedFooterBesideAWordedButton(t *testing.T) {
+	ar := "Authentication-Results: mx.vigie.test; dkim=pass header.d=payeur-exemple.fr; spf=pass smtp.mailfrom=em1234.payeur-exemple.fr; dmarc=pass header.from=payeur-exemple.fr\n"
+	c, err := New(Options{Asks: func(*scan.Input) bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := string(trackedMail("payeur-exemple.fr", ar, "www.payeur-exemple.fr"))
+	for _, tc := range []struct {
+		button string
+		want   bool
+	}{
+		{``, true},
+		{`<p><a href="https://u4815162.ct.sendgrid.net/ls/click?upn=u001.zYxWv-2FuTsRq">Payer ma facture</a></p>`, false},
+		// A button showing an address is no worded button.
+		{`<p><a href="https://u4815162.ct.sendgrid.net/ls/click?upn=u001.zYxWv-2FuTsRq">www.payeur-exemple.fr/payer</a></p>`, true},
+		// Nor a worded link elsewhere than through a tracker.
+		{`<p><a href="https://payeur-exemple.fr/payer">Payer ma facture</a></p>`, true},
+	} {
+		msg := strings.Replace(raw, "<p>Accounts payable", tc.button+"<p>Accounts payable", 1)
+		got := false
+		for _, s := range checktest.Emitted([]byte(msg), c) {
+			got = got || s.Name == "URL_TEXT_HREF_MISMATCH"
+		}
+		if got != tc.want {
+			t.Errorf("button %q: URL_TEXT_HREF_MISMATCH %v, want %v", tc.button, got, tc.want)
+		}
+	}
+}

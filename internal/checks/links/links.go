@@ -760,13 +760,35 @@ func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string, asks *
 	if !in.Lists.ESPClickTracker(host) || spellsDestination(raw) {
 		return false
 	}
-	if c.o.Asks == nil {
+	if c.o.Asks == nil || wordedTrackedLink(in, raw) {
 		return true
 	}
 	if !asks.asked {
 		asks.v, asks.asked = c.o.Asks(in), true
 	}
 	return !asks.v
+}
+
+// wordedTrackedLink reports a link of in, other than raw, through a
+// platform's shared click tracker under words rather than an address
+// (shownDomain finds none): the message's button ("Payer ma facture",
+// "Update payment method"), beside which an anchor showing the sender's
+// own site is its footer. A vendor's invoice reminder, failed payment or
+// "connectez-vous à votre espace client" asks, as a lure does, and writes
+// both (engine testdata/marketing); the phisher whose own site shown over
+// the tracker is the lure's only button keeps the mismatch. One who adds
+// a worded button gains nothing he lacked: that button, like any worded
+// link, never raises URL_TEXT_HREF_MISMATCH, with or without the footer.
+func wordedTrackedLink(in *scan.Input, raw string) bool {
+	for i, l := range in.Links {
+		if i >= 300 {
+			break
+		}
+		if l.Source == message.URLFromHref && l.Raw != raw && strings.TrimSpace(l.Text) != "" && shownDomain(l.Text) == "" && in.Lists.ESPClickTracker(l.Host) {
+			return true
+		}
+	}
+	return false
 }
 
 // brandsOwnLink reports an anchor showing one of a catalogued brand's own
