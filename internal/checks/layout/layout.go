@@ -49,13 +49,14 @@ func (Check) Check(_ context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("HTML_FORM", formHost(m))
 	}
 	// The parser drops invisible characters from the text it extracts; count
-	// them in the HTML source, or as the parser counted them in the plain
-	// text.
+	// them in the HTML source, or as the parser counted them while dropping
+	// them from the plain text (Message.TextZeroWidth: the text itself
+	// holds none left to count).
 	zw := zeroWidthInWords(m.Subject)
 	if m.HTML != "" {
 		zw += zeroWidthInWords(m.HTML)
 	} else {
-		zw += m.TextZeroWidth + zeroWidthInWords(body)
+		zw += m.TextZeroWidth
 	}
 	if zw >= 5 {
 		out.Emit("ZERO_WIDTH_CHARS", fmt.Sprint(zw))
