@@ -273,38 +273,39 @@ func prepare(in *Input) {
 // reads a message outside a scan (learning) calls it to see the same links.
 func LinksOf(m *message.Message) []Link {
 	links := make([]Link, 0, len(m.URLs))
-	domains := make(map[string]string, min(len(m.URLs), 64)) // host -> registrable domain, links share hosts
-	// The previous link's host when it is not a rewriter's, and its
-	// domain: links come in runs on one host.
-	var plainHost, plainDomain string
+	// A message's links come by the dozen on a few hosts (its site, its
+	// images, its tracker), often alternating: what a host is, rewriter
+	// or not and its registrable domain, is read once per host.
+	hosts := make(map[string]linkHost, 8)
+	hostOf := func(h string) linkHost {
+		lh, ok := hosts[h]
+		if !ok {
+			lh = linkHost{wrapped: urlx.MaybeWrapped(h), domain: urlx.Registrable(h)}
+			hosts[h] = lh
+		}
+		return lh
+	}
 	for i := range m.URLs {
 		u := &m.URLs[i]
 		l := Link{URL: u, Target: urlx.Canonical(u.Raw), Written: u.Raw, Host: u.Host}
-		if u.Host != "" && u.Host == plainHost {
-			l.Domain = plainDomain
-			links = append(links, l)
-			continue
-		}
-		wrapped := urlx.MaybeWrapped(u.Host)
-		if wrapped {
+		lh := hostOf(u.Host)
+		if lh.wrapped {
 			if t, rw := urlx.Unwrap(l.Target); rw != "" {
 				l.Target, l.Written, l.Rewriter = urlx.Canonical(t), t, rw
 				l.Host = urlx.Host(t)
+				lh = hostOf(l.Host)
 			}
 		}
-		d, ok := domains[l.Host]
-		if !ok {
-			d = urlx.Registrable(l.Host)
-			domains[l.Host] = d
-		}
-		l.Domain = d
+		l.Domain = lh.domain
 		links = append(links, l)
-		plainHost, plainDomain = "", ""
-		if !wrapped {
-			plainHost, plainDomain = l.Host, d
-		}
 	}
 	return links
+}
+
+// linkHost is what LinksOf reads of a host.
+type linkHost struct {
+	wrapped bool   // urlx.MaybeWrapped
+	domain  string // urlx.Registrable
 }
 
 // seenPool keeps indicators' set of values seen from message to message:
