@@ -513,6 +513,7 @@ var linkEvasionsOpen = []struct {
 		"affilies/twins/faux-facture-nom-seul-page-hebergeur-gratuit.eml",
 		"appareils/twins/faux-fax-recu-lien-connexion.eml",
 		"appareils/twins/faux-ricoh-numerisation-lien-hebergeur-gratuit.eml",
+		"aveugle/twins/webmail-quota-depasse.eml",
 		"bandeaux/twins/faux-cisco-fichier-partage-page-gratuite.eml",
 		"devicecode/document-securise-code-aka-ms-compromis-fr.eml",
 		"devicecode/support-informatique-revalidation-mfa-domaine-usurpe-fr.eml",
