@@ -14,10 +14,12 @@ import "testing"
 // mutual insurer, a trade fair, DocuSign, a GHT partner's Teams
 // invitation, an out-of-office reply, a patient's thanks from Gmail, a
 // colleague's forward, a LinkedIn InMail and a regional newspaper —
-// written before any other set was read, then scored. Each is accepted
+// written before any other set was read, then scored; and the two Mon
+// espace santé notices written as counterparts of the look-alike's copy
+// once the brand entry knew the service. Each is accepted
 // behind the hospital's trusted MX and under the evaluation's trust.
 func TestBlindHospitalWeekIsAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/aveugle/*.eml", 40)
+	acceptedBehindHospitalAndEval(t, "testdata/aveugle/*.eml", 42)
 }
 
 // The lures written beside them, from campaigns documented in 2024-2026
@@ -25,7 +27,7 @@ func TestBlindHospitalWeekIsAccepted(t *testing.T) {
 // flagged behind the hospital's MX and under the evaluation's trust; how
 // many are quarantined is logged.
 func TestBlindHospitalLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 14)
+	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 15)
 }
 
 // aveugleGaps are the lures still accepted under at least one trust; the
@@ -35,7 +37,6 @@ var aveugleGaps = []string{
 	"formation-convocation-archive.eml",
 	"fraude-president-directeur.eml",
 	"lyreco-sosie-facture-impayee.eml",
-	"mon-espace-sante-document.eml",
 	"rh-changement-rib-agent.eml",
 }
 

@@ -168,7 +168,6 @@ var metamorphExceptions = map[string]string{
 	"forward lists/mailman2-membre-avertit-arnaque-419-citee.eml":                       forwardUnbelieved + "; the original quotes a 419 scam",
 	"forward lists/sympa-univ-name-email-via-list.eml":                                  forwardUnbelieved,
 	"forward livraison/dhl-express-service-douane-documents-import.eml":                 forwardUnbelieved,
-	"forward perso/ameli-mon-espace-sante-nouveau-document.eml":                         forwardUnbelieved,
 	"forward publics/ars-enquete-vaccination-assurance-maladie-sondage-blog.eml":        forwardUnbelieved,
 	"forward publics/prefecture-webinaire-urssaf-dgfip-formulaires-videos-communes.eml": forwardUnbelieved,
 	"forward secmail/exchange-accuse-remise-remis.eml":                                  forwardUnbelieved,
