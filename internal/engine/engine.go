@@ -97,7 +97,7 @@ func New(cfg *config.Config, o Options) (*scan.Scanner, error) {
 		registered = (&rdap.Client{BaseURL: cfg.Data.RDAP}).Registered
 	}
 	snd := sender.New(nil)
-	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered, Freemail: snd.IsFreemail}
+	lo := links.Options{Hosting: hosting, NRDFile: cfg.Data.NRD, Lured: lu.Lured, Asks: lu.Asks, Registered: registered, Freemail: snd.IsFreemail, OwnNets: cfg.Assets().Nets}
 	lc, err := links.New(lo)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"sort"
@@ -64,6 +65,10 @@ type Options struct {
 	// gmail.com sender is the provider's site, not the sender's, and is
 	// not spared over a platform's tracker (ownTracked).
 	Freemail func(domain string) bool
+	// OwnNets are the organisation's own networks (config.OwnAssets.Nets:
+	// org.networks and the trusted relays): a link to one of its own
+	// addresses is never URL_IP_ASKS.
+	OwnNets []netip.Prefix
 }
 
 const (
@@ -401,6 +406,9 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if ipHost(host) && !c.writtenOut(in, l, &lured) {
 				out.Emit("URL_IP_LITERAL", host)
 			}
+			if c.publicIPv4(host) && c.asks(in, &asks) {
+				out.Emit("URL_IP_ASKS", host)
+			}
 			continue
 		}
 		if hostingDefaultName(host) {
@@ -605,6 +613,50 @@ func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 	}
 	cites.v = scan.CitedSources(in, shorteners.matchHost) >= digestSources && c.o.Asks != nil && !c.o.Asks(in)
 	return cites.v
+}
+
+// publicIPv4 reports a link host that is an IPv4 address on the public
+// Internet: not a private (RFC 1918), shared (RFC 6598, carrier-grade
+// NAT), loopback, link-local, unspecified, multicast or broadcast address,
+// nor one of the organisation's own networks (Options.OwnNets). A
+// printer's status page, a NAS, a router's admin page or a test server
+// "sur http://10.0.4.12/" is on the site's own network, where only the
+// reader's colleagues can have put it; a phishing kit's server that has
+// no name is out on the Internet. The documentation ranges of RFC 5737
+// are public here: they stand for public addresses in examples and
+// tests, as a real message never links to them.
+func (c *Check) publicIPv4(host string) bool {
+	a, err := netip.ParseAddr(host)
+	if err != nil || !a.Unmap().Is4() {
+		return false
+	}
+	a = a.Unmap()
+	if a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast() ||
+		sharedAddressSpace.Contains(a) || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) || a.As4()[0] == 0 {
+		return false
+	}
+	for _, p := range c.o.OwnNets {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// sharedAddressSpace is RFC 6598's 100.64.0.0/10, a carrier's NAT range
+// that never reaches the Internet.
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// asks reports, once per message, a message whose words ask something of
+// the reader (Options.Asks).
+func (c *Check) asks(in *scan.Input, asks *once) bool {
+	if c.o.Asks == nil {
+		return false
+	}
+	if !asks.asked {
+		asks.v, asks.asked = c.o.Asks(in), true
+	}
+	return asks.v
 }
 
 // once keeps an answer asked once per message.
