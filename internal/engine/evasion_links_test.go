@@ -488,13 +488,6 @@ const (
 	// <area>, a form or an attachment, or its dots changed, no anchor
 	// text is compared with it any more.
 	ciscoShown = "a shown-address twin is flagged on its anchor text, which the move takes away"
-	// svgLinkOnly: an SVG whose only active content is a link is what a
-	// signature logo or an exported diagram also is
-	// (../attachments/partenaire-signature-logo-svg.eml); the SVG families
-	// the write-ups describe run script or embed HTML, which
-	// ATTACH_SVG_ACTIVE reads. A signal on a link-only SVG needs a
-	// must-accept set of genuine SVGs first.
-	svgLinkOnly = "a link-only SVG attachment is what a logo or a diagram also is; no genuine SVG set to weigh a signal on"
 	// deviceTextOpen: the link is read right (Target
 	// https://…/out.php?url=…devicelogin), yet the device-code reading
 	// misses the ask once the text writes the address with backslashes;
@@ -559,21 +552,6 @@ var linkEvasionsOpen = []struct {
 	{"form", ciscoShown, []string{
 		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
-	}},
-	{"attached-svg", svgLinkOnly, []string{
-		"appareils/twins/faux-ricoh-numerisation-lien-hebergeur-gratuit.eml",
-		"listesmarques/twins/ouvert-google-groups-gmail-microsoft-365-verifier.eml",
-		"listesmarques/twins/topique-google-groups-gmail-paypal-raccourci.eml",
-		"listesmarques/twins/topique-renvoi-liste-propre-gmail-paypal-lien-liste.eml",
-		"patients/twins/faux-ameli-carte-vitale-va-expirer-nom-neutre.eml",
-		"patients/twins/faux-ameli-renouveler-carte-vitale-nom-neutre.eml",
-		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-web-app.eml",
-		"publics/twins/faux-dgfip-remboursement-nom-personne-signature-weebly.eml",
-		"routeurs/twins/faux-decathlon-faute-de-frappe-lettre-copiee.eml",
-		"routeurs/twins/faux-lettre-banque-regionale-site-affiche-lien-sosie.eml",
-	}},
-	{"attached-svg", ciscoShown, []string{
-		"bandeaux/twins/faux-cisco-adresse-affichee-service-public.eml",
 	}},
 	{"attached-svg", pasteRunLink, []string{
 		"clickfix/twins/dsi-sosie-tapez-mshta-fr.eml",
@@ -670,19 +648,8 @@ var trainLinkEvasionsKnown = map[string]string{
 	"area pp-sample-141.eml":           trainOpen,
 	"area pp-sample-2875.eml":          trainOpen,
 	"area pp-sample-7104.eml":          trainOpen,
-	"attached-svg pp-sample-141.eml":   trainOpen,
-	"attached-svg pp-sample-1471.eml":  trainOpen,
-	"attached-svg pp-sample-2536.eml":  trainOpen,
-	"attached-svg pp-sample-2875.eml":  trainOpen,
-	"attached-svg pp-sample-3827.eml":  trainOpen,
-	"attached-svg pp-sample-5510.eml":  trainOpen,
-	"attached-svg pp-sample-557.eml":   trainOpen,
 	"attached-svg pp-sample-6071.eml":  trainOpen,
-	"attached-svg pp-sample-616.eml":   trainOpen,
 	"attached-svg pp-sample-7104.eml":  trainOpen,
-	"attached-svg pp-sample-7344.eml":  trainOpen,
-	"attached-svg pp-sample-766.eml":   trainOpen,
-	"attached-svg pp-sample-772.eml":   trainOpen,
 	"attached-svg pp-sample-7849.eml":  trainOpen,
 	"backslashes pp-sample-141.eml":    trainOpen,
 	"backslashes pp-sample-616.eml":    trainOpen,

@@ -78,7 +78,7 @@ func metamorphSets() []metamorphSet {
 	add(company, "selfhosted", "europe", "rhsaas", "secmail", "marches/fournisseur", "brandplace", "abonnements",
 		"perso", "signature", "securite", "partage", "newsletters2002c", "banque", "livraison", "social/entreprise",
 		"hebergeur", "saasen", "b2bmal/genuine", "rhfraude/genuine", "devicecode/genuine", "bandeaux",
-		"clickfix/genuine", "corp2001/export-*", "listesmarques", "routeurs", "marketing", "ipliens")
+		"clickfix/genuine", "corp2001/export-*", "listesmarques", "routeurs", "marketing", "ipliens", "svg")
 	// prospectionSettings: the hospital's mail behind its MX, the
 	// company's behind the company's.
 	sets = append(sets, metamorphSet{"testdata/prospection/*.eml", company, func(p string) bool { return strings.Contains(filepath.Base(p), "hopital") }})

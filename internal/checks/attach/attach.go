@@ -154,6 +154,8 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 	// encrypted only when the message gives one (passwordGiven,
 	// passwordHinted).
 	pw := &passwordSaid{texts: []string{in.Msg.Subject, in.Msg.Text, in.Msg.HTMLText}}
+	var svgs map[string]bool
+	defer func() { judgeSVGLinks(in, svgs, out) }()
 	for _, a := range in.Msg.Attachments {
 		if ctx.Err() != nil {
 			return maxMessageExpansion - x.left
@@ -181,6 +183,12 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 		}
 		if htmlExt[e] || sniff == "text/html" || sniff == "image/svg+xml" {
 			svg := e == "svg" || e == "svgz" || sniff == "image/svg+xml"
+			if svg {
+				if svgs == nil {
+					svgs = map[string]bool{}
+				}
+				svgs[a.Filename] = true
+			}
 			decl := strings.ToLower(a.DeclaredType)
 			named := htmlExt[e] && !svg && (decl == "" || strings.HasPrefix(decl, "text/html") || strings.HasPrefix(decl, "application/octet-stream"))
 			judgeHTML(name, a.Data, svg, named, out)
@@ -262,10 +270,9 @@ func judgeHTML(name string, data []byte, svg, named bool, out *scan.Emitter) {
 		data = data[:4<<20]
 	}
 	lower := bytes.ToLower(data)
-	has := func(s string) bool { return bytes.Contains(lower, []byte(s)) }
 	script := runsScript(lower)
 	if svg {
-		if script || has("<foreignobject") {
+		if script || activeForeignObject(lower) {
 			out.Emit("ATTACH_SVG_ACTIVE", name)
 		}
 	} else if script || !named || !inertHTML(lower) {

@@ -1,0 +1,22 @@
+package engine
+
+import "testing"
+
+// Genuine mail carrying SVG files as real software writes them
+// (testdata/svg/README.md): signature logos with and without a link to
+// the company's site, draw.io, Inkscape, Illustrator, Figma and Visio
+// exports attached by a colleague or a designer, charts from LibreOffice
+// Calc, Datawrapper and Grafana, a QR code badge from qrencode, an
+// OpenStreetMap access map, a CI badge from shields.io. Each is accepted
+// behind the company's trusted MX and under the evaluation's trust.
+func TestGenuineSVGAttachmentsAreAccepted(t *testing.T) {
+	acceptedUnderBothTrusts(t, "testdata/svg/*.eml", 15)
+}
+
+// TestSVGLinkLureTwinsAreFlagged: the SVG phishing of the 2025 write-ups
+// whose picture only links (testdata/svg/README.md): a voicemail to play,
+// an invoice to view, a document to review and sign, each flagged under
+// both trusts.
+func TestSVGLinkLureTwinsAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/svg/twins/*.eml", 1)
+}
