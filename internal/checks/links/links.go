@@ -360,6 +360,11 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
 			}
 			c.judgeHost(t, l.Domain+" → "+t, out)
+			// A redirect that ends on a public address hides the kit's
+			// server that has no name as well as a button does.
+			if c.publicIPv4(t) && c.asks(in, &asks) {
+				out.Emit("URL_IP_ASKS", l.Domain+" → "+t)
+			}
 		} else if host == urlx.CiscoHost {
 			// Cisco's rewriting shows an address it may not go to
 			// (urlx.CiscoShown): judged as a redirect's, never as
