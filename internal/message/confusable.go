@@ -33,10 +33,11 @@ var confusable = map[rune]rune{
 
 // mayHoldConfusable reports a byte that leads a Greek or Cyrillic letter
 // (U+0370 to U+052F): a text without one, most of any mail, is passed
-// over in one look at its bytes.
+// over by eight vectorised searches, a few times faster on a long text
+// than a look at each byte.
 func mayHoldConfusable(text string) bool {
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c >= 0xcd && c <= 0xd4 {
+	for c := byte(0xcd); c <= 0xd4; c++ {
+		if strings.IndexByte(text, c) >= 0 {
 			return true
 		}
 	}

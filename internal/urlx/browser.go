@@ -27,12 +27,18 @@ import (
 // Scheme returns the lower-cased scheme of an absolute URL (RFC 3986
 // §3.1), or "". One-letter schemes are Windows drive letters, not schemes.
 func Scheme(s string) string {
+	upper := false // most links write their scheme in lower case: no copy
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case 'a' <= c && c <= 'z':
+		case 'A' <= c && c <= 'Z':
+			upper = true
 		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
 		case c == ':' && i > 1:
+			if !upper {
+				return s[:i]
+			}
 			return strings.ToLower(s[:i])
 		default:
 			return ""
@@ -302,31 +308,24 @@ func Canonical(raw string) string {
 		slashes++
 	}
 	after := rest[slashes:]
-	// One pass over the authority and the path, Canonical runs on every
-	// link of every message: strings.IndexAny builds its byte set anew at
-	// each call, which was two thirds of Canonical's time.
-	end, pathEnd, backslash := len(after), len(after), false
+	// Canonical runs on every link of every message, nearly all of them
+	// written canonically already: the authority is read byte by byte
+	// (strings.IndexAny builds its byte set anew at every call), and the
+	// rest is only looked at for a backslash before it is split.
+	end := len(after)
 	for i := 0; i < len(after); i++ {
-		c := after[i]
-		if c == '?' || c == '#' {
-			pathEnd = i
+		if c := after[i]; c == '/' || c == '?' || c == '#' || c == '\\' {
+			end = i
 			break
 		}
-		if c == '\\' {
-			backslash = true
-		}
-		if (c == '/' || c == '\\') && end == len(after) {
-			end = i
-		}
 	}
-	end = min(end, pathEnd)
 	authority, tail := after[:end], after[end:]
-	pathEnd -= end
-	path := tail[:pathEnd]
 	if slashes == 2 && rest[0] == '/' && rest[1] == '/' && raw[:len(scheme)] == scheme &&
-		!backslash && canonicalAuthority(authority) {
+		!pathBackslash(tail) && canonicalAuthority(authority) {
 		return raw
 	}
+	pathEnd := queryOrFragment(tail)
+	path := tail[:pathEnd]
 	host := AuthorityHost(authority)
 	if host == "" {
 		return raw
@@ -348,6 +347,24 @@ func Canonical(raw string) string {
 	b.WriteString(strings.ReplaceAll(path, "\\", "/"))
 	b.WriteString(tail[pathEnd:])
 	return b.String()
+}
+
+// pathBackslash reports a backslash in the path of tail, a URL after its
+// authority: before its query or fragment.
+func pathBackslash(tail string) bool {
+	k := strings.IndexByte(tail, '\\')
+	return k >= 0 && queryOrFragment(tail[:k]) == k
+}
+
+// queryOrFragment returns where the query or the fragment of the path and
+// the rest s starts, len(s) for none.
+func queryOrFragment(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '?' || s[i] == '#' {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // canonicalAuthority reports an authority Canonical would write as it is:
