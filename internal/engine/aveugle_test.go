@@ -15,11 +15,12 @@ import "testing"
 // invitation, an out-of-office reply, a patient's thanks from Gmail, a
 // colleague's forward, a LinkedIn InMail and a regional newspaper —
 // written before any other set was read, then scored; and the two Mon
-// espace santé notices written as counterparts of the look-alike's copy
-// once the brand entry knew the service. Each is accepted
+// espace santé notices and an agent's own bank change from her work
+// mailbox, written afterwards as counterparts of the lures the fixes
+// flag. Each is accepted
 // behind the hospital's trusted MX and under the evaluation's trust.
 func TestBlindHospitalWeekIsAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/aveugle/*.eml", 42)
+	acceptedBehindHospitalAndEval(t, "testdata/aveugle/*.eml", 43)
 }
 
 // The lures written beside them, from campaigns documented in 2024-2026
@@ -27,17 +28,15 @@ func TestBlindHospitalWeekIsAccepted(t *testing.T) {
 // flagged behind the hospital's MX and under the evaluation's trust; how
 // many are quarantined is logged.
 func TestBlindHospitalLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 15)
+	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 17)
 }
 
 // aveugleGaps are the lures still accepted under at least one trust; the
 // README's table says why for each.
 var aveugleGaps = []string{
 	"affacturage-faux-mandat.eml",
-	"formation-convocation-archive.eml",
 	"fraude-president-directeur.eml",
 	"lyreco-sosie-facture-impayee.eml",
-	"rh-changement-rib-agent.eml",
 }
 
 func TestBlindHospitalGapsAreAsKnown(t *testing.T) {
