@@ -20,3 +20,11 @@ func TestGenuineSVGAttachmentsAreAccepted(t *testing.T) {
 func TestSVGLinkLureTwinsAreFlagged(t *testing.T) {
 	flaggedUnderBothTrusts(t, "testdata/svg/twins/*.eml", 1)
 }
+
+// TestSVGLinkLureGapsAreAsKnown: the link-only SVG lures still accepted
+// (testdata/svg/README.md, "gaps/"): a button that carries no words.
+func TestSVGLinkLureGapsAreAsKnown(t *testing.T) {
+	gapsAreAsKnown(t, "testdata/svg/gaps", []string{
+		"messagerie-vocale-svg-bouton-sans-mots-domaine-jeune.eml",
+	}, false)
+}
