@@ -177,6 +177,18 @@ func (c *Check) AnyonesHost(host, target string) bool {
 	return false
 }
 
+// authorityEnd is strings.IndexAny(s, "/?#") for a URL after its "//":
+// where its authority ends, or -1. It runs a few times on every link, and
+// IndexAny builds its byte set anew at each call.
+func authorityEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '/' || c == '?' || c == '#' {
+			return i
+		}
+	}
+	return -1
+}
+
 // Path returns the path of a link's target as this family reads it for
 // its path rules (hosting.yaml, URL_CMS_KIT_PATH): what follows the
 // authority when it starts with "/", query and fragment included; ""
@@ -188,7 +200,7 @@ func Path(raw string) string {
 	if i := strings.Index(rest, "://"); i >= 0 {
 		rest = rest[i+3:]
 	}
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 && rest[j] == '/' {
+	if j := authorityEnd(rest); j >= 0 && rest[j] == '/' {
 		return rest[j:]
 	}
 	return ""
@@ -340,7 +352,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		if i := strings.Index(authority, "://"); i >= 0 {
 			authority = authority[i+3:]
 		}
-		if j := strings.IndexAny(authority, "/?#"); j >= 0 {
+		if j := authorityEnd(authority); j >= 0 {
 			authority = authority[:j]
 		}
 		if strings.Contains(authority, "@") {
@@ -888,7 +900,7 @@ func spellsDestination(raw string) bool {
 	if i := strings.Index(rest, "://"); i >= 0 {
 		rest = rest[i+3:]
 	}
-	j := strings.IndexAny(rest, "/?#")
+	j := authorityEnd(rest)
 	if j < 0 {
 		return false
 	}
