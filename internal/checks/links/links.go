@@ -306,7 +306,8 @@ func actionable(l scan.Link) bool {
 func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 	// Links share hosts: host-level judgements are made once per host;
 	// only hosts with path rules (docs.google.com/forms...) are looked at
-	// per path.
+	// per path. hostsDone holds the hosts judged, each with whether it has
+	// path rules (hasPathRules walks the host's parents: once per host).
 	hostsDone := make(map[string]bool, 8)
 	asked := map[string]bool{}
 	imagesDone, hiddenIP := false, false
@@ -412,13 +413,15 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			out.Emit("URL_IP_OBFUSCATED", textmatch.Clip(cmp.Or(l.Written, raw), 60)+" → "+host)
 			hiddenIP = true
 		}
-		if hostsDone[host] {
-			if c.hasPathRules(host) {
+		pathRules, done := hostsDone[host]
+		if done {
+			if pathRules {
 				c.matchPaths(host, path, out)
 			}
 			continue
 		}
-		hostsDone[host] = true
+		pathRules = c.hasPathRules(host)
+		hostsDone[host] = pathRules
 		if urlx.IsIP(host) {
 			if ipHost(host) && !c.writtenOut(in, l, &lured) {
 				out.Emit("URL_IP_LITERAL", host)
@@ -445,7 +448,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit(k.signal, host)
 			}
 		}
-		if c.hasPathRules(host) {
+		if pathRules {
 			c.matchPaths(host, path, out)
 		}
 		// A mailing list's footer links to its own archive and options
