@@ -20,7 +20,7 @@ var payrollRequests = []string{
 	"Je voudrais changer de banque pour le virement de ma paie.",
 	"Nouvelle banque : le versement de ma paie doit aller sur ce compte.",
 	"Voici mon nouveau RIB pour ma paie.",
-	"Changement de compte bancaire pour mon salaire : j'ai changé de banque.",
+	"J'ai changé de banque récemment ; merci de mettre à jour le compte utilisé pour mes versements de salaire.",
 	"Hi, I changed my bank and would like my salary to be paid into the new account.",
 	"I have switched banks, please have my salary paid into my new account from this month.",
 	"I changed banks recently; can my salary be deposited elsewhere? I want my salary deposited to my new bank.",
