@@ -270,9 +270,12 @@ func judgeHTML(name string, data []byte, svg, named bool, out *scan.Emitter) {
 		data = data[:4<<20]
 	}
 	lower := bytes.ToLower(data)
+	if svg {
+		lower = unprefixTags(lower)
+	}
 	script := runsScript(lower)
 	if svg {
-		if script || activeForeignObject(lower) {
+		if svgActive(lower, script) {
 			out.Emit("ATTACH_SVG_ACTIVE", name)
 		}
 	} else if script || !named || !inertHTML(lower) {

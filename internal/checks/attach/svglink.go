@@ -122,11 +122,10 @@ func activeForeignObject(lower []byte) bool {
 			return false
 		}
 		rest = rest[i+len("<foreignobject"):]
-		inner := rest
-		if j := bytes.Index(rest, []byte("</foreignobject")); j >= 0 {
-			inner, rest = rest[:j], rest[j:]
-		}
-		for _, s := range []string{"<form", "<input", "<textarea", "<select", "<button", "<iframe", "<frame", "<object", "<embed", "<a ", "<a>", "<a\n", "<a\t", "<meta", "<base", "<link", "javascript:", "vbscript:", "data:", "url("} {
+		j := foreignObjectEnd(rest)
+		inner := rest[:j]
+		rest = rest[j:]
+		for _, s := range []string{"<form", "<input", "<textarea", "<select", "<button", "<iframe", "<frame", "<object", "<embed", "<a ", "<a>", "<a\n", "<a\t", "<a\r", "<area", "<meta", "<base", "<link", "javascript:", "vbscript:", "data:", "url("} {
 			if bytes.Contains(inner, []byte(s)) {
 				return true
 			}
@@ -134,7 +133,7 @@ func activeForeignObject(lower []byte) bool {
 		if eventHandler(inner) {
 			return true
 		}
-		if len(inner) == len(rest) {
+		if len(rest) == 0 {
 			return false
 		}
 	}

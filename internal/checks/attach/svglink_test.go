@@ -1,6 +1,7 @@
 package attach
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -64,17 +65,62 @@ func TestActiveForeignObject(t *testing.T) {
 	}
 }
 
+// TestSVGActiveAsXMLWritesIt: what a browser, reading the SVG as XML,
+// runs or submits is read whatever the XML spelling — a namespace prefix
+// on the element, a "</foreignObject>" in a comment or a CDATA section or
+// a nested foreignObject's end before the form, a javascript: address in
+// character references or split by a tab, a link whose address an
+// animation sets — and a genuine export's prefixed elements (Inkscape,
+// Visio, draw.io's labels) are not.
+func TestSVGActiveAsXMLWritesIt(t *testing.T) {
+	form := `<form method='post' action='https://kit.example/p'><input type='email' name='e'/></form>`
+	for name, svg := range map[string]string{
+		"html: prefix":          `<svg><foreignObject><html:div xmlns:html="http://www.w3.org/1999/xhtml"><html:form action='https://kit.example/p'><html:input type='email'/></html:form></html:div></foreignObject></svg>`,
+		"svg: prefix":           `<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:foreignObject><div>` + form + `</div></svg:foreignObject></svg:svg>`,
+		"svg:script":            `<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>location='https://kit.example/'</svg:script></svg:svg>`,
+		"end in a comment":      `<svg><foreignObject><!-- </foreignObject> --><div>` + form + `</div></foreignObject></svg>`,
+		"end in CDATA":          `<svg><foreignObject><div><![CDATA[</foreignObject>]]></div>` + form + `</foreignObject></svg>`,
+		"nested end":            `<svg><foreignObject><svg><foreignObject><div>x</div></foreignObject></svg>` + form + `</foreignObject></svg>`,
+		"entity javascript:":    `<svg><a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;go()"><text>Voir</text></a></svg>`,
+		"hex entity javascript": `<svg><a xlink:href="&#x6A;avascript&#x3A;go()"><text>Voir</text></a></svg>`,
+		"tab in javascript:":    "<svg><a href=\"java\tscript:go()\"><text>Voir</text></a></svg>",
+		"set href":              `<svg><a xlink:href="#"><set attributeName="xlink:href" to="https://kit.example/"/><text>Voir</text></a></svg>`,
+		"animate href":          `<svg><a href="#"><animate attributeName = 'href' values="https://kit.example/" dur="0.01s" fill="freeze"/><text>Voir</text></a></svg>`,
+	} {
+		lower := unprefixTags(bytes.ToLower([]byte(svg)))
+		if !svgActive(lower, runsScript(lower)) {
+			t.Errorf("%s: not read as active", name)
+		}
+	}
+	for name, svg := range map[string]string{
+		"inkscape":  `<svg xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"><sodipodi:namedview inkscape:zoom="1"/><g inkscape:groupmode="layer"><text>Stand A</text></g></svg>`,
+		"visio":     `<svg xmlns:v="http://schemas.microsoft.com/visio/2003/SVGExtensions/"><v:documentProperties v:langID="1036"/><a xlink:href="https://intranet.example/rh" xlink:title="RH"><v:custProps><v:cp v:lbl="Nom"/></v:custProps><text>RH</text></a></svg>`,
+		"animation": `<svg><circle r="4"><animate attributeName="r" values="4;8;4" dur="2s" repeatCount="indefinite"/></circle><a href="https://example.org/a&amp;b"><text>Plan</text></a></svg>`,
+		"label":     `<svg><foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><!-- a comment --><div>pare-feu</div></div></foreignObject><a xlink:href="https://docs.example/"><rect/></a></svg>`,
+	} {
+		lower := unprefixTags(bytes.ToLower([]byte(svg)))
+		if svgActive(lower, runsScript(lower)) {
+			t.Errorf("%s: read as active", name)
+		}
+	}
+}
+
 // FuzzSVGReading: any text, any SVG bytes: no panic, bounded time, and
 // the words returned are a part of the text read.
 func FuzzSVGReading(f *testing.F) {
 	f.Add("Ouvrir le document", []byte(`<svg><foreignobject><form></form></foreignobject></svg>`))
 	f.Add(strings.Repeat("voir ", 300)+"facture", []byte(strings.Repeat("<foreignobject>", 100)))
+	f.Add("Voir la facture", []byte(`<svg:svg><svg:foreignObject><!-- </foreignObject> --><html:form/></svg:foreignObject><a href="&#106;ava&#9;script:x"><set attributeName="href" to="https://x"/></a></svg:svg>`))
 	f.Fuzz(func(t *testing.T, text string, svg []byte) {
 		start := time.Now()
 		if w := svgLinkAsk(text); w != "" && len(w) > maxSVGLinkText*2 {
 			t.Errorf("%d bytes of words from %d bytes", len(w), len(text))
 		}
-		activeForeignObject(svg)
+		lower := unprefixTags(bytes.ToLower(svg))
+		if len(lower) > len(svg) {
+			t.Errorf("unprefixed %d bytes into %d", len(svg), len(lower))
+		}
+		svgActive(lower, runsScript(lower))
 		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("%v", d)
 		}

@@ -1,0 +1,199 @@
+package attach
+
+import (
+	"bytes"
+	"html"
+	"strings"
+)
+
+// svgActive tells whether the lower-cased text of an SVG file, its
+// element names unprefixed, runs script (script: runsScript says so)
+// or embeds HTML that does something (ATTACH_SVG_ACTIVE). A browser reads
+// an SVG file as XML, not as HTML, and the XML ways of writing the same
+// elements are read here too:
+//   - an element under a namespace prefix (<svg:script>, <html:form>,
+//     <svg:foreignObject>) is the element of that namespace, whatever the
+//     prefix (Namespaces in XML 1.0 §3): the caller drops prefixes first
+//     (unprefixTags);
+//   - a foreignObject ends at its own end tag, not at a "</foreignObject>"
+//     written in a comment or a CDATA section, nor at a nested one's
+//     (foreignObjectEnd);
+//   - a link's address written with character references or a tab
+//     ("&#106;avascript:", "java&#9;script:") is the javascript: address
+//     the XML parser and then the URL parser make of it (WHATWG URL strips
+//     tabs and newlines): the obfuscation Sublime's rule "SVG file with
+//     HTML entity encoded href attributes" describes (scriptHref);
+//   - a <set> or <animate> that rewrites a link's href (SVG Animations
+//     §2.6, attributeName) sends the click where the animation says, not
+//     where the link's written address goes: no drawing tool writes it,
+//     and the address it sets is read by no one else (animatesHref).
+func svgActive(lower []byte, script bool) bool {
+	return script || activeForeignObject(lower) || animatesHref(lower) || scriptHref(lower)
+}
+
+// unprefixTags returns lower with the namespace prefix of each element
+// name dropped ("<svg:script" → "<script", "</html:form" → "</form"), the
+// slice itself when no element has one.
+func unprefixTags(lower []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(lower); {
+		j := bytes.IndexByte(lower[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if i < len(lower) && lower[i] == '/' {
+			i++
+		}
+		k := i
+		for k < len(lower) && isNameByte(lower[k]) {
+			k++
+		}
+		if k == i || k+1 >= len(lower) || lower[k] != ':' || !isNameByte(lower[k+1]) {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(lower))
+		}
+		out = append(out, lower[last:i]...)
+		last = k + 1
+		i = k + 1
+	}
+	if out == nil {
+		return lower
+	}
+	return append(out, lower[last:]...)
+}
+
+// isNameByte is an ASCII byte of an XML name other than ':'.
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.'
+}
+
+// foreignObjectEnd returns the offset in b, the text right after a
+// "<foreignobject", of the end tag that closes it — skipping comments and
+// CDATA sections and counting nested foreignObjects — or len(b) when it
+// is not closed (a browser renders it to the end).
+func foreignObjectEnd(b []byte) int {
+	depth := 1
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		rest := b[i:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			k := bytes.Index(rest[4:], []byte("-->"))
+			if k < 0 {
+				return len(b)
+			}
+			i += 4 + k + 3
+		case bytes.HasPrefix(rest, []byte("<![cdata[")):
+			k := bytes.Index(rest[9:], []byte("]]>"))
+			if k < 0 {
+				return len(b)
+			}
+			i += 9 + k + 3
+		case bytes.HasPrefix(rest, []byte("</foreignobject")):
+			depth--
+			if depth == 0 {
+				return i
+			}
+			i += len("</foreignobject")
+		case bytes.HasPrefix(rest, []byte("<foreignobject")):
+			i += len("<foreignobject")
+			if gt := bytes.IndexByte(b[i:], '>'); gt < 0 || gt == 0 || b[i+gt-1] != '/' {
+				depth++
+			}
+		default:
+			i++
+		}
+	}
+	return len(b)
+}
+
+// animatesHref tells whether an animation element sets an href
+// (attributeName="href" or "xlink:href").
+func animatesHref(lower []byte) bool {
+	const key = "attributename"
+	for rest := lower; ; {
+		i := bytes.Index(rest, []byte(key))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(key):]
+		v, ok := attrValue(rest)
+		if !ok {
+			continue
+		}
+		v = bytes.TrimSpace(v)
+		if string(v) == "href" || bytes.HasSuffix(v, []byte(":href")) {
+			return true
+		}
+	}
+}
+
+// scriptHref tells whether an href's value, once its character references
+// are decoded and the tabs and newlines a URL parser strips are removed,
+// is a javascript: or vbscript: address. Only values written with a
+// reference or such a byte are decoded: the plain ones runsScript reads.
+func scriptHref(lower []byte) bool {
+	for rest := lower; ; {
+		i := bytes.Index(rest, []byte("href"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("href"):]
+		raw, ok := attrValue(rest)
+		if !ok || bytes.IndexAny(raw, "&\t\n\r") < 0 {
+			continue
+		}
+		v := strings.ToLower(html.UnescapeString(string(raw)))
+		v = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, v)
+		v = strings.TrimLeft(v, " \x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f")
+		if strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") {
+			return true
+		}
+	}
+}
+
+// maxAttrValue bounds the attribute value read by attrValue: a script
+// address long enough to matter starts within it.
+const maxAttrValue = 512
+
+// attrValue reads the quoted value of an attribute from b, the text right
+// after its name: `="v"`, ` = 'v'`. ok is false when no '=' and quote
+// follow. The value is cut at maxAttrValue bytes.
+func attrValue(b []byte) (v []byte, ok bool) {
+	i := 0
+	for i < len(b) && isSpaceByte(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != '=' {
+		return nil, false
+	}
+	i++
+	for i < len(b) && isSpaceByte(b[i]) {
+		i++
+	}
+	if i >= len(b) || b[i] != '"' && b[i] != '\'' {
+		return nil, false
+	}
+	q := b[i]
+	b = b[i+1:]
+	end := bytes.IndexByte(b[:min(len(b), maxAttrValue)], q)
+	if end < 0 {
+		end = min(len(b), maxAttrValue)
+	}
+	return b[:end], true
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
