@@ -27,6 +27,7 @@ var embedded = []struct {
 	{dir: "internal/checks/brand", embed: "brands.yaml", tests: []string{"TestBrandEntriesAreExercised"}},
 	{dir: "internal/checks/invoice", embed: "phrases.yaml", tests: []string{"TestPhrasesHaveSourcesAndFixtures"}},
 	{dir: "internal/checks/invoice", embed: "payroll.yaml", tests: []string{"TestPayrollPhrasesHaveSourcesAndFixtures"}},
+	{dir: "internal/checks/invoice", embed: "factoring.yaml", tests: []string{"TestFactoringPhrasesHaveSourcesAndFixtures"}},
 	{dir: "internal/checks/anomaly", embed: "fiche.yaml", tests: []string{"TestFicheIsAccountedFor"}},
 	{dir: "internal/checks/attach", embed: "extensions.yaml", tests: []string{"TestExtensionsHaveSources"}},
 	{dir: "internal/checks/links", embed: "hosting.yaml", tests: []string{"TestHostingEntriesHaveEvidence"}},

@@ -28,13 +28,12 @@ func TestBlindHospitalWeekIsAccepted(t *testing.T) {
 // flagged behind the hospital's MX and under the evaluation's trust; how
 // many are quarantined is logged.
 func TestBlindHospitalLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 17)
+	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 18)
 }
 
 // aveugleGaps are the lures still accepted under at least one trust; the
 // README's table says why for each.
 var aveugleGaps = []string{
-	"affacturage-faux-mandat.eml",
 	"fraude-president-directeur.eml",
 	"rh-changement-rib-agent.eml",
 }

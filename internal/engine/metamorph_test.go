@@ -70,7 +70,7 @@ func metamorphSets() []metamorphSet {
 	add(modern, "modern")
 	add(hospital, "inbox", "hospital", "attachments", "sante-pro", "quotidien", "veille", "signature/hopital",
 		"banque/hopital", "recherche", "clickfix/genuine/hopital", "marches", "social", "mobilite", "publics",
-		"appareils", "patients", "pme", "juridique", "prospection/*hopital*", "affilies", "pdflure", "pharma", "marketing/hopital", "aveugle")
+		"appareils", "patients", "pme", "juridique", "prospection/*hopital*", "affilies", "pdflure", "pharma", "marketing/hopital", "aveugle", "affacturage")
 	add(townConfig, "affilies/ville")
 	add(legit, "legit")
 	add(replyown, "replyown")

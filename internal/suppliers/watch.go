@@ -19,7 +19,7 @@ type Deliverer interface {
 }
 
 // AlertSignals are the signals that send an alert to accounting.
-var AlertSignals = []string{"IBAN_CHANGED", "BANK_DETAILS_CHANGE_REQUEST"}
+var AlertSignals = []string{"IBAN_CHANGED", "BANK_DETAILS_CHANGE_REQUEST", "FACTORING_NOTICE_UNKNOWN_FACTOR"}
 
 // Watcher sees every verdict at the gateway (gateway.Gateway.Observer): it
 // learns the bank details of authenticated mail that was delivered, and

@@ -67,6 +67,10 @@ type Check struct {
 	payEntries []PayrollPhrase
 	org        []string
 	freemail   func(domain string) bool
+	// factoring and factorDict are factoring.yaml's factor's-side
+	// phrases and factors' domains (factoringNotice).
+	factoring  Factoring
+	factorDict *textmatch.Dict[int]
 }
 
 // Options configure the check.
@@ -97,8 +101,16 @@ func New(o Options) (*Check, error) {
 	if err != nil {
 		return nil, err
 	}
+	fac, err := FactoringData(defaultFactoring)
+	if err != nil {
+		return nil, err
+	}
 	c := &Check{books: o.Books, young: o.Young, limits: o.Limits, phrases: textmatch.New[int](), entries: entries,
-		payroll: textmatch.New[int](), payEntries: pay, org: o.OrgDomains, freemail: o.Freemail}
+		payroll: textmatch.New[int](), payEntries: pay, org: o.OrgDomains, freemail: o.Freemail,
+		factoring: fac, factorDict: textmatch.New[int]()}
+	for i, p := range fac.Phrases {
+		c.factorDict.Add(p.Text, i)
+	}
 	for i, p := range entries {
 		if n := len(strings.Fields(p.Text)); n > textmatch.MaxWords {
 			return nil, fmt.Errorf("invoice: phrase %q: %d words, at most %d", p.Text, n, textmatch.MaxWords)
@@ -195,6 +207,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		out.Emit("INVOICE_DOCUMENTS_PARTLY_READ", f.Spent)
 	}
 	c.request(ctx, in, f, out)
+	c.factoringNotice(in, f, out)
 	c.payrollDiversion(in, out)
 	c.employeeData(in, out)
 	var book *suppliers.Book

@@ -25,7 +25,7 @@ type SupplierHistory interface {
 // invoiceSignals mark a message about bank details: invoice or
 // bank-detail fraud (issue 21, docs/invoice.md).
 var invoiceSignals = []string{"IBAN_CHANGED", "BANK_DETAILS_CHANGE_REQUEST", "BANK_DETAILS_NEW_DOMAIN", "INVOICE_LOOKALIKE_SUPPLIER",
-	"IBAN_FIRST_SEEN_UNAUTHENTICATED", "IBAN_COUNTRY_MISMATCH", "LURE_BANK_DETAILS"}
+	"IBAN_FIRST_SEEN_UNAUTHENTICATED", "IBAN_COUNTRY_MISMATCH", "LURE_BANK_DETAILS", "FACTORING_NOTICE_UNKNOWN_FACTOR"}
 
 // bankFraud returns the invoice-fraud signals of a verdict.
 func bankFraud(v *scan.Verdict) []string {

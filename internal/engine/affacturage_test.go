@@ -1,0 +1,33 @@
+package engine
+
+import "testing"
+
+// Factoring notices an accounts-payable department really receives
+// (testdata/affacturage/README.md cites each shape): the factor's own
+// notification de subrogation (BNP Paribas Factor, Bpifrance's notice of
+// a public contract's assigned receivable), the supplier's letter
+// announcing its factor with the letter as PDF, an invoice carrying the
+// subrogation clause and the factor's IBAN, a reverse-factoring
+// platform's monthly summary. Accepted behind the hospital's trusted MX
+// and under the evaluation's trust.
+func TestFactoringNoticesAreAccepted(t *testing.T) {
+	acceptedBehindHospitalAndEval(t, "testdata/affacturage/*.eml", 5)
+}
+
+// The fake factor's notices (fraude à l'affacturage): a "factor" on a
+// free mailbox or a look-alike of a factor's domain says a supplier
+// assigned it its receivables and gives a new account. Flagged under both
+// trusts (FACTORING_NOTICE_UNKNOWN_FACTOR).
+func TestFakeFactoringNoticesAreFlagged(t *testing.T) {
+	flaggedUnderBothTrusts(t, "testdata/affacturage/twins/*.eml", 2)
+}
+
+// affacturageGaps are the lures still accepted under at least one trust;
+// the README's table says why.
+var affacturageGaps = []string{
+	"faux-factor-usurpe-bnpparibas-dmarc-echoue.eml",
+}
+
+func TestFakeFactoringGapsAreAsKnown(t *testing.T) {
+	gapsAreAsKnown(t, "testdata/affacturage/gaps", affacturageGaps, false)
+}
