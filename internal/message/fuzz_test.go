@@ -148,6 +148,7 @@ func FuzzExtractURLs(f *testing.F) {
 		`<meta http-equiv=refresh content="0;url='https://r.example'">`, `<style>x{background:url(https://c.example)}</style>`,
 		`<script>location.href="https://s.example"</script>`, "text https://t.example/(x). www.w.example", `<!-->`, `<a href='x`,
 		`<svg><a xlink:href="https://x.example"/></svg>`, "&#x1F600;&amp&nbsp;&#0;&#xD800;",
+		`<svg:svg><svg:a xlink:href="https://x.example"><svg:text><![CDATA[Voir]]></svg:text></svg:a><![CDATA[`, `<math><![CDATA[]]></math><![CDATA[x]]>`,
 		`open https:\\evil.example\login, or HTTP:\\x.example.`, "https://evil\u3002example\uff61com/p。次", "www.evil\u3002example/",
 	} {
 		f.Add(s, false)
@@ -162,7 +163,7 @@ func FuzzExtractURLs(f *testing.F) {
 		p := &parser{lim: fuzzLimits, m: &Message{}}
 		p.htmlText = textWriter{limit: p.lim.MaxTextBytes}
 		p.urls.max = p.lim.MaxURLs
-		p.scanHTML(doc, attach, "f.html")
+		p.scanHTML(doc, attach, "f.html", attach && strings.HasPrefix(doc, "<svg"))
 		scanTextURLs(doc, func(u string) { p.urls.add(URL{Raw: u, Source: URLFromText}) })
 		if len(p.urls.list) > fuzzLimits.MaxURLs || len(p.htmlText.buf) > fuzzLimits.MaxTextBytes {
 			t.Errorf("%d URLs, %d bytes of text", len(p.urls.list), len(p.htmlText.buf))

@@ -12,9 +12,16 @@ import (
 // which then also come from its scripts, since a browser runs them.
 type htmlScan struct {
 	p      *parser
-	attach bool   // the document is an attachment file
-	in     string // its file name
-	base   string // <base href>, absolute
+	attach bool // the document is an attachment file
+	// xml: the document is read as XML (an SVG file opened in a browser):
+	// an element's namespace prefix is dropped (<svg:a> is an SVG link,
+	// Namespaces in XML 1.0 §3) and CDATA sections are text.
+	xml bool
+	// foreign counts the open <svg> and <math> elements, inside which an
+	// HTML document's CDATA sections are text too.
+	foreign int
+	in      string // its file name
+	base    string // <base href>, absolute
 
 	visible *textWriter // nil in attachments
 	vis     visibility  // what inline elements hide from the reader (hidden.go)
@@ -31,15 +38,15 @@ type htmlScan struct {
 }
 
 // scanHTML runs an htmlScan over doc.
-func (p *parser) scanHTML(doc string, attach bool, in string) {
-	s := &htmlScan{p: p, attach: attach, in: in}
+func (p *parser) scanHTML(doc string, attach bool, in string, xml bool) {
+	s := &htmlScan{p: p, attach: attach, in: in, xml: xml}
 	if !attach {
 		s.visible = &p.htmlText
 		s.vis.stack = make([]visFrame, 0, 32)
 		s.vis.readSheets(doc)
 	}
 	s.anchorText = textWriter{limit: 512}
-	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8)}
+	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8), cdataText: xml}
 	for {
 		switch z.next() {
 		case tokEOF:
@@ -48,11 +55,32 @@ func (p *parser) scanHTML(doc string, attach bool, in string) {
 		case tokText:
 			s.text(z.text, z.rcdata)
 		case tokStart:
-			s.startTag(z.name, z.attrs)
+			name := s.localName(z.name)
+			if name == "svg" || name == "math" {
+				s.foreign++
+				z.cdataText = true
+			}
+			s.startTag(name, z.attrs)
 		case tokEnd:
-			s.endTag(z.name)
+			name := s.localName(z.name)
+			if (name == "svg" || name == "math") && s.foreign > 0 {
+				s.foreign--
+				z.cdataText = s.xml || s.foreign > 0
+			}
+			s.endTag(name)
 		}
 	}
+}
+
+// localName is an element's name without its namespace prefix in a
+// document read as XML, the name itself otherwise.
+func (s *htmlScan) localName(name string) string {
+	if s.xml {
+		if i := strings.LastIndexByte(name, ':'); i >= 0 && i+1 < len(name) {
+			return name[i+1:]
+		}
+	}
+	return name
 }
 
 // text handles a text token; refs says it has character references to

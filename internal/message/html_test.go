@@ -58,3 +58,32 @@ func FuzzPlainTextFolding(f *testing.F) {
 		}
 	})
 }
+
+// TestSVGReadAsXML: an SVG file is read as a browser's XML parser reads
+// it — a link written <svg:a> under a namespace prefix is a link, and
+// words in a CDATA section are its text — and an HTML body's CDATA is
+// text only inside <svg> or <math> (WHATWG, CDATA section state).
+func TestSVGReadAsXML(t *testing.T) {
+	svg := `<svg:svg xmlns:svg="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">` +
+		`<svg:a xlink:href="https://kit.example/a"><svg:text>▶ Écouter</svg:text></svg:a>` +
+		`<a xlink:href="https://kit.example/b"><text><![CDATA[Voir la <facture>]]></text></a></svg:svg>`
+	p := &parser{lim: DefaultLimits(), m: &Message{}}
+	p.urls.max = p.lim.MaxURLs
+	p.scanHTML(svg, true, "Message.svg", true)
+	want := map[string]string{"https://kit.example/a": "▶ Écouter", "https://kit.example/b": "Voir la <facture>"}
+	for _, u := range p.urls.list {
+		if w, ok := want[u.Raw]; ok {
+			if u.Text != w {
+				t.Errorf("%s: text %q, want %q", u.Raw, u.Text, w)
+			}
+			delete(want, u.Raw)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("links not read: %v", want)
+	}
+	body := scan(`<p>a<![CDATA[hidden]]>b</p><svg><text><![CDATA[shown]]></text></svg><p><![CDATA[after]]></p>`)
+	if got := string(body.htmlText.buf); !strings.Contains(got, "shown") || strings.Contains(got, "hidden") || strings.Contains(got, "after") {
+		t.Errorf("body text %q", got)
+	}
+}

@@ -19,6 +19,11 @@ type htmlTokenizer struct {
 	pos    int
 	rawEnd string // raw-text element whose content is the next token
 
+	// cdataText: a "<![CDATA[…]]>" section is text, as in XML and in an
+	// HTML document's <svg> or <math> (WHATWG §13.2.5.42, CDATA section
+	// state in foreign content), not the bogus comment it is elsewhere.
+	cdataText bool
+
 	kind   tokenKind
 	text   string // tokText: undecoded
 	rcdata bool   // tokText: entities are to be decoded (not script/style)
@@ -133,6 +138,19 @@ func (t *htmlTokenizer) next() tokenKind {
 			t.pos = pos + 3 // "</>" is dropped
 		case c == '!' && strings.HasPrefix(s[pos:], "<!--"):
 			t.pos = commentEnd(s, pos+4)
+		case c == '!' && t.cdataText && strings.HasPrefix(s[pos:], "<![CDATA["):
+			start := pos + len("<![CDATA[")
+			end := strings.Index(s[start:], "]]>")
+			if end < 0 {
+				t.pos = len(s)
+				end = len(s) - start
+			} else {
+				t.pos = start + end + len("]]>")
+			}
+			if end > 0 {
+				t.kind, t.text, t.rcdata = tokText, s[start:start+end], false
+				return t.kind
+			}
 		case c == '!' || c == '?' || c == '/' && pos+2 < len(s):
 			// Doctype, CDATA outside foreign content, processing
 			// instruction, "</3": bogus comments up to the next '>'.

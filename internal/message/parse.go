@@ -455,7 +455,7 @@ func (p *parser) leaf(e *entity, body []byte) {
 	if p.htmlText.buf == nil {
 		p.htmlText.buf = make([]byte, 0, min(len(text)/4, p.lim.MaxTextBytes))
 	}
-	p.scanHTML(text, false, "")
+	p.scanHTML(text, false, "", false)
 }
 
 // keepText adds a text the reader sees to the message's Text, counted
@@ -566,7 +566,8 @@ func (p *parser) attachment(e *entity, body []byte) {
 			charset = metaCharset(data)
 		}
 		doc, _ := decodeCharset(data, charset)
-		p.scanHTML(doc, true, a.Filename)
+		svg := a.SniffedType == "image/svg+xml" || a.DeclaredType == "image/svg+xml" || ext == ".svg"
+		p.scanHTML(doc, true, a.Filename, svg)
 	case isCalendar(a.DeclaredType, ext):
 		p.calendar(a.Data, a.Filename)
 	case isQRCandidate(a.SniffedType, len(a.Data)):

@@ -93,7 +93,7 @@ func scan(doc string) *parser {
 	p := &parser{lim: DefaultLimits(), m: &Message{}}
 	p.htmlText = textWriter{limit: p.lim.MaxTextBytes}
 	p.urls.max = p.lim.MaxURLs
-	p.scanHTML(doc, false, "")
+	p.scanHTML(doc, false, "", false)
 	return p
 }
 
@@ -187,7 +187,7 @@ func TestAttachmentScripts(t *testing.T) {
 		if (location == "x") {}
 		window.open(`+"`https://l4.example/`"+`);
 		fetch("https://api.example/collect", {method: "POST"});
-	</script><p>visible https://v.example/</p></html>`, true, "invoice.html")
+	</script><p>visible https://v.example/</p></html>`, true, "invoice.html", false)
 	var got []string
 	for _, u := range p.urls.list {
 		if u.Source != URLFromAttachment || u.In != "invoice.html" {
