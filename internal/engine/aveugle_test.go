@@ -20,7 +20,7 @@ import "testing"
 // flag. Each is accepted
 // behind the hospital's trusted MX and under the evaluation's trust.
 func TestBlindHospitalWeekIsAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/aveugle/*.eml", 43)
+	acceptedBehindHospitalAndEval(t, "testdata/aveugle/*.eml", 45)
 }
 
 // The lures written beside them, from campaigns documented in 2024-2026
@@ -28,7 +28,7 @@ func TestBlindHospitalWeekIsAccepted(t *testing.T) {
 // flagged behind the hospital's MX and under the evaluation's trust; how
 // many are quarantined is logged.
 func TestBlindHospitalLuresAreFlagged(t *testing.T) {
-	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 18)
+	flaggedCountingQuarantined(t, "testdata/aveugle/twins/*.eml", 22)
 }
 
 // aveugleGaps are the lures still accepted under at least one trust; the
