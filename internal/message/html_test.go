@@ -1,6 +1,8 @@
 package message
 
 import (
+	"bytes"
+	"compress/gzip"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -85,5 +87,30 @@ func TestSVGReadAsXML(t *testing.T) {
 	body := scan(`<p>a<![CDATA[hidden]]>b</p><svg><text><![CDATA[shown]]></text></svg><p><![CDATA[after]]></p>`)
 	if got := string(body.htmlText.buf); !strings.Contains(got, "shown") || strings.Contains(got, "hidden") || strings.Contains(got, "after") {
 		t.Errorf("body text %q", got)
+	}
+}
+
+// TestSVGZLinks: a gzip-compressed SVG (.svgz) is read inflated, as the
+// browser opening it shows it; the bytes inflated count against the
+// message's MaxInflatedBytes.
+func TestSVGZLinks(t *testing.T) {
+	var z bytes.Buffer
+	w := gzip.NewWriter(&z)
+	w.Write([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><a href="https://kit.example/v"><text>Écouter le message</text></a></svg>`))
+	w.Close()
+	p := &parser{lim: DefaultLimits(), m: &Message{}}
+	p.urls.max = p.lim.MaxURLs
+	p.svgz(z.Bytes(), "Message.svgz")
+	if len(p.urls.list) != 1 || p.urls.list[0].Raw != "https://kit.example/v" || p.urls.list[0].Text != "Écouter le message" || p.urls.list[0].In != "Message.svgz" {
+		t.Errorf("links %+v", p.urls.list)
+	}
+	if p.inflated == 0 {
+		t.Error("inflated bytes not charged")
+	}
+	p = &parser{lim: DefaultLimits(), m: &Message{}}
+	p.urls.max = p.lim.MaxURLs
+	p.inflated = p.lim.MaxInflatedBytes
+	if p.svgz(z.Bytes(), "Message.svgz"); len(p.urls.list) != 0 {
+		t.Error("read beyond the spent inflation budget")
 	}
 }

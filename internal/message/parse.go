@@ -2,6 +2,7 @@ package message
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -557,6 +558,11 @@ func (p *parser) attachment(e *entity, body []byte) {
 
 	ext := strings.ToLower(path.Ext(a.Filename))
 	switch {
+	case ext == ".svgz" && a.SniffedType == "application/gzip":
+		// A compressed SVG (SVG 1.1 §1.2, ".svgz"), which a browser
+		// opening the file inflates: its links are read as an SVG's,
+		// within the message's inflation budget and the text bound.
+		p.svgz(a.Data, a.Filename)
 	case a.SniffedType == "text/html" || a.SniffedType == "image/svg+xml" ||
 		a.DeclaredType == "text/html" || a.DeclaredType == "image/svg+xml" ||
 		ext == ".html" || ext == ".htm" || ext == ".shtml" || ext == ".xhtml" || ext == ".hta" || ext == ".svg":
@@ -613,6 +619,23 @@ func (p *parser) attachment(e *entity, body []byte) {
 		clear(whole[kept:])
 		p.m.Attachments[len(p.m.Attachments)-1].PDFStreams = whole[:kept:kept]
 	}
+}
+
+// svgz reads the links of a gzip-compressed SVG file: at most
+// MaxTextBytes inflated, charged to the message's MaxInflatedBytes.
+func (p *parser) svgz(data []byte, name string) {
+	room := min(p.lim.MaxTextBytes, p.lim.MaxInflatedBytes-p.inflated)
+	if room <= 0 {
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return
+	}
+	doc, _ := io.ReadAll(io.LimitReader(zr, int64(room)))
+	p.inflated += len(doc)
+	text, _ := decodeCharset(doc, metaCharset(doc))
+	p.scanHTML(text, true, name, true)
 }
 
 // inflateSpent records, once per message, that the inflation budget

@@ -191,7 +191,9 @@ func check(ctx context.Context, in *scan.Input, out *scan.Emitter) int64 {
 			}
 			decl := strings.ToLower(a.DeclaredType)
 			named := htmlExt[e] && !svg && (decl == "" || strings.HasPrefix(decl, "text/html") || strings.HasPrefix(decl, "application/octet-stream"))
-			judgeHTML(name, a.Data, svg, named, out)
+			if sniff != "application/gzip" { // an .svgz: judgeGzip reads it inflated
+				judgeHTML(name, a.Data, svg, named, out)
+			}
 		}
 		switch sniff {
 		case "application/zip":

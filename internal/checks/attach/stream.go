@@ -74,6 +74,10 @@ func judgeGzip(ctx context.Context, name string, data []byte, depth int, pw *pas
 		out.Emit("ATTACH_ARCHIVE_OPAQUE", name)
 	}
 	b := buf.Bytes()
+	if depth == 0 && ext(strings.ToLower(name)) == "svgz" {
+		// A compressed SVG, which the browser opening it inflates.
+		judgeHTML(name, b, true, false, out)
+	}
 	judgeMember(inner, member, b, out)
 	switch {
 	case isTar(b):

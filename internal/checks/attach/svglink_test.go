@@ -2,6 +2,7 @@ package attach
 
 import (
 	"bytes"
+	"compress/gzip"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +127,16 @@ func FuzzSVGReading(f *testing.F) {
 			t.Errorf("%v", d)
 		}
 	})
+}
+
+// TestSVGZActive: a compressed SVG is judged inflated.
+func TestSVGZActive(t *testing.T) {
+	var z bytes.Buffer
+	w := gzip.NewWriter(&z)
+	w.Write([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>location="https://kit.example/"</script></svg>`))
+	w.Close()
+	out, _, _ := judge(t, map[string][]byte{"Document.svgz": z.Bytes()})
+	if !out.Emitted("ATTACH_SVG_ACTIVE") {
+		t.Errorf("signals %+v", out)
+	}
 }
