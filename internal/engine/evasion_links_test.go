@@ -505,6 +505,7 @@ var linkEvasionsOpen = []struct {
 	{"host-percent", pasteRunLink, pasteRunTwins},
 	{"ip-dotted", ipForName, []string{
 		"affilies/twins/faux-facture-nom-affiche-lien-page-hebergeur-gratuit.eml",
+		"aveugle/twins/revue-mon-espace-sante-from-officiel-forge.eml",
 		"affilies/twins/faux-facture-nom-affiche-site-compromis-lien-chu-exemple-paiement.eml",
 		"affilies/twins/faux-facture-nom-et-chiffres-page-hebergeur-gratuit.eml",
 		"affilies/twins/faux-facture-nom-et-paiement-meme-hebergeur-que-page-declaree.eml",
