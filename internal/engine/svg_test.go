@@ -18,7 +18,7 @@ func TestGenuineSVGAttachmentsAreAccepted(t *testing.T) {
 // an invoice to view, a document to review and sign, each flagged under
 // both trusts.
 func TestSVGLinkLureTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/svg/twins/*.eml", 13)
+	flaggedUnderBothTrusts(t, "testdata/svg/twins/*.eml", 14)
 }
 
 // TestSVGLinkLureGapsAreAsKnown: the link-only SVG lures still accepted

@@ -26,9 +26,50 @@ import (
 //   - a <set> or <animate> that rewrites a link's href (SVG Animations
 //     §2.6, attributeName) sends the click where the animation says, not
 //     where the link's written address goes: no drawing tool writes it,
-//     and the address it sets is read by no one else (animatesHref).
+//     and the address it sets is read by no one else (animatesHref);
+//   - an entity declared in the document's DTD whose value is markup
+//     (XML 1.0 §4.4.5, "included in content": the parser reads its
+//     replacement text as elements), so that "&s;" in the body is a
+//     <script> no substring shows: the DTDs genuine tools write
+//     (Illustrator's <!ENTITY ns_svg "http://…">) name namespaces, never
+//     elements (entityMarkup).
 func svgActive(lower []byte, script bool) bool {
-	return script || activeForeignObject(lower) || animatesHref(lower) || scriptHref(lower)
+	return script || activeForeignObject(lower) || animatesHref(lower) || scriptHref(lower) || entityMarkup(lower)
+}
+
+// entityMarkup tells whether an internal entity's value, its character
+// references decoded, holds a '<': markup the XML parser builds elements
+// of where the entity is referenced.
+func entityMarkup(lower []byte) bool {
+	for rest := lower; ; {
+		i := bytes.Index(rest, []byte("<!entity"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("<!entity"):]
+		q := bytes.IndexAny(rest, "\"'>")
+		if q < 0 || rest[q] == '>' {
+			continue
+		}
+		// <!ENTITY [%] name SYSTEM|PUBLIC "…">: an external entity,
+		// which browsers do not load.
+		f := bytes.Fields(rest[:q])
+		if len(f) > 0 && string(f[0]) == "%" {
+			f = f[1:]
+		}
+		if len(f) >= 2 && (string(f[1]) == "system" || string(f[1]) == "public") {
+			continue
+		}
+		end := bytes.IndexByte(rest[q+1:], rest[q])
+		if end < 0 {
+			end = len(rest) - q - 1
+		}
+		v := rest[q+1 : q+1+end]
+		if bytes.IndexByte(v, '<') >= 0 || bytes.IndexByte(v, '&') >= 0 && strings.Contains(html.UnescapeString(string(v)), "<") {
+			return true
+		}
+		rest = rest[q+1+end:]
+	}
 }
 
 // unprefixTags returns lower with the namespace prefix of each element

@@ -86,6 +86,8 @@ func TestSVGActiveAsXMLWritesIt(t *testing.T) {
 		"hex entity javascript": `<svg><a xlink:href="&#x6A;avascript&#x3A;go()"><text>Voir</text></a></svg>`,
 		"tab in javascript:":    "<svg><a href=\"java\tscript:go()\"><text>Voir</text></a></svg>",
 		"set href":              `<svg><a xlink:href="#"><set attributeName="xlink:href" to="https://kit.example/"/><text>Voir</text></a></svg>`,
+		"entity of markup":      `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY s "&#60;script&#62;go()&#60;/script&#62;">]><svg>&s;</svg>`,
+		"entity of a tag":       `<!DOCTYPE svg [<!ENTITY % p "x"><!ENTITY system_f '<foreignObject><form/></foreignObject>'>]><svg>&system_f;</svg>`,
 		"animate href":          `<svg><a href="#"><animate attributeName = 'href' values="https://kit.example/" dur="0.01s" fill="freeze"/><text>Voir</text></a></svg>`,
 	} {
 		lower := unprefixTags(bytes.ToLower([]byte(svg)))
@@ -94,10 +96,11 @@ func TestSVGActiveAsXMLWritesIt(t *testing.T) {
 		}
 	}
 	for name, svg := range map[string]string{
-		"inkscape":  `<svg xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"><sodipodi:namedview inkscape:zoom="1"/><g inkscape:groupmode="layer"><text>Stand A</text></g></svg>`,
-		"visio":     `<svg xmlns:v="http://schemas.microsoft.com/visio/2003/SVGExtensions/"><v:documentProperties v:langID="1036"/><a xlink:href="https://intranet.example/rh" xlink:title="RH"><v:custProps><v:cp v:lbl="Nom"/></v:custProps><text>RH</text></a></svg>`,
-		"animation": `<svg><circle r="4"><animate attributeName="r" values="4;8;4" dur="2s" repeatCount="indefinite"/></circle><a href="https://example.org/a&amp;b"><text>Plan</text></a></svg>`,
-		"label":     `<svg><foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><!-- a comment --><div>pare-feu</div></div></foreignObject><a xlink:href="https://docs.example/"><rect/></a></svg>`,
+		"illustrator": `<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [<!ENTITY ns_extend "http://ns.adobe.com/Extensibility/1.0/"><!ENTITY ns_svg "http://www.w3.org/2000/svg"><!ENTITY st0 "fill:#E30613;">]><svg xmlns="&ns_svg;"><path style="&st0;"/></svg>`,
+		"inkscape":    `<svg xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"><sodipodi:namedview inkscape:zoom="1"/><g inkscape:groupmode="layer"><text>Stand A</text></g></svg>`,
+		"visio":       `<svg xmlns:v="http://schemas.microsoft.com/visio/2003/SVGExtensions/"><v:documentProperties v:langID="1036"/><a xlink:href="https://intranet.example/rh" xlink:title="RH"><v:custProps><v:cp v:lbl="Nom"/></v:custProps><text>RH</text></a></svg>`,
+		"animation":   `<svg><circle r="4"><animate attributeName="r" values="4;8;4" dur="2s" repeatCount="indefinite"/></circle><a href="https://example.org/a&amp;b"><text>Plan</text></a></svg>`,
+		"label":       `<svg><foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><!-- a comment --><div>pare-feu</div></div></foreignObject><a xlink:href="https://docs.example/"><rect/></a></svg>`,
 	} {
 		lower := unprefixTags(bytes.ToLower([]byte(svg)))
 		if svgActive(lower, runsScript(lower)) {
