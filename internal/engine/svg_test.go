@@ -23,10 +23,12 @@ func TestSVGLinkLureTwinsAreFlagged(t *testing.T) {
 
 // TestSVGLinkLureGapsAreAsKnown: the link-only SVG lures still accepted
 // (testdata/svg/README.md, "gaps/"): a button that carries no words, and
-// a compromised supplier's button to a page on its own site.
+// words drawn beside an invisible link laid over them, and a compromised
+// supplier's button to a page on its own site.
 func TestSVGLinkLureGapsAreAsKnown(t *testing.T) {
 	gapsAreAsKnown(t, "testdata/svg/gaps", []string{
 		"facture-fournisseur-compromis-svg-lien-sur-son-propre-site.eml",
 		"messagerie-vocale-svg-bouton-sans-mots-domaine-jeune.eml",
+		"messagerie-vocale-svg-mots-hors-du-lien-zone-transparente.eml",
 	}, false)
 }
