@@ -1,6 +1,10 @@
 package engine
 
-import "testing"
+import (
+	"testing"
+
+	"vigie.dev/vigie/internal/scan"
+)
 
 // Factoring notices an accounts-payable department really receives
 // (testdata/affacturage/README.md cites each shape): the factor's own
@@ -11,7 +15,18 @@ import "testing"
 // platform's monthly summary. Accepted behind the hospital's trusted MX
 // and under the evaluation's trust.
 func TestFactoringNoticesAreAccepted(t *testing.T) {
-	acceptedBehindHospitalAndEval(t, "testdata/affacturage/*.eml", 5)
+	acceptedBehindHospitalAndEval(t, "testdata/affacturage/*.eml", 6)
+}
+
+// Genuine notices from factors factoring.yaml does not list (Factofrance,
+// HSBC Factoring, the fintech Defacto, a regional bank's Dailly
+// notification saying "nous a cédé sa créance"), each authenticated from
+// its own domain: FACTORING_NOTICE_UNKNOWN_FACTOR tags them (its floor,
+// with the banner asking to confirm the factor with the supplier at a
+// known number), never more. The README says why the floor stays.
+func TestUnlistedFactorsNoticesAreAtMostTagged(t *testing.T) {
+	eachBehind(t, hospitalAndEvalScanners(t), "testdata/affacturage/autres-factors/*.eml", 4,
+		func(a scan.Action) bool { return a == scan.Accept || a == scan.Tag })
 }
 
 // The fake factor's notices (fraude à l'affacturage): a "factor" on a
@@ -19,7 +34,7 @@ func TestFactoringNoticesAreAccepted(t *testing.T) {
 // assigned it its receivables and gives a new account. Flagged under both
 // trusts (FACTORING_NOTICE_UNKNOWN_FACTOR).
 func TestFakeFactoringNoticesAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/affacturage/twins/*.eml", 2)
+	flaggedUnderBothTrusts(t, "testdata/affacturage/twins/*.eml", 5)
 }
 
 // affacturageGaps are the lures still accepted under at least one trust
@@ -29,6 +44,8 @@ func TestFakeFactoringNoticesAreFlagged(t *testing.T) {
 var affacturageGaps = []string{
 	"faux-factor-usurpe-bnpparibas-dmarc-echoue.eml",
 	"faux-fournisseur-nouveau-factor-sosie.eml",
+	"faux-factor-passif-domaine-propre.eml",
+	"boite-interne-compromise-transfert.eml",
 }
 
 func TestFakeFactoringGapsAreAsKnown(t *testing.T) {

@@ -22,6 +22,11 @@ var defaultFactoring []byte
 type Factoring struct {
 	Phrases []Phrase
 	Factors []string
+	// Unverified is where the phrases read only from a free mailbox or
+	// a sender failing DMARC begin in Phrases (the "dailly" group: the
+	// wording of a bank's genuine Dailly notification, which any bank
+	// sends from its own domain).
+	Unverified int
 }
 
 // FactoringData parses factoring.yaml: sources described, fr and en
@@ -31,6 +36,7 @@ func FactoringData(data []byte) (Factoring, error) {
 		Sources map[string]string   `yaml:"sources"`
 		FR      map[string][]string `yaml:"fr"`
 		EN      map[string][]string `yaml:"en"`
+		Dailly  map[string][]string `yaml:"dailly"`
 		Factors map[string][]string `yaml:"factors"`
 	}
 	var out Factoring
@@ -40,7 +46,10 @@ func FactoringData(data []byte) (Factoring, error) {
 	for _, l := range []struct {
 		lang   string
 		groups map[string][]string
-	}{{"fr", raw.FR}, {"en", raw.EN}, {"factors", raw.Factors}} {
+	}{{"fr", raw.FR}, {"en", raw.EN}, {"dailly", raw.Dailly}, {"factors", raw.Factors}} {
+		if l.lang == "dailly" {
+			out.Unverified = len(out.Phrases)
+		}
 		srcs := make([]string, 0, len(l.groups))
 		for src := range l.groups {
 			srcs = append(srcs, src)
@@ -58,7 +67,11 @@ func FactoringData(data []byte) (Factoring, error) {
 				if n := len(strings.Fields(p)); n == 0 || n > textmatch.MaxWords {
 					return out, fmt.Errorf("invoice: factoring phrase %q: %d words, 1 to %d", p, n, textmatch.MaxWords)
 				}
-				out.Phrases = append(out.Phrases, Phrase{Text: p, Lang: l.lang, Source: src})
+				lang := l.lang
+				if lang == "dailly" {
+					lang = "fr"
+				}
+				out.Phrases = append(out.Phrases, Phrase{Text: p, Lang: lang, Source: src})
 			}
 		}
 	}
@@ -73,9 +86,10 @@ func (c *Check) FactoringEntries() []Phrase { return c.factoring.Phrases }
 const factoringWords = 400
 
 // FactoringNotice returns the factor's-side phrase the message's subject
-// or text carries, or -1.
-func (c *Check) FactoringNotice(in *scan.Input) int {
-	return firstPhrase(c.factorDict, in, factoringWords, nil)
+// or text carries, or -1; unless unverified, not the phrases read only
+// from a free mailbox or a sender failing DMARC.
+func (c *Check) FactoringNotice(in *scan.Input, unverified bool) int {
+	return firstPhrase(c.factorDict, in, factoringWords, func(i int) bool { return unverified || i < c.factoring.Unverified })
 }
 
 // factoringNotice raises FACTORING_NOTICE_UNKNOWN_FACTOR: the sender says
@@ -101,7 +115,10 @@ func (c *Check) factoringNotice(in *scan.Input, f *docs.Findings, out *scan.Emit
 	if inside := c.insideOrg(in); inside != nil && in.FromDomain != "" && inside(in.FromDomain) && in.Auth.DMARC != "fail" {
 		return
 	}
-	i := c.FactoringNotice(in)
+	// A bank's Dailly notification is worded as the fake one is; a bank
+	// writes it from its own domain, not from a free mailbox.
+	unverified := in.Auth.DMARC == "fail" || c.free(in.FromDomain)
+	i := c.FactoringNotice(in, unverified)
 	if i < 0 {
 		return
 	}

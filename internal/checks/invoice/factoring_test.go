@@ -22,6 +22,11 @@ var notices = []string{
 	"Please be advised that Acme Ltd has assigned its receivables to us.",
 	"Your supplier has assigned to us all invoices issued since 1 December.",
 	"Acme Ltd has sold its receivables to us under a factoring agreement.",
+	"Please be advised that Acme Ltd has transferred its receivables to us.",
+	"Par bordereau du 1er décembre, la société Elis nous a cédé la créance qu'elle détient sur vous.",
+	"Conformément à la loi Dailly, réglez exclusivement entre nos mains sur le compte suivant.",
+	"Créance mobilisée par bordereau Dailly auprès de notre établissement.",
+	"Notification de cession Dailly : vous ne pourrez vous libérer qu'entre nos mains.",
 }
 
 func TestFactoringPhrasesHaveSourcesAndFixtures(t *testing.T) {
@@ -31,7 +36,7 @@ func TestFactoringPhrasesHaveSourcesAndFixtures(t *testing.T) {
 	}
 	used := make([]int, len(c.FactoringEntries()))
 	for _, n := range notices {
-		i := c.FactoringNotice(input("a@factor.example", "", n, true))
+		i := c.FactoringNotice(input("a@factor.example", "", n, true), true)
 		if i < 0 {
 			t.Errorf("no phrase in fixture %q", n)
 			continue
@@ -50,7 +55,7 @@ func TestFactoringPhrasesHaveSourcesAndFixtures(t *testing.T) {
 		"Pour être libératoire, le règlement doit être effectué à l'ordre de BNP Paribas Factor qui le reçoit par subrogation.",
 		"We have assigned our receivables to our factor; please pay the account on the invoice.",
 	} {
-		if i := c.FactoringNotice(input("a@fournisseur.example", "", s, true)); i >= 0 {
+		if i := c.FactoringNotice(input("a@fournisseur.example", "", s, true), true); i >= 0 {
 			t.Errorf("%q matched %q", s, c.FactoringEntries()[i].Text)
 		}
 	}
@@ -80,17 +85,45 @@ func TestFactoringNoticeUnknownFactor(t *testing.T) {
 		{"known factor's subdomain", "debiteurs@mail.ca-lf.com", true, ""},
 		{"colleague's forward", "tresorerie@hopital.example", true, ""},
 	} {
-		in := input(tc.from, "", text, tc.attach)
-		in.Msg.To = []message.Address{{Addr: "compta@hopital.example"}}
-		v := (&scan.Scanner{Checks: c.Checks(), Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c)}).ScanMessage(context.Background(), nil, in.Msg, scan.Envelope{})
-		got := ""
-		for _, s := range v.Signals {
-			if s.Name == "FACTORING_NOTICE_UNKNOWN_FACTOR" {
-				got = s.Detail
-			}
-		}
-		if got != tc.want {
+		if got := factoringDetail(c, tc.from, text, tc.attach); got != tc.want {
 			t.Errorf("%s: detail %q, want %q", tc.name, got, tc.want)
 		}
 	}
+}
+
+// A bank's Dailly notification ("nous a cédé la créance", "bordereau
+// Dailly") is the fake's wording too: read only from a free mailbox (or a
+// sender failing DMARC), never from the bank's own domain.
+func TestDaillyWordingOnlyFromUnverifiedSenders(t *testing.T) {
+	c, err := New(Options{Freemail: func(d string) bool { return d == "gmail.com" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Par bordereau Dailly, la société Elis nous a cédé la créance qu'elle détient sur vous. Réglez entre nos mains sur le compte ci-joint."
+	for _, tc := range []struct {
+		name, from string
+		want       string
+	}{
+		{"bank's own domain", "dailly@banque-regionale.example", ""},
+		{"free mailbox", "cessions.dailly@gmail.com", "« bordereau dailly », gmail.com, pièce jointe RIB.pdf"},
+	} {
+		if got := factoringDetail(c, tc.from, text, true); got != tc.want {
+			t.Errorf("%s: detail %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// factoringDetail scans a notice from from to the hospital's accounts
+// payable and returns FACTORING_NOTICE_UNKNOWN_FACTOR's detail, "" when
+// it is not raised.
+func factoringDetail(c *Check, from, text string, attach bool) string {
+	in := input(from, "", text, attach)
+	in.Msg.To = []message.Address{{Addr: "compta@hopital.example"}}
+	v := (&scan.Scanner{Checks: c.Checks(), Policy: scan.DefaultPolicy(), Catalogue: scan.MustCatalogue(c)}).ScanMessage(context.Background(), nil, in.Msg, scan.Envelope{})
+	for _, s := range v.Signals {
+		if s.Name == "FACTORING_NOTICE_UNKNOWN_FACTOR" {
+			return s.Detail
+		}
+	}
+	return ""
 }
