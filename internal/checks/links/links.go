@@ -373,10 +373,11 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 				out.Emit("URL_OPEN_REDIRECT", l.Domain+" → "+urlx.Registrable(t))
 			}
 			c.judgeHost(t, l.Domain+" → "+t, out)
-			// A redirect that ends on a public address hides the kit's
-			// server that has no name as well as a button does.
-			if c.publicIPv4(t) && c.asks(in, &asks) {
-				out.Emit("URL_IP_ASKS", l.Domain+" → "+t)
+			// A redirect, or a chain of them, that ends on a public
+			// address hides the kit's server that has no name as well
+			// as a button does.
+			if ip := c.chainPublicIPv4(raw); ip != "" && c.asks(in, &asks) {
+				out.Emit("URL_IP_ASKS", l.Domain+" → "+ip)
 			}
 		} else if host == urlx.CiscoHost {
 			// Cisco's rewriting shows an address it may not go to
@@ -725,19 +726,21 @@ func shownWord(text string) string {
 // it carries none. Parsing every link is costly; only those whose query
 // may carry another URL (carriesURL) are parsed.
 func EmbeddedHost(raw string) string {
+	_, h := embeddedURL(raw)
+	return h
+}
+
+// embeddedURL returns the URL a link's query carries and its host, the
+// pattern of open redirects (…/redirect?url=https://evil.example/), or
+// "", "".
+func embeddedURL(raw string) (string, string) {
 	if !strings.Contains(raw, "?") || !carriesURL(raw) {
-		return ""
+		return "", ""
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return redirectTarget(u)
-}
-
-// redirectTarget returns the host of a URL carried in the query of u, the
-// pattern of open redirects (…/redirect?url=https://evil.example/).
-func redirectTarget(u *url.URL) string {
 	for _, vs := range u.Query() {
 		for _, v := range vs {
 			lv := strings.ToLower(v)
@@ -745,10 +748,34 @@ func redirectTarget(u *url.URL) string {
 				// Read as a browser reads it (urlx.Host): a final dot,
 				// capitals or percent-encoded letters hide nothing.
 				if h := urlx.Host(v); h != "" {
-					return h
+					return v, h
 				}
 			}
 		}
+	}
+	return "", ""
+}
+
+// maxRedirectHops is how many redirects chained in one another's query
+// chainPublicIPv4 follows: a kit's chains are two or three open
+// redirects long (NTT Security's report on Tycoon 2FA's chains).
+const maxRedirectHops = 4
+
+// chainPublicIPv4 returns the first public IPv4 address (publicIPv4)
+// that a chain of redirects carried in one another's query reaches from
+// the link raw, "" for none: an open redirect in front of a second one
+// hides the kit's server that has no name from a reading of the first
+// hop only.
+func (c *Check) chainPublicIPv4(raw string) string {
+	for hop := 0; hop < maxRedirectHops; hop++ {
+		next, h := embeddedURL(raw)
+		if h == "" {
+			return ""
+		}
+		if c.publicIPv4(h) {
+			return h
+		}
+		raw = next
 	}
 	return ""
 }
