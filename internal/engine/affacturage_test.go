@@ -46,6 +46,7 @@ var affacturageGaps = []string{
 	"faux-fournisseur-nouveau-factor-sosie.eml",
 	"faux-factor-passif-domaine-propre.eml",
 	"boite-interne-compromise-transfert.eml",
+	"interne-forge-depuis-vps.eml",
 }
 
 func TestFakeFactoringGapsAreAsKnown(t *testing.T) {
