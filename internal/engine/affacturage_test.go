@@ -34,7 +34,7 @@ func TestUnlistedFactorsNoticesAreAtMostTagged(t *testing.T) {
 // assigned it its receivables and gives a new account. Flagged under both
 // trusts (FACTORING_NOTICE_UNKNOWN_FACTOR).
 func TestFakeFactoringNoticesAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/affacturage/twins/*.eml", 5)
+	flaggedUnderBothTrusts(t, "testdata/affacturage/twins/*.eml", 6)
 }
 
 // affacturageGaps are the lures still accepted under at least one trust

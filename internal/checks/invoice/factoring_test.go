@@ -16,6 +16,7 @@ var notices = []string{
 	"La société Elis nous a cédé ses créances dans le cadre d'un contrat d'affacturage.",
 	"Votre fournisseur nous a cédé sa créance au titre du marché 2025-044.",
 	"Lyreco France nous a cédé les créances détenues sur votre établissement.",
+	"La société Elis nous a cédé l'ensemble de ses créances sur votre établissement.",
 	"La société Atelier nous a transféré ses créances à compter du 1er décembre.",
 	"Votre fournisseur a cédé ses créances à notre société d'affacturage.",
 	"Votre fournisseur nous a subrogés dans ses droits : réglez sur le compte ci-dessous.",
