@@ -636,24 +636,35 @@ func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 	return cites.v
 }
 
-// publicIPv4 reports a link host that is an IPv4 address on the public
-// Internet: not a private (RFC 1918), shared (RFC 6598, carrier-grade
-// NAT), loopback, link-local, unspecified, multicast or broadcast address,
-// nor one of the organisation's own networks (Options.OwnNets). A
-// printer's status page, a NAS, a router's admin page or a test server
-// "sur http://10.0.4.12/" is on the site's own network, where only the
+// publicIPv4 reports a link host that is an IP address on the public
+// Internet: not a private (RFC 1918, and RFC 4193's unique local IPv6
+// addresses), shared (RFC 6598, carrier-grade NAT), loopback,
+// link-local, unspecified, multicast or broadcast address, nor one of
+// the organisation's own networks (Options.OwnNets). A printer's status
+// page, a NAS, a router's admin page or a test server "sur
+// http://10.0.4.12/" is on the site's own network, where only the
 // reader's colleagues can have put it; a phishing kit's server that has
-// no name is out on the Internet. The documentation ranges of RFC 5737
-// are public here: they stand for public addresses in examples and
-// tests, as a real message never links to them.
+// no name is out on the Internet, over IPv4 or, as every rented server
+// has an IPv6 address too, over IPv6 ("http://[2001:db8::77]/"). The
+// documentation ranges of RFC 5737 and RFC 3849 are public here: they
+// stand for public addresses in examples and tests, as a real message
+// never links to them.
 func (c *Check) publicIPv4(host string) bool {
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
 	a, err := netip.ParseAddr(host)
-	if err != nil || !a.Unmap().Is4() {
+	if err != nil || a.Zone() != "" {
 		return false
 	}
 	a = a.Unmap()
-	if a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast() ||
-		sharedAddressSpace.Contains(a) || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) || a.As4()[0] == 0 {
+	if a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast() {
+		return false
+	}
+	if a.Is4() && (sharedAddressSpace.Contains(a) || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) || a.As4()[0] == 0) {
+		return false
+	}
+	if a.Is6() && !a.IsGlobalUnicast() {
 		return false
 	}
 	for _, p := range c.o.OwnNets {
