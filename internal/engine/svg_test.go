@@ -18,17 +18,15 @@ func TestGenuineSVGAttachmentsAreAccepted(t *testing.T) {
 // an invoice to view, a document to review and sign, each flagged under
 // both trusts.
 func TestSVGLinkLureTwinsAreFlagged(t *testing.T) {
-	flaggedUnderBothTrusts(t, "testdata/svg/twins/*.eml", 14)
+	flaggedUnderBothTrusts(t, "testdata/svg/twins/*.eml", 15)
 }
 
 // TestSVGLinkLureGapsAreAsKnown: the link-only SVG lures still accepted
 // (testdata/svg/README.md, "gaps/"): a button that carries no words, and
-// words drawn beside an invisible link laid over them, and a compromised
-// supplier's button to a page on its own site.
+// a compromised supplier's button to a page on its own site.
 func TestSVGLinkLureGapsAreAsKnown(t *testing.T) {
 	gapsAreAsKnown(t, "testdata/svg/gaps", []string{
 		"facture-fournisseur-compromis-svg-lien-sur-son-propre-site.eml",
 		"messagerie-vocale-svg-bouton-sans-mots-domaine-jeune.eml",
-		"messagerie-vocale-svg-mots-hors-du-lien-zone-transparente.eml",
 	}, false)
 }

@@ -2,6 +2,7 @@ package message
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,8 +21,15 @@ type htmlScan struct {
 	// foreign counts the open <svg> and <math> elements, inside which an
 	// HTML document's CDATA sections are text too.
 	foreign int
-	in      string // its file name
-	base    string // <base href>, absolute
+	// lastWords are the words of the last <text> drawn outside a link
+	// of an XML document, and hotZone what the open link of one holds
+	// (hotZoneClear, hotZoneDrawn): a link over nothing but an invisible
+	// shape is a click zone laid over the words drawn before it, and
+	// those are its words (closeAnchor).
+	lastWords textWriter
+	hotZone   uint8
+	in        string // its file name
+	base      string // <base href>, absolute
 
 	visible *textWriter // nil in attachments
 	vis     visibility  // what inline elements hide from the reader (hidden.go)
@@ -46,7 +54,10 @@ func (p *parser) scanHTML(doc string, attach bool, in string, xml bool) {
 		s.vis.readSheets(doc)
 	}
 	s.anchorText = textWriter{limit: 512}
-	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8), cdataText: xml}
+	if xml {
+		s.lastWords = textWriter{limit: 512}
+	}
+	z := htmlTokenizer{s: doc, attrs: make([]htmlAttr, 0, 8), cdataText: xml, paint: xml}
 	for {
 		switch z.next() {
 		case tokEOF:
@@ -110,6 +121,9 @@ func (s *htmlScan) text(t string, refs bool) {
 			s.visible.space()
 		}
 		return
+	}
+	if s.xml && !s.anchor {
+		s.lastWords.write(t, refs)
 	}
 	if s.anchor {
 		s.anchorText.write(t, refs)
@@ -180,9 +194,13 @@ func (s *htmlScan) startTag(name string, attrs []htmlAttr) {
 	if s.visible != nil {
 		s.vis.start(name, attrs)
 	}
+	if s.xml {
+		s.drawn(name, attrs)
+	}
 	switch name {
 	case "a":
 		s.closeAnchor()
+		s.hotZone = 0
 	case "td", "th":
 		if s.visible != nil {
 			s.visible.space()
@@ -283,8 +301,72 @@ func (s *htmlScan) closeAnchor() {
 		if string(s.anchorText.buf) != s.lastText {
 			s.lastText = string(s.anchorText.buf)
 		}
-		s.link(s.anchorHref, URLFromHref, s.lastText)
+		text := s.lastText
+		if text == "" && s.hotZone == hotZoneClear {
+			text = string(s.lastWords.buf)
+		}
+		s.link(s.anchorHref, URLFromHref, text)
 	}
+}
+
+// What the open link of an XML document holds (htmlScan.hotZone).
+const (
+	hotZoneClear = 1 << iota // a shape drawn invisible
+	hotZoneDrawn             // text, a picture or a visible shape
+)
+
+// drawn notes, in an XML document, a <text> outside a link (its words
+// start lastWords anew) and what a link holds.
+func (s *htmlScan) drawn(name string, attrs []htmlAttr) {
+	if !s.anchor {
+		if name == "text" {
+			s.lastWords.reset()
+		}
+		return
+	}
+	switch name {
+	case "rect", "path", "circle", "ellipse", "polygon", "polyline", "line":
+		if invisibleShape(attrs) {
+			s.hotZone |= hotZoneClear
+		} else {
+			s.hotZone |= hotZoneDrawn
+		}
+	case "text", "tspan", "image", "use", "foreignobject", "textpath", "svg":
+		s.hotZone |= hotZoneDrawn
+	}
+}
+
+// invisibleShape tells whether an SVG shape's attributes draw nothing: an
+// opacity or fill-opacity of zero, or a fill of none or transparent
+// without a stroke (as attributes or in its style).
+func invisibleShape(attrs []htmlAttr) bool {
+	var fill, stroke string
+	zero := false
+	prop := func(k, v string) {
+		v = strings.ToLower(strings.TrimSpace(v))
+		switch k {
+		case "opacity", "fill-opacity":
+			if f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64); err == nil && f == 0 {
+				zero = true
+			}
+		case "fill":
+			fill = v
+		case "stroke":
+			stroke = v
+		}
+	}
+	for _, a := range attrs {
+		if a.key == "style" {
+			for _, decl := range strings.Split(a.val, ";") {
+				if k, v, ok := strings.Cut(decl, ":"); ok {
+					prop(strings.ToLower(strings.TrimSpace(k)), v)
+				}
+			}
+			continue
+		}
+		prop(a.key, a.val)
+	}
+	return zero || (fill == "none" || fill == "transparent") && (stroke == "" || stroke == "none" || stroke == "transparent")
 }
 
 // link records a URL found in an attribute or style sheet, resolved

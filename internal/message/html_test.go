@@ -114,3 +114,29 @@ func TestSVGZLinks(t *testing.T) {
 		t.Error("read beyond the spent inflation budget")
 	}
 }
+
+// TestSVGHotZoneWords: a link of an SVG file that holds nothing but an
+// invisible shape is a click zone laid over the words drawn before it,
+// which are its words; a logo's link, over a visible picture, carries
+// none.
+func TestSVGHotZoneWords(t *testing.T) {
+	for doc, want := range map[string]string{
+		`<svg><text>Facture</text><text>▶ Écouter le message</text><a href="https://kit.example/"><rect fill="#fff" fill-opacity="0"/></a></svg>`: "▶ Écouter le message",
+		`<svg><text>Voir le document</text><a href="https://kit.example/"><rect style="fill: none; stroke: none"/></a></svg>`:                     "Voir le document",
+		`<svg><text>Voir le portfolio</text><a href="https://kit.example/"><path d="M0 0h10v10z" fill="#1a73e8"/></a></svg>`:                      "",
+		`<svg><text>Voir le portfolio</text><a href="https://kit.example/"><rect opacity="0"/><image href="data:image/png;base64,AA"/></a></svg>`: "",
+	} {
+		p := &parser{lim: DefaultLimits(), m: &Message{}}
+		p.urls.max = p.lim.MaxURLs
+		p.scanHTML(doc, true, "x.svg", true)
+		got := "missing"
+		for _, u := range p.urls.list {
+			if u.Raw == "https://kit.example/" {
+				got = u.Text
+			}
+		}
+		if got != want {
+			t.Errorf("%s: text %q, want %q", doc, got, want)
+		}
+	}
+}

@@ -23,6 +23,9 @@ type htmlTokenizer struct {
 	// HTML document's <svg> or <math> (WHATWG §13.2.5.42, CDATA section
 	// state in foreign content), not the bogus comment it is elsewhere.
 	cdataText bool
+	// paint: the attributes that say whether an SVG shape is drawn (fill,
+	// stroke, opacity, fill-opacity) are kept too (paintAttr).
+	paint bool
 
 	kind   tokenKind
 	text   string // tokText: undecoded
@@ -268,6 +271,9 @@ func (t *htmlTokenizer) readTag(i int, kind tokenKind) bool {
 // others bounds the work and memory a tag with a million attributes costs.
 func (t *htmlTokenizer) addAttr(key, val string) {
 	k := knownAttr(key)
+	if k == "" && t.paint {
+		k = paintAttr(key)
+	}
 	if k == "" {
 		return
 	}
@@ -281,6 +287,17 @@ func (t *htmlTokenizer) addAttr(key, val string) {
 
 // knownAttr returns the lower-case name of the attributes htmlScan reads,
 // or "".
+// paintAttr returns the lower-case name of an SVG paint attribute that
+// tells whether a shape shows, "" for any other.
+func paintAttr(key string) string {
+	for _, k := range [...]string{"fill", "stroke", "opacity", "fill-opacity"} {
+		if strings.EqualFold(key, k) {
+			return k
+		}
+	}
+	return ""
+}
+
 func knownAttr(key string) string {
 	if len(key) < 3 || len(key) > len("http-equiv") {
 		return ""
