@@ -159,22 +159,10 @@ func foreignObjectEnd(b []byte) int {
 // animatesHref tells whether an animation element sets an href
 // (attributeName="href" or "xlink:href").
 func animatesHref(lower []byte) bool {
-	const key = "attributename"
-	for rest := lower; ; {
-		i := bytes.Index(rest, []byte(key))
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+len(key):]
-		v, ok := attrValue(rest)
-		if !ok {
-			continue
-		}
+	return anyAttrValue(lower, "attributename", func(v []byte) bool {
 		v = bytes.TrimSpace(v)
-		if string(v) == "href" || bytes.HasSuffix(v, []byte(":href")) {
-			return true
-		}
-	}
+		return string(v) == "href" || bytes.HasSuffix(v, []byte(":href"))
+	})
 }
 
 // scriptHref tells whether an href's value, once its character references
@@ -182,15 +170,9 @@ func animatesHref(lower []byte) bool {
 // is a javascript: or vbscript: address. Only values written with a
 // reference or such a byte are decoded: the plain ones runsScript reads.
 func scriptHref(lower []byte) bool {
-	for rest := lower; ; {
-		i := bytes.Index(rest, []byte("href"))
-		if i < 0 {
+	return anyAttrValue(lower, "href", func(raw []byte) bool {
+		if bytes.IndexAny(raw, "&\t\n\r") < 0 {
 			return false
-		}
-		rest = rest[i+len("href"):]
-		raw, ok := attrValue(rest)
-		if !ok || bytes.IndexAny(raw, "&\t\n\r") < 0 {
-			continue
 		}
 		v := strings.ToLower(html.UnescapeString(string(raw)))
 		v = strings.Map(func(r rune) rune {
@@ -200,7 +182,20 @@ func scriptHref(lower []byte) bool {
 			return r
 		}, v)
 		v = strings.TrimLeft(v, " \x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f")
-		if strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") {
+		return strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:")
+	})
+}
+
+// anyAttrValue tells whether match holds for the quoted value of any
+// attribute named key (or ending so: "xlink:href" for "href") in lower.
+func anyAttrValue(lower []byte, key string, match func(v []byte) bool) bool {
+	for rest := lower; ; {
+		i := bytes.Index(rest, []byte(key))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(key):]
+		if v, ok := attrValue(rest); ok && match(v) {
 			return true
 		}
 	}
