@@ -20,6 +20,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"vigie.dev/vigie/internal/geo"
 	"vigie.dev/vigie/internal/message"
 	"vigie.dev/vigie/internal/scan"
 	"vigie.dev/vigie/internal/textmatch"
@@ -363,7 +364,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 		// unwrapped one is: Safe Links or a search engine's redirect in
 		// front of another redirect or of a Cisco-rewritten link (the
 		// chains of NTT Security's report on Tycoon 2FA) hide nothing.
-		if t := EmbeddedHost(raw); t != "" && urlx.Registrable(t) != l.Domain {
+		if next, t := embeddedURL(raw); t != "" && urlx.Registrable(t) != l.Domain {
 			// A redirect to a top site (a newsletter's click
 			// tracking on the way to a known site) leads nowhere
 			// unknown; but where it leads is judged like any link
@@ -376,7 +377,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			// A redirect, or a chain of them, that ends on a public
 			// address hides the kit's server that has no name as well
 			// as a button does.
-			if ip := c.chainPublicIPv4(raw); ip != "" && c.asks(in, &asks) {
+			if ip := c.chainPublicIP(next, t); ip != "" && c.asks(in, &asks) {
 				out.Emit("URL_IP_ASKS", l.Domain+" → "+ip)
 			}
 		} else if host == urlx.CiscoHost {
@@ -427,7 +428,7 @@ func (c *Check) Check(ctx context.Context, in *scan.Input, out *scan.Emitter) {
 			if ipHost(host) && !c.writtenOut(in, l, &lured) {
 				out.Emit("URL_IP_LITERAL", host)
 			}
-			if c.publicIPv4(host) && c.asks(in, &asks) {
+			if c.publicIP(host) && c.asks(in, &asks) {
 				out.Emit("URL_IP_ASKS", host)
 			}
 			continue
@@ -636,10 +637,11 @@ func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 	return cites.v
 }
 
-// publicIPv4 reports a link host that is an IP address on the public
-// Internet: not a private (RFC 1918, and RFC 4193's unique local IPv6
-// addresses), shared (RFC 6598, carrier-grade NAT), loopback,
-// link-local, unspecified, multicast or broadcast address, nor one of
+// publicIP reports a link host that is an IP address on the public
+// Internet (geo.Public: not a private — RFC 1918, and RFC 4193's unique
+// local IPv6 addresses —, shared — RFC 6598, carrier-grade NAT —,
+// loopback, link-local, unspecified or multicast address), nor a
+// broadcast, "this network" or non-global IPv6 address, nor one of
 // the organisation's own networks (Options.OwnNets). A printer's status
 // page, a NAS, a router's admin page or a test server "sur
 // http://10.0.4.12/" is on the site's own network, where only the
@@ -649,7 +651,7 @@ func (c *Check) digest(in *scan.Input, shorteners *hostSet, cites *once) bool {
 // documentation ranges of RFC 5737 and RFC 3849 are public here: they
 // stand for public addresses in examples and tests, as a real message
 // never links to them.
-func (c *Check) publicIPv4(host string) bool {
+func (c *Check) publicIP(host string) bool {
 	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
 		host = host[1 : len(host)-1]
 	}
@@ -658,13 +660,7 @@ func (c *Check) publicIPv4(host string) bool {
 		return false
 	}
 	a = a.Unmap()
-	if a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast() {
-		return false
-	}
-	if a.Is4() && (sharedAddressSpace.Contains(a) || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) || a.As4()[0] == 0) {
-		return false
-	}
-	if a.Is6() && !a.IsGlobalUnicast() {
+	if !geo.Public(a) || a.Is4() && (a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) || a.As4()[0] == 0) || a.Is6() && !a.IsGlobalUnicast() {
 		return false
 	}
 	for _, p := range c.o.OwnNets {
@@ -674,10 +670,6 @@ func (c *Check) publicIPv4(host string) bool {
 	}
 	return true
 }
-
-// sharedAddressSpace is RFC 6598's 100.64.0.0/10, a carrier's NAT range
-// that never reaches the Internet.
-var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 
 // asks reports, once per message, a message whose words ask something of
 // the reader (Options.Asks).
@@ -768,27 +760,27 @@ func embeddedURL(raw string) (string, string) {
 }
 
 // maxRedirectHops is how many redirects chained in one another's query
-// chainPublicIPv4 follows: a kit's chains are two or three open
-// redirects long (NTT Security's report on Tycoon 2FA's chains).
+// chainPublicIP follows: a kit's chains are two or three open redirects
+// long (NTT Security's report on Tycoon 2FA's chains).
 const maxRedirectHops = 4
 
-// chainPublicIPv4 returns the first public IPv4 address (publicIPv4)
-// that a chain of redirects carried in one another's query reaches from
-// the link raw, "" for none: an open redirect in front of a second one
-// hides the kit's server that has no name from a reading of the first
-// hop only.
-func (c *Check) chainPublicIPv4(raw string) string {
-	for hop := 0; hop < maxRedirectHops; hop++ {
-		next, h := embeddedURL(raw)
-		if h == "" {
-			return ""
-		}
-		if c.publicIPv4(h) {
+// chainPublicIP returns the first public address (publicIP) that a chain
+// of redirects carried in one another's query reaches, from the first
+// redirect's target next and its host h (embeddedURL), "" for none: an
+// open redirect in front of a second one hides the kit's server that has
+// no name from a reading of the first hop only.
+func (c *Check) chainPublicIP(next, h string) string {
+	for hop := 1; ; hop++ {
+		if c.publicIP(h) {
 			return h
 		}
-		raw = next
+		if hop == maxRedirectHops {
+			return ""
+		}
+		if next, h = embeddedURL(next); h == "" {
+			return ""
+		}
 	}
-	return ""
 }
 
 // abusedTLD reports a host under a top-level domain of the abused list, or
@@ -873,10 +865,7 @@ func (c *Check) ownTracked(in *scan.Input, host, raw, text, shown string, asks *
 	if c.o.Asks == nil || wordedTrackedLink(in, raw) {
 		return true
 	}
-	if !asks.asked {
-		asks.v, asks.asked = c.o.Asks(in), true
-	}
-	return !asks.v
+	return !c.asks(in, asks)
 }
 
 // wordedTrackedLink reports a link of in, other than raw, through a

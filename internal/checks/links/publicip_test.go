@@ -36,8 +36,8 @@ func TestPublicIPv4(t *testing.T) {
 		"[::ffff:10.0.0.1]": false,
 		"example.org":       false,
 	} {
-		if got := c.publicIPv4(host); got != want {
-			t.Errorf("publicIPv4(%q) = %v, want %v", host, got, want)
+		if got := c.publicIP(host); got != want {
+			t.Errorf("publicIP(%q) = %v, want %v", host, got, want)
 		}
 	}
 }
