@@ -285,8 +285,6 @@ func (t *htmlTokenizer) addAttr(key, val string) {
 	t.attrs = append(t.attrs, htmlAttr{k, val})
 }
 
-// knownAttr returns the lower-case name of the attributes htmlScan reads,
-// or "".
 // paintAttr returns the lower-case name of an SVG paint attribute that
 // tells whether a shape shows, "" for any other.
 func paintAttr(key string) string {
@@ -298,6 +296,8 @@ func paintAttr(key string) string {
 	return ""
 }
 
+// knownAttr returns the lower-case name of the attributes htmlScan reads,
+// or "".
 func knownAttr(key string) string {
 	if len(key) < 3 || len(key) > len("http-equiv") {
 		return ""

@@ -1,7 +1,6 @@
 package attach
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
@@ -99,42 +98,6 @@ func judgeSVGLinks(in *scan.Input, svgs map[string]bool, out *scan.Emitter) {
 			}
 			out.Emit("ATTACH_SVG_LINK_ASK", name+": \""+w+"\" → "+l.Host)
 			return
-		}
-	}
-}
-
-// activeForeignObject tells whether a <foreignObject> of lower-cased SVG
-// text embeds HTML that does something: a form or a field, a frame, an
-// embedded object, a link, a refresh, a base, a javascript: or data:
-// address, an event handler. draw.io writes each formatted label as a
-// foreignObject holding only <div>s of text and style (its exports say
-// "Text is not SVG - cannot display" to viewers without it; draw.io,
-// "SVG export text problems"), which a picture of boxes and arrows sent
-// by a colleague is (../../engine/testdata/svg/); the SVG families of the
-// write-ups embed a credential form or a frame there (Sophos X-Ops 2025;
-// phishing kits' "foreignObject" login forms), or a script, which
-// runsScript reads anyway.
-func activeForeignObject(lower []byte) bool {
-	rest := lower
-	for {
-		i := bytes.Index(rest, []byte("<foreignobject"))
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+len("<foreignobject"):]
-		j := foreignObjectEnd(rest)
-		inner := rest[:j]
-		rest = rest[j:]
-		for _, s := range []string{"<form", "<input", "<textarea", "<select", "<button", "<iframe", "<frame", "<object", "<embed", "<a ", "<a>", "<a\n", "<a\t", "<a\r", "<area", "<meta", "<base", "<link", "javascript:", "vbscript:", "data:", "url("} {
-			if bytes.Contains(inner, []byte(s)) {
-				return true
-			}
-		}
-		if eventHandler(inner) {
-			return true
-		}
-		if len(rest) == 0 {
-			return false
 		}
 	}
 }
